@@ -1,0 +1,39 @@
+# FlushLab: `make serve` and `make test` install whatever is missing first (idempotent, quick when present).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+
+.PHONY: help tools browser serve build test bench fuzz clean
+
+help:
+	@echo "make serve  - install what is missing, build, serve on http://127.0.0.1:8080"
+	@echo "make test   - install what is missing, run every check, print one summary line"
+	@echo "make build  - release build (wasm-opt) into dist/, works under any sub-path"
+	@echo "make bench  - engine benchmarks"
+	@echo "make fuzz   - fuzz parse+validate+simulate with cargo fuzz (nightly)"
+
+tools:
+	@scripts/install-tools.sh
+
+browser:
+	@scripts/install-browser.sh
+
+serve: tools
+	trunk serve --release --offline
+
+build: tools
+	trunk build --release --offline --public-url ./
+
+test: tools browser
+	@scripts/test.sh
+
+bench: tools
+	cargo bench -p flushlab-engine --bench engine
+
+fuzz:
+	@scripts/fuzz.sh
+
+clean:
+	cargo clean
+	rm -rf dist

@@ -1,0 +1,93 @@
+//! What a run returns: summary, per-step path, liquidation map, open interest by bucket, ledger.
+
+use serde::Serialize;
+
+use crate::ledger::LedgerReport;
+
+/// Everything a timeline run produces. Serialized as the outcome JSON.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcome {
+    pub summary: Summary,
+    pub steps: Vec<Step>,
+    pub liquidation_map: LiquidationMap,
+    pub open_interest: OpenInterestByBucket,
+    pub ledger: LedgerReport,
+}
+
+/// The headline numbers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    pub start_price: f64,
+    pub final_price: f64,
+    pub final_mark: f64,
+    pub min_price: f64,
+    pub max_price: f64,
+    /// Start to trough, percent, positive.
+    pub max_drawdown_pct: f64,
+    /// Start to peak, percent, positive.
+    pub max_rise_pct: f64,
+    /// The shock's own move, percent (signed); for a market-order shock, the move it alone makes
+    /// on the untouched book.
+    pub shock_pct: f64,
+    /// The move in the shock's direction divided by the shock's own move (1 = no cascade).
+    pub amplification: f64,
+    pub liquidated_count_long: u64,
+    pub liquidated_count_short: u64,
+    /// Liquidated size at entry notional, USD (contracts for inverse).
+    pub liquidated_notional_usd_long: f64,
+    pub liquidated_notional_usd_short: f64,
+    pub partial_liquidations: u64,
+    pub insurance_fund_end_usd: f64,
+    pub adl_notional_usd: f64,
+    pub bad_debt_usd: f64,
+    pub top_ups_usd: f64,
+    pub delevered_notional_usd: f64,
+    pub dip_buyers_bought_usd: f64,
+    pub predator_pnl_usd: f64,
+    pub halted_steps: u32,
+    /// Step at which the last liquidation happened (None: nothing was liquidated).
+    pub last_liquidation_step: Option<u32>,
+    /// Money is USD for linear contracts, coin for inverse.
+    pub money_unit: &'static str,
+}
+
+/// One step of the timeline (prices at the end of the step).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Step {
+    pub t_s: f64,
+    pub last: f64,
+    pub mark: f64,
+    pub liquidated_long_usd: f64,
+    pub liquidated_short_usd: f64,
+    pub liquidated_long_count: u32,
+    pub liquidated_short_count: u32,
+    /// Bid depth within 1% of the last price, USD, after withdrawal.
+    pub depth_1pct_usd: f64,
+    pub insurance_fund_usd: f64,
+    pub adl_usd: f64,
+    pub bad_debt_usd: f64,
+    pub open_interest_usd: f64,
+    pub halted: bool,
+}
+
+/// The static estimate that liquidation heatmaps show: cumulative notional that would be
+/// liquidated if the price reached each level, by leverage bucket.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LiquidationMap {
+    pub prices: Vec<f64>,
+    pub buckets: Vec<String>,
+    /// `long_usd[bucket][level]`: longs liquidated if the price fell to `prices[level]`.
+    pub long_usd: Vec<Vec<f64>>,
+    /// `short_usd[bucket][level]`: shorts liquidated if the price rose to `prices[level]`.
+    pub short_usd: Vec<Vec<f64>>,
+}
+
+/// Open interest by leverage bucket before and after the flush.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OpenInterestByBucket {
+    pub buckets: Vec<String>,
+    pub long_before_usd: Vec<f64>,
+    pub short_before_usd: Vec<f64>,
+    pub long_after_usd: Vec<f64>,
+    pub short_after_usd: Vec<f64>,
+}

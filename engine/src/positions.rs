@@ -1,0 +1,608 @@
+//! The leveraged population: generation from distributions, maintenance-margin tiers, exact
+//! isolated-margin liquidation and bankruptcy prices.
+//!
+//! Positions are stored as columns, grouped by (leverage bucket, side); inside a group they are
+//! sorted by liquidation price in the order a falling (longs) or rising (shorts) mark reaches them.
+//! A group's notional is `scale * unit_notional`, so changing a bucket's weight or the long share
+//! rescales a group without re-sorting it (with flat maintenance margin, where the liquidation
+//! price does not depend on size).
+
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::scenario::{
+    Contract, LeverageBucket, MaintenanceMargin, MarginTier, Population, PositionSpec, Positions,
+    Scenario, Side,
+};
+
+/// Buckets that explicit position lists are reported in.
+pub fn standard_buckets() -> Vec<LeverageBucket> {
+    [
+        (1.0, 2.0),
+        (2.0, 5.0),
+        (5.0, 10.0),
+        (10.0, 25.0),
+        (25.0, 50.0),
+        (50.0, 100.0),
+        (100.0, 1000.0),
+    ]
+    .into_iter()
+    .map(|(min, max)| LeverageBucket {
+        min,
+        max,
+        weight: 1.0,
+    })
+    .collect()
+}
+
+/// Maintenance margin as a function of notional: `MM = notional * rate - deduction`, with the
+/// deduction that makes the requirement continuous across tiers (Binance USDS-M:
+/// deduction_n = floor_n * (rate_n - rate_{n-1}) + deduction_{n-1}).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarginSchedule {
+    /// (upper notional bound, rate, deduction), ascending.
+    tiers: Vec<(f64, f64, f64)>,
+}
+
+impl MarginSchedule {
+    pub fn new(margin: &MaintenanceMargin) -> MarginSchedule {
+        match margin {
+            MaintenanceMargin::Flat(rate) => MarginSchedule {
+                tiers: vec![(f64::INFINITY, *rate, 0.0)],
+            },
+            MaintenanceMargin::Tiered { tiers } => MarginSchedule::from_tiers(tiers),
+        }
+    }
+
+    fn from_tiers(tiers: &[MarginTier]) -> MarginSchedule {
+        let mut out = Vec::with_capacity(tiers.len());
+        let (mut floor, mut previous_rate, mut deduction) = (0.0, 0.0, 0.0);
+        for tier in tiers {
+            deduction += floor * (tier.rate - previous_rate);
+            out.push((tier.max_notional_usd, tier.rate, deduction));
+            floor = tier.max_notional_usd;
+            previous_rate = tier.rate;
+        }
+        MarginSchedule { tiers: out }
+    }
+
+    pub fn is_flat(&self) -> bool {
+        self.tiers.len() == 1
+    }
+
+    /// (rate, deduction USD) for a position of `notional_usd`.
+    pub fn tier_for(&self, notional_usd: f64) -> (f64, f64) {
+        let tier = self
+            .tiers
+            .iter()
+            .find(|tier| notional_usd <= tier.0)
+            .or(self.tiers.last());
+        tier.map(|tier| (tier.1, tier.2)).unwrap_or((0.0, 0.0))
+    }
+}
+
+/// The terms of one isolated-margin position that fix its liquidation price.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Terms {
+    pub contract: Contract,
+    pub side: Side,
+    pub entry: f64,
+    /// USD notional at entry (linear) or contract count (inverse).
+    pub size: f64,
+    /// Collateral: USD (linear) or coin (inverse).
+    pub collateral: f64,
+}
+
+impl Terms {
+    /// Equity (collateral + unrealized PnL) at `price`, in collateral currency.
+    pub fn equity_at(&self, price: f64) -> f64 {
+        self.collateral + self.pnl_at(price)
+    }
+
+    /// Unrealized PnL at `price`: linear `q (p - e)`, inverse `K (1/e - 1/p)` for longs.
+    pub fn pnl_at(&self, price: f64) -> f64 {
+        let sign = match self.side {
+            Side::Long => 1.0,
+            Side::Short => -1.0,
+        };
+        match self.contract {
+            Contract::Linear => sign * self.size / self.entry * (price - self.entry),
+            Contract::Inverse => sign * self.size * (1.0 / self.entry - 1.0 / price),
+        }
+    }
+
+    /// The price at which equity equals maintenance margin `rate * notional - deduction`.
+    /// Longs: 0 when they cannot be liquidated; shorts: infinity.
+    ///
+    /// Linear long `(q e - C - D) / (q (1 - m))`, short `(q e + C + D) / (q (1 + m))`;
+    /// inverse long `(1 + m) K / (C + K/e + D)`, short `(1 - m) K / (K/e - C - D)`
+    /// (Binance USDS-M and BitMEX formulas, isolated margin).
+    pub fn liquidation_price(&self, rate: f64, deduction_usd: f64) -> f64 {
+        let (e, c) = (self.entry, self.collateral);
+        let price = match (self.contract, self.side) {
+            (Contract::Linear, Side::Long) => {
+                let q = self.size / e;
+                (q * e - c - deduction_usd) / (q * (1.0 - rate))
+            }
+            (Contract::Linear, Side::Short) => {
+                let q = self.size / e;
+                (q * e + c + deduction_usd) / (q * (1.0 + rate))
+            }
+            (Contract::Inverse, Side::Long) => {
+                let k = self.size;
+                (1.0 + rate) * k / (c + k / e + deduction_usd / e)
+            }
+            (Contract::Inverse, Side::Short) => {
+                let k = self.size;
+                let denominator = k / e - c - deduction_usd / e;
+                if denominator <= 0.0 {
+                    f64::INFINITY
+                } else {
+                    (1.0 - rate) * k / denominator
+                }
+            }
+        };
+        match self.side {
+            Side::Long => price.max(0.0),
+            Side::Short if price.is_nan() || price <= 0.0 => f64::INFINITY,
+            Side::Short => price,
+        }
+    }
+
+    /// The price at which equity is zero.
+    pub fn bankruptcy_price(&self) -> f64 {
+        self.liquidation_price(0.0, 0.0)
+    }
+}
+
+/// Mark at which a long (falling mark) or a short (rising mark) at `trigger` is liquidated.
+pub fn crossed(side: Side, mark: f64, trigger: f64) -> bool {
+    match side {
+        Side::Long => mark <= trigger,
+        Side::Short => mark >= trigger,
+    }
+}
+
+/// A run of positions of one side and bucket, sorted by liquidation price in trigger order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub side: Side,
+    pub bucket: usize,
+    /// Index range in the population's columns.
+    pub start: usize,
+    pub end: usize,
+    /// Notional multiplier: a position's size is `scale * unit_size`.
+    pub scale: f64,
+}
+
+/// The whole population, as columns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PositionTable {
+    pub contract: Contract,
+    pub buckets: Vec<LeverageBucket>,
+    pub groups: Vec<Group>,
+    pub entry: Vec<f64>,
+    pub leverage: Vec<f64>,
+    /// Size per unit of group scale; size = scale * unit_size (USD at entry, or contracts).
+    pub unit_size: Vec<f64>,
+    /// Liquidation price at the initial collateral, sorted within each group.
+    pub liquidation_price: Vec<f64>,
+    /// Coins each position's liquidation order sells or buys per unit of group scale
+    /// (linear: size / entry; inverse: contracts / liquidation price).
+    pub unit_coins: Vec<f64>,
+    /// Running sum of `unit_coins` within each group (exclusive of the position itself).
+    pub unit_coins_before: Vec<f64>,
+    /// Running sum of `unit_size` within each group (exclusive).
+    pub unit_size_before: Vec<f64>,
+    /// A uniform draw in [0, 1) per position, for assigning trader behaviours by share.
+    pub behaviour_draw: Vec<f64>,
+    margin: MarginSchedule,
+}
+
+impl PositionTable {
+    /// Builds the population of a validated scenario.
+    pub fn build(scenario: &Scenario) -> PositionTable {
+        let margin = MarginSchedule::new(&scenario.venue.maintenance_margin);
+        let contract = scenario.market.contract;
+        match &scenario.positions {
+            Positions::List(list) => from_list(list, contract, margin, scenario.seed),
+            Positions::Generate(population) => generate(
+                population,
+                contract,
+                margin,
+                scenario.market.price,
+                scenario.seed,
+            ),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entry.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entry.is_empty()
+    }
+
+    pub fn margin(&self) -> &MarginSchedule {
+        &self.margin
+    }
+
+    /// Size of position `i` of `group`.
+    pub fn size(&self, group: &Group, i: usize) -> f64 {
+        group.scale * self.unit_size[i]
+    }
+
+    /// The terms of position `i` of `group` at its initial collateral.
+    pub fn terms(&self, group: &Group, i: usize) -> Terms {
+        let size = self.size(group, i);
+        Terms {
+            contract: self.contract,
+            side: group.side,
+            entry: self.entry[i],
+            size,
+            collateral: size_collateral(self.contract, size, self.entry[i], self.leverage[i]),
+        }
+    }
+
+    /// Rescales generated groups for new bucket weights and long share, without re-sorting where
+    /// liquidation prices do not depend on size. Returns whether it could (false: rebuild).
+    pub fn rescale(&mut self, population: &Population) -> bool {
+        if !self.margin.is_flat() || population.leverage_buckets.len() != self.buckets.len() {
+            return false;
+        }
+        let scales = group_scales(population);
+        for (group, scale) in self.groups.iter_mut().zip(scales) {
+            group.scale = scale;
+        }
+        for (bucket, new) in self.buckets.iter_mut().zip(&population.leverage_buckets) {
+            bucket.weight = new.weight;
+        }
+        true
+    }
+
+    /// Total size (USD at entry or contracts) per bucket and side: (longs, shorts).
+    pub fn open_interest_by_bucket(&self) -> (Vec<f64>, Vec<f64>) {
+        let mut longs = vec![0.0; self.buckets.len()];
+        let mut shorts = vec![0.0; self.buckets.len()];
+        for group in &self.groups {
+            let total = group.scale * (self.unit_size_before_end(group));
+            match group.side {
+                Side::Long => longs[group.bucket] += total,
+                Side::Short => shorts[group.bucket] += total,
+            }
+        }
+        (longs, shorts)
+    }
+
+    /// Sum of unit sizes of a whole group.
+    pub fn unit_size_before_end(&self, group: &Group) -> f64 {
+        if group.end == group.start {
+            0.0
+        } else {
+            self.unit_size_before[group.end - 1] + self.unit_size[group.end - 1]
+        }
+    }
+}
+
+/// Initial collateral of a position: linear `size / L` USD; inverse `K / (e L)` coin.
+pub fn size_collateral(contract: Contract, size: f64, entry: f64, leverage: f64) -> f64 {
+    match contract {
+        Contract::Linear => size / leverage,
+        Contract::Inverse => size / (entry * leverage),
+    }
+}
+
+fn group_scales(population: &Population) -> Vec<f64> {
+    let total_weight: f64 = population.leverage_buckets.iter().map(|b| b.weight).sum();
+    let mut scales = Vec::with_capacity(population.leverage_buckets.len() * 2);
+    for bucket in &population.leverage_buckets {
+        let bucket_oi = population.open_interest_usd * bucket.weight / total_weight;
+        scales.push(bucket_oi * population.long_share);
+        scales.push(bucket_oi * (1.0 - population.long_share));
+    }
+    scales
+}
+
+/// Deterministic, portable random draws (ChaCha8; transcendental functions from libm).
+pub struct Draws {
+    rng: ChaCha8Rng,
+}
+
+impl Draws {
+    pub fn new(seed: u64, stream: u64) -> Draws {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(stream);
+        Draws { rng }
+    }
+
+    /// Uniform in [0, 1).
+    pub fn uniform(&mut self) -> f64 {
+        (self.rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Standard normal (Box-Muller).
+    pub fn normal(&mut self) -> f64 {
+        let u1 = 1.0 - self.uniform();
+        let u2 = self.uniform();
+        libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2)
+    }
+}
+
+fn generate(
+    population: &Population,
+    contract: Contract,
+    margin: MarginSchedule,
+    price: f64,
+    seed: u64,
+) -> PositionTable {
+    let buckets = population.leverage_buckets.clone();
+    let group_count = buckets.len() * 2;
+    let scales = group_scales(population);
+    let n = population.count;
+    let mut table = empty_table(contract, buckets.clone(), margin, n);
+    for (g, scale) in scales.into_iter().enumerate() {
+        let bucket = g / 2;
+        let side = if g % 2 == 0 { Side::Long } else { Side::Short };
+        let count = n / group_count + usize::from(g < n % group_count);
+        let mut draws = Draws::new(seed, g as u64 + 1);
+        let start = table.entry.len();
+        let spec = &buckets[bucket];
+        let (log_min, log_max) = (libm::log(spec.min), libm::log(spec.max));
+        let mut members = Vec::with_capacity(count);
+        let mut unit_total = 0.0;
+        for _ in 0..count {
+            let leverage = libm::exp(log_min + draws.uniform() * (log_max - log_min))
+                .clamp(spec.min, spec.max);
+            let sigma = population.size_dispersion;
+            let unit = libm::exp(sigma * draws.normal() - sigma * sigma / 2.0);
+            unit_total += unit;
+            let z = draws.normal();
+            let behaviour = draws.uniform();
+            members.push((leverage, unit, z, behaviour));
+        }
+        // Entry prices: spread around the start price, redrawn toward it for positions that would
+        // already be past their liquidation price at the start.
+        for (leverage, unit, z, behaviour) in members {
+            let unit_size = unit / unit_total;
+            let size = scale * unit_size;
+            let mut entry = price * libm::exp(population.entry_spread_pct / 100.0 * z);
+            for shrink in [0.5, 0.25, 0.0] {
+                let terms = Terms {
+                    contract,
+                    side,
+                    entry,
+                    size: size.max(1e-9),
+                    collateral: 0.0,
+                };
+                let terms = Terms {
+                    collateral: size_collateral(contract, terms.size, entry, leverage),
+                    ..terms
+                };
+                let (rate, deduction) = table.margin.tier_for(terms.size);
+                if !crossed(side, price, terms.liquidation_price(rate, deduction)) {
+                    break;
+                }
+                entry = price * libm::exp(population.entry_spread_pct / 100.0 * z * shrink);
+            }
+            table.entry.push(entry);
+            table.leverage.push(leverage);
+            table.unit_size.push(unit_size);
+            table.behaviour_draw.push(behaviour);
+        }
+        table.groups.push(Group {
+            side,
+            bucket,
+            start,
+            end: table.entry.len(),
+            scale,
+        });
+    }
+    finish(table)
+}
+
+fn from_list(
+    list: &[PositionSpec],
+    contract: Contract,
+    margin: MarginSchedule,
+    seed: u64,
+) -> PositionTable {
+    let buckets = standard_buckets();
+    let mut table = empty_table(contract, buckets.clone(), margin, list.len());
+    let mut draws = Draws::new(seed, 0);
+    for (g, bucket) in (0..buckets.len() * 2).map(|g| (g, g / 2)) {
+        let side = if g % 2 == 0 { Side::Long } else { Side::Short };
+        let start = table.entry.len();
+        for spec in list
+            .iter()
+            .filter(|spec| spec.side == side && bucket_of(&buckets, spec.leverage) == bucket)
+        {
+            table.entry.push(spec.entry);
+            table.leverage.push(spec.leverage);
+            table.unit_size.push(spec.notional_usd);
+            table.behaviour_draw.push(draws.uniform());
+        }
+        table.groups.push(Group {
+            side,
+            bucket,
+            start,
+            end: table.entry.len(),
+            scale: 1.0,
+        });
+    }
+    finish(table)
+}
+
+/// The bucket a leverage falls in: the first whose range holds it (ranges are [min, max)).
+pub fn bucket_of(buckets: &[LeverageBucket], leverage: f64) -> usize {
+    buckets
+        .iter()
+        .position(|bucket| leverage >= bucket.min && leverage < bucket.max)
+        .unwrap_or(buckets.len() - 1)
+}
+
+fn empty_table(
+    contract: Contract,
+    buckets: Vec<LeverageBucket>,
+    margin: MarginSchedule,
+    n: usize,
+) -> PositionTable {
+    PositionTable {
+        contract,
+        buckets,
+        groups: Vec::new(),
+        entry: Vec::with_capacity(n),
+        leverage: Vec::with_capacity(n),
+        unit_size: Vec::with_capacity(n),
+        liquidation_price: Vec::with_capacity(n),
+        unit_coins: Vec::with_capacity(n),
+        unit_coins_before: Vec::with_capacity(n),
+        unit_size_before: Vec::with_capacity(n),
+        behaviour_draw: Vec::with_capacity(n),
+        margin,
+    }
+}
+
+/// Computes liquidation prices, sorts each group into trigger order and fills the running sums.
+fn finish(mut table: PositionTable) -> PositionTable {
+    let n = table.entry.len();
+    table.liquidation_price = vec![0.0; n];
+    let groups = table.groups.clone();
+    for group in &groups {
+        for i in group.start..group.end {
+            let terms = table.terms(group, i);
+            let (rate, deduction) = table.margin.tier_for(terms.size);
+            table.liquidation_price[i] = terms.liquidation_price(rate, deduction);
+        }
+    }
+    sort_groups(&mut table);
+    table.unit_coins = vec![0.0; n];
+    table.unit_coins_before = vec![0.0; n];
+    table.unit_size_before = vec![0.0; n];
+    for group in &groups {
+        let (mut coins, mut size) = (0.0, 0.0);
+        for i in group.start..group.end {
+            let unit_coins = match table.contract {
+                Contract::Linear => table.unit_size[i] / table.entry[i],
+                Contract::Inverse => {
+                    let trigger = table.liquidation_price[i];
+                    if trigger.is_finite() && trigger > 0.0 {
+                        table.unit_size[i] / trigger
+                    } else {
+                        table.unit_size[i] / table.entry[i]
+                    }
+                }
+            };
+            table.unit_coins[i] = unit_coins;
+            table.unit_coins_before[i] = coins;
+            table.unit_size_before[i] = size;
+            coins += unit_coins;
+            size += table.unit_size[i];
+        }
+    }
+    table
+}
+
+/// Sorts every group by liquidation price: longs highest first, shorts lowest first.
+fn sort_groups(table: &mut PositionTable) {
+    let groups = table.groups.clone();
+    let mut order: Vec<(f64, u32)> = Vec::new();
+    for group in &groups {
+        order.clear();
+        order.extend((group.start..group.end).map(|i| {
+            let key = table.liquidation_price[i];
+            (if group.side == Side::Long { -key } else { key }, i as u32)
+        }));
+        order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let permute = |column: &mut Vec<f64>, order: &[(f64, u32)]| {
+            let sorted: Vec<f64> = order.iter().map(|&(_, i)| column[i as usize]).collect();
+            column[group.start..group.end].copy_from_slice(&sorted);
+        };
+        permute(&mut table.entry, &order);
+        permute(&mut table.leverage, &order);
+        permute(&mut table.unit_size, &order);
+        permute(&mut table.liquidation_price, &order);
+        permute(&mut table.behaviour_draw, &order);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(contract: Contract, side: Side, leverage: f64) -> Terms {
+        let (entry, size) = (100.0, 1000.0);
+        Terms {
+            contract,
+            side,
+            entry,
+            size,
+            collateral: size_collateral(contract, size, entry, leverage),
+        }
+    }
+
+    #[test]
+    fn linear_liquidation_prices_match_the_venue_formulas() {
+        // 10x, m = 0.5%: long after -9.548%, short after +9.453% (domain notes).
+        let long = terms(Contract::Linear, Side::Long, 10.0).liquidation_price(0.005, 0.0);
+        let short = terms(Contract::Linear, Side::Short, 10.0).liquidation_price(0.005, 0.0);
+        assert!((long - 100.0 * 0.9 / 0.995).abs() < 1e-9);
+        assert!((short - 100.0 * 1.1 / 1.005).abs() < 1e-9);
+        assert!((long - 90.452).abs() < 1e-3 && (short - 109.453).abs() < 1e-3);
+    }
+
+    #[test]
+    fn inverse_liquidation_prices_match_the_venue_formulas() {
+        let long = terms(Contract::Inverse, Side::Long, 10.0).liquidation_price(0.005, 0.0);
+        let short = terms(Contract::Inverse, Side::Short, 10.0).liquidation_price(0.005, 0.0);
+        assert!((long - 100.0 * 1.005 * 10.0 / 11.0).abs() < 1e-9);
+        assert!((short - 100.0 * 0.995 * 10.0 / 9.0).abs() < 1e-9);
+        let bankrupt = terms(Contract::Inverse, Side::Long, 10.0).bankruptcy_price();
+        assert!((bankrupt - 100.0 * 10.0 / 11.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn equity_at_the_liquidation_price_is_the_maintenance_margin() {
+        for contract in [Contract::Linear, Contract::Inverse] {
+            for side in [Side::Long, Side::Short] {
+                let t = terms(contract, side, 20.0);
+                let price = t.liquidation_price(0.01, 0.0);
+                let margin = match contract {
+                    Contract::Linear => 0.01 * t.size / t.entry * price,
+                    Contract::Inverse => 0.01 * t.size / price,
+                };
+                assert!(
+                    (t.equity_at(price) - margin).abs() < 1e-9,
+                    "{contract:?} {side:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn binance_tiers_get_continuous_deductions() {
+        let tiers = vec![
+            MarginTier {
+                max_notional_usd: 50_000.0,
+                rate: 0.004,
+            },
+            MarginTier {
+                max_notional_usd: 250_000.0,
+                rate: 0.005,
+            },
+            MarginTier {
+                max_notional_usd: 1_000_000.0,
+                rate: 0.01,
+            },
+        ];
+        let schedule = MarginSchedule::new(&MaintenanceMargin::Tiered { tiers });
+        assert_eq!(schedule.tier_for(10_000.0), (0.004, 0.0));
+        let (rate, deduction) = schedule.tier_for(100_000.0);
+        assert_eq!(rate, 0.005);
+        assert!((deduction - 50.0).abs() < 1e-9);
+        let (_, deduction) = schedule.tier_for(500_000.0);
+        assert!((deduction - 1300.0).abs() < 1e-9);
+        // Continuous at the boundary: 50k * 0.4% = 200 = 50k * 0.5% - 50.
+        assert!((50_000.0 * 0.005 - 50.0 - 200.0f64).abs() < 1e-9);
+    }
+}
