@@ -1,1 +1,71 @@
-//! Presets.
+//! Presets: named scenarios with a one-line story, kept as data in `engine/presets/*.json`.
+//! To add one, drop a file there and list it in `SOURCES`; the tests check every preset is valid.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ScenarioError;
+use crate::scenario::Scenario;
+
+/// A named scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preset {
+    pub name: String,
+    pub title: String,
+    pub story: String,
+    pub scenario: Scenario,
+}
+
+/// The preset files, in menu order. The first is the app's default.
+const SOURCES: &[&str] = &[
+    include_str!("../presets/over-levered-longs.json"),
+    include_str!("../presets/calm-market.json"),
+    include_str!("../presets/thin-book.json"),
+    include_str!("../presets/short-squeeze.json"),
+    include_str!("../presets/fund-drained-adl.json"),
+    include_str!("../presets/predators-at-work.json"),
+    include_str!("../presets/inverse-traders-adjust.json"),
+];
+
+/// Parses one preset file, validating its scenario.
+pub fn parse(text: &str) -> Result<Preset, ScenarioError> {
+    let preset: Preset = serde_json::from_str(text).map_err(|error| ScenarioError::single("", error.to_string()))?;
+    preset.scenario.validate()?;
+    Ok(preset)
+}
+
+/// Every preset, in menu order (a preset that fails to parse is left out; a test forbids that).
+pub fn all() -> Vec<Preset> {
+    SOURCES.iter().filter_map(|text| parse(text).ok()).collect()
+}
+
+/// The preset called `name`.
+pub fn find(name: &str) -> Option<Preset> {
+    all().into_iter().find(|preset| preset.name == name)
+}
+
+/// The app's default scenario.
+pub fn default_scenario() -> Scenario {
+    parse(SOURCES[0]).map(|preset| preset.scenario).expect("the default preset is valid (tested)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_parses_validates_and_has_a_story() {
+        for text in SOURCES {
+            let preset = parse(text).unwrap_or_else(|error| panic!("{error}\n{text}"));
+            assert!(!preset.story.is_empty() && !preset.title.is_empty());
+        }
+        assert_eq!(all().len(), SOURCES.len());
+        let names: std::collections::BTreeSet<_> = all().into_iter().map(|p| p.name).collect();
+        assert_eq!(names.len(), SOURCES.len(), "names are unique");
+    }
+
+    #[test]
+    fn the_default_has_at_least_100k_positions() {
+        assert!(default_scenario().position_count() >= 100_000);
+    }
+}

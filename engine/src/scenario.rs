@@ -3,6 +3,7 @@
 //!
 //! The format is documented for users in `docs/scenario.md`; keep the two in step.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Problem, ScenarioError};
@@ -22,7 +23,7 @@ pub const MAX_BUCKETS: usize = 64;
 pub const MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
 
 /// A whole scenario: market, positions, venue rules, traders, algorithms, the shock and the run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Format version; must be 1.
@@ -48,7 +49,7 @@ fn default_seed() -> u64 {
 }
 
 /// The market: price, contract type, order book and how it behaves under stress.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Market {
     /// Start price (USD per coin).
@@ -76,7 +77,7 @@ fn default_withdrawal_floor() -> f64 {
 }
 
 /// Contract type.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Contract {
     /// USD-margined: PnL = quantity * (exit - entry), money in USD.
@@ -87,7 +88,7 @@ pub enum Contract {
 }
 
 /// The order book's depth profile. Percent bands are percent of the start price.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "profile", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Book {
     /// Constant depth per 1% band: selling q coins moves the price q / (depth_1pct_usd / price) %.
@@ -99,7 +100,7 @@ pub enum Book {
 }
 
 /// One rung of an explicit book.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BookLevel {
     pub price: f64,
@@ -107,7 +108,7 @@ pub struct BookLevel {
 }
 
 /// The leveraged positions: an explicit list, or a generated population.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Positions {
     List(Vec<PositionSpec>),
@@ -115,7 +116,7 @@ pub enum Positions {
 }
 
 /// Long or short.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     Long,
@@ -123,7 +124,7 @@ pub enum Side {
 }
 
 /// One explicit isolated-margin position.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PositionSpec {
     pub side: Side,
@@ -135,7 +136,7 @@ pub struct PositionSpec {
 }
 
 /// A generated population of isolated-margin positions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Population {
     /// Number of positions, split equally over buckets and sides.
@@ -160,7 +161,7 @@ fn default_long_share() -> f64 {
 }
 
 /// A leverage bucket: positions whose leverage is log-uniform in [min, max].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeverageBucket {
     pub min: f64,
@@ -181,7 +182,7 @@ impl LeverageBucket {
 }
 
 /// The venue's liquidation rules.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Venue {
     #[serde(default)]
@@ -219,7 +220,7 @@ impl Default for Venue {
 }
 
 /// Maintenance margin: a flat rate, or notional tiers as Binance's table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum MaintenanceMargin {
     Flat(f64),
@@ -233,7 +234,7 @@ impl Default for MaintenanceMargin {
 }
 
 /// One maintenance-margin tier: positions up to `max_notional_usd` pay `rate`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarginTier {
     pub max_notional_usd: f64,
@@ -241,7 +242,7 @@ pub struct MarginTier {
 }
 
 /// What happens when the insurance fund cannot cover a bankrupt position.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Adl {
     /// No auto-deleveraging: the uncovered loss is bad debt.
@@ -254,7 +255,7 @@ pub enum Adl {
 }
 
 /// Halt trading for `halt_steps` when the price moves more than `move_pct` within `window_steps`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CircuitBreaker {
     pub move_pct: f64,
@@ -263,7 +264,7 @@ pub struct CircuitBreaker {
 }
 
 /// How traders adjust.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Traders {
     #[serde(default)]
@@ -275,7 +276,7 @@ pub struct Traders {
 }
 
 /// A share of positions adds collateral when the mark comes close to their liquidation price.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TopUp {
     /// Share of positions that top up, in [0, 1].
@@ -300,7 +301,7 @@ fn default_budget_multiple() -> f64 {
 }
 
 /// A share of positions cuts size pre-emptively when realized volatility crosses a threshold.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Delever {
     /// Share of positions that de-lever, in [0, 1].
@@ -325,7 +326,7 @@ fn default_delever_fraction() -> f64 {
 }
 
 /// Dip buyers absorb sells below a discount to fair value, with limited capacity.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DipBuyers {
     /// Total they will buy, USD.
@@ -337,7 +338,7 @@ pub struct DipBuyers {
 }
 
 /// Algorithmic agents.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Agents {
     #[serde(default)]
@@ -346,7 +347,7 @@ pub struct Agents {
 
 /// Predatory traders (Brunnermeier-Pedersen): they sell ahead of a visible liquidation cluster
 /// within reach and buy back from the forced sellers during the flush.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Predators {
     /// Capital they sell with, USD.
@@ -366,7 +367,7 @@ fn default_predator_steps() -> u32 {
 }
 
 /// The exogenous shock that starts it all.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Shock {
     pub kind: ShockKind,
@@ -382,7 +383,7 @@ pub struct Shock {
 }
 
 /// Kind of shock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ShockKind {
     /// The price gaps by `pct`; the book moves with it.
@@ -394,7 +395,7 @@ pub enum ShockKind {
 }
 
 /// How long the timeline runs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Run {
     #[serde(default = "default_steps")]
@@ -444,6 +445,11 @@ impl Scenario {
             .map_err(|error| ScenarioError::single("", plain_serde_message(&error.to_string())))?;
         scenario.validate()?;
         Ok(scenario)
+    }
+
+    /// The JSON Schema of the format.
+    pub fn json_schema() -> String {
+        serde_json::to_string_pretty(&schemars::schema_for!(Scenario)).unwrap_or_default()
     }
 
     /// The scenario as pretty JSON (the same format [`Scenario::from_json`] reads).

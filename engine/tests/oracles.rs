@@ -1,0 +1,95 @@
+//! Oracle tests: the engine against closed forms.
+
+mod common;
+
+use flushlab_engine::positions::PositionTable;
+use flushlab_engine::solve::{simulate, InstantSolver};
+use flushlab_engine::Scenario;
+
+use common::{generated, uniform_band, FORMAT_EXAMPLE};
+
+#[test]
+fn the_format_example_parses_and_runs_balanced() {
+    let scenario = Scenario::from_json(FORMAT_EXAMPLE).unwrap();
+    let outcome = simulate(&scenario).unwrap();
+    // 25 coins on 10,000 coins per 1% after a -5% gap: no liquidation (10x long liquidates at -9.55%).
+    assert_eq!(outcome.summary.liquidated_count_long, 0);
+    assert!((outcome.summary.final_price - 95.0).abs() < 1e-9);
+    assert!(outcome.ledger.balanced);
+    assert_eq!(outcome.steps.len(), 200);
+}
+
+#[test]
+fn a_ten_x_long_liquidates_exactly_past_its_price() {
+    // Entry 100, 10x, m = 0.5%: liquidation at 90.4523% of entry.
+    let at = |pct: f64| {
+        let json = FORMAT_EXAMPLE.replace(r#""pct": -5.0"#, &format!(r#""pct": {pct}"#));
+        simulate(&Scenario::from_json(&json).unwrap()).unwrap().summary.liquidated_count_long
+    };
+    assert_eq!(at(-9.54), 0);
+    assert_eq!(at(-9.55), 1);
+}
+
+#[test]
+fn selling_moves_a_linear_book_by_quantity_over_band_depth() {
+    // A market order of 30,000 USD at 100 is 300 coins; 10,000 coins per 1% -> -0.03%.
+    let json = FORMAT_EXAMPLE.replace(r#""kind": "instant", "pct": -5.0"#, r#""kind": "sell", "notional_usd": 30000.0"#);
+    let outcome = simulate(&Scenario::from_json(&json).unwrap()).unwrap();
+    assert!((outcome.summary.final_price - 99.97).abs() < 1e-9, "{}", outcome.summary.final_price);
+}
+
+#[test]
+fn power_book_moves_by_the_root_of_quantity() {
+    // exponent 2: 40,000 coins = 4 bands' worth of 1% depth moves the price 2%.
+    let json = FORMAT_EXAMPLE
+        .replace(r#""profile": "linear", "depth_1pct_usd": 1000000.0"#, r#""profile": "power", "depth_1pct_usd": 1000000.0, "exponent": 2.0"#)
+        .replace(r#""kind": "instant", "pct": -5.0"#, r#""kind": "sell", "notional_usd": 4000000.0"#);
+    let outcome = simulate(&Scenario::from_json(&json).unwrap()).unwrap();
+    assert!((outcome.summary.final_price - 98.0).abs() < 1e-9, "{}", outcome.summary.final_price);
+}
+
+/// Uniform band from `a`% drawdown with density rho (coins per 1%) on a book with impact kappa
+/// (% per coin): the cascade stops at x = (s - kappa rho a) / (1 - kappa rho) when kappa rho < 1.
+#[test]
+fn uniform_band_final_drawdown_matches_the_fire_sale_closed_form() {
+    for (kappa_rho, shock) in [(0.5, -5.0), (0.25, -3.0), (0.8, -4.0)] {
+        let (first, spacing, depth) = (0.1, 0.01, 1e6);
+        let kappa = 100.0 / depth; // % per coin: 10,000 coins per 1%
+        let coins = kappa_rho / kappa * spacing;
+        let scenario = uniform_band(first, 40.0, spacing, coins, depth, shock);
+        let s = -shock;
+        let expected = (s - kappa_rho * first) / (1.0 - kappa_rho);
+        let outcome = simulate(&scenario).unwrap();
+        let drawdown = outcome.summary.max_drawdown_pct;
+        // Discreteness: within one position's impact (kappa * coins) of the continuous answer.
+        assert!((drawdown - expected).abs() <= kappa * coins * 1.01 + 1e-9, "kappa*rho {kappa_rho}: {drawdown} vs {expected}");
+        assert!(outcome.ledger.balanced);
+    }
+}
+
+#[test]
+fn uniform_band_past_the_tipping_point_is_flushed_whole() {
+    let (first, last, spacing, depth) = (0.1, 20.0, 0.01, 1e6);
+    let kappa = 100.0 / depth;
+    let coins = 1.2 / kappa * spacing; // kappa * rho = 1.2
+    let scenario = uniform_band(first, last, spacing, coins, depth, -2.0);
+    let outcome = simulate(&scenario).unwrap();
+    let positions = scenario.position_count() as u64;
+    assert_eq!(outcome.summary.liquidated_count_long, positions);
+    let expected = 2.0 + kappa * coins * positions as f64;
+    assert!((outcome.summary.max_drawdown_pct - expected).abs() < 1e-6);
+}
+
+#[test]
+fn instant_and_timeline_agree_without_time_effects() {
+    for shock in [-2.0, -5.0, -8.0, -15.0, 6.0] {
+        let scenario = generated(5_000, 2e8, 5e6, shock);
+        let table = PositionTable::build(&scenario);
+        let instant = InstantSolver::new(&table, &scenario.market).solve(&scenario.shock);
+        let outcome = simulate(&scenario).unwrap();
+        let timeline = &outcome.summary;
+        assert_eq!(instant.liquidated_count_long, timeline.liquidated_count_long, "shock {shock}");
+        assert_eq!(instant.liquidated_count_short, timeline.liquidated_count_short, "shock {shock}");
+        assert!((instant.final_price - timeline.final_price).abs() < 1e-9 * instant.final_price, "shock {shock}");
+    }
+}

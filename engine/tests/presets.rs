@@ -1,0 +1,60 @@
+//! Every preset tells the story its one-liner promises.
+
+use flushlab_engine::{presets, simulate};
+
+fn run(name: &str) -> flushlab_engine::Outcome {
+    let preset = presets::find(name).unwrap_or_else(|| panic!("preset {name}"));
+    let outcome = simulate(&preset.scenario).unwrap();
+    let s = &outcome.summary;
+    eprintln!(
+        "{name}: shock {:.2}% drawdown {:.2}% rise {:.2}% amp {:.2} liq L {} ({:.0}) S {} ({:.0}) fund {:.0} adl {:.0} bad {:.0} pred {:.0} topups {:.0} delev {:.0} dip {:.0} halted {} partial {} last {:?} final {:.1}",
+        s.shock_pct, s.max_drawdown_pct, s.max_rise_pct, s.amplification, s.liquidated_count_long, s.liquidated_notional_usd_long,
+        s.liquidated_count_short, s.liquidated_notional_usd_short, s.insurance_fund_end_usd, s.adl_notional_usd, s.bad_debt_usd,
+        s.predator_pnl_usd, s.top_ups_usd, s.delevered_notional_usd, s.dip_buyers_bought_usd, s.halted_steps, s.partial_liquidations,
+        s.last_liquidation_step, s.final_price
+    );
+    assert!(outcome.ledger.balanced, "{name}: ledger");
+    outcome
+}
+
+#[test]
+fn over_levered_longs_cascade() {
+    let s = run("over-levered-longs").summary;
+    assert!(s.amplification > 1.5, "{}", s.amplification);
+}
+
+#[test]
+fn calm_market_barely_amplifies() {
+    let s = run("calm-market").summary;
+    assert!(s.amplification < 1.3, "{}", s.amplification);
+}
+
+#[test]
+fn thin_book_cascades_from_a_market_order() {
+    let s = run("thin-book").summary;
+    assert!(s.amplification > 1.5, "{}", s.amplification);
+}
+
+#[test]
+fn short_squeeze_liquidates_shorts_upward() {
+    let s = run("short-squeeze").summary;
+    assert!(s.liquidated_count_short > 0 && s.max_rise_pct > 5.0 && s.amplification > 1.3);
+}
+
+#[test]
+fn fund_drained_into_adl() {
+    let s = run("fund-drained-adl").summary;
+    assert!(s.adl_notional_usd > 0.0, "no ADL");
+}
+
+#[test]
+fn predators_profit() {
+    let s = run("predators-at-work").summary;
+    assert!(s.predator_pnl_usd > 0.0 && s.liquidated_count_long > 0);
+}
+
+#[test]
+fn inverse_traders_adjust() {
+    let s = run("inverse-traders-adjust").summary;
+    assert!(s.top_ups_usd > 0.0 && s.dip_buyers_bought_usd > 0.0 && s.partial_liquidations > 0);
+}

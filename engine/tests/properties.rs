@@ -1,0 +1,176 @@
+//! Property tests: the model's promises on random scenarios.
+
+use flushlab_engine::positions::PositionTable;
+use flushlab_engine::scenario::{Shock, ShockKind};
+use flushlab_engine::solve::{simulate, InstantSolver};
+use flushlab_engine::{outcome_json, Scenario};
+use proptest::prelude::*;
+
+/// A random scenario exercising every mechanism the flags turn on.
+#[derive(Clone, Debug)]
+struct Knobs {
+    seed: u64,
+    inverse: bool,
+    power_book: bool,
+    count: usize,
+    long_share: f64,
+    leverage_max: f64,
+    depth: f64,
+    shock_pct: f64,
+    shock_kind: u8,
+    fee: f64,
+    fund: f64,
+    partial: bool,
+    cap: Option<f64>,
+    adl: u8,
+    breaker: bool,
+    resilience: Option<f64>,
+    withdrawal: f64,
+    smoothing: f64,
+    tiers: bool,
+    traders: bool,
+    predators: bool,
+}
+
+fn knobs() -> impl Strategy<Value = Knobs> {
+    (
+        (any::<u64>(), any::<bool>(), any::<bool>(), 20usize..400, 0.0..1.0f64, 2.0..150.0f64, 1e4..5e7f64),
+        (-40.0..40.0f64, 0u8..3, 0.0..0.02f64, 0.0..2e5f64, any::<bool>(), proptest::option::of(1e4..1e7f64), 0u8..3),
+        (any::<bool>(), proptest::option::of(1.0..60.0f64), 0.0..0.2f64, 0.0..5.0f64, any::<bool>(), any::<bool>(), any::<bool>()),
+    )
+        .prop_map(|(a, b, c)| Knobs {
+            seed: a.0,
+            inverse: a.1,
+            power_book: a.2,
+            count: a.3,
+            long_share: a.4,
+            leverage_max: a.5,
+            depth: a.6,
+            shock_pct: b.0,
+            shock_kind: b.1,
+            fee: b.2,
+            fund: b.3,
+            partial: b.4,
+            cap: b.5,
+            adl: b.6,
+            breaker: c.0,
+            resilience: c.1,
+            withdrawal: c.2,
+            smoothing: c.3,
+            tiers: c.4,
+            traders: c.5,
+            predators: c.6,
+        })
+}
+
+fn scenario(k: &Knobs) -> Scenario {
+    let book = if k.power_book {
+        format!(r#"{{"profile": "power", "depth_1pct_usd": {}, "exponent": 2.0}}"#, k.depth)
+    } else {
+        format!(r#"{{"profile": "linear", "depth_1pct_usd": {}}}"#, k.depth)
+    };
+    let shock = match k.shock_kind {
+        0 => format!(r#"{{"kind": "instant", "pct": {}}}"#, k.shock_pct),
+        1 => format!(r#"{{"kind": "ramp", "pct": {}, "duration_s": 20}}"#, k.shock_pct),
+        _ => format!(r#"{{"kind": "sell", "notional_usd": {}}}"#, k.shock_pct * k.depth / 5.0),
+    };
+    let margin = if k.tiers {
+        r#"{"tiers": [{"max_notional_usd": 50000, "rate": 0.004}, {"max_notional_usd": 250000, "rate": 0.005}, {"max_notional_usd": 1000000, "rate": 0.01}, {"max_notional_usd": 10000000, "rate": 0.025}]}"#.to_string()
+    } else {
+        "0.005".to_string()
+    };
+    let adl = ["off", "queue", "pro_rata"][k.adl as usize];
+    let cap = k.cap.map_or("null".to_string(), |c| c.to_string());
+    let breaker = if k.breaker { r#"{"move_pct": 3.0, "window_steps": 5, "halt_steps": 10}"# } else { "null" };
+    let resilience = k.resilience.map_or("null".to_string(), |r| r.to_string());
+    let traders = if k.traders {
+        r#"{"top_up": {"share": 0.3, "alert_pct": 3.0, "delay_s": 2.0, "budget_multiple": 0.5},
+            "delever": {"share": 0.2, "volatility_threshold_pct": 0.5, "window_steps": 5, "fraction": 0.5},
+            "dip_buyers": {"capacity_usd": 2000000, "discount_pct": 3.0, "max_per_step_usd": 200000}}"#
+    } else {
+        "{}"
+    };
+    let agents = if k.predators {
+        r#"{"predators": {"capital_usd": 500000, "distance_pct": 5.0, "sell_steps": 4}}"#
+    } else {
+        "{}"
+    };
+    let json = format!(
+        r#"{{"version": 1, "seed": {seed},
+            "market": {{"price": 30000.0, "contract": "{contract}", "book": {book},
+                        "resilience_half_life_s": {resilience}, "withdrawal": {withdrawal}, "mark_smoothing_s": {smoothing}}},
+            "positions": {{"generate": {{"count": {count}, "open_interest_usd": 5e7, "long_share": {long_share},
+                "leverage_buckets": [{{"min": 1.5, "max": 5, "weight": 1}}, {{"min": 5, "max": {lev}, "weight": 2}}],
+                "entry_spread_pct": 1.5, "size_dispersion": 0.8}}}},
+            "venue": {{"maintenance_margin": {margin}, "liquidation_fee": {fee}, "insurance_fund_usd": {fund},
+                       "partial_liquidation": {partial}, "max_liquidation_usd_per_step": {cap}, "adl": "{adl}",
+                       "circuit_breaker": {breaker}}},
+            "traders": {traders}, "agents": {agents}, "shock": {shock}, "run": {{"steps": 80}}}}"#,
+        seed = k.seed,
+        contract = if k.inverse { "inverse" } else { "linear" },
+        withdrawal = k.withdrawal,
+        smoothing = k.smoothing,
+        count = k.count,
+        long_share = k.long_share,
+        lev = k.leverage_max.max(5.0),
+        fee = k.fee,
+        fund = k.fund,
+        partial = k.partial,
+    );
+    Scenario::from_json(&json).unwrap_or_else(|error| panic!("{error}\n{json}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn money_is_conserved_exactly(k in knobs()) {
+        let outcome = simulate(&scenario(&k)).unwrap();
+        prop_assert!(outcome.ledger.balanced, "imbalance {} in {:?}", outcome.ledger.imbalance, k);
+    }
+
+    #[test]
+    fn prices_stay_positive_and_finite(k in knobs()) {
+        let outcome = simulate(&scenario(&k)).unwrap();
+        for step in &outcome.steps {
+            prop_assert!(step.last > 0.0 && step.last.is_finite());
+            prop_assert!(step.mark > 0.0 && step.mark.is_finite());
+        }
+        prop_assert!(outcome.summary.min_price > 0.0);
+    }
+
+    #[test]
+    fn the_same_scenario_gives_the_same_bytes(k in knobs()) {
+        let a = outcome_json(&simulate(&scenario(&k)).unwrap());
+        let b = outcome_json(&simulate(&scenario(&k)).unwrap());
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_bigger_shock_never_flushes_less(k in knobs(), extra in 0.0..20.0f64) {
+        let scenario = scenario(&k);
+        let table = PositionTable::build(&scenario);
+        let mut solver = InstantSolver::new(&table, &scenario.market);
+        let down = -(k.shock_pct.abs()).min(70.0);
+        let small = solver.solve(&Shock { kind: ShockKind::Instant, pct: down, notional_usd: 0.0, duration_s: 0.0 });
+        let big = solver.solve(&Shock { kind: ShockKind::Instant, pct: (down - extra).max(-90.0), notional_usd: 0.0, duration_s: 0.0 });
+        prop_assert!(big.liquidated_notional_usd_long >= small.liquidated_notional_usd_long);
+        prop_assert!(big.final_price <= small.final_price + 1e-9 * small.final_price);
+    }
+
+    #[test]
+    fn more_depth_never_flushes_more(k in knobs(), factor in 1.0..10.0f64) {
+        let thin = scenario(&k);
+        let mut deep = thin.clone();
+        match &mut deep.market.book {
+            flushlab_engine::scenario::Book::Linear { depth_1pct_usd } | flushlab_engine::scenario::Book::Power { depth_1pct_usd, .. } => *depth_1pct_usd *= factor,
+            flushlab_engine::scenario::Book::Levels { .. } => unreachable!(),
+        }
+        let down = Shock { kind: ShockKind::Instant, pct: -(k.shock_pct.abs()).min(70.0), notional_usd: 0.0, duration_s: 0.0 };
+        let table = PositionTable::build(&thin);
+        let a = InstantSolver::new(&table, &thin.market).solve(&down);
+        let b = InstantSolver::new(&table, &deep.market).solve(&down);
+        prop_assert!(b.liquidated_notional_usd_long <= a.liquidated_notional_usd_long);
+        prop_assert!(b.final_price >= a.final_price - 1e-9 * a.final_price);
+    }
+}
