@@ -35,3 +35,18 @@ fn the_curve_follows_the_engine() {
     );
     assert_eq!(curve.shocks_pct.len(), curve.drawdowns_pct.len());
 }
+
+/// The engine in wasm32 gives the same bytes as natively: the committed preset hashes.
+#[wasm_bindgen_test]
+fn preset_outcomes_are_byte_identical_to_native() {
+    use sha2::{Digest, Sha256};
+    let expected = include_str!("../engine/tests/preset-hashes.txt");
+    let mut lines = Vec::new();
+    for preset in flushlab_engine::presets::all() {
+        let outcome = flushlab_engine::simulate(&preset.scenario).unwrap();
+        let digest = Sha256::digest(flushlab_engine::outcome_json(&outcome).as_bytes());
+        let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+        lines.push(format!("{} {hex}", preset.name));
+    }
+    assert_eq!(lines.join("\n") + "\n", expected);
+}

@@ -1,10 +1,115 @@
-use criterion::{criterion_group, criterion_main, Criterion};
+//! Engine benchmarks (`make bench`). Targets, natively on the 2-core reference machine:
+//! instant solve after a shock or a weight change: 100k <= 0.5 ms, 1M <= 5 ms; population build
+//! 1M <= 150 ms; timeline 100k x 3,600 steps <= 50 ms; 64 x 64 grid at 10k <= 200 ms;
+//! cycles 100 paths x 500 days x 400 positions <= 40 ms. Figures go in docs/benchmarks.md.
 
-fn bench(c: &mut Criterion) {
-    c.bench_function("fire_sale", |b| {
-        b.iter(|| flushlab_engine::fire_sale_drawdown_pct(-5.0, 0.5))
-    });
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use flushlab_engine::analysis;
+use flushlab_engine::positions::PositionTable;
+use flushlab_engine::scenario::{Positions, Shock, ShockKind};
+use flushlab_engine::solve::{timeline, InstantSolver};
+use flushlab_engine::{presets, Scenario};
+
+fn with_count(count: usize) -> Scenario {
+    let mut scenario = presets::default_scenario();
+    if let Positions::Generate(population) = &mut scenario.positions {
+        population.count = count;
+    }
+    scenario
 }
 
-criterion_group!(benches, bench);
+fn shock(pct: f64) -> Shock {
+    Shock {
+        kind: ShockKind::Instant,
+        pct,
+        notional_usd: 0.0,
+        duration_s: 0.0,
+    }
+}
+
+fn instant(c: &mut Criterion) {
+    for count in [100_000, 1_000_000] {
+        let scenario = with_count(count);
+        let table = PositionTable::build(&scenario);
+        let mut solver = InstantSolver::new(&table, &scenario.market);
+        let mut pct = -1.0;
+        c.bench_function(
+            &format!("instant solve after a shock, {count} positions"),
+            |b| {
+                b.iter(|| {
+                    pct = if pct < -30.0 { -1.0 } else { pct - 0.37 };
+                    solver.solve(&shock(pct))
+                })
+            },
+        );
+        let mut table = table.clone();
+        let Positions::Generate(population) = &scenario.positions else {
+            unreachable!()
+        };
+        let mut population = population.clone();
+        let mut weight = 1.0;
+        c.bench_function(
+            &format!("instant solve after a weight change, {count} positions"),
+            |b| {
+                b.iter(|| {
+                    weight = if weight > 6.0 { 1.0 } else { weight + 0.25 };
+                    population.leverage_buckets[4].weight = weight;
+                    assert!(table.rescale(&population));
+                    InstantSolver::new(&table, &scenario.market).solve(&scenario.shock)
+                })
+            },
+        );
+    }
+}
+
+fn population(c: &mut Criterion) {
+    let scenario = with_count(1_000_000);
+    let mut group = c.benchmark_group("population");
+    group.sample_size(10);
+    group.bench_function("build 1M positions", |b| {
+        b.iter(|| PositionTable::build(&scenario))
+    });
+    group.finish();
+}
+
+fn timeline_run(c: &mut Criterion) {
+    let mut scenario = with_count(100_000);
+    scenario.run.steps = 3_600;
+    let table = PositionTable::build(&scenario);
+    let mut group = c.benchmark_group("timeline");
+    group.sample_size(10);
+    group.bench_function("100k positions x 3600 steps", |b| {
+        b.iter(|| timeline::run(&scenario, &table))
+    });
+    let mut default = presets::default_scenario();
+    default.run.steps = 240;
+    let table = PositionTable::build(&default);
+    group.bench_function("default preset (100k positions, 240 steps)", |b| {
+        b.iter(|| timeline::run(&default, &table))
+    });
+    group.finish();
+}
+
+fn analyses(c: &mut Criterion) {
+    let scenario = with_count(10_000);
+    let mut group = c.benchmark_group("analysis");
+    group.sample_size(10);
+    let x = analysis::grid::Axis::linspace(analysis::grid::Parameter::ShockPct, -30.0, -0.5, 64);
+    let y = analysis::grid::Axis::linspace(analysis::grid::Parameter::MeanLeverage, 0.5, 3.0, 64);
+    group.bench_function("grid 64x64 shock x mean leverage, 10k positions", |b| {
+        b.iter(|| analysis::grid::grid(&scenario, &x, &y).unwrap())
+    });
+    let config: analysis::cycles::CyclesConfig =
+        serde_json::from_str(r#"{"paths": 100, "days": 500, "positions": 400}"#).unwrap();
+    group.bench_function("cycles 100 paths x 500 days x 400 positions", |b| {
+        b.iter_batched(
+            || config.clone(),
+            |config| analysis::cycles::cycles(&scenario, &config).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, instant, population, timeline_run, analyses);
 criterion_main!(benches);

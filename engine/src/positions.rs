@@ -155,7 +155,7 @@ impl Terms {
     }
 }
 
-/// Mark at which a long (falling mark) or a short (rising mark) at `trigger` is liquidated.
+/// Whether `mark` has reached `trigger`: from above for longs, from below for shorts.
 pub fn crossed(side: Side, mark: f64, trigger: f64) -> bool {
     match side {
         Side::Long => mark <= trigger,
@@ -246,7 +246,9 @@ impl PositionTable {
     }
 
     /// Rescales generated groups for new bucket weights and long share, without re-sorting where
-    /// liquidation prices do not depend on size. Returns whether it could (false: rebuild).
+    /// liquidation prices do not depend on size. `population` must be the one this table was
+    /// generated from with only weights or long share changed. Returns whether it could
+    /// (false: rebuild).
     pub fn rescale(&mut self, population: &Population) -> bool {
         if !self.margin.is_flat() || population.leverage_buckets.len() != self.buckets.len() {
             return false;

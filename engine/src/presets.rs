@@ -29,7 +29,8 @@ const SOURCES: &[&str] = &[
 
 /// Parses one preset file, validating its scenario.
 pub fn parse(text: &str) -> Result<Preset, ScenarioError> {
-    let preset: Preset = serde_json::from_str(text).map_err(|error| ScenarioError::single("", error.to_string()))?;
+    let preset: Preset =
+        serde_json::from_str(text).map_err(|error| ScenarioError::single("", error.to_string()))?;
     preset.scenario.validate()?;
     Ok(preset)
 }
@@ -46,7 +47,9 @@ pub fn find(name: &str) -> Option<Preset> {
 
 /// The app's default scenario.
 pub fn default_scenario() -> Scenario {
-    parse(SOURCES[0]).map(|preset| preset.scenario).expect("the default preset is valid (tested)")
+    parse(SOURCES[0])
+        .map(|preset| preset.scenario)
+        .expect("the default preset is valid (tested)")
 }
 
 #[cfg(test)]

@@ -468,6 +468,7 @@ impl Scenario {
         }
         self.market.validate(&mut check);
         validate_positions(&self.positions, &mut check);
+        validate_leverage_against_margin(self, &mut check);
         self.venue.validate(&mut check, self.market.contract);
         self.traders.validate(&mut check);
         self.agents.validate(&mut check);
@@ -486,7 +487,7 @@ impl Scenario {
     }
 }
 
-/// serde's messages mention Rust types; keep them but drop the line/column noise for one-line JSON.
+/// serde's messages end in " at line L column C"; keep that (it locates the problem in the text).
 fn plain_serde_message(message: &str) -> String {
     message.to_string()
 }
@@ -628,6 +629,15 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
                 3.0,
             );
             let buckets = &population.leverage_buckets;
+            if population.count < 2 * buckets.len() {
+                check.fail(
+                    &format!("{path}.count"),
+                    format!(
+                        "must be at least 2 per bucket ({}) so every bucket has longs and shorts",
+                        2 * buckets.len()
+                    ),
+                );
+            }
             if buckets.is_empty() || buckets.len() > MAX_BUCKETS {
                 check.fail(
                     &format!("{path}.leverage_buckets"),
@@ -652,6 +662,39 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
                     &format!("{path}.leverage_buckets"),
                     "at least one weight must be positive".into(),
                 );
+            }
+        }
+    }
+}
+
+/// A venue lets no position open at or past its own liquidation price: leverage must stay below
+/// 1 / (lowest maintenance rate), as venues' leverage caps per tier ensure.
+fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
+    let rate = match &scenario.venue.maintenance_margin {
+        MaintenanceMargin::Flat(rate) => *rate,
+        MaintenanceMargin::Tiered { tiers } => tiers.first().map_or(0.0, |tier| tier.rate),
+    };
+    if !(rate > 0.0 && rate.is_finite()) {
+        return;
+    }
+    let cap = 1.0 / rate;
+    match &scenario.positions {
+        Positions::List(list) => {
+            if let Some((i, position)) = list.iter().enumerate().find(|(_, p)| p.leverage >= cap) {
+                check.fail(
+                    &format!("positions.list[{i}].leverage"),
+                    format!("must be below {cap} (1 / maintenance margin), or it opens already liquidatable (got {})", position.leverage),
+                );
+            }
+        }
+        Positions::Generate(population) => {
+            for (i, bucket) in population.leverage_buckets.iter().enumerate() {
+                if bucket.max >= cap {
+                    check.fail(
+                        &format!("positions.generate.leverage_buckets[{i}].max"),
+                        format!("must be below {cap} (1 / maintenance margin), or positions open already liquidatable (got {})", bucket.max),
+                    );
+                }
             }
         }
     }

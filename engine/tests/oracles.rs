@@ -24,7 +24,10 @@ fn a_ten_x_long_liquidates_exactly_past_its_price() {
     // Entry 100, 10x, m = 0.5%: liquidation at 90.4523% of entry.
     let at = |pct: f64| {
         let json = FORMAT_EXAMPLE.replace(r#""pct": -5.0"#, &format!(r#""pct": {pct}"#));
-        simulate(&Scenario::from_json(&json).unwrap()).unwrap().summary.liquidated_count_long
+        simulate(&Scenario::from_json(&json).unwrap())
+            .unwrap()
+            .summary
+            .liquidated_count_long
     };
     assert_eq!(at(-9.54), 0);
     assert_eq!(at(-9.55), 1);
@@ -33,19 +36,36 @@ fn a_ten_x_long_liquidates_exactly_past_its_price() {
 #[test]
 fn selling_moves_a_linear_book_by_quantity_over_band_depth() {
     // A market order of 30,000 USD at 100 is 300 coins; 10,000 coins per 1% -> -0.03%.
-    let json = FORMAT_EXAMPLE.replace(r#""kind": "instant", "pct": -5.0"#, r#""kind": "sell", "notional_usd": 30000.0"#);
+    let json = FORMAT_EXAMPLE.replace(
+        r#""kind": "instant", "pct": -5.0"#,
+        r#""kind": "sell", "notional_usd": 30000.0"#,
+    );
     let outcome = simulate(&Scenario::from_json(&json).unwrap()).unwrap();
-    assert!((outcome.summary.final_price - 99.97).abs() < 1e-9, "{}", outcome.summary.final_price);
+    assert!(
+        (outcome.summary.final_price - 99.97).abs() < 1e-9,
+        "{}",
+        outcome.summary.final_price
+    );
 }
 
 #[test]
 fn power_book_moves_by_the_root_of_quantity() {
     // exponent 2: 40,000 coins = 4 bands' worth of 1% depth moves the price 2%.
     let json = FORMAT_EXAMPLE
-        .replace(r#""profile": "linear", "depth_1pct_usd": 1000000.0"#, r#""profile": "power", "depth_1pct_usd": 1000000.0, "exponent": 2.0"#)
-        .replace(r#""kind": "instant", "pct": -5.0"#, r#""kind": "sell", "notional_usd": 4000000.0"#);
+        .replace(
+            r#""profile": "linear", "depth_1pct_usd": 1000000.0"#,
+            r#""profile": "power", "depth_1pct_usd": 1000000.0, "exponent": 2.0"#,
+        )
+        .replace(
+            r#""kind": "instant", "pct": -5.0"#,
+            r#""kind": "sell", "notional_usd": 4000000.0"#,
+        );
     let outcome = simulate(&Scenario::from_json(&json).unwrap()).unwrap();
-    assert!((outcome.summary.final_price - 98.0).abs() < 1e-9, "{}", outcome.summary.final_price);
+    assert!(
+        (outcome.summary.final_price - 98.0).abs() < 1e-9,
+        "{}",
+        outcome.summary.final_price
+    );
 }
 
 /// Uniform band from `a`% drawdown with density rho (coins per 1%) on a book with impact kappa
@@ -62,7 +82,10 @@ fn uniform_band_final_drawdown_matches_the_fire_sale_closed_form() {
         let outcome = simulate(&scenario).unwrap();
         let drawdown = outcome.summary.max_drawdown_pct;
         // Discreteness: within one position's impact (kappa * coins) of the continuous answer.
-        assert!((drawdown - expected).abs() <= kappa * coins * 1.01 + 1e-9, "kappa*rho {kappa_rho}: {drawdown} vs {expected}");
+        assert!(
+            (drawdown - expected).abs() <= kappa * coins * 1.01 + 1e-9,
+            "kappa*rho {kappa_rho}: {drawdown} vs {expected}"
+        );
         assert!(outcome.ledger.balanced);
     }
 }
@@ -88,8 +111,17 @@ fn instant_and_timeline_agree_without_time_effects() {
         let instant = InstantSolver::new(&table, &scenario.market).solve(&scenario.shock);
         let outcome = simulate(&scenario).unwrap();
         let timeline = &outcome.summary;
-        assert_eq!(instant.liquidated_count_long, timeline.liquidated_count_long, "shock {shock}");
-        assert_eq!(instant.liquidated_count_short, timeline.liquidated_count_short, "shock {shock}");
-        assert!((instant.final_price - timeline.final_price).abs() < 1e-9 * instant.final_price, "shock {shock}");
+        assert_eq!(
+            instant.liquidated_count_long, timeline.liquidated_count_long,
+            "shock {shock}"
+        );
+        assert_eq!(
+            instant.liquidated_count_short, timeline.liquidated_count_short,
+            "shock {shock}"
+        );
+        assert!(
+            (instant.final_price - timeline.final_price).abs() < 1e-9 * instant.final_price,
+            "shock {shock}"
+        );
     }
 }

@@ -34,9 +34,33 @@ struct Knobs {
 
 fn knobs() -> impl Strategy<Value = Knobs> {
     (
-        (any::<u64>(), any::<bool>(), any::<bool>(), 20usize..400, 0.0..1.0f64, 2.0..150.0f64, 1e4..5e7f64),
-        (-40.0..40.0f64, 0u8..3, 0.0..0.02f64, 0.0..2e5f64, any::<bool>(), proptest::option::of(1e4..1e7f64), 0u8..3),
-        (any::<bool>(), proptest::option::of(1.0..60.0f64), 0.0..0.2f64, 0.0..5.0f64, any::<bool>(), any::<bool>(), any::<bool>()),
+        (
+            any::<u64>(),
+            any::<bool>(),
+            any::<bool>(),
+            20usize..400,
+            0.0..1.0f64,
+            2.0..150.0f64,
+            1e4..5e7f64,
+        ),
+        (
+            -40.0..40.0f64,
+            0u8..3,
+            0.0..0.02f64,
+            0.0..2e5f64,
+            any::<bool>(),
+            proptest::option::of(1e4..1e7f64),
+            0u8..3,
+        ),
+        (
+            any::<bool>(),
+            proptest::option::of(1.0..60.0f64),
+            0.0..0.2f64,
+            0.0..5.0f64,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        ),
     )
         .prop_map(|(a, b, c)| Knobs {
             seed: a.0,
@@ -65,14 +89,23 @@ fn knobs() -> impl Strategy<Value = Knobs> {
 
 fn scenario(k: &Knobs) -> Scenario {
     let book = if k.power_book {
-        format!(r#"{{"profile": "power", "depth_1pct_usd": {}, "exponent": 2.0}}"#, k.depth)
+        format!(
+            r#"{{"profile": "power", "depth_1pct_usd": {}, "exponent": 2.0}}"#,
+            k.depth
+        )
     } else {
         format!(r#"{{"profile": "linear", "depth_1pct_usd": {}}}"#, k.depth)
     };
     let shock = match k.shock_kind {
         0 => format!(r#"{{"kind": "instant", "pct": {}}}"#, k.shock_pct),
-        1 => format!(r#"{{"kind": "ramp", "pct": {}, "duration_s": 20}}"#, k.shock_pct),
-        _ => format!(r#"{{"kind": "sell", "notional_usd": {}}}"#, k.shock_pct * k.depth / 5.0),
+        1 => format!(
+            r#"{{"kind": "ramp", "pct": {}, "duration_s": 20}}"#,
+            k.shock_pct
+        ),
+        _ => format!(
+            r#"{{"kind": "sell", "notional_usd": {}}}"#,
+            k.shock_pct * k.depth / 5.0
+        ),
     };
     let margin = if k.tiers {
         r#"{"tiers": [{"max_notional_usd": 50000, "rate": 0.004}, {"max_notional_usd": 250000, "rate": 0.005}, {"max_notional_usd": 1000000, "rate": 0.01}, {"max_notional_usd": 10000000, "rate": 0.025}]}"#.to_string()
@@ -81,7 +114,11 @@ fn scenario(k: &Knobs) -> Scenario {
     };
     let adl = ["off", "queue", "pro_rata"][k.adl as usize];
     let cap = k.cap.map_or("null".to_string(), |c| c.to_string());
-    let breaker = if k.breaker { r#"{"move_pct": 3.0, "window_steps": 5, "halt_steps": 10}"# } else { "null" };
+    let breaker = if k.breaker {
+        r#"{"move_pct": 3.0, "window_steps": 5, "halt_steps": 10}"#
+    } else {
+        "null"
+    };
     let resilience = k.resilience.map_or("null".to_string(), |r| r.to_string());
     let traders = if k.traders {
         r#"{"top_up": {"share": 0.3, "alert_pct": 3.0, "delay_s": 2.0, "budget_multiple": 0.5},

@@ -73,7 +73,6 @@ impl<'a> InstantSolver<'a> {
         let shocked_price = book.last();
         let shock_pct = (shocked_price - start) / start * 100.0;
         self.liquidated.iter_mut().for_each(|count| *count = 0);
-        let (mut coins_long, mut coins_short) = (0.0, 0.0);
         let mut rounds = 0;
         loop {
             let price = book.last();
@@ -100,14 +99,11 @@ impl<'a> InstantSolver<'a> {
                 break;
             }
             rounds += 1;
-            coins_long += new_long;
-            coins_short += new_short;
             book.trade(new_long - new_short);
             if rounds >= MAX_ROUNDS {
                 break;
             }
         }
-        let _ = (coins_long, coins_short);
         let final_price = book.last();
         let mut result = InstantResult {
             start_price: start,

@@ -18,7 +18,14 @@ pub const FORMAT_EXAMPLE: &str = r#"{"version": 1, "seed": 7,
 /// Longs entered at 100 with zero maintenance margin, one every `spacing_pct` of drawdown from
 /// `first_pct` to `last_pct`, each selling `coins`: a uniform band of liquidation density
 /// `coins / spacing_pct` coins per 1% of drawdown.
-pub fn uniform_band(first_pct: f64, last_pct: f64, spacing_pct: f64, coins: f64, depth_1pct_usd: f64, shock_pct: f64) -> Scenario {
+pub fn uniform_band(
+    first_pct: f64,
+    last_pct: f64,
+    spacing_pct: f64,
+    coins: f64,
+    depth_1pct_usd: f64,
+    shock_pct: f64,
+) -> Scenario {
     let mut positions = Vec::new();
     let count = ((last_pct - first_pct) / spacing_pct).round() as usize + 1;
     for k in 0..count {
@@ -39,7 +46,12 @@ pub fn uniform_band(first_pct: f64, last_pct: f64, spacing_pct: f64, coins: f64,
 }
 
 /// A generated population on a linear book.
-pub fn generated(count: usize, open_interest_usd: f64, depth_1pct_usd: f64, shock_pct: f64) -> Scenario {
+pub fn generated(
+    count: usize,
+    open_interest_usd: f64,
+    depth_1pct_usd: f64,
+    shock_pct: f64,
+) -> Scenario {
     let json = format!(
         r#"{{"version": 1, "seed": 11,
             "market": {{"price": 100.0, "book": {{"profile": "linear", "depth_1pct_usd": {depth_1pct_usd}}}}},
