@@ -1,0 +1,76 @@
+//! The CLI as a user runs it: JSON out, errors with field paths, exit codes 0 / 2.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn flushlab(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flushlab"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn preset_then_simulate_prints_a_balanced_outcome() {
+    let (code, scenario, _) = flushlab(&["preset", "calm-market"], "");
+    assert_eq!(code, 0);
+    let (code, outcome, _) = flushlab(&["simulate", "-"], &scenario);
+    assert_eq!(code, 0);
+    let outcome: serde_json::Value = serde_json::from_str(&outcome).unwrap();
+    assert_eq!(outcome["ledger"]["balanced"], true);
+    assert!(outcome["summary"]["max_drawdown_pct"].as_f64().unwrap() >= 3.0);
+}
+
+#[test]
+fn invalid_input_lists_every_problem_with_its_path_and_exits_2() {
+    let bad = r#"{"version": 1, "market": {"price": 100, "book": {"profile": "linear", "depth_1pct_usd": 1e6}},
+        "positions": {"list": [
+            {"side": "long", "notional_usd": 1000, "entry": 100, "leverage": 10},
+            {"side": "long", "notional_usd": 1000, "entry": 100, "leverage": 10},
+            {"side": "long", "notional_usd": 1000, "entry": 100, "leverage": 10},
+            {"side": "long", "notional_usd": 1000, "entry": 100, "leverage": 0.5}]},
+        "shock": {"kind": "instant", "pct": -500}}"#;
+    let (code, stdout, stderr) = flushlab(&["validate", "-"], bad);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("positions.list[3].leverage: must be in (1, 1000]"), "{stderr}");
+    assert!(stderr.contains("shock.pct: must be in"), "{stderr}");
+}
+
+#[test]
+fn unknown_fields_and_malformed_json_are_input_errors() {
+    let (code, _, stderr) = flushlab(&["validate", "-"], r#"{"version": 1, "colour": "red"}"#);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown field `colour`"), "{stderr}");
+    let (code, _, _) = flushlab(&["simulate", "-"], "{not json");
+    assert_eq!(code, 2);
+    let (code, _, stderr) = flushlab(&["frobnicate"], "");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown command"));
+}
+
+#[test]
+fn analyses_and_schema_print_json() {
+    let (_, scenario, _) = flushlab(&["preset", "thin-book"], "");
+    for args in [vec!["sweep", "-", "-1", "-20", "8"], vec!["grid", "-", "shock_pct:-20:-1:4", "depth_usd:1e7:5e7:3"], vec!["counterfactual", "-"]] {
+        let (code, stdout, stderr) = flushlab(&args, &scenario);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap();
+    }
+    let (code, schema, _) = flushlab(&["schema"], "");
+    assert_eq!(code, 0);
+    assert!(schema.contains("depth_1pct_usd"));
+    let (code, list, _) = flushlab(&["presets"], "");
+    assert_eq!(code, 0);
+    assert!(list.contains("short-squeeze"));
+}
