@@ -28,8 +28,9 @@ build: tools
 test: tools browser
 	@scripts/test.sh
 
-bench: tools
-	cargo bench -p flushlab-engine --bench engine
+bench: tools browser
+	cargo bench -p flushlab-engine --bench engine -- --warm-up-time 1 --measurement-time 3
+	cargo test --release -p flushlab --target wasm32-unknown-unknown --test wasm_bench -- --include-ignored
 
 fuzz:
 	@scripts/fuzz.sh

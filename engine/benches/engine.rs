@@ -95,7 +95,7 @@ fn analyses(c: &mut Criterion) {
     let mut group = c.benchmark_group("analysis");
     group.sample_size(10);
     let x = analysis::grid::Axis::linspace(analysis::grid::Parameter::ShockPct, -30.0, -0.5, 64);
-    let y = analysis::grid::Axis::linspace(analysis::grid::Parameter::MeanLeverage, 0.5, 3.0, 64);
+    let y = analysis::grid::Axis::linspace(analysis::grid::Parameter::MeanLeverage, 2.0, 40.0, 64);
     group.bench_function("grid 64x64 shock x mean leverage, 10k positions", |b| {
         b.iter(|| analysis::grid::grid(&scenario, &x, &y).unwrap())
     });

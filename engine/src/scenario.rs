@@ -287,7 +287,8 @@ pub struct TopUp {
     /// Reaction delay, seconds.
     #[serde(default)]
     pub delay_s: f64,
-    /// Budget: the collateral added, as a multiple of the initial collateral (added once).
+    /// Budget: the collateral added, as a multiple of the collateral the position holds when the
+    /// top-up lands (added once).
     #[serde(default = "default_budget_multiple")]
     pub budget_multiple: f64,
 }

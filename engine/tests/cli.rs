@@ -11,7 +11,12 @@ fn flushlab(args: &[&str], stdin: &str) -> (i32, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     (
         output.status.code().unwrap_or(-1),
@@ -43,7 +48,10 @@ fn invalid_input_lists_every_problem_with_its_path_and_exits_2() {
     let (code, stdout, stderr) = flushlab(&["validate", "-"], bad);
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
-    assert!(stderr.contains("positions.list[3].leverage: must be in (1, 1000]"), "{stderr}");
+    assert!(
+        stderr.contains("positions.list[3].leverage: must be in (1, 1000]"),
+        "{stderr}"
+    );
     assert!(stderr.contains("shock.pct: must be in"), "{stderr}");
 }
 
@@ -62,7 +70,11 @@ fn unknown_fields_and_malformed_json_are_input_errors() {
 #[test]
 fn analyses_and_schema_print_json() {
     let (_, scenario, _) = flushlab(&["preset", "thin-book"], "");
-    for args in [vec!["sweep", "-", "-1", "-20", "8"], vec!["grid", "-", "shock_pct:-20:-1:4", "depth_usd:1e7:5e7:3"], vec!["counterfactual", "-"]] {
+    for args in [
+        vec!["sweep", "-", "-1", "-20", "8"],
+        vec!["grid", "-", "shock_pct:-20:-1:4", "depth_usd:1e7:5e7:3"],
+        vec!["counterfactual", "-"],
+    ] {
         let (code, stdout, stderr) = flushlab(&args, &scenario);
         assert_eq!(code, 0, "{args:?}: {stderr}");
         serde_json::from_str::<serde_json::Value>(&stdout).unwrap();
