@@ -30,7 +30,7 @@ test: tools browser
 
 bench: tools browser
 	cargo bench -p flushlab-engine --bench engine -- --warm-up-time 1 --measurement-time 3
-	cargo test --release -p flushlab --target wasm32-unknown-unknown --test wasm_bench -- --include-ignored
+	cargo test --release -p flushlab --target wasm32-unknown-unknown --test wasm_bench -- --include-ignored --nocapture
 
 fuzz:
 	@scripts/fuzz.sh

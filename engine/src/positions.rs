@@ -505,26 +505,49 @@ fn finish(mut table: PositionTable) -> PositionTable {
     table
 }
 
-/// Sorts every group by liquidation price: longs highest first, shorts lowest first.
+/// Sorts every group by liquidation price: longs highest first, shorts lowest first (ties by
+/// generation order, so the order is deterministic).
 fn sort_groups(table: &mut PositionTable) {
     let groups = table.groups.clone();
-    let mut order: Vec<(f64, u32)> = Vec::new();
+    let mut order: Vec<u128> = Vec::new();
+    let mut scratch: Vec<f64> = Vec::new();
     for group in &groups {
         order.clear();
         order.extend((group.start..group.end).map(|i| {
-            let key = table.liquidation_price[i];
-            (if group.side == Side::Long { -key } else { key }, i as u32)
+            let price = table.liquidation_price[i];
+            let key = if group.side == Side::Long {
+                -price
+            } else {
+                price
+            };
+            (u128::from(ordered_bits(key)) << 32) | i as u128
         }));
-        order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let permute = |column: &mut Vec<f64>, order: &[(f64, u32)]| {
-            let sorted: Vec<f64> = order.iter().map(|&(_, i)| column[i as usize]).collect();
-            column[group.start..group.end].copy_from_slice(&sorted);
-        };
-        permute(&mut table.entry, &order);
-        permute(&mut table.leverage, &order);
-        permute(&mut table.unit_size, &order);
-        permute(&mut table.liquidation_price, &order);
-        permute(&mut table.behaviour_draw, &order);
+        order.sort_unstable();
+        for column in [
+            &mut table.entry,
+            &mut table.leverage,
+            &mut table.unit_size,
+            &mut table.liquidation_price,
+            &mut table.behaviour_draw,
+        ] {
+            scratch.clear();
+            scratch.extend(
+                order
+                    .iter()
+                    .map(|&key| column[(key & 0xffff_ffff) as usize]),
+            );
+            column[group.start..group.end].copy_from_slice(&scratch);
+        }
+    }
+}
+
+/// Maps an f64 to a u64 whose unsigned order is the float's total order.
+fn ordered_bits(value: f64) -> u64 {
+    let bits = value.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
     }
 }
 
@@ -579,6 +602,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn ordered_bits_sort_like_the_floats() {
+        let mut values = vec![3.5, -1.0, 0.0, -0.0, f64::INFINITY, -7.25, 1e-300, 42.0];
+        let mut by_bits = values.clone();
+        by_bits.sort_by_key(|&v| ordered_bits(v));
+        values.sort_by(|a, b| a.total_cmp(b));
+        assert_eq!(by_bits, values);
     }
 
     #[test]
