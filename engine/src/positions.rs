@@ -368,6 +368,13 @@ fn generate(
         for (leverage, unit, z, behaviour) in members {
             let unit_size = unit / unit_total;
             let size = scale * unit_size;
+            // A venue's tier caps leverage: no position may open at or past its liquidation price.
+            let (rate, _) = table.margin.tier_for(size);
+            let leverage = if rate > 0.0 {
+                leverage.min((0.95 / rate).max(1.0))
+            } else {
+                leverage
+            };
             let mut entry = price * libm::exp(population.entry_spread_pct / 100.0 * z);
             for shrink in [0.5, 0.25, 0.0] {
                 let terms = Terms {
