@@ -227,6 +227,16 @@ pub enum MaintenanceMargin {
     Tiered { tiers: Vec<MarginTier> },
 }
 
+impl MaintenanceMargin {
+    /// The rate of the smallest positions (the flat rate, or the first tier's).
+    pub fn lowest_rate(&self) -> f64 {
+        match self {
+            MaintenanceMargin::Flat(rate) => *rate,
+            MaintenanceMargin::Tiered { tiers } => tiers.first().map_or(0.0, |tier| tier.rate),
+        }
+    }
+}
+
 impl Default for MaintenanceMargin {
     fn default() -> Self {
         MaintenanceMargin::Flat(0.005)
@@ -671,10 +681,7 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
 /// A venue lets no position open at or past its own liquidation price: leverage must stay below
 /// 1 / (lowest maintenance rate), as venues' leverage caps per tier ensure.
 fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
-    let rate = match &scenario.venue.maintenance_margin {
-        MaintenanceMargin::Flat(rate) => *rate,
-        MaintenanceMargin::Tiered { tiers } => tiers.first().map_or(0.0, |tier| tier.rate),
-    };
+    let rate = scenario.venue.maintenance_margin.lowest_rate();
     if !(rate > 0.0 && rate.is_finite()) {
         return;
     }

@@ -341,10 +341,7 @@ fn apply(
 /// Keeps every leverage below 1 / maintenance margin (with 5% room), as a venue's leverage cap
 /// would, so that no cell has positions born liquidatable.
 fn clamp_leverage_to_margin(scenario: &mut Scenario) {
-    let rate = match &scenario.venue.maintenance_margin {
-        MaintenanceMargin::Flat(rate) => *rate,
-        MaintenanceMargin::Tiered { tiers } => tiers.first().map_or(0.0, |tier| tier.rate),
-    };
+    let rate = scenario.venue.maintenance_margin.lowest_rate();
     if rate <= 0.0 {
         return;
     }
