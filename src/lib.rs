@@ -1,6 +1,20 @@
 //! FlushLab's web app: a thin Leptos shell around the cascade engine.
+//!
+//! `state` holds the scenario being edited; `live` runs the engine and redraws the charts at most
+//! once per animation frame; `components` are the controls; `charts` turn outcomes into plotly
+//! figures; `codec` reads and writes links and files.
 
+pub mod analyses;
 pub mod app;
+pub mod browser;
 pub mod charts;
+pub mod codec;
+pub mod components;
+pub mod export;
+pub mod format;
+pub mod live;
+pub mod panic_panel;
+pub mod session;
+pub mod state;
 
-pub use app::App;
+pub use app::{App, AppWithQuery};

@@ -1,39 +1,103 @@
-//! Browser tests: run with `cargo test -p flushlab --target wasm32-unknown-unknown` (headless Chromium).
+//! Browser tests: run with `cargo test -p flushlab --target wasm32-unknown-unknown` (headless
+//! Chromium). The page mounts with every control and chart; bad links keep the default; the
+//! engine in wasm32 gives the same bytes as natively.
 #![cfg(target_arch = "wasm32")]
 
+use flushlab::AppWithQuery;
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen_test]
-fn the_app_mounts_with_slider_summary_and_chart() {
+/// Mounts the app for `query` in a fresh host element and lets its first frames run.
+async fn mount(query: &'static str) -> (web_sys::HtmlElement, impl Drop) {
     let document = web_sys::window().unwrap().document().unwrap();
-    let host = document.create_element("div").unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
-    let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(host);
-    let _handle = leptos::mount::mount_to(host.clone(), flushlab::App);
-    for testid in ["shock-slider", "summary", "chart-amplification"] {
-        let selector = format!("[data-testid='{testid}']");
-        assert!(
-            host.query_selector(&selector).unwrap().is_some(),
-            "{testid} is missing"
-        );
-    }
-    let summary = host
-        .query_selector("[data-testid='summary']")
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        view! { <AppWithQuery query=query.to_string() /> }
+    });
+    TimeoutFuture::new(100).await;
+    (host, handle)
+}
+
+fn find(host: &web_sys::HtmlElement, testid: &str) -> Option<web_sys::Element> {
+    host.query_selector(&format!("[data-testid='{testid}']"))
         .unwrap()
-        .unwrap();
-    assert!(summary.text_content().unwrap().contains("drawdown"));
 }
 
 #[wasm_bindgen_test]
-fn the_curve_follows_the_engine() {
-    let curve = flushlab::charts::amplification::curve(-10.0);
-    assert_eq!(
-        curve.drawdown_at_shock,
-        flushlab_engine::fire_sale_drawdown_pct(-10.0, 0.6)
+async fn the_app_mounts_every_control_and_chart() {
+    let (host, _handle) = mount("").await;
+    let mut expected: Vec<String> = [
+        "leverage-editor",
+        "shock-slider",
+        "depth-slider",
+        "preset-select",
+        "play-button",
+        "step-button",
+        "share-button",
+        "embed-button",
+        "summary",
+        "chart-price",
+        "chart-liquidations",
+        "chart-map",
+        "chart-oi",
+        "chart-fund",
+        "chart-amplification",
+        "chart-phase",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    expected.extend((0..7).map(|i| format!("leverage-bar-{i}")));
+    for testid in &expected {
+        assert!(find(&host, testid).is_some(), "{testid} is missing");
+    }
+    assert!(
+        find(&host, "error-banner").is_none(),
+        "no banner without a problem"
     );
-    assert_eq!(curve.shocks_pct.len(), curve.drawdowns_pct.len());
+    let summary = find(&host, "summary").unwrap().text_content().unwrap();
+    assert!(
+        summary.contains("Trough") && summary.contains("Liquidated"),
+        "{summary}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_link_shows_the_banner_and_keeps_the_default() {
+    let (host, _handle) = mount("?s=1.not-a-scenario").await;
+    let banner = find(&host, "error-banner").expect("the banner is shown");
+    let text = banner.text_content().unwrap();
+    assert!(text.contains("default scenario"), "{text}");
+    let (good, _good_handle) = mount("").await;
+    assert_eq!(
+        find(&host, "summary").unwrap().text_content(),
+        find(&good, "summary").unwrap().text_content(),
+        "the default scenario is loaded"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_embed_shows_only_the_chosen_charts() {
+    let (host, _handle) = mount("?embed=1&view=map,fund").await;
+    assert!(find(&host, "chart-map").is_some());
+    assert!(find(&host, "chart-fund").is_some());
+    for absent in [
+        "chart-price",
+        "chart-liquidations",
+        "leverage-editor",
+        "chart-phase",
+    ] {
+        assert!(
+            find(&host, absent).is_none(),
+            "{absent} should not be in this embed"
+        );
+    }
+    assert!(find(&host, "summary").is_some());
 }
 
 /// The engine in wasm32 gives the same bytes as natively: the committed preset hashes.

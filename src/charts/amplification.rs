@@ -1,55 +1,85 @@
-//! Amplification curve: final drawdown against shock size.
+//! Amplification curve: final move against shock size, the current shock highlighted, the tipping
+//! point annotated, and the no-leverage counterfactual beside it.
 
-use plotly::common::Mode;
-use plotly::layout::{Axis, Layout};
+use plotly::common::{DashType, Line, Marker, Mode};
 use plotly::{Plot, Scatter};
 
-/// Drawdown against shock, with the current shock's point.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Curve {
-    pub shocks_pct: Vec<f64>,
-    pub drawdowns_pct: Vec<f64>,
-    pub shock_pct: f64,
-    pub drawdown_at_shock: f64,
-}
+use super::{base_layout, ink, label, palette, vertical_line, Snapshot};
 
-const KAPPA_RHO: f64 = 0.6;
-
-/// The curve for the foundation's placeholder model.
-pub fn curve(shock_pct: f64) -> Curve {
-    let shocks_pct: Vec<f64> = (0..=100).map(|i| -(i as f64) * 0.5).collect();
-    let drawdowns_pct = shocks_pct
-        .iter()
-        .map(|&s| flushlab_engine::fire_sale_drawdown_pct(s, KAPPA_RHO))
-        .collect();
-    Curve {
-        shocks_pct,
-        drawdowns_pct,
-        shock_pct,
-        drawdown_at_shock: flushlab_engine::fire_sale_drawdown_pct(shock_pct, KAPPA_RHO),
-    }
-}
-
-impl Curve {
-    /// The plotly figure.
-    pub fn plot(&self) -> Plot {
-        let mut plot = Plot::new();
+/// The amplification chart (empty axes until the curve is computed).
+pub fn plot(snapshot: &Snapshot) -> Plot {
+    let theme = snapshot.theme;
+    let mut plot = Plot::new();
+    let mut shapes = Vec::new();
+    let mut annotations = Vec::new();
+    if let Some(curve) = snapshot.curve {
+        let shocks: Vec<f64> = curve.points.iter().map(|p| p.shock_pct.abs()).collect();
+        let moves: Vec<f64> = curve.points.iter().map(|p| p.move_pct.abs()).collect();
+        let unlevered: Vec<f64> = curve
+            .counterfactual
+            .iter()
+            .map(|p| p.move_pct.abs())
+            .collect();
         plot.add_trace(
-            Scatter::new(self.shocks_pct.clone(), self.drawdowns_pct.clone())
+            Scatter::new(shocks.clone(), moves)
                 .mode(Mode::Lines)
-                .name("final drawdown"),
+                .name("final move, with this leverage")
+                .line(Line::new().color(palette::LONG).width(2.5)),
         );
         plot.add_trace(
-            Scatter::new(vec![self.shock_pct], vec![self.drawdown_at_shock])
-                .mode(Mode::Markers)
-                .name("this shock"),
+            Scatter::new(shocks, unlevered)
+                .mode(Mode::Lines)
+                .name("same shock, every position at 1x")
+                .line(
+                    Line::new()
+                        .color(ink(theme).muted)
+                        .width(2.0)
+                        .dash(DashType::Dash),
+                ),
         );
-        plot.set_layout(
-            Layout::new()
-                .title("Amplification: drawdown against shock")
-                .x_axis(Axis::new().title("shock (%)"))
-                .y_axis(Axis::new().title("final drawdown (%)")),
-        );
-        plot
+        match curve.critical_shock_pct {
+            Some(critical) => {
+                shapes.push(vertical_line(critical.abs(), palette::SHORT, DashType::Dot));
+                annotations.push(label(
+                    critical.abs(),
+                    0.98,
+                    &format!("tipping point {critical:+.1}%"),
+                    theme,
+                ));
+            }
+            None => annotations.push(label(
+                1.0,
+                0.98,
+                "no sharp tipping point: the flush grows smoothly with the shock",
+                theme,
+            )),
+        }
     }
+    let summary = &snapshot.outcome.summary;
+    let this_move = if summary.shock_pct > 0.0 {
+        summary.max_rise_pct
+    } else {
+        summary.max_drawdown_pct
+    };
+    plot.add_trace(
+        Scatter::new(vec![summary.shock_pct.abs()], vec![this_move])
+            .mode(Mode::Markers)
+            .name("this run (timeline, worst point)")
+            .marker(Marker::new().color(palette::MARK).size(12)),
+    );
+    let x_title = if summary.shock_pct > 0.0 {
+        "shock size, up (% of start price)"
+    } else {
+        "shock size, down (% of start price)"
+    };
+    let layout = base_layout(
+        theme,
+        "Amplification: how far the price goes for each shock",
+        x_title,
+        "final move (% of start price)",
+    )
+    .shapes(shapes)
+    .annotations(annotations);
+    plot.set_layout(layout);
+    plot
 }

@@ -410,7 +410,7 @@ fn scale_leverage(positions: &mut Positions, factor: f64) {
 
 /// Notional-weighted mean leverage: of a generated population, each bucket's log-uniform mean
 /// `(max - min) / ln(max / min)` weighted by its share of open interest.
-fn mean_leverage(scenario: &Scenario) -> f64 {
+pub fn mean_leverage(scenario: &Scenario) -> f64 {
     let (weighted, total) = match &scenario.positions {
         Positions::Generate(population) => {
             population

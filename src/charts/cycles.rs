@@ -1,0 +1,220 @@
+//! Leverage cycles: the price fan, daily returns with and without cascades, their QQ plot against
+//! a normal, and how the tails (excess kurtosis) grow with price impact.
+
+use plotly::common::{DashType, Fill, Line, Marker, Mode};
+use plotly::histogram::HistNorm;
+use plotly::layout::BarMode;
+use plotly::{Histogram, Plot, Scatter};
+
+use super::{base_layout, ink, palette, Snapshot};
+
+/// Price percentiles across paths, day by day.
+pub fn fan(snapshot: &Snapshot) -> Plot {
+    let theme = snapshot.theme;
+    let mut plot = Plot::new();
+    if let Some(run) = &snapshot.cycles.run {
+        let fan = &run.price_fan;
+        let days: Vec<f64> = fan.days.iter().map(|&day| f64::from(day)).collect();
+        let band = |values: &Vec<f64>, name: &str, fill: Option<Fill>, alpha: &'static str| {
+            let trace = Scatter::new(days.clone(), values.clone())
+                .mode(Mode::Lines)
+                .name(name)
+                .line(Line::new().color(palette::LONG).width(0.5));
+            match fill {
+                Some(fill) => trace.fill(fill).fill_color(alpha),
+                None => trace,
+            }
+        };
+        plot.add_trace(band(&fan.p05, "5th percentile", None, ""));
+        plot.add_trace(band(
+            &fan.p95,
+            "5th-95th",
+            Some(Fill::ToNextY),
+            "rgba(0,114,178,0.15)",
+        ));
+        plot.add_trace(band(&fan.p25, "25th percentile", None, ""));
+        plot.add_trace(band(
+            &fan.p75,
+            "25th-75th",
+            Some(Fill::ToNextY),
+            "rgba(0,114,178,0.30)",
+        ));
+        plot.add_trace(
+            Scatter::new(days, fan.p50.clone())
+                .mode(Mode::Lines)
+                .name("median")
+                .line(Line::new().color(ink(theme).text).width(2.0)),
+        );
+    }
+    plot.set_layout(base_layout(
+        theme,
+        "Price fan across paths",
+        "day",
+        "price (USD)",
+    ));
+    plot
+}
+
+/// Daily returns with cascades against the news alone.
+pub fn returns(snapshot: &Snapshot) -> Plot {
+    let theme = snapshot.theme;
+    let mut plot = Plot::new();
+    if let Some(run) = &snapshot.cycles.run {
+        plot.add_trace(
+            Histogram::new(run.returns_without.clone())
+                .name("news alone")
+                .hist_norm(HistNorm::ProbabilityDensity)
+                .n_bins_x(80)
+                .opacity(0.55)
+                .marker(Marker::new().color(ink(theme).muted)),
+        );
+        plot.add_trace(
+            Histogram::new(run.returns_with_cascades.clone())
+                .name("with cascades")
+                .hist_norm(HistNorm::ProbabilityDensity)
+                .n_bins_x(80)
+                .opacity(0.6)
+                .marker(Marker::new().color(palette::SHORT)),
+        );
+    }
+    let layout = base_layout(theme, "Daily returns", "daily log return (%)", "density")
+        .bar_mode(BarMode::Overlay);
+    plot.set_layout(layout);
+    plot
+}
+
+/// Quantiles of standardized returns against a standard normal's.
+pub fn qq(snapshot: &Snapshot) -> Plot {
+    let theme = snapshot.theme;
+    let mut plot = Plot::new();
+    if let Some(run) = &snapshot.cycles.run {
+        for (name, returns, color) in [
+            ("news alone", &run.returns_without, ink(theme).muted),
+            ("with cascades", &run.returns_with_cascades, palette::SHORT),
+        ] {
+            let (normal, sample) = qq_points(returns, 200);
+            plot.add_trace(
+                Scatter::new(normal, sample)
+                    .mode(Mode::Markers)
+                    .name(name)
+                    .marker(Marker::new().color(color).size(4)),
+            );
+        }
+        plot.add_trace(
+            Scatter::new(vec![-4.0, 4.0], vec![-4.0, 4.0])
+                .mode(Mode::Lines)
+                .name("normal")
+                .line(Line::new().color(ink(theme).grid).dash(DashType::Dash)),
+        );
+    }
+    plot.set_layout(base_layout(
+        theme,
+        "QQ plot against a normal",
+        "normal quantile (sd)",
+        "return quantile (sd)",
+    ));
+    plot
+}
+
+/// Excess kurtosis of daily returns as price impact grows.
+pub fn tails(snapshot: &Snapshot) -> Plot {
+    let theme = snapshot.theme;
+    let points = &snapshot.cycles.response;
+    let impacts: Vec<f64> = points.iter().map(|point| point.value).collect();
+    let mut plot = Plot::new();
+    plot.add_trace(
+        Scatter::new(
+            impacts.clone(),
+            points.iter().map(|p| p.excess_kurtosis_with).collect(),
+        )
+        .mode(Mode::LinesMarkers)
+        .name("with cascades")
+        .line(Line::new().color(palette::SHORT).width(2.0)),
+    );
+    plot.add_trace(
+        Scatter::new(
+            impacts,
+            points.iter().map(|p| p.excess_kurtosis_without).collect(),
+        )
+        .mode(Mode::LinesMarkers)
+        .name("news alone")
+        .line(Line::new().color(ink(theme).muted).dash(DashType::Dash)),
+    );
+    plot.set_layout(base_layout(
+        theme,
+        "Fat tails grow with price impact",
+        "price impact (x the scenario's book)",
+        "excess kurtosis",
+    ));
+    plot
+}
+
+/// `count` evenly spaced quantiles of the standardized sample against the normal's.
+pub fn qq_points(returns: &[f64], count: usize) -> (Vec<f64>, Vec<f64>) {
+    let n = returns.len();
+    if n < 2 || count == 0 {
+        return (Vec::new(), Vec::new());
+    }
+    let mean = returns.iter().sum::<f64>() / n as f64;
+    let sd = (returns.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
+    if sd <= 0.0 {
+        return (Vec::new(), Vec::new());
+    }
+    let mut sorted: Vec<f64> = returns.iter().map(|r| (r - mean) / sd).collect();
+    sorted.sort_by(f64::total_cmp);
+    (0..count)
+        .map(|k| {
+            let p = (k as f64 + 0.5) / count as f64;
+            let index = ((p * n as f64) as usize).min(n - 1);
+            (normal_quantile(p), sorted[index])
+        })
+        .unzip()
+}
+
+/// The standard normal's quantile (Acklam's rational approximation, relative error < 1.2e-9).
+pub fn normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.38357751867269e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    const B: [f64; 5] = [
+        -5.447609879822406e1,
+        1.615858368580409e2,
+        -1.556989798598866e2,
+        6.680131188771972e1,
+        -1.328068155288572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
+    const D: [f64; 4] = [
+        7.784695709041462e-3,
+        3.224671290700398e-1,
+        2.445134137142996,
+        3.754408661907416,
+    ];
+    let p = p.clamp(1e-12, 1.0 - 1e-12);
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
+}

@@ -1,0 +1,81 @@
+//! Liquidation map: cumulative notional that would be liquidated if the price reached each level,
+//! by leverage bucket (the estimate liquidation heatmaps show), with where this flush stopped.
+
+use plotly::common::{DashType, Marker};
+use plotly::layout::BarMode;
+use plotly::{Bar, Plot};
+
+use super::{base_layout, ink, label, palette, size_unit, vertical_line, Snapshot};
+
+/// The liquidation-map chart.
+pub fn plot(snapshot: &Snapshot) -> Plot {
+    let map = &snapshot.outcome.liquidation_map;
+    let summary = &snapshot.outcome.summary;
+    let start = summary.start_price;
+    let mut plot = Plot::new();
+    for (bucket, name) in map.buckets.iter().enumerate() {
+        let values: Vec<f64> = map
+            .prices
+            .iter()
+            .enumerate()
+            .map(|(level, &price)| {
+                if price < start {
+                    map.long_usd[bucket][level]
+                } else {
+                    map.short_usd[bucket][level]
+                }
+            })
+            .collect();
+        plot.add_trace(
+            Bar::new(map.prices.clone(), values)
+                .name(name.as_str())
+                .marker(Marker::new().color(palette::bucket(bucket, map.buckets.len()))),
+        );
+    }
+    let theme = snapshot.theme;
+    let stop = if summary.shock_pct > 0.0 {
+        summary.max_price
+    } else {
+        summary.min_price
+    };
+    let mut shapes = vec![
+        vertical_line(start, ink(theme).muted, DashType::Dot),
+        vertical_line(stop, palette::SHORT, DashType::Solid),
+    ];
+    let mut annotations = vec![
+        label(start, 1.0, "start", theme),
+        label(
+            stop,
+            0.92,
+            &format!("this flush reached {}", price_text(stop)),
+            theme,
+        ),
+    ];
+    if let Some(step) = snapshot.cursor.and_then(|c| snapshot.outcome.steps.get(c)) {
+        shapes.push(vertical_line(step.mark, ink(theme).text, DashType::Dash));
+        annotations.push(label(
+            step.mark,
+            0.84,
+            &format!("mark at {:.0} s", step.t_s),
+            theme,
+        ));
+    }
+    let y_title = format!("would be liquidated ({})", size_unit(snapshot));
+    let layout = base_layout(
+        theme,
+        "Liquidation map: what each price level would liquidate",
+        "price (USD)",
+        &y_title,
+    )
+    .bar_mode(BarMode::Stack)
+    .bar_gap(0.0)
+    .shapes(shapes)
+    .annotations(annotations);
+    plot.set_layout(layout);
+    plot
+}
+
+/// A price as the map labels it, e.g. "$55,210".
+pub fn price_text(price: f64) -> String {
+    crate::format::price(price)
+}

@@ -1,0 +1,83 @@
+//! Price path: last and mark, the shock marked, circuit-breaker halts shaded, the playback cursor.
+
+use flushlab_engine::scenario::ShockKind;
+use plotly::common::{DashType, Line, Mode};
+use plotly::{Plot, Scatter};
+
+use super::{band, base_layout, cursor_line, ink, label, palette, vertical_line, Snapshot};
+
+/// The price chart.
+pub fn plot(snapshot: &Snapshot) -> Plot {
+    let outcome = snapshot.outcome;
+    let start = outcome.summary.start_price;
+    let times: Vec<f64> = std::iter::once(0.0)
+        .chain(outcome.steps.iter().map(|step| step.t_s))
+        .collect();
+    let last: Vec<f64> = std::iter::once(start)
+        .chain(outcome.steps.iter().map(|step| step.last))
+        .collect();
+    let mark: Vec<f64> = std::iter::once(start)
+        .chain(outcome.steps.iter().map(|step| step.mark))
+        .collect();
+    let ink = ink(snapshot.theme);
+    let mut plot = Plot::new();
+    plot.add_trace(
+        Scatter::new(times.clone(), last)
+            .mode(Mode::Lines)
+            .name("last traded price")
+            .line(Line::new().color(ink.price).width(2.0)),
+    );
+    plot.add_trace(
+        Scatter::new(times, mark)
+            .mode(Mode::Lines)
+            .name("mark price (triggers liquidations)")
+            .line(
+                Line::new()
+                    .color(palette::MARK)
+                    .width(2.0)
+                    .dash(DashType::Dash),
+            ),
+    );
+
+    let step_s = snapshot.scenario.run.step_s;
+    let mut shapes = Vec::new();
+    let mut annotations = Vec::new();
+    let shock = &snapshot.scenario.shock;
+    let shock_text = format!("shock {:+.1}%", outcome.summary.shock_pct);
+    match shock.kind {
+        ShockKind::Ramp => shapes.push(band(0.0, shock.duration_s, ink.shade)),
+        ShockKind::Instant | ShockKind::Sell => {
+            shapes.push(vertical_line(step_s, palette::SHORT, DashType::Dot))
+        }
+    }
+    annotations.push(label(step_s, 1.0, &shock_text, snapshot.theme));
+    // Circuit-breaker halts: one shaded band per run of halted steps.
+    let mut halt_start: Option<f64> = None;
+    for step in &outcome.steps {
+        match (step.halted, halt_start) {
+            (true, None) => halt_start = Some(step.t_s - step_s),
+            (false, Some(from)) => {
+                shapes.push(band(from, step.t_s - step_s, ink.shade));
+                halt_start = None;
+            }
+            _ => {}
+        }
+    }
+    if let (Some(from), Some(last)) = (halt_start, outcome.steps.last()) {
+        shapes.push(band(from, last.t_s, ink.shade));
+    }
+    if outcome.summary.halted_steps > 0 {
+        annotations.push(label(
+            0.0,
+            0.02,
+            "shaded: trading halted (circuit breaker)",
+            snapshot.theme,
+        ));
+    }
+    shapes.extend(cursor_line(snapshot));
+    let layout = base_layout(snapshot.theme, "Price path", "time (s)", "price (USD)")
+        .shapes(shapes)
+        .annotations(annotations);
+    plot.set_layout(layout);
+    plot
+}

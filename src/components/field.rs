@@ -1,0 +1,251 @@
+//! Form controls shared by every panel: a slider with a typed box, a select, a switch. A typed
+//! value that is not a number or out of range is not applied: a notice says so and the text
+//! stays in the box for the user to fix.
+
+use leptos::prelude::*;
+
+use super::help::Help;
+use crate::state::use_state;
+
+/// How a slider maps to its value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scale {
+    Linear,
+    /// The slider moves through powers of ten (for depth, fund sizes, notional).
+    Log,
+}
+
+/// A number control: a slider and a typed box, with a label, a unit and a "?".
+#[component]
+pub fn RangeField(
+    /// Element id of the typed box; also the source of this field's notices.
+    id: &'static str,
+    /// Visible label.
+    label: &'static str,
+    /// Plain-language explanation behind "?".
+    help: &'static str,
+    /// Smallest accepted value (in display units).
+    min: f64,
+    /// Largest accepted value (in display units).
+    max: f64,
+    /// Slider step (display units; ignored on a log scale).
+    step: f64,
+    /// Unit shown after the typed box, e.g. "%", "USD", "s".
+    #[prop(optional)]
+    unit: &'static str,
+    /// Slider scale.
+    #[prop(default = Scale::Linear)]
+    scale: Scale,
+    /// `data-testid` of the slider.
+    #[prop(optional)]
+    testid: &'static str,
+    /// The current value, in display units.
+    #[prop(into)]
+    value: Signal<f64>,
+    /// Applies a new value (display units), already range-checked.
+    #[prop(into)]
+    set: Callback<f64>,
+    /// Disables the control (e.g. a feature switched off).
+    #[prop(optional, into)]
+    disabled: Signal<bool>,
+) -> impl IntoView {
+    let state = use_state();
+    let to_slider = move |value: f64| match scale {
+        Scale::Linear => value,
+        Scale::Log => value.max(min.max(1e-12)).log10(),
+    };
+    let (slider_min, slider_max, slider_step) = match scale {
+        Scale::Linear => (min, max, step),
+        Scale::Log => (min.max(1e-12).log10(), max.log10(), 0.01),
+    };
+    let from_slider = move |position: f64| match scale {
+        Scale::Linear => position,
+        Scale::Log => round_to_3_significant(10f64.powf(position)),
+    };
+    let on_slide = move |ev: leptos::ev::Event| {
+        if let Ok(position) = event_target_value(&ev).parse::<f64>() {
+            state.clear(id);
+            set.run(from_slider(position).clamp(min, max));
+        }
+    };
+    let on_type = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        match text.trim().replace(['_', ','], "").parse::<f64>() {
+            Ok(typed) if typed.is_finite() && typed >= min && typed <= max => {
+                state.clear(id);
+                set.run(typed);
+            }
+            Ok(_) => state.report(
+                id,
+                "A typed value was not applied.",
+                vec![format!(
+                    "{label}: {} is outside {} to {}{}; kept {}.",
+                    text.trim(),
+                    display(min),
+                    display(max),
+                    unit_suffix(unit),
+                    display(value.get_untracked())
+                )],
+            ),
+            Err(_) => state.report(
+                id,
+                "A typed value was not applied.",
+                vec![format!(
+                    "{label}: {:?} is not a number; kept {}{}.",
+                    text.trim(),
+                    display(value.get_untracked()),
+                    unit_suffix(unit)
+                )],
+            ),
+        }
+    };
+    let slider_label = format!("{label} (slider)");
+    view! {
+        <div class="field" class:disabled=move || disabled.get()>
+            <div class="field-head">
+                <label for=id>{label}</label>
+                <Help text=help topic=label />
+                <span class="field-value">
+                    <input
+                        id=id
+                        class="number"
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        prop:value=move || display(value.get())
+                        on:change=on_type
+                        disabled=move || disabled.get()
+                    />
+                    <span class="unit">{unit}</span>
+                </span>
+            </div>
+            <input
+                type="range"
+                aria-label=slider_label
+                data-testid=testid
+                min=slider_min
+                max=slider_max
+                step=slider_step
+                prop:value=move || to_slider(value.get()).to_string()
+                on:input=on_slide
+                disabled=move || disabled.get()
+            />
+        </div>
+    }
+}
+
+/// A select among fixed options, with a "?".
+#[component]
+pub fn SelectField(
+    /// Element id.
+    id: &'static str,
+    /// Visible label.
+    label: &'static str,
+    /// Plain-language explanation behind "?".
+    help: &'static str,
+    /// (value, visible text) of each option.
+    options: Vec<(&'static str, &'static str)>,
+    /// The selected option's value.
+    #[prop(into)]
+    value: Signal<String>,
+    /// Applies a new selection.
+    #[prop(into)]
+    set: Callback<String>,
+    /// `data-testid` of the select.
+    #[prop(optional)]
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <div class="field-head">
+                <label for=id>{label}</label>
+                <Help text=help topic=label />
+            </div>
+            <select
+                id=id
+                data-testid=testid
+                prop:value=move || value.get()
+                on:change=move |ev| set.run(event_target_value(&ev))
+            >
+                {options
+                    .into_iter()
+                    .map(|(option, text)| {
+                        view! {
+                            <option value=option selected=move || value.get() == option>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// An on/off switch with a "?".
+#[component]
+pub fn ToggleField(
+    /// Element id.
+    id: &'static str,
+    /// Visible label.
+    label: &'static str,
+    /// Plain-language explanation behind "?".
+    help: &'static str,
+    /// Whether it is on.
+    #[prop(into)]
+    value: Signal<bool>,
+    /// Applies a new state.
+    #[prop(into)]
+    set: Callback<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="field toggle">
+            <div class="field-head">
+                <input
+                    id=id
+                    type="checkbox"
+                    prop:checked=move || value.get()
+                    on:change=move |ev| set.run(event_target_checked(&ev))
+                />
+                <label for=id>{label}</label>
+                <Help text=help topic=label />
+            </div>
+        </div>
+    }
+}
+
+/// A value as the typed box shows it: short, without float noise.
+pub fn display(value: f64) -> String {
+    if !value.is_finite() {
+        return String::new();
+    }
+    if value.abs() >= 10_000.0 {
+        return crate::format::thousands(&format!("{:.0}", value.round()));
+    }
+    let rounded = format!("{value:.6}");
+    let trimmed = rounded.trim_end_matches('0').trim_end_matches('.');
+    if trimmed == "-0" {
+        "0".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn unit_suffix(unit: &str) -> String {
+    if unit.is_empty() {
+        String::new()
+    } else if unit == "%" {
+        unit.to_string()
+    } else {
+        format!(" {unit}")
+    }
+}
+
+/// Rounds to three significant digits, so a log slider gives readable values.
+fn round_to_3_significant(value: f64) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let magnitude = 10f64.powf(value.abs().log10().floor() - 2.0);
+    (value / magnitude).round() * magnitude
+}

@@ -1,0 +1,321 @@
+//! The leverage distribution editor: open interest by leverage bucket as bars the user drags up
+//! and down (mouse, pen or touch) or moves with the arrow keys, plus the long share and the live
+//! total. A bar's height is that bucket's open interest; the total is their sum.
+
+use flushlab_engine::scenario::Positions;
+use leptos::html::Div;
+use leptos::prelude::*;
+
+use super::field::{RangeField, Scale};
+use super::help::Help;
+use crate::format;
+use crate::state::use_state;
+
+/// Drawing box of the chart (SVG user units); it scales with the page.
+const WIDTH: f64 = 420.0;
+const HEIGHT: f64 = 190.0;
+const TOP: f64 = 24.0;
+const BOTTOM: f64 = 30.0;
+/// Keyboard steps per full bar height.
+const KEY_STEPS: f64 = 40.0;
+
+/// One bar: its label and open interest (USD).
+#[derive(Clone, Debug, PartialEq)]
+struct Bar {
+    label: String,
+    usd: f64,
+}
+
+/// The editor.
+#[component]
+pub fn LeverageEditor() -> impl IntoView {
+    let state = use_state();
+    let bars = Memo::new(move |_| {
+        state.draft.with(|scenario| match &scenario.positions {
+            Positions::Generate(population) => {
+                let total: f64 = population.leverage_buckets.iter().map(|b| b.weight).sum();
+                population
+                    .leverage_buckets
+                    .iter()
+                    .map(|bucket| Bar {
+                        label: bucket.label(),
+                        usd: if total > 0.0 {
+                            population.open_interest_usd * bucket.weight / total
+                        } else {
+                            0.0
+                        },
+                    })
+                    .collect::<Vec<_>>()
+            }
+            Positions::List(_) => Vec::new(),
+        })
+    });
+    let long_share = Signal::derive(move || {
+        state.draft.with(|scenario| match &scenario.positions {
+            Positions::Generate(population) => population.long_share * 100.0,
+            Positions::List(_) => 0.0,
+        })
+    });
+    // The bar height scale; frozen while a bar is dragged so the bar stays under the pointer.
+    let dragging = RwSignal::new(None::<(usize, f64)>);
+    let scale = Memo::new(move |_| match dragging.get() {
+        Some((_, frozen)) => frozen,
+        None => {
+            nice_ceiling(bars.with(|bars| bars.iter().map(|b| b.usd).fold(0.0, f64::max)) * 1.25)
+        }
+    });
+    let set_bucket = move |index: usize, usd: f64| {
+        let usd = round_3(usd.max(0.0));
+        state.edit(|scenario| {
+            if let Positions::Generate(population) = &mut scenario.positions {
+                let total: f64 = population.leverage_buckets.iter().map(|b| b.weight).sum();
+                let mut amounts: Vec<f64> = population
+                    .leverage_buckets
+                    .iter()
+                    .map(|b| {
+                        if total > 0.0 {
+                            population.open_interest_usd * b.weight / total
+                        } else {
+                            0.0
+                        }
+                    })
+                    .map(round_3)
+                    .collect();
+                if let Some(amount) = amounts.get_mut(index) {
+                    *amount = usd;
+                }
+                for (bucket, amount) in population.leverage_buckets.iter_mut().zip(&amounts) {
+                    bucket.weight = *amount;
+                }
+                population.open_interest_usd = amounts.iter().sum();
+            }
+        });
+    };
+    let set_long_share = move |pct: f64| {
+        state.edit(|scenario| {
+            if let Positions::Generate(population) = &mut scenario.positions {
+                population.long_share = pct / 100.0;
+            }
+        })
+    };
+
+    let area = NodeRef::<Div>::new();
+    let value_at = move |client_y: f64| -> Option<f64> {
+        let element = area.get_untracked()?;
+        let rect = element.get_bounding_client_rect();
+        if rect.height() <= 0.0 {
+            return None;
+        }
+        let y = (client_y - rect.top()) / rect.height() * HEIGHT;
+        let fraction = 1.0 - (y - TOP) / (HEIGHT - TOP - BOTTOM);
+        Some(fraction.clamp(0.0, 1.0) * scale.get_untracked())
+    };
+    let bucket_at = move |client_x: f64| -> Option<usize> {
+        let element = area.get_untracked()?;
+        let rect = element.get_bounding_client_rect();
+        let count = bars.with_untracked(Vec::len);
+        if rect.width() <= 0.0 || count == 0 {
+            return None;
+        }
+        let index = ((client_x - rect.left()) / rect.width() * count as f64).floor();
+        (index >= 0.0).then(|| (index as usize).min(count - 1))
+    };
+    let on_pointer_down = move |ev: leptos::ev::PointerEvent| {
+        let Some(index) = bucket_at(f64::from(ev.client_x())) else {
+            return;
+        };
+        ev.prevent_default();
+        if let Some(element) = area.get_untracked() {
+            let _ = element.set_pointer_capture(ev.pointer_id());
+        }
+        dragging.set(Some((index, scale.get_untracked())));
+        if let Some(usd) = value_at(f64::from(ev.client_y())) {
+            set_bucket(index, usd);
+        }
+        focus_bar(index);
+    };
+    let on_pointer_move = move |ev: leptos::ev::PointerEvent| {
+        if let Some((index, _)) = dragging.get_untracked() {
+            if let Some(usd) = value_at(f64::from(ev.client_y())) {
+                set_bucket(index, usd);
+            }
+        }
+    };
+    let on_pointer_up = move |_ev: leptos::ev::PointerEvent| dragging.set(None);
+    let on_key = move |index: usize, ev: leptos::ev::KeyboardEvent| {
+        let current = bars.with_untracked(|bars| bars.get(index).map_or(0.0, |b| b.usd));
+        let step = scale.get_untracked() / KEY_STEPS;
+        let next = match ev.key().as_str() {
+            "ArrowUp" | "ArrowRight" => current + step,
+            "ArrowDown" | "ArrowLeft" => current - step,
+            "PageUp" => current + 5.0 * step,
+            "PageDown" => current - 5.0 * step,
+            "Home" => 0.0,
+            "End" => scale.get_untracked(),
+            _ => return,
+        };
+        ev.prevent_default();
+        set_bucket(index, next);
+    };
+
+    let indices = move || (0..bars.with(Vec::len)).collect::<Vec<usize>>();
+    let is_list = move || bars.with(Vec::is_empty);
+    let total = move || bars.with(|bars| bars.iter().map(|b| b.usd).sum::<f64>());
+    view! {
+        <section class="panel" aria-labelledby="leverage-title">
+            <div class="panel-head">
+                <h2 id="leverage-title">"Leverage"</h2>
+                <Help
+                    topic="the leverage distribution"
+                    text="Open interest is the total size of open futures positions. Each bar is the open interest held at that leverage: 10x means $1 of collateral carries $10 of position, so a 10% adverse move (less the maintenance margin) liquidates it. Drag a bar up or down, or focus it and use the arrow keys. The more open interest sits at high leverage, the closer its liquidation prices are to the current price."
+                />
+            </div>
+            <Show
+                when=move || !is_list()
+                fallback=|| view! {
+                    <p class="muted">"This scenario lists its positions one by one, so there is no distribution to drag. Pick a preset to edit one."</p>
+                }
+            >
+                <p class="total" aria-live="polite">
+                    "Open interest "
+                    <strong>{move || format::usd(total())}</strong>
+                    {move || {
+                        let longs = total() * long_share.get() / 100.0;
+                        format!(" · longs {} · shorts {}", format::usd(longs), format::usd(total() - longs))
+                    }}
+                </p>
+                <div
+                    class="leverage-editor"
+                    data-testid="leverage-editor"
+                    node_ref=area
+                    on:pointerdown=on_pointer_down
+                    on:pointermove=on_pointer_move
+                    on:pointerup=on_pointer_up
+                    on:pointercancel=on_pointer_up
+                >
+                    <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="group" aria-label="Open interest by leverage bucket">
+                        <line class="axis" x1="0" x2=WIDTH y1={HEIGHT - BOTTOM} y2={HEIGHT - BOTTOM} />
+                        <For
+                            each=indices
+                            key=|index| *index
+                            children=move |index| view! {
+                                <LeverageBar index=index bars=bars scale=scale dragging=dragging on_key=Callback::new(move |ev| on_key(index, ev)) />
+                            }
+                        />
+                    </svg>
+                </div>
+                <RangeField
+                    id="long-share"
+                    label="Long share"
+                    help="The share of open interest that is long (betting on a rise). Longs are liquidated when the price falls, shorts when it rises. A crowded side is what a flush feeds on."
+                    min=0.0
+                    max=100.0
+                    step=1.0
+                    unit="%"
+                    scale=Scale::Linear
+                    value=long_share
+                    set=set_long_share
+                />
+            </Show>
+        </section>
+    }
+}
+
+/// One draggable, focusable bar.
+#[component]
+fn LeverageBar(
+    /// Bucket index.
+    index: usize,
+    /// Every bar.
+    bars: Memo<Vec<Bar>>,
+    /// Open interest at full height.
+    scale: Memo<f64>,
+    /// The bar being dragged and the frozen scale.
+    dragging: RwSignal<Option<(usize, f64)>>,
+    /// Keyboard handler.
+    on_key: Callback<leptos::ev::KeyboardEvent>,
+) -> impl IntoView {
+    let bar = move || {
+        bars.with(|bars| bars.get(index).cloned()).unwrap_or(Bar {
+            label: String::new(),
+            usd: 0.0,
+        })
+    };
+    let count = move || bars.with(Vec::len).max(1);
+    let slot = move || WIDTH / count() as f64;
+    let plot_height = HEIGHT - TOP - BOTTOM;
+    let height = move || (bar().usd / scale.get().max(1e-9)).clamp(0.0, 1.0) * plot_height;
+    let x = move || slot() * index as f64 + slot() * 0.14;
+    let width = move || slot() * 0.72;
+    let y = move || HEIGHT - BOTTOM - height();
+    let label = bar().label;
+    view! {
+        <g
+            class="bar"
+            class:active=move || dragging.get().is_some_and(|(i, _)| i == index)
+            tabindex="0"
+            role="slider"
+            id=format!("leverage-bar-{index}")
+            data-testid=format!("leverage-bar-{index}")
+            aria-label=format!("Open interest at {label} leverage")
+            aria-valuemin="0"
+            aria-valuemax=move || scale.get().round().to_string()
+            aria-valuenow=move || bar().usd.round().to_string()
+            aria-valuetext=move || format!("{} at {}", format::usd(bar().usd), bar().label)
+            on:keydown=move |ev| on_key.run(ev)
+        >
+            <rect class="hit" x=move || slot() * index as f64 y=TOP width=slot height=plot_height />
+            <rect class="fill" x=x y=y width=width height=move || height().max(1.0)
+                fill=move || crate::charts::palette::bucket(index, count()) rx="2" />
+            <text class="value" x=move || x() + width() / 2.0 y=move || (y() - 5.0).max(12.0) text-anchor="middle">
+                {move || format::usd(bar().usd)}
+            </text>
+            <text class="label" x=move || x() + width() / 2.0 y={HEIGHT - 10.0} text-anchor="middle">
+                {move || bar().label}
+            </text>
+        </g>
+    }
+}
+
+/// Moves keyboard focus to bar `index` (so a dragged bar can then be nudged by keyboard).
+fn focus_bar(index: usize) {
+    use wasm_bindgen::JsCast;
+    let element = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id(&format!("leverage-bar-{index}")));
+    if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    } else if let Some(element) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id(&format!("leverage-bar-{index}")))
+    {
+        // SVG elements are focusable through the same method on the Element's prototype.
+        let _ = js_sys::Reflect::get(&element, &"focus".into())
+            .ok()
+            .and_then(|focus| focus.dyn_into::<js_sys::Function>().ok())
+            .map(|focus| focus.call0(&element));
+    }
+}
+
+/// A round number at or above `value` (1, 2, 2.5 or 5 times a power of ten).
+pub fn nice_ceiling(value: f64) -> f64 {
+    if value.is_nan() || value <= 0.0 || !value.is_finite() {
+        return 1e9;
+    }
+    let power = 10f64.powf(value.log10().floor());
+    for factor in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        if factor * power >= value {
+            return factor * power;
+        }
+    }
+    10.0 * power
+}
+
+/// Three significant digits (keeps links short and values readable).
+fn round_3(value: f64) -> f64 {
+    if value <= 0.0 || !value.is_finite() {
+        return 0.0;
+    }
+    let magnitude = 10f64.powf(value.log10().floor() - 2.0);
+    (value / magnitude).round() * magnitude
+}

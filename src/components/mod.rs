@@ -1,0 +1,14 @@
+//! One file per visible thing on the page.
+
+pub mod field;
+pub mod help;
+pub mod leverage_editor;
+pub mod market_controls;
+pub mod notices;
+pub mod playback;
+pub mod presets;
+pub mod share;
+pub mod shock_control;
+pub mod summary;
+pub mod trader_controls;
+pub mod venue_controls;

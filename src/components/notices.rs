@@ -1,0 +1,27 @@
+//! The error banner: what was wrong, and that the last valid scenario stayed loaded.
+
+use leptos::prelude::*;
+
+use crate::state::use_state;
+
+/// The banner (absent when there is nothing to say).
+#[component]
+pub fn ErrorBanner() -> impl IntoView {
+    let state = use_state();
+    view! {
+        <Show when=move || state.notices.with(|notices| !notices.is_empty())>
+            <div class="banner" role="alert" data-testid="error-banner">
+                <div class="banner-body">
+                    {move || state.notices.get().into_iter().map(|notice| view! {
+                        <div class="notice">
+                            <strong>{notice.title}</strong>
+                            <ul>{notice.lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                        </div>
+                    }).collect_view()}
+                </div>
+                <button type="button" class="link-button" on:click=move |_| state.notices.set(Vec::new())
+                    aria-label="Dismiss these messages">"Dismiss"</button>
+            </div>
+        </Show>
+    }
+}

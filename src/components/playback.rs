@@ -1,0 +1,114 @@
+//! Step-through of the timeline: play, pause, step, scrub, speed. Driven by gloo-timers.
+
+use gloo_timers::callback::Interval;
+use leptos::prelude::*;
+
+use crate::state::use_state;
+
+/// Milliseconds between playback ticks.
+const TICK_MS: u32 = 50;
+
+/// The playback bar.
+#[component]
+pub fn PlaybackBar() -> impl IntoView {
+    let state = use_state();
+    let steps = Signal::derive(move || state.scenario.with(|s| s.run.steps as usize));
+    let timer = StoredValue::new_local(None::<Interval>);
+    let advance = move |by: usize| {
+        let total = steps.get_untracked();
+        state.playback.update(|playback| {
+            let next = playback.cursor.map_or(0, |cursor| cursor + by);
+            if next + 1 >= total {
+                playback.cursor = Some(total.saturating_sub(1));
+                playback.playing = false;
+            } else {
+                playback.cursor = Some(next);
+            }
+        });
+    };
+    // The timer runs exactly while `playing` is true; dropping it stops it.
+    Effect::new(move |_| {
+        let playing = state.playback.with(|playback| playback.playing);
+        if playing {
+            let tick = Interval::new(TICK_MS, move || {
+                let speed = state.playback.with_untracked(|playback| playback.speed);
+                advance(speed);
+            });
+            timer.set_value(Some(tick));
+        } else {
+            timer.set_value(None);
+        }
+    });
+    on_cleanup(move || timer.set_value(None));
+    let toggle = move |_| {
+        let total = steps.get_untracked();
+        state.playback.update(|playback| {
+            if !playback.playing && playback.cursor.is_some_and(|c| c + 1 >= total) {
+                playback.cursor = Some(0);
+            }
+            playback.playing = !playback.playing;
+        })
+    };
+    let step = move |_| {
+        state.playback.update(|playback| playback.playing = false);
+        advance(1);
+    };
+    let scrub = move |ev: leptos::ev::Event| {
+        if let Ok(cursor) = event_target_value(&ev).parse::<usize>() {
+            state.playback.update(|playback| {
+                playback.cursor = Some(cursor.min(steps.get_untracked().saturating_sub(1)));
+            });
+        }
+    };
+    let clear = move |_| {
+        state.playback.set(crate::state::Playback {
+            cursor: None,
+            playing: false,
+            speed: state.playback.get_untracked().speed,
+        })
+    };
+    let speed = move |ev: leptos::ev::Event| {
+        if let Ok(speed) = event_target_value(&ev).parse::<usize>() {
+            state
+                .playback
+                .update(|playback| playback.speed = speed.max(1));
+        }
+    };
+    let playing = move || state.playback.get().playing;
+    view! {
+        <div class="playback" role="group" aria-label="Step through the flush">
+            <button type="button" data-testid="play-button" on:click=toggle
+                aria-label=move || if playing() { "Pause" } else { "Play the flush step by step" }>
+                {move || if playing() { "❚❚ Pause" } else { "▶ Play" }}
+            </button>
+            <button type="button" data-testid="step-button" on:click=step aria-label="One step forward">"Step ›"</button>
+            <input
+                type="range"
+                data-testid="scrub-slider"
+                aria-label="Playback position (step)"
+                min="0"
+                max=move || steps.get().saturating_sub(1)
+                step="1"
+                prop:value=move || state.playback.get().cursor.unwrap_or(0).to_string()
+                on:input=scrub
+            />
+            <span class="cursor-text" data-testid="cursor-text">
+                {move || match state.playback.get().cursor {
+                    Some(cursor) => format!("step {} of {}", cursor + 1, steps.get()),
+                    None => "whole run".to_string(),
+                }}
+            </span>
+            <label class="speed">
+                <span class="visually-hidden">"Playback speed"</span>
+                <select on:change=speed aria-label="Playback speed">
+                    <option value="1">"1x"</option>
+                    <option value="2" selected>"2x"</option>
+                    <option value="5">"5x"</option>
+                    <option value="10">"10x"</option>
+                </select>
+            </label>
+            <button type="button" class="link-button" on:click=clear
+                disabled=move || state.playback.get().cursor.is_none()>"Show whole run"</button>
+        </div>
+    }
+}

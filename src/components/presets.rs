@@ -1,0 +1,53 @@
+//! The preset menu and the reset button.
+
+use flushlab_engine::presets;
+use leptos::prelude::*;
+
+use crate::state::use_state;
+
+/// Preset select, its story, and "Reset".
+#[component]
+pub fn PresetPicker() -> impl IntoView {
+    let state = use_state();
+    let all = StoredValue::new(presets::all());
+    let story = move || {
+        let name = state.preset.get();
+        all.with_value(|all| {
+            all.iter()
+                .find(|preset| preset.name == name)
+                .map(|preset| preset.story.clone())
+                .unwrap_or_else(|| {
+                    "Your own scenario (from a link, a file or your edits).".to_string()
+                })
+        })
+    };
+    let choose = move |ev: leptos::ev::Event| {
+        let name = event_target_value(&ev);
+        if let Some(preset) = all.with_value(|all| all.iter().find(|p| p.name == name).cloned()) {
+            state.notices.set(Vec::new());
+            state.load(preset.scenario, &preset.name);
+        }
+    };
+    view! {
+        <section class="panel presets" aria-labelledby="preset-label">
+            <div class="preset-row">
+                <label id="preset-label" for="preset">"Scenario"</label>
+                <select id="preset" data-testid="preset-select" on:change=choose prop:value=move || state.preset.get()>
+                    <Show when=move || state.preset.get().is_empty()>
+                        <option value="" selected>"Custom"</option>
+                    </Show>
+                    {all.with_value(|all| all.iter().map(|preset| {
+                        let name = preset.name.clone();
+                        let selected_name = name.clone();
+                        view! {
+                            <option value=name selected=move || state.preset.get() == selected_name>{preset.title.clone()}</option>
+                        }
+                    }).collect_view())}
+                </select>
+                <button type="button" data-testid="reset-button" on:click=move |_| state.reset()
+                    title="Back to the preset's settings">"Reset"</button>
+            </div>
+            <p class="story">{story}</p>
+        </section>
+    }
+}

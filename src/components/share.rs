@@ -1,0 +1,180 @@
+//! Share, embed, import and export: the link, the iframe snippet, the scenario as JSON, the
+//! outcome as CSV.
+
+use std::sync::Arc;
+
+use flushlab_engine::Outcome;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::state::use_state;
+use crate::{browser, codec, export};
+
+/// Charts an embed can show, by the name `view=` uses, with their titles.
+pub const EMBEDDABLE: [(&str, &str); 7] = [
+    ("price", "Price path"),
+    ("liquidations", "Liquidations per step"),
+    ("map", "Liquidation map"),
+    ("oi", "Open interest before/after"),
+    ("fund", "Insurance fund, ADL, bad debt"),
+    ("amplification", "Amplification curve"),
+    ("phase", "Phase map"),
+];
+
+/// The share link of the current scenario.
+pub fn share_link(scenario: &flushlab_engine::Scenario) -> String {
+    format!("{}?s={}", browser::base_url(), codec::encode_link(scenario))
+}
+
+/// The iframe snippet for an embed showing `views`.
+pub fn embed_snippet(scenario: &flushlab_engine::Scenario, views: &[&str], height: u32) -> String {
+    format!(
+        "<iframe src=\"{}?embed=1&view={}&s={}\" title=\"FlushLab: leverage flush simulator\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
+        browser::base_url(),
+        views.join(","),
+        codec::encode_link(scenario)
+    )
+}
+
+/// The toolbar: Copy link, Embed, Import, Export JSON, Export CSV.
+#[component]
+pub fn ShareBar(
+    /// The latest outcome (for the CSV).
+    outcome: RwSignal<Option<Arc<Outcome>>>,
+) -> impl IntoView {
+    let state = use_state();
+    let link = RwSignal::new(None::<String>);
+    let copy_link = move |_| {
+        let url = state.scenario.with_untracked(share_link);
+        browser::copy_text(&url);
+        link.set(Some(url));
+    };
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let chosen = RwSignal::new(vec!["price", "liquidations", "map"]);
+    let snippet = move || {
+        let views = chosen.get();
+        let height = 280 + 380 * views.len() as u32;
+        state
+            .scenario
+            .with(|scenario| embed_snippet(scenario, &views, height))
+    };
+    let open_embed = move |_| {
+        if let Some(dialog) = dialog.get_untracked() {
+            let _ = dialog.show_modal();
+        }
+    };
+    let close_embed = move |_| {
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
+    };
+    let export_json = move |_| {
+        let text = state.scenario.with_untracked(codec::encode_file);
+        browser::download_text("flushlab-scenario.json", "application/json", &text);
+    };
+    let export_csv = move |_| {
+        if let Some(outcome) = outcome.get_untracked() {
+            browser::download_text(
+                "flushlab-outcome.csv",
+                "text/csv",
+                &export::steps_csv(&outcome),
+            );
+        }
+    };
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let name = file.name();
+        if file.size() > codec::MAX_IMPORT_BYTES as f64 {
+            state.report(
+                "import",
+                &format!("{name} was not imported; the scenario you had is still loaded."),
+                vec![format!(
+                    "The file is {:.0} MB; the most FlushLab imports is {} MB.",
+                    file.size() / 1e6,
+                    codec::MAX_IMPORT_BYTES / 1_000_000
+                )],
+            );
+            return;
+        }
+        let promise = file.text();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|value| value.as_string());
+            let result = match text {
+                Some(text) => codec::decode_file(&text),
+                None => Err("the file could not be read as text".to_string()),
+            };
+            match result {
+                Ok(scenario) => {
+                    state.clear("import");
+                    state.load(scenario, "");
+                }
+                Err(problems) => state.report(
+                    "import",
+                    &format!("{name} was not imported; the scenario you had is still loaded."),
+                    problems.lines().map(str::to_string).collect(),
+                ),
+            }
+        });
+    };
+    view! {
+        <div class="toolbar" role="toolbar" aria-label="Share and export">
+            <button type="button" data-testid="share-button" on:click=copy_link>"Copy link"</button>
+            <button type="button" data-testid="embed-button" on:click=open_embed>"Embed"</button>
+            <label class="button-like" for="import-file">"Import JSON"</label>
+            <input id="import-file" data-testid="import-input" class="visually-hidden" type="file" accept="application/json,.json" on:change=import />
+            <button type="button" data-testid="export-json" on:click=export_json>"Export JSON"</button>
+            <button type="button" data-testid="export-csv" on:click=export_csv>"Export CSV"</button>
+        </div>
+        <Show when=move || link.get().is_some()>
+            <div class="link-box" role="status">
+                <label for="share-link">"Link copied. It reproduces exactly this scenario:"</label>
+                <input id="share-link" data-testid="share-link" readonly prop:value=move || link.get().unwrap_or_default()
+                    on:focus=move |ev| {
+                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { input.select(); }
+                    } />
+                <button type="button" class="link-button" on:click=move |_| link.set(None)>"Close"</button>
+            </div>
+        </Show>
+        <dialog node_ref=dialog class="embed-dialog" aria-labelledby="embed-title" data-testid="embed-dialog">
+            <h2 id="embed-title">"Embed this scenario"</h2>
+            <p>"Pick the charts to show; paste the snippet into your article. The embed posts its height to the parent page as a message of type \"flushlab:height\"."</p>
+            <fieldset>
+                <legend>"Charts"</legend>
+                {EMBEDDABLE.iter().map(|&(name, title)| view! {
+                    <label class="check">
+                        <input type="checkbox" prop:checked=move || chosen.get().contains(&name)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                chosen.update(|views| {
+                                    views.retain(|view| *view != name);
+                                    if on {
+                                        views.push(name);
+                                        views.sort_by_key(|view| EMBEDDABLE.iter().position(|(n, _)| n == view));
+                                    }
+                                });
+                            } />
+                        {title}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <label for="embed-snippet">"Snippet"</label>
+            <textarea id="embed-snippet" data-testid="embed-snippet" readonly rows="5" prop:value=snippet></textarea>
+            <div class="dialog-buttons">
+                <button type="button" on:click=move |_| browser::copy_text(&snippet())>"Copy snippet"</button>
+                <button type="button" on:click=close_embed>"Close"</button>
+            </div>
+        </dialog>
+    }
+}

@@ -1,0 +1,122 @@
+//! The shock: its size (-50% to +50%) and kind (instant gap, market sell, ramp).
+
+use flushlab_engine::market::OrderBook;
+use flushlab_engine::scenario::ShockKind;
+use flushlab_engine::solve::timeline::shock_move_pct;
+use leptos::prelude::*;
+
+use super::field::{RangeField, SelectField};
+use super::help::Help;
+use crate::state::use_state;
+
+/// The shock panel.
+#[component]
+pub fn ShockControl() -> impl IntoView {
+    let state = use_state();
+    let size = Signal::derive(move || state.draft.with(shock_move_pct));
+    let kind = Signal::derive(move || {
+        state
+            .draft
+            .with(|scenario| match scenario.shock.kind {
+                ShockKind::Instant => "instant",
+                ShockKind::Sell => "sell",
+                ShockKind::Ramp => "ramp",
+            })
+            .to_string()
+    });
+    let set_size = move |pct: f64| {
+        state.edit(|scenario| match scenario.shock.kind {
+            ShockKind::Instant | ShockKind::Ramp => scenario.shock.pct = pct,
+            ShockKind::Sell => scenario.shock.notional_usd = sell_notional_for(scenario, pct),
+        })
+    };
+    let set_kind = move |name: String| {
+        state.edit(|scenario| {
+            let pct = shock_move_pct(scenario);
+            let notional = sell_notional_for(scenario, pct);
+            let shock = &mut scenario.shock;
+            match name.as_str() {
+                "sell" => {
+                    shock.kind = ShockKind::Sell;
+                    shock.pct = 0.0;
+                    shock.duration_s = 0.0;
+                    shock.notional_usd = notional;
+                }
+                "ramp" => {
+                    shock.kind = ShockKind::Ramp;
+                    shock.pct = pct;
+                    shock.notional_usd = 0.0;
+                    if shock.duration_s <= 0.0 {
+                        shock.duration_s = 60.0;
+                    }
+                }
+                _ => {
+                    shock.kind = ShockKind::Instant;
+                    shock.pct = pct;
+                    shock.notional_usd = 0.0;
+                    shock.duration_s = 0.0;
+                }
+            }
+        })
+    };
+    let duration = Signal::derive(move || state.draft.with(|s| s.shock.duration_s));
+    let set_duration = move |seconds: f64| state.edit(|s| s.shock.duration_s = seconds);
+    let is_ramp = move || kind.get() == "ramp";
+    view! {
+        <section class="panel" aria-labelledby="shock-title">
+            <div class="panel-head">
+                <h2 id="shock-title">"Shock"</h2>
+                <Help
+                    topic="the shock"
+                    text="The move that starts it all: news, a large seller, a broken peg. Negative is down (longs get liquidated), positive is up (shorts get squeezed). The charts show how far the price goes once forced liquidations join in."
+                />
+            </div>
+            <RangeField
+                id="shock-size"
+                label="Size"
+                help="How far the shock alone would move the price, in percent of the start price. For a market sell, this is how far that order alone would push the untouched book."
+                min=-50.0
+                max=50.0
+                step=0.5
+                unit="%"
+                testid="shock-slider"
+                value=size
+                set=set_size
+            />
+            <SelectField
+                id="shock-kind"
+                label="Kind"
+                help="Instant gap: the price jumps at once and the book re-forms around it. Market sell: one large order walks down the book. Ramp: the price drifts by the same amount over the chosen time, giving traders time to react."
+                options=vec![("instant", "Instant gap"), ("sell", "Market sell (or buy)"), ("ramp", "Ramp over time")]
+                value=kind
+                set=set_kind
+            />
+            <Show when=is_ramp>
+                <RangeField
+                    id="shock-duration"
+                    label="Ramp duration"
+                    help="How long the ramp takes to reach its full size."
+                    min=1.0
+                    max=3600.0
+                    step=1.0
+                    unit="s"
+                    value=duration
+                    set=set_duration
+                />
+            </Show>
+        </section>
+    }
+}
+
+/// The market order (USD; negative buys) that alone moves the untouched book by `pct`.
+pub fn sell_notional_for(scenario: &flushlab_engine::Scenario, pct: f64) -> f64 {
+    let book = OrderBook::new(&scenario.market);
+    let start = book.start_price();
+    let coins = book.coins_to_reach(start * (1.0 + pct / 100.0));
+    let notional = coins * start;
+    if notional.is_finite() {
+        (notional / 1000.0).round() * 1000.0
+    } else {
+        0.0
+    }
+}

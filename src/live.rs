@@ -1,0 +1,290 @@
+//! The live loop. Every change (an edit, the playback cursor, the theme, a chart appearing)
+//! requests a frame; at most one frame's work runs per animation frame. A frame runs the engine
+//! if the scenario changed (`flush:simulate`), then redraws the charts whose figures changed
+//! (`flush:render`, measured from the first request since the last frame). Heavy analyses (phase
+//! map, leverage cycles) start once input has been quiet for a moment and run one small piece
+//! per timer tick, so they never hold up a drag.
+
+use std::sync::Arc;
+
+use flushlab_engine::{Outcome, Scenario};
+use gloo_timers::callback::Timeout;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use crate::analyses::{phase_key, CyclesView, PhaseAxis, PhaseMap};
+use crate::browser;
+use crate::charts::{Registry, Snapshot};
+use crate::session::{Curve, Session};
+use crate::state::{AppState, Tab};
+
+/// Quiet time before heavy analyses start, milliseconds.
+const ANALYSIS_DELAY_MS: u32 = 250;
+/// User Timing entries kept before the oldest are cleared (memory stays flat).
+const MAX_MEASURES: u32 = 2_000;
+
+/// Mutable state of the loop (not reactive; read and written inside frames).
+#[derive(Default)]
+struct Inner {
+    session: Session,
+    ran_for: Option<Scenario>,
+    outcome: Option<Arc<Outcome>>,
+    curve_key: Option<Scenario>,
+    curve: Option<Curve>,
+    phase: PhaseMap,
+    cycles: CyclesView,
+    /// Work is waiting for a frame.
+    dirty: bool,
+    /// A requestAnimationFrame callback is pending.
+    frame_pending: bool,
+    /// Work already ran in the current animation frame.
+    drew_this_frame: bool,
+    /// A user input is waiting to be drawn (its `flush:input` mark starts `flush:render`).
+    input_pending: bool,
+    /// The analysis timer (replacing it cancels the previous one).
+    analysis_timer: Option<Timeout>,
+    measures: u32,
+}
+
+/// Handle to the loop; `Copy`.
+#[derive(Clone, Copy)]
+pub struct Live {
+    inner: StoredValue<Inner, LocalStorage>,
+    frame_callback: StoredValue<Option<Closure<dyn FnMut()>>, LocalStorage>,
+    state: AppState,
+    registry: Registry,
+    /// The latest outcome, for the summary and exports.
+    pub outcome: RwSignal<Option<Arc<Outcome>>>,
+    /// The phase map's second axis.
+    pub phase_axis: RwSignal<PhaseAxis>,
+    /// (done, total) pieces of the analyses shown: phase map, cycles.
+    pub phase_progress: RwSignal<(usize, usize)>,
+    pub cycles_progress: RwSignal<(usize, usize)>,
+}
+
+impl Live {
+    pub fn new(state: AppState, registry: Registry) -> Live {
+        let live = Live {
+            inner: StoredValue::new_local(Inner::default()),
+            frame_callback: StoredValue::new_local(None),
+            state,
+            registry,
+            outcome: RwSignal::new(None),
+            phase_axis: RwSignal::new(PhaseAxis::MeanLeverage),
+            phase_progress: RwSignal::new((0, 0)),
+            cycles_progress: RwSignal::new((0, 0)),
+        };
+        let callback = Closure::<dyn FnMut()>::new(move || live.on_animation_frame());
+        live.frame_callback.set_value(Some(callback));
+        live
+    }
+
+    /// Asks for a frame. `input`: the request comes from the user (it starts `flush:render`).
+    pub fn request(&self, input: bool) {
+        let (input_already_pending, drew) = self
+            .inner
+            .try_update_value(|inner| {
+                let was = inner.input_pending;
+                inner.dirty = true;
+                inner.input_pending |= input;
+                (was, inner.drew_this_frame)
+            })
+            .unwrap_or((true, true));
+        if input && !input_already_pending {
+            browser::mark("flush:input");
+        }
+        if drew {
+            self.ensure_frame();
+        } else {
+            self.draw();
+        }
+    }
+
+    fn ensure_frame(&self) {
+        let pending = self
+            .inner
+            .try_update_value(|inner| std::mem::replace(&mut inner.frame_pending, true))
+            .unwrap_or(true);
+        if pending {
+            return;
+        }
+        let scheduled = self.frame_callback.with_value(|callback| {
+            let window = web_sys::window()?;
+            let function = callback.as_ref()?.as_ref().unchecked_ref();
+            window.request_animation_frame(function).ok()
+        });
+        if scheduled.is_none() {
+            self.inner.update_value(|inner| inner.frame_pending = false);
+        }
+    }
+
+    fn on_animation_frame(&self) {
+        let dirty = self
+            .inner
+            .try_update_value(|inner| {
+                inner.frame_pending = false;
+                inner.drew_this_frame = false;
+                inner.dirty
+            })
+            .unwrap_or(false);
+        if dirty {
+            self.draw();
+        }
+    }
+
+    /// One frame's work: the engine if the scenario changed, then the charts.
+    fn draw(&self) {
+        let scenario = self.state.scenario.get_untracked();
+        let tab = self.state.tab.get_untracked();
+        let axis = self.phase_axis.get_untracked();
+        let mut new_outcome = None;
+        self.inner.update_value(|inner| {
+            inner.dirty = false;
+            inner.drew_this_frame = true;
+            if inner.ran_for.as_ref() != Some(&scenario) {
+                browser::mark("flush:simulate-start");
+                let outcome = Arc::new(inner.session.simulate(&scenario));
+                let key = phase_key(&scenario);
+                if inner.curve_key.as_ref() != Some(&key) {
+                    inner.curve = Some(inner.session.curve(&scenario));
+                    inner.curve_key = Some(key);
+                }
+                browser::measure("flush:simulate", "flush:simulate-start");
+                inner.outcome = Some(outcome.clone());
+                inner.ran_for = Some(scenario.clone());
+                new_outcome = Some(outcome);
+            }
+            refresh_analyses(inner, &scenario, axis);
+        });
+        if let Some(outcome) = new_outcome {
+            self.count_measures(1);
+            self.outcome.set(Some(outcome));
+            self.schedule_analyses();
+        }
+        self.publish_progress(tab);
+        self.render();
+        self.ensure_frame();
+    }
+
+    fn render(&self) {
+        let input = self
+            .inner
+            .try_update_value(|inner| std::mem::take(&mut inner.input_pending))
+            .unwrap_or(false);
+        let theme = self.state.theme.get_untracked();
+        let cursor = self
+            .state
+            .playback
+            .with_untracked(|playback| playback.cursor);
+        let registry = self.registry;
+        let drawn = self.inner.with_value(|inner| {
+            let (Some(scenario), Some(outcome)) = (&inner.ran_for, &inner.outcome) else {
+                return false;
+            };
+            let snapshot = Snapshot {
+                scenario,
+                outcome,
+                curve: inner.curve.as_ref(),
+                phase: &inner.phase,
+                cycles: &inner.cycles,
+                cursor,
+                theme,
+            };
+            registry.redraw(&snapshot);
+            true
+        });
+        if drawn && input {
+            browser::measure("flush:render", "flush:input");
+            self.count_measures(1);
+        }
+    }
+
+    /// Counts User Timing entries; past [`MAX_MEASURES`] the old ones are cleared.
+    fn count_measures(&self, added: u32) {
+        let full = self
+            .inner
+            .try_update_value(|inner| {
+                inner.measures += added;
+                let full = inner.measures > MAX_MEASURES;
+                if full {
+                    inner.measures = 0;
+                }
+                full
+            })
+            .unwrap_or(false);
+        if full {
+            for name in [
+                "flush:simulate",
+                "flush:render",
+                "flush:input",
+                "flush:simulate-start",
+            ] {
+                browser::clear_timing(name);
+            }
+        }
+    }
+
+    /// (Re)starts the analyses after a quiet moment.
+    fn schedule_analyses(&self) {
+        let live = *self;
+        let timer = Timeout::new(ANALYSIS_DELAY_MS, move || live.analysis_piece());
+        self.inner
+            .update_value(|inner| inner.analysis_timer = Some(timer));
+    }
+
+    /// One piece of analysis, then the next on a fresh timer tick.
+    fn analysis_piece(&self) {
+        let tab = self.state.tab.get_untracked();
+        let more = self
+            .inner
+            .try_update_value(|inner| match tab {
+                Tab::Flush => inner.phase.step(),
+                Tab::Cycles => inner.cycles.step(),
+            })
+            .unwrap_or(false);
+        self.publish_progress(tab);
+        self.request(false);
+        let live = *self;
+        let next = more.then(|| Timeout::new(0, move || live.analysis_piece()));
+        self.inner.update_value(|inner| inner.analysis_timer = next);
+    }
+
+    fn publish_progress(&self, _tab: Tab) {
+        let (phase, cycles) = self
+            .inner
+            .with_value(|inner| (inner.phase.progress(), inner.cycles.progress()));
+        if self.phase_progress.get_untracked() != phase {
+            self.phase_progress.set(phase);
+        }
+        if self.cycles_progress.get_untracked() != cycles {
+            self.cycles_progress.set(cycles);
+        }
+    }
+
+    /// Called when the tab or the phase axis changes: the analyses for what is shown resume.
+    pub fn view_changed(&self) {
+        let scenario = self.state.scenario.get_untracked();
+        let axis = self.phase_axis.get_untracked();
+        self.inner
+            .update_value(|inner| refresh_analyses(inner, &scenario, axis));
+        self.schedule_analyses();
+        self.request(true);
+    }
+}
+
+/// Keeps finished analysis pieces that still hold for `scenario`; plans new ones otherwise.
+fn refresh_analyses(inner: &mut Inner, scenario: &Scenario, axis: PhaseAxis) {
+    let key = phase_key(scenario);
+    let shock_pct = inner
+        .outcome
+        .as_ref()
+        .map_or(scenario.shock.pct, |outcome| outcome.summary.shock_pct);
+    if inner.phase.key.as_ref() != Some(&key) || inner.phase.axis != Some(axis) {
+        inner.phase = PhaseMap::plan(scenario, axis, shock_pct);
+    } else if let Some((_, value)) = inner.phase.here {
+        inner.phase.here = Some((shock_pct, value));
+    }
+    if inner.cycles.key.as_ref() != Some(&key) {
+        inner.cycles = CyclesView::plan(scenario);
+    }
+}

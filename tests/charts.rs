@@ -1,0 +1,168 @@
+//! State -> chart data: the figures say what the outcome says, for every preset; the page's
+//! cached engine gives exactly the outcome of a fresh run.
+#![cfg(target_arch = "wasm32")]
+
+use flushlab::analyses::{CyclesView, PhaseAxis, PhaseMap};
+use flushlab::charts::{self, Snapshot};
+use flushlab::session::Session;
+use flushlab::state::Theme;
+use flushlab_engine::presets;
+use flushlab_engine::scenario::Positions;
+use serde_json::Value;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn figure(plot: &plotly::Plot) -> Value {
+    serde_json::from_str(&plot.to_json()).unwrap()
+}
+
+fn numbers(value: &Value) -> Vec<f64> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn every_chart_draws_what_the_outcome_says() {
+    let mut session = Session::new();
+    for preset in presets::all() {
+        let scenario = &preset.scenario;
+        let outcome = session.simulate(scenario);
+        let curve = session.curve(scenario);
+        let phase = PhaseMap::default();
+        let cycles = CyclesView::default();
+        let snapshot = Snapshot {
+            scenario,
+            outcome: &outcome,
+            curve: Some(&curve),
+            phase: &phase,
+            cycles: &cycles,
+            cursor: Some(3),
+            theme: Theme::Light,
+        };
+        let name = &preset.name;
+
+        let price = figure(&charts::price::plot(&snapshot));
+        let last = numbers(&price["data"][0]["y"]);
+        assert_eq!(
+            last.len(),
+            outcome.steps.len() + 1,
+            "{name}: one point per step plus the start"
+        );
+        let trough = last.iter().copied().fold(f64::INFINITY, f64::min);
+        assert_eq!(
+            trough, outcome.summary.min_price,
+            "{name}: the chart's trough is the summary's"
+        );
+        let shapes = price["layout"]["shapes"].as_array().unwrap();
+        assert!(
+            shapes
+                .iter()
+                .any(|s| s["x0"].as_f64() == Some(outcome.steps[3].t_s)),
+            "{name}: the playback cursor is drawn"
+        );
+
+        let liquidations = figure(&charts::liquidations::plot(&snapshot));
+        let longs: f64 = numbers(&liquidations["data"][0]["y"]).iter().sum();
+        let expected = outcome.summary.liquidated_notional_usd_long;
+        assert!(
+            (longs - expected).abs() <= 1e-6 * expected.max(1.0),
+            "{name}: {longs} vs {expected}"
+        );
+
+        let map = figure(&charts::map::plot(&snapshot));
+        assert_eq!(
+            map["data"].as_array().unwrap().len(),
+            outcome.liquidation_map.buckets.len(),
+            "{name}: one trace per bucket"
+        );
+
+        let oi = figure(&charts::oi::plot(&snapshot));
+        let before: f64 = numbers(&oi["data"][0]["y"]).iter().sum::<f64>()
+            + numbers(&oi["data"][2]["y"]).iter().sum::<f64>();
+        let total: f64 = outcome
+            .open_interest
+            .long_before_usd
+            .iter()
+            .chain(&outcome.open_interest.short_before_usd)
+            .sum();
+        assert!(
+            (before - total).abs() <= 1e-6 * total,
+            "{name}: open interest before"
+        );
+
+        let amplification = figure(&charts::amplification::plot(&snapshot));
+        assert_eq!(
+            numbers(&amplification["data"][0]["x"]).len(),
+            curve.points.len()
+        );
+        let marker = numbers(&amplification["data"][2]["x"]);
+        assert_eq!(
+            marker,
+            vec![outcome.summary.shock_pct.abs()],
+            "{name}: the current shock is highlighted"
+        );
+
+        let fund = figure(&charts::fund::plot(&snapshot));
+        let fund_end = *numbers(&fund["data"][0]["y"]).last().unwrap();
+        assert!(
+            (fund_end - outcome.summary.insurance_fund_end_usd).abs()
+                <= 1e-6 * fund_end.abs().max(1.0),
+            "{name}: fund"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_cached_engine_matches_a_fresh_run_after_rescaling() {
+    let mut session = Session::new();
+    let mut scenario = presets::default_scenario();
+    let _ = session.simulate(&scenario);
+    if let Positions::Generate(population) = &mut scenario.positions {
+        population.leverage_buckets[4].weight *= 3.0;
+        population.long_share = 0.6;
+        population.open_interest_usd *= 1.5;
+    }
+    assert_eq!(
+        session.simulate(&scenario),
+        flushlab_engine::simulate(&scenario).unwrap()
+    );
+    scenario.shock.pct = -9.0;
+    assert_eq!(
+        session.simulate(&scenario),
+        flushlab_engine::simulate(&scenario).unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_phase_map_fills_row_by_row_and_brightens_with_leverage() {
+    let scenario = presets::default_scenario();
+    let mut map = PhaseMap::plan(&scenario, PhaseAxis::MeanLeverage, -4.0);
+    let (_, total) = map.progress();
+    let mut rows = 0;
+    while map.step() {
+        rows += 1;
+        assert_eq!(map.progress().0, rows);
+    }
+    assert!(map.is_done() && map.problem.is_none());
+    assert_eq!(map.rows.len(), total);
+    let at_5pct = |row: &Vec<f64>| row[4];
+    assert!(
+        at_5pct(&map.rows[total - 1]) >= at_5pct(&map.rows[0]),
+        "more leverage, larger move"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_qq_plot_of_normal_draws_is_on_the_diagonal() {
+    let mut draws = flushlab_engine::positions::Draws::new(5, 1);
+    let sample: Vec<f64> = (0..20_000).map(|_| draws.normal()).collect();
+    let (normal, quantiles) = charts::cycles::qq_points(&sample, 50);
+    for (x, y) in normal.iter().zip(&quantiles) {
+        assert!((x - y).abs() < 0.12, "{x} vs {y}");
+    }
+}
