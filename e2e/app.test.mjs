@@ -1,5 +1,8 @@
+// End-to-end: the release build in headless Chromium, served under a sub-path as on GitHub Pages.
+// Every test fails on a console error or a request that leaves the machine.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage, serveDist } from './harness.mjs';
 
 let server;
@@ -15,23 +18,233 @@ after(async () => {
   await server?.close();
 });
 
-test('loads under a sub-path with a drawn chart, no console errors and no non-local request', async () => {
-  const { page, context, problems } = await openPage(browser);
-  await page.goto(server.url);
-  await page.locator('[data-testid="chart-amplification"] .main-svg').first().waitFor();
-  assert.deepEqual(problems.nonLocalRequests, []);
-  assert.deepEqual(problems.consoleErrors, []);
-  await context.close();
+/** Opens the app at `query`, waits for the price chart, and checks the page stayed clean. */
+async function open(query = '', options = {}) {
+  const { page, context, problems } = await openPage(browser, { viewport: { width: 1400, height: 900 }, ...options });
+  await page.goto(server.url + query);
+  await page.locator('[data-testid="summary"] .tile').first().waitFor();
+  const done = async () => {
+    assert.deepEqual(problems.nonLocalRequests, [], 'no request leaves the machine');
+    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+    await context.close();
+  };
+  return { page, done };
+}
+
+const summaryText = (page) => page.getByTestId('summary').textContent();
+
+/** The plotly data of a chart (plotly keeps it on the container). */
+const chartData = (page, name) =>
+  page.evaluate((name) => {
+    const element = document.querySelector(`[data-testid="chart-${name}"]`);
+    return JSON.stringify(element?.data ?? null);
+  }, name);
+
+/** Waits until `read()` returns something other than `before`. */
+async function changed(page, read, before, what) {
+  for (let i = 0; i < 100; i++) {
+    const now = await read();
+    if (now !== before) return now;
+    await page.waitForTimeout(50);
+  }
+  assert.fail(`${what} did not change`);
+}
+
+test('loads under a sub-path with every chart drawn, no console errors and no non-local request', async () => {
+  const { page, done } = await open();
+  for (const name of ['price', 'liquidations', 'map', 'oi', 'fund', 'amplification', 'phase']) {
+    await page.locator(`[data-testid="chart-${name}"] .main-svg`).first().waitFor();
+  }
+  const measures = await page.evaluate(() => performance.getEntriesByType('measure').map((m) => m.name));
+  assert.ok(measures.includes('flush:simulate'), 'the engine run is measured');
+  assert.ok(measures.includes('flush:render'), 'the chart redraw is measured');
+  await done();
 });
 
-test('the shock slider drives the summary through the engine', async () => {
-  const { page, context } = await openPage(browser);
-  await page.goto(server.url);
-  const summary = page.getByTestId('summary');
-  await summary.waitFor();
-  const before = await summary.textContent();
-  await page.getByTestId('shock-slider').fill('-20');
-  await page.waitForFunction((text) => document.querySelector('[data-testid="summary"]').textContent !== text, before);
-  assert.notEqual(await summary.textContent(), before);
-  await context.close();
+test('dragging a leverage bar changes the liquidation map and the summary', async () => {
+  const { page, done } = await open();
+  await page.locator('[data-testid="chart-map"] .main-svg').first().waitFor();
+  const map = await chartData(page, 'map');
+  const summary = await summaryText(page);
+  const bar = page.getByTestId('leverage-bar-5');
+  const box = await bar.boundingBox();
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height * 0.8;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let step = 1; step <= 10; step++) await page.mouse.move(x, y - step * 8);
+  await page.mouse.up();
+  await changed(page, () => chartData(page, 'map'), map, 'the liquidation map');
+  await changed(page, () => summaryText(page), summary, 'the summary');
+  await done();
+});
+
+test('the shock slider moves the price trough', async () => {
+  const { page, done } = await open();
+  await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
+  const trough = () =>
+    page.evaluate(() => Math.min(...document.querySelector('[data-testid="chart-price"]').data[0].y));
+  const before = await trough();
+  await page.getByTestId('shock-slider').fill('-12');
+  const after = await changed(page, trough, before, 'the trough');
+  assert.ok(after < before, `a bigger shock goes lower (${after} < ${before})`);
+  assert.match(await summaryText(page), /-12\.0%/);
+  await done();
+});
+
+test('play advances the cursor and the charts follow it', async () => {
+  const { page, done } = await open();
+  const cursor = page.getByTestId('cursor-text');
+  assert.equal(await cursor.textContent(), 'whole run');
+  await page.getByTestId('play-button').click();
+  await page.waitForFunction(() => /^step \d+/.test(document.querySelector('[data-testid="cursor-text"]').textContent));
+  const first = Number((await cursor.textContent()).match(/step (\d+)/)[1]);
+  await page.waitForTimeout(400);
+  const later = Number((await cursor.textContent()).match(/step (\d+)/)[1]);
+  assert.ok(later > first, `the cursor advances (${first} -> ${later})`);
+  await page.getByTestId('play-button').click();
+  const shapes = await page.evaluate(() => document.querySelector('[data-testid="chart-price"]').layout.shapes.length);
+  assert.ok(shapes >= 2, 'the price chart draws the cursor line');
+  const stepped = (await cursor.textContent());
+  await page.getByTestId('step-button').click();
+  await changed(page, () => cursor.textContent(), stepped, 'step');
+  await done();
+});
+
+test('a copied link opened fresh gives the identical summary', async () => {
+  const { page, done } = await open();
+  await page.getByTestId('shock-slider').fill('-7.5');
+  await page.locator('#depth').fill('50000000');
+  await page.locator('#depth').press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="summary"]').textContent.includes('-7.5%'));
+  await page.waitForTimeout(200);
+  const summary = await summaryText(page);
+  await page.getByTestId('share-button').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  assert.match(link, /\?s=1\./);
+  const fresh = await openPage(browser);
+  await fresh.page.goto(link);
+  await fresh.page.locator('[data-testid="summary"] .tile').first().waitFor();
+  assert.equal(await summaryText(fresh.page), summary);
+  assert.deepEqual(fresh.problems.consoleErrors, []);
+  await fresh.context.close();
+  await done();
+});
+
+test('embed mode shows only the chosen charts and offers the snippet', async () => {
+  const { page, done } = await open('?embed=1&view=map,fund');
+  await page.locator('[data-testid="chart-map"] .main-svg').first().waitFor();
+  await page.locator('[data-testid="chart-fund"] .main-svg').first().waitFor();
+  for (const absent of ['chart-price', 'chart-liquidations', 'chart-phase', 'leverage-editor']) {
+    assert.equal(await page.getByTestId(absent).count(), 0, `${absent} is not in this embed`);
+  }
+  await done();
+  const full = await open();
+  await full.page.getByTestId('embed-button').click();
+  const snippet = await full.page.getByTestId('embed-snippet').inputValue();
+  assert.match(snippet, /<iframe src="[^"]*\?embed=1&view=price,liquidations,map&s=1\./);
+  await full.done();
+});
+
+test('a bad link shows the banner and keeps the default scenario', async () => {
+  const fine = await open();
+  const summary = await summaryText(fine.page);
+  await fine.done();
+  const { page, done } = await open('?s=1.definitely-not-a-scenario');
+  await page.getByTestId('error-banner').waitFor();
+  assert.match(await page.getByTestId('error-banner').textContent(), /default scenario/);
+  assert.equal(await summaryText(page), summary);
+  await done();
+});
+
+test('a typed out-of-range value is refused, stays in the box, and says why', async () => {
+  const { page, done } = await open();
+  const summary = await summaryText(page);
+  const box = page.locator('#shock-size');
+  await box.fill('500');
+  await box.press('Enter');
+  await page.getByTestId('error-banner').waitFor();
+  assert.match(await page.getByTestId('error-banner').textContent(), /Size: 500 is outside -50 to 50%/);
+  assert.equal(await box.inputValue(), '500', 'what was typed is kept');
+  assert.equal(await summaryText(page), summary, 'the last valid scenario stays loaded');
+  await done();
+});
+
+test('an invalid JSON import is refused with its problems and the scenario is kept', async () => {
+  const { page, done } = await open();
+  const summary = await summaryText(page);
+  await page.getByTestId('import-input').setInputFiles({
+    name: 'bad.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"version": 1, "market": {"price": -5}}'),
+  });
+  await page.getByTestId('error-banner').waitFor();
+  assert.match(await page.getByTestId('error-banner').textContent(), /bad\.json was not imported/);
+  assert.equal(await summaryText(page), summary);
+  await done();
+});
+
+test('the leverage editor works by keyboard alone', async () => {
+  const { page, done } = await open();
+  const bar = page.getByTestId('leverage-bar-3');
+  const value = () => bar.getAttribute('aria-valuenow');
+  const before = await value();
+  const summary = await summaryText(page);
+  // Reach the editor with Tab from the preset menu.
+  await page.getByTestId('preset-select').focus();
+  let focused = '';
+  for (let i = 0; i < 30 && focused !== 'leverage-bar-3'; i++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+  }
+  assert.equal(focused, 'leverage-bar-3', 'the bar is reachable with Tab');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowUp');
+  await changed(page, value, before, 'the bar');
+  assert.ok(Number(await value()) > Number(before));
+  await changed(page, () => summaryText(page), summary, 'the summary');
+  await done();
+});
+
+test('the phase map fills progressively and the cycles tab draws', async () => {
+  const { page, done } = await open();
+  await page.waitForFunction(() => {
+    const bar = document.querySelector('.phase-head progress');
+    return bar && Number(bar.max) > 0 && Number(bar.value) === Number(bar.max);
+  }, null, { timeout: 30000 });
+  await page.getByRole('tab', { name: 'Leverage cycles' }).click();
+  await page.getByTestId('chart-cycles').waitFor();
+  await page.locator('[data-testid="chart-cycles-tails"] .main-svg').first().waitFor();
+  await page.waitForFunction(() => {
+    const data = document.querySelector('[data-testid="chart-cycles-fan"]')?.data;
+    return data && data.length > 0 && data[0].x.length > 0;
+  }, null, { timeout: 30000 });
+  await done();
+});
+
+test('usable at 360 px: nothing overflows sideways', async () => {
+  const { page, done } = await open('', { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+  await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 362, `page is ${width}px wide`);
+  await done();
+});
+
+test('axe-core finds no serious or critical accessibility violation', async () => {
+  const { page, done } = await open();
+  await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
+  await page.addScriptTag({ path: fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url)) });
+  for (const theme of ['first', 'second']) {
+    if (theme === 'second') {
+      await page.locator('.theme-toggle').click();
+      await page.waitForTimeout(300);
+    }
+    const violations = await page.evaluate(async () => {
+      const result = await window.axe.run(document, { resultTypes: ['violations'] });
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    });
+    assert.deepEqual(violations, [], `${theme} theme`);
+  }
+  await done();
 });

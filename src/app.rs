@@ -220,7 +220,7 @@ fn FlushCharts(
                 caption="Small shocks pass almost unamplified; past the tipping point the cascade takes over. The dashed line is the same market with no leverage." />
         })}
         {shows("phase").then(|| view! {
-            <div class="phase-wrap wide">
+            <div class="phase-wrap">
                 <div class="phase-head">
                     <label for="phase-axis">"Phase map against"</label>
                     <select id="phase-axis" on:change=phase_axis>
@@ -234,7 +234,7 @@ fn FlushCharts(
                         if done < total { format!("computing {done}/{total} rows") } else { "done".to_string() }
                     }}</span>
                 </div>
-                <Chart name="phase" title="Phase map" draw=charts::phase::plot class="wide"
+                <Chart name="phase" title="Phase map" draw=charts::phase::plot
                     caption="Bright cells are flushes. The boundary between dark and bright is the tipping line: more leverage (or a thinner book) moves it to smaller shocks." />
             </div>
         })}

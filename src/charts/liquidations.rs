@@ -4,7 +4,7 @@ use plotly::common::Marker;
 use plotly::layout::BarMode;
 use plotly::{Bar, Plot};
 
-use super::{base_layout, cursor_line, palette, size_unit, Snapshot};
+use super::{axis, base_layout, cursor_line, palette, size_unit, Snapshot};
 
 /// The liquidations chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
@@ -24,6 +24,14 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             .marker(Marker::new().color(palette::SHORT)),
     );
     let y_title = format!("liquidated per step ({})", size_unit(snapshot));
+    // Show the part of the run where liquidations happen, and some calm after it.
+    let end = steps.last().map_or(1.0, |step| step.t_s);
+    let shown = snapshot
+        .outcome
+        .summary
+        .last_liquidation_step
+        .and_then(|step| steps.get(step as usize))
+        .map_or(end, |step| (step.t_s * 1.5 + 10.0).min(end));
     let layout = base_layout(
         snapshot.theme,
         "Liquidations per step",
@@ -31,6 +39,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         &y_title,
     )
     .bar_mode(BarMode::Stack)
+    .x_axis(axis(snapshot.theme, "time (s)").range(vec![0.0, shown]))
     .shapes(cursor_line(snapshot).into_iter().collect());
     plot.set_layout(layout);
     plot

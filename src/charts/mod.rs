@@ -116,18 +116,17 @@ pub fn base_layout(theme: Theme, title: &str, x_title: &str, y_title: &str) -> L
                 .font(Font::new().size(11).color(ink.muted)),
         )
         .hover_mode(HoverMode::XUnified)
-        .x_axis(
-            Axis::new()
-                .title(Title::with_text(x_title))
-                .grid_color(ink.grid)
-                .zero_line_color(ink.grid),
-        )
-        .y_axis(
-            Axis::new()
-                .title(Title::with_text(y_title))
-                .grid_color(ink.grid)
-                .zero_line_color(ink.grid),
-        )
+        .x_axis(axis(theme, x_title))
+        .y_axis(axis(theme, y_title))
+}
+
+/// An axis with a title (say the unit) in the theme's grid colour.
+pub fn axis(theme: Theme, title: &str) -> Axis {
+    let grid = ink(theme).grid;
+    Axis::new()
+        .title(Title::with_text(title))
+        .grid_color(grid)
+        .zero_line_color(grid)
 }
 
 /// The plot as plotly JSON, with what the plotly crate has no setter for: `uirevision` (so

@@ -1,10 +1,10 @@
 //! Phase map: final move over shock x mean leverage (or depth), filled row by row.
 
 use plotly::common::{ColorBar, ColorScale, ColorScalePalette, Marker, MarkerSymbol, Mode, Title};
-use plotly::layout::{Axis, AxisType};
+use plotly::layout::AxisType;
 use plotly::{HeatMap, Plot, Scatter};
 
-use super::{base_layout, ink, Snapshot};
+use super::{axis, base_layout, ink, Snapshot};
 use crate::analyses::PhaseAxis;
 
 /// The phase-map chart.
@@ -57,12 +57,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     };
     let mut layout = base_layout(theme, &title, x_title, y_title);
     if map.axis == Some(PhaseAxis::Depth) {
-        layout = layout.y_axis(
-            Axis::new()
-                .title(Title::with_text(y_title))
-                .type_(AxisType::Log)
-                .grid_color(ink(theme).grid),
-        );
+        layout = layout.y_axis(axis(theme, y_title).type_(AxisType::Log));
     }
     plot.set_layout(layout);
     plot

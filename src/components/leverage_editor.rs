@@ -85,7 +85,8 @@ pub fn LeverageEditor() -> impl IntoView {
                     *amount = usd;
                 }
                 for (bucket, amount) in population.leverage_buckets.iter_mut().zip(&amounts) {
-                    bucket.weight = *amount;
+                    // Weights are relative: keep them in millions of USD (validation caps them).
+                    bucket.weight = *amount / 1e6;
                 }
                 population.open_interest_usd = amounts.iter().sum();
             }
