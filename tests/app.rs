@@ -11,8 +11,24 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// plotly.js as the page loads it (from npm), so the charts really draw in these tests.
+const PLOTLY: &str =
+    include_str!("../node_modules/plotly.js-cartesian-dist-min/plotly-cartesian.min.js");
+
+fn load_plotly() {
+    let window = web_sys::window().unwrap();
+    if js_sys::Reflect::has(&window, &"Plotly".into()).unwrap() {
+        return;
+    }
+    let document = window.document().unwrap();
+    let script = document.create_element("script").unwrap();
+    script.set_text_content(Some(PLOTLY));
+    document.head().unwrap().append_child(&script).unwrap();
+}
+
 /// Mounts the app for `query` in a fresh host element and lets its first frames run.
 async fn mount(query: &'static str) -> (web_sys::HtmlElement, impl Drop) {
+    load_plotly();
     let document = web_sys::window().unwrap().document().unwrap();
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();

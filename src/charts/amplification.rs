@@ -74,7 +74,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     };
     let layout = base_layout(
         theme,
-        "Amplification: how far the price goes for each shock",
+        "Amplification curve",
         x_title,
         "final move (% of start price)",
     )

@@ -61,16 +61,11 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         ));
     }
     let y_title = format!("would be liquidated ({})", size_unit(snapshot));
-    let layout = base_layout(
-        theme,
-        "Liquidation map: what each price level would liquidate",
-        "price (USD)",
-        &y_title,
-    )
-    .bar_mode(BarMode::Stack)
-    .bar_gap(0.0)
-    .shapes(shapes)
-    .annotations(annotations);
+    let layout = base_layout(theme, "Liquidation map", "price (USD)", &y_title)
+        .bar_mode(BarMode::Stack)
+        .bar_gap(0.0)
+        .shapes(shapes)
+        .annotations(annotations);
     plot.set_layout(layout);
     plot
 }

@@ -27,7 +27,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let y_title = format!("open interest ({})", size_unit(snapshot));
     let layout = base_layout(
         snapshot.theme,
-        "Open interest by leverage, before and after",
+        "Open interest by leverage",
         "leverage bucket",
         &y_title,
     )
