@@ -169,8 +169,14 @@ impl CyclesView {
             mean_leverage: mean_leverage(scenario).clamp(1.5, 100.0),
             ..CyclesConfig::default()
         };
+        // The Monte Carlo's positions each take the scenario's average size; with as many
+        // positions as the Monte Carlo holds, its open interest is the scenario's own.
+        let mut key = phase_key(scenario);
+        if let Positions::Generate(population) = &mut key.positions {
+            population.count = config.positions.max(2 * population.leverage_buckets.len());
+        }
         CyclesView {
-            key: Some(phase_key(scenario)),
+            key: Some(key),
             config: Some(config),
             ..CyclesView::default()
         }

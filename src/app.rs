@@ -197,7 +197,7 @@ fn FlushCharts(
     view! {
         {shows("price").then(|| view! {
             <Chart name="price" title="Price path" draw=charts::price::plot class="wide"
-                caption="The shock (dotted) starts it; every further drop is forced selling. Mark price (dashed) is what triggers liquidations." />
+                caption="The shock (dotted) starts it; every further move is forced selling (or buying). Mark price (dashed) is what triggers liquidations." />
         })}
         {shows("liquidations").then(|| view! {
             <Chart name="liquidations" title="Liquidations per step" draw=charts::liquidations::plot

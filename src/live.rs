@@ -284,7 +284,8 @@ fn refresh_analyses(inner: &mut Inner, scenario: &Scenario, axis: PhaseAxis) {
     } else if let Some((_, value)) = inner.phase.here {
         inner.phase.here = Some((shock_pct, value));
     }
-    if inner.cycles.key.as_ref() != Some(&key) {
-        inner.cycles = CyclesView::plan(scenario);
+    let cycles = CyclesView::plan(scenario);
+    if inner.cycles.key != cycles.key {
+        inner.cycles = cycles;
     }
 }
