@@ -248,3 +248,38 @@ test('axe-core finds no serious or critical accessibility violation', async () =
   }
   await done();
 });
+
+test('every preset loads and runs cleanly', async () => {
+  const { page, done } = await open();
+  const names = await page.getByTestId('preset-select').locator('option').evaluateAll((options) => options.map((o) => o.value));
+  assert.ok(names.length >= 7, `${names.length} presets`);
+  for (const name of names) {
+    const before = await summaryText(page);
+    await page.getByTestId('preset-select').selectOption(name);
+    if (name !== names[0]) await changed(page, () => summaryText(page), before, `the summary for ${name}`);
+    assert.equal(await page.getByTestId('error-banner').count(), 0, `${name} loads without a banner`);
+  }
+  await done();
+});
+
+test('every slider at its extremes never breaks the page', async () => {
+  const { page, done } = await open();
+  // Switch every optional feature on so its sliders appear too.
+  for (const id of ['throughput-cap', 'circuit-breaker', 'partial-liquidation']) await page.locator(`#${id}`).check();
+  await page.locator('#shock-kind').selectOption('ramp');
+  const count = await page.locator('aside input[type=range]').count();
+  assert.ok(count >= 20, `${count} sliders`);
+  for (let i = 0; i < count; i++) {
+    const slider = page.locator('aside input[type=range]').nth(i);
+    for (const end of ['min', 'max']) {
+      await slider.evaluate((element, end) => {
+        element.value = element[end];
+        element.dispatchEvent(new Event('input', { bubbles: true }));
+      }, end);
+    }
+  }
+  await page.waitForTimeout(500);
+  assert.equal(await page.getByTestId('panic-panel').count(), 0, 'no panic');
+  await page.locator('[data-testid="summary"] .tile').first().waitFor();
+  await done();
+});
