@@ -1,6 +1,7 @@
 //! Traders and algorithms: top-ups, pre-emptive de-leveraging, dip buyers, predatory capital.
 
 use flushlab_engine::scenario::{Delever, DipBuyers, Predators, TopUp};
+use flushlab_engine::Scenario;
 use leptos::prelude::*;
 
 use super::field::{RangeField, Scale};
@@ -10,81 +11,53 @@ use crate::state::use_state;
 /// The traders panel. Every control at 0 switches its behaviour off.
 #[component]
 pub fn TraderControls() -> impl IntoView {
-    let state = use_state();
-    let top_up = Signal::derive(move || {
-        state
-            .draft
-            .with(|s| s.traders.top_up.as_ref().map_or(0.0, |t| t.share * 100.0))
-    });
-    let set_top_up = move |pct: f64| {
-        state.edit(|s| {
-            s.traders.top_up = (pct > 0.0).then(|| TopUp {
-                share: pct / 100.0,
-                ..s.traders.top_up.clone().unwrap_or(TopUp {
-                    share: 0.0,
-                    alert_pct: 2.0,
-                    delay_s: 5.0,
-                    budget_multiple: 0.5,
-                })
-            })
-        })
-    };
-    let delever = Signal::derive(move || {
-        state
-            .draft
-            .with(|s| s.traders.delever.as_ref().map_or(0.0, |d| d.share * 100.0))
-    });
-    let set_delever = move |pct: f64| {
-        state.edit(|s| {
-            s.traders.delever = (pct > 0.0).then(|| Delever {
-                share: pct / 100.0,
-                ..s.traders.delever.clone().unwrap_or(Delever {
-                    share: 0.0,
-                    volatility_threshold_pct: 0.5,
-                    window_steps: 10,
-                    fraction: 0.5,
-                })
-            })
-        })
-    };
-    let dip = Signal::derive(move || {
-        state.draft.with(|s| {
-            s.traders
-                .dip_buyers
-                .as_ref()
-                .map_or(0.0, |d| d.capacity_usd)
-        })
-    });
-    let set_dip = move |usd: f64| {
-        state.edit(|s| {
-            s.traders.dip_buyers = (usd > 0.0).then(|| DipBuyers {
-                capacity_usd: usd,
-                ..s.traders.dip_buyers.clone().unwrap_or(DipBuyers {
-                    capacity_usd: 0.0,
-                    discount_pct: 3.0,
-                    max_per_step_usd: usd / 20.0,
-                })
-            })
-        })
-    };
-    let predators = Signal::derive(move || {
-        state
-            .draft
-            .with(|s| s.agents.predators.as_ref().map_or(0.0, |p| p.capital_usd))
-    });
-    let set_predators = move |usd: f64| {
-        state.edit(|s| {
-            s.agents.predators = (usd > 0.0).then(|| Predators {
-                capital_usd: usd,
-                ..s.agents.predators.clone().unwrap_or(Predators {
-                    capital_usd: 0.0,
-                    distance_pct: 3.0,
-                    min_cluster_usd: 0.0,
-                    sell_steps: 5,
-                })
-            })
-        })
-    };
+    let (top_up, set_top_up) = optional_behaviour(
+        |s| s.traders.top_up.as_ref(),
+        |s| &mut s.traders.top_up,
+        |t| t.share * 100.0,
+        |t, pct| t.share = pct / 100.0,
+        |pct| TopUp {
+            share: pct / 100.0,
+            alert_pct: 2.0,
+            delay_s: 5.0,
+            budget_multiple: 0.5,
+        },
+    );
+    let (delever, set_delever) = optional_behaviour(
+        |s| s.traders.delever.as_ref(),
+        |s| &mut s.traders.delever,
+        |d| d.share * 100.0,
+        |d, pct| d.share = pct / 100.0,
+        |pct| Delever {
+            share: pct / 100.0,
+            volatility_threshold_pct: 0.5,
+            window_steps: 10,
+            fraction: 0.5,
+        },
+    );
+    let (dip, set_dip) = optional_behaviour(
+        |s| s.traders.dip_buyers.as_ref(),
+        |s| &mut s.traders.dip_buyers,
+        |d| d.capacity_usd,
+        |d, usd| d.capacity_usd = usd,
+        |usd| DipBuyers {
+            capacity_usd: usd,
+            discount_pct: 3.0,
+            max_per_step_usd: usd / 20.0,
+        },
+    );
+    let (predators, set_predators) = optional_behaviour(
+        |s| s.agents.predators.as_ref(),
+        |s| &mut s.agents.predators,
+        |p| p.capital_usd,
+        |p, usd| p.capital_usd = usd,
+        |usd| Predators {
+            capital_usd: usd,
+            distance_pct: 3.0,
+            min_cluster_usd: 0.0,
+            sell_steps: 5,
+        },
+    );
     view! {
         <section class="panel" aria-labelledby="traders-title">
             <div class="panel-head">
@@ -124,4 +97,35 @@ pub fn TraderControls() -> impl IntoView {
             />
         </section>
     }
+}
+
+/// A behaviour the scenario may leave out: its slider value (0 when absent) and an edit that
+/// switches it on with `create`, changes it with `write`, or removes it at 0.
+fn optional_behaviour<T: Clone + Send + Sync + 'static>(
+    peek: fn(&Scenario) -> Option<&T>,
+    slot: fn(&mut Scenario) -> &mut Option<T>,
+    read: fn(&T) -> f64,
+    write: fn(&mut T, f64),
+    create: fn(f64) -> T,
+) -> (Signal<f64>, Callback<f64>) {
+    let state = use_state();
+    let value = Signal::derive(move || {
+        state
+            .draft
+            .with(|scenario| peek(scenario).map_or(0.0, read))
+    });
+    let set = Callback::new(move |value: f64| {
+        state.edit(|scenario| {
+            let behaviour = slot(scenario);
+            *behaviour = if value <= 0.0 {
+                None
+            } else if let Some(mut current) = behaviour.take() {
+                write(&mut current, value);
+                Some(current)
+            } else {
+                Some(create(value))
+            };
+        })
+    });
+    (value, set)
 }
