@@ -10,7 +10,7 @@ help:
 	@echo "make serve  - install what is missing, build, serve on http://127.0.0.1:8080"
 	@echo "make test   - install what is missing, run every check, print one summary line"
 	@echo "make build  - release build (wasm-opt) into dist/, works under any sub-path"
-	@echo "make bench  - engine benchmarks"
+	@echo "make bench  - engine benchmarks, then the live app drag benchmark (builds dist/ first)"
 	@echo "make fuzz   - fuzz parse+validate+simulate with cargo fuzz (nightly)"
 
 tools:
@@ -28,9 +28,10 @@ build: tools
 test: tools browser
 	@scripts/test.sh
 
-bench: tools browser
+bench: tools browser build
 	cargo bench -p flushlab-engine --bench engine -- --warm-up-time 1 --measurement-time 3
 	cargo test --release -p flushlab --target wasm32-unknown-unknown --test wasm_bench -- --include-ignored --nocapture
+	node e2e/bench-drag.mjs
 
 fuzz:
 	@scripts/fuzz.sh
