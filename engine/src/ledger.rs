@@ -1,60 +1,284 @@
-//! Exact money. Every flow is a `Decimal` with 8 decimal places (cents of a cent for USD, satoshis
-//! for coin), so sums never round and the system closes exactly:
+//! Exact money. Every amount is a [`Money`]: a whole number of 1e-8 units (a millionth of a cent
+//! for USD, a satoshi for coin) held in an `i128`, so sums never round and the system closes
+//! exactly:
 //!
 //! `collateral_in + top_ups + insurance_fund_start ==
 //!  open_equity_end + returned_to_traders + insurance_fund_end + net_to_market`
 //!
 //! `net_to_market` is what the book's counterparties received: minus every trader's PnL, realized
 //! at each close and marked at the final mark for open positions, less bad debt (owed, not paid).
+//!
+//! Integer arithmetic gives the same bits on every platform, and it is cheap: a run books tens of
+//! thousands of flows. Decimals (`rust_decimal`) appear only in the report.
+
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// Decimal places of every money amount.
+/// Decimal places of every money amount (and of the fixed-point prices and sizes PnL is computed
+/// from).
 pub const MONEY_DP: u32 = 8;
 
-/// Converts a model quantity (f64) to money, rounded to 8 places; non-finite values become zero
-/// (validation keeps them out; this keeps a bug from becoming a panic).
-pub fn money(value: f64) -> Decimal {
-    if !value.is_finite() {
-        return Decimal::ZERO;
+/// Units in one whole: 10^8.
+pub const UNITS: i128 = 100_000_000;
+
+/// Largest magnitude, in units, of one amount converted from the model (about 7.9e20 whole): the
+/// most a `Decimal` holds at 8 places. Larger values saturate here.
+pub const MAX_UNITS: i128 = (1 << 96) - 1;
+
+/// An exact amount of money: a whole number of 1e-8 units. Arithmetic saturates instead of
+/// overflowing (no input can make it panic); a report whose amounts leave the `Decimal` range says
+/// it is not balanced.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(i128);
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+
+    pub const fn from_units(units: i128) -> Money {
+        Money(units)
     }
-    let scaled = libm::round(value * 1e8);
-    if scaled.abs() >= 7.9e28 {
-        return Decimal::ZERO;
+
+    pub const fn units(self) -> i128 {
+        self.0
     }
-    Decimal::from_i128_with_scale(scaled as i128, MONEY_DP)
+
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    /// For charts and summaries (display only, never for money sums).
+    pub fn to_f64(self) -> f64 {
+        match i64::try_from(self.0) {
+            Ok(small) => small as f64 / UNITS as f64,
+            // Beyond 9.2e10 whole, the fraction is below f64 resolution anyway.
+            Err(_) => (self.0 / UNITS) as f64 + (self.0 % UNITS) as f64 / UNITS as f64,
+        }
+    }
+
+    /// The amount as a decimal with 8 places; `None` beyond what a `Decimal` holds.
+    pub fn to_decimal(self) -> Option<Decimal> {
+        Decimal::try_from_i128_with_scale(self.0, MONEY_DP).ok()
+    }
+
+    /// `self * fraction` for a fraction in 8-place units, rounded half to even.
+    pub fn times_fraction(self, fraction: i128) -> Money {
+        let magnitude = mul_div_round(
+            self.0.unsigned_abs(),
+            fraction.unsigned_abs(),
+            UNITS as u128,
+        );
+        signed(self.0.signum() * fraction.signum(), magnitude)
+    }
 }
 
-/// A price as a decimal, rounded to 8 places.
-pub fn price(value: f64) -> Decimal {
-    money(value)
+impl Add for Money {
+    type Output = Money;
+    fn add(self, other: Money) -> Money {
+        Money(self.0.saturating_add(other.0))
+    }
 }
 
-/// Rounds a computed amount to money precision.
-pub fn round(value: Decimal) -> Decimal {
-    value.round_dp(MONEY_DP)
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, other: Money) -> Money {
+        Money(self.0.saturating_sub(other.0))
+    }
 }
 
-/// Decimal to f64 for charts and summaries (display only, never for money sums).
-pub fn to_f64(value: Decimal) -> f64 {
-    use rust_decimal::prelude::ToPrimitive;
-    value.to_f64().unwrap_or(0.0)
+impl Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(self.0.saturating_neg())
+    }
+}
+
+impl AddAssign for Money {
+    fn add_assign(&mut self, other: Money) {
+        *self = *self + other;
+    }
+}
+
+impl SubAssign for Money {
+    fn sub_assign(&mut self, other: Money) {
+        *self = *self - other;
+    }
+}
+
+impl Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, Add::add)
+    }
+}
+
+/// A model quantity (f64) in 8-place fixed point: `round(value * 1e8)`, half away from zero,
+/// saturating at [`MAX_UNITS`]; NaN becomes zero (validation keeps it out; this keeps a bug from
+/// becoming a panic).
+pub fn fixed(value: f64) -> i128 {
+    let scaled = value * 1e8;
+    if scaled.abs() < 9.0e18 {
+        // The common case, without library calls: truncate in 64 bits, then round on the exact
+        // fractional part (the same result as `libm::round`).
+        let whole = scaled as i64;
+        let rest = scaled - whole as f64;
+        i128::from(whole + i64::from(rest >= 0.5) - i64::from(rest <= -0.5))
+    } else if scaled.is_nan() {
+        0
+    } else {
+        (scaled as i128).clamp(-MAX_UNITS, MAX_UNITS)
+    }
+}
+
+/// Converts a model amount (f64) to money, rounded to 8 places (see [`fixed`]).
+pub fn money(value: f64) -> Money {
+    Money(fixed(value))
+}
+
+/// PnL of a linear long holding `coins` from `entry` to `price` (all 8-place fixed point):
+/// `coins * (price - entry)`, computed exactly and rounded half to even to 8 places. A short's is
+/// its negative.
+pub fn linear_pnl(coins: i128, entry: i128, price: i128) -> Money {
+    let move_units = price.saturating_sub(entry);
+    if let (Ok(coins), Ok(move_units)) = (i64::try_from(coins), i64::try_from(move_units)) {
+        // The everyday case: one machine multiplication.
+        return round_product(i128::from(coins) * i128::from(move_units));
+    }
+    let magnitude = mul_div_round(
+        coins.unsigned_abs(),
+        move_units.unsigned_abs(),
+        UNITS as u128,
+    );
+    signed(coins.signum() * move_units.signum(), magnitude)
+}
+
+/// PnL in coin of an inverse long of `contracts` (1 USD each) from `entry` to `price` (8-place
+/// fixed point): `contracts * (1/entry - 1/price) = contracts * (price - entry) / (entry * price)`
+/// (BitMEX), computed exactly and rounded half to even to 8 places. A short's is its negative.
+/// Zero when a price is not positive. Only when `entry * price` leaves 128 bits (prices beyond
+/// about 1e11) is the quotient taken in f64, then rounded: still a whole number of units.
+pub fn inverse_pnl(contracts: i128, entry: i128, price: i128) -> Money {
+    if entry <= 0 || price <= 0 {
+        return Money::ZERO;
+    }
+    let move_units = price - entry;
+    let sign = contracts.signum() * move_units.signum();
+    // |price - entry| < 2^97, so the scaled move fits 124 bits.
+    let scaled_move = move_units.unsigned_abs() * UNITS as u128;
+    match (entry as u128).checked_mul(price as u128) {
+        Some(divisor) => signed(
+            sign,
+            mul_div_round(contracts.unsigned_abs(), scaled_move, divisor),
+        ),
+        None => {
+            let (k, e, p) = (contracts as f64, entry as f64, price as f64);
+            Money(fixed(k * (p - e) / (e * p)))
+        }
+    }
+}
+
+/// Rounds an exact product of two 8-place numbers (a count of 1e-16 units) to money, half to
+/// even.
+pub fn round_product(product: i128) -> Money {
+    let (quotient, remainder) = div_units(product.unsigned_abs());
+    // Half to even, without a branch on the (unpredictable) remainder; no overflow: the
+    // quotient is below 2^128 / 10^8.
+    let rest = UNITS as u128 - remainder;
+    let up = (remainder > rest) | ((remainder == rest) & (quotient & 1 == 1));
+    let magnitude = (quotient + u128::from(up)).min(MAX_UNITS as u128) as i128;
+    Money(if product < 0 { -magnitude } else { magnitude })
+}
+
+/// `sign * magnitude` as money, saturating at [`MAX_UNITS`] (`None`: beyond 128 bits).
+fn signed(sign: i128, magnitude: Option<u128>) -> Money {
+    let magnitude = magnitude.map_or(MAX_UNITS, |m| m.min(MAX_UNITS as u128) as i128);
+    Money(sign * magnitude)
+}
+
+/// `a * b / d` rounded half to even, exactly (a 256-bit product when needed); `None` when the
+/// quotient does not fit 128 bits. `d` must be positive.
+#[inline]
+fn mul_div_round(a: u128, b: u128, d: u128) -> Option<u128> {
+    let (quotient, remainder) = match (u64::try_from(a), u64::try_from(b)) {
+        // The everyday case: a 128-bit product, and for 10^8 a division by a constant.
+        (Ok(a), Ok(b)) if d == UNITS as u128 => div_units(u128::from(a) * u128::from(b)),
+        _ => mul_div_wide(a, b, d)?,
+    };
+    // Half to even, without a branch on the (unpredictable) remainder.
+    let rest = d - remainder;
+    let up = (remainder > rest) | ((remainder == rest) & (quotient & 1 == 1));
+    quotient.checked_add(u128::from(up))
+}
+
+/// (quotient, remainder) of `a * b` by `d`; `None` when the quotient does not fit 128 bits.
+#[cold]
+fn mul_div_wide(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
+    match a.checked_mul(b) {
+        Some(product) => Some((product / d, product % d)),
+        None => {
+            let (high, low) = wide_mul(a, b);
+            (high < d).then(|| wide_div(high, low, d))
+        }
+    }
+}
+
+/// (quotient, remainder) of `x` by 10^8. Below 2^72, `x / 10^8 = (x / 2^8) / 5^8` is a 64-bit
+/// division by a constant (a multiplication); above, a 128-bit division.
+#[inline]
+fn div_units(x: u128) -> (u128, u128) {
+    let units = UNITS as u128;
+    let quotient = match u64::try_from(x >> 8) {
+        Ok(shifted) => u128::from(shifted / 390_625),
+        Err(_) => x / units,
+    };
+    (quotient, x - quotient * units)
+}
+
+/// The full 256-bit product `a * b` as (high, low) halves.
+fn wide_mul(a: u128, b: u128) -> (u128, u128) {
+    const MASK: u128 = u64::MAX as u128;
+    let (a_high, a_low) = (a >> 64, a & MASK);
+    let (b_high, b_low) = (b >> 64, b & MASK);
+    let low_low = a_low * b_low;
+    let low_high = a_low * b_high;
+    let high_low = a_high * b_low;
+    let high_high = a_high * b_high;
+    let middle = (low_low >> 64) + (low_high & MASK) + (high_low & MASK);
+    let low = (low_low & MASK) | (middle << 64);
+    let high = high_high + (low_high >> 64) + (high_low >> 64) + (middle >> 64);
+    (high, low)
+}
+
+/// (quotient, remainder) of the 256-bit `(high, low)` by `d`, for `high < d` (schoolbook, one bit
+/// at a time: only reached by products beyond 128 bits).
+fn wide_div(high: u128, low: u128, d: u128) -> (u128, u128) {
+    let (mut remainder, mut quotient) = (high, 0u128);
+    for bit in (0..128).rev() {
+        let carry = remainder >> 127;
+        remainder = (remainder << 1) | ((low >> bit) & 1);
+        quotient <<= 1;
+        if carry == 1 || remainder >= d {
+            remainder = remainder.wrapping_sub(d);
+            quotient |= 1;
+        }
+    }
+    (quotient, remainder)
 }
 
 /// The running ledger of one run.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
-    pub collateral_in: Decimal,
-    pub top_ups: Decimal,
-    pub insurance_fund_start: Decimal,
-    pub insurance_fund: Decimal,
-    pub returned_to_traders: Decimal,
+    pub collateral_in: Money,
+    pub top_ups: Money,
+    pub insurance_fund_start: Money,
+    pub insurance_fund: Money,
+    pub returned_to_traders: Money,
     /// Counterparties' side of realized PnL, less bad debt.
-    pub net_to_market_realized: Decimal,
-    pub fees: Decimal,
-    pub adl_notional: Decimal,
-    pub bad_debt: Decimal,
+    pub net_to_market_realized: Money,
+    pub fees: Money,
+    pub adl_notional: Money,
+    pub bad_debt: Money,
 }
 
 /// Where a liquidated position's remaining margin goes.
@@ -65,7 +289,7 @@ pub enum Remainder {
 }
 
 impl Ledger {
-    pub fn new(collateral_in: Decimal, insurance_fund: Decimal) -> Ledger {
+    pub fn new(collateral_in: Money, insurance_fund: Money) -> Ledger {
         Ledger {
             collateral_in,
             insurance_fund_start: insurance_fund,
@@ -75,38 +299,38 @@ impl Ledger {
     }
 
     /// A trader adds collateral.
-    pub fn top_up(&mut self, amount: Decimal) {
+    pub fn top_up(&mut self, amount: Money) {
         self.top_ups += amount;
     }
 
     /// Realizes PnL on a (part of a) position; the counterparties receive its opposite.
-    pub fn realize(&mut self, pnl: Decimal) {
+    pub fn realize(&mut self, pnl: Money) {
         self.net_to_market_realized -= pnl;
+    }
+
+    /// A liquidation fee, already taken from the position, goes to the fund.
+    pub fn collect_fee(&mut self, fee: Money) {
+        self.fees += fee;
+        self.insurance_fund += fee;
     }
 
     /// Settles the equity `equity` of a liquidated position after its PnL was realized: the fee
     /// (capped at the equity) goes to the fund, the remainder to the fund or back to the trader;
     /// a deficit is drawn from the fund and what the fund cannot pay is bad debt.
     /// Returns the bad debt this settlement created.
-    pub fn settle_liquidation(
-        &mut self,
-        equity: Decimal,
-        fee: Decimal,
-        remainder: Remainder,
-    ) -> Decimal {
-        if equity >= Decimal::ZERO {
+    pub fn settle_liquidation(&mut self, equity: Money, fee: Money, remainder: Remainder) -> Money {
+        if !equity.is_negative() {
             let fee = fee.min(equity);
-            self.fees += fee;
-            self.insurance_fund += fee;
+            self.collect_fee(fee);
             let rest = equity - fee;
             match remainder {
                 Remainder::InsuranceFund => self.insurance_fund += rest,
                 Remainder::Trader => self.returned_to_traders += rest,
             }
-            Decimal::ZERO
+            Money::ZERO
         } else {
             let deficit = -equity;
-            let paid = deficit.min(self.insurance_fund.max(Decimal::ZERO));
+            let paid = deficit.min(self.insurance_fund.max(Money::ZERO));
             self.insurance_fund -= paid;
             let unpaid = deficit - paid;
             self.bad_debt += unpaid;
@@ -116,31 +340,58 @@ impl Ledger {
     }
 
     /// Pays a closed position's equity back to its trader (voluntary or auto-deleveraged closes).
-    pub fn return_to_trader(&mut self, equity: Decimal) {
+    pub fn return_to_trader(&mut self, equity: Money) {
         self.returned_to_traders += equity;
     }
 
     /// The closing statement: `open_equity` and `open_pnl` are the open positions marked at the
     /// final mark (equity = collateral + PnL).
-    pub fn close(&self, open_equity: Decimal, open_pnl: Decimal) -> LedgerReport {
+    pub fn close(&self, open_equity: Money, open_pnl: Money) -> LedgerReport {
         let net_to_market = self.net_to_market_realized - open_pnl;
         let left = self.collateral_in + self.top_ups + self.insurance_fund_start;
         let right = open_equity + self.returned_to_traders + self.insurance_fund + net_to_market;
-        LedgerReport {
-            collateral_in: self.collateral_in,
-            top_ups: self.top_ups,
-            insurance_fund_start: self.insurance_fund_start,
-            open_equity_end: open_equity,
-            returned_to_traders: self.returned_to_traders,
-            insurance_fund_end: self.insurance_fund,
+        let imbalance = left - right;
+        let amounts = [
+            self.collateral_in,
+            self.top_ups,
+            self.insurance_fund_start,
+            open_equity,
+            self.returned_to_traders,
+            self.insurance_fund,
             net_to_market,
-            fees: self.fees,
-            adl_notional: self.adl_notional,
-            bad_debt: self.bad_debt,
-            imbalance: left - right,
-            balanced: left == right,
+            self.fees,
+            self.adl_notional,
+            self.bad_debt,
+            left,
+            right,
+        ];
+        // Saturated sums would make the identity meaningless: only amounts a Decimal holds count.
+        let representable = amounts.iter().all(|amount| amount.to_decimal().is_some());
+        LedgerReport {
+            collateral_in: report_decimal(self.collateral_in),
+            top_ups: report_decimal(self.top_ups),
+            insurance_fund_start: report_decimal(self.insurance_fund_start),
+            open_equity_end: report_decimal(open_equity),
+            returned_to_traders: report_decimal(self.returned_to_traders),
+            insurance_fund_end: report_decimal(self.insurance_fund),
+            net_to_market: report_decimal(net_to_market),
+            fees: report_decimal(self.fees),
+            adl_notional: report_decimal(self.adl_notional),
+            bad_debt: report_decimal(self.bad_debt),
+            imbalance: report_decimal(imbalance),
+            balanced: representable && left == right,
         }
     }
+}
+
+/// An amount for the report; beyond the `Decimal` range it shows the range's end (and the report
+/// is then not balanced).
+fn report_decimal(amount: Money) -> Decimal {
+    amount.to_decimal().unwrap_or(if amount.is_negative() {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
 }
 
 /// The ledger as reported: decimal strings, and whether the identity holds exactly.
@@ -175,10 +426,142 @@ pub struct LedgerReport {
 mod tests {
     use super::*;
 
+    fn decimal(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
     #[test]
     fn money_rounds_to_eight_places() {
-        assert_eq!(money(1.234567891).to_string(), "1.23456789");
-        assert_eq!(money(f64::NAN), Decimal::ZERO);
+        assert_eq!(
+            money(1.234567891).to_decimal().unwrap().to_string(),
+            "1.23456789"
+        );
+        assert_eq!(money(-0.000000025).units(), -3, "half away from zero");
+        assert_eq!(money(f64::NAN), Money::ZERO);
+        assert_eq!(money(f64::INFINITY).units(), MAX_UNITS);
+        assert_eq!(money(-1e300).units(), -MAX_UNITS);
+        assert_eq!(money(12_345.678).to_f64(), 12_345.678);
+    }
+
+    #[test]
+    fn fixed_rounds_like_libm() {
+        let mut value: f64 = 1.234e-9;
+        while value < 1e11 {
+            for v in [value, -value, value * 1.000000003, 0.5e-8 + value.floor()] {
+                assert_eq!(fixed(v), libm::round(v * 1e8) as i128, "{v}");
+            }
+            value *= 1.37;
+        }
+        assert_eq!(fixed(1.000000005), 100_000_001);
+        assert_eq!(fixed(-1.000000005), -100_000_001);
+        assert_eq!(fixed(1e12), 100_000_000_000_000_000_000);
+    }
+
+    #[test]
+    fn sums_saturate_instead_of_overflowing() {
+        let top = Money::from_units(i128::MAX);
+        assert_eq!((top + top).units(), i128::MAX);
+        assert_eq!((-top - top).units(), -i128::MAX - 1);
+        assert_eq!(top.to_decimal(), None);
+    }
+
+    #[test]
+    fn linear_pnl_matches_decimal_arithmetic() {
+        // Decimal's product is exact at these sizes; round_dp rounds half to even.
+        let cases = [
+            (0.12345678, 60_000.12345678, 54_321.98765432),
+            (3.5, 100.0, 90.00000001),
+            (1e-8, 0.5, 0.50000001),
+            (0.00000003, 1.5, 1.50000001),
+            (12_345.678_9, 1e6, 1.000_000_01e6),
+        ];
+        for (coins, entry, price) in cases {
+            let exact = (decimal(&format!("{coins:.8}"))
+                * (decimal(&format!("{price:.8}")) - decimal(&format!("{entry:.8}"))))
+            .round_dp(MONEY_DP);
+            let ours = linear_pnl(fixed(coins), fixed(entry), fixed(price));
+            assert_eq!(ours.to_decimal().unwrap(), exact, "{coins} {entry} {price}");
+            let short = linear_pnl(-fixed(coins), fixed(entry), fixed(price));
+            assert_eq!(short, -ours);
+        }
+        // Ties go to even: 0.00000001 * 0.5 = 0.000000005 -> 0; 0.00000003 * 0.5 -> 0.00000002.
+        assert_eq!(linear_pnl(1, 0, UNITS / 2), Money::ZERO);
+        assert_eq!(linear_pnl(3, 0, UNITS / 2), Money::from_units(2));
+    }
+
+    #[test]
+    fn inverse_pnl_is_contracts_times_the_change_in_reciprocal_price() {
+        // 10,000 contracts from 50,000 to 40,000: 10,000 * (1/50,000 - 1/40,000) = -0.05 coin.
+        let pnl = inverse_pnl(fixed(10_000.0), fixed(50_000.0), fixed(40_000.0));
+        assert_eq!(pnl, money(-0.05));
+        // 1 contract from 3 to 7: 4/21 = 0.190476190476... -> 0.19047619.
+        assert_eq!(
+            inverse_pnl(fixed(1.0), fixed(3.0), fixed(7.0)),
+            Money::from_units(19_047_619)
+        );
+        assert_eq!(inverse_pnl(fixed(1.0), 0, fixed(7.0)), Money::ZERO);
+    }
+
+    #[test]
+    fn huge_products_are_exact_or_saturate_without_panicking() {
+        // 1e9 coins * 1e9 USD = 1e18 USD: exact.
+        let pnl = linear_pnl(fixed(1e9), 0, fixed(1e9));
+        assert_eq!(pnl, Money::from_units(UNITS * 1_000_000_000_000_000_000));
+        // 1e12 coins * 1e9 USD = 1e21 USD: beyond one amount's range.
+        assert_eq!(linear_pnl(fixed(1e12), 0, fixed(1e9)).units(), MAX_UNITS);
+        assert_eq!(
+            linear_pnl(MAX_UNITS, -MAX_UNITS, MAX_UNITS).units(),
+            MAX_UNITS
+        );
+        assert_eq!(
+            linear_pnl(-MAX_UNITS, -MAX_UNITS, MAX_UNITS).units(),
+            -MAX_UNITS
+        );
+        // 1e12 contracts from 50,000 to 60,000: the product needs 256 bits, the quotient is exact:
+        // 1e16 / 3e9 = 3,333,333.333333333... coin.
+        let pnl = inverse_pnl(fixed(1e12), fixed(50_000.0), fixed(60_000.0));
+        assert_eq!(pnl, Money::from_units(333_333_333_333_333));
+        // Prices beyond 128 bits of product: the f64 path, still whole units.
+        let pnl = inverse_pnl(fixed(1e12), fixed(1e12), MAX_UNITS);
+        assert_eq!(pnl, money(1.0));
+        assert_eq!(inverse_pnl(MAX_UNITS, 1, MAX_UNITS).units(), MAX_UNITS);
+    }
+
+    #[test]
+    fn division_by_units_agrees_with_plain_division() {
+        for x in [
+            0,
+            1,
+            99_999_999,
+            100_000_000,
+            (1 << 72) - 1,
+            1 << 72,
+            u128::MAX,
+            123_456_789_012_345_678_901_234,
+        ] {
+            assert_eq!(div_units(x), (x / 100_000_000, x % 100_000_000), "{x}");
+        }
+    }
+
+    #[test]
+    fn wide_division_agrees_with_narrow_division() {
+        for (a, b, d) in [
+            (u128::MAX, 3, 7),
+            (1 << 100, 1 << 100, (1 << 90) + 12_345),
+            (
+                987_654_321_987_654_321,
+                123_456_789_123_456_789_123,
+                100_000_000,
+            ),
+        ] {
+            let (high, low) = wide_mul(a, b);
+            let (q, r) = wide_div(high, low, d);
+            // q * d + r == a * b, checked in 256 bits.
+            let (qh, ql) = wide_mul(q, d);
+            let (sum, carry) = ql.overflowing_add(r);
+            assert_eq!((qh + u128::from(carry), sum), (high, low));
+            assert!(r < d);
+        }
     }
 
     #[test]
@@ -191,20 +574,31 @@ mod tests {
             Remainder::InsuranceFund,
         );
         assert_eq!(bad, money(20.0));
-        assert_eq!(ledger.insurance_fund, Decimal::ZERO);
-        let report = ledger.close(Decimal::ZERO, Decimal::ZERO);
+        assert_eq!(ledger.insurance_fund, Money::ZERO);
+        let report = ledger.close(Money::ZERO, Money::ZERO);
         assert!(report.balanced, "{report:?}");
-        assert_eq!(report.net_to_market, money(130.0));
+        assert_eq!(report.net_to_market, decimal("130"));
     }
 
     #[test]
     fn a_solvent_liquidation_pays_fee_and_remainder() {
-        let mut ledger = Ledger::new(money(100.0), Decimal::ZERO);
+        let mut ledger = Ledger::new(money(100.0), Money::ZERO);
         ledger.realize(money(-90.0));
         ledger.settle_liquidation(money(10.0), money(3.0), Remainder::Trader);
-        let report = ledger.close(Decimal::ZERO, Decimal::ZERO);
-        assert_eq!(report.insurance_fund_end, money(3.0));
-        assert_eq!(report.returned_to_traders, money(7.0));
+        let report = ledger.close(Money::ZERO, Money::ZERO);
+        assert_eq!(report.insurance_fund_end, decimal("3"));
+        assert_eq!(report.returned_to_traders, decimal("7"));
+        assert_eq!(report.returned_to_traders.to_string(), "7.00000000");
         assert!(report.balanced);
+    }
+
+    #[test]
+    fn a_ledger_beyond_the_decimal_range_is_not_reported_balanced() {
+        let huge = Money::from_units(MAX_UNITS);
+        let mut ledger = Ledger::new(huge, huge);
+        ledger.return_to_trader(huge + huge);
+        let report = ledger.close(Money::ZERO, Money::ZERO);
+        assert!(!report.balanced);
+        assert_eq!(report.collateral_in.mantissa(), MAX_UNITS);
     }
 }

@@ -112,7 +112,9 @@ impl Terms {
     }
 
     /// The price at which equity equals maintenance margin `rate * notional - deduction`.
-    /// Longs: 0 when they cannot be liquidated; shorts: infinity.
+    /// Longs: 0 when they cannot be liquidated; shorts: infinity. A position below maintenance at
+    /// every price (collateral driven negative by a partial fill far past bankruptcy) is
+    /// liquidated at once: infinity for longs, 0 for shorts.
     ///
     /// Linear long `(q e - C - D) / (q (1 - m))`, short `(q e + C + D) / (q (1 + m))`;
     /// inverse long `(1 + m) K / (C + K/e + D)`, short `(1 - m) K / (K/e - C - D)`
@@ -126,11 +128,19 @@ impl Terms {
             }
             (Contract::Linear, Side::Short) => {
                 let q = self.size / e;
-                (q * e + c + deduction_usd) / (q * (1.0 + rate))
+                let numerator = q * e + c + deduction_usd;
+                if numerator <= 0.0 {
+                    return 0.0;
+                }
+                numerator / (q * (1.0 + rate))
             }
             (Contract::Inverse, Side::Long) => {
                 let k = self.size;
-                (1.0 + rate) * k / (c + k / e + deduction_usd / e)
+                let denominator = c + k / e + deduction_usd / e;
+                if denominator <= 0.0 {
+                    return f64::INFINITY;
+                }
+                (1.0 + rate) * k / denominator
             }
             (Contract::Inverse, Side::Short) => {
                 let k = self.size;
@@ -606,6 +616,29 @@ mod tests {
                 assert!(
                     (t.equity_at(price) - margin).abs() < 1e-9,
                     "{contract:?} {side:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_position_below_maintenance_at_every_price_triggers_at_once() {
+        // Collateral -20 coin / -2,000 USD on a 10x position of 1,000 USD at 100: a linear short
+        // or an inverse long has negative equity at every price.
+        let cases = [
+            (Contract::Linear, Side::Short, -2_000.0),
+            (Contract::Inverse, Side::Long, -20.0),
+        ];
+        for (contract, side, collateral) in cases {
+            let t = Terms {
+                collateral,
+                ..terms(contract, side, 10.0)
+            };
+            for price in [1e-9, 100.0, 1e12] {
+                assert!(t.equity_at(price) < 0.0);
+                assert!(
+                    crossed(side, price, t.liquidation_price(0.005, 0.0)),
+                    "{contract:?} {side:?} at {price}"
                 );
             }
         }

@@ -60,7 +60,7 @@ impl TopUps {
             self.due.pop_front();
             let i = index as usize;
             if venue.is_open(i) && !venue.pending[i] {
-                let amount = venue.collateral_f[i] * self.rules.budget_multiple;
+                let amount = venue.collateral_f(i) * self.rules.budget_multiple;
                 if amount > 0.0 {
                     venue.add_collateral(i, amount);
                     self.count += 1;
@@ -118,7 +118,7 @@ impl Delevering {
         }
         self.done = true;
         let threshold = 1.0 - self.rules.share;
-        let members: Vec<usize> = (0..venue.size.len())
+        let members: Vec<usize> = (0..venue.len())
             .filter(|&i| {
                 venue.table.behaviour_draw[i] >= threshold && venue.is_open(i) && !venue.pending[i]
             })

@@ -1,15 +1,13 @@
 //! The venue's liquidation engine: live position state, triggers on the mark, the throughput cap,
 //! partial liquidation, fills on the book, fees into the insurance fund, auto-deleveraging and bad
-//! debt. Money moves through the [`Ledger`] in exact decimals.
+//! debt. Money moves through the [`Ledger`] in exact fixed point ([`Money`]).
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
-use rust_decimal::Decimal;
-
-use crate::ledger::{self, Ledger, Remainder};
+use crate::ledger::{self, Ledger, Money, Remainder};
 use crate::market::OrderBook;
-use crate::positions::{crossed, PositionTable, Terms};
+use crate::positions::{crossed, size_collateral, PositionTable, Terms};
 use crate::scenario::{Adl, Contract, Side, Venue};
 
 /// A position whose trigger moved (top-up, partial liquidation, de-leveraging), kept in a heap by
@@ -37,6 +35,17 @@ impl Ord for Rearmed {
     }
 }
 
+/// Closing (part of) a position at one price.
+#[derive(Clone, Copy, Debug)]
+struct Closing {
+    /// Realized PnL, exact.
+    pnl: Money,
+    /// Size closed (USD at entry, or contracts).
+    closed: f64,
+    /// Notional closed at the price, in collateral currency (what the fee is charged on).
+    notional: f64,
+}
+
 /// Liquidation of (a fraction of) one position this step.
 #[derive(Clone, Copy, Debug)]
 pub struct Order {
@@ -58,24 +67,27 @@ pub struct StepLiquidations {
     pub bad_debt_usd: f64,
 }
 
-/// Every position's live state plus the venue's queues.
+/// Every position's live state plus the venue's queues. Sizes and collateral change only through
+/// [`Self::set_size`] and [`Self::set_collateral`], which keep the open totals in step.
 pub struct LiquidationEngine<'a> {
     pub table: &'a PositionTable,
     pub rules: &'a Venue,
     pub side: Vec<Side>,
-    pub bucket: Vec<u16>,
     /// Current size (USD at entry, or contracts); 0 once closed.
-    pub size: Vec<f64>,
-    pub collateral: Vec<Decimal>,
-    /// f64 shadow of `collateral` for trigger arithmetic.
-    pub collateral_f: Vec<f64>,
-    pub trigger: Vec<f64>,
-    pub moved: Vec<bool>,
+    size: Vec<f64>,
+    collateral: Vec<Money>,
+    /// The trigger of a position whose trigger moved (top-up, partial liquidation,
+    /// de-leveraging); NaN while it is the table's start-of-run liquidation price.
+    moved_trigger: Vec<f64>,
     pub pending: Vec<bool>,
     cursor: Vec<usize>,
     long_heap: BinaryHeap<Rearmed>,
     short_heap: BinaryHeap<Rearmed>,
     queue: VecDeque<u32>,
+    /// Collateral of all positions (closed ones hold none), exact.
+    open_collateral: Money,
+    /// Size of all open positions (USD at entry, or contracts).
+    open_interest: f64,
     pub ledger: Ledger,
     pub partial_liquidations: u64,
     pub liquidated_count_long: u64,
@@ -87,39 +99,46 @@ pub struct LiquidationEngine<'a> {
 impl<'a> LiquidationEngine<'a> {
     pub fn new(table: &'a PositionTable, rules: &'a Venue) -> LiquidationEngine<'a> {
         let n = table.len();
-        let mut side = vec![Side::Long; n];
-        let mut bucket = vec![0u16; n];
-        let mut size = vec![0.0; n];
-        let mut collateral_f = vec![0.0; n];
-        let mut collateral_in = Decimal::ZERO;
-        let mut collateral = vec![Decimal::ZERO; n];
+        let mut side = Vec::with_capacity(n);
+        let mut size = Vec::with_capacity(n);
+        let mut collateral = Vec::with_capacity(n);
+        // At most 2^21 amounts of at most 2^96 units each: the plain sum cannot overflow.
+        let mut collateral_in: i128 = 0;
+        let mut open_interest = 0.0;
         for group in &table.groups {
+            debug_assert_eq!(group.start, side.len(), "groups cover the columns in order");
+            side.resize(group.end, group.side);
             for i in group.start..group.end {
-                side[i] = group.side;
-                bucket[i] = group.bucket as u16;
-                let terms = table.terms(group, i);
-                size[i] = terms.size;
-                collateral_f[i] = terms.collateral;
-                collateral[i] = ledger::money(terms.collateral);
-                collateral_in += collateral[i];
+                let position_size = group.scale * table.unit_size[i];
+                let margin = size_collateral(
+                    table.contract,
+                    position_size,
+                    table.entry[i],
+                    table.leverage[i],
+                );
+                let amount = ledger::money(margin);
+                size.push(position_size);
+                collateral.push(amount);
+                collateral_in += amount.units();
+                open_interest += position_size;
             }
         }
+        let collateral_in = Money::from_units(collateral_in);
         let fund = ledger::money(rules.insurance_fund_usd);
         LiquidationEngine {
             table,
             rules,
             side,
-            bucket,
             size,
             collateral,
-            collateral_f,
-            trigger: table.liquidation_price.clone(),
-            moved: vec![false; n],
+            moved_trigger: vec![f64::NAN; n],
             pending: vec![false; n],
             cursor: table.groups.iter().map(|group| group.start).collect(),
             long_heap: BinaryHeap::new(),
             short_heap: BinaryHeap::new(),
             queue: VecDeque::new(),
+            open_collateral: collateral_in,
+            open_interest,
             ledger: Ledger::new(collateral_in, fund),
             partial_liquidations: 0,
             liquidated_count_long: 0,
@@ -127,6 +146,57 @@ impl<'a> LiquidationEngine<'a> {
             liquidated_usd_long: 0.0,
             liquidated_usd_short: 0.0,
         }
+    }
+
+    /// Number of positions (open or closed).
+    pub fn len(&self) -> usize {
+        self.size.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.size.is_empty()
+    }
+
+    /// Current size of position `i` (USD at entry, or contracts); 0 once closed.
+    pub fn size(&self, i: usize) -> f64 {
+        self.size[i]
+    }
+
+    /// Current collateral of position `i`, exact.
+    pub fn collateral(&self, i: usize) -> Money {
+        self.collateral[i]
+    }
+
+    /// Current collateral of position `i` as f64 (for trigger arithmetic and behaviour rules).
+    pub fn collateral_f(&self, i: usize) -> f64 {
+        self.collateral[i].to_f64()
+    }
+
+    /// The mark at which position `i` is liquidated now.
+    pub fn trigger(&self, i: usize) -> f64 {
+        let moved = self.moved_trigger[i];
+        if moved.is_nan() {
+            self.table.liquidation_price[i]
+        } else {
+            moved
+        }
+    }
+
+    /// Size of all open positions (USD at entry, or contracts).
+    pub fn open_interest(&self) -> f64 {
+        self.open_interest.max(0.0)
+    }
+
+    /// Sets position `i`'s size, keeping open interest in step.
+    fn set_size(&mut self, i: usize, size: f64) {
+        self.open_interest += size - self.size[i];
+        self.size[i] = size;
+    }
+
+    /// Sets position `i`'s collateral, keeping the open total in step.
+    fn set_collateral(&mut self, i: usize, amount: Money) {
+        self.open_collateral += amount - self.collateral[i];
+        self.collateral[i] = amount;
     }
 
     pub fn is_open(&self, i: usize) -> bool {
@@ -144,7 +214,7 @@ impl<'a> LiquidationEngine<'a> {
             side: self.side[i],
             entry: self.table.entry[i],
             size: self.size[i],
-            collateral: self.collateral_f[i],
+            collateral: self.collateral_f(i),
         }
     }
 
@@ -173,8 +243,7 @@ impl<'a> LiquidationEngine<'a> {
         let terms = self.terms(i);
         let (rate, deduction) = self.table.margin().tier_for(terms.size);
         let trigger = terms.liquidation_price(rate, deduction);
-        self.trigger[i] = trigger;
-        self.moved[i] = true;
+        self.moved_trigger[i] = trigger;
         match self.side[i] {
             Side::Long => self.long_heap.push(Rearmed {
                 key: trigger,
@@ -193,11 +262,11 @@ impl<'a> LiquidationEngine<'a> {
             let group = &self.table.groups[g];
             let mut i = self.cursor[g];
             while i < group.end {
-                if !self.is_open(i) || self.moved[i] {
+                if !self.is_open(i) || !self.moved_trigger[i].is_nan() {
                     i += 1;
                     continue;
                 }
-                if !crossed(group.side, mark, self.trigger[i]) {
+                if !crossed(group.side, mark, self.table.liquidation_price[i]) {
                     break;
                 }
                 if !self.pending[i] {
@@ -225,11 +294,7 @@ impl<'a> LiquidationEngine<'a> {
                 }
                 heap.pop();
                 let i = top.index as usize;
-                if self.is_open(i)
-                    && self.moved[i]
-                    && self.trigger[i] == trigger
-                    && !self.pending[i]
-                {
+                if self.is_open(i) && self.moved_trigger[i] == trigger && !self.pending[i] {
                     self.pending[i] = true;
                     self.queue.push_back(top.index);
                 }
@@ -260,13 +325,15 @@ impl<'a> LiquidationEngine<'a> {
             } else {
                 1.0
             };
-            let notional = self.notional_at(i, mark) * fraction;
-            if notional > room {
-                fraction *= room / notional;
-                orders.push(Order { index, fraction });
-                break;
+            if room.is_finite() {
+                let notional = self.notional_at(i, mark) * fraction;
+                if notional > room {
+                    fraction *= room / notional;
+                    orders.push(Order { index, fraction });
+                    break;
+                }
+                room -= notional;
             }
-            room -= notional;
             self.queue.pop_front();
             self.pending[i] = false;
             orders.push(Order { index, fraction });
@@ -296,55 +363,59 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Realized PnL (exact) of closing `fraction` of position `i` at `price`, and the closed size.
-    pub fn realized(&self, i: usize, fraction: f64, price: f64) -> (Decimal, f64) {
+    /// Sizes and prices are taken to 8 places, then PnL is exact and rounded once
+    /// ([`ledger::linear_pnl`], [`ledger::inverse_pnl`]).
+    pub fn realized(&self, i: usize, fraction: f64, price: f64) -> (Money, f64) {
+        let closing = self.closing_at(i, fraction, price, ledger::fixed(price));
+        (closing.pnl, closing.closed)
+    }
+
+    /// Closing `fraction` of position `i` at `price` (`price_fixed`: the same in fixed point,
+    /// converted once for a whole fill).
+    #[inline]
+    fn closing_at(&self, i: usize, fraction: f64, price: f64, price_fixed: i128) -> Closing {
         let closed = if fraction >= 1.0 {
             self.size[i]
         } else {
             fraction * self.size[i]
         };
         let entry = self.table.entry[i];
-        let sign = if self.side[i] == Side::Long {
-            Decimal::ONE
-        } else {
-            Decimal::NEGATIVE_ONE
-        };
-        let pnl = match self.contract() {
+        let (pnl, notional) = match self.contract() {
             Contract::Linear => {
-                let coins = ledger::money(closed / entry);
-                ledger::round(coins * (ledger::price(price) - ledger::price(entry)))
+                let coins = closed / entry;
+                let pnl =
+                    ledger::linear_pnl(ledger::fixed(coins), ledger::fixed(entry), price_fixed);
+                (pnl, coins * price)
             }
             Contract::Inverse => {
-                let contracts = ledger::money(closed);
-                let (p, e) = (ledger::price(price), ledger::price(entry));
-                if p.is_zero() || e.is_zero() {
-                    Decimal::ZERO
-                } else {
-                    ledger::round(contracts * (p - e) / (e * p))
-                }
+                let pnl =
+                    ledger::inverse_pnl(ledger::fixed(closed), ledger::fixed(entry), price_fixed);
+                (pnl, closed / price)
             }
         };
-        (sign * pnl, closed)
+        let pnl = match self.side[i] {
+            Side::Long => pnl,
+            Side::Short => -pnl,
+        };
+        Closing {
+            pnl,
+            closed,
+            notional,
+        }
     }
 
-    /// Reduces position `i` by `fraction` after its PnL `pnl` was realized; the collateral that
-    /// goes with the closed part (all of it on a full close) is returned.
-    fn shrink(&mut self, i: usize, fraction: f64) -> Decimal {
-        if fraction >= 1.0 {
-            let released = self.collateral[i];
-            self.size[i] = 0.0;
-            self.collateral[i] = Decimal::ZERO;
-            self.collateral_f[i] = 0.0;
-            return released;
-        }
-        self.size[i] *= 1.0 - fraction;
-        Decimal::ZERO
+    /// Closes position `i` completely after its PnL was realized; returns the collateral it held.
+    fn close_fully(&mut self, i: usize) -> Money {
+        let released = self.collateral[i];
+        self.set_size(i, 0.0);
+        self.set_collateral(i, Money::ZERO);
+        released
     }
 
     /// Adds `amount` of collateral to position `i` (a top-up) and re-arms its trigger.
     pub fn add_collateral(&mut self, i: usize, amount: f64) {
         let amount = ledger::money(amount);
-        self.collateral[i] += amount;
-        self.collateral_f[i] = ledger::to_f64(self.collateral[i]);
+        self.set_collateral(i, self.collateral[i] + amount);
         self.ledger.top_up(amount);
         self.rearm(i);
     }
@@ -354,16 +425,13 @@ impl<'a> LiquidationEngine<'a> {
     pub fn reduce_voluntarily(&mut self, i: usize, fraction: f64, price: f64) -> f64 {
         let (pnl, closed) = self.realized(i, fraction, price);
         self.ledger.realize(pnl);
-        self.collateral[i] += pnl;
-        self.collateral_f[i] = ledger::to_f64(self.collateral[i]);
-        self.size[i] -= closed;
-        if self.size[i] <= 0.0 {
-            self.size[i] = 0.0;
-            let equity = self.collateral[i];
-            self.collateral[i] = Decimal::ZERO;
-            self.collateral_f[i] = 0.0;
+        self.set_collateral(i, self.collateral[i] + pnl);
+        let left = self.size[i] - closed;
+        if left <= 0.0 {
+            let equity = self.close_fully(i);
             self.ledger.return_to_trader(equity);
         } else {
+            self.set_size(i, left);
             self.rearm(i);
         }
         closed
@@ -393,18 +461,23 @@ impl<'a> LiquidationEngine<'a> {
                 .map(|o| self.coins(o.index as usize, o.fraction, mark))
                 .sum();
             let estimate = book.quote(direction * total_coins);
-            let (to_book, to_adl) = self.split_for_adl(&side_orders, estimate, mark);
-            let book_coins: f64 = to_book
-                .iter()
-                .map(|o| self.coins(o.index as usize, o.fraction, mark))
-                .sum();
+            let (to_book, to_adl) = self.split_for_adl(side_orders, estimate, mark);
+            let book_coins: f64 = if to_adl.is_empty() {
+                total_coins
+            } else {
+                to_book
+                    .iter()
+                    .map(|o| self.coins(o.index as usize, o.fraction, mark))
+                    .sum()
+            };
             let fill = if book_coins > 0.0 {
                 book.trade(direction * book_coins)
             } else {
                 estimate
             };
+            let fill_fixed = ledger::fixed(fill);
             for order in &to_book {
-                self.settle(*order, fill, &mut step);
+                self.settle(*order, fill, fill_fixed, &mut step);
             }
             if !to_adl.is_empty() {
                 self.auto_deleverage(&to_adl, mark, &mut step);
@@ -422,26 +495,33 @@ impl<'a> LiquidationEngine<'a> {
     /// profitable opposite positions can take them.
     fn split_for_adl(
         &self,
-        orders: &[Order],
+        orders: Vec<Order>,
         estimate: f64,
         mark: f64,
     ) -> (Vec<Order>, Vec<Order>) {
         if self.rules.adl == Adl::Off {
-            return (orders.to_vec(), Vec::new());
+            return (orders, Vec::new());
         }
-        let mut fund = ledger::to_f64(self.ledger.insurance_fund);
-        let mut capacity = self.adl_capacity(self.side[orders[0].index as usize], mark);
-        let (mut to_book, mut to_adl) = (Vec::new(), Vec::new());
+        let mut fund = self.ledger.insurance_fund.to_f64();
+        // What the winners can take is a scan of every position: only done once an order needs it.
+        let mut capacity = None;
+        let (mut to_book, mut to_adl) = (Vec::with_capacity(orders.len()), Vec::new());
         for order in orders {
             let i = order.index as usize;
             let equity = order.fraction * self.terms(i).equity_at(estimate);
-            let units = self.adl_units(i, order.fraction);
-            if equity >= 0.0 || fund + equity >= 0.0 || units > capacity {
+            if equity >= 0.0 || fund + equity >= 0.0 {
                 fund += equity.min(0.0);
-                to_book.push(*order);
+                to_book.push(order);
+                continue;
+            }
+            let units = self.adl_units(i, order.fraction);
+            let capacity = capacity.get_or_insert_with(|| self.adl_capacity(self.side[i], mark));
+            if units > *capacity {
+                fund += equity;
+                to_book.push(order);
             } else {
-                capacity -= units;
-                to_adl.push(*order);
+                *capacity -= units;
+                to_adl.push(order);
             }
         }
         (to_book, to_adl)
@@ -463,30 +543,33 @@ impl<'a> LiquidationEngine<'a> {
             .sum()
     }
 
-    /// Settles one book-filled liquidation at `fill`.
-    fn settle(&mut self, order: Order, fill: f64, step: &mut StepLiquidations) {
+    /// Settles one book-filled liquidation at `fill` (`fill_fixed` in fixed point).
+    fn settle(&mut self, order: Order, fill: f64, fill_fixed: i128, step: &mut StepLiquidations) {
         let i = order.index as usize;
         let side = self.side[i];
-        let (pnl, closed) = self.realized(i, order.fraction, fill);
+        let Closing {
+            pnl,
+            closed,
+            notional,
+        } = self.closing_at(i, order.fraction, fill, fill_fixed);
         self.ledger.realize(pnl);
-        let fee =
-            ledger::money(self.rules.liquidation_fee * self.closed_notional_at(i, closed, fill));
+        let fee = ledger::money(self.rules.liquidation_fee * notional);
         let full = order.fraction >= 1.0;
         if full {
-            let collateral = self.shrink(i, 1.0);
+            let collateral = self.close_fully(i);
             let remainder = Remainder::InsuranceFund;
             let bad = self
                 .ledger
                 .settle_liquidation(collateral + pnl, fee, remainder);
-            step.bad_debt_usd += ledger::to_f64(bad);
+            if bad != Money::ZERO {
+                step.bad_debt_usd += bad.to_f64();
+            }
         } else {
             // Partial: PnL and fee come out of the collateral that stays with the position.
-            let fee = fee.min((self.collateral[i] + pnl).max(Decimal::ZERO));
-            self.collateral[i] += pnl - fee;
-            self.collateral_f[i] = ledger::to_f64(self.collateral[i]);
-            self.ledger.fees += fee;
-            self.ledger.insurance_fund += fee;
-            self.size[i] -= closed;
+            let fee = fee.min((self.collateral[i] + pnl).max(Money::ZERO));
+            self.set_collateral(i, self.collateral[i] + pnl - fee);
+            self.ledger.collect_fee(fee);
+            self.set_size(i, self.size[i] - closed);
             self.partial_liquidations += 1;
             self.rearm(i);
         }
@@ -514,14 +597,6 @@ impl<'a> LiquidationEngine<'a> {
         }
     }
 
-    /// Notional of `closed` size at `price`, in collateral currency (for the fee).
-    fn closed_notional_at(&self, i: usize, closed: f64, price: f64) -> f64 {
-        match self.contract() {
-            Contract::Linear => closed / self.table.entry[i] * price,
-            Contract::Inverse => closed / price,
-        }
-    }
-
     /// Auto-deleveraging: each order closes at its bankruptcy price against profitable opposite
     /// positions, ranked (queue: PnL% times effective leverage, Bybit/BitMEX) or pro-rata.
     fn auto_deleverage(&mut self, orders: &[Order], mark: f64, step: &mut StepLiquidations) {
@@ -531,21 +606,27 @@ impl<'a> LiquidationEngine<'a> {
         for order in orders {
             let i = order.index as usize;
             let bankruptcy = self.terms(i).bankruptcy_price();
+            // No price zeroes the equity of a position whose collateral a partial fill far past
+            // bankruptcy drove below zero: it closes at the mark (the fund or bad debt covers it).
+            let bankruptcy = if bankruptcy > 0.0 && bankruptcy.is_finite() {
+                bankruptcy
+            } else {
+                mark
+            };
             let units = self.adl_units(i, order.fraction);
             let (pnl, closed) = self.realized(i, order.fraction, bankruptcy);
             self.ledger.realize(pnl);
             if order.fraction >= 1.0 {
-                let collateral = self.shrink(i, 1.0);
+                let collateral = self.close_fully(i);
                 let bad = self.ledger.settle_liquidation(
                     collateral + pnl,
-                    Decimal::ZERO,
+                    Money::ZERO,
                     Remainder::InsuranceFund,
                 );
-                step.bad_debt_usd += ledger::to_f64(bad);
+                step.bad_debt_usd += bad.to_f64();
             } else {
-                self.collateral[i] += pnl;
-                self.collateral_f[i] = ledger::to_f64(self.collateral[i]);
-                self.size[i] -= closed;
+                self.set_collateral(i, self.collateral[i] + pnl);
+                self.set_size(i, self.size[i] - closed);
                 self.partial_liquidations += 1;
                 self.rearm(i);
             }
@@ -605,12 +686,11 @@ impl<'a> LiquidationEngine<'a> {
         let (pnl, closed) = self.realized(i, fraction, price);
         self.ledger.realize(pnl);
         let released = if fraction >= 1.0 {
-            self.shrink(i, 1.0)
+            self.close_fully(i)
         } else {
-            let share = ledger::round(self.collateral[i] * ledger::money(fraction));
-            self.collateral[i] -= share;
-            self.collateral_f[i] = ledger::to_f64(self.collateral[i]);
-            self.size[i] -= closed;
+            let share = self.collateral[i].times_fraction(ledger::fixed(fraction));
+            self.set_collateral(i, self.collateral[i] - share);
+            self.set_size(i, self.size[i] - closed);
             self.rearm(i);
             share
         };
@@ -620,33 +700,144 @@ impl<'a> LiquidationEngine<'a> {
             Contract::Inverse => units,
         });
         self.ledger.adl_notional += notional;
-        step.adl_usd += ledger::to_f64(notional);
+        step.adl_usd += notional.to_f64();
     }
 
-    /// Open positions marked at `mark`: (equity, PnL), exact.
-    pub fn mark_open(&self, mark: f64) -> (Decimal, Decimal) {
-        let (mut equity, mut pnl_total) = (Decimal::ZERO, Decimal::ZERO);
-        for i in 0..self.size.len() {
-            if self.is_open(i) {
-                let (pnl, _) = self.realized(i, 1.0, mark);
-                pnl_total += pnl;
-                equity += self.collateral[i] + pnl;
+    /// Open positions marked at `mark`: (equity, PnL), exact. Linear positions are marked
+    /// together: the exact total of their PnL (8-place coins times 8-place price moves), rounded
+    /// once. Inverse positions, whose PnL is a quotient, are rounded one by one as a close would be.
+    pub fn mark_open(&self, mark: f64) -> (Money, Money) {
+        let pnl = match self.contract() {
+            Contract::Linear => self.linear_open_pnl(mark),
+            Contract::Inverse => None,
+        };
+        let pnl = pnl.unwrap_or_else(|| self.mark_one_by_one(mark));
+        (self.open_collateral + pnl, pnl)
+    }
+
+    /// The exact total PnL of open linear positions at `mark`, rounded once to 8 places (`None`
+    /// if the exact sum does not fit 128 bits).
+    fn linear_open_pnl(&self, mark: f64) -> Option<Money> {
+        let price = ledger::fixed(mark);
+        let mut total: i128 = 0;
+        for group in &self.table.groups {
+            let (mut group_total, mut overflow) = (0i128, false);
+            for i in group.start..group.end {
+                let size = self.size[i];
+                if size <= 0.0 {
+                    continue;
+                }
+                let entry = self.table.entry[i];
+                let coins = ledger::fixed(size / entry);
+                let change = price - ledger::fixed(entry);
+                let product = match (i64::try_from(coins), i64::try_from(change)) {
+                    // One machine multiplication for everyday sizes and prices.
+                    (Ok(coins), Ok(change)) => i128::from(coins) * i128::from(change),
+                    _ => coins.checked_mul(change)?,
+                };
+                let (sum, overflowed) = group_total.overflowing_add(product);
+                group_total = sum;
+                overflow |= overflowed;
             }
+            if overflow {
+                return None;
+            }
+            total = match group.side {
+                Side::Long => total.checked_add(group_total)?,
+                Side::Short => total.checked_sub(group_total)?,
+            };
         }
-        (equity, pnl_total)
+        Some(ledger::round_product(total))
+    }
+
+    /// PnL of every open position at `mark`, each rounded as a close would be.
+    fn mark_one_by_one(&self, mark: f64) -> Money {
+        let price = ledger::fixed(mark);
+        (0..self.len())
+            .filter(|&i| self.is_open(i))
+            .map(|i| self.closing_at(i, 1.0, mark, price).pnl)
+            .sum()
     }
 
     /// Open size per bucket: (longs, shorts).
     pub fn open_interest_by_bucket(&self) -> (Vec<f64>, Vec<f64>) {
         let buckets = self.table.buckets.len();
         let (mut longs, mut shorts) = (vec![0.0; buckets], vec![0.0; buckets]);
-        for i in 0..self.size.len() {
-            let b = self.bucket[i] as usize;
-            match self.side[i] {
-                Side::Long => longs[b] += self.size[i],
-                Side::Short => shorts[b] += self.size[i],
+        for group in &self.table.groups {
+            let total = sum_in_lanes(&self.size[group.start..group.end]);
+            match group.side {
+                Side::Long => longs[group.bucket] += total,
+                Side::Short => shorts[group.bucket] += total,
             }
         }
         (longs, shorts)
+    }
+}
+
+/// The sum of `values` in eight interleaved running sums, added up at the end: a fixed order (so
+/// the same bits everywhere) that does not wait on one addition at a time.
+fn sum_in_lanes(values: &[f64]) -> f64 {
+    let mut lanes = [0.0; 8];
+    let chunks = values.chunks_exact(8);
+    let rest: f64 = chunks.remainder().iter().sum();
+    for chunk in chunks {
+        for (lane, value) in lanes.iter_mut().zip(chunk) {
+            *lane += value;
+        }
+    }
+    lanes.iter().sum::<f64>() + rest
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::analysis::examples;
+
+    fn decimal_fixed(value: f64) -> Decimal {
+        Money::from_units(ledger::fixed(value))
+            .to_decimal()
+            .expect("in range")
+    }
+
+    /// Liquidates everything the mark has crossed at `mark`, as one timeline step does.
+    fn liquidate_at(venue: &mut LiquidationEngine, book: &mut OrderBook, mark: f64) {
+        venue.collect_triggered(mark);
+        let orders = venue.take_orders(mark);
+        assert!(!orders.is_empty());
+        venue.liquidate(&orders, book, mark);
+    }
+
+    #[test]
+    fn open_positions_are_marked_as_one_exact_sum() {
+        let scenario = examples::mixed();
+        let table = PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        let mut book = OrderBook::new(&scenario.market);
+        liquidate_at(&mut venue, &mut book, 93.0);
+        venue.add_collateral(7, 123.456);
+        venue.reduce_voluntarily(11, 0.3, 94.5);
+        let mark = 95.123_456_78;
+        // The same sum in decimals: coins and prices to 8 places, products exact, one rounding.
+        let (mut pnl, mut collateral) = (Decimal::ZERO, Decimal::ZERO);
+        for i in 0..venue.len() {
+            collateral += venue.collateral(i).to_decimal().unwrap();
+            if !venue.is_open(i) {
+                continue;
+            }
+            let entry = table.entry[i];
+            let coins = decimal_fixed(venue.size(i) / entry);
+            let sign = if venue.side[i] == Side::Long {
+                Decimal::ONE
+            } else {
+                Decimal::NEGATIVE_ONE
+            };
+            pnl += sign * coins * (decimal_fixed(mark) - decimal_fixed(entry));
+        }
+        let pnl = pnl.round_dp(ledger::MONEY_DP);
+        let (equity, open_pnl) = venue.mark_open(mark);
+        assert_eq!(open_pnl.to_decimal(), Some(pnl));
+        assert_eq!(equity.to_decimal(), Some(collateral + pnl));
     }
 }

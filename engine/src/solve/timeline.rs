@@ -7,7 +7,6 @@
 //! exact money. A circuit breaker halts all of it for a number of steps after a large move.
 
 use crate::error::ScenarioError;
-use crate::ledger;
 use crate::market::{MarkPrice, OrderBook};
 use crate::outcome::{LiquidationMap, OpenInterestByBucket, Outcome, Step, Summary};
 use crate::positions::PositionTable;
@@ -130,7 +129,7 @@ pub fn run(scenario: &Scenario, table: &PositionTable) -> Outcome {
             liquidated_long_count: liquidations.long_count,
             liquidated_short_count: liquidations.short_count,
             depth_1pct_usd: book.bid_depth_1pct_usd(),
-            insurance_fund_usd: ledger::to_f64(venue.ledger.insurance_fund),
+            insurance_fund_usd: venue.ledger.insurance_fund.to_f64(),
             adl_usd: liquidations.adl_usd,
             bad_debt_usd: liquidations.bad_debt_usd,
             open_interest_usd: open_interest.max(0.0),
@@ -178,10 +177,10 @@ pub fn run(scenario: &Scenario, table: &PositionTable) -> Outcome {
         liquidated_notional_usd_long: venue.liquidated_usd_long,
         liquidated_notional_usd_short: venue.liquidated_usd_short,
         partial_liquidations: venue.partial_liquidations,
-        insurance_fund_end_usd: ledger::to_f64(ledger_report.insurance_fund_end),
-        adl_notional_usd: ledger::to_f64(ledger_report.adl_notional),
-        bad_debt_usd: ledger::to_f64(ledger_report.bad_debt),
-        top_ups_usd: ledger::to_f64(ledger_report.top_ups),
+        insurance_fund_end_usd: venue.ledger.insurance_fund.to_f64(),
+        adl_notional_usd: venue.ledger.adl_notional.to_f64(),
+        bad_debt_usd: venue.ledger.bad_debt.to_f64(),
+        top_ups_usd: venue.ledger.top_ups.to_f64(),
         delevered_notional_usd: delevering.as_ref().map_or(0.0, |d| d.notional),
         dip_buyers_bought_usd: dip_buying.as_ref().map_or(0.0, |d| d.spent_usd),
         predator_pnl_usd: predation.as_ref().map_or(0.0, |p| p.pnl_usd(final_mark)),
