@@ -220,11 +220,63 @@ impl Default for Venue {
 }
 
 /// Maintenance margin: a flat rate, or notional tiers as Binance's table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+///
+/// Read by hand rather than as a serde `untagged` enum: that accepts unknown fields next to
+/// `tiers` and answers every mistake with "did not match any variant". This reader rejects
+/// unknown fields with their path and names both accepted shapes.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
+#[schemars(deny_unknown_fields)]
 pub enum MaintenanceMargin {
     Flat(f64),
     Tiered { tiers: Vec<MarginTier> },
+}
+
+impl<'de> Deserialize<'de> for MaintenanceMargin {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(MaintenanceMarginVisitor)
+    }
+}
+
+/// The two shapes of `maintenance_margin`.
+struct MaintenanceMarginVisitor;
+
+/// The tiered shape as it is written: `{"tiers": [...]}` and nothing else.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TierTable {
+    tiers: Vec<MarginTier>,
+}
+
+impl<'de> serde::de::Visitor<'de> for MaintenanceMarginVisitor {
+    type Value = MaintenanceMargin;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str(
+            r#"a flat rate (a number such as 0.005) or tiers ({"tiers": [{"max_notional_usd": 50000, "rate": 0.004}, ...]})"#,
+        )
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, rate: f64) -> Result<MaintenanceMargin, E> {
+        Ok(MaintenanceMargin::Flat(rate))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, rate: u64) -> Result<MaintenanceMargin, E> {
+        Ok(MaintenanceMargin::Flat(rate as f64))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, rate: i64) -> Result<MaintenanceMargin, E> {
+        Ok(MaintenanceMargin::Flat(rate as f64))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        map: A,
+    ) -> Result<MaintenanceMargin, A::Error> {
+        // The map access passed in keeps tracking field paths, so errors inside name the field.
+        let table = TierTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(MaintenanceMargin::Tiered { tiers: table.tiers })
+    }
 }
 
 impl MaintenanceMargin {
@@ -924,5 +976,106 @@ impl Checker {
                 problems: self.problems,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_margin(margin: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::from_json(&format!(
+            r#"{{"version": 1,
+                "market": {{"price": 100.0, "book": {{"profile": "linear", "depth_1pct_usd": 1e6}}}},
+                "positions": {{"list": [{{"side": "long", "notional_usd": 1000, "entry": 100, "leverage": 5}}]}},
+                "venue": {{"maintenance_margin": {margin}}},
+                "shock": {{"kind": "instant", "pct": -5}}}}"#
+        ))
+    }
+
+    fn only_problem(margin: &str) -> Problem {
+        let error = with_margin(margin).expect_err(margin);
+        assert_eq!(error.problems.len(), 1, "{error}");
+        error.problems[0].clone()
+    }
+
+    #[test]
+    fn maintenance_margin_reads_a_rate_or_tiers() {
+        let flat = with_margin("0.004").unwrap();
+        assert_eq!(
+            flat.venue.maintenance_margin,
+            MaintenanceMargin::Flat(0.004)
+        );
+        let whole = with_margin("0").unwrap();
+        assert_eq!(whole.venue.maintenance_margin, MaintenanceMargin::Flat(0.0));
+        let tiered =
+            with_margin(r#"{"tiers": [{"max_notional_usd": 50000, "rate": 0.004}]}"#).unwrap();
+        assert_eq!(
+            tiered.venue.maintenance_margin,
+            MaintenanceMargin::Tiered {
+                tiers: vec![MarginTier {
+                    max_notional_usd: 50_000.0,
+                    rate: 0.004
+                }]
+            }
+        );
+        // What it writes, it reads back.
+        assert_eq!(Scenario::from_json(&tiered.to_json()).unwrap(), tiered);
+    }
+
+    #[test]
+    fn maintenance_margin_rejects_unknown_fields_with_their_path() {
+        let next_to_tiers =
+            only_problem(r#"{"tiers": [{"max_notional_usd": 50000, "rate": 0.004}], "note": "x"}"#);
+        assert_eq!(next_to_tiers.path, "venue.maintenance_margin.note");
+        assert!(
+            next_to_tiers
+                .message
+                .starts_with("unknown field `note`, expected `tiers`"),
+            "{next_to_tiers}"
+        );
+        let in_a_tier =
+            only_problem(r#"{"tiers": [{"max_notional_usd": 50000, "rate": 0.004, "cap": 1}]}"#);
+        assert_eq!(in_a_tier.path, "venue.maintenance_margin.tiers[0].cap");
+        assert!(
+            in_a_tier.message.starts_with("unknown field `cap`"),
+            "{in_a_tier}"
+        );
+        let missing = only_problem(r#"{"tiers": [{"max_notional_usd": 50000}]}"#);
+        assert_eq!(missing.path, "venue.maintenance_margin.tiers[0]");
+        assert!(
+            missing.message.starts_with("missing field `rate`"),
+            "{missing}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_maintenance_margin_shape_names_the_accepted_shapes() {
+        for wrong in [r#""0.5%""#, "[0.005]", "null", "true"] {
+            let problem = only_problem(wrong);
+            assert_eq!(problem.path, "venue.maintenance_margin", "{wrong}");
+            assert!(
+                problem
+                    .message
+                    .contains("expected a flat rate (a number such as 0.005) or tiers")
+                    && problem
+                        .message
+                        .contains(r#"{"tiers": [{"max_notional_usd""#),
+                "{problem}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_schema_rejects_unknown_fields_next_to_tiers() {
+        let schema: serde_json::Value = serde_json::from_str(&Scenario::json_schema()).unwrap();
+        let shapes = &schema["$defs"]["MaintenanceMargin"]["anyOf"];
+        let tiered = shapes
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|shape| shape["type"] == "object")
+            .unwrap();
+        assert_eq!(tiered["additionalProperties"], false);
     }
 }
