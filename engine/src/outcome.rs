@@ -66,6 +66,8 @@ pub struct Step {
     pub insurance_fund_usd: f64,
     pub adl_usd: f64,
     pub bad_debt_usd: f64,
+    /// Size of every position still open at the end of the step (USD at entry, or contracts):
+    /// after liquidations, partial closes, ADL and de-leveraging.
     pub open_interest_usd: f64,
     pub halted: bool,
 }

@@ -167,6 +167,17 @@ proptest! {
     }
 
     #[test]
+    fn each_step_reports_the_open_interest_left(k in knobs()) {
+        let outcome = simulate(&scenario(&k)).unwrap();
+        let oi = &outcome.open_interest;
+        let start: f64 = oi.long_before_usd.iter().chain(&oi.short_before_usd).sum();
+        let end: f64 = oi.long_after_usd.iter().chain(&oi.short_after_usd).sum();
+        let last = outcome.steps.last().unwrap().open_interest_usd;
+        // Liquidations, partial closes, ADL and de-leveraging all count, not liquidations only.
+        prop_assert!((last - end).abs() <= 1e-9 * start, "last step {last}, after {end}, start {start}");
+    }
+
+    #[test]
     fn prices_stay_positive_and_finite(k in knobs()) {
         let outcome = simulate(&scenario(&k)).unwrap();
         for step in &outcome.steps {

@@ -70,7 +70,6 @@ pub fn run(scenario: &Scenario, table: &PositionTable) -> Outcome {
     let mut halted_steps = 0;
     let mut last_liquidation_step = None;
     let mut forced_coins = 0.0;
-    let mut open_interest: f64 = oi_before.0.iter().chain(&oi_before.1).sum();
     let ramp_steps = if scenario.shock.kind == ShockKind::Ramp {
         libm::ceil(scenario.shock.duration_s / step_s).max(1.0) as u32
     } else {
@@ -117,7 +116,6 @@ pub fn run(scenario: &Scenario, table: &PositionTable) -> Outcome {
         } else {
             liquidations.short_coins
         };
-        open_interest -= liquidations.long_usd + liquidations.short_usd;
         let last = book.last();
         history.push(last);
         records.push(Step {
@@ -132,7 +130,7 @@ pub fn run(scenario: &Scenario, table: &PositionTable) -> Outcome {
             insurance_fund_usd: venue.ledger.insurance_fund.to_f64(),
             adl_usd: liquidations.adl_usd,
             bad_debt_usd: liquidations.bad_debt_usd,
-            open_interest_usd: open_interest.max(0.0),
+            open_interest_usd: venue.open_interest(),
             halted,
         });
         if let Some(breaker) = &breaker {
