@@ -38,6 +38,8 @@ pub struct Summary {
     pub liquidated_notional_usd_short: f64,
     pub partial_liquidations: u64,
     pub insurance_fund_end_usd: f64,
+    /// Notional ADL took from profitable positions, at the ADL price, in money (USD for linear,
+    /// coin for inverse: see `money_unit`).
     pub adl_notional_usd: f64,
     pub bad_debt_usd: f64,
     pub top_ups_usd: f64,
@@ -64,6 +66,7 @@ pub struct Step {
     /// Bid depth within 1% of the last price, USD, after withdrawal.
     pub depth_1pct_usd: f64,
     pub insurance_fund_usd: f64,
+    /// This step's part of `Summary::adl_notional_usd` (money).
     pub adl_usd: f64,
     pub bad_debt_usd: f64,
     /// Size of every position still open at the end of the step (USD at entry, or contracts):

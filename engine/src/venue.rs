@@ -695,9 +695,10 @@ impl<'a> LiquidationEngine<'a> {
             share
         };
         self.ledger.return_to_trader(released + pnl);
+        // In money, like the rest of the ledger: USD (linear) or coin (inverse) at the ADL price.
         let notional = ledger::money(match self.contract() {
             Contract::Linear => units * price,
-            Contract::Inverse => units,
+            Contract::Inverse => units / price,
         });
         self.ledger.adl_notional += notional;
         step.adl_usd += notional.to_f64();
@@ -794,6 +795,7 @@ mod tests {
 
     use super::*;
     use crate::analysis::examples;
+    use crate::scenario::Scenario;
 
     fn decimal_fixed(value: f64) -> Decimal {
         Money::from_units(ledger::fixed(value))
@@ -807,6 +809,32 @@ mod tests {
         let orders = venue.take_orders(mark);
         assert!(!orders.is_empty());
         venue.liquidate(&orders, book, mark);
+    }
+
+    #[test]
+    fn inverse_adl_notional_is_in_coin() {
+        // A 10x long of 10,000 contracts at 100 (bankrupt at 100 * 10 / 11) and a profitable
+        // short; an empty fund, so the long's loss past bankruptcy goes to ADL.
+        let scenario = Scenario::from_json(
+            r#"{"version": 1,
+                "market": {"price": 100.0, "contract": "inverse",
+                           "book": {"profile": "linear", "depth_1pct_usd": 1e9}},
+                "positions": {"list": [
+                    {"side": "long", "notional_usd": 10000, "entry": 100, "leverage": 10},
+                    {"side": "short", "notional_usd": 20000, "entry": 100, "leverage": 2}]},
+                "venue": {"maintenance_margin": 0.005, "adl": "queue"},
+                "shock": {"kind": "instant", "pct": -20}}"#,
+        )
+        .unwrap();
+        let table = PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        let mut book = OrderBook::new(&scenario.market);
+        book.move_top_to(80.0);
+        liquidate_at(&mut venue, &mut book, 80.0);
+        let bankruptcy = 100.0 * 10.0 / 11.0;
+        let expected = ledger::money(10_000.0 / bankruptcy);
+        assert_eq!(venue.ledger.adl_notional, expected);
+        assert_eq!(venue.liquidated_count_long, 1);
     }
 
     #[test]
