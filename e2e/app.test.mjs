@@ -20,7 +20,8 @@ after(async () => {
 
 /** Opens the app at `query`, waits for the price chart, and checks the page stayed clean. */
 async function open(query = '', options = {}) {
-  const { page, context, problems } = await openPage(browser, { viewport: { width: 1400, height: 900 }, ...options });
+  // Tall enough that every chart is on screen (charts off screen are drawn when they scroll in).
+  const { page, context, problems } = await openPage(browser, { viewport: { width: 1400, height: 2600 }, ...options });
   await page.goto(server.url + query);
   await page.locator('[data-testid="summary"] .tile').first().waitFor();
   const done = async () => {
@@ -223,6 +224,7 @@ test('the phase map fills progressively and the cycles tab draws', async () => {
 
 test('usable at 360 px: nothing overflows sideways', async () => {
   const { page, done } = await open('', { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+  await page.getByTestId('chart-price').scrollIntoViewIfNeeded();
   await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 362, `page is ${width}px wide`);
@@ -281,5 +283,21 @@ test('every slider at its extremes never breaks the page', async () => {
   await page.waitForTimeout(500);
   assert.equal(await page.getByTestId('panic-panel').count(), 0, 'no panic');
   await page.locator('[data-testid="summary"] .tile').first().waitFor();
+  await done();
+});
+
+test('a chart off screen is brought up to date when it scrolls into view', async () => {
+  const { page, done } = await open('', { viewport: { width: 1400, height: 800 } });
+  await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
+  const oi = page.getByTestId('chart-oi');
+  await oi.scrollIntoViewIfNeeded();
+  await page.locator('[data-testid="chart-oi"] .main-svg').first().waitFor();
+  const before = await chartData(page, 'oi');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.getByTestId('shock-slider').fill('-15');
+  await page.waitForFunction(() => document.querySelector('[data-testid="summary"]').textContent.includes('-15.0%'));
+  assert.equal(await chartData(page, 'oi'), before, 'off screen, it waits');
+  await oi.scrollIntoViewIfNeeded();
+  await changed(page, () => chartData(page, 'oi'), before, 'the open-interest chart');
   await done();
 });

@@ -1,28 +1,33 @@
 //! Liquidations per step, long and short stacked.
 
-use plotly::common::Marker;
-use plotly::layout::BarMode;
-use plotly::{Bar, Plot};
+use plotly::common::{Line, LineShape, Mode};
+use plotly::{Plot, Scatter};
 
 use super::{axis, base_layout, cursor_line, palette, size_unit, Snapshot};
 
 /// The liquidations chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let steps = &snapshot.outcome.steps;
-    let times: Vec<f64> = steps.iter().map(|step| step.t_s).collect();
+    // Each step's liquidations drawn over the second they happened in (its start to its end).
+    let step_s = snapshot.scenario.run.step_s;
+    let times: Vec<f64> = steps.iter().map(|step| step.t_s - step_s).collect();
     let longs: Vec<f64> = steps.iter().map(|step| step.liquidated_long_usd).collect();
     let shorts: Vec<f64> = steps.iter().map(|step| step.liquidated_short_usd).collect();
     let mut plot = Plot::new();
-    plot.add_trace(
-        Bar::new(times.clone(), longs)
-            .name("longs liquidated")
-            .marker(Marker::new().color(palette::LONG)),
-    );
-    plot.add_trace(
-        Bar::new(times, shorts)
-            .name("shorts liquidated")
-            .marker(Marker::new().color(palette::SHORT)),
-    );
+    // Stacked steps (one path per side) rather than bars: as exact, and far cheaper to redraw.
+    for (name, values, color) in [
+        ("longs liquidated", longs, palette::LONG),
+        ("shorts liquidated", shorts, palette::SHORT),
+    ] {
+        plot.add_trace(
+            Scatter::new(times.clone(), values)
+                .mode(Mode::Lines)
+                .stack_group("liquidations")
+                .name(name)
+                .line(Line::new().color(color).width(1.0).shape(LineShape::Hv))
+                .fill_color(color),
+        );
+    }
     let y_title = format!("liquidated per step ({})", size_unit(snapshot));
     // Show the part of the run where liquidations happen, and some calm after it.
     let end = steps.last().map_or(1.0, |step| step.t_s);
@@ -38,7 +43,6 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         "time (s)",
         &y_title,
     )
-    .bar_mode(BarMode::Stack)
     .x_axis(axis(snapshot.theme, "time (s)").range(vec![0.0, shown]))
     .shapes(cursor_line(snapshot).into_iter().collect());
     plot.set_layout(layout);

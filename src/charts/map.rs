@@ -1,9 +1,8 @@
 //! Liquidation map: cumulative notional that would be liquidated if the price reached each level,
 //! by leverage bucket (the estimate liquidation heatmaps show), with where this flush stopped.
 
-use plotly::common::{DashType, Marker};
-use plotly::layout::BarMode;
-use plotly::{Bar, Plot};
+use plotly::common::{DashType, Line, Mode};
+use plotly::{Plot, Scatter};
 
 use super::{base_layout, ink, label, palette, size_unit, vertical_line, Snapshot};
 
@@ -26,10 +25,15 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 }
             })
             .collect();
+        // Stacked areas, not bars: seven paths draw far faster than a thousand rectangles.
+        let color = palette::bucket(bucket, map.buckets.len());
         plot.add_trace(
-            Bar::new(map.prices.clone(), values)
+            Scatter::new(map.prices.clone(), values)
+                .mode(Mode::Lines)
+                .stack_group("map")
                 .name(name.as_str())
-                .marker(Marker::new().color(palette::bucket(bucket, map.buckets.len()))),
+                .line(Line::new().color(color).width(0.5))
+                .fill_color(color),
         );
     }
     let theme = snapshot.theme;
@@ -62,8 +66,6 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     }
     let y_title = format!("would be liquidated ({})", size_unit(snapshot));
     let layout = base_layout(theme, "Liquidation map", "price (USD)", &y_title)
-        .bar_mode(BarMode::Stack)
-        .bar_gap(0.0)
         .shapes(shapes)
         .annotations(annotations);
     plot.set_layout(layout);

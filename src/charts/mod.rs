@@ -11,6 +11,7 @@ pub mod oi;
 pub mod phase;
 pub mod plotly_js;
 pub mod price;
+mod visibility;
 
 use flushlab_engine::{Outcome, Scenario};
 use leptos::html::Div;
@@ -160,29 +161,44 @@ struct Slot {
     build: Build,
     /// The figure last drawn: an unchanged figure is not redrawn.
     drawn: String,
+    /// Whether the chart is on screen (or near it): off-screen charts wait until they scroll in.
+    visible: bool,
 }
 
-/// The charts currently on the page.
+/// The charts currently on the page. Only charts on (or near) the screen are redrawn; the others
+/// are brought up to date when they scroll into view, so a drag pays only for what is seen.
 #[derive(Clone, Copy)]
 pub struct Registry {
     slots: StoredValue<Vec<Slot>, LocalStorage>,
     next_id: StoredValue<u64>,
-    /// Bumped when a chart appears, so the live loop draws it.
+    observer: StoredValue<Option<visibility::Watcher>, LocalStorage>,
+    /// Bumped when a chart appears or scrolls into view, so the live loop draws it.
     pub added: RwSignal<u64>,
 }
 
 impl Registry {
     pub fn new() -> Registry {
-        Registry {
+        let registry = Registry {
             slots: StoredValue::new_local(Vec::new()),
             next_id: StoredValue::new(0),
+            observer: StoredValue::new_local(None),
             added: RwSignal::new(0),
-        }
+        };
+        let watcher = visibility::Watcher::new(move |element, visible| {
+            registry.set_visible(element, visible)
+        });
+        registry.observer.set_value(watcher);
+        registry
     }
 
     fn add(&self, name: &'static str, element: web_sys::HtmlElement, build: Build) -> u64 {
         let id = self.next_id.get_value() + 1;
         self.next_id.set_value(id);
+        let watched = self.observer.with_value(|observer| {
+            observer
+                .as_ref()
+                .is_some_and(|observer| observer.watch(&element))
+        });
         self.slots.update_value(|slots| {
             slots.push(Slot {
                 id,
@@ -190,6 +206,8 @@ impl Registry {
                 element,
                 build,
                 drawn: String::new(),
+                // Without an observer (old browsers) every chart counts as visible.
+                visible: !watched,
             })
         });
         self.added.update(|count| *count += 1);
@@ -200,16 +218,37 @@ impl Registry {
         self.slots.update_value(|slots| {
             if let Some(index) = slots.iter().position(|slot| slot.id == id) {
                 let slot = slots.remove(index);
+                self.observer.with_value(|observer| {
+                    if let Some(observer) = observer {
+                        observer.unwatch(&slot.element);
+                    }
+                });
                 plotly_js::purge(&slot.element);
             }
         });
     }
 
-    /// Redraws every chart whose figure changed; returns how many were redrawn.
+    fn set_visible(&self, element: &web_sys::Element, visible: bool) {
+        let mut appeared = false;
+        self.slots.update_value(|slots| {
+            for slot in slots.iter_mut() {
+                let same: &web_sys::Element = &slot.element;
+                if same == element && slot.visible != visible {
+                    slot.visible = visible;
+                    appeared |= visible;
+                }
+            }
+        });
+        if appeared {
+            self.added.update(|count| *count += 1);
+        }
+    }
+
+    /// Redraws every visible chart whose figure changed; returns how many were redrawn.
     pub fn redraw(&self, snapshot: &Snapshot) -> usize {
         let mut redrawn = 0;
         self.slots.update_value(|slots| {
-            for slot in slots.iter_mut() {
+            for slot in slots.iter_mut().filter(|slot| slot.visible) {
                 let figure = figure_json(&(slot.build)(snapshot), slot.name);
                 if figure != slot.drawn {
                     plotly_js::react(&slot.element, &figure);
