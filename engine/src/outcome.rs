@@ -27,7 +27,7 @@ pub struct Summary {
     /// Start to peak, percent, positive.
     pub max_rise_pct: f64,
     /// The shock's own move, percent (signed); for a market-order shock, the move it alone makes
-    /// on the untouched book.
+    /// on the untouched book; for a ramp, the part applied before the run ended.
     pub shock_pct: f64,
     /// The move in the shock's direction divided by the shock's own move (1 = no cascade).
     pub amplification: f64,

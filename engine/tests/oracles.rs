@@ -125,3 +125,28 @@ fn instant_and_timeline_agree_without_time_effects() {
         );
     }
 }
+
+#[test]
+fn a_ramp_longer_than_the_run_reports_the_part_applied() {
+    // -5% over 100 one-second steps, run for 20: the top moved -1%, and that is the shock.
+    let ramp = |steps: u32| {
+        let json = FORMAT_EXAMPLE
+            .replace(
+                r#""shock": {"kind": "instant", "pct": -5.0}"#,
+                r#""shock": {"kind": "ramp", "pct": -5.0, "duration_s": 100.0}"#,
+            )
+            .replace(r#""steps": 200"#, &format!(r#""steps": {steps}"#));
+        simulate(&Scenario::from_json(&json).unwrap()).unwrap()
+    };
+    let short = ramp(20);
+    assert!(
+        (short.summary.shock_pct + 1.0).abs() < 1e-12,
+        "{}",
+        short.summary.shock_pct
+    );
+    assert!((short.summary.final_price - 99.0).abs() < 1e-9);
+    assert!((short.summary.amplification - 1.0).abs() < 1e-9);
+    let whole = ramp(200);
+    assert_eq!(whole.summary.shock_pct, -5.0);
+    assert!((whole.summary.final_price - 95.0).abs() < 1e-9);
+}

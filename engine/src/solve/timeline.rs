@@ -144,6 +144,12 @@ pub fn run(scenario: &Scenario, table: &PositionTable) -> Outcome {
         }
     }
 
+    // A ramp cut short by the end of the run (or paused by halts) moved the top only partly.
+    let shock_pct = if scenario.shock.kind == ShockKind::Ramp {
+        scenario.shock.pct * f64::from(shock_step.min(ramp_steps)) / f64::from(ramp_steps)
+    } else {
+        shock_pct
+    };
     let final_mark = mark.value();
     let (open_equity, open_pnl) = venue.mark_open(final_mark);
     let ledger_report = venue.ledger.close(open_equity, open_pnl);
