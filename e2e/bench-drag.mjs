@@ -285,6 +285,8 @@ function printTable(result) {
     if (phase.errorBanner.length) lines.push(`  ERROR BANNER: ${phase.errorBanner.join(' | ')}`);
   }
   lines.push('');
+  lines.push(`memory: JS heap after GC, MB, before and after each round of ${result.memory.inputsPerRound} more inputs: ${result.memory.jsHeapMbAfterGc.join(' -> ')}`);
+  lines.push('');
   lines.push('shipped file                                         raw        gzip -9');
   for (const f of result.sizes.files) {
     lines.push(`${f.file.padEnd(48)} ${kib(f.raw).padStart(12)} ${kib(f.gzip).padStart(12)}`);
@@ -299,6 +301,31 @@ function printTable(result) {
   console.log(lines.join('\n'));
 }
 
+/**
+ * Memory over a long session: the JS heap after a full GC, before and after three more rounds of
+ * 300 shock-slider inputs each (flat = no leak per redraw).
+ */
+async function heapOverLongDrag(page) {
+  const heapMb = () => page.evaluate(() => {
+    window.gc?.();
+    window.gc?.();
+    return performance.memory ? performance.memory.usedJSHeapSize / 1e6 : null;
+  });
+  const rounds = [await heapMb()];
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 300; i++) {
+      await page.evaluate((value) => {
+        const slider = document.querySelector('[data-testid="shock-slider"]');
+        slider.value = value;
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+      }, String(-3 - (i % 20) * 0.5));
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    }
+    rounds.push(await heapMb());
+  }
+  return { inputsPerRound: 300, jsHeapMbAfterGc: rounds.map((mb) => (mb === null ? null : Number(mb.toFixed(2)))) };
+}
+
 async function main() {
   try {
     await stat(`${DIST}index.html`);
@@ -307,7 +334,8 @@ async function main() {
   }
   const sizes = await shippedSizes();
   const server = await serveDist();
-  const browser = await launchBrowser();
+  // --expose-gc and precise memory info: the memory check reads the JS heap after a full GC.
+  const browser = await launchBrowser(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
   try {
     const { page, context, problems } = await openPage(browser, { viewport: { width: 1400, height: 900 } });
     await page.goto(server.url);
@@ -317,6 +345,7 @@ async function main() {
     );
     await page.evaluate(instrument);
     const phases = [await dragShockSlider(page), await dragLeverageBar(page, 4)];
+    const memory = await heapOverLongDrag(page);
     for (const phase of phases) {
       phase.targets = {
         render: phase.render.p95 !== null && phase.render.p95 <= TARGET_RENDER_P95_MS,
@@ -331,6 +360,7 @@ async function main() {
       iterations: ITERATIONS,
       targets: { renderP95Ms: TARGET_RENDER_P95_MS, simulateP95Ms: TARGET_SIMULATE_P95_MS },
       phases,
+      memory,
       loaded,
       sizes,
       problems,
