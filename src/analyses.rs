@@ -2,11 +2,99 @@
 //! run them between frames: each `step` does one small piece and says whether more is left.
 
 use flushlab_engine::analysis::cycles::{ResponseAxis, ResponsePoint};
-use flushlab_engine::analysis::{self, grid::mean_leverage, Axis, Cycles, CyclesConfig, Parameter};
+use flushlab_engine::analysis::sweep::critical_shock_pct;
+use flushlab_engine::analysis::{
+    self, grid::mean_leverage, Axis, Cycles, CyclesConfig, Parameter, SweepPoint,
+};
 use flushlab_engine::scenario::{Book, Positions, ShockKind};
+use flushlab_engine::Outcome;
 use flushlab_engine::Scenario;
 
-use crate::session::shock_is_up;
+use crate::session::{shock_is_up, with_shock_size, Session};
+
+/// Shock sizes of the amplification curve: 1% to 40% of the start price.
+pub const CURVE_SHOCKS: usize = 40;
+
+/// The amplification curve being filled shock by shock: each point is a full timeline run of
+/// the scenario with its shock resized (same kind), and the same with every position at 1x.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CurveView {
+    /// The scenario the curve is for, its shock size removed (kind, direction, duration kept).
+    pub key: Option<Scenario>,
+    /// Signed shock sizes, percent.
+    pub shocks_pct: Vec<f64>,
+    pub points: Vec<SweepPoint>,
+    pub counterfactual: Vec<SweepPoint>,
+    /// Where the final move jumps most (once the curve is complete), if it jumps at all.
+    pub critical_shock_pct: Option<f64>,
+}
+
+/// The part of a scenario the amplification curve depends on: all but its shock's size.
+pub fn curve_key(scenario: &Scenario) -> Scenario {
+    let up = shock_is_up(scenario);
+    let mut key = scenario.clone();
+    key.shock.pct = if up { 1.0 } else { -1.0 };
+    key.shock.notional_usd = if up { -1.0 } else { 1.0 };
+    key
+}
+
+impl CurveView {
+    /// A new, empty curve for `scenario`.
+    pub fn plan(scenario: &Scenario) -> CurveView {
+        let direction = if shock_is_up(scenario) { 1.0 } else { -1.0 };
+        CurveView {
+            key: Some(curve_key(scenario)),
+            shocks_pct: (1..=CURVE_SHOCKS).map(|k| direction * k as f64).collect(),
+            ..CurveView::default()
+        }
+    }
+
+    /// Shocks done and planned.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.points.len(), self.shocks_pct.len())
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.key.is_none() || self.points.len() >= self.shocks_pct.len()
+    }
+
+    /// Runs the next shock (with and without leverage); returns whether more are left.
+    pub fn step(&mut self, session: &mut Session) -> bool {
+        let Some(key) = &self.key else {
+            return false;
+        };
+        let Some(&pct) = self.shocks_pct.get(self.points.len()) else {
+            return false;
+        };
+        let scenario = with_shock_size(key, pct);
+        self.points
+            .push(curve_point(pct, &session.simulate(&scenario)));
+        self.counterfactual
+            .push(curve_point(pct, &session.simulate_unlevered(&scenario)));
+        if self.is_done() {
+            self.critical_shock_pct = critical_shock_pct(&self.points);
+        }
+        !self.is_done()
+    }
+}
+
+/// A curve point from a run: the worst move in the shock's direction.
+fn curve_point(shock_pct: f64, outcome: &Outcome) -> SweepPoint {
+    let summary = &outcome.summary;
+    SweepPoint {
+        shock_pct,
+        final_price: summary.final_price,
+        drawdown_pct: summary.max_drawdown_pct,
+        move_pct: if shock_pct > 0.0 {
+            summary.max_rise_pct
+        } else {
+            -summary.max_drawdown_pct
+        },
+        liquidated_notional_usd: summary.liquidated_notional_usd_long
+            + summary.liquidated_notional_usd_short,
+        amplification: summary.amplification,
+    }
+}
 
 /// Most positions the phase map's populations hold (a cell is an instant solve on a rebuilt
 /// population; the map shows the shape of the tipping line, not a run's exact numbers).

@@ -217,7 +217,7 @@ fn FlushCharts(
         })}
         {shows("amplification").then(|| view! {
             <Chart name="amplification" title="Amplification curve" draw=charts::amplification::plot
-                caption="Small shocks pass almost unamplified; past the tipping point the cascade takes over. The dashed line is the same market with no leverage." />
+                caption="Each point is a full run of this scenario with a bigger or smaller shock; past the tipping point the cascade takes over. Dashed: the same market with no leverage." />
         })}
         {shows("phase").then(|| view! {
             <div class="phase-wrap">
@@ -228,14 +228,14 @@ fn FlushCharts(
                         <option value="depth">"book depth"</option>
                     </select>
                     <progress max=move || live.phase_progress.get().1 value=move || live.phase_progress.get().0
-                        aria-label="Phase map progress"></progress>
+                        aria-label="Amplification curve and phase map progress"></progress>
                     <span class="muted small">{move || {
                         let (done, total) = live.phase_progress.get();
-                        if done < total { format!("computing {done}/{total} rows") } else { "done".to_string() }
+                        if done < total { format!("computing {done}/{total}") } else { "done".to_string() }
                     }}</span>
                 </div>
                 <Chart name="phase" title="Phase map" draw=charts::phase::plot
-                    caption="Bright cells are flushes. The boundary between dark and bright is the tipping line: more leverage (or a thinner book) moves it to smaller shocks." />
+                    caption="The cascade's end point without time effects (no refill, no traders, no ADL), on 10,000 positions: bright cells are flushes, and more leverage or a thinner book moves the tipping line to smaller shocks." />
             </div>
         })}
     }

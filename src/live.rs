@@ -12,10 +12,10 @@ use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use crate::analyses::{phase_key, CyclesView, PhaseAxis, PhaseMap};
+use crate::analyses::{curve_key, phase_key, CurveView, CyclesView, PhaseAxis, PhaseMap};
 use crate::browser;
 use crate::charts::{Registry, Snapshot};
-use crate::session::{Curve, Session};
+use crate::session::Session;
 use crate::state::{AppState, Tab};
 
 /// Quiet time before heavy analyses start, milliseconds.
@@ -29,8 +29,7 @@ struct Inner {
     session: Session,
     ran_for: Option<Scenario>,
     outcome: Option<Arc<Outcome>>,
-    curve_key: Option<Scenario>,
-    curve: Option<Curve>,
+    curve: CurveView,
     phase: PhaseMap,
     cycles: CyclesView,
     /// Work is waiting for a frame.
@@ -144,11 +143,6 @@ impl Live {
             if inner.ran_for.as_ref() != Some(&scenario) {
                 browser::mark("flush:simulate-start");
                 let outcome = Arc::new(inner.session.simulate(&scenario));
-                let key = phase_key(&scenario);
-                if inner.curve_key.as_ref() != Some(&key) {
-                    inner.curve = Some(inner.session.curve(&scenario));
-                    inner.curve_key = Some(key);
-                }
                 browser::measure("flush:simulate", "flush:simulate-start");
                 inner.outcome = Some(outcome.clone());
                 inner.ran_for = Some(scenario.clone());
@@ -184,7 +178,7 @@ impl Live {
             let snapshot = Snapshot {
                 scenario,
                 outcome,
-                curve: inner.curve.as_ref(),
+                curve: &inner.curve,
                 phase: &inner.phase,
                 cycles: &inner.cycles,
                 cursor,
@@ -238,6 +232,11 @@ impl Live {
         let more = self
             .inner
             .try_update_value(|inner| match tab {
+                // The curve first (it is quick and in view), then the phase map.
+                Tab::Flush if !inner.curve.is_done() => {
+                    let Inner { curve, session, .. } = inner;
+                    curve.step(session) || !inner.phase.is_done()
+                }
                 Tab::Flush => inner.phase.step(),
                 Tab::Cycles => inner.cycles.step(),
             })
@@ -250,9 +249,14 @@ impl Live {
     }
 
     fn publish_progress(&self, _tab: Tab) {
-        let (phase, cycles) = self
-            .inner
-            .with_value(|inner| (inner.phase.progress(), inner.cycles.progress()));
+        let (phase, cycles) = self.inner.with_value(|inner| {
+            let (curve_done, curve_total) = inner.curve.progress();
+            let (phase_done, phase_total) = inner.phase.progress();
+            (
+                (curve_done + phase_done, curve_total + phase_total),
+                inner.cycles.progress(),
+            )
+        });
         if self.phase_progress.get_untracked() != phase {
             self.phase_progress.set(phase);
         }
@@ -279,6 +283,9 @@ fn refresh_analyses(inner: &mut Inner, scenario: &Scenario, axis: PhaseAxis) {
         .outcome
         .as_ref()
         .map_or(scenario.shock.pct, |outcome| outcome.summary.shock_pct);
+    if inner.curve.key.as_ref() != Some(&curve_key(scenario)) {
+        inner.curve = CurveView::plan(scenario);
+    }
     if inner.phase.key.as_ref() != Some(&key) || inner.phase.axis != Some(axis) {
         inner.phase = PhaseMap::plan(scenario, axis, shock_pct);
     } else if let Some((_, value)) = inner.phase.here {

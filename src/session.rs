@@ -2,11 +2,11 @@
 //! open interest by bucket or the long share, rescaled instead of rebuilt, so a drag costs one
 //! timeline run. Pure Rust: no DOM, tested in the browser tests against fresh runs.
 
-use flushlab_engine::analysis::{self, SweepPoint};
+use flushlab_engine::analysis;
+use flushlab_engine::market::OrderBook;
 use flushlab_engine::positions::PositionTable;
 use flushlab_engine::scenario::{Positions, ShockKind};
 use flushlab_engine::solve::timeline;
-use flushlab_engine::solve::InstantSolver;
 use flushlab_engine::{Outcome, Scenario};
 
 /// What a new scenario needs from the cached population.
@@ -82,16 +82,6 @@ impl Cached {
     }
 }
 
-/// The amplification curve: final move against shock size, with and without leverage.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Curve {
-    pub points: Vec<SweepPoint>,
-    /// Every position at 1x.
-    pub counterfactual: Vec<SweepPoint>,
-    /// Where the final move jumps (the tipping point), if it does.
-    pub critical_shock_pct: Option<f64>,
-}
-
 /// The page's engine: cached populations for the run and for the no-leverage counterfactual.
 #[derive(Default)]
 pub struct Session {
@@ -110,26 +100,12 @@ impl Session {
         timeline::run(scenario, table)
     }
 
-    /// Instant gaps from 0.5% to 50% in the direction of the scenario's shock, on the cached
-    /// population and on the same population at 1x.
-    pub fn curve(&mut self, scenario: &Scenario) -> Curve {
-        let direction = if shock_is_up(scenario) { 1.0 } else { -1.0 };
-        let shocks: Vec<f64> = analysis::default_shocks()
-            .into_iter()
-            .map(|pct| pct.abs() * direction)
-            .collect();
-        let points = solve_shocks(self.population.table(scenario), scenario, &shocks);
-        let unlevered_scenario = analysis::without_leverage(scenario);
-        let counterfactual = solve_shocks(
-            self.unlevered.table(&unlevered_scenario),
-            &unlevered_scenario,
-            &shocks,
-        );
-        Curve {
-            critical_shock_pct: analysis::sweep::critical_shock_pct(&points),
-            points,
-            counterfactual,
-        }
+    /// The same scenario with every position at 1x (the no-leverage counterfactual), on its own
+    /// cached population.
+    pub fn simulate_unlevered(&mut self, scenario: &Scenario) -> Outcome {
+        let unlevered = analysis::without_leverage(scenario);
+        let table = self.unlevered.table(&unlevered);
+        timeline::run(&unlevered, table)
     }
 }
 
@@ -141,19 +117,26 @@ pub fn shock_is_up(scenario: &Scenario) -> bool {
     }
 }
 
-fn solve_shocks(table: &PositionTable, scenario: &Scenario, shocks: &[f64]) -> Vec<SweepPoint> {
-    let mut solver = InstantSolver::new(table, &scenario.market);
-    shocks
-        .iter()
-        .map(|&pct| {
-            let shock = flushlab_engine::scenario::Shock {
-                kind: ShockKind::Instant,
-                pct,
-                ..scenario.shock.clone()
-            };
-            let mut point = SweepPoint::from(&solver.solve(&shock));
-            point.shock_pct = pct;
-            point
-        })
-        .collect()
+/// The market order (USD; negative buys) that alone moves the untouched book by `pct`, rounded
+/// to the dollar thousand.
+pub fn sell_notional_for(scenario: &Scenario, pct: f64) -> f64 {
+    let book = OrderBook::new(&scenario.market);
+    let start = book.start_price();
+    let notional = book.coins_to_reach(start * (1.0 + pct / 100.0)) * start;
+    if notional.is_finite() {
+        (notional / 1000.0).round() * 1000.0
+    } else {
+        0.0
+    }
+}
+
+/// The scenario with its shock resized to `pct` (its kind and duration kept; a market order is
+/// sized to move the untouched book by `pct`).
+pub fn with_shock_size(scenario: &Scenario, pct: f64) -> Scenario {
+    let mut resized = scenario.clone();
+    match resized.shock.kind {
+        ShockKind::Instant | ShockKind::Ramp => resized.shock.pct = pct,
+        ShockKind::Sell => resized.shock.notional_usd = sell_notional_for(scenario, pct),
+    }
+    resized
 }

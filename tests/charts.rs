@@ -2,7 +2,7 @@
 //! cached engine gives exactly the outcome of a fresh run.
 #![cfg(target_arch = "wasm32")]
 
-use flushlab::analyses::{CyclesView, PhaseAxis, PhaseMap};
+use flushlab::analyses::{CurveView, CyclesView, PhaseAxis, PhaseMap};
 use flushlab::charts::{self, Snapshot};
 use flushlab::session::Session;
 use flushlab::state::Theme;
@@ -32,13 +32,16 @@ fn every_chart_draws_what_the_outcome_says() {
     for preset in presets::all() {
         let scenario = &preset.scenario;
         let outcome = session.simulate(scenario);
-        let curve = session.curve(scenario);
+        let mut curve = CurveView::plan(scenario);
+        for _ in 0..3 {
+            curve.step(&mut session);
+        }
         let phase = PhaseMap::default();
         let cycles = CyclesView::default();
         let snapshot = Snapshot {
             scenario,
             outcome: &outcome,
-            curve: Some(&curve),
+            curve: &curve,
             phase: &phase,
             cycles: &cycles,
             cursor: Some(3),
@@ -164,5 +167,33 @@ fn the_qq_plot_of_normal_draws_is_on_the_diagonal() {
     let (normal, quantiles) = charts::cycles::qq_points(&sample, 50);
     for (x, y) in normal.iter().zip(&quantiles) {
         assert!((x - y).abs() < 0.12, "{x} vs {y}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_amplification_curve_passes_through_this_run() {
+    let mut session = Session::new();
+    let scenario = presets::default_scenario();
+    let outcome = session.simulate(&scenario);
+    let mut curve = CurveView::plan(&scenario);
+    while curve.step(&mut session) {}
+    assert_eq!(curve.progress(), (40, 40));
+    let here = curve
+        .points
+        .iter()
+        .find(|point| point.shock_pct == scenario.shock.pct)
+        .expect("the preset's shock is one of the curve's sizes");
+    assert_eq!(
+        here.move_pct, -outcome.summary.max_drawdown_pct,
+        "the curve's point is this run"
+    );
+    for (levered, unlevered) in curve.points.iter().zip(&curve.counterfactual) {
+        assert!(
+            levered.move_pct <= unlevered.move_pct + 1e-9,
+            "leverage never makes a fall smaller ({} vs {} at {}%)",
+            levered.move_pct,
+            unlevered.move_pct,
+            levered.shock_pct
+        );
     }
 }

@@ -12,7 +12,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let mut plot = Plot::new();
     let mut shapes = Vec::new();
     let mut annotations = Vec::new();
-    if let Some(curve) = snapshot.curve {
+    let curve = snapshot.curve;
+    let (done, total) = curve.progress();
+    {
         let shocks: Vec<f64> = curve.points.iter().map(|p| p.shock_pct.abs()).collect();
         let moves: Vec<f64> = curve.points.iter().map(|p| p.move_pct.abs()).collect();
         let unlevered: Vec<f64> = curve
@@ -38,6 +40,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 ),
         );
         match curve.critical_shock_pct {
+            _ if done < total => {}
             Some(critical) => {
                 shapes.push(vertical_line(critical.abs(), palette::SHORT, DashType::Dot));
                 annotations.push(label(
@@ -72,14 +75,14 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     } else {
         "shock size, down (% of start price)"
     };
-    let layout = base_layout(
-        theme,
-        "Amplification curve",
-        x_title,
-        "final move (% of start price)",
-    )
-    .shapes(shapes)
-    .annotations(annotations);
+    let title = if done < total {
+        format!("Amplification curve (computing {done}/{total} shocks)")
+    } else {
+        "Amplification curve".to_string()
+    };
+    let layout = base_layout(theme, &title, x_title, "final move (% of start price)")
+        .shapes(shapes)
+        .annotations(annotations);
     plot.set_layout(layout);
     plot
 }

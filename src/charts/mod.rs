@@ -20,15 +20,14 @@ use plotly::common::{Font, Orientation, Title};
 use plotly::layout::{Axis, HoverMode, Layout, Legend, Margin};
 use plotly::Plot;
 
-use crate::analyses::{CyclesView, PhaseMap};
-use crate::session::Curve;
+use crate::analyses::{CurveView, CyclesView, PhaseMap};
 use crate::state::Theme;
 
 /// Everything a chart may draw from, at one moment.
 pub struct Snapshot<'a> {
     pub scenario: &'a Scenario,
     pub outcome: &'a Outcome,
-    pub curve: Option<&'a Curve>,
+    pub curve: &'a CurveView,
     pub phase: &'a PhaseMap,
     pub cycles: &'a CyclesView,
     /// The playback step shown (None: the whole run).

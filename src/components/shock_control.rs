@@ -1,12 +1,12 @@
 //! The shock: its size (-50% to +50%) and kind (instant gap, market sell, ramp).
 
-use flushlab_engine::market::OrderBook;
 use flushlab_engine::scenario::ShockKind;
 use flushlab_engine::solve::timeline::shock_move_pct;
 use leptos::prelude::*;
 
 use super::field::{RangeField, SelectField};
 use super::help::Help;
+use crate::session::sell_notional_for;
 use crate::state::use_state;
 
 /// The shock panel.
@@ -105,18 +105,5 @@ pub fn ShockControl() -> impl IntoView {
                 />
             </Show>
         </section>
-    }
-}
-
-/// The market order (USD; negative buys) that alone moves the untouched book by `pct`.
-pub fn sell_notional_for(scenario: &flushlab_engine::Scenario, pct: f64) -> f64 {
-    let book = OrderBook::new(&scenario.market);
-    let start = book.start_price();
-    let coins = book.coins_to_reach(start * (1.0 + pct / 100.0));
-    let notional = coins * start;
-    if notional.is_finite() {
-        (notional / 1000.0).round() * 1000.0
-    } else {
-        0.0
     }
 }
