@@ -194,51 +194,38 @@ fn FlushCharts(
             PhaseAxis::MeanLeverage
         });
     };
-    view! {
-        {shows("price").then(|| view! {
-            <Chart name="price" title="Price path" draw=charts::price::plot class="wide"
-                caption="The shock (dotted) starts it; every further move is forced selling (or buying). Mark price (dashed) is what triggers liquidations." />
-        })}
-        {shows("liquidations").then(|| view! {
-            <Chart name="liquidations" title="Liquidations per step" draw=charts::liquidations::plot
-                caption="Each bar is one second of forced selling (longs) or buying (shorts); a long tail means the cascade fed itself." />
-        })}
-        {shows("map").then(|| view! {
-            <Chart name="map" title="Liquidation map" draw=charts::map::plot
-                caption="How much would be liquidated if the price reached each level, by leverage; the solid line is where this flush went." />
-        })}
-        {shows("oi").then(|| view! {
-            <Chart name="oi" title="Open interest before and after" draw=charts::oi::plot
-                caption="Pale bars: before the shock; solid bars: after it. The high-leverage buckets empty first." />
-        })}
-        {shows("fund").then(|| view! {
-            <Chart name="fund" title="Insurance fund, ADL and bad debt" draw=charts::fund::plot
-                caption="The fund earns fees on orderly liquidations and pays for fills below bankruptcy; once empty, ADL or bad debt takes over." />
-        })}
-        {shows("amplification").then(|| view! {
-            <Chart name="amplification" title="Amplification curve" draw=charts::amplification::plot
-                caption="Each point is a full run of this scenario with a bigger or smaller shock; past the tipping point the cascade takes over. Dashed: the same market with no leverage." />
-        })}
-        {shows("phase").then(|| view! {
-            <div class="phase-wrap">
-                <div class="phase-head">
-                    <label for="phase-axis">"Phase map against"</label>
-                    <select id="phase-axis" on:change=phase_axis>
-                        <option value="leverage">"mean leverage"</option>
-                        <option value="depth">"book depth"</option>
-                    </select>
-                    <progress max=move || live.phase_progress.get().1 value=move || live.phase_progress.get().0
-                        aria-label="Amplification curve and phase map progress"></progress>
-                    <span class="muted small">{move || {
-                        let (done, total) = live.phase_progress.get();
-                        if done < total { format!("computing {done}/{total}") } else { "done".to_string() }
-                    }}</span>
+    charts::FLUSH_CHARTS
+        .iter()
+        .filter(|entry| shows(entry.name))
+        .map(|entry| {
+            let chart = view! {
+                <Chart name=entry.name title=entry.title caption=entry.caption draw=entry.draw
+                    class=if entry.wide { "wide" } else { "" } />
+            };
+            if entry.name != "phase" {
+                return chart.into_any();
+            }
+            view! {
+                <div class="phase-wrap">
+                    <div class="phase-head">
+                        <label for="phase-axis">"Phase map against"</label>
+                        <select id="phase-axis" on:change=phase_axis>
+                            <option value="leverage">"mean leverage"</option>
+                            <option value="depth">"book depth"</option>
+                        </select>
+                        <progress max=move || live.phase_progress.get().1 value=move || live.phase_progress.get().0
+                            aria-label="Amplification curve and phase map progress"></progress>
+                        <span class="muted small">{move || {
+                            let (done, total) = live.phase_progress.get();
+                            if done < total { format!("computing {done}/{total}") } else { "done".to_string() }
+                        }}</span>
+                    </div>
+                    {chart}
                 </div>
-                <Chart name="phase" title="Phase map" draw=charts::phase::plot
-                    caption="The cascade's end point without time effects (no refill, no traders, no ADL), on 10,000 positions: bright cells are flushes, and more leverage or a thinner book moves the tipping line to smaller shocks." />
-            </div>
-        })}
-    }
+            }
+            .into_any()
+        })
+        .collect_view()
 }
 
 /// The leverage-cycles tab.

@@ -7,19 +7,9 @@ use flushlab_engine::Outcome;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::charts::{Entry, FLUSH_CHARTS};
 use crate::state::use_state;
 use crate::{browser, codec, export};
-
-/// Charts an embed can show, by the name `view=` uses, with their titles.
-pub const EMBEDDABLE: [(&str, &str); 7] = [
-    ("price", "Price path"),
-    ("liquidations", "Liquidations per step"),
-    ("map", "Liquidation map"),
-    ("oi", "Open interest before/after"),
-    ("fund", "Insurance fund, ADL, bad debt"),
-    ("amplification", "Amplification curve"),
-    ("phase", "Phase map"),
-];
 
 /// The share link of the current scenario.
 pub fn share_link(scenario: &flushlab_engine::Scenario) -> String {
@@ -152,7 +142,7 @@ pub fn ShareBar(
             <p>"Pick the charts to show; paste the snippet into your article. The embed posts its height to the parent page as a message of type \"flushlab:height\"."</p>
             <fieldset>
                 <legend>"Charts"</legend>
-                {EMBEDDABLE.iter().map(|&(name, title)| view! {
+                {FLUSH_CHARTS.iter().map(|&Entry { name, title, .. }| view! {
                     <label class="check">
                         <input type="checkbox" prop:checked=move || chosen.get().contains(&name)
                             on:change=move |ev| {
@@ -161,7 +151,7 @@ pub fn ShareBar(
                                     views.retain(|view| *view != name);
                                     if on {
                                         views.push(name);
-                                        views.sort_by_key(|view| EMBEDDABLE.iter().position(|(n, _)| n == view));
+                                        views.sort_by_key(|view| FLUSH_CHARTS.iter().position(|entry| entry.name == *view));
                                     }
                                 });
                             } />
