@@ -56,6 +56,7 @@ test('loads under a sub-path with every chart drawn, no console errors and no no
   for (const name of ['price', 'liquidations', 'map', 'oi', 'fund', 'amplification', 'phase']) {
     await page.locator(`[data-testid="chart-${name}"] .main-svg`).first().waitFor();
   }
+  assert.equal(await page.locator('#boot').count(), 0, 'the loading line is gone once the app is up');
   const measures = await page.evaluate(() => performance.getEntriesByType('measure').map((m) => m.name));
   assert.ok(measures.includes('flush:simulate'), 'the engine run is measured');
   assert.ok(measures.includes('flush:render'), 'the chart redraw is measured');

@@ -60,6 +60,13 @@ pub fn AppWithQuery(
     let live = Live::new(state, registry);
     provide_context(live);
 
+    // The app is up: the static "Loading" line goes.
+    if let Some(boot) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
     // Every change the charts depend on requests a frame.
     Effect::new(move |_| {
         state.scenario.track();
