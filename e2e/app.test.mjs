@@ -302,3 +302,25 @@ test('a chart off screen is brought up to date when it scrolls into view', async
   await changed(page, () => chartData(page, 'oi'), before, 'the open-interest chart');
   await done();
 });
+
+test('in an iframe the embed posts its height to the parent page', async () => {
+  const { page, context, problems } = await openPage(browser, { viewport: { width: 900, height: 900 } });
+  await page.goto(`${server.url}?embed=1&view=price`);
+  await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
+  // Host the embed in a parent page of the same server (as an article would), and listen.
+  await page.evaluate((src) => {
+    document.body.innerHTML = '';
+    window.heights = [];
+    window.addEventListener('message', (event) => {
+      if (event.data?.type === 'flushlab:height') window.heights.push(event.data.height);
+    });
+    const frame = document.createElement('iframe');
+    frame.src = src;
+    frame.style.width = '700px';
+    frame.style.height = '400px';
+    document.body.append(frame);
+  }, `${server.url}?embed=1&view=price,map`);
+  await page.waitForFunction(() => window.heights.length > 0 && window.heights.at(-1) > 600, null, { timeout: 20000 });
+  assert.deepEqual(problems.nonLocalRequests, []);
+  await context.close();
+});
