@@ -1,5 +1,6 @@
-//! The instant solve in wasm32, in headless Chromium: `make bench` runs it (it is ignored by
-//! `make test`) and prints the time per solve, for the wasm/native ratio in docs/benchmarks.md.
+//! The instant solve and the full timeline in wasm32, in headless Chromium: `make bench` runs
+//! them (they are ignored by `make test`) and prints the times, for the wasm/native ratios in
+//! docs/benchmarks.md.
 #![cfg(target_arch = "wasm32")]
 
 use flushlab_engine::positions::PositionTable;
@@ -47,5 +48,35 @@ fn instant_solve_in_the_browser() {
     console_log!(
         "wasm32 instant solve after a shock, {} positions: {per_solve_ms:.4} ms",
         table.len()
+    );
+}
+
+/// The full timeline on the default preset (the live app's per-drag engine work), on a prebuilt
+/// population: the wasm32 side of the timeline row in docs/benchmarks.md.
+#[wasm_bindgen_test]
+#[ignore]
+fn timeline_default_preset_in_the_browser() {
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let scenario = flushlab_engine::presets::default_scenario();
+    let table = PositionTable::build(&scenario);
+    // Warm up past V8's baseline compiler, as for the instant solve; then the median of single
+    // runs (each is milliseconds, well above the timer's resolution).
+    for _ in 0..20 {
+        std::hint::black_box(flushlab_engine::solve::timeline::run(&scenario, &table));
+    }
+    let mut runs: Vec<f64> = (0..31)
+        .map(|_| {
+            let start = performance.now();
+            std::hint::black_box(flushlab_engine::solve::timeline::run(&scenario, &table));
+            performance.now() - start
+        })
+        .collect();
+    runs.sort_by(f64::total_cmp);
+    console_log!(
+        "wasm32 timeline, default preset, {} positions: median {:.3} ms (min {:.3}, max {:.3})",
+        table.len(),
+        runs[runs.len() / 2],
+        runs[0],
+        runs[runs.len() - 1]
     );
 }

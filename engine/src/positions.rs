@@ -10,6 +10,7 @@
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::ledger;
 use crate::scenario::{
     Contract, LeverageBucket, MaintenanceMargin, MarginTier, Population, PositionSpec, Positions,
     Scenario, Side,
@@ -192,6 +193,9 @@ pub struct PositionTable {
     pub buckets: Vec<LeverageBucket>,
     pub groups: Vec<Group>,
     pub entry: Vec<f64>,
+    /// `entry` in 8-place fixed point ([`ledger::fixed`]), converted once per population: every
+    /// close and the final mark need it.
+    pub entry_fixed: Vec<i128>,
     pub leverage: Vec<f64>,
     /// Size per unit of group scale; size = scale * unit_size (USD at entry, or contracts).
     pub unit_size: Vec<f64>,
@@ -471,6 +475,7 @@ fn empty_table(
         buckets,
         groups: Vec::new(),
         entry: Vec::with_capacity(n),
+        entry_fixed: Vec::new(),
         leverage: Vec::with_capacity(n),
         unit_size: Vec::with_capacity(n),
         liquidation_price: Vec::with_capacity(n),
@@ -495,6 +500,11 @@ fn finish(mut table: PositionTable) -> PositionTable {
         }
     }
     sort_groups(&mut table);
+    table.entry_fixed = table
+        .entry
+        .iter()
+        .map(|&entry| ledger::fixed(entry))
+        .collect();
     table.unit_coins = vec![0.0; n];
     table.unit_coins_before = vec![0.0; n];
     table.unit_size_before = vec![0.0; n];

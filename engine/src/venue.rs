@@ -108,14 +108,14 @@ impl<'a> LiquidationEngine<'a> {
         for group in &table.groups {
             debug_assert_eq!(group.start, side.len(), "groups cover the columns in order");
             side.resize(group.end, group.side);
-            for i in group.start..group.end {
-                let position_size = group.scale * table.unit_size[i];
-                let margin = size_collateral(
-                    table.contract,
-                    position_size,
-                    table.entry[i],
-                    table.leverage[i],
-                );
+            let range = group.start..group.end;
+            let columns = table.unit_size[range.clone()]
+                .iter()
+                .zip(&table.entry[range.clone()])
+                .zip(&table.leverage[range]);
+            for ((&unit_size, &entry), &leverage) in columns {
+                let position_size = group.scale * unit_size;
+                let margin = size_collateral(table.contract, position_size, entry, leverage);
                 let amount = ledger::money(margin);
                 size.push(position_size);
                 collateral.push(amount);
@@ -383,13 +383,19 @@ impl<'a> LiquidationEngine<'a> {
         let (pnl, notional) = match self.contract() {
             Contract::Linear => {
                 let coins = closed / entry;
-                let pnl =
-                    ledger::linear_pnl(ledger::fixed(coins), ledger::fixed(entry), price_fixed);
+                let pnl = ledger::linear_pnl(
+                    ledger::fixed(coins),
+                    self.table.entry_fixed[i],
+                    price_fixed,
+                );
                 (pnl, coins * price)
             }
             Contract::Inverse => {
-                let pnl =
-                    ledger::inverse_pnl(ledger::fixed(closed), ledger::fixed(entry), price_fixed);
+                let pnl = ledger::inverse_pnl(
+                    ledger::fixed(closed),
+                    self.table.entry_fixed[i],
+                    price_fixed,
+                );
                 (pnl, closed / price)
             }
         };
@@ -722,27 +728,49 @@ impl<'a> LiquidationEngine<'a> {
         let price = ledger::fixed(mark);
         let mut total: i128 = 0;
         for group in &self.table.groups {
-            let (mut group_total, mut overflow) = (0i128, false);
+            // Everyday products (coins below 2^32 units) summed as `high * 2^32 + low`, each half
+            // a 64-bit multiplication: no division, no 128-bit multiplication (library calls in
+            // wasm32). At most 2^21 halves below 2^64: the 128-bit sums cannot overflow.
+            let (mut high, mut low) = (0i128, 0i128);
+            let (mut wide, mut overflow) = (0i128, false);
             for i in group.start..group.end {
                 let size = self.size[i];
                 if size <= 0.0 {
                     continue;
                 }
-                let entry = self.table.entry[i];
-                let coins = ledger::fixed(size / entry);
-                let change = price - ledger::fixed(entry);
-                let product = match (i64::try_from(coins), i64::try_from(change)) {
-                    // One machine multiplication for everyday sizes and prices.
-                    (Ok(coins), Ok(change)) => i128::from(coins) * i128::from(change),
-                    _ => coins.checked_mul(change)?,
-                };
-                let (sum, overflowed) = group_total.overflowing_add(product);
-                group_total = sum;
-                overflow |= overflowed;
+                let coins = ledger::fixed(size / self.table.entry[i]);
+                let change = price - self.table.entry_fixed[i];
+                match (u32::try_from(coins), i64::try_from(change)) {
+                    (Ok(coins), Ok(change)) => {
+                        let (coins, magnitude) = (u64::from(coins), change.unsigned_abs());
+                        let high_part = i128::from(coins * (magnitude >> 32));
+                        let low_part = i128::from(coins * (magnitude & u64::from(u32::MAX)));
+                        if change < 0 {
+                            high -= high_part;
+                            low -= low_part;
+                        } else {
+                            high += high_part;
+                            low += low_part;
+                        }
+                    }
+                    _ => {
+                        let product = match (i64::try_from(coins), i64::try_from(change)) {
+                            (Ok(coins), Ok(change)) => ledger::product(coins, change),
+                            _ => coins.checked_mul(change)?,
+                        };
+                        let (sum, overflowed) = wide.overflowing_add(product);
+                        wide = sum;
+                        overflow |= overflowed;
+                    }
+                }
             }
             if overflow {
                 return None;
             }
+            let group_total = high
+                .checked_mul(1 << 32)?
+                .checked_add(low)?
+                .checked_add(wide)?;
             total = match group.side {
                 Side::Long => total.checked_add(group_total)?,
                 Side::Short => total.checked_sub(group_total)?,
