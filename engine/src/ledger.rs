@@ -139,6 +139,7 @@ pub fn money(value: f64) -> Money {
 /// PnL of a linear long holding `coins` from `entry` to `price` (all 8-place fixed point):
 /// `coins * (price - entry)`, computed exactly and rounded half to even to 8 places. A short's is
 /// its negative.
+#[inline]
 pub fn linear_pnl(coins: i128, entry: i128, price: i128) -> Money {
     let move_units = price.saturating_sub(entry);
     if let (Ok(coins), Ok(move_units)) = (i64::try_from(coins), i64::try_from(move_units)) {

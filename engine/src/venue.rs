@@ -372,7 +372,7 @@ impl<'a> LiquidationEngine<'a> {
 
     /// Closing `fraction` of position `i` at `price` (`price_fixed`: the same in fixed point,
     /// converted once for a whole fill).
-    #[inline]
+    #[inline(always)]
     fn closing_at(&self, i: usize, fraction: f64, price: f64, price_fixed: i128) -> Closing {
         let closed = if fraction >= 1.0 {
             self.size[i]
