@@ -4,7 +4,8 @@ import { launchBrowser, openPage, serveDist } from '../e2e/harness.mjs';
 const [query = '', width = '1400', out = '/tmp/flushlab.png'] = process.argv.slice(2);
 const server = await serveDist();
 const browser = await launchBrowser();
-const { page, problems } = await openPage(browser, { viewport: { width: Number(width), height: 900 } });
+// Tall: charts off screen are drawn only when they scroll in.
+const { page, problems } = await openPage(browser, { viewport: { width: Number(width), height: 2600 } });
 await page.goto(server.url + query);
 await page.locator('[data-testid="chart-price"] .main-svg, [data-testid="chart-map"] .main-svg').first().waitFor({ timeout: 20000 }).catch(() => {});
 await page.waitForTimeout(Number(process.env.WAIT ?? 1500));
