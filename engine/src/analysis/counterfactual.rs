@@ -28,22 +28,12 @@ pub fn without_leverage(scenario: &Scenario) -> Scenario {
     unlevered
 }
 
-/// The instant solver's answer for one population, with the derived headline numbers.
+/// The instant solver's answer for one population, with the derived headline numbers (the
+/// result's fields and these two side by side in JSON).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct InstantSummary {
-    pub start_price: f64,
-    pub final_price: f64,
-    /// Price right after the shock, before any liquidation.
-    pub shocked_price: f64,
-    /// Signed move of the whole flush, percent of the start price.
-    pub move_pct: f64,
-    /// Signed move of the shock alone, percent.
-    pub shock_pct: f64,
-    pub liquidated_notional_usd_long: f64,
-    pub liquidated_notional_usd_short: f64,
-    pub liquidated_count_long: u64,
-    pub liquidated_count_short: u64,
-    pub rounds: usize,
+    #[serde(flatten)]
+    pub result: InstantResult,
     /// Move over the shock's own move (1 = no cascade).
     pub amplification: f64,
     /// Start-to-final fall, percent, positive (0 for a rise).
@@ -53,16 +43,7 @@ pub struct InstantSummary {
 impl From<&InstantResult> for InstantSummary {
     fn from(result: &InstantResult) -> InstantSummary {
         InstantSummary {
-            start_price: result.start_price,
-            final_price: result.final_price,
-            shocked_price: result.shocked_price,
-            move_pct: result.move_pct,
-            shock_pct: result.shock_pct,
-            liquidated_notional_usd_long: result.liquidated_notional_usd_long,
-            liquidated_notional_usd_short: result.liquidated_notional_usd_short,
-            liquidated_count_long: result.liquidated_count_long,
-            liquidated_count_short: result.liquidated_count_short,
-            rounds: result.rounds,
+            result: result.clone(),
             amplification: result.amplification(),
             drawdown_pct: result.drawdown_pct(),
         }
@@ -100,8 +81,8 @@ mod tests {
     fn at_1x_a_down_shock_liquidates_no_long_and_is_not_amplified() {
         let result = counterfactual(&examples::mixed());
         let flat = &result.without_leverage;
-        assert_eq!(flat.liquidated_count_long, 0);
-        assert_eq!(flat.liquidated_notional_usd_long, 0.0);
+        assert_eq!(flat.result.liquidated_count_long, 0);
+        assert_eq!(flat.result.liquidated_notional_usd_long, 0.0);
         assert!((flat.amplification - 1.0).abs() < 1e-12, "{flat:?}");
         assert!((flat.drawdown_pct - 5.0).abs() < 1e-9);
     }
@@ -110,11 +91,17 @@ mod tests {
     fn leverage_amplifies_the_same_shock() {
         let result = counterfactual(&examples::mixed());
         let levered = &result.with_leverage;
-        assert!(levered.liquidated_count_long > 0);
+        assert!(levered.result.liquidated_count_long > 0);
         assert!(levered.amplification > 1.0, "{levered:?}");
         assert!(levered.drawdown_pct > result.without_leverage.drawdown_pct);
-        assert_eq!(levered.start_price, result.without_leverage.start_price);
-        assert_eq!(levered.shock_pct, result.without_leverage.shock_pct);
+        assert_eq!(
+            levered.result.start_price,
+            result.without_leverage.result.start_price
+        );
+        assert_eq!(
+            levered.result.shock_pct,
+            result.without_leverage.result.shock_pct
+        );
     }
 
     #[test]
@@ -150,7 +137,7 @@ mod tests {
         };
         assert!(list.iter().all(|position| position.leverage == 1.0));
         let result = counterfactual(&listed);
-        assert_eq!(result.with_leverage.liquidated_count_long, 1);
-        assert_eq!(result.without_leverage.liquidated_count_long, 0);
+        assert_eq!(result.with_leverage.result.liquidated_count_long, 1);
+        assert_eq!(result.without_leverage.result.liquidated_count_long, 0);
     }
 }

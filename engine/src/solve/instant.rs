@@ -6,6 +6,8 @@
 //! point of `price = book(shock + liquidations(price))`, the same one the timeline reaches when it
 //! has no time effects (mark = last, no resilience, no throttle, no traders or agents).
 
+use serde::Serialize;
+
 use crate::market::OrderBook;
 use crate::positions::{Group, PositionTable};
 use crate::scenario::{Market, Shock, ShockKind, Side};
@@ -14,7 +16,7 @@ use crate::scenario::{Market, Shock, ShockKind, Side};
 const MAX_ROUNDS: usize = 10_000;
 
 /// What a fixed-point solve finds.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct InstantResult {
     pub start_price: f64,
     pub final_price: f64,
