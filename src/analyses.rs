@@ -237,6 +237,20 @@ fn smaller_population(scenario: &Scenario) -> Scenario {
 /// Impact scales the cycles tab compares (0: no price impact at all).
 pub const RESPONSE_IMPACTS: [f64; 6] = [0.0, 0.25, 0.5, 1.0, 1.5, 2.0];
 
+/// The scenario the leverage cycles run on: its shock size left out (the Monte Carlo draws its
+/// own), and as many generated positions as the Monte Carlo holds, so that its positions, each of
+/// the scenario's average size, add up to the scenario's own open interest.
+pub fn cycles_key(scenario: &Scenario) -> Scenario {
+    let mut key = phase_key(scenario);
+    if let Positions::Generate(population) = &mut key.positions {
+        population.count = CYCLES_POSITIONS.max(2 * population.leverage_buckets.len());
+    }
+    key
+}
+
+/// Positions in each Monte Carlo path's population.
+const CYCLES_POSITIONS: usize = 400;
+
 /// The leverage-cycle view: one Monte Carlo, then its response to impact, a piece at a time.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CyclesView {
@@ -253,18 +267,12 @@ impl CyclesView {
         let config = CyclesConfig {
             paths: 60,
             days: 500,
-            positions: 400,
+            positions: CYCLES_POSITIONS,
             mean_leverage: mean_leverage(scenario).clamp(1.5, 100.0),
             ..CyclesConfig::default()
         };
-        // The Monte Carlo's positions each take the scenario's average size; with as many
-        // positions as the Monte Carlo holds, its open interest is the scenario's own.
-        let mut key = phase_key(scenario);
-        if let Positions::Generate(population) = &mut key.positions {
-            population.count = config.positions.max(2 * population.leverage_buckets.len());
-        }
         CyclesView {
-            key: Some(key),
+            key: Some(cycles_key(scenario)),
             config: Some(config),
             ..CyclesView::default()
         }

@@ -12,7 +12,9 @@ use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use crate::analyses::{curve_key, phase_key, CurveView, CyclesView, PhaseAxis, PhaseMap};
+use crate::analyses::{
+    curve_key, cycles_key, phase_key, CurveView, CyclesView, PhaseAxis, PhaseMap,
+};
 use crate::browser;
 use crate::charts::{Registry, Snapshot};
 use crate::session::Session;
@@ -134,7 +136,6 @@ impl Live {
     /// One frame's work: the engine if the scenario changed, then the charts.
     fn draw(&self) {
         let scenario = self.state.scenario.get_untracked();
-        let tab = self.state.tab.get_untracked();
         let axis = self.phase_axis.get_untracked();
         let mut new_outcome = None;
         self.inner.update_value(|inner| {
@@ -145,17 +146,17 @@ impl Live {
                 let outcome = Arc::new(inner.session.simulate(&scenario));
                 browser::measure("flush:simulate", "flush:simulate-start");
                 inner.outcome = Some(outcome.clone());
-                inner.ran_for = Some(scenario.clone());
+                refresh_analyses(inner, &scenario, axis);
+                inner.ran_for = Some(scenario);
                 new_outcome = Some(outcome);
             }
-            refresh_analyses(inner, &scenario, axis);
         });
         if let Some(outcome) = new_outcome {
-            self.count_measures(1);
+            self.count_measure();
             self.outcome.set(Some(outcome));
             self.schedule_analyses();
+            self.publish_progress();
         }
-        self.publish_progress(tab);
         self.render();
         self.ensure_frame();
     }
@@ -189,16 +190,16 @@ impl Live {
         });
         if drawn && input {
             browser::measure("flush:render", "flush:input");
-            self.count_measures(1);
+            self.count_measure();
         }
     }
 
-    /// Counts User Timing entries; past [`MAX_MEASURES`] the old ones are cleared.
-    fn count_measures(&self, added: u32) {
+    /// Counts a User Timing measure; past [`MAX_MEASURES`] the old entries are cleared.
+    fn count_measure(&self) {
         let full = self
             .inner
             .try_update_value(|inner| {
-                inner.measures += added;
+                inner.measures += 1;
                 let full = inner.measures > MAX_MEASURES;
                 if full {
                     inner.measures = 0;
@@ -241,14 +242,14 @@ impl Live {
                 Tab::Cycles => inner.cycles.step(),
             })
             .unwrap_or(false);
-        self.publish_progress(tab);
+        self.publish_progress();
         self.request(false);
         let live = *self;
         let next = more.then(|| Timeout::new(0, move || live.analysis_piece()));
         self.inner.update_value(|inner| inner.analysis_timer = next);
     }
 
-    fn publish_progress(&self, _tab: Tab) {
+    fn publish_progress(&self) {
         let (phase, cycles) = self.inner.with_value(|inner| {
             let (curve_done, curve_total) = inner.curve.progress();
             let (phase_done, phase_total) = inner.phase.progress();
@@ -271,12 +272,14 @@ impl Live {
         let axis = self.phase_axis.get_untracked();
         self.inner
             .update_value(|inner| refresh_analyses(inner, &scenario, axis));
+        self.publish_progress();
         self.schedule_analyses();
         self.request(true);
     }
 }
 
-/// Keeps finished analysis pieces that still hold for `scenario`; plans new ones otherwise.
+/// Keeps finished analysis pieces that still hold for `scenario`; plans new ones otherwise
+/// (called when the scenario or the view changes, not on every frame).
 fn refresh_analyses(inner: &mut Inner, scenario: &Scenario, axis: PhaseAxis) {
     let key = phase_key(scenario);
     let shock_pct = inner
@@ -291,8 +294,7 @@ fn refresh_analyses(inner: &mut Inner, scenario: &Scenario, axis: PhaseAxis) {
     } else if let Some((_, value)) = inner.phase.here {
         inner.phase.here = Some((shock_pct, value));
     }
-    let cycles = CyclesView::plan(scenario);
-    if inner.cycles.key != cycles.key {
-        inner.cycles = cycles;
+    if inner.cycles.key.as_ref() != Some(&cycles_key(scenario)) {
+        inner.cycles = CyclesView::plan(scenario);
     }
 }

@@ -78,7 +78,7 @@ impl AppState {
     pub fn edit(&self, change: impl FnOnce(&mut Scenario)) {
         let mut next = self.draft.get_untracked();
         change(&mut next);
-        if next == self.draft.get_untracked() {
+        if self.draft.with_untracked(|draft| *draft == next) {
             return;
         }
         self.draft.set(next.clone());
