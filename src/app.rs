@@ -337,16 +337,22 @@ fn sync_address_bar(state: AppState, page: &PageQuery) {
     if !page.view.is_empty() {
         fixed.push(format!("view={}", page.view.join(",")));
     }
+    let fixed = fixed.join("&");
     let timer = StoredValue::new_local(None::<Timeout>);
     Effect::new(move |first: Option<()>| {
         let scenario = state.scenario.get();
         if first.is_none() {
             return;
         }
-        let mut parts = fixed.clone();
-        parts.push(format!("s={}", codec::encode_link(&scenario)));
-        let query = parts.join("&");
+        // Encoded once edits settle, not on every drag frame.
+        let fixed = fixed.clone();
         timer.set_value(Some(Timeout::new(URL_DELAY_MS, move || {
+            let link = format!("s={}", codec::encode_link(&scenario));
+            let query = if fixed.is_empty() {
+                link
+            } else {
+                format!("{fixed}&{link}")
+            };
             browser::replace_query(&query)
         })));
     });
