@@ -10,7 +10,9 @@
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::ledger;
+use std::sync::OnceLock;
+
+use crate::ledger::{self, Money};
 use crate::scenario::{
     Contract, LeverageBucket, MaintenanceMargin, MarginTier, Population, PositionSpec, Positions,
     Scenario, Side,
@@ -211,6 +213,27 @@ pub struct PositionTable {
     /// A uniform draw in [0, 1) per position, for assigning trader behaviours by share.
     pub behaviour_draw: Vec<f64>,
     margin: MarginSchedule,
+    /// Every position's state at the start of a run, for the current scales: computed on first
+    /// use and kept until the table is rescaled, so runs on an unchanged population (a shock drag)
+    /// skip the per-position conversions to exact money.
+    start: OnceLock<StartState>,
+}
+
+/// The state every run starts from: sizes, exact collateral and sizes in fixed point, with their
+/// totals. Computed exactly as a run would compute them, so a run that uses it gives the same bits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StartState {
+    /// `scale * unit_size` (USD at entry, or contracts).
+    pub size: Vec<f64>,
+    /// Initial collateral, exact.
+    pub collateral: Vec<Money>,
+    /// The size closed by a full close in 8-place fixed point: coins (`size / entry`) for linear
+    /// contracts, contracts for inverse ones.
+    pub closing_units: Vec<i128>,
+    /// Sum of `collateral`.
+    pub collateral_total: Money,
+    /// Sum of `size`, in column order.
+    pub open_interest: f64,
 }
 
 impl PositionTable {
@@ -242,6 +265,49 @@ impl PositionTable {
         &self.margin
     }
 
+    /// The state every run on this table starts from (computed once per scale).
+    pub fn start(&self) -> &StartState {
+        self.start.get_or_init(|| self.start_state())
+    }
+
+    fn start_state(&self) -> StartState {
+        let n = self.len();
+        let mut size = Vec::with_capacity(n);
+        let mut collateral = Vec::with_capacity(n);
+        let mut closing_units = Vec::with_capacity(n);
+        // At most 2^21 amounts of at most 2^96 units each: the plain sum cannot overflow.
+        let mut collateral_total: i128 = 0;
+        let mut open_interest = 0.0;
+        for group in &self.groups {
+            let range = group.start..group.end;
+            let columns = self.unit_size[range.clone()]
+                .iter()
+                .zip(&self.entry[range.clone()])
+                .zip(&self.leverage[range]);
+            for ((&unit_size, &entry), &leverage) in columns {
+                let position_size = group.scale * unit_size;
+                let amount = ledger::money(size_collateral(
+                    self.contract,
+                    position_size,
+                    entry,
+                    leverage,
+                ));
+                size.push(position_size);
+                collateral.push(amount);
+                closing_units.push(closing_units_of(self.contract, position_size, entry));
+                collateral_total += amount.units();
+                open_interest += position_size;
+            }
+        }
+        StartState {
+            size,
+            collateral,
+            closing_units,
+            collateral_total: Money::from_units(collateral_total),
+            open_interest,
+        }
+    }
+
     /// Size of position `i` of `group`.
     pub fn size(&self, group: &Group, i: usize) -> f64 {
         group.scale * self.unit_size[i]
@@ -271,6 +337,7 @@ impl PositionTable {
         for (group, scale) in self.groups.iter_mut().zip(scales) {
             group.scale = scale;
         }
+        self.start = OnceLock::new();
         for (bucket, new) in self.buckets.iter_mut().zip(&population.leverage_buckets) {
             bucket.weight = new.weight;
         }
@@ -298,6 +365,16 @@ impl PositionTable {
         } else {
             self.unit_size_before[group.end - 1] + self.unit_size[group.end - 1]
         }
+    }
+}
+
+/// The size a close of `size` takes, in 8-place fixed point: coins (`size / entry`) for linear
+/// contracts, contracts for inverse ones (what exact PnL is computed from).
+#[inline]
+pub fn closing_units_of(contract: Contract, size: f64, entry: f64) -> i128 {
+    match contract {
+        Contract::Linear => ledger::fixed(size / entry),
+        Contract::Inverse => ledger::fixed(size),
     }
 }
 
@@ -484,6 +561,7 @@ fn empty_table(
         unit_size_before: Vec::with_capacity(n),
         behaviour_draw: Vec::with_capacity(n),
         margin,
+        start: OnceLock::new(),
     }
 }
 

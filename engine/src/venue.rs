@@ -7,7 +7,7 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use crate::ledger::{self, Ledger, Money, Remainder};
 use crate::market::OrderBook;
-use crate::positions::{crossed, size_collateral, PositionTable, Terms};
+use crate::positions::{closing_units_of, crossed, PositionTable, StartState, Terms};
 use crate::scenario::{Adl, Contract, Side, Venue};
 
 /// A position whose trigger moved (top-up, partial liquidation, de-leveraging), kept in a heap by
@@ -72,6 +72,8 @@ pub struct StepLiquidations {
 pub struct LiquidationEngine<'a> {
     pub table: &'a PositionTable,
     pub rules: &'a Venue,
+    /// The table's start-of-run state (sizes, collateral, closing units).
+    start: &'a StartState,
     pub side: Vec<Side>,
     /// Current size (USD at entry, or contracts); 0 once closed.
     size: Vec<f64>,
@@ -100,37 +102,20 @@ impl<'a> LiquidationEngine<'a> {
     pub fn new(table: &'a PositionTable, rules: &'a Venue) -> LiquidationEngine<'a> {
         let n = table.len();
         let mut side = Vec::with_capacity(n);
-        let mut size = Vec::with_capacity(n);
-        let mut collateral = Vec::with_capacity(n);
-        // At most 2^21 amounts of at most 2^96 units each: the plain sum cannot overflow.
-        let mut collateral_in: i128 = 0;
-        let mut open_interest = 0.0;
         for group in &table.groups {
             debug_assert_eq!(group.start, side.len(), "groups cover the columns in order");
             side.resize(group.end, group.side);
-            let range = group.start..group.end;
-            let columns = table.unit_size[range.clone()]
-                .iter()
-                .zip(&table.entry[range.clone()])
-                .zip(&table.leverage[range]);
-            for ((&unit_size, &entry), &leverage) in columns {
-                let position_size = group.scale * unit_size;
-                let margin = size_collateral(table.contract, position_size, entry, leverage);
-                let amount = ledger::money(margin);
-                size.push(position_size);
-                collateral.push(amount);
-                collateral_in += amount.units();
-                open_interest += position_size;
-            }
         }
-        let collateral_in = Money::from_units(collateral_in);
+        let start = table.start();
+        let collateral_in = start.collateral_total;
         let fund = ledger::money(rules.insurance_fund_usd);
         LiquidationEngine {
             table,
             rules,
+            start,
             side,
-            size,
-            collateral,
+            size: start.size.clone(),
+            collateral: start.collateral.clone(),
             moved_trigger: vec![f64::NAN; n],
             pending: vec![false; n],
             cursor: table.groups.iter().map(|group| group.start).collect(),
@@ -138,7 +123,7 @@ impl<'a> LiquidationEngine<'a> {
             short_heap: BinaryHeap::new(),
             queue: VecDeque::new(),
             open_collateral: collateral_in,
-            open_interest,
+            open_interest: start.open_interest,
             ledger: Ledger::new(collateral_in, fund),
             partial_liquidations: 0,
             liquidated_count_long: 0,
@@ -380,22 +365,14 @@ impl<'a> LiquidationEngine<'a> {
             fraction * self.size[i]
         };
         let entry = self.table.entry[i];
+        let units = self.closing_units(i, closed);
         let (pnl, notional) = match self.contract() {
             Contract::Linear => {
-                let coins = closed / entry;
-                let pnl = ledger::linear_pnl(
-                    ledger::fixed(coins),
-                    self.table.entry_fixed[i],
-                    price_fixed,
-                );
-                (pnl, coins * price)
+                let pnl = ledger::linear_pnl(units, self.table.entry_fixed[i], price_fixed);
+                (pnl, closed / entry * price)
             }
             Contract::Inverse => {
-                let pnl = ledger::inverse_pnl(
-                    ledger::fixed(closed),
-                    self.table.entry_fixed[i],
-                    price_fixed,
-                );
+                let pnl = ledger::inverse_pnl(units, self.table.entry_fixed[i], price_fixed);
                 (pnl, closed / price)
             }
         };
@@ -407,6 +384,17 @@ impl<'a> LiquidationEngine<'a> {
             pnl,
             closed,
             notional,
+        }
+    }
+
+    /// [`closing_units_of`] position `i`'s `closed` size: taken from the start state when it is
+    /// the position's whole, untouched size (most closes), converted otherwise.
+    #[inline(always)]
+    fn closing_units(&self, i: usize, closed: f64) -> i128 {
+        if closed == self.start.size[i] {
+            self.start.closing_units[i]
+        } else {
+            closing_units_of(self.contract(), closed, self.table.entry[i])
         }
     }
 
@@ -738,7 +726,7 @@ impl<'a> LiquidationEngine<'a> {
                 if size <= 0.0 {
                     continue;
                 }
-                let coins = ledger::fixed(size / self.table.entry[i]);
+                let coins = self.closing_units(i, size);
                 let change = price - self.table.entry_fixed[i];
                 match (u32::try_from(coins), i64::try_from(change)) {
                     (Ok(coins), Ok(change)) => {
