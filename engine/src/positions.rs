@@ -230,10 +230,81 @@ pub struct StartState {
     /// The size closed by a full close in 8-place fixed point: coins (`size / entry`) for linear
     /// contracts, contracts for inverse ones.
     pub closing_units: Vec<i128>,
+    /// Linear contracts with an open book: `closing_units * entry` (exact), what a full close
+    /// takes out of the book's sums; empty otherwise.
+    pub closing_units_entry: Vec<i128>,
     /// Sum of `collateral`.
     pub collateral_total: Money,
     /// Sum of `size`, in column order.
     pub open_interest: f64,
+    /// Linear contracts: the exact sums the open positions' PnL is marked from (`None` for
+    /// inverse contracts, or when a sum leaves 128 bits).
+    pub open_book: Option<OpenBook>,
+}
+
+/// Exact sums over the open positions of a linear contract, per side (long, short), from which
+/// their total PnL at any price is one product: `sum(coins * (price - entry)) =
+/// price * sum(coins) - sum(coins * entry)` (8-place coins and prices, so the PnL is in 1e-16
+/// units, exact). Kept in step as sizes change, it marks every open position without visiting it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenBook {
+    coins: [i128; 2],
+    coins_entry: [i128; 2],
+}
+
+impl OpenBook {
+    fn lane(side: Side) -> usize {
+        match side {
+            Side::Long => 0,
+            Side::Short => 1,
+        }
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` -1) a position of `coins` entered at `entry` (both in
+    /// 8-place fixed point); `None` if a sum leaves 128 bits.
+    #[inline]
+    pub fn add(self, side: Side, coins: i128, entry: i128, sign: i8) -> Option<OpenBook> {
+        self.add_product(side, coins, exact_product(coins, entry)?, sign)
+    }
+
+    /// [`Self::add`] with the product `coins * entry` already known.
+    #[inline]
+    pub fn add_product(
+        mut self,
+        side: Side,
+        coins: i128,
+        coins_entry: i128,
+        sign: i8,
+    ) -> Option<OpenBook> {
+        let lane = OpenBook::lane(side);
+        if sign >= 0 {
+            self.coins[lane] = self.coins[lane].checked_add(coins)?;
+            self.coins_entry[lane] = self.coins_entry[lane].checked_add(coins_entry)?;
+        } else {
+            self.coins[lane] = self.coins[lane].checked_sub(coins)?;
+            self.coins_entry[lane] = self.coins_entry[lane].checked_sub(coins_entry)?;
+        }
+        Some(self)
+    }
+
+    /// The exact total PnL (1e-16 units) of the open positions at `price` (8-place fixed point),
+    /// shorts counted negatively; `None` beyond 128 bits.
+    pub fn pnl_at(&self, price: i128) -> Option<i128> {
+        let side_pnl = |lane: usize| {
+            exact_product(price, self.coins[lane])?.checked_sub(self.coins_entry[lane])
+        };
+        side_pnl(0)?.checked_sub(side_pnl(1)?)
+    }
+}
+
+/// `a * b`, exact; `None` beyond 128 bits. Everyday factors take the 64-bit path (in wasm32 a
+/// 128-bit multiplication is a library call).
+#[inline]
+fn exact_product(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => Some(ledger::product(a, b)),
+        _ => a.checked_mul(b),
+    }
 }
 
 impl PositionTable {
@@ -275,16 +346,20 @@ impl PositionTable {
         let mut size = Vec::with_capacity(n);
         let mut collateral = Vec::with_capacity(n);
         let mut closing_units = Vec::with_capacity(n);
+        let mut closing_units_entry = Vec::new();
         // At most 2^21 amounts of at most 2^96 units each: the plain sum cannot overflow.
         let mut collateral_total: i128 = 0;
         let mut open_interest = 0.0;
+        let mut open_book = (self.contract == Contract::Linear).then(OpenBook::default);
         for group in &self.groups {
             let range = group.start..group.end;
             let columns = self.unit_size[range.clone()]
                 .iter()
                 .zip(&self.entry[range.clone()])
                 .zip(&self.leverage[range]);
-            for ((&unit_size, &entry), &leverage) in columns {
+            for (((&unit_size, &entry), &leverage), &entry_fixed) in
+                columns.zip(&self.entry_fixed[group.start..group.end])
+            {
                 let position_size = group.scale * unit_size;
                 let amount = ledger::money(size_collateral(
                     self.contract,
@@ -294,7 +369,14 @@ impl PositionTable {
                 ));
                 size.push(position_size);
                 collateral.push(amount);
-                closing_units.push(closing_units_of(self.contract, position_size, entry));
+                let units = closing_units_of(self.contract, position_size, entry);
+                closing_units.push(units);
+                if let Some(book) = open_book {
+                    let product = exact_product(units, entry_fixed);
+                    closing_units_entry.push(product.unwrap_or(0));
+                    open_book =
+                        product.and_then(|product| book.add_product(group.side, units, product, 1));
+                }
                 collateral_total += amount.units();
                 open_interest += position_size;
             }
@@ -305,6 +387,12 @@ impl PositionTable {
             closing_units,
             collateral_total: Money::from_units(collateral_total),
             open_interest,
+            closing_units_entry: if open_book.is_some() {
+                closing_units_entry
+            } else {
+                Vec::new()
+            },
+            open_book,
         }
     }
 

@@ -7,7 +7,7 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use crate::ledger::{self, Ledger, Money, Remainder};
 use crate::market::OrderBook;
-use crate::positions::{closing_units_of, crossed, PositionTable, StartState, Terms};
+use crate::positions::{closing_units_of, crossed, OpenBook, PositionTable, StartState, Terms};
 use crate::scenario::{Adl, Contract, Side, Venue};
 
 /// A position whose trigger moved (top-up, partial liquidation, de-leveraging), kept in a heap by
@@ -74,6 +74,8 @@ pub struct LiquidationEngine<'a> {
     pub rules: &'a Venue,
     /// The table's start-of-run state (sizes, collateral, closing units).
     start: &'a StartState,
+    /// Exact sums over the open positions (linear contracts), for marking them at the end.
+    open_book: Option<OpenBook>,
     pub side: Vec<Side>,
     /// Current size (USD at entry, or contracts); 0 once closed.
     size: Vec<f64>,
@@ -113,6 +115,7 @@ impl<'a> LiquidationEngine<'a> {
             table,
             rules,
             start,
+            open_book: start.open_book,
             side,
             size: start.size.clone(),
             collateral: start.collateral.clone(),
@@ -172,8 +175,23 @@ impl<'a> LiquidationEngine<'a> {
         self.open_interest.max(0.0)
     }
 
-    /// Sets position `i`'s size, keeping open interest in step.
+    /// Sets position `i`'s size, keeping open interest and the open book in step.
     fn set_size(&mut self, i: usize, size: f64) {
+        if let Some(book) = self.open_book {
+            let (side, entry) = (self.side[i], self.table.entry_fixed[i]);
+            let book = if self.size[i] == self.start.size[i] {
+                // Untouched until now (most closes): its part of the sums is known.
+                let units = self.start.closing_units[i];
+                book.add_product(side, units, self.start.closing_units_entry[i], -1)
+            } else {
+                book.add(side, self.closing_units(i, self.size[i]), entry, -1)
+            };
+            self.open_book = if size > 0.0 {
+                book.and_then(|book| book.add(side, self.closing_units(i, size), entry, 1))
+            } else {
+                book
+            };
+        }
         self.open_interest += size - self.size[i];
         self.size[i] = size;
     }
@@ -699,72 +717,16 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Open positions marked at `mark`: (equity, PnL), exact. Linear positions are marked
-    /// together: the exact total of their PnL (8-place coins times 8-place price moves), rounded
-    /// once. Inverse positions, whose PnL is a quotient, are rounded one by one as a close would be.
+    /// together from the open book: the exact total of their PnL (8-place coins times 8-place
+    /// price moves), rounded once. Inverse positions, whose PnL is a quotient, are rounded one by
+    /// one as a close would be (as are linear ones if the book's sums left 128 bits).
     pub fn mark_open(&self, mark: f64) -> (Money, Money) {
-        let pnl = match self.contract() {
-            Contract::Linear => self.linear_open_pnl(mark),
-            Contract::Inverse => None,
-        };
-        let pnl = pnl.unwrap_or_else(|| self.mark_one_by_one(mark));
+        let pnl = self
+            .open_book
+            .and_then(|book| book.pnl_at(ledger::fixed(mark)))
+            .map(ledger::round_product)
+            .unwrap_or_else(|| self.mark_one_by_one(mark));
         (self.open_collateral + pnl, pnl)
-    }
-
-    /// The exact total PnL of open linear positions at `mark`, rounded once to 8 places (`None`
-    /// if the exact sum does not fit 128 bits).
-    fn linear_open_pnl(&self, mark: f64) -> Option<Money> {
-        let price = ledger::fixed(mark);
-        let mut total: i128 = 0;
-        for group in &self.table.groups {
-            // Everyday products (coins below 2^32 units) summed as `high * 2^32 + low`, each half
-            // a 64-bit multiplication: no division, no 128-bit multiplication (library calls in
-            // wasm32). At most 2^21 halves below 2^64: the 128-bit sums cannot overflow.
-            let (mut high, mut low) = (0i128, 0i128);
-            let (mut wide, mut overflow) = (0i128, false);
-            for i in group.start..group.end {
-                let size = self.size[i];
-                if size <= 0.0 {
-                    continue;
-                }
-                let coins = self.closing_units(i, size);
-                let change = price - self.table.entry_fixed[i];
-                match (u32::try_from(coins), i64::try_from(change)) {
-                    (Ok(coins), Ok(change)) => {
-                        let (coins, magnitude) = (u64::from(coins), change.unsigned_abs());
-                        let high_part = i128::from(coins * (magnitude >> 32));
-                        let low_part = i128::from(coins * (magnitude & u64::from(u32::MAX)));
-                        if change < 0 {
-                            high -= high_part;
-                            low -= low_part;
-                        } else {
-                            high += high_part;
-                            low += low_part;
-                        }
-                    }
-                    _ => {
-                        let product = match (i64::try_from(coins), i64::try_from(change)) {
-                            (Ok(coins), Ok(change)) => ledger::product(coins, change),
-                            _ => coins.checked_mul(change)?,
-                        };
-                        let (sum, overflowed) = wide.overflowing_add(product);
-                        wide = sum;
-                        overflow |= overflowed;
-                    }
-                }
-            }
-            if overflow {
-                return None;
-            }
-            let group_total = high
-                .checked_mul(1 << 32)?
-                .checked_add(low)?
-                .checked_add(wide)?;
-            total = match group.side {
-                Side::Long => total.checked_add(group_total)?,
-                Side::Short => total.checked_sub(group_total)?,
-            };
-        }
-        Some(ledger::round_product(total))
     }
 
     /// PnL of every open position at `mark`, each rounded as a close would be.
