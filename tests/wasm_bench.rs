@@ -80,3 +80,38 @@ fn timeline_default_preset_in_the_browser() {
         runs[runs.len() - 1]
     );
 }
+
+/// A leverage-bar drag as the page runs it: every input changes one bucket's weight, so the
+/// table is rescaled (its start-of-run state recomputed) before the timeline runs.
+#[wasm_bindgen_test]
+#[ignore]
+fn timeline_after_a_weight_change_in_the_browser() {
+    use flushlab_engine::scenario::Positions;
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let scenario = flushlab_engine::presets::default_scenario();
+    let mut table = PositionTable::build(&scenario);
+    let Positions::Generate(population) = &scenario.positions else {
+        panic!("the default preset generates its population");
+    };
+    let mut varied = population.clone();
+    let mut run = |k: usize| {
+        varied.leverage_buckets[4].weight = population.leverage_buckets[4].weight + (k % 2) as f64;
+        assert!(table.rescale(&varied));
+        std::hint::black_box(flushlab_engine::solve::timeline::run(&scenario, &table));
+    };
+    (0..20).for_each(&mut run);
+    let mut runs: Vec<f64> = (0..31)
+        .map(|k| {
+            let start = performance.now();
+            run(k);
+            performance.now() - start
+        })
+        .collect();
+    runs.sort_by(f64::total_cmp);
+    console_log!(
+        "wasm32 rescale + timeline, default preset: median {:.3} ms (min {:.3}, max {:.3})",
+        runs[runs.len() / 2],
+        runs[0],
+        runs[runs.len() - 1]
+    );
+}

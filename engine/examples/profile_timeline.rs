@@ -1,17 +1,27 @@
-//! Runs the default preset's timeline in a loop, for a CPU profiler (`perf record`).
-//! `cargo run --release -p flushlab-engine --example profile_timeline -- 2000`
+//! Runs the default preset's timeline in a loop, for a CPU profiler (`perf record`):
+//! `cargo run --release -p flushlab-engine --example profile_timeline -- 2000 [rescale]`
+//! (`rescale`: change one bucket's weight before every run, as a leverage-bar drag does).
 use flushlab_engine::positions::PositionTable;
+use flushlab_engine::scenario::Positions;
 use flushlab_engine::solve::timeline;
 
 fn main() {
-    let runs: usize = std::env::args()
-        .nth(1)
-        .and_then(|arg| arg.parse().ok())
-        .unwrap_or(1000);
+    let mut args = std::env::args().skip(1);
+    let runs: usize = args.next().and_then(|arg| arg.parse().ok()).unwrap_or(1000);
+    let rescale = args.next().as_deref() == Some("rescale");
     let scenario = flushlab_engine::presets::default_scenario();
-    let table = PositionTable::build(&scenario);
+    let mut table = PositionTable::build(&scenario);
+    let Positions::Generate(population) = &scenario.positions else {
+        panic!("the default preset generates its population");
+    };
+    let mut varied = population.clone();
     let start = std::time::Instant::now();
-    for _ in 0..runs {
+    for k in 0..runs {
+        if rescale {
+            varied.leverage_buckets[4].weight =
+                population.leverage_buckets[4].weight + (k % 2) as f64;
+            table.rescale(&varied);
+        }
         std::hint::black_box(timeline::run(&scenario, &table));
     }
     let per_run = start.elapsed().as_secs_f64() * 1e3 / runs as f64;

@@ -219,27 +219,44 @@ pub struct PositionTable {
     start: OnceLock<StartState>,
 }
 
-/// The state every run starts from: sizes, exact collateral and sizes in fixed point, with their
-/// totals. Computed exactly as a run would compute them, so a run that uses it gives the same bits.
+/// The state every run starts from: sizes and exact collateral, with their totals. Computed exactly
+/// as a run would compute them, so a run that uses it gives the same bits.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StartState {
     /// `scale * unit_size` (USD at entry, or contracts).
     pub size: Vec<f64>,
     /// Initial collateral, exact.
     pub collateral: Vec<Money>,
-    /// The size closed by a full close in 8-place fixed point: coins (`size / entry`) for linear
-    /// contracts, contracts for inverse ones.
-    pub closing_units: Vec<i128>,
-    /// Linear contracts with an open book: `closing_units * entry` (exact), what a full close
-    /// takes out of the book's sums; empty otherwise.
-    pub closing_units_entry: Vec<i128>,
     /// Sum of `collateral`.
     pub collateral_total: Money,
     /// Sum of `size`, in column order.
     pub open_interest: f64,
+    /// Set by the first run from this state.
+    seen: OnceLock<()>,
+    /// What repeated runs from this state also reuse, computed for the second one.
+    warm: OnceLock<Warm>,
+}
+
+/// The part of the start state worth computing only when more than one run starts from it (a
+/// shock drag, not a leverage-bar drag, where every run has new scales): each position's closing
+/// units and the open book.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Warm {
+    /// The size closed by a full close in 8-place fixed point ([`closing_units_of`]).
+    pub closing_units: Vec<i128>,
     /// Linear contracts: the exact sums the open positions' PnL is marked from (`None` for
     /// inverse contracts, or when a sum leaves 128 bits).
     pub open_book: Option<OpenBook>,
+}
+
+impl StartState {
+    /// The warm part, for the second and later runs from this state (`None` for the first).
+    pub fn warm(&self, table: &PositionTable) -> Option<&Warm> {
+        if self.seen.set(()).is_ok() {
+            return None;
+        }
+        Some(self.warm.get_or_init(|| table.warm_state(self)))
+    }
 }
 
 /// Exact sums over the open positions of a linear contract, per side (long, short), from which
@@ -261,30 +278,32 @@ impl OpenBook {
     }
 
     /// Adds (`sign` 1) or removes (`sign` -1) a position of `coins` entered at `entry` (both in
-    /// 8-place fixed point); `None` if a sum leaves 128 bits.
+    /// 8-place fixed point); false (the book is then unusable) if a sum leaves 128 bits.
     #[inline]
-    pub fn add(self, side: Side, coins: i128, entry: i128, sign: i8) -> Option<OpenBook> {
-        self.add_product(side, coins, exact_product(coins, entry)?, sign)
-    }
-
-    /// [`Self::add`] with the product `coins * entry` already known.
-    #[inline]
-    pub fn add_product(
-        mut self,
-        side: Side,
-        coins: i128,
-        coins_entry: i128,
-        sign: i8,
-    ) -> Option<OpenBook> {
+    pub fn add(&mut self, side: Side, coins: i128, entry: i128, sign: i8) -> bool {
+        let Some(product) = exact_product(coins, entry) else {
+            return false;
+        };
         let lane = OpenBook::lane(side);
-        if sign >= 0 {
-            self.coins[lane] = self.coins[lane].checked_add(coins)?;
-            self.coins_entry[lane] = self.coins_entry[lane].checked_add(coins_entry)?;
+        let (coins, coins_entry) = if sign >= 0 {
+            (
+                self.coins[lane].checked_add(coins),
+                self.coins_entry[lane].checked_add(product),
+            )
         } else {
-            self.coins[lane] = self.coins[lane].checked_sub(coins)?;
-            self.coins_entry[lane] = self.coins_entry[lane].checked_sub(coins_entry)?;
+            (
+                self.coins[lane].checked_sub(coins),
+                self.coins_entry[lane].checked_sub(product),
+            )
+        };
+        match (coins, coins_entry) {
+            (Some(coins), Some(coins_entry)) => {
+                self.coins[lane] = coins;
+                self.coins_entry[lane] = coins_entry;
+                true
+            }
+            _ => false,
         }
-        Some(self)
     }
 
     /// The exact total PnL (1e-16 units) of the open positions at `price` (8-place fixed point),
@@ -342,24 +361,35 @@ impl PositionTable {
     }
 
     fn start_state(&self) -> StartState {
+        let mut state = StartState {
+            size: Vec::new(),
+            collateral: Vec::new(),
+            collateral_total: Money::ZERO,
+            open_interest: 0.0,
+            seen: OnceLock::new(),
+            warm: OnceLock::new(),
+        };
+        self.fill_start_state(&mut state);
+        state
+    }
+
+    /// Computes the start state for the current scales into `state`, reusing its buffers.
+    fn fill_start_state(&self, state: &mut StartState) {
         let n = self.len();
-        let mut size = Vec::with_capacity(n);
-        let mut collateral = Vec::with_capacity(n);
-        let mut closing_units = Vec::with_capacity(n);
-        let mut closing_units_entry = Vec::new();
+        state.size.clear();
+        state.collateral.clear();
+        state.size.reserve(n);
+        state.collateral.reserve(n);
         // At most 2^21 amounts of at most 2^96 units each: the plain sum cannot overflow.
         let mut collateral_total: i128 = 0;
         let mut open_interest = 0.0;
-        let mut open_book = (self.contract == Contract::Linear).then(OpenBook::default);
         for group in &self.groups {
             let range = group.start..group.end;
             let columns = self.unit_size[range.clone()]
                 .iter()
                 .zip(&self.entry[range.clone()])
                 .zip(&self.leverage[range]);
-            for (((&unit_size, &entry), &leverage), &entry_fixed) in
-                columns.zip(&self.entry_fixed[group.start..group.end])
-            {
+            for ((&unit_size, &entry), &leverage) in columns {
                 let position_size = group.scale * unit_size;
                 let amount = ledger::money(size_collateral(
                     self.contract,
@@ -367,32 +397,76 @@ impl PositionTable {
                     entry,
                     leverage,
                 ));
-                size.push(position_size);
-                collateral.push(amount);
-                let units = closing_units_of(self.contract, position_size, entry);
-                closing_units.push(units);
-                if let Some(book) = open_book {
-                    let product = exact_product(units, entry_fixed);
-                    closing_units_entry.push(product.unwrap_or(0));
-                    open_book =
-                        product.and_then(|product| book.add_product(group.side, units, product, 1));
-                }
+                state.size.push(position_size);
+                state.collateral.push(amount);
                 collateral_total += amount.units();
                 open_interest += position_size;
             }
         }
-        StartState {
-            size,
-            collateral,
+        state.collateral_total = Money::from_units(collateral_total);
+        state.open_interest = open_interest;
+        state.seen = OnceLock::new();
+        state.warm = OnceLock::new();
+    }
+
+    /// Closing units and the open book of every position at the start.
+    fn warm_state(&self, start: &StartState) -> Warm {
+        let linear = self.contract == Contract::Linear;
+        let mut closing_units = Vec::with_capacity(self.len());
+        // The open book's sums per side; a product or sum beyond 128 bits leaves no book.
+        let (mut coins, mut coins_entry) = ([0i128; 2], [0i128; 2]);
+        let mut book_fits = linear;
+        for group in &self.groups {
+            let range = group.start..group.end;
+            let columns = start.size[range.clone()]
+                .iter()
+                .zip(&self.entry[range.clone()])
+                .zip(&self.entry_fixed[range]);
+            let (mut group_coins, mut wide) = (0i128, 0i128);
+            // Everyday products (coins below 2^32 units, prices below 2^64) summed in 32-bit
+            // halves of the price: two 64-bit multiplications, no 128-bit one (a library call
+            // in wasm32). At most 2^21 halves below 2^64: these sums cannot overflow.
+            let (mut high, mut low) = (0i128, 0i128);
+            for ((&size, &entry), &entry_fixed) in columns {
+                let units = closing_units_of(self.contract, size, entry);
+                closing_units.push(units);
+                if !linear {
+                    continue;
+                }
+                group_coins += units;
+                if let (Ok(coins), Ok(price)) = (u32::try_from(units), u64::try_from(entry_fixed)) {
+                    high += i128::from(u64::from(coins) * (price >> 32));
+                    low += i128::from(u64::from(coins) * (price & u64::from(u32::MAX)));
+                    continue;
+                }
+                match exact_product(units, entry_fixed) {
+                    Some(product) => {
+                        let (sum, overflowed) = wide.overflowing_add(product);
+                        wide = sum;
+                        book_fits &= !overflowed;
+                    }
+                    None => book_fits = false,
+                }
+            }
+            let group_coins_entry = high
+                .checked_mul(1 << 32)
+                .and_then(|high| high.checked_add(low))
+                .and_then(|halves| halves.checked_add(wide));
+            let lane = OpenBook::lane(group.side);
+            match (
+                coins[lane].checked_add(group_coins),
+                group_coins_entry.and_then(|sum| coins_entry[lane].checked_add(sum)),
+            ) {
+                (Some(sum), Some(sum_entry)) => {
+                    coins[lane] = sum;
+                    coins_entry[lane] = sum_entry;
+                }
+                _ => book_fits = false,
+            }
+        }
+        Warm {
             closing_units,
-            collateral_total: Money::from_units(collateral_total),
-            open_interest,
-            closing_units_entry: if open_book.is_some() {
-                closing_units_entry
-            } else {
-                Vec::new()
-            },
-            open_book,
+            open_book: book_fits.then_some(OpenBook { coins, coins_entry }),
         }
     }
 
@@ -425,7 +499,12 @@ impl PositionTable {
         for (group, scale) in self.groups.iter_mut().zip(scales) {
             group.scale = scale;
         }
-        self.start = OnceLock::new();
+        // A table that has run a timeline will run another: recompute its start state now, in
+        // the same buffers (no fresh allocation per drag); otherwise leave it until first use.
+        if let Some(mut state) = self.start.take() {
+            self.fill_start_state(&mut state);
+            self.start = OnceLock::from(state);
+        }
         for (bucket, new) in self.buckets.iter_mut().zip(&population.leverage_buckets) {
             bucket.weight = new.weight;
         }

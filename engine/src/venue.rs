@@ -7,7 +7,9 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use crate::ledger::{self, Ledger, Money, Remainder};
 use crate::market::OrderBook;
-use crate::positions::{closing_units_of, crossed, OpenBook, PositionTable, StartState, Terms};
+use crate::positions::{
+    closing_units_of, crossed, OpenBook, PositionTable, StartState, Terms, Warm,
+};
 use crate::scenario::{Adl, Contract, Side, Venue};
 
 /// A position whose trigger moved (top-up, partial liquidation, de-leveraging), kept in a heap by
@@ -72,8 +74,10 @@ pub struct StepLiquidations {
 pub struct LiquidationEngine<'a> {
     pub table: &'a PositionTable,
     pub rules: &'a Venue,
-    /// The table's start-of-run state (sizes, collateral, closing units).
+    /// The table's start-of-run state (sizes, collateral).
     start: &'a StartState,
+    /// Its warm part (closing units, open book), when this is not the first run from it.
+    warm: Option<&'a Warm>,
     /// Exact sums over the open positions (linear contracts), for marking them at the end.
     open_book: Option<OpenBook>,
     pub side: Vec<Side>,
@@ -109,13 +113,15 @@ impl<'a> LiquidationEngine<'a> {
             side.resize(group.end, group.side);
         }
         let start = table.start();
+        let warm = start.warm(table);
         let collateral_in = start.collateral_total;
         let fund = ledger::money(rules.insurance_fund_usd);
         LiquidationEngine {
             table,
             rules,
             start,
-            open_book: start.open_book,
+            warm,
+            open_book: warm.and_then(|warm| warm.open_book),
             side,
             size: start.size.clone(),
             collateral: start.collateral.clone(),
@@ -177,20 +183,20 @@ impl<'a> LiquidationEngine<'a> {
 
     /// Sets position `i`'s size, keeping open interest and the open book in step.
     fn set_size(&mut self, i: usize, size: f64) {
-        if let Some(book) = self.open_book {
+        if self.open_book.is_some() {
             let (side, entry) = (self.side[i], self.table.entry_fixed[i]);
-            let book = if self.size[i] == self.start.size[i] {
-                // Untouched until now (most closes): its part of the sums is known.
-                let units = self.start.closing_units[i];
-                book.add_product(side, units, self.start.closing_units_entry[i], -1)
+            let before = self.closing_units(i, self.size[i]);
+            let after = if size > 0.0 {
+                self.closing_units(i, size)
             } else {
-                book.add(side, self.closing_units(i, self.size[i]), entry, -1)
+                0
             };
-            self.open_book = if size > 0.0 {
-                book.and_then(|book| book.add(side, self.closing_units(i, size), entry, 1))
-            } else {
-                book
-            };
+            let kept = self.open_book.as_mut().is_some_and(|book| {
+                book.add(side, before, entry, -1) && (after == 0 || book.add(side, after, entry, 1))
+            });
+            if !kept {
+                self.open_book = None;
+            }
         }
         self.open_interest += size - self.size[i];
         self.size[i] = size;
@@ -405,14 +411,13 @@ impl<'a> LiquidationEngine<'a> {
         }
     }
 
-    /// [`closing_units_of`] position `i`'s `closed` size: taken from the start state when it is
-    /// the position's whole, untouched size (most closes), converted otherwise.
+    /// [`closing_units_of`] position `i`'s `closed` size: taken from the warm start state when it
+    /// is the position's whole, untouched size (most closes), converted otherwise.
     #[inline(always)]
     fn closing_units(&self, i: usize, closed: f64) -> i128 {
-        if closed == self.start.size[i] {
-            self.start.closing_units[i]
-        } else {
-            closing_units_of(self.contract(), closed, self.table.entry[i])
+        match self.warm {
+            Some(warm) if closed == self.start.size[i] => warm.closing_units[i],
+            _ => closing_units_of(self.contract(), closed, self.table.entry[i]),
         }
     }
 
@@ -717,16 +722,79 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Open positions marked at `mark`: (equity, PnL), exact. Linear positions are marked
-    /// together from the open book: the exact total of their PnL (8-place coins times 8-place
-    /// price moves), rounded once. Inverse positions, whose PnL is a quotient, are rounded one by
-    /// one as a close would be (as are linear ones if the book's sums left 128 bits).
+    /// together: the exact total of their PnL (8-place coins times 8-place price moves), rounded
+    /// once, from the open book when the run kept one, else summed over the open positions.
+    /// Inverse positions, whose PnL is a quotient, are rounded one by one as a close would be (as
+    /// are linear ones if the exact sum leaves 128 bits).
     pub fn mark_open(&self, mark: f64) -> (Money, Money) {
-        let pnl = self
-            .open_book
-            .and_then(|book| book.pnl_at(ledger::fixed(mark)))
+        let price = ledger::fixed(mark);
+        let pnl = match self.contract() {
+            Contract::Linear => self
+                .open_book
+                .and_then(|book| book.pnl_at(price))
+                .or_else(|| self.linear_open_pnl(price)),
+            Contract::Inverse => None,
+        };
+        let pnl = pnl
             .map(ledger::round_product)
             .unwrap_or_else(|| self.mark_one_by_one(mark));
         (self.open_collateral + pnl, pnl)
+    }
+
+    /// The exact total PnL (1e-16 units) of open linear positions at `price` (8-place fixed
+    /// point), summed position by position (`None` if it does not fit 128 bits).
+    fn linear_open_pnl(&self, price: i128) -> Option<i128> {
+        let mut total: i128 = 0;
+        for group in &self.table.groups {
+            // Everyday products (coins below 2^32 units) summed as `high * 2^32 + low`, each half
+            // a 64-bit multiplication: no division, no 128-bit multiplication (library calls in
+            // wasm32). At most 2^21 halves below 2^64: the 128-bit sums cannot overflow.
+            let (mut high, mut low) = (0i128, 0i128);
+            let (mut wide, mut overflow) = (0i128, false);
+            for i in group.start..group.end {
+                let size = self.size[i];
+                if size <= 0.0 {
+                    continue;
+                }
+                let coins = self.closing_units(i, size);
+                let change = price - self.table.entry_fixed[i];
+                match (u32::try_from(coins), i64::try_from(change)) {
+                    (Ok(coins), Ok(change)) => {
+                        let (coins, magnitude) = (u64::from(coins), change.unsigned_abs());
+                        let high_part = i128::from(coins * (magnitude >> 32));
+                        let low_part = i128::from(coins * (magnitude & u64::from(u32::MAX)));
+                        if change < 0 {
+                            high -= high_part;
+                            low -= low_part;
+                        } else {
+                            high += high_part;
+                            low += low_part;
+                        }
+                    }
+                    _ => {
+                        let product = match (i64::try_from(coins), i64::try_from(change)) {
+                            (Ok(coins), Ok(change)) => ledger::product(coins, change),
+                            _ => coins.checked_mul(change)?,
+                        };
+                        let (sum, overflowed) = wide.overflowing_add(product);
+                        wide = sum;
+                        overflow |= overflowed;
+                    }
+                }
+            }
+            if overflow {
+                return None;
+            }
+            let group_total = high
+                .checked_mul(1 << 32)?
+                .checked_add(low)?
+                .checked_add(wide)?;
+            total = match group.side {
+                Side::Long => total.checked_add(group_total)?,
+                Side::Short => total.checked_sub(group_total)?,
+            };
+        }
+        Some(total)
     }
 
     /// PnL of every open position at `mark`, each rounded as a close would be.

@@ -35,3 +35,52 @@ fn preset_outcomes_match_the_committed_hashes() {
         "outcomes changed; bless them if the change is intended"
     );
 }
+
+/// A table reused across runs (as the app does while the shock is dragged) switches to its cached
+/// closing units and open book from the second run on, and recomputes its start state when
+/// rescaled (a leverage-bar drag): every run must still give the committed bytes of a fresh one.
+#[test]
+fn reused_and_rescaled_tables_give_the_same_outcomes_as_fresh_ones() {
+    use flushlab_engine::positions::PositionTable;
+    use flushlab_engine::scenario::Positions;
+    use flushlab_engine::solve::timeline;
+    for preset in presets::all() {
+        let scenario = &preset.scenario;
+        let fresh = outcome_json(&simulate(scenario).unwrap());
+        let mut table = PositionTable::build(scenario);
+        for run in 0..3 {
+            let reused = outcome_json(&timeline::run(scenario, &table));
+            assert_eq!(
+                reused, fresh,
+                "{}: run {run} on a reused table",
+                preset.name
+            );
+        }
+        let Positions::Generate(population) = &scenario.positions else {
+            continue;
+        };
+        let mut heavier = population.clone();
+        heavier.leverage_buckets[0].weight += 1.0;
+        let mut varied = scenario.clone();
+        varied.positions = Positions::Generate(heavier.clone());
+        if !table.rescale(&heavier) {
+            continue;
+        }
+        let expected = outcome_json(&simulate(&varied).unwrap());
+        for run in 0..2 {
+            let rescaled = outcome_json(&timeline::run(&varied, &table));
+            assert_eq!(
+                rescaled, expected,
+                "{}: run {run} after a rescale",
+                preset.name
+            );
+        }
+        assert!(table.rescale(population));
+        assert_eq!(
+            outcome_json(&timeline::run(scenario, &table)),
+            fresh,
+            "{}: scaled back",
+            preset.name
+        );
+    }
+}
