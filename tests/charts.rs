@@ -97,6 +97,29 @@ fn every_chart_draws_what_the_outcome_says() {
             (before - total).abs() <= 1e-6 * total,
             "{name}: open interest before"
         );
+        // The solid bars follow the playback cursor (step 3), then show the end without it.
+        let open_at_cursor: f64 = numbers(&oi["data"][1]["y"]).iter().sum::<f64>()
+            + numbers(&oi["data"][3]["y"]).iter().sum::<f64>();
+        let expected = outcome.steps[3].open_interest_usd;
+        assert!(
+            (open_at_cursor - expected).abs() <= 1e-6 * expected.max(1.0),
+            "{name}: open interest at the cursor, {open_at_cursor} vs {expected}"
+        );
+        let label = format!("longs at {:.0} s", outcome.steps[3].t_s);
+        assert_eq!(oi["data"][1]["name"], label.as_str(), "{name}");
+        let at_end = figure(&charts::oi::plot(&Snapshot {
+            cursor: None,
+            ..snapshot
+        }));
+        let drawn = numbers(&at_end["data"][1]["y"]);
+        let after = &outcome.open_interest.long_after_usd;
+        assert_eq!(drawn.len(), after.len(), "{name}: one bar per bucket");
+        for (drawn, after) in drawn.iter().zip(after) {
+            assert!(
+                (drawn - after).abs() <= 1e-9 * after.max(1.0),
+                "{name}: after the flush, {drawn} vs {after}"
+            );
+        }
 
         let amplification = figure(&charts::amplification::plot(&snapshot));
         assert_eq!(

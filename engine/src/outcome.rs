@@ -95,4 +95,8 @@ pub struct OpenInterestByBucket {
     pub short_before_usd: Vec<f64>,
     pub long_after_usd: Vec<f64>,
     pub short_after_usd: Vec<f64>,
+    /// Size still open per bucket at the end of each step (one row per step, a value per
+    /// bucket), for following the flush step by step.
+    pub long_by_step_usd: Vec<Vec<f64>>,
+    pub short_by_step_usd: Vec<Vec<f64>>,
 }

@@ -212,6 +212,8 @@ pub struct PositionTable {
     pub unit_size_before: Vec<f64>,
     /// A uniform draw in [0, 1) per position, for assigning trader behaviours by share.
     pub behaviour_draw: Vec<f64>,
+    /// Index in `groups` of each position's group.
+    pub group_of: Vec<u16>,
     margin: MarginSchedule,
     /// Every position's state at the start of a run, for the current scales: computed on first
     /// use and kept until the table is rescaled, so runs on an unchanged population (a shock drag)
@@ -231,6 +233,8 @@ pub struct StartState {
     pub collateral_total: Money,
     /// Sum of `size`, in column order.
     pub open_interest: f64,
+    /// Sum of `size` per group.
+    pub group_size: Vec<f64>,
     /// Set by the first run from this state.
     seen: OnceLock<()>,
     /// What repeated runs from this state also reuse, computed for the second one.
@@ -366,6 +370,7 @@ impl PositionTable {
             collateral: Vec::new(),
             collateral_total: Money::ZERO,
             open_interest: 0.0,
+            group_size: Vec::new(),
             seen: OnceLock::new(),
             warm: OnceLock::new(),
         };
@@ -383,12 +388,14 @@ impl PositionTable {
         // At most 2^21 amounts of at most 2^96 units each: the plain sum cannot overflow.
         let mut collateral_total: i128 = 0;
         let mut open_interest = 0.0;
+        state.group_size.clear();
         for group in &self.groups {
             let range = group.start..group.end;
             let columns = self.unit_size[range.clone()]
                 .iter()
                 .zip(&self.entry[range.clone()])
                 .zip(&self.leverage[range]);
+            let mut group_size = 0.0;
             for ((&unit_size, &entry), &leverage) in columns {
                 let position_size = group.scale * unit_size;
                 let amount = ledger::money(size_collateral(
@@ -401,7 +408,9 @@ impl PositionTable {
                 state.collateral.push(amount);
                 collateral_total += amount.units();
                 open_interest += position_size;
+                group_size += position_size;
             }
+            state.group_size.push(group_size);
         }
         state.collateral_total = Money::from_units(collateral_total);
         state.open_interest = open_interest;
@@ -727,6 +736,7 @@ fn empty_table(
         unit_coins_before: Vec::with_capacity(n),
         unit_size_before: Vec::with_capacity(n),
         behaviour_draw: Vec::with_capacity(n),
+        group_of: Vec::new(),
         margin,
         start: OnceLock::new(),
     }
@@ -750,6 +760,11 @@ fn finish(mut table: PositionTable) -> PositionTable {
         .iter()
         .map(|&entry| ledger::fixed(entry))
         .collect();
+    table.group_of = vec![0; n];
+    for (index, group) in groups.iter().enumerate() {
+        // Validation caps buckets far below 2^15, so group indices fit.
+        table.group_of[group.start..group.end].fill(index as u16);
+    }
     table.unit_coins = vec![0.0; n];
     table.unit_coins_before = vec![0.0; n];
     table.unit_size_before = vec![0.0; n];

@@ -96,6 +96,8 @@ pub struct LiquidationEngine<'a> {
     open_collateral: Money,
     /// Size of all open positions (USD at entry, or contracts).
     open_interest: f64,
+    /// Size of the open positions of each group.
+    group_open: Vec<f64>,
     pub ledger: Ledger,
     pub partial_liquidations: u64,
     pub liquidated_count_long: u64,
@@ -133,6 +135,7 @@ impl<'a> LiquidationEngine<'a> {
             queue: VecDeque::new(),
             open_collateral: collateral_in,
             open_interest: start.open_interest,
+            group_open: start.group_size.clone(),
             ledger: Ledger::new(collateral_in, fund),
             partial_liquidations: 0,
             liquidated_count_long: 0,
@@ -181,6 +184,20 @@ impl<'a> LiquidationEngine<'a> {
         self.open_interest.max(0.0)
     }
 
+    /// Size of the open positions per bucket, kept in step as sizes change: (longs, shorts).
+    pub fn open_by_bucket(&self) -> (Vec<f64>, Vec<f64>) {
+        let buckets = self.table.buckets.len();
+        let (mut longs, mut shorts) = (vec![0.0; buckets], vec![0.0; buckets]);
+        for (group, &open) in self.table.groups.iter().zip(&self.group_open) {
+            let open = open.max(0.0);
+            match group.side {
+                Side::Long => longs[group.bucket] += open,
+                Side::Short => shorts[group.bucket] += open,
+            }
+        }
+        (longs, shorts)
+    }
+
     /// Sets position `i`'s size, keeping open interest and the open book in step.
     fn set_size(&mut self, i: usize, size: f64) {
         if self.open_book.is_some() {
@@ -199,6 +216,7 @@ impl<'a> LiquidationEngine<'a> {
             }
         }
         self.open_interest += size - self.size[i];
+        self.group_open[usize::from(self.table.group_of[i])] += size - self.size[i];
         self.size[i] = size;
     }
 

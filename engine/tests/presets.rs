@@ -58,3 +58,62 @@ fn inverse_traders_adjust() {
     let s = run("inverse-traders-adjust").summary;
     assert!(s.top_ups_usd > 0.0 && s.dip_buyers_bought_usd > 0.0 && s.partial_liquidations > 0);
 }
+
+/// Open interest per bucket, step by step: it only falls (nothing opens during a flush), every
+/// step adds up to the step's total, and the last step is the "after" the chart shows (up to the
+/// rounding of running sums: a billionth of the bucket's size).
+#[test]
+fn open_interest_by_bucket_follows_every_step() {
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+    for preset in flushlab_engine::presets::all() {
+        let outcome = flushlab_engine::simulate(&preset.scenario).unwrap();
+        let oi = &outcome.open_interest;
+        assert_eq!(
+            oi.long_by_step_usd.len(),
+            outcome.steps.len(),
+            "{}",
+            preset.name
+        );
+        let mut previous = (oi.long_before_usd.clone(), oi.short_before_usd.clone());
+        for (k, step) in outcome.steps.iter().enumerate() {
+            let (longs, shorts) = (&oi.long_by_step_usd[k], &oi.short_by_step_usd[k]);
+            let total: f64 = longs.iter().chain(shorts).sum();
+            assert!(
+                close(total, step.open_interest_usd),
+                "{} step {k}: {total} vs {}",
+                preset.name,
+                step.open_interest_usd
+            );
+            for b in 0..longs.len() {
+                assert!(
+                    longs[b] <= previous.0[b] * (1.0 + 1e-9) + 1e-6,
+                    "{} step {k} bucket {b} grew",
+                    preset.name
+                );
+                assert!(
+                    shorts[b] <= previous.1[b] * (1.0 + 1e-9) + 1e-6,
+                    "{} step {k} bucket {b} grew",
+                    preset.name
+                );
+            }
+            previous = (longs.clone(), shorts.clone());
+        }
+        for b in 0..oi.buckets.len() {
+            assert!(
+                (previous.0[b] - oi.long_after_usd[b]).abs() <= 1e-9 * oi.long_before_usd[b] + 1e-6,
+                "{} bucket {b}: {} vs {}",
+                preset.name,
+                previous.0[b],
+                oi.long_after_usd[b]
+            );
+            assert!(
+                (previous.1[b] - oi.short_after_usd[b]).abs()
+                    <= 1e-9 * oi.short_before_usd[b] + 1e-6,
+                "{} bucket {b}: {} vs {}",
+                preset.name,
+                previous.1[b],
+                oi.short_after_usd[b]
+            );
+        }
+    }
+}

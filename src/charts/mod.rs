@@ -75,7 +75,7 @@ pub const FLUSH_CHARTS: [Entry; 7] = [
     Entry {
         name: "oi",
         title: "Open interest before and after",
-        caption: "Pale bars: before the shock; solid bars: after it. The high-leverage buckets empty first.",
+        caption: "Pale bars: before the shock; solid bars: after it (during playback, at the cursor). The high-leverage buckets empty first.",
         draw: oi::plot,
         wide: false,
     },

@@ -66,6 +66,10 @@ pub fn run(scenario: &Scenario, table: &PositionTable) -> Outcome {
     let mut history: Vec<f64> = Vec::with_capacity(steps as usize + 1);
     history.push(start);
     let mut records: Vec<Step> = Vec::with_capacity(steps as usize);
+    let (mut long_by_step, mut short_by_step) = (
+        Vec::with_capacity(steps as usize),
+        Vec::with_capacity(steps as usize),
+    );
     let mut halted_until: Option<u32> = None;
     let mut halted_steps = 0;
     let mut last_liquidation_step = None;
@@ -133,6 +137,9 @@ pub fn run(scenario: &Scenario, table: &PositionTable) -> Outcome {
             open_interest_usd: venue.open_interest(),
             halted,
         });
+        let (longs, shorts) = venue.open_by_bucket();
+        long_by_step.push(longs);
+        short_by_step.push(shorts);
         if let Some(breaker) = &breaker {
             let window = breaker.window_steps as usize;
             if !halted && history.len() > window {
@@ -205,6 +212,8 @@ pub fn run(scenario: &Scenario, table: &PositionTable) -> Outcome {
             short_before_usd: oi_before.1,
             long_after_usd: oi_after.0,
             short_after_usd: oi_after.1,
+            long_by_step_usd: long_by_step,
+            short_by_step_usd: short_by_step,
         },
         ledger: ledger_report,
     }
