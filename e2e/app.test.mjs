@@ -94,6 +94,56 @@ test('the shock slider moves the price trough', async () => {
   await done();
 });
 
+test('during a drag the charts move with held ranges, and settle to the exact drawing', async () => {
+  const { page, done } = await open();
+  await page.locator('[data-testid="chart-map"] .main-svg').first().waitFor();
+  await page.waitForTimeout(600);
+  // A drag: one input per frame, as a slider does, without a pause.
+  const during = await page.evaluate(async () => {
+    const price = document.querySelector('[data-testid="chart-price"]');
+    const calls = { react: 0, animate: 0 };
+    const { react, animate } = Plotly;
+    Plotly.react = function (...args) { calls.react++; return react.apply(this, args); };
+    Plotly.animate = function (...args) { calls.animate++; return animate.apply(this, args); };
+    const slider = document.querySelector('[data-testid="shock-slider"]');
+    const frames = [];
+    for (let value = -4; value >= -9; value -= 0.25) {
+      slider.value = String(value);
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const low = price._fullLayout.yaxis.range[0];
+      const trough = Math.min(...price.data[0].y);
+      frames.push({ low, trough, label: price.layout.annotations[0].text });
+    }
+    Plotly.react = react;
+    Plotly.animate = animate;
+    return { calls, frames };
+  });
+  assert.ok(during.calls.animate > during.calls.react, `mostly animated (${JSON.stringify(during.calls)})`);
+  for (const frame of during.frames) {
+    assert.ok(frame.low <= frame.trough, `every frame shows its trough (${JSON.stringify(frame)})`);
+  }
+  assert.equal(during.frames.at(-1).label, 'shock -9.0%', 'the shock label follows the drag');
+  // Settled: drawn exactly as a fresh page with the same scenario draws it.
+  await page.waitForFunction(() => document.querySelector('[data-testid="chart-price"]')._fullLayout.yaxis.autorange === true);
+  const shown = (on) =>
+    on.evaluate(() =>
+      ['price', 'liquidations', 'map'].map((name) => {
+        const layout = document.querySelector(`[data-testid="chart-${name}"]`)._fullLayout;
+        return [layout.xaxis.range.map((v) => v.toFixed(6)), layout.yaxis.range.map((v) => v.toFixed(6))];
+      }),
+    );
+  const settled = await shown(page);
+  const link = await page.evaluate(() => location.search);
+  assert.match(link, /s=1\./, 'the drag is in the address bar');
+  const fresh = await open(link);
+  await fresh.page.locator('[data-testid="chart-map"] .main-svg').first().waitFor();
+  await fresh.page.waitForTimeout(300);
+  assert.deepEqual(settled, await shown(fresh.page), "the settled ranges are a fresh page's");
+  await fresh.done();
+  await done();
+});
+
 test('play advances the cursor and the charts follow it', async () => {
   const { page, done } = await open();
   const cursor = page.getByTestId('cursor-text');

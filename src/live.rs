@@ -151,17 +151,20 @@ impl Live {
                 new_outcome = Some(outcome);
             }
         });
-        if let Some(outcome) = new_outcome {
+        if let Some(outcome) = new_outcome.clone() {
             self.count_measure();
             self.outcome.set(Some(outcome));
             self.schedule_analyses();
             self.publish_progress();
         }
-        self.render();
+        // A frame that follows an edit of the scenario is part of a drag: charts may be moved
+        // with held ranges. Every other frame (playback, theme, analyses, which also follow
+        // each drag once it settles) draws them exactly.
+        self.render(new_outcome.is_some());
         self.ensure_frame();
     }
 
-    fn render(&self) {
+    fn render(&self, scenario_changed: bool) {
         let input = self
             .inner
             .try_update_value(|inner| std::mem::take(&mut inner.input_pending))
@@ -185,7 +188,7 @@ impl Live {
                 cursor,
                 theme,
             };
-            registry.redraw(&snapshot);
+            registry.redraw(&snapshot, input && scenario_changed);
             true
         });
         if drawn && input {

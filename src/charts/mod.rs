@@ -5,6 +5,7 @@
 pub mod amplification;
 pub mod cycles;
 pub mod fund;
+pub mod held;
 pub mod liquidations;
 pub mod map;
 pub mod oi;
@@ -196,6 +197,11 @@ pub fn axis(theme: Theme, title: &str) -> Axis {
 /// The plot as plotly JSON, with what the plotly crate has no setter for: `uirevision` (so
 /// redraws keep the user's zoom) and the page's config (responsive, no logo, no cloud links).
 pub fn figure_json(plot: &Plot, uirevision: &str) -> String {
+    figure_value(plot, uirevision).to_string()
+}
+
+/// [`figure_json`] as a JSON value.
+pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
     let mut figure: serde_json::Value =
         serde_json::from_str(&plot.to_json()).unwrap_or(serde_json::Value::Null);
     if let Some(layout) = figure.get_mut("layout").and_then(|l| l.as_object_mut()) {
@@ -213,7 +219,7 @@ pub fn figure_json(plot: &Plot, uirevision: &str) -> String {
             }),
         );
     }
-    figure.to_string()
+    figure
 }
 
 /// One registered chart.
@@ -224,6 +230,10 @@ struct Slot {
     build: Build,
     /// The figure last drawn: an unchanged figure is not redrawn.
     drawn: String,
+    /// Drawn for a drag with held ranges (see [`held`]); redrawn exactly when it settles.
+    held: Option<held::Held>,
+    /// Not to be animated for the rest of this drag (the user zoomed it, or it cannot be).
+    react_only: bool,
     /// Whether the chart is on screen (or near it): off-screen charts wait until they scroll in.
     visible: bool,
 }
@@ -269,6 +279,8 @@ impl Registry {
                 element,
                 build,
                 drawn: String::new(),
+                held: None,
+                react_only: false,
                 // Without an observer (old browsers) every chart counts as visible.
                 visible: !watched,
             })
@@ -307,17 +319,31 @@ impl Registry {
         }
     }
 
-    /// Redraws every visible chart whose figure changed; returns how many were redrawn.
-    pub fn redraw(&self, snapshot: &Snapshot) -> usize {
+    /// Redraws every visible chart whose figure changed; returns how many were redrawn. `live`:
+    /// the frame follows a drag of the scenario, so charts may be moved with held ranges
+    /// ([`held`]); otherwise every chart is drawn exactly (a chart drawn with held ranges is
+    /// redrawn even if its figure did not change).
+    pub fn redraw(&self, snapshot: &Snapshot, live: bool) -> usize {
         let mut redrawn = 0;
         self.slots.update_value(|slots| {
             for slot in slots.iter_mut().filter(|slot| slot.visible) {
-                let figure = figure_json(&(slot.build)(snapshot), slot.name);
-                if figure != slot.drawn {
-                    plotly_js::react(&slot.element, &figure);
-                    slot.drawn = figure;
-                    redrawn += 1;
+                let value = figure_value(&(slot.build)(snapshot), slot.name);
+                let figure = value.to_string();
+                if figure == slot.drawn && (live || slot.held.is_none()) {
+                    continue;
                 }
+                if live && !slot.react_only {
+                    draw_held(slot, &value);
+                } else {
+                    plotly_js::react(&slot.element, &figure);
+                    slot.held = None;
+                    slot.react_only = live;
+                }
+                slot.drawn = figure;
+                redrawn += 1;
+            }
+            if !live {
+                slots.iter_mut().for_each(|slot| slot.react_only = false);
             }
         });
         redrawn
@@ -332,6 +358,55 @@ impl Registry {
                 .map(|slot| slot.element.clone())
         })
     }
+}
+
+/// One drag frame of a chart: animated when its structure is unchanged and its held ranges show
+/// the new data, else drawn in full with ranges held (grown where needed).
+fn draw_held(slot: &mut Slot, figure: &serde_json::Value) {
+    let Some(needed) = held::needed(figure) else {
+        plotly_js::react(&slot.element, &figure.to_string());
+        slot.held = None;
+        slot.react_only = true;
+        return;
+    };
+    if let Some(current) = &slot.held {
+        if current.ranges.contain(&needed) && current.structure == held::structure(figure) {
+            if let Some((frame, next)) = held::animation(current, figure) {
+                plotly_js::animate(&slot.element, &frame.to_string());
+                slot.held = Some(next);
+                return;
+            }
+        }
+    }
+    // Start (from what is on screen) or grow the held ranges, then draw in full once.
+    let start = match &slot.held {
+        Some(current) => Some(current.ranges),
+        None => match plotly_js::shown_ranges(&slot.element) {
+            Some((x, x_auto, y, y_auto))
+                if !held::user_moved(figure, "xaxis", x, x_auto)
+                    && !held::user_moved(figure, "yaxis", y, y_auto) =>
+            {
+                Some(held::Ranges { x, y })
+            }
+            // Not drawn yet, or zoomed by the user: keep to exact redraws (and the zoom).
+            _ => None,
+        },
+    };
+    let Some(start) = start else {
+        plotly_js::react(&slot.element, &figure.to_string());
+        slot.react_only = true;
+        return;
+    };
+    let ranges = if start.contain(&needed) {
+        start
+    } else {
+        start.grown_to(&needed)
+    };
+    plotly_js::react(
+        &slot.element,
+        &held::with_ranges(figure, &ranges).to_string(),
+    );
+    slot.held = Some(held::hold(figure, ranges));
 }
 
 impl Default for Registry {
