@@ -105,23 +105,34 @@ test('during a drag the charts move with held ranges, and settle to the exact dr
     const { react, animate } = Plotly;
     Plotly.react = function (...args) { calls.react++; return react.apply(this, args); };
     Plotly.animate = function (...args) { calls.animate++; return animate.apply(this, args); };
+    // What the price chart shows when flush:render is taken: the redraw must be finished by then.
+    const path = () => price.querySelector('.scatterlayer .trace path.js-line').getAttribute('d');
+    let atMeasure = null;
+    const measure = performance.measure;
+    performance.measure = function (name, ...rest) {
+      if (name === 'flush:render') atMeasure = path();
+      return measure.call(this, name, ...rest);
+    };
     const slider = document.querySelector('[data-testid="shock-slider"]');
     const frames = [];
-    for (let value = -4; value >= -9; value -= 0.25) {
+    for (let value = -4.5; value >= -9; value -= 0.5) {
+      atMeasure = null;
       slider.value = String(value);
       slider.dispatchEvent(new Event('input', { bubbles: true }));
-      await new Promise((resolve) => requestAnimationFrame(resolve));
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       const low = price._fullLayout.yaxis.range[0];
       const trough = Math.min(...price.data[0].y);
-      frames.push({ low, trough, label: price.layout.annotations[0].text });
+      frames.push({ low, trough, label: price.layout.annotations[0].text, measured: atMeasure !== null, measuredFinal: atMeasure === path() });
     }
     Plotly.react = react;
     Plotly.animate = animate;
+    performance.measure = measure;
     return { calls, frames };
   });
   assert.ok(during.calls.animate > during.calls.react, `mostly animated (${JSON.stringify(during.calls)})`);
   for (const frame of during.frames) {
     assert.ok(frame.low <= frame.trough, `every frame shows its trough (${JSON.stringify(frame)})`);
+    assert.ok(frame.measured && frame.measuredFinal, `flush:render is taken once the chart is drawn (${JSON.stringify(frame)})`);
   }
   assert.equal(during.frames.at(-1).label, 'shock -9.0%', 'the shock label follows the drag');
   // Settled: drawn exactly as a fresh page with the same scenario draws it.

@@ -134,6 +134,56 @@ pub fn measure(name: &str, start: &str) {
     }
 }
 
+/// Microtask turns [`measure_after_microtasks`] waits: far more than the two plotly.js takes to
+/// draw an animated update (measured), so the measure ends after that drawing.
+const SETTLE_HOPS: u32 = 16;
+
+thread_local! {
+    /// The pending "render" measure (name, start mark) and the turns left before it is taken.
+    static PENDING_MEASURE: std::cell::RefCell<Option<(String, String, u32)>> =
+        const { std::cell::RefCell::new(None) };
+    /// One callback for every turn (no closure per frame).
+    static HOP: wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue)> =
+        wasm_bindgen::closure::Closure::new(|_| hop());
+}
+
+/// A User Timing measure from mark `start` to the end of the work now queued as microtasks: an
+/// animated plotly.js update draws a couple of promise turns after the call (still before the
+/// browser renders), and that drawing belongs to the redraw being measured.
+pub fn measure_after_microtasks(name: &str, start: &str) {
+    PENDING_MEASURE.with(|pending| {
+        *pending.borrow_mut() = Some((name.to_string(), start.to_string(), SETTLE_HOPS))
+    });
+    queue_hop();
+}
+
+fn queue_hop() {
+    HOP.with(|hop| {
+        let _ = js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED).then(hop);
+    });
+}
+
+fn hop() {
+    let due = PENDING_MEASURE.with(|pending| {
+        let mut pending = pending.borrow_mut();
+        match pending.as_mut() {
+            Some((_, _, left)) if *left > 1 => {
+                *left -= 1;
+                None
+            }
+            _ => pending.take(),
+        }
+    });
+    match due {
+        Some((name, start, _)) => measure(&name, &start),
+        None => {
+            if PENDING_MEASURE.with(|pending| pending.borrow().is_some()) {
+                queue_hop();
+            }
+        }
+    }
+}
+
 /// Clears User Timing entries of `name` (marks and measures), keeping memory flat.
 pub fn clear_timing(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {

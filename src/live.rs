@@ -177,7 +177,7 @@ impl Live {
         let registry = self.registry;
         let drawn = self.inner.with_value(|inner| {
             let (Some(scenario), Some(outcome)) = (&inner.ran_for, &inner.outcome) else {
-                return false;
+                return None;
             };
             let snapshot = Snapshot {
                 scenario,
@@ -188,11 +188,14 @@ impl Live {
                 cursor,
                 theme,
             };
-            registry.redraw(&snapshot, input && scenario_changed);
-            true
+            Some(registry.redraw(&snapshot, input && scenario_changed))
         });
-        if drawn && input {
-            browser::measure("flush:render", "flush:input");
+        if let (Some((_, animated)), true) = (drawn, input) {
+            if animated {
+                browser::measure_after_microtasks("flush:render", "flush:input");
+            } else {
+                browser::measure("flush:render", "flush:input");
+            }
             self.count_measure();
         }
     }

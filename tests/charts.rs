@@ -374,3 +374,25 @@ mod held_ranges {
         );
     }
 }
+
+#[wasm_bindgen_test]
+fn the_line_and_area_charts_can_be_moved_during_a_drag() {
+    use flushlab::charts::held;
+    let mut session = Session::new();
+    let scenario = presets::default_scenario();
+    let outcome = session.simulate(&scenario);
+    let (curve, phase, cycles) = (CurveView::default(), PhaseMap::default(), CyclesView::default());
+    let snapshot = Snapshot {
+        scenario: &scenario,
+        outcome: &outcome,
+        curve: &curve,
+        phase: &phase,
+        cycles: &cycles,
+        cursor: None,
+        theme: Theme::Light,
+    };
+    for entry in charts::FLUSH_CHARTS.iter().filter(|entry| ["price", "liquidations", "map", "fund"].contains(&entry.name)) {
+        let figure = charts::figure_value(&(entry.draw)(&snapshot), entry.name);
+        assert!(held::needed(&figure).is_some(), "{}: {}", entry.name, figure["data"][0]);
+    }
+}

@@ -11,7 +11,7 @@
 use serde_json::{json, Map, Value};
 
 /// Headroom added on a side when a held range has to grow, as a share of the span.
-const HEADROOM: f64 = 0.25;
+const HEADROOM: f64 = 0.5;
 
 /// Axis ranges, `[low, high]` for x and y.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -59,24 +59,48 @@ pub struct Held {
 /// The figure minus what an animated update may change: trace x and y, layout shapes and
 /// annotations, axis ranges. Two figures with equal structures differ only in those.
 pub fn structure(figure: &Value) -> Value {
-    let mut rest = figure.clone();
-    if let Some(traces) = rest.get_mut("data").and_then(Value::as_array_mut) {
-        for trace in traces.iter_mut().filter_map(Value::as_object_mut) {
-            trace.remove("x");
-            trace.remove("y");
+    // Copies everything but the skipped fields (not the data arrays, which are most of a figure).
+    fn without(value: &Value, skip: &[&str]) -> Value {
+        match value.as_object() {
+            Some(object) => Value::Object(
+                object
+                    .iter()
+                    .filter(|(key, _)| !skip.contains(&key.as_str()))
+                    .map(|(key, value)| (key.clone(), value.clone()))
+                    .collect(),
+            ),
+            None => value.clone(),
         }
     }
-    if let Some(layout) = rest.get_mut("layout").and_then(Value::as_object_mut) {
-        layout.remove("shapes");
-        layout.remove("annotations");
-        for axis in ["xaxis", "yaxis"] {
-            if let Some(axis) = layout.get_mut(axis).and_then(Value::as_object_mut) {
-                axis.remove("range");
-                axis.remove("autorange");
+    let Some(object) = figure.as_object() else {
+        return figure.clone();
+    };
+    let mut rest = Map::new();
+    for (key, value) in object {
+        let kept = match key.as_str() {
+            "data" => match value.as_array() {
+                Some(traces) => Value::Array(
+                    traces
+                        .iter()
+                        .map(|trace| without(trace, &["x", "y"]))
+                        .collect(),
+                ),
+                None => value.clone(),
+            },
+            "layout" => {
+                let mut layout = without(value, &["shapes", "annotations", "xaxis", "yaxis"]);
+                for axis in ["xaxis", "yaxis"] {
+                    if let (Some(shown), Some(layout)) = (value.get(axis), layout.as_object_mut()) {
+                        layout.insert(axis.into(), without(shown, &["range", "autorange"]));
+                    }
+                }
+                layout
             }
-        }
+            _ => value.clone(),
+        };
+        rest.insert(key.clone(), kept);
     }
-    rest
+    Value::Object(rest)
 }
 
 /// The ranges the figure needs to show all of itself: an axis's explicit range as given, else the

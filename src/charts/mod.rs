@@ -319,12 +319,14 @@ impl Registry {
         }
     }
 
-    /// Redraws every visible chart whose figure changed; returns how many were redrawn. `live`:
+    /// Redraws every visible chart whose figure changed; returns how many were redrawn and
+    /// whether any was animated (its drawing finishes a few microtasks later). `live`:
     /// the frame follows a drag of the scenario, so charts may be moved with held ranges
     /// ([`held`]); otherwise every chart is drawn exactly (a chart drawn with held ranges is
     /// redrawn even if its figure did not change).
-    pub fn redraw(&self, snapshot: &Snapshot, live: bool) -> usize {
+    pub fn redraw(&self, snapshot: &Snapshot, live: bool) -> (usize, bool) {
         let mut redrawn = 0;
+        let mut animated = false;
         self.slots.update_value(|slots| {
             for slot in slots.iter_mut().filter(|slot| slot.visible) {
                 let value = figure_value(&(slot.build)(snapshot), slot.name);
@@ -333,7 +335,7 @@ impl Registry {
                     continue;
                 }
                 if live && !slot.react_only {
-                    draw_held(slot, &value);
+                    animated |= draw_held(slot, &value);
                 } else {
                     plotly_js::react(&slot.element, &figure);
                     slot.held = None;
@@ -346,7 +348,7 @@ impl Registry {
                 slots.iter_mut().for_each(|slot| slot.react_only = false);
             }
         });
-        redrawn
+        (redrawn, animated)
     }
 
     /// The containers of the charts on the page, by name (for PNG export).
@@ -361,30 +363,35 @@ impl Registry {
 }
 
 /// One drag frame of a chart: animated when its structure is unchanged and its held ranges show
-/// the new data, else drawn in full with ranges held (grown where needed).
-fn draw_held(slot: &mut Slot, figure: &serde_json::Value) {
+/// the new data, else drawn in full with ranges held (grown where needed). Returns whether it
+/// was animated.
+fn draw_held(slot: &mut Slot, figure: &serde_json::Value) -> bool {
     let Some(needed) = held::needed(figure) else {
         plotly_js::react(&slot.element, &figure.to_string());
         slot.held = None;
         slot.react_only = true;
-        return;
+        return false;
     };
     if let Some(current) = &slot.held {
         if current.ranges.contain(&needed) && current.structure == held::structure(figure) {
             if let Some((frame, next)) = held::animation(current, figure) {
                 plotly_js::animate(&slot.element, &frame.to_string());
                 slot.held = Some(next);
-                return;
+                return true;
             }
         }
     }
     // Start (from what is on screen) or grow the held ranges, then draw in full once.
     let start = match &slot.held {
         Some(current) => Some(current.ranges),
-        None => match plotly_js::shown_ranges(&slot.element) {
-            Some((x, x_auto, y, y_auto))
-                if !held::user_moved(figure, "xaxis", x, x_auto)
-                    && !held::user_moved(figure, "yaxis", y, y_auto) =>
+        // The user moved an axis if plotly shows other ranges than the figure last drawn asked.
+        None => match (
+            plotly_js::shown_ranges(&slot.element),
+            serde_json::from_str::<serde_json::Value>(&slot.drawn),
+        ) {
+            (Some((x, x_auto, y, y_auto)), Ok(drawn))
+                if !held::user_moved(&drawn, "xaxis", x, x_auto)
+                    && !held::user_moved(&drawn, "yaxis", y, y_auto) =>
             {
                 Some(held::Ranges { x, y })
             }
@@ -395,7 +402,7 @@ fn draw_held(slot: &mut Slot, figure: &serde_json::Value) {
     let Some(start) = start else {
         plotly_js::react(&slot.element, &figure.to_string());
         slot.react_only = true;
-        return;
+        return false;
     };
     let ranges = if start.contain(&needed) {
         start
@@ -407,6 +414,7 @@ fn draw_held(slot: &mut Slot, figure: &serde_json::Value) {
         &held::with_ranges(figure, &ranges).to_string(),
     );
     slot.held = Some(held::hold(figure, ranges));
+    false
 }
 
 impl Default for Registry {
