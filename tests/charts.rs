@@ -312,6 +312,10 @@ mod held_ranges {
         );
         assert_eq!(next.shapes, shapes(2.0));
         assert_eq!(next.ranges, held.ranges);
+        // Only the shapes and annotations moved: no trace is sent.
+        let (frame, _) = held::animation(&next, &figure(&[1.5, 2.5], 3.0, "c")).unwrap();
+        assert_eq!(frame["traces"], json!([]));
+        assert_eq!(frame["layout"]["shapes[0].x0"], json!(3.0));
 
         // A shape's nested line changing, or a shape more, needs a full redraw.
         let mut restyled = second.clone();
@@ -381,7 +385,11 @@ fn the_line_and_area_charts_can_be_moved_during_a_drag() {
     let mut session = Session::new();
     let scenario = presets::default_scenario();
     let outcome = session.simulate(&scenario);
-    let (curve, phase, cycles) = (CurveView::default(), PhaseMap::default(), CyclesView::default());
+    let (curve, phase, cycles) = (
+        CurveView::default(),
+        PhaseMap::default(),
+        CyclesView::default(),
+    );
     let snapshot = Snapshot {
         scenario: &scenario,
         outcome: &outcome,
@@ -391,8 +399,16 @@ fn the_line_and_area_charts_can_be_moved_during_a_drag() {
         cursor: None,
         theme: Theme::Light,
     };
-    for entry in charts::FLUSH_CHARTS.iter().filter(|entry| ["price", "liquidations", "map", "fund"].contains(&entry.name)) {
+    for entry in charts::FLUSH_CHARTS
+        .iter()
+        .filter(|entry| ["price", "liquidations", "map", "fund"].contains(&entry.name))
+    {
         let figure = charts::figure_value(&(entry.draw)(&snapshot), entry.name);
-        assert!(held::needed(&figure).is_some(), "{}: {}", entry.name, figure["data"][0]);
+        assert!(
+            held::needed(&figure).is_some(),
+            "{}: {}",
+            entry.name,
+            figure["data"][0]
+        );
     }
 }

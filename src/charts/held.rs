@@ -54,6 +54,8 @@ pub struct Held {
     pub ranges: Ranges,
     pub shapes: Value,
     pub annotations: Value,
+    /// Every trace's x and y as drawn.
+    pub data: Value,
 }
 
 /// The figure minus what an animated update may change: trace x and y, layout shapes and
@@ -267,19 +269,33 @@ pub fn animation(held: &Held, figure: &Value) -> Option<(Value, Held)> {
     {
         return None;
     }
-    let traces = figure.get("data")?.as_array()?;
-    let data: Vec<Value> = traces
-        .iter()
-        .map(|trace| json!({"x": trace.get("x"), "y": trace.get("y")}))
-        .collect();
-    let indices: Vec<usize> = (0..traces.len()).collect();
-    let frame = json!({"data": data, "traces": indices, "layout": paths});
+    let data = trace_data(figure);
+    // Unchanged traces are not sent: plotly.js then only moves the shapes and annotations.
+    let frame = if data == held.data {
+        json!({"data": [], "traces": [], "layout": paths})
+    } else {
+        let count = data.as_array().map_or(0, Vec::len);
+        json!({"data": data, "traces": (0..count).collect::<Vec<_>>(), "layout": paths})
+    };
     let next = Held {
         shapes,
         annotations,
+        data,
         ..held.clone()
     };
     Some((frame, next))
+}
+
+/// Every trace's x and y, as an animation frame sends them.
+fn trace_data(figure: &Value) -> Value {
+    let traces = figure.get("data").and_then(Value::as_array);
+    Value::Array(
+        traces
+            .into_iter()
+            .flatten()
+            .map(|trace| json!({"x": trace.get("x"), "y": trace.get("y")}))
+            .collect(),
+    )
 }
 
 /// The state a chart keeps once `figure` is drawn with `ranges` held.
@@ -296,6 +312,7 @@ pub fn hold(figure: &Value, ranges: Ranges) -> Held {
         ranges,
         shapes: field("shapes"),
         annotations: field("annotations"),
+        data: trace_data(figure),
     }
 }
 

@@ -203,7 +203,7 @@ pub fn figure_json(plot: &Plot, uirevision: &str) -> String {
 /// [`figure_json`] as a JSON value.
 pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
     let mut figure: serde_json::Value =
-        serde_json::from_str(&plot.to_json()).unwrap_or(serde_json::Value::Null);
+        serde_json::to_value(plot).unwrap_or(serde_json::Value::Null);
     if let Some(layout) = figure.get_mut("layout").and_then(|l| l.as_object_mut()) {
         layout.insert("uirevision".into(), uirevision.into());
         layout.insert("autosize".into(), true.into());
