@@ -267,6 +267,67 @@ pub fn product(a: i64, b: i64) -> i128 {
     }
 }
 
+/// `a * b`, exact; `None` beyond 128 bits. Everyday factors take the 64-bit path (in wasm32 a
+/// 128-bit multiplication is a library call).
+#[inline]
+pub fn exact_product(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => Some(product(a, b)),
+        _ => a.checked_mul(b),
+    }
+}
+
+/// An exact sum of products `a * b` (8-place numbers, so the sum is in 1e-16 units). Everyday
+/// products (`a` in 0..2^32, `|b|` below 2^63) are summed as `high * 2^32 + low`, each half a
+/// 64-bit multiplication: no division and no 128-bit multiplication (library calls in wasm32).
+/// At most 2^21 halves below 2^63 each: the 128-bit sums of halves cannot overflow.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProductSum {
+    high: i128,
+    low: i128,
+    /// Products off the everyday path, summed exactly.
+    wide: i128,
+    overflow: bool,
+}
+
+impl ProductSum {
+    #[inline]
+    pub fn add(&mut self, a: i128, b: i128) {
+        if let (Ok(a), Ok(b)) = (u32::try_from(a), i64::try_from(b)) {
+            let (a, magnitude) = (u64::from(a), b.unsigned_abs());
+            let high = i128::from(a * (magnitude >> 32));
+            let low = i128::from(a * (magnitude & u64::from(u32::MAX)));
+            if b < 0 {
+                self.high -= high;
+                self.low -= low;
+            } else {
+                self.high += high;
+                self.low += low;
+            }
+            return;
+        }
+        match exact_product(a, b) {
+            Some(product) => {
+                let (sum, overflowed) = self.wide.overflowing_add(product);
+                self.wide = sum;
+                self.overflow |= overflowed;
+            }
+            None => self.overflow = true,
+        }
+    }
+
+    /// The sum; `None` if it (or a product) left 128 bits.
+    pub fn total(&self) -> Option<i128> {
+        if self.overflow {
+            return None;
+        }
+        self.high
+            .checked_mul(1 << 32)?
+            .checked_add(self.low)?
+            .checked_add(self.wide)
+    }
+}
+
 /// `a * b` in 128 bits. Natively one machine multiplication.
 #[cfg(not(target_arch = "wasm32"))]
 #[inline]
@@ -540,6 +601,26 @@ mod tests {
 
     fn decimal(text: &str) -> Decimal {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn product_sums_are_exact_on_every_path() {
+        let pairs: [(i128, i128); 6] = [
+            (3, -7),
+            (u32::MAX as i128, i64::MAX as i128),
+            (u32::MAX as i128, -(i64::MAX as i128)),
+            (1 << 40, 1 << 60),
+            (-5, 1 << 70),
+            (123_456_789, 6_000_000_000_000),
+        ];
+        let mut sum = ProductSum::default();
+        for (a, b) in pairs {
+            sum.add(a, b);
+        }
+        let expected: i128 = pairs.iter().map(|(a, b)| a * b).sum();
+        assert_eq!(sum.total(), Some(expected));
+        sum.add(1 << 100, 1 << 100);
+        assert_eq!(sum.total(), None, "a product beyond 128 bits");
     }
 
     #[test]

@@ -274,7 +274,8 @@ pub struct OpenBook {
 }
 
 impl OpenBook {
-    fn lane(side: Side) -> usize {
+    /// The index of `side` in the per-side sums: long 0, short 1.
+    pub fn lane(side: Side) -> usize {
         match side {
             Side::Long => 0,
             Side::Short => 1,
@@ -285,7 +286,7 @@ impl OpenBook {
     /// 8-place fixed point); false (the book is then unusable) if a sum leaves 128 bits.
     #[inline]
     pub fn add(&mut self, side: Side, coins: i128, entry: i128, sign: i8) -> bool {
-        let Some(product) = exact_product(coins, entry) else {
+        let Some(product) = ledger::exact_product(coins, entry) else {
             return false;
         };
         let lane = OpenBook::lane(side);
@@ -314,19 +315,9 @@ impl OpenBook {
     /// shorts counted negatively; `None` beyond 128 bits.
     pub fn pnl_at(&self, price: i128) -> Option<i128> {
         let side_pnl = |lane: usize| {
-            exact_product(price, self.coins[lane])?.checked_sub(self.coins_entry[lane])
+            ledger::exact_product(price, self.coins[lane])?.checked_sub(self.coins_entry[lane])
         };
         side_pnl(0)?.checked_sub(side_pnl(1)?)
-    }
-}
-
-/// `a * b`, exact; `None` beyond 128 bits. Everyday factors take the 64-bit path (in wasm32 a
-/// 128-bit multiplication is a library call).
-#[inline]
-fn exact_product(a: i128, b: i128) -> Option<i128> {
-    match (i64::try_from(a), i64::try_from(b)) {
-        (Ok(a), Ok(b)) => Some(ledger::product(a, b)),
-        _ => a.checked_mul(b),
     }
 }
 
@@ -422,60 +413,36 @@ impl PositionTable {
     fn warm_state(&self, start: &StartState) -> Warm {
         let linear = self.contract == Contract::Linear;
         let mut closing_units = Vec::with_capacity(self.len());
-        // The open book's sums per side; a product or sum beyond 128 bits leaves no book.
-        let (mut coins, mut coins_entry) = ([0i128; 2], [0i128; 2]);
-        let mut book_fits = linear;
+        // The open book's sums per side.
+        let mut coins = [0i128; 2];
+        let mut coins_entry = [ledger::ProductSum::default(); 2];
         for group in &self.groups {
+            let lane = OpenBook::lane(group.side);
             let range = group.start..group.end;
             let columns = start.size[range.clone()]
                 .iter()
                 .zip(&self.entry[range.clone()])
                 .zip(&self.entry_fixed[range]);
-            let (mut group_coins, mut wide) = (0i128, 0i128);
-            // Everyday products (coins below 2^32 units, prices below 2^64) summed in 32-bit
-            // halves of the price: two 64-bit multiplications, no 128-bit one (a library call
-            // in wasm32). At most 2^21 halves below 2^64: these sums cannot overflow.
-            let (mut high, mut low) = (0i128, 0i128);
             for ((&size, &entry), &entry_fixed) in columns {
                 let units = closing_units_of(self.contract, size, entry);
                 closing_units.push(units);
-                if !linear {
-                    continue;
+                if linear {
+                    // At most 2^21 amounts of at most 2^96 units: this sum cannot overflow.
+                    coins[lane] += units;
+                    coins_entry[lane].add(units, entry_fixed);
                 }
-                group_coins += units;
-                if let (Ok(coins), Ok(price)) = (u32::try_from(units), u64::try_from(entry_fixed)) {
-                    high += i128::from(u64::from(coins) * (price >> 32));
-                    low += i128::from(u64::from(coins) * (price & u64::from(u32::MAX)));
-                    continue;
-                }
-                match exact_product(units, entry_fixed) {
-                    Some(product) => {
-                        let (sum, overflowed) = wide.overflowing_add(product);
-                        wide = sum;
-                        book_fits &= !overflowed;
-                    }
-                    None => book_fits = false,
-                }
-            }
-            let group_coins_entry = high
-                .checked_mul(1 << 32)
-                .and_then(|high| high.checked_add(low))
-                .and_then(|halves| halves.checked_add(wide));
-            let lane = OpenBook::lane(group.side);
-            match (
-                coins[lane].checked_add(group_coins),
-                group_coins_entry.and_then(|sum| coins_entry[lane].checked_add(sum)),
-            ) {
-                (Some(sum), Some(sum_entry)) => {
-                    coins[lane] = sum;
-                    coins_entry[lane] = sum_entry;
-                }
-                _ => book_fits = false,
             }
         }
+        let open_book = match (linear, coins_entry[0].total(), coins_entry[1].total()) {
+            (true, Some(long), Some(short)) => Some(OpenBook {
+                coins,
+                coins_entry: [long, short],
+            }),
+            _ => None,
+        };
         Warm {
             closing_units,
-            open_book: book_fits.then_some(OpenBook { coins, coins_entry }),
+            open_book,
         }
     }
 

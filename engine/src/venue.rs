@@ -762,57 +762,15 @@ impl<'a> LiquidationEngine<'a> {
     /// The exact total PnL (1e-16 units) of open linear positions at `price` (8-place fixed
     /// point), summed position by position (`None` if it does not fit 128 bits).
     fn linear_open_pnl(&self, price: i128) -> Option<i128> {
-        let mut total: i128 = 0;
-        for group in &self.table.groups {
-            // Everyday products (coins below 2^32 units) summed as `high * 2^32 + low`, each half
-            // a 64-bit multiplication: no division, no 128-bit multiplication (library calls in
-            // wasm32). At most 2^21 halves below 2^64: the 128-bit sums cannot overflow.
-            let (mut high, mut low) = (0i128, 0i128);
-            let (mut wide, mut overflow) = (0i128, false);
-            for i in group.start..group.end {
-                let size = self.size[i];
-                if size <= 0.0 {
-                    continue;
-                }
-                let coins = self.closing_units(i, size);
-                let change = price - self.table.entry_fixed[i];
-                match (u32::try_from(coins), i64::try_from(change)) {
-                    (Ok(coins), Ok(change)) => {
-                        let (coins, magnitude) = (u64::from(coins), change.unsigned_abs());
-                        let high_part = i128::from(coins * (magnitude >> 32));
-                        let low_part = i128::from(coins * (magnitude & u64::from(u32::MAX)));
-                        if change < 0 {
-                            high -= high_part;
-                            low -= low_part;
-                        } else {
-                            high += high_part;
-                            low += low_part;
-                        }
-                    }
-                    _ => {
-                        let product = match (i64::try_from(coins), i64::try_from(change)) {
-                            (Ok(coins), Ok(change)) => ledger::product(coins, change),
-                            _ => coins.checked_mul(change)?,
-                        };
-                        let (sum, overflowed) = wide.overflowing_add(product);
-                        wide = sum;
-                        overflow |= overflowed;
-                    }
-                }
-            }
-            if overflow {
-                return None;
-            }
-            let group_total = high
-                .checked_mul(1 << 32)?
-                .checked_add(low)?
-                .checked_add(wide)?;
-            total = match group.side {
-                Side::Long => total.checked_add(group_total)?,
-                Side::Short => total.checked_sub(group_total)?,
-            };
+        let mut sides = [ledger::ProductSum::default(); 2];
+        for i in (0..self.len()).filter(|&i| self.is_open(i)) {
+            let lane = OpenBook::lane(self.side[i]);
+            sides[lane].add(
+                self.closing_units(i, self.size[i]),
+                price - self.table.entry_fixed[i],
+            );
         }
-        Some(total)
+        sides[0].total()?.checked_sub(sides[1].total()?)
     }
 
     /// PnL of every open position at `mark`, each rounded as a close would be.
