@@ -151,7 +151,8 @@ impl Live {
                 new_outcome = Some(outcome);
             }
         });
-        if let Some(outcome) = new_outcome.clone() {
+        let scenario_changed = new_outcome.is_some();
+        if let Some(outcome) = new_outcome {
             self.count_measure();
             self.outcome.set(Some(outcome));
             self.schedule_analyses();
@@ -160,7 +161,7 @@ impl Live {
         // A frame that follows an edit of the scenario is part of a drag: charts may be moved
         // with held ranges. Every other frame (playback, theme, analyses, which also follow
         // each drag once it settles) draws them exactly.
-        self.render(new_outcome.is_some());
+        self.render(scenario_changed);
         self.ensure_frame();
     }
 

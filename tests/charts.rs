@@ -222,7 +222,11 @@ fn the_amplification_curve_passes_through_this_run() {
 }
 
 mod held_ranges {
+    use flushlab::analyses::{CurveView, CyclesView, PhaseMap};
     use flushlab::charts::held::{self, Ranges};
+    use flushlab::charts::{self, Snapshot};
+    use flushlab::session::Session;
+    use flushlab::state::Theme;
     use serde_json::json;
     use wasm_bindgen_test::*;
 
@@ -330,34 +334,58 @@ mod held_ranges {
         assert_ne!(held::structure(&first), held::structure(&renamed));
     }
 
-    #[wasm_bindgen_test]
-    fn a_shock_drag_keeps_the_price_chart_animatable() {
-        use flushlab::analyses::{CurveView, CyclesView, PhaseMap};
-        use flushlab::charts::{self, Snapshot};
-        use flushlab::session::Session;
-        use flushlab::state::Theme;
-        let mut session = Session::new();
-        let mut scenario = flushlab_engine::presets::default_scenario();
+    /// A chart's figure for a scenario, with no analyses and no playback cursor.
+    fn plain_figure(
+        scenario: &flushlab_engine::Scenario,
+        outcome: &flushlab_engine::Outcome,
+        draw: charts::Build,
+        name: &str,
+    ) -> serde_json::Value {
         let (curve, phase, cycles) = (
             CurveView::default(),
             PhaseMap::default(),
             CyclesView::default(),
         );
+        let snapshot = Snapshot {
+            scenario,
+            outcome,
+            curve: &curve,
+            phase: &phase,
+            cycles: &cycles,
+            cursor: None,
+            theme: Theme::Light,
+        };
+        charts::figure_value(&draw(&snapshot), name)
+    }
+
+    #[wasm_bindgen_test]
+    fn the_line_and_area_charts_can_be_moved_during_a_drag() {
+        let scenario = flushlab_engine::presets::default_scenario();
+        let outcome = Session::new().simulate(&scenario);
+        for entry in charts::FLUSH_CHARTS
+            .iter()
+            .filter(|entry| ["price", "liquidations", "map", "fund"].contains(&entry.name))
+        {
+            let figure = plain_figure(&scenario, &outcome, entry.draw, entry.name);
+            assert!(
+                held::needed(&figure).is_some(),
+                "{}: {}",
+                entry.name,
+                figure["data"][0]
+            );
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_shock_drag_keeps_the_price_chart_animatable() {
+        let mut session = Session::new();
+        let mut scenario = flushlab_engine::presets::default_scenario();
         let mut figures = Vec::new();
         for pct in [-4.0, -9.0] {
             scenario.shock.pct = pct;
             let outcome = session.simulate(&scenario);
-            let snapshot = Snapshot {
-                scenario: &scenario,
-                outcome: &outcome,
-                curve: &curve,
-                phase: &phase,
-                cycles: &cycles,
-                cursor: None,
-                theme: Theme::Light,
-            };
             figures.push((
-                charts::figure_value(&charts::price::plot(&snapshot), "price"),
+                plain_figure(&scenario, &outcome, charts::price::plot, "price"),
                 outcome.summary.min_price,
             ));
         }
@@ -375,40 +403,6 @@ mod held_ranges {
         assert!(
             held::animation(&held, second).is_some(),
             "only data, the shock line and its label change"
-        );
-    }
-}
-
-#[wasm_bindgen_test]
-fn the_line_and_area_charts_can_be_moved_during_a_drag() {
-    use flushlab::charts::held;
-    let mut session = Session::new();
-    let scenario = presets::default_scenario();
-    let outcome = session.simulate(&scenario);
-    let (curve, phase, cycles) = (
-        CurveView::default(),
-        PhaseMap::default(),
-        CyclesView::default(),
-    );
-    let snapshot = Snapshot {
-        scenario: &scenario,
-        outcome: &outcome,
-        curve: &curve,
-        phase: &phase,
-        cycles: &cycles,
-        cursor: None,
-        theme: Theme::Light,
-    };
-    for entry in charts::FLUSH_CHARTS
-        .iter()
-        .filter(|entry| ["price", "liquidations", "map", "fund"].contains(&entry.name))
-    {
-        let figure = charts::figure_value(&(entry.draw)(&snapshot), entry.name);
-        assert!(
-            held::needed(&figure).is_some(),
-            "{}: {}",
-            entry.name,
-            figure["data"][0]
         );
     }
 }

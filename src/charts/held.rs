@@ -27,7 +27,8 @@ impl Ranges {
         inside(self.x, needed.x) && inside(self.y, needed.y)
     }
 
-    /// These ranges grown to hold `needed`, with headroom on every side that had to grow.
+    /// These ranges grown to hold `needed`, with headroom on every side that had to grow (the
+    /// same ranges if they already hold it).
     pub fn grown_to(&self, needed: &Ranges) -> Ranges {
         Ranges {
             x: grow(self.x, needed.x),

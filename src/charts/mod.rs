@@ -335,7 +335,7 @@ impl Registry {
                     continue;
                 }
                 if live && !slot.react_only {
-                    animated |= draw_held(slot, &value);
+                    animated |= draw_held(slot, &value, &figure);
                 } else {
                     plotly_js::react(&slot.element, &figure);
                     slot.held = None;
@@ -362,12 +362,15 @@ impl Registry {
     }
 }
 
-/// One drag frame of a chart: animated when its structure is unchanged and its held ranges show
-/// the new data, else drawn in full with ranges held (grown where needed). Returns whether it
-/// was animated.
-fn draw_held(slot: &mut Slot, figure: &serde_json::Value) -> bool {
-    let Some(needed) = held::needed(figure) else {
-        plotly_js::react(&slot.element, &figure.to_string());
+/// One drag frame of a chart (`figure`, also as `json`): animated when its structure is
+/// unchanged and its held ranges show the new data, else drawn in full with ranges held (grown
+/// where needed). A chart that cannot be animated, or that the user zoomed, is drawn in full as
+/// is for the rest of the drag. Returns whether it was animated.
+fn draw_held(slot: &mut Slot, figure: &serde_json::Value, json: &str) -> bool {
+    let Some((needed, start)) =
+        held::needed(figure).and_then(|needed| Some((needed, held_start(slot)?)))
+    else {
+        plotly_js::react(&slot.element, json);
         slot.held = None;
         slot.react_only = true;
         return false;
@@ -381,40 +384,27 @@ fn draw_held(slot: &mut Slot, figure: &serde_json::Value) -> bool {
             }
         }
     }
-    // Start (from what is on screen) or grow the held ranges, then draw in full once.
-    let start = match &slot.held {
-        Some(current) => Some(current.ranges),
-        // The user moved an axis if plotly shows other ranges than the figure last drawn asked.
-        None => match (
-            plotly_js::shown_ranges(&slot.element),
-            serde_json::from_str::<serde_json::Value>(&slot.drawn),
-        ) {
-            (Some((x, x_auto, y, y_auto)), Ok(drawn))
-                if !held::user_moved(&drawn, "xaxis", x, x_auto)
-                    && !held::user_moved(&drawn, "yaxis", y, y_auto) =>
-            {
-                Some(held::Ranges { x, y })
-            }
-            // Not drawn yet, or zoomed by the user: keep to exact redraws (and the zoom).
-            _ => None,
-        },
-    };
-    let Some(start) = start else {
-        plotly_js::react(&slot.element, &figure.to_string());
-        slot.react_only = true;
-        return false;
-    };
-    let ranges = if start.contain(&needed) {
-        start
-    } else {
-        start.grown_to(&needed)
-    };
+    let ranges = start.grown_to(&needed);
     plotly_js::react(
         &slot.element,
         &held::with_ranges(figure, &ranges).to_string(),
     );
     slot.held = Some(held::hold(figure, ranges));
     false
+}
+
+/// The ranges a drag frame starts from: those held, or at the drag's start the ones on screen;
+/// `None` if the chart is not drawn yet or the user moved an axis (plotly shows other ranges than
+/// the figure last drawn asked for).
+fn held_start(slot: &Slot) -> Option<held::Ranges> {
+    if let Some(current) = &slot.held {
+        return Some(current.ranges);
+    }
+    let (x, x_auto, y, y_auto) = plotly_js::shown_ranges(&slot.element)?;
+    let drawn: serde_json::Value = serde_json::from_str(&slot.drawn).ok()?;
+    let moved = held::user_moved(&drawn, "xaxis", x, x_auto)
+        || held::user_moved(&drawn, "yaxis", y, y_auto);
+    (!moved).then_some(held::Ranges { x, y })
 }
 
 impl Default for Registry {
