@@ -117,17 +117,29 @@ impl Sum for Money {
 /// saturating at [`MAX_UNITS`]; NaN becomes zero (validation keeps it out; this keeps a bug from
 /// becoming a panic).
 pub fn fixed(value: f64) -> i128 {
+    if let Some(units) = fixed_i64(value) {
+        return i128::from(units);
+    }
     let scaled = value * 1e8;
-    if scaled.abs() < 9.0e18 {
-        // The common case, without library calls: truncate in 64 bits, then round on the exact
-        // fractional part (the same result as `libm::round`).
-        let whole = scaled as i64;
-        let rest = scaled - whole as f64;
-        i128::from(whole + i64::from(rest >= 0.5) - i64::from(rest <= -0.5))
-    } else if scaled.is_nan() {
+    if scaled.is_nan() {
         0
     } else {
         (scaled as i128).clamp(-MAX_UNITS, MAX_UNITS)
+    }
+}
+
+/// [`fixed`] for values below about 9e10 in magnitude (`None` above), in 64 bits: the common case,
+/// without library calls: truncate, then round on the exact fractional part (the same result as
+/// `libm::round`).
+#[inline(always)]
+pub fn fixed_i64(value: f64) -> Option<i64> {
+    let scaled = value * 1e8;
+    if scaled.abs() < 9.0e18 {
+        let whole = scaled as i64;
+        let rest = scaled - whole as f64;
+        Some(whole + i64::from(rest >= 0.5) - i64::from(rest <= -0.5))
+    } else {
+        None
     }
 }
 
@@ -215,19 +227,25 @@ impl SplitProduct {
     /// The product rounded half to even to money, as [`round_product`] does.
     #[inline]
     pub fn rounded(self) -> Money {
+        Money(i128::from(self.rounded_units()))
+    }
+
+    /// [`Self::rounded`] as a count of units.
+    #[inline(always)]
+    pub fn rounded_units(self) -> i64 {
         let units = UNITS as u64;
         let rest = self.rest.unsigned_abs();
         // Below 2^63: no overflow in u64, and well inside money's range.
         let truncated = self.whole.unsigned_abs() + rest / units;
         let remainder = rest % units;
         let up = (remainder > units / 2) | ((remainder == units / 2) & (truncated & 1 == 1));
-        let magnitude = truncated + u64::from(up);
-        let magnitude = i128::from(magnitude);
-        Money(if self.whole < 0 || self.rest < 0 {
+        // Below 2^63 (see above).
+        let magnitude = (truncated + u64::from(up)) as i64;
+        if self.whole < 0 || self.rest < 0 {
             -magnitude
         } else {
             magnitude
-        })
+        }
     }
 }
 
@@ -510,6 +528,15 @@ impl Ledger {
             self.net_to_market_realized -= unpaid;
             unpaid
         }
+    }
+
+    /// Settles liquidations whose equities total `equity`, with the remainders to the fund, as
+    /// [`Self::settle_liquidation`] one by one would: `fees` is the fees of the solvent ones (each
+    /// capped at its equity); the deficits of the others are drawn from the fund, which covers
+    /// them in full (the caller checked).
+    pub fn settle_covered(&mut self, equity: Money, fees: Money) {
+        self.fees += fees;
+        self.insurance_fund += equity;
     }
 
     /// Pays a closed position's equity back to its trader (voluntary or auto-deleveraged closes).

@@ -214,6 +214,8 @@ pub struct PositionTable {
     pub behaviour_draw: Vec<f64>,
     /// Index in `groups` of each position's group.
     pub group_of: Vec<u16>,
+    /// Each position's side (its group's).
+    pub side: Vec<Side>,
     margin: MarginSchedule,
     /// Every position's state at the start of a run, for the current scales: computed on first
     /// use and kept until the table is rescaled, so runs on an unchanged population (a shock drag)
@@ -251,6 +253,68 @@ pub struct Warm {
     /// Linear contracts: the exact sums the open positions' PnL is marked from (`None` for
     /// inverse contracts, or when a sum leaves 128 bits).
     pub open_book: Option<OpenBook>,
+    /// Linear contracts whose numbers all fit 64 bits: what a whole close of an untouched
+    /// position needs, for the venue's batched settlement.
+    pub whole: Option<WholeCloses>,
+}
+
+/// Per position, what closing all of it at its start state takes (linear contracts): 64-bit
+/// fixed-point closing units, entry and collateral, and as floats the coins traded and the
+/// collateral (for the ADL check). Each is what the one-by-one path computes, bit for bit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WholeCloses {
+    pub units: Vec<i64>,
+    pub entry: Vec<i64>,
+    pub collateral: Vec<i64>,
+    /// `size / entry`.
+    pub coins: Vec<f64>,
+    /// The collateral as [`Money::to_f64`] gives it.
+    pub collateral_f: Vec<f64>,
+}
+
+impl WholeCloses {
+    /// `None` unless the contract is linear and every number fits 62 bits (so sums and
+    /// differences of two stay in 64).
+    fn of(
+        table: &PositionTable,
+        start: &StartState,
+        closing_units: &[i128],
+    ) -> Option<WholeCloses> {
+        if table.contract != Contract::Linear {
+            return None;
+        }
+        let small = |value: i128| {
+            i64::try_from(value)
+                .ok()
+                .filter(|v| v.unsigned_abs() < 1 << 62)
+        };
+        let units = closing_units
+            .iter()
+            .map(|&u| small(u))
+            .collect::<Option<Vec<_>>>()?;
+        let entry = table
+            .entry_fixed
+            .iter()
+            .map(|&e| small(e))
+            .collect::<Option<Vec<_>>>()?;
+        let collateral = start
+            .collateral
+            .iter()
+            .map(|c| small(c.units()))
+            .collect::<Option<Vec<_>>>()?;
+        Some(WholeCloses {
+            units,
+            entry,
+            collateral,
+            coins: start
+                .size
+                .iter()
+                .zip(&table.entry)
+                .map(|(size, entry)| size / entry)
+                .collect(),
+            collateral_f: start.collateral.iter().map(|c| c.to_f64()).collect(),
+        })
+    }
 }
 
 impl StartState {
@@ -302,6 +366,23 @@ impl OpenBook {
             )
         };
         match (coins, coins_entry) {
+            (Some(coins), Some(coins_entry)) => {
+                self.coins[lane] = coins;
+                self.coins_entry[lane] = coins_entry;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Removes positions of `coins` in total whose coins x entry sum to `coins_entry` (closed
+    /// together); false (the book is then unusable) if a sum leaves 128 bits.
+    pub fn remove(&mut self, side: Side, coins: i128, coins_entry: i128) -> bool {
+        let lane = OpenBook::lane(side);
+        match (
+            self.coins[lane].checked_sub(coins),
+            self.coins_entry[lane].checked_sub(coins_entry),
+        ) {
             (Some(coins), Some(coins_entry)) => {
                 self.coins[lane] = coins;
                 self.coins_entry[lane] = coins_entry;
@@ -441,6 +522,7 @@ impl PositionTable {
             _ => None,
         };
         Warm {
+            whole: WholeCloses::of(self, start, &closing_units),
             closing_units,
             open_book,
         }
@@ -704,6 +786,7 @@ fn empty_table(
         unit_size_before: Vec::with_capacity(n),
         behaviour_draw: Vec::with_capacity(n),
         group_of: Vec::new(),
+        side: Vec::new(),
         margin,
         start: OnceLock::new(),
     }
@@ -728,9 +811,11 @@ fn finish(mut table: PositionTable) -> PositionTable {
         .map(|&entry| ledger::fixed(entry))
         .collect();
     table.group_of = vec![0; n];
+    table.side = vec![Side::Long; n];
     for (index, group) in groups.iter().enumerate() {
         // Validation caps buckets far below 2^15, so group indices fit.
         table.group_of[group.start..group.end].fill(index as u16);
+        table.side[group.start..group.end].fill(group.side);
     }
     table.unit_coins = vec![0.0; n];
     table.unit_coins_before = vec![0.0; n];

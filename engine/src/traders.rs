@@ -59,7 +59,7 @@ impl TopUps {
             }
             self.due.pop_front();
             let i = index as usize;
-            if venue.is_open(i) && !venue.pending[i] {
+            if venue.is_open(i) && !venue.is_pending(i) {
                 let amount = venue.collateral_f(i) * self.rules.budget_multiple;
                 if amount > 0.0 {
                     venue.add_collateral(i, amount);
@@ -120,7 +120,9 @@ impl Delevering {
         let threshold = 1.0 - self.rules.share;
         let members: Vec<usize> = (0..venue.len())
             .filter(|&i| {
-                venue.table.behaviour_draw[i] >= threshold && venue.is_open(i) && !venue.pending[i]
+                venue.table.behaviour_draw[i] >= threshold
+                    && venue.is_open(i)
+                    && !venue.is_pending(i)
             })
             .collect();
         for side in [Side::Long, Side::Short] {

@@ -5,10 +5,10 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
-use crate::ledger::{self, Ledger, Money, Remainder};
+use crate::ledger::{self, Ledger, Money, Remainder, SplitProduct};
 use crate::market::OrderBook;
 use crate::positions::{
-    closing_units_of, crossed, OpenBook, PositionTable, StartState, Terms, Warm,
+    closing_units_of, crossed, OpenBook, PositionTable, StartState, Terms, Warm, WholeCloses,
 };
 use crate::scenario::{Adl, Contract, Side, Venue};
 
@@ -69,8 +69,124 @@ pub struct StepLiquidations {
     pub bad_debt_usd: f64,
 }
 
-/// Every position's live state plus the venue's queues. Sizes and collateral change only through
-/// [`Self::set_size`] and [`Self::set_collateral`], which keep the open totals in step.
+/// Exact flows of whole closes settled together ([`LiquidationEngine::settle_fills`]), and the
+/// float totals they update (in registers, in the order one-by-one closes would update them),
+/// booked into the venue at once.
+struct Batch {
+    /// Realized PnL of the closed positions (units).
+    realized: i128,
+    /// Fees taken from the solvent ones (each capped at its position's equity).
+    fees: i128,
+    /// The insurance fund as it stands: the ledger's plus every closed position's equity (fee
+    /// plus remainder, or minus the deficit the fund covers).
+    fund: i128,
+    fund_before: i128,
+    /// Collateral the closed positions held.
+    released: i128,
+    /// The closed positions' coins and coins x entry per side, for the open book.
+    coins: [i128; 2],
+    coins_entry: [ledger::ProductSum; 2],
+    open_interest: f64,
+    /// The group of the last close and its open size.
+    group: Option<(usize, f64)>,
+    count: [u64; 2],
+    closed: [f64; 2],
+    venue_closed: [f64; 2],
+}
+
+impl Batch {
+    fn new(venue: &LiquidationEngine, step: &StepLiquidations) -> Batch {
+        let fund = venue.ledger.insurance_fund.units();
+        Batch {
+            realized: 0,
+            fees: 0,
+            fund,
+            fund_before: fund,
+            released: 0,
+            coins: [0; 2],
+            coins_entry: Default::default(),
+            open_interest: venue.open_interest,
+            group: None,
+            count: [0; 2],
+            closed: [step.long_usd, step.short_usd],
+            venue_closed: [venue.liquidated_usd_long, venue.liquidated_usd_short],
+        }
+    }
+
+    /// Counts the whole close of a position of `size` in group `g`.
+    #[inline(always)]
+    fn close(&mut self, g: usize, size: f64, side: Side, venue: &mut LiquidationEngine) {
+        self.open_interest += 0.0 - size;
+        match &mut self.group {
+            Some((current, open)) if *current == g => *open += 0.0 - size,
+            _ => {
+                if let Some((current, open)) = self.group {
+                    venue.group_open[current] = open;
+                }
+                self.group = Some((g, venue.group_open[g] + (0.0 - size)));
+            }
+        }
+        let lane = OpenBook::lane(side);
+        self.count[lane] += 1;
+        self.closed[lane] += size;
+        self.venue_closed[lane] += size;
+    }
+
+    /// Books the flows and totals into the venue and the step.
+    fn book(self, venue: &mut LiquidationEngine, step: &mut StepLiquidations) {
+        let money =
+            |units: i128| Money::from_units(units.clamp(-ledger::MAX_UNITS, ledger::MAX_UNITS));
+        venue.ledger.realize(money(self.realized));
+        venue
+            .ledger
+            .settle_covered(money(self.fund - self.fund_before), money(self.fees));
+        venue.open_collateral -= money(self.released);
+        venue.open_interest = self.open_interest;
+        if let Some((g, open)) = self.group {
+            venue.group_open[g] = open;
+        }
+        [step.long_count, step.short_count] = [
+            step.long_count + self.count[0] as u32,
+            step.short_count + self.count[1] as u32,
+        ];
+        venue.liquidated_count_long += self.count[0];
+        venue.liquidated_count_short += self.count[1];
+        [step.long_usd, step.short_usd] = self.closed;
+        [venue.liquidated_usd_long, venue.liquidated_usd_short] = self.venue_closed;
+        if let Some(book) = venue.open_book.as_mut() {
+            let kept = [Side::Long, Side::Short].into_iter().all(|side| {
+                let lane = OpenBook::lane(side);
+                self.coins_entry[lane]
+                    .total()
+                    .is_some_and(|product| book.remove(side, self.coins[lane], product))
+            });
+            if !kept {
+                venue.open_book = None;
+            }
+        }
+    }
+}
+
+/// A position's state bit: closed (size and collateral zero).
+const CLOSED: u8 = 1;
+/// A position's state bit: its size, collateral and trigger are its own ([`Own`]), no longer the
+/// table's start state.
+const OWN: u8 = 2;
+/// A position's state bit: queued for liquidation.
+const PENDING: u8 = 4;
+
+/// Sizes, collateral and triggers of the positions whose state left the start state (a top-up,
+/// partial liquidation, de-leveraging or ADL), valid where a position has the [`OWN`] bit.
+struct Own {
+    size: Vec<f64>,
+    collateral: Vec<Money>,
+    trigger: Vec<f64>,
+}
+
+/// Every position's live state plus the venue's queues. A position is as the table's start state
+/// says until it is closed or changed: a run costs one state byte per position, not a copy of
+/// every column. Sizes and collateral change only through [`Self::set_size`],
+/// [`Self::set_collateral`] and [`Self::close_fully`], which keep the open totals in step.
 pub struct LiquidationEngine<'a> {
     pub table: &'a PositionTable,
     pub rules: &'a Venue,
@@ -80,14 +196,11 @@ pub struct LiquidationEngine<'a> {
     warm: Option<&'a Warm>,
     /// Exact sums over the open positions (linear contracts), for marking them at the end.
     open_book: Option<OpenBook>,
-    pub side: Vec<Side>,
-    /// Current size (USD at entry, or contracts); 0 once closed.
-    size: Vec<f64>,
-    collateral: Vec<Money>,
-    /// The trigger of a position whose trigger moved (top-up, partial liquidation,
-    /// de-leveraging); NaN while it is the table's start-of-run liquidation price.
-    moved_trigger: Vec<f64>,
-    pub pending: Vec<bool>,
+    pub side: &'a [Side],
+    /// [`CLOSED`], [`OWN`] and [`PENDING`] bits per position.
+    status: Vec<u8>,
+    /// Allocated when a first position changes.
+    own: Option<Own>,
     cursor: Vec<usize>,
     long_heap: BinaryHeap<Rearmed>,
     short_heap: BinaryHeap<Rearmed>,
@@ -109,11 +222,6 @@ pub struct LiquidationEngine<'a> {
 impl<'a> LiquidationEngine<'a> {
     pub fn new(table: &'a PositionTable, rules: &'a Venue) -> LiquidationEngine<'a> {
         let n = table.len();
-        let mut side = Vec::with_capacity(n);
-        for group in &table.groups {
-            debug_assert_eq!(group.start, side.len(), "groups cover the columns in order");
-            side.resize(group.end, group.side);
-        }
         let start = table.start();
         let warm = start.warm(table);
         let collateral_in = start.collateral_total;
@@ -124,11 +232,9 @@ impl<'a> LiquidationEngine<'a> {
             start,
             warm,
             open_book: warm.and_then(|warm| warm.open_book),
-            side,
-            size: start.size.clone(),
-            collateral: start.collateral.clone(),
-            moved_trigger: vec![f64::NAN; n],
-            pending: vec![false; n],
+            side: &table.side,
+            status: vec![0; n],
+            own: None,
             cursor: table.groups.iter().map(|group| group.start).collect(),
             long_heap: BinaryHeap::new(),
             short_heap: BinaryHeap::new(),
@@ -147,36 +253,83 @@ impl<'a> LiquidationEngine<'a> {
 
     /// Number of positions (open or closed).
     pub fn len(&self) -> usize {
-        self.size.len()
+        self.status.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.size.is_empty()
+        self.status.is_empty()
+    }
+
+    /// The position's changed state, if it has one.
+    #[inline(always)]
+    fn own(&self, i: usize) -> Option<&Own> {
+        if self.status[i] & OWN != 0 {
+            self.own.as_ref()
+        } else {
+            None
+        }
     }
 
     /// Current size of position `i` (USD at entry, or contracts); 0 once closed.
+    #[inline(always)]
     pub fn size(&self, i: usize) -> f64 {
-        self.size[i]
+        if self.status[i] & CLOSED != 0 {
+            0.0
+        } else {
+            self.own(i).map_or(self.start.size[i], |own| own.size[i])
+        }
     }
 
     /// Current collateral of position `i`, exact.
+    #[inline(always)]
     pub fn collateral(&self, i: usize) -> Money {
-        self.collateral[i]
+        if self.status[i] & CLOSED != 0 {
+            Money::ZERO
+        } else {
+            self.own(i)
+                .map_or(self.start.collateral[i], |own| own.collateral[i])
+        }
     }
 
     /// Current collateral of position `i` as f64 (for trigger arithmetic and behaviour rules).
     pub fn collateral_f(&self, i: usize) -> f64 {
-        self.collateral[i].to_f64()
+        self.collateral(i).to_f64()
     }
 
     /// The mark at which position `i` is liquidated now.
     pub fn trigger(&self, i: usize) -> f64 {
-        let moved = self.moved_trigger[i];
-        if moved.is_nan() {
-            self.table.liquidation_price[i]
+        self.own(i)
+            .map_or(self.table.liquidation_price[i], |own| own.trigger[i])
+    }
+
+    /// Whether position `i` is queued for liquidation.
+    pub fn is_pending(&self, i: usize) -> bool {
+        self.status[i] & PENDING != 0
+    }
+
+    fn set_pending(&mut self, i: usize, pending: bool) {
+        if pending {
+            self.status[i] |= PENDING;
         } else {
-            moved
+            self.status[i] &= !PENDING;
         }
+    }
+
+    /// Gives position `i` its own state (from its current one) before it changes.
+    fn make_own(&mut self, i: usize) -> &mut Own {
+        let n = self.status.len();
+        let own = self.own.get_or_insert_with(|| Own {
+            size: vec![0.0; n],
+            collateral: vec![Money::ZERO; n],
+            trigger: vec![0.0; n],
+        });
+        if self.status[i] & OWN == 0 {
+            self.status[i] |= OWN;
+            own.size[i] = self.start.size[i];
+            own.collateral[i] = self.start.collateral[i];
+            own.trigger[i] = self.table.liquidation_price[i];
+        }
+        own
     }
 
     /// Size of all open positions (USD at entry, or contracts).
@@ -200,9 +353,10 @@ impl<'a> LiquidationEngine<'a> {
 
     /// Sets position `i`'s size, keeping open interest and the open book in step.
     fn set_size(&mut self, i: usize, size: f64) {
+        let current = self.size(i);
         if self.open_book.is_some() {
             let (side, entry) = (self.side[i], self.table.entry_fixed[i]);
-            let before = self.closing_units(i, self.size[i]);
+            let before = self.closing_units(i, current);
             let after = if size > 0.0 {
                 self.closing_units(i, size)
             } else {
@@ -215,19 +369,24 @@ impl<'a> LiquidationEngine<'a> {
                 self.open_book = None;
             }
         }
-        self.open_interest += size - self.size[i];
-        self.group_open[usize::from(self.table.group_of[i])] += size - self.size[i];
-        self.size[i] = size;
+        self.open_interest += size - current;
+        self.group_open[usize::from(self.table.group_of[i])] += size - current;
+        if size > 0.0 {
+            self.make_own(i).size[i] = size;
+        } else {
+            self.status[i] |= CLOSED;
+        }
     }
 
     /// Sets position `i`'s collateral, keeping the open total in step.
     fn set_collateral(&mut self, i: usize, amount: Money) {
-        self.open_collateral += amount - self.collateral[i];
-        self.collateral[i] = amount;
+        self.open_collateral += amount - self.collateral(i);
+        self.make_own(i).collateral[i] = amount;
     }
 
+    #[inline(always)]
     pub fn is_open(&self, i: usize) -> bool {
-        self.size[i] > 0.0
+        self.size(i) > 0.0
     }
 
     fn contract(&self) -> Contract {
@@ -240,7 +399,7 @@ impl<'a> LiquidationEngine<'a> {
             contract: self.contract(),
             side: self.side[i],
             entry: self.table.entry[i],
-            size: self.size[i],
+            size: self.size(i),
             collateral: self.collateral_f(i),
         }
     }
@@ -248,16 +407,51 @@ impl<'a> LiquidationEngine<'a> {
     /// Notional at `mark`, USD.
     pub fn notional_at(&self, i: usize, mark: f64) -> f64 {
         match self.contract() {
-            Contract::Linear => self.size[i] / self.table.entry[i] * mark,
-            Contract::Inverse => self.size[i],
+            Contract::Linear => self.size(i) / self.table.entry[i] * mark,
+            Contract::Inverse => self.size(i),
         }
     }
 
     /// Coins a market order closing `fraction` of position `i` trades at `mark`.
     pub fn coins(&self, i: usize, fraction: f64, mark: f64) -> f64 {
         match self.contract() {
-            Contract::Linear => fraction * self.size[i] / self.table.entry[i],
-            Contract::Inverse => fraction * self.size[i] / mark,
+            Contract::Linear => fraction * self.size(i) / self.table.entry[i],
+            Contract::Inverse => fraction * self.size(i) / mark,
+        }
+    }
+
+    /// The start state's numbers for a whole close of position `i`, if it is untouched and the
+    /// run has them ([`WholeCloses`]).
+    #[inline(always)]
+    fn whole_close(&self, i: usize, fraction: f64) -> Option<&'a WholeCloses> {
+        let whole = self.warm?.whole.as_ref()?;
+        (fraction >= 1.0 && self.status[i] & (CLOSED | OWN) == 0).then_some(whole)
+    }
+
+    /// [`Self::coins`] of an order.
+    #[inline(always)]
+    fn order_coins(&self, order: Order, mark: f64) -> f64 {
+        let i = order.index as usize;
+        match self.whole_close(i, order.fraction) {
+            Some(whole) => whole.coins[i],
+            None => self.coins(i, order.fraction, mark),
+        }
+    }
+
+    /// The equity at `price` of the part of position `i` an order closes.
+    #[inline(always)]
+    fn order_equity_at(&self, order: Order, price: f64) -> f64 {
+        let i = order.index as usize;
+        match self.whole_close(i, order.fraction) {
+            // As `Terms::equity_at`: sign * size / entry * (price - entry), plus collateral.
+            Some(whole) => {
+                let coins = match self.side[i] {
+                    Side::Long => whole.coins[i],
+                    Side::Short => -whole.coins[i],
+                };
+                whole.collateral_f[i] + coins * (price - self.table.entry[i])
+            }
+            None => order.fraction * self.terms(i).equity_at(price),
         }
     }
 
@@ -270,7 +464,7 @@ impl<'a> LiquidationEngine<'a> {
         let terms = self.terms(i);
         let (rate, deduction) = self.table.margin().tier_for(terms.size);
         let trigger = terms.liquidation_price(rate, deduction);
-        self.moved_trigger[i] = trigger;
+        self.make_own(i).trigger[i] = trigger;
         match self.side[i] {
             Side::Long => self.long_heap.push(Rearmed {
                 key: trigger,
@@ -289,15 +483,16 @@ impl<'a> LiquidationEngine<'a> {
             let group = &self.table.groups[g];
             let mut i = self.cursor[g];
             while i < group.end {
-                if !self.is_open(i) || !self.moved_trigger[i].is_nan() {
+                // Closed, or with a trigger of its own (in a heap).
+                if self.status[i] & (CLOSED | OWN) != 0 || !self.is_open(i) {
                     i += 1;
                     continue;
                 }
                 if !crossed(group.side, mark, self.table.liquidation_price[i]) {
                     break;
                 }
-                if !self.pending[i] {
-                    self.pending[i] = true;
+                if !self.is_pending(i) {
+                    self.set_pending(i, true);
                     self.queue.push_back(i as u32);
                 }
                 i += 1;
@@ -321,8 +516,9 @@ impl<'a> LiquidationEngine<'a> {
                 }
                 heap.pop();
                 let i = top.index as usize;
-                if self.is_open(i) && self.moved_trigger[i] == trigger && !self.pending[i] {
-                    self.pending[i] = true;
+                let current = self.own(i).map(|own| own.trigger[i]);
+                if self.is_open(i) && current == Some(trigger) && !self.is_pending(i) {
+                    self.set_pending(i, true);
                     self.queue.push_back(top.index);
                 }
             }
@@ -337,11 +533,28 @@ impl<'a> LiquidationEngine<'a> {
             .rules
             .max_liquidation_usd_per_step
             .unwrap_or(f64::INFINITY);
+        if !self.rules.partial_liquidation && room == f64::INFINITY {
+            // Every queued position that is still open is closed whole.
+            let mut queue = std::mem::take(&mut self.queue);
+            orders.reserve(queue.len());
+            for index in queue.drain(..) {
+                let i = index as usize;
+                self.status[i] &= !PENDING;
+                if self.is_open(i) {
+                    orders.push(Order {
+                        index,
+                        fraction: 1.0,
+                    });
+                }
+            }
+            self.queue = queue;
+            return orders;
+        }
         while let Some(&index) = self.queue.front() {
             let i = index as usize;
             if !self.is_open(i) {
                 self.queue.pop_front();
-                self.pending[i] = false;
+                self.set_pending(i, false);
                 continue;
             }
             if room <= 0.0 {
@@ -362,7 +575,7 @@ impl<'a> LiquidationEngine<'a> {
                 room -= notional;
             }
             self.queue.pop_front();
-            self.pending[i] = false;
+            self.set_pending(i, false);
             orders.push(Order { index, fraction });
         }
         orders
@@ -402,9 +615,9 @@ impl<'a> LiquidationEngine<'a> {
     #[inline(always)]
     fn closing_at(&self, i: usize, fraction: f64, price: f64, price_fixed: i128) -> Closing {
         let closed = if fraction >= 1.0 {
-            self.size[i]
+            self.size(i)
         } else {
-            fraction * self.size[i]
+            fraction * self.size(i)
         };
         let entry = self.table.entry[i];
         let units = self.closing_units(i, closed);
@@ -441,16 +654,16 @@ impl<'a> LiquidationEngine<'a> {
 
     /// Closes position `i` completely after its PnL was realized; returns the collateral it held.
     fn close_fully(&mut self, i: usize) -> Money {
-        let released = self.collateral[i];
+        let released = self.collateral(i);
         self.set_size(i, 0.0);
-        self.set_collateral(i, Money::ZERO);
+        self.open_collateral -= released;
         released
     }
 
     /// Adds `amount` of collateral to position `i` (a top-up) and re-arms its trigger.
     pub fn add_collateral(&mut self, i: usize, amount: f64) {
         let amount = ledger::money(amount);
-        self.set_collateral(i, self.collateral[i] + amount);
+        self.set_collateral(i, self.collateral(i) + amount);
         self.ledger.top_up(amount);
         self.rearm(i);
     }
@@ -460,8 +673,8 @@ impl<'a> LiquidationEngine<'a> {
     pub fn reduce_voluntarily(&mut self, i: usize, fraction: f64, price: f64) -> f64 {
         let (pnl, closed) = self.realized(i, fraction, price);
         self.ledger.realize(pnl);
-        self.set_collateral(i, self.collateral[i] + pnl);
-        let left = self.size[i] - closed;
+        self.set_collateral(i, self.collateral(i) + pnl);
+        let left = self.size(i) - closed;
         if left <= 0.0 {
             let equity = self.close_fully(i);
             self.ledger.return_to_trader(equity);
@@ -491,29 +704,20 @@ impl<'a> LiquidationEngine<'a> {
                 continue;
             }
             let direction = if side == Side::Long { 1.0 } else { -1.0 };
-            let total_coins: f64 = side_orders
-                .iter()
-                .map(|o| self.coins(o.index as usize, o.fraction, mark))
-                .sum();
+            let total_coins: f64 = side_orders.iter().map(|&o| self.order_coins(o, mark)).sum();
             let estimate = book.quote(direction * total_coins);
             let (to_book, to_adl) = self.split_for_adl(side_orders, estimate, mark);
             let book_coins: f64 = if to_adl.is_empty() {
                 total_coins
             } else {
-                to_book
-                    .iter()
-                    .map(|o| self.coins(o.index as usize, o.fraction, mark))
-                    .sum()
+                to_book.iter().map(|&o| self.order_coins(o, mark)).sum()
             };
             let fill = if book_coins > 0.0 {
                 book.trade(direction * book_coins)
             } else {
                 estimate
             };
-            let fill_fixed = ledger::fixed(fill);
-            for order in &to_book {
-                self.settle(*order, fill, fill_fixed, &mut step);
-            }
+            self.settle_fills(&to_book, fill, &mut step);
             if !to_adl.is_empty() {
                 self.auto_deleverage(&to_adl, mark, &mut step);
             }
@@ -543,7 +747,7 @@ impl<'a> LiquidationEngine<'a> {
         let (mut to_book, mut to_adl) = (Vec::with_capacity(orders.len()), Vec::new());
         for order in orders {
             let i = order.index as usize;
-            let equity = order.fraction * self.terms(i).equity_at(estimate);
+            let equity = self.order_equity_at(order, estimate);
             if equity >= 0.0 || fund + equity >= 0.0 {
                 fund += equity.min(0.0);
                 to_book.push(order);
@@ -565,17 +769,76 @@ impl<'a> LiquidationEngine<'a> {
     /// ADL matches in units: coins for linear contracts, contracts for inverse.
     fn adl_units(&self, i: usize, fraction: f64) -> f64 {
         match self.contract() {
-            Contract::Linear => fraction * self.size[i] / self.table.entry[i],
-            Contract::Inverse => fraction * self.size[i],
+            Contract::Linear => fraction * self.size(i) / self.table.entry[i],
+            Contract::Inverse => fraction * self.size(i),
         }
     }
 
     fn adl_capacity(&self, losing_side: Side, mark: f64) -> f64 {
-        (0..self.size.len())
-            .filter(|&i| self.side[i] != losing_side && self.is_open(i) && !self.pending[i])
+        (0..self.len())
+            .filter(|&i| self.side[i] != losing_side && self.is_open(i) && !self.is_pending(i))
             .filter(|&i| self.terms(i).pnl_at(mark) > 0.0)
             .map(|i| self.adl_units(i, 1.0))
             .sum()
+    }
+
+    /// Settles the book-filled liquidations of one side at `fill`, in order. Whole closes of
+    /// positions still as they started (nearly all of them) take a batched path in 64-bit
+    /// arithmetic ([`WholeCloses`]): their exact flows are summed in registers and booked once,
+    /// with the same results as [`Self::settle`] one by one (sums of integers do not depend on
+    /// order; every float total is updated in the same order). Anything else, and any deficit the
+    /// fund cannot cover in full (bad debt), goes through [`Self::settle`].
+    fn settle_fills(&mut self, orders: &[Order], fill: f64, step: &mut StepLiquidations) {
+        let fill_fixed = ledger::fixed(fill);
+        let whole = self.warm.and_then(|warm| warm.whole.as_ref());
+        let (Some(whole), Some(fill_small)) = (whole, ledger::fixed_i64(fill)) else {
+            for &order in orders {
+                self.settle(order, fill, fill_fixed, step);
+            }
+            return;
+        };
+        let (table, fee_rate) = (self.table, self.rules.liquidation_fee);
+        let mut batch = Batch::new(self, step);
+        for &order in orders {
+            let i = order.index as usize;
+            let split = fill_small
+                .checked_sub(whole.entry[i])
+                .and_then(|move_units| SplitProduct::of(whole.units[i], move_units));
+            let untouched = self.status[i] & (CLOSED | OWN) == 0;
+            let (Some(split), true) = (split, untouched && order.fraction >= 1.0) else {
+                batch.book(self, step);
+                self.settle(order, fill, fill_fixed, step);
+                batch = Batch::new(self, step);
+                continue;
+            };
+            let side = self.side[i];
+            let pnl = match side {
+                Side::Long => split.rounded_units(),
+                Side::Short => -split.rounded_units(),
+            };
+            let equity = i128::from(whole.collateral[i]) + i128::from(pnl);
+            if equity < 0 {
+                // A deficit the fund (as it now stands) covers in full; otherwise bad debt.
+                if batch.fund + equity < 0 {
+                    batch.book(self, step);
+                    self.settle(order, fill, fill_fixed, step);
+                    batch = Batch::new(self, step);
+                    continue;
+                }
+            } else {
+                batch.fees += ledger::fixed(fee_rate * (whole.coins[i] * fill)).min(equity);
+            }
+            batch.realized += i128::from(pnl);
+            batch.fund += equity;
+            batch.released += i128::from(whole.collateral[i]);
+            let lane = OpenBook::lane(side);
+            batch.coins[lane] += i128::from(whole.units[i]);
+            batch.coins_entry[lane].add(i128::from(whole.units[i]), i128::from(whole.entry[i]));
+            let size = self.start.size[i];
+            batch.close(usize::from(table.group_of[i]), size, side, self);
+            self.status[i] |= CLOSED;
+        }
+        batch.book(self, step);
     }
 
     /// Settles one book-filled liquidation at `fill` (`fill_fixed` in fixed point).
@@ -601,10 +864,10 @@ impl<'a> LiquidationEngine<'a> {
             }
         } else {
             // Partial: PnL and fee come out of the collateral that stays with the position.
-            let fee = fee.min((self.collateral[i] + pnl).max(Money::ZERO));
-            self.set_collateral(i, self.collateral[i] + pnl - fee);
+            let fee = fee.min((self.collateral(i) + pnl).max(Money::ZERO));
+            self.set_collateral(i, self.collateral(i) + pnl - fee);
             self.ledger.collect_fee(fee);
-            self.set_size(i, self.size[i] - closed);
+            self.set_size(i, self.size(i) - closed);
             self.partial_liquidations += 1;
             self.rearm(i);
         }
@@ -660,8 +923,8 @@ impl<'a> LiquidationEngine<'a> {
                 );
                 step.bad_debt_usd += bad.to_f64();
             } else {
-                self.set_collateral(i, self.collateral[i] + pnl);
-                self.set_size(i, self.size[i] - closed);
+                self.set_collateral(i, self.collateral(i) + pnl);
+                self.set_size(i, self.size(i) - closed);
                 self.partial_liquidations += 1;
                 self.rearm(i);
             }
@@ -673,8 +936,8 @@ impl<'a> LiquidationEngine<'a> {
             return;
         }
         let price = weighted_price / needed;
-        let mut winners: Vec<(f64, usize)> = (0..self.size.len())
-            .filter(|&i| self.side[i] != losing_side && self.is_open(i) && !self.pending[i])
+        let mut winners: Vec<(f64, usize)> = (0..self.len())
+            .filter(|&i| self.side[i] != losing_side && self.is_open(i) && !self.is_pending(i))
             .filter_map(|i| {
                 let terms = self.terms(i);
                 let pnl = terms.pnl_at(mark);
@@ -723,9 +986,9 @@ impl<'a> LiquidationEngine<'a> {
         let released = if fraction >= 1.0 {
             self.close_fully(i)
         } else {
-            let share = self.collateral[i].times_fraction(ledger::fixed(fraction));
-            self.set_collateral(i, self.collateral[i] - share);
-            self.set_size(i, self.size[i] - closed);
+            let share = self.collateral(i).times_fraction(ledger::fixed(fraction));
+            self.set_collateral(i, self.collateral(i) - share);
+            self.set_size(i, self.size(i) - closed);
             self.rearm(i);
             share
         };
@@ -766,7 +1029,7 @@ impl<'a> LiquidationEngine<'a> {
         for i in (0..self.len()).filter(|&i| self.is_open(i)) {
             let lane = OpenBook::lane(self.side[i]);
             sides[lane].add(
-                self.closing_units(i, self.size[i]),
+                self.closing_units(i, self.size(i)),
                 price - self.table.entry_fixed[i],
             );
         }
@@ -787,7 +1050,7 @@ impl<'a> LiquidationEngine<'a> {
         let buckets = self.table.buckets.len();
         let (mut longs, mut shorts) = (vec![0.0; buckets], vec![0.0; buckets]);
         for group in &self.table.groups {
-            let total = sum_in_lanes(&self.size[group.start..group.end]);
+            let total = sum_in_lanes(group.start..group.end, |i| self.size(i));
             match group.side {
                 Side::Long => longs[group.bucket] += total,
                 Side::Short => shorts[group.bucket] += total,
@@ -799,13 +1062,13 @@ impl<'a> LiquidationEngine<'a> {
 
 /// The sum of `values` in eight interleaved running sums, added up at the end: a fixed order (so
 /// the same bits everywhere) that does not wait on one addition at a time.
-fn sum_in_lanes(values: &[f64]) -> f64 {
+fn sum_in_lanes(range: std::ops::Range<usize>, value: impl Fn(usize) -> f64) -> f64 {
     let mut lanes = [0.0; 8];
-    let chunks = values.chunks_exact(8);
-    let rest: f64 = chunks.remainder().iter().sum();
-    for chunk in chunks {
-        for (lane, value) in lanes.iter_mut().zip(chunk) {
-            *lane += value;
+    let whole = range.start + (range.len() / 8) * 8;
+    let rest: f64 = (whole..range.end).map(&value).sum();
+    for chunk in (range.start..whole).step_by(8) {
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            *lane += value(chunk + k);
         }
     }
     lanes.iter().sum::<f64>() + rest
