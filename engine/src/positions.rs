@@ -258,63 +258,15 @@ pub struct Warm {
     pub whole: Option<WholeCloses>,
 }
 
-/// Per position, what closing all of it at its start state takes (linear contracts): 64-bit
-/// fixed-point closing units, entry and collateral, and as floats the coins traded and the
-/// collateral (for the ADL check). Each is what the one-by-one path computes, bit for bit.
+/// Per position, what closing all of it at its start state takes (linear contracts whose
+/// numbers all fit): 64-bit fixed-point closing units, entry and collateral, and the coins the
+/// close trades (`size / entry`). Each is what the one-by-one path computes, bit for bit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WholeCloses {
     pub units: Vec<i64>,
     pub entry: Vec<i64>,
     pub collateral: Vec<i64>,
-    /// `size / entry`.
     pub coins: Vec<f64>,
-    /// The collateral as [`Money::to_f64`] gives it.
-    pub collateral_f: Vec<f64>,
-}
-
-impl WholeCloses {
-    /// `None` unless the contract is linear and every number fits 62 bits (so sums and
-    /// differences of two stay in 64).
-    fn of(
-        table: &PositionTable,
-        start: &StartState,
-        closing_units: &[i128],
-    ) -> Option<WholeCloses> {
-        if table.contract != Contract::Linear {
-            return None;
-        }
-        let small = |value: i128| {
-            i64::try_from(value)
-                .ok()
-                .filter(|v| v.unsigned_abs() < 1 << 62)
-        };
-        let units = closing_units
-            .iter()
-            .map(|&u| small(u))
-            .collect::<Option<Vec<_>>>()?;
-        let entry = table
-            .entry_fixed
-            .iter()
-            .map(|&e| small(e))
-            .collect::<Option<Vec<_>>>()?;
-        let collateral = start
-            .collateral
-            .iter()
-            .map(|c| small(c.units()))
-            .collect::<Option<Vec<_>>>()?;
-        Some(WholeCloses {
-            units,
-            entry,
-            collateral,
-            coins: start
-                .size
-                .iter()
-                .zip(&table.entry)
-                .map(|(size, entry)| size / entry)
-                .collect(),
-            collateral_f: start.collateral.iter().map(|c| c.to_f64()).collect(),
-        })
-    }
 }
 
 impl StartState {
@@ -323,7 +275,7 @@ impl StartState {
         if self.seen.set(()).is_ok() {
             return None;
         }
-        Some(self.warm.get_or_init(|| table.warm_state(self)))
+        Some(self.warm.get_or_init(|| table.warm_state(self, None)))
     }
 }
 
@@ -490,10 +442,27 @@ impl PositionTable {
         state.warm = OnceLock::new();
     }
 
-    /// Closing units and the open book of every position at the start.
-    fn warm_state(&self, start: &StartState) -> Warm {
+    /// Closing units and the open book of every position at the start (in the buffers of
+    /// `reuse`, a previous warm state, if given).
+    fn warm_state(&self, start: &StartState, reuse: Option<Warm>) -> Warm {
         let linear = self.contract == Contract::Linear;
-        let mut closing_units = Vec::with_capacity(self.len());
+        let (mut closing_units, whole) = reuse
+            .map(|warm| (warm.closing_units, warm.whole))
+            .unwrap_or_default();
+        let mut whole = whole.unwrap_or(WholeCloses {
+            units: Vec::new(),
+            entry: Vec::new(),
+            collateral: Vec::new(),
+            coins: Vec::new(),
+        });
+        closing_units.clear();
+        whole.units.clear();
+        whole.entry.clear();
+        whole.collateral.clear();
+        whole.coins.clear();
+        // Whether every number fits the whole closes' 64 bits (with room for a sum of two).
+        let mut fits = linear;
+        let small = |value: i128| -> (i64, bool) { (value as i64, value.unsigned_abs() < 1 << 62) };
         // The open book's sums per side.
         let mut coins = [0i128; 2];
         let mut coins_entry = [ledger::ProductSum::default(); 2];
@@ -503,14 +472,28 @@ impl PositionTable {
             let columns = start.size[range.clone()]
                 .iter()
                 .zip(&self.entry[range.clone()])
-                .zip(&self.entry_fixed[range]);
-            for ((&size, &entry), &entry_fixed) in columns {
-                let units = closing_units_of(self.contract, size, entry);
+                .zip(&self.entry_fixed[range.clone()])
+                .zip(&start.collateral[range]);
+            for (((&size, &entry), &entry_fixed), &collateral) in columns {
+                if !linear {
+                    closing_units.push(closing_units_of(self.contract, size, entry));
+                    continue;
+                }
+                // `closing_units_of` for a linear contract, keeping the quotient.
+                let position_coins = size / entry;
+                let units = ledger::fixed(position_coins);
                 closing_units.push(units);
-                if linear {
-                    // At most 2^21 amounts of at most 2^96 units: this sum cannot overflow.
-                    coins[lane] += units;
-                    coins_entry[lane].add(units, entry_fixed);
+                // At most 2^21 amounts of at most 2^96 units: this sum cannot overflow.
+                coins[lane] += units;
+                coins_entry[lane].add(units, entry_fixed);
+                if fits {
+                    let [(units, a), (entry, b), (collateral, c)] =
+                        [units, entry_fixed, collateral.units()].map(small);
+                    fits = a & b & c;
+                    whole.units.push(units);
+                    whole.entry.push(entry);
+                    whole.collateral.push(collateral);
+                    whole.coins.push(position_coins);
                 }
             }
         }
@@ -522,7 +505,7 @@ impl PositionTable {
             _ => None,
         };
         Warm {
-            whole: WholeCloses::of(self, start, &closing_units),
+            whole: fits.then_some(whole),
             closing_units,
             open_book,
         }
@@ -558,9 +541,15 @@ impl PositionTable {
             group.scale = scale;
         }
         // A table that has run a timeline will run another: recompute its start state now, in
-        // the same buffers (no fresh allocation per drag); otherwise leave it until first use.
+        // the same buffers (no fresh allocation per drag), with its warm part, so the next run
+        // (a leverage-bar drag rescales before every run) takes the fast paths; otherwise leave
+        // it until first use.
         if let Some(mut state) = self.start.take() {
+            let previous = state.warm.take();
             self.fill_start_state(&mut state);
+            let warm = self.warm_state(&state, previous);
+            let _ = state.seen.set(());
+            let _ = state.warm.set(warm);
             self.start = OnceLock::from(state);
         }
         for (bucket, new) in self.buckets.iter_mut().zip(&population.leverage_buckets) {

@@ -449,7 +449,8 @@ impl<'a> LiquidationEngine<'a> {
                     Side::Long => whole.coins[i],
                     Side::Short => -whole.coins[i],
                 };
-                whole.collateral_f[i] + coins * (price - self.table.entry[i])
+                let collateral = Money::from_units(i128::from(whole.collateral[i])).to_f64();
+                collateral + coins * (price - self.table.entry[i])
             }
             None => order.fraction * self.terms(i).equity_at(price),
         }
