@@ -334,6 +334,15 @@ impl ProductSum {
         }
     }
 
+    /// Adds the products summed in `other`.
+    pub fn merge(&mut self, other: &ProductSum) {
+        self.high += other.high;
+        self.low += other.low;
+        let (wide, overflowed) = self.wide.overflowing_add(other.wide);
+        self.wide = wide;
+        self.overflow |= overflowed || other.overflow;
+    }
+
     /// The sum; `None` if it (or a product) left 128 bits.
     pub fn total(&self) -> Option<i128> {
         if self.overflow {
@@ -455,6 +464,89 @@ fn wide_div(high: u128, low: u128, d: u128) -> (u128, u128) {
         }
     }
     (quotient, remainder)
+}
+
+/// A column of 8-place fixed-point numbers, held in 64 bits while every value is below 2^62 in
+/// magnitude (so a sum or difference of two still fits), else in 128: half the memory for every
+/// everyday population, and 64-bit arithmetic where a column is [`Self::small`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum FixedColumn {
+    Small(Vec<i64>),
+    Wide(Vec<i128>),
+}
+
+impl Default for FixedColumn {
+    fn default() -> FixedColumn {
+        FixedColumn::Small(Vec::new())
+    }
+}
+
+impl FixedColumn {
+    #[inline(always)]
+    pub fn get(&self, i: usize) -> i128 {
+        match self {
+            FixedColumn::Small(values) => i128::from(values[i]),
+            FixedColumn::Wide(values) => values[i],
+        }
+    }
+
+    /// The values, when they are held in 64 bits.
+    pub fn small(&self) -> Option<&[i64]> {
+        match self {
+            FixedColumn::Small(values) => Some(values),
+            FixedColumn::Wide(_) => None,
+        }
+    }
+
+    /// Refills the column with `len` values, reusing its 64-bit buffer: `fill` writes each
+    /// value's low 64 bits into the slice and returns whether all of them fit (below 2^62 in
+    /// magnitude, see [`fits_small`]); if not, `wide` gives the values in 128 bits.
+    pub fn refill(
+        &mut self,
+        len: usize,
+        fill: impl FnOnce(&mut [i64]) -> bool,
+        wide: impl FnOnce() -> Vec<i128>,
+    ) {
+        let mut values = match std::mem::take(self) {
+            FixedColumn::Small(values) => values,
+            FixedColumn::Wide(_) => Vec::new(),
+        };
+        values.resize(len, 0);
+        *self = if fill(&mut values) {
+            FixedColumn::Small(values)
+        } else {
+            FixedColumn::Wide(wide())
+        };
+    }
+
+    #[inline(always)]
+    pub fn push(&mut self, value: i128) {
+        match self {
+            FixedColumn::Small(values) if fits_small(value) => values.push(value as i64),
+            FixedColumn::Small(values) => {
+                let mut wide: Vec<i128> = values.iter().map(|&v| i128::from(v)).collect();
+                wide.push(value);
+                *self = FixedColumn::Wide(wide);
+            }
+            FixedColumn::Wide(values) => values.push(value),
+        }
+    }
+}
+
+/// Whether `value` is held in a [`FixedColumn::Small`].
+#[inline(always)]
+pub fn fits_small(value: i128) -> bool {
+    value.unsigned_abs() < 1 << 62
+}
+
+impl FromIterator<i128> for FixedColumn {
+    fn from_iter<I: IntoIterator<Item = i128>>(values: I) -> FixedColumn {
+        let mut column = FixedColumn::default();
+        for value in values {
+            column.push(value);
+        }
+        column
+    }
 }
 
 /// The running ledger of one run.

@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 
 use std::sync::OnceLock;
 
-use crate::ledger::{self, Money};
+use crate::ledger::{self, FixedColumn, Money};
 use crate::scenario::{
     Contract, LeverageBucket, MaintenanceMargin, MarginTier, Population, PositionSpec, Positions,
     Scenario, Side,
@@ -197,7 +197,7 @@ pub struct PositionTable {
     pub entry: Vec<f64>,
     /// `entry` in 8-place fixed point ([`ledger::fixed`]), converted once per population: every
     /// close and the final mark need it.
-    pub entry_fixed: Vec<i128>,
+    pub entry_fixed: FixedColumn,
     pub leverage: Vec<f64>,
     /// Size per unit of group scale; size = scale * unit_size (USD at entry, or contracts).
     pub unit_size: Vec<f64>,
@@ -229,8 +229,8 @@ pub struct PositionTable {
 pub struct StartState {
     /// `scale * unit_size` (USD at entry, or contracts).
     pub size: Vec<f64>,
-    /// Initial collateral, exact.
-    pub collateral: Vec<Money>,
+    /// Initial collateral, exact (units of money).
+    pub collateral: FixedColumn,
     /// Sum of `collateral`.
     pub collateral_total: Money,
     /// Sum of `size`, in column order.
@@ -249,24 +249,10 @@ pub struct StartState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Warm {
     /// The size closed by a full close in 8-place fixed point ([`closing_units_of`]).
-    pub closing_units: Vec<i128>,
+    pub closing_units: FixedColumn,
     /// Linear contracts: the exact sums the open positions' PnL is marked from (`None` for
     /// inverse contracts, or when a sum leaves 128 bits).
     pub open_book: Option<OpenBook>,
-    /// Linear contracts whose numbers all fit 64 bits: what a whole close of an untouched
-    /// position needs, for the venue's batched settlement.
-    pub whole: Option<WholeCloses>,
-}
-
-/// Per position, what closing all of it at its start state takes (linear contracts whose
-/// numbers all fit): 64-bit fixed-point closing units, entry and collateral, and the coins the
-/// close trades (`size / entry`). Each is what the one-by-one path computes, bit for bit.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WholeCloses {
-    pub units: Vec<i64>,
-    pub entry: Vec<i64>,
-    pub collateral: Vec<i64>,
-    pub coins: Vec<f64>,
 }
 
 impl StartState {
@@ -391,7 +377,7 @@ impl PositionTable {
     fn start_state(&self) -> StartState {
         let mut state = StartState {
             size: Vec::new(),
-            collateral: Vec::new(),
+            collateral: FixedColumn::default(),
             collateral_total: Money::ZERO,
             open_interest: 0.0,
             group_size: Vec::new(),
@@ -405,37 +391,52 @@ impl PositionTable {
     /// Computes the start state for the current scales into `state`, reusing its buffers.
     fn fill_start_state(&self, state: &mut StartState) {
         let n = self.len();
-        state.size.clear();
-        state.collateral.clear();
-        state.size.reserve(n);
-        state.collateral.reserve(n);
+        state.size.resize(n, 0.0);
         // At most 2^21 amounts of at most 2^96 units each: the plain sum cannot overflow.
         let mut collateral_total: i128 = 0;
         let mut open_interest = 0.0;
         state.group_size.clear();
-        for group in &self.groups {
-            let range = group.start..group.end;
-            let columns = self.unit_size[range.clone()]
-                .iter()
-                .zip(&self.entry[range.clone()])
-                .zip(&self.leverage[range]);
-            let mut group_size = 0.0;
-            for ((&unit_size, &entry), &leverage) in columns {
-                let position_size = group.scale * unit_size;
-                let amount = ledger::money(size_collateral(
-                    self.contract,
-                    position_size,
-                    entry,
-                    leverage,
-                ));
-                state.size.push(position_size);
-                state.collateral.push(amount);
-                collateral_total += amount.units();
-                open_interest += position_size;
-                group_size += position_size;
-            }
-            state.group_size.push(group_size);
-        }
+        let collateral_of = |group: &Group, i: usize| {
+            let size = group.scale * self.unit_size[i];
+            ledger::fixed(size_collateral(
+                self.contract,
+                size,
+                self.entry[i],
+                self.leverage[i],
+            ))
+        };
+        let (sizes, group_sizes) = (&mut state.size, &mut state.group_size);
+        state.collateral.refill(
+            n,
+            |collateral| {
+                let mut fits = true;
+                for group in &self.groups {
+                    let range = group.start..group.end;
+                    let mut group_size = 0.0;
+                    let slots = sizes[range.clone()]
+                        .iter_mut()
+                        .zip(&mut collateral[range.clone()]);
+                    for (i, (size, amount)) in range.zip(slots) {
+                        *size = group.scale * self.unit_size[i];
+                        let units = collateral_of(group, i);
+                        *amount = units as i64;
+                        fits &= ledger::fits_small(units);
+                        collateral_total += units;
+                        open_interest += *size;
+                        group_size += *size;
+                    }
+                    group_sizes.push(group_size);
+                }
+                fits
+            },
+            || {
+                let groups = self.groups.iter();
+                groups
+                    .flat_map(|group| (group.start..group.end).map(move |i| (group, i)))
+                    .map(|(group, i)| collateral_of(group, i))
+                    .collect()
+            },
+        );
         state.collateral_total = Money::from_units(collateral_total);
         state.open_interest = open_interest;
         state.seen = OnceLock::new();
@@ -446,57 +447,38 @@ impl PositionTable {
     /// `reuse`, a previous warm state, if given).
     fn warm_state(&self, start: &StartState, reuse: Option<Warm>) -> Warm {
         let linear = self.contract == Contract::Linear;
-        let (mut closing_units, whole) = reuse
-            .map(|warm| (warm.closing_units, warm.whole))
-            .unwrap_or_default();
-        let mut whole = whole.unwrap_or(WholeCloses {
-            units: Vec::new(),
-            entry: Vec::new(),
-            collateral: Vec::new(),
-            coins: Vec::new(),
-        });
-        closing_units.clear();
-        whole.units.clear();
-        whole.entry.clear();
-        whole.collateral.clear();
-        whole.coins.clear();
-        // Whether every number fits the whole closes' 64 bits (with room for a sum of two).
-        let mut fits = linear;
-        let small = |value: i128| -> (i64, bool) { (value as i64, value.unsigned_abs() < 1 << 62) };
+        let mut closing_units = reuse.map(|warm| warm.closing_units).unwrap_or_default();
         // The open book's sums per side.
         let mut coins = [0i128; 2];
         let mut coins_entry = [ledger::ProductSum::default(); 2];
-        for group in &self.groups {
-            let lane = OpenBook::lane(group.side);
-            let range = group.start..group.end;
-            let columns = start.size[range.clone()]
-                .iter()
-                .zip(&self.entry[range.clone()])
-                .zip(&self.entry_fixed[range.clone()])
-                .zip(&start.collateral[range]);
-            for (((&size, &entry), &entry_fixed), &collateral) in columns {
-                if !linear {
-                    closing_units.push(closing_units_of(self.contract, size, entry));
-                    continue;
+        let units_of = |i: usize| closing_units_of(self.contract, start.size[i], self.entry[i]);
+        closing_units.refill(
+            self.len(),
+            |slots| {
+                let mut fits = true;
+                for group in &self.groups {
+                    // The group's sums in locals (registers), added to its side's at the end.
+                    let (mut group_coins, mut group_coins_entry) =
+                        (0, ledger::ProductSum::default());
+                    let range = group.start..group.end;
+                    for (i, slot) in range.clone().zip(&mut slots[range]) {
+                        let units = units_of(i);
+                        *slot = units as i64;
+                        fits &= ledger::fits_small(units);
+                        if linear {
+                            // At most 2^21 amounts of at most 2^96 units: cannot overflow.
+                            group_coins += units;
+                            group_coins_entry.add(units, self.entry_fixed.get(i));
+                        }
+                    }
+                    let lane = OpenBook::lane(group.side);
+                    coins[lane] += group_coins;
+                    coins_entry[lane].merge(&group_coins_entry);
                 }
-                // `closing_units_of` for a linear contract, keeping the quotient.
-                let position_coins = size / entry;
-                let units = ledger::fixed(position_coins);
-                closing_units.push(units);
-                // At most 2^21 amounts of at most 2^96 units: this sum cannot overflow.
-                coins[lane] += units;
-                coins_entry[lane].add(units, entry_fixed);
-                if fits {
-                    let [(units, a), (entry, b), (collateral, c)] =
-                        [units, entry_fixed, collateral.units()].map(small);
-                    fits = a & b & c;
-                    whole.units.push(units);
-                    whole.entry.push(entry);
-                    whole.collateral.push(collateral);
-                    whole.coins.push(position_coins);
-                }
-            }
-        }
+                fits
+            },
+            || (0..self.len()).map(units_of).collect(),
+        );
         let open_book = match (linear, coins_entry[0].total(), coins_entry[1].total()) {
             (true, Some(long), Some(short)) => Some(OpenBook {
                 coins,
@@ -505,7 +487,6 @@ impl PositionTable {
             _ => None,
         };
         Warm {
-            whole: fits.then_some(whole),
             closing_units,
             open_book,
         }
@@ -766,7 +747,7 @@ fn empty_table(
         buckets,
         groups: Vec::new(),
         entry: Vec::with_capacity(n),
-        entry_fixed: Vec::new(),
+        entry_fixed: FixedColumn::default(),
         leverage: Vec::with_capacity(n),
         unit_size: Vec::with_capacity(n),
         liquidation_price: Vec::with_capacity(n),

@@ -8,7 +8,7 @@ use std::collections::{BinaryHeap, VecDeque};
 use crate::ledger::{self, Ledger, Money, Remainder, SplitProduct};
 use crate::market::OrderBook;
 use crate::positions::{
-    closing_units_of, crossed, OpenBook, PositionTable, StartState, Terms, Warm, WholeCloses,
+    closing_units_of, crossed, OpenBook, PositionTable, StartState, Terms, Warm,
 };
 use crate::scenario::{Adl, Contract, Side, Venue};
 
@@ -167,6 +167,26 @@ impl Batch {
     }
 }
 
+/// What a whole close of a position still in its start state needs, in 64-bit fixed point:
+/// closing units, entry and collateral (linear contracts whose columns are all held in 64 bits).
+#[derive(Clone, Copy)]
+struct WholeCloses<'a> {
+    units: &'a [i64],
+    entry: &'a [i64],
+    collateral: &'a [i64],
+}
+
+impl<'a> WholeCloses<'a> {
+    fn of(table: &'a PositionTable, start: &'a StartState, warm: &'a Warm) -> Option<Self> {
+        (table.contract == Contract::Linear).then_some(())?;
+        Some(WholeCloses {
+            units: warm.closing_units.small()?,
+            entry: table.entry_fixed.small()?,
+            collateral: start.collateral.small()?,
+        })
+    }
+}
+
 /// A position's state bit: closed (size and collateral zero).
 const CLOSED: u8 = 1;
 /// A position's state bit: its size, collateral and trigger are its own ([`Own`]), no longer the
@@ -196,6 +216,8 @@ pub struct LiquidationEngine<'a> {
     warm: Option<&'a Warm>,
     /// Exact sums over the open positions (linear contracts), for marking them at the end.
     open_book: Option<OpenBook>,
+    /// The warm state's numbers in 64 bits, for batched whole closes.
+    whole: Option<WholeCloses<'a>>,
     pub side: &'a [Side],
     /// [`CLOSED`], [`OWN`] and [`PENDING`] bits per position.
     status: Vec<u8>,
@@ -232,6 +254,7 @@ impl<'a> LiquidationEngine<'a> {
             start,
             warm,
             open_book: warm.and_then(|warm| warm.open_book),
+            whole: warm.and_then(|warm| WholeCloses::of(table, start, warm)),
             side: &table.side,
             status: vec![0; n],
             own: None,
@@ -287,7 +310,9 @@ impl<'a> LiquidationEngine<'a> {
             Money::ZERO
         } else {
             self.own(i)
-                .map_or(self.start.collateral[i], |own| own.collateral[i])
+                .map_or(Money::from_units(self.start.collateral.get(i)), |own| {
+                    own.collateral[i]
+                })
         }
     }
 
@@ -326,7 +351,7 @@ impl<'a> LiquidationEngine<'a> {
         if self.status[i] & OWN == 0 {
             self.status[i] |= OWN;
             own.size[i] = self.start.size[i];
-            own.collateral[i] = self.start.collateral[i];
+            own.collateral[i] = Money::from_units(self.start.collateral.get(i));
             own.trigger[i] = self.table.liquidation_price[i];
         }
         own
@@ -355,7 +380,7 @@ impl<'a> LiquidationEngine<'a> {
     fn set_size(&mut self, i: usize, size: f64) {
         let current = self.size(i);
         if self.open_book.is_some() {
-            let (side, entry) = (self.side[i], self.table.entry_fixed[i]);
+            let (side, entry) = (self.side[i], self.table.entry_fixed.get(i));
             let before = self.closing_units(i, current);
             let after = if size > 0.0 {
                 self.closing_units(i, size)
@@ -423,8 +448,8 @@ impl<'a> LiquidationEngine<'a> {
     /// The start state's numbers for a whole close of position `i`, if it is untouched and the
     /// run has them ([`WholeCloses`]).
     #[inline(always)]
-    fn whole_close(&self, i: usize, fraction: f64) -> Option<&'a WholeCloses> {
-        let whole = self.warm?.whole.as_ref()?;
+    fn whole_close(&self, i: usize, fraction: f64) -> Option<WholeCloses<'a>> {
+        let whole = self.whole?;
         (fraction >= 1.0 && self.status[i] & (CLOSED | OWN) == 0).then_some(whole)
     }
 
@@ -433,7 +458,7 @@ impl<'a> LiquidationEngine<'a> {
     fn order_coins(&self, order: Order, mark: f64) -> f64 {
         let i = order.index as usize;
         match self.whole_close(i, order.fraction) {
-            Some(whole) => whole.coins[i],
+            Some(_) => self.start.size[i] / self.table.entry[i],
             None => self.coins(i, order.fraction, mark),
         }
     }
@@ -445,9 +470,10 @@ impl<'a> LiquidationEngine<'a> {
         match self.whole_close(i, order.fraction) {
             // As `Terms::equity_at`: sign * size / entry * (price - entry), plus collateral.
             Some(whole) => {
+                let coins = self.start.size[i] / self.table.entry[i];
                 let coins = match self.side[i] {
-                    Side::Long => whole.coins[i],
-                    Side::Short => -whole.coins[i],
+                    Side::Long => coins,
+                    Side::Short => -coins,
                 };
                 let collateral = Money::from_units(i128::from(whole.collateral[i])).to_f64();
                 collateral + coins * (price - self.table.entry[i])
@@ -624,11 +650,11 @@ impl<'a> LiquidationEngine<'a> {
         let units = self.closing_units(i, closed);
         let (pnl, notional) = match self.contract() {
             Contract::Linear => {
-                let pnl = ledger::linear_pnl(units, self.table.entry_fixed[i], price_fixed);
+                let pnl = ledger::linear_pnl(units, self.table.entry_fixed.get(i), price_fixed);
                 (pnl, closed / entry * price)
             }
             Contract::Inverse => {
-                let pnl = ledger::inverse_pnl(units, self.table.entry_fixed[i], price_fixed);
+                let pnl = ledger::inverse_pnl(units, self.table.entry_fixed.get(i), price_fixed);
                 (pnl, closed / price)
             }
         };
@@ -648,7 +674,7 @@ impl<'a> LiquidationEngine<'a> {
     #[inline(always)]
     fn closing_units(&self, i: usize, closed: f64) -> i128 {
         match self.warm {
-            Some(warm) if closed == self.start.size[i] => warm.closing_units[i],
+            Some(warm) if closed == self.start.size[i] => warm.closing_units.get(i),
             _ => closing_units_of(self.contract(), closed, self.table.entry[i]),
         }
     }
@@ -791,8 +817,7 @@ impl<'a> LiquidationEngine<'a> {
     /// fund cannot cover in full (bad debt), goes through [`Self::settle`].
     fn settle_fills(&mut self, orders: &[Order], fill: f64, step: &mut StepLiquidations) {
         let fill_fixed = ledger::fixed(fill);
-        let whole = self.warm.and_then(|warm| warm.whole.as_ref());
-        let (Some(whole), Some(fill_small)) = (whole, ledger::fixed_i64(fill)) else {
+        let (Some(whole), Some(fill_small)) = (self.whole, ledger::fixed_i64(fill)) else {
             for &order in orders {
                 self.settle(order, fill, fill_fixed, step);
             }
@@ -827,7 +852,8 @@ impl<'a> LiquidationEngine<'a> {
                     continue;
                 }
             } else {
-                batch.fees += ledger::fixed(fee_rate * (whole.coins[i] * fill)).min(equity);
+                let coins = self.start.size[i] / table.entry[i];
+                batch.fees += ledger::fixed(fee_rate * (coins * fill)).min(equity);
             }
             batch.realized += i128::from(pnl);
             batch.fund += equity;
@@ -1031,7 +1057,7 @@ impl<'a> LiquidationEngine<'a> {
             let lane = OpenBook::lane(self.side[i]);
             sides[lane].add(
                 self.closing_units(i, self.size(i)),
-                price - self.table.entry_fixed[i],
+                price - self.table.entry_fixed.get(i),
             );
         }
         sides[0].total()?.checked_sub(sides[1].total()?)

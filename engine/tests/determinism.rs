@@ -42,7 +42,7 @@ fn preset_outcomes_match_the_committed_hashes() {
 #[test]
 fn reused_and_rescaled_tables_give_the_same_outcomes_as_fresh_ones() {
     use flushlab_engine::positions::PositionTable;
-    use flushlab_engine::scenario::{Contract, Positions};
+    use flushlab_engine::scenario::Positions;
     use flushlab_engine::solve::timeline;
     for preset in presets::all() {
         let scenario = &preset.scenario;
@@ -56,14 +56,15 @@ fn reused_and_rescaled_tables_give_the_same_outcomes_as_fresh_ones() {
                 preset.name
             );
         }
-        // The batched whole closes (64-bit) were in use: every linear preset fits them.
+        // The batched whole closes (64-bit columns) were in use: every preset fits them.
         let warm = table
             .start()
             .warm(&table)
             .expect("warm from the second run on");
-        assert_eq!(
-            warm.whole.is_some(),
-            scenario.market.contract == Contract::Linear,
+        assert!(
+            warm.closing_units.small().is_some()
+                && table.start().collateral.small().is_some()
+                && table.entry_fixed.small().is_some(),
             "{}: whole closes batched",
             preset.name
         );
