@@ -309,7 +309,7 @@ pub struct ProductSum {
 }
 
 impl ProductSum {
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, a: i128, b: i128) {
         if let (Ok(a), Ok(b)) = (u32::try_from(a), i64::try_from(b)) {
             let (a, magnitude) = (u64::from(a), b.unsigned_abs());

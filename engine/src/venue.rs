@@ -827,11 +827,13 @@ impl<'a> LiquidationEngine<'a> {
         let mut batch = Batch::new(self, step);
         for &order in orders {
             let i = order.index as usize;
-            let split = fill_small
+            // A long's PnL (`ledger::linear_pnl`), in 64 bits.
+            let long_pnl = fill_small
                 .checked_sub(whole.entry[i])
-                .and_then(|move_units| SplitProduct::of(whole.units[i], move_units));
+                .and_then(|move_units| SplitProduct::of(whole.units[i], move_units))
+                .map(SplitProduct::rounded_units);
             let untouched = self.status[i] & (CLOSED | OWN) == 0;
-            let (Some(split), true) = (split, untouched && order.fraction >= 1.0) else {
+            let (Some(long_pnl), true) = (long_pnl, untouched && order.fraction >= 1.0) else {
                 batch.book(self, step);
                 self.settle(order, fill, fill_fixed, step);
                 batch = Batch::new(self, step);
@@ -839,8 +841,8 @@ impl<'a> LiquidationEngine<'a> {
             };
             let side = self.side[i];
             let pnl = match side {
-                Side::Long => split.rounded_units(),
-                Side::Short => -split.rounded_units(),
+                Side::Long => long_pnl,
+                Side::Short => -long_pnl,
             };
             let equity = i128::from(whole.collateral[i]) + i128::from(pnl);
             if equity < 0 {
