@@ -295,14 +295,40 @@ pub fn exact_product(a: i128, b: i128) -> Option<i128> {
     }
 }
 
+/// An exact sum of 64-bit integers, kept in a 64-bit register and spilled into 128 bits only
+/// when the next addition would overflow it (in wasm32 every 128-bit addition is several
+/// instructions). At most 2^21 spills of values below 2^63: the spill cannot overflow.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sum64 {
+    register: i64,
+    spilled: i128,
+}
+
+impl Sum64 {
+    #[inline(always)]
+    pub fn add(&mut self, value: i64) {
+        match self.register.checked_add(value) {
+            Some(sum) => self.register = sum,
+            None => {
+                self.spilled += i128::from(self.register);
+                self.register = value;
+            }
+        }
+    }
+
+    pub fn total(&self) -> i128 {
+        self.spilled + i128::from(self.register)
+    }
+}
+
 /// An exact sum of products `a * b` (8-place numbers, so the sum is in 1e-16 units). Everyday
-/// products (`a` in 0..2^32, `|b|` below 2^63) are summed as `high * 2^32 + low`, each half a
-/// 64-bit multiplication: no division and no 128-bit multiplication (library calls in wasm32).
-/// At most 2^21 halves below 2^63 each: the 128-bit sums of halves cannot overflow.
+/// products (`a` in 0..2^32, `|b|` below 2^62) are summed as `high * 2^31 + low`, each half a
+/// 64-bit multiplication below 2^63, summed in 64 bits ([`Sum64`]): no division and no 128-bit
+/// multiplication (library calls in wasm32).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ProductSum {
-    high: i128,
-    low: i128,
+    high: Sum64,
+    low: Sum64,
     /// Products off the everyday path, summed exactly.
     wide: i128,
     overflow: bool,
@@ -312,17 +338,19 @@ impl ProductSum {
     #[inline(always)]
     pub fn add(&mut self, a: i128, b: i128) {
         if let (Ok(a), Ok(b)) = (u32::try_from(a), i64::try_from(b)) {
-            let (a, magnitude) = (u64::from(a), b.unsigned_abs());
-            let high = i128::from(a * (magnitude >> 32));
-            let low = i128::from(a * (magnitude & u64::from(u32::MAX)));
-            if b < 0 {
-                self.high -= high;
-                self.low -= low;
-            } else {
-                self.high += high;
-                self.low += low;
+            if b.unsigned_abs() < 1 << 62 {
+                let (a, magnitude) = (u64::from(a), b.unsigned_abs());
+                let high = (a * (magnitude >> 31)) as i64;
+                let low = (a * (magnitude & ((1 << 31) - 1))) as i64;
+                if b < 0 {
+                    self.high.add(-high);
+                    self.low.add(-low);
+                } else {
+                    self.high.add(high);
+                    self.low.add(low);
+                }
+                return;
             }
-            return;
         }
         match exact_product(a, b) {
             Some(product) => {
@@ -336,11 +364,11 @@ impl ProductSum {
 
     /// Adds the products summed in `other`.
     pub fn merge(&mut self, other: &ProductSum) {
-        self.high += other.high;
-        self.low += other.low;
         let (wide, overflowed) = self.wide.overflowing_add(other.wide);
         self.wide = wide;
         self.overflow |= overflowed || other.overflow;
+        self.high.spilled += other.high.total();
+        self.low.spilled += other.low.total();
     }
 
     /// The sum; `None` if it (or a product) left 128 bits.
@@ -349,8 +377,9 @@ impl ProductSum {
             return None;
         }
         self.high
-            .checked_mul(1 << 32)?
-            .checked_add(self.low)?
+            .total()
+            .checked_mul(1 << 31)?
+            .checked_add(self.low.total())?
             .checked_add(self.wide)
     }
 }
@@ -498,25 +527,24 @@ impl FixedColumn {
         }
     }
 
-    /// Refills the column with `len` values, reusing its 64-bit buffer: `fill` writes each
-    /// value's low 64 bits into the slice and returns whether all of them fit (below 2^62 in
-    /// magnitude, see [`fits_small`]); if not, `wide` gives the values in 128 bits.
-    pub fn refill(
-        &mut self,
-        len: usize,
-        fill: impl FnOnce(&mut [i64]) -> bool,
-        wide: impl FnOnce() -> Vec<i128>,
-    ) {
+    /// Takes the column's 64-bit buffer (emptied, `len` long) to be refilled.
+    pub fn take_buffer(&mut self, len: usize) -> Vec<i64> {
         let mut values = match std::mem::take(self) {
             FixedColumn::Small(values) => values,
             FixedColumn::Wide(_) => Vec::new(),
         };
         values.resize(len, 0);
-        *self = if fill(&mut values) {
-            FixedColumn::Small(values)
+        values
+    }
+
+    /// The column of `small`, a buffer filled with values' low 64 bits, if `fits` (every value
+    /// is below 2^62 in magnitude, see [`fits_small`]); else of the values `wide` gives.
+    pub fn filled(small: Vec<i64>, fits: bool, wide: impl FnOnce() -> Vec<i128>) -> FixedColumn {
+        if fits {
+            FixedColumn::Small(small)
         } else {
             FixedColumn::Wide(wide())
-        };
+        }
     }
 
     #[inline(always)]
@@ -740,6 +768,32 @@ mod tests {
         assert_eq!(sum.total(), Some(expected));
         sum.add(1 << 100, 1 << 100);
         assert_eq!(sum.total(), None, "a product beyond 128 bits");
+
+        // Many of the largest everyday products: the 64-bit registers spill, sums merge.
+        let (a, b) = (i128::from(u32::MAX), (1i128 << 62) - 1);
+        let (mut first, mut second) = (ProductSum::default(), ProductSum::default());
+        for k in 0..1000 {
+            first.add(a, if k % 3 == 0 { -b } else { b });
+            second.add(a - k, b - k);
+        }
+        let expected_first = a * b * (666 - 334);
+        let expected_second: i128 = (0..1000).map(|k| (a - k) * (b - k)).sum();
+        assert_eq!(first.total(), Some(expected_first));
+        first.merge(&second);
+        assert_eq!(first.total(), Some(expected_first + expected_second));
+    }
+
+    #[test]
+    fn sums_in_a_register_spill_exactly() {
+        let mut sum = Sum64::default();
+        let values = [i64::MAX, i64::MAX, -1, i64::MIN, i64::MIN + 1, 5];
+        for value in values {
+            sum.add(value);
+        }
+        assert_eq!(
+            sum.total(),
+            values.iter().map(|&v| i128::from(v)).sum::<i128>()
+        );
     }
 
     #[test]

@@ -246,7 +246,7 @@ pub struct StartState {
 /// The part of the start state worth computing only when more than one run starts from it (a
 /// shock drag, not a leverage-bar drag, where every run has new scales): each position's closing
 /// units and the open book.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Warm {
     /// The size closed by a full close in 8-place fixed point ([`closing_units_of`]).
     pub closing_units: FixedColumn,
@@ -261,7 +261,7 @@ impl StartState {
         if self.seen.set(()).is_ok() {
             return None;
         }
-        Some(self.warm.get_or_init(|| table.warm_state(self, None)))
+        Some(self.warm.get_or_init(|| table.warm_state()))
     }
 }
 
@@ -384,112 +384,121 @@ impl PositionTable {
             seen: OnceLock::new(),
             warm: OnceLock::new(),
         };
-        self.fill_start_state(&mut state);
+        self.fill_start_state(&mut state, None);
         state
     }
 
-    /// Computes the start state for the current scales into `state`, reusing its buffers.
-    fn fill_start_state(&self, state: &mut StartState) {
+    /// The warm part of the start state, computed apart (for the second run from it).
+    fn warm_state(&self) -> Warm {
+        let mut scratch = self.start_state();
+        self.fill_start_state(&mut scratch, Some(Warm::default()));
+        scratch.warm.take().unwrap_or_default()
+    }
+
+    /// Computes the start state for the current scales into `state`, reusing its buffers, and
+    /// with `warm` (a previous warm state, for its buffers) its warm part too, in the same pass.
+    /// One loop over the positions with the sums in locals: a leverage-bar drag pays it on every
+    /// input.
+    fn fill_start_state(&self, state: &mut StartState, warm: Option<Warm>) {
         let n = self.len();
+        let contract = self.contract;
+        let linear = contract == Contract::Linear;
+        let with_warm = warm.is_some();
+        let mut warm = warm.unwrap_or_default();
         state.size.resize(n, 0.0);
-        // At most 2^21 amounts of at most 2^96 units each: the plain sum cannot overflow.
-        let mut collateral_total: i128 = 0;
+        let mut collateral = state.collateral.take_buffer(n);
+        let mut units = warm
+            .closing_units
+            .take_buffer(if with_warm { n } else { 0 });
+        let (mut collateral_fits, mut units_fit) = (true, true);
+        // Everyday amounts (below 2^62 units) are summed in 64-bit registers; a population with
+        // larger ones has its columns and sums redone in 128 bits below.
+        let small = |value: f64| ledger::fixed_i64(value).filter(|&v| ledger::fits_small(v.into()));
+        let mut collateral_total = ledger::Sum64::default();
+        let mut coins = [ledger::Sum64::default(); 2];
+        let mut coins_entry = [ledger::ProductSum::default(); 2];
         let mut open_interest = 0.0;
         state.group_size.clear();
-        let collateral_of = |group: &Group, i: usize| {
-            let size = group.scale * self.unit_size[i];
+        let entry_fixed = self.entry_fixed.small();
+        for group in &self.groups {
+            let (scale, range) = (group.scale, group.start..group.end);
+            let lane = OpenBook::lane(group.side);
+            let mut group_size = 0.0;
+            for i in range {
+                let (entry, size) = (self.entry[i], scale * self.unit_size[i]);
+                let amount = small(size_collateral(contract, size, entry, self.leverage[i]));
+                state.size[i] = size;
+                collateral[i] = amount.unwrap_or(0);
+                collateral_fits &= amount.is_some();
+                collateral_total.add(collateral[i]);
+                open_interest += size;
+                group_size += size;
+                if with_warm {
+                    let closing = match contract {
+                        Contract::Linear => small(size / entry),
+                        Contract::Inverse => small(size),
+                    };
+                    units[i] = closing.unwrap_or(0);
+                    units_fit &= closing.is_some();
+                    if let (true, Some(entry_fixed)) = (linear, entry_fixed) {
+                        coins[lane].add(units[i]);
+                        coins_entry[lane].add(units[i].into(), entry_fixed[i].into());
+                    }
+                }
+            }
+            state.group_size.push(group_size);
+        }
+        // The rare population with an amount beyond 2^62 units: its columns in 128 bits.
+        let sizes = &state.size;
+        let collateral_of = |i: usize| {
             ledger::fixed(size_collateral(
-                self.contract,
-                size,
+                contract,
+                sizes[i],
                 self.entry[i],
                 self.leverage[i],
             ))
         };
-        let (sizes, group_sizes) = (&mut state.size, &mut state.group_size);
-        state.collateral.refill(
-            n,
-            |collateral| {
-                let mut fits = true;
-                for group in &self.groups {
-                    let range = group.start..group.end;
-                    let mut group_size = 0.0;
-                    let slots = sizes[range.clone()]
-                        .iter_mut()
-                        .zip(&mut collateral[range.clone()]);
-                    for (i, (size, amount)) in range.zip(slots) {
-                        *size = group.scale * self.unit_size[i];
-                        let units = collateral_of(group, i);
-                        *amount = units as i64;
-                        fits &= ledger::fits_small(units);
-                        collateral_total += units;
-                        open_interest += *size;
-                        group_size += *size;
-                    }
-                    group_sizes.push(group_size);
-                }
-                fits
-            },
-            || {
-                let groups = self.groups.iter();
-                groups
-                    .flat_map(|group| (group.start..group.end).map(move |i| (group, i)))
-                    .map(|(group, i)| collateral_of(group, i))
-                    .collect()
-            },
-        );
-        state.collateral_total = Money::from_units(collateral_total);
+        state.collateral = FixedColumn::filled(collateral, collateral_fits, || {
+            (0..n).map(collateral_of).collect()
+        });
+        state.collateral_total = Money::from_units(match &state.collateral {
+            FixedColumn::Small(_) => collateral_total.total(),
+            // At most 2^21 amounts of at most 2^96 units: the plain sum cannot overflow.
+            FixedColumn::Wide(amounts) => amounts.iter().sum(),
+        });
         state.open_interest = open_interest;
         state.seen = OnceLock::new();
         state.warm = OnceLock::new();
-    }
-
-    /// Closing units and the open book of every position at the start (in the buffers of
-    /// `reuse`, a previous warm state, if given).
-    fn warm_state(&self, start: &StartState, reuse: Option<Warm>) -> Warm {
-        let linear = self.contract == Contract::Linear;
-        let mut closing_units = reuse.map(|warm| warm.closing_units).unwrap_or_default();
-        // The open book's sums per side.
-        let mut coins = [0i128; 2];
-        let mut coins_entry = [ledger::ProductSum::default(); 2];
-        let units_of = |i: usize| closing_units_of(self.contract, start.size[i], self.entry[i]);
-        closing_units.refill(
-            self.len(),
-            |slots| {
-                let mut fits = true;
-                for group in &self.groups {
-                    // The group's sums in locals (registers), added to its side's at the end.
-                    let (mut group_coins, mut group_coins_entry) =
-                        (0, ledger::ProductSum::default());
-                    let range = group.start..group.end;
-                    for (i, slot) in range.clone().zip(&mut slots[range]) {
-                        let units = units_of(i);
-                        *slot = units as i64;
-                        fits &= ledger::fits_small(units);
-                        if linear {
-                            // At most 2^21 amounts of at most 2^96 units: cannot overflow.
-                            group_coins += units;
-                            group_coins_entry.add(units, self.entry_fixed.get(i));
-                        }
-                    }
-                    let lane = OpenBook::lane(group.side);
-                    coins[lane] += group_coins;
-                    coins_entry[lane].merge(&group_coins_entry);
+        if !with_warm {
+            return;
+        }
+        let units_of = |i: usize| closing_units_of(contract, sizes[i], self.entry[i]);
+        warm.closing_units =
+            FixedColumn::filled(units, units_fit, || (0..n).map(units_of).collect());
+        let sums = if linear && units_fit && entry_fixed.is_some() {
+            coins.map(|sum| sum.total())
+        } else {
+            // Redone in 128 bits, position by position.
+            coins_entry = Default::default();
+            let mut coins = [0i128; 2];
+            for group in &self.groups {
+                let lane = OpenBook::lane(group.side);
+                for i in group.start..group.end {
+                    coins[lane] += warm.closing_units.get(i);
+                    coins_entry[lane].add(warm.closing_units.get(i), self.entry_fixed.get(i));
                 }
-                fits
-            },
-            || (0..self.len()).map(units_of).collect(),
-        );
-        let open_book = match (linear, coins_entry[0].total(), coins_entry[1].total()) {
+            }
+            coins
+        };
+        warm.open_book = match (linear, coins_entry[0].total(), coins_entry[1].total()) {
             (true, Some(long), Some(short)) => Some(OpenBook {
-                coins,
+                coins: sums,
                 coins_entry: [long, short],
             }),
             _ => None,
         };
-        Warm {
-            closing_units,
-            open_book,
-        }
+        let _ = state.seen.set(());
+        let _ = state.warm.set(warm);
     }
 
     /// Size of position `i` of `group`.
@@ -526,11 +535,8 @@ impl PositionTable {
         // (a leverage-bar drag rescales before every run) takes the fast paths; otherwise leave
         // it until first use.
         if let Some(mut state) = self.start.take() {
-            let previous = state.warm.take();
-            self.fill_start_state(&mut state);
-            let warm = self.warm_state(&state, previous);
-            let _ = state.seen.set(());
-            let _ = state.warm.set(warm);
+            let previous = state.warm.take().unwrap_or_default();
+            self.fill_start_state(&mut state, Some(previous));
             self.start = OnceLock::from(state);
         }
         for (bucket, new) in self.buckets.iter_mut().zip(&population.leverage_buckets) {
