@@ -2,6 +2,7 @@
 //! partial liquidation, fills on the book, fees into the insurance fund, auto-deleveraging and bad
 //! debt. Money moves through the [`Ledger`] in exact fixed point ([`Money`]).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -722,18 +723,23 @@ impl<'a> LiquidationEngine<'a> {
     ) -> StepLiquidations {
         let mut step = StepLiquidations::default();
         for side in [Side::Long, Side::Short] {
-            let side_orders: Vec<Order> = orders
-                .iter()
-                .copied()
-                .filter(|order| self.side[order.index as usize] == side)
-                .collect();
+            let on_side = |order: &Order| self.side[order.index as usize] == side;
+            // Usually every order of a step is on one side: then no copy.
+            let side_orders: Cow<[Order]> = if orders.iter().all(on_side) {
+                Cow::Borrowed(orders)
+            } else {
+                Cow::Owned(orders.iter().copied().filter(on_side).collect())
+            };
             if side_orders.is_empty() {
                 continue;
             }
             let direction = if side == Side::Long { 1.0 } else { -1.0 };
             let total_coins: f64 = side_orders.iter().map(|&o| self.order_coins(o, mark)).sum();
             let estimate = book.quote(direction * total_coins);
-            let (to_book, to_adl) = self.split_for_adl(side_orders, estimate, mark);
+            let (to_book, to_adl) = match self.split_for_adl(&side_orders, estimate, mark) {
+                Some((to_book, to_adl)) => (Cow::Owned(to_book), to_adl),
+                None => (side_orders, Vec::new()),
+            };
             let book_coins: f64 = if to_adl.is_empty() {
                 total_coins
             } else {
@@ -758,39 +764,47 @@ impl<'a> LiquidationEngine<'a> {
 
     /// Splits orders into those sent to the book and those auto-deleveraged: with ADL on, orders
     /// whose loss past bankruptcy the fund (as it would stand) cannot cover go to ADL, as far as
-    /// profitable opposite positions can take them.
+    /// profitable opposite positions can take them. `None`: all of them go to the book.
     fn split_for_adl(
         &self,
-        orders: Vec<Order>,
+        orders: &[Order],
         estimate: f64,
         mark: f64,
-    ) -> (Vec<Order>, Vec<Order>) {
+    ) -> Option<(Vec<Order>, Vec<Order>)> {
         if self.rules.adl == Adl::Off {
-            return (orders, Vec::new());
+            return None;
         }
         let mut fund = self.ledger.insurance_fund.to_f64();
         // What the winners can take is a scan of every position: only done once an order needs it.
         let mut capacity = None;
-        let (mut to_book, mut to_adl) = (Vec::with_capacity(orders.len()), Vec::new());
-        for order in orders {
+        // The orders are copied out only once one goes to ADL (rare).
+        let mut split: Option<(Vec<Order>, Vec<Order>)> = None;
+        for (k, &order) in orders.iter().enumerate() {
             let i = order.index as usize;
             let equity = self.order_equity_at(order, estimate);
-            if equity >= 0.0 || fund + equity >= 0.0 {
+            let to_book = if equity >= 0.0 || fund + equity >= 0.0 {
                 fund += equity.min(0.0);
-                to_book.push(order);
-                continue;
-            }
-            let units = self.adl_units(i, order.fraction);
-            let capacity = capacity.get_or_insert_with(|| self.adl_capacity(self.side[i], mark));
-            if units > *capacity {
-                fund += equity;
-                to_book.push(order);
+                true
             } else {
-                *capacity -= units;
-                to_adl.push(order);
+                let units = self.adl_units(i, order.fraction);
+                let capacity =
+                    capacity.get_or_insert_with(|| self.adl_capacity(self.side[i], mark));
+                if units > *capacity {
+                    fund += equity;
+                    true
+                } else {
+                    *capacity -= units;
+                    false
+                }
+            };
+            match (&mut split, to_book) {
+                (Some((book, _)), true) => book.push(order),
+                (Some((_, adl)), false) => adl.push(order),
+                (None, true) => {}
+                (None, false) => split = Some((orders[..k].to_vec(), vec![order])),
             }
         }
-        (to_book, to_adl)
+        split
     }
 
     /// ADL matches in units: coins for linear contracts, contracts for inverse.
@@ -1079,7 +1093,17 @@ impl<'a> LiquidationEngine<'a> {
         let buckets = self.table.buckets.len();
         let (mut longs, mut shorts) = (vec![0.0; buckets], vec![0.0; buckets]);
         for group in &self.table.groups {
-            let total = sum_in_lanes(group.start..group.end, |i| self.size(i));
+            let total = match self.own {
+                // Nothing changed: a position's size is its start size until it closes.
+                None => sum_in_lanes(group.start..group.end, |i| {
+                    if self.status[i] & CLOSED != 0 {
+                        0.0
+                    } else {
+                        self.start.size[i]
+                    }
+                }),
+                Some(_) => sum_in_lanes(group.start..group.end, |i| self.size(i)),
+            };
             match group.side {
                 Side::Long => longs[group.bucket] += total,
                 Side::Short => shorts[group.bucket] += total,
