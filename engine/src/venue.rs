@@ -564,17 +564,16 @@ impl<'a> LiquidationEngine<'a> {
         if !self.rules.partial_liquidation && room == f64::INFINITY {
             // Every queued position that is still open is closed whole.
             let mut queue = std::mem::take(&mut self.queue);
-            orders.reserve(queue.len());
-            for index in queue.drain(..) {
+            let (front, back) = queue.as_slices();
+            orders.extend(front.iter().chain(back).filter_map(|&index| {
                 let i = index as usize;
                 self.status[i] &= !PENDING;
-                if self.is_open(i) {
-                    orders.push(Order {
-                        index,
-                        fraction: 1.0,
-                    });
-                }
-            }
+                self.is_open(i).then_some(Order {
+                    index,
+                    fraction: 1.0,
+                })
+            }));
+            queue.clear();
             self.queue = queue;
             return orders;
         }
