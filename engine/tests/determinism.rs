@@ -96,3 +96,45 @@ fn reused_and_rescaled_tables_give_the_same_outcomes_as_fresh_ones() {
         );
     }
 }
+
+/// A population with amounts beyond 64-bit fixed point (a few positions holding 10 trillion USD)
+/// keeps its columns in 128 bits and settles one by one: reused and rescaled tables must still give
+/// a fresh table's bytes.
+#[test]
+fn huge_positions_take_the_128_bit_paths_with_the_same_outcomes() {
+    use flushlab_engine::positions::PositionTable;
+    use flushlab_engine::scenario::Positions;
+    use flushlab_engine::solve::timeline;
+    let mut scenario = presets::default_scenario();
+    let Positions::Generate(population) = &mut scenario.positions else {
+        panic!("the default preset generates its population");
+    };
+    population.count = 20;
+    population.open_interest_usd = 1e13;
+    let heavier = {
+        let mut heavier = population.clone();
+        heavier.leverage_buckets[0].weight += 1.0;
+        heavier
+    };
+    let fresh = outcome_json(&simulate(&scenario).unwrap());
+    let mut table = PositionTable::build(&scenario);
+    for run in 0..3 {
+        assert_eq!(
+            outcome_json(&timeline::run(&scenario, &table)),
+            fresh,
+            "run {run}"
+        );
+    }
+    assert!(
+        table.start().collateral.small().is_none(),
+        "collateral beyond 2^62 units is held in 128 bits"
+    );
+    let mut varied = scenario.clone();
+    varied.positions = Positions::Generate(heavier.clone());
+    assert!(table.rescale(&heavier));
+    assert_eq!(
+        outcome_json(&timeline::run(&varied, &table)),
+        outcome_json(&simulate(&varied).unwrap()),
+        "after a rescale"
+    );
+}
