@@ -81,8 +81,9 @@ fn timeline_default_preset_in_the_browser() {
     );
 }
 
-/// A leverage-bar drag as the page runs it: every input changes one bucket's weight, so the
-/// table is rescaled (its start-of-run state recomputed) before the timeline runs.
+/// A leverage-bar drag as the page runs it: the editor keeps every bucket's amount in USD (weights
+/// in millions, open interest their sum) and each input moves bucket 4's, so the table is rescaled
+/// (the dragged bucket's groups recomputed) before the timeline runs.
 #[wasm_bindgen_test]
 #[ignore]
 fn timeline_after_a_weight_change_in_the_browser() {
@@ -93,9 +94,20 @@ fn timeline_after_a_weight_change_in_the_browser() {
     let Positions::Generate(population) = &scenario.positions else {
         panic!("the default preset generates its population");
     };
+    let total: f64 = population.leverage_buckets.iter().map(|b| b.weight).sum();
+    let amounts: Vec<f64> = population
+        .leverage_buckets
+        .iter()
+        .map(|b| (population.open_interest_usd * b.weight / total / 1e6).round() * 1e6)
+        .collect();
     let mut varied = population.clone();
     let mut run = |k: usize| {
-        varied.leverage_buckets[4].weight = population.leverage_buckets[4].weight + (k % 2) as f64;
+        let mut dragged = amounts.clone();
+        dragged[4] += 5e6 * (k % 7) as f64;
+        for (bucket, amount) in varied.leverage_buckets.iter_mut().zip(&dragged) {
+            bucket.weight = amount / 1e6;
+        }
+        varied.open_interest_usd = dragged.iter().sum();
         assert!(table.rescale(&varied));
         std::hint::black_box(flushlab_engine::solve::timeline::run(&scenario, &table));
     };

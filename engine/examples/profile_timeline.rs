@@ -1,7 +1,8 @@
 //! Runs the default preset's timeline in a loop, for a CPU profiler (`perf record`):
-//! `cargo run --release -p flushlab-engine --example profile_timeline -- 2000 [rescale]`
-//! (`rescale`: change one bucket's weight before every run, as a leverage-bar drag does;
-//! `rescale-only`: only rescale, no runs).
+//! `cargo run --release -p flushlab-engine --example profile_timeline -- 2000 [mode]`.
+//! Modes: `rescale` rescales before every run as a leverage-bar drag does (every bucket's amount
+//! in USD, bucket 4's moved); `rescale-all` changes one weight alone, so every group's scale
+//! changes; `rescale-only` rescales as `rescale` does, without runs.
 use flushlab_engine::positions::PositionTable;
 use flushlab_engine::scenario::Positions;
 use flushlab_engine::solve::timeline;
@@ -9,30 +10,42 @@ use flushlab_engine::solve::timeline;
 fn main() {
     let mut args = std::env::args().skip(1);
     let runs: usize = args.next().and_then(|arg| arg.parse().ok()).unwrap_or(1000);
-    let mode = args.next();
-    let rescale = mode.as_deref() == Some("rescale");
-    let rescale_only = mode.as_deref() == Some("rescale-only");
+    let mode = args.next().unwrap_or_default();
     let scenario = flushlab_engine::presets::default_scenario();
     let mut table = PositionTable::build(&scenario);
     let Positions::Generate(population) = &scenario.positions else {
         panic!("the default preset generates its population");
     };
+    let total: f64 = population.leverage_buckets.iter().map(|b| b.weight).sum();
+    let amounts: Vec<f64> = population
+        .leverage_buckets
+        .iter()
+        .map(|b| (population.open_interest_usd * b.weight / total / 1e6).round() * 1e6)
+        .collect();
     let mut varied = population.clone();
     std::hint::black_box(timeline::run(&scenario, &table));
     let start = std::time::Instant::now();
     for k in 0..runs {
-        if rescale {
-            varied.leverage_buckets[4].weight =
-                population.leverage_buckets[4].weight + (k % 2) as f64;
-            table.rescale(&varied);
+        match mode.as_str() {
+            "rescale" | "rescale-only" => {
+                let mut dragged = amounts.clone();
+                dragged[4] += 5e6 * (k % 7) as f64;
+                for (bucket, amount) in varied.leverage_buckets.iter_mut().zip(&dragged) {
+                    bucket.weight = amount / 1e6;
+                }
+                varied.open_interest_usd = dragged.iter().sum();
+                table.rescale(&varied);
+            }
+            "rescale-all" => {
+                varied.leverage_buckets[4].weight =
+                    population.leverage_buckets[4].weight + (k % 2) as f64;
+                table.rescale(&varied);
+            }
+            _ => {}
         }
-        if rescale_only {
-            varied.leverage_buckets[4].weight =
-                population.leverage_buckets[4].weight + (k % 2) as f64;
-            table.rescale(&varied);
-            continue;
+        if mode != "rescale-only" {
+            std::hint::black_box(timeline::run(&scenario, &table));
         }
-        std::hint::black_box(timeline::run(&scenario, &table));
     }
     let per_run = start.elapsed().as_secs_f64() * 1e3 / runs as f64;
     println!("{} positions: {per_run:.3} ms per run", table.len());

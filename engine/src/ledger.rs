@@ -298,7 +298,7 @@ pub fn exact_product(a: i128, b: i128) -> Option<i128> {
 /// An exact sum of 64-bit integers, kept in a 64-bit register and spilled into 128 bits only
 /// when the next addition would overflow it (in wasm32 every 128-bit addition is several
 /// instructions). At most 2^21 spills of values below 2^63: the spill cannot overflow.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Sum64 {
     register: i64,
     spilled: i128,
@@ -325,7 +325,7 @@ impl Sum64 {
 /// products (`a` in 0..2^32, `|b|` below 2^62) are summed as `high * 2^31 + low`, each half a
 /// 64-bit multiplication below 2^63, summed in 64 bits ([`Sum64`]): no division and no 128-bit
 /// multiplication (library calls in wasm32).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct ProductSum {
     high: Sum64,
     low: Sum64,

@@ -233,14 +233,35 @@ pub struct StartState {
     pub collateral: FixedColumn,
     /// Sum of `collateral`.
     pub collateral_total: Money,
-    /// Sum of `size`, in column order.
+    /// Sum of `group_size`, in group order.
     pub open_interest: f64,
     /// Sum of `size` per group.
     pub group_size: Vec<f64>,
+    /// Each group's sums, with the scale they are for.
+    groups: Vec<GroupSums>,
+    /// How many groups the last fill computed (the others kept their columns: their scale did
+    /// not change).
+    pub groups_computed: usize,
     /// Set by the first run from this state.
     seen: OnceLock<()>,
     /// What repeated runs from this state also reuse, computed for the second one.
     warm: OnceLock<Warm>,
+}
+
+/// One group's part of the start state's sums, kept with the scale they were computed for: a
+/// rescale that leaves a group's scale as it was (dragging one bucket's bar changes that bucket's
+/// groups only) keeps the group's columns and these sums.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct GroupSums {
+    scale: f64,
+    size: f64,
+    collateral: i128,
+    /// Whether every amount of the group is held in 64 bits (else the columns are 128-bit).
+    fits: bool,
+    /// Whether the warm part (closing units, coins) was computed.
+    warm: bool,
+    coins: i128,
+    coins_entry: ledger::ProductSum,
 }
 
 /// The part of the start state worth computing only when more than one run starts from it (a
@@ -381,6 +402,8 @@ impl PositionTable {
             collateral_total: Money::ZERO,
             open_interest: 0.0,
             group_size: Vec::new(),
+            groups: Vec::new(),
+            groups_computed: 0,
             seen: OnceLock::new(),
             warm: OnceLock::new(),
         };
@@ -397,57 +420,88 @@ impl PositionTable {
 
     /// Computes the start state for the current scales into `state`, reusing its buffers, and
     /// with `warm` (a previous warm state, for its buffers) its warm part too, in the same pass.
-    /// One loop over the positions with the sums in locals: a leverage-bar drag pays it on every
-    /// input.
+    /// A group whose scale is the one its columns were computed for keeps them (a leverage-bar
+    /// drag, which rescales before every run, changes one bucket's groups); the others are
+    /// computed in one loop with the sums in 64-bit registers.
     fn fill_start_state(&self, state: &mut StartState, warm: Option<Warm>) {
         let n = self.len();
         let contract = self.contract;
         let linear = contract == Contract::Linear;
         let with_warm = warm.is_some();
         let mut warm = warm.unwrap_or_default();
+        let entry_fixed = self.entry_fixed.small();
+        // Columns from the last fill, all in 64 bits, can be kept group by group.
+        let reusable = state.size.len() == n
+            && state
+                .collateral
+                .small()
+                .is_some_and(|column| column.len() == n)
+            && state.groups.len() == self.groups.len()
+            && (!with_warm
+                || warm
+                    .closing_units
+                    .small()
+                    .is_some_and(|units| units.len() == n));
         state.size.resize(n, 0.0);
         let mut collateral = state.collateral.take_buffer(n);
         let mut units = warm
             .closing_units
             .take_buffer(if with_warm { n } else { 0 });
-        let (mut collateral_fits, mut units_fit) = (true, true);
+        let mut sums = std::mem::take(&mut state.groups);
+        sums.resize(self.groups.len(), GroupSums::default());
         // Everyday amounts (below 2^62 units) are summed in 64-bit registers; a population with
         // larger ones has its columns and sums redone in 128 bits below.
         let small = |value: f64| ledger::fixed_i64(value).filter(|&v| ledger::fits_small(v.into()));
-        let mut collateral_total = ledger::Sum64::default();
-        let mut coins = [ledger::Sum64::default(); 2];
-        let mut coins_entry = [ledger::ProductSum::default(); 2];
-        let mut open_interest = 0.0;
-        state.group_size.clear();
-        let entry_fixed = self.entry_fixed.small();
-        for group in &self.groups {
-            let (scale, range) = (group.scale, group.start..group.end);
-            let lane = OpenBook::lane(group.side);
-            let mut group_size = 0.0;
-            for i in range {
+        state.groups_computed = 0;
+        for (group, cached) in self.groups.iter().zip(sums.iter_mut()) {
+            let kept = reusable
+                && cached.scale.to_bits() == group.scale.to_bits()
+                && cached.fits
+                && (cached.warm || !with_warm);
+            if kept {
+                continue;
+            }
+            state.groups_computed += 1;
+            let scale = group.scale;
+            let mut fits = !linear || !with_warm || entry_fixed.is_some();
+            let (mut size_sum, mut collateral_sum) = (0.0, ledger::Sum64::default());
+            let (mut coins, mut coins_entry) =
+                (ledger::Sum64::default(), ledger::ProductSum::default());
+            for i in group.start..group.end {
                 let (entry, size) = (self.entry[i], scale * self.unit_size[i]);
                 let amount = small(size_collateral(contract, size, entry, self.leverage[i]));
                 state.size[i] = size;
                 collateral[i] = amount.unwrap_or(0);
-                collateral_fits &= amount.is_some();
-                collateral_total.add(collateral[i]);
-                open_interest += size;
-                group_size += size;
+                fits &= amount.is_some();
+                collateral_sum.add(collateral[i]);
+                size_sum += size;
                 if with_warm {
                     let closing = match contract {
                         Contract::Linear => small(size / entry),
                         Contract::Inverse => small(size),
                     };
                     units[i] = closing.unwrap_or(0);
-                    units_fit &= closing.is_some();
+                    fits &= closing.is_some();
                     if let (true, Some(entry_fixed)) = (linear, entry_fixed) {
-                        coins[lane].add(units[i]);
-                        coins_entry[lane].add(units[i].into(), entry_fixed[i].into());
+                        coins.add(units[i]);
+                        coins_entry.add(units[i].into(), entry_fixed[i].into());
                     }
                 }
             }
-            state.group_size.push(group_size);
+            *cached = GroupSums {
+                scale,
+                size: size_sum,
+                collateral: collateral_sum.total(),
+                fits,
+                warm: with_warm,
+                coins: coins.total(),
+                coins_entry,
+            };
         }
+        let fits = sums.iter().all(|group| group.fits);
+        state.group_size.clear();
+        state.group_size.extend(sums.iter().map(|group| group.size));
+        state.open_interest = state.group_size.iter().sum();
         // The rare population with an amount beyond 2^62 units: its columns in 128 bits.
         let sizes = &state.size;
         let collateral_of = |i: usize| {
@@ -458,47 +512,47 @@ impl PositionTable {
                 self.leverage[i],
             ))
         };
-        state.collateral = FixedColumn::filled(collateral, collateral_fits, || {
-            (0..n).map(collateral_of).collect()
-        });
+        state.collateral =
+            FixedColumn::filled(collateral, fits, || (0..n).map(collateral_of).collect());
         state.collateral_total = Money::from_units(match &state.collateral {
-            FixedColumn::Small(_) => collateral_total.total(),
-            // At most 2^21 amounts of at most 2^96 units: the plain sum cannot overflow.
+            // At most 2^21 amounts of at most 2^96 units: these plain sums cannot overflow.
+            FixedColumn::Small(_) => sums.iter().map(|group| group.collateral).sum(),
             FixedColumn::Wide(amounts) => amounts.iter().sum(),
         });
-        state.open_interest = open_interest;
         state.seen = OnceLock::new();
         state.warm = OnceLock::new();
-        if !with_warm {
-            return;
+        if with_warm {
+            let units_of = |i: usize| closing_units_of(contract, sizes[i], self.entry[i]);
+            warm.closing_units =
+                FixedColumn::filled(units, fits, || (0..n).map(units_of).collect());
+            warm.open_book = linear.then(|| self.open_book(&sums, fits, &warm)).flatten();
+            let _ = state.seen.set(());
+            let _ = state.warm.set(warm);
         }
-        let units_of = |i: usize| closing_units_of(contract, sizes[i], self.entry[i]);
-        warm.closing_units =
-            FixedColumn::filled(units, units_fit, || (0..n).map(units_of).collect());
-        let sums = if linear && units_fit && entry_fixed.is_some() {
-            coins.map(|sum| sum.total())
-        } else {
-            // Redone in 128 bits, position by position.
-            coins_entry = Default::default();
-            let mut coins = [0i128; 2];
-            for group in &self.groups {
-                let lane = OpenBook::lane(group.side);
-                for i in group.start..group.end {
-                    coins[lane] += warm.closing_units.get(i);
-                    coins_entry[lane].add(warm.closing_units.get(i), self.entry_fixed.get(i));
-                }
+        state.groups = sums;
+    }
+
+    /// The open book of a linear population at the start: from the groups' sums when every
+    /// number was summed in 64 bits, else position by position in 128 bits.
+    fn open_book(&self, sums: &[GroupSums], fits: bool, warm: &Warm) -> Option<OpenBook> {
+        let mut coins = [0i128; 2];
+        let mut coins_entry = [ledger::ProductSum::default(); 2];
+        for (group, sums) in self.groups.iter().zip(sums) {
+            let lane = OpenBook::lane(group.side);
+            if fits {
+                coins[lane] += sums.coins;
+                coins_entry[lane].merge(&sums.coins_entry);
+                continue;
             }
-            coins
-        };
-        warm.open_book = match (linear, coins_entry[0].total(), coins_entry[1].total()) {
-            (true, Some(long), Some(short)) => Some(OpenBook {
-                coins: sums,
-                coins_entry: [long, short],
-            }),
-            _ => None,
-        };
-        let _ = state.seen.set(());
-        let _ = state.warm.set(warm);
+            for i in group.start..group.end {
+                coins[lane] += warm.closing_units.get(i);
+                coins_entry[lane].add(warm.closing_units.get(i), self.entry_fixed.get(i));
+            }
+        }
+        Some(OpenBook {
+            coins,
+            coins_entry: [coins_entry[0].total()?, coins_entry[1].total()?],
+        })
     }
 
     /// Size of position `i` of `group`.

@@ -138,3 +138,49 @@ fn huge_positions_take_the_128_bit_paths_with_the_same_outcomes() {
         "after a rescale"
     );
 }
+
+/// Dragging one bucket's bar in the app sets that bucket's amount and keeps the others' (weights
+/// in millions of USD, open interest their sum): the other groups keep their scale, so a rescale
+/// recomputes only the dragged bucket's two groups, and the outcome is still a fresh table's.
+#[test]
+fn a_rescale_recomputes_only_the_groups_whose_scale_changed() {
+    use flushlab_engine::positions::PositionTable;
+    use flushlab_engine::scenario::{Population, Positions};
+    use flushlab_engine::solve::timeline;
+    let scenario = presets::default_scenario();
+    let Positions::Generate(population) = &scenario.positions else {
+        panic!("the default preset generates its population");
+    };
+    let with_amounts = |amounts: &[f64]| {
+        let mut edited: Population = population.clone();
+        for (bucket, amount) in edited.leverage_buckets.iter_mut().zip(amounts) {
+            bucket.weight = amount / 1e6;
+        }
+        edited.open_interest_usd = amounts.iter().sum();
+        let mut varied = scenario.clone();
+        varied.positions = Positions::Generate(edited.clone());
+        (edited, varied)
+    };
+    let mut amounts = [129e6, 258e6, 387e6, 516e6, 387e6, 258e6, 64.5e6];
+    let (first, first_scenario) = with_amounts(&amounts);
+    let mut table = PositionTable::build(&first_scenario);
+    for _ in 0..2 {
+        timeline::run(&first_scenario, &table);
+    }
+    assert!(table.rescale(&first));
+    for (k, amount) in [412e6, 436e6, 401e6].into_iter().enumerate() {
+        amounts[4] = amount;
+        let (edited, varied) = with_amounts(&amounts);
+        assert!(table.rescale(&edited));
+        assert_eq!(
+            table.start().groups_computed,
+            2,
+            "drag {k}: one bucket's two groups"
+        );
+        assert_eq!(
+            outcome_json(&timeline::run(&varied, &table)),
+            outcome_json(&simulate(&varied).unwrap()),
+            "drag {k}"
+        );
+    }
+}
