@@ -228,6 +228,11 @@ pub struct LiquidationEngine<'a> {
     long_heap: BinaryHeap<Rearmed>,
     short_heap: BinaryHeap<Rearmed>,
     queue: VecDeque<u32>,
+    /// Neither partial liquidation nor a throughput cap: every triggered position is closed whole
+    /// in the step it triggers, so [`Self::collect_triggered`] writes this step's orders directly
+    /// into `ready` (no queue, no pending mark that nothing could see).
+    whole_only: bool,
+    ready: Vec<Order>,
     /// Collateral of all positions (closed ones hold none), exact.
     open_collateral: Money,
     /// Size of all open positions (USD at entry, or contracts).
@@ -263,6 +268,8 @@ impl<'a> LiquidationEngine<'a> {
             long_heap: BinaryHeap::new(),
             short_heap: BinaryHeap::new(),
             queue: VecDeque::new(),
+            whole_only: !rules.partial_liquidation && rules.max_liquidation_usd_per_step.is_none(),
+            ready: Vec::new(),
             open_collateral: collateral_in,
             open_interest: start.open_interest,
             group_open: start.group_size.clone(),
@@ -519,7 +526,12 @@ impl<'a> LiquidationEngine<'a> {
                 if !crossed(group.side, mark, self.table.liquidation_price[i]) {
                     break;
                 }
-                if !self.is_pending(i) {
+                if self.whole_only {
+                    self.ready.push(Order {
+                        index: i as u32,
+                        fraction: 1.0,
+                    });
+                } else if !self.is_pending(i) {
                     self.set_pending(i, true);
                     self.queue.push_back(i as u32);
                 }
@@ -527,6 +539,7 @@ impl<'a> LiquidationEngine<'a> {
             }
             self.cursor[g] = i;
         }
+        let from_heaps = self.ready.len();
         for side in [Side::Long, Side::Short] {
             loop {
                 let heap = match side {
@@ -547,9 +560,21 @@ impl<'a> LiquidationEngine<'a> {
                 let current = self.own(i).map(|own| own.trigger[i]);
                 if self.is_open(i) && current == Some(trigger) && !self.is_pending(i) {
                     self.set_pending(i, true);
-                    self.queue.push_back(top.index);
+                    if self.whole_only {
+                        self.ready.push(Order {
+                            index: top.index,
+                            fraction: 1.0,
+                        });
+                    } else {
+                        self.queue.push_back(top.index);
+                    }
                 }
             }
+        }
+        // Taken at once (the pending mark only kept a position from being collected twice).
+        for k in from_heaps..self.ready.len() {
+            let i = self.ready[k].index as usize;
+            self.set_pending(i, false);
         }
     }
 
@@ -561,21 +586,9 @@ impl<'a> LiquidationEngine<'a> {
             .rules
             .max_liquidation_usd_per_step
             .unwrap_or(f64::INFINITY);
-        if !self.rules.partial_liquidation && room == f64::INFINITY {
-            // Every queued position that is still open is closed whole.
-            let mut queue = std::mem::take(&mut self.queue);
-            let (front, back) = queue.as_slices();
-            orders.extend(front.iter().chain(back).filter_map(|&index| {
-                let i = index as usize;
-                self.status[i] &= !PENDING;
-                self.is_open(i).then_some(Order {
-                    index,
-                    fraction: 1.0,
-                })
-            }));
-            queue.clear();
-            self.queue = queue;
-            return orders;
+        if self.whole_only {
+            // Collected this step, all open.
+            return std::mem::take(&mut self.ready);
         }
         while let Some(&index) = self.queue.front() {
             let i = index as usize;
