@@ -581,15 +581,15 @@ impl<'a> LiquidationEngine<'a> {
     /// Takes this step's liquidation orders from the queue: partial liquidation sizes each one
     /// down to what restores its margin, and the throughput cap chunks the rest into later steps.
     pub fn take_orders(&mut self, mark: f64) -> Vec<Order> {
+        if self.whole_only {
+            // Collected this step, all open, each closed whole.
+            return std::mem::take(&mut self.ready);
+        }
         let mut orders = Vec::new();
         let mut room = self
             .rules
             .max_liquidation_usd_per_step
             .unwrap_or(f64::INFINITY);
-        if self.whole_only {
-            // Collected this step, all open.
-            return std::mem::take(&mut self.ready);
-        }
         while let Some(&index) = self.queue.front() {
             let i = index as usize;
             if !self.is_open(i) {
