@@ -94,20 +94,16 @@ fn timeline_after_a_weight_change_in_the_browser() {
     let Positions::Generate(population) = &scenario.positions else {
         panic!("the default preset generates its population");
     };
-    let total: f64 = population.leverage_buckets.iter().map(|b| b.weight).sum();
     let amounts: Vec<f64> = population
-        .leverage_buckets
+        .bucket_open_interest()
         .iter()
-        .map(|b| (population.open_interest_usd * b.weight / total / 1e6).round() * 1e6)
+        .map(|usd| (usd / 1e6).round() * 1e6)
         .collect();
     let mut varied = population.clone();
     let mut run = |k: usize| {
         let mut dragged = amounts.clone();
         dragged[4] += 5e6 * (k % 7) as f64;
-        for (bucket, amount) in varied.leverage_buckets.iter_mut().zip(&dragged) {
-            bucket.weight = amount / 1e6;
-        }
-        varied.open_interest_usd = dragged.iter().sum();
+        varied.set_bucket_open_interest(&dragged);
         assert!(table.rescale(&varied));
         std::hint::black_box(flushlab_engine::solve::timeline::run(&scenario, &table));
     };

@@ -16,11 +16,10 @@ fn main() {
     let Positions::Generate(population) = &scenario.positions else {
         panic!("the default preset generates its population");
     };
-    let total: f64 = population.leverage_buckets.iter().map(|b| b.weight).sum();
     let amounts: Vec<f64> = population
-        .leverage_buckets
+        .bucket_open_interest()
         .iter()
-        .map(|b| (population.open_interest_usd * b.weight / total / 1e6).round() * 1e6)
+        .map(|usd| (usd / 1e6).round() * 1e6)
         .collect();
     let mut varied = population.clone();
     std::hint::black_box(timeline::run(&scenario, &table));
@@ -30,10 +29,7 @@ fn main() {
             "rescale" | "rescale-only" => {
                 let mut dragged = amounts.clone();
                 dragged[4] += 5e6 * (k % 7) as f64;
-                for (bucket, amount) in varied.leverage_buckets.iter_mut().zip(&dragged) {
-                    bucket.weight = amount / 1e6;
-                }
-                varied.open_interest_usd = dragged.iter().sum();
+                varied.set_bucket_open_interest(&dragged);
                 table.rescale(&varied);
             }
             "rescale-all" => {

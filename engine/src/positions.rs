@@ -264,9 +264,9 @@ struct GroupSums {
     coins_entry: ledger::ProductSum,
 }
 
-/// The part of the start state worth computing only when more than one run starts from it (a
-/// shock drag, not a leverage-bar drag, where every run has new scales): each position's closing
-/// units and the open book.
+/// The part of the start state worth computing only when more than one run starts from it: each
+/// position's closing units and the open book. Computed for the second run on a table (a shock
+/// drag) and at once by a rescale (a leverage-bar drag, where every run follows one).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Warm {
     /// The size closed by a full close in 8-place fixed point ([`closing_units_of`]).
@@ -277,6 +277,20 @@ pub struct Warm {
 }
 
 impl StartState {
+    fn empty() -> StartState {
+        StartState {
+            size: Vec::new(),
+            collateral: FixedColumn::default(),
+            collateral_total: Money::ZERO,
+            open_interest: 0.0,
+            group_size: Vec::new(),
+            groups: Vec::new(),
+            groups_computed: 0,
+            seen: OnceLock::new(),
+            warm: OnceLock::new(),
+        }
+    }
+
     /// The warm part, for the second and later runs from this state (`None` for the first).
     pub fn warm(&self, table: &PositionTable) -> Option<&Warm> {
         if self.seen.set(()).is_ok() {
@@ -396,24 +410,14 @@ impl PositionTable {
     }
 
     fn start_state(&self) -> StartState {
-        let mut state = StartState {
-            size: Vec::new(),
-            collateral: FixedColumn::default(),
-            collateral_total: Money::ZERO,
-            open_interest: 0.0,
-            group_size: Vec::new(),
-            groups: Vec::new(),
-            groups_computed: 0,
-            seen: OnceLock::new(),
-            warm: OnceLock::new(),
-        };
+        let mut state = StartState::empty();
         self.fill_start_state(&mut state, None);
         state
     }
 
     /// The warm part of the start state, computed apart (for the second run from it).
     fn warm_state(&self) -> Warm {
-        let mut scratch = self.start_state();
+        let mut scratch = StartState::empty();
         self.fill_start_state(&mut scratch, Some(Warm::default()));
         scratch.warm.take().unwrap_or_default()
     }
@@ -642,10 +646,8 @@ pub fn size_collateral(contract: Contract, size: f64, entry: f64, leverage: f64)
 }
 
 fn group_scales(population: &Population) -> Vec<f64> {
-    let total_weight: f64 = population.leverage_buckets.iter().map(|b| b.weight).sum();
     let mut scales = Vec::with_capacity(population.leverage_buckets.len() * 2);
-    for bucket in &population.leverage_buckets {
-        let bucket_oi = population.open_interest_usd * bucket.weight / total_weight;
+    for bucket_oi in population.bucket_open_interest() {
         scales.push(bucket_oi * population.long_share);
         scales.push(bucket_oi * (1.0 - population.long_share));
     }

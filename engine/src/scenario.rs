@@ -160,6 +160,34 @@ fn default_long_share() -> f64 {
     0.5
 }
 
+impl Population {
+    /// Each bucket's open interest, USD: `open_interest_usd * weight / sum(weights)` (0 if no
+    /// weight is positive).
+    pub fn bucket_open_interest(&self) -> Vec<f64> {
+        let total: f64 = self.leverage_buckets.iter().map(|b| b.weight).sum();
+        self.leverage_buckets
+            .iter()
+            .map(|bucket| {
+                if total > 0.0 {
+                    self.open_interest_usd * bucket.weight / total
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+
+    /// Sets each bucket's open interest, USD, as the leverage editor does: weights in millions of
+    /// USD (validation caps them), the open interest their sum. A bucket whose amount did not
+    /// change keeps its scale bit for bit, so a rescale keeps its positions' start state.
+    pub fn set_bucket_open_interest(&mut self, amounts: &[f64]) {
+        for (bucket, amount) in self.leverage_buckets.iter_mut().zip(amounts) {
+            bucket.weight = amount / 1e6;
+        }
+        self.open_interest_usd = amounts.iter().sum();
+    }
+}
+
 /// A leverage bucket: positions whose leverage is log-uniform in [min, max].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -476,16 +476,15 @@ impl<'a> LiquidationEngine<'a> {
     fn order_equity_at(&self, order: Order, price: f64) -> f64 {
         let i = order.index as usize;
         match self.whole_close(i, order.fraction) {
-            // As `Terms::equity_at`: sign * size / entry * (price - entry), plus collateral.
-            Some(whole) => {
-                let coins = self.start.size[i] / self.table.entry[i];
-                let coins = match self.side[i] {
-                    Side::Long => coins,
-                    Side::Short => -coins,
-                };
-                let collateral = Money::from_units(i128::from(whole.collateral[i])).to_f64();
-                collateral + coins * (price - self.table.entry[i])
+            // The start state's terms, without going through the per-position accessors.
+            Some(whole) => Terms {
+                contract: self.contract(),
+                side: self.side[i],
+                entry: self.table.entry[i],
+                size: self.start.size[i],
+                collateral: Money::from_units(i128::from(whole.collateral[i])).to_f64(),
             }
+            .equity_at(price),
             None => order.fraction * self.terms(i).equity_at(price),
         }
     }
@@ -858,28 +857,23 @@ impl<'a> LiquidationEngine<'a> {
                 .checked_sub(whole.entry[i])
                 .and_then(|move_units| SplitProduct::of(whole.units[i], move_units))
                 .map(SplitProduct::rounded_units);
-            let untouched = self.status[i] & (CLOSED | OWN) == 0;
-            let (Some(long_pnl), true) = (long_pnl, untouched && order.fraction >= 1.0) else {
+            let side = self.side[i];
+            let untouched = self.status[i] & (CLOSED | OWN) == 0 && order.fraction >= 1.0;
+            let pnl = long_pnl.filter(|_| untouched).map(|pnl| match side {
+                Side::Long => pnl,
+                Side::Short => -pnl,
+            });
+            let equity = pnl.map(|pnl| i128::from(whole.collateral[i]) + i128::from(pnl));
+            // A deficit must be one the fund (as it now stands) covers in full: else bad debt.
+            let (Some(pnl), Some(equity)) =
+                (pnl, equity.filter(|&e| e >= 0 || batch.fund + e >= 0))
+            else {
                 batch.book(self, step);
                 self.settle(order, fill, fill_fixed, step);
                 batch = Batch::new(self, step);
                 continue;
             };
-            let side = self.side[i];
-            let pnl = match side {
-                Side::Long => long_pnl,
-                Side::Short => -long_pnl,
-            };
-            let equity = i128::from(whole.collateral[i]) + i128::from(pnl);
-            if equity < 0 {
-                // A deficit the fund (as it now stands) covers in full; otherwise bad debt.
-                if batch.fund + equity < 0 {
-                    batch.book(self, step);
-                    self.settle(order, fill, fill_fixed, step);
-                    batch = Batch::new(self, step);
-                    continue;
-                }
-            } else {
+            if equity >= 0 {
                 let coins = self.start.size[i] / table.entry[i];
                 batch.fees += ledger::fixed(fee_rate * (coins * fill)).min(equity);
             }

@@ -153,10 +153,7 @@ fn a_rescale_recomputes_only_the_groups_whose_scale_changed() {
     };
     let with_amounts = |amounts: &[f64]| {
         let mut edited: Population = population.clone();
-        for (bucket, amount) in edited.leverage_buckets.iter_mut().zip(amounts) {
-            bucket.weight = amount / 1e6;
-        }
-        edited.open_interest_usd = amounts.iter().sum();
+        edited.set_bucket_open_interest(amounts);
         let mut varied = scenario.clone();
         varied.positions = Positions::Generate(edited.clone());
         (edited, varied)

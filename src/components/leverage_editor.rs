@@ -32,21 +32,15 @@ pub fn LeverageEditor() -> impl IntoView {
     let state = use_state();
     let bars = Memo::new(move |_| {
         state.draft.with(|scenario| match &scenario.positions {
-            Positions::Generate(population) => {
-                let total: f64 = population.leverage_buckets.iter().map(|b| b.weight).sum();
-                population
-                    .leverage_buckets
-                    .iter()
-                    .map(|bucket| Bar {
-                        label: bucket.label(),
-                        usd: if total > 0.0 {
-                            population.open_interest_usd * bucket.weight / total
-                        } else {
-                            0.0
-                        },
-                    })
-                    .collect::<Vec<_>>()
-            }
+            Positions::Generate(population) => population
+                .leverage_buckets
+                .iter()
+                .zip(population.bucket_open_interest())
+                .map(|(bucket, usd)| Bar {
+                    label: bucket.label(),
+                    usd,
+                })
+                .collect::<Vec<_>>(),
             Positions::List(_) => Vec::new(),
         })
     });
@@ -68,27 +62,15 @@ pub fn LeverageEditor() -> impl IntoView {
         let usd = round_3(usd.max(0.0));
         state.edit(|scenario| {
             if let Positions::Generate(population) = &mut scenario.positions {
-                let total: f64 = population.leverage_buckets.iter().map(|b| b.weight).sum();
                 let mut amounts: Vec<f64> = population
-                    .leverage_buckets
-                    .iter()
-                    .map(|b| {
-                        if total > 0.0 {
-                            population.open_interest_usd * b.weight / total
-                        } else {
-                            0.0
-                        }
-                    })
+                    .bucket_open_interest()
+                    .into_iter()
                     .map(round_3)
                     .collect();
                 if let Some(amount) = amounts.get_mut(index) {
                     *amount = usd;
                 }
-                for (bucket, amount) in population.leverage_buckets.iter_mut().zip(&amounts) {
-                    // Weights are relative: keep them in millions of USD (validation caps them).
-                    bucket.weight = *amount / 1e6;
-                }
-                population.open_interest_usd = amounts.iter().sum();
+                population.set_bucket_open_interest(&amounts);
             }
         });
     };
