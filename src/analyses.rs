@@ -238,18 +238,10 @@ fn smaller_population(scenario: &Scenario) -> Scenario {
 pub const RESPONSE_IMPACTS: [f64; 6] = [0.0, 0.25, 0.5, 1.0, 1.5, 2.0];
 
 /// The scenario the leverage cycles run on: its shock size left out (the Monte Carlo draws its
-/// own), and as many generated positions as the Monte Carlo holds, so that its positions, each of
-/// the scenario's average size, add up to the scenario's own open interest.
+/// own news).
 pub fn cycles_key(scenario: &Scenario) -> Scenario {
-    let mut key = phase_key(scenario);
-    if let Positions::Generate(population) = &mut key.positions {
-        population.count = CYCLES_POSITIONS.max(2 * population.leverage_buckets.len());
-    }
-    key
+    phase_key(scenario)
 }
-
-/// Positions in each Monte Carlo path's population.
-const CYCLES_POSITIONS: usize = 400;
 
 /// The leverage-cycle view: one Monte Carlo, then its response to impact, a piece at a time.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -264,13 +256,8 @@ pub struct CyclesView {
 impl CyclesView {
     /// A new, empty view for `scenario`: the app's settings of the Monte Carlo.
     pub fn plan(scenario: &Scenario) -> CyclesView {
-        let config = CyclesConfig {
-            paths: 60,
-            days: 500,
-            positions: CYCLES_POSITIONS,
-            mean_leverage: mean_leverage(scenario).clamp(1.5, 100.0),
-            ..CyclesConfig::default()
-        };
+        // The engine's defaults, so that `flushlab cycles` shows the same numbers.
+        let config = CyclesConfig::default();
         CyclesView {
             key: Some(cycles_key(scenario)),
             config: Some(config),

@@ -12,7 +12,18 @@ use crate::scenario::Scenario;
 pub struct Preset {
     pub name: String,
     pub title: String,
+    /// What happens, in a sentence or two; for a historical event, what happened.
     pub story: String,
+    /// The day of a historical flush (`YYYY-MM-DD`); none for an illustrative preset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// What was assumed where no public figure exists (shown in the app under the story).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
+    /// An extreme thought experiment, outside the envelope of recorded flushes on purpose (the
+    /// app says so); every other preset is held inside that envelope by a test.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub thought_experiment: bool,
     pub scenario: Scenario,
 }
 
@@ -38,6 +49,14 @@ pub fn parse(text: &str) -> Result<Preset, ScenarioError> {
 /// Every preset, in menu order (a preset that fails to parse is left out; a test forbids that).
 pub fn all() -> Vec<Preset> {
     SOURCES.iter().filter_map(|text| parse(text).ok()).collect()
+}
+
+/// The preset's name in a menu: its title, with its date for a historical event.
+pub fn menu_label(preset: &Preset) -> String {
+    match &preset.date {
+        Some(date) => format!("{date}: {}", preset.title),
+        None => preset.title.clone(),
+    }
 }
 
 /// The preset called `name`.

@@ -10,17 +10,17 @@ use crate::state::use_state;
 pub fn PresetPicker() -> impl IntoView {
     let state = use_state();
     let all = StoredValue::new(presets::all());
-    let story = move || {
+    let current = move || {
         let name = state.preset.get();
-        all.with_value(|all| {
-            all.iter()
-                .find(|preset| preset.name == name)
-                .map(|preset| preset.story.clone())
-                .unwrap_or_else(|| {
-                    "Your own scenario (from a link, a file or your edits).".to_string()
-                })
+        all.with_value(|all| all.iter().find(|preset| preset.name == name).cloned())
+    };
+    let story = move || {
+        current().map(|preset| preset.story).unwrap_or_else(|| {
+            "Your own scenario (from a link, a file or your edits).".to_string()
         })
     };
+    let assumptions = move || current().map(|preset| preset.assumptions).unwrap_or_default();
+    let thought_experiment = move || current().is_some_and(|preset| preset.thought_experiment);
     let choose = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev);
         if let Some(preset) = all.with_value(|all| all.iter().find(|p| p.name == name).cloned()) {
@@ -40,14 +40,27 @@ pub fn PresetPicker() -> impl IntoView {
                         let name = preset.name.clone();
                         let selected_name = name.clone();
                         view! {
-                            <option value=name selected=move || state.preset.get() == selected_name>{preset.title.clone()}</option>
+                            <option value=name selected=move || state.preset.get() == selected_name>{presets::menu_label(preset)}</option>
                         }
                     }).collect_view())}
                 </select>
                 <button type="button" data-testid="reset-button" on:click=move |_| state.reset()
                     title="Back to the preset's settings">"Reset"</button>
             </div>
-            <p class="story">{story}</p>
+            <p class="story" data-testid="preset-story">{story}</p>
+            <Show when=thought_experiment>
+                <p class="thought-experiment" data-testid="thought-experiment">
+                    "A thought experiment: deliberately more extreme than any recorded flush."
+                </p>
+            </Show>
+            <Show when=move || !assumptions().is_empty()>
+                <details class="assumptions" data-testid="preset-assumptions">
+                    <summary>"Assumptions (where no public figure exists)"</summary>
+                    <ul>
+                        {move || assumptions().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                    </ul>
+                </details>
+            </Show>
         </section>
     }
 }

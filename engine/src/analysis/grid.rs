@@ -69,8 +69,32 @@ impl Parameter {
             .find(|parameter| parameter.name() == name)
     }
 
+    /// The parameter's value in `scenario`, where it has one (`depth_usd` of a levels book, a
+    /// long share of a list and a tiered margin have none).
+    pub fn read(self, scenario: &Scenario) -> Option<f64> {
+        match self {
+            Parameter::ShockPct => Some(scenario.shock.pct),
+            Parameter::MeanLeverage => Some(mean_leverage(scenario)),
+            Parameter::DepthUsd => match scenario.market.book {
+                Book::Linear { depth_1pct_usd } | Book::Power { depth_1pct_usd, .. } => {
+                    Some(depth_1pct_usd)
+                }
+                Book::Levels { .. } => None,
+            },
+            Parameter::LongShare => match &scenario.positions {
+                Positions::Generate(population) => Some(population.long_share),
+                Positions::List(_) => None,
+            },
+            Parameter::MaintenanceMargin => match scenario.venue.maintenance_margin {
+                MaintenanceMargin::Flat(rate) => Some(rate),
+                MaintenanceMargin::Tiered { .. } => None,
+            },
+            Parameter::Withdrawal => Some(scenario.market.withdrawal),
+        }
+    }
+
     /// Whether a new value changes the population (its liquidation prices or sizes).
-    fn changes_population(self) -> bool {
+    pub(crate) fn changes_population(self) -> bool {
         matches!(
             self,
             Parameter::MeanLeverage | Parameter::LongShare | Parameter::MaintenanceMargin
@@ -309,8 +333,9 @@ fn check_axis(
     Ok(())
 }
 
-/// Sets one parameter on a scenario.
-fn apply(
+/// Sets one parameter on a scenario (`current_mean`: the unedited scenario's mean leverage, which
+/// a `mean_leverage` value is relative to).
+pub(crate) fn apply(
     scenario: &mut Scenario,
     parameter: Parameter,
     value: f64,

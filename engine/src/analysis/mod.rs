@@ -4,15 +4,19 @@
 //! Everything here is a pure function of its inputs: no I/O, no clocks, randomness only through
 //! seeded [`crate::positions::Draws`], so the same inputs give the same JSON everywhere.
 
+pub mod calibrate;
 pub mod counterfactual;
 pub mod cycles;
+pub mod figures;
 pub mod grid;
 pub mod sweep;
 
+pub use calibrate::{calibrate, Calibration, CalibrationSpec};
 pub use counterfactual::{counterfactual, without_leverage, Counterfactual, InstantSummary};
 pub use cycles::{
     cycles, cycles_response, Cycles, CyclesConfig, Fan, ResponseAxis, ResponsePoint, ReturnStats,
 };
+pub use figures::Figure;
 pub use grid::{grid, Axis, Grid, Parameter};
 pub use sweep::{default_shocks, sweep, Sweep, SweepPoint};
 

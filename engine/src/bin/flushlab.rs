@@ -16,9 +16,12 @@ const USAGE: &str = "usage: flushlab <command>
                              maintenance_margin withdrawal
   cycles FILE|- [CONFIG.json] leverage-cycle Monte Carlo
   counterfactual FILE|-      the same shock with every position at 1x
+  calibrate TARGETS|- [--preset]
+                             fit a scenario to published figures (docs/scenario.md); with
+                             --preset, print the calibrated preset file instead
   presets                    list the presets
   preset NAME                print a preset's scenario
-  schema                     JSON Schema of the scenario format";
+  schema [calibrate]         JSON Schema of the scenario format (or of a calibration file)";
 
 enum Failure {
     /// Bad input: exit 2.
@@ -95,10 +98,33 @@ fn run(args: &[String]) -> Result<String, Failure> {
             let scenario = scenario_arg(rest)?;
             to_json(&analysis::counterfactual::counterfactual(&scenario))
         }
+        "calibrate" => {
+            let path = rest
+                .first()
+                .ok_or_else(|| Failure::Input(format!("missing TARGETS file\n{USAGE}")))?;
+            let spec = analysis::CalibrationSpec::from_json(&read(path)?)
+                .map_err(|error| Failure::Input(error.to_string()))?;
+            let fit = analysis::calibrate(&spec).map_err(|error| Failure::Input(error.to_string()))?;
+            match rest.get(1).map(String::as_str) {
+                None => to_json(&fit),
+                Some("--preset") => {
+                    let name = spec.preset.as_deref().ok_or_else(|| {
+                        Failure::Input("--preset needs the file's \"preset\" field".into())
+                    })?;
+                    let mut preset = presets::find(name).ok_or_else(|| {
+                        Failure::Input(format!("preset: no preset '{name}'"))
+                    })?;
+                    preset.scenario = fit.scenario;
+                    serde_json::to_string_pretty(&preset)
+                        .map_err(|error| Failure::Internal(error.to_string()))
+                }
+                Some(other) => Err(Failure::Input(format!("unknown option '{other}'\n{USAGE}"))),
+            }
+        }
         "presets" => {
             let list: Vec<serde_json::Value> = presets::all()
                 .into_iter()
-                .map(|p| serde_json::json!({"name": p.name, "title": p.title, "story": p.story}))
+                .map(|p| serde_json::json!({"name": p.name, "title": p.title, "date": p.date, "story": p.story}))
                 .collect();
             to_json(&list)
         }
@@ -115,7 +141,11 @@ fn run(args: &[String]) -> Result<String, Failure> {
             })?;
             Ok(preset.scenario.to_json())
         }
-        "schema" => Ok(Scenario::json_schema()),
+        "schema" => match rest.first().map(String::as_str) {
+            None => Ok(Scenario::json_schema()),
+            Some("calibrate") => Ok(analysis::CalibrationSpec::json_schema()),
+            Some(other) => Err(Failure::Input(format!("no schema '{other}'\n{USAGE}"))),
+        },
         "" | "help" | "--help" | "-h" => Ok(format!("{:?}", USAGE)
             .replace("\\n", "\n")
             .trim_matches('"')

@@ -1,0 +1,216 @@
+//! The figures a published report of a flush gives (trough, liquidated notional, long share, open
+//! interest change, ...), read off a simulated outcome, so that a run can be held against the
+//! record: by `calibrate`, by the historical presets' tables and by the magnitude envelopes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::outcome::Outcome;
+use crate::scenario::{Contract, Scenario};
+
+/// One figure of a flush, as reports state it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Figure {
+    /// The price before the flush (USD).
+    StartPrice,
+    /// The lowest price reached (USD).
+    TroughPrice,
+    /// Start to trough, percent, positive.
+    TroughDrawdownPct,
+    /// Seconds from the start to the lowest price.
+    TimeToTroughS,
+    /// Long plus short notional liquidated, USD at entry (contracts for inverse: one contract is
+    /// one USD on BitMEX's XBTUSD).
+    LiquidatedUsd,
+    /// Longs' share of the liquidated notional, percent.
+    LongSharePct,
+    /// Liquidated notional over the open interest before the flush, percent.
+    LiquidatedShareOfOiPct,
+    /// Change of open interest from before to after the run in coins (contracts for inverse),
+    /// percent (negative: it fell): the measure that price moves leave alone.
+    OpenInterestChangePct,
+    /// Change of open interest valued at the price, as aggregators report it in USD: coins times
+    /// the final price against coins times the start price (contracts for inverse), percent.
+    OpenInterestChangeUsdPct,
+    /// Share of the liquidated notional that fell in the busiest 60 seconds, percent.
+    PeakMinuteSharePct,
+    /// Change of the insurance fund over the run, percent of its start (in the fund's money).
+    InsuranceFundChangePct,
+    /// Notional auto-deleveraged, in money (USD for linear, coin for inverse).
+    AdlUsd,
+    /// The move in the shock's direction over the shock's own move (1 = no cascade).
+    Amplification,
+}
+
+impl Figure {
+    /// Every figure, in declaration order.
+    pub const ALL: [Figure; 13] = [
+        Figure::StartPrice,
+        Figure::TroughPrice,
+        Figure::TroughDrawdownPct,
+        Figure::TimeToTroughS,
+        Figure::LiquidatedUsd,
+        Figure::LongSharePct,
+        Figure::LiquidatedShareOfOiPct,
+        Figure::OpenInterestChangePct,
+        Figure::OpenInterestChangeUsdPct,
+        Figure::PeakMinuteSharePct,
+        Figure::InsuranceFundChangePct,
+        Figure::AdlUsd,
+        Figure::Amplification,
+    ];
+
+    /// The figure's name as in JSON, e.g. "trough_drawdown_pct".
+    pub fn name(self) -> &'static str {
+        match self {
+            Figure::StartPrice => "start_price",
+            Figure::TroughPrice => "trough_price",
+            Figure::TroughDrawdownPct => "trough_drawdown_pct",
+            Figure::TimeToTroughS => "time_to_trough_s",
+            Figure::LiquidatedUsd => "liquidated_usd",
+            Figure::LongSharePct => "long_share_pct",
+            Figure::LiquidatedShareOfOiPct => "liquidated_share_of_oi_pct",
+            Figure::OpenInterestChangePct => "open_interest_change_pct",
+            Figure::OpenInterestChangeUsdPct => "open_interest_change_usd_pct",
+            Figure::PeakMinuteSharePct => "peak_minute_share_pct",
+            Figure::InsuranceFundChangePct => "insurance_fund_change_pct",
+            Figure::AdlUsd => "adl_usd",
+            Figure::Amplification => "amplification",
+        }
+    }
+
+    /// How a person reads it, e.g. "Trough drawdown".
+    pub fn label(self) -> &'static str {
+        match self {
+            Figure::StartPrice => "Start price",
+            Figure::TroughPrice => "Trough price",
+            Figure::TroughDrawdownPct => "Trough drawdown (%)",
+            Figure::TimeToTroughS => "Time to trough (s)",
+            Figure::LiquidatedUsd => "Liquidated notional (USD)",
+            Figure::LongSharePct => "Long share of liquidations (%)",
+            Figure::LiquidatedShareOfOiPct => "Liquidated share of open interest (%)",
+            Figure::OpenInterestChangePct => "Open-interest change, in coins (%)",
+            Figure::OpenInterestChangeUsdPct => "Open-interest change, in USD (%)",
+            Figure::PeakMinuteSharePct => "Busiest minute's share of liquidations (%)",
+            Figure::InsuranceFundChangePct => "Insurance-fund change (%)",
+            Figure::AdlUsd => "Auto-deleveraged notional",
+            Figure::Amplification => "Amplification (move / shock)",
+        }
+    }
+
+    /// The figure's value in a run of `scenario` that gave `outcome`.
+    pub fn of(self, scenario: &Scenario, outcome: &Outcome) -> f64 {
+        let summary = &outcome.summary;
+        let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
+        let oi_before: f64 = outcome.open_interest.long_before_usd.iter().sum::<f64>()
+            + outcome.open_interest.short_before_usd.iter().sum::<f64>();
+        match self {
+            Figure::StartPrice => summary.start_price,
+            Figure::TroughPrice => summary.min_price,
+            Figure::TroughDrawdownPct => summary.max_drawdown_pct,
+            Figure::TimeToTroughS => time_to_trough_s(outcome),
+            Figure::LiquidatedUsd => liquidated,
+            Figure::LongSharePct => {
+                if liquidated > 0.0 {
+                    100.0 * summary.liquidated_notional_usd_long / liquidated
+                } else {
+                    0.0
+                }
+            }
+            Figure::LiquidatedShareOfOiPct => percent_of(liquidated, oi_before),
+            Figure::OpenInterestChangePct => {
+                let after = outcome.steps.last().map_or(oi_before, |s| s.open_interest_usd);
+                percent_of(after - oi_before, oi_before)
+            }
+            Figure::OpenInterestChangeUsdPct => {
+                let after = outcome.steps.last().map_or(oi_before, |s| s.open_interest_usd);
+                let valued = match scenario.market.contract {
+                    Contract::Linear => after * summary.final_price / summary.start_price,
+                    Contract::Inverse => after,
+                };
+                percent_of(valued - oi_before, oi_before)
+            }
+            Figure::PeakMinuteSharePct => percent_of(peak_minute_usd(outcome), liquidated),
+            Figure::InsuranceFundChangePct => {
+                let start = scenario.venue.insurance_fund_usd;
+                percent_of(summary.insurance_fund_end_usd - start, start)
+            }
+            Figure::AdlUsd => summary.adl_notional_usd,
+            Figure::Amplification => summary.amplification,
+        }
+    }
+}
+
+/// The most notional liquidated within any 60 seconds (whole steps; a step longer than a minute
+/// counts alone).
+fn peak_minute_usd(outcome: &Outcome) -> f64 {
+    let steps = &outcome.steps;
+    let mut best: f64 = 0.0;
+    let mut window = 0.0;
+    let mut first = 0;
+    for (last, step) in steps.iter().enumerate() {
+        window += step.liquidated_long_usd + step.liquidated_short_usd;
+        // The window holds steps ending within 60 s of this one's end.
+        while first < last && step.t_s - steps[first].t_s >= 60.0 {
+            window -= steps[first].liquidated_long_usd + steps[first].liquidated_short_usd;
+            first += 1;
+        }
+        best = best.max(window);
+    }
+    best
+}
+
+/// `part / whole` in percent; 0 when `whole` is not positive.
+fn percent_of(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        100.0 * part / whole
+    } else {
+        0.0
+    }
+}
+
+/// End time of the step with the lowest last price (the first such step); 0 when no step fell
+/// below the start.
+fn time_to_trough_s(outcome: &Outcome) -> f64 {
+    let mut lowest = outcome.summary.start_price;
+    let mut at = 0.0;
+    for step in &outcome.steps {
+        if step.last < lowest {
+            lowest = step.last;
+            at = step.t_s;
+        }
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_through_json() {
+        for figure in Figure::ALL {
+            let json = serde_json::to_string(&figure).unwrap();
+            assert_eq!(json, format!("\"{}\"", figure.name()));
+            assert_eq!(serde_json::from_str::<Figure>(&json).unwrap(), figure);
+        }
+    }
+
+    #[test]
+    fn figures_read_the_outcome_they_name() {
+        let scenario = crate::presets::default_scenario();
+        let outcome = crate::simulate(&scenario).unwrap();
+        let s = &outcome.summary;
+        let liquidated = s.liquidated_notional_usd_long + s.liquidated_notional_usd_short;
+        assert_eq!(Figure::LiquidatedUsd.of(&scenario, &outcome), liquidated);
+        assert_eq!(Figure::TroughPrice.of(&scenario, &outcome), s.min_price);
+        let share = Figure::LongSharePct.of(&scenario, &outcome);
+        assert!((0.0..=100.0).contains(&share));
+        // The trough's time is a step's end time, and that step shows the lowest price.
+        let t = Figure::TimeToTroughS.of(&scenario, &outcome);
+        let step = outcome.steps.iter().find(|step| step.t_s == t).unwrap();
+        assert_eq!(step.last, s.min_price);
+        // Open interest can only fall in a run without entrants.
+        assert!(Figure::OpenInterestChangePct.of(&scenario, &outcome) <= 0.0);
+    }
+}
