@@ -29,6 +29,10 @@ pub struct Preset {
 
 /// The preset files, in menu order. The first is the app's default.
 const SOURCES: &[&str] = &[
+    include_str!("../presets/btc-2025-10-10.json"),
+    include_str!("../presets/btc-2024-08-05.json"),
+    include_str!("../presets/btc-2021-05-19.json"),
+    include_str!("../presets/bitmex-2020-03-12.json"),
     include_str!("../presets/over-levered-longs.json"),
     include_str!("../presets/calm-market.json"),
     include_str!("../presets/thin-book.json"),
