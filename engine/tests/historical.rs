@@ -2,7 +2,7 @@
 //! targets file, one command), and every published figure is reproduced within the issue's
 //! tolerance: fitted ones within 20%, predicted ones within 35%, qualitative ones held. The tables
 //! of `docs/presets.md` are generated from the same files and checked here (run with
-//! `BLESS=1` to rewrite them after a deliberate change).
+//! `FLUSHLAB_BLESS=1` to rewrite them after a deliberate change).
 
 use flushlab_engine::analysis::calibrate::{Bound, Mark, Target};
 use flushlab_engine::analysis::{calibrate, CalibrationSpec};
@@ -55,7 +55,10 @@ fn each_historical_preset_is_its_calibration() {
         let name = spec.preset.clone().expect("names its preset");
         let preset = presets::find(&name).unwrap_or_else(|| panic!("preset {name}"));
         assert_eq!(preset.date.as_deref(), Some(*date));
-        assert!(!preset.assumptions.is_empty(), "{name} states its assumptions");
+        assert!(
+            !preset.assumptions.is_empty(),
+            "{name} states its assumptions"
+        );
         let fit = calibrate(&spec).unwrap();
         assert!(fit.converged, "{date}: calibration did not converge");
         // Compared as the preset file holds it: written out and read back.
@@ -101,7 +104,11 @@ fn every_published_figure_is_reproduced_within_tolerance() {
                 target.figure.name(),
                 target.value,
                 target.mark,
-                if known { " (listed as a known miss)" } else { "" }
+                if known {
+                    " (listed as a known miss)"
+                } else {
+                    ""
+                }
             );
         }
     }
@@ -149,7 +156,11 @@ fn tables() -> String {
                 None => number(figure, target.value),
             };
             let error = if target.bound.is_some() {
-                if miss == 0.0 { "holds".to_string() } else { format!("misses by {miss:+.2}") }
+                if miss == 0.0 {
+                    "holds".to_string()
+                } else {
+                    format!("misses by {miss:+.2}")
+                }
             } else {
                 format!("{:+.1}%", 100.0 * miss)
             };
@@ -198,11 +209,11 @@ fn docs_presets_md_shows_the_same_tables() {
     let generated = tables();
     let current = &doc[begin + BEGIN.len()..end];
     if current != generated {
-        if std::env::var_os("BLESS").is_some() {
+        if std::env::var_os("FLUSHLAB_BLESS").is_some() {
             let updated = format!("{}{BEGIN}{generated}{}", &doc[..begin], &doc[end..]);
             std::fs::write(&path, updated).expect("write docs/presets.md");
         } else {
-            panic!("docs/presets.md is out of date: run `BLESS=1 cargo test -p flushlab-engine --test historical`\n{generated}");
+            panic!("docs/presets.md is out of date: run `FLUSHLAB_BLESS=1 cargo test -p flushlab-engine --test historical`\n{generated}");
         }
     }
 }

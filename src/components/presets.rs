@@ -15,11 +15,15 @@ pub fn PresetPicker() -> impl IntoView {
         all.with_value(|all| all.iter().find(|preset| preset.name == name).cloned())
     };
     let story = move || {
-        current().map(|preset| preset.story).unwrap_or_else(|| {
-            "Your own scenario (from a link, a file or your edits).".to_string()
-        })
+        current()
+            .map(|preset| preset.story)
+            .unwrap_or_else(|| "Your own scenario (from a link, a file or your edits).".to_string())
     };
-    let assumptions = move || current().map(|preset| preset.assumptions).unwrap_or_default();
+    let assumptions = move || {
+        current()
+            .map(|preset| preset.assumptions)
+            .unwrap_or_default()
+    };
     let thought_experiment = move || current().is_some_and(|preset| preset.thought_experiment);
     let choose = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev);

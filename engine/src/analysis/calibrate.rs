@@ -76,7 +76,9 @@ pub struct FitParameter {
 }
 
 /// How a figure enters a preset's table.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Mark {
     /// Set directly from the record (reported, not fitted).
@@ -170,8 +172,8 @@ impl CalibrationSpec {
     /// Parses and validates a calibration file; every problem comes back with its field path.
     pub fn from_json(text: &str) -> Result<CalibrationSpec, ScenarioError> {
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        let spec: CalibrationSpec = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|error| {
+        let spec: CalibrationSpec =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
                 let path = error.path().to_string();
                 let path = if path == "." { String::new() } else { path };
                 ScenarioError::single(&path, error.inner().to_string())
@@ -405,7 +407,12 @@ impl Search<'_> {
             let value = from_unit(parameter, x);
             // Bounds were validated on their own; a combination stays valid because each
             // parameter sets a different field.
-            let _ = set(&mut scenario, parameter.name, value, self.base_mean_leverage);
+            let _ = set(
+                &mut scenario,
+                parameter.name,
+                value,
+                self.base_mean_leverage,
+            );
         }
         scenario
     }
@@ -421,11 +428,9 @@ impl Search<'_> {
         if changes_population {
             let rescaled = match (&mut self.table, &scenario.positions) {
                 (Some(table), Positions::Generate(population))
-                    if self
-                        .spec
-                        .parameters
-                        .iter()
-                        .all(|p| !p.name.changes_population() || p.name == Parameter::LongShare) =>
+                    if self.spec.parameters.iter().all(|p| {
+                        !p.name.changes_population() || p.name == Parameter::LongShare
+                    }) =>
                 {
                     table.rescale(population)
                 }
@@ -526,7 +531,11 @@ fn nelder_mead(search: &mut Search, start: &[f64], size: f64, max_runs: u32) -> 
     simplex.push((start.to_vec(), search.value(start)));
     for axis in 0..n {
         let mut vertex = start.to_vec();
-        vertex[axis] += if start[axis] + size <= 1.0 { size } else { -size };
+        vertex[axis] += if start[axis] + size <= 1.0 {
+            size
+        } else {
+            -size
+        };
         let value = search.value(&vertex);
         simplex.push((vertex, value));
     }

@@ -505,10 +505,12 @@ impl Model {
             vol_window: config.vol_window_days as usize,
             longs: config.positions / 2,
             shorts: config.positions - config.positions / 2,
-            churn_longs: libm::round(config.turnover_pct_per_day / 100.0 * (config.positions / 2) as f64)
-                as usize,
+            churn_longs: libm::round(
+                config.turnover_pct_per_day / 100.0 * (config.positions / 2) as f64,
+            ) as usize,
             churn_shorts: libm::round(
-                config.turnover_pct_per_day / 100.0 * (config.positions - config.positions / 2) as f64,
+                config.turnover_pct_per_day / 100.0
+                    * (config.positions - config.positions / 2) as f64,
             ) as usize,
         })
     }
@@ -605,14 +607,7 @@ impl Crowd {
     /// Turnover: `count` positions drawn at random close by choice and reopen at `price` with a
     /// fresh leverage (the same position may be drawn twice), keeping the crowd's entries near the
     /// market as real holders' are.
-    fn churn(
-        &mut self,
-        count: usize,
-        price: f64,
-        appetite: f64,
-        model: &Model,
-        draws: &mut Draws,
-    ) {
+    fn churn(&mut self, count: usize, price: f64, appetite: f64, model: &Model, draws: &mut Draws) {
         let n = self.positions.len();
         if n == 0 || count == 0 {
             return;
@@ -824,8 +819,12 @@ fn simulate(
             );
             let (churn_longs, churn_shorts) = (model.churn_longs, model.churn_shorts);
             let draws = &mut leverage_draws;
-            state.longs.churn(churn_longs, price, appetite, &model, draws);
-            state.shorts.churn(churn_shorts, price, appetite, &model, draws);
+            state
+                .longs
+                .churn(churn_longs, price, appetite, &model, draws);
+            state
+                .shorts
+                .churn(churn_shorts, price, appetite, &model, draws);
             run.liquidations += (long_count + short_count) as u64;
             if record_fan && (day + 1) % stride == 0 {
                 run.fan_prices[(day + 1) / stride * paths + path] = price;

@@ -101,7 +101,8 @@ impl Figure {
     /// The figure's value in a run of `scenario` that gave `outcome`.
     pub fn of(self, scenario: &Scenario, outcome: &Outcome) -> f64 {
         let summary = &outcome.summary;
-        let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
+        let liquidated =
+            summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
         let oi_before: f64 = outcome.open_interest.long_before_usd.iter().sum::<f64>()
             + outcome.open_interest.short_before_usd.iter().sum::<f64>();
         match self {
@@ -119,11 +120,17 @@ impl Figure {
             }
             Figure::LiquidatedShareOfOiPct => percent_of(liquidated, oi_before),
             Figure::OpenInterestChangePct => {
-                let after = outcome.steps.last().map_or(oi_before, |s| s.open_interest_usd);
+                let after = outcome
+                    .steps
+                    .last()
+                    .map_or(oi_before, |s| s.open_interest_usd);
                 percent_of(after - oi_before, oi_before)
             }
             Figure::OpenInterestChangeUsdPct => {
-                let after = outcome.steps.last().map_or(oi_before, |s| s.open_interest_usd);
+                let after = outcome
+                    .steps
+                    .last()
+                    .map_or(oi_before, |s| s.open_interest_usd);
                 let valued = match scenario.market.contract {
                     Contract::Linear => after * summary.final_price / summary.start_price,
                     Contract::Inverse => after,

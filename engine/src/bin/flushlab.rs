@@ -104,16 +104,16 @@ fn run(args: &[String]) -> Result<String, Failure> {
                 .ok_or_else(|| Failure::Input(format!("missing TARGETS file\n{USAGE}")))?;
             let spec = analysis::CalibrationSpec::from_json(&read(path)?)
                 .map_err(|error| Failure::Input(error.to_string()))?;
-            let fit = analysis::calibrate(&spec).map_err(|error| Failure::Input(error.to_string()))?;
+            let fit =
+                analysis::calibrate(&spec).map_err(|error| Failure::Input(error.to_string()))?;
             match rest.get(1).map(String::as_str) {
                 None => to_json(&fit),
                 Some("--preset") => {
                     let name = spec.preset.as_deref().ok_or_else(|| {
                         Failure::Input("--preset needs the file's \"preset\" field".into())
                     })?;
-                    let mut preset = presets::find(name).ok_or_else(|| {
-                        Failure::Input(format!("preset: no preset '{name}'"))
-                    })?;
+                    let mut preset = presets::find(name)
+                        .ok_or_else(|| Failure::Input(format!("preset: no preset '{name}'")))?;
                     preset.scenario = fit.scenario;
                     serde_json::to_string_pretty(&preset)
                         .map_err(|error| Failure::Internal(error.to_string()))
