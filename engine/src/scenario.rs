@@ -199,12 +199,20 @@ pub struct LeverageBucket {
 }
 
 impl LeverageBucket {
-    /// A label such as "5-10x".
+    /// A label such as "5-10x" (bounds a calibration scaled, such as 1.5785, shown as "1.6").
     pub fn label(&self) -> String {
+        let short = |value: f64| {
+            let rounded = (value * 10.0).round() / 10.0;
+            if rounded == value.round() {
+                format!("{}", value.round())
+            } else {
+                format!("{rounded:.1}")
+            }
+        };
         if self.min == self.max {
-            format!("{}x", self.min)
+            format!("{}x", short(self.min))
         } else {
-            format!("{}-{}x", self.min, self.max)
+            format!("{}-{}x", short(self.min), short(self.max))
         }
     }
 }
