@@ -242,7 +242,7 @@ fn CyclesTab() -> impl IntoView {
     view! {
         <div class="charts" role="tabpanel" aria-label="Leverage cycles" data-testid="chart-cycles">
             <p class="wide muted">
-                "Many days in a row: each day brings Gaussian news; the day's cascade runs on the day's leveraged positions; liquidated traders are replaced by new ones at the new price, and the book thins when recent volatility was high. Compare returns with and without cascades."
+                "Many days in a row: each day brings Gaussian news; the day's cascade runs on the day's leveraged positions and its price impact fades over the following days; liquidated traders are replaced by new ones at the new price, some traders turn over every day, and the book thins (and new leverage shrinks) when recent volatility was high. Compare returns with and without cascades."
                 " "
                 <progress max=move || live.cycles_progress.get().1 value=move || live.cycles_progress.get().0 aria-label="Leverage cycles progress"></progress>
                 {move || {
@@ -250,6 +250,13 @@ fn CyclesTab() -> impl IntoView {
                     if done < total { format!(" computing {done}/{total}") } else { String::new() }
                 }}
             </p>
+            <Show when=move || !live.cycles_unrealistic.get().is_empty()>
+                <p class="wide thought-experiment" data-testid="cycles-unrealistic">
+                    "Outside any realistic regime: "
+                    {move || live.cycles_unrealistic.get().join("; ")}
+                    ". The model stays finite here, but no market has traded like this."
+                </p>
+            </Show>
             <Chart name="cycles-fan" title="Price fan" draw=charts::cycles::fan
                 caption="The spread of price paths across simulated histories; cascades fatten the lower edge." />
             <Chart name="cycles-returns" title="Daily returns" draw=charts::cycles::returns

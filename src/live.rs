@@ -61,6 +61,8 @@ pub struct Live {
     /// (done, total) pieces of the analyses shown: phase map, cycles.
     pub phase_progress: RwSignal<(usize, usize)>,
     pub cycles_progress: RwSignal<(usize, usize)>,
+    /// Why the leverage-cycles run is outside any realistic regime (empty: it is inside).
+    pub cycles_unrealistic: RwSignal<Vec<String>>,
 }
 
 impl Live {
@@ -74,6 +76,7 @@ impl Live {
             phase_axis: RwSignal::new(PhaseAxis::MeanLeverage),
             phase_progress: RwSignal::new((0, 0)),
             cycles_progress: RwSignal::new((0, 0)),
+            cycles_unrealistic: RwSignal::new(Vec::new()),
         };
         let callback = Closure::<dyn FnMut()>::new(move || live.on_animation_frame());
         live.frame_callback.set_value(Some(callback));
@@ -257,14 +260,23 @@ impl Live {
     }
 
     fn publish_progress(&self) {
-        let (phase, cycles) = self.inner.with_value(|inner| {
+        let (phase, cycles, unrealistic) = self.inner.with_value(|inner| {
             let (curve_done, curve_total) = inner.curve.progress();
             let (phase_done, phase_total) = inner.phase.progress();
             (
                 (curve_done + phase_done, curve_total + phase_total),
                 inner.cycles.progress(),
+                inner
+                    .cycles
+                    .run
+                    .as_ref()
+                    .map(|run| run.unrealistic.clone())
+                    .unwrap_or_default(),
             )
         });
+        if self.cycles_unrealistic.get_untracked() != unrealistic {
+            self.cycles_unrealistic.set(unrealistic);
+        }
         if self.phase_progress.get_untracked() != phase {
             self.phase_progress.set(phase);
         }

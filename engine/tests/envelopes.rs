@@ -1,0 +1,116 @@
+//! Magnitudes a trader would believe: every preset's flush stays inside the envelope of recorded
+//! flushes (unless it is marked a thought experiment), and every preset's leverage-cycles run with
+//! the app's settings stays inside the range of real daily returns. A change that makes either
+//! absurd fails here.
+
+use flushlab_engine::analysis::cycles::{
+    REALISTIC_EXCESS_KURTOSIS, REALISTIC_PRICE_MULTIPLE, REALISTIC_WORST_DAY_PCT,
+};
+use flushlab_engine::analysis::{cycles, CyclesConfig, Figure};
+use flushlab_engine::{presets, simulate};
+
+/// The deepest recorded fall: BitMEX's XBTUSD, -51% over 16 hours on 2020-03-12/13.
+const MAX_TROUGH_PCT: f64 = 55.0;
+/// The largest recorded share of open interest liquidated: about 20% of BTC's on 2021-05-19
+/// (BitMEX's two days exceed it only because positions reopened and were liquidated again).
+const MAX_LIQUIDATED_SHARE_OF_OI_PCT: f64 = 30.0;
+/// The historical presets' fits amplify their shocks 1.0-1.3 times; an illustrative preset may
+/// show the mechanism more strongly, within this.
+const MAX_AMPLIFICATION: f64 = 6.0;
+
+#[test]
+fn every_flush_is_inside_the_record_unless_a_thought_experiment() {
+    for preset in presets::all() {
+        let scenario = &preset.scenario;
+        let outcome = simulate(scenario).unwrap();
+        let trough = Figure::TroughDrawdownPct.of(scenario, &outcome);
+        let rise = outcome.summary.max_rise_pct;
+        let share = Figure::LiquidatedShareOfOiPct.of(scenario, &outcome);
+        let amplification = Figure::Amplification.of(scenario, &outcome);
+        eprintln!(
+            "{}: trough {trough:.1}% rise {rise:.1}% liquidated {share:.1}% of OI amplification {amplification:.2}",
+            preset.name
+        );
+        if preset.thought_experiment {
+            continue;
+        }
+        assert!(
+            trough <= MAX_TROUGH_PCT && rise <= MAX_TROUGH_PCT,
+            "{}: {trough}% / {rise}%",
+            preset.name
+        );
+        // Historical presets are held against their own record in tests/historical.rs.
+        if preset.date.is_none() {
+            assert!(
+                share <= MAX_LIQUIDATED_SHARE_OF_OI_PCT,
+                "{}: {share}% of open interest liquidated",
+                preset.name
+            );
+            assert!(
+                amplification <= MAX_AMPLIFICATION,
+                "{}: amplification {amplification}",
+                preset.name
+            );
+        }
+    }
+}
+
+#[test]
+fn every_leverage_cycles_run_stays_finite_and_realistic() {
+    let config = CyclesConfig::default();
+    for preset in presets::all() {
+        let run = cycles(&preset.scenario, &config).unwrap();
+        let (with, without) = (&run.stats_with, &run.stats_without);
+        let start = preset.scenario.market.price;
+        let lowest = run
+            .price_fan
+            .p05
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min);
+        let highest = run.price_fan.p95.iter().copied().fold(0.0, f64::max);
+        eprintln!(
+            "{}: excess kurtosis {:.2} (without cascades {:.2}), skew {:.2}, worst day {:.1}%, fan {:.2}-{:.2}x",
+            preset.name,
+            with.excess_kurtosis,
+            without.excess_kurtosis,
+            with.skew,
+            with.worst_day_pct,
+            lowest / start,
+            highest / start
+        );
+        assert!(
+            run.unrealistic.is_empty(),
+            "{}: {:?}",
+            preset.name,
+            run.unrealistic
+        );
+        assert!(
+            with.excess_kurtosis <= REALISTIC_EXCESS_KURTOSIS.1
+                && with.excess_kurtosis >= without.excess_kurtosis,
+            "{}: {with:?}",
+            preset.name
+        );
+        // No day loses more than half the price (log return above ln 1/2).
+        assert!(
+            with.worst_day_pct > 100.0 * 0.5f64.ln()
+                && with.worst_day_pct > REALISTIC_WORST_DAY_PCT,
+            "{}: {}",
+            preset.name,
+            with.worst_day_pct
+        );
+        assert!(
+            lowest >= start / REALISTIC_PRICE_MULTIPLE
+                && highest <= start * REALISTIC_PRICE_MULTIPLE,
+            "{}: fan {lowest}..{highest}",
+            preset.name
+        );
+        let every_price_finite = run
+            .price_fan
+            .p50
+            .iter()
+            .chain(&run.returns_with_cascades)
+            .all(|value| value.is_finite());
+        assert!(every_price_finite, "{}", preset.name);
+    }
+}
