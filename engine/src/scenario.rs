@@ -523,25 +523,7 @@ impl Default for Run {
 impl Scenario {
     /// Parses and validates a scenario; every problem comes back with its field path.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        if text.len() > MAX_INPUT_BYTES {
-            return Err(ScenarioError::single(
-                "",
-                format!(
-                    "input is {} bytes; the limit is {MAX_INPUT_BYTES}",
-                    text.len()
-                ),
-            ));
-        }
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let scenario: Scenario =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-                let path = error.path().to_string();
-                let path = if path == "." { String::new() } else { path };
-                ScenarioError::single(&path, plain_serde_message(&error.inner().to_string()))
-            })?;
-        deserializer
-            .end()
-            .map_err(|error| ScenarioError::single("", plain_serde_message(&error.to_string())))?;
+        let scenario: Scenario = parse_with_paths(text)?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -586,9 +568,30 @@ impl Scenario {
     }
 }
 
-/// serde's messages end in " at line L column C"; keep that (it locates the problem in the text).
-fn plain_serde_message(message: &str) -> String {
-    message.to_string()
+/// Reads a JSON document of at most [`MAX_INPUT_BYTES`] into `T`; a problem comes back with the
+/// path of the field it concerns (serde's message keeps its " at line L column C").
+pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, ScenarioError> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(ScenarioError::single(
+            "",
+            format!(
+                "input is {} bytes; the limit is {MAX_INPUT_BYTES}",
+                text.len()
+            ),
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        ScenarioError::single(&path, error.inner().to_string())
+    })?;
+    deserializer
+        .end()
+        .map_err(|error| ScenarioError::single("", error.to_string()))?;
+    Ok(value)
 }
 
 impl Market {

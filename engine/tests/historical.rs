@@ -35,7 +35,6 @@ const KNOWN_MISSES: &[(&str, &str)] = &[
     ("2020-03-12", "insurance_fund_change_pct"),
     ("2021-05-19", "open_interest_change_usd_pct"),
     ("2024-08-05", "open_interest_change_pct"),
-    ("2025-10-10", "peak_minute_share_pct"),
 ];
 
 const FITTED_TOLERANCE: f64 = 0.20;

@@ -21,7 +21,7 @@ use crate::analysis::figures::Figure;
 use crate::analysis::grid::{self, mean_leverage, Parameter};
 use crate::error::{Problem, ScenarioError};
 use crate::positions::PositionTable;
-use crate::scenario::{Positions, Scenario, ShockKind};
+use crate::scenario::{Scenario, ShockKind};
 use crate::solve::timeline;
 
 /// Most parameters one calibration may fit.
@@ -63,14 +63,64 @@ fn default_max_runs() -> u32 {
     600
 }
 
+/// A scenario value a calibration can fit: the phase grid's parameters, and the book's refill
+/// half-life (which the grid's instant solver ignores, but the timeline does not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Knob {
+    /// The shock's size, percent; the shock keeps its kind (a market-order shock becomes a gap).
+    ShockPct,
+    MeanLeverage,
+    DepthUsd,
+    LongShare,
+    MaintenanceMargin,
+    Withdrawal,
+    /// `market.resilience_half_life_s`: how fast consumed depth refills.
+    ResilienceHalfLifeS,
+}
+
+impl Knob {
+    /// The same value as a grid parameter, where it is one.
+    fn grid(self) -> Option<Parameter> {
+        match self {
+            Knob::ShockPct => Some(Parameter::ShockPct),
+            Knob::MeanLeverage => Some(Parameter::MeanLeverage),
+            Knob::DepthUsd => Some(Parameter::DepthUsd),
+            Knob::LongShare => Some(Parameter::LongShare),
+            Knob::MaintenanceMargin => Some(Parameter::MaintenanceMargin),
+            Knob::Withdrawal => Some(Parameter::Withdrawal),
+            Knob::ResilienceHalfLifeS => None,
+        }
+    }
+
+    /// The knob's name as in JSON, e.g. "depth_usd".
+    pub fn name(self) -> &'static str {
+        match self.grid() {
+            Some(parameter) => parameter.name(),
+            None => "resilience_half_life_s",
+        }
+    }
+
+    /// The knob's value in `scenario`, where it has one.
+    fn read(self, scenario: &Scenario) -> Option<f64> {
+        match self.grid() {
+            Some(parameter) => parameter.read(scenario),
+            None => scenario.market.resilience_half_life_s,
+        }
+    }
+
+    fn changes_population(self) -> bool {
+        self.grid().is_some_and(Parameter::changes_population)
+    }
+}
+
 /// One parameter to fit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FitParameter {
-    /// A grid parameter: shock_pct, mean_leverage, depth_usd, long_share, maintenance_margin,
-    /// withdrawal.
-    #[schemars(with = "String")]
-    pub name: Parameter,
+    /// shock_pct, mean_leverage, depth_usd, long_share, maintenance_margin, withdrawal or
+    /// resilience_half_life_s.
+    pub name: Knob,
     pub min: f64,
     pub max: f64,
 }
@@ -158,7 +208,7 @@ pub struct Achieved {
 pub struct Calibration {
     pub scenario: Scenario,
     /// Fitted parameter values, in the spec's order.
-    pub parameters: Vec<(Parameter, f64)>,
+    pub parameters: Vec<(Knob, f64)>,
     pub targets: Vec<Achieved>,
     /// Weighted sum of squared relative errors of the fitted targets.
     pub objective: f64,
@@ -340,8 +390,17 @@ pub fn calibrate(spec: &CalibrationSpec) -> Result<Calibration, ScenarioError> {
         converged = done;
         size /= 2.0;
     }
-    let best = clamp_unit(&best);
-    let scenario = search.scenario_at(&best);
+    // Reported to four significant figures, as a person would type them; the scenario is the
+    // rounded one (its targets are evaluated on it).
+    let values: Vec<f64> = spec
+        .parameters
+        .iter()
+        .zip(clamp_unit(&best))
+        .map(|(parameter, unit)| {
+            round_significant(from_unit(parameter, unit), 4).clamp(parameter.min, parameter.max)
+        })
+        .collect();
+    let scenario = search.scenario_with(&values);
     let outcome = search.run(&scenario);
     let targets = spec
         .targets
@@ -361,8 +420,8 @@ pub fn calibrate(spec: &CalibrationSpec) -> Result<Calibration, ScenarioError> {
         parameters: spec
             .parameters
             .iter()
-            .zip(&best)
-            .map(|(parameter, &unit)| (parameter.name, from_unit(parameter, unit)))
+            .map(|parameter| parameter.name)
+            .zip(values)
             .collect(),
         objective: search.objective_of(&scenario, &outcome),
         runs: search.runs,
@@ -370,6 +429,14 @@ pub fn calibrate(spec: &CalibrationSpec) -> Result<Calibration, ScenarioError> {
         scenario,
         targets,
     })
+}
+
+/// `value` to `digits` significant figures, as the nearest f64 to the decimal (3.977e8, not
+/// 397699999.99999994).
+fn round_significant(value: f64, digits: usize) -> f64 {
+    format!("{:.*e}", digits.saturating_sub(1), value)
+        .parse()
+        .unwrap_or(value)
 }
 
 /// (achieved - target) / |target|, or the plain difference for a zero target.
@@ -386,6 +453,8 @@ pub fn relative_error(achieved: f64, target: f64) -> f64 {
 struct Search<'a> {
     spec: &'a CalibrationSpec,
     base_mean_leverage: f64,
+    /// A fitted parameter changes the population, so every run builds its own.
+    rebuilds_population: bool,
     table: Option<PositionTable>,
     runs: u32,
 }
@@ -395,6 +464,10 @@ impl Search<'_> {
         Search {
             spec,
             base_mean_leverage: mean_leverage(&spec.base),
+            rebuilds_population: spec
+                .parameters
+                .iter()
+                .any(|parameter| parameter.name.changes_population()),
             table: None,
             runs: 0,
         }
@@ -402,9 +475,20 @@ impl Search<'_> {
 
     /// The base scenario with every parameter set from a point of the unit box.
     fn scenario_at(&self, unit: &[f64]) -> Scenario {
+        let values: Vec<f64> = self
+            .spec
+            .parameters
+            .iter()
+            .zip(unit)
+            .map(|(parameter, &x)| from_unit(parameter, x))
+            .collect();
+        self.scenario_with(&values)
+    }
+
+    /// The base scenario with every parameter set to its value.
+    fn scenario_with(&self, values: &[f64]) -> Scenario {
         let mut scenario = self.spec.base.clone();
-        for (parameter, &x) in self.spec.parameters.iter().zip(unit) {
-            let value = from_unit(parameter, x);
+        for (parameter, &value) in self.spec.parameters.iter().zip(values) {
             // Bounds were validated on their own; a combination stays valid because each
             // parameter sets a different field.
             let _ = set(
@@ -417,28 +501,12 @@ impl Search<'_> {
         scenario
     }
 
-    /// Runs the timeline, reusing the population when only market or shock parameters move.
+    /// Runs the timeline, reusing the population when only market or shock parameters move (a
+    /// fresh build otherwise, so every run is exactly what `simulate` gives).
     fn run(&mut self, scenario: &Scenario) -> crate::Outcome {
         self.runs += 1;
-        let changes_population = self
-            .spec
-            .parameters
-            .iter()
-            .any(|parameter| parameter.name.changes_population());
-        if changes_population {
-            let rescaled = match (&mut self.table, &scenario.positions) {
-                (Some(table), Positions::Generate(population))
-                    if self.spec.parameters.iter().all(|p| {
-                        !p.name.changes_population() || p.name == Parameter::LongShare
-                    }) =>
-                {
-                    table.rescale(population)
-                }
-                _ => false,
-            };
-            if !rescaled {
-                self.table = Some(PositionTable::build(scenario));
-            }
+        if self.rebuilds_population {
+            self.table = None;
         }
         let table = self
             .table
@@ -478,19 +546,25 @@ impl Search<'_> {
     }
 }
 
-/// Sets one parameter as the grid does, except that a shock keeps its kind: an instant gap stays
-/// instant and a ramp stays a ramp of the same duration (a market-order shock becomes a gap).
+/// Sets one knob, as the grid does for its parameters, except that a shock keeps its kind: an
+/// instant gap stays instant and a ramp stays a ramp of the same duration.
 fn set(
     scenario: &mut Scenario,
-    parameter: Parameter,
+    knob: Knob,
     value: f64,
     base_mean_leverage: f64,
 ) -> Result<(), ScenarioError> {
-    if parameter == Parameter::ShockPct && scenario.shock.kind != ShockKind::Sell {
-        scenario.shock.pct = value;
-        return Ok(());
+    match (knob, knob.grid()) {
+        (Knob::ShockPct, _) if scenario.shock.kind != ShockKind::Sell => {
+            scenario.shock.pct = value;
+            Ok(())
+        }
+        (_, Some(parameter)) => grid::apply(scenario, parameter, value, base_mean_leverage),
+        (_, None) => {
+            scenario.market.resilience_half_life_s = Some(value);
+            Ok(())
+        }
     }
-    grid::apply(scenario, parameter, value, base_mean_leverage)
 }
 
 fn clamp_unit(unit: &[f64]) -> Vec<f64> {
@@ -627,7 +701,7 @@ mod tests {
             preset: None,
             base,
             parameters: vec![FitParameter {
-                name: Parameter::ShockPct,
+                name: Knob::ShockPct,
                 min: -20.0,
                 max: -0.5,
             }],

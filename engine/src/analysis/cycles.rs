@@ -24,8 +24,8 @@
 //!
 //! The population is the scenario's open interest split into `positions` equal positions (half
 //! long, half short). Leverage is log-uniform over a factor of 3 either side of a centre chosen so
-//! that its mean is `mean_leverage` (by default the scenario's own mean), clamped to [1.5, 100] and below the leverage at which a position would be
-//! liquidated on entry. The book's depth per 1% is the scenario's, divided by `impact_scale`,
+//! that its mean is `mean_leverage` (by default the scenario's own mean), clamped to [1.5, 100]
+//! and below the leverage at which a position would be liquidated on entry. The book's depth per 1% is the scenario's, divided by `impact_scale`,
 //! times a liquidity factor `daily_vol / realized_vol` (root mean square of the last
 //! `vol_window_days` returns) clamped to [0.25, 2]: market makers quote less after turbulent
 //! days. The same factor scales entrants' leverage (within the clamp above).
@@ -167,12 +167,13 @@ impl CyclesConfig {
             "daily_vol_pct",
             format!("must be in (0, 50] (got {vol})"),
         );
-        let leverage = self.mean_leverage.unwrap_or(LEVERAGE_RANGE.0);
-        check(
-            (1.0..=LEVERAGE_RANGE.1).contains(&leverage),
-            "mean_leverage",
-            format!("must be in [1, {}] (got {leverage})", LEVERAGE_RANGE.1),
-        );
+        if let Some(leverage) = self.mean_leverage {
+            check(
+                (1.0..=LEVERAGE_RANGE.1).contains(&leverage),
+                "mean_leverage",
+                format!("must be in [1, {}] (got {leverage})", LEVERAGE_RANGE.1),
+            );
+        }
         let impact = self.impact_scale;
         check(
             (0.0..=1e4).contains(&impact),
@@ -324,8 +325,7 @@ fn unrealistic(stats: &ReturnStats, fan: &Fan, start: f64) -> Vec<String> {
             -stats.worst_day_pct
         ));
     }
-    let lowest = fan.p05.iter().copied().fold(f64::INFINITY, f64::min);
-    let highest = fan.p95.iter().copied().fold(0.0, f64::max);
+    let (lowest, highest) = fan.extent();
     if lowest < start / REALISTIC_PRICE_MULTIPLE || highest > start * REALISTIC_PRICE_MULTIPLE {
         reasons.push(format!(
             "prices left 1/{m:.0} to {m:.0} times the start",
@@ -476,6 +476,8 @@ impl Model {
         let rate = maintenance_rate(&scenario.venue.maintenance_margin);
         // Log-uniform on [c / s, c s] has mean c (s - 1/s) / ln(s^2); pick c for the asked mean.
         let spread = LEVERAGE_SPREAD;
+        let turnover =
+            |side: usize| libm::round(config.turnover_pct_per_day / 100.0 * side as f64) as usize;
         let mean_leverage = config.mean_leverage.unwrap_or_else(|| {
             crate::analysis::grid::mean_leverage(scenario).clamp(LEVERAGE_RANGE.0, LEVERAGE_RANGE.1)
         });
@@ -505,17 +507,13 @@ impl Model {
             vol_window: config.vol_window_days as usize,
             longs: config.positions / 2,
             shorts: config.positions - config.positions / 2,
-            churn_longs: libm::round(
-                config.turnover_pct_per_day / 100.0 * (config.positions / 2) as f64,
-            ) as usize,
-            churn_shorts: libm::round(
-                config.turnover_pct_per_day / 100.0
-                    * (config.positions - config.positions / 2) as f64,
-            ) as usize,
+            churn_longs: turnover(config.positions / 2),
+            churn_shorts: turnover(config.positions - config.positions / 2),
         })
     }
 
-    /// A fresh leverage, scaled by `appetite` in (0, 1] (lower after turbulent days).
+    /// A fresh leverage, scaled by `appetite` (the liquidity factor: below 1 after turbulent days,
+    /// up to 2 after calm ones) and clamped.
     fn draw_leverage(&self, draws: &mut Draws, appetite: f64) -> f64 {
         let log = self.log_leverage_low
             + draws.uniform() * (self.log_leverage_high - self.log_leverage_low);
@@ -646,6 +644,15 @@ struct Simulation {
     /// Prices at the fan's days, `[point * paths + path]`.
     fan_prices: Vec<f64>,
     liquidations: u64,
+}
+
+impl Fan {
+    /// The lowest 5th and the highest 95th percentile over every reported day.
+    pub fn extent(&self) -> (f64, f64) {
+        let lowest = self.p05.iter().copied().fold(f64::INFINITY, f64::min);
+        let highest = self.p95.iter().copied().fold(0.0, f64::max);
+        (lowest, highest)
+    }
 }
 
 impl Simulation {
