@@ -22,8 +22,9 @@
 //!    days, less after turbulent ones (venues and lenders set margins from volatility: the
 //!    leverage cycle of Geanakoplos 2010, and of Thurner, Farmer & Geanakoplos).
 //!
-//! The population is the scenario's open interest split into `positions` equal positions (half
-//! long, half short). Leverage is log-uniform over a factor of 3 either side of a centre chosen so
+//! The population is the scenario's open interest split into `positions` equal positions, long
+//! and short in the scenario's proportion (a long-heavy crowd skews returns to the left, a
+//! short-heavy one to the right). Leverage is log-uniform over a factor of 3 either side of a centre chosen so
 //! that its mean is `mean_leverage` (by default the scenario's own mean), clamped to [1.5, 100]
 //! and below the leverage at which a position would be liquidated on entry. The book's depth per 1% is the scenario's, divided by `impact_scale`,
 //! times a liquidity factor `daily_vol / realized_vol` (root mean square of the last
@@ -40,6 +41,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::{depth_1pct_usd, maintenance_rate, open_interest_usd};
 use crate::error::{Problem, ScenarioError};
+use crate::market::PRICE_FLOOR_FRACTION;
 use crate::positions::{size_collateral, Draws, Terms};
 use crate::scenario::{Book, Contract, Scenario, Side};
 
@@ -86,8 +88,8 @@ pub struct CyclesConfig {
     pub paths: u32,
     /// Days per path.
     pub days: u32,
-    /// Positions in each path's population (half long, half short), sharing the scenario's open
-    /// interest equally.
+    /// Positions in each path's population (long and short in the scenario's proportion),
+    /// sharing the scenario's open interest equally.
     pub positions: usize,
     /// Standard deviation of the daily news (log return), percent.
     pub daily_vol_pct: f64,
@@ -478,6 +480,11 @@ impl Model {
         let spread = LEVERAGE_SPREAD;
         let turnover =
             |side: usize| libm::round(config.turnover_pct_per_day / 100.0 * side as f64) as usize;
+        // The scenario's long share of open interest (a listed population's by notional), with
+        // at least one position on each side.
+        let long_share = long_share(scenario);
+        let longs = (libm::round(long_share * config.positions as f64) as usize)
+            .clamp(1, config.positions - 1);
         let mean_leverage = config.mean_leverage.unwrap_or_else(|| {
             crate::analysis::grid::mean_leverage(scenario).clamp(LEVERAGE_RANGE.0, LEVERAGE_RANGE.1)
         });
@@ -505,10 +512,10 @@ impl Model {
             log_leverage_high: libm::log(centre * spread),
             leverage_cap: leverage_cap.max(LEVERAGE_RANGE.0),
             vol_window: config.vol_window_days as usize,
-            longs: config.positions / 2,
-            shorts: config.positions - config.positions / 2,
-            churn_longs: turnover(config.positions / 2),
-            churn_shorts: turnover(config.positions - config.positions / 2),
+            longs,
+            shorts: config.positions - longs,
+            churn_longs: turnover(longs),
+            churn_shorts: turnover(config.positions - longs),
         })
     }
 
@@ -549,6 +556,26 @@ impl Model {
         let depth = self.depth_1pct_usd * liquidity / self.impact_scale;
         let walk_pct = libm::pow(coins.abs() * price / depth, 1.0 / self.book_exponent);
         -coins.signum() * walk_pct / 100.0
+    }
+}
+
+/// Share of the scenario's open interest held long.
+fn long_share(scenario: &Scenario) -> f64 {
+    match &scenario.positions {
+        crate::scenario::Positions::Generate(population) => population.long_share,
+        crate::scenario::Positions::List(list) => {
+            let total: f64 = list.iter().map(|position| position.notional_usd).sum();
+            let long: f64 = list
+                .iter()
+                .filter(|position| position.side == Side::Long)
+                .map(|position| position.notional_usd)
+                .sum();
+            if total > 0.0 {
+                long / total
+            } else {
+                0.5
+            }
+        }
     }
 }
 
@@ -789,7 +816,9 @@ fn simulate(
                 if long_count + short_count == before {
                     break;
                 }
-                close = shocked * libm::exp(model.impact(net_coins, price, liquidity));
+                // The book quotes one tick at worst (the engine's floor), and mirrors it above.
+                close = (shocked * libm::exp(model.impact(net_coins, price, liquidity)))
+                    .clamp(price * PRICE_FLOOR_FRACTION, price / PRICE_FLOOR_FRACTION);
             }
             displacement = libm::log(close) - fundamental;
 
@@ -1001,6 +1030,21 @@ mod tests {
         );
         assert!(with.es_95_pct > without.es_95_pct, "{with:?} {without:?}");
         assert!(with.worst_day_pct < without.worst_day_pct);
+    }
+
+    #[test]
+    fn a_crowd_the_book_cannot_carry_stays_finite_and_is_flagged() {
+        let config = CyclesConfig {
+            mean_leverage: Some(50.0),
+            impact_scale: 50.0,
+            ..small(3)
+        };
+        let run = cycles(&examples::mixed(), &config).expect("valid");
+        assert!(run.returns_with_cascades.iter().all(|r| r.is_finite()));
+        let fan = &run.price_fan;
+        assert!(fan.p05.iter().chain(&fan.p95).all(|p| p.is_finite() && *p > 0.0));
+        assert!(run.stats_with.excess_kurtosis.is_finite());
+        assert!(!run.unrealistic.is_empty(), "{:?}", run.stats_with);
     }
 
     #[test]
