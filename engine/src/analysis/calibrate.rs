@@ -221,13 +221,7 @@ pub struct Calibration {
 impl CalibrationSpec {
     /// Parses and validates a calibration file; every problem comes back with its field path.
     pub fn from_json(text: &str) -> Result<CalibrationSpec, ScenarioError> {
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let spec: CalibrationSpec =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-                let path = error.path().to_string();
-                let path = if path == "." { String::new() } else { path };
-                ScenarioError::single(&path, error.inner().to_string())
-            })?;
+        let spec: CalibrationSpec = crate::scenario::parse_with_paths(text)?;
         spec.validate()?;
         Ok(spec)
     }
@@ -267,6 +261,7 @@ impl CalibrationSpec {
                 ),
             );
         }
+        let base_mean_leverage = mean_leverage(&self.base);
         for (i, parameter) in self.parameters.iter().enumerate() {
             let path = format!("parameters[{i}]");
             let (min, max) = (parameter.min, parameter.max);
@@ -294,8 +289,7 @@ impl CalibrationSpec {
             if min.is_finite() && max.is_finite() && min < max {
                 for (bound, value) in [("min", min), ("max", max)] {
                     let mut probe = self.base.clone();
-                    let current = mean_leverage(&self.base);
-                    let result = set(&mut probe, parameter.name, value, current)
+                    let result = set(&mut probe, parameter.name, value, base_mean_leverage)
                         .and_then(|()| probe.validate());
                     if let Err(error) = result {
                         for problem in error.problems {

@@ -1042,7 +1042,11 @@ mod tests {
         let run = cycles(&examples::mixed(), &config).expect("valid");
         assert!(run.returns_with_cascades.iter().all(|r| r.is_finite()));
         let fan = &run.price_fan;
-        assert!(fan.p05.iter().chain(&fan.p95).all(|p| p.is_finite() && *p > 0.0));
+        assert!(fan
+            .p05
+            .iter()
+            .chain(&fan.p95)
+            .all(|p| p.is_finite() && *p > 0.0));
         assert!(run.stats_with.excess_kurtosis.is_finite());
         assert!(!run.unrealistic.is_empty(), "{:?}", run.stats_with);
     }
