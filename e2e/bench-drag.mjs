@@ -338,7 +338,8 @@ async function main() {
   const browser = await launchBrowser(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
   try {
     const { page, context, problems } = await openPage(browser, { viewport: { width: 1400, height: 900 } });
-    await page.goto(server.url);
+    // BENCH_QUERY=?preset=NAME measures another scenario than the default.
+    await page.goto(server.url + (process.env.BENCH_QUERY ?? ''));
     await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor({ timeout: 60_000 });
     const loaded = await page.evaluate(() =>
       performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname.split('/').pop()).filter((n) => /\.(wasm|js|css)$/.test(n)),
@@ -356,7 +357,7 @@ async function main() {
       date: new Date().toISOString(),
       machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))) },
       browser: `headless Chromium ${browser.version()}, 1400x900, release build from dist/`,
-      scenario: 'default preset (100,000 positions)',
+      scenario: process.env.BENCH_QUERY ? `scenario ${process.env.BENCH_QUERY}` : 'default preset',
       iterations: ITERATIONS,
       targets: { renderP95Ms: TARGET_RENDER_P95_MS, simulateP95Ms: TARGET_SIMULATE_P95_MS },
       phases,
