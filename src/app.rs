@@ -1,5 +1,6 @@
-//! The page: controls on one side, charts on the other; a compact layout for embeds. Wires the
-//! state to the live loop, the address bar, the theme and the parent frame.
+//! The page: controls on one side, charts on the other; a compact layout for embeds. Creates the
+//! state, the chart registry and the live loop (which wires itself to the state), and keeps the
+//! address bar, the theme and the parent frame in step with the page.
 
 use flushlab_engine::presets;
 use gloo_timers::callback::Timeout;
@@ -67,22 +68,6 @@ pub fn AppWithQuery(
     {
         boot.remove();
     }
-    // Every change the charts depend on requests a frame.
-    Effect::new(move |_| {
-        state.scenario.track();
-        state.theme.track();
-        state.playback.with(|playback| playback.cursor);
-        registry.added.track();
-        live.request(true);
-    });
-    // The tab and the phase axis decide which analysis runs.
-    Effect::new(move |first: Option<()>| {
-        state.tab.track();
-        live.phase_axis.track();
-        if first.is_some() {
-            live.view_changed();
-        }
-    });
     follow_system_theme(state);
     sync_address_bar(state, &page);
     if page.embed || browser::in_iframe() {

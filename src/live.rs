@@ -1,9 +1,11 @@
 //! The live loop. Every change (an edit, the playback cursor, the theme, a chart appearing)
-//! requests a frame; at most one frame's work runs per animation frame. A frame runs the engine
-//! if the scenario changed (`flush:simulate`), then redraws the charts whose figures changed
-//! (`flush:render`, measured from the first request since the last frame). Heavy analyses (phase
-//! map, leverage cycles) start once input has been quiet for a moment and run one small piece
-//! per timer tick, so they never hold up a drag.
+//! requests a frame ([`Live::wire`] is the one place that says which changes); at most one
+//! frame's work runs per animation frame ([`Frame`]). A frame runs the engine if the scenario
+//! changed (`flush:simulate`), then redraws the charts whose figures changed (`flush:render`,
+//! measured from the first input since the last frame). Heavy analyses (phase map, leverage
+//! cycles) start once input has been quiet for a moment and run one small piece per timer tick,
+//! so they never hold up a drag. The hop-by-hop path from a pointer move to a redraw is in
+//! docs/app.md.
 
 use std::sync::Arc;
 
@@ -34,17 +36,38 @@ struct Inner {
     curve: CurveView,
     phase: PhaseMap,
     cycles: CyclesView,
-    /// Work is waiting for a frame.
-    dirty: bool,
-    /// A requestAnimationFrame callback is pending.
-    frame_pending: bool,
-    /// Work already ran in the current animation frame.
-    drew_this_frame: bool,
-    /// A user input is waiting to be drawn (its `flush:input` mark starts `flush:render`).
-    input_pending: bool,
+    /// Where the loop is between animation frames.
+    frame: Frame,
     /// The analysis timer (replacing it cancels the previous one).
     analysis_timer: Option<Timeout>,
     measures: u32,
+}
+
+/// Where the loop stands in the browser's animation frames. A request in an idle frame draws at
+/// once (an input is drawn in the frame it arrives in); a request after that waits for the next
+/// frame, and all requests in between collapse into one draw. After every draw the next frame is
+/// asked for, to return to `Idle`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Frame {
+    /// Nothing drawn since the last animation frame began, and no frame asked for.
+    #[default]
+    Idle,
+    /// Drawn in this animation frame; the next one is asked for and finds nothing to do.
+    Drawn,
+    /// Drawn in this animation frame, and more work came in: the next frame draws it.
+    /// `input`: a user input is among it (its `flush:input` mark starts `flush:render`).
+    Waiting { input: bool },
+}
+
+/// Why a frame is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// Something on screen changed (the scenario, the playback cursor, the theme, the view, a
+    /// chart appearing): measured as `flush:render`; when the scenario changed, the frame is a
+    /// drag frame (charts may move with held ranges).
+    Input,
+    /// An analysis piece finished: its chart is drawn exactly, unmeasured.
+    Analysis,
 }
 
 /// Handle to the loop; `Copy`.
@@ -80,70 +103,91 @@ impl Live {
         };
         let callback = Closure::<dyn FnMut()>::new(move || live.on_animation_frame());
         live.frame_callback.set_value(Some(callback));
+        live.wire();
         live
     }
 
-    /// Asks for a frame. `input`: the request comes from the user (it starts `flush:render`).
-    pub fn request(&self, input: bool) {
-        let (input_already_pending, drew) = self
-            .inner
-            .try_update_value(|inner| {
-                let was = inner.input_pending;
-                inner.dirty = true;
-                inner.input_pending |= input;
-                (was, inner.drew_this_frame)
-            })
-            .unwrap_or((true, true));
-        if input && !input_already_pending {
+    /// What the loop follows: every change the charts depend on asks for a frame, and a change
+    /// of tab or phase axis resumes the analyses for what is shown.
+    fn wire(&self) {
+        let live = *self;
+        let state = self.state;
+        let registry = self.registry;
+        // Every change the charts depend on asks for a frame.
+        Effect::new(move |_| {
+            state.scenario.track();
+            state.theme.track();
+            state.playback.with(|playback| playback.cursor);
+            registry.added.track();
+            live.request(Cause::Input);
+        });
+        // The tab and the phase axis decide which analysis runs (not on the first run: the
+        // scenario's first frame plans them).
+        Effect::new(move |first: Option<()>| {
+            state.tab.track();
+            live.phase_axis.track();
+            if first.is_some() {
+                live.view_changed();
+            }
+        });
+    }
+
+    /// Asks for a frame: drawn at once if none was drawn in this animation frame, else in the
+    /// next one.
+    pub fn request(&self, cause: Cause) {
+        let input = cause == Cause::Input;
+        let Some(before) = self.inner.try_update_value(|inner| {
+            let before = inner.frame;
+            inner.frame = match before {
+                Frame::Idle => Frame::Idle,
+                Frame::Drawn => Frame::Waiting { input },
+                Frame::Waiting { input: waiting } => Frame::Waiting {
+                    input: waiting || input,
+                },
+            };
+            before
+        }) else {
+            return;
+        };
+        if input && before != (Frame::Waiting { input: true }) {
             browser::mark("flush:input");
         }
-        if drew {
-            self.ensure_frame();
-        } else {
-            self.draw();
+        if before == Frame::Idle {
+            self.draw(input);
         }
     }
 
-    fn ensure_frame(&self) {
-        let pending = self
-            .inner
-            .try_update_value(|inner| std::mem::replace(&mut inner.frame_pending, true))
-            .unwrap_or(true);
-        if pending {
-            return;
-        }
+    /// Asks the browser for the next animation frame (after a draw); without one (no window),
+    /// the loop goes back to idle and the next request draws at once.
+    fn ask_for_next_frame(&self) {
         let scheduled = self.frame_callback.with_value(|callback| {
             let window = web_sys::window()?;
             let function = callback.as_ref()?.as_ref().unchecked_ref();
             window.request_animation_frame(function).ok()
         });
         if scheduled.is_none() {
-            self.inner.update_value(|inner| inner.frame_pending = false);
+            self.inner.update_value(|inner| inner.frame = Frame::Idle);
         }
     }
 
     fn on_animation_frame(&self) {
-        let dirty = self
+        let frame = self
             .inner
-            .try_update_value(|inner| {
-                inner.frame_pending = false;
-                inner.drew_this_frame = false;
-                inner.dirty
-            })
-            .unwrap_or(false);
-        if dirty {
-            self.draw();
+            .try_update_value(|inner| std::mem::take(&mut inner.frame))
+            .unwrap_or_default();
+        if let Frame::Waiting { input } = frame {
+            self.draw(input);
         }
     }
 
-    /// One frame's work: the engine if the scenario changed, then the charts.
-    fn draw(&self) {
+    /// One frame's work: the engine if the scenario changed, then the charts. `input`: a user
+    /// input is being drawn (it ends `flush:render`).
+    fn draw(&self, input: bool) {
         let scenario = self.state.scenario.get_untracked();
         let axis = self.phase_axis.get_untracked();
         let mut new_outcome = None;
         self.inner.update_value(|inner| {
-            inner.dirty = false;
-            inner.drew_this_frame = true;
+            inner.frame = Frame::Drawn;
             if inner.ran_for.as_ref() != Some(&scenario) {
                 browser::mark("flush:simulate-start");
                 let outcome = Arc::new(inner.session.simulate(&scenario));
@@ -161,18 +205,15 @@ impl Live {
             self.schedule_analyses();
             self.publish_progress();
         }
-        // A frame that follows an edit of the scenario is part of a drag: charts may be moved
+        // A frame that draws an edit of the scenario is part of a drag: charts may be moved
         // with held ranges. Every other frame (playback, theme, analyses, which also follow
         // each drag once it settles) draws them exactly.
-        self.render(scenario_changed);
-        self.ensure_frame();
+        self.render(input, input && scenario_changed);
+        self.ask_for_next_frame();
     }
 
-    fn render(&self, scenario_changed: bool) {
-        let input = self
-            .inner
-            .try_update_value(|inner| std::mem::take(&mut inner.input_pending))
-            .unwrap_or(false);
+    /// Redraws the charts; `input`: measure `flush:render` from the input's mark.
+    fn render(&self, input: bool, dragging: bool) {
         let theme = self.state.theme.get_untracked();
         let cursor = self
             .state
@@ -192,7 +233,7 @@ impl Live {
                 cursor,
                 theme,
             };
-            Some(registry.redraw(&snapshot, input && scenario_changed))
+            Some(registry.redraw(&snapshot, dragging))
         });
         if let (Some((_, animated)), true) = (drawn, input) {
             if animated {
@@ -253,7 +294,7 @@ impl Live {
             })
             .unwrap_or(false);
         self.publish_progress();
-        self.request(false);
+        self.request(Cause::Analysis);
         let live = *self;
         let next = more.then(|| Timeout::new(0, move || live.analysis_piece()));
         self.inner.update_value(|inner| inner.analysis_timer = next);
@@ -293,7 +334,7 @@ impl Live {
             .update_value(|inner| refresh_analyses(inner, &scenario, axis));
         self.publish_progress();
         self.schedule_analyses();
-        self.request(true);
+        self.request(Cause::Input);
     }
 }
 

@@ -1,0 +1,55 @@
+//! The chart card: a chart's container, caption and PNG button, registered with the page's
+//! [`Registry`] for as long as it is mounted.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+
+use super::{plotly_js, Build, Registry};
+
+/// A chart card: the plot, a one-line caption saying what to notice, and a PNG download.
+#[component]
+pub fn Chart(
+    /// Short name: the container's `data-testid` is `chart-<name>`.
+    name: &'static str,
+    /// Accessible name of the chart.
+    title: &'static str,
+    /// What to notice, shown under the chart.
+    caption: &'static str,
+    /// Builds the plot from the current snapshot.
+    draw: Build,
+    /// Extra class of the card (e.g. "wide").
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    let registry = expect_context::<Registry>();
+    let node = NodeRef::<Div>::new();
+    let slot = StoredValue::new(None::<u64>);
+    Effect::new(move |_| {
+        if let Some(element) = node.get() {
+            if slot.get_value().is_none() {
+                let element: &web_sys::HtmlElement = &element;
+                slot.set_value(Some(registry.add(name, element.clone(), draw)));
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some(id) = slot.get_value() {
+            registry.remove(id);
+        }
+    });
+    let download = move |_| {
+        if let Some(element) = registry.element(name) {
+            plotly_js::download_png(&element, &format!("flushlab-{name}"));
+        }
+    };
+    view! {
+        <figure class=format!("card chart-card {class}") aria-label=title>
+            <div class="chart" data-testid=format!("chart-{name}") node_ref=node></div>
+            <figcaption>
+                <span>{caption}</span>
+                <button type="button" class="link-button" on:click=download
+                    aria-label=format!("Download the {title} chart as PNG")>"PNG"</button>
+            </figcaption>
+        </figure>
+    }
+}
