@@ -25,6 +25,7 @@ check "format" cargo fmt --all --check
 check "clippy: engine (native)" cargo clippy -p flushlab-engine --all-targets --locked -- -D warnings
 check "clippy: app (wasm32)" cargo clippy -p flushlab --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 check "engine tests (native)" cargo test -p flushlab-engine --locked
+check "app unit tests (native)" cargo test -p flushlab --lib --locked
 check "app tests (wasm, headless Chromium)" cargo test -p flushlab --target wasm32-unknown-unknown --locked
 check "release build (dist/)" trunk build --release --offline --public-url ./
 check "end-to-end (Playwright, release build)" node --test --test-reporter=spec e2e/

@@ -165,3 +165,174 @@ pub fn percent_decode(value: &str) -> String {
 fn hex(digit: u8) -> Option<u8> {
     (digit as char).to_digit(16).map(|value| value as u8)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_steps(steps: u32) -> Scenario {
+        let mut scenario = presets::default_scenario();
+        scenario.run.steps = steps;
+        scenario
+    }
+
+    /// A link payload carrying `bytes` as its (deflated) content, whatever they are.
+    fn payload_of(bytes: &[u8]) -> String {
+        let packed = miniz_oxide::deflate::compress_to_vec(bytes, 9);
+        format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+    }
+
+    #[test]
+    fn every_preset_round_trips_through_a_link_and_a_file() {
+        for preset in presets::all() {
+            let link = encode_link(&preset.scenario);
+            assert!(link.starts_with("1."), "{link}");
+            assert!(link.len() < MAX_LINK_CHARS, "{}", preset.name);
+            assert_eq!(decode_link(&link), Ok(preset.scenario.clone()));
+            assert_eq!(
+                decode_file(&encode_file(&preset.scenario)),
+                Ok(preset.scenario)
+            );
+        }
+    }
+
+    #[test]
+    fn a_link_keeps_every_float_bit_for_bit() {
+        let mut scenario = presets::default_scenario();
+        scenario.shock.pct = -0.1 - 0.2; // -0.30000000000000004: not the shortest decimal of -0.3
+        let back = decode_link(&encode_link(&scenario)).unwrap();
+        assert_eq!(back.shock.pct.to_bits(), scenario.shock.pct.to_bits());
+    }
+
+    #[test]
+    fn a_link_is_url_safe_and_has_no_padding() {
+        let link = encode_link(&presets::default_scenario());
+        let body = link.strip_prefix("1.").unwrap();
+        assert!(body
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'));
+        // Padding written by other encoders is tolerated.
+        assert!(decode_link(&format!("{link}==")).is_ok());
+    }
+
+    #[test]
+    fn links_that_are_not_ours_are_refused_with_a_reason() {
+        let error = |payload: &str| decode_link(payload).unwrap_err();
+        assert!(error("").contains("no version"));
+        assert!(error("AAAA").contains("no version"));
+        assert!(error("2.AAAA").contains("version \"2\""));
+        assert!(error("1.a$b").contains("base64url"));
+        assert!(error("1.AAAA").contains("damaged"));
+        assert!(error(&payload_of(&[0xff, 0xfe, 0x00])).contains("UTF-8"));
+        assert!(
+            error(&payload_of(b"{")).contains("line"),
+            "{}",
+            error(&payload_of(b"{"))
+        );
+        let invalid = error(&encode_link(&with_steps(0)));
+        assert!(invalid.contains("run.steps"), "{invalid}");
+    }
+
+    #[test]
+    fn a_link_longer_than_the_limit_is_refused_before_decoding() {
+        let at_limit = format!("1.{}", "A".repeat(MAX_LINK_CHARS - 2));
+        assert!(!decode_link(&at_limit).unwrap_err().contains("characters"));
+        let over = format!("1.{}", "A".repeat(MAX_LINK_CHARS - 1));
+        let error = decode_link(&over).unwrap_err();
+        assert!(
+            error.contains(&format!("{}", MAX_LINK_CHARS + 1)),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_link_that_inflates_past_the_limit_is_refused() {
+        // A few kilobytes of link that would inflate to 2 MiB of spaces.
+        let bomb = payload_of(&vec![b' '; 2 * MAX_LINK_JSON_BYTES]);
+        assert!(bomb.len() < MAX_LINK_CHARS);
+        assert!(decode_link(&bomb).unwrap_err().contains("damaged"));
+    }
+
+    #[test]
+    fn a_preset_file_is_imported_as_its_scenario() {
+        let preset = presets::all().into_iter().nth(1).unwrap();
+        let file = serde_json::to_string_pretty(&preset).unwrap();
+        assert_eq!(decode_file(&file), Ok(preset.scenario.clone()));
+        // A preset whose scenario is invalid says which field, under the scenario's own paths.
+        let mut broken = preset;
+        broken.scenario.run.steps = 0;
+        let error = decode_file(&serde_json::to_string(&broken).unwrap()).unwrap_err();
+        assert!(error.contains("run.steps"), "{error}");
+    }
+
+    #[test]
+    fn bad_files_say_what_was_wrong() {
+        assert!(decode_file("").is_err());
+        assert!(decode_file("[]").is_err());
+        let unknown = decode_file(r#"{"version": 1, "bogus": 3}"#).unwrap_err();
+        assert!(unknown.contains("bogus"), "{unknown}");
+        let invalid = decode_file(&encode_file(&with_steps(0))).unwrap_err();
+        assert!(invalid.contains("run.steps"), "{invalid}");
+    }
+
+    #[test]
+    fn a_query_reads_its_scenario_embed_and_view() {
+        let scenario = with_steps(120);
+        let page = parse_query(&format!(
+            "?embed=1&s={}&view=price,%20map,,oi",
+            encode_link(&scenario)
+        ));
+        assert_eq!(page.scenario, Some(Ok(scenario)));
+        assert_eq!(page.preset, None);
+        assert!(page.embed);
+        assert_eq!(page.view, ["price", "map", "oi"]);
+        // The leading `?` is optional; `embed=true` counts, anything else does not.
+        assert!(parse_query("embed=true").embed);
+        assert!(!parse_query("?embed=0").embed);
+        assert_eq!(parse_query(""), PageQuery::default());
+        assert_eq!(parse_query("?unknown=1&&view"), PageQuery::default());
+    }
+
+    #[test]
+    fn a_link_wins_over_a_preset_in_either_order() {
+        let preset = presets::all().into_iter().nth(2).unwrap();
+        let linked = with_steps(90);
+        let link = encode_link(&linked);
+        for query in [
+            format!("?preset={}&s={link}", preset.name),
+            format!("?s={link}&preset={}", preset.name),
+        ] {
+            let page = parse_query(&query);
+            assert_eq!(page.scenario, Some(Ok(linked.clone())), "{query}");
+            assert_eq!(page.preset.as_deref(), Some(preset.name.as_str()));
+        }
+        let alone = parse_query(&format!("?preset={}", preset.name));
+        assert_eq!(alone.scenario, Some(Ok(preset.scenario)));
+    }
+
+    #[test]
+    fn an_unknown_preset_lists_the_known_ones() {
+        let page = parse_query("?preset=nope");
+        let error = page.scenario.unwrap().unwrap_err();
+        assert!(error.contains("\"nope\""), "{error}");
+        for preset in presets::all() {
+            assert!(error.contains(&preset.name), "{error}");
+        }
+        assert_eq!(page.preset, None);
+    }
+
+    #[test]
+    fn percent_escapes_decode_and_malformed_ones_are_kept() {
+        assert_eq!(percent_decode("a%2Cb+c"), "a,b c");
+        assert_eq!(percent_decode("%2c%2C"), ",,");
+        assert_eq!(percent_decode("%C3%A9"), "é");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert_eq!(percent_decode("%41"), "A");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("%%41"), "%A");
+        assert_eq!(percent_decode("%é"), "%é");
+        // A lone escaped byte that is not UTF-8 becomes the replacement character.
+        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+    }
+}

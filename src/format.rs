@@ -87,3 +87,63 @@ pub fn thousands(digits: &str) -> String {
     }
     grouped
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usd_picks_the_suffix_and_keeps_three_significant_digits() {
+        assert_eq!(usd(4.0e9), "$4.00bn");
+        assert_eq!(usd(850e6), "$850M");
+        assert_eq!(usd(12_500.0), "$12.5k");
+        assert_eq!(usd(7.0), "$7");
+        assert_eq!(usd(0.0), "$0");
+        assert_eq!(usd(999.4), "$999");
+        assert_eq!(usd(1_000.0), "$1.00k");
+        assert_eq!(usd(-2.5e6), "-$2.50M");
+    }
+
+    #[test]
+    fn usd_says_a_dash_for_what_is_not_a_number() {
+        assert_eq!(usd(f64::NAN), "–");
+        assert_eq!(usd(f64::INFINITY), "–");
+        assert_eq!(price(f64::NEG_INFINITY), "–");
+    }
+
+    #[test]
+    fn money_in_coin_has_the_unit_after_the_number() {
+        assert_eq!(money(4.0e9, "USD"), "$4.00bn");
+        assert_eq!(money(1_250.0, "coin"), "1.25k coin");
+        assert_eq!(money(-3.0, "BTC"), "-3 BTC");
+    }
+
+    #[test]
+    fn price_groups_thousands_and_shows_more_decimals_for_small_prices() {
+        assert_eq!(price(55_210.4), "$55,210");
+        assert_eq!(price(1_234_567.0), "$1,234,567");
+        assert_eq!(price(123.456), "$123.46");
+        assert_eq!(price(1.0), "$1.00");
+        assert_eq!(price(0.23454), "$0.2345");
+    }
+
+    #[test]
+    fn signed_pct_always_has_a_sign_and_one_decimal() {
+        assert_eq!(signed_pct(-4.0), "-4.0%");
+        assert_eq!(signed_pct(12.34), "+12.3%");
+        assert_eq!(signed_pct(0.0), "+0.0%");
+    }
+
+    #[test]
+    fn thousands_puts_a_comma_every_three_digits_from_the_right() {
+        assert_eq!(thousands(""), "");
+        assert_eq!(thousands("7"), "7");
+        assert_eq!(thousands("999"), "999");
+        assert_eq!(thousands("1000"), "1,000");
+        assert_eq!(thousands("4000000"), "4,000,000");
+        assert_eq!(thousands("-12345"), "-12,345");
+        assert_eq!(count(0), "0");
+        assert_eq!(count(12_345), "12,345");
+        assert_eq!(count(u64::MAX), "18,446,744,073,709,551,615");
+    }
+}

@@ -1,6 +1,7 @@
 //! The engine as the page drives it: the population is built once and, when a drag only changes
 //! open interest by bucket or the long share, rescaled instead of rebuilt, so a drag costs one
-//! timeline run. Pure Rust: no DOM, tested in the browser tests against fresh runs.
+//! timeline run. Pure Rust: no DOM. When a population is reused is unit-tested here; that a reused
+//! one gives the outcome of a fresh run is checked in the browser tests (`tests/charts.rs`).
 
 use flushlab_engine::analysis;
 use flushlab_engine::market::OrderBook;
@@ -139,4 +140,107 @@ pub fn with_shock_size(scenario: &Scenario, pct: f64) -> Scenario {
         ShockKind::Sell => resized.shock.notional_usd = sell_notional_for(scenario, pct),
     }
     resized
+}
+
+#[cfg(test)]
+mod tests {
+    use flushlab_engine::presets;
+    use flushlab_engine::scenario::{Contract, LeverageBucket, MaintenanceMargin, Population};
+
+    use super::*;
+
+    /// The default scenario (a generated population) and a change to it.
+    fn changed(change: impl FnOnce(&mut Scenario)) -> (Scenario, Scenario) {
+        let old = presets::default_scenario();
+        let mut new = old.clone();
+        change(&mut new);
+        (old, new)
+    }
+
+    /// An edit of a scenario, for a table of them.
+    type Change = fn(&mut Scenario);
+
+    fn population(scenario: &mut Scenario) -> &mut Population {
+        match &mut scenario.positions {
+            Positions::Generate(population) => population,
+            Positions::List(_) => panic!("the default scenario generates its population"),
+        }
+    }
+
+    #[test]
+    fn the_same_population_is_reused_as_is() {
+        let scenario = presets::default_scenario();
+        assert_eq!(reuse(&scenario, &scenario), Reuse::Same);
+        // The shock, the book and the traders are not the population.
+        let (old, new) = changed(|scenario| {
+            scenario.shock.pct -= 3.0;
+            scenario.market.mark_smoothing_s += 1.0;
+            scenario.run.steps += 10;
+        });
+        assert_eq!(reuse(&old, &new), Reuse::Same);
+    }
+
+    #[test]
+    fn new_weights_long_share_or_open_interest_rescale_it() {
+        let (old, new) = changed(|scenario| {
+            let population = population(scenario);
+            let mut amounts = population.bucket_open_interest();
+            amounts[0] *= 3.0;
+            population.set_bucket_open_interest(&amounts);
+        });
+        assert_eq!(reuse(&old, &new), Reuse::Rescale);
+        let (old, new) = changed(|scenario| population(scenario).long_share = 0.3);
+        assert_eq!(reuse(&old, &new), Reuse::Rescale);
+        let (old, new) = changed(|scenario| population(scenario).open_interest_usd *= 0.5);
+        assert_eq!(reuse(&old, &new), Reuse::Rescale);
+    }
+
+    #[test]
+    fn other_members_or_other_terms_rebuild_it() {
+        let rebuilds: [(&str, Change); 9] = [
+            ("seed", |scenario| scenario.seed += 1),
+            ("price", |scenario| scenario.market.price *= 1.1),
+            ("contract", |scenario| {
+                scenario.market.contract = match scenario.market.contract {
+                    Contract::Linear => Contract::Inverse,
+                    Contract::Inverse => Contract::Linear,
+                }
+            }),
+            ("maintenance margin", |scenario| {
+                scenario.venue.maintenance_margin = MaintenanceMargin::Flat(0.0123)
+            }),
+            ("count", |scenario| population(scenario).count += 1),
+            ("entry spread", |scenario| {
+                population(scenario).entry_spread_pct += 0.5
+            }),
+            ("size dispersion", |scenario| {
+                population(scenario).size_dispersion += 0.1
+            }),
+            ("a bucket's bounds", |scenario| {
+                population(scenario).leverage_buckets[0].max += 0.5
+            }),
+            ("a bucket more", |scenario| {
+                let population = population(scenario);
+                let top = population.leverage_buckets.last().map_or(10.0, |b| b.max);
+                population.leverage_buckets.push(LeverageBucket {
+                    min: top,
+                    max: top * 2.0,
+                    weight: 1.0,
+                });
+            }),
+        ];
+        for (what, change) in rebuilds {
+            let (old, new) = changed(change);
+            assert_ne!(old, new, "{what}: the change changes the scenario");
+            assert_eq!(reuse(&old, &new), Reuse::Rebuild, "{what}");
+        }
+    }
+
+    #[test]
+    fn a_listed_population_is_reused_only_when_unchanged() {
+        let (old, listed) = changed(|scenario| scenario.positions = Positions::List(Vec::new()));
+        assert_eq!(reuse(&old, &listed), Reuse::Rebuild);
+        assert_eq!(reuse(&listed, &old), Reuse::Rebuild);
+        assert_eq!(reuse(&listed, &listed.clone()), Reuse::Same);
+    }
 }

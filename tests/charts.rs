@@ -225,116 +225,11 @@ fn the_amplification_curve_passes_through_this_run() {
 
 mod held_ranges {
     use flushlab::analyses::{CurveView, CyclesView, PhaseMap};
-    use flushlab::charts::held::{self, Ranges};
+    use flushlab::charts::held;
     use flushlab::charts::{self, Snapshot};
     use flushlab::session::Session;
     use flushlab::state::Theme;
-    use serde_json::json;
     use wasm_bindgen_test::*;
-
-    fn line(ys: &[f64]) -> serde_json::Value {
-        json!({"type": "scatter", "x": (0..ys.len()).collect::<Vec<_>>(), "y": ys})
-    }
-
-    #[wasm_bindgen_test]
-    fn needed_ranges_cover_lines_stacks_and_explicit_ranges() {
-        let figure =
-            json!({"data": [line(&[5.0, 3.0, 4.0]), line(&[6.0, 2.5, 4.0])], "layout": {}});
-        let needed = held::needed(&figure).unwrap();
-        assert_eq!(needed.x, [0.0, 2.0]);
-        assert_eq!(needed.y, [2.5, 6.0]);
-
-        let mut stacked = figure.clone();
-        for trace in stacked["data"].as_array_mut().unwrap() {
-            trace["stackgroup"] = json!("s");
-        }
-        stacked["layout"] = json!({"xaxis": {"range": [-1.0, 10.0]}});
-        let needed = held::needed(&stacked).unwrap();
-        assert_eq!(
-            needed.y,
-            [0.0, 11.0],
-            "stacked: from zero to the top of the stack"
-        );
-        assert_eq!(
-            needed.x,
-            [-1.0, 10.0],
-            "an explicit range is what the chart shows"
-        );
-
-        let bars = json!({"data": [{"type": "bar", "x": [1], "y": [1]}], "layout": {}});
-        assert_eq!(
-            held::needed(&bars),
-            None,
-            "only scatter traces are animated"
-        );
-        let log = json!({"data": [line(&[1.0])], "layout": {"yaxis": {"type": "log"}}});
-        assert_eq!(held::needed(&log), None);
-    }
-
-    #[wasm_bindgen_test]
-    fn held_ranges_only_grow_with_headroom_where_needed() {
-        let held = Ranges {
-            x: [0.0, 10.0],
-            y: [40.0, 60.0],
-        };
-        let inside = Ranges {
-            x: [0.0, 10.0],
-            y: [45.0, 59.0],
-        };
-        assert!(held.contain(&inside));
-        let deeper = Ranges {
-            x: [0.0, 10.0],
-            y: [30.0, 60.0],
-        };
-        assert!(!held.contain(&deeper));
-        let grown = held.grown_to(&deeper);
-        assert!(grown.contain(&deeper) && grown.contain(&held));
-        assert_eq!(grown.x, [0.0, 10.0], "x did not need to grow");
-        assert_eq!(grown.y[1], 60.0, "the top did not need to grow");
-        assert!(grown.y[0] < 30.0, "headroom below the new low");
-    }
-
-    #[wasm_bindgen_test]
-    fn an_animation_moves_data_and_changed_fields_only() {
-        let shapes = |x: f64| json!([{"type": "line", "x0": x, "x1": x, "line": {"color": "red"}}]);
-        let notes = |text: &str| json!([{"x": 1.0, "text": text}]);
-        let figure = |ys: &[f64], x: f64, text: &str| json!({"data": [line(ys)], "layout": {"title": "t", "shapes": shapes(x), "annotations": notes(text)}});
-        let first = figure(&[1.0, 2.0], 1.0, "a");
-        let held = held::hold(
-            &first,
-            Ranges {
-                x: [0.0, 1.0],
-                y: [0.0, 3.0],
-            },
-        );
-        let second = figure(&[1.5, 2.5], 2.0, "b");
-        assert_eq!(held::structure(&first), held::structure(&second));
-        let (frame, next) = held::animation(&held, &second).unwrap();
-        assert_eq!(frame["data"][0]["y"], json!([1.5, 2.5]));
-        assert_eq!(frame["traces"], json!([0]));
-        assert_eq!(
-            frame["layout"],
-            json!({"shapes[0].x0": 2.0, "shapes[0].x1": 2.0, "annotations[0].text": "b"})
-        );
-        assert_eq!(next.shapes, shapes(2.0));
-        assert_eq!(next.ranges, held.ranges);
-        // Only the shapes and annotations moved: no trace is sent.
-        let (frame, _) = held::animation(&next, &figure(&[1.5, 2.5], 3.0, "c")).unwrap();
-        assert_eq!(frame["traces"], json!([]));
-        assert_eq!(frame["layout"]["shapes[0].x0"], json!(3.0));
-
-        // A shape's nested line changing, or a shape more, needs a full redraw.
-        let mut restyled = second.clone();
-        restyled["layout"]["shapes"][0]["line"]["color"] = json!("blue");
-        assert!(held::animation(&held, &restyled).is_none());
-        let mut more = second.clone();
-        more["layout"]["shapes"] = json!([shapes(1.0)[0], shapes(2.0)[0]]);
-        assert!(held::animation(&held, &more).is_none());
-        // A renamed trace is another structure.
-        let mut renamed = second.clone();
-        renamed["data"][0]["name"] = json!("other");
-        assert_ne!(held::structure(&first), held::structure(&renamed));
-    }
 
     /// A chart's figure for a scenario, with no analyses and no playback cursor.
     fn plain_figure(

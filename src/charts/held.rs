@@ -333,3 +333,286 @@ pub fn user_moved(figure: &Value, axis: &str, shown_range: [f64; 2], shown_auto:
         _ => !shown_auto,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(ys: &[f64]) -> serde_json::Value {
+        json!({"type": "scatter", "x": (0..ys.len()).collect::<Vec<_>>(), "y": ys})
+    }
+
+    #[test]
+    fn needed_ranges_cover_lines_stacks_and_explicit_ranges() {
+        let figure =
+            json!({"data": [line(&[5.0, 3.0, 4.0]), line(&[6.0, 2.5, 4.0])], "layout": {}});
+        let need = needed(&figure).unwrap();
+        assert_eq!(need.x, [0.0, 2.0]);
+        assert_eq!(need.y, [2.5, 6.0]);
+
+        let mut stacked = figure.clone();
+        for trace in stacked["data"].as_array_mut().unwrap() {
+            trace["stackgroup"] = json!("s");
+        }
+        stacked["layout"] = json!({"xaxis": {"range": [-1.0, 10.0]}});
+        let need = needed(&stacked).unwrap();
+        assert_eq!(
+            need.y,
+            [0.0, 11.0],
+            "stacked: from zero to the top of the stack"
+        );
+        assert_eq!(
+            need.x,
+            [-1.0, 10.0],
+            "an explicit range is what the chart shows"
+        );
+
+        let bars = json!({"data": [{"type": "bar", "x": [1], "y": [1]}], "layout": {}});
+        assert_eq!(needed(&bars), None, "only scatter traces are animated");
+        let log = json!({"data": [line(&[1.0])], "layout": {"yaxis": {"type": "log"}}});
+        assert_eq!(needed(&log), None);
+    }
+
+    #[test]
+    fn held_ranges_only_grow_with_headroom_where_needed() {
+        let held = Ranges {
+            x: [0.0, 10.0],
+            y: [40.0, 60.0],
+        };
+        let inside = Ranges {
+            x: [0.0, 10.0],
+            y: [45.0, 59.0],
+        };
+        assert!(held.contain(&inside));
+        let deeper = Ranges {
+            x: [0.0, 10.0],
+            y: [30.0, 60.0],
+        };
+        assert!(!held.contain(&deeper));
+        let grown = held.grown_to(&deeper);
+        assert!(grown.contain(&deeper) && grown.contain(&held));
+        assert_eq!(grown.x, [0.0, 10.0], "x did not need to grow");
+        assert_eq!(grown.y[1], 60.0, "the top did not need to grow");
+        assert!(grown.y[0] < 30.0, "headroom below the new low");
+    }
+
+    #[test]
+    fn an_animation_moves_data_and_changed_fields_only() {
+        let shapes = |x: f64| json!([{"type": "line", "x0": x, "x1": x, "line": {"color": "red"}}]);
+        let notes = |text: &str| json!([{"x": 1.0, "text": text}]);
+        let figure = |ys: &[f64], x: f64, text: &str| json!({"data": [line(ys)], "layout": {"title": "t", "shapes": shapes(x), "annotations": notes(text)}});
+        let first = figure(&[1.0, 2.0], 1.0, "a");
+        let held = hold(
+            &first,
+            Ranges {
+                x: [0.0, 1.0],
+                y: [0.0, 3.0],
+            },
+        );
+        let second = figure(&[1.5, 2.5], 2.0, "b");
+        assert_eq!(structure(&first), structure(&second));
+        let (frame, next) = animation(&held, &second).unwrap();
+        assert_eq!(frame["data"][0]["y"], json!([1.5, 2.5]));
+        assert_eq!(frame["traces"], json!([0]));
+        assert_eq!(
+            frame["layout"],
+            json!({"shapes[0].x0": 2.0, "shapes[0].x1": 2.0, "annotations[0].text": "b"})
+        );
+        assert_eq!(next.shapes, shapes(2.0));
+        assert_eq!(next.ranges, held.ranges);
+        // Only the shapes and annotations moved: no trace is sent.
+        let (frame, _) = animation(&next, &figure(&[1.5, 2.5], 3.0, "c")).unwrap();
+        assert_eq!(frame["traces"], json!([]));
+        assert_eq!(frame["layout"]["shapes[0].x0"], json!(3.0));
+
+        // A shape's nested line changing, or a shape more, needs a full redraw.
+        let mut restyled = second.clone();
+        restyled["layout"]["shapes"][0]["line"]["color"] = json!("blue");
+        assert!(animation(&held, &restyled).is_none());
+        let mut more = second.clone();
+        more["layout"]["shapes"] = json!([shapes(1.0)[0], shapes(2.0)[0]]);
+        assert!(animation(&held, &more).is_none());
+        // A renamed trace is another structure.
+        let mut renamed = second.clone();
+        renamed["data"][0]["name"] = json!("other");
+        assert_ne!(structure(&first), structure(&renamed));
+    }
+
+    #[test]
+    fn needed_refuses_what_an_animation_cannot_draw() {
+        let empty = json!({"data": [], "layout": {}});
+        assert_eq!(needed(&empty), None, "no trace");
+        assert_eq!(needed(&json!({"data": [line(&[1.0])]})), None, "no layout");
+        let ragged = json!({"data": [{"x": [0, 1, 2], "y": [1, 2]}], "layout": {}});
+        assert_eq!(needed(&ragged), None, "x and y of different lengths");
+        let text = json!({"data": [{"x": ["a", "b"], "y": [1, 2]}], "layout": {}});
+        assert_eq!(needed(&text), None, "a category axis");
+        let second =
+            json!({"data": [line(&[1.0]), {"x": [0], "y": [1], "yaxis": "y2"}], "layout": {}});
+        assert_eq!(needed(&second), None, "a trace on a second axis");
+        let dates = json!({"data": [line(&[1.0])], "layout": {"xaxis": {"type": "date"}}});
+        assert_eq!(needed(&dates), None);
+        // A trace without a type is a scatter, and an axis typed linear is fine.
+        let untyped =
+            json!({"data": [{"x": [0, 1], "y": [3, 4]}], "layout": {"yaxis": {"type": "linear"}}});
+        assert_eq!(
+            needed(&untyped),
+            Some(Ranges {
+                x: [0.0, 1.0],
+                y: [3.0, 4.0]
+            })
+        );
+    }
+
+    #[test]
+    fn needed_fills_from_zero_and_widens_flat_series() {
+        let area = json!({"data": [{"x": [0, 1], "y": [3, 4], "fill": "tozeroy"}], "layout": {}});
+        assert_eq!(needed(&area).unwrap().y, [0.0, 4.0]);
+        let flat = json!({"data": [line(&[7.0, 7.0])], "layout": {}});
+        assert_eq!(needed(&flat).unwrap().y, [6.5, 7.5]);
+        // An explicit range the wrong way round is not a range: the data decides.
+        let reversed = json!({"data": [line(&[1.0, 2.0])], "layout": {"yaxis": {"range": [5, 0]}}});
+        assert_eq!(needed(&reversed).unwrap().y, [1.0, 2.0]);
+        // Two stack groups are summed apart.
+        let stack = |group: &str, ys: &[f64]| json!({"x": [0, 1], "y": ys, "stackgroup": group});
+        let groups = json!({"data": [stack("a", &[1.0, 2.0]), stack("b", &[5.0, 1.0]), stack("a", &[1.0, 1.0])], "layout": {}});
+        assert_eq!(needed(&groups).unwrap().y, [0.0, 5.0]);
+    }
+
+    #[test]
+    fn growing_adds_half_the_new_span_on_the_side_that_grew() {
+        let held = Ranges {
+            x: [0.0, 10.0],
+            y: [0.0, 10.0],
+        };
+        assert_eq!(held.grown_to(&held), held, "nothing to grow");
+        let wider = Ranges {
+            x: [-10.0, 10.0],
+            y: [0.0, 30.0],
+        };
+        let grown = held.grown_to(&wider);
+        assert_eq!(grown.x, [-20.0, 10.0]);
+        assert_eq!(grown.y, [0.0, 45.0]);
+        assert!(!held.contain(&wider) && grown.contain(&wider));
+    }
+
+    #[test]
+    fn with_ranges_fixes_both_axes_even_where_the_figure_had_none() {
+        let figure = json!({"data": [], "layout": {"xaxis": {"title": "t", "autorange": true}}});
+        let without_y = structure(&figure);
+        let fixed = with_ranges(
+            &figure,
+            &Ranges {
+                x: [1.0, 2.0],
+                y: [3.0, 4.0],
+            },
+        );
+        assert_eq!(
+            fixed["layout"]["xaxis"],
+            json!({"title": "t", "range": [1.0, 2.0], "autorange": false})
+        );
+        assert_eq!(
+            fixed["layout"]["yaxis"],
+            json!({"range": [3.0, 4.0], "autorange": false})
+        );
+        // Ranges are not structure: the x axis keeps its structure, and a y axis is added.
+        assert_eq!(
+            structure(&fixed)["layout"]["xaxis"],
+            without_y["layout"]["xaxis"]
+        );
+        assert_eq!(structure(&fixed)["layout"]["yaxis"], json!({}));
+    }
+
+    #[test]
+    fn changed_paths_lists_plain_field_changes_in_attribute_syntax() {
+        let old = json!([{"x0": 1.0, "text": "a"}, {"x0": 5.0, "text": "b"}]);
+        let new = json!([{"x0": 1.0, "text": "a"}, {"x0": 6.0, "text": "c"}]);
+        let mut into = Map::new();
+        assert!(changed_paths("shapes", &old, &new, &mut into));
+        assert_eq!(
+            Value::Object(into),
+            json!({"shapes[1].x0": 6.0, "shapes[1].text": "c"})
+        );
+        // No shapes before or after (a missing field) is no change.
+        let mut into = Map::new();
+        assert!(changed_paths(
+            "annotations",
+            &Value::Null,
+            &json!([]),
+            &mut into
+        ));
+        assert!(into.is_empty());
+    }
+
+    #[test]
+    fn changed_paths_refuses_what_is_not_a_plain_field_update() {
+        let refused =
+            |old: Value, new: Value| !changed_paths("shapes", &old, &new, &mut Map::new());
+        assert!(refused(json!([{"x0": 1}]), json!([])), "one fewer");
+        assert!(
+            refused(json!([{"x0": 1}]), json!([{"x0": 1}, {"x0": 2}])),
+            "one more"
+        );
+        assert!(
+            refused(json!([{"x0": 1}]), json!([{"x1": 1}])),
+            "a field renamed"
+        );
+        assert!(
+            refused(json!([{"x0": 1}]), json!([{"x0": 1, "x1": 2}])),
+            "a field added"
+        );
+        assert!(
+            refused(json!([{"x0": 1, "x1": 2}]), json!([{"x0": 1}])),
+            "a field removed"
+        );
+        assert!(
+            refused(
+                json!([{"line": {"width": 1}}]),
+                json!([{"line": {"width": 2}}])
+            ),
+            "a nested object"
+        );
+        assert!(
+            refused(json!([{"xs": [1]}]), json!([{"xs": [2]}])),
+            "an array"
+        );
+        assert!(refused(json!([1]), json!([2])), "not an object");
+    }
+
+    #[test]
+    fn the_user_moved_an_axis_when_plotly_shows_other_ranges_than_asked() {
+        let auto = json!({"layout": {"xaxis": {}}});
+        assert!(!user_moved(&auto, "xaxis", [0.0, 9.0], true));
+        assert!(
+            user_moved(&auto, "xaxis", [0.0, 9.0], false),
+            "zoomed an autoranged axis"
+        );
+        let fixed = json!({"layout": {"yaxis": {"range": [100.0, 200.0]}}});
+        assert!(!user_moved(&fixed, "yaxis", [100.0, 200.0], false));
+        assert!(
+            !user_moved(&fixed, "yaxis", [100.0 + 1e-8, 200.0], false),
+            "rounding is not a move"
+        );
+        assert!(
+            user_moved(&fixed, "yaxis", [100.0, 150.0], false),
+            "zoomed in"
+        );
+    }
+
+    #[test]
+    fn hold_keeps_what_the_next_animation_compares_against() {
+        let figure = json!({"data": [line(&[1.0, 2.0])], "layout": {"shapes": [{"x0": 1}]}});
+        let ranges = Ranges {
+            x: [0.0, 1.0],
+            y: [1.0, 2.0],
+        };
+        let kept = hold(&figure, ranges);
+        assert_eq!(kept.ranges, ranges);
+        assert_eq!(kept.shapes, json!([{"x0": 1}]));
+        assert_eq!(kept.annotations, Value::Null);
+        assert_eq!(kept.data, json!([{"x": [0, 1], "y": [1.0, 2.0]}]));
+        // The same figure again: an empty frame.
+        let (frame, _) = animation(&kept, &figure).unwrap();
+        assert_eq!(frame, json!({"data": [], "traces": [], "layout": {}}));
+    }
+}
