@@ -1,5 +1,7 @@
 //! Small wrappers over browser APIs the shell needs: the URL, downloads, the clipboard, the
-//! colour-scheme query, the parent frame. Failures are logged, never panics.
+//! colour-scheme query, the parent frame, User Timing marks and measures. Nothing here panics: a
+//! failed download or copy is logged; the address bar, the parent frame and User Timing are best
+//! effort and fail silently.
 
 use wasm_bindgen::JsCast;
 
@@ -111,13 +113,6 @@ pub fn post_height_to_parent() {
         let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
         let _ = parent.post_message(&message, "*");
     }
-}
-
-/// Milliseconds since the page loaded (`performance.now()`).
-pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|window| window.performance())
-        .map_or(0.0, |performance| performance.now())
 }
 
 /// A User Timing mark.

@@ -1,11 +1,11 @@
-//! Numbers as people read them: "$4.0bn", "$55,210", "-4.0%".
+//! Numbers as people read them: "$4.00bn", "$55,210", "-4.0%".
 
 /// Money with a magnitude suffix: "$4.00bn", "$850M", "$12.5k", "$7".
 pub fn usd(value: f64) -> String {
     with_unit(value, "$", "")
 }
 
-/// Money in the scenario's unit: USD ("$4.0bn") or coin ("1,250 coin").
+/// Money in the scenario's unit: USD ("$4.00bn") or another unit after the number ("1.25k coin").
 pub fn money(value: f64, unit: &str) -> String {
     if unit == "USD" {
         usd(value)

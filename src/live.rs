@@ -235,7 +235,7 @@ impl Live {
             };
             Some(registry.redraw(&snapshot, dragging))
         });
-        if let (Some((_, animated)), true) = (drawn, input) {
+        if let (Some(animated), true) = (drawn, input) {
             if animated {
                 browser::measure_after_microtasks("flush:render", "flush:input");
             } else {

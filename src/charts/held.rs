@@ -227,9 +227,12 @@ pub fn with_ranges(figure: &Value, ranges: &Ranges) -> Value {
     figure
 }
 
-/// The layout fields of `key` ("shapes" or "annotations") that changed from `old` to `new`, as
-/// plotly attribute paths (`shapes[1].x0`). `None` when the change is not a plain field update:
-/// a different count, a field added or removed, or a nested object (a line, a font) changed.
+/// Adds to `into` the layout fields of `key` ("shapes" or "annotations") that changed from `old`
+/// to `new`, as plotly attribute paths (`shapes[1].x0`) with their new values; a missing list
+/// counts as an empty one. Returns `false` when the change is not a plain field update (a
+/// different count, an entry that is not an object, a field added or removed, or a nested object
+/// or array, such as a line or a font, changed); `into` may then hold some paths already, and
+/// the caller draws the figure in full instead.
 pub fn changed_paths(key: &str, old: &Value, new: &Value, into: &mut Map<String, Value>) -> bool {
     let empty = Vec::new();
     let old = old.as_array().unwrap_or(&empty);

@@ -201,11 +201,6 @@ pub fn axis(theme: Theme, title: &str) -> Axis {
 
 /// The plot as plotly JSON, with what the plotly crate has no setter for: `uirevision` (so
 /// redraws keep the user's zoom) and the page's config (responsive, no logo, no cloud links).
-pub fn figure_json(plot: &Plot, uirevision: &str) -> String {
-    figure_value(plot, uirevision).to_string()
-}
-
-/// [`figure_json`] as a JSON value.
 pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
     let mut figure: serde_json::Value =
         serde_json::to_value(plot).unwrap_or(serde_json::Value::Null);

@@ -110,13 +110,12 @@ impl Registry {
         }
     }
 
-    /// Redraws every visible chart whose figure changed; returns how many were redrawn and
-    /// whether any was animated (its drawing finishes a few microtasks later). `dragging`: the
+    /// Redraws every visible chart whose figure changed; returns whether any was animated (its
+    /// drawing finishes a few microtasks later). `dragging`: the
     /// frame follows an edit of the scenario (a drag of a control), so charts may be moved with
     /// held ranges ([`held`]); otherwise every chart is drawn exactly (a chart drawn with held
     /// ranges is redrawn even if its figure did not change).
-    pub fn redraw(&self, snapshot: &Snapshot, dragging: bool) -> (usize, bool) {
-        let mut redrawn = 0;
+    pub fn redraw(&self, snapshot: &Snapshot, dragging: bool) -> bool {
         let mut animated = false;
         self.slots.update_value(|slots| {
             for slot in slots.iter_mut().filter(|slot| slot.visible) {
@@ -133,13 +132,12 @@ impl Registry {
                     slot.react_only = dragging;
                 }
                 slot.drawn = figure;
-                redrawn += 1;
             }
             if !dragging {
                 slots.iter_mut().for_each(|slot| slot.react_only = false);
             }
         });
-        (redrawn, animated)
+        animated
     }
 
     /// The containers of the charts on the page, by name (for PNG export).
