@@ -65,7 +65,11 @@ impl Cached {
             .as_ref()
             .map_or(Reuse::Rebuild, |old| reuse(old, scenario));
         let ready = match (action, self.table.as_mut(), &scenario.positions) {
-            (Reuse::Same, Some(_), _) => true,
+            // A run on the same population again (a shock drag): more will follow.
+            (Reuse::Same, Some(table), _) => {
+                table.prepare_reruns();
+                true
+            }
             (Reuse::Rescale, Some(table), Positions::Generate(population)) => {
                 table.rescale(population)
             }

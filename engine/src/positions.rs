@@ -242,9 +242,8 @@ pub struct StartState {
     /// How many groups the last fill computed (the others kept their columns: their scale did
     /// not change).
     pub groups_computed: usize,
-    /// Set by the first run from this state.
-    seen: OnceLock<()>,
-    /// What repeated runs from this state also reuse, computed for the second one.
+    /// What repeated runs from this state also reuse: computed when the table's owner says more
+    /// runs will follow ([`PositionTable::prepare_reruns`]) or by a rescale.
     warm: OnceLock<Warm>,
 }
 
@@ -286,17 +285,46 @@ impl StartState {
             group_size: Vec::new(),
             groups: Vec::new(),
             groups_computed: 0,
-            seen: OnceLock::new(),
             warm: OnceLock::new(),
         }
     }
 
-    /// The warm part, for the second and later runs from this state (`None` for the first).
-    pub fn warm(&self, table: &PositionTable) -> Option<&Warm> {
-        if self.seen.set(()).is_ok() {
-            return None;
+    /// The warm part, if it was prepared. Reading it changes nothing.
+    pub fn warm(&self) -> Option<&Warm> {
+        self.warm.get()
+    }
+
+    /// The start state computed the plain way, position by position, with no cache, no reuse of
+    /// earlier columns and no 64-bit sums: what [`PositionTable::start`] must equal, for the
+    /// reference run (`solve::timeline::run_with`, `venue::Path::Reference`).
+    pub fn plain(table: &PositionTable) -> StartState {
+        let mut state = StartState::empty();
+        state.size = vec![0.0; table.len()];
+        let mut collateral = FixedColumn::default();
+        for group in &table.groups {
+            let mut group_size = 0.0;
+            for i in group.start..group.end {
+                let size = table.size(group, i);
+                state.size[i] = size;
+                group_size += size;
+            }
+            state.group_size.push(group_size);
         }
-        Some(self.warm.get_or_init(|| table.warm_state()))
+        for i in 0..table.len() {
+            let (size, entry) = (state.size[i], table.entry[i]);
+            collateral.push(ledger::fixed(size_collateral(
+                table.contract,
+                size,
+                entry,
+                table.leverage[i],
+            )));
+        }
+        state.collateral_total =
+            Money::from_units((0..table.len()).map(|i| collateral.get(i)).sum());
+        state.collateral = collateral;
+        state.open_interest = state.group_size.iter().sum();
+        state.groups_computed = table.groups.len();
+        state
     }
 }
 
@@ -415,7 +443,16 @@ impl PositionTable {
         state
     }
 
-    /// The warm part of the start state, computed apart (for the second run from it).
+    /// Says that more runs will start from this table (a shock drag, a search): computes the
+    /// warm part of its start state now, so that every later run takes the fast paths that need
+    /// it (cached closing units, the open positions' exact sums). A run never computes it by
+    /// itself: the first run on a table, which may be the only one, does not pay for it.
+    pub fn prepare_reruns(&self) -> &Warm {
+        let start = self.start();
+        start.warm.get_or_init(|| self.warm_state())
+    }
+
+    /// The warm part of the start state, computed apart.
     fn warm_state(&self) -> Warm {
         let mut scratch = StartState::empty();
         self.fill_start_state(&mut scratch, Some(Warm::default()));
@@ -523,14 +560,12 @@ impl PositionTable {
             FixedColumn::Small(_) => sums.iter().map(|group| group.collateral).sum(),
             FixedColumn::Wide(amounts) => amounts.iter().sum(),
         });
-        state.seen = OnceLock::new();
         state.warm = OnceLock::new();
         if with_warm {
             let units_of = |i: usize| closing_units_of(contract, sizes[i], self.entry[i]);
             warm.closing_units =
                 FixedColumn::filled(units, fits, || (0..n).map(units_of).collect());
             warm.open_book = linear.then(|| self.open_book(&sums, fits, &warm)).flatten();
-            let _ = state.seen.set(());
             let _ = state.warm.set(warm);
         }
         state.groups = sums;

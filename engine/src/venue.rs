@@ -247,20 +247,59 @@ pub struct LiquidationEngine<'a> {
     pub liquidated_usd_short: f64,
 }
 
+/// Which way a run settles: every shortcut a run may take gives the same bits as the plain way,
+/// and the plain way is the spec they are tested against (engine/tests/properties.rs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Path {
+    /// The shortcuts the table allows: cached closing units and open-position sums (when the
+    /// table was prepared for reruns), whole closes batched in 64-bit arithmetic, orders of a
+    /// run without partial liquidation or cap taken straight from the trigger sweep.
+    Fast,
+    /// One position at a time: no batches, no cached start state, no open-position sums, every
+    /// order through the queue.
+    Reference,
+}
+
 impl<'a> LiquidationEngine<'a> {
+    /// The engine for a run on `table` under `rules`, taking every shortcut the table allows.
     pub fn new(table: &'a PositionTable, rules: &'a Venue) -> LiquidationEngine<'a> {
-        let n = table.len();
         let start = table.start();
-        let warm = start.warm(table);
+        let warm = start.warm();
+        let mut engine = LiquidationEngine::with_start(table, rules, start);
+        engine.warm = warm;
+        engine.open_book = warm.and_then(|warm| warm.open_book);
+        engine.whole = warm.and_then(|warm| WholeCloses::of(table, start, warm));
+        engine.whole_only =
+            !rules.partial_liquidation && rules.max_liquidation_usd_per_step.is_none();
+        engine
+    }
+
+    /// The reference engine ([`Path::Reference`]) from `start`, the table's start state computed
+    /// the plain way ([`StartState::plain`]).
+    pub fn reference(
+        table: &'a PositionTable,
+        rules: &'a Venue,
+        start: &'a StartState,
+    ) -> LiquidationEngine<'a> {
+        LiquidationEngine::with_start(table, rules, start)
+    }
+
+    /// The engine with every shortcut off.
+    fn with_start(
+        table: &'a PositionTable,
+        rules: &'a Venue,
+        start: &'a StartState,
+    ) -> LiquidationEngine<'a> {
+        let n = table.len();
         let collateral_in = start.collateral_total;
         let fund = ledger::money(rules.insurance_fund_usd);
         LiquidationEngine {
             table,
             rules,
             start,
-            warm,
-            open_book: warm.and_then(|warm| warm.open_book),
-            whole: warm.and_then(|warm| WholeCloses::of(table, start, warm)),
+            warm: None,
+            open_book: None,
+            whole: None,
             side: &table.side,
             status: vec![0; n],
             own: None,
@@ -268,7 +307,7 @@ impl<'a> LiquidationEngine<'a> {
             long_heap: BinaryHeap::new(),
             short_heap: BinaryHeap::new(),
             queue: VecDeque::new(),
-            whole_only: !rules.partial_liquidation && rules.max_liquidation_usd_per_step.is_none(),
+            whole_only: false,
             ready: Vec::new(),
             open_collateral: collateral_in,
             open_interest: start.open_interest,

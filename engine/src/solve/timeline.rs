@@ -9,11 +9,11 @@
 use crate::error::ScenarioError;
 use crate::market::{MarkPrice, OrderBook};
 use crate::outcome::{LiquidationMap, OpenInterestByBucket, Outcome, Step, Summary};
-use crate::positions::PositionTable;
+use crate::positions::{PositionTable, StartState};
 use crate::scenario::{Contract, Scenario, ShockKind, Side};
 use crate::solve::instant::{crossed_count, depth_share, size_before};
 use crate::traders::{Delevering, DipBuying, Predation, TopUps};
-use crate::venue::LiquidationEngine;
+use crate::venue::{LiquidationEngine, Path};
 
 /// Validates, builds the population and runs the timeline.
 pub fn simulate(scenario: &Scenario) -> Result<Outcome, ScenarioError> {
@@ -36,13 +36,30 @@ pub fn shock_move_pct(scenario: &Scenario) -> f64 {
 
 /// Runs the timeline on an already built population (validated scenario).
 pub fn run(scenario: &Scenario, table: &PositionTable) -> Outcome {
+    run_with(scenario, table, Path::Fast)
+}
+
+/// Runs the timeline on `table` the given way: [`Path::Reference`] settles one position at a
+/// time with no cached state, the spec the fast path must equal byte for byte.
+pub fn run_with(scenario: &Scenario, table: &PositionTable, path: Path) -> Outcome {
+    let plain_start;
+    let venue = match path {
+        Path::Fast => LiquidationEngine::new(table, &scenario.venue),
+        Path::Reference => {
+            plain_start = StartState::plain(table);
+            LiquidationEngine::reference(table, &scenario.venue, &plain_start)
+        }
+    };
+    run_engine(scenario, table, venue)
+}
+
+fn run_engine(scenario: &Scenario, table: &PositionTable, mut venue: LiquidationEngine) -> Outcome {
     let market = &scenario.market;
     let step_s = scenario.run.step_s;
     let steps = scenario.run.steps;
     let start = market.price;
     let mut book = OrderBook::new(market);
     let mut mark = MarkPrice::new(start, market.mark_smoothing_s, step_s);
-    let mut venue = LiquidationEngine::new(table, &scenario.venue);
     let shock_pct = shock_move_pct(scenario);
     let oi_before = table.open_interest_by_bucket();
 
