@@ -188,7 +188,7 @@ fn run_engine(scenario: &Scenario, table: &PositionTable, mut venue: Liquidation
     } else {
         1.0
     };
-    let oi_after = venue.open_interest_by_bucket();
+    let oi_after = venue.open_by_bucket_recounted();
     let labels: Vec<String> = table.buckets.iter().map(|bucket| bucket.label()).collect();
     let summary = Summary {
         start_price: start,
