@@ -1,10 +1,11 @@
 //! The scenario format, version 1: what the user describes, as serde types with documented
 //! defaults, and the reader that parses it. The venue's rules and the traders' behaviour are
 //! written in `venue.rs` and `traders.rs`; validation (every problem with its field path) is
-//! `validate.rs`.
+//! `validate.rs`; editing a scenario by one headline parameter is `edit.rs`.
 //!
 //! The format is documented for users in `docs/scenario.md`; keep the two in step.
 
+pub mod edit;
 mod traders;
 pub(crate) mod validate;
 mod venue;
