@@ -4,7 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::instant_shock;
 use crate::error::ScenarioError;
 use crate::scenario::{
     max_entry_leverage, Book, MaintenanceMargin, Market, Positions, Scenario, Shock, MAX_LEVERAGE,
@@ -138,7 +137,7 @@ impl Parameter {
     ) -> Result<(), ScenarioError> {
         let parameter = self;
         match parameter {
-            Parameter::ShockPct => *shock = instant_shock(shock, value),
+            Parameter::ShockPct => *shock = shock.as_instant(value),
             Parameter::Withdrawal => market.withdrawal = value,
             Parameter::DepthUsd => match &mut market.book {
                 Book::Linear { depth_1pct_usd } | Book::Power { depth_1pct_usd, .. } => {
