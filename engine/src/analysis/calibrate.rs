@@ -18,9 +18,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::figures::Figure;
-use crate::analysis::grid::{self, mean_leverage, Parameter};
 use crate::error::{Problem, ScenarioError};
 use crate::positions::PositionTable;
+use crate::scenario::edit::{mean_leverage, Parameter};
 use crate::scenario::{Scenario, ShockKind};
 use crate::solve::timeline;
 
@@ -553,7 +553,7 @@ fn set(
             scenario.shock.pct = value;
             Ok(())
         }
-        (_, Some(parameter)) => grid::apply(scenario, parameter, value, base_mean_leverage),
+        (_, Some(parameter)) => parameter.apply(scenario, value, base_mean_leverage),
         (_, None) => {
             scenario.market.resilience_half_life_s = Some(value);
             Ok(())

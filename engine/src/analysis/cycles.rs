@@ -486,7 +486,7 @@ impl Model {
         let longs = (libm::round(long_share * config.positions as f64) as usize)
             .clamp(1, config.positions - 1);
         let mean_leverage = config.mean_leverage.unwrap_or_else(|| {
-            crate::analysis::grid::mean_leverage(scenario).clamp(LEVERAGE_RANGE.0, LEVERAGE_RANGE.1)
+            crate::scenario::edit::mean_leverage(scenario).clamp(LEVERAGE_RANGE.0, LEVERAGE_RANGE.1)
         });
         let centre = mean_leverage * libm::log(spread * spread) / (spread - 1.0 / spread);
         // Above 1 / rate a position's liquidation price is past its entry.

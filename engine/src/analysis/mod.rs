@@ -21,19 +21,10 @@ pub use grid::{grid, Axis, Grid, Parameter};
 pub use sweep::{default_shocks, sweep, Sweep, SweepPoint};
 
 use crate::market::OrderBook;
-use crate::scenario::{MaintenanceMargin, Market, Positions, Scenario, Shock, ShockKind};
+use crate::scenario::{MaintenanceMargin, Market, Positions, Scenario};
 
 /// Maintenance-margin rate assumed when a scenario's tier table is empty.
 const FALLBACK_MAINTENANCE_RATE: f64 = 0.005;
-
-/// The scenario's shock replaced by an instant gap of `pct` percent.
-pub(crate) fn instant_shock(shock: &Shock, pct: f64) -> Shock {
-    Shock {
-        kind: ShockKind::Instant,
-        pct,
-        ..shock.clone()
-    }
-}
 
 /// Depth within 1% of the start price, USD, averaged over bids and asks: the constant of a linear
 /// or power book, and for an explicit ladder the notional resting within 1% (interpolated inside

@@ -7,11 +7,11 @@
 //! exact money. A circuit breaker halts all of it for a number of steps after a large move.
 
 use crate::error::ScenarioError;
-use crate::market::{MarkPrice, OrderBook};
+use crate::market::{depth_share, MarkPrice, OrderBook};
 use crate::outcome::{LiquidationMap, OpenInterestByBucket, Outcome, Step, Summary};
 use crate::positions::{PositionTable, StartState};
 use crate::scenario::{Contract, Scenario, ShockKind, Side};
-use crate::solve::instant::{crossed_count, depth_share, size_before};
+use crate::solve::crossing::{crossed_count, size_before};
 use crate::traders::{Delevering, DipBuying, Predation, TopUps};
 use crate::venue::{LiquidationEngine, Path};
 
@@ -20,18 +20,6 @@ pub fn simulate(scenario: &Scenario) -> Result<Outcome, ScenarioError> {
     scenario.validate()?;
     let table = PositionTable::build(scenario);
     Ok(run(scenario, &table))
-}
-
-/// The shock's own signed move in percent (for a market order: its impact on the untouched book).
-pub fn shock_move_pct(scenario: &Scenario) -> f64 {
-    match scenario.shock.kind {
-        ShockKind::Instant | ShockKind::Ramp => scenario.shock.pct,
-        ShockKind::Sell => {
-            let book = OrderBook::new(&scenario.market);
-            let start = book.start_price();
-            (book.price_after(scenario.shock.notional_usd / start) - start) / start * 100.0
-        }
-    }
 }
 
 /// Runs the timeline on an already built population (validated scenario).
@@ -60,7 +48,7 @@ fn run_engine(scenario: &Scenario, table: &PositionTable, mut venue: Liquidation
     let start = market.price;
     let mut book = OrderBook::new(market);
     let mut mark = MarkPrice::new(start, market.mark_smoothing_s, step_s);
-    let shock_pct = shock_move_pct(scenario);
+    let shock_pct = scenario.shock.move_pct(market);
     let oi_before = table.open_interest_by_bucket();
 
     let mut top_ups = scenario
@@ -91,11 +79,7 @@ fn run_engine(scenario: &Scenario, table: &PositionTable, mut venue: Liquidation
     let mut halted_steps = 0;
     let mut last_liquidation_step = None;
     let mut forced_coins = 0.0;
-    let ramp_steps = if scenario.shock.kind == ShockKind::Ramp {
-        libm::ceil(scenario.shock.duration_s / step_s).max(1.0) as u32
-    } else {
-        0
-    };
+    let ramp_steps = scenario.shock.ramp_steps(step_s);
     let mut shock_step = 0u32;
 
     for step in 0..steps {
@@ -108,7 +92,7 @@ fn run_engine(scenario: &Scenario, table: &PositionTable, mut venue: Liquidation
             halted_steps += 1;
             mark.follow(book.last());
         } else {
-            apply_shock_step(scenario, &mut book, shock_step, ramp_steps);
+            scenario.shock.apply_step(&mut book, shock_step, ramp_steps);
             shock_step += 1;
             book.set_depth_share(depth_share(market, start, mark.value()));
             if let Some(delevering) = delevering.as_mut() {
@@ -233,27 +217,6 @@ fn run_engine(scenario: &Scenario, table: &PositionTable, mut venue: Liquidation
             short_by_step_usd: short_by_step,
         },
         ledger: ledger_report,
-    }
-}
-
-/// The shock's part of step `shock_step`: an instant gap or market order at the first step, a
-/// ramp spread evenly over its duration.
-fn apply_shock_step(scenario: &Scenario, book: &mut OrderBook, shock_step: u32, ramp_steps: u32) {
-    let shock = &scenario.shock;
-    let start = book.start_price();
-    match shock.kind {
-        ShockKind::Instant if shock_step == 0 => {
-            book.move_top_to(start * (1.0 + shock.pct / 100.0))
-        }
-        ShockKind::Sell if shock_step == 0 => {
-            book.trade(shock.notional_usd / start);
-        }
-        ShockKind::Ramp if shock_step < ramp_steps => {
-            let done = f64::from(shock_step + 1) / f64::from(ramp_steps);
-            let before = f64::from(shock_step) / f64::from(ramp_steps);
-            book.move_top_to(book.top() + start * shock.pct / 100.0 * (done - before));
-        }
-        _ => {}
     }
 }
 
