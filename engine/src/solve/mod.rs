@@ -4,6 +4,7 @@
 
 pub mod crossing;
 pub mod instant;
+pub mod market_run;
 mod shock;
 pub mod timeline;
 
