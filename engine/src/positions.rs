@@ -12,7 +12,9 @@ use rand_chacha::ChaCha8Rng;
 
 use std::sync::OnceLock;
 
-use crate::ledger::{self, FixedColumn, Money};
+use crate::money::column::{self, FixedColumn};
+use crate::money::exact;
+use crate::money::{self, Money};
 use crate::scenario::{
     Contract, LeverageBucket, MaintenanceMargin, MarginTier, Population, PositionSpec, Positions,
     Scenario, Side,
@@ -195,7 +197,7 @@ pub struct PositionTable {
     pub buckets: Vec<LeverageBucket>,
     pub groups: Vec<Group>,
     pub entry: Vec<f64>,
-    /// `entry` in 8-place fixed point ([`ledger::fixed`]), converted once per population: every
+    /// `entry` in 8-place fixed point ([`money::fixed`]), converted once per population: every
     /// close and the final mark need it.
     pub entry_fixed: FixedColumn,
     pub leverage: Vec<f64>,
@@ -261,7 +263,7 @@ struct GroupSums {
     /// Whether the warm part (closing units, coins) was computed.
     warm: bool,
     coins: i128,
-    coins_entry: ledger::ProductSum,
+    coins_entry: exact::ProductSum,
 }
 
 /// The part of the start state worth computing only when more than one run starts from it: each
@@ -323,7 +325,7 @@ impl OpenBook {
     /// 8-place fixed point); false (the book is then unusable) if a sum leaves 128 bits.
     #[inline]
     pub fn add(&mut self, side: Side, coins: i128, entry: i128, sign: i8) -> bool {
-        let Some(product) = ledger::exact_product(coins, entry) else {
+        let Some(product) = exact::exact_product(coins, entry) else {
             return false;
         };
         let lane = OpenBook::lane(side);
@@ -369,7 +371,7 @@ impl OpenBook {
     /// shorts counted negatively; `None` beyond 128 bits.
     pub fn pnl_at(&self, price: i128) -> Option<i128> {
         let side_pnl = |lane: usize| {
-            ledger::exact_product(price, self.coins[lane])?.checked_sub(self.coins_entry[lane])
+            exact::exact_product(price, self.coins[lane])?.checked_sub(self.coins_entry[lane])
         };
         side_pnl(0)?.checked_sub(side_pnl(1)?)
     }
@@ -455,7 +457,7 @@ impl PositionTable {
         sums.resize(self.groups.len(), GroupSums::default());
         // Everyday amounts (below 2^62 units) are summed in 64-bit registers; a population with
         // larger ones has its columns and sums redone in 128 bits below.
-        let small = |value: f64| ledger::fixed_i64(value).filter(|&v| ledger::fits_small(v.into()));
+        let small = |value: f64| money::fixed_i64(value).filter(|&v| column::fits_small(v.into()));
         state.groups_computed = 0;
         for (group, cached) in self.groups.iter().zip(sums.iter_mut()) {
             let kept = reusable
@@ -468,9 +470,9 @@ impl PositionTable {
             state.groups_computed += 1;
             let scale = group.scale;
             let mut fits = !linear || !with_warm || entry_fixed.is_some();
-            let (mut size_sum, mut collateral_sum) = (0.0, ledger::Sum64::default());
+            let (mut size_sum, mut collateral_sum) = (0.0, exact::Sum64::default());
             let (mut coins, mut coins_entry) =
-                (ledger::Sum64::default(), ledger::ProductSum::default());
+                (exact::Sum64::default(), exact::ProductSum::default());
             for i in group.start..group.end {
                 let (entry, size) = (self.entry[i], scale * self.unit_size[i]);
                 let amount = small(size_collateral(contract, size, entry, self.leverage[i]));
@@ -509,7 +511,7 @@ impl PositionTable {
         // The rare population with an amount beyond 2^62 units: its columns in 128 bits.
         let sizes = &state.size;
         let collateral_of = |i: usize| {
-            ledger::fixed(size_collateral(
+            money::fixed(size_collateral(
                 contract,
                 sizes[i],
                 self.entry[i],
@@ -540,7 +542,7 @@ impl PositionTable {
     /// number was summed in 64 bits, else position by position in 128 bits.
     fn open_book(&self, sums: &[GroupSums], fits: bool, warm: &Warm) -> Option<OpenBook> {
         let mut coins = [0i128; 2];
-        let mut coins_entry = [ledger::ProductSum::default(); 2];
+        let mut coins_entry = [exact::ProductSum::default(); 2];
         for (group, sums) in self.groups.iter().zip(sums) {
             let lane = OpenBook::lane(group.side);
             if fits {
@@ -632,8 +634,8 @@ impl PositionTable {
 #[inline]
 pub fn closing_units_of(contract: Contract, size: f64, entry: f64) -> i128 {
     match contract {
-        Contract::Linear => ledger::fixed(size / entry),
-        Contract::Inverse => ledger::fixed(size),
+        Contract::Linear => money::fixed(size / entry),
+        Contract::Inverse => money::fixed(size),
     }
 }
 
@@ -840,7 +842,7 @@ fn finish(mut table: PositionTable) -> PositionTable {
     table.entry_fixed = table
         .entry
         .iter()
-        .map(|&entry| ledger::fixed(entry))
+        .map(|&entry| money::fixed(entry))
         .collect();
     table.group_of = vec![0; n];
     table.side = vec![Side::Long; n];

@@ -6,8 +6,10 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
-use crate::ledger::{self, Ledger, Money, Remainder, SplitProduct};
+use crate::ledger::{Ledger, Remainder};
 use crate::market::OrderBook;
+use crate::money::exact::{self, SplitProduct};
+use crate::money::{self, Money};
 use crate::positions::{
     closing_units_of, crossed, OpenBook, PositionTable, StartState, Terms, Warm,
 };
@@ -86,7 +88,7 @@ struct Batch {
     released: i128,
     /// The closed positions' coins and coins x entry per side, for the open book.
     coins: [i128; 2],
-    coins_entry: [ledger::ProductSum; 2],
+    coins_entry: [exact::ProductSum; 2],
     open_interest: f64,
     /// The group of the last close and its open size.
     group: Option<(usize, f64)>,
@@ -136,7 +138,7 @@ impl Batch {
     /// Books the flows and totals into the venue and the step.
     fn book(self, venue: &mut LiquidationEngine, step: &mut StepLiquidations) {
         let money =
-            |units: i128| Money::from_units(units.clamp(-ledger::MAX_UNITS, ledger::MAX_UNITS));
+            |units: i128| Money::from_units(units.clamp(-money::MAX_UNITS, money::MAX_UNITS));
         venue.ledger.realize(money(self.realized));
         venue
             .ledger
@@ -253,7 +255,7 @@ impl<'a> LiquidationEngine<'a> {
         let start = table.start();
         let warm = start.warm(table);
         let collateral_in = start.collateral_total;
-        let fund = ledger::money(rules.insurance_fund_usd);
+        let fund = money::money(rules.insurance_fund_usd);
         LiquidationEngine {
             table,
             rules,
@@ -643,9 +645,9 @@ impl<'a> LiquidationEngine<'a> {
 
     /// Realized PnL (exact) of closing `fraction` of position `i` at `price`, and the closed size.
     /// Sizes and prices are taken to 8 places, then PnL is exact and rounded once
-    /// ([`ledger::linear_pnl`], [`ledger::inverse_pnl`]).
+    /// ([`money::linear_pnl`], [`money::inverse_pnl`]).
     pub fn realized(&self, i: usize, fraction: f64, price: f64) -> (Money, f64) {
-        let closing = self.closing_at(i, fraction, price, ledger::fixed(price));
+        let closing = self.closing_at(i, fraction, price, money::fixed(price));
         (closing.pnl, closing.closed)
     }
 
@@ -662,11 +664,11 @@ impl<'a> LiquidationEngine<'a> {
         let units = self.closing_units(i, closed);
         let (pnl, notional) = match self.contract() {
             Contract::Linear => {
-                let pnl = ledger::linear_pnl(units, self.table.entry_fixed.get(i), price_fixed);
+                let pnl = money::linear_pnl(units, self.table.entry_fixed.get(i), price_fixed);
                 (pnl, closed / entry * price)
             }
             Contract::Inverse => {
-                let pnl = ledger::inverse_pnl(units, self.table.entry_fixed.get(i), price_fixed);
+                let pnl = money::inverse_pnl(units, self.table.entry_fixed.get(i), price_fixed);
                 (pnl, closed / price)
             }
         };
@@ -701,7 +703,7 @@ impl<'a> LiquidationEngine<'a> {
 
     /// Adds `amount` of collateral to position `i` (a top-up) and re-arms its trigger.
     pub fn add_collateral(&mut self, i: usize, amount: f64) {
-        let amount = ledger::money(amount);
+        let amount = money::money(amount);
         self.set_collateral(i, self.collateral(i) + amount);
         self.ledger.top_up(amount);
         self.rearm(i);
@@ -841,8 +843,8 @@ impl<'a> LiquidationEngine<'a> {
     /// order; every float total is updated in the same order). Anything else, and any deficit the
     /// fund cannot cover in full (bad debt), goes through [`Self::settle`].
     fn settle_fills(&mut self, orders: &[Order], fill: f64, step: &mut StepLiquidations) {
-        let fill_fixed = ledger::fixed(fill);
-        let (Some(whole), Some(fill_small)) = (self.whole, ledger::fixed_i64(fill)) else {
+        let fill_fixed = money::fixed(fill);
+        let (Some(whole), Some(fill_small)) = (self.whole, money::fixed_i64(fill)) else {
             for &order in orders {
                 self.settle(order, fill, fill_fixed, step);
             }
@@ -852,7 +854,7 @@ impl<'a> LiquidationEngine<'a> {
         let mut batch = Batch::new(self, step);
         for &order in orders {
             let i = order.index as usize;
-            // A long's PnL (`ledger::linear_pnl`), in 64 bits.
+            // A long's PnL (`money::linear_pnl`), in 64 bits.
             let long_pnl = fill_small
                 .checked_sub(whole.entry[i])
                 .and_then(|move_units| SplitProduct::of(whole.units[i], move_units))
@@ -875,7 +877,7 @@ impl<'a> LiquidationEngine<'a> {
             };
             if equity >= 0 {
                 let coins = self.start.size[i] / table.entry[i];
-                batch.fees += ledger::fixed(fee_rate * (coins * fill)).min(equity);
+                batch.fees += money::fixed(fee_rate * (coins * fill)).min(equity);
             }
             batch.realized += i128::from(pnl);
             batch.fund += equity;
@@ -900,7 +902,7 @@ impl<'a> LiquidationEngine<'a> {
             notional,
         } = self.closing_at(i, order.fraction, fill, fill_fixed);
         self.ledger.realize(pnl);
-        let fee = ledger::money(self.rules.liquidation_fee * notional);
+        let fee = money::money(self.rules.liquidation_fee * notional);
         let full = order.fraction >= 1.0;
         if full {
             let collateral = self.close_fully(i);
@@ -1035,7 +1037,7 @@ impl<'a> LiquidationEngine<'a> {
         let released = if fraction >= 1.0 {
             self.close_fully(i)
         } else {
-            let share = self.collateral(i).times_fraction(ledger::fixed(fraction));
+            let share = self.collateral(i).times_fraction(money::fixed(fraction));
             self.set_collateral(i, self.collateral(i) - share);
             self.set_size(i, self.size(i) - closed);
             self.rearm(i);
@@ -1043,7 +1045,7 @@ impl<'a> LiquidationEngine<'a> {
         };
         self.ledger.return_to_trader(released + pnl);
         // In money, like the rest of the ledger: USD (linear) or coin (inverse) at the ADL price.
-        let notional = ledger::money(match self.contract() {
+        let notional = money::money(match self.contract() {
             Contract::Linear => units * price,
             Contract::Inverse => units / price,
         });
@@ -1057,7 +1059,7 @@ impl<'a> LiquidationEngine<'a> {
     /// Inverse positions, whose PnL is a quotient, are rounded one by one as a close would be (as
     /// are linear ones if the exact sum leaves 128 bits).
     pub fn mark_open(&self, mark: f64) -> (Money, Money) {
-        let price = ledger::fixed(mark);
+        let price = money::fixed(mark);
         let pnl = match self.contract() {
             Contract::Linear => self
                 .open_book
@@ -1066,7 +1068,7 @@ impl<'a> LiquidationEngine<'a> {
             Contract::Inverse => None,
         };
         let pnl = pnl
-            .map(ledger::round_product)
+            .map(money::round_product)
             .unwrap_or_else(|| self.mark_one_by_one(mark));
         (self.open_collateral + pnl, pnl)
     }
@@ -1074,7 +1076,7 @@ impl<'a> LiquidationEngine<'a> {
     /// The exact total PnL (1e-16 units) of open linear positions at `price` (8-place fixed
     /// point), summed position by position (`None` if it does not fit 128 bits).
     fn linear_open_pnl(&self, price: i128) -> Option<i128> {
-        let mut sides = [ledger::ProductSum::default(); 2];
+        let mut sides = [exact::ProductSum::default(); 2];
         for i in (0..self.len()).filter(|&i| self.is_open(i)) {
             let lane = OpenBook::lane(self.side[i]);
             sides[lane].add(
@@ -1087,7 +1089,7 @@ impl<'a> LiquidationEngine<'a> {
 
     /// PnL of every open position at `mark`, each rounded as a close would be.
     fn mark_one_by_one(&self, mark: f64) -> Money {
-        let price = ledger::fixed(mark);
+        let price = money::fixed(mark);
         (0..self.len())
             .filter(|&i| self.is_open(i))
             .map(|i| self.closing_at(i, 1.0, mark, price).pnl)
@@ -1142,7 +1144,7 @@ mod tests {
     use crate::scenario::Scenario;
 
     fn decimal_fixed(value: f64) -> Decimal {
-        Money::from_units(ledger::fixed(value))
+        Money::from_units(money::fixed(value))
             .to_decimal()
             .expect("in range")
     }
@@ -1176,7 +1178,7 @@ mod tests {
         book.move_top_to(80.0);
         liquidate_at(&mut venue, &mut book, 80.0);
         let bankruptcy = 100.0 * 10.0 / 11.0;
-        let expected = ledger::money(10_000.0 / bankruptcy);
+        let expected = money::money(10_000.0 / bankruptcy);
         assert_eq!(venue.ledger.adl_notional, expected);
         assert_eq!(venue.liquidated_count_long, 1);
     }
@@ -1207,7 +1209,7 @@ mod tests {
             };
             pnl += sign * coins * (decimal_fixed(mark) - decimal_fixed(entry));
         }
-        let pnl = pnl.round_dp(ledger::MONEY_DP);
+        let pnl = pnl.round_dp(money::MONEY_DP);
         let (equity, open_pnl) = venue.mark_open(mark);
         assert_eq!(open_pnl.to_decimal(), Some(pnl));
         assert_eq!(equity.to_decimal(), Some(collateral + pnl));
