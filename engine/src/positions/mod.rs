@@ -1,0 +1,5 @@
+//! The leveraged population.
+
+mod table;
+
+pub use table::*;
