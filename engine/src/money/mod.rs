@@ -5,7 +5,8 @@
 //!
 //! Integer arithmetic gives the same bits on every platform, and it is cheap: a run books tens of
 //! thousands of flows. Decimals (`rust_decimal`) appear only in the report. The fixed-point
-//! arithmetic behind the formulas is in [`exact`]; columns of fixed-point numbers in [`column`].
+//! arithmetic behind the formulas is in [`exact`]; columns of fixed-point numbers in
+//! [`column`](mod@column).
 
 pub mod column;
 pub mod exact;
