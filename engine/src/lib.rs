@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod error;
 pub mod ledger;
 pub mod market;
+pub mod money;
 pub mod outcome;
 pub mod positions;
 pub mod presets;

@@ -2,7 +2,8 @@
 //! their bankruptcy price against profitable positions on the other side, ranked (Bybit, BitMEX:
 //! PnL% times effective leverage) or pro rata.
 
-use crate::ledger::{self, Money, Remainder};
+use crate::ledger::Remainder;
+use crate::money::{self, Money};
 use crate::scenario::{Adl, Contract, Side};
 
 use super::{LiquidationEngine, Order, StepLiquidations};
@@ -165,7 +166,7 @@ impl<'a> LiquidationEngine<'a> {
         let released = if fraction >= 1.0 {
             self.close_fully(i)
         } else {
-            let share = self.collateral(i).times_fraction(ledger::fixed(fraction));
+            let share = self.collateral(i).times_fraction(money::fixed(fraction));
             self.set_collateral(i, self.collateral(i) - share);
             self.set_size(i, self.size(i) - closed);
             self.rearm(i);
@@ -173,7 +174,7 @@ impl<'a> LiquidationEngine<'a> {
         };
         self.ledger.return_to_trader(released + pnl);
         // In money, like the rest of the ledger: USD (linear) or coin (inverse) at the ADL price.
-        let notional = ledger::money(match self.contract() {
+        let notional = money::money(match self.contract() {
             Contract::Linear => units * price,
             Contract::Inverse => units / price,
         });

@@ -2,7 +2,8 @@
 //! arithmetic, their exact flows summed in registers and booked once, with the same bits as
 //! settling them one by one ([`LiquidationEngine::settle`]).
 
-use crate::ledger::{self, Money, SplitProduct};
+use crate::money::exact::{self, SplitProduct};
+use crate::money::{self, Money};
 use crate::positions::{OpenBook, PositionTable, StartState, Terms, Warm};
 use crate::scenario::{Contract, Side};
 
@@ -24,7 +25,7 @@ struct Batch {
     released: i128,
     /// The closed positions' coins and coins x entry per side, for the open book.
     coins: [i128; 2],
-    coins_entry: [ledger::ProductSum; 2],
+    coins_entry: [exact::ProductSum; 2],
     open_interest: f64,
     /// The group of the last close and its open size.
     group: Option<(usize, f64)>,
@@ -77,7 +78,7 @@ impl Batch {
     /// Books the flows and totals into the venue and the step.
     pub(super) fn book(self, venue: &mut LiquidationEngine, step: &mut StepLiquidations) {
         let money =
-            |units: i128| Money::from_units(units.clamp(-ledger::MAX_UNITS, ledger::MAX_UNITS));
+            |units: i128| Money::from_units(units.clamp(-money::MAX_UNITS, money::MAX_UNITS));
         venue.ledger.realize(money(self.realized));
         venue
             .ledger
@@ -146,8 +147,8 @@ impl<'a> LiquidationEngine<'a> {
         fill: f64,
         step: &mut StepLiquidations,
     ) {
-        let fill_fixed = ledger::fixed(fill);
-        let (Some(whole), Some(fill_small)) = (self.whole, ledger::fixed_i64(fill)) else {
+        let fill_fixed = money::fixed(fill);
+        let (Some(whole), Some(fill_small)) = (self.whole, money::fixed_i64(fill)) else {
             for &order in orders {
                 self.settle(order, fill, fill_fixed, step);
             }
@@ -157,7 +158,7 @@ impl<'a> LiquidationEngine<'a> {
         let mut batch = Batch::new(self, step);
         for &order in orders {
             let i = order.index as usize;
-            // A long's PnL (`ledger::linear_pnl`), in 64 bits.
+            // A long's PnL (`money::linear_pnl`), in 64 bits.
             let long_pnl = fill_small
                 .checked_sub(whole.entry[i])
                 .and_then(|move_units| SplitProduct::of(whole.units[i], move_units))
@@ -180,7 +181,7 @@ impl<'a> LiquidationEngine<'a> {
             };
             if equity >= 0 {
                 let coins = self.start.size[i] / table.entry[i];
-                batch.fees += ledger::fixed(fee_rate * (coins * fill)).min(equity);
+                batch.fees += money::fixed(fee_rate * (coins * fill)).min(equity);
             }
             batch.realized += i128::from(pnl);
             batch.fund += equity;

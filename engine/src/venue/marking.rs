@@ -1,7 +1,8 @@
 //! Marking the positions still open at the end of a run: their equity and PnL at the final mark,
 //! exact.
 
-use crate::ledger::{self, Money};
+use crate::money::exact;
+use crate::money::{self, Money};
 use crate::positions::OpenBook;
 use crate::scenario::Contract;
 
@@ -14,7 +15,7 @@ impl<'a> LiquidationEngine<'a> {
     /// Inverse positions, whose PnL is a quotient, are rounded one by one as a close would be (as
     /// are linear ones if the exact sum leaves 128 bits).
     pub fn mark_open(&self, mark: f64) -> (Money, Money) {
-        let price = ledger::fixed(mark);
+        let price = money::fixed(mark);
         let pnl = match self.contract() {
             Contract::Linear => self
                 .open_book
@@ -23,7 +24,7 @@ impl<'a> LiquidationEngine<'a> {
             Contract::Inverse => None,
         };
         let pnl = pnl
-            .map(ledger::round_product)
+            .map(money::round_product)
             .unwrap_or_else(|| self.mark_one_by_one(mark));
         (self.open_collateral + pnl, pnl)
     }
@@ -31,7 +32,7 @@ impl<'a> LiquidationEngine<'a> {
     /// The exact total PnL (1e-16 units) of open linear positions at `price` (8-place fixed
     /// point), summed position by position (`None` if it does not fit 128 bits).
     pub(super) fn linear_open_pnl(&self, price: i128) -> Option<i128> {
-        let mut sides = [ledger::ProductSum::default(); 2];
+        let mut sides = [exact::ProductSum::default(); 2];
         for i in (0..self.len()).filter(|&i| self.is_open(i)) {
             let lane = OpenBook::lane(self.side[i]);
             sides[lane].add(
@@ -44,7 +45,7 @@ impl<'a> LiquidationEngine<'a> {
 
     /// PnL of every open position at `mark`, each rounded as a close would be.
     pub(super) fn mark_one_by_one(&self, mark: f64) -> Money {
-        let price = ledger::fixed(mark);
+        let price = money::fixed(mark);
         (0..self.len())
             .filter(|&i| self.is_open(i))
             .map(|i| self.closing_at(i, 1.0, mark, price).pnl)

@@ -27,7 +27,8 @@
 
 use std::collections::{BinaryHeap, VecDeque};
 
-use crate::ledger::{self, Ledger, Money};
+use crate::ledger::Ledger;
+use crate::money::{self, Money};
 use crate::positions::{OpenBook, PositionTable, StartState, Warm};
 use crate::scenario::{Side, Venue};
 
@@ -151,7 +152,7 @@ impl<'a> LiquidationEngine<'a> {
     ) -> LiquidationEngine<'a> {
         let n = table.len();
         let collateral_in = start.collateral_total;
-        let fund = ledger::money(rules.insurance_fund_usd);
+        let fund = money::money(rules.insurance_fund_usd);
         LiquidationEngine {
             table,
             rules,
@@ -200,7 +201,7 @@ mod tests {
     use crate::scenario::Scenario;
 
     fn decimal_fixed(value: f64) -> Decimal {
-        Money::from_units(ledger::fixed(value))
+        Money::from_units(money::fixed(value))
             .to_decimal()
             .expect("in range")
     }
@@ -234,7 +235,7 @@ mod tests {
         book.move_top_to(80.0);
         liquidate_at(&mut venue, &mut book, 80.0);
         let bankruptcy = 100.0 * 10.0 / 11.0;
-        let expected = ledger::money(10_000.0 / bankruptcy);
+        let expected = money::money(10_000.0 / bankruptcy);
         assert_eq!(venue.ledger.adl_notional, expected);
         assert_eq!(venue.liquidated_count_long, 1);
     }
@@ -265,7 +266,7 @@ mod tests {
             };
             pnl += sign * coins * (decimal_fixed(mark) - decimal_fixed(entry));
         }
-        let pnl = pnl.round_dp(ledger::MONEY_DP);
+        let pnl = pnl.round_dp(money::MONEY_DP);
         let (equity, open_pnl) = venue.mark_open(mark);
         assert_eq!(open_pnl.to_decimal(), Some(pnl));
         assert_eq!(equity.to_decimal(), Some(collateral + pnl));

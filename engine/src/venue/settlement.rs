@@ -3,8 +3,9 @@
 
 use std::borrow::Cow;
 
-use crate::ledger::{self, Money, Remainder};
+use crate::ledger::Remainder;
 use crate::market::OrderBook;
+use crate::money::{self, Money};
 use crate::positions::closing_units_of;
 use crate::scenario::{Contract, Side};
 
@@ -87,7 +88,7 @@ impl<'a> LiquidationEngine<'a> {
             notional,
         } = self.closing_at(i, order.fraction, fill, fill_fixed);
         self.ledger.realize(pnl);
-        let fee = ledger::money(self.rules.liquidation_fee * notional);
+        let fee = money::money(self.rules.liquidation_fee * notional);
         let full = order.fraction >= 1.0;
         if full {
             let collateral = self.close_fully(i);
@@ -139,9 +140,9 @@ impl<'a> LiquidationEngine<'a> {
 
     /// Realized PnL (exact) of closing `fraction` of position `i` at `price`, and the closed size.
     /// Sizes and prices are taken to 8 places, then PnL is exact and rounded once
-    /// ([`ledger::linear_pnl`], [`ledger::inverse_pnl`]).
+    /// ([`money::linear_pnl`], [`money::inverse_pnl`]).
     pub fn realized(&self, i: usize, fraction: f64, price: f64) -> (Money, f64) {
-        let closing = self.closing_at(i, fraction, price, ledger::fixed(price));
+        let closing = self.closing_at(i, fraction, price, money::fixed(price));
         (closing.pnl, closing.closed)
     }
 
@@ -164,11 +165,11 @@ impl<'a> LiquidationEngine<'a> {
         let units = self.closing_units(i, closed);
         let (pnl, notional) = match self.contract() {
             Contract::Linear => {
-                let pnl = ledger::linear_pnl(units, self.table.entry_fixed.get(i), price_fixed);
+                let pnl = money::linear_pnl(units, self.table.entry_fixed.get(i), price_fixed);
                 (pnl, closed / entry * price)
             }
             Contract::Inverse => {
-                let pnl = ledger::inverse_pnl(units, self.table.entry_fixed.get(i), price_fixed);
+                let pnl = money::inverse_pnl(units, self.table.entry_fixed.get(i), price_fixed);
                 (pnl, closed / price)
             }
         };
@@ -203,7 +204,7 @@ impl<'a> LiquidationEngine<'a> {
 
     /// Adds `amount` of collateral to position `i` (a top-up) and re-arms its trigger.
     pub fn add_collateral(&mut self, i: usize, amount: f64) {
-        let amount = ledger::money(amount);
+        let amount = money::money(amount);
         self.set_collateral(i, self.collateral(i) + amount);
         self.ledger.top_up(amount);
         self.rearm(i);

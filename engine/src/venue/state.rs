@@ -2,7 +2,7 @@
 //! triggers of the positions that left the table's start state. Every size and collateral change
 //! goes through here, keeping open interest and the open totals in step.
 
-use crate::ledger::Money;
+use crate::money::Money;
 use crate::positions::Terms;
 use crate::scenario::{Contract, Side};
 
