@@ -36,6 +36,9 @@
 //!
 //! A run reports when it leaves the realistic regime (see [`REALISTIC_EXCESS_KURTOSIS`]): the
 //! model stays finite there, but no market traded like that.
+//!
+//! This file holds the settings and the API; `model.rs` the fixed inputs and the crowds,
+//! `run.rs` the paths, `stats.rs` the return statistics and the price fan.
 
 mod model;
 mod run;
