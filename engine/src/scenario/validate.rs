@@ -409,6 +409,16 @@ impl Checker {
         });
     }
 
+    /// Adds the problems of a nested document's validation, their paths under `prefix` (a
+    /// calibration's `base` scenario).
+    pub(crate) fn nest(&mut self, prefix: &str, result: Result<(), ScenarioError>) {
+        if let Err(error) = result {
+            for problem in error.problems {
+                self.fail(&format!("{prefix}.{}", problem.path), problem.message);
+            }
+        }
+    }
+
     /// `value` must be finite and in [low, high].
     pub(crate) fn range(&mut self, path: &str, value: f64, low: f64, high: f64) {
         if !value.is_finite() {
