@@ -7,7 +7,9 @@ use rand_chacha::ChaCha8Rng;
 use std::sync::OnceLock;
 
 use crate::money::{self, column::FixedColumn};
-use crate::scenario::{Contract, LeverageBucket, Population, PositionSpec, Side};
+use crate::scenario::{
+    max_entry_leverage, Contract, LeverageBucket, Population, PositionSpec, Side,
+};
 
 use super::margin::{crossed, size_collateral, MarginSchedule, Terms};
 use super::table::{bucket_of, standard_buckets, Group, PositionTable};
@@ -86,7 +88,7 @@ pub(super) fn generate(
             // A venue's tier caps leverage: no position may open at or past its liquidation price.
             let (rate, _) = table.margin.tier_for(size);
             let leverage = if rate > 0.0 {
-                leverage.min((0.95 / rate).max(1.0))
+                leverage.min(max_entry_leverage(rate))
             } else {
                 leverage
             };

@@ -9,7 +9,7 @@ use crate::money::{self, Money};
 use crate::scenario::Contract;
 
 use super::margin::{closing_units_of, size_collateral};
-use super::open_book::OpenBook;
+use super::open_sums::OpenPositionSums;
 use super::table::PositionTable;
 
 /// The state every run starts from: sizes and exact collateral, with their totals. Computed exactly
@@ -53,7 +53,7 @@ struct GroupSums {
 }
 
 /// The part of the start state worth computing only when more than one run starts from it: each
-/// position's closing units and the open book. Computed when the table's owner says more runs
+/// position's closing units and the open-position sums. Computed when the table's owner says more runs
 /// follow ([`PositionTable::prepare_reruns`]: the app's session does on a shock drag's second
 /// run) and at once by a rescale (a leverage-bar drag, where every run follows one).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -62,7 +62,7 @@ pub struct Warm {
     pub closing_units: FixedColumn,
     /// Linear contracts: the exact sums the open positions' PnL is marked from (`None` for
     /// inverse contracts, or when a sum leaves 128 bits).
-    pub open_book: Option<OpenBook>,
+    pub open_sums: Option<OpenPositionSums>,
 }
 
 impl StartState {
@@ -252,19 +252,19 @@ impl PositionTable {
             let units_of = |i: usize| closing_units_of(contract, sizes[i], self.entry[i]);
             warm.closing_units =
                 FixedColumn::filled(units, fits, || (0..n).map(units_of).collect());
-            warm.open_book = linear.then(|| self.open_book(&sums, fits, &warm)).flatten();
+            warm.open_sums = linear.then(|| self.open_sums(&sums, fits, &warm)).flatten();
             let _ = state.warm.set(warm);
         }
         state.groups = sums;
     }
 
-    /// The open book of a linear population at the start: from the groups' sums when every
+    /// The open-position sums of a linear population at the start: from the groups' sums when every
     /// number was summed in 64 bits, else position by position in 128 bits.
-    fn open_book(&self, sums: &[GroupSums], fits: bool, warm: &Warm) -> Option<OpenBook> {
+    fn open_sums(&self, sums: &[GroupSums], fits: bool, warm: &Warm) -> Option<OpenPositionSums> {
         let mut coins = [0i128; 2];
         let mut coins_entry = [exact::ProductSum::default(); 2];
         for (group, sums) in self.groups.iter().zip(sums) {
-            let lane = OpenBook::lane(group.side);
+            let lane = OpenPositionSums::lane(group.side);
             if fits {
                 coins[lane] += sums.coins;
                 coins_entry[lane].merge(&sums.coins_entry);
@@ -275,7 +275,7 @@ impl PositionTable {
                 coins_entry[lane].add(warm.closing_units.get(i), self.entry_fixed.get(i));
             }
         }
-        Some(OpenBook {
+        Some(OpenPositionSums {
             coins,
             coins_entry: [coins_entry[0].total()?, coins_entry[1].total()?],
         })

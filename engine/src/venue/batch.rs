@@ -4,7 +4,7 @@
 
 use crate::money::exact::{self, SplitProduct};
 use crate::money::{self, Money};
-use crate::positions::{OpenBook, PositionTable, StartState, Terms, Warm};
+use crate::positions::{OpenPositionSums, PositionTable, StartState, Terms, Warm};
 use crate::scenario::{Contract, Side};
 
 use super::{LiquidationEngine, Order, StepLiquidations};
@@ -23,7 +23,7 @@ struct Batch {
     fund_before: i128,
     /// Collateral the closed positions held.
     released: i128,
-    /// The closed positions' coins and coins x entry per side, for the open book.
+    /// The closed positions' coins and coins x entry per side, for the open-position sums.
     coins: [i128; 2],
     coins_entry: [exact::ProductSum; 2],
     open_interest: f64,
@@ -69,7 +69,7 @@ impl Batch {
                 self.group = Some((g, venue.group_open[g] + (0.0 - size)));
             }
         }
-        let lane = OpenBook::lane(side);
+        let lane = OpenPositionSums::lane(side);
         self.count[lane] += 1;
         self.closed[lane] += size;
         self.venue_closed[lane] += size;
@@ -96,15 +96,15 @@ impl Batch {
         venue.liquidated_count_short += self.count[1];
         [step.long_usd, step.short_usd] = self.closed;
         [venue.liquidated_usd_long, venue.liquidated_usd_short] = self.venue_closed;
-        if let Some(book) = venue.open_book.as_mut() {
+        if let Some(book) = venue.open_sums.as_mut() {
             let kept = [Side::Long, Side::Short].into_iter().all(|side| {
-                let lane = OpenBook::lane(side);
+                let lane = OpenPositionSums::lane(side);
                 self.coins_entry[lane]
                     .total()
                     .is_some_and(|product| book.remove(side, self.coins[lane], product))
             });
             if !kept {
-                venue.open_book = None;
+                venue.open_sums = None;
             }
         }
     }
@@ -186,7 +186,7 @@ impl<'a> LiquidationEngine<'a> {
             batch.realized += i128::from(pnl);
             batch.fund += equity;
             batch.released += i128::from(whole.collateral[i]);
-            let lane = OpenBook::lane(side);
+            let lane = OpenPositionSums::lane(side);
             batch.coins[lane] += i128::from(whole.units[i]);
             batch.coins_entry[lane].add(i128::from(whole.units[i]), i128::from(whole.entry[i]));
             let size = self.start.size[i];

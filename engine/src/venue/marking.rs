@@ -3,7 +3,7 @@
 
 use crate::money::exact;
 use crate::money::{self, Money};
-use crate::positions::OpenBook;
+use crate::positions::OpenPositionSums;
 use crate::scenario::Contract;
 
 use super::LiquidationEngine;
@@ -11,14 +11,14 @@ use super::LiquidationEngine;
 impl<'a> LiquidationEngine<'a> {
     /// Open positions marked at `mark`: (equity, PnL), exact. Linear positions are marked
     /// together: the exact total of their PnL (8-place coins times 8-place price moves), rounded
-    /// once, from the open book when the run kept one, else summed over the open positions.
+    /// once, from the open-position sums when the run kept one, else summed over the open positions.
     /// Inverse positions, whose PnL is a quotient, are rounded one by one as a close would be (as
     /// are linear ones if the exact sum leaves 128 bits).
     pub fn mark_open(&self, mark: f64) -> (Money, Money) {
         let price = money::fixed(mark);
         let pnl = match self.contract() {
             Contract::Linear => self
-                .open_book
+                .open_sums
                 .and_then(|book| book.pnl_at(price))
                 .or_else(|| self.linear_open_pnl(price)),
             Contract::Inverse => None,
@@ -34,7 +34,7 @@ impl<'a> LiquidationEngine<'a> {
     pub(super) fn linear_open_pnl(&self, price: i128) -> Option<i128> {
         let mut sides = [exact::ProductSum::default(); 2];
         for i in (0..self.len()).filter(|&i| self.is_open(i)) {
-            let lane = OpenBook::lane(self.side[i]);
+            let lane = OpenPositionSums::lane(self.side[i]);
             sides[lane].add(
                 self.closing_units(i, self.size(i)),
                 price - self.table.entry_fixed.get(i),

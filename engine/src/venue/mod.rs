@@ -29,7 +29,7 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use crate::ledger::Ledger;
 use crate::money::{self, Money};
-use crate::positions::{OpenBook, PositionTable, StartState, Warm};
+use crate::positions::{OpenPositionSums, PositionTable, StartState, Warm};
 use crate::scenario::{Side, Venue};
 
 mod adl;
@@ -76,7 +76,7 @@ pub struct LiquidationEngine<'a> {
     /// Its warm part (closing units, open-position sums), when the table was prepared for reruns.
     warm: Option<&'a Warm>,
     /// Exact sums over the open positions (linear contracts), for marking them at the end.
-    open_book: Option<OpenBook>,
+    open_sums: Option<OpenPositionSums>,
     /// The warm state's numbers in 64 bits, for batched whole closes.
     whole: Option<WholeCloses<'a>>,
     pub side: &'a [Side],
@@ -127,7 +127,7 @@ impl<'a> LiquidationEngine<'a> {
         let warm = start.warm();
         let mut engine = LiquidationEngine::with_start(table, rules, start);
         engine.warm = warm;
-        engine.open_book = warm.and_then(|warm| warm.open_book);
+        engine.open_sums = warm.and_then(|warm| warm.open_sums);
         engine.whole = warm.and_then(|warm| WholeCloses::of(table, start, warm));
         engine.whole_only =
             !rules.partial_liquidation && rules.max_liquidation_usd_per_step.is_none();
@@ -158,7 +158,7 @@ impl<'a> LiquidationEngine<'a> {
             rules,
             start,
             warm: None,
-            open_book: None,
+            open_sums: None,
             whole: None,
             side: &table.side,
             status: vec![Status::default(); n],

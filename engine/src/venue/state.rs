@@ -168,10 +168,10 @@ impl<'a> LiquidationEngine<'a> {
         (longs, shorts)
     }
 
-    /// Sets position `i`'s size, keeping open interest and the open book in step.
+    /// Sets position `i`'s size, keeping open interest and the open-position sums in step.
     pub(super) fn set_size(&mut self, i: usize, size: f64) {
         let current = self.size(i);
-        if self.open_book.is_some() {
+        if self.open_sums.is_some() {
             let (side, entry) = (self.side[i], self.table.entry_fixed.get(i));
             let before = self.closing_units(i, current);
             let after = if size > 0.0 {
@@ -179,11 +179,11 @@ impl<'a> LiquidationEngine<'a> {
             } else {
                 0
             };
-            let kept = self.open_book.as_mut().is_some_and(|book| {
+            let kept = self.open_sums.as_mut().is_some_and(|book| {
                 book.add(side, before, entry, -1) && (after == 0 || book.add(side, after, entry, 1))
             });
             if !kept {
-                self.open_book = None;
+                self.open_sums = None;
             }
         }
         self.open_interest += size - current;

@@ -69,9 +69,14 @@ impl Search<'_> {
         if self.rebuilds_population {
             self.table = None;
         }
+        let reused = self.table.is_some();
         let table = self
             .table
             .get_or_insert_with(|| PositionTable::build(scenario));
+        if reused {
+            // The search runs the same population again and again.
+            table.prepare_reruns();
+        }
         timeline::run(scenario, table)
     }
 

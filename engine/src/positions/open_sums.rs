@@ -8,12 +8,12 @@ use crate::scenario::Side;
 /// price * sum(coins) - sum(coins * entry)` (8-place coins and prices, so the PnL is in 1e-16
 /// units, exact). Kept in step as sizes change, it marks every open position without visiting it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct OpenBook {
+pub struct OpenPositionSums {
     pub(super) coins: [i128; 2],
     pub(super) coins_entry: [i128; 2],
 }
 
-impl OpenBook {
+impl OpenPositionSums {
     /// The index of `side` in the per-side sums: long 0, short 1.
     pub fn lane(side: Side) -> usize {
         match side {
@@ -29,7 +29,7 @@ impl OpenBook {
         let Some(product) = exact::exact_product(coins, entry) else {
             return false;
         };
-        let lane = OpenBook::lane(side);
+        let lane = OpenPositionSums::lane(side);
         let (coins, coins_entry) = if sign >= 0 {
             (
                 self.coins[lane].checked_add(coins),
@@ -54,7 +54,7 @@ impl OpenBook {
     /// Removes positions of `coins` in total whose coins x entry sum to `coins_entry` (closed
     /// together); false (the book is then unusable) if a sum leaves 128 bits.
     pub fn remove(&mut self, side: Side, coins: i128, coins_entry: i128) -> bool {
-        let lane = OpenBook::lane(side);
+        let lane = OpenPositionSums::lane(side);
         match (
             self.coins[lane].checked_sub(coins),
             self.coins_entry[lane].checked_sub(coins_entry),
