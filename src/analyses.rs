@@ -10,7 +10,7 @@ use flushlab_engine::scenario::{Book, Positions, ShockKind};
 use flushlab_engine::Outcome;
 use flushlab_engine::Scenario;
 
-use crate::session::{shock_is_up, with_shock_size, Session};
+use crate::session::Session;
 
 /// Shock sizes of the amplification curve: 1% to 40% of the start price.
 pub const CURVE_SHOCKS: usize = 40;
@@ -31,7 +31,7 @@ pub struct CurveView {
 
 /// The part of a scenario the amplification curve depends on: all but its shock's size.
 pub fn curve_key(scenario: &Scenario) -> Scenario {
-    let up = shock_is_up(scenario);
+    let up = scenario.shock.is_up();
     let mut key = scenario.clone();
     key.shock.pct = if up { 1.0 } else { -1.0 };
     key.shock.notional_usd = if up { -1.0 } else { 1.0 };
@@ -41,7 +41,7 @@ pub fn curve_key(scenario: &Scenario) -> Scenario {
 impl CurveView {
     /// A new, empty curve for `scenario`.
     pub fn plan(scenario: &Scenario) -> CurveView {
-        let direction = if shock_is_up(scenario) { 1.0 } else { -1.0 };
+        let direction = if scenario.shock.is_up() { 1.0 } else { -1.0 };
         CurveView {
             key: Some(curve_key(scenario)),
             shocks_pct: (1..=CURVE_SHOCKS).map(|k| direction * k as f64).collect(),
@@ -66,7 +66,8 @@ impl CurveView {
         let Some(&pct) = self.shocks_pct.get(self.points.len()) else {
             return false;
         };
-        let scenario = with_shock_size(key, pct);
+        let mut scenario = key.clone();
+        scenario.shock.resize(&key.market, pct);
         self.points
             .push(curve_point(pct, &session.simulate(&scenario)));
         self.counterfactual
@@ -132,7 +133,7 @@ pub struct PhaseMap {
 /// The part of a scenario a phase map depends on (its shock size is swept, so left out).
 pub fn phase_key(scenario: &Scenario) -> Scenario {
     let mut key = scenario.clone();
-    let up = shock_is_up(scenario);
+    let up = scenario.shock.is_up();
     key.shock.kind = ShockKind::Instant;
     key.shock.pct = if up { 1.0 } else { -1.0 };
     key.shock.notional_usd = 0.0;
@@ -143,7 +144,7 @@ pub fn phase_key(scenario: &Scenario) -> Scenario {
 impl PhaseMap {
     /// A new, empty map for `scenario` along `axis`.
     pub fn plan(scenario: &Scenario, axis: PhaseAxis, shock_pct: f64) -> PhaseMap {
-        let direction = if shock_is_up(scenario) { 1.0 } else { -1.0 };
+        let direction = if scenario.shock.is_up() { 1.0 } else { -1.0 };
         let shocks_pct = (1..=PHASE_COLUMNS).map(|k| direction * k as f64).collect();
         let mut map = PhaseMap {
             key: Some(phase_key(scenario)),

@@ -4,9 +4,8 @@
 //! one gives the outcome of a fresh run is checked in the browser tests (`tests/charts.rs`).
 
 use flushlab_engine::analysis;
-use flushlab_engine::market::OrderBook;
 use flushlab_engine::positions::PositionTable;
-use flushlab_engine::scenario::{Positions, ShockKind};
+use flushlab_engine::scenario::Positions;
 use flushlab_engine::solve::timeline;
 use flushlab_engine::{Outcome, Scenario};
 
@@ -66,7 +65,11 @@ impl Cached {
             .as_ref()
             .map_or(Reuse::Rebuild, |old| reuse(old, scenario));
         let ready = match (action, self.table.as_mut(), &scenario.positions) {
-            (Reuse::Same, Some(_), _) => true,
+            // A run on the same population again (a shock drag): more will follow.
+            (Reuse::Same, Some(table), _) => {
+                table.prepare_reruns();
+                true
+            }
             (Reuse::Rescale, Some(table), Positions::Generate(population)) => {
                 table.rescale(population)
             }
@@ -108,38 +111,6 @@ impl Session {
         let table = self.unlevered.table(&unlevered);
         timeline::run(&unlevered, table)
     }
-}
-
-/// Whether the scenario's shock pushes the price up.
-pub fn shock_is_up(scenario: &Scenario) -> bool {
-    match scenario.shock.kind {
-        ShockKind::Instant | ShockKind::Ramp => scenario.shock.pct > 0.0,
-        ShockKind::Sell => scenario.shock.notional_usd < 0.0,
-    }
-}
-
-/// The market order (USD; negative buys) that alone moves the untouched book by `pct`, rounded
-/// to the dollar thousand.
-pub fn sell_notional_for(scenario: &Scenario, pct: f64) -> f64 {
-    let book = OrderBook::new(&scenario.market);
-    let start = book.start_price();
-    let notional = book.coins_to_reach(start * (1.0 + pct / 100.0)) * start;
-    if notional.is_finite() {
-        (notional / 1000.0).round() * 1000.0
-    } else {
-        0.0
-    }
-}
-
-/// The scenario with its shock resized to `pct` (its kind and duration kept; a market order is
-/// sized to move the untouched book by `pct`).
-pub fn with_shock_size(scenario: &Scenario, pct: f64) -> Scenario {
-    let mut resized = scenario.clone();
-    match resized.shock.kind {
-        ShockKind::Instant | ShockKind::Ramp => resized.shock.pct = pct,
-        ShockKind::Sell => resized.shock.notional_usd = sell_notional_for(scenario, pct),
-    }
-    resized
 }
 
 #[cfg(test)]

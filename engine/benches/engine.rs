@@ -76,6 +76,8 @@ fn timeline_run(c: &mut Criterion) {
     let mut scenario = with_count(100_000);
     scenario.run.steps = 3_600;
     let table = PositionTable::build(&scenario);
+    // Every iteration after the first is a rerun on the same table, as a shock drag is.
+    table.prepare_reruns();
     let mut group = c.benchmark_group("timeline");
     group.sample_size(10);
     group.bench_function("100k positions x 3600 steps", |b| {
@@ -84,6 +86,7 @@ fn timeline_run(c: &mut Criterion) {
     let mut default = presets::default_scenario();
     default.run.steps = 240;
     let table = PositionTable::build(&default);
+    table.prepare_reruns();
     group.bench_function("default preset (100k positions, 240 steps)", |b| {
         b.iter(|| timeline::run(&default, &table))
     });
@@ -111,5 +114,54 @@ fn analyses(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, instant, population, timeline_run, analyses);
+/// The regimes beside the default's path: the fund drained and ADL running on every step, a
+/// throughput cap with partial liquidation, traders adjusting; each a rerun on one table.
+fn timeline_regimes(c: &mut Criterion) {
+    let mut group = c.benchmark_group("timeline regimes");
+    group.sample_size(10);
+    for name in [
+        "fund-drained-adl",
+        "inverse-traders-adjust",
+        "bitmex-2020-03-12",
+    ] {
+        let mut scenario = presets::find(name).expect("a preset").scenario;
+        scenario.run.steps = scenario.run.steps.min(600);
+        let table = PositionTable::build(&scenario);
+        table.prepare_reruns();
+        group.bench_function(format!("{name} ({} steps)", scenario.run.steps), |b| {
+            b.iter(|| timeline::run(&scenario, &table))
+        });
+    }
+    group.finish();
+}
+
+/// A calibration as `flushlab calibrate` runs it, made small enough to repeat: the 2025-10-10
+/// targets at 10k positions, one start, at most 150 runs.
+fn calibration(c: &mut Criterion) {
+    let mut spec = analysis::calibrate::CalibrationSpec::from_json(include_str!(
+        "../presets/targets/2025-10-10.json"
+    ))
+    .expect("the committed targets parse");
+    if let Positions::Generate(population) = &mut spec.base.positions {
+        population.count = 10_000;
+    }
+    spec.restarts = 1;
+    spec.max_runs = 150;
+    let mut group = c.benchmark_group("analysis");
+    group.sample_size(10);
+    group.bench_function("calibrate 2025-10-10, 10k positions, <= 150 runs", |b| {
+        b.iter(|| analysis::calibrate::calibrate(&spec).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    instant,
+    population,
+    timeline_run,
+    timeline_regimes,
+    analyses,
+    calibration
+);
 criterion_main!(benches);

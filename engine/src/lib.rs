@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod error;
 pub mod ledger;
 pub mod market;
+pub mod money;
 pub mod outcome;
 pub mod positions;
 pub mod presets;
@@ -21,22 +22,7 @@ pub use outcome::Outcome;
 pub use scenario::Scenario;
 pub use solve::simulate;
 
-/// Parses, validates and simulates a scenario given as JSON.
-pub fn simulate_json(text: &str) -> Result<Outcome, ScenarioError> {
-    let scenario = Scenario::from_json(text)?;
-    simulate(&scenario)
-}
-
 /// The outcome as compact JSON.
 pub fn outcome_json(outcome: &Outcome) -> String {
     serde_json::to_string(outcome).unwrap_or_default()
-}
-
-/// Final drawdown (percent) of the linear-impact fire sale `x = s + kappa * rho * x`.
-pub fn fire_sale_drawdown_pct(shock_pct: f64, kappa_rho: f64) -> f64 {
-    if kappa_rho >= 1.0 {
-        100.0
-    } else {
-        (shock_pct.abs() / (1.0 - kappa_rho)).min(100.0)
-    }
 }

@@ -338,6 +338,16 @@ impl MarkPrice {
     }
 }
 
+/// Share of depth market makers still show when the price has moved from `start` to `price`:
+/// `market.withdrawal` of it pulled per 1% moved, never below `market.withdrawal_floor`.
+pub fn depth_share(market: &Market, start: f64, price: f64) -> f64 {
+    if market.withdrawal <= 0.0 {
+        return 1.0;
+    }
+    let moved_pct = (price - start).abs() / start * 100.0;
+    (1.0 - market.withdrawal * moved_pct).max(market.withdrawal_floor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use crate::market::OrderBook;
 use crate::positions::{crossed, PositionTable};
 use crate::scenario::{Delever, DipBuyers, Predators, Side, TopUp};
-use crate::solve::instant::size_before;
+use crate::solve::crossing::{crossed_count, size_before};
 use crate::venue::LiquidationEngine;
 
 /// Positions that add collateral when the mark comes within `alert_pct` of their liquidation
@@ -224,8 +224,8 @@ impl Predation {
             .iter()
             .filter(|group| group.side == side && group.scale > 0.0)
             .map(|group| {
-                let near = crate::solve::instant::crossed_count(table, group, mark);
-                let beyond = crate::solve::instant::crossed_count(table, group, far);
+                let near = crossed_count(table, group, mark);
+                let beyond = crossed_count(table, group, far);
                 group.scale * (size_before(table, group, beyond) - size_before(table, group, near))
             })
             .sum()

@@ -36,9 +36,10 @@ fn preset_outcomes_match_the_committed_hashes() {
     );
 }
 
-/// A table reused across runs (as the app does while the shock is dragged) switches to its cached
-/// closing units and open book from the second run on, and recomputes its start state when
-/// rescaled (a leverage-bar drag): every run must still give the committed bytes of a fresh one.
+/// A table reused across runs (as the app does while the shock is dragged) is prepared for reruns
+/// after the first (cached closing units and open-position sums), and recomputes its start state
+/// when rescaled (a leverage-bar drag): every run must still give the committed bytes of a fresh
+/// one.
 #[test]
 fn reused_and_rescaled_tables_give_the_same_outcomes_as_fresh_ones() {
     use flushlab_engine::positions::PositionTable;
@@ -49,6 +50,10 @@ fn reused_and_rescaled_tables_give_the_same_outcomes_as_fresh_ones() {
         let fresh = outcome_json(&simulate(scenario).unwrap());
         let mut table = PositionTable::build(scenario);
         for run in 0..3 {
+            if run > 0 {
+                // As the app's session says before a shock drag's second run.
+                table.prepare_reruns();
+            }
             let reused = outcome_json(&timeline::run(scenario, &table));
             assert_eq!(
                 reused, fresh,
@@ -57,10 +62,7 @@ fn reused_and_rescaled_tables_give_the_same_outcomes_as_fresh_ones() {
             );
         }
         // The batched whole closes (64-bit columns) were in use: every preset fits them.
-        let warm = table
-            .start()
-            .warm(&table)
-            .expect("warm from the second run on");
+        let warm = table.start().warm().expect("prepared for reruns");
         assert!(
             warm.closing_units.small().is_some()
                 && table.start().collateral.small().is_some()
@@ -97,10 +99,15 @@ fn reused_and_rescaled_tables_give_the_same_outcomes_as_fresh_ones() {
     }
 }
 
-/// Byte-identical, except that a rescaled table's float open interest (a running sum of group
-/// sizes, to within a micro-dollar) may differ from a fresh table's in the last bits: on the historical presets a rescale
-/// and a fresh build sum the same sizes to values one or two ulps apart (found with them; the
-/// house-in-order issue #11 makes it exact). Every other number must match exactly.
+/// Byte-identical, except that a rescaled table's float open interest may differ from a fresh
+/// table's in the last bits (within a micro-dollar). The cause, found in issue #11: a position's
+/// liquidation price is computed from its scale-dependent size and collateral, so the same
+/// position gets a trigger one ulp apart at another scale; where a group holds positions with
+/// the same entry and leverage (the inverse BitMEX preset: 1,464 of them), a fresh build sorts
+/// these ties in another order than the table it rescales from, and the running open-interest
+/// sums then add the same sizes in another order. Exact equality needs scale-free liquidation
+/// prices, which moves every preset's hash: a model change, left for its own commit. Every
+/// other number must match exactly.
 fn assert_same_but_open_interest_rounding(actual: &str, expected: &str, context: &str) {
     if actual == expected {
         return;

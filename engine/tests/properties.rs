@@ -1,8 +1,11 @@
 //! Property tests: the model's promises on random scenarios.
 
 use flushlab_engine::positions::PositionTable;
+use flushlab_engine::scenario::Positions;
 use flushlab_engine::scenario::{Shock, ShockKind};
+use flushlab_engine::solve::timeline::{self, run_with};
 use flushlab_engine::solve::{simulate, InstantSolver};
+use flushlab_engine::venue::Path;
 use flushlab_engine::{outcome_json, Scenario};
 use proptest::prelude::*;
 
@@ -220,5 +223,103 @@ proptest! {
         let b = InstantSolver::new(&table, &deep.market).solve(&down);
         prop_assert!(b.liquidated_notional_usd_long <= a.liquidated_notional_usd_long);
         prop_assert!(b.final_price >= a.final_price - 1e-9 * a.final_price);
+    }
+}
+
+/// The scenario of `k` with its population given as a list of `count.min(120)` positions drawn
+/// from the seed (sides by the long share, sizes over three decades, entries within 3% of the
+/// price, leverage up to the knob's, capped where the tiers' margin allows it).
+fn listed(k: &Knobs) -> Scenario {
+    let mut scenario = scenario(k);
+    let mut state = k.seed | 1;
+    let mut draw = move || {
+        // xorshift64*: a fixed, portable stream of uniforms in [0, 1).
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let highest = k.leverage_max.min(30.0);
+    let positions: Vec<String> = (0..k.count.min(120))
+        .map(|_| {
+            let side = if draw() < k.long_share { "long" } else { "short" };
+            let notional = 1e3 * 10f64.powf(3.0 * draw());
+            let entry = 30000.0 * (1.0 + 0.06 * (draw() - 0.5));
+            let leverage = 1.5 + (highest - 1.5) * draw();
+            format!(r#"{{"side": "{side}", "notional_usd": {notional}, "entry": {entry}, "leverage": {leverage}}}"#)
+        })
+        .collect();
+    let json = format!(r#"{{"list": [{}]}}"#, positions.join(","));
+    scenario.positions = serde_json::from_str(&json).unwrap();
+    scenario
+        .validate()
+        .unwrap_or_else(|error| panic!("{error}\n{json}"));
+    scenario
+}
+
+/// The reference run (one position at a time, nothing cached) of `scenario` on a fresh table.
+fn reference(scenario: &Scenario) -> String {
+    outcome_json(&run_with(
+        scenario,
+        &PositionTable::build(scenario),
+        Path::Reference,
+    ))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The slow path is the spec: on random scenarios the fast run gives the reference's bytes on
+    /// the first, second and third run on one table (as a shock drag reruns it, prepared for
+    /// reruns after the first), and after a rescale (a leverage-bar drag) the same bytes as the
+    /// reference on the rescaled table.
+    #[test]
+    fn the_fast_paths_give_the_reference_bytes(
+        k in knobs(),
+        as_list in any::<bool>(),
+        weight in 0.1..4.0f64,
+        long_share in 0.0..1.0f64,
+    ) {
+        let scenario = if as_list { listed(&k) } else { scenario(&k) };
+        let expected = reference(&scenario);
+        let mut table = PositionTable::build(&scenario);
+        for run in 0..3 {
+            if run > 0 {
+                table.prepare_reruns();
+            }
+            let fast = outcome_json(&timeline::run(&scenario, &table));
+            prop_assert!(fast == expected, "run {} differs from the reference: {:?}", run, k);
+        }
+        let Positions::Generate(population) = &scenario.positions else {
+            return Ok(());
+        };
+        let mut varied = population.clone();
+        varied.leverage_buckets[0].weight = weight;
+        varied.long_share = long_share;
+        if !table.rescale(&varied) {
+            return Ok(());
+        }
+        let mut rescaled = scenario.clone();
+        rescaled.positions = Positions::Generate(varied);
+        let expected = outcome_json(&run_with(&rescaled, &table, Path::Reference));
+        for run in 0..2 {
+            let fast = outcome_json(&timeline::run(&rescaled, &table));
+            prop_assert!(fast == expected, "run {} after a rescale differs: {:?}", run, k);
+        }
+    }
+
+    /// A throughput cap no step can reach (infinite) is no cap: the same bytes as none, and as
+    /// the reference (the capped run takes every order through the queue, the uncapped one
+    /// straight from the trigger sweep).
+    #[test]
+    fn an_infinite_cap_is_no_cap(k in knobs()) {
+        let mut uncapped = scenario(&k);
+        uncapped.venue.max_liquidation_usd_per_step = None;
+        let mut infinite = uncapped.clone();
+        infinite.venue.max_liquidation_usd_per_step = Some(f64::INFINITY);
+        let none = outcome_json(&simulate(&uncapped).unwrap());
+        let table = PositionTable::build(&infinite);
+        prop_assert_eq!(&outcome_json(&timeline::run(&infinite, &table)), &none);
+        prop_assert_eq!(&reference(&uncapped), &none);
     }
 }

@@ -1,19 +1,21 @@
 //! The shock: its size (-50% to +50%) and kind (instant gap, market sell, ramp).
 
-use flushlab_engine::scenario::ShockKind;
-use flushlab_engine::solve::timeline::shock_move_pct;
+use flushlab_engine::scenario::{Shock, ShockKind};
 use leptos::prelude::*;
 
 use super::field::{RangeField, SelectField};
 use super::help::Help;
-use crate::session::sell_notional_for;
 use crate::state::use_state;
 
 /// The shock panel.
 #[component]
 pub fn ShockControl() -> impl IntoView {
     let state = use_state();
-    let size = Signal::derive(move || state.draft.with(shock_move_pct));
+    let size = Signal::derive(move || {
+        state
+            .draft
+            .with(|scenario| scenario.shock.move_pct(&scenario.market))
+    });
     let kind = Signal::derive(move || {
         state
             .draft
@@ -24,16 +26,12 @@ pub fn ShockControl() -> impl IntoView {
             })
             .to_string()
     });
-    let set_size = move |pct: f64| {
-        state.edit(|scenario| match scenario.shock.kind {
-            ShockKind::Instant | ShockKind::Ramp => scenario.shock.pct = pct,
-            ShockKind::Sell => scenario.shock.notional_usd = sell_notional_for(scenario, pct),
-        })
-    };
+    let set_size =
+        move |pct: f64| state.edit(|scenario| scenario.shock.resize(&scenario.market, pct));
     let set_kind = move |name: String| {
         state.edit(|scenario| {
-            let pct = shock_move_pct(scenario);
-            let notional = sell_notional_for(scenario, pct);
+            let pct = scenario.shock.move_pct(&scenario.market);
+            let notional = Shock::sell_notional_for(&scenario.market, pct);
             let shock = &mut scenario.shock;
             match name.as_str() {
                 "sell" => {

@@ -7,100 +7,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::instant_shock;
 use crate::error::{Problem, ScenarioError};
 use crate::positions::PositionTable;
-use crate::scenario::{Book, MaintenanceMargin, Market, Positions, Scenario, Shock, MAX_LEVERAGE};
+use crate::scenario::{Market, Positions, Scenario, Shock, MAX_LEVERAGE};
 use crate::solve::{InstantResult, InstantSolver};
+
+pub use crate::scenario::edit::{mean_leverage, Parameter};
 
 /// Most values one axis may hold.
 pub const MAX_AXIS_VALUES: usize = 1_000;
-
-/// Least leverage a listed position is scaled down to: listed leverage must exceed 1, and this is
-/// 1x for every practical purpose.
-const LEAST_LISTED_LEVERAGE: f64 = 1.0 + 1e-9;
-
-/// A scenario parameter a grid axis can vary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Parameter {
-    /// An instant shock of this many percent (replaces the scenario's shock).
-    ShockPct,
-    /// Target notional-weighted mean leverage: every bucket's min and max (or every listed
-    /// position's leverage) is multiplied by target / current mean, clamped to [1, 1000].
-    MeanLeverage,
-    /// `market.book.depth_1pct_usd` of a linear or power book (not defined for a levels book).
-    DepthUsd,
-    /// Share of open interest held long (generated populations only).
-    LongShare,
-    /// A flat maintenance-margin rate (replaces any tier table).
-    MaintenanceMargin,
-    /// `market.withdrawal`: share of depth pulled per 1% move.
-    Withdrawal,
-}
-
-impl Parameter {
-    /// Every parameter, in declaration order.
-    pub const ALL: [Parameter; 6] = [
-        Parameter::ShockPct,
-        Parameter::MeanLeverage,
-        Parameter::DepthUsd,
-        Parameter::LongShare,
-        Parameter::MaintenanceMargin,
-        Parameter::Withdrawal,
-    ];
-
-    /// The parameter's name as in JSON, e.g. "mean_leverage".
-    pub fn name(self) -> &'static str {
-        match self {
-            Parameter::ShockPct => "shock_pct",
-            Parameter::MeanLeverage => "mean_leverage",
-            Parameter::DepthUsd => "depth_usd",
-            Parameter::LongShare => "long_share",
-            Parameter::MaintenanceMargin => "maintenance_margin",
-            Parameter::Withdrawal => "withdrawal",
-        }
-    }
-
-    /// The parameter of a JSON name, e.g. "depth_usd".
-    pub fn from_name(name: &str) -> Option<Parameter> {
-        Parameter::ALL
-            .into_iter()
-            .find(|parameter| parameter.name() == name)
-    }
-
-    /// The parameter's value in `scenario`, where it has one (`depth_usd` of a levels book, a
-    /// long share of a list and a tiered margin have none).
-    pub fn read(self, scenario: &Scenario) -> Option<f64> {
-        match self {
-            Parameter::ShockPct => Some(scenario.shock.pct),
-            Parameter::MeanLeverage => Some(mean_leverage(scenario)),
-            Parameter::DepthUsd => match scenario.market.book {
-                Book::Linear { depth_1pct_usd } | Book::Power { depth_1pct_usd, .. } => {
-                    Some(depth_1pct_usd)
-                }
-                Book::Levels { .. } => None,
-            },
-            Parameter::LongShare => match &scenario.positions {
-                Positions::Generate(population) => Some(population.long_share),
-                Positions::List(_) => None,
-            },
-            Parameter::MaintenanceMargin => match scenario.venue.maintenance_margin {
-                MaintenanceMargin::Flat(rate) => Some(rate),
-                MaintenanceMargin::Tiered { .. } => None,
-            },
-            Parameter::Withdrawal => Some(scenario.market.withdrawal),
-        }
-    }
-
-    /// Whether a new value changes the population (its liquidation prices or sizes).
-    pub(crate) fn changes_population(self) -> bool {
-        matches!(
-            self,
-            Parameter::MeanLeverage | Parameter::LongShare | Parameter::MaintenanceMargin
-        )
-    }
-}
 
 /// One axis of a grid: a parameter and the values it takes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -187,29 +102,25 @@ pub fn grid(scenario: &Scenario, x: &Axis, y: &Axis) -> Result<Grid, ScenarioErr
             let table = population.get_or_insert_with(|| PositionTable::build(scenario));
             let mut market = scenario.market.clone();
             let mut shock = scenario.shock.clone();
-            apply_to_market(&mut market, &mut shock, outer.parameter, outer_value)?;
+            outer
+                .parameter
+                .apply_to_market(&mut market, &mut shock, outer_value)?;
             solve_row(table, market, shock, inner, &mut cells, cell_index)?;
             continue;
         }
         let mut outer_scenario = scenario.clone();
-        apply(
-            &mut outer_scenario,
-            outer.parameter,
-            outer_value,
-            current_mean,
-        )?;
+        outer
+            .parameter
+            .apply(&mut outer_scenario, outer_value, current_mean)?;
         if inner.parameter.changes_population() {
             if outer.parameter.changes_population() {
                 population = None;
             }
             for (i, &inner_value) in inner.values.iter().enumerate() {
                 let mut cell_scenario = outer_scenario.clone();
-                apply(
-                    &mut cell_scenario,
-                    inner.parameter,
-                    inner_value,
-                    current_mean,
-                )?;
+                inner
+                    .parameter
+                    .apply(&mut cell_scenario, inner_value, current_mean)?;
                 let rescalable = inner.parameter == Parameter::LongShare;
                 let table = refresh(&mut population, &cell_scenario, rescalable);
                 let result =
@@ -243,7 +154,9 @@ fn solve_row(
     cell_index: impl Fn(usize) -> (usize, usize),
 ) -> Result<(), ScenarioError> {
     for (i, &inner_value) in inner.values.iter().enumerate() {
-        apply_to_market(&mut market, &mut shock, inner.parameter, inner_value)?;
+        inner
+            .parameter
+            .apply_to_market(&mut market, &mut shock, inner_value)?;
         let result = InstantSolver::new(table, &market).solve(&shock);
         let (x, y) = cell_index(i);
         cells.set(x, y, &result);
@@ -318,7 +231,7 @@ fn check_axis(
             ));
         }
         let mut cell = probe.clone();
-        apply(&mut cell, axis.parameter, value, current_mean)?;
+        axis.parameter.apply(&mut cell, value, current_mean)?;
         cell.validate().map_err(|error| ScenarioError {
             problems: error
                 .problems
@@ -333,149 +246,20 @@ fn check_axis(
     Ok(())
 }
 
-/// Sets one parameter on a scenario (`current_mean`: the unedited scenario's mean leverage, which
-/// a `mean_leverage` value is relative to).
-pub(crate) fn apply(
-    scenario: &mut Scenario,
-    parameter: Parameter,
-    value: f64,
-    current_mean: f64,
-) -> Result<(), ScenarioError> {
-    match parameter {
-        Parameter::ShockPct | Parameter::DepthUsd | Parameter::Withdrawal => {
-            apply_to_market(&mut scenario.market, &mut scenario.shock, parameter, value)?
-        }
-        Parameter::MeanLeverage => scale_leverage(&mut scenario.positions, value / current_mean),
-        Parameter::LongShare => match &mut scenario.positions {
-            Positions::Generate(population) => population.long_share = value,
-            Positions::List(_) => {
-                return Err(ScenarioError::single(
-                    "positions.list",
-                    "long_share applies only to a generated population".into(),
-                ))
-            }
-        },
-        Parameter::MaintenanceMargin => {
-            scenario.venue.maintenance_margin = MaintenanceMargin::Flat(value)
-        }
-    }
-    clamp_leverage_to_margin(scenario);
-    Ok(())
-}
-
-/// Keeps every leverage below 1 / maintenance margin (with 5% room), as a venue's leverage cap
-/// would, so that no cell has positions born liquidatable.
-fn clamp_leverage_to_margin(scenario: &mut Scenario) {
-    let rate = scenario.venue.maintenance_margin.lowest_rate();
-    if rate <= 0.0 {
-        return;
-    }
-    let cap = (0.95 / rate).clamp(1.0, MAX_LEVERAGE);
-    match &mut scenario.positions {
-        Positions::Generate(population) => {
-            for bucket in &mut population.leverage_buckets {
-                bucket.max = bucket.max.min(cap);
-                bucket.min = bucket.min.min(bucket.max);
-            }
-        }
-        Positions::List(list) => {
-            for position in list {
-                position.leverage = position.leverage.min(cap);
-            }
-        }
-    }
-}
-
-/// Sets a parameter that leaves the population alone.
-fn apply_to_market(
-    market: &mut Market,
-    shock: &mut Shock,
-    parameter: Parameter,
-    value: f64,
-) -> Result<(), ScenarioError> {
-    match parameter {
-        Parameter::ShockPct => *shock = instant_shock(shock, value),
-        Parameter::Withdrawal => market.withdrawal = value,
-        Parameter::DepthUsd => match &mut market.book {
-            Book::Linear { depth_1pct_usd } | Book::Power { depth_1pct_usd, .. } => {
-                *depth_1pct_usd = value
-            }
-            Book::Levels { .. } => {
-                return Err(ScenarioError::single(
-                    "market.book",
-                    "depth_usd applies only to a linear or power book, not to levels".into(),
-                ))
-            }
-        },
-        // Population parameters are set by `apply`, which rebuilds or rescales the table.
-        Parameter::MeanLeverage | Parameter::LongShare | Parameter::MaintenanceMargin => {
-            debug_assert!(false, "{} changes the population", parameter.name())
-        }
-    }
-    Ok(())
-}
-
-/// Multiplies every leverage by `factor`, clamped to the valid range.
-fn scale_leverage(positions: &mut Positions, factor: f64) {
-    match positions {
-        Positions::Generate(population) => {
-            for bucket in &mut population.leverage_buckets {
-                bucket.min = (bucket.min * factor).clamp(1.0, MAX_LEVERAGE);
-                bucket.max = (bucket.max * factor).clamp(1.0, MAX_LEVERAGE);
-            }
-        }
-        Positions::List(list) => {
-            for position in list {
-                position.leverage =
-                    (position.leverage * factor).clamp(LEAST_LISTED_LEVERAGE, MAX_LEVERAGE);
-            }
-        }
-    }
-}
-
-/// Notional-weighted mean leverage: of a generated population, each bucket's log-uniform mean
-/// `(max - min) / ln(max / min)` weighted by its share of open interest.
-pub fn mean_leverage(scenario: &Scenario) -> f64 {
-    let (weighted, total) = match &scenario.positions {
-        Positions::Generate(population) => {
-            population
-                .leverage_buckets
-                .iter()
-                .fold((0.0, 0.0), |(weighted, total), bucket| {
-                    let mean = if bucket.max > bucket.min {
-                        (bucket.max - bucket.min) / libm::log(bucket.max / bucket.min)
-                    } else {
-                        bucket.min
-                    };
-                    (weighted + bucket.weight * mean, total + bucket.weight)
-                })
-        }
-        Positions::List(list) => list.iter().fold((0.0, 0.0), |(weighted, total), position| {
-            (
-                weighted + position.notional_usd * position.leverage,
-                total + position.notional_usd,
-            )
-        }),
-    };
-    if total > 0.0 {
-        weighted / total
-    } else {
-        1.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::examples;
-    use crate::scenario::{BookLevel, PositionSpec, Side};
+    use crate::scenario::{Book, BookLevel, PositionSpec, Side};
 
     /// The fixed point of one cell computed the slow way: set both values, rebuild, solve.
     fn direct(scenario: &Scenario, cell: [(Parameter, f64); 2]) -> InstantResult {
         let mut scenario = scenario.clone();
         let current_mean = mean_leverage(&scenario);
         for (parameter, value) in cell {
-            apply(&mut scenario, parameter, value, current_mean).expect("valid value");
+            parameter
+                .apply(&mut scenario, value, current_mean)
+                .expect("valid value");
         }
         scenario.validate().expect("valid cell");
         let table = PositionTable::build(&scenario);
@@ -506,16 +290,6 @@ mod tests {
                 assert!((result.amplification[yi][xi] - expected.amplification()).abs() < 1e-9);
             }
         }
-    }
-
-    #[test]
-    fn parameter_names_round_trip_through_serde_and_from_name() {
-        for parameter in Parameter::ALL {
-            let json = serde_json::to_string(&parameter).expect("serializes");
-            assert_eq!(json, format!("\"{}\"", parameter.name()));
-            assert_eq!(Parameter::from_name(parameter.name()), Some(parameter));
-        }
-        assert_eq!(Parameter::from_name("leverage"), None);
     }
 
     #[test]
@@ -654,17 +428,6 @@ mod tests {
             &shocks
         )
         .is_err());
-    }
-
-    #[test]
-    fn mean_leverage_is_the_notional_weighted_log_uniform_mean() {
-        let band = examples::band(10.0);
-        assert_eq!(mean_leverage(&band), 10.0);
-        let mixed = examples::mixed();
-        let bucket_mean = |min: f64, max: f64| (max - min) / libm::log(max / min);
-        let expected =
-            (bucket_mean(2.0, 5.0) + 2.0 * bucket_mean(5.0, 20.0) + bucket_mean(20.0, 50.0)) / 4.0;
-        assert!((mean_leverage(&mixed) - expected).abs() < 1e-12);
     }
 
     #[test]

@@ -21,19 +21,7 @@ pub use grid::{grid, Axis, Grid, Parameter};
 pub use sweep::{default_shocks, sweep, Sweep, SweepPoint};
 
 use crate::market::OrderBook;
-use crate::scenario::{MaintenanceMargin, Market, Positions, Scenario, Shock, ShockKind};
-
-/// Maintenance-margin rate assumed when a scenario's tier table is empty.
-const FALLBACK_MAINTENANCE_RATE: f64 = 0.005;
-
-/// The scenario's shock replaced by an instant gap of `pct` percent.
-pub(crate) fn instant_shock(shock: &Shock, pct: f64) -> Shock {
-    Shock {
-        kind: ShockKind::Instant,
-        pct,
-        ..shock.clone()
-    }
-}
+use crate::scenario::{Market, Positions, Scenario};
 
 /// Depth within 1% of the start price, USD, averaged over bids and asks: the constant of a linear
 /// or power book, and for an explicit ladder the notional resting within 1% (interpolated inside
@@ -44,17 +32,6 @@ pub(crate) fn depth_1pct_usd(market: &Market) -> f64 {
     let bid_coins = book.coins_to_reach(price * 0.99);
     let ask_coins = -book.coins_to_reach(price * 1.01);
     (bid_coins + ask_coins) / 2.0 * price
-}
-
-/// One maintenance-margin rate for models that need a single number: the flat rate, or the first
-/// (smallest positions') tier of a tiered table.
-pub(crate) fn maintenance_rate(margin: &MaintenanceMargin) -> f64 {
-    match margin {
-        MaintenanceMargin::Flat(rate) => *rate,
-        MaintenanceMargin::Tiered { tiers } => tiers
-            .first()
-            .map_or(FALLBACK_MAINTENANCE_RATE, |tier| tier.rate),
-    }
 }
 
 /// Total open interest of the scenario's positions, USD at entry (contracts for inverse).

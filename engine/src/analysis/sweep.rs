@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::analysis::{counterfactual::without_leverage, instant_shock};
+use crate::analysis::counterfactual::without_leverage;
 use crate::positions::PositionTable;
 use crate::scenario::Scenario;
 use crate::solve::{InstantResult, InstantSolver};
@@ -78,7 +78,7 @@ fn sweep_points(scenario: &Scenario, shocks_pct: &[f64]) -> Vec<SweepPoint> {
     shocks_pct
         .iter()
         .map(|&pct| {
-            let mut point = SweepPoint::from(&solver.solve(&instant_shock(&scenario.shock, pct)));
+            let mut point = SweepPoint::from(&solver.solve(&scenario.shock.as_instant(pct)));
             // The requested shock, not the one the floored book shows, keys the point.
             point.shock_pct = pct;
             point

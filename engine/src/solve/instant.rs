@@ -8,9 +8,10 @@
 
 use serde::Serialize;
 
-use crate::market::OrderBook;
-use crate::positions::{Group, PositionTable};
-use crate::scenario::{Market, Shock, ShockKind, Side};
+use crate::market::{depth_share, OrderBook};
+use crate::positions::PositionTable;
+use crate::scenario::{Market, Shock, Side};
+use crate::solve::crossing::{coins_before, crossed_count, size_before};
 
 /// Rounds after which the solver gives up refining (only reachable with withdrawal feedback).
 const MAX_ROUNDS: usize = 10_000;
@@ -71,7 +72,7 @@ impl<'a> InstantSolver<'a> {
         let table = self.table;
         let mut book = OrderBook::new(self.market);
         let start = book.start_price();
-        apply_shock(&mut book, shock);
+        shock.apply(&mut book);
         let shocked_price = book.last();
         let shock_pct = (shocked_price - start) / start * 100.0;
         self.liquidated.iter_mut().for_each(|count| *count = 0);
@@ -133,53 +134,5 @@ impl<'a> InstantSolver<'a> {
             }
         }
         result
-    }
-}
-
-/// Applies a shock to a fresh book as the timeline does at its first step (a ramp as its total).
-pub fn apply_shock(book: &mut OrderBook, shock: &Shock) {
-    let start = book.start_price();
-    match shock.kind {
-        ShockKind::Instant | ShockKind::Ramp => book.move_top_to(start * (1.0 + shock.pct / 100.0)),
-        ShockKind::Sell => {
-            book.trade(shock.notional_usd / start);
-        }
-    }
-}
-
-/// Share of depth market makers still show when the price is `price` (withdrawal with a floor).
-pub fn depth_share(market: &Market, start: f64, price: f64) -> f64 {
-    if market.withdrawal <= 0.0 {
-        return 1.0;
-    }
-    let moved_pct = (price - start).abs() / start * 100.0;
-    (1.0 - market.withdrawal * moved_pct).max(market.withdrawal_floor)
-}
-
-/// How many of the group's positions (in trigger order) a mark at `price` has crossed.
-pub fn crossed_count(table: &PositionTable, group: &Group, price: f64) -> usize {
-    let triggers = &table.liquidation_price[group.start..group.end];
-    match group.side {
-        Side::Long => triggers.partition_point(|&trigger| trigger >= price),
-        Side::Short => triggers.partition_point(|&trigger| trigger <= price),
-    }
-}
-
-/// Unit coins of the first `count` positions of a group.
-pub fn coins_before(table: &PositionTable, group: &Group, count: usize) -> f64 {
-    prefix(&table.unit_coins_before, &table.unit_coins, group, count)
-}
-
-/// Unit size of the first `count` positions of a group.
-pub fn size_before(table: &PositionTable, group: &Group, count: usize) -> f64 {
-    prefix(&table.unit_size_before, &table.unit_size, group, count)
-}
-
-fn prefix(before: &[f64], values: &[f64], group: &Group, count: usize) -> f64 {
-    if count == 0 {
-        0.0
-    } else {
-        let last = group.start + count - 1;
-        before[last] + values[last]
     }
 }

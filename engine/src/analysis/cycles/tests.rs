@@ -1,0 +1,204 @@
+//! The leverage-cycle Monte Carlo's promises: determinism, the output's shape, Gaussian returns
+//! without cascades, fatter tails with them, and the flags on unrealistic runs.
+
+use super::*;
+use crate::analysis::examples;
+
+fn small(seed: u64) -> CyclesConfig {
+    CyclesConfig {
+        paths: 6,
+        days: 250,
+        positions: 200,
+        seed,
+        ..CyclesConfig::default()
+    }
+}
+
+fn stressed() -> CyclesConfig {
+    CyclesConfig {
+        mean_leverage: Some(20.0),
+        impact_scale: 2.0,
+        ..CyclesConfig::default()
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_run_and_another_seed_another() {
+    let scenario = examples::mixed();
+    let first = cycles(&scenario, &small(5)).expect("valid");
+    let again = cycles(&scenario, &small(5)).expect("valid");
+    assert_eq!(first, again);
+    let other = cycles(&scenario, &small(6)).expect("valid");
+    assert_ne!(first.returns_without, other.returns_without);
+    assert_ne!(first.returns_with_cascades, other.returns_with_cascades);
+}
+
+#[test]
+fn output_has_the_promised_shape() {
+    let config = CyclesConfig {
+        paths: 25,
+        days: 40,
+        ..small(2)
+    };
+    let run = cycles(&examples::mixed(), &config).expect("valid");
+    assert_eq!(run.returns_with_cascades.len(), 20 * 40);
+    assert_eq!(run.returns_without.len(), 20 * 40);
+    assert_eq!(run.stats_with.count, 25 * 40);
+    let fan = &run.price_fan;
+    assert_eq!(fan.days, (0..=40).collect::<Vec<u32>>());
+    assert_eq!((fan.p05[0], fan.p95[0]), (100.0, 100.0));
+    for day in 0..fan.days.len() {
+        let band = [
+            fan.p05[day],
+            fan.p25[day],
+            fan.p50[day],
+            fan.p75[day],
+            fan.p95[day],
+        ];
+        assert!(band.windows(2).all(|pair| pair[0] <= pair[1]), "{band:?}");
+    }
+    let json = serde_json::to_string(&run).expect("serializes");
+    assert!(json.contains("\"excess_kurtosis\""));
+}
+
+#[test]
+fn long_runs_thin_the_fan_but_keep_day_zero() {
+    let config = CyclesConfig {
+        paths: 2,
+        days: 5_000,
+        positions: 20,
+        ..CyclesConfig::default()
+    };
+    let run = cycles(&examples::mixed(), &config).expect("valid");
+    let days = &run.price_fan.days;
+    assert!(days.len() <= FAN_MAX_POINTS);
+    assert_eq!((days[0], days[1]), (0, 5));
+    assert_eq!(*days.last().expect("points"), 5_000);
+    assert_eq!(run.price_fan.p50.len(), days.len());
+}
+
+#[test]
+fn returns_without_cascades_are_gaussian() {
+    let run = cycles(&examples::mixed(), &CyclesConfig::default()).expect("valid");
+    let stats = &run.stats_without;
+    assert_eq!(stats.count, 30_000);
+    assert!(stats.excess_kurtosis.abs() < 0.3, "{stats:?}");
+    assert!(stats.skew.abs() < 0.1, "{stats:?}");
+    assert!((stats.std_pct - 2.0).abs() < 0.05, "{stats:?}");
+    // A Gaussian's 95% VaR is 1.645 sigma.
+    assert!((stats.var_95_pct - 1.645 * 2.0).abs() < 0.1, "{stats:?}");
+}
+
+#[test]
+fn leverage_on_a_thin_book_fattens_the_left_tail() {
+    let run = cycles(&examples::mixed(), &stressed()).expect("valid");
+    let (with, without) = (&run.stats_with, &run.stats_without);
+    assert!(run.liquidations_per_day > 0.0);
+    assert!(
+        with.excess_kurtosis > without.excess_kurtosis + 1.0,
+        "with {with:?}\nwithout {without:?}"
+    );
+    assert!(with.es_95_pct > without.es_95_pct, "{with:?} {without:?}");
+    assert!(with.worst_day_pct < without.worst_day_pct);
+}
+
+#[test]
+fn a_crowd_the_book_cannot_carry_stays_finite_and_is_flagged() {
+    let config = CyclesConfig {
+        mean_leverage: Some(50.0),
+        impact_scale: 50.0,
+        ..small(3)
+    };
+    let run = cycles(&examples::mixed(), &config).expect("valid");
+    assert!(run.returns_with_cascades.iter().all(|r| r.is_finite()));
+    let fan = &run.price_fan;
+    assert!(fan
+        .p05
+        .iter()
+        .chain(&fan.p95)
+        .all(|p| p.is_finite() && *p > 0.0));
+    assert!(run.stats_with.excess_kurtosis.is_finite());
+    assert!(!run.unrealistic.is_empty(), "{:?}", run.stats_with);
+}
+
+#[test]
+fn without_impact_the_cascade_leaves_the_news_alone() {
+    let config = CyclesConfig {
+        impact_scale: 0.0,
+        ..small(9)
+    };
+    let run = cycles(&examples::mixed(), &config).expect("valid");
+    assert!(run.liquidations_per_day > 0.0);
+    for (with, without) in run.returns_with_cascades.iter().zip(&run.returns_without) {
+        assert!((with - without).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn kurtosis_responds_to_impact_on_the_same_news() {
+    let config = CyclesConfig {
+        paths: 40,
+        mean_leverage: Some(25.0),
+        ..CyclesConfig::default()
+    };
+    let points = cycles_response(
+        &examples::mixed(),
+        &config,
+        ResponseAxis::Impact,
+        &[0.0, 0.3, 1.0, 4.0],
+    )
+    .expect("valid");
+    assert_eq!(points.len(), 4, "{points:?}");
+    assert_eq!(
+        points[0].excess_kurtosis_without,
+        points[1].excess_kurtosis_without
+    );
+    assert!((points[0].excess_kurtosis_with - points[0].excess_kurtosis_without).abs() < 1e-6);
+    assert!(
+        points[1].excess_kurtosis_with > points[0].excess_kurtosis_with + 1.0,
+        "{points:?}"
+    );
+}
+
+#[test]
+fn config_reads_defaults_and_rejects_unknown_or_invalid_fields() {
+    let config: CyclesConfig = serde_json::from_str(r#"{"paths": 7}"#).expect("valid");
+    assert_eq!(
+        config,
+        CyclesConfig {
+            paths: 7,
+            ..CyclesConfig::default()
+        }
+    );
+    assert!(serde_json::from_str::<CyclesConfig>(r#"{"pathz": 7}"#).is_err());
+    let invalid = CyclesConfig {
+        paths: 0,
+        daily_vol_pct: -1.0,
+        ..CyclesConfig::default()
+    };
+    let error = cycles(&examples::mixed(), &invalid).expect_err("invalid");
+    let paths: Vec<&str> = error.problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["cycles.paths", "cycles.daily_vol_pct"]);
+}
+
+#[test]
+#[ignore = "timing; run with --ignored --nocapture (meaningful in release)"]
+fn timing_default_run() {
+    let started = std::time::Instant::now();
+    let run = cycles(&examples::mixed(), &CyclesConfig::default()).expect("valid");
+    println!(
+        "cycles 100 x 500 x 400: {:?}, {} liquidations per day\nwith {:?}\nwithout {:?}",
+        started.elapsed(),
+        run.liquidations_per_day,
+        run.stats_with,
+        run.stats_without
+    );
+    let stressed = cycles(&examples::mixed(), &stressed()).expect("valid");
+    println!(
+        "stressed: {} liquidations per day\nwith {:?}\nfan p50 end {} p05 end {}",
+        stressed.liquidations_per_day,
+        stressed.stats_with,
+        stressed.price_fan.p50.last().unwrap_or(&0.0),
+        stressed.price_fan.p05.last().unwrap_or(&0.0)
+    );
+}

@@ -1,0 +1,457 @@
+//! Exact fixed-point arithmetic for 8-place numbers, tuned for wasm32: products, sums of
+//! products and divisions by 10^8 kept in 64-bit halves wherever the values allow, because in
+//! wasm32 every 128-bit multiplication or division is a library call. Natively the same code
+//! gives the same bits; 256-bit products and divisions cover what leaves 128 bits.
+
+use super::{Money, UNITS};
+
+/// The exact product of two 8-place numbers, `coins * move_units` (a count of 1e-16 units), kept
+/// in 64-bit halves: `whole * 10^8 + rest`, both with the product's sign, `|rest| < 10^16`. For
+/// everyday sizes (below 2^32 units, about 43 coins) and moves (below 2^57 units) it needs no
+/// 128-bit arithmetic, which in wasm32 is library calls: about three times faster there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SplitProduct {
+    pub whole: i64,
+    pub rest: i64,
+}
+
+impl SplitProduct {
+    /// `None` when a factor is out of the 64-bit range (then use [`product`]).
+    #[inline]
+    pub fn of(coins: i64, move_units: i64) -> Option<SplitProduct> {
+        let (coins_abs, move_abs) = (coins.unsigned_abs(), move_units.unsigned_abs());
+        if coins_abs >= 1 << 32 || move_abs >= 1 << 57 {
+            return None;
+        }
+        // Both below 2^63: coins * (move / 10^8) < 2^32 * 2^31, coins * (move % 10^8) < 2^59.
+        let whole = (coins_abs * (move_abs / UNITS as u64)) as i64;
+        let rest = (coins_abs * (move_abs % UNITS as u64)) as i64;
+        Some(if (coins < 0) != (move_units < 0) {
+            SplitProduct {
+                whole: -whole,
+                rest: -rest,
+            }
+        } else {
+            SplitProduct { whole, rest }
+        })
+    }
+
+    /// The product rounded half to even to money, as [`super::round_product`] does.
+    #[inline]
+    pub fn rounded(self) -> Money {
+        Money::from_units(i128::from(self.rounded_units()))
+    }
+
+    /// [`Self::rounded`] as a count of units.
+    #[inline(always)]
+    pub fn rounded_units(self) -> i64 {
+        let units = UNITS as u64;
+        let rest = self.rest.unsigned_abs();
+        // Below 2^63: no overflow in u64, and well inside money's range.
+        let truncated = self.whole.unsigned_abs() + rest / units;
+        let remainder = rest % units;
+        let up = (remainder > units / 2) | ((remainder == units / 2) & (truncated & 1 == 1));
+        // Below 2^63 (see above).
+        let magnitude = (truncated + u64::from(up)) as i64;
+        if self.whole < 0 || self.rest < 0 {
+            -magnitude
+        } else {
+            magnitude
+        }
+    }
+}
+
+/// The exact product of two 64-bit integers (at most 2^126 in magnitude).
+#[inline]
+pub fn product(a: i64, b: i64) -> i128 {
+    let magnitude = widening_mul(a.unsigned_abs(), b.unsigned_abs()) as i128;
+    if (a < 0) != (b < 0) {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+/// `a * b`, exact; `None` beyond 128 bits. Everyday factors take the 64-bit path (in wasm32 a
+/// 128-bit multiplication is a library call).
+#[inline]
+pub fn exact_product(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => Some(product(a, b)),
+        _ => a.checked_mul(b),
+    }
+}
+
+/// An exact sum of 64-bit integers, kept in a 64-bit register and spilled into 128 bits only
+/// when the next addition would overflow it (in wasm32 every 128-bit addition is several
+/// instructions). At most 2^21 spills of values below 2^63: the spill cannot overflow.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Sum64 {
+    register: i64,
+    spilled: i128,
+}
+
+impl Sum64 {
+    #[inline(always)]
+    pub fn add(&mut self, value: i64) {
+        match self.register.checked_add(value) {
+            Some(sum) => self.register = sum,
+            None => {
+                self.spilled += i128::from(self.register);
+                self.register = value;
+            }
+        }
+    }
+
+    pub fn total(&self) -> i128 {
+        self.spilled + i128::from(self.register)
+    }
+}
+
+/// An exact sum of products `a * b` (8-place numbers, so the sum is in 1e-16 units). Everyday
+/// products (`a` in 0..2^32, `|b|` below 2^62) are summed as `high * 2^31 + low`, each half a
+/// 64-bit multiplication below 2^63, summed in 64 bits ([`Sum64`]): no division and no 128-bit
+/// multiplication (library calls in wasm32).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ProductSum {
+    high: Sum64,
+    low: Sum64,
+    /// Products off the everyday path, summed exactly.
+    wide: i128,
+    overflow: bool,
+}
+
+impl ProductSum {
+    #[inline(always)]
+    pub fn add(&mut self, a: i128, b: i128) {
+        if let (Ok(a), Ok(b)) = (u32::try_from(a), i64::try_from(b)) {
+            if b.unsigned_abs() < 1 << 62 {
+                let (a, magnitude) = (u64::from(a), b.unsigned_abs());
+                let high = (a * (magnitude >> 31)) as i64;
+                let low = (a * (magnitude & ((1 << 31) - 1))) as i64;
+                if b < 0 {
+                    self.high.add(-high);
+                    self.low.add(-low);
+                } else {
+                    self.high.add(high);
+                    self.low.add(low);
+                }
+                return;
+            }
+        }
+        match exact_product(a, b) {
+            Some(product) => {
+                let (sum, overflowed) = self.wide.overflowing_add(product);
+                self.wide = sum;
+                self.overflow |= overflowed;
+            }
+            None => self.overflow = true,
+        }
+    }
+
+    /// Adds the products summed in `other`.
+    pub fn merge(&mut self, other: &ProductSum) {
+        let (wide, overflowed) = self.wide.overflowing_add(other.wide);
+        self.wide = wide;
+        self.overflow |= overflowed || other.overflow;
+        self.high.spilled += other.high.total();
+        self.low.spilled += other.low.total();
+    }
+
+    /// The sum; `None` if it (or a product) left 128 bits.
+    pub fn total(&self) -> Option<i128> {
+        if self.overflow {
+            return None;
+        }
+        self.high
+            .total()
+            .checked_mul(1 << 31)?
+            .checked_add(self.low.total())?
+            .checked_add(self.wide)
+    }
+}
+
+/// `a * b` in 128 bits. Natively one machine multiplication.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline]
+fn widening_mul(a: u64, b: u64) -> u128 {
+    u128::from(a) * u128::from(b)
+}
+
+/// `a * b` in 128 bits. Wasm32 has no 64 x 64 -> 128-bit multiplication, so `u128 * u128` is a
+/// call to `__multi3`, which does the full 128-bit product; four 32-bit partial products inline
+/// are about twice as fast.
+#[cfg(target_arch = "wasm32")]
+#[inline]
+fn widening_mul(a: u64, b: u64) -> u128 {
+    widening_mul_by_halves(a, b)
+}
+
+/// `a * b` in 128 bits from four 64-bit products of 32-bit halves (schoolbook).
+#[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
+#[inline]
+fn widening_mul_by_halves(a: u64, b: u64) -> u128 {
+    const MASK: u64 = u32::MAX as u64;
+    let (a_high, a_low) = (a >> 32, a & MASK);
+    let (b_high, b_low) = (b >> 32, b & MASK);
+    let low_low = a_low * b_low;
+    let low_high = a_low * b_high;
+    let high_low = a_high * b_low;
+    let high_high = a_high * b_high;
+    // Three values below 2^32 each: no overflow.
+    let middle = (low_low >> 32) + (low_high & MASK) + (high_low & MASK);
+    let low = (low_low & MASK) | (middle << 32);
+    let high = high_high + (low_high >> 32) + (high_low >> 32) + (middle >> 32);
+    (u128::from(high) << 64) | u128::from(low)
+}
+
+/// `a * b / d` rounded half to even, exactly (a 256-bit product when needed); `None` when the
+/// quotient does not fit 128 bits. `d` must be positive.
+#[inline]
+pub(super) fn mul_div_round(a: u128, b: u128, d: u128) -> Option<u128> {
+    let (quotient, remainder) = match (u64::try_from(a), u64::try_from(b)) {
+        // The everyday case: a 128-bit product, and for 10^8 a division by a constant.
+        (Ok(a), Ok(b)) if d == UNITS as u128 => div_units(widening_mul(a, b)),
+        _ => mul_div_wide(a, b, d)?,
+    };
+    // Half to even, without a branch on the (unpredictable) remainder.
+    let rest = d - remainder;
+    let up = (remainder > rest) | ((remainder == rest) & (quotient & 1 == 1));
+    quotient.checked_add(u128::from(up))
+}
+
+/// (quotient, remainder) of `a * b` by `d`; `None` when the quotient does not fit 128 bits.
+#[cold]
+fn mul_div_wide(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
+    match a.checked_mul(b) {
+        Some(product) => Some((product / d, product % d)),
+        None => {
+            let (high, low) = wide_mul(a, b);
+            (high < d).then(|| wide_div(high, low, d))
+        }
+    }
+}
+
+/// (quotient, remainder) of `x` by 10^8. Below 2^72, `x / 10^8 = (x / 2^8) / 5^8` is a 64-bit
+/// division by a constant (a multiplication); above, a 128-bit division.
+#[inline]
+pub(super) fn div_units(x: u128) -> (u128, u128) {
+    match u64::try_from(x >> 8) {
+        Ok(shifted) => {
+            let quotient = shifted / 390_625;
+            // The remainder is below 10^8, so the low 64 bits give it exactly (no 128-bit
+            // multiplication, a library call in wasm32).
+            let remainder = (x as u64).wrapping_sub(quotient.wrapping_mul(UNITS as u64));
+            (u128::from(quotient), u128::from(remainder))
+        }
+        Err(_) => {
+            let quotient = x / UNITS as u128;
+            (quotient, x - quotient * UNITS as u128)
+        }
+    }
+}
+
+/// The full 256-bit product `a * b` as (high, low) halves.
+fn wide_mul(a: u128, b: u128) -> (u128, u128) {
+    const MASK: u128 = u64::MAX as u128;
+    let (a_high, a_low) = (a >> 64, a & MASK);
+    let (b_high, b_low) = (b >> 64, b & MASK);
+    let low_low = a_low * b_low;
+    let low_high = a_low * b_high;
+    let high_low = a_high * b_low;
+    let high_high = a_high * b_high;
+    let middle = (low_low >> 64) + (low_high & MASK) + (high_low & MASK);
+    let low = (low_low & MASK) | (middle << 64);
+    let high = high_high + (low_high >> 64) + (high_low >> 64) + (middle >> 64);
+    (high, low)
+}
+
+/// (quotient, remainder) of the 256-bit `(high, low)` by `d`, for `high < d` (schoolbook, one bit
+/// at a time: only reached by products beyond 128 bits).
+fn wide_div(high: u128, low: u128, d: u128) -> (u128, u128) {
+    let (mut remainder, mut quotient) = (high, 0u128);
+    for bit in (0..128).rev() {
+        let carry = remainder >> 127;
+        remainder = (remainder << 1) | ((low >> bit) & 1);
+        quotient <<= 1;
+        if carry == 1 || remainder >= d {
+            remainder = remainder.wrapping_sub(d);
+            quotient |= 1;
+        }
+    }
+    (quotient, remainder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::round_product;
+
+    #[test]
+    fn product_sums_are_exact_on_every_path() {
+        let pairs: [(i128, i128); 6] = [
+            (3, -7),
+            (u32::MAX as i128, i64::MAX as i128),
+            (u32::MAX as i128, -(i64::MAX as i128)),
+            (1 << 40, 1 << 60),
+            (-5, 1 << 70),
+            (123_456_789, 6_000_000_000_000),
+        ];
+        let mut sum = ProductSum::default();
+        for (a, b) in pairs {
+            sum.add(a, b);
+        }
+        let expected: i128 = pairs.iter().map(|(a, b)| a * b).sum();
+        assert_eq!(sum.total(), Some(expected));
+        sum.add(1 << 100, 1 << 100);
+        assert_eq!(sum.total(), None, "a product beyond 128 bits");
+
+        // Many of the largest everyday products: the 64-bit registers spill, sums merge.
+        let (a, b) = (i128::from(u32::MAX), (1i128 << 62) - 1);
+        let (mut first, mut second) = (ProductSum::default(), ProductSum::default());
+        for k in 0..1000 {
+            first.add(a, if k % 3 == 0 { -b } else { b });
+            second.add(a - k, b - k);
+        }
+        let expected_first = a * b * (666 - 334);
+        let expected_second: i128 = (0..1000).map(|k| (a - k) * (b - k)).sum();
+        assert_eq!(first.total(), Some(expected_first));
+        first.merge(&second);
+        assert_eq!(first.total(), Some(expected_first + expected_second));
+    }
+
+    #[test]
+    fn sums_in_a_register_spill_exactly() {
+        let mut sum = Sum64::default();
+        let values = [i64::MAX, i64::MAX, -1, i64::MIN, i64::MIN + 1, 5];
+        for value in values {
+            sum.add(value);
+        }
+        assert_eq!(
+            sum.total(),
+            values.iter().map(|&v| i128::from(v)).sum::<i128>()
+        );
+    }
+
+    #[test]
+    fn division_by_units_agrees_with_plain_division() {
+        for x in [
+            0,
+            1,
+            99_999_999,
+            100_000_000,
+            (1 << 72) - 1,
+            1 << 72,
+            u128::MAX,
+            123_456_789_012_345_678_901_234,
+            (1 << 72) - 100_000_000,
+            u64::MAX as u128 * 100_000_000 + 99_999_999,
+        ] {
+            assert_eq!(div_units(x), (x / 100_000_000, x % 100_000_000), "{x}");
+        }
+    }
+
+    #[test]
+    fn products_by_halves_agree_with_machine_multiplication() {
+        let values = [
+            0,
+            1,
+            u32::MAX as u64,
+            1 << 32,
+            (1 << 32) + 1,
+            123_456_789_012_345,
+            i64::MAX as u64,
+            1 << 63,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        for a in values {
+            for b in values {
+                let expected = u128::from(a) * u128::from(b);
+                assert_eq!(widening_mul_by_halves(a, b), expected, "{a} {b}");
+                assert_eq!(widening_mul(a, b), expected, "{a} {b}");
+            }
+        }
+        let signed = [
+            0,
+            1,
+            -1,
+            7,
+            -123_456_789_012,
+            i64::MAX,
+            i64::MIN + 1,
+            i64::MIN,
+        ];
+        for a in signed {
+            for b in signed {
+                assert_eq!(product(a, b), i128::from(a) * i128::from(b), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn split_products_round_as_full_products_do() {
+        let coins = [
+            0,
+            1,
+            3,
+            50_000_000,
+            123_456_789,
+            (1 << 32) - 1,
+            1 << 32,
+            i64::MAX,
+        ];
+        let moves = [
+            0,
+            1,
+            UNITS as i64 / 2,
+            UNITS as i64 + UNITS as i64 / 2,
+            99_999_999,
+            240_000_000_000,
+            6_000_012_345_678,
+            (1 << 57) - 1,
+            1 << 57,
+            i64::MAX,
+        ];
+        for c in coins {
+            for m in moves {
+                for (c, m) in [(c, m), (-c, m), (c, -m), (-c, -m)] {
+                    let exact = i128::from(c) * i128::from(m);
+                    match SplitProduct::of(c, m) {
+                        Some(split) => {
+                            let SplitProduct { whole, rest } = split;
+                            assert_eq!(
+                                i128::from(whole) * UNITS + i128::from(rest),
+                                exact,
+                                "{c} {m}"
+                            );
+                            assert_eq!(split.rounded(), round_product(exact), "{c} {m}");
+                        }
+                        None => assert!(c.unsigned_abs() >= 1 << 32 || m.unsigned_abs() >= 1 << 57),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn wide_division_agrees_with_narrow_division() {
+        for (a, b, d) in [
+            (u128::MAX, 3, 7),
+            (1 << 100, 1 << 100, (1 << 90) + 12_345),
+            (
+                987_654_321_987_654_321,
+                123_456_789_123_456_789_123,
+                100_000_000,
+            ),
+        ] {
+            let (high, low) = wide_mul(a, b);
+            let (q, r) = wide_div(high, low, d);
+            // q * d + r == a * b, checked in 256 bits.
+            let (qh, ql) = wide_mul(q, d);
+            let (sum, carry) = ql.overflowing_add(r);
+            assert_eq!((qh + u128::from(carry), sum), (high, low));
+            assert!(r < d);
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Margin: maintenance-margin tiers, a position's terms and the liquidation and bankruptcy
+//! prices they fix, and the initial collateral and closing size of a position.
+
+use crate::money;
+use crate::scenario::{Contract, MaintenanceMargin, MarginTier, Side};
+
+/// Maintenance margin as a function of notional: `MM = notional * rate - deduction`, with the
+/// deduction that makes the requirement continuous across tiers (Binance USDS-M:
+/// deduction_n = floor_n * (rate_n - rate_{n-1}) + deduction_{n-1}).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarginSchedule {
+    /// (upper notional bound, rate, deduction), ascending.
+    tiers: Vec<(f64, f64, f64)>,
+}
+
+impl MarginSchedule {
+    pub fn new(margin: &MaintenanceMargin) -> MarginSchedule {
+        match margin {
+            MaintenanceMargin::Flat(rate) => MarginSchedule {
+                tiers: vec![(f64::INFINITY, *rate, 0.0)],
+            },
+            MaintenanceMargin::Tiered { tiers } => MarginSchedule::from_tiers(tiers),
+        }
+    }
+
+    fn from_tiers(tiers: &[MarginTier]) -> MarginSchedule {
+        let mut out = Vec::with_capacity(tiers.len());
+        let (mut floor, mut previous_rate, mut deduction) = (0.0, 0.0, 0.0);
+        for tier in tiers {
+            deduction += floor * (tier.rate - previous_rate);
+            out.push((tier.max_notional_usd, tier.rate, deduction));
+            floor = tier.max_notional_usd;
+            previous_rate = tier.rate;
+        }
+        MarginSchedule { tiers: out }
+    }
+
+    pub fn is_flat(&self) -> bool {
+        self.tiers.len() == 1
+    }
+
+    /// (rate, deduction USD) for a position of `notional_usd`.
+    pub fn tier_for(&self, notional_usd: f64) -> (f64, f64) {
+        let tier = self
+            .tiers
+            .iter()
+            .find(|tier| notional_usd <= tier.0)
+            .or(self.tiers.last());
+        tier.map(|tier| (tier.1, tier.2)).unwrap_or((0.0, 0.0))
+    }
+}
+
+/// The terms of one isolated-margin position that fix its liquidation price.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Terms {
+    pub contract: Contract,
+    pub side: Side,
+    pub entry: f64,
+    /// USD notional at entry (linear) or contract count (inverse).
+    pub size: f64,
+    /// Collateral: USD (linear) or coin (inverse).
+    pub collateral: f64,
+}
+
+impl Terms {
+    /// Equity (collateral + unrealized PnL) at `price`, in collateral currency.
+    pub fn equity_at(&self, price: f64) -> f64 {
+        self.collateral + self.pnl_at(price)
+    }
+
+    /// Unrealized PnL at `price`: linear `q (p - e)`, inverse `K (1/e - 1/p)` for longs.
+    pub fn pnl_at(&self, price: f64) -> f64 {
+        let sign = match self.side {
+            Side::Long => 1.0,
+            Side::Short => -1.0,
+        };
+        match self.contract {
+            Contract::Linear => sign * self.size / self.entry * (price - self.entry),
+            Contract::Inverse => sign * self.size * (1.0 / self.entry - 1.0 / price),
+        }
+    }
+
+    /// The price at which equity equals maintenance margin `rate * notional - deduction`.
+    /// Longs: 0 when they cannot be liquidated; shorts: infinity. A position below maintenance at
+    /// every price (collateral driven negative by a partial fill far past bankruptcy) is
+    /// liquidated at once: infinity for longs, 0 for shorts.
+    ///
+    /// Linear long `(q e - C - D) / (q (1 - m))`, short `(q e + C + D) / (q (1 + m))`;
+    /// inverse long `(1 + m) K / (C + K/e + D)`, short `(1 - m) K / (K/e - C - D)`
+    /// (Binance USDS-M and BitMEX formulas, isolated margin).
+    pub fn liquidation_price(&self, rate: f64, deduction_usd: f64) -> f64 {
+        let (e, c) = (self.entry, self.collateral);
+        let price = match (self.contract, self.side) {
+            (Contract::Linear, Side::Long) => {
+                let q = self.size / e;
+                (q * e - c - deduction_usd) / (q * (1.0 - rate))
+            }
+            (Contract::Linear, Side::Short) => {
+                let q = self.size / e;
+                let numerator = q * e + c + deduction_usd;
+                if numerator <= 0.0 {
+                    return 0.0;
+                }
+                numerator / (q * (1.0 + rate))
+            }
+            (Contract::Inverse, Side::Long) => {
+                let k = self.size;
+                let denominator = c + k / e + deduction_usd / e;
+                if denominator <= 0.0 {
+                    return f64::INFINITY;
+                }
+                (1.0 + rate) * k / denominator
+            }
+            (Contract::Inverse, Side::Short) => {
+                let k = self.size;
+                let denominator = k / e - c - deduction_usd / e;
+                if denominator <= 0.0 {
+                    f64::INFINITY
+                } else {
+                    (1.0 - rate) * k / denominator
+                }
+            }
+        };
+        match self.side {
+            Side::Long => price.max(0.0),
+            Side::Short if price.is_nan() || price <= 0.0 => f64::INFINITY,
+            Side::Short => price,
+        }
+    }
+
+    /// The price at which equity is zero.
+    pub fn bankruptcy_price(&self) -> f64 {
+        self.liquidation_price(0.0, 0.0)
+    }
+}
+
+/// Whether `mark` has reached `trigger`: from above for longs, from below for shorts.
+pub fn crossed(side: Side, mark: f64, trigger: f64) -> bool {
+    match side {
+        Side::Long => mark <= trigger,
+        Side::Short => mark >= trigger,
+    }
+}
+
+/// The size a close of `size` takes, in 8-place fixed point: coins (`size / entry`) for linear
+/// contracts, contracts for inverse ones (what exact PnL is computed from).
+#[inline]
+pub fn closing_units_of(contract: Contract, size: f64, entry: f64) -> i128 {
+    match contract {
+        Contract::Linear => money::fixed(size / entry),
+        Contract::Inverse => money::fixed(size),
+    }
+}
+
+/// Initial collateral of a position: linear `size / L` USD; inverse `K / (e L)` coin.
+pub fn size_collateral(contract: Contract, size: f64, entry: f64, leverage: f64) -> f64 {
+    match contract {
+        Contract::Linear => size / leverage,
+        Contract::Inverse => size / (entry * leverage),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(contract: Contract, side: Side, leverage: f64) -> Terms {
+        let (entry, size) = (100.0, 1000.0);
+        Terms {
+            contract,
+            side,
+            entry,
+            size,
+            collateral: size_collateral(contract, size, entry, leverage),
+        }
+    }
+
+    #[test]
+    fn linear_liquidation_prices_match_the_venue_formulas() {
+        // 10x, m = 0.5%: long after -9.548%, short after +9.453% (domain notes).
+        let long = terms(Contract::Linear, Side::Long, 10.0).liquidation_price(0.005, 0.0);
+        let short = terms(Contract::Linear, Side::Short, 10.0).liquidation_price(0.005, 0.0);
+        assert!((long - 100.0 * 0.9 / 0.995).abs() < 1e-9);
+        assert!((short - 100.0 * 1.1 / 1.005).abs() < 1e-9);
+        assert!((long - 90.452).abs() < 1e-3 && (short - 109.453).abs() < 1e-3);
+    }
+
+    #[test]
+    fn inverse_liquidation_prices_match_the_venue_formulas() {
+        let long = terms(Contract::Inverse, Side::Long, 10.0).liquidation_price(0.005, 0.0);
+        let short = terms(Contract::Inverse, Side::Short, 10.0).liquidation_price(0.005, 0.0);
+        assert!((long - 100.0 * 1.005 * 10.0 / 11.0).abs() < 1e-9);
+        assert!((short - 100.0 * 0.995 * 10.0 / 9.0).abs() < 1e-9);
+        let bankrupt = terms(Contract::Inverse, Side::Long, 10.0).bankruptcy_price();
+        assert!((bankrupt - 100.0 * 10.0 / 11.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn equity_at_the_liquidation_price_is_the_maintenance_margin() {
+        for contract in [Contract::Linear, Contract::Inverse] {
+            for side in [Side::Long, Side::Short] {
+                let t = terms(contract, side, 20.0);
+                let price = t.liquidation_price(0.01, 0.0);
+                let margin = match contract {
+                    Contract::Linear => 0.01 * t.size / t.entry * price,
+                    Contract::Inverse => 0.01 * t.size / price,
+                };
+                assert!(
+                    (t.equity_at(price) - margin).abs() < 1e-9,
+                    "{contract:?} {side:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_position_below_maintenance_at_every_price_triggers_at_once() {
+        // Collateral -20 coin / -2,000 USD on a 10x position of 1,000 USD at 100: a linear short
+        // or an inverse long has negative equity at every price.
+        let cases = [
+            (Contract::Linear, Side::Short, -2_000.0),
+            (Contract::Inverse, Side::Long, -20.0),
+        ];
+        for (contract, side, collateral) in cases {
+            let t = Terms {
+                collateral,
+                ..terms(contract, side, 10.0)
+            };
+            for price in [1e-9, 100.0, 1e12] {
+                assert!(t.equity_at(price) < 0.0);
+                assert!(
+                    crossed(side, price, t.liquidation_price(0.005, 0.0)),
+                    "{contract:?} {side:?} at {price}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn binance_tiers_get_continuous_deductions() {
+        let tiers = vec![
+            MarginTier {
+                max_notional_usd: 50_000.0,
+                rate: 0.004,
+            },
+            MarginTier {
+                max_notional_usd: 250_000.0,
+                rate: 0.005,
+            },
+            MarginTier {
+                max_notional_usd: 1_000_000.0,
+                rate: 0.01,
+            },
+        ];
+        let schedule = MarginSchedule::new(&MaintenanceMargin::Tiered { tiers });
+        assert_eq!(schedule.tier_for(10_000.0), (0.004, 0.0));
+        let (rate, deduction) = schedule.tier_for(100_000.0);
+        assert_eq!(rate, 0.005);
+        assert!((deduction - 50.0).abs() < 1e-9);
+        let (_, deduction) = schedule.tier_for(500_000.0);
+        assert!((deduction - 1300.0).abs() < 1e-9);
+        // Continuous at the boundary: 50k * 0.4% = 200 = 50k * 0.5% - 50.
+        assert!((50_000.0 * 0.005 - 50.0 - 200.0f64).abs() < 1e-9);
+    }
+}

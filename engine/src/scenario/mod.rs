@@ -1,0 +1,341 @@
+//! The scenario format, version 1: what the user describes, as serde types with documented
+//! defaults, and the reader that parses it. The venue's rules and the traders' behaviour are
+//! written in `venue.rs` and `traders.rs`; validation (every problem with its field path) is
+//! `validate.rs`; editing a scenario by one headline parameter is `edit.rs`.
+//!
+//! The format is documented for users in `docs/scenario.md`; keep the two in step.
+
+pub mod edit;
+mod traders;
+pub(crate) mod validate;
+mod venue;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ScenarioError;
+
+pub use traders::{Agents, Delever, DipBuyers, Predators, TopUp, Traders};
+pub use venue::{
+    liquidation_leverage, max_entry_leverage, Adl, CircuitBreaker, MaintenanceMargin, MarginTier,
+    Venue,
+};
+
+/// The only format version this engine reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// Highest leverage accepted.
+pub const MAX_LEVERAGE: f64 = 1000.0;
+/// Most positions a scenario may hold or generate.
+pub const MAX_POSITIONS: usize = 2_000_000;
+/// Most steps a timeline may run.
+pub const MAX_STEPS: u32 = 100_000;
+/// Most explicit order-book levels.
+pub const MAX_BOOK_LEVELS: usize = 10_000;
+/// Most leverage buckets or margin tiers.
+pub const MAX_BUCKETS: usize = 64;
+/// Largest input accepted by [`Scenario::from_json`], in bytes (an explicit position list of the
+/// maximum size fits well inside it).
+pub const MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
+
+/// A whole scenario: market, positions, venue rules, traders, algorithms, the shock and the run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version; must be 1.
+    pub version: u32,
+    /// Seed of every random draw (population generation). Same seed, same outcome.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    pub market: Market,
+    pub positions: Positions,
+    #[serde(default)]
+    pub venue: Venue,
+    #[serde(default)]
+    pub traders: Traders,
+    #[serde(default)]
+    pub agents: Agents,
+    pub shock: Shock,
+    #[serde(default)]
+    pub run: Run,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+/// The market: price, contract type, order book and how it behaves under stress.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Market {
+    /// Start price (USD per coin).
+    pub price: f64,
+    #[serde(default)]
+    pub contract: Contract,
+    pub book: Book,
+    /// Half-life (seconds) with which consumed depth refills; `null` means impact is permanent.
+    #[serde(default)]
+    pub resilience_half_life_s: Option<f64>,
+    /// Market-maker withdrawal: the share of depth pulled per 1% that the mark has moved from the
+    /// start price, in [0, 1].
+    #[serde(default)]
+    pub withdrawal: f64,
+    /// The least share of depth that stays however far the price moves, in (0, 1].
+    #[serde(default = "default_withdrawal_floor")]
+    pub withdrawal_floor: f64,
+    /// Half-life (seconds) with which the mark price follows the last price; 0 means mark = last.
+    #[serde(default)]
+    pub mark_smoothing_s: f64,
+}
+
+fn default_withdrawal_floor() -> f64 {
+    0.2
+}
+
+/// Contract type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Contract {
+    /// USD-margined: PnL = quantity * (exit - entry), money in USD.
+    #[default]
+    Linear,
+    /// Coin-margined: PnL = contracts * (1/entry - 1/exit) in coin, one contract = 1 USD.
+    Inverse,
+}
+
+/// The order book's depth profile. Percent bands are percent of the start price.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "profile", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Book {
+    /// Constant depth per 1% band: selling q coins moves the price q / (depth_1pct_usd / price) %.
+    Linear { depth_1pct_usd: f64 },
+    /// Cumulative depth within x% = depth_1pct_usd * x^exponent; exponent 2 is square-root impact.
+    Power { depth_1pct_usd: f64, exponent: f64 },
+    /// An explicit ladder: notional resting at each price, bids below the start price, asks above.
+    Levels { levels: Vec<BookLevel> },
+}
+
+/// One rung of an explicit book.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BookLevel {
+    pub price: f64,
+    pub notional_usd: f64,
+}
+
+/// The leveraged positions: an explicit list, or a generated population.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Positions {
+    List(Vec<PositionSpec>),
+    Generate(Population),
+}
+
+/// Long or short.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Long,
+    Short,
+}
+
+/// One explicit isolated-margin position.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PositionSpec {
+    pub side: Side,
+    /// Size in USD at entry; for inverse contracts the contract count (1 USD each).
+    pub notional_usd: f64,
+    pub entry: f64,
+    /// Initial leverage: collateral = notional / leverage.
+    pub leverage: f64,
+}
+
+/// A generated population of isolated-margin positions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    /// Number of positions, split equally over buckets and sides.
+    pub count: usize,
+    /// Total open interest of the population, USD at entry.
+    pub open_interest_usd: f64,
+    /// Share of open interest held long, in [0, 1] (the leverage skew).
+    #[serde(default = "default_long_share")]
+    pub long_share: f64,
+    /// Open interest by leverage bucket; weights are relative.
+    pub leverage_buckets: Vec<LeverageBucket>,
+    /// Standard deviation of entry prices around the start price, percent.
+    #[serde(default)]
+    pub entry_spread_pct: f64,
+    /// Log-normal sigma of position sizes (0: all equal).
+    #[serde(default)]
+    pub size_dispersion: f64,
+}
+
+fn default_long_share() -> f64 {
+    0.5
+}
+
+impl Population {
+    /// Each bucket's open interest, USD: `open_interest_usd * weight / sum(weights)` (0 if no
+    /// weight is positive).
+    pub fn bucket_open_interest(&self) -> Vec<f64> {
+        let total: f64 = self.leverage_buckets.iter().map(|b| b.weight).sum();
+        self.leverage_buckets
+            .iter()
+            .map(|bucket| {
+                if total > 0.0 {
+                    self.open_interest_usd * bucket.weight / total
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+
+    /// Sets each bucket's open interest, USD, as the leverage editor does: weights in millions of
+    /// USD (validation caps them), the open interest their sum. A bucket whose amount did not
+    /// change keeps its scale bit for bit, so a rescale keeps its positions' start state.
+    pub fn set_bucket_open_interest(&mut self, amounts: &[f64]) {
+        for (bucket, amount) in self.leverage_buckets.iter_mut().zip(amounts) {
+            bucket.weight = amount / 1e6;
+        }
+        self.open_interest_usd = amounts.iter().sum();
+    }
+}
+
+/// A leverage bucket: positions whose leverage is log-uniform in [min, max].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeverageBucket {
+    pub min: f64,
+    pub max: f64,
+    /// Relative share of open interest.
+    pub weight: f64,
+}
+
+impl LeverageBucket {
+    /// A label such as "5-10x" (bounds a calibration scaled, such as 1.5785, shown as "1.6").
+    pub fn label(&self) -> String {
+        let short = |value: f64| {
+            let rounded = (value * 10.0).round() / 10.0;
+            if rounded == value.round() {
+                format!("{}", value.round())
+            } else {
+                format!("{rounded:.1}")
+            }
+        };
+        if self.min == self.max {
+            format!("{}x", short(self.min))
+        } else {
+            format!("{}-{}x", short(self.min), short(self.max))
+        }
+    }
+}
+
+/// The exogenous shock that starts it all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shock {
+    pub kind: ShockKind,
+    /// `instant` and `ramp`: the move, percent (negative is down).
+    #[serde(default)]
+    pub pct: f64,
+    /// `sell`: notional of the market order, USD (negative buys).
+    #[serde(default)]
+    pub notional_usd: f64,
+    /// `ramp`: how long the move takes, seconds.
+    #[serde(default)]
+    pub duration_s: f64,
+}
+
+/// Kind of shock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShockKind {
+    /// The price gaps by `pct`; the book moves with it.
+    Instant,
+    /// An exogenous market order of `notional_usd` walks the book.
+    Sell,
+    /// The price drifts by `pct` over `duration_s`.
+    Ramp,
+}
+
+/// How long the timeline runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Run {
+    #[serde(default = "default_steps")]
+    pub steps: u32,
+    #[serde(default = "default_step_s")]
+    pub step_s: f64,
+}
+
+fn default_steps() -> u32 {
+    200
+}
+
+fn default_step_s() -> f64 {
+    1.0
+}
+
+impl Default for Run {
+    fn default() -> Self {
+        Run {
+            steps: default_steps(),
+            step_s: default_step_s(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses and validates a scenario; every problem comes back with its field path.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario = parse_with_paths(text)?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// The JSON Schema of the format.
+    pub fn json_schema() -> String {
+        serde_json::to_string_pretty(&schemars::schema_for!(Scenario)).unwrap_or_default()
+    }
+
+    /// The scenario as pretty JSON (the same format [`Scenario::from_json`] reads).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Number of positions the scenario holds or generates.
+    pub fn position_count(&self) -> usize {
+        match &self.positions {
+            Positions::List(list) => list.len(),
+            Positions::Generate(population) => population.count,
+        }
+    }
+}
+
+/// Reads a JSON document of at most [`MAX_INPUT_BYTES`] into `T`; a problem comes back with the
+/// path of the field it concerns (serde's message keeps its " at line L column C").
+pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, ScenarioError> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(ScenarioError::single(
+            "",
+            format!(
+                "input is {} bytes; the limit is {MAX_INPUT_BYTES}",
+                text.len()
+            ),
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        ScenarioError::single(&path, error.inner().to_string())
+    })?;
+    deserializer
+        .end()
+        .map_err(|error| ScenarioError::single("", error.to_string()))?;
+    Ok(value)
+}

@@ -1,0 +1,109 @@
+//! How traders and algorithmic agents behave, as a scenario writes it: top-ups, de-leveraging,
+//! dip buyers and predators (the behaviour itself is `crate::traders`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// How traders adjust.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Traders {
+    #[serde(default)]
+    pub top_up: Option<TopUp>,
+    #[serde(default)]
+    pub delever: Option<Delever>,
+    #[serde(default)]
+    pub dip_buyers: Option<DipBuyers>,
+}
+
+/// A share of positions adds collateral when the mark comes close to their liquidation price.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopUp {
+    /// Share of positions that top up, in [0, 1].
+    pub share: f64,
+    /// How close (percent of the liquidation price) the mark must come before they notice.
+    #[serde(default = "default_alert_pct")]
+    pub alert_pct: f64,
+    /// Reaction delay, seconds.
+    #[serde(default)]
+    pub delay_s: f64,
+    /// Budget: the collateral added, as a multiple of the collateral the position holds when the
+    /// top-up lands (added once).
+    #[serde(default = "default_budget_multiple")]
+    pub budget_multiple: f64,
+}
+
+fn default_alert_pct() -> f64 {
+    2.0
+}
+
+fn default_budget_multiple() -> f64 {
+    0.5
+}
+
+/// A share of positions cuts size pre-emptively when realized volatility crosses a threshold.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Delever {
+    /// Share of positions that de-lever, in [0, 1].
+    pub share: f64,
+    /// Realized volatility (standard deviation of per-step returns over the window, percent)
+    /// that makes them act.
+    pub volatility_threshold_pct: f64,
+    /// Window of the volatility estimate, steps.
+    #[serde(default = "default_volatility_window")]
+    pub window_steps: u32,
+    /// Fraction of the position they close, in (0, 1].
+    #[serde(default = "default_delever_fraction")]
+    pub fraction: f64,
+}
+
+fn default_volatility_window() -> u32 {
+    10
+}
+
+fn default_delever_fraction() -> f64 {
+    0.5
+}
+
+/// Dip buyers absorb sells below a discount to fair value, with limited capacity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DipBuyers {
+    /// Total they will buy, USD.
+    pub capacity_usd: f64,
+    /// They buy when the price is this many percent below fair value (the post-shock level).
+    pub discount_pct: f64,
+    /// Most they buy in one step, USD.
+    pub max_per_step_usd: f64,
+}
+
+/// Algorithmic agents.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Agents {
+    #[serde(default)]
+    pub predators: Option<Predators>,
+}
+
+/// Predatory traders (Brunnermeier-Pedersen): they sell ahead of a visible liquidation cluster
+/// within reach and buy back from the forced sellers during the flush.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Predators {
+    /// Capital they sell with, USD.
+    pub capital_usd: f64,
+    /// How far (percent of the mark) a cluster may be for them to go for it.
+    pub distance_pct: f64,
+    /// Least liquidatable notional within the distance that counts as a cluster, USD.
+    #[serde(default)]
+    pub min_cluster_usd: f64,
+    /// Steps over which they build their position.
+    #[serde(default = "default_predator_steps")]
+    pub sell_steps: u32,
+}
+
+fn default_predator_steps() -> u32 {
+    5
+}

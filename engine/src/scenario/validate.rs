@@ -1,0 +1,456 @@
+//! Validation of a parsed scenario: every field checked against its range, every problem reported
+//! at once with its field path. [`Checker`] is also how the analyses' own settings are checked.
+
+use crate::error::{Problem, ScenarioError};
+use crate::scenario::{
+    liquidation_leverage, Agents, Book, MaintenanceMargin, Market, Positions, Scenario, Shock,
+    ShockKind, Traders, Venue, FORMAT_VERSION, MAX_BOOK_LEVELS, MAX_BUCKETS, MAX_LEVERAGE,
+    MAX_POSITIONS, MAX_STEPS,
+};
+
+impl Scenario {
+    /// Checks every field; returns all problems at once.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        let mut check = Checker::default();
+        if self.version != FORMAT_VERSION {
+            check.fail(
+                "version",
+                format!("must be {FORMAT_VERSION} (got {})", self.version),
+            );
+        }
+        self.market.validate(&mut check);
+        validate_positions(&self.positions, &mut check);
+        validate_leverage_against_margin(self, &mut check);
+        self.venue.validate(&mut check);
+        self.traders.validate(&mut check);
+        self.agents.validate(&mut check);
+        self.shock.validate(&mut check);
+        check.range_int("run.steps", self.run.steps as u64, 1, MAX_STEPS as u64);
+        check.range("run.step_s", self.run.step_s, 1e-3, 86_400.0);
+        check.finish()
+    }
+}
+
+impl Market {
+    fn validate(&self, check: &mut Checker) {
+        check.range("market.price", self.price, 1e-6, 1e9);
+        match &self.book {
+            Book::Linear { depth_1pct_usd } => {
+                check.range("market.book.depth_1pct_usd", *depth_1pct_usd, 1.0, 1e13);
+            }
+            Book::Power {
+                depth_1pct_usd,
+                exponent,
+            } => {
+                check.range("market.book.depth_1pct_usd", *depth_1pct_usd, 1.0, 1e13);
+                check.range("market.book.exponent", *exponent, 0.25, 4.0);
+            }
+            Book::Levels { levels } => {
+                if levels.is_empty() || levels.len() > MAX_BOOK_LEVELS {
+                    check.fail(
+                        "market.book.levels",
+                        format!(
+                            "must hold 1 to {MAX_BOOK_LEVELS} levels (got {})",
+                            levels.len()
+                        ),
+                    );
+                } else {
+                    for (i, level) in levels.iter().enumerate() {
+                        let path = format!("market.book.levels[{i}]");
+                        check.range(&format!("{path}.price"), level.price, 1e-9, 1e12);
+                        check.range(
+                            &format!("{path}.notional_usd"),
+                            level.notional_usd,
+                            0.0,
+                            1e13,
+                        );
+                        if level.price == self.price {
+                            check.fail(
+                                &format!("{path}.price"),
+                                "must differ from the start price".into(),
+                            );
+                        }
+                    }
+                    if !levels.iter().any(|level| level.price < self.price) {
+                        check.fail(
+                            "market.book.levels",
+                            "needs at least one bid below the start price".into(),
+                        );
+                    }
+                    if !levels.iter().any(|level| level.price > self.price) {
+                        check.fail(
+                            "market.book.levels",
+                            "needs at least one ask above the start price".into(),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(half_life) = self.resilience_half_life_s {
+            check.range("market.resilience_half_life_s", half_life, 1e-3, 1e7);
+        }
+        check.range("market.withdrawal", self.withdrawal, 0.0, 1.0);
+        check.range_open_low("market.withdrawal_floor", self.withdrawal_floor, 0.0, 1.0);
+        check.range("market.mark_smoothing_s", self.mark_smoothing_s, 0.0, 1e7);
+    }
+}
+
+fn validate_positions(positions: &Positions, check: &mut Checker) {
+    match positions {
+        Positions::List(list) => {
+            if list.is_empty() || list.len() > MAX_POSITIONS {
+                check.fail(
+                    "positions.list",
+                    format!(
+                        "must hold 1 to {MAX_POSITIONS} positions (got {})",
+                        list.len()
+                    ),
+                );
+                return;
+            }
+            for (i, position) in list.iter().enumerate() {
+                let path = format!("positions.list[{i}]");
+                check.range(
+                    &format!("{path}.notional_usd"),
+                    position.notional_usd,
+                    1e-6,
+                    1e12,
+                );
+                check.range(&format!("{path}.entry"), position.entry, 1e-6, 1e9);
+                check.range_open_low(
+                    &format!("{path}.leverage"),
+                    position.leverage,
+                    1.0,
+                    MAX_LEVERAGE,
+                );
+                if check.problems.len() > 100 {
+                    check.fail(
+                        "positions.list",
+                        "too many problems; stopped checking".into(),
+                    );
+                    return;
+                }
+            }
+        }
+        Positions::Generate(population) => {
+            let path = "positions.generate";
+            check.range_int(
+                &format!("{path}.count"),
+                population.count as u64,
+                1,
+                MAX_POSITIONS as u64,
+            );
+            check.range(
+                &format!("{path}.open_interest_usd"),
+                population.open_interest_usd,
+                1.0,
+                1e13,
+            );
+            check.range(
+                &format!("{path}.long_share"),
+                population.long_share,
+                0.0,
+                1.0,
+            );
+            check.range(
+                &format!("{path}.entry_spread_pct"),
+                population.entry_spread_pct,
+                0.0,
+                20.0,
+            );
+            check.range(
+                &format!("{path}.size_dispersion"),
+                population.size_dispersion,
+                0.0,
+                3.0,
+            );
+            let buckets = &population.leverage_buckets;
+            if population.count < 2 * buckets.len() {
+                check.fail(
+                    &format!("{path}.count"),
+                    format!(
+                        "must be at least 2 per bucket ({}) so every bucket has longs and shorts",
+                        2 * buckets.len()
+                    ),
+                );
+            }
+            if buckets.is_empty() || buckets.len() > MAX_BUCKETS {
+                check.fail(
+                    &format!("{path}.leverage_buckets"),
+                    format!(
+                        "must hold 1 to {MAX_BUCKETS} buckets (got {})",
+                        buckets.len()
+                    ),
+                );
+                return;
+            }
+            for (i, bucket) in buckets.iter().enumerate() {
+                let bucket_path = format!("{path}.leverage_buckets[{i}]");
+                check.range(&format!("{bucket_path}.min"), bucket.min, 1.0, MAX_LEVERAGE);
+                check.range(&format!("{bucket_path}.max"), bucket.max, 1.0, MAX_LEVERAGE);
+                if bucket.max < bucket.min {
+                    check.fail(&format!("{bucket_path}.max"), "must be at least min".into());
+                }
+                check.range(&format!("{bucket_path}.weight"), bucket.weight, 0.0, 1e9);
+            }
+            if buckets.iter().all(|bucket| bucket.weight == 0.0) {
+                check.fail(
+                    &format!("{path}.leverage_buckets"),
+                    "at least one weight must be positive".into(),
+                );
+            }
+        }
+    }
+}
+
+/// A venue lets no position open at or past its own liquidation price: leverage must stay below
+/// 1 / (lowest maintenance rate), as venues' leverage caps per tier ensure.
+fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
+    let rate = scenario.venue.maintenance_margin.lowest_rate();
+    if !(rate > 0.0 && rate.is_finite()) {
+        return;
+    }
+    let cap = liquidation_leverage(rate);
+    match &scenario.positions {
+        Positions::List(list) => {
+            if let Some((i, position)) = list.iter().enumerate().find(|(_, p)| p.leverage >= cap) {
+                check.fail(
+                    &format!("positions.list[{i}].leverage"),
+                    format!("must be below {cap} (1 / maintenance margin), or it opens already liquidatable (got {})", position.leverage),
+                );
+            }
+        }
+        Positions::Generate(population) => {
+            for (i, bucket) in population.leverage_buckets.iter().enumerate() {
+                if bucket.max >= cap {
+                    check.fail(
+                        &format!("positions.generate.leverage_buckets[{i}].max"),
+                        format!("must be below {cap} (1 / maintenance margin), or positions open already liquidatable (got {})", bucket.max),
+                    );
+                }
+            }
+        }
+    }
+}
+
+impl Venue {
+    fn validate(&self, check: &mut Checker) {
+        match &self.maintenance_margin {
+            MaintenanceMargin::Flat(rate) => {
+                check.range("venue.maintenance_margin", *rate, 0.0, 0.5)
+            }
+            MaintenanceMargin::Tiered { tiers } => {
+                if tiers.is_empty() || tiers.len() > MAX_BUCKETS {
+                    check.fail(
+                        "venue.maintenance_margin.tiers",
+                        format!("must hold 1 to {MAX_BUCKETS} tiers (got {})", tiers.len()),
+                    );
+                }
+                let mut previous = (0.0, 0.0);
+                for (i, tier) in tiers.iter().enumerate() {
+                    let path = format!("venue.maintenance_margin.tiers[{i}]");
+                    check.range(
+                        &format!("{path}.max_notional_usd"),
+                        tier.max_notional_usd,
+                        1.0,
+                        1e15,
+                    );
+                    check.range(&format!("{path}.rate"), tier.rate, 0.0, 0.5);
+                    if i > 0 && (tier.max_notional_usd <= previous.0 || tier.rate < previous.1) {
+                        check.fail(
+                            &path,
+                            "tiers must grow in notional and not fall in rate".into(),
+                        );
+                    }
+                    previous = (tier.max_notional_usd, tier.rate);
+                }
+            }
+        }
+        check.range("venue.liquidation_fee", self.liquidation_fee, 0.0, 0.1);
+        check.range(
+            "venue.insurance_fund_usd",
+            self.insurance_fund_usd,
+            0.0,
+            1e13,
+        );
+        if let Some(cap) = self.max_liquidation_usd_per_step {
+            check.range("venue.max_liquidation_usd_per_step", cap, 1.0, 1e15);
+        }
+        if let Some(breaker) = &self.circuit_breaker {
+            check.range(
+                "venue.circuit_breaker.move_pct",
+                breaker.move_pct,
+                0.01,
+                100.0,
+            );
+            check.range_int(
+                "venue.circuit_breaker.window_steps",
+                breaker.window_steps as u64,
+                1,
+                MAX_STEPS as u64,
+            );
+            check.range_int(
+                "venue.circuit_breaker.halt_steps",
+                breaker.halt_steps as u64,
+                1,
+                MAX_STEPS as u64,
+            );
+        }
+    }
+}
+
+impl Traders {
+    fn validate(&self, check: &mut Checker) {
+        if let Some(top_up) = &self.top_up {
+            check.range("traders.top_up.share", top_up.share, 0.0, 1.0);
+            check.range("traders.top_up.alert_pct", top_up.alert_pct, 0.0, 50.0);
+            check.range("traders.top_up.delay_s", top_up.delay_s, 0.0, 1e7);
+            check.range(
+                "traders.top_up.budget_multiple",
+                top_up.budget_multiple,
+                0.0,
+                100.0,
+            );
+        }
+        if let Some(delever) = &self.delever {
+            check.range("traders.delever.share", delever.share, 0.0, 1.0);
+            check.range(
+                "traders.delever.volatility_threshold_pct",
+                delever.volatility_threshold_pct,
+                0.0,
+                100.0,
+            );
+            check.range_int(
+                "traders.delever.window_steps",
+                delever.window_steps as u64,
+                2,
+                10_000,
+            );
+            check.range_open_low("traders.delever.fraction", delever.fraction, 0.0, 1.0);
+        }
+        if let Some(dip) = &self.dip_buyers {
+            check.range(
+                "traders.dip_buyers.capacity_usd",
+                dip.capacity_usd,
+                0.0,
+                1e13,
+            );
+            check.range(
+                "traders.dip_buyers.discount_pct",
+                dip.discount_pct,
+                0.0,
+                90.0,
+            );
+            check.range(
+                "traders.dip_buyers.max_per_step_usd",
+                dip.max_per_step_usd,
+                0.0,
+                1e13,
+            );
+        }
+    }
+}
+
+impl Agents {
+    fn validate(&self, check: &mut Checker) {
+        if let Some(predators) = &self.predators {
+            check.range(
+                "agents.predators.capital_usd",
+                predators.capital_usd,
+                0.0,
+                1e13,
+            );
+            check.range(
+                "agents.predators.distance_pct",
+                predators.distance_pct,
+                0.0,
+                50.0,
+            );
+            check.range(
+                "agents.predators.min_cluster_usd",
+                predators.min_cluster_usd,
+                0.0,
+                1e13,
+            );
+            check.range_int(
+                "agents.predators.sell_steps",
+                predators.sell_steps as u64,
+                1,
+                10_000,
+            );
+        }
+    }
+}
+
+impl Shock {
+    fn validate(&self, check: &mut Checker) {
+        match self.kind {
+            ShockKind::Instant => check.range("shock.pct", self.pct, -95.0, 500.0),
+            ShockKind::Ramp => {
+                check.range("shock.pct", self.pct, -95.0, 500.0);
+                check.range_open_low("shock.duration_s", self.duration_s, 0.0, 1e7);
+            }
+            ShockKind::Sell => check.range("shock.notional_usd", self.notional_usd, -1e13, 1e13),
+        }
+    }
+}
+
+/// Collects problems as validation walks the scenario (or an analysis's settings).
+#[derive(Default)]
+pub(crate) struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    pub(crate) fn fail(&mut self, path: &str, message: String) {
+        self.problems.push(Problem {
+            path: path.to_string(),
+            message,
+        });
+    }
+
+    /// Adds the problems of a nested document's validation, their paths under `prefix` (a
+    /// calibration's `base` scenario).
+    pub(crate) fn nest(&mut self, prefix: &str, result: Result<(), ScenarioError>) {
+        if let Err(error) = result {
+            for problem in error.problems {
+                self.fail(&format!("{prefix}.{}", problem.path), problem.message);
+            }
+        }
+    }
+
+    /// `value` must be finite and in [low, high].
+    pub(crate) fn range(&mut self, path: &str, value: f64, low: f64, high: f64) {
+        if !value.is_finite() {
+            self.fail(path, "must be a finite number".into());
+        } else if value < low || value > high {
+            self.fail(path, format!("must be in [{low}, {high}] (got {value})"));
+        }
+    }
+
+    /// `value` must be finite and in (low, high].
+    pub(crate) fn range_open_low(&mut self, path: &str, value: f64, low: f64, high: f64) {
+        if !value.is_finite() {
+            self.fail(path, "must be a finite number".into());
+        } else if value <= low || value > high {
+            self.fail(path, format!("must be in ({low}, {high}] (got {value})"));
+        }
+    }
+
+    /// `value` must be in [low, high].
+    pub(crate) fn range_int(&mut self, path: &str, value: u64, low: u64, high: u64) {
+        if value < low || value > high {
+            self.fail(path, format!("must be in [{low}, {high}] (got {value})"));
+        }
+    }
+
+    pub(crate) fn finish(self) -> Result<(), ScenarioError> {
+        if self.problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioError {
+                problems: self.problems,
+            })
+        }
+    }
+}

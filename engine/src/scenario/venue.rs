@@ -1,0 +1,272 @@
+//! The venue's liquidation rules as a scenario writes them: maintenance margin (a flat rate or
+//! tiers, read by hand for clear errors), fees, insurance fund, ADL and the circuit breaker, and
+//! the entry-leverage cap those rules imply.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The venue's liquidation rules.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Venue {
+    #[serde(default)]
+    pub maintenance_margin: MaintenanceMargin,
+    /// Liquidation fee, a fraction of the liquidated notional, paid into the insurance fund.
+    #[serde(default)]
+    pub liquidation_fee: f64,
+    /// Starting balance of the insurance fund (USD; coin for inverse contracts).
+    #[serde(default)]
+    pub insurance_fund_usd: f64,
+    /// Tier down first: close only enough of a position to restore its margin.
+    #[serde(default)]
+    pub partial_liquidation: bool,
+    /// Throughput cap: most notional liquidated per step (USD at mark); the rest waits its turn.
+    #[serde(default)]
+    pub max_liquidation_usd_per_step: Option<f64>,
+    #[serde(default)]
+    pub adl: Adl,
+    #[serde(default)]
+    pub circuit_breaker: Option<CircuitBreaker>,
+}
+
+impl Default for Venue {
+    fn default() -> Self {
+        Venue {
+            maintenance_margin: MaintenanceMargin::default(),
+            liquidation_fee: 0.0,
+            insurance_fund_usd: 0.0,
+            partial_liquidation: false,
+            max_liquidation_usd_per_step: None,
+            adl: Adl::Off,
+            circuit_breaker: None,
+        }
+    }
+}
+
+/// Maintenance margin: a flat rate, or notional tiers as Binance's table.
+///
+/// Read by hand rather than as a serde `untagged` enum: that accepts unknown fields next to
+/// `tiers` and answers every mistake with "did not match any variant". This reader rejects
+/// unknown fields with their path and names both accepted shapes.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(deny_unknown_fields)]
+pub enum MaintenanceMargin {
+    Flat(f64),
+    Tiered { tiers: Vec<MarginTier> },
+}
+
+impl<'de> Deserialize<'de> for MaintenanceMargin {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(MaintenanceMarginVisitor)
+    }
+}
+
+/// The two shapes of `maintenance_margin`.
+struct MaintenanceMarginVisitor;
+
+/// The tiered shape as it is written: `{"tiers": [...]}` and nothing else.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TierTable {
+    tiers: Vec<MarginTier>,
+}
+
+impl<'de> serde::de::Visitor<'de> for MaintenanceMarginVisitor {
+    type Value = MaintenanceMargin;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str(
+            r#"a flat rate (a number such as 0.005) or tiers ({"tiers": [{"max_notional_usd": 50000, "rate": 0.004}, ...]})"#,
+        )
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, rate: f64) -> Result<MaintenanceMargin, E> {
+        Ok(MaintenanceMargin::Flat(rate))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, rate: u64) -> Result<MaintenanceMargin, E> {
+        Ok(MaintenanceMargin::Flat(rate as f64))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, rate: i64) -> Result<MaintenanceMargin, E> {
+        Ok(MaintenanceMargin::Flat(rate as f64))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        map: A,
+    ) -> Result<MaintenanceMargin, A::Error> {
+        // The map access passed in keeps tracking field paths, so errors inside name the field.
+        let table = TierTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(MaintenanceMargin::Tiered { tiers: table.tiers })
+    }
+}
+
+impl MaintenanceMargin {
+    /// The rate of the smallest positions (the flat rate, or the first tier's).
+    pub fn lowest_rate(&self) -> f64 {
+        match self {
+            MaintenanceMargin::Flat(rate) => *rate,
+            MaintenanceMargin::Tiered { tiers } => tiers.first().map_or(0.0, |tier| tier.rate),
+        }
+    }
+}
+
+/// Share of the liquidation leverage a position may enter at (see [`max_entry_leverage`]).
+const ENTRY_MARGIN_SAFETY: f64 = 0.95;
+
+/// The leverage at which a position's collateral equals its maintenance margin under rate `rate`
+/// (> 0), `1 / rate`: it would open already at its liquidation price. Validation keeps every
+/// scenario leverage below it.
+pub fn liquidation_leverage(rate: f64) -> f64 {
+    1.0 / rate
+}
+
+/// The highest leverage a position may enter at under maintenance rate `rate` (> 0), at least 1x:
+/// `0.95 / rate`, so its collateral is 1 / 0.95 of its maintenance margin and a small adverse move
+/// (5% of its margin) stands between entry and liquidation, as a venue's per-tier leverage caps
+/// ensure. Population generation, the phase grid's leverage edits and the leverage-cycle entrants
+/// all cap leverage here.
+pub fn max_entry_leverage(rate: f64) -> f64 {
+    (ENTRY_MARGIN_SAFETY / rate).max(1.0)
+}
+
+impl Default for MaintenanceMargin {
+    fn default() -> Self {
+        MaintenanceMargin::Flat(0.005)
+    }
+}
+
+/// One maintenance-margin tier: positions up to `max_notional_usd` pay `rate`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarginTier {
+    pub max_notional_usd: f64,
+    pub rate: f64,
+}
+
+/// What happens when the insurance fund cannot cover a bankrupt position.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Adl {
+    /// No auto-deleveraging: the uncovered loss is bad debt.
+    #[default]
+    Off,
+    /// Ranked queue (Bybit/BitMEX): most profitable, most leveraged opposite positions first.
+    Queue,
+    /// Every profitable opposite position is reduced by the same fraction.
+    ProRata,
+}
+
+/// Halt trading for `halt_steps` when the price moves more than `move_pct` within `window_steps`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitBreaker {
+    pub move_pct: f64,
+    pub window_steps: u32,
+    pub halt_steps: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Problem, ScenarioError};
+    use crate::scenario::Scenario;
+
+    fn with_margin(margin: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::from_json(&format!(
+            r#"{{"version": 1,
+                "market": {{"price": 100.0, "book": {{"profile": "linear", "depth_1pct_usd": 1e6}}}},
+                "positions": {{"list": [{{"side": "long", "notional_usd": 1000, "entry": 100, "leverage": 5}}]}},
+                "venue": {{"maintenance_margin": {margin}}},
+                "shock": {{"kind": "instant", "pct": -5}}}}"#
+        ))
+    }
+
+    fn only_problem(margin: &str) -> Problem {
+        let error = with_margin(margin).expect_err(margin);
+        assert_eq!(error.problems.len(), 1, "{error}");
+        error.problems[0].clone()
+    }
+
+    #[test]
+    fn maintenance_margin_reads_a_rate_or_tiers() {
+        let flat = with_margin("0.004").unwrap();
+        assert_eq!(
+            flat.venue.maintenance_margin,
+            MaintenanceMargin::Flat(0.004)
+        );
+        let whole = with_margin("0").unwrap();
+        assert_eq!(whole.venue.maintenance_margin, MaintenanceMargin::Flat(0.0));
+        let tiered =
+            with_margin(r#"{"tiers": [{"max_notional_usd": 50000, "rate": 0.004}]}"#).unwrap();
+        assert_eq!(
+            tiered.venue.maintenance_margin,
+            MaintenanceMargin::Tiered {
+                tiers: vec![MarginTier {
+                    max_notional_usd: 50_000.0,
+                    rate: 0.004
+                }]
+            }
+        );
+        // What it writes, it reads back.
+        assert_eq!(Scenario::from_json(&tiered.to_json()).unwrap(), tiered);
+    }
+
+    #[test]
+    fn maintenance_margin_rejects_unknown_fields_with_their_path() {
+        let next_to_tiers =
+            only_problem(r#"{"tiers": [{"max_notional_usd": 50000, "rate": 0.004}], "note": "x"}"#);
+        assert_eq!(next_to_tiers.path, "venue.maintenance_margin.note");
+        assert!(
+            next_to_tiers
+                .message
+                .starts_with("unknown field `note`, expected `tiers`"),
+            "{next_to_tiers}"
+        );
+        let in_a_tier =
+            only_problem(r#"{"tiers": [{"max_notional_usd": 50000, "rate": 0.004, "cap": 1}]}"#);
+        assert_eq!(in_a_tier.path, "venue.maintenance_margin.tiers[0].cap");
+        assert!(
+            in_a_tier.message.starts_with("unknown field `cap`"),
+            "{in_a_tier}"
+        );
+        let missing = only_problem(r#"{"tiers": [{"max_notional_usd": 50000}]}"#);
+        assert_eq!(missing.path, "venue.maintenance_margin.tiers[0]");
+        assert!(
+            missing.message.starts_with("missing field `rate`"),
+            "{missing}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_maintenance_margin_shape_names_the_accepted_shapes() {
+        for wrong in [r#""0.5%""#, "[0.005]", "null", "true"] {
+            let problem = only_problem(wrong);
+            assert_eq!(problem.path, "venue.maintenance_margin", "{wrong}");
+            assert!(
+                problem
+                    .message
+                    .contains("expected a flat rate (a number such as 0.005) or tiers")
+                    && problem
+                        .message
+                        .contains(r#"{"tiers": [{"max_notional_usd""#),
+                "{problem}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_schema_rejects_unknown_fields_next_to_tiers() {
+        let schema: serde_json::Value = serde_json::from_str(&Scenario::json_schema()).unwrap();
+        let shapes = &schema["$defs"]["MaintenanceMargin"]["anyOf"];
+        let tiered = shapes
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|shape| shape["type"] == "object")
+            .unwrap();
+        assert_eq!(tiered["additionalProperties"], false);
+    }
+}

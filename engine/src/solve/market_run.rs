@@ -1,0 +1,254 @@
+//! One market in a run: an asset traded on a venue, with its order book, mark price, the venue's
+//! liquidation engine over its population, and the traders and agents who trade in it, stepped
+//! through time. The timeline steps one of these; a scenario with several markets would step
+//! several, with whatever links them (arbitrage, shared collateral) acting between steps.
+
+use crate::market::{depth_share, MarkPrice, OrderBook};
+use crate::outcome::{OpenInterestByBucket, Outcome, Step, Summary};
+use crate::positions::PositionTable;
+use crate::scenario::{CircuitBreaker, Contract, Scenario, ShockKind};
+use crate::solve::timeline::liquidation_map;
+use crate::traders::{Delevering, DipBuying, Predation, TopUps};
+use crate::venue::{LiquidationEngine, StepLiquidations};
+
+/// A market's state during a run, and what it has recorded so far.
+pub struct MarketRun<'a> {
+    scenario: &'a Scenario,
+    table: &'a PositionTable,
+    book: OrderBook,
+    mark: MarkPrice,
+    venue: LiquidationEngine<'a>,
+    top_ups: Option<TopUps>,
+    delevering: Option<Delevering>,
+    dip_buying: Option<DipBuying>,
+    predation: Option<Predation>,
+    /// The factor consumed depth keeps per step (resilience), if it refills.
+    refill: Option<f64>,
+    breaker: Option<CircuitBreaker>,
+    /// The shock's own signed move, percent.
+    shock_pct: f64,
+    ramp_steps: u32,
+    /// Steps of the shock done (a halt pauses a ramp).
+    shock_step: u32,
+    halted_until: Option<u32>,
+    halted_steps: u32,
+    last_liquidation_step: Option<u32>,
+    /// Coins the last step's liquidations traded in the shock's direction (predators read it).
+    forced_coins: f64,
+    /// Last price at the start and after every step.
+    history: Vec<f64>,
+    records: Vec<Step>,
+    long_by_step: Vec<Vec<f64>>,
+    short_by_step: Vec<Vec<f64>>,
+    oi_before: (Vec<f64>, Vec<f64>),
+}
+
+impl<'a> MarketRun<'a> {
+    /// The market at the start of a run of `scenario` on `table`, settled by `venue`.
+    pub fn new(
+        scenario: &'a Scenario,
+        table: &'a PositionTable,
+        venue: LiquidationEngine<'a>,
+    ) -> MarketRun<'a> {
+        let market = &scenario.market;
+        let step_s = scenario.run.step_s;
+        let steps = scenario.run.steps as usize;
+        let start = market.price;
+        let shock_pct = scenario.shock.move_pct(market);
+        let oi_before = table.open_interest_by_bucket();
+        let mut history = Vec::with_capacity(steps + 1);
+        history.push(start);
+        MarketRun {
+            scenario,
+            table,
+            book: OrderBook::new(market),
+            mark: MarkPrice::new(start, market.mark_smoothing_s, step_s),
+            venue,
+            top_ups: scenario
+                .traders
+                .top_up
+                .as_ref()
+                .map(|rules| TopUps::new(rules, table, step_s)),
+            delevering: scenario.traders.delever.as_ref().map(Delevering::new),
+            dip_buying: scenario.traders.dip_buyers.as_ref().map(DipBuying::new),
+            predation: scenario
+                .agents
+                .predators
+                .as_ref()
+                .map(|rules| Predation::new(rules, shock_pct)),
+            refill: market
+                .resilience_half_life_s
+                .map(|half_life| libm::exp2(-step_s / half_life)),
+            breaker: scenario.venue.circuit_breaker.clone(),
+            shock_pct,
+            ramp_steps: scenario.shock.ramp_steps(step_s),
+            shock_step: 0,
+            halted_until: None,
+            halted_steps: 0,
+            last_liquidation_step: None,
+            forced_coins: 0.0,
+            history,
+            records: Vec::with_capacity(steps),
+            long_by_step: Vec::with_capacity(steps),
+            short_by_step: Vec::with_capacity(steps),
+            oi_before,
+        }
+    }
+
+    /// Step `step` (docs/model.md §9): refill; unless halted, the shock, withdrawal, traders and
+    /// agents, the mark, top-ups and liquidations; then the record and the circuit breaker.
+    pub fn step(&mut self, step: u32) {
+        let market = &self.scenario.market;
+        let start = market.price;
+        let halted = self.halted_until.is_some_and(|until| step < until);
+        if let Some(factor) = self.refill {
+            self.book.refill(factor);
+        }
+        let mut liquidations = StepLiquidations::default();
+        if halted {
+            self.halted_steps += 1;
+            self.mark.follow(self.book.last());
+        } else {
+            let book = &mut self.book;
+            self.scenario
+                .shock
+                .apply_step(book, self.shock_step, self.ramp_steps);
+            self.shock_step += 1;
+            book.set_depth_share(depth_share(market, start, self.mark.value()));
+            if let Some(delevering) = self.delevering.as_mut() {
+                delevering.step(&self.history, self.mark.value(), book, &mut self.venue);
+            }
+            if let Some(predation) = self.predation.as_mut() {
+                predation.step(self.table, self.mark.value(), self.forced_coins, book);
+            }
+            if let Some(dip_buying) = self.dip_buying.as_mut() {
+                dip_buying.step(book);
+            }
+            let mark_now = self.mark.follow(book.last());
+            if let Some(top_ups) = self.top_ups.as_mut() {
+                top_ups.step(step, mark_now, &mut self.venue);
+            }
+            self.venue.collect_triggered(mark_now);
+            let orders = self.venue.take_orders(mark_now);
+            liquidations = self.venue.liquidate(&orders, book, mark_now);
+            if !orders.is_empty() {
+                self.last_liquidation_step = Some(step);
+            }
+        }
+        self.forced_coins = if self.shock_pct < 0.0 {
+            liquidations.long_coins
+        } else {
+            liquidations.short_coins
+        };
+        let last = self.book.last();
+        self.history.push(last);
+        self.records.push(Step {
+            t_s: f64::from(step + 1) * self.scenario.run.step_s,
+            last,
+            mark: self.mark.value(),
+            liquidated_long_usd: liquidations.long_usd,
+            liquidated_short_usd: liquidations.short_usd,
+            liquidated_long_count: liquidations.long_count,
+            liquidated_short_count: liquidations.short_count,
+            depth_1pct_usd: self.book.bid_depth_1pct_usd(),
+            insurance_fund_usd: self.venue.ledger.insurance_fund.to_f64(),
+            adl_usd: liquidations.adl_usd,
+            bad_debt_usd: liquidations.bad_debt_usd,
+            open_interest_usd: self.venue.open_interest(),
+            halted,
+        });
+        let (longs, shorts) = self.venue.open_by_bucket();
+        self.long_by_step.push(longs);
+        self.short_by_step.push(shorts);
+        if let Some(breaker) = &self.breaker {
+            let window = breaker.window_steps as usize;
+            let history = &self.history;
+            if !halted && history.len() > window {
+                let before = history[history.len() - 1 - window];
+                if (last - before).abs() / before * 100.0 > breaker.move_pct {
+                    self.halted_until = Some(step + 1 + breaker.halt_steps);
+                }
+            }
+        }
+    }
+
+    /// The outcome after the last step: open positions marked at the final mark, the ledger
+    /// closed, the summary.
+    pub fn finish(self) -> Outcome {
+        let scenario = self.scenario;
+        let start = scenario.market.price;
+        let venue = &self.venue;
+        // A ramp cut short by the end of the run (or paused by halts) moved the top only partly.
+        let shock_pct = if scenario.shock.kind == ShockKind::Ramp {
+            scenario.shock.pct * f64::from(self.shock_step.min(self.ramp_steps))
+                / f64::from(self.ramp_steps)
+        } else {
+            self.shock_pct
+        };
+        let final_mark = self.mark.value();
+        let (open_equity, open_pnl) = venue.mark_open(final_mark);
+        let ledger_report = venue.ledger.close(open_equity, open_pnl);
+        let history = &self.history;
+        let min_price = history.iter().copied().fold(f64::INFINITY, f64::min);
+        let max_price = history.iter().copied().fold(0.0, f64::max);
+        let max_drawdown_pct = (start - min_price) / start * 100.0;
+        let max_rise_pct = (max_price - start) / start * 100.0;
+        let amplification = if shock_pct < 0.0 {
+            max_drawdown_pct / -shock_pct
+        } else if shock_pct > 0.0 {
+            max_rise_pct / shock_pct
+        } else {
+            1.0
+        };
+        let oi_after = venue.open_by_bucket_recounted();
+        let table = self.table;
+        let labels: Vec<String> = table.buckets.iter().map(|bucket| bucket.label()).collect();
+        let summary = Summary {
+            start_price: start,
+            final_price: self.book.last(),
+            final_mark,
+            min_price,
+            max_price,
+            max_drawdown_pct,
+            max_rise_pct,
+            shock_pct,
+            amplification,
+            liquidated_count_long: venue.liquidated_count_long,
+            liquidated_count_short: venue.liquidated_count_short,
+            liquidated_notional_usd_long: venue.liquidated_usd_long,
+            liquidated_notional_usd_short: venue.liquidated_usd_short,
+            partial_liquidations: venue.partial_liquidations,
+            insurance_fund_end_usd: venue.ledger.insurance_fund.to_f64(),
+            adl_notional_usd: venue.ledger.adl_notional.to_f64(),
+            bad_debt_usd: venue.ledger.bad_debt.to_f64(),
+            top_ups_usd: venue.ledger.top_ups.to_f64(),
+            delevered_notional_usd: self.delevering.as_ref().map_or(0.0, |d| d.notional),
+            dip_buyers_bought_usd: self.dip_buying.as_ref().map_or(0.0, |d| d.spent_usd),
+            predator_pnl_usd: self
+                .predation
+                .as_ref()
+                .map_or(0.0, |p| p.pnl_usd(final_mark)),
+            halted_steps: self.halted_steps,
+            last_liquidation_step: self.last_liquidation_step,
+            money_unit: match scenario.market.contract {
+                Contract::Linear => "USD",
+                Contract::Inverse => "coin",
+            },
+        };
+        Outcome {
+            summary,
+            steps: self.records,
+            liquidation_map: liquidation_map(table, start),
+            open_interest: OpenInterestByBucket {
+                buckets: labels,
+                long_before_usd: self.oi_before.0,
+                short_before_usd: self.oi_before.1,
+                long_after_usd: oi_after.0,
+                short_after_usd: oi_after.1,
+                long_by_step_usd: self.long_by_step,
+                short_by_step_usd: self.short_by_step,
+            },
+            ledger: ledger_report,
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! The venue's liquidation engine: what one market's venue does to the positions on it in a run.
+//! This file holds the engine's state and how a step works; each part of a step has its own file.
+//!
+//! How a timeline step uses the engine (`solve::timeline` drives it, one call per stage):
+//!
+//! 1. Traders adjust first: top-ups add collateral ([`LiquidationEngine::add_collateral`]),
+//!    de-leveraging closes part of a position at the market ([`LiquidationEngine::reduce_voluntarily`]);
+//!    either moves the position's trigger ([`LiquidationEngine::rearm`]).
+//! 2. Triggers ([`triggers`]): every open position whose liquidation price the mark has crossed is
+//!    queued ([`LiquidationEngine::collect_triggered`]). Positions still as they started are found
+//!    by a cursor per group (each group is sorted by trigger); moved triggers sit in two heaps.
+//! 3. Orders ([`LiquidationEngine::take_orders`]): partial liquidation sizes each queued position
+//!    down to what restores its margin; the throughput cap leaves the rest for later steps.
+//! 4. Fills ([`settlement`]): one market order per side on the book ([`LiquidationEngine::liquidate`]);
+//!    orders whose loss past bankruptcy the insurance fund cannot cover go to auto-deleveraging
+//!    ([`adl`]) when it is on, against profitable positions on the other side.
+//! 5. Settlement, in exact money through the [`Ledger`]: realized PnL, the liquidation fee into the
+//!    insurance fund, the remainder to the fund, a deficit from the fund or as bad debt. Whole
+//!    closes of untouched positions (nearly all of them) are settled together in 64-bit
+//!    arithmetic ([`batch`]), with the same bits as one by one.
+//! 6. At the end, the positions still open are marked at the final mark ([`marking`]).
+//!
+//! Positions' live state (closed, changed, queued; sizes and collateral) is in [`state`].
+//! Every shortcut (the batch, cached closing units, open-position sums, orders straight from the
+//! trigger sweep) can be turned off with [`Path::Reference`]; property tests hold the fast path to
+//! the reference byte for byte.
+
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::ledger::Ledger;
+use crate::money::{self, Money};
+use crate::positions::{OpenPositionSums, PositionTable, StartState, Warm};
+use crate::scenario::{Side, Venue};
+
+mod adl;
+mod batch;
+mod marking;
+mod settlement;
+mod state;
+mod triggers;
+
+use batch::WholeCloses;
+use state::{Own, Status};
+use triggers::Rearmed;
+
+/// Liquidation of (a fraction of) one position this step.
+#[derive(Clone, Copy, Debug)]
+pub struct Order {
+    pub index: u32,
+    /// Fraction of the position's current size closed, in (0, 1].
+    pub fraction: f64,
+}
+
+/// What one step's liquidations did, for the step record.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StepLiquidations {
+    pub long_usd: f64,
+    pub short_usd: f64,
+    pub long_count: u32,
+    pub short_count: u32,
+    pub long_coins: f64,
+    pub short_coins: f64,
+    pub adl_usd: f64,
+    pub bad_debt_usd: f64,
+}
+
+/// Every position's live state plus the venue's queues. A position is as the table's start state
+/// says until it is closed or changed: a run costs one state byte per position, not a copy of
+/// every column. Sizes and collateral change only through [`Self::set_size`],
+/// [`Self::set_collateral`] and [`Self::close_fully`], which keep the open totals in step.
+pub struct LiquidationEngine<'a> {
+    pub table: &'a PositionTable,
+    pub rules: &'a Venue,
+    /// The table's start-of-run state (sizes, collateral).
+    start: &'a StartState,
+    /// Its warm part (closing units, open-position sums), when the table was prepared for reruns.
+    warm: Option<&'a Warm>,
+    /// Exact sums over the open positions (linear contracts), for marking them at the end.
+    open_sums: Option<OpenPositionSums>,
+    /// The warm state's numbers in 64 bits, for batched whole closes.
+    whole: Option<WholeCloses<'a>>,
+    pub side: &'a [Side],
+    /// Each position's [`Status`]: closed, changed, queued.
+    status: Vec<Status>,
+    /// Allocated when a first position changes.
+    own: Option<Own>,
+    cursor: Vec<usize>,
+    long_heap: BinaryHeap<Rearmed>,
+    short_heap: BinaryHeap<Rearmed>,
+    queue: VecDeque<u32>,
+    /// Neither partial liquidation nor a throughput cap: every triggered position is closed whole
+    /// in the step it triggers, so [`Self::collect_triggered`] writes this step's orders directly
+    /// into `ready` (no queue, no pending mark that nothing could see).
+    whole_only: bool,
+    ready: Vec<Order>,
+    /// Collateral of all positions (closed ones hold none), exact.
+    open_collateral: Money,
+    /// Size of all open positions (USD at entry, or contracts).
+    open_interest: f64,
+    /// Size of the open positions of each group.
+    group_open: Vec<f64>,
+    pub ledger: Ledger,
+    pub partial_liquidations: u64,
+    pub liquidated_count_long: u64,
+    pub liquidated_count_short: u64,
+    pub liquidated_usd_long: f64,
+    pub liquidated_usd_short: f64,
+}
+
+/// Which way a run settles: every shortcut a run may take gives the same bits as the plain way,
+/// and the plain way is the spec they are tested against (engine/tests/properties.rs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Path {
+    /// The shortcuts the table allows: cached closing units and open-position sums (when the
+    /// table was prepared for reruns), whole closes batched in 64-bit arithmetic, orders of a
+    /// run without partial liquidation or cap taken straight from the trigger sweep.
+    Fast,
+    /// One position at a time: no batches, no cached start state, no open-position sums, every
+    /// order through the queue.
+    Reference,
+}
+
+impl<'a> LiquidationEngine<'a> {
+    /// The engine for a run on `table` under `rules`, taking every shortcut the table allows.
+    pub fn new(table: &'a PositionTable, rules: &'a Venue) -> LiquidationEngine<'a> {
+        let start = table.start();
+        let warm = start.warm();
+        let mut engine = LiquidationEngine::with_start(table, rules, start);
+        engine.warm = warm;
+        engine.open_sums = warm.and_then(|warm| warm.open_sums);
+        engine.whole = warm.and_then(|warm| WholeCloses::of(table, start, warm));
+        engine.whole_only =
+            !rules.partial_liquidation && rules.max_liquidation_usd_per_step.is_none();
+        engine
+    }
+
+    /// The reference engine ([`Path::Reference`]) from `start`, the table's start state computed
+    /// the plain way ([`StartState::plain`]).
+    pub fn reference(
+        table: &'a PositionTable,
+        rules: &'a Venue,
+        start: &'a StartState,
+    ) -> LiquidationEngine<'a> {
+        LiquidationEngine::with_start(table, rules, start)
+    }
+
+    /// The engine with every shortcut off.
+    fn with_start(
+        table: &'a PositionTable,
+        rules: &'a Venue,
+        start: &'a StartState,
+    ) -> LiquidationEngine<'a> {
+        let n = table.len();
+        let collateral_in = start.collateral_total;
+        let fund = money::money(rules.insurance_fund_usd);
+        LiquidationEngine {
+            table,
+            rules,
+            start,
+            warm: None,
+            open_sums: None,
+            whole: None,
+            side: &table.side,
+            status: vec![Status::default(); n],
+            own: None,
+            cursor: table.groups.iter().map(|group| group.start).collect(),
+            long_heap: BinaryHeap::new(),
+            short_heap: BinaryHeap::new(),
+            queue: VecDeque::new(),
+            whole_only: false,
+            ready: Vec::new(),
+            open_collateral: collateral_in,
+            open_interest: start.open_interest,
+            group_open: start.group_size.clone(),
+            ledger: Ledger::new(collateral_in, fund),
+            partial_liquidations: 0,
+            liquidated_count_long: 0,
+            liquidated_count_short: 0,
+            liquidated_usd_long: 0.0,
+            liquidated_usd_short: 0.0,
+        }
+    }
+
+    /// Number of positions (open or closed).
+    pub fn len(&self) -> usize {
+        self.status.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.status.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::analysis::examples;
+    use crate::market::OrderBook;
+    use crate::scenario::Scenario;
+
+    fn decimal_fixed(value: f64) -> Decimal {
+        Money::from_units(money::fixed(value))
+            .to_decimal()
+            .expect("in range")
+    }
+
+    /// Liquidates everything the mark has crossed at `mark`, as one timeline step does.
+    fn liquidate_at(venue: &mut LiquidationEngine, book: &mut OrderBook, mark: f64) {
+        venue.collect_triggered(mark);
+        let orders = venue.take_orders(mark);
+        assert!(!orders.is_empty());
+        venue.liquidate(&orders, book, mark);
+    }
+
+    #[test]
+    fn inverse_adl_notional_is_in_coin() {
+        // A 10x long of 10,000 contracts at 100 (bankrupt at 100 * 10 / 11) and a profitable
+        // short; an empty fund, so the long's loss past bankruptcy goes to ADL.
+        let scenario = Scenario::from_json(
+            r#"{"version": 1,
+                "market": {"price": 100.0, "contract": "inverse",
+                           "book": {"profile": "linear", "depth_1pct_usd": 1e9}},
+                "positions": {"list": [
+                    {"side": "long", "notional_usd": 10000, "entry": 100, "leverage": 10},
+                    {"side": "short", "notional_usd": 20000, "entry": 100, "leverage": 2}]},
+                "venue": {"maintenance_margin": 0.005, "adl": "queue"},
+                "shock": {"kind": "instant", "pct": -20}}"#,
+        )
+        .unwrap();
+        let table = PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        let mut book = OrderBook::new(&scenario.market);
+        book.move_top_to(80.0);
+        liquidate_at(&mut venue, &mut book, 80.0);
+        let bankruptcy = 100.0 * 10.0 / 11.0;
+        let expected = money::money(10_000.0 / bankruptcy);
+        assert_eq!(venue.ledger.adl_notional, expected);
+        assert_eq!(venue.liquidated_count_long, 1);
+    }
+
+    #[test]
+    fn open_positions_are_marked_as_one_exact_sum() {
+        let scenario = examples::mixed();
+        let table = PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        let mut book = OrderBook::new(&scenario.market);
+        liquidate_at(&mut venue, &mut book, 93.0);
+        venue.add_collateral(7, 123.456);
+        venue.reduce_voluntarily(11, 0.3, 94.5);
+        let mark = 95.123_456_78;
+        // The same sum in decimals: coins and prices to 8 places, products exact, one rounding.
+        let (mut pnl, mut collateral) = (Decimal::ZERO, Decimal::ZERO);
+        for i in 0..venue.len() {
+            collateral += venue.collateral(i).to_decimal().unwrap();
+            if !venue.is_open(i) {
+                continue;
+            }
+            let entry = table.entry[i];
+            let coins = decimal_fixed(venue.size(i) / entry);
+            let sign = if venue.side[i] == Side::Long {
+                Decimal::ONE
+            } else {
+                Decimal::NEGATIVE_ONE
+            };
+            pnl += sign * coins * (decimal_fixed(mark) - decimal_fixed(entry));
+        }
+        let pnl = pnl.round_dp(money::MONEY_DP);
+        let (equity, open_pnl) = venue.mark_open(mark);
+        assert_eq!(open_pnl.to_decimal(), Some(pnl));
+        assert_eq!(equity.to_decimal(), Some(collateral + pnl));
+    }
+}
