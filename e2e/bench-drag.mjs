@@ -20,11 +20,14 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { launchBrowser, openPage, serveDist } from './harness.mjs';
+import { DIST, launchBrowser, openPage, serveDist } from './harness.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
-const DIST = `${ROOT}dist/`;
-const OUT = `${ROOT}target/bench-drag.json`;
+const OUT = process.env.BENCH_OUT ?? `${ROOT}target/bench-drag.json`;
+// BENCH_VIEWPORT=WIDTHxHEIGHT (default 1400x900); BENCH_CPU_THROTTLE=4 slows the page's CPU 4x
+// (DevTools Emulation.setCPUThrottlingRate), as a mid-range phone.
+const [VIEW_W, VIEW_H] = (process.env.BENCH_VIEWPORT ?? '1400x900').split('x').map(Number);
+const CPU_THROTTLE = Number(process.env.BENCH_CPU_THROTTLE ?? 1);
 const ITERATIONS = 200;
 const SETTLE_MS = 1500;
 const TARGET_RENDER_P95_MS = 16.7;
@@ -337,7 +340,11 @@ async function main() {
   // --expose-gc and precise memory info: the memory check reads the JS heap after a full GC.
   const browser = await launchBrowser(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
   try {
-    const { page, context, problems } = await openPage(browser, { viewport: { width: 1400, height: 900 } });
+    const { page, context, problems } = await openPage(browser, { viewport: { width: VIEW_W, height: VIEW_H } });
+    if (CPU_THROTTLE > 1) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLE });
+    }
     // BENCH_QUERY=?preset=NAME measures another scenario than the default.
     await page.goto(server.url + (process.env.BENCH_QUERY ?? ''));
     await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor({ timeout: 60_000 });
@@ -356,7 +363,7 @@ async function main() {
     const result = {
       date: new Date().toISOString(),
       machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))) },
-      browser: `headless Chromium ${browser.version()}, 1400x900, release build from dist/`,
+      browser: `headless Chromium ${browser.version()}, ${VIEW_W}x${VIEW_H}${CPU_THROTTLE > 1 ? `, CPU throttled ${CPU_THROTTLE}x` : ''}, release build from ${DIST}`,
       scenario: process.env.BENCH_QUERY ? `scenario ${process.env.BENCH_QUERY}` : 'default preset',
       iterations: ITERATIONS,
       targets: { renderP95Ms: TARGET_RENDER_P95_MS, simulateP95Ms: TARGET_SIMULATE_P95_MS },

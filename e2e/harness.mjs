@@ -6,7 +6,10 @@ import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const SUB_PATH = '/flushlab/';
-const DIST = new URL('../dist/', import.meta.url).pathname;
+// FLUSHLAB_DIST serves another build (e.g. an older one, to compare benchmarks on one machine).
+export const DIST = process.env.FLUSHLAB_DIST
+  ? `${process.env.FLUSHLAB_DIST.replace(/\/+$/, '')}/`
+  : new URL('../dist/', import.meta.url).pathname;
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
