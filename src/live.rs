@@ -66,7 +66,7 @@ pub enum Cause {
     /// chart appearing): measured as `flush:render`; when the scenario changed, the frame is a
     /// drag frame (charts may move with held ranges).
     Input,
-    /// An analysis piece finished: its chart is drawn exactly, unmeasured.
+    /// An analysis piece finished: the frame draws every chart exactly and is not measured.
     Analysis,
 }
 
