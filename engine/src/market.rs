@@ -340,6 +340,7 @@ impl MarkPrice {
 
 /// Share of depth market makers still show when the price has moved from `start` to `price`:
 /// `market.withdrawal` of it pulled per 1% moved, never below `market.withdrawal_floor`.
+#[inline]
 pub fn depth_share(market: &Market, start: f64, price: f64) -> f64 {
     if market.withdrawal <= 0.0 {
         return 1.0;

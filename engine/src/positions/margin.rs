@@ -135,6 +135,7 @@ impl Terms {
 }
 
 /// Whether `mark` has reached `trigger`: from above for longs, from below for shorts.
+#[inline]
 pub fn crossed(side: Side, mark: f64, trigger: f64) -> bool {
     match side {
         Side::Long => mark <= trigger,
