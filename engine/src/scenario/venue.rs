@@ -119,6 +119,7 @@ const ENTRY_MARGIN_SAFETY: f64 = 0.95;
 /// The leverage at which a position's collateral equals its maintenance margin under rate `rate`
 /// (> 0), `1 / rate`: it would open already at its liquidation price. Validation keeps every
 /// scenario leverage below it.
+#[inline]
 pub fn liquidation_leverage(rate: f64) -> f64 {
     1.0 / rate
 }
@@ -128,6 +129,7 @@ pub fn liquidation_leverage(rate: f64) -> f64 {
 /// (5% of its margin) stands between entry and liquidation, as a venue's per-tier leverage caps
 /// ensure. Population generation, the phase grid's leverage edits and the leverage-cycle entrants
 /// all cap leverage here.
+#[inline]
 pub fn max_entry_leverage(rate: f64) -> f64 {
     (ENTRY_MARGIN_SAFETY / rate).max(1.0)
 }

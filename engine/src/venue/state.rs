@@ -109,11 +109,13 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Current collateral of position `i` as f64 (for trigger arithmetic and behaviour rules).
+    #[inline]
     pub fn collateral_f(&self, i: usize) -> f64 {
         self.collateral(i).to_f64()
     }
 
     /// The mark at which position `i` is liquidated now.
+    #[inline]
     pub fn trigger(&self, i: usize) -> f64 {
         self.own(i)
             .map_or(self.table.liquidation_price[i], |own| own.trigger[i])
@@ -146,6 +148,7 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Size of all open positions (USD at entry, or contracts).
+    #[inline]
     pub fn open_interest(&self) -> f64 {
         self.open_interest.max(0.0)
     }
@@ -206,11 +209,13 @@ impl<'a> LiquidationEngine<'a> {
         self.size(i) > 0.0
     }
 
+    #[inline]
     pub(super) fn contract(&self) -> Contract {
         self.table.contract
     }
 
     /// Live terms of position `i`.
+    #[inline]
     pub fn terms(&self, i: usize) -> Terms {
         Terms {
             contract: self.contract(),
@@ -222,6 +227,7 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Notional at `mark`, USD.
+    #[inline]
     pub fn notional_at(&self, i: usize, mark: f64) -> f64 {
         match self.contract() {
             Contract::Linear => self.size(i) / self.table.entry[i] * mark,
@@ -230,6 +236,7 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Coins a market order closing `fraction` of position `i` trades at `mark`.
+    #[inline]
     pub fn coins(&self, i: usize, fraction: f64, mark: f64) -> f64 {
         match self.contract() {
             Contract::Linear => fraction * self.size(i) / self.table.entry[i],

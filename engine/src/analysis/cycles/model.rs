@@ -125,6 +125,7 @@ impl Model {
     /// The log-price move of a day's net forced sale of `coins` (negative: purchase) at `price`
     /// with liquidity factor `liquidity`: the walk `x` percent down a book holding
     /// `depth (x / 1%)^exponent` USD within x%, as a fraction, signed (negative for a sale).
+    #[inline]
     pub(super) fn impact(&self, coins: f64, price: f64, liquidity: f64) -> f64 {
         if self.impact_scale == 0.0 || coins == 0.0 {
             return 0.0;
@@ -157,6 +158,7 @@ fn long_share(scenario: &Scenario) -> f64 {
 
 /// Sort key in trigger order: a long at liquidation price `p` is crossed when `-p <= -price`, a
 /// short when `p <= price`, so both sides sort ascending and are liquidated as a prefix.
+#[inline]
 fn trigger_key(side: Side, liquidation_price: f64) -> f64 {
     match side {
         Side::Long => -liquidation_price,
@@ -179,6 +181,7 @@ impl Crowd {
     }
 
     /// Crossed at `price`: the position at `index` is liquidated.
+    #[inline]
     pub(super) fn crossed(&self, index: usize, price: f64) -> bool {
         self.positions
             .get(index)
