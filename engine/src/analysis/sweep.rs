@@ -86,7 +86,7 @@ fn sweep_points(scenario: &Scenario, shocks_pct: &[f64]) -> Vec<SweepPoint> {
         .collect()
 }
 
-/// Steepest |d move| / |d shock| between neighbouring shocks, if it reaches [`TIPPING_SLOPE`].
+/// Steepest |d move| / |d shock| between neighbouring shocks, if it reaches `TIPPING_SLOPE`.
 pub fn critical_shock_pct(points: &[SweepPoint]) -> Option<f64> {
     let mut by_shock: Vec<(f64, f64)> = points
         .iter()

@@ -6,21 +6,21 @@
 //! 1. Traders adjust first: top-ups add collateral ([`LiquidationEngine::add_collateral`]),
 //!    de-leveraging closes part of a position at the market ([`LiquidationEngine::reduce_voluntarily`]);
 //!    either moves the position's trigger ([`LiquidationEngine::rearm`]).
-//! 2. Triggers ([`triggers`]): every open position whose liquidation price the mark has crossed is
+//! 2. Triggers (`triggers.rs`): every open position whose liquidation price the mark has crossed is
 //!    queued ([`LiquidationEngine::collect_triggered`]). Positions still as they started are found
 //!    by a cursor per group (each group is sorted by trigger); moved triggers sit in two heaps.
 //! 3. Orders ([`LiquidationEngine::take_orders`]): partial liquidation sizes each queued position
 //!    down to what restores its margin; the throughput cap leaves the rest for later steps.
-//! 4. Fills ([`settlement`]): one market order per side on the book ([`LiquidationEngine::liquidate`]);
+//! 4. Fills (`settlement.rs`): one market order per side on the book ([`LiquidationEngine::liquidate`]);
 //!    orders whose loss past bankruptcy the insurance fund cannot cover go to auto-deleveraging
-//!    ([`adl`]) when it is on, against profitable positions on the other side.
+//!    (`adl.rs`) when it is on, against profitable positions on the other side.
 //! 5. Settlement, in exact money through the [`Ledger`]: realized PnL, the liquidation fee into the
 //!    insurance fund, the remainder to the fund, a deficit from the fund or as bad debt. Whole
 //!    closes of untouched positions (nearly all of them) are settled together in 64-bit
-//!    arithmetic ([`batch`]), with the same bits as one by one.
-//! 6. At the end, the positions still open are marked at the final mark ([`marking`]).
+//!    arithmetic (`batch.rs`), with the same bits as one by one.
+//! 6. At the end, the positions still open are marked at the final mark (`marking.rs`).
 //!
-//! Positions' live state (closed, changed, queued; sizes and collateral) is in [`state`].
+//! Positions' live state (closed, changed, queued; sizes and collateral) is in `state.rs`.
 //! Every shortcut (the batch, cached closing units, open-position sums, orders straight from the
 //! trigger sweep) can be turned off with [`Path::Reference`]; property tests hold the fast path to
 //! the reference byte for byte.
@@ -66,8 +66,8 @@ pub struct StepLiquidations {
 
 /// Every position's live state plus the venue's queues. A position is as the table's start state
 /// says until it is closed or changed: a run costs one state byte per position, not a copy of
-/// every column. Sizes and collateral change only through [`Self::set_size`],
-/// [`Self::set_collateral`] and [`Self::close_fully`], which keep the open totals in step.
+/// every column. Sizes and collateral change only through `set_size`,
+/// `set_collateral` and `close_fully`, which keep the open totals in step.
 pub struct LiquidationEngine<'a> {
     pub table: &'a PositionTable,
     pub rules: &'a Venue,

@@ -245,7 +245,7 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Open size per bucket, (longs, shorts), recounted from the positions (summed in a fixed
-    /// order, [`sum_in_lanes`]): the outcome's open interest after the run.
+    /// order, `sum_in_lanes`): the outcome's open interest after the run.
     pub fn open_by_bucket_recounted(&self) -> (Vec<f64>, Vec<f64>) {
         let buckets = self.table.buckets.len();
         let (mut longs, mut shorts) = (vec![0.0; buckets], vec![0.0; buckets]);
