@@ -38,7 +38,12 @@ pub fn replace_query(query: &str) {
     }
 }
 
-/// Offers `text` as a file download.
+/// How long a download's object URL outlives its click, milliseconds: some browsers read the
+/// blob only after `click()` returns (FileSaver.js waits 40 s for the same reason).
+const DOWNLOAD_URL_LIFETIME_MS: u32 = 40_000;
+
+/// Offers `text` as a file download: a link added to the page, clicked and removed; its object
+/// URL is revoked later, once the browser has read it.
 pub fn download_text(filename: &str, mime: &str, text: &str) {
     let result = (|| -> Result<(), wasm_bindgen::JsValue> {
         let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
@@ -52,8 +57,15 @@ pub fn download_text(filename: &str, mime: &str, text: &str) {
         let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
         anchor.set_href(&url);
         anchor.set_download(filename);
+        let _ = anchor.set_attribute("hidden", "");
+        let body = document.body().ok_or("no body")?;
+        body.append_child(&anchor)?;
         anchor.click();
-        web_sys::Url::revoke_object_url(&url)?;
+        anchor.remove();
+        let _ = gloo_timers::callback::Timeout::new(DOWNLOAD_URL_LIFETIME_MS, move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        })
+        .forget();
         Ok(())
     })();
     if let Err(error) = result {
