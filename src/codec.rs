@@ -16,6 +16,8 @@ pub const LINK_VERSION: &str = "1";
 pub const MAX_LINK_CHARS: usize = 64 * 1024;
 /// Largest JSON a link payload may inflate to (bytes).
 pub const MAX_LINK_JSON_BYTES: usize = 1024 * 1024;
+/// Most chart names `view=` keeps (there are seven charts; the rest of a long list is ignored).
+pub const MAX_VIEW_NAMES: usize = 32;
 /// Largest scenario file the app imports (bytes).
 pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
 
@@ -30,13 +32,83 @@ pub struct PageQuery {
     pub embed: bool,
     /// `view=price,map`: which charts an embed shows (empty: the default set).
     pub view: Vec<String>,
+    /// `fresh=1`: start from the default scenario, not the autosaved one (offered back instead).
+    pub fresh: bool,
 }
 
-/// The link payload of a scenario: `1.<base64url(deflate(json))>`.
+/// A scenario whose link would not reopen it: longer than [`MAX_LINK_CHARS`] or inflating past
+/// [`MAX_LINK_JSON_BYTES`], the limits [`decode_link`] enforces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooLargeForLink {
+    /// Characters of the link's payload.
+    pub link_chars: usize,
+    /// Bytes of the scenario's JSON.
+    pub json_bytes: usize,
+}
+
+impl std::fmt::Display for TooLargeForLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = if self.link_chars > MAX_LINK_CHARS {
+            format!(
+                "its link would be {} characters long, and a link carries at most {}",
+                crate::format::thousands(&self.link_chars.to_string()),
+                crate::format::thousands(&MAX_LINK_CHARS.to_string())
+            )
+        } else {
+            format!(
+                "its JSON is {} bytes, and a link carries at most {}",
+                crate::format::thousands(&self.json_bytes.to_string()),
+                crate::format::thousands(&MAX_LINK_JSON_BYTES.to_string())
+            )
+        };
+        write!(
+            f,
+            "This scenario is too large for a link: {what}. Export JSON saves it as a file that Import JSON opens exactly as it is."
+        )
+    }
+}
+
+/// The link payload of a scenario: `1.<base64url(deflate(json))>`, whatever its size (the app
+/// writes links through [`link_payload`], which refuses one the reader would refuse).
 pub fn encode_link(scenario: &Scenario) -> String {
-    let json = serde_json::to_string(scenario).unwrap_or_default();
+    pack(&serde_json::to_string(scenario).unwrap_or_default())
+}
+
+fn pack(json: &str) -> String {
     let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
     format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// The link payload of a scenario, when the link reopens it: within the limits [`decode_link`]
+/// enforces, so a link the app writes always reopens to the same outcome.
+pub fn link_payload(scenario: &Scenario) -> Result<String, TooLargeForLink> {
+    let json = serde_json::to_string(scenario).unwrap_or_default();
+    let payload = pack(&json);
+    // Strictly under the inflate limit: the reader refuses output that reaches it.
+    if payload.len() > MAX_LINK_CHARS || json.len() >= MAX_LINK_JSON_BYTES {
+        return Err(TooLargeForLink {
+            link_chars: payload.len(),
+            json_bytes: json.len(),
+        });
+    }
+    Ok(payload)
+}
+
+/// The query the address bar shows: `embed`, `view` (each name escaped) and the link payload
+/// (None: the scenario is too large for a link, so the address carries none).
+pub fn page_query(embed: bool, view: &[String], payload: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    if embed {
+        parts.push("embed=1".to_string());
+    }
+    if !view.is_empty() {
+        let names: Vec<String> = view.iter().map(|name| percent_encode(name)).collect();
+        parts.push(format!("view={}", names.join(",")));
+    }
+    if let Some(payload) = payload {
+        parts.push(format!("s={}", percent_encode(payload)));
+    }
+    parts.join("&")
 }
 
 /// Reads a link payload back into a validated scenario; the error says what was wrong.
@@ -89,38 +161,52 @@ pub fn encode_file(scenario: &Scenario) -> String {
     scenario.to_json()
 }
 
-/// Reads the page's query string (with or without the leading `?`).
+/// Reads the page's query string (with or without the leading `?`). The first `s=` and the first
+/// `preset=` count and later ones are ignored, so a query costs at most one link decode and one
+/// reading of the presets, however long it is.
 pub fn parse_query(query: &str) -> PageQuery {
     let mut page = PageQuery::default();
+    let mut link_seen = false;
+    let mut preset_seen = false;
     for pair in query.trim_start_matches('?').split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = percent_decode(value);
         match key {
-            "s" => page.scenario = Some(decode_link(&value)),
-            "preset" => match presets::find(&value) {
-                Some(preset) => {
-                    page.preset = Some(preset.name);
-                    if page.scenario.is_none() {
-                        page.scenario = Some(Ok(preset.scenario));
+            "s" if !link_seen => {
+                link_seen = true;
+                page.scenario = Some(decode_link(&percent_decode(value)));
+            }
+            "preset" if !preset_seen => {
+                preset_seen = true;
+                let value = percent_decode(value);
+                let all = presets::all();
+                match all.iter().find(|preset| preset.name == value) {
+                    Some(preset) => {
+                        page.preset = Some(preset.name.clone());
+                        if !link_seen {
+                            page.scenario = Some(Ok(preset.scenario.clone()));
+                        }
                     }
+                    None if !link_seen => {
+                        page.scenario = Some(Err(format!(
+                            "there is no preset called {value:?} (known: {})",
+                            all.iter()
+                                .map(|preset| preset.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )))
+                    }
+                    None => {}
                 }
-                None => {
-                    page.scenario = Some(Err(format!(
-                        "there is no preset called {value:?} (known: {})",
-                        presets::all()
-                            .iter()
-                            .map(|preset| preset.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )))
-                }
-            },
-            "embed" => page.embed = value == "1" || value == "true",
+            }
+            "embed" => page.embed = matches!(value, "1" | "true"),
+            "fresh" => page.fresh = matches!(value, "1" | "true"),
             "view" => {
+                let value = percent_decode(value);
                 page.view = value
                     .split(',')
                     .map(str::trim)
                     .filter(|name| !name.is_empty())
+                    .take(MAX_VIEW_NAMES)
                     .map(str::to_string)
                     .collect()
             }
@@ -138,6 +224,20 @@ pub fn problems_text(error: &flushlab_engine::ScenarioError) -> String {
         .map(|problem| problem.to_string())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `%XX` escaping of one query value: every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`),
+/// so a value can hold `#`, `&`, `,` or `%` and still come back whole from [`percent_decode`].
+pub fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// `%XX` and `+` decoding of one query value; malformed escapes are kept as written.
@@ -319,6 +419,111 @@ mod tests {
             assert!(error.contains(&preset.name), "{error}");
         }
         assert_eq!(page.preset, None);
+    }
+
+    /// The default scenario with `count` listed positions of varied sizes, entries and leverage
+    /// (varied so deflate cannot pack them small).
+    fn listed(count: usize) -> Scenario {
+        let mut scenario = presets::default_scenario();
+        let price = scenario.market.price;
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut draw = move || {
+            // xorshift64: reproducible noise, no dependency.
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        scenario.positions = flushlab_engine::scenario::Positions::List(
+            (0..count)
+                .map(|i| flushlab_engine::scenario::PositionSpec {
+                    side: if i % 3 == 0 {
+                        flushlab_engine::scenario::Side::Short
+                    } else {
+                        flushlab_engine::scenario::Side::Long
+                    },
+                    notional_usd: 1_000.0 + 1_000_000.0 * draw(),
+                    entry: price * (0.97 + 0.06 * draw()),
+                    leverage: 2.0 + 17.0 * draw(),
+                })
+                .collect(),
+        );
+        scenario
+    }
+
+    #[test]
+    fn a_link_the_app_writes_always_reopens_to_the_same_scenario() {
+        for preset in presets::all() {
+            let payload = link_payload(&preset.scenario).unwrap();
+            assert_eq!(decode_link(&payload), Ok(preset.scenario), "{payload}");
+        }
+        let small = listed(200);
+        assert_eq!(decode_link(&link_payload(&small).unwrap()), Ok(small));
+    }
+
+    #[test]
+    fn a_scenario_too_large_for_a_link_says_so_and_offers_the_file() {
+        let large = listed(6_000);
+        assert!(large.validate().is_ok());
+        // The plain encoder would write a link the reader refuses.
+        assert!(decode_link(&encode_link(&large)).is_err());
+        let error = link_payload(&large).unwrap_err();
+        assert!(error.link_chars > MAX_LINK_CHARS, "{error:?}");
+        let message = error.to_string();
+        assert!(message.contains("too large for a link"), "{message}");
+        assert!(message.contains("65,536"), "{message}");
+        assert!(message.contains("Export JSON"), "{message}");
+        // A file carries it whole.
+        assert_eq!(decode_file(&encode_file(&large)), Ok(large));
+    }
+
+    #[test]
+    fn the_address_bar_query_escapes_views_and_reads_back_the_same_page() {
+        let scenario = with_steps(80);
+        let payload = link_payload(&scenario).unwrap();
+        let page = parse_query("?embed=1&view=price%23");
+        assert_eq!(page.view, ["price#"]);
+        let written = page_query(page.embed, &page.view, Some(&payload));
+        assert!(!written.contains('#'), "{written}");
+        let back = parse_query(&written);
+        assert_eq!(back.scenario, Some(Ok(scenario)));
+        assert!(back.embed);
+        assert_eq!(back.view, ["price#"]);
+        // Plain names stay readable; no payload, no `s=`.
+        let views = ["price".to_string(), "map".to_string()];
+        assert_eq!(page_query(false, &views, None), "view=price,map");
+        assert_eq!(page_query(false, &[], None), "");
+    }
+
+    #[test]
+    fn percent_encoding_round_trips_any_value() {
+        for value in [
+            "price#", "a b&c=d", "100%", "é,ü", "+", "%41", "", "1.abc-_~",
+        ] {
+            assert_eq!(percent_decode(&percent_encode(value)), value, "{value}");
+        }
+        assert_eq!(percent_encode("1.abc-_~"), "1.abc-_~");
+        assert_eq!(percent_encode("price#"), "price%23");
+    }
+
+    #[test]
+    fn repeated_keys_count_once() {
+        // A long query of repeated unknown presets reads the presets once and reports the first.
+        let repeated = "preset=a&".repeat(10_000);
+        assert_eq!(parse_query(&repeated), parse_query("preset=a"));
+        let preset = presets::all().into_iter().nth(1).unwrap();
+        let page = parse_query(&format!("?preset={}&preset=nope", preset.name));
+        assert_eq!(page.scenario, Some(Ok(preset.scenario)));
+        let first = with_steps(70);
+        let page = parse_query(&format!(
+            "?s={}&s={}",
+            encode_link(&first),
+            encode_link(&with_steps(71))
+        ));
+        assert_eq!(page.scenario, Some(Ok(first)));
+        assert!(parse_query("?fresh=1").fresh);
+        let many = format!("?view={}", "price,".repeat(10_000));
+        assert_eq!(parse_query(&many).view.len(), MAX_VIEW_NAMES);
     }
 
     #[test]
