@@ -1,32 +1,43 @@
-//! The page: controls on one side, charts on the other; a compact layout for embeds. Creates the
-//! state, the chart registry and the live loop (which wires itself to the state), and keeps the
-//! address bar, the theme and the parent frame in step with the page.
+//! The page: controls on one side, charts on the other; a compact layout for embeds. Chooses what
+//! the page starts with (the address, the autosave, the default), creates the state, the chart
+//! registry and the live loop (which wires itself to the state), and keeps the address bar, the
+//! autosave, the theme and the parent frame in step with the page.
 
 use flushlab_engine::presets;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
 use crate::analyses::PhaseAxis;
+use crate::autosave::{self, Address, AutosaveState, Envelope, Source};
 use crate::charts::{self, Chart, Registry};
 use crate::codec::{self, PageQuery};
 use crate::components::{
-    leverage_editor::LeverageEditor, market_controls::MarketControls, notices::ErrorBanner,
-    playback::PlaybackBar, presets::PresetPicker, share::ShareBar, shock_control::ShockControl,
-    summary::Summary, trader_controls::TraderControls, venue_controls::VenueControls,
+    edit_bar::EditBar,
+    leverage_editor::LeverageEditor,
+    market_controls::MarketControls,
+    notices::ErrorBanner,
+    playback::PlaybackBar,
+    presets::PresetPicker,
+    restore::{Offer, RestoreOffers},
+    share::ShareBar,
+    shock_control::ShockControl,
+    summary::Summary,
+    trader_controls::TraderControls,
+    venue_controls::VenueControls,
 };
 use crate::live::Live;
-use crate::state::{AppState, Tab, Theme};
-use crate::{browser, state};
+use crate::state::{AppState, Kept, Tab, Theme};
+use crate::{browser, crash_guard, state};
 
 /// Charts an embed shows when `view=` names none.
 const DEFAULT_EMBED_VIEW: [&str; 3] = ["price", "liquidations", "map"];
-/// Quiet time before the address bar follows the scenario, milliseconds.
-const URL_DELAY_MS: u32 = 300;
+/// Quiet time before the address bar and the autosave follow the scenario, milliseconds.
+const SAVE_DELAY_MS: u32 = 300;
 
-/// The whole app, reading its scenario from the page's address.
+/// The whole app, reading its scenario from the page's address (or the autosave).
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <AppWithQuery query=browser::query() /> }
+    view! { <AppWithQuery query=browser::query() remember=true /> }
 }
 
 /// The app for a given query string (tests mount it with their own).
@@ -34,21 +45,17 @@ pub fn App() -> impl IntoView {
 pub fn AppWithQuery(
     /// The query string, e.g. `?embed=1&view=price&s=1.…`.
     query: String,
+    /// Autosave in this browser and offer it back, and ask before running again a scenario the
+    /// previous page stopped on (the real page; never in an embed).
+    #[prop(optional)]
+    remember: bool,
 ) -> impl IntoView {
     let page = codec::parse_query(&query);
-    let default = presets::all().into_iter().next();
-    let (default_scenario, default_name) = default
-        .map(|preset| (preset.scenario, preset.name))
-        .unwrap_or_else(|| (presets::default_scenario(), String::new()));
-    let state = AppState::new(default_scenario, &default_name);
-    match &page.scenario {
-        Some(Ok(scenario)) => state.load(scenario.clone(), page.preset.as_deref().unwrap_or("")),
-        Some(Err(problem)) => state.report(
-            "link",
-            "The link's scenario could not be loaded; showing the default scenario instead.",
-            problem.lines().map(str::to_string).collect(),
-        ),
-        None => {}
+    let remember = remember && !page.embed;
+    let (state, offers) = starting_state(&page, remember);
+    if page.fresh {
+        // Once started fresh, a reload should not start fresh again.
+        browser::replace_query(&codec::page_query(page.embed, &page.view, None));
     }
     state.theme.set(if browser::prefers_dark() {
         Theme::Dark
@@ -69,7 +76,7 @@ pub fn AppWithQuery(
         boot.remove();
     }
     follow_system_theme(state);
-    sync_address_bar(state, &page);
+    follow_scenario(state, &page, remember);
     if page.embed || browser::in_iframe() {
         report_height_to_parent();
     }
@@ -81,8 +88,107 @@ pub fn AppWithQuery(
     if page.embed {
         view! { <EmbedLayout page=page theme=Signal::derive(theme_name) /> }.into_any()
     } else {
-        view! { <FullLayout theme=Signal::derive(theme_name) /> }.into_any()
+        view! { <FullLayout theme=Signal::derive(theme_name) offers=offers /> }.into_any()
     }
+}
+
+/// The state the page starts with ([`autosave::plan`] chooses from the address, the autosave and
+/// the default), and what is offered back besides.
+fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<Offer>>) {
+    let default = presets::all()
+        .into_iter()
+        .next()
+        .map(|preset| Kept {
+            scenario: preset.scenario,
+            preset: preset.name,
+        })
+        .unwrap_or_else(|| Kept {
+            scenario: presets::default_scenario(),
+            preset: String::new(),
+        });
+    let (saved, saved_problem) = match remember.then(autosave::read) {
+        Some(Ok(saved)) => (saved, None),
+        Some(Err(problem)) => (None, Some(problem)),
+        None => (None, None),
+    };
+    let stopped = remember && crash_guard::previous_page_stopped_while_working();
+    let address = match &page.scenario {
+        None => Address::Empty,
+        Some(Ok(_)) => Address::Valid,
+        Some(Err(_)) => Address::Invalid,
+    };
+    let autosave_state = match (&saved, &page.scenario) {
+        (None, _) => AutosaveState::None,
+        (Some(saved), Some(Ok(scenario))) if saved.scenario == *scenario => AutosaveState::Same,
+        _ => AutosaveState::Differs,
+    };
+    let plan = autosave::plan(address, page.fresh, autosave_state, stopped);
+    let from = |source: Source| -> Option<(Kept, Tab)> {
+        match source {
+            Source::Address => match &page.scenario {
+                Some(Ok(scenario)) => Some((
+                    Kept {
+                        scenario: scenario.clone(),
+                        preset: page.preset.clone().unwrap_or_default(),
+                    },
+                    Tab::Flush,
+                )),
+                _ => None,
+            },
+            Source::Autosave => saved.as_ref().map(|saved| {
+                (
+                    Kept {
+                        scenario: saved.scenario.clone(),
+                        preset: saved.preset.clone(),
+                    },
+                    Tab::from_name(&saved.tab),
+                )
+            }),
+            Source::Default => None,
+        }
+    };
+    let (start, tab) = from(plan.run).unwrap_or((default, Tab::Flush));
+    let state = AppState::new(start.scenario, &start.preset);
+    state.tab.set(tab);
+    if let Some(Err(problem)) = &page.scenario {
+        state.report(
+            "link",
+            "The link's scenario could not be loaded; showing the default scenario instead.",
+            problem.lines().map(str::to_string).collect(),
+        );
+    }
+    if let Some(problem) = saved_problem {
+        state.report(
+            "autosave",
+            "Your autosaved scenario could not be restored; your next change replaces it.",
+            vec![problem],
+        );
+    }
+    let mut offers = Vec::new();
+    if let Some(source) = plan.ask_before {
+        if let Some((kept, tab)) = from(source) {
+            let origin = if source == Source::Address {
+                "the link"
+            } else {
+                "your autosave"
+            };
+            offers.push(Offer::RunAgain {
+                kept,
+                tab,
+                from: origin,
+            });
+        }
+    }
+    if plan.offer_restore {
+        if let (Some((kept, tab)), Some(saved)) = (from(Source::Autosave), &saved) {
+            offers.push(Offer::Autosave {
+                kept,
+                tab,
+                saved_at_ms: saved.saved_at_ms,
+            });
+        }
+    }
+    (state, RwSignal::new(offers))
 }
 
 /// The full app.
@@ -90,6 +196,8 @@ pub fn AppWithQuery(
 fn FullLayout(
     /// "light" or "dark".
     theme: Signal<&'static str>,
+    /// Scenarios offered back (the autosave, one held back after a crash).
+    offers: RwSignal<Vec<Offer>>,
 ) -> impl IntoView {
     let state = state::use_state();
     let live = expect_context::<Live>();
@@ -110,6 +218,7 @@ fn FullLayout(
                     <p class="lede">"How leverage turns a small price move into a flush. Drag the bars, move the shock, watch the cascade re-run."</p>
                 </div>
                 <div class="top-actions">
+                    <EditBar />
                     <ShareBar outcome=live.outcome />
                     <button type="button" class="theme-toggle" on:click=toggle_theme
                         aria-label=move || format!("Switch to {} theme", if theme.get() == "dark" { "light" } else { "dark" })>
@@ -118,6 +227,7 @@ fn FullLayout(
                 </div>
             </header>
             <ErrorBanner />
+            <RestoreOffers offers=offers />
             <div class="layout">
                 <aside class="controls" aria-label="Scenario controls">
                     <PresetPicker />
@@ -272,7 +382,13 @@ fn EmbedLayout(
     } else {
         page.view.clone()
     };
-    let full_link = move || state.scenario.with(crate::components::share::share_link);
+    // A scenario too large for a link opens the full app at its default.
+    let full_link = move || {
+        state
+            .scenario
+            .with(crate::components::share::share_link)
+            .unwrap_or_else(|_| browser::base_url())
+    };
     view! {
         <div class="app embed" data-theme=theme>
             <ErrorBanner />
@@ -319,35 +435,55 @@ fn follow_system_theme(state: AppState) {
     });
 }
 
-/// Keeps the address bar's `s=` equal to the scenario (after edits settle), keeping `embed` and
-/// `view`, so a reload or a copied address reproduces the scenario.
-fn sync_address_bar(state: AppState, page: &PageQuery) {
-    let mut fixed = Vec::new();
-    if page.embed {
-        fixed.push("embed=1".to_string());
-    }
-    if !page.view.is_empty() {
-        fixed.push(format!("view={}", page.view.join(",")));
-    }
-    let fixed = fixed.join("&");
+/// Keeps the address bar's `s=` equal to the scenario (without it when the scenario is too
+/// large for a link), keeping `embed` and `view`, and the autosave equal to the scenario, its
+/// preset and tab: after edits settle, and at once after a whole replacement (before the engine
+/// runs it), so a reload, a crash or a closed tab loses nothing.
+fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
+    let embed = page.embed;
+    let view = page.view.clone();
+    let save = move || {
+        let scenario = state.scenario.get_untracked();
+        let payload = codec::link_payload(&scenario).ok();
+        browser::replace_query(&codec::page_query(embed, &view, payload.as_deref()));
+        if !remember {
+            return;
+        }
+        let envelope = Envelope {
+            version: autosave::VERSION,
+            saved_at_ms: autosave::now_ms(),
+            preset: state.preset.get_untracked(),
+            tab: state.tab.get_untracked().name().to_string(),
+            scenario,
+        };
+        match autosave::write(&envelope) {
+            Ok(()) => state.clear("autosave"),
+            Err(why) => state.report(
+                "autosave",
+                "This scenario is not autosaved.",
+                vec![
+                    why.to_string(),
+                    "A reload brings back the last scenario that was saved; Export JSON keeps this one as a file.".to_string(),
+                ],
+            ),
+        }
+    };
     let timer = StoredValue::new_local(None::<Timeout>);
+    let later = save.clone();
     Effect::new(move |first: Option<()>| {
-        let scenario = state.scenario.get();
+        state.scenario.track();
+        state.preset.track();
+        state.tab.track();
         if first.is_none() {
             return;
         }
-        // Encoded once edits settle, not on every drag frame.
-        let fixed = fixed.clone();
-        timer.set_value(Some(Timeout::new(URL_DELAY_MS, move || {
-            let link = format!("s={}", codec::encode_link(&scenario));
-            let query = if fixed.is_empty() {
-                link
-            } else {
-                format!("{fixed}&{link}")
-            };
-            browser::replace_query(&query)
-        })));
+        // Written once edits settle, not on every drag frame.
+        let save = later.clone();
+        timer.set_value(Some(Timeout::new(SAVE_DELAY_MS, save)));
     });
+    state
+        .on_replace
+        .set_value(Some(Callback::new(move |()| save())));
 }
 
 /// Posts the page's height to the parent frame whenever it changes.

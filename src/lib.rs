@@ -2,19 +2,24 @@
 //!
 //! `state` holds the scenario being edited; `live` runs the engine and redraws the charts at most
 //! once per animation frame; `components` are the controls; `charts` turn outcomes into plotly
-//! figures; `codec` reads and writes links and files.
+//! figures; `codec` reads and writes links and files; `autosave`, `undo` and `crash_guard` make
+//! sure nothing the user made is lost.
 
 pub mod analyses;
 pub mod app;
+pub mod autosave;
 pub mod browser;
 pub mod charts;
 pub mod codec;
 pub mod components;
+pub mod crash_guard;
 pub mod export;
 pub mod format;
+pub mod gestures;
 pub mod live;
 pub mod panic_panel;
 pub mod session;
 pub mod state;
+pub mod undo;
 
 pub use app::{App, AppWithQuery};

@@ -17,10 +17,10 @@ use wasm_bindgen::prelude::*;
 use crate::analyses::{
     curve_key, cycles_key, phase_key, CurveView, CyclesView, PhaseAxis, PhaseMap,
 };
-use crate::browser;
 use crate::charts::{Registry, Snapshot};
 use crate::session::Session;
 use crate::state::{AppState, Tab};
+use crate::{browser, crash_guard};
 
 /// Quiet time before heavy analyses start, milliseconds.
 const ANALYSIS_DELAY_MS: u32 = 250;
@@ -190,7 +190,9 @@ impl Live {
             inner.frame = Frame::Drawn;
             if inner.ran_for.as_ref() != Some(&scenario) {
                 browser::mark("flush:simulate-start");
+                crash_guard::begin();
                 let outcome = Arc::new(inner.session.simulate(&scenario));
+                crash_guard::end();
                 browser::measure("flush:simulate", "flush:simulate-start");
                 inner.outcome = Some(outcome.clone());
                 refresh_analyses(inner, &scenario, axis);
@@ -281,6 +283,7 @@ impl Live {
     /// One piece of analysis, then the next on a fresh timer tick.
     fn analysis_piece(&self) {
         let tab = self.state.tab.get_untracked();
+        crash_guard::begin();
         let more = self
             .inner
             .try_update_value(|inner| match tab {
@@ -293,6 +296,7 @@ impl Live {
                 Tab::Cycles => inner.cycles.step(),
             })
             .unwrap_or(false);
+        crash_guard::end();
         self.publish_progress();
         self.request(Cause::Analysis);
         let live = *self;

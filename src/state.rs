@@ -1,10 +1,14 @@
-//! The app's state: the scenario being edited, the last valid one the engine runs, and the
-//! notices that say what was wrong. Controls only call [`AppState::edit`]; nothing else writes the
-//! scenario.
+//! The app's state: the scenario being edited, the last valid one the engine runs, the notices
+//! that say what was wrong, and the undo history. Controls only call [`AppState::edit`] (an edit)
+//! or [`AppState::load`] (a whole replacement); nothing else writes the scenario.
 
 use flushlab_engine::presets;
+use flushlab_engine::scenario::Positions;
 use flushlab_engine::Scenario;
 use leptos::prelude::*;
+
+use crate::gestures;
+use crate::undo::History;
 
 /// Something the user should know: what was wrong and what was kept.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +44,42 @@ pub enum Tab {
     Cycles,
 }
 
+impl Tab {
+    /// Its name in an autosave.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tab::Flush => "flush",
+            Tab::Cycles => "cycles",
+        }
+    }
+
+    /// The tab called `name` (the flush for anything else).
+    pub fn from_name(name: &str) -> Tab {
+        if name == "cycles" {
+            Tab::Cycles
+        } else {
+            Tab::Flush
+        }
+    }
+}
+
+/// What one undo step brings back: the scenario and the preset it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kept {
+    pub scenario: Scenario,
+    pub preset: String,
+}
+
+impl Kept {
+    /// How heavy it is to keep (listed positions; a generated population weighs 1).
+    fn weight(&self) -> usize {
+        match &self.scenario.positions {
+            Positions::List(list) => list.len(),
+            Positions::Generate(_) => 1,
+        }
+    }
+}
+
 /// Every signal of the app; `Copy`, provided as context.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -53,6 +93,12 @@ pub struct AppState {
     pub playback: RwSignal<Playback>,
     pub theme: RwSignal<Theme>,
     pub tab: RwSignal<Tab>,
+    /// Steps that can be (undone, redone).
+    pub undo_depth: RwSignal<(usize, usize)>,
+    history: StoredValue<History<Kept>>,
+    /// Called right after a whole replacement or an undo, before the engine runs it: the shell
+    /// saves the scenario (address bar, autosave) at once, so a crash on it loses nothing.
+    pub on_replace: StoredValue<Option<Callback<()>>>,
 }
 
 impl AppState {
@@ -70,6 +116,9 @@ impl AppState {
             }),
             theme: RwSignal::new(Theme::Light),
             tab: RwSignal::new(Tab::Flush),
+            undo_depth: RwSignal::new((0, 0)),
+            history: StoredValue::new(History::default()),
+            on_replace: StoredValue::new(None),
         }
     }
 
@@ -86,6 +135,7 @@ impl AppState {
             Ok(()) => {
                 self.clear("scenario");
                 self.stop_playback_if_out_of_range(&next);
+                self.record_edit(&next);
                 self.scenario.set(next);
             }
             Err(error) => self.report(
@@ -96,13 +146,20 @@ impl AppState {
         }
     }
 
-    /// Replaces the whole scenario (preset, import, link); it must be valid.
+    /// Replaces the whole scenario (preset, import, Reset, a restored autosave); it must be
+    /// valid. One undo step brings back what it replaced.
     pub fn load(&self, scenario: Scenario, preset: &str) {
-        self.clear("scenario");
-        self.stop_playback_if_out_of_range(&scenario);
-        self.draft.set(scenario.clone());
-        self.scenario.set(scenario);
-        self.preset.set(preset.to_string());
+        let before = self.kept();
+        if before.scenario != scenario || before.preset != preset {
+            let weight = before.weight();
+            self.history
+                .update_value(|history| history.record_replacement(before, weight));
+            self.publish_undo_depth();
+        }
+        self.show(Kept {
+            scenario,
+            preset: preset.to_string(),
+        });
     }
 
     /// Back to the preset the scenario came from (the default when there is none).
@@ -112,6 +169,93 @@ impl AppState {
         if let Some(preset) = preset {
             self.notices.set(Vec::new());
             self.load(preset.scenario, &preset.name);
+        }
+    }
+
+    /// The default scenario on the first view, as a new visitor sees it (undoable).
+    pub fn start_fresh(&self) {
+        if let Some(preset) = presets::all().into_iter().next() {
+            self.notices.set(Vec::new());
+            self.tab.set(Tab::Flush);
+            self.load(preset.scenario, &preset.name);
+        }
+    }
+
+    /// Brings back the state before the newest step (nothing when there is none).
+    pub fn undo(&self) {
+        if self.undo_depth.get_untracked().0 == 0 {
+            return;
+        }
+        let current = self.kept();
+        let weight = current.weight();
+        let previous = self
+            .history
+            .try_update_value(|history| history.undo(current, weight))
+            .flatten();
+        self.publish_undo_depth();
+        if let Some(previous) = previous {
+            self.show(previous);
+        }
+    }
+
+    /// Brings back what the last undo took away (nothing when there is none).
+    pub fn redo(&self) {
+        if self.undo_depth.get_untracked().1 == 0 {
+            return;
+        }
+        let current = self.kept();
+        let weight = current.weight();
+        let next = self
+            .history
+            .try_update_value(|history| history.redo(current, weight))
+            .flatten();
+        self.publish_undo_depth();
+        if let Some(next) = next {
+            self.show(next);
+        }
+    }
+
+    /// The scenario and preset shown.
+    fn kept(&self) -> Kept {
+        Kept {
+            scenario: self.scenario.get_untracked(),
+            preset: self.preset.get_untracked(),
+        }
+    }
+
+    /// Shows a whole (valid) scenario, then lets the shell save it before the engine runs it.
+    fn show(&self, kept: Kept) {
+        self.clear("scenario");
+        self.stop_playback_if_out_of_range(&kept.scenario);
+        self.draft.set(kept.scenario.clone());
+        self.scenario.set(kept.scenario);
+        self.preset.set(kept.preset);
+        if let Some(on_replace) = self.on_replace.get_value() {
+            on_replace.run(());
+        }
+    }
+
+    /// Opens an undo step for an edit, unless the edit belongs to the gesture (a drag) whose
+    /// step is open: then this is one comparison, no copy (the drag's hot path).
+    fn record_edit(&self, next: &Scenario) {
+        let gesture = gestures::current();
+        if self.history.with_value(|history| history.merges(gesture)) {
+            return;
+        }
+        let before = self.kept();
+        if before.scenario == *next {
+            return;
+        }
+        let weight = before.weight();
+        self.history
+            .update_value(|history| history.record_edit(before, weight, gesture));
+        self.publish_undo_depth();
+    }
+
+    fn publish_undo_depth(&self) {
+        let depth = self.history.with_value(History::depth);
+        if self.undo_depth.get_untracked() != depth {
+            self.undo_depth.set(depth);
         }
     }
 

@@ -1,5 +1,6 @@
 //! One file per visible thing on the page.
 
+pub mod edit_bar;
 pub mod field;
 pub mod help;
 pub mod leverage_editor;
@@ -7,6 +8,7 @@ pub mod market_controls;
 pub mod notices;
 pub mod playback;
 pub mod presets;
+pub mod restore;
 pub mod share;
 pub mod shock_control;
 pub mod summary;

@@ -8,22 +8,33 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::charts::{Entry, FLUSH_CHARTS};
+use crate::codec::TooLargeForLink;
 use crate::state::use_state;
 use crate::{browser, codec, export};
 
-/// The share link of the current scenario.
-pub fn share_link(scenario: &flushlab_engine::Scenario) -> String {
-    format!("{}?s={}", browser::base_url(), codec::encode_link(scenario))
+/// The share link of the current scenario, when a link can carry it.
+pub fn share_link(scenario: &flushlab_engine::Scenario) -> Result<String, TooLargeForLink> {
+    let payload = codec::link_payload(scenario)?;
+    Ok(format!(
+        "{}?{}",
+        browser::base_url(),
+        codec::page_query(false, &[], Some(&payload))
+    ))
 }
 
-/// The iframe snippet for an embed showing `views`.
-pub fn embed_snippet(scenario: &flushlab_engine::Scenario, views: &[&str], height: u32) -> String {
-    format!(
-        "<iframe src=\"{}?embed=1&view={}&s={}\" title=\"FlushLab: leverage flush simulator\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
+/// The iframe snippet for an embed showing `views`, when a link can carry the scenario.
+pub fn embed_snippet(
+    scenario: &flushlab_engine::Scenario,
+    views: &[&str],
+    height: u32,
+) -> Result<String, TooLargeForLink> {
+    let payload = codec::link_payload(scenario)?;
+    let views: Vec<String> = views.iter().map(|view| view.to_string()).collect();
+    Ok(format!(
+        "<iframe src=\"{}?{}\" title=\"FlushLab: leverage flush simulator\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
         browser::base_url(),
-        views.join(","),
-        codec::encode_link(scenario)
-    )
+        codec::page_query(true, &views, Some(&payload))
+    ))
 }
 
 /// The toolbar: Copy link, Embed, Import, Export JSON, Export CSV.
@@ -33,22 +44,42 @@ pub fn ShareBar(
     outcome: RwSignal<Option<Arc<Outcome>>>,
 ) -> impl IntoView {
     let state = use_state();
-    let link = RwSignal::new(None::<String>);
+    // What "Copy link" made: the link, or why there is none.
+    let link = RwSignal::new(None::<Result<String, String>>);
     let copy_link = move |_| {
-        let url = state.scenario.with_untracked(share_link);
-        browser::copy_text(&url);
-        link.set(Some(url));
+        let made = state
+            .scenario
+            .with_untracked(share_link)
+            .map_err(|too_large| too_large.to_string());
+        if let Ok(url) = &made {
+            browser::copy_text(url);
+        }
+        link.set(Some(made));
     };
+    // A link box that no longer matches the scenario goes.
+    Effect::new(move |first: Option<()>| {
+        state.scenario.track();
+        if first.is_some() && link.get_untracked().is_some() {
+            link.set(None);
+        }
+    });
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let chosen = RwSignal::new(vec!["price", "liquidations", "map"]);
-    let snippet = move || {
+    // Encoded only while the dialog is open (never on a drag's frames), once per change.
+    let embed_open = RwSignal::new(false);
+    let snippet = Memo::new(move |_| {
+        if !embed_open.get() {
+            return Ok(String::new());
+        }
         let views = chosen.get();
         let height = 280 + 380 * views.len() as u32;
         state
             .scenario
             .with(|scenario| embed_snippet(scenario, &views, height))
-    };
+            .map_err(|too_large| too_large.to_string())
+    });
     let open_embed = move |_| {
+        embed_open.set(true);
         if let Some(dialog) = dialog.get_untracked() {
             let _ = dialog.show_modal();
         }
@@ -58,7 +89,7 @@ pub fn ShareBar(
             dialog.close();
         }
     };
-    let export_json = move |_| {
+    let export_json = move |_: leptos::ev::MouseEvent| {
         let text = state.scenario.with_untracked(codec::encode_file);
         browser::download_text("flushlab-scenario.json", "application/json", &text);
     };
@@ -127,17 +158,25 @@ pub fn ShareBar(
             <button type="button" data-testid="export-json" on:click=export_json>"Export JSON"</button>
             <button type="button" data-testid="export-csv" on:click=export_csv>"Export CSV"</button>
         </div>
-        <Show when=move || link.get().is_some()>
+        <Show when=move || matches!(link.get(), Some(Ok(_)))>
             <div class="link-box" role="status">
                 <label for="share-link">"Link copied. It reproduces exactly this scenario:"</label>
-                <input id="share-link" data-testid="share-link" readonly prop:value=move || link.get().unwrap_or_default()
+                <input id="share-link" data-testid="share-link" readonly
+                    prop:value=move || link.get().and_then(Result::ok).unwrap_or_default()
                     on:focus=move |ev| {
                         if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { input.select(); }
                     } />
                 <button type="button" class="link-button" on:click=move |_| link.set(None)>"Close"</button>
             </div>
         </Show>
-        <dialog node_ref=dialog class="embed-dialog" aria-labelledby="embed-title" data-testid="embed-dialog">
+        <Show when=move || matches!(link.get(), Some(Err(_)))>
+            <div class="link-box offer warn" role="status" data-testid="link-too-large">
+                <span>{move || link.get().and_then(Result::err).unwrap_or_default()}</span>
+                <button type="button" data-testid="link-export-json" on:click=export_json>"Export JSON"</button>
+                <button type="button" class="link-button" on:click=move |_| link.set(None)>"Close"</button>
+            </div>
+        </Show>
+        <dialog node_ref=dialog on:close=move |_| embed_open.set(false) class="embed-dialog" aria-labelledby="embed-title" data-testid="embed-dialog">
             <h2 id="embed-title">"Embed this scenario"</h2>
             <p>"Pick the charts to show; paste the snippet into your article. The embed posts its height to the parent page as a message of type \"flushlab:height\"."</p>
             <fieldset>
@@ -160,9 +199,14 @@ pub fn ShareBar(
                 }).collect_view()}
             </fieldset>
             <label for="embed-snippet">"Snippet"</label>
-            <textarea id="embed-snippet" data-testid="embed-snippet" readonly rows="5" prop:value=snippet></textarea>
+            <textarea id="embed-snippet" data-testid="embed-snippet" readonly rows="5"
+                prop:value=move || snippet.get().unwrap_or_default()></textarea>
+            <Show when=move || snippet.with(Result::is_err)>
+                <p class="offer warn" data-testid="embed-too-large">{move || snippet.get().err().unwrap_or_default()}</p>
+            </Show>
             <div class="dialog-buttons">
-                <button type="button" on:click=move |_| browser::copy_text(&snippet())>"Copy snippet"</button>
+                <button type="button" disabled=move || snippet.with(Result::is_err)
+                    on:click=move |_| { if let Ok(snippet) = snippet.get_untracked() { browser::copy_text(&snippet) } }>"Copy snippet"</button>
                 <button type="button" on:click=close_embed>"Close"</button>
             </div>
         </dialog>

@@ -1,0 +1,72 @@
+//! What the page offers back when it did not start with it: the autosaved scenario (when a link
+//! in the address won over it, or the page started fresh), and a scenario held back because the
+//! previous page in this tab stopped while running it.
+
+use leptos::prelude::*;
+
+use crate::autosave;
+use crate::state::{use_state, Kept, Tab};
+
+/// A scenario the user can bring back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Offer {
+    /// The autosave, which differs from what is shown.
+    Autosave {
+        kept: Kept,
+        tab: Tab,
+        saved_at_ms: f64,
+    },
+    /// The scenario the previous page stopped on; `from` says where it came from ("the link",
+    /// "your autosave").
+    RunAgain {
+        kept: Kept,
+        tab: Tab,
+        from: &'static str,
+    },
+}
+
+/// The offers (absent when there is none).
+#[component]
+pub fn RestoreOffers(
+    /// What is offered; an offer goes once taken or dismissed.
+    offers: RwSignal<Vec<Offer>>,
+) -> impl IntoView {
+    let state = use_state();
+    let take = move |index: usize| {
+        let offer = offers.with_untracked(|offers| offers.get(index).cloned());
+        offers.update(|offers| {
+            if index < offers.len() {
+                offers.remove(index);
+            }
+        });
+        if let Some(Offer::Autosave { kept, tab, .. } | Offer::RunAgain { kept, tab, .. }) = offer {
+            state.tab.set(tab);
+            state.load(kept.scenario, &kept.preset);
+        }
+    };
+    let dismiss = move |index: usize| {
+        offers.update(|offers| {
+            if index < offers.len() {
+                offers.remove(index);
+            }
+        })
+    };
+    view! {
+        {move || offers.get().into_iter().enumerate().map(|(index, offer)| match offer {
+            Offer::Autosave { saved_at_ms, .. } => view! {
+                <div class="offer" role="status" data-testid="autosave-offer">
+                    <span>{format!("Your autosaved scenario from {} is not the one shown.", autosave::saved_at_text(saved_at_ms))}</span>
+                    <button type="button" data-testid="restore-autosave" on:click=move |_| take(index)>"Restore"</button>
+                    <button type="button" class="link-button" on:click=move |_| dismiss(index)>"Dismiss"</button>
+                </div>
+            }.into_any(),
+            Offer::RunAgain { from, .. } => view! {
+                <div class="offer warn" role="alert" data-testid="run-again-offer">
+                    <span>{format!("FlushLab stopped while running the scenario from {from} last time, so it is not running it now; the default scenario is shown.")}</span>
+                    <button type="button" data-testid="run-again" on:click=move |_| take(index)>"Run it again"</button>
+                    <button type="button" class="link-button" on:click=move |_| dismiss(index)>"Keep the default"</button>
+                </div>
+            }.into_any(),
+        }).collect_view()}
+    }
+}
