@@ -1,12 +1,14 @@
 //! The scenario format, version 1: what the user describes, as serde types with documented
 //! defaults, and the reader that parses it. The venue's rules and the traders' behaviour are
 //! written in `venue.rs` and `traders.rs`, the order book (and its streaming reader) in
-//! `book.rs`; validation (every problem with its field path) is `validate.rs`; editing a
-//! scenario by one headline parameter is `edit.rs`.
+//! `book.rs`; validation (every problem with its field path) is `validate.rs`, the bounds that
+//! keep a run's amounts finite and exact `bounds.rs`; editing a scenario by one headline
+//! parameter is `edit.rs`.
 //!
 //! The format is documented for users in `docs/scenario.md`; keep the two in step.
 
 mod book;
+mod bounds;
 pub mod edit;
 mod traders;
 pub(crate) mod validate;
