@@ -122,7 +122,8 @@ mod tests {
         let mut venue = LiquidationEngine::new(&table, &scenario.venue);
         let liquidation = table.liquidation_price[0];
         let mut top_ups = TopUps::new(&top_up(1.0, 5.0, 1e7), &table, 0.001);
-        for step in 0..2_000 {
+        // Noticed from step 1 on: at step 0, `0 + u32::MAX` would not overflow.
+        for step in 1..2_000 {
             top_ups.step(step, liquidation * 1.01, &mut venue);
         }
         assert_eq!(top_ups.count, 0);
