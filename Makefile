@@ -11,7 +11,7 @@ help:
 	@echo "make test   - install what is missing, run every check, print one summary line"
 	@echo "make build  - release build (wasm-opt) into dist/, works under any sub-path"
 	@echo "make bench  - engine benchmarks, then the live app drag benchmark (builds dist/ first)"
-	@echo "make fuzz   - fuzz parse+validate+simulate with cargo fuzz (nightly)"
+	@echo "make fuzz   - fuzz the engine, analyses and CLI parser with cargo fuzz (nightly; FUZZ_SECONDS, default 600)"
 
 tools:
 	@scripts/install-tools.sh

@@ -10,6 +10,10 @@ use crate::scenario::{Book, Market};
 /// quotes one tick.
 pub const PRICE_FLOOR_FRACTION: f64 = 1e-4;
 
+/// The price never rises above this multiple of the start price, the floor's mirror: a short
+/// squeeze that empties the asks quotes a finite price (docs/model.md §2.4).
+pub const PRICE_CEILING_MULTIPLE: f64 = 1e4;
+
 /// Depth on one side of the book as a function of distance from the top.
 #[derive(Clone, Debug)]
 enum SideDepth {
@@ -212,9 +216,20 @@ impl OrderBook {
         self.start_price * PRICE_FLOOR_FRACTION
     }
 
+    /// Highest price the book can quote.
+    pub fn ceiling(&self) -> f64 {
+        self.start_price * PRICE_CEILING_MULTIPLE
+    }
+
+    /// `price` kept between the floor and the ceiling (a NaN, which no valid scenario makes,
+    /// becomes the floor).
+    fn bounded(&self, price: f64) -> f64 {
+        price.max(self.floor()).min(self.ceiling())
+    }
+
     /// Moves the top (an exogenous price move); consumed depth moves with it.
     pub fn move_top_to(&mut self, price: f64) {
-        self.top = price.max(self.floor());
+        self.top = self.bounded(price);
     }
 
     /// Sets the share of depth that market makers show.
@@ -248,7 +263,7 @@ impl OrderBook {
     }
 
     fn price_at(&self, consumed: f64) -> f64 {
-        (self.top - self.start_price / 100.0 * self.signed_distance(consumed)).max(self.floor())
+        self.bounded(self.top - self.start_price / 100.0 * self.signed_distance(consumed))
     }
 
     /// The last traded price.
@@ -271,7 +286,11 @@ impl OrderBook {
             return self.price_at(from + coins / 2.0);
         }
         let average_distance = (self.distance_integral(to) - self.distance_integral(from)) / coins;
-        (self.top - self.start_price / 100.0 * average_distance).max(self.floor())
+        if !average_distance.is_finite() {
+            // Both integrals overflowed: the walk ends at a bound, and so does its fill.
+            return self.price_at(to);
+        }
+        self.bounded(self.top - self.start_price / 100.0 * average_distance)
     }
 
     /// Sells `coins` (negative: buys) into the book; returns the average fill price.
@@ -298,6 +317,11 @@ impl OrderBook {
         let share = self.depth_share;
         let here = self.signed_distance(self.consumed).max(0.0);
         let coins = share * (self.bids.coins_within(here + 1.0) - self.bids.coins_within(here));
+        if !coins.is_finite() {
+            // Walked infinitely far past a ladder whose last gap holds next to nothing: nothing
+            // rests near the price.
+            return 0.0;
+        }
         coins * self.last()
     }
 }
@@ -436,6 +460,24 @@ mod tests {
         }));
         let fill = book.trade(1e12);
         assert!(book.last() > 0.0 && fill > 0.0);
+    }
+
+    #[test]
+    fn the_price_never_passes_the_ceiling_and_the_mark_stays_finite() {
+        let mut book = OrderBook::new(&market(Book::Power {
+            depth_1pct_usd: 1.0,
+            exponent: 0.25,
+        }));
+        // A buy that empties the asks many times over: the integrals overflow.
+        let fill = book.trade(-1e300);
+        assert_eq!(book.last(), 100.0 * PRICE_CEILING_MULTIPLE);
+        assert!(fill.is_finite() && fill <= book.ceiling(), "{fill}");
+        let mut mark = MarkPrice::new(100.0, 30.0, 1.0);
+        for _ in 0..10 {
+            assert!(mark.follow(book.last()).is_finite());
+        }
+        book.move_top_to(f64::INFINITY);
+        assert_eq!(book.top(), book.ceiling());
     }
 
     #[test]

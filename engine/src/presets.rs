@@ -1,6 +1,8 @@
 //! Presets: named scenarios with a one-line story, kept as data in `engine/presets/*.json`.
 //! To add one, drop a file there and list it in `SOURCES`; the tests check every preset is valid.
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::ScenarioError;
@@ -50,9 +52,21 @@ pub fn parse(text: &str) -> Result<Preset, ScenarioError> {
     Ok(preset)
 }
 
+/// Every preset, parsed once: a link naming presets again and again (a query of many
+/// `preset=` values) must not parse them all each time.
+fn parsed() -> &'static [Preset] {
+    static PRESETS: OnceLock<Vec<Preset>> = OnceLock::new();
+    PRESETS.get_or_init(|| SOURCES.iter().filter_map(|text| parse(text).ok()).collect())
+}
+
 /// Every preset, in menu order (a preset that fails to parse is left out; a test forbids that).
 pub fn all() -> Vec<Preset> {
-    SOURCES.iter().filter_map(|text| parse(text).ok()).collect()
+    parsed().to_vec()
+}
+
+/// The presets' names, in menu order.
+pub fn names() -> Vec<&'static str> {
+    parsed().iter().map(|preset| preset.name.as_str()).collect()
 }
 
 /// The preset's name in a menu: its title, with its date for a historical event.
@@ -65,7 +79,7 @@ pub fn menu_label(preset: &Preset) -> String {
 
 /// The preset called `name`.
 pub fn find(name: &str) -> Option<Preset> {
-    all().into_iter().find(|preset| preset.name == name)
+    parsed().iter().find(|preset| preset.name == name).cloned()
 }
 
 /// The app's default scenario.
@@ -88,6 +102,18 @@ mod tests {
         assert_eq!(all().len(), SOURCES.len());
         let names: std::collections::BTreeSet<_> = all().into_iter().map(|p| p.name).collect();
         assert_eq!(names.len(), SOURCES.len(), "names are unique");
+        assert_eq!(presets_names_in_order(), names_in_menu_order());
+    }
+
+    fn presets_names_in_order() -> Vec<String> {
+        names().into_iter().map(String::from).collect()
+    }
+
+    fn names_in_menu_order() -> Vec<String> {
+        SOURCES
+            .iter()
+            .map(|text| parse(text).expect("valid").name)
+            .collect()
     }
 
     #[test]

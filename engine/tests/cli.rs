@@ -86,3 +86,45 @@ fn analyses_and_schema_print_json() {
     assert_eq!(code, 0);
     assert!(list.contains("short-squeeze"));
 }
+
+#[test]
+fn an_endless_stdin_is_refused_at_the_input_limit() {
+    // `yes | flushlab validate -`: the CLI stops reading one byte past the limit.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flushlab"))
+        .args(["validate", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = "y\n".repeat(32 * 1024);
+        // Until the CLI stops reading (a broken pipe), or well past the limit.
+        for _ in 0..(300 * 1024 * 1024 / chunk.len()) {
+            if stdin.write_all(chunk.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("stdin: input is more than 268435456 bytes; the limit is 268435456"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_sweep_beyond_the_shock_range_is_refused_before_any_work() {
+    // Arguments are checked before the input is read: nothing is sent.
+    let (code, stdout, stderr) = flushlab(&["sweep", "-", "-1e308", "1e308", "10"], "");
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("FROM '-1e308': a sweep's shocks must be in [-100, 1000] percent"),
+        "{stderr}"
+    );
+}

@@ -1,5 +1,9 @@
-//! Any bytes through parse + validate + simulate (and the instant solver): nothing may panic.
+//! Any bytes through parse + validate + simulate (and the instant solver): nothing may panic, and
+//! every valid scenario runs to a finite outcome with a balanced ledger.
 #![no_main]
+
+#[path = "checks.rs"]
+mod checks;
 
 use flushlab_engine::positions::PositionTable;
 use flushlab_engine::solve::InstantSolver;
@@ -7,17 +11,23 @@ use flushlab_engine::Scenario;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(mut scenario) = Scenario::from_json(text) else { return };
-    // Keep each run short so the fuzzer explores; the limits themselves are tested elsewhere.
-    match &mut scenario.positions {
-        flushlab_engine::scenario::Positions::Generate(population) => population.count = population.count.min(2_000),
-        flushlab_engine::scenario::Positions::List(list) if list.len() > 5_000 => return,
-        flushlab_engine::scenario::Positions::List(_) => {}
-    }
-    scenario.run.steps = scenario.run.steps.min(500);
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(scenario) = Scenario::from_json(text) else {
+        return;
+    };
+    let Some(scenario) = checks::capped(scenario) else {
+        return;
+    };
     let outcome = flushlab_engine::simulate(&scenario).expect("validated scenario simulates");
-    assert!(outcome.ledger.balanced, "ledger out of balance");
+    assert!(
+        outcome.ledger.balanced,
+        "ledger out of balance: {:?}",
+        outcome.ledger
+    );
+    checks::assert_finite(&outcome, &["last_liquidation_step"]);
     let table = PositionTable::build(&scenario);
-    InstantSolver::new(&table, &scenario.market).solve(&scenario.shock);
+    let instant = InstantSolver::new(&table, &scenario.market).solve(&scenario.shock);
+    assert!(instant.final_price.is_finite() && instant.final_price > 0.0);
 });

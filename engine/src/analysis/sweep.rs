@@ -4,13 +4,22 @@
 use serde::Serialize;
 
 use crate::analysis::counterfactual::without_leverage;
+use crate::error::ScenarioError;
 use crate::positions::PositionTable;
+use crate::scenario::validate::Checker;
 use crate::scenario::Scenario;
 use crate::solve::{InstantResult, InstantSolver};
 
 /// The slope (percent of final move per percent of shock) a jump must reach to count as a tipping
 /// point: twice the slope of a move with no cascade, which is 1.
 const TIPPING_SLOPE: f64 = 2.0;
+
+/// The smallest shock a sweep takes, percent: a fall to nothing (the book's floor).
+pub const MIN_SHOCK_PCT: f64 = -100.0;
+/// The largest shock a sweep takes, percent: a tenfold rise, well inside the book's ceiling.
+pub const MAX_SHOCK_PCT: f64 = 1_000.0;
+/// Most shocks one sweep solves (twice: with leverage and at 1x).
+pub const MAX_SHOCKS: usize = 10_000;
 
 /// One shock of a sweep and where the cascade ends.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -55,16 +64,48 @@ pub struct Sweep {
 }
 
 /// Solves every shock in `shocks_pct` (instant gaps, percent) on the scenario's population, built
-/// once, and on the same population at 1x. The scenario must be valid; shocks below -100% leave
-/// the price at the book's floor.
-pub fn sweep(scenario: &Scenario, shocks_pct: &[f64]) -> Sweep {
+/// once, and on the same population at 1x.
+///
+/// Errors: the scenario is invalid; there are no shocks or more than [`MAX_SHOCKS`]; a shock is not
+/// a finite number in [[`MIN_SHOCK_PCT`], [`MAX_SHOCK_PCT`]] (paths `sweep.shocks_pct[i]`).
+pub fn sweep(scenario: &Scenario, shocks_pct: &[f64]) -> Result<Sweep, ScenarioError> {
+    scenario.validate()?;
+    validate_shocks(shocks_pct)?;
     let points = sweep_points(scenario, shocks_pct);
     let critical_shock_pct = critical_shock_pct(&points);
-    Sweep {
+    Ok(Sweep {
         points,
         critical_shock_pct,
         counterfactual: sweep_points(&without_leverage(scenario), shocks_pct),
+    })
+}
+
+/// Checks a sweep's shocks: 1 to [`MAX_SHOCKS`] of them, each finite and in
+/// [[`MIN_SHOCK_PCT`], [`MAX_SHOCK_PCT`]] (at most 100 problems are listed).
+pub fn validate_shocks(shocks_pct: &[f64]) -> Result<(), ScenarioError> {
+    let mut check = Checker::default();
+    if shocks_pct.is_empty() || shocks_pct.len() > MAX_SHOCKS {
+        check.fail(
+            "sweep.shocks_pct",
+            format!(
+                "must hold 1 to {MAX_SHOCKS} shocks (got {})",
+                shocks_pct.len()
+            ),
+        );
     }
+    let out_of_range = shocks_pct
+        .iter()
+        .enumerate()
+        .filter(|(_, pct)| !(MIN_SHOCK_PCT..=MAX_SHOCK_PCT).contains(*pct));
+    for (i, &pct) in out_of_range.take(100) {
+        check.range(
+            &format!("sweep.shocks_pct[{i}]"),
+            pct,
+            MIN_SHOCK_PCT,
+            MAX_SHOCK_PCT,
+        );
+    }
+    check.finish()
 }
 
 /// -0.5% to -50% in 0.5% steps, smallest first.
@@ -132,7 +173,7 @@ mod tests {
 
     #[test]
     fn a_bigger_fall_never_gives_a_smaller_drawdown() {
-        let result = sweep(&examples::mixed(), &default_shocks());
+        let result = sweep(&examples::mixed(), &default_shocks()).expect("a valid sweep");
         assert_eq!(result.points.len(), 100);
         for pair in result.points.windows(2) {
             assert!(
@@ -155,7 +196,7 @@ mod tests {
     fn a_uniform_band_tips_where_its_liquidation_price_is_crossed() {
         // 10x longs at 100 with 0.5% maintenance are liquidated at 90.45: a -9.5% gap stops
         // short of them, -10% takes them all (200k coins into 10k coins per 1%).
-        let result = sweep(&examples::band(10.0), &default_shocks());
+        let result = sweep(&examples::band(10.0), &default_shocks()).expect("a valid sweep");
         assert_eq!(result.critical_shock_pct, Some(-10.0));
         let at = |shock: f64| {
             result
@@ -170,7 +211,7 @@ mod tests {
 
     #[test]
     fn an_unlevered_population_has_no_tipping_point() {
-        let result = sweep(&examples::band(1.0), &default_shocks());
+        let result = sweep(&examples::band(1.0), &default_shocks()).expect("a valid sweep");
         assert_eq!(result.critical_shock_pct, None);
         assert!(result
             .points
@@ -181,7 +222,7 @@ mod tests {
 
     #[test]
     fn the_counterfactual_follows_the_shock_alone() {
-        let result = sweep(&examples::mixed(), &[-2.0, -10.0, -30.0]);
+        let result = sweep(&examples::mixed(), &[-2.0, -10.0, -30.0]).expect("a valid sweep");
         for (levered, flat) in result.points.iter().zip(&result.counterfactual) {
             assert_eq!(levered.shock_pct, flat.shock_pct);
             assert!(
@@ -193,8 +234,28 @@ mod tests {
     }
 
     #[test]
+    fn shocks_outside_the_range_or_not_finite_are_rejected_with_their_index() {
+        let scenario = examples::band(10.0);
+        let error = sweep(&scenario, &[-5.0, -1e308, f64::NAN, 2_000.0]).unwrap_err();
+        let paths: Vec<&str> = error.problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sweep.shocks_pct[1]",
+                "sweep.shocks_pct[2]",
+                "sweep.shocks_pct[3]"
+            ]
+        );
+        assert!(sweep(&scenario, &[]).is_err());
+        let edges = sweep(&scenario, &[MIN_SHOCK_PCT, MAX_SHOCK_PCT]).expect("a valid sweep");
+        for point in edges.points.iter().chain(&edges.counterfactual) {
+            assert!(point.final_price.is_finite() && point.amplification.is_finite());
+        }
+    }
+
+    #[test]
     fn up_shocks_report_the_rise_in_move_pct() {
-        let result = sweep(&examples::mixed(), &[5.0, 20.0]);
+        let result = sweep(&examples::mixed(), &[5.0, 20.0]).expect("a valid sweep");
         for point in &result.points {
             assert_eq!(point.drawdown_pct, 0.0);
             assert!(point.move_pct >= point.shock_pct - 1e-9);

@@ -1,27 +1,14 @@
 //! `flushlab`: the engine on the command line. JSON to stdout, errors to stderr; exit code 0 ok,
-//! 2 invalid input, 1 internal error.
+//! 2 invalid input, 1 internal error. Arguments are parsed by `flushlab_engine::cli`; this file
+//! reads the inputs (each at most `MAX_INPUT_BYTES`) and runs the command.
 
 use std::io::Read;
 use std::process::ExitCode;
 
 use flushlab_engine::analysis;
+use flushlab_engine::cli::{self, Command, USAGE};
+use flushlab_engine::scenario::MAX_INPUT_BYTES;
 use flushlab_engine::{presets, Scenario};
-
-const USAGE: &str = "usage: flushlab <command>
-  simulate FILE|-            run the timeline; prints the outcome
-  validate FILE|-            check a scenario; prints every problem with its field path
-  sweep FILE|- [FROM TO N]   drawdown and amplification against shock size (default -0.5..-50, 100 points)
-  grid FILE|- X:FROM:TO:N Y:FROM:TO:N
-                             2-D sweep; parameters: shock_pct mean_leverage depth_usd long_share
-                             maintenance_margin withdrawal
-  cycles FILE|- [CONFIG.json] leverage-cycle Monte Carlo
-  counterfactual FILE|-      the same shock with every position at 1x
-  calibrate TARGETS|- [--preset]
-                             fit a scenario to published figures (docs/scenario.md); with
-                             --preset, print the calibrated preset file instead
-  presets                    list the presets
-  preset NAME                print a preset's scenario
-  schema [calibrate]         JSON Schema of the scenario format (or of a calibration file)";
 
 enum Failure {
     /// Bad input: exit 2.
@@ -32,7 +19,7 @@ enum Failure {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    match cli::parse(&args).map_err(Failure::Input).and_then(run) {
         Ok(json) => {
             println!("{json}");
             ExitCode::SUCCESS
@@ -48,111 +35,74 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<String, Failure> {
-    let command = args.first().map(String::as_str).unwrap_or("");
-    let rest = &args[args.len().min(1)..];
+fn run(command: Command) -> Result<String, Failure> {
+    let input_error = |error: flushlab_engine::ScenarioError| Failure::Input(error.to_string());
     match command {
-        "simulate" => {
-            let scenario = scenario_arg(rest)?;
-            let outcome = flushlab_engine::simulate(&scenario)
-                .map_err(|error| Failure::Input(error.to_string()))?;
+        Command::Simulate { input } => {
+            let scenario = scenario(&input)?;
+            let outcome = flushlab_engine::simulate(&scenario).map_err(input_error)?;
             Ok(flushlab_engine::outcome_json(&outcome))
         }
-        "validate" => {
-            let scenario = scenario_arg(rest)?;
+        Command::Validate { input } => {
+            let scenario = scenario(&input)?;
             Ok(format!(
                 r#"{{"valid": true, "positions": {}}}"#,
                 scenario.position_count()
             ))
         }
-        "sweep" => {
-            let scenario = scenario_arg(rest)?;
-            let shocks = match rest.get(1..4) {
-                Some([from, to, n]) => linspace(number(from)?, number(to)?, count(n)?),
-                _ => analysis::sweep::default_shocks(),
-            };
-            to_json(&analysis::sweep::sweep(&scenario, &shocks))
+        Command::Sweep { input, shocks_pct } => {
+            let sweep = analysis::sweep(&scenario(&input)?, &shocks_pct).map_err(input_error)?;
+            to_json(&sweep)
         }
-        "grid" => {
-            let scenario = scenario_arg(rest)?;
-            let (Some(x), Some(y)) = (rest.get(1), rest.get(2)) else {
-                return Err(Failure::Input(format!("grid needs two axes\n{USAGE}")));
-            };
-            let grid = analysis::grid::grid(&scenario, &axis(x)?, &axis(y)?)
-                .map_err(|error| Failure::Input(error.to_string()))?;
-            to_json(&grid)
+        Command::Grid { input, x, y } => {
+            to_json(&analysis::grid(&scenario(&input)?, &x, &y).map_err(input_error)?)
         }
-        "cycles" => {
-            let scenario = scenario_arg(rest)?;
-            let config: analysis::cycles::CyclesConfig = match rest.get(1) {
-                Some(path) => serde_json::from_str(&read(path)?)
+        Command::Cycles { input, config } => {
+            let scenario = scenario(&input)?;
+            let config: analysis::CyclesConfig = match config {
+                Some(path) => serde_json::from_str(&read(&path)?)
                     .map_err(|error| Failure::Input(format!("cycles config: {error}")))?,
                 None => serde_json::from_str("{}")
                     .map_err(|error| Failure::Internal(error.to_string()))?,
             };
-            let cycles = analysis::cycles::cycles(&scenario, &config)
-                .map_err(|error| Failure::Input(error.to_string()))?;
-            to_json(&cycles)
+            to_json(&analysis::cycles(&scenario, &config).map_err(input_error)?)
         }
-        "counterfactual" => {
-            let scenario = scenario_arg(rest)?;
-            to_json(&analysis::counterfactual::counterfactual(&scenario))
-        }
-        "calibrate" => {
-            let path = rest
-                .first()
-                .ok_or_else(|| Failure::Input(format!("missing TARGETS file\n{USAGE}")))?;
-            let spec = analysis::CalibrationSpec::from_json(&read(path)?)
-                .map_err(|error| Failure::Input(error.to_string()))?;
-            let fit =
-                analysis::calibrate(&spec).map_err(|error| Failure::Input(error.to_string()))?;
-            match rest.get(1).map(String::as_str) {
-                None => to_json(&fit),
-                Some("--preset") => {
-                    let name = spec.preset.as_deref().ok_or_else(|| {
-                        Failure::Input("--preset needs the file's \"preset\" field".into())
-                    })?;
-                    let mut preset = presets::find(name)
-                        .ok_or_else(|| Failure::Input(format!("preset: no preset '{name}'")))?;
-                    preset.scenario = fit.scenario;
-                    serde_json::to_string_pretty(&preset)
-                        .map_err(|error| Failure::Internal(error.to_string()))
-                }
-                Some(other) => Err(Failure::Input(format!("unknown option '{other}'\n{USAGE}"))),
+        Command::Counterfactual { input } => to_json(&analysis::counterfactual(&scenario(&input)?)),
+        Command::Calibrate { targets, preset } => {
+            let spec =
+                analysis::CalibrationSpec::from_json(&read(&targets)?).map_err(input_error)?;
+            let fit = analysis::calibrate(&spec).map_err(input_error)?;
+            if !preset {
+                return to_json(&fit);
             }
+            let name = spec.preset.as_deref().ok_or_else(|| {
+                Failure::Input("--preset needs the file's \"preset\" field".into())
+            })?;
+            let mut preset = presets::find(name)
+                .ok_or_else(|| Failure::Input(format!("preset: no preset '{name}'")))?;
+            preset.scenario = fit.scenario;
+            serde_json::to_string_pretty(&preset)
+                .map_err(|error| Failure::Internal(error.to_string()))
         }
-        "presets" => {
+        Command::Presets => {
             let list: Vec<serde_json::Value> = presets::all()
                 .into_iter()
                 .map(|p| serde_json::json!({"name": p.name, "title": p.title, "date": p.date, "story": p.story}))
                 .collect();
             to_json(&list)
         }
-        "preset" => {
-            let name = rest
-                .first()
-                .ok_or_else(|| Failure::Input(format!("preset needs a name\n{USAGE}")))?;
-            let preset = presets::find(name).ok_or_else(|| {
-                let names: Vec<String> = presets::all().into_iter().map(|p| p.name).collect();
+        Command::Preset { name } => {
+            let preset = presets::find(&name).ok_or_else(|| {
                 Failure::Input(format!(
                     "no preset '{name}'; there are: {}",
-                    names.join(", ")
+                    presets::names().join(", ")
                 ))
             })?;
             Ok(preset.scenario.to_json())
         }
-        "schema" => match rest.first().map(String::as_str) {
-            None => Ok(Scenario::json_schema()),
-            Some("calibrate") => Ok(analysis::CalibrationSpec::json_schema()),
-            Some(other) => Err(Failure::Input(format!("no schema '{other}'\n{USAGE}"))),
-        },
-        "" | "help" | "--help" | "-h" => Ok(format!("{:?}", USAGE)
-            .replace("\\n", "\n")
-            .trim_matches('"')
-            .to_string()),
-        other => Err(Failure::Input(format!(
-            "unknown command '{other}'\n{USAGE}"
-        ))),
+        Command::Schema { calibrate: false } => Ok(Scenario::json_schema()),
+        Command::Schema { calibrate: true } => Ok(analysis::CalibrationSpec::json_schema()),
+        Command::Help => Ok(USAGE.to_string()),
     }
 }
 
@@ -160,62 +110,29 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
     serde_json::to_string(value).map_err(|error| Failure::Internal(error.to_string()))
 }
 
+/// Reads a file, or stdin for `-`, stopping one byte past [`MAX_INPUT_BYTES`]: an endless or
+/// huge input (`yes | flushlab simulate -`) is refused without being held in memory.
 fn read(path: &str) -> Result<String, Failure> {
-    if path == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|error| Failure::Input(format!("stdin: {error}")))?;
-        Ok(text)
+    let (name, source): (&str, Box<dyn Read>) = if path == "-" {
+        ("stdin", Box::new(std::io::stdin().lock()))
     } else {
-        std::fs::read_to_string(path).map_err(|error| Failure::Input(format!("{path}: {error}")))
-    }
-}
-
-fn scenario_arg(rest: &[String]) -> Result<Scenario, Failure> {
-    let path = rest
-        .first()
-        .ok_or_else(|| Failure::Input(format!("missing FILE (or - for stdin)\n{USAGE}")))?;
-    Scenario::from_json(&read(path)?).map_err(|error| Failure::Input(error.to_string()))
-}
-
-fn number(text: &str) -> Result<f64, Failure> {
-    text.parse::<f64>()
-        .ok()
-        .filter(|value| value.is_finite())
-        .ok_or_else(|| Failure::Input(format!("'{text}' is not a number")))
-}
-
-fn count(text: &str) -> Result<usize, Failure> {
-    text.parse::<usize>()
-        .ok()
-        .filter(|n| (2..=10_000).contains(n))
-        .ok_or_else(|| Failure::Input(format!("'{text}': point count must be 2 to 10000")))
-}
-
-fn linspace(from: f64, to: f64, n: usize) -> Vec<f64> {
-    (0..n)
-        .map(|k| from + (to - from) * k as f64 / (n - 1) as f64)
-        .collect()
-}
-
-fn axis(spec: &str) -> Result<analysis::grid::Axis, Failure> {
-    let parts: Vec<&str> = spec.split(':').collect();
-    let [name, from, to, n] = parts[..] else {
-        return Err(Failure::Input(format!(
-            "axis '{spec}' must be NAME:FROM:TO:N"
-        )));
+        let file = std::fs::File::open(path)
+            .map_err(|error| Failure::Input(format!("{path}: {error}")))?;
+        (path, Box::new(file))
     };
-    let parameter = analysis::grid::Parameter::from_name(name)
-        .ok_or_else(|| Failure::Input(format!("unknown grid parameter '{name}'")))?;
-    let n = count(n)?;
-    if n > 512 {
-        return Err(Failure::Input(format!("axis '{spec}': at most 512 points")));
+    let mut bytes = Vec::new();
+    source
+        .take(MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| Failure::Input(format!("{name}: {error}")))?;
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(Failure::Input(format!(
+            "{name}: input is more than {MAX_INPUT_BYTES} bytes; the limit is {MAX_INPUT_BYTES}"
+        )));
     }
-    Ok(analysis::grid::Axis::linspace(
-        parameter,
-        number(from)?,
-        number(to)?,
-        n,
-    ))
+    String::from_utf8(bytes).map_err(|error| Failure::Input(format!("{name}: {error}")))
+}
+
+fn scenario(path: &str) -> Result<Scenario, Failure> {
+    Scenario::from_json(&read(path)?).map_err(|error| Failure::Input(error.to_string()))
 }

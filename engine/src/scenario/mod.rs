@@ -1,10 +1,14 @@
 //! The scenario format, version 1: what the user describes, as serde types with documented
 //! defaults, and the reader that parses it. The venue's rules and the traders' behaviour are
-//! written in `venue.rs` and `traders.rs`; validation (every problem with its field path) is
-//! `validate.rs`; editing a scenario by one headline parameter is `edit.rs`.
+//! written in `venue.rs` and `traders.rs`, the order book (and its streaming reader) in
+//! `book.rs`; validation (every problem with its field path) is `validate.rs`, the bounds that
+//! keep a run's amounts finite and exact `bounds.rs`; editing a scenario by one headline
+//! parameter is `edit.rs`.
 //!
 //! The format is documented for users in `docs/scenario.md`; keep the two in step.
 
+mod book;
+mod bounds;
 pub mod edit;
 mod traders;
 pub(crate) mod validate;
@@ -15,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ScenarioError;
 
+pub use book::{Book, BookLevel};
 pub use traders::{Agents, Delever, DipBuyers, Predators, TopUp, Traders};
 pub use venue::{
     liquidation_leverage, max_entry_leverage, Adl, CircuitBreaker, MaintenanceMargin, MarginTier,
@@ -100,26 +105,6 @@ pub enum Contract {
     Linear,
     /// Coin-margined: PnL = contracts * (1/entry - 1/exit) in coin, one contract = 1 USD.
     Inverse,
-}
-
-/// The order book's depth profile. Percent bands are percent of the start price.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "profile", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Book {
-    /// Constant depth per 1% band: selling q coins moves the price q / (depth_1pct_usd / price) %.
-    Linear { depth_1pct_usd: f64 },
-    /// Cumulative depth within x% = depth_1pct_usd * x^exponent; exponent 2 is square-root impact.
-    Power { depth_1pct_usd: f64, exponent: f64 },
-    /// An explicit ladder: notional resting at each price, bids below the start price, asks above.
-    Levels { levels: Vec<BookLevel> },
-}
-
-/// One rung of an explicit book.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BookLevel {
-    pub price: f64,
-    pub notional_usd: f64,
 }
 
 /// The leveraged positions: an explicit list, or a generated population.
@@ -332,10 +317,20 @@ pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        ScenarioError::single(&path, error.inner().to_string())
+        ScenarioError::single(book_as_one_field(&path), error.inner().to_string())
     })?;
     deserializer
         .end()
         .map_err(|error| ScenarioError::single("", error.to_string()))?;
     Ok(value)
+}
+
+/// `market.book` reports a problem inside it at `market.book` (docs/scenario.md §2): the path
+/// users and the app have always seen, from when serde read the book as one tagged value.
+fn book_as_one_field(path: &str) -> &str {
+    const BOOK: &str = "market.book";
+    match path.find("market.book.") {
+        Some(at) => &path[..at + BOOK.len()],
+        None => path,
+    }
 }

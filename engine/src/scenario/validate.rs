@@ -2,9 +2,10 @@
 //! at once with its field path. [`Checker`] is also how the analyses' own settings are checked.
 
 use crate::error::{Problem, ScenarioError};
+use crate::scenario::bounds::validate_money_at_stake;
 use crate::scenario::{
-    liquidation_leverage, Agents, Book, MaintenanceMargin, Market, Positions, Scenario, Shock,
-    ShockKind, Traders, Venue, FORMAT_VERSION, MAX_BOOK_LEVELS, MAX_BUCKETS, MAX_LEVERAGE,
+    liquidation_leverage, Agents, Book, BookLevel, MaintenanceMargin, Market, Positions, Scenario,
+    Shock, ShockKind, Traders, Venue, FORMAT_VERSION, MAX_BOOK_LEVELS, MAX_BUCKETS, MAX_LEVERAGE,
     MAX_POSITIONS, MAX_STEPS,
 };
 
@@ -27,6 +28,8 @@ impl Scenario {
         self.shock.validate(&mut check);
         check.range_int("run.steps", self.run.steps as u64, 1, MAX_STEPS as u64);
         check.range("run.step_s", self.run.step_s, 1e-3, 86_400.0);
+        let fields_valid = check.problems.is_empty();
+        validate_money_at_stake(self, fields_valid, &mut check);
         check.finish()
     }
 }
@@ -71,16 +74,21 @@ impl Market {
                             );
                         }
                     }
-                    if !levels.iter().any(|level| level.price < self.price) {
+                    // A side with no resting notional would be a token book that any trade
+                    // empties to the price floor or ceiling.
+                    let resting = |level: &&BookLevel| level.notional_usd > 0.0;
+                    if !levels.iter().filter(resting).any(|l| l.price < self.price) {
                         check.fail(
                             "market.book.levels",
-                            "needs at least one bid below the start price".into(),
+                            "needs at least one bid below the start price with notional_usd > 0"
+                                .into(),
                         );
                     }
-                    if !levels.iter().any(|level| level.price > self.price) {
+                    if !levels.iter().filter(resting).any(|l| l.price > self.price) {
                         check.fail(
                             "market.book.levels",
-                            "needs at least one ask above the start price".into(),
+                            "needs at least one ask above the start price with notional_usd > 0"
+                                .into(),
                         );
                     }
                 }
@@ -90,7 +98,9 @@ impl Market {
             check.range("market.resilience_half_life_s", half_life, 1e-3, 1e7);
         }
         check.range("market.withdrawal", self.withdrawal, 0.0, 1.0);
-        check.range_open_low("market.withdrawal_floor", self.withdrawal_floor, 0.0, 1.0);
+        // At least 1% of the depth stays: the book divides by this share, and below 1% any trade
+        // would run the price to its floor or ceiling.
+        check.range("market.withdrawal_floor", self.withdrawal_floor, 0.01, 1.0);
         check.range("market.mark_smoothing_s", self.mark_smoothing_s, 0.0, 1e7);
     }
 }

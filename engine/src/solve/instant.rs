@@ -40,13 +40,23 @@ impl InstantResult {
         if self.shock_pct == 0.0 {
             1.0
         } else {
-            self.move_pct / self.shock_pct
+            finite_ratio(self.move_pct / self.shock_pct)
         }
     }
 
     /// Start-to-final drawdown, percent, positive for a fall.
     pub fn drawdown_pct(&self) -> f64 {
         (-self.move_pct).max(0.0)
+    }
+}
+
+/// A ratio over a shock's own move, which can be as small as the smallest float: past the
+/// largest float it reports the largest float, so every reported number stays finite.
+pub(crate) fn finite_ratio(ratio: f64) -> f64 {
+    if ratio.is_finite() {
+        ratio
+    } else {
+        f64::MAX.copysign(ratio)
     }
 }
 

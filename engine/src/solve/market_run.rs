@@ -7,6 +7,7 @@ use crate::market::{depth_share, MarkPrice, OrderBook};
 use crate::outcome::{OpenInterestByBucket, Outcome, Step, Summary};
 use crate::positions::PositionTable;
 use crate::scenario::{CircuitBreaker, Contract, Scenario, ShockKind};
+use crate::solve::instant::finite_ratio;
 use crate::solve::timeline::liquidation_map;
 use crate::traders::{Delevering, DipBuying, Predation, TopUps};
 use crate::venue::{LiquidationEngine, StepLiquidations};
@@ -194,9 +195,9 @@ impl<'a> MarketRun<'a> {
         let max_drawdown_pct = (start - min_price) / start * 100.0;
         let max_rise_pct = (max_price - start) / start * 100.0;
         let amplification = if shock_pct < 0.0 {
-            max_drawdown_pct / -shock_pct
+            finite_ratio(max_drawdown_pct / -shock_pct)
         } else if shock_pct > 0.0 {
-            max_rise_pct / shock_pct
+            finite_ratio(max_rise_pct / shock_pct)
         } else {
             1.0
         };

@@ -1,0 +1,245 @@
+//! The command line as data: `flushlab`'s arguments parsed into a [`Command`], with no I/O, so
+//! any arguments can be fuzzed (engine/fuzz/fuzz_targets/cli_args.rs). Reading files and stdin
+//! (with a size limit) and printing is `src/bin/flushlab.rs`.
+
+use crate::analysis::grid::{Axis, Parameter};
+use crate::analysis::sweep::{default_shocks, MAX_SHOCKS, MAX_SHOCK_PCT, MIN_SHOCK_PCT};
+
+/// The help text.
+pub const USAGE: &str = "usage: flushlab <command>
+  simulate FILE|-            run the timeline; prints the outcome
+  validate FILE|-            check a scenario; prints every problem with its field path
+  sweep FILE|- [FROM TO N]   drawdown and amplification against shock size (default -0.5..-50, 100 points)
+  grid FILE|- X:FROM:TO:N Y:FROM:TO:N
+                             2-D sweep; parameters: shock_pct mean_leverage depth_usd long_share
+                             maintenance_margin withdrawal
+  cycles FILE|- [CONFIG.json] leverage-cycle Monte Carlo
+  counterfactual FILE|-      the same shock with every position at 1x
+  calibrate TARGETS|- [--preset]
+                             fit a scenario to published figures (docs/scenario.md); with
+                             --preset, print the calibrated preset file instead
+  presets                    list the presets
+  preset NAME                print a preset's scenario
+  schema [calibrate]         JSON Schema of the scenario format (or of a calibration file)";
+
+/// Most points one grid axis takes on the command line.
+pub const MAX_GRID_AXIS_POINTS: usize = 512;
+
+/// What the user asked for. `input` is a file path, or `-` for stdin.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Simulate {
+        input: String,
+    },
+    Validate {
+        input: String,
+    },
+    /// The shocks are in range ([`crate::analysis::sweep::validate_shocks`] accepts them).
+    Sweep {
+        input: String,
+        shocks_pct: Vec<f64>,
+    },
+    Grid {
+        input: String,
+        x: Axis,
+        y: Axis,
+    },
+    Cycles {
+        input: String,
+        config: Option<String>,
+    },
+    Counterfactual {
+        input: String,
+    },
+    Calibrate {
+        targets: String,
+        preset: bool,
+    },
+    Presets,
+    Preset {
+        name: String,
+    },
+    Schema {
+        calibrate: bool,
+    },
+    Help,
+}
+
+/// Parses the arguments after the program name. An error is the message for the user (exit 2).
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    let command = args.first().map(String::as_str).unwrap_or("");
+    let rest = &args[args.len().min(1)..];
+    let input = || {
+        rest.first()
+            .cloned()
+            .ok_or_else(|| format!("missing FILE (or - for stdin)\n{USAGE}"))
+    };
+    Ok(match command {
+        "simulate" => Command::Simulate { input: input()? },
+        "validate" => Command::Validate { input: input()? },
+        "sweep" => {
+            let input = input()?;
+            let shocks_pct = match rest.get(1..4) {
+                Some([from, to, n]) => linspace(shock(from, "FROM")?, shock(to, "TO")?, count(n)?),
+                _ => default_shocks(),
+            };
+            Command::Sweep { input, shocks_pct }
+        }
+        "grid" => {
+            let input = input()?;
+            let (Some(x), Some(y)) = (rest.get(1), rest.get(2)) else {
+                return Err(format!("grid needs two axes\n{USAGE}"));
+            };
+            Command::Grid {
+                input,
+                x: axis(x)?,
+                y: axis(y)?,
+            }
+        }
+        "cycles" => Command::Cycles {
+            input: input()?,
+            config: rest.get(1).cloned(),
+        },
+        "counterfactual" => Command::Counterfactual { input: input()? },
+        "calibrate" => {
+            let targets = rest
+                .first()
+                .cloned()
+                .ok_or_else(|| format!("missing TARGETS file\n{USAGE}"))?;
+            let preset = match rest.get(1).map(String::as_str) {
+                None => false,
+                Some("--preset") => true,
+                Some(other) => return Err(format!("unknown option '{other}'\n{USAGE}")),
+            };
+            Command::Calibrate { targets, preset }
+        }
+        "presets" => Command::Presets,
+        "preset" => Command::Preset {
+            name: rest
+                .first()
+                .cloned()
+                .ok_or_else(|| format!("preset needs a name\n{USAGE}"))?,
+        },
+        "schema" => match rest.first().map(String::as_str) {
+            None => Command::Schema { calibrate: false },
+            Some("calibrate") => Command::Schema { calibrate: true },
+            Some(other) => return Err(format!("no schema '{other}'\n{USAGE}")),
+        },
+        "" | "help" | "--help" | "-h" => Command::Help,
+        other => return Err(format!("unknown command '{other}'\n{USAGE}")),
+    })
+}
+
+/// A finite number.
+fn number(text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|value| value.is_finite())
+        .ok_or_else(|| format!("'{text}' is not a number"))
+}
+
+/// A sweep's end, in the range a sweep takes (so every point between is too).
+fn shock(text: &str, name: &str) -> Result<f64, String> {
+    let value = number(text)?;
+    if (MIN_SHOCK_PCT..=MAX_SHOCK_PCT).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{name} '{text}': a sweep's shocks must be in [{MIN_SHOCK_PCT}, {MAX_SHOCK_PCT}] percent"
+        ))
+    }
+}
+
+/// A point count, 2 to [`MAX_SHOCKS`].
+fn count(text: &str) -> Result<usize, String> {
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| (2..=MAX_SHOCKS).contains(n))
+        .ok_or_else(|| format!("'{text}': point count must be 2 to {MAX_SHOCKS}"))
+}
+
+fn linspace(from: f64, to: f64, n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|k| from + (to - from) * k as f64 / (n - 1) as f64)
+        .collect()
+}
+
+/// `NAME:FROM:TO:N`; the values themselves are checked by the grid against the scenario.
+fn axis(spec: &str) -> Result<Axis, String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let [name, from, to, n] = parts[..] else {
+        return Err(format!("axis '{spec}' must be NAME:FROM:TO:N"));
+    };
+    let parameter =
+        Parameter::from_name(name).ok_or_else(|| format!("unknown grid parameter '{name}'"))?;
+    let n = count(n)?;
+    if n > MAX_GRID_AXIS_POINTS {
+        return Err(format!(
+            "axis '{spec}': at most {MAX_GRID_AXIS_POINTS} points"
+        ));
+    }
+    Ok(Axis::linspace(parameter, number(from)?, number(to)?, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_line(line: &str) -> Result<Command, String> {
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        parse(&args)
+    }
+
+    #[test]
+    fn commands_parse_into_what_they_ask_for() {
+        assert_eq!(
+            parse_line("simulate -"),
+            Ok(Command::Simulate { input: "-".into() })
+        );
+        assert_eq!(
+            parse_line("calibrate t.json --preset"),
+            Ok(Command::Calibrate {
+                targets: "t.json".into(),
+                preset: true
+            })
+        );
+        let Ok(Command::Sweep { shocks_pct, .. }) = parse_line("sweep f -1 -20 8") else {
+            panic!("a sweep");
+        };
+        assert_eq!(
+            (shocks_pct.len(), shocks_pct[0], shocks_pct[7]),
+            (8, -1.0, -20.0)
+        );
+        assert_eq!(parse_line(""), Ok(Command::Help));
+    }
+
+    #[test]
+    fn hostile_arguments_get_a_message_not_a_panic() {
+        for (line, message) in [
+            (
+                "sweep f -1e308 1e308 10",
+                "FROM '-1e308': a sweep's shocks must be in",
+            ),
+            ("sweep f -1 NaN 10", "'NaN' is not a number"),
+            (
+                "sweep f -1 -2 99999999999999999999",
+                "point count must be 2 to",
+            ),
+            (
+                "grid f shock_pct:-1:-2:513 withdrawal:0:1:2",
+                "at most 512 points",
+            ),
+            (
+                "grid f shock_pct:-1:-2 withdrawal:0:1:2",
+                "must be NAME:FROM:TO:N",
+            ),
+            ("grid f", "grid needs two axes"),
+            ("calibrate t.json --force", "unknown option '--force'"),
+            ("frobnicate", "unknown command"),
+            ("simulate", "missing FILE"),
+        ] {
+            let error = parse_line(line).expect_err(line);
+            assert!(error.contains(message), "{line}: {error}");
+        }
+    }
+}
