@@ -18,8 +18,38 @@ enum SideDepth {
     /// Coins within x% = coins_at_1pct * x^exponent.
     Power { coins_at_1pct: f64, exponent: f64 },
     /// Piecewise-linear cumulative depth through (distance_pct, cumulative coins) knots starting at
-    /// (0, 0); beyond the last knot the last band's density continues.
-    Ladder { knots: Vec<(f64, f64)> },
+    /// (0, 0); beyond the last knot the last band's density continues. Both coordinates grow
+    /// along the knots, so every price call finds its band by binary search; `areas[k]` is the
+    /// integral of the distance up to knot `k` (`areas[0]` = 0, the last entry: up to the last
+    /// knot), summed band by band in knot order once when the book is built.
+    Ladder {
+        knots: Vec<(f64, f64)>,
+        areas: Vec<f64>,
+    },
+}
+
+/// Whether `value` lies past a knot at `knot` (a NaN lies past every knot, as a walk along the
+/// knots finds it in none).
+#[inline]
+fn past(value: f64, knot: f64) -> bool {
+    !matches!(
+        value.partial_cmp(&knot),
+        Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+    )
+}
+
+/// The knot before band `k` of a ladder: the previous knot, or the top of the book (0, 0).
+#[inline]
+fn knot_before(knots: &[(f64, f64)], k: usize) -> (f64, f64) {
+    k.checked_sub(1)
+        .map_or((0.0, 0.0), |previous| knots[previous])
+}
+
+/// The two knots of a ladder's last band (the first may be the top), which continues past the end.
+#[inline]
+fn last_band(knots: &[(f64, f64)]) -> ((f64, f64), (f64, f64)) {
+    let last = knots[knots.len() - 1];
+    (knot_before(knots, knots.len() - 1), last)
 }
 
 impl SideDepth {
@@ -31,19 +61,14 @@ impl SideDepth {
                 coins_at_1pct,
                 exponent,
             } => libm::pow(coins / coins_at_1pct, 1.0 / exponent),
-            SideDepth::Ladder { knots } => {
-                let (mut x0, mut q0) = (0.0, 0.0);
-                for &(x1, q1) in knots {
-                    if coins <= q1 {
-                        return x0 + (x1 - x0) * (coins - q0) / (q1 - q0);
-                    }
-                    (x0, q0) = (x1, q1);
+            SideDepth::Ladder { knots, .. } => {
+                // The first knot at or past `coins` (none when `coins` is NaN: past the end).
+                let k = knots.partition_point(|&(_, q1)| past(coins, q1));
+                if let Some(&(x1, q1)) = knots.get(k) {
+                    let (x0, q0) = knot_before(knots, k);
+                    return x0 + (x1 - x0) * (coins - q0) / (q1 - q0);
                 }
-                let (x_prev, q_prev) = knots
-                    .len()
-                    .checked_sub(2)
-                    .map(|i| knots[i])
-                    .unwrap_or((0.0, 0.0));
+                let ((x_prev, q_prev), (x0, q0)) = last_band(knots);
                 let slope = (x0 - x_prev) / (q0 - q_prev);
                 x0 + slope * (coins - q0)
             }
@@ -61,18 +86,16 @@ impl SideDepth {
                 let power = 1.0 + 1.0 / exponent;
                 libm::pow(coins, power) / (libm::pow(*coins_at_1pct, 1.0 / exponent) * power)
             }
-            SideDepth::Ladder { knots } => {
-                let (mut x0, mut q0, mut area) = (0.0, 0.0, 0.0);
-                for &(x1, q1) in knots {
-                    if coins <= q1 {
-                        let x = x0 + (x1 - x0) * (coins - q0) / (q1 - q0);
-                        return area + (x0 + x) * (coins - q0) / 2.0;
-                    }
-                    area += (x0 + x1) * (q1 - q0) / 2.0;
-                    (x0, q0) = (x1, q1);
+            SideDepth::Ladder { knots, areas } => {
+                let k = knots.partition_point(|&(_, q1)| past(coins, q1));
+                if let Some(&(x1, q1)) = knots.get(k) {
+                    let (x0, q0) = knot_before(knots, k);
+                    let x = x0 + (x1 - x0) * (coins - q0) / (q1 - q0);
+                    return areas[k] + (x0 + x) * (coins - q0) / 2.0;
                 }
+                let (x0, q0) = knots[knots.len() - 1];
                 let x = self.distance_pct(coins);
-                area + (x0 + x) * (coins - q0) / 2.0
+                areas[knots.len()] + (x0 + x) * (coins - q0) / 2.0
             }
         }
     }
@@ -85,19 +108,13 @@ impl SideDepth {
                 coins_at_1pct,
                 exponent,
             } => coins_at_1pct * libm::pow(distance_pct, *exponent),
-            SideDepth::Ladder { knots } => {
-                let (mut x0, mut q0) = (0.0, 0.0);
-                for &(x1, q1) in knots {
-                    if distance_pct <= x1 {
-                        return q0 + (q1 - q0) * (distance_pct - x0) / (x1 - x0);
-                    }
-                    (x0, q0) = (x1, q1);
+            SideDepth::Ladder { knots, .. } => {
+                let k = knots.partition_point(|&(x1, _)| past(distance_pct, x1));
+                if let Some(&(x1, q1)) = knots.get(k) {
+                    let (x0, q0) = knot_before(knots, k);
+                    return q0 + (q1 - q0) * (distance_pct - x0) / (x1 - x0);
                 }
-                let (x_prev, q_prev) = knots
-                    .len()
-                    .checked_sub(2)
-                    .map(|i| knots[i])
-                    .unwrap_or((0.0, 0.0));
+                let ((x_prev, q_prev), (x0, q0)) = last_band(knots);
                 q0 + (q0 - q_prev) / (x0 - x_prev) * (distance_pct - x0)
             }
         }
@@ -126,7 +143,16 @@ fn ladder(mut rungs: Vec<(f64, f64)>) -> SideDepth {
             coins_per_pct: 1e-9,
         };
     }
-    SideDepth::Ladder { knots }
+    // Band by band in knot order, as a walk along the ladder would add them up.
+    let mut areas = Vec::with_capacity(knots.len() + 1);
+    let (mut x0, mut q0, mut area) = (0.0, 0.0, 0.0);
+    areas.push(area);
+    for &(x1, q1) in &knots {
+        area += (x0 + x1) * (q1 - q0) / 2.0;
+        areas.push(area);
+        (x0, q0) = (x1, q1);
+    }
+    SideDepth::Ladder { knots, areas }
 }
 
 /// The live order book of one run.
@@ -415,6 +441,73 @@ mod tests {
         assert!((book.price_after(20.0) - 98.0).abs() < 1e-9);
         assert!(book.price_after(30.0) < 98.0);
         assert!((book.price_after(-10.0) - 101.0).abs() < 1e-9);
+    }
+
+    /// The walk along the knots that the binary search replaced, band by band from the top.
+    fn walked(knots: &[(f64, f64)], coins: f64) -> (f64, f64) {
+        let (mut x0, mut q0, mut area) = (0.0, 0.0, 0.0);
+        for &(x1, q1) in knots {
+            if coins <= q1 {
+                let x = x0 + (x1 - x0) * (coins - q0) / (q1 - q0);
+                return (x, area + (x0 + x) * (coins - q0) / 2.0);
+            }
+            area += (x0 + x1) * (q1 - q0) / 2.0;
+            (x0, q0) = (x1, q1);
+        }
+        let (x_prev, q_prev) = knot_before(knots, knots.len() - 1);
+        let x = x0 + (x0 - x_prev) / (q0 - q_prev) * (coins - q0);
+        (x, area + (x0 + x) * (coins - q0) / 2.0)
+    }
+
+    #[test]
+    fn a_ladder_searched_gives_the_bits_of_a_ladder_walked() {
+        // Uneven rungs, repeated distances, empty rungs and tiny ones a sum cannot see.
+        let rungs: Vec<(f64, f64)> = (0..3_000u32)
+            .map(|k| {
+                let distance = f64::from(k * 7 % 1_009) * 0.013 + 0.001;
+                let coins = match k % 5 {
+                    0 => 0.0,
+                    1 => 1e-12,
+                    _ => f64::from(k % 13) * 3.7 + 0.25,
+                };
+                (distance, coins)
+            })
+            .collect();
+        let side = ladder(rungs);
+        let SideDepth::Ladder { knots, .. } = &side else {
+            panic!("a ladder");
+        };
+        let top = knots[knots.len() - 1].1;
+        for k in 0..20_000u32 {
+            let coins = f64::from(k) / 20_000.0 * top * 1.2;
+            let (distance, integral) = walked(knots, coins);
+            assert_eq!(side.distance_pct(coins).to_bits(), distance.to_bits());
+            assert_eq!(side.distance_integral(coins).to_bits(), integral.to_bits());
+        }
+        let last_x = knots[knots.len() - 1].0;
+        for k in 0..20_000u32 {
+            let distance = f64::from(k) / 20_000.0 * last_x * 1.2;
+            let mut walked_coins = None;
+            let (mut x0, mut q0) = (0.0, 0.0);
+            for &(x1, q1) in knots {
+                if distance <= x1 {
+                    walked_coins = Some(q0 + (q1 - q0) * (distance - x0) / (x1 - x0));
+                    break;
+                }
+                (x0, q0) = (x1, q1);
+            }
+            let (x_prev, q_prev) = knot_before(knots, knots.len() - 1);
+            let walked_coins = walked_coins
+                .unwrap_or_else(|| q0 + (q0 - q_prev) / (x0 - x_prev) * (distance - x0));
+            assert_eq!(
+                side.coins_within(distance).to_bits(),
+                walked_coins.to_bits()
+            );
+        }
+        for &(_, q) in knots {
+            assert_eq!(side.distance_pct(q).to_bits(), walked(knots, q).0.to_bits());
+        }
+        assert!(side.distance_pct(f64::NAN).is_nan());
     }
 
     #[test]

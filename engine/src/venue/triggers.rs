@@ -2,6 +2,7 @@
 //! is liquidated this step (partial liquidation, the throughput cap).
 
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use crate::positions::crossed;
 use crate::scenario::{Contract, Side};
@@ -33,6 +34,34 @@ impl Ord for Rearmed {
     }
 }
 
+/// Fewest entries a heap of moved triggers holds before it is pruned.
+const PRUNE_AT_LEAST: usize = 1024;
+
+/// One side's moved triggers. A position moved again leaves its old entry behind (stale: the
+/// trigger is no longer its own, or it closed); stale entries are dropped when they are popped, and
+/// the whole heap is pruned once it has doubled since its last pruning, so it never holds more
+/// than about twice the side's changed open positions (pro-rata ADL moves every winner's trigger
+/// every step it runs).
+pub(super) struct RearmHeap {
+    heap: BinaryHeap<Rearmed>,
+    prune_at: usize,
+}
+
+impl Default for RearmHeap {
+    fn default() -> Self {
+        RearmHeap {
+            heap: BinaryHeap::new(),
+            prune_at: PRUNE_AT_LEAST,
+        }
+    }
+}
+
+impl RearmHeap {
+    pub(super) fn len(&self) -> usize {
+        self.heap.len()
+    }
+}
+
 impl<'a> LiquidationEngine<'a> {
     /// Recomputes position `i`'s trigger after its size or collateral changed and files it in the
     /// heap of moved triggers.
@@ -44,16 +73,55 @@ impl<'a> LiquidationEngine<'a> {
         let (rate, deduction) = self.table.margin().tier_for(terms.size);
         let trigger = terms.liquidation_price(rate, deduction);
         self.make_own(i).trigger[i] = trigger;
-        match self.side[i] {
-            Side::Long => self.long_heap.push(Rearmed {
-                key: trigger,
-                index: i as u32,
-            }),
-            Side::Short => self.short_heap.push(Rearmed {
-                key: -trigger,
-                index: i as u32,
-            }),
+        let side = self.side[i];
+        let key = match side {
+            Side::Long => trigger,
+            Side::Short => -trigger,
+        };
+        let heap = self.rearm_heap(side);
+        heap.heap.push(Rearmed {
+            key,
+            index: i as u32,
+        });
+        if heap.heap.len() >= heap.prune_at {
+            self.prune(side);
         }
+    }
+
+    fn rearm_heap(&mut self, side: Side) -> &mut RearmHeap {
+        match side {
+            Side::Long => &mut self.long_heap,
+            Side::Short => &mut self.short_heap,
+        }
+    }
+
+    /// Drops the entries of `side`'s heap that popping would drop without effect: those of closed
+    /// positions, those whose trigger is no longer the position's own, and repeats of one entry
+    /// (the second of two equal entries finds its position already queued). What the heap pops
+    /// next is unchanged: the order is total (key, then index). An entry with a NaN key is kept
+    /// (once) whatever its position's state: it is never crossed, so where it sits it stops the
+    /// sweep, as it did before pruning.
+    fn prune(&mut self, side: Side) {
+        let mut entries = std::mem::take(&mut self.rearm_heap(side).heap).into_vec();
+        entries.retain(|entry| {
+            let i = entry.index as usize;
+            let trigger = match side {
+                Side::Long => entry.key,
+                Side::Short => -entry.key,
+            };
+            entry.key.is_nan()
+                || (self.is_open(i) && self.own(i).map(|own| own.trigger[i]) == Some(trigger))
+        });
+        entries.sort_unstable();
+        entries.dedup_by(|a, b| a.key.to_bits() == b.key.to_bits() && a.index == b.index);
+        let heap = self.rearm_heap(side);
+        heap.prune_at = (2 * entries.len()).max(PRUNE_AT_LEAST);
+        heap.heap = BinaryHeap::from(entries);
+    }
+
+    /// Entries in the heaps of moved triggers, stale ones included (bounded by pruning).
+    pub fn rearm_heap_len(&self) -> usize {
+        self.long_heap.len() + self.short_heap.len()
     }
 
     /// Queues every open position whose trigger the mark has crossed.
@@ -86,10 +154,7 @@ impl<'a> LiquidationEngine<'a> {
         let from_heaps = self.ready.len();
         for side in [Side::Long, Side::Short] {
             loop {
-                let heap = match side {
-                    Side::Long => &mut self.long_heap,
-                    Side::Short => &mut self.short_heap,
-                };
+                let heap = &mut self.rearm_heap(side).heap;
                 let Some(&top) = heap.peek() else { break };
                 let trigger = if side == Side::Long {
                     top.key
