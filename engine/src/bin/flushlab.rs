@@ -1,11 +1,12 @@
 //! `flushlab`: the engine on the command line. JSON to stdout, errors to stderr; exit code 0 ok,
-//! 2 invalid input, 1 internal error.
+//! 2 invalid input (a value out of range, or work over the budget: src/budget.rs), 1 internal
+//! error.
 
 use std::io::Read;
 use std::process::ExitCode;
 
 use flushlab_engine::analysis;
-use flushlab_engine::{presets, Scenario};
+use flushlab_engine::{budget, presets, Scenario};
 
 const USAGE: &str = "usage: flushlab <command>
   simulate FILE|-            run the timeline; prints the outcome
@@ -71,6 +72,9 @@ fn run(args: &[String]) -> Result<String, Failure> {
                 Some([from, to, n]) => linspace(number(from)?, number(to)?, count(n)?),
                 _ => analysis::sweep::default_shocks(),
             };
+            budget::sweep(&scenario, shocks.len())
+                .check("this sweep", budget::RUN_BUDGET_S)
+                .map_err(|error| Failure::Input(error.to_string()))?;
             to_json(&analysis::sweep::sweep(&scenario, &shocks))
         }
         "grid" => {
@@ -96,6 +100,9 @@ fn run(args: &[String]) -> Result<String, Failure> {
         }
         "counterfactual" => {
             let scenario = scenario_arg(rest)?;
+            budget::counterfactual(&scenario)
+                .check("this counterfactual", budget::RUN_BUDGET_S)
+                .map_err(|error| Failure::Input(error.to_string()))?;
             to_json(&analysis::counterfactual::counterfactual(&scenario))
         }
         "calibrate" => {
