@@ -45,6 +45,8 @@ const PRUNE_AT_LEAST: usize = 1024;
 pub(super) struct RearmHeap {
     heap: BinaryHeap<Rearmed>,
     prune_at: usize,
+    /// Scratch marks, one per position, all false between prunings.
+    seen: Vec<bool>,
 }
 
 impl Default for RearmHeap {
@@ -52,6 +54,7 @@ impl Default for RearmHeap {
         RearmHeap {
             heap: BinaryHeap::new(),
             prune_at: PRUNE_AT_LEAST,
+            seen: Vec::new(),
         }
     }
 }
@@ -96,25 +99,38 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Drops the entries of `side`'s heap that popping would drop without effect: those of closed
-    /// positions, those whose trigger is no longer the position's own, and repeats of one entry
-    /// (the second of two equal entries finds its position already queued). What the heap pops
-    /// next is unchanged: the order is total (key, then index). An entry with a NaN key is kept
-    /// (once) whatever its position's state: it is never crossed, so where it sits it stops the
-    /// sweep, as it did before pruning.
+    /// positions, those whose trigger is no longer the position's own, and repeats (a position's
+    /// live entries all hold its one trigger, so they are crossed together, and the second finds
+    /// the position already queued). What the heap pops next is unchanged: the order is total
+    /// (key, then index). An entry with a NaN key is kept whatever its position's state: it is
+    /// never crossed, so where it sits it stops the sweep, as it did before pruning. One pass and
+    /// a heapify, so pruning a heap that doubled costs O(1) per entry pushed.
     fn prune(&mut self, side: Side) {
-        let mut entries = std::mem::take(&mut self.rearm_heap(side).heap).into_vec();
+        let n = self.len();
+        let heap = self.rearm_heap(side);
+        let mut entries = std::mem::take(&mut heap.heap).into_vec();
+        let mut seen = std::mem::take(&mut heap.seen);
+        seen.resize(n, false);
         entries.retain(|entry| {
+            if entry.key.is_nan() {
+                return true;
+            }
             let i = entry.index as usize;
             let trigger = match side {
                 Side::Long => entry.key,
                 Side::Short => -entry.key,
             };
-            entry.key.is_nan()
-                || (self.is_open(i) && self.own(i).map(|own| own.trigger[i]) == Some(trigger))
+            let live = !seen[i]
+                && self.is_open(i)
+                && self.own(i).map(|own| own.trigger[i]) == Some(trigger);
+            seen[i] |= live;
+            live
         });
-        entries.sort_unstable();
-        entries.dedup_by(|a, b| a.key.to_bits() == b.key.to_bits() && a.index == b.index);
+        for entry in &entries {
+            seen[entry.index as usize] = false;
+        }
         let heap = self.rearm_heap(side);
+        heap.seen = seen;
         heap.prune_at = (2 * entries.len()).max(PRUNE_AT_LEAST);
         heap.heap = BinaryHeap::from(entries);
     }
