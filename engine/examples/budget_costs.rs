@@ -4,7 +4,9 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use flushlab_engine::analysis::calibrate::CalibrationSpec;
 use flushlab_engine::analysis::cycles::{cycles, CyclesConfig};
+use flushlab_engine::analysis::grid::{Axis, Parameter};
 use flushlab_engine::budget;
 use flushlab_engine::positions::PositionTable;
 use flushlab_engine::scenario::{Positions, Shock, ShockKind};
@@ -126,6 +128,35 @@ fn main() {
             "cycles, {positions} positions: {:.0} ns per path-day, {:.2} ns per position-day",
             time / 1_000.0 * 1e9,
             time / 1_000.0 / positions as f64 * 1e9
+        );
+    }
+
+    let crafted = r#"{"version":1,"market":{"price":100,"book":{"profile":"linear","depth_1pct_usd":1e9}},"positions":{"generate":{"count":2000000,"open_interest_usd":1e9,"leverage_buckets":[{"min":10,"max":20,"weight":1}]}},"venue":{"adl":"pro_rata","max_liquidation_usd_per_step":1},"shock":{"kind":"instant","pct":-50},"run":{"steps":100000}}"#;
+    let crafted: Scenario = serde_json::from_str(crafted).expect("parses");
+    println!("estimate, issue 12's link: {:?}", budget::run(&crafted));
+    let mut at_most = presets::find("over-levered-longs")
+        .expect("preset")
+        .scenario;
+    if let Positions::Generate(population) = &mut at_most.positions {
+        population.count = 2_000_000;
+    }
+    println!(
+        "estimate, over-levered-longs at 2M: {:?}",
+        budget::run(&at_most)
+    );
+    let x = Axis::linspace(Parameter::MaintenanceMargin, 0.002, 0.02, 512);
+    let y = Axis::linspace(Parameter::MeanLeverage, 2.0, 50.0, 512);
+    println!(
+        "estimate, 512 x 512 grid at 2M: {:?}",
+        budget::grid(&at_most, &x, &y)
+    );
+    for date in ["2020-03-12", "2021-05-19", "2024-08-05", "2025-10-10"] {
+        let path = format!("{}/presets/targets/{date}.json", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).expect("targets");
+        let spec = CalibrationSpec::from_json(&text).expect("valid");
+        println!(
+            "estimate, calibration {date}: {:?}",
+            budget::calibration(&spec)
         );
     }
 

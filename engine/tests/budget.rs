@@ -61,7 +61,7 @@ fn every_preset_fits_the_budget_with_room_to_spare() {
 
 #[test]
 fn the_default_preset_at_the_largest_population_still_runs() {
-    let mut scenario = preset("over-levered-longs");
+    let mut scenario = presets::default_scenario();
     assert_eq!(scenario.venue.adl, Adl::Queue);
     let Positions::Generate(population) = &mut scenario.positions else {
         panic!("generated");
