@@ -34,8 +34,9 @@ impl Ord for Rearmed {
     }
 }
 
-/// Fewest entries a heap of moved triggers holds before it is pruned.
-const PRUNE_AT_LEAST: usize = 1024;
+/// Fewest entries a heap of moved triggers holds before it is pruned (1 MiB): below it, pruning
+/// would cost more than the memory it frees.
+const PRUNE_AT_LEAST: usize = 1 << 16;
 
 /// One side's moved triggers. A position moved again leaves its old entry behind (stale: the
 /// trigger is no longer its own, or it closed); stale entries are dropped when they are popped, and
