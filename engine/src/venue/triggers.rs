@@ -41,8 +41,8 @@ const PRUNE_AT_LEAST: usize = 1 << 16;
 /// One side's moved triggers. A position moved again leaves its old entry behind (stale: the
 /// trigger is no longer its own, or it closed); stale entries are dropped when they are popped, and
 /// the whole heap is pruned once it has doubled since its last pruning, so it never holds more
-/// than about twice the side's changed open positions (pro-rata ADL moves every winner's trigger
-/// every step it runs).
+/// than about twice the side's changed open positions, or [`PRUNE_AT_LEAST`] (pro-rata ADL moves
+/// every winner's trigger every step it runs).
 pub(super) struct RearmHeap {
     heap: BinaryHeap<Rearmed>,
     prune_at: usize,
