@@ -1,7 +1,8 @@
 //! Engine benchmarks (`make bench`). Targets, natively on the 2-core reference machine:
 //! instant solve after a shock or a weight change: 100k <= 0.5 ms, 1M <= 5 ms; population build
 //! 1M <= 150 ms; timeline 100k x 3,600 steps <= 50 ms; 64 x 64 grid at 10k <= 200 ms;
-//! cycles 100 paths x 500 days x 400 positions <= 40 ms. Figures go in docs/benchmarks.md.
+//! cycles 100 paths x 500 days x 400 positions <= 40 ms. Figures go in docs/benchmarks.md, with
+//! the measurements behind the work budget's costs (src/budget.rs).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use flushlab_engine::analysis;
@@ -135,6 +136,32 @@ fn timeline_regimes(c: &mut Criterion) {
     group.finish();
 }
 
+/// The worst ADL regime of issue 12, made small enough to repeat: a 1,000 USD throughput cap
+/// and an empty fund send a bankrupt sliver to ADL on every step, against 10,000 winners.
+/// Pro rata trims every winner every step (before pruning, its heap of moved triggers grew by
+/// 10,000 entries a step); the queue ranks them every step (before: a full sort).
+fn adl_every_step(c: &mut Criterion) {
+    let mut group = c.benchmark_group("adl every step");
+    group.sample_size(10);
+    for adl in ["pro_rata", "queue"] {
+        let scenario = Scenario::from_json(&format!(
+            r#"{{"version": 1,
+                "market": {{"price": 100, "book": {{"profile": "linear", "depth_1pct_usd": 1e9}}}},
+                "positions": {{"generate": {{"count": 20000, "open_interest_usd": 1e9,
+                    "entry_spread_pct": 2, "leverage_buckets": [{{"min": 10, "max": 20, "weight": 1}}]}}}},
+                "venue": {{"adl": "{adl}", "insurance_fund_usd": 0, "max_liquidation_usd_per_step": 1000}},
+                "shock": {{"kind": "instant", "pct": -50}}, "run": {{"steps": 500}}}}"#
+        ))
+        .expect("the ADL regime is valid");
+        let table = PositionTable::build(&scenario);
+        table.prepare_reruns();
+        group.bench_function(format!("{adl}, 20k positions x 500 steps"), |b| {
+            b.iter(|| timeline::run(&scenario, &table))
+        });
+    }
+    group.finish();
+}
+
 /// A calibration as `flushlab calibrate` runs it, made small enough to repeat: the 2025-10-10
 /// targets at 10k positions, one start, at most 150 runs.
 fn calibration(c: &mut Criterion) {
@@ -162,6 +189,7 @@ criterion_group!(
     timeline_run,
     timeline_regimes,
     analyses,
-    calibration
+    calibration,
+    adl_every_step
 );
 criterion_main!(benches);

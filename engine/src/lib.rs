@@ -5,6 +5,7 @@
 //! clocks, no global state: the same scenario gives byte-identical JSON everywhere.
 
 pub mod analysis;
+pub mod budget;
 pub mod cli;
 pub mod error;
 pub mod ledger;

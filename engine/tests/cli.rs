@@ -128,3 +128,19 @@ fn a_sweep_beyond_the_shock_range_is_refused_before_any_work() {
         "{stderr}"
     );
 }
+
+#[test]
+fn work_over_the_budget_is_invalid_input_and_exits_2() {
+    // The share link from issue 12: each field in range, hours of work together.
+    let crafted = r#"{"version":1,"market":{"price":100,"book":{"profile":"linear","depth_1pct_usd":1e9}},"positions":{"generate":{"count":2000000,"open_interest_usd":1e9,"leverage_buckets":[{"min":10,"max":20,"weight":1}]}},"venue":{"adl":"pro_rata","max_liquidation_usd_per_step":1},"shock":{"kind":"instant","pct":-50},"run":{"steps":100000}}"#;
+    for command in ["simulate", "validate", "sweep", "counterfactual"] {
+        let (code, stdout, stderr) = flushlab(&[command, "-"], crafted);
+        assert_eq!(code, 2, "{command}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(
+            stderr.starts_with("run.steps: this scenario would take about"),
+            "{command}: {stderr}"
+        );
+        assert!(stderr.contains("positions.generate.count"), "{stderr}");
+    }
+}

@@ -11,9 +11,14 @@ use serde_json::Value;
 pub const POSITIONS: usize = 2_000;
 /// Most timeline steps a fuzzed run takes (validation allows `MAX_STEPS`, 100,000).
 pub const STEPS: u32 = 500;
+/// Most work a fuzzed run may be estimated to take (`flushlab_engine::budget::run`; validation
+/// allows `RUN_BUDGET_S`, 30 s). The counts above bound most runs; this bounds the rest (an
+/// explicit ladder of 10,000 levels, every step sent to ADL, ...), in the budget's own terms.
+pub const RUN_S: f64 = 0.05;
 
 /// The scenario with at most [`POSITIONS`] positions and [`STEPS`] steps, still valid; `None`
-/// for a longer position list (a list cannot be shortened without changing what it is).
+/// for a longer position list (a list cannot be shortened without changing what it is), or for
+/// a run still estimated over [`RUN_S`].
 pub fn capped(mut scenario: Scenario) -> Option<Scenario> {
     match &mut scenario.positions {
         Positions::Generate(population) => population.count = population.count.min(POSITIONS),
@@ -25,7 +30,7 @@ pub fn capped(mut scenario: Scenario) -> Option<Scenario> {
         scenario.validate().is_ok(),
         "capping keeps a scenario valid"
     );
-    Some(scenario)
+    (flushlab_engine::budget::run(&scenario).seconds <= RUN_S).then_some(scenario)
 }
 
 /// Every number in `value`'s JSON is finite: serde_json writes a non-finite f64 as `null`, so a

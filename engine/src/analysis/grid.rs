@@ -86,6 +86,7 @@ pub fn grid(scenario: &Scenario, x: &Axis, y: &Axis) -> Result<Grid, ScenarioErr
     let current_mean = mean_leverage(scenario);
     check_axis(scenario, x, "x", current_mean)?;
     check_axis(scenario, y, "y", current_mean)?;
+    crate::budget::grid(scenario, x, y).check("this grid", crate::budget::ANALYSIS_BUDGET_S)?;
 
     // Outer: the axis whose values need a rebuilt population; a long share only rescales, so it
     // goes inside when both change the population.

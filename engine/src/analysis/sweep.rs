@@ -67,10 +67,13 @@ pub struct Sweep {
 /// once, and on the same population at 1x.
 ///
 /// Errors: the scenario is invalid; there are no shocks or more than [`MAX_SHOCKS`]; a shock is not
-/// a finite number in [[`MIN_SHOCK_PCT`], [`MAX_SHOCK_PCT`]] (paths `sweep.shocks_pct[i]`).
+/// a finite number in [[`MIN_SHOCK_PCT`], [`MAX_SHOCK_PCT`]] (paths `sweep.shocks_pct[i]`); the
+/// sweep would take longer than the run budget (`crate::budget::sweep`).
 pub fn sweep(scenario: &Scenario, shocks_pct: &[f64]) -> Result<Sweep, ScenarioError> {
     scenario.validate()?;
     validate_shocks(shocks_pct)?;
+    crate::budget::sweep(scenario, shocks_pct.len())
+        .check("this sweep", crate::budget::RUN_BUDGET_S)?;
     let points = sweep_points(scenario, shocks_pct);
     let critical_shock_pct = critical_shock_pct(&points);
     Ok(Sweep {

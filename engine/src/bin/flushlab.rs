@@ -1,6 +1,7 @@
 //! `flushlab`: the engine on the command line. JSON to stdout, errors to stderr; exit code 0 ok,
-//! 2 invalid input, 1 internal error. Arguments are parsed by `flushlab_engine::cli`; this file
-//! reads the inputs (each at most `MAX_INPUT_BYTES`) and runs the command.
+//! 2 invalid input (a value out of range, or work over the budget: src/budget.rs), 1 internal
+//! error. Arguments are parsed by `flushlab_engine::cli`; this file reads the inputs (each at
+//! most `MAX_INPUT_BYTES`) and runs the command.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -8,7 +9,7 @@ use std::process::ExitCode;
 use flushlab_engine::analysis;
 use flushlab_engine::cli::{self, Command, USAGE};
 use flushlab_engine::scenario::MAX_INPUT_BYTES;
-use flushlab_engine::{presets, Scenario};
+use flushlab_engine::{budget, presets, Scenario};
 
 enum Failure {
     /// Bad input: exit 2.
@@ -51,6 +52,7 @@ fn run(command: Command) -> Result<String, Failure> {
             ))
         }
         Command::Sweep { input, shocks_pct } => {
+            // analysis::sweep checks the fields, the shocks and the sweep's work budget.
             let sweep = analysis::sweep(&scenario(&input)?, &shocks_pct).map_err(input_error)?;
             to_json(&sweep)
         }
@@ -67,7 +69,13 @@ fn run(command: Command) -> Result<String, Failure> {
             };
             to_json(&analysis::cycles(&scenario, &config).map_err(input_error)?)
         }
-        Command::Counterfactual { input } => to_json(&analysis::counterfactual(&scenario(&input)?)),
+        Command::Counterfactual { input } => {
+            let scenario = scenario(&input)?;
+            budget::counterfactual(&scenario)
+                .check("this counterfactual", budget::RUN_BUDGET_S)
+                .map_err(input_error)?;
+            to_json(&analysis::counterfactual(&scenario))
+        }
         Command::Calibrate { targets, preset } => {
             let spec =
                 analysis::CalibrationSpec::from_json(&read(&targets)?).map_err(input_error)?;

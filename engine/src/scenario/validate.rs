@@ -28,8 +28,13 @@ impl Scenario {
         self.shock.validate(&mut check);
         check.range_int("run.steps", self.run.steps as u64, 1, MAX_STEPS as u64);
         check.range("run.step_s", self.run.step_s, 1e-3, 86_400.0);
-        let fields_valid = check.problems.is_empty();
+        // Every field in range: then their products, the money at stake (bounds.rs) and the work
+        // (src/budget.rs).
+        let fields_valid = check.is_clean();
         validate_money_at_stake(self, fields_valid, &mut check);
+        if check.is_clean() {
+            check.add(crate::budget::run(self).check("this scenario", crate::budget::RUN_BUDGET_S));
+        }
         check.finish()
     }
 }
@@ -426,6 +431,18 @@ impl Checker {
             for problem in error.problems {
                 self.fail(&format!("{prefix}.{}", problem.path), problem.message);
             }
+        }
+    }
+
+    /// Whether no problem was found so far.
+    pub(crate) fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// Adds the problems of another check (the work budget's) as they are.
+    pub(crate) fn add(&mut self, result: Result<(), ScenarioError>) {
+        if let Err(error) = result {
+            self.problems.extend(error.problems);
         }
     }
 

@@ -39,7 +39,8 @@ impl Delevering {
     }
 
     /// When volatility crosses the threshold, the de-leveraging share closes `fraction` of every
-    /// open position with market orders; returns the coins sold (net, negative: bought).
+    /// open position with market orders, longs and shorts each as one trade into the book, once
+    /// per run (the sold notional adds to `self.notional`).
     pub fn step(
         &mut self,
         history: &[f64],

@@ -2,11 +2,82 @@
 //! their bankruptcy price against profitable positions on the other side, ranked (Bybit, BitMEX:
 //! PnL% times effective leverage) or pro rata.
 
+use std::cell::{Cell, OnceCell};
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
 use crate::ledger::Remainder;
 use crate::money::{self, Money};
 use crate::scenario::{Adl, Contract, Side};
 
 use super::{LiquidationEngine, Order, StepLiquidations};
+
+/// ADL scans on the fast path before the order by entry is built: building it costs about as
+/// much as a few dozen scans, and most runs deleverage in a handful of steps or not at all.
+const SCANS_BEFORE_ORDER: u32 = 32;
+
+/// Where auto-deleveraging finds its winners. The reference scans every position; the fast path
+/// scans only the winning side's groups, and once ADL has run often, keeps each side ordered by
+/// entry: a position can only be in profit at a mark its entry is below (longs) or above
+/// (shorts), so the candidates are a prefix found by binary search, and the positions a mark
+/// leaves in loss are never visited. Either way the winners come out in index order, as the
+/// reference has them.
+#[derive(Default)]
+pub(super) struct Winners {
+    /// Every scan takes the plain way (the reference path).
+    pub(super) plain: bool,
+    scans: Cell<u32>,
+    /// Longs by entry ascending, shorts by entry descending (indices).
+    by_entry: OnceCell<[Vec<u32>; 2]>,
+    /// Positions looked at by ADL scans so far (the work ADL did, for tests and budgets).
+    visited: Cell<u64>,
+}
+
+/// A winner in the ADL queue: the highest score goes first, the lowest index among equals.
+#[derive(Clone, Copy)]
+struct Ranked {
+    score: f64,
+    index: usize,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then(other.index.cmp(&self.index))
+    }
+}
+
+impl Winners {
+    /// Every scan the plain way, until the fast engine says otherwise.
+    pub(super) fn plain() -> Winners {
+        Winners {
+            plain: true,
+            ..Winners::default()
+        }
+    }
+}
+
+fn side_slot(side: Side) -> usize {
+    match side {
+        Side::Long => 0,
+        Side::Short => 1,
+    }
+}
 
 impl<'a> LiquidationEngine<'a> {
     /// Splits orders into those sent to the book and those auto-deleveraged: with ADL on, orders
@@ -22,7 +93,7 @@ impl<'a> LiquidationEngine<'a> {
             return None;
         }
         let mut fund = self.ledger.insurance_fund.to_f64();
-        // What the winners can take is a scan of every position: only done once an order needs it.
+        // What the winners can take is a scan for them: only done once an order needs it.
         let mut capacity = None;
         // The orders are copied out only once one goes to ADL (rare).
         let mut split: Option<(Vec<Order>, Vec<Order>)> = None;
@@ -63,11 +134,97 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     pub(super) fn adl_capacity(&self, losing_side: Side, mark: f64) -> f64 {
-        (0..self.len())
-            .filter(|&i| self.side[i] != losing_side && self.is_open(i) && !self.is_pending(i))
-            .filter(|&i| self.terms(i).pnl_at(mark) > 0.0)
+        self.adl_winners(losing_side, mark)
+            .into_iter()
             .map(|i| self.adl_units(i, 1.0))
             .sum()
+    }
+
+    /// Positions ADL can draw on against `losing_side` at `mark`, in index order: open, not
+    /// queued for liquidation, on the other side, in profit.
+    fn adl_winners(&self, losing_side: Side, mark: f64) -> Vec<usize> {
+        let winners = &self.winners;
+        let eligible =
+            |i: usize| self.is_open(i) && !self.is_pending(i) && self.terms(i).pnl_at(mark) > 0.0;
+        if winners.plain {
+            winners
+                .visited
+                .set(winners.visited.get() + self.len() as u64);
+            return (0..self.len())
+                .filter(|&i| self.side[i] != losing_side && eligible(i))
+                .collect();
+        }
+        let winning = match losing_side {
+            Side::Long => Side::Short,
+            Side::Short => Side::Long,
+        };
+        let mut ranges: Vec<(usize, usize)> = self
+            .table
+            .groups
+            .iter()
+            .filter(|group| group.side == winning)
+            .map(|group| (group.start, group.end))
+            .collect();
+        ranges.sort_unstable();
+        let side_len: usize = ranges.iter().map(|(start, end)| end - start).sum();
+        winners.scans.set(winners.scans.get().saturating_add(1));
+        if winners.scans.get() > SCANS_BEFORE_ORDER {
+            let list = &self.by_entry()[side_slot(winning)];
+            let entry = &self.table.entry;
+            // pnl > 0 needs mark > entry for a long (mark < entry for a short), in floats too:
+            // the sign of (mark - entry), and the order of 1/entry and 1/mark, are exact.
+            let candidates = match winning {
+                Side::Long => list.partition_point(|&i| entry[i as usize] < mark),
+                Side::Short => list.partition_point(|&i| entry[i as usize] > mark),
+            };
+            // Sorting a few candidates back into index order beats walking the whole side.
+            if candidates * 4 < side_len {
+                winners
+                    .visited
+                    .set(winners.visited.get() + candidates as u64);
+                let mut picked: Vec<usize> = list[..candidates]
+                    .iter()
+                    .map(|&i| i as usize)
+                    .filter(|&i| eligible(i))
+                    .collect();
+                picked.sort_unstable();
+                return picked;
+            }
+        }
+        winners.visited.set(winners.visited.get() + side_len as u64);
+        ranges
+            .into_iter()
+            .flat_map(|(start, end)| start..end)
+            .filter(|&i| eligible(i))
+            .collect()
+    }
+
+    /// Each side's positions ordered by entry, built on first use.
+    fn by_entry(&self) -> &[Vec<u32>; 2] {
+        self.winners.by_entry.get_or_init(|| {
+            let entry = &self.table.entry;
+            let mut lists = [Vec::new(), Vec::new()];
+            for i in 0..self.len() {
+                lists[side_slot(self.side[i])].push(i as u32);
+            }
+            lists[0].sort_unstable_by(|&a, &b| {
+                entry[a as usize]
+                    .total_cmp(&entry[b as usize])
+                    .then(a.cmp(&b))
+            });
+            lists[1].sort_unstable_by(|&a, &b| {
+                entry[b as usize]
+                    .total_cmp(&entry[a as usize])
+                    .then(a.cmp(&b))
+            });
+            lists
+        })
+    }
+
+    /// Positions looked at by auto-deleveraging's scans for winners so far in this run: with
+    /// the fast path, not the positions a mark leaves in loss once ADL runs often.
+    pub fn adl_positions_visited(&self) -> u64 {
+        self.winners.visited.get()
     }
 
     /// Auto-deleveraging: each order closes at its bankruptcy price against profitable opposite
@@ -116,32 +273,32 @@ impl<'a> LiquidationEngine<'a> {
             return;
         }
         let price = weighted_price / needed;
-        let mut winners: Vec<(f64, usize)> = (0..self.len())
-            .filter(|&i| self.side[i] != losing_side && self.is_open(i) && !self.is_pending(i))
-            .filter_map(|i| {
-                let terms = self.terms(i);
-                let pnl = terms.pnl_at(mark);
-                (pnl > 0.0).then(|| {
-                    let equity = terms.collateral + pnl;
-                    let score = pnl / terms.collateral.max(1e-12) * self.notional_at(i, mark)
-                        / equity.max(1e-12);
-                    (score, i)
-                })
-            })
-            .collect();
-        let total: f64 = winners.iter().map(|&(_, i)| self.adl_units(i, 1.0)).sum();
+        let winners = self.adl_winners(losing_side, mark);
+        let total: f64 = winners.iter().map(|&i| self.adl_units(i, 1.0)).sum();
         if total <= 0.0 {
             return;
         }
         if self.rules.adl == Adl::ProRata {
             let fraction = (needed / total).min(1.0);
-            for &(_, i) in &winners {
+            for &i in &winners {
                 self.deleverage_winner(i, fraction, price, step);
             }
         } else {
-            winners.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            // Highest score first: a heap pops the few winners an order needs without sorting
+            // them all.
+            let mut queue: BinaryHeap<Ranked> = winners
+                .into_iter()
+                .map(|i| {
+                    let terms = self.terms(i);
+                    let pnl = terms.pnl_at(mark);
+                    let equity = terms.collateral + pnl;
+                    let score = pnl / terms.collateral.max(1e-12) * self.notional_at(i, mark)
+                        / equity.max(1e-12);
+                    Ranked { score, index: i }
+                })
+                .collect();
             let mut left = needed;
-            for &(_, i) in &winners {
+            while let Some(Ranked { index: i, .. }) = queue.pop() {
                 if left <= 0.0 {
                     break;
                 }

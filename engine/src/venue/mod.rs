@@ -22,10 +22,10 @@
 //!
 //! Positions' live state (closed, changed, queued; sizes and collateral) is in `state.rs`.
 //! Every shortcut (the batch, cached closing units, open-position sums, orders straight from the
-//! trigger sweep) can be turned off with [`Path::Reference`]; property tests hold the fast path to
-//! the reference byte for byte.
+//! trigger sweep, ADL's search for winners) can be turned off with [`Path::Reference`]; property
+//! tests hold the fast path to the reference byte for byte.
 
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::ledger::Ledger;
 use crate::money::{self, Money};
@@ -39,9 +39,10 @@ mod settlement;
 mod state;
 mod triggers;
 
+use adl::Winners;
 use batch::WholeCloses;
 use state::{Own, Status};
-use triggers::Rearmed;
+use triggers::RearmHeap;
 
 /// Liquidation of (a fraction of) one position this step.
 #[derive(Clone, Copy, Debug)]
@@ -85,9 +86,11 @@ pub struct LiquidationEngine<'a> {
     /// Allocated when a first position changes.
     own: Option<Own>,
     cursor: Vec<usize>,
-    long_heap: BinaryHeap<Rearmed>,
-    short_heap: BinaryHeap<Rearmed>,
+    long_heap: RearmHeap,
+    short_heap: RearmHeap,
     queue: VecDeque<u32>,
+    /// Where auto-deleveraging finds profitable positions.
+    winners: Winners,
     /// Neither partial liquidation nor a throughput cap: every triggered position is closed whole
     /// in the step it triggers, so [`Self::collect_triggered`] writes this step's orders directly
     /// into `ready` (no queue, no pending mark that nothing could see).
@@ -113,10 +116,11 @@ pub struct LiquidationEngine<'a> {
 pub enum Path {
     /// The shortcuts the table allows: cached closing units and open-position sums (when the
     /// table was prepared for reruns), whole closes batched in 64-bit arithmetic, orders of a
-    /// run without partial liquidation or cap taken straight from the trigger sweep.
+    /// run without partial liquidation or cap taken straight from the trigger sweep, ADL's
+    /// winners looked for on their side only (by entry once ADL runs often).
     Fast,
     /// One position at a time: no batches, no cached start state, no open-position sums, every
-    /// order through the queue.
+    /// order through the queue, every position looked at for ADL's winners.
     Reference,
 }
 
@@ -131,6 +135,7 @@ impl<'a> LiquidationEngine<'a> {
         engine.whole = warm.and_then(|warm| WholeCloses::of(table, start, warm));
         engine.whole_only =
             !rules.partial_liquidation && rules.max_liquidation_usd_per_step.is_none();
+        engine.winners.plain = false;
         engine
     }
 
@@ -164,9 +169,10 @@ impl<'a> LiquidationEngine<'a> {
             status: vec![Status::default(); n],
             own: None,
             cursor: table.groups.iter().map(|group| group.start).collect(),
-            long_heap: BinaryHeap::new(),
-            short_heap: BinaryHeap::new(),
+            long_heap: RearmHeap::default(),
+            short_heap: RearmHeap::default(),
             queue: VecDeque::new(),
+            winners: Winners::plain(),
             whole_only: false,
             ready: Vec::new(),
             open_collateral: collateral_in,

@@ -2,6 +2,7 @@
 //! is liquidated this step (partial liquidation, the throughput cap).
 
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use crate::positions::crossed;
 use crate::scenario::{Contract, Side};
@@ -33,6 +34,38 @@ impl Ord for Rearmed {
     }
 }
 
+/// Fewest entries a heap of moved triggers holds before it is pruned (1 MiB): below it, pruning
+/// would cost more than the memory it frees.
+const PRUNE_AT_LEAST: usize = 1 << 16;
+
+/// One side's moved triggers. A position moved again leaves its old entry behind (stale: the
+/// trigger is no longer its own, or it closed); stale entries are dropped when they are popped, and
+/// the whole heap is pruned once it has doubled since its last pruning, so it never holds more
+/// than about twice the side's changed open positions, or [`PRUNE_AT_LEAST`] (pro-rata ADL moves
+/// every winner's trigger every step it runs).
+pub(super) struct RearmHeap {
+    heap: BinaryHeap<Rearmed>,
+    prune_at: usize,
+    /// Scratch marks, one per position, all false between prunings.
+    seen: Vec<bool>,
+}
+
+impl Default for RearmHeap {
+    fn default() -> Self {
+        RearmHeap {
+            heap: BinaryHeap::new(),
+            prune_at: PRUNE_AT_LEAST,
+            seen: Vec::new(),
+        }
+    }
+}
+
+impl RearmHeap {
+    pub(super) fn len(&self) -> usize {
+        self.heap.len()
+    }
+}
+
 impl<'a> LiquidationEngine<'a> {
     /// Recomputes position `i`'s trigger after its size or collateral changed and files it in the
     /// heap of moved triggers.
@@ -44,16 +77,68 @@ impl<'a> LiquidationEngine<'a> {
         let (rate, deduction) = self.table.margin().tier_for(terms.size);
         let trigger = terms.liquidation_price(rate, deduction);
         self.make_own(i).trigger[i] = trigger;
-        match self.side[i] {
-            Side::Long => self.long_heap.push(Rearmed {
-                key: trigger,
-                index: i as u32,
-            }),
-            Side::Short => self.short_heap.push(Rearmed {
-                key: -trigger,
-                index: i as u32,
-            }),
+        let side = self.side[i];
+        let key = match side {
+            Side::Long => trigger,
+            Side::Short => -trigger,
+        };
+        let heap = self.rearm_heap(side);
+        heap.heap.push(Rearmed {
+            key,
+            index: i as u32,
+        });
+        if heap.heap.len() >= heap.prune_at {
+            self.prune(side);
         }
+    }
+
+    fn rearm_heap(&mut self, side: Side) -> &mut RearmHeap {
+        match side {
+            Side::Long => &mut self.long_heap,
+            Side::Short => &mut self.short_heap,
+        }
+    }
+
+    /// Drops the entries of `side`'s heap that popping would drop without effect: those of closed
+    /// positions, those whose trigger is no longer the position's own, and repeats (a position's
+    /// live entries all hold its one trigger, so they are crossed together, and the second finds
+    /// the position already queued). What the heap pops next is unchanged: the order is total
+    /// (key, then index). An entry with a NaN key is kept whatever its position's state: it is
+    /// never crossed, so where it sits it stops the sweep, as it did before pruning. One pass and
+    /// a heapify, so pruning a heap that doubled costs O(1) per entry pushed.
+    fn prune(&mut self, side: Side) {
+        let n = self.len();
+        let heap = self.rearm_heap(side);
+        let mut entries = std::mem::take(&mut heap.heap).into_vec();
+        let mut seen = std::mem::take(&mut heap.seen);
+        seen.resize(n, false);
+        entries.retain(|entry| {
+            if entry.key.is_nan() {
+                return true;
+            }
+            let i = entry.index as usize;
+            let trigger = match side {
+                Side::Long => entry.key,
+                Side::Short => -entry.key,
+            };
+            let live = !seen[i]
+                && self.is_open(i)
+                && self.own(i).map(|own| own.trigger[i]) == Some(trigger);
+            seen[i] |= live;
+            live
+        });
+        for entry in &entries {
+            seen[entry.index as usize] = false;
+        }
+        let heap = self.rearm_heap(side);
+        heap.seen = seen;
+        heap.prune_at = (2 * entries.len()).max(PRUNE_AT_LEAST);
+        heap.heap = BinaryHeap::from(entries);
+    }
+
+    /// Entries in the heaps of moved triggers, stale ones included (bounded by pruning).
+    pub fn rearm_heap_len(&self) -> usize {
+        self.long_heap.len() + self.short_heap.len()
     }
 
     /// Queues every open position whose trigger the mark has crossed.
@@ -86,10 +171,7 @@ impl<'a> LiquidationEngine<'a> {
         let from_heaps = self.ready.len();
         for side in [Side::Long, Side::Short] {
             loop {
-                let heap = match side {
-                    Side::Long => &mut self.long_heap,
-                    Side::Short => &mut self.short_heap,
-                };
+                let heap = &mut self.rearm_heap(side).heap;
                 let Some(&top) = heap.peek() else { break };
                 let trigger = if side == Side::Long {
                     top.key

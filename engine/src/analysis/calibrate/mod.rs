@@ -114,7 +114,7 @@ impl Knob {
         }
     }
 
-    fn changes_population(self) -> bool {
+    pub(crate) fn changes_population(self) -> bool {
         self.grid().is_some_and(Parameter::changes_population)
     }
 }

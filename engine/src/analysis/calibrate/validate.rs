@@ -134,6 +134,10 @@ impl CalibrationSpec {
                 format!("must be at most 20 (got {})", self.restarts),
             );
         }
+        if check.is_clean() {
+            let estimate = crate::budget::calibration(self);
+            check.add(estimate.check("this calibration", crate::budget::ANALYSIS_BUDGET_S));
+        }
         check.finish()
     }
 }

@@ -177,6 +177,11 @@ impl CyclesConfig {
             0.0,
             10_000.0,
         );
+        if check.is_clean() {
+            check.add(
+                crate::budget::cycles(self).check("these cycles", crate::budget::ANALYSIS_BUDGET_S),
+            );
+        }
         check.finish()
     }
 }
@@ -299,6 +304,8 @@ pub fn cycles_response(
         ));
     }
     scenario.validate()?;
+    crate::budget::cycles_response(config, values.len())
+        .check("this response sweep", crate::budget::ANALYSIS_BUDGET_S)?;
     values
         .iter()
         .map(|&value| {

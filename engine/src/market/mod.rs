@@ -4,7 +4,10 @@
 //! the distance (percent of the start price) at which the cumulative depth equals `q`. Buys walk the
 //! asks up the same way. The book's top moves with exogenous price moves (instant and ramp shocks).
 
+mod depth;
+
 use crate::scenario::{Book, Market};
+use depth::{ladder, SideDepth};
 
 /// The price never falls below this fraction of the start price: a book exhausted to zero still
 /// quotes one tick.
@@ -13,125 +16,6 @@ pub const PRICE_FLOOR_FRACTION: f64 = 1e-4;
 /// The price never rises above this multiple of the start price, the floor's mirror: a short
 /// squeeze that empties the asks quotes a finite price (docs/model.md §2.4).
 pub const PRICE_CEILING_MULTIPLE: f64 = 1e4;
-
-/// Depth on one side of the book as a function of distance from the top.
-#[derive(Clone, Debug)]
-enum SideDepth {
-    /// Coins per 1% band.
-    Linear { coins_per_pct: f64 },
-    /// Coins within x% = coins_at_1pct * x^exponent.
-    Power { coins_at_1pct: f64, exponent: f64 },
-    /// Piecewise-linear cumulative depth through (distance_pct, cumulative coins) knots starting at
-    /// (0, 0); beyond the last knot the last band's density continues.
-    Ladder { knots: Vec<(f64, f64)> },
-}
-
-impl SideDepth {
-    /// Distance (percent of start price) at which `coins` (>= 0) have been consumed.
-    fn distance_pct(&self, coins: f64) -> f64 {
-        match self {
-            SideDepth::Linear { coins_per_pct } => coins / coins_per_pct,
-            SideDepth::Power {
-                coins_at_1pct,
-                exponent,
-            } => libm::pow(coins / coins_at_1pct, 1.0 / exponent),
-            SideDepth::Ladder { knots } => {
-                let (mut x0, mut q0) = (0.0, 0.0);
-                for &(x1, q1) in knots {
-                    if coins <= q1 {
-                        return x0 + (x1 - x0) * (coins - q0) / (q1 - q0);
-                    }
-                    (x0, q0) = (x1, q1);
-                }
-                let (x_prev, q_prev) = knots
-                    .len()
-                    .checked_sub(2)
-                    .map(|i| knots[i])
-                    .unwrap_or((0.0, 0.0));
-                let slope = (x0 - x_prev) / (q0 - q_prev);
-                x0 + slope * (coins - q0)
-            }
-        }
-    }
-
-    /// The integral of `distance_pct` from 0 to `coins` (>= 0): the VWAP's building block.
-    fn distance_integral(&self, coins: f64) -> f64 {
-        match self {
-            SideDepth::Linear { coins_per_pct } => coins * coins / (2.0 * coins_per_pct),
-            SideDepth::Power {
-                coins_at_1pct,
-                exponent,
-            } => {
-                let power = 1.0 + 1.0 / exponent;
-                libm::pow(coins, power) / (libm::pow(*coins_at_1pct, 1.0 / exponent) * power)
-            }
-            SideDepth::Ladder { knots } => {
-                let (mut x0, mut q0, mut area) = (0.0, 0.0, 0.0);
-                for &(x1, q1) in knots {
-                    if coins <= q1 {
-                        let x = x0 + (x1 - x0) * (coins - q0) / (q1 - q0);
-                        return area + (x0 + x) * (coins - q0) / 2.0;
-                    }
-                    area += (x0 + x1) * (q1 - q0) / 2.0;
-                    (x0, q0) = (x1, q1);
-                }
-                let x = self.distance_pct(coins);
-                area + (x0 + x) * (coins - q0) / 2.0
-            }
-        }
-    }
-
-    /// Coins resting within `distance_pct` of the top (the inverse of `distance_pct`).
-    fn coins_within(&self, distance_pct: f64) -> f64 {
-        match self {
-            SideDepth::Linear { coins_per_pct } => coins_per_pct * distance_pct,
-            SideDepth::Power {
-                coins_at_1pct,
-                exponent,
-            } => coins_at_1pct * libm::pow(distance_pct, *exponent),
-            SideDepth::Ladder { knots } => {
-                let (mut x0, mut q0) = (0.0, 0.0);
-                for &(x1, q1) in knots {
-                    if distance_pct <= x1 {
-                        return q0 + (q1 - q0) * (distance_pct - x0) / (x1 - x0);
-                    }
-                    (x0, q0) = (x1, q1);
-                }
-                let (x_prev, q_prev) = knots
-                    .len()
-                    .checked_sub(2)
-                    .map(|i| knots[i])
-                    .unwrap_or((0.0, 0.0));
-                q0 + (q0 - q_prev) / (x0 - x_prev) * (distance_pct - x0)
-            }
-        }
-    }
-}
-
-/// Builds a ladder side from (distance_pct, coins) rungs sorted by distance, merging equal
-/// distances and dropping empty rungs.
-fn ladder(mut rungs: Vec<(f64, f64)>) -> SideDepth {
-    rungs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut knots: Vec<(f64, f64)> = Vec::with_capacity(rungs.len());
-    let mut cumulative = 0.0;
-    for (distance, coins) in rungs {
-        if coins <= 0.0 {
-            continue;
-        }
-        cumulative += coins;
-        match knots.last_mut() {
-            Some(last) if last.0 == distance => last.1 = cumulative,
-            _ => knots.push((distance, cumulative)),
-        }
-    }
-    if knots.is_empty() {
-        // A side with no resting size: one token coin per 1% band, so the price still moves.
-        return SideDepth::Linear {
-            coins_per_pct: 1e-9,
-        };
-    }
-    SideDepth::Ladder { knots }
-}
 
 /// The live order book of one run.
 #[derive(Clone, Debug)]
