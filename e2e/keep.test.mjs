@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import { launchBrowser, openPage, serveDist } from './harness.mjs';
 
 let server;
@@ -199,5 +200,54 @@ test('after a page stopped while working, the next one asks before running its l
   assert.equal(await search(page), link, 'the link stays in the address');
   await page.getByTestId('run-again').click();
   await until(page, () => summaryText(page), edited, 'the summary once asked for');
+  await done();
+});
+
+/** The link payload the app writes (`1.` + base64url of raw deflate) for a scenario. */
+const linkOf = (scenario) => '1.' + deflateRawSync(Buffer.from(JSON.stringify(scenario)), { level: 9 }).toString('base64url');
+
+const preset = (name) =>
+  JSON.parse(readFileSync(new URL(`../engine/presets/${name}.json`, import.meta.url), 'utf8')).scenario;
+
+test("issue 12's crafted link opens within 2 s to an explanation naming the fields to reduce", async () => {
+  const crafted = {
+    version: 1,
+    market: { price: 100, book: { profile: 'linear', depth_1pct_usd: 1e9 } },
+    positions: { generate: { count: 2000000, open_interest_usd: 1e9, leverage_buckets: [{ min: 10, max: 20, weight: 1 }] } },
+    venue: { adl: 'pro_rata', max_liquidation_usd_per_step: 1 },
+    shock: { kind: 'instant', pct: -50 },
+    run: { steps: 100000 },
+  };
+  const { page, done } = await open(`?s=${linkOf(crafted)}`);
+  const banner = await page.getByTestId('error-banner').textContent();
+  // From the navigation's start to the explanation on screen (and the default scenario drawn).
+  const took = await page.evaluate(() => performance.now());
+  assert.ok(took < 2000, `the page answered in ${took} ms`);
+  assert.match(banner, /could not be loaded; showing the default scenario instead/);
+  assert.match(banner, /run\.steps: this scenario would take about .* over the budget of 30 s/);
+  assert.match(banner, /positions\.generate\.count/);
+  await done();
+});
+
+test('a valid scenario over the page budget waits for "Run it", and the page answers meanwhile', async () => {
+  const heavy = preset('over-levered-longs');
+  heavy.positions.generate.count = 2000000;
+  const { page, done } = await open();
+  const before = await summaryText(page);
+  await page.goto(`${server.url}?s=${linkOf(heavy)}`);
+  const held = page.getByTestId('held-run');
+  await held.waitFor({ timeout: 2000 });
+  const why = await held.textContent();
+  assert.match(why, /this scenario would take about .* over the budget of 5 s; reduce .*positions\.generate\.count/);
+  assert.match(why, /Nothing is drawn until it runs/);
+  // Nothing ran, and the controls answer.
+  await page.getByTestId('shock-slider').fill('-6');
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('[data-testid="summary"] .tile').count(), 0, 'still held: no run started');
+  await page.getByTestId('run-held').click();
+  await held.waitFor({ state: 'detached', timeout: 60000 });
+  await ready(page);
+  assert.notEqual(await summaryText(page), before);
+  assert.match(await summaryText(page), /-6\.0%/);
   await done();
 });

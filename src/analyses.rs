@@ -6,6 +6,7 @@ use flushlab_engine::analysis::sweep::critical_shock_pct;
 use flushlab_engine::analysis::{
     self, grid::mean_leverage, Axis, Cycles, CyclesConfig, Parameter, SweepPoint,
 };
+use flushlab_engine::budget;
 use flushlab_engine::scenario::{Book, Positions, ShockKind};
 use flushlab_engine::Outcome;
 use flushlab_engine::Scenario;
@@ -14,6 +15,41 @@ use crate::session::Session;
 
 /// Shock sizes of the amplification curve: 1% to 40% of the start price.
 pub const CURVE_SHOCKS: usize = 40;
+
+/// The most work a run may be estimated at (`flushlab_engine::budget::run`, seconds, the worst
+/// case) for the page to run it without asking. A run holds the page until it ends, so above
+/// this the page asks first ([`run_allowed`]). Every preset is estimated at 1.3 s at most (and
+/// takes tens of milliseconds: the estimate counts ADL on every step).
+pub const PAGE_RUN_S: f64 = 5.0;
+
+/// The most work the amplification curve may be estimated at (80 runs, in pieces between
+/// frames, so the page stays responsive; over this it is not computed). The presets' curves are
+/// estimated at 34 to 101 s.
+pub const PAGE_CURVE_S: f64 = 400.0;
+
+/// Whether the page may run `scenario` without asking: its estimated work is within
+/// [`PAGE_RUN_S`], or within what the user already agreed to wait for (`approved_s`). Otherwise
+/// the lines that say why, for the page to show beside a "Run it" button.
+pub fn run_allowed(scenario: &Scenario, approved_s: f64) -> Result<(), Vec<String>> {
+    let estimate = budget::run(scenario);
+    if estimate.seconds <= PAGE_RUN_S.max(approved_s) {
+        return Ok(());
+    }
+    let mut lines: Vec<String> = match estimate.check("this scenario", PAGE_RUN_S) {
+        Err(error) => error
+            .problems
+            .iter()
+            .map(|problem| problem.to_string())
+            .collect(),
+        Ok(()) => Vec::new(),
+    };
+    lines.push(format!(
+        "The page runs a scenario in one go and does not respond until it ends, so it asks before \
+         starting work estimated over {PAGE_RUN_S} s. The estimate is the worst case (losses sent \
+         to auto-deleveraging on every step); most runs take far less."
+    ));
+    Err(lines)
+}
 
 /// The amplification curve being filled shock by shock: each point is a full timeline run of
 /// the scenario with its shock resized (same kind), and the same with every position at 1x.
@@ -27,6 +63,8 @@ pub struct CurveView {
     pub counterfactual: Vec<SweepPoint>,
     /// Where the final move jumps most (once the curve is complete), if it jumps at all.
     pub critical_shock_pct: Option<f64>,
+    /// Why the curve is not computed (its work is over [`PAGE_CURVE_S`]), if it is not.
+    pub problem: Option<String>,
 }
 
 /// The part of a scenario the amplification curve depends on: all but its shock's size.
@@ -42,24 +80,35 @@ impl CurveView {
     /// A new, empty curve for `scenario`.
     pub fn plan(scenario: &Scenario) -> CurveView {
         let direction = if scenario.shock.is_up() { 1.0 } else { -1.0 };
+        let problem = budget::amplification_curve(scenario, CURVE_SHOCKS)
+            .check("the amplification curve (80 runs)", PAGE_CURVE_S)
+            .err()
+            .map(|error| crate::codec::problems_text(&error));
         CurveView {
             key: Some(curve_key(scenario)),
             shocks_pct: (1..=CURVE_SHOCKS).map(|k| direction * k as f64).collect(),
+            problem,
             ..CurveView::default()
         }
     }
 
-    /// Shocks done and planned.
+    /// Shocks done and planned (none planned when the curve is not computed).
     pub fn progress(&self) -> (usize, usize) {
+        if self.problem.is_some() {
+            return (0, 0);
+        }
         (self.points.len(), self.shocks_pct.len())
     }
 
     pub fn is_done(&self) -> bool {
-        self.key.is_none() || self.points.len() >= self.shocks_pct.len()
+        self.problem.is_some() || self.key.is_none() || self.points.len() >= self.shocks_pct.len()
     }
 
     /// Runs the next shock (with and without leverage); returns whether more are left.
     pub fn step(&mut self, session: &mut Session) -> bool {
+        if self.problem.is_some() {
+            return false;
+        }
         let Some(key) = &self.key else {
             return false;
         };
@@ -300,5 +349,77 @@ impl CyclesView {
             }
         }
         !self.is_done()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flushlab_engine::presets;
+
+    fn with_count(name: &str, count: usize) -> Scenario {
+        let mut scenario = presets::find(name).expect("a preset").scenario;
+        let Positions::Generate(population) = &mut scenario.positions else {
+            panic!("{name} generates its positions");
+        };
+        population.count = count;
+        scenario.validate().expect("still a valid scenario");
+        scenario
+    }
+
+    #[test]
+    fn every_preset_runs_and_draws_its_curve_without_asking() {
+        for preset in presets::all() {
+            assert_eq!(
+                run_allowed(&preset.scenario, 0.0),
+                Ok(()),
+                "{}",
+                preset.name
+            );
+            let curve = CurveView::plan(&preset.scenario);
+            assert_eq!(curve.problem, None, "{}", preset.name);
+            assert_eq!(curve.progress(), (0, CURVE_SHOCKS));
+        }
+    }
+
+    #[test]
+    fn a_run_over_the_page_budget_waits_until_the_user_agrees_to_that_much_work() {
+        // Valid (within the engine's 30 s budget), and over the page's 5 s.
+        let heavy = with_count("over-levered-longs", 2_000_000);
+        let why = run_allowed(&heavy, 0.0).expect_err("held back");
+        assert!(why[0].contains("this scenario would take about"), "{why:?}");
+        assert!(why[0].contains("positions.generate.count"), "{why:?}");
+        assert!(why
+            .iter()
+            .any(|line| line.contains("asks before starting work estimated over 5 s")));
+        let agreed = budget::run(&heavy).seconds;
+        assert_eq!(run_allowed(&heavy, agreed), Ok(()));
+        // Agreeing to that much work covers lighter scenarios, not heavier ones.
+        assert_eq!(
+            run_allowed(&with_count("over-levered-longs", 1_000_000), agreed),
+            Ok(())
+        );
+        let mut heavier = heavy.clone();
+        heavier.run.steps *= 2;
+        if heavier.validate().is_ok() {
+            assert!(run_allowed(&heavier, agreed).is_err());
+        }
+    }
+
+    #[test]
+    fn a_curve_over_its_budget_is_not_computed_and_says_what_to_reduce() {
+        let heavy = with_count("over-levered-longs", 1_000_000);
+        let mut curve = CurveView::plan(&heavy);
+        let problem = curve.problem.clone().expect("over the curve's budget");
+        assert!(
+            problem.contains("the amplification curve (80 runs) would take about"),
+            "{problem}"
+        );
+        assert!(problem.contains("positions.generate.count"), "{problem}");
+        assert!(curve.is_done());
+        assert_eq!(curve.progress(), (0, 0));
+        let mut session = Session::default();
+        assert!(!curve.step(&mut session));
+        assert!(curve.points.is_empty());
     }
 }

@@ -15,7 +15,7 @@ use crate::components::{
     edit_bar::EditBar,
     leverage_editor::LeverageEditor,
     market_controls::MarketControls,
-    notices::ErrorBanner,
+    notices::{ErrorBanner, HeldRun},
     playback::PlaybackBar,
     presets::PresetPicker,
     restore::{Offer, RestoreOffers},
@@ -227,6 +227,7 @@ fn FullLayout(
                 </div>
             </header>
             <ErrorBanner />
+            <HeldRun />
             <RestoreOffers offers=offers />
             <div class="layout">
                 <aside class="controls" aria-label="Scenario controls">
@@ -392,6 +393,7 @@ fn EmbedLayout(
     view! {
         <div class="app embed" data-theme=theme>
             <ErrorBanner />
+            <HeldRun />
             <div class="embed-head">
                 <ShockControl />
                 <a class="open-full" href=full_link target="_blank" rel="noopener">"Open in FlushLab ↗"</a>

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::analyses::{
-    curve_key, cycles_key, phase_key, CurveView, CyclesView, PhaseAxis, PhaseMap,
+    curve_key, cycles_key, phase_key, run_allowed, CurveView, CyclesView, PhaseAxis, PhaseMap,
 };
 use crate::charts::{Registry, Snapshot};
 use crate::session::Session;
@@ -41,6 +41,8 @@ struct Inner {
     /// The analysis timer (replacing it cancels the previous one).
     analysis_timer: Option<Timeout>,
     measures: u32,
+    /// The most estimated work (seconds) the user agreed to wait for ("Run it").
+    approved_s: f64,
 }
 
 /// Where the loop stands in the browser's animation frames. A request in an idle frame draws at
@@ -86,6 +88,9 @@ pub struct Live {
     pub cycles_progress: RwSignal<(usize, usize)>,
     /// Why the leverage-cycles run is outside any realistic regime (empty: it is inside).
     pub cycles_unrealistic: RwSignal<Vec<String>>,
+    /// Why the scenario shown in the controls is not run yet (its work is over the page's
+    /// budget: `analyses::run_allowed`); `None` once it runs.
+    pub held: RwSignal<Option<Vec<String>>>,
 }
 
 impl Live {
@@ -100,6 +105,7 @@ impl Live {
             phase_progress: RwSignal::new((0, 0)),
             cycles_progress: RwSignal::new((0, 0)),
             cycles_unrealistic: RwSignal::new(Vec::new()),
+            held: RwSignal::new(None),
         };
         let callback = Closure::<dyn FnMut()>::new(move || live.on_animation_frame());
         live.frame_callback.set_value(Some(callback));
@@ -186,9 +192,20 @@ impl Live {
         let scenario = self.state.scenario.get_untracked();
         let axis = self.phase_axis.get_untracked();
         let mut new_outcome = None;
+        let mut held = None;
         self.inner.update_value(|inner| {
             inner.frame = Frame::Drawn;
-            if inner.ran_for.as_ref() != Some(&scenario) {
+            if inner.ran_for.as_ref() == Some(&scenario) {
+                return;
+            }
+            if let Err(mut why) = run_allowed(&scenario, inner.approved_s) {
+                why.push(if inner.outcome.is_some() {
+                    "The charts still show the previous scenario.".to_string()
+                } else {
+                    "Nothing is drawn until it runs.".to_string()
+                });
+                held = Some(why);
+            } else {
                 browser::mark("flush:simulate-start");
                 crash_guard::begin();
                 let outcome = Arc::new(inner.session.simulate(&scenario));
@@ -200,6 +217,9 @@ impl Live {
                 new_outcome = Some(outcome);
             }
         });
+        if self.held.with_untracked(|shown| *shown != held) {
+            self.held.set(held);
+        }
         let scenario_changed = new_outcome.is_some();
         if let Some(outcome) = new_outcome {
             self.count_measure();
@@ -330,12 +350,25 @@ impl Live {
         }
     }
 
+    /// The user agreed to wait for the scenario held back: it runs, and so does anything
+    /// estimated at no more work.
+    pub fn run_held(&self) {
+        let scenario = self.state.scenario.get_untracked();
+        let estimate = flushlab_engine::budget::run(&scenario).seconds;
+        self.inner
+            .update_value(|inner| inner.approved_s = inner.approved_s.max(estimate));
+        self.request(Cause::Input);
+    }
+
     /// Called when the tab or the phase axis changes: the analyses for what is shown resume.
     pub fn view_changed(&self) {
-        let scenario = self.state.scenario.get_untracked();
         let axis = self.phase_axis.get_untracked();
-        self.inner
-            .update_value(|inner| refresh_analyses(inner, &scenario, axis));
+        // The analyses follow the scenario that ran (one held back over the budget has not).
+        self.inner.update_value(|inner| {
+            if let Some(scenario) = inner.ran_for.clone() {
+                refresh_analyses(inner, &scenario, axis);
+            }
+        });
         self.publish_progress();
         self.schedule_analyses();
         self.request(Cause::Input);

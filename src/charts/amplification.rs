@@ -75,7 +75,12 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     } else {
         "shock size, down (% of start price)"
     };
-    let title = if done < total {
+    if let Some(problem) = &curve.problem {
+        annotations.push(label(1.0, 0.98, &format!("not computed: {problem}"), theme));
+    }
+    let title = if curve.problem.is_some() {
+        "Amplification curve: not computed for this scenario".to_string()
+    } else if done < total {
         format!("Amplification curve (computing {done}/{total} shocks)")
     } else {
         "Amplification curve".to_string()

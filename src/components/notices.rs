@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::live::Live;
 use crate::state::use_state;
 
 /// The banner (absent when there is nothing to say).
@@ -21,6 +22,24 @@ pub fn ErrorBanner() -> impl IntoView {
                 </div>
                 <button type="button" class="link-button" on:click=move |_| state.notices.set(Vec::new())
                     aria-label="Dismiss these messages">"Dismiss"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// A scenario whose work is over the page's budget is held back until the user asks for it
+/// (absent otherwise).
+#[component]
+pub fn HeldRun() -> impl IntoView {
+    let live = expect_context::<Live>();
+    view! {
+        <Show when=move || live.held.with(Option::is_some)>
+            <div class="offer warn" role="alert" data-testid="held-run">
+                <div>
+                    <strong>"This scenario is not run yet: it may take a while."</strong>
+                    <ul>{move || live.held.get().unwrap_or_default().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                </div>
+                <button type="button" data-testid="run-held" on:click=move |_| live.run_held()>"Run it"</button>
             </div>
         </Show>
     }
