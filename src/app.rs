@@ -21,13 +21,31 @@ use crate::components::{
     restore::{Offer, RestoreOffers},
     share::ShareBar,
     shock_control::ShockControl,
-    summary::Summary,
+    summary::{Headline, Summary},
     trader_controls::TraderControls,
     venue_controls::VenueControls,
 };
 use crate::live::Live;
 use crate::state::{AppState, Kept, Tab, Theme};
 use crate::{browser, crash_guard, state};
+
+/// Controls an embed can show (`controls=`), in the order they are named; unknown names are
+/// ignored, and none known means the shock alone.
+const EMBED_CONTROLS: [&str; 6] = ["shock", "leverage", "market", "venue", "traders", "preset"];
+
+/// The known controls `names` asks for, each once, in order (the shock alone when none is known).
+fn embed_controls(names: &[String]) -> Vec<String> {
+    let mut chosen: Vec<String> = Vec::new();
+    for name in names {
+        if EMBED_CONTROLS.contains(&name.as_str()) && !chosen.contains(name) {
+            chosen.push(name.clone());
+        }
+    }
+    if chosen.is_empty() {
+        chosen.push("shock".to_string());
+    }
+    chosen
+}
 
 /// Charts an embed shows when `view=` names none.
 const DEFAULT_EMBED_VIEW: [&str; 3] = ["price", "liquidations", "map"];
@@ -55,7 +73,12 @@ pub fn AppWithQuery(
     let (state, offers) = starting_state(&page, remember);
     if page.fresh {
         // Once started fresh, a reload should not start fresh again.
-        browser::replace_query(&codec::page_query(page.embed, &page.view, None));
+        browser::replace_query(&codec::page_query(
+            page.embed,
+            &page.view,
+            &page.controls,
+            None,
+        ));
     }
     state.theme.set(if browser::prefers_dark() {
         Theme::Dark
@@ -234,11 +257,16 @@ fn FullLayout(
                     <PresetPicker />
                     <LeverageEditor />
                     <ShockControl />
-                    <MarketControls />
-                    <VenueControls />
-                    <TraderControls />
+                    // Open on a wide screen; folded on a phone, where the charts come first.
+                    <details class="more-controls" open=!browser::is_narrow() data-testid="more-controls">
+                        <summary>"Market, venue, traders and algorithms"</summary>
+                        <MarketControls />
+                        <VenueControls />
+                        <TraderControls />
+                    </details>
                 </aside>
                 <main id="results" class="results" tabindex="-1">
+                    <Headline outcome=live.outcome />
                     <Summary outcome=live.outcome />
                     <div class="tabs" role="tablist" aria-label="Views">
                         <TabButton tab=Tab::Flush label="The flush" />
@@ -365,7 +393,8 @@ fn CyclesTab() -> impl IntoView {
     }
 }
 
-/// The compact layout for iframes: summary, shock, the chosen charts, a link to the full app.
+/// The compact layout for iframes: the headline, the chosen charts filling the frame, the chosen
+/// controls below them (the shock alone by default) and a link to the full app.
 #[component]
 fn EmbedLayout(
     /// The parsed query (for `view=`).
@@ -383,6 +412,8 @@ fn EmbedLayout(
     } else {
         page.view.clone()
     };
+    let controls = embed_controls(&page.controls);
+    let single = controls.len() == 1;
     // A scenario too large for a link opens the full app at its default.
     let full_link = move || {
         state
@@ -394,13 +425,21 @@ fn EmbedLayout(
         <div class="app embed" data-theme=theme>
             <ErrorBanner />
             <HeldRun />
-            <div class="embed-head">
-                <ShockControl />
-                <a class="open-full" href=full_link target="_blank" rel="noopener">"Open in FlushLab ↗"</a>
-            </div>
-            <Summary outcome=live.outcome />
+            <Headline outcome=live.outcome />
             <div class="charts">
                 <FlushCharts views=Some(views) />
+            </div>
+            <div class="embed-controls" data-testid="embed-controls">
+                {controls.into_iter().map(|name| match name.as_str() {
+                    "leverage" => view! { <LeverageEditor /> }.into_any(),
+                    "market" => view! { <MarketControls /> }.into_any(),
+                    "venue" => view! { <VenueControls /> }.into_any(),
+                    "traders" => view! { <TraderControls /> }.into_any(),
+                    "preset" => view! { <PresetPicker /> }.into_any(),
+                    // The shock alone is the compact slider; beside others, the whole panel.
+                    _ => view! { <ShockControl compact=single /> }.into_any(),
+                }).collect_view()}
+                <a class="open-full" href=full_link target="_blank" rel="noopener">"Open in FlushLab ↗"</a>
             </div>
         </div>
     }
@@ -444,10 +483,16 @@ fn follow_system_theme(state: AppState) {
 fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
     let embed = page.embed;
     let view = page.view.clone();
+    let controls = page.controls.clone();
     let save = move || {
         let scenario = state.scenario.get_untracked();
         let payload = codec::link_payload(&scenario).ok();
-        browser::replace_query(&codec::page_query(embed, &view, payload.as_deref()));
+        browser::replace_query(&codec::page_query(
+            embed,
+            &view,
+            &controls,
+            payload.as_deref(),
+        ));
         if !remember {
             return;
         }

@@ -87,6 +87,21 @@ pub fn copy_text(text: &str) {
     }
 }
 
+/// Width in CSS pixels up to which the page is one column, story first (as in style/main.css).
+pub const NARROW_PX: u32 = 900;
+
+/// Whether the window is a phone's (narrower than [`NARROW_PX`]) when asked.
+pub fn is_narrow() -> bool {
+    web_sys::window()
+        .and_then(|window| {
+            window
+                .match_media(&format!("(max-width: {NARROW_PX}px)"))
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|query| query.matches())
+}
+
 /// Whether the system asks for a dark colour scheme.
 pub fn prefers_dark() -> bool {
     web_sys::window()

@@ -66,6 +66,22 @@ pub fn signed_pct(value: f64) -> String {
     format!("{value:+.1}%")
 }
 
+/// An amplification factor: "2.80x".
+pub fn amplification(value: f64) -> String {
+    format!("{value:.2}x")
+}
+
+/// A span of time: "94 s", "3.5 min", "2.1 h".
+pub fn seconds(value: f64) -> String {
+    if value < 120.0 {
+        format!("{value:.0} s")
+    } else if value < 7_200.0 {
+        format!("{:.1} min", value / 60.0)
+    } else {
+        format!("{:.1} h", value / 3_600.0)
+    }
+}
+
 /// A count with thousands separators: "12,345".
 pub fn count(value: u64) -> String {
     thousands(&value.to_string())

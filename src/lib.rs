@@ -16,6 +16,7 @@ pub mod crash_guard;
 pub mod export;
 pub mod format;
 pub mod gestures;
+pub mod headline;
 pub mod live;
 pub mod panic_panel;
 pub mod session;

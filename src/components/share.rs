@@ -18,7 +18,7 @@ pub fn share_link(scenario: &flushlab_engine::Scenario) -> Result<String, TooLar
     Ok(format!(
         "{}?{}",
         browser::base_url(),
-        codec::page_query(false, &[], Some(&payload))
+        codec::page_query(false, &[], &[], Some(&payload))
     ))
 }
 
@@ -33,7 +33,7 @@ pub fn embed_snippet(
     Ok(format!(
         "<iframe src=\"{}?{}\" title=\"FlushLab: leverage flush simulator\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
         browser::base_url(),
-        codec::page_query(true, &views, Some(&payload))
+        codec::page_query(true, &views, &[], Some(&payload))
     ))
 }
 

@@ -7,9 +7,9 @@ use super::field::{RangeField, SelectField};
 use super::help::Help;
 use crate::state::use_state;
 
-/// The shock panel.
+/// The shock panel; `compact`: the size slider alone (an embed's default control).
 #[component]
-pub fn ShockControl() -> impl IntoView {
+pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
     let state = use_state();
     let size = Signal::derive(move || {
         state
@@ -60,6 +60,25 @@ pub fn ShockControl() -> impl IntoView {
     let duration = Signal::derive(move || state.draft.with(|s| s.shock.duration_s));
     let set_duration = move |seconds: f64| state.edit(|s| s.shock.duration_s = seconds);
     let is_ramp = move || kind.get() == "ramp";
+    if compact {
+        return view! {
+            <section class="panel compact" aria-label="Shock">
+                <RangeField
+                    id="shock-size"
+                    label="Shock"
+                    help="How far the shock alone would move the price, in percent of the start price. Drag it and watch how far forced liquidations carry the price beyond it."
+                    min=-50.0
+                    max=50.0
+                    step=0.5
+                    unit="%"
+                    testid="shock-slider"
+                    value=size
+                    set=set_size
+                />
+            </section>
+        }
+        .into_any();
+    }
     view! {
         <section class="panel" aria-labelledby="shock-title">
             <div class="panel-head">
@@ -104,4 +123,5 @@ pub fn ShockControl() -> impl IntoView {
             </Show>
         </section>
     }
+    .into_any()
 }

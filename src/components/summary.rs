@@ -1,4 +1,4 @@
-//! The headline numbers of the run (or of the playback step).
+//! The headline sentence and the summary numbers of the run (or of the playback step).
 
 use std::sync::Arc;
 
@@ -6,7 +6,90 @@ use flushlab_engine::Outcome;
 use leptos::prelude::*;
 
 use crate::format;
+use crate::headline::{headline, liquidated_unit};
 use crate::state::use_state;
+
+/// The summary tiles (label, value) of a run, or of the playback step at `cursor` (a tile in
+/// front). The headline (`crate::headline`) formats the same numbers the same way.
+pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> {
+    let summary = &outcome.summary;
+    let unit = summary.money_unit;
+    let counted = liquidated_unit(unit);
+    let up = summary.shock_pct > 0.0;
+    let (extreme_label, extreme, extreme_pct) = if up {
+        ("Peak", summary.max_price, summary.max_rise_pct)
+    } else {
+        ("Trough", summary.min_price, -summary.max_drawdown_pct)
+    };
+    let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
+    let count = summary.liquidated_count_long + summary.liquidated_count_short;
+    let mut tiles = vec![
+        (
+            extreme_label.to_string(),
+            format!(
+                "{} ({})",
+                format::price(extreme),
+                format::signed_pct(extreme_pct)
+            ),
+        ),
+        (
+            "Shock alone".to_string(),
+            format::signed_pct(summary.shock_pct),
+        ),
+        (
+            "Amplification".to_string(),
+            format::amplification(summary.amplification),
+        ),
+        (
+            "Liquidated".to_string(),
+            format!(
+                "{} · {} positions",
+                format::money(liquidated, counted),
+                format::count(count)
+            ),
+        ),
+        (
+            "Longs / shorts".to_string(),
+            format!(
+                "{} / {}",
+                format::money(summary.liquidated_notional_usd_long, counted),
+                format::money(summary.liquidated_notional_usd_short, counted)
+            ),
+        ),
+        (
+            "Insurance fund left".to_string(),
+            format::money(summary.insurance_fund_end_usd, unit),
+        ),
+        (
+            "Auto-deleveraged".to_string(),
+            format::money(summary.adl_notional_usd, unit),
+        ),
+        (
+            "Bad debt".to_string(),
+            format::money(summary.bad_debt_usd, unit),
+        ),
+    ];
+    if let Some(step) = cursor.and_then(|c| outcome.steps.get(c)) {
+        let so_far: f64 = outcome
+            .steps
+            .iter()
+            .take_while(|s| s.t_s <= step.t_s)
+            .map(|s| s.liquidated_long_usd + s.liquidated_short_usd)
+            .sum();
+        tiles.insert(
+            0,
+            (
+                format!("At {:.0} s", step.t_s),
+                format!(
+                    "{} · {} liquidated so far",
+                    format::price(step.last),
+                    format::usd(so_far)
+                ),
+            ),
+        );
+    }
+    tiles
+}
 
 /// The summary strip.
 #[component]
@@ -17,94 +100,7 @@ pub fn Summary(
     let state = use_state();
     let tiles = move || {
         let outcome = outcome.get()?;
-        let summary = &outcome.summary;
-        let unit = summary.money_unit;
-        let up = summary.shock_pct > 0.0;
-        let (extreme_label, extreme, extreme_pct) = if up {
-            ("Peak", summary.max_price, summary.max_rise_pct)
-        } else {
-            ("Trough", summary.min_price, -summary.max_drawdown_pct)
-        };
-        let liquidated =
-            summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
-        let count = summary.liquidated_count_long + summary.liquidated_count_short;
-        let mut tiles = vec![
-            (
-                extreme_label.to_string(),
-                format!(
-                    "{} ({})",
-                    format::price(extreme),
-                    format::signed_pct(extreme_pct)
-                ),
-            ),
-            (
-                "Shock alone".to_string(),
-                format::signed_pct(summary.shock_pct),
-            ),
-            (
-                "Amplification".to_string(),
-                format!("{:.2}x", summary.amplification),
-            ),
-            (
-                "Liquidated".to_string(),
-                format!(
-                    "{} · {} positions",
-                    format::money(liquidated, if unit == "USD" { "USD" } else { "contracts" }),
-                    format::count(count)
-                ),
-            ),
-            (
-                "Longs / shorts".to_string(),
-                format!(
-                    "{} / {}",
-                    format::money(
-                        summary.liquidated_notional_usd_long,
-                        if unit == "USD" { "USD" } else { "contracts" }
-                    ),
-                    format::money(
-                        summary.liquidated_notional_usd_short,
-                        if unit == "USD" { "USD" } else { "contracts" }
-                    )
-                ),
-            ),
-            (
-                "Insurance fund left".to_string(),
-                format::money(summary.insurance_fund_end_usd, unit),
-            ),
-            (
-                "Auto-deleveraged".to_string(),
-                format::money(summary.adl_notional_usd, unit),
-            ),
-            (
-                "Bad debt".to_string(),
-                format::money(summary.bad_debt_usd, unit),
-            ),
-        ];
-        if let Some(step) = state
-            .playback
-            .get()
-            .cursor
-            .and_then(|c| outcome.steps.get(c))
-        {
-            let so_far: f64 = outcome
-                .steps
-                .iter()
-                .take_while(|s| s.t_s <= step.t_s)
-                .map(|s| s.liquidated_long_usd + s.liquidated_short_usd)
-                .sum();
-            tiles.insert(
-                0,
-                (
-                    format!("At {:.0} s", step.t_s),
-                    format!(
-                        "{} · {} liquidated so far",
-                        format::price(step.last),
-                        format::usd(so_far)
-                    ),
-                ),
-            );
-        }
-        Some(tiles)
+        Some(tiles(&outcome, state.playback.get().cursor))
     };
     view! {
         <section class="summary" data-testid="summary" aria-label="Headline numbers" aria-live="polite">
@@ -112,5 +108,21 @@ pub fn Summary(
                 <div class="tile"><span class="tile-label">{label}</span><span class="tile-value">{value}</span></div>
             }).collect_view()}
         </section>
+    }
+}
+
+/// The headline sentence above the charts (empty until the first run).
+#[component]
+pub fn Headline(
+    /// The latest outcome (None until the first run).
+    outcome: RwSignal<Option<Arc<Outcome>>>,
+) -> impl IntoView {
+    let state = use_state();
+    let text = move || {
+        let outcome = outcome.get()?;
+        Some(state.scenario.with(|scenario| headline(scenario, &outcome)))
+    };
+    view! {
+        <p class="headline" data-testid="headline" aria-live="polite">{move || text().unwrap_or_default()}</p>
     }
 }

@@ -1,0 +1,288 @@
+//! Encodings of a scenario outside the page: the share link (`?s=1.<payload>`) and JSON files.
+//!
+//! The link payload is the scenario's compact JSON, deflated and base64url-encoded, behind an
+//! encoding version (`1.`). JSON keeps every f64 exactly (shortest round-trip form), so a link
+//! opened on another machine runs the same scenario and gives the same outcome bytes.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use flushlab_engine::presets;
+use flushlab_engine::Scenario;
+
+/// Encoding version written in front of every link payload.
+pub const LINK_VERSION: &str = "1";
+/// Longest payload a link may carry (characters): well over any generated scenario, far under
+/// what would make decoding costly.
+pub const MAX_LINK_CHARS: usize = 64 * 1024;
+/// Largest JSON a link payload may inflate to (bytes).
+pub const MAX_LINK_JSON_BYTES: usize = 1024 * 1024;
+/// Most chart names `view=` keeps (there are seven charts; the rest of a long list is ignored).
+pub const MAX_VIEW_NAMES: usize = 32;
+/// Most control names `controls=` keeps.
+pub const MAX_CONTROL_NAMES: usize = 8;
+/// Largest scenario file the app imports (bytes).
+pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
+
+/// What the page's query string asks for.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PageQuery {
+    /// The scenario from `s=` or `preset=`, if one was given.
+    pub scenario: Option<Result<Scenario, String>>,
+    /// The preset named by `preset=` (when it exists).
+    pub preset: Option<String>,
+    /// `embed=1`: the compact layout for iframes.
+    pub embed: bool,
+    /// `view=price,map`: which charts an embed shows (empty: the default set).
+    pub view: Vec<String>,
+    /// `controls=shock,leverage`: which controls an embed shows (empty: the shock alone).
+    pub controls: Vec<String>,
+    /// `fresh=1`: start from the default scenario, not the autosaved one (offered back instead).
+    pub fresh: bool,
+}
+
+/// A scenario whose link would not reopen it: longer than [`MAX_LINK_CHARS`] or inflating past
+/// [`MAX_LINK_JSON_BYTES`], the limits [`decode_link`] enforces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooLargeForLink {
+    /// Characters of the link's payload.
+    pub link_chars: usize,
+    /// Bytes of the scenario's JSON.
+    pub json_bytes: usize,
+}
+
+impl std::fmt::Display for TooLargeForLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = if self.link_chars > MAX_LINK_CHARS {
+            format!(
+                "its link would be {} characters long, and a link carries at most {}",
+                crate::format::thousands(&self.link_chars.to_string()),
+                crate::format::thousands(&MAX_LINK_CHARS.to_string())
+            )
+        } else {
+            format!(
+                "its JSON is {} bytes, and a link carries at most {}",
+                crate::format::thousands(&self.json_bytes.to_string()),
+                crate::format::thousands(&MAX_LINK_JSON_BYTES.to_string())
+            )
+        };
+        write!(
+            f,
+            "This scenario is too large for a link: {what}. Export JSON saves it as a file that Import JSON opens exactly as it is."
+        )
+    }
+}
+
+/// The link payload of a scenario: `1.<base64url(deflate(json))>`, whatever its size (the app
+/// writes links through [`link_payload`], which refuses one the reader would refuse).
+pub fn encode_link(scenario: &Scenario) -> String {
+    pack(&serde_json::to_string(scenario).unwrap_or_default())
+}
+
+fn pack(json: &str) -> String {
+    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+    format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// The link payload of a scenario, when the link reopens it: within the limits [`decode_link`]
+/// enforces, so a link the app writes always reopens to the same outcome.
+pub fn link_payload(scenario: &Scenario) -> Result<String, TooLargeForLink> {
+    let json = serde_json::to_string(scenario).unwrap_or_default();
+    let payload = pack(&json);
+    // Strictly under the inflate limit: the reader refuses output that reaches it.
+    if payload.len() > MAX_LINK_CHARS || json.len() >= MAX_LINK_JSON_BYTES {
+        return Err(TooLargeForLink {
+            link_chars: payload.len(),
+            json_bytes: json.len(),
+        });
+    }
+    Ok(payload)
+}
+
+/// The query the address bar shows: `embed`, `view` and `controls` (each name escaped) and the
+/// link payload (None: the scenario is too large for a link, so the address carries none).
+pub fn page_query(
+    embed: bool,
+    view: &[String],
+    controls: &[String],
+    payload: Option<&str>,
+) -> String {
+    let mut parts = Vec::new();
+    if embed {
+        parts.push("embed=1".to_string());
+    }
+    for (key, names) in [("view", view), ("controls", controls)] {
+        if !names.is_empty() {
+            let names: Vec<String> = names.iter().map(|name| percent_encode(name)).collect();
+            parts.push(format!("{key}={}", names.join(",")));
+        }
+    }
+    if let Some(payload) = payload {
+        parts.push(format!("s={}", percent_encode(payload)));
+    }
+    parts.join("&")
+}
+
+/// Reads a link payload back into a validated scenario; the error says what was wrong.
+pub fn decode_link(payload: &str) -> Result<Scenario, String> {
+    if payload.len() > MAX_LINK_CHARS {
+        return Err(format!(
+            "the link's scenario is {} characters long; the most a link may carry is {MAX_LINK_CHARS}",
+            payload.len()
+        ));
+    }
+    let Some((version, body)) = payload.split_once('.') else {
+        return Err("the link's scenario has no version (expected s=1.…)".to_string());
+    };
+    if version != LINK_VERSION {
+        return Err(format!(
+            "the link uses encoding version {version:?}; this FlushLab reads version {LINK_VERSION}"
+        ));
+    }
+    let packed = URL_SAFE_NO_PAD
+        .decode(body.trim_end_matches('='))
+        .map_err(|error| format!("the link's scenario is not valid base64url ({error})"))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_JSON_BYTES)
+        .map_err(|_| "the link's scenario is damaged (it does not decompress)".to_string())?;
+    let text = String::from_utf8(json)
+        .map_err(|_| "the link's scenario is not text (invalid UTF-8)".to_string())?;
+    Scenario::from_json(&text).map_err(|error| problems_text(&error))
+}
+
+/// Reads an imported scenario file (the engine's JSON format).
+pub fn decode_file(text: &str) -> Result<Scenario, String> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(format!(
+            "the file is {} bytes; the most FlushLab imports is {MAX_IMPORT_BYTES}",
+            text.len()
+        ));
+    }
+    // A preset file (name, title, story, scenario) is accepted too: take its scenario.
+    if let Ok(preset) = serde_json::from_str::<presets::Preset>(text) {
+        return preset
+            .scenario
+            .validate()
+            .map(|()| preset.scenario)
+            .map_err(|error| problems_text(&error));
+    }
+    Scenario::from_json(text).map_err(|error| problems_text(&error))
+}
+
+/// The scenario as the pretty JSON the engine and CLI read.
+pub fn encode_file(scenario: &Scenario) -> String {
+    scenario.to_json()
+}
+
+/// Reads the page's query string (with or without the leading `?`). The first `s=` and the first
+/// `preset=` count and later ones are ignored, so a query costs at most one link decode and one
+/// reading of the presets, however long it is.
+pub fn parse_query(query: &str) -> PageQuery {
+    let mut page = PageQuery::default();
+    let mut link_seen = false;
+    let mut preset_seen = false;
+    for pair in query.trim_start_matches('?').split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "s" if !link_seen => {
+                link_seen = true;
+                page.scenario = Some(decode_link(&percent_decode(value)));
+            }
+            "preset" if !preset_seen => {
+                preset_seen = true;
+                let value = percent_decode(value);
+                let all = presets::all();
+                match all.iter().find(|preset| preset.name == value) {
+                    Some(preset) => {
+                        page.preset = Some(preset.name.clone());
+                        if !link_seen {
+                            page.scenario = Some(Ok(preset.scenario.clone()));
+                        }
+                    }
+                    None if !link_seen => {
+                        page.scenario = Some(Err(format!(
+                            "there is no preset called {value:?} (known: {})",
+                            all.iter()
+                                .map(|preset| preset.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )))
+                    }
+                    None => {}
+                }
+            }
+            "embed" => page.embed = matches!(value, "1" | "true"),
+            "fresh" => page.fresh = matches!(value, "1" | "true"),
+            "view" => page.view = names(value, MAX_VIEW_NAMES),
+            "controls" => page.controls = names(value, MAX_CONTROL_NAMES),
+            _ => {}
+        }
+    }
+    page
+}
+
+/// A comma-separated list of names from a query value: escapes decoded, blanks dropped, at most
+/// `most` kept.
+fn names(value: &str, most: usize) -> Vec<String> {
+    percent_decode(value)
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .take(most)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every problem of a scenario error, one per line.
+pub fn problems_text(error: &flushlab_engine::ScenarioError) -> String {
+    error
+        .problems
+        .iter()
+        .map(|problem| problem.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `%XX` escaping of one query value: every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`),
+/// so a value can hold `#`, `&`, `,` or `%` and still come back whole from [`percent_decode`].
+pub fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `%XX` and `+` decoding of one query value; malformed escapes are kept as written.
+pub fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(high), Some(low)) => {
+                    out.push(high * 16 + low);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(digit: u8) -> Option<u8> {
+    (digit as char).to_digit(16).map(|value| value as u8)
+}
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties;

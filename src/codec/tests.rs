@@ -1,0 +1,278 @@
+//! The codec's examples: links and files round-trip, and bad ones say what was wrong.
+
+use super::*;
+
+fn with_steps(steps: u32) -> Scenario {
+    let mut scenario = presets::default_scenario();
+    scenario.run.steps = steps;
+    scenario
+}
+
+/// A link payload carrying `bytes` as its (deflated) content, whatever they are.
+fn payload_of(bytes: &[u8]) -> String {
+    let packed = miniz_oxide::deflate::compress_to_vec(bytes, 9);
+    format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+#[test]
+fn every_preset_round_trips_through_a_link_and_a_file() {
+    for preset in presets::all() {
+        let link = encode_link(&preset.scenario);
+        assert!(link.starts_with("1."), "{link}");
+        assert!(link.len() < MAX_LINK_CHARS, "{}", preset.name);
+        assert_eq!(decode_link(&link), Ok(preset.scenario.clone()));
+        assert_eq!(
+            decode_file(&encode_file(&preset.scenario)),
+            Ok(preset.scenario)
+        );
+    }
+}
+
+#[test]
+fn a_link_keeps_every_float_bit_for_bit() {
+    let mut scenario = presets::default_scenario();
+    scenario.shock.pct = -0.1 - 0.2; // -0.30000000000000004: not the shortest decimal of -0.3
+    let back = decode_link(&encode_link(&scenario)).unwrap();
+    assert_eq!(back.shock.pct.to_bits(), scenario.shock.pct.to_bits());
+}
+
+#[test]
+fn a_link_is_url_safe_and_has_no_padding() {
+    let link = encode_link(&presets::default_scenario());
+    let body = link.strip_prefix("1.").unwrap();
+    assert!(body
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'));
+    // Padding written by other encoders is tolerated.
+    assert!(decode_link(&format!("{link}==")).is_ok());
+}
+
+#[test]
+fn links_that_are_not_ours_are_refused_with_a_reason() {
+    let error = |payload: &str| decode_link(payload).unwrap_err();
+    assert!(error("").contains("no version"));
+    assert!(error("AAAA").contains("no version"));
+    assert!(error("2.AAAA").contains("version \"2\""));
+    assert!(error("1.a$b").contains("base64url"));
+    assert!(error("1.AAAA").contains("damaged"));
+    assert!(error(&payload_of(&[0xff, 0xfe, 0x00])).contains("UTF-8"));
+    assert!(
+        error(&payload_of(b"{")).contains("line"),
+        "{}",
+        error(&payload_of(b"{"))
+    );
+    let invalid = error(&encode_link(&with_steps(0)));
+    assert!(invalid.contains("run.steps"), "{invalid}");
+}
+
+#[test]
+fn a_link_longer_than_the_limit_is_refused_before_decoding() {
+    let at_limit = format!("1.{}", "A".repeat(MAX_LINK_CHARS - 2));
+    assert!(!decode_link(&at_limit).unwrap_err().contains("characters"));
+    let over = format!("1.{}", "A".repeat(MAX_LINK_CHARS - 1));
+    let error = decode_link(&over).unwrap_err();
+    assert!(
+        error.contains(&format!("{}", MAX_LINK_CHARS + 1)),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_link_that_inflates_past_the_limit_is_refused() {
+    // A few kilobytes of link that would inflate to 2 MiB of spaces.
+    let bomb = payload_of(&vec![b' '; 2 * MAX_LINK_JSON_BYTES]);
+    assert!(bomb.len() < MAX_LINK_CHARS);
+    assert!(decode_link(&bomb).unwrap_err().contains("damaged"));
+}
+
+#[test]
+fn a_preset_file_is_imported_as_its_scenario() {
+    let preset = presets::all().into_iter().nth(1).unwrap();
+    let file = serde_json::to_string_pretty(&preset).unwrap();
+    assert_eq!(decode_file(&file), Ok(preset.scenario.clone()));
+    // A preset whose scenario is invalid says which field, under the scenario's own paths.
+    let mut broken = preset;
+    broken.scenario.run.steps = 0;
+    let error = decode_file(&serde_json::to_string(&broken).unwrap()).unwrap_err();
+    assert!(error.contains("run.steps"), "{error}");
+}
+
+#[test]
+fn bad_files_say_what_was_wrong() {
+    assert!(decode_file("").is_err());
+    assert!(decode_file("[]").is_err());
+    let unknown = decode_file(r#"{"version": 1, "bogus": 3}"#).unwrap_err();
+    assert!(unknown.contains("bogus"), "{unknown}");
+    let invalid = decode_file(&encode_file(&with_steps(0))).unwrap_err();
+    assert!(invalid.contains("run.steps"), "{invalid}");
+}
+
+#[test]
+fn a_query_reads_its_scenario_embed_and_view() {
+    let scenario = with_steps(120);
+    let page = parse_query(&format!(
+        "?embed=1&s={}&view=price,%20map,,oi",
+        encode_link(&scenario)
+    ));
+    assert_eq!(page.scenario, Some(Ok(scenario)));
+    assert_eq!(page.preset, None);
+    assert!(page.embed);
+    assert_eq!(page.view, ["price", "map", "oi"]);
+    // The leading `?` is optional; `embed=true` counts, anything else does not.
+    assert!(parse_query("embed=true").embed);
+    assert!(!parse_query("?embed=0").embed);
+    assert_eq!(parse_query(""), PageQuery::default());
+    assert_eq!(parse_query("?unknown=1&&view"), PageQuery::default());
+}
+
+#[test]
+fn a_link_wins_over_a_preset_in_either_order() {
+    let preset = presets::all().into_iter().nth(2).unwrap();
+    let linked = with_steps(90);
+    let link = encode_link(&linked);
+    for query in [
+        format!("?preset={}&s={link}", preset.name),
+        format!("?s={link}&preset={}", preset.name),
+    ] {
+        let page = parse_query(&query);
+        assert_eq!(page.scenario, Some(Ok(linked.clone())), "{query}");
+        assert_eq!(page.preset.as_deref(), Some(preset.name.as_str()));
+    }
+    let alone = parse_query(&format!("?preset={}", preset.name));
+    assert_eq!(alone.scenario, Some(Ok(preset.scenario)));
+}
+
+#[test]
+fn an_unknown_preset_lists_the_known_ones() {
+    let page = parse_query("?preset=nope");
+    let error = page.scenario.unwrap().unwrap_err();
+    assert!(error.contains("\"nope\""), "{error}");
+    for preset in presets::all() {
+        assert!(error.contains(&preset.name), "{error}");
+    }
+    assert_eq!(page.preset, None);
+}
+
+/// The default scenario with `count` listed positions of varied sizes, entries and leverage
+/// (varied so deflate cannot pack them small).
+fn listed(count: usize) -> Scenario {
+    let mut scenario = presets::default_scenario();
+    let price = scenario.market.price;
+    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut draw = move || {
+        // xorshift64: reproducible noise, no dependency.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    scenario.positions = flushlab_engine::scenario::Positions::List(
+        (0..count)
+            .map(|i| flushlab_engine::scenario::PositionSpec {
+                side: if i % 3 == 0 {
+                    flushlab_engine::scenario::Side::Short
+                } else {
+                    flushlab_engine::scenario::Side::Long
+                },
+                notional_usd: 1_000.0 + 1_000_000.0 * draw(),
+                entry: price * (0.97 + 0.06 * draw()),
+                leverage: 2.0 + 17.0 * draw(),
+            })
+            .collect(),
+    );
+    scenario
+}
+
+#[test]
+fn a_link_the_app_writes_always_reopens_to_the_same_scenario() {
+    for preset in presets::all() {
+        let payload = link_payload(&preset.scenario).unwrap();
+        assert_eq!(decode_link(&payload), Ok(preset.scenario), "{payload}");
+    }
+    let small = listed(200);
+    assert_eq!(decode_link(&link_payload(&small).unwrap()), Ok(small));
+}
+
+#[test]
+fn a_scenario_too_large_for_a_link_says_so_and_offers_the_file() {
+    let large = listed(6_000);
+    assert!(large.validate().is_ok());
+    // The plain encoder would write a link the reader refuses.
+    assert!(decode_link(&encode_link(&large)).is_err());
+    let error = link_payload(&large).unwrap_err();
+    assert!(error.link_chars > MAX_LINK_CHARS, "{error:?}");
+    let message = error.to_string();
+    assert!(message.contains("too large for a link"), "{message}");
+    assert!(message.contains("65,536"), "{message}");
+    assert!(message.contains("Export JSON"), "{message}");
+    // A file carries it whole.
+    assert_eq!(decode_file(&encode_file(&large)), Ok(large));
+}
+
+#[test]
+fn the_address_bar_query_escapes_views_and_reads_back_the_same_page() {
+    let scenario = with_steps(80);
+    let payload = link_payload(&scenario).unwrap();
+    let page = parse_query("?embed=1&view=price%23");
+    assert_eq!(page.view, ["price#"]);
+    let written = page_query(page.embed, &page.view, &page.controls, Some(&payload));
+    assert!(!written.contains('#'), "{written}");
+    let back = parse_query(&written);
+    assert_eq!(back.scenario, Some(Ok(scenario)));
+    assert!(back.embed);
+    assert_eq!(back.view, ["price#"]);
+    // Plain names stay readable; no payload, no `s=`.
+    let views = ["price".to_string(), "map".to_string()];
+    assert_eq!(page_query(false, &views, &[], None), "view=price,map");
+    assert_eq!(page_query(false, &[], &[], None), "");
+    let controls = ["shock".to_string(), "leverage".to_string()];
+    let written = page_query(true, &views, &controls, None);
+    assert_eq!(written, "embed=1&view=price,map&controls=shock,leverage");
+    assert_eq!(parse_query(&written).controls, controls);
+}
+
+#[test]
+fn percent_encoding_round_trips_any_value() {
+    for value in [
+        "price#", "a b&c=d", "100%", "é,ü", "+", "%41", "", "1.abc-_~",
+    ] {
+        assert_eq!(percent_decode(&percent_encode(value)), value, "{value}");
+    }
+    assert_eq!(percent_encode("1.abc-_~"), "1.abc-_~");
+    assert_eq!(percent_encode("price#"), "price%23");
+}
+
+#[test]
+fn repeated_keys_count_once() {
+    // A long query of repeated unknown presets reads the presets once and reports the first.
+    let repeated = "preset=a&".repeat(10_000);
+    assert_eq!(parse_query(&repeated), parse_query("preset=a"));
+    let preset = presets::all().into_iter().nth(1).unwrap();
+    let page = parse_query(&format!("?preset={}&preset=nope", preset.name));
+    assert_eq!(page.scenario, Some(Ok(preset.scenario)));
+    let first = with_steps(70);
+    let page = parse_query(&format!(
+        "?s={}&s={}",
+        encode_link(&first),
+        encode_link(&with_steps(71))
+    ));
+    assert_eq!(page.scenario, Some(Ok(first)));
+    assert!(parse_query("?fresh=1").fresh);
+    let many = format!("?view={}", "price,".repeat(10_000));
+    assert_eq!(parse_query(&many).view.len(), MAX_VIEW_NAMES);
+}
+
+#[test]
+fn percent_escapes_decode_and_malformed_ones_are_kept() {
+    assert_eq!(percent_decode("a%2Cb+c"), "a,b c");
+    assert_eq!(percent_decode("%2c%2C"), ",,");
+    assert_eq!(percent_decode("%C3%A9"), "é");
+    assert_eq!(percent_decode("100%"), "100%");
+    assert_eq!(percent_decode("%4"), "%4");
+    assert_eq!(percent_decode("%41"), "A");
+    assert_eq!(percent_decode("%zz"), "%zz");
+    assert_eq!(percent_decode("%%41"), "%A");
+    assert_eq!(percent_decode("%é"), "%é");
+    // A lone escaped byte that is not UTF-8 becomes the replacement character.
+    assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+}

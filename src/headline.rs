@@ -1,0 +1,222 @@
+//! The headline: one sentence that says what the run did, above the charts on every screen. It
+//! is built from the same summary numbers, formatted the same way, as the summary tiles
+//! ([`crate::components::summary::tiles`]), so the two never disagree (tested below).
+
+use flushlab_engine::{Outcome, Scenario};
+
+use crate::format;
+
+/// Below this amplification a move is "the shock alone" (no cascade worth the name).
+const NO_CASCADE: f64 = 1.05;
+/// A side holds "most" of the liquidations above this share.
+const MOSTLY: f64 = 0.9;
+
+/// The headline sentence of a run, e.g. "A 4.0% drop became an 11.2% flush (2.80x): $3.10bn of
+/// longs liquidated in 94 s; the insurance fund paid $42.0M and ADL closed $0."
+pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
+    let summary = &outcome.summary;
+    let unit = summary.money_unit;
+    let up = summary.shock_pct > 0.0;
+    let (shock_word, flush_word) = if up {
+        ("rise", "squeeze")
+    } else {
+        ("drop", "flush")
+    };
+    let shock = unsigned_pct(summary.shock_pct);
+    let extreme = if up {
+        summary.max_rise_pct
+    } else {
+        summary.max_drawdown_pct
+    };
+    let long = summary.liquidated_notional_usd_long;
+    let short = summary.liquidated_notional_usd_short;
+    let liquidated = long + short;
+    let amplification = format::amplification(summary.amplification);
+    if liquidated <= 0.0 {
+        return format!(
+            "A {shock} {shock_word} liquidated nothing: the price moved {} ({amplification}), the shock alone.",
+            unsigned_pct(extreme)
+        );
+    }
+    let who = if long >= MOSTLY * liquidated {
+        "longs"
+    } else if short >= MOSTLY * liquidated {
+        "shorts"
+    } else {
+        "positions"
+    };
+    let moved = if summary.amplification < NO_CASCADE {
+        format!(
+            "A {shock} {shock_word} stayed a {} move ({amplification})",
+            unsigned_pct(extreme)
+        )
+    } else {
+        format!(
+            "A {shock} {shock_word} became a {} {flush_word} ({amplification})",
+            unsigned_pct(extreme)
+        )
+    };
+    let duration = summary
+        .last_liquidation_step
+        .and_then(|step| outcome.steps.get(step as usize))
+        .map(|step| format!(" in {}", format::seconds(step.t_s)))
+        .unwrap_or_default();
+    let fund_change = summary.insurance_fund_end_usd - scenario.venue.insurance_fund_usd;
+    let fund = if fund_change < 0.0 {
+        format!(
+            "the insurance fund paid {}",
+            format::money(-fund_change, unit)
+        )
+    } else {
+        format!(
+            "the insurance fund gained {}",
+            format::money(fund_change, unit)
+        )
+    };
+    let mut tail = vec![
+        fund,
+        format!(
+            "ADL closed {}",
+            format::money(summary.adl_notional_usd, unit)
+        ),
+    ];
+    if summary.bad_debt_usd > 0.0 {
+        tail.push(format!(
+            "{} of bad debt was left",
+            format::money(summary.bad_debt_usd, unit)
+        ));
+    }
+    format!(
+        "{moved}: {} of {who} liquidated{duration}; {}.",
+        format::money(liquidated, liquidated_unit(unit)),
+        join_and(&tail)
+    )
+}
+
+/// Liquidated notional is counted in USD for linear contracts and in contracts for inverse ones.
+pub fn liquidated_unit(money_unit: &str) -> &'static str {
+    if money_unit == "USD" {
+        "USD"
+    } else {
+        "contracts"
+    }
+}
+
+/// A percentage without its sign, as the summary shows it ("-4.0%" -> "4.0%").
+fn unsigned_pct(value: f64) -> String {
+    format::signed_pct(value.abs())
+        .trim_start_matches('+')
+        .to_string()
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_and(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} and {last}", first.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::components::summary::tiles;
+    use flushlab_engine::presets;
+
+    fn tile<'a>(tiles: &'a [(String, String)], label: &str) -> &'a str {
+        &tiles
+            .iter()
+            .find(|(name, _)| name == label)
+            .unwrap_or_else(|| panic!("a {label} tile"))
+            .1
+    }
+
+    #[test]
+    fn the_headline_says_what_the_summary_shows_for_every_preset() {
+        for preset in presets::all() {
+            let outcome = flushlab_engine::simulate(&preset.scenario).expect("a preset runs");
+            let text = headline(&preset.scenario, &outcome);
+            let tiles = tiles(&outcome, None);
+            let name = &preset.name;
+            // The shock, the extreme and the amplification, as the tiles write them.
+            let shock = tile(&tiles, "Shock alone").trim_start_matches(['-', '+']);
+            assert!(text.starts_with(&format!("A {shock} ")), "{name}: {text}");
+            let extreme_label = if outcome.summary.shock_pct > 0.0 {
+                "Peak"
+            } else {
+                "Trough"
+            };
+            let extreme = tile(&tiles, extreme_label);
+            let extreme_pct = extreme
+                .rsplit_once('(')
+                .and_then(|(_, pct)| pct.strip_suffix(')'))
+                .expect("a percentage in brackets")
+                .trim_start_matches(['-', '+']);
+            assert!(
+                text.contains(&format!(" {extreme_pct} ")),
+                "{name}: {text} / {extreme}"
+            );
+            assert!(
+                text.contains(tile(&tiles, "Amplification")),
+                "{name}: {text}"
+            );
+            // The money, as the tiles write it.
+            let liquidated = tile(&tiles, "Liquidated")
+                .split(" · ")
+                .next()
+                .expect("an amount");
+            if outcome.summary.liquidated_notional_usd_long
+                + outcome.summary.liquidated_notional_usd_short
+                > 0.0
+            {
+                assert!(
+                    text.contains(&format!(": {liquidated} of ")),
+                    "{name}: {text}"
+                );
+                let adl = tile(&tiles, "Auto-deleveraged");
+                assert!(
+                    text.contains(&format!("ADL closed {adl}")),
+                    "{name}: {text}"
+                );
+                let bad_debt = tile(&tiles, "Bad debt");
+                assert_eq!(
+                    text.contains(&format!("{bad_debt} of bad debt")),
+                    outcome.summary.bad_debt_usd > 0.0,
+                    "{name}: {text}"
+                );
+            } else {
+                assert!(text.contains("liquidated nothing"), "{name}: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_shock_that_liquidates_nothing_says_so() {
+        // Even a calm market's 0.1% dip reaches its 100x positions: keep those at 5x or less.
+        let mut scenario = presets::find("calm-market").expect("a preset").scenario;
+        let flushlab_engine::scenario::Positions::Generate(population) = &mut scenario.positions
+        else {
+            panic!("calm-market generates its positions");
+        };
+        population
+            .leverage_buckets
+            .retain(|bucket| bucket.max <= 5.0);
+        assert!(!population.leverage_buckets.is_empty());
+        scenario.shock.resize(&scenario.market.clone(), -0.1);
+        scenario.validate().expect("a valid scenario");
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let text = headline(&scenario, &outcome);
+        assert!(text.starts_with("A 0.1% drop liquidated nothing"), "{text}");
+    }
+
+    #[test]
+    fn a_squeeze_names_the_shorts_and_the_rise() {
+        let scenario = presets::find("short-squeeze").expect("a preset").scenario;
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let text = headline(&scenario, &outcome);
+        assert!(text.contains(" rise became a "), "{text}");
+        assert!(text.contains(" squeeze ("), "{text}");
+        assert!(text.contains(" of shorts liquidated in "), "{text}");
+    }
+}
