@@ -18,12 +18,13 @@ after(async () => {
   await server?.close();
 });
 
-/** Opens the app at `query`, waits for the price chart, and checks the page stayed clean. */
+/** Opens the app at `query`, waits for the first run's headline, and checks the page stayed clean. */
 async function open(query = '', options = {}) {
   // Tall enough that every chart is on screen (charts off screen are drawn when they scroll in).
   const { page, context, problems } = await openPage(browser, { viewport: { width: 1400, height: 2600 }, ...options });
   await page.goto(server.url + query);
-  await page.locator('[data-testid="summary"] .tile').first().waitFor();
+  // The headline (every layout has one) is written once the first run is drawn.
+  await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
   const done = async () => {
     assert.deepEqual(problems.nonLocalRequests, [], 'no request leaves the machine');
     assert.deepEqual(problems.consoleErrors, [], 'no console errors');

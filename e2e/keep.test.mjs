@@ -33,7 +33,9 @@ async function open(query = '') {
   return { page, done };
 }
 
-const ready = (page) => page.locator('[data-testid="summary"] .tile').first().waitFor();
+// The headline (every layout has one) is written once the first run is drawn.
+const ready = (page) => page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+const headlineText = (page) => page.getByTestId('headline').textContent();
 const summaryText = (page) => page.getByTestId('summary').textContent();
 const search = (page) => page.evaluate(() => location.search);
 
@@ -170,13 +172,13 @@ test('undo brings back a scenario replaced by a preset or Reset, and redo replay
 test('an embed with an escaped view keeps its scenario in the address after an edit', async () => {
   const { page, done } = await open('?embed=1&view=price%23');
   await page.getByTestId('shock-slider').fill('-9');
-  const summary = await until(page, () => summaryText(page), /-9\.0%/, 'the edited summary');
+  const headline = await until(page, () => headlineText(page), /^A 9\.0% drop /, 'the edited headline');
   const query = await until(page, () => search(page), /s=1\./, 'the address bar link');
   assert.match(query, /^\?embed=1&view=price%23&s=1\./);
   assert.equal(await page.evaluate(() => location.hash), '', 'nothing fell into the fragment');
   await page.reload();
   await ready(page);
-  await until(page, () => summaryText(page), summary, 'the summary after the reload');
+  await until(page, () => headlineText(page), headline, 'the headline after the reload');
   await done();
 });
 
