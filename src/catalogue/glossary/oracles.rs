@@ -165,6 +165,9 @@ fn market_makers_pulling_depth_faster_turn_a_slide_into_a_crash() {
         none.max_drawdown_pct
     );
     assert!(fast.max_drawdown_pct > 3.0 * none.max_drawdown_pct);
+    // Faster than the preset's own pace, too.
+    let preset = summary(&preset_of(&demo("market-maker-withdrawal")));
+    assert!(fast.max_drawdown_pct > 3.0 * preset.max_drawdown_pct);
 }
 
 #[test]
@@ -190,6 +193,9 @@ fn a_cascade_keeps_liquidating_long_after_the_one_off_shock() {
         assert!(run.summary.last_liquidation_step >= Some(10), "{id}");
         assert!(run.summary.amplification > 1.8, "{id}");
     }
+    // The spiral's "about twice as deep as the shock".
+    let spiral = summary(&demo("leverage-deleveraging-spiral").scenario());
+    assert!((1.8..2.5).contains(&spiral.amplification));
 }
 
 #[test]
@@ -254,6 +260,11 @@ fn a_circuit_breaker_halts_liquidations_and_the_trough_is_shallower() {
     let breaker = demo("circuit-breaker");
     let run = outcome(&breaker.scenario());
     assert_eq!(run.summary.halted_steps, 60);
+    let first_halt = run.steps.iter().position(|step| step.halted);
+    assert!(
+        first_halt <= Some(10),
+        "in the first seconds: {first_halt:?}"
+    );
     assert!(run
         .steps
         .iter()
@@ -372,6 +383,13 @@ fn a_short_heavy_crowd_squeezes_further_than_a_long_heavy_one() {
 #[test]
 fn leverage_controls_liquidate_less_and_leave_a_shallower_trough() {
     let controlled = demo("leverage-control");
+    if let flushlab_engine::scenario::Positions::Generate(crowd) = &controlled.scenario().positions
+    {
+        assert!(crowd
+            .leverage_buckets
+            .iter()
+            .all(|bucket| bucket.max <= 20.0));
+    }
     let run = summary(&controlled.scenario());
     let preset = summary(&preset_of(&controlled));
     assert!(run.halted_steps > 0 && run.partial_liquidations > 0);
