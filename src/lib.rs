@@ -9,6 +9,7 @@ pub mod analyses;
 pub mod app;
 pub mod autosave;
 pub mod browser;
+pub mod catalogue;
 pub mod charts;
 pub mod codec;
 pub mod components;

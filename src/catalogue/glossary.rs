@@ -1,0 +1,183 @@
+//! The glossary: each term in one to three sentences of our own, the terms it relates to, and a
+//! "show me" scenario pointing at the chart that shows it, or, where FlushLab cannot show it
+//! yet, a plain word saying so and which planned feature will. The terms of markets and venues
+//! are in `glossary/market_terms.rs`, the seventeen terms of the subject (leverage dependency to
+//! leverage control) in `glossary/subject_terms.rs`.
+
+mod market_terms;
+#[cfg(test)]
+mod oracles;
+mod subject_terms;
+
+use std::sync::OnceLock;
+
+use super::Demo;
+
+/// One glossary entry.
+#[derive(Clone, Copy, Debug)]
+pub struct Term {
+    /// Kebab-case, unique: the page's anchor `#glossary=<id>`.
+    pub id: &'static str,
+    /// The term as a reader would write it, capitalised ("Mark price").
+    pub name: &'static str,
+    /// One to three sentences, our own words.
+    pub body: &'static str,
+    /// Ids of related terms.
+    pub related: &'static [&'static str],
+    /// A scenario that shows the term (none when FlushLab cannot show it yet).
+    pub demo: Option<Demo>,
+    /// When FlushLab cannot show the term yet: says so and which planned feature adds it.
+    pub not_yet: Option<&'static str>,
+}
+
+/// Every term, in alphabetical order of name.
+pub fn terms() -> &'static [Term] {
+    static TERMS: OnceLock<Vec<Term>> = OnceLock::new();
+    TERMS.get_or_init(|| {
+        let mut all = [market_terms::TERMS, subject_terms::TERMS].concat();
+        all.sort_by_key(|term| term.name.to_lowercase());
+        all
+    })
+}
+
+/// The term with this id.
+pub fn find(id: &str) -> Option<&'static Term> {
+    terms().iter().find(|term| term.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::catalogue::oracle::{check_loadable, sentences};
+
+    /// The terms issue 13 asks for by name.
+    const REQUIRED: [&str; 26] = [
+        "leverage flush",
+        "liquidation price",
+        "maintenance margin",
+        "mark price",
+        "insurance fund",
+        "auto-deleveraging",
+        "bad debt",
+        "order-book depth",
+        "market-maker withdrawal",
+        "leverage dependency",
+        "leverage concentration",
+        "options trading leverage",
+        "leverage and liquidation risks",
+        "leverage ratio monitoring",
+        "systemic leverage cycles",
+        "leverage deleveraging spiral",
+        "systemic leverage risk",
+        "leverage mechanics",
+        "systemic leverage contagion",
+        "leverage cycles",
+        "leverage skew",
+        "leverage deleveraging cycles",
+        "leverage management in CPPI",
+        "leverage dynamics assessment",
+        "systemic leverage",
+        "leverage control",
+    ];
+
+    #[test]
+    fn every_required_term_is_there_by_name() {
+        for name in REQUIRED {
+            assert!(
+                terms()
+                    .iter()
+                    .any(|term| term.name.eq_ignore_ascii_case(name)),
+                "missing: {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_found() {
+        let mut seen = BTreeSet::new();
+        for term in terms() {
+            assert!(seen.insert(term.id), "{} twice", term.id);
+            let kebab = !term.id.is_empty()
+                && term.id.split('-').all(|word| {
+                    !word.is_empty()
+                        && word
+                            .bytes()
+                            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())
+                });
+            assert!(kebab, "{} is not kebab-case", term.id);
+            assert_eq!(find(term.id).map(|found| found.id), Some(term.id));
+        }
+        assert!(find("no-such-term").is_none());
+    }
+
+    #[test]
+    fn bodies_are_one_to_three_sentences_and_names_are_capitalised() {
+        for term in terms() {
+            let count = sentences(term.body);
+            assert!((1..=3).contains(&count), "{}: {count} sentences", term.id);
+            assert!(term.body.ends_with('.'), "{}", term.id);
+            assert!(
+                term.name.starts_with(|c: char| c.is_ascii_uppercase()),
+                "{}",
+                term.name
+            );
+        }
+    }
+
+    #[test]
+    fn related_ids_exist_and_are_not_the_term_itself() {
+        for term in terms() {
+            assert!(!term.related.is_empty(), "{} relates to nothing", term.id);
+            for id in term.related {
+                assert!(find(id).is_some(), "{} relates to unknown {id}", term.id);
+                assert_ne!(*id, term.id, "{} relates to itself", term.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_term_has_a_demo_or_says_plainly_why_not_never_both() {
+        for term in terms() {
+            match (&term.demo, term.not_yet) {
+                (Some(demo), None) => check_loadable(demo, term.id),
+                (None, Some(why)) => {
+                    assert!(why.contains("FlushLab"), "{}: {why}", term.id);
+                    assert!(
+                        why.contains("(issue 15)") || why.contains("(issue 16)"),
+                        "{}: name the issue that adds it",
+                        term.id
+                    );
+                    assert!((1..=2).contains(&sentences(why)), "{}", term.id);
+                }
+                _ => panic!("{}: exactly one of demo and not_yet", term.id),
+            }
+        }
+    }
+
+    #[test]
+    fn what_flushlab_cannot_show_yet_has_no_demo() {
+        for id in [
+            "systemic-leverage-contagion",
+            "leverage-management-in-cppi",
+            "options-trading-leverage",
+            "funding-rate",
+            "cross-margin",
+        ] {
+            let term = find(id).unwrap_or_else(|| panic!("{id}"));
+            assert!(term.demo.is_none() && term.not_yet.is_some(), "{id}");
+        }
+    }
+
+    #[test]
+    fn terms_are_in_alphabetical_order() {
+        let names: Vec<String> = terms()
+            .iter()
+            .map(|term| term.name.to_lowercase())
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+    }
+}

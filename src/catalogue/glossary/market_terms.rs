@@ -1,0 +1,370 @@
+//! Glossary terms of markets and venues: leverage, margin and liquidation prices, the book, the
+//! venue's liquidation engine, and the cascade itself.
+
+use super::Term;
+use crate::catalogue::scenes;
+use crate::catalogue::Demo;
+
+pub(super) const TERMS: &[Term] = &[
+    Term {
+        id: "leverage",
+        name: "Leverage",
+        body: "Holding a position larger than the collateral behind it: at 10x, collateral of a \
+               tenth of the position carries all of it, so every price move counts ten times \
+               over against that collateral. The venue protects itself by closing the position \
+               before losses can eat all of the collateral.",
+        related: &[
+            "liquidation-price",
+            "maintenance-margin",
+            "leverage-mechanics",
+        ],
+        demo: Some(Demo {
+            preset: "calm-market",
+            edit: scenes::six_longs,
+            chart: "map",
+            look_at: "Each bar on the map is one long at its liquidation price: the more \
+                      levered, the closer to the price.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "liquidation-price",
+        name: "Liquidation price",
+        body: "The price at which a position's equity has fallen to the maintenance margin and \
+               the venue takes it over. For a USD-margined long it sits about 1/leverage below \
+               the entry, a little less for the margin: about 9.5% below at 10x and 1.5% at 50x \
+               with a 0.5% maintenance rate.",
+        related: &[
+            "maintenance-margin",
+            "bankruptcy-price",
+            "leverage",
+            "mark-price",
+        ],
+        demo: Some(Demo {
+            preset: "calm-market",
+            edit: scenes::six_longs,
+            chart: "map",
+            look_at: "A 3% drop liquidates only the 50x and the 100x longs; the 10x would hold \
+                      until the price had fallen about 9.5%.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "maintenance-margin",
+        name: "Maintenance margin",
+        body: "The least equity a venue lets a position keep, a small fraction of its size that \
+               most venues raise in tiers for larger positions. Below it the position is \
+               liquidated, so a higher rate puts every liquidation price closer to the entry.",
+        related: &["liquidation-price", "leverage", "leverage-control"],
+        demo: Some(Demo {
+            preset: "calm-market",
+            edit: scenes::five_longs_high_margin,
+            chart: "map",
+            look_at: "At a 1.5% maintenance rate the 25x long is liquidated by the same 3% drop \
+                      that it survives at 0.5%.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "bankruptcy-price",
+        name: "Bankruptcy price",
+        body: "The price at which a position's losses equal all of its collateral. The venue \
+               liquidates a little before it; a fill beyond it is a loss someone else pays: the \
+               insurance fund, profitable traders through auto-deleveraging, or nobody (bad \
+               debt).",
+        related: &[
+            "liquidation-price",
+            "insurance-fund",
+            "auto-deleveraging",
+            "bad-debt",
+        ],
+        demo: Some(Demo {
+            preset: "fund-drained-adl",
+            edit: scenes::as_is,
+            chart: "fund",
+            look_at: "The fund falls as liquidations fill past their bankruptcy prices, until \
+                      little of it is left.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "mark-price",
+        name: "Mark price",
+        body: "The price a venue checks liquidations against instead of the last trade: usually \
+               an index of spot exchanges plus a smoothed premium, so one wild trade liquidates \
+               nobody. FlushLab has one venue and no index; its mark follows the last price with \
+               a delay you set, and a slower mark slows the cascade.",
+        related: &["liquidation-price", "liquidation-cascade"],
+        demo: Some(Demo {
+            preset: "over-levered-longs",
+            edit: scenes::slow_mark,
+            chart: "price",
+            look_at: "The dashed mark lags the price, so liquidations come later and fewer of \
+                      them: the trough is shallower than with a one-second mark.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "insurance-fund",
+        name: "Insurance fund",
+        body: "Money a venue keeps to absorb liquidations that fill worse than the bankruptcy \
+               price. It grows from liquidation fees and from the margin left in positions \
+               closed before bankruptcy, and pays out when a fill lands beyond it.",
+        related: &["bankruptcy-price", "auto-deleveraging", "bad-debt"],
+        demo: Some(Demo {
+            preset: "btc-2025-10-10",
+            edit: scenes::as_is,
+            chart: "fund",
+            look_at: "Here the fund ends higher than it started: most liquidations filled \
+                      before bankruptcy, so their fees and leftover margin went into it.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "auto-deleveraging",
+        name: "Auto-deleveraging",
+        body: "When the insurance fund cannot cover a bankrupt position, the venue closes it \
+               against traders on the other side who are in profit, at the bankrupt position's \
+               price, the most profitable and most levered first. Those orders never reach the \
+               book, so ADL also damps the fall, at the cost of winners losing their positions.",
+        related: &["insurance-fund", "bad-debt", "bankruptcy-price"],
+        demo: Some(Demo {
+            preset: "fund-drained-adl",
+            edit: scenes::as_is,
+            chart: "fund",
+            look_at: "Once the fund is nearly empty, profitable shorts are closed by ADL instead \
+                      of the book taking the forced sales.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "bad-debt",
+        name: "Bad debt",
+        body: "A loss that neither the position's collateral nor the insurance fund can pay. \
+               Venues avoid it with auto-deleveraging; with ADL off, FlushLab records it and the \
+               forced sales all go to the book.",
+        related: &["auto-deleveraging", "insurance-fund", "bankruptcy-price"],
+        demo: Some(Demo {
+            preset: "fund-drained-adl",
+            edit: scenes::without_adl,
+            chart: "fund",
+            look_at: "With ADL switched off the fund runs dry, bad debt piles up, and the price \
+                      falls much further than with ADL on.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "order-book-depth",
+        name: "Order-book depth",
+        body: "How much can be sold or bought near the price before it moves; FlushLab counts \
+               the dollars resting within 1% of the price. A forced sale moves a thin book much \
+               further, and so reaches more liquidation prices.",
+        related: &[
+            "market-maker-withdrawal",
+            "book-resilience",
+            "liquidation-cascade",
+        ],
+        demo: Some(Demo {
+            preset: "thin-book",
+            edit: scenes::as_is,
+            chart: "price",
+            look_at: "A $60M sale that would move a book six times deeper by under 1% sets off \
+                      a cascade here.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "market-maker-withdrawal",
+        name: "Market-maker withdrawal",
+        body: "Liquidity providers cancel quotes when the price moves fast, so the book thins \
+               just as forced sales arrive. In FlushLab they pull a share of the depth for each \
+               1% the mark has moved.",
+        related: &["order-book-depth", "book-resilience", "tipping-point"],
+        demo: Some(Demo {
+            preset: "thin-book",
+            edit: scenes::fast_withdrawal,
+            chart: "price",
+            look_at: "Pulling depth faster turns the same sale from a slide of a few percent \
+                      into a crash several times deeper.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "book-resilience",
+        name: "Book resilience",
+        body: "How fast market makers refill the book after trades have used it up. FlushLab \
+               refills used depth with a half-life, so the impact of forced selling fades and \
+               the price climbs back off its low.",
+        related: &["order-book-depth", "market-maker-withdrawal"],
+        demo: Some(Demo {
+            preset: "thin-book",
+            edit: scenes::as_is,
+            chart: "price",
+            look_at: "The price climbs back off its low as depth refills; with no refill it \
+                      would stay at the bottom.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "liquidation-cascade",
+        name: "Liquidation cascade",
+        body: "A chain of forced trades: liquidations move the price, which crosses more \
+               liquidation prices, whose forced trades move it further, until the book absorbs \
+               the flow.",
+        related: &[
+            "leverage-flush",
+            "amplification",
+            "leverage-deleveraging-spiral",
+        ],
+        demo: Some(Demo {
+            preset: "thin-book",
+            edit: scenes::as_is,
+            chart: "liquidations",
+            look_at: "The bars keep coming for many seconds after the one-off sale: each wave \
+                      of liquidations sets off the next.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "leverage-flush",
+        name: "Leverage flush",
+        body: "A sharp move in which forced liquidations clear out much of one side's leveraged \
+               positions and carry the price well past where the news alone would have left it. \
+               FlushLab simulates one from the shock to the last liquidation.",
+        related: &["liquidation-cascade", "amplification", "open-interest"],
+        demo: Some(Demo {
+            preset: "over-levered-longs",
+            edit: scenes::as_is,
+            chart: "price",
+            look_at: "A 4% shock ends in a fall about twice as deep, and only longs are \
+                      liquidated.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "amplification",
+        name: "Amplification",
+        body: "How far the price moved divided by how far the shock alone moved it: 1 means no \
+               cascade. The amplification chart runs the scenario at many shock sizes, with the \
+               scenario's leverage and with every position at 1x.",
+        related: &["tipping-point", "leverage-dependency", "leverage-flush"],
+        demo: Some(Demo {
+            preset: "over-levered-longs",
+            edit: scenes::as_is,
+            chart: "amplification",
+            look_at: "The solid curve lies far beyond the dashed no-leverage one, which moves \
+                      no further than the shock.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "tipping-point",
+        name: "Tipping point",
+        body: "The shock size past which a cascade stops being proportional and runs away: below \
+               it the book absorbs the forced sales, above it each wave of them reaches enough \
+               new liquidation prices to set off the next. Small changes in leverage or depth \
+               move it, which is why quiet markets can flush suddenly.",
+        related: &[
+            "amplification",
+            "systemic-leverage-risk",
+            "liquidation-cascade",
+        ],
+        demo: Some(Demo {
+            preset: "calm-market",
+            edit: scenes::quiet_market_at_10_to_25x,
+            chart: "amplification",
+            look_at: "The curve jumps between a 3% and a 4% shock: the first stays a move of \
+                      about 3%, the second runs well past 6%.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "open-interest",
+        name: "Open interest",
+        body: "The total size of the positions open on a market. A flush shows as a sudden fall \
+               in it, as liquidations close positions that nobody reopens.",
+        related: &["leverage-flush", "leverage-dynamics-assessment"],
+        demo: Some(Demo {
+            preset: "over-levered-longs",
+            edit: scenes::as_is,
+            chart: "oi",
+            look_at: "The solid bars are shorter than the pale ones, most of all in the \
+                      high-leverage buckets.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "circuit-breaker",
+        name: "Circuit breaker",
+        body: "A pause in trading after a large move within a short window, to let liquidity \
+               come back. While FlushLab's breaker halts, nothing trades and nobody is \
+               liquidated, but the book keeps refilling.",
+        related: &["leverage-control", "throughput-cap", "book-resilience"],
+        demo: Some(Demo {
+            preset: "over-levered-longs",
+            edit: scenes::circuit_breaker,
+            chart: "price",
+            look_at: "The halt in the first seconds lets the book refill, so the trough is \
+                      shallower than without the breaker.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "throughput-cap",
+        name: "Throughput cap",
+        body: "A limit on how much a venue liquidates per unit of time, as Hyperliquid sends \
+               large positions to the book in slices and dYdX caps liquidations per block. The \
+               rest waits its turn, so the same flush is spread over more time.",
+        related: &["leverage-control", "circuit-breaker"],
+        demo: Some(Demo {
+            preset: "over-levered-longs",
+            edit: scenes::throughput_cap,
+            chart: "liquidations",
+            look_at: "Positions are liquidated in slices, and the flush lasts longer than \
+                      without the cap.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "predatory-trading",
+        name: "Predatory trading",
+        body: "Trading against traders who will be forced to trade: predators sell ahead of a \
+               visible cluster of liquidation prices to push the price into it, then buy back \
+               from the forced sellers. In FlushLab they profit, and their buying back can even \
+               cushion the bottom.",
+        related: &["leverage-concentration", "liquidation-cascade"],
+        demo: Some(Demo {
+            preset: "predators-at-work",
+            edit: scenes::as_is,
+            chart: "price",
+            look_at: "The predators end with a profit, and without them this trough would be \
+                      a little deeper.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "funding-rate",
+        name: "Funding rate",
+        body: "A periodic payment between the longs and shorts of a perpetual future that pulls \
+               its price toward the spot index: when longs crowd in, the perpetual trades above \
+               spot and longs pay shorts.",
+        related: &["leverage-skew"],
+        demo: None,
+        not_yet: Some(
+            "FlushLab has no funding yet: funding payments, and a build-up in which they bleed \
+             a crowded side before the flush, are planned (issue 16).",
+        ),
+    },
+    Term {
+        id: "cross-margin",
+        name: "Cross margin",
+        body: "One pool of collateral backing several positions, so a loss on one can liquidate \
+               the others. FlushLab gives every position its own collateral (isolated margin).",
+        related: &["systemic-leverage-contagion", "leverage-mechanics"],
+        demo: None,
+        not_yet: Some(
+            "FlushLab cannot show cross margin yet: accounts with positions in several markets \
+             against one collateral pool are planned (issue 15).",
+        ),
+    },
+];

@@ -1,0 +1,81 @@
+//! The explainer's text catalogue: the glossary and the guided tour, as plain data, with the
+//! scenario each piece of text loads to show what it says. No UI here: the page reads these
+//! lists and wires them to its charts, so a translation or a new term is an edit of this module.
+//!
+//! Every claim the text makes about a scenario ("the trough is shallower", "the fund runs dry")
+//! is checked by running the engine in the tests beside it (`glossary/oracles.rs`,
+//! `tour/oracles.rs`): when the model changes and a claim stops being true, a test fails and the
+//! text or its scenario is changed, never the other way round.
+
+pub mod glossary;
+pub mod scenes;
+pub mod tour;
+
+#[cfg(test)]
+mod oracle;
+
+use flushlab_engine::presets;
+use flushlab_engine::Scenario;
+
+/// The charts a demo may point at: the flush tab's charts by name, and `cycles` for the leverage
+/// cycles tab.
+pub const CHARTS: [&str; 8] = [
+    "price",
+    "liquidations",
+    "map",
+    "oi",
+    "fund",
+    "amplification",
+    "phase",
+    "cycles",
+];
+
+/// A scenario the text loads: a preset, edited.
+#[derive(Clone, Copy)]
+pub struct Demo {
+    /// A preset's name (`flushlab_engine::presets`).
+    pub preset: &'static str,
+    /// What to change in the preset (`|_| {}` for nothing); the named edits are in [`scenes`].
+    pub edit: fn(&mut Scenario),
+    /// The chart to highlight: one of [`CHARTS`].
+    pub chart: &'static str,
+    /// One sentence: what to look at in that chart.
+    pub look_at: &'static str,
+}
+
+impl Demo {
+    /// The preset's scenario with `edit` applied. (A preset name that does not exist would give
+    /// the default scenario rather than stop the page; the tests check every demo's preset.)
+    pub fn scenario(&self) -> Scenario {
+        let mut scenario = presets::find(self.preset)
+            .map(|preset| preset.scenario)
+            .unwrap_or_else(presets::default_scenario);
+        (self.edit)(&mut scenario);
+        scenario
+    }
+}
+
+impl std::fmt::Debug for Demo {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter
+            .debug_struct("Demo")
+            .field("preset", &self.preset)
+            .field("chart", &self.chart)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chart_names_are_the_pages_charts() {
+        let mut pages: Vec<&str> = crate::charts::FLUSH_CHARTS
+            .iter()
+            .map(|chart| chart.name)
+            .collect();
+        pages.push("cycles");
+        assert_eq!(pages, CHARTS);
+    }
+}
