@@ -113,3 +113,162 @@ test('an embed shows the controls its writer named, and keeps them in the addres
   assert.match(await page.evaluate(() => location.search), /^\?embed=1&view=price&controls=leverage,shock,nonsense&s=1\./);
   await done();
 });
+
+const fragment = (page) => page.evaluate(() => location.hash);
+const headlineText = (page) => page.getByTestId('headline').textContent();
+/** The chart card the page highlights, by its chart's test id. */
+const highlighted = (page) =>
+  page.evaluate(() => [...document.querySelectorAll('[data-highlight] [data-testid^="chart-"]')].map((e) => e.dataset.testid));
+
+async function untilChanged(page, read, before, what) {
+  for (let i = 0; i < 200; i++) {
+    const now = await read();
+    if (now !== before) return now;
+    await page.waitForTimeout(50);
+  }
+  assert.fail(`${what} did not change from ${before}`);
+}
+
+test('the tour steps through all eight steps, each changing the charts, and leaving keeps the scenario', async () => {
+  const { page, done } = await open('', { viewport: { width: 1400, height: 900 } });
+  await page.getByTestId('tour-button').click();
+  await page.getByTestId('tour').waitFor();
+  const seen = new Set();
+  let previous = { hash: '', title: '', price: '' };
+  for (let step = 1; step <= 8; step++) {
+    if (step > 1) await page.getByTestId('tour-next').click();
+    assert.equal(await page.getByTestId('tour-progress').textContent(), `Step ${step} of 8`);
+    const hash = await untilChanged(page, () => fragment(page), previous.hash, `the fragment at step ${step}`);
+    assert.equal(hash, `#tour=${step}`);
+    const title = await page.getByTestId('tour-title').textContent();
+    assert.notEqual(title, previous.title);
+    // The step's scenario ran (every step's chart is highlighted once drawn).
+    for (let i = 0; i < 100 && (await highlighted(page)).length === 0; i++) await page.waitForTimeout(50);
+    const marked = await highlighted(page);
+    assert.equal(marked.length, 1, `one chart highlighted at step ${step}: ${marked}`);
+    await page.locator(`[data-testid="${marked[0]}"] .main-svg`).first().waitFor();
+    const state = await page.evaluate(() => location.search + document.querySelector('[data-testid="headline"]').textContent);
+    assert.ok(!seen.has(state) || step === 7, `step ${step} loads its own scenario`);
+    seen.add(state);
+    previous = { hash, title };
+  }
+  await page.getByTestId('tour-back').click();
+  assert.equal(await page.getByTestId('tour-progress').textContent(), 'Step 7 of 8');
+  await page.getByTestId('tour-next').click();
+  const kept = await headlineText(page);
+  await page.getByTestId('tour-next').click(); // "Finish: keep playing"
+  assert.equal(await page.getByTestId('tour').count(), 0, 'the tour closed');
+  assert.equal(await fragment(page), '');
+  assert.equal(await headlineText(page), kept, 'what the reader had stays');
+  await done();
+});
+
+test('a deep link opens its tour step, also inside an embed', async () => {
+  for (const query of ['#tour=3', '?embed=1&view=price,liquidations#tour=3']) {
+    const { page, done } = await open(query, { viewport: { width: 1000, height: 800 } });
+    await page.getByTestId('tour').waitFor();
+    assert.equal(await page.getByTestId('tour-progress').textContent(), 'Step 3 of 8', query);
+    assert.match(await page.getByTestId('tour-title').textContent(), /thin book/, query);
+    await until(page, () => page.evaluate(() => location.search), /s=1\./, 'the step scenario in the address');
+    assert.match(await fragment(page), /^#tour=3$/);
+    await done();
+  }
+});
+
+async function until(page, read, expected, what) {
+  let now;
+  for (let i = 0; i < 200; i++) {
+    now = await read();
+    if (expected.test(now)) return now;
+    await page.waitForTimeout(50);
+  }
+  assert.fail(`${what}: expected ${expected}, still ${now}`);
+}
+
+test('every glossary "show me" loads a valid scenario and highlights its chart', async () => {
+  const { page, done } = await open('#glossary', { viewport: { width: 1400, height: 900 } });
+  const glossary = page.getByTestId('glossary');
+  await glossary.waitFor();
+  const ids = await glossary.locator('article.term').evaluateAll((terms) =>
+    terms.filter((t) => t.querySelector('[data-testid="show-me"]')).map((t) => t.id.replace(/^term-/, '')),
+  );
+  assert.ok(ids.length >= 25, `${ids.length} terms can be shown`);
+  for (const id of ids) {
+    await page.evaluate((id) => { location.hash = `glossary=${id}`; }, id);
+    await glossary.waitFor();
+    const before = await highlighted(page);
+    await page.getByTestId(`term-${id}`).getByTestId('show-me').click();
+    await page.getByTestId('showing').waitFor();
+    for (let i = 0; i < 100 && JSON.stringify(await highlighted(page)) === JSON.stringify(before) && before.length; i++) {
+      await page.waitForTimeout(30);
+    }
+    for (let i = 0; i < 100 && (await highlighted(page)).length === 0; i++) await page.waitForTimeout(30);
+    const marked = await highlighted(page);
+    assert.equal(marked.length, 1, `${id}: ${marked}`);
+    assert.equal(await page.getByTestId('error-banner').count(), 0, `${id}: no error`);
+    assert.equal(await page.getByTestId('held-run').count(), 0, `${id}: runs without asking`);
+  }
+  await done();
+});
+
+test('keyboard alone takes the tour and uses the glossary', async () => {
+  const { page, done } = await open('', { viewport: { width: 1400, height: 900 } });
+  // Presses Tab (or Shift+Tab with `back`) until `testid` has the focus.
+  const focusOn = async (testid, back = false) => {
+    for (let i = 0; i < 80; i++) {
+      if (await page.evaluate((id) => document.activeElement?.dataset?.testid === id, testid)) return;
+      await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    }
+    assert.fail(`could not reach ${testid} by ${back ? 'Shift+Tab' : 'Tab'}`);
+  };
+  await focusOn('tour-button');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('tour').waitFor();
+  await focusOn('tour-next');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getByTestId('tour-progress').textContent(), 'Step 2 of 8');
+  await focusOn('tour-leave', true);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getByTestId('tour').count(), 0);
+  await focusOn('glossary-button', true);
+  await page.keyboard.press('Enter');
+  const glossary = page.getByTestId('glossary');
+  await glossary.waitFor();
+  await page.keyboard.type('mark price');
+  await focusOn('show-me');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('showing').waitFor();
+  assert.match(await page.getByTestId('showing').textContent(), /Showing: Mark price/);
+  await page.getByTestId('glossary-button').focus();
+  await page.keyboard.press('Enter');
+  await glossary.waitFor();
+  await page.keyboard.press('Escape');
+  await glossary.waitFor({ state: 'hidden' });
+  await done();
+});
+
+test('axe-core stays clean with the tour and the glossary open, in both themes', async () => {
+  const { fileURLToPath } = await import('node:url');
+  const { page, done } = await open('#tour=2', { viewport: { width: 1400, height: 900 } });
+  await page.getByTestId('tour').waitFor();
+  await page.addScriptTag({ path: fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url)) });
+  const serious = () =>
+    page.evaluate(async () => {
+      const result = await window.axe.run(document, { resultTypes: ['violations'] });
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    });
+  for (const theme of ['first', 'second']) {
+    if (theme === 'second') {
+      await page.locator('.theme-toggle').click();
+      await page.waitForTimeout(300);
+    }
+    assert.deepEqual(await serious(), [], `${theme} theme, tour`);
+    await page.getByTestId('glossary-button').click();
+    await page.getByTestId('glossary').waitFor();
+    assert.deepEqual(await serious(), [], `${theme} theme, glossary`);
+    await page.getByTestId('glossary-close').click();
+  }
+  await done();
+});

@@ -13,6 +13,7 @@ use crate::charts::{self, Chart, Registry};
 use crate::codec::{self, PageQuery};
 use crate::components::{
     edit_bar::EditBar,
+    explainer::{Explainer, GlossaryButton, GlossaryDialog, TourButton, TourCard},
     leverage_editor::LeverageEditor,
     market_controls::MarketControls,
     notices::{ErrorBanner, HeldRun},
@@ -90,6 +91,11 @@ pub fn AppWithQuery(
     provide_context(registry);
     let live = Live::new(state, registry);
     provide_context(live);
+    let explainer = Explainer::new(state);
+    provide_context(explainer);
+    // `#tour=3` or `#glossary=mark-price` opens there (after the first frame, once the charts
+    // it points at are on the page).
+    Timeout::new(0, move || explainer.follow_fragment()).forget();
 
     // The app is up: the static "Loading" line goes.
     if let Some(boot) = web_sys::window()
@@ -241,6 +247,10 @@ fn FullLayout(
                     <p class="lede">"How leverage turns a small price move into a flush. Drag the bars, move the shock, watch the cascade re-run."</p>
                 </div>
                 <div class="top-actions">
+                    <div class="explain-actions">
+                        <TourButton />
+                        <GlossaryButton />
+                    </div>
                     <EditBar />
                     <ShareBar outcome=live.outcome />
                     <button type="button" class="theme-toggle" on:click=toggle_theme
@@ -252,6 +262,7 @@ fn FullLayout(
             <ErrorBanner />
             <HeldRun />
             <RestoreOffers offers=offers />
+            <GlossaryDialog />
             <div class="layout">
                 <aside class="controls" aria-label="Scenario controls">
                     <PresetPicker />
@@ -266,6 +277,7 @@ fn FullLayout(
                     </details>
                 </aside>
                 <main id="results" class="results" tabindex="-1">
+                    <TourCard />
                     <Headline outcome=live.outcome />
                     <Summary outcome=live.outcome />
                     <div class="tabs" role="tablist" aria-label="Views">
@@ -425,6 +437,8 @@ fn EmbedLayout(
         <div class="app embed" data-theme=theme>
             <ErrorBanner />
             <HeldRun />
+            <TourCard />
+            <GlossaryDialog />
             <Headline outcome=live.outcome />
             <div class="charts">
                 <FlushCharts views=Some(views) />

@@ -22,19 +22,46 @@ pub fn base_url() -> String {
     format!("{origin}{path}")
 }
 
-/// Replaces the address bar's query without a reload or a history entry.
+/// Replaces the address bar's query without a reload or a history entry (the fragment stays).
 pub fn replace_query(query: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let path = window.location().pathname().unwrap_or_default();
+    let fragment = fragment();
     let url = if query.is_empty() {
-        path
+        format!("{path}{fragment}")
     } else {
-        format!("{path}?{query}")
+        format!("{path}?{query}{fragment}")
     };
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    replace_url(&url);
+}
+
+/// The address's fragment (with the leading `#`), or empty.
+pub fn fragment() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the address's fragment (`""`: none) without a reload, a history entry or a scroll.
+pub fn set_fragment(fragment: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let path = location.pathname().unwrap_or_default();
+    let query = location.search().unwrap_or_default();
+    if fragment.is_empty() {
+        replace_url(&format!("{path}{query}"));
+    } else {
+        replace_url(&format!("{path}{query}#{fragment}"));
+    }
+}
+
+fn replace_url(url: &str) {
+    if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
     }
 }
 

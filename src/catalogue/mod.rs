@@ -30,6 +30,21 @@ pub const CHARTS: [&str; 8] = [
     "cycles",
 ];
 
+/// The glossary term each chart's caption links to.
+pub fn chart_term(chart: &str) -> Option<&'static str> {
+    Some(match chart {
+        "price" => "mark-price",
+        "liquidations" => "liquidation-cascade",
+        "map" => "liquidation-price",
+        "oi" => "open-interest",
+        "fund" => "insurance-fund",
+        "amplification" => "tipping-point",
+        "phase" => "leverage-dynamics-assessment",
+        "cycles-fan" | "cycles-returns" | "cycles-qq" | "cycles-tails" => "leverage-cycles",
+        _ => return None,
+    })
+}
+
 /// A scenario the text loads: a preset, edited.
 #[derive(Clone, Copy)]
 pub struct Demo {

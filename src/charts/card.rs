@@ -5,6 +5,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::{plotly_js, Build, Registry};
+use crate::components::explainer::GlossaryLink;
 
 /// A chart card: the plot, a one-line caption saying what to notice, and a PNG download.
 #[component]
@@ -46,7 +47,10 @@ pub fn Chart(
         <figure class=format!("card chart-card {class}") aria-label=title>
             <div class="chart" data-testid=format!("chart-{name}") node_ref=node></div>
             <figcaption>
-                <span>{caption}</span>
+                <span>
+                    {caption}
+                    {crate::catalogue::chart_term(name).map(|id| view! { " " <GlossaryLink id=id /> })}
+                </span>
                 <button type="button" class="link-button" on:click=download
                     aria-label=format!("Download the {title} chart as PNG")>"PNG"</button>
             </figcaption>

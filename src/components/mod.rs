@@ -1,6 +1,7 @@
 //! One file per visible thing on the page.
 
 pub mod edit_bar;
+pub mod explainer;
 pub mod field;
 pub mod help;
 pub mod leverage_editor;

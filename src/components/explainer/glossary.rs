@@ -1,0 +1,127 @@
+//! The glossary: every term in a dialog (native `<dialog>`: focus stays inside, Escape closes
+//! it), searchable, each with its related terms and a "Show me" that loads its scenario, or a
+//! plain word that FlushLab cannot show it yet. `GlossaryLink` opens it at one term from
+//! anywhere on the page.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::Explainer;
+use crate::catalogue::glossary::{find, terms, Term};
+
+/// "Glossary" (opens it at the top).
+#[component]
+pub fn GlossaryButton() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    view! {
+        <button type="button" data-testid="glossary-button" on:click=move |_| explainer.open_glossary(None)>
+            "Glossary"
+        </button>
+    }
+}
+
+/// A link to one term's entry (`id` must exist: the tests check every use).
+#[component]
+pub fn GlossaryLink(
+    /// The term's id.
+    id: &'static str,
+    /// The text of the link (default: the term's name).
+    #[prop(optional)]
+    text: Option<&'static str>,
+) -> impl IntoView {
+    let name = find(id).map_or(id, |term| term.name);
+    // Without an explainer (a component mounted alone in a test) the link is plain text.
+    let open = use_context::<Explainer>();
+    view! {
+        <button type="button" class="link-button glossary-link" data-term=id
+            aria-label=format!("{name}: in the glossary")
+            on:click=move |_| {
+                if let Some(explainer) = open {
+                    explainer.open_glossary(Some(id));
+                }
+            }>{text.unwrap_or(name)}</button>
+    }
+}
+
+/// The glossary dialog.
+#[component]
+pub fn GlossaryDialog() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let filter = RwSignal::new(String::new());
+    // Open and close the native dialog with the explainer's state; go to the term asked for.
+    Effect::new(move |_| {
+        let at = explainer.glossary.get();
+        let Some(element) = dialog.get() else {
+            return;
+        };
+        match at {
+            Some(term) => {
+                if !element.open() {
+                    let _ = element.show_modal();
+                }
+                filter.set(String::new());
+                if let Some(id) = term {
+                    go_to_term(id);
+                }
+            }
+            None if element.open() => element.close(),
+            None => {}
+        }
+    });
+    let shown = move |term: &Term| {
+        let wanted = filter.get().to_lowercase();
+        wanted.is_empty()
+            || term.name.to_lowercase().contains(&wanted)
+            || term.body.to_lowercase().contains(&wanted)
+    };
+    view! {
+        <dialog node_ref=dialog class="glossary-dialog" aria-labelledby="glossary-title" data-testid="glossary"
+            on:close=move |_| explainer.close_glossary()>
+            <div class="glossary-head">
+                <h2 id="glossary-title">"Glossary"</h2>
+                <input type="search" placeholder="Find a term" aria-label="Find a term" data-testid="glossary-filter"
+                    prop:value=move || filter.get()
+                    on:input=move |event| filter.set(event_target_value(&event)) />
+                <button type="button" data-testid="glossary-close" on:click=move |_| explainer.close_glossary()>"Close"</button>
+            </div>
+            <div class="glossary-list">
+                {terms().iter().map(|term| {
+                    let term: &'static Term = term;
+                    view! {
+                        <article id=format!("term-{}", term.id) class="term" tabindex="-1" data-testid=format!("term-{}", term.id)
+                            style:display=move || if shown(term) { "" } else { "none" }>
+                            <h3>{term.name}</h3>
+                            <p>{term.body}</p>
+                            {term.not_yet.map(|why| view! { <p class="not-yet"><strong>"Not in FlushLab yet: "</strong>{why}</p> })}
+                            <div class="term-links">
+                                {term.demo.map(|_| view! {
+                                    <button type="button" class="primary" data-testid="show-me"
+                                        on:click=move |_| explainer.show_me(term)>"Show me"</button>
+                                })}
+                                {(!term.related.is_empty()).then(|| view! {
+                                    <span class="muted">"Related: "</span>
+                                    {term.related.iter().map(|id| view! { <GlossaryLink id=id /> }).collect_view()}
+                                })}
+                            </div>
+                        </article>
+                    }
+                }).collect_view()}
+            </div>
+        </dialog>
+    }
+}
+
+/// Scrolls the dialog to a term's entry and moves the focus there.
+fn go_to_term(id: &str) {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
+    let Some(element) = document.get_element_by_id(&format!("term-{id}")) else {
+        return;
+    };
+    element.scroll_into_view();
+    if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+        let _ = element.focus();
+    }
+}

@@ -1,0 +1,91 @@
+//! The guided tour's card: the step's title and paragraph, where to look, a progress indicator,
+//! Back / Next, and a way out that keeps what the reader changed.
+
+use leptos::prelude::*;
+
+use super::Explainer;
+use crate::catalogue::tour::steps;
+
+/// "Take the tour" (restarts it at the first step).
+#[component]
+pub fn TourButton() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    view! {
+        <button type="button" data-testid="tour-button" on:click=move |_| {
+            explainer.go_to_step(0);
+            // The reader (and a screen reader) goes on from the tour's card.
+            gloo_timers::callback::Timeout::new(0, focus_tour).forget();
+        }>
+            "Take the tour"
+        </button>
+    }
+}
+
+/// The tour's card, while the tour is open; a glossary "show me" note otherwise, while one is
+/// on screen. The card stays in the page from step to step (only its text changes), so the
+/// focus stays on the button the reader pressed.
+#[component]
+pub fn TourCard() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let total = steps().len();
+    let index = move || explainer.step.get().unwrap_or(0);
+    let step = move || steps().get(index()).copied();
+    let last = move || index() + 1 >= total;
+    let next = move |_| {
+        if last() {
+            explainer.leave_tour();
+        } else {
+            explainer.go_to_step(index() + 1);
+        }
+    };
+    view! {
+        <Show when=move || explainer.step.get().is_some()>
+            <section class="tour card" role="region" aria-label="Guided tour" data-testid="tour" tabindex="-1">
+                <div class="tour-head">
+                    <span class="tour-progress" data-testid="tour-progress">{move || format!("Step {} of {total}", index() + 1)}</span>
+                    <progress max=total value=move || index() + 1 aria-hidden="true"></progress>
+                    <button type="button" class="link-button" data-testid="tour-leave"
+                        on:click=move |_| explainer.leave_tour()>"Leave the tour"</button>
+                </div>
+                <h2 data-testid="tour-title" aria-live="polite">{move || step().map(|step| step.title)}</h2>
+                <p>{move || step().map(|step| step.body)}</p>
+                <p class="look-at"><strong>"Look at: "</strong>{move || step().map(|step| step.demo.look_at)}</p>
+                <div class="tour-buttons">
+                    <button type="button" data-testid="tour-back" disabled=move || index() == 0
+                        on:click=move |_| explainer.go_to_step(index().saturating_sub(1))>"‹ Back"</button>
+                    <button type="button" class="primary" data-testid="tour-next" on:click=next>
+                        {move || if last() { "Finish: keep playing" } else { "Next ›" }}
+                    </button>
+                </div>
+            </section>
+        </Show>
+        {move || (explainer.step.get().is_none()).then(|| explainer.showing.get()).flatten().map(|term| view! {
+            <section class="tour card" role="region" aria-label="Glossary example" data-testid="showing">
+                <div class="tour-head">
+                    <strong>{format!("Showing: {}", term.name)}</strong>
+                    <button type="button" class="link-button" on:click=move |_| explainer.open_glossary(Some(term.id))>
+                        "Back to the glossary"</button>
+                    <button type="button" class="link-button" on:click=move |_| explainer.showing.set(None)>"Dismiss"</button>
+                </div>
+                <p class="look-at">{term.demo.map(|demo| demo.look_at).unwrap_or_default()}</p>
+            </section>
+        })}
+    }
+}
+
+/// Moves the focus to the tour's card, once it is on the page.
+fn focus_tour() {
+    use wasm_bindgen::JsCast;
+    let card = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| {
+            document
+                .query_selector("[data-testid=\"tour\"]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(card) = card {
+        let _ = card.focus();
+    }
+}
