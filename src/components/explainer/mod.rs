@@ -49,7 +49,7 @@ pub fn parse_fragment(fragment: &str) -> Option<Fragment> {
             let step: usize = value.parse().ok()?;
             (1..=steps::steps().len())
                 .contains(&step)
-                .then_some(Fragment::Tour(step - 1))
+                .then(|| Fragment::Tour(step - 1))
         }
         "glossary" if value.is_empty() => Some(Fragment::Glossary(None)),
         "glossary" => terms::find(value).map(|term| Fragment::Glossary(Some(term.id))),
