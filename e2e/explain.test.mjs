@@ -272,3 +272,36 @@ test('axe-core stays clean with the tour and the glossary open, in both themes',
   }
   await done();
 });
+
+test('the leverage monitor reads the population: ordered shares, unmoved by the shock, a tipping point once the curve is done', async () => {
+  const { page, done } = await open('?preset=over-levered-longs', { viewport: { width: 1400, height: 900 } });
+  await page.getByTestId('monitor').waitFor();
+  const read = () =>
+    page.evaluate(() => {
+      const text = (id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
+      return {
+        ratio: parseFloat(text('monitor-ratio')),
+        within: ['1', '5', '10'].map((d) => parseFloat(text(`monitor-within-${d}`))),
+        tipping: text('monitor-tipping'),
+      };
+    });
+  const first = await read();
+  assert.ok(first.ratio > 1, `a leverage ratio: ${first.ratio}`);
+  assert.ok(first.within[0] <= first.within[1] && first.within[1] <= first.within[2], `${first.within}`);
+  for (let i = 0; i < 200 && /computing/.test((await read()).tipping); i++) await page.waitForTimeout(100);
+  assert.match((await read()).tipping, /^a -\d+\.\d% shock$|^none up to 40%/);
+  // The shock moves the headline, not the population's gauges.
+  const before = await page.getByTestId('headline').textContent();
+  await page.getByTestId('shock-slider').fill('-9');
+  for (let i = 0; i < 100 && (await page.getByTestId('headline').textContent()) === before; i++) await page.waitForTimeout(50);
+  const shocked = await read();
+  assert.equal(shocked.ratio, first.ratio);
+  assert.deepEqual(shocked.within, first.within);
+  // More leverage: a higher ratio and more open interest near its liquidation price.
+  await page.getByTestId('preset-select').selectOption('calm-market');
+  for (let i = 0; i < 100 && (await read()).ratio === first.ratio; i++) await page.waitForTimeout(50);
+  const calm = await read();
+  assert.ok(calm.ratio < first.ratio, `calm ${calm.ratio} < over-levered ${first.ratio}`);
+  assert.ok(calm.within[1] < first.within[1], `calm ${calm.within} vs ${first.within}`);
+  await done();
+});

@@ -16,6 +16,7 @@ use crate::components::{
     explainer::{Explainer, GlossaryButton, GlossaryDialog, TourButton, TourCard},
     leverage_editor::LeverageEditor,
     market_controls::MarketControls,
+    monitor::LeverageMonitor,
     notices::{ErrorBanner, HeldRun},
     playback::PlaybackBar,
     presets::PresetPicker,
@@ -280,6 +281,7 @@ fn FullLayout(
                     <TourCard />
                     <Headline outcome=live.outcome />
                     <Summary outcome=live.outcome />
+                    <LeverageMonitor />
                     <div class="tabs" role="tablist" aria-label="Views">
                         <TabButton tab=Tab::Flush label="The flush" />
                         <TabButton tab=Tab::Cycles label="Leverage cycles" />

@@ -61,6 +61,33 @@ enum Frame {
     Waiting { input: bool },
 }
 
+/// Where the amplification curve puts the tipping point: the smallest shock that runs away.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Tipping {
+    /// The curve is still being computed.
+    Computing,
+    /// At this shock (percent, signed).
+    At(f64),
+    /// The flush grows smoothly with the shock: no sharp tipping point up to 40%.
+    Smooth,
+    /// The curve is over the page's budget and not computed.
+    NotComputed,
+}
+
+impl Tipping {
+    fn of(curve: &CurveView) -> Tipping {
+        if curve.problem.is_some() {
+            Tipping::NotComputed
+        } else if !curve.is_done() {
+            Tipping::Computing
+        } else {
+            curve
+                .critical_shock_pct
+                .map_or(Tipping::Smooth, Tipping::At)
+        }
+    }
+}
+
 /// Why a frame is asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cause {
@@ -88,6 +115,11 @@ pub struct Live {
     pub cycles_progress: RwSignal<(usize, usize)>,
     /// Why the leverage-cycles run is outside any realistic regime (empty: it is inside).
     pub cycles_unrealistic: RwSignal<Vec<String>>,
+    /// The leverage monitor of the population that ran (it changes with the population, not
+    /// with the shock).
+    pub monitor: RwSignal<Option<flushlab_engine::analysis::Monitor>>,
+    /// Where the amplification curve puts the tipping point.
+    pub tipping: RwSignal<Tipping>,
     /// Why the scenario shown in the controls is not run yet (its work is over the page's
     /// budget: `analyses::run_allowed`); `None` once it runs.
     pub held: RwSignal<Option<Vec<String>>>,
@@ -106,6 +138,8 @@ impl Live {
             cycles_progress: RwSignal::new((0, 0)),
             cycles_unrealistic: RwSignal::new(Vec::new()),
             held: RwSignal::new(None),
+            monitor: RwSignal::new(None),
+            tipping: RwSignal::new(Tipping::Computing),
         };
         let callback = Closure::<dyn FnMut()>::new(move || live.on_animation_frame());
         live.frame_callback.set_value(Some(callback));
@@ -192,6 +226,7 @@ impl Live {
         let scenario = self.state.scenario.get_untracked();
         let axis = self.phase_axis.get_untracked();
         let mut new_outcome = None;
+        let mut new_monitor = None;
         let mut held = None;
         self.inner.update_value(|inner| {
             inner.frame = Frame::Drawn;
@@ -212,6 +247,10 @@ impl Live {
                 crash_guard::end();
                 browser::measure("flush:simulate", "flush:simulate-start");
                 inner.outcome = Some(outcome.clone());
+                // The monitor reads the population: only a change beyond the shock moves it.
+                if inner.curve.key.as_ref() != Some(&curve_key(&scenario)) {
+                    new_monitor = Some(inner.session.monitor());
+                }
                 refresh_analyses(inner, &scenario, axis);
                 inner.ran_for = Some(scenario);
                 new_outcome = Some(outcome);
@@ -219,6 +258,9 @@ impl Live {
         });
         if self.held.with_untracked(|shown| *shown != held) {
             self.held.set(held);
+        }
+        if let Some(monitor) = new_monitor {
+            self.monitor.set(monitor);
         }
         let scenario_changed = new_outcome.is_some();
         if let Some(outcome) = new_outcome {
@@ -325,6 +367,10 @@ impl Live {
     }
 
     fn publish_progress(&self) {
+        let tipping = self.inner.with_value(|inner| Tipping::of(&inner.curve));
+        if self.tipping.get_untracked() != tipping {
+            self.tipping.set(tipping);
+        }
         let (phase, cycles, unrealistic) = self.inner.with_value(|inner| {
             let (curve_done, curve_total) = inner.curve.progress();
             let (phase_done, phase_total) = inner.phase.progress();

@@ -104,6 +104,14 @@ impl Session {
         timeline::run(scenario, table)
     }
 
+    /// The leverage monitor of the population the last [`Session::simulate`] ran on, at its
+    /// scenario's start price (None before any run).
+    pub fn monitor(&self) -> Option<analysis::Monitor> {
+        let scenario = self.population.built_for.as_ref()?;
+        let table = self.population.table.as_ref()?;
+        Some(analysis::monitor(table, scenario.market.price))
+    }
+
     /// The same scenario with every position at 1x (the no-leverage counterfactual), on its own
     /// cached population.
     pub fn simulate_unlevered(&mut self, scenario: &Scenario) -> Outcome {

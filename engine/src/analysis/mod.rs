@@ -9,6 +9,7 @@ pub mod counterfactual;
 pub mod cycles;
 pub mod figures;
 pub mod grid;
+pub mod monitor;
 pub mod sweep;
 
 pub use calibrate::{calibrate, Calibration, CalibrationSpec};
@@ -18,6 +19,7 @@ pub use cycles::{
 };
 pub use figures::Figure;
 pub use grid::{grid, Axis, Grid, Parameter};
+pub use monitor::{monitor, Monitor};
 pub use sweep::{default_shocks, sweep, Sweep, SweepPoint};
 
 use crate::market::OrderBook;
