@@ -305,3 +305,29 @@ test('the leverage monitor reads the population: ordered shares, unmoved by the 
   assert.ok(calm.within[1] < first.within[1], `calm ${calm.within} vs ${first.within}`);
   await done();
 });
+
+test('place your bet: a new scenario stays hidden until the guess, then the verdict says how far off and why', async () => {
+  const { page, done } = await open('', { viewport: { width: 1400, height: 900 } });
+  await page.getByTestId('bet-toggle').check();
+  await page.getByTestId('preset-select').selectOption('over-levered-longs');
+  await page.getByTestId('bet-slider').waitFor();
+  const hidden = () => page.getByTestId('headline').evaluate((e) => getComputedStyle(e).visibility === 'hidden');
+  for (let i = 0; i < 100 && !(await hidden()); i++) await page.waitForTimeout(50);
+  assert.ok(await hidden(), 'the headline is hidden before the bet');
+  assert.equal(await page.getByTestId('summary').evaluate((e) => getComputedStyle(e).visibility), 'hidden');
+  await page.getByTestId('bet-slider').fill('5');
+  assert.equal(await page.getByTestId('bet-guess').textContent(), '5.0%');
+  await page.getByTestId('bet-reveal').click();
+  const verdict = await page.getByTestId('bet-verdict').textContent();
+  assert.ok(!(await hidden()), 'revealed');
+  const trough = (await tileValue(page, 'Trough')).match(/\(([-+]?[\d.]+%)\)/)[1].replace(/^[-+]/, '');
+  assert.ok(verdict.startsWith(`You guessed 5.0%; the price fell ${trough}: `), `${verdict} / ${trough}`);
+  assert.match(verdict, /points further than you thought\. Why: the shock alone moved it /);
+  // The next scenario is hidden again until the next bet.
+  await page.getByTestId('shock-slider').fill('-9');
+  for (let i = 0; i < 100 && !(await hidden()); i++) await page.waitForTimeout(50);
+  assert.ok(await hidden(), 'hidden again after a change');
+  await page.getByTestId('bet-toggle').uncheck();
+  assert.ok(!(await hidden()), 'betting off shows everything');
+  await done();
+});

@@ -12,6 +12,7 @@ use crate::autosave::{self, Address, AutosaveState, Envelope, Source};
 use crate::charts::{self, Chart, Registry};
 use crate::codec::{self, PageQuery};
 use crate::components::{
+    bet::{BetCard, BetToggle, Betting},
     edit_bar::EditBar,
     explainer::{Explainer, GlossaryButton, GlossaryDialog, TourButton, TourCard},
     leverage_editor::LeverageEditor,
@@ -94,6 +95,7 @@ pub fn AppWithQuery(
     provide_context(live);
     let explainer = Explainer::new(state);
     provide_context(explainer);
+    provide_context(Betting::new());
     // `#tour=3` or `#glossary=mark-price` opens there (after the first frame, once the charts
     // it points at are on the page).
     Timeout::new(0, move || explainer.follow_fragment()).forget();
@@ -231,6 +233,7 @@ fn FullLayout(
 ) -> impl IntoView {
     let state = state::use_state();
     let live = expect_context::<Live>();
+    let betting = expect_context::<Betting>();
     let toggle_theme = move |_| {
         state.theme.update(|theme| {
             *theme = match theme {
@@ -251,6 +254,7 @@ fn FullLayout(
                     <div class="explain-actions">
                         <TourButton />
                         <GlossaryButton />
+                        <BetToggle />
                     </div>
                     <EditBar />
                     <ShareBar outcome=live.outcome />
@@ -277,8 +281,10 @@ fn FullLayout(
                         <TraderControls />
                     </details>
                 </aside>
-                <main id="results" class="results" tabindex="-1">
+                <main id="results" class="results" tabindex="-1"
+                    class:bet-hidden=move || state.scenario.with(|scenario| betting.hiding(scenario))>
                     <TourCard />
+                    <BetCard />
                     <Headline outcome=live.outcome />
                     <Summary outcome=live.outcome />
                     <LeverageMonitor />

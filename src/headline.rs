@@ -28,9 +28,7 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     } else {
         summary.max_drawdown_pct
     };
-    let long = summary.liquidated_notional_usd_long;
-    let short = summary.liquidated_notional_usd_short;
-    let liquidated = long + short;
+    let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
     let amplification = format::amplification(summary.amplification);
     if liquidated <= 0.0 {
         return format!(
@@ -38,13 +36,7 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
             unsigned_pct(extreme)
         );
     }
-    let who = if long >= MOSTLY * liquidated {
-        "longs"
-    } else if short >= MOSTLY * liquidated {
-        "shorts"
-    } else {
-        "positions"
-    };
+    let who = whose(summary);
     let moved = if summary.amplification < NO_CASCADE {
         format!(
             "A {shock} {shock_word} stayed a {} move ({amplification})",
@@ -91,6 +83,78 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
         format::money(liquidated, liquidated_unit(unit)),
         join_and(&tail)
     )
+}
+
+/// A reader's bet: how far the price will go in the shock's direction (percent, positive).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Guess {
+    pub move_pct: f64,
+}
+
+/// Within this many percentage points a guess is spot on.
+const SPOT_ON_POINTS: f64 = 1.0;
+
+/// How far off a bet was, and why the price went where it went: the shock's own move, and what
+/// forced liquidations added to it.
+pub fn verdict(guess: &Guess, outcome: &Outcome) -> String {
+    let summary = &outcome.summary;
+    let up = summary.shock_pct > 0.0;
+    let actual = if up {
+        summary.max_rise_pct
+    } else {
+        summary.max_drawdown_pct
+    };
+    let (went, forced) = if up {
+        ("rose", "forced buying")
+    } else {
+        ("fell", "forced selling")
+    };
+    let who = whose(summary);
+    let off = actual - guess.move_pct;
+    let how_far = if off.abs() < SPOT_ON_POINTS {
+        "spot on".to_string()
+    } else if off > 0.0 {
+        format!("{:.1} points further than you thought", off)
+    } else {
+        format!("{:.1} points less far than you thought", -off)
+    };
+    let shock = summary.shock_pct.abs();
+    let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
+    let why = if liquidated <= 0.0 {
+        format!(
+            "nothing was liquidated, so the shock alone ({}) set the move",
+            unsigned_pct(shock)
+        )
+    } else {
+        format!(
+            "the shock alone moved it {}; {forced} of {} of {who} carried it {:.1} points further ({})",
+            unsigned_pct(shock),
+            format::money(liquidated, liquidated_unit(summary.money_unit)),
+            (actual - shock).max(0.0),
+            format::amplification(summary.amplification)
+        )
+    };
+    format!(
+        "You guessed {}; the price {went} {}: {how_far}. Why: {why}.",
+        unsigned_pct(guess.move_pct),
+        unsigned_pct(actual)
+    )
+}
+
+/// Whose positions were liquidated: "longs" or "shorts" when one side holds most of it.
+fn whose(summary: &flushlab_engine::outcome::Summary) -> &'static str {
+    let (long, short) = (
+        summary.liquidated_notional_usd_long,
+        summary.liquidated_notional_usd_short,
+    );
+    let liquidated = long + short;
+    if long >= MOSTLY * liquidated {
+        "longs"
+    } else if short >= MOSTLY * liquidated {
+        "shorts"
+    } else {
+        "positions"
+    }
 }
 
 /// Liquidated notional is counted in USD for linear contracts and in contracts for inverse ones.
@@ -189,6 +253,49 @@ mod tests {
                 assert!(text.contains("liquidated nothing"), "{name}: {text}");
             }
         }
+    }
+
+    #[test]
+    fn a_verdict_says_how_far_off_and_splits_the_move_into_shock_and_cascade() {
+        let scenario = presets::find("over-levered-longs")
+            .expect("a preset")
+            .scenario;
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let summary = &outcome.summary;
+        let actual = summary.max_drawdown_pct;
+        let low = verdict(
+            &Guess {
+                move_pct: actual - 5.0,
+            },
+            &outcome,
+        );
+        assert!(low.contains("5.0 points further than you thought"), "{low}");
+        assert!(
+            low.contains(&format!("the price fell {}", unsigned_pct(actual))),
+            "{low}"
+        );
+        let shock = summary.shock_pct.abs();
+        assert!(
+            low.contains(&format!("carried it {:.1} points further", actual - shock)),
+            "{low}"
+        );
+        let high = verdict(
+            &Guess {
+                move_pct: actual + 3.0,
+            },
+            &outcome,
+        );
+        assert!(
+            high.contains("3.0 points less far than you thought"),
+            "{high}"
+        );
+        let close = verdict(
+            &Guess {
+                move_pct: actual + 0.4,
+            },
+            &outcome,
+        );
+        assert!(close.contains(": spot on."), "{close}");
     }
 
     #[test]

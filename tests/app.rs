@@ -110,13 +110,17 @@ async fn an_embed_shows_only_the_chosen_charts() {
         "chart-liquidations",
         "leverage-editor",
         "chart-phase",
+        "summary",
     ] {
         assert!(
             find(&host, absent).is_none(),
             "{absent} should not be in this embed"
         );
     }
-    assert!(find(&host, "summary").is_some());
+    // The story and the default control: the headline and the shock slider.
+    assert!(find(&host, "headline").is_some());
+    assert!(find(&host, "embed-controls").is_some());
+    assert!(find(&host, "shock-slider").is_some());
 }
 
 /// The engine in wasm32 gives the same bytes as natively: the committed preset hashes.

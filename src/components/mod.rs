@@ -1,5 +1,6 @@
 //! One file per visible thing on the page.
 
+pub mod bet;
 pub mod edit_bar;
 pub mod explainer;
 pub mod field;

@@ -1,0 +1,114 @@
+//! "Place your bet": predict, then reveal. With the mode on, a new scenario's outcome stays
+//! hidden (headline, numbers, charts) until the reader has guessed how far the price will go;
+//! then the page shows the answer, how far off the guess was, and why (`headline::verdict`).
+
+use leptos::prelude::*;
+
+use flushlab_engine::Scenario;
+
+use crate::headline::{verdict, Guess};
+use crate::live::Live;
+use crate::state::use_state;
+
+/// Whether betting is on, and the scenario whose outcome has been revealed; provided as context.
+#[derive(Clone, Copy)]
+pub struct Betting {
+    pub on: RwSignal<bool>,
+    /// The scenario the reader has bet on and seen (its outcome is shown).
+    revealed: RwSignal<Option<Scenario>>,
+    /// The reader's last guess, as entered (the trough's depth or the peak's height, percent).
+    guess: RwSignal<f64>,
+    /// The verdict of the last reveal.
+    verdict: RwSignal<Option<String>>,
+}
+
+impl Betting {
+    pub fn new() -> Betting {
+        Betting {
+            on: RwSignal::new(false),
+            revealed: RwSignal::new(None),
+            guess: RwSignal::new(10.0),
+            verdict: RwSignal::new(None),
+        }
+    }
+
+    /// Whether the outcome on screen must stay hidden: betting is on and the reader has not yet
+    /// bet on this scenario.
+    pub fn hiding(&self, scenario: &Scenario) -> bool {
+        self.on.get()
+            && self
+                .revealed
+                .with(|revealed| revealed.as_ref() != Some(scenario))
+    }
+}
+
+impl Default for Betting {
+    fn default() -> Betting {
+        Betting::new()
+    }
+}
+
+/// The switch in the toolbar.
+#[component]
+pub fn BetToggle() -> impl IntoView {
+    let betting = expect_context::<Betting>();
+    view! {
+        <label class="check bet-toggle" title="Guess the outcome of each new scenario before it is shown">
+            <input type="checkbox" data-testid="bet-toggle"
+                prop:checked=move || betting.on.get()
+                on:change=move |event| {
+                    betting.on.set(event_target_checked(&event));
+                    betting.verdict.set(None);
+                } />
+            "Place your bet"
+        </label>
+    }
+}
+
+/// The bet card: a guess before the reveal, the verdict after it (absent when betting is off).
+#[component]
+pub fn BetCard() -> impl IntoView {
+    let betting = expect_context::<Betting>();
+    let state = use_state();
+    let live = expect_context::<Live>();
+    let hiding = move || state.scenario.with(|scenario| betting.hiding(scenario));
+    let up = move || state.scenario.with(|scenario| scenario.shock.is_up());
+    let reveal = move |_| {
+        let Some(outcome) = live.outcome.get_untracked() else {
+            return;
+        };
+        let guess = Guess {
+            move_pct: betting.guess.get_untracked(),
+        };
+        betting.verdict.set(Some(verdict(&guess, &outcome)));
+        betting.revealed.set(Some(state.scenario.get_untracked()));
+    };
+    view! {
+        <Show when=move || betting.on.get()>
+            <section class="bet card" aria-label="Place your bet" data-testid="bet">
+                <Show when=hiding fallback=move || view! {
+                    <p data-testid="bet-verdict">{move || betting.verdict.get().unwrap_or_else(||
+                        "Change the scenario (a preset, the shock, the leverage) and guess again before it is shown.".to_string())}</p>
+                }>
+                    <label for="bet-guess"><strong>{move || if up() {
+                        "Place your bet: how far above the start will the price go?"
+                    } else {
+                        "Place your bet: how far below the start will the price fall?"
+                    }}</strong></label>
+                    <div class="bet-row">
+                        <input id="bet-guess" type="range" min="0" max="60" step="0.5" data-testid="bet-slider"
+                            prop:value=move || betting.guess.get().to_string()
+                            on:input=move |event| {
+                                if let Ok(value) = event_target_value(&event).parse::<f64>() {
+                                    betting.guess.set(value);
+                                }
+                            } />
+                        <span class="tile-value" data-testid="bet-guess">{move || format!("{:.1}%", betting.guess.get())}</span>
+                        <button type="button" class="primary" data-testid="bet-reveal" on:click=reveal>"Reveal"</button>
+                    </div>
+                    <p class="muted">"The shock alone is set in the controls; the question is how much further forced liquidations carry the price."</p>
+                </Show>
+            </section>
+        </Show>
+    }
+}
