@@ -3,26 +3,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, openPage, serveDist } from './harness.mjs';
+import { openPage, sharedBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = sharedBrowser({ before, after });
 
 /** Opens the app at `query`, waits for the first run's headline, and checks the page stayed clean. */
 async function open(query = '', options = {}) {
   // Tall enough that every chart is on screen (charts off screen are drawn when they scroll in).
-  const { page, context, problems } = await openPage(browser, { viewport: { width: 1400, height: 2600 }, ...options });
-  await page.goto(server.url + query);
+  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 2600 }, ...options });
+  await page.goto(shared.server.url + query);
   // The headline (every layout has one) is written once the first run is drawn.
   await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
   const done = async () => {
@@ -191,7 +180,7 @@ test('a copied link opened fresh gives the identical summary', async () => {
   await page.getByTestId('share-button').click();
   const link = await page.getByTestId('share-link').inputValue();
   assert.match(link, /\?s=1\./);
-  const fresh = await openPage(browser);
+  const fresh = await openPage(shared.browser);
   await fresh.page.goto(link);
   await fresh.page.locator('[data-testid="summary"] .tile').first().waitFor();
   assert.equal(await summaryText(fresh.page), summary);
@@ -371,8 +360,8 @@ test('a chart off screen is brought up to date when it scrolls into view', async
 });
 
 test('in an iframe the embed posts its height to the parent page', async () => {
-  const { page, context, problems } = await openPage(browser, { viewport: { width: 900, height: 900 } });
-  await page.goto(`${server.url}?embed=1&view=price`);
+  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 900, height: 900 } });
+  await page.goto(`${shared.server.url}?embed=1&view=price`);
   await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
   // Host the embed in a parent page of the same server (as an article would), and listen.
   await page.evaluate((src) => {
@@ -386,7 +375,7 @@ test('in an iframe the embed posts its height to the parent page', async () => {
     frame.style.width = '700px';
     frame.style.height = '400px';
     document.body.append(frame);
-  }, `${server.url}?embed=1&view=price,map`);
+  }, `${shared.server.url}?embed=1&view=price,map`);
   await page.waitForFunction(() => window.heights.length > 0 && window.heights.at(-1) > 600, null, { timeout: 20000 });
   assert.deepEqual(problems.nonLocalRequests, []);
   await context.close();

@@ -4,24 +4,13 @@
 // non-local request.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, serveDist } from './harness.mjs';
+import { openPage, sharedBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = sharedBrowser({ before, after });
 
 async function open(query, options) {
-  const { page, context, problems } = await openPage(browser, options);
-  await page.goto(server.url + query);
+  const { page, context, problems } = await openPage(shared.browser, options);
+  await page.goto(shared.server.url + query);
   await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
   const done = async () => {
     assert.deepEqual(problems.nonLocalRequests, [], 'no request leaves the machine');

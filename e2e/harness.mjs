@@ -84,3 +84,20 @@ export async function openPage(browser, options = {}) {
   });
   return { page, context, problems };
 }
+
+/**
+ * One server and one browser for a test file: started before its tests, closed after them. The
+ * returned object's `server` and `browser` are set once the file's `before` hook has run.
+ */
+export function sharedBrowser({ before, after }) {
+  const shared = { server: null, browser: null };
+  before(async () => {
+    shared.server = await serveDist();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
+}

@@ -5,25 +5,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
-import { launchBrowser, openPage, serveDist } from './harness.mjs';
+import { openPage, sharedBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = sharedBrowser({ before, after });
 
 /** Opens the app at `query` in a fresh browser context and waits for the summary. */
 async function open(query = '') {
-  const { page, context, problems } = await openPage(browser, { viewport: { width: 1400, height: 1200 } });
-  await page.goto(server.url + query);
+  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 1200 } });
+  await page.goto(shared.server.url + query);
   await ready(page);
   const done = async () => {
     assert.deepEqual(problems.nonLocalRequests, [], 'no request leaves the machine');
@@ -116,7 +105,7 @@ test('a link in the address wins over the autosave, which is offered back', asyn
   await until(page, () => search(page), /s=1\./, 'the address bar link');
   const edited = await summaryText(page);
   const names = await page.getByTestId('preset-select').locator('option').evaluateAll((options) => options.map((o) => o.value));
-  await page.goto(`${server.url}?preset=${names[2]}`);
+  await page.goto(`${shared.server.url}?preset=${names[2]}`);
   await ready(page);
   assert.notEqual(await summaryText(page), edited, 'the link is shown');
   await page.getByTestId('autosave-offer').waitFor();
@@ -195,7 +184,7 @@ test('after a page stopped while working, the next one asks before running its l
       sessionStorage.setItem('flushlab:working', '1');
     }
   });
-  await page.goto(server.url + link);
+  await page.goto(shared.server.url + link);
   await ready(page);
   await page.getByTestId('run-again-offer').waitFor();
   assert.equal(await summaryText(page), fallback, 'the default runs meanwhile');
@@ -236,7 +225,7 @@ test('a valid scenario over the page budget waits for "Run it", and the page ans
   heavy.positions.generate.count = 2000000;
   const { page, done } = await open();
   const before = await summaryText(page);
-  await page.goto(`${server.url}?s=${linkOf(heavy)}`);
+  await page.goto(`${shared.server.url}?s=${linkOf(heavy)}`);
   const held = page.getByTestId('held-run');
   await held.waitFor({ timeout: 2000 });
   const why = await held.textContent();
