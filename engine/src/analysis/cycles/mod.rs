@@ -15,7 +15,10 @@
 //!    scenario's shape (coins within x% grow as `x^exponent`: 1 for a linear book, the power
 //!    book's exponent), which moves the price and may cross more liquidation prices, until a
 //!    round liquidates nobody; the move is applied to the log price, so no cascade takes the
-//!    price to zero (a 69% walk down the book halves it);
+//!    price to zero (a 69% walk down the book halves it); market makers pull the scenario's
+//!    `withdrawal` of the depth per 1% the price has moved since the open, down to its
+//!    `withdrawal_floor` (the liquidity spiral of Brunnermeier & Pedersen 2009), which is what
+//!    makes a day that reaches a bunch of liquidation prices tip while most days barely move;
 //! 4. every liquidated position is replaced by an entrant at the close with a fresh leverage, so
 //!    the population keeps its size, and `turnover_pct_per_day` of each side closes by choice and
 //!    reopens there too; entrants' leverage follows the liquidity factor below: more after calm

@@ -26,6 +26,12 @@ pub(super) struct Model {
     pub(super) depth_1pct_usd: f64,
     /// Coins within x% of the top grow as `x^book_exponent`.
     pub(super) book_exponent: f64,
+    /// The scenario's market-maker withdrawal: the share of depth pulled per 1% the price has
+    /// moved since the day's open...
+    pub(super) withdrawal: f64,
+    /// ...down to this share of the depth, which stays whatever happened (within the day or on
+    /// the days before).
+    pub(super) withdrawal_floor: f64,
     pub(super) impact_scale: f64,
     /// Share of the displacement left after one day.
     pub(super) recovery_per_day: f64,
@@ -81,6 +87,8 @@ impl Model {
                 Book::Power { exponent, .. } => exponent,
                 Book::Linear { .. } | Book::Levels { .. } => 1.0,
             },
+            withdrawal: scenario.market.withdrawal,
+            withdrawal_floor: scenario.market.withdrawal_floor,
             impact_scale: config.impact_scale,
             recovery_per_day: libm::exp2(-1.0 / config.recovery_half_life_days),
             daily_vol: config.daily_vol_pct / 100.0,
@@ -123,14 +131,24 @@ impl Model {
     }
 
     /// The log-price move of a day's net forced sale of `coins` (negative: purchase) at `price`
-    /// with liquidity factor `liquidity`: the walk `x` percent down a book holding
-    /// `depth (x / 1%)^exponent` USD within x%, as a fraction, signed (negative for a sale).
+    /// with liquidity factor `liquidity`, once the price has moved `moved_pct` percent since the
+    /// day's open: the walk `x` percent down a book holding `depth (x / 1%)^exponent` USD within
+    /// x%, as a fraction, signed (negative for a sale).
+    ///
+    /// Market makers pull `withdrawal` of the depth per 1% moved, as in the engine's §4 (the
+    /// scenario's own parameter), and the share left and the liquidity factor together never take
+    /// the depth below the scenario's withdrawal floor (nor below the liquidity factor alone, when
+    /// that is lower). Withdrawal is what makes a day's cascade tip: the further the price falls,
+    /// the thinner the book the next liquidations hit (Brunnermeier & Pedersen 2009's liquidity
+    /// spiral), so most days nothing much happens and now and then a move runs through a crowd.
     #[inline]
-    pub(super) fn impact(&self, coins: f64, price: f64, liquidity: f64) -> f64 {
+    pub(super) fn impact(&self, coins: f64, price: f64, liquidity: f64, moved_pct: f64) -> f64 {
         if self.impact_scale == 0.0 || coins == 0.0 {
             return 0.0;
         }
-        let depth = self.depth_1pct_usd * liquidity / self.impact_scale;
+        let share = (1.0 - self.withdrawal * moved_pct).clamp(self.withdrawal_floor.min(1.0), 1.0);
+        let factor = (liquidity * share).max(self.withdrawal_floor.min(liquidity));
+        let depth = self.depth_1pct_usd * factor / self.impact_scale;
         let walk_pct = libm::pow(coins.abs() * price / depth, 1.0 / self.book_exponent);
         -coins.signum() * walk_pct / 100.0
     }

@@ -150,8 +150,12 @@ pub(super) fn simulate(
                 if long_count + short_count == before {
                     break;
                 }
+                // Market makers pull depth as the price moves away from the day's open; as in the
+                // engine, the share comes from the previous round's price (a one-round lag).
+                let moved_pct = 100.0 * (close / price - 1.0).abs();
+                let impact = model.impact(net_coins, price, liquidity, moved_pct);
                 // The book quotes one tick at worst (the engine's floor), and mirrors it above.
-                close = (shocked * libm::exp(model.impact(net_coins, price, liquidity)))
+                close = (shocked * libm::exp(impact))
                     .clamp(price * PRICE_FLOOR_FRACTION, price / PRICE_FLOOR_FRACTION);
             }
             displacement = libm::log(close) - fundamental;
