@@ -11,6 +11,7 @@ use flushlab_engine::scenario::{Book, Positions, ShockKind};
 use flushlab_engine::Outcome;
 use flushlab_engine::Scenario;
 
+use crate::catalogue::text::{fill, text};
 use crate::session::Session;
 
 /// Shock sizes of the amplification curve: 1% to 40% of the start price.
@@ -35,18 +36,18 @@ pub fn run_allowed(scenario: &Scenario, approved_s: f64) -> Result<(), Vec<Strin
     if estimate.seconds <= PAGE_RUN_S.max(approved_s) {
         return Ok(());
     }
-    let mut lines: Vec<String> = match estimate.check("this scenario", PAGE_RUN_S) {
-        Err(error) => error
-            .problems
-            .iter()
-            .map(|problem| problem.to_string())
-            .collect(),
-        Ok(()) => Vec::new(),
-    };
-    lines.push(format!(
-        "The page runs a scenario in one go and does not respond until it ends, so it asks before \
-         starting work estimated over {PAGE_RUN_S} s. The estimate is the worst case (losses sent \
-         to auto-deleveraging on every step); most runs take far less."
+    let mut lines: Vec<String> =
+        match estimate.check(text().notices.budget_this_scenario, PAGE_RUN_S) {
+            Err(error) => error
+                .problems
+                .iter()
+                .map(|problem| problem.to_string())
+                .collect(),
+            Ok(()) => Vec::new(),
+        };
+    lines.push(fill(
+        text().notices.held_why,
+        &[("seconds", &PAGE_RUN_S.to_string())],
     ));
     Err(lines)
 }
@@ -81,7 +82,7 @@ impl CurveView {
     pub fn plan(scenario: &Scenario) -> CurveView {
         let direction = if scenario.shock.is_up() { 1.0 } else { -1.0 };
         let problem = budget::amplification_curve(scenario, CURVE_SHOCKS)
-            .check("the amplification curve (80 runs)", PAGE_CURVE_S)
+            .check(text().notices.budget_curve, PAGE_CURVE_S)
             .err()
             .map(|error| crate::codec::problems_text(&error));
         CurveView {
@@ -207,12 +208,7 @@ impl PhaseMap {
                 map.here = Some((shock_pct, mean_leverage(scenario)));
             }
             PhaseAxis::Depth => match scenario.market.book {
-                Book::Levels { .. } => {
-                    map.problem = Some(
-                        "This scenario's book is an explicit price ladder: it has no single depth to vary."
-                            .to_string(),
-                    )
-                }
+                Book::Levels { .. } => map.problem = Some(text().charts.phase_no_depth.to_string()),
                 Book::Linear { depth_1pct_usd } | Book::Power { depth_1pct_usd, .. } => {
                     map.values = (0..PHASE_ROWS)
                         .map(|k| {

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::analyses::PhaseAxis;
 use crate::autosave::{self, Address, AutosaveState, Envelope, Source};
+use crate::catalogue::text::{fill, text};
 use crate::charts::{self, Chart, Registry};
 use crate::codec::{self, PageQuery};
 use crate::components::{
@@ -185,24 +186,20 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
     if let Some(Err(problem)) = &page.scenario {
         state.report(
             "link",
-            "The link's scenario could not be loaded; showing the default scenario instead.",
+            text().notices.link_failed,
             problem.lines().map(str::to_string).collect(),
         );
     }
     if let Some(problem) = saved_problem {
-        state.report(
-            "autosave",
-            "Your autosaved scenario could not be restored; your next change replaces it.",
-            vec![problem],
-        );
+        state.report("autosave", text().notices.autosave_failed, vec![problem]);
     }
     let mut offers = Vec::new();
     if let Some(source) = plan.ask_before {
         if let Some((kept, tab)) = from(source) {
             let origin = if source == Source::Address {
-                "the link"
+                text().notices.from_link
             } else {
-                "your autosave"
+                text().notices.from_autosave
             };
             offers.push(Offer::RunAgain {
                 kept,
@@ -244,11 +241,11 @@ fn FullLayout(
     };
     view! {
         <div class="app" data-theme=theme>
-            <a class="skip-link" href="#results">"Skip to the charts"</a>
+            <a class="skip-link" href="#results">{text().page.skip_link}</a>
             <header class="top">
                 <div class="brand">
                     <h1>"FlushLab"</h1>
-                    <p class="lede">"How leverage turns a small price move into a flush. Drag the bars, move the shock, watch the cascade re-run."</p>
+                    <p class="lede">{text().page.lede}</p>
                 </div>
                 <div class="top-actions">
                     <div class="explain-actions">
@@ -259,8 +256,8 @@ fn FullLayout(
                     <EditBar />
                     <ShareBar outcome=live.outcome />
                     <button type="button" class="theme-toggle" on:click=toggle_theme
-                        aria-label=move || format!("Switch to {} theme", if theme.get() == "dark" { "light" } else { "dark" })>
-                        {move || if theme.get() == "dark" { "☀ Light" } else { "☾ Dark" }}
+                        aria-label=move || fill(text().page.switch_theme, &[("theme", if theme.get() == "dark" { text().page.light } else { text().page.dark })])>
+                        {move || if theme.get() == "dark" { text().page.light_button } else { text().page.dark_button }}
                     </button>
                 </div>
             </header>
@@ -269,13 +266,13 @@ fn FullLayout(
             <RestoreOffers offers=offers />
             <GlossaryDialog />
             <div class="layout">
-                <aside class="controls" aria-label="Scenario controls">
+                <aside class="controls" aria-label=text().page.controls_label>
                     <PresetPicker />
                     <LeverageEditor />
                     <ShockControl />
                     // Open on a wide screen; folded on a phone, where the charts come first.
                     <details class="more-controls" open=!browser::is_narrow() data-testid="more-controls">
-                        <summary>"Market, venue, traders and algorithms"</summary>
+                        <summary>{text().page.more_controls}</summary>
                         <MarketControls />
                         <VenueControls />
                         <TraderControls />
@@ -288,23 +285,23 @@ fn FullLayout(
                     <Headline outcome=live.outcome />
                     <Summary outcome=live.outcome />
                     <LeverageMonitor />
-                    <div class="tabs" role="tablist" aria-label="Views">
-                        <TabButton tab=Tab::Flush label="The flush" />
-                        <TabButton tab=Tab::Cycles label="Leverage cycles" />
+                    <div class="tabs" role="tablist" aria-label=text().page.views_label>
+                        <TabButton tab=Tab::Flush label=text().page.tab_flush />
+                        <TabButton tab=Tab::Cycles label=text().page.tab_cycles />
                     </div>
                     <Show
                         when=move || state.tab.get() == Tab::Flush
                         fallback=move || view! { <CyclesTab /> }
                     >
                         <PlaybackBar />
-                        <div class="charts" role="tabpanel" aria-label="The flush">
+                        <div class="charts" role="tabpanel" aria-label=text().page.tab_flush>
                             <FlushCharts views=None />
                         </div>
                     </Show>
                 </main>
             </div>
             <footer class="foot">
-                <p>"FlushLab runs entirely in your browser: nothing you enter leaves this page. The model, its equations and the venue rules and papers it follows are described in docs/model.md of its source."</p>
+                <p>{text().page.footer}</p>
             </footer>
         </div>
     }
@@ -350,7 +347,7 @@ fn FlushCharts(
         .filter(|entry| shows(entry.name))
         .map(|entry| {
             let chart = view! {
-                <Chart name=entry.name title=entry.title caption=entry.caption draw=entry.draw
+                <Chart name=entry.name draw=entry.draw
                     class=if entry.wide { "wide" } else { "" } />
             };
             if entry.name != "phase" {
@@ -359,16 +356,16 @@ fn FlushCharts(
             view! {
                 <div class="phase-wrap">
                     <div class="phase-head">
-                        <label for="phase-axis">"Phase map against"</label>
+                        <label for="phase-axis">{text().charts.phase_against}</label>
                         <select id="phase-axis" on:change=phase_axis>
-                            <option value="leverage">"mean leverage"</option>
-                            <option value="depth">"book depth"</option>
+                            <option value="leverage">{text().charts.phase_leverage}</option>
+                            <option value="depth">{text().charts.phase_depth}</option>
                         </select>
                         <progress max=move || live.phase_progress.get().1 value=move || live.phase_progress.get().0
-                            aria-label="Amplification curve and phase map progress"></progress>
+                            aria-label=text().charts.phase_progress></progress>
                         <span class="muted small">{move || {
                             let (done, total) = live.phase_progress.get();
-                            if done < total { format!("computing {done}/{total}") } else { "done".to_string() }
+                            if done < total { fill(text().charts.computing, &[("done", &done.to_string()), ("total", &total.to_string())]) } else { text().charts.done.to_string() }
                         }}</span>
                     </div>
                     {chart}
@@ -384,31 +381,27 @@ fn FlushCharts(
 fn CyclesTab() -> impl IntoView {
     let live = expect_context::<Live>();
     view! {
-        <div class="charts" role="tabpanel" aria-label="Leverage cycles" data-testid="chart-cycles">
+        <div class="charts" role="tabpanel" aria-label=text().page.tab_cycles data-testid="chart-cycles">
             <p class="wide muted">
-                "Many days in a row: each day brings Gaussian news; the day's cascade runs on the day's leveraged positions and its price impact fades over the following days; liquidated traders are replaced by new ones at the new price, some traders turn over every day, and the book thins (and new leverage shrinks) when recent volatility was high. Compare returns with and without cascades."
+                {text().charts.cycles_intro}
                 " "
-                <progress max=move || live.cycles_progress.get().1 value=move || live.cycles_progress.get().0 aria-label="Leverage cycles progress"></progress>
+                <progress max=move || live.cycles_progress.get().1 value=move || live.cycles_progress.get().0 aria-label=text().charts.cycles_progress></progress>
                 {move || {
                     let (done, total) = live.cycles_progress.get();
-                    if done < total { format!(" computing {done}/{total}") } else { String::new() }
+                    if done < total { format!(" {}", fill(text().charts.computing, &[("done", &done.to_string()), ("total", &total.to_string())])) } else { String::new() }
                 }}
             </p>
             <Show when=move || !live.cycles_unrealistic.get().is_empty()>
                 <p class="wide thought-experiment" data-testid="cycles-unrealistic">
-                    "Outside any realistic regime: "
+                    {text().charts.cycles_unrealistic}
                     {move || live.cycles_unrealistic.get().join("; ")}
-                    ". The model stays finite here, but no market has traded like this."
+                    {text().charts.cycles_unrealistic_end}
                 </p>
             </Show>
-            <Chart name="cycles-fan" title="Price fan" draw=charts::cycles::fan
-                caption="The spread of price paths across simulated histories; cascades fatten the lower edge." />
-            <Chart name="cycles-returns" title="Daily returns" draw=charts::cycles::returns
-                caption="The same news with and without cascades: cascades add the rare, violent down days." />
-            <Chart name="cycles-qq" title="QQ plot" draw=charts::cycles::qq
-                caption="Points off the dashed line are tails a normal distribution would not produce." />
-            <Chart name="cycles-tails" title="Tails against impact" draw=charts::cycles::tails
-                caption="Excess kurtosis (fat tails) rises as each sale moves the price more." />
+            <Chart name="cycles-fan" draw=charts::cycles::fan />
+            <Chart name="cycles-returns" draw=charts::cycles::returns />
+            <Chart name="cycles-qq" draw=charts::cycles::qq />
+            <Chart name="cycles-tails" draw=charts::cycles::tails />
         </div>
     }
 }
@@ -461,7 +454,7 @@ fn EmbedLayout(
                     // The shock alone is the compact slider; beside others, the whole panel.
                     _ => view! { <ShockControl compact=single /> }.into_any(),
                 }).collect_view()}
-                <a class="open-full" href=full_link target="_blank" rel="noopener">"Open in FlushLab ↗"</a>
+                <a class="open-full" href=full_link target="_blank" rel="noopener">{text().page.open_full}</a>
             </div>
         </div>
     }
@@ -529,11 +522,8 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
             Ok(()) => state.clear("autosave"),
             Err(why) => state.report(
                 "autosave",
-                "This scenario is not autosaved.",
-                vec![
-                    why.to_string(),
-                    "A reload brings back the last scenario that was saved; Export JSON keeps this one as a file.".to_string(),
-                ],
+                text().notices.not_autosaved,
+                vec![why.to_string(), text().notices.autosave_kept.to_string()],
             ),
         }
     };

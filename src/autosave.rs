@@ -197,12 +197,6 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// A saved time as the user's locale writes it.
-pub fn saved_at_text(saved_at_ms: f64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(saved_at_ms));
-    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
-}
-
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }

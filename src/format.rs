@@ -1,8 +1,39 @@
-//! Numbers as people read them: "$4.00bn", "$55,210", "-4.0%".
+//! Numbers and dates as people read them: "$4.00bn", "$55,210", "-4.0%". Every number the page
+//! shows is written here, in the language's [`Locale`] (set in its file of
+//! `crate::catalogue::text`), so a translation changes separators and units in one place.
+
+/// How a language writes numbers and dates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Locale {
+    /// Between the whole part and the fraction: "." in "4.5".
+    pub decimal: char,
+    /// Between groups of three digits: "," in "55,210".
+    pub grouping: char,
+    /// Written before an amount of money: "$" in "$4.00bn" ("" when it goes after).
+    pub currency_before: &'static str,
+    /// Written after an amount of money, with its space if any: " $" in "4,00 Mrd. $".
+    pub currency_after: &'static str,
+    /// Magnitude suffixes: "k", "M", "bn".
+    pub thousand: &'static str,
+    pub million: &'static str,
+    pub billion: &'static str,
+    /// Units of time: "s", "min", "h".
+    pub second: &'static str,
+    pub minute: &'static str,
+    pub hour: &'static str,
+    /// The BCP 47 tag dates are written in; "default" is the reader's own.
+    pub dates: &'static str,
+}
+
+/// The page's locale.
+pub fn locale() -> &'static Locale {
+    &crate::catalogue::text::text().number
+}
 
 /// Money with a magnitude suffix: "$4.00bn", "$850M", "$12.5k", "$7".
 pub fn usd(value: f64) -> String {
-    with_unit(value, "$", "")
+    let locale = locale();
+    with_unit(locale, value, locale.currency_before, locale.currency_after)
 }
 
 /// Money in the scenario's unit: USD ("$4.00bn") or another unit after the number ("1.25k coin").
@@ -10,22 +41,22 @@ pub fn money(value: f64, unit: &str) -> String {
     if unit == "USD" {
         usd(value)
     } else {
-        with_unit(value, "", &format!(" {unit}"))
+        with_unit(locale(), value, "", &format!(" {unit}"))
     }
 }
 
-fn with_unit(value: f64, prefix: &str, suffix: &str) -> String {
+fn with_unit(locale: &Locale, value: f64, prefix: &str, suffix: &str) -> String {
     if !value.is_finite() {
         return "–".to_string();
     }
     let sign = if value < 0.0 { "-" } else { "" };
     let size = value.abs();
     let (scaled, letter) = if size >= 1e9 {
-        (size / 1e9, "bn")
+        (size / 1e9, locale.billion)
     } else if size >= 1e6 {
-        (size / 1e6, "M")
+        (size / 1e6, locale.million)
     } else if size >= 1e3 {
-        (size / 1e3, "k")
+        (size / 1e3, locale.thousand)
     } else {
         (size, "")
     };
@@ -36,11 +67,16 @@ fn with_unit(value: f64, prefix: &str, suffix: &str) -> String {
     } else {
         2
     };
-    format!("{sign}{prefix}{scaled:.digits$}{letter}{suffix}")
+    let number = decimal_in(locale, scaled, digits);
+    format!("{sign}{prefix}{number}{letter}{suffix}")
 }
 
 /// A price with thousands separators and sensible decimals: "$55,210", "$0.2345".
 pub fn price(value: f64) -> String {
+    price_in(locale(), value)
+}
+
+fn price_in(locale: &Locale, value: f64) -> String {
     if !value.is_finite() {
         return "–".to_string();
     }
@@ -53,33 +89,60 @@ pub fn price(value: f64) -> String {
     };
     let text = format!("{value:.decimals$}");
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let grouped = thousands(whole);
+    let grouped = thousands_in(locale, whole);
+    let (before, after) = (locale.currency_before, locale.currency_after);
     if fraction.is_empty() {
-        format!("${grouped}")
+        format!("{before}{grouped}{after}")
     } else {
-        format!("${grouped}.{fraction}")
+        format!("{before}{grouped}{}{fraction}{after}", locale.decimal)
     }
+}
+
+/// A number with `digits` decimals in the locale's decimal separator: "4.5".
+pub fn decimal(value: f64, digits: usize) -> String {
+    decimal_in(locale(), value, digits)
+}
+
+fn decimal_in(locale: &Locale, value: f64, digits: usize) -> String {
+    format!("{value:.digits$}").replace('.', &locale.decimal.to_string())
+}
+
+/// A percentage with `digits` decimals: "12.5%".
+pub fn percent(value: f64, digits: usize) -> String {
+    format!("{}%", decimal(value, digits))
 }
 
 /// A signed percentage with one decimal: "-4.0%".
 pub fn signed_pct(value: f64) -> String {
-    format!("{value:+.1}%")
+    let signed = format!("{value:+.1}");
+    format!("{}%", signed.replace('.', &locale().decimal.to_string()))
 }
 
 /// An amplification factor: "2.80x".
 pub fn amplification(value: f64) -> String {
-    format!("{value:.2}x")
+    factor(value, 2)
+}
+
+/// A multiple with `digits` decimals: "12.3x".
+pub fn factor(value: f64, digits: usize) -> String {
+    format!("{}x", decimal(value, digits))
 }
 
 /// A span of time: "94 s", "3.5 min", "2.1 h".
 pub fn seconds(value: f64) -> String {
+    let locale = locale();
     if value < 120.0 {
-        format!("{value:.0} s")
+        whole_seconds(value)
     } else if value < 7_200.0 {
-        format!("{:.1} min", value / 60.0)
+        format!("{} {}", decimal(value / 60.0, 1), locale.minute)
     } else {
-        format!("{:.1} h", value / 3_600.0)
+        format!("{} {}", decimal(value / 3_600.0, 1), locale.hour)
     }
+}
+
+/// A time in whole seconds, however long: "94 s", "600 s".
+pub fn whole_seconds(value: f64) -> String {
+    format!("{value:.0} {}", locale().second)
 }
 
 /// A count with thousands separators: "12,345".
@@ -90,6 +153,10 @@ pub fn count(value: u64) -> String {
 /// Digits with a comma every three from the right: "4000000" -> "4,000,000" (a leading minus
 /// sign is kept).
 pub fn thousands(digits: &str) -> String {
+    thousands_in(locale(), digits)
+}
+
+fn thousands_in(locale: &Locale, digits: &str) -> String {
     let (sign, digits) = match digits.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", digits),
@@ -97,11 +164,17 @@ pub fn thousands(digits: &str) -> String {
     let mut grouped = String::from(sign);
     for (i, digit) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
+            grouped.push(locale.grouping);
         }
         grouped.push(digit);
     }
     grouped
+}
+
+/// A moment (milliseconds since 1970) as the locale writes a date and time.
+pub fn date_time(ms: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    String::from(date.to_locale_string(locale().dates, &wasm_bindgen::JsValue::UNDEFINED))
 }
 
 #[cfg(test)]
@@ -148,6 +221,24 @@ mod tests {
         assert_eq!(signed_pct(-4.0), "-4.0%");
         assert_eq!(signed_pct(12.34), "+12.3%");
         assert_eq!(signed_pct(0.0), "+0.0%");
+    }
+
+    #[test]
+    fn another_locale_swaps_separators_and_places_the_currency_after() {
+        let german = Locale {
+            decimal: ',',
+            grouping: '.',
+            currency_before: "",
+            currency_after: " $",
+            thousand: " Tsd.",
+            million: " Mio.",
+            billion: " Mrd.",
+            ..crate::catalogue::text::LANGUAGES[0].1.number
+        };
+        assert_eq!(with_unit(&german, 4.0e9, "", " $"), "4,00 Mrd. $");
+        assert_eq!(price_in(&german, 55_210.4), "55.210 $");
+        assert_eq!(price_in(&german, 123.456), "123,46 $");
+        assert_eq!(thousands_in(&german, "-12345"), "-12.345");
     }
 
     #[test]

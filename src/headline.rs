@@ -4,6 +4,7 @@
 
 use flushlab_engine::{Outcome, Scenario};
 
+use crate::catalogue::text::{fill, text};
 use crate::format;
 
 /// Below this amplification a move is "the shock alone" (no cascade worth the name).
@@ -12,76 +13,81 @@ const NO_CASCADE: f64 = 1.05;
 const MOSTLY: f64 = 0.9;
 
 /// The headline sentence of a run, e.g. "A 4.0% drop became an 11.2% flush (2.80x): $3.10bn of
-/// longs liquidated in 94 s; the insurance fund paid $42.0M and ADL closed $0."
+/// longs liquidated in 94 s; the insurance fund paid $42.0M and ADL closed $0." (the templates
+/// are the catalogue's: `crate::catalogue::text`, section `summary`).
 pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
+    let words = &text().summary;
     let summary = &outcome.summary;
     let unit = summary.money_unit;
     let up = summary.shock_pct > 0.0;
     let (shock_word, flush_word) = if up {
-        ("rise", "squeeze")
+        (words.rise, words.squeeze)
     } else {
-        ("drop", "flush")
+        (words.drop, words.flush)
     };
     let shock = unsigned_pct(summary.shock_pct);
-    let extreme = if up {
+    let extreme = unsigned_pct(if up {
         summary.max_rise_pct
     } else {
         summary.max_drawdown_pct
-    };
+    });
     let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
     let amplification = format::amplification(summary.amplification);
+    let values = [
+        ("shock", shock.as_str()),
+        ("shock_word", shock_word),
+        ("extreme", extreme.as_str()),
+        ("flush_word", flush_word),
+        ("amplification", amplification.as_str()),
+    ];
     if liquidated <= 0.0 {
-        return format!(
-            "A {shock} {shock_word} liquidated nothing: the price moved {} ({amplification}), the shock alone.",
-            unsigned_pct(extreme)
-        );
+        return fill(words.nothing, &values);
     }
     let who = whose(summary);
     let moved = if summary.amplification < NO_CASCADE {
-        format!(
-            "A {shock} {shock_word} stayed a {} move ({amplification})",
-            unsigned_pct(extreme)
-        )
+        fill(words.stayed, &values)
     } else {
-        format!(
-            "A {shock} {shock_word} became a {} {flush_word} ({amplification})",
-            unsigned_pct(extreme)
-        )
+        fill(words.became, &values)
     };
     let duration = summary
         .last_liquidation_step
         .and_then(|step| outcome.steps.get(step as usize))
-        .map(|step| format!(" in {}", format::seconds(step.t_s)))
+        .map(|step| fill(words.in_time, &[("time", &format::seconds(step.t_s))]))
         .unwrap_or_default();
     let fund_change = summary.insurance_fund_end_usd - scenario.venue.insurance_fund_usd;
     let fund = if fund_change < 0.0 {
-        format!(
-            "the insurance fund paid {}",
-            format::money(-fund_change, unit)
+        fill(
+            words.fund_paid,
+            &[("amount", &format::money(-fund_change, unit))],
         )
     } else {
-        format!(
-            "the insurance fund gained {}",
-            format::money(fund_change, unit)
+        fill(
+            words.fund_gained,
+            &[("amount", &format::money(fund_change, unit))],
         )
     };
     let mut tail = vec![
         fund,
-        format!(
-            "ADL closed {}",
-            format::money(summary.adl_notional_usd, unit)
+        fill(
+            words.adl_closed,
+            &[("amount", &format::money(summary.adl_notional_usd, unit))],
         ),
     ];
     if summary.bad_debt_usd > 0.0 {
-        tail.push(format!(
-            "{} of bad debt was left",
-            format::money(summary.bad_debt_usd, unit)
+        tail.push(fill(
+            words.bad_debt_left,
+            &[("amount", &format::money(summary.bad_debt_usd, unit))],
         ));
     }
-    format!(
-        "{moved}: {} of {who} liquidated{duration}; {}.",
-        format::money(liquidated, liquidated_unit(unit)),
-        join_and(&tail)
+    fill(
+        words.headline,
+        &[
+            ("moved", &moved),
+            ("amount", &format::money(liquidated, liquidated_unit(unit))),
+            ("who", who),
+            ("duration", &duration),
+            ("tail", &join_and(&tail)),
+        ],
     )
 }
 
@@ -97,6 +103,7 @@ const SPOT_ON_POINTS: f64 = 1.0;
 /// How far off a bet was, and why the price went where it went: the shock's own move, and what
 /// forced liquidations added to it.
 pub fn verdict(guess: &Guess, outcome: &Outcome) -> String {
+    let words = &text().bet;
     let summary = &outcome.summary;
     let up = summary.shock_pct > 0.0;
     let actual = if up {
@@ -105,64 +112,78 @@ pub fn verdict(guess: &Guess, outcome: &Outcome) -> String {
         summary.max_drawdown_pct
     };
     let (went, forced) = if up {
-        ("rose", "forced buying")
+        (words.rose, words.forced_buying)
     } else {
-        ("fell", "forced selling")
+        (words.fell, words.forced_selling)
     };
     let who = whose(summary);
     let off = actual - guess.move_pct;
     let how_far = if off.abs() < SPOT_ON_POINTS {
-        "spot on".to_string()
+        words.spot_on.to_string()
     } else if off > 0.0 {
-        format!("{:.1} points further than you thought", off)
+        fill(words.further, &[("points", &format::decimal(off, 1))])
     } else {
-        format!("{:.1} points less far than you thought", -off)
+        fill(words.less_far, &[("points", &format::decimal(-off, 1))])
     };
     let shock = summary.shock_pct.abs();
     let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
     let why = if liquidated <= 0.0 {
-        format!(
-            "nothing was liquidated, so the shock alone ({}) set the move",
-            unsigned_pct(shock)
-        )
+        fill(words.nothing_liquidated, &[("shock", &unsigned_pct(shock))])
     } else {
-        format!(
-            "the shock alone moved it {}; {forced} of {} of {who} carried it {:.1} points further ({})",
-            unsigned_pct(shock),
-            format::money(liquidated, liquidated_unit(summary.money_unit)),
-            (actual - shock).max(0.0),
-            format::amplification(summary.amplification)
+        fill(
+            words.cascade,
+            &[
+                ("shock", &unsigned_pct(shock)),
+                ("forced", forced),
+                (
+                    "amount",
+                    &format::money(liquidated, liquidated_unit(summary.money_unit)),
+                ),
+                ("who", who),
+                ("points", &format::decimal((actual - shock).max(0.0), 1)),
+                (
+                    "amplification",
+                    &format::amplification(summary.amplification),
+                ),
+            ],
         )
     };
-    format!(
-        "You guessed {}; the price {went} {}: {how_far}. Why: {why}.",
-        unsigned_pct(guess.move_pct),
-        unsigned_pct(actual)
+    fill(
+        words.verdict,
+        &[
+            ("guess", &unsigned_pct(guess.move_pct)),
+            ("went", went),
+            ("actual", &unsigned_pct(actual)),
+            ("how_far", &how_far),
+            ("why", &why),
+        ],
     )
 }
 
 /// Whose positions were liquidated: "longs" or "shorts" when one side holds most of it.
 fn whose(summary: &flushlab_engine::outcome::Summary) -> &'static str {
+    let words = &text().summary;
     let (long, short) = (
         summary.liquidated_notional_usd_long,
         summary.liquidated_notional_usd_short,
     );
     let liquidated = long + short;
     if long >= MOSTLY * liquidated {
-        "longs"
+        words.longs
     } else if short >= MOSTLY * liquidated {
-        "shorts"
+        words.shorts
     } else {
-        "positions"
+        words.positions
     }
 }
 
-/// Liquidated notional is counted in USD for linear contracts and in contracts for inverse ones.
+/// Liquidated notional is counted in USD for linear contracts and in contracts for inverse ones
+/// ("USD" is the unit's code, which `format::money` writes as the locale's currency).
 pub fn liquidated_unit(money_unit: &str) -> &'static str {
     if money_unit == "USD" {
         "USD"
     } else {
-        "contracts"
+        text().summary.contracts
     }
 }
 
@@ -175,10 +196,11 @@ fn unsigned_pct(value: f64) -> String {
 
 /// "a", "a and b", "a, b and c".
 fn join_and(parts: &[String]) -> String {
+    let words = &text().summary;
     match parts {
         [] => String::new(),
         [one] => one.clone(),
-        [first @ .., last] => format!("{} and {last}", first.join(", ")),
+        [first @ .., last] => format!("{}{}{last}", first.join(words.list_comma), words.and),
     }
 }
 

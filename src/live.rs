@@ -235,9 +235,15 @@ impl Live {
             }
             if let Err(mut why) = run_allowed(&scenario, inner.approved_s) {
                 why.push(if inner.outcome.is_some() {
-                    "The charts still show the previous scenario.".to_string()
+                    crate::catalogue::text::text()
+                        .notices
+                        .held_previous
+                        .to_string()
                 } else {
-                    "Nothing is drawn until it runs.".to_string()
+                    crate::catalogue::text::text()
+                        .notices
+                        .held_nothing
+                        .to_string()
                 });
                 held = Some(why);
             } else {

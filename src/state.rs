@@ -140,7 +140,7 @@ impl AppState {
             }
             Err(error) => self.report(
                 "scenario",
-                "These settings can't be simulated; the charts still show the last valid scenario.",
+                crate::catalogue::text::text().notices.invalid_settings,
                 error.problems.iter().map(ToString::to_string).collect(),
             ),
         }

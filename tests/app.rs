@@ -87,6 +87,35 @@ async fn the_app_mounts_every_control_and_chart() {
 }
 
 #[wasm_bindgen_test]
+async fn an_opened_help_links_to_its_glossary_term() {
+    let (host, _handle) = mount("").await;
+    let depth = host
+        .query_selector("#depth")
+        .unwrap()
+        .expect("the depth box");
+    let toggle: web_sys::HtmlElement = depth
+        .closest(".field")
+        .unwrap()
+        .unwrap()
+        .query_selector(".help-toggle")
+        .unwrap()
+        .expect("a ? beside depth")
+        .unchecked_into();
+    toggle.click();
+    TimeoutFuture::new(50).await;
+    let help = host
+        .query_selector(".help-text")
+        .unwrap()
+        .expect("the help");
+    let text = help.text_content().unwrap();
+    assert!(text.contains("In the glossary: Order-book depth"), "{text}");
+    let link = help
+        .query_selector("[data-term='order-book-depth']")
+        .unwrap();
+    assert!(link.is_some(), "a link to the term");
+}
+
+#[wasm_bindgen_test]
 async fn a_bad_link_shows_the_banner_and_keeps_the_default() {
     let (host, _handle) = mount("?s=1.not-a-scenario").await;
     let banner = find(&host, "error-banner").expect("the banner is shown");

@@ -1,6 +1,8 @@
-//! The explainer's text catalogue: the glossary and the guided tour, as plain data, with the
-//! scenario each piece of text loads to show what it says. No UI here: the page reads these
-//! lists and wires them to its charts, so a translation or a new term is an edit of this module.
+//! The page's text catalogue: every text the page shows (`text/`: labels, help, captions,
+//! notices, the headline's templates, in one struct per language), the glossary and the guided
+//! tour, as plain data, with the scenario each piece of explainer text loads to show what it
+//! says. No UI here: the page reads these and wires them to its charts, so a translation or a new
+//! term is an edit of this module.
 //!
 //! Every claim the text makes about a scenario ("the trough is shallower", "the fund runs dry")
 //! is checked by running the engine in the tests beside it (`glossary/oracles.rs`,
@@ -9,6 +11,7 @@
 
 pub mod glossary;
 pub mod scenes;
+pub mod text;
 pub mod tour;
 
 #[cfg(test)]
@@ -43,6 +46,48 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
         "cycles-fan" | "cycles-returns" | "cycles-qq" | "cycles-tails" => "leverage-cycles",
         _ => return None,
     })
+}
+
+/// The glossary term each "?" links to: a control by its element id, a panel by its heading's
+/// id. Controls whose subject has no entry (the shock's kind, dip buyers) link to none.
+pub const HELP_TERMS: [(&str, &str); 29] = [
+    ("leverage-title", "leverage"),
+    ("long-share", "leverage-skew"),
+    ("shock-title", "leverage-flush"),
+    ("shock-size", "leverage-flush"),
+    ("market-title", "order-book-depth"),
+    ("depth", "order-book-depth"),
+    ("book-shape", "order-book-depth"),
+    ("book-exponent", "order-book-depth"),
+    ("resilient", "book-resilience"),
+    ("half-life", "book-resilience"),
+    ("withdrawal", "market-maker-withdrawal"),
+    ("withdrawal-floor", "market-maker-withdrawal"),
+    ("venue-title", "leverage-control"),
+    ("maintenance-margin", "maintenance-margin"),
+    ("liquidation-fee", "insurance-fund"),
+    ("insurance-fund", "insurance-fund"),
+    ("partial-liquidation", "maintenance-margin"),
+    ("throughput-cap", "throughput-cap"),
+    ("cap-per-step", "throughput-cap"),
+    ("adl", "auto-deleveraging"),
+    ("circuit-breaker", "circuit-breaker"),
+    ("breaker-move", "circuit-breaker"),
+    ("breaker-window", "circuit-breaker"),
+    ("breaker-halt", "circuit-breaker"),
+    ("mark-smoothing", "mark-price"),
+    ("traders-title", "leverage-deleveraging-spiral"),
+    ("top-up", "liquidation-price"),
+    ("delever", "leverage-deleveraging-spiral"),
+    ("predators", "predatory-trading"),
+];
+
+/// The glossary term the "?" of the control (or panel heading) with this element id links to.
+pub fn help_term(id: &str) -> Option<&'static str> {
+    HELP_TERMS
+        .iter()
+        .find(|(control, _)| *control == id)
+        .map(|(_, term)| *term)
 }
 
 /// A scenario the text loads: a preset, edited.

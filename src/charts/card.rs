@@ -5,17 +5,15 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::{plotly_js, Build, Registry};
+use crate::catalogue::text::fill;
 use crate::components::explainer::GlossaryLink;
 
 /// A chart card: the plot, a one-line caption saying what to notice, and a PNG download.
 #[component]
 pub fn Chart(
-    /// Short name: the container's `data-testid` is `chart-<name>`.
+    /// Short name: the container's `data-testid` is `chart-<name>`; its title (the accessible
+    /// name) and caption (what to notice) are the catalogue's for this name ([`super::words`]).
     name: &'static str,
-    /// Accessible name of the chart.
-    title: &'static str,
-    /// What to notice, shown under the chart.
-    caption: &'static str,
     /// Builds the plot from the current snapshot.
     draw: Build,
     /// Extra class of the card (e.g. "wide").
@@ -23,6 +21,8 @@ pub fn Chart(
     class: &'static str,
 ) -> impl IntoView {
     let registry = expect_context::<Registry>();
+    let (title, caption) = super::words(name);
+    let words = &crate::catalogue::text::text().charts;
     let node = NodeRef::<Div>::new();
     let slot = StoredValue::new(None::<u64>);
     Effect::new(move |_| {
@@ -52,7 +52,7 @@ pub fn Chart(
                     {crate::catalogue::chart_term(name).map(|id| view! { " " <GlossaryLink id=id /> })}
                 </span>
                 <button type="button" class="link-button" on:click=download
-                    aria-label=format!("Download the {title} chart as PNG")>"PNG"</button>
+                    aria-label=fill(words.png_label, &[("title", title)])>{words.png}</button>
             </figcaption>
         </figure>
     }

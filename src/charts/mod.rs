@@ -44,65 +44,80 @@ pub struct Snapshot<'a> {
 /// Builds one chart's plot from a snapshot.
 pub type Build = fn(&Snapshot) -> Plot;
 
-/// A chart of the flush tab: its name (`chart-<name>`, `view=<name>`), title, caption (what to
-/// notice) and drawing.
+/// A chart of the flush tab: its name (`chart-<name>`, `view=<name>`) and drawing; its title and
+/// caption are in the text catalogue ([`words`]).
 pub struct Entry {
     pub name: &'static str,
-    pub title: &'static str,
-    pub caption: &'static str,
     pub draw: Build,
     /// Spans both columns.
     pub wide: bool,
+}
+
+impl Entry {
+    /// The chart's title.
+    pub fn title(&self) -> &'static str {
+        words(self.name).0
+    }
+
+    /// What to notice in the chart.
+    pub fn caption(&self) -> &'static str {
+        words(self.name).1
+    }
+}
+
+/// A chart's title and caption, by its name (the flush tab's and the cycles tab's charts).
+pub fn words(name: &str) -> (&'static str, &'static str) {
+    let c = &crate::catalogue::text::text().charts;
+    match name {
+        "price" => (c.price, c.price_caption),
+        "liquidations" => (c.liquidations, c.liquidations_caption),
+        "map" => (c.map, c.map_caption),
+        "oi" => (c.oi, c.oi_caption),
+        "fund" => (c.fund, c.fund_caption),
+        "amplification" => (c.amplification, c.amplification_caption),
+        "phase" => (c.phase, c.phase_caption),
+        "cycles-fan" => (c.fan, c.fan_caption),
+        "cycles-returns" => (c.returns, c.returns_caption),
+        "cycles-qq" => (c.qq, c.qq_caption),
+        "cycles-tails" => (c.tails, c.tails_caption),
+        _ => ("", ""),
+    }
 }
 
 /// The flush tab's charts, in page order.
 pub const FLUSH_CHARTS: [Entry; 7] = [
     Entry {
         name: "price",
-        title: "Price path",
-        caption: "The shock (dotted) starts it; every further move is forced selling (or buying). Mark price (dashed) is what triggers liquidations.",
         draw: price::plot,
         wide: true,
     },
     Entry {
         name: "liquidations",
-        title: "Liquidations per step",
-        caption: "Each bar is one second of forced selling (longs) or buying (shorts); a long tail means the cascade fed itself.",
         draw: liquidations::plot,
         wide: false,
     },
     Entry {
         name: "map",
-        title: "Liquidation map",
-        caption: "How much would be liquidated if the price reached each level, by leverage; the solid line is where this flush went.",
         draw: map::plot,
         wide: false,
     },
     Entry {
         name: "oi",
-        title: "Open interest before and after",
-        caption: "Pale bars: before the shock; solid bars: after it (during playback, at the cursor). The high-leverage buckets empty first.",
         draw: oi::plot,
         wide: false,
     },
     Entry {
         name: "fund",
-        title: "Insurance fund, ADL and bad debt",
-        caption: "The fund earns fees on orderly liquidations and pays for fills below bankruptcy; once empty, ADL or bad debt takes over.",
         draw: fund::plot,
         wide: false,
     },
     Entry {
         name: "amplification",
-        title: "Amplification curve",
-        caption: "Each point is a full run of this scenario with a bigger or smaller shock; past the tipping point the cascade takes over. Dashed: the same market with no leverage.",
         draw: amplification::plot,
         wide: false,
     },
     Entry {
         name: "phase",
-        title: "Phase map",
-        caption: "The cascade's end point without time effects (no refill, no traders, no ADL), on 10,000 positions: bright cells are flushes, and more leverage or a thinner book moves the tipping line to smaller shocks.",
         draw: phase::plot,
         wide: false,
     },

@@ -9,6 +9,9 @@ use base64::Engine as _;
 use flushlab_engine::presets;
 use flushlab_engine::Scenario;
 
+use crate::catalogue::text::{fill, text};
+use crate::format;
+
 /// Encoding version written in front of every link payload.
 pub const LINK_VERSION: &str = "1";
 /// Longest payload a link may carry (characters): well over any generated scenario, far under
@@ -52,23 +55,25 @@ pub struct TooLargeForLink {
 
 impl std::fmt::Display for TooLargeForLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let words = &text().notices;
         let what = if self.link_chars > MAX_LINK_CHARS {
-            format!(
-                "its link would be {} characters long, and a link carries at most {}",
-                crate::format::thousands(&self.link_chars.to_string()),
-                crate::format::thousands(&MAX_LINK_CHARS.to_string())
+            fill(
+                words.link_too_long,
+                &[
+                    ("chars", &format::thousands(&self.link_chars.to_string())),
+                    ("most", &format::thousands(&MAX_LINK_CHARS.to_string())),
+                ],
             )
         } else {
-            format!(
-                "its JSON is {} bytes, and a link carries at most {}",
-                crate::format::thousands(&self.json_bytes.to_string()),
-                crate::format::thousands(&MAX_LINK_JSON_BYTES.to_string())
+            fill(
+                words.link_too_heavy,
+                &[
+                    ("bytes", &format::thousands(&self.json_bytes.to_string())),
+                    ("most", &format::thousands(&MAX_LINK_JSON_BYTES.to_string())),
+                ],
             )
         };
-        write!(
-            f,
-            "This scenario is too large for a link: {what}. Export JSON saves it as a file that Import JSON opens exactly as it is."
-        )
+        f.write_str(&fill(words.too_large_for_link, &[("what", &what)]))
     }
 }
 

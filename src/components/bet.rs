@@ -6,6 +6,8 @@ use leptos::prelude::*;
 
 use flushlab_engine::Scenario;
 
+use crate::catalogue::text::text;
+use crate::format;
 use crate::headline::{verdict, Guess};
 use crate::live::Live;
 use crate::state::use_state;
@@ -53,14 +55,14 @@ impl Default for Betting {
 pub fn BetToggle() -> impl IntoView {
     let betting = expect_context::<Betting>();
     view! {
-        <label class="check bet-toggle" title="Guess the outcome of each new scenario before it is shown">
+        <label class="check bet-toggle" title=text().bet.toggle_title>
             <input type="checkbox" data-testid="bet-toggle"
                 prop:checked=move || betting.on.get()
                 on:change=move |event| {
                     betting.on.set(event_target_checked(&event));
                     betting.verdict.set(None);
                 } />
-            "Place your bet"
+            {text().bet.toggle}
         </label>
     }
 }
@@ -85,15 +87,15 @@ pub fn BetCard() -> impl IntoView {
     };
     view! {
         <Show when=move || betting.on.get()>
-            <section class="bet card" aria-label="Place your bet" data-testid="bet">
+            <section class="bet card" aria-label=text().bet.toggle data-testid="bet">
                 <Show when=hiding fallback=move || view! {
                     <p data-testid="bet-verdict">{move || betting.verdict.get().unwrap_or_else(||
-                        "Change the scenario (a preset, the shock, the leverage) and guess again before it is shown.".to_string())}</p>
+                        text().bet.again.to_string())}</p>
                 }>
                     <label for="bet-guess"><strong>{move || if up() {
-                        "Place your bet: how far above the start will the price go?"
+                        text().bet.guess_up
                     } else {
-                        "Place your bet: how far below the start will the price fall?"
+                        text().bet.guess_down
                     }}</strong></label>
                     <div class="bet-row">
                         <input id="bet-guess" type="range" min="0" max="60" step="0.5" data-testid="bet-slider"
@@ -103,10 +105,10 @@ pub fn BetCard() -> impl IntoView {
                                     betting.guess.set(value);
                                 }
                             } />
-                        <span class="tile-value" data-testid="bet-guess">{move || format!("{:.1}%", betting.guess.get())}</span>
-                        <button type="button" class="primary" data-testid="bet-reveal" on:click=reveal>"Reveal"</button>
+                        <span class="tile-value" data-testid="bet-guess">{move || format::percent(betting.guess.get(), 1)}</span>
+                        <button type="button" class="primary" data-testid="bet-reveal" on:click=reveal>{text().bet.reveal}</button>
                     </div>
-                    <p class="muted">"The shock alone is set in the controls; the question is how much further forced liquidations carry the price."</p>
+                    <p class="muted">{text().bet.hint}</p>
                 </Show>
             </section>
         </Show>

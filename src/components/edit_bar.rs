@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::catalogue::text::text;
 use crate::gestures;
 use crate::state::{use_state, AppState};
 
@@ -18,15 +19,15 @@ pub fn EditBar() -> impl IntoView {
     let undo_count = move || state.undo_depth.get().0;
     let redo_count = move || state.undo_depth.get().1;
     view! {
-        <div class="toolbar" role="toolbar" aria-label="Undo and start again">
+        <div class="toolbar" role="toolbar" aria-label=text().toolbar.edit_label>
             <button type="button" data-testid="undo-button" on:click=move |_| state.undo()
-                disabled=move || undo_count() == 0 title="Undo (Ctrl+Z)"
-                aria-keyshortcuts="Control+Z">"↶ Undo"</button>
+                disabled=move || undo_count() == 0 title=text().toolbar.undo_title
+                aria-keyshortcuts="Control+Z">{text().toolbar.undo}</button>
             <button type="button" data-testid="redo-button" on:click=move |_| state.redo()
-                disabled=move || redo_count() == 0 title="Redo (Ctrl+Shift+Z)"
-                aria-keyshortcuts="Control+Shift+Z">"↷ Redo"</button>
+                disabled=move || redo_count() == 0 title=text().toolbar.redo_title
+                aria-keyshortcuts="Control+Shift+Z">{text().toolbar.redo}</button>
             <button type="button" data-testid="start-fresh" on:click=move |_| state.start_fresh()
-                title="Start again from the default scenario (Undo brings back what you had)">"Start fresh"</button>
+                title=text().toolbar.start_fresh_title>{text().toolbar.start_fresh}</button>
         </div>
     }
 }

@@ -1,10 +1,14 @@
 //! Form controls shared by every panel: a slider with a typed box, a select, a switch. A typed
 //! value that is not a number or out of range is not applied: a notice says so and the text
-//! stays in the box for the user to fix.
+//! stays in the box for the user to fix. Each "?" links to the glossary term of its control's id
+//! (`crate::catalogue::HELP_TERMS`). The typed box reads and writes English numbers ("1,000.5"),
+//! whatever the page's language.
 
 use leptos::prelude::*;
 
 use super::help::Help;
+use crate::catalogue::help_term;
+use crate::catalogue::text::{fill, text};
 use crate::state::use_state;
 
 /// How a slider maps to its value.
@@ -68,6 +72,7 @@ pub fn RangeField(
             set.run(from_slider(position).clamp(min, max));
         }
     };
+    let notices = &text().notices;
     let on_type = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         match text.trim().replace(['_', ','], "").parse::<f64>() {
@@ -77,34 +82,40 @@ pub fn RangeField(
             }
             Ok(_) => state.report(
                 id,
-                "A typed value was not applied.",
-                vec![format!(
-                    "{label}: {} is outside {} to {}{}; kept {}.",
-                    text.trim(),
-                    display(min),
-                    display(max),
-                    unit_suffix(unit),
-                    display(value.get_untracked())
+                notices.typed_not_applied,
+                vec![fill(
+                    notices.out_of_range,
+                    &[
+                        ("label", label),
+                        ("typed", text.trim()),
+                        ("min", &display(min)),
+                        ("max", &display(max)),
+                        ("unit", &unit_suffix(unit)),
+                        ("kept", &display(value.get_untracked())),
+                    ],
                 )],
             ),
             Err(_) => state.report(
                 id,
-                "A typed value was not applied.",
-                vec![format!(
-                    "{label}: {:?} is not a number; kept {}{}.",
-                    text.trim(),
-                    display(value.get_untracked()),
-                    unit_suffix(unit)
+                notices.typed_not_applied,
+                vec![fill(
+                    notices.not_a_number,
+                    &[
+                        ("label", label),
+                        ("typed", &format!("{:?}", text.trim())),
+                        ("kept", &display(value.get_untracked())),
+                        ("unit", &unit_suffix(unit)),
+                    ],
                 )],
             ),
         }
     };
-    let slider_label = format!("{label} (slider)");
+    let slider_label = fill(text().controls.slider, &[("label", label)]);
     view! {
         <div class="field" class:disabled=move || disabled.get()>
             <div class="field-head">
                 <label for=id>{label}</label>
-                <Help text=help topic=label />
+                <Help text=help topic=label term=help_term(id) />
                 <span class="field-value">
                     <input
                         id=id
@@ -159,7 +170,7 @@ pub fn SelectField(
         <div class="field">
             <div class="field-head">
                 <label for=id>{label}</label>
-                <Help text=help topic=label />
+                <Help text=help topic=label term=help_term(id) />
             </div>
             <select
                 id=id
@@ -208,7 +219,7 @@ pub fn ToggleField(
                     on:change=move |ev| set.run(event_target_checked(&ev))
                 />
                 <label for=id>{label}</label>
-                <Help text=help topic=label />
+                <Help text=help topic=label term=help_term(id) />
             </div>
         </div>
     }

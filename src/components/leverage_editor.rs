@@ -8,6 +8,8 @@ use leptos::prelude::*;
 
 use super::field::{RangeField, Scale};
 use super::help::Help;
+use crate::catalogue::help_term;
+use crate::catalogue::text::{fill, text};
 use crate::format;
 use crate::state::use_state;
 
@@ -29,6 +31,7 @@ struct Bar {
 /// The editor.
 #[component]
 pub fn LeverageEditor() -> impl IntoView {
+    let t = text();
     let state = use_state();
     let bars = Memo::new(move |_| {
         state.draft.with(|scenario| match &scenario.positions {
@@ -147,24 +150,25 @@ pub fn LeverageEditor() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="leverage-title">
             <div class="panel-head">
-                <h2 id="leverage-title">"Leverage"</h2>
+                <h2 id="leverage-title">{t.panels.leverage}</h2>
                 <Help
-                    topic="the leverage distribution"
-                    text="Open interest is the total size of open futures positions. Each bar is the open interest held at that leverage: 10x means $1 of collateral carries $10 of position, so a 10% adverse move (less the maintenance margin) liquidates it. Drag a bar up or down, or focus it and use the arrow keys. The more open interest sits at high leverage, the closer its liquidation prices are to the current price."
+                    topic=t.panels.leverage_topic
+                    text=t.panels.leverage_help
+                    term=help_term("leverage-title")
                 />
             </div>
             <Show
                 when=move || !is_list()
                 fallback=|| view! {
-                    <p class="muted">"This scenario lists its positions one by one, so there is no distribution to drag. Pick a preset to edit one."</p>
+                    <p class="muted">{t.panels.leverage_listed}</p>
                 }
             >
                 <p class="total" aria-live="polite">
-                    "Open interest "
+                    {t.panels.open_interest} " "
                     <strong>{move || format::usd(total())}</strong>
                     {move || {
                         let longs = total() * long_share.get() / 100.0;
-                        format!(" · longs {} · shorts {}", format::usd(longs), format::usd(total() - longs))
+                        fill(t.panels.open_interest_split, &[("longs", &format::usd(longs)), ("shorts", &format::usd(total() - longs))])
                     }}
                 </p>
                 <div
@@ -176,7 +180,7 @@ pub fn LeverageEditor() -> impl IntoView {
                     on:pointerup=on_pointer_up
                     on:pointercancel=on_pointer_up
                 >
-                    <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="group" aria-label="Open interest by leverage bucket">
+                    <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="group" aria-label=t.panels.leverage_bars>
                         <line class="axis" x1="0" x2=WIDTH y1={HEIGHT - BOTTOM} y2={HEIGHT - BOTTOM} />
                         <For
                             each=indices
@@ -189,8 +193,8 @@ pub fn LeverageEditor() -> impl IntoView {
                 </div>
                 <RangeField
                     id="long-share"
-                    label="Long share"
-                    help="The share of open interest that is long (betting on a rise). Longs are liquidated when the price falls, shorts when it rises. A crowded side is what a flush feeds on."
+                    label=t.controls.long_share
+                    help=t.controls.long_share_help
                     min=0.0
                     max=100.0
                     step=1.0
@@ -240,11 +244,11 @@ fn LeverageBar(
             role="slider"
             id=format!("leverage-bar-{index}")
             data-testid=format!("leverage-bar-{index}")
-            aria-label=format!("Open interest at {label} leverage")
+            aria-label=fill(text().panels.leverage_bar, &[("label", &label)])
             aria-valuemin="0"
             aria-valuemax=move || scale.get().round().to_string()
             aria-valuenow=move || bar().usd.round().to_string()
-            aria-valuetext=move || format!("{} at {}", format::usd(bar().usd), bar().label)
+            aria-valuetext=move || fill(text().panels.leverage_bar_value, &[("amount", &format::usd(bar().usd)), ("label", &bar().label)])
             on:keydown=move |ev| on_key.run(ev)
         >
             <rect class="hit" x=move || slot() * index as f64 y=TOP width=slot height=plot_height />

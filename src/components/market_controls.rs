@@ -5,12 +5,15 @@ use leptos::prelude::*;
 
 use super::field::{RangeField, Scale, SelectField, ToggleField};
 use super::help::Help;
+use crate::catalogue::help_term;
+use crate::catalogue::text::text;
 use crate::state::use_state;
 
 /// The market panel.
 #[component]
 pub fn MarketControls() -> impl IntoView {
     let state = use_state();
+    let t = text();
     let depth = Signal::derive(move || {
         state.draft.with(|s| match &s.market.book {
             Book::Linear { depth_1pct_usd } | Book::Power { depth_1pct_usd, .. } => *depth_1pct_usd,
@@ -97,31 +100,32 @@ pub fn MarketControls() -> impl IntoView {
     let set_floor = move |pct: f64| state.edit(|s| s.market.withdrawal_floor = pct / 100.0);
     let shapes = move || {
         let mut options = vec![
-            ("linear", "Linear: same depth in every 1% band"),
-            ("sqrt", "Square-root impact (power 2)"),
-            ("power", "Power law (choose the exponent)"),
+            ("linear", t.controls.shape_linear),
+            ("sqrt", t.controls.shape_sqrt),
+            ("power", t.controls.shape_power),
         ];
         if is_ladder.get() {
-            options.push(("levels", "Explicit ladder (from the scenario)"));
+            options.push(("levels", t.controls.shape_levels));
         }
         options
     };
     view! {
         <section class="panel" aria-labelledby="market-title">
             <div class="panel-head">
-                <h2 id="market-title">"Market"</h2>
+                <h2 id="market-title">{t.panels.market}</h2>
                 <Help
-                    topic="the market"
-                    text="The order book that forced sells hit. Thinner books move more per dollar sold, which liquidates the next layer of positions sooner."
+                    topic=t.panels.market_topic
+                    text=t.panels.market_help
+                    term=help_term("market-title")
                 />
             </div>
             <Show when=move || is_ladder.get()>
-                <p class="muted">"This scenario's book is an explicit price ladder; depth and shape come from it."</p>
+                <p class="muted">{t.panels.market_ladder}</p>
             </Show>
             <RangeField
                 id="depth"
-                label="Depth within 1%"
-                help="How much can be sold before the price falls 1% (USD, resting bids within 1% of the price). Major coins on large venues often show tens to hundreds of millions; during stress it can shrink by 90%."
+                label=t.controls.depth
+                help=t.controls.depth_help
                 min=100_000.0
                 max=100_000_000_000.0
                 step=1.0
@@ -135,8 +139,8 @@ pub fn MarketControls() -> impl IntoView {
             {move || (!is_ladder.get()).then(|| view! {
                 <SelectField
                     id="book-shape"
-                    label="Book shape"
-                    help="How depth grows away from the price. Linear: every 1% band holds the same. Square-root: cumulative depth grows with the square of the distance, so price impact grows like the square root of the size sold, the pattern measured in many markets."
+                    label=t.controls.book_shape
+                    help=t.controls.book_shape_help
                     options=shapes()
                     value=shape
                     set=set_shape
@@ -145,8 +149,8 @@ pub fn MarketControls() -> impl IntoView {
             <Show when=move || shape.get() == "power">
                 <RangeField
                     id="book-exponent"
-                    label="Depth exponent"
-                    help="Cumulative depth within x% grows like x to this power: 1 is a linear book, 2 gives square-root impact."
+                    label=t.controls.book_exponent
+                    help=t.controls.book_exponent_help
                     min=0.5
                     max=4.0
                     step=0.1
@@ -156,16 +160,16 @@ pub fn MarketControls() -> impl IntoView {
             </Show>
             <ToggleField
                 id="resilient"
-                label="Book refills after trades"
-                help="Resilience: market makers re-post liquidity that was consumed, so the price impact of a sale fades. Off means impact is permanent."
+                label=t.controls.resilient
+                help=t.controls.resilient_help
                 value=resilient
                 set=set_resilient
             />
             <Show when=move || resilient.get()>
                 <RangeField
                     id="half-life"
-                    label="Refill half-life"
-                    help="Seconds for half of the consumed depth to come back."
+                    label=t.controls.half_life
+                    help=t.controls.half_life_help
                     min=1.0
                     max=3600.0
                     step=1.0
@@ -176,19 +180,19 @@ pub fn MarketControls() -> impl IntoView {
             </Show>
             <RangeField
                 id="withdrawal"
-                label="Market-maker withdrawal"
-                help="Share of depth market makers pull for every 1% the price has moved: in a fast market they widen quotes or step away, which is what makes flushes violent."
+                label=t.controls.withdrawal
+                help=t.controls.withdrawal_help
                 min=0.0
                 max=50.0
                 step=0.5
-                unit="% per 1%"
+                unit=t.controls.unit_per_pct
                 value=withdrawal
                 set=set_withdrawal
             />
             <RangeField
                 id="withdrawal-floor"
-                label="Depth that always stays"
-                help="However far the price moves, at least this share of the book's depth remains."
+                label=t.controls.withdrawal_floor
+                help=t.controls.withdrawal_floor_help
                 min=0.0
                 max=100.0
                 step=1.0

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::catalogue::text::text;
 use crate::live::Live;
 use crate::state::use_state;
 
@@ -21,7 +22,7 @@ pub fn ErrorBanner() -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <button type="button" class="link-button" on:click=move |_| state.notices.set(Vec::new())
-                    aria-label="Dismiss these messages">"Dismiss"</button>
+                    aria-label=text().notices.dismiss_all>{text().notices.dismiss}</button>
             </div>
         </Show>
     }
@@ -36,10 +37,10 @@ pub fn HeldRun() -> impl IntoView {
         <Show when=move || live.held.with(Option::is_some)>
             <div class="offer warn" role="alert" data-testid="held-run">
                 <div>
-                    <strong>"This scenario is not run yet: it may take a while."</strong>
+                    <strong>{text().notices.held}</strong>
                     <ul>{move || live.held.get().unwrap_or_default().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
                 </div>
-                <button type="button" data-testid="run-held" on:click=move |_| live.run_held()>"Run it"</button>
+                <button type="button" data-testid="run-held" on:click=move |_| live.run_held()>{text().notices.run_it}</button>
             </div>
         </Show>
     }

@@ -3,6 +3,7 @@
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 
+use crate::catalogue::text::{fill, text};
 use crate::state::use_state;
 
 /// Milliseconds between playback ticks.
@@ -76,16 +77,16 @@ pub fn PlaybackBar() -> impl IntoView {
     };
     let playing = move || state.playback.get().playing;
     view! {
-        <div class="playback" role="group" aria-label="Step through the flush">
+        <div class="playback" role="group" aria-label=text().toolbar.playback_label>
             <button type="button" data-testid="play-button" on:click=toggle
-                aria-label=move || if playing() { "Pause" } else { "Play the flush step by step" }>
-                {move || if playing() { "❚❚ Pause" } else { "▶ Play" }}
+                aria-label=move || if playing() { text().toolbar.pause_label } else { text().toolbar.play_label }>
+                {move || if playing() { text().toolbar.pause } else { text().toolbar.play }}
             </button>
-            <button type="button" data-testid="step-button" on:click=step aria-label="One step forward">"Step ›"</button>
+            <button type="button" data-testid="step-button" on:click=step aria-label=text().toolbar.step_label>{text().toolbar.step}</button>
             <input
                 type="range"
                 data-testid="scrub-slider"
-                aria-label="Playback position (step)"
+                aria-label=text().toolbar.scrub_label
                 min="0"
                 max=move || steps.get().saturating_sub(1)
                 step="1"
@@ -94,13 +95,13 @@ pub fn PlaybackBar() -> impl IntoView {
             />
             <span class="cursor-text" data-testid="cursor-text">
                 {move || match state.playback.get().cursor {
-                    Some(cursor) => format!("step {} of {}", cursor + 1, steps.get()),
-                    None => "whole run".to_string(),
+                    Some(cursor) => fill(text().toolbar.cursor, &[("step", &(cursor + 1).to_string()), ("steps", &steps.get().to_string())]),
+                    None => text().toolbar.whole_run.to_string(),
                 }}
             </span>
             <label class="speed">
-                <span class="visually-hidden">"Playback speed"</span>
-                <select on:change=speed aria-label="Playback speed">
+                <span class="visually-hidden">{text().toolbar.speed}</span>
+                <select on:change=speed aria-label=text().toolbar.speed>
                     <option value="1">"1x"</option>
                     <option value="2" selected>"2x"</option>
                     <option value="5">"5x"</option>
@@ -108,7 +109,7 @@ pub fn PlaybackBar() -> impl IntoView {
                 </select>
             </label>
             <button type="button" class="link-button" on:click=clear
-                disabled=move || state.playback.get().cursor.is_none()>"Show whole run"</button>
+                disabled=move || state.playback.get().cursor.is_none()>{text().toolbar.show_whole_run}</button>
         </div>
     }
 }

@@ -3,6 +3,7 @@
 use flushlab_engine::presets;
 use leptos::prelude::*;
 
+use crate::catalogue::text::text;
 use crate::state::use_state;
 
 /// Preset select, its story, and "Reset".
@@ -17,7 +18,7 @@ pub fn PresetPicker() -> impl IntoView {
     let story = move || {
         current()
             .map(|preset| preset.story)
-            .unwrap_or_else(|| "Your own scenario (from a link, a file or your edits).".to_string())
+            .unwrap_or_else(|| text().panels.own_scenario.to_string())
     };
     let assumptions = move || {
         current()
@@ -35,10 +36,10 @@ pub fn PresetPicker() -> impl IntoView {
     view! {
         <section class="panel presets" aria-labelledby="preset-label">
             <div class="preset-row">
-                <label id="preset-label" for="preset">"Scenario"</label>
+                <label id="preset-label" for="preset">{text().panels.scenario}</label>
                 <select id="preset" data-testid="preset-select" on:change=choose prop:value=move || state.preset.get()>
                     <Show when=move || state.preset.get().is_empty()>
-                        <option value="" selected>"Custom"</option>
+                        <option value="" selected>{text().panels.custom}</option>
                     </Show>
                     {all.with_value(|all| all.iter().map(|preset| {
                         let name = preset.name.clone();
@@ -49,17 +50,17 @@ pub fn PresetPicker() -> impl IntoView {
                     }).collect_view())}
                 </select>
                 <button type="button" data-testid="reset-button" on:click=move |_| state.reset()
-                    title="Back to the preset's settings">"Reset"</button>
+                    title=text().panels.reset_title>{text().panels.reset}</button>
             </div>
             <p class="story" data-testid="preset-story">{story}</p>
             <Show when=thought_experiment>
                 <p class="thought-experiment" data-testid="thought-experiment">
-                    "A thought experiment: deliberately more extreme than any recorded flush."
+                    {text().panels.thought_experiment}
                 </p>
             </Show>
             <Show when=move || !assumptions().is_empty()>
                 <details class="assumptions" data-testid="preset-assumptions">
-                    <summary>"Assumptions (where no public figure exists)"</summary>
+                    <summary>{text().panels.assumptions}</summary>
                     <ul>
                         {move || assumptions().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                     </ul>

@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::autosave;
+use crate::catalogue::text::{fill, text};
+use crate::format;
 use crate::state::{use_state, Kept, Tab};
 
 /// A scenario the user can bring back.
@@ -55,16 +56,16 @@ pub fn RestoreOffers(
         {move || offers.get().into_iter().enumerate().map(|(index, offer)| match offer {
             Offer::Autosave { saved_at_ms, .. } => view! {
                 <div class="offer" role="status" data-testid="autosave-offer">
-                    <span>{format!("Your autosaved scenario from {} is not the one shown.", autosave::saved_at_text(saved_at_ms))}</span>
-                    <button type="button" data-testid="restore-autosave" on:click=move |_| take(index)>"Restore"</button>
-                    <button type="button" class="link-button" on:click=move |_| dismiss(index)>"Dismiss"</button>
+                    <span>{fill(text().notices.autosave_offer, &[("when", &format::date_time(saved_at_ms))])}</span>
+                    <button type="button" data-testid="restore-autosave" on:click=move |_| take(index)>{text().notices.restore}</button>
+                    <button type="button" class="link-button" on:click=move |_| dismiss(index)>{text().notices.dismiss}</button>
                 </div>
             }.into_any(),
             Offer::RunAgain { from, .. } => view! {
                 <div class="offer warn" role="alert" data-testid="run-again-offer">
-                    <span>{format!("FlushLab stopped while running the scenario from {from} last time, so it is not running it now; the default scenario is shown.")}</span>
-                    <button type="button" data-testid="run-again" on:click=move |_| take(index)>"Run it again"</button>
-                    <button type="button" class="link-button" on:click=move |_| dismiss(index)>"Keep the default"</button>
+                    <span>{fill(text().notices.run_again_offer, &[("from", from)])}</span>
+                    <button type="button" data-testid="run-again" on:click=move |_| take(index)>{text().notices.run_again}</button>
+                    <button type="button" class="link-button" on:click=move |_| dismiss(index)>{text().notices.keep_default}</button>
                 </div>
             }.into_any(),
         }).collect_view()}

@@ -7,10 +7,11 @@ use flushlab_engine::Outcome;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::charts::{Entry, FLUSH_CHARTS};
+use crate::catalogue::text::{fill, text};
+use crate::charts::FLUSH_CHARTS;
 use crate::codec::TooLargeForLink;
 use crate::state::use_state;
-use crate::{browser, codec, export};
+use crate::{browser, codec, export, format};
 
 /// The share link of the current scenario, when a link can carry it.
 pub fn share_link(scenario: &flushlab_engine::Scenario) -> Result<String, TooLargeForLink> {
@@ -31,9 +32,10 @@ pub fn embed_snippet(
     let payload = codec::link_payload(scenario)?;
     let views: Vec<String> = views.iter().map(|view| view.to_string()).collect();
     Ok(format!(
-        "<iframe src=\"{}?{}\" title=\"FlushLab: leverage flush simulator\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
+        "<iframe src=\"{}?{}\" title=\"{}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
         browser::base_url(),
-        codec::page_query(true, &views, &[], Some(&payload))
+        codec::page_query(true, &views, &[], Some(&payload)),
+        text().page.embed_frame_title
     ))
 }
 
@@ -117,24 +119,26 @@ pub fn ShareBar(
         if file.size() > codec::MAX_IMPORT_BYTES as f64 {
             state.report(
                 "import",
-                &format!("{name} was not imported; the scenario you had is still loaded."),
-                vec![format!(
-                    "The file is {:.0} MB; the most FlushLab imports is {} MB.",
-                    file.size() / 1e6,
-                    codec::MAX_IMPORT_BYTES / 1_000_000
+                &fill(text().notices.not_imported, &[("name", &name)]),
+                vec![fill(
+                    text().notices.file_too_large,
+                    &[
+                        ("size", &format::decimal(file.size() / 1e6, 0)),
+                        ("most", &(codec::MAX_IMPORT_BYTES / 1_000_000).to_string()),
+                    ],
                 )],
             );
             return;
         }
         let promise = file.text();
         wasm_bindgen_futures::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(promise)
+            let contents = wasm_bindgen_futures::JsFuture::from(promise)
                 .await
                 .ok()
                 .and_then(|value| value.as_string());
-            let result = match text {
-                Some(text) => codec::decode_file(&text),
-                None => Err("the file could not be read as text".to_string()),
+            let result = match contents {
+                Some(contents) => codec::decode_file(&contents),
+                None => Err(text().notices.unreadable_file.to_string()),
             };
             match result {
                 Ok(scenario) => {
@@ -143,45 +147,45 @@ pub fn ShareBar(
                 }
                 Err(problems) => state.report(
                     "import",
-                    &format!("{name} was not imported; the scenario you had is still loaded."),
+                    &fill(text().notices.not_imported, &[("name", &name)]),
                     problems.lines().map(str::to_string).collect(),
                 ),
             }
         });
     };
     view! {
-        <div class="toolbar" role="toolbar" aria-label="Share and export">
-            <button type="button" data-testid="share-button" on:click=copy_link>"Copy link"</button>
-            <button type="button" data-testid="embed-button" on:click=open_embed>"Embed"</button>
-            <label class="button-like" for="import-file">"Import JSON"</label>
+        <div class="toolbar" role="toolbar" aria-label=text().toolbar.share_label>
+            <button type="button" data-testid="share-button" on:click=copy_link>{text().toolbar.copy_link}</button>
+            <button type="button" data-testid="embed-button" on:click=open_embed>{text().toolbar.embed}</button>
+            <label class="button-like" for="import-file">{text().toolbar.import_json}</label>
             <input id="import-file" data-testid="import-input" class="visually-hidden" type="file" accept="application/json,.json" on:change=import />
-            <button type="button" data-testid="export-json" on:click=export_json>"Export JSON"</button>
-            <button type="button" data-testid="export-csv" on:click=export_csv>"Export CSV"</button>
+            <button type="button" data-testid="export-json" on:click=export_json>{text().toolbar.export_json}</button>
+            <button type="button" data-testid="export-csv" on:click=export_csv>{text().toolbar.export_csv}</button>
         </div>
         <Show when=move || matches!(link.get(), Some(Ok(_)))>
             <div class="link-box" role="status">
-                <label for="share-link">"Link copied. It reproduces exactly this scenario:"</label>
+                <label for="share-link">{text().toolbar.link_copied}</label>
                 <input id="share-link" data-testid="share-link" readonly
                     prop:value=move || link.get().and_then(Result::ok).unwrap_or_default()
                     on:focus=move |ev| {
                         if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { input.select(); }
                     } />
-                <button type="button" class="link-button" on:click=move |_| link.set(None)>"Close"</button>
+                <button type="button" class="link-button" on:click=move |_| link.set(None)>{text().toolbar.close}</button>
             </div>
         </Show>
         <Show when=move || matches!(link.get(), Some(Err(_)))>
             <div class="link-box offer warn" role="status" data-testid="link-too-large">
                 <span>{move || link.get().and_then(Result::err).unwrap_or_default()}</span>
-                <button type="button" data-testid="link-export-json" on:click=export_json>"Export JSON"</button>
-                <button type="button" class="link-button" on:click=move |_| link.set(None)>"Close"</button>
+                <button type="button" data-testid="link-export-json" on:click=export_json>{text().toolbar.export_json}</button>
+                <button type="button" class="link-button" on:click=move |_| link.set(None)>{text().toolbar.close}</button>
             </div>
         </Show>
         <dialog node_ref=dialog on:close=move |_| embed_open.set(false) class="embed-dialog" aria-labelledby="embed-title" data-testid="embed-dialog">
-            <h2 id="embed-title">"Embed this scenario"</h2>
-            <p>"Pick the charts to show; paste the snippet into your article. The embed posts its height to the parent page as a message of type \"flushlab:height\"."</p>
+            <h2 id="embed-title">{text().toolbar.embed_title}</h2>
+            <p>{text().toolbar.embed_intro}</p>
             <fieldset>
-                <legend>"Charts"</legend>
-                {FLUSH_CHARTS.iter().map(|&Entry { name, title, .. }| view! {
+                <legend>{text().toolbar.embed_charts}</legend>
+                {FLUSH_CHARTS.iter().map(|entry| (entry.name, entry.title())).map(|(name, title)| view! {
                     <label class="check">
                         <input type="checkbox" prop:checked=move || chosen.get().contains(&name)
                             on:change=move |ev| {
@@ -198,7 +202,7 @@ pub fn ShareBar(
                     </label>
                 }).collect_view()}
             </fieldset>
-            <label for="embed-snippet">"Snippet"</label>
+            <label for="embed-snippet">{text().toolbar.snippet}</label>
             <textarea id="embed-snippet" data-testid="embed-snippet" readonly rows="5"
                 prop:value=move || snippet.get().unwrap_or_default()></textarea>
             <Show when=move || snippet.with(Result::is_err)>
@@ -206,8 +210,8 @@ pub fn ShareBar(
             </Show>
             <div class="dialog-buttons">
                 <button type="button" disabled=move || snippet.with(Result::is_err)
-                    on:click=move |_| { if let Ok(snippet) = snippet.get_untracked() { browser::copy_text(&snippet) } }>"Copy snippet"</button>
-                <button type="button" on:click=close_embed>"Close"</button>
+                    on:click=move |_| { if let Ok(snippet) = snippet.get_untracked() { browser::copy_text(&snippet) } }>{text().toolbar.copy_snippet}</button>
+                <button type="button" on:click=close_embed>{text().toolbar.close}</button>
             </div>
         </dialog>
     }

@@ -5,11 +5,14 @@ use leptos::prelude::*;
 
 use super::field::{RangeField, SelectField};
 use super::help::Help;
+use crate::catalogue::help_term;
+use crate::catalogue::text::text;
 use crate::state::use_state;
 
 /// The shock panel; `compact`: the size slider alone (an embed's default control).
 #[component]
 pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
+    let t = text();
     let state = use_state();
     let size = Signal::derive(move || {
         state
@@ -62,11 +65,11 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
     let is_ramp = move || kind.get() == "ramp";
     if compact {
         return view! {
-            <section class="panel compact" aria-label="Shock">
+            <section class="panel compact" aria-label=t.panels.shock>
                 <RangeField
                     id="shock-size"
-                    label="Shock"
-                    help="How far the shock alone would move the price, in percent of the start price. Drag it and watch how far forced liquidations carry the price beyond it."
+                    label=t.controls.shock_compact
+                    help=t.controls.shock_compact_help
                     min=-50.0
                     max=50.0
                     step=0.5
@@ -82,16 +85,17 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="shock-title">
             <div class="panel-head">
-                <h2 id="shock-title">"Shock"</h2>
+                <h2 id="shock-title">{t.panels.shock}</h2>
                 <Help
-                    topic="the shock"
-                    text="The move that starts it all: news, a large seller, a broken peg. Negative is down (longs get liquidated), positive is up (shorts get squeezed). The charts show how far the price goes once forced liquidations join in."
+                    topic=t.panels.shock_topic
+                    text=t.panels.shock_help
+                    term=help_term("shock-title")
                 />
             </div>
             <RangeField
                 id="shock-size"
-                label="Size"
-                help="How far the shock alone would move the price, in percent of the start price. For a market sell, this is how far that order alone would push the untouched book."
+                label=t.controls.shock_size
+                help=t.controls.shock_size_help
                 min=-50.0
                 max=50.0
                 step=0.5
@@ -102,17 +106,17 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
             />
             <SelectField
                 id="shock-kind"
-                label="Kind"
-                help="Instant gap: the price jumps at once and the book re-forms around it. Market sell: one large order walks down the book. Ramp: the price drifts by the same amount over the chosen time, giving traders time to react."
-                options=vec![("instant", "Instant gap"), ("sell", "Market sell (or buy)"), ("ramp", "Ramp over time")]
+                label=t.controls.shock_kind
+                help=t.controls.shock_kind_help
+                options=vec![("instant", t.controls.shock_instant), ("sell", t.controls.shock_sell), ("ramp", t.controls.shock_ramp)]
                 value=kind
                 set=set_kind
             />
             <Show when=is_ramp>
                 <RangeField
                     id="shock-duration"
-                    label="Ramp duration"
-                    help="How long the ramp takes to reach its full size."
+                    label=t.controls.shock_duration
+                    help=t.controls.shock_duration_help
                     min=1.0
                     max=3600.0
                     step=1.0

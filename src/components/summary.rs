@@ -5,6 +5,7 @@ use std::sync::Arc;
 use flushlab_engine::Outcome;
 use leptos::prelude::*;
 
+use crate::catalogue::text::{fill, text};
 use crate::format;
 use crate::headline::{headline, liquidated_unit};
 use crate::state::use_state;
@@ -13,13 +14,14 @@ use crate::state::use_state;
 /// front). The headline (`crate::headline`) formats the same numbers the same way.
 pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> {
     let summary = &outcome.summary;
+    let words = &text().summary;
     let unit = summary.money_unit;
     let counted = liquidated_unit(unit);
     let up = summary.shock_pct > 0.0;
     let (extreme_label, extreme, extreme_pct) = if up {
-        ("Peak", summary.max_price, summary.max_rise_pct)
+        (words.peak, summary.max_price, summary.max_rise_pct)
     } else {
-        ("Trough", summary.min_price, -summary.max_drawdown_pct)
+        (words.trough, summary.min_price, -summary.max_drawdown_pct)
     };
     let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
     let count = summary.liquidated_count_long + summary.liquidated_count_short;
@@ -33,23 +35,25 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
             ),
         ),
         (
-            "Shock alone".to_string(),
+            words.shock_alone.to_string(),
             format::signed_pct(summary.shock_pct),
         ),
         (
-            "Amplification".to_string(),
+            words.amplification.to_string(),
             format::amplification(summary.amplification),
         ),
         (
-            "Liquidated".to_string(),
-            format!(
-                "{} · {} positions",
-                format::money(liquidated, counted),
-                format::count(count)
+            words.liquidated.to_string(),
+            fill(
+                words.liquidated_value,
+                &[
+                    ("amount", &format::money(liquidated, counted)),
+                    ("count", &format::count(count)),
+                ],
             ),
         ),
         (
-            "Longs / shorts".to_string(),
+            words.longs_shorts.to_string(),
             format!(
                 "{} / {}",
                 format::money(summary.liquidated_notional_usd_long, counted),
@@ -57,15 +61,15 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
             ),
         ),
         (
-            "Insurance fund left".to_string(),
+            words.fund_left.to_string(),
             format::money(summary.insurance_fund_end_usd, unit),
         ),
         (
-            "Auto-deleveraged".to_string(),
+            words.auto_deleveraged.to_string(),
             format::money(summary.adl_notional_usd, unit),
         ),
         (
-            "Bad debt".to_string(),
+            words.bad_debt.to_string(),
             format::money(summary.bad_debt_usd, unit),
         ),
     ];
@@ -79,11 +83,13 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
         tiles.insert(
             0,
             (
-                format!("At {:.0} s", step.t_s),
-                format!(
-                    "{} · {} liquidated so far",
-                    format::price(step.last),
-                    format::usd(so_far)
+                fill(words.at_time, &[("time", &format::whole_seconds(step.t_s))]),
+                fill(
+                    words.so_far,
+                    &[
+                        ("price", &format::price(step.last)),
+                        ("amount", &format::usd(so_far)),
+                    ],
                 ),
             ),
         );
@@ -103,7 +109,7 @@ pub fn Summary(
         Some(tiles(&outcome, state.playback.get().cursor))
     };
     view! {
-        <section class="summary" data-testid="summary" aria-label="Headline numbers" aria-live="polite">
+        <section class="summary" data-testid="summary" aria-label=text().summary.label aria-live="polite">
             {move || tiles().unwrap_or_default().into_iter().map(|(label, value)| view! {
                 <div class="tile"><span class="tile-label">{label}</span><span class="tile-value">{value}</span></div>
             }).collect_view()}

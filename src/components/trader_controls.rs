@@ -6,11 +6,14 @@ use leptos::prelude::*;
 
 use super::field::{RangeField, Scale};
 use super::help::Help;
+use crate::catalogue::help_term;
+use crate::catalogue::text::text;
 use crate::state::use_state;
 
 /// The traders panel. Every control at 0 switches its behaviour off.
 #[component]
 pub fn TraderControls() -> impl IntoView {
+    let t = text();
     let (top_up, set_top_up) = optional_behaviour(
         |s| s.traders.top_up.as_ref(),
         |s| &mut s.traders.top_up,
@@ -61,37 +64,38 @@ pub fn TraderControls() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="traders-title">
             <div class="panel-head">
-                <h2 id="traders-title">"Traders and algorithms"</h2>
+                <h2 id="traders-title">{t.panels.traders}</h2>
                 <Help
-                    topic="traders and algorithms"
-                    text="People and programs react during a flush: some save their positions, some cut early, some buy the dip, and some push the price toward the liquidations on purpose. Each control at 0 switches that behaviour off."
+                    topic=t.panels.traders_topic
+                    text=t.panels.traders_help
+                    term=help_term("traders-title")
                 />
             </div>
             <RangeField
                 id="top-up"
-                label="Add collateral near liquidation"
-                help="Share of positions whose owners add margin when the price nears their liquidation price (after a short delay, with a limited budget). It moves their liquidation price away."
+                label=t.controls.top_up
+                help=t.controls.top_up_help
                 min=0.0 max=100.0 step=1.0 unit="%"
                 value=top_up set=set_top_up
             />
             <RangeField
                 id="delever"
-                label="De-lever when volatile"
-                help="Share of positions that cut half their size once realized volatility jumps. Their sells hit the book too, so early de-leveraging can itself push the price down."
+                label=t.controls.delever
+                help=t.controls.delever_help
                 min=0.0 max=100.0 step=1.0 unit="%"
                 value=delever set=set_delever
             />
             <RangeField
                 id="dip-buyers"
-                label="Dip buyers' capacity"
-                help="Money ready to buy once the price is a few percent below fair value: what makes a flush V-shaped. 0 means nobody steps in."
+                label=t.controls.dip_buyers
+                help=t.controls.dip_buyers_help
                 min=0.0 max=10_000_000_000.0 step=1.0 unit="USD" scale=Scale::Log
                 value=dip set=set_dip
             />
             <RangeField
                 id="predators"
-                label="Predatory capital"
-                help="Traders who see a cluster of liquidation prices nearby, sell ahead of it to trigger it, and buy back cheaply from the forced sellers (Brunnermeier and Pedersen's predatory trading)."
+                label=t.controls.predators
+                help=t.controls.predators_help
                 min=0.0 max=10_000_000_000.0 step=1.0 unit="USD" scale=Scale::Log
                 value=predators set=set_predators
             />

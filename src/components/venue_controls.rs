@@ -6,12 +6,15 @@ use leptos::prelude::*;
 
 use super::field::{RangeField, Scale, SelectField, ToggleField};
 use super::help::Help;
+use crate::catalogue::help_term;
+use crate::catalogue::text::text;
 use crate::state::use_state;
 
 /// The venue panel.
 #[component]
 pub fn VenueControls() -> impl IntoView {
     let state = use_state();
+    let t = text();
     let margin = Signal::derive(move || {
         state
             .draft
@@ -95,16 +98,17 @@ pub fn VenueControls() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="venue-title">
             <div class="panel-head">
-                <h2 id="venue-title">"Venue"</h2>
+                <h2 id="venue-title">{t.panels.venue}</h2>
                 <Help
-                    topic="the venue's rules"
-                    text="How the exchange liquidates: when a position's equity falls below its maintenance margin, the liquidation engine takes it over and closes it with market orders. These rules decide how hard those orders hit the book and who pays when they fill below the bankruptcy price."
+                    topic=t.panels.venue_topic
+                    text=t.panels.venue_help
+                    term=help_term("venue-title")
                 />
             </div>
             <RangeField
                 id="maintenance-margin"
-                label="Maintenance margin"
-                help="The equity a position must keep, as a share of its size. Below it the position is liquidated. Binance charges 0.4% to 0.5% on the smallest BTC positions and more on larger ones."
+                label=t.controls.maintenance_margin
+                help=t.controls.maintenance_margin_help
                 min=0.05
                 max=20.0
                 step=0.05
@@ -113,12 +117,12 @@ pub fn VenueControls() -> impl IntoView {
                 set=set_margin
             />
             <Show when=move || tiered.get()>
-                <p class="muted small">"This scenario uses margin tiers by position size; the value shown is the smallest tier's. Moving it replaces the tiers with one flat rate."</p>
+                <p class="muted small">{t.panels.venue_tiered}</p>
             </Show>
             <RangeField
                 id="liquidation-fee"
-                label="Liquidation fee"
-                help="What the venue charges a liquidated position, as a share of its size; it goes into the insurance fund."
+                label=t.controls.liquidation_fee
+                help=t.controls.liquidation_fee_help
                 min=0.0
                 max=5.0
                 step=0.05
@@ -128,8 +132,8 @@ pub fn VenueControls() -> impl IntoView {
             />
             <RangeField
                 id="insurance-fund"
-                label="Insurance fund"
-                help="The venue's buffer: it pays when a liquidation fills below the position's bankruptcy price. When it runs dry, auto-deleveraging or bad debt follows."
+                label=t.controls.insurance_fund
+                help=t.controls.insurance_fund_help
                 min=0.0
                 max=100_000_000_000.0
                 step=1.0
@@ -140,23 +144,23 @@ pub fn VenueControls() -> impl IntoView {
             />
             <ToggleField
                 id="partial-liquidation"
-                label="Partial liquidation"
-                help="Close only enough of a position to bring it back above maintenance margin (tier down) instead of all of it: smaller forced orders."
+                label=t.controls.partial_liquidation
+                help=t.controls.partial_liquidation_help
                 value=partial
                 set=set_partial
             />
             <ToggleField
                 id="throughput-cap"
-                label="Throughput cap"
-                help="A limit on how much the liquidation engine sells per second; the rest waits in a queue. It spreads the selling out, so the book has time to refill."
+                label=t.controls.throughput_cap
+                help=t.controls.throughput_cap_help
                 value=capped
                 set=set_capped
             />
             <Show when=move || capped.get()>
                 <RangeField
                     id="cap-per-step"
-                    label="Most liquidated per step"
-                    help="Notional (USD at mark) the engine may liquidate in one step."
+                    label=t.controls.cap_per_step
+                    help=t.controls.cap_per_step_help
                     min=10_000.0
                     max=100_000_000_000.0
                     step=1.0
@@ -168,31 +172,31 @@ pub fn VenueControls() -> impl IntoView {
             </Show>
             <SelectField
                 id="adl"
-                label="Auto-deleveraging"
-                help="When the insurance fund cannot cover a loss, the venue closes profitable positions on the other side at the bankruptcy price. Queue: ranked by profit and leverage (Binance, Bybit). Pro-rata: everyone in profit by the same share. Off: the loss is bad debt."
-                options=vec![("off", "Off (losses become bad debt)"), ("queue", "Ranked queue"), ("pro_rata", "Pro-rata")]
+                label=t.controls.adl
+                help=t.controls.adl_help
+                options=vec![("off", t.controls.adl_off), ("queue", t.controls.adl_queue), ("pro_rata", t.controls.adl_pro_rata)]
                 value=adl
                 set=set_adl
             />
             <ToggleField
                 id="circuit-breaker"
-                label="Circuit breaker"
-                help="Halt all trading for a while when the price moves too far too fast, as some venues and traditional exchanges do."
+                label=t.controls.circuit_breaker
+                help=t.controls.circuit_breaker_help
                 value=breaker
                 set=set_breaker
             />
             <Show when=move || breaker.get()>
-                <RangeField id="breaker-move" label="Halt after a move of" help="The move, within the window, that triggers a halt." min=0.5 max=50.0 step=0.5 unit="%"
+                <RangeField id="breaker-move" label=t.controls.breaker_move help=t.controls.breaker_move_help min=0.5 max=50.0 step=0.5 unit="%"
                     value=breaker_value(|b| b.move_pct) set=edit_breaker(|b, v| b.move_pct = v) />
-                <RangeField id="breaker-window" label="Within" help="The window the move is measured over." min=1.0 max=600.0 step=1.0 unit="steps"
+                <RangeField id="breaker-window" label=t.controls.breaker_window help=t.controls.breaker_window_help min=1.0 max=600.0 step=1.0 unit=t.controls.unit_steps
                     value=breaker_value(|b| f64::from(b.window_steps)) set=edit_breaker(|b, v| b.window_steps = v.round() as u32) />
-                <RangeField id="breaker-halt" label="Halt for" help="How long trading stops." min=1.0 max=3600.0 step=1.0 unit="steps"
+                <RangeField id="breaker-halt" label=t.controls.breaker_halt help=t.controls.breaker_halt_help min=1.0 max=3600.0 step=1.0 unit=t.controls.unit_steps
                     value=breaker_value(|b| f64::from(b.halt_steps)) set=edit_breaker(|b, v| b.halt_steps = v.round() as u32) />
             </Show>
             <RangeField
                 id="mark-smoothing"
-                label="Mark price smoothing"
-                help="Liquidations trigger on the mark price, not the last trade. Venues smooth the mark (an index of several exchanges, averaged), so a brief wick on one book liquidates less. This is the half-life with which the mark follows the last price; 0 means mark = last."
+                label=t.controls.mark_smoothing
+                help=t.controls.mark_smoothing_help
                 min=0.0
                 max=120.0
                 step=0.5

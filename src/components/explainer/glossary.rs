@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::Explainer;
 use crate::catalogue::glossary::{find, terms, Term};
+use crate::catalogue::text::{fill, text};
 
 /// "Glossary" (opens it at the top).
 #[component]
@@ -15,7 +16,7 @@ pub fn GlossaryButton() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     view! {
         <button type="button" data-testid="glossary-button" on:click=move |_| explainer.open_glossary(None)>
-            "Glossary"
+            {text().toolbar.glossary}
         </button>
     }
 }
@@ -34,7 +35,7 @@ pub fn GlossaryLink(
     let open = use_context::<Explainer>();
     view! {
         <button type="button" class="link-button glossary-link" data-term=id
-            aria-label=format!("{name}: in the glossary")
+            aria-label=fill(crate::catalogue::text::text().explainer.term_link, &[("term", name)])
             on:click=move |_| {
                 if let Some(explainer) = open {
                     explainer.open_glossary(Some(id));
@@ -79,11 +80,11 @@ pub fn GlossaryDialog() -> impl IntoView {
         <dialog node_ref=dialog class="glossary-dialog" aria-labelledby="glossary-title" data-testid="glossary"
             on:close=move |_| explainer.close_glossary()>
             <div class="glossary-head">
-                <h2 id="glossary-title">"Glossary"</h2>
-                <input type="search" placeholder="Find a term" aria-label="Find a term" data-testid="glossary-filter"
+                <h2 id="glossary-title">{text().explainer.glossary_title}</h2>
+                <input type="search" placeholder=text().explainer.find_term aria-label=text().explainer.find_term data-testid="glossary-filter"
                     prop:value=move || filter.get()
                     on:input=move |event| filter.set(event_target_value(&event)) />
-                <button type="button" data-testid="glossary-close" on:click=move |_| explainer.close_glossary()>"Close"</button>
+                <button type="button" data-testid="glossary-close" on:click=move |_| explainer.close_glossary()>{text().toolbar.close}</button>
             </div>
             <div class="glossary-list">
                 {terms().iter().map(|term| {
@@ -93,14 +94,14 @@ pub fn GlossaryDialog() -> impl IntoView {
                             style:display=move || if shown(term) { "" } else { "none" }>
                             <h3>{term.name}</h3>
                             <p>{term.body}</p>
-                            {term.not_yet.map(|why| view! { <p class="not-yet"><strong>"Not in FlushLab yet: "</strong>{why}</p> })}
+                            {term.not_yet.map(|why| view! { <p class="not-yet"><strong>{text().explainer.not_yet}</strong>{why}</p> })}
                             <div class="term-links">
                                 {term.demo.map(|_| view! {
                                     <button type="button" class="primary" data-testid="show-me"
-                                        on:click=move |_| explainer.show_me(term)>"Show me"</button>
+                                        on:click=move |_| explainer.show_me(term)>{text().explainer.show_me}</button>
                                 })}
                                 {(!term.related.is_empty()).then(|| view! {
-                                    <span class="muted">"Related: "</span>
+                                    <span class="muted">{text().explainer.related}</span>
                                     {term.related.iter().map(|id| view! { <GlossaryLink id=id /> }).collect_view()}
                                 })}
                             </div>

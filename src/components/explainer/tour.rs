@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::Explainer;
+use crate::catalogue::text::{fill, text};
 use crate::catalogue::tour::steps;
 
 /// "Take the tour" (restarts it at the first step).
@@ -16,7 +17,7 @@ pub fn TourButton() -> impl IntoView {
             // The reader (and a screen reader) goes on from the tour's card.
             gloo_timers::callback::Timeout::new(0, focus_tour).forget();
         }>
-            "Take the tour"
+            {text().toolbar.take_tour}
         </button>
     }
 }
@@ -40,32 +41,32 @@ pub fn TourCard() -> impl IntoView {
     };
     view! {
         <Show when=move || explainer.step.get().is_some()>
-            <section class="tour card" role="region" aria-label="Guided tour" data-testid="tour" tabindex="-1">
+            <section class="tour card" role="region" aria-label=text().explainer.tour_label data-testid="tour" tabindex="-1">
                 <div class="tour-head">
-                    <span class="tour-progress" data-testid="tour-progress">{move || format!("Step {} of {total}", index() + 1)}</span>
+                    <span class="tour-progress" data-testid="tour-progress">{move || fill(text().explainer.tour_progress, &[("step", &(index() + 1).to_string()), ("steps", &total.to_string())])}</span>
                     <progress max=total value=move || index() + 1 aria-hidden="true"></progress>
                     <button type="button" class="link-button" data-testid="tour-leave"
-                        on:click=move |_| explainer.leave_tour()>"Leave the tour"</button>
+                        on:click=move |_| explainer.leave_tour()>{text().explainer.tour_leave}</button>
                 </div>
                 <h2 data-testid="tour-title" aria-live="polite">{move || step().map(|step| step.title)}</h2>
                 <p>{move || step().map(|step| step.body)}</p>
-                <p class="look-at"><strong>"Look at: "</strong>{move || step().map(|step| step.demo.look_at)}</p>
+                <p class="look-at"><strong>{text().explainer.look_at}</strong>{move || step().map(|step| step.demo.look_at)}</p>
                 <div class="tour-buttons">
                     <button type="button" data-testid="tour-back" disabled=move || index() == 0
-                        on:click=move |_| explainer.go_to_step(index().saturating_sub(1))>"‹ Back"</button>
+                        on:click=move |_| explainer.go_to_step(index().saturating_sub(1))>{text().explainer.back}</button>
                     <button type="button" class="primary" data-testid="tour-next" on:click=next>
-                        {move || if last() { "Finish: keep playing" } else { "Next ›" }}
+                        {move || if last() { text().explainer.finish } else { text().explainer.next }}
                     </button>
                 </div>
             </section>
         </Show>
         {move || (explainer.step.get().is_none()).then(|| explainer.showing.get()).flatten().map(|term| view! {
-            <section class="tour card" role="region" aria-label="Glossary example" data-testid="showing">
+            <section class="tour card" role="region" aria-label=text().explainer.showing_label data-testid="showing">
                 <div class="tour-head">
-                    <strong>{format!("Showing: {}", term.name)}</strong>
+                    <strong>{fill(text().explainer.showing, &[("term", term.name)])}</strong>
                     <button type="button" class="link-button" on:click=move |_| explainer.open_glossary(Some(term.id))>
-                        "Back to the glossary"</button>
-                    <button type="button" class="link-button" on:click=move |_| explainer.showing.set(None)>"Dismiss"</button>
+                        {text().explainer.back_to_glossary}</button>
+                    <button type="button" class="link-button" on:click=move |_| explainer.showing.set(None)>{text().notices.dismiss}</button>
                 </div>
                 <p class="look-at">{term.demo.map(|demo| demo.look_at).unwrap_or_default()}</p>
             </section>

@@ -1,0 +1,133 @@
+//! Every text the page shows, by section, in one struct ([`Text`]) that each language fills
+//! completely: English in `en.rs`. A translation is one new file beside it that fills the same
+//! struct (the compiler refuses a missing field; the tests below refuse an empty one or a template
+//! whose placeholders differ from English's), plus its line in [`LANGUAGES`]. The language also
+//! sets how numbers and dates are written ([`Locale`], read by `crate::format`).
+//!
+//! Templates carry named placeholders (`"{amount} of bad debt was left"`) that [`fill`] replaces,
+//! so a language may put the values in its own order. The glossary and the tour are in their own
+//! files of the catalogue; the engine's validation messages stay in the engine (`docs/explainer.md`).
+
+mod en;
+mod sections;
+
+pub use crate::format::Locale;
+pub use sections::*;
+
+/// The languages the page can be shown in: (BCP 47 tag, its texts). The first is the default.
+pub static LANGUAGES: [(&str, &Text); 1] = [("en", &en::ENGLISH)];
+
+/// The texts the page is shown in.
+pub fn text() -> &'static Text {
+    LANGUAGES[0].1
+}
+
+/// `template` with each `{name}` replaced by its value in `values`; a placeholder without a
+/// value is left as it is (the tests check every template's placeholders against English's).
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut filled = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        filled.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (close, *value))
+        });
+        match value {
+            Some((close, value)) => {
+                filled.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                filled.push('{');
+                rest = after;
+            }
+        }
+    }
+    filled.push_str(rest);
+    filled
+}
+
+/// The `{name}` placeholders of a template, in order.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                names.push(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            None => break,
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_named_placeholders_in_any_order() {
+        assert_eq!(
+            fill("{b} then {a}, {b}", &[("a", "1"), ("b", "2")]),
+            "2 then 1, 2"
+        );
+        assert_eq!(fill("no values", &[]), "no values");
+        assert_eq!(fill("{unknown} {", &[("a", "1")]), "{unknown} {");
+    }
+
+    #[test]
+    fn every_language_fills_every_text_with_the_same_placeholders_as_english() {
+        let english = LANGUAGES[0].1.entries();
+        for (tag, language) in LANGUAGES.iter() {
+            let entries = language.entries();
+            assert_eq!(entries.len(), english.len(), "{tag}");
+            for ((key, text), (english_key, english_text)) in entries.iter().zip(&english) {
+                assert_eq!(key, english_key);
+                assert!(!text.trim().is_empty(), "{tag}: {key} is empty");
+                let mut theirs = placeholders(text);
+                let mut ours = placeholders(english_text);
+                theirs.sort_unstable();
+                ours.sort_unstable();
+                assert_eq!(theirs, ours, "{tag}: {key} has other placeholders");
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_writes_numbers_readably() {
+        for (tag, language) in LANGUAGES.iter() {
+            let locale = &language.number;
+            assert_ne!(locale.decimal, locale.grouping, "{tag}");
+            assert!(
+                !locale.thousand.is_empty() && !locale.second.is_empty(),
+                "{tag}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_help_term_is_in_the_glossary() {
+        use crate::catalogue::glossary::find;
+        for (control, term) in crate::catalogue::HELP_TERMS {
+            assert!(find(term).is_some(), "{control}: no glossary term {term}");
+        }
+        for chart in crate::catalogue::CHARTS.iter().chain(&[
+            "cycles-fan",
+            "cycles-returns",
+            "cycles-qq",
+            "cycles-tails",
+        ]) {
+            if let Some(term) = crate::catalogue::chart_term(chart) {
+                assert!(find(term).is_some(), "{chart}: no glossary term {term}");
+            }
+        }
+    }
+}

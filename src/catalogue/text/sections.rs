@@ -1,0 +1,202 @@
+//! The shape of a language: [`Text`] and its sections, one `&'static str` per text. The macro
+//! writes each section's struct and [`Text::entries`], the list the tests walk to check that a
+//! language is complete. Placeholders a template takes are in its field's doc.
+
+use crate::format::Locale;
+
+macro_rules! sections {
+    ($( $(#[$section_doc:meta])* $section:ident: $Section:ident {
+        $( $(#[$field_doc:meta])* $field:ident, )*
+    } )*) => {
+        /// Every text of the page, by section, and how the language writes numbers.
+        pub struct Text {
+            /// Decimal and grouping separators, currency, magnitudes, units of time, dates.
+            pub number: Locale,
+            $( $(#[$section_doc])* pub $section: $Section, )*
+        }
+
+        $(
+            $(#[$section_doc])*
+            pub struct $Section {
+                $( $(#[$field_doc])* pub $field: &'static str, )*
+            }
+        )*
+
+        impl Text {
+            /// Every text as ("section.field", text), in declaration order.
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$($(
+                    (concat!(stringify!($section), ".", stringify!($field)), self.$section.$field),
+                )*)*]
+            }
+        }
+    };
+}
+
+sections! {
+    /// The page around the panels: header, tabs, footer, theme, embed.
+    page: Page {
+        skip_link, lede, footer, controls_label, more_controls, views_label, tab_flush, tab_cycles,
+        /// `{theme}`: [`Page::light`] or [`Page::dark`].
+        switch_theme, light, dark, light_button, dark_button, open_full,
+        /// The embed snippet's iframe title.
+        embed_frame_title,
+    }
+    /// Panel titles, their "?" topics and help, and the notes inside panels.
+    panels: Panels {
+        scenario, custom, own_scenario, reset, reset_title, thought_experiment, assumptions,
+        leverage, leverage_topic, leverage_help, leverage_listed, open_interest,
+        /// `{longs}`, `{shorts}`: amounts.
+        open_interest_split, leverage_bars,
+        /// `{label}`: a bucket such as "10x".
+        leverage_bar,
+        /// `{amount}`, `{label}`.
+        leverage_bar_value,
+        shock, shock_topic, shock_help, market, market_topic, market_help, market_ladder, venue,
+        venue_topic, venue_help, venue_tiered, traders, traders_topic, traders_help,
+    }
+    /// Each control's label and "?" help (`<id>` and `<id>_help`), and the options of selects.
+    controls: Controls {
+        long_share, long_share_help, shock_compact, shock_compact_help, shock_size,
+        shock_size_help, shock_kind, shock_kind_help, shock_instant, shock_sell, shock_ramp,
+        shock_duration, shock_duration_help, depth, depth_help, book_shape, book_shape_help,
+        shape_linear, shape_sqrt, shape_power, shape_levels, book_exponent, book_exponent_help,
+        resilient, resilient_help, half_life, half_life_help, withdrawal, withdrawal_help,
+        withdrawal_floor, withdrawal_floor_help, maintenance_margin, maintenance_margin_help,
+        liquidation_fee, liquidation_fee_help, insurance_fund, insurance_fund_help,
+        partial_liquidation, partial_liquidation_help, throughput_cap, throughput_cap_help,
+        cap_per_step, cap_per_step_help, adl, adl_help, adl_off, adl_queue, adl_pro_rata,
+        circuit_breaker, circuit_breaker_help, breaker_move, breaker_move_help, breaker_window,
+        breaker_window_help, breaker_halt, breaker_halt_help, mark_smoothing, mark_smoothing_help,
+        top_up, top_up_help, delever, delever_help, dip_buyers, dip_buyers_help, predators,
+        predators_help,
+        /// `{topic}`: the control's label or the panel's topic.
+        what_is,
+        /// Before the glossary link in an opened "?".
+        in_the_glossary,
+        /// `{label}` (the control's label).
+        slider,
+        unit_steps, unit_per_pct,
+    }
+    /// Chart titles and captions, and what sits beside the charts.
+    charts: Charts {
+        price, price_caption, liquidations, liquidations_caption, map, map_caption, oi,
+        oi_caption, fund, fund_caption, amplification, amplification_caption, phase,
+        phase_caption, phase_against, phase_leverage, phase_depth, phase_progress,
+        /// `{done}`, `{total}`: counts.
+        computing, done, phase_no_depth, cycles_intro, cycles_progress, cycles_unrealistic,
+        cycles_unrealistic_end, fan, fan_caption, returns, returns_caption, qq, qq_caption,
+        tails, tails_caption, png,
+        /// `{title}`: the chart's title.
+        png_label,
+    }
+    /// Banners, held runs and offers: what was wrong and what was kept.
+    notices: Notices {
+        dismiss, dismiss_all, typed_not_applied,
+        /// `{label}`, `{typed}`, `{min}`, `{max}`, `{unit}`, `{kept}`.
+        out_of_range,
+        /// `{label}`, `{typed}` (quoted), `{kept}`, `{unit}`.
+        not_a_number,
+        link_failed, autosave_failed, not_autosaved, autosave_kept, held, run_it,
+        /// `{seconds}`: the page's budget.
+        held_why,
+        /// `{when}`: a date and time.
+        autosave_offer,
+        restore,
+        /// `{from}`: [`Notices::from_link`] or [`Notices::from_autosave`].
+        run_again_offer,
+        from_link, from_autosave, run_again, keep_default,
+        /// `{name}`: the file's name.
+        not_imported,
+        /// `{size}`, `{most}`: megabytes.
+        file_too_large,
+        unreadable_file, budget_this_scenario, budget_curve, invalid_settings, held_previous,
+        held_nothing,
+        /// `{what}`: [`Notices::link_too_long`] or [`Notices::link_too_heavy`].
+        too_large_for_link,
+        /// `{chars}`, `{most}`.
+        link_too_long,
+        /// `{bytes}`, `{most}`.
+        link_too_heavy,
+    }
+    /// The toolbar: share, export, embed, undo, playback, the explainer's buttons.
+    toolbar: Toolbar {
+        share_label, copy_link, embed, import_json, export_json, export_csv, link_copied, close,
+        embed_title, embed_intro, embed_charts, snippet, copy_snippet, edit_label, undo,
+        undo_title, redo, redo_title, start_fresh, start_fresh_title, playback_label, play, pause,
+        play_label, pause_label, step, step_label, scrub_label,
+        /// `{step}`, `{steps}`.
+        cursor, whole_run, speed, show_whole_run, take_tour, glossary,
+    }
+    /// The tour's card and the glossary's dialog.
+    explainer: Explainer {
+        tour_label,
+        /// `{step}`, `{steps}`.
+        tour_progress,
+        tour_leave, look_at, back, next, finish, showing_label,
+        /// `{term}`.
+        showing, back_to_glossary, glossary_title, find_term, related, show_me, not_yet,
+        /// `{term}`.
+        term_link,
+    }
+    /// Place your bet.
+    bet: Bet {
+        toggle, toggle_title, guess_up, guess_down, reveal, hint, again,
+        /// `{guess}`, `{went}`, `{actual}`, `{how_far}`, `{why}`.
+        verdict,
+        rose, fell, forced_buying, forced_selling, spot_on,
+        /// `{points}`.
+        further,
+        /// `{points}`.
+        less_far,
+        /// `{shock}`.
+        nothing_liquidated,
+        /// `{shock}`, `{forced}`, `{amount}`, `{who}`, `{points}`, `{amplification}`.
+        cascade,
+    }
+    /// The headline sentence and the summary tiles.
+    summary: Summary {
+        /// `{shock}`, `{shock_word}`, `{extreme}`, `{amplification}`.
+        nothing,
+        /// `{shock}`, `{shock_word}`, `{extreme}`, `{amplification}`.
+        stayed,
+        /// `{shock}`, `{shock_word}`, `{extreme}`, `{flush_word}`, `{amplification}`.
+        became,
+        /// `{moved}`, `{amount}`, `{who}`, `{duration}`, `{tail}`.
+        headline,
+        /// `{time}`.
+        in_time,
+        /// `{amount}`.
+        fund_paid,
+        /// `{amount}`.
+        fund_gained,
+        /// `{amount}`.
+        adl_closed,
+        /// `{amount}`.
+        bad_debt_left,
+        and, list_comma, drop, rise, flush, squeeze, longs, shorts, positions, contracts,
+        label, peak, trough, shock_alone, amplification, liquidated,
+        /// `{amount}`, `{count}`.
+        liquidated_value,
+        longs_shorts, fund_left, auto_deleveraged, bad_debt,
+        /// `{time}`.
+        at_time,
+        /// `{price}`, `{amount}`.
+        so_far,
+    }
+    /// The leverage monitor's gauges.
+    monitor: Monitor {
+        label, ratio,
+        /// `{open_interest}`, `{collateral}`.
+        ratio_note,
+        near_liquidation,
+        /// `{distance}`.
+        within,
+        /// `{distance}`.
+        within_label,
+        tipping, tipping_note, computing,
+        /// `{shock}`.
+        tipping_at,
+        smooth, not_computed,
+    }
+}
