@@ -3,24 +3,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { openPage, sharedBrowser } from './harness.mjs';
+import { openApp, openPage, sharedBrowser } from './harness.mjs';
 
 const shared = sharedBrowser({ before, after });
 
-/** Opens the app at `query`, waits for the first run's headline, and checks the page stayed clean. */
-async function open(query = '', options = {}) {
-  // Tall enough that every chart is on screen (charts off screen are drawn when they scroll in).
-  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 2600 }, ...options });
-  await page.goto(shared.server.url + query);
-  // The headline (every layout has one) is written once the first run is drawn.
-  await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
-  const done = async () => {
-    assert.deepEqual(problems.nonLocalRequests, [], 'no request leaves the machine');
-    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
-    await context.close();
-  };
-  return { page, done };
-}
+/** Opens the app at `query` (tall enough that every chart is on screen: charts off screen are
+ * drawn when they scroll in) and waits for the first run's headline. */
+const open = (query = '', options = {}) =>
+  openApp(shared, query, { viewport: { width: 1400, height: 2600 }, ...options });
 
 const summaryText = (page) => page.getByTestId('summary').textContent();
 

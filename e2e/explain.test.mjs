@@ -4,21 +4,11 @@
 // non-local request.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, sharedBrowser } from './harness.mjs';
+import { openApp, sharedBrowser } from './harness.mjs';
 
 const shared = sharedBrowser({ before, after });
 
-async function open(query, options) {
-  const { page, context, problems } = await openPage(shared.browser, options);
-  await page.goto(shared.server.url + query);
-  await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
-  const done = async () => {
-    assert.deepEqual(problems.nonLocalRequests, [], 'no request leaves the machine');
-    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
-    await context.close();
-  };
-  return { page, done };
-}
+const open = (query, options) => openApp(shared, query, options);
 
 const drawn = (page, name) => page.locator(`[data-testid="chart-${name}"] .main-svg`).first().waitFor();
 const box = (page, testid) => page.getByTestId(testid).boundingBox();

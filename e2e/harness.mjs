@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const SUB_PATH = '/flushlab/';
@@ -100,4 +101,21 @@ export function sharedBrowser({ before, after }) {
     await shared.server?.close();
   });
   return shared;
+}
+
+/**
+ * Opens the app at `query` in a fresh context and waits until the first run's headline is written
+ * (every layout has one). `done()` asserts the page stayed clean (no request left the machine, no
+ * console error) and closes the context.
+ */
+export async function openApp(shared, query = '', options = {}) {
+  const { page, context, problems } = await openPage(shared.browser, options);
+  await page.goto(shared.server.url + query);
+  await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+  const done = async () => {
+    assert.deepEqual(problems.nonLocalRequests, [], 'no request leaves the machine');
+    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+    await context.close();
+  };
+  return { page, done };
 }

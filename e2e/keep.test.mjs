@@ -5,22 +5,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
-import { openPage, sharedBrowser } from './harness.mjs';
+import { openApp, sharedBrowser } from './harness.mjs';
 
 const shared = sharedBrowser({ before, after });
 
-/** Opens the app at `query` in a fresh browser context and waits for the summary. */
-async function open(query = '') {
-  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 1200 } });
-  await page.goto(shared.server.url + query);
-  await ready(page);
-  const done = async () => {
-    assert.deepEqual(problems.nonLocalRequests, [], 'no request leaves the machine');
-    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
-    await context.close();
-  };
-  return { page, done };
-}
+/** Opens the app at `query` in a fresh browser context and waits for the first run's headline. */
+const open = (query = '') => openApp(shared, query, { viewport: { width: 1400, height: 1200 } });
 
 // The headline (every layout has one) is written once the first run is drawn.
 const ready = (page) => page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();

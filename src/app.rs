@@ -7,10 +7,9 @@ use flushlab_engine::presets;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
-use crate::analyses::PhaseAxis;
 use crate::autosave::{self, Address, AutosaveState, Envelope, Source};
 use crate::catalogue::text::{fill, text};
-use crate::charts::{self, Chart, Registry};
+use crate::charts::Registry;
 use crate::codec::{self, PageQuery};
 use crate::components::{
     bet::{BetCard, BetToggle, Betting},
@@ -31,28 +30,9 @@ use crate::components::{
 };
 use crate::live::Live;
 use crate::state::{AppState, Kept, Tab, Theme};
+use crate::views::{CyclesTab, EmbedLayout, FlushCharts, TabButton};
 use crate::{browser, crash_guard, state};
 
-/// Controls an embed can show (`controls=`), in the order they are named; unknown names are
-/// ignored, and none known means the shock alone.
-const EMBED_CONTROLS: [&str; 6] = ["shock", "leverage", "market", "venue", "traders", "preset"];
-
-/// The known controls `names` asks for, each once, in order (the shock alone when none is known).
-fn embed_controls(names: &[String]) -> Vec<String> {
-    let mut chosen: Vec<String> = Vec::new();
-    for name in names {
-        if EMBED_CONTROLS.contains(&name.as_str()) && !chosen.contains(name) {
-            chosen.push(name.clone());
-        }
-    }
-    if chosen.is_empty() {
-        chosen.push("shock".to_string());
-    }
-    chosen
-}
-
-/// Charts an embed shows when `view=` names none.
-const DEFAULT_EMBED_VIEW: [&str; 3] = ["price", "liquidations", "map"];
 /// Quiet time before the address bar and the autosave follow the scenario, milliseconds.
 const SAVE_DELAY_MS: u32 = 300;
 
@@ -303,159 +283,6 @@ fn FullLayout(
             <footer class="foot">
                 <p>{text().page.footer}</p>
             </footer>
-        </div>
-    }
-}
-
-/// A tab of the results.
-#[component]
-fn TabButton(
-    /// The tab it selects.
-    tab: Tab,
-    /// Its text.
-    label: &'static str,
-) -> impl IntoView {
-    let state = state::use_state();
-    view! {
-        <button type="button" role="tab" class="tab"
-            aria-selected=move || (state.tab.get() == tab).to_string()
-            on:click=move |_| state.tab.set(tab)>{label}</button>
-    }
-}
-
-/// The flush charts; `views` limits them to the named ones (embeds).
-#[component]
-fn FlushCharts(
-    /// Names of the charts to show (None: all).
-    views: Option<Vec<String>>,
-) -> impl IntoView {
-    let live = expect_context::<Live>();
-    let shows = move |name: &str| {
-        views
-            .as_ref()
-            .is_none_or(|views| views.iter().any(|v| v == name))
-    };
-    let phase_axis = move |ev: leptos::ev::Event| {
-        live.phase_axis.set(if event_target_value(&ev) == "depth" {
-            PhaseAxis::Depth
-        } else {
-            PhaseAxis::MeanLeverage
-        });
-    };
-    charts::FLUSH_CHARTS
-        .iter()
-        .filter(|entry| shows(entry.name))
-        .map(|entry| {
-            let chart = view! {
-                <Chart name=entry.name draw=entry.draw
-                    class=if entry.wide { "wide" } else { "" } />
-            };
-            if entry.name != "phase" {
-                return chart.into_any();
-            }
-            view! {
-                <div class="phase-wrap">
-                    <div class="phase-head">
-                        <label for="phase-axis">{text().charts.phase_against}</label>
-                        <select id="phase-axis" on:change=phase_axis>
-                            <option value="leverage">{text().charts.phase_leverage}</option>
-                            <option value="depth">{text().charts.phase_depth}</option>
-                        </select>
-                        <progress max=move || live.phase_progress.get().1 value=move || live.phase_progress.get().0
-                            aria-label=text().charts.phase_progress></progress>
-                        <span class="muted small">{move || {
-                            let (done, total) = live.phase_progress.get();
-                            if done < total { fill(text().charts.computing, &[("done", &done.to_string()), ("total", &total.to_string())]) } else { text().charts.done.to_string() }
-                        }}</span>
-                    </div>
-                    {chart}
-                </div>
-            }
-            .into_any()
-        })
-        .collect_view()
-}
-
-/// The leverage-cycles tab.
-#[component]
-fn CyclesTab() -> impl IntoView {
-    let live = expect_context::<Live>();
-    view! {
-        <div class="charts" role="tabpanel" aria-label=text().page.tab_cycles data-testid="chart-cycles">
-            <p class="wide muted">
-                {text().charts.cycles_intro}
-                " "
-                <progress max=move || live.cycles_progress.get().1 value=move || live.cycles_progress.get().0 aria-label=text().charts.cycles_progress></progress>
-                {move || {
-                    let (done, total) = live.cycles_progress.get();
-                    if done < total { format!(" {}", fill(text().charts.computing, &[("done", &done.to_string()), ("total", &total.to_string())])) } else { String::new() }
-                }}
-            </p>
-            <Show when=move || !live.cycles_unrealistic.get().is_empty()>
-                <p class="wide thought-experiment" data-testid="cycles-unrealistic">
-                    {text().charts.cycles_unrealistic}
-                    {move || live.cycles_unrealistic.get().join("; ")}
-                    {text().charts.cycles_unrealistic_end}
-                </p>
-            </Show>
-            <Chart name="cycles-fan" draw=charts::cycles::fan />
-            <Chart name="cycles-returns" draw=charts::cycles::returns />
-            <Chart name="cycles-qq" draw=charts::cycles::qq />
-            <Chart name="cycles-tails" draw=charts::cycles::tails />
-        </div>
-    }
-}
-
-/// The compact layout for iframes: the headline, the chosen charts filling the frame, the chosen
-/// controls below them (the shock alone by default) and a link to the full app.
-#[component]
-fn EmbedLayout(
-    /// The parsed query (for `view=`).
-    page: PageQuery,
-    /// "light" or "dark".
-    theme: Signal<&'static str>,
-) -> impl IntoView {
-    let state = state::use_state();
-    let live = expect_context::<Live>();
-    let views: Vec<String> = if page.view.is_empty() {
-        DEFAULT_EMBED_VIEW
-            .iter()
-            .map(|name| name.to_string())
-            .collect()
-    } else {
-        page.view.clone()
-    };
-    let controls = embed_controls(&page.controls);
-    let single = controls.len() == 1;
-    // A scenario too large for a link opens the full app at its default.
-    let full_link = move || {
-        state
-            .scenario
-            .with(crate::components::share::share_link)
-            .unwrap_or_else(|_| browser::base_url())
-    };
-    view! {
-        <div class="app embed" data-theme=theme>
-            <ErrorBanner />
-            <HeldRun />
-            <TourCard />
-            <GlossaryDialog />
-            <Headline outcome=live.outcome />
-            <div class="charts">
-                <FlushCharts views=Some(views) />
-            </div>
-            <div class="embed-controls" data-testid="embed-controls">
-                {controls.into_iter().map(|name| match name.as_str() {
-                    "leverage" => view! { <LeverageEditor /> }.into_any(),
-                    "market" => view! { <MarketControls /> }.into_any(),
-                    "venue" => view! { <VenueControls /> }.into_any(),
-                    "traders" => view! { <TraderControls /> }.into_any(),
-                    "preset" => view! { <PresetPicker /> }.into_any(),
-                    // The shock alone is the compact slider; beside others, the whole panel.
-                    _ => view! { <ShockControl compact=single /> }.into_any(),
-                }).collect_view()}
-                <a class="open-full" href=full_link target="_blank" rel="noopener">{text().page.open_full}</a>
-            </div>
         </div>
     }
 }

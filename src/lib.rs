@@ -23,5 +23,6 @@ pub mod panic_panel;
 pub mod session;
 pub mod state;
 pub mod undo;
+pub mod views;
 
 pub use app::{App, AppWithQuery};

@@ -63,21 +63,27 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
     let duration = Signal::derive(move || state.draft.with(|s| s.shock.duration_s));
     let set_duration = move |seconds: f64| state.edit(|s| s.shock.duration_s = seconds);
     let is_ramp = move || kind.get() == "ramp";
+    // The size slider, in the full panel and alone (an embed's compact control).
+    let size_field = move |label: &'static str, help: &'static str| {
+        view! {
+            <RangeField
+                id="shock-size"
+                label=label
+                help=help
+                min=-50.0
+                max=50.0
+                step=0.5
+                unit="%"
+                testid="shock-slider"
+                value=size
+                set=set_size
+            />
+        }
+    };
     if compact {
         return view! {
             <section class="panel compact" aria-label=t.panels.shock>
-                <RangeField
-                    id="shock-size"
-                    label=t.controls.shock_compact
-                    help=t.controls.shock_compact_help
-                    min=-50.0
-                    max=50.0
-                    step=0.5
-                    unit="%"
-                    testid="shock-slider"
-                    value=size
-                    set=set_size
-                />
+                {size_field(t.controls.shock_compact, t.controls.shock_compact_help)}
             </section>
         }
         .into_any();
@@ -92,18 +98,7 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
                     term=help_term("shock-title")
                 />
             </div>
-            <RangeField
-                id="shock-size"
-                label=t.controls.shock_size
-                help=t.controls.shock_size_help
-                min=-50.0
-                max=50.0
-                step=0.5
-                unit="%"
-                testid="shock-slider"
-                value=size
-                set=set_size
-            />
+            {size_field(t.controls.shock_size, t.controls.shock_size_help)}
             <SelectField
                 id="shock-kind"
                 label=t.controls.shock_kind
