@@ -4,11 +4,14 @@
 use plotly::common::{DashType, Line, Marker, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{base_layout, ink, label, palette, vertical_line, Snapshot};
+use super::{base_layout, count, ink, label, palette, vertical_line, words_inside, Snapshot};
+use crate::catalogue::text::fill;
+use crate::format::signed_pct;
 
 /// The amplification chart (empty axes until the curve is computed).
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let theme = snapshot.theme;
+    let w = words_inside();
     let mut plot = Plot::new();
     let mut shapes = Vec::new();
     let mut annotations = Vec::new();
@@ -25,13 +28,13 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         plot.add_trace(
             Scatter::new(shocks.clone(), moves)
                 .mode(Mode::Lines)
-                .name("final move, with this leverage")
+                .name(w.with_leverage)
                 .line(Line::new().color(palette::LONG).width(2.5)),
         );
         plot.add_trace(
             Scatter::new(shocks, unlevered)
                 .mode(Mode::Lines)
-                .name("same shock, every position at 1x")
+                .name(w.at_1x)
                 .line(
                     Line::new()
                         .color(ink(theme).muted)
@@ -46,16 +49,11 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 annotations.push(label(
                     critical.abs(),
                     0.98,
-                    &format!("tipping point {critical:+.1}%"),
+                    &fill(w.tipping_point, &[("shock", &signed_pct(critical))]),
                     theme,
                 ));
             }
-            None => annotations.push(label(
-                1.0,
-                0.98,
-                "no sharp tipping point: the flush grows smoothly with the shock",
-                theme,
-            )),
+            None => annotations.push(label(1.0, 0.98, w.no_tipping_point, theme)),
         }
     }
     let summary = &snapshot.outcome.summary;
@@ -67,25 +65,29 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     plot.add_trace(
         Scatter::new(vec![summary.shock_pct.abs()], vec![this_move])
             .mode(Mode::Markers)
-            .name("this run (timeline, worst point)")
+            .name(w.this_run)
             .marker(Marker::new().color(palette::MARK).size(12)),
     );
     let x_title = if summary.shock_pct > 0.0 {
-        "shock size, up (% of start price)"
+        w.shock_up
     } else {
-        "shock size, down (% of start price)"
+        w.shock_down
     };
     if let Some(problem) = &curve.problem {
-        annotations.push(label(1.0, 0.98, &format!("not computed: {problem}"), theme));
+        let note = fill(w.not_computed, &[("problem", problem)]);
+        annotations.push(label(1.0, 0.98, &note, theme));
     }
     let title = if curve.problem.is_some() {
-        "Amplification curve: not computed for this scenario".to_string()
+        w.amplification_not_computed.to_string()
     } else if done < total {
-        format!("Amplification curve (computing {done}/{total} shocks)")
+        fill(
+            w.amplification_computing,
+            &[("done", &count(done)), ("total", &count(total))],
+        )
     } else {
-        "Amplification curve".to_string()
+        w.amplification_title.to_string()
     };
-    let layout = base_layout(theme, &title, x_title, "final move (% of start price)")
+    let layout = base_layout(theme, &title, x_title, w.final_move_pct_of_start)
         .shapes(shapes)
         .annotations(annotations);
     plot.set_layout(layout);

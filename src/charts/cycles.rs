@@ -6,11 +6,12 @@ use plotly::histogram::HistNorm;
 use plotly::layout::BarMode;
 use plotly::{Histogram, Plot, Scatter};
 
-use super::{base_layout, ink, palette, Snapshot};
+use super::{base_layout, ink, palette, words_inside, Snapshot};
 
 /// Price percentiles across paths, day by day.
 pub fn fan(snapshot: &Snapshot) -> Plot {
     let theme = snapshot.theme;
+    let w = words_inside();
     let mut plot = Plot::new();
     if let Some(run) = &snapshot.cycles.run {
         let fan = &run.price_fan;
@@ -25,44 +26,40 @@ pub fn fan(snapshot: &Snapshot) -> Plot {
                 None => trace,
             }
         };
-        plot.add_trace(band(&fan.p05, "5th percentile", None, ""));
+        plot.add_trace(band(&fan.p05, w.p05, None, ""));
         plot.add_trace(band(
             &fan.p95,
-            "5th-95th",
+            w.p05_p95,
             Some(Fill::ToNextY),
             "rgba(0,114,178,0.15)",
         ));
-        plot.add_trace(band(&fan.p25, "25th percentile", None, ""));
+        plot.add_trace(band(&fan.p25, w.p25, None, ""));
         plot.add_trace(band(
             &fan.p75,
-            "25th-75th",
+            w.p25_p75,
             Some(Fill::ToNextY),
             "rgba(0,114,178,0.30)",
         ));
         plot.add_trace(
             Scatter::new(days, fan.p50.clone())
                 .mode(Mode::Lines)
-                .name("median")
+                .name(w.median)
                 .line(Line::new().color(ink(theme).text).width(2.0)),
         );
     }
-    plot.set_layout(base_layout(
-        theme,
-        "Price fan across paths",
-        "day",
-        "price (USD)",
-    ));
+    plot.set_layout(base_layout(theme, w.fan_title, w.day, w.price_usd));
     plot
 }
 
 /// Daily returns with cascades against the news alone.
 pub fn returns(snapshot: &Snapshot) -> Plot {
     let theme = snapshot.theme;
+    let w = words_inside();
     let mut plot = Plot::new();
     if let Some(run) = &snapshot.cycles.run {
         plot.add_trace(
             Histogram::new(run.returns_without.clone())
-                .name("news alone")
+                .name(w.news_alone)
                 .hist_norm(HistNorm::ProbabilityDensity)
                 .n_bins_x(80)
                 .opacity(0.55)
@@ -70,14 +67,14 @@ pub fn returns(snapshot: &Snapshot) -> Plot {
         );
         plot.add_trace(
             Histogram::new(run.returns_with_cascades.clone())
-                .name("with cascades")
+                .name(w.with_cascades)
                 .hist_norm(HistNorm::ProbabilityDensity)
                 .n_bins_x(80)
                 .opacity(0.6)
                 .marker(Marker::new().color(palette::SHORT)),
         );
     }
-    let layout = base_layout(theme, "Daily returns", "daily log return (%)", "density")
+    let layout = base_layout(theme, w.returns_title, w.daily_log_return, w.density)
         .bar_mode(BarMode::Overlay);
     plot.set_layout(layout);
     plot
@@ -86,11 +83,12 @@ pub fn returns(snapshot: &Snapshot) -> Plot {
 /// Quantiles of standardized returns against a standard normal's.
 pub fn qq(snapshot: &Snapshot) -> Plot {
     let theme = snapshot.theme;
+    let w = words_inside();
     let mut plot = Plot::new();
     if let Some(run) = &snapshot.cycles.run {
         for (name, returns, color) in [
-            ("news alone", &run.returns_without, ink(theme).muted),
-            ("with cascades", &run.returns_with_cascades, palette::SHORT),
+            (w.news_alone, &run.returns_without, ink(theme).muted),
+            (w.with_cascades, &run.returns_with_cascades, palette::SHORT),
         ] {
             let (normal, sample) = qq_points(returns, 200);
             plot.add_trace(
@@ -103,15 +101,15 @@ pub fn qq(snapshot: &Snapshot) -> Plot {
         plot.add_trace(
             Scatter::new(vec![-4.0, 4.0], vec![-4.0, 4.0])
                 .mode(Mode::Lines)
-                .name("normal")
+                .name(w.normal)
                 .line(Line::new().color(ink(theme).grid).dash(DashType::Dash)),
         );
     }
     plot.set_layout(base_layout(
         theme,
-        "QQ plot against a normal",
-        "normal quantile (sd)",
-        "return quantile (sd)",
+        w.qq_title,
+        w.normal_quantile,
+        w.return_quantile,
     ));
     plot
 }
@@ -119,6 +117,7 @@ pub fn qq(snapshot: &Snapshot) -> Plot {
 /// Excess kurtosis of daily returns as price impact grows.
 pub fn tails(snapshot: &Snapshot) -> Plot {
     let theme = snapshot.theme;
+    let w = words_inside();
     let points = &snapshot.cycles.response;
     let impacts: Vec<f64> = points.iter().map(|point| point.value).collect();
     let mut plot = Plot::new();
@@ -128,7 +127,7 @@ pub fn tails(snapshot: &Snapshot) -> Plot {
             points.iter().map(|p| p.excess_kurtosis_with).collect(),
         )
         .mode(Mode::LinesMarkers)
-        .name("with cascades")
+        .name(w.with_cascades)
         .line(Line::new().color(palette::SHORT).width(2.0)),
     );
     plot.add_trace(
@@ -137,14 +136,14 @@ pub fn tails(snapshot: &Snapshot) -> Plot {
             points.iter().map(|p| p.excess_kurtosis_without).collect(),
         )
         .mode(Mode::LinesMarkers)
-        .name("news alone")
+        .name(w.news_alone)
         .line(Line::new().color(ink(theme).muted).dash(DashType::Dash)),
     );
     plot.set_layout(base_layout(
         theme,
-        "Fat tails grow with price impact",
-        "price impact (x the scenario's book)",
-        "excess kurtosis",
+        w.tails_title,
+        w.price_impact,
+        w.excess_kurtosis,
     ));
     plot
 }

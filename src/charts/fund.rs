@@ -3,7 +3,7 @@
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{base_layout, cursor_line, money_unit, palette, Snapshot};
+use super::{base_layout, cursor_line, money_unit, palette, words_inside, Snapshot};
 
 /// The fund chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
@@ -21,17 +21,18 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     };
     let adl = running(steps.iter().map(|step| step.adl_usd).collect());
     let bad_debt = running(steps.iter().map(|step| step.bad_debt_usd).collect());
+    let w = words_inside();
     let mut plot = Plot::new();
     plot.add_trace(
         Scatter::new(times.clone(), fund)
             .mode(Mode::Lines)
-            .name("insurance fund")
+            .name(w.insurance_fund)
             .line(Line::new().color(palette::FUND).width(2.0)),
     );
     plot.add_trace(
         Scatter::new(times.clone(), adl)
             .mode(Mode::Lines)
-            .name("auto-deleveraged (running total)")
+            .name(w.adl_total)
             .line(
                 Line::new()
                     .color(palette::ADL)
@@ -42,7 +43,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     plot.add_trace(
         Scatter::new(times, bad_debt)
             .mode(Mode::Lines)
-            .name("bad debt (running total)")
+            .name(w.bad_debt_total)
             .line(
                 Line::new()
                     .color(palette::SHORT)
@@ -51,13 +52,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             ),
     );
     let y_title = money_unit(snapshot).to_string();
-    let layout = base_layout(
-        snapshot.theme,
-        "Insurance fund, ADL and bad debt",
-        "time (s)",
-        &y_title,
-    )
-    .shapes(cursor_line(snapshot).into_iter().collect());
+    let layout = base_layout(snapshot.theme, w.fund_title, w.time_s, &y_title)
+        .shapes(cursor_line(snapshot).into_iter().collect());
     plot.set_layout(layout);
     plot
 }

@@ -3,7 +3,8 @@
 use plotly::common::{Line, LineShape, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{axis, base_layout, cursor_line, palette, size_unit, Snapshot};
+use super::{axis, base_layout, cursor_line, palette, size_unit, words_inside, Snapshot};
+use crate::catalogue::text::fill;
 
 /// The liquidations chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
@@ -13,11 +14,12 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let times: Vec<f64> = steps.iter().map(|step| step.t_s - step_s).collect();
     let longs: Vec<f64> = steps.iter().map(|step| step.liquidated_long_usd).collect();
     let shorts: Vec<f64> = steps.iter().map(|step| step.liquidated_short_usd).collect();
+    let w = words_inside();
     let mut plot = Plot::new();
     // Stacked steps (one path per side) rather than bars: as exact, and far cheaper to redraw.
     for (name, values, color) in [
-        ("longs liquidated", longs, palette::LONG),
-        ("shorts liquidated", shorts, palette::SHORT),
+        (w.longs_liquidated, longs, palette::LONG),
+        (w.shorts_liquidated, shorts, palette::SHORT),
     ] {
         plot.add_trace(
             Scatter::new(times.clone(), values)
@@ -28,7 +30,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 .fill_color(color),
         );
     }
-    let y_title = format!("liquidated per step ({})", size_unit(snapshot));
+    let y_title = fill(w.liquidated_per_step, &[("unit", size_unit(snapshot))]);
     // Show the part of the run where liquidations happen, and some calm after it.
     let end = steps.last().map_or(1.0, |step| step.t_s);
     let shown = snapshot
@@ -37,14 +39,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .last_liquidation_step
         .and_then(|step| steps.get(step as usize))
         .map_or(end, |step| (step.t_s * 1.5 + 10.0).min(end));
-    let layout = base_layout(
-        snapshot.theme,
-        "Liquidations per step",
-        "time (s)",
-        &y_title,
-    )
-    .x_axis(axis(snapshot.theme, "time (s)").range(vec![0.0, shown]))
-    .shapes(cursor_line(snapshot).into_iter().collect());
+    let layout = base_layout(snapshot.theme, w.liquidations_title, w.time_s, &y_title)
+        .x_axis(axis(snapshot.theme, w.time_s).range(vec![0.0, shown]))
+        .shapes(cursor_line(snapshot).into_iter().collect());
     plot.set_layout(layout);
     plot
 }

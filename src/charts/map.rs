@@ -4,7 +4,9 @@
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{base_layout, ink, label, palette, size_unit, vertical_line, Snapshot};
+use super::{base_layout, ink, label, palette, size_unit, vertical_line, words_inside, Snapshot};
+use crate::catalogue::text::fill;
+use crate::format::whole_seconds;
 
 /// The liquidation-map chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
@@ -37,6 +39,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         );
     }
     let theme = snapshot.theme;
+    let w = words_inside();
     let stop = if summary.shock_pct > 0.0 {
         summary.max_price
     } else {
@@ -47,11 +50,11 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         vertical_line(stop, palette::SHORT, DashType::Solid),
     ];
     let mut annotations = vec![
-        label(start, 1.0, "start", theme),
+        label(start, 1.0, w.start, theme),
         label(
             stop,
             0.92,
-            &format!("this flush reached {}", price_text(stop)),
+            &fill(w.flush_reached, &[("price", &price_text(stop))]),
             theme,
         ),
     ];
@@ -60,12 +63,12 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         annotations.push(label(
             step.mark,
             0.84,
-            &format!("mark at {:.0} s", step.t_s),
+            &fill(w.mark_at, &[("time", &whole_seconds(step.t_s))]),
             theme,
         ));
     }
-    let y_title = format!("would be liquidated ({})", size_unit(snapshot));
-    let layout = base_layout(theme, "Liquidation map", "price (USD)", &y_title)
+    let y_title = fill(w.would_be_liquidated, &[("unit", size_unit(snapshot))]);
+    let layout = base_layout(theme, w.map_title, w.price_usd, &y_title)
         .shapes(shapes)
         .annotations(annotations);
     plot.set_layout(layout);

@@ -303,7 +303,17 @@ pub fn money_unit(snapshot: &Snapshot) -> &'static str {
 /// The unit sizes are counted in: USD at entry for linear, contracts (1 USD each) for inverse.
 pub fn size_unit(snapshot: &Snapshot) -> &'static str {
     match snapshot.scenario.market.contract {
-        flushlab_engine::scenario::Contract::Linear => "USD at entry",
-        flushlab_engine::scenario::Contract::Inverse => "contracts",
+        flushlab_engine::scenario::Contract::Linear => words_inside().usd_at_entry,
+        flushlab_engine::scenario::Contract::Inverse => words_inside().contracts,
     }
+}
+
+/// The text inside the plots: titles, axes, legends, annotations, hover templates.
+pub fn words_inside() -> &'static crate::catalogue::text::Plots {
+    &crate::catalogue::text::text().plots
+}
+
+/// A count as a chart's "computing {done}/{total}" writes it.
+pub fn count(value: usize) -> String {
+    crate::format::count(value as u64)
 }

@@ -5,11 +5,14 @@ use plotly::common::Marker;
 use plotly::layout::BarMode;
 use plotly::{Bar, Plot};
 
-use super::{base_layout, palette, size_unit, Snapshot};
+use super::{base_layout, palette, size_unit, words_inside, Snapshot};
+use crate::catalogue::text::fill;
+use crate::format::whole_seconds;
 
 /// The open-interest chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let oi = &snapshot.outcome.open_interest;
+    let w = words_inside();
     let labels = oi.buckets.clone();
     // At the playback cursor: what is open at the end of that step; otherwise at the end.
     let at_cursor = snapshot.cursor.and_then(|step| {
@@ -20,25 +23,39 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         ))
     });
     let (long_now, short_now, now) = match at_cursor {
-        Some((longs, shorts, t_s)) => (longs, shorts, format!("at {t_s:.0} s")),
-        None => (&oi.long_after_usd, &oi.short_after_usd, "after".to_string()),
+        Some((longs, shorts, t_s)) => (
+            longs,
+            shorts,
+            fill(w.at_time, &[("time", &whole_seconds(t_s))]),
+        ),
+        None => (&oi.long_after_usd, &oi.short_after_usd, w.after.to_string()),
     };
     let mut plot = Plot::new();
     let series = [
         (
-            "longs before".to_string(),
+            w.longs_before.to_string(),
             &oi.long_before_usd,
             palette::LONG,
             0.35,
         ),
-        (format!("longs {now}"), long_now, palette::LONG, 1.0),
         (
-            "shorts before".to_string(),
+            fill(w.longs_when, &[("when", &now)]),
+            long_now,
+            palette::LONG,
+            1.0,
+        ),
+        (
+            w.shorts_before.to_string(),
             &oi.short_before_usd,
             palette::SHORT,
             0.35,
         ),
-        (format!("shorts {now}"), short_now, palette::SHORT, 1.0),
+        (
+            fill(w.shorts_when, &[("when", &now)]),
+            short_now,
+            palette::SHORT,
+            1.0,
+        ),
     ];
     for (name, values, color, opacity) in series {
         plot.add_trace(
@@ -47,14 +64,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 .marker(Marker::new().color(color).opacity(opacity)),
         );
     }
-    let y_title = format!("open interest ({})", size_unit(snapshot));
-    let layout = base_layout(
-        snapshot.theme,
-        "Open interest by leverage",
-        "leverage bucket",
-        &y_title,
-    )
-    .bar_mode(BarMode::Group);
+    let y_title = fill(w.open_interest, &[("unit", size_unit(snapshot))]);
+    let layout = base_layout(snapshot.theme, w.oi_title, w.leverage_bucket, &y_title)
+        .bar_mode(BarMode::Group);
     plot.set_layout(layout);
     plot
 }

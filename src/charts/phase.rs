@@ -4,24 +4,29 @@ use plotly::common::{ColorBar, ColorScale, ColorScalePalette, Marker, MarkerSymb
 use plotly::layout::AxisType;
 use plotly::{HeatMap, Plot, Scatter};
 
-use super::{axis, base_layout, ink, Snapshot};
+use super::{axis, base_layout, count, ink, words_inside, Snapshot};
 use crate::analyses::PhaseAxis;
+use crate::catalogue::text::fill;
 
 /// The phase-map chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let map = snapshot.phase;
     let theme = snapshot.theme;
+    let w = words_inside();
     let (done, total) = map.progress();
     let y_title = match map.axis {
-        Some(PhaseAxis::Depth) => "depth within 1% (USD)",
-        _ => "mean leverage (x)",
+        Some(PhaseAxis::Depth) => w.depth_within_1pct,
+        _ => w.mean_leverage,
     };
     let title = if map.problem.is_some() {
-        "Phase map: not available for this scenario".to_string()
+        w.phase_not_available.to_string()
     } else if done < total {
-        format!("Phase map: final move (computing {done}/{total} rows)")
+        fill(
+            w.phase_computing,
+            &[("done", &count(done)), ("total", &count(total))],
+        )
     } else {
-        "Phase map: final move by shock and leverage".to_string()
+        w.phase_title.to_string()
     };
     let mut plot = Plot::new();
     if done > 0 {
@@ -31,18 +36,18 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 map.values[..done].to_vec(),
                 map.rows.clone(),
             )
-            .name("final move")
+            .name(w.final_move)
             .color_scale(ColorScale::Palette(ColorScalePalette::Viridis))
             .zmin(0.0)
-            .color_bar(ColorBar::new().title(Title::with_text("final move (%)")))
-            .hover_template("shock %{x:.0f}%<br>%{y:.3s}<br>final move %{z:.1f}%<extra></extra>"),
+            .color_bar(ColorBar::new().title(Title::with_text(w.final_move_pct)))
+            .hover_template(w.phase_hover),
         );
     }
     if let Some((shock, value)) = map.here {
         plot.add_trace(
             Scatter::new(vec![shock.abs()], vec![value])
                 .mode(Mode::Markers)
-                .name("this scenario")
+                .name(w.this_scenario)
                 .marker(
                     Marker::new()
                         .symbol(MarkerSymbol::X)
@@ -52,8 +57,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         );
     }
     let x_title = match map.shocks_pct.first() {
-        Some(shock) if *shock > 0.0 => "shock size, up (% of start price)",
-        _ => "shock size, down (% of start price)",
+        Some(shock) if *shock > 0.0 => w.shock_up,
+        _ => w.shock_down,
     };
     let mut layout = base_layout(theme, &title, x_title, y_title);
     if map.axis == Some(PhaseAxis::Depth) {

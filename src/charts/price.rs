@@ -4,7 +4,11 @@ use flushlab_engine::scenario::ShockKind;
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{band, base_layout, cursor_line, ink, label, palette, vertical_line, Snapshot};
+use super::{
+    band, base_layout, cursor_line, ink, label, palette, vertical_line, words_inside, Snapshot,
+};
+use crate::catalogue::text::fill;
+use crate::format::signed_pct;
 
 /// The price chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
@@ -20,17 +24,18 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .chain(outcome.steps.iter().map(|step| step.mark))
         .collect();
     let ink = ink(snapshot.theme);
+    let w = words_inside();
     let mut plot = Plot::new();
     plot.add_trace(
         Scatter::new(times.clone(), last)
             .mode(Mode::Lines)
-            .name("last traded price")
+            .name(w.last_price)
             .line(Line::new().color(ink.price).width(2.0)),
     );
     plot.add_trace(
         Scatter::new(times, mark)
             .mode(Mode::Lines)
-            .name("mark price (triggers liquidations)")
+            .name(w.mark_price)
             .line(
                 Line::new()
                     .color(palette::MARK)
@@ -43,7 +48,10 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let mut shapes = Vec::new();
     let mut annotations = Vec::new();
     let shock = &snapshot.scenario.shock;
-    let shock_text = format!("shock {:+.1}%", outcome.summary.shock_pct);
+    let shock_text = fill(
+        w.shock,
+        &[("shock", &signed_pct(outcome.summary.shock_pct))],
+    );
     match shock.kind {
         ShockKind::Ramp => shapes.push(band(0.0, shock.duration_s, ink.shade)),
         ShockKind::Instant | ShockKind::Sell => {
@@ -67,15 +75,10 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         shapes.push(band(from, last.t_s, ink.shade));
     }
     if outcome.summary.halted_steps > 0 {
-        annotations.push(label(
-            0.0,
-            0.02,
-            "shaded: trading halted (circuit breaker)",
-            snapshot.theme,
-        ));
+        annotations.push(label(0.0, 0.02, w.halted, snapshot.theme));
     }
     shapes.extend(cursor_line(snapshot));
-    let layout = base_layout(snapshot.theme, "Price path", "time (s)", "price (USD)")
+    let layout = base_layout(snapshot.theme, w.price_title, w.time_s, w.price_usd)
         .shapes(shapes)
         .annotations(annotations);
     plot.set_layout(layout);

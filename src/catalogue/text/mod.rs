@@ -102,6 +102,43 @@ mod tests {
     }
 
     #[test]
+    fn the_plots_english_reads_as_before_it_moved_here() {
+        use crate::format::{count, price, signed_pct, whole_seconds};
+        let w = &LANGUAGES[0].1.plots;
+        assert_eq!(
+            fill(w.shock, &[("shock", &signed_pct(-9.0))]),
+            "shock -9.0%"
+        );
+        assert_eq!(
+            fill(w.tipping_point, &[("shock", &signed_pct(4.0))]),
+            "tipping point +4.0%"
+        );
+        assert_eq!(
+            fill(w.flush_reached, &[("price", &price(104_766.2))]),
+            "this flush reached $104,766"
+        );
+        assert_eq!(
+            fill(w.mark_at, &[("time", &whole_seconds(12.4))]),
+            "mark at 12 s"
+        );
+        let at = fill(w.at_time, &[("time", &whole_seconds(30.0))]);
+        assert_eq!(fill(w.longs_when, &[("when", &at)]), "longs at 30 s");
+        assert_eq!(
+            fill(
+                w.amplification_computing,
+                &[("done", &count(7)), ("total", &count(40))]
+            ),
+            "Amplification curve (computing 7/40 shocks)"
+        );
+        assert_eq!(
+            fill(w.liquidated_per_step, &[("unit", w.usd_at_entry)]),
+            "liquidated per step (USD at entry)"
+        );
+        // Plotly's placeholders are left alone by `fill`.
+        assert_eq!(fill(w.phase_hover, &[("x", "1")]), w.phase_hover);
+    }
+
+    #[test]
     fn every_language_writes_numbers_readably() {
         for (tag, language) in LANGUAGES.iter() {
             let locale = &language.number;

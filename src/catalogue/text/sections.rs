@@ -90,6 +90,59 @@ sections! {
         /// `{title}`: the chart's title.
         png_label,
     }
+    /// The text inside the plots (`src/charts/*.rs`): plot titles, axis titles, trace and legend
+    /// names, annotations and hover templates. Plotly's own `%{x}` placeholders in a hover
+    /// template are not [`fill`](super::fill)'s: they stay as they are in every language.
+    plots: Plots {
+        time_s, price_usd, shock_up, shock_down, final_move_pct_of_start,
+        /// The size unit of linear contracts.
+        usd_at_entry,
+        /// The size unit of inverse contracts.
+        contracts,
+        price_title, last_price, mark_price,
+        /// `{shock}`: a signed percentage.
+        shock,
+        halted,
+        liquidations_title, longs_liquidated, shorts_liquidated,
+        /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
+        liquidated_per_step,
+        map_title, start,
+        /// `{price}`.
+        flush_reached,
+        /// `{time}`: seconds.
+        mark_at,
+        /// `{unit}`.
+        would_be_liquidated,
+        oi_title, leverage_bucket, longs_before, shorts_before, after,
+        /// `{time}`: seconds.
+        at_time,
+        /// `{when}`: [`Plots::after`] or [`Plots::at_time`].
+        longs_when,
+        /// `{when}`.
+        shorts_when,
+        /// `{unit}`.
+        open_interest,
+        fund_title, insurance_fund, adl_total, bad_debt_total,
+        amplification_title,
+        /// `{done}`, `{total}`: counts.
+        amplification_computing,
+        amplification_not_computed, with_leverage, at_1x, this_run,
+        /// `{shock}`: a signed percentage.
+        tipping_point,
+        no_tipping_point,
+        /// `{problem}`: why (the engine's message).
+        not_computed,
+        phase_title,
+        /// `{done}`, `{total}`: counts.
+        phase_computing,
+        phase_not_available, depth_within_1pct, mean_leverage, final_move, final_move_pct,
+        /// Plotly's hover template: keep `%{x:.0f}`, `%{y:.3s}`, `%{z:.1f}` and `<extra></extra>`.
+        phase_hover,
+        this_scenario,
+        fan_title, day, p05, p05_p95, p25, p25_p75, median, returns_title, daily_log_return,
+        density, news_alone, with_cascades, qq_title, normal, normal_quantile, return_quantile,
+        tails_title, price_impact, excess_kurtosis,
+    }
     /// Banners, held runs and offers: what was wrong and what was kept.
     notices: Notices {
         dismiss, dismiss_all, typed_not_applied,
