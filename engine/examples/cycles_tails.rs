@@ -21,13 +21,7 @@ fn main() {
         let run = cycles(&preset.scenario, &config).expect("every preset runs");
         let elapsed = started.elapsed().as_secs_f64() * 1e3;
         let start = preset.scenario.market.price;
-        let lowest = run
-            .price_fan
-            .p05
-            .iter()
-            .copied()
-            .fold(f64::INFINITY, f64::min);
-        let highest = run.price_fan.p95.iter().copied().fold(0.0, f64::max);
+        let (lowest, highest) = run.price_fan.extent();
         let (with, without) = (&run.stats_with, &run.stats_without);
         println!(
             "| {} | {:.1} ({:.2}) | {:.2} | {:.1} | {:.2}-{:.2} | {:.2} | {:.0} |{}",

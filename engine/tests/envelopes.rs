@@ -81,13 +81,7 @@ fn every_leverage_cycles_run_stays_finite_and_realistic() {
         let run = cycles(&preset.scenario, &config).unwrap();
         let (with, without) = (&run.stats_with, &run.stats_without);
         let start = preset.scenario.market.price;
-        let lowest = run
-            .price_fan
-            .p05
-            .iter()
-            .copied()
-            .fold(f64::INFINITY, f64::min);
-        let highest = run.price_fan.p95.iter().copied().fold(0.0, f64::max);
+        let (lowest, highest) = run.price_fan.extent();
         eprintln!(
             "{}: excess kurtosis {:.2} (without cascades {:.2}), skew {:.2}, worst day {:.1}%, fan {:.2}-{:.2}x",
             preset.name,
