@@ -253,11 +253,11 @@ impl Live {
                 crash_guard::end();
                 browser::measure("flush:simulate", "flush:simulate-start");
                 inner.outcome = Some(outcome.clone());
-                // The monitor reads the population: only a change beyond the shock moves it.
-                if inner.curve.key.as_ref() != Some(&curve_key(&scenario)) {
+                // The monitor reads the population: only a change beyond the shock (one that
+                // plans a new amplification curve) moves it.
+                if refresh_analyses(inner, &scenario, axis) {
                     new_monitor = Some(inner.session.monitor());
                 }
-                refresh_analyses(inner, &scenario, axis);
                 inner.ran_for = Some(scenario);
                 new_outcome = Some(outcome);
             }
@@ -418,6 +418,7 @@ impl Live {
         // The analyses follow the scenario that ran (one held back over the budget has not).
         self.inner.update_value(|inner| {
             if let Some(scenario) = inner.ran_for.clone() {
+                // The same scenario: the monitor already reads its population.
                 refresh_analyses(inner, &scenario, axis);
             }
         });
@@ -428,14 +429,16 @@ impl Live {
 }
 
 /// Keeps finished analysis pieces that still hold for `scenario`; plans new ones otherwise
-/// (called when the scenario or the view changes, not on every frame).
-fn refresh_analyses(inner: &mut Inner, scenario: &Scenario, axis: PhaseAxis) {
+/// (called when the scenario or the view changes, not on every frame). Returns whether the
+/// scenario changed beyond its shock's size (a new amplification curve was planned).
+fn refresh_analyses(inner: &mut Inner, scenario: &Scenario, axis: PhaseAxis) -> bool {
     let key = phase_key(scenario);
     let shock_pct = inner
         .outcome
         .as_ref()
         .map_or(scenario.shock.pct, |outcome| outcome.summary.shock_pct);
-    if inner.curve.key.as_ref() != Some(&curve_key(scenario)) {
+    let beyond_the_shock = inner.curve.key.as_ref() != Some(&curve_key(scenario));
+    if beyond_the_shock {
         inner.curve = CurveView::plan(scenario);
     }
     if inner.phase.key.as_ref() != Some(&key) || inner.phase.axis != Some(axis) {
@@ -446,4 +449,5 @@ fn refresh_analyses(inner: &mut Inner, scenario: &Scenario, axis: PhaseAxis) {
     if inner.cycles.key.as_ref() != Some(&cycles_key(scenario)) {
         inner.cycles = CyclesView::plan(scenario);
     }
+    beyond_the_shock
 }
