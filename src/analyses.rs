@@ -10,6 +10,7 @@ use flushlab_engine::budget;
 use flushlab_engine::scenario::{Book, Positions, ShockKind};
 use flushlab_engine::Outcome;
 use flushlab_engine::Scenario;
+use serde::{Deserialize, Serialize};
 
 use crate::catalogue::text::{fill, text};
 use crate::session::Session;
@@ -54,9 +55,10 @@ pub fn run_allowed(scenario: &Scenario, approved_s: f64) -> Result<(), Vec<Strin
 
 /// The amplification curve being filled shock by shock: each point is a full timeline run of
 /// the scenario with its shock resized (same kind), and the same with every position at 1x.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CurveView {
     /// The scenario the curve is for, its shock size removed (kind, direction, duration kept).
+    #[serde(skip)]
     pub key: Option<Scenario>,
     /// Signed shock sizes, percent.
     pub shocks_pct: Vec<f64>,
@@ -102,7 +104,7 @@ impl CurveView {
     }
 
     pub fn is_done(&self) -> bool {
-        self.problem.is_some() || self.key.is_none() || self.points.len() >= self.shocks_pct.len()
+        self.problem.is_some() || self.points.len() >= self.shocks_pct.len()
     }
 
     /// Runs the next shock (with and without leverage); returns whether more are left.
@@ -156,16 +158,17 @@ pub const PHASE_COLUMNS: usize = 30;
 pub const PHASE_ROWS: usize = 24;
 
 /// The second axis of the phase map.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PhaseAxis {
     MeanLeverage,
     Depth,
 }
 
 /// A phase map being filled row by row: final move over shock x (mean leverage or depth).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PhaseMap {
     /// The scenario the map is for (with its shock size removed: the map sweeps it).
+    #[serde(skip)]
     pub key: Option<Scenario>,
     pub axis: Option<PhaseAxis>,
     /// The x values: instant shocks, percent (signed).
@@ -290,8 +293,9 @@ pub fn cycles_key(scenario: &Scenario) -> Scenario {
 }
 
 /// The leverage-cycle view: one Monte Carlo, then its response to impact, a piece at a time.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CyclesView {
+    #[serde(skip)]
     pub key: Option<Scenario>,
     pub config: Option<CyclesConfig>,
     pub run: Option<Cycles>,
@@ -321,7 +325,7 @@ impl CyclesView {
 
     pub fn is_done(&self) -> bool {
         let (done, total) = self.progress();
-        self.problem.is_some() || self.key.is_none() || done >= total
+        self.problem.is_some() || self.config.is_none() || done >= total
     }
 
     /// Computes the next piece; returns whether more are left.
@@ -387,7 +391,7 @@ mod tests {
         assert!(why[0].contains("positions.generate.count"), "{why:?}");
         assert!(why
             .iter()
-            .any(|line| line.contains("asks before starting work estimated over 5 s")));
+            .any(|line| line.contains("A run estimated over 5 s waits for you to ask")));
         let agreed = budget::run(&heavy).seconds;
         assert_eq!(run_allowed(&heavy, agreed), Ok(()));
         // Agreeing to that much work covers lighter scenarios, not heavier ones.

@@ -183,6 +183,21 @@ pub fn measure(name: &str, start: &str) {
     }
 }
 
+/// A User Timing measure of `duration_ms` ending now (work timed elsewhere, e.g. in the compute
+/// worker, whose own marks the page cannot see).
+pub fn measure_duration(name: &str, duration_ms: f64) {
+    let Some(performance) = web_sys::window().and_then(|window| window.performance()) else {
+        return;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"end".into(), &performance.now().into());
+    let _ = js_sys::Reflect::set(&options, &"duration".into(), &duration_ms.max(0.0).into());
+    if let Ok(measure) = js_sys::Reflect::get(&performance, &"measure".into()) {
+        let measure: &js_sys::Function = measure.unchecked_ref();
+        let _ = measure.call2(&performance, &name.into(), &options);
+    }
+}
+
 /// Microtask turns [`measure_after_microtasks`] waits: far more than the two plotly.js takes to
 /// draw an animated update (measured), so the measure ends after that drawing.
 const SETTLE_HOPS: u32 = 16;

@@ -12,6 +12,7 @@ pub mod browser;
 pub mod catalogue;
 pub mod charts;
 pub mod codec;
+pub mod compute;
 pub mod components;
 pub mod crash_guard;
 pub mod export;

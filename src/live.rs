@@ -1,11 +1,13 @@
 //! The live loop. Every change (an edit, the playback cursor, the theme, a chart appearing)
 //! requests a frame ([`Live::wire`] is the one place that says which changes); at most one
-//! frame's work runs per animation frame ([`Frame`]). A frame runs the engine if the scenario
-//! changed (`flush:simulate`), then redraws the charts whose figures changed (`flush:render`,
-//! measured from the first input since the last frame). Heavy analyses (phase map, leverage
-//! cycles) start once input has been quiet for a moment and run one small piece per timer tick,
-//! so they never hold up a drag. The hop-by-hop path from a pointer move to a redraw is in
-//! docs/app.md.
+//! frame's work runs per animation frame ([`Frame`]). The engine runs in the compute worker
+//! (`compute`): a frame whose scenario changed posts it there (one run in flight at a time; the
+//! newest scenario waits for the reply and older ones are skipped), and the frame after the
+//! reply redraws the charts whose figures changed (`flush:render`, measured from the first input
+//! not yet drawn to every visible chart showing its outcome; `flush:simulate` is the worker's
+//! engine time). The worker fills the analyses once runs pause and sends each piece; a run that
+//! takes far longer than its estimated work is stopped (the worker is replaced) and reported.
+//! The hop-by-hop path from a pointer move to a redraw is in docs/app.md.
 
 use std::sync::Arc;
 
@@ -14,35 +16,58 @@ use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use crate::analyses::{
-    curve_key, cycles_key, phase_key, run_allowed, CurveView, CyclesView, PhaseAxis, PhaseMap,
-};
+use crate::analyses::{run_allowed, CurveView, CyclesView, PhaseAxis, PhaseMap};
+use crate::browser;
+use crate::catalogue::text::{fill, text};
 use crate::charts::{Registry, Snapshot};
-use crate::session::Session;
-use crate::state::{AppState, Tab};
-use crate::{browser, crash_guard};
+use crate::compute::client::{Compute, Event};
+use crate::compute::protocol::{FromWorker, ToWorker, View};
+use crate::state::AppState;
 
-/// Quiet time before heavy analyses start, milliseconds.
-const ANALYSIS_DELAY_MS: u32 = 250;
+/// Quiet time after the last outcome before the charts are drawn exactly (a drag moves them
+/// with held ranges), milliseconds.
+const SETTLE_MS: u32 = 250;
+/// The least time a run is given before it is stopped, seconds; a run estimated at more work is
+/// given [`STOP_FACTOR`] times its estimate.
+const STOP_MIN_S: f64 = 10.0;
+const STOP_FACTOR: f64 = 3.0;
 /// User Timing entries kept before the oldest are cleared (memory stays flat).
 const MAX_MEASURES: u32 = 2_000;
 
 /// Mutable state of the loop (not reactive; read and written inside frames).
 #[derive(Default)]
 struct Inner {
-    session: Session,
+    compute: Option<Compute>,
+    /// The scenario whose outcome is shown.
     ran_for: Option<Scenario>,
     outcome: Option<Arc<Outcome>>,
+    /// The run posted and not answered yet.
+    in_flight: Option<InFlight>,
+    next_id: u64,
+    /// The analyses as the worker last sent them (for the run `ran_for`).
     curve: CurveView,
     phase: PhaseMap,
     cycles: CyclesView,
     /// Where the loop is between animation frames.
     frame: Frame,
-    /// The analysis timer (replacing it cancels the previous one).
-    analysis_timer: Option<Timeout>,
+    /// An input is marked (`flush:input`) and not yet drawn with its outcome.
+    input_waiting: bool,
+    /// Redraws the charts exactly once outcomes stop arriving.
+    settle_timer: Option<Timeout>,
     measures: u32,
     /// The most estimated work (seconds) the user agreed to wait for ("Run it").
     approved_s: f64,
+    /// A scenario that was stopped or crashed the worker, and why: not run again until the
+    /// user asks ("Run it").
+    failed: Option<(Scenario, Vec<String>)>,
+}
+
+/// A run posted to the worker.
+struct InFlight {
+    id: u64,
+    scenario: Scenario,
+    /// Stops the run if it has not answered by its deadline.
+    _watchdog: Timeout,
 }
 
 /// Where the loop stands in the browser's animation frames. A request in an idle frame draws at
@@ -57,8 +82,8 @@ enum Frame {
     /// Drawn in this animation frame; the next one is asked for and finds nothing to do.
     Drawn,
     /// Drawn in this animation frame, and more work came in: the next frame draws it.
-    /// `input`: a user input is among it (its `flush:input` mark starts `flush:render`).
-    Waiting { input: bool },
+    /// `outcome`: a new outcome is among it (charts may move with held ranges).
+    Waiting { outcome: bool },
 }
 
 /// Where the amplification curve puts the tipping point: the smallest shock that runs away.
@@ -95,7 +120,11 @@ pub enum Cause {
     /// chart appearing): measured as `flush:render`; when the scenario changed, the frame is a
     /// drag frame (charts may move with held ranges).
     Input,
-    /// An analysis piece finished: the frame draws every chart exactly and is not measured.
+    /// An outcome arrived from the worker: the charts move to it (with held ranges, as part of
+    /// a drag) and `flush:render` ends if it is the newest scenario's.
+    Outcome,
+    /// An analysis piece arrived, or outcomes paused: the frame draws every chart exactly and
+    /// is not measured.
     Analysis,
 }
 
@@ -143,6 +172,9 @@ impl Live {
         };
         let callback = Closure::<dyn FnMut()>::new(move || live.on_animation_frame());
         live.frame_callback.set_value(Some(callback));
+        let compute = Compute::start(move |event| live.on_compute(event));
+        live.inner
+            .update_value(|inner| inner.compute = Some(compute));
         live.wire();
         live
     }
@@ -162,7 +194,7 @@ impl Live {
             live.request(Cause::Input);
         });
         // The tab and the phase axis decide which analysis runs (not on the first run: the
-        // scenario's first frame plans them).
+        // scenario's first run plans them).
         Effect::new(move |first: Option<()>| {
             state.tab.track();
             live.phase_axis.track();
@@ -176,24 +208,28 @@ impl Live {
     /// next one.
     pub fn request(&self, cause: Cause) {
         let input = cause == Cause::Input;
-        let Some(before) = self.inner.try_update_value(|inner| {
+        let outcome = cause == Cause::Outcome;
+        let Some((before, mark)) = self.inner.try_update_value(|inner| {
             let before = inner.frame;
             inner.frame = match before {
                 Frame::Idle => Frame::Idle,
-                Frame::Drawn => Frame::Waiting { input },
-                Frame::Waiting { input: waiting } => Frame::Waiting {
-                    input: waiting || input,
+                Frame::Drawn => Frame::Waiting { outcome },
+                Frame::Waiting { outcome: waiting } => Frame::Waiting {
+                    outcome: waiting || outcome,
                 },
             };
-            before
+            // The first input not yet drawn starts `flush:render`.
+            let mark = input && !inner.input_waiting;
+            inner.input_waiting |= input;
+            (before, mark)
         }) else {
             return;
         };
-        if input && before != (Frame::Waiting { input: true }) {
+        if mark {
             browser::mark("flush:input");
         }
         if before == Frame::Idle {
-            self.draw(input);
+            self.draw(cause);
         }
     }
 
@@ -215,82 +251,220 @@ impl Live {
             .inner
             .try_update_value(|inner| std::mem::take(&mut inner.frame))
             .unwrap_or_default();
-        if let Frame::Waiting { input } = frame {
-            self.draw(input);
+        if let Frame::Waiting { outcome } = frame {
+            self.draw(if outcome { Cause::Outcome } else { Cause::Input });
         }
     }
 
-    /// One frame's work: the engine if the scenario changed, then the charts. `input`: a user
-    /// input is being drawn (it ends `flush:render`).
-    fn draw(&self, input: bool) {
+    /// One frame's work: post the scenario to the worker if it changed, then redraw the charts
+    /// whose figures changed.
+    fn draw(&self, cause: Cause) {
         let scenario = self.state.scenario.get_untracked();
-        let axis = self.phase_axis.get_untracked();
-        let mut new_outcome = None;
-        let mut new_monitor = None;
+        let view = self.view();
         let mut held = None;
+        let mut run_pending = false;
         self.inner.update_value(|inner| {
             inner.frame = Frame::Drawn;
-            if inner.ran_for.as_ref() == Some(&scenario) {
+            run_pending = inner.in_flight.is_some();
+            let posted = inner.in_flight.as_ref().map(|run| &run.scenario);
+            if inner.ran_for.as_ref() == Some(&scenario) || posted.is_some() {
+                // Shown, or a run is in flight: its reply posts the newest scenario.
+                held = inner.held_lines(&scenario);
                 return;
             }
-            if let Err(mut why) = run_allowed(&scenario, inner.approved_s) {
-                why.push(if inner.outcome.is_some() {
-                    crate::catalogue::text::text()
-                        .notices
-                        .held_previous
-                        .to_string()
-                } else {
-                    crate::catalogue::text::text()
-                        .notices
-                        .held_nothing
-                        .to_string()
-                });
-                held = Some(why);
-            } else {
-                browser::mark("flush:simulate-start");
-                crash_guard::begin();
-                let outcome = Arc::new(inner.session.simulate(&scenario));
-                crash_guard::end();
-                browser::measure("flush:simulate", "flush:simulate-start");
-                inner.outcome = Some(outcome.clone());
-                // The monitor reads the population: only a change beyond the shock (one that
-                // plans a new amplification curve) moves it.
-                if refresh_analyses(inner, &scenario, axis) {
-                    new_monitor = Some(inner.session.monitor());
-                }
-                inner.ran_for = Some(scenario);
-                new_outcome = Some(outcome);
+            held = inner.held_lines(&scenario);
+            if held.is_none() {
+                self.post_run(inner, scenario, view);
+                run_pending = true;
             }
         });
         if self.held.with_untracked(|shown| *shown != held) {
             self.held.set(held);
         }
-        if let Some(monitor) = new_monitor {
-            self.monitor.set(monitor);
+        if run_pending && cause != Cause::Outcome {
+            // Nothing to draw until the outcome arrives, which then draws at once (the frame
+            // is still free).
+            self.inner.update_value(|inner| inner.frame = Frame::Idle);
+            return;
         }
-        let scenario_changed = new_outcome.is_some();
-        if let Some(outcome) = new_outcome {
-            self.count_measure();
-            self.outcome.set(Some(outcome));
-            self.schedule_analyses();
-            self.publish_progress();
-        }
-        // A frame that draws an edit of the scenario is part of a drag: charts may be moved
-        // with held ranges. Every other frame (playback, theme, analyses, which also follow
-        // each drag once it settles) draws them exactly.
-        self.render(input, input && scenario_changed);
+        // A frame that draws a new outcome is part of a drag: charts may be moved with held
+        // ranges. Every other frame (playback, theme, analyses, the settling after a drag)
+        // draws them exactly.
+        self.render(cause == Cause::Outcome);
         self.ask_for_next_frame();
     }
 
-    /// Redraws the charts; `input`: measure `flush:render` from the input's mark.
-    fn render(&self, input: bool, dragging: bool) {
+    /// Posts a run of `scenario` to the worker, with a watchdog that stops it past its time.
+    fn post_run(&self, inner: &mut Inner, scenario: Scenario, view: View) {
+        let Some(compute) = inner.compute.clone() else {
+            return;
+        };
+        inner.next_id += 1;
+        let id = inner.next_id;
+        let estimate_s = flushlab_engine::budget::run(&scenario).seconds;
+        let allowed_s = STOP_MIN_S.max(STOP_FACTOR * estimate_s);
+        let live = *self;
+        let watchdog = Timeout::new((allowed_s * 1000.0) as u32, move || {
+            live.stop_run(id, allowed_s)
+        });
+        inner.in_flight = Some(InFlight {
+            id,
+            scenario: scenario.clone(),
+            _watchdog: watchdog,
+        });
+        compute.post(ToWorker::Run {
+            id,
+            scenario: Box::new(scenario),
+            view,
+        });
+    }
+
+    /// Run `id` is still not answered after `allowed_s`: the worker is replaced (that stops it),
+    /// and the page says so instead of waiting.
+    fn stop_run(&self, id: u64, allowed_s: f64) {
+        let why = fill(
+            text().notices.run_stopped,
+            &[("seconds", &format!("{allowed_s:.0}"))],
+        );
+        self.fail_run(id, why);
+    }
+
+    /// Run `id` failed (stopped or crashed): the worker is replaced, the scenario kept back
+    /// until the user asks again, and the reason shown.
+    fn fail_run(&self, id: u64, why: String) {
+        let failed = self.inner.try_update_value(|inner| {
+            let run = inner.in_flight.take_if(|run| run.id == id)?;
+            if let Some(compute) = &inner.compute {
+                compute.restart();
+            }
+            inner.failed = Some((run.scenario, vec![why]));
+            Some(())
+        });
+        if failed.flatten().is_some() {
+            self.request(Cause::Analysis);
+        }
+    }
+
+    /// What the worker sent.
+    fn on_compute(&self, event: Event) {
+        let replies = match event {
+            Event::Replies(replies) => replies,
+            Event::Failed(message) => {
+                let id = self
+                    .inner
+                    .with_value(|inner| inner.in_flight.as_ref().map(|run| run.id));
+                match id {
+                    Some(id) => self.fail_run(id, crashed_why(&message)),
+                    // Between runs (an analysis piece): a fresh worker takes the next run.
+                    None => self.inner.with_value(|inner| {
+                        if let Some(compute) = &inner.compute {
+                            compute.restart();
+                        }
+                    }),
+                }
+                return;
+            }
+        };
+        let mut cause = Cause::Analysis;
+        for reply in replies {
+            match reply {
+                FromWorker::Ran {
+                    id,
+                    outcome,
+                    engine_ms,
+                    monitor,
+                } => {
+                    if !self.take_outcome(id, *outcome, monitor) {
+                        continue;
+                    }
+                    browser::measure_duration("flush:simulate", engine_ms);
+                    self.count_measure();
+                    cause = Cause::Outcome;
+                }
+                FromWorker::Analyses {
+                    id,
+                    curve,
+                    phase,
+                    cycles,
+                } => self.inner.update_value(|inner| {
+                    // Only the analyses of the run shown (or in flight: they come with it).
+                    if id != inner.next_id {
+                        return;
+                    }
+                    if let Some(curve) = curve {
+                        inner.curve = curve;
+                    }
+                    if let Some(phase) = phase {
+                        inner.phase = phase;
+                    }
+                    if let Some(cycles) = cycles {
+                        inner.cycles = *cycles;
+                    }
+                }),
+                FromWorker::Crashed { id, message } => {
+                    self.fail_run(id, crashed_why(&message));
+                    return;
+                }
+            }
+        }
+        self.publish_progress();
+        if cause == Cause::Outcome {
+            self.schedule_settle();
+        }
+        self.request(cause);
+    }
+
+    /// Takes the outcome of run `id`, if it is the one in flight; then posts the newest
+    /// scenario if it moved on meanwhile. Returns whether the outcome was taken.
+    fn take_outcome(
+        &self,
+        id: u64,
+        outcome: Outcome,
+        monitor: Option<flushlab_engine::analysis::Monitor>,
+    ) -> bool {
+        let taken = self.inner.try_update_value(|inner| {
+            let run = inner.in_flight.take_if(|run| run.id == id)?;
+            inner.ran_for = Some(run.scenario);
+            let outcome = Arc::new(outcome);
+            inner.outcome = Some(outcome.clone());
+            Some(outcome)
+        });
+        let Some(outcome) = taken.flatten() else {
+            return false;
+        };
+        if let Some(monitor) = monitor {
+            self.monitor.set(Some(monitor));
+        }
+        self.outcome.set(Some(outcome));
+        // The scenario may have moved on while this one ran.
+        let scenario = self.state.scenario.get_untracked();
+        let view = self.view();
+        self.inner.update_value(|inner| {
+            if inner.ran_for.as_ref() != Some(&scenario) && inner.held_lines(&scenario).is_none()
+            {
+                self.post_run(inner, scenario, view);
+            }
+        });
+        true
+    }
+
+    fn view(&self) -> View {
+        View {
+            tab: self.state.tab.get_untracked(),
+            axis: self.phase_axis.get_untracked(),
+        }
+    }
+
+    /// Redraws the charts; a frame with the newest scenario's outcome ends `flush:render`.
+    fn render(&self, dragging: bool) {
         let theme = self.state.theme.get_untracked();
         let cursor = self
             .state
             .playback
             .with_untracked(|playback| playback.cursor);
+        let latest = self.state.scenario.get_untracked();
         let registry = self.registry;
-        let drawn = self.inner.with_value(|inner| {
+        let drawn = self.inner.try_update_value(|inner| {
             let (Some(scenario), Some(outcome)) = (&inner.ran_for, &inner.outcome) else {
                 return None;
             };
@@ -303,9 +477,16 @@ impl Live {
                 cursor,
                 theme,
             };
-            Some(registry.redraw(&snapshot, dragging))
+            let animated = registry.redraw(&snapshot, dragging);
+            // Drawn with the newest scenario's outcome (or the newest is held back).
+            let current = *scenario == latest || inner.in_flight.is_none();
+            let measured = inner.input_waiting && current;
+            if measured {
+                inner.input_waiting = false;
+            }
+            Some((animated, measured))
         });
-        if let (Some(animated), true) = (drawn, input) {
+        if let Some(Some((animated, true))) = drawn {
             if animated {
                 browser::measure_after_microtasks("flush:render", "flush:input");
             } else {
@@ -329,47 +510,18 @@ impl Live {
             })
             .unwrap_or(false);
         if full {
-            for name in [
-                "flush:simulate",
-                "flush:render",
-                "flush:input",
-                "flush:simulate-start",
-            ] {
+            for name in ["flush:simulate", "flush:render", "flush:input"] {
                 browser::clear_timing(name);
             }
         }
     }
 
-    /// (Re)starts the analyses after a quiet moment.
-    fn schedule_analyses(&self) {
+    /// Draws the charts exactly once outcomes have paused for [`SETTLE_MS`].
+    fn schedule_settle(&self) {
         let live = *self;
-        let timer = Timeout::new(ANALYSIS_DELAY_MS, move || live.analysis_piece());
+        let timer = Timeout::new(SETTLE_MS, move || live.request(Cause::Analysis));
         self.inner
-            .update_value(|inner| inner.analysis_timer = Some(timer));
-    }
-
-    /// One piece of analysis, then the next on a fresh timer tick.
-    fn analysis_piece(&self) {
-        let tab = self.state.tab.get_untracked();
-        crash_guard::begin();
-        let more = self
-            .inner
-            .try_update_value(|inner| match tab {
-                // The curve first (it is quick and in view), then the phase map.
-                Tab::Flush if !inner.curve.is_done() => {
-                    let Inner { curve, session, .. } = inner;
-                    curve.step(session) || !inner.phase.is_done()
-                }
-                Tab::Flush => inner.phase.step(),
-                Tab::Cycles => inner.cycles.step(),
-            })
-            .unwrap_or(false);
-        crash_guard::end();
-        self.publish_progress();
-        self.request(Cause::Analysis);
-        let live = *self;
-        let next = more.then(|| Timeout::new(0, move || live.analysis_piece()));
-        self.inner.update_value(|inner| inner.analysis_timer = next);
+            .update_value(|inner| inner.settle_timer = Some(timer));
     }
 
     fn publish_progress(&self) {
@@ -402,52 +554,48 @@ impl Live {
         }
     }
 
-    /// The user agreed to wait for the scenario held back: it runs, and so does anything
-    /// estimated at no more work.
+    /// The user agreed to wait for the scenario held back (over the page's budget, or stopped
+    /// before): it runs, and so does anything estimated at no more work.
     pub fn run_held(&self) {
         let scenario = self.state.scenario.get_untracked();
         let estimate = flushlab_engine::budget::run(&scenario).seconds;
-        self.inner
-            .update_value(|inner| inner.approved_s = inner.approved_s.max(estimate));
+        self.inner.update_value(|inner| {
+            inner.approved_s = inner.approved_s.max(estimate);
+            inner.failed = None;
+        });
         self.request(Cause::Input);
     }
 
     /// Called when the tab or the phase axis changes: the analyses for what is shown resume.
     pub fn view_changed(&self) {
-        let axis = self.phase_axis.get_untracked();
-        // The analyses follow the scenario that ran (one held back over the budget has not).
-        self.inner.update_value(|inner| {
-            if let Some(scenario) = inner.ran_for.clone() {
-                // The same scenario: the monitor already reads its population.
-                refresh_analyses(inner, &scenario, axis);
+        let view = self.view();
+        self.inner.with_value(|inner| {
+            if let Some(compute) = &inner.compute {
+                compute.post(ToWorker::View(view));
             }
         });
-        self.publish_progress();
-        self.schedule_analyses();
         self.request(Cause::Input);
     }
 }
 
-/// Keeps finished analysis pieces that still hold for `scenario`; plans new ones otherwise
-/// (called when the scenario or the view changes, not on every frame). Returns whether the
-/// scenario changed beyond its shock's size (a new amplification curve was planned).
-fn refresh_analyses(inner: &mut Inner, scenario: &Scenario, axis: PhaseAxis) -> bool {
-    let key = phase_key(scenario);
-    let shock_pct = inner
-        .outcome
-        .as_ref()
-        .map_or(scenario.shock.pct, |outcome| outcome.summary.shock_pct);
-    let beyond_the_shock = inner.curve.key.as_ref() != Some(&curve_key(scenario));
-    if beyond_the_shock {
-        inner.curve = CurveView::plan(scenario);
+impl Inner {
+    /// Why `scenario` is not run now (over the page's budget, or it failed before), as lines
+    /// for the page; `None` when it may run.
+    fn held_lines(&self, scenario: &Scenario) -> Option<Vec<String>> {
+        let mut why = match &self.failed {
+            Some((failed, why)) if failed == scenario => why.clone(),
+            _ => run_allowed(scenario, self.approved_s).err()?,
+        };
+        why.push(if self.outcome.is_some() {
+            text().notices.held_previous.to_string()
+        } else {
+            text().notices.held_nothing.to_string()
+        });
+        Some(why)
     }
-    if inner.phase.key.as_ref() != Some(&key) || inner.phase.axis != Some(axis) {
-        inner.phase = PhaseMap::plan(scenario, axis, shock_pct);
-    } else if let Some((_, value)) = inner.phase.here {
-        inner.phase.here = Some((shock_pct, value));
-    }
-    if inner.cycles.key.as_ref() != Some(&cycles_key(scenario)) {
-        inner.cycles = CyclesView::plan(scenario);
-    }
-    beyond_the_shock
+}
+
+/// The line the page shows when the worker crashed on a run.
+fn crashed_why(message: &str) -> String {
+    fill(text().notices.run_crashed, &[("message", message)])
 }

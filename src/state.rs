@@ -38,7 +38,7 @@ pub enum Theme {
 }
 
 /// Which main view is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Tab {
     Flush,
     Cycles,

@@ -7,7 +7,7 @@
 //! at each close and marked at the final mark for open positions, less bad debt (owed, not paid).
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::money::Money;
 
@@ -149,7 +149,7 @@ fn report_decimal(amount: Money) -> Decimal {
 }
 
 /// The ledger as reported: decimal strings, and whether the identity holds exactly.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LedgerReport {
     #[serde(with = "rust_decimal::serde::str")]
     pub collateral_in: Decimal,

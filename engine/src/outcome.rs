@@ -1,11 +1,11 @@
 //! What a run returns: summary, per-step path, liquidation map, open interest by bucket, ledger.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ledger::LedgerReport;
 
 /// Everything a timeline run produces. Serialized as the outcome JSON.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub summary: Summary,
     pub steps: Vec<Step>,
@@ -15,7 +15,7 @@ pub struct Outcome {
 }
 
 /// The headline numbers.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub start_price: f64,
     pub final_price: f64,
@@ -50,11 +50,30 @@ pub struct Summary {
     /// Step at which the last liquidation happened (None: nothing was liquidated).
     pub last_liquidation_step: Option<u32>,
     /// Money is USD for linear contracts, coin for inverse.
-    pub money_unit: &'static str,
+    pub money_unit: MoneyUnit,
+}
+
+/// The unit money is counted in: USD for linear contracts, the coin for inverse ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MoneyUnit {
+    #[serde(rename = "USD")]
+    Usd,
+    #[serde(rename = "coin")]
+    Coin,
+}
+
+impl MoneyUnit {
+    /// As the outcome JSON writes it: "USD" or "coin".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MoneyUnit::Usd => "USD",
+            MoneyUnit::Coin => "coin",
+        }
+    }
 }
 
 /// One step of the timeline (prices at the end of the step).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     pub t_s: f64,
     pub last: f64,
@@ -77,7 +96,7 @@ pub struct Step {
 
 /// The static estimate that liquidation heatmaps show: cumulative notional that would be
 /// liquidated if the price reached each level, by leverage bucket.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LiquidationMap {
     pub prices: Vec<f64>,
     pub buckets: Vec<String>,
@@ -88,7 +107,7 @@ pub struct LiquidationMap {
 }
 
 /// Open interest by leverage bucket before and after the flush.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OpenInterestByBucket {
     pub buckets: Vec<String>,
     pub long_before_usd: Vec<f64>,

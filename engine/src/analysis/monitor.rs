@@ -2,7 +2,7 @@
 //! population as it stands (no run): how levered the crowd is in total (open interest over the
 //! collateral behind it), and how much of it sits close to its liquidation price.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::positions::PositionTable;
 use crate::scenario::Side;
@@ -11,7 +11,7 @@ use crate::scenario::Side;
 pub const DISTANCES_PCT: [f64; 3] = [1.0, 5.0, 10.0];
 
 /// The population's leverage at a glance.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Monitor {
     /// Open interest at entry (USD; contracts for inverse), both sides.
     pub open_interest: f64,

@@ -1,7 +1,7 @@
 //! The shock sweep: the cascade's fixed point for a range of instant shocks on one population, its
 //! tipping point, and the same sweep with everyone at 1x.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::counterfactual::without_leverage;
 use crate::error::ScenarioError;
@@ -22,7 +22,7 @@ pub const MAX_SHOCK_PCT: f64 = 1_000.0;
 pub const MAX_SHOCKS: usize = 10_000;
 
 /// One shock of a sweep and where the cascade ends.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepPoint {
     /// The instant shock, percent (negative is down).
     pub shock_pct: f64,

@@ -232,8 +232,8 @@ impl<'a> MarketRun<'a> {
             halted_steps: self.halted_steps,
             last_liquidation_step: self.last_liquidation_step,
             money_unit: match scenario.market.contract {
-                Contract::Linear => "USD",
-                Contract::Inverse => "coin",
+                Contract::Linear => crate::outcome::MoneyUnit::Usd,
+                Contract::Inverse => crate::outcome::MoneyUnit::Coin,
             },
         };
         Outcome {

@@ -153,6 +153,10 @@ sections! {
         link_failed, autosave_failed, not_autosaved, autosave_kept, held, run_it,
         /// `{seconds}`: the page's budget.
         held_why,
+        /// `{seconds}`: the time it was given.
+        run_stopped,
+        /// `{message}`: the engine's panic message.
+        run_crashed,
         /// `{when}`: a date and time.
         autosave_offer,
         restore,

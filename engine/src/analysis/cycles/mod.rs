@@ -190,7 +190,7 @@ impl CyclesConfig {
 }
 
 /// What a leverage-cycle run produces.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cycles {
     pub config: CyclesConfig,
     /// Percentiles of the price with cascades.
@@ -271,7 +271,7 @@ pub enum ResponseAxis {
 }
 
 /// The return distribution at one value of the varied field, with and without cascades.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ResponsePoint {
     pub value: f64,
     pub excess_kurtosis_with: f64,

@@ -1,12 +1,12 @@
 //! What a run's returns and prices add up to: the return distribution (moments, VaR, expected
 //! shortfall, worst day) and the price fan's percentiles.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::TAIL_DIVISOR;
 
 /// Percentiles of the price across paths, per reported day.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fan {
     /// Day of each point (0 is the start); every day, or evenly spaced for long runs.
     pub days: Vec<u32>,
@@ -18,7 +18,7 @@ pub struct Fan {
 }
 
 /// Distribution of daily log returns (percent). Moments are population moments (divided by n).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReturnStats {
     /// Number of daily returns.
     pub count: usize,

@@ -1,0 +1,297 @@
+//! The compute worker's state, without the browser: it owns the populations (a [`Session`]),
+//! runs each scenario the page sends, and fills the analyses one small piece at a time. Pure Rust,
+//! natively tested; `compute::host` drives it inside a Web Worker and `compute::client` drives it
+//! on the page itself when no worker can be started.
+
+use flushlab_engine::Scenario;
+
+use super::protocol::{FromWorker, ToWorker, View};
+use crate::analyses::{
+    curve_key, cycles_key, phase_key, CurveView, CyclesView, PhaseAxis, PhaseMap,
+};
+use crate::session::Session;
+use crate::state::Tab;
+
+/// The worker's state between messages.
+pub struct Worker {
+    session: Session,
+    /// The last run: its id and scenario.
+    ran: Option<(u64, Scenario)>,
+    /// The shock that run's outcome reports (the phase map marks where it sits).
+    shock_pct: f64,
+    view: View,
+    curve: CurveView,
+    phase: PhaseMap,
+    cycles: CyclesView,
+    /// A clock in milliseconds (the worker's `performance.now`; natively none).
+    clock: fn() -> f64,
+}
+
+impl Default for Worker {
+    fn default() -> Worker {
+        Worker::with_clock(|| 0.0)
+    }
+}
+
+impl Worker {
+    /// A worker timing its runs with `clock` (milliseconds).
+    pub fn with_clock(clock: fn() -> f64) -> Worker {
+        Worker {
+            session: Session::default(),
+            ran: None,
+            shock_pct: 0.0,
+            view: View {
+                tab: Tab::Flush,
+                axis: PhaseAxis::MeanLeverage,
+            },
+            curve: CurveView::default(),
+            phase: PhaseMap::default(),
+            cycles: CyclesView::default(),
+            clock,
+        }
+    }
+
+    /// Answers one message: a run's outcome and the analyses as they stand for it.
+    pub fn handle(&mut self, message: ToWorker) -> Vec<FromWorker> {
+        match message {
+            ToWorker::Run { id, scenario, view } => {
+                self.view = view;
+                let start = (self.clock)();
+                let outcome = self.session.simulate(&scenario);
+                let engine_ms = (self.clock)() - start;
+                self.shock_pct = outcome.summary.shock_pct;
+                let (population_changed, analyses) = self.refresh(id, &scenario);
+                let monitor = population_changed
+                    .then(|| self.session.monitor())
+                    .flatten();
+                self.ran = Some((id, *scenario));
+                let mut replies = vec![FromWorker::Ran {
+                    id,
+                    outcome: Box::new(outcome),
+                    engine_ms,
+                    monitor,
+                }];
+                replies.extend(analyses);
+                replies
+            }
+            ToWorker::View(view) => {
+                self.view = view;
+                let Some((id, scenario)) = self.ran.clone() else {
+                    return Vec::new();
+                };
+                self.refresh(id, &scenario).1.into_iter().collect()
+            }
+        }
+    }
+
+    /// Keeps the analysis pieces that still hold for `scenario` and plans the others; returns
+    /// whether the scenario changed beyond its shock's size (a new population, so a new
+    /// monitor), and the analyses that changed, for the page.
+    fn refresh(&mut self, id: u64, scenario: &Scenario) -> (bool, Option<FromWorker>) {
+        let mut reply = Analyses::new(id);
+        let beyond_the_shock = self.curve.key.as_ref() != Some(&curve_key(scenario));
+        if beyond_the_shock {
+            self.curve = CurveView::plan(scenario);
+            reply.curve = Some(self.curve.clone());
+        }
+        let axis = self.view.axis;
+        if self.phase.key.as_ref() != Some(&phase_key(scenario)) || self.phase.axis != Some(axis)
+        {
+            self.phase = PhaseMap::plan(scenario, axis, self.shock_pct);
+            reply.phase = Some(self.phase.clone());
+        } else if let Some((shock, value)) = self.phase.here {
+            if shock != self.shock_pct {
+                self.phase.here = Some((self.shock_pct, value));
+                reply.phase = Some(self.phase.clone());
+            }
+        }
+        if self.cycles.key.as_ref() != Some(&cycles_key(scenario)) {
+            self.cycles = CyclesView::plan(scenario);
+            reply.cycles = Some(Box::new(self.cycles.clone()));
+        }
+        (beyond_the_shock, reply.finish())
+    }
+
+    /// Whether an analysis piece is left for what the page shows.
+    pub fn has_piece(&self) -> bool {
+        self.ran.is_some()
+            && match self.view.tab {
+                Tab::Flush => !self.curve.is_done() || !self.phase.is_done(),
+                Tab::Cycles => !self.cycles.is_done(),
+            }
+    }
+
+    /// Computes one analysis piece for what the page shows (the curve first: it is quick and in
+    /// view, then the phase map; or the next piece of the cycles); `None` when none is left.
+    pub fn piece(&mut self) -> Option<FromWorker> {
+        if !self.has_piece() {
+            return None;
+        }
+        let id = self.ran.as_ref()?.0;
+        let mut reply = Analyses::new(id);
+        match self.view.tab {
+            Tab::Flush if !self.curve.is_done() => {
+                self.curve.step(&mut self.session);
+                reply.curve = Some(self.curve.clone());
+            }
+            Tab::Flush => {
+                self.phase.step();
+                reply.phase = Some(self.phase.clone());
+            }
+            Tab::Cycles => {
+                self.cycles.step();
+                reply.cycles = Some(Box::new(self.cycles.clone()));
+            }
+        }
+        reply.finish()
+    }
+}
+
+/// An `Analyses` reply being put together.
+struct Analyses {
+    id: u64,
+    curve: Option<CurveView>,
+    phase: Option<PhaseMap>,
+    cycles: Option<Box<CyclesView>>,
+}
+
+impl Analyses {
+    fn new(id: u64) -> Analyses {
+        Analyses {
+            id,
+            curve: None,
+            phase: None,
+            cycles: None,
+        }
+    }
+
+    /// The reply, if anything changed.
+    fn finish(self) -> Option<FromWorker> {
+        let Analyses {
+            id,
+            curve,
+            phase,
+            cycles,
+        } = self;
+        (curve.is_some() || phase.is_some() || cycles.is_some()).then_some(FromWorker::Analyses {
+            id,
+            curve,
+            phase,
+            cycles,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyses::CURVE_SHOCKS;
+    use flushlab_engine::presets;
+
+    const FLUSH: View = View {
+        tab: Tab::Flush,
+        axis: PhaseAxis::MeanLeverage,
+    };
+
+    fn run(id: u64, scenario: &Scenario) -> ToWorker {
+        ToWorker::Run {
+            id,
+            scenario: Box::new(scenario.clone()),
+            view: FLUSH,
+        }
+    }
+
+    #[test]
+    fn a_run_answers_with_the_engines_outcome_and_plans_every_analysis() {
+        let scenario = presets::find("calm-market").expect("a preset").scenario;
+        let mut worker = Worker::default();
+        let replies = worker.handle(run(1, &scenario));
+        let FromWorker::Ran {
+            id,
+            outcome,
+            monitor,
+            ..
+        } = &replies[0]
+        else {
+            panic!("the first reply is the outcome: {replies:?}");
+        };
+        assert_eq!(*id, 1);
+        assert_eq!(Ok(&**outcome), flushlab_engine::simulate(&scenario).as_ref());
+        assert!(monitor.is_some(), "a first population has a monitor");
+        let Some(FromWorker::Analyses {
+            curve: Some(curve),
+            phase: Some(phase),
+            cycles: Some(_),
+            ..
+        }) = replies.get(1)
+        else {
+            panic!("then the analyses as planned: {replies:?}");
+        };
+        assert_eq!(curve.progress(), (0, CURVE_SHOCKS));
+        assert!(!phase.is_done());
+    }
+
+    #[test]
+    fn a_shock_drag_keeps_the_curve_and_the_monitor_and_moves_the_phase_maps_marker() {
+        let mut scenario = presets::find("calm-market").expect("a preset").scenario;
+        let mut worker = Worker::default();
+        worker.handle(run(1, &scenario));
+        assert!(worker.piece().is_some(), "a curve point");
+        scenario.shock.resize(&scenario.market.clone(), -7.0);
+        let replies = worker.handle(run(2, &scenario));
+        let FromWorker::Ran { monitor, .. } = &replies[0] else {
+            panic!("{replies:?}");
+        };
+        assert_eq!(*monitor, None, "the same population");
+        match replies.get(1) {
+            Some(FromWorker::Analyses {
+                curve: None,
+                phase: Some(phase),
+                cycles: None,
+                ..
+            }) => assert_eq!(phase.here.map(|here| here.0), Some(-7.0)),
+            other => panic!("only the phase map's marker moves: {other:?}"),
+        }
+        assert_eq!(worker.curve.points.len(), 1, "the curve's point is kept");
+    }
+
+    #[test]
+    fn pieces_fill_the_curve_then_the_phase_map_and_stop() {
+        let scenario = presets::find("calm-market").expect("a preset").scenario;
+        let mut worker = Worker::default();
+        assert_eq!(worker.piece(), None, "nothing before a run");
+        worker.handle(run(3, &scenario));
+        let mut curve_pieces = 0;
+        let mut phase_pieces = 0;
+        while let Some(reply) = worker.piece() {
+            match reply {
+                FromWorker::Analyses {
+                    id: 3,
+                    curve: Some(_),
+                    phase: None,
+                    ..
+                } => {
+                    assert_eq!(phase_pieces, 0, "the curve comes first");
+                    curve_pieces += 1;
+                }
+                FromWorker::Analyses {
+                    id: 3,
+                    curve: None,
+                    phase: Some(_),
+                    ..
+                } => phase_pieces += 1,
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(curve_pieces, CURVE_SHOCKS);
+        assert_eq!(phase_pieces, crate::analyses::PHASE_ROWS);
+        assert!(!worker.has_piece());
+        // The cycles tab has its own pieces.
+        let replies = worker.handle(ToWorker::View(View {
+            tab: Tab::Cycles,
+            axis: PhaseAxis::MeanLeverage,
+        }));
+        assert!(replies.is_empty(), "nothing changed: {replies:?}");
+        assert!(worker.has_piece());
+    }
+}
