@@ -80,7 +80,7 @@ function markdown(runs, header) {
   lines.push(
     `Machine: ${header.machine.cores} cores, ${header.machine.cpu}; load average (1 min) ${header.loadAtStart} at the start, ${header.loadAtEnd} at the end. ` +
       `${ITERATIONS} inputs per drag, ${THROTTLED_ITERATIONS} with the CPU throttled (fewer, to keep the run short: their p95 rests on few frames). ` +
-      `Each drag waits two animation frames after every input, so about half of the frames are idle ones between inputs.`,
+      `Each drag waits two animation frames after every input, so most frames (about two in three unthrottled) are idle ones between inputs.`,
   );
   lines.push('');
   lines.push(
