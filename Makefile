@@ -10,7 +10,7 @@ help:
 	@echo "make serve  - install what is missing, build, serve on http://127.0.0.1:8080"
 	@echo "make test   - install what is missing, run every check, print one summary line"
 	@echo "make build  - release build (wasm-opt) into dist/, works under any sub-path"
-	@echo "make bench  - engine benchmarks, then the live app drag benchmark (builds dist/ first)"
+	@echo "make bench  - engine benchmarks, then the live app: drag benchmark, drag matrix (viewports x CPU), Lighthouse (builds dist/ first)"
 	@echo "make fuzz   - fuzz the engine, analyses and CLI parser with cargo fuzz (nightly; FUZZ_SECONDS, default 600)"
 
 tools:
@@ -32,6 +32,8 @@ bench: tools browser build
 	cargo bench -p flushlab-engine --bench engine -- --warm-up-time 1 --measurement-time 3
 	cargo test --release -p flushlab --target wasm32-unknown-unknown --test wasm_bench -- --include-ignored --nocapture
 	node e2e/bench-drag.mjs
+	node e2e/bench-matrix.mjs
+	node e2e/bench-lighthouse.mjs
 
 fuzz:
 	@scripts/fuzz.sh

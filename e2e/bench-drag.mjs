@@ -1,37 +1,68 @@
-// Drag benchmark of the live app (`make bench`; run alone with `node e2e/bench-drag.mjs`).
+// Drag benchmark of the live app (`make bench`; run alone with `node e2e/bench-drag.mjs`, and at
+// every viewport and CPU speed with e2e/bench-matrix.mjs).
 //
 // Not a test file: the name matches none of node --test's patterns (*.test.mjs, *-test.mjs,
 // *_test.mjs, test-*.mjs, test.mjs), so `node --test e2e/` does not pick it up.
 //
-// Serves the release build in dist/ under /flushlab/, opens the default scenario (100,000
-// positions) in headless Chromium at 1400x900, then:
-//   1. shock slider: 200 inputs, each sets the slider's value (sweeping -2 .. -12 % and back in
-//      0.5 steps) and dispatches `input` {bubbles: true}, as the browser does during a drag
-//      (programmatic, so every iteration is exactly one new value); waits two animation frames
-//      after each.
-//   2. leverage bar 4: a real pointer drag with page.mouse (down at the bar's centre, 200 moves of
-//      3 px up and down over a 36 px band, two animation frames after each, then up).
-// Per drag it reads the app's User Timing measures `flush:simulate` (engine time per run) and
-// `flush:render` (from the frame's first input to every chart redrawn), and also times, from each
-// input event's own timestamp to the end of the redraw it caused ("event -> redrawn": includes the
-// wait for the frame the browser delivers a pointer move in). Then it reports the shipped sizes of
-// dist/ (raw and gzip -9). It also checks that every chart's drawing follows the drag and records
-// any error banner, console error and long task. Prints a table and writes target/bench-drag.json.
+// Serves the release build in dist/ under /flushlab/, opens the default scenario (or BENCH_QUERY,
+// e.g. `?preset=fund-drained-adl`) in headless Chromium at BENCH_VIEWPORT (default 1400x900; below
+// 600 px wide as a phone: isMobile, hasTouch), optionally with the CPU throttled
+// (BENCH_CPU_THROTTLE=4: DevTools Emulation.setCPUThrottlingRate, a mid-range phone), waits until
+// the page is quiet, then:
+//   1. shock slider: BENCH_ITERATIONS inputs (default 200), each sets the slider's value (sweeping
+//      -2 .. -12 % and back in 0.5 steps) and dispatches `input` {bubbles: true}, as the browser
+//      does during a drag (programmatic, so every iteration is exactly one new value); waits two
+//      animation frames after each.
+//   2. leverage bar 4: a real pointer drag with page.mouse (the editor scrolled into view; down at
+//      the bar's centre, BENCH_ITERATIONS moves of 3 px up and down over a 36 px band, two
+//      animation frames after each, then up).
+// Per drag it reports:
+//   - frame time: the deltas between consecutive requestAnimationFrame callbacks in the page during
+//     the drag (the frames between inputs, while the harness waits, are in it too), the Long
+//     Animation Frames API's frames over 50 ms (count, worst, the script that took most of the
+//     worst) and long tasks (count, the longest);
+//   - input -> every visible chart current: the app's User Timing measure `flush:render` (from the
+//     frame's first input to every visible chart drawn with the newest outcome);
+//   - the engine part: `flush:simulate` (engine time per run; reported as missing if the app does
+//     not emit it, e.g. once the engine runs in a worker);
+//   - event -> redrawn: from each input event's own timestamp to the end of the redraw it caused
+//     (includes the wait for the frame the browser delivers a pointer move in).
+// It checks that every chart on screen follows the drag (its drawing changes) and records any
+// error banner, console error, and which charts were on screen. Then (unless BENCH_MEMORY=0) the JS
+// heap over 900 more inputs, and the shipped sizes of dist/ (raw and gzip -9). Prints a table and
+// writes target/bench-drag.json (BENCH_OUT). BENCH_SCREENSHOTS=PREFIX saves PREFIX-shock.png and
+// PREFIX-leverage.png at the start of each drag.
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { DIST, launchBrowser, openPage, serveDist } from './harness.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const OUT = process.env.BENCH_OUT ?? `${ROOT}target/bench-drag.json`;
-// BENCH_VIEWPORT=WIDTHxHEIGHT (default 1400x900); BENCH_CPU_THROTTLE=4 slows the page's CPU 4x
-// (DevTools Emulation.setCPUThrottlingRate), as a mid-range phone.
 const [VIEW_W, VIEW_H] = (process.env.BENCH_VIEWPORT ?? '1400x900').split('x').map(Number);
+const PHONE = VIEW_W < 600;
 const CPU_THROTTLE = Number(process.env.BENCH_CPU_THROTTLE ?? 1);
-const ITERATIONS = 200;
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
+const MEASURE_MEMORY = process.env.BENCH_MEMORY !== '0';
+const SCREENSHOTS = process.env.BENCH_SCREENSHOTS ?? null;
+// Before a drag: at least this long, then until the page has drawn QUIET_FRAMES frames in a row
+// without one over QUIET_FRAME_MS (the first run's analyses finished), at most QUIET_MAX_MS.
 const SETTLE_MS = 1500;
-const TARGET_RENDER_P95_MS = 16.7;
-const TARGET_SIMULATE_P95_MS = 2;
+const QUIET_FRAMES = 30;
+const QUIET_FRAME_MS = 25;
+const QUIET_MAX_MS = 60_000 * CPU_THROTTLE;
+
+// Issue 14's targets (benchmarks, not timed tests).
+const TARGETS = {
+  // One frame at 60 Hz; with the CPU throttled (a mid-range phone), two.
+  frameP95Ms: CPU_THROTTLE > 1 ? 33 : 16.7,
+  renderP95Ms: 50,
+  simulateP95Ms: 2,
+};
+// rAF timestamps are 0.1 ms coarse (performance.now() without cross-origin isolation) and idle
+// frames come 16.7 or 16.8 ms apart: frame times are judged against their targets with this slack.
+const FRAME_SLACK_MS = 0.5;
 
 /** Nearest-rank percentile of sorted `values`. */
 function percentile(sorted, p) {
@@ -51,31 +82,81 @@ function stats(values) {
   };
 }
 
-/** Installed in the page once: records every measure (even if the app clears its entries), every
- * input / pointermove event's timestamp, and long tasks. */
+/** Installed in the page once. While `__bench.recording`, keeps every measure (even if the app
+ * clears its entries), every input / pointer event's timestamp, every animation frame's
+ * timestamp, long animation frames and long tasks. */
 function instrument() {
-  const bench = { measures: [], events: [], longTasks: [] };
+  const bench = {
+    recording: false,
+    measures: [],
+    events: [],
+    frames: [],
+    longTasks: [],
+    longFrames: [],
+    supported: {
+      longtask: PerformanceObserver.supportedEntryTypes?.includes('longtask') ?? false,
+      'long-animation-frame': PerformanceObserver.supportedEntryTypes?.includes('long-animation-frame') ?? false,
+    },
+    signatureMs: [],
+  };
   window.__bench = bench;
   new PerformanceObserver((list) => {
+    if (!bench.recording) return;
     for (const e of list.getEntries()) bench.measures.push({ name: e.name, start: e.startTime, duration: e.duration });
   }).observe({ type: 'measure' });
-  try {
+  if (bench.supported.longtask) {
     new PerformanceObserver((list) => {
+      if (!bench.recording) return;
       for (const e of list.getEntries()) bench.longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask' });
-  } catch {
-    // longtask not supported: reported as null.
-    bench.longTasks = null;
   }
+  if (bench.supported['long-animation-frame']) {
+    new PerformanceObserver((list) => {
+      if (!bench.recording) return;
+      for (const e of list.getEntries()) {
+        const scripts = [...(e.scripts ?? [])]
+          .sort((a, b) => b.duration - a.duration)
+          .slice(0, 3)
+          .map((s) => ({
+            duration: s.duration,
+            invoker: s.invoker,
+            function: s.sourceFunctionName,
+            source: s.sourceURL ? s.sourceURL.split('/').pop() : '',
+            forcedStyleAndLayout: s.forcedStyleAndLayoutDuration,
+          }));
+        bench.longFrames.push({
+          start: e.startTime,
+          duration: e.duration,
+          blocking: e.blockingDuration,
+          renderStart: e.renderStart,
+          styleAndLayoutStart: e.styleAndLayoutStart,
+          scripts,
+        });
+      }
+    }).observe({ type: 'long-animation-frame' });
+  }
+  const tick = (t) => {
+    if (bench.recording) bench.frames.push(t);
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
   for (const type of ['input', 'pointermove', 'pointerdown']) {
-    window.addEventListener(type, (e) => bench.events.push({ type, t: e.timeStamp }), true);
+    window.addEventListener(
+      type,
+      (e) => {
+        if (bench.recording) bench.events.push({ type, t: e.timeStamp });
+      },
+      true,
+    );
   }
 }
 
 /** In the page: waits two animation frames, then returns a cheap signature of every chart's drawn
- * traces ({ "chart-price": hash, ... }), to check that each chart follows the drag. */
+ * traces ({ "chart-price": hash, ... }), to check that each chart follows the drag. Its own time
+ * is recorded (it runs on the main thread between frames). */
 async function framesThenSignatures() {
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const started = performance.now();
   const signatures = {};
   for (const chart of document.querySelectorAll('[data-testid^="chart-"]')) {
     let h = 0;
@@ -92,7 +173,18 @@ async function framesThenSignatures() {
     }
     signatures[chart.dataset.testid] = h;
   }
+  if (window.__bench?.recording) window.__bench.signatureMs.push(performance.now() - started);
   return signatures;
+}
+
+/** In the page: the charts whose box intersects the viewport. */
+function chartsOnScreen() {
+  return [...document.querySelectorAll('[data-testid^="chart-"]')]
+    .filter((chart) => {
+      const r = chart.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth;
+    })
+    .map((chart) => chart.dataset.testid);
 }
 
 /** Per chart, how many distinct drawings were seen. */
@@ -111,23 +203,66 @@ class ChartStates {
 const bannerText = (page) =>
   page.evaluate(() => [...document.querySelectorAll('[data-testid="error-banner"]')].map((e) => e.textContent.trim()));
 
-async function startPhase(page) {
+/** Waits SETTLE_MS, then until the page draws QUIET_FRAMES frames in a row each within
+ * QUIET_FRAME_MS (so the first run's analyses do not land in the drag); returns the wait in ms. */
+async function settle(page) {
+  const started = Date.now();
   await page.waitForTimeout(SETTLE_MS);
-  await page.evaluate(() => {
-    performance.clearMeasures();
-    window.__bench.measures.length = 0;
-    window.__bench.events.length = 0;
-    if (window.__bench.longTasks) window.__bench.longTasks.length = 0;
-  });
+  const quiet = await page.evaluate(
+    ({ frames, frameMs, maxMs }) =>
+      new Promise((resolve) => {
+        const begun = performance.now();
+        let last = null;
+        let run = 0;
+        const tick = (t) => {
+          if (last !== null) run = t - last <= frameMs ? run + 1 : 0;
+          last = t;
+          if (run >= frames) resolve(true);
+          else if (t - begun > maxMs) resolve(false);
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    { frames: QUIET_FRAMES, frameMs: QUIET_FRAME_MS, maxMs: QUIET_MAX_MS },
+  );
+  return { waitedMs: Date.now() - started, quiet };
 }
 
-async function endPhase(page, name, extra) {
-  const raw = await page.evaluate(() => ({
-    entries: performance.getEntriesByType('measure').map((e) => ({ name: e.name, start: e.startTime, duration: e.duration })),
-    observed: window.__bench.measures,
-    events: window.__bench.events,
-    longTasks: window.__bench.longTasks,
-  }));
+async function startPhase(page, name, scrollTarget) {
+  await scrollTarget.scrollIntoViewIfNeeded();
+  const settled = await settle(page);
+  const onScreen = await page.evaluate(chartsOnScreen);
+  if (SCREENSHOTS) {
+    await mkdir(dirname(SCREENSHOTS), { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}-${name}.png` });
+  }
+  await page.evaluate(() => {
+    performance.clearMeasures();
+    const bench = window.__bench;
+    for (const list of [bench.measures, bench.events, bench.frames, bench.longTasks, bench.longFrames, bench.signatureMs]) {
+      list.length = 0;
+    }
+    bench.recording = true;
+  });
+  return { settled, onScreen };
+}
+
+async function endPhase(page, name, begun, extra) {
+  // Observers deliver after the frame: let the drag's last frames arrive before stopping.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 100)))));
+  const raw = await page.evaluate(() => {
+    const bench = window.__bench;
+    bench.recording = false;
+    return {
+      entries: performance.getEntriesByType('measure').map((e) => ({ name: e.name, start: e.startTime, duration: e.duration })),
+      observed: bench.measures,
+      events: bench.events,
+      frames: bench.frames,
+      longTasks: bench.supported.longtask ? bench.longTasks : null,
+      longFrames: bench.supported['long-animation-frame'] ? bench.longFrames : null,
+      signatureMs: bench.signatureMs,
+    };
+  });
   // getEntriesByType is the source, as long as the app did not clear its entries mid-phase (it
   // does past 2,000); then the observer's copy is used.
   const fromEntries = raw.entries.filter((e) => e.name.startsWith('flush:'));
@@ -143,22 +278,43 @@ async function endPhase(page, name, extra) {
     for (const t of inputs) if (t <= r.start + 0.001) latest = t;
     if (latest !== null) eventToRedrawn.push(r.start + r.duration - latest);
   }
+  const deltas = [];
+  for (let i = 1; i < raw.frames.length; i += 1) deltas.push(raw.frames[i] - raw.frames[i - 1]);
+  const frame = stats(deltas);
+  frame.over16 = deltas.filter((d) => d > 16.7 + FRAME_SLACK_MS).length;
+  frame.over33 = deltas.filter((d) => d > 33.3 + FRAME_SLACK_MS).length;
+  const longest = (list, n) => [...list].sort((a, b) => b.duration - a.duration).slice(0, n);
+  const worstFrame = raw.longFrames?.length ? longest(raw.longFrames, 1)[0] : null;
+  const signature = stats(raw.signatureMs);
   return {
     name,
+    ...begun,
     inputs: inputs.length,
+    frame,
+    longAnimationFrames: raw.longFrames
+      ? {
+          count: raw.longFrames.length,
+          worst: worstFrame?.duration ?? null,
+          worstBlocking: worstFrame?.blocking ?? null,
+          totalBlocking: raw.longFrames.reduce((t, f) => t + f.blocking, 0),
+          worstFrame,
+        }
+      : null,
+    longTasks: raw.longTasks
+      ? { count: raw.longTasks.length, max: stats(raw.longTasks.map((t) => t.duration)).max, longest: longest(raw.longTasks, 5).map((t) => t.duration) }
+      : null,
     simulate: stats(simulate.map((e) => e.duration)),
     render: stats(render.map((e) => e.duration)),
     eventToRedrawn: stats(eventToRedrawn),
-    longTasks: raw.longTasks ? { count: raw.longTasks.length, max: stats(raw.longTasks.map((t) => t.duration)).max } : null,
+    harnessSignatureMs: { p50: signature.p50, max: signature.max },
     measureSource: measures === fromObserver && fromObserver.length !== fromEntries.length ? 'PerformanceObserver' : 'getEntriesByType',
     ...extra,
   };
 }
 
 async function dragShockSlider(page) {
-  await startPhase(page);
   const slider = page.locator('[data-testid="shock-slider"]');
-  await slider.scrollIntoViewIfNeeded();
+  const begun = await startPhase(page, 'shock', slider);
   const summaryBefore = await page.getByTestId('summary').textContent();
   const charts = new ChartStates();
   charts.add(await page.evaluate(framesThenSignatures));
@@ -178,7 +334,7 @@ async function dragShockSlider(page) {
   }
   const finalValue = await slider.inputValue();
   const summaryAfter = await page.getByTestId('summary').textContent();
-  return endPhase(page, 'shock', {
+  return endPhase(page, 'shock', begun, {
     method: 'page.evaluate: set input.value, dispatch new Event("input", {bubbles: true}); then await 2 rAF',
     sweep: `${Math.max(...values)} .. ${Math.min(...values)} % and back, step 0.5`,
     distinctValues: new Set(values).size,
@@ -191,14 +347,17 @@ async function dragShockSlider(page) {
 }
 
 async function dragLeverageBar(page, index) {
-  await startPhase(page);
-  const editor = page.locator('[data-testid="leverage-editor"]');
-  await editor.scrollIntoViewIfNeeded();
   const bar = page.locator(`[data-testid="leverage-bar-${index}"]`);
+  // On a phone the page is one column and the editor is far below the first screen: the bar must
+  // be on screen for page.mouse to reach it (and the band of 36 px above its centre too).
+  const begun = await startPhase(page, 'leverage', page.locator('[data-testid="leverage-editor"]'));
   const box = await bar.boundingBox();
   if (!box) throw new Error(`leverage-bar-${index} has no box`);
   const x = box.x + box.width / 2;
   const y0 = box.y + box.height / 2;
+  if (y0 - 36 < 0 || y0 > VIEW_H || x < 0 || x > VIEW_W) {
+    throw new Error(`leverage-bar-${index}'s drag band (${x.toFixed(0)}, ${(y0 - 36).toFixed(0)}..${y0.toFixed(0)}) is off the ${VIEW_W}x${VIEW_H} screen`);
+  }
   const valueBefore = await bar.getAttribute('aria-valuenow');
   const charts = new ChartStates();
   charts.add(await page.evaluate(framesThenSignatures));
@@ -221,7 +380,7 @@ async function dragLeverageBar(page, index) {
   await page.evaluate(framesThenSignatures);
   const valueAfter = await bar.getAttribute('aria-valuenow');
   const boxAfter = await bar.boundingBox();
-  return endPhase(page, 'leverage', {
+  return endPhase(page, 'leverage', begun, {
     method: `page.mouse: move to bar ${index}'s centre, down, ${ITERATIONS} moves of 3 px (triangle over 36 px) with 2 rAF after each, up`,
     bar: index,
     barBox: box,
@@ -232,6 +391,21 @@ async function dragLeverageBar(page, index) {
     chartStates: charts.counts(),
     errorBanner: await bannerText(page),
   });
+}
+
+/** What the drag must have done, whatever the timings: problems found (empty = fine). */
+function checkPhase(phase) {
+  const problems = [];
+  if (phase.errorBanner.length) problems.push(`error banner: ${phase.errorBanner.join(' | ')}`);
+  if (phase.name === 'shock' && phase.sliderValueAtEnd !== phase.expectedValueAtEnd) {
+    problems.push(`slider ended at ${phase.sliderValueAtEnd}, expected ${phase.expectedValueAtEnd}`);
+  }
+  if (phase.name === 'leverage' && phase.distinctBarValues < 2) problems.push('the bar did not follow the pointer');
+  for (const chart of phase.onScreen) {
+    if ((phase.chartStates[chart] ?? 0) < 2) problems.push(`${chart} is on screen and did not follow the drag`);
+  }
+  if (phase.render.count === 0) problems.push('no flush:render measure');
+  return problems;
 }
 
 async function shippedSizes() {
@@ -249,46 +423,59 @@ async function shippedSizes() {
 
 const ms = (v) => (v === null || v === undefined ? '-' : v.toFixed(2));
 const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
+const verdict = (s, target, slack = 0) => (s.count === 0 ? 'not measured' : s.p95 <= target + slack ? 'met' : 'MISSED');
 
 function printTable(result) {
+  const t = result.targets;
   const lines = [];
   lines.push(`FlushLab drag benchmark: ${result.scenario}, ${result.iterations} inputs per drag, ${result.browser}`);
+  lines.push(`price chart drawn ${result.priceChartAfterMs} ms after navigation; ${result.wallTimeS} s in all; load average ${result.machine.loadAverageAtEnd.join(' ')}`);
   lines.push('');
-  lines.push('drag      measure                 count     p50     p95     max   (ms)');
+  lines.push('drag      measure                          count     p50     p95     max   (ms)  target');
   for (const phase of result.phases) {
-    for (const [label, s] of [
-      ['flush:simulate', phase.simulate],
-      ['flush:render', phase.render],
-      ['event -> redrawn', phase.eventToRedrawn],
+    for (const [label, s, target, slack] of [
+      ['frame time (rAF deltas)', phase.frame, t.frameP95Ms, FRAME_SLACK_MS],
+      ['input -> charts current (render)', phase.render, t.renderP95Ms, 0],
+      ['engine part (simulate)', phase.simulate, t.simulateP95Ms, 0],
+      ['event -> redrawn', phase.eventToRedrawn, null, 0],
     ]) {
+      const goal = target === null ? '' : `p95 <= ${target} ms: ${verdict(s, target, slack)}`;
       lines.push(
-        `${phase.name.padEnd(9)} ${label.padEnd(22)} ${String(s.count).padStart(5)} ${ms(s.p50).padStart(7)} ${ms(s.p95).padStart(7)} ${ms(s.max).padStart(7)}`,
+        `${phase.name.padEnd(9)} ${label.padEnd(32)} ${String(s.count).padStart(5)} ${ms(s.p50).padStart(7)} ${ms(s.p95).padStart(7)} ${ms(s.max).padStart(7)}  ${goal}`,
       );
     }
   }
-  lines.push('');
-  lines.push(`targets: flush:render p95 <= ${TARGET_RENDER_P95_MS} ms, flush:simulate p95 <= ${TARGET_SIMULATE_P95_MS} ms`);
-  const verdict = (s, met) => (s.count === 0 ? 'NOT MEASURED (no runs)' : met ? 'met' : 'MISSED');
-  for (const phase of result.phases) {
-    lines.push(
-      `  ${phase.name}: render ${verdict(phase.render, phase.targets.render)}, simulate ${verdict(phase.simulate, phase.targets.simulate)}`,
-    );
-  }
+  lines.push(`(frame times are judged with ${FRAME_SLACK_MS} ms slack: rAF timestamps are 0.1 ms coarse, idle frames 16.7-16.8 ms apart)`);
   lines.push('');
   for (const phase of result.phases) {
-    const states = Object.entries(phase.chartStates).map(([chart, n]) => `${chart.replace('chart-', '')} ${n}`).join(', ');
+    const states = Object.entries(phase.chartStates)
+      .map(([chart, n]) => `${chart.replace('chart-', '')}${phase.onScreen.includes(chart) ? '*' : ''} ${n}`)
+      .join(', ');
+    const loaf = phase.longAnimationFrames;
     lines.push(
-      `${phase.name}: ${phase.inputs} input events, ${phase.simulate.count} engine runs, ${phase.render.count} redraws, ` +
-        `long tasks ${phase.longTasks ? `${phase.longTasks.count} (max ${ms(phase.longTasks.max)} ms)` : '-'}`,
+      `${phase.name}: ${phase.inputs} input events, ${phase.simulate.count} engine runs, ${phase.render.count} redraws; ` +
+        `frames over 16.7 ms ${phase.frame.over16}, over 33.3 ms ${phase.frame.over33} of ${phase.frame.count}`,
     );
+    lines.push(
+      `  long animation frames ${loaf ? `${loaf.count} (worst ${ms(loaf.worst)} ms, blocking ${ms(loaf.totalBlocking)} ms in all)` : 'not supported'}, ` +
+        `long tasks ${phase.longTasks ? `${phase.longTasks.count} (longest ${phase.longTasks.longest.map(ms).join(', ') || '-'} ms)` : 'not supported'}`,
+    );
+    const worstScript = loaf?.worstFrame?.scripts?.[0];
+    if (worstScript) {
+      lines.push(`  worst frame's longest script: ${ms(worstScript.duration)} ms, ${worstScript.invoker} ${worstScript.function ?? ''} (${worstScript.source})`);
+    }
+    lines.push(`  settled ${phase.settled.waitedMs} ms before the drag${phase.settled.quiet ? '' : ' (NOT QUIET: gave up waiting)'}; charts on screen (*): ${phase.onScreen.length}`);
     lines.push(`  distinct drawings per chart: ${states}`);
+    lines.push(`  harness's own chart check between inputs: p50 ${ms(phase.harnessSignatureMs.p50)} ms, max ${ms(phase.harnessSignatureMs.max)} ms`);
     if (phase.name === 'leverage') {
       lines.push(`  bar ${phase.bar}: ${phase.barValueBefore} -> ${phase.barValueAfter} USD, ${phase.distinctBarValues} distinct values, bar moved ${phase.barMovedOnPage} px on the page`);
     }
-    if (phase.errorBanner.length) lines.push(`  ERROR BANNER: ${phase.errorBanner.join(' | ')}`);
+    for (const problem of phase.problems) lines.push(`  PROBLEM: ${problem}`);
   }
-  lines.push('');
-  lines.push(`memory: JS heap after GC, MB, before and after each round of ${result.memory.inputsPerRound} more inputs: ${result.memory.jsHeapMbAfterGc.join(' -> ')}`);
+  if (result.memory) {
+    lines.push('');
+    lines.push(`memory: JS heap after GC, MB, before and after each round of ${result.memory.inputsPerRound} more inputs: ${result.memory.jsHeapMbAfterGc.join(' -> ')}`);
+  }
   lines.push('');
   lines.push('shipped file                                         raw        gzip -9');
   for (const f of result.sizes.files) {
@@ -306,7 +493,7 @@ function printTable(result) {
 
 /**
  * Memory over a long session: the JS heap after a full GC, before and after three more rounds of
- * 300 shock-slider inputs each (flat = no leak per redraw).
+ * 300 shock-slider inputs each (flat = no leak per redraw). The benchmark's own recording is off.
  */
 async function heapOverLongDrag(page) {
   const heapMb = () => page.evaluate(() => {
@@ -330,43 +517,59 @@ async function heapOverLongDrag(page) {
 }
 
 async function main() {
+  const started = Date.now();
   try {
     await stat(`${DIST}index.html`);
   } catch {
-    throw new Error('dist/ has no index.html: build first (make build)');
+    throw new Error(`${DIST} has no index.html: build first (make build)`);
   }
   const sizes = await shippedSizes();
   const server = await serveDist();
   // --expose-gc and precise memory info: the memory check reads the JS heap after a full GC.
   const browser = await launchBrowser(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
   try {
-    const { page, context, problems } = await openPage(browser, { viewport: { width: VIEW_W, height: VIEW_H } });
+    const { page, context, problems } = await openPage(browser, {
+      viewport: { width: VIEW_W, height: VIEW_H },
+      ...(PHONE ? { isMobile: true, hasTouch: true } : {}),
+    });
     if (CPU_THROTTLE > 1) {
       const cdp = await context.newCDPSession(page);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLE });
     }
-    // BENCH_QUERY=?preset=NAME measures another scenario than the default.
+    const loadStarted = Date.now();
     await page.goto(server.url + (process.env.BENCH_QUERY ?? ''));
-    await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor({ timeout: 60_000 * CPU_THROTTLE });
+    const priceChartAfterMs = Date.now() - loadStarted;
     const loaded = await page.evaluate(() =>
       performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname.split('/').pop()).filter((n) => /\.(wasm|js|css)$/.test(n)),
     );
     await page.evaluate(instrument);
     const phases = [await dragShockSlider(page), await dragLeverageBar(page, 4)];
-    const memory = await heapOverLongDrag(page);
+    const memory = MEASURE_MEMORY ? await heapOverLongDrag(page) : null;
     for (const phase of phases) {
       phase.targets = {
-        render: phase.render.p95 !== null && phase.render.p95 <= TARGET_RENDER_P95_MS,
-        simulate: phase.simulate.p95 !== null && phase.simulate.p95 <= TARGET_SIMULATE_P95_MS,
+        frame: phase.frame.p95 !== null && phase.frame.p95 <= TARGETS.frameP95Ms + FRAME_SLACK_MS,
+        render: phase.render.p95 !== null && phase.render.p95 <= TARGETS.renderP95Ms,
+        simulate: phase.simulate.p95 !== null && phase.simulate.p95 <= TARGETS.simulateP95Ms,
       };
+      phase.problems = checkPhase(phase);
     }
     const result = {
       date: new Date().toISOString(),
-      machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))) },
-      browser: `headless Chromium ${browser.version()}, ${VIEW_W}x${VIEW_H}${CPU_THROTTLE > 1 ? `, CPU throttled ${CPU_THROTTLE}x` : ''}, release build from ${DIST}`,
+      machine: {
+        cores: availableParallelism(),
+        cpu: cpus()[0]?.model ?? 'unknown',
+        loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
+      },
+      browser: `headless Chromium ${browser.version()}, ${VIEW_W}x${VIEW_H}${PHONE ? ' (mobile, touch)' : ''}${CPU_THROTTLE > 1 ? `, CPU throttled ${CPU_THROTTLE}x` : ''}, release build from ${DIST}`,
+      viewport: `${VIEW_W}x${VIEW_H}`,
+      cpuThrottle: CPU_THROTTLE,
+      query: process.env.BENCH_QUERY ?? '',
       scenario: process.env.BENCH_QUERY ? `scenario ${process.env.BENCH_QUERY}` : 'default preset',
       iterations: ITERATIONS,
-      targets: { renderP95Ms: TARGET_RENDER_P95_MS, simulateP95Ms: TARGET_SIMULATE_P95_MS },
+      priceChartAfterMs,
+      wallTimeS: null,
+      targets: { ...TARGETS, frameSlackMs: FRAME_SLACK_MS },
       phases,
       memory,
       loaded,
@@ -376,8 +579,9 @@ async function main() {
     const sizesAfter = await shippedSizes();
     result.distChangedDuringRun = JSON.stringify(sizesAfter) !== JSON.stringify(sizes);
     await context.close();
+    result.wallTimeS = Math.round((Date.now() - started) / 1000);
     printTable(result);
-    await mkdir(`${ROOT}target`, { recursive: true });
+    await mkdir(dirname(OUT), { recursive: true });
     await writeFile(OUT, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\nwritten ${OUT}`);
   } finally {

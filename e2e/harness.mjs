@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
@@ -20,8 +21,13 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** Serves dist/ at http://127.0.0.1:<port>/flushlab/ (as GitHub Pages serves a project site). */
-export async function serveDist() {
+/**
+ * Serves dist/ at http://127.0.0.1:<port>/flushlab/ (as GitHub Pages serves a project site).
+ * `gzip`: compress every response the browser accepts gzip for (`Content-Encoding: gzip`, as
+ * GitHub Pages does, wasm included), for load benchmarks; the tests serve uncompressed.
+ */
+export async function serveDist({ gzip = false } = {}) {
+  const compressed = new Map();
   const server = createServer(async (request, response) => {
     const url = new URL(request.url, 'http://127.0.0.1');
     if (!url.pathname.startsWith(SUB_PATH)) {
@@ -36,7 +42,16 @@ export async function serveDist() {
     try {
       if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
       const body = await readFile(path);
-      response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      const headers = { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' };
+      if (gzip && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
+        if (!compressed.has(path)) compressed.set(path, gzipSync(body));
+        headers['content-encoding'] = 'gzip';
+        headers.vary = 'Accept-Encoding';
+        response.writeHead(200, headers);
+        response.end(compressed.get(path));
+        return;
+      }
+      response.writeHead(200, headers);
       response.end(body);
     } catch {
       response.writeHead(404).end('not found');
