@@ -45,7 +45,8 @@ test('the first view is on screen before the wasm arrives, and the app replaces 
 test('plotly.js arriving after the app: the first view waits for it, then every chart is drawn', async () => {
   const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 900 } });
   const release = await holdBack(page, '**/plotly*.js');
-  await page.goto(shared.server.url);
+  // The page's load event waits for plotly.js: do not wait for it.
+  await page.goto(shared.server.url, { waitUntil: 'commit' });
   await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
   await page.waitForTimeout(300);
   assert.equal(await page.getByTestId('first-view').count(), 1, 'the first view stays until the price chart is drawn');
