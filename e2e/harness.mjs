@@ -120,13 +120,15 @@ export function sharedBrowser({ before, after }) {
 
 /**
  * Opens the app at `query` in a fresh context and waits until the first run's headline is written
- * (every layout has one). `done()` asserts the page stayed clean (no request left the machine, no
+ * (every layout has one) and index.html's static first view has handed over to the app (so no
+ * text is on the page twice). `done()` asserts the page stayed clean (no request left the machine, no
  * console error) and closes the context.
  */
 export async function openApp(shared, query = '', options = {}) {
   const { page, context, problems } = await openPage(shared.browser, options);
   await page.goto(shared.server.url + query);
   await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+  await page.getByTestId('first-view').waitFor({ state: 'detached' });
   const done = async () => {
     assert.deepEqual(problems.nonLocalRequests, [], 'no request leaves the machine');
     assert.deepEqual(problems.consoleErrors, [], 'no console errors');

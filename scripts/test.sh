@@ -29,6 +29,7 @@ check "engine tests (native)" cargo test -p flushlab-engine --locked
 # cargo-fuzz once (about 2 min) and builds the targets once (about 5 min on 2 cores); warm, ~75 s.
 check "fuzz (60 s, nightly)" env FUZZ_SECONDS=60 scripts/fuzz.sh
 check "app unit tests (native)" cargo test -p flushlab --lib --locked
+check "first view in index.html (native)" cargo test -p flushlab --test first_view --locked
 check "app tests (wasm, headless Chromium)" cargo test -p flushlab --target wasm32-unknown-unknown --locked
 check "release build (dist/)" trunk build --release --offline --public-url ./
 check "end-to-end (Playwright, release build)" node --test --test-reporter=spec e2e/

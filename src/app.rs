@@ -81,13 +81,15 @@ pub fn AppWithQuery(
     // it points at are on the page).
     Timeout::new(0, move || explainer.follow_fragment()).forget();
 
-    // The app is up: the static "Loading" line goes.
+    // The app is up: the static "Loading" line goes, and the static first view once the app
+    // shows the same (`handover`).
     if let Some(boot) = web_sys::window()
         .and_then(|window| window.document())
         .and_then(|document| document.get_element_by_id("boot"))
     {
         boot.remove();
     }
+    crate::handover::retire_first_view();
     follow_system_theme(state);
     follow_scenario(state, &page, remember);
     if page.embed || browser::in_iframe() {
@@ -108,17 +110,7 @@ pub fn AppWithQuery(
 /// The state the page starts with ([`autosave::plan`] chooses from the address, the autosave and
 /// the default), and what is offered back besides.
 fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<Offer>>) {
-    let default = presets::all()
-        .into_iter()
-        .next()
-        .map(|preset| Kept {
-            scenario: preset.scenario,
-            preset: preset.name,
-        })
-        .unwrap_or_else(|| Kept {
-            scenario: presets::default_scenario(),
-            preset: String::new(),
-        });
+    let default = default_start();
     let (saved, saved_problem) = match remember.then(autosave::read) {
         Some(Ok(saved)) => (saved, None),
         Some(Err(problem)) => (None, Some(problem)),
@@ -198,6 +190,22 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
         }
     }
     (state, RwSignal::new(offers))
+}
+
+/// What the page starts with when nothing else is asked for (no link, no autosave): the first
+/// preset. `index.html`'s first view shows it ([`crate::first_view`]).
+pub fn default_start() -> Kept {
+    presets::all()
+        .into_iter()
+        .next()
+        .map(|preset| Kept {
+            scenario: preset.scenario,
+            preset: preset.name,
+        })
+        .unwrap_or_else(|| Kept {
+            scenario: presets::default_scenario(),
+            preset: String::new(),
+        })
 }
 
 /// The full app.

@@ -1,8 +1,15 @@
 //! The one place that calls into plotly.js. A missing or failing plotly.js is logged, never a
-//! panic.
+//! panic. `index.html` loads plotly.js `async` (so it never holds up the first paint), and the
+//! app may be up before it: a chart drawn before then waits here, its newest figure drawn when
+//! plotly.js arrives.
+
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+/// The id of plotly.js's `<script>` in `index.html`; it gets `data-failed` if it cannot load.
+const SCRIPT_ID: &str = "plotly";
 
 #[wasm_bindgen]
 extern "C" {
@@ -26,8 +33,12 @@ extern "C" {
     ) -> Result<JsValue, JsValue>;
 }
 
-/// Draws or updates `figure` (plotly JSON with data, layout and config) in `element`.
+/// Draws or updates `figure` (plotly JSON with data, layout and config) in `element` (once
+/// plotly.js has loaded, if it has not yet).
 pub fn react(element: &web_sys::HtmlElement, figure: &str) {
+    if !loaded() && wait_for_plotly(element, figure) {
+        return;
+    }
     let figure = match js_sys::JSON::parse(figure) {
         Ok(figure) => figure,
         Err(error) => return web_sys::console::error_2(&"flushlab: bad figure".into(), &error),
@@ -91,8 +102,68 @@ pub fn shown_ranges(element: &web_sys::HtmlElement) -> Option<([f64; 2], bool, [
     Some((x, x_auto, y, y_auto))
 }
 
+/// Whether plotly.js is in the page.
+pub fn loaded() -> bool {
+    web_sys::window().is_some_and(|window| {
+        js_sys::Reflect::get(&window, &"Plotly".into()).is_ok_and(|plotly| !plotly.is_undefined())
+    })
+}
+
+/// Whether plotly.js could not load (its script says so: `data-failed`).
+pub fn failed() -> bool {
+    plotly_script().is_some_and(|script| script.has_attribute("data-failed"))
+}
+
+fn plotly_script() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id(SCRIPT_ID)
+}
+
+thread_local! {
+    /// Charts drawn before plotly.js arrived: each container with its newest figure.
+    static WAITING: RefCell<Vec<(web_sys::HtmlElement, String)>> = const { RefCell::new(Vec::new()) };
+    /// Whether the page listens for plotly.js's script to load.
+    static LISTENING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Keeps `figure` for `element` until plotly.js has loaded; false when it never will (no script
+/// to wait for, or it failed), so the caller goes on and reports the error.
+fn wait_for_plotly(element: &web_sys::HtmlElement, figure: &str) -> bool {
+    let Some(script) = plotly_script() else {
+        return false;
+    };
+    if script.has_attribute("data-failed") {
+        return false;
+    }
+    WAITING.with_borrow_mut(|waiting| {
+        waiting.retain(|(waiting_element, _)| waiting_element != element);
+        waiting.push((element.clone(), figure.to_string()));
+    });
+    if !LISTENING.replace(true) {
+        let arrived = Closure::once_into_js(move |_: web_sys::Event| {
+            for (element, figure) in WAITING.take() {
+                react(&element, &figure);
+            }
+        });
+        let _ = script.add_event_listener_with_callback("load", arrived.unchecked_ref());
+        let gave_up = Closure::once_into_js(move |_: web_sys::Event| {
+            WAITING.take();
+            web_sys::console::error_1(
+                &"flushlab: plotly.js did not load, so the charts cannot be drawn".into(),
+            );
+        });
+        let _ = script.add_event_listener_with_callback("error", gave_up.unchecked_ref());
+    }
+    true
+}
+
 /// Frees the chart's plotly state when its container leaves the page.
 pub fn purge(element: &web_sys::HtmlElement) {
+    WAITING.with_borrow_mut(|waiting| {
+        waiting.retain(|(waiting_element, _)| waiting_element != element)
+    });
+    if !loaded() {
+        return;
+    }
     if let Err(error) = plotly_purge(element) {
         web_sys::console::warn_2(&"flushlab: Plotly.purge failed".into(), &error);
     }

@@ -405,4 +405,11 @@ pub static ENGLISH: Text = Text {
         smooth: "none up to 40%: the flush grows smoothly",
         not_computed: "not computed for a scenario this large",
     },
+    loading: Loading {
+        loading: "Loading the FlushLab simulator…",
+        progress: "Loading the FlushLab simulator: {percent}%",
+        failed: "The simulator could not load ({reason}). What you see is the default scenario, computed when this page was built. Reload the page to try again.",
+        extreme: "{label} {price} ({pct})",
+        chart_summary: "The last traded price starts at {start}, reaches its {extreme} of {price} ({pct}) after {time} and ends at {end}.",
+    },
 };

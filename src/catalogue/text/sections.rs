@@ -256,4 +256,19 @@ sections! {
         tipping_at,
         smooth, not_computed,
     }
+    /// What `index.html` shows before the simulator has loaded: the loading line (filled in by
+    /// `assets/loading.js`) and the default scenario's price chart drawn at build time
+    /// (`first_view`).
+    loading: Loading {
+        loading,
+        /// `{percent}`: how much of the simulator has arrived, 0 to 100.
+        progress,
+        /// `{reason}`: the browser's error.
+        failed,
+        /// `{label}`: [`Summary::trough`] or [`Summary::peak`]; `{price}`, `{pct}`.
+        extreme,
+        /// `{start}`, `{price}`, `{end}`: prices; `{extreme}`: "trough" or "peak"; `{pct}`;
+        /// `{time}`: when it was reached.
+        chart_summary,
+    }
 }

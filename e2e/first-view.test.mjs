@@ -1,0 +1,82 @@
+// The first view: index.html shows the default scenario's headline and price chart (drawn at build
+// time by src/first_view.rs) before the simulator's wasm has arrived, and the app replaces it,
+// without duplicating it, once its own headline and price chart are up.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, sharedBrowser } from './harness.mjs';
+
+const shared = sharedBrowser({ before, after });
+
+/** Holds back every request matching `pattern` until the returned function is called. */
+async function holdBack(page, pattern) {
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  await page.route(pattern, async (route) => {
+    await released;
+    await route.fallback();
+  });
+  return release;
+}
+
+test('the first view is on screen before the wasm arrives, and the app replaces it', async () => {
+  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 390, height: 844 } });
+  const release = await holdBack(page, '**/*.wasm');
+  await page.goto(shared.server.url);
+  const staticHeadline = page.getByTestId('first-view-headline');
+  await staticHeadline.waitFor();
+  const headline = (await staticHeadline.textContent()).trim();
+  assert.match(headline, /^A [\d.]+% drop became a [\d.]+% flush/);
+  assert.ok(await page.locator('#first-view svg.first-view-chart').isVisible(), 'the static price chart is visible');
+  assert.ok(await page.getByRole('img', { name: 'Price path' }).isVisible(), 'the chart has an accessible name');
+  assert.ok(await page.getByRole('status').isVisible(), 'the loading line is visible');
+  assert.equal(await page.locator('.app').count(), 0, 'the app is not up yet');
+
+  release();
+  await page.getByTestId('first-view').waitFor({ state: 'detached' });
+  const appHeadline = (await page.getByTestId('headline').textContent()).trim();
+  assert.equal(appHeadline, headline, 'the app says what the first view said');
+  await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
+  assert.equal(await page.getByText(headline).count(), 1, 'the headline is on the page once');
+  assert.equal(await page.locator('#boot').count(), 0, 'the loading line is gone');
+  assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+  await context.close();
+});
+
+test('plotly.js arriving after the app: the first view waits for it, then every chart is drawn', async () => {
+  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 900 } });
+  const release = await holdBack(page, '**/plotly*.js');
+  // The page's load event waits for plotly.js: do not wait for it.
+  await page.goto(shared.server.url, { waitUntil: 'commit' });
+  await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByTestId('first-view').count(), 1, 'the first view stays until the price chart is drawn');
+  release();
+  await page.getByTestId('first-view').waitFor({ state: 'detached' });
+  for (const name of ['price', 'liquidations', 'map']) {
+    await page.locator(`[data-testid="chart-${name}"] .main-svg`).first().waitFor();
+  }
+  assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+  await context.close();
+});
+
+test('a simulator that cannot load says so in words, and the first view stays', async () => {
+  const { page, context } = await openPage(shared.browser, { viewport: { width: 1400, height: 900 } });
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto(shared.server.url);
+  await page.getByRole('status').filter({ hasText: /could not load/ }).waitFor();
+  assert.ok(await page.getByTestId('first-view-headline').isVisible());
+  await context.close();
+});
+
+test('a page opening another scenario does not show the default first view', async () => {
+  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 900 } });
+  const release = await holdBack(page, '**/*.wasm');
+  await page.goto(shared.server.url + '?preset=thin-book');
+  await page.getByRole('status').waitFor();
+  assert.equal(await page.getByTestId('first-view-headline').isVisible(), false);
+  release();
+  await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+  await page.getByTestId('first-view').waitFor({ state: 'detached' });
+  assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+  await context.close();
+});
