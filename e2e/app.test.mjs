@@ -74,6 +74,31 @@ test('the shock slider moves the price trough', async () => {
   await done();
 });
 
+test('the engine runs in a worker; without one it runs on the page, with the same numbers', async () => {
+  const link = '?preset=fund-drained-adl';
+  const { page, done } = await open(link);
+  assert.equal(page.workers().length, 1, 'one compute worker');
+  assert.match(page.workers()[0].url(), /flushlab-worker-loader\.js$/);
+  const inWorker = await summaryText(page);
+  await done();
+
+  const { page: alone, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 2600 } });
+  await context.route('**/flushlab-worker-loader.js', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  const warnings = [];
+  alone.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
+  await alone.goto(shared.server.url + link);
+  await alone.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+  await alone.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
+  assert.equal(await summaryText(alone), inWorker, 'the same outcome on the page');
+  assert.ok(warnings.some((text) => text.includes('the engine runs on the page')), warnings.join('\n'));
+  // And it still follows an edit.
+  await alone.getByTestId('shock-slider').fill('-12');
+  await changed(alone, () => summaryText(alone), inWorker, 'the summary');
+  assert.deepEqual(problems.nonLocalRequests, []);
+  assert.deepEqual(problems.consoleErrors.filter((text) => !/404/.test(text)), [], 'no console error but the missing worker');
+  await context.close();
+});
+
 test('during a drag the charts move with held ranges, and settle to the exact drawing', async () => {
   const { page, done } = await open();
   await page.locator('[data-testid="chart-map"] .main-svg').first().waitFor();
@@ -104,7 +129,11 @@ test('during a drag the charts move with held ranges, and settle to the exact dr
       redrawnAfterMeasure = false;
       slider.value = String(value);
       slider.dispatchEvent(new Event('input', { bubbles: true }));
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      // The outcome comes back from the compute worker, usually within a frame or two.
+      for (let wait = 0; wait < 60 && atMeasure === null; wait++) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
+      await new Promise((resolve) => requestAnimationFrame(resolve));
       const low = price._fullLayout.yaxis.range[0];
       const trough = Math.min(...price.data[0].y);
       frames.push({ low, trough, label: price.layout.annotations[0].text, measured: atMeasure !== null, measuredFinal: atMeasure === path() || redrawnAfterMeasure });

@@ -133,8 +133,10 @@ test('the tour steps through all eight steps, each changing the charts, and leav
   }
   await page.getByTestId('tour-back').click();
   assert.equal(await page.getByTestId('tour-progress').textContent(), 'Step 7 of 8');
+  const before = await headlineText(page);
   await page.getByTestId('tour-next').click();
-  const kept = await headlineText(page);
+  // The step's outcome comes back from the compute worker a moment after the click.
+  const kept = await untilChanged(page, () => headlineText(page), before, 'the last step ran');
   await page.getByTestId('tour-next').click(); // "Finish: keep playing"
   assert.equal(await page.getByTestId('tour').count(), 0, 'the tour closed');
   assert.equal(await fragment(page), '');

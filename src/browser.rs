@@ -198,27 +198,42 @@ pub fn measure_duration(name: &str, duration_ms: f64) {
     }
 }
 
-/// Microtask turns [`measure_after_microtasks`] waits: far more than the two plotly.js takes to
-/// draw an animated update (measured), so the measure ends after that drawing.
+/// Microtask turns [`after_microtasks`] waits: far more than the two plotly.js takes to draw an
+/// animated update (measured), so what follows comes after that drawing.
 const SETTLE_HOPS: u32 = 16;
 
+/// Work waiting for the microtasks now queued to finish.
+type AfterMicrotasks = Box<dyn FnOnce()>;
+
 thread_local! {
-    /// The pending "render" measure (name, start mark) and the turns left before it is taken.
-    static PENDING_MEASURE: std::cell::RefCell<Option<(String, String, u32)>> =
-        const { std::cell::RefCell::new(None) };
+    /// Callbacks waiting, and the turns left before they run (the same for all: they were
+    /// queued in one frame).
+    static PENDING: std::cell::RefCell<(Vec<AfterMicrotasks>, u32)> =
+        const { std::cell::RefCell::new((Vec::new(), 0)) };
     /// One callback for every turn (no closure per frame).
     static HOP: wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue)> =
         wasm_bindgen::closure::Closure::new(|_| hop());
 }
 
-/// A User Timing measure from mark `start` to the end of the work now queued as microtasks: an
-/// animated plotly.js update draws a couple of promise turns after the call (still before the
-/// browser renders), and that drawing belongs to the redraw being measured.
-pub fn measure_after_microtasks(name: &str, start: &str) {
-    PENDING_MEASURE.with(|pending| {
-        *pending.borrow_mut() = Some((name.to_string(), start.to_string(), SETTLE_HOPS))
+/// Runs `then` once the work now queued as microtasks has run: an animated plotly.js update
+/// draws a couple of promise turns after the call (still before the browser renders), and that
+/// drawing belongs to the frame's work.
+pub fn after_microtasks(then: impl FnOnce() + 'static) {
+    let idle = PENDING.with(|pending| {
+        let mut pending = pending.borrow_mut();
+        let idle = pending.0.is_empty();
+        pending.0.push(Box::new(then));
+        pending.1 = SETTLE_HOPS;
+        idle
     });
-    queue_hop();
+    if idle {
+        queue_hop();
+    }
+}
+
+/// A User Timing measure from mark `start` to the end of the work now queued as microtasks.
+pub fn measure_after_microtasks(name: &'static str, start: &'static str) {
+    after_microtasks(move || measure(name, start));
 }
 
 fn queue_hop() {
@@ -228,24 +243,26 @@ fn queue_hop() {
 }
 
 fn hop() {
-    let due = PENDING_MEASURE.with(|pending| {
+    let due = PENDING.with(|pending| {
         let mut pending = pending.borrow_mut();
-        match pending.as_mut() {
-            Some((_, _, left)) if *left > 1 => {
-                *left -= 1;
-                None
-            }
-            _ => pending.take(),
+        if pending.1 > 1 {
+            pending.1 -= 1;
+            None
+        } else {
+            Some(std::mem::take(&mut pending.0))
         }
     });
     match due {
-        Some((name, start, _)) => measure(&name, &start),
-        None => {
-            if PENDING_MEASURE.with(|pending| pending.borrow().is_some()) {
-                queue_hop();
-            }
-        }
+        Some(callbacks) => callbacks.into_iter().for_each(|then| then()),
+        None => queue_hop(),
     }
+}
+
+/// Milliseconds since the page started (`performance.now()`; 0 without a window).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or(0.0, |performance| performance.now())
 }
 
 /// Clears User Timing entries of `name` (marks and measures), keeping memory flat.

@@ -33,7 +33,7 @@ pub fn retire_first_view() {
         first_view.remove();
         return;
     }
-    let frame: Rc<RefCell<Option<Closure<dyn FnMut()>>>> = Rc::new(RefCell::new(None));
+    let frame: FrameCallback = Rc::new(RefCell::new(None));
     let again = frame.clone();
     let mut waited = 0u32;
     *frame.borrow_mut() = Some(Closure::new(move || {
@@ -73,14 +73,17 @@ fn price_chart_settled(document: &web_sys::Document) -> bool {
     if chart.query_selector(".main-svg").ok().flatten().is_some() || plotly_js::failed() {
         return true;
     }
-    let below_screen = web_sys::window()
+    // Below the screen: nothing to hand over to yet.
+    web_sys::window()
         .and_then(|window| window.inner_height().ok())
         .and_then(|height| height.as_f64())
-        .is_some_and(|height| chart.get_bounding_client_rect().top() > height);
-    below_screen
+        .is_some_and(|height| chart.get_bounding_client_rect().top() > height)
 }
 
-fn request_frame(frame: &Rc<RefCell<Option<Closure<dyn FnMut()>>>>) {
+/// The animation-frame callback that checks again (it asks for itself).
+type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
+
+fn request_frame(frame: &FrameCallback) {
     if let (Some(window), Some(callback)) = (web_sys::window(), frame.borrow().as_ref()) {
         let _ = window.request_animation_frame(callback.as_ref().unchecked_ref());
     }

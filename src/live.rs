@@ -252,7 +252,11 @@ impl Live {
             .try_update_value(|inner| std::mem::take(&mut inner.frame))
             .unwrap_or_default();
         if let Frame::Waiting { outcome } = frame {
-            self.draw(if outcome { Cause::Outcome } else { Cause::Input });
+            self.draw(if outcome {
+                Cause::Outcome
+            } else {
+                Cause::Input
+            });
         }
     }
 
@@ -392,10 +396,10 @@ impl Live {
                         return;
                     }
                     if let Some(curve) = curve {
-                        inner.curve = curve;
+                        inner.curve = *curve;
                     }
                     if let Some(phase) = phase {
-                        inner.phase = phase;
+                        inner.phase = *phase;
                     }
                     if let Some(cycles) = cycles {
                         inner.cycles = *cycles;
@@ -440,8 +444,7 @@ impl Live {
         let scenario = self.state.scenario.get_untracked();
         let view = self.view();
         self.inner.update_value(|inner| {
-            if inner.ran_for.as_ref() != Some(&scenario) && inner.held_lines(&scenario).is_none()
-            {
+            if inner.ran_for.as_ref() != Some(&scenario) && inner.held_lines(&scenario).is_none() {
                 self.post_run(inner, scenario, view);
             }
         });
@@ -477,14 +480,24 @@ impl Live {
                 cursor,
                 theme,
             };
-            let animated = registry.redraw(&snapshot, dragging);
-            // Drawn with the newest scenario's outcome (or the newest is held back).
-            let current = *scenario == latest || inner.in_flight.is_none();
+            let redrawn = registry.redraw(&snapshot, dragging);
+            if redrawn.behind {
+                // The charts left out of this frame's budget are drawn in the next.
+                inner.frame = match inner.frame {
+                    Frame::Waiting { outcome } => Frame::Waiting {
+                        outcome: outcome || dragging,
+                    },
+                    _ => Frame::Waiting { outcome: dragging },
+                };
+            }
+            // Every visible chart shows the newest scenario's outcome (or the newest is held
+            // back).
+            let current = (*scenario == latest || inner.in_flight.is_none()) && !redrawn.behind;
             let measured = inner.input_waiting && current;
             if measured {
                 inner.input_waiting = false;
             }
-            Some((animated, measured))
+            Some((redrawn.animated, measured))
         });
         if let Some(Some((animated, true))) = drawn {
             if animated {

@@ -2,11 +2,32 @@
 //! [`Chart`](super::Chart) card registers its container here; the live loop calls
 //! [`Registry::redraw`] once per frame, which rebuilds each visible chart's figure and hands it
 //! to plotly.js: `Plotly.react` when drawn exactly, `Plotly.animate` with held axis ranges while
-//! the scenario is being dragged ([`held`]).
+//! the scenario is being dragged ([`held`]). A frame draws only as many charts as fit in
+//! [`FRAME_BUDGET_MS`] (at least one): the most visible first, and the ones left behind first in
+//! the next frame, each from the newest snapshot.
 
 use leptos::prelude::*;
 
 use super::{figure_value, held, plotly_js, visibility, Build, Snapshot};
+use crate::browser;
+
+/// The most chart work one animation frame takes, milliseconds (plotly.js's drawing included):
+/// the rest of the 16.7 ms goes to the page's own updates and the browser's style, layout and
+/// paint.
+pub const FRAME_BUDGET_MS: f64 = 8.0;
+/// What a chart's redraw is assumed to cost before one is measured, milliseconds.
+const FIRST_COST_MS: f64 = 6.0;
+/// Weight of the newest frame in the running cost per chart.
+const COST_WEIGHT: f64 = 0.3;
+
+/// What a frame's redraw did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Redrawn {
+    /// A chart was animated: its drawing finishes a few microtasks later.
+    pub animated: bool,
+    /// Charts are left for the next frame (over the frame's budget).
+    pub behind: bool,
+}
 
 /// One registered chart.
 struct Slot {
@@ -20,8 +41,11 @@ struct Slot {
     held: Option<held::Held>,
     /// Not to be animated for the rest of this drag (the user zoomed it, or it cannot be).
     react_only: bool,
-    /// Whether the chart is on screen (or near it): off-screen charts wait until they scroll in.
-    visible: bool,
+    /// Share of the chart on screen (or near it), 0 to 1: off-screen charts (0) wait until
+    /// they scroll in; the most visible are drawn first.
+    shown: f64,
+    /// Left out of a frame for its budget: drawn first in the next.
+    behind: bool,
 }
 
 /// The charts currently on the page. Only charts on (or near) the screen are redrawn; the others
@@ -31,6 +55,8 @@ pub struct Registry {
     slots: StoredValue<Vec<Slot>, LocalStorage>,
     next_id: StoredValue<u64>,
     observer: StoredValue<Option<visibility::Watcher>, LocalStorage>,
+    /// Running cost of one chart's redraw, milliseconds (measured frame by frame).
+    cost_ms: StoredValue<f64>,
     /// Bumped when a chart appears or scrolls into view, so the live loop draws it.
     pub added: RwSignal<u64>,
 }
@@ -41,11 +67,11 @@ impl Registry {
             slots: StoredValue::new_local(Vec::new()),
             next_id: StoredValue::new(0),
             observer: StoredValue::new_local(None),
+            cost_ms: StoredValue::new(FIRST_COST_MS),
             added: RwSignal::new(0),
         };
-        let watcher = visibility::Watcher::new(move |element, visible| {
-            registry.set_visible(element, visible)
-        });
+        let watcher =
+            visibility::Watcher::new(move |element, shown| registry.set_shown(element, shown));
         registry.observer.set_value(watcher);
         registry
     }
@@ -73,7 +99,8 @@ impl Registry {
                 held: None,
                 react_only: false,
                 // Without an observer (old browsers) every chart counts as visible.
-                visible: !watched,
+                shown: if watched { 0.0 } else { 1.0 },
+                behind: false,
             })
         });
         self.added.update(|count| *count += 1);
@@ -94,14 +121,14 @@ impl Registry {
         });
     }
 
-    fn set_visible(&self, element: &web_sys::Element, visible: bool) {
+    fn set_shown(&self, element: &web_sys::Element, shown: f64) {
         let mut appeared = false;
         self.slots.update_value(|slots| {
             for slot in slots.iter_mut() {
                 let same: &web_sys::Element = &slot.element;
-                if same == element && slot.visible != visible {
-                    slot.visible = visible;
-                    appeared |= visible;
+                if same == element {
+                    appeared |= slot.shown == 0.0 && shown > 0.0;
+                    slot.shown = shown;
                 }
             }
         });
@@ -110,34 +137,54 @@ impl Registry {
         }
     }
 
-    /// Redraws every visible chart whose figure changed; returns whether any was animated (its
-    /// drawing finishes a few microtasks later). `dragging`: the
-    /// frame follows an edit of the scenario (a drag of a control), so charts may be moved with
-    /// held ranges ([`held`]); otherwise every chart is drawn exactly (a chart drawn with held
-    /// ranges is redrawn even if its figure did not change).
-    pub fn redraw(&self, snapshot: &Snapshot, dragging: bool) -> bool {
-        let mut animated = false;
+    /// Redraws the visible charts whose figures changed, as many as fit in the frame's budget
+    /// (the ones left behind last time first, then the most visible). `dragging`: the frame
+    /// follows an edit of the scenario (a drag of a control), so charts may be moved with held
+    /// ranges ([`held`]); otherwise every chart is drawn exactly (a chart drawn with held ranges
+    /// is redrawn even if its figure did not change).
+    pub fn redraw(&self, snapshot: &Snapshot, dragging: bool) -> Redrawn {
+        let start = browser::now_ms();
+        let cost_ms = self.cost_ms.get_value();
+        let mut redrawn = Redrawn::default();
+        let mut drawn = 0usize;
         self.slots.update_value(|slots| {
-            for slot in slots.iter_mut().filter(|slot| slot.visible) {
+            let order = draw_order(slots.iter().map(|slot| (slot.behind, slot.shown)));
+            for k in order {
+                let slot = &mut slots[k];
+                if !fits(drawn, cost_ms) {
+                    slot.behind = true;
+                    redrawn.behind = true;
+                    continue;
+                }
+                slot.behind = false;
                 let value = figure_value(&(slot.build)(snapshot), slot.name);
                 let figure = value.to_string();
                 if figure == slot.drawn && (dragging || slot.held.is_none()) {
                     continue;
                 }
                 if dragging && !slot.react_only {
-                    animated |= draw_held(slot, &value, &figure);
+                    redrawn.animated |= draw_held(slot, &value, &figure);
                 } else {
                     plotly_js::react(&slot.element, &figure);
                     slot.held = None;
                     slot.react_only = dragging;
                 }
                 slot.drawn = figure;
+                drawn += 1;
             }
-            if !dragging {
+            if !dragging && !redrawn.behind {
                 slots.iter_mut().for_each(|slot| slot.react_only = false);
             }
         });
-        animated
+        if drawn > 0 {
+            // The frame's chart work, plotly.js's deferred drawing included, per chart.
+            let cost = self.cost_ms;
+            browser::after_microtasks(move || {
+                let sample = (browser::now_ms() - start) / drawn as f64;
+                cost.update_value(|cost| *cost += COST_WEIGHT * (sample - *cost));
+            });
+        }
+        redrawn
     }
 
     /// The containers of the charts on the page, by name (for PNG export).
@@ -149,6 +196,25 @@ impl Registry {
                 .map(|slot| slot.element.clone())
         })
     }
+}
+
+/// The order a frame draws charts in, given each one's (left behind last frame, share on
+/// screen): those left behind first, then the most visible; charts off screen not at all.
+fn draw_order(slots: impl Iterator<Item = (bool, f64)>) -> Vec<usize> {
+    let mut order: Vec<(usize, bool, f64)> = slots
+        .enumerate()
+        .filter(|(_, (_, shown))| *shown > 0.0)
+        .map(|(k, (behind, shown))| (k, behind, shown))
+        .collect();
+    // Stable: equally placed charts keep the page's order.
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)));
+    order.into_iter().map(|(k, _, _)| k).collect()
+}
+
+/// Whether one more chart fits in the frame's budget after `drawn` charts at `cost_ms` each
+/// (the first always does).
+fn fits(drawn: usize, cost_ms: f64) -> bool {
+    drawn == 0 || (drawn + 1) as f64 * cost_ms <= FRAME_BUDGET_MS
 }
 
 /// One drag frame of a chart (`figure`, also as `json`): animated when its structure is
@@ -199,5 +265,32 @@ fn held_start(slot: &Slot) -> Option<held::Ranges> {
 impl Default for Registry {
     fn default() -> Self {
         Registry::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_left_behind_come_first_then_the_most_visible_and_off_screen_never() {
+        let slots = [
+            (false, 0.25),
+            (false, 1.0),
+            (true, 0.5),
+            (false, 0.0),
+            (true, 1.0),
+            (false, 1.0),
+        ];
+        assert_eq!(draw_order(slots.into_iter()), vec![4, 2, 1, 5, 0]);
+        assert_eq!(draw_order(std::iter::empty()), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn a_frame_draws_as_many_charts_as_fit_and_always_one() {
+        assert!(fits(0, 100.0), "the first chart is drawn however slow");
+        assert!(!fits(1, 4.5), "two charts at 4.5 ms are over 8 ms");
+        assert!(fits(1, 4.0));
+        assert!(fits(3, 2.0) && !fits(4, 2.0));
     }
 }

@@ -15,18 +15,29 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// A watcher calling `changed(element, visible)`; None where the browser has no
+    /// A watcher calling `changed(element, share)` with the share of the element on (or near)
+    /// the screen, 0 when it is off it, at quarter steps; None where the browser has no
     /// IntersectionObserver.
-    pub fn new(changed: impl Fn(&web_sys::Element, bool) + 'static) -> Option<Watcher> {
+    pub fn new(changed: impl Fn(&web_sys::Element, f64) + 'static) -> Option<Watcher> {
         let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
             for entry in entries.iter() {
                 if let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() {
-                    changed(&entry.target(), entry.is_intersecting());
+                    let share = if entry.is_intersecting() {
+                        entry.intersection_ratio().max(f64::MIN_POSITIVE)
+                    } else {
+                        0.0
+                    };
+                    changed(&entry.target(), share);
                 }
             }
         });
         let options = web_sys::IntersectionObserverInit::new();
         options.set_root_margin(MARGIN);
+        let thresholds = js_sys::Array::new();
+        for threshold in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            thresholds.push(&threshold.into());
+        }
+        options.set_threshold(&thresholds);
         let observer = web_sys::IntersectionObserver::new_with_options(
             callback.as_ref().unchecked_ref(),
             &options,

@@ -77,10 +77,7 @@ impl Compute {
 
     /// Whether the engine runs in a worker (not on the page).
     pub fn in_worker(&self) -> bool {
-        matches!(
-            self.shared.borrow().backend,
-            Some(Backend::Worker { .. })
-        )
+        matches!(self.shared.borrow().backend, Some(Backend::Worker { .. }))
     }
 
     /// Sends a request.
@@ -155,8 +152,8 @@ impl Compute {
             },
         );
         let weak = Rc::downgrade(&self.shared);
-        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(
-            move |event: web_sys::ErrorEvent| {
+        let on_error =
+            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
                 event.prevent_default();
                 let Some(shared) = weak.upgrade() else {
                     return;
@@ -172,8 +169,7 @@ impl Compute {
                 } else {
                     compute.fall_back_to_the_page();
                 }
-            },
-        );
+            });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Some(Backend::Worker {
@@ -241,7 +237,10 @@ impl Compute {
                 return;
             };
             *timer = None;
-            let delay = if queue.iter().any(|message| matches!(message, ToWorker::Run { .. })) {
+            let delay = if queue
+                .iter()
+                .any(|message| matches!(message, ToWorker::Run { .. }))
+            {
                 QUIET_MS
             } else {
                 0

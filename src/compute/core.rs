@@ -61,9 +61,7 @@ impl Worker {
                 let engine_ms = (self.clock)() - start;
                 self.shock_pct = outcome.summary.shock_pct;
                 let (population_changed, analyses) = self.refresh(id, &scenario);
-                let monitor = population_changed
-                    .then(|| self.session.monitor())
-                    .flatten();
+                let monitor = population_changed.then(|| self.session.monitor()).flatten();
                 self.ran = Some((id, *scenario));
                 let mut replies = vec![FromWorker::Ran {
                     id,
@@ -92,17 +90,16 @@ impl Worker {
         let beyond_the_shock = self.curve.key.as_ref() != Some(&curve_key(scenario));
         if beyond_the_shock {
             self.curve = CurveView::plan(scenario);
-            reply.curve = Some(self.curve.clone());
+            reply.curve = Some(Box::new(self.curve.clone()));
         }
         let axis = self.view.axis;
-        if self.phase.key.as_ref() != Some(&phase_key(scenario)) || self.phase.axis != Some(axis)
-        {
+        if self.phase.key.as_ref() != Some(&phase_key(scenario)) || self.phase.axis != Some(axis) {
             self.phase = PhaseMap::plan(scenario, axis, self.shock_pct);
-            reply.phase = Some(self.phase.clone());
+            reply.phase = Some(Box::new(self.phase.clone()));
         } else if let Some((shock, value)) = self.phase.here {
             if shock != self.shock_pct {
                 self.phase.here = Some((self.shock_pct, value));
-                reply.phase = Some(self.phase.clone());
+                reply.phase = Some(Box::new(self.phase.clone()));
             }
         }
         if self.cycles.key.as_ref() != Some(&cycles_key(scenario)) {
@@ -132,11 +129,11 @@ impl Worker {
         match self.view.tab {
             Tab::Flush if !self.curve.is_done() => {
                 self.curve.step(&mut self.session);
-                reply.curve = Some(self.curve.clone());
+                reply.curve = Some(Box::new(self.curve.clone()));
             }
             Tab::Flush => {
                 self.phase.step();
-                reply.phase = Some(self.phase.clone());
+                reply.phase = Some(Box::new(self.phase.clone()));
             }
             Tab::Cycles => {
                 self.cycles.step();
@@ -150,8 +147,8 @@ impl Worker {
 /// An `Analyses` reply being put together.
 struct Analyses {
     id: u64,
-    curve: Option<CurveView>,
-    phase: Option<PhaseMap>,
+    curve: Option<Box<CurveView>>,
+    phase: Option<Box<PhaseMap>>,
     cycles: Option<Box<CyclesView>>,
 }
 
@@ -216,7 +213,10 @@ mod tests {
             panic!("the first reply is the outcome: {replies:?}");
         };
         assert_eq!(*id, 1);
-        assert_eq!(Ok(&**outcome), flushlab_engine::simulate(&scenario).as_ref());
+        assert_eq!(
+            Ok(&**outcome),
+            flushlab_engine::simulate(&scenario).as_ref()
+        );
         assert!(monitor.is_some(), "a first population has a monitor");
         let Some(FromWorker::Analyses {
             curve: Some(curve),

@@ -63,16 +63,17 @@ pub fn start() {
             timer: None,
         })
     });
-    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
-        let Some(text) = event.data().as_string() else {
-            return;
-        };
-        match ToWorker::from_json(&text) {
-            Ok(message) => receive(message),
-            // The page and the worker come from one build: this cannot happen but by a bug.
-            Err(error) => web_sys::console::error_1(&error.into()),
-        }
-    });
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
+            let Some(text) = event.data().as_string() else {
+                return;
+            };
+            match ToWorker::from_json(&text) {
+                Ok(message) => receive(message),
+                // The page and the worker come from one build: this cannot happen but by a bug.
+                Err(error) => web_sys::console::error_1(&error.into()),
+            }
+        });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
 }

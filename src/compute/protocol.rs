@@ -45,8 +45,8 @@ pub enum FromWorker {
     /// The analyses as they stand after run `id`'s latest piece (only those that changed).
     Analyses {
         id: u64,
-        curve: Option<CurveView>,
-        phase: Option<PhaseMap>,
+        curve: Option<Box<CurveView>>,
+        phase: Option<Box<PhaseMap>>,
         cycles: Option<Box<CyclesView>>,
     },
     /// The worker stopped on an engine panic while working on `id` (its message), and has to be
@@ -60,7 +60,8 @@ impl ToWorker {
     }
 
     pub fn from_json(text: &str) -> Result<ToWorker, String> {
-        serde_json::from_str(text).map_err(|error| format!("a request the worker cannot read: {error}"))
+        serde_json::from_str(text)
+            .map_err(|error| format!("a request the worker cannot read: {error}"))
     }
 }
 
@@ -116,7 +117,12 @@ mod tests {
                 assert_round_trip(&reply);
                 if let FromWorker::Ran { .. } = reply {
                     // Nothing of an outcome is left out of the message.
-                    assert_eq!(FromWorker::from_json(&reply.to_json()), Ok(reply), "{}", preset.name);
+                    assert_eq!(
+                        FromWorker::from_json(&reply.to_json()),
+                        Ok(reply),
+                        "{}",
+                        preset.name
+                    );
                 }
             }
         }
@@ -150,7 +156,10 @@ mod tests {
     #[test]
     fn unreadable_messages_are_errors_that_say_so() {
         let error = ToWorker::from_json("{\"Run\":{}}").expect_err("not a request");
-        assert!(error.starts_with("a request the worker cannot read"), "{error}");
+        assert!(
+            error.starts_with("a request the worker cannot read"),
+            "{error}"
+        );
         let error = FromWorker::from_json("[1,2]").expect_err("not a reply");
         assert!(error.starts_with("a reply the page cannot read"), "{error}");
     }
