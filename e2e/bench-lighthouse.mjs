@@ -17,20 +17,13 @@ import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
 import { computeMedianRun } from 'lighthouse/core/lib/median-run.js';
 import * as chromeLauncher from 'chrome-launcher';
-import { DIST, serveDist } from './harness.mjs';
+import { CHROMIUM_FLAGS, DIST, serveDist } from './harness.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const RUNS = Number(process.env.LH_RUNS ?? 3);
 const PRESETS = (process.env.LH_PRESETS ?? 'mobile,desktop').split(',');
 const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const CHROME_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const CHROME_FLAGS = CHROMIUM_FLAGS;
 const CONFIGS = { mobile: undefined, desktop: desktopConfig };
 // Issue 14's targets.
 const TARGETS = {

@@ -183,19 +183,25 @@ pub fn measure(name: &str, start: &str) {
     }
 }
 
-/// A User Timing measure of `duration_ms` ending now (work timed elsewhere, e.g. in the compute
-/// worker, whose own marks the page cannot see).
-pub fn measure_duration(name: &str, duration_ms: f64) {
+/// A User Timing measure from `start_ms` to `end_ms` (`performance.now()` times).
+pub fn measure_span(name: &str, start_ms: f64, end_ms: f64) {
     let Some(performance) = web_sys::window().and_then(|window| window.performance()) else {
         return;
     };
     let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"end".into(), &performance.now().into());
-    let _ = js_sys::Reflect::set(&options, &"duration".into(), &duration_ms.max(0.0).into());
+    let _ = js_sys::Reflect::set(&options, &"start".into(), &start_ms.into());
+    let _ = js_sys::Reflect::set(&options, &"end".into(), &end_ms.max(start_ms).into());
     if let Ok(measure) = js_sys::Reflect::get(&performance, &"measure".into()) {
         let measure: &js_sys::Function = measure.unchecked_ref();
         let _ = measure.call2(&performance, &name.into(), &options);
     }
+}
+
+/// A User Timing measure of `duration_ms` ending now (work timed elsewhere, e.g. in the compute
+/// worker, whose own marks the page cannot see).
+pub fn measure_duration(name: &str, duration_ms: f64) {
+    let end = now_ms();
+    measure_span(name, end - duration_ms.max(0.0), end);
 }
 
 /// Microtask turns [`after_microtasks`] waits: far more than the two plotly.js takes to draw an
@@ -229,11 +235,6 @@ pub fn after_microtasks(then: impl FnOnce() + 'static) {
     if idle {
         queue_hop();
     }
-}
-
-/// A User Timing measure from mark `start` to the end of the work now queued as microtasks.
-pub fn measure_after_microtasks(name: &'static str, start: &'static str) {
-    after_microtasks(move || measure(name, start));
 }
 
 fn queue_hop() {

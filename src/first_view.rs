@@ -114,15 +114,7 @@ fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
     let w = words_inside();
     let summary = &outcome.summary;
     let start = summary.start_price;
-    let times: Vec<f64> = std::iter::once(0.0)
-        .chain(outcome.steps.iter().map(|step| step.t_s))
-        .collect();
-    let last: Vec<f64> = std::iter::once(start)
-        .chain(outcome.steps.iter().map(|step| step.last))
-        .collect();
-    let mark: Vec<f64> = std::iter::once(start)
-        .chain(outcome.steps.iter().map(|step| step.mark))
-        .collect();
+    let (times, last, mark) = crate::charts::price::paths(outcome);
     let end_time = times.last().copied().unwrap_or(0.0).max(1.0);
     let lowest = last
         .iter()

@@ -50,8 +50,13 @@ struct Inner {
     cycles: CyclesView,
     /// Where the loop is between animation frames.
     frame: Frame,
-    /// An input is marked (`flush:input`) and not yet drawn with its outcome.
-    input_waiting: bool,
+    /// Inputs not yet drawn: (number, time in ms). An input joins the one before it while that
+    /// one is not posted yet (they are drawn together; the older one's wait is measured).
+    inputs: std::collections::VecDeque<(u64, f64)>,
+    /// The number of the last input counted.
+    input_count: u64,
+    /// The last input the outcome shown reflects (posted with its run).
+    ran_covers: u64,
     /// Redraws the charts exactly once outcomes stop arriving.
     settle_timer: Option<Timeout>,
     measures: u32,
@@ -66,6 +71,8 @@ struct Inner {
 struct InFlight {
     id: u64,
     scenario: Scenario,
+    /// The last input this run reflects.
+    covers: u64,
     /// Stops the run if it has not answered by its deadline.
     _watchdog: Timeout,
 }
@@ -209,7 +216,7 @@ impl Live {
     pub fn request(&self, cause: Cause) {
         let input = cause == Cause::Input;
         let outcome = cause == Cause::Outcome;
-        let Some((before, mark)) = self.inner.try_update_value(|inner| {
+        let Some(before) = self.inner.try_update_value(|inner| {
             let before = inner.frame;
             inner.frame = match before {
                 Frame::Idle => Frame::Idle,
@@ -218,16 +225,13 @@ impl Live {
                     outcome: waiting || outcome,
                 },
             };
-            // The first input not yet drawn starts `flush:render`.
-            let mark = input && !inner.input_waiting;
-            inner.input_waiting |= input;
-            (before, mark)
+            if input {
+                inner.count_input();
+            }
+            before
         }) else {
             return;
         };
-        if mark {
-            browser::mark("flush:input");
-        }
         if before == Frame::Idle {
             self.draw(cause);
         }
@@ -314,6 +318,7 @@ impl Live {
         inner.in_flight = Some(InFlight {
             id,
             scenario: scenario.clone(),
+            covers: inner.input_count,
             _watchdog: watchdog,
         });
         compute.post(ToWorker::Run {
@@ -429,6 +434,7 @@ impl Live {
         let taken = self.inner.try_update_value(|inner| {
             let run = inner.in_flight.take_if(|run| run.id == id)?;
             inner.ran_for = Some(run.scenario);
+            inner.ran_covers = run.covers;
             let outcome = Arc::new(outcome);
             inner.outcome = Some(outcome.clone());
             Some(outcome)
@@ -490,22 +496,47 @@ impl Live {
                     _ => Frame::Waiting { outcome: dragging },
                 };
             }
-            // Every visible chart shows the newest scenario's outcome (or the newest is held
-            // back).
-            let current = (*scenario == latest || inner.in_flight.is_none()) && !redrawn.behind;
-            let measured = inner.input_waiting && current;
-            if measured {
-                inner.input_waiting = false;
+            // Every visible chart is drawn: the inputs its outcome reflects are drawn (all of
+            // them when nothing newer is waiting to run).
+            if redrawn.behind {
+                return Some((redrawn.animated, Vec::new()));
             }
-            Some((redrawn.animated, measured))
-        });
-        if let Some(Some((animated, true))) = drawn {
-            if animated {
-                browser::measure_after_microtasks("flush:render", "flush:input");
+            let covers = if *scenario == latest && inner.in_flight.is_none() {
+                u64::MAX
             } else {
-                browser::measure("flush:render", "flush:input");
+                inner.ran_covers
+            };
+            let mut drawn_inputs = Vec::new();
+            while let Some(&(number, at)) = inner.inputs.front() {
+                if number > covers {
+                    break;
+                }
+                drawn_inputs.push(at);
+                inner.inputs.pop_front();
             }
+            Some((redrawn.animated, drawn_inputs))
+        });
+        // `flush:render`: from each input to every visible chart showing it (after plotly.js's
+        // deferred drawing when a chart was animated).
+        let Some(Some((animated, starts))) = drawn else {
+            return;
+        };
+        if starts.is_empty() {
+            return;
+        }
+        for _ in &starts {
             self.count_measure();
+        }
+        let measure = move || {
+            let end = browser::now_ms();
+            for start in starts {
+                browser::measure_span("flush:render", start, end);
+            }
+        };
+        if animated {
+            browser::after_microtasks(measure);
+        } else {
+            measure();
         }
     }
 
@@ -523,7 +554,7 @@ impl Live {
             })
             .unwrap_or(false);
         if full {
-            for name in ["flush:simulate", "flush:render", "flush:input"] {
+            for name in ["flush:simulate", "flush:render", "flush:receive"] {
                 browser::clear_timing(name);
             }
         }
@@ -592,6 +623,23 @@ impl Live {
 }
 
 impl Inner {
+    /// Counts an input: a new one, unless the last one counted is not posted yet (they will be
+    /// drawn together, and the older one's wait is the one to measure).
+    fn count_input(&mut self) {
+        let posted = self
+            .in_flight
+            .as_ref()
+            .map_or(self.ran_covers, |run| run.covers);
+        let joins = self
+            .inputs
+            .back()
+            .is_some_and(|&(number, _)| number > posted);
+        if !joins {
+            self.input_count += 1;
+            self.inputs.push_back((self.input_count, browser::now_ms()));
+        }
+    }
+
     /// Why `scenario` is not run now (over the page's budget, or it failed before), as lines
     /// for the page; `None` when it may run.
     fn held_lines(&self, scenario: &Scenario) -> Option<Vec<String>> {

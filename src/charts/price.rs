@@ -10,19 +10,26 @@ use super::{
 use crate::catalogue::text::fill;
 use crate::format::signed_pct;
 
+/// The price path as the charts draw it, from the start: (times in seconds, last traded price,
+/// mark price).
+pub fn paths(outcome: &flushlab_engine::Outcome) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let start = outcome.summary.start_price;
+    let times = std::iter::once(0.0)
+        .chain(outcome.steps.iter().map(|step| step.t_s))
+        .collect();
+    let last = std::iter::once(start)
+        .chain(outcome.steps.iter().map(|step| step.last))
+        .collect();
+    let mark = std::iter::once(start)
+        .chain(outcome.steps.iter().map(|step| step.mark))
+        .collect();
+    (times, last, mark)
+}
+
 /// The price chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let outcome = snapshot.outcome;
-    let start = outcome.summary.start_price;
-    let times: Vec<f64> = std::iter::once(0.0)
-        .chain(outcome.steps.iter().map(|step| step.t_s))
-        .collect();
-    let last: Vec<f64> = std::iter::once(start)
-        .chain(outcome.steps.iter().map(|step| step.last))
-        .collect();
-    let mark: Vec<f64> = std::iter::once(start)
-        .chain(outcome.steps.iter().map(|step| step.mark))
-        .collect();
+    let (times, last, mark) = paths(outcome);
     let ink = ink(snapshot.theme);
     let w = words_inside();
     let mut plot = Plot::new();
