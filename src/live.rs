@@ -486,7 +486,13 @@ impl Live {
                 cursor,
                 theme,
             };
-            let redrawn = registry.redraw(&snapshot, dragging);
+            // The last input this outcome reflects (all of them when nothing newer waits).
+            let covers = if *scenario == latest && inner.in_flight.is_none() {
+                inner.input_count
+            } else {
+                inner.ran_covers
+            };
+            let redrawn = registry.redraw(&snapshot, dragging, covers);
             if redrawn.behind {
                 // The charts left out of this frame's budget are drawn in the next.
                 inner.frame = match inner.frame {
@@ -496,19 +502,11 @@ impl Live {
                     _ => Frame::Waiting { outcome: dragging },
                 };
             }
-            // Every visible chart is drawn: the inputs its outcome reflects are drawn (all of
-            // them when nothing newer is waiting to run).
-            if redrawn.behind {
-                return Some((redrawn.animated, Vec::new()));
-            }
-            let covers = if *scenario == latest && inner.in_flight.is_none() {
-                u64::MAX
-            } else {
-                inner.ran_covers
-            };
+            // The inputs every visible chart now reflects are drawn.
+            let all_show = redrawn.all_show.min(covers);
             let mut drawn_inputs = Vec::new();
             while let Some(&(number, at)) = inner.inputs.front() {
-                if number > covers {
+                if number > all_show {
                     break;
                 }
                 drawn_inputs.push(at);

@@ -3,8 +3,8 @@
 //! [`Registry::redraw`] once per frame, which rebuilds each visible chart's figure and hands it
 //! to plotly.js: `Plotly.react` when drawn exactly, `Plotly.animate` with held axis ranges while
 //! the scenario is being dragged ([`held`]). A frame draws only as many charts as fit in
-//! [`FRAME_BUDGET_MS`] (at least one): the most visible first, and the ones left behind first in
-//! the next frame, each from the newest snapshot.
+//! [`FRAME_BUDGET_MS`] (at least one): the stalest first (the one showing the oldest input),
+//! then the most visible; the others in the following frames, each from the newest snapshot.
 
 use leptos::prelude::*;
 
@@ -27,6 +27,8 @@ pub struct Redrawn {
     pub animated: bool,
     /// Charts are left for the next frame (over the frame's budget).
     pub behind: bool,
+    /// The last input every visible chart reflects (`u64::MAX` with none visible).
+    pub all_show: u64,
 }
 
 /// One registered chart.
@@ -44,8 +46,8 @@ struct Slot {
     /// Share of the chart on screen (or near it), 0 to 1: off-screen charts (0) wait until
     /// they scroll in; the most visible are drawn first.
     shown: f64,
-    /// Left out of a frame for its budget: drawn first in the next.
-    behind: bool,
+    /// The last input (as numbered by the live loop) the chart's drawing reflects.
+    shows: u64,
 }
 
 /// The charts currently on the page. Only charts on (or near) the screen are redrawn; the others
@@ -100,7 +102,7 @@ impl Registry {
                 react_only: false,
                 // Without an observer (old browsers) every chart counts as visible.
                 shown: if watched { 0.0 } else { 1.0 },
-                behind: false,
+                shows: 0,
             })
         });
         self.added.update(|count| *count += 1);
@@ -138,25 +140,31 @@ impl Registry {
     }
 
     /// Redraws the visible charts whose figures changed, as many as fit in the frame's budget
-    /// (the ones left behind last time first, then the most visible). `dragging`: the frame
+    /// (the stalest first, then the most visible). `dragging`: the frame
     /// follows an edit of the scenario (a drag of a control), so charts may be moved with held
     /// ranges ([`held`]); otherwise every chart is drawn exactly (a chart drawn with held ranges
     /// is redrawn even if its figure did not change).
-    pub fn redraw(&self, snapshot: &Snapshot, dragging: bool) -> Redrawn {
+    ///
+    /// `covers`: the last input the snapshot reflects; the result says which input every visible
+    /// chart now reflects (charts left behind keep what they showed).
+    pub fn redraw(&self, snapshot: &Snapshot, dragging: bool, covers: u64) -> Redrawn {
         let start = browser::now_ms();
         let cost_ms = self.cost_ms.get_value();
-        let mut redrawn = Redrawn::default();
+        let mut redrawn = Redrawn {
+            all_show: u64::MAX,
+            ..Redrawn::default()
+        };
         let mut drawn = 0usize;
         self.slots.update_value(|slots| {
-            let order = draw_order(slots.iter().map(|slot| (slot.behind, slot.shown)));
+            let order = draw_order(slots.iter().map(|slot| (slot.shows, slot.shown)));
             for k in order {
                 let slot = &mut slots[k];
                 if !fits(drawn, cost_ms) {
-                    slot.behind = true;
                     redrawn.behind = true;
+                    redrawn.all_show = redrawn.all_show.min(slot.shows);
                     continue;
                 }
-                slot.behind = false;
+                slot.shows = covers;
                 let value = figure_value(&(slot.build)(snapshot), slot.name);
                 let figure = value.to_string();
                 if figure == slot.drawn && (dragging || slot.held.is_none()) {
@@ -198,16 +206,17 @@ impl Registry {
     }
 }
 
-/// The order a frame draws charts in, given each one's (left behind last frame, share on
-/// screen): those left behind first, then the most visible; charts off screen not at all.
-fn draw_order(slots: impl Iterator<Item = (bool, f64)>) -> Vec<usize> {
-    let mut order: Vec<(usize, bool, f64)> = slots
+/// The order a frame draws charts in, given each one's (last input it reflects, share on
+/// screen): the stalest first (so none is left behind for long), then the most visible; charts
+/// off screen not at all.
+fn draw_order(slots: impl Iterator<Item = (u64, f64)>) -> Vec<usize> {
+    let mut order: Vec<(usize, u64, f64)> = slots
         .enumerate()
         .filter(|(_, (_, shown))| *shown > 0.0)
-        .map(|(k, (behind, shown))| (k, behind, shown))
+        .map(|(k, (shows, shown))| (k, shows, shown))
         .collect();
     // Stable: equally placed charts keep the page's order.
-    order.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)));
+    order.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)));
     order.into_iter().map(|(k, _, _)| k).collect()
 }
 
@@ -273,15 +282,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn charts_left_behind_come_first_then_the_most_visible_and_off_screen_never() {
-        let slots = [
-            (false, 0.25),
-            (false, 1.0),
-            (true, 0.5),
-            (false, 0.0),
-            (true, 1.0),
-            (false, 1.0),
-        ];
+    fn the_stalest_charts_come_first_then_the_most_visible_and_off_screen_never() {
+        let slots = [(7, 0.25), (7, 1.0), (3, 0.5), (1, 0.0), (3, 1.0), (7, 1.0)];
         assert_eq!(draw_order(slots.into_iter()), vec![4, 2, 1, 5, 0]);
         assert_eq!(draw_order(std::iter::empty()), Vec::<usize>::new());
     }
