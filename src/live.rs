@@ -156,6 +156,9 @@ pub struct Live {
     pub monitor: RwSignal<Option<flushlab_engine::analysis::Monitor>>,
     /// Where the amplification curve puts the tipping point.
     pub tipping: RwSignal<Tipping>,
+    /// A run is in flight: the outcome shown is not the newest scenario's yet (the headline
+    /// says so with `aria-busy`).
+    pub running: RwSignal<bool>,
     /// Why the scenario shown in the controls is not run yet (its work is over the page's
     /// budget: `analyses::run_allowed`); `None` once it runs.
     pub held: RwSignal<Option<Vec<String>>>,
@@ -174,6 +177,7 @@ impl Live {
             cycles_progress: RwSignal::new((0, 0)),
             cycles_unrealistic: RwSignal::new(Vec::new()),
             held: RwSignal::new(None),
+            running: RwSignal::new(false),
             monitor: RwSignal::new(None),
             tipping: RwSignal::new(Tipping::Computing),
         };
@@ -232,6 +236,9 @@ impl Live {
         }) else {
             return;
         };
+        if input {
+            self.publish_running();
+        }
         if before == Frame::Idle {
             self.draw(cause);
         }
@@ -289,6 +296,7 @@ impl Live {
         if self.held.with_untracked(|shown| *shown != held) {
             self.held.set(held);
         }
+        self.publish_running();
         if run_pending && cause != Cause::Outcome {
             // Nothing to draw until the outcome arrives, which then draws at once (the frame
             // is still free).
@@ -350,6 +358,7 @@ impl Live {
             Some(())
         });
         if failed.flatten().is_some() {
+            self.publish_running();
             self.request(Cause::Analysis);
         }
     }
@@ -417,6 +426,7 @@ impl Live {
             }
         }
         self.publish_progress();
+        self.publish_running();
         if cause == Cause::Outcome {
             self.schedule_settle();
         }
@@ -455,6 +465,20 @@ impl Live {
             }
         });
         true
+    }
+
+    /// Sets `running` when it changed: a run is in flight, or the scenario changed and its run
+    /// is about to be posted (not held back).
+    fn publish_running(&self) {
+        let held = self.held.with_untracked(Option::is_some);
+        let running = self.state.scenario.with_untracked(|scenario| {
+            self.inner.with_value(|inner| {
+                inner.in_flight.is_some() || (!held && inner.ran_for.as_ref() != Some(scenario))
+            })
+        });
+        if self.running.get_untracked() != running {
+            self.running.set(running);
+        }
     }
 
     fn view(&self) -> View {

@@ -124,11 +124,14 @@ pub fn Headline(
     outcome: RwSignal<Option<Arc<Outcome>>>,
 ) -> impl IntoView {
     let state = use_state();
+    // Busy while the newest scenario's run is in flight (no Live in a bare test mount).
+    let running =
+        use_context::<crate::live::Live>().map_or(RwSignal::new(false), |live| live.running);
     let text = move || {
         let outcome = outcome.get()?;
         Some(state.scenario.with(|scenario| headline(scenario, &outcome)))
     };
     view! {
-        <p class="headline" data-testid="headline" aria-live="polite">{move || text().unwrap_or_default()}</p>
+        <p class="headline" data-testid="headline" aria-live="polite" aria-busy=move || running.get().to_string()>{move || text().unwrap_or_default()}</p>
     }
 }
