@@ -39,6 +39,10 @@ pub fn react(element: &web_sys::HtmlElement, figure: &str) {
     if !loaded() && wait_for_plotly(element, figure) {
         return;
     }
+    // A figure still waiting from before plotly.js arrived is older than this one.
+    WAITING.with_borrow_mut(|waiting| {
+        waiting.retain(|(waiting_element, _)| waiting_element != element)
+    });
     let figure = match js_sys::JSON::parse(figure) {
         Ok(figure) => figure,
         Err(error) => return web_sys::console::error_2(&"flushlab: bad figure".into(), &error),
@@ -139,11 +143,7 @@ fn wait_for_plotly(element: &web_sys::HtmlElement, figure: &str) -> bool {
         waiting.push((element.clone(), figure.to_string()));
     });
     if !LISTENING.replace(true) {
-        let arrived = Closure::once_into_js(move |_: web_sys::Event| {
-            for (element, figure) in WAITING.take() {
-                react(&element, &figure);
-            }
-        });
+        let arrived = Closure::once_into_js(move |_: web_sys::Event| draw_one_waiting());
         let _ = script.add_event_listener_with_callback("load", arrived.unchecked_ref());
         let gave_up = Closure::once_into_js(move |_: web_sys::Event| {
             WAITING.take();
@@ -154,6 +154,22 @@ fn wait_for_plotly(element: &web_sys::HtmlElement, figure: &str) -> bool {
         let _ = script.add_event_listener_with_callback("error", gave_up.unchecked_ref());
     }
     true
+}
+
+/// Draws the first chart that waited for plotly.js, and the next in the next animation frame,
+/// so their first drawing is spread over frames instead of one long task.
+fn draw_one_waiting() {
+    let next = WAITING.with_borrow_mut(|waiting| (!waiting.is_empty()).then(|| waiting.remove(0)));
+    let Some((element, figure)) = next else {
+        return;
+    };
+    react(&element, &figure);
+    if WAITING.with_borrow(|waiting| !waiting.is_empty()) {
+        let again = Closure::once_into_js(draw_one_waiting);
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(again.unchecked_ref());
+        }
+    }
 }
 
 /// Frees the chart's plotly state when its container leaves the page.
