@@ -159,6 +159,8 @@ test('during a drag the charts move with held ranges, and settle to the exact dr
       }),
     );
   const settled = await shown(page);
+  // The address follows once edits settle (its own delay, not the charts').
+  await page.waitForFunction(() => /s=1\./.test(location.search));
   const link = await page.evaluate(() => location.search);
   assert.match(link, /s=1\./, 'the drag is in the address bar');
   const fresh = await open(link);

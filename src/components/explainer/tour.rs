@@ -34,7 +34,7 @@ pub fn TourCard() -> impl IntoView {
     let last = move || index() + 1 >= total;
     let next = move |_| {
         if last() {
-            explainer.leave_tour();
+            leave(explainer);
         } else {
             explainer.go_to_step(index() + 1);
         }
@@ -46,7 +46,7 @@ pub fn TourCard() -> impl IntoView {
                     <span class="tour-progress" data-testid="tour-progress">{move || fill(text().explainer.tour_progress, &[("step", &(index() + 1).to_string()), ("steps", &total.to_string())])}</span>
                     <progress max=total value=move || index() + 1 aria-hidden="true"></progress>
                     <button type="button" class="link-button" data-testid="tour-leave"
-                        on:click=move |_| explainer.leave_tour()>{text().explainer.tour_leave}</button>
+                        on:click=move |_| leave(explainer)>{text().explainer.tour_leave}</button>
                 </div>
                 <h2 data-testid="tour-title" aria-live="polite">{move || step().map(|step| step.title)}</h2>
                 <p>{move || step().map(|step| step.body)}</p>
@@ -74,19 +74,25 @@ pub fn TourCard() -> impl IntoView {
     }
 }
 
+/// Leaves the tour; the focus goes back to "Take the tour" (the card it was in is gone).
+fn leave(explainer: Explainer) {
+    explainer.leave_tour();
+    gloo_timers::callback::Timeout::new(0, || focus("[data-testid=\"tour-button\"]")).forget();
+}
+
 /// Moves the focus to the tour's card, once it is on the page.
 fn focus_tour() {
+    focus("[data-testid=\"tour\"]");
+}
+
+/// Moves the focus to the first element matching `selector`, if there is one.
+fn focus(selector: &str) {
     use wasm_bindgen::JsCast;
-    let card = web_sys::window()
+    let element = web_sys::window()
         .and_then(|window| window.document())
-        .and_then(|document| {
-            document
-                .query_selector("[data-testid=\"tour\"]")
-                .ok()
-                .flatten()
-        })
+        .and_then(|document| document.query_selector(selector).ok().flatten())
         .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(card) = card {
-        let _ = card.focus();
+    if let Some(element) = element {
+        let _ = element.focus();
     }
 }
