@@ -280,15 +280,10 @@ impl Live {
         let mut run_pending = false;
         self.inner.update_value(|inner| {
             inner.frame = Frame::Drawn;
-            run_pending = inner.in_flight.is_some();
-            let posted = inner.in_flight.as_ref().map(|run| &run.scenario);
-            if inner.ran_for.as_ref() == Some(&scenario) || posted.is_some() {
-                // Shown, or a run is in flight: its reply posts the newest scenario.
-                held = inner.held_lines(&scenario);
-                return;
-            }
             held = inner.held_lines(&scenario);
-            if held.is_none() {
+            run_pending = inner.in_flight.is_some();
+            // Not when shown, held back, or a run is in flight (its reply posts the newest).
+            if held.is_none() && !run_pending && inner.ran_for.as_ref() != Some(&scenario) {
                 self.post_run(inner, scenario, view);
                 run_pending = true;
             }
@@ -665,6 +660,11 @@ impl Inner {
     /// Why `scenario` is not run now (over the page's budget, or it failed before), as lines
     /// for the page; `None` when it may run.
     fn held_lines(&self, scenario: &Scenario) -> Option<Vec<String>> {
+        // Shown or posted already: it was allowed (no estimate on every playback frame).
+        let posted = self.in_flight.as_ref().map(|run| &run.scenario);
+        if self.ran_for.as_ref() == Some(scenario) || posted == Some(scenario) {
+            return None;
+        }
         let mut why = match &self.failed {
             Some((failed, why)) if failed == scenario => why.clone(),
             _ => run_allowed(scenario, self.approved_s).err()?,

@@ -45,6 +45,17 @@ enum Backend {
     },
 }
 
+impl Backend {
+    /// The engine on the page, idle.
+    fn in_page() -> Backend {
+        Backend::InPage {
+            worker: Box::new(Worker::with_clock(crate::browser::now_ms)),
+            queue: Vec::new(),
+            timer: None,
+        }
+    }
+}
+
 struct Shared {
     backend: Option<Backend>,
     /// The last run and the last view change posted, to post again on the page if the worker
@@ -73,11 +84,6 @@ impl Compute {
         };
         compute.spawn();
         compute
-    }
-
-    /// Whether the engine runs in a worker (not on the page).
-    pub fn in_worker(&self) -> bool {
-        matches!(self.shared.borrow().backend, Some(Backend::Worker { .. }))
     }
 
     /// Sends a request.
@@ -115,11 +121,7 @@ impl Compute {
     }
 
     fn spawn(&self) {
-        let backend = self.worker().unwrap_or_else(|| Backend::InPage {
-            worker: Box::new(Worker::with_clock(now)),
-            queue: Vec::new(),
-            timer: None,
-        });
+        let backend = self.worker().unwrap_or_else(Backend::in_page);
         self.shared.borrow_mut().backend = Some(backend);
     }
 
@@ -188,11 +190,7 @@ impl Compute {
             if let Some(Backend::Worker { worker, .. }) = shared.backend.take() {
                 worker.terminate();
             }
-            shared.backend = Some(Backend::InPage {
-                worker: Box::new(Worker::with_clock(now)),
-                queue: Vec::new(),
-                timer: None,
-            });
+            shared.backend = Some(Backend::in_page());
             (shared.last_run.clone(), shared.last_view.clone())
         };
         web_sys::console::warn_1(
@@ -264,10 +262,4 @@ impl Compute {
             self.in_page_later(delay, None);
         }
     }
-}
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|window| window.performance())
-        .map_or(0.0, |performance| performance.now())
 }
