@@ -35,8 +35,27 @@ async fn mount(query: &'static str) -> (web_sys::HtmlElement, impl Drop) {
     let handle = leptos::mount::mount_to(host.clone(), move || {
         view! { <AppWithQuery query=query.to_string() /> }
     });
-    TimeoutFuture::new(100).await;
+    settle(&host).await;
     (host, handle)
+}
+
+/// Waits (up to 20 s) until the first run has reached the page: the headline has its sentence
+/// and is no longer busy. The run goes to the compute worker or, where there is none (as in
+/// this test page), to the on-page fallback once the worker fails, so how long that takes
+/// depends on the machine; a fixed pause passed here and failed on a slower one.
+async fn settle(host: &web_sys::HtmlElement) {
+    for _ in 0..1000 {
+        TimeoutFuture::new(20).await;
+        if let Some(headline) = find(host, "headline") {
+            let busy = headline.get_attribute("aria-busy").as_deref() == Some("true");
+            let said = !headline.text_content().unwrap_or_default().trim().is_empty();
+            if said && !busy {
+                TimeoutFuture::new(50).await;
+                return;
+            }
+        }
+    }
+    panic!("the first run did not reach the page within 20 s");
 }
 
 fn find(host: &web_sys::HtmlElement, testid: &str) -> Option<web_sys::Element> {
