@@ -7,6 +7,7 @@ use flushlab_engine::analysis::{
     self, grid::mean_leverage, Axis, Cycles, CyclesConfig, Parameter, SweepPoint,
 };
 use flushlab_engine::budget;
+use flushlab_engine::error::Work;
 use flushlab_engine::scenario::{Book, Positions, ShockKind};
 use flushlab_engine::Outcome;
 use flushlab_engine::Scenario;
@@ -38,12 +39,8 @@ pub fn run_allowed(scenario: &Scenario, approved_s: f64) -> Result<(), Vec<Strin
         return Ok(());
     }
     let mut lines: Vec<String> =
-        match estimate.check(text().notices.budget_this_scenario, PAGE_RUN_S) {
-            Err(error) => error
-                .problems
-                .iter()
-                .map(|problem| problem.to_string())
-                .collect(),
+        match estimate.check(Work::Scenario, PAGE_RUN_S) {
+            Err(error) => crate::catalogue::problems::lines(&error),
             Ok(()) => Vec::new(),
         };
     lines.push(fill(
@@ -84,7 +81,7 @@ impl CurveView {
     pub fn plan(scenario: &Scenario) -> CurveView {
         let direction = if scenario.shock.is_up() { 1.0 } else { -1.0 };
         let problem = budget::amplification_curve(scenario, CURVE_SHOCKS)
-            .check(text().notices.budget_curve, PAGE_CURVE_S)
+            .check(Work::Sweep, PAGE_CURVE_S)
             .err()
             .map(|error| crate::codec::problems_text(&error));
         CurveView {

@@ -145,6 +145,21 @@ pub fn whole_seconds(value: f64) -> String {
     format!("{value:.0} {}", locale().second)
 }
 
+/// A number exactly as given, in the locale's decimal separator and without rounding or
+/// grouping: "0.005", "1000", "1e-6" (a bound or a typed value a message quotes back).
+pub fn plain(value: f64) -> String {
+    localise_point(&value.to_string())
+}
+
+/// A number in scientific notation: "1e18", "2.5e19".
+pub fn scientific(value: f64) -> String {
+    localise_point(&format!("{value:e}"))
+}
+
+fn localise_point(text: &str) -> String {
+    text.replace('.', &locale().decimal.to_string())
+}
+
 /// A count with thousands separators: "12,345".
 pub fn count(value: u64) -> String {
     thousands(&value.to_string())

@@ -18,7 +18,7 @@ const MOSTLY: f64 = 0.9;
 pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     let words = &text().summary;
     let summary = &outcome.summary;
-    let unit = summary.money_unit.as_str();
+    let unit = crate::catalogue::money_unit(summary.money_unit);
     let up = summary.shock_pct > 0.0;
     let (shock_word, flush_word) = if up {
         (words.rise, words.squeeze)
@@ -137,7 +137,7 @@ pub fn verdict(guess: &Guess, outcome: &Outcome) -> String {
                 ("forced", forced),
                 (
                     "amount",
-                    &format::money(liquidated, liquidated_unit(summary.money_unit.as_str())),
+                    &format::money(liquidated, liquidated_unit(crate::catalogue::money_unit(summary.money_unit))),
                 ),
                 ("who", who),
                 ("points", &format::decimal((actual - shock).max(0.0), 1)),

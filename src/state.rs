@@ -141,7 +141,7 @@ impl AppState {
             Err(error) => self.report(
                 "scenario",
                 crate::catalogue::text::text().notices.invalid_settings,
-                error.problems.iter().map(ToString::to_string).collect(),
+                crate::catalogue::problems::lines(&error),
             ),
         }
     }

@@ -10,7 +10,7 @@
 use crate::analysis::calibrate::CalibrationSpec;
 use crate::analysis::cycles::CyclesConfig;
 use crate::analysis::grid::{Axis, Parameter};
-use crate::error::{Problem, ScenarioError};
+use crate::error::{Problem, Rule, ScenarioError, Work};
 use crate::scenario::{Adl, Book, Positions, Scenario, Side};
 
 /// Most work one scenario may ask for (a run, and what the app redoes per edit: the sweep, the
@@ -105,39 +105,24 @@ impl Terms {
 impl Estimate {
     /// `Ok` within `budget_s` seconds; otherwise one problem, at the first field to reduce, that
     /// says how long the work would take and which fields to reduce.
-    pub fn check(&self, what: &str, budget_s: f64) -> Result<(), ScenarioError> {
+    pub fn check(&self, work: Work, budget_s: f64) -> Result<(), ScenarioError> {
         if self.seconds <= budget_s {
             return Ok(());
         }
-        let fields = match self.reduce.as_slice() {
-            [] => "the input".to_string(),
-            [one] => one.clone(),
-            [first @ .., last] => format!("{} or {last}", first.join(", ")),
-        };
         Err(ScenarioError {
             problems: vec![Problem {
                 path: self.reduce.first().cloned().unwrap_or_default(),
-                message: format!(
-                    "{what} would take about {} of work, over the budget of {budget_s} s; reduce {fields}",
-                    duration(self.seconds)
-                ),
+                rule: Rule::OverBudget {
+                    work,
+                    seconds: self.seconds,
+                    budget_s,
+                    reduce: self.reduce.clone(),
+                },
             }],
         })
     }
 }
 
-/// A duration as people say it: "40 s", "3 min", "12 h", "9 days".
-fn duration(seconds: f64) -> String {
-    if seconds < 120.0 {
-        format!("{} s", seconds.ceil())
-    } else if seconds < 7_200.0 {
-        format!("{} min", (seconds / 60.0).round())
-    } else if seconds < 172_800.0 {
-        format!("{} h", (seconds / 3_600.0).round())
-    } else {
-        format!("{} days", (seconds / 86_400.0).round())
-    }
-}
 
 /// Where a scenario's position count is set, and how many positions it holds on each side
 /// (a generated population splits its count evenly over sides).
@@ -341,6 +326,7 @@ mod tests {
 
     #[test]
     fn durations_read_as_people_say_them() {
+        use crate::error::english_duration as duration;
         assert_eq!(duration(39.2), "40 s");
         assert_eq!(duration(600.0), "10 min");
         assert_eq!(duration(43_200.0), "12 h");
@@ -353,12 +339,12 @@ mod tests {
             seconds: 40.0,
             reduce: vec!["run.steps".into(), "positions.generate.count".into()],
         };
-        let error = estimate.check("this scenario", 30.0).unwrap_err();
+        let error = estimate.check(Work::Scenario, 30.0).unwrap_err();
         assert_eq!(error.problems[0].path, "run.steps");
         assert_eq!(
-            error.problems[0].message,
+            error.problems[0].message(),
             "this scenario would take about 40 s of work, over the budget of 30 s; reduce run.steps or positions.generate.count"
         );
-        assert!(estimate.check("this scenario", 40.0).is_ok());
+        assert!(estimate.check(Work::Scenario, 40.0).is_ok());
     }
 }

@@ -4,36 +4,365 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// One thing wrong with a scenario, e.g. `positions.list[3].leverage: must be in (1, 1000]`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+use crate::market::{PRICE_CEILING_MULTIPLE, PRICE_FLOOR_FRACTION};
+use crate::outcome::MoneyUnit;
+use crate::scenario::bounds::MAX_MONEY_AT_STAKE;
+
+/// One thing wrong with a scenario, e.g. `positions.list[3].leverage: must be in (1, 1000]`: the
+/// field's path and the rule it breaks. The rule is data, so a page can say it in its reader's
+/// language (the app's text catalogue); its `Display` is the English the CLI prints.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
     /// Dotted field path; empty for the document as a whole.
     pub path: String,
-    pub message: String,
+    pub rule: Rule,
+}
+
+impl Problem {
+    /// The rule in English, as the CLI and the JSON error documents say it.
+    pub fn message(&self) -> String {
+        self.rule.to_string()
+    }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.path.is_empty() {
-            write!(f, "{}", self.message)
+            write!(f, "{}", self.rule)
         } else {
-            write!(f, "{}: {}", self.path, self.message)
+            write!(f, "{}: {}", self.path, self.rule)
+        }
+    }
+}
+
+/// As JSON error documents have always written a problem: `{"path": ..., "message": ...}`.
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut document = serializer.serialize_struct("Problem", 2)?;
+        document.serialize_field("path", &self.path)?;
+        document.serialize_field("message", &self.message())?;
+        document.end()
+    }
+}
+
+/// What a field breaks, with the figures the message needs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rule {
+    /// The document is not read as the format (JSON syntax, an unknown or missing field, a
+    /// wrong type): serde's own words, which stay English.
+    Unreadable { detail: String },
+    /// The input is longer than the reader takes.
+    TooLarge { bytes: usize, limit: usize },
+    /// The format version is not this one.
+    Version { expected: u32, got: u32 },
+    /// NaN or infinite.
+    NotFinite,
+    /// Outside `[low, high]`, or `(low, high]` when `low_open`.
+    Range {
+        low: f64,
+        high: f64,
+        low_open: bool,
+        got: f64,
+    },
+    /// A whole number outside `[low, high]`.
+    WholeRange { low: u64, high: u64, got: u64 },
+    /// A list that must hold `least` to `most` items.
+    Count {
+        least: usize,
+        most: usize,
+        got: usize,
+        items: Items,
+    },
+    /// A list that must hold at most `most` items.
+    AtMost { most: usize, got: usize, items: Items },
+    /// A book level at the start price itself.
+    AtStartPrice,
+    /// No resting notional on one side of a levels book.
+    EmptySide { asks: bool },
+    /// Validation stopped listing problems.
+    TooManyProblems,
+    /// A generated population too small to give every bucket a long and a short.
+    TwoPerBucket { least: usize },
+    /// A bucket's max below its min.
+    MaxBelowMin,
+    /// Every bucket weighs zero.
+    NoWeight,
+    /// Leverage at or past 1 / maintenance margin: the position (`one`) or positions open
+    /// already liquidatable.
+    OpensLiquidatable { cap: f64, got: f64, one: bool },
+    /// Margin tiers that do not grow in notional or fall in rate.
+    TierOrder,
+    /// More money at stake between the price floor and ceiling than the ledger keeps exact.
+    MoneyAtStake { at_stake: f64, unit: MoneyUnit },
+    /// Work over its budget, with the fields that reduce it (the first is the problem's path).
+    OverBudget {
+        work: Work,
+        seconds: f64,
+        budget_s: f64,
+        reduce: Vec<String>,
+    },
+    /// `long_share` set on a position list.
+    LongShareOnList,
+    /// `depth_usd` set on a levels book.
+    DepthOnLevels,
+    /// Both axes of a grid name the same parameter.
+    SameAxes { parameter: &'static str },
+    /// A grid's mean leverage value outside `[1, most]`.
+    MeanLeverage { most: f64, got: f64 },
+    /// A grid value that makes the scenario invalid: the scenario's rule, and where the value is.
+    InGridValue { rule: Box<Rule>, value_path: String },
+    /// A calibration's base with more positions than a calibration runs.
+    CalibrationPositions { most: usize, got: usize },
+    /// A calibration parameter's bounds are not finite.
+    BoundsNotFinite { min: f64, max: f64 },
+    /// A calibration parameter's min is not below its max.
+    MinNotBelowMax { min: f64, max: f64 },
+    /// A calibration parameter listed twice.
+    ListedTwice { parameter: &'static str },
+    /// A calibration bound that makes the base scenario invalid.
+    BoundInvalidates {
+        parameter: &'static str,
+        value: f64,
+        problem: Box<Problem>,
+    },
+    /// A calibration without a fitted target, or with too many targets.
+    Targets { most: usize, got: usize, fitted: usize },
+    /// A target's value that is not finite.
+    TargetNotFinite { got: f64 },
+    /// A bound (a qualitative record) on a fitted target.
+    BoundOnFitted,
+    /// A weight that is not a positive number.
+    NotPositive { got: f64 },
+    /// A whole number over `most`.
+    WholeAtMost { most: u64, got: u64 },
+    /// A book with no depth near the price, which the cycles need.
+    NoDepthForCycles { depth: f64 },
+    /// Cycles' paths x days over their limit.
+    PathDays { most: u64, got: u64 },
+}
+
+/// What a list holds, as a count's message names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Items {
+    Levels,
+    Positions,
+    Buckets,
+    Tiers,
+    Shocks,
+    Parameters,
+    Values,
+}
+
+impl Items {
+    /// The English plural.
+    pub fn english(self) -> &'static str {
+        match self {
+            Items::Levels => "levels",
+            Items::Positions => "positions",
+            Items::Buckets => "buckets",
+            Items::Tiers => "tiers",
+            Items::Shocks => "shocks",
+            Items::Parameters => "parameters",
+            Items::Values => "values",
+        }
+    }
+}
+
+/// The work a budget is checked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Work {
+    Scenario,
+    Sweep,
+    Grid,
+    Calibration,
+    Cycles,
+    ResponseSweep,
+    Counterfactual,
+}
+
+impl Work {
+    /// The English subject of the budget's message.
+    pub fn english(self) -> &'static str {
+        match self {
+            Work::Scenario => "this scenario",
+            Work::Sweep => "this sweep",
+            Work::Grid => "this grid",
+            Work::Calibration => "this calibration",
+            Work::Cycles => "these cycles",
+            Work::ResponseSweep => "this response sweep",
+            Work::Counterfactual => "this counterfactual",
+        }
+    }
+}
+
+/// A duration as people say it in English: "40 s", "3 min", "12 h", "9 days".
+pub fn english_duration(seconds: f64) -> String {
+    let (amount, unit) = duration_parts(seconds);
+    format!("{amount} {unit}")
+}
+
+/// A duration rounded to its unit: (amount, "s" | "min" | "h" | "days").
+pub fn duration_parts(seconds: f64) -> (f64, &'static str) {
+    if seconds < 120.0 {
+        (seconds.ceil(), "s")
+    } else if seconds < 7_200.0 {
+        ((seconds / 60.0).round(), "min")
+    } else if seconds < 172_800.0 {
+        ((seconds / 3_600.0).round(), "h")
+    } else {
+        ((seconds / 86_400.0).round(), "days")
+    }
+}
+
+/// A list of field names as English says it: "a", "a or b", "a, b or c".
+pub fn english_either(names: &[String]) -> String {
+    match names {
+        [] => "the input".to_string(),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} or {last}", first.join(", ")),
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Unreadable { detail } => write!(f, "{detail}"),
+            Rule::TooLarge { bytes, limit } => {
+                write!(f, "input is {bytes} bytes; the limit is {limit}")
+            }
+            Rule::Version { expected, got } => write!(f, "must be {expected} (got {got})"),
+            Rule::NotFinite => write!(f, "must be a finite number"),
+            Rule::Range {
+                low,
+                high,
+                low_open,
+                got,
+            } => {
+                let open = if *low_open { '(' } else { '[' };
+                write!(f, "must be in {open}{low}, {high}] (got {got})")
+            }
+            Rule::WholeRange { low, high, got } => {
+                write!(f, "must be in [{low}, {high}] (got {got})")
+            }
+            Rule::Count {
+                least,
+                most,
+                got,
+                items: Items::Parameters,
+            } => write!(f, "must list {least} to {most} parameters (got {got})"),
+            Rule::Count {
+                least,
+                most,
+                got,
+                items,
+            } => write!(f, "must hold {least} to {most} {} (got {got})", items.english()),
+            Rule::AtMost { most, got, items } => {
+                write!(f, "must hold at most {most} {} (got {got})", items.english())
+            }
+            Rule::AtStartPrice => write!(f, "must differ from the start price"),
+            Rule::EmptySide { asks } => {
+                let (what, where_) = if *asks { ("ask", "above") } else { ("bid", "below") };
+                write!(
+                    f,
+                    "needs at least one {what} {where_} the start price with notional_usd > 0"
+                )
+            }
+            Rule::TooManyProblems => write!(f, "too many problems; stopped checking"),
+            Rule::TwoPerBucket { least } => write!(
+                f,
+                "must be at least 2 per bucket ({least}) so every bucket has longs and shorts"
+            ),
+            Rule::MaxBelowMin => write!(f, "must be at least min"),
+            Rule::NoWeight => write!(f, "at least one weight must be positive"),
+            Rule::OpensLiquidatable { cap, got, one } => {
+                let who = if *one { "it opens" } else { "positions open" };
+                write!(
+                    f,
+                    "must be below {cap} (1 / maintenance margin), or {who} already liquidatable (got {got})"
+                )
+            }
+            Rule::TierOrder => write!(f, "tiers must grow in notional and not fall in rate"),
+            Rule::MoneyAtStake { at_stake, unit } => write!(
+                f,
+                "the positions could gain or lose up to {at_stake:e} {} between the price floor \
+                 and ceiling (market.price x {PRICE_FLOOR_FRACTION:e} to x {PRICE_CEILING_MULTIPLE:e}); \
+                 at most {MAX_MONEY_AT_STAKE:e} keeps the ledger exact: reduce the open interest, \
+                 or bring entries closer to market.price",
+                unit.as_str()
+            ),
+            Rule::OverBudget {
+                work,
+                seconds,
+                budget_s,
+                reduce,
+            } => write!(
+                f,
+                "{} would take about {} of work, over the budget of {budget_s} s; reduce {}",
+                work.english(),
+                english_duration(*seconds),
+                english_either(reduce)
+            ),
+            Rule::LongShareOnList => write!(f, "long_share applies only to a generated population"),
+            Rule::DepthOnLevels => write!(
+                f,
+                "depth_usd applies only to a linear or power book, not to levels"
+            ),
+            Rule::SameAxes { parameter } => write!(f, "must differ from x (both are {parameter})"),
+            Rule::MeanLeverage { most, got } => {
+                write!(f, "mean leverage must be in [1, {most}] (got {got})")
+            }
+            Rule::InGridValue { rule, value_path } => write!(f, "{rule} ({value_path})"),
+            Rule::CalibrationPositions { most, got } => write!(
+                f,
+                "a calibration runs the scenario hundreds of times: at most {most} positions (got {got})"
+            ),
+            Rule::BoundsNotFinite { min, max } => {
+                write!(f, "bounds must be finite numbers (got {min}, {max})")
+            }
+            Rule::MinNotBelowMax { min, max } => {
+                write!(f, "min must be below max (got {min} >= {max})")
+            }
+            Rule::ListedTwice { parameter } => write!(f, "{parameter} is listed twice"),
+            Rule::BoundInvalidates {
+                parameter,
+                value,
+                problem,
+            } => write!(f, "{parameter} = {value} makes the scenario invalid: {problem}"),
+            Rule::Targets { most, got, fitted } => write!(
+                f,
+                "must hold 1 to {most} targets, at least one marked fitted (got {got} targets, {fitted} fitted)"
+            ),
+            Rule::TargetNotFinite { got } => write!(f, "must be a finite number (got {got})"),
+            Rule::BoundOnFitted => write!(
+                f,
+                "a bound describes a qualitative record: mark it predicted or input"
+            ),
+            Rule::NotPositive { got } => write!(f, "must be a positive number (got {got})"),
+            Rule::WholeAtMost { most, got } => write!(f, "must be at most {most} (got {got})"),
+            Rule::NoDepthForCycles { depth } => write!(
+                f,
+                "needs depth within 1% of the price for cycles (got {depth} USD)"
+            ),
+            Rule::PathDays { most, got } => {
+                write!(f, "paths x days must be at most {most} (got {got})")
+            }
         }
     }
 }
 
 /// A scenario that cannot be run, with every reason.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Serialize, thiserror::Error)]
 pub struct ScenarioError {
     pub problems: Vec<Problem>,
 }
 
 impl ScenarioError {
-    pub(crate) fn single(path: &str, message: String) -> Self {
+    pub(crate) fn single(path: &str, rule: Rule) -> Self {
         ScenarioError {
             problems: vec![Problem {
                 path: path.to_string(),
-                message,
+                rule,
             }],
         }
     }

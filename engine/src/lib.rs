@@ -19,7 +19,7 @@ pub mod solve;
 pub mod traders;
 pub mod venue;
 
-pub use error::{Problem, ScenarioError};
+pub use error::{Items, Problem, Rule, ScenarioError, Work};
 pub use outcome::Outcome;
 pub use scenario::Scenario;
 pub use solve::simulate;

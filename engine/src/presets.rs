@@ -47,7 +47,14 @@ const SOURCES: &[&str] = &[
 /// Parses one preset file, validating its scenario.
 pub fn parse(text: &str) -> Result<Preset, ScenarioError> {
     let preset: Preset =
-        serde_json::from_str(text).map_err(|error| ScenarioError::single("", error.to_string()))?;
+        serde_json::from_str(text).map_err(|error| {
+        ScenarioError::single(
+            "",
+            crate::error::Rule::Unreadable {
+                detail: error.to_string(),
+            },
+        )
+    })?;
     preset.scenario.validate()?;
     Ok(preset)
 }

@@ -35,11 +35,11 @@ fn the_crafted_share_link_is_rejected_at_validation_naming_the_fields_to_reduce(
         "venue.adl",
         "venue.max_liquidation_usd_per_step",
     ] {
-        assert!(problem.message.contains(field), "{field}: {error}");
+        assert!(problem.message().contains(field), "{field}: {error}");
     }
     assert!(
         problem
-            .message
+            .message()
             .starts_with("this scenario would take about "),
         "{error}"
     );

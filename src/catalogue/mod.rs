@@ -10,6 +10,7 @@
 //! text or its scenario is changed, never the other way round.
 
 pub mod glossary;
+pub mod problems;
 pub mod scenes;
 pub mod text;
 pub mod tour;
@@ -32,6 +33,16 @@ pub const CHARTS: [&str; 8] = [
     "phase",
     "cycles",
 ];
+
+/// The unit money is counted in, as the page writes it: "USD" (the currency's code, which
+/// `crate::format::money` writes as the locale's currency sign) or the language's word for the
+/// coin of an inverse contract.
+pub fn money_unit(unit: flushlab_engine::outcome::MoneyUnit) -> &'static str {
+    match unit {
+        flushlab_engine::outcome::MoneyUnit::Usd => "USD",
+        flushlab_engine::outcome::MoneyUnit::Coin => text::text().summary.coin,
+    }
+}
 
 /// The glossary term each chart's caption links to.
 pub fn chart_term(chart: &str) -> Option<&'static str> {

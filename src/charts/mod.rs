@@ -297,7 +297,7 @@ pub fn cursor_line(snapshot: &Snapshot) -> Option<plotly::layout::Shape> {
 
 /// The unit money is counted in: USD for linear contracts, coin for inverse.
 pub fn money_unit(snapshot: &Snapshot) -> &'static str {
-    snapshot.outcome.summary.money_unit.as_str()
+    crate::catalogue::money_unit(snapshot.outcome.summary.money_unit)
 }
 
 /// The unit sizes are counted in: USD at entry for linear, contracts (1 USD each) for inverse.

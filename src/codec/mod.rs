@@ -238,12 +238,7 @@ fn names(value: &str, most: usize) -> Vec<String> {
 
 /// Every problem of a scenario error, one per line.
 pub fn problems_text(error: &flushlab_engine::ScenarioError) -> String {
-    error
-        .problems
-        .iter()
-        .map(|problem| problem.to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::catalogue::problems::lines(error).join("\n")
 }
 
 /// `%XX` escaping of one query value: every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`),

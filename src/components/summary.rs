@@ -15,7 +15,7 @@ use crate::state::use_state;
 pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> {
     let summary = &outcome.summary;
     let words = &text().summary;
-    let unit = summary.money_unit.as_str();
+    let unit = crate::catalogue::money_unit(summary.money_unit);
     let counted = liquidated_unit(unit);
     let up = summary.shock_pct > 0.0;
     let (extreme_label, extreme, extreme_pct) = if up {

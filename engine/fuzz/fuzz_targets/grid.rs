@@ -31,6 +31,6 @@ fuzz_target!(|data: &[u8]| {
     let scenario = checks::preset(pick);
     match grid(&scenario, &x, &y) {
         Ok(result) => checks::assert_finite(&result, &[]),
-        Err(error) => assert!(error.problems.iter().all(|p| !p.message.is_empty())),
+        Err(error) => assert!(error.problems.iter().all(|p| !p.message().is_empty())),
     }
 });

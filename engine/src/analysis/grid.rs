@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Problem, ScenarioError};
+use crate::error::{Items, Problem, Rule, ScenarioError, Work};
 use crate::positions::PositionTable;
 use crate::scenario::{Market, Positions, Scenario, Shock, MAX_LEVERAGE};
 use crate::solve::{InstantResult, InstantSolver};
@@ -69,24 +69,27 @@ pub fn grid(scenario: &Scenario, x: &Axis, y: &Axis) -> Result<Grid, ScenarioErr
     if x.parameter == y.parameter {
         return Err(ScenarioError::single(
             "grid.y.parameter",
-            format!("must differ from x (both are {})", x.parameter.name()),
+            Rule::SameAxes {
+                parameter: x.parameter.name(),
+            },
         ));
     }
     for (name, axis) in [("x", x), ("y", y)] {
         if axis.values.len() > MAX_AXIS_VALUES {
             return Err(ScenarioError::single(
                 &format!("grid.{name}.values"),
-                format!(
-                    "must hold at most {MAX_AXIS_VALUES} values (got {})",
-                    axis.values.len()
-                ),
+                Rule::AtMost {
+                    most: MAX_AXIS_VALUES,
+                    got: axis.values.len(),
+                    items: Items::Values,
+                },
             ));
         }
     }
     let current_mean = mean_leverage(scenario);
     check_axis(scenario, x, "x", current_mean)?;
     check_axis(scenario, y, "y", current_mean)?;
-    crate::budget::grid(scenario, x, y).check("this grid", crate::budget::ANALYSIS_BUDGET_S)?;
+    crate::budget::grid(scenario, x, y).check(Work::Grid, crate::budget::ANALYSIS_BUDGET_S)?;
 
     // Outer: the axis whose values need a rebuilt population; a long share only rescales, so it
     // goes inside when both change the population.
@@ -228,7 +231,10 @@ fn check_axis(
         if axis.parameter == Parameter::MeanLeverage && !(1.0..=MAX_LEVERAGE).contains(&value) {
             return Err(ScenarioError::single(
                 &format!("grid.{name}.values[{k}]"),
-                format!("mean leverage must be in [1, {MAX_LEVERAGE}] (got {value})"),
+                Rule::MeanLeverage {
+                    most: MAX_LEVERAGE,
+                    got: value,
+                },
             ));
         }
         let mut cell = probe.clone();
@@ -238,8 +244,11 @@ fn check_axis(
                 .problems
                 .into_iter()
                 .map(|problem| Problem {
-                    message: format!("{} (grid.{name}.values[{k}])", problem.message),
-                    ..problem
+                    rule: Rule::InGridValue {
+                        rule: Box::new(problem.rule),
+                        value_path: format!("grid.{name}.values[{k}]"),
+                    },
+                    path: problem.path,
                 })
                 .collect(),
         })?;
@@ -366,7 +375,7 @@ mod tests {
         )
         .expect_err("long share 1.5");
         assert_eq!(error.problems[0].path, "positions.generate.long_share");
-        assert!(error.problems[0].message.contains("grid.x.values[2]"));
+        assert!(error.problems[0].message().contains("grid.x.values[2]"));
 
         let error = grid(&scenario, &shocks, &shocks).expect_err("same parameter");
         assert_eq!(error.problems[0].path, "grid.y.parameter");

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::counterfactual::without_leverage;
-use crate::error::ScenarioError;
+use crate::error::{Items, Rule, ScenarioError, Work};
 use crate::positions::PositionTable;
 use crate::scenario::validate::Checker;
 use crate::scenario::Scenario;
@@ -73,7 +73,7 @@ pub fn sweep(scenario: &Scenario, shocks_pct: &[f64]) -> Result<Sweep, ScenarioE
     scenario.validate()?;
     validate_shocks(shocks_pct)?;
     crate::budget::sweep(scenario, shocks_pct.len())
-        .check("this sweep", crate::budget::RUN_BUDGET_S)?;
+        .check(Work::Sweep, crate::budget::RUN_BUDGET_S)?;
     let points = sweep_points(scenario, shocks_pct);
     let critical_shock_pct = critical_shock_pct(&points);
     Ok(Sweep {
@@ -90,10 +90,12 @@ pub fn validate_shocks(shocks_pct: &[f64]) -> Result<(), ScenarioError> {
     if shocks_pct.is_empty() || shocks_pct.len() > MAX_SHOCKS {
         check.fail(
             "sweep.shocks_pct",
-            format!(
-                "must hold 1 to {MAX_SHOCKS} shocks (got {})",
-                shocks_pct.len()
-            ),
+            Rule::Count {
+                least: 1,
+                most: MAX_SHOCKS,
+                got: shocks_pct.len(),
+                items: Items::Shocks,
+            },
         );
     }
     let out_of_range = shocks_pct

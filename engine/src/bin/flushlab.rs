@@ -72,7 +72,7 @@ fn run(command: Command) -> Result<String, Failure> {
         Command::Counterfactual { input } => {
             let scenario = scenario(&input)?;
             budget::counterfactual(&scenario)
-                .check("this counterfactual", budget::RUN_BUDGET_S)
+                .check(flushlab_engine::Work::Counterfactual, budget::RUN_BUDGET_S)
                 .map_err(input_error)?;
             to_json(&analysis::counterfactual(&scenario))
         }

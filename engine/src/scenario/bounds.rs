@@ -5,6 +5,8 @@
 //! book's floor and ceiling (docs/model.md §2.4). docs/scenario.md §2 documents the bound.
 
 use crate::market::{PRICE_CEILING_MULTIPLE, PRICE_FLOOR_FRACTION};
+use crate::error::Rule;
+use crate::outcome::MoneyUnit;
 use crate::scenario::validate::Checker;
 use crate::scenario::{Contract, Positions, Scenario};
 
@@ -65,18 +67,10 @@ pub(super) fn validate_money_at_stake(scenario: &Scenario, valid: bool, check: &
     };
     if at_stake.is_nan() || at_stake > MAX_MONEY_AT_STAKE {
         let unit = match contract {
-            Contract::Linear => "USD",
-            Contract::Inverse => "coin",
+            Contract::Linear => MoneyUnit::Usd,
+            Contract::Inverse => MoneyUnit::Coin,
         };
-        check.fail(
-            path,
-            format!(
-                "the positions could gain or lose up to {at_stake:e} {unit} between the price floor \
-                 and ceiling (market.price x {PRICE_FLOOR_FRACTION:e} to x {PRICE_CEILING_MULTIPLE:e}); \
-                 at most {MAX_MONEY_AT_STAKE:e} keeps the ledger exact: reduce the open interest, \
-                 or bring entries closer to market.price"
-            ),
-        );
+        check.fail(path, Rule::MoneyAtStake { at_stake, unit });
     }
 }
 

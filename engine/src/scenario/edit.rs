@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::ScenarioError;
+use crate::error::{Rule, ScenarioError};
 use crate::scenario::{
     max_entry_leverage, Book, MaintenanceMargin, Market, Positions, Scenario, Shock, MAX_LEVERAGE,
 };
@@ -116,7 +116,7 @@ impl Parameter {
                 Positions::List(_) => {
                     return Err(ScenarioError::single(
                         "positions.list",
-                        "long_share applies only to a generated population".into(),
+                        Rule::LongShareOnList,
                     ))
                 }
             },
@@ -144,10 +144,7 @@ impl Parameter {
                     *depth_1pct_usd = value
                 }
                 Book::Levels { .. } => {
-                    return Err(ScenarioError::single(
-                        "market.book",
-                        "depth_usd applies only to a linear or power book, not to levels".into(),
-                    ))
+                    return Err(ScenarioError::single("market.book", Rule::DepthOnLevels))
                 }
             },
             // Population parameters are set by `apply`, which rebuilds or rescales the table.

@@ -8,7 +8,8 @@
 //! The format is documented for users in `docs/scenario.md`; keep the two in step.
 
 mod book;
-mod bounds;
+pub(crate) mod bounds;
+pub use bounds::MAX_MONEY_AT_STAKE;
 pub mod edit;
 mod traders;
 pub(crate) mod validate;
@@ -17,7 +18,7 @@ mod venue;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::error::ScenarioError;
+use crate::error::{Rule, ScenarioError};
 
 pub use book::{Book, BookLevel};
 pub use traders::{Agents, Delever, DipBuyers, Predators, TopUp, Traders};
@@ -307,21 +308,33 @@ pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
     if text.len() > MAX_INPUT_BYTES {
         return Err(ScenarioError::single(
             "",
-            format!(
-                "input is {} bytes; the limit is {MAX_INPUT_BYTES}",
-                text.len()
-            ),
+            Rule::TooLarge {
+                bytes: text.len(),
+                limit: MAX_INPUT_BYTES,
+            },
         ));
     }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        ScenarioError::single(book_as_one_field(&path), error.inner().to_string())
+        ScenarioError::single(
+            book_as_one_field(&path),
+            Rule::Unreadable {
+                detail: error.inner().to_string(),
+            },
+        )
     })?;
     deserializer
         .end()
-        .map_err(|error| ScenarioError::single("", error.to_string()))?;
+        .map_err(|error| {
+            ScenarioError::single(
+                "",
+                Rule::Unreadable {
+                    detail: error.to_string(),
+                },
+            )
+        })?;
     Ok(value)
 }
 

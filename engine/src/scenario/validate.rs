@@ -1,7 +1,7 @@
 //! Validation of a parsed scenario: every field checked against its range, every problem reported
 //! at once with its field path. [`Checker`] is also how the analyses' own settings are checked.
 
-use crate::error::{Problem, ScenarioError};
+use crate::error::{Items, Problem, Rule, ScenarioError, Work};
 use crate::scenario::bounds::validate_money_at_stake;
 use crate::scenario::{
     liquidation_leverage, Agents, Book, BookLevel, MaintenanceMargin, Market, Positions, Scenario,
@@ -16,7 +16,10 @@ impl Scenario {
         if self.version != FORMAT_VERSION {
             check.fail(
                 "version",
-                format!("must be {FORMAT_VERSION} (got {})", self.version),
+                Rule::Version {
+                    expected: FORMAT_VERSION,
+                    got: self.version,
+                },
             );
         }
         self.market.validate(&mut check);
@@ -33,7 +36,7 @@ impl Scenario {
         let fields_valid = check.is_clean();
         validate_money_at_stake(self, fields_valid, &mut check);
         if check.is_clean() {
-            check.add(crate::budget::run(self).check("this scenario", crate::budget::RUN_BUDGET_S));
+            check.add(crate::budget::run(self).check(Work::Scenario, crate::budget::RUN_BUDGET_S));
         }
         check.finish()
     }
@@ -57,10 +60,12 @@ impl Market {
                 if levels.is_empty() || levels.len() > MAX_BOOK_LEVELS {
                     check.fail(
                         "market.book.levels",
-                        format!(
-                            "must hold 1 to {MAX_BOOK_LEVELS} levels (got {})",
-                            levels.len()
-                        ),
+                        Rule::Count {
+                            least: 1,
+                            most: MAX_BOOK_LEVELS,
+                            got: levels.len(),
+                            items: Items::Levels,
+                        },
                     );
                 } else {
                     for (i, level) in levels.iter().enumerate() {
@@ -73,28 +78,17 @@ impl Market {
                             1e13,
                         );
                         if level.price == self.price {
-                            check.fail(
-                                &format!("{path}.price"),
-                                "must differ from the start price".into(),
-                            );
+                            check.fail(&format!("{path}.price"), Rule::AtStartPrice);
                         }
                     }
                     // A side with no resting notional would be a token book that any trade
                     // empties to the price floor or ceiling.
                     let resting = |level: &&BookLevel| level.notional_usd > 0.0;
                     if !levels.iter().filter(resting).any(|l| l.price < self.price) {
-                        check.fail(
-                            "market.book.levels",
-                            "needs at least one bid below the start price with notional_usd > 0"
-                                .into(),
-                        );
+                        check.fail("market.book.levels", Rule::EmptySide { asks: false });
                     }
                     if !levels.iter().filter(resting).any(|l| l.price > self.price) {
-                        check.fail(
-                            "market.book.levels",
-                            "needs at least one ask above the start price with notional_usd > 0"
-                                .into(),
-                        );
+                        check.fail("market.book.levels", Rule::EmptySide { asks: true });
                     }
                 }
             }
@@ -116,10 +110,12 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
             if list.is_empty() || list.len() > MAX_POSITIONS {
                 check.fail(
                     "positions.list",
-                    format!(
-                        "must hold 1 to {MAX_POSITIONS} positions (got {})",
-                        list.len()
-                    ),
+                    Rule::Count {
+                        least: 1,
+                        most: MAX_POSITIONS,
+                        got: list.len(),
+                        items: Items::Positions,
+                    },
                 );
                 return;
             }
@@ -139,10 +135,7 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
                     MAX_LEVERAGE,
                 );
                 if check.problems.len() > 100 {
-                    check.fail(
-                        "positions.list",
-                        "too many problems; stopped checking".into(),
-                    );
+                    check.fail("positions.list", Rule::TooManyProblems);
                     return;
                 }
             }
@@ -183,19 +176,20 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
             if population.count < 2 * buckets.len() {
                 check.fail(
                     &format!("{path}.count"),
-                    format!(
-                        "must be at least 2 per bucket ({}) so every bucket has longs and shorts",
-                        2 * buckets.len()
-                    ),
+                    Rule::TwoPerBucket {
+                        least: 2 * buckets.len(),
+                    },
                 );
             }
             if buckets.is_empty() || buckets.len() > MAX_BUCKETS {
                 check.fail(
                     &format!("{path}.leverage_buckets"),
-                    format!(
-                        "must hold 1 to {MAX_BUCKETS} buckets (got {})",
-                        buckets.len()
-                    ),
+                    Rule::Count {
+                        least: 1,
+                        most: MAX_BUCKETS,
+                        got: buckets.len(),
+                        items: Items::Buckets,
+                    },
                 );
                 return;
             }
@@ -204,15 +198,12 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
                 check.range(&format!("{bucket_path}.min"), bucket.min, 1.0, MAX_LEVERAGE);
                 check.range(&format!("{bucket_path}.max"), bucket.max, 1.0, MAX_LEVERAGE);
                 if bucket.max < bucket.min {
-                    check.fail(&format!("{bucket_path}.max"), "must be at least min".into());
+                    check.fail(&format!("{bucket_path}.max"), Rule::MaxBelowMin);
                 }
                 check.range(&format!("{bucket_path}.weight"), bucket.weight, 0.0, 1e9);
             }
             if buckets.iter().all(|bucket| bucket.weight == 0.0) {
-                check.fail(
-                    &format!("{path}.leverage_buckets"),
-                    "at least one weight must be positive".into(),
-                );
+                check.fail(&format!("{path}.leverage_buckets"), Rule::NoWeight);
             }
         }
     }
@@ -231,7 +222,11 @@ fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
             if let Some((i, position)) = list.iter().enumerate().find(|(_, p)| p.leverage >= cap) {
                 check.fail(
                     &format!("positions.list[{i}].leverage"),
-                    format!("must be below {cap} (1 / maintenance margin), or it opens already liquidatable (got {})", position.leverage),
+                    Rule::OpensLiquidatable {
+                        cap,
+                        got: position.leverage,
+                        one: true,
+                    },
                 );
             }
         }
@@ -240,7 +235,11 @@ fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
                 if bucket.max >= cap {
                     check.fail(
                         &format!("positions.generate.leverage_buckets[{i}].max"),
-                        format!("must be below {cap} (1 / maintenance margin), or positions open already liquidatable (got {})", bucket.max),
+                        Rule::OpensLiquidatable {
+                            cap,
+                            got: bucket.max,
+                            one: false,
+                        },
                     );
                 }
             }
@@ -258,7 +257,12 @@ impl Venue {
                 if tiers.is_empty() || tiers.len() > MAX_BUCKETS {
                     check.fail(
                         "venue.maintenance_margin.tiers",
-                        format!("must hold 1 to {MAX_BUCKETS} tiers (got {})", tiers.len()),
+                        Rule::Count {
+                            least: 1,
+                            most: MAX_BUCKETS,
+                            got: tiers.len(),
+                            items: Items::Tiers,
+                        },
                     );
                 }
                 let mut previous = (0.0, 0.0);
@@ -272,10 +276,7 @@ impl Venue {
                     );
                     check.range(&format!("{path}.rate"), tier.rate, 0.0, 0.5);
                     if i > 0 && (tier.max_notional_usd <= previous.0 || tier.rate < previous.1) {
-                        check.fail(
-                            &path,
-                            "tiers must grow in notional and not fall in rate".into(),
-                        );
+                        check.fail(&path, Rule::TierOrder);
                     }
                     previous = (tier.max_notional_usd, tier.rate);
                 }
@@ -417,10 +418,10 @@ pub(crate) struct Checker {
 }
 
 impl Checker {
-    pub(crate) fn fail(&mut self, path: &str, message: String) {
+    pub(crate) fn fail(&mut self, path: &str, rule: Rule) {
         self.problems.push(Problem {
             path: path.to_string(),
-            message,
+            rule,
         });
     }
 
@@ -429,7 +430,7 @@ impl Checker {
     pub(crate) fn nest(&mut self, prefix: &str, result: Result<(), ScenarioError>) {
         if let Err(error) = result {
             for problem in error.problems {
-                self.fail(&format!("{prefix}.{}", problem.path), problem.message);
+                self.fail(&format!("{prefix}.{}", problem.path), problem.rule);
             }
         }
     }
@@ -449,25 +450,48 @@ impl Checker {
     /// `value` must be finite and in [low, high].
     pub(crate) fn range(&mut self, path: &str, value: f64, low: f64, high: f64) {
         if !value.is_finite() {
-            self.fail(path, "must be a finite number".into());
+            self.fail(path, Rule::NotFinite);
         } else if value < low || value > high {
-            self.fail(path, format!("must be in [{low}, {high}] (got {value})"));
+            self.fail(
+                path,
+                Rule::Range {
+                    low,
+                    high,
+                    low_open: false,
+                    got: value,
+                },
+            );
         }
     }
 
     /// `value` must be finite and in (low, high].
     pub(crate) fn range_open_low(&mut self, path: &str, value: f64, low: f64, high: f64) {
         if !value.is_finite() {
-            self.fail(path, "must be a finite number".into());
+            self.fail(path, Rule::NotFinite);
         } else if value <= low || value > high {
-            self.fail(path, format!("must be in ({low}, {high}] (got {value})"));
+            self.fail(
+                path,
+                Rule::Range {
+                    low,
+                    high,
+                    low_open: true,
+                    got: value,
+                },
+            );
         }
     }
 
     /// `value` must be in [low, high].
     pub(crate) fn range_int(&mut self, path: &str, value: u64, low: u64, high: u64) {
         if value < low || value > high {
-            self.fail(path, format!("must be in [{low}, {high}] (got {value})"));
+            self.fail(
+                path,
+                Rule::WholeRange {
+                    low,
+                    high,
+                    got: value,
+                },
+            );
         }
     }
 

@@ -223,7 +223,7 @@ mod tests {
         assert_eq!(next_to_tiers.path, "venue.maintenance_margin.note");
         assert!(
             next_to_tiers
-                .message
+                .message()
                 .starts_with("unknown field `note`, expected `tiers`"),
             "{next_to_tiers}"
         );
@@ -231,13 +231,13 @@ mod tests {
             only_problem(r#"{"tiers": [{"max_notional_usd": 50000, "rate": 0.004, "cap": 1}]}"#);
         assert_eq!(in_a_tier.path, "venue.maintenance_margin.tiers[0].cap");
         assert!(
-            in_a_tier.message.starts_with("unknown field `cap`"),
+            in_a_tier.message().starts_with("unknown field `cap`"),
             "{in_a_tier}"
         );
         let missing = only_problem(r#"{"tiers": [{"max_notional_usd": 50000}]}"#);
         assert_eq!(missing.path, "venue.maintenance_margin.tiers[0]");
         assert!(
-            missing.message.starts_with("missing field `rate`"),
+            missing.message().starts_with("missing field `rate`"),
             "{missing}"
         );
     }
@@ -249,10 +249,10 @@ mod tests {
             assert_eq!(problem.path, "venue.maintenance_margin", "{wrong}");
             assert!(
                 problem
-                    .message
+                    .message()
                     .contains("expected a flat rate (a number such as 0.005) or tiers")
                     && problem
-                        .message
+                        .message()
                         .contains(r#"{"tiers": [{"max_notional_usd""#),
                 "{problem}"
             );

@@ -167,7 +167,7 @@ sections! {
         not_imported,
         /// `{size}`, `{most}`: megabytes.
         file_too_large,
-        unreadable_file, budget_this_scenario, budget_curve, invalid_settings, held_previous,
+        unreadable_file, invalid_settings, held_previous,
         held_nothing,
         /// `{what}`: [`Notices::link_too_long`] or [`Notices::link_too_heavy`].
         too_large_for_link,
@@ -231,6 +231,8 @@ sections! {
         adl_closed,
         /// `{amount}`.
         bad_debt_left,
+        /// The coin an inverse contract counts money in.
+        coin,
         and, list_comma, drop, rise, flush, squeeze, longs, shorts, positions, contracts,
         label, peak, trough, shock_alone, amplification, liquidated,
         /// `{amount}`, `{count}`.
@@ -240,6 +242,78 @@ sections! {
         at_time,
         /// `{price}`, `{amount}`.
         so_far,
+    }
+    /// What is wrong with a scenario, rule by rule (the engine's [`flushlab_engine::Rule`]), as
+    /// the error banner and the held notice list it, one problem per line.
+    problems: Problems {
+        /// `{path}`: the field; `{rule}`: what it breaks.
+        line,
+        /// `{detail}`: the JSON reader's own words (English).
+        unreadable,
+        /// `{bytes}`, `{limit}`.
+        too_large,
+        /// `{expected}`, `{got}`.
+        version,
+        not_finite,
+        /// `{low}`, `{high}`, `{got}`.
+        range,
+        /// `{low}`, `{high}`, `{got}`: low itself excluded.
+        range_open_low,
+        /// `{least}`, `{most}`, `{got}`, `{items}`.
+        count,
+        /// `{most}`, `{got}`, `{items}`.
+        at_most,
+        levels, positions, buckets, tiers, shocks, parameters, values,
+        at_start_price, no_bid, no_ask, too_many,
+        /// `{least}`.
+        two_per_bucket,
+        max_below_min, no_weight,
+        /// `{cap}`, `{got}`: a listed position's leverage.
+        opens_liquidatable_one,
+        /// `{cap}`, `{got}`: a bucket's highest leverage.
+        opens_liquidatable_all,
+        tier_order,
+        /// `{at_stake}`, `{unit}`, `{floor}`, `{ceiling}`, `{most}`.
+        money_at_stake,
+        /// `{work}`, `{time}`, `{budget}`, `{fields}`.
+        over_budget,
+        work_scenario, work_sweep, work_grid, work_calibration, work_cycles, work_response,
+        work_counterfactual,
+        /// `{first}`: one or more names joined by [`Problems::list_comma`]; `{last}`.
+        either,
+        list_comma, the_input,
+        /// `{amount}`: a duration of days.
+        days,
+        long_share_on_list, depth_on_levels,
+        /// `{parameter}`.
+        same_axes,
+        /// `{most}`, `{got}`.
+        mean_leverage,
+        /// `{rule}`, `{where}`: the grid value's path.
+        in_grid_value,
+        /// `{most}`, `{got}`.
+        calibration_positions,
+        /// `{min}`, `{max}`.
+        bounds_not_finite,
+        /// `{min}`, `{max}`.
+        min_not_below_max,
+        /// `{parameter}`.
+        listed_twice,
+        /// `{parameter}`, `{value}`, `{problem}`.
+        bound_invalidates,
+        /// `{most}`, `{got}`, `{fitted}`.
+        targets,
+        /// `{got}`.
+        target_not_finite,
+        bound_on_fitted,
+        /// `{got}`.
+        not_positive,
+        /// `{most}`, `{got}`.
+        whole_at_most,
+        /// `{depth}`.
+        no_depth_for_cycles,
+        /// `{most}`, `{got}`.
+        path_days,
     }
     /// The leverage monitor's gauges.
     monitor: Monitor {

@@ -1,7 +1,7 @@
 //! Reading and checking a calibration file: the base scenario, each parameter's bounds (both must
 //! give a valid scenario), the targets and the run budget, every problem with its field path.
 
-use crate::error::ScenarioError;
+use crate::error::{Items, Rule, ScenarioError, Work};
 use crate::scenario::edit::mean_leverage;
 use crate::scenario::validate::Checker;
 
@@ -27,21 +27,26 @@ impl CalibrationSpec {
     pub fn validate(&self) -> Result<(), ScenarioError> {
         let mut check = Checker::default();
         check.nest("base", self.base.validate());
-        let mut fail = |path: String, message: String| check.fail(&path, message);
+        let mut fail = |path: String, rule: Rule| check.fail(&path, rule);
         let count = self.base.position_count();
         if count > MAX_CALIBRATION_POSITIONS {
             fail(
                 "base.positions".into(),
-                format!("a calibration runs the scenario hundreds of times: at most {MAX_CALIBRATION_POSITIONS} positions (got {count})"),
+                Rule::CalibrationPositions {
+                    most: MAX_CALIBRATION_POSITIONS,
+                    got: count,
+                },
             );
         }
         if self.parameters.is_empty() || self.parameters.len() > MAX_PARAMETERS {
             fail(
                 "parameters".into(),
-                format!(
-                    "must list 1 to {MAX_PARAMETERS} parameters (got {})",
-                    self.parameters.len()
-                ),
+                Rule::Count {
+                    least: 1,
+                    most: MAX_PARAMETERS,
+                    got: self.parameters.len(),
+                    items: Items::Parameters,
+                },
             );
         }
         let base_mean_leverage = mean_leverage(&self.base);
@@ -51,12 +56,12 @@ impl CalibrationSpec {
             if !min.is_finite() || !max.is_finite() {
                 fail(
                     path.clone(),
-                    format!("bounds must be finite numbers (got {min}, {max})"),
+                    Rule::BoundsNotFinite { min, max },
                 );
             } else if min >= max {
                 fail(
                     path.clone(),
-                    format!("min must be below max (got {min} >= {max})"),
+                    Rule::MinNotBelowMax { min, max },
                 );
             }
             if self.parameters[..i]
@@ -65,7 +70,9 @@ impl CalibrationSpec {
             {
                 fail(
                     format!("{path}.name"),
-                    format!("{} is listed twice", parameter.name.name()),
+                    Rule::ListedTwice {
+                        parameter: parameter.name.name(),
+                    },
                 );
             }
             // Both bounds must give a valid scenario (on their own; the fit combines them).
@@ -78,10 +85,11 @@ impl CalibrationSpec {
                         for problem in error.problems {
                             fail(
                                 format!("{path}.{bound}"),
-                                format!(
-                                    "{} = {value} makes the scenario invalid: {problem}",
-                                    parameter.name.name()
-                                ),
+                                Rule::BoundInvalidates {
+                                    parameter: parameter.name.name(),
+                                    value,
+                                    problem: Box::new(problem),
+                                },
                             );
                         }
                     }
@@ -96,47 +104,55 @@ impl CalibrationSpec {
         if fitted == 0 || self.targets.len() > MAX_TARGETS {
             fail(
                 "targets".into(),
-                format!(
-                    "must hold 1 to {MAX_TARGETS} targets, at least one marked fitted (got {} targets, {fitted} fitted)",
-                    self.targets.len()
-                ),
+                Rule::Targets {
+                    most: MAX_TARGETS,
+                    got: self.targets.len(),
+                    fitted,
+                },
             );
         }
         for (i, target) in self.targets.iter().enumerate() {
             if !target.value.is_finite() {
                 fail(
                     format!("targets[{i}].value"),
-                    format!("must be a finite number (got {})", target.value),
+                    Rule::TargetNotFinite { got: target.value },
                 );
             }
             if target.bound.is_some() && target.mark == Mark::Fitted {
                 fail(
                     format!("targets[{i}].bound"),
-                    "a bound describes a qualitative record: mark it predicted or input".into(),
+                    Rule::BoundOnFitted,
                 );
             }
             if !(target.weight.is_finite() && target.weight > 0.0) {
                 fail(
                     format!("targets[{i}].weight"),
-                    format!("must be a positive number (got {})", target.weight),
+                    Rule::NotPositive { got: target.weight },
                 );
             }
         }
         if !(1..=MAX_RUNS).contains(&self.max_runs) {
             fail(
                 "max_runs".into(),
-                format!("must be in [1, {MAX_RUNS}] (got {})", self.max_runs),
+                Rule::WholeRange {
+                    low: 1,
+                    high: MAX_RUNS as u64,
+                    got: self.max_runs as u64,
+                },
             );
         }
         if self.restarts > 20 {
             fail(
                 "restarts".into(),
-                format!("must be at most 20 (got {})", self.restarts),
+                Rule::WholeAtMost {
+                    most: 20,
+                    got: self.restarts as u64,
+                },
             );
         }
         if check.is_clean() {
             let estimate = crate::budget::calibration(self);
-            check.add(estimate.check("this calibration", crate::budget::ANALYSIS_BUDGET_S));
+            check.add(estimate.check(Work::Calibration, crate::budget::ANALYSIS_BUDGET_S));
         }
         check.finish()
     }

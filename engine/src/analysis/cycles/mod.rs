@@ -51,7 +51,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::ScenarioError;
+use crate::error::{Items, Rule, ScenarioError, Work};
 use crate::scenario::validate::Checker;
 use crate::scenario::Scenario;
 use model::LEVERAGE_RANGE;
@@ -148,7 +148,10 @@ impl CyclesConfig {
         if path_days > MAX_PATH_DAYS {
             check.fail(
                 "cycles.days",
-                format!("paths x days must be at most {MAX_PATH_DAYS} (got {path_days})"),
+                Rule::PathDays {
+                    most: MAX_PATH_DAYS,
+                    got: path_days,
+                },
             );
         }
         check.range_int(
@@ -182,7 +185,7 @@ impl CyclesConfig {
         );
         if check.is_clean() {
             check.add(
-                crate::budget::cycles(self).check("these cycles", crate::budget::ANALYSIS_BUDGET_S),
+                crate::budget::cycles(self).check(Work::Cycles, crate::budget::ANALYSIS_BUDGET_S),
             );
         }
         check.finish()
@@ -300,15 +303,16 @@ pub fn cycles_response(
     if values.len() > MAX_RESPONSE_VALUES {
         return Err(ScenarioError::single(
             "cycles.response.values",
-            format!(
-                "must hold at most {MAX_RESPONSE_VALUES} values (got {})",
-                values.len()
-            ),
+            Rule::AtMost {
+                most: MAX_RESPONSE_VALUES,
+                got: values.len(),
+                items: Items::Values,
+            },
         ));
     }
     scenario.validate()?;
     crate::budget::cycles_response(config, values.len())
-        .check("this response sweep", crate::budget::ANALYSIS_BUDGET_S)?;
+        .check(Work::ResponseSweep, crate::budget::ANALYSIS_BUDGET_S)?;
     values
         .iter()
         .map(|&value| {

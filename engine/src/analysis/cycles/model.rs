@@ -3,7 +3,7 @@
 //! trades move the log price.
 
 use crate::analysis::{depth_1pct_usd, open_interest_usd};
-use crate::error::ScenarioError;
+use crate::error::{Rule, ScenarioError};
 use crate::positions::{size_collateral, Draws, Terms};
 use crate::scenario::edit;
 use crate::scenario::{max_entry_leverage, Book, Contract, Positions, Scenario, Side};
@@ -54,7 +54,7 @@ impl Model {
         if depth.is_nan() || depth < 1.0 {
             return Err(ScenarioError::single(
                 "market.book",
-                format!("needs depth within 1% of the price for cycles (got {depth} USD)"),
+                Rule::NoDepthForCycles { depth },
             ));
         }
         let rate = scenario.venue.maintenance_margin.lowest_rate();

@@ -1,0 +1,427 @@
+//! What is wrong with a scenario, in the page's language: the engine reports each problem as a
+//! field path and a [`Rule`] (data, no words), and this says it with the catalogue's
+//! [`Problems`](super::text::Problems) templates and the locale's numbers.
+
+use flushlab_engine::error::{duration_parts, Items, Problem, Rule, Work};
+use flushlab_engine::ScenarioError;
+
+use super::text::{fill, text, Problems};
+use crate::format::{count, plain, scientific};
+
+/// One problem as a line: "market.price: must be in [0.000001, 1000000000] (got 0)".
+pub fn line(problem: &Problem) -> String {
+    let rule = say(&problem.rule);
+    if problem.path.is_empty() {
+        rule
+    } else {
+        fill(
+            text().problems.line,
+            &[("path", &problem.path), ("rule", &rule)],
+        )
+    }
+}
+
+/// Every problem of an error, one line each.
+pub fn lines(error: &ScenarioError) -> Vec<String> {
+    error.problems.iter().map(line).collect()
+}
+
+/// What a rule asks, in words.
+pub fn say(rule: &Rule) -> String {
+    let words = &text().problems;
+    let whole = |value: usize| count(value as u64);
+    match rule {
+        Rule::Unreadable { detail } => fill(words.unreadable, &[("detail", detail)]),
+        Rule::TooLarge { bytes, limit } => fill(
+            words.too_large,
+            &[("bytes", &whole(*bytes)), ("limit", &whole(*limit))],
+        ),
+        Rule::Version { expected, got } => fill(
+            words.version,
+            &[("expected", &expected.to_string()), ("got", &got.to_string())],
+        ),
+        Rule::NotFinite => words.not_finite.to_string(),
+        Rule::Range {
+            low,
+            high,
+            low_open,
+            got,
+        } => fill(
+            if *low_open {
+                words.range_open_low
+            } else {
+                words.range
+            },
+            &[("low", &plain(*low)), ("high", &plain(*high)), ("got", &plain(*got))],
+        ),
+        Rule::WholeRange { low, high, got } => fill(
+            words.range,
+            &[("low", &count(*low)), ("high", &count(*high)), ("got", &count(*got))],
+        ),
+        Rule::Count {
+            least,
+            most,
+            got,
+            items,
+        } => fill(
+            words.count,
+            &[
+                ("least", &whole(*least)),
+                ("most", &whole(*most)),
+                ("got", &whole(*got)),
+                ("items", items_word(words, *items)),
+            ],
+        ),
+        Rule::AtMost { most, got, items } => fill(
+            words.at_most,
+            &[
+                ("most", &whole(*most)),
+                ("got", &whole(*got)),
+                ("items", items_word(words, *items)),
+            ],
+        ),
+        Rule::AtStartPrice => words.at_start_price.to_string(),
+        Rule::EmptySide { asks: true } => words.no_ask.to_string(),
+        Rule::EmptySide { asks: false } => words.no_bid.to_string(),
+        Rule::TooManyProblems => words.too_many.to_string(),
+        Rule::TwoPerBucket { least } => fill(words.two_per_bucket, &[("least", &whole(*least))]),
+        Rule::MaxBelowMin => words.max_below_min.to_string(),
+        Rule::NoWeight => words.no_weight.to_string(),
+        Rule::OpensLiquidatable { cap, got, one } => fill(
+            if *one {
+                words.opens_liquidatable_one
+            } else {
+                words.opens_liquidatable_all
+            },
+            &[("cap", &plain(*cap)), ("got", &plain(*got))],
+        ),
+        Rule::TierOrder => words.tier_order.to_string(),
+        Rule::MoneyAtStake { at_stake, unit } => fill(
+            words.money_at_stake,
+            &[
+                ("at_stake", &scientific(*at_stake)),
+                ("unit", super::money_unit(*unit)),
+                ("floor", &scientific(flushlab_engine::market::PRICE_FLOOR_FRACTION)),
+                ("ceiling", &scientific(flushlab_engine::market::PRICE_CEILING_MULTIPLE)),
+                ("most", &scientific(flushlab_engine::scenario::MAX_MONEY_AT_STAKE)),
+            ],
+        ),
+        Rule::OverBudget {
+            work,
+            seconds,
+            budget_s,
+            reduce,
+        } => fill(
+            words.over_budget,
+            &[
+                ("work", work_word(words, *work)),
+                ("time", &duration(*seconds)),
+                ("budget", &crate::format::whole_seconds(*budget_s)),
+                ("fields", &either(words, reduce)),
+            ],
+        ),
+        Rule::LongShareOnList => words.long_share_on_list.to_string(),
+        Rule::DepthOnLevels => words.depth_on_levels.to_string(),
+        Rule::SameAxes { parameter } => fill(words.same_axes, &[("parameter", parameter)]),
+        Rule::MeanLeverage { most, got } => fill(
+            words.mean_leverage,
+            &[("most", &plain(*most)), ("got", &plain(*got))],
+        ),
+        Rule::InGridValue { rule, value_path } => fill(
+            words.in_grid_value,
+            &[("rule", &say(rule)), ("where", value_path)],
+        ),
+        Rule::CalibrationPositions { most, got } => fill(
+            words.calibration_positions,
+            &[("most", &whole(*most)), ("got", &whole(*got))],
+        ),
+        Rule::BoundsNotFinite { min, max } => fill(
+            words.bounds_not_finite,
+            &[("min", &plain(*min)), ("max", &plain(*max))],
+        ),
+        Rule::MinNotBelowMax { min, max } => fill(
+            words.min_not_below_max,
+            &[("min", &plain(*min)), ("max", &plain(*max))],
+        ),
+        Rule::ListedTwice { parameter } => fill(words.listed_twice, &[("parameter", parameter)]),
+        Rule::BoundInvalidates {
+            parameter,
+            value,
+            problem,
+        } => fill(
+            words.bound_invalidates,
+            &[
+                ("parameter", parameter),
+                ("value", &plain(*value)),
+                ("problem", &line(problem)),
+            ],
+        ),
+        Rule::Targets { most, got, fitted } => fill(
+            words.targets,
+            &[
+                ("most", &whole(*most)),
+                ("got", &whole(*got)),
+                ("fitted", &whole(*fitted)),
+            ],
+        ),
+        Rule::TargetNotFinite { got } => fill(words.target_not_finite, &[("got", &plain(*got))]),
+        Rule::BoundOnFitted => words.bound_on_fitted.to_string(),
+        Rule::NotPositive { got } => fill(words.not_positive, &[("got", &plain(*got))]),
+        Rule::WholeAtMost { most, got } => fill(
+            words.whole_at_most,
+            &[("most", &count(*most)), ("got", &count(*got))],
+        ),
+        Rule::NoDepthForCycles { depth } => fill(
+            words.no_depth_for_cycles,
+            &[("depth", &crate::format::usd(*depth))],
+        ),
+        Rule::PathDays { most, got } => fill(
+            words.path_days,
+            &[("most", &count(*most)), ("got", &count(*got))],
+        ),
+    }
+}
+
+fn items_word(words: &Problems, items: Items) -> &'static str {
+    match items {
+        Items::Levels => words.levels,
+        Items::Positions => words.positions,
+        Items::Buckets => words.buckets,
+        Items::Tiers => words.tiers,
+        Items::Shocks => words.shocks,
+        Items::Parameters => words.parameters,
+        Items::Values => words.values,
+    }
+}
+
+fn work_word(words: &Problems, work: Work) -> &'static str {
+    match work {
+        Work::Scenario => words.work_scenario,
+        Work::Sweep => words.work_sweep,
+        Work::Grid => words.work_grid,
+        Work::Calibration => words.work_calibration,
+        Work::Cycles => words.work_cycles,
+        Work::ResponseSweep => words.work_response,
+        Work::Counterfactual => words.work_counterfactual,
+    }
+}
+
+/// A duration rounded as the engine rounds it, in the locale's units.
+fn duration(seconds: f64) -> String {
+    let locale = crate::format::locale();
+    let (amount, unit) = duration_parts(seconds);
+    let amount = plain(amount);
+    match unit {
+        "s" => format!("{amount} {}", locale.second),
+        "min" => format!("{amount} {}", locale.minute),
+        "h" => format!("{amount} {}", locale.hour),
+        _ => fill(text().problems.days, &[("amount", &amount)]),
+    }
+}
+
+/// Field names as "a", "a or b", "a, b or c".
+fn either(words: &Problems, names: &[String]) -> String {
+    match names {
+        [] => words.the_input.to_string(),
+        [one] => one.clone(),
+        [first @ .., last] => fill(
+            words.either,
+            &[("first", &first.join(words.list_comma)), ("last", last)],
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flushlab_engine::outcome::MoneyUnit;
+
+    /// One rule of every kind, with figures.
+    fn every_rule() -> Vec<Rule> {
+        let inner = Rule::Range {
+            low: 1.0,
+            high: 1000.0,
+            low_open: true,
+            got: 0.5,
+        };
+        vec![
+            Rule::Unreadable {
+                detail: "expected value at line 1 column 1".into(),
+            },
+            Rule::TooLarge {
+                bytes: 3_000_000,
+                limit: 2_000_000,
+            },
+            Rule::Version { expected: 1, got: 2 },
+            Rule::NotFinite,
+            Rule::Range {
+                low: 0.0,
+                high: 0.5,
+                low_open: false,
+                got: 0.7,
+            },
+            inner.clone(),
+            Rule::WholeRange {
+                low: 1,
+                high: 20_000,
+                got: 30_000,
+            },
+            Rule::Count {
+                least: 1,
+                most: 64,
+                got: 0,
+                items: Items::Levels,
+            },
+            Rule::AtMost {
+                most: 40,
+                got: 41,
+                items: Items::Values,
+            },
+            Rule::AtStartPrice,
+            Rule::EmptySide { asks: true },
+            Rule::EmptySide { asks: false },
+            Rule::TooManyProblems,
+            Rule::TwoPerBucket { least: 14 },
+            Rule::MaxBelowMin,
+            Rule::NoWeight,
+            Rule::OpensLiquidatable {
+                cap: 200.0,
+                got: 250.0,
+                one: true,
+            },
+            Rule::OpensLiquidatable {
+                cap: 200.0,
+                got: 250.0,
+                one: false,
+            },
+            Rule::TierOrder,
+            Rule::MoneyAtStake {
+                at_stake: 2.5e19,
+                unit: MoneyUnit::Coin,
+            },
+            Rule::OverBudget {
+                work: Work::Scenario,
+                seconds: 40.0,
+                budget_s: 30.0,
+                reduce: vec!["run.steps".into(), "positions.generate.count".into()],
+            },
+            Rule::LongShareOnList,
+            Rule::DepthOnLevels,
+            Rule::SameAxes {
+                parameter: "shock_pct",
+            },
+            Rule::MeanLeverage {
+                most: 1000.0,
+                got: 0.5,
+            },
+            Rule::InGridValue {
+                rule: Box::new(inner.clone()),
+                value_path: "grid.x.values[2]".into(),
+            },
+            Rule::CalibrationPositions {
+                most: 2000,
+                got: 5000,
+            },
+            Rule::BoundsNotFinite {
+                min: f64::NAN,
+                max: 1.0,
+            },
+            Rule::MinNotBelowMax { min: 2.0, max: 1.0 },
+            Rule::ListedTwice {
+                parameter: "depth_usd",
+            },
+            Rule::BoundInvalidates {
+                parameter: "withdrawal",
+                value: 2.0,
+                problem: Box::new(Problem {
+                    path: "market.withdrawal".into(),
+                    rule: inner,
+                }),
+            },
+            Rule::Targets {
+                most: 12,
+                got: 13,
+                fitted: 0,
+            },
+            Rule::TargetNotFinite { got: f64::INFINITY },
+            Rule::BoundOnFitted,
+            Rule::NotPositive { got: -1.0 },
+            Rule::WholeAtMost { most: 20, got: 21 },
+            Rule::NoDepthForCycles { depth: 0.0 },
+            Rule::PathDays {
+                most: 200_000,
+                got: 300_000,
+            },
+        ]
+    }
+
+    #[test]
+    fn every_rule_is_said_with_its_figures_and_no_placeholder_left() {
+        for rule in every_rule() {
+            let said = say(&rule);
+            assert!(!said.trim().is_empty(), "{rule:?}");
+            assert!(
+                !said.contains('{') && !said.contains('}'),
+                "{rule:?}: {said}"
+            );
+            // The figures the engine's English quotes are quoted here too (written the page's
+            // way: grouped counts, "$0" for a depth).
+            let english = rule.to_string();
+            for figure in english
+                .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == 'e'))
+                .filter(|word| word.chars().any(|c| c.is_ascii_digit()))
+            {
+                let figure = figure.trim_matches(|c: char| c == '.' || c == 'e');
+                let grouped = figure
+                    .parse::<u64>()
+                    .map(count)
+                    .unwrap_or_else(|_| figure.to_string());
+                assert!(
+                    said.contains(figure) || said.contains(&grouped),
+                    "{rule:?}: {figure} missing from {said}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_page_says_a_scenario_problem_as_the_engine_does_in_english() {
+        // The rules a reader can meet on the page (a link, an import, a typed value) read the
+        // same in the page's English as in the CLI's.
+        for rule in every_rule().into_iter().filter(|rule| {
+            !matches!(
+                rule,
+                Rule::OverBudget { .. }
+                    | Rule::NoDepthForCycles { .. }
+                    | Rule::TooLarge { .. }
+                    | Rule::WholeRange { .. }
+                    | Rule::PathDays { .. }
+                    | Rule::CalibrationPositions { .. }
+            )
+        }) {
+            assert_eq!(say(&rule), rule.to_string(), "{rule:?}");
+        }
+    }
+
+    #[test]
+    fn a_budget_problem_names_the_work_the_time_and_the_fields() {
+        let problem = Problem {
+            path: "run.steps".into(),
+            rule: Rule::OverBudget {
+                work: Work::Scenario,
+                seconds: 40.0,
+                budget_s: 4.0,
+                reduce: vec![
+                    "run.steps".into(),
+                    "positions.generate.count".into(),
+                    "cycles.paths".into(),
+                ],
+            },
+        };
+        assert_eq!(
+            line(&problem),
+            "run.steps: this scenario would take about 40 s of work, over the budget of 4 s; \
+             reduce run.steps, positions.generate.count or cycles.paths"
+        );
+    }
+}
