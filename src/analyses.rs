@@ -38,11 +38,10 @@ pub fn run_allowed(scenario: &Scenario, approved_s: f64) -> Result<(), Vec<Strin
     if estimate.seconds <= PAGE_RUN_S.max(approved_s) {
         return Ok(());
     }
-    let mut lines: Vec<String> =
-        match estimate.check(Work::Scenario, PAGE_RUN_S) {
-            Err(error) => crate::catalogue::problems::lines(&error),
-            Ok(()) => Vec::new(),
-        };
+    let mut lines: Vec<String> = match estimate.check(Work::Scenario, PAGE_RUN_S) {
+        Err(error) => crate::catalogue::problems::lines(&error),
+        Ok(()) => Vec::new(),
+    };
     lines.push(fill(
         text().notices.held_why,
         &[("seconds", &PAGE_RUN_S.to_string())],

@@ -54,6 +54,7 @@ pub fn AppWithQuery(
 ) -> impl IntoView {
     let page = codec::parse_query(&query);
     let remember = remember && !page.embed;
+    browser::set_language(crate::catalogue::text::tag());
     let (state, offers) = starting_state(&page, remember);
     if page.fresh {
         // Once started fresh, a reload should not start fresh again.

@@ -141,6 +141,34 @@ pub fn prefers_dark() -> bool {
         .is_some_and(|query| query.matches())
 }
 
+/// The reader's languages as the browser ranks them (BCP 47 tags, best first).
+pub fn preferred_languages() -> Vec<String> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let navigator = window.navigator();
+    let ranked: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|tag| tag.as_string())
+        .collect();
+    if ranked.is_empty() {
+        navigator.language().into_iter().collect()
+    } else {
+        ranked
+    }
+}
+
+/// Tells the browser (and screen readers) which language the page is in: `<html lang>`.
+pub fn set_language(tag: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element())
+    {
+        let _ = root.set_attribute("lang", tag);
+    }
+}
+
 /// Whether the page runs inside another page's iframe.
 pub fn in_iframe() -> bool {
     let Some(window) = web_sys::window() else {

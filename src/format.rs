@@ -160,6 +160,32 @@ fn localise_point(text: &str) -> String {
     text.replace('.', &locale().decimal.to_string())
 }
 
+/// A number as a reader types it in their locale: "4.5", "1,250,000" or "1 250 000" in
+/// English, "4,5" or "1.250.000" where the comma is the decimal separator. Grouping separators,
+/// spaces and underscores are dropped; `None` when what is left is not a number.
+pub fn read_number(typed: &str) -> Option<f64> {
+    read_number_in(locale(), typed)
+}
+
+fn read_number_in(locale: &Locale, typed: &str) -> Option<f64> {
+    let mut plain = String::with_capacity(typed.len());
+    for c in typed.trim().chars() {
+        if c == locale.decimal {
+            plain.push('.');
+        } else if c == locale.grouping || c == '_' || c.is_whitespace() || c == '\u{202f}' {
+            continue;
+        } else {
+            plain.push(c);
+        }
+    }
+    plain.parse::<f64>().ok()
+}
+
+/// A leverage bucket's label ("1.5-3x", as the engine writes it) in the locale's decimals.
+pub fn leverage_label(label: &str) -> String {
+    localise_point(label)
+}
+
 /// A count with thousands separators: "12,345".
 pub fn count(value: u64) -> String {
     thousands(&value.to_string())
@@ -267,5 +293,24 @@ mod tests {
         assert_eq!(count(0), "0");
         assert_eq!(count(12_345), "12,345");
         assert_eq!(count(u64::MAX), "18,446,744,073,709,551,615");
+    }
+
+    #[test]
+    fn typed_numbers_are_read_in_the_locale() {
+        let english = crate::catalogue::text::LANGUAGES[0].1.number;
+        assert_eq!(read_number_in(&english, " 4.5 "), Some(4.5));
+        assert_eq!(read_number_in(&english, "1,250,000"), Some(1_250_000.0));
+        assert_eq!(read_number_in(&english, "1 250_000"), Some(1_250_000.0));
+        assert_eq!(read_number_in(&english, "-0.25"), Some(-0.25));
+        assert_eq!(read_number_in(&english, "4.5x"), None);
+        assert_eq!(read_number_in(&english, ""), None);
+        let comma = Locale {
+            decimal: ',',
+            grouping: '.',
+            ..english
+        };
+        assert_eq!(read_number_in(&comma, "4,5"), Some(4.5));
+        assert_eq!(read_number_in(&comma, "1.250.000,75"), Some(1_250_000.75));
+        assert_eq!(read_number_in(&comma, "abc"), None);
     }
 }

@@ -137,7 +137,10 @@ pub fn verdict(guess: &Guess, outcome: &Outcome) -> String {
                 ("forced", forced),
                 (
                     "amount",
-                    &format::money(liquidated, liquidated_unit(crate::catalogue::money_unit(summary.money_unit))),
+                    &format::money(
+                        liquidated,
+                        liquidated_unit(crate::catalogue::money_unit(summary.money_unit)),
+                    ),
                 ),
                 ("who", who),
                 ("points", &format::decimal((actual - shock).max(0.0), 1)),

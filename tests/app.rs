@@ -48,7 +48,11 @@ async fn settle(host: &web_sys::HtmlElement) {
         TimeoutFuture::new(20).await;
         if let Some(headline) = find(host, "headline") {
             let busy = headline.get_attribute("aria-busy").as_deref() == Some("true");
-            let said = !headline.text_content().unwrap_or_default().trim().is_empty();
+            let said = !headline
+                .text_content()
+                .unwrap_or_default()
+                .trim()
+                .is_empty();
             if said && !busy {
                 TimeoutFuture::new(50).await;
                 return;

@@ -123,7 +123,6 @@ impl Estimate {
     }
 }
 
-
 /// Where a scenario's position count is set, and how many positions it holds on each side
 /// (a generated population splits its count evenly over sides).
 fn positions_of(scenario: &Scenario) -> (&'static str, f64, f64) {

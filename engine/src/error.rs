@@ -75,7 +75,11 @@ pub enum Rule {
         items: Items,
     },
     /// A list that must hold at most `most` items.
-    AtMost { most: usize, got: usize, items: Items },
+    AtMost {
+        most: usize,
+        got: usize,
+        items: Items,
+    },
     /// A book level at the start price itself.
     AtStartPrice,
     /// No resting notional on one side of a levels book.
@@ -127,7 +131,11 @@ pub enum Rule {
         problem: Box<Problem>,
     },
     /// A calibration without a fitted target, or with too many targets.
-    Targets { most: usize, got: usize, fitted: usize },
+    Targets {
+        most: usize,
+        got: usize,
+        fitted: usize,
+    },
     /// A target's value that is not finite.
     TargetNotFinite { got: f64 },
     /// A bound (a qualitative record) on a fitted target.

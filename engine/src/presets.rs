@@ -46,8 +46,7 @@ const SOURCES: &[&str] = &[
 
 /// Parses one preset file, validating its scenario.
 pub fn parse(text: &str) -> Result<Preset, ScenarioError> {
-    let preset: Preset =
-        serde_json::from_str(text).map_err(|error| {
+    let preset: Preset = serde_json::from_str(text).map_err(|error| {
         ScenarioError::single(
             "",
             crate::error::Rule::Unreadable {

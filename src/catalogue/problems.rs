@@ -38,7 +38,10 @@ pub fn say(rule: &Rule) -> String {
         ),
         Rule::Version { expected, got } => fill(
             words.version,
-            &[("expected", &expected.to_string()), ("got", &got.to_string())],
+            &[
+                ("expected", &expected.to_string()),
+                ("got", &got.to_string()),
+            ],
         ),
         Rule::NotFinite => words.not_finite.to_string(),
         Rule::Range {
@@ -52,11 +55,19 @@ pub fn say(rule: &Rule) -> String {
             } else {
                 words.range
             },
-            &[("low", &plain(*low)), ("high", &plain(*high)), ("got", &plain(*got))],
+            &[
+                ("low", &plain(*low)),
+                ("high", &plain(*high)),
+                ("got", &plain(*got)),
+            ],
         ),
         Rule::WholeRange { low, high, got } => fill(
             words.range,
-            &[("low", &count(*low)), ("high", &count(*high)), ("got", &count(*got))],
+            &[
+                ("low", &count(*low)),
+                ("high", &count(*high)),
+                ("got", &count(*got)),
+            ],
         ),
         Rule::Count {
             least,
@@ -101,9 +112,18 @@ pub fn say(rule: &Rule) -> String {
             &[
                 ("at_stake", &scientific(*at_stake)),
                 ("unit", super::money_unit(*unit)),
-                ("floor", &scientific(flushlab_engine::market::PRICE_FLOOR_FRACTION)),
-                ("ceiling", &scientific(flushlab_engine::market::PRICE_CEILING_MULTIPLE)),
-                ("most", &scientific(flushlab_engine::scenario::MAX_MONEY_AT_STAKE)),
+                (
+                    "floor",
+                    &scientific(flushlab_engine::market::PRICE_FLOOR_FRACTION),
+                ),
+                (
+                    "ceiling",
+                    &scientific(flushlab_engine::market::PRICE_CEILING_MULTIPLE),
+                ),
+                (
+                    "most",
+                    &scientific(flushlab_engine::scenario::MAX_MONEY_AT_STAKE),
+                ),
             ],
         ),
         Rule::OverBudget {
@@ -252,7 +272,10 @@ mod tests {
                 bytes: 3_000_000,
                 limit: 2_000_000,
             },
-            Rule::Version { expected: 1, got: 2 },
+            Rule::Version {
+                expected: 1,
+                got: 2,
+            },
             Rule::NotFinite,
             Rule::Range {
                 low: 0.0,

@@ -33,7 +33,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             Scatter::new(map.prices.clone(), values)
                 .mode(Mode::Lines)
                 .stack_group("map")
-                .name(name.as_str())
+                .name(crate::format::leverage_label(name))
                 .line(Line::new().color(color).width(0.5))
                 .fill_color(color),
         );

@@ -13,7 +13,11 @@ use crate::format::whole_seconds;
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let oi = &snapshot.outcome.open_interest;
     let w = words_inside();
-    let labels = oi.buckets.clone();
+    let labels: Vec<String> = oi
+        .buckets
+        .iter()
+        .map(|label| crate::format::leverage_label(label))
+        .collect();
     // At the playback cursor: what is open at the end of that step; otherwise at the end.
     let at_cursor = snapshot.cursor.and_then(|step| {
         Some((

@@ -75,7 +75,7 @@ pub fn RangeField(
     let notices = &text().notices;
     let on_type = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
-        match text.trim().replace(['_', ','], "").parse::<f64>() {
+        match crate::format::read_number(&text).ok_or(()) {
             Ok(typed) if typed.is_finite() && typed >= min && typed <= max => {
                 state.clear(id);
                 set.run(typed);
@@ -238,7 +238,7 @@ pub fn display(value: f64) -> String {
     if trimmed == "-0" {
         "0".to_string()
     } else {
-        trimmed.to_string()
+        trimmed.replace('.', &crate::format::locale().decimal.to_string())
     }
 }
 

@@ -40,7 +40,7 @@ pub fn LeverageEditor() -> impl IntoView {
                 .iter()
                 .zip(population.bucket_open_interest())
                 .map(|(bucket, usd)| Bar {
-                    label: bucket.label(),
+                    label: crate::format::leverage_label(&bucket.label()),
                     usd,
                 })
                 .collect::<Vec<_>>(),
@@ -235,7 +235,6 @@ fn LeverageBar(
     let x = move || slot() * index as f64 + slot() * 0.14;
     let width = move || slot() * 0.72;
     let y = move || HEIGHT - BOTTOM - height();
-    let label = bar().label;
     view! {
         <g
             class="bar"
@@ -244,7 +243,7 @@ fn LeverageBar(
             role="slider"
             id=format!("leverage-bar-{index}")
             data-testid=format!("leverage-bar-{index}")
-            aria-label=fill(text().panels.leverage_bar, &[("label", &label)])
+            aria-label=move || fill(text().panels.leverage_bar, &[("label", &bar().label)])
             aria-valuemin="0"
             aria-valuemax=move || scale.get().round().to_string()
             aria-valuenow=move || bar().usd.round().to_string()

@@ -3,7 +3,7 @@
 use flushlab_engine::presets;
 use leptos::prelude::*;
 
-use crate::catalogue::text::text;
+use crate::catalogue::text::{preset_menu_label, preset_words, text};
 use crate::state::use_state;
 
 /// Preset select, its story, and "Reset".
@@ -17,12 +17,12 @@ pub fn PresetPicker() -> impl IntoView {
     };
     let story = move || {
         current()
-            .map(|preset| preset.story)
+            .map(|preset| preset_words(&preset).1)
             .unwrap_or_else(|| text().panels.own_scenario.to_string())
     };
     let assumptions = move || {
         current()
-            .map(|preset| preset.assumptions)
+            .map(|preset| preset_words(&preset).2)
             .unwrap_or_default()
     };
     let thought_experiment = move || current().is_some_and(|preset| preset.thought_experiment);
@@ -45,7 +45,7 @@ pub fn PresetPicker() -> impl IntoView {
                         let name = preset.name.clone();
                         let selected_name = name.clone();
                         view! {
-                            <option value=name selected=move || state.preset.get() == selected_name>{presets::menu_label(preset)}</option>
+                            <option value=name selected=move || state.preset.get() == selected_name>{preset_menu_label(preset)}</option>
                         }
                     }).collect_view())}
                 </select>

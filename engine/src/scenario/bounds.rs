@@ -4,8 +4,8 @@
 //! or loss depends on its size, its entry and how far the price can go, which is between the
 //! book's floor and ceiling (docs/model.md §2.4). docs/scenario.md §2 documents the bound.
 
-use crate::market::{PRICE_CEILING_MULTIPLE, PRICE_FLOOR_FRACTION};
 use crate::error::Rule;
+use crate::market::{PRICE_CEILING_MULTIPLE, PRICE_FLOOR_FRACTION};
 use crate::outcome::MoneyUnit;
 use crate::scenario::validate::Checker;
 use crate::scenario::{Contract, Positions, Scenario};

@@ -325,16 +325,14 @@ pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
             },
         )
     })?;
-    deserializer
-        .end()
-        .map_err(|error| {
-            ScenarioError::single(
-                "",
-                Rule::Unreadable {
-                    detail: error.to_string(),
-                },
-            )
-        })?;
+    deserializer.end().map_err(|error| {
+        ScenarioError::single(
+            "",
+            Rule::Unreadable {
+                detail: error.to_string(),
+            },
+        )
+    })?;
     Ok(value)
 }
 

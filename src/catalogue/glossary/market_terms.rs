@@ -352,7 +352,7 @@ pub(super) const TERMS: &[Term] = &[
         demo: None,
         not_yet: Some(
             "FlushLab has no funding yet: funding payments, and a build-up in which they bleed \
-             a crowded side before the flush, are planned (issue 16).",
+             a crowded side before the flush, are planned.",
         ),
     },
     Term {
@@ -364,7 +364,7 @@ pub(super) const TERMS: &[Term] = &[
         demo: None,
         not_yet: Some(
             "FlushLab cannot show cross margin yet: accounts with positions in several markets \
-             against one collateral pool are planned (issue 15).",
+             against one collateral pool are planned.",
         ),
     },
 ];

@@ -56,7 +56,7 @@ pub(super) const TERMS: &[Term] = &[
         demo: None,
         not_yet: Some(
             "FlushLab has no options yet: option dealers' hedging flows are planned as another \
-             algorithm that reacts to a flush (issue 16).",
+             algorithm that reacts to a flush.",
         ),
     },
     Term {
@@ -102,8 +102,7 @@ pub(super) const TERMS: &[Term] = &[
         name: "Systemic leverage cycles",
         body: "Leverage building up across a whole market in calm times and being forced out \
                together, again and again, because every holder shares one price. FlushLab shows \
-               the cycle on one market; across venues and lending protocols it is planned \
-               (issue 15).",
+               the cycle on one market; across venues and lending protocols it is planned.",
         related: &[
             "leverage-cycles",
             "leverage-deleveraging-cycles",
@@ -188,7 +187,7 @@ pub(super) const TERMS: &[Term] = &[
         demo: None,
         not_yet: Some(
             "FlushLab simulates one market on one venue: several markets linked by arbitrage, \
-             cross-margin accounts and collateral tokens are planned (issue 15).",
+             cross-margin accounts and collateral tokens are planned.",
         ),
     },
     Term {
@@ -213,7 +212,7 @@ pub(super) const TERMS: &[Term] = &[
         name: "Leverage skew",
         body: "The imbalance between levered longs and levered shorts: the crowded side has more \
                liquidation prices near the price, so a move against it cascades further. Venues' \
-               funding rates show the skew, which FlushLab does not model yet (issue 16).",
+               funding rates show the skew, which FlushLab does not model yet.",
         related: &["leverage-concentration", "funding-rate", "leverage-flush"],
         demo: Some(Demo {
             preset: "short-squeeze",
@@ -250,7 +249,7 @@ pub(super) const TERMS: &[Term] = &[
         demo: None,
         not_yet: Some(
             "FlushLab has no CPPI strategies yet: they are planned as another algorithm that \
-             reacts to a flush (issue 16).",
+             reacts to a flush.",
         ),
     },
     Term {
@@ -275,7 +274,7 @@ pub(super) const TERMS: &[Term] = &[
         body: "The leverage of a market taken as a whole rather than trader by trader: because \
                everyone shares one price, one trader's forced sale is everyone's loss, and \
                positions that could bear the news are liquidated by others' leverage. FlushLab \
-               shows it on one market; across venues and protocols it is planned (issue 15).",
+               shows it on one market; across venues and protocols it is planned.",
         related: &[
             "systemic-leverage-risk",
             "leverage-dependency",
@@ -296,7 +295,7 @@ pub(super) const TERMS: &[Term] = &[
         body: "The rules a venue uses to keep leverage from breaking it: maximum leverage, \
                maintenance tiers, throttled liquidations and trading halts. FlushLab models the \
                tiers, throttles and halts, and a leverage cap as a crowd opened under it; \
-               controls that tighten as the insurance fund drains are planned (issue 16).",
+               controls that tighten as the insurance fund drains are planned.",
         related: &["throughput-cap", "circuit-breaker", "maintenance-margin"],
         demo: Some(Demo {
             preset: "over-levered-longs",

@@ -18,6 +18,8 @@ pub static ENGLISH: Text = Text {
         hour: "h",
         dates: "default",
     },
+    // The preset files are written in English: their words are used as they are.
+    presets: &[],
     page: Page {
         skip_link: "Skip to the charts",
         lede: "How leverage turns a small price move into a flush. Drag the bars, move the shock, watch the cascade re-run.",
@@ -38,6 +40,7 @@ pub static ENGLISH: Text = Text {
     panels: Panels {
         scenario: "Scenario",
         custom: "Custom",
+        preset_dated: "{date}: {title}",
         own_scenario: "Your own scenario (from a link, a file or your edits).",
         reset: "Reset",
         reset_title: "Back to the preset's settings",

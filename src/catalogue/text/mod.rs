@@ -17,9 +17,97 @@ pub use sections::*;
 /// The languages the page can be shown in: (BCP 47 tag, its texts). The first is the default.
 pub static LANGUAGES: [(&str, &Text); 1] = [("en", &en::ENGLISH)];
 
-/// The texts the page is shown in.
+/// The texts the page is shown in: the reader's language as the browser ranks them
+/// (`navigator.languages`), chosen once, or the default.
 pub fn text() -> &'static Text {
-    LANGUAGES[0].1
+    LANGUAGES[language()].1
+}
+
+/// The BCP 47 tag of the language the page is shown in (for `<html lang>`).
+pub fn tag() -> &'static str {
+    LANGUAGES[language()].0
+}
+
+/// Which of [`LANGUAGES`] the page is shown in.
+fn language() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    {
+        thread_local! {
+            static CHOSEN: usize = choose(&crate::browser::preferred_languages());
+        }
+        CHOSEN.with(|chosen| *chosen)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
+    }
+}
+
+/// The first of the reader's `preferred` languages (BCP 47 tags, best first) that the page
+/// has, matched on the whole tag and then on its language alone ("de-AT" takes "de"); the
+/// default when none is.
+pub fn choose(preferred: &[String]) -> usize {
+    choose_among(preferred, &LANGUAGES.map(|(tag, _)| tag))
+}
+
+fn choose_among(preferred: &[String], available: &[&str]) -> usize {
+    let primary = |tag: &str| {
+        tag.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    for wanted in preferred {
+        if let Some(i) = available
+            .iter()
+            .position(|tag| tag.eq_ignore_ascii_case(wanted))
+        {
+            return i;
+        }
+        if let Some(i) = available
+            .iter()
+            .position(|tag| primary(tag) == primary(wanted))
+        {
+            return i;
+        }
+    }
+    0
+}
+
+/// A preset's title, story and assumptions in the page's language.
+pub fn preset_words(preset: &flushlab_engine::presets::Preset) -> (String, String, Vec<String>) {
+    match text()
+        .presets
+        .iter()
+        .find(|words| words.name == preset.name)
+    {
+        Some(words) => (
+            words.title.to_string(),
+            words.story.to_string(),
+            words
+                .assumptions
+                .iter()
+                .map(|line| line.to_string())
+                .collect(),
+        ),
+        None => (
+            preset.title.clone(),
+            preset.story.clone(),
+            preset.assumptions.clone(),
+        ),
+    }
+}
+
+/// A preset's line in the menu: "2025-10-10: The tariff-headline flush", or its title alone.
+pub fn preset_menu_label(preset: &flushlab_engine::presets::Preset) -> String {
+    let (title, _, _) = preset_words(preset);
+    match &preset.date {
+        Some(date) => fill(
+            text().panels.preset_dated,
+            &[("date", date), ("title", &title)],
+        ),
+        None => title,
+    }
 }
 
 /// `template` with each `{name}` replaced by its value in `values`; a placeholder without a
@@ -136,6 +224,47 @@ mod tests {
         );
         // Plotly's placeholders are left alone by `fill`.
         assert_eq!(fill(w.phase_hover, &[("x", "1")]), w.phase_hover);
+    }
+
+    #[test]
+    fn the_reader_gets_the_first_language_the_page_has() {
+        let tags = |list: &[&str]| list.iter().map(|tag| tag.to_string()).collect::<Vec<_>>();
+        let available = ["en", "de", "pt-BR"];
+        assert_eq!(
+            choose_among(&tags(&["fr-FR", "de-AT", "en"]), &available),
+            1
+        );
+        assert_eq!(choose_among(&tags(&["pt-BR", "de"]), &available), 2);
+        assert_eq!(choose_among(&tags(&["PT-br"]), &available), 2);
+        assert_eq!(choose_among(&tags(&["pt-PT"]), &available), 2);
+        assert_eq!(choose_among(&tags(&["ja", "zh-CN"]), &available), 0);
+        assert_eq!(choose_among(&[], &available), 0);
+        assert_eq!(choose(&tags(&["en-GB"])), 0);
+    }
+
+    #[test]
+    fn every_language_has_every_presets_words_or_none() {
+        let presets = flushlab_engine::presets::all();
+        for (tag, language) in LANGUAGES.iter() {
+            if language.presets.is_empty() {
+                continue;
+            }
+            for preset in presets.iter() {
+                let words = language.presets.iter().find(|w| w.name == preset.name);
+                let words = words.unwrap_or_else(|| panic!("{tag}: no words for {}", preset.name));
+                assert_eq!(
+                    words.assumptions.len(),
+                    preset.assumptions.len(),
+                    "{tag}: {}",
+                    preset.name
+                );
+            }
+        }
+        let english = &presets[0];
+        assert_eq!(
+            preset_menu_label(english),
+            flushlab_engine::presets::menu_label(english)
+        );
     }
 
     #[test]

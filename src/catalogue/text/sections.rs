@@ -12,6 +12,9 @@ macro_rules! sections {
         pub struct Text {
             /// Decimal and grouping separators, currency, magnitudes, units of time, dates.
             pub number: Locale,
+            /// The presets' titles, stories and assumptions in this language, by preset name;
+            /// empty for English, whose words are the preset files' own.
+            pub presets: &'static [PresetWords],
             $( $(#[$section_doc])* pub $section: $Section, )*
         }
 
@@ -33,6 +36,15 @@ macro_rules! sections {
     };
 }
 
+/// One preset's words in a language other than the preset files' English.
+pub struct PresetWords {
+    /// The preset's `name` (its id, never shown).
+    pub name: &'static str,
+    pub title: &'static str,
+    pub story: &'static str,
+    pub assumptions: &'static [&'static str],
+}
+
 sections! {
     /// The page around the panels: header, tabs, footer, theme, embed.
     page: Page {
@@ -44,7 +56,10 @@ sections! {
     }
     /// Panel titles, their "?" topics and help, and the notes inside panels.
     panels: Panels {
-        scenario, custom, own_scenario, reset, reset_title, thought_experiment, assumptions,
+        scenario, custom,
+        /// `{date}`, `{title}`: a historical preset in the menu.
+        preset_dated,
+        own_scenario, reset, reset_title, thought_experiment, assumptions,
         leverage, leverage_topic, leverage_help, leverage_listed, open_interest,
         /// `{longs}`, `{shorts}`: amounts.
         open_interest_split, leverage_bars,

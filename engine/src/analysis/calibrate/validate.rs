@@ -54,15 +54,9 @@ impl CalibrationSpec {
             let path = format!("parameters[{i}]");
             let (min, max) = (parameter.min, parameter.max);
             if !min.is_finite() || !max.is_finite() {
-                fail(
-                    path.clone(),
-                    Rule::BoundsNotFinite { min, max },
-                );
+                fail(path.clone(), Rule::BoundsNotFinite { min, max });
             } else if min >= max {
-                fail(
-                    path.clone(),
-                    Rule::MinNotBelowMax { min, max },
-                );
+                fail(path.clone(), Rule::MinNotBelowMax { min, max });
             }
             if self.parameters[..i]
                 .iter()
@@ -119,10 +113,7 @@ impl CalibrationSpec {
                 );
             }
             if target.bound.is_some() && target.mark == Mark::Fitted {
-                fail(
-                    format!("targets[{i}].bound"),
-                    Rule::BoundOnFitted,
-                );
+                fail(format!("targets[{i}].bound"), Rule::BoundOnFitted);
             }
             if !(target.weight.is_finite() && target.weight > 0.0) {
                 fail(
