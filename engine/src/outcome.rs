@@ -46,6 +46,9 @@ pub struct Summary {
     pub delevered_notional_usd: f64,
     pub dip_buyers_bought_usd: f64,
     pub predator_pnl_usd: f64,
+    /// What portfolio insurance did, when the scenario has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cppi: Option<CppiSummary>,
     pub halted_steps: u32,
     /// Step at which the last liquidation happened (None: nothing was liquidated).
     pub last_liquidation_step: Option<u32>,
@@ -92,6 +95,29 @@ pub struct Step {
     /// after liquidations, partial closes, ADL and de-leveraging.
     pub open_interest_usd: f64,
     pub halted: bool,
+    /// Net USD portfolio insurance sold this step, at fill prices (negative: bought); absent
+    /// when zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cppi_sold_usd: f64,
+}
+
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
+}
+
+/// Portfolio insurance over the run, USD.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CppiSummary {
+    pub start_value_usd: f64,
+    pub floor_usd: f64,
+    /// At the last price.
+    pub end_value_usd: f64,
+    /// Lowest value at a step's price.
+    pub min_value_usd: f64,
+    pub sold_usd: f64,
+    pub bought_usd: f64,
+    /// How far below the floor the portfolios end (the gap loss), 0 above it.
+    pub shortfall_usd: f64,
 }
 
 /// The static estimate that liquidation heatmaps show: cumulative notional that would be

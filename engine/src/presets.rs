@@ -42,6 +42,7 @@ const SOURCES: &[&str] = &[
     include_str!("../presets/fund-drained-adl.json"),
     include_str!("../presets/predators-at-work.json"),
     include_str!("../presets/inverse-traders-adjust.json"),
+    include_str!("../presets/portfolio-insurance.json"),
 ];
 
 /// Parses one preset file, validating its scenario.

@@ -32,6 +32,7 @@ struct Knobs {
     smoothing: f64,
     tiers: bool,
     traders: bool,
+    /// Predators and portfolio insurance.
     predators: bool,
 }
 
@@ -131,7 +132,8 @@ fn scenario(k: &Knobs) -> Scenario {
         "{}"
     };
     let agents = if k.predators {
-        r#"{"predators": {"capital_usd": 500000, "distance_pct": 5.0, "sell_steps": 4}}"#
+        r#"{"predators": {"capital_usd": 500000, "distance_pct": 5.0, "sell_steps": 4},
+            "cppi": {"capital_usd": 3000000, "multiplier": 4.0, "floor_pct": 80.0, "tolerance_pct": 0.5}}"#
     } else {
         "{}"
     };

@@ -160,7 +160,6 @@ mod tests {
     fn what_flushlab_cannot_show_yet_has_no_demo() {
         for id in [
             "systemic-leverage-contagion",
-            "leverage-management-in-cppi",
             "options-trading-leverage",
             "funding-rate",
             "cross-margin",

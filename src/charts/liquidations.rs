@@ -1,4 +1,5 @@
-//! Liquidations per step, long and short stacked.
+//! Liquidations per step, long and short stacked; portfolio insurance's net selling apart, as a
+//! line, when the scenario has it.
 
 use plotly::common::{Line, LineShape, Mode};
 use plotly::{Plot, Scatter};
@@ -30,6 +31,21 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 .fill_color(color),
         );
     }
+    if snapshot.scenario.agents.cppi.is_some() {
+        let insured: Vec<f64> = steps.iter().map(|step| step.cppi_sold_usd).collect();
+        plot.add_trace(
+            Scatter::new(times.clone(), insured)
+                .mode(Mode::Lines)
+                .name(w.cppi_sold)
+                .line(
+                    Line::new()
+                        .color(palette::ADL)
+                        .width(2.0)
+                        .shape(LineShape::Hv)
+                        .dash(plotly::common::DashType::Dash),
+                ),
+        );
+    }
     let y_title = fill(w.liquidated_per_step, &[("unit", size_unit(snapshot))]);
     // Show the part of the run where liquidations happen, and some calm after it.
     let end = steps.last().map_or(1.0, |step| step.t_s);
@@ -39,6 +55,13 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .last_liquidation_step
         .and_then(|step| steps.get(step as usize))
         .map_or(end, |step| (step.t_s * 1.5 + 10.0).min(end));
+    // ...and until portfolio insurance has stopped trading, when it trades after that.
+    let insured_until = steps
+        .iter()
+        .rev()
+        .find(|step| step.cppi_sold_usd != 0.0)
+        .map_or(0.0, |step| (step.t_s * 1.2).min(end));
+    let shown = shown.max(insured_until);
     let layout = base_layout(snapshot.theme, w.liquidations_title, w.time_s, &y_title)
         .x_axis(axis(snapshot.theme, w.time_s).range(vec![0.0, shown]))
         .shapes(cursor_line(snapshot).into_iter().collect());

@@ -1,8 +1,8 @@
 //! Form controls shared by every panel: a slider with a typed box, a select, a switch. A typed
 //! value that is not a number or out of range is not applied: a notice says so and the text
 //! stays in the box for the user to fix. Each "?" links to the glossary term of its control's id
-//! (`crate::catalogue::HELP_TERMS`). The typed box reads and writes English numbers ("1,000.5"),
-//! whatever the page's language.
+//! (`crate::catalogue::HELP_TERMS`). The typed box reads and writes numbers in the page's locale
+//! (`crate::format::read_number`).
 
 use leptos::prelude::*;
 

@@ -73,6 +73,26 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
             format::money(summary.bad_debt_usd, unit),
         ),
     ];
+    if let Some(cppi) = &summary.cppi {
+        let floor = if cppi.shortfall_usd > 0.0 {
+            fill(
+                words.below_floor,
+                &[("amount", &format::usd(cppi.shortfall_usd))],
+            )
+        } else {
+            words.floor_kept.to_string()
+        };
+        tiles.push((
+            words.insured.to_string(),
+            fill(
+                words.insured_value,
+                &[
+                    ("amount", &format::usd(cppi.sold_usd - cppi.bought_usd)),
+                    ("floor", &floor),
+                ],
+            ),
+        ));
+    }
     if let Some(step) = cursor.and_then(|c| outcome.steps.get(c)) {
         let so_far: f64 = outcome
             .steps

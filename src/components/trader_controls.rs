@@ -1,6 +1,7 @@
-//! Traders and algorithms: top-ups, pre-emptive de-leveraging, dip buyers, predatory capital.
+//! Traders and algorithms: top-ups, pre-emptive de-leveraging, dip buyers, predatory capital,
+//! portfolio insurance.
 
-use flushlab_engine::scenario::{Delever, DipBuyers, Predators, TopUp};
+use flushlab_engine::scenario::{Cppi, Delever, DipBuyers, Predators, TopUp};
 use flushlab_engine::Scenario;
 use leptos::prelude::*;
 
@@ -61,6 +62,39 @@ pub fn TraderControls() -> impl IntoView {
             sell_steps: 5,
         },
     );
+    let (insured, set_insured) = optional_behaviour(
+        |s| s.agents.cppi.as_ref(),
+        |s| &mut s.agents.cppi,
+        |c| c.capital_usd,
+        |c, usd| c.capital_usd = usd,
+        |usd| Cppi {
+            capital_usd: usd,
+            multiplier: 5.0,
+            floor_pct: 85.0,
+            max_exposure: 1.0,
+            tolerance_pct: 1.0,
+            rebalance_every_steps: 5,
+        },
+    );
+    let state = use_state();
+    let no_insurance =
+        Signal::derive(move || state.draft.with(|scenario| scenario.agents.cppi.is_none()));
+    let cppi_setting = move |read: fn(&Cppi) -> f64, fallback: f64| {
+        Signal::derive(move || {
+            state
+                .draft
+                .with(|scenario| scenario.agents.cppi.as_ref().map_or(fallback, read))
+        })
+    };
+    let edit_cppi = move |write: fn(&mut Cppi, f64)| {
+        Callback::new(move |value: f64| {
+            state.edit(|scenario| {
+                if let Some(cppi) = scenario.agents.cppi.as_mut() {
+                    write(cppi, value);
+                }
+            })
+        })
+    };
     view! {
         <section class="panel" aria-labelledby="traders-title">
             <div class="panel-head">
@@ -98,6 +132,31 @@ pub fn TraderControls() -> impl IntoView {
                 help=t.controls.predators_help
                 min=0.0 max=10_000_000_000.0 step=1.0 unit="USD" scale=Scale::Log
                 value=predators set=set_predators
+            />
+            <RangeField
+                id="cppi"
+                label=t.controls.cppi
+                help=t.controls.cppi_help
+                min=0.0 max=10_000_000_000.0 step=1.0 unit="USD" scale=Scale::Log
+                value=insured set=set_insured
+            />
+            <RangeField
+                id="cppi-multiplier"
+                label=t.controls.cppi_multiplier
+                help=t.controls.cppi_multiplier_help
+                min=1.0 max=10.0 step=0.5 unit="x"
+                value=cppi_setting(|c| c.multiplier, 5.0)
+                set=edit_cppi(|c, value| c.multiplier = value)
+                disabled=no_insurance
+            />
+            <RangeField
+                id="cppi-floor"
+                label=t.controls.cppi_floor
+                help=t.controls.cppi_floor_help
+                min=50.0 max=99.0 step=1.0 unit="%"
+                value=cppi_setting(|c| c.floor_pct, 85.0)
+                set=edit_cppi(|c, value| c.floor_pct = value)
+                disabled=no_insurance
             />
         </section>
     }

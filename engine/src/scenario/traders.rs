@@ -1,5 +1,5 @@
 //! How traders and algorithmic agents behave, as a scenario writes it: top-ups, de-leveraging,
-//! dip buyers and predators (the behaviour itself is `crate::traders`).
+//! dip buyers, predators and portfolio insurance (the behaviour itself is `crate::traders`).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -85,6 +85,40 @@ pub struct DipBuyers {
 pub struct Agents {
     #[serde(default)]
     pub predators: Option<Predators>,
+    /// Portfolio insurance (CPPI); absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cppi: Option<Cppi>,
+}
+
+/// Portfolios insured by CPPI (constant-proportion portfolio insurance), as one: they hold
+/// `multiplier x (value - floor)` of the asset and trade toward it as the price moves.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cppi {
+    /// The portfolios' value at the start, USD.
+    pub capital_usd: f64,
+    /// Exposure per unit of cushion (3 to 5 is typical).
+    pub multiplier: f64,
+    /// The value they mean to keep, percent of the starting capital.
+    pub floor_pct: f64,
+    /// Most exposure as a multiple of the portfolios' value (1: no borrowing).
+    #[serde(default = "default_max_exposure")]
+    pub max_exposure: f64,
+    /// They trade only when the exposure is off its target by more than this share of their
+    /// value, percent (0: on every rebalancing step).
+    #[serde(default)]
+    pub tolerance_pct: f64,
+    /// They rebalance every this many steps (1: every step).
+    #[serde(default = "default_rebalance_every_steps")]
+    pub rebalance_every_steps: u32,
+}
+
+fn default_max_exposure() -> f64 {
+    1.0
+}
+
+fn default_rebalance_every_steps() -> u32 {
+    1
 }
 
 /// Predatory traders (Brunnermeier-Pedersen): they sell ahead of a visible liquidation cluster

@@ -395,6 +395,19 @@ impl Agents {
                 10_000,
             );
         }
+        if let Some(cppi) = &self.cppi {
+            check.range("agents.cppi.capital_usd", cppi.capital_usd, 0.0, 1e13);
+            check.range("agents.cppi.multiplier", cppi.multiplier, 0.0, 20.0);
+            check.range("agents.cppi.floor_pct", cppi.floor_pct, 0.0, 100.0);
+            check.range("agents.cppi.max_exposure", cppi.max_exposure, 0.0, 10.0);
+            check.range("agents.cppi.tolerance_pct", cppi.tolerance_pct, 0.0, 100.0);
+            check.range_int(
+                "agents.cppi.rebalance_every_steps",
+                u64::from(cppi.rebalance_every_steps),
+                1,
+                10_000,
+            );
+        }
     }
 }
 

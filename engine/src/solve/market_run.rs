@@ -4,12 +4,12 @@
 //! several, with whatever links them (arbitrage, shared collateral) acting between steps.
 
 use crate::market::{depth_share, MarkPrice, OrderBook};
-use crate::outcome::{OpenInterestByBucket, Outcome, Step, Summary};
+use crate::outcome::{CppiSummary, OpenInterestByBucket, Outcome, Step, Summary};
 use crate::positions::PositionTable;
 use crate::scenario::{CircuitBreaker, Contract, Scenario, ShockKind};
 use crate::solve::instant::finite_ratio;
 use crate::solve::timeline::liquidation_map;
-use crate::traders::{Delevering, DipBuying, Predation, TopUps};
+use crate::traders::{Delevering, DipBuying, PortfolioInsurance, Predation, TopUps};
 use crate::venue::{LiquidationEngine, StepLiquidations};
 
 /// A market's state during a run, and what it has recorded so far.
@@ -23,6 +23,7 @@ pub struct MarketRun<'a> {
     delevering: Option<Delevering>,
     dip_buying: Option<DipBuying>,
     predation: Option<Predation>,
+    insurance: Option<PortfolioInsurance>,
     /// The factor consumed depth keeps per step (resilience), if it refills.
     refill: Option<f64>,
     breaker: Option<CircuitBreaker>,
@@ -77,6 +78,11 @@ impl<'a> MarketRun<'a> {
                 .predators
                 .as_ref()
                 .map(|rules| Predation::new(rules, shock_pct)),
+            insurance: scenario
+                .agents
+                .cppi
+                .as_ref()
+                .map(|rules| PortfolioInsurance::new(rules, start)),
             refill: market
                 .resilience_half_life_s
                 .map(|half_life| libm::exp2(-step_s / half_life)),
@@ -106,6 +112,7 @@ impl<'a> MarketRun<'a> {
             self.book.refill(factor);
         }
         let mut liquidations = StepLiquidations::default();
+        let mut insured_sold_usd = 0.0;
         if halted {
             self.halted_steps += 1;
             self.mark.follow(self.book.last());
@@ -124,6 +131,11 @@ impl<'a> MarketRun<'a> {
             }
             if let Some(dip_buying) = self.dip_buying.as_mut() {
                 dip_buying.step(book);
+            }
+            if let Some(insurance) = self.insurance.as_mut() {
+                let (sold, bought) = (insurance.sold_usd, insurance.bought_usd);
+                insurance.step(book);
+                insured_sold_usd = (insurance.sold_usd - sold) - (insurance.bought_usd - bought);
             }
             let mark_now = self.mark.follow(book.last());
             if let Some(top_ups) = self.top_ups.as_mut() {
@@ -157,6 +169,7 @@ impl<'a> MarketRun<'a> {
             bad_debt_usd: liquidations.bad_debt_usd,
             open_interest_usd: self.venue.open_interest(),
             halted,
+            cppi_sold_usd: insured_sold_usd,
         });
         let (longs, shorts) = self.venue.open_by_bucket();
         self.long_by_step.push(longs);
@@ -229,6 +242,17 @@ impl<'a> MarketRun<'a> {
                 .predation
                 .as_ref()
                 .map_or(0.0, |p| p.pnl_usd(final_mark)),
+            cppi: self.insurance.as_ref().map(|insurance| CppiSummary {
+                start_value_usd: insurance.start_value_usd,
+                floor_usd: insurance.floor_usd,
+                end_value_usd: insurance.value_usd(self.book.last()),
+                min_value_usd: insurance
+                    .min_value_usd
+                    .min(insurance.value_usd(self.book.last())),
+                sold_usd: insurance.sold_usd,
+                bought_usd: insurance.bought_usd,
+                shortfall_usd: insurance.shortfall_usd(self.book.last()),
+            }),
             halted_steps: self.halted_steps,
             last_liquidation_step: self.last_liquidation_step,
             money_unit: match scenario.market.contract {

@@ -1,14 +1,16 @@
 //! Traders' adjustment (top-ups, pre-emptive de-leveraging, dip buyers) and algorithmic agents
-//! (predatory sellers). Each is a small state machine the timeline calls once per step, in its
+//! (predatory sellers, portfolio insurance). Each is a small state machine the timeline calls once per step, in its
 //! own file.
 
 mod delevering;
 mod dip_buying;
+mod insurance;
 mod predation;
 mod top_ups;
 
 pub use delevering::Delevering;
 pub use dip_buying::DipBuying;
+pub use insurance::PortfolioInsurance;
 pub use predation::Predation;
 pub use top_ups::TopUps;
 

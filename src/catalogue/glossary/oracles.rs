@@ -288,6 +288,25 @@ fn a_throughput_cap_slices_positions_and_spreads_the_flush() {
 }
 
 #[test]
+fn portfolio_insurance_triples_a_dip_and_buys_part_back() {
+    let demo = demo("leverage-management-in-cppi");
+    let insured = summary(&demo.scenario());
+    let alone = summary(&varied(&demo, |scenario| scenario.agents.cppi = None));
+    let cppi = insured.cppi.expect("the demo has portfolio insurance");
+    // "carries the price about three times as far": 2.5-3.5x the 3% dip, and deeper than
+    // without the insurers.
+    assert_eq!(demo.scenario().shock.pct, -3.0);
+    assert!(
+        (2.5..=3.5).contains(&insured.amplification),
+        "{}",
+        insured.amplification
+    );
+    assert!(insured.max_drawdown_pct > alone.max_drawdown_pct + 3.0);
+    // "they buy part of it back".
+    assert!(cppi.bought_usd > 0.0 && cppi.bought_usd < cppi.sold_usd);
+}
+
+#[test]
 fn predators_profit_and_cushion_the_bottom() {
     let hunted = summary(&demo("predatory-trading").scenario());
     let alone = summary(&varied(&demo("predatory-trading"), |scenario| {

@@ -246,11 +246,15 @@ pub(super) const TERMS: &[Term] = &[
                cushion above a floor, so it buys as prices rise and sells as they fall: leverage \
                managed by rule that, like liquidations, sells into declines.",
         related: &["options-trading-leverage", "leverage-deleveraging-spiral"],
-        demo: None,
-        not_yet: Some(
-            "FlushLab has no CPPI strategies yet: they are planned as another algorithm that \
-             reacts to a flush.",
-        ),
+        demo: Some(Demo {
+            preset: "portfolio-insurance",
+            edit: scenes::as_is,
+            chart: "liquidations",
+            look_at: "The insurers' selling, drawn apart from the liquidations, starts with the \
+                      3% dip and carries the price about three times as far; as the book refills \
+                      and the price recovers, they buy part of it back.",
+        }),
+        not_yet: None,
     },
     Term {
         id: "leverage-dynamics-assessment",

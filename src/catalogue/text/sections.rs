@@ -84,7 +84,8 @@ sections! {
         circuit_breaker, circuit_breaker_help, breaker_move, breaker_move_help, breaker_window,
         breaker_window_help, breaker_halt, breaker_halt_help, mark_smoothing, mark_smoothing_help,
         top_up, top_up_help, delever, delever_help, dip_buyers, dip_buyers_help, predators,
-        predators_help,
+        predators_help, cppi, cppi_help, cppi_multiplier, cppi_multiplier_help, cppi_floor,
+        cppi_floor_help,
         /// `{topic}`: the control's label or the panel's topic.
         what_is,
         /// Before the glossary link in an opened "?".
@@ -118,7 +119,7 @@ sections! {
         /// `{shock}`: a signed percentage.
         shock,
         halted,
-        liquidations_title, longs_liquidated, shorts_liquidated,
+        liquidations_title, longs_liquidated, shorts_liquidated, cppi_sold,
         /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
         liquidated_per_step,
         map_title, start,
@@ -257,6 +258,12 @@ sections! {
         at_time,
         /// `{price}`, `{amount}`.
         so_far,
+        insured,
+        /// `{amount}`: net sold; `{floor}`: [`Summary::floor_kept`] or [`Summary::below_floor`].
+        insured_value,
+        floor_kept,
+        /// `{amount}`.
+        below_floor,
     }
     /// What is wrong with a scenario, rule by rule (the engine's [`flushlab_engine::Rule`]), as
     /// the error banner and the held notice list it, one problem per line.
