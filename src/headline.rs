@@ -73,6 +73,12 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
             &[("amount", &format::money(summary.adl_notional_usd, unit))],
         ),
     ];
+    if let Some(cppi) = summary.cppi.as_ref().filter(|cppi| cppi.sold_usd > 0.0) {
+        tail.push(fill(
+            words.insured_sold,
+            &[("amount", &format::usd(cppi.sold_usd))],
+        ));
+    }
     if summary.bad_debt_usd > 0.0 {
         tail.push(fill(
             words.bad_debt_left,
@@ -274,6 +280,21 @@ mod tests {
                     outcome.summary.bad_debt_usd > 0.0,
                     "{name}: {text}"
                 );
+                // Portfolio insurance's selling, as its tile writes it, only where it sold.
+                let insured = tiles
+                    .iter()
+                    .find(|(label, _)| label == "Portfolio insurance");
+                match (&outcome.summary.cppi, insured) {
+                    (Some(cppi), Some((_, value))) if cppi.sold_usd > 0.0 => {
+                        let sold = value.split(" sold").next().expect("an amount");
+                        assert!(
+                            text.contains(&format!("portfolio insurance sold {sold}")),
+                            "{name}: {text} / {value}"
+                        );
+                    }
+                    (None, None) => assert!(!text.contains("portfolio insurance"), "{name}"),
+                    (cppi, tile) => assert!(cppi.is_some() && tile.is_some(), "{name}"),
+                }
             } else {
                 assert!(text.contains("liquidated nothing"), "{name}: {text}");
             }

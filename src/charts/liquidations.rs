@@ -2,6 +2,7 @@
 //! line, when the scenario has it.
 
 use plotly::common::{Line, LineShape, Mode};
+use plotly::layout::Margin;
 use plotly::{Plot, Scatter};
 
 use super::{axis, base_layout, cursor_line, palette, size_unit, words_inside, Snapshot};
@@ -37,6 +38,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             Scatter::new(times.clone(), insured)
                 .mode(Mode::Lines)
                 .name(w.cppi_sold)
+                .y_axis("y2")
                 .line(
                     Line::new()
                         .color(palette::ADL)
@@ -62,9 +64,35 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .find(|step| step.cppi_sold_usd != 0.0)
         .map_or(0.0, |step| (step.t_s * 1.2).min(end));
     let shown = shown.max(insured_until);
-    let layout = base_layout(snapshot.theme, w.liquidations_title, w.time_s, &y_title)
+    let mut layout = base_layout(snapshot.theme, w.liquidations_title, w.time_s, &y_title)
         .x_axis(axis(snapshot.theme, w.time_s).range(vec![0.0, shown]))
         .shapes(cursor_line(snapshot).into_iter().collect());
+    if snapshot.scenario.agents.cppi.is_some() {
+        // On its own axis, as the insurers' flow can dwarf the liquidations it sets off, with
+        // both axes' zero on one line (it buys back too: the line goes below zero).
+        let liquidated = steps
+            .iter()
+            .map(|step| step.liquidated_long_usd + step.liquidated_short_usd)
+            .fold(0.0, f64::max);
+        let (low, high) = steps.iter().fold((0.0, 0.0), |(low, high), step| {
+            (
+                f64::min(low, step.cppi_sold_usd),
+                f64::max(high, step.cppi_sold_usd),
+            )
+        });
+        let (liquidated, high) = (liquidated.max(1.0) * 1.05, high.max(1.0) * 1.05);
+        let below = low * 1.05 / high;
+        layout = layout
+            .y_axis(axis(snapshot.theme, &y_title).range(vec![below * liquidated, liquidated]))
+            .y_axis2(
+                axis(snapshot.theme, w.cppi_sold)
+                    .overlaying("y")
+                    .side(plotly::common::AxisSide::Right)
+                    .show_grid(false)
+                    .range(vec![below * high, high]),
+            )
+            .margin(Margin::new().left(64).right(64).top(76).bottom(48));
+    }
     plot.set_layout(layout);
     plot
 }

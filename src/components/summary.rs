@@ -87,7 +87,8 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
             fill(
                 words.insured_value,
                 &[
-                    ("amount", &format::usd(cppi.sold_usd - cppi.bought_usd)),
+                    ("sold", &format::usd(cppi.sold_usd)),
+                    ("bought", &format::usd(cppi.bought_usd)),
                     ("floor", &floor),
                 ],
             ),

@@ -259,8 +259,11 @@ sections! {
         /// `{price}`, `{amount}`.
         so_far,
         insured,
-        /// `{amount}`: net sold; `{floor}`: [`Summary::floor_kept`] or [`Summary::below_floor`].
+        /// `{sold}`, `{bought}`: amounts; `{floor}`: [`Summary::floor_kept`] or
+        /// [`Summary::below_floor`].
         insured_value,
+        /// `{amount}`: what portfolio insurance sold (the headline's tail).
+        insured_sold,
         floor_kept,
         /// `{amount}`.
         below_floor,
