@@ -79,6 +79,12 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
             &[("amount", &format::usd(cppi.sold_usd))],
         ));
     }
+    if let Some(dealers) = summary.dealers.as_ref().filter(|d| d.sold_usd > 0.0) {
+        tail.push(fill(
+            words.dealers_sold,
+            &[("amount", &format::usd(dealers.sold_usd))],
+        ));
+    }
     if summary.bad_debt_usd > 0.0 {
         tail.push(fill(
             words.bad_debt_left,
@@ -294,6 +300,20 @@ mod tests {
                     }
                     (None, None) => assert!(!text.contains("portfolio insurance"), "{name}"),
                     (cppi, tile) => assert!(cppi.is_some() && tile.is_some(), "{name}"),
+                }
+                let hedged = tiles
+                    .iter()
+                    .find(|(label, _)| label == "Option dealers' hedging");
+                match (&outcome.summary.dealers, hedged) {
+                    (Some(dealers), Some((_, value))) if dealers.sold_usd > 0.0 => {
+                        let sold = value.split(" sold").next().expect("an amount");
+                        assert!(
+                            text.contains(&format!("option dealers sold {sold} hedging")),
+                            "{name}: {text} / {value}"
+                        );
+                    }
+                    (None, None) => assert!(!text.contains("option dealers"), "{name}"),
+                    (dealers, tile) => assert!(dealers.is_some() && tile.is_some(), "{name}"),
                 }
             } else {
                 assert!(text.contains("liquidated nothing"), "{name}: {text}");

@@ -160,6 +160,7 @@ pub enum Items {
     Shocks,
     Parameters,
     Values,
+    Strikes,
 }
 
 impl Items {
@@ -173,6 +174,7 @@ impl Items {
             Items::Shocks => "shocks",
             Items::Parameters => "parameters",
             Items::Values => "values",
+            Items::Strikes => "strikes",
         }
     }
 }

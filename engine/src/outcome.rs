@@ -49,6 +49,9 @@ pub struct Summary {
     /// What portfolio insurance did, when the scenario has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cppi: Option<CppiSummary>,
+    /// What option dealers' hedging did, when the scenario has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dealers: Option<DealersSummary>,
     pub halted_steps: u32,
     /// Step at which the last liquidation happened (None: nothing was liquidated).
     pub last_liquidation_step: Option<u32>,
@@ -99,10 +102,25 @@ pub struct Step {
     /// when zero.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub cppi_sold_usd: f64,
+    /// Net USD option dealers sold this step hedging, at fill prices (negative: bought); absent
+    /// when zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub dealers_sold_usd: f64,
 }
 
 fn is_zero(value: &f64) -> bool {
     *value == 0.0
+}
+
+/// Option dealers' hedging over the run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DealersSummary {
+    /// USD sold and bought hedging, at fill prices.
+    pub sold_usd: f64,
+    pub bought_usd: f64,
+    /// The hedge (coins; negative: short) at the start and the end.
+    pub start_hedge_coins: f64,
+    pub end_hedge_coins: f64,
 }
 
 /// Portfolio insurance over the run, USD.

@@ -43,6 +43,7 @@ const SOURCES: &[&str] = &[
     include_str!("../presets/predators-at-work.json"),
     include_str!("../presets/inverse-traders-adjust.json"),
     include_str!("../presets/portfolio-insurance.json"),
+    include_str!("../presets/dealers-short-gamma.json"),
 ];
 
 /// Parses one preset file, validating its scenario.

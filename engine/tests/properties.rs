@@ -32,7 +32,7 @@ struct Knobs {
     smoothing: f64,
     tiers: bool,
     traders: bool,
-    /// Predators and portfolio insurance.
+    /// Predators, portfolio insurance and option dealers.
     predators: bool,
 }
 
@@ -133,7 +133,9 @@ fn scenario(k: &Knobs) -> Scenario {
     };
     let agents = if k.predators {
         r#"{"predators": {"capital_usd": 500000, "distance_pct": 5.0, "sell_steps": 4},
-            "cppi": {"capital_usd": 3000000, "multiplier": 4.0, "floor_pct": 80.0, "tolerance_pct": 0.5}}"#
+            "cppi": {"capital_usd": 3000000, "multiplier": 4.0, "floor_pct": 80.0, "tolerance_pct": 0.5},
+            "option_dealers": {"strikes": [{"strike_pct": 97.0, "coins": -40.0}, {"strike_pct": 103.0, "coins": 20.0}],
+                "implied_vol_pct": 70.0, "days_to_expiry": 2.0, "rehedge_every_steps": 3}}"#
     } else {
         "{}"
     };

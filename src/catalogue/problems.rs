@@ -211,6 +211,7 @@ fn items_word(words: &Problems, items: Items) -> &'static str {
         Items::Shocks => words.shocks,
         Items::Parameters => words.parameters,
         Items::Values => words.values,
+        Items::Strikes => words.strikes,
     }
 }
 

@@ -1,6 +1,7 @@
-//! Liquidations per step, long and short stacked; portfolio insurance's net selling apart, as a
-//! line, when the scenario has it.
+//! Liquidations per step, long and short stacked; the net selling of portfolio insurance and of
+//! option dealers' hedging apart, as lines on their own axis, when the scenario has them.
 
+use flushlab_engine::outcome::Step;
 use plotly::common::{Line, LineShape, Mode};
 use plotly::layout::Margin;
 use plotly::{Plot, Scatter};
@@ -32,16 +33,35 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 .fill_color(color),
         );
     }
-    if snapshot.scenario.agents.cppi.is_some() {
-        let insured: Vec<f64> = steps.iter().map(|step| step.cppi_sold_usd).collect();
+    let agents = &snapshot.scenario.agents;
+    let flows: Vec<(&str, fn(&Step) -> f64, &str)> = [
+        (
+            agents.cppi.is_some(),
+            w.cppi_sold,
+            cppi_sold as fn(&Step) -> f64,
+            palette::ADL,
+        ),
+        (
+            agents.option_dealers.is_some(),
+            w.dealers_sold,
+            dealers_sold as fn(&Step) -> f64,
+            palette::SKY,
+        ),
+    ]
+    .into_iter()
+    .filter(|(present, ..)| *present)
+    .map(|(_, name, flow, color)| (name, flow, color))
+    .collect();
+    for (name, flow, color) in &flows {
+        let values: Vec<f64> = steps.iter().map(flow).collect();
         plot.add_trace(
-            Scatter::new(times.clone(), insured)
+            Scatter::new(times.clone(), values)
                 .mode(Mode::Lines)
-                .name(w.cppi_sold)
+                .name(*name)
                 .y_axis("y2")
                 .line(
                     Line::new()
-                        .color(palette::ADL)
+                        .color(*color)
                         .width(2.0)
                         .shape(LineShape::Hv)
                         .dash(plotly::common::DashType::Dash),
@@ -61,31 +81,31 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let insured_until = steps
         .iter()
         .rev()
-        .find(|step| step.cppi_sold_usd != 0.0)
+        .find(|step| step.cppi_sold_usd != 0.0 || step.dealers_sold_usd != 0.0)
         .map_or(0.0, |step| (step.t_s * 1.2).min(end));
     let shown = shown.max(insured_until);
     let mut layout = base_layout(snapshot.theme, w.liquidations_title, w.time_s, &y_title)
         .x_axis(axis(snapshot.theme, w.time_s).range(vec![0.0, shown]))
         .shapes(cursor_line(snapshot).into_iter().collect());
-    if snapshot.scenario.agents.cppi.is_some() {
+    if !flows.is_empty() {
         // On its own axis, as the insurers' flow can dwarf the liquidations it sets off, with
         // both axes' zero on one line (it buys back too: the line goes below zero).
         let liquidated = steps
             .iter()
             .map(|step| step.liquidated_long_usd + step.liquidated_short_usd)
             .fold(0.0, f64::max);
-        let (low, high) = steps.iter().fold((0.0, 0.0), |(low, high), step| {
-            (
-                f64::min(low, step.cppi_sold_usd),
-                f64::max(high, step.cppi_sold_usd),
-            )
-        });
+        let (low, high) = steps
+            .iter()
+            .flat_map(|step| flows.iter().map(move |(_, flow, _)| flow(step)))
+            .fold((0.0, 0.0), |(low, high), value| {
+                (f64::min(low, value), f64::max(high, value))
+            });
         let (liquidated, high) = (liquidated.max(1.0) * 1.05, high.max(1.0) * 1.05);
         let below = low * 1.05 / high;
         layout = layout
             .y_axis(axis(snapshot.theme, &y_title).range(vec![below * liquidated, liquidated]))
             .y_axis2(
-                axis(snapshot.theme, w.cppi_sold)
+                axis(snapshot.theme, w.algorithms_sold)
                     .overlaying("y")
                     .side(plotly::common::AxisSide::Right)
                     .show_grid(false)
@@ -95,4 +115,12 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     }
     plot.set_layout(layout);
     plot
+}
+
+fn cppi_sold(step: &Step) -> f64 {
+    step.cppi_sold_usd
+}
+
+fn dealers_sold(step: &Step) -> f64 {
+    step.dealers_sold_usd
 }

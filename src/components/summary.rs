@@ -94,6 +94,18 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
             ),
         ));
     }
+    if let Some(dealers) = &summary.dealers {
+        tiles.push((
+            words.dealers.to_string(),
+            fill(
+                words.dealers_value,
+                &[
+                    ("sold", &format::usd(dealers.sold_usd)),
+                    ("bought", &format::usd(dealers.bought_usd)),
+                ],
+            ),
+        ));
+    }
     if let Some(step) = cursor.and_then(|c| outcome.steps.get(c)) {
         let so_far: f64 = outcome
             .steps

@@ -1,7 +1,9 @@
 //! Traders and algorithms: top-ups, pre-emptive de-leveraging, dip buyers, predatory capital,
-//! portfolio insurance.
+//! portfolio insurance, option dealers' hedging.
 
-use flushlab_engine::scenario::{Cppi, Delever, DipBuyers, Predators, TopUp};
+use flushlab_engine::scenario::{
+    Cppi, Delever, DipBuyers, OptionDealers, Predators, StrikeCoins, TopUp,
+};
 use flushlab_engine::Scenario;
 use leptos::prelude::*;
 
@@ -75,6 +77,13 @@ pub fn TraderControls() -> impl IntoView {
             tolerance_pct: 1.0,
             rebalance_every_steps: 5,
         },
+    );
+    let (dealers, set_dealers) = optional_behaviour(
+        |s| s.agents.option_dealers.as_ref(),
+        |s| &mut s.agents.option_dealers,
+        |d| -d.strikes.iter().map(|strike| strike.coins).sum::<f64>(),
+        |d, coins| *d = short_puts(coins),
+        short_puts,
     );
     let state = use_state();
     let no_insurance =
@@ -158,7 +167,32 @@ pub fn TraderControls() -> impl IntoView {
                 set=edit_cppi(|c, value| c.floor_pct = value)
                 disabled=no_insurance
             />
+            <RangeField
+                id="option-dealers"
+                label=t.controls.option_dealers
+                help=t.controls.option_dealers_help
+                min=0.0 max=1_000_000.0 step=1.0 unit="coins" scale=Scale::Log
+                value=dealers set=set_dealers
+            />
         </section>
+    }
+}
+
+/// Dealers short `coins` of puts, spread evenly over strikes 2%, 5% and 8% below the start
+/// price, 3 days from expiry at 60% implied volatility, re-hedged every 10 steps (the
+/// dealers-short-gamma preset's book; a scenario file can give any other).
+fn short_puts(coins: f64) -> OptionDealers {
+    OptionDealers {
+        strikes: [98.0, 95.0, 92.0]
+            .into_iter()
+            .map(|strike_pct| StrikeCoins {
+                strike_pct,
+                coins: -coins / 3.0,
+            })
+            .collect(),
+        implied_vol_pct: 60.0,
+        days_to_expiry: 3.0,
+        rehedge_every_steps: 10,
     }
 }
 

@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Rule, ScenarioError};
 
 pub use book::{Book, BookLevel};
-pub use traders::{Agents, Cppi, Delever, DipBuyers, Predators, TopUp, Traders};
+pub use traders::{
+    Agents, Cppi, Delever, DipBuyers, OptionDealers, Predators, StrikeCoins, TopUp, Traders,
+};
 pub use venue::{
     liquidation_leverage, max_entry_leverage, Adl, CircuitBreaker, MaintenanceMargin, MarginTier,
     Venue,

@@ -1,5 +1,5 @@
 //! How traders and algorithmic agents behave, as a scenario writes it: top-ups, de-leveraging,
-//! dip buyers, predators and portfolio insurance (the behaviour itself is `crate::traders`).
+//! dip buyers, predators, portfolio insurance and option dealers (the behaviour itself is `crate::traders`).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -88,6 +88,36 @@ pub struct Agents {
     /// Portfolio insurance (CPPI); absent: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cppi: Option<Cppi>,
+    /// Option dealers who delta-hedge an options book; absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option_dealers: Option<OptionDealers>,
+}
+
+/// Option dealers holding options on the asset, delta-hedged by trading the asset (Black-Scholes
+/// deltas at one implied volatility, zero rates).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OptionDealers {
+    /// The dealers' options by strike. Calls and puts at one strike hedge alike (their deltas
+    /// differ by a constant), so only the strike and the amount matter.
+    pub strikes: Vec<StrikeCoins>,
+    /// Implied volatility, percent a year.
+    pub implied_vol_pct: f64,
+    /// Time to expiry at the start of the run, days.
+    pub days_to_expiry: f64,
+    /// They re-hedge every this many steps (1: every step).
+    #[serde(default = "default_rebalance_every_steps")]
+    pub rehedge_every_steps: u32,
+}
+
+/// Options at one strike.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StrikeCoins {
+    /// The strike, percent of the start price.
+    pub strike_pct: f64,
+    /// Options held, in coins of the asset (negative: the dealers are short them, short gamma).
+    pub coins: f64,
 }
 
 /// Portfolios insured by CPPI (constant-proportion portfolio insurance), as one: they hold

@@ -395,6 +395,43 @@ impl Agents {
                 10_000,
             );
         }
+        if let Some(dealers) = &self.option_dealers {
+            let path = "agents.option_dealers";
+            if dealers.strikes.is_empty() || dealers.strikes.len() > MAX_BUCKETS {
+                check.fail(
+                    &format!("{path}.strikes"),
+                    Rule::Count {
+                        least: 1,
+                        most: MAX_BUCKETS,
+                        got: dealers.strikes.len(),
+                        items: Items::Strikes,
+                    },
+                );
+            }
+            for (i, strike) in dealers.strikes.iter().enumerate() {
+                let at = format!("{path}.strikes[{i}]");
+                check.range_open_low(&format!("{at}.strike_pct"), strike.strike_pct, 0.0, 1_000.0);
+                check.range(&format!("{at}.coins"), strike.coins, -1e9, 1e9);
+            }
+            check.range_open_low(
+                &format!("{path}.implied_vol_pct"),
+                dealers.implied_vol_pct,
+                0.0,
+                500.0,
+            );
+            check.range_open_low(
+                &format!("{path}.days_to_expiry"),
+                dealers.days_to_expiry,
+                0.0,
+                3_650.0,
+            );
+            check.range_int(
+                &format!("{path}.rehedge_every_steps"),
+                u64::from(dealers.rehedge_every_steps),
+                1,
+                10_000,
+            );
+        }
         if let Some(cppi) = &self.cppi {
             check.range("agents.cppi.capital_usd", cppi.capital_usd, 0.0, 1e13);
             check.range("agents.cppi.multiplier", cppi.multiplier, 0.0, 20.0);

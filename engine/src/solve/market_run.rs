@@ -4,12 +4,12 @@
 //! several, with whatever links them (arbitrage, shared collateral) acting between steps.
 
 use crate::market::{depth_share, MarkPrice, OrderBook};
-use crate::outcome::{CppiSummary, OpenInterestByBucket, Outcome, Step, Summary};
+use crate::outcome::{CppiSummary, DealersSummary, OpenInterestByBucket, Outcome, Step, Summary};
 use crate::positions::PositionTable;
 use crate::scenario::{CircuitBreaker, Contract, Scenario, ShockKind};
 use crate::solve::instant::finite_ratio;
 use crate::solve::timeline::liquidation_map;
-use crate::traders::{Delevering, DipBuying, PortfolioInsurance, Predation, TopUps};
+use crate::traders::{DealerHedging, Delevering, DipBuying, PortfolioInsurance, Predation, TopUps};
 use crate::venue::{LiquidationEngine, StepLiquidations};
 
 /// A market's state during a run, and what it has recorded so far.
@@ -24,6 +24,7 @@ pub struct MarketRun<'a> {
     dip_buying: Option<DipBuying>,
     predation: Option<Predation>,
     insurance: Option<PortfolioInsurance>,
+    hedging: Option<DealerHedging>,
     /// The factor consumed depth keeps per step (resilience), if it refills.
     refill: Option<f64>,
     breaker: Option<CircuitBreaker>,
@@ -83,6 +84,11 @@ impl<'a> MarketRun<'a> {
                 .cppi
                 .as_ref()
                 .map(|rules| PortfolioInsurance::new(rules, start)),
+            hedging: scenario
+                .agents
+                .option_dealers
+                .as_ref()
+                .map(|rules| DealerHedging::new(rules, start, step_s)),
             refill: market
                 .resilience_half_life_s
                 .map(|half_life| libm::exp2(-step_s / half_life)),
@@ -113,6 +119,7 @@ impl<'a> MarketRun<'a> {
         }
         let mut liquidations = StepLiquidations::default();
         let mut insured_sold_usd = 0.0;
+        let mut hedged_sold_usd = 0.0;
         if halted {
             self.halted_steps += 1;
             self.mark.follow(self.book.last());
@@ -136,6 +143,11 @@ impl<'a> MarketRun<'a> {
                 let (sold, bought) = (insurance.sold_usd, insurance.bought_usd);
                 insurance.step(book);
                 insured_sold_usd = (insurance.sold_usd - sold) - (insurance.bought_usd - bought);
+            }
+            if let Some(hedging) = self.hedging.as_mut() {
+                let (sold, bought) = (hedging.sold_usd, hedging.bought_usd);
+                hedging.step(book);
+                hedged_sold_usd = (hedging.sold_usd - sold) - (hedging.bought_usd - bought);
             }
             let mark_now = self.mark.follow(book.last());
             if let Some(top_ups) = self.top_ups.as_mut() {
@@ -170,6 +182,7 @@ impl<'a> MarketRun<'a> {
             open_interest_usd: self.venue.open_interest(),
             halted,
             cppi_sold_usd: insured_sold_usd,
+            dealers_sold_usd: hedged_sold_usd,
         });
         let (longs, shorts) = self.venue.open_by_bucket();
         self.long_by_step.push(longs);
@@ -252,6 +265,12 @@ impl<'a> MarketRun<'a> {
                 sold_usd: insurance.sold_usd,
                 bought_usd: insurance.bought_usd,
                 shortfall_usd: insurance.shortfall_usd(self.book.last()),
+            }),
+            dealers: self.hedging.as_ref().map(|hedging| DealersSummary {
+                sold_usd: hedging.sold_usd,
+                bought_usd: hedging.bought_usd,
+                start_hedge_coins: hedging.start_hedge_coins,
+                end_hedge_coins: hedging.hedge_coins,
             }),
             halted_steps: self.halted_steps,
             last_liquidation_step: self.last_liquidation_step,

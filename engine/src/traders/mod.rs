@@ -1,15 +1,17 @@
 //! Traders' adjustment (top-ups, pre-emptive de-leveraging, dip buyers) and algorithmic agents
-//! (predatory sellers, portfolio insurance). Each is a small state machine the timeline calls once per step, in its
+//! (predatory sellers, portfolio insurance, option dealers' hedging). Each is a small state machine the timeline calls once per step, in its
 //! own file.
 
 mod delevering;
 mod dip_buying;
+mod hedging;
 mod insurance;
 mod predation;
 mod top_ups;
 
 pub use delevering::Delevering;
 pub use dip_buying::DipBuying;
+pub use hedging::DealerHedging;
 pub use insurance::PortfolioInsurance;
 pub use predation::Predation;
 pub use top_ups::TopUps;

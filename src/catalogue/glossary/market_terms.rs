@@ -343,6 +343,27 @@ pub(super) const TERMS: &[Term] = &[
         not_yet: None,
     },
     Term {
+        id: "gamma-hedging",
+        name: "Gamma hedging",
+        body: "Option dealers keep their books delta-neutral by trading the underlying as its \
+               price moves. Dealers short options (short gamma) must sell as the price falls and \
+               buy as it rises, so their hedging pushes the same way as liquidations; dealers \
+               long options lean against the move.",
+        related: &[
+            "options-trading-leverage",
+            "leverage-management-in-cppi",
+            "liquidation-cascade",
+        ],
+        demo: Some(Demo {
+            preset: "dealers-short-gamma",
+            edit: scenes::as_is,
+            chart: "liquidations",
+            look_at: "The dealers' hedge selling, drawn apart from the liquidations, follows the \
+                      3% dip toward the puts' strikes and carries the fall past 7%.",
+        }),
+        not_yet: None,
+    },
+    Term {
         id: "funding-rate",
         name: "Funding rate",
         body: "A periodic payment between the longs and shorts of a perpetual future that pulls \

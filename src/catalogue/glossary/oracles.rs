@@ -307,6 +307,32 @@ fn portfolio_insurance_triples_a_dip_and_buys_part_back() {
 }
 
 #[test]
+fn short_gamma_dealers_carry_a_dip_past_seven_pct_and_long_gamma_ones_damp_it() {
+    let demo = demo("gamma-hedging");
+    let short = summary(&demo.scenario());
+    let alone = summary(&varied(&demo, |scenario| {
+        scenario.agents.option_dealers = None
+    }));
+    // "follows the 3% dip ... and carries the fall past 7%".
+    assert_eq!(demo.scenario().shock.pct, -3.0);
+    assert!(short.max_drawdown_pct > 7.0, "{}", short.max_drawdown_pct);
+    assert!(alone.max_drawdown_pct < 4.0, "{}", alone.max_drawdown_pct);
+    assert!(short.dealers.expect("dealers").sold_usd > 0.0);
+    // "dealers long options lean against the move": half the book, held long (the whole of it
+    // held long and re-hedged every 10 s buys so much per hedge that it overshoots and swings
+    // the price both ways: docs/model.md, "Option dealers' hedging").
+    let long = summary(&varied(&demo, |scenario| {
+        if let Some(dealers) = scenario.agents.option_dealers.as_mut() {
+            dealers
+                .strikes
+                .iter_mut()
+                .for_each(|strike| strike.coins = -strike.coins / 2.0);
+        }
+    }));
+    assert!(long.max_drawdown_pct < alone.max_drawdown_pct);
+}
+
+#[test]
 fn predators_profit_and_cushion_the_bottom() {
     let hunted = summary(&demo("predatory-trading").scenario());
     let alone = summary(&varied(&demo("predatory-trading"), |scenario| {

@@ -52,11 +52,15 @@ pub(super) const TERMS: &[Term] = &[
         body: "The leverage an option carries: a small premium controls a large exposure. \
                Dealers who sell options hedge by trading the underlying, and when they are short \
                gamma they sell into falls and buy into rises, feeding a move as liquidations do.",
-        related: &["leverage-mechanics", "leverage-management-in-cppi"],
+        related: &[
+            "gamma-hedging",
+            "leverage-mechanics",
+            "leverage-management-in-cppi",
+        ],
         demo: None,
         not_yet: Some(
-            "FlushLab has no options yet: option dealers' hedging flows are planned as another \
-             algorithm that reacts to a flush.",
+            "FlushLab shows option dealers' hedging (see gamma hedging) but not an option's own \
+             leverage: a view comparing a call's effective leverage with a perpetual's is planned.",
         ),
     },
     Term {

@@ -85,7 +85,7 @@ sections! {
         breaker_window_help, breaker_halt, breaker_halt_help, mark_smoothing, mark_smoothing_help,
         top_up, top_up_help, delever, delever_help, dip_buyers, dip_buyers_help, predators,
         predators_help, cppi, cppi_help, cppi_multiplier, cppi_multiplier_help, cppi_floor,
-        cppi_floor_help,
+        cppi_floor_help, option_dealers, option_dealers_help,
         /// `{topic}`: the control's label or the panel's topic.
         what_is,
         /// Before the glossary link in an opened "?".
@@ -119,7 +119,8 @@ sections! {
         /// `{shock}`: a signed percentage.
         shock,
         halted,
-        liquidations_title, longs_liquidated, shorts_liquidated, cppi_sold,
+        liquidations_title, longs_liquidated, shorts_liquidated, cppi_sold, dealers_sold,
+        algorithms_sold,
         /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
         liquidated_per_step,
         map_title, start,
@@ -264,6 +265,11 @@ sections! {
         insured_value,
         /// `{amount}`: what portfolio insurance sold (the headline's tail).
         insured_sold,
+        dealers,
+        /// `{sold}`, `{bought}`: amounts.
+        dealers_value,
+        /// `{amount}`: what option dealers sold hedging (the headline's tail).
+        dealers_sold,
         floor_kept,
         /// `{amount}`.
         below_floor,
@@ -288,7 +294,7 @@ sections! {
         count,
         /// `{most}`, `{got}`, `{items}`.
         at_most,
-        levels, positions, buckets, tiers, shocks, parameters, values,
+        levels, positions, buckets, tiers, shocks, parameters, values, strikes,
         at_start_price, no_bid, no_ask, too_many,
         /// `{least}`.
         two_per_bucket,
