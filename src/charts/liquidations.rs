@@ -34,7 +34,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         );
     }
     let agents = &snapshot.scenario.agents;
-    let flows: Vec<(&str, fn(&Step) -> f64, &str)> = [
+    let flows: Vec<Flow> = [
         (
             agents.cppi.is_some(),
             w.cppi_sold,
@@ -116,6 +116,10 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     plot.set_layout(layout);
     plot
 }
+
+/// An algorithm's flow drawn on the right-hand axis: its name, its net selling in a step, its
+/// colour.
+type Flow = (&'static str, fn(&Step) -> f64, &'static str);
 
 fn cppi_sold(step: &Step) -> f64 {
     step.cppi_sold_usd
