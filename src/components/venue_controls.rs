@@ -1,6 +1,8 @@
-//! The venue's liquidation rules: maintenance margin, fee, insurance fund, partial liquidation,
-//! throughput cap, auto-deleveraging, circuit breaker, mark smoothing.
+//! The venue's liquidation rules: a real venue's profile, maintenance margin, fee, insurance fund,
+//! partial liquidation, throughput cap, auto-deleveraging, circuit breaker, mark smoothing.
 
+use flushlab_engine::scenario::edit::clamp_leverage_to_margin;
+use flushlab_engine::scenario::profiles::{venue_profile, venue_profiles};
 use flushlab_engine::scenario::{Adl, CircuitBreaker, MaintenanceMargin};
 use leptos::prelude::*;
 
@@ -93,6 +95,27 @@ pub fn VenueControls() -> impl IntoView {
             })
         }
     };
+    // The profile whose rules the venue has, or "custom".
+    let profile = Signal::derive(move || {
+        state.draft.with(|s| {
+            venue_profiles()
+                .into_iter()
+                .find(|profile| profile.matches(&s.venue))
+                .map_or("custom", |profile| profile.id)
+                .to_string()
+        })
+    });
+    let set_profile = move |id: String| {
+        if let Some(profile) = venue_profile(&id) {
+            state.edit(|s| {
+                s.venue = profile.applied_to(&s.venue);
+                // The venue's leverage cap: no position opens already liquidatable.
+                clamp_leverage_to_margin(s);
+            })
+        }
+    };
+    let mut profile_options = vec![("custom", t.controls.profile_custom)];
+    profile_options.extend(venue_profiles().into_iter().map(|p| (p.id, p.name)));
     let smoothing = Signal::derive(move || state.draft.with(|s| s.market.mark_smoothing_s));
     let set_smoothing = move |seconds: f64| state.edit(|s| s.market.mark_smoothing_s = seconds);
     view! {
@@ -105,6 +128,15 @@ pub fn VenueControls() -> impl IntoView {
                     term=help_term("venue-title")
                 />
             </div>
+            <SelectField
+                id="venue-profile"
+                label=t.controls.profile
+                help=t.controls.profile_help
+                options=profile_options
+                value=profile
+                set=set_profile
+                testid="venue-profile"
+            />
             <RangeField
                 id="maintenance-margin"
                 label=t.controls.maintenance_margin

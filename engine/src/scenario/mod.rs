@@ -9,6 +9,7 @@
 
 mod book;
 pub(crate) mod bounds;
+pub mod profiles;
 pub use bounds::MAX_MONEY_AT_STAKE;
 pub mod edit;
 mod traders;

@@ -85,7 +85,8 @@ sections! {
         breaker_window_help, breaker_halt, breaker_halt_help, mark_smoothing, mark_smoothing_help,
         top_up, top_up_help, delever, delever_help, dip_buyers, dip_buyers_help, predators,
         predators_help, cppi, cppi_help, cppi_multiplier, cppi_multiplier_help, cppi_floor,
-        cppi_floor_help, option_dealers, option_dealers_help,
+        cppi_floor_help, option_dealers, option_dealers_help, profile, profile_help,
+        profile_custom,
         /// `{topic}`: the control's label or the panel's topic.
         what_is,
         /// Before the glossary link in an opened "?".

@@ -1,0 +1,195 @@
+//! Venue profiles: the documented liquidation rules of real venues' BTC perpetuals, as a
+//! [`Venue`] a scenario can take over (its insurance fund, cap and circuit breaker stay the
+//! scenario's own). Sources, dates and what is approximated are in docs/venues.md; a profile is
+//! here only where the engine's liquidation-price rule is the venue's documented one, which an
+//! oracle test per profile holds it to.
+
+use crate::scenario::{Adl, MaintenanceMargin, MarginTier, Venue};
+
+/// One venue's rules.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VenueProfile {
+    /// Id, as links and the CLI name it: "binance".
+    pub id: &'static str,
+    /// As the app shows it: "Binance USDⓈ-M (BTCUSDT)".
+    pub name: &'static str,
+    /// The date of the documents the figures come from.
+    pub as_of: &'static str,
+    /// Maintenance margin, liquidation fee, partial liquidation and ADL; the insurance fund, the
+    /// throughput cap and the circuit breaker are not set by a profile.
+    pub venue: Venue,
+}
+
+/// Every profile, in the app's order.
+pub fn venue_profiles() -> Vec<VenueProfile> {
+    vec![
+        VenueProfile {
+            id: "binance",
+            name: "Binance USDⓈ-M (BTCUSDT)",
+            as_of: "2021-03-18 tiers, 2019 liquidation fee",
+            venue: Venue {
+                maintenance_margin: tiers(&[
+                    (50_000.0, 0.004),
+                    (250_000.0, 0.005),
+                    (1_000_000.0, 0.01),
+                    (10_000_000.0, 0.025),
+                    (20_000_000.0, 0.05),
+                    (50_000_000.0, 0.1),
+                    (100_000_000.0, 0.125),
+                    (200_000_000.0, 0.15),
+                    (300_000_000.0, 0.25),
+                    (500_000_000.0, 0.5),
+                ]),
+                liquidation_fee: 0.003,
+                partial_liquidation: false,
+                adl: Adl::Queue,
+                ..Venue::default()
+            },
+        },
+        VenueProfile {
+            id: "hyperliquid",
+            name: "Hyperliquid (BTC)",
+            as_of: "margin tiers and liquidation docs, 2025-26",
+            venue: Venue {
+                maintenance_margin: tiers(&[(150_000_000.0, 0.0125), (1e15, 0.025)]),
+                liquidation_fee: 0.0,
+                partial_liquidation: true,
+                adl: Adl::Queue,
+                ..Venue::default()
+            },
+        },
+        VenueProfile {
+            id: "dydx",
+            name: "dYdX v4 (BTC-USD)",
+            as_of: "v4-chain genesis defaults, 2026-03",
+            venue: Venue {
+                maintenance_margin: MaintenanceMargin::Flat(0.012),
+                liquidation_fee: 0.015,
+                partial_liquidation: false,
+                adl: Adl::ProRata,
+                ..Venue::default()
+            },
+        },
+    ]
+}
+
+/// The profile called `id`.
+pub fn venue_profile(id: &str) -> Option<VenueProfile> {
+    venue_profiles()
+        .into_iter()
+        .find(|profile| profile.id == id)
+}
+
+impl VenueProfile {
+    /// `current` with this profile's rules, keeping its insurance fund, throughput cap and
+    /// circuit breaker.
+    pub fn applied_to(&self, current: &Venue) -> Venue {
+        Venue {
+            insurance_fund_usd: current.insurance_fund_usd,
+            max_liquidation_usd_per_step: current.max_liquidation_usd_per_step,
+            circuit_breaker: current.circuit_breaker.clone(),
+            ..self.venue.clone()
+        }
+    }
+
+    /// Whether `venue` has this profile's rules (whatever its fund, cap and breaker).
+    pub fn matches(&self, venue: &Venue) -> bool {
+        self.applied_to(venue) == *venue
+    }
+}
+
+fn tiers(bounds: &[(f64, f64)]) -> MaintenanceMargin {
+    MaintenanceMargin::Tiered {
+        tiers: bounds
+            .iter()
+            .map(|&(max_notional_usd, rate)| MarginTier {
+                max_notional_usd,
+                rate,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::positions::{size_collateral, MarginSchedule, Terms};
+    use crate::scenario::{Contract, Side};
+
+    /// The liquidation price the engine gives an isolated long of 1 BTC at 60,000 and 20x on
+    /// `profile`'s rules.
+    fn engine_long_1_btc_20x(profile: &str) -> f64 {
+        let venue = venue_profile(profile).expect("a profile").venue;
+        let (entry, size, leverage) = (60_000.0, 60_000.0, 20.0);
+        let terms = Terms {
+            contract: Contract::Linear,
+            side: Side::Long,
+            entry,
+            size,
+            collateral: size_collateral(Contract::Linear, size, entry, leverage),
+        };
+        let (rate, deduction) = MarginSchedule::new(&venue.maintenance_margin).tier_for(size);
+        terms.liquidation_price(rate, deduction)
+    }
+
+    /// Binance's isolated one-way formula, LP = (WB + cum - Pos x EP) / (Pos x MMR - Pos), at
+    /// tier 2 (50k-250k: MMR 0.5%, maintenance amount 50): (3,000 + 50 - 60,000) / (0.005 - 1).
+    #[test]
+    fn binance_liquidates_the_20x_long_where_its_formula_does() {
+        let hand: f64 = (3_000.0 + 50.0 - 60_000.0) / (0.005 - 1.0);
+        assert!((hand - 57_236.18).abs() < 0.005);
+        assert!((engine_long_1_btc_20x("binance") - hand).abs() < 1e-6);
+    }
+
+    /// Hyperliquid: liq = price - side x margin_available / size / (1 - l x side), with
+    /// margin_available = 3,000 - 750 (1.25% of 60,000) and l = 1/80 (maintenance leverage, half
+    /// the 40x maximum): 60,000 - 2,250 / 0.9875.
+    #[test]
+    fn hyperliquid_liquidates_the_20x_long_where_its_formula_does() {
+        let hand: f64 = 60_000.0 - (3_000.0 - 750.0) / (1.0 - 1.0 / 80.0);
+        assert!((hand - 57_721.52).abs() < 0.005);
+        assert!((engine_long_1_btc_20x("hyperliquid") - hand).abs() < 1e-6);
+    }
+
+    /// dYdX v4: p' = (e - s p) / (|s| MMF - s), with e = 3,000 of equity at p = 60,000, s = 1
+    /// and MMF = 2% initial x 60% = 1.2%: (3,000 - 60,000) / (0.012 - 1).
+    #[test]
+    fn dydx_liquidates_the_20x_long_where_its_formula_does() {
+        let hand: f64 = (3_000.0 - 60_000.0) / (0.012 - 1.0);
+        assert!((hand - 57_692.31).abs() < 0.005);
+        assert!((engine_long_1_btc_20x("dydx") - hand).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_profile_keeps_the_scenarios_fund_cap_and_breaker() {
+        let current = Venue {
+            insurance_fund_usd: 1e9,
+            max_liquidation_usd_per_step: Some(5e6),
+            liquidation_fee: 0.5,
+            ..Venue::default()
+        };
+        for profile in venue_profiles() {
+            let applied = profile.applied_to(&current);
+            assert_eq!(applied.insurance_fund_usd, 1e9);
+            assert_eq!(applied.max_liquidation_usd_per_step, Some(5e6));
+            assert_eq!(applied.liquidation_fee, profile.venue.liquidation_fee);
+            assert!(profile.matches(&applied) && !profile.matches(&current));
+        }
+    }
+
+    #[test]
+    fn every_profile_is_a_valid_venue() {
+        let base = crate::presets::find("calm-market")
+            .expect("a preset")
+            .scenario;
+        for profile in venue_profiles() {
+            let mut scenario = base.clone();
+            scenario.venue = profile.applied_to(&scenario.venue);
+            // Leverage the venue allows: the calm market's buckets reach 125x.
+            crate::scenario::edit::clamp_leverage_to_margin(&mut scenario);
+            scenario
+                .validate()
+                .unwrap_or_else(|e| panic!("{}: {e}", profile.id));
+        }
+    }
+}
