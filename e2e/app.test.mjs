@@ -342,6 +342,26 @@ test('every preset loads and runs cleanly', async () => {
   await done();
 });
 
+test("a venue profile sets that venue's rules and the same crowd flushes differently", async () => {
+  const { page, done } = await open();
+  const profile = page.getByTestId('venue-profile');
+  assert.equal(await profile.inputValue(), 'custom');
+  for (const [id, rate] of [['hyperliquid', '1.25'], ['dydx', '1.2'], ['binance', '0.4']]) {
+    const before = await summaryText(page);
+    await profile.selectOption(id);
+    await changed(page, () => summaryText(page), before, `the summary on ${id}`);
+    assert.equal(await profile.inputValue(), id, `${id} stays selected`);
+    assert.equal(await page.locator('#maintenance-margin').inputValue(), rate, `${id}'s lowest maintenance rate`);
+    assert.equal(await page.getByTestId('error-banner').count(), 0, `${id} leaves a valid scenario`);
+  }
+  // Changing one of the profile's rules makes the venue the user's own again.
+  await page.locator('#liquidation-fee').fill('1');
+  await page.locator('#liquidation-fee').press('Enter');
+  for (let i = 0; i < 50 && (await profile.inputValue()) !== 'custom'; i++) await page.waitForTimeout(50);
+  assert.equal(await profile.inputValue(), 'custom');
+  await done();
+});
+
 test('every slider at its extremes never breaks the page', async () => {
   const { page, done } = await open();
   // Switch every optional feature on so its sliders appear too.
