@@ -353,6 +353,8 @@ test("a venue profile sets that venue's rules and the same crowd flushes differe
     assert.equal(await profile.inputValue(), id, `${id} stays selected`);
     assert.equal(await page.locator('#maintenance-margin').inputValue(), rate, `${id}'s lowest maintenance rate`);
     assert.equal(await page.getByTestId('error-banner').count(), 0, `${id} leaves a valid scenario`);
+    const ranking = { hyperliquid: 'price_ratio_times_leverage', binance: 'pnl_times_margin_ratio' }[id];
+    if (ranking) assert.equal(await page.locator('#adl-ranking').inputValue(), ranking, `${id}'s ADL ranking`);
   }
   // Changing one of the profile's rules makes the venue the user's own again.
   await page.locator('#liquidation-fee').fill('1');

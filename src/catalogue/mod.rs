@@ -61,7 +61,7 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
 
 /// The glossary term each "?" links to: a control by its element id, a panel by its heading's
 /// id. Controls whose subject has no entry (the shock's kind, dip buyers) link to none.
-pub const HELP_TERMS: [(&str, &str); 34] = [
+pub const HELP_TERMS: [(&str, &str); 35] = [
     ("leverage-title", "leverage"),
     ("long-share", "leverage-skew"),
     ("shock-title", "leverage-flush"),
@@ -96,6 +96,7 @@ pub const HELP_TERMS: [(&str, &str); 34] = [
     ("cppi-floor", "leverage-management-in-cppi"),
     ("option-dealers", "gamma-hedging"),
     ("venue-profile", "leverage-control"),
+    ("adl-ranking", "auto-deleveraging"),
 ];
 
 /// The glossary term the "?" of the control (or panel heading) with this element id links to.

@@ -3,7 +3,7 @@
 
 use flushlab_engine::scenario::edit::clamp_leverage_to_margin;
 use flushlab_engine::scenario::profiles::{venue_profile, venue_profiles};
-use flushlab_engine::scenario::{Adl, CircuitBreaker, MaintenanceMargin};
+use flushlab_engine::scenario::{Adl, AdlRanking, CircuitBreaker, MaintenanceMargin};
 use leptos::prelude::*;
 
 use super::field::{RangeField, Scale, SelectField, ToggleField};
@@ -69,6 +69,26 @@ pub fn VenueControls() -> impl IntoView {
             }
         })
     };
+    let ranking = Signal::derive(move || {
+        state
+            .draft
+            .with(|s| match s.venue.adl_ranking {
+                AdlRanking::PnlTimesLeverage => "pnl_times_leverage",
+                AdlRanking::PnlTimesMarginRatio => "pnl_times_margin_ratio",
+                AdlRanking::PriceRatioTimesLeverage => "price_ratio_times_leverage",
+            })
+            .to_string()
+    });
+    let set_ranking = move |name: String| {
+        state.edit(|s| {
+            s.venue.adl_ranking = match name.as_str() {
+                "pnl_times_margin_ratio" => AdlRanking::PnlTimesMarginRatio,
+                "price_ratio_times_leverage" => AdlRanking::PriceRatioTimesLeverage,
+                _ => AdlRanking::PnlTimesLeverage,
+            }
+        })
+    };
+    let queued = Signal::derive(move || state.draft.with(|s| s.venue.adl == Adl::Queue));
     let breaker = Signal::derive(move || state.draft.with(|s| s.venue.circuit_breaker.is_some()));
     let set_breaker = move |on: bool| {
         state.edit(|s| {
@@ -210,6 +230,20 @@ pub fn VenueControls() -> impl IntoView {
                 value=adl
                 set=set_adl
             />
+            <Show when=move || queued.get()>
+                <SelectField
+                    id="adl-ranking"
+                    label=t.controls.adl_ranking
+                    help=t.controls.adl_ranking_help
+                    options=vec![
+                        ("pnl_times_leverage", t.controls.ranking_pnl_leverage),
+                        ("pnl_times_margin_ratio", t.controls.ranking_pnl_margin_ratio),
+                        ("price_ratio_times_leverage", t.controls.ranking_price_leverage),
+                    ]
+                    value=ranking
+                    set=set_ranking
+                />
+            </Show>
             <ToggleField
                 id="circuit-breaker"
                 label=t.controls.circuit_breaker

@@ -4,7 +4,7 @@
 //! here only where the engine's liquidation-price rule is the venue's documented one, which an
 //! oracle test per profile holds it to.
 
-use crate::scenario::{Adl, MaintenanceMargin, MarginTier, Venue};
+use crate::scenario::{Adl, AdlRanking, MaintenanceMargin, MarginTier, Venue};
 
 /// One venue's rules.
 #[derive(Clone, Debug, PartialEq)]
@@ -15,7 +15,8 @@ pub struct VenueProfile {
     pub name: &'static str,
     /// The date of the documents the figures come from.
     pub as_of: &'static str,
-    /// Maintenance margin, liquidation fee, partial liquidation and ADL; the insurance fund, the
+    /// Maintenance margin, liquidation fee, partial liquidation, ADL and its ranking; the
+    /// insurance fund, the
     /// throughput cap and the circuit breaker are not set by a profile.
     pub venue: Venue,
 }
@@ -43,6 +44,7 @@ pub fn venue_profiles() -> Vec<VenueProfile> {
                 liquidation_fee: 0.003,
                 partial_liquidation: false,
                 adl: Adl::Queue,
+                adl_ranking: AdlRanking::PnlTimesMarginRatio,
                 ..Venue::default()
             },
         },
@@ -55,6 +57,7 @@ pub fn venue_profiles() -> Vec<VenueProfile> {
                 liquidation_fee: 0.0,
                 partial_liquidation: true,
                 adl: Adl::Queue,
+                adl_ranking: AdlRanking::PriceRatioTimesLeverage,
                 ..Venue::default()
             },
         },

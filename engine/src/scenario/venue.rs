@@ -25,8 +25,33 @@ pub struct Venue {
     pub max_liquidation_usd_per_step: Option<f64>,
     #[serde(default)]
     pub adl: Adl,
+    /// How the ADL queue ranks profitable positions (with `adl: "queue"`).
+    #[serde(default, skip_serializing_if = "AdlRanking::is_default")]
+    pub adl_ranking: AdlRanking,
     #[serde(default)]
     pub circuit_breaker: Option<CircuitBreaker>,
+}
+
+/// The order an ADL queue takes profitable positions in, highest score first, as venues
+/// document it (docs/venues.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AdlRanking {
+    /// BitMEX, Bybit: PnL% (of collateral) times effective leverage (notional over equity).
+    #[default]
+    PnlTimesLeverage,
+    /// Binance: PnL% (of collateral, at least 1) times margin ratio (maintenance margin over
+    /// equity).
+    PnlTimesMarginRatio,
+    /// Hyperliquid: price over entry in the position's favour (mark/entry for a long,
+    /// entry/mark for a short) times notional over equity.
+    PriceRatioTimesLeverage,
+}
+
+impl AdlRanking {
+    fn is_default(&self) -> bool {
+        *self == AdlRanking::default()
+    }
 }
 
 impl Default for Venue {
@@ -38,6 +63,7 @@ impl Default for Venue {
             partial_liquidation: false,
             max_liquidation_usd_per_step: None,
             adl: Adl::Off,
+            adl_ranking: AdlRanking::default(),
             circuit_breaker: None,
         }
     }

@@ -8,7 +8,7 @@ use std::collections::BinaryHeap;
 
 use crate::ledger::Remainder;
 use crate::money::{self, Money};
-use crate::scenario::{Adl, Contract, Side};
+use crate::scenario::{Adl, AdlRanking, Contract, Side};
 
 use super::{LiquidationEngine, Order, StepLiquidations};
 
@@ -288,13 +288,9 @@ impl<'a> LiquidationEngine<'a> {
             // them all.
             let mut queue: BinaryHeap<Ranked> = winners
                 .into_iter()
-                .map(|i| {
-                    let terms = self.terms(i);
-                    let pnl = terms.pnl_at(mark);
-                    let equity = terms.collateral + pnl;
-                    let score = pnl / terms.collateral.max(1e-12) * self.notional_at(i, mark)
-                        / equity.max(1e-12);
-                    Ranked { score, index: i }
+                .map(|i| Ranked {
+                    score: self.adl_score(i, mark),
+                    index: i,
                 })
                 .collect();
             let mut left = needed;
@@ -306,6 +302,36 @@ impl<'a> LiquidationEngine<'a> {
                 let fraction = (left / units).min(1.0);
                 left -= units * fraction;
                 self.deleverage_winner(i, fraction, price, step);
+            }
+        }
+    }
+
+    /// Where profitable position `i` stands in the ADL queue at `mark` (highest first), by the
+    /// venue's ranking.
+    fn adl_score(&self, i: usize, mark: f64) -> f64 {
+        let terms = self.terms(i);
+        let pnl = terms.pnl_at(mark);
+        let equity = (terms.collateral + pnl).max(1e-12);
+        let notional = self.notional_at(i, mark);
+        match self.rules.adl_ranking {
+            AdlRanking::PnlTimesLeverage => pnl / terms.collateral.max(1e-12) * notional / equity,
+            AdlRanking::PnlTimesMarginRatio => {
+                // Maintenance margin and Binance's floor of one unit of quote currency under
+                // the collateral, in the collateral's currency (coin for inverse contracts).
+                let (rate, deduction) = self.table.margin().tier_for(terms.size);
+                let in_collateral = match self.contract() {
+                    Contract::Linear => 1.0,
+                    Contract::Inverse => 1.0 / mark,
+                };
+                let maintenance = (notional * rate - deduction) * in_collateral;
+                pnl.max(0.0) / terms.collateral.max(in_collateral) * maintenance / equity
+            }
+            AdlRanking::PriceRatioTimesLeverage => {
+                let ratio = match terms.side {
+                    Side::Long => mark / terms.entry,
+                    Side::Short => terms.entry / mark,
+                };
+                ratio * notional / equity
             }
         }
     }

@@ -246,6 +246,49 @@ mod tests {
         assert_eq!(venue.liquidated_count_long, 1);
     }
 
+    /// The same bankrupt short deleverages a different long first by BitMEX's ranking (PnL%
+    /// times effective leverage) than by Hyperliquid's (price over entry times effective
+    /// leverage): a 190x long from 85 has far the larger PnL%, a 100x long from 99.5 the larger
+    /// index at a mark of 120 (scores by hand: 265 against 115, and 4.78 against 6.73).
+    #[test]
+    fn each_adl_ranking_takes_its_own_first_winner() {
+        let closed_first = |ranking: &str| {
+            let scenario = Scenario::from_json(&format!(
+                r#"{{"version": 1,
+                    "market": {{"price": 100.0, "book": {{"profile": "linear", "depth_1pct_usd": 1e12}}}},
+                    "positions": {{"list": [
+                        {{"side": "short", "notional_usd": 5000, "entry": 100, "leverage": 100}},
+                        {{"side": "long", "notional_usd": 9950, "entry": 99.5, "leverage": 100}},
+                        {{"side": "long", "notional_usd": 8500, "entry": 85, "leverage": 190}}]}},
+                    "venue": {{"maintenance_margin": 0.005, "adl": "queue", "adl_ranking": "{ranking}"}},
+                    "shock": {{"kind": "instant", "pct": 20}}}}"#
+            ))
+            .unwrap();
+            let table = PositionTable::build(&scenario);
+            let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+            let mut book = OrderBook::new(&scenario.market);
+            book.move_top_to(120.0);
+            liquidate_at(&mut venue, &mut book, 120.0);
+            assert!(venue.ledger.adl_notional > money::money(0.0), "{ranking}");
+            let reduced: Vec<f64> = (0..venue.len())
+                .filter(|&i| {
+                    let start = if table.entry[i] == 85.0 {
+                        8_500.0
+                    } else {
+                        9_950.0
+                    };
+                    venue.side[i] == Side::Long && venue.size(i) < start
+                })
+                .map(|i| table.entry[i])
+                .collect();
+            assert_eq!(reduced.len(), 1, "{ranking}: one winner is enough");
+            reduced[0]
+        };
+        assert_eq!(closed_first("pnl_times_leverage"), 85.0);
+        assert_eq!(closed_first("pnl_times_margin_ratio"), 85.0);
+        assert_eq!(closed_first("price_ratio_times_leverage"), 99.5);
+    }
+
     #[test]
     fn open_positions_are_marked_as_one_exact_sum() {
         let scenario = examples::mixed();
