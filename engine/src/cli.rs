@@ -7,7 +7,9 @@ use crate::analysis::sweep::{default_shocks, MAX_SHOCKS, MAX_SHOCK_PCT, MIN_SHOC
 
 /// The help text.
 pub const USAGE: &str = "usage: flushlab <command>
-  simulate FILE|-            run the timeline; prints the outcome
+  simulate FILE|- [--venue ID]
+                             run the timeline; prints the outcome (with --venue, on that venue
+                             profile's rules)
   validate FILE|-            check a scenario; prints every problem with its field path
   sweep FILE|- [FROM TO N]   drawdown and amplification against shock size (default -0.5..-50, 100 points)
   grid FILE|- X:FROM:TO:N Y:FROM:TO:N
@@ -18,6 +20,9 @@ pub const USAGE: &str = "usage: flushlab <command>
   calibrate TARGETS|- [--preset]
                              fit a scenario to published figures (docs/scenario.md); with
                              --preset, print the calibrated preset file instead
+  compare-venues FILE|-      the same scenario on every venue profile: trough, liquidated, ADL,
+                             bad debt and fund on each
+  venues                     list the venue profiles (docs/venues.md)
   presets                    list the presets
   preset NAME                print a preset's scenario
   schema [calibrate]         JSON Schema of the scenario format (or of a calibration file)";
@@ -30,7 +35,13 @@ pub const MAX_GRID_AXIS_POINTS: usize = 512;
 pub enum Command {
     Simulate {
         input: String,
+        /// A venue profile's id ([`crate::scenario::profiles`]), checked to exist.
+        venue: Option<String>,
     },
+    CompareVenues {
+        input: String,
+    },
+    Venues,
     Validate {
         input: String,
     },
@@ -75,7 +86,18 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             .ok_or_else(|| format!("missing FILE (or - for stdin)\n{USAGE}"))
     };
     Ok(match command {
-        "simulate" => Command::Simulate { input: input()? },
+        "simulate" => {
+            let input = input()?;
+            let venue = match (rest.get(1).map(String::as_str), rest.get(2)) {
+                (None, _) => None,
+                (Some("--venue"), Some(id)) => Some(venue_id(id)?),
+                (Some("--venue"), None) => return Err(format!("--venue needs an id\n{USAGE}")),
+                (Some(other), _) => return Err(format!("unknown option '{other}'\n{USAGE}")),
+            };
+            Command::Simulate { input, venue }
+        }
+        "compare-venues" => Command::CompareVenues { input: input()? },
+        "venues" => Command::Venues,
         "validate" => Command::Validate { input: input()? },
         "sweep" => {
             let input = input()?;
@@ -128,6 +150,22 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         "" | "help" | "--help" | "-h" => Command::Help,
         other => return Err(format!("unknown command '{other}'\n{USAGE}")),
     })
+}
+
+/// The id of a venue profile.
+fn venue_id(id: &str) -> Result<String, String> {
+    if crate::scenario::profiles::venue_profile(id).is_some() {
+        Ok(id.to_string())
+    } else {
+        let ids: Vec<&str> = crate::scenario::profiles::venue_profiles()
+            .iter()
+            .map(|profile| profile.id)
+            .collect();
+        Err(format!(
+            "no venue profile '{id}'; there are: {}",
+            ids.join(", ")
+        ))
+    }
 }
 
 /// A finite number.
@@ -194,7 +232,26 @@ mod tests {
     fn commands_parse_into_what_they_ask_for() {
         assert_eq!(
             parse_line("simulate -"),
-            Ok(Command::Simulate { input: "-".into() })
+            Ok(Command::Simulate {
+                input: "-".into(),
+                venue: None
+            })
+        );
+        assert_eq!(
+            parse_line("simulate s.json --venue dydx"),
+            Ok(Command::Simulate {
+                input: "s.json".into(),
+                venue: Some("dydx".into())
+            })
+        );
+        assert!(parse_line("simulate s.json --venue nasdaq")
+            .unwrap_err()
+            .contains("there are: binance, hyperliquid, dydx"));
+        assert!(parse_line("simulate s.json --venue").is_err());
+        assert!(parse_line("simulate s.json --fast").is_err());
+        assert_eq!(
+            parse_line("compare-venues -"),
+            Ok(Command::CompareVenues { input: "-".into() })
         );
         assert_eq!(
             parse_line("calibrate t.json --preset"),

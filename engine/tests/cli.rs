@@ -144,3 +144,48 @@ fn work_over_the_budget_is_invalid_input_and_exits_2() {
         assert!(stderr.contains("positions.generate.count"), "{stderr}");
     }
 }
+
+#[test]
+fn the_same_crowd_on_every_venue_profile_and_on_one() {
+    let (code, scenario, _) = flushlab(&["preset", "over-levered-longs"], "");
+    assert_eq!(code, 0);
+    let (code, venues, _) = flushlab(&["venues"], "");
+    assert_eq!(code, 0);
+    let venues: serde_json::Value = serde_json::from_str(&venues).unwrap();
+    let ids: Vec<&str> = venues
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|venue| venue["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["binance", "hyperliquid", "dydx"]);
+    let (code, rows, err) = flushlab(&["compare-venues", "-"], &scenario);
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&rows).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), ids.len());
+    // Each row is that venue's own run: simulate --venue gives the same trough.
+    for row in rows {
+        let id = row["venue"].as_str().unwrap();
+        let (code, outcome, err) = flushlab(&["simulate", "-", "--venue", id], &scenario);
+        assert_eq!(code, 0, "{id}: {err}");
+        let outcome: serde_json::Value = serde_json::from_str(&outcome).unwrap();
+        assert_eq!(outcome["ledger"]["balanced"], true, "{id}");
+        assert_eq!(
+            outcome["summary"]["max_drawdown_pct"], row["max_drawdown_pct"],
+            "{id}"
+        );
+    }
+    // The rules differ, and so do the flushes.
+    let troughs: Vec<f64> = rows
+        .iter()
+        .map(|row| row["max_drawdown_pct"].as_f64().unwrap())
+        .collect();
+    assert!(
+        troughs.iter().any(|trough| *trough != troughs[0]),
+        "{troughs:?}"
+    );
+    let (code, _, err) = flushlab(&["simulate", "-", "--venue", "nasdaq"], &scenario);
+    assert_eq!(code, 2);
+    assert!(err.contains("no venue profile 'nasdaq'"), "{err}");
+}

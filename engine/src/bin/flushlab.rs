@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use flushlab_engine::analysis;
 use flushlab_engine::cli::{self, Command, USAGE};
+use flushlab_engine::scenario::profiles::{venue_profile, venue_profiles};
 use flushlab_engine::scenario::MAX_INPUT_BYTES;
 use flushlab_engine::{budget, presets, Scenario};
 
@@ -39,10 +40,44 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<String, Failure> {
     let input_error = |error: flushlab_engine::ScenarioError| Failure::Input(error.to_string());
     match command {
-        Command::Simulate { input } => {
-            let scenario = scenario(&input)?;
+        Command::Simulate { input, venue } => {
+            let mut scenario = scenario(&input)?;
+            if let Some(id) = venue {
+                on_venue(&mut scenario, &id);
+            }
             let outcome = flushlab_engine::simulate(&scenario).map_err(input_error)?;
             Ok(flushlab_engine::outcome_json(&outcome))
+        }
+        Command::CompareVenues { input } => {
+            let base = scenario(&input)?;
+            let mut rows = Vec::new();
+            for profile in venue_profiles() {
+                let mut scenario = base.clone();
+                on_venue(&mut scenario, profile.id);
+                let summary = flushlab_engine::simulate(&scenario)
+                    .map_err(input_error)?
+                    .summary;
+                rows.push(serde_json::json!({
+                    "venue": profile.id,
+                    "name": profile.name,
+                    "max_drawdown_pct": summary.max_drawdown_pct,
+                    "max_rise_pct": summary.max_rise_pct,
+                    "amplification": summary.amplification,
+                    "liquidated_notional_usd": summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short,
+                    "adl_notional_usd": summary.adl_notional_usd,
+                    "bad_debt_usd": summary.bad_debt_usd,
+                    "insurance_fund_end_usd": summary.insurance_fund_end_usd,
+                    "money_unit": summary.money_unit,
+                }));
+            }
+            to_json(&rows)
+        }
+        Command::Venues => {
+            let list: Vec<serde_json::Value> = venue_profiles()
+                .into_iter()
+                .map(|p| serde_json::json!({"id": p.id, "name": p.name, "as_of": p.as_of, "venue": p.venue}))
+                .collect();
+            to_json(&list)
         }
         Command::Validate { input } => {
             let scenario = scenario(&input)?;
@@ -143,4 +178,13 @@ fn read(path: &str) -> Result<String, Failure> {
 
 fn scenario(path: &str) -> Result<Scenario, Failure> {
     Scenario::from_json(&read(path)?).map_err(|error| Failure::Input(error.to_string()))
+}
+
+/// `scenario` on venue profile `id` (checked by the parser), its leverage brought within the
+/// venue's cap as the app does.
+fn on_venue(scenario: &mut Scenario, id: &str) {
+    if let Some(profile) = venue_profile(id) {
+        scenario.venue = profile.applied_to(&scenario.venue);
+        flushlab_engine::scenario::edit::clamp_leverage_to_margin(scenario);
+    }
 }
