@@ -364,6 +364,24 @@ test("a venue profile sets that venue's rules and the same crowd flushes differe
   await done();
 });
 
+test("portfolio insurance's and option dealers' selling is drawn apart, on its own axis", async () => {
+  for (const [preset, name] of [['portfolio-insurance', 'portfolio insurance'], ['dealers-short-gamma', 'option dealers']]) {
+    const { page, done } = await open(`?preset=${preset}`);
+    await page.locator('[data-testid="chart-liquidations"] .main-svg').first().waitFor();
+    const traces = async () => JSON.parse(await chartData(page, 'liquidations')) ?? [];
+    let flow;
+    for (let i = 0; i < 100 && !flow; i++) {
+      flow = (await traces()).find((trace) => trace.name?.startsWith(name));
+      if (!flow) await page.waitForTimeout(50);
+    }
+    assert.ok(flow, `${preset}: a ${name} trace`);
+    assert.equal(flow.yaxis, 'y2', `${preset}: on the right-hand axis`);
+    assert.ok(Math.max(...flow.y) > 0, `${preset}: it sells into the fall`);
+    assert.match(await page.getByTestId('headline').textContent(), new RegExp(`${name} sold \\$`));
+    await done();
+  }
+});
+
 test('every slider at its extremes never breaks the page', async () => {
   const { page, done } = await open();
   // Switch every optional feature on so its sliders appear too.

@@ -286,34 +286,33 @@ mod tests {
                     outcome.summary.bad_debt_usd > 0.0,
                     "{name}: {text}"
                 );
-                // Portfolio insurance's selling, as its tile writes it, only where it sold.
-                let insured = tiles
-                    .iter()
-                    .find(|(label, _)| label == "Portfolio insurance");
-                match (&outcome.summary.cppi, insured) {
-                    (Some(cppi), Some((_, value))) if cppi.sold_usd > 0.0 => {
-                        let sold = value.split(" sold").next().expect("an amount");
-                        assert!(
-                            text.contains(&format!("portfolio insurance sold {sold}")),
-                            "{name}: {text} / {value}"
-                        );
+                // What the algorithms sold, as their tiles write it, only where they sold.
+                let sold = [
+                    (
+                        "Portfolio insurance",
+                        "portfolio insurance sold {sold}",
+                        outcome.summary.cppi.as_ref().map(|cppi| cppi.sold_usd),
+                    ),
+                    (
+                        "Option dealers' hedging",
+                        "option dealers sold {sold} hedging",
+                        outcome.summary.dealers.as_ref().map(|d| d.sold_usd),
+                    ),
+                ];
+                for (label, said, amount) in sold {
+                    let tile = tiles.iter().find(|(tile, _)| tile == label);
+                    let lead = said.split(' ').next().expect("a word");
+                    match (amount, tile) {
+                        (Some(amount), Some((_, value))) if amount > 0.0 => {
+                            let figure = value.split(" sold").next().expect("an amount");
+                            let expected = said.replace("{sold}", figure);
+                            assert!(text.contains(&expected), "{name}: {text} / {value}");
+                        }
+                        (None, None) => assert!(!text.contains(lead), "{name}: {label}"),
+                        (amount, tile) => {
+                            assert!(amount.is_some() && tile.is_some(), "{name}: {label}")
+                        }
                     }
-                    (None, None) => assert!(!text.contains("portfolio insurance"), "{name}"),
-                    (cppi, tile) => assert!(cppi.is_some() && tile.is_some(), "{name}"),
-                }
-                let hedged = tiles
-                    .iter()
-                    .find(|(label, _)| label == "Option dealers' hedging");
-                match (&outcome.summary.dealers, hedged) {
-                    (Some(dealers), Some((_, value))) if dealers.sold_usd > 0.0 => {
-                        let sold = value.split(" sold").next().expect("an amount");
-                        assert!(
-                            text.contains(&format!("option dealers sold {sold} hedging")),
-                            "{name}: {text} / {value}"
-                        );
-                    }
-                    (None, None) => assert!(!text.contains("option dealers"), "{name}"),
-                    (dealers, tile) => assert!(dealers.is_some() && tile.is_some(), "{name}"),
                 }
             } else {
                 assert!(text.contains("liquidated nothing"), "{name}: {text}");
