@@ -302,9 +302,15 @@ pub(super) const TERMS: &[Term] = &[
         name: "Leverage control",
         body: "The rules a venue uses to keep leverage from breaking it: maximum leverage, \
                maintenance tiers, throttled liquidations and trading halts. FlushLab models the \
-               tiers, throttles and halts, and a leverage cap as a crowd opened under it; \
+               tiers, throttles and halts, a leverage cap as a crowd opened under it, and the \
+               documented rules of three venues (the venue profile: Binance, Hyperliquid, dYdX); \
                controls that tighten as the insurance fund drains are planned.",
-        related: &["throughput-cap", "circuit-breaker", "maintenance-margin"],
+        related: &[
+            "throughput-cap",
+            "circuit-breaker",
+            "maintenance-margin",
+            "auto-deleveraging",
+        ],
         demo: Some(Demo {
             preset: "over-levered-longs",
             edit: scenes::leverage_controls,
