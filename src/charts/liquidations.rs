@@ -77,13 +77,13 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .last_liquidation_step
         .and_then(|step| steps.get(step as usize))
         .map_or(end, |step| (step.t_s * 1.5 + 10.0).min(end));
-    // ...and until portfolio insurance has stopped trading, when it trades after that.
-    let insured_until = steps
+    // ...and until the algorithms have stopped trading, when they trade after that.
+    let algorithms_until = steps
         .iter()
         .rev()
         .find(|step| step.cppi_sold_usd != 0.0 || step.dealers_sold_usd != 0.0)
         .map_or(0.0, |step| (step.t_s * 1.2).min(end));
-    let shown = shown.max(insured_until);
+    let shown = shown.max(algorithms_until);
     let mut layout = base_layout(snapshot.theme, w.liquidations_title, w.time_s, &y_title)
         .x_axis(axis(snapshot.theme, w.time_s).range(vec![0.0, shown]))
         .shapes(cursor_line(snapshot).into_iter().collect());

@@ -1,7 +1,6 @@
 //! The venue's liquidation rules: a real venue's profile, maintenance margin, fee, insurance fund,
 //! partial liquidation, throughput cap, auto-deleveraging, circuit breaker, mark smoothing.
 
-use flushlab_engine::scenario::edit::clamp_leverage_to_margin;
 use flushlab_engine::scenario::profiles::{venue_profile, venue_profiles};
 use flushlab_engine::scenario::{Adl, AdlRanking, CircuitBreaker, MaintenanceMargin};
 use leptos::prelude::*;
@@ -119,7 +118,7 @@ pub fn VenueControls() -> impl IntoView {
     let profile = Signal::derive(move || {
         state.draft.with(|s| {
             venue_profiles()
-                .into_iter()
+                .iter()
                 .find(|profile| profile.matches(&s.venue))
                 .map_or("custom", |profile| profile.id)
                 .to_string()
@@ -127,15 +126,11 @@ pub fn VenueControls() -> impl IntoView {
     });
     let set_profile = move |id: String| {
         if let Some(profile) = venue_profile(&id) {
-            state.edit(|s| {
-                s.venue = profile.applied_to(&s.venue);
-                // The venue's leverage cap: no position opens already liquidatable.
-                clamp_leverage_to_margin(s);
-            })
+            state.edit(|s| profile.apply(s))
         }
     };
     let mut profile_options = vec![("custom", t.controls.profile_custom)];
-    profile_options.extend(venue_profiles().into_iter().map(|p| (p.id, p.name)));
+    profile_options.extend(venue_profiles().iter().map(|p| (p.id, p.name)));
     let smoothing = Signal::derive(move || state.draft.with(|s| s.market.mark_smoothing_s));
     let set_smoothing = move |seconds: f64| state.edit(|s| s.market.mark_smoothing_s = seconds);
     view! {

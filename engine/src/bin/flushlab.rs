@@ -42,8 +42,8 @@ fn run(command: Command) -> Result<String, Failure> {
     match command {
         Command::Simulate { input, venue } => {
             let mut scenario = scenario(&input)?;
-            if let Some(id) = venue {
-                on_venue(&mut scenario, &id);
+            if let Some(profile) = venue.as_deref().and_then(venue_profile) {
+                profile.apply(&mut scenario);
             }
             let outcome = flushlab_engine::simulate(&scenario).map_err(input_error)?;
             Ok(flushlab_engine::outcome_json(&outcome))
@@ -53,7 +53,7 @@ fn run(command: Command) -> Result<String, Failure> {
             let mut rows = Vec::new();
             for profile in venue_profiles() {
                 let mut scenario = base.clone();
-                on_venue(&mut scenario, profile.id);
+                profile.apply(&mut scenario);
                 let summary = flushlab_engine::simulate(&scenario)
                     .map_err(input_error)?
                     .summary;
@@ -74,7 +74,7 @@ fn run(command: Command) -> Result<String, Failure> {
         }
         Command::Venues => {
             let list: Vec<serde_json::Value> = venue_profiles()
-                .into_iter()
+                .iter()
                 .map(|p| serde_json::json!({"id": p.id, "name": p.name, "as_of": p.as_of, "venue": p.venue}))
                 .collect();
             to_json(&list)
@@ -178,13 +178,4 @@ fn read(path: &str) -> Result<String, Failure> {
 
 fn scenario(path: &str) -> Result<Scenario, Failure> {
     Scenario::from_json(&read(path)?).map_err(|error| Failure::Input(error.to_string()))
-}
-
-/// `scenario` on venue profile `id` (checked by the parser), its leverage brought within the
-/// venue's cap as the app does.
-fn on_venue(scenario: &mut Scenario, id: &str) {
-    if let Some(profile) = venue_profile(id) {
-        scenario.venue = profile.applied_to(&scenario.venue);
-        flushlab_engine::scenario::edit::clamp_leverage_to_margin(scenario);
-    }
 }

@@ -4,7 +4,10 @@
 //! here only where the engine's liquidation-price rule is the venue's documented one, which an
 //! oracle test per profile holds it to.
 
-use crate::scenario::{Adl, AdlRanking, MaintenanceMargin, MarginTier, Venue};
+use std::sync::OnceLock;
+
+use crate::scenario::edit::clamp_leverage_to_margin;
+use crate::scenario::{Adl, AdlRanking, MaintenanceMargin, MarginTier, Scenario, Venue};
 
 /// One venue's rules.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,8 +24,13 @@ pub struct VenueProfile {
     pub venue: Venue,
 }
 
-/// Every profile, in the app's order.
-pub fn venue_profiles() -> Vec<VenueProfile> {
+/// Every profile, in the app's order (built once).
+pub fn venue_profiles() -> &'static [VenueProfile] {
+    static PROFILES: OnceLock<Vec<VenueProfile>> = OnceLock::new();
+    PROFILES.get_or_init(build_profiles)
+}
+
+fn build_profiles() -> Vec<VenueProfile> {
     vec![
         VenueProfile {
             id: "binance",
@@ -77,10 +85,8 @@ pub fn venue_profiles() -> Vec<VenueProfile> {
 }
 
 /// The profile called `id`.
-pub fn venue_profile(id: &str) -> Option<VenueProfile> {
-    venue_profiles()
-        .into_iter()
-        .find(|profile| profile.id == id)
+pub fn venue_profile(id: &str) -> Option<&'static VenueProfile> {
+    venue_profiles().iter().find(|profile| profile.id == id)
 }
 
 impl VenueProfile {
@@ -95,9 +101,21 @@ impl VenueProfile {
         }
     }
 
+    /// `scenario` on this venue: its rules, and every leverage brought within the venue's cap
+    /// (so no position opens already liquidatable), as the app and the CLI apply a profile.
+    pub fn apply(&self, scenario: &mut Scenario) {
+        scenario.venue = self.applied_to(&scenario.venue);
+        clamp_leverage_to_margin(scenario);
+    }
+
     /// Whether `venue` has this profile's rules (whatever its fund, cap and breaker).
     pub fn matches(&self, venue: &Venue) -> bool {
-        self.applied_to(venue) == *venue
+        let rules = &self.venue;
+        venue.maintenance_margin == rules.maintenance_margin
+            && venue.liquidation_fee == rules.liquidation_fee
+            && venue.partial_liquidation == rules.partial_liquidation
+            && venue.adl == rules.adl
+            && venue.adl_ranking == rules.adl_ranking
     }
 }
 
@@ -122,7 +140,7 @@ mod tests {
     /// The liquidation price the engine gives an isolated long of 1 BTC at 60,000 and 20x on
     /// `profile`'s rules.
     fn engine_long_1_btc_20x(profile: &str) -> f64 {
-        let venue = venue_profile(profile).expect("a profile").venue;
+        let venue = &venue_profile(profile).expect("a profile").venue;
         let (entry, size, leverage) = (60_000.0, 60_000.0, 20.0);
         let terms = Terms {
             contract: Contract::Linear,
@@ -187,9 +205,8 @@ mod tests {
             .scenario;
         for profile in venue_profiles() {
             let mut scenario = base.clone();
-            scenario.venue = profile.applied_to(&scenario.venue);
             // Leverage the venue allows: the calm market's buckets reach 125x.
-            crate::scenario::edit::clamp_leverage_to_margin(&mut scenario);
+            profile.apply(&mut scenario);
             scenario
                 .validate()
                 .unwrap_or_else(|e| panic!("{}: {e}", profile.id));

@@ -99,7 +99,7 @@ fn normal_cdf(x: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::scenario::StrikeCoins;
-    use crate::traders::examples::scenario;
+    use crate::traders::examples::deep_book;
 
     fn dealers(strikes: &[(f64, f64)]) -> OptionDealers {
         OptionDealers {
@@ -111,15 +111,6 @@ mod tests {
             days_to_expiry: 7.0,
             rehedge_every_steps: 1,
         }
-    }
-
-    /// A book at 100 so deep the dealers' own trades do not move it.
-    fn deep_book() -> OrderBook {
-        let mut scenario = scenario(&[("long", 1_000.0, 100.0, 2.0)]);
-        scenario.market.book = crate::scenario::Book::Linear {
-            depth_1pct_usd: 1e13,
-        };
-        OrderBook::new(&scenario.market)
     }
 
     /// Black-Scholes call price at zero rates, written out for the test.

@@ -97,7 +97,7 @@ fn target_exposure(rules: &Cppi, value: f64, floor: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::traders::examples::scenario;
+    use crate::traders::examples::deep_book;
 
     fn rules(multiplier: f64, floor_pct: f64) -> Cppi {
         Cppi {
@@ -108,15 +108,6 @@ mod tests {
             tolerance_pct: 0.0,
             rebalance_every_steps: 1,
         }
-    }
-
-    /// A book at 100 so deep that the portfolios' own trades do not move it.
-    fn deep_book() -> OrderBook {
-        let mut scenario = scenario(&[("long", 1_000.0, 100.0, 2.0)]);
-        scenario.market.book = crate::scenario::Book::Linear {
-            depth_1pct_usd: 1e13,
-        };
-        OrderBook::new(&scenario.market)
     }
 
     #[test]

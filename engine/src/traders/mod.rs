@@ -43,6 +43,15 @@ mod examples {
         .expect("the test scenario is valid")
     }
 
+    /// A book at 100 so deep that a test's own trades do not move it.
+    pub fn deep_book() -> crate::market::OrderBook {
+        let mut scenario = scenario(&[("long", 1_000.0, 100.0, 2.0)]);
+        scenario.market.book = crate::scenario::Book::Linear {
+            depth_1pct_usd: 1e13,
+        };
+        crate::market::OrderBook::new(&scenario.market)
+    }
+
     /// The index of the position whose liquidation price is nearest `price`.
     pub fn nearest(table: &PositionTable, price: f64) -> usize {
         (0..table.len())
