@@ -172,6 +172,14 @@ fn run_terms(scenario: &Scenario) -> Terms {
     let visits = 1.0 + behaviours.iter().filter(|&&on| on).count() as f64;
     let pieces = if drips { PARTIAL_PIECES } else { 1.0 };
     terms.add(count * SETTLE_NS * visits.max(pieces), &[count_field]);
+    if let Some(build_up) = &scenario.build_up {
+        // Every open position pays or receives at every payment, and its trigger moves.
+        let payments = f64::from(build_up.payments(&scenario.venue.funding));
+        terms.add(
+            payments * count * SETTLE_NS,
+            &["build_up.hours", "venue.funding.interval_h", count_field],
+        );
+    }
     if venue.adl != Adl::Off {
         // Either side may be the one that wins.
         let winners = longs.max(count - longs);

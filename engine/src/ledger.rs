@@ -24,6 +24,9 @@ pub struct Ledger {
     pub fees: Money,
     pub adl_notional: Money,
     pub bad_debt: Money,
+    /// Funding the positions paid, net of what they received: it went to their counterparties
+    /// outside the population (the market), so it is part of `net_to_market`.
+    pub funding: Money,
 }
 
 /// Where a liquidated position's remaining margin goes.
@@ -51,6 +54,12 @@ impl Ledger {
     /// Realizes PnL on a (part of a) position; the counterparties receive its opposite.
     pub fn realize(&mut self, pnl: Money) {
         self.net_to_market_realized -= pnl;
+    }
+
+    /// Funding `amount`, already taken from a position's collateral (negative: received), goes to
+    /// (or comes from) the market.
+    pub fn pay_funding(&mut self, amount: Money) {
+        self.funding += amount;
     }
 
     /// A liquidation fee, already taken from the position, goes to the fund.
@@ -101,7 +110,7 @@ impl Ledger {
     /// The closing statement: `open_equity` and `open_pnl` are the open positions marked at the
     /// final mark (equity = collateral + PnL).
     pub fn close(&self, open_equity: Money, open_pnl: Money) -> LedgerReport {
-        let net_to_market = self.net_to_market_realized - open_pnl;
+        let net_to_market = self.net_to_market_realized - open_pnl + self.funding;
         let left = self.collateral_in + self.top_ups + self.insurance_fund_start;
         let right = open_equity + self.returned_to_traders + self.insurance_fund + net_to_market;
         let imbalance = left - right;
@@ -116,6 +125,7 @@ impl Ledger {
             self.fees,
             self.adl_notional,
             self.bad_debt,
+            self.funding,
             left,
             right,
         ];
@@ -132,6 +142,7 @@ impl Ledger {
             fees: report_decimal(self.fees),
             adl_notional: report_decimal(self.adl_notional),
             bad_debt: report_decimal(self.bad_debt),
+            funding: report_decimal(self.funding),
             imbalance: report_decimal(imbalance),
             balanced: representable && left == right,
         }
@@ -171,6 +182,13 @@ pub struct LedgerReport {
     pub adl_notional: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub bad_debt: Decimal,
+    /// Funding the positions paid, net (included in `net_to_market`); absent when zero.
+    #[serde(
+        with = "rust_decimal::serde::str",
+        default,
+        skip_serializing_if = "Decimal::is_zero"
+    )]
+    pub funding: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub imbalance: Decimal,
     pub balanced: bool,

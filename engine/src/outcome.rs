@@ -12,6 +12,49 @@ pub struct Outcome {
     pub liquidation_map: LiquidationMap,
     pub open_interest: OpenInterestByBucket,
     pub ledger: LedgerReport,
+    /// The funding build-up before the shock, when the scenario has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_up: Option<BuildUpReport>,
+}
+
+/// The build-up before the shock: the funding charged at each payment, the crowd's open interest
+/// and what funding wore through. Amounts in the contract's money (USD, or coin for inverse);
+/// open interest as the run's (USD at entry, or contracts).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BuildUpReport {
+    pub hours: f64,
+    /// Open interest when the build-up starts.
+    pub long_open_start_usd: f64,
+    pub short_open_start_usd: f64,
+    /// One per funding payment, oldest first.
+    pub payments: Vec<FundingPayment>,
+    /// Funding the longs paid in all, net (negative: received); the shorts likewise.
+    pub long_paid_usd: f64,
+    pub short_paid_usd: f64,
+    /// Notional liquidated during the build-up (at the mark), and how many positions.
+    pub liquidated_long_usd: f64,
+    pub liquidated_short_usd: f64,
+    pub liquidated_count_long: u64,
+    pub liquidated_count_short: u64,
+}
+
+/// One funding payment of the build-up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FundingPayment {
+    /// When, in hours relative to the shock (negative: before it).
+    pub t_h: f64,
+    /// Long minus short open interest over their sum, when the payment was computed.
+    pub skew: f64,
+    pub premium_pct: f64,
+    /// The rate charged, percent of notional (positive: longs paid shorts).
+    pub rate_pct: f64,
+    pub long_paid_usd: f64,
+    pub short_paid_usd: f64,
+    pub liquidated_long_usd: f64,
+    pub liquidated_short_usd: f64,
+    /// Open interest after the payment and its liquidations.
+    pub long_open_usd: f64,
+    pub short_open_usd: f64,
 }
 
 /// The headline numbers.

@@ -44,6 +44,7 @@ const SOURCES: &[&str] = &[
     include_str!("../presets/inverse-traders-adjust.json"),
     include_str!("../presets/portfolio-insurance.json"),
     include_str!("../presets/dealers-short-gamma.json"),
+    include_str!("../presets/funding-bleed.json"),
 ];
 
 /// Parses one preset file, validating its scenario.

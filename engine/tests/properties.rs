@@ -139,6 +139,17 @@ fn scenario(k: &Knobs) -> Scenario {
     } else {
         "{}"
     };
+    // The algorithms' knob also runs a day of funding before the shock (every 4 hours).
+    let build_up = if k.predators {
+        r#""build_up": {"hours": 24, "premium_at_full_skew_pct": 0.8},"#
+    } else {
+        ""
+    };
+    let funding = if k.predators {
+        r#", "funding": {"interval_h": 4, "cap_pct": 0.5}"#
+    } else {
+        ""
+    };
     let json = format!(
         r#"{{"version": 1, "seed": {seed},
             "market": {{"price": 30000.0, "contract": "{contract}", "book": {book},
@@ -148,8 +159,8 @@ fn scenario(k: &Knobs) -> Scenario {
                 "entry_spread_pct": 1.5, "size_dispersion": 0.8}}}},
             "venue": {{"maintenance_margin": {margin}, "liquidation_fee": {fee}, "insurance_fund_usd": {fund},
                        "partial_liquidation": {partial}, "max_liquidation_usd_per_step": {cap}, "adl": "{adl}",
-                       "circuit_breaker": {breaker}}},
-            "traders": {traders}, "agents": {agents}, "shock": {shock}, "run": {{"steps": 80}}}}"#,
+                       "circuit_breaker": {breaker}{funding}}},
+            "traders": {traders}, "agents": {agents}, {build_up} "shock": {shock}, "run": {{"steps": 80}}}}"#,
         seed = k.seed,
         contract = if k.inverse { "inverse" } else { "linear" },
         withdrawal = k.withdrawal,

@@ -9,6 +9,7 @@
 
 mod book;
 pub(crate) mod bounds;
+mod funding;
 pub mod profiles;
 pub use bounds::MAX_MONEY_AT_STAKE;
 pub mod edit;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Rule, ScenarioError};
 
 pub use book::{Book, BookLevel};
+pub use funding::{BuildUp, Funding};
 pub use traders::{
     Agents, Cppi, Delever, DipBuyers, OptionDealers, Predators, StrikeCoins, TopUp, Traders,
 };
@@ -63,6 +65,9 @@ pub struct Scenario {
     pub traders: Traders,
     #[serde(default)]
     pub agents: Agents,
+    /// Hours of funding before the shock; absent: the shock meets the crowd as generated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_up: Option<BuildUp>,
     pub shock: Shock,
     #[serde(default)]
     pub run: Run,

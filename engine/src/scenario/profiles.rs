@@ -7,7 +7,9 @@
 use std::sync::OnceLock;
 
 use crate::scenario::edit::clamp_leverage_to_margin;
-use crate::scenario::{Adl, AdlRanking, MaintenanceMargin, MarginTier, Scenario, Venue};
+use crate::scenario::{
+    Adl, AdlRanking, Funding, MaintenanceMargin, MarginTier, Scenario, Venue,
+};
 
 /// One venue's rules.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,9 +20,8 @@ pub struct VenueProfile {
     pub name: &'static str,
     /// The date of the documents the figures come from.
     pub as_of: &'static str,
-    /// Maintenance margin, liquidation fee, partial liquidation, ADL and its ranking; the
-    /// insurance fund, the
-    /// throughput cap and the circuit breaker are not set by a profile.
+    /// Maintenance margin, liquidation fee, partial liquidation, ADL and its ranking, funding;
+    /// the insurance fund, the throughput cap and the circuit breaker are not set by a profile.
     pub venue: Venue,
 }
 
@@ -66,6 +67,12 @@ fn build_profiles() -> Vec<VenueProfile> {
                 partial_liquidation: true,
                 adl: Adl::Queue,
                 adl_ranking: AdlRanking::PriceRatioTimesLeverage,
+                // Hourly, an eighth of the 8-hour rate, capped at 4% an hour.
+                funding: Funding {
+                    interval_h: 1.0,
+                    cap_pct: 4.0,
+                    ..Funding::default()
+                },
                 ..Venue::default()
             },
         },
@@ -116,6 +123,7 @@ impl VenueProfile {
             && venue.partial_liquidation == rules.partial_liquidation
             && venue.adl == rules.adl
             && venue.adl_ranking == rules.adl_ranking
+            && venue.funding == rules.funding
     }
 }
 

@@ -28,6 +28,15 @@ impl Scenario {
         self.venue.validate(&mut check);
         self.traders.validate(&mut check);
         self.agents.validate(&mut check);
+        if let Some(build_up) = &self.build_up {
+            check.range_open_low("build_up.hours", build_up.hours, 0.0, 24.0 * 60.0);
+            check.range(
+                "build_up.premium_at_full_skew_pct",
+                build_up.premium_at_full_skew_pct,
+                -10.0,
+                10.0,
+            );
+        }
         self.shock.validate(&mut check);
         check.range_int("run.steps", self.run.steps as u64, 1, MAX_STEPS as u64);
         check.range("run.step_s", self.run.step_s, 1e-3, 86_400.0);
@@ -292,6 +301,11 @@ impl Venue {
         if let Some(cap) = self.max_liquidation_usd_per_step {
             check.range("venue.max_liquidation_usd_per_step", cap, 1.0, 1e15);
         }
+        let funding = &self.funding;
+        check.range("venue.funding.interval_h", funding.interval_h, 1.0 / 60.0, 24.0);
+        check.range("venue.funding.interest_pct", funding.interest_pct, -1.0, 1.0);
+        check.range("venue.funding.clamp_pct", funding.clamp_pct, 0.0, 10.0);
+        check.range_open_low("venue.funding.cap_pct", funding.cap_pct, 0.0, 100.0);
         if let Some(breaker) = &self.circuit_breaker {
             check.range(
                 "venue.circuit_breaker.move_pct",

@@ -5,6 +5,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::Funding;
+
 /// The venue's liquidation rules.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +32,9 @@ pub struct Venue {
     pub adl_ranking: AdlRanking,
     #[serde(default)]
     pub circuit_breaker: Option<CircuitBreaker>,
+    /// How funding is computed and charged (used by a build-up); absent: Binance's.
+    #[serde(default, skip_serializing_if = "Funding::is_default")]
+    pub funding: Funding,
 }
 
 /// The order an ADL queue takes profitable positions in, highest score first, as venues
@@ -65,6 +70,7 @@ impl Default for Venue {
             adl: Adl::Off,
             adl_ranking: AdlRanking::default(),
             circuit_breaker: None,
+            funding: Funding::default(),
         }
     }
 }

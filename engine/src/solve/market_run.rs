@@ -4,11 +4,12 @@
 //! several, with whatever links them (arbitrage, shared collateral) acting between steps.
 
 use crate::market::{depth_share, MarkPrice, OrderBook};
-use crate::outcome::{CppiSummary, DealersSummary, OpenInterestByBucket, Outcome, Step, Summary};
+use crate::outcome::{BuildUpReport, CppiSummary, LiquidationMap, DealersSummary, OpenInterestByBucket, Outcome, Step, Summary};
 use crate::positions::PositionTable;
 use crate::scenario::{CircuitBreaker, Contract, Scenario, ShockKind};
 use crate::solve::instant::finite_ratio;
-use crate::solve::timeline::liquidation_map;
+use crate::solve::build_up;
+use crate::solve::timeline::{liquidation_map, liquidation_map_now};
 use crate::traders::{DealerHedging, Delevering, DipBuying, PortfolioInsurance, Predation, TopUps};
 use crate::venue::{LiquidationEngine, StepLiquidations};
 
@@ -44,6 +45,10 @@ pub struct MarketRun<'a> {
     long_by_step: Vec<Vec<f64>>,
     short_by_step: Vec<Vec<f64>>,
     oi_before: (Vec<f64>, Vec<f64>),
+    /// What the build-up before the shock did, if the scenario has one.
+    build_up: Option<BuildUpReport>,
+    /// The liquidation map as the build-up left the positions (without one, the table's).
+    map_after_build_up: Option<LiquidationMap>,
 }
 
 impl<'a> MarketRun<'a> {
@@ -61,10 +66,20 @@ impl<'a> MarketRun<'a> {
         let oi_before = table.open_interest_by_bucket();
         let mut history = Vec::with_capacity(steps + 1);
         history.push(start);
+        let book = OrderBook::new(market);
+        let mut venue = venue;
+        let build_up = scenario.build_up.as_ref().map(|rules| {
+            build_up::run(rules, &scenario.venue.funding, &mut venue, &book, start)
+        });
+        let (oi_before, map_after_build_up) = if build_up.is_some() {
+            (venue.open_by_bucket(), Some(liquidation_map_now(&venue, start)))
+        } else {
+            (oi_before, None)
+        };
         MarketRun {
             scenario,
             table,
-            book: OrderBook::new(market),
+            book,
             mark: MarkPrice::new(start, market.mark_smoothing_s, step_s),
             venue,
             top_ups: scenario
@@ -105,6 +120,8 @@ impl<'a> MarketRun<'a> {
             long_by_step: Vec::with_capacity(steps),
             short_by_step: Vec::with_capacity(steps),
             oi_before,
+            build_up,
+            map_after_build_up,
         }
     }
 
@@ -282,7 +299,9 @@ impl<'a> MarketRun<'a> {
         Outcome {
             summary,
             steps: self.records,
-            liquidation_map: liquidation_map(table, start),
+            liquidation_map: self
+                .map_after_build_up
+                .unwrap_or_else(|| liquidation_map(table, start)),
             open_interest: OpenInterestByBucket {
                 buckets: labels,
                 long_before_usd: self.oi_before.0,
@@ -293,6 +312,7 @@ impl<'a> MarketRun<'a> {
                 short_by_step_usd: self.short_by_step,
             },
             ledger: ledger_report,
+            build_up: self.build_up,
         }
     }
 }

@@ -9,6 +9,7 @@
 use crate::error::ScenarioError;
 use crate::outcome::{LiquidationMap, Outcome};
 use crate::positions::{PositionTable, StartState};
+use crate::positions::crossed;
 use crate::scenario::{Scenario, Side};
 use crate::solve::crossing::{crossed_count, size_before};
 use crate::solve::market_run::MarketRun;
@@ -50,14 +51,72 @@ fn run_engine(scenario: &Scenario, table: &PositionTable, venue: LiquidationEngi
     market.finish()
 }
 
+/// The liquidation map of the positions as they are now in `venue` (after a build-up moved their
+/// triggers and closed some): each open position counted at its own trigger.
+pub fn liquidation_map_now(venue: &LiquidationEngine, start: f64) -> LiquidationMap {
+    let table = venue.table;
+    let prices = map_prices(start);
+    let buckets = table.buckets.len();
+    let mut long_usd = vec![vec![0.0; MAP_LEVELS]; buckets];
+    let mut short_usd = vec![vec![0.0; MAP_LEVELS]; buckets];
+    // Below the start, longs: level k counts the longs whose trigger is at or above it; above the
+    // start, shorts: those whose trigger is at or below it. First the size at the outermost level
+    // each position reaches, then sums toward the far ends.
+    let below = prices.partition_point(|&price| price < start);
+    for i in 0..venue.len() {
+        let size = venue.size(i);
+        if size <= 0.0 {
+            continue;
+        }
+        let (trigger, bucket) = (venue.trigger(i), table.groups[usize::from(table.group_of[i])].bucket);
+        match venue.side[i] {
+            Side::Long => {
+                // The highest level below the start at or under the trigger.
+                let k = prices[..below].partition_point(|&price| crossed(Side::Long, price, trigger));
+                if k > 0 {
+                    long_usd[bucket][k - 1] += size;
+                }
+            }
+            Side::Short => {
+                let k = below
+                    + prices[below..].partition_point(|&price| !crossed(Side::Short, price, trigger));
+                let k = k.max(below + usize::from(prices.get(below) == Some(&start)));
+                if k < MAP_LEVELS {
+                    short_usd[bucket][k] += size;
+                }
+            }
+        }
+    }
+    for levels in &mut long_usd {
+        for k in (0..MAP_LEVELS - 1).rev() {
+            levels[k] += levels[k + 1];
+        }
+    }
+    for levels in &mut short_usd {
+        for k in 1..MAP_LEVELS {
+            levels[k] += levels[k - 1];
+        }
+    }
+    LiquidationMap {
+        prices,
+        buckets: table.buckets.iter().map(|bucket| bucket.label()).collect(),
+        long_usd,
+        short_usd,
+    }
+}
+
+fn map_prices(start: f64) -> Vec<f64> {
+    (0..MAP_LEVELS)
+        .map(|k| start * (0.6 + 0.005 * k as f64))
+        .collect()
+}
+
 /// Levels of the liquidation map: -40% to +40% of the start price in 0.5% steps.
 const MAP_LEVELS: usize = 161;
 
 /// Cumulative notional that would be liquidated if the price reached each level, by bucket.
 pub fn liquidation_map(table: &PositionTable, start: f64) -> LiquidationMap {
-    let prices: Vec<f64> = (0..MAP_LEVELS)
-        .map(|k| start * (0.6 + 0.005 * k as f64))
-        .collect();
+    let prices = map_prices(start);
     let buckets = table.buckets.len();
     let mut long_usd = vec![vec![0.0; MAP_LEVELS]; buckets];
     let mut short_usd = vec![vec![0.0; MAP_LEVELS]; buckets];

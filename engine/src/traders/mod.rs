@@ -16,9 +16,9 @@ pub use insurance::PortfolioInsurance;
 pub use predation::Predation;
 pub use top_ups::TopUps;
 
-/// Scenarios and lookups the traders' tests share.
+/// Scenarios and lookups the traders' tests (and the build-up's) share.
 #[cfg(test)]
-mod examples {
+pub(crate) mod examples {
     use crate::positions::PositionTable;
     use crate::scenario::Scenario;
 
