@@ -441,3 +441,32 @@ test('in an iframe the embed posts its height to the parent page', async () => {
   assert.deepEqual(problems.nonLocalRequests, []);
   await context.close();
 });
+
+test('a funding build-up shows the skew, bleeds the crowded side and can set off a flush alone', async () => {
+  const { page, done } = await open('?preset=funding-bleed');
+  await page.locator('[data-testid="chart-funding"] .main-svg').first().waitFor();
+  const traces = async () => JSON.parse(await chartData(page, 'funding')) ?? [];
+  let drawn = [];
+  for (let i = 0; i < 100 && drawn.length < 3; i++) {
+    drawn = await traces();
+    if (drawn.length < 3) await page.waitForTimeout(50);
+  }
+  const [longs, shorts, rate] = drawn;
+  assert.equal(longs.y.length, 10, 'the start and nine payments');
+  assert.ok(longs.y.at(-1) < longs.y[0], 'the longs thin');
+  assert.equal(shorts.y.at(-1), shorts.y[0], 'the shorts, who are paid, hold');
+  assert.equal(rate.yaxis, 'y2');
+  assert.ok(rate.y.every((r) => r > 0.1 && r < 0.2), `rates ${rate.y}`);
+  const headline = page.getByTestId('headline');
+  await assert.doesNotReject(headline.filter({ hasText: /^With no shock at all, a \d+\.\d% flush/ }).waitFor());
+  assert.match(await headline.textContent(), /longs paid \$[\d.]+M of funding in the 72\.0 h before/);
+  // Without the build-up the same crowd and the same (absent) shock do nothing, and the chart goes.
+  await page.locator('#build-up').evaluate((element) => {
+    element.value = '0';
+    element.dispatchEvent(new Event('input', { bubbles: true }));
+    element.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await assert.doesNotReject(headline.filter({ hasText: /^No shock, and nothing was liquidated/ }).waitFor());
+  await page.getByTestId('chart-funding').waitFor({ state: 'detached' });
+  await done();
+});

@@ -12,6 +12,25 @@ const NO_CASCADE: f64 = 1.05;
 /// A side holds "most" of the liquidations above this share.
 const MOSTLY: f64 = 0.9;
 
+/// The side that paid a build-up's funding and what it paid, net (none when nobody paid).
+pub fn funding_payers(
+    build_up: &flushlab_engine::outcome::BuildUpReport,
+) -> Option<(&'static str, f64)> {
+    let words = &text().summary;
+    if build_up.long_paid_usd > 0.0 {
+        Some((words.longs, build_up.long_paid_usd))
+    } else if build_up.short_paid_usd > 0.0 {
+        Some((words.shorts, build_up.short_paid_usd))
+    } else {
+        None
+    }
+}
+
+/// A build-up's length as the headline and its tile write it: "72.0 h".
+pub fn build_up_hours(outcome: &Outcome) -> String {
+    format::seconds(outcome.build_up.as_ref().map_or(0.0, |b| b.hours) * 3_600.0)
+}
+
 /// The headline sentence of a run, e.g. "A 4.0% drop became an 11.2% flush (2.80x): $3.10bn of
 /// longs liquidated in 94 s; the insurance fund paid $42.0M and ADL closed $0." (the templates
 /// are the catalogue's: `crate::catalogue::text`, section `summary`).
@@ -19,7 +38,14 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     let words = &text().summary;
     let summary = &outcome.summary;
     let unit = crate::catalogue::money_unit(summary.money_unit);
-    let up = summary.shock_pct > 0.0;
+    // No shock at all (a build-up's last funding payment set it off): the direction is the
+    // way the price went furthest.
+    let unprompted = summary.shock_pct == 0.0;
+    let up = if unprompted {
+        summary.max_rise_pct > summary.max_drawdown_pct
+    } else {
+        summary.shock_pct > 0.0
+    };
     let (shock_word, flush_word) = if up {
         (words.rise, words.squeeze)
     } else {
@@ -41,10 +67,17 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
         ("amplification", amplification.as_str()),
     ];
     if liquidated <= 0.0 {
-        return fill(words.nothing, &values);
+        let nothing = if unprompted {
+            words.unprompted_nothing
+        } else {
+            words.nothing
+        };
+        return fill(nothing, &values);
     }
     let who = whose(summary);
-    let moved = if summary.amplification < NO_CASCADE {
+    let moved = if unprompted {
+        fill(words.unprompted, &values)
+    } else if summary.amplification < NO_CASCADE {
         fill(words.stayed, &values)
     } else {
         fill(words.became, &values)
@@ -83,6 +116,16 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
         tail.push(fill(
             words.dealers_sold,
             &[("amount", &format::usd(dealers.sold_usd))],
+        ));
+    }
+    if let Some((payers, paid)) = outcome.build_up.as_ref().and_then(funding_payers) {
+        tail.push(fill(
+            words.funding_paid,
+            &[
+                ("payers", payers),
+                ("amount", &format::money(paid, unit)),
+                ("hours", &build_up_hours(outcome)),
+            ],
         ));
     }
     if summary.bad_debt_usd > 0.0 {
@@ -242,7 +285,13 @@ mod tests {
             let name = &preset.name;
             // The shock, the extreme and the amplification, as the tiles write them.
             let shock = tile(&tiles, "Shock alone").trim_start_matches(['-', '+']);
-            assert!(text.starts_with(&format!("A {shock} ")), "{name}: {text}");
+            let unprompted = outcome.summary.shock_pct == 0.0;
+            if unprompted {
+                // No shock (a build-up's funding set it off): no shock to amplify either.
+                assert!(text.starts_with("With no shock at all, a "), "{name}: {text}");
+            } else {
+                assert!(text.starts_with(&format!("A {shock} ")), "{name}: {text}");
+            }
             let extreme_label = if outcome.summary.shock_pct > 0.0 {
                 "Peak"
             } else {
@@ -258,10 +307,25 @@ mod tests {
                 text.contains(&format!(" {extreme_pct} ")),
                 "{name}: {text} / {extreme}"
             );
-            assert!(
+            assert_eq!(
                 text.contains(tile(&tiles, "Amplification")),
+                !unprompted,
                 "{name}: {text}"
             );
+            // A build-up's funding, as its tile writes it.
+            if outcome.build_up.is_some() {
+                let value = tile(&tiles, "Funding build-up");
+                let (paid, _) = value.split_once(" over ").expect("payers, amount, hours");
+                let hours = build_up_hours(&outcome);
+                assert!(
+                    value.contains(&format!(" over {hours}; ")),
+                    "{name}: {value}"
+                );
+                assert!(
+                    text.contains(&format!("{paid} of funding in the {hours} before")),
+                    "{name}: {text} / {value}"
+                );
+            }
             // The money, as the tiles write it.
             let liquidated = tile(&tiles, "Liquidated")
                 .split(" · ")

@@ -82,6 +82,19 @@ pub(crate) fn FlushCharts(
         .iter()
         .filter(|entry| shows(entry.name))
         .map(|entry| {
+            if entry.name == "funding" {
+                // Only a scenario with a build-up has one to show.
+                let state = state::use_state();
+                let has_build_up =
+                    move || state.scenario.with(|scenario| scenario.build_up.is_some());
+                let (name, draw) = (entry.name, entry.draw);
+                return view! {
+                    <Show when=has_build_up>
+                        <Chart name=name draw=draw />
+                    </Show>
+                }
+                .into_any();
+            }
             let chart = view! {
                 <Chart name=entry.name draw=entry.draw
                     class=if entry.wide { "wide" } else { "" } />

@@ -161,7 +161,6 @@ mod tests {
         for id in [
             "systemic-leverage-contagion",
             "options-trading-leverage",
-            "funding-rate",
             "cross-margin",
         ] {
             let term = find(id).unwrap_or_else(|| panic!("{id}"));

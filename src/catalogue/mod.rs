@@ -23,12 +23,13 @@ use flushlab_engine::Scenario;
 
 /// The charts a demo may point at: the flush tab's charts by name, and `cycles` for the leverage
 /// cycles tab.
-pub const CHARTS: [&str; 8] = [
+pub const CHARTS: [&str; 9] = [
     "price",
     "liquidations",
     "map",
     "oi",
     "fund",
+    "funding",
     "amplification",
     "phase",
     "cycles",
@@ -52,6 +53,7 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
         "map" => "liquidation-price",
         "oi" => "open-interest",
         "fund" => "insurance-fund",
+        "funding" => "funding-rate",
         "amplification" => "tipping-point",
         "phase" => "leverage-dynamics-assessment",
         "cycles-fan" | "cycles-returns" | "cycles-qq" | "cycles-tails" => "leverage-cycles",
@@ -61,7 +63,7 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
 
 /// The glossary term each "?" links to: a control by its element id, a panel by its heading's
 /// id. Controls whose subject has no entry (the shock's kind, dip buyers) link to none.
-pub const HELP_TERMS: [(&str, &str); 35] = [
+pub const HELP_TERMS: [(&str, &str); 37] = [
     ("leverage-title", "leverage"),
     ("long-share", "leverage-skew"),
     ("shock-title", "leverage-flush"),
@@ -95,6 +97,8 @@ pub const HELP_TERMS: [(&str, &str); 35] = [
     ("cppi-multiplier", "leverage-management-in-cppi"),
     ("cppi-floor", "leverage-management-in-cppi"),
     ("option-dealers", "gamma-hedging"),
+    ("build-up", "funding-rate"),
+    ("funding-premium", "leverage-skew"),
     ("venue-profile", "leverage-control"),
     ("adl-ranking", "auto-deleveraging"),
 ];

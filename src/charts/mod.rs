@@ -8,6 +8,7 @@ pub mod amplification;
 mod card;
 pub mod cycles;
 pub mod fund;
+pub mod funding;
 pub mod held;
 pub mod liquidations;
 pub mod map;
@@ -74,6 +75,7 @@ pub fn words(name: &str) -> (&'static str, &'static str) {
         "map" => (c.map, c.map_caption),
         "oi" => (c.oi, c.oi_caption),
         "fund" => (c.fund, c.fund_caption),
+        "funding" => (c.funding, c.funding_caption),
         "amplification" => (c.amplification, c.amplification_caption),
         "phase" => (c.phase, c.phase_caption),
         "cycles-fan" => (c.fan, c.fan_caption),
@@ -85,7 +87,7 @@ pub fn words(name: &str) -> (&'static str, &'static str) {
 }
 
 /// The flush tab's charts, in page order.
-pub const FLUSH_CHARTS: [Entry; 7] = [
+pub const FLUSH_CHARTS: [Entry; 8] = [
     Entry {
         name: "price",
         draw: price::plot,
@@ -109,6 +111,12 @@ pub const FLUSH_CHARTS: [Entry; 7] = [
     Entry {
         name: "fund",
         draw: fund::plot,
+        wide: false,
+    },
+    // Shown only when the scenario has a build-up (`views.rs`).
+    Entry {
+        name: "funding",
+        draw: funding::plot,
         wide: false,
     },
     Entry {

@@ -106,6 +106,28 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
             ),
         ));
     }
+    if let Some(build_up) = &outcome.build_up {
+        let (payers, paid) =
+            crate::headline::funding_payers(build_up).unwrap_or((words.longs, 0.0));
+        tiles.push((
+            words.funding.to_string(),
+            fill(
+                words.funding_value,
+                &[
+                    ("payers", payers),
+                    ("amount", &format::money(paid, unit)),
+                    ("hours", &crate::headline::build_up_hours(outcome)),
+                    (
+                        "liquidated",
+                        &format::money(
+                            build_up.liquidated_long_usd + build_up.liquidated_short_usd,
+                            counted,
+                        ),
+                    ),
+                ],
+            ),
+        ));
+    }
     if let Some(step) = cursor.and_then(|c| outcome.steps.get(c)) {
         let so_far: f64 = outcome
             .steps

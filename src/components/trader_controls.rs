@@ -2,7 +2,7 @@
 //! portfolio insurance, option dealers' hedging.
 
 use flushlab_engine::scenario::{
-    Cppi, Delever, DipBuyers, OptionDealers, Predators, StrikeCoins, TopUp,
+    BuildUp, Cppi, Delever, DipBuyers, OptionDealers, Predators, StrikeCoins, TopUp,
 };
 use flushlab_engine::Scenario;
 use leptos::prelude::*;
@@ -85,7 +85,32 @@ pub fn TraderControls() -> impl IntoView {
         |d, coins| *d = short_puts(coins),
         short_puts,
     );
+    let (build_up, set_build_up) = optional_behaviour(
+        |s| s.build_up.as_ref(),
+        |s| &mut s.build_up,
+        |b| b.hours,
+        |b, hours| b.hours = hours,
+        |hours| BuildUp {
+            hours,
+            premium_at_full_skew_pct: 0.4,
+        },
+    );
     let state = use_state();
+    let no_build_up = Signal::derive(move || state.draft.with(|s| s.build_up.is_none()));
+    let premium = Signal::derive(move || {
+        state.draft.with(|s| {
+            s.build_up
+                .as_ref()
+                .map_or(0.4, |b| b.premium_at_full_skew_pct)
+        })
+    });
+    let set_premium = Callback::new(move |value: f64| {
+        state.edit(|scenario| {
+            if let Some(build_up) = scenario.build_up.as_mut() {
+                build_up.premium_at_full_skew_pct = value;
+            }
+        })
+    });
     let no_insurance =
         Signal::derive(move || state.draft.with(|scenario| scenario.agents.cppi.is_none()));
     let cppi_setting = move |read: fn(&Cppi) -> f64, fallback: f64| {
@@ -173,6 +198,21 @@ pub fn TraderControls() -> impl IntoView {
                 help=t.controls.option_dealers_help
                 min=0.0 max=1_000_000.0 step=1.0 unit="coins" scale=Scale::Log
                 value=dealers set=set_dealers
+            />
+            <RangeField
+                id="build-up"
+                label=t.controls.build_up
+                help=t.controls.build_up_help
+                min=0.0 max=168.0 step=1.0 unit="h"
+                value=build_up set=set_build_up
+            />
+            <RangeField
+                id="funding-premium"
+                label=t.controls.funding_premium
+                help=t.controls.funding_premium_help
+                min=0.0 max=2.0 step=0.05 unit="%"
+                value=premium set=set_premium
+                disabled=no_build_up
             />
         </section>
     }

@@ -7,9 +7,7 @@
 use std::sync::OnceLock;
 
 use crate::scenario::edit::clamp_leverage_to_margin;
-use crate::scenario::{
-    Adl, AdlRanking, Funding, MaintenanceMargin, MarginTier, Scenario, Venue,
-};
+use crate::scenario::{Adl, AdlRanking, Funding, MaintenanceMargin, MarginTier, Scenario, Venue};
 
 /// One venue's rules.
 #[derive(Clone, Debug, PartialEq)]

@@ -302,8 +302,18 @@ impl Venue {
             check.range("venue.max_liquidation_usd_per_step", cap, 1.0, 1e15);
         }
         let funding = &self.funding;
-        check.range("venue.funding.interval_h", funding.interval_h, 1.0 / 60.0, 24.0);
-        check.range("venue.funding.interest_pct", funding.interest_pct, -1.0, 1.0);
+        check.range(
+            "venue.funding.interval_h",
+            funding.interval_h,
+            1.0 / 60.0,
+            24.0,
+        );
+        check.range(
+            "venue.funding.interest_pct",
+            funding.interest_pct,
+            -1.0,
+            1.0,
+        );
         check.range("venue.funding.clamp_pct", funding.clamp_pct, 0.0, 10.0);
         check.range_open_low("venue.funding.cap_pct", funding.cap_pct, 0.0, 100.0);
         if let Some(breaker) = &self.circuit_breaker {

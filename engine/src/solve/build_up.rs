@@ -155,14 +155,19 @@ mod tests {
         );
         for i in 0..4 {
             // Three payments of 15 each: paid by every long, received by the short.
-            let expected = if table.side[i] == Side::Long { 2_000.0 - 45.0 } else { 2_000.0 + 45.0 };
+            let expected = if table.side[i] == Side::Long {
+                2_000.0 - 45.0
+            } else {
+                2_000.0 + 45.0
+            };
             assert_eq!(venue.collateral_f(i), expected);
         }
         assert_eq!(venue.ledger.funding.to_f64(), 90.0, "net, to the market");
     }
 
     #[test]
-    fn funding_moves_the_payers_liquidation_price_toward_the_price_and_wears_the_thinnest_through() {
+    fn funding_moves_the_payers_liquidation_price_toward_the_price_and_wears_the_thinnest_through()
+    {
         // A 50x long (2% margin, 0.5% maintenance) loses 0.15% of notional a payment: after ten
         // payments its margin is gone below maintenance. A 5x long only moves closer.
         let scenario = scenario(&[
@@ -173,7 +178,9 @@ mod tests {
         ]);
         let table = PositionTable::build(&scenario);
         let thin = (0..4).find(|&i| table.leverage[i] == 50.0).unwrap();
-        let wide = (0..4).find(|&i| table.leverage[i] == 5.0 && table.side[i] == Side::Long).unwrap();
+        let wide = (0..4)
+            .find(|&i| table.leverage[i] == 5.0 && table.side[i] == Side::Long)
+            .unwrap();
         let before = table.liquidation_price[wide];
         let mut venue = LiquidationEngine::new(&table, &scenario.venue);
         let book = OrderBook::new(&scenario.market);
@@ -181,7 +188,11 @@ mod tests {
         assert!(!venue.is_open(thin), "worn through");
         assert_eq!(report.liquidated_count_long, 1);
         assert_eq!(report.liquidated_long_usd, 10_000.0);
-        assert!(venue.trigger(wide) > before, "{} > {before}", venue.trigger(wide));
+        assert!(
+            venue.trigger(wide) > before,
+            "{} > {before}",
+            venue.trigger(wide)
+        );
         // The skew fell with it: a smaller premium, a smaller rate.
         let last = report.payments.last().unwrap();
         assert!(last.skew < report.payments[0].skew);
@@ -207,7 +218,10 @@ mod tests {
         let report = outcome.build_up.as_ref().unwrap();
         assert_eq!(report.payments.last().unwrap().t_h, 0.0);
         assert_eq!(report.liquidated_count_long, 0);
-        assert_eq!(outcome.summary.liquidated_count_long, 1, "liquidated by the flush");
+        assert_eq!(
+            outcome.summary.liquidated_count_long, 1,
+            "liquidated by the flush"
+        );
         assert!(outcome.ledger.balanced, "{:?}", outcome.ledger);
         assert!(outcome.ledger.funding > rust_decimal::Decimal::ZERO);
         // Without the build-up nothing happens at all.
@@ -225,8 +239,18 @@ mod tests {
         let price = scenario.market.price;
         let from_table = timeline::liquidation_map(&table, price);
         let now = timeline::liquidation_map_now(&venue, price);
-        for (a, b) in from_table.long_usd.iter().flatten().zip(now.long_usd.iter().flatten())
-            .chain(from_table.short_usd.iter().flatten().zip(now.short_usd.iter().flatten()))
+        for (a, b) in from_table
+            .long_usd
+            .iter()
+            .flatten()
+            .zip(now.long_usd.iter().flatten())
+            .chain(
+                from_table
+                    .short_usd
+                    .iter()
+                    .flatten()
+                    .zip(now.short_usd.iter().flatten()),
+            )
         {
             assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "{a} vs {b}");
         }

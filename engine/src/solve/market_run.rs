@@ -4,11 +4,14 @@
 //! several, with whatever links them (arbitrage, shared collateral) acting between steps.
 
 use crate::market::{depth_share, MarkPrice, OrderBook};
-use crate::outcome::{BuildUpReport, CppiSummary, LiquidationMap, DealersSummary, OpenInterestByBucket, Outcome, Step, Summary};
+use crate::outcome::{
+    BuildUpReport, CppiSummary, DealersSummary, LiquidationMap, OpenInterestByBucket, Outcome,
+    Step, Summary,
+};
 use crate::positions::PositionTable;
 use crate::scenario::{CircuitBreaker, Contract, Scenario, ShockKind};
-use crate::solve::instant::finite_ratio;
 use crate::solve::build_up;
+use crate::solve::instant::finite_ratio;
 use crate::solve::timeline::{liquidation_map, liquidation_map_now};
 use crate::traders::{DealerHedging, Delevering, DipBuying, PortfolioInsurance, Predation, TopUps};
 use crate::venue::{LiquidationEngine, StepLiquidations};
@@ -68,11 +71,15 @@ impl<'a> MarketRun<'a> {
         history.push(start);
         let book = OrderBook::new(market);
         let mut venue = venue;
-        let build_up = scenario.build_up.as_ref().map(|rules| {
-            build_up::run(rules, &scenario.venue.funding, &mut venue, &book, start)
-        });
+        let build_up = scenario
+            .build_up
+            .as_ref()
+            .map(|rules| build_up::run(rules, &scenario.venue.funding, &mut venue, &book, start));
         let (oi_before, map_after_build_up) = if build_up.is_some() {
-            (venue.open_by_bucket(), Some(liquidation_map_now(&venue, start)))
+            (
+                venue.open_by_bucket(),
+                Some(liquidation_map_now(&venue, start)),
+            )
         } else {
             (oi_before, None)
         };

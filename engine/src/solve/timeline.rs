@@ -8,8 +8,8 @@
 
 use crate::error::ScenarioError;
 use crate::outcome::{LiquidationMap, Outcome};
-use crate::positions::{PositionTable, StartState};
 use crate::positions::crossed;
+use crate::positions::{PositionTable, StartState};
 use crate::scenario::{Scenario, Side};
 use crate::solve::crossing::{crossed_count, size_before};
 use crate::solve::market_run::MarketRun;
@@ -68,18 +68,23 @@ pub fn liquidation_map_now(venue: &LiquidationEngine, start: f64) -> Liquidation
         if size <= 0.0 {
             continue;
         }
-        let (trigger, bucket) = (venue.trigger(i), table.groups[usize::from(table.group_of[i])].bucket);
+        let (trigger, bucket) = (
+            venue.trigger(i),
+            table.groups[usize::from(table.group_of[i])].bucket,
+        );
         match venue.side[i] {
             Side::Long => {
                 // The highest level below the start at or under the trigger.
-                let k = prices[..below].partition_point(|&price| crossed(Side::Long, price, trigger));
+                let k =
+                    prices[..below].partition_point(|&price| crossed(Side::Long, price, trigger));
                 if k > 0 {
                     long_usd[bucket][k - 1] += size;
                 }
             }
             Side::Short => {
                 let k = below
-                    + prices[below..].partition_point(|&price| !crossed(Side::Short, price, trigger));
+                    + prices[below..]
+                        .partition_point(|&price| !crossed(Side::Short, price, trigger));
                 let k = k.max(below + usize::from(prices.get(below) == Some(&start)));
                 if k < MAP_LEVELS {
                     short_usd[bucket][k] += size;

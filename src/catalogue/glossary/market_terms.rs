@@ -368,13 +368,20 @@ pub(super) const TERMS: &[Term] = &[
         name: "Funding rate",
         body: "A periodic payment between the longs and shorts of a perpetual future that pulls \
                its price toward the spot index: when longs crowd in, the perpetual trades above \
-               spot and longs pay shorts.",
-        related: &["leverage-skew"],
-        demo: None,
-        not_yet: Some(
-            "FlushLab has no funding yet: funding payments, and a build-up in which they bleed \
-             a crowded side before the flush, are planned.",
-        ),
+               spot and longs pay shorts. Binance charges every 8 hours the premium pulled \
+               toward a 0.01% interest rate by at most 0.05%; Hyperliquid charges an eighth of \
+               that every hour. Paid for days, it thins the crowded side's margins and moves \
+               its liquidation prices toward the price.",
+        related: &["leverage-skew", "liquidation-price"],
+        demo: Some(Demo {
+            preset: "funding-bleed",
+            edit: scenes::as_is,
+            chart: "funding",
+            look_at: "A crowd 75% long pays about 0.15% every 8 hours for three days: the longs' \
+                      open interest thins as the thinnest margins wear through, the rate eases \
+                      with the skew, and the last payment sets off a flush with no shock at all.",
+        }),
+        not_yet: None,
     },
     Term {
         id: "cross-margin",

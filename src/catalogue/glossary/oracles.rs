@@ -469,3 +469,28 @@ fn cascades_fatten_the_tails_of_gaussian_news() {
     let thin = cycles_of(&demo("leverage-cycles").scenario());
     assert!(thin.stats_with.worst_day_pct < 3.0 * thin.stats_without.worst_day_pct);
 }
+
+#[test]
+fn a_crowd_paying_funding_thins_out_and_flushes_at_the_last_payment() {
+    let bleed = demo("funding-rate").scenario();
+    let outcome = flushlab_engine::simulate(&bleed).expect("a valid preset");
+    let build_up = outcome.build_up.as_ref().expect("a build-up");
+    let first = &build_up.payments[0];
+    let last = build_up.payments.last().expect("payments");
+    // "about 0.15% every 8 hours for three days"
+    assert_eq!((build_up.hours, build_up.payments.len()), (72.0, 9));
+    assert!((first.rate_pct - 0.15).abs() < 0.01, "{}", first.rate_pct);
+    // "the longs' open interest thins", "the rate eases with the skew"
+    assert!(last.long_open_usd < build_up.long_open_start_usd * 0.97);
+    assert!(build_up.liquidated_long_usd > 0.0);
+    assert!(last.skew < first.skew && last.rate_pct < first.rate_pct);
+    // "the last payment sets off a flush with no shock at all"
+    assert_eq!(bleed.shock.pct, 0.0);
+    assert_eq!(last.t_h, 0.0);
+    let flush = &outcome.summary;
+    assert!(flush.max_drawdown_pct > 5.0, "{}", flush.max_drawdown_pct);
+    let mut quiet = bleed.clone();
+    quiet.build_up = None;
+    let quiet = summary(&quiet);
+    assert_eq!(quiet.liquidated_notional_usd_long, 0.0);
+}

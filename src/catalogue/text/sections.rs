@@ -88,7 +88,7 @@ sections! {
         top_up, top_up_help, delever, delever_help, dip_buyers, dip_buyers_help, predators,
         predators_help, cppi, cppi_help, cppi_multiplier, cppi_multiplier_help, cppi_floor,
         cppi_floor_help, option_dealers, option_dealers_help, profile, profile_help,
-        profile_custom,
+        profile_custom, build_up, build_up_help, funding_premium, funding_premium_help,
         /// `{topic}`: the control's label or the panel's topic.
         what_is,
         /// Before the glossary link in an opened "?".
@@ -100,7 +100,7 @@ sections! {
     /// Chart titles and captions, and what sits beside the charts.
     charts: Charts {
         price, price_caption, liquidations, liquidations_caption, map, map_caption, oi,
-        oi_caption, fund, fund_caption, amplification, amplification_caption, phase,
+        oi_caption, fund, fund_caption, funding, funding_caption, amplification, amplification_caption, phase,
         phase_caption, phase_against, phase_leverage, phase_depth, phase_progress,
         /// `{done}`, `{total}`: counts.
         computing, done, phase_no_depth, cycles_intro, cycles_progress, cycles_unrealistic,
@@ -123,7 +123,9 @@ sections! {
         shock,
         halted,
         liquidations_title, longs_liquidated, shorts_liquidated, cppi_sold, dealers_sold,
-        algorithms_sold,
+        algorithms_sold, funding_title, hours_to_shock, long_open, short_open, funding_rate,
+        /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
+        open_interest_in,
         /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
         liquidated_per_step,
         map_title, start,
@@ -239,6 +241,10 @@ sections! {
         stayed,
         /// `{shock}`, `{shock_word}`, `{extreme}`, `{flush_word}`, `{amplification}`.
         became,
+        /// `{extreme}`, `{flush_word}`: a run with no shock (a build-up's funding set it off).
+        unprompted,
+        /// `{extreme}`: a run with no shock that liquidated nothing.
+        unprompted_nothing,
         /// `{moved}`, `{amount}`, `{who}`, `{duration}`, `{tail}`.
         headline,
         /// `{time}`.
@@ -276,6 +282,12 @@ sections! {
         floor_kept,
         /// `{amount}`.
         below_floor,
+        funding,
+        /// `{payers}`: [`Summary::longs`] or [`Summary::shorts`]; `{amount}`, `{hours}`,
+        /// `{liquidated}`: the build-up's funding and what it wore through.
+        funding_value,
+        /// `{payers}`, `{amount}`, `{hours}`: the headline's tail.
+        funding_paid,
     }
     /// What is wrong with a scenario, rule by rule (the engine's [`flushlab_engine::Rule`]), as
     /// the error banner and the held notice list it, one problem per line.
