@@ -19,7 +19,8 @@ pub const LINK_VERSION: &str = "1";
 pub const MAX_LINK_CHARS: usize = 64 * 1024;
 /// Largest JSON a link payload may inflate to (bytes).
 pub const MAX_LINK_JSON_BYTES: usize = 1024 * 1024;
-/// Most chart names `view=` keeps (there are seven charts; the rest of a long list is ignored).
+/// Most chart names `view=` keeps (the flush tab has eight charts; the rest of a long list is
+/// ignored).
 pub const MAX_VIEW_NAMES: usize = 32;
 /// Most control names `controls=` keeps.
 pub const MAX_CONTROL_NAMES: usize = 8;
