@@ -288,7 +288,10 @@ mod tests {
             let unprompted = outcome.summary.shock_pct == 0.0;
             if unprompted {
                 // No shock (a build-up's funding set it off): no shock to amplify either.
-                assert!(text.starts_with("With no shock at all, a "), "{name}: {text}");
+                assert!(
+                    text.starts_with("With no shock at all, a "),
+                    "{name}: {text}"
+                );
             } else {
                 assert!(text.starts_with(&format!("A {shock} ")), "{name}: {text}");
             }
