@@ -23,6 +23,8 @@ pub const USAGE: &str = "usage: flushlab <command>
   compare-venues FILE|-      the same scenario on every venue profile: trough, liquidated, ADL,
                              bad debt and fund on each
   venues                     list the venue profiles (docs/venues.md)
+  options [SPEC.json]        a long call's effective leverage against a perpetual's at the same
+                             leverage, by price move and over time (docs/model.md 14.6)
   presets                    list the presets
   preset NAME                print a preset's scenario
   schema [calibrate]         JSON Schema of the scenario format (or of a calibration file)";
@@ -61,6 +63,10 @@ pub enum Command {
     },
     Counterfactual {
         input: String,
+    },
+    /// The options-leverage comparison; `spec` a file (or `-`) with an option, or the default.
+    Options {
+        spec: Option<String>,
     },
     Calibrate {
         targets: String,
@@ -123,6 +129,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             config: rest.get(1).cloned(),
         },
         "counterfactual" => Command::Counterfactual { input: input()? },
+        "options" => Command::Options {
+            spec: rest.first().cloned(),
+        },
         "calibrate" => {
             let targets = rest
                 .first()

@@ -188,3 +188,25 @@ fn the_same_crowd_on_every_venue_profile_and_on_one() {
     assert_eq!(code, 2);
     assert!(err.contains("no venue profile 'nasdaq'"), "{err}");
 }
+
+#[test]
+fn options_compares_a_call_with_a_perpetual_at_its_leverage() {
+    let (code, out, err) = flushlab(&["options"], "");
+    assert_eq!(code, 0, "{err}");
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let leverage = value["leverage"].as_f64().unwrap();
+    assert!(leverage > 1.0);
+    let liquidation = value["perp_liquidation_move_pct"].as_f64().unwrap();
+    assert!((liquidation - (0.005 - 1.0 / leverage) / 0.995 * 100.0).abs() < 1e-9);
+    // A spec from stdin: a deep in-the-money call levers about price over intrinsic value.
+    let spec = r#"{"strike_pct": 50, "implied_vol_pct": 20, "days_to_expiry": 30, "days_held": 0}"#;
+    let (code, out, err) = flushlab(&["options", "-"], spec);
+    assert_eq!(code, 0, "{err}");
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!((value["leverage"].as_f64().unwrap() - 2.0).abs() < 1e-3);
+    // A holding longer than the option's life is refused, naming the field.
+    let spec = r#"{"strike_pct": 105, "implied_vol_pct": 60, "days_to_expiry": 30, "days_held": 40}"#;
+    let (code, _, err) = flushlab(&["options", "-"], spec);
+    assert_eq!(code, 2);
+    assert!(err.contains("days_held"), "{err}");
+}

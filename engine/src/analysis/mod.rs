@@ -1,5 +1,6 @@
 //! Analyses built on the solvers: shock sweeps with their tipping point, two-parameter phase grids,
-//! the no-leverage counterfactual, and the multi-day leverage-cycle Monte Carlo.
+//! the no-leverage counterfactual, the multi-day leverage-cycle Monte Carlo, and (beside them,
+//! no solver needed) an option's leverage against a perpetual's.
 //!
 //! Everything here is a pure function of its inputs: no I/O, no clocks, randomness only through
 //! seeded [`crate::positions::Draws`], so the same inputs give the same JSON everywhere.
@@ -10,6 +11,7 @@ pub mod cycles;
 pub mod figures;
 pub mod grid;
 pub mod monitor;
+pub mod option_leverage;
 pub mod sweep;
 
 pub use calibrate::{calibrate, Calibration, CalibrationSpec};
@@ -20,6 +22,7 @@ pub use cycles::{
 pub use figures::Figure;
 pub use grid::{grid, Axis, Grid, Parameter};
 pub use monitor::{monitor, Monitor};
+pub use option_leverage::{option_leverage, OptionLeverage, OptionSpec};
 pub use sweep::{default_shocks, sweep, Sweep, SweepPoint};
 
 use crate::market::OrderBook;

@@ -111,6 +111,15 @@ fn run(command: Command) -> Result<String, Failure> {
                 .map_err(input_error)?;
             to_json(&analysis::counterfactual(&scenario))
         }
+        Command::Options { spec } => {
+            let spec = match spec {
+                Some(path) => {
+                    analysis::OptionSpec::from_json(&read(&path)?).map_err(input_error)?
+                }
+                None => analysis::OptionSpec::default(),
+            };
+            to_json(&analysis::option_leverage(&spec))
+        }
         Command::Calibrate { targets, preset } => {
             let spec =
                 analysis::CalibrationSpec::from_json(&read(&targets)?).map_err(input_error)?;

@@ -4,6 +4,7 @@
 //! the distance (percent of the start price) at which the cumulative depth equals `q`. Buys walk the
 //! asks up the same way. The book's top moves with exogenous price moves (instant and ramp shocks).
 
+pub mod black_scholes;
 mod depth;
 
 use crate::scenario::{Book, Market};

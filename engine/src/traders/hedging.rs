@@ -4,6 +4,7 @@
 //! as liquidations; long gamma they lean against the move. Black-Scholes deltas at a flat
 //! implied volatility, zero rates. docs/model.md, "Option dealers' hedging".
 
+use crate::market::black_scholes::call_delta;
 use crate::market::OrderBook;
 use crate::scenario::OptionDealers;
 
@@ -81,18 +82,6 @@ fn hedge_coins(rules: &OptionDealers, start_price: f64, price: f64, left_s: f64)
             strike.coins * call_delta(price, k, years, vol)
         })
         .sum::<f64>()
-}
-
-/// Black-Scholes delta of a call at zero rates, `N(d1)` (a put's is one less: the same hedge
-/// trades, since the constant does not move).
-pub fn call_delta(price: f64, strike: f64, years: f64, vol: f64) -> f64 {
-    let spread = vol * libm::sqrt(years);
-    let d1 = (libm::log(price / strike) + 0.5 * spread * spread) / spread;
-    normal_cdf(d1)
-}
-
-fn normal_cdf(x: f64) -> f64 {
-    0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
 }
 
 #[cfg(test)]
