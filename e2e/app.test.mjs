@@ -470,3 +470,32 @@ test('a funding build-up shows the skew, bleeds the crowded side and can set off
   await page.getByTestId('chart-funding').waitFor({ state: 'detached' });
   await done();
 });
+
+test("the options tab compares a call's leverage with a perpetual's and follows its controls", async () => {
+  const { page, done } = await open();
+  await page.getByRole('tab', { name: 'Options leverage' }).click();
+  await page.locator('[data-testid="chart-options-returns"] .main-svg').first().waitFor();
+  const sentence = page.getByTestId('options-sentence');
+  assert.match(await sentence.textContent(), /costs 4\.8% of the price and moves 8\.8x/);
+  const traces = async (name) => JSON.parse(await chartData(page, name)) ?? [];
+  let drawn = [];
+  for (let i = 0; i < 100 && drawn.length < 2; i++) {
+    drawn = await traces('options-returns');
+    if (drawn.length < 2) await page.waitForTimeout(50);
+  }
+  assert.equal(drawn[1].name, 'perpetual long at 8.8x');
+  assert.ok(Math.min(...drawn[0].y) >= -100, 'the call loses at most its premium');
+  assert.equal(Math.min(...drawn[1].y), -100, 'the perpetual is liquidated');
+  // A shorter expiry shortens the holding with it, and the sentence and charts follow.
+  const expiry = page.locator('#option-expiry');
+  await expiry.fill('5');
+  await expiry.press('Enter');
+  await assert.doesNotReject(sentence.filter({ hasText: /with 5 days to expiry/ }).waitFor());
+  assert.match(await sentence.textContent(), /held 5 days at an unchanged price/);
+  // The option survives a reload (autosave).
+  await page.waitForTimeout(1500);
+  await page.reload();
+  await page.getByRole('tab', { name: 'Options leverage' }).click();
+  await page.getByTestId('options-sentence').filter({ hasText: /with 5 days to expiry/ }).waitFor();
+  await done();
+});

@@ -30,7 +30,7 @@ use crate::components::{
 };
 use crate::live::Live;
 use crate::state::{AppState, Kept, Tab, Theme};
-use crate::views::{CyclesTab, EmbedLayout, FlushCharts, TabButton};
+use crate::views::{CyclesTab, EmbedLayout, FlushCharts, OptionsTab, TabButton};
 use crate::{browser, crash_guard, state};
 
 /// Quiet time before the address bar and the autosave follow the scenario, milliseconds.
@@ -156,6 +156,12 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
     let (start, tab) = from(plan.run).unwrap_or((default, Tab::Flush));
     let state = AppState::new(start.scenario, &start.preset);
     state.tab.set(tab);
+    // The options tab's option comes back with an autosave that had one (whatever else runs).
+    if let Some(options) = saved.as_ref().and_then(|saved| saved.options.clone()) {
+        if options.validate().is_ok() {
+            state.options.set(options);
+        }
+    }
     if let Some(Err(problem)) = &page.scenario {
         state.report(
             "link",
@@ -277,16 +283,19 @@ fn FullLayout(
                     <div class="tabs" role="tablist" aria-label=text().page.views_label>
                         <TabButton tab=Tab::Flush label=text().page.tab_flush />
                         <TabButton tab=Tab::Cycles label=text().page.tab_cycles />
+                        <TabButton tab=Tab::Options label=text().page.tab_options />
                     </div>
-                    <Show
-                        when=move || state.tab.get() == Tab::Flush
-                        fallback=move || view! { <CyclesTab /> }
-                    >
-                        <PlaybackBar />
-                        <div class="charts" role="tabpanel" aria-label=text().page.tab_flush>
-                            <FlushCharts views=None />
-                        </div>
-                    </Show>
+                    {move || match state.tab.get() {
+                        Tab::Flush => view! {
+                            <PlaybackBar />
+                            <div class="charts" role="tabpanel" aria-label=text().page.tab_flush>
+                                <FlushCharts views=None />
+                            </div>
+                        }
+                        .into_any(),
+                        Tab::Cycles => view! { <CyclesTab /> }.into_any(),
+                        Tab::Options => view! { <OptionsTab /> }.into_any(),
+                    }}
                 </main>
             </div>
             <footer class="foot">
@@ -353,6 +362,7 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
             preset: state.preset.get_untracked(),
             tab: state.tab.get_untracked().name().to_string(),
             scenario,
+            options: Some(state.options.get_untracked()).filter(|spec| *spec != Default::default()),
         };
         match autosave::write(&envelope) {
             Ok(()) => state.clear("autosave"),
@@ -369,6 +379,7 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
         state.scenario.track();
         state.preset.track();
         state.tab.track();
+        state.options.track();
         if first.is_none() {
             return;
         }

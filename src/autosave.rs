@@ -25,10 +25,13 @@ pub struct Envelope {
     pub saved_at_ms: f64,
     /// The preset the scenario came from ("" for a custom scenario).
     pub preset: String,
-    /// The main view shown ("flush" or "cycles").
+    /// The main view shown ("flush", "cycles" or "options").
     pub tab: String,
     /// The scenario, in the engine's format.
     pub scenario: Scenario,
+    /// The options tab's option, when it is not the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<flushlab_engine::analysis::OptionSpec>,
 }
 
 /// Why a scenario was not autosaved.
@@ -212,6 +215,7 @@ mod tests {
             saved_at_ms: 1_764_540_000_000.0,
             preset: "calm-market".to_string(),
             tab: "cycles".to_string(),
+            options: None,
             scenario: presets::default_scenario(),
         }
     }

@@ -200,6 +200,7 @@ impl Live {
         Effect::new(move |_| {
             state.scenario.track();
             state.theme.track();
+            state.options.track();
             state.playback.with(|playback| playback.cursor);
             registry.added.track();
             live.request(Cause::Input);
@@ -491,6 +492,7 @@ impl Live {
             .playback
             .with_untracked(|playback| playback.cursor);
         let latest = self.state.scenario.get_untracked();
+        let options = self.state.options.get_untracked();
         let registry = self.registry;
         let drawn = self.inner.try_update_value(|inner| {
             let (Some(scenario), Some(outcome)) = (&inner.ran_for, &inner.outcome) else {
@@ -504,6 +506,7 @@ impl Live {
                 cycles: &inner.cycles,
                 cursor,
                 theme,
+                options: &options,
             };
             // The last input this outcome reflects (all of them when nothing newer waits).
             let covers = if *scenario == latest && inner.in_flight.is_none() {

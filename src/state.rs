@@ -2,6 +2,7 @@
 //! that say what was wrong, and the undo history. Controls only call [`AppState::edit`] (an edit)
 //! or [`AppState::load`] (a whole replacement); nothing else writes the scenario.
 
+use flushlab_engine::analysis::OptionSpec;
 use flushlab_engine::presets;
 use flushlab_engine::scenario::Positions;
 use flushlab_engine::Scenario;
@@ -42,6 +43,8 @@ pub enum Theme {
 pub enum Tab {
     Flush,
     Cycles,
+    /// The options-leverage calculator.
+    Options,
 }
 
 impl Tab {
@@ -50,15 +53,16 @@ impl Tab {
         match self {
             Tab::Flush => "flush",
             Tab::Cycles => "cycles",
+            Tab::Options => "options",
         }
     }
 
     /// The tab called `name` (the flush for anything else).
     pub fn from_name(name: &str) -> Tab {
-        if name == "cycles" {
-            Tab::Cycles
-        } else {
-            Tab::Flush
+        match name {
+            "cycles" => Tab::Cycles,
+            "options" => Tab::Options,
+            _ => Tab::Flush,
         }
     }
 }
@@ -93,6 +97,8 @@ pub struct AppState {
     pub playback: RwSignal<Playback>,
     pub theme: RwSignal<Theme>,
     pub tab: RwSignal<Tab>,
+    /// The option the options tab compares with a perpetual (not part of the scenario).
+    pub options: RwSignal<OptionSpec>,
     /// Steps that can be (undone, redone).
     pub undo_depth: RwSignal<(usize, usize)>,
     history: StoredValue<History<Kept>>,
@@ -116,6 +122,7 @@ impl AppState {
             }),
             theme: RwSignal::new(Theme::Light),
             tab: RwSignal::new(Tab::Flush),
+            options: RwSignal::new(OptionSpec::default()),
             undo_depth: RwSignal::new((0, 0)),
             history: StoredValue::new(History::default()),
             on_replace: StoredValue::new(None),

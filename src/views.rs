@@ -4,11 +4,14 @@
 
 use leptos::prelude::*;
 
+use flushlab_engine::analysis::{option_leverage, OptionSpec};
+
 use crate::analyses::PhaseAxis;
 use crate::browser;
 use crate::catalogue::text::{fill, text};
 use crate::charts::{self, Chart};
 use crate::codec::PageQuery;
+use crate::components::field::RangeField;
 use crate::components::{
     explainer::{GlossaryDialog, TourCard},
     leverage_editor::LeverageEditor,
@@ -20,6 +23,7 @@ use crate::components::{
     trader_controls::TraderControls,
     venue_controls::VenueControls,
 };
+use crate::format;
 use crate::live::Live;
 use crate::state::{self, Tab};
 
@@ -151,6 +155,81 @@ pub(crate) fn CyclesTab() -> impl IntoView {
             <Chart name="cycles-returns" draw=charts::cycles::returns />
             <Chart name="cycles-qq" draw=charts::cycles::qq />
             <Chart name="cycles-tails" draw=charts::cycles::tails />
+        </div>
+    }
+}
+
+/// The options-leverage tab: a long call against a perpetual long at the call's effective
+/// leverage (`flushlab_engine::analysis::option_leverage`), with the option's controls.
+#[component]
+pub(crate) fn OptionsTab() -> impl IntoView {
+    let state = state::use_state();
+    let t = text();
+    let setting = move |read: fn(&OptionSpec) -> f64| {
+        Signal::derive(move || state.options.with(|spec| read(spec)))
+    };
+    // A holding never outlasts the option: shortening the expiry shortens it too.
+    let edit = move |write: fn(&mut OptionSpec, f64)| {
+        Callback::new(move |value: f64| {
+            state.options.update(|spec| {
+                write(spec, value);
+                spec.days_held = spec.days_held.min(spec.days_to_expiry);
+            })
+        })
+    };
+    let sentence = move || {
+        state.options.with(|spec| {
+            if spec.validate().is_err() {
+                return String::new();
+            }
+            let result = option_leverage(spec);
+            let kept = result
+                .by_move
+                .iter()
+                .find(|point| point.move_pct == 0.0)
+                .map_or(100.0, |point| 100.0 + point.call_return_pct);
+            let leverage = format::factor(result.leverage, 1);
+            let days =
+                |value: f64| format!("{} {}", format::decimal(value, 0), t.controls.unit_days);
+            fill(
+                t.charts.options_intro,
+                &[
+                    ("strike", &format::percent(spec.strike_pct, 0)),
+                    ("days", &days(spec.days_to_expiry)),
+                    ("vol", &format::percent(spec.implied_vol_pct, 0)),
+                    ("premium", &format::percent(result.premium_pct, 1)),
+                    ("leverage", &leverage),
+                    (
+                        "liquidation",
+                        &format::percent(-result.perp_liquidation_move_pct, 1),
+                    ),
+                    ("held", &days(spec.days_held)),
+                    ("kept", &format::percent(kept, 0)),
+                ],
+            )
+        })
+    };
+    view! {
+        <div class="charts" role="tabpanel" aria-label=t.page.tab_options data-testid="tab-options">
+            <p class="wide" data-testid="options-sentence">{sentence}</p>
+            <div class="wide option-controls">
+                <RangeField id="option-strike" label=t.controls.option_strike
+                    help=t.controls.option_strike_help min=50.0 max=200.0 step=1.0 unit="%"
+                    value=setting(|s| s.strike_pct) set=edit(|s, v| s.strike_pct = v) />
+                <RangeField id="option-vol" label=t.controls.option_vol
+                    help=t.controls.option_vol_help min=5.0 max=200.0 step=1.0 unit="%"
+                    value=setting(|s| s.implied_vol_pct) set=edit(|s, v| s.implied_vol_pct = v) />
+                <RangeField id="option-expiry" label=t.controls.option_expiry
+                    help=t.controls.option_expiry_help min=1.0 max=365.0 step=1.0
+                    unit=t.controls.unit_days
+                    value=setting(|s| s.days_to_expiry) set=edit(|s, v| s.days_to_expiry = v) />
+                <RangeField id="option-held" label=t.controls.option_held
+                    help=t.controls.option_held_help min=0.0 max=365.0 step=1.0
+                    unit=t.controls.unit_days
+                    value=setting(|s| s.days_held) set=edit(|s, v| s.days_held = v) />
+            </div>
+            <Chart name="options-returns" draw=charts::options::returns />
+            <Chart name="options-decay" draw=charts::options::decay />
         </div>
     }
 }

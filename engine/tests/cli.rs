@@ -205,7 +205,8 @@ fn options_compares_a_call_with_a_perpetual_at_its_leverage() {
     let value: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!((value["leverage"].as_f64().unwrap() - 2.0).abs() < 1e-3);
     // A holding longer than the option's life is refused, naming the field.
-    let spec = r#"{"strike_pct": 105, "implied_vol_pct": 60, "days_to_expiry": 30, "days_held": 40}"#;
+    let spec =
+        r#"{"strike_pct": 105, "implied_vol_pct": 60, "days_to_expiry": 30, "days_held": 40}"#;
     let (code, _, err) = flushlab(&["options", "-"], spec);
     assert_eq!(code, 2);
     assert!(err.contains("days_held"), "{err}");

@@ -158,11 +158,7 @@ mod tests {
 
     #[test]
     fn what_flushlab_cannot_show_yet_has_no_demo() {
-        for id in [
-            "systemic-leverage-contagion",
-            "options-trading-leverage",
-            "cross-margin",
-        ] {
+        for id in ["systemic-leverage-contagion", "cross-margin"] {
             let term = find(id).unwrap_or_else(|| panic!("{id}"));
             assert!(term.demo.is_none() && term.not_yet.is_some(), "{id}");
         }

@@ -21,9 +21,9 @@ mod oracle;
 use flushlab_engine::presets;
 use flushlab_engine::Scenario;
 
-/// The charts a demo may point at: the flush tab's charts by name, and `cycles` for the leverage
-/// cycles tab.
-pub const CHARTS: [&str; 9] = [
+/// The charts a demo may point at: the flush tab's charts by name, `cycles` for the leverage
+/// cycles tab and `options` for the options-leverage tab.
+pub const CHARTS: [&str; 10] = [
     "price",
     "liquidations",
     "map",
@@ -33,6 +33,7 @@ pub const CHARTS: [&str; 9] = [
     "amplification",
     "phase",
     "cycles",
+    "options",
 ];
 
 /// The unit money is counted in, as the page writes it: "USD" (the currency's code, which
@@ -57,6 +58,7 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
         "amplification" => "tipping-point",
         "phase" => "leverage-dynamics-assessment",
         "cycles-fan" | "cycles-returns" | "cycles-qq" | "cycles-tails" => "leverage-cycles",
+        "options-returns" | "options-decay" => "options-trading-leverage",
         _ => return None,
     })
 }
@@ -157,6 +159,7 @@ mod tests {
             .map(|chart| chart.name)
             .collect();
         pages.push("cycles");
+        pages.push("options");
         assert_eq!(pages, CHARTS);
     }
 }

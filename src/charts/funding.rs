@@ -111,6 +111,7 @@ mod tests {
             cycles: &cycles,
             cursor: None,
             theme: Theme::Light,
+            options: &Default::default(),
         };
         let value: serde_json::Value = serde_json::from_str(&plot(&snapshot).to_json()).unwrap();
         let traces = value["data"].as_array().unwrap();
@@ -145,6 +146,7 @@ mod tests {
             cycles: &cycles,
             cursor: None,
             theme: Theme::Light,
+            options: &Default::default(),
         };
         let value: serde_json::Value = serde_json::from_str(&plot(&snapshot).to_json()).unwrap();
         assert!(value["data"]

@@ -13,6 +13,7 @@ pub mod held;
 pub mod liquidations;
 pub mod map;
 pub mod oi;
+pub mod options;
 pub mod phase;
 pub mod plotly_js;
 pub mod price;
@@ -40,6 +41,8 @@ pub struct Snapshot<'a> {
     /// The playback step shown (None: the whole run).
     pub cursor: Option<usize>,
     pub theme: Theme,
+    /// The option the options tab compares with a perpetual.
+    pub options: &'a flushlab_engine::analysis::OptionSpec,
 }
 
 /// Builds one chart's plot from a snapshot.
@@ -82,6 +85,8 @@ pub fn words(name: &str) -> (&'static str, &'static str) {
         "cycles-returns" => (c.returns, c.returns_caption),
         "cycles-qq" => (c.qq, c.qq_caption),
         "cycles-tails" => (c.tails, c.tails_caption),
+        "options-returns" => (c.options_returns, c.options_returns_caption),
+        "options-decay" => (c.options_decay, c.options_decay_caption),
         _ => ("", ""),
     }
 }

@@ -115,6 +115,8 @@ impl Worker {
             && match self.view.tab {
                 Tab::Flush => !self.curve.is_done() || !self.phase.is_done(),
                 Tab::Cycles => !self.cycles.is_done(),
+                // The options tab computes on the page: nothing here.
+                Tab::Options => false,
             }
     }
 
@@ -139,6 +141,7 @@ impl Worker {
                 self.cycles.step();
                 reply.cycles = Some(Box::new(self.cycles.clone()));
             }
+            Tab::Options => return None,
         }
         reply.finish()
     }

@@ -494,3 +494,49 @@ fn a_crowd_paying_funding_thins_out_and_flushes_at_the_last_payment() {
     let quiet = summary(&quiet);
     assert_eq!(quiet.liquidated_notional_usd_long, 0.0);
 }
+
+#[test]
+fn a_call_levers_like_a_perpetual_but_cannot_be_liquidated_and_decays() {
+    let options = demo("options-trading-leverage");
+    assert_eq!(options.chart, "options");
+    let spec = flushlab_engine::analysis::OptionSpec::default();
+    assert_eq!(
+        (
+            spec.strike_pct,
+            spec.implied_vol_pct,
+            spec.days_to_expiry,
+            spec.days_held
+        ),
+        (105.0, 60.0, 30.0, 7.0),
+        "a 30-day call 5% out of the money at 60%, held a week"
+    );
+    let result = flushlab_engine::analysis::option_leverage(&spec);
+    // "costs about 5% of the price and levers about 9x"
+    assert!(
+        (4.5..5.5).contains(&result.premium_pct),
+        "{}",
+        result.premium_pct
+    );
+    assert!((8.5..9.5).contains(&result.leverage), "{}", result.leverage);
+    // "liquidated by an 11% fall, where the call loses at most its premium"
+    assert!((10.5..11.5).contains(&-result.perp_liquidation_move_pct));
+    let eleven = result
+        .by_move
+        .iter()
+        .find(|point| point.move_pct == -12.0)
+        .expect("drawn");
+    assert_eq!(eleven.perp_return_pct, -100.0);
+    assert!(eleven.call_return_pct > -100.0);
+    // "held a week at an unchanged price, the call loses about a sixth of its value"
+    let unchanged = result
+        .by_move
+        .iter()
+        .find(|point| point.move_pct == 0.0)
+        .expect("drawn");
+    assert!(
+        (-20.0..-13.0).contains(&unchanged.call_return_pct),
+        "{}",
+        unchanged.call_return_pct
+    );
+    assert_eq!(unchanged.perp_return_pct, 0.0);
+}

@@ -57,11 +57,16 @@ pub(super) const TERMS: &[Term] = &[
             "leverage-mechanics",
             "leverage-management-in-cppi",
         ],
-        demo: None,
-        not_yet: Some(
-            "FlushLab shows option dealers' hedging (see gamma hedging) but not an option's own \
-             leverage: a view comparing a call's effective leverage with a perpetual's is planned.",
-        ),
+        demo: Some(Demo {
+            preset: "dealers-short-gamma",
+            edit: scenes::as_is,
+            chart: "options",
+            look_at: "A 30-day call 5% out of the money at 60% volatility costs about 5% of the \
+                      price and levers about 9x: a perpetual long at 9x is liquidated by an 11% \
+                      fall, where the call loses at most its premium, but held a week at an \
+                      unchanged price the call loses about a sixth of its value.",
+        }),
+        not_yet: None,
     },
     Term {
         id: "leverage-and-liquidation-risks",

@@ -49,6 +49,7 @@ sections! {
     /// The page around the panels: header, tabs, footer, theme, embed.
     page: Page {
         skip_link, lede, footer, controls_label, more_controls, views_label, tab_flush, tab_cycles,
+        tab_options,
         /// `{theme}`: [`Page::light`] or [`Page::dark`].
         switch_theme, light, dark, light_button, dark_button, open_full,
         /// The embed snippet's iframe title.
@@ -89,13 +90,15 @@ sections! {
         predators_help, cppi, cppi_help, cppi_multiplier, cppi_multiplier_help, cppi_floor,
         cppi_floor_help, option_dealers, option_dealers_help, profile, profile_help,
         profile_custom, build_up, build_up_help, funding_premium, funding_premium_help,
+        option_strike, option_strike_help, option_vol, option_vol_help, option_expiry,
+        option_expiry_help, option_held, option_held_help,
         /// `{topic}`: the control's label or the panel's topic.
         what_is,
         /// Before the glossary link in an opened "?".
         in_the_glossary,
         /// `{label}` (the control's label).
         slider,
-        unit_steps, unit_per_pct,
+        unit_steps, unit_per_pct, unit_days,
     }
     /// Chart titles and captions, and what sits beside the charts.
     charts: Charts {
@@ -105,7 +108,12 @@ sections! {
         /// `{done}`, `{total}`: counts.
         computing, done, phase_no_depth, cycles_intro, cycles_progress, cycles_unrealistic,
         cycles_unrealistic_end, fan, fan_caption, returns, returns_caption, qq, qq_caption,
-        tails, tails_caption, png,
+        tails, tails_caption, options_returns, options_returns_caption, options_decay,
+        options_decay_caption,
+        /// `{strike}`, `{days}`, `{vol}`, `{premium}`, `{leverage}`, `{liquidation}`, `{held}`,
+        /// `{kept}`: the options tab's sentence.
+        options_intro,
+        png,
         /// `{title}`: the chart's title.
         png_label,
     }
@@ -126,6 +134,11 @@ sections! {
         algorithms_sold, funding_title, hours_to_shock, long_open, short_open, funding_rate,
         /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
         open_interest_in,
+        options_returns_title, price_move_pct, return_on_money_pct, call_long,
+        /// `{leverage}`: the call's effective leverage.
+        perp_long,
+        options_decay_title, days_since_purchase, value_pct_of_premium, call_value,
+        call_leverage, effective_leverage,
         /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
         liquidated_per_step,
         map_title, start,

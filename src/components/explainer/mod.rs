@@ -144,11 +144,15 @@ impl Explainer {
             .filter(|preset| preset.scenario == scenario)
             .map(|preset| preset.name)
             .unwrap_or_default();
-        self.state.tab.set(if demo.chart == "cycles" {
-            Tab::Cycles
-        } else {
-            Tab::Flush
+        self.state.tab.set(match demo.chart {
+            "cycles" => Tab::Cycles,
+            "options" => Tab::Options,
+            _ => Tab::Flush,
         });
+        if demo.chart == "options" {
+            // The text describes the calculator's own example option.
+            self.state.options.set(Default::default());
+        }
         self.state.load(scenario, &preset);
         highlight(Some(demo.chart), scroll);
     }
@@ -159,6 +163,7 @@ impl Explainer {
 fn chart_testid(chart: &str) -> String {
     match chart {
         "cycles" => "chart-cycles-returns".to_string(),
+        "options" => "chart-options-returns".to_string(),
         name => format!("chart-{name}"),
     }
 }
@@ -229,7 +234,10 @@ mod tests {
         let names: Vec<String> = crate::charts::FLUSH_CHARTS
             .iter()
             .map(|entry| format!("chart-{}", entry.name))
-            .chain(["chart-cycles-returns".to_string()])
+            .chain([
+                "chart-cycles-returns".to_string(),
+                "chart-options-returns".to_string(),
+            ])
             .collect();
         for chart in crate::catalogue::CHARTS {
             assert!(names.contains(&chart_testid(chart)), "{chart}");
