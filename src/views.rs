@@ -165,9 +165,8 @@ pub(crate) fn CyclesTab() -> impl IntoView {
 pub(crate) fn OptionsTab() -> impl IntoView {
     let state = state::use_state();
     let t = text();
-    let setting = move |read: fn(&OptionSpec) -> f64| {
-        Signal::derive(move || state.options.with(|spec| read(spec)))
-    };
+    let setting =
+        move |read: fn(&OptionSpec) -> f64| Signal::derive(move || state.options.with(read));
     // A holding never outlasts the option: shortening the expiry shortens it too.
     let edit = move |write: fn(&mut OptionSpec, f64)| {
         Callback::new(move |value: f64| {

@@ -46,6 +46,7 @@ fn every_chart_draws_what_the_outcome_says() {
             cycles: &cycles,
             cursor: Some(3),
             theme: Theme::Light,
+            options: &Default::default(),
         };
         let name = &preset.name;
 
@@ -251,6 +252,7 @@ mod held_ranges {
             cycles: &cycles,
             cursor: None,
             theme: Theme::Light,
+            options: &Default::default(),
         };
         charts::figure_value(&draw(&snapshot), name)
     }

@@ -45,7 +45,7 @@ pub fn returns(snapshot: &Snapshot) -> Plot {
         plot.add_trace(
             Scatter::new(moves, perp)
                 .mode(Mode::Lines)
-                .name(&fill(w.perp_long, &[("leverage", &leverage)]))
+                .name(fill(w.perp_long, &[("leverage", &leverage)]))
                 .line(
                     Line::new()
                         .color(palette::SHORT)
