@@ -499,3 +499,26 @@ test("the options tab compares a call's leverage with a perpetual's and follows 
   await page.getByTestId('options-sentence').filter({ hasText: /with 5 days to expiry/ }).waitFor();
   await done();
 });
+
+test('the venues tab runs the same scenario on every venue profile beside your settings', async () => {
+  const { page, done } = await open('?preset=over-levered-longs');
+  await page.getByRole('tab', { name: 'Venues compared' }).click();
+  const table = page.getByTestId('venues-table');
+  for (const venue of ['as-set', 'binance', 'hyperliquid', 'dydx']) await table.locator(`tr[data-venue="${venue}"]`).waitFor();
+  const cells = async (venue) => (await table.locator(`tr[data-venue="${venue}"] td`).allTextContents());
+  // Your settings' row says what the summary tiles say.
+  const trough = (await page.getByTestId('summary').textContent()).match(/Trough\$[\d,]+ \((-[\d.]+%)\)/)[1];
+  assert.equal((await cells('as-set'))[0], trough);
+  // Each venue's rules flush the same crowd differently.
+  const troughs = new Set();
+  for (const venue of ['binance', 'hyperliquid', 'dydx']) troughs.add((await cells(venue))[0]);
+  assert.ok(troughs.size > 1, [...troughs].join(' '));
+  await page.locator('[data-testid="chart-venues-price"] .main-svg').first().waitFor();
+  let drawn = [];
+  for (let i = 0; i < 100 && drawn.length < 4; i++) {
+    drawn = JSON.parse(await chartData(page, 'venues-price')) ?? [];
+    if (drawn.length < 4) await page.waitForTimeout(50);
+  }
+  assert.equal(drawn.length, 4, 'a price path per venue');
+  await done();
+});

@@ -1,13 +1,15 @@
-//! The heavy analyses (phase map, leverage cycles), computed a piece at a time so the page can
+//! The heavy analyses (amplification curve, phase map, leverage cycles, the venues'
+//! comparison), computed a piece at a time so the page can
 //! run them between frames: each `step` does one small piece and says whether more is left.
 
 use flushlab_engine::analysis::cycles::{ResponseAxis, ResponsePoint};
 use flushlab_engine::analysis::sweep::critical_shock_pct;
 use flushlab_engine::analysis::{
-    self, grid::mean_leverage, Axis, Cycles, CyclesConfig, Parameter, SweepPoint,
+    self, grid::mean_leverage, Axis, Cycles, CyclesConfig, Parameter, SweepPoint, VenueRow,
 };
 use flushlab_engine::budget;
 use flushlab_engine::error::Work;
+use flushlab_engine::scenario::profiles::venue_profiles;
 use flushlab_engine::scenario::{Book, Positions, ShockKind};
 use flushlab_engine::Outcome;
 use flushlab_engine::Scenario;
@@ -348,6 +350,83 @@ impl CyclesView {
     }
 }
 
+/// The scenario on every venue profile, beside the scenario as set: one run per piece, the
+/// scenario's own venue first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VenuesView {
+    #[serde(skip)]
+    pub key: Option<Scenario>,
+    /// One per run so far: the scenario as set (venue ""), then each profile in order.
+    pub rows: Vec<VenueRow>,
+    /// Each run's last price at the start and after every step.
+    pub paths: Vec<Vec<f64>>,
+    /// The runs' step length, seconds.
+    pub step_s: f64,
+    /// Why the comparison is not computed (its work is over [`PAGE_CURVE_S`]), if it is not.
+    pub problem: Option<String>,
+}
+
+impl VenuesView {
+    /// A new, empty comparison for `scenario`.
+    pub fn plan(scenario: &Scenario) -> VenuesView {
+        let runs = 1 + venue_profiles().len();
+        let one = budget::run(scenario);
+        let problem = budget::Estimate {
+            seconds: one.seconds * runs as f64,
+            reduce: one.reduce,
+        }
+        .check(Work::Sweep, PAGE_CURVE_S)
+        .err()
+        .map(|error| crate::codec::problems_text(&error));
+        VenuesView {
+            key: Some(scenario.clone()),
+            step_s: scenario.run.step_s,
+            problem,
+            ..VenuesView::default()
+        }
+    }
+
+    /// Runs done and planned.
+    pub fn progress(&self) -> (usize, usize) {
+        if self.problem.is_some() {
+            return (0, 0);
+        }
+        (self.rows.len(), 1 + venue_profiles().len())
+    }
+
+    pub fn is_done(&self) -> bool {
+        let (done, total) = self.progress();
+        self.problem.is_some() || self.key.is_none() || done >= total
+    }
+
+    /// Runs the next venue on `session` (its own, so the page's population stays cached);
+    /// returns whether more are left.
+    pub fn step(&mut self, session: &mut Session) -> bool {
+        if self.is_done() {
+            return false;
+        }
+        let Some(key) = &self.key else {
+            return false;
+        };
+        let next = self.rows.len();
+        let (venue, name, scenario) = match next.checked_sub(1) {
+            None => ("", text().charts.venues_as_set, key.clone()),
+            Some(k) => {
+                let profile = &venue_profiles()[k];
+                (profile.id, profile.name, analysis::on_venue(key, profile))
+            }
+        };
+        let outcome = session.simulate(&scenario);
+        self.rows.push(VenueRow::new(venue, name, &outcome.summary));
+        self.paths.push(
+            std::iter::once(outcome.summary.start_price)
+                .chain(outcome.steps.iter().map(|step| step.last))
+                .collect(),
+        );
+        !self.is_done()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,5 +496,39 @@ mod tests {
         let mut session = Session::default();
         assert!(!curve.step(&mut session));
         assert!(curve.points.is_empty());
+    }
+
+    #[test]
+    fn the_venues_comparison_runs_the_scenario_as_set_then_every_profile() {
+        let scenario = presets::find("over-levered-longs")
+            .expect("a preset")
+            .scenario;
+        let mut venues = VenuesView::plan(&scenario);
+        assert_eq!(venues.problem, None);
+        assert_eq!(venues.progress(), (0, 1 + venue_profiles().len()));
+        let mut session = Session::default();
+        while venues.step(&mut session) {}
+        assert!(venues.is_done());
+        assert_eq!(venues.rows.len(), 1 + venue_profiles().len());
+        assert_eq!(venues.paths.len(), venues.rows.len());
+        // The first row is the scenario as set; each other is its profile's run, as the CLI's
+        // compare-venues computes it.
+        let own = flushlab_engine::simulate(&scenario).expect("valid");
+        assert_eq!(
+            venues.rows[0],
+            VenueRow::new("", text().charts.venues_as_set, &own.summary)
+        );
+        assert_eq!(venues.paths[0].len(), own.steps.len() + 1);
+        for (row, profile) in venues.rows[1..].iter().zip(venue_profiles()) {
+            let run =
+                flushlab_engine::simulate(&analysis::on_venue(&scenario, profile)).expect("valid");
+            assert_eq!(*row, VenueRow::new(profile.id, profile.name, &run.summary));
+        }
+        // Different rules, different flushes.
+        let troughs: Vec<f64> = venues.rows.iter().map(|row| row.max_drawdown_pct).collect();
+        assert!(
+            troughs.windows(2).any(|pair| pair[0] != pair[1]),
+            "{troughs:?}"
+        );
     }
 }

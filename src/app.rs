@@ -30,7 +30,7 @@ use crate::components::{
 };
 use crate::live::Live;
 use crate::state::{AppState, Kept, Tab, Theme};
-use crate::views::{CyclesTab, EmbedLayout, FlushCharts, OptionsTab, TabButton};
+use crate::views::{CyclesTab, EmbedLayout, FlushCharts, OptionsTab, TabButton, VenuesTab};
 use crate::{browser, crash_guard, state};
 
 /// Quiet time before the address bar and the autosave follow the scenario, milliseconds.
@@ -284,6 +284,7 @@ fn FullLayout(
                         <TabButton tab=Tab::Flush label=text().page.tab_flush />
                         <TabButton tab=Tab::Cycles label=text().page.tab_cycles />
                         <TabButton tab=Tab::Options label=text().page.tab_options />
+                        <TabButton tab=Tab::Venues label=text().page.tab_venues />
                     </div>
                     {move || match state.tab.get() {
                         Tab::Flush => view! {
@@ -295,6 +296,7 @@ fn FullLayout(
                         .into_any(),
                         Tab::Cycles => view! { <CyclesTab /> }.into_any(),
                         Tab::Options => view! { <OptionsTab /> }.into_any(),
+                        Tab::Venues => view! { <VenuesTab /> }.into_any(),
                     }}
                 </main>
             </div>

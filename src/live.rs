@@ -16,7 +16,7 @@ use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use crate::analyses::{run_allowed, CurveView, CyclesView, PhaseAxis, PhaseMap};
+use crate::analyses::{run_allowed, CurveView, CyclesView, PhaseAxis, PhaseMap, VenuesView};
 use crate::browser;
 use crate::catalogue::text::{fill, text};
 use crate::charts::{Registry, Snapshot};
@@ -48,6 +48,7 @@ struct Inner {
     curve: CurveView,
     phase: PhaseMap,
     cycles: CyclesView,
+    venues: VenuesView,
     /// Where the loop is between animation frames.
     frame: Frame,
     /// Inputs not yet drawn: (number, time in ms). An input joins the one before it while that
@@ -151,6 +152,8 @@ pub struct Live {
     pub cycles_progress: RwSignal<(usize, usize)>,
     /// Why the leverage-cycles run is outside any realistic regime (empty: it is inside).
     pub cycles_unrealistic: RwSignal<Vec<String>>,
+    /// The venues' comparison as it stands (the venues tab's table).
+    pub venues: RwSignal<VenuesView>,
     /// The leverage monitor of the population that ran (it changes with the population, not
     /// with the shock).
     pub monitor: RwSignal<Option<flushlab_engine::analysis::Monitor>>,
@@ -176,6 +179,7 @@ impl Live {
             phase_progress: RwSignal::new((0, 0)),
             cycles_progress: RwSignal::new((0, 0)),
             cycles_unrealistic: RwSignal::new(Vec::new()),
+            venues: RwSignal::new(VenuesView::default()),
             held: RwSignal::new(None),
             running: RwSignal::new(false),
             monitor: RwSignal::new(None),
@@ -400,6 +404,7 @@ impl Live {
                     curve,
                     phase,
                     cycles,
+                    venues,
                 } => self.inner.update_value(|inner| {
                     // Only the analyses of the run shown (or in flight: they come with it).
                     if id != inner.next_id {
@@ -413,6 +418,9 @@ impl Live {
                     }
                     if let Some(cycles) = cycles {
                         inner.cycles = *cycles;
+                    }
+                    if let Some(venues) = venues {
+                        inner.venues = *venues;
                     }
                 }),
                 FromWorker::Crashed { id, message } => {
@@ -504,6 +512,7 @@ impl Live {
                 curve: &inner.curve,
                 phase: &inner.phase,
                 cycles: &inner.cycles,
+                venues: &inner.venues,
                 cursor,
                 theme,
                 options: &options,
@@ -592,6 +601,10 @@ impl Live {
         let tipping = self.inner.with_value(|inner| Tipping::of(&inner.curve));
         if self.tipping.get_untracked() != tipping {
             self.tipping.set(tipping);
+        }
+        let venues = self.inner.with_value(|inner| inner.venues.clone());
+        if self.venues.with_untracked(|shown| *shown != venues) {
+            self.venues.set(venues);
         }
         let (phase, cycles, unrealistic) = self.inner.with_value(|inner| {
             let (curve_done, curve_total) = inner.curve.progress();

@@ -45,6 +45,8 @@ pub enum Tab {
     Cycles,
     /// The options-leverage calculator.
     Options,
+    /// The scenario on every venue profile.
+    Venues,
 }
 
 impl Tab {
@@ -54,6 +56,7 @@ impl Tab {
             Tab::Flush => "flush",
             Tab::Cycles => "cycles",
             Tab::Options => "options",
+            Tab::Venues => "venues",
         }
     }
 
@@ -62,6 +65,7 @@ impl Tab {
         match name {
             "cycles" => Tab::Cycles,
             "options" => Tab::Options,
+            "venues" => Tab::Venues,
             _ => Tab::Flush,
         }
     }

@@ -233,6 +233,83 @@ pub(crate) fn OptionsTab() -> impl IntoView {
     }
 }
 
+/// The venues tab: the scenario on every venue profile beside the scenario as set (the worker
+/// runs them one at a time while the tab is open).
+#[component]
+pub(crate) fn VenuesTab() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let t = text();
+    let rows = move || {
+        live.venues.with(|venues| {
+            venues
+                .rows
+                .iter()
+                .map(|row| {
+                    let unit = crate::catalogue::money_unit(row.money_unit);
+                    let counted = crate::headline::liquidated_unit(unit);
+                    let extreme = if row.max_rise_pct > row.max_drawdown_pct {
+                        format::signed_pct(row.max_rise_pct)
+                    } else {
+                        format::signed_pct(-row.max_drawdown_pct)
+                    };
+                    let id = if row.venue.is_empty() {
+                        "as-set".to_string()
+                    } else {
+                        row.venue.clone()
+                    };
+                    view! {
+                        <tr data-venue=id>
+                            <th scope="row">{row.name.clone()}</th>
+                            <td>{extreme}</td>
+                            <td>{format::money(row.liquidated_notional_usd, counted)}</td>
+                            <td>{format::money(row.adl_notional_usd, unit)}</td>
+                            <td>{format::money(row.bad_debt_usd, unit)}</td>
+                            <td>{format::money(row.insurance_fund_end_usd, unit)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let progress = move || {
+        live.venues.with(|venues| {
+            if let Some(problem) = &venues.problem {
+                return problem.clone();
+            }
+            let (done, total) = venues.progress();
+            if done < total {
+                fill(
+                    t.charts.venues_progress,
+                    &[("done", &done.to_string()), ("total", &total.to_string())],
+                )
+            } else {
+                String::new()
+            }
+        })
+    };
+    view! {
+        <div class="charts" role="tabpanel" aria-label=t.page.tab_venues data-testid="tab-venues">
+            <p class="wide muted">{t.charts.venues_intro}" "<span data-testid="venues-progress">{progress}</span></p>
+            <div class="wide table-wrap">
+                <table class="venues" data-testid="venues-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.charts.venues_venue}</th>
+                            <th scope="col">{t.charts.venues_trough}</th>
+                            <th scope="col">{t.charts.venues_liquidated}</th>
+                            <th scope="col">{t.charts.venues_adl}</th>
+                            <th scope="col">{t.charts.venues_bad_debt}</th>
+                            <th scope="col">{t.charts.venues_fund}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <Chart name="venues-price" draw=charts::venues::price class="wide" />
+        </div>
+    }
+}
+
 /// The compact layout for iframes: the headline, the chosen charts filling the frame, the chosen
 /// controls below them (the shock alone by default) and a link to the full app.
 #[component]

@@ -59,6 +59,7 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
         "phase" => "leverage-dynamics-assessment",
         "cycles-fan" | "cycles-returns" | "cycles-qq" | "cycles-tails" => "leverage-cycles",
         "options-returns" | "options-decay" => "options-trading-leverage",
+        "venues-price" => "leverage-control",
         _ => return None,
     })
 }

@@ -18,6 +18,7 @@ pub mod phase;
 pub mod plotly_js;
 pub mod price;
 mod registry;
+pub mod venues;
 mod visibility;
 
 pub use card::Chart;
@@ -28,7 +29,7 @@ use plotly::common::{Font, Orientation, Title};
 use plotly::layout::{Axis, HoverMode, Layout, Legend, Margin};
 use plotly::Plot;
 
-use crate::analyses::{CurveView, CyclesView, PhaseMap};
+use crate::analyses::{CurveView, CyclesView, PhaseMap, VenuesView};
 use crate::state::Theme;
 
 /// Everything a chart may draw from, at one moment.
@@ -38,6 +39,7 @@ pub struct Snapshot<'a> {
     pub curve: &'a CurveView,
     pub phase: &'a PhaseMap,
     pub cycles: &'a CyclesView,
+    pub venues: &'a VenuesView,
     /// The playback step shown (None: the whole run).
     pub cursor: Option<usize>,
     pub theme: Theme,
@@ -87,6 +89,7 @@ pub fn words(name: &str) -> (&'static str, &'static str) {
         "cycles-tails" => (c.tails, c.tails_caption),
         "options-returns" => (c.options_returns, c.options_returns_caption),
         "options-decay" => (c.options_decay, c.options_decay_caption),
+        "venues-price" => (c.venues_price, c.venues_price_caption),
         _ => ("", ""),
     }
 }

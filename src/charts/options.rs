@@ -162,6 +162,7 @@ mod tests {
             curve: &curve,
             phase: &phase,
             cycles: &cycles,
+            venues: &Default::default(),
             cursor: None,
             theme: Theme::Light,
             options,

@@ -7,7 +7,7 @@ use flushlab_engine::Scenario;
 
 use super::protocol::{FromWorker, ToWorker, View};
 use crate::analyses::{
-    curve_key, cycles_key, phase_key, CurveView, CyclesView, PhaseAxis, PhaseMap,
+    curve_key, cycles_key, phase_key, CurveView, CyclesView, PhaseAxis, PhaseMap, VenuesView,
 };
 use crate::session::Session;
 use crate::state::Tab;
@@ -23,6 +23,10 @@ pub struct Worker {
     curve: CurveView,
     phase: PhaseMap,
     cycles: CyclesView,
+    venues: VenuesView,
+    /// The venues' runs' own populations (each profile's leverage cap may change the crowd), so
+    /// the page's population stays cached in `session`.
+    venue_session: Session,
     /// A clock in milliseconds (the worker's `performance.now`; natively none).
     clock: fn() -> f64,
 }
@@ -47,6 +51,8 @@ impl Worker {
             curve: CurveView::default(),
             phase: PhaseMap::default(),
             cycles: CyclesView::default(),
+            venues: VenuesView::default(),
+            venue_session: Session::default(),
             clock,
         }
     }
@@ -106,6 +112,10 @@ impl Worker {
             self.cycles = CyclesView::plan(scenario);
             reply.cycles = Some(Box::new(self.cycles.clone()));
         }
+        if self.venues.key.as_ref() != Some(scenario) {
+            self.venues = VenuesView::plan(scenario);
+            reply.venues = Some(Box::new(self.venues.clone()));
+        }
         (beyond_the_shock, reply.finish())
     }
 
@@ -117,6 +127,7 @@ impl Worker {
                 Tab::Cycles => !self.cycles.is_done(),
                 // The options tab computes on the page: nothing here.
                 Tab::Options => false,
+                Tab::Venues => !self.venues.is_done(),
             }
     }
 
@@ -142,6 +153,10 @@ impl Worker {
                 reply.cycles = Some(Box::new(self.cycles.clone()));
             }
             Tab::Options => return None,
+            Tab::Venues => {
+                self.venues.step(&mut self.venue_session);
+                reply.venues = Some(Box::new(self.venues.clone()));
+            }
         }
         reply.finish()
     }
@@ -153,6 +168,7 @@ struct Analyses {
     curve: Option<Box<CurveView>>,
     phase: Option<Box<PhaseMap>>,
     cycles: Option<Box<CyclesView>>,
+    venues: Option<Box<VenuesView>>,
 }
 
 impl Analyses {
@@ -162,6 +178,7 @@ impl Analyses {
             curve: None,
             phase: None,
             cycles: None,
+            venues: None,
         }
     }
 
@@ -172,12 +189,15 @@ impl Analyses {
             curve,
             phase,
             cycles,
+            venues,
         } = self;
-        (curve.is_some() || phase.is_some() || cycles.is_some()).then_some(FromWorker::Analyses {
+        let any = curve.is_some() || phase.is_some() || cycles.is_some() || venues.is_some();
+        any.then_some(FromWorker::Analyses {
             id,
             curve,
             phase,
             cycles,
+            venues,
         })
     }
 }

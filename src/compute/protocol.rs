@@ -6,7 +6,7 @@ use flushlab_engine::analysis::Monitor;
 use flushlab_engine::{Outcome, Scenario};
 use serde::{Deserialize, Serialize};
 
-use crate::analyses::{CurveView, CyclesView, PhaseAxis, PhaseMap};
+use crate::analyses::{CurveView, CyclesView, PhaseAxis, PhaseMap, VenuesView};
 use crate::state::Tab;
 
 /// Which analyses the page shows, so the worker computes those first.
@@ -48,6 +48,8 @@ pub enum FromWorker {
         curve: Option<Box<CurveView>>,
         phase: Option<Box<PhaseMap>>,
         cycles: Option<Box<CyclesView>>,
+        #[serde(default)]
+        venues: Option<Box<VenuesView>>,
     },
     /// The worker stopped on an engine panic while working on `id` (its message), and has to be
     /// replaced.

@@ -13,6 +13,7 @@ pub mod grid;
 pub mod monitor;
 pub mod option_leverage;
 pub mod sweep;
+pub mod venues;
 
 pub use calibrate::{calibrate, Calibration, CalibrationSpec};
 pub use counterfactual::{counterfactual, without_leverage, Counterfactual, InstantSummary};
@@ -24,6 +25,7 @@ pub use grid::{grid, Axis, Grid, Parameter};
 pub use monitor::{monitor, Monitor};
 pub use option_leverage::{option_leverage, OptionLeverage, OptionSpec};
 pub use sweep::{default_shocks, sweep, Sweep, SweepPoint};
+pub use venues::{on_venue, VenueRow};
 
 use crate::market::OrderBook;
 use crate::scenario::{Market, Positions, Scenario};

@@ -52,23 +52,10 @@ fn run(command: Command) -> Result<String, Failure> {
             let base = scenario(&input)?;
             let mut rows = Vec::new();
             for profile in venue_profiles() {
-                let mut scenario = base.clone();
-                profile.apply(&mut scenario);
-                let summary = flushlab_engine::simulate(&scenario)
+                let summary = flushlab_engine::simulate(&analysis::on_venue(&base, profile))
                     .map_err(input_error)?
                     .summary;
-                rows.push(serde_json::json!({
-                    "venue": profile.id,
-                    "name": profile.name,
-                    "max_drawdown_pct": summary.max_drawdown_pct,
-                    "max_rise_pct": summary.max_rise_pct,
-                    "amplification": summary.amplification,
-                    "liquidated_notional_usd": summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short,
-                    "adl_notional_usd": summary.adl_notional_usd,
-                    "bad_debt_usd": summary.bad_debt_usd,
-                    "insurance_fund_end_usd": summary.insurance_fund_end_usd,
-                    "money_unit": summary.money_unit,
-                }));
+                rows.push(analysis::VenueRow::new(profile.id, profile.name, &summary));
             }
             to_json(&rows)
         }

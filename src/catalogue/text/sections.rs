@@ -49,7 +49,7 @@ sections! {
     /// The page around the panels: header, tabs, footer, theme, embed.
     page: Page {
         skip_link, lede, footer, controls_label, more_controls, views_label, tab_flush, tab_cycles,
-        tab_options,
+        tab_options, tab_venues,
         /// `{theme}`: [`Page::light`] or [`Page::dark`].
         switch_theme, light, dark, light_button, dark_button, open_full,
         /// The embed snippet's iframe title.
@@ -112,7 +112,10 @@ sections! {
         options_decay_caption,
         /// `{strike}`, `{days}`, `{vol}`, `{premium}`, `{leverage}`, `{liquidation}`, `{held}`,
         /// `{kept}`: the options tab's sentence.
-        options_intro,
+        options_intro, venues_price, venues_price_caption, venues_intro, venues_as_set,
+        venues_venue, venues_trough, venues_liquidated, venues_adl, venues_bad_debt, venues_fund,
+        /// `{done}`, `{total}`: runs.
+        venues_progress,
         png,
         /// `{title}`: the chart's title.
         png_label,
@@ -138,7 +141,7 @@ sections! {
         /// `{leverage}`: the call's effective leverage.
         perp_long,
         options_decay_title, days_since_purchase, value_pct_of_premium, call_value,
-        call_leverage, effective_leverage,
+        call_leverage, effective_leverage, venues_price_title,
         /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
         liquidated_per_step,
         map_title, start,
