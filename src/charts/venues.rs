@@ -4,7 +4,7 @@
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{base_layout, ink, palette, words_inside, Snapshot};
+use super::{axis, base_layout, ink, palette, words_inside, Snapshot};
 
 /// Line colours: the scenario as set in the price's ink, then one per profile.
 const PROFILE_COLOURS: [&str; 4] = [palette::LONG, palette::SHORT, palette::FUND, palette::ADL];
@@ -30,11 +30,38 @@ pub fn price(snapshot: &Snapshot) -> Plot {
                 .line(line),
         );
     }
-    plot.set_layout(base_layout(
-        snapshot.theme,
-        w.venues_price_title,
-        w.time_s,
-        w.price_usd,
-    ));
+    // Show the flushes, not the long calm after them: up to three times the latest extreme
+    // (trough or peak) of any venue, and some seconds.
+    let end = venues
+        .paths
+        .iter()
+        .map(|path| path.len().saturating_sub(1) as f64 * venues.step_s)
+        .fold(0.0, f64::max);
+    let extreme = venues
+        .paths
+        .iter()
+        .map(|path| {
+            let start = path.first().copied().unwrap_or_default();
+            let (k, _) = path
+                .iter()
+                .enumerate()
+                .fold((0, 0.0), |(best, far), (k, price)| {
+                    let away = (price - start).abs();
+                    if away > far {
+                        (k, away)
+                    } else {
+                        (best, far)
+                    }
+                });
+            k as f64 * venues.step_s
+        })
+        .fold(0.0, f64::max);
+    let shown = (extreme * 3.0 + 10.0 * venues.step_s)
+        .min(end)
+        .max(venues.step_s);
+    plot.set_layout(
+        base_layout(snapshot.theme, w.venues_price_title, w.time_s, w.price_usd)
+            .x_axis(axis(snapshot.theme, w.time_s).range(vec![0.0, shown])),
+    );
     plot
 }
