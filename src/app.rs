@@ -234,6 +234,8 @@ fn FullLayout(
             }
         })
     };
+    // Re-rendered only when the tab really changes (a demo sets it again to the same one).
+    let shown_tab = Memo::new(move |_| state.tab.get());
     view! {
         <div class="app" data-theme=theme>
             <a class="skip-link" href="#results">{text().page.skip_link}</a>
@@ -286,7 +288,7 @@ fn FullLayout(
                         <TabButton tab=Tab::Options label=text().page.tab_options />
                         <TabButton tab=Tab::Venues label=text().page.tab_venues />
                     </div>
-                    {move || match state.tab.get() {
+                    {move || match shown_tab.get() {
                         Tab::Flush => view! {
                             <PlaybackBar />
                             <div class="charts" role="tabpanel" aria-label=text().page.tab_flush>
