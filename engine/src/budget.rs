@@ -168,7 +168,13 @@ fn run_terms(scenario: &Scenario) -> Terms {
     let venue = &scenario.venue;
     let drips = venue.partial_liquidation || venue.max_liquidation_usd_per_step.is_some();
     let traders = &scenario.traders;
-    let behaviours = [traders.top_up.is_some(), traders.delever.is_some(), drips];
+    // A leverage control that tightens moves every open position's trigger once.
+    let behaviours = [
+        traders.top_up.is_some(),
+        traders.delever.is_some(),
+        drips,
+        venue.leverage_control.is_some(),
+    ];
     let visits = 1.0 + behaviours.iter().filter(|&&on| on).count() as f64;
     let pieces = if drips { PARTIAL_PIECES } else { 1.0 };
     terms.add(count * SETTLE_NS * visits.max(pieces), &[count_field]);

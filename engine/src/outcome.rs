@@ -95,6 +95,9 @@ pub struct Summary {
     /// What option dealers' hedging did, when the scenario has them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dealers: Option<DealersSummary>,
+    /// When the venue's leverage control tightened (the start of that step, seconds), if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tightened_at_s: Option<f64>,
     pub halted_steps: u32,
     /// Step at which the last liquidation happened (None: nothing was liquidated).
     pub last_liquidation_step: Option<u32>,

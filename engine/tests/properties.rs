@@ -118,8 +118,11 @@ fn scenario(k: &Knobs) -> Scenario {
     };
     let adl = ["off", "queue", "pro_rata"][k.adl as usize];
     let cap = k.cap.map_or("null".to_string(), |c| c.to_string());
+    // The breaker's knob also turns on a leverage control that tightens on the fund or on
+    // volatility.
     let breaker = if k.breaker {
-        r#"{"move_pct": 3.0, "window_steps": 5, "halt_steps": 10}"#
+        r#"{"move_pct": 3.0, "window_steps": 5, "halt_steps": 10},
+           "leverage_control": {"fund_below_pct": 60, "volatility_pct": 0.8, "window_steps": 4, "margin_multiplier": 1.5}"#
     } else {
         "null"
     };

@@ -316,6 +316,27 @@ impl Venue {
         );
         check.range("venue.funding.clamp_pct", funding.clamp_pct, 0.0, 10.0);
         check.range_open_low("venue.funding.cap_pct", funding.cap_pct, 0.0, 100.0);
+        if let Some(control) = &self.leverage_control {
+            let path = "venue.leverage_control";
+            if let Some(share) = control.fund_below_pct {
+                check.range(&format!("{path}.fund_below_pct"), share, 0.0, 100.0);
+            }
+            if let Some(volatility) = control.volatility_pct {
+                check.range_open_low(&format!("{path}.volatility_pct"), volatility, 0.0, 100.0);
+            }
+            check.range_int(
+                &format!("{path}.window_steps"),
+                u64::from(control.window_steps),
+                2,
+                MAX_STEPS as u64,
+            );
+            check.range(
+                &format!("{path}.margin_multiplier"),
+                control.margin_multiplier,
+                1.0,
+                10.0,
+            );
+        }
         if let Some(breaker) = &self.circuit_breaker {
             check.range(
                 "venue.circuit_breaker.move_pct",

@@ -35,6 +35,36 @@ pub struct Venue {
     /// How funding is computed and charged (used by a build-up); absent: Binance's.
     #[serde(default, skip_serializing_if = "Funding::is_default")]
     pub funding: Funding,
+    /// Leverage control that tightens in stress: maintenance margin raised once the insurance
+    /// fund drains or volatility rises; absent: the rules stay as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leverage_control: Option<LeverageControl>,
+}
+
+/// A venue that cuts leverage in stress: once the insurance fund has fallen below a share of
+/// its start, or realized volatility has risen past a threshold, it multiplies every maintenance
+/// rate (and deduction) for the rest of the run, as cutting maximum leverage does where
+/// maintenance is a fixed share of initial margin (Hyperliquid: half of it). Positions that no
+/// longer meet the raised requirement are liquidated.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeverageControl {
+    /// Tighten once the fund is below this share of its start, percent (absent: not on the fund).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fund_below_pct: Option<f64>,
+    /// Tighten once realized volatility (standard deviation of per-step returns over
+    /// `window_steps`, percent) exceeds this (absent: not on volatility).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volatility_pct: Option<f64>,
+    /// Window of the volatility estimate, steps.
+    #[serde(default = "default_control_window")]
+    pub window_steps: u32,
+    /// What maintenance rates are multiplied by (2: maximum leverage halved).
+    pub margin_multiplier: f64,
+}
+
+fn default_control_window() -> u32 {
+    10
 }
 
 /// The order an ADL queue takes profitable positions in, highest score first, as venues
@@ -71,6 +101,7 @@ impl Default for Venue {
             adl_ranking: AdlRanking::default(),
             circuit_breaker: None,
             funding: Funding::default(),
+            leverage_control: None,
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::solve::build_up;
 use crate::solve::instant::finite_ratio;
 use crate::solve::timeline::{liquidation_map, liquidation_map_now};
 use crate::traders::{DealerHedging, Delevering, DipBuying, PortfolioInsurance, Predation, TopUps};
-use crate::venue::{LiquidationEngine, StepLiquidations};
+use crate::venue::{ControlWatch, LiquidationEngine, StepLiquidations};
 
 /// A market's state during a run, and what it has recorded so far.
 pub struct MarketRun<'a> {
@@ -29,6 +29,8 @@ pub struct MarketRun<'a> {
     predation: Option<Predation>,
     insurance: Option<PortfolioInsurance>,
     hedging: Option<DealerHedging>,
+    /// The venue's leverage control, watching for the stress that makes it tighten.
+    control: Option<ControlWatch>,
     /// The factor consumed depth keeps per step (resilience), if it refills.
     refill: Option<f64>,
     breaker: Option<CircuitBreaker>,
@@ -111,6 +113,11 @@ impl<'a> MarketRun<'a> {
                 .option_dealers
                 .as_ref()
                 .map(|rules| DealerHedging::new(rules, start, step_s)),
+            control: scenario
+                .venue
+                .leverage_control
+                .as_ref()
+                .map(|rules| ControlWatch::new(rules, scenario.venue.insurance_fund_usd)),
             refill: market
                 .resilience_half_life_s
                 .map(|half_life| libm::exp2(-step_s / half_life)),
@@ -176,6 +183,9 @@ impl<'a> MarketRun<'a> {
             let mark_now = self.mark.follow(book.last());
             if let Some(top_ups) = self.top_ups.as_mut() {
                 top_ups.step(step, mark_now, &mut self.venue);
+            }
+            if let Some(control) = self.control.as_mut() {
+                control.step(step, &self.history, &mut self.venue);
             }
             self.venue.collect_triggered(mark_now);
             let orders = self.venue.take_orders(mark_now);
@@ -297,6 +307,11 @@ impl<'a> MarketRun<'a> {
                 end_hedge_coins: hedging.hedge_coins,
             }),
             halted_steps: self.halted_steps,
+            tightened_at_s: self
+                .control
+                .as_ref()
+                .and_then(|control| control.tightened_at)
+                .map(|step| f64::from(step) * scenario.run.step_s),
             last_liquidation_step: self.last_liquidation_step,
             money_unit: match scenario.market.contract {
                 Contract::Linear => crate::outcome::MoneyUnit::Usd,

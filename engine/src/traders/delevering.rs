@@ -23,19 +23,7 @@ impl Delevering {
 
     /// Standard deviation of per-step returns over the window, percent.
     fn realized_volatility_pct(&self, history: &[f64]) -> f64 {
-        let window = self.rules.window_steps as usize;
-        if history.len() < window + 1 {
-            return 0.0;
-        }
-        let recent = &history[history.len() - window - 1..];
-        let returns: Vec<f64> = recent
-            .windows(2)
-            .map(|pair| (pair[1] / pair[0] - 1.0) * 100.0)
-            .collect();
-        let mean = returns.iter().sum::<f64>() / returns.len() as f64;
-        let variance =
-            returns.iter().map(|r| (r - mean) * (r - mean)).sum::<f64>() / returns.len() as f64;
-        libm::sqrt(variance)
+        realized_volatility_pct(history, self.rules.window_steps as usize)
     }
 
     /// When volatility crosses the threshold, the de-leveraging share closes `fraction` of every
@@ -80,6 +68,23 @@ impl Delevering {
             }
         }
     }
+}
+
+/// Standard deviation of the per-step returns of the last `window` steps of `history` (last
+/// prices), percent; 0 until the history is that long.
+pub fn realized_volatility_pct(history: &[f64], window: usize) -> f64 {
+    if history.len() < window + 1 {
+        return 0.0;
+    }
+    let recent = &history[history.len() - window - 1..];
+    let returns: Vec<f64> = recent
+        .windows(2)
+        .map(|pair| (pair[1] / pair[0] - 1.0) * 100.0)
+        .collect();
+    let mean = returns.iter().sum::<f64>() / returns.len() as f64;
+    let variance =
+        returns.iter().map(|r| (r - mean) * (r - mean)).sum::<f64>() / returns.len() as f64;
+    libm::sqrt(variance)
 }
 
 #[cfg(test)]

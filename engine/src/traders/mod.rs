@@ -9,6 +9,7 @@ mod insurance;
 mod predation;
 mod top_ups;
 
+pub use delevering::realized_volatility_pct;
 pub use delevering::Delevering;
 pub use dip_buying::DipBuying;
 pub use hedging::DealerHedging;

@@ -318,7 +318,7 @@ impl<'a> LiquidationEngine<'a> {
             AdlRanking::PnlTimesMarginRatio => {
                 // Maintenance margin and Binance's floor of one unit of quote currency under
                 // the collateral, in the collateral's currency (coin for inverse contracts).
-                let (rate, deduction) = self.table.margin().tier_for(terms.size);
+                let (rate, deduction) = self.maintenance(terms.size);
                 let in_collateral = match self.contract() {
                     Contract::Linear => 1.0,
                     Contract::Inverse => 1.0 / mark,

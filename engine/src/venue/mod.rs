@@ -34,6 +34,7 @@ use crate::scenario::{Side, Venue};
 
 mod adl;
 mod batch;
+mod control;
 mod marking;
 mod settlement;
 mod state;
@@ -41,6 +42,7 @@ mod triggers;
 
 use adl::Winners;
 use batch::WholeCloses;
+pub use control::ControlWatch;
 use state::{Own, Status};
 use triggers::RearmHeap;
 
@@ -103,6 +105,8 @@ pub struct LiquidationEngine<'a> {
     /// Size of the open positions of each group.
     group_open: Vec<f64>,
     pub ledger: Ledger,
+    /// What maintenance requirements are multiplied by (1 until a leverage control tightens).
+    margin_multiplier: f64,
     pub partial_liquidations: u64,
     pub liquidated_count_long: u64,
     pub liquidated_count_short: u64,
@@ -179,6 +183,7 @@ impl<'a> LiquidationEngine<'a> {
             open_interest: start.open_interest,
             group_open: start.group_size.clone(),
             ledger: Ledger::new(collateral_in, fund),
+            margin_multiplier: 1.0,
             partial_liquidations: 0,
             liquidated_count_long: 0,
             liquidated_count_short: 0,

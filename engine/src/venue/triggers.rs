@@ -74,7 +74,7 @@ impl<'a> LiquidationEngine<'a> {
             return;
         }
         let terms = self.terms(i);
-        let (rate, deduction) = self.table.margin().tier_for(terms.size);
+        let (rate, deduction) = self.maintenance(terms.size);
         let trigger = terms.liquidation_price(rate, deduction);
         self.make_own(i).trigger[i] = trigger;
         let side = self.side[i];
@@ -252,7 +252,7 @@ impl<'a> LiquidationEngine<'a> {
     pub(super) fn partial_fraction(&self, i: usize, mark: f64) -> f64 {
         let terms = self.terms(i);
         let equity = terms.equity_at(mark);
-        let (rate, deduction) = self.table.margin().tier_for(terms.size);
+        let (rate, deduction) = self.maintenance(terms.size);
         let margin = match self.contract() {
             Contract::Linear => rate * self.notional_at(i, mark) - deduction,
             Contract::Inverse => rate * terms.size / mark - deduction / terms.entry,
