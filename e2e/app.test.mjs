@@ -522,3 +522,13 @@ test('the venues tab runs the same scenario on every venue profile beside your s
   assert.equal(drawn.length, 4, 'a price path per venue');
   await done();
 });
+
+test('a venue that tightens leverage in stress says so in the headline', async () => {
+  const { page, done } = await open('?preset=over-levered-longs');
+  const headline = page.getByTestId('headline');
+  await headline.filter({ hasText: /liquidated/ }).waitFor();
+  assert.doesNotMatch(await headline.textContent(), /raised maintenance margins/);
+  await page.locator('#leverage-control').check();
+  await assert.doesNotReject(headline.filter({ hasText: /the venue raised maintenance margins 2\.0x at \d+ s/ }).waitFor());
+  await done();
+});

@@ -128,6 +128,18 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
             ],
         ));
     }
+    if let (Some(at), Some(control)) = (
+        summary.tightened_at_s,
+        scenario.venue.leverage_control.as_ref(),
+    ) {
+        tail.push(fill(
+            words.tightened,
+            &[
+                ("multiplier", &format::factor(control.margin_multiplier, 1)),
+                ("time", &format::seconds(at)),
+            ],
+        ));
+    }
     if summary.bad_debt_usd > 0.0 {
         tail.push(fill(
             words.bad_debt_left,
@@ -457,5 +469,29 @@ mod tests {
         assert!(text.contains(" rise became a "), "{text}");
         assert!(text.contains(" squeeze ("), "{text}");
         assert!(text.contains(" of shorts liquidated in "), "{text}");
+    }
+
+    #[test]
+    fn a_venue_that_tightens_says_when_and_by_how_much() {
+        let mut scenario = presets::find("over-levered-longs")
+            .expect("a preset")
+            .scenario;
+        scenario.venue.leverage_control = Some(flushlab_engine::scenario::LeverageControl {
+            fund_below_pct: None,
+            volatility_pct: Some(0.5),
+            window_steps: 5,
+            margin_multiplier: 2.0,
+        });
+        let outcome = flushlab_engine::simulate(&scenario).expect("valid");
+        let at = outcome.summary.tightened_at_s.expect("it tightens");
+        let text = headline(&scenario, &outcome);
+        let said = format!(
+            "the venue raised maintenance margins 2.0x at {}",
+            format::seconds(at)
+        );
+        assert!(text.contains(&said), "{text}");
+        scenario.venue.leverage_control = None;
+        let plain = flushlab_engine::simulate(&scenario).expect("valid");
+        assert!(!headline(&scenario, &plain).contains("raised maintenance margins"));
     }
 }

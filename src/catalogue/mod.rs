@@ -66,7 +66,7 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
 
 /// The glossary term each "?" links to: a control by its element id, a panel by its heading's
 /// id. Controls whose subject has no entry (the shock's kind, dip buyers) link to none.
-pub const HELP_TERMS: [(&str, &str); 37] = [
+pub const HELP_TERMS: [(&str, &str); 41] = [
     ("leverage-title", "leverage"),
     ("long-share", "leverage-skew"),
     ("shock-title", "leverage-flush"),
@@ -103,6 +103,10 @@ pub const HELP_TERMS: [(&str, &str); 37] = [
     ("build-up", "funding-rate"),
     ("funding-premium", "leverage-skew"),
     ("venue-profile", "leverage-control"),
+    ("leverage-control", "leverage-control"),
+    ("control-fund", "leverage-control"),
+    ("control-volatility", "leverage-control"),
+    ("control-multiplier", "leverage-control"),
     ("adl-ranking", "auto-deleveraging"),
 ];
 

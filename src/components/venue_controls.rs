@@ -2,7 +2,9 @@
 //! partial liquidation, throughput cap, auto-deleveraging, circuit breaker, mark smoothing.
 
 use flushlab_engine::scenario::profiles::{venue_profile, venue_profiles};
-use flushlab_engine::scenario::{Adl, AdlRanking, CircuitBreaker, MaintenanceMargin};
+use flushlab_engine::scenario::{
+    Adl, AdlRanking, CircuitBreaker, LeverageControl, MaintenanceMargin,
+};
 use leptos::prelude::*;
 
 use super::field::{RangeField, Scale, SelectField, ToggleField};
@@ -110,6 +112,33 @@ pub fn VenueControls() -> impl IntoView {
             state.edit(|s| {
                 if let Some(breaker) = &mut s.venue.circuit_breaker {
                     change(breaker, value);
+                }
+            })
+        }
+    };
+    let control = Signal::derive(move || state.draft.with(|s| s.venue.leverage_control.is_some()));
+    let set_control = move |on: bool| {
+        state.edit(|s| {
+            s.venue.leverage_control = on.then_some(LeverageControl {
+                fund_below_pct: Some(50.0),
+                volatility_pct: Some(1.0),
+                window_steps: 10,
+                margin_multiplier: 2.0,
+            })
+        })
+    };
+    let control_value = move |pick: fn(&LeverageControl) -> f64| {
+        Signal::derive(move || {
+            state
+                .draft
+                .with(|s| s.venue.leverage_control.as_ref().map_or(0.0, pick))
+        })
+    };
+    let edit_control = move |change: fn(&mut LeverageControl, f64)| {
+        move |value: f64| {
+            state.edit(|s| {
+                if let Some(control) = &mut s.venue.leverage_control {
+                    change(control, value);
                 }
             })
         }
@@ -253,6 +282,21 @@ pub fn VenueControls() -> impl IntoView {
                     value=breaker_value(|b| f64::from(b.window_steps)) set=edit_breaker(|b, v| b.window_steps = v.round() as u32) />
                 <RangeField id="breaker-halt" label=t.controls.breaker_halt help=t.controls.breaker_halt_help min=1.0 max=3600.0 step=1.0 unit=t.controls.unit_steps
                     value=breaker_value(|b| f64::from(b.halt_steps)) set=edit_breaker(|b, v| b.halt_steps = v.round() as u32) />
+            </Show>
+            <ToggleField
+                id="leverage-control"
+                label=t.controls.leverage_control
+                help=t.controls.leverage_control_help
+                value=control
+                set=set_control
+            />
+            <Show when=move || control.get()>
+                <RangeField id="control-fund" label=t.controls.control_fund help=t.controls.control_fund_help min=0.0 max=100.0 step=1.0 unit="%"
+                    value=control_value(|c| c.fund_below_pct.unwrap_or(0.0)) set=edit_control(|c, v| c.fund_below_pct = (v > 0.0).then_some(v)) />
+                <RangeField id="control-volatility" label=t.controls.control_volatility help=t.controls.control_volatility_help min=0.0 max=10.0 step=0.1 unit="%"
+                    value=control_value(|c| c.volatility_pct.unwrap_or(0.0)) set=edit_control(|c, v| c.volatility_pct = (v > 0.0).then_some(v)) />
+                <RangeField id="control-multiplier" label=t.controls.control_multiplier help=t.controls.control_multiplier_help min=1.0 max=4.0 step=0.1 unit="x"
+                    value=control_value(|c| c.margin_multiplier) set=edit_control(|c, v| c.margin_multiplier = v) />
             </Show>
             <RangeField
                 id="mark-smoothing"

@@ -91,7 +91,9 @@ sections! {
         cppi_floor_help, option_dealers, option_dealers_help, profile, profile_help,
         profile_custom, build_up, build_up_help, funding_premium, funding_premium_help,
         option_strike, option_strike_help, option_vol, option_vol_help, option_expiry,
-        option_expiry_help, option_held, option_held_help,
+        option_expiry_help, option_held, option_held_help, leverage_control, leverage_control_help,
+        control_fund, control_fund_help, control_volatility, control_volatility_help,
+        control_multiplier, control_multiplier_help,
         /// `{topic}`: the control's label or the panel's topic.
         what_is,
         /// Before the glossary link in an opened "?".
@@ -304,6 +306,8 @@ sections! {
         funding_value,
         /// `{payers}`, `{amount}`, `{hours}`: the headline's tail.
         funding_paid,
+        /// `{multiplier}`, `{time}`: when the venue's leverage control tightened (the tail).
+        tightened,
     }
     /// What is wrong with a scenario, rule by rule (the engine's [`flushlab_engine::Rule`]), as
     /// the error banner and the held notice list it, one problem per line.
