@@ -166,7 +166,9 @@ fn run_terms(scenario: &Scenario) -> Terms {
     let per_step = STEP_NS + groups_of(scenario) * GROUP_STEP_NS + 4.0 * levels * LEVEL_SEARCH_NS;
     terms.add(steps * per_step, &["run.steps"]);
     let venue = &scenario.venue;
-    let drips = venue.partial_liquidation || venue.max_liquidation_usd_per_step.is_some();
+    let drips = venue.partial_liquidation
+        || venue.max_liquidation_usd_per_step.is_some()
+        || venue.clips.is_some();
     let traders = &scenario.traders;
     // A leverage control that tightens moves every open position's trigger once.
     let behaviours = [

@@ -95,6 +95,10 @@ pub struct Summary {
     /// What option dealers' hedging did, when the scenario has them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dealers: Option<DealersSummary>,
+    /// Size the venue's backstop took over at the mark (Hyperliquid's liquidator vault; counted
+    /// in the liquidated figures too); absent when zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub backstopped_usd: f64,
     /// When the venue's leverage control tightened (the start of that step, seconds), if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tightened_at_s: Option<f64>,

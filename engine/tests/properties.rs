@@ -153,6 +153,12 @@ fn scenario(k: &Knobs) -> Scenario {
     } else {
         ""
     };
+    // Partial liquidation's knob also clips large positions with a cooldown and a backstop.
+    let clips = if k.partial {
+        r#", "clips": {"above_usd": 20000, "share": 0.25, "cooldown_s": 3, "backstop_below": 0.5}"#
+    } else {
+        ""
+    };
     let json = format!(
         r#"{{"version": 1, "seed": {seed},
             "market": {{"price": 30000.0, "contract": "{contract}", "book": {book},
@@ -162,7 +168,7 @@ fn scenario(k: &Knobs) -> Scenario {
                 "entry_spread_pct": 1.5, "size_dispersion": 0.8}}}},
             "venue": {{"maintenance_margin": {margin}, "liquidation_fee": {fee}, "insurance_fund_usd": {fund},
                        "partial_liquidation": {partial}, "max_liquidation_usd_per_step": {cap}, "adl": "{adl}",
-                       "circuit_breaker": {breaker}{funding}}},
+                       "circuit_breaker": {breaker}{funding}{clips}}},
             "traders": {traders}, "agents": {agents}, {build_up} "shock": {shock}, "run": {{"steps": 80}}}}"#,
         seed = k.seed,
         contract = if k.inverse { "inverse" } else { "linear" },

@@ -28,8 +28,8 @@ pub use traders::{
     Agents, Cppi, Delever, DipBuyers, OptionDealers, Predators, StrikeCoins, TopUp, Traders,
 };
 pub use venue::{
-    liquidation_leverage, max_entry_leverage, Adl, AdlRanking, CircuitBreaker, LeverageControl,
-    MaintenanceMargin, MarginTier, Venue,
+    liquidation_leverage, max_entry_leverage, Adl, AdlRanking, CircuitBreaker, Clips,
+    LeverageControl, MaintenanceMargin, MarginTier, Venue,
 };
 
 /// The only format version this engine reads.

@@ -7,7 +7,9 @@
 use std::sync::OnceLock;
 
 use crate::scenario::edit::clamp_leverage_to_margin;
-use crate::scenario::{Adl, AdlRanking, Funding, MaintenanceMargin, MarginTier, Scenario, Venue};
+use crate::scenario::{
+    Adl, AdlRanking, Clips, Funding, MaintenanceMargin, MarginTier, Scenario, Venue,
+};
 
 /// One venue's rules.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,6 +67,14 @@ fn build_profiles() -> Vec<VenueProfile> {
                 partial_liquidation: true,
                 adl: Adl::Queue,
                 adl_ranking: AdlRanking::PriceRatioTimesLeverage,
+                // Over $100k, 20% an order with a 30 s cooldown; under 2/3 of maintenance, the
+                // liquidator vault takes the position over.
+                clips: Some(Clips {
+                    above_usd: 100_000.0,
+                    share: 0.2,
+                    cooldown_s: 30.0,
+                    backstop_below: Some(2.0 / 3.0),
+                }),
                 // Hourly, an eighth of the 8-hour rate, capped at 4% an hour.
                 funding: Funding {
                     interval_h: 1.0,
@@ -122,6 +132,7 @@ impl VenueProfile {
             && venue.adl == rules.adl
             && venue.adl_ranking == rules.adl_ranking
             && venue.funding == rules.funding
+            && venue.clips == rules.clips
     }
 }
 

@@ -316,6 +316,20 @@ impl Venue {
         );
         check.range("venue.funding.clamp_pct", funding.clamp_pct, 0.0, 10.0);
         check.range_open_low("venue.funding.cap_pct", funding.cap_pct, 0.0, 100.0);
+        if let Some(clips) = &self.clips {
+            let path = "venue.clips";
+            check.range(&format!("{path}.above_usd"), clips.above_usd, 0.0, 1e15);
+            check.range_open_low(&format!("{path}.share"), clips.share, 0.0, 1.0);
+            check.range(
+                &format!("{path}.cooldown_s"),
+                clips.cooldown_s,
+                0.0,
+                86_400.0,
+            );
+            if let Some(below) = clips.backstop_below {
+                check.range(&format!("{path}.backstop_below"), below, 0.0, 1.0);
+            }
+        }
         if let Some(control) = &self.leverage_control {
             let path = "venue.leverage_control";
             if let Some(share) = control.fund_below_pct {

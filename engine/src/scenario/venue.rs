@@ -35,10 +35,34 @@ pub struct Venue {
     /// How funding is computed and charged (used by a build-up); absent: Binance's.
     #[serde(default, skip_serializing_if = "Funding::is_default")]
     pub funding: Funding,
+    /// Large positions liquidated a clip at a time with a cooldown, and a backstop that takes
+    /// over positions far below maintenance (Hyperliquid); absent: neither.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clips: Option<Clips>,
     /// Leverage control that tightens in stress: maintenance margin raised once the insurance
     /// fund drains or volatility rises; absent: the rules stay as they are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leverage_control: Option<LeverageControl>,
+}
+
+/// Hyperliquid's liquidation of large positions: a position whose notional (at the mark) is
+/// above `above_usd` is sent to the book `share` of it at a time, at most once per
+/// `cooldown_s`; a position whose equity has fallen below `backstop_below` of its maintenance
+/// margin is taken over whole by a backstop (Hyperliquid's liquidator vault) at the mark,
+/// without touching the book.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Clips {
+    /// Positions above this notional at the mark (USD; contracts for inverse) are clipped.
+    pub above_usd: f64,
+    /// Share of the position each clip closes, in (0, 1].
+    pub share: f64,
+    /// Seconds before the same position's next clip.
+    pub cooldown_s: f64,
+    /// Equity below this share of maintenance margin sends a position to the backstop; absent:
+    /// no backstop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backstop_below: Option<f64>,
 }
 
 /// A venue that cuts leverage in stress: once the insurance fund has fallen below a share of
@@ -101,6 +125,7 @@ impl Default for Venue {
             adl_ranking: AdlRanking::default(),
             circuit_breaker: None,
             funding: Funding::default(),
+            clips: None,
             leverage_control: None,
         }
     }

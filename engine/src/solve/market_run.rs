@@ -73,6 +73,7 @@ impl<'a> MarketRun<'a> {
         history.push(start);
         let book = OrderBook::new(market);
         let mut venue = venue;
+        venue.set_step_s(step_s);
         let build_up = scenario
             .build_up
             .as_ref()
@@ -307,6 +308,7 @@ impl<'a> MarketRun<'a> {
                 end_hedge_coins: hedging.hedge_coins,
             }),
             halted_steps: self.halted_steps,
+            backstopped_usd: venue.backstopped_usd,
             tightened_at_s: self
                 .control
                 .as_ref()

@@ -107,6 +107,16 @@ pub struct LiquidationEngine<'a> {
     pub ledger: Ledger,
     /// What maintenance requirements are multiplied by (1 until a leverage control tightens).
     margin_multiplier: f64,
+    /// Seconds a step lasts (clips' cooldowns are in seconds).
+    step_s: f64,
+    /// Calls of [`Self::take_orders`] so far: the venue's clock for clips' cooldowns.
+    round: u32,
+    /// The round from which each clipped position may be clipped again.
+    cooldown_until: std::collections::HashMap<u32, u32>,
+    /// Positions taken over by the backstop this step, closed at the mark by [`Self::liquidate`].
+    backstop: Vec<Order>,
+    /// Size the backstop took over (USD at entry, or contracts).
+    pub backstopped_usd: f64,
     pub partial_liquidations: u64,
     pub liquidated_count_long: u64,
     pub liquidated_count_short: u64,
@@ -137,8 +147,9 @@ impl<'a> LiquidationEngine<'a> {
         engine.warm = warm;
         engine.open_sums = warm.and_then(|warm| warm.open_sums);
         engine.whole = warm.and_then(|warm| WholeCloses::of(table, start, warm));
-        engine.whole_only =
-            !rules.partial_liquidation && rules.max_liquidation_usd_per_step.is_none();
+        engine.whole_only = !rules.partial_liquidation
+            && rules.max_liquidation_usd_per_step.is_none()
+            && rules.clips.is_none();
         engine.winners.plain = false;
         engine
     }
@@ -184,12 +195,22 @@ impl<'a> LiquidationEngine<'a> {
             group_open: start.group_size.clone(),
             ledger: Ledger::new(collateral_in, fund),
             margin_multiplier: 1.0,
+            step_s: 1.0,
+            round: 0,
+            cooldown_until: std::collections::HashMap::new(),
+            backstop: Vec::new(),
+            backstopped_usd: 0.0,
             partial_liquidations: 0,
             liquidated_count_long: 0,
             liquidated_count_short: 0,
             liquidated_usd_long: 0.0,
             liquidated_usd_short: 0.0,
         }
+    }
+
+    /// Tells the engine how long a step lasts (for clips' cooldowns; 1 s until told).
+    pub fn set_step_s(&mut self, step_s: f64) {
+        self.step_s = step_s;
     }
 
     /// Number of positions (open or closed).

@@ -32,6 +32,13 @@ impl<'a> LiquidationEngine<'a> {
         mark: f64,
     ) -> StepLiquidations {
         let mut step = StepLiquidations::default();
+        // The backstop takes its positions over at the mark, off the book.
+        let backstop = std::mem::take(&mut self.backstop);
+        for &order in &backstop {
+            let i = order.index as usize;
+            self.backstopped_usd += self.size(i);
+            self.settle(order, mark, money::fixed(mark), &mut step);
+        }
         for side in [Side::Long, Side::Short] {
             let on_side = |order: &Order| self.side[order.index as usize] == side;
             // Usually every order of a step is on one side: then no copy.

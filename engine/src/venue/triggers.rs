@@ -216,6 +216,11 @@ impl<'a> LiquidationEngine<'a> {
             .rules
             .max_liquidation_usd_per_step
             .unwrap_or(f64::INFINITY);
+        self.round += 1;
+        let round = self.round;
+        let clips = self.rules.clips.as_ref();
+        // Positions waiting out a clip's cooldown: queued again, after this step's orders.
+        let mut cooling = Vec::new();
         while let Some(&index) = self.queue.front() {
             let i = index as usize;
             if !self.is_open(i) {
@@ -231,6 +236,41 @@ impl<'a> LiquidationEngine<'a> {
             } else {
                 1.0
             };
+            if let Some(clips) = clips {
+                if self.backstop_due(i, mark, clips.backstop_below) {
+                    self.queue.pop_front();
+                    self.set_pending(i, false);
+                    self.backstop.push(Order {
+                        index,
+                        fraction: 1.0,
+                    });
+                    continue;
+                }
+                if self.notional_at(i, mark) > clips.above_usd {
+                    if !crossed(self.side[i], mark, self.trigger(i)) {
+                        // Clipped back above maintenance (or the mark recovered while it
+                        // cooled down): off the queue, its trigger filed again.
+                        self.queue.pop_front();
+                        self.set_pending(i, false);
+                        self.rearm(i);
+                        continue;
+                    }
+                    if self
+                        .cooldown_until
+                        .get(&index)
+                        .is_some_and(|&until| round < until)
+                    {
+                        self.queue.pop_front();
+                        cooling.push(index);
+                        continue;
+                    }
+                    fraction = fraction.min(clips.share);
+                    // `as` saturates: a cooldown longer than any run never ends.
+                    let wait = libm::ceil(clips.cooldown_s / self.step_s) as u32;
+                    self.cooldown_until
+                        .insert(index, round.saturating_add(wait.max(1)));
+                }
+            }
             if room.is_finite() {
                 let notional = self.notional_at(i, mark) * fraction;
                 if notional > room {
@@ -244,7 +284,23 @@ impl<'a> LiquidationEngine<'a> {
             self.set_pending(i, false);
             orders.push(Order { index, fraction });
         }
+        self.queue.extend(cooling);
         orders
+    }
+
+    /// Whether position `i`'s equity at `mark` is below `share` of its maintenance margin (the
+    /// backstop takes it over); never without a share.
+    fn backstop_due(&self, i: usize, mark: f64, share: Option<f64>) -> bool {
+        let Some(share) = share else {
+            return false;
+        };
+        let terms = self.terms(i);
+        let (rate, deduction) = self.maintenance(terms.size);
+        let margin = match self.contract() {
+            Contract::Linear => rate * self.notional_at(i, mark) - deduction,
+            Contract::Inverse => rate * terms.size / mark - deduction / terms.entry,
+        };
+        terms.equity_at(mark) < share * margin
     }
 
     /// Tier-down: the fraction to close so that equity is twice the remaining maintenance margin;
@@ -266,5 +322,83 @@ impl<'a> LiquidationEngine<'a> {
         } else {
             fraction
         }
+    }
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use crate::positions::PositionTable;
+    use crate::scenario::Clips;
+    use crate::traders::examples::{deep_book, scenario};
+    use crate::venue::LiquidationEngine;
+
+    fn clipped(backstop_below: Option<f64>) -> crate::scenario::Scenario {
+        // A 1M USD long at 20x from 100: over the 100k clip size.
+        let mut scenario = scenario(&[("long", 1_000_000.0, 100.0, 20.0)]);
+        scenario.venue.clips = Some(Clips {
+            above_usd: 100_000.0,
+            share: 0.2,
+            cooldown_s: 30.0,
+            backstop_below,
+        });
+        scenario
+    }
+
+    #[test]
+    fn a_large_position_goes_to_the_book_a_fifth_at_a_time_with_a_cooldown() {
+        let scenario = clipped(None);
+        let table = PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        venue.set_step_s(1.0);
+        let mut book = deep_book();
+        // 4.8% below entry: equity 2,000 against 4,760 of maintenance. A clip at the mark
+        // leaves the equity as it was on a smaller position, still under maintenance: the next
+        // clip waits out the cooldown.
+        let mark = 95.2;
+        book.move_top_to(mark);
+        let mut clips_at = Vec::new();
+        for round in 1..=70 {
+            venue.collect_triggered(mark);
+            let orders = venue.take_orders(mark);
+            if !orders.is_empty() {
+                assert_eq!(orders.len(), 1);
+                assert_eq!(orders[0].fraction, 0.2);
+                clips_at.push(round);
+            }
+            venue.liquidate(&orders, &mut book, mark);
+        }
+        // The first clip at once, the next after 30 s, then 30 s later again.
+        assert_eq!(clips_at, [1, 31, 61]);
+        let left = venue.size(0);
+        assert!(
+            (left - 1_000_000.0 * 0.8_f64.powi(3)).abs() < 1e-6,
+            "{left}"
+        );
+    }
+
+    #[test]
+    fn far_below_maintenance_the_backstop_takes_the_position_at_the_mark_off_the_book() {
+        let scenario = clipped(Some(2.0 / 3.0));
+        let table = PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        let mut book = deep_book();
+        let before = book.last();
+        // 20x: 5% margin. 4.8% below entry the equity, 2,000, is under 2/3 of the 4,760 of
+        // maintenance (0.5% of 952,000): the backstop.
+        let mark = 95.2;
+        venue.collect_triggered(mark);
+        let orders = venue.take_orders(mark);
+        assert!(orders.is_empty(), "nothing to the book");
+        let step = venue.liquidate(&orders, &mut book, mark);
+        assert_eq!(book.last(), before, "the book is untouched");
+        assert!(!venue.is_open(0));
+        assert_eq!(venue.backstopped_usd, 1_000_000.0);
+        assert_eq!(step.long_usd, 1_000_000.0);
+        assert!(
+            venue
+                .ledger
+                .close(crate::money::Money::ZERO, crate::money::Money::ZERO)
+                .balanced
+        );
     }
 }
