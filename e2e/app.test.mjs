@@ -520,6 +520,9 @@ test('the venues tab runs the same scenario on every venue profile beside your s
     if (drawn.length < 4) await page.waitForTimeout(50);
   }
   assert.equal(drawn.length, 4, 'a price path per venue');
+  // Picked as the venue, Hyperliquid's backstop says what it took off the book.
+  await page.locator('#venue-profile').selectOption('hyperliquid');
+  await assert.doesNotReject(page.getByTestId('summary').filter({ hasText: /Backstop took over \(off the book\)\$[\d.]+[MB]/ }).waitFor());
   await done();
 });
 

@@ -106,6 +106,12 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
             ),
         ));
     }
+    if summary.backstopped_usd > 0.0 {
+        tiles.push((
+            words.backstopped.to_string(),
+            format::money(summary.backstopped_usd, counted),
+        ));
+    }
     if let Some(build_up) = &outcome.build_up {
         let (payers, paid) =
             crate::headline::funding_payers(build_up).unwrap_or((words.longs, 0.0));

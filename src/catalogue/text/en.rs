@@ -484,6 +484,7 @@ pub static ENGLISH: Text = Text {
         funding_value: "{payers} paid {amount} over {hours}; {liquidated} worn through",
         funding_paid: "{payers} paid {amount} of funding in the {hours} before",
         tightened: "the venue raised maintenance margins {multiplier} at {time}",
+        backstopped: "Backstop took over (off the book)",
     },
     problems: Problems {
         line: "{path}: {rule}",

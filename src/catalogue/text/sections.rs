@@ -308,6 +308,8 @@ sections! {
         funding_paid,
         /// `{multiplier}`, `{time}`: when the venue's leverage control tightened (the tail).
         tightened,
+        /// The tile of what the venue's backstop took over at the mark.
+        backstopped,
     }
     /// What is wrong with a scenario, rule by rule (the engine's [`flushlab_engine::Rule`]), as
     /// the error banner and the held notice list it, one problem per line.
