@@ -6,7 +6,7 @@
 
 use crate::market::OrderBook;
 use crate::outcome::{BuildUpReport, FundingPayment};
-use crate::scenario::{BuildUp, Contract, Funding, Side};
+use crate::scenario::{BuildUp, Funding};
 use crate::venue::{LiquidationEngine, StepLiquidations};
 
 /// Runs the build-up on `venue` at `price`, with liquidations filled on copies of `book`.
@@ -43,12 +43,11 @@ pub fn run(
         };
         let premium_pct = rules.premium_pct(skew);
         let rate_pct = funding.rate_pct(premium_pct);
-        let (long_paid, short_paid) = charge(venue, rate_pct / 100.0, price);
+        let (long_paid, short_paid) = venue.charge_funding(rate_pct / 100.0, price);
         let t_h = f64::from(k) * funding.interval_h - rules.hours;
         // A payment at the shock's moment: the positions it pushes under maintenance are the
-        // flush's to liquidate, on the live book, in its first step.
+        // flush's to liquidate (they stay queued), on the live book, in its first step.
         let liquidated = if t_h < -1e-9 {
-            venue.collect_triggered(price);
             let orders = venue.take_orders(price);
             let mut refilled = book.clone();
             venue.liquidate(&orders, &mut refilled, price)
@@ -73,37 +72,13 @@ pub fn run(
             short_open_usd: short_open,
         });
     }
+    venue.file_triggers();
     report.liquidated_count_long = std::mem::take(&mut venue.liquidated_count_long);
     report.liquidated_count_short = std::mem::take(&mut venue.liquidated_count_short);
     venue.liquidated_usd_long = 0.0;
     venue.liquidated_usd_short = 0.0;
     venue.partial_liquidations = 0;
     report
-}
-
-/// Charges every open position one payment at `rate` (a fraction of its notional at `price`;
-/// positive: longs pay, shorts receive). Returns what each side paid, net, as booked.
-fn charge(venue: &mut LiquidationEngine, rate: f64, price: f64) -> (f64, f64) {
-    let (mut long_paid, mut short_paid) = (0.0, 0.0);
-    if rate == 0.0 {
-        return (long_paid, short_paid);
-    }
-    let contract = venue.table.contract;
-    for i in 0..venue.len() {
-        if !venue.is_open(i) {
-            continue;
-        }
-        // Notional in the collateral's currency: USD, or coin for inverse contracts.
-        let notional = match contract {
-            Contract::Linear => venue.notional_at(i, price),
-            Contract::Inverse => venue.notional_at(i, price) / price,
-        };
-        match venue.side[i] {
-            Side::Long => long_paid += venue.pay_funding(i, notional * rate).to_f64(),
-            Side::Short => short_paid += venue.pay_funding(i, -notional * rate).to_f64(),
-        }
-    }
-    (long_paid, short_paid)
 }
 
 /// Open interest (longs, shorts), as the run counts it.
@@ -117,6 +92,7 @@ mod tests {
     use super::*;
     use crate::market::OrderBook;
     use crate::positions::PositionTable;
+    use crate::scenario::Side;
     use crate::solve::timeline;
     use crate::traders::examples::scenario;
 

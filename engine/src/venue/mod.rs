@@ -35,6 +35,7 @@ use crate::scenario::{Side, Venue};
 mod adl;
 mod batch;
 mod control;
+mod funding;
 mod marking;
 mod settlement;
 mod state;

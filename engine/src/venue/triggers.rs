@@ -18,6 +18,12 @@ pub(super) struct Rearmed {
     index: u32,
 }
 
+impl Rearmed {
+    pub(super) fn new(key: f64, index: u32) -> Rearmed {
+        Rearmed { key, index }
+    }
+}
+
 impl Eq for Rearmed {}
 
 impl PartialOrd for Rearmed {
@@ -63,6 +69,12 @@ impl Default for RearmHeap {
 impl RearmHeap {
     pub(super) fn len(&self) -> usize {
         self.heap.len()
+    }
+
+    /// Replaces the heap with `entries` (one heap build), pruned from then on as it grows.
+    pub(super) fn rebuild(&mut self, entries: Vec<Rearmed>) {
+        self.prune_at = (2 * entries.len()).max(PRUNE_AT_LEAST);
+        self.heap = BinaryHeap::from(entries);
     }
 }
 
@@ -208,8 +220,13 @@ impl<'a> LiquidationEngine<'a> {
     /// down to what restores its margin, and the throughput cap chunks the rest into later steps.
     pub fn take_orders(&mut self, mark: f64) -> Vec<Order> {
         if self.whole_only {
-            // Collected this step, all open, each closed whole.
-            return std::mem::take(&mut self.ready);
+            // Collected this step, all open, each closed whole (a funding payment may have
+            // left some pending: they are taken now).
+            let ready = std::mem::take(&mut self.ready);
+            for order in &ready {
+                self.set_pending(order.index as usize, false);
+            }
+            return ready;
         }
         let mut orders = Vec::new();
         let mut room = self
