@@ -88,8 +88,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyses::{CurveView, CyclesView, PhaseMap};
-    use crate::state::Theme;
+    use crate::charts::traces_of;
 
     #[test]
     fn it_draws_each_sides_open_interest_from_the_start_and_every_payments_rate() {
@@ -98,24 +97,7 @@ mod tests {
             .scenario;
         let outcome = flushlab_engine::simulate(&scenario).expect("a valid preset");
         let build_up = outcome.build_up.as_ref().expect("a build-up");
-        let (curve, phase, cycles) = (
-            CurveView::default(),
-            PhaseMap::default(),
-            CyclesView::default(),
-        );
-        let snapshot = Snapshot {
-            scenario: &scenario,
-            outcome: &outcome,
-            curve: &curve,
-            phase: &phase,
-            cycles: &cycles,
-            venues: &Default::default(),
-            cursor: None,
-            theme: Theme::Light,
-            options: &Default::default(),
-        };
-        let value: serde_json::Value = serde_json::from_str(&plot(&snapshot).to_json()).unwrap();
-        let traces = value["data"].as_array().unwrap();
+        let traces = traces_of(plot, &scenario, &outcome, &Default::default());
         assert_eq!(traces.len(), 3);
         let longs = traces[0]["y"].as_array().unwrap();
         assert_eq!(longs.len(), build_up.payments.len() + 1);
@@ -134,25 +116,6 @@ mod tests {
     fn a_run_without_a_build_up_draws_an_empty_chart() {
         let scenario = flushlab_engine::presets::default_scenario();
         let outcome = flushlab_engine::simulate(&scenario).expect("a valid preset");
-        let (curve, phase, cycles) = (
-            CurveView::default(),
-            PhaseMap::default(),
-            CyclesView::default(),
-        );
-        let snapshot = Snapshot {
-            scenario: &scenario,
-            outcome: &outcome,
-            curve: &curve,
-            phase: &phase,
-            cycles: &cycles,
-            venues: &Default::default(),
-            cursor: None,
-            theme: Theme::Light,
-            options: &Default::default(),
-        };
-        let value: serde_json::Value = serde_json::from_str(&plot(&snapshot).to_json()).unwrap();
-        assert!(value["data"]
-            .as_array()
-            .is_none_or(|traces| traces.is_empty()));
+        assert!(traces_of(plot, &scenario, &outcome, &Default::default()).is_empty());
     }
 }

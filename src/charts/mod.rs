@@ -139,6 +139,37 @@ pub const FLUSH_CHARTS: [Entry; 8] = [
     },
 ];
 
+/// The traces a chart draws for `scenario`'s outcome with no analyses done, no cursor, the light
+/// theme and the option `options` (for the charts' own tests).
+#[cfg(test)]
+pub(crate) fn traces_of(
+    draw: Build,
+    scenario: &Scenario,
+    outcome: &Outcome,
+    options: &flushlab_engine::analysis::OptionSpec,
+) -> Vec<serde_json::Value> {
+    let (curve, phase, cycles, venues) = (
+        CurveView::default(),
+        PhaseMap::default(),
+        CyclesView::default(),
+        VenuesView::default(),
+    );
+    let snapshot = Snapshot {
+        scenario,
+        outcome,
+        curve: &curve,
+        phase: &phase,
+        cycles: &cycles,
+        venues: &venues,
+        cursor: None,
+        theme: Theme::Light,
+        options,
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(&draw(&snapshot).to_json()).expect("a plot serializes");
+    value["data"].as_array().cloned().unwrap_or_default()
+}
+
 /// Colour-blind-safe colours (Okabe and Ito), the same in both themes.
 pub mod palette {
     pub const LONG: &str = "#0072B2";

@@ -144,31 +144,12 @@ pub fn decay(snapshot: &Snapshot) -> Plot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyses::{CurveView, CyclesView, PhaseMap};
-    use crate::state::Theme;
     use flushlab_engine::analysis::OptionSpec;
 
     fn traces(draw: fn(&Snapshot) -> Plot, options: &OptionSpec) -> Vec<serde_json::Value> {
         let scenario = flushlab_engine::presets::default_scenario();
         let outcome = flushlab_engine::simulate(&scenario).expect("the default runs");
-        let (curve, phase, cycles) = (
-            CurveView::default(),
-            PhaseMap::default(),
-            CyclesView::default(),
-        );
-        let snapshot = Snapshot {
-            scenario: &scenario,
-            outcome: &outcome,
-            curve: &curve,
-            phase: &phase,
-            cycles: &cycles,
-            venues: &Default::default(),
-            cursor: None,
-            theme: Theme::Light,
-            options,
-        };
-        let value: serde_json::Value = serde_json::from_str(&draw(&snapshot).to_json()).unwrap();
-        value["data"].as_array().cloned().unwrap_or_default()
+        crate::charts::traces_of(draw, &scenario, &outcome, options)
     }
 
     #[test]
