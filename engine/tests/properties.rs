@@ -117,7 +117,10 @@ fn scenario(k: &Knobs) -> Scenario {
         "0.005".to_string()
     };
     let adl = ["off", "queue", "pro_rata"][k.adl as usize];
-    let cap = k.cap.map_or("null".to_string(), |c| c.to_string());
+    // The cap's knob also puts a 2% band on liquidation orders.
+    let cap = k.cap.map_or("null".to_string(), |c| {
+        format!(r#"{c}, "liquidation_band_pct": 2.0"#)
+    });
     // The breaker's knob also turns on a leverage control that tightens on the fund or on
     // volatility.
     let breaker = if k.breaker {

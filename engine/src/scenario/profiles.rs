@@ -91,6 +91,8 @@ fn build_profiles() -> Vec<VenueProfile> {
             venue: Venue {
                 maintenance_margin: MaintenanceMargin::Flat(0.012),
                 liquidation_fee: 0.015,
+                // The fillable price: at most SMMR x MMF = 1.5 x 1.2% = 1.8% from the oracle.
+                liquidation_band_pct: Some(1.8),
                 partial_liquidation: false,
                 adl: Adl::ProRata,
                 ..Venue::default()
@@ -133,6 +135,7 @@ impl VenueProfile {
             && venue.adl_ranking == rules.adl_ranking
             && venue.funding == rules.funding
             && venue.clips == rules.clips
+            && venue.liquidation_band_pct == rules.liquidation_band_pct
     }
 }
 

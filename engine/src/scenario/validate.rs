@@ -316,6 +316,9 @@ impl Venue {
         );
         check.range("venue.funding.clamp_pct", funding.clamp_pct, 0.0, 10.0);
         check.range_open_low("venue.funding.cap_pct", funding.cap_pct, 0.0, 100.0);
+        if let Some(band) = self.liquidation_band_pct {
+            check.range_open_low("venue.liquidation_band_pct", band, 0.0, 100.0);
+        }
         if let Some(clips) = &self.clips {
             let path = "venue.clips";
             check.range(&format!("{path}.above_usd"), clips.above_usd, 0.0, 1e15);

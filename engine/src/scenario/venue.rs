@@ -35,6 +35,11 @@ pub struct Venue {
     /// How funding is computed and charged (used by a build-up); absent: Binance's.
     #[serde(default, skip_serializing_if = "Funding::is_default")]
     pub funding: Funding,
+    /// Liquidation orders fill no further than this from the mark, percent; what the book does not
+    /// hold within it waits for later steps (dYdX's fillable price: at most 1.8% below the
+    /// oracle for a long); absent: no band.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liquidation_band_pct: Option<f64>,
     /// Large positions liquidated a clip at a time with a cooldown, and a backstop that takes
     /// over positions far below maintenance (Hyperliquid); absent: neither.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,6 +130,7 @@ impl Default for Venue {
             adl_ranking: AdlRanking::default(),
             circuit_breaker: None,
             funding: Funding::default(),
+            liquidation_band_pct: None,
             clips: None,
             leverage_control: None,
         }

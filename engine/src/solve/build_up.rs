@@ -48,8 +48,9 @@ pub fn run(
         // A payment at the shock's moment: the positions it pushes under maintenance are the
         // flush's to liquidate (they stay queued), on the live book, in its first step.
         let liquidated = if t_h < -1e-9 {
-            let orders = venue.take_orders(price);
             let mut refilled = book.clone();
+            venue.set_band_room(&refilled, price);
+            let orders = venue.take_orders(price);
             venue.liquidate(&orders, &mut refilled, price)
         } else {
             StepLiquidations::default()

@@ -189,6 +189,7 @@ impl<'a> MarketRun<'a> {
                 control.step(step, &self.history, &mut self.venue);
             }
             self.venue.collect_triggered(mark_now);
+            self.venue.set_band_room(book, mark_now);
             let orders = self.venue.take_orders(mark_now);
             liquidations = self.venue.liquidate(&orders, book, mark_now);
             if !orders.is_empty() {

@@ -114,6 +114,9 @@ pub struct LiquidationEngine<'a> {
     round: u32,
     /// The round from which each clipped position may be clipped again.
     cooldown_until: std::collections::HashMap<u32, u32>,
+    /// Coins the book holds within the liquidation band this step, (sells for longs, buys for
+    /// shorts), when the venue has a band ([`Self::set_band_room`]).
+    band_room: Option<(f64, f64)>,
     /// Positions taken over by the backstop this step, closed at the mark by [`Self::liquidate`].
     backstop: Vec<Order>,
     /// Size the backstop took over (USD at entry, or contracts).
@@ -150,7 +153,8 @@ impl<'a> LiquidationEngine<'a> {
         engine.whole = warm.and_then(|warm| WholeCloses::of(table, start, warm));
         engine.whole_only = !rules.partial_liquidation
             && rules.max_liquidation_usd_per_step.is_none()
-            && rules.clips.is_none();
+            && rules.clips.is_none()
+            && rules.liquidation_band_pct.is_none();
         engine.winners.plain = false;
         engine
     }
@@ -199,6 +203,7 @@ impl<'a> LiquidationEngine<'a> {
             step_s: 1.0,
             round: 0,
             cooldown_until: std::collections::HashMap::new(),
+            band_room: None,
             backstop: Vec::new(),
             backstopped_usd: 0.0,
             partial_liquidations: 0,
@@ -207,6 +212,16 @@ impl<'a> LiquidationEngine<'a> {
             liquidated_usd_long: 0.0,
             liquidated_usd_short: 0.0,
         }
+    }
+
+    /// Measures what `book` holds within the venue's liquidation band around `mark`, for this
+    /// step's orders (nothing without a band). A price already beyond the band leaves no room.
+    pub fn set_band_room(&mut self, book: &crate::market::OrderBook, mark: f64) {
+        self.band_room = self.rules.liquidation_band_pct.map(|band| {
+            let sells = book.coins_to_reach(mark * (1.0 - band / 100.0)).max(0.0);
+            let buys = (-book.coins_to_reach(mark * (1.0 + band / 100.0))).max(0.0);
+            (sells, buys)
+        });
     }
 
     /// Tells the engine how long a step lasts (for clips' cooldowns; 1 s until told).

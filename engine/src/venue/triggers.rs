@@ -288,6 +288,32 @@ impl<'a> LiquidationEngine<'a> {
                         .insert(index, round.saturating_add(wait.max(1)));
                 }
             }
+            if let Some((sells, buys)) = self.band_room {
+                // The book within the band, per side: an order past it is cut to what fits
+                // and the rest of the queue waits, as with the throughput cap.
+                let side_room = match self.side[i] {
+                    Side::Long => sells,
+                    Side::Short => buys,
+                };
+                if side_room <= 0.0 {
+                    break;
+                }
+                let coins = self.coins(i, fraction, mark);
+                let left = if coins > side_room {
+                    fraction *= side_room / coins;
+                    0.0
+                } else {
+                    side_room - coins
+                };
+                self.band_room = Some(match self.side[i] {
+                    Side::Long => (left, buys),
+                    Side::Short => (sells, left),
+                });
+                if left <= 0.0 && coins > side_room {
+                    orders.push(Order { index, fraction });
+                    break;
+                }
+            }
             if room.is_finite() {
                 let notional = self.notional_at(i, mark) * fraction;
                 if notional > room {
@@ -417,5 +443,33 @@ mod clip_tests {
                 .close(crate::money::Money::ZERO, crate::money::Money::ZERO)
                 .balanced
         );
+    }
+
+    #[test]
+    fn a_band_fills_what_the_book_holds_within_it_and_the_rest_waits() {
+        // The examples' linear book holds 10,000 coins per 1% of its start price (100); a 0.5%
+        // band around a mark of 95.2 is 0.476 of that: 4,760 of the long's 10,000 coins.
+        let mut scenario = scenario(&[("long", 1_000_000.0, 100.0, 20.0)]);
+        scenario.venue.liquidation_band_pct = Some(0.5);
+        let table = PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        let mut book = crate::market::OrderBook::new(&scenario.market);
+        let mark = 95.2;
+        book.move_top_to(mark);
+        venue.collect_triggered(mark);
+        venue.set_band_room(&book, mark);
+        let orders = venue.take_orders(mark);
+        assert_eq!(orders.len(), 1);
+        assert!(
+            (orders[0].fraction - 0.476).abs() < 1e-9,
+            "{}",
+            orders[0].fraction
+        );
+        venue.liquidate(&orders, &mut book, mark);
+        assert!(book.last() >= mark * 0.995 - 1e-9, "{}", book.last());
+        // The rest waits in the queue; the book is spent to the band's edge.
+        assert!(venue.is_open(0) && venue.is_pending(0));
+        venue.set_band_room(&book, mark);
+        assert!(venue.take_orders(mark).is_empty());
     }
 }
