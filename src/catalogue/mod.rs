@@ -66,7 +66,7 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
 
 /// The glossary term each "?" links to: a control by its element id, a panel by its heading's
 /// id. Controls whose subject has no entry (the shock's kind, dip buyers) link to none.
-pub const HELP_TERMS: [(&str, &str); 41] = [
+pub const HELP_TERMS: [(&str, &str); 42] = [
     ("leverage-title", "leverage"),
     ("long-share", "leverage-skew"),
     ("shock-title", "leverage-flush"),
@@ -104,6 +104,7 @@ pub const HELP_TERMS: [(&str, &str); 41] = [
     ("funding-premium", "leverage-skew"),
     ("venue-profile", "leverage-control"),
     ("leverage-control", "leverage-control"),
+    ("liquidation-band", "liquidation-cascade"),
     ("control-fund", "leverage-control"),
     ("control-volatility", "leverage-control"),
     ("control-multiplier", "leverage-control"),

@@ -116,6 +116,14 @@ pub fn VenueControls() -> impl IntoView {
             })
         }
     };
+    let band = Signal::derive(move || {
+        state
+            .draft
+            .with(|s| s.venue.liquidation_band_pct.unwrap_or(0.0))
+    });
+    let set_band = move |pct: f64| {
+        state.edit(|s| s.venue.liquidation_band_pct = (pct > 0.0).then_some(pct));
+    };
     let control = Signal::derive(move || state.draft.with(|s| s.venue.leverage_control.is_some()));
     let set_control = move |on: bool| {
         state.edit(|s| {
@@ -246,6 +254,13 @@ pub fn VenueControls() -> impl IntoView {
                     set=set_cap
                 />
             </Show>
+            <RangeField
+                id="liquidation-band"
+                label=t.controls.liquidation_band
+                help=t.controls.liquidation_band_help
+                min=0.0 max=10.0 step=0.1 unit="%"
+                value=band set=set_band
+            />
             <SelectField
                 id="adl"
                 label=t.controls.adl

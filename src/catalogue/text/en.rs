@@ -156,6 +156,8 @@ pub static ENGLISH: Text = Text {
         option_expiry_help: "How long the call has to run. The nearer its expiry, the less it costs, the more it levers near the money, and the faster it loses value.",
         option_held: "Days held",
         option_held_help: "How long both positions are held before the price move on the first chart is looked at (at most the days to expiry).",
+        liquidation_band: "Price band on liquidations",
+        liquidation_band_help: "Liquidation orders may not fill further than this from the mark: what the book does not hold within the band waits for the next second, so a gapped book pauses the cascade instead of selling into nothing (dYdX: at most 1.8%). 0: no band.",
         leverage_control: "Tighten leverage in stress",
         leverage_control_help: "The venue raises every maintenance margin once its insurance fund drains or the price turns volatile, as venues cut maximum leverage in stress (doubling maintenance halves maximum leverage where maintenance is half the initial margin). Positions that no longer meet it are liquidated at once.",
         control_fund: "When the fund is below",
