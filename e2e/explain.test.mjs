@@ -57,13 +57,24 @@ test('on a phone the headline and a drawn price chart are in the first screen', 
 
 test('an embed at 600x500 shows its headline and chart inside the frame, and the shock below', async () => {
   const viewport = { width: 600, height: 500 };
-  const { page, done } = await open('?embed=1&view=price,map', { viewport });
+  const { page, done } = await open('?embed=1&view=price,map&preset=dealers-short-gamma', { viewport });
   await drawn(page, 'price');
   const headline = await box(page, 'headline');
   const chart = await box(page, 'chart-price');
   assert.ok(headline.y + headline.height <= chart.y, 'the headline above the chart');
   assert.ok(chart.y + chart.height <= viewport.height, `price chart at ${JSON.stringify(chart)}`);
   assert.ok(chart.height >= 150, `a readable chart: ${chart.height}px`);
+  // The drawing fits its container once the cards have settled (nothing spills over the caption).
+  for (const name of ['price', 'map']) {
+    let sizes;
+    for (let i = 0; i < 40; i++) {
+      sizes = await page.locator(`[data-testid="chart-${name}"]`).evaluate((element) => [
+        element.getBoundingClientRect().height, element.querySelector('.main-svg').getBoundingClientRect().height]);
+      if (sizes[1] <= sizes[0] + 1) break;
+      await page.waitForTimeout(50);
+    }
+    assert.ok(sizes[1] <= sizes[0] + 1, `${name}: drawing ${sizes[1]}px in a ${sizes[0]}px box`);
+  }
   const controls = page.getByTestId('embed-controls');
   assert.equal(await controls.getByTestId('shock-slider').count(), 1, 'the shock slider');
   assert.equal(await page.locator('#leverage-title').count(), 0, 'no other control');

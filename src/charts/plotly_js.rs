@@ -23,6 +23,9 @@ extern "C" {
         options: &JsValue,
     ) -> Result<JsValue, JsValue>;
 
+    #[wasm_bindgen(catch, js_namespace = ["Plotly", "Plots"], js_name = resize)]
+    fn plotly_plots_resize(element: &web_sys::HtmlElement) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(catch, js_namespace = Plotly, js_name = purge)]
     fn plotly_purge(element: &web_sys::HtmlElement) -> Result<JsValue, JsValue>;
 
@@ -169,6 +172,24 @@ fn draw_one_waiting() {
         if let Some(window) = web_sys::window() {
             let _ = window.request_animation_frame(again.unchecked_ref());
         }
+    }
+}
+
+/// Fits a drawn chart to its container again after the container changed size (plotly.js's
+/// own `responsive` follows the window only: an embed's cards settle after the first drawing).
+pub fn fit(element: &web_sys::HtmlElement) {
+    if !loaded() {
+        return;
+    }
+    // Only a chart plotly.js has drawn has a layout to fit.
+    let drawn = js_sys::Reflect::get(element, &"_fullLayout".into())
+        .map(|layout| layout.is_object())
+        .unwrap_or(false);
+    if !drawn {
+        return;
+    }
+    if let Err(error) = plotly_plots_resize(element) {
+        web_sys::console::warn_2(&"flushlab: Plotly.Plots.resize failed".into(), &error);
     }
 }
 

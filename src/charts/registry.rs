@@ -57,6 +57,7 @@ pub struct Registry {
     slots: StoredValue<Vec<Slot>, LocalStorage>,
     next_id: StoredValue<u64>,
     observer: StoredValue<Option<visibility::Watcher>, LocalStorage>,
+    sizes: StoredValue<Option<visibility::SizeWatcher>, LocalStorage>,
     /// Running cost of one chart's redraw, milliseconds (measured frame by frame).
     cost_ms: StoredValue<f64>,
     /// Bumped when a chart appears or scrolls into view, so the live loop draws it.
@@ -69,6 +70,7 @@ impl Registry {
             slots: StoredValue::new_local(Vec::new()),
             next_id: StoredValue::new(0),
             observer: StoredValue::new_local(None),
+            sizes: StoredValue::new_local(visibility::SizeWatcher::new()),
             cost_ms: StoredValue::new(FIRST_COST_MS),
             added: RwSignal::new(0),
         };
@@ -86,6 +88,11 @@ impl Registry {
     ) -> u64 {
         let id = self.next_id.get_value() + 1;
         self.next_id.set_value(id);
+        self.sizes.with_value(|sizes| {
+            if let Some(sizes) = sizes {
+                sizes.watch(&element);
+            }
+        });
         let watched = self.observer.with_value(|observer| {
             observer
                 .as_ref()
@@ -116,6 +123,11 @@ impl Registry {
                 self.observer.with_value(|observer| {
                     if let Some(observer) = observer {
                         observer.unwatch(&slot.element);
+                    }
+                });
+                self.sizes.with_value(|sizes| {
+                    if let Some(sizes) = sizes {
+                        sizes.unwatch(&slot.element);
                     }
                 });
                 plotly_js::purge(&slot.element);

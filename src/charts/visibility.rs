@@ -1,5 +1,5 @@
 //! Which chart containers are on screen (an IntersectionObserver with a margin, so a chart is
-//! drawn just before it scrolls in).
+//! drawn just before it scrolls in), and when one changes size (a ResizeObserver refits it).
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -61,6 +61,48 @@ impl Watcher {
 }
 
 impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// Fits each watched chart to its container whenever the container's size changes.
+pub struct SizeWatcher {
+    observer: web_sys::ResizeObserver,
+    /// Kept alive as long as the observer may call it.
+    _callback: Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl SizeWatcher {
+    /// A watcher that refits a chart when its container resizes; None where the browser has no
+    /// ResizeObserver.
+    pub fn new() -> Option<SizeWatcher> {
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            for entry in entries.iter() {
+                if let Ok(entry) = entry.dyn_into::<web_sys::ResizeObserverEntry>() {
+                    if let Ok(element) = entry.target().dyn_into::<web_sys::HtmlElement>() {
+                        super::plotly_js::fit(&element);
+                    }
+                }
+            }
+        });
+        let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        Some(SizeWatcher {
+            observer,
+            _callback: callback,
+        })
+    }
+
+    pub fn watch(&self, element: &web_sys::Element) {
+        self.observer.observe(element);
+    }
+
+    pub fn unwatch(&self, element: &web_sys::Element) {
+        self.observer.unobserve(element);
+    }
+}
+
+impl Drop for SizeWatcher {
     fn drop(&mut self) {
         self.observer.disconnect();
     }
