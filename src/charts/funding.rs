@@ -67,11 +67,13 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             f64::max(high, payment.rate_pct),
         )
     });
+    // A payment at the shock's moment draws its whole bar (half of it past the shock).
+    let half_bar = build_up.hours / build_up.payments.len().max(1) as f64 / 2.0;
     // Both axes' zero on one line; the rate's bars fill the lower part of the plot.
     let high = high.max(1e-6) * 2.5;
     let below = if high > 0.0 { low * 1.1 / high } else { 0.0 };
     layout = layout
-        .x_axis(axis(snapshot.theme, w.hours_to_shock).range(vec![-build_up.hours, 0.0]))
+        .x_axis(axis(snapshot.theme, w.hours_to_shock).range(vec![-build_up.hours, half_bar]))
         .y_axis(axis(snapshot.theme, &y_title).range(vec![below * highest, highest]))
         .y_axis2(
             axis(snapshot.theme, w.funding_rate)
