@@ -68,7 +68,6 @@ impl<'a> MarketRun<'a> {
         let steps = scenario.run.steps as usize;
         let start = market.price;
         let shock_pct = scenario.shock.move_pct(market);
-        let oi_before = table.open_interest_by_bucket();
         let mut history = Vec::with_capacity(steps + 1);
         history.push(start);
         let book = OrderBook::new(market);
@@ -78,13 +77,15 @@ impl<'a> MarketRun<'a> {
             .build_up
             .as_ref()
             .map(|rules| build_up::run(rules, &scenario.venue.funding, &mut venue, &book, start));
+        // Open interest before the flush, and its liquidation map: as the build-up left the
+        // positions, or as the table has them.
         let (oi_before, map_after_build_up) = if build_up.is_some() {
             (
                 venue.open_by_bucket(),
                 Some(liquidation_map_now(&venue, start)),
             )
         } else {
-            (oi_before, None)
+            (table.open_interest_by_bucket(), None)
         };
         MarketRun {
             scenario,

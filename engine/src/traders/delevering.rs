@@ -76,14 +76,16 @@ pub fn realized_volatility_pct(history: &[f64], window: usize) -> f64 {
     if history.len() < window + 1 {
         return 0.0;
     }
+    // Two passes over the window's returns, without collecting them: this runs every step.
     let recent = &history[history.len() - window - 1..];
-    let returns: Vec<f64> = recent
-        .windows(2)
-        .map(|pair| (pair[1] / pair[0] - 1.0) * 100.0)
-        .collect();
-    let mean = returns.iter().sum::<f64>() / returns.len() as f64;
-    let variance =
-        returns.iter().map(|r| (r - mean) * (r - mean)).sum::<f64>() / returns.len() as f64;
+    let returns = || {
+        recent
+            .windows(2)
+            .map(|pair| (pair[1] / pair[0] - 1.0) * 100.0)
+    };
+    let count = window as f64;
+    let mean = returns().sum::<f64>() / count;
+    let variance = returns().map(|r| (r - mean) * (r - mean)).sum::<f64>() / count;
     libm::sqrt(variance)
 }
 

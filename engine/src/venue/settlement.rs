@@ -217,16 +217,6 @@ impl<'a> LiquidationEngine<'a> {
         self.rearm(i);
     }
 
-    /// Charges position `i` funding of `amount` (negative: pays it to the position) and re-arms
-    /// its trigger. Returns the amount as booked, exact.
-    pub fn pay_funding(&mut self, i: usize, amount: f64) -> Money {
-        let amount = money::money(amount);
-        self.set_collateral(i, self.collateral(i) - amount);
-        self.ledger.pay_funding(amount);
-        self.rearm(i);
-        amount
-    }
-
     /// A voluntary close of `fraction` at `price`: PnL is realized into the position's collateral
     /// (the trader keeps the margin, so its leverage falls).
     pub fn reduce_voluntarily(&mut self, i: usize, fraction: f64, price: f64) -> f64 {

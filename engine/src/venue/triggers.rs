@@ -299,18 +299,17 @@ impl<'a> LiquidationEngine<'a> {
                     break;
                 }
                 let coins = self.coins(i, fraction, mark);
-                let left = if coins > side_room {
-                    fraction *= side_room / coins;
-                    0.0
-                } else {
-                    side_room - coins
-                };
+                let cut = coins > side_room;
+                let left = if cut { 0.0 } else { side_room - coins };
                 self.band_room = Some(match self.side[i] {
                     Side::Long => (left, buys),
                     Side::Short => (sells, left),
                 });
-                if left <= 0.0 && coins > side_room {
-                    orders.push(Order { index, fraction });
+                if cut {
+                    orders.push(Order {
+                        index,
+                        fraction: fraction * side_room / coins,
+                    });
                     break;
                 }
             }
@@ -337,25 +336,25 @@ impl<'a> LiquidationEngine<'a> {
         let Some(share) = share else {
             return false;
         };
+        let (equity, margin) = self.equity_and_margin(i, mark);
+        equity < share * margin
+    }
+
+    /// Position `i`'s equity and maintenance margin at `mark`, in the collateral's currency.
+    fn equity_and_margin(&self, i: usize, mark: f64) -> (f64, f64) {
         let terms = self.terms(i);
         let (rate, deduction) = self.maintenance(terms.size);
         let margin = match self.contract() {
             Contract::Linear => rate * self.notional_at(i, mark) - deduction,
             Contract::Inverse => rate * terms.size / mark - deduction / terms.entry,
         };
-        terms.equity_at(mark) < share * margin
+        (terms.equity_at(mark), margin)
     }
 
     /// Tier-down: the fraction to close so that equity is twice the remaining maintenance margin;
     /// the whole position when that is most of it or equity is gone.
     pub(super) fn partial_fraction(&self, i: usize, mark: f64) -> f64 {
-        let terms = self.terms(i);
-        let equity = terms.equity_at(mark);
-        let (rate, deduction) = self.maintenance(terms.size);
-        let margin = match self.contract() {
-            Contract::Linear => rate * self.notional_at(i, mark) - deduction,
-            Contract::Inverse => rate * terms.size / mark - deduction / terms.entry,
-        };
+        let (equity, margin) = self.equity_and_margin(i, mark);
         if equity <= 0.0 || margin <= 0.0 {
             return 1.0;
         }
