@@ -405,24 +405,32 @@ impl Live {
                     phase,
                     cycles,
                     venues,
-                } => self.inner.update_value(|inner| {
-                    // Only the analyses of the run shown (or in flight: they come with it).
-                    if id != inner.next_id {
-                        return;
+                } => {
+                    let arrived = self.inner.try_update_value(|inner| {
+                        // Only the analyses of the run shown (or in flight: they come with it).
+                        if id != inner.next_id {
+                            return None;
+                        }
+                        if let Some(curve) = curve {
+                            inner.curve = *curve;
+                        }
+                        if let Some(phase) = phase {
+                            inner.phase = *phase;
+                        }
+                        if let Some(cycles) = cycles {
+                            inner.cycles = *cycles;
+                        }
+                        venues.map(|venues| {
+                            inner.venues = (*venues).clone();
+                            *venues
+                        })
+                    });
+                    // The venues tab's table follows only a comparison that arrived (not every
+                    // reply of a drag).
+                    if let Some(venues) = arrived.flatten() {
+                        self.venues.set(venues);
                     }
-                    if let Some(curve) = curve {
-                        inner.curve = *curve;
-                    }
-                    if let Some(phase) = phase {
-                        inner.phase = *phase;
-                    }
-                    if let Some(cycles) = cycles {
-                        inner.cycles = *cycles;
-                    }
-                    if let Some(venues) = venues {
-                        inner.venues = *venues;
-                    }
-                }),
+                }
                 FromWorker::Crashed { id, message } => {
                     self.fail_run(id, crashed_why(&message));
                     return;
@@ -601,10 +609,6 @@ impl Live {
         let tipping = self.inner.with_value(|inner| Tipping::of(&inner.curve));
         if self.tipping.get_untracked() != tipping {
             self.tipping.set(tipping);
-        }
-        let venues = self.inner.with_value(|inner| inner.venues.clone());
-        if self.venues.with_untracked(|shown| *shown != venues) {
-            self.venues.set(venues);
         }
         let (phase, cycles, unrealistic) = self.inner.with_value(|inner| {
             let (curve_done, curve_total) = inner.curve.progress();
