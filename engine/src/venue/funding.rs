@@ -17,6 +17,8 @@ impl<'a> LiquidationEngine<'a> {
     /// the positions the payment leaves under maintenance at `price`. Returns what the longs and
     /// the shorts paid, net. Until [`Self::file_triggers`], moved triggers are not in the heaps.
     pub fn charge_funding(&mut self, rate: f64, price: f64) -> (f64, f64) {
+        // Hours have passed since anything was clipped: every clip's cooldown is over.
+        self.cooldown_until.clear();
         let (mut long_paid, mut short_paid) = (Money::ZERO, Money::ZERO);
         if rate == 0.0 {
             return (0.0, 0.0);
@@ -64,6 +66,9 @@ impl<'a> LiquidationEngine<'a> {
     /// Files every open position's trigger in the heaps afresh (after funding payments moved
     /// them without filing): one heap build per side instead of a push per position per payment.
     pub fn file_triggers(&mut self) {
+        // The flush starts hours after the last clip of the build-up (or at once after a payment
+        // at the shock, which clips nothing): no cooldown carries over.
+        self.cooldown_until.clear();
         let (mut longs, mut shorts) = (Vec::new(), Vec::new());
         for i in 0..self.len() {
             if !self.is_open(i) || !self.status[i].is_changed() || self.is_pending(i) {
