@@ -3,7 +3,7 @@
 
 use flushlab_engine::scenario::profiles::{venue_profile, venue_profiles};
 use flushlab_engine::scenario::{
-    Adl, AdlRanking, CircuitBreaker, LeverageControl, MaintenanceMargin,
+    Adl, AdlRanking, CircuitBreaker, LeverageControl, MaintenanceMargin, Venue,
 };
 use leptos::prelude::*;
 
@@ -11,7 +11,7 @@ use super::field::{RangeField, Scale, SelectField, ToggleField};
 use super::help::Help;
 use crate::catalogue::help_term;
 use crate::catalogue::text::text;
-use crate::state::use_state;
+use crate::state::{use_state, AppState};
 
 /// The venue panel.
 #[component]
@@ -101,20 +101,10 @@ pub fn VenueControls() -> impl IntoView {
         })
     };
     let breaker_value = move |pick: fn(&CircuitBreaker) -> f64| {
-        Signal::derive(move || {
-            state
-                .draft
-                .with(|s| s.venue.circuit_breaker.as_ref().map_or(0.0, pick))
-        })
+        rule_value(state, |v| v.circuit_breaker.as_ref(), pick)
     };
     let edit_breaker = move |change: fn(&mut CircuitBreaker, f64)| {
-        move |value: f64| {
-            state.edit(|s| {
-                if let Some(breaker) = &mut s.venue.circuit_breaker {
-                    change(breaker, value);
-                }
-            })
-        }
+        rule_edit(state, |v| v.circuit_breaker.as_mut(), change)
     };
     let band = Signal::derive(move || {
         state
@@ -136,20 +126,10 @@ pub fn VenueControls() -> impl IntoView {
         })
     };
     let control_value = move |pick: fn(&LeverageControl) -> f64| {
-        Signal::derive(move || {
-            state
-                .draft
-                .with(|s| s.venue.leverage_control.as_ref().map_or(0.0, pick))
-        })
+        rule_value(state, |v| v.leverage_control.as_ref(), pick)
     };
     let edit_control = move |change: fn(&mut LeverageControl, f64)| {
-        move |value: f64| {
-            state.edit(|s| {
-                if let Some(control) = &mut s.venue.leverage_control {
-                    change(control, value);
-                }
-            })
-        }
+        rule_edit(state, |v| v.leverage_control.as_mut(), change)
     };
     // The profile whose rules the venue has, or "custom".
     let profile = Signal::derive(move || {
@@ -325,5 +305,29 @@ pub fn VenueControls() -> impl IntoView {
                 set=set_smoothing
             />
         </section>
+    }
+}
+
+/// A slider's value from a rule the venue may have switched off (0 while it is off).
+fn rule_value<T: 'static>(
+    state: AppState,
+    rule: fn(&Venue) -> Option<&T>,
+    pick: fn(&T) -> f64,
+) -> Signal<f64> {
+    Signal::derive(move || state.draft.with(|s| rule(&s.venue).map_or(0.0, pick)))
+}
+
+/// A slider's edit of a rule the venue may have switched off (nothing while it is off).
+fn rule_edit<T: 'static>(
+    state: AppState,
+    rule: fn(&mut Venue) -> Option<&mut T>,
+    change: fn(&mut T, f64),
+) -> impl Fn(f64) + Clone + 'static {
+    move |value: f64| {
+        state.edit(|s| {
+            if let Some(rule) = rule(&mut s.venue) {
+                change(rule, value);
+            }
+        })
     }
 }
