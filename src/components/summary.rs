@@ -40,7 +40,12 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
         ),
         (
             words.amplification.to_string(),
-            format::amplification(summary.amplification),
+            // With no shock there is nothing to amplify (a build-up's funding set it off).
+            if summary.shock_pct == 0.0 {
+                words.no_shock.to_string()
+            } else {
+                format::amplification(summary.amplification)
+            },
         ),
         (
             words.liquidated.to_string(),

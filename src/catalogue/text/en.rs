@@ -487,6 +487,7 @@ pub static ENGLISH: Text = Text {
         funding_paid: "{payers} paid {amount} of funding in the {hours} before",
         tightened: "the venue raised maintenance margins {multiplier} at {time}",
         backstopped: "Backstop took over (off the book)",
+        no_shock: "none: no shock",
     },
     problems: Problems {
         line: "{path}: {rule}",
