@@ -9,8 +9,12 @@ use crate::analysis::sweep::{default_shocks, MAX_SHOCKS, MAX_SHOCK_PCT, MIN_SHOC
 pub const USAGE: &str = "usage: flushlab <command>
   simulate FILE|- [--venue ID]
                              run the timeline; prints the outcome (with --venue, on that venue
-                             profile's rules)
-  validate FILE|-            check a scenario; prints every problem with its field path
+                             profile's rules); a version 2 scenario (several markets) prints
+                             every market's outcome and the links' flows
+  validate FILE|-            check a scenario (version 1 or 2); prints every problem with its
+                             field path
+  contagion FILE|-           a version 2 scenario's markets alone and linked: where each
+                             market's liquidations came from, link by link
   sweep FILE|- [FROM TO N]   drawdown and amplification against shock size (default -0.5..-50, 100 points)
   grid FILE|- X:FROM:TO:N Y:FROM:TO:N
                              2-D sweep; parameters: shock_pct mean_leverage depth_usd long_share
@@ -27,7 +31,8 @@ pub const USAGE: &str = "usage: flushlab <command>
                              leverage, by price move and over time (docs/model.md 14.6)
   presets                    list the presets
   preset NAME                print a preset's scenario
-  schema [calibrate]         JSON Schema of the scenario format (or of a calibration file)";
+  schema [calibrate|system]  JSON Schema of the scenario format (or of a calibration file, or of
+                             version 2: a system of markets)";
 
 /// Most points one grid axis takes on the command line.
 pub const MAX_GRID_AXIS_POINTS: usize = 512;
@@ -41,6 +46,9 @@ pub enum Command {
         venue: Option<String>,
     },
     CompareVenues {
+        input: String,
+    },
+    Contagion {
         input: String,
     },
     Venues,
@@ -77,9 +85,17 @@ pub enum Command {
         name: String,
     },
     Schema {
-        calibrate: bool,
+        of: SchemaOf,
     },
     Help,
+}
+
+/// Which document's JSON Schema `schema` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaOf {
+    Scenario,
+    Calibration,
+    System,
 }
 
 /// Parses the arguments after the program name. An error is the message for the user (exit 2).
@@ -103,6 +119,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             Command::Simulate { input, venue }
         }
         "compare-venues" => Command::CompareVenues { input: input()? },
+        "contagion" => Command::Contagion { input: input()? },
         "venues" => Command::Venues,
         "validate" => Command::Validate { input: input()? },
         "sweep" => {
@@ -152,8 +169,15 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 .ok_or_else(|| format!("preset needs a name\n{USAGE}"))?,
         },
         "schema" => match rest.first().map(String::as_str) {
-            None => Command::Schema { calibrate: false },
-            Some("calibrate") => Command::Schema { calibrate: true },
+            None => Command::Schema {
+                of: SchemaOf::Scenario,
+            },
+            Some("calibrate") => Command::Schema {
+                of: SchemaOf::Calibration,
+            },
+            Some("system") => Command::Schema {
+                of: SchemaOf::System,
+            },
             Some(other) => return Err(format!("no schema '{other}'\n{USAGE}")),
         },
         "" | "help" | "--help" | "-h" => Command::Help,
@@ -261,6 +285,18 @@ mod tests {
         assert_eq!(
             parse_line("compare-venues -"),
             Ok(Command::CompareVenues { input: "-".into() })
+        );
+        assert_eq!(
+            parse_line("contagion s.json"),
+            Ok(Command::Contagion {
+                input: "s.json".into()
+            })
+        );
+        assert_eq!(
+            parse_line("schema system"),
+            Ok(Command::Schema {
+                of: SchemaOf::System
+            })
         );
         assert_eq!(
             parse_line("calibrate t.json --preset"),

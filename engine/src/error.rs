@@ -148,6 +148,12 @@ pub enum Rule {
     NoDepthForCycles { depth: f64 },
     /// Cycles' paths x days over their limit.
     PathDays { most: u64, got: u64 },
+    /// A market id given to two markets, or a link joining a market to itself.
+    RepeatedId { id: String },
+    /// A link naming a market the system does not have.
+    UnknownMarket { id: String },
+    /// An arbitrage link between markets of two different assets.
+    LinkAcrossAssets { first: String, second: String },
 }
 
 /// What a list holds, as a count's message names it.
@@ -161,6 +167,8 @@ pub enum Items {
     Parameters,
     Values,
     Strikes,
+    Markets,
+    Links,
 }
 
 impl Items {
@@ -175,6 +183,8 @@ impl Items {
             Items::Parameters => "parameters",
             Items::Values => "values",
             Items::Strikes => "strikes",
+            Items::Markets => "markets",
+            Items::Links => "links",
         }
     }
 }
@@ -357,6 +367,12 @@ impl fmt::Display for Rule {
             Rule::PathDays { most, got } => {
                 write!(f, "paths x days must be at most {most} (got {got})")
             }
+            Rule::RepeatedId { id } => write!(f, "'{id}' is named twice: each market once"),
+            Rule::UnknownMarket { id } => write!(f, "no market has the id '{id}'"),
+            Rule::LinkAcrossAssets { first, second } => write!(
+                f,
+                "arbitrage joins markets of one asset (got {first} and {second})"
+            ),
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod positions;
 pub mod presets;
 pub mod scenario;
 pub mod solve;
+pub mod system;
 pub mod traders;
 pub mod venue;
 

@@ -199,6 +199,12 @@ pub fn say(rule: &Rule) -> String {
             words.path_days,
             &[("most", &count(*most)), ("got", &count(*got))],
         ),
+        Rule::RepeatedId { id } => fill(words.repeated_id, &[("id", id)]),
+        Rule::UnknownMarket { id } => fill(words.unknown_market, &[("id", id)]),
+        Rule::LinkAcrossAssets { first, second } => fill(
+            words.link_across_assets,
+            &[("first", first), ("second", second)],
+        ),
     }
 }
 
@@ -212,6 +218,8 @@ fn items_word(words: &Problems, items: Items) -> &'static str {
         Items::Parameters => words.parameters,
         Items::Values => words.values,
         Items::Strikes => words.strikes,
+        Items::Markets => words.markets,
+        Items::Links => words.links,
     }
 }
 
@@ -375,6 +383,18 @@ mod tests {
             Rule::PathDays {
                 most: 200_000,
                 got: 300_000,
+            },
+            Rule::RepeatedId { id: "bybit".into() },
+            Rule::UnknownMarket { id: "okx".into() },
+            Rule::LinkAcrossAssets {
+                first: "BTC".into(),
+                second: "ETH".into(),
+            },
+            Rule::Count {
+                least: 1,
+                most: 8,
+                got: 9,
+                items: Items::Markets,
             },
         ]
     }

@@ -6,6 +6,7 @@
 //! seeded [`crate::positions::Draws`], so the same inputs give the same JSON everywhere.
 
 pub mod calibrate;
+pub mod contagion;
 pub mod counterfactual;
 pub mod cycles;
 pub mod figures;
@@ -16,6 +17,7 @@ pub mod sweep;
 pub mod venues;
 
 pub use calibrate::{calibrate, Calibration, CalibrationSpec};
+pub use contagion::{contagion, Contagion, ContagionRow};
 pub use counterfactual::{counterfactual, without_leverage, Counterfactual, InstantSummary};
 pub use cycles::{
     cycles, cycles_response, Cycles, CyclesConfig, Fan, ResponseAxis, ResponsePoint, ReturnStats,

@@ -7,9 +7,10 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use flushlab_engine::analysis;
-use flushlab_engine::cli::{self, Command, USAGE};
+use flushlab_engine::cli::{self, Command, SchemaOf, USAGE};
 use flushlab_engine::scenario::profiles::{venue_profile, venue_profiles};
 use flushlab_engine::scenario::MAX_INPUT_BYTES;
+use flushlab_engine::system::{simulate_system, System};
 use flushlab_engine::{budget, presets, Scenario};
 
 enum Failure {
@@ -41,7 +42,18 @@ fn run(command: Command) -> Result<String, Failure> {
     let input_error = |error: flushlab_engine::ScenarioError| Failure::Input(error.to_string());
     match command {
         Command::Simulate { input, venue } => {
-            let mut scenario = scenario(&input)?;
+            let text = read(&input)?;
+            if is_system(&text) {
+                if venue.is_some() {
+                    return Err(Failure::Input(
+                        "--venue applies to a version 1 scenario; in version 2 set each market's venue"
+                            .into(),
+                    ));
+                }
+                let system = System::from_json(&text).map_err(input_error)?;
+                return to_json(&simulate_system(&system).map_err(input_error)?);
+            }
+            let mut scenario = Scenario::from_json(&text).map_err(input_error)?;
             if let Some(profile) = venue.as_deref().and_then(venue_profile) {
                 profile.apply(&mut scenario);
             }
@@ -67,11 +79,28 @@ fn run(command: Command) -> Result<String, Failure> {
             to_json(&list)
         }
         Command::Validate { input } => {
-            let scenario = scenario(&input)?;
+            let text = read(&input)?;
+            if is_system(&text) {
+                let system = System::from_json(&text).map_err(input_error)?;
+                let positions: usize = system
+                    .market_scenarios()
+                    .iter()
+                    .map(Scenario::position_count)
+                    .sum();
+                return Ok(format!(
+                    r#"{{"valid": true, "positions": {positions}, "markets": {}}}"#,
+                    system.markets.len()
+                ));
+            }
+            let scenario = Scenario::from_json(&text).map_err(input_error)?;
             Ok(format!(
                 r#"{{"valid": true, "positions": {}}}"#,
                 scenario.position_count()
             ))
+        }
+        Command::Contagion { input } => {
+            let system = System::from_json(&read(&input)?).map_err(input_error)?;
+            to_json(&analysis::contagion(&system).map_err(input_error)?)
         }
         Command::Sweep { input, shocks_pct } => {
             // analysis::sweep checks the fields, the shocks and the sweep's work budget.
@@ -139,8 +168,11 @@ fn run(command: Command) -> Result<String, Failure> {
             })?;
             Ok(preset.scenario.to_json())
         }
-        Command::Schema { calibrate: false } => Ok(Scenario::json_schema()),
-        Command::Schema { calibrate: true } => Ok(analysis::CalibrationSpec::json_schema()),
+        Command::Schema { of } => Ok(match of {
+            SchemaOf::Scenario => Scenario::json_schema(),
+            SchemaOf::Calibration => analysis::CalibrationSpec::json_schema(),
+            SchemaOf::System => System::json_schema(),
+        }),
         Command::Help => Ok(USAGE.to_string()),
     }
 }
@@ -170,6 +202,16 @@ fn read(path: &str) -> Result<String, Failure> {
         )));
     }
     String::from_utf8(bytes).map_err(|error| Failure::Input(format!("{name}: {error}")))
+}
+
+/// Whether a document says it is version 2 (a system of markets); anything else is read as
+/// version 1, whose reader reports what is wrong with it.
+fn is_system(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Versioned {
+        version: u32,
+    }
+    serde_json::from_str::<Versioned>(text).is_ok_and(|document| document.version == 2)
 }
 
 fn scenario(path: &str) -> Result<Scenario, Failure> {

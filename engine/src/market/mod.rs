@@ -217,6 +217,9 @@ pub struct MarkPrice {
     value: f64,
     /// Share of the gap to the last price closed each step (1 = mark is last).
     catch_up: f64,
+    /// The smoothed premium of the last price over an index, as a fraction (marks that follow an
+    /// index only: [`MarkPrice::follow_index`]).
+    basis: f64,
 }
 
 impl MarkPrice {
@@ -229,6 +232,7 @@ impl MarkPrice {
         MarkPrice {
             value: price,
             catch_up,
+            basis: 0.0,
         }
     }
 
@@ -243,6 +247,21 @@ impl MarkPrice {
         } else {
             self.value + (last - self.value) * self.catch_up
         };
+        self.value
+    }
+
+    /// Moves the mark for one step as venues whose mark follows an index of several venues' prices
+    /// do: the index times one plus the venue's premium over it, smoothed with the same half-life
+    /// (Binance's "index + moving average of the basis", docs/model.md §15.2). With no smoothing
+    /// the mark is the venue's own last price.
+    pub fn follow_index(&mut self, index: f64, last: f64) -> f64 {
+        if self.catch_up >= 1.0 {
+            self.value = last;
+            return last;
+        }
+        let premium = last / index - 1.0;
+        self.basis += (premium - self.basis) * self.catch_up;
+        self.value = index * (1.0 + self.basis);
         self.value
     }
 }

@@ -54,6 +54,10 @@ pub struct MarketRun<'a> {
     build_up: Option<BuildUpReport>,
     /// The liquidation map as the build-up left the positions (without one, the table's).
     map_after_build_up: Option<LiquidationMap>,
+    /// Whether the step under way is halted, and the algorithms' net selling in it (USD).
+    halted_now: bool,
+    insured_sold_usd: f64,
+    hedged_sold_usd: f64,
 }
 
 impl<'a> MarketRun<'a> {
@@ -138,51 +142,76 @@ impl<'a> MarketRun<'a> {
             oi_before,
             build_up,
             map_after_build_up,
+            halted_now: false,
+            insured_sold_usd: 0.0,
+            hedged_sold_usd: 0.0,
         }
     }
 
     /// Step `step` (docs/model.md §9): refill; unless halted, the shock, withdrawal, traders and
     /// agents, the mark, top-ups and liquidations; then the record and the circuit breaker.
     pub fn step(&mut self, step: u32) {
+        self.move_book(step);
+        self.settle(step, None);
+    }
+
+    /// The first half of step `step`: consumed depth refills and, unless the venue is halted, the
+    /// shock, market makers' withdrawal and the traders' and agents' orders move the book. In a
+    /// system (crate::system) other markets move theirs and links act before [`Self::settle`].
+    pub fn move_book(&mut self, step: u32) {
         let market = &self.scenario.market;
         let start = market.price;
-        let halted = self.halted_until.is_some_and(|until| step < until);
+        self.halted_now = self.halted_until.is_some_and(|until| step < until);
         if let Some(factor) = self.refill {
             self.book.refill(factor);
         }
+        self.insured_sold_usd = 0.0;
+        self.hedged_sold_usd = 0.0;
+        if self.halted_now {
+            return;
+        }
+        let book = &mut self.book;
+        self.scenario
+            .shock
+            .apply_step(book, self.shock_step, self.ramp_steps);
+        self.shock_step += 1;
+        book.set_depth_share(depth_share(market, start, self.mark.value()));
+        if let Some(delevering) = self.delevering.as_mut() {
+            delevering.step(&self.history, self.mark.value(), book, &mut self.venue);
+        }
+        if let Some(predation) = self.predation.as_mut() {
+            predation.step(self.table, self.mark.value(), self.forced_coins, book);
+        }
+        if let Some(dip_buying) = self.dip_buying.as_mut() {
+            dip_buying.step(book);
+        }
+        if let Some(insurance) = self.insurance.as_mut() {
+            let (sold, bought) = (insurance.sold_usd, insurance.bought_usd);
+            insurance.step(book);
+            self.insured_sold_usd = (insurance.sold_usd - sold) - (insurance.bought_usd - bought);
+        }
+        if let Some(hedging) = self.hedging.as_mut() {
+            let (sold, bought) = (hedging.sold_usd, hedging.bought_usd);
+            hedging.step(book);
+            self.hedged_sold_usd = (hedging.sold_usd - sold) - (hedging.bought_usd - bought);
+        }
+    }
+
+    /// The second half of step `step`: the mark follows the last price (or, with `index`, the
+    /// index of linked venues' prices plus this venue's smoothed basis: docs/model.md §15.2);
+    /// unless halted, top-ups land, the leverage control watches and crossed positions are
+    /// liquidated; then the step's record and the circuit breaker.
+    pub fn settle(&mut self, step: u32, index: Option<f64>) {
+        let halted = self.halted_now;
+        let last = self.book.last();
+        let mark_now = match index {
+            None => self.mark.follow(last),
+            Some(index) => self.mark.follow_index(index, last),
+        };
         let mut liquidations = StepLiquidations::default();
-        let mut insured_sold_usd = 0.0;
-        let mut hedged_sold_usd = 0.0;
         if halted {
             self.halted_steps += 1;
-            self.mark.follow(self.book.last());
         } else {
-            let book = &mut self.book;
-            self.scenario
-                .shock
-                .apply_step(book, self.shock_step, self.ramp_steps);
-            self.shock_step += 1;
-            book.set_depth_share(depth_share(market, start, self.mark.value()));
-            if let Some(delevering) = self.delevering.as_mut() {
-                delevering.step(&self.history, self.mark.value(), book, &mut self.venue);
-            }
-            if let Some(predation) = self.predation.as_mut() {
-                predation.step(self.table, self.mark.value(), self.forced_coins, book);
-            }
-            if let Some(dip_buying) = self.dip_buying.as_mut() {
-                dip_buying.step(book);
-            }
-            if let Some(insurance) = self.insurance.as_mut() {
-                let (sold, bought) = (insurance.sold_usd, insurance.bought_usd);
-                insurance.step(book);
-                insured_sold_usd = (insurance.sold_usd - sold) - (insurance.bought_usd - bought);
-            }
-            if let Some(hedging) = self.hedging.as_mut() {
-                let (sold, bought) = (hedging.sold_usd, hedging.bought_usd);
-                hedging.step(book);
-                hedged_sold_usd = (hedging.sold_usd - sold) - (hedging.bought_usd - bought);
-            }
-            let mark_now = self.mark.follow(book.last());
             if let Some(top_ups) = self.top_ups.as_mut() {
                 top_ups.step(step, mark_now, &mut self.venue);
             }
@@ -190,9 +219,9 @@ impl<'a> MarketRun<'a> {
                 control.step(step, &self.history, &mut self.venue);
             }
             self.venue.collect_triggered(mark_now);
-            self.venue.set_band_room(book, mark_now);
+            self.venue.set_band_room(&self.book, mark_now);
             let orders = self.venue.take_orders(mark_now);
-            liquidations = self.venue.liquidate(&orders, book, mark_now);
+            liquidations = self.venue.liquidate(&orders, &mut self.book, mark_now);
             if !orders.is_empty() {
                 self.last_liquidation_step = Some(step);
             }
@@ -218,8 +247,8 @@ impl<'a> MarketRun<'a> {
             bad_debt_usd: liquidations.bad_debt_usd,
             open_interest_usd: self.venue.open_interest(),
             halted,
-            cppi_sold_usd: insured_sold_usd,
-            dealers_sold_usd: hedged_sold_usd,
+            cppi_sold_usd: self.insured_sold_usd,
+            dealers_sold_usd: self.hedged_sold_usd,
         });
         let (longs, shorts) = self.venue.open_by_bucket();
         self.long_by_step.push(longs);
@@ -234,6 +263,21 @@ impl<'a> MarketRun<'a> {
                 }
             }
         }
+    }
+
+    /// Whether the venue is halted in the step under way (set by [`Self::move_book`]).
+    pub fn halted(&self) -> bool {
+        self.halted_now
+    }
+
+    /// The market's book, for links that trade in it between the two halves of a step.
+    pub fn book_mut(&mut self) -> &mut OrderBook {
+        &mut self.book
+    }
+
+    /// The market's book.
+    pub fn book(&self) -> &OrderBook {
+        &self.book
     }
 
     /// The outcome after the last step: open positions marked at the final mark, the ledger

@@ -507,6 +507,8 @@ pub static ENGLISH: Text = Text {
         parameters: "parameters",
         values: "values",
         strikes: "strikes",
+        markets: "markets",
+        links: "links",
         at_start_price: "must differ from the start price",
         no_bid: "needs at least one bid below the start price with notional_usd > 0",
         no_ask: "needs at least one ask above the start price with notional_usd > 0",
@@ -547,6 +549,9 @@ pub static ENGLISH: Text = Text {
         whole_at_most: "must be at most {most} (got {got})",
         no_depth_for_cycles: "needs depth within 1% of the price for cycles (got {depth})",
         path_days: "paths x days must be at most {most} (got {got})",
+        repeated_id: "'{id}' is named twice: each market once",
+        unknown_market: "no market has the id '{id}'",
+        link_across_assets: "arbitrage joins markets of one asset (got {first} and {second})",
     },
     monitor: Monitor {
         label: "Leverage monitor",

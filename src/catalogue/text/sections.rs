@@ -334,7 +334,7 @@ sections! {
         count,
         /// `{most}`, `{got}`, `{items}`.
         at_most,
-        levels, positions, buckets, tiers, shocks, parameters, values, strikes,
+        levels, positions, buckets, tiers, shocks, parameters, values, strikes, markets, links,
         at_start_price, no_bid, no_ask, too_many,
         /// `{least}`.
         two_per_bucket,
@@ -385,6 +385,12 @@ sections! {
         no_depth_for_cycles,
         /// `{most}`, `{got}`.
         path_days,
+        /// `{id}`.
+        repeated_id,
+        /// `{id}`.
+        unknown_market,
+        /// `{first}`, `{second}`.
+        link_across_assets,
     }
     /// The leverage monitor's gauges.
     monitor: Monitor {

@@ -1,0 +1,145 @@
+//! Contagion: where each market's forced selling came from (docs/model.md §15.3). Counterfactual
+//! runs of the same system: as set, with every link cut (each market alone), and with each live
+//! link cut in turn. A market's liquidations alone are its own; what the links add (or take
+//! away: arbitrage also carries a market's selling off to the others) is the difference, and
+//! each link's share is what cutting that link alone removes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::budget;
+use crate::error::{ScenarioError, Work};
+use crate::outcome::Summary;
+use crate::positions::PositionTable;
+use crate::system::{run_system, System, SystemOutcome};
+
+/// The attribution table of a system.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Contagion {
+    /// Each live link's name ("arbitrage binance-btc / bybit-btc"), in the system's order.
+    pub links: Vec<String>,
+    /// One row per market.
+    pub markets: Vec<ContagionRow>,
+    /// Runs of the system this took.
+    pub runs: usize,
+}
+
+/// One market's figures alone and linked, and what each link did to it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContagionRow {
+    pub id: String,
+    pub alone: Figures,
+    pub linked: Figures,
+    /// Liquidated notional (USD, both sides) the links added: linked minus alone. Negative when
+    /// the links carried more of this market's selling away than they brought in.
+    pub from_links_usd: f64,
+    /// What each live link adds to this market's liquidations: the system as set minus the
+    /// system with only that link cut (in [`Contagion::links`] order).
+    pub by_link_usd: Vec<f64>,
+    /// USD of coins arbitrageurs sold into this market's book (selling that started in another
+    /// market), and bought from it (this market's selling carried elsewhere).
+    pub arbitrage_sold_usd: f64,
+    pub arbitrage_bought_usd: f64,
+}
+
+/// A market's headline figures in one run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    /// Deepest fall from the start, percent.
+    pub trough_pct: f64,
+    /// Liquidated notional, USD at the fills, longs and shorts.
+    pub liquidated_usd: f64,
+    pub adl_usd: f64,
+    pub bad_debt_usd: f64,
+}
+
+impl Figures {
+    fn of(summary: &Summary) -> Figures {
+        Figures {
+            trough_pct: summary.max_drawdown_pct,
+            liquidated_usd: summary.liquidated_notional_usd_long
+                + summary.liquidated_notional_usd_short,
+            adl_usd: summary.adl_notional_usd,
+            bad_debt_usd: summary.bad_debt_usd,
+        }
+    }
+}
+
+/// The attribution table of `system` (validated here, with its budget: one run per live link
+/// plus two).
+pub fn contagion(system: &System) -> Result<Contagion, ScenarioError> {
+    system.validate()?;
+    let live: Vec<usize> = (0..system.links.len())
+        .filter(|&k| !system.links[k].is_cut())
+        .collect();
+    let runs = live.len() + 2;
+    let seconds: f64 = system
+        .market_scenarios()
+        .iter()
+        .map(|scenario| budget::run(scenario).seconds)
+        .sum();
+    budget::Estimate {
+        seconds: seconds * runs as f64,
+        reduce: vec!["links".into(), "markets".into(), "run.steps".into()],
+    }
+    .check(Work::Counterfactual, budget::RUN_BUDGET_S)?;
+    // The populations do not depend on the links: built once for every run.
+    let scenarios = system.market_scenarios();
+    let tables: Vec<PositionTable> = scenarios.iter().map(PositionTable::build).collect();
+    let run = |system: &System| run_system(system, &scenarios, &tables);
+    let linked = run(system);
+    let alone = run(&system.all_cut());
+    let without: Vec<SystemOutcome> = live
+        .iter()
+        .map(|&k| {
+            let mut cut = system.clone();
+            cut.links[k].set_cut(true);
+            run(&cut)
+        })
+        .collect();
+    let liquidated = |outcome: &SystemOutcome, i: usize| {
+        Figures::of(&outcome.markets[i].outcome.summary).liquidated_usd
+    };
+    let markets = system
+        .markets
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let (alone_figures, linked_figures) = (
+                Figures::of(&alone.markets[i].outcome.summary),
+                Figures::of(&linked.markets[i].outcome.summary),
+            );
+            let (mut sold, mut bought) = (0.0, 0.0);
+            for report in &linked.arbitrage {
+                for end in 0..2 {
+                    if report.markets[end] == spec.id {
+                        sold += report.sold_usd[end];
+                        bought += report.bought_usd[end];
+                    }
+                }
+            }
+            ContagionRow {
+                id: spec.id.clone(),
+                from_links_usd: linked_figures.liquidated_usd - alone_figures.liquidated_usd,
+                by_link_usd: without
+                    .iter()
+                    .map(|cut| liquidated(&linked, i) - liquidated(cut, i))
+                    .collect(),
+                alone: alone_figures,
+                linked: linked_figures,
+                arbitrage_sold_usd: sold,
+                arbitrage_bought_usd: bought,
+            }
+        })
+        .collect();
+    Ok(Contagion {
+        links: live
+            .iter()
+            .map(|&k| {
+                let [a, b] = system.links[k].ends();
+                format!("arbitrage {a} / {b}")
+            })
+            .collect(),
+        markets,
+        runs,
+    })
+}

@@ -1,0 +1,223 @@
+//! A system of markets stepped in lockstep (docs/model.md §15): each step, every market's book
+//! moves (refill, shock, withdrawal, traders, agents), then the links act (arbitrageurs trade the
+//! gaps), then every market's mark is set (its own last price, or the index of its linked
+//! venues) and its crossed positions are liquidated. A market with no live link runs exactly as
+//! the version 1 timeline runs it.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ScenarioError;
+use crate::ledger::LedgerReport;
+use crate::outcome::{MoneyUnit, Outcome};
+use crate::positions::PositionTable;
+use crate::scenario::Scenario;
+use crate::solve::market_run::MarketRun;
+use crate::system::arbitrage::{Arbitrage, ArbitrageReport};
+use crate::system::{Link, System};
+use crate::venue::LiquidationEngine;
+
+/// What a run of a system produces.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SystemOutcome {
+    /// Each market's outcome, in the system's order.
+    pub markets: Vec<MarketOutcome>,
+    /// Each link's arbitrageurs, in the system's order of links.
+    pub arbitrage: Vec<ArbitrageReport>,
+    /// The markets' ledgers summed, when they keep money in one unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<LedgerReport>,
+}
+
+/// One market's outcome in a system.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MarketOutcome {
+    pub id: String,
+    pub asset: String,
+    pub outcome: Outcome,
+}
+
+/// Validates the system, builds every market's population and runs it.
+pub fn simulate_system(system: &System) -> Result<SystemOutcome, ScenarioError> {
+    system.validate()?;
+    let scenarios = system.market_scenarios();
+    let tables: Vec<PositionTable> = scenarios.iter().map(PositionTable::build).collect();
+    Ok(run_system(system, &scenarios, &tables))
+}
+
+/// Runs a validated system whose markets are `scenarios` (from [`System::market_scenarios`])
+/// on the populations `tables`.
+pub fn run_system(
+    system: &System,
+    scenarios: &[Scenario],
+    tables: &[PositionTable],
+) -> SystemOutcome {
+    let mut runs: Vec<MarketRun<'_>> = scenarios
+        .iter()
+        .zip(tables)
+        .map(|(scenario, table)| {
+            MarketRun::new(
+                scenario,
+                table,
+                LiquidationEngine::new(table, &scenario.venue),
+            )
+        })
+        .collect();
+    let steps = system.run.steps as usize;
+    let mut arbitrage: Vec<Option<Arbitrage>> = system
+        .links
+        .iter()
+        .map(|link| match link {
+            Link::Arbitrage(rules) if !rules.cut => {
+                let ends = link.ends().map(|id| system.market_index(id).unwrap_or(0));
+                Some(Arbitrage::new(rules, ends, steps))
+            }
+            Link::Arbitrage(_) => None,
+        })
+        .collect();
+    let groups = index_groups(system);
+    let mut lasts = vec![0.0; runs.len()];
+    let mut members = Vec::with_capacity(runs.len());
+    for step in 0..system.run.steps {
+        for run in &mut runs {
+            run.move_book(step);
+        }
+        for link in arbitrage.iter_mut().flatten() {
+            link.step(&mut runs);
+        }
+        for (last, run) in lasts.iter_mut().zip(&runs) {
+            *last = run.book().last();
+        }
+        for (i, run) in runs.iter_mut().enumerate() {
+            let index = groups[i].map(|group| {
+                members.clear();
+                members.extend(
+                    groups
+                        .iter()
+                        .zip(&lasts)
+                        .filter(|(other, _)| **other == Some(group))
+                        .map(|(_, last)| *last),
+                );
+                median(&mut members)
+            });
+            run.settle(step, index);
+        }
+    }
+    let outcomes: Vec<Outcome> = runs.into_iter().map(MarketRun::finish).collect();
+    let arbitrage = system
+        .links
+        .iter()
+        .zip(arbitrage)
+        .map(|(link, live)| {
+            let ids = link.ends().map(str::to_string);
+            match live {
+                Some(live) => {
+                    let marks = live.ends.map(|i| outcomes[i].summary.final_mark);
+                    live.report(ids, marks)
+                }
+                None => ArbitrageReport::cut(ids),
+            }
+        })
+        .collect();
+    let total = total_ledger(&outcomes);
+    SystemOutcome {
+        markets: system
+            .markets
+            .iter()
+            .zip(outcomes)
+            .map(|(spec, outcome)| MarketOutcome {
+                id: spec.id.clone(),
+                asset: spec.asset.clone(),
+                outcome,
+            })
+            .collect(),
+        arbitrage,
+        total,
+    }
+}
+
+/// Each market's index group: markets joined (directly or through others) by live arbitrage
+/// links with index marks share one; a market in none marks to its own last price.
+fn index_groups(system: &System) -> Vec<Option<usize>> {
+    let count = system.markets.len();
+    let mut parent: Vec<usize> = (0..count).collect();
+    let mut linked = vec![false; count];
+    fn root(parent: &[usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            i = parent[i];
+        }
+        i
+    }
+    for link in &system.links {
+        let Link::Arbitrage(rules) = link;
+        if rules.cut || !rules.index_marks {
+            continue;
+        }
+        let [a, b] = link.ends().map(|id| system.market_index(id).unwrap_or(0));
+        let (ra, rb) = (root(&parent, a), root(&parent, b));
+        parent[ra.max(rb)] = ra.min(rb);
+        linked[a] = true;
+        linked[b] = true;
+    }
+    (0..count)
+        .map(|i| linked[i].then(|| root(&parent, i)))
+        .collect()
+}
+
+/// The median of `values` (the mean of the two middle ones for an even count).
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        0.5 * (values[n / 2 - 1] + values[n / 2])
+    }
+}
+
+/// The markets' ledgers summed, exact, when every market keeps money in the same unit; balanced
+/// when every market's identity holds and the sums' does.
+fn total_ledger(outcomes: &[Outcome]) -> Option<LedgerReport> {
+    let unit: MoneyUnit = outcomes.first()?.summary.money_unit;
+    if outcomes.iter().any(|o| o.summary.money_unit != unit) {
+        return None;
+    }
+    let sum = |field: fn(&LedgerReport) -> Decimal| -> Option<Decimal> {
+        outcomes.iter().try_fold(Decimal::ZERO, |total, o| {
+            total.checked_add(field(&o.ledger))
+        })
+    };
+    let ledger = LedgerReport {
+        collateral_in: sum(|l| l.collateral_in)?,
+        top_ups: sum(|l| l.top_ups)?,
+        insurance_fund_start: sum(|l| l.insurance_fund_start)?,
+        open_equity_end: sum(|l| l.open_equity_end)?,
+        returned_to_traders: sum(|l| l.returned_to_traders)?,
+        insurance_fund_end: sum(|l| l.insurance_fund_end)?,
+        net_to_market: sum(|l| l.net_to_market)?,
+        fees: sum(|l| l.fees)?,
+        adl_notional: sum(|l| l.adl_notional)?,
+        bad_debt: sum(|l| l.bad_debt)?,
+        funding: sum(|l| l.funding)?,
+        imbalance: sum(|l| l.imbalance)?,
+        balanced: false,
+    };
+    let add = |terms: &[Decimal]| {
+        terms
+            .iter()
+            .try_fold(Decimal::ZERO, |total, term| total.checked_add(*term))
+    };
+    let left = add(&[
+        ledger.collateral_in,
+        ledger.top_ups,
+        ledger.insurance_fund_start,
+    ]);
+    let right = add(&[
+        ledger.open_equity_end,
+        ledger.returned_to_traders,
+        ledger.insurance_fund_end,
+        ledger.net_to_market,
+    ]);
+    let balanced = outcomes.iter().all(|o| o.ledger.balanced) && left.is_some() && left == right;
+    Some(LedgerReport { balanced, ..ledger })
+}
