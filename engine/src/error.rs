@@ -154,6 +154,8 @@ pub enum Rule {
     UnknownMarket { id: String },
     /// An arbitrage link between markets of two different assets.
     LinkAcrossAssets { first: String, second: String },
+    /// A cross-margin leg (or collateral coin) in a coin-margined market.
+    LegOnInverse { id: String },
 }
 
 /// What a list holds, as a count's message names it.
@@ -169,6 +171,8 @@ pub enum Items {
     Strikes,
     Markets,
     Links,
+    Accounts,
+    Legs,
 }
 
 impl Items {
@@ -185,6 +189,8 @@ impl Items {
             Items::Strikes => "strikes",
             Items::Markets => "markets",
             Items::Links => "links",
+            Items::Accounts => "accounts",
+            Items::Legs => "legs",
         }
     }
 }
@@ -372,6 +378,10 @@ impl fmt::Display for Rule {
             Rule::LinkAcrossAssets { first, second } => write!(
                 f,
                 "arbitrage joins markets of one asset (got {first} and {second})"
+            ),
+            Rule::LegOnInverse { id } => write!(
+                f,
+                "'{id}' is coin-margined: cross-margin accounts hold USD-margined markets only"
             ),
         }
     }

@@ -299,3 +299,156 @@ proptest! {
         prop_assert!(report.by_step_usd.len() == system.run.steps as usize);
     }
 }
+
+/// BTC and ETH, each with a deep linear book and one harmless 2x short, and one cross-margin
+/// account long 1 BTC at 60,000 and 10 ETH at 3,000 on `collateral` (maintenance 0.5% on both);
+/// the shock moves BTC only.
+fn btc_and_eth(shock_pct: f64, collateral: &str, units: f64, btc_coins: f64) -> System {
+    let market = |price: f64, depth: f64| {
+        format!(
+            r#"{{"price": {price}, "book": {{"profile": "linear", "depth_1pct_usd": {depth}}}}}"#
+        )
+    };
+    let harmless = |price: f64| {
+        format!(
+            r#"{{"list": [{{"side": "short", "notional_usd": 1000, "entry": {price}, "leverage": 2}}]}}"#
+        )
+    };
+    let json = format!(
+        r#"{{"version": 2,
+          "markets": [
+            {{"id": "btc", "asset": "BTC", "market": {btc}, "positions": {btc_positions},
+              "venue": {{"maintenance_margin": 0.005}}}},
+            {{"id": "eth", "asset": "ETH", "shock_beta": 0, "market": {eth}, "positions": {eth_positions},
+              "venue": {{"maintenance_margin": 0.005}}}}],
+          "accounts": [{{"id": "traders", "collateral": {collateral},
+            "accounts": {{"list": [{{"collateral_units": {units}, "legs": [
+              {{"market": "btc", "side": "long", "notional_usd": {btc_notional}}},
+              {{"market": "eth", "side": "long", "notional_usd": 30000}}]}}]}}}}],
+          "shock": {{"kind": "instant", "pct": {shock_pct}}},
+          "run": {{"steps": 60}}}}"#,
+        btc = market(60_000.0, 6e8),
+        eth = market(3_000.0, 3e8),
+        btc_positions = harmless(60_000.0),
+        eth_positions = harmless(3_000.0),
+        btc_notional = 60_000.0 * btc_coins,
+    );
+    System::from_json(&json).unwrap_or_else(|error| panic!("{error}\n{json}"))
+}
+
+fn decimal(value: &rust_decimal::Decimal) -> f64 {
+    value.to_string().parse().unwrap()
+}
+
+/// Equity 1,000 + (P - 60,000) against maintenance 0.005 P + 0.005 * 30,000: the account is
+/// liquidated below P = 59,150 / 0.995 = 59,447.24. At -0.9% (59,460) it holds; at -1%
+/// (59,400) both legs go to their books in the first step, and the ETH book falls with no ETH
+/// shock. Fills on the linear books by hand: selling q coins into c coins per 1% fills on
+/// average q / c / 2 percent of the start price below the top: BTC 59,400 - 600 * 0.5e-4 =
+/// 59,399.97, ETH 3,000 - 30 * 0.5e-4 = 2,999.9985; the trader gets back
+/// 1,000 + (59,399.97 - 60,000) + 10 * (2,999.9985 - 3,000) = 399.955.
+#[test]
+fn a_loss_on_one_leg_liquidates_the_cross_margin_account_and_sells_its_other_leg() {
+    let held = simulate_system(&btc_and_eth(-0.9, r#"{"kind": "usd"}"#, 1000.0, 1.0)).unwrap();
+    assert_eq!(held.accounts[0].liquidated_accounts, 0);
+    let hit = simulate_system(&btc_and_eth(-1.0, r#"{"kind": "usd"}"#, 1000.0, 1.0)).unwrap();
+    let report = &hit.accounts[0];
+    assert_eq!(
+        (report.liquidated_accounts, report.liquidated_by_leg_loss),
+        (1, 1)
+    );
+    let returned = decimal(&report.ledger.returned_to_traders);
+    assert!((returned - 399.955).abs() < 1e-4, "returned {returned}");
+    assert!(report.ledger.balanced, "{:?}", report.ledger);
+    let (btc, eth) = (&report.markets[0], &report.markets[1]);
+    assert!((btc.sold_usd - 59_399.97).abs() < 1e-4 && btc.from_this_market_usd == btc.sold_usd);
+    assert!((eth.sold_usd - 29_999.985).abs() < 1e-4 && eth.from_other_markets_usd == eth.sold_usd);
+    assert!(eth.by_step_usd[0] > 0.0 && eth.by_step_usd[1..].iter().all(|usd| *usd == 0.0));
+    let eth_first = hit.markets[1].outcome.steps[0].last;
+    assert!(
+        eth_first < 3_000.0,
+        "ETH sold off by BTC's loss: {eth_first}"
+    );
+    assert_eq!(held.markets[1].outcome.steps[0].last, 3_000.0);
+}
+
+/// No price moves at all; the collateral token depegs from 1 to 0.65 between 10 s and 45 s
+/// (1% a second), with a 10% haircut. Long 2 BTC (maintenance 600) and 10 ETH (150) on 1,000
+/// tokens: liquidated once 900 p < 750, p < 0.8333, i.e. after t = 26.67 s: in the step that
+/// ends at 27 s (index 26).
+#[test]
+fn a_depegging_collateral_liquidates_an_account_whose_positions_did_not_lose() {
+    let depeg =
+        r#"{"kind": "token", "depeg_pct": -35, "start_s": 10, "duration_s": 35, "haircut": 0.1}"#;
+    let outcome = simulate_system(&btc_and_eth(0.0, depeg, 1000.0, 2.0)).unwrap();
+    let report = &outcome.accounts[0];
+    assert_eq!(
+        (report.liquidated_accounts, report.liquidated_by_collateral),
+        (1, 1)
+    );
+    let btc = &report.markets[0];
+    assert_eq!(btc.by_step_usd[25], 0.0);
+    assert!(btc.by_step_usd[26] > 0.0);
+    assert!(btc.from_collateral_usd > 0.0 && btc.from_collateral_usd == btc.sold_usd);
+    assert!((report.collateral_price[26] - 0.83).abs() < 1e-12);
+    assert!(report.ledger.balanced, "{:?}", report.ledger);
+    // The collateral lost 170 of its 1,000 by then: the revaluation says so.
+    assert!((decimal(&report.ledger.revaluation) + 170.0).abs() < 1e-6);
+}
+
+#[test]
+fn accounts_with_unknown_or_coin_margined_markets_are_refused() {
+    let good = btc_and_eth(-1.0, r#"{"kind": "usd"}"#, 1000.0, 1.0).to_json();
+    let unknown = good.replacen("\"market\": \"eth\"", "\"market\": \"sol\"", 1);
+    let said: Vec<String> = System::from_json(&unknown)
+        .unwrap_err()
+        .problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert!(
+        said.iter().any(|line| line.starts_with(
+            "accounts[0].accounts.list[0].legs[1].market: no market has the id 'sol'"
+        )),
+        "{said:?}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Generated cross-margin accounts on two linked venues and a depegging token: the accounts'
+    /// ledger closes exactly, as every market's does.
+    #[test]
+    fn cross_margin_money_closes_exactly(
+        notional in 5e6..6e7f64,
+        leverage_max in 2.0..60.0f64,
+        depeg in -60.0..0.0f64,
+        haircut in 0.0..0.3f64,
+        count in 1usize..400,
+    ) {
+        let mut system = two_venues(Some(2e7), 0.1, 1);
+        system.shock.notional_usd = notional;
+        let group = format!(
+            r#"{{"id": "g", "collateral": {{"kind": "token", "depeg_pct": {depeg}, "start_s": 5,
+                "duration_s": 30, "haircut": {haircut}}},
+              "accounts": {{"generate": {{"count": {count}, "leverage_min": 1.5, "leverage_max": {leverage_max},
+                "size_dispersion": 1.0,
+                "legs": [{{"market": "a", "side": "long", "notional_usd": 2e8}},
+                         {{"market": "b", "side": "short", "notional_usd": 5e7}}]}}}}}}"#
+        );
+        system.accounts = vec![serde_json::from_str(&group).unwrap()];
+        system.validate().unwrap();
+        let outcome = simulate_system(&system).unwrap();
+        let report = &outcome.accounts[0];
+        prop_assert!(report.ledger.balanced, "{:?}", report.ledger);
+        for market in &outcome.markets {
+            prop_assert!(market.outcome.ledger.balanced);
+        }
+        let by_cause: f64 = report.markets.iter()
+            .map(|m| m.from_this_market_usd + m.from_other_markets_usd + m.from_collateral_usd)
+            .sum();
+        let traded: f64 = report.markets.iter().map(|m| m.sold_usd + m.bought_usd).sum();
+        prop_assert!((by_cause - traded).abs() <= 1e-6 * traded.max(1.0));
+    }
+}

@@ -205,6 +205,7 @@ pub fn say(rule: &Rule) -> String {
             words.link_across_assets,
             &[("first", first), ("second", second)],
         ),
+        Rule::LegOnInverse { id } => fill(words.leg_on_inverse, &[("id", id)]),
     }
 }
 
@@ -220,6 +221,8 @@ fn items_word(words: &Problems, items: Items) -> &'static str {
         Items::Strikes => words.strikes,
         Items::Markets => words.markets,
         Items::Links => words.links,
+        Items::Accounts => words.accounts,
+        Items::Legs => words.legs,
     }
 }
 
@@ -389,6 +392,20 @@ mod tests {
             Rule::LinkAcrossAssets {
                 first: "BTC".into(),
                 second: "ETH".into(),
+            },
+            Rule::LegOnInverse {
+                id: "bitmex".into(),
+            },
+            Rule::AtMost {
+                most: 200_000,
+                got: 200_001,
+                items: Items::Accounts,
+            },
+            Rule::Count {
+                least: 1,
+                most: 16,
+                got: 0,
+                items: Items::Legs,
             },
             Rule::Count {
                 least: 1,

@@ -2,7 +2,8 @@
 //! runs of the same system: as set, with every link cut (each market alone), and with each live
 //! link cut in turn. A market's liquidations alone are its own; what the links add (or take
 //! away: arbitrage also carries a market's selling off to the others) is the difference, and
-//! each link's share is what cutting that link alone removes.
+//! each link's share is what cutting that link alone removes. Cross-margin accounts' forced
+//! trades are attributed directly, by what hurt each liquidated account most.
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,11 @@ pub struct ContagionRow {
     /// market), and bought from it (this market's selling carried elsewhere).
     pub arbitrage_sold_usd: f64,
     pub arbitrage_bought_usd: f64,
+    /// Cross-margin accounts' forced trades in this market (as set), USD, by where the account's
+    /// trouble started: a loss in this market, a loss in another, or its collateral's fall.
+    pub accounts_from_this_market_usd: f64,
+    pub accounts_from_other_markets_usd: f64,
+    pub accounts_from_collateral_usd: f64,
 }
 
 /// A market's headline figures in one run.
@@ -117,6 +123,13 @@ pub fn contagion(system: &System) -> Result<Contagion, ScenarioError> {
                     }
                 }
             }
+            let mut from_accounts = [0.0; 3];
+            for group in &linked.accounts {
+                let flows = &group.markets[i];
+                from_accounts[0] += flows.from_this_market_usd;
+                from_accounts[1] += flows.from_other_markets_usd;
+                from_accounts[2] += flows.from_collateral_usd;
+            }
             ContagionRow {
                 id: spec.id.clone(),
                 from_links_usd: linked_figures.liquidated_usd - alone_figures.liquidated_usd,
@@ -128,6 +141,9 @@ pub fn contagion(system: &System) -> Result<Contagion, ScenarioError> {
                 linked: linked_figures,
                 arbitrage_sold_usd: sold,
                 arbitrage_bought_usd: bought,
+                accounts_from_this_market_usd: from_accounts[0],
+                accounts_from_other_markets_usd: from_accounts[1],
+                accounts_from_collateral_usd: from_accounts[2],
             }
         })
         .collect();

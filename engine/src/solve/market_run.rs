@@ -202,12 +202,30 @@ impl<'a> MarketRun<'a> {
     /// unless halted, top-ups land, the leverage control watches and crossed positions are
     /// liquidated; then the step's record and the circuit breaker.
     pub fn settle(&mut self, step: u32, index: Option<f64>) {
-        let halted = self.halted_now;
+        self.set_mark(index);
+        self.liquidate_and_record(step);
+    }
+
+    /// The mark for the step under way (the first part of [`Self::settle`]): it follows the
+    /// last price, or with `index` the index plus this venue's smoothed basis.
+    pub fn set_mark(&mut self, index: Option<f64>) -> f64 {
         let last = self.book.last();
-        let mark_now = match index {
+        match index {
             None => self.mark.follow(last),
             Some(index) => self.mark.follow_index(index, last),
-        };
+        }
+    }
+
+    /// The mark set by [`Self::set_mark`] (or, before the first step, the start price).
+    pub fn mark(&self) -> f64 {
+        self.mark.value()
+    }
+
+    /// The rest of [`Self::settle`]: unless halted, top-ups, the leverage control and the
+    /// liquidations at the mark already set; then the step's record and the circuit breaker.
+    pub fn liquidate_and_record(&mut self, step: u32) {
+        let halted = self.halted_now;
+        let mark_now = self.mark.value();
         let mut liquidations = StepLiquidations::default();
         if halted {
             self.halted_steps += 1;

@@ -7,6 +7,7 @@
 //! The format is documented for users in `docs/scenario.md` §15; the model in `docs/model.md`
 //! §15. The run is `run.rs`, the arbitrageurs `arbitrage.rs`.
 
+mod accounts;
 mod arbitrage;
 mod run;
 
@@ -16,10 +17,14 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Items, Rule, ScenarioError, Work};
 use crate::scenario::validate::Checker;
 use crate::scenario::{
-    parse_with_paths, Agents, BuildUp, Market, Positions, Run, Scenario, Shock, ShockKind, Traders,
-    Venue,
+    parse_with_paths, Agents, BuildUp, Contract, Market, Positions, Run, Scenario, Shock,
+    ShockKind, Traders, Venue,
 };
 
+pub use accounts::{
+    AccountFlows, AccountGroup, AccountPopulation, AccountSpec, Accounts, AccountsLedger,
+    AccountsReport, Collateral, LegMix, LegSpec,
+};
 pub use arbitrage::ArbitrageReport;
 pub use run::{run_system, simulate_system, MarketOutcome, SystemOutcome};
 
@@ -29,6 +34,13 @@ pub const SYSTEM_VERSION: u32 = 2;
 pub const MAX_MARKETS: usize = 8;
 /// Most links in one system.
 pub const MAX_LINKS: usize = 16;
+/// Most cross-margin accounts in one system, over all groups.
+pub const MAX_ACCOUNTS: usize = 200_000;
+/// Most legs of one account (or of a generated group's mix).
+pub const MAX_LEGS: usize = 16;
+/// Cost of one account leg's margin check per step on the reference machine, nanoseconds
+/// (src/budget.rs's way of estimating work).
+const LEG_STEP_NS: f64 = 20.0;
 
 /// A system of markets: the markets, what links them, one shock and one run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -44,6 +56,10 @@ pub struct System {
     /// What joins the markets; none: each market flushes alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
+    /// Cross-margin accounts with legs in several markets; none: every position is one
+    /// market's isolated position.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<AccountGroup>,
     /// The common shock; each market takes it times its `shock_beta`.
     pub shock: Shock,
     #[serde(default)]
@@ -200,6 +216,7 @@ impl System {
                 build_up,
             }],
             links: Vec::new(),
+            accounts: Vec::new(),
             shock,
             run,
         }
@@ -385,6 +402,23 @@ impl System {
                 1_000,
             );
         }
+        let mut account_count = 0;
+        for (g, group) in self.accounts.iter().enumerate() {
+            let path = format!("accounts[{g}]");
+            let legs = self.validate_group(group, &path, &mut check);
+            account_count += legs.0;
+            seconds += legs.1 as f64 * f64::from(self.run.steps) * LEG_STEP_NS * 1e-9;
+        }
+        if account_count > MAX_ACCOUNTS {
+            check.fail(
+                "accounts",
+                Rule::AtMost {
+                    most: MAX_ACCOUNTS,
+                    got: account_count,
+                    items: Items::Accounts,
+                },
+            );
+        }
         // Each market within its own budget (checked above); the markets together within one.
         if check.is_clean() && seconds > crate::budget::RUN_BUDGET_S {
             check.add(
@@ -396,5 +430,136 @@ impl System {
             );
         }
         check.finish()
+    }
+}
+
+impl System {
+    /// Checks one group of accounts; returns its number of accounts and of legs.
+    fn validate_group(
+        &self,
+        group: &AccountGroup,
+        path: &str,
+        check: &mut Checker,
+    ) -> (usize, usize) {
+        let market_ok = |check: &mut Checker, at: &str, id: &str| match self.market_index(id) {
+            None => check.fail(at, Rule::UnknownMarket { id: id.to_string() }),
+            Some(i) if self.markets[i].market.contract != Contract::Linear => {
+                check.fail(at, Rule::LegOnInverse { id: id.to_string() })
+            }
+            Some(_) => {}
+        };
+        match &group.collateral {
+            Collateral::Usd => {}
+            Collateral::Token {
+                depeg_pct,
+                start_s,
+                duration_s,
+                haircut,
+            } => {
+                check.range(
+                    &format!("{path}.collateral.depeg_pct"),
+                    *depeg_pct,
+                    -100.0,
+                    100.0,
+                );
+                check.range(&format!("{path}.collateral.start_s"), *start_s, 0.0, 1e7);
+                check.range(
+                    &format!("{path}.collateral.duration_s"),
+                    *duration_s,
+                    0.0,
+                    1e7,
+                );
+                check.range(&format!("{path}.collateral.haircut"), *haircut, 0.0, 0.99);
+            }
+            Collateral::Coin { market, haircut } => {
+                market_ok(check, &format!("{path}.collateral.market"), market);
+                check.range(&format!("{path}.collateral.haircut"), *haircut, 0.0, 0.99);
+            }
+        }
+        let legs_count = |check: &mut Checker, at: String, got: usize| {
+            if got == 0 || got > MAX_LEGS {
+                check.fail(
+                    &at,
+                    Rule::Count {
+                        least: 1,
+                        most: MAX_LEGS,
+                        got,
+                        items: Items::Legs,
+                    },
+                );
+            }
+        };
+        match &group.accounts {
+            Accounts::List(list) => {
+                let mut legs = 0;
+                for (a, account) in list.iter().enumerate() {
+                    let at = format!("{path}.accounts.list[{a}]");
+                    check.range_open_low(
+                        &format!("{at}.collateral_units"),
+                        account.collateral_units,
+                        0.0,
+                        1e13,
+                    );
+                    legs_count(check, format!("{at}.legs"), account.legs.len());
+                    for (l, leg) in account.legs.iter().enumerate() {
+                        let at = format!("{at}.legs[{l}]");
+                        market_ok(check, &format!("{at}.market"), &leg.market);
+                        check.range_open_low(
+                            &format!("{at}.notional_usd"),
+                            leg.notional_usd,
+                            0.0,
+                            1e13,
+                        );
+                        if let Some(entry) = leg.entry {
+                            check.range(&format!("{at}.entry"), entry, 1e-6, 1e9);
+                        }
+                    }
+                    legs += account.legs.len();
+                }
+                (list.len(), legs)
+            }
+            Accounts::Generate(population) => {
+                let at = format!("{path}.accounts.generate");
+                check.range_int(
+                    &format!("{at}.count"),
+                    population.count as u64,
+                    1,
+                    MAX_ACCOUNTS as u64,
+                );
+                legs_count(check, format!("{at}.legs"), population.legs.len());
+                for (l, leg) in population.legs.iter().enumerate() {
+                    let at = format!("{at}.legs[{l}]");
+                    market_ok(check, &format!("{at}.market"), &leg.market);
+                    check.range_open_low(
+                        &format!("{at}.notional_usd"),
+                        leg.notional_usd,
+                        0.0,
+                        1e13,
+                    );
+                }
+                check.range(
+                    &format!("{at}.leverage_min"),
+                    population.leverage_min,
+                    1.0,
+                    1000.0,
+                );
+                check.range(
+                    &format!("{at}.leverage_max"),
+                    population.leverage_max,
+                    population.leverage_min.max(1.0),
+                    1000.0,
+                );
+                check.range(
+                    &format!("{at}.size_dispersion"),
+                    population.size_dispersion,
+                    0.0,
+                    3.0,
+                );
+                (
+                    population.count,
+                    population.count.saturating_mul(population.legs.len()),
+                )
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ use crate::outcome::{MoneyUnit, Outcome};
 use crate::positions::PositionTable;
 use crate::scenario::Scenario;
 use crate::solve::market_run::MarketRun;
+use crate::system::accounts::{AccountsReport, AccountsRun};
 use crate::system::arbitrage::{Arbitrage, ArbitrageReport};
 use crate::system::{Link, System};
 use crate::venue::LiquidationEngine;
@@ -24,6 +25,9 @@ pub struct SystemOutcome {
     pub markets: Vec<MarketOutcome>,
     /// Each link's arbitrageurs, in the system's order of links.
     pub arbitrage: Vec<ArbitrageReport>,
+    /// Each group of cross-margin accounts, in the system's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<AccountsReport>,
     /// The markets' ledgers summed, when they keep money in one unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<LedgerReport>,
@@ -75,6 +79,14 @@ pub fn run_system(
             Link::Arbitrage(_) => None,
         })
         .collect();
+    // Each group of accounts draws from its own stream of the seed (the markets' populations
+    // use streams below 1000).
+    let mut accounts: Vec<AccountsRun> = system
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(g, group)| AccountsRun::new(group, system, 1000 + g as u64))
+        .collect();
     let groups = index_groups(system);
     let mut lasts = vec![0.0; runs.len()];
     let mut members = Vec::with_capacity(runs.len());
@@ -100,7 +112,13 @@ pub fn run_system(
                 );
                 median(&mut members)
             });
-            run.settle(step, index);
+            run.set_mark(index);
+        }
+        for group in &mut accounts {
+            group.step(step, &mut runs);
+        }
+        for run in &mut runs {
+            run.liquidate_and_record(step);
         }
     }
     let outcomes: Vec<Outcome> = runs.into_iter().map(MarketRun::finish).collect();
@@ -119,6 +137,12 @@ pub fn run_system(
             }
         })
         .collect();
+    let ids: Vec<String> = system.markets.iter().map(|m| m.id.clone()).collect();
+    let final_marks: Vec<f64> = outcomes.iter().map(|o| o.summary.final_mark).collect();
+    let accounts = accounts
+        .into_iter()
+        .map(|group| group.report(&ids, &final_marks))
+        .collect();
     let total = total_ledger(&outcomes);
     SystemOutcome {
         markets: system
@@ -132,6 +156,7 @@ pub fn run_system(
             })
             .collect(),
         arbitrage,
+        accounts,
         total,
     }
 }

@@ -509,6 +509,8 @@ pub static ENGLISH: Text = Text {
         strikes: "strikes",
         markets: "markets",
         links: "links",
+        accounts: "accounts",
+        legs: "legs",
         at_start_price: "must differ from the start price",
         no_bid: "needs at least one bid below the start price with notional_usd > 0",
         no_ask: "needs at least one ask above the start price with notional_usd > 0",
@@ -552,6 +554,7 @@ pub static ENGLISH: Text = Text {
         repeated_id: "'{id}' is named twice: each market once",
         unknown_market: "no market has the id '{id}'",
         link_across_assets: "arbitrage joins markets of one asset (got {first} and {second})",
+        leg_on_inverse: "'{id}' is coin-margined: cross-margin accounts hold USD-margined markets only",
     },
     monitor: Monitor {
         label: "Leverage monitor",

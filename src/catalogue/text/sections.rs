@@ -334,7 +334,7 @@ sections! {
         count,
         /// `{most}`, `{got}`, `{items}`.
         at_most,
-        levels, positions, buckets, tiers, shocks, parameters, values, strikes, markets, links,
+        levels, positions, buckets, tiers, shocks, parameters, values, strikes, markets, links, accounts, legs,
         at_start_price, no_bid, no_ask, too_many,
         /// `{least}`.
         two_per_bucket,
@@ -391,6 +391,8 @@ sections! {
         unknown_market,
         /// `{first}`, `{second}`.
         link_across_assets,
+        /// `{id}`.
+        leg_on_inverse,
     }
     /// The leverage monitor's gauges.
     monitor: Monitor {

@@ -1,0 +1,561 @@
+//! Cross-margin accounts (docs/model.md §15.5): traders holding legs in several markets against
+//! one collateral pool, which can itself be an asset with its own price (a coin, or a token that
+//! depegs). An account is liquidated when its margin equity (collateral value after the haircut,
+//! plus every leg's PnL at its market's mark) falls below the sum of its legs' maintenance
+//! requirements; then every leg goes to its market's book as a market order at once, as
+//! Hyperliquid sends a liquidated position whole to the book, with no fee, what is left going back
+//! to the trader. Money is booked exactly in the accounts' own ledger.
+
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::money::{fixed, linear_pnl, money, Money};
+use crate::positions::{Draws, MarginSchedule};
+use crate::scenario::Side;
+use crate::solve::market_run::MarketRun;
+use crate::system::System;
+
+/// A group of cross-margin accounts sharing one kind of collateral.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountGroup {
+    /// A short name for the group (e.g. "usde-accounts").
+    pub id: String,
+    /// What the accounts hold as collateral; default US dollars.
+    #[serde(default)]
+    pub collateral: Collateral,
+    pub accounts: Accounts,
+}
+
+/// The collateral of a group's accounts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
+pub enum Collateral {
+    /// Dollars: worth 1 each, always.
+    #[default]
+    Usd,
+    /// A dollar token that may depeg: worth 1 until `start_s`, then moving by `depeg_pct`
+    /// (negative: down) in a straight line over `duration_s`, and staying there. Its margin value
+    /// is its price times `1 - haircut`.
+    Token {
+        depeg_pct: f64,
+        #[serde(default)]
+        start_s: f64,
+        #[serde(default)]
+        duration_s: f64,
+        #[serde(default)]
+        haircut: f64,
+    },
+    /// The coin of one of the system's markets, valued at that market's mark, times
+    /// `1 - haircut`.
+    Coin {
+        market: String,
+        #[serde(default)]
+        haircut: f64,
+    },
+}
+
+impl Collateral {
+    /// The haircut on the collateral's value for margin.
+    pub fn haircut(&self) -> f64 {
+        match self {
+            Collateral::Usd => 0.0,
+            Collateral::Token { haircut, .. } | Collateral::Coin { haircut, .. } => *haircut,
+        }
+    }
+}
+
+/// The accounts of a group: an explicit list, or a generated population.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Accounts {
+    List(Vec<AccountSpec>),
+    Generate(AccountPopulation),
+}
+
+/// One account: its collateral and its legs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSpec {
+    /// Units of the group's collateral (dollars, tokens or coins).
+    pub collateral_units: f64,
+    pub legs: Vec<LegSpec>,
+}
+
+/// One leg of an account: a position in one market of the system.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LegSpec {
+    /// The market's id.
+    pub market: String,
+    pub side: Side,
+    /// Size in USD at entry.
+    pub notional_usd: f64,
+    /// Entry price; default the market's start price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<f64>,
+}
+
+/// A generated group: `count` accounts, each holding the same mix of legs at its own size and
+/// leverage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPopulation {
+    pub count: usize,
+    /// The legs, each with the group's total notional in it (USD at the start price).
+    pub legs: Vec<LegMix>,
+    /// Each account's leverage (total notional over collateral value) is log-uniform in
+    /// [min, max].
+    pub leverage_min: f64,
+    pub leverage_max: f64,
+    /// Log-normal sigma of account sizes (0: all equal).
+    #[serde(default)]
+    pub size_dispersion: f64,
+}
+
+/// A leg of a generated group: the group's total notional in one market.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LegMix {
+    pub market: String,
+    pub side: Side,
+    pub notional_usd: f64,
+}
+
+/// What a group of accounts did in a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountsReport {
+    pub id: String,
+    pub accounts: usize,
+    pub liquidated_accounts: usize,
+    /// Liquidated accounts by what hurt them most since the start: a leg's loss in some market,
+    /// or the collateral's fall.
+    pub liquidated_by_leg_loss: usize,
+    pub liquidated_by_collateral: usize,
+    /// Per market (the system's order): what the liquidated legs traded there.
+    pub markets: Vec<AccountFlows>,
+    /// The collateral's price per unit at each step (1 for dollars).
+    pub collateral_price: Vec<f64>,
+    pub ledger: AccountsLedger,
+}
+
+/// The forced trades of a group's liquidated legs in one market, USD at the fills.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountFlows {
+    pub market: String,
+    /// Long legs sold, short legs bought back.
+    pub sold_usd: f64,
+    pub bought_usd: f64,
+    /// The same (sold + bought) by where the account's trouble started: a loss in this market,
+    /// a loss in another market, or the collateral.
+    pub from_this_market_usd: f64,
+    pub from_other_markets_usd: f64,
+    pub from_collateral_usd: f64,
+    /// Each step's forced trade in this market (sold + bought), USD.
+    pub by_step_usd: Vec<f64>,
+}
+
+/// The accounts' exact ledger: `collateral_in + revaluation == open_equity_end +
+/// returned_to_traders + net_to_markets`, where `revaluation` is what the collateral's price
+/// moved its value by (up to each account's liquidation, or the end) and `net_to_markets` is what
+/// the legs' counterparties received: minus the legs' PnL, less bad debt.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountsLedger {
+    #[serde(with = "rust_decimal::serde::str")]
+    pub collateral_in: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub revaluation: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub open_equity_end: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub returned_to_traders: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub net_to_markets: Decimal,
+    /// Deficits of liquidated accounts, owed and not paid (no fund or ADL covers them here).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub bad_debt: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub imbalance: Decimal,
+    pub balanced: bool,
+}
+
+/// One leg during a run.
+struct Leg {
+    market: usize,
+    side: Side,
+    coins: f64,
+    coins_fixed: i128,
+    entry: f64,
+    entry_fixed: i128,
+}
+
+impl Leg {
+    /// A leg of `notional` USD entered at `entry`.
+    fn new(market: usize, side: Side, notional: f64, entry: f64) -> Leg {
+        let coins = notional / entry;
+        Leg {
+            market,
+            side,
+            coins,
+            coins_fixed: fixed(coins),
+            entry,
+            entry_fixed: fixed(entry),
+        }
+    }
+
+    /// PnL at `price`, f64 (for the margin check).
+    fn pnl(&self, price: f64) -> f64 {
+        let long = self.coins * (price - self.entry);
+        match self.side {
+            Side::Long => long,
+            Side::Short => -long,
+        }
+    }
+
+    /// PnL at `price`, exact.
+    fn pnl_exact(&self, price: f64) -> Money {
+        let long = linear_pnl(self.coins_fixed, self.entry_fixed, fixed(price));
+        match self.side {
+            Side::Long => long,
+            Side::Short => -long,
+        }
+    }
+}
+
+/// One account during a run.
+struct Account {
+    units: f64,
+    legs: std::ops::Range<usize>,
+    open: bool,
+}
+
+/// Where an account's trouble started.
+#[derive(Clone, Copy, PartialEq)]
+enum Cause {
+    Market(usize),
+    Collateral,
+}
+
+/// A group of accounts during a run.
+pub(crate) struct AccountsRun {
+    id: String,
+    collateral: Collateral,
+    /// The collateral coin's market, for `Coin` collateral.
+    coin_market: Option<usize>,
+    start_price: f64,
+    haircut: f64,
+    accounts: Vec<Account>,
+    legs: Vec<Leg>,
+    /// Each market's maintenance schedule.
+    schedules: Vec<MarginSchedule>,
+    step_s: f64,
+    // What happened.
+    liquidated_by_leg_loss: usize,
+    liquidated_by_collateral: usize,
+    flows: Vec<Flows>,
+    collateral_price: Vec<f64>,
+    collateral_in: Money,
+    revaluation: Money,
+    returned: Money,
+    net_to_markets: Money,
+    bad_debt: Money,
+    // Scratch, reused every step.
+    breached: Vec<(usize, Cause)>,
+}
+
+#[derive(Default)]
+struct Flows {
+    sold_usd: f64,
+    bought_usd: f64,
+    by_cause_usd: [f64; 3],
+    by_step_usd: Vec<f64>,
+}
+
+impl AccountsRun {
+    /// The group's accounts at the start of a run of `system` (validated).
+    pub(crate) fn new(group: &AccountGroup, system: &System, stream: u64) -> AccountsRun {
+        let index = |id: &str| system.market_index(id).unwrap_or(0);
+        let start_of = |market: usize| system.markets[market].market.price;
+        let coin_market = match &group.collateral {
+            Collateral::Coin { market, .. } => Some(index(market)),
+            _ => None,
+        };
+        let start_price = coin_market.map_or(1.0, start_of);
+        let mut accounts = Vec::new();
+        let mut legs = Vec::new();
+        match &group.accounts {
+            Accounts::List(list) => {
+                for spec in list {
+                    let first = legs.len();
+                    for leg in &spec.legs {
+                        let market = index(&leg.market);
+                        let entry = leg.entry.unwrap_or_else(|| start_of(market));
+                        legs.push(Leg::new(market, leg.side, leg.notional_usd, entry));
+                    }
+                    accounts.push(Account {
+                        units: spec.collateral_units,
+                        legs: first..legs.len(),
+                        open: true,
+                    });
+                }
+            }
+            Accounts::Generate(population) => {
+                let mut draws = Draws::new(system.seed, stream);
+                let sigma = population.size_dispersion;
+                let sizes: Vec<f64> = (0..population.count)
+                    .map(|_| libm::exp(sigma * draws.normal() - 0.5 * sigma * sigma))
+                    .collect();
+                let total: f64 = sizes.iter().sum();
+                let (low, high) = (
+                    libm::log(population.leverage_min),
+                    libm::log(population.leverage_max),
+                );
+                for size in sizes {
+                    let share = size / total;
+                    let leverage = libm::exp(low + (high - low) * draws.uniform());
+                    let first = legs.len();
+                    let mut notional_total = 0.0;
+                    for mix in &population.legs {
+                        let market = index(&mix.market);
+                        let notional = mix.notional_usd * share;
+                        notional_total += notional;
+                        legs.push(Leg::new(market, mix.side, notional, start_of(market)));
+                    }
+                    accounts.push(Account {
+                        units: notional_total / leverage / start_price,
+                        legs: first..legs.len(),
+                        open: true,
+                    });
+                }
+            }
+        }
+        let collateral_in = accounts
+            .iter()
+            .map(|account| money(account.units * start_price))
+            .sum();
+        let steps = system.run.steps as usize;
+        AccountsRun {
+            id: group.id.clone(),
+            collateral: group.collateral.clone(),
+            coin_market,
+            start_price,
+            haircut: group.collateral.haircut(),
+            accounts,
+            legs,
+            schedules: system
+                .markets
+                .iter()
+                .map(|market| MarginSchedule::new(&market.venue.maintenance_margin))
+                .collect(),
+            step_s: system.run.step_s,
+            liquidated_by_leg_loss: 0,
+            liquidated_by_collateral: 0,
+            flows: (0..system.markets.len())
+                .map(|_| Flows {
+                    by_step_usd: Vec::with_capacity(steps),
+                    ..Flows::default()
+                })
+                .collect(),
+            collateral_price: Vec::with_capacity(steps),
+            collateral_in,
+            revaluation: Money::ZERO,
+            returned: Money::ZERO,
+            net_to_markets: Money::ZERO,
+            bad_debt: Money::ZERO,
+            breached: Vec::new(),
+        }
+    }
+
+    /// The collateral's price per unit at the end of step `step`, with the markets' marks set.
+    fn collateral_price_at(&self, step: u32, runs: &[MarketRun<'_>]) -> f64 {
+        match &self.collateral {
+            Collateral::Usd => 1.0,
+            Collateral::Token {
+                depeg_pct,
+                start_s,
+                duration_s,
+                ..
+            } => {
+                let t = f64::from(step + 1) * self.step_s;
+                let done = if t < *start_s {
+                    0.0
+                } else if *duration_s <= 0.0 {
+                    1.0
+                } else {
+                    ((t - start_s) / duration_s).min(1.0)
+                };
+                (1.0 + depeg_pct / 100.0 * done).max(0.0)
+            }
+            Collateral::Coin { .. } => runs[self.coin_market.unwrap_or(0)].mark(),
+        }
+    }
+
+    /// Step `step`, the markets' marks set: every open account whose margin equity is below its
+    /// maintenance requirement is liquidated, each leg by a market order in its market's book
+    /// (one order per market and side for all of them), unless one of its markets is halted.
+    pub(crate) fn step(&mut self, step: u32, runs: &mut [MarketRun<'_>]) {
+        let price = self.collateral_price_at(step, runs);
+        self.collateral_price.push(price);
+        self.breached.clear();
+        for (k, account) in self.accounts.iter().enumerate() {
+            if !account.open {
+                continue;
+            }
+            let legs = &self.legs[account.legs.clone()];
+            if legs.iter().any(|leg| runs[leg.market].halted()) {
+                continue;
+            }
+            let collateral_change = account.units * (price - self.start_price);
+            let mut equity = account.units * price * (1.0 - self.haircut);
+            let mut maintenance = 0.0;
+            let mut worst = (collateral_change, Cause::Collateral);
+            for leg in legs {
+                let mark = runs[leg.market].mark();
+                let pnl = leg.pnl(mark);
+                equity += pnl;
+                let notional = leg.coins * mark;
+                let (rate, deduction) = self.schedules[leg.market].tier_for(notional);
+                maintenance += notional * rate - deduction;
+                if pnl < worst.0 {
+                    worst = (pnl, Cause::Market(leg.market));
+                }
+            }
+            if equity < maintenance {
+                self.breached.push((k, worst.1));
+            }
+        }
+        for flows in &mut self.flows {
+            flows.by_step_usd.push(0.0);
+        }
+        if self.breached.is_empty() {
+            return;
+        }
+        // One market order per market and side: long legs sold, short legs bought back.
+        let markets = runs.len();
+        let mut coins = vec![[0.0f64; 2]; markets];
+        for &(k, _) in &self.breached {
+            for leg in &self.legs[self.accounts[k].legs.clone()] {
+                coins[leg.market][side_slot(leg.side)] += leg.coins;
+            }
+        }
+        let mut fills = vec![[0.0f64; 2]; markets];
+        for (market, run) in runs.iter_mut().enumerate() {
+            let [sell, buy] = coins[market];
+            if sell > 0.0 {
+                fills[market][0] = run.book_mut().trade(sell);
+            }
+            if buy > 0.0 {
+                fills[market][1] = run.book_mut().trade(-buy);
+            }
+        }
+        for &(k, cause) in &self.breached {
+            let account = &mut self.accounts[k];
+            account.open = false;
+            let value = money(account.units * price);
+            self.revaluation += value - money(account.units * self.start_price);
+            let mut realized = Money::ZERO;
+            for leg in &self.legs[account.legs.clone()] {
+                let fill = fills[leg.market][side_slot(leg.side)];
+                realized += leg.pnl_exact(fill);
+                let usd = leg.coins * fill;
+                let flows = &mut self.flows[leg.market];
+                match leg.side {
+                    Side::Long => flows.sold_usd += usd,
+                    Side::Short => flows.bought_usd += usd,
+                }
+                let slot = match cause {
+                    Cause::Market(market) if market == leg.market => 0,
+                    Cause::Market(_) => 1,
+                    Cause::Collateral => 2,
+                };
+                flows.by_cause_usd[slot] += usd;
+                if let Some(last) = flows.by_step_usd.last_mut() {
+                    *last += usd;
+                }
+            }
+            self.net_to_markets -= realized;
+            let equity = value + realized;
+            if equity.is_negative() {
+                self.bad_debt -= equity;
+                self.net_to_markets += equity;
+            } else {
+                self.returned += equity;
+            }
+            match cause {
+                Cause::Market(_) => self.liquidated_by_leg_loss += 1,
+                Cause::Collateral => self.liquidated_by_collateral += 1,
+            }
+        }
+    }
+
+    /// The report after the run: open accounts marked at the final marks and collateral price.
+    pub(crate) fn report(mut self, ids: &[String], final_marks: &[f64]) -> AccountsReport {
+        let price = self
+            .collateral_price
+            .last()
+            .copied()
+            .unwrap_or(self.start_price);
+        let mut open_equity = Money::ZERO;
+        for account in self.accounts.iter().filter(|account| account.open) {
+            let value = money(account.units * price);
+            self.revaluation += value - money(account.units * self.start_price);
+            let pnl: Money = self.legs[account.legs.clone()]
+                .iter()
+                .map(|leg| leg.pnl_exact(final_marks[leg.market]))
+                .sum();
+            open_equity += value + pnl;
+            self.net_to_markets -= pnl;
+        }
+        let left = self.collateral_in + self.revaluation;
+        let right = open_equity + self.returned + self.net_to_markets;
+        let amounts = [left, right, self.bad_debt];
+        let representable = amounts.iter().all(|amount| amount.to_decimal().is_some());
+        AccountsReport {
+            id: self.id,
+            accounts: self.accounts.len(),
+            liquidated_accounts: self.liquidated_by_leg_loss + self.liquidated_by_collateral,
+            liquidated_by_leg_loss: self.liquidated_by_leg_loss,
+            liquidated_by_collateral: self.liquidated_by_collateral,
+            markets: ids
+                .iter()
+                .zip(self.flows)
+                .map(|(id, flows)| AccountFlows {
+                    market: id.clone(),
+                    sold_usd: flows.sold_usd,
+                    bought_usd: flows.bought_usd,
+                    from_this_market_usd: flows.by_cause_usd[0],
+                    from_other_markets_usd: flows.by_cause_usd[1],
+                    from_collateral_usd: flows.by_cause_usd[2],
+                    by_step_usd: flows.by_step_usd,
+                })
+                .collect(),
+            collateral_price: self.collateral_price,
+            ledger: AccountsLedger {
+                collateral_in: decimal(self.collateral_in),
+                revaluation: decimal(self.revaluation),
+                open_equity_end: decimal(open_equity),
+                returned_to_traders: decimal(self.returned),
+                net_to_markets: decimal(self.net_to_markets),
+                bad_debt: decimal(self.bad_debt),
+                imbalance: decimal(left - right),
+                balanced: representable && left == right,
+            },
+        }
+    }
+}
+
+fn side_slot(side: Side) -> usize {
+    match side {
+        Side::Long => 0,
+        Side::Short => 1,
+    }
+}
+
+fn decimal(amount: Money) -> Decimal {
+    amount.to_decimal().unwrap_or(if amount.is_negative() {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
+}
