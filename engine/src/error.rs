@@ -173,6 +173,7 @@ pub enum Items {
     Links,
     Accounts,
     Legs,
+    Loans,
 }
 
 impl Items {
@@ -191,6 +192,7 @@ impl Items {
             Items::Links => "links",
             Items::Accounts => "accounts",
             Items::Legs => "legs",
+            Items::Loans => "loans",
         }
     }
 }

@@ -452,3 +452,49 @@ proptest! {
         prop_assert!((by_cause - traded).abs() <= 1e-6 * traded.max(1.0));
     }
 }
+
+/// One spot market (price 100, deep book) and a lending protocol with one loan: 10 coins
+/// against 700 USD, threshold 0.8, close factor 0.5, bonus 5%. Health factor
+/// 10 * P * 0.8 / 700 falls below 1 under P = 87.5; at 85 a liquidator repays 350 and seizes
+/// 350 * 1.05 / 85 = 4.3235294 coins, leaving 5.6764706 coins against 350 (health 1.10: no
+/// second liquidation), and sells them into the spot book. With a 3-step oracle delay it
+/// happens 3 steps later.
+fn lending_system(shock_pct: f64, delay: u32) -> System {
+    let json = format!(
+        r#"{{"version": 2,
+          "markets": [{{"id": "spot", "asset": "BTC",
+            "market": {{"price": 100, "book": {{"profile": "linear", "depth_1pct_usd": 1e9}}}},
+            "positions": {{"list": [{{"side": "short", "notional_usd": 100, "entry": 100, "leverage": 2}}]}}}}],
+          "lending": [{{"id": "pool", "sell_into": "spot", "oracle_delay_steps": {delay},
+            "liquidation_threshold": 0.8, "close_factor": 0.5, "liquidation_bonus": 0.05,
+            "borrowers": {{"list": [{{"collateral_coins": 10, "debt_usd": 700}}]}}}}],
+          "shock": {{"kind": "instant", "pct": {shock_pct}}},
+          "run": {{"steps": 20}}}}"#
+    );
+    System::from_json(&json).unwrap_or_else(|error| panic!("{error}\n{json}"))
+}
+
+#[test]
+fn a_loan_past_its_threshold_is_liquidated_with_the_close_factor_and_bonus() {
+    let safe = simulate_system(&lending_system(-12.0, 0)).unwrap();
+    assert_eq!(safe.lending[0].liquidations, 0, "at 88 the loan holds");
+    for delay in [0u32, 3] {
+        let outcome = simulate_system(&lending_system(-15.0, delay)).unwrap();
+        let report = &outcome.lending[0];
+        assert_eq!((report.liquidations, report.loans_liquidated), (1, 1));
+        assert!((report.repaid_usd - 350.0).abs() < 1e-9);
+        assert!((report.seized_coins - 350.0 * 1.05 / 85.0).abs() < 1e-8);
+        assert!((decimal(&report.ledger.debt_end) - 350.0).abs() < 1e-9);
+        let left = decimal(&report.ledger.collateral_end_coins);
+        assert!((left - (10.0 - 350.0 * 1.05 / 85.0)).abs() < 1e-8);
+        assert!(report.ledger.balanced);
+        let at = delay as usize;
+        assert!(report.sold_by_step_usd[at] > 0.0);
+        assert!(report.sold_by_step_usd.iter().enumerate().all(|(k, usd)| k == at || *usd == 0.0));
+        assert_eq!(report.oracle[at], 85.0);
+        let steps = &outcome.markets[0].outcome.steps;
+        assert!(steps[at].last < 85.0, "the seized coins are sold into the spot book");
+        // The liquidator bought 4.32 coins worth 367.5 at the oracle for 350.
+        assert!(report.liquidator_pnl_usd > 0.0 && report.liquidator_pnl_usd < 17.5);
+    }
+}

@@ -223,6 +223,7 @@ fn items_word(words: &Problems, items: Items) -> &'static str {
         Items::Links => words.links,
         Items::Accounts => words.accounts,
         Items::Legs => words.legs,
+        Items::Loans => words.loans,
     }
 }
 

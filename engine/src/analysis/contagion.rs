@@ -45,6 +45,8 @@ pub struct ContagionRow {
     pub accounts_from_this_market_usd: f64,
     pub accounts_from_other_markets_usd: f64,
     pub accounts_from_collateral_usd: f64,
+    /// What lending protocols' liquidators sold into this market's book (as set), USD.
+    pub lending_sold_usd: f64,
 }
 
 /// A market's headline figures in one run.
@@ -144,6 +146,12 @@ pub fn contagion(system: &System) -> Result<Contagion, ScenarioError> {
                 accounts_from_this_market_usd: from_accounts[0],
                 accounts_from_other_markets_usd: from_accounts[1],
                 accounts_from_collateral_usd: from_accounts[2],
+                lending_sold_usd: linked
+                    .lending
+                    .iter()
+                    .filter(|protocol| protocol.sell_into == spec.id)
+                    .map(|protocol| protocol.sold_usd)
+                    .sum(),
             }
         })
         .collect();

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod arbitrage;
+mod lending;
 mod run;
 
 use schemars::JsonSchema;
@@ -26,6 +27,7 @@ pub use accounts::{
     AccountsReport, Collateral, LegMix, LegSpec,
 };
 pub use arbitrage::ArbitrageReport;
+pub use lending::{BorrowerPopulation, Borrowers, Lending, LendingLedger, LendingReport, Loan};
 pub use run::{run_system, simulate_system, MarketOutcome, SystemOutcome};
 
 /// The format version of a system of markets.
@@ -60,6 +62,9 @@ pub struct System {
     /// market's isolated position.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<AccountGroup>,
+    /// Lending protocols whose liquidators sell seized collateral into a market's book.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lending: Vec<Lending>,
     /// The common shock; each market takes it times its `shock_beta`.
     pub shock: Shock,
     #[serde(default)]
@@ -217,6 +222,7 @@ impl System {
             }],
             links: Vec::new(),
             accounts: Vec::new(),
+            lending: Vec::new(),
             shock,
             run,
         }
@@ -409,6 +415,11 @@ impl System {
             account_count += legs.0;
             seconds += legs.1 as f64 * f64::from(self.run.steps) * LEG_STEP_NS * 1e-9;
         }
+        for (p, lending) in self.lending.iter().enumerate() {
+            let loans = self.validate_lending(lending, &format!("lending[{p}]"), &mut check);
+            account_count += loans;
+            seconds += loans as f64 * f64::from(self.run.steps) * LEG_STEP_NS * 1e-9;
+        }
         if account_count > MAX_ACCOUNTS {
             check.fail(
                 "accounts",
@@ -561,5 +572,115 @@ impl System {
                 )
             }
         }
+    }
+}
+
+impl System {
+    /// Checks one lending protocol; returns its number of loans.
+    fn validate_lending(&self, lending: &Lending, path: &str, check: &mut Checker) -> usize {
+        let spot = self.market_index(&lending.sell_into);
+        match spot {
+            None => check.fail(
+                &format!("{path}.sell_into"),
+                Rule::UnknownMarket {
+                    id: lending.sell_into.clone(),
+                },
+            ),
+            Some(i) if self.markets[i].market.contract != Contract::Linear => check.fail(
+                &format!("{path}.sell_into"),
+                Rule::LegOnInverse {
+                    id: lending.sell_into.clone(),
+                },
+            ),
+            Some(_) => {}
+        }
+        for (k, id) in lending.oracle_markets.iter().enumerate() {
+            let at = format!("{path}.oracle_markets[{k}]");
+            match (self.market_index(id), spot) {
+                (None, _) => check.fail(&at, Rule::UnknownMarket { id: id.clone() }),
+                (Some(i), Some(s)) if self.markets[i].asset != self.markets[s].asset => check.fail(
+                    &at,
+                    Rule::LinkAcrossAssets {
+                        first: self.markets[s].asset.clone(),
+                        second: self.markets[i].asset.clone(),
+                    },
+                ),
+                _ => {}
+            }
+        }
+        check.range_int(
+            &format!("{path}.oracle_delay_steps"),
+            u64::from(lending.oracle_delay_steps),
+            0,
+            1_000,
+        );
+        check.range_open_low(
+            &format!("{path}.liquidation_threshold"),
+            lending.liquidation_threshold,
+            0.0,
+            0.99,
+        );
+        check.range_open_low(
+            &format!("{path}.close_factor"),
+            lending.close_factor,
+            0.0,
+            1.0,
+        );
+        check.range(
+            &format!("{path}.liquidation_bonus"),
+            lending.liquidation_bonus,
+            0.0,
+            0.5,
+        );
+        let count = match &lending.borrowers {
+            Borrowers::List(list) => {
+                for (k, loan) in list.iter().enumerate() {
+                    let at = format!("{path}.borrowers.list[{k}]");
+                    check.range_open_low(
+                        &format!("{at}.collateral_coins"),
+                        loan.collateral_coins,
+                        0.0,
+                        1e12,
+                    );
+                    check.range(&format!("{at}.debt_usd"), loan.debt_usd, 0.0, 1e13);
+                }
+                list.len()
+            }
+            Borrowers::Generate(population) => {
+                let at = format!("{path}.borrowers.generate");
+                check.range_open_low(
+                    &format!("{at}.collateral_usd"),
+                    population.collateral_usd,
+                    0.0,
+                    1e13,
+                );
+                check.range(&format!("{at}.ltv_min"), population.ltv_min, 0.0, 0.99);
+                check.range(
+                    &format!("{at}.ltv_max"),
+                    population.ltv_max,
+                    population.ltv_min.clamp(0.0, 0.99),
+                    0.99,
+                );
+                check.range(
+                    &format!("{at}.size_dispersion"),
+                    population.size_dispersion,
+                    0.0,
+                    3.0,
+                );
+                population.count
+            }
+        };
+        if count == 0 || count > MAX_ACCOUNTS {
+            check.fail(
+                &format!("{path}.borrowers"),
+                Rule::Count {
+                    least: 1,
+                    most: MAX_ACCOUNTS,
+                    got: count,
+                    items: Items::Loans,
+                },
+            );
+        }
+        count
     }
 }

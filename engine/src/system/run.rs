@@ -15,6 +15,7 @@ use crate::scenario::Scenario;
 use crate::solve::market_run::MarketRun;
 use crate::system::accounts::{AccountsReport, AccountsRun};
 use crate::system::arbitrage::{Arbitrage, ArbitrageReport};
+use crate::system::lending::{LendingReport, LendingRun};
 use crate::system::{Link, System};
 use crate::venue::LiquidationEngine;
 
@@ -28,6 +29,9 @@ pub struct SystemOutcome {
     /// Each group of cross-margin accounts, in the system's order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<AccountsReport>,
+    /// Each lending protocol, in the system's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lending: Vec<LendingReport>,
     /// The markets' ledgers summed, when they keep money in one unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<LedgerReport>,
@@ -87,6 +91,12 @@ pub fn run_system(
         .enumerate()
         .map(|(g, group)| AccountsRun::new(group, system, 1000 + g as u64))
         .collect();
+    let mut lending: Vec<LendingRun> = system
+        .lending
+        .iter()
+        .enumerate()
+        .map(|(p, rules)| LendingRun::new(rules, system, 2000 + p as u64))
+        .collect();
     let groups = index_groups(system);
     let mut lasts = vec![0.0; runs.len()];
     let mut members = Vec::with_capacity(runs.len());
@@ -117,6 +127,9 @@ pub fn run_system(
         for group in &mut accounts {
             group.step(step, &mut runs);
         }
+        for protocol in &mut lending {
+            protocol.step(&mut runs);
+        }
         for run in &mut runs {
             run.liquidate_and_record(step);
         }
@@ -143,6 +156,10 @@ pub fn run_system(
         .into_iter()
         .map(|group| group.report(&ids, &final_marks))
         .collect();
+    let lending = lending
+        .into_iter()
+        .map(|protocol| protocol.report(&ids, &final_marks))
+        .collect();
     let total = total_ledger(&outcomes);
     SystemOutcome {
         markets: system
@@ -157,6 +174,7 @@ pub fn run_system(
             .collect(),
         arbitrage,
         accounts,
+        lending,
         total,
     }
 }
@@ -190,7 +208,7 @@ fn index_groups(system: &System) -> Vec<Option<usize>> {
 }
 
 /// The median of `values` (the mean of the two middle ones for an even count).
-fn median(values: &mut [f64]) -> f64 {
+pub(crate) fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let n = values.len();
     if n % 2 == 1 {

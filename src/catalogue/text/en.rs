@@ -511,6 +511,7 @@ pub static ENGLISH: Text = Text {
         links: "links",
         accounts: "accounts",
         legs: "legs",
+        loans: "loans",
         at_start_price: "must differ from the start price",
         no_bid: "needs at least one bid below the start price with notional_usd > 0",
         no_ask: "needs at least one ask above the start price with notional_usd > 0",

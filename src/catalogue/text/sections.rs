@@ -334,7 +334,7 @@ sections! {
         count,
         /// `{most}`, `{got}`, `{items}`.
         at_most,
-        levels, positions, buckets, tiers, shocks, parameters, values, strikes, markets, links, accounts, legs,
+        levels, positions, buckets, tiers, shocks, parameters, values, strikes, markets, links, accounts, legs, loans,
         at_start_price, no_bid, no_ask, too_many,
         /// `{least}`.
         two_per_bucket,

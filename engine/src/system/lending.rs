@@ -1,0 +1,304 @@
+//! A lending protocol (docs/model.md §15.6): borrowers deposit a coin and borrow dollars against
+//! it. A loan whose health factor `coins * oracle * threshold / debt` falls below 1 is liquidated
+//! as Aave does: a liquidator repays `close_factor` of the debt and seizes collateral worth the
+//! repaid amount plus a bonus at the oracle price, and sells it at once into a spot book (a market
+//! of the system, which arbitrage can link to the perpetuals). The oracle is the median of some
+//! markets' marks, `delay_steps` old. Debt and collateral are booked exactly.
+
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::money::{fixed, money, Money};
+use crate::positions::Draws;
+use crate::solve::market_run::MarketRun;
+use crate::system::run::median;
+use crate::system::System;
+
+/// A lending protocol's rules and borrowers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lending {
+    /// A short name (e.g. "aave-wbtc").
+    pub id: String,
+    /// The market whose coin is deposited and whose book liquidators sell seized collateral into.
+    pub sell_into: String,
+    /// The markets whose marks make the oracle (median); default the `sell_into` market.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub oracle_markets: Vec<String>,
+    /// Steps the oracle lags the markets.
+    #[serde(default)]
+    pub oracle_delay_steps: u32,
+    /// The loan-to-value at which a loan can be liquidated (Aave: liquidation threshold).
+    pub liquidation_threshold: f64,
+    /// The share of a loan's debt one liquidation repays (Aave v2: 0.5).
+    #[serde(default = "default_close_factor")]
+    pub close_factor: f64,
+    /// The liquidator's bonus on seized collateral, a fraction (0.05: 5% more than repaid).
+    pub liquidation_bonus: f64,
+    pub borrowers: Borrowers,
+}
+
+fn default_close_factor() -> f64 {
+    0.5
+}
+
+/// The loans: an explicit list, or a generated population.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Borrowers {
+    List(Vec<Loan>),
+    Generate(BorrowerPopulation),
+}
+
+/// One loan: coins deposited, dollars owed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Loan {
+    pub collateral_coins: f64,
+    pub debt_usd: f64,
+}
+
+/// `count` loans holding `collateral_usd` in all (at the start price), each borrowed up to a
+/// loan-to-value uniform in [ltv_min, ltv_max].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BorrowerPopulation {
+    pub count: usize,
+    pub collateral_usd: f64,
+    pub ltv_min: f64,
+    pub ltv_max: f64,
+    /// Log-normal sigma of loan sizes (0: all equal).
+    #[serde(default)]
+    pub size_dispersion: f64,
+}
+
+/// What a lending protocol did in a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LendingReport {
+    pub id: String,
+    pub sell_into: String,
+    pub loans: usize,
+    /// Liquidations (a loan can be liquidated several times, `close_factor` each).
+    pub liquidations: usize,
+    /// Loans liquidated at least once.
+    pub loans_liquidated: usize,
+    pub repaid_usd: f64,
+    pub seized_coins: f64,
+    /// What liquidators got for the seized coins in the spot book, USD, and their profit
+    /// (that less what they repaid).
+    pub sold_usd: f64,
+    pub liquidator_pnl_usd: f64,
+    /// Debt left whose collateral no longer covers it at the end (at the spot market's mark).
+    pub bad_debt_usd: f64,
+    /// Each step's oracle price, and what liquidators sold in it (USD at the fill).
+    pub oracle: Vec<f64>,
+    pub sold_by_step_usd: Vec<f64>,
+    pub ledger: LendingLedger,
+}
+
+/// Exact books: debt at the start equals debt repaid plus debt left, and collateral coins at the
+/// start equal coins seized plus coins left (in the ledger's 8-place units).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LendingLedger {
+    #[serde(with = "rust_decimal::serde::str")]
+    pub debt_start: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub repaid: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub debt_end: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub collateral_start_coins: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub seized_coins: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub collateral_end_coins: Decimal,
+    pub balanced: bool,
+}
+
+/// One loan during a run, in exact units.
+struct LoanRun {
+    coins: Money,
+    debt: Money,
+    liquidated: bool,
+}
+
+/// A lending protocol during a run.
+pub(crate) struct LendingRun {
+    id: String,
+    market: usize,
+    oracle_markets: Vec<usize>,
+    delay: usize,
+    threshold: f64,
+    close_factor: f64,
+    bonus: f64,
+    loans: Vec<LoanRun>,
+    /// Each step's undelayed oracle (median of the marks), the start first.
+    marks_seen: Vec<f64>,
+    coins_start: Money,
+    debt_start: Money,
+    repaid: Money,
+    seized: Money,
+    liquidations: usize,
+    sold_usd: f64,
+    oracle: Vec<f64>,
+    sold_by_step_usd: Vec<f64>,
+    scratch: Vec<f64>,
+}
+
+impl LendingRun {
+    pub(crate) fn new(lending: &Lending, system: &System, stream: u64) -> LendingRun {
+        let index = |id: &str| system.market_index(id).unwrap_or(0);
+        let market = index(&lending.sell_into);
+        let start = system.markets[market].market.price;
+        let loans: Vec<LoanRun> = match &lending.borrowers {
+            Borrowers::List(list) => list
+                .iter()
+                .map(|loan| LoanRun {
+                    coins: coins_money(loan.collateral_coins),
+                    debt: money(loan.debt_usd),
+                    liquidated: false,
+                })
+                .collect(),
+            Borrowers::Generate(population) => {
+                let mut draws = Draws::new(system.seed, stream);
+                let sigma = population.size_dispersion;
+                let sizes: Vec<f64> = (0..population.count)
+                    .map(|_| libm::exp(sigma * draws.normal() - 0.5 * sigma * sigma))
+                    .collect();
+                let total: f64 = sizes.iter().sum();
+                sizes
+                    .iter()
+                    .map(|size| {
+                        let usd = population.collateral_usd * size / total;
+                        let ltv = population.ltv_min
+                            + (population.ltv_max - population.ltv_min) * draws.uniform();
+                        LoanRun {
+                            coins: coins_money(usd / start),
+                            debt: money(usd * ltv),
+                            liquidated: false,
+                        }
+                    })
+                    .collect()
+            }
+        };
+        let oracle_markets = if lending.oracle_markets.is_empty() {
+            vec![market]
+        } else {
+            lending.oracle_markets.iter().map(|id| index(id)).collect()
+        };
+        let steps = system.run.steps as usize;
+        let mut marks_seen = Vec::with_capacity(steps + 1);
+        let mut scratch: Vec<f64> = oracle_markets
+            .iter()
+            .map(|&m| system.markets[m].market.price)
+            .collect();
+        marks_seen.push(median(&mut scratch));
+        LendingRun {
+            id: lending.id.clone(),
+            market,
+            oracle_markets,
+            delay: lending.oracle_delay_steps as usize,
+            threshold: lending.liquidation_threshold,
+            close_factor: lending.close_factor,
+            bonus: lending.liquidation_bonus,
+            coins_start: loans.iter().map(|loan| loan.coins).sum(),
+            debt_start: loans.iter().map(|loan| loan.debt).sum(),
+            loans,
+            marks_seen,
+            repaid: Money::ZERO,
+            seized: Money::ZERO,
+            liquidations: 0,
+            sold_usd: 0.0,
+            oracle: Vec::with_capacity(steps),
+            sold_by_step_usd: Vec::with_capacity(steps),
+            scratch,
+        }
+    }
+
+    /// Step `step`, the markets' marks set: the oracle updates; every loan under water at the
+    /// oracle is liquidated once (close factor, bonus), and the seized coins are sold in one
+    /// market order into the spot market's book (unless it is halted: they wait).
+    pub(crate) fn step(&mut self, runs: &mut [MarketRun<'_>]) {
+        self.scratch.clear();
+        self.scratch
+            .extend(self.oracle_markets.iter().map(|&m| runs[m].mark()));
+        self.marks_seen.push(median(&mut self.scratch));
+        let seen = self.marks_seen.len() - 1;
+        let oracle = self.marks_seen[seen.saturating_sub(self.delay)];
+        self.oracle.push(oracle);
+        if runs[self.market].halted() {
+            self.sold_by_step_usd.push(0.0);
+            return;
+        }
+        let mut seized_now = Money::ZERO;
+        for loan in &mut self.loans {
+            let (coins, debt) = (loan.coins.to_f64(), loan.debt.to_f64());
+            if debt <= 0.0 || coins * oracle * self.threshold >= debt {
+                continue;
+            }
+            let repay = money(debt * self.close_factor);
+            let seize = coins_money(repay.to_f64() * (1.0 + self.bonus) / oracle).min(loan.coins);
+            loan.debt -= repay;
+            loan.coins -= seize;
+            loan.liquidated = true;
+            self.repaid += repay;
+            self.seized += seize;
+            seized_now += seize;
+            self.liquidations += 1;
+        }
+        let coins = seized_now.to_f64();
+        let usd = if coins > 0.0 {
+            coins * runs[self.market].book_mut().trade(coins)
+        } else {
+            0.0
+        };
+        self.sold_usd += usd;
+        self.sold_by_step_usd.push(usd);
+    }
+
+    pub(crate) fn report(self, ids: &[String], final_marks: &[f64]) -> LendingReport {
+        let end = final_marks[self.market];
+        let bad_debt_usd = self
+            .loans
+            .iter()
+            .map(|loan| (loan.debt.to_f64() - loan.coins.to_f64() * end).max(0.0))
+            .sum();
+        let debt_end: Money = self.loans.iter().map(|loan| loan.debt).sum();
+        let coins_end: Money = self.loans.iter().map(|loan| loan.coins).sum();
+        let balanced = self.debt_start == self.repaid + debt_end
+            && self.coins_start == self.seized + coins_end;
+        LendingReport {
+            id: self.id,
+            sell_into: ids[self.market].clone(),
+            loans: self.loans.len(),
+            liquidations: self.liquidations,
+            loans_liquidated: self.loans.iter().filter(|loan| loan.liquidated).count(),
+            repaid_usd: self.repaid.to_f64(),
+            seized_coins: self.seized.to_f64(),
+            sold_usd: self.sold_usd,
+            liquidator_pnl_usd: self.sold_usd - self.repaid.to_f64(),
+            bad_debt_usd,
+            oracle: self.oracle,
+            sold_by_step_usd: self.sold_by_step_usd,
+            ledger: LendingLedger {
+                debt_start: decimal(self.debt_start),
+                repaid: decimal(self.repaid),
+                debt_end: decimal(debt_end),
+                collateral_start_coins: decimal(self.coins_start),
+                seized_coins: decimal(self.seized),
+                collateral_end_coins: decimal(coins_end),
+                balanced,
+            },
+        }
+    }
+}
+
+/// Coins held in the ledger's 8-place units (a `Money` of coins).
+fn coins_money(coins: f64) -> Money {
+    Money::from_units(fixed(coins))
+}
+
+fn decimal(amount: Money) -> Decimal {
+    amount.to_decimal().unwrap_or(Decimal::MAX)
+}
