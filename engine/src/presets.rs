@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
+use crate::system::System;
 
 /// A named scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -91,6 +92,84 @@ pub fn find(name: &str) -> Option<Preset> {
     parsed().iter().find(|preset| preset.name == name).cloned()
 }
 
+/// A named system of markets (format version 2) with its story.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemPreset {
+    pub name: String,
+    pub title: String,
+    pub story: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
+    pub system: System,
+}
+
+/// The system preset files (`engine/presets/systems/`), in menu order.
+const SYSTEM_SOURCES: &[&str] = &[
+    include_str!("../presets/systems/two-venues-one-asset.json"),
+    include_str!("../presets/systems/btc-eth-cross-margin.json"),
+    include_str!("../presets/systems/lending-meets-perps.json"),
+    include_str!("../presets/systems/btc-2025-10-10-venues.json"),
+];
+
+/// Parses one system preset file, validating its system.
+pub fn parse_system(text: &str) -> Result<SystemPreset, ScenarioError> {
+    let preset: SystemPreset = serde_json::from_str(text).map_err(|error| {
+        ScenarioError::single(
+            "",
+            crate::error::Rule::Unreadable {
+                detail: error.to_string(),
+            },
+        )
+    })?;
+    preset.system.validate()?;
+    Ok(preset)
+}
+
+/// Every system preset, in menu order (one that fails to parse is left out; a test forbids it).
+pub fn systems() -> Vec<SystemPreset> {
+    static SYSTEMS: OnceLock<Vec<SystemPreset>> = OnceLock::new();
+    SYSTEMS
+        .get_or_init(|| {
+            SYSTEM_SOURCES
+                .iter()
+                .filter_map(|text| parse_system(text).ok())
+                .collect()
+        })
+        .clone()
+}
+
+/// The system preset called `name`.
+pub fn find_system(name: &str) -> Option<SystemPreset> {
+    systems().into_iter().find(|preset| preset.name == name)
+}
+
+/// Every preset's name and outcome JSON: the version 1 presets, then the systems. The
+/// determinism tests hash these, natively and in wasm32, against one committed file.
+pub fn outcomes() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = all()
+        .into_iter()
+        .map(|preset| {
+            let outcome = crate::simulate(&preset.scenario).map(|o| crate::outcome_json(&o));
+            (
+                preset.name,
+                outcome.unwrap_or_else(|error| error.to_string()),
+            )
+        })
+        .collect();
+    for preset in systems() {
+        let outcome = crate::system::simulate_system(&preset.system)
+            .map(|o| serde_json::to_string(&o).unwrap_or_default());
+        out.push((
+            preset.name,
+            outcome.unwrap_or_else(|error| error.to_string()),
+        ));
+    }
+    out
+}
+
 /// The app's default scenario.
 pub fn default_scenario() -> Scenario {
     parse(SOURCES[0])
@@ -123,6 +202,21 @@ mod tests {
             .iter()
             .map(|text| parse(text).expect("valid").name)
             .collect()
+    }
+
+    #[test]
+    fn every_system_preset_parses_validates_and_has_a_story() {
+        for text in SYSTEM_SOURCES {
+            let preset = parse_system(text).unwrap_or_else(|error| panic!("{error}\n{text}"));
+            assert!(!preset.story.is_empty() && !preset.assumptions.is_empty());
+            assert!(preset.system.markets.len() >= 2, "{}", preset.name);
+        }
+        assert_eq!(systems().len(), SYSTEM_SOURCES.len());
+        let v1: Vec<String> = all().into_iter().map(|p| p.name).collect();
+        assert!(
+            systems().iter().all(|s| !v1.contains(&s.name)),
+            "names are unique"
+        );
     }
 
     #[test]

@@ -211,3 +211,44 @@ fn options_compares_a_call_with_a_perpetual_at_its_leverage() {
     assert_eq!(code, 2);
     assert!(err.contains("days_held"), "{err}");
 }
+
+#[test]
+fn a_system_preset_simulates_validates_and_attributes_its_contagion() {
+    let (code, list, _) = flushlab(&["presets"], "");
+    assert_eq!(code, 0);
+    assert!(list.contains("\"name\":\"two-venues-one-asset\"") && list.contains("\"version\":2"));
+    let (code, system, _) = flushlab(&["preset", "two-venues-one-asset"], "");
+    assert_eq!(code, 0);
+    let (code, valid, stderr) = flushlab(&["validate", "-"], &system);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(valid.contains("\"markets\": 2"), "{valid}");
+    let (code, outcome, _) = flushlab(&["simulate", "-"], &system);
+    assert_eq!(code, 0);
+    let outcome: serde_json::Value = serde_json::from_str(&outcome).unwrap();
+    assert_eq!(outcome["total"]["balanced"], true);
+    assert_eq!(outcome["markets"][1]["id"], "venue-b");
+    let (code, table, stderr) = flushlab(&["contagion", "-"], &system);
+    assert_eq!(code, 0, "{stderr}");
+    let table: serde_json::Value = serde_json::from_str(&table).unwrap();
+    assert_eq!(table["runs"], 3);
+    let other = &table["markets"][1];
+    assert_eq!(other["alone"]["liquidated_usd"], 0.0);
+    assert!(other["from_links_usd"].as_f64().unwrap() > 0.0);
+    // A version 1 scenario is a one-market system for contagion too; --venue is version 1's.
+    let (_, calm, _) = flushlab(&["preset", "calm-market"], "");
+    let (code, _, _) = flushlab(&["contagion", "-"], &calm);
+    assert_eq!(code, 0);
+    let (code, _, stderr) = flushlab(&["simulate", "-", "--venue", "dydx"], &system);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("version 1"), "{stderr}");
+    let bad = system.replacen("\"venue-b\"\n", "\"venue-c\"\n", 1);
+    let (code, _, stderr) = flushlab(&["simulate", "-"], &bad);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("links[0].arbitrage.markets[1]: no market has the id 'venue-c'"),
+        "{stderr}"
+    );
+    let (code, schema, _) = flushlab(&["schema", "system"], "");
+    assert_eq!(code, 0);
+    assert!(schema.contains("capital_usd_per_step") && schema.contains("liquidation_bonus"));
+}

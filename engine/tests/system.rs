@@ -490,11 +490,54 @@ fn a_loan_past_its_threshold_is_liquidated_with_the_close_factor_and_bonus() {
         assert!(report.ledger.balanced);
         let at = delay as usize;
         assert!(report.sold_by_step_usd[at] > 0.0);
-        assert!(report.sold_by_step_usd.iter().enumerate().all(|(k, usd)| k == at || *usd == 0.0));
+        assert!(report
+            .sold_by_step_usd
+            .iter()
+            .enumerate()
+            .all(|(k, usd)| k == at || *usd == 0.0));
         assert_eq!(report.oracle[at], 85.0);
         let steps = &outcome.markets[0].outcome.steps;
-        assert!(steps[at].last < 85.0, "the seized coins are sold into the spot book");
+        assert!(
+            steps[at].last < 85.0,
+            "the seized coins are sold into the spot book"
+        );
         // The liquidator bought 4.32 coins worth 367.5 at the oracle for 350.
         assert!(report.liquidator_pnl_usd > 0.0 && report.liquidator_pnl_usd < 17.5);
+    }
+}
+
+/// Every system preset: money closes in every market, for every group of accounts and every
+/// lending protocol, and every market stays inside the envelope the version 1 presets are held
+/// to (trough at most 55%).
+#[test]
+fn every_system_preset_closes_its_books_and_stays_inside_the_envelope() {
+    for preset in presets::systems() {
+        let outcome = simulate_system(&preset.system).unwrap();
+        assert!(outcome.total.as_ref().unwrap().balanced, "{}", preset.name);
+        for market in &outcome.markets {
+            let summary = &market.outcome.summary;
+            assert!(
+                market.outcome.ledger.balanced,
+                "{} {}",
+                preset.name, market.id
+            );
+            assert!(
+                summary.max_drawdown_pct <= 55.0,
+                "{} {}: {}",
+                preset.name,
+                market.id,
+                summary.max_drawdown_pct
+            );
+        }
+        assert!(
+            outcome.accounts.iter().all(|group| group.ledger.balanced),
+            "{}",
+            preset.name
+        );
+        assert!(
+            outcome.lending.iter().all(|pool| pool.ledger.balanced),
+            "{}",
+            preset.name
+        );
     }
 }

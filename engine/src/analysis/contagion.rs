@@ -3,7 +3,7 @@
 //! link cut in turn. A market's liquidations alone are its own; what the links add (or take
 //! away: arbitrage also carries a market's selling off to the others) is the difference, and
 //! each link's share is what cutting that link alone removes. Cross-margin accounts' forced
-//! trades are attributed directly, by what hurt each liquidated account most.
+//! trades are attributed directly, by what tipped each liquidated account.
 
 use serde::{Deserialize, Serialize};
 
@@ -40,8 +40,8 @@ pub struct ContagionRow {
     /// market), and bought from it (this market's selling carried elsewhere).
     pub arbitrage_sold_usd: f64,
     pub arbitrage_bought_usd: f64,
-    /// Cross-margin accounts' forced trades in this market (as set), USD, by where the account's
-    /// trouble started: a loss in this market, a loss in another, or its collateral's fall.
+    /// Cross-margin accounts' forced trades in this market (as set), USD, by what tipped each
+    /// account: a loss in this market, a loss in another, or its collateral's fall.
     pub accounts_from_this_market_usd: f64,
     pub accounts_from_other_markets_usd: f64,
     pub accounts_from_collateral_usd: f64,

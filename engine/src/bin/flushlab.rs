@@ -153,17 +153,26 @@ fn run(command: Command) -> Result<String, Failure> {
                 .map_err(|error| Failure::Internal(error.to_string()))
         }
         Command::Presets => {
-            let list: Vec<serde_json::Value> = presets::all()
+            let mut list: Vec<serde_json::Value> = presets::all()
                 .into_iter()
                 .map(|p| serde_json::json!({"name": p.name, "title": p.title, "date": p.date, "story": p.story}))
                 .collect();
+            list.extend(presets::systems().into_iter().map(|p| {
+                serde_json::json!({"name": p.name, "title": p.title, "date": p.date, "story": p.story,
+                    "version": 2, "markets": p.system.markets.len()})
+            }));
             to_json(&list)
         }
         Command::Preset { name } => {
+            if let Some(preset) = presets::find_system(&name) {
+                return Ok(preset.system.to_json());
+            }
             let preset = presets::find(&name).ok_or_else(|| {
+                let systems: Vec<String> = presets::systems().into_iter().map(|p| p.name).collect();
                 Failure::Input(format!(
-                    "no preset '{name}'; there are: {}",
-                    presets::names().join(", ")
+                    "no preset '{name}'; there are: {}, {}",
+                    presets::names().join(", "),
+                    systems.join(", ")
                 ))
             })?;
             Ok(preset.scenario.to_json())

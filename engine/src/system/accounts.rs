@@ -129,8 +129,8 @@ pub struct AccountsReport {
     pub id: String,
     pub accounts: usize,
     pub liquidated_accounts: usize,
-    /// Liquidated accounts by what hurt them most since the start: a leg's loss in some market,
-    /// or the collateral's fall.
+    /// Liquidated accounts by what tipped them: the part of their equity that fell most in the
+    /// step they were liquidated in (a leg's mark, or the collateral's price).
     pub liquidated_by_leg_loss: usize,
     pub liquidated_by_collateral: usize,
     /// Per market (the system's order): what the liquidated legs traded there.
@@ -147,8 +147,8 @@ pub struct AccountFlows {
     /// Long legs sold, short legs bought back.
     pub sold_usd: f64,
     pub bought_usd: f64,
-    /// The same (sold + bought) by where the account's trouble started: a loss in this market,
-    /// a loss in another market, or the collateral.
+    /// The same (sold + bought) by what tipped the account: a loss in this market, a loss in
+    /// another market, or the collateral's fall.
     pub from_this_market_usd: f64,
     pub from_other_markets_usd: f64,
     pub from_collateral_usd: f64,
@@ -260,8 +260,13 @@ pub(crate) struct AccountsRun {
     returned: Money,
     net_to_markets: Money,
     bad_debt: Money,
+    /// The collateral's price and the markets' marks at the last step (at the start, the start
+    /// prices).
+    previous_price: f64,
+    previous_marks: Vec<f64>,
     // Scratch, reused every step.
     breached: Vec<(usize, Cause)>,
+    marks: Vec<f64>,
 }
 
 #[derive(Default)]
@@ -363,7 +368,10 @@ impl AccountsRun {
             returned: Money::ZERO,
             net_to_markets: Money::ZERO,
             bad_debt: Money::ZERO,
+            previous_price: start_price,
+            previous_marks: system.markets.iter().map(|m| m.market.price).collect(),
             breached: Vec::new(),
+            marks: Vec::with_capacity(system.markets.len()),
         }
     }
 
@@ -397,6 +405,8 @@ impl AccountsRun {
     pub(crate) fn step(&mut self, step: u32, runs: &mut [MarketRun<'_>]) {
         let price = self.collateral_price_at(step, runs);
         self.collateral_price.push(price);
+        self.marks.clear();
+        self.marks.extend(runs.iter().map(MarketRun::mark));
         self.breached.clear();
         for (k, account) in self.accounts.iter().enumerate() {
             if !account.open {
@@ -406,25 +416,31 @@ impl AccountsRun {
             if legs.iter().any(|leg| runs[leg.market].halted()) {
                 continue;
             }
-            let collateral_change = account.units * (price - self.start_price);
+            // What tipped it: the part of the equity that fell most since the last step (the
+            // collateral's price, or one leg's mark).
+            let mut tipped = (
+                account.units * (price - self.previous_price),
+                Cause::Collateral,
+            );
             let mut equity = account.units * price * (1.0 - self.haircut);
             let mut maintenance = 0.0;
-            let mut worst = (collateral_change, Cause::Collateral);
             for leg in legs {
-                let mark = runs[leg.market].mark();
-                let pnl = leg.pnl(mark);
-                equity += pnl;
+                let mark = self.marks[leg.market];
+                equity += leg.pnl(mark);
                 let notional = leg.coins * mark;
                 let (rate, deduction) = self.schedules[leg.market].tier_for(notional);
                 maintenance += notional * rate - deduction;
-                if pnl < worst.0 {
-                    worst = (pnl, Cause::Market(leg.market));
+                let change = leg.pnl(mark) - leg.pnl(self.previous_marks[leg.market]);
+                if change < tipped.0 {
+                    tipped = (change, Cause::Market(leg.market));
                 }
             }
             if equity < maintenance {
-                self.breached.push((k, worst.1));
+                self.breached.push((k, tipped.1));
             }
         }
+        self.previous_price = price;
+        self.previous_marks.clone_from(&self.marks);
         for flows in &mut self.flows {
             flows.by_step_usd.push(0.0);
         }
