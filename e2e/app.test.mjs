@@ -535,3 +535,71 @@ test('a venue that tightens leverage in stress says so in the headline', async (
   await assert.doesNotReject(headline.filter({ hasText: /the venue raised maintenance margins 2\.0x at \d+ s/ }).waitFor());
   await done();
 });
+
+test('the markets tab shows a system, and cutting its link leaves the unshocked venue alone', async () => {
+  const { page, done } = await open();
+  await page.getByRole('tab', { name: 'Markets' }).click();
+  const table = page.getByTestId('markets-table');
+  await table.locator('tr[data-market="venue-b"]').waitFor();
+  const diagram = page.getByTestId('markets-diagram');
+  await diagram.locator('[data-testid="market-venue-a"]').waitFor();
+  const cells = async (market) => table.locator(`tr[data-market="${market}"] td`).allTextContents();
+  // Linked, the venue with no shock of its own falls with the other; alone it does not move.
+  const [aloneB, linkedB] = await cells('venue-b');
+  assert.equal(aloneB, '0.0%');
+  assert.match(linkedB, /^-[1-9][\d.]*%$/);
+  // Its trough at the end of the run, as the diagram says it.
+  const troughB = () => diagram.locator('[data-testid="market-venue-b"]').textContent();
+  assert.match(await troughB(), new RegExp(`trough ${linkedB.replace(/[.]/g, '\\.')}`));
+  await page.locator('[data-testid="chart-markets-price"] .main-svg').first().waitFor();
+  let drawn = [];
+  for (let i = 0; i < 100 && drawn.length < 2; i++) {
+    drawn = JSON.parse(await chartData(page, 'markets-price')) ?? [];
+    if (drawn.length < 2) await page.waitForTimeout(50);
+  }
+  assert.equal(drawn.length, 2, 'a price per market');
+  // Cut the link: the other venue's trough in the diagram goes to zero.
+  const before = await troughB();
+  await page.getByTestId('markets-cut-0').locator('input').check();
+  const after = await changed(page, troughB, before, 'the other venue after the cut');
+  assert.match(after, /trough 0\.0%/);
+  // The step slider takes the diagram back in time: at the first step the arbitrage has
+  // carried less than by the end.
+  await page.getByTestId('markets-cut-0').locator('input').uncheck();
+  await changed(page, troughB, after, 'the other venue after the link is back');
+  const carried = () => diagram.locator('[data-testid="flow-0"]').textContent();
+  const whole = await carried();
+  await page.getByTestId('markets-step').fill('1');
+  const early = await changed(page, carried, whole, 'the flow at the first step');
+  const usd = (text) => Number(text.match(/\$([\d.]+)([MBbn]*)/)?.[1] ?? 0) * (/bn|B/.test(text) ? 1000 : 1);
+  assert.ok(usd(early) < usd(whole), `${early} < ${whole}`);
+  // The system chosen comes back after a reload (autosave).
+  await page.getByTestId('markets-select').selectOption('lending-meets-perps');
+  await table.locator('tr[data-market="spot"]').waitFor();
+  await page.waitForTimeout(1200);
+  await page.reload();
+  await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+  await page.getByRole('tab', { name: 'Markets' }).click();
+  assert.equal(await page.getByTestId('markets-select').inputValue(), 'lending-meets-perps');
+  await page.getByTestId('markets-table').locator('tr[data-market="spot"]').waitFor();
+  await done();
+});
+
+test('the markets tab fits a 360 px screen and axe-core finds nothing serious in it', async () => {
+  const { page, done } = await open('', { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+  await page.getByRole('tab', { name: 'Markets' }).click();
+  await page.getByTestId('markets-select').selectOption('btc-2025-10-10-venues');
+  await page.getByTestId('markets-table').locator('tr[data-market="hyperliquid-btc"]').waitFor();
+  await page.getByTestId('markets-diagram').scrollIntoViewIfNeeded();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 362, `page is ${width}px wide`);
+  await page.addScriptTag({ path: fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url)) });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document.querySelector('[data-testid="tab-markets"]'), { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  assert.deepEqual(violations, []);
+  await done();
+});

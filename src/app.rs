@@ -162,6 +162,10 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
             state.options.set(options);
         }
     }
+    // So does the Markets tab's system (an unknown preset name falls back to the default one).
+    if let Some(markets) = saved.as_ref().and_then(|saved| saved.markets.clone()) {
+        state.markets.set(markets);
+    }
     if let Some(Err(problem)) = &page.scenario {
         state.report(
             "link",
@@ -287,6 +291,7 @@ fn FullLayout(
                         <TabButton tab=Tab::Cycles label=text().page.tab_cycles />
                         <TabButton tab=Tab::Options label=text().page.tab_options />
                         <TabButton tab=Tab::Venues label=text().page.tab_venues />
+                        <TabButton tab=Tab::Markets label=text().page.tab_markets />
                     </div>
                     {move || match shown_tab.get() {
                         Tab::Flush => view! {
@@ -299,6 +304,7 @@ fn FullLayout(
                         Tab::Cycles => view! { <CyclesTab /> }.into_any(),
                         Tab::Options => view! { <OptionsTab /> }.into_any(),
                         Tab::Venues => view! { <VenuesTab /> }.into_any(),
+                        Tab::Markets => view! { <crate::components::markets::MarketsTab /> }.into_any(),
                     }}
                 </main>
             </div>
@@ -367,6 +373,8 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
             tab: state.tab.get_untracked().name().to_string(),
             scenario,
             options: Some(state.options.get_untracked()).filter(|spec| *spec != Default::default()),
+            markets: Some(state.markets.get_untracked())
+                .filter(|choice| *choice != Default::default()),
         };
         match autosave::write(&envelope) {
             Ok(()) => state.clear("autosave"),
@@ -384,6 +392,7 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
         state.preset.track();
         state.tab.track();
         state.options.track();
+        state.markets.track();
         if first.is_none() {
             return;
         }

@@ -25,13 +25,16 @@ pub struct Envelope {
     pub saved_at_ms: f64,
     /// The preset the scenario came from ("" for a custom scenario).
     pub preset: String,
-    /// The main view shown ("flush", "cycles" or "options").
+    /// The main view shown ("flush", "cycles", "options", "venues" or "markets").
     pub tab: String,
     /// The scenario, in the engine's format.
     pub scenario: Scenario,
     /// The options tab's option, when it is not the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<flushlab_engine::analysis::OptionSpec>,
+    /// The Markets tab's system (a system preset and the links cut), when it is not the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markets: Option<crate::markets::MarketsChoice>,
 }
 
 /// Why a scenario was not autosaved.
@@ -216,6 +219,7 @@ mod tests {
             preset: "calm-market".to_string(),
             tab: "cycles".to_string(),
             options: None,
+            markets: None,
             scenario: presets::default_scenario(),
         }
     }

@@ -22,6 +22,7 @@ pub mod gestures;
 pub mod handover;
 pub mod headline;
 pub mod live;
+pub mod markets;
 pub mod panic_panel;
 pub mod session;
 pub mod state;

@@ -49,6 +49,8 @@ struct Inner {
     phase: PhaseMap,
     cycles: CyclesView,
     venues: VenuesView,
+    /// The Markets tab's system as the worker last sent it (it does not depend on the run).
+    markets: crate::markets::MarketsView,
     /// Where the loop is between animation frames.
     frame: Frame,
     /// Inputs not yet drawn: (number, time in ms). An input joins the one before it while that
@@ -154,6 +156,8 @@ pub struct Live {
     pub cycles_unrealistic: RwSignal<Vec<String>>,
     /// The venues' comparison as it stands (the venues tab's table).
     pub venues: RwSignal<VenuesView>,
+    /// The Markets tab's system run and contagion table as they stand.
+    pub markets: RwSignal<crate::markets::MarketsView>,
     /// The leverage monitor of the population that ran (it changes with the population, not
     /// with the shock).
     pub monitor: RwSignal<Option<flushlab_engine::analysis::Monitor>>,
@@ -180,6 +184,7 @@ impl Live {
             cycles_progress: RwSignal::new((0, 0)),
             cycles_unrealistic: RwSignal::new(Vec::new()),
             venues: RwSignal::new(VenuesView::default()),
+            markets: RwSignal::new(crate::markets::MarketsView::default()),
             held: RwSignal::new(None),
             running: RwSignal::new(false),
             monitor: RwSignal::new(None),
@@ -205,6 +210,7 @@ impl Live {
             state.scenario.track();
             state.theme.track();
             state.options.track();
+            state.markets_cursor.track();
             state.playback.with(|playback| playback.cursor);
             registry.added.track();
             live.request(Cause::Input);
@@ -405,7 +411,15 @@ impl Live {
                     phase,
                     cycles,
                     venues,
+                    markets,
                 } => {
+                    // The Markets tab's system does not depend on the run: taken whatever
+                    // run the reply is about.
+                    if let Some(markets) = markets {
+                        self.inner
+                            .update_value(|inner| inner.markets = (*markets).clone());
+                        self.markets.set(*markets);
+                    }
                     let arrived = self.inner.try_update_value(|inner| {
                         // Only the analyses of the run shown (or in flight: they come with it).
                         if id != inner.next_id {
@@ -509,6 +523,7 @@ impl Live {
             .with_untracked(|playback| playback.cursor);
         let latest = self.state.scenario.get_untracked();
         let options = self.state.options.get_untracked();
+        let markets_cursor = self.state.markets_cursor.get_untracked();
         let registry = self.registry;
         let drawn = self.inner.try_update_value(|inner| {
             let (Some(scenario), Some(outcome)) = (&inner.ran_for, &inner.outcome) else {
@@ -521,6 +536,8 @@ impl Live {
                 phase: &inner.phase,
                 cycles: &inner.cycles,
                 venues: &inner.venues,
+                markets: &inner.markets,
+                markets_cursor,
                 cursor,
                 theme,
                 options: &options,
@@ -645,6 +662,15 @@ impl Live {
             inner.failed = None;
         });
         self.request(Cause::Input);
+    }
+
+    /// Asks the worker for the Markets tab's `system` (its run, then its contagion table).
+    pub fn show_markets(&self, system: flushlab_engine::system::System) {
+        self.inner.with_value(|inner| {
+            if let Some(compute) = &inner.compute {
+                compute.post(ToWorker::Markets(Box::new(system)));
+            }
+        });
     }
 
     /// Called when the tab or the phase axis changes: the analyses for what is shown resume.

@@ -47,6 +47,8 @@ pub enum Tab {
     Options,
     /// The scenario on every venue profile.
     Venues,
+    /// A system of markets (a system preset) and how a flush spreads between them.
+    Markets,
 }
 
 impl Tab {
@@ -57,6 +59,7 @@ impl Tab {
             Tab::Cycles => "cycles",
             Tab::Options => "options",
             Tab::Venues => "venues",
+            Tab::Markets => "markets",
         }
     }
 
@@ -66,6 +69,7 @@ impl Tab {
             "cycles" => Tab::Cycles,
             "options" => Tab::Options,
             "venues" => Tab::Venues,
+            "markets" => Tab::Markets,
             _ => Tab::Flush,
         }
     }
@@ -103,6 +107,10 @@ pub struct AppState {
     pub tab: RwSignal<Tab>,
     /// The option the options tab compares with a perpetual (not part of the scenario).
     pub options: RwSignal<OptionSpec>,
+    /// The system of markets the Markets tab shows (not part of the scenario), and the step its
+    /// diagram shows (None: the whole run).
+    pub markets: RwSignal<crate::markets::MarketsChoice>,
+    pub markets_cursor: RwSignal<Option<usize>>,
     /// Steps that can be (undone, redone).
     pub undo_depth: RwSignal<(usize, usize)>,
     history: StoredValue<History<Kept>>,
@@ -127,6 +135,8 @@ impl AppState {
             theme: RwSignal::new(Theme::Light),
             tab: RwSignal::new(Tab::Flush),
             options: RwSignal::new(OptionSpec::default()),
+            markets: RwSignal::new(crate::markets::MarketsChoice::default()),
+            markets_cursor: RwSignal::new(None),
             undo_depth: RwSignal::new((0, 0)),
             history: StoredValue::new(History::default()),
             on_replace: StoredValue::new(None),

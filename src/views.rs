@@ -290,7 +290,8 @@ pub(crate) fn VenuesTab() -> impl IntoView {
     view! {
         <div class="charts" role="tabpanel" aria-label=t.page.tab_venues data-testid="tab-venues">
             <p class="wide muted">{t.charts.venues_intro}" "<span data-testid="venues-progress">{progress}</span></p>
-            <div class="wide table-wrap">
+            // Scrolls sideways on a phone: focusable so a keyboard can scroll it too.
+            <div class="wide table-wrap" tabindex="0" role="region" aria-label=t.page.tab_venues>
                 <table class="venues" data-testid="venues-table">
                     <thead>
                         <tr>

@@ -398,9 +398,20 @@ mod tests {
                 id: "bitmex".into(),
             },
             Rule::AtMost {
-                most: 200_000,
-                got: 200_001,
+                most: 900,
+                got: 901,
                 items: Items::Accounts,
+            },
+            Rule::AtMost {
+                most: 16,
+                got: 17,
+                items: Items::Links,
+            },
+            Rule::Count {
+                least: 1,
+                most: 900,
+                got: 0,
+                items: Items::Loans,
             },
             Rule::Count {
                 least: 1,

@@ -12,6 +12,7 @@ pub mod funding;
 pub mod held;
 pub mod liquidations;
 pub mod map;
+pub mod markets;
 pub mod oi;
 pub mod options;
 pub mod phase;
@@ -40,6 +41,9 @@ pub struct Snapshot<'a> {
     pub phase: &'a PhaseMap,
     pub cycles: &'a CyclesView,
     pub venues: &'a VenuesView,
+    /// The Markets tab's system, and the step its charts show (None: the whole run).
+    pub markets: &'a crate::markets::MarketsView,
+    pub markets_cursor: Option<usize>,
     /// The playback step shown (None: the whole run).
     pub cursor: Option<usize>,
     pub theme: Theme,
@@ -90,6 +94,7 @@ pub fn words(name: &str) -> (&'static str, &'static str) {
         "options-returns" => (c.options_returns, c.options_returns_caption),
         "options-decay" => (c.options_decay, c.options_decay_caption),
         "venues-price" => (c.venues_price, c.venues_price_caption),
+        "markets-price" => (c.markets_price, c.markets_price_caption),
         _ => ("", ""),
     }
 }
@@ -154,6 +159,7 @@ pub(crate) fn traces_of(
         CyclesView::default(),
         VenuesView::default(),
     );
+    let markets = crate::markets::MarketsView::default();
     let snapshot = Snapshot {
         scenario,
         outcome,
@@ -161,6 +167,8 @@ pub(crate) fn traces_of(
         phase: &phase,
         cycles: &cycles,
         venues: &venues,
+        markets: &markets,
+        markets_cursor: None,
         cursor: None,
         theme: Theme::Light,
         options,

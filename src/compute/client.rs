@@ -62,6 +62,8 @@ struct Shared {
     /// cannot start.
     last_run: Option<ToWorker>,
     last_view: Option<ToWorker>,
+    /// The Markets tab's last system: posted again to a fresh worker (it outlives restarts).
+    last_markets: Option<ToWorker>,
     listener: Listener,
 }
 
@@ -79,6 +81,7 @@ impl Compute {
                 backend: None,
                 last_run: None,
                 last_view: None,
+                last_markets: None,
                 listener: Rc::new(listener),
             })),
         };
@@ -92,6 +95,7 @@ impl Compute {
         match &message {
             ToWorker::Run { .. } => shared.last_run = Some(message.clone()),
             ToWorker::View(_) => shared.last_view = Some(message.clone()),
+            ToWorker::Markets(_) => shared.last_markets = Some(message.clone()),
         }
         match shared.backend.as_mut() {
             Some(Backend::Worker { worker, .. }) => {
@@ -112,12 +116,16 @@ impl Compute {
         if let Some(Backend::Worker { worker, .. }) = old {
             worker.terminate();
         }
-        {
+        let markets = {
             let mut shared = self.shared.borrow_mut();
             shared.last_run = None;
             shared.last_view = None;
-        }
+            shared.last_markets.take()
+        };
         self.spawn();
+        if let Some(markets) = markets {
+            self.post(markets);
+        }
     }
 
     fn spawn(&self) {
@@ -185,18 +193,22 @@ impl Compute {
     /// The worker could not start: the engine runs on the page from now on, starting with what
     /// was sent to the worker.
     fn fall_back_to_the_page(&self) {
-        let (run, view) = {
+        let (run, view, markets) = {
             let mut shared = self.shared.borrow_mut();
             if let Some(Backend::Worker { worker, .. }) = shared.backend.take() {
                 worker.terminate();
             }
             shared.backend = Some(Backend::in_page());
-            (shared.last_run.clone(), shared.last_view.clone())
+            (
+                shared.last_run.clone(),
+                shared.last_view.clone(),
+                shared.last_markets.clone(),
+            )
         };
         web_sys::console::warn_1(
             &"FlushLab: no compute worker here; the engine runs on the page".into(),
         );
-        for message in [run, view].into_iter().flatten() {
+        for message in [run, view, markets].into_iter().flatten() {
             self.post(message);
         }
     }

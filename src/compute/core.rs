@@ -9,6 +9,7 @@ use super::protocol::{FromWorker, ToWorker, View};
 use crate::analyses::{
     curve_key, cycles_key, phase_key, CurveView, CyclesView, PhaseAxis, PhaseMap, VenuesView,
 };
+use crate::markets::MarketsView;
 use crate::session::Session;
 use crate::state::Tab;
 
@@ -27,6 +28,8 @@ pub struct Worker {
     /// The venues' runs' own populations (each profile's leverage cap may change the crowd), so
     /// the page's population stays cached in `session`.
     venue_session: Session,
+    /// The Markets tab's system (its own populations, built per run: systems are small).
+    markets: MarketsView,
     /// A clock in milliseconds (the worker's `performance.now`; natively none).
     clock: fn() -> f64,
 }
@@ -53,6 +56,7 @@ impl Worker {
             cycles: CyclesView::default(),
             venues: VenuesView::default(),
             venue_session: Session::default(),
+            markets: MarketsView::default(),
             clock,
         }
     }
@@ -84,6 +88,18 @@ impl Worker {
                     return Vec::new();
                 };
                 self.refresh(id, &scenario).1.into_iter().collect()
+            }
+            ToWorker::Markets(system) => {
+                if self.markets.key.as_ref() == Some(&*system) {
+                    return Vec::new();
+                }
+                self.markets = MarketsView::plan(&system);
+                let Some((id, _)) = self.ran.as_ref() else {
+                    return Vec::new();
+                };
+                let mut reply = Analyses::new(*id);
+                reply.markets = Some(Box::new(self.markets.clone()));
+                reply.finish().into_iter().collect()
             }
         }
     }
@@ -128,6 +144,7 @@ impl Worker {
                 // The options tab computes on the page: nothing here.
                 Tab::Options => false,
                 Tab::Venues => !self.venues.is_done(),
+                Tab::Markets => !self.markets.is_done(),
             }
     }
 
@@ -157,6 +174,10 @@ impl Worker {
                 self.venues.step(&mut self.venue_session);
                 reply.venues = Some(Box::new(self.venues.clone()));
             }
+            Tab::Markets => {
+                self.markets.step();
+                reply.markets = Some(Box::new(self.markets.clone()));
+            }
         }
         reply.finish()
     }
@@ -169,6 +190,7 @@ struct Analyses {
     phase: Option<Box<PhaseMap>>,
     cycles: Option<Box<CyclesView>>,
     venues: Option<Box<VenuesView>>,
+    markets: Option<Box<MarketsView>>,
 }
 
 impl Analyses {
@@ -179,6 +201,7 @@ impl Analyses {
             phase: None,
             cycles: None,
             venues: None,
+            markets: None,
         }
     }
 
@@ -190,14 +213,20 @@ impl Analyses {
             phase,
             cycles,
             venues,
+            markets,
         } = self;
-        let any = curve.is_some() || phase.is_some() || cycles.is_some() || venues.is_some();
+        let any = curve.is_some()
+            || phase.is_some()
+            || cycles.is_some()
+            || venues.is_some()
+            || markets.is_some();
         any.then_some(FromWorker::Analyses {
             id,
             curve,
             phase,
             cycles,
             venues,
+            markets,
         })
     }
 }

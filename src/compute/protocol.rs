@@ -7,6 +7,7 @@ use flushlab_engine::{Outcome, Scenario};
 use serde::{Deserialize, Serialize};
 
 use crate::analyses::{CurveView, CyclesView, PhaseAxis, PhaseMap, VenuesView};
+use crate::markets::MarketsView;
 use crate::state::Tab;
 
 /// Which analyses the page shows, so the worker computes those first.
@@ -28,6 +29,9 @@ pub enum ToWorker {
     },
     /// The tab or the phase map's axis changed: the analyses shown resume.
     View(View),
+    /// The Markets tab's system changed (or is asked for the first time): its run and contagion
+    /// table are computed as that tab's analysis.
+    Markets(Box<flushlab_engine::system::System>),
 }
 
 /// The worker to the page.
@@ -50,6 +54,8 @@ pub enum FromWorker {
         cycles: Option<Box<CyclesView>>,
         #[serde(default)]
         venues: Option<Box<VenuesView>>,
+        #[serde(default)]
+        markets: Option<Box<MarketsView>>,
     },
     /// The worker stopped on an engine panic while working on `id` (its message), and has to be
     /// replaced.

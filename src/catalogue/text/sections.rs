@@ -49,7 +49,7 @@ sections! {
     /// The page around the panels: header, tabs, footer, theme, embed.
     page: Page {
         skip_link, lede, footer, controls_label, more_controls, views_label, tab_flush, tab_cycles,
-        tab_options, tab_venues,
+        tab_options, tab_venues, tab_markets,
         /// `{theme}`: [`Page::light`] or [`Page::dark`].
         switch_theme, light, dark, light_button, dark_button, open_full,
         /// The embed snippet's iframe title.
@@ -119,6 +119,30 @@ sections! {
         venues_venue, venues_trough, venues_liquidated, venues_adl, venues_bad_debt, venues_fund,
         /// `{done}`, `{total}`: runs.
         venues_progress,
+        markets_price, markets_price_caption, markets_intro, markets_system, markets_running,
+        markets_counting, markets_step,
+        /// `{time}`: seconds.
+        markets_at,
+        /// `{link}`: the link's name.
+        markets_cut,
+        markets_diagram,
+        /// `{count}`: markets.
+        markets_diagram_label,
+        /// `{usd}`.
+        markets_liquidated_so_far,
+        /// `{trough}`: a signed percentage.
+        markets_trough_so_far,
+        /// `{usd}`.
+        markets_flow_arbitrage,
+        /// `{link}`.
+        markets_flow_cut,
+        /// `{liquidated}`, `{of}`, `{usd}` (the flow's name is on the line above).
+        markets_flow_accounts,
+        /// `{liquidated}`, `{of}`, `{usd}`.
+        markets_flow_lending,
+        markets_market, markets_trough_alone, markets_trough_linked, markets_liquidated_alone,
+        markets_liquidated_linked, markets_from_links, markets_from_elsewhere,
+        markets_from_collateral, markets_from_lending, markets_table,
         png,
         /// `{title}`: the chart's title.
         png_label,
@@ -144,7 +168,8 @@ sections! {
         /// `{leverage}`: the call's effective leverage.
         perp_long,
         options_decay_title, days_since_purchase, value_pct_of_premium, call_value,
-        call_leverage, effective_leverage, venues_price_title,
+        call_leverage, effective_leverage, venues_price_title, markets_price_title,
+        move_from_start_pct,
         /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
         liquidated_per_step,
         map_title, start,

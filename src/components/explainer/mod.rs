@@ -147,6 +147,7 @@ impl Explainer {
         self.state.tab.set(match demo.chart {
             "cycles" => Tab::Cycles,
             "options" => Tab::Options,
+            "markets" => Tab::Markets,
             _ => Tab::Flush,
         });
         if demo.chart == "options" {

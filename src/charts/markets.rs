@@ -1,0 +1,142 @@
+//! The Markets tab's chart: every market's price on one axis, as a move from its start, with the
+//! diagram's step marked.
+
+use plotly::common::{DashType, Line, Mode};
+use plotly::{Plot, Scatter};
+
+use super::{axis, base_layout, ink, palette, vertical_line, words_inside, Snapshot};
+
+/// One colour per market, in the system's order.
+const MARKET_COLOURS: [&str; 6] = [
+    palette::LONG,
+    palette::SHORT,
+    palette::FUND,
+    palette::ADL,
+    palette::MARK,
+    palette::SKY,
+];
+
+/// Each market's move from its start price, percent, over the run.
+pub fn prices(snapshot: &Snapshot) -> Plot {
+    let w = words_inside();
+    let view = snapshot.markets;
+    let mut plot = Plot::new();
+    for (k, market) in view.markets.iter().enumerate() {
+        let start = market.path.first().copied().unwrap_or(1.0);
+        let times: Vec<f64> = (0..market.path.len())
+            .map(|i| i as f64 * view.step_s)
+            .collect();
+        let moves: Vec<f64> = market
+            .path
+            .iter()
+            .map(|price| (price / start - 1.0) * 100.0)
+            .collect();
+        plot.add_trace(
+            Scatter::new(times, moves)
+                .mode(Mode::Lines)
+                .name(format!("{} ({})", market.id, market.asset).as_str())
+                .line(
+                    Line::new()
+                        .color(MARKET_COLOURS[k % MARKET_COLOURS.len()])
+                        .width(2.5),
+                ),
+        );
+    }
+    // The flushes, not the long calm after them: up to three times the latest trough (and
+    // always the diagram's step).
+    let end = view
+        .markets
+        .iter()
+        .map(|market| market.path.len().saturating_sub(1) as f64 * view.step_s)
+        .fold(view.step_s, f64::max);
+    let trough = view
+        .markets
+        .iter()
+        .map(|market| {
+            let low =
+                market
+                    .path
+                    .iter()
+                    .enumerate()
+                    .fold((0, f64::INFINITY), |best, (k, &price)| {
+                        if price < best.1 {
+                            (k, price)
+                        } else {
+                            best
+                        }
+                    });
+            low.0 as f64 * view.step_s
+        })
+        .fold(0.0, f64::max);
+    let cursor_t = snapshot
+        .markets_cursor
+        .map_or(0.0, |cursor| (cursor + 1) as f64 * view.step_s);
+    let shown = (trough * 3.0 + 10.0 * view.step_s)
+        .max(cursor_t * 1.1)
+        .min(end);
+    let mut layout = base_layout(
+        snapshot.theme,
+        w.markets_price_title,
+        w.time_s,
+        w.move_from_start_pct,
+    )
+    .x_axis(axis(snapshot.theme, w.time_s).range(vec![0.0, shown]));
+    if let Some(cursor) = snapshot.markets_cursor {
+        let t = (cursor + 1) as f64 * view.step_s;
+        layout = layout.shapes(vec![vertical_line(
+            t,
+            ink(snapshot.theme).price,
+            DashType::Dot,
+        )]);
+    }
+    plot.set_layout(layout);
+    plot
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyses::{CurveView, CyclesView, PhaseMap, VenuesView};
+    use crate::markets::{MarketsChoice, MarketsView};
+    use crate::state::Theme;
+    use flushlab_engine::presets;
+
+    /// One line per market, each its path as a move from its own start; the step marked.
+    #[test]
+    fn every_market_is_drawn_as_its_move_from_its_start() {
+        let mut view = MarketsView::plan(&MarketsChoice::default().system());
+        view.step();
+        let scenario = presets::default_scenario();
+        let outcome = flushlab_engine::simulate(&scenario).expect("the default runs");
+        let snapshot = Snapshot {
+            scenario: &scenario,
+            outcome: &outcome,
+            curve: &CurveView::default(),
+            phase: &PhaseMap::default(),
+            cycles: &CyclesView::default(),
+            venues: &VenuesView::default(),
+            markets: &view,
+            markets_cursor: Some(5),
+            cursor: None,
+            theme: Theme::Light,
+            options: &Default::default(),
+        };
+        let figure: serde_json::Value =
+            serde_json::from_str(&prices(&snapshot).to_json()).expect("a plot serializes");
+        let traces = figure["data"].as_array().expect("traces");
+        assert_eq!(traces.len(), view.markets.len());
+        for (trace, market) in traces.iter().zip(&view.markets) {
+            let y: Vec<f64> = trace["y"]
+                .as_array()
+                .expect("y")
+                .iter()
+                .map(|v| v.as_f64().expect("a number"))
+                .collect();
+            assert_eq!(y.len(), market.path.len());
+            assert_eq!(y[0], 0.0);
+            let last = market.path[market.path.len() - 1] / market.path[0] - 1.0;
+            assert!((y[y.len() - 1] - last * 100.0).abs() < 1e-9);
+        }
+        assert_eq!(figure["layout"]["shapes"][0]["x0"], 6.0 * view.step_s);
+    }
+}

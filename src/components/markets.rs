@@ -1,0 +1,416 @@
+//! The Markets tab: a system of markets (a system preset), a diagram of its markets and the flows
+//! between them that grows with the run and follows the tab's step slider, "cut this link"
+//! toggles that re-run it, every market's price on one chart, and the contagion table (where each
+//! market's liquidations came from). The system runs in the compute worker.
+
+use flushlab_engine::presets;
+use leptos::prelude::*;
+
+use crate::catalogue::text::{fill, text};
+use crate::charts::Chart;
+use crate::format;
+use crate::live::Live;
+use crate::markets::{FlowKind, FlowLine, MarketLine, MarketsView};
+use crate::state::use_state;
+
+/// The diagram's width (SVG user units) on a wide screen and on a phone (so its text keeps a
+/// readable size); its height follows what it holds.
+const WIDE: f64 = 640.0;
+const NARROW: f64 = 380.0;
+/// Room above the boxes for the arbitrage labels, and per row of accounts above / lending below.
+const LABELS: f64 = 44.0;
+const ROW: f64 = 36.0;
+const BOX_HEIGHT: f64 = 74.0;
+
+#[component]
+pub fn MarketsTab() -> impl IntoView {
+    let state = use_state();
+    let live = expect_context::<Live>();
+    let t = text();
+    let systems = StoredValue::new(presets::systems());
+    // The worker runs the chosen system whenever the choice changes (and when the tab opens).
+    Effect::new(move |_| {
+        let system = state.markets.with(|choice| choice.system());
+        live.show_markets(system);
+    });
+    let current = move || {
+        let name = state.markets.with(|choice| choice.preset.clone());
+        systems.with_value(|all| all.iter().find(|p| p.name == name).cloned())
+    };
+    let choose = move |ev: leptos::ev::Event| {
+        let name = event_target_value(&ev);
+        state.markets_cursor.set(None);
+        state.markets.set(crate::markets::MarketsChoice {
+            preset: name,
+            cut: Vec::new(),
+        });
+    };
+    let steps = move || {
+        live.markets
+            .with(|view| view.markets.first().map_or(0, |m| m.path.len() - 1))
+    };
+    let slider_value = move || {
+        state
+            .markets_cursor
+            .get()
+            .map_or(steps(), |cursor| cursor + 1)
+            .to_string()
+    };
+    let slide = move |ev: leptos::ev::Event| {
+        let value: usize = event_target_value(&ev).parse().unwrap_or(0);
+        let total = steps();
+        state
+            .markets_cursor
+            .set((value < total).then(|| value.saturating_sub(1)));
+    };
+    let at = move || {
+        let step_s = live.markets.with(|view| view.step_s);
+        let shown = state
+            .markets_cursor
+            .get()
+            .map_or(steps(), |cursor| cursor + 1);
+        fill(
+            t.charts.markets_at,
+            &[("time", &format::decimal(shown as f64 * step_s, 0))],
+        )
+    };
+    let progress = move || {
+        live.markets.with(|view| {
+            if let Some(problem) = &view.problem {
+                problem.clone()
+            } else if !view.ran {
+                t.charts.markets_running.to_string()
+            } else if view.contagion.is_none() {
+                t.charts.markets_counting.to_string()
+            } else {
+                String::new()
+            }
+        })
+    };
+    let toggles = move || {
+        live.markets.with(|view| {
+            view.flows
+                .iter()
+                .enumerate()
+                .filter(|(_, flow)| flow.kind == FlowKind::Arbitrage)
+                .map(|(k, flow)| {
+                    let cut = state.markets.with(|choice| choice.is_cut(k));
+                    let label = fill(t.charts.markets_cut, &[("link", &flow.name)]);
+                    let toggle = move |ev: leptos::ev::Event| {
+                        let checked = event_target_checked(&ev);
+                        state
+                            .markets
+                            .update(|choice| *choice = choice.with_cut(k, checked));
+                    };
+                    view! {
+                        <label class="markets-cut" data-testid=format!("markets-cut-{k}")>
+                            <input type="checkbox" prop:checked=cut on:change=toggle />
+                            " " {label}
+                        </label>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="charts" role="tabpanel" aria-label=t.page.tab_markets data-testid="tab-markets">
+            <p class="wide muted">{t.charts.markets_intro}</p>
+            <section class="wide markets-choice">
+                <label for="markets-preset">{t.charts.markets_system}</label>
+                <select id="markets-preset" data-testid="markets-select" on:change=choose
+                    prop:value=move || state.markets.with(|choice| choice.preset.clone())>
+                    {systems.with_value(|all| all.iter().map(|preset| {
+                        let name = preset.name.clone();
+                        let label = match &preset.date {
+                            Some(date) => format!("{date}: {}", preset.title),
+                            None => preset.title.clone(),
+                        };
+                        view! { <option value=name>{label}</option> }
+                    }).collect_view())}
+                </select>
+                <p class="story" data-testid="markets-story">{move || current().map(|p| p.story).unwrap_or_default()}</p>
+                <details class="assumptions">
+                    <summary>{text().panels.assumptions}</summary>
+                    <ul>
+                        {move || current().map(|p| p.assumptions).unwrap_or_default().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                    </ul>
+                </details>
+            </section>
+            <figure class="wide card markets-diagram" data-testid="markets-diagram">
+                {move || live.markets.with(|view| diagram(view, state.markets_cursor.get()))}
+                <figcaption>
+                    <span data-testid="markets-progress">{progress}</span>
+                    <span class="markets-toggles">{toggles}</span>
+                </figcaption>
+                <div class="markets-scrub">
+                    <label for="markets-step">{t.charts.markets_step}</label>
+                    <input id="markets-step" type="range" min="1" data-testid="markets-step"
+                        prop:max=move || steps().to_string() prop:value=slider_value on:input=slide />
+                    <span>{at}</span>
+                </div>
+            </figure>
+            <Chart name="markets-price" draw=crate::charts::markets::prices class="wide" />
+            // Scrolls sideways on a phone: focusable so a keyboard can scroll it too.
+            <div class="wide table-wrap" tabindex="0" role="region" aria-label=t.charts.markets_table>
+                <table class="venues" data-testid="markets-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.charts.markets_market}</th>
+                            <th scope="col">{t.charts.markets_trough_alone}</th>
+                            <th scope="col">{t.charts.markets_trough_linked}</th>
+                            <th scope="col">{t.charts.markets_liquidated_alone}</th>
+                            <th scope="col">{t.charts.markets_liquidated_linked}</th>
+                            <th scope="col">{t.charts.markets_from_links}</th>
+                            <th scope="col">{t.charts.markets_from_elsewhere}</th>
+                            <th scope="col">{t.charts.markets_from_collateral}</th>
+                            <th scope="col">{t.charts.markets_from_lending}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{move || live.markets.with(contagion_rows)}</tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+/// The contagion table's rows (none until it is computed).
+fn contagion_rows(view: &MarketsView) -> AnyView {
+    let Some(table) = &view.contagion else {
+        return ().into_any();
+    };
+    table
+        .markets
+        .iter()
+        .map(|row| {
+            let usd = |value: f64| format::usd(value);
+            view! {
+                <tr data-market=row.id.clone()>
+                    <th scope="row">{row.id.clone()}</th>
+                    <td>{fall(row.alone.trough_pct)}</td>
+                    <td>{fall(row.linked.trough_pct)}</td>
+                    <td>{usd(row.alone.liquidated_usd)}</td>
+                    <td>{usd(row.linked.liquidated_usd)}</td>
+                    <td>{usd(row.from_links_usd)}</td>
+                    <td>{usd(row.accounts_from_other_markets_usd)}</td>
+                    <td>{usd(row.accounts_from_collateral_usd)}</td>
+                    <td>{usd(row.lending_sold_usd)}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// A fall from the start, percent (positive), as a signed move: "-4.9%", or "0.0%" for none.
+fn fall(pct: f64) -> String {
+    if pct > 0.0 {
+        format::signed_pct(-pct)
+    } else {
+        format::percent(0.0, 1)
+    }
+}
+
+/// Each market's box: its left edge and width.
+fn boxes(count: usize, total: f64) -> Vec<(f64, f64)> {
+    let gap = if total < WIDE { 24.0 } else { 40.0 };
+    let width = ((total - gap * (count as f64 + 1.0)) / count.max(1) as f64).min(200.0);
+    let used = width * count as f64 + gap * (count as f64 - 1.0);
+    let left = (total - used) / 2.0;
+    (0..count)
+        .map(|i| (left + i as f64 * (width + gap), width))
+        .collect()
+}
+
+/// The diagram at step `cursor`: markets as boxes (their move and own liquidations so far),
+/// arbitrage as lines between them, cross-margin accounts above and lending below, each flow's
+/// line as thick as the money it moved so far.
+fn diagram(view: &MarketsView, cursor: Option<usize>) -> AnyView {
+    let t = text();
+    let width = if crate::browser::is_narrow() {
+        NARROW
+    } else {
+        WIDE
+    };
+    if !view.ran {
+        return view! { <svg class="markets-svg" viewBox=format!("0 0 {width} 160") role="img" aria-label=t.charts.markets_diagram></svg> }.into_any();
+    }
+    let rows = |kind: FlowKind| view.flows.iter().filter(|flow| flow.kind == kind).count() as f64;
+    let layout = Layout {
+        box_top: ROW * rows(FlowKind::Accounts) + LABELS,
+        height: ROW * rows(FlowKind::Accounts)
+            + LABELS
+            + BOX_HEIGHT
+            + ROW * rows(FlowKind::Lending)
+            + 22.0,
+        width,
+        places: boxes(view.markets.len(), width),
+        most: view
+            .flows
+            .iter()
+            .map(|flow| flow.moved_until(None))
+            .fold(1.0, f64::max),
+    };
+    let mut flows = Vec::new();
+    let (mut above, mut below) = (0usize, 0usize);
+    for (k, flow) in view.flows.iter().enumerate() {
+        // Accounts stack above the boxes, lending below, each in its own row.
+        let counter = match flow.kind {
+            FlowKind::Accounts => &mut above,
+            _ => &mut below,
+        };
+        let slot = *counter;
+        *counter += 1;
+        flows.push(flow_view(k, flow, cursor, &layout, slot));
+    }
+    let markets = view
+        .markets
+        .iter()
+        .zip(&layout.places)
+        .map(|(market, &(x, w))| market_box(market, x, w, layout.box_top, cursor))
+        .collect_view();
+    let label = fill(
+        t.charts.markets_diagram_label,
+        &[("count", &view.markets.len().to_string())],
+    );
+    view! {
+        <svg class="markets-svg" viewBox=format!("0 0 {width} {}", layout.height) role="img" aria-label=label>
+            {flows}
+            {markets}
+        </svg>
+    }
+    .into_any()
+}
+
+/// Where the boxes sit, how big the diagram is, and the largest flow (the thickest line).
+struct Layout {
+    box_top: f64,
+    height: f64,
+    width: f64,
+    /// Each market's box: left edge and width.
+    places: Vec<(f64, f64)>,
+    most: f64,
+}
+
+impl Layout {
+    /// The middle of market `i`'s box.
+    fn centre(&self, i: usize) -> f64 {
+        self.places
+            .get(i)
+            .map_or(self.width / 2.0, |(x, w)| x + w / 2.0)
+    }
+
+    /// A flow line's width for `usd` moved.
+    fn thickness(&self, usd: f64) -> f64 {
+        1.5 + 12.0 * (usd / self.most).sqrt()
+    }
+}
+
+fn market_box(
+    market: &MarketLine,
+    x: f64,
+    w: f64,
+    top: f64,
+    cursor: Option<usize>,
+) -> impl IntoView {
+    let moved = market.move_at(cursor);
+    let liquidated = market.liquidated_until(cursor);
+    let words = fill(
+        text().charts.markets_liquidated_so_far,
+        &[("usd", &format::usd(liquidated))],
+    );
+    let trough = fill(
+        text().charts.markets_trough_so_far,
+        &[("trough", &fall(market.trough_until(cursor)))],
+    );
+    view! {
+        <g class="market-node" data-testid=format!("market-{}", market.id)>
+            <rect x=x y=top width=w height=BOX_HEIGHT rx="8" />
+            <text x=x + w / 2.0 y=top + 18.0 text-anchor="middle" class="market-name">
+                {format!("{} · {}", market.id, market.asset)}
+            </text>
+            <text x=x + w / 2.0 y=top + 38.0 text-anchor="middle" class="market-move"
+                data-testid=format!("market-move-{}", market.id)>
+                {format::signed_pct(moved)}
+            </text>
+            <text x=x + w / 2.0 y=top + 53.0 text-anchor="middle" class="market-liquidated">{trough}</text>
+            <text x=x + w / 2.0 y=top + 67.0 text-anchor="middle" class="market-liquidated">{words}</text>
+        </g>
+    }
+}
+
+fn flow_view(
+    k: usize,
+    flow: &FlowLine,
+    cursor: Option<usize>,
+    layout: &Layout,
+    slot: usize,
+) -> AnyView {
+    let t = text();
+    let moved = flow.moved_until(cursor);
+    let width = layout.thickness(moved);
+    let class = if flow.cut { "flow flow-cut" } else { "flow" };
+    match flow.kind {
+        FlowKind::Arbitrage => {
+            let (a, b) = (
+                layout.centre(flow.markets.first().copied().unwrap_or(0)),
+                layout.centre(flow.markets.get(1).copied().unwrap_or(0)),
+            );
+            let box_top = layout.box_top;
+            let y = box_top + BOX_HEIGHT / 2.0 + 14.0 * (k as f64 % 3.0 - 1.0);
+            let words = if flow.cut {
+                fill(t.charts.markets_flow_cut, &[("link", &flow.name)])
+            } else {
+                fill(
+                    t.charts.markets_flow_arbitrage,
+                    &[("usd", &format::usd(moved))],
+                )
+            };
+            view! {
+                <g class=class data-testid=format!("flow-{k}")>
+                    <line x1=a y1=y x2=b y2=y stroke-width=if flow.cut { 1.5 } else { width } />
+                    <text x=(a + b) / 2.0 y=box_top - 8.0 - 14.0 * (k as f64 % 3.0) text-anchor="middle">{words}</text>
+                </g>
+            }
+            .into_any()
+        }
+        FlowKind::Accounts | FlowKind::Lending => {
+            let top = flow.kind == FlowKind::Accounts;
+            let x = flow.markets.iter().map(|&i| layout.centre(i)).sum::<f64>()
+                / flow.markets.len().max(1) as f64;
+            let y = if top {
+                14.0 + ROW * slot as f64
+            } else {
+                layout.box_top + BOX_HEIGHT + ROW * slot as f64 + 30.0
+            };
+            let template = if top {
+                t.charts.markets_flow_accounts
+            } else {
+                t.charts.markets_flow_lending
+            };
+            let words = fill(
+                template,
+                &[
+                    ("liquidated", &format::count(flow.liquidated as u64)),
+                    ("of", &format::count(flow.of as u64)),
+                    ("usd", &format::usd(moved)),
+                ],
+            );
+            let legs = flow
+                .markets
+                .iter()
+                .map(|&i| {
+                    let end = if top { layout.box_top } else { layout.box_top + BOX_HEIGHT };
+                    view! { <line x1=x y1=y + if top { 18.0 } else { -14.0 } x2=layout.centre(i) y2=end stroke-width=width /> }
+                })
+                .collect_view();
+            view! {
+                <g class=format!("{class} flow-{}", if top { "accounts" } else { "lending" }) data-testid=format!("flow-{k}")>
+                    {legs}
+                    <text x=x y=y text-anchor="middle" class="flow-name">{flow.name.clone()}</text>
+                    <text x=x y=y + 13.0 text-anchor="middle">{words}</text>
+                </g>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! The Markets tab's model: which system of markets is shown (a system preset, with the links the
+//! reader cut), and what its run and its contagion table say, boiled down to what the tab draws.
+//! Computed in the compute worker a piece at a time (the run, then the counterfactual runs of the
+//! contagion table); pure and natively tested.
+
+use flushlab_engine::analysis::{contagion, Contagion};
+use flushlab_engine::budget;
+use flushlab_engine::error::Work;
+use flushlab_engine::presets;
+use flushlab_engine::system::{simulate_system, Link, System, SystemOutcome};
+use serde::{Deserialize, Serialize};
+
+use crate::analyses::PAGE_RUN_S;
+
+/// The system preset the Markets tab opens with.
+pub const DEFAULT_SYSTEM: &str = "two-venues-one-asset";
+
+/// What the reader chose in the Markets tab: a system preset and which of its links are cut.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MarketsChoice {
+    pub preset: String,
+    /// One per link of the preset, in its order (missing ones: as the preset has them).
+    #[serde(default)]
+    pub cut: Vec<bool>,
+}
+
+impl Default for MarketsChoice {
+    fn default() -> MarketsChoice {
+        MarketsChoice {
+            preset: DEFAULT_SYSTEM.to_string(),
+            cut: Vec::new(),
+        }
+    }
+}
+
+impl MarketsChoice {
+    /// The system this choice runs: the preset (the default one for an unknown name) with the
+    /// chosen links cut.
+    pub fn system(&self) -> System {
+        let preset = presets::find_system(&self.preset)
+            .or_else(|| presets::find_system(DEFAULT_SYSTEM))
+            .expect("the default system preset exists (tested)");
+        let mut system = preset.system;
+        for (link, cut) in system.links.iter_mut().zip(&self.cut) {
+            if *cut {
+                link.set_cut(true);
+            }
+        }
+        system
+    }
+
+    /// Whether link `k` is cut.
+    pub fn is_cut(&self, k: usize) -> bool {
+        self.cut.get(k).copied().unwrap_or(false)
+    }
+
+    /// The same choice with link `k` cut or restored.
+    pub fn with_cut(&self, k: usize, cut: bool) -> MarketsChoice {
+        let mut next = self.clone();
+        if next.cut.len() <= k {
+            next.cut.resize(k + 1, false);
+        }
+        next.cut[k] = cut;
+        next
+    }
+}
+
+/// One market as the tab draws it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MarketLine {
+    pub id: String,
+    pub asset: String,
+    /// Last price at the start and after every step.
+    pub path: Vec<f64>,
+    /// Notional liquidated from the market's own positions per step (longs and shorts), USD.
+    pub liquidated_by_step_usd: Vec<f64>,
+    pub trough_pct: f64,
+}
+
+/// One flow between (or into) markets, step by step, for the diagram: arbitrage between two
+/// markets, a group of cross-margin accounts' forced trades, or a lending protocol's sales.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FlowLine {
+    pub kind: FlowKind,
+    /// Its name ("arbitrage venue-a / venue-b", the group's or protocol's id).
+    pub name: String,
+    /// The markets it touches (two for arbitrage: first, second).
+    pub markets: Vec<usize>,
+    /// Whether the reader cut it (arbitrage only).
+    pub cut: bool,
+    /// USD per step: for arbitrage, bought in the first market and sold in the second
+    /// (negative the other way); otherwise forced trades into the books, in all.
+    pub by_step_usd: Vec<f64>,
+    /// The part of the forced trades each touched market took, in `markets`' order (arbitrage:
+    /// bought, sold).
+    pub per_market_usd: Vec<f64>,
+    /// Accounts or loans liquidated (none for arbitrage).
+    pub liquidated: usize,
+    pub of: usize,
+}
+
+/// What a flow is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FlowKind {
+    #[default]
+    Arbitrage,
+    Accounts,
+    Lending,
+}
+
+/// The Markets tab's view of the chosen system: its run, then its contagion table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MarketsView {
+    #[serde(skip)]
+    pub key: Option<System>,
+    pub step_s: f64,
+    pub markets: Vec<MarketLine>,
+    pub flows: Vec<FlowLine>,
+    /// Whether the run is in (else the markets and flows are empty).
+    pub ran: bool,
+    pub contagion: Option<Contagion>,
+    /// Why it is not computed (over the page's budget), if it is not.
+    pub problem: Option<String>,
+}
+
+impl MarketsView {
+    /// A new, empty view of `system`.
+    pub fn plan(system: &System) -> MarketsView {
+        let seconds: f64 = system
+            .market_scenarios()
+            .iter()
+            .map(|scenario| budget::run(scenario).seconds)
+            .sum();
+        let runs = 3 + system.links.len();
+        let problem = budget::Estimate {
+            seconds: seconds * runs as f64,
+            reduce: vec!["markets".into()],
+        }
+        .check(Work::Scenario, PAGE_RUN_S * runs as f64)
+        .err()
+        .map(|error| crate::codec::problems_text(&error));
+        MarketsView {
+            key: Some(system.clone()),
+            step_s: system.run.step_s,
+            problem,
+            ..MarketsView::default()
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.problem.is_some() || self.key.is_none() || (self.ran && self.contagion.is_some())
+    }
+
+    /// The next piece: the run, then the contagion table. Returns whether more is left.
+    pub fn step(&mut self) -> bool {
+        if self.is_done() {
+            return false;
+        }
+        let Some(system) = self.key.clone() else {
+            return false;
+        };
+        if !self.ran {
+            match simulate_system(&system) {
+                Ok(outcome) => self.take(&system, &outcome),
+                Err(error) => self.problem = Some(crate::codec::problems_text(&error)),
+            }
+        } else {
+            match contagion(&system) {
+                Ok(table) => self.contagion = Some(table),
+                Err(error) => self.problem = Some(crate::codec::problems_text(&error)),
+            }
+        }
+        !self.is_done()
+    }
+
+    fn take(&mut self, system: &System, outcome: &SystemOutcome) {
+        self.ran = true;
+        self.markets = outcome
+            .markets
+            .iter()
+            .map(|market| {
+                let summary = &market.outcome.summary;
+                MarketLine {
+                    id: market.id.clone(),
+                    asset: market.asset.clone(),
+                    path: std::iter::once(summary.start_price)
+                        .chain(market.outcome.steps.iter().map(|step| step.last))
+                        .collect(),
+                    liquidated_by_step_usd: market
+                        .outcome
+                        .steps
+                        .iter()
+                        .map(|step| step.liquidated_long_usd + step.liquidated_short_usd)
+                        .collect(),
+                    trough_pct: summary.max_drawdown_pct,
+                }
+            })
+            .collect();
+        let index = |id: &str| system.market_index(id).unwrap_or(0);
+        let mut flows = Vec::new();
+        for (link, report) in system.links.iter().zip(&outcome.arbitrage) {
+            let Link::Arbitrage(_) = link;
+            flows.push(FlowLine {
+                kind: FlowKind::Arbitrage,
+                name: format!("{} / {}", report.markets[0], report.markets[1]),
+                markets: report.markets.iter().map(|id| index(id)).collect(),
+                cut: report.cut,
+                by_step_usd: report.by_step_usd.clone(),
+                per_market_usd: vec![
+                    report.bought_usd[0] + report.sold_usd[0],
+                    report.bought_usd[1] + report.sold_usd[1],
+                ],
+                liquidated: 0,
+                of: 0,
+            });
+        }
+        for group in &outcome.accounts {
+            let touched: Vec<usize> = (0..group.markets.len())
+                .filter(|&i| group.markets[i].sold_usd + group.markets[i].bought_usd > 0.0)
+                .collect();
+            let steps = group.collateral_price.len();
+            flows.push(FlowLine {
+                kind: FlowKind::Accounts,
+                name: group.id.clone(),
+                by_step_usd: (0..steps)
+                    .map(|k| group.markets.iter().map(|m| m.by_step_usd[k]).sum())
+                    .collect(),
+                per_market_usd: touched
+                    .iter()
+                    .map(|&i| group.markets[i].sold_usd + group.markets[i].bought_usd)
+                    .collect(),
+                markets: touched,
+                cut: false,
+                liquidated: group.liquidated_accounts,
+                of: group.accounts,
+            });
+        }
+        for protocol in &outcome.lending {
+            flows.push(FlowLine {
+                kind: FlowKind::Lending,
+                name: protocol.id.clone(),
+                markets: vec![index(&protocol.sell_into)],
+                cut: false,
+                by_step_usd: protocol.sold_by_step_usd.clone(),
+                per_market_usd: vec![protocol.sold_usd],
+                liquidated: protocol.loans_liquidated,
+                of: protocol.loans,
+            });
+        }
+        self.flows = flows;
+    }
+}
+
+impl FlowLine {
+    /// USD moved up to and including step `cursor` (the whole run with none), in absolute value.
+    pub fn moved_until(&self, cursor: Option<usize>) -> f64 {
+        let end = cursor.map_or(self.by_step_usd.len(), |c| {
+            (c + 1).min(self.by_step_usd.len())
+        });
+        self.by_step_usd[..end].iter().map(|usd| usd.abs()).sum()
+    }
+}
+
+impl MarketLine {
+    /// The move from the start to step `cursor` (the end with none), percent.
+    pub fn move_at(&self, cursor: Option<usize>) -> f64 {
+        let start = self.path.first().copied().unwrap_or(1.0);
+        let at = cursor.map_or(self.path.len() - 1, |c| (c + 1).min(self.path.len() - 1));
+        (self.path.get(at).copied().unwrap_or(start) / start - 1.0) * 100.0
+    }
+
+    /// The deepest fall from the start up to step `cursor` (the whole run with none), percent.
+    pub fn trough_until(&self, cursor: Option<usize>) -> f64 {
+        let start = self.path.first().copied().unwrap_or(1.0);
+        let end = cursor.map_or(self.path.len(), |c| (c + 2).min(self.path.len()));
+        let low = self.path[..end].iter().copied().fold(start, f64::min);
+        (start - low) / start * 100.0
+    }
+
+    /// Own liquidations up to and including step `cursor`, USD.
+    pub fn liquidated_until(&self, cursor: Option<usize>) -> f64 {
+        let end = cursor.map_or(self.liquidated_by_step_usd.len(), |c| {
+            (c + 1).min(self.liquidated_by_step_usd.len())
+        });
+        self.liquidated_by_step_usd[..end].iter().sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finished(choice: &MarketsChoice) -> MarketsView {
+        let mut view = MarketsView::plan(&choice.system());
+        assert!(view.problem.is_none(), "{:?}", view.problem);
+        while view.step() {}
+        view
+    }
+
+    #[test]
+    fn every_system_preset_runs_within_the_page_budget_and_fills_the_view() {
+        for preset in presets::systems() {
+            let view = finished(&MarketsChoice {
+                preset: preset.name.clone(),
+                cut: Vec::new(),
+            });
+            assert!(view.is_done() && view.ran, "{}", preset.name);
+            assert_eq!(view.markets.len(), preset.system.markets.len());
+            assert!(view.contagion.is_some());
+            let flows = preset.system.links.len()
+                + preset.system.accounts.len()
+                + preset.system.lending.len();
+            assert_eq!(view.flows.len(), flows, "{}", preset.name);
+            for market in &view.markets {
+                assert_eq!(market.path.len(), preset.system.run.steps as usize + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn cutting_the_link_leaves_the_unshocked_venue_alone() {
+        let linked = finished(&MarketsChoice::default());
+        let cut = finished(&MarketsChoice::default().with_cut(0, true));
+        assert!(linked.markets[1].trough_pct > 1.0);
+        assert_eq!(cut.markets[1].trough_pct, 0.0);
+        assert!(cut.flows[0].cut && cut.flows[0].moved_until(None) == 0.0);
+        assert!(linked.flows[0].moved_until(None) > 0.0);
+        assert!(linked.flows[0].moved_until(Some(0)) <= linked.flows[0].moved_until(Some(10)));
+    }
+
+    #[test]
+    fn an_unknown_preset_falls_back_to_the_default() {
+        let choice = MarketsChoice {
+            preset: "nowhere".into(),
+            cut: vec![true],
+        };
+        assert_eq!(choice.system().markets[0].id, "venue-a");
+        assert!(choice.system().links[0].is_cut());
+    }
+}
