@@ -123,15 +123,15 @@ async function untilChanged(page, read, before, what) {
   assert.fail(`${what} did not change from ${before}`);
 }
 
-test('the tour steps through all eight steps, each changing the charts, and leaving keeps the scenario', async () => {
+test('the tour steps through all nine steps, each changing the charts, and leaving keeps the scenario', async () => {
   const { page, done } = await open('', { viewport: { width: 1400, height: 900 } });
   await page.getByTestId('tour-button').click();
   await page.getByTestId('tour').waitFor();
   const seen = new Set();
   let previous = { hash: '', title: '', price: '' };
-  for (let step = 1; step <= 8; step++) {
+  for (let step = 1; step <= 9; step++) {
     if (step > 1) await page.getByTestId('tour-next').click();
-    assert.equal(await page.getByTestId('tour-progress').textContent(), `Step ${step} of 8`);
+    assert.equal(await page.getByTestId('tour-progress').textContent(), `Step ${step} of 9`);
     const hash = await untilChanged(page, () => fragment(page), previous.hash, `the fragment at step ${step}`);
     assert.equal(hash, `#tour=${step}`);
     const title = await page.getByTestId('tour-title').textContent();
@@ -142,15 +142,17 @@ test('the tour steps through all eight steps, each changing the charts, and leav
     assert.equal(marked.length, 1, `one chart highlighted at step ${step}: ${marked}`);
     await page.locator(`[data-testid="${marked[0]}"] .main-svg`).first().waitFor();
     const state = await page.evaluate(() => location.search + document.querySelector('[data-testid="headline"]').textContent);
-    assert.ok(!seen.has(state) || step === 7, `step ${step} loads its own scenario`);
+    // Step 9 shows a system of markets on its own tab, leaving the one-market scenario as it was.
+    if (step === 9) assert.equal(await page.getByTestId('markets-select').inputValue(), 'two-venues-one-asset');
+    else assert.ok(!seen.has(state) || step === 7, `step ${step} loads its own scenario`);
     seen.add(state);
     previous = { hash, title };
   }
   await page.getByTestId('tour-back').click();
-  assert.equal(await page.getByTestId('tour-progress').textContent(), 'Step 7 of 8');
+  assert.equal(await page.getByTestId('tour-progress').textContent(), 'Step 8 of 9');
   await page.getByTestId('tour-next').click();
   // The step's outcome comes back from the compute worker a moment after the click.
-  await page.waitForFunction(() => location.hash === '#tour=8');
+  await page.waitForFunction(() => location.hash === '#tour=9');
   const kept = await headlineText(page);
   await page.getByTestId('tour-next').click(); // "Finish: keep playing"
   assert.equal(await page.getByTestId('tour').count(), 0, 'the tour closed');
@@ -163,7 +165,7 @@ test('a deep link opens its tour step, also inside an embed', async () => {
   for (const query of ['#tour=3', '?embed=1&view=price,liquidations#tour=3']) {
     const { page, done } = await open(query, { viewport: { width: 1000, height: 800 } });
     await page.getByTestId('tour').waitFor();
-    assert.equal(await page.getByTestId('tour-progress').textContent(), 'Step 3 of 8', query);
+    assert.equal(await page.getByTestId('tour-progress').textContent(), 'Step 3 of 9', query);
     assert.match(await page.getByTestId('tour-title').textContent(), /thin book/, query);
     await until(page, () => page.evaluate(() => location.search), /s=1\./, 'the step scenario in the address');
     assert.match(await fragment(page), /^#tour=3$/);
@@ -222,7 +224,7 @@ test('keyboard alone takes the tour and uses the glossary', async () => {
   await page.getByTestId('tour').waitFor();
   await focusOn('tour-next');
   await page.keyboard.press('Enter');
-  assert.equal(await page.getByTestId('tour-progress').textContent(), 'Step 2 of 8');
+  assert.equal(await page.getByTestId('tour-progress').textContent(), 'Step 2 of 9');
   await focusOn('tour-leave', true);
   await page.keyboard.press('Enter');
   assert.equal(await page.getByTestId('tour').count(), 0);

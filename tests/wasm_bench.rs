@@ -125,3 +125,38 @@ fn timeline_after_a_weight_change_in_the_browser() {
         runs[runs.len() - 1]
     );
 }
+
+/// Every system preset run on populations built once (as the Markets tab reruns a system when a
+/// link is cut): the wasm32 side of the systems rows in docs/benchmarks.md.
+#[wasm_bindgen_test]
+#[ignore]
+fn systems_in_the_browser() {
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    for preset in flushlab_engine::presets::systems() {
+        let system = preset.system;
+        let scenarios = system.market_scenarios();
+        let tables: Vec<PositionTable> = scenarios.iter().map(PositionTable::build).collect();
+        for _ in 0..5 {
+            std::hint::black_box(flushlab_engine::system::run_system(
+                &system, &scenarios, &tables,
+            ));
+        }
+        let mut runs: Vec<f64> = (0..15)
+            .map(|_| {
+                let start = performance.now();
+                std::hint::black_box(flushlab_engine::system::run_system(
+                    &system, &scenarios, &tables,
+                ));
+                performance.now() - start
+            })
+            .collect();
+        runs.sort_by(f64::total_cmp);
+        console_log!(
+            "wasm32 system {}: median {:.3} ms (min {:.3}, max {:.3})",
+            preset.name,
+            runs[runs.len() / 2],
+            runs[0],
+            runs[runs.len() - 1]
+        );
+    }
+}

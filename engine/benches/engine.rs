@@ -182,8 +182,30 @@ fn calibration(c: &mut Criterion) {
     group.finish();
 }
 
+/// Every system preset (version 2: two markets each, with arbitrage, accounts or lending) run on
+/// populations built once, as the Markets tab reruns a system when a link is cut.
+fn systems(c: &mut Criterion) {
+    let mut group = c.benchmark_group("systems");
+    group.sample_size(10);
+    for preset in presets::systems() {
+        let system = preset.system;
+        let scenarios = system.market_scenarios();
+        let tables: Vec<PositionTable> = scenarios.iter().map(PositionTable::build).collect();
+        let positions: usize = tables.iter().map(PositionTable::len).sum();
+        group.bench_function(
+            format!(
+                "{} ({positions} positions, {} steps)",
+                preset.name, system.run.steps
+            ),
+            |b| b.iter(|| flushlab_engine::system::run_system(&system, &scenarios, &tables)),
+        );
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    systems,
     instant,
     population,
     timeline_run,

@@ -22,8 +22,9 @@ use flushlab_engine::presets;
 use flushlab_engine::Scenario;
 
 /// The charts a demo may point at: the flush tab's charts by name, `cycles` for the leverage
-/// cycles tab and `options` for the options-leverage tab.
-pub const CHARTS: [&str; 10] = [
+/// cycles tab, `options` for the options-leverage tab and `markets-price` for the Markets tab
+/// (whose demos name a system preset, [`Demo::system`]).
+pub const CHARTS: [&str; 11] = [
     "price",
     "liquidations",
     "map",
@@ -34,6 +35,7 @@ pub const CHARTS: [&str; 10] = [
     "phase",
     "cycles",
     "options",
+    "markets-price",
 ];
 
 /// The unit money is counted in, as the page writes it: "USD" (the currency's code, which
@@ -119,10 +121,11 @@ pub fn help_term(id: &str) -> Option<&'static str> {
         .map(|(_, term)| *term)
 }
 
-/// A scenario the text loads: a preset, edited.
+/// A scenario the text loads: a preset, edited; or, for the Markets tab (chart
+/// `markets-price`), a system preset as it is.
 #[derive(Clone, Copy)]
 pub struct Demo {
-    /// A preset's name (`flushlab_engine::presets`).
+    /// A preset's name (`flushlab_engine::presets`); a system preset's for the Markets tab.
     pub preset: &'static str,
     /// What to change in the preset (`|_| {}` for nothing); the named edits are in [`scenes`].
     pub edit: fn(&mut Scenario),
@@ -133,6 +136,11 @@ pub struct Demo {
 }
 
 impl Demo {
+    /// The system preset the demo shows on the Markets tab, if it is one.
+    pub fn system(&self) -> Option<&'static str> {
+        (self.chart == "markets-price").then_some(self.preset)
+    }
+
     /// The preset's scenario with `edit` applied. (A preset name that does not exist would give
     /// the default scenario rather than stop the page; the tests check every demo's preset.)
     pub fn scenario(&self) -> Scenario {
@@ -166,6 +174,7 @@ mod tests {
             .collect();
         pages.push("cycles");
         pages.push("options");
+        pages.push("markets-price");
         assert_eq!(pages, CHARTS);
     }
 }

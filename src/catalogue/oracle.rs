@@ -86,6 +86,14 @@ pub fn sentences(text: &str) -> usize {
 /// What makes a demo loadable: its preset exists, its scenario is valid and within the page's
 /// work budget, its chart is a real chart, and it says in one sentence what to look at.
 pub fn check_loadable(demo: &Demo, whose: &str) {
+    if let Some(system) = demo.system() {
+        let preset = presets::find_system(system)
+            .unwrap_or_else(|| panic!("{whose}: no system preset {system}"));
+        let view = crate::markets::MarketsView::plan(&preset.system);
+        assert_eq!(view.problem, None, "{whose}: over the page's budget");
+        assert_eq!(sentences(demo.look_at), 1, "{whose}: {}", demo.look_at);
+        return;
+    }
     assert!(
         presets::find(demo.preset).is_some(),
         "{whose}: no preset {}",

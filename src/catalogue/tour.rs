@@ -1,4 +1,4 @@
-//! The guided tour: eight steps from one leveraged position to a real flush, each a short
+//! The guided tour: nine steps from one leveraged position to a flush across markets, each a short
 //! paragraph and the scenario the charts animate into. Its claims are checked by running the
 //! engine in `tour/oracles.rs`.
 
@@ -22,7 +22,7 @@ pub fn steps() -> &'static [Step] {
     &STEPS
 }
 
-const STEPS: [Step; 8] = [
+const STEPS: [Step; 9] = [
     Step {
         title: "Leverage and the liquidation price",
         body: "A long at 10x puts up a tenth of its size as collateral, and the venue \
@@ -139,6 +139,20 @@ const STEPS: [Step; 8] = [
             chart: "price",
             look_at: "The price falls almost twice as far as the ramp pushed it, then recovers \
                       part of the way as the book refills.",
+        },
+    },
+    Step {
+        title: "Beyond one venue",
+        body: "A flush rarely stays where it starts. Here a large sale hits one of two BTC \
+               venues only, yet arbitrageurs carry it to the other and both venues mark to one \
+               index, so the second venue's crowd is liquidated too. Cut the link on the \
+               Markets tab and each venue flushes alone.",
+        demo: Demo {
+            preset: "two-venues-one-asset",
+            edit: scenes::as_is,
+            chart: "markets-price",
+            look_at: "The second venue's price falls with the first one's although the sale \
+                      hit only the first.",
         },
     },
 ];

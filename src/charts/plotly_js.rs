@@ -50,9 +50,22 @@ pub fn react(element: &web_sys::HtmlElement, figure: &str) {
         Ok(figure) => figure,
         Err(error) => return web_sys::console::error_2(&"flushlab: bad figure".into(), &error),
     };
-    if let Err(error) = plotly_react(element, &figure) {
-        web_sys::console::error_2(&"flushlab: Plotly.react failed".into(), &error);
+    match plotly_react(element, &figure) {
+        Ok(promise) => keep_pending(element, promise),
+        Err(error) => web_sys::console::error_2(&"flushlab: Plotly.react failed".into(), &error),
     }
+}
+
+/// Keeps the promise of a drawing still under way in `element` (the newest replaces the older:
+/// plotly.js chains a chart's drawings), so that purging the chart waits for it.
+fn keep_pending(element: &web_sys::HtmlElement, promise: JsValue) {
+    let Ok(promise) = promise.dyn_into::<js_sys::Promise>() else {
+        return;
+    };
+    PENDING.with_borrow_mut(|pending| {
+        pending.retain(|(pending_element, _)| pending_element != element);
+        pending.push((element.clone(), promise));
+    });
 }
 
 /// Moves the traces, shapes and annotations of a drawn chart to `frame` (`{data, traces,
@@ -128,6 +141,8 @@ fn plotly_script() -> Option<web_sys::Element> {
 thread_local! {
     /// Charts drawn before plotly.js arrived: each container with its newest figure.
     static WAITING: RefCell<Vec<(web_sys::HtmlElement, String)>> = const { RefCell::new(Vec::new()) };
+    /// Each chart's drawing still under way (see [`keep_pending`]).
+    static PENDING: RefCell<Vec<(web_sys::HtmlElement, js_sys::Promise)>> = const { RefCell::new(Vec::new()) };
     /// Whether the page listens for plotly.js's script to load.
     static LISTENING: Cell<bool> = const { Cell::new(false) };
 }
@@ -188,8 +203,11 @@ pub fn fit(element: &web_sys::HtmlElement) {
     if !drawn {
         return;
     }
-    if let Err(error) = plotly_plots_resize(element) {
-        web_sys::console::warn_2(&"flushlab: Plotly.Plots.resize failed".into(), &error);
+    match plotly_plots_resize(element) {
+        Ok(promise) => keep_pending(element, promise),
+        Err(error) => {
+            web_sys::console::warn_2(&"flushlab: Plotly.Plots.resize failed".into(), &error)
+        }
     }
 }
 
@@ -201,8 +219,30 @@ pub fn purge(element: &web_sys::HtmlElement) {
     if !loaded() {
         return;
     }
-    if let Err(error) = plotly_purge(element) {
-        web_sys::console::warn_2(&"flushlab: Plotly.purge failed".into(), &error);
+    // A drawing still under way (its automatic margins redraw a moment later) would find its
+    // state gone: purged once it is done, however it ends.
+    let pending = PENDING.with_borrow_mut(|pending| {
+        let at = pending
+            .iter()
+            .position(|(pending_element, _)| pending_element == element)?;
+        Some(pending.remove(at).1)
+    });
+    let now = |element: &web_sys::HtmlElement| {
+        if let Err(error) = plotly_purge(element) {
+            web_sys::console::warn_2(&"flushlab: Plotly.purge failed".into(), &error);
+        }
+    };
+    match pending {
+        None => now(element),
+        Some(promise) => {
+            let (done, failed) = (element.clone(), element.clone());
+            let done = Closure::<dyn FnMut(JsValue)>::once(move |_: JsValue| now(&done));
+            let failed = Closure::<dyn FnMut(JsValue)>::once(move |_: JsValue| now(&failed));
+            let _ = promise.then2(&done, &failed);
+            // One of the two runs, once; a chart leaves the page rarely (a tab switch).
+            done.forget();
+            failed.forget();
+        }
     }
 }
 

@@ -387,12 +387,17 @@ pub(super) const TERMS: &[Term] = &[
         id: "cross-margin",
         name: "Cross margin",
         body: "One pool of collateral backing several positions, so a loss on one can liquidate \
-               the others. FlushLab gives every position its own collateral (isolated margin).",
+               the others. A market's crowd in FlushLab holds isolated positions, each with its \
+               own collateral; the Markets tab adds cross-margin accounts with legs in several \
+               markets.",
         related: &["systemic-leverage-contagion", "leverage-mechanics"],
-        demo: None,
-        not_yet: Some(
-            "FlushLab cannot show cross margin yet: accounts with positions in several markets \
-             against one collateral pool are planned.",
-        ),
+        demo: Some(Demo {
+            preset: "btc-eth-cross-margin",
+            edit: scenes::as_is,
+            chart: "markets-price",
+            look_at: "ETH falls further than its own half-size shock, because accounts long BTC \
+                      and ETH on one margin lose on BTC and have their ETH sold as well.",
+        }),
+        not_yet: None,
     },
 ];

@@ -540,3 +540,41 @@ fn a_call_levers_like_a_perpetual_but_cannot_be_liquidated_and_decays() {
     );
     assert_eq!(unchanged.perp_return_pct, 0.0);
 }
+
+#[test]
+fn cross_margin_accounts_sell_eth_for_btc_losses_and_eth_falls_past_its_own_shock() {
+    use flushlab_engine::system::simulate_system;
+    let demo = demo("cross-margin");
+    let system = flushlab_engine::presets::find_system(demo.system().expect("a system"))
+        .expect("its system preset")
+        .system;
+    let outcome = simulate_system(&system).expect("it runs");
+    let eth = system.market_index("eth").expect("an ETH market");
+    let own_shock = -system.shock.pct * system.markets[eth].shock_beta;
+    assert!(outcome.markets[eth].outcome.summary.max_drawdown_pct > own_shock);
+    let flows = &outcome.accounts[0].markets[eth];
+    assert!(flows.from_other_markets_usd > 0.9 * flows.sold_usd && flows.sold_usd > 1e8);
+}
+
+#[test]
+fn the_unshocked_venue_falls_and_liquidates_only_through_the_link_and_the_index() {
+    use flushlab_engine::system::simulate_system;
+    let demo = demo("systemic-leverage-contagion");
+    let system = flushlab_engine::presets::find_system(demo.system().expect("a system"))
+        .expect("its system preset")
+        .system;
+    let linked = simulate_system(&system).expect("it runs");
+    let alone = simulate_system(&system.all_cut()).expect("it runs");
+    let summary = |outcome: &flushlab_engine::system::SystemOutcome| {
+        outcome.markets[1].outcome.summary.clone()
+    };
+    assert!(
+        summary(&linked).max_drawdown_pct > 1.0
+            && summary(&linked).liquidated_notional_usd_long > 0.0
+    );
+    assert_eq!(summary(&alone).max_drawdown_pct, 0.0);
+    assert!(
+        linked.arbitrage[0].sold_usd[1] > 0.0,
+        "arbitrageurs sold into it"
+    );
+}

@@ -111,7 +111,8 @@ pub(super) const TERMS: &[Term] = &[
         name: "Systemic leverage cycles",
         body: "Leverage building up across a whole market in calm times and being forced out \
                together, again and again, because every holder shares one price. FlushLab shows \
-               the cycle on one market; across venues and lending protocols it is planned.",
+               the cycle on one market; the Markets tab shows one flush crossing venues, \
+               cross-margin accounts and a lending protocol.",
         related: &[
             "leverage-cycles",
             "leverage-deleveraging-cycles",
@@ -193,11 +194,15 @@ pub(super) const TERMS: &[Term] = &[
             "systemic-leverage",
             "systemic-leverage-risk",
         ],
-        demo: None,
-        not_yet: Some(
-            "FlushLab simulates one market on one venue: several markets linked by arbitrage, \
-             cross-margin accounts and collateral tokens are planned.",
-        ),
+        demo: Some(Demo {
+            preset: "two-venues-one-asset",
+            edit: scenes::as_is,
+            chart: "markets-price",
+            look_at: "The second venue is never sold into by anyone of its own, yet it falls and \
+                      liquidates its crowd, because arbitrageurs carry the first venue's selling \
+                      across and both venues mark to one index.",
+        }),
+        not_yet: None,
     },
     Term {
         id: "leverage-cycles",

@@ -16,8 +16,8 @@ fn step(number: usize) -> &'static Step {
 }
 
 #[test]
-fn eight_loadable_steps_of_two_to_four_sentences_each_a_new_scenario() {
-    assert_eq!(steps().len(), 8);
+fn nine_loadable_steps_of_two_to_four_sentences_each_a_new_scenario() {
+    assert_eq!(steps().len(), 9);
     for (index, step) in steps().iter().enumerate() {
         let whose = format!("step {}", index + 1);
         check_loadable(&step.demo, &whose);
@@ -27,7 +27,12 @@ fn eight_loadable_steps_of_two_to_four_sentences_each_a_new_scenario() {
             "{whose}"
         );
     }
-    for pair in steps().windows(2) {
+    // One-market steps in a row each load their own scenario (a system step shows its system
+    // on the Markets tab instead).
+    for pair in steps()
+        .windows(2)
+        .filter(|pair| pair[0].demo.system().is_none() && pair[1].demo.system().is_none())
+    {
         assert_ne!(
             pair[0].demo.scenario(),
             pair[1].demo.scenario(),
@@ -259,4 +264,37 @@ fn step_8_the_2025_flush_in_the_models_terms() {
     assert_eq!(run.adl_notional_usd, 0.0);
     assert!(run.final_price > run.min_price, "recovers part of the way");
     assert!(run.final_price < run.start_price);
+}
+
+#[test]
+fn step_9_a_sale_on_one_venue_liquidates_the_other_through_the_link() {
+    use flushlab_engine::system::simulate_system;
+    let system = flushlab_engine::presets::find_system(
+        step(9).demo.system().expect("step 9 shows a system"),
+    )
+    .expect("its system preset")
+    .system;
+    assert_eq!(
+        system.markets[1].shock_beta, 0.0,
+        "the sale hits only the first venue"
+    );
+    let linked = simulate_system(&system).expect("it runs");
+    let alone = simulate_system(&system.all_cut()).expect("it runs");
+    let trough = |outcome: &flushlab_engine::system::SystemOutcome| {
+        outcome.markets[1].outcome.summary.max_drawdown_pct
+    };
+    let liquidated = |outcome: &flushlab_engine::system::SystemOutcome| {
+        outcome.markets[1]
+            .outcome
+            .summary
+            .liquidated_notional_usd_long
+    };
+    assert!(trough(&linked) > 2.0 && liquidated(&linked) > 1e8);
+    assert_eq!((trough(&alone), liquidated(&alone)), (0.0, 0.0));
+    // "falls with the first one's": within half a percent of it by the end.
+    let end = |outcome: &flushlab_engine::system::SystemOutcome, i: usize| {
+        let summary = &outcome.markets[i].outcome.summary;
+        summary.final_price / summary.start_price
+    };
+    assert!((end(&linked, 0) - end(&linked, 1)).abs() < 0.005);
 }

@@ -139,6 +139,17 @@ impl Explainer {
     /// Loads a demo's scenario, on the tab that shows its chart, and highlights the chart
     /// (scrolled into view if `scroll`).
     fn load(&self, demo: &Demo, scroll: bool) {
+        if let Some(system) = demo.system() {
+            // A system of markets: the Markets tab shows it; the one-market scenario stays.
+            self.state.markets_cursor.set(None);
+            self.state.markets.set(crate::markets::MarketsChoice {
+                preset: system.to_string(),
+                cut: Vec::new(),
+            });
+            self.state.tab.set(Tab::Markets);
+            highlight(Some(demo.chart), scroll);
+            return;
+        }
         let scenario = demo.scenario();
         let preset = presets::find(demo.preset)
             .filter(|preset| preset.scenario == scenario)
@@ -216,9 +227,9 @@ mod tests {
     #[test]
     fn fragments_open_existing_steps_and_terms_only() {
         assert_eq!(parse_fragment("#tour=1"), Some(Fragment::Tour(0)));
-        assert_eq!(parse_fragment("tour=8"), Some(Fragment::Tour(7)));
+        assert_eq!(parse_fragment("tour=9"), Some(Fragment::Tour(8)));
         assert_eq!(parse_fragment("#tour=0"), None);
-        assert_eq!(parse_fragment("#tour=9"), None);
+        assert_eq!(parse_fragment("#tour=10"), None);
         assert_eq!(parse_fragment("#tour=x"), None);
         assert_eq!(parse_fragment("#glossary"), Some(Fragment::Glossary(None)));
         assert_eq!(
@@ -238,6 +249,7 @@ mod tests {
             .chain([
                 "chart-cycles-returns".to_string(),
                 "chart-options-returns".to_string(),
+                "chart-markets-price".to_string(),
             ])
             .collect();
         for chart in crate::catalogue::CHARTS {
