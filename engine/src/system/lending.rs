@@ -144,6 +144,51 @@ pub(crate) struct LendingRun {
     oracle: Vec<f64>,
     sold_by_step_usd: Vec<f64>,
     scratch: Vec<f64>,
+    /// Open loans by the oracle price that liquidates them, highest first.
+    exposed: std::collections::BinaryHeap<Exposed>,
+    /// The loans looked at this step, to go back in the heap.
+    again: Vec<usize>,
+}
+
+/// A loan owing dollars and the oracle price under which it can be liquidated,
+/// `debt / (coins * threshold)` (infinite with no coins left), ordered by that price.
+#[derive(Clone, Copy, Debug)]
+struct Exposed(f64, usize);
+
+impl Exposed {
+    /// Loan `k`'s entry, if it owes anything.
+    fn of(loan: &LoanRun, threshold: f64, k: usize) -> Option<Exposed> {
+        let (coins, debt) = (loan.coins.to_f64(), loan.debt.to_f64());
+        if debt <= 0.0 {
+            return None;
+        }
+        let price = if coins > 0.0 {
+            debt / (coins * threshold)
+        } else {
+            f64::INFINITY
+        };
+        Some(Exposed(price, k))
+    }
+}
+
+impl PartialEq for Exposed {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Exposed {}
+
+impl PartialOrd for Exposed {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Exposed {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
+    }
 }
 
 impl LendingRun {
@@ -204,6 +249,12 @@ impl LendingRun {
             bonus: lending.liquidation_bonus,
             coins_start: loans.iter().map(|loan| loan.coins).sum(),
             debt_start: loans.iter().map(|loan| loan.debt).sum(),
+            exposed: loans
+                .iter()
+                .enumerate()
+                .filter_map(|(k, loan)| Exposed::of(loan, lending.liquidation_threshold, k))
+                .collect(),
+            again: Vec::new(),
             loans,
             marks_seen,
             repaid: Money::ZERO,
@@ -232,20 +283,35 @@ impl LendingRun {
             return;
         }
         let mut seized_now = Money::ZERO;
-        for loan in &mut self.loans {
-            let (coins, debt) = (loan.coins.to_f64(), loan.debt.to_f64());
-            if debt <= 0.0 || coins * oracle * self.threshold >= debt {
-                continue;
+        // Only the loans whose liquidating oracle price is (about) at or above the oracle are
+        // looked at, the most exposed first; each is checked exactly as the rule says, and goes
+        // back in the heap at its new price (one liquidation per loan per step).
+        self.again.clear();
+        while let Some(&Exposed(trigger, k)) = self.exposed.peek() {
+            if trigger < oracle * (1.0 - 1e-9) {
+                break;
             }
-            let repay = money(debt * self.close_factor);
-            let seize = coins_money(repay.to_f64() * (1.0 + self.bonus) / oracle).min(loan.coins);
-            loan.debt -= repay;
-            loan.coins -= seize;
-            loan.liquidated = true;
-            self.repaid += repay;
-            self.seized += seize;
-            seized_now += seize;
-            self.liquidations += 1;
+            self.exposed.pop();
+            let loan = &mut self.loans[k];
+            let (coins, debt) = (loan.coins.to_f64(), loan.debt.to_f64());
+            if coins * oracle * self.threshold < debt {
+                let repay = money(debt * self.close_factor);
+                let seize =
+                    coins_money(repay.to_f64() * (1.0 + self.bonus) / oracle).min(loan.coins);
+                loan.debt -= repay;
+                loan.coins -= seize;
+                loan.liquidated = true;
+                self.repaid += repay;
+                self.seized += seize;
+                seized_now += seize;
+                self.liquidations += 1;
+            }
+            self.again.push(k);
+        }
+        for &k in &self.again {
+            if let Some(exposed) = Exposed::of(&self.loans[k], self.threshold, k) {
+                self.exposed.push(exposed);
+            }
         }
         let coins = seized_now.to_f64();
         let usd = if coins > 0.0 {
