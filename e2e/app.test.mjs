@@ -603,3 +603,33 @@ test('the markets tab fits a 360 px screen and axe-core finds nothing serious in
   assert.deepEqual(violations, []);
   await done();
 });
+
+test('a link from the markets tab reopens its system with the links cut, and embeds show it alone', async () => {
+  const { page, done } = await open();
+  await page.getByRole('tab', { name: 'Markets' }).click();
+  await page.getByTestId('markets-select').selectOption('btc-2025-10-10-venues');
+  await page.getByTestId('markets-table').locator('tr[data-market="hyperliquid-btc"]').waitFor();
+  await page.getByTestId('markets-cut-0').locator('input').check();
+  await page.getByTestId('share-button').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  assert.match(link, /[?&]system=btc-2025-10-10-venues&cut=0$/);
+  await done();
+  // Opened fresh, the link shows the Markets tab on that system, the link cut.
+  const fresh = await open(link.slice(link.indexOf('?')));
+  await fresh.page.getByTestId('markets-table').locator('tr[data-market="hyperliquid-btc"]').waitFor();
+  assert.equal(await fresh.page.getByTestId('markets-select').inputValue(), 'btc-2025-10-10-venues');
+  assert.equal(await fresh.page.getByTestId('markets-cut-0').locator('input').isChecked(), true);
+  await fresh.done();
+  // An embed of the system alone: the diagram, no one-market headline.
+  const { page: embed, problems } = await openPage(shared.browser, { viewport: { width: 600, height: 900 } });
+  await embed.goto(shared.server.url + '?embed=1&view=markets&system=btc-eth-cross-margin');
+  await embed.getByTestId('markets-table').locator('tr[data-market="eth"]').waitFor();
+  await embed.getByTestId('markets-diagram').locator('[data-testid="market-eth"]').waitFor();
+  assert.equal(await embed.getByTestId('headline').count(), 0);
+  // A bad system name says so and the tab keeps its system.
+  await embed.goto(shared.server.url + '?system=nowhere');
+  await embed.getByTestId('error-banner').filter({ hasText: /no system called "nowhere"/ }).waitFor();
+  assert.deepEqual(problems.consoleErrors, []);
+  assert.deepEqual(problems.nonLocalRequests, []);
+  await embed.context().close();
+});

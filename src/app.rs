@@ -173,6 +173,21 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
             problem.lines().map(str::to_string).collect(),
         );
     }
+    // A link to a system (`system=`) opens the Markets tab on it; a bad one says why and the tab
+    // keeps what it had.
+    match &page.markets {
+        Some(Ok(markets)) => {
+            state.markets.set(markets.clone());
+            state.tab.set(Tab::Markets);
+        }
+        Some(Err(problem)) => state.report(
+            "system-link",
+            text().notices.link_failed,
+            vec![problem.clone()],
+        ),
+        None if page.view.iter().any(|view| view == "markets") => state.tab.set(Tab::Markets),
+        None => {}
+    }
     if let Some(problem) = saved_problem {
         state.report("autosave", text().notices.autosave_failed, vec![problem]);
     }
@@ -357,12 +372,14 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
     let save = move || {
         let scenario = state.scenario.get_untracked();
         let payload = codec::link_payload(&scenario).ok();
-        browser::replace_query(&codec::page_query(
-            embed,
-            &view,
-            &controls,
-            payload.as_deref(),
-        ));
+        let query = codec::page_query(embed, &view, &controls, payload.as_deref());
+        // On the Markets tab the address carries its system too.
+        let query = if state.tab.get_untracked() == Tab::Markets {
+            codec::with_markets(query, &state.markets.get_untracked())
+        } else {
+            query
+        };
+        browser::replace_query(&query);
         if !remember {
             return;
         }

@@ -330,7 +330,13 @@ pub(crate) fn EmbedLayout(
     } else {
         page.view.clone()
     };
-    let controls = embed_controls(&page.controls);
+    // A system embedded alone has its own controls (its links); no one-market control by default.
+    let system_only = views.iter().all(|view| view == "markets");
+    let controls = if system_only && page.controls.is_empty() {
+        Vec::new()
+    } else {
+        embed_controls(&page.controls)
+    };
     let single = controls.len() == 1;
     // A scenario too large for a link opens the full app at its default.
     let full_link = move || {
@@ -345,10 +351,14 @@ pub(crate) fn EmbedLayout(
             <HeldRun />
             <TourCard />
             <GlossaryDialog />
-            <Headline outcome=live.outcome />
-            <div class="charts">
-                <FlushCharts views=Some(views) />
-            </div>
+            // An embed of a system alone has no one-market headline to show.
+            {(!system_only).then(|| view! { <Headline outcome=live.outcome /> })}
+            {views.iter().any(|view| view == "markets").then(|| view! { <crate::components::markets::MarketsTab /> })}
+            {(!system_only).then(|| view! {
+                <div class="charts">
+                    <FlushCharts views=Some(views) />
+                </div>
+            })}
             <div class="embed-controls" data-testid="embed-controls">
                 {controls.into_iter().map(|name| match name.as_str() {
                     "leverage" => view! { <LeverageEditor /> }.into_any(),

@@ -42,6 +42,29 @@ pub struct PageQuery {
     pub controls: Vec<String>,
     /// `fresh=1`: start from the default scenario, not the autosaved one (offered back instead).
     pub fresh: bool,
+    /// `system=NAME&cut=0,2`: the Markets tab's system preset and the links cut, when given (an
+    /// unknown name is an error the page reports).
+    pub markets: Option<Result<crate::markets::MarketsChoice, String>>,
+}
+
+/// Most links a `cut=` list names.
+const MAX_CUT_NAMES: usize = 16;
+
+/// `query` with the Markets tab's choice added (`system=NAME`, and `cut=` listing the links cut).
+pub fn with_markets(query: String, markets: &crate::markets::MarketsChoice) -> String {
+    let mut parts: Vec<String> = Some(query)
+        .filter(|query| !query.is_empty())
+        .into_iter()
+        .collect();
+    parts.push(format!("system={}", percent_encode(&markets.preset)));
+    let cut: Vec<String> = (0..markets.cut.len())
+        .filter(|&k| markets.is_cut(k))
+        .map(|k| k.to_string())
+        .collect();
+    if !cut.is_empty() {
+        parts.push(format!("cut={}", cut.join(",")));
+    }
+    parts.join("&")
 }
 
 /// A scenario whose link would not reopen it: longer than [`MAX_LINK_CHARS`] or inflating past
@@ -183,6 +206,7 @@ pub fn encode_file(scenario: &Scenario) -> String {
 /// reading of the presets, however long it is.
 pub fn parse_query(query: &str) -> PageQuery {
     let mut page = PageQuery::default();
+    let mut cut: Vec<String> = Vec::new();
     let mut link_seen = false;
     let mut preset_seen = false;
     for pair in query.trim_start_matches('?').split('&') {
@@ -219,7 +243,34 @@ pub fn parse_query(query: &str) -> PageQuery {
             "fresh" => page.fresh = matches!(value, "1" | "true"),
             "view" => page.view = names(value, MAX_VIEW_NAMES),
             "controls" => page.controls = names(value, MAX_CONTROL_NAMES),
+            "system" if page.markets.is_none() => {
+                let value = percent_decode(value);
+                page.markets = Some(match presets::find_system(&value) {
+                    Some(preset) => Ok(crate::markets::MarketsChoice {
+                        preset: preset.name,
+                        cut: Vec::new(),
+                    }),
+                    None => Err(format!(
+                        "there is no system called {value:?} (known: {})",
+                        presets::systems()
+                            .iter()
+                            .map(|preset| preset.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                });
+            }
+            "cut" => cut = names(value, MAX_CUT_NAMES),
             _ => {}
+        }
+    }
+    // `cut=` names links of the system given (by index; others are ignored).
+    if let Some(Ok(choice)) = &mut page.markets {
+        let links = choice.system().links.len();
+        for k in cut.iter().filter_map(|name| name.parse::<usize>().ok()) {
+            if k < links {
+                *choice = choice.with_cut(k, true);
+            }
         }
     }
     page

@@ -276,3 +276,31 @@ fn percent_escapes_decode_and_malformed_ones_are_kept() {
     // A lone escaped byte that is not UTF-8 becomes the replacement character.
     assert_eq!(percent_decode("%FF"), "\u{FFFD}");
 }
+
+#[test]
+fn a_system_link_names_a_system_preset_and_the_links_cut() {
+    use crate::markets::MarketsChoice;
+    let choice = MarketsChoice::default().with_cut(0, true);
+    let query = with_markets("embed=1&view=markets".to_string(), &choice);
+    assert_eq!(
+        query,
+        "embed=1&view=markets&system=two-venues-one-asset&cut=0"
+    );
+    let page = parse_query(&query);
+    assert_eq!(page.markets, Some(Ok(choice)));
+    assert_eq!(page.view, vec!["markets".to_string()]);
+    // Nothing cut: no `cut=`; a link past the system's links is ignored.
+    let plain = with_markets(String::new(), &MarketsChoice::default());
+    assert_eq!(plain, "system=two-venues-one-asset");
+    assert_eq!(
+        parse_query("system=two-venues-one-asset&cut=7,x").markets,
+        Some(Ok(MarketsChoice::default()))
+    );
+    let unknown = parse_query("?system=nowhere").markets;
+    assert!(
+        matches!(&unknown, Some(Err(why)) if why.contains("no system called \"nowhere\"") && why.contains("lending-meets-perps")),
+        "{unknown:?}"
+    );
+    // A version 1 link without `system=` reads as before.
+    assert_eq!(parse_query("preset=calm-market").markets, None);
+}

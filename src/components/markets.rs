@@ -113,8 +113,8 @@ pub fn MarketsTab() -> impl IntoView {
         })
     };
     view! {
-        <div class="charts" role="tabpanel" aria-label=t.page.tab_markets data-testid="tab-markets">
-            <p class="wide muted">{t.charts.markets_intro}</p>
+        <div class="charts markets-panel" role="tabpanel" aria-label=t.page.tab_markets data-testid="tab-markets">
+            <p class="wide muted markets-intro">{t.charts.markets_intro}</p>
             <section class="wide markets-choice">
                 <label for="markets-preset">{t.charts.markets_system}</label>
                 <select id="markets-preset" data-testid="markets-select" on:change=choose
@@ -254,12 +254,17 @@ fn diagram(view: &MarketsView, cursor: Option<usize>) -> AnyView {
     let (mut above, mut below) = (0usize, 0usize);
     for (k, flow) in view.flows.iter().enumerate() {
         // Accounts stack above the boxes, lending below, each in its own row.
-        let counter = match flow.kind {
-            FlowKind::Accounts => &mut above,
-            _ => &mut below,
+        let slot = match flow.kind {
+            FlowKind::Arbitrage => 0,
+            FlowKind::Accounts => {
+                above += 1;
+                above - 1
+            }
+            FlowKind::Lending => {
+                below += 1;
+                below - 1
+            }
         };
-        let slot = *counter;
-        *counter += 1;
         flows.push(flow_view(k, flow, cursor, &layout, slot));
     }
     let markets = view
@@ -375,8 +380,9 @@ fn flow_view(
         }
         FlowKind::Accounts | FlowKind::Lending => {
             let top = flow.kind == FlowKind::Accounts;
-            let x = flow.markets.iter().map(|&i| layout.centre(i)).sum::<f64>()
-                / flow.markets.len().max(1) as f64;
+            // The label in the middle of the diagram (it is wider than a box), a line from it
+            // to each market it trades in.
+            let x = layout.width / 2.0;
             let y = if top {
                 14.0 + ROW * slot as f64
             } else {

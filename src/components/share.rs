@@ -15,12 +15,21 @@ use crate::{browser, codec, export, format};
 
 /// The share link of the current scenario, when a link can carry it.
 pub fn share_link(scenario: &flushlab_engine::Scenario) -> Result<String, TooLargeForLink> {
+    share_link_with(scenario, None)
+}
+
+/// The link to the page with `scenario` and, on the Markets tab, its system (`markets`).
+pub fn share_link_with(
+    scenario: &flushlab_engine::Scenario,
+    markets: Option<&crate::markets::MarketsChoice>,
+) -> Result<String, TooLargeForLink> {
     let payload = codec::link_payload(scenario)?;
-    Ok(format!(
-        "{}?{}",
-        browser::base_url(),
-        codec::page_query(false, &[], &[], Some(&payload))
-    ))
+    let query = codec::page_query(false, &[], &[], Some(&payload));
+    let query = match markets {
+        Some(markets) => codec::with_markets(query, markets),
+        None => query,
+    };
+    Ok(format!("{}?{query}", browser::base_url()))
 }
 
 /// The iframe snippet for an embed showing `views`, when a link can carry the scenario.
@@ -28,13 +37,18 @@ pub fn embed_snippet(
     scenario: &flushlab_engine::Scenario,
     views: &[&str],
     height: u32,
+    markets: Option<&crate::markets::MarketsChoice>,
 ) -> Result<String, TooLargeForLink> {
     let payload = codec::link_payload(scenario)?;
     let views: Vec<String> = views.iter().map(|view| view.to_string()).collect();
+    let query = codec::page_query(true, &views, &[], Some(&payload));
+    let query = match markets {
+        Some(markets) => codec::with_markets(query, markets),
+        None => query,
+    };
     Ok(format!(
-        "<iframe src=\"{}?{}\" title=\"{}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
+        "<iframe src=\"{}?{query}\" title=\"{}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
         browser::base_url(),
-        codec::page_query(true, &views, &[], Some(&payload)),
         text().page.embed_frame_title
     ))
 }
@@ -48,10 +62,15 @@ pub fn ShareBar(
     let state = use_state();
     // What "Copy link" made: the link, or why there is none.
     let link = RwSignal::new(None::<Result<String, String>>);
+    // On the Markets tab a link (and an embed) carries the system shown there.
+    let markets = move || {
+        (state.tab.get_untracked() == crate::state::Tab::Markets)
+            .then(|| state.markets.get_untracked())
+    };
     let copy_link = move |_| {
         let made = state
             .scenario
-            .with_untracked(share_link)
+            .with_untracked(|scenario| share_link_with(scenario, markets().as_ref()))
             .map_err(|too_large| too_large.to_string());
         if let Ok(url) = &made {
             browser::copy_text(url);
@@ -73,11 +92,19 @@ pub fn ShareBar(
         if !embed_open.get() {
             return Ok(String::new());
         }
-        let views = chosen.get();
-        let height = 280 + 380 * views.len() as u32;
+        state.tab.track();
+        state.markets.track();
+        let (views, height) = match markets() {
+            Some(_) => (vec!["markets"], 1100),
+            None => {
+                let views = chosen.get();
+                let height = 280 + 380 * views.len() as u32;
+                (views, height)
+            }
+        };
         state
             .scenario
-            .with(|scenario| embed_snippet(scenario, &views, height))
+            .with(|scenario| embed_snippet(scenario, &views, height, markets().as_ref()))
             .map_err(|too_large| too_large.to_string())
     });
     let open_embed = move |_| {
