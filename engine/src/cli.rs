@@ -15,7 +15,9 @@ pub const USAGE: &str = "usage: flushlab <command>
                              field path
   contagion FILE|-           a version 2 scenario's markets alone and linked: where each
                              market's liquidations came from, link by link
-  sweep FILE|- [FROM TO N]   drawdown and amplification against shock size (default -0.5..-50, 100 points)
+  sweep FILE|- [FROM TO N]   drawdown and amplification against shock size (default -0.5..-50, 100 points);
+                             for a version 2 scenario, each market's trough and liquidations (a full
+                             run of the system per shock)
   grid FILE|- X:FROM:TO:N Y:FROM:TO:N
                              2-D sweep; parameters: shock_pct mean_leverage depth_usd long_share
                              maintenance_margin withdrawal

@@ -248,6 +248,19 @@ fn a_system_preset_simulates_validates_and_attributes_its_contagion() {
         stderr.contains("links[0].arbitrage.markets[1]: no market has the id 'venue-c'"),
         "{stderr}"
     );
+    // A sweep of the common shock runs the whole system at each size: the venue the shock
+    // never touches falls further the larger the other's sale.
+    let (code, sweep, stderr) = flushlab(&["sweep", "-", "-0.5", "-3", "3"], &system);
+    assert_eq!(code, 0, "{stderr}");
+    let sweep: serde_json::Value = serde_json::from_str(&sweep).unwrap();
+    let troughs: Vec<f64> = sweep["markets"][1]["trough_pct"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|value| value.as_f64().unwrap())
+        .collect();
+    assert_eq!(troughs.len(), 3);
+    assert!(troughs[0] < troughs[2] && troughs[2] > 1.0, "{troughs:?}");
     let (code, schema, _) = flushlab(&["schema", "system"], "");
     assert_eq!(code, 0);
     assert!(schema.contains("capital_usd_per_step") && schema.contains("liquidation_bonus"));

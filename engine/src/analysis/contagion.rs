@@ -167,3 +167,67 @@ pub fn contagion(system: &System) -> Result<Contagion, ScenarioError> {
         runs,
     })
 }
+
+/// Each market's trough and liquidations against the size of a system's common shock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SystemSweep {
+    /// Signed moves of the common shock, percent (each market takes it times its beta).
+    pub shocks_pct: Vec<f64>,
+    pub markets: Vec<SweepLine>,
+}
+
+/// One market's figures at each shock of a [`SystemSweep`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepLine {
+    pub id: String,
+    pub trough_pct: Vec<f64>,
+    pub liquidated_usd: Vec<f64>,
+}
+
+/// Runs `system` at each of `shocks_pct` (its common shock resized, kind kept): a full run per
+/// shock (links, accounts and lending included), the populations built once. Checks the shocks
+/// and the work (one system run per shock) first.
+pub fn sweep_system(system: &System, shocks_pct: &[f64]) -> Result<SystemSweep, ScenarioError> {
+    system.validate()?;
+    crate::analysis::sweep::validate_shocks(shocks_pct)?;
+    let seconds: f64 = system
+        .market_scenarios()
+        .iter()
+        .map(|scenario| budget::run(scenario).seconds)
+        .sum();
+    budget::Estimate {
+        seconds: seconds * shocks_pct.len() as f64,
+        reduce: vec!["shocks".into(), "markets".into(), "run.steps".into()],
+    }
+    .check(Work::Sweep, budget::ANALYSIS_BUDGET_S)?;
+    let mut markets: Vec<SweepLine> = system
+        .markets
+        .iter()
+        .map(|market| SweepLine {
+            id: market.id.clone(),
+            trough_pct: Vec::with_capacity(shocks_pct.len()),
+            liquidated_usd: Vec::with_capacity(shocks_pct.len()),
+        })
+        .collect();
+    // The shock changes no population: built once, with the first shock's scenarios.
+    let first = system.with_shock_pct(shocks_pct[0]);
+    let tables: Vec<PositionTable> = first
+        .market_scenarios()
+        .iter()
+        .map(PositionTable::build)
+        .collect();
+    for &pct in shocks_pct {
+        let sized = system.with_shock_pct(pct);
+        let scenarios = sized.market_scenarios();
+        let outcome = run_system(&sized, &scenarios, &tables);
+        for (line, market) in markets.iter_mut().zip(&outcome.markets) {
+            let figures = Figures::of(&market.outcome.summary);
+            line.trough_pct.push(figures.trough_pct);
+            line.liquidated_usd.push(figures.liquidated_usd);
+        }
+    }
+    Ok(SystemSweep {
+        shocks_pct: shocks_pct.to_vec(),
+        markets,
+    })
+}

@@ -17,7 +17,7 @@ pub mod sweep;
 pub mod venues;
 
 pub use calibrate::{calibrate, Calibration, CalibrationSpec};
-pub use contagion::{contagion, Contagion, ContagionRow};
+pub use contagion::{contagion, sweep_system, Contagion, ContagionRow, SystemSweep};
 pub use counterfactual::{counterfactual, without_leverage, Counterfactual, InstantSummary};
 pub use cycles::{
     cycles, cycles_response, Cycles, CyclesConfig, Fan, ResponseAxis, ResponsePoint, ReturnStats,

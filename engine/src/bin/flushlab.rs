@@ -103,8 +103,17 @@ fn run(command: Command) -> Result<String, Failure> {
             to_json(&analysis::contagion(&system).map_err(input_error)?)
         }
         Command::Sweep { input, shocks_pct } => {
+            let text = read(&input)?;
+            if is_system(&text) {
+                // Each shock a full run of the system (its links, accounts and lending).
+                let system = System::from_json(&text).map_err(input_error)?;
+                return to_json(
+                    &analysis::sweep_system(&system, &shocks_pct).map_err(input_error)?,
+                );
+            }
             // analysis::sweep checks the fields, the shocks and the sweep's work budget.
-            let sweep = analysis::sweep(&scenario(&input)?, &shocks_pct).map_err(input_error)?;
+            let scenario = Scenario::from_json(&text).map_err(input_error)?;
+            let sweep = analysis::sweep(&scenario, &shocks_pct).map_err(input_error)?;
             to_json(&sweep)
         }
         Command::Grid { input, x, y } => {

@@ -275,6 +275,19 @@ impl System {
         self.markets.iter().position(|market| market.id == id)
     }
 
+    /// The same system with its common shock resized to a move of `pct` percent (kind and
+    /// duration kept; a market order is sized on the first market the shock hits).
+    pub fn with_shock_pct(&self, pct: f64) -> System {
+        let mut system = self.clone();
+        let hit = self
+            .markets
+            .iter()
+            .find(|market| market.shock_beta != 0.0)
+            .unwrap_or(&self.markets[0]);
+        system.shock.resize(&hit.market, pct);
+        system
+    }
+
     /// The same system with every link cut.
     pub fn all_cut(&self) -> System {
         let mut system = self.clone();
