@@ -567,6 +567,13 @@ test('the markets tab shows a system, and cutting its link leaves the unshocked 
   // carried less than by the end.
   await page.getByTestId('markets-cut-0').locator('input').uncheck();
   await changed(page, troughB, after, 'the other venue after the link is back');
+  // A smaller common shock spreads less: the other venue's trough shrinks.
+  const deep = await troughB();
+  await page.locator('#markets-shock').fill('-1');
+  await page.locator('#markets-shock').press('Enter');
+  const shallow = await changed(page, troughB, deep, 'the other venue after a smaller shock');
+  const pct = (text) => Number(text.match(/trough (-?[\d.]+)%/)[1]);
+  assert.ok(pct(shallow) > pct(deep), `${shallow} against ${deep}`);
   const carried = () => diagram.locator('[data-testid="flow-0"]').textContent();
   const whole = await carried();
   await page.getByTestId('markets-step').fill('1');

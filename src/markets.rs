@@ -22,13 +22,20 @@ pub struct MarketsChoice {
     /// One per link of the preset, in its order (missing ones: as the preset has them).
     #[serde(default)]
     pub cut: Vec<bool>,
+    /// The common shock's move, percent, when the reader moved it (else the preset's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shock_pct: Option<f64>,
 }
+
+/// The range of the Markets tab's common shock slider, percent.
+pub const SHOCK_RANGE: (f64, f64) = (-30.0, 30.0);
 
 impl Default for MarketsChoice {
     fn default() -> MarketsChoice {
         MarketsChoice {
             preset: DEFAULT_SYSTEM.to_string(),
             cut: Vec::new(),
+            shock_pct: None,
         }
     }
 }
@@ -46,7 +53,28 @@ impl MarketsChoice {
                 link.set_cut(true);
             }
         }
-        system
+        match self.shock_pct {
+            // Only a move the slider can set (a hand-made autosave or link may say anything).
+            Some(pct) if pct.is_finite() && (SHOCK_RANGE.0..=SHOCK_RANGE.1).contains(&pct) => {
+                system.with_shock_pct(pct)
+            }
+            _ => system,
+        }
+    }
+
+    /// The common shock's move as the slider shows it: the reader's, or the preset's own (a
+    /// market order's, as it moves the untouched book of the first market it hits).
+    pub fn shock_shown(&self) -> f64 {
+        if let Some(pct) = self.shock_pct {
+            return pct;
+        }
+        let system = self.system();
+        let hit = system
+            .markets
+            .iter()
+            .find(|market| market.shock_beta != 0.0)
+            .unwrap_or(&system.markets[0]);
+        system.shock.move_pct(&hit.market)
     }
 
     /// Whether link `k` is cut.
@@ -302,7 +330,7 @@ mod tests {
         for preset in presets::systems() {
             let view = finished(&MarketsChoice {
                 preset: preset.name.clone(),
-                cut: Vec::new(),
+                ..MarketsChoice::default()
             });
             assert!(view.is_done() && view.ran, "{}", preset.name);
             assert_eq!(view.markets.len(), preset.system.markets.len());
@@ -333,8 +361,36 @@ mod tests {
         let choice = MarketsChoice {
             preset: "nowhere".into(),
             cut: vec![true],
+            shock_pct: Some(-99.0),
         };
         assert_eq!(choice.system().markets[0].id, "venue-a");
         assert!(choice.system().links[0].is_cut());
+        assert_eq!(
+            choice.system().shock,
+            MarketsChoice::default().system().shock,
+            "a shock off the slider's range is not applied"
+        );
+    }
+
+    #[test]
+    fn a_larger_common_shock_spreads_further() {
+        let at = |pct: f64| {
+            finished(&MarketsChoice {
+                shock_pct: Some(pct),
+                ..MarketsChoice::default()
+            })
+        };
+        let preset = MarketsChoice::default().shock_shown();
+        assert!(
+            preset < -1.0 && preset > -10.0,
+            "the preset's sale moves the book {preset}%"
+        );
+        let (small, large) = (at(-1.0), at(-6.0));
+        assert!(small.markets[1].trough_pct < large.markets[1].trough_pct);
+        assert_eq!(
+            at(-6.0).markets,
+            large.markets,
+            "the same shock, the same run"
+        );
     }
 }

@@ -64,6 +64,9 @@ pub fn with_markets(query: String, markets: &crate::markets::MarketsChoice) -> S
     if !cut.is_empty() {
         parts.push(format!("cut={}", cut.join(",")));
     }
+    if let Some(pct) = markets.shock_pct {
+        parts.push(format!("shock={pct}"));
+    }
     parts.join("&")
 }
 
@@ -207,6 +210,7 @@ pub fn encode_file(scenario: &Scenario) -> String {
 pub fn parse_query(query: &str) -> PageQuery {
     let mut page = PageQuery::default();
     let mut cut: Vec<String> = Vec::new();
+    let mut shock: Option<f64> = None;
     let mut link_seen = false;
     let mut preset_seen = false;
     for pair in query.trim_start_matches('?').split('&') {
@@ -248,7 +252,7 @@ pub fn parse_query(query: &str) -> PageQuery {
                 page.markets = Some(match presets::find_system(&value) {
                     Some(preset) => Ok(crate::markets::MarketsChoice {
                         preset: preset.name,
-                        cut: Vec::new(),
+                        ..Default::default()
                     }),
                     None => Err(format!(
                         "there is no system called {value:?} (known: {})",
@@ -261,11 +265,17 @@ pub fn parse_query(query: &str) -> PageQuery {
                 });
             }
             "cut" => cut = names(value, MAX_CUT_NAMES),
+            "shock" => shock = percent_decode(value).parse::<f64>().ok(),
             _ => {}
         }
     }
     // `cut=` names links of the system given (by index; others are ignored).
     if let Some(Ok(choice)) = &mut page.markets {
+        // `shock=` within the slider's range only (the choice ignores any other).
+        choice.shock_pct = shock.filter(|pct| {
+            let (low, high) = crate::markets::SHOCK_RANGE;
+            (low..=high).contains(pct)
+        });
         let links = choice.system().links.len();
         for k in cut.iter().filter_map(|name| name.parse::<usize>().ok()) {
             if k < links {

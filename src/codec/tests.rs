@@ -301,6 +301,18 @@ fn a_system_link_names_a_system_preset_and_the_links_cut() {
         matches!(&unknown, Some(Err(why)) if why.contains("no system called \"nowhere\"") && why.contains("lending-meets-perps")),
         "{unknown:?}"
     );
+    // The common shock, when moved, rides along; off the slider's range it is dropped.
+    let moved = MarketsChoice {
+        shock_pct: Some(-6.5),
+        ..MarketsChoice::default()
+    };
+    let query = with_markets(String::new(), &moved);
+    assert_eq!(query, "system=two-venues-one-asset&shock=-6.5");
+    assert_eq!(parse_query(&query).markets, Some(Ok(moved)));
+    assert_eq!(
+        parse_query("system=two-venues-one-asset&shock=-400").markets,
+        Some(Ok(MarketsChoice::default()))
+    );
     // A version 1 link without `system=` reads as before.
     assert_eq!(parse_query("preset=calm-market").markets, None);
 }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::catalogue::text::{fill, text};
 use crate::charts::Chart;
+use crate::components::field::RangeField;
 use crate::format;
 use crate::live::Live;
 use crate::markets::{FlowKind, FlowLine, MarketLine, MarketsView};
@@ -42,7 +43,7 @@ pub fn MarketsTab() -> impl IntoView {
         state.markets_cursor.set(None);
         state.markets.set(crate::markets::MarketsChoice {
             preset: name,
-            cut: Vec::new(),
+            ..Default::default()
         });
     };
     let steps = move || {
@@ -129,6 +130,11 @@ pub fn MarketsTab() -> impl IntoView {
                     }).collect_view())}
                 </select>
                 <p class="story" data-testid="markets-story">{move || current().map(|p| p.story).unwrap_or_default()}</p>
+                <RangeField id="markets-shock" label=t.charts.markets_shock help=t.charts.markets_shock_help
+                    min=crate::markets::SHOCK_RANGE.0 max=crate::markets::SHOCK_RANGE.1 step=0.25 unit="%"
+                    testid="markets-shock"
+                    value=Signal::derive(move || state.markets.with(|choice| choice.shock_shown()))
+                    set=Callback::new(move |pct: f64| state.markets.update(|choice| choice.shock_pct = Some(pct))) />
                 <details class="assumptions">
                     <summary>{text().panels.assumptions}</summary>
                     <ul>

@@ -90,16 +90,20 @@ impl Worker {
                 self.refresh(id, &scenario).1.into_iter().collect()
             }
             ToWorker::Markets(system) => {
-                if self.markets.key.as_ref() == Some(&*system) {
-                    return Vec::new();
+                // The page keeps showing the system it has (a shock drag's frames too) until
+                // this one's run comes, as the tab's next piece; a system over the page's budget
+                // says so at once.
+                if self.markets.key.as_ref() != Some(&*system) {
+                    self.markets = MarketsView::plan(&system);
                 }
-                self.markets = MarketsView::plan(&system);
-                let Some((id, _)) = self.ran.as_ref() else {
-                    return Vec::new();
-                };
-                let mut reply = Analyses::new(*id);
-                reply.markets = Some(Box::new(self.markets.clone()));
-                reply.finish().into_iter().collect()
+                match (self.markets.problem.is_some(), self.ran.as_ref()) {
+                    (true, Some((id, _))) => {
+                        let mut reply = Analyses::new(*id);
+                        reply.markets = Some(Box::new(self.markets.clone()));
+                        reply.finish().into_iter().collect()
+                    }
+                    _ => Vec::new(),
+                }
             }
         }
     }
@@ -345,5 +349,40 @@ mod tests {
         }));
         assert!(replies.is_empty(), "nothing changed: {replies:?}");
         assert!(worker.has_piece());
+    }
+
+    #[test]
+    fn the_markets_tab_gets_its_system_run_then_its_table_and_keeps_the_old_one_meanwhile() {
+        let scenario = presets::find("calm-market").expect("a preset").scenario;
+        let mut worker = Worker::default();
+        worker.handle(run(1, &scenario));
+        let markets = View {
+            tab: Tab::Markets,
+            axis: PhaseAxis::MeanLeverage,
+        };
+        worker.handle(ToWorker::View(markets));
+        let system = crate::markets::MarketsChoice::default().system();
+        let replies = worker.handle(ToWorker::Markets(Box::new(system.clone())));
+        assert!(replies.is_empty(), "no empty view to show meanwhile: {replies:?}");
+        let Some(FromWorker::Analyses {
+            markets: Some(first),
+            ..
+        }) = worker.piece()
+        else {
+            panic!("the run comes as the tab's first piece");
+        };
+        assert!(first.ran && first.contagion.is_none());
+        let Some(FromWorker::Analyses {
+            markets: Some(second),
+            ..
+        }) = worker.piece()
+        else {
+            panic!("then the contagion table");
+        };
+        assert!(second.is_done() && second.contagion.is_some());
+        assert_eq!(worker.piece(), None);
+        // The same system again: nothing to redo.
+        assert!(worker.handle(ToWorker::Markets(Box::new(system))).is_empty());
+        assert!(!worker.has_piece());
     }
 }

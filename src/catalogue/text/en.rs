@@ -264,6 +264,8 @@ pub static ENGLISH: Text = Text {
         markets_from_collateral: "Accounts tipped by collateral",
         markets_from_lending: "Lending liquidators sold",
         markets_table: "Where each market's liquidations came from",
+        markets_shock: "Common shock",
+        markets_shock_help: "The move that starts the system's flush, as a share of the price: each market takes it times its own beta (0 for a market the shock reaches only through the others). A market order is sized to move the first market it hits by this much.",
         png: "PNG",
         png_label: "Download the {title} chart as PNG",
     },

@@ -142,7 +142,8 @@ sections! {
         markets_flow_lending,
         markets_market, markets_trough_alone, markets_trough_linked, markets_liquidated_alone,
         markets_liquidated_linked, markets_from_links, markets_from_elsewhere,
-        markets_from_collateral, markets_from_lending, markets_table,
+        markets_from_collateral, markets_from_lending, markets_table, markets_shock,
+        markets_shock_help,
         png,
         /// `{title}`: the chart's title.
         png_label,

@@ -144,7 +144,7 @@ impl Explainer {
             self.state.markets_cursor.set(None);
             self.state.markets.set(crate::markets::MarketsChoice {
                 preset: system.to_string(),
-                cut: Vec::new(),
+                ..Default::default()
             });
             self.state.tab.set(Tab::Markets);
             highlight(Some(demo.chart), scroll);
