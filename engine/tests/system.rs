@@ -541,3 +541,54 @@ fn every_system_preset_closes_its_books_and_stays_inside_the_envelope() {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Cross-margin accounts looked at only when their slack could be used up, and loans only
+    /// when the oracle reaches them, give the bytes of looking at every one every step.
+    #[test]
+    fn scheduled_accounts_and_loans_equal_looking_at_all_of_them(
+        notional in 2e7..1.5e8f64,
+        leverage_max in 5.0..40.0f64,
+        depeg in -60.0..0.0f64,
+        count in 1usize..300,
+        ltv_max in 0.7..0.84f64,
+        halt in any::<bool>(),
+    ) {
+        let mut system = two_venues(Some(2e7), 0.1, 1);
+        system.shock.notional_usd = notional;
+        if halt {
+            system.markets[0].venue.circuit_breaker = serde_json::from_str(
+                r#"{"move_pct": 1.5, "window_steps": 5, "halt_steps": 10}"#,
+            )
+            .unwrap();
+        }
+        let groups = format!(
+            r#"[{{"id": "token", "collateral": {{"kind": "token", "depeg_pct": {depeg}, "start_s": 5, "duration_s": 30, "haircut": 0.05}},
+                "accounts": {{"generate": {{"count": {count}, "leverage_min": 1.5, "leverage_max": {leverage_max}, "size_dispersion": 1.0,
+                  "legs": [{{"market": "a", "side": "long", "notional_usd": 2e8}}, {{"market": "b", "side": "short", "notional_usd": 5e7}}]}}}}}},
+               {{"id": "coin", "collateral": {{"kind": "coin", "market": "b", "haircut": 0.1}},
+                "accounts": {{"generate": {{"count": {count}, "leverage_min": 2, "leverage_max": {leverage_max}, "size_dispersion": 0.5,
+                  "legs": [{{"market": "b", "side": "long", "notional_usd": 1e8}}]}}}}}}]"#
+        );
+        system.accounts = serde_json::from_str(&groups).unwrap();
+        let lending = format!(
+            r#"[{{"id": "pool", "sell_into": "b", "oracle_markets": ["a", "b"], "oracle_delay_steps": 2,
+                "liquidation_threshold": 0.85, "liquidation_bonus": 0.05,
+                "borrowers": {{"generate": {{"count": {count}, "collateral_usd": 3e8, "ltv_min": 0.4, "ltv_max": {ltv_max}}}}}}}]"#
+        );
+        system.lending = serde_json::from_str(&lending).unwrap();
+        system.validate().unwrap();
+        let scenarios = system.market_scenarios();
+        let tables: Vec<_> = scenarios.iter().map(flushlab_engine::positions::PositionTable::build).collect();
+        let fast = flushlab_engine::system::run_system(&system, &scenarios, &tables);
+        let reference = flushlab_engine::system::run_system_with(
+            &system, &scenarios, &tables, flushlab_engine::venue::Path::Reference,
+        );
+        prop_assert_eq!(
+            serde_json::to_string(&fast).unwrap(),
+            serde_json::to_string(&reference).unwrap()
+        );
+    }
+}

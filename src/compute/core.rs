@@ -363,7 +363,10 @@ mod tests {
         worker.handle(ToWorker::View(markets));
         let system = crate::markets::MarketsChoice::default().system();
         let replies = worker.handle(ToWorker::Markets(Box::new(system.clone())));
-        assert!(replies.is_empty(), "no empty view to show meanwhile: {replies:?}");
+        assert!(
+            replies.is_empty(),
+            "no empty view to show meanwhile: {replies:?}"
+        );
         let Some(FromWorker::Analyses {
             markets: Some(first),
             ..
@@ -382,7 +385,9 @@ mod tests {
         assert!(second.is_done() && second.contagion.is_some());
         assert_eq!(worker.piece(), None);
         // The same system again: nothing to redo.
-        assert!(worker.handle(ToWorker::Markets(Box::new(system))).is_empty());
+        assert!(worker
+            .handle(ToWorker::Markets(Box::new(system)))
+            .is_empty());
         assert!(!worker.has_piece());
     }
 }

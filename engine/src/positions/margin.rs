@@ -35,6 +35,11 @@ impl MarginSchedule {
         MarginSchedule { tiers: out }
     }
 
+    /// The highest rate of any tier (the schedule's steepest slope in notional).
+    pub fn max_rate(&self) -> f64 {
+        self.tiers.iter().map(|tier| tier.1).fold(0.0, f64::max)
+    }
+
     pub fn is_flat(&self) -> bool {
         self.tiers.len() == 1
     }

@@ -230,6 +230,46 @@ struct Account {
     open: bool,
 }
 
+/// What looking at an account found.
+enum Check {
+    Closed,
+    Breached(Cause),
+    /// Equity over maintenance (0 when it could not be looked at).
+    Slack(f64),
+}
+
+/// When an account is to be looked at again: once the prices' wandering reaches `at`, if the
+/// account was not rescheduled since (`generation`).
+#[derive(Clone, Copy, Debug)]
+struct Due {
+    at: f64,
+    account: usize,
+    generation: u32,
+}
+
+impl PartialEq for Due {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Due {}
+
+impl PartialOrd for Due {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Due {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.at
+            .total_cmp(&other.at)
+            .then(self.account.cmp(&other.account))
+            .then(self.generation.cmp(&other.generation))
+    }
+}
+
 /// Where an account's trouble started.
 #[derive(Clone, Copy, PartialEq)]
 enum Cause {
@@ -264,9 +304,26 @@ pub(crate) struct AccountsRun {
     /// prices).
     previous_price: f64,
     previous_marks: Vec<f64>,
+    /// The markets' start prices, and how far prices have wandered since the start: the marks'
+    /// relative moves summed over markets and steps, and the collateral price's moves.
+    start_marks: Vec<f64>,
+    wandered: f64,
+    collateral_wandered: f64,
+    /// Each account's bound on how fast its equity less maintenance moves with the marks'
+    /// wandering: its largest notional in one market (at the start prices) times one plus that
+    /// market's highest maintenance rate.
+    mark_weight: Vec<f64>,
+    /// Accounts to look at again, by wandering (stale entries skipped by generation).
+    by_marks: std::collections::BinaryHeap<std::cmp::Reverse<Due>>,
+    by_collateral: std::collections::BinaryHeap<std::cmp::Reverse<Due>>,
+    generation: Vec<u32>,
+    first_step: bool,
+    /// Look at every open account every step (the reference the schedule is tested against).
+    every_step: bool,
     // Scratch, reused every step.
     breached: Vec<(usize, Cause)>,
     marks: Vec<f64>,
+    candidates: Vec<usize>,
 }
 
 #[derive(Default)]
@@ -339,6 +396,26 @@ impl AccountsRun {
             .iter()
             .map(|account| money(account.units * start_price))
             .sum();
+        let schedules: Vec<MarginSchedule> = system
+            .markets
+            .iter()
+            .map(|market| MarginSchedule::new(&market.venue.maintenance_margin))
+            .collect();
+        let mark_weight: Vec<f64> = accounts
+            .iter()
+            .map(|account| {
+                let mut notional = vec![0.0; system.markets.len()];
+                for leg in &legs[account.legs.clone()] {
+                    notional[leg.market] += leg.coins * start_of(leg.market);
+                }
+                notional
+                    .iter()
+                    .zip(&schedules)
+                    .map(|(usd, schedule)| usd * (1.0 + schedule.max_rate()))
+                    .fold(0.0, f64::max)
+            })
+            .collect();
+        let count = accounts.len();
         let steps = system.run.steps as usize;
         AccountsRun {
             id: group.id.clone(),
@@ -348,11 +425,8 @@ impl AccountsRun {
             haircut: group.collateral.haircut(),
             accounts,
             legs,
-            schedules: system
-                .markets
-                .iter()
-                .map(|market| MarginSchedule::new(&market.venue.maintenance_margin))
-                .collect(),
+            schedules,
+            mark_weight,
             step_s: system.run.step_s,
             liquidated_by_leg_loss: 0,
             liquidated_by_collateral: 0,
@@ -370,9 +444,25 @@ impl AccountsRun {
             bad_debt: Money::ZERO,
             previous_price: start_price,
             previous_marks: system.markets.iter().map(|m| m.market.price).collect(),
+            start_marks: system.markets.iter().map(|m| m.market.price).collect(),
+            wandered: 0.0,
+            collateral_wandered: 0.0,
+            generation: vec![0; count],
+            by_marks: std::collections::BinaryHeap::new(),
+            by_collateral: std::collections::BinaryHeap::new(),
+            first_step: true,
+            every_step: false,
             breached: Vec::new(),
             marks: Vec::with_capacity(system.markets.len()),
+            candidates: Vec::new(),
         }
+    }
+
+    /// Looks at every open account every step instead of when its slack could be used up: the
+    /// plain way, the spec the schedule must equal bit for bit (engine/tests/system.rs).
+    pub(crate) fn every_step(mut self) -> AccountsRun {
+        self.every_step = true;
+        self
     }
 
     /// The collateral's price per unit at the end of step `step`, with the markets' marks set.
@@ -408,35 +498,42 @@ impl AccountsRun {
         self.marks.clear();
         self.marks.extend(runs.iter().map(MarketRun::mark));
         self.breached.clear();
-        for (k, account) in self.accounts.iter().enumerate() {
-            if !account.open {
-                continue;
-            }
-            let legs = &self.legs[account.legs.clone()];
-            if legs.iter().any(|leg| runs[leg.market].halted()) {
-                continue;
-            }
-            // What tipped it: the part of the equity that fell most since the last step (the
-            // collateral's price, or one leg's mark).
-            let mut tipped = (
-                account.units * (price - self.previous_price),
-                Cause::Collateral,
-            );
-            let mut equity = account.units * price * (1.0 - self.haircut);
-            let mut maintenance = 0.0;
-            for leg in legs {
-                let mark = self.marks[leg.market];
-                equity += leg.pnl(mark);
-                let notional = leg.coins * mark;
-                let (rate, deduction) = self.schedules[leg.market].tier_for(notional);
-                maintenance += notional * rate - deduction;
-                let change = leg.pnl(mark) - leg.pnl(self.previous_marks[leg.market]);
-                if change < tipped.0 {
-                    tipped = (change, Cause::Market(leg.market));
+        // How far prices have wandered since the start (relative mark moves summed over
+        // markets; the collateral's price moves): an account is looked at again only once they
+        // could have used up the slack it had when last looked at (docs/model.md §15.5).
+        for (m, (&mark, &before)) in self.marks.iter().zip(&self.previous_marks).enumerate() {
+            self.wandered += (mark - before).abs() / self.start_marks[m];
+        }
+        self.collateral_wandered += (price - self.previous_price).abs();
+        self.candidates.clear();
+        if self.first_step || self.every_step {
+            self.first_step = false;
+            self.candidates.extend(0..self.accounts.len());
+        } else {
+            for (heap, now) in [
+                (&mut self.by_marks, self.wandered),
+                (&mut self.by_collateral, self.collateral_wandered),
+            ] {
+                while let Some(std::cmp::Reverse(due)) = heap.peek() {
+                    if due.at > now {
+                        break;
+                    }
+                    if self.generation[due.account] == due.generation {
+                        self.candidates.push(due.account);
+                    }
+                    heap.pop();
                 }
             }
-            if equity < maintenance {
-                self.breached.push((k, tipped.1));
+            // In the accounts' order, as a scan of all of them would find them.
+            self.candidates.sort_unstable();
+            self.candidates.dedup();
+        }
+        for c in 0..self.candidates.len() {
+            let k = self.candidates[c];
+            match self.check(k, price, runs) {
+                Check::Closed => {}
+                Check::Breached(cause) => self.breached.push((k, cause)),
+                Check::Slack(slack) => self.look_again(k, slack),
             }
         }
         self.previous_price = price;
@@ -502,6 +599,71 @@ impl AccountsRun {
                 Cause::Market(_) => self.liquidated_by_leg_loss += 1,
                 Cause::Collateral => self.liquidated_by_collateral += 1,
             }
+        }
+    }
+
+    /// Looks at account `k` at the marks set and the collateral's `price`: whether it breaches
+    /// (and what tipped it), or the slack it has (0 while one of its markets is halted: looked at
+    /// again next step).
+    fn check(&self, k: usize, price: f64, runs: &[MarketRun<'_>]) -> Check {
+        let account = &self.accounts[k];
+        if !account.open {
+            return Check::Closed;
+        }
+        let legs = &self.legs[account.legs.clone()];
+        if legs.iter().any(|leg| runs[leg.market].halted()) {
+            return Check::Slack(0.0);
+        }
+        // What tipped it: the part of the equity that fell most since the last step (the
+        // collateral's price, or one leg's mark).
+        let mut tipped = (
+            account.units * (price - self.previous_price),
+            Cause::Collateral,
+        );
+        let mut equity = account.units * price * (1.0 - self.haircut);
+        let mut maintenance = 0.0;
+        for leg in legs {
+            let mark = self.marks[leg.market];
+            equity += leg.pnl(mark);
+            let notional = leg.coins * mark;
+            let (rate, deduction) = self.schedules[leg.market].tier_for(notional);
+            maintenance += notional * rate - deduction;
+            let change = leg.pnl(mark) - leg.pnl(self.previous_marks[leg.market]);
+            if change < tipped.0 {
+                tipped = (change, Cause::Market(leg.market));
+            }
+        }
+        if equity < maintenance {
+            Check::Breached(tipped.1)
+        } else {
+            Check::Slack(equity - maintenance)
+        }
+    }
+
+    /// Schedules account `k`, with `slack` of equity over maintenance now, to be looked at
+    /// once the marks (or the collateral's price) have wandered far enough to use up half of it
+    /// each: its equity less maintenance moves by at most `mark_weight` per unit of the marks'
+    /// summed relative moves and by `units` per unit of the collateral's.
+    fn look_again(&mut self, k: usize, slack: f64) {
+        self.generation[k] += 1;
+        let generation = self.generation[k];
+        let half = 0.5 * slack.max(0.0) * (1.0 - 1e-9);
+        let weight = self.mark_weight[k];
+        if weight > 0.0 {
+            self.by_marks.push(std::cmp::Reverse(Due {
+                at: self.wandered + half / weight,
+                account: k,
+                generation,
+            }));
+        }
+        let units = self.accounts[k].units;
+        let moves = !matches!(self.collateral, Collateral::Usd);
+        if moves && units > 0.0 {
+            self.by_collateral.push(std::cmp::Reverse(Due {
+                at: self.collateral_wandered + half / units,
+                account: k,
+                generation,
+            }));
         }
     }
 

@@ -28,7 +28,7 @@ pub use accounts::{
 };
 pub use arbitrage::ArbitrageReport;
 pub use lending::{BorrowerPopulation, Borrowers, Lending, LendingLedger, LendingReport, Loan};
-pub use run::{run_system, simulate_system, MarketOutcome, SystemOutcome};
+pub use run::{run_system, run_system_with, simulate_system, MarketOutcome, SystemOutcome};
 
 /// The format version of a system of markets.
 pub const SYSTEM_VERSION: u32 = 2;
