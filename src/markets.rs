@@ -154,11 +154,7 @@ pub struct MarketsView {
 impl MarketsView {
     /// A new, empty view of `system`.
     pub fn plan(system: &System) -> MarketsView {
-        let seconds: f64 = system
-            .market_scenarios()
-            .iter()
-            .map(|scenario| budget::run(scenario).seconds)
-            .sum();
+        let seconds = system.budget_seconds();
         let runs = 3 + system.links.len();
         let problem = budget::Estimate {
             seconds: seconds * runs as f64,

@@ -151,7 +151,7 @@ impl Ledger {
 
 /// An amount for the report; beyond the `Decimal` range it shows the range's end (and the report
 /// is then not balanced).
-fn report_decimal(amount: Money) -> Decimal {
+pub(crate) fn report_decimal(amount: Money) -> Decimal {
     amount.to_decimal().unwrap_or(if amount.is_negative() {
         Decimal::MIN
     } else {

@@ -80,11 +80,7 @@ pub fn contagion(system: &System) -> Result<Contagion, ScenarioError> {
         .filter(|&k| !system.links[k].is_cut())
         .collect();
     let runs = live.len() + 2;
-    let seconds: f64 = system
-        .market_scenarios()
-        .iter()
-        .map(|scenario| budget::run(scenario).seconds)
-        .sum();
+    let seconds = system.budget_seconds();
     budget::Estimate {
         seconds: seconds * runs as f64,
         reduce: vec!["links".into(), "markets".into(), "run.steps".into()],
@@ -190,11 +186,7 @@ pub struct SweepLine {
 pub fn sweep_system(system: &System, shocks_pct: &[f64]) -> Result<SystemSweep, ScenarioError> {
     system.validate()?;
     crate::analysis::sweep::validate_shocks(shocks_pct)?;
-    let seconds: f64 = system
-        .market_scenarios()
-        .iter()
-        .map(|scenario| budget::run(scenario).seconds)
-        .sum();
+    let seconds = system.budget_seconds();
     budget::Estimate {
         seconds: seconds * shocks_pct.len() as f64,
         reduce: vec!["shocks".into(), "markets".into(), "run.steps".into()],

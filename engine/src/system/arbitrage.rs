@@ -8,6 +8,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::ledger::report_decimal;
 use crate::market::OrderBook;
 use crate::money::{money, Money};
 use crate::solve::market_run::MarketRun;
@@ -162,10 +163,10 @@ impl Arbitrage {
             sold_coins: self.sold,
             bought_usd: self.bought_usd,
             sold_usd: self.sold_usd,
-            paid_usd: decimal(self.paid),
-            received_usd: decimal(self.received),
+            paid_usd: report_decimal(self.paid),
+            received_usd: report_decimal(self.received),
             inventory_coins: inventory,
-            pnl_usd: decimal(self.received - self.paid + value),
+            pnl_usd: report_decimal(self.received - self.paid + value),
             by_step_usd: self.by_step_usd,
         }
     }
@@ -188,10 +189,6 @@ impl ArbitrageReport {
             by_step_usd: Vec::new(),
         }
     }
-}
-
-fn decimal(amount: Money) -> Decimal {
-    amount.to_decimal().unwrap_or(Decimal::MAX)
 }
 
 /// Two distinct elements of `runs`, mutably.

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::ledger::report_decimal;
 use crate::money::{fixed, money, Money};
 use crate::positions::Draws;
 use crate::solve::market_run::MarketRun;
@@ -367,12 +368,12 @@ impl LendingRun {
             oracle: self.oracle,
             sold_by_step_usd: self.sold_by_step_usd,
             ledger: LendingLedger {
-                debt_start: decimal(self.debt_start),
-                repaid: decimal(self.repaid),
-                debt_end: decimal(debt_end),
-                collateral_start_coins: decimal(self.coins_start),
-                seized_coins: decimal(self.seized),
-                collateral_end_coins: decimal(coins_end),
+                debt_start: report_decimal(self.debt_start),
+                repaid: report_decimal(self.repaid),
+                debt_end: report_decimal(debt_end),
+                collateral_start_coins: report_decimal(self.coins_start),
+                seized_coins: report_decimal(self.seized),
+                collateral_end_coins: report_decimal(coins_end),
                 balanced,
             },
         }
@@ -382,8 +383,4 @@ impl LendingRun {
 /// Coins held in the ledger's 8-place units (a `Money` of coins).
 fn coins_money(coins: f64) -> Money {
     Money::from_units(fixed(coins))
-}
-
-fn decimal(amount: Money) -> Decimal {
-    amount.to_decimal().unwrap_or(Decimal::MAX)
 }

@@ -6,9 +6,11 @@
 //! Hyperliquid sends a liquidated position whole to the book, with no fee, what is left going back
 //! to the trader. Money is booked exactly in the accounts' own ledger.
 
-use rust_decimal::Decimal;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+mod format;
+mod report;
+mod schedule;
+
+use schedule::Due;
 
 use crate::money::{fixed, linear_pnl, money, Money};
 use crate::positions::{Draws, MarginSchedule};
@@ -16,169 +18,10 @@ use crate::scenario::Side;
 use crate::solve::market_run::MarketRun;
 use crate::system::System;
 
-/// A group of cross-margin accounts sharing one kind of collateral.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AccountGroup {
-    /// A short name for the group (e.g. "usde-accounts").
-    pub id: String,
-    /// What the accounts hold as collateral; default US dollars.
-    #[serde(default)]
-    pub collateral: Collateral,
-    pub accounts: Accounts,
-}
-
-/// The collateral of a group's accounts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
-pub enum Collateral {
-    /// Dollars: worth 1 each, always.
-    #[default]
-    Usd,
-    /// A dollar token that may depeg: worth 1 until `start_s`, then moving by `depeg_pct`
-    /// (negative: down) in a straight line over `duration_s`, and staying there. Its margin value
-    /// is its price times `1 - haircut`.
-    Token {
-        depeg_pct: f64,
-        #[serde(default)]
-        start_s: f64,
-        #[serde(default)]
-        duration_s: f64,
-        #[serde(default)]
-        haircut: f64,
-    },
-    /// The coin of one of the system's markets, valued at that market's mark, times
-    /// `1 - haircut`.
-    Coin {
-        market: String,
-        #[serde(default)]
-        haircut: f64,
-    },
-}
-
-impl Collateral {
-    /// The haircut on the collateral's value for margin.
-    pub fn haircut(&self) -> f64 {
-        match self {
-            Collateral::Usd => 0.0,
-            Collateral::Token { haircut, .. } | Collateral::Coin { haircut, .. } => *haircut,
-        }
-    }
-}
-
-/// The accounts of a group: an explicit list, or a generated population.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum Accounts {
-    List(Vec<AccountSpec>),
-    Generate(AccountPopulation),
-}
-
-/// One account: its collateral and its legs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AccountSpec {
-    /// Units of the group's collateral (dollars, tokens or coins).
-    pub collateral_units: f64,
-    pub legs: Vec<LegSpec>,
-}
-
-/// One leg of an account: a position in one market of the system.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LegSpec {
-    /// The market's id.
-    pub market: String,
-    pub side: Side,
-    /// Size in USD at entry.
-    pub notional_usd: f64,
-    /// Entry price; default the market's start price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entry: Option<f64>,
-}
-
-/// A generated group: `count` accounts, each holding the same mix of legs at its own size and
-/// leverage.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AccountPopulation {
-    pub count: usize,
-    /// The legs, each with the group's total notional in it (USD at the start price).
-    pub legs: Vec<LegMix>,
-    /// Each account's leverage (total notional over collateral value) is log-uniform in
-    /// [min, max].
-    pub leverage_min: f64,
-    pub leverage_max: f64,
-    /// Log-normal sigma of account sizes (0: all equal).
-    #[serde(default)]
-    pub size_dispersion: f64,
-}
-
-/// A leg of a generated group: the group's total notional in one market.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LegMix {
-    pub market: String,
-    pub side: Side,
-    pub notional_usd: f64,
-}
-
-/// What a group of accounts did in a run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AccountsReport {
-    pub id: String,
-    pub accounts: usize,
-    pub liquidated_accounts: usize,
-    /// Liquidated accounts by what tipped them: the part of their equity that fell most in the
-    /// step they were liquidated in (a leg's mark, or the collateral's price).
-    pub liquidated_by_leg_loss: usize,
-    pub liquidated_by_collateral: usize,
-    /// Per market (the system's order): what the liquidated legs traded there.
-    pub markets: Vec<AccountFlows>,
-    /// The collateral's price per unit at each step (1 for dollars).
-    pub collateral_price: Vec<f64>,
-    pub ledger: AccountsLedger,
-}
-
-/// The forced trades of a group's liquidated legs in one market, USD at the fills.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AccountFlows {
-    pub market: String,
-    /// Long legs sold, short legs bought back.
-    pub sold_usd: f64,
-    pub bought_usd: f64,
-    /// The same (sold + bought) by what tipped the account: a loss in this market, a loss in
-    /// another market, or the collateral's fall.
-    pub from_this_market_usd: f64,
-    pub from_other_markets_usd: f64,
-    pub from_collateral_usd: f64,
-    /// Each step's forced trade in this market (sold + bought), USD.
-    pub by_step_usd: Vec<f64>,
-}
-
-/// The accounts' exact ledger: `collateral_in + revaluation == open_equity_end +
-/// returned_to_traders + net_to_markets`, where `revaluation` is what the collateral's price
-/// moved its value by (up to each account's liquidation, or the end) and `net_to_markets` is what
-/// the legs' counterparties received: minus the legs' PnL, less bad debt.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AccountsLedger {
-    #[serde(with = "rust_decimal::serde::str")]
-    pub collateral_in: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub revaluation: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub open_equity_end: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub returned_to_traders: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub net_to_markets: Decimal,
-    /// Deficits of liquidated accounts, owed and not paid (no fund or ADL covers them here).
-    #[serde(with = "rust_decimal::serde::str")]
-    pub bad_debt: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub imbalance: Decimal,
-    pub balanced: bool,
-}
+pub use format::{
+    AccountFlows, AccountGroup, AccountPopulation, AccountSpec, Accounts, AccountsLedger,
+    AccountsReport, Collateral, LegMix, LegSpec,
+};
 
 /// One leg during a run.
 struct Leg {
@@ -236,38 +79,6 @@ enum Check {
     Breached(Cause),
     /// Equity over maintenance (0 when it could not be looked at).
     Slack(f64),
-}
-
-/// When an account is to be looked at again: once the prices' wandering reaches `at`, if the
-/// account was not rescheduled since (`generation`).
-#[derive(Clone, Copy, Debug)]
-struct Due {
-    at: f64,
-    account: usize,
-    generation: u32,
-}
-
-impl PartialEq for Due {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == std::cmp::Ordering::Equal
-    }
-}
-
-impl Eq for Due {}
-
-impl PartialOrd for Due {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Due {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.at
-            .total_cmp(&other.at)
-            .then(self.account.cmp(&other.account))
-            .then(self.generation.cmp(&other.generation))
-    }
 }
 
 /// Where an account's trouble started.
@@ -639,88 +450,6 @@ impl AccountsRun {
             Check::Slack(equity - maintenance)
         }
     }
-
-    /// Schedules account `k`, with `slack` of equity over maintenance now, to be looked at
-    /// once the marks (or the collateral's price) have wandered far enough to use up half of it
-    /// each: its equity less maintenance moves by at most `mark_weight` per unit of the marks'
-    /// summed relative moves and by `units` per unit of the collateral's.
-    fn look_again(&mut self, k: usize, slack: f64) {
-        self.generation[k] += 1;
-        let generation = self.generation[k];
-        let half = 0.5 * slack.max(0.0) * (1.0 - 1e-9);
-        let weight = self.mark_weight[k];
-        if weight > 0.0 {
-            self.by_marks.push(std::cmp::Reverse(Due {
-                at: self.wandered + half / weight,
-                account: k,
-                generation,
-            }));
-        }
-        let units = self.accounts[k].units;
-        let moves = !matches!(self.collateral, Collateral::Usd);
-        if moves && units > 0.0 {
-            self.by_collateral.push(std::cmp::Reverse(Due {
-                at: self.collateral_wandered + half / units,
-                account: k,
-                generation,
-            }));
-        }
-    }
-
-    /// The report after the run: open accounts marked at the final marks and collateral price.
-    pub(crate) fn report(mut self, ids: &[String], final_marks: &[f64]) -> AccountsReport {
-        let price = self
-            .collateral_price
-            .last()
-            .copied()
-            .unwrap_or(self.start_price);
-        let mut open_equity = Money::ZERO;
-        for account in self.accounts.iter().filter(|account| account.open) {
-            let value = money(account.units * price);
-            self.revaluation += value - money(account.units * self.start_price);
-            let pnl: Money = self.legs[account.legs.clone()]
-                .iter()
-                .map(|leg| leg.pnl_exact(final_marks[leg.market]))
-                .sum();
-            open_equity += value + pnl;
-            self.net_to_markets -= pnl;
-        }
-        let left = self.collateral_in + self.revaluation;
-        let right = open_equity + self.returned + self.net_to_markets;
-        let amounts = [left, right, self.bad_debt];
-        let representable = amounts.iter().all(|amount| amount.to_decimal().is_some());
-        AccountsReport {
-            id: self.id,
-            accounts: self.accounts.len(),
-            liquidated_accounts: self.liquidated_by_leg_loss + self.liquidated_by_collateral,
-            liquidated_by_leg_loss: self.liquidated_by_leg_loss,
-            liquidated_by_collateral: self.liquidated_by_collateral,
-            markets: ids
-                .iter()
-                .zip(self.flows)
-                .map(|(id, flows)| AccountFlows {
-                    market: id.clone(),
-                    sold_usd: flows.sold_usd,
-                    bought_usd: flows.bought_usd,
-                    from_this_market_usd: flows.by_cause_usd[0],
-                    from_other_markets_usd: flows.by_cause_usd[1],
-                    from_collateral_usd: flows.by_cause_usd[2],
-                    by_step_usd: flows.by_step_usd,
-                })
-                .collect(),
-            collateral_price: self.collateral_price,
-            ledger: AccountsLedger {
-                collateral_in: decimal(self.collateral_in),
-                revaluation: decimal(self.revaluation),
-                open_equity_end: decimal(open_equity),
-                returned_to_traders: decimal(self.returned),
-                net_to_markets: decimal(self.net_to_markets),
-                bad_debt: decimal(self.bad_debt),
-                imbalance: decimal(left - right),
-                balanced: representable && left == right,
-            },
-        }
-    }
 }
 
 fn side_slot(side: Side) -> usize {
@@ -728,12 +457,4 @@ fn side_slot(side: Side) -> usize {
         Side::Long => 0,
         Side::Short => 1,
     }
-}
-
-fn decimal(amount: Money) -> Decimal {
-    amount.to_decimal().unwrap_or(if amount.is_negative() {
-        Decimal::MIN
-    } else {
-        Decimal::MAX
-    })
 }
