@@ -148,7 +148,9 @@ impl Worker {
                 // The options tab computes on the page: nothing here.
                 Tab::Options => false,
                 Tab::Venues => !self.venues.is_done(),
-                Tab::Markets => !self.markets.is_done(),
+                // Its system first, then the amplification curve (the headline's tipping point
+                // gauge reads it whatever the tab).
+                Tab::Markets => !self.markets.is_done() || !self.curve.is_done(),
             }
     }
 
@@ -178,9 +180,13 @@ impl Worker {
                 self.venues.step(&mut self.venue_session);
                 reply.venues = Some(Box::new(self.venues.clone()));
             }
-            Tab::Markets => {
+            Tab::Markets if !self.markets.is_done() => {
                 self.markets.step();
                 reply.markets = Some(Box::new(self.markets.clone()));
+            }
+            Tab::Markets => {
+                self.curve.step(&mut self.session);
+                reply.curve = Some(Box::new(self.curve.clone()));
             }
         }
         reply.finish()
@@ -383,7 +389,20 @@ mod tests {
             panic!("then the contagion table");
         };
         assert!(second.is_done() && second.contagion.is_some());
-        assert_eq!(worker.piece(), None);
+        // Then the amplification curve, which the tipping-point gauge reads on every tab.
+        let mut curve_pieces = 0;
+        while let Some(reply) = worker.piece() {
+            assert!(matches!(
+                reply,
+                FromWorker::Analyses {
+                    curve: Some(_),
+                    markets: None,
+                    ..
+                }
+            ));
+            curve_pieces += 1;
+        }
+        assert_eq!(curve_pieces, crate::analyses::CURVE_SHOCKS);
         // The same system again: nothing to redo.
         assert!(worker
             .handle(ToWorker::Markets(Box::new(system)))
