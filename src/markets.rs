@@ -110,7 +110,7 @@ pub struct MarketLine {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FlowLine {
     pub kind: FlowKind,
-    /// Its name ("arbitrage venue-a / venue-b", the group's or protocol's id).
+    /// Its name ("venue-a / venue-b" for arbitrage, the group's or protocol's id).
     pub name: String,
     /// The markets it touches (two for arbitrage: first, second).
     pub markets: Vec<usize>,
@@ -119,9 +119,6 @@ pub struct FlowLine {
     /// USD per step: for arbitrage, bought in the first market and sold in the second
     /// (negative the other way); otherwise forced trades into the books, in all.
     pub by_step_usd: Vec<f64>,
-    /// The part of the forced trades each touched market took, in `markets`' order (arbitrage:
-    /// bought, sold).
-    pub per_market_usd: Vec<f64>,
     /// Accounts or loans liquidated (none for arbitrage).
     pub liquidated: usize,
     pub of: usize,
@@ -230,10 +227,6 @@ impl MarketsView {
                 markets: report.markets.iter().map(|id| index(id)).collect(),
                 cut: report.cut,
                 by_step_usd: report.by_step_usd.clone(),
-                per_market_usd: vec![
-                    report.bought_usd[0] + report.sold_usd[0],
-                    report.bought_usd[1] + report.sold_usd[1],
-                ],
                 liquidated: 0,
                 of: 0,
             });
@@ -249,10 +242,6 @@ impl MarketsView {
                 by_step_usd: (0..steps)
                     .map(|k| group.markets.iter().map(|m| m.by_step_usd[k]).sum())
                     .collect(),
-                per_market_usd: touched
-                    .iter()
-                    .map(|&i| group.markets[i].sold_usd + group.markets[i].bought_usd)
-                    .collect(),
                 markets: touched,
                 cut: false,
                 liquidated: group.liquidated_accounts,
@@ -266,7 +255,6 @@ impl MarketsView {
                 markets: vec![index(&protocol.sell_into)],
                 cut: false,
                 by_step_usd: protocol.sold_by_step_usd.clone(),
-                per_market_usd: vec![protocol.sold_usd],
                 liquidated: protocol.loans_liquidated,
                 of: protocol.loans,
             });

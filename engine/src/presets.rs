@@ -48,16 +48,21 @@ const SOURCES: &[&str] = &[
     include_str!("../presets/funding-bleed.json"),
 ];
 
-/// Parses one preset file, validating its scenario.
-pub fn parse(text: &str) -> Result<Preset, ScenarioError> {
-    let preset: Preset = serde_json::from_str(text).map_err(|error| {
+/// A preset file read as `T`, serde's words as the problem when it cannot be.
+fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ScenarioError> {
+    serde_json::from_str(text).map_err(|error| {
         ScenarioError::single(
             "",
             crate::error::Rule::Unreadable {
                 detail: error.to_string(),
             },
         )
-    })?;
+    })
+}
+
+/// Parses one preset file, validating its scenario.
+pub fn parse(text: &str) -> Result<Preset, ScenarioError> {
+    let preset: Preset = read(text)?;
     preset.scenario.validate()?;
     Ok(preset)
 }
@@ -116,14 +121,7 @@ const SYSTEM_SOURCES: &[&str] = &[
 
 /// Parses one system preset file, validating its system.
 pub fn parse_system(text: &str) -> Result<SystemPreset, ScenarioError> {
-    let preset: SystemPreset = serde_json::from_str(text).map_err(|error| {
-        ScenarioError::single(
-            "",
-            crate::error::Rule::Unreadable {
-                detail: error.to_string(),
-            },
-        )
-    })?;
+    let preset: SystemPreset = read(text)?;
     preset.system.validate()?;
     Ok(preset)
 }

@@ -40,6 +40,11 @@ impl Draws {
         (self.rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
+    /// A log-normal size factor of mean 1: `exp(sigma z - sigma^2 / 2)` (1 with `sigma` 0).
+    pub fn size_factor(&mut self, sigma: f64) -> f64 {
+        libm::exp(sigma * self.normal() - sigma * sigma / 2.0)
+    }
+
     /// Standard normal (Box-Muller).
     pub fn normal(&mut self) -> f64 {
         let u1 = 1.0 - self.uniform();
@@ -73,8 +78,7 @@ pub(super) fn generate(
         for _ in 0..count {
             let leverage = libm::exp(log_min + draws.uniform() * (log_max - log_min))
                 .clamp(spec.min, spec.max);
-            let sigma = population.size_dispersion;
-            let unit = libm::exp(sigma * draws.normal() - sigma * sigma / 2.0);
+            let unit = draws.size_factor(population.size_dispersion);
             unit_total += unit;
             let z = draws.normal();
             let behaviour = draws.uniform();

@@ -210,9 +210,8 @@ impl LendingRun {
                 .collect(),
             Borrowers::Generate(population) => {
                 let mut draws = Draws::new(system.seed, stream);
-                let sigma = population.size_dispersion;
                 let sizes: Vec<f64> = (0..population.count)
-                    .map(|_| libm::exp(sigma * draws.normal() - 0.5 * sigma * sigma))
+                    .map(|_| draws.size_factor(population.size_dispersion))
                     .collect();
                 let total: f64 = sizes.iter().sum();
                 sizes
