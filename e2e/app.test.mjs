@@ -2,6 +2,7 @@
 // Every test fails on a console error or a request that leaves the machine.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { openApp, openPage, sharedBrowser } from './harness.mjs';
 
@@ -585,10 +586,69 @@ test('the markets tab shows a system, and cutting its link leaves the unshocked 
   await table.locator('tr[data-market="spot"]').waitFor();
   await page.waitForTimeout(1200);
   await page.reload();
-  await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
-  await page.getByRole('tab', { name: 'Markets' }).click();
+  // The tab comes back too, with its system's headline (the one-market one is put away).
+  await page.getByTestId('markets-headline').filter({ hasText: /common shock/ }).waitFor();
+  assert.equal(await page.getByTestId('headline').count(), 0);
   assert.equal(await page.getByTestId('markets-select').inputValue(), 'lending-meets-perps');
   await page.getByTestId('markets-table').locator('tr[data-market="spot"]').waitFor();
+  await done();
+});
+
+test('on the markets tab the controls edit the market picked in the diagram, and the edited system travels', async () => {
+  const { page, done } = await open();
+  const flushHeadline = await page.getByTestId('headline').textContent();
+  await page.getByRole('tab', { name: 'Markets' }).click();
+  const diagram = page.getByTestId('markets-diagram');
+  await page.getByTestId('markets-table').locator('tr[data-market="venue-b"]').waitFor();
+  // The side panel now edits a market of the system, the first to begin with.
+  assert.equal(await page.getByTestId('markets-edit-select').inputValue(), '0');
+  assert.equal(await page.getByTestId('preset-select').count(), 0, 'no one-market preset menu here');
+  const depthOf = () => page.locator('#depth').inputValue();
+  const depthA = await depthOf();
+  await diagram.locator('[data-testid="market-venue-b"]').click();
+  assert.equal(await page.getByTestId('markets-edit-select').inputValue(), '1');
+  const troughB = () => diagram.locator('[data-testid="market-venue-b"]').textContent();
+  const before = await troughB();
+  // A thinner book on the venue the sale does not hit: it falls further.
+  await page.locator('#depth').fill('20000000');
+  await page.locator('#depth').press('Enter');
+  const after = await changed(page, troughB, before, 'venue-b after its book was thinned');
+  const pct = (text) => Number(text.match(/trough (-?[\d.]+)%/)[1]);
+  assert.ok(pct(after) < pct(before), `${after} against ${before}`);
+  assert.equal(await page.getByTestId('markets-select').inputValue(), '', 'the system is the reader\'s own');
+  await page.getByTestId('markets-own').filter({ hasText: /Two venues|two-venues/ }).waitFor();
+  // The other market and the one-market scenario are untouched.
+  await page.getByTestId('markets-edit-select').selectOption('0');
+  assert.equal(await depthOf(), depthA);
+  // A link carries the edited system whole.
+  await page.getByTestId('share-button').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  assert.match(link, /[?&]sys=1\./);
+  const fresh = await open(link.slice(link.indexOf('?')));
+  await fresh.page.getByTestId('markets-own').waitFor();
+  const freshTrough = () => fresh.page.getByTestId('markets-diagram').locator('[data-testid="market-venue-b"]').textContent();
+  await fresh.page.getByTestId('markets-table').locator('tr[data-market="venue-b"]').waitFor();
+  assert.equal(await changed(fresh.page, freshTrough, '', 'the linked system'), after);
+  await fresh.done();
+  // So does an exported file (version 2), which imports back as the reader's own system.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  assert.equal(download.suggestedFilename(), 'flushlab-system.json');
+  const file = await readFile(await download.path(), 'utf8');
+  assert.equal(JSON.parse(file).version, 2);
+  const other = await open();
+  await other.page.getByTestId('import-input').setInputFiles({ name: 'system.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+  await other.page.getByTestId('markets-own').waitFor();
+  const importedTrough = () => other.page.getByTestId('markets-diagram').locator('[data-testid="market-venue-b"]').textContent();
+  await other.page.getByTestId('markets-table').locator('tr[data-market="venue-b"]').waitFor();
+  assert.equal(await changed(other.page, importedTrough, '', 'the imported system'), after);
+  await other.done();
+  // "Back to the preset" undoes the edits; the one-market scenario never moved.
+  await page.getByTestId('markets-back').click();
+  assert.equal(await page.getByTestId('markets-select').inputValue(), 'two-venues-one-asset');
+  await changed(page, troughB, after, 'venue-b back on the preset');
+  assert.equal(await troughB(), before);
+  await page.getByRole('tab', { name: 'The flush' }).click();
+  assert.equal(await page.getByTestId('headline').textContent(), flushHeadline);
   await done();
 });
 

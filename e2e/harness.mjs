@@ -128,7 +128,8 @@ export function sharedBrowser({ before, after }) {
 export async function openApp(shared, query = '', options = {}) {
   const { page, context, problems } = await openPage(shared.browser, options);
   await page.goto(shared.server.url + query);
-  await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+  // The page's headline, or on the Markets tab (a `system=` link) its system's.
+  await page.locator('[data-testid="headline"], [data-testid="markets-headline"]').filter({ hasText: /\S/ }).first().waitFor();
   await page.getByTestId('first-view').waitFor({ state: 'detached' });
   const done = async () => {
     assert.deepEqual(problems.nonLocalRequests, [], 'no request leaves the machine');

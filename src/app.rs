@@ -163,8 +163,9 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
         }
     }
     // So does the Markets tab's system (an unknown preset name falls back to the default one).
+    // The reader's own system comes back too, unless it no longer validates.
     if let Some(markets) = saved.as_ref().and_then(|saved| saved.markets.clone()) {
-        state.markets.set(markets);
+        state.markets.set(markets.checked());
     }
     if let Some(Err(problem)) = &page.scenario {
         state.report(
@@ -283,24 +284,34 @@ fn FullLayout(
             <GlossaryDialog />
             <div class="layout">
                 <aside class="controls" aria-label=text().page.controls_label>
-                    <PresetPicker />
-                    <LeverageEditor />
-                    <ShockControl />
-                    // Open on a wide screen; folded on a phone, where the charts come first.
-                    <details class="more-controls" open=!browser::is_narrow() data-testid="more-controls">
-                        <summary>{text().page.more_controls}</summary>
-                        <MarketControls />
-                        <VenueControls />
-                        <TraderControls />
-                    </details>
+                    // On the Markets tab the same panels edit the market picked in its diagram.
+                    {move || if shown_tab.get() == Tab::Markets {
+                        view! { <crate::components::market_editor::MarketEditor /> }.into_any()
+                    } else {
+                        view! {
+                            <PresetPicker />
+                            <LeverageEditor />
+                            <ShockControl />
+                            // Open on a wide screen; folded on a phone, where the charts come first.
+                            <details class="more-controls" open=!browser::is_narrow() data-testid="more-controls">
+                                <summary>{text().page.more_controls}</summary>
+                                <MarketControls />
+                                <VenueControls />
+                                <TraderControls />
+                            </details>
+                        }.into_any()
+                    }}
                 </aside>
                 <main id="results" class="results" tabindex="-1"
                     class:bet-hidden=move || state.scenario.with(|scenario| betting.hiding(scenario))>
                     <TourCard />
                     <BetCard />
-                    <Headline outcome=live.outcome />
-                    <Summary outcome=live.outcome />
-                    <LeverageMonitor />
+                    // The one-market scenario's figures; the Markets tab has its system's own.
+                    <Show when=move || shown_tab.get() != Tab::Markets>
+                        <Headline outcome=live.outcome />
+                        <Summary outcome=live.outcome />
+                        <LeverageMonitor />
+                    </Show>
                     <div class="tabs" role="tablist" aria-label=text().page.views_label>
                         <TabButton tab=Tab::Flush label=text().page.tab_flush />
                         <TabButton tab=Tab::Cycles label=text().page.tab_cycles />

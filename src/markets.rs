@@ -15,16 +15,31 @@ use crate::analyses::PAGE_RUN_S;
 /// The system preset the Markets tab opens with.
 pub const DEFAULT_SYSTEM: &str = "two-venues-one-asset";
 
-/// What the reader chose in the Markets tab: a system preset and which of its links are cut.
+/// What the reader chose in the Markets tab: a system preset or the reader's own system (imported,
+/// or a preset with markets edited in the sidebar), which of its links are cut, and the shock.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MarketsChoice {
+    /// The system preset shown; empty: the reader's own system (`own`).
     pub preset: String,
-    /// One per link of the preset, in its order (missing ones: as the preset has them).
+    /// One per link of the system, in its order (missing ones: as the system has them).
     #[serde(default)]
     pub cut: Vec<bool>,
-    /// The common shock's move, percent, when the reader moved it (else the preset's).
+    /// The common shock's move, percent, when the reader moved it (else the system's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shock_pct: Option<f64>,
+    /// The reader's own system, kept while a preset is shown so that choosing it again brings it
+    /// back; its links' cuts and its shock are the choice's, not baked in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own: Option<OwnSystem>,
+}
+
+/// The reader's own system and where it came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnSystem {
+    pub system: System,
+    /// The preset it was edited from ("" when imported or opened from a link).
+    #[serde(default)]
+    pub from: String,
 }
 
 /// The range of the Markets tab's common shock slider, percent.
@@ -36,18 +51,44 @@ impl Default for MarketsChoice {
             preset: DEFAULT_SYSTEM.to_string(),
             cut: Vec::new(),
             shock_pct: None,
+            own: None,
         }
     }
 }
 
 impl MarketsChoice {
-    /// The system this choice runs: the preset (the default one for an unknown name) with the
-    /// chosen links cut.
-    pub fn system(&self) -> System {
+    /// The reader's own system, shown (an imported file, a link's, or a restored one).
+    pub fn own(system: System, from: &str) -> MarketsChoice {
+        MarketsChoice {
+            preset: String::new(),
+            own: Some(OwnSystem {
+                system,
+                from: from.to_string(),
+            }),
+            ..MarketsChoice::default()
+        }
+    }
+
+    /// Whether the reader's own system is shown.
+    pub fn shows_own(&self) -> bool {
+        self.preset.is_empty() && self.own.is_some()
+    }
+
+    /// The system shown before its links are cut and its shock moved: the reader's own, or the
+    /// preset (the default one for an unknown name).
+    pub fn base(&self) -> System {
+        if let (true, Some(own)) = (self.preset.is_empty(), &self.own) {
+            return own.system.clone();
+        }
         let preset = presets::find_system(&self.preset)
             .or_else(|| presets::find_system(DEFAULT_SYSTEM))
             .expect("the default system preset exists (tested)");
-        let mut system = preset.system;
+        preset.system
+    }
+
+    /// The system this choice runs: the base with the chosen links cut and the shock moved.
+    pub fn system(&self) -> System {
+        let mut system = self.base();
         for (link, cut) in system.links.iter_mut().zip(&self.cut) {
             if *cut {
                 link.set_cut(true);
@@ -62,6 +103,73 @@ impl MarketsChoice {
         }
     }
 
+    /// The name of the preset the shown system is or came from ("" for an imported one).
+    pub fn origin(&self) -> &str {
+        match (&self.own, self.preset.is_empty()) {
+            (Some(own), true) => &own.from,
+            _ => &self.preset,
+        }
+    }
+
+    /// The choice after market `i` was edited to `scenario` (its market, positions, venue,
+    /// traders, agents, build-up): the reader's own system from then on, cuts and shock kept.
+    /// None when nothing changed; the system's problems when the edit does not fit it (an
+    /// account or loan no longer valid in the market).
+    pub fn with_market(
+        &self,
+        i: usize,
+        scenario: &flushlab_engine::Scenario,
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        let base = self.base();
+        if i >= base.markets.len() {
+            return Ok(None);
+        }
+        let edited = base.with_market_scenario(i, scenario);
+        if edited == base {
+            return Ok(None);
+        }
+        edited.validate()?;
+        let from = self.origin().to_string();
+        Ok(Some(MarketsChoice {
+            own: Some(OwnSystem {
+                system: edited,
+                from,
+            }),
+            preset: String::new(),
+            ..self.clone()
+        }))
+    }
+
+    /// The choice showing system preset `name` afresh (no cuts, its own shock), the reader's own
+    /// system kept for the menu.
+    pub fn showing(&self, name: &str) -> MarketsChoice {
+        MarketsChoice {
+            preset: name.to_string(),
+            own: self.own.clone(),
+            ..MarketsChoice::default()
+        }
+    }
+
+    /// The choice as restored from an autosave: an own system that no longer validates (a
+    /// hand-edited store, an older format) is dropped, and the preset shown instead.
+    pub fn checked(mut self) -> MarketsChoice {
+        if let Some(own) = &self.own {
+            if own.system.version != flushlab_engine::system::SYSTEM_VERSION
+                || own.system.validate().is_err()
+            {
+                if self.preset.is_empty() {
+                    self.preset = Some(own.from.clone())
+                        .filter(|from| presets::find_system(from).is_some())
+                        .unwrap_or_else(|| DEFAULT_SYSTEM.to_string());
+                }
+                self.own = None;
+            }
+        } else if self.preset.is_empty() {
+            self.preset = DEFAULT_SYSTEM.to_string();
+        }
+        self
+    }
+
     /// The common shock's move as the slider shows it: the reader's, or the preset's own (a
     /// market order's, as it moves the untouched book of the first market it hits).
     pub fn shock_shown(&self) -> f64 {
@@ -74,7 +182,8 @@ impl MarketsChoice {
             .iter()
             .find(|market| market.shock_beta != 0.0)
             .unwrap_or(&system.markets[0]);
-        system.shock.move_pct(&hit.market)
+        // To the slider's step's hundredth: the sale's move is a long decimal.
+        (system.shock.move_pct(&hit.market) * 100.0).round() / 100.0
     }
 
     /// Whether link `k` is cut.
@@ -263,6 +372,44 @@ impl MarketsView {
     }
 }
 
+impl MarketsView {
+    /// The tab's headline once the run is in: the common shock, how far each market fell, and
+    /// what was liquidated in all.
+    pub fn headline(&self, shock_pct: f64) -> Option<String> {
+        if !self.ran {
+            return None;
+        }
+        let words = &crate::catalogue::text::text().charts;
+        let fell: Vec<String> = self
+            .markets
+            .iter()
+            .map(|market| {
+                crate::catalogue::text::fill(
+                    words.markets_headline_market,
+                    &[
+                        ("market", &market.id),
+                        ("trough", &crate::format::percent(market.trough_pct, 1)),
+                    ],
+                )
+            })
+            .collect();
+        let liquidated: f64 = self
+            .markets
+            .iter()
+            .map(|market| market.liquidated_until(None))
+            .sum();
+        Some(crate::catalogue::text::fill(
+            words.markets_headline,
+            &[
+                ("shock", &crate::format::signed_pct(shock_pct)),
+                ("fell", &fell.join(", ")),
+                ("usd", &crate::format::usd(liquidated)),
+                ("count", &self.markets.len().to_string()),
+            ],
+        ))
+    }
+}
+
 impl FlowLine {
     /// USD moved up to and including step `cursor` (the whole run with none), in absolute value.
     pub fn moved_until(&self, cursor: Option<usize>) -> f64 {
@@ -346,6 +493,7 @@ mod tests {
             preset: "nowhere".into(),
             cut: vec![true],
             shock_pct: Some(-99.0),
+            own: None,
         };
         assert_eq!(choice.system().markets[0].id, "venue-a");
         assert!(choice.system().links[0].is_cut());
@@ -376,5 +524,81 @@ mod tests {
             large.markets,
             "the same shock, the same run"
         );
+    }
+
+    #[test]
+    fn an_edited_market_makes_the_system_the_readers_own_and_keeps_cuts_and_shock() {
+        let choice = MarketsChoice {
+            shock_pct: Some(-5.0),
+            ..MarketsChoice::default()
+        }
+        .with_cut(0, true);
+        let unchanged = choice.base().market_scenario(0);
+        assert_eq!(
+            choice.with_market(0, &unchanged),
+            Ok(None),
+            "no change, no own system"
+        );
+        let mut thinner = unchanged.clone();
+        thinner.market.withdrawal = 0.5;
+        let edited = choice.with_market(0, &thinner).unwrap().unwrap();
+        assert!(edited.shows_own());
+        assert_eq!(edited.origin(), DEFAULT_SYSTEM);
+        assert_eq!(edited.system().markets[0].market.withdrawal, 0.5);
+        assert!(edited.system().links[0].is_cut() && edited.shock_pct == Some(-5.0));
+        // The shock is the choice's, not baked into the own system.
+        assert_eq!(edited.base().shock, choice.base().shock);
+        // Showing a preset keeps the own system; choosing it again brings it back.
+        let mut other = edited.clone();
+        other.preset = "lending-meets-perps".into();
+        assert!(!other.shows_own() && other.own.is_some());
+        other.preset.clear();
+        assert_eq!(other.base(), edited.base());
+        // An edit that does not fit the system is refused with its field path.
+        let mut bad = unchanged;
+        bad.market.withdrawal = 7.0;
+        let error = choice.with_market(0, &bad).unwrap_err();
+        assert!(
+            error.problems[0].path.starts_with("markets[0].market"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_restored_own_system_that_no_longer_validates_is_dropped() {
+        let mut system = MarketsChoice::default().base();
+        system.markets[1].shock_beta = f64::NAN;
+        let mut saved = MarketsChoice::own(system, "btc-eth-cross-margin");
+        let checked = saved.clone().checked();
+        assert_eq!(checked.preset, "btc-eth-cross-margin");
+        assert!(checked.own.is_none());
+        saved.own = None;
+        assert_eq!(
+            saved.checked().preset,
+            DEFAULT_SYSTEM,
+            "nothing to show: the default"
+        );
+        let good = MarketsChoice::own(MarketsChoice::default().base(), "");
+        assert_eq!(good.clone().checked(), good);
+    }
+
+    #[test]
+    fn the_headline_says_each_markets_fall_and_the_total_liquidated() {
+        let view = finished(&MarketsChoice::default());
+        let line = view.headline(-3.3).expect("the run is in");
+        let total: f64 = view.markets.iter().map(|m| m.liquidated_until(None)).sum();
+        assert!(line.starts_with("A -3.3% common shock"), "{line}");
+        for market in &view.markets {
+            assert!(
+                line.contains(&format!(
+                    "{} fell {}",
+                    market.id,
+                    crate::format::percent(market.trough_pct, 1)
+                )),
+                "{line}"
+            );
+        }
+        assert!(line.contains(&crate::format::usd(total)), "{line}");
+        assert_eq!(MarketsView::default().headline(-1.0), None);
     }
 }

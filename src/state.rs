@@ -111,6 +111,8 @@ pub struct AppState {
     /// diagram shows (None: the whole run).
     pub markets: RwSignal<crate::markets::MarketsChoice>,
     pub markets_cursor: RwSignal<Option<usize>>,
+    /// The market of the system the controls edit on the Markets tab.
+    pub markets_selected: RwSignal<usize>,
     /// Steps that can be (undone, redone).
     pub undo_depth: RwSignal<(usize, usize)>,
     history: StoredValue<History<Kept>>,
@@ -137,10 +139,23 @@ impl AppState {
             options: RwSignal::new(OptionSpec::default()),
             markets: RwSignal::new(crate::markets::MarketsChoice::default()),
             markets_cursor: RwSignal::new(None),
+            markets_selected: RwSignal::new(0),
             undo_depth: RwSignal::new((0, 0)),
             history: StoredValue::new(History::default()),
             on_replace: StoredValue::new(None),
         }
+    }
+
+    /// A state for editing one market of the Markets tab's system with the page's panels: its own
+    /// scenario, draft and undo, the page's notices, theme and tab.
+    pub fn for_market(scenario: Scenario, page: &AppState) -> AppState {
+        let mut part = AppState::new(scenario, "");
+        part.notices = page.notices;
+        part.theme = page.theme;
+        part.tab = page.tab;
+        part.markets = page.markets;
+        part.markets_selected = page.markets_selected;
+        part
     }
 
     /// Applies an edit to the draft; if the result is valid it becomes the scenario, otherwise a

@@ -88,6 +88,31 @@ fn links_cut_leave_every_market_as_it_runs_alone() {
 }
 
 #[test]
+fn a_market_written_back_from_its_scenario_leaves_the_system_as_it_was() {
+    for preset in presets::systems() {
+        let system = &preset.system;
+        for i in 0..system.markets.len() {
+            let scenario = system.market_scenario(i);
+            assert_eq!(
+                &system.with_market_scenario(i, &scenario),
+                system,
+                "{}",
+                preset.name
+            );
+        }
+        // An edit reaches that market only; the shock, seed and run stay the system's.
+        let mut scenario = system.market_scenario(0);
+        scenario.market.withdrawal = 0.25;
+        scenario.shock.pct = -50.0;
+        scenario.seed = 99;
+        let edited = system.with_market_scenario(0, &scenario);
+        assert_eq!(edited.markets[0].market.withdrawal, 0.25);
+        assert_eq!(edited.markets[1..], system.markets[1..]);
+        assert_eq!((&edited.shock, edited.seed), (&system.shock, system.seed));
+    }
+}
+
+#[test]
 fn a_shock_on_one_venue_reaches_the_other_only_through_the_link() {
     let linked = simulate_system(&two_venues(None, 0.1, 1)).unwrap();
     let alone = simulate_system(&two_venues(None, 0.1, 1).all_cut()).unwrap();

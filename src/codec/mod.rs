@@ -7,6 +7,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use flushlab_engine::presets;
+use flushlab_engine::system::System;
 use flushlab_engine::Scenario;
 
 use crate::catalogue::text::{fill, text};
@@ -42,8 +43,9 @@ pub struct PageQuery {
     pub controls: Vec<String>,
     /// `fresh=1`: start from the default scenario, not the autosaved one (offered back instead).
     pub fresh: bool,
-    /// `system=NAME&cut=0,2`: the Markets tab's system preset and the links cut, when given (an
-    /// unknown name is an error the page reports).
+    /// `system=NAME&cut=0,2&shock=-4`: the Markets tab's system preset, the links cut and the
+    /// common shock, when given (an unknown name is an error the page reports); `sys=1.<payload>`
+    /// instead of `system=`: the reader's own system, whole.
     pub markets: Option<Result<crate::markets::MarketsChoice, String>>,
 }
 
@@ -56,7 +58,16 @@ pub fn with_markets(query: String, markets: &crate::markets::MarketsChoice) -> S
         .filter(|query| !query.is_empty())
         .into_iter()
         .collect();
-    parts.push(format!("system={}", percent_encode(&markets.preset)));
+    match (&markets.own, markets.shows_own()) {
+        // The reader's own system travels whole; the preset it came from is only its origin.
+        (Some(own), true) => parts.push(format!(
+            "sys={}",
+            percent_encode(&pack(
+                &serde_json::to_string(&own.system).unwrap_or_default()
+            ))
+        )),
+        _ => parts.push(format!("system={}", percent_encode(&markets.preset))),
+    }
     let cut: Vec<String> = (0..markets.cut.len())
         .filter(|&k| markets.is_cut(k))
         .map(|k| k.to_string())
@@ -156,14 +167,28 @@ pub fn page_query(
 
 /// Reads a link payload back into a validated scenario; the error says what was wrong.
 pub fn decode_link(payload: &str) -> Result<Scenario, String> {
+    let text = unpack(payload, "scenario")?;
+    Scenario::from_json(&text).map_err(|error| problems_text(&error))
+}
+
+/// Reads a `sys=` payload back into a validated system of markets (format version 2).
+pub fn decode_system_link(payload: &str) -> Result<System, String> {
+    let text = unpack(payload, "system")?;
+    System::from_json(&text).map_err(|error| problems_text(&error))
+}
+
+/// The JSON a link payload carries, within the limits; `what` names it in errors.
+fn unpack(payload: &str, what: &str) -> Result<String, String> {
     if payload.len() > MAX_LINK_CHARS {
         return Err(format!(
-            "the link's scenario is {} characters long; the most a link may carry is {MAX_LINK_CHARS}",
+            "the link's {what} is {} characters long; the most a link may carry is {MAX_LINK_CHARS}",
             payload.len()
         ));
     }
     let Some((version, body)) = payload.split_once('.') else {
-        return Err("the link's scenario has no version (expected s=1.…)".to_string());
+        return Err(format!(
+            "the link's {what} has no version (expected {LINK_VERSION}.…)"
+        ));
     };
     if version != LINK_VERSION {
         return Err(format!(
@@ -172,31 +197,69 @@ pub fn decode_link(payload: &str) -> Result<Scenario, String> {
     }
     let packed = URL_SAFE_NO_PAD
         .decode(body.trim_end_matches('='))
-        .map_err(|error| format!("the link's scenario is not valid base64url ({error})"))?;
+        .map_err(|error| format!("the link's {what} is not valid base64url ({error})"))?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_JSON_BYTES)
-        .map_err(|_| "the link's scenario is damaged (it does not decompress)".to_string())?;
-    let text = String::from_utf8(json)
-        .map_err(|_| "the link's scenario is not text (invalid UTF-8)".to_string())?;
-    Scenario::from_json(&text).map_err(|error| problems_text(&error))
+        .map_err(|_| format!("the link's {what} is damaged (it does not decompress)"))?;
+    String::from_utf8(json).map_err(|_| format!("the link's {what} is not text (invalid UTF-8)"))
 }
 
-/// Reads an imported scenario file (the engine's JSON format).
+/// Reads an imported scenario file (the engine's JSON format, version 1).
 pub fn decode_file(text: &str) -> Result<Scenario, String> {
+    match decode_any_file(text)? {
+        Imported::Scenario(scenario) => Ok(*scenario),
+        Imported::System(_) => Err(
+            "the file is a system of markets (version 2): it opens in the Markets tab".to_string(),
+        ),
+    }
+}
+
+/// What an imported file holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Imported {
+    /// A one-market scenario (version 1, or a preset file): it replaces the page's scenario.
+    Scenario(Box<Scenario>),
+    /// A system of markets (version 2, or a system preset file): it opens in the Markets tab.
+    System(Box<System>),
+}
+
+/// Reads an imported file of either version (or a preset file of either kind), validated; the
+/// error lists every problem with its field path.
+pub fn decode_any_file(text: &str) -> Result<Imported, String> {
     if text.len() > MAX_IMPORT_BYTES {
         return Err(format!(
             "the file is {} bytes; the most FlushLab imports is {MAX_IMPORT_BYTES}",
             text.len()
         ));
     }
-    // A preset file (name, title, story, scenario) is accepted too: take its scenario.
+    // A preset file (name, title, story, scenario or system) is accepted too: take its content.
     if let Ok(preset) = serde_json::from_str::<presets::Preset>(text) {
         return preset
             .scenario
             .validate()
-            .map(|()| preset.scenario)
+            .map(|()| Imported::Scenario(Box::new(preset.scenario)))
             .map_err(|error| problems_text(&error));
     }
-    Scenario::from_json(text).map_err(|error| problems_text(&error))
+    if let Ok(preset) = serde_json::from_str::<presets::SystemPreset>(text) {
+        return preset
+            .system
+            .validate()
+            .map(|()| Imported::System(Box::new(preset.system)))
+            .map_err(|error| problems_text(&error));
+    }
+    #[derive(serde::Deserialize)]
+    struct Versioned {
+        version: u32,
+    }
+    match serde_json::from_str::<Versioned>(text) {
+        Ok(Versioned {
+            version: flushlab_engine::system::SYSTEM_VERSION,
+        }) => System::from_json(text)
+            .map(|system| Imported::System(Box::new(system)))
+            .map_err(|error| problems_text(&error)),
+        _ => Scenario::from_json(text)
+            .map(|scenario| Imported::Scenario(Box::new(scenario)))
+            .map_err(|error| problems_text(&error)),
+    }
 }
 
 /// The scenario as the pretty JSON the engine and CLI read.
@@ -263,6 +326,12 @@ pub fn parse_query(query: &str) -> PageQuery {
                             .join(", ")
                     )),
                 });
+            }
+            "sys" if page.markets.is_none() => {
+                page.markets = Some(
+                    decode_system_link(&percent_decode(value))
+                        .map(|system| crate::markets::MarketsChoice::own(system, "")),
+                );
             }
             "cut" => cut = names(value, MAX_CUT_NAMES),
             "shock" => shock = percent_decode(value).parse::<f64>().ok(),

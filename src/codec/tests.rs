@@ -316,3 +316,69 @@ fn a_system_link_names_a_system_preset_and_the_links_cut() {
     // A version 1 link without `system=` reads as before.
     assert_eq!(parse_query("preset=calm-market").markets, None);
 }
+
+#[test]
+fn the_readers_own_system_travels_whole_in_a_link() {
+    use crate::markets::MarketsChoice;
+    let preset = MarketsChoice::default();
+    let mut market = preset.base().market_scenario(1);
+    if let flushlab_engine::scenario::Book::Linear { depth_1pct_usd }
+    | flushlab_engine::scenario::Book::Power { depth_1pct_usd, .. } = &mut market.market.book
+    {
+        *depth_1pct_usd *= 0.5;
+    }
+    let edited = preset
+        .with_cut(0, true)
+        .with_market(1, &market)
+        .expect("a valid edit")
+        .expect("a change");
+    assert!(edited.shows_own() && edited.is_cut(0));
+    let query = with_markets(String::new(), &edited);
+    assert!(
+        query.starts_with("sys=1.") && query.ends_with("&cut=0"),
+        "{query}"
+    );
+    let back = parse_query(&query)
+        .markets
+        .expect("a system")
+        .expect("it reads");
+    assert_eq!(back.system(), edited.system());
+    assert_eq!(back.origin(), "", "a link's system is the reader's own");
+    // A damaged one says so, and names the system.
+    let damaged = parse_query("sys=1.AAAA").markets;
+    assert!(
+        matches!(&damaged, Some(Err(why)) if why.contains("the link's system")),
+        "{damaged:?}"
+    );
+}
+
+#[test]
+fn a_system_file_or_system_preset_file_imports_as_a_system() {
+    let preset = flushlab_engine::presets::find_system("btc-eth-cross-margin").unwrap();
+    let as_preset = serde_json::to_string(&preset).unwrap();
+    assert_eq!(
+        decode_any_file(&as_preset),
+        Ok(Imported::System(Box::new(preset.system.clone())))
+    );
+    assert_eq!(
+        decode_any_file(&preset.system.to_json()),
+        Ok(Imported::System(Box::new(preset.system.clone())))
+    );
+    // A one-market file is still a scenario; the version 1 reader says where a system goes.
+    let scenario = flushlab_engine::presets::all().remove(0).scenario;
+    assert_eq!(
+        decode_any_file(&encode_file(&scenario)),
+        Ok(Imported::Scenario(Box::new(scenario)))
+    );
+    assert!(decode_file(&preset.system.to_json())
+        .unwrap_err()
+        .contains("Markets tab"));
+    // A broken system names the field.
+    let mut broken = serde_json::to_value(&preset.system).unwrap();
+    broken["markets"][1]["market"]["book"]["depth_1pct_usd"] = (-5.0).into();
+    let error = decode_any_file(&broken.to_string()).unwrap_err();
+    assert!(
+        error.contains("markets[1].market.book.depth_1pct_usd"),
+        "{error}"
+    );
+}

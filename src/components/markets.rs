@@ -35,16 +35,18 @@ pub fn MarketsTab() -> impl IntoView {
         live.show_markets(system);
     });
     let current = move || {
-        let name = state.markets.with(|choice| choice.preset.clone());
+        let name = state.markets.with(|choice| choice.origin().to_string());
         systems.with_value(|all| all.iter().find(|p| p.name == name).cloned())
     };
+    // Another system: a preset, or "" for the reader's own (kept while a preset is shown).
     let choose = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev);
         state.markets_cursor.set(None);
-        state.markets.set(crate::markets::MarketsChoice {
-            preset: name,
-            ..Default::default()
-        });
+        state.markets_selected.set(0);
+        state.clear("markets");
+        state
+            .markets
+            .update(|choice| *choice = choice.showing(&name));
     };
     let steps = move || {
         live.markets
@@ -115,11 +117,19 @@ pub fn MarketsTab() -> impl IntoView {
     };
     view! {
         <div class="charts markets-panel" role="tabpanel" aria-label=t.page.tab_markets data-testid="tab-markets">
+            <p class="wide headline" data-testid="markets-headline" aria-live="polite">
+                {move || live.markets.with(|view| view.headline(state.markets.with(|choice| choice.shock_shown())))}
+            </p>
             <p class="wide muted markets-intro">{t.charts.markets_intro}</p>
             <section class="wide markets-choice">
                 <label for="markets-preset">{t.charts.markets_system}</label>
                 <select id="markets-preset" data-testid="markets-select" on:change=choose
                     prop:value=move || state.markets.with(|choice| choice.preset.clone())>
+                    <Show when=move || state.markets.with(|choice| choice.own.is_some())>
+                        <option value="" selected=move || state.markets.with(|choice| choice.shows_own())>
+                            {t.charts.markets_own_option}
+                        </option>
+                    </Show>
                     {systems.with_value(|all| all.iter().map(|preset| {
                         let name = preset.name.clone();
                         let label = match &preset.date {
@@ -143,7 +153,11 @@ pub fn MarketsTab() -> impl IntoView {
                 </details>
             </section>
             <figure class="wide card markets-diagram" data-testid="markets-diagram">
-                {move || live.markets.with(|view| diagram(view, state.markets_cursor.get()))}
+                {move || {
+                    let selected = state.markets_selected.get();
+                    let select = Callback::new(move |i: usize| state.markets_selected.set(i));
+                    live.markets.with(|view| diagram(view, state.markets_cursor.get(), selected, select))
+                }}
                 <figcaption>
                     <span data-testid="markets-progress">{progress}</span>
                     <span class="markets-toggles">{toggles}</span>
@@ -229,8 +243,13 @@ fn boxes(count: usize, total: f64) -> Vec<(f64, f64)> {
 
 /// The diagram at step `cursor`: markets as boxes (their move and own liquidations so far),
 /// arbitrage as lines between them, cross-margin accounts above and lending below, each flow's
-/// line as thick as the money it moved so far.
-fn diagram(view: &MarketsView, cursor: Option<usize>) -> AnyView {
+/// line as thick as the money it moved so far. A click on a market picks it for the controls.
+fn diagram(
+    view: &MarketsView,
+    cursor: Option<usize>,
+    selected: usize,
+    select: Callback<usize>,
+) -> AnyView {
     let t = text();
     let width = if crate::browser::is_narrow() {
         NARROW
@@ -277,7 +296,15 @@ fn diagram(view: &MarketsView, cursor: Option<usize>) -> AnyView {
         .markets
         .iter()
         .zip(&layout.places)
-        .map(|(market, &(x, w))| market_box(market, x, w, layout.box_top, cursor))
+        .enumerate()
+        .map(|(i, (market, &(x, w)))| {
+            let place = Place {
+                x,
+                w,
+                top: layout.box_top,
+            };
+            market_box(market, place, cursor, i == selected, move || select.run(i))
+        })
         .collect_view();
     let label = fill(
         t.charts.markets_diagram_label,
@@ -316,13 +343,22 @@ impl Layout {
     }
 }
 
-fn market_box(
-    market: &MarketLine,
+/// Where a market's box sits: left edge, width, top.
+struct Place {
     x: f64,
     w: f64,
     top: f64,
+}
+
+/// A market's box at step `cursor`; the one the controls edit is marked.
+fn market_box(
+    market: &MarketLine,
+    place: Place,
     cursor: Option<usize>,
+    selected: bool,
+    pick: impl Fn() + 'static,
 ) -> impl IntoView {
+    let Place { x, w, top } = place;
     let moved = market.move_at(cursor);
     let liquidated = market.liquidated_until(cursor);
     let words = fill(
@@ -334,7 +370,9 @@ fn market_box(
         &[("trough", &fall(market.trough_until(cursor)))],
     );
     view! {
-        <g class="market-node" data-testid=format!("market-{}", market.id)>
+        <g class="market-node" class:selected=selected data-testid=format!("market-{}", market.id)
+            on:click=move |_| pick()>
+            <title>{fill(text().charts.markets_select_market, &[("market", &market.id)])}</title>
             <rect x=x y=top width=w height=BOX_HEIGHT rx="8" />
             <text x=x + w / 2.0 y=top + 18.0 text-anchor="middle" class="market-name">
                 {format!("{} · {}", market.id, market.asset)}

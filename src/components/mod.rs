@@ -7,6 +7,7 @@ pub mod field;
 pub mod help;
 pub mod leverage_editor;
 pub mod market_controls;
+pub mod market_editor;
 pub mod markets;
 pub mod monitor;
 pub mod notices;

@@ -118,9 +118,17 @@ pub fn ShareBar(
             dialog.close();
         }
     };
-    let export_json = move |_: leptos::ev::MouseEvent| {
-        let text = state.scenario.with_untracked(codec::encode_file);
-        browser::download_text("flushlab-scenario.json", "application/json", &text);
+    // On the Markets tab, the system shown there (version 2, its cuts and shock as run).
+    let export_json = move |_: leptos::ev::MouseEvent| match markets() {
+        Some(markets) => browser::download_text(
+            "flushlab-system.json",
+            "application/json",
+            &markets.system().to_json(),
+        ),
+        None => {
+            let text = state.scenario.with_untracked(codec::encode_file);
+            browser::download_text("flushlab-scenario.json", "application/json", &text);
+        }
     };
     let export_csv = move |_| {
         if let Some(outcome) = outcome.get_untracked() {
@@ -164,13 +172,24 @@ pub fn ShareBar(
                 .ok()
                 .and_then(|value| value.as_string());
             let result = match contents {
-                Some(contents) => codec::decode_file(&contents),
+                Some(contents) => codec::decode_any_file(&contents),
                 None => Err(text().notices.unreadable_file.to_string()),
             };
             match result {
-                Ok(scenario) => {
+                Ok(codec::Imported::Scenario(scenario)) => {
                     state.clear("import");
-                    state.load(scenario, "");
+                    state.load(*scenario, "");
+                }
+                // A system of markets opens in the Markets tab as the reader's own; the page's
+                // one-market scenario stays as it was.
+                Ok(codec::Imported::System(system)) => {
+                    state.clear("import");
+                    state.markets_cursor.set(None);
+                    state.markets_selected.set(0);
+                    state
+                        .markets
+                        .set(crate::markets::MarketsChoice::own(*system, ""));
+                    state.tab.set(crate::state::Tab::Markets);
                 }
                 Err(problems) => state.report(
                     "import",

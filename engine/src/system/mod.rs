@@ -263,6 +263,22 @@ impl System {
         }
     }
 
+    /// The same system with market `i` set from a version 1 scenario (its market, positions,
+    /// venue, traders, agents and build-up): how an editor of one market writes back. The
+    /// scenario's seed, shock and run are the system's and are not taken; the result is not
+    /// validated (an account or loan may no longer fit the market: [`System::validate`] says so).
+    pub fn with_market_scenario(&self, i: usize, scenario: &Scenario) -> System {
+        let mut system = self.clone();
+        let spec = &mut system.markets[i];
+        spec.market = scenario.market.clone();
+        spec.positions = scenario.positions.clone();
+        spec.venue = scenario.venue.clone();
+        spec.traders = scenario.traders.clone();
+        spec.agents = scenario.agents.clone();
+        spec.build_up = scenario.build_up.clone();
+        system
+    }
+
     /// Every market as a version 1 scenario.
     pub fn market_scenarios(&self) -> Vec<Scenario> {
         (0..self.markets.len())

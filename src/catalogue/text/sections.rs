@@ -120,7 +120,16 @@ sections! {
         /// `{done}`, `{total}`: runs.
         venues_progress,
         markets_price, markets_price_caption, markets_intro, markets_system, markets_running,
-        markets_counting, markets_step,
+        markets_counting, markets_step, markets_edit, markets_edit_help, markets_own_imported,
+        /// `{preset}`: the system preset's name.
+        markets_own_edited,
+        markets_back, markets_own_option,
+        /// `{market}`: the market's id.
+        markets_select_market,
+        /// `{shock}`: signed percent; `{fell}`: the markets' falls, listed; `{usd}`; `{count}`.
+        markets_headline,
+        /// `{market}`, `{trough}`: a percentage.
+        markets_headline_market,
         /// `{time}`: seconds.
         markets_at,
         /// `{link}`: the link's name.

@@ -142,10 +142,9 @@ impl Explainer {
         if let Some(system) = demo.system() {
             // A system of markets: the Markets tab shows it; the one-market scenario stays.
             self.state.markets_cursor.set(None);
-            self.state.markets.set(crate::markets::MarketsChoice {
-                preset: system.to_string(),
-                ..Default::default()
-            });
+            self.state
+                .markets
+                .update(|choice| *choice = choice.showing(system));
             self.state.tab.set(Tab::Markets);
             highlight(Some(demo.chart), scroll);
             return;

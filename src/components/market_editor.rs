@@ -1,0 +1,154 @@
+//! The controls on the Markets tab: the same leverage editor, market, venue and trader panels as
+//! on the other tabs, editing the market selected in the diagram instead of the page's scenario.
+//!
+//! The panels read and write the app state from context, so this provides them a state of their
+//! own whose scenario is the selected market (`AppState::for_market`); its valid edits are written
+//! back into the Markets tab's choice, which makes the system the reader's own and re-runs it.
+//! The common shock is the tab's slider, so the shock panel is not here.
+
+use leptos::prelude::*;
+
+use super::leverage_editor::LeverageEditor;
+use super::market_controls::MarketControls;
+use super::trader_controls::TraderControls;
+use super::venue_controls::VenueControls;
+use crate::catalogue::text::{fill, text};
+use crate::state::{use_state, AppState};
+
+/// The Markets tab's side panel: which market is edited, and its controls.
+#[component]
+pub fn MarketEditor() -> impl IntoView {
+    let state = use_state();
+    let t = text();
+    let ids = Memo::new(move |_| {
+        state.markets.with(|choice| {
+            choice
+                .base()
+                .markets
+                .iter()
+                .map(|market| market.id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    // A selection past the system's markets (another system was chosen) edits its first one.
+    let selected = Memo::new(move |_| {
+        let count = ids.with(Vec::len);
+        state.markets_selected.get().min(count.saturating_sub(1))
+    });
+    let choose = move |ev: leptos::ev::Event| {
+        if let Ok(index) = event_target_value(&ev).parse::<usize>() {
+            state.markets_selected.set(index);
+        }
+    };
+    let back = move |_| {
+        state.markets.update(|choice| {
+            if let Some(own) = &choice.own {
+                choice.preset = if own.from.is_empty() {
+                    crate::markets::DEFAULT_SYSTEM.to_string()
+                } else {
+                    own.from.clone()
+                };
+                choice.own = None;
+                choice.cut.clear();
+            }
+        });
+        state.clear("markets");
+    };
+    view! {
+        <section class="panel markets-edit" aria-labelledby="markets-edit-label" data-testid="markets-edit">
+            <div class="preset-row">
+                <label id="markets-edit-label" for="markets-edit-select">{t.charts.markets_edit}</label>
+                <select id="markets-edit-select" data-testid="markets-edit-select" on:change=choose
+                    prop:value=move || selected.get().to_string()>
+                    {move || ids.get().into_iter().enumerate().map(|(i, id)| {
+                        view! { <option value=i.to_string() selected=move || selected.get() == i>{id}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <p class="muted">{t.charts.markets_edit_help}</p>
+            <Show when=move || state.markets.with(|choice| choice.shows_own())>
+                <p class="story" data-testid="markets-own">
+                    {move || state.markets.with(|choice| match choice.origin() {
+                        "" => t.charts.markets_own_imported.to_string(),
+                        from => fill(t.charts.markets_own_edited, &[("preset", from)]),
+                    })}
+                    " "
+                    <button type="button" class="link-button" data-testid="markets-back" on:click=back>
+                        {t.charts.markets_back}
+                    </button>
+                </p>
+            </Show>
+        </section>
+        {move || {
+            let index = selected.get();
+            view! { <SelectedMarket index=index /> }
+        }}
+    }
+}
+
+/// The panels editing market `index` of the shown system.
+#[component]
+fn SelectedMarket(
+    /// The market's position in the system.
+    index: usize,
+) -> impl IntoView {
+    let state = use_state();
+    let market = move || {
+        state.markets.with_untracked(|choice| {
+            let base = choice.base();
+            (index < base.markets.len()).then(|| base.market_scenario(index))
+        })
+    };
+    let Some(start) = market() else {
+        return ().into_any();
+    };
+    let part = AppState::for_market(start, &state);
+    // What the panels edit, valid, back into the system (which re-runs it).
+    Effect::new(move |_| {
+        let scenario = part.scenario.get();
+        let next = state
+            .markets
+            .with_untracked(|choice| choice.with_market(index, &scenario));
+        match next {
+            Ok(Some(choice)) => {
+                state.clear("markets");
+                state.markets.set(choice);
+            }
+            Ok(None) => {}
+            Err(error) => state.report(
+                "markets",
+                text().notices.invalid_settings,
+                crate::catalogue::problems::lines(&error),
+            ),
+        }
+    });
+    // Another system chosen (a preset, an import, "back to the preset"): the panels follow it.
+    Effect::new(move |_| {
+        state.markets.track();
+        let Some(scenario) = market() else {
+            return;
+        };
+        let differs = part.scenario.with_untracked(|shown| {
+            shown.market != scenario.market
+                || shown.positions != scenario.positions
+                || shown.venue != scenario.venue
+                || shown.traders != scenario.traders
+                || shown.agents != scenario.agents
+                || shown.build_up != scenario.build_up
+        });
+        if differs {
+            part.load(scenario, "");
+        }
+    });
+    provide_context(part);
+    view! {
+        <LeverageEditor />
+        <details class="more-controls" open=!crate::browser::is_narrow() data-testid="markets-more-controls">
+            <summary>{text().page.more_controls}</summary>
+            <MarketControls />
+            <VenueControls />
+            <TraderControls />
+        </details>
+    }
+    .into_any()
+}
