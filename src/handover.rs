@@ -42,7 +42,8 @@ pub fn retire_first_view() {
             return;
         };
         let headline_written = document
-            .query_selector(".app [data-testid=headline]")
+            // The page's headline, or the Markets tab's (restored from an autosave).
+            .query_selector(".app [data-testid=headline], .app [data-testid=markets-headline]")
             .ok()
             .flatten()
             .and_then(|headline| headline.text_content())
