@@ -250,10 +250,12 @@ impl PhaseMap {
         let row = self.rows.len();
         let x = Axis {
             parameter: Parameter::ShockPct,
+            market: None,
             values: self.shocks_pct.clone(),
         };
         let y = Axis {
             parameter,
+            market: None,
             values: vec![self.values[row]],
         };
         match analysis::grid(&scenario, &x, &y) {

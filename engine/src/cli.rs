@@ -20,7 +20,9 @@ pub const USAGE: &str = "usage: flushlab <command>
                              run of the system per shock)
   grid FILE|- X:FROM:TO:N Y:FROM:TO:N
                              2-D sweep; parameters: shock_pct mean_leverage depth_usd long_share
-                             maintenance_margin withdrawal
+                             maintenance_margin withdrawal; on a version 2 scenario each cell is
+                             a full run of the system, and NAME@MARKET sets one market's value
+                             (NAME alone: every market's)
   cycles FILE|- [CONFIG.json] leverage-cycle Monte Carlo
   counterfactual FILE|-      the same shock with every position at 1x
   calibrate TARGETS|- [--preset]
@@ -237,11 +239,17 @@ fn linspace(from: f64, to: f64, n: usize) -> Vec<f64> {
         .collect()
 }
 
-/// `NAME:FROM:TO:N`; the values themselves are checked by the grid against the scenario.
+/// `NAME[@MARKET]:FROM:TO:N`; the values (and the market) are checked by the grid against the
+/// scenario.
 fn axis(spec: &str) -> Result<Axis, String> {
     let parts: Vec<&str> = spec.split(':').collect();
     let [name, from, to, n] = parts[..] else {
-        return Err(format!("axis '{spec}' must be NAME:FROM:TO:N"));
+        return Err(format!("axis '{spec}' must be NAME[@MARKET]:FROM:TO:N"));
+    };
+    let (name, market) = match name.split_once('@') {
+        Some((name, market)) if !market.is_empty() => (name, Some(market.to_string())),
+        Some(_) => return Err(format!("axis '{spec}': a market's id follows the @")),
+        None => (name, None),
     };
     let parameter =
         Parameter::from_name(name).ok_or_else(|| format!("unknown grid parameter '{name}'"))?;
@@ -251,7 +259,10 @@ fn axis(spec: &str) -> Result<Axis, String> {
             "axis '{spec}': at most {MAX_GRID_AXIS_POINTS} points"
         ));
     }
-    Ok(Axis::linspace(parameter, number(from)?, number(to)?, n))
+    Ok(Axis {
+        market,
+        ..Axis::linspace(parameter, number(from)?, number(to)?, n)
+    })
 }
 
 #[cfg(test)]
@@ -335,7 +346,11 @@ mod tests {
             ),
             (
                 "grid f shock_pct:-1:-2 withdrawal:0:1:2",
-                "must be NAME:FROM:TO:N",
+                "must be NAME[@MARKET]:FROM:TO:N",
+            ),
+            (
+                "grid f shock_pct:-1:-2:3 withdrawal@:0:1:2",
+                "a market's id follows the @",
             ),
             ("grid f", "grid needs two axes"),
             ("calibrate t.json --force", "unknown option '--force'"),

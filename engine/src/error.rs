@@ -156,6 +156,12 @@ pub enum Rule {
     LinkAcrossAssets { first: String, second: String },
     /// A cross-margin leg (or collateral coin) in a coin-margined market.
     LegOnInverse { id: String },
+    /// A grid axis or calibration value naming a market of a version 1 scenario (one market).
+    MarketInScenario,
+    /// A grid axis or calibration value naming a market for the common shock (it hits all).
+    MarketOnShock,
+    /// A calibration target summed over markets whose figure is not a sum.
+    NotASum { figure: String },
 }
 
 /// What a list holds, as a count's message names it.
@@ -384,6 +390,18 @@ impl fmt::Display for Rule {
             Rule::LegOnInverse { id } => write!(
                 f,
                 "'{id}' is coin-margined: cross-margin accounts hold USD-margined markets only"
+            ),
+            Rule::MarketInScenario => write!(
+                f,
+                "a version 1 scenario is one market: name a market only on a version 2 system"
+            ),
+            Rule::MarketOnShock => write!(
+                f,
+                "the common shock hits every market by its shock_beta: name no market"
+            ),
+            Rule::NotASum { figure } => write!(
+                f,
+                "{figure} is not a sum over markets: name the market it is read on"
             ),
         }
     }

@@ -265,3 +265,50 @@ fn a_system_preset_simulates_validates_and_attributes_its_contagion() {
     assert_eq!(code, 0);
     assert!(schema.contains("capital_usd_per_step") && schema.contains("liquidation_bonus"));
 }
+
+#[test]
+fn a_grid_of_a_system_runs_it_in_every_cell_and_names_markets_by_id() {
+    let (_, system, _) = flushlab(&["preset", "two-venues-one-asset"], "");
+    let (code, grid, stderr) = flushlab(
+        &[
+            "grid",
+            "-",
+            "shock_pct:-1:-5:3",
+            "depth_usd@venue-b:5e7:3e8:2",
+        ],
+        &system,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let grid: serde_json::Value = serde_json::from_str(&grid).unwrap();
+    assert_eq!(grid["y"]["market"], "venue-b");
+    let b = &grid["markets"][1];
+    assert_eq!(b["id"], "venue-b");
+    // The venue the sale never hits falls further on its thinner book, at every shock.
+    for x in 0..3 {
+        let thin = b["drawdown_pct"][0][x].as_f64().unwrap();
+        let deep = b["drawdown_pct"][1][x].as_f64().unwrap();
+        assert!(thin > deep, "shock {x}: {thin} against {deep}");
+    }
+    // A market on a version 1 scenario, or an unknown one, is refused with the axis's path.
+    let (_, calm, _) = flushlab(&["preset", "calm-market"], "");
+    let (code, _, stderr) = flushlab(
+        &[
+            "grid",
+            "-",
+            "shock_pct:-1:-5:3",
+            "depth_usd@venue-b:5e7:3e8:2",
+        ],
+        &calm,
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("grid.y.market"), "{stderr}");
+    let (code, _, stderr) = flushlab(
+        &["grid", "-", "shock_pct:-1:-5:3", "depth_usd@okx:5e7:3e8:2"],
+        &system,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("grid.y.market: no market has the id 'okx'"),
+        "{stderr}"
+    );
+}

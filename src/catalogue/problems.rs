@@ -206,6 +206,9 @@ pub fn say(rule: &Rule) -> String {
             &[("first", first), ("second", second)],
         ),
         Rule::LegOnInverse { id } => fill(words.leg_on_inverse, &[("id", id)]),
+        Rule::MarketInScenario => words.market_in_scenario.to_string(),
+        Rule::MarketOnShock => words.market_on_shock.to_string(),
+        Rule::NotASum { figure } => fill(words.not_a_sum, &[("figure", figure)]),
     }
 }
 
@@ -396,6 +399,11 @@ mod tests {
             },
             Rule::LegOnInverse {
                 id: "bitmex".into(),
+            },
+            Rule::MarketInScenario,
+            Rule::MarketOnShock,
+            Rule::NotASum {
+                figure: "trough_drawdown_pct".into(),
             },
             Rule::AtMost {
                 most: 900,

@@ -22,6 +22,10 @@ pub const MAX_AXIS_VALUES: usize = 1_000;
 #[serde(deny_unknown_fields)]
 pub struct Axis {
     pub parameter: Parameter,
+    /// On a version 2 system, the market whose value the axis sets (none: every market; the
+    /// common shock takes none). A version 1 scenario is one market and takes none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<String>,
     pub values: Vec<f64>,
 }
 
@@ -41,7 +45,11 @@ impl Axis {
                 })
                 .collect(),
         };
-        Axis { parameter, values }
+        Axis {
+            parameter,
+            market: None,
+            values,
+        }
     }
 }
 
@@ -75,6 +83,12 @@ pub fn grid(scenario: &Scenario, x: &Axis, y: &Axis) -> Result<Grid, ScenarioErr
         ));
     }
     for (name, axis) in [("x", x), ("y", y)] {
+        if axis.market.is_some() {
+            return Err(ScenarioError::single(
+                &format!("grid.{name}.market"),
+                Rule::MarketInScenario,
+            ));
+        }
         if axis.values.len() > MAX_AXIS_VALUES {
             return Err(ScenarioError::single(
                 &format!("grid.{name}.values"),

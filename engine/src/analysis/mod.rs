@@ -11,6 +11,7 @@ pub mod counterfactual;
 pub mod cycles;
 pub mod figures;
 pub mod grid;
+pub mod grid_system;
 pub mod monitor;
 pub mod option_leverage;
 pub mod sweep;
@@ -24,6 +25,7 @@ pub use cycles::{
 };
 pub use figures::Figure;
 pub use grid::{grid, Axis, Grid, Parameter};
+pub use grid_system::{grid_system, GridMarket, SystemGrid};
 pub use monitor::{monitor, Monitor};
 pub use option_leverage::{option_leverage, OptionLeverage, OptionSpec};
 pub use sweep::{default_shocks, sweep, Sweep, SweepPoint};

@@ -117,7 +117,13 @@ fn run(command: Command) -> Result<String, Failure> {
             to_json(&sweep)
         }
         Command::Grid { input, x, y } => {
-            to_json(&analysis::grid(&scenario(&input)?, &x, &y).map_err(input_error)?)
+            let text = read(&input)?;
+            if is_system(&text) {
+                let system = System::from_json(&text).map_err(input_error)?;
+                return to_json(&analysis::grid_system(&system, &x, &y).map_err(input_error)?);
+            }
+            let scenario = Scenario::from_json(&text).map_err(input_error)?;
+            to_json(&analysis::grid(&scenario, &x, &y).map_err(input_error)?)
         }
         Command::Cycles { input, config } => {
             let scenario = scenario(&input)?;

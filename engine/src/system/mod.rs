@@ -9,6 +9,7 @@
 
 mod accounts;
 mod arbitrage;
+pub mod edit;
 mod lending;
 pub(crate) mod run;
 mod validate;

@@ -597,6 +597,9 @@ pub static ENGLISH: Text = Text {
         unknown_market: "no market has the id '{id}'",
         link_across_assets: "arbitrage joins markets of one asset (got {first} and {second})",
         leg_on_inverse: "'{id}' is coin-margined: cross-margin accounts hold USD-margined markets only",
+        market_in_scenario: "a version 1 scenario is one market: name a market only on a version 2 system",
+        market_on_shock: "the common shock hits every market by its shock_beta: name no market",
+        not_a_sum: "{figure} is not a sum over markets: name the market it is read on",
     },
     monitor: Monitor {
         label: "Leverage monitor",

@@ -428,6 +428,10 @@ sections! {
         link_across_assets,
         /// `{id}`.
         leg_on_inverse,
+        market_in_scenario,
+        market_on_shock,
+        /// `{figure}`: the figure's name.
+        not_a_sum,
     }
     /// The leverage monitor's gauges.
     monitor: Monitor {
