@@ -27,7 +27,8 @@ pub const USAGE: &str = "usage: flushlab <command>
   counterfactual FILE|-      the same shock with every position at 1x
   calibrate TARGETS|- [--preset]
                              fit a scenario to published figures (docs/scenario.md); with
-                             --preset, print the calibrated preset file instead
+                             --preset, print the calibrated preset file instead; a version 2
+                             base fits markets' values to markets' figures (or their sums)
   compare-venues FILE|-      the same scenario on every venue profile: trough, liquidated, ADL,
                              bad debt and fund on each
   venues                     list the venue profiles (docs/venues.md)
@@ -35,8 +36,9 @@ pub const USAGE: &str = "usage: flushlab <command>
                              leverage, by price move and over time (docs/model.md 14.6)
   presets                    list the presets
   preset NAME                print a preset's scenario
-  schema [calibrate|system]  JSON Schema of the scenario format (or of a calibration file, or of
-                             version 2: a system of markets)";
+  schema [calibrate|system|calibrate-system]
+                             JSON Schema of the scenario format (or of a calibration file, of
+                             version 2: a system of markets, or of a calibration of one)";
 
 /// Most points one grid axis takes on the command line.
 pub const MAX_GRID_AXIS_POINTS: usize = 512;
@@ -100,6 +102,7 @@ pub enum SchemaOf {
     Scenario,
     Calibration,
     System,
+    SystemCalibration,
 }
 
 /// Parses the arguments after the program name. An error is the message for the user (exit 2).
@@ -181,6 +184,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             },
             Some("system") => Command::Schema {
                 of: SchemaOf::System,
+            },
+            Some("calibrate-system") => Command::Schema {
+                of: SchemaOf::SystemCalibration,
             },
             Some(other) => return Err(format!("no schema '{other}'\n{USAGE}")),
         },

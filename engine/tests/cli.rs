@@ -312,3 +312,29 @@ fn a_grid_of_a_system_runs_it_in_every_cell_and_names_markets_by_id() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_system_calibration_fits_one_venues_depth_to_its_trough() {
+    let (_, system, _) = flushlab(&["preset", "two-venues-one-asset"], "");
+    let spec = format!(
+        r#"{{"base": {system}, "max_runs": 60, "restarts": 0,
+            "parameters": [{{"name": "depth_usd", "market": "venue-b", "min": 5e7, "max": 4e8}}],
+            "targets": [{{"figure": "trough_drawdown_pct", "market": "venue-b", "value": 4.5}},
+                        {{"figure": "liquidated_usd", "value": 1e9, "mark": "predicted"}}]}}"#
+    );
+    let (code, fit, stderr) = flushlab(&["calibrate", "-"], &spec);
+    assert_eq!(code, 0, "{stderr}");
+    let fit: serde_json::Value = serde_json::from_str(&fit).unwrap();
+    assert_eq!(fit["system"]["version"], 2);
+    assert_eq!(fit["parameters"][0]["market"], "venue-b");
+    let error = fit["targets"][0]["relative_error"].as_f64().unwrap();
+    assert!(error.abs() < 0.05, "{fit}");
+    // A figure that is not a sum needs its market.
+    let unnamed = spec.replace(r#""market": "venue-b", "value": 4.5"#, r#""value": 4.5"#);
+    let (code, _, stderr) = flushlab(&["calibrate", "-"], &unnamed);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("targets[0].market"), "{stderr}");
+    let (code, schema, _) = flushlab(&["schema", "calibrate-system"], "");
+    assert_eq!(code, 0);
+    assert!(schema.contains("\"market\""), "{schema}");
+}

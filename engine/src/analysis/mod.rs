@@ -17,7 +17,10 @@ pub mod option_leverage;
 pub mod sweep;
 pub mod venues;
 
-pub use calibrate::{calibrate, Calibration, CalibrationSpec};
+pub use calibrate::{
+    calibrate, calibrate_system, Calibration, CalibrationSpec, SystemCalibration,
+    SystemCalibrationSpec,
+};
 pub use contagion::{contagion, sweep_system, Contagion, ContagionRow, SystemSweep};
 pub use counterfactual::{counterfactual, without_leverage, Counterfactual, InstantSummary};
 pub use cycles::{

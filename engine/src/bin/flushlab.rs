@@ -152,8 +152,11 @@ fn run(command: Command) -> Result<String, Failure> {
             to_json(&analysis::option_leverage(&spec))
         }
         Command::Calibrate { targets, preset } => {
-            let spec =
-                analysis::CalibrationSpec::from_json(&read(&targets)?).map_err(input_error)?;
+            let text = read(&targets)?;
+            if base_is_system(&text) {
+                return calibrate_system(&text, preset);
+            }
+            let spec = analysis::CalibrationSpec::from_json(&text).map_err(input_error)?;
             let fit = analysis::calibrate(&spec).map_err(input_error)?;
             if !preset {
                 return to_json(&fit);
@@ -196,6 +199,7 @@ fn run(command: Command) -> Result<String, Failure> {
             SchemaOf::Scenario => Scenario::json_schema(),
             SchemaOf::Calibration => analysis::CalibrationSpec::json_schema(),
             SchemaOf::System => System::json_schema(),
+            SchemaOf::SystemCalibration => analysis::SystemCalibrationSpec::json_schema(),
         }),
         Command::Help => Ok(USAGE.to_string()),
     }
@@ -236,6 +240,35 @@ fn is_system(text: &str) -> bool {
         version: u32,
     }
     serde_json::from_str::<Versioned>(text).is_ok_and(|document| document.version == 2)
+}
+
+/// Whether a calibration file's base says it is version 2.
+fn base_is_system(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct WithBase {
+        base: serde_json::Value,
+    }
+    serde_json::from_str::<WithBase>(text)
+        .is_ok_and(|file| file.base.get("version").and_then(|v| v.as_u64()) == Some(2))
+}
+
+/// `calibrate` on a version 2 base: the fit, or with `--preset` the system preset file with the
+/// fitted system.
+fn calibrate_system(text: &str, preset: bool) -> Result<String, Failure> {
+    let input_error = |error: flushlab_engine::ScenarioError| Failure::Input(error.to_string());
+    let spec = analysis::SystemCalibrationSpec::from_json(text).map_err(input_error)?;
+    let fit = analysis::calibrate_system(&spec).map_err(input_error)?;
+    if !preset {
+        return to_json(&fit);
+    }
+    let name = spec
+        .preset
+        .as_deref()
+        .ok_or_else(|| Failure::Input("--preset needs the file's \"preset\" field".into()))?;
+    let mut file = presets::find_system(name)
+        .ok_or_else(|| Failure::Input(format!("preset: no system preset '{name}'")))?;
+    file.system = fit.system;
+    serde_json::to_string_pretty(&file).map_err(|error| Failure::Internal(error.to_string()))
 }
 
 fn scenario(path: &str) -> Result<Scenario, Failure> {

@@ -19,7 +19,10 @@
 //! checks the file, `search.rs` is the search.
 
 mod search;
+mod system;
 mod validate;
+
+pub use system::{calibrate_system, SystemCalibration, SystemCalibrationSpec};
 
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +30,7 @@ use crate::analysis::figures::Figure;
 use crate::error::ScenarioError;
 use crate::scenario::edit::Parameter;
 use crate::scenario::Scenario;
-use search::{clamp_unit, from_unit, nelder_mead, to_unit, Search};
+use search::{clamp_unit, from_unit, nelder_mead, to_unit, Objective, Search};
 
 /// Most parameters one calibration may fit.
 pub const MAX_PARAMETERS: usize = 8;
@@ -126,6 +129,10 @@ pub struct FitParameter {
     /// shock_pct, mean_leverage, depth_usd, long_share, maintenance_margin, withdrawal or
     /// resilience_half_life_s.
     pub name: Knob,
+    /// On a version 2 system, the market whose value is fitted (none: every market's; the
+    /// common shock takes none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<String>,
     pub min: f64,
     pub max: f64,
 }
@@ -151,6 +158,10 @@ pub enum Mark {
 pub struct Target {
     #[schemars(with = "String")]
     pub figure: Figure,
+    /// On a version 2 system, the market the figure is read on (none: summed over the markets,
+    /// for the figures that are sums: liquidated_usd and adl_usd).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<String>,
     /// The published value, in the figure's unit (scaled to the modelled market where the
     /// preset says so).
     pub value: f64,
@@ -200,6 +211,8 @@ fn default_weight() -> f64 {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Achieved {
     pub figure: Figure,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub market: Option<String>,
     pub mark: Mark,
     pub target: f64,
     pub achieved: f64,
@@ -236,18 +249,7 @@ pub fn calibrate(spec: &CalibrationSpec) -> Result<Calibration, ScenarioError> {
             to_unit(parameter, value.clamp(parameter.min, parameter.max))
         })
         .collect();
-    let mut best = start;
-    let mut converged = false;
-    let mut size = 0.25;
-    for _ in 0..=spec.restarts {
-        if search.runs >= spec.max_runs {
-            break;
-        }
-        let (point, done) = nelder_mead(&mut search, &best, size, spec.max_runs);
-        best = point;
-        converged = done;
-        size /= 2.0;
-    }
+    let (best, converged) = restarted(&mut search, start, spec.restarts, spec.max_runs);
     // Reported to four significant figures, as a person would type them; the scenario is the
     // rounded one (its targets are evaluated on it).
     let values: Vec<f64> = spec
@@ -267,6 +269,7 @@ pub fn calibrate(spec: &CalibrationSpec) -> Result<Calibration, ScenarioError> {
             let achieved = target.figure.of(&scenario, &outcome);
             Achieved {
                 figure: target.figure,
+                market: None,
                 mark: target.mark,
                 target: target.value,
                 achieved,
@@ -287,6 +290,30 @@ pub fn calibrate(spec: &CalibrationSpec) -> Result<Calibration, ScenarioError> {
         scenario,
         targets,
     })
+}
+
+/// Nelder-Mead from `start`, then `restarts` more searches each from a fresh simplex (half the
+/// size) around the best point so far, within `max_runs` runs in all; the best point and whether
+/// the last search converged.
+fn restarted(
+    search: &mut impl Objective,
+    start: Vec<f64>,
+    restarts: u32,
+    max_runs: u32,
+) -> (Vec<f64>, bool) {
+    let mut best = start;
+    let mut converged = false;
+    let mut size = 0.25;
+    for _ in 0..=restarts {
+        if search.runs() >= max_runs {
+            break;
+        }
+        let (point, done) = nelder_mead(search, &best, size, max_runs);
+        best = point;
+        converged = done;
+        size /= 2.0;
+    }
+    (best, converged)
 }
 
 /// `value` to `digits` significant figures, as the nearest f64 to the decimal (3.977e8, not
@@ -323,11 +350,13 @@ mod tests {
             base,
             parameters: vec![FitParameter {
                 name: Knob::ShockPct,
+                market: None,
                 min: -20.0,
                 max: -0.5,
             }],
             targets: vec![Target {
                 figure: Figure::TroughDrawdownPct,
+                market: None,
                 value: drawdown,
                 weight: 1.0,
                 mark: Mark::Fitted,

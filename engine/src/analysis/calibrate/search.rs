@@ -91,9 +91,30 @@ impl Search<'_> {
             })
             .sum()
     }
+}
 
-    /// The objective at a point of the unit box (outside it: at its clamped image, plus a penalty
-    /// on the distance that walks the simplex back).
+impl Objective for Search<'_> {
+    fn inside(&mut self, unit: &[f64]) -> f64 {
+        let scenario = self.scenario_at(unit);
+        let outcome = self.run(&scenario);
+        self.objective_of(&scenario, &outcome)
+    }
+
+    fn runs(&self) -> u32 {
+        self.runs
+    }
+}
+
+/// What Nelder-Mead minimises: a calibration's objective over the unit box of its parameters.
+pub(super) trait Objective {
+    /// The objective at a point inside the unit box (one run of the base).
+    fn inside(&mut self, unit: &[f64]) -> f64;
+
+    /// Runs made so far.
+    fn runs(&self) -> u32;
+
+    /// The objective at any point (outside the box: at its clamped image, plus a penalty on the
+    /// distance that walks the simplex back); NaN counts as infinitely bad.
     fn value(&mut self, unit: &[f64]) -> f64 {
         let clamped = clamp_unit(unit);
         let outside: f64 = unit
@@ -101,9 +122,7 @@ impl Search<'_> {
             .zip(&clamped)
             .map(|(x, c)| (x - c) * (x - c))
             .sum();
-        let scenario = self.scenario_at(&clamped);
-        let outcome = self.run(&scenario);
-        let value = self.objective_of(&scenario, &outcome) + outside;
+        let value = self.inside(&clamped) + outside;
         if value.is_nan() {
             f64::INFINITY
         } else {
@@ -165,7 +184,7 @@ const SIZE_TOLERANCE: f64 = 1e-4;
 /// One Nelder-Mead search from `start` with a simplex of edge `size`; returns the best vertex and
 /// whether it converged before `max_runs` runs in all.
 pub(super) fn nelder_mead(
-    search: &mut Search,
+    search: &mut impl Objective,
     start: &[f64],
     size: f64,
     max_runs: u32,
@@ -202,7 +221,7 @@ pub(super) fn nelder_mead(
         {
             return (simplex.swap_remove(0).0, true);
         }
-        if search.runs >= max_runs {
+        if search.runs() >= max_runs {
             return (simplex.swap_remove(0).0, false);
         }
         let centroid: Vec<f64> = (0..n)

@@ -7,7 +7,8 @@ use crate::scenario::validate::Checker;
 
 use super::search::set;
 use super::{
-    CalibrationSpec, Mark, MAX_CALIBRATION_POSITIONS, MAX_PARAMETERS, MAX_RUNS, MAX_TARGETS,
+    CalibrationSpec, FitParameter, Mark, Target, MAX_CALIBRATION_POSITIONS, MAX_PARAMETERS,
+    MAX_RUNS, MAX_TARGETS,
 };
 
 impl CalibrationSpec {
@@ -27,17 +28,65 @@ impl CalibrationSpec {
     pub fn validate(&self) -> Result<(), ScenarioError> {
         let mut check = Checker::default();
         check.nest("base", self.base.validate());
-        let mut fail = |path: String, rule: Rule| check.fail(&path, rule);
         let count = self.base.position_count();
         if count > MAX_CALIBRATION_POSITIONS {
-            fail(
-                "base.positions".into(),
+            check.fail(
+                "base.positions",
                 Rule::CalibrationPositions {
                     most: MAX_CALIBRATION_POSITIONS,
                     got: count,
                 },
             );
         }
+        let base_mean_leverage = mean_leverage(&self.base);
+        let fit = Fit {
+            parameters: &self.parameters,
+            targets: &self.targets,
+            restarts: self.restarts,
+            max_runs: self.max_runs,
+        };
+        // A version 1 scenario is one market: nothing to name.
+        for (i, parameter) in self.parameters.iter().enumerate() {
+            if parameter.market.is_some() {
+                check.fail(&format!("parameters[{i}].market"), Rule::MarketInScenario);
+            }
+        }
+        for (i, target) in self.targets.iter().enumerate() {
+            if target.market.is_some() {
+                check.fail(&format!("targets[{i}].market"), Rule::MarketInScenario);
+            }
+        }
+        fit.check(&mut check, |parameter, value| {
+            let mut probe = self.base.clone();
+            set(&mut probe, parameter.name, value, base_mean_leverage)
+                .and_then(|()| probe.validate())
+        });
+        if check.is_clean() {
+            let estimate = crate::budget::calibration(self);
+            check.add(estimate.check(Work::Calibration, crate::budget::ANALYSIS_BUDGET_S));
+        }
+        check.finish()
+    }
+}
+
+/// What every calibration file holds besides its base: the parameters, the targets and the
+/// search's limits.
+pub(super) struct Fit<'a> {
+    pub parameters: &'a [FitParameter],
+    pub targets: &'a [Target],
+    pub restarts: u32,
+    pub max_runs: u32,
+}
+
+impl Fit<'_> {
+    /// Checks the parameters' bounds (each bound set on the base alone by `probe` must give a
+    /// valid base), the targets and the limits.
+    pub fn check(
+        &self,
+        check: &mut Checker,
+        probe: impl Fn(&FitParameter, f64) -> Result<(), ScenarioError>,
+    ) {
+        let mut fail = |path: String, rule: Rule| check.fail(&path, rule);
         if self.parameters.is_empty() || self.parameters.len() > MAX_PARAMETERS {
             fail(
                 "parameters".into(),
@@ -49,7 +98,6 @@ impl CalibrationSpec {
                 },
             );
         }
-        let base_mean_leverage = mean_leverage(&self.base);
         for (i, parameter) in self.parameters.iter().enumerate() {
             let path = format!("parameters[{i}]");
             let (min, max) = (parameter.min, parameter.max);
@@ -58,10 +106,12 @@ impl CalibrationSpec {
             } else if min >= max {
                 fail(path.clone(), Rule::MinNotBelowMax { min, max });
             }
-            if self.parameters[..i]
-                .iter()
-                .any(|other| other.name == parameter.name)
-            {
+            if self.parameters[..i].iter().any(|other| {
+                other.name == parameter.name
+                    && (other.market.is_none()
+                        || parameter.market.is_none()
+                        || other.market == parameter.market)
+            }) {
                 fail(
                     format!("{path}.name"),
                     Rule::ListedTwice {
@@ -69,13 +119,10 @@ impl CalibrationSpec {
                     },
                 );
             }
-            // Both bounds must give a valid scenario (on their own; the fit combines them).
+            // Both bounds must give a valid base (on their own; the fit combines them).
             if min.is_finite() && max.is_finite() && min < max {
                 for (bound, value) in [("min", min), ("max", max)] {
-                    let mut probe = self.base.clone();
-                    let result = set(&mut probe, parameter.name, value, base_mean_leverage)
-                        .and_then(|()| probe.validate());
-                    if let Err(error) = result {
+                    if let Err(error) = probe(parameter, value) {
                         for problem in error.problems {
                             fail(
                                 format!("{path}.{bound}"),
@@ -141,10 +188,5 @@ impl CalibrationSpec {
                 },
             );
         }
-        if check.is_clean() {
-            let estimate = crate::budget::calibration(self);
-            check.add(estimate.check(Work::Calibration, crate::budget::ANALYSIS_BUDGET_S));
-        }
-        check.finish()
     }
 }
