@@ -642,11 +642,17 @@ test('on the markets tab the controls edit the market picked in the diagram, and
   await other.page.getByTestId('markets-table').locator('tr[data-market="venue-b"]').waitFor();
   assert.equal(await changed(other.page, importedTrough, '', 'the imported system'), after);
   await other.done();
-  // "Back to the preset" undoes the edits; the one-market scenario never moved.
+  // "Back to the preset" drops the edits, and the page's Undo brings them back; the one-market
+  // scenario never moved.
   await page.getByTestId('markets-back').click();
   assert.equal(await page.getByTestId('markets-select').inputValue(), 'two-venues-one-asset');
   await changed(page, troughB, after, 'venue-b back on the preset');
   assert.equal(await troughB(), before);
+  await page.getByTestId('undo-button').click();
+  await page.getByTestId('markets-own').waitFor();
+  assert.equal(await changed(page, troughB, before, 'venue-b after the undo'), after);
+  await page.getByTestId('markets-edit-select').selectOption('1');
+  assert.equal(await depthOf(), '20,000,000', 'the panels show the market as the undo left it');
   await page.getByRole('tab', { name: 'The flush' }).click();
   assert.equal(await page.getByTestId('headline').textContent(), flushHeadline);
   await done();

@@ -163,9 +163,19 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
         }
     }
     // So does the Markets tab's system (an unknown preset name falls back to the default one).
-    // The reader's own system comes back too, unless it no longer validates.
-    if let Some(markets) = saved.as_ref().and_then(|saved| saved.markets.clone()) {
-        state.markets.set(markets.checked());
+    // The reader's own system comes back too, unless it no longer validates (then it says so).
+    let saved_markets = saved.as_ref().and_then(|saved| saved.markets.clone());
+    if let Some(markets) = saved_markets {
+        let had_own = markets.own.is_some();
+        let markets = markets.checked();
+        if had_own && markets.own.is_none() {
+            state.report(
+                "autosave-markets",
+                text().notices.own_system_dropped,
+                Vec::new(),
+            );
+        }
+        state.markets.set(markets);
     }
     if let Some(Err(problem)) = &page.scenario {
         state.report(
@@ -178,7 +188,13 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
     // keeps what it had.
     match &page.markets {
         Some(Ok(markets)) => {
-            state.markets.set(markets.clone());
+            // A link to a preset keeps the reader's own system (in the menu); a link carrying a
+            // system is shown as the own one.
+            let mut markets = markets.clone();
+            if markets.own.is_none() {
+                markets.own = state.markets.with_untracked(|saved| saved.own.clone());
+            }
+            state.markets.set(markets);
             state.tab.set(Tab::Markets);
         }
         Some(Err(problem)) => state.report(
@@ -384,9 +400,13 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
         let scenario = state.scenario.get_untracked();
         let payload = codec::link_payload(&scenario).ok();
         let query = codec::page_query(embed, &view, &controls, payload.as_deref());
-        // On the Markets tab the address carries its system too.
+        // On the Markets tab the address carries its system too (not one too large for a link:
+        // the autosave keeps it).
         let query = if state.tab.get_untracked() == Tab::Markets {
-            codec::with_markets(query, &state.markets.get_untracked())
+            state
+                .markets
+                .with_untracked(|markets| codec::with_markets(query.clone(), markets))
+                .unwrap_or(query)
         } else {
             query
         };

@@ -416,6 +416,11 @@ impl Live {
                     // The Markets tab's system does not depend on the run: taken whatever
                     // run the reply is about.
                     if let Some(markets) = markets {
+                        // The worker's system run, once per system (its first reply after it).
+                        if let (Some(run_ms), true) = (markets.run_ms, markets.contagion.is_none())
+                        {
+                            browser::measure_duration("markets:simulate", run_ms);
+                        }
                         self.inner
                             .update_value(|inner| inner.markets = (*markets).clone());
                         self.markets.set(*markets);

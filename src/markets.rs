@@ -151,7 +151,8 @@ impl MarketsChoice {
     }
 
     /// The choice as restored from an autosave: an own system that no longer validates (a
-    /// hand-edited store, an older format) is dropped, and the preset shown instead.
+    /// hand-edited store, an older format) is dropped, and the preset shown instead (the page
+    /// says so: [`MarketsChoice::own`] is then `None` where it was not).
     pub fn checked(mut self) -> MarketsChoice {
         if let Some(own) = &self.own {
             if own.system.version != flushlab_engine::system::SYSTEM_VERSION
@@ -176,14 +177,7 @@ impl MarketsChoice {
         if let Some(pct) = self.shock_pct {
             return pct;
         }
-        let system = self.system();
-        let hit = system
-            .markets
-            .iter()
-            .find(|market| market.shock_beta != 0.0)
-            .unwrap_or(&system.markets[0]);
-        // To the slider's step's hundredth: the sale's move is a long decimal.
-        (system.shock.move_pct(&hit.market) * 100.0).round() / 100.0
+        round_hundredth(self.system().shock_move_pct())
     }
 
     /// Whether link `k` is cut.
@@ -200,6 +194,11 @@ impl MarketsChoice {
         next.cut[k] = cut;
         next
     }
+}
+
+/// To the hundredth, as the shock slider steps: a market order's move is a long decimal.
+fn round_hundredth(pct: f64) -> f64 {
+    (pct * 100.0).round() / 100.0
 }
 
 /// One market as the tab draws it.
@@ -247,6 +246,10 @@ pub enum FlowKind {
 pub struct MarketsView {
     #[serde(skip)]
     pub key: Option<System>,
+    /// The common shock of the system this view is of (what its headline says).
+    pub shock_pct: f64,
+    /// The compute worker's time for the system's run, ms (when it ran there).
+    pub run_ms: Option<f64>,
     pub step_s: f64,
     pub markets: Vec<MarketLine>,
     pub flows: Vec<FlowLine>,
@@ -271,6 +274,7 @@ impl MarketsView {
         .map(|error| crate::codec::problems_text(&error));
         MarketsView {
             key: Some(system.clone()),
+            shock_pct: round_hundredth(system.shock_move_pct()),
             step_s: system.run.step_s,
             problem,
             ..MarketsView::default()
@@ -373,9 +377,9 @@ impl MarketsView {
 }
 
 impl MarketsView {
-    /// The tab's headline once the run is in: the common shock, how far each market fell, and
-    /// what was liquidated in all.
-    pub fn headline(&self, shock_pct: f64) -> Option<String> {
+    /// The tab's headline once the run is in: the common shock of the system it ran, how far
+    /// each market fell, and what was liquidated in all.
+    pub fn headline(&self) -> Option<String> {
         if !self.ran {
             return None;
         }
@@ -401,7 +405,7 @@ impl MarketsView {
         Some(crate::catalogue::text::fill(
             words.markets_headline,
             &[
-                ("shock", &crate::format::signed_pct(shock_pct)),
+                ("shock", &crate::format::signed_pct(self.shock_pct)),
                 ("fell", &fell.join(", ")),
                 ("usd", &crate::format::usd(liquidated)),
                 ("count", &self.markets.len().to_string()),
@@ -584,8 +588,12 @@ mod tests {
 
     #[test]
     fn the_headline_says_each_markets_fall_and_the_total_liquidated() {
-        let view = finished(&MarketsChoice::default());
-        let line = view.headline(-3.3).expect("the run is in");
+        let choice = MarketsChoice {
+            shock_pct: Some(-3.3),
+            ..MarketsChoice::default()
+        };
+        let view = finished(&choice);
+        let line = view.headline().expect("the run is in");
         let total: f64 = view.markets.iter().map(|m| m.liquidated_until(None)).sum();
         assert!(line.starts_with("A -3.3% common shock"), "{line}");
         for market in &view.markets {
@@ -599,6 +607,6 @@ mod tests {
             );
         }
         assert!(line.contains(&crate::format::usd(total)), "{line}");
-        assert_eq!(MarketsView::default().headline(-1.0), None);
+        assert_eq!(MarketsView::default().headline(), None);
     }
 }

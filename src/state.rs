@@ -82,13 +82,29 @@ pub struct Kept {
     pub preset: String,
 }
 
-impl Kept {
+/// What one undo step brings back: the page's scenario and preset, and the Markets tab's choice
+/// (its system, cuts, shock and the reader's own system), so that no edit on either is lost.
+#[derive(Clone, Debug, PartialEq)]
+struct Step {
+    kept: Kept,
+    markets: crate::markets::MarketsChoice,
+}
+
+impl Step {
     /// How heavy it is to keep (listed positions; a generated population weighs 1).
     fn weight(&self) -> usize {
-        match &self.scenario.positions {
+        let listed = |positions: &Positions| match positions {
             Positions::List(list) => list.len(),
             Positions::Generate(_) => 1,
-        }
+        };
+        let own: usize = self.markets.own.as_ref().map_or(0, |own| {
+            own.system
+                .markets
+                .iter()
+                .map(|market| listed(&market.positions))
+                .sum()
+        });
+        listed(&self.kept.scenario.positions) + own
     }
 }
 
@@ -115,7 +131,7 @@ pub struct AppState {
     pub markets_selected: RwSignal<usize>,
     /// Steps that can be (undone, redone).
     pub undo_depth: RwSignal<(usize, usize)>,
-    history: StoredValue<History<Kept>>,
+    history: StoredValue<History<Step>>,
     /// Called right after a whole replacement or an undo, before the engine runs it: the shell
     /// saves the scenario (address bar, autosave) at once, so a crash on it loses nothing.
     pub on_replace: StoredValue<Option<Callback<()>>>,
@@ -185,17 +201,37 @@ impl AppState {
     /// Replaces the whole scenario (preset, import, Reset, a restored autosave); it must be
     /// valid. One undo step brings back what it replaced.
     pub fn load(&self, scenario: Scenario, preset: &str) {
-        let before = self.kept();
-        if before.scenario != scenario || before.preset != preset {
+        let before = self.step();
+        if before.kept.scenario != scenario || before.kept.preset != preset {
             let weight = before.weight();
             self.history
-                .update_value(|history| history.record_replacement(before, weight));
+                .update_value(|history| history.record_replacement(before.clone(), weight));
             self.publish_undo_depth();
         }
-        self.show(Kept {
-            scenario,
-            preset: preset.to_string(),
+        self.show(Step {
+            kept: Kept {
+                scenario,
+                preset: preset.to_string(),
+            },
+            markets: before.markets,
         });
+    }
+
+    /// Changes the Markets tab's choice (a system, a cut, its shock, a market's edit) as one
+    /// undo step per gesture, like an edit of the scenario.
+    pub fn change_markets(&self, next: crate::markets::MarketsChoice) {
+        if self.markets.with_untracked(|markets| *markets == next) {
+            return;
+        }
+        let gesture = gestures::current();
+        if !self.history.with_value(|history| history.merges(gesture)) {
+            let before = self.step();
+            let weight = before.weight();
+            self.history
+                .update_value(|history| history.record_edit(before, weight, gesture));
+            self.publish_undo_depth();
+        }
+        self.markets.set(next);
     }
 
     /// Back to the preset the scenario came from (the default when there is none).
@@ -222,7 +258,7 @@ impl AppState {
         if self.undo_depth.get_untracked().0 == 0 {
             return;
         }
-        let current = self.kept();
+        let current = self.step();
         let weight = current.weight();
         let previous = self
             .history
@@ -239,7 +275,7 @@ impl AppState {
         if self.undo_depth.get_untracked().1 == 0 {
             return;
         }
-        let current = self.kept();
+        let current = self.step();
         let weight = current.weight();
         let next = self
             .history
@@ -251,21 +287,39 @@ impl AppState {
         }
     }
 
-    /// The scenario and preset shown.
-    fn kept(&self) -> Kept {
-        Kept {
-            scenario: self.scenario.get_untracked(),
-            preset: self.preset.get_untracked(),
+    /// The scenario, preset and Markets choice shown.
+    fn step(&self) -> Step {
+        Step {
+            kept: Kept {
+                scenario: self.scenario.get_untracked(),
+                preset: self.preset.get_untracked(),
+            },
+            markets: self.markets.get_untracked(),
         }
     }
 
-    /// Shows a whole (valid) scenario, then lets the shell save it before the engine runs it.
-    fn show(&self, kept: Kept) {
+    /// Shows a whole (valid) scenario and Markets choice (each only if it changed: undoing a
+    /// Markets step does not re-run the page's scenario), then lets the shell save them before
+    /// the engine runs them.
+    fn show(&self, step: Step) {
+        let Step { kept, markets } = step;
+        if self.markets.with_untracked(|shown| *shown != markets) {
+            self.markets.set(markets);
+        }
         self.clear("scenario");
-        self.stop_playback_if_out_of_range(&kept.scenario);
-        self.draft.set(kept.scenario.clone());
-        self.scenario.set(kept.scenario);
-        self.preset.set(kept.preset);
+        if self.draft.with_untracked(|shown| *shown != kept.scenario) {
+            self.draft.set(kept.scenario.clone());
+        }
+        if self
+            .scenario
+            .with_untracked(|shown| *shown != kept.scenario)
+        {
+            self.stop_playback_if_out_of_range(&kept.scenario);
+            self.scenario.set(kept.scenario);
+        }
+        if self.preset.with_untracked(|shown| *shown != kept.preset) {
+            self.preset.set(kept.preset);
+        }
         if let Some(on_replace) = self.on_replace.get_value() {
             on_replace.run(());
         }
@@ -278,8 +332,8 @@ impl AppState {
         if self.history.with_value(|history| history.merges(gesture)) {
             return;
         }
-        let before = self.kept();
-        if before.scenario == *next {
+        let before = self.step();
+        if before.kept.scenario == *next {
             return;
         }
         let weight = before.weight();

@@ -52,20 +52,23 @@ pub struct PageQuery {
 /// Most links a `cut=` list names.
 const MAX_CUT_NAMES: usize = 16;
 
-/// `query` with the Markets tab's choice added (`system=NAME`, and `cut=` listing the links cut).
-pub fn with_markets(query: String, markets: &crate::markets::MarketsChoice) -> String {
+/// `query` with the Markets tab's choice added (`system=NAME`, or `sys=` carrying the reader's own
+/// system whole, and `cut=` listing the links cut, `shock=` the common shock when moved); an own
+/// system too large for a link is refused as a scenario is.
+pub fn with_markets(
+    query: String,
+    markets: &crate::markets::MarketsChoice,
+) -> Result<String, TooLargeForLink> {
     let mut parts: Vec<String> = Some(query)
         .filter(|query| !query.is_empty())
         .into_iter()
         .collect();
     match (&markets.own, markets.shows_own()) {
         // The reader's own system travels whole; the preset it came from is only its origin.
-        (Some(own), true) => parts.push(format!(
-            "sys={}",
-            percent_encode(&pack(
-                &serde_json::to_string(&own.system).unwrap_or_default()
-            ))
-        )),
+        (Some(own), true) => {
+            let payload = checked_payload(&serde_json::to_string(&own.system).unwrap_or_default())?;
+            parts.push(format!("sys={}", percent_encode(&payload)));
+        }
         _ => parts.push(format!("system={}", percent_encode(&markets.preset))),
     }
     let cut: Vec<String> = (0..markets.cut.len())
@@ -78,7 +81,7 @@ pub fn with_markets(query: String, markets: &crate::markets::MarketsChoice) -> S
     if let Some(pct) = markets.shock_pct {
         parts.push(format!("shock={pct}"));
     }
-    parts.join("&")
+    Ok(parts.join("&"))
 }
 
 /// A scenario whose link would not reopen it: longer than [`MAX_LINK_CHARS`] or inflating past
@@ -129,8 +132,12 @@ fn pack(json: &str) -> String {
 /// The link payload of a scenario, when the link reopens it: within the limits [`decode_link`]
 /// enforces, so a link the app writes always reopens to the same outcome.
 pub fn link_payload(scenario: &Scenario) -> Result<String, TooLargeForLink> {
-    let json = serde_json::to_string(scenario).unwrap_or_default();
-    let payload = pack(&json);
+    checked_payload(&serde_json::to_string(scenario).unwrap_or_default())
+}
+
+/// The payload of `json` when a link can carry it (within what [`unpack`] accepts).
+fn checked_payload(json: &str) -> Result<String, TooLargeForLink> {
+    let payload = pack(json);
     // Strictly under the inflate limit: the reader refuses output that reaches it.
     if payload.len() > MAX_LINK_CHARS || json.len() >= MAX_LINK_JSON_BYTES {
         return Err(TooLargeForLink {

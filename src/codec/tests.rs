@@ -281,7 +281,7 @@ fn percent_escapes_decode_and_malformed_ones_are_kept() {
 fn a_system_link_names_a_system_preset_and_the_links_cut() {
     use crate::markets::MarketsChoice;
     let choice = MarketsChoice::default().with_cut(0, true);
-    let query = with_markets("embed=1&view=markets".to_string(), &choice);
+    let query = with_markets("embed=1&view=markets".to_string(), &choice).unwrap();
     assert_eq!(
         query,
         "embed=1&view=markets&system=two-venues-one-asset&cut=0"
@@ -290,7 +290,7 @@ fn a_system_link_names_a_system_preset_and_the_links_cut() {
     assert_eq!(page.markets, Some(Ok(choice)));
     assert_eq!(page.view, vec!["markets".to_string()]);
     // Nothing cut: no `cut=`; a link past the system's links is ignored.
-    let plain = with_markets(String::new(), &MarketsChoice::default());
+    let plain = with_markets(String::new(), &MarketsChoice::default()).unwrap();
     assert_eq!(plain, "system=two-venues-one-asset");
     assert_eq!(
         parse_query("system=two-venues-one-asset&cut=7,x").markets,
@@ -306,7 +306,7 @@ fn a_system_link_names_a_system_preset_and_the_links_cut() {
         shock_pct: Some(-6.5),
         ..MarketsChoice::default()
     };
-    let query = with_markets(String::new(), &moved);
+    let query = with_markets(String::new(), &moved).unwrap();
     assert_eq!(query, "system=two-venues-one-asset&shock=-6.5");
     assert_eq!(parse_query(&query).markets, Some(Ok(moved)));
     assert_eq!(
@@ -333,7 +333,7 @@ fn the_readers_own_system_travels_whole_in_a_link() {
         .expect("a valid edit")
         .expect("a change");
     assert!(edited.shows_own() && edited.is_cut(0));
-    let query = with_markets(String::new(), &edited);
+    let query = with_markets(String::new(), &edited).unwrap();
     assert!(
         query.starts_with("sys=1.") && query.ends_with("&cut=0"),
         "{query}"

@@ -1,11 +1,12 @@
 //! The controls on the Markets tab: the same leverage editor, market, venue and trader panels as
 //! on the other tabs, editing the market selected in the diagram instead of the page's scenario.
 //!
-//! The panels read and write the app state from context, so this provides them a state of their
-//! own whose scenario is the selected market (`AppState::for_market`); its valid edits are written
+//! The panels read and write the app state from context, so this provides them (through a
+//! `Provider`, its own owner) a state of their own whose scenario is the selected market (`AppState::for_market`); its valid edits are written
 //! back into the Markets tab's choice, which makes the system the reader's own and re-runs it.
 //! The common shock is the tab's slider, so the shock panel is not here.
 
+use leptos::context::Provider;
 use leptos::prelude::*;
 
 use super::leverage_editor::LeverageEditor;
@@ -20,10 +21,11 @@ use crate::state::{use_state, AppState};
 pub fn MarketEditor() -> impl IntoView {
     let state = use_state();
     let t = text();
+    // The system before its cuts and shock: a shock drag or a cut leaves it (and the panels) be.
+    let base = Memo::new(move |_| state.markets.with(|choice| choice.base()));
     let ids = Memo::new(move |_| {
-        state.markets.with(|choice| {
-            choice
-                .base()
+        base.with(|system| {
+            system
                 .markets
                 .iter()
                 .map(|market| market.id.clone())
@@ -32,27 +34,31 @@ pub fn MarketEditor() -> impl IntoView {
     });
     // A selection past the system's markets (another system was chosen) edits its first one.
     let selected = Memo::new(move |_| {
-        let count = ids.with(Vec::len);
-        state.markets_selected.get().min(count.saturating_sub(1))
+        let picked = state.markets_selected.get();
+        if picked < ids.with(Vec::len) {
+            picked
+        } else {
+            0
+        }
     });
     let choose = move |ev: leptos::ev::Event| {
         if let Ok(index) = event_target_value(&ev).parse::<usize>() {
             state.markets_selected.set(index);
         }
     };
+    // Undoable like every change of the tab (the page's Undo brings the edits back).
     let back = move |_| {
-        state.markets.update(|choice| {
-            if let Some(own) = &choice.own {
-                choice.preset = if own.from.is_empty() {
-                    crate::markets::DEFAULT_SYSTEM.to_string()
-                } else {
-                    own.from.clone()
-                };
-                choice.own = None;
-                choice.cut.clear();
-            }
-        });
+        let mut next = state.markets.get_untracked();
+        if let Some(own) = next.own.take() {
+            next.preset = if own.from.is_empty() {
+                crate::markets::DEFAULT_SYSTEM.to_string()
+            } else {
+                own.from
+            };
+            next.cut.clear();
+        }
         state.clear("markets");
+        state.change_markets(next);
     };
     view! {
         <section class="panel markets-edit" aria-labelledby="markets-edit-label" data-testid="markets-edit">
@@ -81,7 +87,7 @@ pub fn MarketEditor() -> impl IntoView {
         </section>
         {move || {
             let index = selected.get();
-            view! { <SelectedMarket index=index /> }
+            view! { <SelectedMarket index=index base=base page=state /> }
         }}
     }
 }
@@ -91,19 +97,24 @@ pub fn MarketEditor() -> impl IntoView {
 fn SelectedMarket(
     /// The market's position in the system.
     index: usize,
+    /// The shown system before its cuts and shock.
+    base: Memo<flushlab_engine::system::System>,
+    /// The page's state (taken by the caller: below, the context is the market's).
+    page: AppState,
 ) -> impl IntoView {
-    let state = use_state();
+    let state = page;
     let market = move || {
-        state.markets.with_untracked(|choice| {
-            let base = choice.base();
-            (index < base.markets.len()).then(|| base.market_scenario(index))
+        base.with_untracked(|system| {
+            (index < system.markets.len()).then(|| system.market_scenario(index))
         })
     };
     let Some(start) = market() else {
         return ().into_any();
     };
     let part = AppState::for_market(start, &state);
-    // What the panels edit, valid, back into the system (which re-runs it).
+    // What the panels edit, valid, back into the system (which re-runs it). An edit the system
+    // refuses (an account or loan no longer fits the market) is said in the banner; the panels
+    // go back to the market as the system has it, the refused value kept in the typed box.
     Effect::new(move |_| {
         let scenario = part.scenario.get();
         let next = state
@@ -112,43 +123,49 @@ fn SelectedMarket(
         match next {
             Ok(Some(choice)) => {
                 state.clear("markets");
-                state.markets.set(choice);
+                state.change_markets(choice);
             }
             Ok(None) => {}
-            Err(error) => state.report(
-                "markets",
-                text().notices.invalid_settings,
-                crate::catalogue::problems::lines(&error),
-            ),
+            Err(error) => {
+                state.report(
+                    "markets",
+                    text().notices.invalid_settings,
+                    crate::catalogue::problems::lines(&error),
+                );
+                if let Some(kept) = market() {
+                    part.scenario.set(kept);
+                }
+            }
         }
     });
-    // Another system chosen (a preset, an import, "back to the preset"): the panels follow it.
+    // Another system shown (a preset, an import, an undo, "back to the preset"): the panels
+    // follow it.
     Effect::new(move |_| {
-        state.markets.track();
+        base.track();
         let Some(scenario) = market() else {
             return;
         };
-        let differs = part.scenario.with_untracked(|shown| {
-            shown.market != scenario.market
-                || shown.positions != scenario.positions
-                || shown.venue != scenario.venue
-                || shown.traders != scenario.traders
-                || shown.agents != scenario.agents
-                || shown.build_up != scenario.build_up
+        let same = state.markets.with_untracked(|choice| {
+            part.scenario
+                .with_untracked(|shown| choice.with_market(index, shown) == Ok(None))
         });
-        if differs {
+        if !same {
+            state.clear("markets");
             part.load(scenario, "");
         }
     });
-    provide_context(part);
+    // A context of its own for the panels (Provider gives them their own owner, so the page's
+    // state stays the context everywhere else).
     view! {
-        <LeverageEditor />
-        <details class="more-controls" open=!crate::browser::is_narrow() data-testid="markets-more-controls">
-            <summary>{text().page.more_controls}</summary>
-            <MarketControls />
-            <VenueControls />
-            <TraderControls />
-        </details>
+        <Provider value=part>
+            <LeverageEditor />
+            <details class="more-controls" open=!crate::browser::is_narrow() data-testid="markets-more-controls">
+                <summary>{text().page.more_controls}</summary>
+                <MarketControls />
+                <VenueControls />
+                <TraderControls />
+            </details>
+        </Provider>
     }
     .into_any()
 }

@@ -44,9 +44,8 @@ pub fn MarketsTab() -> impl IntoView {
         state.markets_cursor.set(None);
         state.markets_selected.set(0);
         state.clear("markets");
-        state
-            .markets
-            .update(|choice| *choice = choice.showing(&name));
+        let next = state.markets.with_untracked(|choice| choice.showing(&name));
+        state.change_markets(next);
     };
     let steps = move || {
         live.markets
@@ -101,9 +100,10 @@ pub fn MarketsTab() -> impl IntoView {
                     let label = fill(t.charts.markets_cut, &[("link", &flow.name)]);
                     let toggle = move |ev: leptos::ev::Event| {
                         let checked = event_target_checked(&ev);
-                        state
+                        let next = state
                             .markets
-                            .update(|choice| *choice = choice.with_cut(k, checked));
+                            .with_untracked(|choice| choice.with_cut(k, checked));
+                        state.change_markets(next);
                     };
                     view! {
                         <label class="markets-cut" data-testid=format!("markets-cut-{k}")>
@@ -118,7 +118,7 @@ pub fn MarketsTab() -> impl IntoView {
     view! {
         <div class="charts markets-panel" role="tabpanel" aria-label=t.page.tab_markets data-testid="tab-markets">
             <p class="wide headline" data-testid="markets-headline" aria-live="polite">
-                {move || live.markets.with(|view| view.headline(state.markets.with(|choice| choice.shock_shown())))}
+                {move || live.markets.with(MarketsView::headline)}
             </p>
             <p class="wide muted markets-intro">{t.charts.markets_intro}</p>
             <section class="wide markets-choice">
@@ -144,7 +144,11 @@ pub fn MarketsTab() -> impl IntoView {
                     min=crate::markets::SHOCK_RANGE.0 max=crate::markets::SHOCK_RANGE.1 step=0.25 unit="%"
                     testid="markets-shock"
                     value=Signal::derive(move || state.markets.with(|choice| choice.shock_shown()))
-                    set=Callback::new(move |pct: f64| state.markets.update(|choice| choice.shock_pct = Some(pct))) />
+                    set=Callback::new(move |pct: f64| {
+                        let mut next = state.markets.get_untracked();
+                        next.shock_pct = Some(pct);
+                        state.change_markets(next);
+                    }) />
                 <details class="assumptions">
                     <summary>{text().panels.assumptions}</summary>
                     <ul>

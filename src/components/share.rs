@@ -26,7 +26,7 @@ pub fn share_link_with(
     let payload = codec::link_payload(scenario)?;
     let query = codec::page_query(false, &[], &[], Some(&payload));
     let query = match markets {
-        Some(markets) => codec::with_markets(query, markets),
+        Some(markets) => codec::with_markets(query, markets)?,
         None => query,
     };
     Ok(format!("{}?{query}", browser::base_url()))
@@ -43,7 +43,7 @@ pub fn embed_snippet(
     let views: Vec<String> = views.iter().map(|view| view.to_string()).collect();
     let query = codec::page_query(true, &views, &[], Some(&payload));
     let query = match markets {
-        Some(markets) => codec::with_markets(query, markets),
+        Some(markets) => codec::with_markets(query, markets)?,
         None => query,
     };
     Ok(format!(
@@ -80,6 +80,7 @@ pub fn ShareBar(
     // A link box that no longer matches the scenario goes.
     Effect::new(move |first: Option<()>| {
         state.scenario.track();
+        state.markets.track();
         if first.is_some() && link.get_untracked().is_some() {
             link.set(None);
         }
@@ -186,9 +187,7 @@ pub fn ShareBar(
                     state.clear("import");
                     state.markets_cursor.set(None);
                     state.markets_selected.set(0);
-                    state
-                        .markets
-                        .set(crate::markets::MarketsChoice::own(*system, ""));
+                    state.change_markets(crate::markets::MarketsChoice::own(*system, ""));
                     state.tab.set(crate::state::Tab::Markets);
                 }
                 Err(problems) => state.report(

@@ -181,7 +181,11 @@ impl Worker {
                 reply.venues = Some(Box::new(self.venues.clone()));
             }
             Tab::Markets if !self.markets.is_done() => {
+                let (ran, start) = (self.markets.ran, (self.clock)());
                 self.markets.step();
+                if !ran && self.markets.ran {
+                    self.markets.run_ms = Some((self.clock)() - start);
+                }
                 reply.markets = Some(Box::new(self.markets.clone()));
             }
             Tab::Markets => {

@@ -296,13 +296,22 @@ impl System {
     /// duration kept; a market order is sized on the first market the shock hits).
     pub fn with_shock_pct(&self, pct: f64) -> System {
         let mut system = self.clone();
-        let hit = self
-            .markets
+        system.shock.resize(&self.first_hit().market, pct);
+        system
+    }
+
+    /// The common shock's move, percent: a move's own size, or the move a market order makes
+    /// in the untouched book of the first market it hits.
+    pub fn shock_move_pct(&self) -> f64 {
+        self.shock.move_pct(&self.first_hit().market)
+    }
+
+    /// The first market the common shock reaches (a beta other than 0), else the first market.
+    fn first_hit(&self) -> &MarketSpec {
+        self.markets
             .iter()
             .find(|market| market.shock_beta != 0.0)
-            .unwrap_or(&self.markets[0]);
-        system.shock.resize(&hit.market, pct);
-        system
+            .unwrap_or(&self.markets[0])
     }
 
     /// The work of one run of the system, seconds on the reference machine: its markets' runs

@@ -382,6 +382,7 @@ pub static ENGLISH: Text = Text {
         not_a_number: "{label}: {typed} is not a number; kept {kept}{unit}.",
         link_failed: "The link's scenario could not be loaded; showing the default scenario instead.",
         autosave_failed: "Your autosaved scenario could not be restored; your next change replaces it.",
+        own_system_dropped: "Your own system of markets in the autosave no longer reads; the Markets tab shows its preset.",
         not_autosaved: "This scenario is not autosaved.",
         autosave_kept: "A reload brings back the last scenario that was saved; Export JSON keeps this one as a file.",
         held: "This scenario is not run yet: it may take a while.",

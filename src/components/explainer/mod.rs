@@ -142,9 +142,11 @@ impl Explainer {
         if let Some(system) = demo.system() {
             // A system of markets: the Markets tab shows it; the one-market scenario stays.
             self.state.markets_cursor.set(None);
-            self.state
+            let next = self
+                .state
                 .markets
-                .update(|choice| *choice = choice.showing(system));
+                .with_untracked(|choice| choice.showing(system));
+            self.state.change_markets(next);
             self.state.tab.set(Tab::Markets);
             highlight(Some(demo.chart), scroll);
             return;

@@ -134,7 +134,10 @@ impl SystemCalibrationSpec {
             max_runs: self.max_runs,
         };
         fit.check(&mut check, |parameter, value| {
-            let markets = Markets::named(&self.base, parameter.market.as_deref(), "")?;
+            // An unknown market is reported above, once.
+            let Ok(markets) = Markets::named(&self.base, parameter.market.as_deref(), "") else {
+                return Ok(());
+            };
             let mut probe = self.base.clone();
             set(&mut probe, parameter, markets, value, &means).and_then(|()| probe.validate())
         });
@@ -349,12 +352,7 @@ pub fn calibrate_system(spec: &SystemCalibrationSpec) -> Result<SystemCalibratio
 /// A parameter's value in the base (the first meant market's), where it has one.
 fn base_value(system: &System, parameter: &FitParameter, markets: Markets) -> Option<f64> {
     if parameter.name == Knob::ShockPct {
-        let hit = system
-            .markets
-            .iter()
-            .find(|market| market.shock_beta != 0.0)
-            .unwrap_or(&system.markets[0]);
-        return Some(system.shock.move_pct(&hit.market));
+        return Some(system.shock_move_pct());
     }
     let first = markets.indices(system).next()?;
     parameter.name.read(&system.market_scenario(first))
