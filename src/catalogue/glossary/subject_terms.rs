@@ -1,5 +1,5 @@
 //! The seventeen terms of the subject, leverage dependency to leverage control: what each means,
-//! and the part of it FlushLab can show today on one market (or that it cannot yet).
+//! and the part of it FlushLab can show (on one market, or on the Markets tab's systems).
 
 use super::Term;
 use crate::catalogue::scenes;
@@ -292,8 +292,9 @@ pub(super) const TERMS: &[Term] = &[
         name: "Systemic leverage",
         body: "The leverage of a market taken as a whole rather than trader by trader: because \
                everyone shares one price, one trader's forced sale is everyone's loss, and \
-               positions that could bear the news are liquidated by others' leverage. FlushLab \
-               shows it on one market; across venues and protocols it is planned.",
+               positions that could bear the news are liquidated by others' leverage. Here it \
+               is shown on one market; the Markets tab shows it across venues, shared collateral \
+               and lending protocols.",
         related: &[
             "systemic-leverage-risk",
             "leverage-dependency",
