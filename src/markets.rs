@@ -3,14 +3,15 @@
 //! Computed in the compute worker a piece at a time (the run, then the counterfactual runs of the
 //! contagion table); pure and natively tested.
 
-use flushlab_engine::analysis::{contagion, Contagion};
+use flushlab_engine::analysis::{contagion_on, Contagion};
 use flushlab_engine::budget;
 use flushlab_engine::error::Work;
 use flushlab_engine::presets;
-use flushlab_engine::system::{simulate_system, Link, System, SystemOutcome};
+use flushlab_engine::system::{run_system, Link, System, SystemOutcome};
 use serde::{Deserialize, Serialize};
 
 use crate::analyses::PAGE_RUN_S;
+use crate::session::SystemSession;
 
 /// The system preset the Markets tab opens with.
 pub const DEFAULT_SYSTEM: &str = "two-venues-one-asset";
@@ -285,24 +286,27 @@ impl MarketsView {
         self.problem.is_some() || self.key.is_none() || (self.ran && self.contagion.is_some())
     }
 
-    /// The next piece: the run, then the contagion table. Returns whether more is left.
-    pub fn step(&mut self) -> bool {
+    /// The next piece: the run, then the contagion table, on the populations `session` keeps
+    /// (built once for a system, whatever its shock and cuts). Returns whether more is left.
+    pub fn step(&mut self, session: &mut SystemSession) -> bool {
         if self.is_done() {
             return false;
         }
         let Some(system) = self.key.clone() else {
             return false;
         };
+        // Its budget was checked by `plan` (the run and the contagion table's runs).
+        if let Err(error) = system.validate() {
+            self.problem = Some(crate::codec::problems_text(&error));
+            return false;
+        }
+        let scenarios = system.market_scenarios();
+        let tables = session.tables(&scenarios);
         if !self.ran {
-            match simulate_system(&system) {
-                Ok(outcome) => self.take(&system, &outcome),
-                Err(error) => self.problem = Some(crate::codec::problems_text(&error)),
-            }
+            let outcome = run_system(&system, &scenarios, &tables);
+            self.take(&system, &outcome);
         } else {
-            match contagion(&system) {
-                Ok(table) => self.contagion = Some(table),
-                Err(error) => self.problem = Some(crate::codec::problems_text(&error)),
-            }
+            self.contagion = Some(contagion_on(&system, &scenarios, &tables));
         }
         !self.is_done()
     }
@@ -456,7 +460,8 @@ mod tests {
     fn finished(choice: &MarketsChoice) -> MarketsView {
         let mut view = MarketsView::plan(&choice.system());
         assert!(view.problem.is_none(), "{:?}", view.problem);
-        while view.step() {}
+        let mut session = SystemSession::default();
+        while view.step(&mut session) {}
         view
     }
 
@@ -608,5 +613,23 @@ mod tests {
         }
         assert!(line.contains(&crate::format::usd(total)), "{line}");
         assert_eq!(MarketsView::default().headline(), None);
+    }
+
+    #[test]
+    fn populations_kept_across_shocks_and_cuts_give_the_fresh_runs_views() {
+        let mut session = SystemSession::default();
+        for choice in [
+            MarketsChoice::default(),
+            MarketsChoice {
+                shock_pct: Some(-6.0),
+                ..MarketsChoice::default()
+            },
+            MarketsChoice::default().with_cut(0, true),
+            MarketsChoice::default().showing("btc-eth-cross-margin"),
+        ] {
+            let mut kept = MarketsView::plan(&choice.system());
+            while kept.step(&mut session) {}
+            assert_eq!(kept, finished(&choice), "{choice:?}");
+        }
     }
 }

@@ -60,6 +60,13 @@ struct Cached {
 impl Cached {
     /// The table for `scenario` (valid), rescaled or rebuilt as needed.
     fn table(&mut self, scenario: &Scenario) -> &PositionTable {
+        self.refresh(scenario);
+        self.table
+            .get_or_insert_with(|| PositionTable::build(scenario))
+    }
+
+    /// Makes the table the one for `scenario`, rescaled or rebuilt as needed.
+    fn refresh(&mut self, scenario: &Scenario) {
         let action = self
             .built_for
             .as_ref()
@@ -81,8 +88,28 @@ impl Cached {
         if action != Reuse::Same || !ready {
             self.built_for = Some(scenario.clone());
         }
-        self.table
-            .get_or_insert_with(|| PositionTable::build(scenario))
+    }
+}
+
+/// The Markets tab's engine: each market's population cached as the page's one is, so a drag of
+/// the common shock or a cut link re-runs the system without building its populations again.
+#[derive(Default)]
+pub struct SystemSession {
+    markets: Vec<Cached>,
+}
+
+impl SystemSession {
+    /// The populations of a system's markets, `scenarios` (valid), each reused, rescaled or
+    /// rebuilt as needed.
+    pub fn tables(&mut self, scenarios: &[Scenario]) -> Vec<&PositionTable> {
+        self.markets.resize_with(scenarios.len(), Cached::default);
+        for (cached, scenario) in self.markets.iter_mut().zip(scenarios) {
+            cached.refresh(scenario);
+        }
+        self.markets
+            .iter()
+            .filter_map(|cached| cached.table.as_ref())
+            .collect()
     }
 }
 

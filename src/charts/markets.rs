@@ -105,7 +105,7 @@ mod tests {
     #[test]
     fn every_market_is_drawn_as_its_move_from_its_start() {
         let mut view = MarketsView::plan(&MarketsChoice::default().system());
-        view.step();
+        view.step(&mut crate::session::SystemSession::default());
         let scenario = presets::default_scenario();
         let outcome = flushlab_engine::simulate(&scenario).expect("the default runs");
         let snapshot = Snapshot {

@@ -10,7 +10,7 @@ use crate::analyses::{
     curve_key, cycles_key, phase_key, CurveView, CyclesView, PhaseAxis, PhaseMap, VenuesView,
 };
 use crate::markets::MarketsView;
-use crate::session::Session;
+use crate::session::{Session, SystemSession};
 use crate::state::Tab;
 
 /// The worker's state between messages.
@@ -28,8 +28,10 @@ pub struct Worker {
     /// The venues' runs' own populations (each profile's leverage cap may change the crowd), so
     /// the page's population stays cached in `session`.
     venue_session: Session,
-    /// The Markets tab's system (its own populations, built per run: systems are small).
+    /// The Markets tab's system: its run and contagion table as they stand.
     markets: MarketsView,
+    /// The Markets tab's systems' populations, kept across its runs.
+    system_session: SystemSession,
     /// A clock in milliseconds (the worker's `performance.now`; natively none).
     clock: fn() -> f64,
 }
@@ -57,6 +59,7 @@ impl Worker {
             venues: VenuesView::default(),
             venue_session: Session::default(),
             markets: MarketsView::default(),
+            system_session: SystemSession::default(),
             clock,
         }
     }
@@ -182,7 +185,7 @@ impl Worker {
             }
             Tab::Markets if !self.markets.is_done() => {
                 let (ran, start) = (self.markets.ran, (self.clock)());
-                self.markets.step();
+                self.markets.step(&mut self.system_session);
                 if !ran && self.markets.ran {
                     self.markets.run_ms = Some((self.clock)() - start);
                 }

@@ -11,6 +11,7 @@ use crate::budget;
 use crate::error::{ScenarioError, Work};
 use crate::outcome::Summary;
 use crate::positions::PositionTable;
+use crate::scenario::Scenario;
 use crate::system::{run_system, System, SystemOutcome};
 
 /// The attribution table of a system.
@@ -89,7 +90,20 @@ pub fn contagion(system: &System) -> Result<Contagion, ScenarioError> {
     // The populations do not depend on the links: built once for every run.
     let scenarios = system.market_scenarios();
     let tables: Vec<PositionTable> = scenarios.iter().map(PositionTable::build).collect();
-    let run = |system: &System| run_system(system, &scenarios, &tables);
+    Ok(contagion_on(system, &scenarios, &tables))
+}
+
+/// [`contagion`] of a validated system (within its budget) on populations already built for its
+/// markets' `scenarios` (a page's cached ones).
+pub fn contagion_on<T: std::borrow::Borrow<PositionTable>>(
+    system: &System,
+    scenarios: &[Scenario],
+    tables: &[T],
+) -> Contagion {
+    let live: Vec<usize> = (0..system.links.len())
+        .filter(|&k| !system.links[k].is_cut())
+        .collect();
+    let run = |system: &System| run_system(system, scenarios, tables);
     let linked = run(system);
     let alone = run(&system.all_cut());
     let without: Vec<SystemOutcome> = live
@@ -151,7 +165,7 @@ pub fn contagion(system: &System) -> Result<Contagion, ScenarioError> {
             }
         })
         .collect();
-    Ok(Contagion {
+    Contagion {
         links: live
             .iter()
             .map(|&k| {
@@ -160,8 +174,8 @@ pub fn contagion(system: &System) -> Result<Contagion, ScenarioError> {
             })
             .collect(),
         markets,
-        runs,
-    })
+        runs: live.len() + 2,
+    }
 }
 
 /// Each market's trough and liquidations against the size of a system's common shock.

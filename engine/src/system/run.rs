@@ -7,6 +7,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use std::borrow::Borrow;
+
 use crate::error::ScenarioError;
 use crate::ledger::LedgerReport;
 use crate::outcome::{MoneyUnit, Outcome};
@@ -54,11 +56,12 @@ pub fn simulate_system(system: &System) -> Result<SystemOutcome, ScenarioError> 
 }
 
 /// Runs a validated system whose markets are `scenarios` (from [`System::market_scenarios`])
-/// on the populations `tables`.
-pub fn run_system(
+/// on the populations `tables` (owned or borrowed: a page keeps each market's population in its
+/// own cache).
+pub fn run_system<T: Borrow<PositionTable>>(
     system: &System,
     scenarios: &[Scenario],
-    tables: &[PositionTable],
+    tables: &[T],
 ) -> SystemOutcome {
     run_system_with(system, scenarios, tables, Path::Fast)
 }
@@ -66,16 +69,17 @@ pub fn run_system(
 /// [`run_system`] the given way: with [`Path::Reference`], every cross-margin account and every
 /// loan is looked at every step (the spec the schedules of the fast way must equal bit for bit);
 /// the markets' own engines run their fast way either way (their reference is version 1's).
-pub fn run_system_with(
+pub fn run_system_with<T: Borrow<PositionTable>>(
     system: &System,
     scenarios: &[Scenario],
-    tables: &[PositionTable],
+    tables: &[T],
     path: Path,
 ) -> SystemOutcome {
     let mut runs: Vec<MarketRun<'_>> = scenarios
         .iter()
         .zip(tables)
         .map(|(scenario, table)| {
+            let table = table.borrow();
             MarketRun::new(
                 scenario,
                 table,
