@@ -242,32 +242,49 @@ fn check_axis(
         _ => scenario.clone(),
     };
     for (k, &value) in axis.values.iter().enumerate() {
-        if axis.parameter == Parameter::MeanLeverage && !(1.0..=MAX_LEVERAGE).contains(&value) {
-            return Err(ScenarioError::single(
-                &format!("grid.{name}.values[{k}]"),
-                Rule::MeanLeverage {
-                    most: MAX_LEVERAGE,
-                    got: value,
-                },
-            ));
-        }
+        let value_path = format!("grid.{name}.values[{k}]");
+        check_mean_leverage(axis, value, &value_path)?;
         let mut cell = probe.clone();
         axis.parameter.apply(&mut cell, value, current_mean)?;
-        cell.validate().map_err(|error| ScenarioError {
-            problems: error
-                .problems
-                .into_iter()
-                .map(|problem| Problem {
-                    rule: Rule::InGridValue {
-                        rule: Box::new(problem.rule),
-                        value_path: format!("grid.{name}.values[{k}]"),
-                    },
-                    path: problem.path,
-                })
-                .collect(),
-        })?;
+        cell.validate()
+            .map_err(|error| in_grid_value(error, &value_path))?;
     }
     Ok(())
+}
+
+/// A mean leverage value outside `[1, MAX_LEVERAGE]` is refused at its own path.
+pub(super) fn check_mean_leverage(
+    axis: &Axis,
+    value: f64,
+    value_path: &str,
+) -> Result<(), ScenarioError> {
+    if axis.parameter == Parameter::MeanLeverage && !(1.0..=MAX_LEVERAGE).contains(&value) {
+        return Err(ScenarioError::single(
+            value_path,
+            Rule::MeanLeverage {
+                most: MAX_LEVERAGE,
+                got: value,
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// The problems a grid value makes, each at the scenario's field with the value's path said.
+pub(super) fn in_grid_value(error: ScenarioError, value_path: &str) -> ScenarioError {
+    ScenarioError {
+        problems: error
+            .problems
+            .into_iter()
+            .map(|problem| Problem {
+                rule: Rule::InGridValue {
+                    rule: Box::new(problem.rule),
+                    value_path: value_path.to_string(),
+                },
+                path: problem.path,
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -9,13 +9,12 @@
 use serde::Serialize;
 
 use crate::budget;
-use crate::error::{Items, Problem, Rule, ScenarioError, Work};
+use crate::error::{Items, Rule, ScenarioError, Work};
 use crate::positions::PositionTable;
-use crate::scenario::MAX_LEVERAGE;
 use crate::system::edit::{self, mean_leverages, Markets};
 use crate::system::{run_system, System};
 
-use super::grid::{Axis, Parameter, MAX_AXIS_VALUES};
+use super::grid::{check_mean_leverage, in_grid_value, Axis, Parameter, MAX_AXIS_VALUES};
 
 /// A system's grid; every matrix is indexed `[y][x]`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -158,31 +157,11 @@ fn check_axis(
     }
     for (k, &value) in axis.values.iter().enumerate() {
         let value_path = format!("grid.{name}.values[{k}]");
-        if axis.parameter == Parameter::MeanLeverage && !(1.0..=MAX_LEVERAGE).contains(&value) {
-            return Err(ScenarioError::single(
-                &value_path,
-                Rule::MeanLeverage {
-                    most: MAX_LEVERAGE,
-                    got: value,
-                },
-            ));
-        }
+        check_mean_leverage(axis, value, &value_path)?;
         let mut cell = system.clone();
         edit::set(&mut cell, axis.parameter, markets, value, means)
             .and_then(|()| cell.validate())
-            .map_err(|error| ScenarioError {
-                problems: error
-                    .problems
-                    .into_iter()
-                    .map(|problem| Problem {
-                        rule: Rule::InGridValue {
-                            rule: Box::new(problem.rule),
-                            value_path: value_path.clone(),
-                        },
-                        path: problem.path,
-                    })
-                    .collect(),
-            })?;
+            .map_err(|error| in_grid_value(error, &value_path))?;
     }
     Ok(())
 }

@@ -241,25 +241,12 @@ pub struct Calibration {
 pub fn calibrate(spec: &CalibrationSpec) -> Result<Calibration, ScenarioError> {
     spec.validate()?;
     let mut search = Search::new(spec);
-    let start: Vec<f64> = spec
-        .parameters
-        .iter()
-        .map(|parameter| {
-            let value = parameter.name.read(&spec.base).unwrap_or(parameter.min);
-            to_unit(parameter, value.clamp(parameter.min, parameter.max))
-        })
-        .collect();
+    let start = start_point(&spec.parameters, |_, parameter| {
+        parameter.name.read(&spec.base)
+    });
     let (best, converged) = restarted(&mut search, start, spec.restarts, spec.max_runs);
-    // Reported to four significant figures, as a person would type them; the scenario is the
-    // rounded one (its targets are evaluated on it).
-    let values: Vec<f64> = spec
-        .parameters
-        .iter()
-        .zip(clamp_unit(&best))
-        .map(|(parameter, unit)| {
-            round_significant(from_unit(parameter, unit), 4).clamp(parameter.min, parameter.max)
-        })
-        .collect();
+    // The scenario is the rounded one (its targets are evaluated on it).
+    let values = fitted_values(&spec.parameters, &best);
     let scenario = search.scenario_with(&values);
     let outcome = search.run(&scenario);
     let targets = spec
@@ -290,6 +277,33 @@ pub fn calibrate(spec: &CalibrationSpec) -> Result<Calibration, ScenarioError> {
         scenario,
         targets,
     })
+}
+
+/// The point of the unit box where the search starts: each parameter's value in the base
+/// (`value` of the parameter's index), or its lower bound where the base has none.
+fn start_point(
+    parameters: &[FitParameter],
+    value: impl Fn(usize, &FitParameter) -> Option<f64>,
+) -> Vec<f64> {
+    parameters
+        .iter()
+        .enumerate()
+        .map(|(k, parameter)| {
+            let value = value(k, parameter).unwrap_or(parameter.min);
+            to_unit(parameter, value.clamp(parameter.min, parameter.max))
+        })
+        .collect()
+}
+
+/// The values of the best point, to four significant figures as a person would type them.
+fn fitted_values(parameters: &[FitParameter], best: &[f64]) -> Vec<f64> {
+    parameters
+        .iter()
+        .zip(clamp_unit(best))
+        .map(|(parameter, unit)| {
+            round_significant(from_unit(parameter, unit), 4).clamp(parameter.min, parameter.max)
+        })
+        .collect()
 }
 
 /// Nelder-Mead from `start`, then `restarts` more searches each from a fresh simplex (half the

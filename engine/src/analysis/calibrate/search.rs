@@ -36,14 +36,7 @@ impl Search<'_> {
 
     /// The base scenario with every parameter set from a point of the unit box.
     fn scenario_at(&self, unit: &[f64]) -> Scenario {
-        let values: Vec<f64> = self
-            .spec
-            .parameters
-            .iter()
-            .zip(unit)
-            .map(|(parameter, &x)| from_unit(parameter, x))
-            .collect();
-        self.scenario_with(&values)
+        self.scenario_with(&values_at(&self.spec.parameters, unit))
     }
 
     /// The base scenario with every parameter set to its value.
@@ -150,6 +143,15 @@ pub(super) fn set(
             Ok(())
         }
     }
+}
+
+/// The parameters' values at a point of the unit box.
+pub(super) fn values_at(parameters: &[FitParameter], unit: &[f64]) -> Vec<f64> {
+    parameters
+        .iter()
+        .zip(unit)
+        .map(|(parameter, &x)| from_unit(parameter, x))
+        .collect()
 }
 
 pub(super) fn clamp_unit(unit: &[f64]) -> Vec<f64> {

@@ -13,11 +13,11 @@ use crate::scenario::validate::Checker;
 use crate::system::edit::{self, mean_leverages, Markets};
 use crate::system::{run_system, System, SystemOutcome};
 
-use super::search::{clamp_unit, from_unit, to_unit, Objective};
+use super::search::{values_at, Objective};
 use super::validate::Fit;
 use super::{
-    relative_error, restarted, round_significant, Achieved, FitParameter, Knob, Mark, Target,
-    MAX_CALIBRATION_POSITIONS,
+    fitted_values, relative_error, restarted, start_point, Achieved, FitParameter, Knob, Mark,
+    Target, MAX_CALIBRATION_POSITIONS,
 };
 
 /// A calibration file whose base is a system of markets.
@@ -246,14 +246,7 @@ impl SystemSearch<'_> {
 
 impl Objective for SystemSearch<'_> {
     fn inside(&mut self, unit: &[f64]) -> f64 {
-        let values: Vec<f64> = self
-            .spec
-            .parameters
-            .iter()
-            .zip(unit)
-            .map(|(parameter, &x)| from_unit(parameter, x))
-            .collect();
-        let system = self.system_with(&values);
+        let system = self.system_with(&values_at(&self.spec.parameters, unit));
         let outcome = self.run(&system);
         self.objective_of(&system, &outcome)
     }
@@ -294,24 +287,11 @@ pub fn calibrate_system(spec: &SystemCalibrationSpec) -> Result<SystemCalibratio
         tables: None,
         runs: 0,
     };
-    let start: Vec<f64> = spec
-        .parameters
-        .iter()
-        .zip(&search.markets)
-        .map(|(parameter, &markets)| {
-            let value = base_value(&spec.base, parameter, markets).unwrap_or(parameter.min);
-            to_unit(parameter, value.clamp(parameter.min, parameter.max))
-        })
-        .collect();
+    let start = start_point(&spec.parameters, |k, parameter| {
+        base_value(&spec.base, parameter, search.markets[k])
+    });
     let (best, converged) = restarted(&mut search, start, spec.restarts, spec.max_runs);
-    let values: Vec<f64> = spec
-        .parameters
-        .iter()
-        .zip(clamp_unit(&best))
-        .map(|(parameter, unit)| {
-            round_significant(from_unit(parameter, unit), 4).clamp(parameter.min, parameter.max)
-        })
-        .collect();
+    let values = fitted_values(&spec.parameters, &best);
     let system = search.system_with(&values);
     let outcome = search.run(&system);
     let targets = spec
