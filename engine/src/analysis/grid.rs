@@ -89,16 +89,7 @@ pub fn grid(scenario: &Scenario, x: &Axis, y: &Axis) -> Result<Grid, ScenarioErr
                 Rule::MarketInScenario,
             ));
         }
-        if axis.values.len() > MAX_AXIS_VALUES {
-            return Err(ScenarioError::single(
-                &format!("grid.{name}.values"),
-                Rule::AtMost {
-                    most: MAX_AXIS_VALUES,
-                    got: axis.values.len(),
-                    items: Items::Values,
-                },
-            ));
-        }
+        check_length(axis, name)?;
     }
     let current_mean = mean_leverage(scenario);
     check_axis(scenario, x, "x", current_mean)?;
@@ -248,6 +239,21 @@ fn check_axis(
         axis.parameter.apply(&mut cell, value, current_mean)?;
         cell.validate()
             .map_err(|error| in_grid_value(error, &value_path))?;
+    }
+    Ok(())
+}
+
+/// An axis of more than [`MAX_AXIS_VALUES`] values is refused.
+pub(super) fn check_length(axis: &Axis, name: &str) -> Result<(), ScenarioError> {
+    if axis.values.len() > MAX_AXIS_VALUES {
+        return Err(ScenarioError::single(
+            &format!("grid.{name}.values"),
+            Rule::AtMost {
+                most: MAX_AXIS_VALUES,
+                got: axis.values.len(),
+                items: Items::Values,
+            },
+        ));
     }
     Ok(())
 }

@@ -9,12 +9,12 @@
 use serde::Serialize;
 
 use crate::budget;
-use crate::error::{Items, Rule, ScenarioError, Work};
+use crate::error::{Rule, ScenarioError, Work};
 use crate::positions::PositionTable;
 use crate::system::edit::{self, mean_leverages, Markets};
 use crate::system::{run_system, System};
 
-use super::grid::{check_mean_leverage, in_grid_value, Axis, Parameter, MAX_AXIS_VALUES};
+use super::grid::{check_length, check_mean_leverage, in_grid_value, Axis, Parameter};
 
 /// A system's grid; every matrix is indexed `[y][x]`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -145,16 +145,7 @@ fn check_axis(
     name: &str,
     means: &[f64],
 ) -> Result<(), ScenarioError> {
-    if axis.values.len() > MAX_AXIS_VALUES {
-        return Err(ScenarioError::single(
-            &format!("grid.{name}.values"),
-            Rule::AtMost {
-                most: MAX_AXIS_VALUES,
-                got: axis.values.len(),
-                items: Items::Values,
-            },
-        ));
-    }
+    check_length(axis, name)?;
     for (k, &value) in axis.values.iter().enumerate() {
         let value_path = format!("grid.{name}.values[{k}]");
         check_mean_leverage(axis, value, &value_path)?;
