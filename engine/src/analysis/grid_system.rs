@@ -42,7 +42,7 @@ pub struct GridMarket {
 ///
 /// Errors: the system is invalid; an axis names an unknown market, or a market for the common
 /// shock; both axes set the same parameter on a common market; an axis holds more than
-/// [`MAX_AXIS_VALUES`] values; a value makes a market invalid (the problem names the market's
+/// [`super::grid::MAX_AXIS_VALUES`] values; a value makes a market invalid (the problem names the market's
 /// field, e.g. `markets[1].market.withdrawal`); the grid is over the analysis budget.
 pub fn grid_system(system: &System, x: &Axis, y: &Axis) -> Result<SystemGrid, ScenarioError> {
     system.validate()?;
