@@ -658,6 +658,21 @@ test('on the markets tab the controls edit the market picked in the diagram, and
   await done();
 });
 
+test('on the markets tab, less arbitrage capital carries less of a flush to the other venue', async () => {
+  const { page, done } = await open('?system=two-venues-one-asset');
+  const diagram = page.getByTestId('markets-diagram');
+  await page.getByTestId('markets-table').locator('tr[data-market="venue-b"]').waitFor();
+  const troughB = () => diagram.locator('[data-testid="market-venue-b"]').textContent();
+  const pct = (text) => Number(text.match(/trough (-?[\d.]+)%/)[1]);
+  const before = await troughB();
+  await page.locator('#link-capital-0').fill('1000000');
+  await page.locator('#link-capital-0').press('Enter');
+  const after = await changed(page, troughB, before, 'venue-b with scarce arbitrage capital');
+  assert.ok(pct(after) > pct(before), `${after} against ${before}`);
+  assert.equal(await page.getByTestId('markets-select').inputValue(), '', 'the system is the reader\'s own');
+  await done();
+});
+
 test('the markets tab fits a 360 px screen and axe-core finds nothing serious in it', async () => {
   const { page, done } = await open('', { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
   await page.getByRole('tab', { name: 'Markets' }).click();

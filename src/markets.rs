@@ -126,7 +126,34 @@ impl MarketsChoice {
             return Ok(None);
         }
         let edited = base.with_market_scenario(i, scenario);
-        if edited == base {
+        self.own_with(&base, edited)
+    }
+
+    /// The choice after arbitrage link `k`'s capital per step was set to `usd` (None: as much
+    /// as closing the gap takes), the reader's own system from then on; None when nothing
+    /// changed or link `k` is not arbitrage.
+    pub fn with_link_capital(
+        &self,
+        k: usize,
+        usd: Option<f64>,
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        let base = self.base();
+        let mut edited = base.clone();
+        match edited.links.get_mut(k) {
+            Some(Link::Arbitrage(link)) => link.capital_usd_per_step = usd,
+            None => return Ok(None),
+        }
+        self.own_with(&base, edited)
+    }
+
+    /// The choice showing `edited` (the base system changed) as the reader's own, cuts and shock
+    /// kept; None when it is the base; its problems when it does not validate.
+    fn own_with(
+        &self,
+        base: &System,
+        edited: System,
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        if edited == *base {
             return Ok(None);
         }
         edited.validate()?;
@@ -139,6 +166,15 @@ impl MarketsChoice {
             preset: String::new(),
             ..self.clone()
         }))
+    }
+
+    /// Arbitrage link `k`'s capital per step in the base system (None: unlimited, or no such
+    /// link).
+    pub fn link_capital(&self, k: usize) -> Option<f64> {
+        match self.base().links.get(k) {
+            Some(Link::Arbitrage(link)) => link.capital_usd_per_step,
+            None => None,
+        }
     }
 
     /// The choice showing system preset `name` afresh (no cuts, its own shock), the reader's own
@@ -631,5 +667,30 @@ mod tests {
             while kept.step(&mut session) {}
             assert_eq!(kept, finished(&choice), "{choice:?}");
         }
+    }
+
+    #[test]
+    fn a_links_capital_makes_the_system_the_readers_own_and_less_capital_spreads_less() {
+        let choice = MarketsChoice::default();
+        let preset = choice
+            .link_capital(0)
+            .expect("the preset's link has a capital");
+        assert_eq!(choice.with_link_capital(0, Some(preset)), Ok(None));
+        assert_eq!(
+            choice.with_link_capital(7, Some(1e6)),
+            Ok(None),
+            "no such link"
+        );
+        let scarce = choice.with_link_capital(0, Some(1e6)).unwrap().unwrap();
+        assert!(scarce.shows_own() && scarce.link_capital(0) == Some(1e6));
+        let unlimited = choice.with_link_capital(0, None).unwrap().unwrap();
+        assert_eq!(unlimited.link_capital(0), None);
+        let error = choice.with_link_capital(0, Some(-5.0)).unwrap_err();
+        assert!(error.problems[0].path.starts_with("links[0]"), "{error}");
+        let trough = |choice: &MarketsChoice| finished(choice).markets[1].trough_pct;
+        assert!(
+            trough(&scarce) < trough(&choice),
+            "less capital carries less across"
+        );
     }
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::catalogue::text::{fill, text};
 use crate::charts::Chart;
-use crate::components::field::RangeField;
+use crate::components::field::{RangeField, Scale};
 use crate::format;
 use crate::live::Live;
 use crate::markets::{FlowKind, FlowLine, MarketLine, MarketsView};
@@ -22,6 +22,27 @@ const NARROW: f64 = 380.0;
 const LABELS: f64 = 44.0;
 const ROW: f64 = 36.0;
 const BOX_HEIGHT: f64 = 74.0;
+/// An arbitrage link's capital control at its top: as much as closing the gap takes.
+const UNLIMITED_USD: f64 = 1e11;
+/// The capital controls' element ids and test ids, one per link a system may have.
+const CAPITAL_IDS: [(&str, &str); 16] = [
+    ("link-capital-0", "link-capital-slider-0"),
+    ("link-capital-1", "link-capital-slider-1"),
+    ("link-capital-2", "link-capital-slider-2"),
+    ("link-capital-3", "link-capital-slider-3"),
+    ("link-capital-4", "link-capital-slider-4"),
+    ("link-capital-5", "link-capital-slider-5"),
+    ("link-capital-6", "link-capital-slider-6"),
+    ("link-capital-7", "link-capital-slider-7"),
+    ("link-capital-8", "link-capital-slider-8"),
+    ("link-capital-9", "link-capital-slider-9"),
+    ("link-capital-10", "link-capital-slider-10"),
+    ("link-capital-11", "link-capital-slider-11"),
+    ("link-capital-12", "link-capital-slider-12"),
+    ("link-capital-13", "link-capital-slider-13"),
+    ("link-capital-14", "link-capital-slider-14"),
+    ("link-capital-15", "link-capital-slider-15"),
+];
 
 #[component]
 pub fn MarketsTab() -> impl IntoView {
@@ -115,6 +136,56 @@ pub fn MarketsTab() -> impl IntoView {
                 .collect_view()
         })
     };
+    // One capital control per arbitrage link of the shown system, rendered again only when the
+    // links change (never during a drag of one of them).
+    let links = Memo::new(move |_| {
+        state.markets.with(|choice| {
+            choice
+                .base()
+                .links
+                .iter()
+                .map(|link| link.ends().join(" / "))
+                .collect::<Vec<_>>()
+        })
+    });
+    let capital_controls = move || {
+        links
+            .get()
+            .into_iter()
+            .enumerate()
+            .take(CAPITAL_IDS.len())
+            .map(|(k, name)| {
+                let value = Signal::derive(move || {
+                    state
+                        .markets
+                        .with(|choice| choice.link_capital(k).unwrap_or(UNLIMITED_USD))
+                });
+                let set = Callback::new(move |usd: f64| {
+                    let usd = (usd < UNLIMITED_USD).then_some(usd);
+                    let next = state
+                        .markets
+                        .with_untracked(|choice| choice.with_link_capital(k, usd));
+                    match next {
+                        Ok(Some(next)) => state.change_markets(next),
+                        Ok(None) => {}
+                        Err(error) => state.report(
+                            "markets",
+                            t.notices.invalid_settings,
+                            crate::catalogue::problems::lines(&error),
+                        ),
+                    }
+                });
+                view! {
+                    <fieldset class="markets-capital">
+                        <legend>{name}</legend>
+                        <RangeField id=CAPITAL_IDS[k].0 label=t.charts.markets_capital
+                            help=t.charts.markets_capital_help min=1e6 max=UNLIMITED_USD step=1.0
+                            unit="USD" scale=Scale::Log testid=CAPITAL_IDS[k].1 value=value set=set />
+                    </fieldset>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <div class="charts markets-panel" role="tabpanel" aria-label=t.page.tab_markets data-testid="tab-markets">
             <p class="wide headline" data-testid="markets-headline" aria-live="polite">
@@ -166,6 +237,7 @@ pub fn MarketsTab() -> impl IntoView {
                     <span data-testid="markets-progress">{progress}</span>
                     <span class="markets-toggles">{toggles}</span>
                 </figcaption>
+                {capital_controls}
                 <div class="markets-scrub">
                     <label for="markets-step">{t.charts.markets_step}</label>
                     <input id="markets-step" type="range" min="1" data-testid="markets-step"

@@ -250,6 +250,8 @@ pub static ENGLISH: Text = Text {
         markets_own_edited: "Your own system: {preset} with your edits.",
         markets_back: "Back to the preset",
         markets_own_option: "Your own system",
+        markets_capital: "Arbitrage capital per step",
+        markets_capital_help: "USD the arbitrageurs between these two venues can put to work per step. Less capital carries less of one venue's selling to the other; all the way right, as much as closing the gap takes. A change makes the system your own.",
         markets_select_market: "Edit {market}",
         markets_headline: "A {shock} common shock: {fell} at the trough; {usd} liquidated across {count} markets.",
         markets_headline_market: "{market} fell {trough}",
