@@ -658,7 +658,7 @@ test('on the markets tab the controls edit the market picked in the diagram, and
   await done();
 });
 
-test('on the markets tab, less arbitrage capital carries less of a flush to the other venue', async () => {
+test('on the markets tab, less arbitrage capital carries less of a flush to the other venue, and a market can take the shock itself', async () => {
   const { page, done } = await open('?system=two-venues-one-asset');
   const diagram = page.getByTestId('markets-diagram');
   await page.getByTestId('markets-table').locator('tr[data-market="venue-b"]').waitFor();
@@ -670,6 +670,15 @@ test('on the markets tab, less arbitrage capital carries less of a flush to the 
   const after = await changed(page, troughB, before, 'venue-b with scarce arbitrage capital');
   assert.ok(pct(after) > pct(before), `${after} against ${before}`);
   assert.equal(await page.getByTestId('markets-select').inputValue(), '', 'the system is the reader\'s own');
+  // Cut, the other venue stays still; given its share of the common shock, it falls on its own.
+  await page.getByTestId('markets-cut-0').locator('input').check();
+  const still = await changed(page, troughB, after, 'venue-b cut off');
+  assert.match(still, /trough 0\.0%/);
+  await page.getByTestId('markets-edit-select').selectOption('1');
+  await page.locator('#market-beta').fill('1');
+  await page.locator('#market-beta').press('Enter');
+  const hit = await changed(page, troughB, still, 'venue-b given the shock');
+  assert.ok(pct(hit) < -0.5, hit);
   await done();
 });
 

@@ -146,6 +146,22 @@ impl MarketsChoice {
         self.own_with(&base, edited)
     }
 
+    /// The choice after market `i`'s share of the common shock was set to `beta`, the reader's
+    /// own system from then on; None when nothing changed or there is no market `i`.
+    pub fn with_beta(
+        &self,
+        i: usize,
+        beta: f64,
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        let base = self.base();
+        let mut edited = base.clone();
+        match edited.markets.get_mut(i) {
+            Some(market) => market.shock_beta = beta,
+            None => return Ok(None),
+        }
+        self.own_with(&base, edited)
+    }
+
     /// The choice showing `edited` (the base system changed) as the reader's own, cuts and shock
     /// kept; None when it is the base; its problems when it does not validate.
     fn own_with(
@@ -692,5 +708,19 @@ mod tests {
             trough(&scarce) < trough(&choice),
             "less capital carries less across"
         );
+    }
+
+    #[test]
+    fn a_market_given_the_common_shock_falls_on_its_own() {
+        // In the preset the sale hits venue-a only (venue-b's beta is 0).
+        let choice = MarketsChoice::default().with_cut(0, true);
+        assert_eq!(finished(&choice).markets[1].trough_pct, 0.0);
+        let hit = choice.with_beta(1, 1.0).unwrap().unwrap();
+        assert!(hit.shows_own() && hit.base().markets[1].shock_beta == 1.0);
+        assert!(finished(&hit).markets[1].trough_pct > 0.5);
+        assert_eq!(choice.with_beta(1, 0.0), Ok(None));
+        assert_eq!(choice.with_beta(9, 1.0), Ok(None));
+        let error = choice.with_beta(1, 50.0).unwrap_err();
+        assert_eq!(error.problems[0].path, "markets[1].shock_beta");
     }
 }

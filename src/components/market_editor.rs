@@ -9,6 +9,7 @@
 use leptos::context::Provider;
 use leptos::prelude::*;
 
+use super::field::RangeField;
 use super::leverage_editor::LeverageEditor;
 use super::market_controls::MarketControls;
 use super::trader_controls::TraderControls;
@@ -60,6 +61,33 @@ pub fn MarketEditor() -> impl IntoView {
         state.clear("markets");
         state.change_markets(next);
     };
+    // The picked market's share of the common shock (a market order's size, for a sale).
+    let beta = Signal::derive(move || {
+        base.with(|system| {
+            system
+                .markets
+                .get(selected.get())
+                .map_or(1.0, |market| market.shock_beta)
+        })
+    });
+    let set_beta = Callback::new(move |value: f64| {
+        let index = selected.get_untracked();
+        match state
+            .markets
+            .with_untracked(|choice| choice.with_beta(index, value))
+        {
+            Ok(Some(next)) => {
+                state.clear("markets");
+                state.change_markets(next);
+            }
+            Ok(None) => {}
+            Err(error) => state.report(
+                "markets",
+                t.notices.invalid_settings,
+                crate::catalogue::problems::lines(&error),
+            ),
+        }
+    });
     view! {
         <section class="panel markets-edit" aria-labelledby="markets-edit-label" data-testid="markets-edit">
             <div class="preset-row">
@@ -72,6 +100,8 @@ pub fn MarketEditor() -> impl IntoView {
                 </select>
             </div>
             <p class="muted">{t.charts.markets_edit_help}</p>
+            <RangeField id="market-beta" label=t.charts.markets_beta help=t.charts.markets_beta_help
+                min=-2.0 max=3.0 step=0.05 testid="market-beta-slider" value=beta set=set_beta />
             <Show when=move || state.markets.with(|choice| choice.shows_own())>
                 <p class="story" data-testid="markets-own">
                     {move || state.markets.with(|choice| match choice.origin() {

@@ -251,6 +251,8 @@ pub static ENGLISH: Text = Text {
         markets_back: "Back to the preset",
         markets_own_option: "Your own system",
         markets_capital: "Arbitrage capital per step",
+        markets_beta: "Share of the common shock",
+        markets_beta_help: "How much of the common shock hits this market directly: 1 the whole move (or the whole sale), 0.5 half of it, 0 none (it then moves only through the links, accounts and lending), negative the other way. A change makes the system your own.",
         markets_capital_help: "USD the arbitrageurs between these two venues can put to work per step. Less capital carries less of one venue's selling to the other; all the way right, as much as closing the gap takes. A change makes the system your own.",
         markets_select_market: "Edit {market}",
         markets_headline: "A {shock} common shock: {fell} at the trough; {usd} liquidated across {count} markets.",

@@ -123,7 +123,8 @@ sections! {
         markets_counting, markets_step, markets_edit, markets_edit_help, markets_own_imported,
         /// `{preset}`: the system preset's name.
         markets_own_edited,
-        markets_back, markets_own_option, markets_capital, markets_capital_help,
+        markets_back, markets_own_option, markets_capital, markets_capital_help, markets_beta,
+        markets_beta_help,
         /// `{market}`: the market's id.
         markets_select_market,
         /// `{shock}`: signed percent; `{fell}`: the markets' falls, listed; `{usd}`; `{count}`.
