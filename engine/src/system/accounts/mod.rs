@@ -346,6 +346,7 @@ impl AccountsRun {
                 Check::Slack(slack) => self.look_again(k, slack),
             }
         }
+        self.compact();
         self.previous_price = price;
         self.previous_marks.clone_from(&self.marks);
         for flows in &mut self.flows {

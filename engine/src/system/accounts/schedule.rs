@@ -62,4 +62,17 @@ impl AccountsRun {
             }));
         }
     }
+
+    /// Drops the entries of accounts rescheduled since (an account near its requirement is
+    /// looked at again every few steps, and each time leaves its older entries behind), once they
+    /// outnumber the accounts: the heaps stay the accounts' size, and what is due is the same.
+    pub(super) fn compact(&mut self) {
+        let most = 4 * self.accounts.len() + 64;
+        let generation = &self.generation;
+        for heap in [&mut self.by_marks, &mut self.by_collateral] {
+            if heap.len() > most {
+                heap.retain(|std::cmp::Reverse(due)| generation[due.account] == due.generation);
+            }
+        }
+    }
 }
