@@ -217,6 +217,36 @@ impl AppState {
         });
     }
 
+    /// Edits the Markets tab's system as `edit` computes from the current choice: the new
+    /// choice (an undo step), nothing when nothing changed, or the problems in the banner with
+    /// the choice kept. Returns whether the edit was refused.
+    pub fn edit_markets(
+        &self,
+        edit: impl FnOnce(
+            &crate::markets::MarketsChoice,
+        ) -> Result<
+            Option<crate::markets::MarketsChoice>,
+            flushlab_engine::ScenarioError,
+        >,
+    ) -> bool {
+        match self.markets.with_untracked(edit) {
+            Ok(Some(next)) => {
+                self.clear("markets");
+                self.change_markets(next);
+                false
+            }
+            Ok(None) => false,
+            Err(error) => {
+                self.report(
+                    "markets",
+                    crate::catalogue::text::text().notices.invalid_settings,
+                    crate::catalogue::problems::lines(&error),
+                );
+                true
+            }
+        }
+    }
+
     /// Changes the Markets tab's choice (a system, a cut, its shock, a market's edit) as one
     /// undo step per gesture, like an edit of the scenario.
     pub fn change_markets(&self, next: crate::markets::MarketsChoice) {

@@ -72,21 +72,7 @@ pub fn MarketEditor() -> impl IntoView {
     });
     let set_beta = Callback::new(move |value: f64| {
         let index = selected.get_untracked();
-        match state
-            .markets
-            .with_untracked(|choice| choice.with_beta(index, value))
-        {
-            Ok(Some(next)) => {
-                state.clear("markets");
-                state.change_markets(next);
-            }
-            Ok(None) => {}
-            Err(error) => state.report(
-                "markets",
-                t.notices.invalid_settings,
-                crate::catalogue::problems::lines(&error),
-            ),
-        }
+        state.edit_markets(|choice| choice.with_beta(index, value));
     });
     view! {
         <section class="panel markets-edit" aria-labelledby="markets-edit-label" data-testid="markets-edit">
@@ -147,24 +133,9 @@ fn SelectedMarket(
     // go back to the market as the system has it, the refused value kept in the typed box.
     Effect::new(move |_| {
         let scenario = part.scenario.get();
-        let next = state
-            .markets
-            .with_untracked(|choice| choice.with_market(index, &scenario));
-        match next {
-            Ok(Some(choice)) => {
-                state.clear("markets");
-                state.change_markets(choice);
-            }
-            Ok(None) => {}
-            Err(error) => {
-                state.report(
-                    "markets",
-                    text().notices.invalid_settings,
-                    crate::catalogue::problems::lines(&error),
-                );
-                if let Some(kept) = market() {
-                    part.scenario.set(kept);
-                }
+        if state.edit_markets(|choice| choice.with_market(index, &scenario)) {
+            if let Some(kept) = market() {
+                part.scenario.set(kept);
             }
         }
     });

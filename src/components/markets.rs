@@ -162,18 +162,7 @@ pub fn MarketsTab() -> impl IntoView {
                 });
                 let set = Callback::new(move |usd: f64| {
                     let usd = (usd < UNLIMITED_USD).then_some(usd);
-                    let next = state
-                        .markets
-                        .with_untracked(|choice| choice.with_link_capital(k, usd));
-                    match next {
-                        Ok(Some(next)) => state.change_markets(next),
-                        Ok(None) => {}
-                        Err(error) => state.report(
-                            "markets",
-                            t.notices.invalid_settings,
-                            crate::catalogue::problems::lines(&error),
-                        ),
-                    }
+                    state.edit_markets(|choice| choice.with_link_capital(k, usd));
                 });
                 view! {
                     <fieldset class="markets-capital">
