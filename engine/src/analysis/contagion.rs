@@ -103,6 +103,10 @@ pub fn contagion_on<T: std::borrow::Borrow<PositionTable>>(
     let live: Vec<usize> = (0..system.links.len())
         .filter(|&k| !system.links[k].is_cut())
         .collect();
+    // Every run of the table starts from the same populations.
+    for table in tables {
+        table.borrow().prepare_reruns();
+    }
     let run = |system: &System| run_system(system, scenarios, tables);
     let linked = run(system);
     let alone = run(&system.all_cut());
@@ -222,6 +226,9 @@ pub fn sweep_system(system: &System, shocks_pct: &[f64]) -> Result<SystemSweep, 
         .iter()
         .map(PositionTable::build)
         .collect();
+    for table in &tables {
+        table.prepare_reruns();
+    }
     for &pct in shocks_pct {
         let sized = system.with_shock_pct(pct);
         let scenarios = sized.market_scenarios();

@@ -101,8 +101,15 @@ pub fn grid_system(system: &System, x: &Axis, y: &Axis) -> Result<SystemGrid, Sc
             if rebuilds {
                 tables = None;
             }
+            let reused = tables.is_some();
             let built =
                 tables.get_or_insert_with(|| scenarios.iter().map(PositionTable::build).collect());
+            if reused {
+                // Cell after cell on the same populations.
+                built.iter().for_each(|table| {
+                    table.prepare_reruns();
+                });
+            }
             let outcome = run_system(&cell, &scenarios, built);
             for (line, market) in markets.iter_mut().zip(&outcome.markets) {
                 let summary = &market.outcome.summary;

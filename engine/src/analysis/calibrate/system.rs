@@ -117,7 +117,7 @@ impl SystemCalibrationSpec {
                 None if !is_sum(target.figure) => check.fail(
                     &path,
                     Rule::NotASum {
-                        figure: figure_name(target.figure),
+                        figure: target.figure.name().to_string(),
                     },
                 ),
                 _ => {}
@@ -157,13 +157,6 @@ fn is_sum(figure: Figure) -> bool {
     matches!(figure, Figure::LiquidatedUsd | Figure::AdlUsd)
 }
 
-fn figure_name(figure: Figure) -> String {
-    serde_json::to_value(figure)
-        .ok()
-        .and_then(|value| value.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// Sets one knob on a system: the common shock (resized, its kind kept), a market's refill
 /// half-life, or a headline parameter as the grid sets it.
 fn set(
@@ -173,9 +166,9 @@ fn set(
     value: f64,
     means: &[f64],
 ) -> Result<(), ScenarioError> {
-    match (parameter.name, parameter.name.grid()) {
-        (_, Some(grid)) => edit::set(system, grid, markets, value, means),
-        (_, None) => {
+    match parameter.name.grid() {
+        Some(grid) => edit::set(system, grid, markets, value, means),
+        None => {
             for i in markets.indices(system) {
                 system.markets[i].market.resilience_half_life_s = Some(value);
             }
@@ -215,9 +208,16 @@ impl SystemSearch<'_> {
         if self.rebuilds {
             self.tables = None;
         }
+        let reused = self.tables.is_some();
         let tables = self
             .tables
             .get_or_insert_with(|| scenarios.iter().map(PositionTable::build).collect());
+        if reused {
+            // The search runs the same populations again and again.
+            tables.iter().for_each(|table| {
+                table.prepare_reruns();
+            });
+        }
         run_system(system, &scenarios, tables)
     }
 
