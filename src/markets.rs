@@ -347,10 +347,13 @@ impl MarketsView {
         let Some(system) = self.key.clone() else {
             return false;
         };
-        // Its budget was checked by `plan` (the run and the contagion table's runs).
-        if let Err(error) = system.validate() {
-            self.problem = Some(crate::codec::problems_text(&error));
-            return false;
+        // Its budget was checked by `plan` (the run and the contagion table's runs); a system
+        // that does not validate never reaches its second piece.
+        if !self.ran {
+            if let Err(error) = system.validate() {
+                self.problem = Some(crate::codec::problems_text(&error));
+                return false;
+            }
         }
         let scenarios = system.market_scenarios();
         let tables = session.tables(&scenarios);

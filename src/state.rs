@@ -169,8 +169,6 @@ impl AppState {
         part.notices = page.notices;
         part.theme = page.theme;
         part.tab = page.tab;
-        part.markets = page.markets;
-        part.markets_selected = page.markets_selected;
         part
     }
 

@@ -142,15 +142,13 @@ fn SelectedMarket(
     // Another system shown (a preset, an import, an undo, "back to the preset"): the panels
     // follow it.
     Effect::new(move |_| {
-        base.track();
-        let Some(scenario) = market() else {
-            return;
-        };
-        let same = state.markets.with_untracked(|choice| {
-            part.scenario
-                .with_untracked(|shown| choice.with_market(index, shown) == Ok(None))
+        let same = base.with(|system| {
+            index < system.markets.len()
+                && part
+                    .scenario
+                    .with_untracked(|shown| system.with_market_scenario(index, shown) == *system)
         });
-        if !same {
+        if let (false, Some(scenario)) = (same, market()) {
             state.clear("markets");
             part.load(scenario, "");
         }
