@@ -5,6 +5,7 @@
 
 use crate::error::{Problem, Rule, ScenarioError};
 use crate::scenario::edit::{mean_leverage, Parameter};
+use crate::scenario::validate::Checker;
 
 use super::System;
 
@@ -54,6 +55,11 @@ pub fn set(
     means: &[f64],
 ) -> Result<(), ScenarioError> {
     if parameter == Parameter::ShockPct {
+        // As an instant shock's move is checked: a market order sized from any other (NaN
+        // sizes no order at all) would pass as a valid sale.
+        let mut check = Checker::default();
+        check.range("shock.pct", value, -95.0, 500.0);
+        check.finish()?;
         *system = system.with_shock_pct(value);
         return Ok(());
     }
@@ -128,6 +134,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(shocked, system.with_shock_pct(-6.0));
+        // A move no sale can be sized for is refused, not turned into no sale.
+        for bad in [f64::NAN, -120.0] {
+            let error = set(
+                &mut shocked,
+                Parameter::ShockPct,
+                Markets::Every,
+                bad,
+                &means,
+            );
+            assert_eq!(error.unwrap_err().problems[0].path, "shock.pct", "{bad}");
+        }
     }
 
     #[test]
