@@ -263,6 +263,9 @@ pub struct MarketLine {
     pub path: Vec<f64>,
     /// Notional liquidated from the market's own positions per step (longs and shorts), USD.
     pub liquidated_by_step_usd: Vec<f64>,
+    /// Notional auto-deleveraged against the market's winners per step (its own bankrupt
+    /// positions' and cross-margin accounts' losing legs), USD.
+    pub adl_by_step_usd: Vec<f64>,
     pub trough_pct: f64,
 }
 
@@ -283,6 +286,8 @@ pub struct FlowLine {
     /// Accounts or loans liquidated (none for arbitrage).
     pub liquidated: usize,
     pub of: usize,
+    /// Accounts among them whose losing legs were auto-deleveraged.
+    pub deleveraged: usize,
 }
 
 /// What a flow is.
@@ -385,6 +390,12 @@ impl MarketsView {
                         .iter()
                         .map(|step| step.liquidated_long_usd + step.liquidated_short_usd)
                         .collect(),
+                    adl_by_step_usd: market
+                        .outcome
+                        .steps
+                        .iter()
+                        .map(|step| step.adl_usd)
+                        .collect(),
                     trough_pct: summary.max_drawdown_pct,
                 }
             })
@@ -401,11 +412,15 @@ impl MarketsView {
                 by_step_usd: report.by_step_usd.clone(),
                 liquidated: 0,
                 of: 0,
+                deleveraged: 0,
             });
         }
         for group in &outcome.accounts {
             let touched: Vec<usize> = (0..group.markets.len())
-                .filter(|&i| group.markets[i].sold_usd + group.markets[i].bought_usd > 0.0)
+                .filter(|&i| {
+                    let flows = &group.markets[i];
+                    flows.sold_usd + flows.bought_usd + flows.deleveraged_usd > 0.0
+                })
                 .collect();
             let steps = group.collateral_price.len();
             flows.push(FlowLine {
@@ -418,6 +433,7 @@ impl MarketsView {
                 cut: false,
                 liquidated: group.liquidated_accounts,
                 of: group.accounts,
+                deleveraged: group.deleveraged_accounts,
             });
         }
         for protocol in &outcome.lending {
@@ -429,6 +445,7 @@ impl MarketsView {
                 by_step_usd: protocol.sold_by_step_usd.clone(),
                 liquidated: protocol.loans_liquidated,
                 of: protocol.loans,
+                deleveraged: 0,
             });
         }
         self.flows = flows;
@@ -501,11 +518,19 @@ impl MarketLine {
 
     /// Own liquidations up to and including step `cursor`, USD.
     pub fn liquidated_until(&self, cursor: Option<usize>) -> f64 {
-        let end = cursor.map_or(self.liquidated_by_step_usd.len(), |c| {
-            (c + 1).min(self.liquidated_by_step_usd.len())
-        });
-        self.liquidated_by_step_usd[..end].iter().sum()
+        sum_until(&self.liquidated_by_step_usd, cursor)
     }
+
+    /// Auto-deleveraging up to and including step `cursor`, USD.
+    pub fn adl_until(&self, cursor: Option<usize>) -> f64 {
+        sum_until(&self.adl_by_step_usd, cursor)
+    }
+}
+
+/// A per-step series summed up to and including step `cursor` (all of it without one).
+fn sum_until(by_step: &[f64], cursor: Option<usize>) -> f64 {
+    let end = cursor.map_or(by_step.len(), |c| (c + 1).min(by_step.len()));
+    by_step[..end].iter().sum()
 }
 
 #[cfg(test)]
@@ -549,6 +574,35 @@ mod tests {
         assert!(cut.flows[0].cut && cut.flows[0].moved_until(None) == 0.0);
         assert!(linked.flows[0].moved_until(None) > 0.0);
         assert!(linked.flows[0].moved_until(Some(0)) <= linked.flows[0].moved_until(Some(10)));
+    }
+
+    /// The 2025-10-10 system's Hyperliquid accounts go under water in the thin altcoin book and
+    /// are auto-deleveraged: the diagram says how many, and the markets they were taken over in
+    /// show it step by step (nothing before the first, all of it at the end).
+    #[test]
+    fn the_2025_system_shows_its_cross_margin_adl_where_it_happened() {
+        let view = finished(&MarketsChoice {
+            preset: "btc-2025-10-10-venues".into(),
+            ..MarketsChoice::default()
+        });
+        let flow = view
+            .flows
+            .iter()
+            .find(|flow| flow.name == "Hyperliquid cross margin")
+            .expect("the group's flow");
+        assert!(
+            flow.deleveraged > 0 && flow.deleveraged <= flow.liquidated,
+            "{flow:?}"
+        );
+        let adl = |id: &str| {
+            let market = view.markets.iter().find(|m| m.id == id).expect(id);
+            (market.adl_until(Some(0)), market.adl_until(None))
+        };
+        assert_eq!(adl("binance-btc"), (0.0, 0.0));
+        for id in ["hyperliquid-btc", "hyperliquid-alts"] {
+            let (first, all) = adl(id);
+            assert!(first == 0.0 && all > 1e8, "{id}: {first} {all}");
+        }
     }
 
     #[test]

@@ -93,6 +93,18 @@ impl Ledger {
         }
     }
 
+    /// Draws up to `deficit` from the fund to pay this market's side of a trade with a trader
+    /// outside its population whose equity did not cover it (a cross-margin account, docs/model.md
+    /// §15.5): the fund pays what it holds, to the market. Returns what it paid.
+    pub fn cover_outside(&mut self, deficit: Money) -> Money {
+        let paid = deficit
+            .min(self.insurance_fund.max(Money::ZERO))
+            .max(Money::ZERO);
+        self.insurance_fund -= paid;
+        self.net_to_market_realized += paid;
+        paid
+    }
+
     /// Settles liquidations whose equities total `equity`, with the remainders to the fund, as
     /// [`Self::settle_liquidation`] one by one would: `fees` is the fees of the solvent ones (each
     /// capped at its equity); the deficits of the others are drawn from the fund, which covers

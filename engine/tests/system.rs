@@ -329,14 +329,25 @@ proptest! {
 /// account long 1 BTC at 60,000 and 10 ETH at 3,000 on `collateral` (maintenance 0.5% on both);
 /// the shock moves BTC only.
 fn btc_and_eth(shock_pct: f64, collateral: &str, units: f64, btc_coins: f64) -> System {
+    btc_and_eth_with_short(shock_pct, collateral, units, btc_coins, 1000.0)
+}
+
+/// `btc_and_eth`, the BTC short `btc_short_usd` USD.
+fn btc_and_eth_with_short(
+    shock_pct: f64,
+    collateral: &str,
+    units: f64,
+    btc_coins: f64,
+    btc_short_usd: f64,
+) -> System {
     let market = |price: f64, depth: f64| {
         format!(
             r#"{{"price": {price}, "book": {{"profile": "linear", "depth_1pct_usd": {depth}}}}}"#
         )
     };
-    let harmless = |price: f64| {
+    let harmless = |price: f64, notional: f64| {
         format!(
-            r#"{{"list": [{{"side": "short", "notional_usd": 1000, "entry": {price}, "leverage": 2}}]}}"#
+            r#"{{"list": [{{"side": "short", "notional_usd": {notional}, "entry": {price}, "leverage": 2}}]}}"#
         )
     };
     let json = format!(
@@ -354,8 +365,8 @@ fn btc_and_eth(shock_pct: f64, collateral: &str, units: f64, btc_coins: f64) -> 
           "run": {{"steps": 60}}}}"#,
         btc = market(60_000.0, 6e8),
         eth = market(3_000.0, 3e8),
-        btc_positions = harmless(60_000.0),
-        eth_positions = harmless(3_000.0),
+        btc_positions = harmless(60_000.0, btc_short_usd),
+        eth_positions = harmless(3_000.0, 1000.0),
         btc_notional = 60_000.0 * btc_coins,
     );
     System::from_json(&json).unwrap_or_else(|error| panic!("{error}\n{json}"))
@@ -421,6 +432,115 @@ fn a_depegging_collateral_liquidates_an_account_whose_positions_did_not_lose() {
     assert!((decimal(&report.ledger.revaluation) + 170.0).abs() < 1e-6);
 }
 
+/// BTC and ETH as in `btc_and_eth`, the BTC population a 2x short of 2 BTC at 60,000 (a
+/// winner when BTC falls), each venue's insurance fund `fund` USD, and the account (1,000 USD,
+/// long 1 BTC and 10 ETH) under the deficit rule `deficits`; BTC falls 5% at once, so the
+/// account is 2,000 under water at the marks (1,000 + 57,000 - 60,000).
+fn bankrupt_account(fund: f64, deficits: &str) -> System {
+    bankrupt_account_with(fund, deficits, 120_000.0)
+}
+
+/// `bankrupt_account`, the BTC short `btc_short_usd` USD.
+fn bankrupt_account_with(fund: f64, deficits: &str, btc_short_usd: f64) -> System {
+    let mut system = btc_and_eth_with_short(-5.0, r#"{"kind": "usd"}"#, 1000.0, 1.0, btc_short_usd);
+    for market in &mut system.markets {
+        market.venue.insurance_fund_usd = fund;
+        market.venue.adl = flushlab_engine::scenario::Adl::Queue;
+    }
+    system.accounts[0].deficits = serde_json::from_str(&format!("\"{deficits}\"")).unwrap();
+    system.validate().unwrap();
+    system
+}
+
+/// With funds of 10,000 USD the deficit is paid by them in proportion to the legs' notional at
+/// the fills. Fills by hand (as above): BTC 57,000 - 600 * 0.5e-4 = 56,999.97, ETH 2,999.9985;
+/// equity 1,000 - 3,000.03 - 0.015 = -2,000.045, of which BTC's fund pays 56,999.97 /
+/// 86,999.955 of it (1,310.3743) and ETH's the rest (689.6707).
+#[test]
+fn a_bankrupt_accounts_deficit_is_paid_by_its_markets_funds() {
+    let outcome = simulate_system(&bankrupt_account(10_000.0, "fund_then_adl")).unwrap();
+    let report = &outcome.accounts[0];
+    assert_eq!(
+        (report.liquidated_accounts, report.deleveraged_accounts),
+        (1, 0)
+    );
+    assert!((decimal(&report.ledger.covered_by_funds) - 2_000.045).abs() < 1e-3);
+    assert_eq!(decimal(&report.ledger.bad_debt), 0.0);
+    assert!(report.ledger.balanced, "{:?}", report.ledger);
+    let fund_end = |i: usize| outcome.markets[i].outcome.summary.insurance_fund_end_usd;
+    assert!(
+        (10_000.0 - fund_end(0) - 1_310.374_3).abs() < 1e-3,
+        "{}",
+        fund_end(0)
+    );
+    assert!(
+        (10_000.0 - fund_end(1) - 689.670_7).abs() < 1e-3,
+        "{}",
+        fund_end(1)
+    );
+    for market in &outcome.markets {
+        assert!(
+            market.outcome.ledger.balanced,
+            "{:?}",
+            market.outcome.ledger
+        );
+        assert_eq!(market.outcome.summary.adl_notional_usd, 0.0);
+    }
+}
+
+/// With no fund the losing BTC leg is auto-deleveraged against the BTC short at the account's
+/// bankruptcy price, and the ETH leg (not losing) goes to its book. Equity with ETH at its fill
+/// and BTC at the mark: 1,000 - 0.015 - 3,000 = -2,000.015, so BTC's bankruptcy price is
+/// 57,000 + 2,000.015 = 59,000.015: the short closes 1 BTC there (ADL 59,000.015 USD, its
+/// profit 999.985 instead of 3,000 at the mark) and the account ends at zero.
+#[test]
+fn with_no_fund_a_bankrupt_accounts_losing_leg_is_deleveraged_at_its_bankruptcy_price() {
+    for deficits in ["fund_then_adl", "adl"] {
+        let outcome = simulate_system(&bankrupt_account(0.0, deficits)).unwrap();
+        let report = &outcome.accounts[0];
+        assert_eq!(
+            (report.liquidated_accounts, report.deleveraged_accounts),
+            (1, 1)
+        );
+        let (btc, eth) = (&report.markets[0], &report.markets[1]);
+        assert!(
+            (btc.deleveraged_usd - 59_000.015).abs() < 1e-6,
+            "{}",
+            btc.deleveraged_usd
+        );
+        assert_eq!(btc.sold_usd, 0.0);
+        assert!((eth.sold_usd - 29_999.985).abs() < 1e-6 && eth.deleveraged_usd == 0.0);
+        let btc_market = &outcome.markets[0].outcome;
+        assert!((btc_market.summary.adl_notional_usd - 59_000.015).abs() < 1e-6);
+        assert!((btc_market.steps[0].adl_usd - 59_000.015).abs() < 1e-6);
+        // The book did not take the BTC leg: its price is the shock's alone.
+        assert_eq!(btc_market.steps[0].last, 57_000.0);
+        let left = decimal(&report.ledger.returned_to_traders) + decimal(&report.ledger.bad_debt);
+        assert!(left.abs() < 1e-6, "{:?}", report.ledger);
+        assert!(report.ledger.balanced && btc_market.ledger.balanced);
+        let winner = decimal(&btc_market.ledger.returned_to_traders);
+        // The short's collateral (60,000 at 2x) for the half it closed, plus 999.985.
+        assert!((winner - 30_000.0 - 999.985).abs() < 1e-6, "{winner}");
+    }
+}
+
+/// Hyperliquid's rule deleverages a bankrupt account even with a fund that could pay; with no
+/// winner big enough (the short 1,000 USD), the fund pays, and with neither it is bad debt.
+#[test]
+fn who_pays_a_deficit_follows_the_groups_rule_and_what_is_there() {
+    let adl = simulate_system(&bankrupt_account(10_000.0, "adl")).unwrap();
+    assert_eq!(adl.accounts[0].deleveraged_accounts, 1);
+    assert_eq!(decimal(&adl.accounts[0].ledger.covered_by_funds), 0.0);
+    let small_winner =
+        |fund: f64| simulate_system(&bankrupt_account_with(fund, "adl", 1000.0)).unwrap();
+    let funded = small_winner(10_000.0);
+    assert_eq!(funded.accounts[0].deleveraged_accounts, 0);
+    assert!((decimal(&funded.accounts[0].ledger.covered_by_funds) - 2_000.045).abs() < 1e-3);
+    let neither = small_winner(0.0);
+    assert!((decimal(&neither.accounts[0].ledger.bad_debt) - 2_000.045).abs() < 1e-3);
+    assert!(neither.accounts[0].ledger.balanced);
+}
+
 #[test]
 fn accounts_with_unknown_or_coin_margined_markets_are_refused() {
     let good = btc_and_eth(-1.0, r#"{"kind": "usd"}"#, 1000.0, 1.0).to_json();
@@ -451,16 +571,25 @@ proptest! {
         depeg in -60.0..0.0f64,
         haircut in 0.0..0.3f64,
         count in 1usize..400,
+        fund in prop::option::of(0.0..2e6f64),
+        hyperliquid in any::<bool>(),
     ) {
         let mut system = two_venues(Some(2e7), 0.1, 1);
         system.shock.notional_usd = notional;
+        if let Some(fund) = fund {
+            for market in &mut system.markets {
+                market.venue.insurance_fund_usd = fund;
+            }
+        }
         let group = format!(
             r#"{{"id": "g", "collateral": {{"kind": "token", "depeg_pct": {depeg}, "start_s": 5,
                 "duration_s": 30, "haircut": {haircut}}},
               "accounts": {{"generate": {{"count": {count}, "leverage_min": 1.5, "leverage_max": {leverage_max},
                 "size_dispersion": 1.0,
                 "legs": [{{"market": "a", "side": "long", "notional_usd": 2e8}},
-                         {{"market": "b", "side": "short", "notional_usd": 5e7}}]}}}}}}"#
+                         {{"market": "b", "side": "short", "notional_usd": 5e7}}]}}}},
+              "deficits": "{deficits}"}}"#,
+            deficits = if hyperliquid { "adl" } else { "fund_then_adl" },
         );
         system.accounts = vec![serde_json::from_str(&group).unwrap()];
         system.validate().unwrap();

@@ -21,7 +21,7 @@ const NARROW: f64 = 380.0;
 /// Room above the boxes for the arbitrage labels, and per row of accounts above / lending below.
 const LABELS: f64 = 44.0;
 const ROW: f64 = 36.0;
-const BOX_HEIGHT: f64 = 74.0;
+const BOX_HEIGHT: f64 = 88.0;
 /// An arbitrage link's capital control at its top: as much as closing the gap takes.
 const UNLIMITED_USD: f64 = 1e11;
 /// The capital controls' element ids and test ids, one per link a system may have.
@@ -430,6 +430,13 @@ fn market_box(
         text().charts.markets_liquidated_so_far,
         &[("usd", &format::usd(liquidated))],
     );
+    let adl = market.adl_until(cursor);
+    let adl_words = (adl > 0.0).then(|| {
+        fill(
+            text().charts.markets_adl_so_far,
+            &[("usd", &format::usd(adl))],
+        )
+    });
     let trough = fill(
         text().charts.markets_trough_so_far,
         &[("trough", &fall(market.trough_until(cursor)))],
@@ -448,6 +455,10 @@ fn market_box(
             </text>
             <text x=x + w / 2.0 y=top + 53.0 text-anchor="middle" class="market-liquidated">{trough}</text>
             <text x=x + w / 2.0 y=top + 67.0 text-anchor="middle" class="market-liquidated">{words}</text>
+            {adl_words.map(|words| view! {
+                <text x=x + w / 2.0 y=top + 81.0 text-anchor="middle" class="market-liquidated"
+                    data-testid=format!("market-adl-{}", market.id)>{words}</text>
+            })}
         </g>
     }
 }
@@ -497,16 +508,19 @@ fn flow_view(
             } else {
                 layout.box_top + BOX_HEIGHT + ROW * slot as f64 + 30.0
             };
-            let template = if top {
-                t.charts.markets_flow_accounts
-            } else {
+            let template = if !top {
                 t.charts.markets_flow_lending
+            } else if flow.deleveraged > 0 {
+                t.charts.markets_flow_accounts_adl
+            } else {
+                t.charts.markets_flow_accounts
             };
             let words = fill(
                 template,
                 &[
                     ("liquidated", &format::count(flow.liquidated as u64)),
                     ("of", &format::count(flow.of as u64)),
+                    ("deleveraged", &format::count(flow.deleveraged as u64)),
                     ("usd", &format::usd(moved)),
                 ],
             );

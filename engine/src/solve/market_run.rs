@@ -4,12 +4,13 @@
 //! several, with whatever links them (arbitrage, shared collateral) acting between steps.
 
 use crate::market::{depth_share, MarkPrice, OrderBook};
+use crate::money::Money;
 use crate::outcome::{
     BuildUpReport, CppiSummary, DealersSummary, LiquidationMap, OpenInterestByBucket, Outcome,
     Step, Summary,
 };
 use crate::positions::PositionTable;
-use crate::scenario::{CircuitBreaker, Contract, Scenario, ShockKind};
+use crate::scenario::{CircuitBreaker, Contract, Scenario, ShockKind, Side};
 use crate::solve::build_up;
 use crate::solve::instant::finite_ratio;
 use crate::solve::timeline::{liquidation_map, liquidation_map_now};
@@ -58,6 +59,9 @@ pub struct MarketRun<'a> {
     halted_now: bool,
     insured_sold_usd: f64,
     hedged_sold_usd: f64,
+    /// What traders outside the population (cross-margin accounts) had auto-deleveraged against
+    /// this market's winners in the step under way, USD.
+    outside_adl_usd: f64,
 }
 
 impl<'a> MarketRun<'a> {
@@ -145,6 +149,7 @@ impl<'a> MarketRun<'a> {
             halted_now: false,
             insured_sold_usd: 0.0,
             hedged_sold_usd: 0.0,
+            outside_adl_usd: 0.0,
         }
     }
 
@@ -251,6 +256,7 @@ impl<'a> MarketRun<'a> {
         };
         let last = self.book.last();
         self.history.push(last);
+        let outside_adl_usd = std::mem::take(&mut self.outside_adl_usd);
         self.records.push(Step {
             t_s: f64::from(step + 1) * self.scenario.run.step_s,
             last,
@@ -261,7 +267,7 @@ impl<'a> MarketRun<'a> {
             liquidated_short_count: liquidations.short_count,
             depth_1pct_usd: self.book.bid_depth_1pct_usd(),
             insurance_fund_usd: self.venue.ledger.insurance_fund.to_f64(),
-            adl_usd: liquidations.adl_usd,
+            adl_usd: liquidations.adl_usd + outside_adl_usd,
             bad_debt_usd: liquidations.bad_debt_usd,
             open_interest_usd: self.venue.open_interest(),
             halted,
@@ -286,6 +292,32 @@ impl<'a> MarketRun<'a> {
     /// Whether the venue is halted in the step under way (set by [`Self::move_book`]).
     pub fn halted(&self) -> bool {
         self.halted_now
+    }
+
+    /// The venue's insurance fund now, in its money unit.
+    pub fn insurance_fund(&self) -> Money {
+        self.venue.ledger.insurance_fund
+    }
+
+    /// The fund pays up to `deficit` of an outside trader's shortfall on its trades here (a
+    /// cross-margin account's bad debt); returns what it paid.
+    pub fn cover_outside_deficit(&mut self, deficit: Money) -> Money {
+        self.venue.ledger.cover_outside(deficit)
+    }
+
+    /// Coins auto-deleveraging could take over from an outside trader's `losing_side`
+    /// positions at the mark (`None`: the venue runs no ADL here).
+    pub fn adl_room(&self, losing_side: Side) -> Option<f64> {
+        self.venue.adl_room(losing_side, self.mark.value())
+    }
+
+    /// Auto-deleverages `coins` of an outside trader's `losing_side` positions at `price`
+    /// against this market's winners (counted in the step's ADL).
+    pub fn deleverage_outside(&mut self, losing_side: Side, coins: f64, price: f64) {
+        let mark = self.mark.value();
+        self.outside_adl_usd += self
+            .venue
+            .deleverage_outside(losing_side, coins, price, mark);
     }
 
     /// The market's book, for links that trade in it between the two halves of a step.

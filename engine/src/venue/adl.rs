@@ -272,7 +272,19 @@ impl<'a> LiquidationEngine<'a> {
         if needed <= 0.0 {
             return;
         }
-        let price = weighted_price / needed;
+        self.deleverage_winners(losing_side, needed, weighted_price / needed, mark, step);
+    }
+
+    /// Closes `needed` units of profitable positions against `losing_side` at `price`, ranked by
+    /// the venue's queue or pro rata, as far as the winners at `mark` go.
+    fn deleverage_winners(
+        &mut self,
+        losing_side: Side,
+        needed: f64,
+        price: f64,
+        mark: f64,
+        step: &mut StepLiquidations,
+    ) {
         let winners = self.adl_winners(losing_side, mark);
         let total: f64 = winners.iter().map(|&i| self.adl_units(i, 1.0)).sum();
         if total <= 0.0 {
@@ -304,6 +316,31 @@ impl<'a> LiquidationEngine<'a> {
                 self.deleverage_winner(i, fraction, price, step);
             }
         }
+    }
+
+    /// How many coins auto-deleveraging could take over against `losing_side` at `mark` for a
+    /// trader outside this market's population (a cross-margin account, docs/model.md §15.5):
+    /// `None` when the venue runs no ADL or its contract is not linear.
+    pub fn adl_room(&self, losing_side: Side, mark: f64) -> Option<f64> {
+        (self.rules.adl != Adl::Off && self.contract() == Contract::Linear)
+            .then(|| self.adl_capacity(losing_side, mark))
+    }
+
+    /// Auto-deleverages `coins` of an outside trader's `losing_side` positions at `price` (their
+    /// bankruptcy price) against this market's winners at `mark`, as [`Self::adl_room`] allows;
+    /// returns the notional deleveraged, in USD.
+    pub fn deleverage_outside(
+        &mut self,
+        losing_side: Side,
+        coins: f64,
+        price: f64,
+        mark: f64,
+    ) -> f64 {
+        let mut step = StepLiquidations::default();
+        if coins > 0.0 {
+            self.deleverage_winners(losing_side, coins, price, mark, &mut step);
+        }
+        step.adl_usd
     }
 
     /// Where profitable position `i` stands in the ADL queue at `mark` (highest first), by the

@@ -140,6 +140,7 @@ sections! {
         markets_diagram_label,
         /// `{usd}`.
         markets_liquidated_so_far,
+        markets_adl_so_far,
         /// `{trough}`: a signed percentage.
         markets_trough_so_far,
         /// `{usd}`.
@@ -148,6 +149,7 @@ sections! {
         markets_flow_cut,
         /// `{liquidated}`, `{of}`, `{usd}` (the flow's name is on the line above).
         markets_flow_accounts,
+        markets_flow_accounts_adl,
         /// `{liquidated}`, `{of}`, `{usd}`.
         markets_flow_lending,
         markets_market, markets_trough_alone, markets_trough_linked, markets_liquidated_alone,

@@ -17,6 +17,31 @@ pub struct AccountGroup {
     #[serde(default)]
     pub collateral: Collateral,
     pub accounts: Accounts,
+    /// Who pays a liquidated account's deficit; default the markets' insurance funds first.
+    #[serde(default, skip_serializing_if = "Deficits::is_default")]
+    pub deficits: Deficits,
+}
+
+/// Who pays what a liquidated account's equity does not cover (docs/model.md §15.5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Deficits {
+    /// The insurance funds of the markets its legs are in, in proportion to the legs' notional;
+    /// when they cannot, its legs are auto-deleveraged against those markets' profitable
+    /// positions at its bankruptcy prices, where the venues run ADL (Binance's and Bybit's
+    /// unified accounts); what neither covers is bad debt.
+    #[default]
+    FundThenAdl,
+    /// No fund: an account whose equity would turn negative is auto-deleveraged at once
+    /// (Hyperliquid: an account whose value turns negative is closed against the other side's
+    /// ranked winners); where ADL cannot take it, the funds, then bad debt.
+    Adl,
+}
+
+impl Deficits {
+    fn is_default(&self) -> bool {
+        *self == Deficits::FundThenAdl
+    }
 }
 
 /// The collateral of a group's accounts.
@@ -124,6 +149,9 @@ pub struct AccountsReport {
     /// step they were liquidated in (a leg's mark, or the collateral's price).
     pub liquidated_by_leg_loss: usize,
     pub liquidated_by_collateral: usize,
+    /// Liquidated accounts whose legs were auto-deleveraged instead of sold into the books.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub deleveraged_accounts: usize,
     /// Per market (the system's order): what the liquidated legs traded there.
     pub markets: Vec<AccountFlows>,
     /// The collateral's price per unit at each step (1 for dollars).
@@ -145,6 +173,10 @@ pub struct AccountFlows {
     pub from_collateral_usd: f64,
     /// Each step's forced trade in this market (sold + bought), USD.
     pub by_step_usd: Vec<f64>,
+    /// Legs auto-deleveraged against this market's winners at the accounts' bankruptcy
+    /// prices (not traded in its book), USD at those prices.
+    #[serde(default, skip_serializing_if = "is_zero_usd")]
+    pub deleveraged_usd: f64,
 }
 
 /// The accounts' exact ledger: `collateral_in + revaluation == open_equity_end +
@@ -163,10 +195,25 @@ pub struct AccountsLedger {
     pub returned_to_traders: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub net_to_markets: Decimal,
-    /// Deficits of liquidated accounts, owed and not paid (no fund or ADL covers them here).
+    /// Deficits of liquidated accounts that the markets' insurance funds paid.
+    #[serde(
+        default,
+        with = "rust_decimal::serde::str",
+        skip_serializing_if = "Decimal::is_zero"
+    )]
+    pub covered_by_funds: Decimal,
+    /// Deficits of liquidated accounts that no fund or ADL covered.
     #[serde(with = "rust_decimal::serde::str")]
     pub bad_debt: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub imbalance: Decimal,
     pub balanced: bool,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
+}
+
+fn is_zero_usd(usd: &f64) -> bool {
+    *usd == 0.0
 }

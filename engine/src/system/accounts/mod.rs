@@ -9,6 +9,7 @@
 mod format;
 mod report;
 mod schedule;
+mod settle;
 
 use schedule::Due;
 
@@ -20,7 +21,7 @@ use crate::system::System;
 
 pub use format::{
     AccountFlows, AccountGroup, AccountPopulation, AccountSpec, Accounts, AccountsLedger,
-    AccountsReport, Collateral, LegMix, LegSpec,
+    AccountsReport, Collateral, Deficits, LegMix, LegSpec,
 };
 
 /// One leg during a run.
@@ -92,6 +93,7 @@ enum Cause {
 pub(crate) struct AccountsRun {
     id: String,
     collateral: Collateral,
+    deficits: Deficits,
     /// The collateral coin's market, for `Coin` collateral.
     coin_market: Option<usize>,
     start_price: f64,
@@ -104,12 +106,14 @@ pub(crate) struct AccountsRun {
     // What happened.
     liquidated_by_leg_loss: usize,
     liquidated_by_collateral: usize,
+    deleveraged: usize,
     flows: Vec<Flows>,
     collateral_price: Vec<f64>,
     collateral_in: Money,
     revaluation: Money,
     returned: Money,
     net_to_markets: Money,
+    covered_by_funds: Money,
     bad_debt: Money,
     /// The collateral's price and the markets' marks at the last step (at the start, the start
     /// prices).
@@ -143,6 +147,7 @@ struct Flows {
     bought_usd: f64,
     by_cause_usd: [f64; 3],
     by_step_usd: Vec<f64>,
+    deleveraged_usd: f64,
 }
 
 impl AccountsRun {
@@ -230,6 +235,7 @@ impl AccountsRun {
         AccountsRun {
             id: group.id.clone(),
             collateral: group.collateral.clone(),
+            deficits: group.deficits,
             coin_market,
             start_price,
             haircut: group.collateral.haircut(),
@@ -240,6 +246,7 @@ impl AccountsRun {
             step_s: system.run.step_s,
             liquidated_by_leg_loss: 0,
             liquidated_by_collateral: 0,
+            deleveraged: 0,
             flows: (0..system.markets.len())
                 .map(|_| Flows {
                     by_step_usd: Vec::with_capacity(steps),
@@ -251,6 +258,7 @@ impl AccountsRun {
             revaluation: Money::ZERO,
             returned: Money::ZERO,
             net_to_markets: Money::ZERO,
+            covered_by_funds: Money::ZERO,
             bad_debt: Money::ZERO,
             previous_price: start_price,
             previous_marks: system.markets.iter().map(|m| m.market.price).collect(),
@@ -355,62 +363,7 @@ impl AccountsRun {
         if self.breached.is_empty() {
             return;
         }
-        // One market order per market and side: long legs sold, short legs bought back.
-        let markets = runs.len();
-        let mut coins = vec![[0.0f64; 2]; markets];
-        for &(k, _) in &self.breached {
-            for leg in &self.legs[self.accounts[k].legs.clone()] {
-                coins[leg.market][side_slot(leg.side)] += leg.coins;
-            }
-        }
-        let mut fills = vec![[0.0f64; 2]; markets];
-        for (market, run) in runs.iter_mut().enumerate() {
-            let [sell, buy] = coins[market];
-            if sell > 0.0 {
-                fills[market][0] = run.book_mut().trade(sell);
-            }
-            if buy > 0.0 {
-                fills[market][1] = run.book_mut().trade(-buy);
-            }
-        }
-        for &(k, cause) in &self.breached {
-            let account = &mut self.accounts[k];
-            account.open = false;
-            let value = money(account.units * price);
-            self.revaluation += value - money(account.units * self.start_price);
-            let mut realized = Money::ZERO;
-            for leg in &self.legs[account.legs.clone()] {
-                let fill = fills[leg.market][side_slot(leg.side)];
-                realized += leg.pnl_exact(fill);
-                let usd = leg.coins * fill;
-                let flows = &mut self.flows[leg.market];
-                match leg.side {
-                    Side::Long => flows.sold_usd += usd,
-                    Side::Short => flows.bought_usd += usd,
-                }
-                let slot = match cause {
-                    Cause::Market(market) if market == leg.market => 0,
-                    Cause::Market(_) => 1,
-                    Cause::Collateral => 2,
-                };
-                flows.by_cause_usd[slot] += usd;
-                if let Some(last) = flows.by_step_usd.last_mut() {
-                    *last += usd;
-                }
-            }
-            self.net_to_markets -= realized;
-            let equity = value + realized;
-            if equity.is_negative() {
-                self.bad_debt -= equity;
-                self.net_to_markets += equity;
-            } else {
-                self.returned += equity;
-            }
-            match cause {
-                Cause::Market(_) => self.liquidated_by_leg_loss += 1,
-                Cause::Collateral => self.liquidated_by_collateral += 1,
-            }
-        }
+        self.liquidate_breached(price, runs);
     }
 
     /// Looks at account `k` at the marks set and the collateral's `price`: whether it breaches

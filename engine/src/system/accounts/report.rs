@@ -28,7 +28,7 @@ impl AccountsRun {
         }
         let left = self.collateral_in + self.revaluation;
         let right = open_equity + self.returned + self.net_to_markets;
-        let amounts = [left, right, self.bad_debt];
+        let amounts = [left, right, self.covered_by_funds, self.bad_debt];
         let representable = amounts.iter().all(|amount| amount.to_decimal().is_some());
         AccountsReport {
             id: self.id,
@@ -36,6 +36,7 @@ impl AccountsRun {
             liquidated_accounts: self.liquidated_by_leg_loss + self.liquidated_by_collateral,
             liquidated_by_leg_loss: self.liquidated_by_leg_loss,
             liquidated_by_collateral: self.liquidated_by_collateral,
+            deleveraged_accounts: self.deleveraged,
             markets: ids
                 .iter()
                 .zip(self.flows)
@@ -47,6 +48,7 @@ impl AccountsRun {
                     from_other_markets_usd: flows.by_cause_usd[1],
                     from_collateral_usd: flows.by_cause_usd[2],
                     by_step_usd: flows.by_step_usd,
+                    deleveraged_usd: flows.deleveraged_usd,
                 })
                 .collect(),
             collateral_price: self.collateral_price,
@@ -56,6 +58,7 @@ impl AccountsRun {
                 open_equity_end: report_decimal(open_equity),
                 returned_to_traders: report_decimal(self.returned),
                 net_to_markets: report_decimal(self.net_to_markets),
+                covered_by_funds: report_decimal(self.covered_by_funds),
                 bad_debt: report_decimal(self.bad_debt),
                 imbalance: report_decimal(left - right),
                 balanced: representable && left == right,
