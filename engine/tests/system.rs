@@ -724,7 +724,10 @@ proptest! {
                   "legs": [{{"market": "a", "side": "long", "notional_usd": 2e8}}, {{"market": "b", "side": "short", "notional_usd": 5e7}}]}}}}}},
                {{"id": "coin", "collateral": {{"kind": "coin", "market": "b", "haircut": 0.1}},
                 "accounts": {{"generate": {{"count": {count}, "leverage_min": 2, "leverage_max": {leverage_max}, "size_dispersion": 0.5,
-                  "legs": [{{"market": "b", "side": "long", "notional_usd": 1e8}}]}}}}}}]"#
+                  "legs": [{{"market": "b", "side": "long", "notional_usd": 1e8}}]}}}}}},
+               {{"id": "usd", "deficits": "adl",
+                "accounts": {{"generate": {{"count": {count}, "leverage_min": 3, "leverage_max": {leverage_max}, "size_dispersion": 1.0,
+                  "legs": [{{"market": "a", "side": "long", "notional_usd": 1e8}}, {{"market": "b", "side": "long", "notional_usd": 3e7}}]}}}}}}]"#
         );
         system.accounts = serde_json::from_str(&groups).unwrap();
         let lending = format!(

@@ -11,7 +11,7 @@ mod report;
 mod schedule;
 mod settle;
 
-use schedule::Due;
+use schedule::{MarkWatch, Queue};
 
 use crate::money::{fixed, linear_pnl, money, Money};
 use crate::positions::{Draws, MarginSchedule};
@@ -119,18 +119,19 @@ pub(crate) struct AccountsRun {
     /// prices).
     previous_price: f64,
     previous_marks: Vec<f64>,
-    /// The markets' start prices, and how far prices have wandered since the start: the marks'
-    /// relative moves summed over markets and steps, and the collateral price's moves.
+    /// The markets' start prices.
     start_marks: Vec<f64>,
-    wandered: f64,
-    collateral_wandered: f64,
-    /// Each account's bound on how fast its equity less maintenance moves with the marks'
+    /// Each account's bound on how fast its equity less maintenance moves with its markets'
     /// wandering: its largest notional in one market (at the start prices) times one plus that
     /// market's highest maintenance rate.
     mark_weight: Vec<f64>,
-    /// Accounts to look at again, by wandering (stale entries skipped by generation).
-    by_marks: std::collections::BinaryHeap<std::cmp::Reverse<Due>>,
-    by_collateral: std::collections::BinaryHeap<std::cmp::Reverse<Due>>,
+    /// Accounts to look at again: by how far their markets' marks have wandered (relative moves
+    /// summed over those markets and the steps; one queue per set of markets, `watch_of` each
+    /// account's), and by how far the collateral's price has (stale entries skipped by
+    /// generation).
+    by_marks: Vec<MarkWatch>,
+    watch_of: Vec<u32>,
+    by_collateral: Queue,
     generation: Vec<u32>,
     first_step: bool,
     /// Look at every open account every step (the reference the schedule is tested against).
@@ -230,6 +231,27 @@ impl AccountsRun {
                     .fold(0.0, f64::max)
             })
             .collect();
+        // One queue per set of markets the accounts' legs are in.
+        let mut by_marks: Vec<MarkWatch> = Vec::new();
+        let mut sets = std::collections::HashMap::new();
+        let watch_of: Vec<u32> = accounts
+            .iter()
+            .map(|account| {
+                let mut markets: Vec<usize> = legs[account.legs.clone()]
+                    .iter()
+                    .map(|leg| leg.market)
+                    .collect();
+                markets.sort_unstable();
+                markets.dedup();
+                *sets.entry(markets.clone()).or_insert_with(|| {
+                    by_marks.push(MarkWatch {
+                        markets,
+                        queue: Queue::default(),
+                    });
+                    by_marks.len() as u32 - 1
+                })
+            })
+            .collect();
         let count = accounts.len();
         let steps = system.run.steps as usize;
         AccountsRun {
@@ -263,11 +285,10 @@ impl AccountsRun {
             previous_price: start_price,
             previous_marks: system.markets.iter().map(|m| m.market.price).collect(),
             start_marks: system.markets.iter().map(|m| m.market.price).collect(),
-            wandered: 0.0,
-            collateral_wandered: 0.0,
             generation: vec![0; count],
-            by_marks: std::collections::BinaryHeap::new(),
-            by_collateral: std::collections::BinaryHeap::new(),
+            by_marks,
+            watch_of,
+            by_collateral: Queue::default(),
             first_step: true,
             every_step: false,
             breached: Vec::new(),
@@ -319,29 +340,23 @@ impl AccountsRun {
         // How far prices have wandered since the start (relative mark moves summed over
         // markets; the collateral's price moves): an account is looked at again only once they
         // could have used up the slack it had when last looked at (docs/model.md §15.5).
-        for (m, (&mark, &before)) in self.marks.iter().zip(&self.previous_marks).enumerate() {
-            self.wandered += (mark - before).abs() / self.start_marks[m];
+        for watch in &mut self.by_marks {
+            for &m in &watch.markets {
+                watch.queue.wandered +=
+                    (self.marks[m] - self.previous_marks[m]).abs() / self.start_marks[m];
+            }
         }
-        self.collateral_wandered += (price - self.previous_price).abs();
+        self.by_collateral.wandered += (price - self.previous_price).abs();
         self.candidates.clear();
         if self.first_step || self.every_step {
             self.first_step = false;
             self.candidates.extend(0..self.accounts.len());
         } else {
-            for (heap, now) in [
-                (&mut self.by_marks, self.wandered),
-                (&mut self.by_collateral, self.collateral_wandered),
-            ] {
-                while let Some(std::cmp::Reverse(due)) = heap.peek() {
-                    if due.at > now {
-                        break;
-                    }
-                    if self.generation[due.account] == due.generation {
-                        self.candidates.push(due.account);
-                    }
-                    heap.pop();
-                }
+            for watch in &mut self.by_marks {
+                watch.queue.take_due(&self.generation, &mut self.candidates);
             }
+            self.by_collateral
+                .take_due(&self.generation, &mut self.candidates);
             // In the accounts' order, as a scan of all of them would find them.
             self.candidates.sort_unstable();
             self.candidates.dedup();

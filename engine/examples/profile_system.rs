@@ -1,0 +1,46 @@
+//! A system preset (or a version 2 file) run again and again on populations built once and
+//! prepared for reruns, as the Markets tab's worker runs it during a drag: p50 and p95 of the
+//! run, and a loop to profile (`perf record`).
+//!
+//! `cargo run --release -p flushlab-engine --example profile_system -- [PRESET|FILE.json] [RUNS]`
+
+use flushlab_engine::positions::PositionTable;
+use flushlab_engine::presets;
+fn main() {
+    let name = std::env::args()
+        .nth(1)
+        .unwrap_or("two-venues-one-asset".into());
+    let n: usize = std::env::args()
+        .nth(2)
+        .map(|s| s.parse().unwrap())
+        .unwrap_or(300);
+    let system = if name.ends_with(".json") {
+        flushlab_engine::system::System::from_json(&std::fs::read_to_string(&name).unwrap())
+            .unwrap()
+    } else {
+        presets::systems()
+            .into_iter()
+            .find(|p| p.name == name)
+            .unwrap()
+            .system
+    };
+    let scenarios = system.market_scenarios();
+    let tables: Vec<PositionTable> = scenarios.iter().map(PositionTable::build).collect();
+    for t in &tables {
+        t.prepare_reruns();
+    }
+    let mut times = vec![];
+    for _ in 0..n {
+        let s = std::time::Instant::now();
+        std::hint::black_box(flushlab_engine::system::run_system(
+            &system, &scenarios, &tables,
+        ));
+        times.push(s.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{name}: p50 {:.3} ms p95 {:.3} ms",
+        times[n / 2],
+        times[n * 95 / 100]
+    );
+}
