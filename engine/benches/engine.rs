@@ -182,21 +182,26 @@ fn calibration(c: &mut Criterion) {
     group.finish();
 }
 
-/// Every system preset (version 2: two markets each, with arbitrage, accounts or lending) run on
-/// populations built once, as the Markets tab reruns a system when a link is cut.
+/// Every system preset (version 2: arbitrage, accounts or lending between markets), and the
+/// speed target's system (two markets of 100,000 positions and accounts), run on populations
+/// built once and prepared for reruns, as the Markets tab's worker reruns a system on a drag.
 fn systems(c: &mut Criterion) {
     let mut group = c.benchmark_group("systems");
     group.sample_size(10);
-    for preset in presets::systems() {
-        let system = preset.system;
+    let target = ("drag-target".to_string(), presets::drag_target_system());
+    let systems = presets::systems()
+        .into_iter()
+        .map(|preset| (preset.name, preset.system))
+        .chain(std::iter::once(target));
+    for (name, system) in systems {
         let scenarios = system.market_scenarios();
         let tables: Vec<PositionTable> = scenarios.iter().map(PositionTable::build).collect();
+        for table in &tables {
+            table.prepare_reruns();
+        }
         let positions: usize = tables.iter().map(PositionTable::len).sum();
         group.bench_function(
-            format!(
-                "{} ({positions} positions, {} steps)",
-                preset.name, system.run.steps
-            ),
+            format!("{name} ({positions} positions, {} steps)", system.run.steps),
             |b| b.iter(|| flushlab_engine::system::run_system(&system, &scenarios, &tables)),
         );
     }

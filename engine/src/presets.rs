@@ -144,6 +144,27 @@ pub fn find_system(name: &str) -> Option<SystemPreset> {
     systems().into_iter().find(|preset| preset.name == name)
 }
 
+/// The system issue 15's speed target names, "two markets of 100,000 positions each (plus
+/// accounts)": the two-venue preset with 100,000 positions on each venue and 4,000 cross-margin
+/// accounts long on both, for the benchmarks (not a preset: it teaches nothing the preset does
+/// not).
+pub fn drag_target_system() -> System {
+    let mut system = find_system("two-venues-one-asset")
+        .expect("the two-venue preset is valid (tested)")
+        .system;
+    for market in &mut system.markets {
+        if let crate::scenario::Positions::Generate(population) = &mut market.positions {
+            population.count = 100_000;
+        }
+    }
+    let group = r#"{"id": "cross-margin traders", "accounts": {"generate": {
+        "count": 4000, "leverage_min": 3, "leverage_max": 25, "size_dispersion": 1,
+        "legs": [{"market": "venue-a", "side": "long", "notional_usd": 4e8},
+                 {"market": "venue-b", "side": "long", "notional_usd": 2e8}]}}}"#;
+    system.accounts = vec![serde_json::from_str(group).expect("the group parses (tested)")];
+    system
+}
+
 /// Every preset's name and outcome JSON: the version 1 presets, then the systems. The
 /// determinism tests hash these, natively and in wasm32, against one committed file.
 pub fn outcomes() -> Vec<(String, String)> {
@@ -178,6 +199,19 @@ pub fn default_scenario() -> Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_drag_target_system_is_two_markets_of_100000_positions_and_accounts() {
+        let system = drag_target_system();
+        system.validate().unwrap();
+        let tables: Vec<crate::positions::PositionTable> = system
+            .market_scenarios()
+            .iter()
+            .map(crate::positions::PositionTable::build)
+            .collect();
+        assert!(tables.iter().all(|table| table.len() == 100_000));
+        assert_eq!(system.accounts.len(), 1);
+    }
 
     #[test]
     fn every_preset_parses_validates_and_has_a_story() {

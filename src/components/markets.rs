@@ -22,6 +22,8 @@ const NARROW: f64 = 380.0;
 const LABELS: f64 = 44.0;
 const ROW: f64 = 36.0;
 const BOX_HEIGHT: f64 = 88.0;
+/// A box narrower than this (three markets or more on a phone) says less, in smaller type.
+const COMPACT_BOX: f64 = 120.0;
 /// An arbitrage link's capital control at its top: as much as closing the gap takes.
 const UNLIMITED_USD: f64 = 1e11;
 /// The capital controls' element ids and test ids, one per link a system may have.
@@ -342,7 +344,12 @@ fn diagram(
     };
     let mut flows = Vec::new();
     let (mut above, mut below) = (0usize, 0usize);
-    for (k, flow) in view.flows.iter().enumerate() {
+    // Accounts and lending first, arbitrage last: the lines from the accounts' labels down to
+    // the boxes pass under the arbitrage labels, not over them.
+    let mut order: Vec<usize> = (0..view.flows.len()).collect();
+    order.sort_by_key(|&k| view.flows[k].kind == FlowKind::Arbitrage);
+    for k in order {
+        let flow = &view.flows[k];
         // Accounts stack above the boxes, lending below, each in its own row.
         let slot = match flow.kind {
             FlowKind::Arbitrage => 0,
@@ -424,19 +431,35 @@ fn market_box(
     pick: impl Fn() + 'static,
 ) -> impl IntoView {
     let Place { x, w, top } = place;
+    let t = text();
+    // A narrow box (three markets or more on a phone) says less, in smaller type.
+    let compact = w < COMPACT_BOX;
+    let (small, large) = if compact {
+        ("font-size: 9.5px", "font-size: 13px")
+    } else {
+        ("", "")
+    };
     let moved = market.move_at(cursor);
     let liquidated = market.liquidated_until(cursor);
-    let words = fill(
-        text().charts.markets_liquidated_so_far,
-        &[("usd", &format::usd(liquidated))],
-    );
-    let adl = market.adl_until(cursor);
-    let adl_words = (adl > 0.0).then(|| {
-        fill(
-            text().charts.markets_adl_so_far,
-            &[("usd", &format::usd(adl))],
+    let (liquidated_words, adl_words) = if compact {
+        (
+            t.charts.markets_liquidated_short,
+            t.charts.markets_adl_short,
         )
-    });
+    } else {
+        (
+            t.charts.markets_liquidated_so_far,
+            t.charts.markets_adl_so_far,
+        )
+    };
+    let words = fill(liquidated_words, &[("usd", &format::usd(liquidated))]);
+    let adl = market.adl_until(cursor);
+    let adl_words = (adl > 0.0).then(|| fill(adl_words, &[("usd", &format::usd(adl))]));
+    let name = if compact {
+        market.id.clone()
+    } else {
+        format!("{} · {}", market.id, market.asset)
+    };
     let trough = fill(
         text().charts.markets_trough_so_far,
         &[("trough", &fall(market.trough_until(cursor)))],
@@ -446,17 +469,17 @@ fn market_box(
             on:click=move |_| pick()>
             <title>{fill(text().charts.markets_select_market, &[("market", &market.id)])}</title>
             <rect x=x y=top width=w height=BOX_HEIGHT rx="8" />
-            <text x=x + w / 2.0 y=top + 18.0 text-anchor="middle" class="market-name">
-                {format!("{} · {}", market.id, market.asset)}
+            <text x=x + w / 2.0 y=top + 18.0 text-anchor="middle" class="market-name" style=small>
+                {name}
             </text>
-            <text x=x + w / 2.0 y=top + 38.0 text-anchor="middle" class="market-move"
+            <text x=x + w / 2.0 y=top + 38.0 text-anchor="middle" class="market-move" style=large
                 data-testid=format!("market-move-{}", market.id)>
                 {format::signed_pct(moved)}
             </text>
-            <text x=x + w / 2.0 y=top + 53.0 text-anchor="middle" class="market-liquidated">{trough}</text>
-            <text x=x + w / 2.0 y=top + 67.0 text-anchor="middle" class="market-liquidated">{words}</text>
+            <text x=x + w / 2.0 y=top + 53.0 text-anchor="middle" class="market-liquidated" style=small>{trough}</text>
+            <text x=x + w / 2.0 y=top + 67.0 text-anchor="middle" class="market-liquidated" style=small>{words}</text>
             {adl_words.map(|words| view! {
-                <text x=x + w / 2.0 y=top + 81.0 text-anchor="middle" class="market-liquidated"
+                <text x=x + w / 2.0 y=top + 81.0 text-anchor="middle" class="market-liquidated" style=small
                     data-testid=format!("market-adl-{}", market.id)>{words}</text>
             })}
         </g>

@@ -263,6 +263,8 @@ pub static ENGLISH: Text = Text {
         markets_diagram_label: "{count} markets and the money moved between them so far",
         markets_liquidated_so_far: "{usd} liquidated",
         markets_adl_so_far: "{usd} auto-deleveraged",
+        markets_liquidated_short: "{usd} liq.",
+        markets_adl_short: "{usd} ADL",
         markets_trough_so_far: "trough {trough}",
         markets_flow_arbitrage: "arbitrage: {usd} carried",
         markets_flow_cut: "{link}: cut",

@@ -141,6 +141,8 @@ sections! {
         /// `{usd}`.
         markets_liquidated_so_far,
         markets_adl_so_far,
+        markets_liquidated_short,
+        markets_adl_short,
         /// `{trough}`: a signed percentage.
         markets_trough_so_far,
         /// `{usd}`.
