@@ -7,7 +7,7 @@ use flushlab_engine::analysis::{contagion_on, Contagion};
 use flushlab_engine::budget;
 use flushlab_engine::error::Work;
 use flushlab_engine::presets;
-use flushlab_engine::system::{run_system, Link, System, SystemOutcome};
+use flushlab_engine::system::{run_system_prepared, Link, System, SystemOutcome};
 use serde::{Deserialize, Serialize};
 
 use crate::analyses::PAGE_RUN_S;
@@ -361,9 +361,9 @@ impl MarketsView {
             }
         }
         let scenarios = system.market_scenarios();
-        let tables = session.tables(&scenarios);
+        let (tables, accounts) = session.populations(&system, &scenarios);
         if !self.ran {
-            let outcome = run_system(&system, &scenarios, &tables);
+            let outcome = run_system_prepared(&system, &scenarios, &tables, accounts);
             self.take(&system, &outcome);
         } else {
             self.contagion = Some(contagion_on(&system, &scenarios, &tables));

@@ -5,8 +5,9 @@
 
 use flushlab_engine::analysis;
 use flushlab_engine::positions::PositionTable;
-use flushlab_engine::scenario::Positions;
+use flushlab_engine::scenario::{MaintenanceMargin, Positions};
 use flushlab_engine::solve::timeline;
+use flushlab_engine::system::{prepare_accounts, AccountGroup, AccountsTable, System};
 use flushlab_engine::{Outcome, Scenario};
 
 /// What a new scenario needs from the cached population.
@@ -96,20 +97,77 @@ impl Cached {
 #[derive(Default)]
 pub struct SystemSession {
     markets: Vec<Cached>,
+    /// The cross-margin accounts, and what they were built from.
+    accounts: Option<(AccountsKey, Vec<AccountsTable>)>,
+}
+
+/// What a system's accounts are built from: the groups, the seed, and each market's id, start
+/// price and maintenance margin.
+#[derive(PartialEq)]
+struct AccountsKey {
+    groups: Vec<AccountGroup>,
+    seed: u64,
+    markets: Vec<(String, f64, MaintenanceMargin)>,
+}
+
+impl AccountsKey {
+    fn of(system: &System) -> AccountsKey {
+        AccountsKey {
+            groups: system.accounts.clone(),
+            seed: system.seed,
+            markets: system
+                .markets
+                .iter()
+                .map(|m| {
+                    let margin = m.venue.maintenance_margin.clone();
+                    (m.id.clone(), m.market.price, margin)
+                })
+                .collect(),
+        }
+    }
 }
 
 impl SystemSession {
     /// The populations of a system's markets, `scenarios` (valid), each reused, rescaled or
     /// rebuilt as needed.
     pub fn tables(&mut self, scenarios: &[Scenario]) -> Vec<&PositionTable> {
-        self.markets.resize_with(scenarios.len(), Cached::default);
-        for (cached, scenario) in self.markets.iter_mut().zip(scenarios) {
-            cached.refresh(scenario);
-        }
+        self.refresh(scenarios);
         self.markets
             .iter()
             .filter_map(|cached| cached.table.as_ref())
             .collect()
+    }
+
+    /// The populations of `system`'s markets (`scenarios`, its [`System::market_scenarios`]) and
+    /// its cross-margin accounts, each kept from the last system as far as it is the same.
+    pub fn populations(
+        &mut self,
+        system: &System,
+        scenarios: &[Scenario],
+    ) -> (Vec<&PositionTable>, &[AccountsTable]) {
+        self.refresh(scenarios);
+        let key = AccountsKey::of(system);
+        if self
+            .accounts
+            .as_ref()
+            .is_none_or(|(built, _)| *built != key)
+        {
+            self.accounts = Some((key, prepare_accounts(system)));
+        }
+        let tables = self
+            .markets
+            .iter()
+            .filter_map(|cached| cached.table.as_ref())
+            .collect();
+        let accounts = self.accounts.as_ref().map_or(&[][..], |(_, built)| built);
+        (tables, accounts)
+    }
+
+    fn refresh(&mut self, scenarios: &[Scenario]) {
+        self.markets.resize_with(scenarios.len(), Cached::default);
+        for (cached, scenario) in self.markets.iter_mut().zip(scenarios) {
+            cached.refresh(scenario);
+        }
     }
 }
 
@@ -154,6 +212,25 @@ mod tests {
     use flushlab_engine::scenario::{Contract, LeverageBucket, MaintenanceMargin, Population};
 
     use super::*;
+
+    #[test]
+    fn a_systems_accounts_are_kept_while_only_its_shock_or_links_change() {
+        let base = flushlab_engine::presets::find_system("btc-eth-cross-margin")
+            .unwrap()
+            .system;
+        let mut session = SystemSession::default();
+        let built = |session: &mut SystemSession, system: &System| {
+            let scenarios = system.market_scenarios();
+            let (_, accounts) = session.populations(system, &scenarios);
+            accounts.as_ptr()
+        };
+        let first = built(&mut session, &base);
+        assert_eq!(built(&mut session, &base.with_shock_pct(-9.0)), first);
+        assert_eq!(built(&mut session, &base.all_cut()), first);
+        let mut other = base.clone();
+        other.seed += 1;
+        assert_ne!(built(&mut session, &other), first);
+    }
 
     /// The default scenario (a generated population) and a change to it.
     fn changed(change: impl FnOnce(&mut Scenario)) -> (Scenario, Scenario) {

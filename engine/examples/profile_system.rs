@@ -17,6 +17,13 @@ fn main() {
     let system = if name.ends_with(".json") {
         flushlab_engine::system::System::from_json(&std::fs::read_to_string(&name).unwrap())
             .unwrap()
+    } else if name == "drag-target" {
+        presets::drag_target_system()
+    } else if name == "drag-target-markets" {
+        // The target's markets alone, without its accounts.
+        let mut system = presets::drag_target_system();
+        system.accounts.clear();
+        system
     } else {
         presets::systems()
             .into_iter()
@@ -29,11 +36,13 @@ fn main() {
     for t in &tables {
         t.prepare_reruns();
     }
+    // The accounts too, as the page keeps them during a drag.
+    let accounts = flushlab_engine::system::prepare_accounts(&system);
     let mut times = vec![];
     for _ in 0..n {
         let s = std::time::Instant::now();
-        std::hint::black_box(flushlab_engine::system::run_system(
-            &system, &scenarios, &tables,
+        std::hint::black_box(flushlab_engine::system::run_system_prepared(
+            &system, &scenarios, &tables, &accounts,
         ));
         times.push(s.elapsed().as_secs_f64() * 1e3);
     }

@@ -660,6 +660,37 @@ fn a_loan_past_its_threshold_is_liquidated_with_the_close_factor_and_bonus() {
     }
 }
 
+/// Accounts built once and shared by runs of other shocks and cut links (as the page and the
+/// contagion table keep them) give the outcome of building them for each run.
+#[test]
+fn prepared_accounts_give_the_outcome_of_fresh_ones() {
+    for name in ["btc-2025-10-10-venues", "btc-eth-cross-margin"] {
+        let base = presets::find_system(name).unwrap().system;
+        let accounts = flushlab_engine::system::prepare_accounts(&base);
+        let scenarios = base.market_scenarios();
+        let tables: Vec<_> = scenarios
+            .iter()
+            .map(flushlab_engine::positions::PositionTable::build)
+            .collect();
+        for pct in [-3.0, -9.0] {
+            for system in [base.with_shock_pct(pct), base.with_shock_pct(pct).all_cut()] {
+                let shared = flushlab_engine::system::run_system_prepared(
+                    &system,
+                    &system.market_scenarios(),
+                    &tables,
+                    &accounts,
+                );
+                let fresh = simulate_system(&system).unwrap();
+                assert_eq!(
+                    serde_json::to_string(&shared).unwrap(),
+                    serde_json::to_string(&fresh).unwrap(),
+                    "{name} at {pct}%"
+                );
+            }
+        }
+    }
+}
+
 /// Every system preset: money closes in every market, for every group of accounts and every
 /// lending protocol, and every market stays inside the envelope the version 1 presets are held
 /// to (trough at most 55%).

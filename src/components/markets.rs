@@ -138,6 +138,21 @@ pub fn MarketsTab() -> impl IntoView {
                 .collect_view()
         })
     };
+    // What the diagram draws: the run, not the contagion table that arrives after it (the
+    // diagram is built again only when the run changes, not twice per input).
+    let drawn = Memo::new(move |_| {
+        live.markets.with(|view| MarketsView {
+            key: None,
+            shock_pct: view.shock_pct,
+            run_ms: None,
+            step_s: view.step_s,
+            markets: view.markets.clone(),
+            flows: view.flows.clone(),
+            ran: view.ran,
+            contagion: None,
+            problem: None,
+        })
+    });
     // One capital control per arbitrage link of the shown system, rendered again only when the
     // links change (never during a drag of one of them).
     let links = Memo::new(move |_| {
@@ -222,7 +237,7 @@ pub fn MarketsTab() -> impl IntoView {
                 {move || {
                     let selected = state.markets_selected.get();
                     let select = Callback::new(move |i: usize| state.markets_selected.set(i));
-                    live.markets.with(|view| diagram(view, state.markets_cursor.get(), selected, select))
+                    drawn.with(|view| diagram(view, state.markets_cursor.get(), selected, select))
                 }}
                 <figcaption>
                     <span data-testid="markets-progress">{progress}</span>

@@ -12,7 +12,7 @@ use crate::error::{ScenarioError, Work};
 use crate::outcome::Summary;
 use crate::positions::PositionTable;
 use crate::scenario::Scenario;
-use crate::system::{run_system, System, SystemOutcome};
+use crate::system::{prepare_accounts, run_system, run_system_prepared, System, SystemOutcome};
 
 /// The attribution table of a system.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -107,7 +107,9 @@ pub fn contagion_on<T: std::borrow::Borrow<PositionTable>>(
     for table in tables {
         table.borrow().prepare_reruns();
     }
-    let run = |system: &System| run_system(system, scenarios, tables);
+    // Cutting links changes no account: they are built once for every run.
+    let accounts = prepare_accounts(system);
+    let run = |system: &System| run_system_prepared(system, scenarios, tables, &accounts);
     let linked = run(system);
     let alone = run(&system.all_cut());
     let without: Vec<SystemOutcome> = live

@@ -25,11 +25,14 @@ use crate::scenario::{
 
 pub use accounts::{
     AccountFlows, AccountGroup, AccountPopulation, AccountSpec, Accounts, AccountsLedger,
-    AccountsReport, Collateral, LegMix, LegSpec,
+    AccountsReport, AccountsTable, Collateral, Deficits, LegMix, LegSpec,
 };
 pub use arbitrage::ArbitrageReport;
 pub use lending::{BorrowerPopulation, Borrowers, Lending, LendingLedger, LendingReport, Loan};
-pub use run::{run_system, run_system_with, simulate_system, MarketOutcome, SystemOutcome};
+pub use run::{
+    prepare_accounts, run_system, run_system_prepared, run_system_with, simulate_system,
+    MarketOutcome, SystemOutcome,
+};
 
 /// The format version of a system of markets.
 pub const SYSTEM_VERSION: u32 = 2;

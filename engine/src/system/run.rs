@@ -15,7 +15,7 @@ use crate::outcome::{MoneyUnit, Outcome};
 use crate::positions::PositionTable;
 use crate::scenario::Scenario;
 use crate::solve::market_run::MarketRun;
-use crate::system::accounts::{AccountsReport, AccountsRun};
+use crate::system::accounts::{AccountsReport, AccountsRun, AccountsTable};
 use crate::system::arbitrage::{Arbitrage, ArbitrageReport};
 use crate::system::lending::{LendingReport, LendingRun};
 use crate::system::{Link, System};
@@ -66,6 +66,30 @@ pub fn run_system<T: Borrow<PositionTable>>(
     run_system_with(system, scenarios, tables, Path::Fast)
 }
 
+/// Every group of a validated system's cross-margin accounts as runs start with them, for
+/// [`run_system_prepared`] (a page keeps them while only the shock or the links change).
+pub fn prepare_accounts(system: &System) -> Vec<AccountsTable> {
+    // Each group of accounts draws from its own stream of the seed (the markets' populations
+    // use streams below 1000).
+    system
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(g, group)| AccountsTable::build(group, system, 1000 + g as u64))
+        .collect()
+}
+
+/// [`run_system`] with the accounts already built (`accounts`, from [`prepare_accounts`] on a
+/// system with the same accounts, seed and markets' start prices and margins).
+pub fn run_system_prepared<T: Borrow<PositionTable>>(
+    system: &System,
+    scenarios: &[Scenario],
+    tables: &[T],
+    accounts: &[AccountsTable],
+) -> SystemOutcome {
+    run_prepared(system, scenarios, tables, accounts, Path::Fast)
+}
+
 /// [`run_system`] the given way: with [`Path::Reference`], every cross-margin account and every
 /// loan is looked at every step (the spec the schedules of the fast way must equal bit for bit);
 /// the markets' own engines run their fast way either way (their reference is version 1's).
@@ -73,6 +97,16 @@ pub fn run_system_with<T: Borrow<PositionTable>>(
     system: &System,
     scenarios: &[Scenario],
     tables: &[T],
+    path: Path,
+) -> SystemOutcome {
+    run_prepared(system, scenarios, tables, &prepare_accounts(system), path)
+}
+
+fn run_prepared<T: Borrow<PositionTable>>(
+    system: &System,
+    scenarios: &[Scenario],
+    tables: &[T],
+    prepared: &[AccountsTable],
     path: Path,
 ) -> SystemOutcome {
     let mut runs: Vec<MarketRun<'_>> = scenarios
@@ -99,14 +133,12 @@ pub fn run_system_with<T: Borrow<PositionTable>>(
             Link::Arbitrage(_) => None,
         })
         .collect();
-    // Each group of accounts draws from its own stream of the seed (the markets' populations
-    // use streams below 1000).
     let mut accounts: Vec<AccountsRun> = system
         .accounts
         .iter()
-        .enumerate()
-        .map(|(g, group)| {
-            let run = AccountsRun::new(group, system, 1000 + g as u64);
+        .zip(prepared)
+        .map(|(group, table)| {
+            let run = AccountsRun::new(group, system, table);
             match path {
                 Path::Fast => run,
                 Path::Reference => run.every_step(),

@@ -24,7 +24,8 @@ pub use format::{
     AccountsReport, Collateral, Deficits, LegMix, LegSpec,
 };
 
-/// One leg during a run.
+/// One leg of an account.
+#[derive(Clone)]
 struct Leg {
     market: usize,
     side: Side,
@@ -67,11 +68,31 @@ impl Leg {
     }
 }
 
-/// One account during a run.
+/// One account: its collateral units and its legs (a range of the group's legs).
+#[derive(Clone)]
 struct Account {
     units: f64,
     legs: std::ops::Range<usize>,
-    open: bool,
+}
+
+/// A group's accounts as a run starts with them (generated or listed), with what the schedule
+/// needs of each: built once per system and shared by every run of it (a drag of the common
+/// shock, the contagion table's runs), as a market's population is.
+#[derive(Clone)]
+pub struct AccountsTable {
+    accounts: Vec<Account>,
+    legs: Vec<Leg>,
+    /// The collateral coin's market, for `Coin` collateral, and the collateral's start price.
+    coin_market: Option<usize>,
+    start_price: f64,
+    collateral_in: Money,
+    /// Each account's bound on how fast its equity less maintenance moves with its markets'
+    /// wandering: its largest notional in one market (at the start prices) times one plus that
+    /// market's highest maintenance rate.
+    mark_weight: Vec<f64>,
+    /// The sets of markets the accounts' legs are in, and each account's set.
+    watch_markets: Vec<Vec<usize>>,
+    watch_of: Vec<u32>,
 }
 
 /// What looking at an account found.
@@ -90,7 +111,7 @@ enum Cause {
 }
 
 /// A group of accounts during a run.
-pub(crate) struct AccountsRun {
+pub(crate) struct AccountsRun<'t> {
     id: String,
     collateral: Collateral,
     deficits: Deficits,
@@ -98,8 +119,10 @@ pub(crate) struct AccountsRun {
     coin_market: Option<usize>,
     start_price: f64,
     haircut: f64,
-    accounts: Vec<Account>,
-    legs: Vec<Leg>,
+    accounts: &'t [Account],
+    legs: &'t [Leg],
+    /// Whether each account is still open.
+    open: Vec<bool>,
     /// Each market's maintenance schedule.
     schedules: Vec<MarginSchedule>,
     step_s: f64,
@@ -121,16 +144,14 @@ pub(crate) struct AccountsRun {
     previous_marks: Vec<f64>,
     /// The markets' start prices.
     start_marks: Vec<f64>,
-    /// Each account's bound on how fast its equity less maintenance moves with its markets'
-    /// wandering: its largest notional in one market (at the start prices) times one plus that
-    /// market's highest maintenance rate.
-    mark_weight: Vec<f64>,
+    /// See [`AccountsTable`].
+    mark_weight: &'t [f64],
     /// Accounts to look at again: by how far their markets' marks have wandered (relative moves
     /// summed over those markets and the steps; one queue per set of markets, `watch_of` each
     /// account's), and by how far the collateral's price has (stale entries skipped by
     /// generation).
     by_marks: Vec<MarkWatch>,
-    watch_of: Vec<u32>,
+    watch_of: &'t [u32],
     by_collateral: Queue,
     generation: Vec<u32>,
     first_step: bool,
@@ -151,9 +172,10 @@ struct Flows {
     deleveraged_usd: f64,
 }
 
-impl AccountsRun {
-    /// The group's accounts at the start of a run of `system` (validated).
-    pub(crate) fn new(group: &AccountGroup, system: &System, stream: u64) -> AccountsRun {
+impl AccountsTable {
+    /// Group `group`'s accounts at the start of a run of `system` (validated), generated from
+    /// the seed's stream `stream`.
+    pub fn build(group: &AccountGroup, system: &System, stream: u64) -> AccountsTable {
         let index = |id: &str| system.market_index(id).unwrap_or(0);
         let start_of = |market: usize| system.markets[market].market.price;
         let coin_market = match &group.collateral {
@@ -175,7 +197,6 @@ impl AccountsRun {
                     accounts.push(Account {
                         units: spec.collateral_units,
                         legs: first..legs.len(),
-                        open: true,
                     });
                 }
             }
@@ -203,7 +224,6 @@ impl AccountsRun {
                     accounts.push(Account {
                         units: notional_total / leverage / start_price,
                         legs: first..legs.len(),
-                        open: true,
                     });
                 }
             }
@@ -217,10 +237,11 @@ impl AccountsRun {
             .iter()
             .map(|market| MarginSchedule::new(&market.venue.maintenance_margin))
             .collect();
+        let mut notional = vec![0.0; system.markets.len()];
         let mark_weight: Vec<f64> = accounts
             .iter()
             .map(|account| {
-                let mut notional = vec![0.0; system.markets.len()];
+                notional.iter_mut().for_each(|usd| *usd = 0.0);
                 for leg in &legs[account.legs.clone()] {
                     notional[leg.market] += leg.coins * start_of(leg.market);
                 }
@@ -232,7 +253,7 @@ impl AccountsRun {
             })
             .collect();
         // One queue per set of markets the accounts' legs are in.
-        let mut by_marks: Vec<MarkWatch> = Vec::new();
+        let mut watch_markets: Vec<Vec<usize>> = Vec::new();
         let mut sets = std::collections::HashMap::new();
         let watch_of: Vec<u32> = accounts
             .iter()
@@ -244,12 +265,40 @@ impl AccountsRun {
                 markets.sort_unstable();
                 markets.dedup();
                 *sets.entry(markets.clone()).or_insert_with(|| {
-                    by_marks.push(MarkWatch {
-                        markets,
-                        queue: Queue::default(),
-                    });
-                    by_marks.len() as u32 - 1
+                    watch_markets.push(markets);
+                    watch_markets.len() as u32 - 1
                 })
+            })
+            .collect();
+        AccountsTable {
+            accounts,
+            legs,
+            coin_market,
+            start_price,
+            collateral_in,
+            mark_weight,
+            watch_markets,
+            watch_of,
+        }
+    }
+}
+
+impl<'t> AccountsRun<'t> {
+    /// Group `group`'s accounts at the start of a run of `system`, as `table` (built for them)
+    /// has them.
+    pub(crate) fn new(group: &AccountGroup, system: &System, table: &'t AccountsTable) -> Self {
+        let schedules: Vec<MarginSchedule> = system
+            .markets
+            .iter()
+            .map(|market| MarginSchedule::new(&market.venue.maintenance_margin))
+            .collect();
+        let accounts = &table.accounts;
+        let by_marks = table
+            .watch_markets
+            .iter()
+            .map(|markets| MarkWatch {
+                markets: markets.clone(),
+                queue: Queue::default(),
             })
             .collect();
         let count = accounts.len();
@@ -258,13 +307,14 @@ impl AccountsRun {
             id: group.id.clone(),
             collateral: group.collateral.clone(),
             deficits: group.deficits,
-            coin_market,
-            start_price,
+            coin_market: table.coin_market,
+            start_price: table.start_price,
             haircut: group.collateral.haircut(),
             accounts,
-            legs,
+            legs: &table.legs,
+            open: vec![true; count],
             schedules,
-            mark_weight,
+            mark_weight: &table.mark_weight,
             step_s: system.run.step_s,
             liquidated_by_leg_loss: 0,
             liquidated_by_collateral: 0,
@@ -276,18 +326,18 @@ impl AccountsRun {
                 })
                 .collect(),
             collateral_price: Vec::with_capacity(steps),
-            collateral_in,
+            collateral_in: table.collateral_in,
             revaluation: Money::ZERO,
             returned: Money::ZERO,
             net_to_markets: Money::ZERO,
             covered_by_funds: Money::ZERO,
             bad_debt: Money::ZERO,
-            previous_price: start_price,
+            previous_price: table.start_price,
             previous_marks: system.markets.iter().map(|m| m.market.price).collect(),
             start_marks: system.markets.iter().map(|m| m.market.price).collect(),
             generation: vec![0; count],
             by_marks,
-            watch_of,
+            watch_of: &table.watch_of,
             by_collateral: Queue::default(),
             first_step: true,
             every_step: false,
@@ -299,7 +349,7 @@ impl AccountsRun {
 
     /// Looks at every open account every step instead of when its slack could be used up: the
     /// plain way, the spec the schedule must equal bit for bit (engine/tests/system.rs).
-    pub(crate) fn every_step(mut self) -> AccountsRun {
+    pub(crate) fn every_step(mut self) -> Self {
         self.every_step = true;
         self
     }
@@ -386,7 +436,7 @@ impl AccountsRun {
     /// again next step).
     fn check(&self, k: usize, price: f64, runs: &[MarketRun<'_>]) -> Check {
         let account = &self.accounts[k];
-        if !account.open {
+        if !self.open[k] {
             return Check::Closed;
         }
         let legs = &self.legs[account.legs.clone()];

@@ -7,7 +7,7 @@ use crate::money::Money;
 use super::{AccountFlows, AccountsLedger, AccountsReport, AccountsRun};
 use crate::money::money;
 
-impl AccountsRun {
+impl AccountsRun<'_> {
     /// The report after the run: open accounts marked at the final marks and collateral price.
     pub(crate) fn report(mut self, ids: &[String], final_marks: &[f64]) -> AccountsReport {
         let price = self
@@ -16,7 +16,8 @@ impl AccountsRun {
             .copied()
             .unwrap_or(self.start_price);
         let mut open_equity = Money::ZERO;
-        for account in self.accounts.iter().filter(|account| account.open) {
+        let open = std::mem::take(&mut self.open);
+        for (account, _) in self.accounts.iter().zip(open).filter(|(_, open)| *open) {
             let value = money(account.units * price);
             self.revaluation += value - money(account.units * self.start_price);
             let pnl: Money = self.legs[account.legs.clone()]

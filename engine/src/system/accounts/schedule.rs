@@ -84,7 +84,7 @@ impl Ord for Due {
     }
 }
 
-impl AccountsRun {
+impl AccountsRun<'_> {
     /// Schedules account `k`, with `slack` of equity over maintenance now, to be looked at
     /// once the marks of its markets (or the collateral's price) have wandered far enough to use
     /// up its share of it, the earliest it could breach: its equity less maintenance moves by at

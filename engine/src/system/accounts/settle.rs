@@ -46,7 +46,7 @@ impl Room {
     }
 }
 
-impl AccountsRun {
+impl AccountsRun<'_> {
     /// Liquidates the accounts `self.breached` holds, the collateral at `price`, the marks set.
     pub(super) fn liquidate_breached(&mut self, price: f64, runs: &mut [MarketRun<'_>]) {
         let markets = runs.len();
@@ -71,7 +71,7 @@ impl AccountsRun {
                 Route::Adl => self.bankruptcy_prices(k, price, &fills),
             };
             let value = money(self.accounts[k].units * price);
-            self.accounts[k].open = false;
+            self.open[k] = false;
             self.revaluation += value - money(self.accounts[k].units * self.start_price);
             let mut realized = Money::ZERO;
             for (leg, &at) in self.legs[self.accounts[k].legs.clone()]
@@ -228,7 +228,10 @@ impl AccountsRun {
                     Side::Long => 1.0,
                     Side::Short => -1.0,
                 };
-                self.marks[leg.market] * (1.0 - against * equity / notional)
+                // Above zero even for a short so far under water that no price zeroes the
+                // account (what is left is then a deficit, paid as any other).
+                let mark = self.marks[leg.market];
+                (mark * (1.0 - against * equity / notional)).max(mark * 1e-9)
             })
             .collect()
     }
