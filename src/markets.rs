@@ -3,7 +3,7 @@
 //! Computed in the compute worker a piece at a time (the run, then the counterfactual runs of the
 //! contagion table); pure and natively tested.
 
-use flushlab_engine::analysis::{contagion_on, Contagion};
+use flushlab_engine::analysis::{contagion_prepared, Contagion};
 use flushlab_engine::budget;
 use flushlab_engine::error::Work;
 use flushlab_engine::presets;
@@ -366,7 +366,7 @@ impl MarketsView {
             let outcome = run_system_prepared(&system, &scenarios, &tables, accounts);
             self.take(&system, &outcome);
         } else {
-            self.contagion = Some(contagion_on(&system, &scenarios, &tables));
+            self.contagion = Some(contagion_prepared(&system, &scenarios, &tables, accounts));
         }
         !self.is_done()
     }

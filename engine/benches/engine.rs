@@ -199,10 +199,17 @@ fn systems(c: &mut Criterion) {
         for table in &tables {
             table.prepare_reruns();
         }
+        let accounts = flushlab_engine::system::prepare_accounts(&system);
         let positions: usize = tables.iter().map(PositionTable::len).sum();
         group.bench_function(
             format!("{name} ({positions} positions, {} steps)", system.run.steps),
-            |b| b.iter(|| flushlab_engine::system::run_system(&system, &scenarios, &tables)),
+            |b| {
+                b.iter(|| {
+                    flushlab_engine::system::run_system_prepared(
+                        &system, &scenarios, &tables, &accounts,
+                    )
+                })
+            },
         );
     }
     group.finish();

@@ -12,7 +12,9 @@ use crate::error::{ScenarioError, Work};
 use crate::outcome::Summary;
 use crate::positions::PositionTable;
 use crate::scenario::Scenario;
-use crate::system::{prepare_accounts, run_system, run_system_prepared, System, SystemOutcome};
+use crate::system::{
+    prepare_accounts, run_system, run_system_prepared, AccountsTable, System, SystemOutcome,
+};
 
 /// The attribution table of a system.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -100,6 +102,18 @@ pub fn contagion_on<T: std::borrow::Borrow<PositionTable>>(
     scenarios: &[Scenario],
     tables: &[T],
 ) -> Contagion {
+    // Cutting links changes no account: they are built once for every run.
+    contagion_prepared(system, scenarios, tables, &prepare_accounts(system))
+}
+
+/// [`contagion_on`] with the system's cross-margin accounts already built (from
+/// [`prepare_accounts`]: the page keeps them).
+pub fn contagion_prepared<T: std::borrow::Borrow<PositionTable>>(
+    system: &System,
+    scenarios: &[Scenario],
+    tables: &[T],
+    accounts: &[AccountsTable],
+) -> Contagion {
     let live: Vec<usize> = (0..system.links.len())
         .filter(|&k| !system.links[k].is_cut())
         .collect();
@@ -107,9 +121,7 @@ pub fn contagion_on<T: std::borrow::Borrow<PositionTable>>(
     for table in tables {
         table.borrow().prepare_reruns();
     }
-    // Cutting links changes no account: they are built once for every run.
-    let accounts = prepare_accounts(system);
-    let run = |system: &System| run_system_prepared(system, scenarios, tables, &accounts);
+    let run = |system: &System| run_system_prepared(system, scenarios, tables, accounts);
     let linked = run(system);
     let alone = run(&system.all_cut());
     let without: Vec<SystemOutcome> = live

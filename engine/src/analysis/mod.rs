@@ -21,7 +21,9 @@ pub use calibrate::{
     calibrate, calibrate_system, Calibration, CalibrationSpec, SystemCalibration,
     SystemCalibrationSpec,
 };
-pub use contagion::{contagion, contagion_on, sweep_system, Contagion, ContagionRow, SystemSweep};
+pub use contagion::{
+    contagion, contagion_on, contagion_prepared, sweep_system, Contagion, ContagionRow, SystemSweep,
+};
 pub use counterfactual::{counterfactual, without_leverage, Counterfactual, InstantSummary};
 pub use cycles::{
     cycles, cycles_response, Cycles, CyclesConfig, Fan, ResponseAxis, ResponsePoint, ReturnStats,

@@ -109,6 +109,11 @@ fn run_prepared<T: Borrow<PositionTable>>(
     prepared: &[AccountsTable],
     path: Path,
 ) -> SystemOutcome {
+    assert_eq!(
+        prepared.len(),
+        system.accounts.len(),
+        "accounts prepared for another system"
+    );
     let mut runs: Vec<MarketRun<'_>> = scenarios
         .iter()
         .zip(tables)

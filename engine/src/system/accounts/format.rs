@@ -32,9 +32,10 @@ pub enum Deficits {
     /// unified accounts); what neither covers is bad debt.
     #[default]
     FundThenAdl,
-    /// No fund: an account whose equity would turn negative is auto-deleveraged at once
-    /// (Hyperliquid: an account whose value turns negative is closed against the other side's
-    /// ranked winners); where ADL cannot take it, the funds, then bad debt.
+    /// Hyperliquid's rule: an account whose value at the marks is negative is auto-deleveraged
+    /// without drawing on a fund (its positions are closed against the other side's ranked
+    /// winners); an account that goes under water only at its fills, or that ADL cannot take,
+    /// has its deficit paid by the funds, then bad debt.
     Adl,
 }
 

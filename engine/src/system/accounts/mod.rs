@@ -4,7 +4,9 @@
 //! plus every leg's PnL at its market's mark) falls below the sum of its legs' maintenance
 //! requirements; then every leg goes to its market's book as a market order at once, as
 //! Hyperliquid sends a liquidated position whole to the book, with no fee, what is left going back
-//! to the trader. Money is booked exactly in the accounts' own ledger.
+//! to the trader; an account under water has its deficit paid by its markets' insurance funds or
+//! its losing legs auto-deleveraged (`settle.rs`). Money is booked exactly in the accounts' own
+//! ledger.
 
 mod format;
 mod report;
@@ -93,6 +95,8 @@ pub struct AccountsTable {
     /// The sets of markets the accounts' legs are in, and each account's set.
     watch_markets: Vec<Vec<usize>>,
     watch_of: Vec<u32>,
+    /// Each market's maintenance schedule.
+    schedules: Vec<MarginSchedule>,
 }
 
 /// What looking at an account found.
@@ -124,7 +128,7 @@ pub(crate) struct AccountsRun<'t> {
     /// Whether each account is still open.
     open: Vec<bool>,
     /// Each market's maintenance schedule.
-    schedules: Vec<MarginSchedule>,
+    schedules: &'t [MarginSchedule],
     step_s: f64,
     // What happened.
     liquidated_by_leg_loss: usize,
@@ -175,7 +179,7 @@ struct Flows {
 impl AccountsTable {
     /// Group `group`'s accounts at the start of a run of `system` (validated), generated from
     /// the seed's stream `stream`.
-    pub fn build(group: &AccountGroup, system: &System, stream: u64) -> AccountsTable {
+    pub(crate) fn build(group: &AccountGroup, system: &System, stream: u64) -> AccountsTable {
         let index = |id: &str| system.market_index(id).unwrap_or(0);
         let start_of = |market: usize| system.markets[market].market.price;
         let coin_market = match &group.collateral {
@@ -279,6 +283,7 @@ impl AccountsTable {
             mark_weight,
             watch_markets,
             watch_of,
+            schedules,
         }
     }
 }
@@ -287,11 +292,6 @@ impl<'t> AccountsRun<'t> {
     /// Group `group`'s accounts at the start of a run of `system`, as `table` (built for them)
     /// has them.
     pub(crate) fn new(group: &AccountGroup, system: &System, table: &'t AccountsTable) -> Self {
-        let schedules: Vec<MarginSchedule> = system
-            .markets
-            .iter()
-            .map(|market| MarginSchedule::new(&market.venue.maintenance_margin))
-            .collect();
         let accounts = &table.accounts;
         let by_marks = table
             .watch_markets
@@ -313,7 +313,7 @@ impl<'t> AccountsRun<'t> {
             accounts,
             legs: &table.legs,
             open: vec![true; count],
-            schedules,
+            schedules: &table.schedules,
             mark_weight: &table.mark_weight,
             step_s: system.run.step_s,
             liquidated_by_leg_loss: 0,
@@ -379,8 +379,10 @@ impl<'t> AccountsRun<'t> {
     }
 
     /// Step `step`, the markets' marks set: every open account whose margin equity is below its
-    /// maintenance requirement is liquidated, each leg by a market order in its market's book
-    /// (one order per market and side for all of them), unless one of its markets is halted.
+    /// maintenance requirement is liquidated, unless one of its markets is halted: each leg by a
+    /// market order in its market's book (one order per market and side for all of them), or,
+    /// for an account under water its funds do not cover, its losing legs auto-deleveraged
+    /// (`settle.rs`).
     pub(crate) fn step(&mut self, step: u32, runs: &mut [MarketRun<'_>]) {
         let price = self.collateral_price_at(step, runs);
         self.collateral_price.push(price);

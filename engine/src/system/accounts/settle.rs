@@ -149,8 +149,9 @@ impl AccountsRun<'_> {
     }
 
     /// How each breached account is closed: by the books, unless its equity at the estimated
-    /// fills is negative and (by the group's rule) the funds cannot pay the deficit, and the
-    /// markets' winners can take every leg over.
+    /// fills is negative, the group's rule sends it to ADL (`fund_then_adl`: the funds cannot
+    /// pay the deficit; `adl`: its equity at the marks is negative too), and the markets'
+    /// winners can take all its losing legs over.
     fn routes(&self, price: f64, estimate: &Sides, runs: &[MarketRun<'_>]) -> Vec<Route> {
         let mut funds: Vec<f64> = runs
             .iter()
@@ -158,13 +159,14 @@ impl AccountsRun<'_> {
             .collect();
         let mut room = Room::new(runs.len());
         let mut shares = vec![0.0; runs.len()];
+        let mut needs: Vec<(usize, Side, f64)> = Vec::new();
         self.breached
             .iter()
             .map(|&(k, _)| {
                 let legs = &self.legs[self.accounts[k].legs.clone()];
+                let value = self.accounts[k].units * price;
                 let at = |leg: &Leg| estimate[leg.market][side_slot(leg.side)];
-                let equity = self.accounts[k].units * price
-                    + legs.iter().map(|leg| leg.pnl(at(leg))).sum::<f64>();
+                let equity = value + legs.iter().map(|leg| leg.pnl(at(leg))).sum::<f64>();
                 if equity >= 0.0 {
                     return Route::Book;
                 }
@@ -177,15 +179,31 @@ impl AccountsRun<'_> {
                 let funds_pay = shares.iter().zip(&funds).all(|(share, fund)| share <= fund);
                 let try_adl = match self.deficits {
                     Deficits::FundThenAdl => !funds_pay,
-                    Deficits::Adl => true,
+                    Deficits::Adl => {
+                        let at_marks: f64 =
+                            legs.iter().map(|leg| leg.pnl(self.marks[leg.market])).sum();
+                        value + at_marks < 0.0
+                    }
                 };
-                let losing = || legs.iter().filter(|leg| self.losing(leg));
+                // What its losing legs need of each market's room, per side.
+                needs.clear();
+                for leg in legs.iter().filter(|leg| self.losing(leg)) {
+                    match needs
+                        .iter_mut()
+                        .find(|(market, side, _)| *market == leg.market && *side == leg.side)
+                    {
+                        Some((_, _, coins)) => *coins += leg.coins,
+                        None => needs.push((leg.market, leg.side, leg.coins)),
+                    }
+                }
                 if try_adl
-                    && losing().next().is_some()
-                    && losing().all(|leg| leg.coins <= room.get(runs, leg.market, leg.side))
+                    && !needs.is_empty()
+                    && needs
+                        .iter()
+                        .all(|&(market, side, coins)| coins <= room.get(runs, market, side))
                 {
-                    for leg in losing() {
-                        room.take(leg.market, leg.side, leg.coins);
+                    for &(market, side, coins) in &needs {
+                        room.take(market, side, coins);
                     }
                     return Route::Adl;
                 }
@@ -202,19 +220,23 @@ impl AccountsRun<'_> {
         leg.pnl(self.marks[leg.market]) < 0.0
     }
 
-    /// Where a deleveraged account `k`'s legs close: each losing leg at its bankruptcy price,
-    /// its mark moved against the account by the same relative amount on every losing leg, so
-    /// that the account's equity (collateral at `price`, unhaircut, plus every leg's PnL, the
-    /// others at their `fills` in the books) is zero there; the others at their fills.
+    /// Where a deleveraged account `k`'s legs close: its losing legs at its bankruptcy prices,
+    /// the others at their `fills` in the books. With the losing legs at their marks (the others
+    /// at their fills, the collateral at `price`, unhaircut) the account lacks `D` (or has `-D`
+    /// left); each losing leg takes the share of `D` its loss at the mark is of their losses,
+    /// closing that much in the account's favour (against it when `D` is negative), so that the
+    /// account ends at zero; never past the leg's entry, where its winners would give up more
+    /// than the leg lost (what is then left is a deficit, paid as any other).
     fn bankruptcy_prices(&self, k: usize, price: f64, fills: &Sides) -> Vec<f64> {
         let legs = &self.legs[self.accounts[k].legs.clone()];
         let fill = |leg: &Leg| fills[leg.market][side_slot(leg.side)];
         let mut equity = self.accounts[k].units * price;
-        let mut notional = 0.0;
+        let mut losses = 0.0;
         for leg in legs {
             if self.losing(leg) {
-                equity += leg.pnl(self.marks[leg.market]);
-                notional += leg.coins * self.marks[leg.market];
+                let pnl = leg.pnl(self.marks[leg.market]);
+                equity += pnl;
+                losses -= pnl;
             } else {
                 equity += leg.pnl(fill(leg));
             }
@@ -224,14 +246,13 @@ impl AccountsRun<'_> {
                 if !self.losing(leg) {
                     return fill(leg);
                 }
-                let against = match leg.side {
-                    Side::Long => 1.0,
-                    Side::Short => -1.0,
-                };
-                // Above zero even for a short so far under water that no price zeroes the
-                // account (what is left is then a deficit, paid as any other).
                 let mark = self.marks[leg.market];
-                (mark * (1.0 - against * equity / notional)).max(mark * 1e-9)
+                let lost = -leg.pnl(mark);
+                let per_coin = (-equity * lost / losses).min(lost) / leg.coins;
+                match leg.side {
+                    Side::Long => mark + per_coin,
+                    Side::Short => mark - per_coin,
+                }
             })
             .collect()
     }
