@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the engine with cargo fuzz (libFuzzer, nightly toolchain): parse + validate + simulate,
-# the analyses (sweep, grid, cycles, calibrate) and the CLI's argument parser. FUZZ_SECONDS is the
+# systems of markets (version 2, each run checked against its reference path), the analyses
+# (sweep, grid, cycles, calibrate) and the CLI's argument parser. FUZZ_SECONDS is the
 # total time, shared equally by the targets (default 600; `make test` runs 60). Seeds: the presets,
 # the hostile corpus (engine/tests/hostile/), the calibration files. Installs cargo-fuzz once.
 # A crash stops the run and leaves its input in engine/fuzz/artifacts/TARGET/.
@@ -10,7 +11,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 rustup toolchain list | grep -q '^nightly' || { echo "error: needs the nightly toolchain (rustup toolchain install nightly)" >&2; exit 1; }
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
-targets=(scenario sweep grid cycles calibrate cli_args)
+targets=(scenario system sweep grid cycles calibrate cli_args)
 total=${FUZZ_SECONDS:-600}
 each=$(( total / ${#targets[@]} ))
 [ "$each" -ge 1 ] || each=1
@@ -23,6 +24,10 @@ for file in engine/presets/*.json; do
     > "$corpus/scenario/preset-$(basename "$file")"
 done
 cp engine/tests/hostile/*.json "$corpus/scenario/"
+for file in engine/presets/systems/*.json; do
+  python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["system"]))' "$file" \
+    > "$corpus/system/preset-$(basename "$file")"
+done
 cp engine/presets/targets/*.json "$corpus/calibrate/"
 printf '\000{}' > "$corpus/cycles/default"
 printf '\003{"paths": 4, "days": 30, "positions": 50, "daily_vol_pct": 5, "impact_scale": 3}' > "$corpus/cycles/small"

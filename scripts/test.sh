@@ -25,7 +25,7 @@ check "format" cargo fmt --all --check
 check "clippy: engine (native)" cargo clippy -p flushlab-engine --all-targets --locked -- -D warnings
 check "clippy: app (wasm32)" cargo clippy -p flushlab --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 check "engine tests (native)" cargo test -p flushlab-engine --locked
-# 60 s of cargo fuzz over the six targets (docs/reliability.md); `make fuzz` runs longer. Installs
+# 60 s of cargo fuzz over the seven targets (docs/reliability.md); `make fuzz` runs longer. Installs
 # cargo-fuzz once (about 2 min) and builds the targets once (about 5 min on 2 cores); warm, ~75 s.
 check "fuzz (60 s, nightly)" env FUZZ_SECONDS=60 scripts/fuzz.sh
 check "app unit tests (native)" cargo test -p flushlab --lib --locked
