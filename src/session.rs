@@ -103,7 +103,6 @@ pub struct SystemSession {
 
 /// What a system's accounts are built from: the groups, the seed, and each market's id, start
 /// price and maintenance margin.
-#[derive(PartialEq)]
 struct AccountsKey {
     groups: Vec<AccountGroup>,
     seed: u64,
@@ -125,19 +124,24 @@ impl AccountsKey {
                 .collect(),
         }
     }
+
+    /// Whether `system`'s accounts would be built the same (compared in place: a drag asks on
+    /// every run).
+    fn matches(&self, system: &System) -> bool {
+        self.groups == system.accounts
+            && self.seed == system.seed
+            && self.markets.len() == system.markets.len()
+            && self
+                .markets
+                .iter()
+                .zip(&system.markets)
+                .all(|((id, price, margin), m)| {
+                    *id == m.id && *price == m.market.price && *margin == m.venue.maintenance_margin
+                })
+    }
 }
 
 impl SystemSession {
-    /// The populations of a system's markets, `scenarios` (valid), each reused, rescaled or
-    /// rebuilt as needed.
-    pub fn tables(&mut self, scenarios: &[Scenario]) -> Vec<&PositionTable> {
-        self.refresh(scenarios);
-        self.markets
-            .iter()
-            .filter_map(|cached| cached.table.as_ref())
-            .collect()
-    }
-
     /// The populations of `system`'s markets (`scenarios`, its [`System::market_scenarios`]) and
     /// its cross-margin accounts, each kept from the last system as far as it is the same.
     pub fn populations(
@@ -146,13 +150,12 @@ impl SystemSession {
         scenarios: &[Scenario],
     ) -> (Vec<&PositionTable>, &[AccountsTable]) {
         self.refresh(scenarios);
-        let key = AccountsKey::of(system);
         if self
             .accounts
             .as_ref()
-            .is_none_or(|(built, _)| *built != key)
+            .is_none_or(|(built, _)| !built.matches(system))
         {
-            self.accounts = Some((key, prepare_accounts(system)));
+            self.accounts = Some((AccountsKey::of(system), prepare_accounts(system)));
         }
         let tables = self
             .markets

@@ -12,9 +12,7 @@ use crate::error::{ScenarioError, Work};
 use crate::outcome::Summary;
 use crate::positions::PositionTable;
 use crate::scenario::Scenario;
-use crate::system::{
-    prepare_accounts, run_system, run_system_prepared, AccountsTable, System, SystemOutcome,
-};
+use crate::system::{prepare_accounts, run_system_prepared, AccountsTable, System, SystemOutcome};
 
 /// The attribution table of a system.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -233,7 +231,7 @@ pub fn sweep_system(system: &System, shocks_pct: &[f64]) -> Result<SystemSweep, 
             liquidated_usd: Vec::with_capacity(shocks_pct.len()),
         })
         .collect();
-    // The shock changes no population: built once, with the first shock's scenarios.
+    // The shock changes no population and no account: built once, with the first shock's scenarios.
     let first = system.with_shock_pct(shocks_pct[0]);
     let tables: Vec<PositionTable> = first
         .market_scenarios()
@@ -243,10 +241,11 @@ pub fn sweep_system(system: &System, shocks_pct: &[f64]) -> Result<SystemSweep, 
     for table in &tables {
         table.prepare_reruns();
     }
+    let accounts = prepare_accounts(system);
     for &pct in shocks_pct {
         let sized = system.with_shock_pct(pct);
         let scenarios = sized.market_scenarios();
-        let outcome = run_system(&sized, &scenarios, &tables);
+        let outcome = run_system_prepared(&sized, &scenarios, &tables, &accounts);
         for (line, market) in markets.iter_mut().zip(&outcome.markets) {
             let figures = Figures::of(&market.outcome.summary);
             line.trough_pct.push(figures.trough_pct);
