@@ -30,6 +30,11 @@ pub struct OrderBook {
     consumed: f64,
     /// Share of depth market makers still show (withdrawal), in (0, 1].
     depth_share: f64,
+    /// `signed_distance(consumed)` once asked for, until `consumed` or `depth_share` changes
+    /// (NaN: not yet): the last price is read many times a step and walks the depth profile.
+    distance_now: std::cell::Cell<f64>,
+    /// `distance_integral(consumed)` the same way.
+    integral_now: std::cell::Cell<f64>,
 }
 
 impl OrderBook {
@@ -76,6 +81,8 @@ impl OrderBook {
             top: price,
             consumed: 0.0,
             depth_share: 1.0,
+            distance_now: std::cell::Cell::new(f64::NAN),
+            integral_now: std::cell::Cell::new(f64::NAN),
         }
     }
 
@@ -120,11 +127,13 @@ impl OrderBook {
     /// Sets the share of depth that market makers show.
     pub fn set_depth_share(&mut self, share: f64) {
         self.depth_share = share;
+        self.forget_walks();
     }
 
     /// Consumed depth refills by `factor` (resilience): consumed *= factor.
     pub fn refill(&mut self, factor: f64) {
         self.consumed *= factor;
+        self.forget_walks();
     }
 
     /// Signed distance (percent of start price) of the price from the top at `consumed` coins.
@@ -153,7 +162,33 @@ impl OrderBook {
 
     /// The last traded price.
     pub fn last(&self) -> f64 {
-        self.price_at(self.consumed)
+        self.bounded(self.top - self.start_price / 100.0 * self.distance_now())
+    }
+
+    /// Drops the walks cached for the coins consumed and the depth share as they were.
+    fn forget_walks(&self) {
+        self.distance_now.set(f64::NAN);
+        self.integral_now.set(f64::NAN);
+    }
+
+    /// [`Self::distance_integral`] at the coins consumed now, walked once per change.
+    fn integral_now(&self) -> f64 {
+        let mut integral = self.integral_now.get();
+        if integral.is_nan() {
+            integral = self.distance_integral(self.consumed);
+            self.integral_now.set(integral);
+        }
+        integral
+    }
+
+    /// [`Self::signed_distance`] at the coins consumed now, walked once per change.
+    fn distance_now(&self) -> f64 {
+        let mut distance = self.distance_now.get();
+        if distance.is_nan() {
+            distance = self.signed_distance(self.consumed);
+            self.distance_now.set(distance);
+        }
+        distance
     }
 
     /// The price the book would show after `coins` more were sold (negative: bought), without
@@ -165,23 +200,35 @@ impl OrderBook {
     /// Average fill price of selling `coins` (negative: buying) from the current state, without
     /// trading.
     pub fn quote(&self, coins: f64) -> f64 {
+        self.quote_walk(coins).0
+    }
+
+    /// [`Self::quote`], with the distance integral at the coins consumed after it where the
+    /// quote walked it (a trade keeps it for the next quote).
+    fn quote_walk(&self, coins: f64) -> (f64, Option<f64>) {
         let from = self.consumed;
         let to = from + coins;
         if coins.abs() <= 1e-12 * from.abs().max(1e-9) {
-            return self.price_at(from + coins / 2.0);
+            return (self.price_at(from + coins / 2.0), None);
         }
-        let average_distance = (self.distance_integral(to) - self.distance_integral(from)) / coins;
+        let integral_to = self.distance_integral(to);
+        let average_distance = (integral_to - self.integral_now()) / coins;
         if !average_distance.is_finite() {
             // Both integrals overflowed: the walk ends at a bound, and so does its fill.
-            return self.price_at(to);
+            return (self.price_at(to), Some(integral_to));
         }
-        self.bounded(self.top - self.start_price / 100.0 * average_distance)
+        let price = self.bounded(self.top - self.start_price / 100.0 * average_distance);
+        (price, Some(integral_to))
     }
 
     /// Sells `coins` (negative: buys) into the book; returns the average fill price.
     pub fn trade(&mut self, coins: f64) -> f64 {
-        let price = self.quote(coins);
+        let (price, integral_to) = self.quote_walk(coins);
         self.consumed += coins;
+        self.forget_walks();
+        if let Some(integral) = integral_to {
+            self.integral_now.set(integral);
+        }
         price
     }
 
@@ -200,7 +247,7 @@ impl OrderBook {
     /// USD resting within 1% of the current price on the bid side (at the current depth share).
     pub fn bid_depth_1pct_usd(&self) -> f64 {
         let share = self.depth_share;
-        let here = self.signed_distance(self.consumed).max(0.0);
+        let here = self.distance_now().max(0.0);
         let coins = share * (self.bids.coins_within(here + 1.0) - self.bids.coins_within(here));
         if !coins.is_finite() {
             // Walked infinitely far past a ladder whose last gap holds next to nothing: nothing

@@ -186,6 +186,7 @@ fn empty_table(
         side: Vec::new(),
         margin,
         start: OnceLock::new(),
+        map: OnceLock::new(),
     }
 }
 

@@ -4,6 +4,7 @@
 use std::sync::OnceLock;
 
 use crate::money::column::FixedColumn;
+use crate::outcome::LiquidationMap;
 use crate::scenario::{Contract, LeverageBucket, Population, Positions, Scenario, Side};
 
 use super::generation::{from_list, generate, group_scales};
@@ -75,6 +76,10 @@ pub struct PositionTable {
     /// use and kept until the table is rescaled, so runs on an unchanged population (a shock drag)
     /// skip the per-position conversions to exact money.
     pub(super) start: OnceLock<StartState>,
+    /// The liquidation map of the current scales and the start price it was drawn at
+    /// (`solve::timeline::liquidation_map`): every run on an unchanged population shows the
+    /// same one. Kept until the table is rescaled.
+    pub(crate) map: OnceLock<(f64, LiquidationMap)>,
 }
 
 impl PositionTable {
@@ -139,6 +144,7 @@ impl PositionTable {
         // the same buffers (no fresh allocation per drag), with its warm part, so the next run
         // (a leverage-bar drag rescales before every run) takes the fast paths; otherwise leave
         // it until first use.
+        self.map = OnceLock::new();
         if let Some(mut state) = self.start.take() {
             let previous = state.warm.take().unwrap_or_default();
             self.fill_start_state(&mut state, Some(previous));

@@ -119,8 +119,20 @@ fn map_prices(start: f64) -> Vec<f64> {
 /// Levels of the liquidation map: -40% to +40% of the start price in 0.5% steps.
 const MAP_LEVELS: usize = 161;
 
-/// Cumulative notional that would be liquidated if the price reached each level, by bucket.
+/// Cumulative notional that would be liquidated if the price reached each level, by bucket:
+/// drawn once per table and start price (a shock drag's runs all show the same one).
 pub fn liquidation_map(table: &PositionTable, start: f64) -> LiquidationMap {
+    let (at, map) = table
+        .map
+        .get_or_init(|| (start, draw_liquidation_map(table, start)));
+    if *at == start {
+        map.clone()
+    } else {
+        draw_liquidation_map(table, start)
+    }
+}
+
+fn draw_liquidation_map(table: &PositionTable, start: f64) -> LiquidationMap {
     let prices = map_prices(start);
     let buckets = table.buckets.len();
     let mut long_usd = vec![vec![0.0; MAP_LEVELS]; buckets];

@@ -13,7 +13,7 @@ mod report;
 mod schedule;
 mod settle;
 
-use schedule::{MarkWatch, Queue};
+use schedule::{Due, MarkWatch, Queue};
 
 use crate::money::{fixed, linear_pnl, money, Money};
 use crate::positions::{Draws, MarginSchedule};
@@ -97,6 +97,10 @@ pub struct AccountsTable {
     watch_of: Vec<u32>,
     /// Each market's maintenance schedule.
     schedules: Vec<MarginSchedule>,
+    /// The queues every run starts with: each account waiting by its slack at the start prices
+    /// (`schedule::start_queues`), so no run looks at every account on its first step.
+    start_by_marks: Vec<Vec<Due>>,
+    start_by_collateral: Vec<Due>,
 }
 
 /// What looking at an account found.
@@ -154,11 +158,10 @@ pub(crate) struct AccountsRun<'t> {
     /// summed over those markets and the steps; one queue per set of markets, `watch_of` each
     /// account's), and by how far the collateral's price has (stale entries skipped by
     /// generation).
-    by_marks: Vec<MarkWatch>,
+    by_marks: Vec<MarkWatch<'t>>,
     watch_of: &'t [u32],
-    by_collateral: Queue,
+    by_collateral: Queue<'t>,
     generation: Vec<u32>,
-    first_step: bool,
     /// Look at every open account every step (the reference the schedule is tested against).
     every_step: bool,
     // Scratch, reused every step.
@@ -274,7 +277,7 @@ impl AccountsTable {
                 })
             })
             .collect();
-        AccountsTable {
+        let mut table = AccountsTable {
             accounts,
             legs,
             coin_market,
@@ -284,7 +287,30 @@ impl AccountsTable {
             watch_markets,
             watch_of,
             schedules,
-        }
+            start_by_marks: Vec::new(),
+            start_by_collateral: Vec::new(),
+        };
+        let starts: Vec<f64> = system.markets.iter().map(|m| m.market.price).collect();
+        let at_start = Prices {
+            collateral: (start_price, start_price),
+            haircut: group.collateral.haircut(),
+            marks: &starts,
+            previous_marks: &starts,
+        };
+        let slack: Vec<f64> = table
+            .accounts
+            .iter()
+            .map(|account| {
+                let legs = &table.legs[account.legs.clone()];
+                match at_start.look(account, legs, &table.schedules) {
+                    Check::Slack(slack) => slack,
+                    _ => 0.0,
+                }
+            })
+            .collect();
+        (table.start_by_marks, table.start_by_collateral) =
+            schedule::start_queues(&slack, &table, &group.collateral);
+        table
     }
 }
 
@@ -296,9 +322,10 @@ impl<'t> AccountsRun<'t> {
         let by_marks = table
             .watch_markets
             .iter()
-            .map(|markets| MarkWatch {
-                markets: markets.clone(),
-                queue: Queue::default(),
+            .zip(&table.start_by_marks)
+            .map(|(markets, start)| MarkWatch {
+                markets,
+                queue: Queue::starting(start),
             })
             .collect();
         let count = accounts.len();
@@ -338,8 +365,7 @@ impl<'t> AccountsRun<'t> {
             generation: vec![0; count],
             by_marks,
             watch_of: &table.watch_of,
-            by_collateral: Queue::default(),
-            first_step: true,
+            by_collateral: Queue::starting(&table.start_by_collateral),
             every_step: false,
             breached: Vec::new(),
             marks: Vec::with_capacity(system.markets.len()),
@@ -393,15 +419,14 @@ impl<'t> AccountsRun<'t> {
         // markets; the collateral's price moves): an account is looked at again only once they
         // could have used up the slack it had when last looked at (docs/model.md §15.5).
         for watch in &mut self.by_marks {
-            for &m in &watch.markets {
+            for &m in watch.markets {
                 watch.queue.wandered +=
                     (self.marks[m] - self.previous_marks[m]).abs() / self.start_marks[m];
             }
         }
         self.by_collateral.wandered += (price - self.previous_price).abs();
         self.candidates.clear();
-        if self.first_step || self.every_step {
-            self.first_step = false;
+        if self.every_step {
             self.candidates.extend(0..self.accounts.len());
         } else {
             for watch in &mut self.by_marks {
@@ -445,19 +470,38 @@ impl<'t> AccountsRun<'t> {
         if legs.iter().any(|leg| runs[leg.market].halted()) {
             return Check::Slack(0.0);
         }
-        // What tipped it: the part of the equity that fell most since the last step (the
-        // collateral's price, or one leg's mark).
-        let mut tipped = (
-            account.units * (price - self.previous_price),
-            Cause::Collateral,
-        );
+        Prices {
+            collateral: (price, self.previous_price),
+            haircut: self.haircut,
+            marks: &self.marks,
+            previous_marks: &self.previous_marks,
+        }
+        .look(account, legs, self.schedules)
+    }
+}
+
+/// The prices an account is looked at with, and those of the step before.
+struct Prices<'p> {
+    collateral: (f64, f64),
+    haircut: f64,
+    marks: &'p [f64],
+    previous_marks: &'p [f64],
+}
+
+impl Prices<'_> {
+    /// Whether `account` (open, its markets trading) breaches at these prices, and what tipped
+    /// it: the part of its equity that fell most since the step before (the collateral's price,
+    /// or one leg's mark); else its slack.
+    fn look(&self, account: &Account, legs: &[Leg], schedules: &[MarginSchedule]) -> Check {
+        let (price, previous_price) = self.collateral;
+        let mut tipped = (account.units * (price - previous_price), Cause::Collateral);
         let mut equity = account.units * price * (1.0 - self.haircut);
         let mut maintenance = 0.0;
         for leg in legs {
             let mark = self.marks[leg.market];
             equity += leg.pnl(mark);
             let notional = leg.coins * mark;
-            let (rate, deduction) = self.schedules[leg.market].tier_for(notional);
+            let (rate, deduction) = schedules[leg.market].tier_for(notional);
             maintenance += notional * rate - deduction;
             let change = leg.pnl(mark) - leg.pnl(self.previous_marks[leg.market]);
             if change < tipped.0 {

@@ -4,17 +4,29 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::{AccountsRun, Collateral};
+use super::{AccountsRun, AccountsTable, Collateral};
 
 /// How far some prices have wandered since the start, and the accounts waiting for them to
-/// wander further.
-#[derive(Default)]
-pub(super) struct Queue {
+/// wander further: those not looked at since the start in a list sorted once per table (read
+/// with a cursor), those rescheduled since in a heap.
+pub(super) struct Queue<'t> {
     pub(super) wandered: f64,
+    start: &'t [Due],
+    next: usize,
     due: BinaryHeap<Reverse<Due>>,
 }
 
-impl Queue {
+impl<'t> Queue<'t> {
+    /// A queue at the start of a run, with the accounts waiting as `start` (sorted) has them.
+    pub(super) fn starting(start: &'t [Due]) -> Queue<'t> {
+        Queue {
+            wandered: 0.0,
+            start,
+            next: 0,
+            due: BinaryHeap::new(),
+        }
+    }
+
     /// Account `k` (at `generation`) is looked at again once the prices have wandered `more`.
     fn push(&mut self, more: f64, account: usize, generation: u32) {
         self.due.push(Reverse(Due {
@@ -26,6 +38,15 @@ impl Queue {
 
     /// Moves the accounts now due, not rescheduled since, to `out`.
     pub(super) fn take_due(&mut self, generation: &[u32], out: &mut Vec<usize>) {
+        while let Some(due) = self.start.get(self.next) {
+            if due.at > self.wandered {
+                break;
+            }
+            if generation[due.account as usize] == due.generation {
+                out.push(due.account as usize);
+            }
+            self.next += 1;
+        }
         while let Some(Reverse(due)) = self.due.peek() {
             if due.at > self.wandered {
                 break;
@@ -47,9 +68,9 @@ impl Queue {
 }
 
 /// The accounts whose legs are in the same markets: they wait on those markets' marks alone.
-pub(super) struct MarkWatch {
-    pub(super) markets: Vec<usize>,
-    pub(super) queue: Queue,
+pub(super) struct MarkWatch<'t> {
+    pub(super) markets: &'t [usize],
+    pub(super) queue: Queue<'t>,
 }
 
 /// When an account is to be looked at again: once the prices' wandering reaches `at`, if the
@@ -84,32 +105,85 @@ impl Ord for Due {
     }
 }
 
+/// How far the prices an account depends on may wander before it could breach: its equity less
+/// maintenance moves by at most `mark_weight` per unit of its markets' marks' summed relative
+/// moves and by `units` per unit of the collateral's price's moves. The marks and the collateral's
+/// price each get the whole `slack` when only one of them can move, half each otherwise; less a
+/// margin for the rounding of the equity's terms (a billionth of the account's size). `None`
+/// where the account does not depend on them.
+pub(super) fn wait(
+    slack: f64,
+    mark_weight: f64,
+    units: f64,
+    collateral: &Collateral,
+    start_price: f64,
+) -> (Option<f64>, Option<f64>) {
+    let moves = !matches!(collateral, Collateral::Usd);
+    let share = if moves { 0.5 } else { 1.0 };
+    let margin = 1e-9 * (mark_weight + units * start_price);
+    let slack = (share * slack - margin).max(0.0);
+    (
+        (mark_weight > 0.0).then(|| slack / mark_weight),
+        (moves && units > 0.0).then(|| slack / units),
+    )
+}
+
+/// The accounts waiting as every run starts, by the slack each has at the start prices
+/// (generation 0), sorted: one list per set of markets in `watch_markets` and one for the
+/// collateral.
+pub(super) fn start_queues(
+    slack: &[f64],
+    table: &AccountsTable,
+    collateral: &Collateral,
+) -> (Vec<Vec<Due>>, Vec<Due>) {
+    let mut by_marks = vec![Vec::new(); table.watch_markets.len()];
+    let mut by_collateral = Vec::new();
+    for (k, account) in table.accounts.iter().enumerate() {
+        let (marks, price) = wait(
+            slack[k],
+            table.mark_weight[k],
+            account.units,
+            collateral,
+            table.start_price,
+        );
+        let due = |at| Due {
+            at,
+            account: k as u32,
+            generation: 0,
+        };
+        if let Some(more) = marks {
+            by_marks[table.watch_of[k] as usize].push(due(more));
+        }
+        if let Some(more) = price {
+            by_collateral.push(due(more));
+        }
+    }
+    for list in by_marks.iter_mut().chain([&mut by_collateral]) {
+        list.sort_unstable();
+    }
+    (by_marks, by_collateral)
+}
+
 impl AccountsRun<'_> {
     /// Schedules account `k`, with `slack` of equity over maintenance now, to be looked at
     /// once the marks of its markets (or the collateral's price) have wandered far enough to use
-    /// up its share of it, the earliest it could breach: its equity less maintenance moves by at
-    /// most `mark_weight` per unit of those marks' summed relative moves and by `units` per unit
-    /// of the collateral's.
+    /// up its share of it, the earliest it could breach ([`wait`]).
     pub(super) fn look_again(&mut self, k: usize, slack: f64) {
         self.generation[k] += 1;
         let generation = self.generation[k];
-        // The marks and the collateral's price each get the whole slack when only one of
-        // them can move, half each otherwise; less a margin for the rounding of the equity's
-        // terms (a billionth of the account's size).
-        let units = self.accounts[k].units;
-        let moves = !matches!(self.collateral, Collateral::Usd);
-        let share = if moves { 0.5 } else { 1.0 };
-        let weight = self.mark_weight[k];
-        let margin = 1e-9 * (weight + units * self.start_price);
-        let slack = (share * slack - margin).max(0.0);
-        if weight > 0.0 {
+        let (marks, price) = wait(
+            slack,
+            self.mark_weight[k],
+            self.accounts[k].units,
+            &self.collateral,
+            self.start_price,
+        );
+        if let Some(more) = marks {
             let watch = self.watch_of[k] as usize;
-            self.by_marks[watch]
-                .queue
-                .push(slack / weight, k, generation);
+            self.by_marks[watch].queue.push(more, k, generation);
         }
-        if moves && units > 0.0 {
-            self.by_collateral.push(slack / units, k, generation);
+        if let Some(more) = price {
+            self.by_collateral.push(more, k, generation);
         }
     }
 
