@@ -33,7 +33,7 @@ bench: tools browser build
 	cargo test --release -p flushlab --target wasm32-unknown-unknown --test wasm_bench -- --include-ignored --nocapture
 	node e2e/bench-drag.mjs
 	node e2e/bench-matrix.mjs
-	BENCH_REGIMES='?system=two-venues-one-asset,?system=btc-2025-10-10-venues' BENCH_SUMMARY=markets node e2e/bench-matrix.mjs
+	BENCH_REGIMES='@engine/presets/bench/drag-target.json,?system=two-venues-one-asset,?system=btc-2025-10-10-venues' BENCH_SUMMARY=markets node e2e/bench-matrix.mjs
 	node e2e/bench-lighthouse.mjs
 
 fuzz:

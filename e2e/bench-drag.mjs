@@ -608,7 +608,7 @@ async function main() {
     const loadStarted = Date.now();
     await page.goto(server.url + (process.env.BENCH_QUERY ?? ''));
     // A `system=` query opens the Markets tab: its drag is the common shock's.
-    const markets = /[?&]system=/.test(process.env.BENCH_QUERY ?? '');
+    const markets = /[?&]sys(tem)?=/.test(process.env.BENCH_QUERY ?? '');
     // There: the system's run is in when its headline is (its chart may be below a phone's screen).
     const first = markets
       ? page.getByTestId('markets-headline').filter({ hasText: /common shock/ })

@@ -5,7 +5,9 @@
 //   viewports   BENCH_VIEWPORTS, default 390x844,1400x900,1920x1080,2560x1440 (390 wide as a phone)
 //   throttles   BENCH_THROTTLES, default 1,4 (4: Emulation.setCPUThrottlingRate, a mid-range phone)
 //   regimes     BENCH_REGIMES, default `default,fund-drained-adl`: a preset name, `default` (no
-//               query), or a query string of its own (`?s=...`)
+//               query), a query string of its own (`?s=...`), or `@FILE` (a version 2 system file,
+//               opened on the Markets tab as a `sys=` link: `@engine/presets/bench/drag-target.json`,
+//               issue 15's target system)
 //   inputs      BENCH_ITERATIONS per drag, default 100; BENCH_THROTTLED_ITERATIONS with the CPU
 //               throttled, default 30 (a throttled input takes about ten times as long)
 //   lock        BENCH_LOCK=/path: each run waits for `flock PATH`, so no measurement overlaps a
@@ -13,9 +15,11 @@
 // Each run's JSON, log and screenshots go to target/bench-matrix/; the summary to
 // target/bench-matrix.md (one markdown table) and target/bench-matrix.json.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { basename } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -24,8 +28,8 @@ const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map(
 const VIEWPORTS = list('BENCH_VIEWPORTS', '390x844,1400x900,1920x1080,2560x1440');
 const THROTTLES = list('BENCH_THROTTLES', '1,4').map(Number);
 const REGIMES = list('BENCH_REGIMES', 'default,fund-drained-adl').map((regime) => ({
-  name: regime,
-  query: regime === 'default' ? '' : regime.startsWith('?') ? regime : `?preset=${regime}`,
+  name: regime.startsWith('@') ? basename(regime, '.json') : regime,
+  query: regime === 'default' ? '' : regime.startsWith('?') ? regime : regime.startsWith('@') ? systemLink(regime.slice(1)) : `?preset=${regime}`,
 }));
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100);
 const THROTTLED_ITERATIONS = Number(process.env.BENCH_THROTTLED_ITERATIONS ?? 30);
@@ -33,6 +37,13 @@ const LOCK = process.env.BENCH_LOCK ?? null;
 // The summary's name: target/bench-<SUMMARY>.md and .json (default `matrix`; `make bench` runs the
 // Markets tab's systems as `markets`).
 const SUMMARY = `${ROOT}target/bench-${process.env.BENCH_SUMMARY ?? 'matrix'}`;
+
+/** The query opening the system in `file` (relative to the repository) as the page's own `sys=` link
+ * does: `1.` and its JSON deflated, in URL-safe base64 (src/codec). */
+function systemLink(file) {
+  const json = JSON.stringify(JSON.parse(readFileSync(`${ROOT}${file}`, 'utf8')));
+  return `?sys=1.${deflateRawSync(json, { level: 9 }).toString('base64url')}`;
+}
 
 const load1 = () => Number(loadavg()[0].toFixed(2));
 

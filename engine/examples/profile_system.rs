@@ -2,7 +2,9 @@
 //! prepared for reruns, as the Markets tab's worker runs it during a drag: p50 and p95 of the
 //! run, and a loop to profile (`perf record`).
 //!
-//! `cargo run --release -p flushlab-engine --example profile_system -- [PRESET|FILE.json] [RUNS]`
+//! `cargo run --release -p flushlab-engine --example profile_system -- [PRESET|FILE.json] [RUNS]
+//! [drag]`: with `drag`, each run at the next common shock of the page's drag benchmark (-1% to
+//! -10% and back in 0.5% steps, e2e/bench-drag.mjs), as the Markets tab's slider runs it.
 
 use flushlab_engine::positions::PositionTable;
 use flushlab_engine::presets;
@@ -38,17 +40,31 @@ fn main() {
     }
     // The accounts too, as the page keeps them during a drag.
     let accounts = flushlab_engine::system::prepare_accounts(&system);
+    let drag = std::env::args().nth(3).is_some_and(|arg| arg == "drag");
+    let (mut shock, mut step) = (-1.0, -0.5);
     let mut times = vec![];
     for _ in 0..n {
+        let run = if drag {
+            shock += step;
+            if shock <= -10.0 || shock >= -1.0 {
+                step = -step;
+            }
+            system.with_shock_pct(shock)
+        } else {
+            system.clone()
+        };
         let s = std::time::Instant::now();
+        // The page builds the markets' scenarios of every system it runs.
+        let scenarios = if drag { run.market_scenarios() } else { scenarios.clone() };
         std::hint::black_box(flushlab_engine::system::run_system_prepared(
-            &system, &scenarios, &tables, &accounts,
+            &run, &scenarios, &tables, &accounts,
         ));
         times.push(s.elapsed().as_secs_f64() * 1e3);
     }
     times.sort_by(f64::total_cmp);
     println!(
-        "{name}: p50 {:.3} ms p95 {:.3} ms",
+        "{name}{}: p50 {:.3} ms p95 {:.3} ms",
+        if drag { " (drag)" } else { "" },
         times[n / 2],
         times[n * 95 / 100]
     );

@@ -147,22 +147,11 @@ pub fn find_system(name: &str) -> Option<SystemPreset> {
 /// The system issue 15's speed target names, "two markets of 100,000 positions each (plus
 /// accounts)": the two-venue preset with 100,000 positions on each venue and 4,000 cross-margin
 /// accounts long on both, for the benchmarks (not a preset: it teaches nothing the preset does
-/// not).
+/// not). One file, `presets/bench/drag-target.json`, which the page's drag benchmark opens too
+/// (as a `sys=` link).
 pub fn drag_target_system() -> System {
-    let mut system = find_system("two-venues-one-asset")
-        .expect("the two-venue preset is valid (tested)")
-        .system;
-    for market in &mut system.markets {
-        if let crate::scenario::Positions::Generate(population) = &mut market.positions {
-            population.count = 100_000;
-        }
-    }
-    let group = r#"{"id": "cross-margin traders", "accounts": {"generate": {
-        "count": 4000, "leverage_min": 3, "leverage_max": 25, "size_dispersion": 1,
-        "legs": [{"market": "venue-a", "side": "long", "notional_usd": 4e8},
-                 {"market": "venue-b", "side": "long", "notional_usd": 2e8}]}}}"#;
-    system.accounts = vec![serde_json::from_str(group).expect("the group parses (tested)")];
-    system
+    System::from_json(include_str!("../presets/bench/drag-target.json"))
+        .expect("the drag target system is valid (tested)")
 }
 
 /// Every preset's name and outcome JSON: the version 1 presets, then the systems. The

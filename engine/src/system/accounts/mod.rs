@@ -162,6 +162,8 @@ pub(crate) struct AccountsRun<'t> {
     watch_of: &'t [u32],
     by_collateral: Queue<'t>,
     generation: Vec<u32>,
+    /// Accounts to look at next step whatever the prices do (`schedule.rs`' `look_again`).
+    hot: Vec<usize>,
     /// Look at every open account every step (the reference the schedule is tested against).
     every_step: bool,
     // Scratch, reused every step.
@@ -363,6 +365,7 @@ impl<'t> AccountsRun<'t> {
             previous_marks: system.markets.iter().map(|m| m.market.price).collect(),
             start_marks: system.markets.iter().map(|m| m.market.price).collect(),
             generation: vec![0; count],
+            hot: Vec::new(),
             by_marks,
             watch_of: &table.watch_of,
             by_collateral: Queue::starting(&table.start_by_collateral),
@@ -419,16 +422,22 @@ impl<'t> AccountsRun<'t> {
         // markets; the collateral's price moves): an account is looked at again only once they
         // could have used up the slack it had when last looked at (docs/model.md §15.5).
         for watch in &mut self.by_marks {
+            let before = watch.queue.wandered;
             for &m in watch.markets {
                 watch.queue.wandered +=
                     (self.marks[m] - self.previous_marks[m]).abs() / self.start_marks[m];
             }
+            watch.queue.stepped = watch.queue.wandered - before;
         }
-        self.by_collateral.wandered += (price - self.previous_price).abs();
+        self.by_collateral.stepped = (price - self.previous_price).abs();
+        self.by_collateral.wandered += self.by_collateral.stepped;
         self.candidates.clear();
         if self.every_step {
             self.candidates.extend(0..self.accounts.len());
         } else {
+            // The accounts so near their requirement that they would be due within a step like
+            // this one, looked at without going through the queues.
+            self.candidates.append(&mut self.hot);
             for watch in &mut self.by_marks {
                 watch.queue.take_due(&self.generation, &mut self.candidates);
             }

@@ -11,6 +11,8 @@ use super::{AccountsRun, AccountsTable, Collateral};
 /// with a cursor), those rescheduled since in a heap.
 pub(super) struct Queue<'t> {
     pub(super) wandered: f64,
+    /// How far they wandered in the last step.
+    pub(super) stepped: f64,
     start: &'t [Due],
     next: usize,
     due: BinaryHeap<Reverse<Due>>,
@@ -21,6 +23,7 @@ impl<'t> Queue<'t> {
     pub(super) fn starting(start: &'t [Due]) -> Queue<'t> {
         Queue {
             wandered: 0.0,
+            stepped: 0.0,
             start,
             next: 0,
             due: BinaryHeap::new(),
@@ -167,7 +170,9 @@ pub(super) fn start_queues(
 impl AccountsRun<'_> {
     /// Schedules account `k`, with `slack` of equity over maintenance now, to be looked at
     /// once the marks of its markets (or the collateral's price) have wandered far enough to use
-    /// up its share of it, the earliest it could breach ([`wait`]).
+    /// up its share of it, the earliest it could breach ([`wait`]); or next step, without going
+    /// through the queues, when they wandered that far in the step just done (an account near
+    /// its requirement while prices run: it would be due again at once).
     pub(super) fn look_again(&mut self, k: usize, slack: f64) {
         self.generation[k] += 1;
         let generation = self.generation[k];
@@ -178,9 +183,14 @@ impl AccountsRun<'_> {
             &self.collateral,
             self.start_price,
         );
+        let watch = &mut self.by_marks[self.watch_of[k] as usize].queue;
+        let soon = |more: Option<f64>, queue: &Queue| more.is_some_and(|more| more <= queue.stepped);
+        if soon(marks, watch) || soon(price, &self.by_collateral) {
+            self.hot.push(k);
+            return;
+        }
         if let Some(more) = marks {
-            let watch = self.watch_of[k] as usize;
-            self.by_marks[watch].queue.push(more, k, generation);
+            watch.push(more, k, generation);
         }
         if let Some(more) = price {
             self.by_collateral.push(more, k, generation);
