@@ -170,5 +170,31 @@ fn systems_in_the_browser() {
             runs[0],
             runs[runs.len() - 1]
         );
+        // As the Markets tab's slider drags it (e2e/bench-drag.mjs: -1% to -10% and back in
+        // 0.5% steps), each run with its own markets' scenarios, as the page's worker builds them.
+        let (mut shock, mut step) = (-1.0, -0.5);
+        let mut runs: Vec<f64> = (0..80)
+            .map(|_| {
+                shock += step;
+                if shock <= -10.0 || shock >= -1.0 {
+                    step = -step;
+                }
+                let run = system.with_shock_pct(shock);
+                let start = performance.now();
+                let scenarios = run.market_scenarios();
+                std::hint::black_box(flushlab_engine::system::run_system_prepared(
+                    &run, &scenarios, &tables, &accounts,
+                ));
+                performance.now() - start
+            })
+            .collect();
+        runs.sort_by(f64::total_cmp);
+        console_log!(
+            "wasm32 system {name}, shock dragged: median {:.3} ms, p95 {:.3} (min {:.3}, max {:.3})",
+            runs[runs.len() / 2],
+            runs[runs.len() * 95 / 100],
+            runs[0],
+            runs[runs.len() - 1]
+        );
     }
 }

@@ -21,15 +21,22 @@ pub fn prices(snapshot: &Snapshot) -> Plot {
     let w = words_inside();
     let view = snapshot.markets;
     let mut plot = Plot::new();
-    for (k, market) in view.markets.iter().enumerate() {
-        let start = market.path.first().copied().unwrap_or(1.0);
+    let moves: Vec<Vec<f64>> = view
+        .markets
+        .iter()
+        .map(|market| {
+            let start = market.path.first().copied().unwrap_or(1.0);
+            market
+                .path
+                .iter()
+                .map(|price| (price / start - 1.0) * 100.0)
+                .collect()
+        })
+        .collect();
+    let range = move_range(&moves);
+    for (k, (market, moves)) in view.markets.iter().zip(moves).enumerate() {
         let times: Vec<f64> = (0..market.path.len())
             .map(|i| i as f64 * view.step_s)
-            .collect();
-        let moves: Vec<f64> = market
-            .path
-            .iter()
-            .map(|price| (price / start - 1.0) * 100.0)
             .collect();
         plot.add_trace(
             Scatter::new(times, moves)
@@ -80,7 +87,8 @@ pub fn prices(snapshot: &Snapshot) -> Plot {
         w.time_s,
         w.move_from_start_pct,
     )
-    .x_axis(axis(snapshot.theme, w.time_s).range(vec![0.0, shown]));
+    .x_axis(axis(snapshot.theme, w.time_s).range(vec![0.0, shown]))
+    .y_axis(axis(snapshot.theme, w.move_from_start_pct).range(range));
     if let Some(cursor) = snapshot.markets_cursor {
         let t = (cursor + 1) as f64 * view.step_s;
         layout = layout.shapes(vec![vertical_line(
@@ -91,6 +99,21 @@ pub fn prices(snapshot: &Snapshot) -> Plot {
     }
     plot.set_layout(layout);
     plot
+}
+
+/// The moves' axis: every market's lowest and highest move and 0, with a twentieth of the span
+/// either side. Given, not autoranged: plotly's autorange pass is a sixth of the chart's redraw
+/// on every input of a drag (docs/benchmarks.md).
+fn move_range(moves: &[Vec<f64>]) -> Vec<f64> {
+    let (low, high) = moves
+        .iter()
+        .flatten()
+        .filter(|value| value.is_finite())
+        .fold((0.0_f64, 0.0_f64), |(low, high), &value| {
+            (low.min(value), high.max(value))
+        });
+    let pad = ((high - low) / 20.0).max(0.1);
+    vec![low - pad, high + pad]
 }
 
 #[cfg(test)]
@@ -138,5 +161,31 @@ mod tests {
             assert!((y[y.len() - 1] - last * 100.0).abs() < 1e-9);
         }
         assert_eq!(figure["layout"]["shapes"][0]["x0"], 6.0 * view.step_s);
+        // The moves' axis is given, and holds every line.
+        let range = &figure["layout"]["yaxis"]["range"];
+        let (low, high) = (range[0].as_f64().expect("low"), range[1].as_f64().expect("high"));
+        for trace in traces {
+            for y in trace["y"].as_array().expect("y") {
+                let y = y.as_f64().expect("a number");
+                assert!(low < y && y < high, "{y} outside {low}..{high}");
+            }
+        }
+    }
+
+    /// The lowest and highest moves and 0, a twentieth of the span beyond each end.
+    #[test]
+    fn the_moves_axis_is_the_moves_span_padded() {
+        let near = |got: Vec<f64>, want: [f64; 2]| {
+            assert!(
+                (got[0] - want[0]).abs() < 1e-12 && (got[1] - want[1]).abs() < 1e-12,
+                "{got:?} against {want:?}"
+            );
+        };
+        near(
+            move_range(&[vec![0.0, -8.0, -6.0], vec![0.0, 2.0]]),
+            [-8.5, 2.5],
+        );
+        near(move_range(&[vec![0.0, 1.0, 3.0]]), [-0.15, 3.15]);
+        near(move_range(&[]), [-0.1, 0.1]);
     }
 }
