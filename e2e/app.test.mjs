@@ -347,7 +347,7 @@ test("a venue profile sets that venue's rules and the same crowd flushes differe
   const { page, done } = await open();
   const profile = page.getByTestId('venue-profile');
   assert.equal(await profile.inputValue(), 'custom');
-  for (const [id, rate] of [['hyperliquid', '1.25'], ['dydx', '1.2'], ['binance', '0.4']]) {
+  for (const [id, rate] of [['hyperliquid', '1.25'], ['dydx', '1.2'], ['bybit', '0.5'], ['binance', '0.4']]) {
     const before = await summaryText(page);
     await profile.selectOption(id);
     await changed(page, () => summaryText(page), before, `the summary on ${id}`);
@@ -356,6 +356,8 @@ test("a venue profile sets that venue's rules and the same crowd flushes differe
     assert.equal(await page.getByTestId('error-banner').count(), 0, `${id} leaves a valid scenario`);
     const ranking = { hyperliquid: 'price_ratio_times_leverage', binance: 'pnl_times_margin_ratio' }[id];
     if (ranking) assert.equal(await page.locator('#adl-ranking').inputValue(), ranking, `${id}'s ADL ranking`);
+    // Bybit values maintenance margin at entry; the others at the mark.
+    assert.equal(await page.locator('#margin-at-entry').isChecked(), id === 'bybit', `${id}'s margin valuation`);
   }
   // Changing one of the profile's rules makes the venue the user's own again.
   await page.locator('#liquidation-fee').fill('1');

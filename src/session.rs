@@ -26,7 +26,8 @@ pub fn reuse(old: &Scenario, new: &Scenario) -> Reuse {
     let same_terms = old.seed == new.seed
         && old.market.price == new.market.price
         && old.market.contract == new.market.contract
-        && old.venue.maintenance_margin == new.venue.maintenance_margin;
+        && old.venue.maintenance_margin == new.venue.maintenance_margin
+        && old.venue.margin_valued_at == new.venue.margin_valued_at;
     if !same_terms {
         return Reuse::Rebuild;
     }

@@ -55,7 +55,11 @@ fn main() {
         };
         let s = std::time::Instant::now();
         // The page builds the markets' scenarios of every system it runs.
-        let scenarios = if drag { run.market_scenarios() } else { scenarios.clone() };
+        let scenarios = if drag {
+            run.market_scenarios()
+        } else {
+            scenarios.clone()
+        };
         std::hint::black_box(flushlab_engine::system::run_system_prepared(
             &run, &scenarios, &tables, &accounts,
         ));

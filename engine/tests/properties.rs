@@ -162,6 +162,8 @@ fn scenario(k: &Knobs) -> Scenario {
     } else {
         ""
     };
+    // Odd seeds value maintenance margin at entry (Bybit), even ones at the mark.
+    let valued = if k.seed % 2 == 1 { "entry" } else { "mark" };
     let json = format!(
         r#"{{"version": 1, "seed": {seed},
             "market": {{"price": 30000.0, "contract": "{contract}", "book": {book},
@@ -171,7 +173,7 @@ fn scenario(k: &Knobs) -> Scenario {
                 "entry_spread_pct": 1.5, "size_dispersion": 0.8}}}},
             "venue": {{"maintenance_margin": {margin}, "liquidation_fee": {fee}, "insurance_fund_usd": {fund},
                        "partial_liquidation": {partial}, "max_liquidation_usd_per_step": {cap}, "adl": "{adl}",
-                       "circuit_breaker": {breaker}{funding}{clips}}},
+                       "margin_valued_at": "{valued}", "circuit_breaker": {breaker}{funding}{clips}}},
             "traders": {traders}, "agents": {agents}, {build_up} "shock": {shock}, "run": {{"steps": 80}}}}"#,
         seed = k.seed,
         contract = if k.inverse { "inverse" } else { "linear" },

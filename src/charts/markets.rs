@@ -163,7 +163,10 @@ mod tests {
         assert_eq!(figure["layout"]["shapes"][0]["x0"], 6.0 * view.step_s);
         // The moves' axis is given, and holds every line.
         let range = &figure["layout"]["yaxis"]["range"];
-        let (low, high) = (range[0].as_f64().expect("low"), range[1].as_f64().expect("high"));
+        let (low, high) = (
+            range[0].as_f64().expect("low"),
+            range[1].as_f64().expect("high"),
+        );
         for trace in traces {
             for y in trace["y"].as_array().expect("y") {
                 let y = y.as_f64().expect("a number");

@@ -3,7 +3,7 @@
 
 use flushlab_engine::scenario::profiles::{venue_profile, venue_profiles};
 use flushlab_engine::scenario::{
-    Adl, AdlRanking, CircuitBreaker, LeverageControl, MaintenanceMargin, Venue,
+    Adl, AdlRanking, CircuitBreaker, LeverageControl, MaintenanceMargin, MarginValuation, Venue,
 };
 use leptos::prelude::*;
 
@@ -35,6 +35,20 @@ pub fn VenueControls() -> impl IntoView {
     let set_fee = move |pct: f64| state.edit(|s| s.venue.liquidation_fee = pct / 100.0);
     let fund = Signal::derive(move || state.draft.with(|s| s.venue.insurance_fund_usd));
     let set_fund = move |usd: f64| state.edit(|s| s.venue.insurance_fund_usd = usd);
+    let at_entry = Signal::derive(move || {
+        state
+            .draft
+            .with(|s| s.venue.margin_valued_at == MarginValuation::Entry)
+    });
+    let set_at_entry = move |on: bool| {
+        state.edit(|s| {
+            s.venue.margin_valued_at = if on {
+                MarginValuation::Entry
+            } else {
+                MarginValuation::Mark
+            }
+        })
+    };
     let partial = Signal::derive(move || state.draft.with(|s| s.venue.partial_liquidation));
     let set_partial = move |on: bool| state.edit(|s| s.venue.partial_liquidation = on);
     let capped = Signal::derive(move || {
@@ -205,6 +219,13 @@ pub fn VenueControls() -> impl IntoView {
                 scale=Scale::Log
                 value=fund
                 set=set_fund
+            />
+            <ToggleField
+                id="margin-at-entry"
+                label=t.controls.margin_at_entry
+                help=t.controls.margin_at_entry_help
+                value=at_entry
+                set=set_at_entry
             />
             <ToggleField
                 id="partial-liquidation"

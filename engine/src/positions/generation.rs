@@ -109,7 +109,7 @@ pub(super) fn generate(
                     collateral: size_collateral(contract, terms.size, entry, leverage),
                     ..terms
                 };
-                let (rate, deduction) = table.margin.tier_for(terms.size);
+                let (rate, deduction) = table.margin.maintenance_for(terms.size);
                 if !crossed(side, price, terms.liquidation_price(rate, deduction)) {
                     break;
                 }
@@ -198,7 +198,7 @@ fn finish(mut table: PositionTable) -> PositionTable {
     for group in &groups {
         for i in group.start..group.end {
             let terms = table.terms(group, i);
-            let (rate, deduction) = table.margin.tier_for(terms.size);
+            let (rate, deduction) = table.margin.maintenance_for(terms.size);
             table.liquidation_price[i] = terms.liquidation_price(rate, deduction);
         }
     }

@@ -2,7 +2,7 @@
 //! prices they fix, and the initial collateral and closing size of a position.
 
 use crate::money;
-use crate::scenario::{Contract, MaintenanceMargin, MarginTier, Side};
+use crate::scenario::{Contract, MaintenanceMargin, MarginTier, MarginValuation, Side};
 
 /// Maintenance margin as a function of notional: `MM = notional * rate - deduction`, with the
 /// deduction that makes the requirement continuous across tiers (Binance USDS-M:
@@ -11,6 +11,8 @@ use crate::scenario::{Contract, MaintenanceMargin, MarginTier, Side};
 pub struct MarginSchedule {
     /// (upper notional bound, rate, deduction), ascending.
     tiers: Vec<(f64, f64, f64)>,
+    /// Whether a position's requirement is fixed at its entry notional (Bybit).
+    at_entry: bool,
 }
 
 impl MarginSchedule {
@@ -18,6 +20,7 @@ impl MarginSchedule {
         match margin {
             MaintenanceMargin::Flat(rate) => MarginSchedule {
                 tiers: vec![(f64::INFINITY, *rate, 0.0)],
+                at_entry: false,
             },
             MaintenanceMargin::Tiered { tiers } => MarginSchedule::from_tiers(tiers),
         }
@@ -32,7 +35,18 @@ impl MarginSchedule {
             floor = tier.max_notional_usd;
             previous_rate = tier.rate;
         }
-        MarginSchedule { tiers: out }
+        MarginSchedule {
+            tiers: out,
+            at_entry: false,
+        }
+    }
+
+    /// The schedule with its requirements valued as `valuation` says.
+    pub fn valued_at(self, valuation: MarginValuation) -> MarginSchedule {
+        MarginSchedule {
+            at_entry: valuation == MarginValuation::Entry,
+            ..self
+        }
     }
 
     /// The highest rate of any tier (the schedule's steepest slope in notional).
@@ -44,7 +58,21 @@ impl MarginSchedule {
         self.tiers.len() == 1
     }
 
-    /// (rate, deduction USD) for a position of `notional_usd`.
+    /// A position's maintenance margin as (rate, deduction) of its notional at the price it is
+    /// valued at, `size` its size at entry (USD; contracts for inverse): its tier's, or, valued
+    /// at entry, a requirement fixed at `size x rate - deduction`, which is rate 0 and the
+    /// negative of that as the deduction (so every formula written for `notional x rate -
+    /// deduction` at the mark holds it fixed).
+    pub fn maintenance_for(&self, size: f64) -> (f64, f64) {
+        let (rate, deduction) = self.tier_for(size);
+        if self.at_entry {
+            (0.0, deduction - rate * size)
+        } else {
+            (rate, deduction)
+        }
+    }
+
+    /// (rate, deduction USD) of the tier of a position of `notional_usd`.
     pub fn tier_for(&self, notional_usd: f64) -> (f64, f64) {
         let tier = self
             .tiers

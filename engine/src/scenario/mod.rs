@@ -29,7 +29,7 @@ pub use traders::{
 };
 pub use venue::{
     liquidation_leverage, max_entry_leverage, Adl, AdlRanking, CircuitBreaker, Clips,
-    LeverageControl, MaintenanceMargin, MarginTier, Venue,
+    LeverageControl, MaintenanceMargin, MarginTier, MarginValuation, Venue,
 };
 
 /// The only format version this engine reads.

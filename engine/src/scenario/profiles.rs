@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 
 use crate::scenario::edit::clamp_leverage_to_margin;
 use crate::scenario::{
-    Adl, AdlRanking, Clips, Funding, MaintenanceMargin, MarginTier, Scenario, Venue,
+    Adl, AdlRanking, Clips, Funding, MaintenanceMargin, MarginTier, MarginValuation, Scenario,
+    Venue,
 };
 
 /// One venue's rules.
@@ -85,6 +86,26 @@ fn build_profiles() -> Vec<VenueProfile> {
             },
         },
         VenueProfile {
+            id: "bybit",
+            name: "Bybit USDT perpetual (BTCUSDT)",
+            as_of: "risk-limit tier 1 and liquidation-price help pages, 2024-25",
+            venue: Venue {
+                // Only the first risk-limit tier (0.5% up to 2M USDT) was found: every size
+                // gets it (docs/venues.md).
+                maintenance_margin: MaintenanceMargin::Flat(0.005),
+                // LP = entry - (IM - MM) / size: the requirement at the entry value.
+                margin_valued_at: MarginValuation::Entry,
+                // No clearance fee documented: what is left above bankruptcy goes to the fund,
+                // as FlushLab pays it on every venue.
+                liquidation_fee: 0.0,
+                partial_liquidation: false,
+                adl: Adl::Queue,
+                // "In order of highest profit and effective leverage use".
+                adl_ranking: AdlRanking::PnlTimesLeverage,
+                ..Venue::default()
+            },
+        },
+        VenueProfile {
             id: "dydx",
             name: "dYdX v4 (BTC-USD)",
             as_of: "v4-chain genesis defaults, 2026-03",
@@ -129,6 +150,7 @@ impl VenueProfile {
     pub fn matches(&self, venue: &Venue) -> bool {
         let rules = &self.venue;
         venue.maintenance_margin == rules.maintenance_margin
+            && venue.margin_valued_at == rules.margin_valued_at
             && venue.liquidation_fee == rules.liquidation_fee
             && venue.partial_liquidation == rules.partial_liquidation
             && venue.adl == rules.adl
@@ -169,7 +191,9 @@ mod tests {
             size,
             collateral: size_collateral(Contract::Linear, size, entry, leverage),
         };
-        let (rate, deduction) = MarginSchedule::new(&venue.maintenance_margin).tier_for(size);
+        let (rate, deduction) = MarginSchedule::new(&venue.maintenance_margin)
+            .valued_at(venue.margin_valued_at)
+            .maintenance_for(size);
         terms.liquidation_price(rate, deduction)
     }
 
@@ -190,6 +214,40 @@ mod tests {
         let hand: f64 = 60_000.0 - (3_000.0 - 750.0) / (1.0 - 1.0 / 80.0);
         assert!((hand - 57_721.52).abs() < 0.005);
         assert!((engine_long_1_btc_20x("hyperliquid") - hand).abs() < 1e-6);
+    }
+
+    /// Bybit (isolated, USDT contract): LP = entry - (IM - MM) / size, with IM = 60,000 / 20 =
+    /// 3,000 and MM = 60,000 x 0.5% = 300 at the entry value: 60,000 - 2,700. (Valued at the
+    /// liquidation price, as the other venues do, it would be 57,286.43.)
+    #[test]
+    fn bybit_liquidates_the_20x_long_where_its_formula_does() {
+        let hand: f64 = 60_000.0 - (3_000.0 - 300.0) / 1.0;
+        assert_eq!(hand, 57_300.0);
+        assert!((engine_long_1_btc_20x("bybit") - hand).abs() < 1e-6);
+    }
+
+    /// Bybit's own worked example: long 1 BTC at 20,000 and 50x, MMR 0.5%: IM 400, MM 100,
+    /// LP 19,700; and a short the other way, 20,300.
+    #[test]
+    fn bybit_s_worked_example_and_its_short() {
+        let venue = &venue_profile("bybit").expect("a profile").venue;
+        let schedule =
+            MarginSchedule::new(&venue.maintenance_margin).valued_at(venue.margin_valued_at);
+        let (rate, deduction) = schedule.maintenance_for(20_000.0);
+        for (side, hand) in [(Side::Long, 19_700.0), (Side::Short, 20_300.0)] {
+            let terms = Terms {
+                contract: Contract::Linear,
+                side,
+                entry: 20_000.0,
+                size: 20_000.0,
+                collateral: size_collateral(Contract::Linear, 20_000.0, 20_000.0, 50.0),
+            };
+            let engine = terms.liquidation_price(rate, deduction);
+            assert!(
+                (engine - hand).abs() < 1e-6,
+                "{side:?}: {engine} against {hand}"
+            );
+        }
     }
 
     /// dYdX v4: p' = (e - s p) / (|s| MMF - s), with e = 3,000 of equity at p = 60,000, s = 1

@@ -13,6 +13,11 @@ use super::Funding;
 pub struct Venue {
     #[serde(default)]
     pub maintenance_margin: MaintenanceMargin,
+    /// What the maintenance margin is valued at: the position's notional at the mark (Binance,
+    /// Hyperliquid, dYdX; the default) or at its entry (Bybit: `MM = position value at entry x
+    /// MMR - deduction`, fixed for the position's life).
+    #[serde(default, skip_serializing_if = "MarginValuation::is_default")]
+    pub margin_valued_at: MarginValuation,
     /// Liquidation fee, a fraction of the liquidated notional, paid into the insurance fund.
     #[serde(default)]
     pub liquidation_fee: f64,
@@ -96,6 +101,25 @@ fn default_control_window() -> u32 {
     10
 }
 
+/// What a position's maintenance margin is valued at (docs/model.md §4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MarginValuation {
+    /// The notional at the mark: the requirement moves with the price (Binance, Hyperliquid,
+    /// dYdX).
+    #[default]
+    Mark,
+    /// The notional at entry: the requirement is fixed when the position opens (Bybit's USDT
+    /// contracts: liquidation price `entry - (IM - MM) / size` for a long).
+    Entry,
+}
+
+impl MarginValuation {
+    fn is_default(&self) -> bool {
+        *self == MarginValuation::default()
+    }
+}
+
 /// The order an ADL queue takes profitable positions in, highest score first, as venues
 /// document it (docs/venues.md).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -122,6 +146,7 @@ impl Default for Venue {
     fn default() -> Self {
         Venue {
             maintenance_margin: MaintenanceMargin::default(),
+            margin_valued_at: MarginValuation::default(),
             liquidation_fee: 0.0,
             insurance_fund_usd: 0.0,
             partial_liquidation: false,

@@ -18,7 +18,7 @@ impl<'a> LiquidationEngine<'a> {
     /// deduction), the table's tier times the control's multiplier (1 until it tightens).
     #[inline]
     pub(super) fn maintenance(&self, size: f64) -> (f64, f64) {
-        let (rate, deduction) = self.table.margin().tier_for(size);
+        let (rate, deduction) = self.table.margin().maintenance_for(size);
         let multiplier = self.margin_multiplier;
         if multiplier == 1.0 {
             (rate, deduction)

@@ -107,6 +107,8 @@ pub static ENGLISH: Text = Text {
         withdrawal_floor_help: "However far the price moves, at least this share of the book's depth remains.",
         maintenance_margin: "Maintenance margin",
         maintenance_margin_help: "The equity a position must keep, as a share of its size. Below it the position is liquidated. Binance charges 0.4% to 0.5% on the smallest BTC positions and more on larger ones.",
+        margin_at_entry: "Margin valued at entry",
+        margin_at_entry_help: "Value each position's maintenance margin at its entry price, fixed for its life, as Bybit does (liquidation price = entry - (initial margin - maintenance margin) / size), instead of at the mark, where it shrinks as the price falls (Binance, Hyperliquid, dYdX).",
         liquidation_fee: "Liquidation fee",
         liquidation_fee_help: "What the venue charges a liquidated position, as a share of its size; it goes into the insurance fund.",
         insurance_fund: "Insurance fund",

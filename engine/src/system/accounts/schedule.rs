@@ -184,7 +184,8 @@ impl AccountsRun<'_> {
             self.start_price,
         );
         let watch = &mut self.by_marks[self.watch_of[k] as usize].queue;
-        let soon = |more: Option<f64>, queue: &Queue| more.is_some_and(|more| more <= queue.stepped);
+        let soon =
+            |more: Option<f64>, queue: &Queue| more.is_some_and(|more| more <= queue.stepped);
         if soon(marks, watch) || soon(price, &self.by_collateral) {
             self.hot.push(k);
             return;
