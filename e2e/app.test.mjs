@@ -507,22 +507,24 @@ test('the venues tab runs the same scenario on every venue profile beside your s
   const { page, done } = await open('?preset=over-levered-longs');
   await page.getByRole('tab', { name: 'Venues compared' }).click();
   const table = page.getByTestId('venues-table');
-  for (const venue of ['as-set', 'binance', 'hyperliquid', 'dydx']) await table.locator(`tr[data-venue="${venue}"]`).waitFor();
+  const profiles = ['binance', 'hyperliquid', 'bybit', 'dydx'];
+  for (const venue of ['as-set', ...profiles]) await table.locator(`tr[data-venue="${venue}"]`).waitFor();
   const cells = async (venue) => (await table.locator(`tr[data-venue="${venue}"] td`).allTextContents());
   // Your settings' row says what the summary tiles say.
   const trough = (await page.getByTestId('summary').textContent()).match(/Trough\$[\d,]+ \((-[\d.]+%)\)/)[1];
   assert.equal((await cells('as-set'))[0], trough);
   // Each venue's rules flush the same crowd differently.
   const troughs = new Set();
-  for (const venue of ['binance', 'hyperliquid', 'dydx']) troughs.add((await cells(venue))[0]);
+  for (const venue of profiles) troughs.add((await cells(venue))[0]);
   assert.ok(troughs.size > 1, [...troughs].join(' '));
   await page.locator('[data-testid="chart-venues-price"] .main-svg').first().waitFor();
   let drawn = [];
-  for (let i = 0; i < 100 && drawn.length < 4; i++) {
+  const paths = 1 + profiles.length;
+  for (let i = 0; i < 100 && drawn.length < paths; i++) {
     drawn = JSON.parse(await chartData(page, 'venues-price')) ?? [];
-    if (drawn.length < 4) await page.waitForTimeout(50);
+    if (drawn.length < paths) await page.waitForTimeout(50);
   }
-  assert.equal(drawn.length, 4, 'a price path per venue');
+  assert.equal(drawn.length, paths, 'a price path per venue and one for your settings');
   // Picked as the venue, Hyperliquid's backstop says what it took off the book.
   await page.locator('#venue-profile').selectOption('hyperliquid');
   await assert.doesNotReject(page.getByTestId('summary').filter({ hasText: /Backstop took over \(off the book\)\$[\d.]+[MB]/ }).waitFor());

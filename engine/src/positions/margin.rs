@@ -296,4 +296,35 @@ mod tests {
         // Continuous at the boundary: 50k * 0.4% = 200 = 50k * 0.5% - 50.
         assert!((50_000.0 * 0.005 - 50.0 - 200.0f64).abs() < 1e-9);
     }
+
+    /// Valued at entry, an inverse long: BitMEX's XBTUSD margin identity with maintenance on the
+    /// position's cost (docs/venues.md): 60,000 contracts at 60,000 are worth 1 XBT; at 20x the
+    /// margin is 0.05 XBT and maintenance 0.5% of the cost, 0.005 XBT; the long is liquidated
+    /// where `IM + Qty (1/EP - 1/P) = MM`: P = 60,000 / (1 + 0.05 - 0.005); a short the other
+    /// way, P = 60,000 / (1 - 0.05 + 0.005). Valued at the price, 60,000 x 1.005 / 1.05.
+    #[test]
+    fn an_inverse_position_valued_at_entry_keeps_its_cost_s_requirement() {
+        let flat = MarginSchedule::new(&MaintenanceMargin::Flat(0.005));
+        let at_entry = flat.clone().valued_at(MarginValuation::Entry);
+        let (entry, contracts) = (60_000.0, 60_000.0);
+        let terms = |side| Terms {
+            contract: Contract::Inverse,
+            side,
+            entry,
+            size: contracts,
+            collateral: size_collateral(Contract::Inverse, contracts, entry, 20.0),
+        };
+        let (rate, deduction) = at_entry.maintenance_for(contracts);
+        let long = terms(Side::Long).liquidation_price(rate, deduction);
+        assert!((long - 60_000.0 / 1.045).abs() < 1e-6, "{long}");
+        assert!((long - 57_416.27).abs() < 0.005);
+        let short = terms(Side::Short).liquidation_price(rate, deduction);
+        assert!((short - 60_000.0 / 0.955).abs() < 1e-6, "{short}");
+        let (rate, deduction) = flat.maintenance_for(contracts);
+        let at_price = terms(Side::Long).liquidation_price(rate, deduction);
+        assert!(
+            (at_price - 60_000.0 * 1.005 / 1.05).abs() < 1e-6,
+            "{at_price}"
+        );
+    }
 }
