@@ -153,7 +153,7 @@ fn systems_in_the_browser() {
                 &system, &scenarios, &tables, &accounts,
             ));
         }
-        let mut runs: Vec<f64> = (0..40)
+        let runs: Vec<f64> = (0..40)
             .map(|_| {
                 let start = performance.now();
                 std::hint::black_box(flushlab_engine::system::run_system_prepared(
@@ -162,18 +162,11 @@ fn systems_in_the_browser() {
                 performance.now() - start
             })
             .collect();
-        runs.sort_by(f64::total_cmp);
-        console_log!(
-            "wasm32 system {name}: median {:.3} ms, p95 {:.3} (min {:.3}, max {:.3})",
-            runs[runs.len() / 2],
-            runs[runs.len() * 95 / 100],
-            runs[0],
-            runs[runs.len() - 1]
-        );
+        log_runs(&format!("wasm32 system {name}"), runs);
         // As the Markets tab's slider drags it (e2e/bench-drag.mjs: -1% to -10% and back in
         // 0.5% steps), each run with its own markets' scenarios, as the page's worker builds them.
         let (mut shock, mut step) = (-1.0, -0.5);
-        let mut runs: Vec<f64> = (0..80)
+        let runs: Vec<f64> = (0..80)
             .map(|_| {
                 shock += step;
                 if shock <= -10.0 || shock >= -1.0 {
@@ -188,13 +181,18 @@ fn systems_in_the_browser() {
                 performance.now() - start
             })
             .collect();
-        runs.sort_by(f64::total_cmp);
-        console_log!(
-            "wasm32 system {name}, shock dragged: median {:.3} ms, p95 {:.3} (min {:.3}, max {:.3})",
-            runs[runs.len() / 2],
-            runs[runs.len() * 95 / 100],
-            runs[0],
-            runs[runs.len() - 1]
-        );
+        log_runs(&format!("wasm32 system {name}, shock dragged"), runs);
     }
+}
+
+/// Logs the median, p95, min and max of `runs` (ms) after `label`.
+fn log_runs(label: &str, mut runs: Vec<f64>) {
+    runs.sort_by(f64::total_cmp);
+    console_log!(
+        "{label}: median {:.3} ms, p95 {:.3} (min {:.3}, max {:.3})",
+        runs[runs.len() / 2],
+        runs[runs.len() * 95 / 100],
+        runs[0],
+        runs[runs.len() - 1]
+    );
 }

@@ -173,22 +173,12 @@ impl OrderBook {
 
     /// [`Self::distance_integral`] at the coins consumed now, walked once per change.
     fn integral_now(&self) -> f64 {
-        let mut integral = self.integral_now.get();
-        if integral.is_nan() {
-            integral = self.distance_integral(self.consumed);
-            self.integral_now.set(integral);
-        }
-        integral
+        walked_once(&self.integral_now, || self.distance_integral(self.consumed))
     }
 
     /// [`Self::signed_distance`] at the coins consumed now, walked once per change.
     fn distance_now(&self) -> f64 {
-        let mut distance = self.distance_now.get();
-        if distance.is_nan() {
-            distance = self.signed_distance(self.consumed);
-            self.distance_now.set(distance);
-        }
-        distance
+        walked_once(&self.distance_now, || self.signed_distance(self.consumed))
     }
 
     /// The price the book would show after `coins` more were sold (negative: bought), without
@@ -256,6 +246,16 @@ impl OrderBook {
         }
         coins * self.last()
     }
+}
+
+/// The value `cell` holds, or `walk`'s, kept there (NaN: not walked since the last change).
+fn walked_once(cell: &std::cell::Cell<f64>, walk: impl FnOnce() -> f64) -> f64 {
+    let mut value = cell.get();
+    if value.is_nan() {
+        value = walk();
+        cell.set(value);
+    }
+    value
 }
 
 /// The mark price: follows the last price with a half-life (an index-smoothed mark).

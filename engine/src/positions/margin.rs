@@ -64,7 +64,12 @@ impl MarginSchedule {
     /// negative of that as the deduction (so every formula written for `notional x rate -
     /// deduction` at the mark holds it fixed).
     pub fn maintenance_for(&self, size: f64) -> (f64, f64) {
-        let (rate, deduction) = self.tier_for(size);
+        self.valued(self.tier_for(size), size)
+    }
+
+    /// A tier's (rate, deduction) for a position of `size` at entry, as [`Self::maintenance_for`]
+    /// values it.
+    pub fn valued(&self, (rate, deduction): (f64, f64), size: f64) -> (f64, f64) {
         if self.at_entry {
             (0.0, deduction - rate * size)
         } else {

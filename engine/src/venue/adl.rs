@@ -355,12 +355,11 @@ impl<'a> LiquidationEngine<'a> {
             AdlRanking::PnlTimesMarginRatio => {
                 // Maintenance margin and Binance's floor of one unit of quote currency under
                 // the collateral, in the collateral's currency (coin for inverse contracts).
-                let (rate, deduction) = self.maintenance(terms.size);
+                let (_, maintenance) = self.equity_and_margin(i, mark);
                 let in_collateral = match self.contract() {
                     Contract::Linear => 1.0,
                     Contract::Inverse => 1.0 / mark,
                 };
-                let maintenance = (notional * rate - deduction) * in_collateral;
                 pnl.max(0.0) / terms.collateral.max(in_collateral) * maintenance / equity
             }
             AdlRanking::PriceRatioTimesLeverage => {

@@ -18,15 +18,20 @@ impl<'a> LiquidationEngine<'a> {
     /// deduction), the table's tier times the control's multiplier (1 until it tightens).
     #[inline]
     pub(super) fn maintenance(&self, size: f64) -> (f64, f64) {
-        let (rate, deduction) = self.table.margin().maintenance_for(size);
+        let margin = self.table.margin();
         let multiplier = self.margin_multiplier;
         if multiplier == 1.0 {
-            (rate, deduction)
-        } else if rate * multiplier <= MAX_RATE {
+            return margin.maintenance_for(size);
+        }
+        // The multiplier raises the tier, capped, before a requirement valued at entry is
+        // fixed from it.
+        let (rate, deduction) = margin.tier_for(size);
+        let raised = if rate * multiplier <= MAX_RATE {
             (rate * multiplier, deduction * multiplier)
         } else {
             (MAX_RATE, 0.0)
-        }
+        };
+        margin.valued(raised, size)
     }
 
     /// Multiplies every maintenance requirement by `multiplier` from now on and moves every open

@@ -341,7 +341,7 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Position `i`'s equity and maintenance margin at `mark`, in the collateral's currency.
-    fn equity_and_margin(&self, i: usize, mark: f64) -> (f64, f64) {
+    pub(super) fn equity_and_margin(&self, i: usize, mark: f64) -> (f64, f64) {
         let terms = self.terms(i);
         let (rate, deduction) = self.maintenance(terms.size);
         let margin = match self.contract() {

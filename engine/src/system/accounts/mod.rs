@@ -433,6 +433,7 @@ impl<'t> AccountsRun<'t> {
         self.by_collateral.wandered += self.by_collateral.stepped;
         self.candidates.clear();
         if self.every_step {
+            self.hot.clear();
             self.candidates.extend(0..self.accounts.len());
         } else {
             // The accounts so near their requirement that they would be due within a step like
