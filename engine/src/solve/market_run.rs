@@ -15,7 +15,7 @@ use crate::solve::build_up;
 use crate::solve::instant::finite_ratio;
 use crate::solve::timeline::{liquidation_map, liquidation_map_now};
 use crate::traders::{DealerHedging, Delevering, DipBuying, PortfolioInsurance, Predation, TopUps};
-use crate::venue::{ControlWatch, LiquidationEngine, StepLiquidations};
+use crate::venue::{AdlRoom, ControlWatch, LiquidationEngine, StepLiquidations};
 
 /// A market's state during a run, and what it has recorded so far.
 pub struct MarketRun<'a> {
@@ -307,17 +307,24 @@ impl<'a> MarketRun<'a> {
 
     /// Coins auto-deleveraging could take over from an outside trader's `losing_side`
     /// positions at the mark (`None`: the venue runs no ADL here).
-    pub fn adl_room(&self, losing_side: Side) -> Option<f64> {
+    pub fn adl_room(&self, losing_side: Side) -> Option<AdlRoom> {
         self.venue.adl_room(losing_side, self.mark.value())
     }
 
     /// Auto-deleverages `coins` of an outside trader's `losing_side` positions at `price`
     /// against this market's winners (counted in the step's ADL).
-    pub fn deleverage_outside(&mut self, losing_side: Side, coins: f64, price: f64) {
+    /// `room`: what [`Self::adl_room`] found for that side in this step, if it was asked.
+    pub fn deleverage_outside(
+        &mut self,
+        losing_side: Side,
+        coins: f64,
+        price: f64,
+        room: Option<AdlRoom>,
+    ) {
         let mark = self.mark.value();
-        self.outside_adl_usd += self
-            .venue
-            .deleverage_outside(losing_side, coins, price, mark);
+        self.outside_adl_usd +=
+            self.venue
+                .deleverage_outside(losing_side, coins, price, mark, room);
     }
 
     /// The market's book, for links that trade in it between the two halves of a step.

@@ -79,6 +79,15 @@ fn side_slot(side: Side) -> usize {
     }
 }
 
+/// What auto-deleveraging could take over against one side at a mark, for traders outside the
+/// population ([`LiquidationEngine::adl_room`]): the coins, and the winners that hold them (so
+/// deleveraging against them in the same step does not look for them again).
+#[derive(Clone, Debug)]
+pub struct AdlRoom {
+    pub coins: f64,
+    winners: Vec<usize>,
+}
+
 impl<'a> LiquidationEngine<'a> {
     /// Splits orders into those sent to the book and those auto-deleveraged: with ADL on, orders
     /// whose loss past bankruptcy the fund (as it would stand) cannot cover go to ADL, as far as
@@ -286,6 +295,19 @@ impl<'a> LiquidationEngine<'a> {
         step: &mut StepLiquidations,
     ) {
         let winners = self.adl_winners(losing_side, mark);
+        self.deleverage_among(winners, needed, price, mark, step);
+    }
+
+    /// [`Self::deleverage_winners`] among `winners` (the positions [`Self::adl_winners`] finds
+    /// against the losing side at `mark`, found already).
+    fn deleverage_among(
+        &mut self,
+        winners: Vec<usize>,
+        needed: f64,
+        price: f64,
+        mark: f64,
+        step: &mut StepLiquidations,
+    ) {
         let total: f64 = winners.iter().map(|&i| self.adl_units(i, 1.0)).sum();
         if total <= 0.0 {
             return;
@@ -321,9 +343,12 @@ impl<'a> LiquidationEngine<'a> {
     /// How many coins auto-deleveraging could take over against `losing_side` at `mark` for a
     /// trader outside this market's population (a cross-margin account, docs/model.md §15.5):
     /// `None` when the venue runs no ADL or its contract is not linear.
-    pub fn adl_room(&self, losing_side: Side, mark: f64) -> Option<f64> {
-        (self.rules.adl != Adl::Off && self.contract() == Contract::Linear)
-            .then(|| self.adl_capacity(losing_side, mark))
+    pub fn adl_room(&self, losing_side: Side, mark: f64) -> Option<AdlRoom> {
+        (self.rules.adl != Adl::Off && self.contract() == Contract::Linear).then(|| {
+            let winners = self.adl_winners(losing_side, mark);
+            let coins = winners.iter().map(|&i| self.adl_units(i, 1.0)).sum();
+            AdlRoom { coins, winners }
+        })
     }
 
     /// Auto-deleverages `coins` of an outside trader's `losing_side` positions at `price` (their
@@ -335,10 +360,16 @@ impl<'a> LiquidationEngine<'a> {
         coins: f64,
         price: f64,
         mark: f64,
+        room: Option<AdlRoom>,
     ) -> f64 {
         let mut step = StepLiquidations::default();
         if coins > 0.0 {
-            self.deleverage_winners(losing_side, coins, price, mark, &mut step);
+            // The winners the room was measured on, when nothing on their side moved since.
+            let winners = match room {
+                Some(room) => room.winners,
+                None => self.adl_winners(losing_side, mark),
+            };
+            self.deleverage_among(winners, coins, price, mark, &mut step);
         }
         step.adl_usd
     }

@@ -106,6 +106,34 @@ mod tests {
         assert!((venue.trigger(0) - 9_500.0 / 50.0).abs() < 1e-9);
     }
 
+    #[test]
+    fn a_requirement_valued_at_entry_is_multiplied_and_capped_before_it_is_fixed() {
+        // The same long with its requirement on the entry value (Bybit): MM = 10,000 x 0.5% =
+        // 50, trigger e - (C - MM) / q = 100 - 450 / 100; doubled, 100 - 400 / 100; past the
+        // highest rate a tier may have, 50% of 10,000: 100 - (500 - 5,000) / 100.
+        let mut scenario = scenario(&[("long", 10_000.0, 100.0, 20.0)]);
+        scenario.venue.margin_valued_at = crate::scenario::MarginValuation::Entry;
+        let table = PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        assert!(
+            (venue.trigger(0) - 95.5).abs() < 1e-9,
+            "{}",
+            venue.trigger(0)
+        );
+        venue.tighten(2.0);
+        assert!(
+            (venue.trigger(0) - 96.0).abs() < 1e-9,
+            "{}",
+            venue.trigger(0)
+        );
+        venue.tighten(1_000.0);
+        assert!(
+            (venue.trigger(0) - 145.0).abs() < 1e-9,
+            "{}",
+            venue.trigger(0)
+        );
+    }
+
     fn with_control(name: &str, control: LeverageControl) -> Scenario {
         let mut scenario = presets::find(name).expect("a preset").scenario;
         scenario.venue.leverage_control = Some(control);

@@ -41,6 +41,7 @@ mod settlement;
 mod state;
 mod triggers;
 
+pub use adl::AdlRoom;
 use adl::Winners;
 use batch::WholeCloses;
 pub use control::ControlWatch;

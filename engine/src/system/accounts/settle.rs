@@ -8,6 +8,7 @@
 use crate::money::{fixed, money, Money};
 use crate::scenario::Side;
 use crate::solve::market_run::MarketRun;
+use crate::venue::AdlRoom;
 
 use super::{side_slot, AccountsRun, Cause, Deficits, Leg};
 
@@ -21,28 +22,40 @@ enum Route {
     Adl,
 }
 
-/// The ADL room of each market and side, scanned for only when an account needs it.
+/// The ADL room of each market and side, scanned for only when an account needs it: the coins
+/// left, and the winners found (handed to the deleveraging at the end of the step).
 struct Room {
-    left: Vec<[Option<f64>; 2]>,
+    left: Vec<[Option<(f64, Option<AdlRoom>)>; 2]>,
 }
 
 impl Room {
     fn new(markets: usize) -> Room {
         Room {
-            left: vec![[None; 2]; markets],
+            left: vec![[None, None]; markets],
         }
     }
 
     /// Coins ADL can still take from `side` in `market` (0 where the venue runs none).
     fn get(&mut self, runs: &[MarketRun<'_>], market: usize, side: Side) -> f64 {
-        *self.left[market][side_slot(side)]
-            .get_or_insert_with(|| runs[market].adl_room(side).unwrap_or(0.0))
+        self.left[market][side_slot(side)]
+            .get_or_insert_with(|| {
+                let room = runs[market].adl_room(side);
+                (room.as_ref().map_or(0.0, |room| room.coins), room)
+            })
+            .0
     }
 
     fn take(&mut self, market: usize, side: Side, coins: f64) {
-        if let Some(left) = self.left[market][side_slot(side)].as_mut() {
+        if let Some((left, _)) = self.left[market][side_slot(side)].as_mut() {
             *left -= coins;
         }
+    }
+
+    /// The winners found for `side` in `market`, if its room was asked for.
+    fn winners(&mut self, market: usize, side: Side) -> Option<AdlRoom> {
+        self.left[market][side_slot(side)]
+            .as_mut()
+            .and_then(|(_, room)| room.take())
     }
 }
 
@@ -53,7 +66,7 @@ impl AccountsRun<'_> {
         // What one market order per market and side for every breached account would fill at.
         let mut coins = self.book_coins(&[], markets);
         let estimate = fills_of(&coins, runs, |run, coins| run.book().quote(coins));
-        let routes = self.routes(price, &estimate, runs);
+        let (routes, mut room) = self.routes(price, &estimate, runs);
         // The books take the legs of the accounts not deleveraged.
         if routes.contains(&Route::Adl) {
             coins = self.book_coins(&routes, markets);
@@ -127,7 +140,8 @@ impl AccountsRun<'_> {
                 let slot = side_slot(side);
                 let coins = deleveraged[market][slot];
                 if coins > 0.0 {
-                    run.deleverage_outside(side, coins, deleveraged_value[market][slot] / coins);
+                    let price = deleveraged_value[market][slot] / coins;
+                    run.deleverage_outside(side, coins, price, room.winners(market, side));
                 }
             }
         }
@@ -152,7 +166,7 @@ impl AccountsRun<'_> {
     /// fills is negative, the group's rule sends it to ADL (`fund_then_adl`: the funds cannot
     /// pay the deficit; `adl`: its equity at the marks is negative too), and the markets'
     /// winners can take all its losing legs over.
-    fn routes(&self, price: f64, estimate: &Sides, runs: &[MarketRun<'_>]) -> Vec<Route> {
+    fn routes(&self, price: f64, estimate: &Sides, runs: &[MarketRun<'_>]) -> (Vec<Route>, Room) {
         let mut funds: Vec<f64> = runs
             .iter()
             .map(|run| run.insurance_fund().to_f64())
@@ -160,7 +174,8 @@ impl AccountsRun<'_> {
         let mut room = Room::new(runs.len());
         let mut shares = vec![0.0; runs.len()];
         let mut needs: Vec<(usize, Side, f64)> = Vec::new();
-        self.breached
+        let routes = self
+            .breached
             .iter()
             .map(|&(k, _)| {
                 let legs = &self.legs[self.accounts[k].legs.clone()];
@@ -212,7 +227,8 @@ impl AccountsRun<'_> {
                 }
                 Route::Book
             })
-            .collect()
+            .collect();
+        (routes, room)
     }
 
     /// Whether a leg loses at its market's mark (the legs ADL takes over).
