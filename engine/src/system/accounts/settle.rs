@@ -25,37 +25,46 @@ enum Route {
 /// The ADL room of each market and side, scanned for only when an account needs it: the coins
 /// left, and the winners found (handed to the deleveraging at the end of the step).
 struct Room {
-    left: Vec<[Option<(f64, Option<AdlRoom>)>; 2]>,
+    slots: Vec<[Option<Slot>; 2]>,
+}
+
+/// One market and side's room: the coins ADL can still take, and what the scan found.
+struct Slot {
+    left: f64,
+    found: Option<AdlRoom>,
 }
 
 impl Room {
     fn new(markets: usize) -> Room {
         Room {
-            left: vec![[None, None]; markets],
+            slots: (0..markets).map(|_| [None, None]).collect(),
         }
     }
 
     /// Coins ADL can still take from `side` in `market` (0 where the venue runs none).
     fn get(&mut self, runs: &[MarketRun<'_>], market: usize, side: Side) -> f64 {
-        self.left[market][side_slot(side)]
+        self.slots[market][side_slot(side)]
             .get_or_insert_with(|| {
-                let room = runs[market].adl_room(side);
-                (room.as_ref().map_or(0.0, |room| room.coins), room)
+                let found = runs[market].adl_room(side);
+                Slot {
+                    left: found.as_ref().map_or(0.0, |room| room.coins),
+                    found,
+                }
             })
-            .0
+            .left
     }
 
     fn take(&mut self, market: usize, side: Side, coins: f64) {
-        if let Some((left, _)) = self.left[market][side_slot(side)].as_mut() {
-            *left -= coins;
+        if let Some(slot) = self.slots[market][side_slot(side)].as_mut() {
+            slot.left -= coins;
         }
     }
 
     /// The winners found for `side` in `market`, if its room was asked for.
     fn winners(&mut self, market: usize, side: Side) -> Option<AdlRoom> {
-        self.left[market][side_slot(side)]
+        self.slots[market][side_slot(side)]
             .as_mut()
-            .and_then(|(_, room)| room.take())
+            .and_then(|slot| slot.found.take())
     }
 }
 
