@@ -55,13 +55,15 @@ fn main() {
         };
         let s = std::time::Instant::now();
         // The page builds the markets' scenarios of every system it runs.
+        let built;
         let scenarios = if drag {
-            run.market_scenarios()
+            built = run.market_scenarios();
+            &built
         } else {
-            scenarios.clone()
+            &scenarios
         };
         std::hint::black_box(flushlab_engine::system::run_system_prepared(
-            &run, &scenarios, &tables, &accounts,
+            &run, scenarios, &tables, &accounts,
         ));
         times.push(s.elapsed().as_secs_f64() * 1e3);
     }
