@@ -358,6 +358,8 @@ test("a venue profile sets that venue's rules and the same crowd flushes differe
     if (ranking) assert.equal(await page.locator('#adl-ranking').inputValue(), ranking, `${id}'s ADL ranking`);
     // Bybit values maintenance margin at entry; the others at the mark.
     assert.equal(await page.locator('#margin-at-entry').isChecked(), id === 'bybit', `${id}'s margin valuation`);
+    // dYdX limits what a block liquidates; the others do not.
+    assert.equal(await page.locator('#block-limits').isChecked(), id === 'dydx', `${id}'s per-block limits`);
   }
   // Changing one of the profile's rules makes the venue the user's own again.
   await page.locator('#liquidation-fee').fill('1');

@@ -169,6 +169,7 @@ fn run_terms(scenario: &Scenario) -> Terms {
     let drips = venue.partial_liquidation
         || venue.max_liquidation_usd_per_step.is_some()
         || venue.clips.is_some()
+        || venue.block_limits.is_some()
         || venue.liquidation_band_pct.is_some();
     let traders = &scenario.traders;
     // A leverage control that tightens moves every open position's trigger once.

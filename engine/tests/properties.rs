@@ -162,6 +162,12 @@ fn scenario(k: &Knobs) -> Scenario {
     } else {
         ""
     };
+    // Seeds divisible by three put dYdX's per-block limits on liquidations (two blocks a step).
+    let block_limits = if k.seed % 3 == 0 {
+        r#", "block_limits": {"block_s": 0.5, "position_share": 0.1, "position_min_usd": 1000, "account_max_usd": 100000}"#
+    } else {
+        ""
+    };
     // Odd seeds value maintenance margin at entry (Bybit), even ones at the mark.
     let valued = if k.seed % 2 == 1 { "entry" } else { "mark" };
     let json = format!(
@@ -173,7 +179,7 @@ fn scenario(k: &Knobs) -> Scenario {
                 "entry_spread_pct": 1.5, "size_dispersion": 0.8}}}},
             "venue": {{"maintenance_margin": {margin}, "liquidation_fee": {fee}, "insurance_fund_usd": {fund},
                        "partial_liquidation": {partial}, "max_liquidation_usd_per_step": {cap}, "adl": "{adl}",
-                       "margin_valued_at": "{valued}", "circuit_breaker": {breaker}{funding}{clips}}},
+                       "margin_valued_at": "{valued}", "circuit_breaker": {breaker}{funding}{clips}{block_limits}}},
             "traders": {traders}, "agents": {agents}, {build_up} "shock": {shock}, "run": {{"steps": 80}}}}"#,
         seed = k.seed,
         contract = if k.inverse { "inverse" } else { "linear" },

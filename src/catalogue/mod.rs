@@ -68,7 +68,7 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
 
 /// The glossary term each "?" links to: a control by its element id, a panel by its heading's
 /// id. Controls whose subject has no entry (the shock's kind, dip buyers) link to none.
-pub const HELP_TERMS: [(&str, &str); 42] = [
+pub const HELP_TERMS: [(&str, &str); 43] = [
     ("leverage-title", "leverage"),
     ("long-share", "leverage-skew"),
     ("shock-title", "leverage-flush"),
@@ -107,6 +107,7 @@ pub const HELP_TERMS: [(&str, &str); 42] = [
     ("venue-profile", "leverage-control"),
     ("leverage-control", "leverage-control"),
     ("liquidation-band", "liquidation-cascade"),
+    ("block-limits", "liquidation-cascade"),
     ("control-fund", "leverage-control"),
     ("control-volatility", "leverage-control"),
     ("control-multiplier", "leverage-control"),

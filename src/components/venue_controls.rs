@@ -49,6 +49,12 @@ pub fn VenueControls() -> impl IntoView {
             }
         })
     };
+    let limited = Signal::derive(move || state.draft.with(|s| s.venue.block_limits.is_some()));
+    let set_limited = move |on: bool| {
+        // dYdX's own limits: the profile's.
+        let limits = venue_profile("dydx").and_then(|profile| profile.venue.block_limits.clone());
+        state.edit(|s| s.venue.block_limits = if on { limits.clone() } else { None });
+    };
     let partial = Signal::derive(move || state.draft.with(|s| s.venue.partial_liquidation));
     let set_partial = move |on: bool| state.edit(|s| s.venue.partial_liquidation = on);
     let capped = Signal::derive(move || {
@@ -255,6 +261,13 @@ pub fn VenueControls() -> impl IntoView {
                     set=set_cap
                 />
             </Show>
+            <ToggleField
+                id="block-limits"
+                label=t.controls.block_limits
+                help=t.controls.block_limits_help
+                value=limited
+                set=set_limited
+            />
             <RangeField
                 id="liquidation-band"
                 label=t.controls.liquidation_band

@@ -28,7 +28,7 @@ pub use traders::{
     Agents, Cppi, Delever, DipBuyers, OptionDealers, Predators, StrikeCoins, TopUp, Traders,
 };
 pub use venue::{
-    liquidation_leverage, max_entry_leverage, Adl, AdlRanking, CircuitBreaker, Clips,
+    liquidation_leverage, max_entry_leverage, Adl, AdlRanking, BlockLimits, CircuitBreaker, Clips,
     LeverageControl, MaintenanceMargin, MarginTier, MarginValuation, Venue,
 };
 

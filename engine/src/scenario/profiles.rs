@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 
 use crate::scenario::edit::clamp_leverage_to_margin;
 use crate::scenario::{
-    Adl, AdlRanking, Clips, Funding, MaintenanceMargin, MarginTier, MarginValuation, Scenario,
-    Venue,
+    Adl, AdlRanking, BlockLimits, Clips, Funding, MaintenanceMargin, MarginTier, MarginValuation,
+    Scenario, Venue,
 };
 
 /// One venue's rules.
@@ -114,6 +114,14 @@ fn build_profiles() -> Vec<VenueProfile> {
                 liquidation_fee: 0.015,
                 // The fillable price: at most SMMR x MMF = 1.5 x 1.2% = 1.8% from the oracle.
                 liquidation_band_pct: Some(1.8),
+                // Per block (about a second): 10% of a position, at least 1,000 USDC, at most
+                // 100,000 USDC per subaccount.
+                block_limits: Some(BlockLimits {
+                    block_s: 1.0,
+                    position_share: 0.1,
+                    position_min_usd: 1_000.0,
+                    account_max_usd: 100_000.0,
+                }),
                 partial_liquidation: false,
                 adl: Adl::ProRata,
                 ..Venue::default()
@@ -157,6 +165,7 @@ impl VenueProfile {
             && venue.adl_ranking == rules.adl_ranking
             && venue.funding == rules.funding
             && venue.clips == rules.clips
+            && venue.block_limits == rules.block_limits
             && venue.liquidation_band_pct == rules.liquidation_band_pct
     }
 }

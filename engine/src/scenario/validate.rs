@@ -333,6 +333,34 @@ impl Venue {
                 check.range(&format!("{path}.backstop_below"), below, 0.0, 1.0);
             }
         }
+        if let Some(limits) = &self.block_limits {
+            let path = "venue.block_limits";
+            check.range(&format!("{path}.block_s"), limits.block_s, 0.01, 3_600.0);
+            check.range(
+                &format!("{path}.position_share"),
+                limits.position_share,
+                0.001,
+                1.0,
+            );
+            check.range(
+                &format!("{path}.account_max_usd"),
+                limits.account_max_usd,
+                1.0,
+                1e15,
+            );
+            // The floor may not pass the ceiling (the ceiling is checked first, so its own
+            // error stands alone).
+            check.range(
+                &format!("{path}.position_min_usd"),
+                limits.position_min_usd,
+                0.0,
+                if limits.account_max_usd.is_finite() {
+                    limits.account_max_usd.clamp(1.0, 1e15)
+                } else {
+                    1e15
+                },
+            );
+        }
         if let Some(control) = &self.leverage_control {
             let path = "venue.leverage_control";
             if let Some(share) = control.fund_below_pct {

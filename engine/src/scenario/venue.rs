@@ -49,6 +49,10 @@ pub struct Venue {
     /// over positions far below maintenance (Hyperliquid); absent: neither.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clips: Option<Clips>,
+    /// Per-block limits on what one liquidation may close (dYdX v4: a share of the position
+    /// per block, at least a floor, at most a ceiling per account); absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_limits: Option<BlockLimits>,
     /// Leverage control that tightens in stress: maintenance margin raised once the insurance
     /// fund drains or volatility rises; absent: the rules stay as they are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,6 +77,71 @@ pub struct Clips {
     /// no backstop.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backstop_below: Option<f64>,
+}
+
+/// dYdX v4's per-block liquidation limits: each block, a liquidated position loses at most
+/// `position_share` of what is left of it, but at least `position_min_usd` (a position below
+/// that goes whole), and never more than `account_max_usd` (per subaccount; in FlushLab an
+/// isolated position is its own account). Notional at the mark, in USD (contracts for inverse).
+/// Blocks are `block_s` apart, so a step of `step_s` holds `step_s / block_s` of them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlockLimits {
+    /// Seconds between blocks.
+    pub block_s: f64,
+    /// Share of a position's remaining notional one block may close, in (0, 1].
+    pub position_share: f64,
+    /// Least notional one block closes of a position (the whole position if it is smaller).
+    pub position_min_usd: f64,
+    /// Most notional one block closes of one account (at least `position_min_usd`).
+    pub account_max_usd: f64,
+}
+
+impl BlockLimits {
+    /// The notional that `blocks` blocks in a row may close of a position of `notional`:
+    /// `notional` itself once the position goes whole. Each block closes
+    /// `min(max(share x left, floor), ceiling)` of what is `left`; the three regimes are summed
+    /// in closed form (the ceiling's and the floor's are linear, the share's geometric), so the
+    /// cost does not grow with the number of blocks.
+    pub fn allowance(&self, notional: f64, blocks: f64) -> f64 {
+        let share = self.position_share;
+        let floor = self.position_min_usd;
+        let ceiling = self.account_max_usd.max(floor);
+        let mut left = notional;
+        let mut blocks = blocks;
+        // The ceiling binds while share x left >= ceiling: `ceiling` a block.
+        if blocks > 0.0 && share * left >= ceiling {
+            let binding = libm::floor((left - ceiling / share) / ceiling) + 1.0;
+            let k = binding.min(blocks);
+            left -= k * ceiling;
+            blocks -= k;
+            if left <= 0.0 {
+                return notional;
+            }
+        }
+        // The share binds while floor <= share x left < ceiling: left x (1 - share) a block.
+        if blocks > 0.0 && share * left >= floor {
+            if share >= 1.0 {
+                return notional;
+            }
+            let binding = if floor > 0.0 {
+                libm::floor(libm::log(floor / (share * left)) / libm::log(1.0 - share)) + 1.0
+            } else {
+                f64::INFINITY
+            };
+            let k = binding.max(1.0).min(blocks);
+            left *= libm::pow(1.0 - share, k);
+            blocks -= k;
+        }
+        // The floor binds: `floor` a block, the last one taking what is left whole.
+        if blocks > 0.0 && floor > 0.0 {
+            if blocks * floor >= left {
+                return notional;
+            }
+            left -= blocks * floor;
+        }
+        notional - left
+    }
 }
 
 /// A venue that cuts leverage in stress: once the insurance fund has fallen below a share of
@@ -157,6 +226,7 @@ impl Default for Venue {
             funding: Funding::default(),
             liquidation_band_pct: None,
             clips: None,
+            block_limits: None,
             leverage_control: None,
         }
     }
@@ -389,5 +459,67 @@ mod tests {
             .find(|shape| shape["type"] == "object")
             .unwrap();
         assert_eq!(tiered["additionalProperties"], false);
+    }
+
+    /// The rule as dYdX states it, one block at a time.
+    fn block_by_block(limits: &super::BlockLimits, notional: f64, blocks: u32) -> f64 {
+        let mut left = notional;
+        for _ in 0..blocks {
+            let take = (limits.position_share * left)
+                .max(limits.position_min_usd)
+                .min(limits.account_max_usd);
+            if take >= left {
+                return notional;
+            }
+            left -= take;
+        }
+        notional - left
+    }
+
+    #[test]
+    fn block_limits_sum_dydx_blocks_in_closed_form() {
+        let dydx = super::BlockLimits {
+            block_s: 1.0,
+            position_share: 0.1,
+            position_min_usd: 1_000.0,
+            account_max_usd: 100_000.0,
+        };
+        // By hand: a $5M position loses the $100k ceiling a block while 10% of it is more.
+        assert_eq!(dydx.allowance(5e6, 1.0), 100_000.0);
+        assert_eq!(dydx.allowance(5e6, 3.0), 300_000.0);
+        // $500k: 10% a block, 50,000 then 45,000.
+        assert!((dydx.allowance(5e5, 2.0) - 95_000.0).abs() < 1e-6);
+        // $3,000: the $1,000 floor, three blocks to go whole; $800 goes whole at once.
+        assert_eq!(dydx.allowance(3_000.0, 2.0), 2_000.0);
+        assert_eq!(dydx.allowance(3_000.0, 3.0), 3_000.0);
+        assert_eq!(dydx.allowance(800.0, 1.0), 800.0);
+        let others = [
+            dydx.clone(),
+            super::BlockLimits {
+                position_share: 0.37,
+                position_min_usd: 0.0,
+                ..dydx.clone()
+            },
+            super::BlockLimits {
+                position_share: 1.0,
+                ..dydx.clone()
+            },
+            super::BlockLimits {
+                position_min_usd: 100_000.0,
+                ..dydx.clone()
+            },
+        ];
+        for limits in &others {
+            for notional in [10.0, 999.0, 1_000.0, 7_777.0, 123_456.0, 2e6, 3.3e7, 1e9] {
+                for blocks in [1, 2, 5, 17, 60, 240, 1_000] {
+                    let closed = limits.allowance(notional, f64::from(blocks));
+                    let looped = block_by_block(limits, notional, blocks);
+                    assert!(
+                        (closed - looped).abs() <= 1e-9 * notional,
+                        "{limits:?} {notional} x {blocks}: {closed} against {looped}"
+                    );
+                }
+            }
+        }
     }
 }

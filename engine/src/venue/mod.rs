@@ -155,6 +155,7 @@ impl<'a> LiquidationEngine<'a> {
         engine.whole_only = !rules.partial_liquidation
             && rules.max_liquidation_usd_per_step.is_none()
             && rules.clips.is_none()
+            && rules.block_limits.is_none()
             && rules.liquidation_band_pct.is_none();
         engine.winners.plain = false;
         engine

@@ -161,6 +161,8 @@ pub static ENGLISH: Text = Text {
         option_held_help: "How long both positions are held before the price move on the first chart is looked at (at most the days to expiry).",
         liquidation_band: "Price band on liquidations",
         liquidation_band_help: "Liquidation orders may not fill further than this from the mark: what the book does not hold within the band waits for the next second, so a gapped book pauses the cascade instead of selling into nothing (dYdX: at most 1.8%). 0: no band.",
+        block_limits: "Per-block limits (dYdX)",
+        block_limits_help: "Each second (a dYdX block) a liquidation closes at most 10% of a position, at least $1,000 of it (smaller positions go whole) and at most $100,000, so a large position is sold over many seconds instead of at once, and stops being sold once it is back above maintenance.",
         leverage_control: "Tighten leverage in stress",
         leverage_control_help: "The venue raises every maintenance margin once its insurance fund drains or the price turns volatile, as venues cut maximum leverage in stress (doubling maintenance halves maximum leverage where maintenance is half the initial margin). Positions that no longer meet it are liquidated at once.",
         control_fund: "When the fund is below",

@@ -92,7 +92,7 @@ sections! {
         profile_custom, build_up, build_up_help, funding_premium, funding_premium_help,
         option_strike, option_strike_help, option_vol, option_vol_help, option_expiry,
         option_expiry_help, option_held, option_held_help, leverage_control, leverage_control_help,
-        liquidation_band, liquidation_band_help,
+        liquidation_band, liquidation_band_help, block_limits, block_limits_help,
         control_fund, control_fund_help, control_volatility, control_volatility_help,
         control_multiplier, control_multiplier_help,
         /// `{topic}`: the control's label or the panel's topic.
