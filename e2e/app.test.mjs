@@ -428,7 +428,8 @@ test('a chart off screen is brought up to date when it scrolls into view', async
 test('in an iframe the embed posts its height to the parent page', async () => {
   const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 900, height: 900 } });
   await page.goto(`${shared.server.url}?embed=1&view=price`);
-  await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
+  // Drawn (as the static SVG that stands in for plotly.js's until the reader does something).
+  await page.locator('[data-testid="chart-price"] :is(.main-svg, svg.first-view-chart)').first().waitFor();
   // Host the embed in a parent page of the same server (as an article would), and listen.
   await page.evaluate((src) => {
     document.body.innerHTML = '';

@@ -10,7 +10,9 @@ const shared = sharedBrowser({ before, after });
 
 const open = (query, options) => openApp(shared, query, options);
 
-const drawn = (page, name) => page.locator(`[data-testid="chart-${name}"] .main-svg`).first().waitFor();
+// Drawn by plotly.js, or (the price chart, before plotly.js is in) as the static SVG standing in for it.
+const drawn = (page, name) =>
+  page.locator(`[data-testid="chart-${name}"] :is(.main-svg, svg.first-view-chart)`).first().waitFor();
 const box = (page, testid) => page.getByTestId(testid).boundingBox();
 const tileValue = (page, label) =>
   page.locator('[data-testid="summary"] .tile', { hasText: label }).locator('.tile-value').textContent();
@@ -69,7 +71,8 @@ test('an embed at 600x500 shows its headline and chart inside the frame, and the
     let sizes;
     for (let i = 0; i < 40; i++) {
       sizes = await page.locator(`[data-testid="chart-${name}"]`).evaluate((element) => [
-        element.getBoundingClientRect().height, element.querySelector('.main-svg').getBoundingClientRect().height]);
+        element.getBoundingClientRect().height,
+        element.querySelector(':is(.main-svg, svg.first-view-chart)').getBoundingClientRect().height]);
       if (sizes[1] <= sizes[0] + 1) break;
       await page.waitForTimeout(50);
     }

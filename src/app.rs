@@ -318,8 +318,12 @@ fn FullLayout(
                         }.into_any()
                     }}
                 </aside>
+                // Until the first run's figures are in, what sits below them is laid out but not
+                // painted: the summary and the monitor growing then moves nothing anyone sees
+                // (no layout shift, under the first view or not).
                 <main id="results" class="results" tabindex="-1"
-                    class:bet-hidden=move || state.scenario.with(|scenario| betting.hiding(scenario))>
+                    class:bet-hidden=move || state.scenario.with(|scenario| betting.hiding(scenario))
+                    class:awaiting=move || shown_tab.get() != Tab::Markets && live.outcome.with(Option::is_none)>
                     <TourCard />
                     <BetCard />
                     // The one-market scenario's figures; the Markets tab has its system's own.

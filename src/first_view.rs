@@ -8,7 +8,7 @@
 use flushlab_engine::scenario::ShockKind;
 use flushlab_engine::{Outcome, Scenario};
 
-use crate::catalogue::text::{fill, text};
+use crate::catalogue::text::{fill, preset_menu_label, preset_words, text};
 use crate::charts::{palette, words, words_inside};
 use crate::components::summary::tiles;
 use crate::format;
@@ -37,13 +37,47 @@ pub fn default_scenario() -> Scenario {
 pub fn default_block() -> Result<String, flushlab_engine::ScenarioError> {
     let scenario = default_scenario();
     let outcome = flushlab_engine::simulate(&scenario)?;
-    Ok(block(&scenario, &outcome))
+    let start = crate::app::default_start().preset;
+    let preset = flushlab_engine::presets::all()
+        .into_iter()
+        .find(|preset| preset.name == start);
+    Ok(block(&scenario, &outcome, preset.as_ref()))
+}
+
+/// The top of the controls column: the preset menu (showing `preset`, inert) and its story, as
+/// the app's `PresetPicker` lays them out (the app's first screen on a wide window: the story is
+/// the largest text on it, so the first view shows it too).
+fn presets_panel(preset: &flushlab_engine::presets::Preset) -> String {
+    let panels = &text().panels;
+    let (_, story, assumptions) = preset_words(preset);
+    let mut html = format!(
+        "<section class=\"panel presets\"><div class=\"preset-row\"><label>{}</label>\
+         <select disabled><option selected>{}</option></select>\
+         <button type=\"button\" disabled>{}</button></div>\
+         <p class=\"story\">{}</p>",
+        escape(panels.scenario),
+        escape(&preset_menu_label(preset)),
+        escape(panels.reset),
+        escape(&story)
+    );
+    if !assumptions.is_empty() {
+        html.push_str(&format!(
+            "<details class=\"assumptions\"><summary>{}</summary></details>",
+            escape(panels.assumptions)
+        ));
+    }
+    html.push_str("</section>");
+    html
 }
 
 /// The first view of `scenario`'s `outcome`: the loading line and a copy of the app's first
 /// screen (header, headline, summary tiles, price chart), with the app's classes so it is laid out
 /// as the app is. Ends with a newline.
-pub fn block(scenario: &Scenario, outcome: &Outcome) -> String {
+pub fn block(
+    scenario: &Scenario,
+    outcome: &Outcome,
+    preset: Option<&flushlab_engine::presets::Preset>,
+) -> String {
     let words_loading = &text().loading;
     let mut html = String::new();
     html.push_str(&format!(
@@ -57,7 +91,10 @@ pub fn block(scenario: &Scenario, outcome: &Outcome) -> String {
         "<header class=\"top\"><div class=\"brand\"><h1>FlushLab</h1><p class=\"lede\">{}</p></div></header>\n",
         escape(text().page.lede)
     ));
-    html.push_str("<div class=\"layout\"><div class=\"controls\"></div><div class=\"results\">\n");
+    html.push_str(&format!(
+        "<div class=\"layout\"><div class=\"controls\">{}</div><div class=\"results\">\n",
+        preset.map(presets_panel).unwrap_or_default()
+    ));
     html.push_str(&format!(
         "<p class=\"headline\" data-testid=\"first-view-headline\">{}</p>\n",
         escape(&headline(scenario, outcome))
@@ -107,10 +144,11 @@ pub fn current_block(index: &str) -> Option<&str> {
     Some(index[start..line_start].trim_start_matches('\n'))
 }
 
-/// The price path as a static SVG: last and mark price, the shock, the trough (or peak) marked,
+/// The price path as a static SVG (the first view's, and the app's price chart until plotly.js
+/// is in): last and mark price, the shock, the trough (or peak) marked,
 /// axis ticks and titles. Colours that follow the theme are CSS variables (`style/main.css`);
 /// the data sits in a 1000 x 1000 box stretched over the plot area, with strokes that do not scale.
-fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
+pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
     let w = words_inside();
     let summary = &outcome.summary;
     let start = summary.start_price;

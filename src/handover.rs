@@ -1,7 +1,7 @@
 //! The static first view (`#first-view` in `index.html`, written at build time by
 //! [`crate::first_view`]) hands over to the app. It lies over the app, which is laid out beneath
 //! it as usual, and stays until the app shows the same thing: its own headline written and its
-//! price chart drawn by plotly.js (or never to be drawn now: plotly.js failed to load, or the chart
+//! price chart drawn, by plotly.js or as the same static SVG (or never to be drawn now: plotly.js failed to load, or the chart
 //! is below the screen and waits until it is scrolled to). It then goes in one frame. Removing an
 //! element laid over the page moves nothing, so the hand-over shifts no layout.
 
@@ -71,7 +71,13 @@ fn price_chart_settled(document: &web_sys::Document) -> bool {
         // Another tab is open: there is no price chart to wait for.
         return true;
     };
-    if chart.query_selector(".main-svg").ok().flatten().is_some() || plotly_js::failed() {
+    // Drawn by plotly.js, or as the static SVG that stands in for it until plotly.js is in.
+    let drawn = chart
+        .query_selector(".main-svg, svg.first-view-chart")
+        .ok()
+        .flatten()
+        .is_some();
+    if drawn || plotly_js::failed() {
         return true;
     }
     // Below the screen: nothing to hand over to yet.

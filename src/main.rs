@@ -2,5 +2,6 @@
 
 fn main() {
     flushlab::panic_panel::install();
+    flushlab::charts::plotly_js::load_on_first_interaction();
     leptos::mount::mount_to_body(flushlab::App);
 }

@@ -1,15 +1,35 @@
 //! The one place that calls into plotly.js. A missing or failing plotly.js is logged, never a
-//! panic. `index.html` loads plotly.js `async` (so it never holds up the first paint), and the
-//! app may be up before it: a chart drawn before then waits here, its newest figure drawn when
-//! plotly.js arrives.
+//! panic. `index.html` only prefetches plotly.js (at low priority); its script, about a second of
+//! evaluation on a phone, is added to the page when the first chart is drawn or on the reader's
+//! first interaction, whichever comes first ([`load`]), so a page with no chart in view (a
+//! phone's first screen) starts without it. A chart drawn before plotly.js has arrived waits
+//! here, its newest figure drawn when plotly.js arrives.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The id of plotly.js's `<script>` in `index.html`; it gets `data-failed` if it cannot load.
+/// The id of plotly.js's `<script>` once [`load`] has added it; it gets `data-failed` if it
+/// cannot load.
 const SCRIPT_ID: &str = "plotly";
+
+/// plotly.js, copied next to `index.html` by Trunk (`copy-file`; relative, so the page works
+/// under any sub-path).
+const SCRIPT_SRC: &str = "plotly-cartesian.min.js";
+
+/// The attribute of a chart container showing a static drawing ([`draw_static`]).
+const STATIC: &str = "data-static";
+
+/// Events that count as the reader's first interaction ([`load_on_first_interaction`]).
+const INTERACTIONS: [&str; 6] = [
+    "pointerdown",
+    "pointermove",
+    "keydown",
+    "wheel",
+    "touchstart",
+    "scroll",
+];
 
 #[wasm_bindgen]
 extern "C" {
@@ -50,6 +70,11 @@ pub fn react(element: &web_sys::HtmlElement, figure: &str) {
         Ok(figure) => figure,
         Err(error) => return web_sys::console::error_2(&"flushlab: bad figure".into(), &error),
     };
+    if element.has_attribute(STATIC) {
+        // The static drawing ([`draw_static`]) makes way for plotly.js's.
+        element.set_inner_html("");
+        let _ = element.remove_attribute(STATIC);
+    }
     match plotly_react(element, &figure) {
         Ok(promise) => keep_pending(element, promise),
         Err(error) => web_sys::console::error_2(&"flushlab: Plotly.react failed".into(), &error),
@@ -138,19 +163,99 @@ fn plotly_script() -> Option<web_sys::Element> {
     web_sys::window()?.document()?.get_element_by_id(SCRIPT_ID)
 }
 
+/// Adds plotly.js's script to the page, once (nothing when plotly.js is already in, as the
+/// app's browser tests put it there); its element, which gets `data-failed` if it cannot load.
+pub fn load() -> Option<web_sys::Element> {
+    if let Some(script) = plotly_script() {
+        return Some(script);
+    }
+    if loaded() {
+        return None;
+    }
+    let document = web_sys::window()?.document()?;
+    let script = document.create_element("script").ok()?;
+    script.set_id(SCRIPT_ID);
+    script.set_attribute("src", SCRIPT_SRC).ok()?;
+    let arrived = Closure::once_into_js(move |_: web_sys::Event| draw_one_waiting());
+    script
+        .add_event_listener_with_callback("load", arrived.unchecked_ref())
+        .ok()?;
+    let failed = Closure::once_into_js({
+        let script = script.clone();
+        move |_: web_sys::Event| {
+            let _ = script.set_attribute("data-failed", "");
+            WAITING.take();
+            web_sys::console::error_1(
+                &"flushlab: plotly.js did not load, so the charts cannot be drawn".into(),
+            );
+        }
+    });
+    script
+        .add_event_listener_with_callback("error", failed.unchecked_ref())
+        .ok()?;
+    document.head()?.append_child(&script).ok()?;
+    Some(script)
+}
+
+/// Shows `svg`, a static drawing of the chart, in `element` until plotly.js is in, without
+/// asking for plotly.js: `figure` is drawn in its place once something else has (a chart that
+/// has no static drawing, or the reader's first interaction).
+pub fn draw_static(element: &web_sys::HtmlElement, svg: &str, figure: &str) {
+    element.set_inner_html(svg);
+    let _ = element.set_attribute(STATIC, "");
+    WAITING.with_borrow_mut(|waiting| {
+        waiting.retain(|(waiting_element, _)| waiting_element != element);
+        waiting.push((element.clone(), figure.to_string()));
+    });
+}
+
+thread_local! {
+    /// The listener [`load_on_first_interaction`] puts on the window, kept to take it off.
+    static ON_INTERACTION: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+/// Loads plotly.js on the reader's first interaction (a touch, a click, the mouse moving over the
+/// page (to hover a chart), a key, a scroll), so
+/// it is in by the time a chart comes into view, if no chart has asked for it before.
+pub fn load_on_first_interaction() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let listener = Closure::<dyn FnMut()>::new(|| {
+        load();
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        // Off the window again; the closure itself stays alive (it is running).
+        if let Some(listener) = ON_INTERACTION.with_borrow(|listener| listener.clone()) {
+            for event in INTERACTIONS {
+                let _ = window.remove_event_listener_with_callback_and_bool(
+                    event,
+                    listener.unchecked_ref(),
+                    true,
+                );
+            }
+        }
+    })
+    .into_js_value();
+    for event in INTERACTIONS {
+        let _ =
+            window.add_event_listener_with_callback_and_bool(event, listener.unchecked_ref(), true);
+    }
+    ON_INTERACTION.set(Some(listener));
+}
+
 thread_local! {
     /// Charts drawn before plotly.js arrived: each container with its newest figure.
     static WAITING: RefCell<Vec<(web_sys::HtmlElement, String)>> = const { RefCell::new(Vec::new()) };
     /// Each chart's drawing still under way (see [`keep_pending`]).
     static PENDING: RefCell<Vec<(web_sys::HtmlElement, js_sys::Promise)>> = const { RefCell::new(Vec::new()) };
-    /// Whether the page listens for plotly.js's script to load.
-    static LISTENING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Keeps `figure` for `element` until plotly.js has loaded; false when it never will (no script
 /// to wait for, or it failed), so the caller goes on and reports the error.
 fn wait_for_plotly(element: &web_sys::HtmlElement, figure: &str) -> bool {
-    let Some(script) = plotly_script() else {
+    let Some(script) = load() else {
         return false;
     };
     if script.has_attribute("data-failed") {
@@ -160,17 +265,6 @@ fn wait_for_plotly(element: &web_sys::HtmlElement, figure: &str) -> bool {
         waiting.retain(|(waiting_element, _)| waiting_element != element);
         waiting.push((element.clone(), figure.to_string()));
     });
-    if !LISTENING.replace(true) {
-        let arrived = Closure::once_into_js(move |_: web_sys::Event| draw_one_waiting());
-        let _ = script.add_event_listener_with_callback("load", arrived.unchecked_ref());
-        let gave_up = Closure::once_into_js(move |_: web_sys::Event| {
-            WAITING.take();
-            web_sys::console::error_1(
-                &"flushlab: plotly.js did not load, so the charts cannot be drawn".into(),
-            );
-        });
-        let _ = script.add_event_listener_with_callback("error", gave_up.unchecked_ref());
-    }
     true
 }
 

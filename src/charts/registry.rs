@@ -15,6 +15,9 @@ use crate::browser;
 /// the rest of the 16.7 ms goes to the page's own updates and the browser's style, layout and
 /// paint.
 pub const FRAME_BUDGET_MS: f64 = 10.0;
+/// The chart drawn as a static SVG until plotly.js is in (`plotly_js::draw_static`): the price
+/// path, the only chart on a phone's first screen.
+const STATIC_FIRST: &str = "price";
 /// What a chart's redraw is assumed to cost before one is measured, milliseconds.
 const FIRST_COST_MS: f64 = 6.0;
 /// Weight of the newest frame in the running cost per chart.
@@ -182,7 +185,13 @@ impl Registry {
                 if figure == slot.drawn && (dragging || slot.held.is_none()) {
                     continue;
                 }
-                if dragging && !slot.react_only {
+                if slot.name == STATIC_FIRST && !plotly_js::loaded() && !plotly_js::failed() {
+                    // Until plotly.js is in, the price chart is the first view's static SVG
+                    // (no plotly.js evaluated for a first screen that shows no other chart).
+                    let svg = crate::first_view::price_svg(snapshot.scenario, snapshot.outcome);
+                    plotly_js::draw_static(&slot.element, &svg, &figure);
+                    slot.held = None;
+                } else if dragging && !slot.react_only {
                     redrawn.animated |= draw_held(slot, &value, &figure);
                 } else {
                     plotly_js::react(&slot.element, &figure);
