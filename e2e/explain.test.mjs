@@ -68,6 +68,7 @@ test('an embed at 600x500 shows its headline and chart inside the frame, and the
   assert.ok(chart.height >= 150, `a readable chart: ${chart.height}px`);
   // The drawing fits its container once the cards have settled (nothing spills over the caption).
   for (const name of ['price', 'map']) {
+    await drawn(page, name);
     let sizes;
     for (let i = 0; i < 40; i++) {
       sizes = await page.locator(`[data-testid="chart-${name}"]`).evaluate((element) => [

@@ -79,6 +79,7 @@ pub fn react(element: &web_sys::HtmlElement, figure: &str) {
         Ok(promise) => keep_pending(element, promise),
         Err(error) => web_sys::console::error_2(&"flushlab: Plotly.react failed".into(), &error),
     }
+    save_png_when_drawn(element);
 }
 
 /// Keeps the promise of a drawing still under way in `element` (the newest replaces the older:
@@ -250,6 +251,8 @@ thread_local! {
     static WAITING: RefCell<Vec<(web_sys::HtmlElement, String)>> = const { RefCell::new(Vec::new()) };
     /// Each chart's drawing still under way (see [`keep_pending`]).
     static PENDING: RefCell<Vec<(web_sys::HtmlElement, js_sys::Promise)>> = const { RefCell::new(Vec::new()) };
+    /// PNG exports asked for before plotly.js had drawn their chart: saved once it has.
+    static PNG_AFTER: RefCell<Vec<(web_sys::HtmlElement, String)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Keeps `figure` for `element` until plotly.js has loaded; false when it never will (no script
@@ -281,6 +284,35 @@ fn draw_one_waiting() {
         if let Some(window) = web_sys::window() {
             let _ = window.request_animation_frame(again.unchecked_ref());
         }
+    }
+}
+
+/// Saves the PNG asked for before plotly.js had drawn `element`, once its drawing is done.
+fn save_png_when_drawn(element: &web_sys::HtmlElement) {
+    let asked = PNG_AFTER.with_borrow_mut(|after| {
+        let at = after
+            .iter()
+            .position(|(after_element, _)| after_element == element)?;
+        Some(after.remove(at).1)
+    });
+    let Some(filename) = asked else {
+        return;
+    };
+    let drawing = PENDING.with_borrow(|pending| {
+        pending
+            .iter()
+            .find(|(pending_element, _)| pending_element == element)
+            .map(|(_, promise)| promise.clone())
+    });
+    match drawing {
+        Some(promise) => {
+            let element = element.clone();
+            let save = Closure::once(move |_: JsValue| download_png(&element, &filename));
+            let _ = promise.then(&save);
+            // Called once, when the drawing is done (an export is rare: its closure is kept).
+            save.forget();
+        }
+        None => download_png(element, &filename),
     }
 }
 
@@ -340,8 +372,23 @@ pub fn purge(element: &web_sys::HtmlElement) {
     }
 }
 
-/// Saves the chart as a PNG file (drawn by plotly.js in the page, nothing leaves it).
+/// Saves the chart as a PNG file (drawn by plotly.js in the page, nothing leaves it). A chart
+/// plotly.js has not drawn yet (it is still loading, the static SVG stands in) is saved once
+/// plotly.js has drawn it.
 pub fn download_png(element: &web_sys::HtmlElement, filename: &str) {
+    let waiting = WAITING.with_borrow(|waiting| {
+        waiting
+            .iter()
+            .any(|(waiting_element, _)| waiting_element == element)
+    });
+    if !loaded() || waiting {
+        load();
+        PNG_AFTER.with_borrow_mut(|after| {
+            after.retain(|(after_element, _)| after_element != element);
+            after.push((element.clone(), filename.to_string()));
+        });
+        return;
+    }
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"format".into(), &"png".into());
     let _ = js_sys::Reflect::set(&options, &"filename".into(), &filename.into());

@@ -472,6 +472,7 @@ pub static ENGLISH: Text = Text {
         show_me: "Show me",
         not_yet: "Not in FlushLab yet: ",
         term_link: "{term}: in the glossary",
+        term_link_as: "{text}: {term} in the glossary",
     },
     bet: Bet {
         toggle: "Place your bet",

@@ -276,6 +276,8 @@ sections! {
         showing, back_to_glossary, glossary_title, find_term, related, show_me, not_yet,
         /// `{term}`.
         term_link,
+        /// `{text}` (the link's own words, first, as WCAG 2.5.3 asks), `{term}`.
+        term_link_as,
     }
     /// Place your bet.
     bet: Bet {

@@ -33,9 +33,17 @@ pub fn GlossaryLink(
     let name = find(id).map_or(id, |term| term.name);
     // Without an explainer (a component mounted alone in a test) the link is plain text.
     let open = use_context::<Explainer>();
+    // The accessible name starts with the words on screen (WCAG 2.5.3, label in name).
+    let words = &crate::catalogue::text::text().explainer;
+    let label = match text {
+        Some(shown) if shown != name => {
+            fill(words.term_link_as, &[("text", shown), ("term", name)])
+        }
+        _ => fill(words.term_link, &[("term", name)]),
+    };
     view! {
         <button type="button" class="link-button glossary-link" data-term=id
-            aria-label=fill(crate::catalogue::text::text().explainer.term_link, &[("term", name)])
+            aria-label=label
             on:click=move |_| {
                 if let Some(explainer) = open {
                     explainer.open_glossary(Some(id));
