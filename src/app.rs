@@ -272,6 +272,15 @@ fn FullLayout(
     };
     // Re-rendered only when the tab really changes (a demo sets it again to the same one).
     let shown_tab = Memo::new(move |_| state.tab.get());
+    // The folded controls are mounted when first unfolded (a phone starts without them: a
+    // shorter start), and stay.
+    let more_opened = RwSignal::new(!browser::is_narrow());
+    let on_more_toggle = move |event: leptos::ev::Event| {
+        let open = event_target::<web_sys::HtmlElement>(&event).has_attribute("open");
+        if open && !more_opened.get_untracked() {
+            more_opened.set(true);
+        }
+    };
     view! {
         <div class="app" data-theme=theme>
             <a class="skip-link" href="#results">{text().page.skip_link}</a>
@@ -309,11 +318,14 @@ fn FullLayout(
                             <LeverageEditor />
                             <ShockControl />
                             // Open on a wide screen; folded on a phone, where the charts come first.
-                            <details class="more-controls" open=!browser::is_narrow() data-testid="more-controls">
+                            <details class="more-controls" open=more_opened.get_untracked() data-testid="more-controls"
+                                on:toggle=on_more_toggle>
                                 <summary>{text().page.more_controls}</summary>
-                                <MarketControls />
-                                <VenueControls />
-                                <TraderControls />
+                                <Show when=move || more_opened.get()>
+                                    <MarketControls />
+                                    <VenueControls />
+                                    <TraderControls />
+                                </Show>
                             </details>
                         }.into_any()
                     }}
