@@ -689,6 +689,28 @@ test('on the markets tab, less arbitrage capital carries less of a flush to the 
   await done();
 });
 
+test('on the markets tab, a slower arbitrage link or a wider gap carries less of a flush across', async () => {
+  const { page, done } = await open('?system=two-venues-one-asset');
+  const diagram = page.getByTestId('markets-diagram');
+  await page.getByTestId('markets-table').locator('tr[data-market="venue-b"]').waitFor();
+  const troughB = () => diagram.locator('[data-testid="market-venue-b"]').textContent();
+  const pct = (text) => Number(text.match(/trough (-?[\d.]+)%/)[1]);
+  const before = await troughB();
+  await page.locator('#link-latency-0').fill('60');
+  await page.locator('#link-latency-0').press('Enter');
+  const slow = await changed(page, troughB, before, 'venue-b behind a slow link');
+  assert.ok(pct(slow) > pct(before), `${slow} against ${before}`);
+  assert.equal(await page.getByTestId('markets-select').inputValue(), '', 'the system is the reader\'s own');
+  await page.locator('#link-latency-0').fill('0');
+  await page.locator('#link-latency-0').press('Enter');
+  const back = await changed(page, troughB, slow, 'venue-b with the link fast again');
+  await page.locator('#link-threshold-0').fill('2');
+  await page.locator('#link-threshold-0').press('Enter');
+  const wide = await changed(page, troughB, back, 'venue-b behind a 2% gap');
+  assert.ok(pct(wide) > pct(before), `${wide} against ${before}`);
+  await done();
+});
+
 test('the markets tab fits a 360 px screen and axe-core finds nothing serious in it', async () => {
   const { page, done } = await open('', { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
   await page.getByRole('tab', { name: 'Markets' }).click();

@@ -137,10 +137,40 @@ impl MarketsChoice {
         k: usize,
         usd: Option<f64>,
     ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        self.with_link(k, |link| link.capital_usd_per_step = usd)
+    }
+
+    /// The choice after arbitrage link `k`'s threshold was set to `pct` (the gap, percent, below
+    /// which trading does not pay), the reader's own system from then on.
+    pub fn with_link_threshold(
+        &self,
+        k: usize,
+        pct: f64,
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        self.with_link(k, |link| link.threshold_pct = pct)
+    }
+
+    /// The choice after arbitrage link `k`'s latency was set to `steps`, the reader's own system
+    /// from then on.
+    pub fn with_link_latency(
+        &self,
+        k: usize,
+        steps: u32,
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        self.with_link(k, |link| link.latency_steps = steps)
+    }
+
+    /// The choice after `edit` changed arbitrage link `k` (validated with the whole system);
+    /// None when nothing changed or there is no link `k`.
+    fn with_link(
+        &self,
+        k: usize,
+        edit: impl FnOnce(&mut flushlab_engine::system::ArbitrageLink),
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
         let base = self.base();
         let mut edited = base.clone();
         match edited.links.get_mut(k) {
-            Some(Link::Arbitrage(link)) => link.capital_usd_per_step = usd,
+            Some(Link::Arbitrage(link)) => edit(link),
             None => return Ok(None),
         }
         self.own_with(&base, edited)
@@ -187,10 +217,25 @@ impl MarketsChoice {
     /// Arbitrage link `k`'s capital per step in the base system (None: unlimited, or no such
     /// link).
     pub fn link_capital(&self, k: usize) -> Option<f64> {
-        match self.base().links.get(k) {
-            Some(Link::Arbitrage(link)) => link.capital_usd_per_step,
-            None => None,
-        }
+        self.link(k)?.capital_usd_per_step
+    }
+
+    /// Arbitrage link `k`'s threshold, percent (None: no such link).
+    pub fn link_threshold(&self, k: usize) -> Option<f64> {
+        Some(self.link(k)?.threshold_pct)
+    }
+
+    /// Arbitrage link `k`'s latency, steps (None: no such link).
+    pub fn link_latency(&self, k: usize) -> Option<u32> {
+        Some(self.link(k)?.latency_steps)
+    }
+
+    /// Arbitrage link `k` of the system shown.
+    fn link(&self, k: usize) -> Option<flushlab_engine::system::ArbitrageLink> {
+        self.base()
+            .links
+            .get(k)
+            .map(|Link::Arbitrage(link)| link.clone())
     }
 
     /// The choice showing system preset `name` afresh (no cuts, its own shock), the reader's own
@@ -765,6 +810,33 @@ mod tests {
             trough(&scarce) < trough(&choice),
             "less capital carries less across"
         );
+    }
+
+    #[test]
+    fn a_wider_gap_or_a_slower_link_carries_less_of_the_flush_across() {
+        let choice = MarketsChoice::default();
+        let (gap, lag) = (
+            choice.link_threshold(0).expect("the preset's link"),
+            choice.link_latency(0).expect("the preset's link"),
+        );
+        assert_eq!(choice.with_link_threshold(0, gap), Ok(None));
+        assert_eq!(choice.with_link_latency(0, lag), Ok(None));
+        assert_eq!(choice.with_link_latency(7, 5), Ok(None), "no such link");
+        let trough = |choice: &MarketsChoice| finished(choice).markets[1].trough_pct;
+        let wide = choice.with_link_threshold(0, 2.0).unwrap().unwrap();
+        assert!(wide.shows_own() && wide.link_threshold(0) == Some(2.0));
+        assert!(
+            trough(&wide) < trough(&choice),
+            "a wider gap carries less across"
+        );
+        let slow = choice.with_link_latency(0, 60).unwrap().unwrap();
+        assert!(slow.shows_own() && slow.link_latency(0) == Some(60));
+        assert!(
+            trough(&slow) < trough(&choice),
+            "a slower link carries less across"
+        );
+        let error = choice.with_link_threshold(0, 50.0).unwrap_err();
+        assert_eq!(error.problems[0].path, "links[0].arbitrage.threshold_pct");
     }
 
     #[test]

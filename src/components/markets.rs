@@ -26,25 +26,32 @@ const BOX_HEIGHT: f64 = 88.0;
 const COMPACT_BOX: f64 = 120.0;
 /// An arbitrage link's capital control at its top: as much as closing the gap takes.
 const UNLIMITED_USD: f64 = 1e11;
-/// The capital controls' element ids and test ids, one per link a system may have.
-const CAPITAL_IDS: [(&str, &str); 16] = [
-    ("link-capital-0", "link-capital-slider-0"),
-    ("link-capital-1", "link-capital-slider-1"),
-    ("link-capital-2", "link-capital-slider-2"),
-    ("link-capital-3", "link-capital-slider-3"),
-    ("link-capital-4", "link-capital-slider-4"),
-    ("link-capital-5", "link-capital-slider-5"),
-    ("link-capital-6", "link-capital-slider-6"),
-    ("link-capital-7", "link-capital-slider-7"),
-    ("link-capital-8", "link-capital-slider-8"),
-    ("link-capital-9", "link-capital-slider-9"),
-    ("link-capital-10", "link-capital-slider-10"),
-    ("link-capital-11", "link-capital-slider-11"),
-    ("link-capital-12", "link-capital-slider-12"),
-    ("link-capital-13", "link-capital-slider-13"),
-    ("link-capital-14", "link-capital-slider-14"),
-    ("link-capital-15", "link-capital-slider-15"),
-];
+/// Most links whose controls the tab shows.
+const MAX_LINK_CONTROLS: usize = 16;
+/// Most steps of latency the tab's control offers (the format takes up to 1,000).
+const MAX_LATENCY_STEPS: f64 = 120.0;
+
+/// Element ids and test ids of link `k`'s controls: capital, threshold, latency, each as (typed
+/// box, slider). Made once per link (the fields take static ids) and kept for the page's life.
+fn link_ids(k: usize) -> [(&'static str, &'static str); 3] {
+    thread_local! {
+        static IDS: std::cell::RefCell<Vec<[(&'static str, &'static str); 3]>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    IDS.with_borrow_mut(|ids| {
+        while ids.len() <= k {
+            let n = ids.len();
+            let id = |kind: &str| -> (&'static str, &'static str) {
+                (
+                    Box::leak(format!("link-{kind}-{n}").into_boxed_str()),
+                    Box::leak(format!("link-{kind}-slider-{n}").into_boxed_str()),
+                )
+            };
+            ids.push([id("capital"), id("threshold"), id("latency")]);
+        }
+        ids[k]
+    })
+}
 
 #[component]
 pub fn MarketsTab() -> impl IntoView {
@@ -170,8 +177,9 @@ pub fn MarketsTab() -> impl IntoView {
             .get()
             .into_iter()
             .enumerate()
-            .take(CAPITAL_IDS.len())
+            .take(MAX_LINK_CONTROLS)
             .map(|(k, name)| {
+                let [capital, threshold, latency] = link_ids(k);
                 let value = Signal::derive(move || {
                     state
                         .markets
@@ -181,12 +189,36 @@ pub fn MarketsTab() -> impl IntoView {
                     let usd = (usd < UNLIMITED_USD).then_some(usd);
                     state.edit_markets(|choice| choice.with_link_capital(k, usd));
                 });
+                let gap = Signal::derive(move || {
+                    state
+                        .markets
+                        .with(|choice| choice.link_threshold(k).unwrap_or(0.0))
+                });
+                let set_gap = Callback::new(move |pct: f64| {
+                    state.edit_markets(|choice| choice.with_link_threshold(k, pct));
+                });
+                let lag = Signal::derive(move || {
+                    state
+                        .markets
+                        .with(|choice| f64::from(choice.link_latency(k).unwrap_or(0)))
+                });
+                let set_lag = Callback::new(move |steps: f64| {
+                    // The field keeps the value inside its range; whole steps.
+                    let steps = steps.round().clamp(0.0, MAX_LATENCY_STEPS) as u32;
+                    state.edit_markets(|choice| choice.with_link_latency(k, steps));
+                });
                 view! {
                     <fieldset class="markets-capital">
                         <legend>{name}</legend>
-                        <RangeField id=CAPITAL_IDS[k].0 label=t.charts.markets_capital
+                        <RangeField id=capital.0 label=t.charts.markets_capital
                             help=t.charts.markets_capital_help min=1e6 max=UNLIMITED_USD step=1.0
-                            unit="USD" scale=Scale::Log testid=CAPITAL_IDS[k].1 value=value set=set />
+                            unit="USD" scale=Scale::Log testid=capital.1 value=value set=set />
+                        <RangeField id=threshold.0 label=t.charts.markets_threshold
+                            help=t.charts.markets_threshold_help min=0.0 max=2.0 step=0.01
+                            unit="%" testid=threshold.1 value=gap set=set_gap />
+                        <RangeField id=latency.0 label=t.charts.markets_latency
+                            help=t.charts.markets_latency_help min=0.0 max=MAX_LATENCY_STEPS step=1.0
+                            unit=t.charts.markets_latency_unit testid=latency.1 value=lag set=set_lag />
                     </fieldset>
                 }
             })

@@ -124,6 +124,8 @@ sections! {
         /// `{preset}`: the system preset's name.
         markets_own_edited,
         markets_back, markets_own_option, markets_capital, markets_capital_help, markets_beta,
+        markets_threshold, markets_threshold_help, markets_latency, markets_latency_help,
+        markets_latency_unit,
         markets_beta_help,
         /// `{market}`: the market's id.
         markets_select_market,
