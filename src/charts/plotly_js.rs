@@ -1,5 +1,5 @@
 //! The one place that calls into plotly.js. A missing or failing plotly.js is logged, never a
-//! panic. `index.html` only prefetches plotly.js (at low priority); its script, about a second of
+//! panic. The app prefetches plotly.js once it is up (at low priority); its script, about a second of
 //! evaluation on a phone, is added to the page when the first chart is drawn or on the reader's
 //! first interaction, whichever comes first ([`load`]), so a page with no chart in view (a
 //! phone's first screen) starts without it. A chart drawn before plotly.js has arrived waits
@@ -210,6 +210,27 @@ pub fn draw_static(element: &web_sys::HtmlElement, svg: &str, figure: &str) {
     });
 }
 
+/// Asks the browser to fetch plotly.js at its lowest priority (`<link rel="prefetch">`), without
+/// evaluating it: by the time a chart or the reader asks for it, it is in the cache. Added by
+/// the app once it is up, so it never competes with the first view or the wasm.
+fn prefetch(window: &web_sys::Window) {
+    let Some(document) = window.document() else {
+        return;
+    };
+    if loaded() || plotly_script().is_some() {
+        return;
+    }
+    let Ok(link) = document.create_element("link") else {
+        return;
+    };
+    let _ = link.set_attribute("rel", "prefetch");
+    let _ = link.set_attribute("href", SCRIPT_SRC);
+    let _ = link.set_attribute("as", "script");
+    if let Some(head) = document.head() {
+        let _ = head.append_child(&link);
+    }
+}
+
 thread_local! {
     /// The listener [`load_on_first_interaction`] puts on the window, kept to take it off.
     static ON_INTERACTION: RefCell<Option<JsValue>> = const { RefCell::new(None) };
@@ -222,6 +243,7 @@ pub fn load_on_first_interaction() {
     let Some(window) = web_sys::window() else {
         return;
     };
+    prefetch(&window);
     let listener = Closure::<dyn FnMut()>::new(|| {
         load();
         let Some(window) = web_sys::window() else {
