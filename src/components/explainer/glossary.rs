@@ -58,6 +58,9 @@ pub fn GlossaryDialog() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let filter = RwSignal::new(String::new());
+    // The terms are put in the page when the glossary is first opened (not with the page: a
+    // shorter start), and stay.
+    let opened = RwSignal::new(false);
     // Open and close the native dialog with the explainer's state; go to the term asked for.
     Effect::new(move |_| {
         let at = explainer.glossary.get();
@@ -71,8 +74,14 @@ pub fn GlossaryDialog() -> impl IntoView {
                 }
                 filter.set(String::new());
                 if let Some(id) = term {
-                    go_to_term(id);
+                    if opened.get_untracked() {
+                        go_to_term(id);
+                    } else {
+                        // Once the terms just asked for are in the page.
+                        request_animation_frame(move || go_to_term(id));
+                    }
                 }
+                opened.set(true);
             }
             None if element.open() => element.close(),
             None => {}
@@ -95,6 +104,7 @@ pub fn GlossaryDialog() -> impl IntoView {
                 <button type="button" data-testid="glossary-close" on:click=move |_| explainer.close_glossary()>{text().toolbar.close}</button>
             </div>
             <div class="glossary-list">
+                <Show when=move || opened.get()>
                 {terms().iter().map(|term| {
                     let term: &'static Term = term;
                     view! {
@@ -116,6 +126,7 @@ pub fn GlossaryDialog() -> impl IntoView {
                         </article>
                     }
                 }).collect_view()}
+                </Show>
             </div>
         </dialog>
     }
