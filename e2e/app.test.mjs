@@ -665,15 +665,27 @@ test('on the markets tab the controls edit the market picked in the diagram, and
   await done();
 });
 
-test('on the markets tab, less arbitrage capital carries less of a flush to the other venue, and a market can take the shock itself', async () => {
+/** The two-venue system on the Markets tab, and venue-b's box text (its trough: `troughPct`). */
+async function twoVenues() {
   const { page, done } = await open('?system=two-venues-one-asset');
   const diagram = page.getByTestId('markets-diagram');
   await page.getByTestId('markets-table').locator('tr[data-market="venue-b"]').waitFor();
   const troughB = () => diagram.locator('[data-testid="market-venue-b"]').textContent();
-  const pct = (text) => Number(text.match(/trough (-?[\d.]+)%/)[1]);
+  return { page, done, troughB };
+}
+const troughPct = (text) => Number(text.match(/trough (-?[\d.]+)%/)[1]);
+
+/** Types `value` into the typed box `selector` and presses Enter. */
+async function enter(page, selector, value) {
+  await page.locator(selector).fill(value);
+  await page.locator(selector).press('Enter');
+}
+
+test('on the markets tab, less arbitrage capital carries less of a flush to the other venue, and a market can take the shock itself', async () => {
+  const { page, done, troughB } = await twoVenues();
+  const pct = troughPct;
   const before = await troughB();
-  await page.locator('#link-capital-0').fill('1000000');
-  await page.locator('#link-capital-0').press('Enter');
+  await enter(page, '#link-capital-0', '1000000');
   const after = await changed(page, troughB, before, 'venue-b with scarce arbitrage capital');
   assert.ok(pct(after) > pct(before), `${after} against ${before}`);
   assert.equal(await page.getByTestId('markets-select').inputValue(), '', 'the system is the reader\'s own');
@@ -690,24 +702,17 @@ test('on the markets tab, less arbitrage capital carries less of a flush to the 
 });
 
 test('on the markets tab, a slower arbitrage link or a wider gap carries less of a flush across', async () => {
-  const { page, done } = await open('?system=two-venues-one-asset');
-  const diagram = page.getByTestId('markets-diagram');
-  await page.getByTestId('markets-table').locator('tr[data-market="venue-b"]').waitFor();
-  const troughB = () => diagram.locator('[data-testid="market-venue-b"]').textContent();
-  const pct = (text) => Number(text.match(/trough (-?[\d.]+)%/)[1]);
+  const { page, done, troughB } = await twoVenues();
   const before = await troughB();
-  await page.locator('#link-latency-0').fill('60');
-  await page.locator('#link-latency-0').press('Enter');
+  await enter(page, '#link-latency-0', '60');
   const slow = await changed(page, troughB, before, 'venue-b behind a slow link');
-  assert.ok(pct(slow) > pct(before), `${slow} against ${before}`);
+  assert.ok(troughPct(slow) > troughPct(before), `${slow} against ${before}`);
   assert.equal(await page.getByTestId('markets-select').inputValue(), '', 'the system is the reader\'s own');
-  await page.locator('#link-latency-0').fill('0');
-  await page.locator('#link-latency-0').press('Enter');
+  await enter(page, '#link-latency-0', '0');
   const back = await changed(page, troughB, slow, 'venue-b with the link fast again');
-  await page.locator('#link-threshold-0').fill('2');
-  await page.locator('#link-threshold-0').press('Enter');
+  await enter(page, '#link-threshold-0', '2');
   const wide = await changed(page, troughB, back, 'venue-b behind a 2% gap');
-  assert.ok(pct(wide) > pct(before), `${wide} against ${before}`);
+  assert.ok(troughPct(wide) > troughPct(before), `${wide} against ${before}`);
   await done();
 });
 
