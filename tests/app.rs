@@ -62,6 +62,20 @@ async fn settle(host: &web_sys::HtmlElement) {
     panic!("the first run did not reach the page within 20 s");
 }
 
+/// Unfolds "More controls" (folded in a narrow window, where its panels mount only once it is
+/// opened) and lets them mount.
+async fn unfold_controls(host: &web_sys::HtmlElement) {
+    if let Some(fold) = find(host, "more-controls") {
+        let _ = fold.set_attribute("open", "");
+    }
+    for _ in 0..40 {
+        if host.query_selector("#depth").unwrap().is_some() {
+            return;
+        }
+        TimeoutFuture::new(25).await;
+    }
+}
+
 fn find(host: &web_sys::HtmlElement, testid: &str) -> Option<web_sys::Element> {
     host.query_selector(&format!("[data-testid='{testid}']"))
         .unwrap()
@@ -70,6 +84,7 @@ fn find(host: &web_sys::HtmlElement, testid: &str) -> Option<web_sys::Element> {
 #[wasm_bindgen_test]
 async fn the_app_mounts_every_control_and_chart() {
     let (host, _handle) = mount("").await;
+    unfold_controls(&host).await;
     let mut expected: Vec<String> = [
         "leverage-editor",
         "shock-slider",
@@ -112,6 +127,7 @@ async fn the_app_mounts_every_control_and_chart() {
 #[wasm_bindgen_test]
 async fn an_opened_help_links_to_its_glossary_term() {
     let (host, _handle) = mount("").await;
+    unfold_controls(&host).await;
     let depth = host
         .query_selector("#depth")
         .unwrap()
