@@ -348,17 +348,13 @@ impl Venue {
                 1.0,
                 1e15,
             );
-            // The floor may not pass the ceiling (the ceiling is checked first, so its own
-            // error stands alone).
+            // The floor may not pass the ceiling (a ceiling out of range has its own error
+            // above: here it is only held to the range).
             check.range(
                 &format!("{path}.position_min_usd"),
                 limits.position_min_usd,
                 0.0,
-                if limits.account_max_usd.is_finite() {
-                    limits.account_max_usd.clamp(1.0, 1e15)
-                } else {
-                    1e15
-                },
+                limits.account_max_usd.clamp(0.0, 1e15),
             );
         }
         if let Some(control) = &self.leverage_control {
