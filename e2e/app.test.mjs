@@ -764,3 +764,30 @@ test('a link from the markets tab reopens its system with the links cut, and emb
   assert.deepEqual(problems.nonLocalRequests, []);
   await embed.context().close();
 });
+
+test('the 2021 preset follows its recorded path, which another shock kind drops', async () => {
+  const { page, done } = await open();
+  const note = page.getByTestId('shock-path-note');
+  assert.equal(await note.count(), 0, 'the default has no path');
+  const before = await summaryText(page);
+  await page.getByTestId('preset-select').selectOption('btc-2021-05-19');
+  await changed(page, () => summaryText(page), before, 'the 2021 summary');
+  await note.waitFor();
+  assert.match(await note.textContent(), /recorded path/);
+  // The price turns back after the low: the last price is well above the trough.
+  await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
+  await page.waitForFunction(() => {
+    const y = document.querySelector('[data-testid="chart-price"]').data?.[0]?.y;
+    return y && y[0] > 43000;
+  });
+  const y = await page.evaluate(() => document.querySelector('[data-testid="chart-price"]').data[0].y);
+  const low = Math.min(...y);
+  assert.ok(low < 31000, `the low ${low}`);
+  assert.ok(y[y.length - 1] > low * 1.2, `ends at ${y[y.length - 1]}, low ${low}`);
+  await page.locator('#shock-kind').selectOption('instant');
+  await note.waitFor({ state: 'detached' });
+  await page.locator('#shock-kind').selectOption('ramp');
+  await page.waitForTimeout(300);
+  assert.equal(await note.count(), 0, 'the path is gone');
+  await done();
+});

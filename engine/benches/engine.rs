@@ -25,6 +25,7 @@ fn shock(pct: f64) -> Shock {
         pct,
         notional_usd: 0.0,
         duration_s: 0.0,
+        path: Vec::new(),
     }
 }
 

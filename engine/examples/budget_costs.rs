@@ -105,6 +105,7 @@ fn main() {
                 pct,
                 notional_usd: 0.0,
                 duration_s: 0.0,
+                path: Vec::new(),
             }));
         }
     });

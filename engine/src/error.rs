@@ -162,6 +162,10 @@ pub enum Rule {
     MarketOnShock,
     /// A calibration target summed over markets whose figure is not a sum.
     NotASum { figure: String },
+    /// A ramp's path point not after the one before it.
+    PathOrder { after: f64, got: f64 },
+    /// A ramp's path whose last point is not at its end.
+    PathEnd { got: f64 },
 }
 
 /// What a list holds, as a count's message names it.
@@ -180,6 +184,7 @@ pub enum Items {
     Accounts,
     Legs,
     Loans,
+    PathPoints,
 }
 
 impl Items {
@@ -199,6 +204,7 @@ impl Items {
             Items::Accounts => "accounts",
             Items::Legs => "legs",
             Items::Loans => "loans",
+            Items::PathPoints => "path points",
         }
     }
 }
@@ -403,6 +409,13 @@ impl fmt::Display for Rule {
                 f,
                 "{figure} is not a sum over markets: name the market it is read on"
             ),
+            Rule::PathOrder { after, got } => write!(
+                f,
+                "must come after the point before it (at {after}) (got {got})"
+            ),
+            Rule::PathEnd { got } => {
+                write!(f, "the last point ends the ramp: must be at 1 (got {got})")
+            }
         }
     }
 }

@@ -33,7 +33,6 @@ const EVENTS: &[(&str, &str)] = &[
 /// change that fixes one must take it off, and a change that breaks another fails.
 const KNOWN_MISSES: &[(&str, &str)] = &[
     ("2020-03-12", "insurance_fund_change_pct"),
-    ("2021-05-19", "open_interest_change_usd_pct"),
     ("2024-08-05", "open_interest_change_pct"),
 ];
 

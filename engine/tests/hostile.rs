@@ -58,6 +58,9 @@ const CASES: &[(&str, Expect)] = &[
     ("steps-beyond-u32.json", Error("run.steps: invalid value: integer `4294967296`, expected u32")),
     ("subnormal-entry.json", Error("positions.list[0].entry: must be in [0.000001, 1000000000]")),
     ("empty-book-levels.json", Error("market.book.levels: must hold 1 to 10000 levels (got 0)")),
+    ("shock-path-out-of-order.json", Error("shock.path[1].at: must come after the point before it (at 0.6) (got 0.4)")),
+    ("shock-path-ends-early.json", Error("shock.path[1].at: the last point ends the ramp: must be at 1 (got 0.9)")),
+    ("shock-path-level-past-the-move.json", Error("shock.path[0].level: must be in [-1, 1] (got 1.5)")),
     // Extreme but valid.
     ("extreme-tiny-price-sell-everything.json", Outcome),
     ("extreme-top-price-ramp-up.json", Outcome),

@@ -150,3 +150,59 @@ fn a_ramp_longer_than_the_run_reports_the_part_applied() {
     assert_eq!(whole.summary.shock_pct, -5.0);
     assert!((whole.summary.final_price - 95.0).abs() < 1e-9);
 }
+
+#[test]
+fn a_ramp_along_a_path_falls_and_turns_back_where_its_points_say() {
+    // -8% with a path: the whole move by step 50 of 100, then back to 30% of it. No one is
+    // liquidated (the example's 10x long survives -8%), so the price is the exogenous move.
+    let json = |steps: u32| {
+        FORMAT_EXAMPLE
+            .replace(
+                r#""shock": {"kind": "instant", "pct": -5.0}"#,
+                r#""shock": {"kind": "ramp", "pct": -8.0, "duration_s": 100.0,
+                    "path": [{"at": 0.5, "level": 1.0}, {"at": 1.0, "level": 0.3}]}"#,
+            )
+            .replace(r#""steps": 200"#, &format!(r#""steps": {steps}"#))
+    };
+    let run = |steps: u32| simulate(&Scenario::from_json(&json(steps)).unwrap()).unwrap();
+    let whole = run(200);
+    assert_eq!(whole.summary.liquidated_count_long, 0);
+    assert!(
+        (whole.summary.min_price - 92.0).abs() < 1e-9,
+        "{}",
+        whole.summary.min_price
+    );
+    assert!(
+        (whole.summary.final_price - 97.6).abs() < 1e-9,
+        "{}",
+        whole.summary.final_price
+    );
+    // The shock is the deepest move the path reached, which the rebound does not undo.
+    assert_eq!(whole.summary.shock_pct, -8.0);
+    let at = |t_s: f64| {
+        whole
+            .steps
+            .iter()
+            .find(|step| step.t_s == t_s)
+            .map(|step| step.last)
+            .unwrap()
+    };
+    assert!(
+        (at(25.0) - 96.0).abs() < 1e-9,
+        "half way down: {}",
+        at(25.0)
+    );
+    assert!(
+        (at(75.0) - 94.8).abs() < 1e-9,
+        "half way back: {}",
+        at(75.0)
+    );
+    // Cut at step 25, halfway down the first leg: -4% seen, and that is the shock.
+    let short = run(25);
+    assert!(
+        (short.summary.shock_pct + 4.0).abs() < 1e-12,
+        "{}",
+        short.summary.shock_pct
+    );
+    assert!((short.summary.final_price - 96.0).abs() < 1e-9);
+}

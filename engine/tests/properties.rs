@@ -49,7 +49,7 @@ fn knobs() -> impl Strategy<Value = Knobs> {
         ),
         (
             -40.0..40.0f64,
-            0u8..3,
+            0u8..4,
             0.0..0.02f64,
             0.0..2e5f64,
             any::<bool>(),
@@ -106,9 +106,14 @@ fn scenario(k: &Knobs) -> Scenario {
             r#"{{"kind": "ramp", "pct": {}, "duration_s": 20}}"#,
             k.shock_pct
         ),
-        _ => format!(
+        2 => format!(
             r#"{{"kind": "sell", "notional_usd": {}}}"#,
             k.shock_pct * k.depth / 5.0
+        ),
+        // A fall that turns back most of the way (a path).
+        _ => format!(
+            r#"{{"kind": "ramp", "pct": {}, "duration_s": 20, "path": [{{"at": 0.5, "level": 1}}, {{"at": 1, "level": 0.3}}]}}"#,
+            k.shock_pct
         ),
     };
     let margin = if k.tiers {
@@ -238,8 +243,8 @@ proptest! {
         let table = PositionTable::build(&scenario);
         let mut solver = InstantSolver::new(&table, &scenario.market);
         let down = -(k.shock_pct.abs()).min(70.0);
-        let small = solver.solve(&Shock { kind: ShockKind::Instant, pct: down, notional_usd: 0.0, duration_s: 0.0 });
-        let big = solver.solve(&Shock { kind: ShockKind::Instant, pct: (down - extra).max(-90.0), notional_usd: 0.0, duration_s: 0.0 });
+        let small = solver.solve(&Shock { kind: ShockKind::Instant, pct: down, notional_usd: 0.0, duration_s: 0.0, path: Vec::new() });
+        let big = solver.solve(&Shock { kind: ShockKind::Instant, pct: (down - extra).max(-90.0), notional_usd: 0.0, duration_s: 0.0, path: Vec::new() });
         prop_assert!(big.liquidated_notional_usd_long >= small.liquidated_notional_usd_long);
         prop_assert!(big.final_price <= small.final_price + 1e-9 * small.final_price);
     }
@@ -252,7 +257,7 @@ proptest! {
             flushlab_engine::scenario::Book::Linear { depth_1pct_usd } | flushlab_engine::scenario::Book::Power { depth_1pct_usd, .. } => *depth_1pct_usd *= factor,
             flushlab_engine::scenario::Book::Levels { .. } => unreachable!(),
         }
-        let down = Shock { kind: ShockKind::Instant, pct: -(k.shock_pct.abs()).min(70.0), notional_usd: 0.0, duration_s: 0.0 };
+        let down = Shock { kind: ShockKind::Instant, pct: -(k.shock_pct.abs()).min(70.0), notional_usd: 0.0, duration_s: 0.0, path: Vec::new() };
         let table = PositionTable::build(&thin);
         let a = InstantSolver::new(&table, &thin.market).solve(&down);
         let b = InstantSolver::new(&table, &deep.market).solve(&down);

@@ -209,6 +209,11 @@ pub fn say(rule: &Rule) -> String {
         Rule::MarketInScenario => words.market_in_scenario.to_string(),
         Rule::MarketOnShock => words.market_on_shock.to_string(),
         Rule::NotASum { figure } => fill(words.not_a_sum, &[("figure", figure)]),
+        Rule::PathOrder { after, got } => fill(
+            words.path_order,
+            &[("after", &plain(*after)), ("got", &plain(*got))],
+        ),
+        Rule::PathEnd { got } => fill(words.path_end, &[("got", &plain(*got))]),
     }
 }
 
@@ -227,6 +232,7 @@ fn items_word(words: &Problems, items: Items) -> &'static str {
         Items::Accounts => words.accounts,
         Items::Legs => words.legs,
         Items::Loans => words.loans,
+        Items::PathPoints => words.path_points,
     }
 }
 
@@ -432,6 +438,16 @@ mod tests {
                 most: 8,
                 got: 9,
                 items: Items::Markets,
+            },
+            Rule::PathOrder {
+                after: 0.5,
+                got: 0.25,
+            },
+            Rule::PathEnd { got: 0.75 },
+            Rule::AtMost {
+                most: 64,
+                got: 65,
+                items: Items::PathPoints,
             },
         ]
     }

@@ -87,6 +87,7 @@ pub fn slide_over_two_minutes(scenario: &mut Scenario) {
         pct: -4.0,
         notional_usd: 0.0,
         duration_s: 120.0,
+        path: Vec::new(),
     };
 }
 
@@ -178,5 +179,6 @@ pub fn instant(pct: f64) -> Shock {
         pct,
         notional_usd: 0.0,
         duration_s: 0.0,
+        path: Vec::new(),
     }
 }

@@ -41,6 +41,7 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
                     shock.kind = ShockKind::Sell;
                     shock.pct = 0.0;
                     shock.duration_s = 0.0;
+                    shock.path.clear();
                     shock.notional_usd = notional;
                 }
                 "ramp" => {
@@ -56,6 +57,7 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
                     shock.pct = pct;
                     shock.notional_usd = 0.0;
                     shock.duration_s = 0.0;
+                    shock.path.clear();
                 }
             }
         })
@@ -63,6 +65,7 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
     let duration = Signal::derive(move || state.draft.with(|s| s.shock.duration_s));
     let set_duration = move |seconds: f64| state.edit(|s| s.shock.duration_s = seconds);
     let is_ramp = move || kind.get() == "ramp";
+    let has_path = move || is_ramp() && state.draft.with(|s| !s.shock.path.is_empty());
     // The size slider, in the full panel and alone (an embed's compact control).
     let size_field = move |label: &'static str, help: &'static str| {
         view! {
@@ -119,6 +122,9 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
                     value=duration
                     set=set_duration
                 />
+            </Show>
+            <Show when=has_path>
+                <p class="muted" data-testid="shock-path-note">{t.controls.shock_path}</p>
             </Show>
         </section>
     }

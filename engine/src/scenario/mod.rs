@@ -240,6 +240,21 @@ pub struct Shock {
     /// `ramp`: how long the move takes, seconds.
     #[serde(default)]
     pub duration_s: f64,
+    /// `ramp`: the move's shape, as straight lines from the start through these points (each a
+    /// share of `duration_s` and a share of `pct`), so a recorded fall and rebound can be
+    /// followed; empty: one straight line to `pct` at `duration_s`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<PathPoint>,
+}
+
+/// A point of a ramp's path: where the exogenous move stands at a share of the ramp's duration.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PathPoint {
+    /// Share of `duration_s` elapsed, in (0, 1]; the last point is at 1.
+    pub at: f64,
+    /// Share of `pct` the move has reached there, in [-1, 1] (0: back at the start price).
+    pub level: f64,
 }
 
 /// Kind of shock.

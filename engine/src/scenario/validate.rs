@@ -541,11 +541,56 @@ impl Shock {
             ShockKind::Ramp => {
                 check.range("shock.pct", self.pct, -95.0, 500.0);
                 check.range_open_low("shock.duration_s", self.duration_s, 0.0, 1e7);
+                self.validate_path(check);
             }
             ShockKind::Sell => check.range("shock.notional_usd", self.notional_usd, -1e13, 1e13),
         }
     }
 }
+
+impl Shock {
+    /// A ramp's path: points in order of time within the ramp, the last at its end, each level
+    /// a share of `pct`.
+    fn validate_path(&self, check: &mut Checker) {
+        if self.path.len() > MAX_PATH_POINTS {
+            check.fail(
+                "shock.path",
+                Rule::AtMost {
+                    most: MAX_PATH_POINTS,
+                    got: self.path.len(),
+                    items: Items::PathPoints,
+                },
+            );
+            return;
+        }
+        let mut after = 0.0;
+        for (i, point) in self.path.iter().enumerate() {
+            let at = format!("shock.path[{i}].at");
+            if point.at.is_finite() && point.at > 0.0 && point.at <= after {
+                check.fail(
+                    &at,
+                    Rule::PathOrder {
+                        after,
+                        got: point.at,
+                    },
+                );
+            } else {
+                check.range_open_low(&at, point.at, 0.0, 1.0);
+            }
+            check.range(&format!("shock.path[{i}].level"), point.level, -1.0, 1.0);
+            after = point.at;
+        }
+        if let Some(last) = self.path.last() {
+            if last.at > 0.0 && last.at < 1.0 {
+                let at = format!("shock.path[{}].at", self.path.len() - 1);
+                check.fail(&at, Rule::PathEnd { got: last.at });
+            }
+        }
+    }
+}
+
+/// Most points a ramp's path may have.
+pub const MAX_PATH_POINTS: usize = 64;
 
 /// Collects problems as validation walks the scenario (or an analysis's settings).
 #[derive(Default)]

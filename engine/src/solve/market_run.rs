@@ -344,9 +344,15 @@ impl<'a> MarketRun<'a> {
         let start = scenario.market.price;
         let venue = &self.venue;
         // A ramp cut short by the end of the run (or paused by halts) moved the top only partly.
+        // Along a path, the deepest move it reached (a rebound does not undo the shock).
         let shock_pct = if scenario.shock.kind == ShockKind::Ramp {
-            scenario.shock.pct * f64::from(self.shock_step.min(self.ramp_steps))
-                / f64::from(self.ramp_steps)
+            let steps = self.shock_step.min(self.ramp_steps);
+            if scenario.shock.path.is_empty() {
+                scenario.shock.pct * f64::from(steps) / f64::from(self.ramp_steps)
+            } else {
+                let share = f64::from(steps) / f64::from(self.ramp_steps);
+                scenario.shock.pct * scenario.shock.deepest_level(share)
+            }
         } else {
             self.shock_pct
         };

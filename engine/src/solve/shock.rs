@@ -58,17 +58,58 @@ impl Shock {
     }
 
     /// Applies the whole shock to a fresh book, as the timeline does at its first step (a ramp as
-    /// its total).
+    /// its total; along a path, its deepest point).
     pub(crate) fn apply(&self, book: &mut OrderBook) {
         let start = book.start_price();
         match self.kind {
-            ShockKind::Instant | ShockKind::Ramp => {
-                book.move_top_to(start * (1.0 + self.pct / 100.0))
+            ShockKind::Instant => book.move_top_to(start * (1.0 + self.pct / 100.0)),
+            ShockKind::Ramp => {
+                let level = if self.path.is_empty() {
+                    1.0
+                } else {
+                    self.deepest_level(1.0)
+                };
+                book.move_top_to(start * (1.0 + self.pct * level / 100.0))
             }
             ShockKind::Sell => {
                 book.trade(self.notional_usd / start);
             }
         }
+    }
+
+    /// Share of `pct` a ramp's move has reached after `share` of its duration: along its path,
+    /// or the straight line.
+    pub fn level(&self, share: f64) -> f64 {
+        let mut from = (0.0, 0.0);
+        for point in &self.path {
+            if share <= point.at {
+                let (at, level) = from;
+                return level + (point.level - level) * (share - at) / (point.at - at);
+            }
+            from = (point.at, point.level);
+        }
+        if self.path.is_empty() {
+            share
+        } else {
+            from.1
+        }
+    }
+
+    /// The level of largest size a ramp's move has reached by `share` of its duration (signed):
+    /// the exogenous move the run has seen, which a rebound along the path does not undo.
+    pub fn deepest_level(&self, share: f64) -> f64 {
+        self.path
+            .iter()
+            .take_while(|point| point.at < share)
+            .map(|point| point.level)
+            .chain([self.level(share)])
+            .fold(0.0, |deepest: f64, level| {
+                if level.abs() > deepest.abs() {
+                    level
+                } else {
+                    deepest
+                }
+            })
     }
 
     /// Steps a ramp takes with steps of `step_s` seconds (0 for the other kinds).
@@ -94,9 +135,54 @@ impl Shock {
             ShockKind::Ramp if shock_step < ramp_steps => {
                 let done = f64::from(shock_step + 1) / f64::from(ramp_steps);
                 let before = f64::from(shock_step) / f64::from(ramp_steps);
-                book.move_top_to(book.top() + start * self.pct / 100.0 * (done - before));
+                let part = if self.path.is_empty() {
+                    done - before
+                } else {
+                    self.level(done) - self.level(before)
+                };
+                book.move_top_to(book.top() + start * self.pct / 100.0 * part);
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::{PathPoint, Shock, ShockKind};
+
+    fn ramp(path: &[(f64, f64)]) -> Shock {
+        Shock {
+            kind: ShockKind::Ramp,
+            pct: -10.0,
+            notional_usd: 0.0,
+            duration_s: 100.0,
+            path: path
+                .iter()
+                .map(|&(at, level)| PathPoint { at, level })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_path_is_straight_lines_through_its_points() {
+        let shock = ramp(&[(0.5, 1.0), (1.0, 0.4)]);
+        for (share, level) in [(0.0, 0.0), (0.25, 0.5), (0.5, 1.0), (0.75, 0.7), (1.0, 0.4)] {
+            assert!((shock.level(share) - level).abs() < 1e-12, "{share}");
+        }
+        // Without points, the straight line to the whole move.
+        let line = ramp(&[]);
+        assert_eq!(line.level(0.3), 0.3);
+    }
+
+    #[test]
+    fn the_deepest_level_is_kept_through_a_rebound_and_a_crossing() {
+        let shock = ramp(&[(0.5, 1.0), (1.0, 0.4)]);
+        assert_eq!(shock.deepest_level(0.25), 0.5);
+        assert_eq!(shock.deepest_level(0.9), 1.0);
+        // Up first (against `pct`), then down past it: the larger size wins, with its sign.
+        let swing = ramp(&[(0.5, -0.5), (1.0, 1.0)]);
+        assert!((swing.deepest_level(0.6) + 0.5).abs() < 1e-12);
+        assert_eq!(swing.deepest_level(1.0), 1.0);
     }
 }

@@ -75,7 +75,7 @@ sections! {
     controls: Controls {
         long_share, long_share_help, shock_compact, shock_compact_help, shock_size,
         shock_size_help, shock_kind, shock_kind_help, shock_instant, shock_sell, shock_ramp,
-        shock_duration, shock_duration_help, depth, depth_help, book_shape, book_shape_help,
+        shock_duration, shock_duration_help, shock_path, depth, depth_help, book_shape, book_shape_help,
         shape_linear, shape_sqrt, shape_power, shape_levels, book_exponent, book_exponent_help,
         resilient, resilient_help, half_life, half_life_help, withdrawal, withdrawal_help,
         withdrawal_floor, withdrawal_floor_help, maintenance_margin, maintenance_margin_help,
@@ -379,6 +379,7 @@ sections! {
         /// `{most}`, `{got}`, `{items}`.
         at_most,
         levels, positions, buckets, tiers, shocks, parameters, values, strikes, markets, links, accounts, legs, loans,
+        path_points,
         at_start_price, no_bid, no_ask, too_many,
         /// `{least}`.
         two_per_bucket,
@@ -441,6 +442,10 @@ sections! {
         market_on_shock,
         /// `{figure}`: the figure's name.
         not_a_sum,
+        /// `{after}`, `{got}`.
+        path_order,
+        /// `{got}`.
+        path_end,
     }
     /// The leverage monitor's gauges.
     monitor: Monitor {
