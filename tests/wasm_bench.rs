@@ -25,6 +25,7 @@ fn instant_solve_in_the_browser() {
             pct,
             notional_usd: 0.0,
             duration_s: 0.0,
+            path: Vec::new(),
         })
     };
     // Warm up long enough for V8 to tier the hot functions up from its baseline compiler
