@@ -774,6 +774,9 @@ test('the 2021 preset follows its recorded path, which another shock kind drops'
   await changed(page, () => summaryText(page), before, 'the 2021 summary');
   await note.waitFor();
   assert.match(await note.textContent(), /recorded path/);
+  // A day-long ramp fits the duration field (it reaches a day, on a log scale).
+  const duration = await page.locator('#shock-duration').inputValue();
+  assert.equal(Number(duration.replace(/[^\d.]/g, '')), 86400, duration);
   // The price turns back after the low: the last price is well above the trough.
   await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
   await page.waitForFunction(() => {

@@ -3,7 +3,7 @@
 use flushlab_engine::scenario::{Shock, ShockKind};
 use leptos::prelude::*;
 
-use super::field::{RangeField, SelectField};
+use super::field::{RangeField, Scale, SelectField};
 use super::help::Help;
 use crate::catalogue::help_term;
 use crate::catalogue::text::text;
@@ -116,9 +116,10 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
                     label=t.controls.shock_duration
                     help=t.controls.shock_duration_help
                     min=1.0
-                    max=3600.0
+                    max=86_400.0
                     step=1.0
                     unit="s"
+                    scale=Scale::Log
                     value=duration
                     set=set_duration
                 />

@@ -86,7 +86,7 @@ pub static ENGLISH: Text = Text {
         shock_sell: "Market sell (or buy)",
         shock_ramp: "Ramp over time",
         shock_duration: "Ramp duration",
-        shock_duration_help: "How long the ramp takes to reach its full size.",
+        shock_duration_help: "How long the ramp takes to reach its full size: a second to a day (the historical presets' falls took hours).",
         shock_path: "This ramp follows a recorded path: the fall, then a rebound. The size is its deepest point and scales the whole path; another kind drops the path.",
         depth: "Depth within 1%",
         depth_help: "How much can be sold before the price falls 1% (USD, resting bids within 1% of the price). Major coins on large venues often show tens to hundreds of millions; during stress it can shrink by 90%.",
