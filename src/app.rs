@@ -238,9 +238,7 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
 /// What the page starts with when nothing else is asked for (no link, no autosave): the first
 /// preset. `index.html`'s first view shows it ([`crate::first_view`]).
 pub fn default_start() -> Kept {
-    presets::all()
-        .into_iter()
-        .next()
+    presets::first()
         .map(|preset| Kept {
             scenario: preset.scenario,
             preset: preset.name,
@@ -275,13 +273,22 @@ fn FullLayout(
     // The folded controls are mounted when first unfolded (a phone starts without them: a
     // shorter start), and stay.
     let more_opened = RwSignal::new(!browser::is_narrow());
+    // The page mounts in tasks of its own after the app's start, not in one (a phone's total
+    // blocking time): the header, the headline and the charts, then the controls, then the
+    // summary and the monitor. Nothing shows the gaps: the static first view lies over the
+    // page, and the results below the headline are not painted, until the first run's figures
+    // are in.
+    let mounted = RwSignal::new(Mounted::Nothing);
+    mount_next(mounted);
+    let page_shown = Memo::new(move |_| mounted.get() >= Mounted::Charts);
     let on_more_toggle = move |event: leptos::ev::Event| {
         let open = event_target::<web_sys::HtmlElement>(&event).has_attribute("open");
         if open && !more_opened.get_untracked() {
             more_opened.set(true);
         }
     };
-    view! {
+    move || {
+        page_shown.get().then(|| view! {
         <div class="app" data-theme=theme>
             <a class="skip-link" href="#results">{text().page.skip_link}</a>
             <header class="top">
@@ -310,7 +317,9 @@ fn FullLayout(
             <div class="layout">
                 <aside class="controls" aria-label=text().page.controls_label>
                     // On the Markets tab the same panels edit the market picked in its diagram.
-                    {move || if shown_tab.get() == Tab::Markets {
+                    {move || if mounted.get() < Mounted::Controls {
+                        ().into_any()
+                    } else if shown_tab.get() == Tab::Markets {
                         view! { <crate::components::market_editor::MarketEditor /> }.into_any()
                     } else {
                         view! {
@@ -341,8 +350,10 @@ fn FullLayout(
                     // The one-market scenario's figures; the Markets tab has its system's own.
                     <Show when=move || shown_tab.get() != Tab::Markets>
                         <Headline outcome=live.outcome />
-                        <Summary outcome=live.outcome />
-                        <LeverageMonitor />
+                        {move || (mounted.get() == Mounted::All).then(|| view! {
+                            <Summary outcome=live.outcome />
+                            <LeverageMonitor />
+                        })}
                     </Show>
                     <div class="tabs" role="tablist" aria-label=text().page.views_label>
                         <TabButton tab=Tab::Flush label=text().page.tab_flush />
@@ -370,7 +381,34 @@ fn FullLayout(
                 <p>{text().page.footer}</p>
             </footer>
         </div>
+    })
     }
+}
+
+/// How much of the full page is mounted: it mounts a part per task ([`FullLayout`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Mounted {
+    Nothing,
+    Charts,
+    Controls,
+    All,
+}
+
+/// Mounts the next part of the page in a task of its own, until all of it is.
+fn mount_next(mounted: RwSignal<Mounted>) {
+    Timeout::new(0, move || {
+        let next = match mounted.try_get_untracked() {
+            Some(Mounted::Nothing) => Mounted::Charts,
+            Some(Mounted::Charts) => Mounted::Controls,
+            Some(Mounted::Controls) => Mounted::All,
+            // All mounted, or the page is gone.
+            Some(Mounted::All) | None => return,
+        };
+        if mounted.try_set(next).is_none() {
+            mount_next(mounted);
+        }
+    })
+    .forget();
 }
 
 /// Follows the system's light/dark preference as it changes.

@@ -178,6 +178,11 @@ pub fn outcomes() -> Vec<(String, String)> {
     out
 }
 
+/// The first preset (the app's default), parsed alone: the page starts without reading the others.
+pub fn first() -> Option<Preset> {
+    parse(SOURCES[0]).ok()
+}
+
 /// The app's default scenario.
 pub fn default_scenario() -> Scenario {
     parse(SOURCES[0])
@@ -188,6 +193,15 @@ pub fn default_scenario() -> Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_preset_alone_is_the_first_of_all() {
+        assert_eq!(first(), all().into_iter().next());
+        assert_eq!(
+            first().map(|preset| preset.scenario),
+            Some(default_scenario())
+        );
+    }
 
     #[test]
     fn the_drag_target_system_is_two_markets_of_100000_positions_and_accounts() {
