@@ -794,3 +794,29 @@ test('the 2021 preset follows its recorded path, which another shock kind drops'
   assert.equal(await note.count(), 0, 'the path is gone');
   await done();
 });
+
+test('on the markets tab, a lower liquidation threshold liquidates more loans, and a collateral token that holds its dollar fewer accounts', async () => {
+  const count = (text) => Number(text.match(/([\d,]+) of/)[1].replace(/,/g, ''));
+  const lending = await open('?system=lending-meets-perps');
+  const loans = () => lending.page.getByTestId('markets-diagram').locator('g.flow-lending').first().textContent();
+  await lending.page.getByTestId('markets-diagram').locator('g.flow-lending').first().waitFor();
+  const before = await loans();
+  await enter(lending.page, '#lending-threshold-0', '60');
+  const sooner = await changed(lending.page, loans, before, 'the loans at a 60% threshold');
+  assert.ok(count(sooner) > count(before), `${sooner} against ${before}`);
+  assert.equal(await lending.page.getByTestId('markets-select').inputValue(), '', 'the system is the reader\'s own');
+  await enter(lending.page, '#lending-delay-0', '60');
+  await lending.page.waitForTimeout(500);
+  assert.equal(await lending.page.locator('#lending-delay-0').inputValue(), '60');
+  assert.equal(await lending.page.getByTestId('error-banner').count(), 0);
+  await lending.done();
+
+  const venues = await open('?system=btc-2025-10-10-venues');
+  const usde = () => venues.page.getByTestId('markets-diagram').locator('g.flow-accounts').first().textContent();
+  await venues.page.getByTestId('markets-diagram').locator('g.flow-accounts').first().waitFor();
+  const depegged = await usde();
+  await enter(venues.page, '#group-depeg-0', '0');
+  const pegged = await changed(venues.page, usde, depegged, 'the USDe accounts with no depeg');
+  assert.ok(count(pegged) < count(depegged), `${pegged} against ${depegged}`);
+  await venues.done();
+});

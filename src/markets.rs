@@ -7,7 +7,9 @@ use flushlab_engine::analysis::{contagion_prepared, Contagion};
 use flushlab_engine::budget;
 use flushlab_engine::error::Work;
 use flushlab_engine::presets;
-use flushlab_engine::system::{run_system_prepared, Link, System, SystemOutcome};
+use flushlab_engine::system::{
+    run_system_prepared, AccountGroup, Collateral, Link, System, SystemOutcome,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::analyses::PAGE_RUN_S;
@@ -167,13 +169,13 @@ impl MarketsChoice {
         k: usize,
         edit: impl FnOnce(&mut flushlab_engine::system::ArbitrageLink),
     ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
-        let base = self.base();
-        let mut edited = base.clone();
-        match edited.links.get_mut(k) {
-            Some(Link::Arbitrage(link)) => edit(link),
-            None => return Ok(None),
-        }
-        self.own_with(&base, edited)
+        self.with_system(|system| match system.links.get_mut(k) {
+            Some(Link::Arbitrage(link)) => {
+                edit(link);
+                true
+            }
+            None => false,
+        })
     }
 
     /// The choice after market `i`'s share of the common shock was set to `beta`, the reader's
@@ -183,11 +185,82 @@ impl MarketsChoice {
         i: usize,
         beta: f64,
     ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        self.with_system(|system| match system.markets.get_mut(i) {
+            Some(market) => {
+                market.shock_beta = beta;
+                true
+            }
+            None => false,
+        })
+    }
+
+    /// The choice after account group `k`'s collateral token was set to depeg by `pct` (negative:
+    /// below its dollar), the reader's own system from then on; None when nothing changed or
+    /// group `k` has no token collateral.
+    pub fn with_group_depeg(
+        &self,
+        k: usize,
+        pct: f64,
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        self.with_system(|system| match system.accounts.get_mut(k) {
+            Some(AccountGroup {
+                collateral: Collateral::Token { depeg_pct, .. },
+                ..
+            }) => {
+                *depeg_pct = pct;
+                true
+            }
+            _ => false,
+        })
+    }
+
+    /// The choice after lending protocol `k`'s liquidation threshold (a loan-to-value) was set
+    /// to `ltv`, the reader's own system from then on.
+    pub fn with_lending_threshold(
+        &self,
+        k: usize,
+        ltv: f64,
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        self.with_lending(k, |lending| lending.liquidation_threshold = ltv)
+    }
+
+    /// The choice after lending protocol `k`'s oracle was set to lag the markets by `steps`,
+    /// the reader's own system from then on.
+    pub fn with_lending_delay(
+        &self,
+        k: usize,
+        steps: u32,
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        self.with_lending(k, |lending| lending.oracle_delay_steps = steps)
+    }
+
+    /// The choice after `edit` changed lending protocol `k`; None when nothing changed or there
+    /// is no protocol `k`.
+    fn with_lending(
+        &self,
+        k: usize,
+        edit: impl FnOnce(&mut flushlab_engine::system::Lending),
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        self.with_system(|system| match system.lending.get_mut(k) {
+            Some(lending) => {
+                edit(lending);
+                true
+            }
+            None => false,
+        })
+    }
+
+    /// The choice after `edit` changed the base system (validated whole), the reader's own
+    /// from then on; None when `edit` found nothing to change (it says so by returning false)
+    /// or changed nothing.
+    fn with_system(
+        &self,
+        edit: impl FnOnce(&mut System) -> bool,
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
         let base = self.base();
         let mut edited = base.clone();
-        match edited.markets.get_mut(i) {
-            Some(market) => market.shock_beta = beta,
-            None => return Ok(None),
+        if !edit(&mut edited) {
+            return Ok(None);
         }
         self.own_with(&base, edited)
     }
@@ -228,6 +301,22 @@ impl MarketsChoice {
     /// Arbitrage link `k`'s latency, steps (None: no such link).
     pub fn link_latency(&self, k: usize) -> Option<u32> {
         Some(self.link(k)?.latency_steps)
+    }
+
+    /// Account group `k`'s collateral depeg, percent (None: no such group, or its collateral is
+    /// not a token).
+    pub fn group_depeg(&self, k: usize) -> Option<f64> {
+        match self.base().accounts.get(k)?.collateral {
+            Collateral::Token { depeg_pct, .. } => Some(depeg_pct),
+            _ => None,
+        }
+    }
+
+    /// Lending protocol `k`'s liquidation threshold and oracle delay (None: no such protocol).
+    pub fn lending_rules(&self, k: usize) -> Option<(f64, u32)> {
+        let base = self.base();
+        let lending = base.lending.get(k)?;
+        Some((lending.liquidation_threshold, lending.oracle_delay_steps))
     }
 
     /// Arbitrage link `k` of the system shown.
@@ -837,6 +926,58 @@ mod tests {
         );
         let error = choice.with_link_threshold(0, 50.0).unwrap_err();
         assert_eq!(error.problems[0].path, "links[0].arbitrage.threshold_pct");
+    }
+
+    #[test]
+    fn a_deeper_depeg_or_a_lower_threshold_liquidates_more_and_a_slower_oracle_is_kept() {
+        let liquidated = |choice: &MarketsChoice, name: &str| {
+            finished(choice)
+                .flows
+                .iter()
+                .find(|flow| flow.name == name)
+                .map(|flow| flow.liquidated)
+                .expect("the flow")
+        };
+        let venues = MarketsChoice::default().showing("btc-2025-10-10-venues");
+        let depeg = venues.group_depeg(0).expect("the USDe group's token");
+        assert_eq!(
+            venues.group_depeg(1),
+            None,
+            "dollar collateral has no depeg"
+        );
+        assert_eq!(venues.with_group_depeg(0, depeg), Ok(None));
+        assert_eq!(venues.with_group_depeg(1, -50.0), Ok(None));
+        let pegged = venues.with_group_depeg(0, 0.0).unwrap().unwrap();
+        assert!(pegged.shows_own() && pegged.group_depeg(0) == Some(0.0));
+        assert!(
+            liquidated(&pegged, "USDe collateral") < liquidated(&venues, "USDe collateral"),
+            "a token that holds its dollar liquidates fewer accounts"
+        );
+        let error = venues.with_group_depeg(0, -150.0).unwrap_err();
+        assert!(
+            error.problems[0].path.starts_with("accounts[0].collateral"),
+            "{error}"
+        );
+
+        let lending = MarketsChoice::default().showing("lending-meets-perps");
+        let (ltv, delay) = lending.lending_rules(0).expect("the preset's protocol");
+        assert_eq!(lending.with_lending_threshold(0, ltv), Ok(None));
+        assert_eq!(lending.with_lending_delay(0, delay), Ok(None));
+        assert_eq!(
+            lending.with_lending_threshold(3, 0.5),
+            Ok(None),
+            "no such protocol"
+        );
+        let sooner = lending.with_lending_threshold(0, 0.6).unwrap().unwrap();
+        assert_eq!(sooner.lending_rules(0), Some((0.6, delay)));
+        assert!(
+            liquidated(&sooner, "lending pool") > liquidated(&lending, "lending pool"),
+            "a lower threshold liquidates more loans"
+        );
+        let slow = lending.with_lending_delay(0, 60).unwrap().unwrap();
+        assert!(slow.shows_own() && slow.lending_rules(0) == Some((ltv, 60)));
+        let error = lending.with_lending_threshold(0, 1.5).unwrap_err();
+        assert!(error.problems[0].path.starts_with("lending[0]"), "{error}");
     }
 
     #[test]

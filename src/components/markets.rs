@@ -31,25 +31,24 @@ const MAX_LINK_CONTROLS: usize = 16;
 /// Most steps of latency the tab's control offers (the format takes up to 1,000).
 const MAX_LATENCY_STEPS: f64 = 120.0;
 
-/// Element ids and test ids of link `k`'s controls: capital, threshold, latency, each as (typed
-/// box, slider). Made once per link (the fields take static ids) and kept for the page's life.
-fn link_ids(k: usize) -> [(&'static str, &'static str); 3] {
+/// A control's element id and test id.
+type Ids = (&'static str, &'static str);
+
+/// The element id and test id of control `kind` for link, account group or protocol `k`
+/// ("link-capital-0" and "link-capital-slider-0"). Made once each (the fields take static ids) and
+/// kept for the page's life.
+fn control_ids(kind: &'static str, k: usize) -> Ids {
     thread_local! {
-        static IDS: std::cell::RefCell<Vec<[(&'static str, &'static str); 3]>> =
-            const { std::cell::RefCell::new(Vec::new()) };
+        static IDS: std::cell::RefCell<std::collections::HashMap<(&'static str, usize), Ids>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
     }
     IDS.with_borrow_mut(|ids| {
-        while ids.len() <= k {
-            let n = ids.len();
-            let id = |kind: &str| -> (&'static str, &'static str) {
-                (
-                    Box::leak(format!("link-{kind}-{n}").into_boxed_str()),
-                    Box::leak(format!("link-{kind}-slider-{n}").into_boxed_str()),
-                )
-            };
-            ids.push([id("capital"), id("threshold"), id("latency")]);
-        }
-        ids[k]
+        *ids.entry((kind, k)).or_insert_with(|| {
+            (
+                Box::leak(format!("{kind}-{k}").into_boxed_str()),
+                Box::leak(format!("{kind}-slider-{k}").into_boxed_str()),
+            )
+        })
     })
 }
 
@@ -179,7 +178,8 @@ pub fn MarketsTab() -> impl IntoView {
             .enumerate()
             .take(MAX_LINK_CONTROLS)
             .map(|(k, name)| {
-                let [capital, threshold, latency] = link_ids(k);
+                let [capital, threshold, latency] =
+                    ["link-capital", "link-threshold", "link-latency"].map(|kind| control_ids(kind, k));
                 let value = Signal::derive(move || {
                     state
                         .markets
@@ -219,6 +219,90 @@ pub fn MarketsTab() -> impl IntoView {
                         <RangeField id=latency.0 label=t.charts.markets_latency
                             help=t.charts.markets_latency_help min=0.0 max=MAX_LATENCY_STEPS step=1.0
                             unit=t.charts.markets_latency_unit testid=latency.1 value=lag set=set_lag />
+                    </fieldset>
+                }
+            })
+            .collect_view()
+    };
+    // A depeg control per account group whose collateral is a token, and a liquidation
+    // threshold and oracle delay per lending protocol, rendered again only when the groups or
+    // protocols change.
+    let tokens = Memo::new(move |_| {
+        state.markets.with(|choice| {
+            choice
+                .base()
+                .accounts
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| choice.group_depeg(*k).is_some())
+                .map(|(k, group)| (k, group.id.clone()))
+                .take(MAX_LINK_CONTROLS)
+                .collect::<Vec<_>>()
+        })
+    });
+    let depeg_controls = move || {
+        tokens
+            .get()
+            .into_iter()
+            .map(|(k, name)| {
+                let (id, testid) = control_ids("group-depeg", k);
+                let value = Signal::derive(move || {
+                    state
+                        .markets
+                        .with(|choice| choice.group_depeg(k).unwrap_or(0.0))
+                });
+                let set = Callback::new(move |pct: f64| {
+                    state.edit_markets(|choice| choice.with_group_depeg(k, pct));
+                });
+                view! {
+                    <fieldset class="markets-capital">
+                        <legend>{name}</legend>
+                        <RangeField id=id label=t.charts.markets_depeg help=t.charts.markets_depeg_help
+                            min=-100.0 max=0.0 step=1.0 unit="%" testid=testid value=value set=set />
+                    </fieldset>
+                }
+            })
+            .collect_view()
+    };
+    let protocols = Memo::new(move |_| {
+        state.markets.with(|choice| {
+            choice
+                .base()
+                .lending
+                .iter()
+                .map(|lending| lending.id.clone())
+                .take(MAX_LINK_CONTROLS)
+                .collect::<Vec<_>>()
+        })
+    });
+    let lending_controls = move || {
+        protocols
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(k, name)| {
+                let (ltv_id, ltv_testid) = control_ids("lending-threshold", k);
+                let (delay_id, delay_testid) = control_ids("lending-delay", k);
+                let rules = move || state.markets.with(|choice| choice.lending_rules(k));
+                let ltv = Signal::derive(move || rules().map_or(0.0, |(ltv, _)| ltv * 100.0));
+                let set_ltv = Callback::new(move |pct: f64| {
+                    state.edit_markets(|choice| choice.with_lending_threshold(k, pct / 100.0));
+                });
+                let delay = Signal::derive(move || rules().map_or(0.0, |(_, steps)| f64::from(steps)));
+                let set_delay = Callback::new(move |steps: f64| {
+                    // The field keeps the value inside its range; whole steps.
+                    let steps = steps.round().clamp(0.0, MAX_LATENCY_STEPS) as u32;
+                    state.edit_markets(|choice| choice.with_lending_delay(k, steps));
+                });
+                view! {
+                    <fieldset class="markets-capital">
+                        <legend>{name}</legend>
+                        <RangeField id=ltv_id label=t.charts.markets_ltv help=t.charts.markets_ltv_help
+                            min=30.0 max=95.0 step=1.0 unit="%" testid=ltv_testid value=ltv set=set_ltv />
+                        <RangeField id=delay_id label=t.charts.markets_oracle_delay
+                            help=t.charts.markets_oracle_delay_help min=0.0 max=MAX_LATENCY_STEPS
+                            step=1.0 unit=t.charts.markets_latency_unit testid=delay_testid
+                            value=delay set=set_delay />
                     </fieldset>
                 }
             })
@@ -276,6 +360,8 @@ pub fn MarketsTab() -> impl IntoView {
                     <span class="markets-toggles">{toggles}</span>
                 </figcaption>
                 {capital_controls}
+                {depeg_controls}
+                {lending_controls}
                 <div class="markets-scrub">
                     <label for="markets-step">{t.charts.markets_step}</label>
                     <input id="markets-step" type="range" min="1" data-testid="markets-step"
