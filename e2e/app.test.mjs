@@ -713,6 +713,9 @@ test('on the markets tab, a slower arbitrage link or a wider gap carries less of
   await enter(page, '#link-threshold-0', '2');
   const wide = await changed(page, troughB, back, 'venue-b behind a 2% gap');
   assert.ok(troughPct(wide) > troughPct(before), `${wide} against ${before}`);
+  // Marks on each venue's own book: the other venue's box changes (fewer liquidations there).
+  await page.locator('#link-index-0').uncheck();
+  await changed(page, troughB, wide, 'venue-b marking to its own book');
   await done();
 });
 

@@ -162,6 +162,16 @@ impl MarketsChoice {
         self.with_link(k, |link| link.latency_steps = steps)
     }
 
+    /// The choice after link `k`'s two venues' marks were set to follow their common index
+    /// (`on`) or each its own book, the reader's own system from then on.
+    pub fn with_link_index_marks(
+        &self,
+        k: usize,
+        on: bool,
+    ) -> Result<Option<MarketsChoice>, flushlab_engine::ScenarioError> {
+        self.with_link(k, |link| link.index_marks = on)
+    }
+
     /// The choice after `edit` changed arbitrage link `k` (validated with the whole system);
     /// None when nothing changed or there is no link `k`.
     fn with_link(
@@ -296,6 +306,11 @@ impl MarketsChoice {
     /// Arbitrage link `k`'s threshold, percent (None: no such link).
     pub fn link_threshold(&self, k: usize) -> Option<f64> {
         Some(self.link(k)?.threshold_pct)
+    }
+
+    /// Whether link `k`'s venues mark to their common index (None: no such link).
+    pub fn link_index_marks(&self, k: usize) -> Option<bool> {
+        Some(self.link(k)?.index_marks)
     }
 
     /// Arbitrage link `k`'s latency, steps (None: no such link).
@@ -926,6 +941,36 @@ mod tests {
         );
         let error = choice.with_link_threshold(0, 50.0).unwrap_err();
         assert_eq!(error.problems[0].path, "links[0].arbitrage.threshold_pct");
+    }
+
+    #[test]
+    fn marks_on_their_own_books_keep_a_flush_out_of_the_other_venues_marks() {
+        // No arbitrage capital to speak of: what crosses is the shared index in the marks.
+        let choice = MarketsChoice::default()
+            .with_link_capital(0, Some(1e6))
+            .unwrap()
+            .unwrap();
+        assert_eq!(choice.link_index_marks(0), Some(true));
+        assert_eq!(choice.with_link_index_marks(0, true), Ok(None));
+        assert_eq!(
+            choice.with_link_index_marks(7, false),
+            Ok(None),
+            "no such link"
+        );
+        let own = choice.with_link_index_marks(0, false).unwrap().unwrap();
+        assert_eq!(own.link_index_marks(0), Some(false));
+        let liquidated = |choice: &MarketsChoice| -> f64 {
+            finished(choice).markets[1]
+                .liquidated_by_step_usd
+                .iter()
+                .sum()
+        };
+        assert!(
+            liquidated(&own) < liquidated(&choice),
+            "marks of its own book liquidate less on the other venue: {} against {}",
+            liquidated(&own),
+            liquidated(&choice)
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::catalogue::text::{fill, text};
 use crate::charts::Chart;
-use crate::components::field::{RangeField, Scale};
+use crate::components::field::{RangeField, Scale, ToggleField};
 use crate::format;
 use crate::live::Live;
 use crate::markets::{FlowKind, FlowLine, MarketLine, MarketsView};
@@ -202,6 +202,15 @@ pub fn MarketsTab() -> impl IntoView {
                         .markets
                         .with(|choice| f64::from(choice.link_latency(k).unwrap_or(0)))
                 });
+                let (index_id, _) = control_ids("link-index", k);
+                let index = Signal::derive(move || {
+                    state
+                        .markets
+                        .with(|choice| choice.link_index_marks(k).unwrap_or(true))
+                });
+                let set_index = Callback::new(move |on: bool| {
+                    state.edit_markets(|choice| choice.with_link_index_marks(k, on));
+                });
                 let set_lag = Callback::new(move |steps: f64| {
                     // The field keeps the value inside its range; whole steps.
                     let steps = steps.round().clamp(0.0, MAX_LATENCY_STEPS) as u32;
@@ -219,6 +228,8 @@ pub fn MarketsTab() -> impl IntoView {
                         <RangeField id=latency.0 label=t.charts.markets_latency
                             help=t.charts.markets_latency_help min=0.0 max=MAX_LATENCY_STEPS step=1.0
                             unit=t.charts.markets_latency_unit testid=latency.1 value=lag set=set_lag />
+                        <ToggleField id=index_id label=t.charts.markets_index help=t.charts.markets_index_help
+                            value=index set=set_index />
                     </fieldset>
                 }
             })
