@@ -153,12 +153,16 @@ impl Compute {
                 crate::browser::mark("flush:receive-start");
                 let replies = serde_json::from_str::<Vec<FromWorker>>(&text);
                 crate::browser::measure("flush:receive", "flush:receive-start");
-                match replies {
-                    Ok(replies) => listener(Event::Replies(replies)),
-                    Err(error) => listener(Event::Failed(format!(
+                let event = match replies {
+                    Ok(replies) => Event::Replies(replies),
+                    Err(error) => Event::Failed(format!(
                         "the compute worker sent a reply the page cannot read: {error}"
-                    ))),
-                }
+                    )),
+                };
+                // Taken in a task of its own: reading a large reply (an outcome is about 160 kB
+                // of JSON) and drawing from it are two tasks, not one long one on a phone.
+                // Replies keep their order (timeouts run in the order they were set).
+                Timeout::new(0, move || listener(event)).forget();
             },
         );
         let weak = Rc::downgrade(&self.shared);
