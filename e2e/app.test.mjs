@@ -823,3 +823,13 @@ test('on the markets tab, a lower liquidation threshold liquidates more loans, a
   assert.ok(count(pegged) < count(depegged), `${pegged} against ${depegged}`);
   await venues.done();
 });
+
+test('a market-sell shock says its notional, and its move reads to a hundredth', async () => {
+  const { page, done } = await open('?preset=thin-book');
+  const sold = page.getByTestId('shock-sold');
+  await sold.waitFor();
+  assert.match(await sold.textContent(), /market sell of \$60(\.0)?M/);
+  const size = await page.locator('#shock-size').inputValue();
+  assert.match(size, /^-?\d+(\.\d{1,2})?$/, size);
+  await done();
+});

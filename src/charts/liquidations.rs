@@ -20,6 +20,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let w = words_inside();
     let mut plot = Plot::new();
     // Stacked steps (one path per side) rather than bars: as exact, and far cheaper to redraw.
+    // Filled without an outline: a side with nothing liquidated draws nothing (an outline would
+    // trace the other side's top in its colour).
     for (name, values, color) in [
         (w.longs_liquidated, longs, palette::LONG),
         (w.shorts_liquidated, shorts, palette::SHORT),
@@ -29,7 +31,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 .mode(Mode::Lines)
                 .stack_group("liquidations")
                 .name(name)
-                .line(Line::new().color(color).width(1.0).shape(LineShape::Hv))
+                .line(Line::new().color(color).width(0.0).shape(LineShape::Hv))
                 .fill_color(color),
         );
     }

@@ -49,38 +49,13 @@ pub fn prices(snapshot: &Snapshot) -> Plot {
                 ),
         );
     }
-    // The flushes, not the long calm after them: up to three times the latest trough (and
-    // always the diagram's step).
-    let end = view
+    // The whole run: what the diagram's boxes say at its end (and a collateral's depeg late in
+    // it) is on the chart too.
+    let shown = view
         .markets
         .iter()
         .map(|market| market.path.len().saturating_sub(1) as f64 * view.step_s)
         .fold(view.step_s, f64::max);
-    let trough = view
-        .markets
-        .iter()
-        .map(|market| {
-            let low =
-                market
-                    .path
-                    .iter()
-                    .enumerate()
-                    .fold((0, f64::INFINITY), |best, (k, &price)| {
-                        if price < best.1 {
-                            (k, price)
-                        } else {
-                            best
-                        }
-                    });
-            low.0 as f64 * view.step_s
-        })
-        .fold(0.0, f64::max);
-    let cursor_t = snapshot
-        .markets_cursor
-        .map_or(0.0, |cursor| (cursor + 1) as f64 * view.step_s);
-    let shown = (trough * 3.0 + 10.0 * view.step_s)
-        .max(cursor_t * 1.1)
-        .min(end);
     let mut layout = base_layout(
         snapshot.theme,
         w.markets_price_title,

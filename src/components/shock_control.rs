@@ -14,10 +14,15 @@ use crate::state::use_state;
 pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
     let t = text();
     let state = use_state();
+    // A market sell's move is read off the book: shown to a hundredth of a percent.
     let size = Signal::derive(move || {
-        state
-            .draft
-            .with(|scenario| scenario.shock.move_pct(&scenario.market))
+        state.draft.with(|scenario| {
+            let pct = scenario.shock.move_pct(&scenario.market);
+            match scenario.shock.kind {
+                ShockKind::Sell => (pct * 100.0).round() / 100.0,
+                _ => pct,
+            }
+        })
     });
     let kind = Signal::derive(move || {
         state
@@ -66,6 +71,18 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
     let set_duration = move |seconds: f64| state.edit(|s| s.shock.duration_s = seconds);
     let is_ramp = move || kind.get() == "ramp";
     let has_path = move || is_ramp() && state.draft.with(|s| !s.shock.path.is_empty());
+    let is_sell = move || kind.get() == "sell";
+    let sold = move || {
+        state.draft.with(|s| {
+            let notional = s.shock.notional_usd;
+            let words = if notional < 0.0 {
+                t.controls.shock_bought
+            } else {
+                t.controls.shock_sold
+            };
+            crate::catalogue::text::fill(words, &[("usd", &crate::format::usd(notional.abs()))])
+        })
+    };
     // The size slider, in the full panel and alone (an embed's compact control).
     let size_field = move |label: &'static str, help: &'static str| {
         view! {
@@ -123,6 +140,9 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
                     value=duration
                     set=set_duration
                 />
+            </Show>
+            <Show when=is_sell>
+                <p class="muted" data-testid="shock-sold">{sold}</p>
             </Show>
             <Show when=has_path>
                 <p class="muted" data-testid="shock-path-note">{t.controls.shock_path}</p>

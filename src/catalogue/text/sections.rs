@@ -75,7 +75,11 @@ sections! {
     controls: Controls {
         long_share, long_share_help, shock_compact, shock_compact_help, shock_size,
         shock_size_help, shock_kind, shock_kind_help, shock_instant, shock_sell, shock_ramp,
-        shock_duration, shock_duration_help, shock_path, depth, depth_help, book_shape, book_shape_help,
+        shock_duration, shock_duration_help, shock_path,
+        /// `{usd}`: the market order's notional.
+        shock_sold,
+        /// `{usd}`.
+        shock_bought, depth, depth_help, book_shape, book_shape_help,
         shape_linear, shape_sqrt, shape_power, shape_levels, book_exponent, book_exponent_help,
         resilient, resilient_help, half_life, half_life_help, withdrawal, withdrawal_help,
         withdrawal_floor, withdrawal_floor_help, maintenance_margin, maintenance_margin_help,
