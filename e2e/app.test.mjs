@@ -531,6 +531,10 @@ test('the venues tab runs the same scenario on every venue profile beside your s
   // Picked as the venue, Hyperliquid's backstop says what it took off the book.
   await page.locator('#venue-profile').selectOption('hyperliquid');
   await assert.doesNotReject(page.getByTestId('summary').filter({ hasText: /Backstop took over \(off the book\)\$[\d.]+[MB]/ }).waitFor());
+  assert.equal(await table.locator('th').nth(1).textContent(), 'Trough');
+  // A squeeze's column is its peak, as the summary says.
+  await page.getByTestId('preset-select').selectOption('short-squeeze');
+  await table.locator('th', { hasText: 'Peak' }).waitFor();
   await done();
 });
 

@@ -239,6 +239,8 @@ pub(crate) fn OptionsTab() -> impl IntoView {
 pub(crate) fn VenuesTab() -> impl IntoView {
     let live = expect_context::<Live>();
     let t = text();
+    let state = state::use_state();
+    let up = move || state.scenario.with(|scenario| scenario.shock.is_up());
     let rows = move || {
         live.venues.with(|venues| {
             venues
@@ -296,7 +298,8 @@ pub(crate) fn VenuesTab() -> impl IntoView {
                     <thead>
                         <tr>
                             <th scope="col">{t.charts.venues_venue}</th>
-                            <th scope="col">{t.charts.venues_trough}</th>
+                            // A rise for an upward shock (a squeeze), as the summary says.
+                            <th scope="col">{move || if up() { text().summary.peak } else { t.charts.venues_trough }}</th>
                             <th scope="col">{t.charts.venues_liquidated}</th>
                             <th scope="col">{t.charts.venues_adl}</th>
                             <th scope="col">{t.charts.venues_bad_debt}</th>
