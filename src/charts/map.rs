@@ -49,11 +49,13 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         vertical_line(start, ink(theme).muted, DashType::Dot),
         vertical_line(stop, palette::SHORT, DashType::Solid),
     ];
+    // Each label a line below the one before, apart enough that the flush's label, which runs
+    // right from its line across the start's, clears "start" on a phone's short chart.
     let mut annotations = vec![
         label(start, 1.0, w.start, theme),
         label(
             stop,
-            0.92,
+            0.86,
             &fill(w.flush_reached, &[("price", &price_text(stop))]),
             theme,
         ),
@@ -62,7 +64,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         shapes.push(vertical_line(step.mark, ink(theme).text, DashType::Dash));
         annotations.push(label(
             step.mark,
-            0.84,
+            0.72,
             &fill(w.mark_at, &[("time", &whole_seconds(step.t_s))]),
             theme,
         ));
