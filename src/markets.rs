@@ -80,13 +80,21 @@ impl MarketsChoice {
     /// The system shown before its links are cut and its shock moved: the reader's own, or the
     /// preset (the default one for an unknown name).
     pub fn base(&self) -> System {
+        self.with_base(System::clone)
+    }
+
+    /// `read` of the system [`Self::base`] gives, lent rather than copied (the controls read
+    /// it on every change of the tab).
+    pub fn with_base<R>(&self, read: impl FnOnce(&System) -> R) -> R {
         if let (true, Some(own)) = (self.preset.is_empty(), &self.own) {
-            return own.system.clone();
+            return read(&own.system);
         }
-        let preset = presets::find_system(&self.preset)
-            .or_else(|| presets::find_system(DEFAULT_SYSTEM))
+        let all = presets::system_presets();
+        let find = |name: &str| all.iter().find(|preset| preset.name == name);
+        let preset = find(&self.preset)
+            .or_else(|| find(DEFAULT_SYSTEM))
             .expect("the default system preset exists (tested)");
-        preset.system
+        read(&preset.system)
     }
 
     /// The system this choice runs: the base with the chosen links cut and the shock moved.
@@ -300,46 +308,48 @@ impl MarketsChoice {
     /// Arbitrage link `k`'s capital per step in the base system (None: unlimited, or no such
     /// link).
     pub fn link_capital(&self, k: usize) -> Option<f64> {
-        self.link(k)?.capital_usd_per_step
+        self.link(k, |link| link.capital_usd_per_step)?
     }
 
     /// Arbitrage link `k`'s threshold, percent (None: no such link).
     pub fn link_threshold(&self, k: usize) -> Option<f64> {
-        Some(self.link(k)?.threshold_pct)
+        self.link(k, |link| link.threshold_pct)
     }
 
     /// Whether link `k`'s venues mark to their common index (None: no such link).
     pub fn link_index_marks(&self, k: usize) -> Option<bool> {
-        Some(self.link(k)?.index_marks)
+        self.link(k, |link| link.index_marks)
     }
 
     /// Arbitrage link `k`'s latency, steps (None: no such link).
     pub fn link_latency(&self, k: usize) -> Option<u32> {
-        Some(self.link(k)?.latency_steps)
+        self.link(k, |link| link.latency_steps)
     }
 
     /// Account group `k`'s collateral depeg, percent (None: no such group, or its collateral is
     /// not a token).
     pub fn group_depeg(&self, k: usize) -> Option<f64> {
-        match self.base().accounts.get(k)?.collateral {
+        self.with_base(|base| match base.accounts.get(k)?.collateral {
             Collateral::Token { depeg_pct, .. } => Some(depeg_pct),
             _ => None,
-        }
+        })
     }
 
     /// Lending protocol `k`'s liquidation threshold and oracle delay (None: no such protocol).
     pub fn lending_rules(&self, k: usize) -> Option<(f64, u32)> {
-        let base = self.base();
-        let lending = base.lending.get(k)?;
-        Some((lending.liquidation_threshold, lending.oracle_delay_steps))
+        self.with_base(|base| {
+            let lending = base.lending.get(k)?;
+            Some((lending.liquidation_threshold, lending.oracle_delay_steps))
+        })
     }
 
-    /// Arbitrage link `k` of the system shown.
-    fn link(&self, k: usize) -> Option<flushlab_engine::system::ArbitrageLink> {
-        self.base()
-            .links
-            .get(k)
-            .map(|Link::Arbitrage(link)| link.clone())
+    /// `read` of arbitrage link `k` of the system shown (None: no such link).
+    fn link<R>(
+        &self,
+        k: usize,
+        read: impl FnOnce(&flushlab_engine::system::ArbitrageLink) -> R,
+    ) -> Option<R> {
+        self.with_base(|base| base.links.get(k).map(|Link::Arbitrage(link)| read(link)))
     }
 
     /// The choice showing system preset `name` afresh (no cuts, its own shock), the reader's own

@@ -299,7 +299,7 @@ pub(crate) fn VenuesTab() -> impl IntoView {
                         <tr>
                             <th scope="col">{t.charts.venues_venue}</th>
                             // A rise for an upward shock (a squeeze), as the summary says.
-                            <th scope="col">{move || if up() { text().summary.peak } else { t.charts.venues_trough }}</th>
+                            <th scope="col">{move || if up() { t.summary.peak } else { t.charts.venues_trough }}</th>
                             <th scope="col">{t.charts.venues_liquidated}</th>
                             <th scope="col">{t.charts.venues_adl}</th>
                             <th scope="col">{t.charts.venues_bad_debt}</th>

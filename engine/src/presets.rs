@@ -126,22 +126,29 @@ pub fn parse_system(text: &str) -> Result<SystemPreset, ScenarioError> {
     Ok(preset)
 }
 
-/// Every system preset, in menu order (one that fails to parse is left out; a test forbids it).
-pub fn systems() -> Vec<SystemPreset> {
+/// Every system preset, in menu order (one that fails to parse is left out; a test forbids it),
+/// parsed once and lent.
+pub fn system_presets() -> &'static [SystemPreset] {
     static SYSTEMS: OnceLock<Vec<SystemPreset>> = OnceLock::new();
-    SYSTEMS
-        .get_or_init(|| {
-            SYSTEM_SOURCES
-                .iter()
-                .filter_map(|text| parse_system(text).ok())
-                .collect()
-        })
-        .clone()
+    SYSTEMS.get_or_init(|| {
+        SYSTEM_SOURCES
+            .iter()
+            .filter_map(|text| parse_system(text).ok())
+            .collect()
+    })
+}
+
+/// Every system preset, in menu order, as copies.
+pub fn systems() -> Vec<SystemPreset> {
+    system_presets().to_vec()
 }
 
 /// The system preset called `name`.
 pub fn find_system(name: &str) -> Option<SystemPreset> {
-    systems().into_iter().find(|preset| preset.name == name)
+    system_presets()
+        .iter()
+        .find(|preset| preset.name == name)
+        .cloned()
 }
 
 /// The system issue 15's speed target names, "two markets of 100,000 positions each (plus
@@ -185,7 +192,7 @@ pub fn first() -> Option<Preset> {
 
 /// The app's default scenario.
 pub fn default_scenario() -> Scenario {
-    parse(SOURCES[0])
+    first()
         .map(|preset| preset.scenario)
         .expect("the default preset is valid (tested)")
 }

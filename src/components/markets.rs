@@ -4,6 +4,7 @@
 //! market's liquidations came from). The system runs in the compute worker.
 
 use flushlab_engine::presets;
+use flushlab_engine::system::Collateral;
 use leptos::prelude::*;
 
 use crate::catalogue::text::{fill, text};
@@ -163,12 +164,12 @@ pub fn MarketsTab() -> impl IntoView {
     // links change (never during a drag of one of them).
     let links = Memo::new(move |_| {
         state.markets.with(|choice| {
-            choice
-                .base()
-                .links
-                .iter()
-                .map(|link| link.ends().join(" / "))
-                .collect::<Vec<_>>()
+            choice.with_base(|base| {
+                base.links
+                    .iter()
+                    .map(|link| link.ends().join(" / "))
+                    .collect::<Vec<_>>()
+            })
         })
     });
     let capital_controls = move || {
@@ -240,15 +241,15 @@ pub fn MarketsTab() -> impl IntoView {
     // protocols change.
     let tokens = Memo::new(move |_| {
         state.markets.with(|choice| {
-            choice
-                .base()
-                .accounts
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| choice.group_depeg(*k).is_some())
-                .map(|(k, group)| (k, group.id.clone()))
-                .take(MAX_LINK_CONTROLS)
-                .collect::<Vec<_>>()
+            choice.with_base(|base| {
+                base.accounts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, group)| matches!(group.collateral, Collateral::Token { .. }))
+                    .map(|(k, group)| (k, group.id.clone()))
+                    .take(MAX_LINK_CONTROLS)
+                    .collect::<Vec<_>>()
+            })
         })
     });
     let depeg_controls = move || {
@@ -277,13 +278,13 @@ pub fn MarketsTab() -> impl IntoView {
     };
     let protocols = Memo::new(move |_| {
         state.markets.with(|choice| {
-            choice
-                .base()
-                .lending
-                .iter()
-                .map(|lending| lending.id.clone())
-                .take(MAX_LINK_CONTROLS)
-                .collect::<Vec<_>>()
+            choice.with_base(|base| {
+                base.lending
+                    .iter()
+                    .map(|lending| lending.id.clone())
+                    .take(MAX_LINK_CONTROLS)
+                    .collect::<Vec<_>>()
+            })
         })
     });
     let lending_controls = move || {

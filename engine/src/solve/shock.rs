@@ -64,12 +64,7 @@ impl Shock {
         match self.kind {
             ShockKind::Instant => book.move_top_to(start * (1.0 + self.pct / 100.0)),
             ShockKind::Ramp => {
-                let level = if self.path.is_empty() {
-                    1.0
-                } else {
-                    self.deepest_level(1.0)
-                };
-                book.move_top_to(start * (1.0 + self.pct * level / 100.0))
+                book.move_top_to(start * (1.0 + self.pct * self.deepest_level(1.0) / 100.0))
             }
             ShockKind::Sell => {
                 book.trade(self.notional_usd / start);
@@ -135,11 +130,8 @@ impl Shock {
             ShockKind::Ramp if shock_step < ramp_steps => {
                 let done = f64::from(shock_step + 1) / f64::from(ramp_steps);
                 let before = f64::from(shock_step) / f64::from(ramp_steps);
-                let part = if self.path.is_empty() {
-                    done - before
-                } else {
-                    self.level(done) - self.level(before)
-                };
+                // Without a path, `level` is the share itself: the straight line.
+                let part = self.level(done) - self.level(before);
                 book.move_top_to(book.top() + start * self.pct / 100.0 * part);
             }
             _ => {}
