@@ -598,7 +598,7 @@ test('the markets tab shows a system, and cutting its link leaves the unshocked 
   await page.waitForTimeout(1200);
   await page.reload();
   // The tab comes back too, with its system's headline (the one-market one is put away).
-  await page.getByTestId('markets-headline').filter({ hasText: /common shock/ }).waitFor();
+  await page.getByTestId('markets-headline').filter({ hasText: /% (common )?shock/ }).waitFor();
   assert.equal(await page.getByTestId('headline').count(), 0);
   assert.equal(await page.getByTestId('markets-select').inputValue(), 'lending-meets-perps');
   await page.getByTestId('markets-table').locator('tr[data-market="spot"]').waitFor();

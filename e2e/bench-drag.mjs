@@ -434,7 +434,8 @@ async function dragMarketsShock(page) {
     }, value);
     charts.add(await page.evaluate(framesThenSignatures));
   }
-  const shown = (v) => `A ${v > 0 ? '+' : '-'}${Math.abs(v).toFixed(1)}% common shock`;
+  // "A -3.0% common shock: ..." or "A -3.0% shock on venue-a alone: ...".
+  const shown = (v) => `A ${v > 0 ? '+' : '-'}${Math.abs(v).toFixed(1)}% `;
   await page.waitForFunction((text) => document.querySelector('[data-testid="markets-headline"]').textContent.startsWith(text), shown(value), {
     timeout: 60_000 * CPU_THROTTLE,
   });
@@ -611,7 +612,7 @@ async function main() {
     const markets = /[?&]sys(tem)?=/.test(process.env.BENCH_QUERY ?? '');
     // There: the system's run is in when its headline is (its chart may be below a phone's screen).
     const first = markets
-      ? page.getByTestId('markets-headline').filter({ hasText: /common shock/ })
+      ? page.getByTestId('markets-headline').filter({ hasText: /% (common )?shock/ })
       : page.locator('[data-testid="chart-price"] :is(.main-svg, svg.first-view-chart)').first();
     await first.waitFor({ timeout: 60_000 * CPU_THROTTLE });
     const priceChartAfterMs = Date.now() - loadStarted;

@@ -21,6 +21,17 @@ use crate::session::Session;
 /// Shock sizes of the amplification curve: 1% to 40% of the start price.
 pub const CURVE_SHOCKS: usize = 40;
 
+/// The move, percent of the start price, that a run with no shock at all must reach for the
+/// crowd to count as flushing on its own (a funding build-up bleeding it, predators pushing the
+/// price): three times the 1% move the curve's smallest shock gives a market without leverage.
+/// Below it (most crowds do not move at all without a shock) the tipping point is the curve's.
+pub const FLUSH_WITHOUT_SHOCK_PCT: f64 = 3.0;
+
+/// The amplification at the curve's smallest shock (1%) from which that shock already runs
+/// away: the cascade, not the shock, sets the move, so the tipping point is at that shock or
+/// below it (the curve's later jumps are further layers).
+pub const RUNAWAY_AT_SMALLEST: f64 = 4.0;
+
 /// The most work a run may be estimated at (`flushlab_engine::budget::run`, seconds, the worst
 /// case) for the page to run it without asking. A run holds the page until it ends, so above
 /// this the page asks first ([`run_allowed`]). Every preset is estimated at 1.3 s at most (and
@@ -62,6 +73,9 @@ pub struct CurveView {
     pub shocks_pct: Vec<f64>,
     pub points: Vec<SweepPoint>,
     pub counterfactual: Vec<SweepPoint>,
+    /// The same scenario with no shock at all (run first): the curve starts from its move.
+    #[serde(default)]
+    pub no_shock: Option<SweepPoint>,
     /// Where the final move jumps most (once the curve is complete), if it jumps at all.
     pub critical_shock_pct: Option<f64>,
     /// Why the curve is not computed (its work is over [`PAGE_CURVE_S`]), if it is not.
@@ -81,7 +95,7 @@ impl CurveView {
     /// A new, empty curve for `scenario`.
     pub fn plan(scenario: &Scenario) -> CurveView {
         let direction = if scenario.shock.is_up() { 1.0 } else { -1.0 };
-        let problem = budget::amplification_curve(scenario, CURVE_SHOCKS)
+        let problem = budget::amplification_curve(scenario, CURVE_SHOCKS + 1)
             .check(Work::Sweep, PAGE_CURVE_S)
             .err()
             .map(|error| crate::codec::problems_text(&error));
@@ -93,19 +107,39 @@ impl CurveView {
         }
     }
 
-    /// Shocks done and planned (none planned when the curve is not computed).
+    /// Runs done and planned, the no-shock run included (none planned when the curve is not
+    /// computed).
     pub fn progress(&self) -> (usize, usize) {
         if self.problem.is_some() {
             return (0, 0);
         }
-        (self.points.len(), self.shocks_pct.len())
+        let done = self.points.len() + usize::from(self.no_shock.is_some());
+        (done, self.shocks_pct.len() + 1)
     }
 
     pub fn is_done(&self) -> bool {
-        self.problem.is_some() || self.points.len() >= self.shocks_pct.len()
+        let (done, planned) = self.progress();
+        done >= planned
     }
 
-    /// Runs the next shock (with and without leverage); returns whether more are left.
+    /// The fall (or rise) the crowd makes with no shock at all, percent of the start price, when
+    /// it is a flush of its own (at least [`FLUSH_WITHOUT_SHOCK_PCT`]): then no shock is needed
+    /// to tip it, whatever the curve's jumps say.
+    pub fn flush_without_shock_pct(&self) -> Option<f64> {
+        let moved = self.no_shock.as_ref()?.move_pct.abs();
+        (moved >= FLUSH_WITHOUT_SHOCK_PCT).then_some(moved)
+    }
+
+    /// The curve's smallest shock (signed percent) and its amplification, when that shock
+    /// already runs away (an amplification of at least [`RUNAWAY_AT_SMALLEST`]).
+    pub fn runaway_at_smallest(&self) -> Option<(f64, f64)> {
+        let first = self.points.first()?;
+        let amplification = first.move_pct.abs() / first.shock_pct.abs();
+        (amplification >= RUNAWAY_AT_SMALLEST).then_some((first.shock_pct, amplification))
+    }
+
+    /// Runs the next piece (the no-shock run first, then each shock with and without leverage);
+    /// returns whether more are left.
     pub fn step(&mut self, session: &mut Session) -> bool {
         if self.problem.is_some() {
             return false;
@@ -113,15 +147,21 @@ impl CurveView {
         let Some(key) = &self.key else {
             return false;
         };
+        let up = key.shock.is_up();
+        let mut scenario = key.clone();
+        if self.no_shock.is_none() {
+            scenario.shock.resize(&key.market, 0.0);
+            self.no_shock = Some(curve_point(0.0, up, &session.simulate(&scenario)));
+            return !self.is_done();
+        }
         let Some(&pct) = self.shocks_pct.get(self.points.len()) else {
             return false;
         };
-        let mut scenario = key.clone();
         scenario.shock.resize(&key.market, pct);
         self.points
-            .push(curve_point(pct, &session.simulate(&scenario)));
+            .push(curve_point(pct, up, &session.simulate(&scenario)));
         self.counterfactual
-            .push(curve_point(pct, &session.simulate_unlevered(&scenario)));
+            .push(curve_point(pct, up, &session.simulate_unlevered(&scenario)));
         if self.is_done() {
             self.critical_shock_pct = critical_shock_pct(&self.points);
         }
@@ -129,14 +169,14 @@ impl CurveView {
     }
 }
 
-/// A curve point from a run: the worst move in the shock's direction.
-fn curve_point(shock_pct: f64, outcome: &Outcome) -> SweepPoint {
+/// A curve point from a run: the worst move in the shock's direction (`up`).
+fn curve_point(shock_pct: f64, up: bool, outcome: &Outcome) -> SweepPoint {
     let summary = &outcome.summary;
     SweepPoint {
         shock_pct,
         final_price: summary.final_price,
         drawdown_pct: summary.max_drawdown_pct,
-        move_pct: if shock_pct > 0.0 {
+        move_pct: if up {
             summary.max_rise_pct
         } else {
             -summary.max_drawdown_pct
@@ -290,6 +330,27 @@ pub const RESPONSE_IMPACTS: [f64; 6] = [0.0, 0.25, 0.5, 1.0, 1.5, 2.0];
 /// own news).
 pub fn cycles_key(scenario: &Scenario) -> Scenario {
     phase_key(scenario)
+}
+
+/// What of `scenario` the leverage-cycle model leaves out (it runs the crowd, the book's shape
+/// and depth and its withdrawal; docs/model.md §14.4), each as the app names it, in the
+/// scenario's order: its days are as if these were off.
+pub fn cycles_leave_out(scenario: &Scenario) -> Vec<&'static str> {
+    let w = &text().charts;
+    let traders = &scenario.traders;
+    let agents = &scenario.agents;
+    [
+        (scenario.build_up.is_some(), w.cycles_out_build_up),
+        (traders.top_up.is_some(), w.cycles_out_top_up),
+        (traders.delever.is_some(), w.cycles_out_delever),
+        (traders.dip_buyers.is_some(), w.cycles_out_dip_buyers),
+        (agents.predators.is_some(), w.cycles_out_predators),
+        (agents.cppi.is_some(), w.cycles_out_cppi),
+        (agents.option_dealers.is_some(), w.cycles_out_dealers),
+    ]
+    .into_iter()
+    .filter_map(|(present, name)| present.then_some(name))
+    .collect()
 }
 
 /// The leverage-cycle view: one Monte Carlo, then its response to impact, a piece at a time.
@@ -455,8 +516,77 @@ mod tests {
             );
             let curve = CurveView::plan(&preset.scenario);
             assert_eq!(curve.problem, None, "{}", preset.name);
-            assert_eq!(curve.progress(), (0, CURVE_SHOCKS));
+            assert_eq!(curve.progress(), (0, CURVE_SHOCKS + 1));
         }
+    }
+
+    #[test]
+    fn a_crowd_that_flushes_with_no_shock_needs_none_to_tip_it() {
+        let mut session = Session::default();
+        let mut without_shock = |name: &str| {
+            let mut curve = CurveView::plan(&presets::find(name).expect("a preset").scenario);
+            assert!(curve.step(&mut session), "the no-shock run comes first");
+            assert!(curve.points.is_empty());
+            let no_shock = curve.no_shock.clone().expect("run");
+            assert_eq!(no_shock.shock_pct, 0.0);
+            (no_shock.move_pct, curve.flush_without_shock_pct())
+        };
+        // The funding build-up bleeds the longs into a flush of its own.
+        let (moved, flush) = without_shock("funding-bleed");
+        assert!(moved < -FLUSH_WITHOUT_SHOCK_PCT, "{moved}");
+        assert_eq!(flush, Some(-moved));
+        // Predators wait for a first dip: with none they do nothing.
+        assert_eq!(without_shock("predators-at-work"), (0.0, None));
+        // The default's crowd does not move without a shock: its curve's jump is the tipping
+        // point.
+        let (moved, flush) = without_shock("over-levered-longs");
+        assert!((-FLUSH_WITHOUT_SHOCK_PCT..=0.0).contains(&moved), "{moved}");
+        assert_eq!(flush, None);
+        // A squeeze's curve measures rises.
+        let (moved, _) = without_shock("short-squeeze");
+        assert!(moved >= 0.0, "{moved}");
+    }
+
+    #[test]
+    fn the_cycles_tab_names_what_its_model_leaves_out() {
+        let scenario = |name: &str| presets::find(name).expect("a preset").scenario;
+        assert!(cycles_leave_out(&scenario("over-levered-longs")).is_empty());
+        assert_eq!(
+            cycles_leave_out(&scenario("portfolio-insurance")),
+            vec!["portfolio insurance (CPPI)"]
+        );
+        assert_eq!(
+            cycles_leave_out(&scenario("dealers-short-gamma")),
+            vec!["option dealers' hedging"]
+        );
+        assert!(cycles_leave_out(&scenario("funding-bleed")).contains(&"the funding build-up"));
+        assert!(cycles_leave_out(&scenario("predators-at-work")).contains(&"predators"));
+    }
+
+    #[test]
+    fn a_smallest_shock_that_already_runs_away_is_the_tipping_point_or_above_it() {
+        let point = |shock_pct: f64, move_pct: f64| SweepPoint {
+            shock_pct,
+            final_price: 0.0,
+            drawdown_pct: -move_pct,
+            move_pct,
+            liquidated_notional_usd: 0.0,
+            amplification: move_pct / shock_pct,
+        };
+        let mut curve = CurveView {
+            points: vec![point(-1.0, -3.9), point(-2.0, -6.0)],
+            ..CurveView::default()
+        };
+        assert_eq!(curve.runaway_at_smallest(), None, "3.9x is short of it");
+        curve.points[0] = point(-1.0, -5.8);
+        assert_eq!(curve.runaway_at_smallest(), Some((-1.0, 5.8)));
+        curve.points[0] = point(1.0, 4.0);
+        assert_eq!(
+            curve.runaway_at_smallest(),
+            Some((1.0, 4.0)),
+            "a squeeze's too"
+        );
+        assert_eq!(CurveView::default().runaway_at_smallest(), None);
     }
 
     #[test]
@@ -489,7 +619,7 @@ mod tests {
         let mut curve = CurveView::plan(&heavy);
         let problem = curve.problem.clone().expect("over the curve's budget");
         assert!(
-            problem.contains("the amplification curve (80 runs) would take about"),
+            problem.contains("the amplification curve (81 runs) would take about"),
             "{problem}"
         );
         assert!(problem.contains("positions.generate.count"), "{problem}");

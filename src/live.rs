@@ -105,6 +105,12 @@ pub enum Tipping {
     At(f64),
     /// The flush grows smoothly with the shock: no sharp tipping point up to 40%.
     Smooth,
+    /// No shock is needed: with none the crowd moves the price this much (percent, positive)
+    /// on its own.
+    NoShockNeeded(f64),
+    /// The curve's smallest shock (percent, signed) already runs away, with this
+    /// amplification: the tipping point is at that shock or below it.
+    AtMost(f64, f64),
     /// The curve is over the page's budget and not computed.
     NotComputed,
 }
@@ -115,6 +121,10 @@ impl Tipping {
             Tipping::NotComputed
         } else if !curve.is_done() {
             Tipping::Computing
+        } else if let Some(moved) = curve.flush_without_shock_pct() {
+            Tipping::NoShockNeeded(moved)
+        } else if let Some((shock, amplification)) = curve.runaway_at_smallest() {
+            Tipping::AtMost(shock, amplification)
         } else {
             curve
                 .critical_shock_pct

@@ -465,6 +465,9 @@ pub struct MarketsView {
     pub key: Option<System>,
     /// The common shock of the system this view is of (what its headline says).
     pub shock_pct: f64,
+    /// The markets the shock hits directly (a beta other than 0), by id.
+    #[serde(default)]
+    pub shocked: Vec<String>,
     /// The compute worker's time for the system's run, ms (when it ran there).
     pub run_ms: Option<f64>,
     pub step_s: f64,
@@ -492,6 +495,12 @@ impl MarketsView {
         MarketsView {
             key: Some(system.clone()),
             shock_pct: round_hundredth(system.shock_move_pct()),
+            shocked: system
+                .markets
+                .iter()
+                .filter(|market| market.shock_beta != 0.0)
+                .map(|market| market.id.clone())
+                .collect(),
             step_s: system.run.step_s,
             problem,
             ..MarketsView::default()
@@ -637,9 +646,15 @@ impl MarketsView {
             .iter()
             .map(|market| market.liquidated_until(None))
             .sum();
+        // A shock that hits one market of several is that market's, not a common one.
+        let (template, hit) = match self.shocked.as_slice() {
+            [only] if self.markets.len() > 1 => (words.markets_headline_one, only.as_str()),
+            _ => (words.markets_headline, ""),
+        };
         Some(crate::catalogue::text::fill(
-            words.markets_headline,
+            template,
             &[
+                ("market", hit),
                 ("shock", &crate::format::signed_pct(self.shock_pct)),
                 ("fell", &fell.join(", ")),
                 ("usd", &crate::format::usd(liquidated)),
@@ -868,7 +883,12 @@ mod tests {
         let view = finished(&choice);
         let line = view.headline().expect("the run is in");
         let total: f64 = view.markets.iter().map(|m| m.liquidated_until(None)).sum();
-        assert!(line.starts_with("A -3.3% common shock"), "{line}");
+        // The default system's sale hits one venue of two: that venue's shock, not a common one.
+        assert_eq!(view.shocked, vec!["venue-a".to_string()]);
+        assert!(
+            line.starts_with("A -3.3% shock on venue-a alone:"),
+            "{line}"
+        );
         for market in &view.markets {
             assert!(
                 line.contains(&format!(
@@ -881,6 +901,16 @@ mod tests {
         }
         assert!(line.contains(&crate::format::usd(total)), "{line}");
         assert_eq!(MarketsView::default().headline(), None);
+        // A shock on BTC and (half as much) on ETH is a common one.
+        let both = MarketsView::plan(
+            &MarketsChoice {
+                preset: "btc-eth-cross-margin".into(),
+                ..MarketsChoice::default()
+            }
+            .system(),
+        );
+        let line = MarketsView { ran: true, ..both }.headline().expect("ran");
+        assert!(line.contains("% common shock:"), "{line}");
     }
 
     #[test]

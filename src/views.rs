@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use flushlab_engine::analysis::{option_leverage, OptionSpec};
+use flushlab_engine::scenario::Contract;
 
 use crate::analyses::PhaseAxis;
 use crate::browser;
@@ -133,6 +134,7 @@ pub(crate) fn FlushCharts(
 #[component]
 pub(crate) fn CyclesTab() -> impl IntoView {
     let live = expect_context::<Live>();
+    let state = state::use_state();
     view! {
         <div class="charts" role="tabpanel" aria-label=text().page.tab_cycles data-testid="chart-cycles">
             <p class="wide muted">
@@ -144,6 +146,14 @@ pub(crate) fn CyclesTab() -> impl IntoView {
                     if done < total { format!(" {}", fill(text().charts.computing, &[("done", &done.to_string()), ("total", &total.to_string())])) } else { String::new() }
                 }}
             </p>
+            {move || {
+                let out = state.scenario.with(crate::analyses::cycles_leave_out);
+                (!out.is_empty()).then(|| view! {
+                    <p class="wide muted" data-testid="cycles-leave-out">
+                        {fill(text().charts.cycles_leave_out, &[("what", &out.join(", "))])}
+                    </p>
+                })
+            }}
             <Show when=move || !live.cycles_unrealistic.get().is_empty()>
                 <p class="wide thought-experiment" data-testid="cycles-unrealistic">
                     {text().charts.cycles_unrealistic}
@@ -241,6 +251,11 @@ pub(crate) fn VenuesTab() -> impl IntoView {
     let t = text();
     let state = state::use_state();
     let up = move || state.scenario.with(|scenario| scenario.shock.is_up());
+    let inverse = move || {
+        state
+            .scenario
+            .with(|scenario| scenario.market.contract == Contract::Inverse)
+    };
     let rows = move || {
         live.venues.with(|venues| {
             venues
@@ -292,6 +307,7 @@ pub(crate) fn VenuesTab() -> impl IntoView {
     view! {
         <div class="charts" role="tabpanel" aria-label=t.page.tab_venues data-testid="tab-venues">
             <p class="wide muted">{t.charts.venues_intro}" "<span data-testid="venues-progress">{progress}</span></p>
+            <p class="wide muted" data-testid="venues-inverse" hidden=move || !inverse()>{t.charts.venues_inverse}</p>
             // Scrolls sideways on a phone: focusable so a keyboard can scroll it too.
             <div class="wide table-wrap" tabindex="0" role="region" aria-label=t.page.tab_venues>
                 <table class="venues" data-testid="venues-table">

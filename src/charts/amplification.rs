@@ -6,7 +6,7 @@ use plotly::{Plot, Scatter};
 
 use super::{base_layout, count, ink, label, palette, vertical_line, words_inside, Snapshot};
 use crate::catalogue::text::fill;
-use crate::format::signed_pct;
+use crate::format::{factor, percent, signed_pct};
 
 /// The amplification chart (empty axes until the curve is computed).
 pub fn plot(snapshot: &Snapshot) -> Plot {
@@ -19,17 +19,21 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let (done, total) = curve.progress();
     {
         let shocks: Vec<f64> = curve.points.iter().map(|p| p.shock_pct.abs()).collect();
-        let moves: Vec<f64> = curve.points.iter().map(|p| p.move_pct.abs()).collect();
         let unlevered: Vec<f64> = curve
             .counterfactual
             .iter()
             .map(|p| p.move_pct.abs())
             .collect();
+        // The leveraged line starts from the run with no shock (the crowd may move on its own).
+        let levered = curve.no_shock.iter().chain(&curve.points);
         plot.add_trace(
-            Scatter::new(shocks.clone(), moves)
-                .mode(Mode::Lines)
-                .name(w.with_leverage)
-                .line(Line::new().color(palette::LONG).width(2.5)),
+            Scatter::new(
+                levered.clone().map(|p| p.shock_pct.abs()).collect(),
+                levered.map(|p| p.move_pct.abs()).collect(),
+            )
+            .mode(Mode::Lines)
+            .name(w.with_leverage)
+            .line(Line::new().color(palette::LONG).width(2.5)),
         );
         plot.add_trace(
             Scatter::new(shocks, unlevered)
@@ -42,18 +46,31 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                         .dash(DashType::Dash),
                 ),
         );
-        match curve.critical_shock_pct {
-            _ if done < total => {}
-            Some(critical) => {
-                shapes.push(vertical_line(critical.abs(), palette::SHORT, DashType::Dot));
-                annotations.push(label(
-                    critical.abs(),
-                    0.98,
-                    &fill(w.tipping_point, &[("shock", &signed_pct(critical))]),
-                    theme,
-                ));
-            }
-            None => annotations.push(label(1.0, 0.98, w.no_tipping_point, theme)),
+        // The tipping point is read once the curve is whole.
+        let whole = done >= total;
+        if let Some(moved) = curve.flush_without_shock_pct().filter(|_| whole) {
+            let note = fill(w.no_shock_needed, &[("move", &percent(moved, 1))]);
+            annotations.push(label(1.0, 0.98, &note, theme));
+        } else if let Some((shock, amplification)) = curve.runaway_at_smallest().filter(|_| whole) {
+            shapes.push(vertical_line(shock.abs(), palette::SHORT, DashType::Dot));
+            let note = fill(
+                w.tipping_at_most,
+                &[
+                    ("shock", &signed_pct(shock)),
+                    ("amplification", &factor(amplification, 1)),
+                ],
+            );
+            annotations.push(label(shock.abs(), 0.98, &note, theme));
+        } else if let Some(critical) = curve.critical_shock_pct.filter(|_| whole) {
+            shapes.push(vertical_line(critical.abs(), palette::SHORT, DashType::Dot));
+            annotations.push(label(
+                critical.abs(),
+                0.98,
+                &fill(w.tipping_point, &[("shock", &signed_pct(critical))]),
+                theme,
+            ));
+        } else if whole {
+            annotations.push(label(1.0, 0.98, w.no_tipping_point, theme));
         }
     }
     let summary = &snapshot.outcome.summary;

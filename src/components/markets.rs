@@ -151,6 +151,7 @@ pub fn MarketsTab() -> impl IntoView {
         live.markets.with(|view| MarketsView {
             key: None,
             shock_pct: view.shock_pct,
+            shocked: view.shocked.clone(),
             run_ms: None,
             step_s: view.step_s,
             markets: view.markets.clone(),
@@ -401,6 +402,9 @@ pub fn MarketsTab() -> impl IntoView {
                     <tbody>{move || live.markets.with(contagion_rows)}</tbody>
                 </table>
             </div>
+            <p class="wide muted markets-note" data-testid="markets-no-links" hidden=move || live.markets.with(|view| {
+                view.contagion.as_ref().is_none_or(|table| !table.links.is_empty())
+            })>{t.charts.markets_no_links}</p>
         </div>
     }
 }

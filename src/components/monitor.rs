@@ -25,6 +25,17 @@ pub fn LeverageMonitor() -> impl IntoView {
             &[("shock", &format::signed_pct(pct))],
         ),
         Tipping::Smooth => text().monitor.smooth.to_string(),
+        Tipping::AtMost(shock, amplification) => fill(
+            text().monitor.tipping_at_most,
+            &[
+                ("shock", &format::signed_pct(shock)),
+                ("amplification", &format::factor(amplification, 1)),
+            ],
+        ),
+        Tipping::NoShockNeeded(moved) => fill(
+            text().monitor.no_shock_needed,
+            &[("move", &format::percent(moved, 1))],
+        ),
         Tipping::NotComputed => text().monitor.not_computed.to_string(),
     };
     view! {

@@ -296,7 +296,11 @@ mod tests {
         else {
             panic!("then the analyses as planned: {replies:?}");
         };
-        assert_eq!(curve.progress(), (0, CURVE_SHOCKS));
+        assert_eq!(
+            curve.progress(),
+            (0, CURVE_SHOCKS + 1),
+            "and the no-shock run"
+        );
         assert!(!phase.is_done());
     }
 
@@ -305,7 +309,7 @@ mod tests {
         let mut scenario = presets::find("calm-market").expect("a preset").scenario;
         let mut worker = Worker::default();
         worker.handle(run(1, &scenario));
-        assert!(worker.piece().is_some(), "a curve point");
+        assert!(worker.piece().is_some(), "the curve's no-shock run");
         scenario.shock.resize(&scenario.market.clone(), -7.0);
         let replies = worker.handle(run(2, &scenario));
         let FromWorker::Ran { monitor, .. } = &replies[0] else {
@@ -321,7 +325,7 @@ mod tests {
             }) => assert_eq!(phase.here.map(|here| here.0), Some(-7.0)),
             other => panic!("only the phase map's marker moves: {other:?}"),
         }
-        assert_eq!(worker.curve.points.len(), 1, "the curve's point is kept");
+        assert!(worker.curve.no_shock.is_some(), "the curve's run is kept");
     }
 
     #[test]
@@ -352,7 +356,7 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
-        assert_eq!(curve_pieces, CURVE_SHOCKS);
+        assert_eq!(curve_pieces, CURVE_SHOCKS + 1);
         assert_eq!(phase_pieces, crate::analyses::PHASE_ROWS);
         assert!(!worker.has_piece());
         // The cycles tab has its own pieces.
@@ -409,7 +413,7 @@ mod tests {
             ));
             curve_pieces += 1;
         }
-        assert_eq!(curve_pieces, crate::analyses::CURVE_SHOCKS);
+        assert_eq!(curve_pieces, crate::analyses::CURVE_SHOCKS + 1);
         // The same system again: nothing to redo.
         assert!(worker
             .handle(ToWorker::Markets(Box::new(system)))

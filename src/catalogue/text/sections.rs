@@ -113,13 +113,17 @@ sections! {
         oi_caption, fund, fund_caption, funding, funding_caption, amplification, amplification_caption, phase,
         phase_caption, phase_against, phase_leverage, phase_depth, phase_progress,
         /// `{done}`, `{total}`: counts.
-        computing, done, phase_no_depth, cycles_intro, cycles_progress, cycles_unrealistic,
+        computing, done, phase_no_depth, cycles_intro, cycles_progress,
+        /// `{what}`: a list of mechanisms.
+        cycles_leave_out,
+        cycles_out_build_up, cycles_out_top_up, cycles_out_delever, cycles_out_dip_buyers,
+        cycles_out_predators, cycles_out_cppi, cycles_out_dealers, cycles_unrealistic,
         cycles_unrealistic_end, fan, fan_caption, returns, returns_caption, qq, qq_caption,
         tails, tails_caption, options_returns, options_returns_caption, options_decay,
         options_decay_caption,
         /// `{strike}`, `{days}`, `{vol}`, `{premium}`, `{leverage}`, `{liquidation}`, `{held}`,
         /// `{kept}`: the options tab's sentence.
-        options_intro, venues_price, venues_price_caption, venues_intro, venues_as_set,
+        options_intro, venues_price, venues_price_caption, venues_intro, venues_inverse, venues_as_set,
         venues_venue, venues_trough, venues_liquidated, venues_adl, venues_bad_debt, venues_fund,
         /// `{done}`, `{total}`: runs.
         venues_progress,
@@ -138,6 +142,8 @@ sections! {
         markets_headline,
         /// `{market}`, `{trough}`: a percentage.
         markets_headline_market,
+        /// `{market}`: the market the shock hits; the rest as `markets_headline`.
+        markets_headline_one,
         /// `{time}`: seconds.
         markets_at,
         /// `{link}`: the link's name.
@@ -163,7 +169,8 @@ sections! {
         markets_flow_lending,
         markets_market, markets_trough_alone, markets_trough_linked, markets_liquidated_alone,
         markets_liquidated_linked, markets_from_links, markets_from_elsewhere,
-        markets_from_collateral, markets_from_lending, markets_table, markets_shock,
+        markets_from_collateral, markets_from_lending, markets_table,
+        markets_no_links, markets_shock,
         markets_shock_help,
         png,
         /// `{title}`: the chart's title.
@@ -218,6 +225,10 @@ sections! {
         /// `{shock}`: a signed percentage.
         tipping_point,
         no_tipping_point,
+        /// `{move}`: a percentage.
+        no_shock_needed,
+        /// `{shock}`: a signed percentage; `{amplification}`: a factor.
+        tipping_at_most,
         /// `{problem}`: why (the engine's message).
         not_computed,
         phase_title,
@@ -465,7 +476,12 @@ sections! {
         tipping, tipping_note, computing,
         /// `{shock}`.
         tipping_at,
-        smooth, not_computed,
+        smooth,
+        /// `{move}`: a percentage.
+        no_shock_needed,
+        /// `{shock}`: a signed percentage; `{amplification}`: a factor.
+        tipping_at_most,
+        not_computed,
     }
     /// What `index.html` shows before the simulator has loaded: the loading line (filled in by
     /// `assets/loading.js`) and the default scenario's price chart drawn at build time
