@@ -107,9 +107,11 @@ pub fn structure(figure: &Value) -> Value {
 }
 
 /// The ranges the figure needs to show all of itself: an axis's explicit range as given, else the
-/// extent of the data (stacked groups summed, filled areas from zero). `None` when the figure is
-/// not one an animated update can draw: a trace that is not a scatter, a second axis, a non-linear
-/// axis, non-numeric or missing data.
+/// extent of the data (stacked groups summed, filled areas and bars from zero; bars over
+/// categories span the category slots, -0.5 to count - 0.5, as plotly autoranges them). `None`
+/// when the figure is not one an animated update can draw: a trace that is not a scatter or a
+/// vertical bar (grouped or overlaid), a second axis, a non-linear axis, non-numeric y or missing
+/// data.
 pub fn needed(figure: &Value) -> Option<Ranges> {
     let layout = figure.get("layout")?;
     let traces = figure.get("data")?.as_array()?;
@@ -118,10 +120,18 @@ pub fn needed(figure: &Value) -> Option<Ranges> {
     }
     for axis in ["xaxis", "yaxis"] {
         let kind = layout.get(axis).and_then(|a| a.get("type"));
-        if kind.is_some_and(|kind| kind != "linear") {
+        if kind.is_some_and(|kind| kind != "linear" && kind != "category") {
             return None;
         }
     }
+    let bar_mode = layout
+        .get("barmode")
+        .and_then(Value::as_str)
+        .unwrap_or("group");
+    if !matches!(bar_mode, "group" | "overlay") {
+        return None;
+    }
+    let mut categories: Option<usize> = None;
     let mut x = Extent::default();
     let mut y = Extent::default();
     // Stacked groups: per group, the running total at each point.
@@ -134,15 +144,27 @@ pub fn needed(figure: &Value) -> Option<Ranges> {
         let second_axis = ["xaxis", "yaxis"]
             .iter()
             .any(|axis| trace.get(*axis).is_some_and(|a| a != "x" && a != "y"));
-        if kind != "scatter" || second_axis {
+        let bar = kind == "bar";
+        let vertical = trace
+            .get("orientation")
+            .is_none_or(|orientation| orientation == "v");
+        if !(kind == "scatter" || bar && vertical) || second_axis {
             return None;
         }
-        let xs = numbers(trace.get("x")?)?;
         let ys = numbers(trace.get("y")?)?;
-        if xs.len() != ys.len() {
-            return None;
+        match numbers(trace.get("x")?) {
+            Some(xs) if xs.len() == ys.len() => xs.iter().for_each(|&v| x.add(v)),
+            None if bar && labels(trace.get("x")?)? == ys.len() => {
+                if categories.is_some_and(|count| count != ys.len()) {
+                    return None;
+                }
+                categories = Some(ys.len());
+            }
+            _ => return None,
         }
-        xs.iter().for_each(|&v| x.add(v));
+        if bar {
+            y.add(0.0);
+        }
         match trace.get("stackgroup").and_then(Value::as_str) {
             Some(group) => {
                 let index = match stacks.iter().position(|(name, _)| name == group) {
@@ -175,6 +197,14 @@ pub fn needed(figure: &Value) -> Option<Ranges> {
         let range = numbers(layout.get(axis)?.get("range")?)?;
         (range.len() == 2 && range[0] < range[1]).then(|| [range[0], range[1]])
     };
+    if let Some(count) = categories {
+        if x.low.is_some() {
+            // Bars over categories and a trace over numbers share no x axis.
+            return None;
+        }
+        x.add(-0.5);
+        x.add(count as f64 - 0.5);
+    }
     Some(Ranges {
         x: explicit("xaxis").or(x.range())?,
         y: explicit("yaxis").or(y.range())?,
@@ -208,6 +238,12 @@ impl Extent {
 
 fn numbers(value: &Value) -> Option<Vec<f64>> {
     value.as_array()?.iter().map(Value::as_f64).collect()
+}
+
+/// How many labels `value` holds, if it is a list of strings (a category axis's data).
+fn labels(value: &Value) -> Option<usize> {
+    let list = value.as_array()?;
+    list.iter().all(Value::is_string).then_some(list.len())
 }
 
 /// The figure with its axis ranges fixed to `ranges`.
@@ -370,8 +406,42 @@ mod tests {
             "an explicit range is what the chart shows"
         );
 
-        let bars = json!({"data": [{"type": "bar", "x": [1], "y": [1]}], "layout": {}});
-        assert_eq!(needed(&bars), None, "only scatter traces are animated");
+        // Bars stand on zero; over categories they fill the slots plotly gives them.
+        let bars = json!({"data": [{"type": "bar", "x": [1, 3], "y": [2, 5]}], "layout": {}});
+        assert_eq!(
+            needed(&bars),
+            Some(Ranges {
+                x: [1.0, 3.0],
+                y: [0.0, 5.0]
+            })
+        );
+        let grouped = json!({"data": [
+            {"type": "bar", "x": ["1-2x", "2-5x", "5-10x"], "y": [4, 7, 1]},
+            {"type": "bar", "x": ["1-2x", "2-5x", "5-10x"], "y": [2, 9, 0]},
+        ], "layout": {"barmode": "group"}});
+        assert_eq!(
+            needed(&grouped),
+            Some(Ranges {
+                x: [-0.5, 2.5],
+                y: [0.0, 9.0]
+            })
+        );
+        let stacked_bars = json!({"data": [{"type": "bar", "x": ["a"], "y": [1]}],
+            "layout": {"barmode": "stack"}});
+        assert_eq!(
+            needed(&stacked_bars),
+            None,
+            "stacked bars are not summed here"
+        );
+        let sideways = json!({"data": [{"type": "bar", "x": [1], "y": [1], "orientation": "h"}],
+            "layout": {}});
+        assert_eq!(needed(&sideways), None);
+        let other = json!({"data": [{"type": "heatmap", "x": [1], "y": [1]}], "layout": {}});
+        assert_eq!(
+            needed(&other),
+            None,
+            "only scatter and bar traces are animated"
+        );
         let log = json!({"data": [line(&[1.0])], "layout": {"yaxis": {"type": "log"}}});
         assert_eq!(needed(&log), None);
     }
@@ -449,7 +519,19 @@ mod tests {
         let ragged = json!({"data": [{"x": [0, 1, 2], "y": [1, 2]}], "layout": {}});
         assert_eq!(needed(&ragged), None, "x and y of different lengths");
         let text = json!({"data": [{"x": ["a", "b"], "y": [1, 2]}], "layout": {}});
-        assert_eq!(needed(&text), None, "a category axis");
+        assert_eq!(needed(&text), None, "a line over categories");
+        let uneven = json!({"data": [
+            {"type": "bar", "x": ["a", "b"], "y": [1, 2]},
+            {"type": "bar", "x": ["a"], "y": [1]},
+        ], "layout": {}});
+        assert_eq!(
+            needed(&uneven),
+            None,
+            "bar groups over different categories"
+        );
+        let mixed = json!({"data": [{"type": "bar", "x": ["a"], "y": [1]}, line(&[1.0])],
+            "layout": {}});
+        assert_eq!(needed(&mixed), None, "categories and numbers on one axis");
         let second =
             json!({"data": [line(&[1.0]), {"x": [0], "y": [1], "yaxis": "y2"}], "layout": {}});
         assert_eq!(needed(&second), None, "a trace on a second axis");
