@@ -400,6 +400,10 @@ impl Live {
             }
         };
         let mut cause = Cause::Analysis;
+        // Whether a chart may change: not for a reply that brings only the Markets tab's
+        // contagion table (a table, not a chart; an exact redraw for it would undo a drag's held
+        // ranges on every input).
+        let mut for_charts = false;
         for reply in replies {
             match reply {
                 FromWorker::Ran {
@@ -414,6 +418,7 @@ impl Live {
                     browser::measure_duration("flush:simulate", engine_ms);
                     self.count_measure();
                     cause = Cause::Outcome;
+                    for_charts = true;
                 }
                 FromWorker::Analyses {
                     id,
@@ -431,10 +436,19 @@ impl Live {
                         {
                             browser::measure_duration("markets:simulate", run_ms);
                         }
+                        // A system's run (not yet its contagion table) is the Markets tab's
+                        // outcome: its chart moves with held ranges as a drag's, and is drawn
+                        // exactly once the drag settles (or the table arrives).
+                        if markets.ran && markets.contagion.is_none() {
+                            cause = Cause::Outcome;
+                            for_charts = true;
+                        }
                         self.inner
                             .update_value(|inner| inner.markets = (*markets).clone());
                         self.markets.set(*markets);
                     }
+                    for_charts |=
+                        curve.is_some() || phase.is_some() || cycles.is_some() || venues.is_some();
                     let arrived = self.inner.try_update_value(|inner| {
                         // Only the analyses of the run shown (or in flight: they come with it).
                         if id != inner.next_id {
@@ -471,7 +485,9 @@ impl Live {
         if cause == Cause::Outcome {
             self.schedule_settle();
         }
-        self.request(cause);
+        if for_charts {
+            self.request(cause);
+        }
     }
 
     /// Takes the outcome of run `id`, if it is the one in flight; then posts the newest
