@@ -2,7 +2,8 @@
 //! `cargo run --release -p flushlab-engine --example profile_timeline -- 2000 [mode]`.
 //! Modes: `rescale` rescales before every run as a leverage-bar drag does (every bucket's amount
 //! in USD, bucket 4's moved); `rescale-all` changes one weight alone, so every group's scale
-//! changes; `rescale-only` rescales as `rescale` does, without runs.
+//! changes; `rescale-only` rescales as `rescale` does, without runs; `preset=NAME` runs that
+//! preset instead, its shock swept from -2% to -9.5% as a shock drag does.
 use flushlab_engine::positions::PositionTable;
 use flushlab_engine::scenario::Positions;
 use flushlab_engine::solve::timeline;
@@ -11,7 +12,15 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let runs: usize = args.next().and_then(|arg| arg.parse().ok()).unwrap_or(1000);
     let mode = args.next().unwrap_or_default();
-    let scenario = flushlab_engine::presets::default_scenario();
+    let (scenario, sweep) = match mode.strip_prefix("preset=") {
+        Some(name) => (
+            flushlab_engine::presets::find(name)
+                .expect("a preset's name")
+                .scenario,
+            true,
+        ),
+        None => (flushlab_engine::presets::default_scenario(), false),
+    };
     let mut table = PositionTable::build(&scenario);
     let Positions::Generate(population) = &scenario.positions else {
         panic!("the default preset generates its population");
@@ -39,7 +48,12 @@ fn main() {
             }
             _ => {}
         }
-        if mode != "rescale-only" {
+        if sweep {
+            let mut shocked = scenario.clone();
+            let market = shocked.market.clone();
+            shocked.shock.resize(&market, -2.0 - 0.5 * (k % 16) as f64);
+            std::hint::black_box(timeline::run(&shocked, &table));
+        } else if mode != "rescale-only" {
             std::hint::black_box(timeline::run(&scenario, &table));
         }
     }

@@ -4,7 +4,6 @@
 
 use std::cell::{Cell, OnceCell};
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 use crate::ledger::Remainder;
 use crate::money::{self, Money};
@@ -70,6 +69,24 @@ impl Winners {
             ..Winners::default()
         }
     }
+}
+
+/// Winners the ADL queue ranks in its first chunk ([`top_first`]).
+const FIRST_CHUNK: usize = 64;
+
+/// Puts the `chunk` highest-ranked of `ranked` (all of them if fewer) at its front, highest
+/// first; returns how many that is. The rest stay behind in some order.
+fn top_first(ranked: &mut [Ranked], chunk: usize) -> usize {
+    let take = chunk.min(ranked.len());
+    if take == 0 {
+        return 0;
+    }
+    let highest_first = |a: &Ranked, b: &Ranked| b.cmp(a);
+    if take < ranked.len() {
+        ranked.select_nth_unstable_by(take - 1, highest_first);
+    }
+    ranked[..take].sort_unstable_by(highest_first);
+    take
 }
 
 fn side_slot(side: Side) -> usize {
@@ -318,9 +335,11 @@ impl<'a> LiquidationEngine<'a> {
                 self.deleverage_winner(i, fraction, price, step);
             }
         } else {
-            // Highest score first: a heap pops the few winners an order needs without sorting
-            // them all.
-            let mut queue: BinaryHeap<Ranked> = winners
+            // Highest score first (scores taken before anyone is deleveraged), in chunks that
+            // grow fourfold: each chunk is selected from what is left and sorted, so a step that
+            // needs a few winners sorts only those, and one that needs thousands (a drained
+            // fund) does not pay a heap's pops for each.
+            let mut queue: Vec<Ranked> = winners
                 .into_iter()
                 .map(|i| Ranked {
                     score: self.adl_score(i, mark),
@@ -328,14 +347,21 @@ impl<'a> LiquidationEngine<'a> {
                 })
                 .collect();
             let mut left = needed;
-            while let Some(Ranked { index: i, .. }) = queue.pop() {
-                if left <= 0.0 {
-                    break;
+            let (mut done, mut chunk) = (0, FIRST_CHUNK);
+            while left > 0.0 && done < queue.len() {
+                let take = top_first(&mut queue[done..], chunk);
+                for ranked in &queue[done..done + take] {
+                    if left <= 0.0 {
+                        break;
+                    }
+                    let i = ranked.index;
+                    let units = self.adl_units(i, 1.0);
+                    let fraction = (left / units).min(1.0);
+                    left -= units * fraction;
+                    self.deleverage_winner(i, fraction, price, step);
                 }
-                let units = self.adl_units(i, 1.0);
-                let fraction = (left / units).min(1.0);
-                left -= units * fraction;
-                self.deleverage_winner(i, fraction, price, step);
+                done += take;
+                chunk *= 4;
             }
         }
     }
@@ -430,5 +456,41 @@ impl<'a> LiquidationEngine<'a> {
         });
         self.ledger.adl_notional += notional;
         step.adl_usd += notional.to_f64();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Chunks taken one after another give the order a heap's pops give: highest score first,
+    /// the lowest index among equal scores.
+    #[test]
+    fn chunks_of_the_queue_come_out_in_the_heaps_order() {
+        let ranked: Vec<Ranked> = (0..1_000usize)
+            .map(|index| Ranked {
+                // Repeats (ties broken by index), a NaN and infinities among them.
+                score: match index % 97 {
+                    0 => f64::NAN,
+                    1 => f64::INFINITY,
+                    2 => f64::NEG_INFINITY,
+                    k => ((k * 7919) % 13) as f64 - 6.5,
+                },
+                index,
+            })
+            .collect();
+        let mut heap: std::collections::BinaryHeap<Ranked> = ranked.iter().copied().collect();
+        let popped: Vec<usize> = std::iter::from_fn(|| heap.pop().map(|r| r.index)).collect();
+        for first in [1, 3, 64, 5_000] {
+            let mut queue = ranked.clone();
+            let (mut done, mut chunk) = (0, first);
+            while done < queue.len() {
+                done += top_first(&mut queue[done..], chunk);
+                chunk *= 4;
+            }
+            let chunked: Vec<usize> = queue.iter().map(|r| r.index).collect();
+            assert_eq!(chunked, popped, "first chunk {first}");
+        }
+        assert_eq!(top_first(&mut [], 64), 0);
     }
 }
