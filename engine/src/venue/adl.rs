@@ -105,22 +105,33 @@ pub struct AdlRoom {
     winners: Vec<usize>,
 }
 
+/// A step's orders split between the book and auto-deleveraging
+/// ([`LiquidationEngine::split_for_adl`]).
+pub(super) struct AdlSplit {
+    pub(super) to_book: Vec<Order>,
+    pub(super) to_adl: Vec<Order>,
+    /// The winners the split measured, in index order.
+    pub(super) winners: Vec<usize>,
+}
+
 impl<'a> LiquidationEngine<'a> {
     /// Splits orders into those sent to the book and those auto-deleveraged: with ADL on, orders
     /// whose loss past bankruptcy the fund (as it would stand) cannot cover go to ADL, as far as
-    /// profitable opposite positions can take them. `None`: all of them go to the book.
+    /// profitable opposite positions can take them. `None`: all of them go to the book. With the
+    /// split, the winners it measured (in index order), which [`Self::auto_deleverage`] then
+    /// draws on: settling the book's orders, all on the losing side, leaves them as they are.
     pub(super) fn split_for_adl(
         &self,
         orders: &[Order],
         estimate: f64,
         mark: f64,
-    ) -> Option<(Vec<Order>, Vec<Order>)> {
+    ) -> Option<AdlSplit> {
         if self.rules.adl == Adl::Off {
             return None;
         }
         let mut fund = self.ledger.insurance_fund.to_f64();
         // What the winners can take is a scan for them: only done once an order needs it.
-        let mut capacity = None;
+        let mut room: Option<(Vec<usize>, f64)> = None;
         // The orders are copied out only once one goes to ADL (rare).
         let mut split: Option<(Vec<Order>, Vec<Order>)> = None;
         for (k, &order) in orders.iter().enumerate() {
@@ -131,8 +142,11 @@ impl<'a> LiquidationEngine<'a> {
                 true
             } else {
                 let units = self.adl_units(i, order.fraction);
-                let capacity =
-                    capacity.get_or_insert_with(|| self.adl_capacity(self.side[i], mark));
+                let (_, capacity) = room.get_or_insert_with(|| {
+                    let winners = self.adl_winners(self.side[i], mark);
+                    let capacity = winners.iter().map(|&w| self.adl_units(w, 1.0)).sum();
+                    (winners, capacity)
+                });
                 if units > *capacity {
                     fund += equity;
                     true
@@ -148,7 +162,13 @@ impl<'a> LiquidationEngine<'a> {
                 (None, false) => split = Some((orders[..k].to_vec(), vec![order])),
             }
         }
-        split
+        let (to_book, to_adl) = split?;
+        let (winners, _) = room?;
+        Some(AdlSplit {
+            to_book,
+            to_adl,
+            winners,
+        })
     }
 
     /// ADL matches in units: coins for linear contracts, contracts for inverse.
@@ -157,13 +177,6 @@ impl<'a> LiquidationEngine<'a> {
             Contract::Linear => fraction * self.size(i) / self.table.entry[i],
             Contract::Inverse => fraction * self.size(i),
         }
-    }
-
-    pub(super) fn adl_capacity(&self, losing_side: Side, mark: f64) -> f64 {
-        self.adl_winners(losing_side, mark)
-            .into_iter()
-            .map(|i| self.adl_units(i, 1.0))
-            .sum()
     }
 
     /// Positions ADL can draw on against `losing_side` at `mark`, in index order: open, not
@@ -257,14 +270,19 @@ impl<'a> LiquidationEngine<'a> {
     /// positions, ranked (queue: PnL% times effective leverage, Bybit/BitMEX) or pro-rata.
     pub(super) fn auto_deleverage(
         &mut self,
-        orders: &[Order],
+        split: AdlSplit,
         mark: f64,
         step: &mut StepLiquidations,
     ) {
+        let AdlSplit {
+            to_adl: orders,
+            winners,
+            ..
+        } = split;
         let losing_side = self.side[orders[0].index as usize];
         let mut needed = 0.0;
         let mut weighted_price = 0.0;
-        for order in orders {
+        for order in &orders {
             let i = order.index as usize;
             let bankruptcy = self.terms(i).bankruptcy_price();
             // No price zeroes the equity of a position whose collateral a partial fill far past
@@ -298,25 +316,14 @@ impl<'a> LiquidationEngine<'a> {
         if needed <= 0.0 {
             return;
         }
-        self.deleverage_winners(losing_side, needed, weighted_price / needed, mark, step);
+        // The winners the split measured: closing the losing side's orders left them as
+        // they were.
+        self.deleverage_among(winners, needed, weighted_price / needed, mark, step);
     }
 
-    /// Closes `needed` units of profitable positions against `losing_side` at `price`, ranked by
-    /// the venue's queue or pro rata, as far as the winners at `mark` go.
-    fn deleverage_winners(
-        &mut self,
-        losing_side: Side,
-        needed: f64,
-        price: f64,
-        mark: f64,
-        step: &mut StepLiquidations,
-    ) {
-        let winners = self.adl_winners(losing_side, mark);
-        self.deleverage_among(winners, needed, price, mark, step);
-    }
-
-    /// [`Self::deleverage_winners`] among `winners` (the positions [`Self::adl_winners`] finds
-    /// against the losing side at `mark`, found already).
+    /// Closes `needed` units of `winners` (the positions [`Self::adl_winners`] finds against the
+    /// losing side at `mark`, found already) at `price`, ranked by the venue's queue or pro
+    /// rata, as far as they go.
     fn deleverage_among(
         &mut self,
         winners: Vec<usize>,

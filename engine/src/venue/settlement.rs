@@ -53,11 +53,12 @@ impl<'a> LiquidationEngine<'a> {
             let direction = if side == Side::Long { 1.0 } else { -1.0 };
             let total_coins: f64 = side_orders.iter().map(|&o| self.order_coins(o, mark)).sum();
             let estimate = book.quote(direction * total_coins);
-            let (to_book, to_adl) = match self.split_for_adl(&side_orders, estimate, mark) {
-                Some((to_book, to_adl)) => (Cow::Owned(to_book), to_adl),
-                None => (side_orders, Vec::new()),
+            let mut split = self.split_for_adl(&side_orders, estimate, mark);
+            let to_book = match &mut split {
+                Some(split) => Cow::Owned(std::mem::take(&mut split.to_book)),
+                None => side_orders,
             };
-            let book_coins: f64 = if to_adl.is_empty() {
+            let book_coins: f64 = if split.is_none() {
                 total_coins
             } else {
                 to_book.iter().map(|&o| self.order_coins(o, mark)).sum()
@@ -68,8 +69,8 @@ impl<'a> LiquidationEngine<'a> {
                 estimate
             };
             self.settle_fills(&to_book, fill, &mut step);
-            if !to_adl.is_empty() {
-                self.auto_deleverage(&to_adl, mark, &mut step);
+            if let Some(split) = split {
+                self.auto_deleverage(split, mark, &mut step);
             }
             match side {
                 Side::Long => step.long_coins += book_coins,
