@@ -5,7 +5,7 @@ use plotly::common::Marker;
 use plotly::layout::BarMode;
 use plotly::{Bar, Plot};
 
-use super::{base_layout, palette, size_unit, words_inside, Snapshot};
+use super::{axis, base_layout, palette, size_unit, words_inside, Snapshot};
 use crate::catalogue::text::fill;
 use crate::format::whole_seconds;
 
@@ -69,7 +69,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         );
     }
     let y_title = fill(w.open_interest, &[("unit", size_unit(snapshot))]);
+    // On a phone the buckets' labels turn sideways; the margins make room for the last one.
     let layout = base_layout(snapshot.theme, w.oi_title, w.leverage_bucket, &y_title)
+        .x_axis(axis(snapshot.theme, w.leverage_bucket).auto_margin(true))
         .bar_mode(BarMode::Group);
     plot.set_layout(layout);
     plot
