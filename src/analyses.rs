@@ -62,6 +62,25 @@ pub fn run_allowed(scenario: &Scenario, approved_s: f64) -> Result<(), Vec<Strin
     Err(lines)
 }
 
+/// Where the amplification curve puts the tipping point: the smallest shock that runs away.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Tipping {
+    /// The curve is still being computed.
+    Computing,
+    /// At this shock (percent, signed).
+    At(f64),
+    /// The flush grows smoothly with the shock: no sharp tipping point up to 40%.
+    Smooth,
+    /// No shock is needed: with none the crowd moves the price this much (percent, positive)
+    /// on its own.
+    NoShockNeeded(f64),
+    /// The curve's smallest shock (percent, signed) already runs away, with this
+    /// amplification: the tipping point is at that shock or below it.
+    AtMost(f64, f64),
+    /// The curve is over the page's budget and not computed.
+    NotComputed,
+}
+
 /// The amplification curve being filled shock by shock: each point is a full timeline run of
 /// the scenario with its shock resized (same kind), and the same with every position at 1x.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -136,6 +155,23 @@ impl CurveView {
         let first = self.points.first()?;
         let amplification = first.move_pct.abs() / first.shock_pct.abs();
         (amplification >= RUNAWAY_AT_SMALLEST).then_some((first.shock_pct, amplification))
+    }
+
+    /// Where the curve puts the tipping point, in this order: not computed or still computing;
+    /// no shock needed ([`Self::flush_without_shock_pct`]); the smallest shock or less
+    /// ([`Self::runaway_at_smallest`]); the steepest jump; none.
+    pub fn tipping(&self) -> Tipping {
+        if self.problem.is_some() {
+            Tipping::NotComputed
+        } else if !self.is_done() {
+            Tipping::Computing
+        } else if let Some(moved) = self.flush_without_shock_pct() {
+            Tipping::NoShockNeeded(moved)
+        } else if let Some((shock, amplification)) = self.runaway_at_smallest() {
+            Tipping::AtMost(shock, amplification)
+        } else {
+            self.critical_shock_pct.map_or(Tipping::Smooth, Tipping::At)
+        }
     }
 
     /// Runs the next piece (the no-shock run first, then each shock with and without leverage);

@@ -16,7 +16,9 @@ use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use crate::analyses::{run_allowed, CurveView, CyclesView, PhaseAxis, PhaseMap, VenuesView};
+use crate::analyses::{
+    run_allowed, CurveView, CyclesView, PhaseAxis, PhaseMap, Tipping, VenuesView,
+};
 use crate::browser;
 use crate::catalogue::text::{fill, text};
 use crate::charts::{Registry, Snapshot};
@@ -94,43 +96,6 @@ enum Frame {
     /// Drawn in this animation frame, and more work came in: the next frame draws it.
     /// `outcome`: a new outcome is among it (charts may move with held ranges).
     Waiting { outcome: bool },
-}
-
-/// Where the amplification curve puts the tipping point: the smallest shock that runs away.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Tipping {
-    /// The curve is still being computed.
-    Computing,
-    /// At this shock (percent, signed).
-    At(f64),
-    /// The flush grows smoothly with the shock: no sharp tipping point up to 40%.
-    Smooth,
-    /// No shock is needed: with none the crowd moves the price this much (percent, positive)
-    /// on its own.
-    NoShockNeeded(f64),
-    /// The curve's smallest shock (percent, signed) already runs away, with this
-    /// amplification: the tipping point is at that shock or below it.
-    AtMost(f64, f64),
-    /// The curve is over the page's budget and not computed.
-    NotComputed,
-}
-
-impl Tipping {
-    fn of(curve: &CurveView) -> Tipping {
-        if curve.problem.is_some() {
-            Tipping::NotComputed
-        } else if !curve.is_done() {
-            Tipping::Computing
-        } else if let Some(moved) = curve.flush_without_shock_pct() {
-            Tipping::NoShockNeeded(moved)
-        } else if let Some((shock, amplification)) = curve.runaway_at_smallest() {
-            Tipping::AtMost(shock, amplification)
-        } else {
-            curve
-                .critical_shock_pct
-                .map_or(Tipping::Smooth, Tipping::At)
-        }
-    }
 }
 
 /// Why a frame is asked for.
@@ -654,7 +619,7 @@ impl Live {
     }
 
     fn publish_progress(&self) {
-        let tipping = self.inner.with_value(|inner| Tipping::of(&inner.curve));
+        let tipping = self.inner.with_value(|inner| inner.curve.tipping());
         if self.tipping.get_untracked() != tipping {
             self.tipping.set(tipping);
         }

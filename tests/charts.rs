@@ -126,9 +126,10 @@ fn every_chart_draws_what_the_outcome_says() {
         }
 
         let amplification = figure(&charts::amplification::plot(&snapshot));
+        // The leveraged line starts from the run with no shock.
         assert_eq!(
             numbers(&amplification["data"][0]["x"]).len(),
-            curve.points.len()
+            curve.points.len() + usize::from(curve.no_shock.is_some())
         );
         let marker = numbers(&amplification["data"][2]["x"]);
         assert_eq!(
@@ -206,7 +207,9 @@ fn the_amplification_curve_passes_through_this_run() {
     let outcome = session.simulate(&scenario);
     let mut curve = CurveView::plan(&scenario);
     while curve.step(&mut session) {}
-    assert_eq!(curve.progress(), (40, 40));
+    // 40 shocks and the run with no shock.
+    assert_eq!(curve.progress(), (41, 41));
+    assert!(curve.no_shock.is_some());
     let here = curve
         .points
         .iter()

@@ -5,6 +5,7 @@ use plotly::common::{DashType, Line, Marker, Mode};
 use plotly::{Plot, Scatter};
 
 use super::{base_layout, count, ink, label, palette, vertical_line, words_inside, Snapshot};
+use crate::analyses::Tipping;
 use crate::catalogue::text::fill;
 use crate::format::{factor, percent, signed_pct};
 
@@ -46,31 +47,33 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                         .dash(DashType::Dash),
                 ),
         );
-        // The tipping point is read once the curve is whole.
-        let whole = done >= total;
-        if let Some(moved) = curve.flush_without_shock_pct().filter(|_| whole) {
-            let note = fill(w.no_shock_needed, &[("move", &percent(moved, 1))]);
-            annotations.push(label(1.0, 0.98, &note, theme));
-        } else if let Some((shock, amplification)) = curve.runaway_at_smallest().filter(|_| whole) {
-            shapes.push(vertical_line(shock.abs(), palette::SHORT, DashType::Dot));
-            let note = fill(
-                w.tipping_at_most,
-                &[
-                    ("shock", &signed_pct(shock)),
-                    ("amplification", &factor(amplification, 1)),
-                ],
-            );
-            annotations.push(label(shock.abs(), 0.98, &note, theme));
-        } else if let Some(critical) = curve.critical_shock_pct.filter(|_| whole) {
-            shapes.push(vertical_line(critical.abs(), palette::SHORT, DashType::Dot));
-            annotations.push(label(
-                critical.abs(),
-                0.98,
-                &fill(w.tipping_point, &[("shock", &signed_pct(critical))]),
-                theme,
-            ));
-        } else if whole {
-            annotations.push(label(1.0, 0.98, w.no_tipping_point, theme));
+        match curve.tipping() {
+            Tipping::Computing | Tipping::NotComputed => {}
+            Tipping::NoShockNeeded(moved) => {
+                let note = fill(w.no_shock_needed, &[("move", &percent(moved, 1))]);
+                annotations.push(label(1.0, 0.98, &note, theme));
+            }
+            Tipping::AtMost(shock, amplification) => {
+                shapes.push(vertical_line(shock.abs(), palette::SHORT, DashType::Dot));
+                let note = fill(
+                    w.tipping_at_most,
+                    &[
+                        ("shock", &signed_pct(shock)),
+                        ("amplification", &factor(amplification, 1)),
+                    ],
+                );
+                annotations.push(label(shock.abs(), 0.98, &note, theme));
+            }
+            Tipping::At(critical) => {
+                shapes.push(vertical_line(critical.abs(), palette::SHORT, DashType::Dot));
+                annotations.push(label(
+                    critical.abs(),
+                    0.98,
+                    &fill(w.tipping_point, &[("shock", &signed_pct(critical))]),
+                    theme,
+                ));
+            }
+            Tipping::Smooth => annotations.push(label(1.0, 0.98, w.no_tipping_point, theme)),
         }
     }
     let summary = &snapshot.outcome.summary;

@@ -7,9 +7,10 @@ use leptos::prelude::*;
 use flushlab_engine::analysis::monitor::DISTANCES_PCT;
 
 use super::explainer::GlossaryLink;
+use crate::analyses::Tipping;
 use crate::catalogue::text::{fill, text};
 use crate::format;
-use crate::live::{Live, Tipping};
+use crate::live::Live;
 
 /// Leverage ratios the gauge spans (a crowd at 50x or more fills it).
 const RATIO_FULL: f64 = 50.0;
