@@ -403,7 +403,7 @@ impl Live {
                         }
                         // A system's run (not yet its contagion table) is the Markets tab's
                         // outcome: its chart moves with held ranges as a drag's, and is drawn
-                        // exactly once the drag settles (or the table arrives).
+                        // exactly once the drag settles.
                         if markets.ran && markets.contagion.is_none() {
                             cause = Cause::Outcome;
                             for_charts = true;

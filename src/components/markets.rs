@@ -214,9 +214,7 @@ pub fn MarketsTab() -> impl IntoView {
                     state.edit_markets(|choice| choice.with_link_index_marks(k, on));
                 });
                 let set_lag = Callback::new(move |steps: f64| {
-                    // The field keeps the value inside its range; whole steps.
-                    let steps = steps.round().clamp(0.0, MAX_LATENCY_STEPS) as u32;
-                    state.edit_markets(|choice| choice.with_link_latency(k, steps));
+                    state.edit_markets(|choice| choice.with_link_latency(k, whole_steps(steps)));
                 });
                 view! {
                     <fieldset class="markets-capital">
@@ -303,9 +301,7 @@ pub fn MarketsTab() -> impl IntoView {
                 });
                 let delay = Signal::derive(move || rules().map_or(0.0, |(_, steps)| f64::from(steps)));
                 let set_delay = Callback::new(move |steps: f64| {
-                    // The field keeps the value inside its range; whole steps.
-                    let steps = steps.round().clamp(0.0, MAX_LATENCY_STEPS) as u32;
-                    state.edit_markets(|choice| choice.with_lending_delay(k, steps));
+                    state.edit_markets(|choice| choice.with_lending_delay(k, whole_steps(steps)));
                 });
                 view! {
                     <fieldset class="markets-capital">
@@ -407,6 +403,12 @@ pub fn MarketsTab() -> impl IntoView {
             })>{t.charts.markets_no_links}</p>
         </div>
     }
+}
+
+/// A step count from a field (which keeps it within its range): whole steps, 0 to
+/// [`MAX_LATENCY_STEPS`].
+fn whole_steps(steps: f64) -> u32 {
+    steps.round().clamp(0.0, MAX_LATENCY_STEPS) as u32
 }
 
 /// The contagion table's rows (none until it is computed).

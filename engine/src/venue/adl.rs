@@ -268,21 +268,18 @@ impl<'a> LiquidationEngine<'a> {
 
     /// Auto-deleveraging: each order closes at its bankruptcy price against profitable opposite
     /// positions, ranked (queue: PnL% times effective leverage, Bybit/BitMEX) or pro-rata.
+    /// `winners`: those [`Self::split_for_adl`] measured.
     pub(super) fn auto_deleverage(
         &mut self,
-        split: AdlSplit,
+        orders: &[Order],
+        winners: Vec<usize>,
         mark: f64,
         step: &mut StepLiquidations,
     ) {
-        let AdlSplit {
-            to_adl: orders,
-            winners,
-            ..
-        } = split;
         let losing_side = self.side[orders[0].index as usize];
         let mut needed = 0.0;
         let mut weighted_price = 0.0;
-        for order in &orders {
+        for order in orders {
             let i = order.index as usize;
             let bankruptcy = self.terms(i).bankruptcy_price();
             // No price zeroes the equity of a position whose collateral a partial fill far past

@@ -9,6 +9,7 @@ use crate::money::{self, Money};
 use crate::positions::closing_units_of;
 use crate::scenario::{Contract, Side};
 
+use super::adl::AdlSplit;
 use super::{LiquidationEngine, Order, StepLiquidations};
 
 /// Closing (part of) a position at one price.
@@ -53,12 +54,15 @@ impl<'a> LiquidationEngine<'a> {
             let direction = if side == Side::Long { 1.0 } else { -1.0 };
             let total_coins: f64 = side_orders.iter().map(|&o| self.order_coins(o, mark)).sum();
             let estimate = book.quote(direction * total_coins);
-            let mut split = self.split_for_adl(&side_orders, estimate, mark);
-            let to_book = match &mut split {
-                Some(split) => Cow::Owned(std::mem::take(&mut split.to_book)),
-                None => side_orders,
+            let (to_book, to_adl) = match self.split_for_adl(&side_orders, estimate, mark) {
+                Some(AdlSplit {
+                    to_book,
+                    to_adl,
+                    winners,
+                }) => (Cow::Owned(to_book), Some((to_adl, winners))),
+                None => (side_orders, None),
             };
-            let book_coins: f64 = if split.is_none() {
+            let book_coins: f64 = if to_adl.is_none() {
                 total_coins
             } else {
                 to_book.iter().map(|&o| self.order_coins(o, mark)).sum()
@@ -69,8 +73,8 @@ impl<'a> LiquidationEngine<'a> {
                 estimate
             };
             self.settle_fills(&to_book, fill, &mut step);
-            if let Some(split) = split {
-                self.auto_deleverage(split, mark, &mut step);
+            if let Some((to_adl, winners)) = to_adl {
+                self.auto_deleverage(&to_adl, winners, mark, &mut step);
             }
             match side {
                 Side::Long => step.long_coins += book_coins,
