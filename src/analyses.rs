@@ -18,8 +18,34 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::text::{fill, text};
 use crate::session::Session;
 
-/// Shock sizes of the amplification curve: 1% to 40% of the start price.
+/// Shock sizes of the amplification curve: 1% to 40% of the start price, every 1% (then on to
+/// the scenario's own shock if it is larger: [`swept_shocks_pct`]).
 pub const CURVE_SHOCKS: usize = 40;
+
+/// Past its every-1% part, for a scenario whose own shock is larger (Black Thursday's -50%), a
+/// swept analysis (the curve, the phase map) goes on in steps this wide until it covers that
+/// shock.
+pub const WIDE_STEP_PCT: f64 = 5.0;
+
+/// The shock sizes an analysis sweeps for `scenario`, signed in its shock's direction: every 1%
+/// to `dense` percent, then every [`WIDE_STEP_PCT`] until past the scenario's own shock, so that
+/// the scenario's own run is always on the chart.
+pub fn swept_shocks_pct(scenario: &Scenario, dense: usize) -> Vec<f64> {
+    let direction = if scenario.shock.is_up() { 1.0 } else { -1.0 };
+    let own = scenario.shock.move_pct(&scenario.market).abs();
+    let mut shocks: Vec<f64> = (1..=dense).map(|k| k as f64).collect();
+    let mut last = dense as f64;
+    while last < own && last < 100.0 {
+        last = (last + WIDE_STEP_PCT).min(100.0);
+        shocks.push(last);
+    }
+    shocks.into_iter().map(|pct| direction * pct).collect()
+}
+
+/// The amplification curve's shock sizes for `scenario` ([`swept_shocks_pct`]).
+pub fn curve_shocks_pct(scenario: &Scenario) -> Vec<f64> {
+    swept_shocks_pct(scenario, CURVE_SHOCKS)
+}
 
 /// The move, percent of the start price, that a run with no shock at all must reach for the
 /// crowd to count as flushing on its own (a funding build-up bleeding it, predators pushing the
@@ -101,11 +127,13 @@ pub struct CurveView {
     pub problem: Option<String>,
 }
 
-/// The part of a scenario the amplification curve depends on: all but its shock's size.
+/// The part of a scenario the amplification curve depends on: all but its shock's size, which
+/// counts only for how far the curve goes ([`curve_shocks_pct`]; its largest size stands for it).
 pub fn curve_key(scenario: &Scenario) -> Scenario {
     let up = scenario.shock.is_up();
+    let extent = curve_shocks_pct(scenario).last().copied().unwrap_or(1.0);
     let mut key = scenario.clone();
-    key.shock.pct = if up { 1.0 } else { -1.0 };
+    key.shock.pct = extent;
     key.shock.notional_usd = if up { -1.0 } else { 1.0 };
     key
 }
@@ -113,14 +141,14 @@ pub fn curve_key(scenario: &Scenario) -> Scenario {
 impl CurveView {
     /// A new, empty curve for `scenario`.
     pub fn plan(scenario: &Scenario) -> CurveView {
-        let direction = if scenario.shock.is_up() { 1.0 } else { -1.0 };
-        let problem = budget::amplification_curve(scenario, CURVE_SHOCKS + 1)
+        let shocks_pct = curve_shocks_pct(scenario);
+        let problem = budget::amplification_curve(scenario, shocks_pct.len() + 1)
             .check(Work::Sweep, PAGE_CURVE_S)
             .err()
             .map(|error| crate::codec::problems_text(&error));
         CurveView {
             key: Some(curve_key(scenario)),
-            shocks_pct: (1..=CURVE_SHOCKS).map(|k| direction * k as f64).collect(),
+            shocks_pct,
             problem,
             ..CurveView::default()
         }
@@ -257,12 +285,16 @@ pub struct PhaseMap {
     pub problem: Option<String>,
 }
 
-/// The part of a scenario a phase map depends on (its shock size is swept, so left out).
+/// The part of a scenario a phase map depends on: its shock size is swept, so left out but for
+/// how far the map goes ([`swept_shocks_pct`]; its largest size stands for it).
 pub fn phase_key(scenario: &Scenario) -> Scenario {
+    let extent = swept_shocks_pct(scenario, PHASE_COLUMNS)
+        .last()
+        .copied()
+        .unwrap_or(1.0);
     let mut key = scenario.clone();
-    let up = scenario.shock.is_up();
     key.shock.kind = ShockKind::Instant;
-    key.shock.pct = if up { 1.0 } else { -1.0 };
+    key.shock.pct = extent;
     key.shock.notional_usd = 0.0;
     key.shock.duration_s = 0.0;
     key
@@ -271,8 +303,7 @@ pub fn phase_key(scenario: &Scenario) -> Scenario {
 impl PhaseMap {
     /// A new, empty map for `scenario` along `axis`.
     pub fn plan(scenario: &Scenario, axis: PhaseAxis, shock_pct: f64) -> PhaseMap {
-        let direction = if scenario.shock.is_up() { 1.0 } else { -1.0 };
-        let shocks_pct = (1..=PHASE_COLUMNS).map(|k| direction * k as f64).collect();
+        let shocks_pct = swept_shocks_pct(scenario, PHASE_COLUMNS);
         let mut map = PhaseMap {
             key: Some(phase_key(scenario)),
             axis: Some(axis),
@@ -552,7 +583,9 @@ mod tests {
             );
             let curve = CurveView::plan(&preset.scenario);
             assert_eq!(curve.problem, None, "{}", preset.name);
-            assert_eq!(curve.progress(), (0, CURVE_SHOCKS + 1));
+            let planned = curve_shocks_pct(&preset.scenario).len() + 1;
+            assert_eq!(curve.progress(), (0, planned), "{}", preset.name);
+            assert!(planned > CURVE_SHOCKS, "{}", preset.name);
         }
     }
 
@@ -650,12 +683,41 @@ mod tests {
     }
 
     #[test]
+    fn the_sweeps_reach_past_the_scenarios_own_shock() {
+        let default = flushlab_engine::presets::default_scenario();
+        let shocks = curve_shocks_pct(&default);
+        assert_eq!(shocks.len(), CURVE_SHOCKS);
+        assert_eq!((shocks[0], shocks[CURVE_SHOCKS - 1]), (-1.0, -40.0));
+        let black_thursday = flushlab_engine::presets::find("bitmex-2020-03-12")
+            .expect("preset")
+            .scenario;
+        assert!(black_thursday.shock.pct < -45.0);
+        let shocks = curve_shocks_pct(&black_thursday);
+        assert_eq!(&shocks[CURVE_SHOCKS - 1..], &[-40.0, -45.0, -50.0]);
+        assert_eq!(
+            CurveView::plan(&black_thursday).progress(),
+            (0, shocks.len() + 1)
+        );
+        let phase = PhaseMap::plan(&black_thursday, PhaseAxis::MeanLeverage, -49.94);
+        assert_eq!(
+            &phase.shocks_pct[PHASE_COLUMNS - 1..],
+            &[-30.0, -35.0, -40.0, -45.0, -50.0]
+        );
+        // A shock within the sweeps' dense part does not change what they are for.
+        let mut smaller = default.clone();
+        smaller.shock.pct = -12.0;
+        assert_eq!(curve_key(&smaller), curve_key(&default));
+        assert_eq!(phase_key(&smaller), phase_key(&default));
+        assert_ne!(curve_key(&black_thursday).shock.pct, -40.0);
+    }
+
+    #[test]
     fn a_curve_over_its_budget_is_not_computed_and_says_what_to_reduce() {
         let heavy = with_count("over-levered-longs", 1_000_000);
         let mut curve = CurveView::plan(&heavy);
         let problem = curve.problem.clone().expect("over the curve's budget");
         assert!(
-            problem.contains("the amplification curve (81 runs) would take about"),
+            problem.contains("the amplification curve (two runs per shock size) would take about"),
             "{problem}"
         );
         assert!(problem.contains("positions.generate.count"), "{problem}");

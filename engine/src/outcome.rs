@@ -119,6 +119,14 @@ pub enum MoneyUnit {
 }
 
 impl MoneyUnit {
+    /// The unit a contract's money is counted in.
+    pub fn of(contract: crate::scenario::Contract) -> MoneyUnit {
+        match contract {
+            crate::scenario::Contract::Linear => MoneyUnit::Usd,
+            crate::scenario::Contract::Inverse => MoneyUnit::Coin,
+        }
+    }
+
     /// As the outcome JSON writes it: "USD" or "coin".
     pub fn as_str(self) -> &'static str {
         match self {

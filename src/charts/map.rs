@@ -4,7 +4,9 @@
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{base_layout, ink, label, palette, size_unit, vertical_line, words_inside, Snapshot};
+use super::{
+    axis, base_layout, ink, label, palette, size_unit, vertical_line, words_inside, Snapshot,
+};
 use crate::catalogue::text::fill;
 use crate::format::whole_seconds;
 
@@ -60,7 +62,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             theme,
         ),
     ];
-    if let Some(step) = snapshot.cursor.and_then(|c| snapshot.outcome.steps.get(c)) {
+    let cursor_step = snapshot.cursor.and_then(|c| snapshot.outcome.steps.get(c));
+    if let Some(step) = cursor_step {
         shapes.push(vertical_line(step.mark, ink(theme).text, DashType::Dash));
         annotations.push(label(
             step.mark,
@@ -70,9 +73,24 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         ));
     }
     let y_title = fill(w.would_be_liquidated, &[("unit", size_unit(snapshot))]);
-    let layout = base_layout(theme, w.map_title, w.price_usd, &y_title)
+    // The x axis spans the map's levels and the lines, not the labels: plotly's autorange would
+    // stretch it to fit each label's text to the right of its line (on a narrow embed, to twice
+    // the start price).
+    let (low, high) = map
+        .prices
+        .iter()
+        .chain([start, stop].iter())
+        .chain(cursor_step.map(|step| &step.mark))
+        .filter(|price| price.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), &price| {
+            (low.min(price), high.max(price))
+        });
+    let mut layout = base_layout(theme, w.map_title, w.price_usd, &y_title)
         .shapes(shapes)
         .annotations(annotations);
+    if low < high {
+        layout = layout.x_axis(axis(theme, w.price_usd).range(vec![low, high]));
+    }
     plot.set_layout(layout);
     plot
 }

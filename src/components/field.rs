@@ -34,9 +34,10 @@ pub fn RangeField(
     max: f64,
     /// Slider step (display units; ignored on a log scale).
     step: f64,
-    /// Unit shown after the typed box, e.g. "%", "USD", "s".
-    #[prop(optional)]
-    unit: &'static str,
+    /// Unit shown after the typed box, e.g. "%", "USD", "s" (a signal where it follows the
+    /// scenario: the insurance fund is in coin on an inverse contract).
+    #[prop(optional, into)]
+    unit: Signal<&'static str>,
     /// Slider scale.
     #[prop(default = Scale::Linear)]
     scale: Scale,
@@ -90,7 +91,7 @@ pub fn RangeField(
                         ("typed", text.trim()),
                         ("min", &display(min)),
                         ("max", &display(max)),
-                        ("unit", &unit_suffix(unit)),
+                        ("unit", &unit_suffix(unit.get_untracked())),
                         ("kept", &display(value.get_untracked())),
                     ],
                 )],
@@ -104,7 +105,7 @@ pub fn RangeField(
                         ("label", label),
                         ("typed", &format!("{:?}", text.trim())),
                         ("kept", &display(value.get_untracked())),
-                        ("unit", &unit_suffix(unit)),
+                        ("unit", &unit_suffix(unit.get_untracked())),
                     ],
                 )],
             ),
@@ -127,7 +128,7 @@ pub fn RangeField(
                         on:change=on_type
                         disabled=move || disabled.get()
                     />
-                    <span class="unit">{unit}</span>
+                    <span class="unit">{move || unit.get()}</span>
                 </span>
             </div>
             <input

@@ -35,6 +35,11 @@ pub fn VenueControls() -> impl IntoView {
     let set_fee = move |pct: f64| state.edit(|s| s.venue.liquidation_fee = pct / 100.0);
     let fund = Signal::derive(move || state.draft.with(|s| s.venue.insurance_fund_usd));
     let set_fund = move |usd: f64| state.edit(|s| s.venue.insurance_fund_usd = usd);
+    // The fund is in coin on an inverse (coin-margined) contract.
+    let fund_unit = Signal::derive(move || {
+        let contract = state.draft.with(|s| s.market.contract);
+        crate::catalogue::money_unit(flushlab_engine::outcome::MoneyUnit::of(contract))
+    });
     let at_entry = Signal::derive(move || {
         state
             .draft
@@ -221,7 +226,7 @@ pub fn VenueControls() -> impl IntoView {
                 min=0.0
                 max=100_000_000_000.0
                 step=1.0
-                unit="USD"
+                unit=fund_unit
                 scale=Scale::Log
                 value=fund
                 set=set_fund

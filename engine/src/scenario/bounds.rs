@@ -66,10 +66,7 @@ pub(super) fn validate_money_at_stake(scenario: &Scenario, valid: bool, check: &
         }
     };
     if at_stake.is_nan() || at_stake > MAX_MONEY_AT_STAKE {
-        let unit = match contract {
-            Contract::Linear => MoneyUnit::Usd,
-            Contract::Inverse => MoneyUnit::Coin,
-        };
+        let unit = MoneyUnit::of(contract);
         check.fail(path, Rule::MoneyAtStake { at_stake, unit });
     }
 }

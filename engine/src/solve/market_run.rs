@@ -10,7 +10,7 @@ use crate::outcome::{
     Step, Summary,
 };
 use crate::positions::PositionTable;
-use crate::scenario::{CircuitBreaker, Contract, Scenario, ShockKind, Side};
+use crate::scenario::{CircuitBreaker, Scenario, ShockKind, Side};
 use crate::solve::build_up;
 use crate::solve::instant::finite_ratio;
 use crate::solve::timeline::{liquidation_map, liquidation_map_now};
@@ -424,10 +424,7 @@ impl<'a> MarketRun<'a> {
                 .and_then(|control| control.tightened_at)
                 .map(|step| f64::from(step) * scenario.run.step_s),
             last_liquidation_step: self.last_liquidation_step,
-            money_unit: match scenario.market.contract {
-                Contract::Linear => crate::outcome::MoneyUnit::Usd,
-                Contract::Inverse => crate::outcome::MoneyUnit::Coin,
-            },
+            money_unit: crate::outcome::MoneyUnit::of(scenario.market.contract),
         };
         Outcome {
             summary,

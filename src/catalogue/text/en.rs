@@ -610,7 +610,7 @@ pub static ENGLISH: Text = Text {
         money_at_stake: "the positions could gain or lose up to {at_stake} {unit} between the price floor and ceiling (market.price x {floor} to x {ceiling}); at most {most} keeps the ledger exact: reduce the open interest, or bring entries closer to market.price",
         over_budget: "{work} would take about {time} of work, over the budget of {budget}; reduce {fields}",
         work_scenario: "this scenario",
-        work_sweep: "the amplification curve (81 runs)",
+        work_sweep: "the amplification curve (two runs per shock size)",
         work_grid: "the phase map",
         work_calibration: "this calibration",
         work_cycles: "these cycles",
