@@ -208,11 +208,12 @@ pub struct LeverageBucket {
 }
 
 impl LeverageBucket {
-    /// A label such as "5-10x" (bounds a calibration scaled, such as 1.5785, shown as "1.6").
+    /// A label such as "5-10x" (bounds a calibration scaled shown short, as a trader writes
+    /// them: 1.5785 as "1.6", 12.45 as "12").
     pub fn label(&self) -> String {
         let short = |value: f64| {
             let rounded = (value * 10.0).round() / 10.0;
-            if rounded == value.round() {
+            if rounded == value.round() || value >= 10.0 {
                 format!("{}", value.round())
             } else {
                 format!("{rounded:.1}")
@@ -366,5 +367,30 @@ fn book_as_one_field(path: &str) -> &str {
     match path.find("market.book.") {
         Some(at) => &path[..at + BOOK.len()],
         None => path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LeverageBucket;
+
+    #[test]
+    fn bucket_labels_are_written_short() {
+        let label = |min: f64, max: f64| {
+            LeverageBucket {
+                min,
+                max,
+                weight: 1.0,
+            }
+            .label()
+        };
+        assert_eq!(label(5.0, 10.0), "5-10x");
+        assert_eq!(label(100.0, 100.0), "100x");
+        assert_eq!(label(1.0, 1.2453), "1-1.2x");
+        assert_eq!(label(1.5785, 3.0), "1.6-3x");
+        // From 10x on, whole numbers: "12-31x", not "12.5-31.1x".
+        assert_eq!(label(12.453, 31.1326), "12-31x");
+        assert_eq!(label(6.2265, 12.453), "6.2-12x");
+        assert_eq!(label(9.96, 10.5), "10-11x");
     }
 }
