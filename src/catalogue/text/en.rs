@@ -206,7 +206,7 @@ pub static ENGLISH: Text = Text {
         funding: "Funding build-up: open interest and funding rate",
         funding_caption: "The hours before the shock: at every funding payment the crowded side pays, its thinnest positions wear through and its open interest thins, and the rate falls with the skew.",
         amplification: "Amplification curve",
-        amplification_caption: "Each point is a full run of this scenario with a bigger or smaller shock; past the tipping point the cascade takes over. Dashed: the same market with no leverage.",
+        amplification_caption: "Each point is a full run of this scenario with a bigger or smaller shock; past the tipping point the cascade takes over. Dashed: the same shock with every position at 1x (no leverage; on a coin-margined contract a 1x long is still liquidated near a 50% fall, its margin being the coin).",
         phase: "Phase map",
         phase_caption: "The cascade's end point without time effects (no refill, no traders, no ADL), on 10,000 positions: bright cells are flushes, and more leverage or a thinner book moves the tipping line to smaller shocks.",
         phase_against: "Phase map against",
