@@ -270,10 +270,12 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
         PLOT_LEFT + PLOT_WIDTH * x(times[extreme_at]),
         PLOT_TOP + PLOT_HEIGHT * y(last[extreme_at]),
     );
-    let (anchor, dx) = if x(times[extreme_at]) > 0.6 {
-        ("end", -8)
-    } else {
-        ("start", 8)
+    // The label runs away from the nearer edge; in the middle third it is centred on the
+    // marker, which a phone's narrow chart needs (a label starting mid-chart ran off its edge).
+    let (anchor, dx) = match x(times[extreme_at]) {
+        at if at > 2.0 / 3.0 => ("end", -8),
+        at if at > 1.0 / 3.0 => ("middle", 0),
+        _ => ("start", 8),
     };
     let dy = if up { 16 } else { -8 };
     svg.push_str(&format!(
@@ -410,6 +412,27 @@ mod tests {
             d.matches('L').count()
         );
         assert!(d.contains("432.1 1000.0"), "the trough is kept: {d}");
+    }
+
+    #[test]
+    fn the_extremes_label_runs_away_from_the_nearer_edge() {
+        let anchor_for = |name: &str| {
+            let scenario = flushlab_engine::presets::find(name)
+                .expect("preset")
+                .scenario;
+            let outcome = flushlab_engine::simulate(&scenario).expect("runs");
+            let svg = price_svg(&scenario, &outcome);
+            let label = svg.find("fv-note fv-strong").expect("a label");
+            let anchor = svg[label..].find("text-anchor=\"").expect("an anchor") + label + 13;
+            svg[anchor..]
+                .split('"')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        };
+        // The 2025 trough comes early in the run, 2021's in its middle (after the slide).
+        assert_eq!(anchor_for("btc-2025-10-10"), "start");
+        assert_eq!(anchor_for("btc-2021-05-19"), "middle");
     }
 
     #[test]

@@ -22,6 +22,13 @@ pub fn Chart(
 ) -> impl IntoView {
     let registry = expect_context::<Registry>();
     let (title, caption) = super::words(name);
+    let state = crate::state::use_state();
+    let note = move || {
+        state
+            .scenario
+            .with(|scenario| super::caption_note(name, scenario))
+            .map(|note| format!(" {note}"))
+    };
     let words = &crate::catalogue::text::text().charts;
     let node = NodeRef::<Div>::new();
     let slot = StoredValue::new(None::<u64>);
@@ -49,6 +56,7 @@ pub fn Chart(
             <figcaption>
                 <span>
                     {caption}
+                    {note}
                     {crate::catalogue::chart_term(name).map(|id| view! { " " <GlossaryLink id=id /> })}
                 </span>
                 <button type="button" class="link-button" on:click=download

@@ -99,6 +99,14 @@ pub fn words(name: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// What a chart's caption adds for `scenario`, if anything: on a coin-margined contract, the
+/// amplification curve's 1x line is not an unlevered market.
+pub fn caption_note(name: &str, scenario: &flushlab_engine::Scenario) -> Option<&'static str> {
+    let c = &crate::catalogue::text::text().charts;
+    let inverse = scenario.market.contract == flushlab_engine::scenario::Contract::Inverse;
+    (name == "amplification" && inverse).then_some(c.amplification_inverse)
+}
+
 /// The flush tab's charts, in page order.
 pub const FLUSH_CHARTS: [Entry; 8] = [
     Entry {
@@ -371,4 +379,21 @@ pub fn words_inside() -> &'static crate::catalogue::text::Plots {
 /// A count as a chart's "computing {done}/{total}" writes it.
 pub fn count(value: usize) -> String {
     crate::format::count(value as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::caption_note;
+
+    #[test]
+    fn the_curve_caption_explains_the_1x_line_on_a_coin_margined_contract() {
+        let linear = flushlab_engine::presets::default_scenario();
+        assert_eq!(caption_note("amplification", &linear), None);
+        let inverse = flushlab_engine::presets::find("bitmex-2020-03-12")
+            .expect("preset")
+            .scenario;
+        let note = caption_note("amplification", &inverse).expect("a note");
+        assert!(note.contains("50%"), "{note}");
+        assert_eq!(caption_note("price", &inverse), None);
+    }
 }

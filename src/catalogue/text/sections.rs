@@ -110,7 +110,9 @@ sections! {
     /// Chart titles and captions, and what sits beside the charts.
     charts: Charts {
         price, price_caption, liquidations, liquidations_caption, map, map_caption, oi,
-        oi_caption, fund, fund_caption, funding, funding_caption, amplification, amplification_caption, phase,
+        oi_caption, fund, fund_caption, funding, funding_caption, amplification, amplification_caption,
+        /// Added to the amplification caption on a coin-margined contract.
+        amplification_inverse, phase,
         phase_caption, phase_against, phase_leverage, phase_depth, phase_progress,
         /// `{done}`, `{total}`: counts.
         computing, done, phase_no_depth, cycles_intro, cycles_progress,
