@@ -22,6 +22,8 @@ const NARROW: f64 = 380.0;
 /// Room above the boxes for the arbitrage labels, and per row of accounts above / lending below.
 const LABELS: f64 = 44.0;
 const ROW: f64 = 36.0;
+/// A label character's width in the diagram's 11px type, about (for the labels' backdrops).
+const LABEL_CHAR_WIDTH: f64 = 5.9;
 const BOX_HEIGHT: f64 = 88.0;
 /// A box narrower than this (three markets or more on a phone) says less, in smaller type.
 const COMPACT_BOX: f64 = 120.0;
@@ -706,9 +708,14 @@ fn flow_view(
                     view! { <line x1=x y1=y + if top { 18.0 } else { -14.0 } x2=layout.centre(i) y2=end stroke-width=width /> }
                 })
                 .collect_view();
+            // A backdrop under the label, so the legs of the rows above it pass behind it
+            // instead of through its words (on a phone the label is as wide as the diagram).
+            let chars = words.chars().count().max(flow.name.chars().count()) as f64;
+            let backdrop = (chars * LABEL_CHAR_WIDTH + 12.0).min(layout.width - 4.0);
             view! {
                 <g class=format!("{class} flow-{}", if top { "accounts" } else { "lending" }) data-testid=format!("flow-{k}")>
                     {legs}
+                    <rect class="flow-backdrop" x=x - backdrop / 2.0 y=y - 12.0 width=backdrop height=30.0 rx="4" />
                     <text x=x y=y text-anchor="middle" class="flow-name">{flow.name.clone()}</text>
                     <text x=x y=y + 13.0 text-anchor="middle">{words}</text>
                 </g>
