@@ -95,8 +95,9 @@ pub enum Tipping {
     Computing,
     /// At this shock (percent, signed).
     At(f64),
-    /// The flush grows smoothly with the shock: no sharp tipping point up to 40%.
-    Smooth,
+    /// The flush grows smoothly with the shock: no sharp tipping point up to the curve's largest
+    /// shock (percent, positive: 40, or more for a scenario whose own shock is larger).
+    Smooth(f64),
     /// No shock is needed: with none the crowd moves the price this much (percent, positive)
     /// on its own.
     NoShockNeeded(f64),
@@ -198,7 +199,9 @@ impl CurveView {
         } else if let Some((shock, amplification)) = self.runaway_at_smallest() {
             Tipping::AtMost(shock, amplification)
         } else {
-            self.critical_shock_pct.map_or(Tipping::Smooth, Tipping::At)
+            let extent = self.shocks_pct.last().map_or(0.0, |pct| pct.abs());
+            self.critical_shock_pct
+                .map_or(Tipping::Smooth(extent), Tipping::At)
         }
     }
 

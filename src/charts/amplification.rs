@@ -4,7 +4,9 @@
 use plotly::common::{DashType, Line, Marker, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{base_layout, count, ink, label, palette, vertical_line, words_inside, Snapshot};
+use super::{
+    base_layout, corner_note, count, ink, label, palette, vertical_line, words_inside, Snapshot,
+};
 use crate::analyses::Tipping;
 use crate::catalogue::text::fill;
 use crate::format::{factor, percent, signed_pct};
@@ -51,7 +53,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             Tipping::Computing | Tipping::NotComputed => {}
             Tipping::NoShockNeeded(moved) => {
                 let note = fill(w.no_shock_needed, &[("move", &percent(moved, 1))]);
-                annotations.push(label(1.0, 0.98, &note, theme));
+                annotations.push(corner_note(&note, theme));
             }
             Tipping::AtMost(shock, amplification) => {
                 shapes.push(vertical_line(shock.abs(), palette::SHORT, DashType::Dot));
@@ -73,7 +75,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                     theme,
                 ));
             }
-            Tipping::Smooth => annotations.push(label(1.0, 0.98, w.no_tipping_point, theme)),
+            Tipping::Smooth(_) => annotations.push(corner_note(w.no_tipping_point, theme)),
         }
     }
     let summary = &snapshot.outcome.summary;
@@ -95,7 +97,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     };
     if let Some(problem) = &curve.problem {
         let note = fill(w.not_computed, &[("problem", problem)]);
-        annotations.push(label(1.0, 0.98, &note, theme));
+        annotations.push(corner_note(&note, theme));
     }
     let title = if curve.problem.is_some() {
         w.amplification_not_computed.to_string()

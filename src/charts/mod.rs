@@ -348,6 +348,43 @@ pub fn label(x: f64, y_paper: f64, text: &str, theme: Theme) -> plotly::layout::
         .font(Font::new().size(11).color(ink(theme).muted))
 }
 
+/// A sentence about the whole chart, in its top-left corner, broken into lines of at most
+/// [`NOTE_LINE_CHARS`] characters so a phone's narrow chart shows all of it (a label anchored at
+/// a data point runs off the chart's right edge, and stretches the autoranged axis to hold it).
+pub fn corner_note(text: &str, theme: Theme) -> plotly::layout::Annotation {
+    use plotly::layout::Annotation;
+    Annotation::new()
+        .x(0.01)
+        .y(0.99)
+        .x_ref("paper")
+        .y_ref("paper")
+        .text(wrapped(text, NOTE_LINE_CHARS))
+        .show_arrow(false)
+        .x_anchor(plotly::common::Anchor::Left)
+        .y_anchor(plotly::common::Anchor::Top)
+        .align(plotly::layout::HAlign::Left)
+        .font(Font::new().size(11).color(ink(theme).muted))
+}
+
+/// The longest line of a [`corner_note`], in characters.
+pub const NOTE_LINE_CHARS: usize = 40;
+
+/// `text` with plotly line breaks (`<br>`) between words, so no line is longer than `width`
+/// characters (a longer word keeps its own line).
+pub fn wrapped(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines.join("<br>")
+}
+
 /// The playback cursor as a vertical line at the cursor step's time, if playback shows one.
 pub fn cursor_line(snapshot: &Snapshot) -> Option<plotly::layout::Shape> {
     let step = snapshot.outcome.steps.get(snapshot.cursor?)?;
@@ -383,7 +420,24 @@ pub fn count(value: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::caption_note;
+    use super::{caption_note, wrapped};
+
+    #[test]
+    fn notes_break_between_words_within_the_width() {
+        assert_eq!(wrapped("no shock needed", 40), "no shock needed");
+        assert_eq!(
+            wrapped(
+                "no shock needed: with none the price moves 9.4% on its own",
+                20
+            ),
+            "no shock needed:<br>with none the price<br>moves 9.4% on its<br>own"
+        );
+        assert_eq!(
+            wrapped("a-very-long-word and more", 6),
+            "a-very-long-word<br>and<br>more"
+        );
+        assert_eq!(wrapped("", 10), "");
+    }
 
     #[test]
     fn the_curve_caption_explains_the_1x_line_on_a_coin_margined_contract() {

@@ -25,7 +25,10 @@ pub fn LeverageMonitor() -> impl IntoView {
             text().monitor.tipping_at,
             &[("shock", &format::signed_pct(pct))],
         ),
-        Tipping::Smooth => text().monitor.smooth.to_string(),
+        Tipping::Smooth(extent) => fill(
+            text().monitor.smooth,
+            &[("extent", &format::percent(extent, 0))],
+        ),
         Tipping::AtMost(shock, amplification) => fill(
             text().monitor.tipping_at_most,
             &[

@@ -17,7 +17,8 @@ use crate::scenario::{
 pub struct VenueProfile {
     /// Id, as links and the CLI name it: "binance".
     pub id: &'static str,
-    /// As the app shows it: "Binance USDⓈ-M (BTCUSDT)".
+    /// As the app shows it: "Binance USDS-M (BTCUSDT)" (Binance writes "USDⓈ-M", a circled S
+    /// that many phones' fonts lack).
     pub name: &'static str,
     /// The date of the documents the figures come from.
     pub as_of: &'static str,
@@ -36,7 +37,7 @@ fn build_profiles() -> Vec<VenueProfile> {
     vec![
         VenueProfile {
             id: "binance",
-            name: "Binance USDⓈ-M (BTCUSDT)",
+            name: "Binance USDS-M (BTCUSDT)",
             as_of: "2021-03-18 tiers, 2019 liquidation fee",
             venue: Venue {
                 maintenance_margin: tiers(&[

@@ -659,7 +659,7 @@ pub static ENGLISH: Text = Text {
         tipping_note: "The smallest shock that runs away (the amplification curve, which starts from a run with no shock).",
         computing: "computing the amplification curve…",
         tipping_at: "a {shock} shock",
-        smooth: "none up to 40%: the flush grows smoothly",
+        smooth: "none up to {extent}: the flush grows smoothly",
         no_shock_needed: "none needed: with no shock at all the crowd moves the price {move}",
         tipping_at_most: "a {shock} shock or less: it already runs away ({amplification})",
         not_computed: "not computed for a scenario this large",

@@ -478,6 +478,7 @@ sections! {
         tipping, tipping_note, computing,
         /// `{shock}`.
         tipping_at,
+        /// `{extent}`: the curve's largest shock, a percentage.
         smooth,
         /// `{move}`: a percentage.
         no_shock_needed,
