@@ -261,6 +261,8 @@ pub const PHASE_POSITIONS: usize = 10_000;
 pub const PHASE_COLUMNS: usize = 30;
 /// Values of the second parameter.
 pub const PHASE_ROWS: usize = 24;
+/// The phase map's lowest mean leverage, unless the scenario's own is lower.
+pub const PHASE_LOWEST_LEVERAGE: f64 = 2.0;
 
 /// The second axis of the phase map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -315,8 +317,13 @@ impl PhaseMap {
         };
         match axis {
             PhaseAxis::MeanLeverage => {
-                map.values = Axis::linspace(Parameter::MeanLeverage, 2.0, 60.0, PHASE_ROWS).values;
-                map.here = Some((shock_pct, mean_leverage(scenario)));
+                // 2x to 60x, from lower down for a crowd levered less (2024-08-05's 1.5x), so
+                // the scenario's own cross is on the map.
+                let own = mean_leverage(scenario);
+                let lowest = own.clamp(1.0, PHASE_LOWEST_LEVERAGE);
+                map.values =
+                    Axis::linspace(Parameter::MeanLeverage, lowest, 60.0, PHASE_ROWS).values;
+                map.here = Some((shock_pct, own));
             }
             PhaseAxis::Depth => match scenario.market.book {
                 Book::Levels { .. } => map.problem = Some(text().charts.phase_no_depth.to_string()),
@@ -701,6 +708,19 @@ mod tests {
             CurveView::plan(&black_thursday).progress(),
             (0, shocks.len() + 1)
         );
+        let yen = flushlab_engine::presets::find("btc-2024-08-05")
+            .expect("preset")
+            .scenario;
+        let phase = PhaseMap::plan(&yen, PhaseAxis::MeanLeverage, -14.65);
+        let own = mean_leverage(&yen);
+        assert!(own < PHASE_LOWEST_LEVERAGE);
+        assert_eq!(
+            phase.values.first().copied(),
+            Some(own),
+            "its own leverage is a row"
+        );
+        let phase = PhaseMap::plan(&default, PhaseAxis::MeanLeverage, -7.0);
+        assert_eq!(phase.values.first().copied(), Some(PHASE_LOWEST_LEVERAGE));
         let phase = PhaseMap::plan(&black_thursday, PhaseAxis::MeanLeverage, -49.94);
         assert_eq!(
             &phase.shocks_pct[PHASE_COLUMNS - 1..],
