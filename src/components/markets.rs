@@ -639,6 +639,22 @@ fn market_box(
     }
 }
 
+/// A backdrop under a flow's label (its lines `first` and `second`, centred on `x`, the first
+/// baseline at `y`, `height` tall), so lines that pass under the label pass behind its words
+/// instead of through them (on a phone a label is as wide as the diagram).
+fn label_backdrop(
+    first: &str,
+    second: &str,
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+) -> impl IntoView {
+    let chars = first.chars().count().max(second.chars().count()) as f64;
+    let wide = (chars * LABEL_CHAR_WIDTH + 12.0).min(width - 4.0);
+    view! { <rect class="flow-backdrop" x=x - wide / 2.0 y=y - 12.0 width=wide height=height rx="4" /> }
+}
+
 fn flow_view(
     k: usize,
     flow: &FlowLine,
@@ -666,10 +682,13 @@ fn flow_view(
                     &[("usd", &format::usd(moved))],
                 )
             };
+            let label_y = box_top - 8.0 - 14.0 * (k as f64 % 3.0);
+            let backdrop = label_backdrop(&words, "", (a + b) / 2.0, label_y, layout.width, 18.0);
             view! {
                 <g class=class data-testid=format!("flow-{k}")>
                     <line x1=a y1=y x2=b y2=y stroke-width=if flow.cut { 1.5 } else { width } />
-                    <text x=(a + b) / 2.0 y=box_top - 8.0 - 14.0 * (k as f64 % 3.0) text-anchor="middle">{words}</text>
+                    {backdrop}
+                    <text x=(a + b) / 2.0 y=label_y text-anchor="middle">{words}</text>
                 </g>
             }
             .into_any()
@@ -708,14 +727,11 @@ fn flow_view(
                     view! { <line x1=x y1=y + if top { 18.0 } else { -14.0 } x2=layout.centre(i) y2=end stroke-width=width /> }
                 })
                 .collect_view();
-            // A backdrop under the label, so the legs of the rows above it pass behind it
-            // instead of through its words (on a phone the label is as wide as the diagram).
-            let chars = words.chars().count().max(flow.name.chars().count()) as f64;
-            let backdrop = (chars * LABEL_CHAR_WIDTH + 12.0).min(layout.width - 4.0);
+            let backdrop = label_backdrop(&words, &flow.name, x, y, layout.width, 30.0);
             view! {
                 <g class=format!("{class} flow-{}", if top { "accounts" } else { "lending" }) data-testid=format!("flow-{k}")>
                     {legs}
-                    <rect class="flow-backdrop" x=x - backdrop / 2.0 y=y - 12.0 width=backdrop height=30.0 rx="4" />
+                    {backdrop}
                     <text x=x y=y text-anchor="middle" class="flow-name">{flow.name.clone()}</text>
                     <text x=x y=y + 13.0 text-anchor="middle">{words}</text>
                 </g>
