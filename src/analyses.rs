@@ -27,19 +27,32 @@ pub const CURVE_SHOCKS: usize = 40;
 /// shock.
 pub const WIDE_STEP_PCT: f64 = 5.0;
 
-/// The shock sizes an analysis sweeps for `scenario`, signed in its shock's direction: every 1%
-/// to `dense` percent, then every [`WIDE_STEP_PCT`] until past the scenario's own shock, so that
-/// the scenario's own run is always on the chart.
-pub fn swept_shocks_pct(scenario: &Scenario, dense: usize) -> Vec<f64> {
+/// How far an analysis sweeps for `scenario`, percent, signed in its shock's direction: `dense`,
+/// or past it in [`WIDE_STEP_PCT`] steps to the first size that covers the scenario's own shock
+/// (at most 100). What the analyses' keys hold of the shock, read on every input.
+pub fn sweep_reach_pct(scenario: &Scenario, dense: usize) -> f64 {
     let direction = if scenario.shock.is_up() { 1.0 } else { -1.0 };
     let own = scenario.shock.move_pct(&scenario.market).abs();
-    let mut shocks: Vec<f64> = (1..=dense).map(|k| k as f64).collect();
-    let mut last = dense as f64;
-    while last < own && last < 100.0 {
-        last = (last + WIDE_STEP_PCT).min(100.0);
-        shocks.push(last);
+    let mut reach = dense as f64;
+    while reach < own && reach < 100.0 {
+        reach = (reach + WIDE_STEP_PCT).min(100.0);
     }
-    shocks.into_iter().map(|pct| direction * pct).collect()
+    direction * reach
+}
+
+/// The shock sizes an analysis sweeps for `scenario`, signed in its shock's direction: every 1%
+/// to `dense` percent, then every [`WIDE_STEP_PCT`] to its [`sweep_reach_pct`], so that the
+/// scenario's own run is always on the chart.
+pub fn swept_shocks_pct(scenario: &Scenario, dense: usize) -> Vec<f64> {
+    let reach = sweep_reach_pct(scenario, dense);
+    let direction = reach.signum();
+    let mut shocks: Vec<f64> = (1..=dense).map(|k| direction * k as f64).collect();
+    let mut last = dense as f64;
+    while last < reach.abs() {
+        last = (last + WIDE_STEP_PCT).min(reach.abs());
+        shocks.push(direction * last);
+    }
+    shocks
 }
 
 /// The amplification curve's shock sizes for `scenario` ([`swept_shocks_pct`]).
@@ -129,12 +142,11 @@ pub struct CurveView {
 }
 
 /// The part of a scenario the amplification curve depends on: all but its shock's size, which
-/// counts only for how far the curve goes ([`curve_shocks_pct`]; its largest size stands for it).
+/// counts only for how far the curve goes ([`sweep_reach_pct`]).
 pub fn curve_key(scenario: &Scenario) -> Scenario {
     let up = scenario.shock.is_up();
-    let extent = curve_shocks_pct(scenario).last().copied().unwrap_or(1.0);
     let mut key = scenario.clone();
-    key.shock.pct = extent;
+    key.shock.pct = sweep_reach_pct(scenario, CURVE_SHOCKS);
     key.shock.notional_usd = if up { -1.0 } else { 1.0 };
     key
 }
@@ -291,15 +303,11 @@ pub struct PhaseMap {
 }
 
 /// The part of a scenario a phase map depends on: its shock size is swept, so left out but for
-/// how far the map goes ([`swept_shocks_pct`]; its largest size stands for it).
+/// how far the map goes ([`sweep_reach_pct`]).
 pub fn phase_key(scenario: &Scenario) -> Scenario {
-    let extent = swept_shocks_pct(scenario, PHASE_COLUMNS)
-        .last()
-        .copied()
-        .unwrap_or(1.0);
     let mut key = scenario.clone();
     key.shock.kind = ShockKind::Instant;
-    key.shock.pct = extent;
+    key.shock.pct = sweep_reach_pct(scenario, PHASE_COLUMNS);
     key.shock.notional_usd = 0.0;
     key.shock.duration_s = 0.0;
     key

@@ -22,13 +22,13 @@ pub fn Chart(
 ) -> impl IntoView {
     let registry = expect_context::<Registry>();
     let (title, caption) = super::words(name);
+    // A memo: a drag changes the scenario every frame, the note only with its contract.
     let state = crate::state::use_state();
-    let note = move || {
+    let note = Memo::new(move |_| {
         state
             .scenario
             .with(|scenario| super::caption_note(name, scenario))
-            .map(|note| format!(" {note}"))
-    };
+    });
     let words = &crate::catalogue::text::text().charts;
     let node = NodeRef::<Div>::new();
     let slot = StoredValue::new(None::<u64>);
@@ -56,7 +56,7 @@ pub fn Chart(
             <figcaption>
                 <span>
                     {caption}
-                    {note}
+                    {move || note.get().map(|note| format!(" {note}"))}
                     {crate::catalogue::chart_term(name).map(|id| view! { " " <GlossaryLink id=id /> })}
                 </span>
                 <button type="button" class="link-button" on:click=download

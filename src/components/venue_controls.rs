@@ -36,7 +36,7 @@ pub fn VenueControls() -> impl IntoView {
     let fund = Signal::derive(move || state.draft.with(|s| s.venue.insurance_fund_usd));
     let set_fund = move |usd: f64| state.edit(|s| s.venue.insurance_fund_usd = usd);
     // The fund is in coin on an inverse (coin-margined) contract.
-    let fund_unit = Signal::derive(move || {
+    let fund_unit = Memo::new(move |_| {
         let contract = state.draft.with(|s| s.market.contract);
         crate::catalogue::money_unit(flushlab_engine::outcome::MoneyUnit::of(contract))
     });
