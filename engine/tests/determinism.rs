@@ -98,6 +98,65 @@ fn reused_and_rescaled_tables_give_the_same_outcomes_as_fresh_ones() {
     }
 }
 
+/// A build-up's end state is saved on the table and the next run with the same market, venue and
+/// build-up rules starts from it (a shock drag): every run equals a fresh run of its scenario,
+/// whatever ran on the table before it, and a change of any of those rules runs the build-up
+/// again.
+#[test]
+fn runs_after_a_saved_build_up_equal_fresh_runs() {
+    use flushlab_engine::positions::PositionTable;
+    use flushlab_engine::solve::timeline;
+    let mut seen = 0;
+    for preset in presets::all() {
+        let scenario = &preset.scenario;
+        if scenario.build_up.is_none() {
+            continue;
+        }
+        seen += 1;
+        let resized = |pct: f64| {
+            let mut shocked = scenario.clone();
+            shocked.shock.resize(&scenario.market, pct);
+            shocked
+        };
+        let mut poorer = resized(-6.0);
+        poorer.venue.insurance_fund_usd *= 0.5;
+        let mut longer = resized(-6.0);
+        if let Some(rules) = longer.build_up.as_mut() {
+            rules.hours *= 2.0;
+        }
+        let mut deeper = resized(-6.0);
+        deeper.market.resilience_half_life_s = Some(5.0);
+        let variants = [
+            resized(-3.0),
+            resized(-8.0),
+            scenario.clone(),
+            poorer,
+            resized(4.0),
+            longer,
+            resized(-6.0),
+            deeper,
+            resized(-12.0),
+        ];
+        let table = PositionTable::build(scenario);
+        for round in 0..2 {
+            for (k, variant) in variants.iter().enumerate() {
+                if (round, k) == (0, 2) {
+                    // As the app's session does after a first run: a state saved before the
+                    // table was warm is resumed on a warm one.
+                    table.prepare_reruns();
+                }
+                assert_eq!(
+                    outcome_json(&timeline::run(variant, &table)),
+                    outcome_json(&simulate(variant).unwrap()),
+                    "{}: variant {k}, round {round}",
+                    preset.name
+                );
+            }
+        }
+    }
+    assert!(seen > 0, "a preset with a build-up");
+}
+
 /// Byte-identical, except that a rescaled table's float open interest may differ from a fresh
 /// table's in the last bits (within a micro-dollar). The cause, found in issue #11: a position's
 /// liquidation price is computed from its scale-dependent size and collateral, so the same

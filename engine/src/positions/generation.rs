@@ -187,6 +187,7 @@ fn empty_table(
         margin,
         start: OnceLock::new(),
         map: OnceLock::new(),
+        built_up: Default::default(),
     }
 }
 

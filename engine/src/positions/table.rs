@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use crate::money::column::FixedColumn;
 use crate::outcome::LiquidationMap;
 use crate::scenario::{Contract, LeverageBucket, Population, Positions, Scenario, Side};
+use crate::solve::build_up::BuiltUp;
 
 use super::generation::{from_list, generate, group_scales};
 use super::margin::{size_collateral, MarginSchedule, Terms};
@@ -80,6 +81,9 @@ pub struct PositionTable {
     /// (`solve::timeline::liquidation_map`): every run on an unchanged population shows the
     /// same one. Kept until the table is rescaled.
     pub(crate) map: OnceLock<(f64, LiquidationMap)>,
+    /// What the scenario's build-up left on this population the last time it ran
+    /// (`solve::build_up::run_or_resume`).
+    pub(crate) built_up: BuiltUp,
 }
 
 impl PositionTable {
@@ -146,6 +150,7 @@ impl PositionTable {
         // (a leverage-bar drag rescales before every run) takes the fast paths; otherwise leave
         // it until first use.
         self.map = OnceLock::new();
+        self.built_up = BuiltUp::default();
         if let Some(mut state) = self.start.take() {
             let previous = state.warm.take().unwrap_or_default();
             self.fill_start_state(&mut state, Some(previous));

@@ -4,10 +4,130 @@
 //! liquidations fill on a book that has refilled since the last payment (a fresh copy of the
 //! start book each time) and leave no trace on the price the shock starts from.
 
+use std::sync::Mutex;
+
 use crate::market::OrderBook;
-use crate::outcome::{BuildUpReport, FundingPayment};
-use crate::scenario::{BuildUp, Funding};
-use crate::venue::{LiquidationEngine, StepLiquidations};
+use crate::outcome::{BuildUpReport, FundingPayment, LiquidationMap};
+use crate::positions::PositionTable;
+use crate::scenario::{BuildUp, Funding, Market, Scenario, Venue};
+use crate::solve::timeline::liquidation_map_now;
+use crate::venue::{LiquidationEngine, Snapshot, StepLiquidations};
+
+/// What a build-up leaves besides the venue's state: its report, and the open interest and
+/// liquidation map as it left the positions (the flush's "before").
+#[derive(Clone)]
+pub struct Aftermath {
+    pub report: BuildUpReport,
+    pub open_interest: (Vec<f64>, Vec<f64>),
+    pub map: LiquidationMap,
+}
+
+/// Runs `scenario`'s build-up (`rules`) on `venue` (an engine on `table` under the scenario's
+/// venue rules, its step length set), or, when the table saved what the same build-up left the
+/// last time, starts from that: the build-up reads the market, the venue's rules, its own rules
+/// and the step length, never the shock, so a shock drag's runs all share one.
+pub fn run_or_resume<'a>(
+    rules: &BuildUp,
+    scenario: &'a Scenario,
+    table: &'a PositionTable,
+    mut venue: LiquidationEngine<'a>,
+    book: &OrderBook,
+) -> (LiquidationEngine<'a>, Aftermath) {
+    let key = Key {
+        market: scenario.market.clone(),
+        venue: scenario.venue.clone(),
+        rules: rules.clone(),
+        step_s: scenario.run.step_s,
+    };
+    let reusable = venue.takes_shortcuts();
+    if reusable {
+        if let Some((venue, aftermath)) = table.built_up.resume(&key, table, &scenario.venue) {
+            return (venue, aftermath);
+        }
+    }
+    let start = scenario.market.price;
+    let report = run(rules, &scenario.venue.funding, &mut venue, book, start);
+    let aftermath = Aftermath {
+        report,
+        open_interest: venue.open_by_bucket(),
+        map: liquidation_map_now(&venue, start),
+    };
+    if reusable {
+        table.built_up.save(Saved {
+            key,
+            venue: venue.snapshot(),
+            aftermath: aftermath.clone(),
+        });
+    }
+    (venue, aftermath)
+}
+
+/// What a build-up's result depends on.
+#[derive(Clone, PartialEq)]
+struct Key {
+    market: Market,
+    venue: Venue,
+    rules: BuildUp,
+    step_s: f64,
+}
+
+/// A build-up's result saved for the next run on the same population.
+#[derive(Clone)]
+struct Saved {
+    key: Key,
+    venue: Snapshot,
+    aftermath: Aftermath,
+}
+
+/// The last build-up run on a population, kept on its table ([`PositionTable`]): a memo, not part
+/// of the table's value (a clone shares it, equality ignores it); a rescaled table starts without.
+#[derive(Default)]
+pub struct BuiltUp(Mutex<Option<Saved>>);
+
+impl BuiltUp {
+    /// The engine and aftermath saved under `key`, if that is what was saved.
+    fn resume<'a>(
+        &self,
+        key: &Key,
+        table: &'a PositionTable,
+        rules: &'a Venue,
+    ) -> Option<(LiquidationEngine<'a>, Aftermath)> {
+        let slot = self.0.lock().ok()?;
+        let saved = slot.as_ref().filter(|saved| saved.key == *key)?;
+        Some((
+            LiquidationEngine::resume(table, rules, &saved.venue),
+            saved.aftermath.clone(),
+        ))
+    }
+
+    fn save(&self, saved: Saved) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(saved);
+        }
+    }
+
+    fn saved(&self) -> Option<Saved> {
+        self.0.lock().ok().and_then(|slot| slot.clone())
+    }
+}
+
+impl Clone for BuiltUp {
+    fn clone(&self) -> BuiltUp {
+        BuiltUp(Mutex::new(self.saved()))
+    }
+}
+
+impl PartialEq for BuiltUp {
+    fn eq(&self, _: &BuiltUp) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for BuiltUp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BuiltUp(memo)")
+    }
+}
 
 /// Runs the build-up on `venue` at `price`, with liquidations filled on copies of `book`.
 /// Afterwards the venue's liquidation counters start again from zero, so the run's summary counts
@@ -102,6 +222,12 @@ mod tests {
             hours,
             premium_at_full_skew_pct: 0.4,
         }
+    }
+
+    #[test]
+    fn a_table_with_a_saved_build_up_can_still_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<PositionTable>();
     }
 
     #[test]

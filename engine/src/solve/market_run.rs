@@ -13,7 +13,7 @@ use crate::positions::PositionTable;
 use crate::scenario::{CircuitBreaker, Scenario, ShockKind, Side};
 use crate::solve::build_up;
 use crate::solve::instant::finite_ratio;
-use crate::solve::timeline::{liquidation_map, liquidation_map_now};
+use crate::solve::timeline::liquidation_map;
 use crate::traders::{DealerHedging, Delevering, DipBuying, PortfolioInsurance, Predation, TopUps};
 use crate::venue::{AdlRoom, ControlWatch, LiquidationEngine, StepLiquidations};
 
@@ -81,19 +81,19 @@ impl<'a> MarketRun<'a> {
         let book = OrderBook::new(market);
         let mut venue = venue;
         venue.set_step_s(step_s);
-        let build_up = scenario
-            .build_up
-            .as_ref()
-            .map(|rules| build_up::run(rules, &scenario.venue.funding, &mut venue, &book, start));
         // Open interest before the flush, and its liquidation map: as the build-up left the
         // positions, or as the table has them.
-        let (oi_before, map_after_build_up) = if build_up.is_some() {
-            (
-                venue.open_by_bucket(),
-                Some(liquidation_map_now(&venue, start)),
-            )
-        } else {
-            (table.open_interest_by_bucket(), None)
+        let (venue, build_up, oi_before, map_after_build_up) = match &scenario.build_up {
+            Some(rules) => {
+                let (venue, after) = build_up::run_or_resume(rules, scenario, table, venue, &book);
+                (
+                    venue,
+                    Some(after.report),
+                    after.open_interest,
+                    Some(after.map),
+                )
+            }
+            None => (venue, None, table.open_interest_by_bucket(), None),
         };
         MarketRun {
             scenario,

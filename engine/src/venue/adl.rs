@@ -21,7 +21,7 @@ const SCANS_BEFORE_ORDER: u32 = 32;
 /// (shorts), so the candidates are a prefix found by binary search, and the positions a mark
 /// leaves in loss are never visited. Either way the winners come out in index order, as the
 /// reference has them.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct Winners {
     /// Every scan takes the plain way (the reference path).
     pub(super) plain: bool,

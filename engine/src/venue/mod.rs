@@ -37,6 +37,7 @@ mod batch;
 mod control;
 mod funding;
 mod marking;
+mod resume;
 mod settlement;
 mod state;
 mod triggers;
@@ -45,6 +46,7 @@ pub use adl::AdlRoom;
 use adl::Winners;
 use batch::WholeCloses;
 pub use control::ControlWatch;
+pub use resume::Snapshot;
 use state::{Own, Status};
 use triggers::RearmHeap;
 

@@ -68,6 +68,7 @@ impl Status {
 
 /// Sizes, collateral and triggers of the positions whose state left the start state (a top-up,
 /// partial liquidation, de-leveraging or ADL), valid where a position [`Status::is_changed`].
+#[derive(Clone)]
 pub(super) struct Own {
     pub(super) size: Vec<f64>,
     pub(super) collateral: Vec<Money>,

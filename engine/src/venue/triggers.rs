@@ -49,6 +49,7 @@ const PRUNE_AT_LEAST: usize = 1 << 16;
 /// the whole heap is pruned once it has doubled since its last pruning, so it never holds more
 /// than about twice the side's changed open positions, or [`PRUNE_AT_LEAST`] (pro-rata ADL moves
 /// every winner's trigger every step it runs).
+#[derive(Clone)]
 pub(super) struct RearmHeap {
     heap: BinaryHeap<Rearmed>,
     prune_at: usize,
