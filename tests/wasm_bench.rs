@@ -186,6 +186,47 @@ fn systems_in_the_browser() {
     }
 }
 
+/// Issue 14's "every regime": every preset's timeline across the whole shock range the slider
+/// offers (-30% to +30% in 2% steps, so the fund drains and ADL runs where a preset's crowd lets
+/// it), reruns on one table as a shock drag is, three runs a shock after one to warm up: per
+/// preset the median and p95 of those runs and the worst shock.
+#[wasm_bindgen_test]
+#[ignore]
+fn timeline_every_preset_across_the_shock_range_in_the_browser() {
+    use flushlab_engine::solve::timeline;
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    for preset in flushlab_engine::presets::all() {
+        let scenario = &preset.scenario;
+        let table = PositionTable::build(scenario);
+        std::hint::black_box(timeline::run(scenario, &table));
+        table.prepare_reruns();
+        let mut runs = Vec::new();
+        let mut worst = (0.0, 0.0);
+        for k in 0..=30 {
+            let pct = -30.0 + 2.0 * f64::from(k);
+            let mut shocked = scenario.clone();
+            shocked.shock.resize(&scenario.market, pct);
+            std::hint::black_box(timeline::run(&shocked, &table));
+            for _ in 0..3 {
+                let start = performance.now();
+                std::hint::black_box(timeline::run(&shocked, &table));
+                let ms = performance.now() - start;
+                if ms > worst.0 {
+                    worst = (ms, pct);
+                }
+                runs.push(ms);
+            }
+        }
+        log_runs(
+            &format!(
+                "wasm32 timeline {} across -30%..+30% (worst {:.2} ms at {:+}%)",
+                preset.name, worst.0, worst.1
+            ),
+            runs,
+        );
+    }
+}
+
 /// Logs the median, p95, min and max of `runs` (ms) after `label`.
 fn log_runs(label: &str, mut runs: Vec<f64>) {
     runs.sort_by(f64::total_cmp);

@@ -90,6 +90,8 @@ fn side_slot(side: Side) -> usize {
 /// deleveraging against them in the same step does not look for them again).
 #[derive(Clone, Debug)]
 pub struct AdlRoom {
+    /// What the winners hold in all: coins (contracts on an inverse contract), summed in index
+    /// order.
     pub coins: f64,
     winners: Vec<usize>,
 }
@@ -99,8 +101,8 @@ pub struct AdlRoom {
 pub(super) struct AdlSplit {
     pub(super) to_book: Vec<Order>,
     pub(super) to_adl: Vec<Order>,
-    /// The winners the split measured, in index order.
-    pub(super) winners: Vec<usize>,
+    /// The winners the split measured, in index order, and what they hold.
+    pub(super) room: AdlRoom,
 }
 
 impl<'a> LiquidationEngine<'a> {
@@ -120,7 +122,8 @@ impl<'a> LiquidationEngine<'a> {
         }
         let mut fund = self.ledger.insurance_fund.to_f64();
         // What the winners can take is a scan for them: only done once an order needs it.
-        let mut room: Option<(Vec<usize>, f64)> = None;
+        // The winners, what is left of their room, and what they hold in all.
+        let mut room: Option<(Vec<usize>, f64, f64)> = None;
         // The orders are copied out only once one goes to ADL (rare).
         let mut split: Option<(Vec<Order>, Vec<Order>)> = None;
         for (k, &order) in orders.iter().enumerate() {
@@ -131,10 +134,9 @@ impl<'a> LiquidationEngine<'a> {
                 true
             } else {
                 let units = self.adl_units(i, order.fraction);
-                let (_, capacity) = room.get_or_insert_with(|| {
-                    let winners = self.adl_winners(self.side[i], mark);
-                    let capacity = winners.iter().map(|&w| self.adl_units(w, 1.0)).sum();
-                    (winners, capacity)
+                let (_, capacity, _) = room.get_or_insert_with(|| {
+                    let AdlRoom { coins, winners } = self.measure_room(self.side[i], mark);
+                    (winners, coins, coins)
                 });
                 if units > *capacity {
                     fund += equity;
@@ -152,11 +154,11 @@ impl<'a> LiquidationEngine<'a> {
             }
         }
         let (to_book, to_adl) = split?;
-        let (winners, _) = room?;
+        let (winners, _, coins) = room?;
         Some(AdlSplit {
             to_book,
             to_adl,
-            winners,
+            room: AdlRoom { coins, winners },
         })
     }
 
@@ -173,7 +175,7 @@ impl<'a> LiquidationEngine<'a> {
     fn adl_winners(&self, losing_side: Side, mark: f64) -> Vec<usize> {
         let winners = &self.winners;
         let eligible =
-            |i: usize| self.is_open(i) && !self.is_pending(i) && self.terms(i).pnl_at(mark) > 0.0;
+            |i: usize| self.is_open(i) && !self.is_pending(i) && self.pnl_at(i, mark) > 0.0;
         if winners.plain {
             winners
                 .visited
@@ -257,11 +259,11 @@ impl<'a> LiquidationEngine<'a> {
 
     /// Auto-deleveraging: each order closes at its bankruptcy price against profitable opposite
     /// positions, ranked (queue: PnL% times effective leverage, Bybit/BitMEX) or pro-rata.
-    /// `winners`: those [`Self::split_for_adl`] measured.
+    /// `room`: the winners [`Self::split_for_adl`] measured.
     pub(super) fn auto_deleverage(
         &mut self,
         orders: &[Order],
-        winners: Vec<usize>,
+        room: AdlRoom,
         mark: f64,
         step: &mut StepLiquidations,
     ) {
@@ -304,7 +306,7 @@ impl<'a> LiquidationEngine<'a> {
         }
         // The winners the split measured: closing the losing side's orders left them as
         // they were.
-        self.deleverage_among(winners, needed, weighted_price / needed, mark, step);
+        self.deleverage_among(room, needed, weighted_price / needed, mark, step);
     }
 
     /// Closes `needed` units of `winners` (the positions [`Self::adl_winners`] finds against the
@@ -312,13 +314,16 @@ impl<'a> LiquidationEngine<'a> {
     /// rata, as far as they go.
     fn deleverage_among(
         &mut self,
-        winners: Vec<usize>,
+        room: AdlRoom,
         needed: f64,
         price: f64,
         mark: f64,
         step: &mut StepLiquidations,
     ) {
-        let total: f64 = winners.iter().map(|&i| self.adl_units(i, 1.0)).sum();
+        let AdlRoom {
+            coins: total,
+            winners,
+        } = room;
         if total <= 0.0 {
             return;
         }
@@ -360,11 +365,15 @@ impl<'a> LiquidationEngine<'a> {
     /// trader outside this market's population (a cross-margin account, docs/model.md §15.5):
     /// `None` when the venue runs no ADL or its contract is not linear.
     pub fn adl_room(&self, losing_side: Side, mark: f64) -> Option<AdlRoom> {
-        (self.rules.adl != Adl::Off && self.contract() == Contract::Linear).then(|| {
-            let winners = self.adl_winners(losing_side, mark);
-            let coins = winners.iter().map(|&i| self.adl_units(i, 1.0)).sum();
-            AdlRoom { coins, winners }
-        })
+        (self.rules.adl != Adl::Off && self.contract() == Contract::Linear)
+            .then(|| self.measure_room(losing_side, mark))
+    }
+
+    /// The winners against `losing_side` at `mark` and what they hold.
+    fn measure_room(&self, losing_side: Side, mark: f64) -> AdlRoom {
+        let winners = self.adl_winners(losing_side, mark);
+        let coins = winners.iter().map(|&i| self.adl_units(i, 1.0)).sum();
+        AdlRoom { coins, winners }
     }
 
     /// Auto-deleverages `coins` of an outside trader's `losing_side` positions at `price` (their
@@ -380,12 +389,9 @@ impl<'a> LiquidationEngine<'a> {
     ) -> f64 {
         let mut step = StepLiquidations::default();
         if coins > 0.0 {
-            // The winners the room was measured on, when nothing on their side moved since.
-            let winners = match room {
-                Some(room) => room.winners,
-                None => self.adl_winners(losing_side, mark),
-            };
-            self.deleverage_among(winners, coins, price, mark, &mut step);
+            // The room measured, when nothing on the winners' side moved since.
+            let room = room.unwrap_or_else(|| self.measure_room(losing_side, mark));
+            self.deleverage_among(room, coins, price, mark, &mut step);
         }
         step.adl_usd
     }

@@ -58,8 +58,8 @@ impl<'a> LiquidationEngine<'a> {
                 Some(AdlSplit {
                     to_book,
                     to_adl,
-                    winners,
-                }) => (Cow::Owned(to_book), Some((to_adl, winners))),
+                    room,
+                }) => (Cow::Owned(to_book), Some((to_adl, room))),
                 None => (side_orders, None),
             };
             let book_coins: f64 = if to_adl.is_none() {
@@ -73,8 +73,8 @@ impl<'a> LiquidationEngine<'a> {
                 estimate
             };
             self.settle_fills(&to_book, fill, &mut step);
-            if let Some((to_adl, winners)) = to_adl {
-                self.auto_deleverage(&to_adl, winners, mark, &mut step);
+            if let Some((to_adl, room)) = to_adl {
+                self.auto_deleverage(&to_adl, room, mark, &mut step);
             }
             match side {
                 Side::Long => step.long_coins += book_coins,

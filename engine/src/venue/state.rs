@@ -227,6 +227,21 @@ impl<'a> LiquidationEngine<'a> {
         }
     }
 
+    /// Unrealized PnL of position `i` at `mark`: [`Terms::pnl_at`] of its live terms, without
+    /// reading its collateral (which PnL does not depend on; converting it costs more than the
+    /// PnL where ADL looks through thousands of positions a step).
+    #[inline]
+    pub fn pnl_at(&self, i: usize, mark: f64) -> f64 {
+        Terms {
+            contract: self.contract(),
+            side: self.side[i],
+            entry: self.table.entry[i],
+            size: self.size(i),
+            collateral: 0.0,
+        }
+        .pnl_at(mark)
+    }
+
     /// Notional at `mark`, USD.
     #[inline]
     pub fn notional_at(&self, i: usize, mark: f64) -> f64 {
