@@ -232,6 +232,72 @@ fn mul_div_wide(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
     }
 }
 
+/// `contracts * move * 10^8 / (entry * price)` rounded half to even, for operands in 64 bits (an
+/// inverse contract's PnL in coin units, `money::inverse_pnl`); `None` where that does not hold or
+/// the quotient is 2^50 or more (the caller takes the general path). The divisor is above 64
+/// bits, and a 128-bit division by it is a long library routine in wasm32 (tens of nanoseconds
+/// natively), paid once per coin-margined position marked: here the quotient comes from a float
+/// estimate instead, corrected exactly ([`divide_small_quotient`]), and every product is of 64-bit
+/// halves.
+#[inline]
+pub(super) fn inverse_units(contracts: u64, entry: u64, price: u64) -> Option<u128> {
+    let divisor = widening_mul(entry, price);
+    let scaled_move = widening_mul(entry.abs_diff(price), UNITS as u64);
+    let numerator = times_u64(scaled_move, contracts)?;
+    let (quotient, remainder) = divide_small_quotient(numerator, divisor)?;
+    let rest = divisor - remainder;
+    let up = (remainder > rest) | ((remainder == rest) & (quotient & 1 == 1));
+    Some(quotient + u128::from(up))
+}
+
+/// Quotients below this are found from a float estimate ([`divide_small_quotient`]), which is
+/// then off by at most one.
+const SMALL_QUOTIENT: f64 = (1u64 << 50) as f64;
+
+/// (quotient, remainder) of `n` by `d` (positive) when the quotient is below 2^50: the quotient
+/// of the two as floats (each within 2^-52 of its value, [`approximately`]) is within 1 of the
+/// true one, and the product of that estimate and `d` (two 64 x 64-bit products) is corrected to
+/// the exact quotient and remainder. `None`: a larger quotient, or an estimate whose product
+/// leaves 128 bits.
+#[inline]
+fn divide_small_quotient(n: u128, d: u128) -> Option<(u128, u128)> {
+    let estimate = approximately(n) / approximately(d);
+    if !(estimate < SMALL_QUOTIENT) {
+        return None;
+    }
+    let mut quotient = estimate as u64;
+    let mut product = times_u64(d, quotient)?;
+    // One step either way at most; the bound only guards the loop.
+    for _ in 0..8 {
+        if product > n {
+            quotient -= 1;
+            product -= d;
+        } else if n - product >= d {
+            quotient += 1;
+            product += d;
+        } else {
+            return Some((u128::from(quotient), n - product));
+        }
+    }
+    None
+}
+
+/// `x` as a float within 2^-52 of it, from its two 64-bit halves (a 128-bit conversion is a
+/// library call).
+#[inline]
+fn approximately(x: u128) -> f64 {
+    const HIGH: f64 = 18_446_744_073_709_551_616.0; // 2^64
+    (x >> 64) as u64 as f64 * HIGH + x as u64 as f64
+}
+
+/// `d * q` in 128 bits, `None` beyond: two 64 x 64-bit products.
+#[inline]
+fn times_u64(d: u128, q: u64) -> Option<u128> {
+    let low = widening_mul(d as u64, q);
+    let high = u64::try_from(widening_mul((d >> 64) as u64, q)).ok()?;
+    low.checked_add(u128::from(high) << 64)
+}
+
 /// (quotient, remainder) of `x` by 10^8. Below 2^72, `x / 10^8 = (x / 2^8) / 5^8` is a 64-bit
 /// division by a constant (a multiplication); above, a 128-bit division.
 #[inline]
@@ -286,6 +352,123 @@ fn wide_div(high: u128, low: u128, d: u128) -> (u128, u128) {
 mod tests {
     use super::*;
     use crate::money::round_product;
+
+    /// The float-estimated division gives the exact quotient and remainder wherever it answers,
+    /// and answers for every quotient below 2^49 whose estimate's product fits: divisors above
+    /// and below 64 bits, quotients at the bound, exact multiples and their neighbours,
+    /// numerators near 2^128.
+    #[test]
+    fn small_quotients_from_a_float_estimate_are_exact() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut answered = 0;
+        for k in 0..200_000 {
+            let d = match k % 4 {
+                0 => u128::from(next() | 1),
+                1 => (u128::from(next()) << (next() % 64)) | 1,
+                2 => (u128::from(next()) << 64) | u128::from(next()),
+                _ => u128::from(next() % 1_000 + 1) << (next() % 100),
+            };
+            let q = match k % 3 {
+                0 => u128::from(next() >> 14),
+                1 => (1u128 << 50) - u128::from(next() % 3),
+                _ => u128::from(next() % 1_000),
+            };
+            let r = match k % 5 {
+                0 => 0,
+                1 => d - 1,
+                2 => d / 2,
+                _ => u128::from(next()) % d,
+            };
+            let Some(n) = q.checked_mul(d).and_then(|qd| qd.checked_add(r)) else {
+                continue;
+            };
+            if let Some(found) = divide_small_quotient(n, d) {
+                assert_eq!(found, (n / d, n % d), "n {n}, d {d}");
+                answered += 1;
+            } else {
+                assert!(
+                    q >= 1 << 49,
+                    "a small quotient ({q}) was left to the division"
+                );
+            }
+        }
+        assert!(answered > 50_000, "{answered}");
+        let top = u128::MAX - 5;
+        assert_eq!(
+            divide_small_quotient(top, top / 3),
+            Some((3, top - 3 * (top / 3)))
+        );
+        assert_eq!(divide_small_quotient(7, 1 << 100), Some((0, 7)));
+    }
+
+    /// An inverse PnL's quotient the fast way equals the general path's (a 128-bit product and
+    /// division), ties included: prices and sizes from cents to beyond any market, equal prices,
+    /// and moves that land exactly halfway between two units.
+    #[test]
+    fn inverse_units_match_the_general_division() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut answered = 0;
+        for k in 0..200_000 {
+            let price_like = |x: u64, scale: u32| (x % 10u64.pow(scale)).max(1);
+            let entry = price_like(next(), 6 + (k % 9) as u32) * 1_000;
+            let price = match k % 4 {
+                0 => entry,
+                1 => entry + next() % 1_000,
+                _ => price_like(next(), 6 + (k % 9) as u32) * 1_000,
+            };
+            let contracts = match k % 3 {
+                0 => next() % 1_000_000_000_000,
+                1 => next() >> (next() % 64),
+                _ => 1 + next() % 100,
+            };
+            let general = mul_div_round(
+                u128::from(contracts),
+                u128::from(entry.abs_diff(price)) * UNITS as u128,
+                u128::from(entry) * u128::from(price),
+            );
+            if let Some(fast) = inverse_units(contracts, entry, price) {
+                assert_eq!(Some(fast), general, "{contracts} {entry} {price}");
+                answered += 1;
+            }
+        }
+        assert!(answered > 100_000, "{answered}");
+        // Ties (exactly half a unit), rounded to even like the general path.
+        let mut ties = 0;
+        // (A tie needs the divisor to hold one more factor 2 than the numerator, which holds
+        // 10^8's eight: entry 512 and price 1 is the first.)
+        for entry in 1..1_100u64 {
+            for price in 1..6u64 {
+                for contracts in 1..6u64 {
+                    let divisor = u128::from(entry * price);
+                    let numerator = u128::from(contracts * entry.abs_diff(price)) * UNITS as u128;
+                    if 2 * (numerator % divisor) == divisor {
+                        ties += 1;
+                        assert_eq!(
+                            inverse_units(contracts, entry, price),
+                            mul_div_round(
+                                u128::from(contracts),
+                                u128::from(entry.abs_diff(price)) * UNITS as u128,
+                                divisor
+                            )
+                        );
+                    }
+                }
+            }
+        }
+        assert!(ties > 0);
+    }
 
     #[test]
     fn product_sums_are_exact_on_every_path() {

@@ -180,6 +180,15 @@ pub fn inverse_pnl(contracts: i128, entry: i128, price: i128) -> Money {
     }
     let move_units = price - entry;
     let negative = negative_product(contracts, move_units);
+    if let (Ok(k), Ok(e), Ok(p)) = (
+        u64::try_from(contracts.unsigned_abs()),
+        u64::try_from(entry),
+        u64::try_from(price),
+    ) {
+        if let Some(magnitude) = exact::inverse_units(k, e, p) {
+            return signed(negative, Some(magnitude));
+        }
+    }
     // |price - entry| < 2^97, so the scaled move fits 124 bits.
     let scaled_move = move_units.unsigned_abs() * UNITS as u128;
     match (entry as u128).checked_mul(price as u128) {
