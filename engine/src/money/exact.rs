@@ -262,7 +262,7 @@ const SMALL_QUOTIENT: f64 = (1u64 << 50) as f64;
 #[inline]
 fn divide_small_quotient(n: u128, d: u128) -> Option<(u128, u128)> {
     let estimate = approximately(n) / approximately(d);
-    if !(estimate < SMALL_QUOTIENT) {
+    if estimate.is_nan() || estimate >= SMALL_QUOTIENT {
         return None;
     }
     let mut quotient = estimate as u64;
