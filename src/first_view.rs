@@ -9,7 +9,7 @@ use flushlab_engine::scenario::ShockKind;
 use flushlab_engine::{Outcome, Scenario};
 
 use crate::catalogue::text::{fill, preset_menu_label, preset_words, text};
-use crate::charts::{palette, words, words_inside};
+use crate::charts::{palette, words, words_inside, TimeScale};
 use crate::components::summary::tiles;
 use crate::format;
 use crate::headline::headline;
@@ -152,7 +152,9 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
     let w = words_inside();
     let summary = &outcome.summary;
     let start = summary.start_price;
-    let (times, last, mark) = crate::charts::price::paths(outcome);
+    // Times in seconds; the axis reads in the run's unit (`TimeScale`), as the plotly chart's does.
+    let (times, last, mark) = crate::charts::price::paths(outcome, TimeScale::Seconds);
+    let scale = TimeScale::of_run(scenario);
     let end_time = times.last().copied().unwrap_or(0.0).max(1.0);
     let lowest = last
         .iter()
@@ -221,18 +223,24 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
             escape(&format::price(price))
         ));
     }
-    for time in ticks(0.0, end_time, 5) {
-        let at = PLOT_LEFT + PLOT_WIDTH * x(time);
-        let anchor = if time <= 0.0 { "start" } else { "middle" };
+    for time in ticks(0.0, scale.at(end_time), 5) {
+        let at = PLOT_LEFT + PLOT_WIDTH * x(scale.seconds_of(time));
+        // The first and last ticks (the last one at the run's end, when the run is round) sit
+        // inside the plot, not centred over its edges.
+        let anchor = match x(scale.seconds_of(time)) {
+            at if at <= 0.0 => "start",
+            at if at >= 0.98 => "end",
+            _ => "middle",
+        };
         svg.push_str(&format!(
             "<text class=\"fv-tick\" x=\"{at:.2}%\" y=\"{}%\" dy=\"14\" text-anchor=\"{anchor}\">{}</text>\n",
             PLOT_TOP + PLOT_HEIGHT,
-            escape(&format::decimal(time, 0))
+            escape(&format::decimal(time, usize::from(time.fract() != 0.0)))
         ));
     }
     svg.push_str(&format!(
         "<text class=\"fv-muted\" x=\"100%\" y=\"100%\" dy=\"-4\" text-anchor=\"end\">{}</text>\n",
-        escape(w.time_s)
+        escape(scale.title())
     ));
     // The shock, as the plotly chart draws it: a ramp shaded over its duration, a gap or a sale
     // dotted at its step.

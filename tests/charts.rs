@@ -65,13 +65,31 @@ fn every_chart_draws_what_the_outcome_says() {
             trough, outcome.summary.min_price,
             "{name}: the chart's trough is the summary's"
         );
+        let scale = charts::TimeScale::of_run(scenario);
         let shapes = price["layout"]["shapes"].as_array().unwrap();
         assert!(
             shapes
                 .iter()
-                .any(|s| s["x0"].as_f64() == Some(outcome.steps[3].t_s)),
+                .any(|s| s["x0"].as_f64() == Some(scale.at(outcome.steps[3].t_s))),
             "{name}: the playback cursor is drawn"
         );
+        // The time axis reads in the run's unit: a flush of hours in hours, of minutes in
+        // minutes, the illustrative ones (minutes at most) in seconds.
+        let times = numbers(&price["data"][0]["x"]);
+        let hours = f64::from(scenario.run.steps) * scenario.run.step_s / 3600.0;
+        let (expected_end, title) = match hours {
+            h if h > 3.0 => (h, "time (h)"),
+            h if h > 600.0 / 3600.0 => (h * 60.0, "time (min)"),
+            h => (h * 3600.0, "time (s)"),
+        };
+        assert!(
+            (times[times.len() - 1] - expected_end).abs() < 1e-9 * expected_end,
+            "{name}: the run ends at {expected_end} {title}"
+        );
+        assert_eq!(price["layout"]["xaxis"]["title"]["text"], title, "{name}");
+        if name == "bitmex-2020-03-12" {
+            assert_eq!(title, "time (h)", "sixteen hours read in hours");
+        }
 
         let liquidations = figure(&charts::liquidations::plot(&snapshot));
         let longs: f64 = numbers(&liquidations["data"][0]["y"]).iter().sum();

@@ -3,12 +3,13 @@
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{base_layout, cursor_line, money_unit, palette, words_inside, Snapshot};
+use super::{base_layout, cursor_line, money_unit, palette, words_inside, Snapshot, TimeScale};
 
 /// The fund chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let steps = &snapshot.outcome.steps;
-    let times: Vec<f64> = steps.iter().map(|step| step.t_s).collect();
+    let scale = TimeScale::of_run(snapshot.scenario);
+    let times: Vec<f64> = steps.iter().map(|step| scale.at(step.t_s)).collect();
     let fund: Vec<f64> = steps.iter().map(|step| step.insurance_fund_usd).collect();
     let running = |values: Vec<f64>| -> Vec<f64> {
         values
@@ -52,7 +53,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             ),
     );
     let y_title = money_unit(snapshot).to_string();
-    let layout = base_layout(snapshot.theme, w.fund_title, w.time_s, &y_title)
+    let layout = base_layout(snapshot.theme, w.fund_title, scale.title(), &y_title)
         .shapes(cursor_line(snapshot).into_iter().collect());
     plot.set_layout(layout);
     plot

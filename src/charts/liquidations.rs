@@ -6,7 +6,9 @@ use plotly::common::{Line, LineShape, Mode};
 use plotly::layout::Margin;
 use plotly::{Plot, Scatter};
 
-use super::{axis, base_layout, cursor_line, palette, size_unit, words_inside, Snapshot};
+use super::{
+    axis, base_layout, cursor_line, palette, size_unit, words_inside, Snapshot, TimeScale,
+};
 use crate::catalogue::text::fill;
 
 /// The liquidations chart.
@@ -14,7 +16,11 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let steps = &snapshot.outcome.steps;
     // Each step's liquidations drawn over the second they happened in (its start to its end).
     let step_s = snapshot.scenario.run.step_s;
-    let times: Vec<f64> = steps.iter().map(|step| step.t_s - step_s).collect();
+    let scale = TimeScale::of_run(snapshot.scenario);
+    let times: Vec<f64> = steps
+        .iter()
+        .map(|step| scale.at(step.t_s - step_s))
+        .collect();
     let longs: Vec<f64> = steps.iter().map(|step| step.liquidated_long_usd).collect();
     let shorts: Vec<f64> = steps.iter().map(|step| step.liquidated_short_usd).collect();
     let w = words_inside();
@@ -86,9 +92,14 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .find(|step| step.cppi_sold_usd != 0.0 || step.dealers_sold_usd != 0.0)
         .map_or(0.0, |step| (step.t_s * 1.2).min(end));
     let shown = shown.max(algorithms_until);
-    let mut layout = base_layout(snapshot.theme, w.liquidations_title, w.time_s, &y_title)
-        .x_axis(axis(snapshot.theme, w.time_s).range(vec![0.0, shown]))
-        .shapes(cursor_line(snapshot).into_iter().collect());
+    let mut layout = base_layout(
+        snapshot.theme,
+        w.liquidations_title,
+        scale.title(),
+        &y_title,
+    )
+    .x_axis(axis(snapshot.theme, scale.title()).range(vec![0.0, scale.at(shown)]))
+    .shapes(cursor_line(snapshot).into_iter().collect());
     if !flows.is_empty() {
         // On its own axis, as the insurers' flow can dwarf the liquidations it sets off, with
         // both axes' zero on one line (it buys back too: the line goes below zero).

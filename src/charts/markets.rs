@@ -4,7 +4,7 @@
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{axis, base_layout, ink, palette, vertical_line, words_inside, Snapshot};
+use super::{axis, base_layout, ink, palette, vertical_line, words_inside, Snapshot, TimeScale};
 
 /// One colour per market, in the system's order.
 const MARKET_COLOURS: [&str; 6] = [
@@ -34,9 +34,17 @@ pub fn prices(snapshot: &Snapshot) -> Plot {
         })
         .collect();
     let range = move_range(&moves);
+    // The whole run: what the diagram's boxes say at its end (and a collateral's depeg late in
+    // it) is on the chart too.
+    let shown = view
+        .markets
+        .iter()
+        .map(|market| market.path.len().saturating_sub(1) as f64 * view.step_s)
+        .fold(view.step_s, f64::max);
+    let scale = TimeScale::of(shown);
     for (k, (market, moves)) in view.markets.iter().zip(moves).enumerate() {
         let times: Vec<f64> = (0..market.path.len())
-            .map(|i| i as f64 * view.step_s)
+            .map(|i| scale.at(i as f64 * view.step_s))
             .collect();
         plot.add_trace(
             Scatter::new(times, moves)
@@ -49,25 +57,18 @@ pub fn prices(snapshot: &Snapshot) -> Plot {
                 ),
         );
     }
-    // The whole run: what the diagram's boxes say at its end (and a collateral's depeg late in
-    // it) is on the chart too.
-    let shown = view
-        .markets
-        .iter()
-        .map(|market| market.path.len().saturating_sub(1) as f64 * view.step_s)
-        .fold(view.step_s, f64::max);
     let mut layout = base_layout(
         snapshot.theme,
         w.markets_price_title,
-        w.time_s,
+        scale.title(),
         w.move_from_start_pct,
     )
-    .x_axis(axis(snapshot.theme, w.time_s).range(vec![0.0, shown]))
+    .x_axis(axis(snapshot.theme, scale.title()).range(vec![0.0, scale.at(shown)]))
     .y_axis(axis(snapshot.theme, w.move_from_start_pct).range(range));
     if let Some(cursor) = snapshot.markets_cursor {
         let t = (cursor + 1) as f64 * view.step_s;
         layout = layout.shapes(vec![vertical_line(
-            t,
+            scale.at(t),
             ink(snapshot.theme).price,
             DashType::Dot,
         )]);
@@ -135,7 +136,15 @@ mod tests {
             let last = market.path[market.path.len() - 1] / market.path[0] - 1.0;
             assert!((y[y.len() - 1] - last * 100.0).abs() < 1e-9);
         }
-        assert_eq!(figure["layout"]["shapes"][0]["x0"], 6.0 * view.step_s);
+        let whole_run = view
+            .markets
+            .iter()
+            .map(|market| (market.path.len() - 1) as f64 * view.step_s)
+            .fold(0.0, f64::max);
+        assert_eq!(
+            figure["layout"]["shapes"][0]["x0"],
+            TimeScale::of(whole_run).at(6.0 * view.step_s)
+        );
         // The moves' axis is given, and holds every line.
         let range = &figure["layout"]["yaxis"]["range"];
         let (low, high) = (

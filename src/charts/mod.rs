@@ -385,11 +385,68 @@ pub fn wrapped(text: &str, width: usize) -> String {
     lines.join("<br>")
 }
 
+/// The unit a chart's time axis reads in, from how long the run lasts: seconds for runs of up
+/// to ten minutes, minutes up to three hours, hours beyond (a 16-hour flush read in seconds is
+/// 57,600 of them, and the hover says "20,160" where a trader reads "5.6 h").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeScale {
+    Seconds,
+    Minutes,
+    Hours,
+}
+
+impl TimeScale {
+    /// The unit for a run of `duration_s` seconds.
+    pub fn of(duration_s: f64) -> TimeScale {
+        if duration_s <= 600.0 {
+            TimeScale::Seconds
+        } else if duration_s <= 3.0 * 3600.0 {
+            TimeScale::Minutes
+        } else {
+            TimeScale::Hours
+        }
+    }
+
+    /// The unit for `scenario`'s run.
+    pub fn of_run(scenario: &flushlab_engine::Scenario) -> TimeScale {
+        TimeScale::of(f64::from(scenario.run.steps) * scenario.run.step_s)
+    }
+
+    /// Seconds in one of this unit.
+    fn seconds(self) -> f64 {
+        match self {
+            TimeScale::Seconds => 1.0,
+            TimeScale::Minutes => 60.0,
+            TimeScale::Hours => 3600.0,
+        }
+    }
+
+    /// `t_s` seconds in this unit.
+    pub fn at(self, t_s: f64) -> f64 {
+        t_s / self.seconds()
+    }
+
+    /// `value` of this unit in seconds.
+    pub fn seconds_of(self, value: f64) -> f64 {
+        value * self.seconds()
+    }
+
+    /// The axis title.
+    pub fn title(self) -> &'static str {
+        let w = words_inside();
+        match self {
+            TimeScale::Seconds => w.time_s,
+            TimeScale::Minutes => w.time_min,
+            TimeScale::Hours => w.time_h,
+        }
+    }
+}
+
 /// The playback cursor as a vertical line at the cursor step's time, if playback shows one.
 pub fn cursor_line(snapshot: &Snapshot) -> Option<plotly::layout::Shape> {
     let step = snapshot.outcome.steps.get(snapshot.cursor?)?;
     Some(vertical_line(
-        step.t_s,
+        TimeScale::of_run(snapshot.scenario).at(step.t_s),
         ink(snapshot.theme).text,
         plotly::common::DashType::Solid,
     ))

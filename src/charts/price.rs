@@ -6,16 +6,20 @@ use plotly::{Plot, Scatter};
 
 use super::{
     band, base_layout, cursor_line, ink, label, palette, vertical_line, words_inside, Snapshot,
+    TimeScale,
 };
 use crate::catalogue::text::fill;
 use crate::format::signed_pct;
 
-/// The price path as the charts draw it, from the start: (times in seconds, last traded price,
-/// mark price).
-pub fn paths(outcome: &flushlab_engine::Outcome) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+/// The price path as the charts draw it, from the start: (times in `scale`'s unit, last traded
+/// price, mark price).
+pub fn paths(
+    outcome: &flushlab_engine::Outcome,
+    scale: TimeScale,
+) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let start = outcome.summary.start_price;
     let times = std::iter::once(0.0)
-        .chain(outcome.steps.iter().map(|step| step.t_s))
+        .chain(outcome.steps.iter().map(|step| scale.at(step.t_s)))
         .collect();
     let last = std::iter::once(start)
         .chain(outcome.steps.iter().map(|step| step.last))
@@ -29,7 +33,8 @@ pub fn paths(outcome: &flushlab_engine::Outcome) -> (Vec<f64>, Vec<f64>, Vec<f64
 /// The price chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let outcome = snapshot.outcome;
-    let (times, last, mark) = paths(outcome);
+    let scale = TimeScale::of_run(snapshot.scenario);
+    let (times, last, mark) = paths(outcome, scale);
     let ink = ink(snapshot.theme);
     let w = words_inside();
     let mut plot = Plot::new();
@@ -60,32 +65,34 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         &[("shock", &signed_pct(outcome.summary.shock_pct))],
     );
     match shock.kind {
-        ShockKind::Ramp => shapes.push(band(0.0, shock.duration_s, ink.shade)),
-        ShockKind::Instant | ShockKind::Sell => {
-            shapes.push(vertical_line(step_s, palette::SHORT, DashType::Dot))
-        }
+        ShockKind::Ramp => shapes.push(band(0.0, scale.at(shock.duration_s), ink.shade)),
+        ShockKind::Instant | ShockKind::Sell => shapes.push(vertical_line(
+            scale.at(step_s),
+            palette::SHORT,
+            DashType::Dot,
+        )),
     }
-    annotations.push(label(step_s, 1.0, &shock_text, snapshot.theme));
+    annotations.push(label(scale.at(step_s), 1.0, &shock_text, snapshot.theme));
     // Circuit-breaker halts: one shaded band per run of halted steps.
     let mut halt_start: Option<f64> = None;
     for step in &outcome.steps {
         match (step.halted, halt_start) {
-            (true, None) => halt_start = Some(step.t_s - step_s),
+            (true, None) => halt_start = Some(scale.at(step.t_s - step_s)),
             (false, Some(from)) => {
-                shapes.push(band(from, step.t_s - step_s, ink.shade));
+                shapes.push(band(from, scale.at(step.t_s - step_s), ink.shade));
                 halt_start = None;
             }
             _ => {}
         }
     }
     if let (Some(from), Some(last)) = (halt_start, outcome.steps.last()) {
-        shapes.push(band(from, last.t_s, ink.shade));
+        shapes.push(band(from, scale.at(last.t_s), ink.shade));
     }
     if outcome.summary.halted_steps > 0 {
         annotations.push(label(0.0, 0.02, w.halted, snapshot.theme));
     }
     shapes.extend(cursor_line(snapshot));
-    let layout = base_layout(snapshot.theme, w.price_title, w.time_s, w.price_usd)
+    let layout = base_layout(snapshot.theme, w.price_title, scale.title(), w.price_usd)
         .shapes(shapes)
         .annotations(annotations);
     plot.set_layout(layout);

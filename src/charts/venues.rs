@@ -4,7 +4,7 @@
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{axis, base_layout, ink, palette, words_inside, Snapshot};
+use super::{axis, base_layout, ink, palette, words_inside, Snapshot, TimeScale};
 
 /// Line colours: the scenario as set in the price's ink, then one per profile.
 const PROFILE_COLOURS: [&str; 4] = [palette::LONG, palette::SHORT, palette::FUND, palette::ADL];
@@ -13,9 +13,17 @@ const PROFILE_COLOURS: [&str; 4] = [palette::LONG, palette::SHORT, palette::FUND
 pub fn price(snapshot: &Snapshot) -> Plot {
     let w = words_inside();
     let venues = snapshot.venues;
+    let end = venues
+        .paths
+        .iter()
+        .map(|path| path.len().saturating_sub(1) as f64 * venues.step_s)
+        .fold(0.0, f64::max);
+    let scale = TimeScale::of(end);
     let mut plot = Plot::new();
     for (k, (row, path)) in venues.rows.iter().zip(&venues.paths).enumerate() {
-        let times: Vec<f64> = (0..path.len()).map(|i| i as f64 * venues.step_s).collect();
+        let times: Vec<f64> = (0..path.len())
+            .map(|i| scale.at(i as f64 * venues.step_s))
+            .collect();
         let line = match k {
             0 => Line::new().color(ink(snapshot.theme).price).width(3.0),
             _ => Line::new()
@@ -32,11 +40,6 @@ pub fn price(snapshot: &Snapshot) -> Plot {
     }
     // Show the flushes, not the long calm after them: up to three times the latest extreme
     // (trough or peak) of any venue, and some seconds.
-    let end = venues
-        .paths
-        .iter()
-        .map(|path| path.len().saturating_sub(1) as f64 * venues.step_s)
-        .fold(0.0, f64::max);
     let extreme = venues
         .paths
         .iter()
@@ -60,8 +63,13 @@ pub fn price(snapshot: &Snapshot) -> Plot {
         .min(end)
         .max(venues.step_s);
     plot.set_layout(
-        base_layout(snapshot.theme, w.venues_price_title, w.time_s, w.price_usd)
-            .x_axis(axis(snapshot.theme, w.time_s).range(vec![0.0, shown])),
+        base_layout(
+            snapshot.theme,
+            w.venues_price_title,
+            scale.title(),
+            w.price_usd,
+        )
+        .x_axis(axis(snapshot.theme, scale.title()).range(vec![0.0, scale.at(shown)])),
     );
     plot
 }

@@ -320,6 +320,8 @@ pub static ENGLISH: Text = Text {
     },
     plots: Plots {
         time_s: "time (s)",
+        time_min: "time (min)",
+        time_h: "time (h)",
         price_usd: "price (USD)",
         shock_up: "shock size, up (% of start price)",
         shock_down: "shock size, down (% of start price)",

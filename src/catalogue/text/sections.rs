@@ -182,7 +182,9 @@ sections! {
     /// names, annotations and hover templates. Plotly's own `%{x}` placeholders in a hover
     /// template are not [`fill`](super::fill)'s: they stay as they are in every language.
     plots: Plots {
-        time_s, price_usd, shock_up, shock_down, final_move_pct_of_start,
+        /// A time axis in seconds, minutes or hours (`charts::TimeScale`).
+        time_s, time_min, time_h,
+        price_usd, shock_up, shock_down, final_move_pct_of_start,
         /// The size unit of linear contracts.
         usd_at_entry,
         /// The size unit of inverse contracts.
