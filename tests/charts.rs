@@ -127,7 +127,7 @@ fn every_chart_draws_what_the_outcome_says() {
             (open_at_cursor - expected).abs() <= 1e-6 * expected.max(1.0),
             "{name}: open interest at the cursor, {open_at_cursor} vs {expected}"
         );
-        let label = format!("longs at {:.0} s", outcome.steps[3].t_s);
+        let label = format!("longs at {}", scale.label(outcome.steps[3].t_s));
         assert_eq!(oi["data"][1]["name"], label.as_str(), "{name}");
         let at_end = figure(&charts::oi::plot(&Snapshot {
             cursor: None,

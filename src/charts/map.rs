@@ -6,9 +6,9 @@ use plotly::{Plot, Scatter};
 
 use super::{
     axis, base_layout, ink, label, palette, size_unit, vertical_line, words_inside, Snapshot,
+    TimeScale,
 };
 use crate::catalogue::text::fill;
-use crate::format::whole_seconds;
 
 /// The liquidation-map chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
@@ -68,7 +68,13 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         annotations.push(label(
             step.mark,
             0.72,
-            &fill(w.mark_at, &[("time", &whole_seconds(step.t_s))]),
+            &fill(
+                w.mark_at,
+                &[(
+                    "time",
+                    &TimeScale::of_run(snapshot.scenario).label(step.t_s),
+                )],
+            ),
             theme,
         ));
     }

@@ -431,6 +431,29 @@ impl TimeScale {
         value * self.seconds()
     }
 
+    /// A moment of the run, `t_s` seconds in, as this unit writes it: "94 s", "12 min",
+    /// "5.6 h" (the playback cursor's labels, beside the axis).
+    pub fn label(self, t_s: f64) -> String {
+        let locale = crate::format::locale();
+        match self {
+            TimeScale::Seconds => crate::format::whole_seconds(t_s),
+            TimeScale::Minutes => {
+                let minutes = self.at(t_s);
+                let digits = usize::from(minutes.fract() != 0.0);
+                format!(
+                    "{} {}",
+                    crate::format::decimal(minutes, digits),
+                    locale.minute
+                )
+            }
+            TimeScale::Hours => format!(
+                "{} {}",
+                crate::format::decimal(self.at(t_s), 1),
+                locale.hour
+            ),
+        }
+    }
+
     /// The axis title.
     pub fn title(self) -> &'static str {
         let w = words_inside();
@@ -477,7 +500,23 @@ pub fn count(value: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{caption_note, wrapped};
+    use super::{caption_note, wrapped, TimeScale};
+
+    #[test]
+    fn time_reads_in_seconds_minutes_or_hours_by_the_runs_length() {
+        assert_eq!(TimeScale::of(300.0), TimeScale::Seconds);
+        assert_eq!(TimeScale::of(600.0), TimeScale::Seconds);
+        assert_eq!(TimeScale::of(601.0), TimeScale::Minutes);
+        assert_eq!(TimeScale::of(2_400.0), TimeScale::Minutes);
+        assert_eq!(TimeScale::of(10_800.0), TimeScale::Minutes);
+        assert_eq!(TimeScale::of(14_400.0), TimeScale::Hours);
+        assert_eq!(TimeScale::Hours.at(57_600.0), 16.0);
+        assert_eq!(TimeScale::Minutes.seconds_of(40.0), 2_400.0);
+        assert_eq!(TimeScale::Seconds.label(94.0), "94 s");
+        assert_eq!(TimeScale::Minutes.label(720.0), "12 min");
+        assert_eq!(TimeScale::Minutes.label(90.0), "1.5 min");
+        assert_eq!(TimeScale::Hours.label(20_160.0), "5.6 h");
+    }
 
     #[test]
     fn notes_break_between_words_within_the_width() {

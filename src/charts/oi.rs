@@ -5,9 +5,8 @@ use plotly::common::Marker;
 use plotly::layout::BarMode;
 use plotly::{Bar, Plot};
 
-use super::{axis, base_layout, palette, size_unit, words_inside, Snapshot};
+use super::{axis, base_layout, palette, size_unit, words_inside, Snapshot, TimeScale};
 use crate::catalogue::text::fill;
-use crate::format::whole_seconds;
 
 /// The open-interest chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
@@ -30,7 +29,10 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         Some((longs, shorts, t_s)) => (
             longs,
             shorts,
-            fill(w.at_time, &[("time", &whole_seconds(t_s))]),
+            fill(
+                w.at_time,
+                &[("time", &TimeScale::of_run(snapshot.scenario).label(t_s))],
+            ),
         ),
         None => (&oi.long_after_usd, &oi.short_after_usd, w.after.to_string()),
     };

@@ -10,6 +10,11 @@ use crate::format;
 use crate::headline::{headline, liquidated_unit};
 use crate::state::use_state;
 
+/// The unit the charts' time axes read in for `outcome`'s run (its last step's time is its length).
+fn run_time_scale(outcome: &Outcome) -> crate::charts::TimeScale {
+    crate::charts::TimeScale::of(outcome.steps.last().map_or(0.0, |step| step.t_s))
+}
+
 /// The summary tiles (label, value) of a run, or of the playback step at `cursor` (a tile in
 /// front). The headline (`crate::headline`) formats the same numbers the same way.
 pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> {
@@ -149,7 +154,10 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
         tiles.insert(
             0,
             (
-                fill(words.at_time, &[("time", &format::whole_seconds(step.t_s))]),
+                fill(
+                    words.at_time,
+                    &[("time", &run_time_scale(outcome).label(step.t_s))],
+                ),
                 fill(
                     words.so_far,
                     &[
