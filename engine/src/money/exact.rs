@@ -353,19 +353,24 @@ mod tests {
     use super::*;
     use crate::money::round_product;
 
+    /// A fixed stream of pseudo-random 64-bit numbers (xorshift) from `seed`, for the tests'
+    /// many cases.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     /// The float-estimated division gives the exact quotient and remainder wherever it answers,
     /// and answers for every quotient below 2^49 whose estimate's product fits: divisors above
     /// and below 64 bits, quotients at the bound, exact multiples and their neighbours,
     /// numerators near 2^128.
     #[test]
     fn small_quotients_from_a_float_estimate_are_exact() {
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15_u64);
         let mut answered = 0;
         for k in 0..200_000 {
             let d = match k % 4 {
@@ -412,13 +417,7 @@ mod tests {
     /// and moves that land exactly halfway between two units.
     #[test]
     fn inverse_units_match_the_general_division() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d_u64);
         let mut answered = 0;
         for k in 0..200_000 {
             let price_like = |x: u64, scale: u32| (x % 10u64.pow(scale)).max(1);
