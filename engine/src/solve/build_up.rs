@@ -80,7 +80,8 @@ struct Saved {
 }
 
 /// The last build-up run on a population, kept on its table ([`PositionTable`]): a memo, not part
-/// of the table's value (a clone shares it, equality ignores it); a rescaled table starts without.
+/// of the table's value (a clone starts with a copy, equality ignores it); a rescaled table starts
+/// without.
 #[derive(Default)]
 pub struct BuiltUp(Mutex<Option<Saved>>);
 
