@@ -241,6 +241,9 @@ fn mul_div_wide(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
 /// halves.
 #[inline]
 pub(super) fn inverse_units(contracts: u64, entry: u64, price: u64) -> Option<u128> {
+    if let Some(rounded) = inverse_units_by_floats(contracts, entry, price) {
+        return Some(rounded);
+    }
     let divisor = widening_mul(entry, price);
     let scaled_move = widening_mul(entry.abs_diff(price), UNITS as u64);
     let numerator = times_u64(scaled_move, contracts)?;
@@ -248,6 +251,33 @@ pub(super) fn inverse_units(contracts: u64, entry: u64, price: u64) -> Option<u1
     let rest = divisor - remainder;
     let up = (remainder > rest) | ((remainder == rest) & (quotient & 1 == 1));
     Some(quotient + u128::from(up))
+}
+
+/// [`inverse_units`] in floats, where floats are exact enough: every operand below 2^53 (so
+/// exact as a float), the quotient below 2^50, and not within its error bound of a tie. Four
+/// roundings (two products, a product, the division), each within 2^-53 relative, leave the
+/// float quotient within 4.5e-16 of the exact one relative; a quotient whose fraction is farther
+/// than 1e-15 of it from one half rounds to the same whole number as the exact one would,
+/// ties to even included (a tie is never that far from one half). `None` hands the case to the
+/// exact path: the fraction near one half, or an operand or quotient too large.
+#[inline]
+fn inverse_units_by_floats(contracts: u64, entry: u64, price: u64) -> Option<u128> {
+    const EXACT: u64 = 1 << 53;
+    if contracts >= EXACT || entry >= EXACT || price >= EXACT {
+        return None;
+    }
+    let quotient = contracts as f64 * entry.abs_diff(price) as f64 * UNITS as f64
+        / (entry as f64 * price as f64);
+    if quotient.is_nan() || quotient >= SMALL_QUOTIENT {
+        return None;
+    }
+    let whole = quotient.floor();
+    // Exact: below 2^52, a float less its floor loses nothing.
+    let fraction = quotient - whole;
+    if (fraction - 0.5).abs() <= quotient * 1e-15 {
+        return None;
+    }
+    Some(whole as u128 + u128::from(fraction > 0.5))
 }
 
 /// Quotients below this are found from a float estimate ([`divide_small_quotient`]), which is
@@ -418,7 +448,7 @@ mod tests {
     #[test]
     fn inverse_units_match_the_general_division() {
         let mut next = xorshift(0x2545_f491_4f6c_dd1d_u64);
-        let mut answered = 0;
+        let (mut answered, mut by_floats_answered) = (0, 0);
         for k in 0..200_000 {
             let price_like = |x: u64, scale: u32| (x % 10u64.pow(scale)).max(1);
             let entry = price_like(next(), 6 + (k % 9) as u32) * 1_000;
@@ -441,8 +471,17 @@ mod tests {
                 assert_eq!(Some(fast), general, "{contracts} {entry} {price}");
                 answered += 1;
             }
+            if let Some(by_floats) = inverse_units_by_floats(contracts, entry, price) {
+                assert_eq!(
+                    Some(by_floats),
+                    general,
+                    "floats: {contracts} {entry} {price}"
+                );
+                by_floats_answered += 1;
+            }
         }
         assert!(answered > 100_000, "{answered}");
+        assert!(by_floats_answered > 100_000, "{by_floats_answered}");
         // Ties (exactly half a unit), rounded to even like the general path.
         let mut ties = 0;
         // (A tie needs the divisor to hold one more factor 2 than the numerator, which holds
