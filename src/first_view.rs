@@ -224,12 +224,13 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
         ));
     }
     for time in ticks(0.0, scale.at(end_time), 5) {
-        let at = PLOT_LEFT + PLOT_WIDTH * x(scale.seconds_of(time));
+        let across = x(scale.seconds_of(time));
+        let at = PLOT_LEFT + PLOT_WIDTH * across;
         // The first and last ticks (the last one at the run's end, when the run is round) sit
         // inside the plot, not centred over its edges.
-        let anchor = match x(scale.seconds_of(time)) {
-            at if at <= 0.0 => "start",
-            at if at >= 0.98 => "end",
+        let anchor = match across {
+            a if a <= 0.0 => "start",
+            a if a >= 0.98 => "end",
             _ => "middle",
         };
         svg.push_str(&format!(

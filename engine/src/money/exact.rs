@@ -214,10 +214,15 @@ pub(super) fn mul_div_round(a: u128, b: u128, d: u128) -> Option<u128> {
         (Ok(a), Ok(b)) if d == UNITS as u128 => div_units(widening_mul(a, b)),
         _ => mul_div_wide(a, b, d)?,
     };
-    // Half to even, without a branch on the (unpredictable) remainder.
+    quotient.checked_add(u128::from(rounds_up(quotient, remainder, d)))
+}
+
+/// Whether `quotient` (with `remainder` left of a division by `d`) rounds up to the nearest
+/// whole number, half to even, without a branch on the (unpredictable) remainder.
+#[inline(always)]
+pub(super) fn rounds_up(quotient: u128, remainder: u128, d: u128) -> bool {
     let rest = d - remainder;
-    let up = (remainder > rest) | ((remainder == rest) & (quotient & 1 == 1));
-    quotient.checked_add(u128::from(up))
+    (remainder > rest) | ((remainder == rest) & (quotient & 1 == 1))
 }
 
 /// (quotient, remainder) of `a * b` by `d`; `None` when the quotient does not fit 128 bits.
@@ -236,9 +241,9 @@ fn mul_div_wide(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
 /// inverse contract's PnL in coin units, `money::inverse_pnl`); `None` where that does not hold or
 /// the quotient is 2^50 or more (the caller takes the general path). The divisor is above 64
 /// bits, and a 128-bit division by it is a long library routine in wasm32 (tens of nanoseconds
-/// natively), paid once per coin-margined position marked: here the quotient comes from a float
-/// estimate instead, corrected exactly ([`divide_small_quotient`]), and every product is of 64-bit
-/// halves.
+/// natively), paid once per coin-margined position marked: here the quotient comes from plain
+/// floats where they are exact enough ([`inverse_units_by_floats`]), else from a float estimate
+/// corrected exactly ([`divide_small_quotient`]), every product of 64-bit halves.
 #[inline]
 pub(super) fn inverse_units(contracts: u64, entry: u64, price: u64) -> Option<u128> {
     if let Some(rounded) = inverse_units_by_floats(contracts, entry, price) {
@@ -248,9 +253,7 @@ pub(super) fn inverse_units(contracts: u64, entry: u64, price: u64) -> Option<u1
     let scaled_move = widening_mul(entry.abs_diff(price), UNITS as u64);
     let numerator = times_u64(scaled_move, contracts)?;
     let (quotient, remainder) = divide_small_quotient(numerator, divisor)?;
-    let rest = divisor - remainder;
-    let up = (remainder > rest) | ((remainder == rest) & (quotient & 1 == 1));
-    Some(quotient + u128::from(up))
+    Some(quotient + u128::from(rounds_up(quotient, remainder, divisor)))
 }
 
 /// [`inverse_units`] in floats, where floats are exact enough: every operand below 2^53 (so
@@ -447,6 +450,14 @@ mod tests {
     /// and moves that land exactly halfway between two units.
     #[test]
     fn inverse_units_match_the_general_division() {
+        // The general path: a 128-bit product and division.
+        let general = |contracts: u64, entry: u64, price: u64| {
+            mul_div_round(
+                u128::from(contracts),
+                u128::from(entry.abs_diff(price)) * UNITS as u128,
+                u128::from(entry) * u128::from(price),
+            )
+        };
         let mut next = xorshift(0x2545_f491_4f6c_dd1d_u64);
         let (mut answered, mut by_floats_answered) = (0, 0);
         for k in 0..200_000 {
@@ -462,19 +473,15 @@ mod tests {
                 1 => next() >> (next() % 64),
                 _ => 1 + next() % 100,
             };
-            let general = mul_div_round(
-                u128::from(contracts),
-                u128::from(entry.abs_diff(price)) * UNITS as u128,
-                u128::from(entry) * u128::from(price),
-            );
+            let expected = general(contracts, entry, price);
             if let Some(fast) = inverse_units(contracts, entry, price) {
-                assert_eq!(Some(fast), general, "{contracts} {entry} {price}");
+                assert_eq!(Some(fast), expected, "{contracts} {entry} {price}");
                 answered += 1;
             }
             if let Some(by_floats) = inverse_units_by_floats(contracts, entry, price) {
                 assert_eq!(
                     Some(by_floats),
-                    general,
+                    expected,
                     "floats: {contracts} {entry} {price}"
                 );
                 by_floats_answered += 1;
@@ -495,11 +502,7 @@ mod tests {
                         ties += 1;
                         assert_eq!(
                             inverse_units(contracts, entry, price),
-                            mul_div_round(
-                                u128::from(contracts),
-                                u128::from(entry.abs_diff(price)) * UNITS as u128,
-                                divisor
-                            )
+                            general(contracts, entry, price)
                         );
                     }
                 }

@@ -207,10 +207,8 @@ pub fn inverse_pnl(contracts: i128, entry: i128, price: i128) -> Money {
 /// even.
 pub fn round_product(product: i128) -> Money {
     let (quotient, remainder) = div_units(product.unsigned_abs());
-    // Half to even, without a branch on the (unpredictable) remainder; no overflow: the
-    // quotient is below 2^128 / 10^8.
-    let rest = UNITS as u128 - remainder;
-    let up = (remainder > rest) | ((remainder == rest) & (quotient & 1 == 1));
+    // No overflow: the quotient is below 2^128 / 10^8.
+    let up = exact::rounds_up(quotient, remainder, UNITS as u128);
     let magnitude = (quotient + u128::from(up)).min(MAX_UNITS as u128) as i128;
     Money(if product < 0 { -magnitude } else { magnitude })
 }

@@ -33,15 +33,9 @@ pub fn run_or_resume<'a>(
     mut venue: LiquidationEngine<'a>,
     book: &OrderBook,
 ) -> (LiquidationEngine<'a>, Aftermath) {
-    let key = Key {
-        market: scenario.market.clone(),
-        venue: scenario.venue.clone(),
-        rules: rules.clone(),
-        step_s: scenario.run.step_s,
-    };
     let reusable = venue.takes_shortcuts();
     if reusable {
-        if let Some((venue, aftermath)) = table.built_up.resume(&key, table, &scenario.venue) {
+        if let Some((venue, aftermath)) = table.built_up.resume(scenario, rules, table) {
             return (venue, aftermath);
         }
     }
@@ -54,7 +48,12 @@ pub fn run_or_resume<'a>(
     };
     if reusable {
         table.built_up.save(Saved {
-            key,
+            key: Key {
+                market: scenario.market.clone(),
+                venue: scenario.venue.clone(),
+                rules: rules.clone(),
+                step_s: scenario.run.step_s,
+            },
             venue: venue.snapshot(),
             aftermath: aftermath.clone(),
         });
@@ -63,12 +62,23 @@ pub fn run_or_resume<'a>(
 }
 
 /// What a build-up's result depends on.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 struct Key {
     market: Market,
     venue: Venue,
     rules: BuildUp,
     step_s: f64,
+}
+
+impl Key {
+    /// Whether `scenario`'s build-up (`rules`) is this one (compared in place: a lookup runs
+    /// on every run of a drag, and copies nothing).
+    fn holds_for(&self, scenario: &Scenario, rules: &BuildUp) -> bool {
+        self.step_s == scenario.run.step_s
+            && self.rules == *rules
+            && self.market == scenario.market
+            && self.venue == scenario.venue
+    }
 }
 
 /// A build-up's result saved for the next run on the same population.
@@ -86,17 +96,20 @@ struct Saved {
 pub struct BuiltUp(Mutex<Option<Saved>>);
 
 impl BuiltUp {
-    /// The engine and aftermath saved under `key`, if that is what was saved.
+    /// The engine and aftermath saved for `scenario`'s build-up (`rules`), if that is what was
+    /// saved.
     fn resume<'a>(
         &self,
-        key: &Key,
+        scenario: &'a Scenario,
+        rules: &BuildUp,
         table: &'a PositionTable,
-        rules: &'a Venue,
     ) -> Option<(LiquidationEngine<'a>, Aftermath)> {
         let slot = self.0.lock().ok()?;
-        let saved = slot.as_ref().filter(|saved| saved.key == *key)?;
+        let saved = slot
+            .as_ref()
+            .filter(|saved| saved.key.holds_for(scenario, rules))?;
         Some((
-            LiquidationEngine::resume(table, rules, &saved.venue),
+            LiquidationEngine::resume(table, &scenario.venue, &saved.venue),
             saved.aftermath.clone(),
         ))
     }
