@@ -103,9 +103,11 @@ pub fn MarketsTab() -> impl IntoView {
             .markets_cursor
             .get()
             .map_or(steps(), |cursor| cursor + 1);
+        // In the unit the prices chart's axis reads (`charts::TimeScale`).
+        let scale = crate::charts::TimeScale::of(steps() as f64 * step_s);
         fill(
             t.charts.markets_at,
-            &[("time", &format::decimal(shown as f64 * step_s, 0))],
+            &[("time", &scale.label(shown as f64 * step_s))],
         )
     };
     let progress = move || {

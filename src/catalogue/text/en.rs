@@ -288,7 +288,7 @@ pub static ENGLISH: Text = Text {
         markets_headline: "A {shock} common shock: {fell} at the trough; {usd} liquidated across {count} markets.",
         markets_headline_market: "{market} fell {trough}",
         markets_headline_one: "A {shock} shock on {market} alone: {fell} at the trough; {usd} liquidated across {count} markets.",
-        markets_at: "at {time} s",
+        markets_at: "at {time}",
         markets_cut: "cut {link}",
         markets_diagram: "Diagram of the markets and the flows between them",
         markets_diagram_label: "{count} markets and the money moved between them so far",

@@ -146,7 +146,7 @@ sections! {
         markets_headline_market,
         /// `{market}`: the market the shock hits; the rest as `markets_headline`.
         markets_headline_one,
-        /// `{time}`: seconds.
+        /// `{time}`: a moment of the run with its unit ("at 40 min").
         markets_at,
         /// `{link}`: the link's name.
         markets_cut,
