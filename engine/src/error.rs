@@ -138,8 +138,14 @@ pub enum Rule {
     },
     /// A target's value that is not finite.
     TargetNotFinite { got: f64 },
-    /// A bound (a qualitative record) on a fitted target.
+    /// A one-sided bound (a qualitative record) on a fitted target.
     BoundOnFitted,
+    /// A `between` target without the range's high end.
+    RangeWithoutEnd,
+    /// A range's high end not finite or not above its low end.
+    RangeEnd { low: f64, got: f64 },
+    /// A range's high end on a target that is not a range.
+    EndWithoutRange,
     /// A weight that is not a positive number.
     NotPositive { got: f64 },
     /// A whole number over `most`.
@@ -376,8 +382,19 @@ impl fmt::Display for Rule {
             Rule::TargetNotFinite { got } => write!(f, "must be a finite number (got {got})"),
             Rule::BoundOnFitted => write!(
                 f,
-                "a bound describes a qualitative record: mark it predicted or input"
+                "a one-sided bound describes a qualitative record: mark it predicted or input"
             ),
+            Rule::RangeWithoutEnd => write!(
+                f,
+                "a `between` target needs `to`, the range's high end (`value` is its low end)"
+            ),
+            Rule::RangeEnd { low, got } => write!(
+                f,
+                "must be a finite number above the range's low end `value` = {low} (got {got})"
+            ),
+            Rule::EndWithoutRange => {
+                write!(f, "is the high end of a range: set `bound` to `between`")
+            }
             Rule::NotPositive { got } => write!(f, "must be a positive number (got {got})"),
             Rule::WholeAtMost { most, got } => write!(f, "must be at most {most} (got {got})"),
             Rule::NoDepthForCycles { depth } => write!(

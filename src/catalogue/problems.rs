@@ -186,6 +186,12 @@ pub fn say(rule: &Rule) -> String {
         ),
         Rule::TargetNotFinite { got } => fill(words.target_not_finite, &[("got", &plain(*got))]),
         Rule::BoundOnFitted => words.bound_on_fitted.to_string(),
+        Rule::RangeWithoutEnd => words.range_without_end.to_string(),
+        Rule::RangeEnd { low, got } => fill(
+            words.range_end,
+            &[("low", &plain(*low)), ("got", &plain(*got))],
+        ),
+        Rule::EndWithoutRange => words.end_without_range.to_string(),
         Rule::NotPositive { got } => fill(words.not_positive, &[("got", &plain(*got))]),
         Rule::WholeAtMost { most, got } => fill(
             words.whole_at_most,
@@ -390,6 +396,12 @@ mod tests {
             },
             Rule::TargetNotFinite { got: f64::INFINITY },
             Rule::BoundOnFitted,
+            Rule::RangeWithoutEnd,
+            Rule::RangeEnd {
+                low: -23.5,
+                got: -30.0,
+            },
+            Rule::EndWithoutRange,
             Rule::NotPositive { got: -1.0 },
             Rule::WholeAtMost { most: 20, got: 21 },
             Rule::NoDepthForCycles { depth: 0.0 },

@@ -442,6 +442,10 @@ sections! {
         /// `{got}`.
         target_not_finite,
         bound_on_fitted,
+        range_without_end,
+        /// `{low}`, `{got}`.
+        range_end,
+        end_without_range,
         /// `{got}`.
         not_positive,
         /// `{most}`, `{got}`.

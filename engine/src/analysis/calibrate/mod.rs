@@ -3,7 +3,8 @@
 //! bounded box with Nelder-Mead and restarts, running the full timeline at every point, and
 //! returns the fitted scenario with each figure's achieved value and error.
 //!
-//! The objective is the weighted sum of squared relative errors of the targets marked `fitted`.
+//! The objective is the weighted sum of squared relative errors of the targets marked `fitted`
+//! (for a target that is a published range, the relative distance past its nearer end).
 //! Targets marked `input` or `predicted` are reported but not fitted: they are how a preset shows
 //! what the model gets right without being told.
 //!
@@ -171,9 +172,13 @@ pub struct Target {
     #[serde(default)]
     pub mark: Mark,
     /// For a qualitative record ("mostly longs", "no ADL"): the value is a bound the figure must
-    /// respect rather than a point to hit (predicted and input targets only).
+    /// respect rather than a point to hit (predicted and input targets only); for a record that
+    /// gives a range (`between`), the value is its low end and `to` its high end (any mark).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bound: Option<Bound>,
+    /// The high end of a `between` range (with that bound only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<f64>,
     /// Where the figure comes from.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
@@ -182,23 +187,36 @@ pub struct Target {
     pub note: String,
 }
 
-/// Which side of a target's value a qualitative figure must stay on.
+/// Which side of a target's value a qualitative figure must stay on, or the range it must fall in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Bound {
     AtLeast,
     AtMost,
+    /// From `value` to `to`.
+    Between,
 }
 
 impl Target {
     /// How far the achieved value misses the record: the relative error, or for a bound 0 when
-    /// it holds and the relative distance past it when it does not.
+    /// it holds and the relative distance past it when it does not (past the nearer end of a
+    /// range). The objective of a fitted target is this miss squared.
     pub fn miss(&self, achieved: f64) -> f64 {
         let error = relative_error(achieved, self.value);
         match self.bound {
             None => error,
             Some(Bound::AtLeast) => error.min(0.0),
             Some(Bound::AtMost) => error.max(0.0),
+            Some(Bound::Between) => {
+                let high = self.to.unwrap_or(self.value);
+                if achieved < self.value {
+                    error
+                } else if achieved > high {
+                    relative_error(achieved, high)
+                } else {
+                    0.0
+                }
+            }
         }
     }
 }
@@ -375,6 +393,7 @@ mod tests {
                 weight: 1.0,
                 mark: Mark::Fitted,
                 bound: None,
+                to: None,
                 source: String::new(),
                 note: String::new(),
             }],
@@ -396,6 +415,74 @@ mod tests {
         assert!(fit.runs <= 300);
         // Deterministic.
         assert_eq!(calibrate(&spec).unwrap(), fit);
+    }
+
+    #[test]
+    fn a_range_misses_only_past_its_nearer_end() {
+        let (spec, _) = self_consistent(-6.0);
+        let range = Target {
+            bound: Some(Bound::Between),
+            value: -20.0,
+            to: Some(-5.0),
+            ..spec.targets[0].clone()
+        };
+        assert_eq!(range.miss(-20.0), 0.0);
+        assert_eq!(range.miss(-12.0), 0.0);
+        assert_eq!(range.miss(-5.0), 0.0);
+        assert_eq!(range.miss(-30.0), -0.5);
+        assert_eq!(range.miss(-4.0), 0.2);
+        assert_eq!(range.miss(1.0), 1.2);
+    }
+
+    #[test]
+    fn a_fitted_range_is_met_anywhere_inside_it() {
+        let (mut spec, drawdown) = self_consistent(-6.0);
+        // A range well above the drawdown the start makes: the fit must move into it and may
+        // stop anywhere inside (the objective is flat there).
+        spec.targets[0].bound = Some(Bound::Between);
+        spec.targets[0].value = 0.9 * drawdown;
+        spec.targets[0].to = Some(1.1 * drawdown);
+        let fit = calibrate(&spec).unwrap();
+        let achieved = fit.targets[0].achieved;
+        assert!(
+            (0.9 * drawdown..=1.1 * drawdown).contains(&achieved),
+            "{achieved} outside {drawdown} +- 10%"
+        );
+        assert_eq!(fit.targets[0].relative_error, 0.0);
+        assert_eq!(fit.objective, 0.0);
+    }
+
+    #[test]
+    fn bad_ranges_name_the_field() {
+        let (spec, _) = self_consistent(-6.0);
+        let paths = |bad: &CalibrationSpec| -> Vec<(String, String)> {
+            bad.validate()
+                .unwrap_err()
+                .problems
+                .into_iter()
+                .map(|p| (p.path.clone(), p.message()))
+                .collect()
+        };
+        let mut bad = spec.clone();
+        bad.targets[0].bound = Some(Bound::Between);
+        let found = paths(&bad);
+        assert_eq!(found[0].0, "targets[0].to", "{found:?}");
+        assert!(found[0].1.contains("needs `to`"), "{found:?}");
+        for to in [f64::NAN, bad.targets[0].value, bad.targets[0].value - 1.0] {
+            bad.targets[0].to = Some(to);
+            let found = paths(&bad);
+            assert_eq!(found[0].0, "targets[0].to", "{to}: {found:?}");
+            assert!(
+                found[0].1.contains("above the range's low end"),
+                "{found:?}"
+            );
+        }
+        let mut bad = spec.clone();
+        bad.targets[0].to = Some(1e9);
+        assert_eq!(paths(&bad)[0].0, "targets[0].to");
+        let mut bad = spec;
+        bad.targets[0].bound = Some(Bound::AtLeast);
+        assert_eq!(paths(&bad)[0].0, "targets[0].bound");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::scenario::edit::mean_leverage;
 use crate::scenario::{Scenario, ShockKind};
 use crate::solve::timeline;
 
-use super::{relative_error, CalibrationSpec, FitParameter, Knob, Mark};
+use super::{CalibrationSpec, FitParameter, Knob, Mark};
 
 /// The calibration's state: the spec, the run count, and the population kept across runs when
 /// no fitted parameter changes it.
@@ -79,7 +79,7 @@ impl Search<'_> {
             .iter()
             .filter(|target| target.mark == Mark::Fitted)
             .map(|target| {
-                let error = relative_error(target.figure.of(scenario, outcome), target.value);
+                let error = target.miss(target.figure.of(scenario, outcome));
                 target.weight * error * error
             })
             .sum()

@@ -16,8 +16,8 @@ use crate::system::{run_system, System, SystemOutcome};
 use super::search::{values_at, Objective};
 use super::validate::Fit;
 use super::{
-    fitted_values, relative_error, restarted, start_point, Achieved, FitParameter, Knob, Mark,
-    Target, MAX_CALIBRATION_POSITIONS,
+    fitted_values, restarted, start_point, Achieved, FitParameter, Knob, Mark, Target,
+    MAX_CALIBRATION_POSITIONS,
 };
 
 /// A calibration file whose base is a system of markets.
@@ -237,7 +237,7 @@ impl SystemSearch<'_> {
             .enumerate()
             .filter(|(_, target)| target.mark == Mark::Fitted)
             .map(|(k, target)| {
-                let error = relative_error(self.achieved(system, outcome, k), target.value);
+                let error = target.miss(self.achieved(system, outcome, k));
                 target.weight * error * error
             })
             .sum()
@@ -367,6 +367,7 @@ mod tests {
             weight: 1.0,
             mark: Mark::Fitted,
             bound: None,
+            to: None,
             source: String::new(),
             note: String::new(),
         }

@@ -7,7 +7,7 @@ use crate::scenario::validate::Checker;
 
 use super::search::set;
 use super::{
-    CalibrationSpec, FitParameter, Mark, Target, MAX_CALIBRATION_POSITIONS, MAX_PARAMETERS,
+    Bound, CalibrationSpec, FitParameter, Mark, Target, MAX_CALIBRATION_POSITIONS, MAX_PARAMETERS,
     MAX_RUNS, MAX_TARGETS,
 };
 
@@ -159,8 +159,24 @@ impl Fit<'_> {
                     Rule::TargetNotFinite { got: target.value },
                 );
             }
-            if target.bound.is_some() && target.mark == Mark::Fitted {
+            let one_sided = matches!(target.bound, Some(Bound::AtLeast | Bound::AtMost));
+            if one_sided && target.mark == Mark::Fitted {
                 fail(format!("targets[{i}].bound"), Rule::BoundOnFitted);
+            }
+            match (target.bound, target.to) {
+                (Some(Bound::Between), None) => {
+                    fail(format!("targets[{i}].to"), Rule::RangeWithoutEnd)
+                }
+                (Some(Bound::Between), Some(to)) if !(to.is_finite() && to > target.value) => fail(
+                    format!("targets[{i}].to"),
+                    Rule::RangeEnd {
+                        low: target.value,
+                        got: to,
+                    },
+                ),
+                (Some(Bound::Between), Some(_)) => {}
+                (_, Some(_)) => fail(format!("targets[{i}].to"), Rule::EndWithoutRange),
+                (_, None) => {}
             }
             if !(target.weight.is_finite() && target.weight > 0.0) {
                 fail(
