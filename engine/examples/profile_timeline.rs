@@ -3,7 +3,8 @@
 //! Modes: `rescale` rescales before every run as a leverage-bar drag does (every bucket's amount
 //! in USD, bucket 4's moved); `rescale-all` changes one weight alone, so every group's scale
 //! changes; `rescale-only` rescales as `rescale` does, without runs; `preset=NAME` runs that
-//! preset instead, its shock swept from -2% to -9.5% as a shock drag does.
+//! preset instead, its shock swept from -2% to -9.5% as a shock drag does; `preset=NAME@PCT` runs
+//! it at that one shock (e.g. `preset=over-levered-longs@-30`).
 use flushlab_engine::positions::PositionTable;
 use flushlab_engine::scenario::Positions;
 use flushlab_engine::solve::timeline;
@@ -13,12 +14,20 @@ fn main() {
     let runs: usize = args.next().and_then(|arg| arg.parse().ok()).unwrap_or(1000);
     let mode = args.next().unwrap_or_default();
     let (scenario, sweep) = match mode.strip_prefix("preset=") {
-        Some(name) => (
-            flushlab_engine::presets::find(name)
+        Some(spec) => {
+            let (name, at) = match spec.split_once('@') {
+                Some((name, pct)) => (name, Some(pct.parse::<f64>().expect("a shock in %"))),
+                None => (spec, None),
+            };
+            let mut scenario = flushlab_engine::presets::find(name)
                 .expect("a preset's name")
-                .scenario,
-            true,
-        ),
+                .scenario;
+            if let Some(pct) = at {
+                let market = scenario.market.clone();
+                scenario.shock.resize(&market, pct);
+            }
+            (scenario, at.is_none())
+        }
         None => (flushlab_engine::presets::default_scenario(), false),
     };
     let mut table = PositionTable::build(&scenario);
