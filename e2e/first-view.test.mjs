@@ -25,7 +25,7 @@ test('the first view is on screen before the wasm arrives, and the app replaces 
   const staticHeadline = page.getByTestId('first-view-headline');
   await staticHeadline.waitFor();
   const headline = (await staticHeadline.textContent()).trim();
-  assert.match(headline, /^A [\d.]+% drop became a [\d.]+% flush/);
+  assert.match(headline, /^An? [\d.]+% drop became an? [\d.]+% flush/);
   assert.ok(await page.locator('#first-view svg.first-view-chart').isVisible(), 'the static price chart is visible');
   assert.ok(await page.getByRole('img', { name: 'Price path' }).isVisible(), 'the chart has an accessible name');
   assert.ok(await page.getByRole('status').isVisible(), 'the loading line is visible');

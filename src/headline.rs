@@ -466,7 +466,7 @@ mod tests {
         let scenario = presets::find("short-squeeze").expect("a preset").scenario;
         let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
         let text = headline(&scenario, &outcome);
-        assert!(text.contains(" rise became a "), "{text}");
+        assert!(text.contains(" rise became a"), "{text}");
         assert!(text.contains(" squeeze ("), "{text}");
         assert!(text.contains(" of shorts liquidated in "), "{text}");
     }

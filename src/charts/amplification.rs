@@ -64,7 +64,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                         ("amplification", &factor(amplification, 1)),
                     ],
                 );
-                annotations.push(label(shock.abs(), 0.98, &note, theme));
+                // A sentence, not a tag: in the corner, wrapped, so a phone shows all of it.
+                annotations.push(corner_note(&note, theme));
             }
             Tipping::At(critical) => {
                 shapes.push(vertical_line(critical.abs(), palette::SHORT, DashType::Dot));

@@ -16,6 +16,8 @@ pub fn fan(snapshot: &Snapshot) -> Plot {
     if let Some(run) = &snapshot.cycles.run {
         let fan = &run.price_fan;
         let days: Vec<f64> = fan.days.iter().map(|&day| f64::from(day)).collect();
+        // A band is its lower edge (named for hovers, out of the legend) filled up to its upper
+        // edge, which names the band in the legend.
         let band = |values: &Vec<f64>, name: &str, fill: Option<Fill>, alpha: &'static str| {
             let trace = Scatter::new(days.clone(), values.clone())
                 .mode(Mode::Lines)
@@ -23,7 +25,7 @@ pub fn fan(snapshot: &Snapshot) -> Plot {
                 .line(Line::new().color(palette::LONG).width(0.5));
             match fill {
                 Some(fill) => trace.fill(fill).fill_color(alpha),
-                None => trace,
+                None => trace.show_legend(false),
             }
         };
         plot.add_trace(band(&fan.p05, w.p05, None, ""));

@@ -112,11 +112,12 @@ pub fn liquidation_map_now(venue: &LiquidationEngine, start: f64) -> Liquidation
 
 fn map_prices(start: f64) -> Vec<f64> {
     (0..MAP_LEVELS)
-        .map(|k| start * (0.6 + 0.005 * k as f64))
+        .map(|k| start * (0.4 + 0.0075 * k as f64))
         .collect()
 }
 
-/// Levels of the liquidation map: -40% to +40% of the start price in 0.5% steps.
+/// Levels of the liquidation map: -60% to +60% of the start price in 0.75% steps (wide enough for
+/// the deepest recorded flush, Black Thursday's -51%, and as many levels as the reply carries).
 const MAP_LEVELS: usize = 161;
 
 /// Cumulative notional that would be liquidated if the price reached each level, by bucket:

@@ -110,8 +110,10 @@ pub fn preset_menu_label(preset: &flushlab_engine::presets::Preset) -> String {
     }
 }
 
-/// `template` with each `{name}` replaced by its value in `values`; a placeholder without a
-/// value is left as it is (the tests check every template's placeholders against English's).
+/// `template` with each `{name}` replaced by its value in `values`, and each `{a:name}` (`{A:name}`
+/// at a sentence's start) by the indefinite article English puts before that value ("a 4.0%",
+/// "an 8.0%"); a placeholder without a value is left as it is (the tests check every template's
+/// placeholders against English's).
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut filled = String::with_capacity(template.len() + 32);
     let mut rest = template;
@@ -120,10 +122,19 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
         let after = &rest[open + 1..];
         let value = after.find('}').and_then(|close| {
             let name = &after[..close];
-            values
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| (close, *value))
+            let (article, name) = match name.split_once(':') {
+                Some(("a", name)) => (Some(false), name),
+                Some(("A", name)) => (Some(true), name),
+                _ => (None, name),
+            };
+            let value = values.iter().find(|(key, _)| *key == name)?.1;
+            Some((
+                close,
+                match article {
+                    Some(capital) => english_article(value, capital),
+                    None => value,
+                },
+            ))
         });
         match value {
             Some((close, value)) => {
@@ -138,6 +149,26 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     }
     filled.push_str(rest);
     filled
+}
+
+/// "an" before a number English reads with a vowel first (eight, eleven, eighteen, eighty...:
+/// "an 8.0% flush", "an 11.2% flush", "an 18,000 drop"), else "a"; "An"/"A" with `capital`.
+fn english_article(value: &str, capital: bool) -> &'static str {
+    let whole: String = value
+        .trim_start_matches(['+', '-', '\u{2212}', '$'])
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect();
+    // Eleven and eighteen, alone or as thousands, millions...: 11, 18, 11,000, 18,500,000.
+    let eleven = whole.len() % 3 == 2 && (whole.starts_with("11") || whole.starts_with("18"));
+    let vowel = whole.starts_with('8') || eleven;
+    match (vowel, capital) {
+        (true, true) => "An",
+        (true, false) => "an",
+        (false, true) => "A",
+        (false, false) => "a",
+    }
 }
 
 /// The `{name}` placeholders of a template, in order.
@@ -169,6 +200,34 @@ mod tests {
         );
         assert_eq!(fill("no values", &[]), "no values");
         assert_eq!(fill("{unknown} {", &[("a", "1")]), "{unknown} {");
+    }
+
+    #[test]
+    fn articles_go_by_how_the_number_is_read() {
+        let said = |value: &str| fill("{A:x} {x} drop became {a:x} {x} flush", &[("x", value)]);
+        assert_eq!(said("4.0%"), "A 4.0% drop became a 4.0% flush");
+        assert_eq!(said("8.0%"), "An 8.0% drop became an 8.0% flush");
+        for vowel in [
+            "8%",
+            "11.2%",
+            "18%",
+            "80.5%",
+            "89%",
+            "800",
+            "8,000",
+            "11,000",
+            "18,500,000",
+            "-8%",
+            "$8.1bn",
+        ] {
+            assert!(said(vowel).starts_with("An "), "{vowel}");
+        }
+        for consonant in [
+            "1.0%", "10%", "110%", "1,100", "111", "181", "0.8%", "2.8%", "28%", "100,000",
+        ] {
+            assert!(said(consonant).starts_with("A "), "{consonant}");
+        }
+        assert_eq!(fill("{a:missing}", &[]), "{a:missing}");
     }
 
     #[test]
