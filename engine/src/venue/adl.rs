@@ -94,6 +94,9 @@ pub struct AdlRoom {
     /// order.
     pub coins: f64,
     winners: Vec<usize>,
+    /// With a ranked queue, each winner's place in it ([`queue_key`]), scored as it was found
+    /// (its PnL read once); empty for pro rata.
+    keys: Vec<u128>,
 }
 
 /// A step's orders split between the book and auto-deleveraging
@@ -123,7 +126,7 @@ impl<'a> LiquidationEngine<'a> {
         let mut fund = self.ledger.insurance_fund.to_f64();
         // What the winners can take is a scan for them: only done once an order needs it.
         // The winners, what is left of their room, and what they hold in all.
-        let mut room: Option<(Vec<usize>, f64, f64)> = None;
+        let mut room: Option<(AdlRoom, f64)> = None;
         // The orders are copied out only once one goes to ADL (rare).
         let mut split: Option<(Vec<Order>, Vec<Order>)> = None;
         for (k, &order) in orders.iter().enumerate() {
@@ -134,9 +137,10 @@ impl<'a> LiquidationEngine<'a> {
                 true
             } else {
                 let units = self.adl_units(i, order.fraction);
-                let (_, capacity, _) = room.get_or_insert_with(|| {
-                    let AdlRoom { coins, winners } = self.measure_room(self.side[i], mark);
-                    (winners, coins, coins)
+                let (_, capacity) = room.get_or_insert_with(|| {
+                    let room = self.measure_room(self.side[i], mark);
+                    let coins = room.coins;
+                    (room, coins)
                 });
                 if units > *capacity {
                     fund += equity;
@@ -154,11 +158,11 @@ impl<'a> LiquidationEngine<'a> {
             }
         }
         let (to_book, to_adl) = split?;
-        let (winners, _, coins) = room?;
+        let (room, _) = room?;
         Some(AdlSplit {
             to_book,
             to_adl,
-            room: AdlRoom { coins, winners },
+            room,
         })
     }
 
@@ -171,17 +175,23 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Positions ADL can draw on against `losing_side` at `mark`, in index order: open, not
-    /// queued for liquidation, on the other side, in profit.
-    fn adl_winners(&self, losing_side: Side, mark: f64) -> Vec<usize> {
+    /// queued for liquidation, on the other side, in profit; each with its PnL at `mark`.
+    fn adl_winners(&self, losing_side: Side, mark: f64) -> Vec<(usize, f64)> {
         let winners = &self.winners;
-        let eligible =
-            |i: usize| self.is_open(i) && !self.is_pending(i) && self.pnl_at(i, mark) > 0.0;
+        let eligible = |i: usize| {
+            if !self.is_open(i) || self.is_pending(i) {
+                return None;
+            }
+            let pnl = self.pnl_at(i, mark);
+            (pnl > 0.0).then_some((i, pnl))
+        };
         if winners.plain {
             winners
                 .visited
                 .set(winners.visited.get() + self.len() as u64);
             return (0..self.len())
-                .filter(|&i| self.side[i] != losing_side && eligible(i))
+                .filter(|&i| self.side[i] != losing_side)
+                .filter_map(eligible)
                 .collect();
         }
         let winning = match losing_side {
@@ -212,12 +222,11 @@ impl<'a> LiquidationEngine<'a> {
                 winners
                     .visited
                     .set(winners.visited.get() + candidates as u64);
-                let mut picked: Vec<usize> = list[..candidates]
+                let mut picked: Vec<(usize, f64)> = list[..candidates]
                     .iter()
-                    .map(|&i| i as usize)
-                    .filter(|&i| eligible(i))
+                    .filter_map(|&i| eligible(i as usize))
                     .collect();
-                picked.sort_unstable();
+                picked.sort_unstable_by_key(|&(i, _)| i);
                 return picked;
             }
         }
@@ -225,7 +234,7 @@ impl<'a> LiquidationEngine<'a> {
         ranges
             .into_iter()
             .flat_map(|(start, end)| start..end)
-            .filter(|&i| eligible(i))
+            .filter_map(eligible)
             .collect()
     }
 
@@ -306,23 +315,23 @@ impl<'a> LiquidationEngine<'a> {
         }
         // The winners the split measured: closing the losing side's orders left them as
         // they were.
-        self.deleverage_among(room, needed, weighted_price / needed, mark, step);
+        self.deleverage_among(room, needed, weighted_price / needed, step);
     }
 
-    /// Closes `needed` units of `winners` (the positions [`Self::adl_winners`] finds against the
-    /// losing side at `mark`, found already) at `price`, ranked by the venue's queue or pro
-    /// rata, as far as they go.
+    /// Closes `needed` units of the `room`'s winners (the positions [`Self::adl_winners`] finds
+    /// against the losing side at the mark, found and ranked already) at `price`, by the
+    /// venue's queue or pro rata, as far as they go.
     fn deleverage_among(
         &mut self,
         room: AdlRoom,
         needed: f64,
         price: f64,
-        mark: f64,
         step: &mut StepLiquidations,
     ) {
         let AdlRoom {
             coins: total,
             winners,
+            keys,
         } = room;
         if total <= 0.0 {
             return;
@@ -333,16 +342,17 @@ impl<'a> LiquidationEngine<'a> {
                 self.deleverage_winner(i, fraction, price, step);
             }
         } else {
-            // Highest score first (scores taken before anyone is deleveraged), in chunks that
-            // grow fourfold: each chunk is selected from what is left and sorted, so a step that
-            // needs a few winners sorts only those, and one that needs thousands (a drained
-            // fund) does not pay a heap's pops for each.
-            let mut queue: Vec<u128> = winners
-                .into_iter()
-                .map(|i| queue_key(self.adl_score(i, mark), i))
-                .collect();
+            // Highest score first (scores taken before anyone is deleveraged, as the winners
+            // were found), in chunks that grow fourfold: each chunk is selected from what is
+            // left and sorted, so a step that needs a few winners sorts only those, and one that
+            // needs thousands (a drained fund) does not pay a heap's pops for each. The first
+            // chunk holds about as many winners as the step needs at their average holding,
+            // so a step that needs thousands selects from all of them a few times, not many.
+            let mut queue = keys;
+            let average = total / queue.len().max(1) as f64;
+            let expected = (1.25 * needed / average).ceil();
             let mut left = needed;
-            let (mut done, mut chunk) = (0, FIRST_CHUNK);
+            let (mut done, mut chunk) = (0, FIRST_CHUNK.max(expected.min(1e9) as usize));
             while left > 0.0 && done < queue.len() {
                 let take = top_first(&mut queue[done..], chunk);
                 for &key in &queue[done..done + take] {
@@ -369,11 +379,24 @@ impl<'a> LiquidationEngine<'a> {
             .then(|| self.measure_room(losing_side, mark))
     }
 
-    /// The winners against `losing_side` at `mark` and what they hold.
+    /// The winners against `losing_side` at `mark` and what they hold; with a ranked queue,
+    /// their places in it.
     fn measure_room(&self, losing_side: Side, mark: f64) -> AdlRoom {
-        let winners = self.adl_winners(losing_side, mark);
-        let coins = winners.iter().map(|&i| self.adl_units(i, 1.0)).sum();
-        AdlRoom { coins, winners }
+        let found = self.adl_winners(losing_side, mark);
+        let coins = found.iter().map(|&(i, _)| self.adl_units(i, 1.0)).sum();
+        let keys = if self.rules.adl == Adl::Queue {
+            found
+                .iter()
+                .map(|&(i, pnl)| queue_key(self.adl_score(i, mark, pnl), i))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        AdlRoom {
+            coins,
+            winners: found.into_iter().map(|(i, _)| i).collect(),
+            keys,
+        }
     }
 
     /// Auto-deleverages `coins` of an outside trader's `losing_side` positions at `price` (their
@@ -391,16 +414,15 @@ impl<'a> LiquidationEngine<'a> {
         if coins > 0.0 {
             // The room measured, when nothing on the winners' side moved since.
             let room = room.unwrap_or_else(|| self.measure_room(losing_side, mark));
-            self.deleverage_among(room, coins, price, mark, &mut step);
+            self.deleverage_among(room, coins, price, &mut step);
         }
         step.adl_usd
     }
 
     /// Where profitable position `i` stands in the ADL queue at `mark` (highest first), by the
-    /// venue's ranking.
-    fn adl_score(&self, i: usize, mark: f64) -> f64 {
+    /// venue's ranking; `pnl` is its PnL at `mark` ([`Self::pnl_at`]).
+    fn adl_score(&self, i: usize, mark: f64, pnl: f64) -> f64 {
         let terms = self.terms(i);
-        let pnl = terms.pnl_at(mark);
         let equity = (terms.collateral + pnl).max(1e-12);
         let notional = self.notional_at(i, mark);
         match self.rules.adl_ranking {
