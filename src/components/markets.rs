@@ -627,9 +627,10 @@ fn market_box(
             <text x=x + w / 2.0 y=top + 18.0 text-anchor="middle" class="market-name" style=small>
                 {name}
             </text>
-            <text x=x + w / 2.0 y=top + 38.0 text-anchor="middle" class="market-move" style=large
-                data-testid=format!("market-move-{}", market.id)>
-                {format::signed_pct(moved)}
+            <text x=x + w / 2.0 y=top + 38.0 text-anchor="middle" class="market-move" style=large>
+                // The move at the step slider's time, said so (the trough is the line below).
+                <tspan class="market-now">{t.charts.markets_now}" "</tspan>
+                <tspan data-testid=format!("market-move-{}", market.id)>{format::signed_pct(moved)}</tspan>
             </text>
             <text x=x + w / 2.0 y=top + 53.0 text-anchor="middle" class="market-liquidated" style=small>{trough}</text>
             <text x=x + w / 2.0 y=top + 67.0 text-anchor="middle" class="market-liquidated" style=small>{words}</text>

@@ -297,6 +297,7 @@ pub static ENGLISH: Text = Text {
         markets_liquidated_short: "{usd} liq.",
         markets_adl_short: "{usd} ADL",
         markets_trough_so_far: "trough {trough}",
+        markets_now: "now",
         markets_flow_arbitrage: "arbitrage: {usd} carried",
         markets_flow_cut: "{link}: cut",
         markets_flow_accounts: "{liquidated} of {of} accounts liquidated, {usd} forced",

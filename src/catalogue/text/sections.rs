@@ -160,6 +160,8 @@ sections! {
         markets_adl_short,
         /// `{trough}`: a signed percentage.
         markets_trough_so_far,
+        /// Before a market's move at the step slider's time, in its box.
+        markets_now,
         /// `{usd}`.
         markets_flow_arbitrage,
         /// `{link}`.
