@@ -89,7 +89,7 @@ test('an embed at 600x500 shows its headline and chart inside the frame, and the
   for (let i = 0; i < 100 && (await page.getByTestId('headline').textContent()) === before; i++) {
     await page.waitForTimeout(50);
   }
-  assert.match(await page.getByTestId('headline').textContent(), /^A 8\.0% drop /);
+  assert.match(await page.getByTestId('headline').textContent(), /^An 8\.0% drop /);
   await done();
 });
 
@@ -169,7 +169,7 @@ test('the tour steps through all nine steps, each changing the charts, and leavi
   assert.equal(await systemHeadline(), kept, 'what the reader had stays');
   // The one-market scenario is where the last one-market step left it.
   await page.getByRole('tab', { name: 'The flush' }).click();
-  assert.match(await headlineText(page), /^A [\d.]+% /);
+  assert.match(await headlineText(page), /^An? [\d.]+% /);
   await done();
 });
 

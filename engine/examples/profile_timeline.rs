@@ -31,6 +31,8 @@ fn main() {
         None => (flushlab_engine::presets::default_scenario(), false),
     };
     let mut table = PositionTable::build(&scenario);
+    // Reruns on one table, as the page's drags run them (its session prepares them too).
+    table.prepare_reruns();
     let Positions::Generate(population) = &scenario.positions else {
         panic!("the default preset generates its population");
     };

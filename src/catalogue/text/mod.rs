@@ -152,10 +152,11 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 }
 
 /// "an" before a number English reads with a vowel first (eight, eleven, eighteen, eighty...:
-/// "an 8.0% flush", "an 11.2% flush", "an 18,000 drop"), else "a"; "An"/"A" with `capital`.
+/// "an 8.0% flush", "an 11.2% flush", "an 18,000 drop"), else "a" (a signed number is read
+/// "minus ..." or "plus ...": "a -8.0% shock"); "An"/"A" with `capital`.
 fn english_article(value: &str, capital: bool) -> &'static str {
     let whole: String = value
-        .trim_start_matches(['+', '-', '\u{2212}', '$'])
+        .trim_start_matches('$')
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == ',')
         .filter(char::is_ascii_digit)
@@ -217,13 +218,24 @@ mod tests {
             "8,000",
             "11,000",
             "18,500,000",
-            "-8%",
             "$8.1bn",
         ] {
             assert!(said(vowel).starts_with("An "), "{vowel}");
         }
         for consonant in [
-            "1.0%", "10%", "110%", "1,100", "111", "181", "0.8%", "2.8%", "28%", "100,000",
+            "1.0%",
+            "10%",
+            "110%",
+            "1,100",
+            "111",
+            "181",
+            "0.8%",
+            "2.8%",
+            "28%",
+            "100,000",
+            "-8.0%",
+            "+8%",
+            "\u{2212}11%",
         ] {
             assert!(said(consonant).starts_with("A "), "{consonant}");
         }
