@@ -37,6 +37,34 @@ const MIN_KURTOSIS_ADDED: f64 = 0.05;
 /// show the mechanism more strongly, within this.
 const MAX_AMPLIFICATION: f64 = 6.0;
 
+/// The liquidation map reaches as far as every preset's run went, so the line where the flush
+/// stopped is drawn over the map, not past its edge (Black Thursday's -51% fell off a map that
+/// stopped at -40%), with room to spare for a user's deeper shock.
+#[test]
+fn the_liquidation_map_spans_every_presets_run() {
+    for preset in presets::all() {
+        let outcome = simulate(&preset.scenario).unwrap();
+        let prices = &outcome.liquidation_map.prices;
+        let (low, high) = (prices[0], prices[prices.len() - 1]);
+        let summary = &outcome.summary;
+        let reach = |price: f64| (price / summary.start_price - 1.0) * 100.0;
+        assert!(
+            reach(low) <= -MAX_TROUGH_PCT && reach(high) >= MAX_TROUGH_PCT,
+            "{}: the map spans {:.0}%..{:.0}%",
+            preset.name,
+            reach(low),
+            reach(high)
+        );
+        assert!(
+            low <= summary.min_price && high >= summary.max_price,
+            "{}: the run went {}..{}, the map spans {low}..{high}",
+            preset.name,
+            summary.min_price,
+            summary.max_price
+        );
+    }
+}
+
 #[test]
 fn every_flush_is_inside_the_record_unless_a_thought_experiment() {
     for preset in presets::all() {
