@@ -194,7 +194,7 @@ pub static ENGLISH: Text = Text {
     },
     charts: Charts {
         price: "Price path",
-        price_caption: "The shock starts it (a dotted line, or a shaded band while it is spread over time); every further move is forced selling (or buying). Mark price (dashed) is what triggers liquidations.",
+        price_caption: "The shock (dotted, or shaded while it ramps) starts it; every further move is forced selling (or buying). Mark price (dashed) triggers liquidations.",
         liquidations: "Liquidations per step",
         liquidations_caption: "Forced selling (longs) or buying (shorts) per step of the run: a second in most presets, ten seconds to five minutes in the historical ones. A long tail means the cascade fed itself.",
         map: "Liquidation map",
