@@ -93,10 +93,17 @@ pub struct AdlRoom {
     /// What the winners hold in all: coins (contracts on an inverse contract), summed in index
     /// order.
     pub coins: f64,
-    winners: Vec<usize>,
-    /// With a ranked queue, each winner's place in it ([`queue_key`]), scored as it was found
-    /// (its PnL read once); empty for pro rata.
-    keys: Vec<u128>,
+    winners: Found,
+}
+
+/// The winners as auto-deleveraging draws on them.
+#[derive(Clone, Debug)]
+enum Found {
+    /// Pro rata: every winner, in index order.
+    All(Vec<usize>),
+    /// A ranked queue: each winner's place in it ([`queue_key`], which holds its index), scored
+    /// as it was found (its PnL read once).
+    Ranked(Vec<u128>),
 }
 
 /// A step's orders split between the book and auto-deleveraging
@@ -331,42 +338,44 @@ impl<'a> LiquidationEngine<'a> {
         let AdlRoom {
             coins: total,
             winners,
-            keys,
         } = room;
         if total <= 0.0 {
             return;
         }
-        if self.rules.adl == Adl::ProRata {
-            let fraction = (needed / total).min(1.0);
-            for &i in &winners {
-                self.deleverage_winner(i, fraction, price, step);
-            }
-        } else {
-            // Highest score first (scores taken before anyone is deleveraged, as the winners
-            // were found), in chunks that grow fourfold: each chunk is selected from what is
-            // left and sorted, so a step that needs a few winners sorts only those, and one that
-            // needs thousands (a drained fund) does not pay a heap's pops for each. The first
-            // chunk holds about as many winners as the step needs at their average holding,
-            // so a step that needs thousands selects from all of them a few times, not many.
-            let mut queue = keys;
-            let average = total / queue.len().max(1) as f64;
-            let expected = (1.25 * needed / average).ceil();
-            let mut left = needed;
-            let (mut done, mut chunk) = (0, FIRST_CHUNK.max(expected.min(1e9) as usize));
-            while left > 0.0 && done < queue.len() {
-                let take = top_first(&mut queue[done..], chunk);
-                for &key in &queue[done..done + take] {
-                    if left <= 0.0 {
-                        break;
-                    }
-                    let i = queue_index(key);
-                    let units = self.adl_units(i, 1.0);
-                    let fraction = (left / units).min(1.0);
-                    left -= units * fraction;
+        match winners {
+            Found::All(winners) => {
+                let fraction = (needed / total).min(1.0);
+                for i in winners {
                     self.deleverage_winner(i, fraction, price, step);
                 }
-                done += take;
-                chunk *= 4;
+            }
+            Found::Ranked(mut queue) => {
+                // Highest score first (scores taken before anyone is deleveraged, as the
+                // winners were found), in chunks that grow fourfold: each chunk is selected from
+                // what is left and sorted, so a step that needs a few winners sorts only those,
+                // and one that needs thousands (a drained fund) does not pay a heap's pops for
+                // each. The first chunk holds about as many winners as the step needs at their
+                // average holding, so a step that needs thousands selects from all of them a few
+                // times, not many.
+                let average = total / queue.len().max(1) as f64;
+                let expected = (1.25 * needed / average).ceil();
+                let mut left = needed;
+                let (mut done, mut chunk) = (0, FIRST_CHUNK.max(expected.min(1e9) as usize));
+                while left > 0.0 && done < queue.len() {
+                    let take = top_first(&mut queue[done..], chunk);
+                    for &key in &queue[done..done + take] {
+                        if left <= 0.0 {
+                            break;
+                        }
+                        let i = queue_index(key);
+                        let units = self.adl_units(i, 1.0);
+                        let fraction = (left / units).min(1.0);
+                        left -= units * fraction;
+                        self.deleverage_winner(i, fraction, price, step);
+                    }
+                    done += take;
+                    chunk *= 4;
+                }
             }
         }
     }
@@ -384,19 +393,17 @@ impl<'a> LiquidationEngine<'a> {
     fn measure_room(&self, losing_side: Side, mark: f64) -> AdlRoom {
         let found = self.adl_winners(losing_side, mark);
         let coins = found.iter().map(|&(i, _)| self.adl_units(i, 1.0)).sum();
-        let keys = if self.rules.adl == Adl::Queue {
-            found
-                .iter()
-                .map(|&(i, pnl)| queue_key(self.adl_score(i, mark, pnl), i))
-                .collect()
+        let winners = if self.rules.adl == Adl::ProRata {
+            Found::All(found.into_iter().map(|(i, _)| i).collect())
         } else {
-            Vec::new()
+            Found::Ranked(
+                found
+                    .into_iter()
+                    .map(|(i, pnl)| queue_key(self.adl_score(i, mark, pnl), i))
+                    .collect(),
+            )
         };
-        AdlRoom {
-            coins,
-            winners: found.into_iter().map(|(i, _)| i).collect(),
-            keys,
-        }
+        AdlRoom { coins, winners }
     }
 
     /// Auto-deleverages `coins` of an outside trader's `losing_side` positions at `price` (their
