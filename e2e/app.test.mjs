@@ -100,7 +100,7 @@ test('the engine runs in a worker; without one it runs on the page, with the sam
   await context.close();
 });
 
-test('during a drag the charts move with held ranges, and settle to the exact drawing', async () => {
+test('during a drag the charts are sketched over held ranges, and settle to the exact drawing', async () => {
   const { page, done } = await open();
   await page.locator('[data-testid="chart-map"] .main-svg').first().waitFor();
   await page.waitForTimeout(600);
@@ -114,13 +114,35 @@ test('during a drag the charts move with held ranges, and settle to the exact dr
     // follows then replaces the measured drawing, and is no sign the measure came too early.
     let redrawnAfterMeasure = false;
     const redrawn = (element) => { if (element === price && atMeasure !== null) redrawnAfterMeasure = true; };
-    Plotly.react = function (...args) { calls.react++; redrawn(args[0]); return react.apply(this, args); };
-    Plotly.animate = function (...args) { calls.animate++; redrawn(args[0]); return animate.apply(this, args); };
-    // What the price chart shows when flush:render is taken: the redraw must be finished by then.
-    const path = () => price.querySelector('.scatterlayer .trace path.js-line').getAttribute('d');
+    // The price chart's calls into plotly.js: a held range that has to grow is one.
+    Plotly.react = function (...args) { if (args[0] === price) calls.react++; redrawn(args[0]); return react.apply(this, args); };
+    Plotly.animate = function (...args) { if (args[0] === price) calls.animate++; redrawn(args[0]); return animate.apply(this, args); };
+    // What the price chart shows when flush:render is taken (the redraw must be finished by
+    // then): its sketch on a canvas during a drag (charts/canvas.rs), else plotly's line.
+    const sketch = () => price.querySelector('canvas.sketch');
+    const drawing = () => sketch()?.dataset.signature ?? price.querySelector('.scatterlayer .trace path.js-line').getAttribute('d');
+    // The lowest price the sketch paints in the last price's colour (#1b1f24), read back from the
+    // canvas's pixels through the held y range: where the reader sees the trough.
+    const paintedLow = () => {
+      const canvas = sketch();
+      const layout = price._fullLayout;
+      const ratio = canvas.width / layout.width;
+      const { l, t, w, h } = layout._size;
+      const pixels = canvas.getContext('2d').getImageData(Math.round(l * ratio), Math.round(t * ratio), Math.round(w * ratio), Math.round(h * ratio));
+      let lowest = -1;
+      for (let row = 0; row < pixels.height; row++) {
+        for (let column = 0; column < pixels.width; column++) {
+          const at = (row * pixels.width + column) * 4;
+          const [r, g, b, a] = pixels.data.slice(at, at + 4);
+          if (a > 200 && r < 60 && g < 60 && b < 70) lowest = row;
+        }
+      }
+      const [low, high] = layout.yaxis.range;
+      return { price: high - ((lowest + 0.5) / pixels.height) * (high - low), pixel: (high - low) / pixels.height, bottom: lowest === pixels.height - 1 };
+    };
     const measure = performance.measure;
     performance.measure = function (name, ...rest) {
-      if (name === 'flush:render') atMeasure = path();
+      if (name === 'flush:render') atMeasure = drawing();
       return measure.call(this, name, ...rest);
     };
     const slider = document.querySelector('[data-testid="shock-slider"]');
@@ -135,21 +157,31 @@ test('during a drag the charts move with held ranges, and settle to the exact dr
         await new Promise((resolve) => requestAnimationFrame(resolve));
       }
       await new Promise((resolve) => requestAnimationFrame(resolve));
-      const low = price._fullLayout.yaxis.range[0];
-      const trough = Math.min(...price.data[0].y);
-      frames.push({ low, trough, label: price.layout.annotations[0].text, measured: atMeasure !== null, measuredFinal: atMeasure === path() || redrawnAfterMeasure });
+      const summary = document.querySelector('[data-testid="summary"]').textContent;
+      const trough = Number(/trough\s*\$([\d,]+)/i.exec(summary)[1].replaceAll(',', ''));
+      const frame = { value, trough, measured: atMeasure !== null, measuredFinal: atMeasure === drawing() || redrawnAfterMeasure, sketched: sketch() !== null };
+      if (frame.sketched) Object.assign(frame, { painted: paintedLow() });
+      frames.push(frame);
     }
     Plotly.react = react;
     Plotly.animate = animate;
     performance.measure = measure;
     return { calls, frames };
   });
-  assert.ok(during.calls.animate > during.calls.react, `mostly animated (${JSON.stringify(during.calls)})`);
+  const sketched = during.frames.filter((frame) => frame.sketched);
+  assert.ok(sketched.length >= during.frames.length / 2, `mostly sketched (${sketched.length} of ${during.frames.length})`);
+  assert.ok(during.calls.react + during.calls.animate < during.frames.length / 2, `few plotly.js calls for the price chart in a drag (${JSON.stringify(during.calls)})`);
   for (const frame of during.frames) {
-    assert.ok(frame.low <= frame.trough, `every frame shows its trough (${JSON.stringify(frame)})`);
     assert.ok(frame.measured && frame.measuredFinal, `flush:render is taken once the chart is drawn (${JSON.stringify(frame)})`);
   }
-  assert.equal(during.frames.at(-1).label, 'shock -9.0%', 'the shock label follows the drag');
+  for (const frame of sketched) {
+    // The sketch shows this input's trough where the axis says, not cut at the plot's edge.
+    assert.ok(!frame.painted.bottom, `the trough is inside the held range (${JSON.stringify(frame)})`);
+    assert.ok(Math.abs(frame.painted.price - frame.trough) <= 3 * frame.painted.pixel, `the sketch's trough is the summary's (${JSON.stringify(frame)})`);
+  }
+  // Settled: plotly.js draws the exact figure again, the sketch is gone.
+  await page.waitForFunction(() => !document.querySelector('[data-testid="chart-price"] canvas.sketch'));
+  assert.equal(await page.evaluate(() => document.querySelector('[data-testid="chart-price"]').layout.annotations[0].text), 'shock -9.0%', 'the shock label follows the drag');
   // Settled: drawn exactly as a fresh page with the same scenario draws it.
   await page.waitForFunction(() => document.querySelector('[data-testid="chart-price"]')._fullLayout.yaxis.autorange === true);
   const shown = (on) =>

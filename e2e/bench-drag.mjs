@@ -165,8 +165,10 @@ async function framesThenSignatures() {
   const signatures = {};
   for (const chart of document.querySelectorAll('[data-testid^="chart-"]')) {
     let h = 0;
-    for (const node of chart.querySelectorAll('.main-svg path, .main-svg image, .main-svg text')) {
+    // plotly's SVG, or a drag's sketch on a canvas over it (charts/canvas.rs).
+    for (const node of chart.querySelectorAll('.main-svg path, .main-svg image, .main-svg text, canvas.sketch')) {
       const text = [
+        node.dataset.signature,
         node.getAttribute('d'),
         node.getAttribute('transform'),
         node.getAttribute('href'),

@@ -5,6 +5,7 @@
 //! (`registry.rs`), and the live loop asks the registry to redraw once per animation frame.
 
 pub mod amplification;
+mod canvas;
 mod card;
 pub mod cycles;
 pub mod fund;
@@ -19,6 +20,7 @@ pub mod phase;
 pub mod plotly_js;
 pub mod price;
 mod registry;
+pub mod sketch;
 pub mod venues;
 mod visibility;
 

@@ -148,6 +148,91 @@ pub fn shown_ranges(element: &web_sys::HtmlElement) -> Option<([f64; 2], bool, [
     Some((x, x_auto, y, y_auto))
 }
 
+/// A field of a plotly.js object by its dotted path (`line.color`), undefined when missing.
+fn field(object: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(object.clone(), |value, key| {
+        if value.is_object() {
+            js_sys::Reflect::get(&value, &key.into()).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        }
+    })
+}
+
+/// The styles plotly.js resolved for the figure drawn in `element` (`_fullData`, `_fullLayout`),
+/// for a drag's sketch of it (`charts::sketch`); `None` before it is drawn, or when a trace has
+/// what a sketch does not draw (colours or opacities per point).
+pub fn look(element: &web_sys::HtmlElement) -> Option<super::sketch::Look> {
+    let layout = field(element, "_fullLayout");
+    let data: js_sys::Array = field(element, "_fullData").dyn_into().ok()?;
+    let string = |object: &JsValue, path: &str, default: &str| -> Option<String> {
+        let value = field(object, path);
+        if value.is_undefined() || value.is_null() {
+            Some(default.to_string())
+        } else {
+            value.as_string()
+        }
+    };
+    let number = |object: &JsValue, path: &str, default: f64| -> Option<f64> {
+        let value = field(object, path);
+        if value.is_undefined() || value.is_null() {
+            Some(default)
+        } else {
+            value.as_f64()
+        }
+    };
+    let mut traces = Vec::new();
+    for trace in data.iter() {
+        let kind = string(&trace, "type", "scatter")?;
+        let bar = kind == "bar";
+        let mode = string(&trace, "mode", "")?;
+        let opacity = number(&trace, "opacity", 1.0)?
+            * if bar {
+                number(&trace, "marker.opacity", 1.0)?
+            } else {
+                1.0
+            };
+        traces.push(super::sketch::TraceLook {
+            shown: field(&trace, "visible").as_bool() == Some(true),
+            bar,
+            lines: mode.contains("lines"),
+            line_color: string(&trace, "line.color", "#444")?,
+            line_width: number(&trace, "line.width", 2.0)?,
+            dash: string(&trace, "line.dash", "solid")?,
+            steps: string(&trace, "line.shape", "linear")? == "hv",
+            fill: string(&trace, "fill", "none")?,
+            fill_color: string(&trace, "fillcolor", "rgba(0,0,0,0)")?,
+            stack: string(&trace, "stackgroup", "")?,
+            bar_color: if bar {
+                string(&trace, "marker.color", "#444")?
+            } else {
+                String::new()
+            },
+            opacity,
+        });
+    }
+    Some(super::sketch::Look {
+        traces,
+        bar_gap: number(&layout, "bargap", 0.2)?,
+        bar_group_gap: number(&layout, "bargroupgap", 0.0)?,
+        font_family: string(&layout, "font.family", "sans-serif")?,
+    })
+}
+
+/// The size of the chart drawn in `element` and of its plot area, as plotly.js laid it out.
+pub fn area(element: &web_sys::HtmlElement) -> Option<super::sketch::Area> {
+    let layout = field(element, "_fullLayout");
+    let number = |path: &str| field(&layout, path).as_f64().filter(|v| v.is_finite());
+    Some(super::sketch::Area {
+        width: number("width")?,
+        height: number("height")?,
+        left: number("_size.l")?,
+        top: number("_size.t")?,
+        plot_width: number("_size.w")?,
+        plot_height: number("_size.h")?,
+    })
+}
+
 /// Whether plotly.js is in the page.
 pub fn loaded() -> bool {
     web_sys::window().is_some_and(|window| {

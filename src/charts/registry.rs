@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 
-use super::{figure_value, held, plotly_js, visibility, Build, Snapshot};
+use super::{canvas, figure_value, held, plotly_js, sketch, visibility, Build, Snapshot};
 use crate::browser;
 
 /// The most chart work one animation frame takes, milliseconds (plotly.js's drawing included):
@@ -44,6 +44,9 @@ struct Slot {
     drawn: String,
     /// Drawn for a drag with held ranges (see [`held`]); redrawn exactly when it settles.
     held: Option<held::Held>,
+    /// Drawn for a drag on a canvas over plotly's drawing ([`sketch`]); redrawn exactly when it
+    /// settles.
+    sketching: Option<Sketching>,
     /// Not to be animated for the rest of this drag (the user zoomed it, or it cannot be).
     react_only: bool,
     /// Share of the chart on screen (or near it), 0 to 1: off-screen charts (0) wait until
@@ -109,6 +112,7 @@ impl Registry {
                 build,
                 drawn: String::new(),
                 held: None,
+                sketching: None,
                 react_only: false,
                 // Without an observer (old browsers) every chart counts as visible.
                 shown: if watched { 0.0 } else { 1.0 },
@@ -133,6 +137,7 @@ impl Registry {
                         sizes.unwatch(&slot.element);
                     }
                 });
+                canvas::hide(&slot.element);
                 plotly_js::purge(&slot.element);
             }
         });
@@ -182,7 +187,8 @@ impl Registry {
                 slot.shows = covers;
                 let value = figure_value(&(slot.build)(snapshot), slot.name);
                 let figure = value.to_string();
-                if figure == slot.drawn && (dragging || slot.held.is_none()) {
+                let exact = slot.held.is_none() && slot.sketching.is_none();
+                if figure == slot.drawn && (dragging || exact) {
                     continue;
                 }
                 if slot.name == STATIC_FIRST && !plotly_js::loaded() && !plotly_js::failed() {
@@ -191,10 +197,11 @@ impl Registry {
                     let svg = crate::first_view::price_svg(snapshot.scenario, snapshot.outcome);
                     plotly_js::draw_static(&slot.element, &svg, &figure);
                     slot.held = None;
+                    stop_sketching(slot);
                 } else if dragging && !slot.react_only {
                     redrawn.animated |= draw_held(slot, &value, &figure);
                 } else {
-                    plotly_js::react(&slot.element, &figure);
+                    react(slot, &figure);
                     slot.held = None;
                     slot.react_only = dragging;
                 }
@@ -247,19 +254,25 @@ fn fits(drawn: usize, cost_ms: f64) -> bool {
     drawn == 0 || (drawn + 1) as f64 * cost_ms <= FRAME_BUDGET_MS
 }
 
-/// One drag frame of a chart (`figure`, also as `json`): animated when its structure is
-/// unchanged and its held ranges show the new data, else drawn in full with ranges held (grown
-/// where needed). A chart that cannot be animated, or that the user zoomed, is drawn in full as
-/// is for the rest of the drag. Returns whether it was animated.
+/// One drag frame of a chart (`figure`, also as `json`): sketched on a canvas when the ranges
+/// it starts from show the new data and plotly's drawing has the same structure ([`sketch`]);
+/// else animated by plotly.js when its structure is unchanged and its held ranges show the new
+/// data; else drawn in full with ranges held (grown where needed). A chart that cannot be held,
+/// or that the user zoomed, is drawn in full as is for the rest of the drag. Returns whether it
+/// was animated (its drawing finishes after the frame's microtasks).
 fn draw_held(slot: &mut Slot, figure: &serde_json::Value, json: &str) -> bool {
     let Some((needed, start)) =
         held::needed(figure).and_then(|needed| Some((needed, held_start(slot)?)))
     else {
-        plotly_js::react(&slot.element, json);
+        react(slot, json);
         slot.held = None;
         slot.react_only = true;
         return false;
     };
+    if draw_sketch(slot, figure, &needed, start).is_some() {
+        return false;
+    }
+    stop_sketching(slot);
     if let Some(current) = &slot.held {
         if current.ranges.contain(&needed) && current.structure == held::structure(figure) {
             if let Some((frame, next)) = held::animation(current, figure) {
@@ -270,18 +283,73 @@ fn draw_held(slot: &mut Slot, figure: &serde_json::Value, json: &str) -> bool {
         }
     }
     let ranges = start.grown_to(&needed);
-    plotly_js::react(
-        &slot.element,
-        &held::with_ranges(figure, &ranges).to_string(),
-    );
+    react(slot, &held::with_ranges(figure, &ranges).to_string());
     slot.held = Some(held::hold(figure, ranges));
     false
+}
+
+/// What a chart sketched for a drag keeps between frames.
+struct Sketching {
+    /// The ranges the sketch is drawn over: plotly's axes as drawn.
+    ranges: held::Ranges,
+    /// The structure of plotly's drawing under the canvas ([`held::structure`]).
+    structure: serde_json::Value,
+    /// The styles plotly resolved for that drawing.
+    look: sketch::Look,
+}
+
+/// Sketches `figure` over `ranges` on the chart's canvas, if they show all it `needed` and
+/// plotly's drawing under it has the same structure (same traces and styles); `None` otherwise.
+fn draw_sketch(
+    slot: &mut Slot,
+    figure: &serde_json::Value,
+    needed: &held::Ranges,
+    ranges: held::Ranges,
+) -> Option<()> {
+    if !ranges.contain(needed) {
+        return None;
+    }
+    if slot.sketching.is_none() {
+        let structure = match &slot.held {
+            Some(held) => held.structure.clone(),
+            None => held::structure(&serde_json::from_str(&slot.drawn).ok()?),
+        };
+        let look = plotly_js::look(&slot.element)?;
+        slot.sketching = Some(Sketching {
+            ranges,
+            structure,
+            look,
+        });
+    }
+    let sketching = slot.sketching.as_ref()?;
+    if sketching.structure != held::structure(figure) {
+        return None;
+    }
+    let area = plotly_js::area(&slot.element)?;
+    let drawing = sketch::sketch(figure, &sketching.look, &sketching.ranges, &area)?;
+    canvas::show(&slot.element, &drawing, &area).then_some(())
+}
+
+/// Takes a chart's sketch away (plotly's drawing shows again).
+fn stop_sketching(slot: &mut Slot) {
+    if slot.sketching.take().is_some() {
+        canvas::hide(&slot.element);
+    }
+}
+
+/// Draws `figure` with plotly.js in full, in place of any sketch.
+fn react(slot: &mut Slot, figure: &str) {
+    plotly_js::react(&slot.element, figure);
+    stop_sketching(slot);
 }
 
 /// The ranges a drag frame starts from: those held, or at the drag's start the ones on screen;
 /// `None` if the chart is not drawn yet or the user moved an axis (plotly shows other ranges than
 /// the figure last drawn asked for).
 fn held_start(slot: &Slot) -> Option<held::Ranges> {
+    if let Some(sketching) = &slot.sketching {
+        return Some(sketching.ranges);
+    }
     if let Some(current) = &slot.held {
         return Some(current.ranges);
     }

@@ -1,0 +1,180 @@
+//! Paints a drag's [`Sketch`] of a chart on a canvas laid over plotly.js's plot, and takes it
+//! away. While the canvas is up the chart's container carries `data-sketched`, and the page's
+//! style hides plotly's own traces, shapes and labels under it (they show the figure from before
+//! the drag); axes, grid, legend and titles stay plotly's. The canvas's `data-signature` tells
+//! its drawings apart ([`Sketch::signature`]).
+
+use wasm_bindgen::JsCast;
+
+use super::sketch::{Align, Area, Mark, Sketch, Stroke};
+
+/// The attribute of a chart container whose moving parts are on the canvas.
+const SKETCHED: &str = "data-sketched";
+/// The canvas's class.
+const CANVAS_CLASS: &str = "sketch";
+
+/// Paints `sketch` over the chart in `element` (plotly.js has drawn it: the canvas goes between
+/// its plot and its legend). False when the canvas cannot be had: the caller draws with plotly.js.
+pub fn show(element: &web_sys::HtmlElement, sketch: &Sketch, area: &Area) -> bool {
+    let Some(context) = canvas(element, area) else {
+        return false;
+    };
+    let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
+    let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    context.clear_rect(0.0, 0.0, area.width, area.height);
+    context.save();
+    context.begin_path();
+    context.rect(area.left, area.top, area.plot_width, area.plot_height);
+    context.clip();
+    sketch.clipped.iter().for_each(|mark| paint(&context, mark));
+    context.restore();
+    sketch.free.iter().for_each(|mark| paint(&context, mark));
+    if let Some(canvas) = context.canvas() {
+        let _ = canvas.set_attribute("data-signature", &format!("{:x}", sketch.signature()));
+    }
+    let _ = element.set_attribute(SKETCHED, "");
+    true
+}
+
+/// Takes the canvas away, showing plotly.js's drawing again.
+pub fn hide(element: &web_sys::HtmlElement) {
+    if !element.has_attribute(SKETCHED) {
+        return;
+    }
+    let _ = element.remove_attribute(SKETCHED);
+    if let Ok(Some(canvas)) = element.query_selector(&format!("canvas.{CANVAS_CLASS}")) {
+        canvas.remove();
+    }
+}
+
+/// The chart's canvas, sized to the chart at the screen's pixel ratio, created on first use
+/// just above plotly's plot layer (its first SVG).
+fn canvas(
+    element: &web_sys::HtmlElement,
+    area: &Area,
+) -> Option<web_sys::CanvasRenderingContext2d> {
+    let container = element.query_selector(".svg-container").ok()??;
+    let plot = container.query_selector("svg.main-svg").ok()??;
+    let canvas: web_sys::HtmlCanvasElement = match container
+        .query_selector(&format!("canvas.{CANVAS_CLASS}"))
+        .ok()?
+    {
+        Some(canvas) => canvas.dyn_into().ok()?,
+        None => {
+            let document = web_sys::window()?.document()?;
+            let canvas: web_sys::HtmlCanvasElement =
+                document.create_element("canvas").ok()?.dyn_into().ok()?;
+            canvas.set_class_name(CANVAS_CLASS);
+            canvas
+        }
+    };
+    // Right above plotly's plot, under its legend and hover labels (plotly may have rebuilt
+    // its layers since the canvas was placed).
+    let placed = plot
+        .next_sibling()
+        .is_some_and(|next| next.is_same_node(Some(&canvas)));
+    if !placed {
+        container
+            .insert_before(&canvas, plot.next_sibling().as_ref())
+            .ok()?;
+    }
+    let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
+    let (width, height) = (
+        (area.width * ratio).round() as u32,
+        (area.height * ratio).round() as u32,
+    );
+    if canvas.width() != width || canvas.height() != height {
+        canvas.set_width(width);
+        canvas.set_height(height);
+        let style = canvas.style();
+        let _ = style.set_property("width", &format!("{}px", area.width));
+        let _ = style.set_property("height", &format!("{}px", area.height));
+    }
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+fn paint(context: &web_sys::CanvasRenderingContext2d, mark: &Mark) {
+    match mark {
+        Mark::Area {
+            points,
+            color,
+            alpha,
+        } => {
+            context.set_global_alpha(*alpha);
+            context.set_fill_style_str(color);
+            trace_path(context, points);
+            context.close_path();
+            context.fill();
+            context.set_global_alpha(1.0);
+        }
+        Mark::Line { points, stroke } => {
+            set_stroke(context, stroke);
+            trace_path(context, points);
+            context.stroke();
+        }
+        Mark::Rect {
+            x,
+            y,
+            width,
+            height,
+            fill,
+            outline,
+            alpha,
+        } => {
+            context.set_global_alpha(*alpha);
+            if let Some(fill) = fill {
+                context.set_fill_style_str(fill);
+                context.fill_rect(*x, *y, *width, *height);
+            }
+            if let Some(outline) = outline {
+                set_stroke(context, outline);
+                context.stroke_rect(*x, *y, *width, *height);
+            }
+            context.set_global_alpha(1.0);
+        }
+        Mark::Text {
+            x,
+            y,
+            lines,
+            size,
+            family,
+            color,
+            align,
+        } => {
+            context.set_font(&format!("{size}px {family}"));
+            context.set_fill_style_str(color);
+            context.set_text_align(match align {
+                Align::Left => "left",
+                Align::Center => "center",
+                Align::Right => "right",
+            });
+            context.set_text_baseline("middle");
+            for (k, line) in lines.iter().enumerate() {
+                let _ =
+                    context.fill_text(line, *x, y + k as f64 * size * super::sketch::LINE_SPACING);
+            }
+        }
+    }
+}
+
+fn trace_path(context: &web_sys::CanvasRenderingContext2d, points: &[[f64; 2]]) {
+    context.begin_path();
+    let mut points = points.iter();
+    if let Some([x, y]) = points.next() {
+        context.move_to(*x, *y);
+    }
+    for [x, y] in points {
+        context.line_to(*x, *y);
+    }
+}
+
+fn set_stroke(context: &web_sys::CanvasRenderingContext2d, stroke: &Stroke) {
+    context.set_stroke_style_str(&stroke.color);
+    context.set_line_width(stroke.width);
+    let dash: js_sys::Array = stroke
+        .dash
+        .iter()
+        .map(|&d| wasm_bindgen::JsValue::from(d))
+        .collect();
+    let _ = context.set_line_dash(&dash);
+}
