@@ -112,6 +112,20 @@ fn paint(context: &web_sys::CanvasRenderingContext2d, mark: &Mark) {
             trace_path(context, points);
             context.stroke();
         }
+        Mark::Dot {
+            x,
+            y,
+            radius,
+            color,
+            alpha,
+        } => {
+            context.set_global_alpha(*alpha);
+            context.set_fill_style_str(color);
+            context.begin_path();
+            let _ = context.arc(*x, *y, *radius, 0.0, std::f64::consts::TAU);
+            context.fill();
+            context.set_global_alpha(1.0);
+        }
         Mark::Rect {
             x,
             y,

@@ -192,6 +192,10 @@ pub fn look(element: &web_sys::HtmlElement) -> Option<super::sketch::Look> {
             } else {
                 1.0
             };
+        let markers = !bar && mode.contains("markers");
+        if markers && string(&trace, "marker.symbol", "circle")? != "circle" {
+            return None;
+        }
         traces.push(super::sketch::TraceLook {
             shown: field(&trace, "visible").as_bool() == Some(true),
             bar,
@@ -204,6 +208,17 @@ pub fn look(element: &web_sys::HtmlElement) -> Option<super::sketch::Look> {
             fill_color: string(&trace, "fillcolor", "rgba(0,0,0,0)")?,
             stack: string(&trace, "stackgroup", "")?,
             bar_color: if bar {
+                string(&trace, "marker.color", "#444")?
+            } else {
+                String::new()
+            },
+            markers,
+            marker_size: if markers {
+                number(&trace, "marker.size", 6.0)?
+            } else {
+                0.0
+            },
+            marker_color: if markers {
                 string(&trace, "marker.color", "#444")?
             } else {
                 String::new()

@@ -53,6 +53,11 @@ pub struct TraceLook {
     pub stack: String,
     /// The bar's colour (a single colour; per-bar colours are left to plotly).
     pub bar_color: String,
+    /// `mode` includes markers (scatter only): a circle of `marker_size` pixels across in
+    /// `marker_color` at each point (other symbols are left to plotly).
+    pub markers: bool,
+    pub marker_size: f64,
+    pub marker_color: String,
     /// Trace opacity times marker opacity.
     pub opacity: f64,
 }
@@ -97,6 +102,14 @@ pub enum Mark {
     Line {
         points: Vec<[f64; 2]>,
         stroke: Stroke,
+    },
+    /// A filled circle (a scatter marker).
+    Dot {
+        x: f64,
+        y: f64,
+        radius: f64,
+        color: String,
+        alpha: f64,
     },
     /// A filled rectangle, with an optional outline.
     Rect {
@@ -164,6 +177,7 @@ impl Sketch {
                     numbers(&[*x, *y], &mut hasher);
                     lines.hash(&mut hasher);
                 }
+                Mark::Dot { x, y, radius, .. } => numbers(&[*x, *y, *radius], &mut hasher),
             }
         }
         hasher.finish()
@@ -281,7 +295,7 @@ fn number(value: &Value, key: &str) -> Option<f64> {
 }
 
 /// The scatter traces: every fill first (in trace order, as plotly puts fills under lines),
-/// then every line.
+/// then every line, then every marker.
 fn lines(traces: &[Value], look: &Look, to: &Pixels) -> Option<Vec<Mark>> {
     // Each shown scatter trace's points (stacked where it is in a stack group), in data units.
     let mut drawn: Vec<(usize, Vec<[f64; 2]>)> = Vec::new();
@@ -313,6 +327,10 @@ fn lines(traces: &[Value], look: &Look, to: &Pixels) -> Option<Vec<Mark>> {
             }
         }
         let points: Vec<[f64; 2]> = xs.into_iter().zip(ys).map(|(x, y)| [x, y]).collect();
+        if style.steps && style.markers {
+            // Markers on a stepped line would sit on its corners too.
+            return None;
+        }
         drawn.push((index, if style.steps { steps(&points) } else { points }));
     }
     let pixels = |points: &[[f64; 2]]| -> Vec<[f64; 2]> {
@@ -363,6 +381,18 @@ fn lines(traces: &[Value], look: &Look, to: &Pixels) -> Option<Vec<Mark>> {
                     dash: dash_pattern(&style.dash, style.line_width),
                 },
             });
+        }
+    }
+    for (index, points) in &drawn {
+        let style = &look.traces[*index];
+        if style.markers {
+            marks.extend(points.iter().map(|&[x, y]| Mark::Dot {
+                x: to.x(x),
+                y: to.y(y),
+                radius: style.marker_size / 2.0,
+                color: style.marker_color.clone(),
+                alpha: style.opacity,
+            }));
         }
     }
     Some(marks)
@@ -612,6 +642,9 @@ mod tests {
             fill_color: "rgba(0,0,0,0.5)".into(),
             stack: String::new(),
             bar_color: "#222".into(),
+            markers: false,
+            marker_size: 6.0,
+            marker_color: "#333".into(),
             opacity: 1.0,
         }
     }
@@ -629,6 +662,101 @@ mod tests {
         x: [0.0, 10.0],
         y: [0.0, 100.0],
     };
+
+    /// The look plotly resolves for a figure that sets its own colours (as every chart here does).
+    fn look_of(figure: &Value) -> Look {
+        let traces = figure["data"].as_array().unwrap();
+        let look = traces
+            .iter()
+            .map(|trace| {
+                let field = |path: &[&str]| {
+                    path.iter()
+                        .try_fold(trace, |value, key| value.get(*key))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                };
+                let stack = field(&["stackgroup"]).unwrap_or_default();
+                let color = field(&["line", "color"]).unwrap_or("#444".into());
+                TraceLook {
+                    shown: trace.get("visible").is_none(),
+                    bar: field(&["type"]).as_deref() == Some("bar"),
+                    lines: field(&["mode"]).is_none_or(|mode| mode.contains("lines")),
+                    line_width: trace["line"]["width"].as_f64().unwrap_or(2.0),
+                    dash: field(&["line", "dash"]).unwrap_or("solid".into()),
+                    steps: field(&["line", "shape"]).as_deref() == Some("hv"),
+                    fill: field(&["fill"]).unwrap_or(if stack.is_empty() {
+                        "none".into()
+                    } else {
+                        "tonexty".into()
+                    }),
+                    fill_color: field(&["fillcolor"]).unwrap_or(color.clone()),
+                    stack,
+                    bar_color: field(&["marker", "color"]).unwrap_or("#444".into()),
+                    markers: field(&["mode"]).is_some_and(|mode| mode.contains("markers")),
+                    marker_size: trace["marker"]["size"].as_f64().unwrap_or(6.0),
+                    marker_color: field(&["marker", "color"]).unwrap_or("#444".into()),
+                    line_color: color,
+                    opacity: 1.0,
+                }
+            })
+            .collect();
+        Look {
+            traces: look,
+            bar_gap: 0.2,
+            bar_group_gap: 0.0,
+            font_family: "sans-serif".into(),
+        }
+    }
+
+    /// Every chart of the flush tab that a drag holds is sketched on every preset (none falls
+    /// back to plotly.js's slower animation), and paints its data.
+    #[test]
+    fn every_held_chart_of_every_preset_is_sketched() {
+        use crate::analyses::{CurveView, CyclesView, PhaseMap};
+        let mut sketched = 0;
+        for preset in flushlab_engine::presets::all() {
+            let scenario = &preset.scenario;
+            let outcome = crate::session::Session::new().simulate(scenario);
+            let (curve, phase, cycles) = (
+                CurveView::default(),
+                PhaseMap::default(),
+                CyclesView::default(),
+            );
+            let snapshot = super::super::Snapshot {
+                scenario,
+                outcome: &outcome,
+                curve: &curve,
+                phase: &phase,
+                cycles: &cycles,
+                venues: &Default::default(),
+                markets: &Default::default(),
+                markets_cursor: None,
+                cursor: None,
+                theme: crate::state::Theme::Light,
+                options: &Default::default(),
+            };
+            for entry in super::super::FLUSH_CHARTS {
+                let figure = super::super::figure_value(&(entry.draw)(&snapshot), entry.name);
+                let Some(needed) = super::super::held::needed(&figure) else {
+                    continue;
+                };
+                let drawn = sketch(&figure, &look_of(&figure), &needed, &area());
+                let name = (&preset.name, entry.name);
+                let drawn = drawn.unwrap_or_else(|| panic!("{name:?} is not sketched"));
+                let has_data = figure["data"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|trace| trace["y"].as_array().is_some_and(|ys| !ys.is_empty()));
+                assert!(
+                    !has_data || !drawn.clipped.is_empty(),
+                    "{name:?} paints nothing"
+                );
+                sketched += 1;
+            }
+        }
+        assert!(sketched >= 5 * flushlab_engine::presets::all().len());
+    }
 
     #[test]
     fn dashes_follow_plotly_scaled_by_the_line_width_from_3_px() {
@@ -650,6 +778,28 @@ mod tests {
         assert_eq!(points, &vec![[50.0, 120.0], [150.0, 70.0], [250.0, 20.0]]);
         assert_eq!(stroke.width, 2.0);
         assert!(stroke.dash.is_empty());
+    }
+
+    #[test]
+    fn markers_are_dots_of_their_size_at_each_point() {
+        let figure = json!({"data": [{"x": [5], "y": [50], "mode": "markers"}], "layout": {}});
+        let dots = TraceLook {
+            lines: false,
+            markers: true,
+            marker_size: 12.0,
+            ..style()
+        };
+        let drawn = sketch(&figure, &look(vec![dots]), &RANGES, &area()).unwrap();
+        assert_eq!(
+            drawn.clipped,
+            vec![Mark::Dot {
+                x: 150.0,
+                y: 70.0,
+                radius: 6.0,
+                color: "#333".into(),
+                alpha: 1.0
+            }]
+        );
     }
 
     #[test]
