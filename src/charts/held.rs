@@ -4,7 +4,9 @@
 //! (traces and the changed shape and annotation fields only, no transition), with its axis ranges
 //! held: animate does not autorange, and changing ranges would replot. The held ranges start as
 //! the ones on screen and only grow (with some headroom) when the data needs more room, which costs
-//! one full redraw. When the drag settles, the exact figure (autoranged) is drawn again.
+//! one full redraw. When the drag settles, the exact figure (autoranged) is drawn again. Most
+//! charts are not animated by plotly.js at all but sketched on a canvas over its drawing
+//! ([`sketch`](super::sketch)), over the same held ranges; the animation here is the fallback.
 //!
 //! Pure functions over plotly figure JSON; `Registry` applies them.
 

@@ -1,8 +1,9 @@
 //! The charts on the page and how a frame redraws them: the imperative side of `charts/`. A
 //! [`Chart`](super::Chart) card registers its container here; the live loop calls
 //! [`Registry::redraw`] once per frame, which rebuilds each visible chart's figure and hands it
-//! to plotly.js: `Plotly.react` when drawn exactly, `Plotly.animate` with held axis ranges while
-//! the scenario is being dragged ([`held`]). A frame draws only as many charts as fit in
+//! to plotly.js (`Plotly.react`) when drawn exactly; while the scenario is being dragged, with its
+//! axis ranges held ([`held`]), sketched on a canvas over plotly's plot ([`sketch`]), or moved
+//! with `Plotly.animate` where a sketch cannot draw it. A frame draws only as many charts as fit in
 //! [`FRAME_BUDGET_MS`] (at least one): the stalest first (the one showing the oldest input),
 //! then the most visible; the others in the following frames, each from the newest snapshot.
 
@@ -254,8 +255,8 @@ fn fits(drawn: usize, cost_ms: f64) -> bool {
     drawn == 0 || (drawn + 1) as f64 * cost_ms <= FRAME_BUDGET_MS
 }
 
-/// One drag frame of a chart (`figure`, also as `json`): sketched on a canvas when the ranges
-/// it starts from show the new data and plotly's drawing has the same structure ([`sketch`]);
+/// One drag frame of a chart (`figure`, also as `json`): sketched on a canvas when plotly's
+/// drawing has the same structure ([`sketch`]; its held ranges grown first if they must);
 /// else animated by plotly.js when its structure is unchanged and its held ranges show the new
 /// data; else drawn in full with ranges held (grown where needed). A chart that cannot be held,
 /// or that the user zoomed, is drawn in full as is for the rest of the drag. Returns whether it
@@ -298,17 +299,15 @@ struct Sketching {
     look: sketch::Look,
 }
 
-/// Sketches `figure` over `ranges` on the chart's canvas, if they show all it `needed` and
-/// plotly's drawing under it has the same structure (same traces and styles); `None` otherwise.
+/// Sketches `figure` on the chart's canvas over the ranges it starts from (`ranges`), grown
+/// first where they do not show all it `needed` (plotly's axes moved with them), if plotly's
+/// drawing under it has the same structure (same traces and styles); `None` otherwise.
 fn draw_sketch(
     slot: &mut Slot,
     figure: &serde_json::Value,
     needed: &held::Ranges,
     ranges: held::Ranges,
 ) -> Option<()> {
-    if !ranges.contain(needed) {
-        return None;
-    }
     if slot.sketching.is_none() {
         let structure = match &slot.held {
             Some(held) => held.structure.clone(),
@@ -321,12 +320,22 @@ fn draw_sketch(
             look,
         });
     }
-    let sketching = slot.sketching.as_ref()?;
+    let sketching = slot.sketching.as_mut()?;
     if sketching.structure != held::structure(figure) {
         return None;
     }
     let area = plotly_js::area(&slot.element)?;
-    let drawing = sketch::sketch(figure, &sketching.look, &sketching.ranges, &area)?;
+    let grown = sketching.ranges.grown_to(needed);
+    let drawing = sketch::sketch(figure, &sketching.look, &grown, &area)?;
+    if grown != sketching.ranges {
+        if !plotly_js::set_ranges(&slot.element, grown.x, grown.y) {
+            return None;
+        }
+        sketching.ranges = grown;
+        if let Some(held) = &mut slot.held {
+            held.ranges = grown;
+        }
+    }
     canvas::show(&slot.element, &drawing, &area).then_some(())
 }
 
