@@ -306,7 +306,8 @@ fn lines(traces: &[Value], look: &Look, to: &Pixels) -> Option<Vec<Mark>> {
         }
         let xs = numbers(trace.get("x"))?;
         let mut ys = numbers(trace.get("y"))?;
-        if xs.len() != ys.len() {
+        // A see-through line is left to plotly (no chart here draws one).
+        if xs.len() != ys.len() || (style.lines && style.opacity < 1.0) {
             return None;
         }
         if !style.stack.is_empty() {
