@@ -154,15 +154,15 @@ pub const FLUSH_CHARTS: [Entry; 8] = [
     },
 ];
 
-/// The traces a chart draws for `scenario`'s outcome with no analyses done, no cursor, the light
-/// theme and the option `options` (for the charts' own tests).
+/// The figure (plotly JSON) a chart draws for `scenario`'s outcome with no analyses done, no
+/// cursor, the light theme and the option `options` (for the charts' own tests).
 #[cfg(test)]
-pub(crate) fn traces_of(
+pub(crate) fn plain_figure(
     draw: Build,
     scenario: &Scenario,
     outcome: &Outcome,
     options: &flushlab_engine::analysis::OptionSpec,
-) -> Vec<serde_json::Value> {
+) -> serde_json::Value {
     let (curve, phase, cycles, venues) = (
         CurveView::default(),
         PhaseMap::default(),
@@ -183,9 +183,21 @@ pub(crate) fn traces_of(
         theme: Theme::Light,
         options,
     };
-    let value: serde_json::Value =
-        serde_json::from_str(&draw(&snapshot).to_json()).expect("a plot serializes");
-    value["data"].as_array().cloned().unwrap_or_default()
+    serde_json::from_str(&draw(&snapshot).to_json()).expect("a plot serializes")
+}
+
+/// The traces of [`plain_figure`].
+#[cfg(test)]
+pub(crate) fn traces_of(
+    draw: Build,
+    scenario: &Scenario,
+    outcome: &Outcome,
+    options: &flushlab_engine::analysis::OptionSpec,
+) -> Vec<serde_json::Value> {
+    plain_figure(draw, scenario, outcome, options)["data"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// Colour-blind-safe colours (Okabe and Ito), the same in both themes.

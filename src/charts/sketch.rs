@@ -713,31 +713,13 @@ mod tests {
     /// back to plotly.js's slower animation), and paints its data.
     #[test]
     fn every_held_chart_of_every_preset_is_sketched() {
-        use crate::analyses::{CurveView, CyclesView, PhaseMap};
         let mut sketched = 0;
         for preset in flushlab_engine::presets::all() {
             let scenario = &preset.scenario;
             let outcome = crate::session::Session::new().simulate(scenario);
-            let (curve, phase, cycles) = (
-                CurveView::default(),
-                PhaseMap::default(),
-                CyclesView::default(),
-            );
-            let snapshot = super::super::Snapshot {
-                scenario,
-                outcome: &outcome,
-                curve: &curve,
-                phase: &phase,
-                cycles: &cycles,
-                venues: &Default::default(),
-                markets: &Default::default(),
-                markets_cursor: None,
-                cursor: None,
-                theme: crate::state::Theme::Light,
-                options: &Default::default(),
-            };
             for entry in super::super::FLUSH_CHARTS {
-                let figure = super::super::figure_value(&(entry.draw)(&snapshot), entry.name);
+                let figure =
+                    super::super::plain_figure(entry.draw, scenario, &outcome, &Default::default());
                 let Some(needed) = super::super::held::needed(&figure) else {
                     continue;
                 };
