@@ -324,6 +324,12 @@ fn draw_sketch(
     if sketching.structure != held::structure(figure) {
         return None;
     }
+    // The reader zoomed or panned the chart during the drag: plotly's axes are not the ones the
+    // sketch would be drawn over.
+    let (x, _, y, _) = plotly_js::shown_ranges(&slot.element)?;
+    if !(same_range(x, sketching.ranges.x) && same_range(y, sketching.ranges.y)) {
+        return None;
+    }
     let area = plotly_js::area(&slot.element)?;
     let grown = sketching.ranges.grown_to(needed);
     let drawing = sketch::sketch(figure, &sketching.look, &grown, &area)?;
@@ -337,6 +343,12 @@ fn draw_sketch(
         }
     }
     canvas::show(&slot.element, &drawing, &area).then_some(())
+}
+
+/// Whether two axis ranges are the same up to rounding.
+fn same_range(a: [f64; 2], b: [f64; 2]) -> bool {
+    let span = (b[1] - b[0]).abs().max(f64::MIN_POSITIVE);
+    (a[0] - b[0]).abs() <= 1e-9 * span && (a[1] - b[1]).abs() <= 1e-9 * span
 }
 
 /// Takes a chart's sketch away (plotly's drawing shows again).
@@ -384,6 +396,13 @@ mod tests {
         let slots = [(7, 0.25), (7, 1.0), (3, 0.5), (1, 0.0), (3, 1.0), (7, 1.0)];
         assert_eq!(draw_order(slots.into_iter()), vec![4, 2, 1, 5, 0]);
         assert_eq!(draw_order(std::iter::empty()), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn ranges_are_the_same_up_to_rounding_of_their_span() {
+        assert!(same_range([0.0, 100.0], [0.0, 100.0 + 1e-8]));
+        assert!(!same_range([0.0, 100.0], [0.0, 100.1]));
+        assert!(same_range([-0.5, 6.5], [-0.5, 6.5]));
     }
 
     #[test]
