@@ -131,14 +131,21 @@ thread_local! {
     static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
 }
 
-/// Sets the axis ranges of a drawn chart, and nothing else (`Plotly.relayout`: its axes and
+/// Sets the axis ranges given (`None`: left as they are) of a drawn chart, and nothing else (`Plotly.relayout`: its axes and
 /// whatever sits on them are redrawn, without the defaults and calculation a full redraw runs
 /// again, two to three times cheaper). False when plotly.js refused.
-pub fn set_ranges(element: &web_sys::HtmlElement, x: [f64; 2], y: [f64; 2]) -> bool {
+pub fn set_ranges(
+    element: &web_sys::HtmlElement,
+    x: Option<[f64; 2]>,
+    y: Option<[f64; 2]>,
+) -> bool {
     let update = js_sys::Object::new();
+    // Only the axes that change: plotly redraws (and measures the tick labels of) those alone.
     for (key, range) in [("xaxis.range", x), ("yaxis.range", y)] {
-        let pair = js_sys::Array::of2(&range[0].into(), &range[1].into());
-        let _ = js_sys::Reflect::set(&update, &key.into(), &pair);
+        if let Some(range) = range {
+            let pair = js_sys::Array::of2(&range[0].into(), &range[1].into());
+            let _ = js_sys::Reflect::set(&update, &key.into(), &pair);
+        }
     }
     match plotly_relayout(element, &update) {
         Ok(promise) => {

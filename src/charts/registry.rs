@@ -334,7 +334,12 @@ fn draw_sketch(
     let grown = sketching.ranges.grown_to(needed);
     let drawing = sketch::sketch(figure, &sketching.look, &grown, &area)?;
     if grown != sketching.ranges {
-        if !plotly_js::set_ranges(&slot.element, grown.x, grown.y) {
+        let changed = |new: [f64; 2], old: [f64; 2]| (new != old).then_some(new);
+        let (x, y) = (
+            changed(grown.x, sketching.ranges.x),
+            changed(grown.y, sketching.ranges.y),
+        );
+        if !plotly_js::set_ranges(&slot.element, x, y) {
             return None;
         }
         sketching.ranges = grown;
