@@ -176,6 +176,9 @@ impl Registry {
             ..Redrawn::default()
         };
         let mut drawn = 0usize;
+        // Whether a chart's axes moved this frame (`Plotly.relayout`, several milliseconds): a
+        // second chart whose axes must grow waits for the next frame.
+        let mut grew = false;
         self.slots.update_value(|slots| {
             let order = draw_order(slots.iter().map(|slot| (slot.shows, slot.shown)));
             for k in order {
@@ -185,6 +188,7 @@ impl Registry {
                     redrawn.all_show = redrawn.all_show.min(slot.shows);
                     continue;
                 }
+                let showed = slot.shows;
                 slot.shows = covers;
                 let value = figure_value(&(slot.build)(snapshot), slot.name);
                 let figure = value.to_string();
@@ -200,7 +204,16 @@ impl Registry {
                     slot.held = None;
                     stop_sketching(slot);
                 } else if dragging && !slot.react_only {
-                    redrawn.animated |= draw_held(slot, &value, &figure);
+                    match draw_held(slot, &value, &figure, !grew) {
+                        Held::Animated => redrawn.animated = true,
+                        Held::Drawn { grew: axes } => grew |= axes,
+                        Held::Deferred => {
+                            slot.shows = showed;
+                            redrawn.behind = true;
+                            redrawn.all_show = redrawn.all_show.min(showed);
+                            continue;
+                        }
+                    }
                 } else {
                     react(slot, &figure);
                     slot.held = None;
@@ -260,33 +273,53 @@ fn fits(drawn: usize, cost_ms: f64) -> bool {
 /// else animated by plotly.js when its structure is unchanged and its held ranges show the new
 /// data; else drawn in full with ranges held (grown where needed). A chart that cannot be held,
 /// or that the user zoomed, is drawn in full as is for the rest of the drag. Returns whether it
-/// was animated (its drawing finishes after the frame's microtasks).
-fn draw_held(slot: &mut Slot, figure: &serde_json::Value, json: &str) -> bool {
+/// was animated, drawn, or left for the next frame (`may_grow` false and its axes must grow).
+fn draw_held(slot: &mut Slot, figure: &serde_json::Value, json: &str, may_grow: bool) -> Held {
     let Some((needed, start)) =
         held::needed(figure).and_then(|needed| Some((needed, held_start(slot)?)))
     else {
         react(slot, json);
         slot.held = None;
         slot.react_only = true;
-        return false;
+        return Held::Drawn { grew: true };
     };
-    if draw_sketch(slot, figure, &needed, start).is_some() {
-        return false;
+    match draw_sketch(slot, figure, &needed, start, may_grow) {
+        Some(Sketched::Drawn { grew }) => return Held::Drawn { grew },
+        Some(Sketched::MustGrow) => return Held::Deferred,
+        None => stop_sketching(slot),
     }
-    stop_sketching(slot);
     if let Some(current) = &slot.held {
         if current.ranges.contain(&needed) && current.structure == held::structure(figure) {
             if let Some((frame, next)) = held::animation(current, figure) {
                 plotly_js::animate(&slot.element, &frame.to_string());
                 slot.held = Some(next);
-                return true;
+                return Held::Animated;
             }
         }
     }
     let ranges = start.grown_to(&needed);
     react(slot, &held::with_ranges(figure, &ranges).to_string());
     slot.held = Some(held::hold(figure, ranges));
-    false
+    Held::Drawn { grew: true }
+}
+
+/// What a chart's drag frame did ([`draw_held`]).
+enum Held {
+    /// Moved by `Plotly.animate`: its drawing finishes after the frame's microtasks.
+    Animated,
+    /// Drawn now; `grew`: its axes were redrawn (a relayout, or a full redraw by plotly.js).
+    Drawn { grew: bool },
+    /// Its axes must grow and another chart's already did this frame: left for the next one.
+    Deferred,
+}
+
+/// What [`draw_sketch`] did.
+enum Sketched {
+    Drawn {
+        grew: bool,
+    },
+    /// The ranges must grow, which this frame may not do.
+    MustGrow,
 }
 
 /// What a chart sketched for a drag keeps between frames.
@@ -300,14 +333,16 @@ struct Sketching {
 }
 
 /// Sketches `figure` on the chart's canvas over the ranges it starts from (`ranges`), grown
-/// first where they do not show all it `needed` (plotly's axes moved with them), if plotly's
-/// drawing under it has the same structure (same traces and styles); `None` otherwise.
+/// first where they do not show all it `needed` (plotly's axes moved with them; not when
+/// `may_grow` is false, which leaves the chart for the next frame), if plotly's drawing under it
+/// has the same structure (same traces and styles); `None` otherwise.
 fn draw_sketch(
     slot: &mut Slot,
     figure: &serde_json::Value,
     needed: &held::Ranges,
     ranges: held::Ranges,
-) -> Option<()> {
+    may_grow: bool,
+) -> Option<Sketched> {
     if slot.sketching.is_none() {
         let structure = match &slot.held {
             Some(held) => held.structure.clone(),
@@ -333,7 +368,11 @@ fn draw_sketch(
     let area = plotly_js::area(&slot.element)?;
     let grown = sketching.ranges.grown_to(needed);
     let drawing = sketch::sketch(figure, &sketching.look, &grown, &area)?;
-    if grown != sketching.ranges {
+    let grew = grown != sketching.ranges;
+    if grew && !may_grow {
+        return Some(Sketched::MustGrow);
+    }
+    if grew {
         let changed = |new: [f64; 2], old: [f64; 2]| (new != old).then_some(new);
         let (x, y) = (
             changed(grown.x, sketching.ranges.x),
@@ -347,7 +386,7 @@ fn draw_sketch(
             held.ranges = grown;
         }
     }
-    canvas::show(&slot.element, &drawing, &area).then_some(())
+    canvas::show(&slot.element, &drawing, &area).then_some(Sketched::Drawn { grew })
 }
 
 /// Whether two axis ranges are the same up to rounding.
