@@ -205,9 +205,9 @@ impl Registry {
                     stop_sketching(slot);
                 } else if dragging && !slot.react_only {
                     match draw_held(slot, &value, &figure, !grew) {
-                        Held::Animated => redrawn.animated = true,
-                        Held::Drawn { grew: axes } => grew |= axes,
-                        Held::Deferred => {
+                        DragFrame::Animated => redrawn.animated = true,
+                        DragFrame::Drawn { grew: axes } => grew |= axes,
+                        DragFrame::Deferred => {
                             slot.shows = showed;
                             redrawn.behind = true;
                             redrawn.all_show = redrawn.all_show.min(showed);
@@ -274,18 +274,18 @@ fn fits(drawn: usize, cost_ms: f64) -> bool {
 /// data; else drawn in full with ranges held (grown where needed). A chart that cannot be held,
 /// or that the user zoomed, is drawn in full as is for the rest of the drag. Returns whether it
 /// was animated, drawn, or left for the next frame (`may_grow` false and its axes must grow).
-fn draw_held(slot: &mut Slot, figure: &serde_json::Value, json: &str, may_grow: bool) -> Held {
+fn draw_held(slot: &mut Slot, figure: &serde_json::Value, json: &str, may_grow: bool) -> DragFrame {
     let Some((needed, start)) =
         held::needed(figure).and_then(|needed| Some((needed, held_start(slot)?)))
     else {
         react(slot, json);
         slot.held = None;
         slot.react_only = true;
-        return Held::Drawn { grew: true };
+        return DragFrame::Drawn { grew: true };
     };
     match draw_sketch(slot, figure, &needed, start, may_grow) {
-        Some(Sketched::Drawn { grew }) => return Held::Drawn { grew },
-        Some(Sketched::MustGrow) => return Held::Deferred,
+        Some(Sketched::Drawn { grew }) => return DragFrame::Drawn { grew },
+        Some(Sketched::MustGrow) => return DragFrame::Deferred,
         None => stop_sketching(slot),
     }
     if let Some(current) = &slot.held {
@@ -293,18 +293,18 @@ fn draw_held(slot: &mut Slot, figure: &serde_json::Value, json: &str, may_grow: 
             if let Some((frame, next)) = held::animation(current, figure) {
                 plotly_js::animate(&slot.element, &frame.to_string());
                 slot.held = Some(next);
-                return Held::Animated;
+                return DragFrame::Animated;
             }
         }
     }
     let ranges = start.grown_to(&needed);
     react(slot, &held::with_ranges(figure, &ranges).to_string());
     slot.held = Some(held::hold(figure, ranges));
-    Held::Drawn { grew: true }
+    DragFrame::Drawn { grew: true }
 }
 
 /// What a chart's drag frame did ([`draw_held`]).
-enum Held {
+enum DragFrame {
     /// Moved by `Plotly.animate`: its drawing finishes after the frame's microtasks.
     Animated,
     /// Drawn now; `grew`: its axes were redrawn (a relayout, or a full redraw by plotly.js).
