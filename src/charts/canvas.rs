@@ -16,10 +16,10 @@ const CANVAS_CLASS: &str = "sketch";
 /// Paints `sketch` over the chart in `element` (plotly.js has drawn it: the canvas goes between
 /// its plot and its legend). False when the canvas cannot be had: the caller draws with plotly.js.
 pub fn show(element: &web_sys::HtmlElement, sketch: &Sketch, area: &Area) -> bool {
-    let Some(context) = canvas(element, area) else {
+    let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
+    let Some(context) = canvas(element, area, ratio) else {
         return false;
     };
-    let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
     let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     context.clear_rect(0.0, 0.0, area.width, area.height);
     context.save();
@@ -47,11 +47,12 @@ pub fn hide(element: &web_sys::HtmlElement) {
     }
 }
 
-/// The chart's canvas, sized to the chart at the screen's pixel ratio, created on first use
+/// The chart's canvas, sized to the chart at the screen's pixel `ratio`, created on first use
 /// just above plotly's plot layer (its first SVG).
 fn canvas(
     element: &web_sys::HtmlElement,
     area: &Area,
+    ratio: f64,
 ) -> Option<web_sys::CanvasRenderingContext2d> {
     let container = element.query_selector(".svg-container").ok()??;
     let plot = container.query_selector("svg.main-svg").ok()??;
@@ -78,7 +79,6 @@ fn canvas(
             .insert_before(&canvas, plot.next_sibling().as_ref())
             .ok()?;
     }
-    let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
     let (width, height) = (
         (area.width * ratio).round() as u32,
         (area.height * ratio).round() as u32,

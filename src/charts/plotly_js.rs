@@ -131,9 +131,10 @@ thread_local! {
     static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
 }
 
-/// Sets the axis ranges given (`None`: left as they are) of a drawn chart, and nothing else (`Plotly.relayout`: its axes and
-/// whatever sits on them are redrawn, without the defaults and calculation a full redraw runs
-/// again, two to three times cheaper). False when plotly.js refused.
+/// Sets the axis ranges given (`None`: left as they are) of a drawn chart, and nothing else
+/// (`Plotly.relayout`: its axes and whatever sits on them are redrawn, without the defaults and
+/// calculation a full redraw runs again, two to three times cheaper). False when plotly.js
+/// refused.
 pub fn set_ranges(
     element: &web_sys::HtmlElement,
     x: Option<[f64; 2]>,
@@ -175,19 +176,12 @@ pub fn set_ranges(
 /// The x and y ranges plotly shows for a drawn chart and whether each axis is autoranged
 /// (`None` before the chart is drawn).
 pub fn shown_ranges(element: &web_sys::HtmlElement) -> Option<([f64; 2], bool, [f64; 2], bool)> {
-    let layout = js_sys::Reflect::get(element, &"_fullLayout".into()).ok()?;
     let axis = |name: &str| -> Option<([f64; 2], bool)> {
-        let axis = js_sys::Reflect::get(&layout, &name.into()).ok()?;
-        let range: js_sys::Array = js_sys::Reflect::get(&axis, &"range".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
+        let axis = field(element, &format!("_fullLayout.{name}"));
+        let range: js_sys::Array = field(&axis, "range").dyn_into().ok()?;
         let low = range.get(0).as_f64()?;
         let high = range.get(1).as_f64()?;
-        let auto = js_sys::Reflect::get(&axis, &"autorange".into())
-            .ok()?
-            .as_bool()
-            .unwrap_or(false);
+        let auto = field(&axis, "autorange").as_bool().unwrap_or(false);
         Some(([low, high], auto))
     };
     let (x, x_auto) = axis("xaxis")?;
@@ -492,9 +486,7 @@ pub fn fit(element: &web_sys::HtmlElement) {
         return;
     }
     // Only a chart plotly.js has drawn has a layout to fit.
-    let drawn = js_sys::Reflect::get(element, &"_fullLayout".into())
-        .map(|layout| layout.is_object())
-        .unwrap_or(false);
+    let drawn = field(element, "_fullLayout").is_object();
     if !drawn {
         return;
     }

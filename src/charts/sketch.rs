@@ -304,10 +304,14 @@ fn lines(traces: &[Value], look: &Look, to: &Pixels) -> Option<Vec<Mark>> {
         if style.bar || !style.shown {
             continue;
         }
+        // A see-through line, and markers on a stepped line (plotly puts them on the data
+        // points, not the step corners), are left to plotly (no chart here draws either).
+        if (style.lines && style.opacity < 1.0) || (style.steps && style.markers) {
+            return None;
+        }
         let xs = numbers(trace.get("x"))?;
         let mut ys = numbers(trace.get("y"))?;
-        // A see-through line is left to plotly (no chart here draws one).
-        if xs.len() != ys.len() || (style.lines && style.opacity < 1.0) {
+        if xs.len() != ys.len() {
             return None;
         }
         if !style.stack.is_empty() {
@@ -328,10 +332,6 @@ fn lines(traces: &[Value], look: &Look, to: &Pixels) -> Option<Vec<Mark>> {
             }
         }
         let points: Vec<[f64; 2]> = xs.into_iter().zip(ys).map(|(x, y)| [x, y]).collect();
-        if style.steps && style.markers {
-            // Markers on a stepped line would sit on its corners too.
-            return None;
-        }
         drawn.push((index, if style.steps { steps(&points) } else { points }));
     }
     let pixels = |points: &[[f64; 2]]| -> Vec<[f64; 2]> {
@@ -444,13 +444,13 @@ fn bars(traces: &[Value], look: &Look, layout: &Value, to: &Pixels) -> Option<Ve
     if labels.is_some() && all.iter().any(|at| at.len() != labels.map_or(0, Vec::len)) {
         return None;
     }
-    // The smallest distance between two positions is a slot's width (one category).
-    let mut sorted: Vec<f64> = all.iter().flatten().copied().collect();
-    sorted.sort_by(f64::total_cmp);
-    sorted.dedup();
+    // A slot's width: one category, or the smallest distance between two numeric positions.
     let slot = if labels.is_some() {
         1.0
     } else {
+        let mut sorted: Vec<f64> = all.iter().flatten().copied().collect();
+        sorted.sort_by(f64::total_cmp);
+        sorted.dedup();
         sorted
             .windows(2)
             .map(|pair| pair[1] - pair[0])
