@@ -299,6 +299,7 @@ pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
     if let Some(layout) = figure.get_mut("layout").and_then(|l| l.as_object_mut()) {
         layout.insert("uirevision".into(), uirevision.into());
         layout.insert("autosize".into(), true.into());
+        allow_tick_label_overflow(layout);
     }
     if let Some(object) = figure.as_object_mut() {
         object.insert(
@@ -312,6 +313,23 @@ pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
         );
     }
     figure
+}
+
+/// Lets every cartesian axis's tick labels overflow (`ticklabeloverflow: "allow"`, unless the
+/// chart says otherwise). plotly's default for a numeric axis, "hide past div", measures every
+/// tick label's box on every drawing to hide those past the chart's edge: the larger part of an
+/// axis's redraw, and a forced layout each time. Our labels sit outside the plot in margins
+/// sized for them, and the chart's SVG clips anything past its edge anyway.
+fn allow_tick_label_overflow(layout: &mut serde_json::Map<String, serde_json::Value>) {
+    for (key, axis) in layout.iter_mut() {
+        let cartesian = ["xaxis", "yaxis"].iter().any(|prefix| {
+            key.strip_prefix(prefix)
+                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+        });
+        if let (true, Some(axis)) = (cartesian, axis.as_object_mut()) {
+            axis.entry("ticklabeloverflow").or_insert("allow".into());
+        }
+    }
 }
 
 /// A vertical line at `x` across the whole plot height.
@@ -514,7 +532,28 @@ pub fn count(value: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{caption_note, wrapped, TimeScale};
+    use super::{allow_tick_label_overflow, caption_note, wrapped, TimeScale};
+
+    #[test]
+    fn every_cartesian_axis_lets_its_tick_labels_overflow_unless_the_chart_says_otherwise() {
+        let serde_json::Value::Object(mut layout) = serde_json::json!({
+            "xaxis": {"title": {"text": "time"}},
+            "yaxis": {},
+            "yaxis2": {"ticklabeloverflow": "hide past domain"},
+            "xaxis_like": {},
+            "legend": {},
+        }) else {
+            unreachable!()
+        };
+        allow_tick_label_overflow(&mut layout);
+        let overflow = |key: &str| layout[key].get("ticklabeloverflow").cloned();
+        assert_eq!(overflow("xaxis"), Some("allow".into()));
+        assert_eq!(overflow("yaxis"), Some("allow".into()));
+        assert_eq!(overflow("yaxis2"), Some("hide past domain".into()));
+        assert_eq!(overflow("xaxis_like"), None);
+        assert_eq!(overflow("legend"), None);
+        assert_eq!(layout["xaxis"]["title"]["text"], "time");
+    }
 
     #[test]
     fn time_reads_in_seconds_minutes_or_hours_by_the_runs_length() {
