@@ -159,7 +159,9 @@ test('during a drag the charts are sketched over held ranges, and settle to the 
       await new Promise((resolve) => requestAnimationFrame(resolve));
       const summary = document.querySelector('[data-testid="summary"]').textContent;
       const trough = Number(/trough\s*\$([\d,]+)/i.exec(summary)[1].replaceAll(',', ''));
-      const frame = { value, trough, measured: atMeasure !== null, measuredFinal: atMeasure === drawing() || redrawnAfterMeasure, sketched: sketch() !== null };
+      // Screen readers hold the summary's and headline's announcements while the drag runs.
+      const busy = ['summary', 'headline'].every((id) => document.querySelector(`[data-testid="${id}"]`).getAttribute('aria-busy') === 'true');
+      const frame = { value, trough, busy, measured: atMeasure !== null, measuredFinal: atMeasure === drawing() || redrawnAfterMeasure, sketched: sketch() !== null };
       if (frame.sketched) Object.assign(frame, { painted: paintedLow() });
       frames.push(frame);
     }
@@ -179,8 +181,15 @@ test('during a drag the charts are sketched over held ranges, and settle to the 
     assert.ok(!frame.painted.bottom, `the trough is inside the held range (${JSON.stringify(frame)})`);
     assert.ok(Math.abs(frame.painted.price - frame.trough) <= 3 * frame.painted.pixel, `the sketch's trough is the summary's (${JSON.stringify(frame)})`);
   }
+  // (A frame can outlast the 250 ms settle delay on a loaded machine, and then the drag reads
+  // as settled for a moment: most frames, not all.)
+  const busy = during.frames.filter((frame) => frame.busy).length;
+  assert.ok(busy >= during.frames.length / 2, `the summary and headline are aria-busy during the drag (${busy} of ${during.frames.length})`);
   // Settled: plotly.js draws the exact figure again, the sketch is gone.
   await page.waitForFunction(() => !document.querySelector('[data-testid="chart-price"] canvas.sketch'));
+  // And the summary and headline are announced, once.
+  await page.locator('[data-testid="summary"][aria-busy="false"]').waitFor();
+  await page.locator('[data-testid="headline"][aria-busy="false"]').waitFor();
   assert.equal(await page.evaluate(() => document.querySelector('[data-testid="chart-price"]').layout.annotations[0].text), 'shock -9.0%', 'the shock label follows the drag');
   // Settled: drawn exactly as a fresh page with the same scenario draws it.
   await page.waitForFunction(() => document.querySelector('[data-testid="chart-price"]')._fullLayout.yaxis.autorange === true);

@@ -139,8 +139,12 @@ pub struct Live {
     /// Where the amplification curve puts the tipping point.
     pub tipping: RwSignal<Tipping>,
     /// A run is in flight: the outcome shown is not the newest scenario's yet (the headline
-    /// says so with `aria-busy`).
+    /// and summary say so with `aria-busy`).
     pub running: RwSignal<bool>,
+    /// Outcomes are coming less than [`SETTLE_MS`] apart (a drag): the summary and headline
+    /// hold their announcements to screen readers (`aria-busy`) until they settle, so a drag
+    /// is read once, at its end, not at every frame.
+    pub moving: RwSignal<bool>,
     /// Why the scenario shown in the controls is not run yet (its work is over the page's
     /// budget: `analyses::run_allowed`); `None` once it runs.
     pub held: RwSignal<Option<Vec<String>>>,
@@ -162,6 +166,7 @@ impl Live {
             markets: RwSignal::new(crate::markets::MarketsView::default()),
             held: RwSignal::new(None),
             running: RwSignal::new(false),
+            moving: RwSignal::new(false),
             monitor: RwSignal::new(None),
             tipping: RwSignal::new(Tipping::Computing),
         };
@@ -613,7 +618,13 @@ impl Live {
     /// Draws the charts exactly once outcomes have paused for [`SETTLE_MS`].
     fn schedule_settle(&self) {
         let live = *self;
-        let timer = Timeout::new(SETTLE_MS, move || live.request(Cause::Analysis));
+        if !self.moving.get_untracked() {
+            self.moving.set(true);
+        }
+        let timer = Timeout::new(SETTLE_MS, move || {
+            live.moving.set(false);
+            live.request(Cause::Analysis);
+        });
         self.inner
             .update_value(|inner| inner.settle_timer = Some(timer));
     }

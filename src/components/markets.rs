@@ -323,7 +323,7 @@ pub fn MarketsTab() -> impl IntoView {
     };
     view! {
         <div class="charts markets-panel" role="tabpanel" aria-label=t.page.tab_markets data-testid="tab-markets">
-            <p class="wide headline" data-testid="markets-headline" aria-live="polite">
+            <p class="wide headline" data-testid="markets-headline" aria-live="polite" aria-busy=move || live.moving.get().to_string()>
                 {move || live.markets.with(MarketsView::headline)}
             </p>
             <p class="wide muted markets-intro">{t.charts.markets_intro}</p>

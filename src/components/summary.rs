@@ -171,6 +171,16 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
     tiles
 }
 
+/// Whether what the summary and headline show is about to change: the newest scenario's run is
+/// in flight, or outcomes are still coming in a drag (never, in a bare test mount without Live).
+/// Screen readers wait for it to clear before announcing them.
+fn busy() -> Signal<bool> {
+    match use_context::<crate::live::Live>() {
+        Some(live) => Signal::derive(move || live.running.get() || live.moving.get()),
+        None => Signal::stored(false),
+    }
+}
+
 /// The summary strip.
 #[component]
 pub fn Summary(
@@ -178,12 +188,13 @@ pub fn Summary(
     outcome: RwSignal<Option<Arc<Outcome>>>,
 ) -> impl IntoView {
     let state = use_state();
+    let busy = busy();
     let tiles = move || {
         let outcome = outcome.get()?;
         Some(tiles(&outcome, state.playback.get().cursor))
     };
     view! {
-        <section class="summary" data-testid="summary" aria-label=text().summary.label aria-live="polite">
+        <section class="summary" data-testid="summary" aria-label=text().summary.label aria-live="polite" aria-busy=move || busy.get().to_string()>
             {move || tiles().unwrap_or_default().into_iter().map(|(label, value)| view! {
                 <div class="tile"><span class="tile-label">{label}</span><span class="tile-value">{value}</span></div>
             }).collect_view()}
@@ -198,14 +209,12 @@ pub fn Headline(
     outcome: RwSignal<Option<Arc<Outcome>>>,
 ) -> impl IntoView {
     let state = use_state();
-    // Busy while the newest scenario's run is in flight (no Live in a bare test mount).
-    let running =
-        use_context::<crate::live::Live>().map_or(RwSignal::new(false), |live| live.running);
+    let busy = busy();
     let text = move || {
         let outcome = outcome.get()?;
         Some(state.scenario.with(|scenario| headline(scenario, &outcome)))
     };
     view! {
-        <p class="headline" data-testid="headline" aria-live="polite" aria-busy=move || running.get().to_string()>{move || text().unwrap_or_default()}</p>
+        <p class="headline" data-testid="headline" aria-live="polite" aria-busy=move || busy.get().to_string()>{move || text().unwrap_or_default()}</p>
     }
 }
