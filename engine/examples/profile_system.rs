@@ -4,7 +4,8 @@
 //!
 //! `cargo run --release -p flushlab-engine --example profile_system -- [PRESET|FILE.json] [RUNS]
 //! [drag]`: with `drag`, each run at the next common shock of the page's drag benchmark (-1% to
-//! -10% and back in 0.5% steps, e2e/bench-drag.mjs), as the Markets tab's slider runs it.
+//! -10% and back in 0.5% steps, e2e/bench-drag.mjs), as the Markets tab's slider runs it; with
+//! `shocks`, the same runs and then each shock's median run, to see where a drag's time goes.
 
 use flushlab_engine::positions::PositionTable;
 use flushlab_engine::presets;
@@ -40,7 +41,10 @@ fn main() {
     }
     // The accounts too, as the page keeps them during a drag.
     let accounts = flushlab_engine::system::prepare_accounts(&system);
-    let drag = std::env::args().nth(3).is_some_and(|arg| arg == "drag");
+    let mode = std::env::args().nth(3);
+    let by_shock = mode.as_deref() == Some("shocks");
+    let drag = by_shock || mode.as_deref() == Some("drag");
+    let mut runs_by_shock: Vec<(f64, Vec<f64>)> = vec![];
     let (mut shock, mut step) = (-1.0, -0.5);
     let mut times = vec![];
     for _ in 0..n {
@@ -65,7 +69,19 @@ fn main() {
         std::hint::black_box(flushlab_engine::system::run_system_prepared(
             &run, scenarios, &tables, &accounts,
         ));
-        times.push(s.elapsed().as_secs_f64() * 1e3);
+        let ms = s.elapsed().as_secs_f64() * 1e3;
+        times.push(ms);
+        match runs_by_shock.iter_mut().find(|(at, _)| *at == shock) {
+            Some((_, runs)) => runs.push(ms),
+            None => runs_by_shock.push((shock, vec![ms])),
+        }
+    }
+    if by_shock {
+        runs_by_shock.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (shock, mut runs) in runs_by_shock {
+            runs.sort_by(f64::total_cmp);
+            println!("shock {shock:+.1}%: median {:.3} ms", runs[runs.len() / 2]);
+        }
     }
     times.sort_by(f64::total_cmp);
     println!(

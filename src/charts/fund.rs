@@ -5,6 +5,10 @@ use plotly::{Plot, Scatter};
 
 use super::{base_layout, cursor_line, money_unit, palette, words_inside, Snapshot, TimeScale};
 
+/// Below this share of the axis, the fund's line is lost at its bottom (a fund of a few million
+/// drained beside hundreds of millions auto-deleveraged): a note over it says what it did.
+const FLATTENED_SHARE: f64 = 0.05;
+
 /// The fund chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let steps = &snapshot.outcome.steps;
@@ -25,13 +29,13 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let w = words_inside();
     let mut plot = Plot::new();
     plot.add_trace(
-        Scatter::new(times.clone(), fund)
+        Scatter::new(times.clone(), fund.clone())
             .mode(Mode::Lines)
             .name(w.insurance_fund)
             .line(Line::new().color(palette::FUND).width(2.0)),
     );
     plot.add_trace(
-        Scatter::new(times.clone(), adl)
+        Scatter::new(times.clone(), adl.clone())
             .mode(Mode::Lines)
             .name(w.adl_total)
             .line(
@@ -42,7 +46,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             ),
     );
     plot.add_trace(
-        Scatter::new(times, bad_debt)
+        Scatter::new(times.clone(), bad_debt.clone())
             .mode(Mode::Lines)
             .name(w.bad_debt_total)
             .line(
@@ -52,9 +56,72 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                     .dash(DashType::Dot),
             ),
     );
-    let y_title = money_unit(snapshot).to_string();
-    let layout = base_layout(snapshot.theme, w.fund_title, scale.title(), &y_title)
-        .shapes(cursor_line(snapshot).into_iter().collect());
+    let unit = money_unit(snapshot);
+    let note = flattened_fund_note(&times, &fund, &adl, &bad_debt, unit);
+    let layout = base_layout(snapshot.theme, w.fund_title, scale.title(), unit)
+        .shapes(cursor_line(snapshot).into_iter().collect())
+        .annotations(note.into_iter().collect());
     plot.set_layout(layout);
     plot
+}
+
+/// A label just over the fund's line saying where it started and ended, when the running totals
+/// of ADL or bad debt stretch the axis so far that the line lies flat on its bottom.
+fn flattened_fund_note(
+    times: &[f64],
+    fund: &[f64],
+    adl: &[f64],
+    bad_debt: &[f64],
+    unit: &str,
+) -> Option<plotly::layout::Annotation> {
+    use plotly::common::{Anchor, Font};
+    let peak = |values: &[f64]| values.iter().copied().fold(0.0, f64::max);
+    let (fund_peak, others) = (peak(fund), peak(adl).max(peak(bad_debt)));
+    if fund_peak >= FLATTENED_SHARE * others {
+        return None;
+    }
+    let (start, end) = (*fund.first()?, *fund.last()?);
+    let text = crate::catalogue::text::fill(
+        words_inside().fund_too_small,
+        &[
+            ("start", &crate::format::money(start, unit)),
+            ("end", &crate::format::money(end, unit)),
+        ],
+    );
+    Some(
+        plotly::layout::Annotation::new()
+            .x(*times.first()?)
+            .y(fund_peak)
+            .x_ref("x")
+            .y_ref("y")
+            .text(text)
+            .show_arrow(false)
+            .x_anchor(Anchor::Left)
+            .y_anchor(Anchor::Bottom)
+            .y_shift(2.0)
+            .font(Font::new().size(11).color(palette::FUND)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fund_flattened_by_adl_gets_a_note_saying_where_it_went() {
+        let times = [1.0, 2.0, 3.0];
+        let fund = [2.0e6, 0.5e6, 0.0];
+        let note = flattened_fund_note(&times, &fund, &[0.0, 3.0e8, 6.3e8], &[0.0; 3], "USD")
+            .expect("a $2M fund beside $630M of ADL is flat on the axis");
+        let json = serde_json::to_value(&note).unwrap();
+        let text = json["text"].as_str().unwrap();
+        assert!(text.contains("2.00M") && text.contains("$0"), "{text}");
+        assert_eq!(json["x"], 1.0);
+        assert_eq!(json["y"], 2.0e6, "just over the line's highest point");
+        // A fund that holds its own on the axis needs no note, nor does a run without ADL.
+        assert!(
+            flattened_fund_note(&times, &fund, &[0.0, 1.0e6, 2.0e6], &[0.0; 3], "USD").is_none()
+        );
+        assert!(flattened_fund_note(&times, &fund, &[0.0; 3], &[0.0; 3], "USD").is_none());
+    }
 }

@@ -94,7 +94,19 @@ pub fn decay(snapshot: &Snapshot) -> Plot {
             .iter()
             .map(|p| p.value_pct_of_premium)
             .collect();
-        let leverage: Vec<f64> = result.by_time.iter().map(|p| p.leverage).collect();
+        // Expired out of the money, the call is worth nothing and its leverage (delta x price /
+        // value) means nothing: no point there (a gap), rather than a line dropping to 0.
+        let leverage: Vec<f64> = result
+            .by_time
+            .iter()
+            .map(|p| {
+                if p.value_pct_of_premium > 0.0 {
+                    p.leverage
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect();
         // An out-of-the-money call's leverage shoots up just before it expires worthless: the
         // axis stops at five times its leverage at purchase.
         let leverage_top = leverage
@@ -168,6 +180,13 @@ mod tests {
         let drawn = traces(decay, &OptionSpec::default());
         assert_eq!(drawn.len(), 2);
         assert_eq!(drawn[1]["yaxis"], "y2");
+        // The default call (struck above the price) expires worthless: its leverage line stops
+        // before expiry (a gap, null in the figure) instead of dropping to 0 there.
+        let leverage = drawn[1]["y"].as_array().unwrap();
+        assert!(leverage.last().unwrap().is_null(), "{:?}", leverage.last());
+        assert!(leverage[..leverage.len() - 1]
+            .iter()
+            .all(|l| l.as_f64().is_some_and(|l| l > 0.0)));
         let bad = OptionSpec {
             days_held: 400.0,
             ..OptionSpec::default()

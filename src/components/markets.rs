@@ -27,6 +27,9 @@ const LABEL_CHAR_WIDTH: f64 = 5.9;
 const BOX_HEIGHT: f64 = 88.0;
 /// A box narrower than this (three markets or more on a phone) says less, in smaller type.
 const COMPACT_BOX: f64 = 120.0;
+/// A box at least this wide (two markets on a wide screen) has room to say that its liquidations
+/// are its positions' (beside a lending pool's liquidated loans).
+const ROOMY_BOX: f64 = 190.0;
 /// An arbitrage link's capital control at its top: as much as closing the gap takes.
 const UNLIMITED_USD: f64 = 1e11;
 /// Most links whose controls the tab shows.
@@ -601,9 +604,14 @@ fn market_box(
             t.charts.markets_liquidated_short,
             t.charts.markets_adl_short,
         )
-    } else {
+    } else if w < ROOMY_BOX {
         (
             t.charts.markets_liquidated_so_far,
+            t.charts.markets_adl_so_far,
+        )
+    } else {
+        (
+            t.charts.markets_liquidated_positions,
             t.charts.markets_adl_so_far,
         )
     };

@@ -264,8 +264,12 @@ impl Compute {
                 .drain(..)
                 .flat_map(|message| worker.handle(message))
                 .collect();
+            let mut delay = delay;
             if replies.is_empty() {
                 replies.extend(worker.piece());
+                if worker.take_quiet_before_next() {
+                    delay = QUIET_MS;
+                }
             }
             crate::crash_guard::end();
             (replies, worker.has_piece().then_some(delay))

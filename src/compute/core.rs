@@ -32,6 +32,10 @@ pub struct Worker {
     markets: MarketsView,
     /// The Markets tab's systems' populations, kept across its runs.
     system_session: SystemSession,
+    /// The last piece was a system's run: the next (its contagion table, the curve) waits until
+    /// the page has been quiet for a while, as analyses after a run do, so that a drag of the
+    /// Markets tab's shock is not slowed by tables every frame supersedes.
+    quiet_before_next: bool,
     /// A clock in milliseconds (the worker's `performance.now`; natively none).
     clock: fn() -> f64,
 }
@@ -60,6 +64,7 @@ impl Worker {
             venue_session: Session::default(),
             markets: MarketsView::default(),
             system_session: SystemSession::default(),
+            quiet_before_next: false,
             clock,
         }
     }
@@ -157,6 +162,12 @@ impl Worker {
             }
     }
 
+    /// Whether the next piece should wait for quiet (the last one was a system's run); asking
+    /// clears it.
+    pub fn take_quiet_before_next(&mut self) -> bool {
+        std::mem::take(&mut self.quiet_before_next)
+    }
+
     /// Computes one analysis piece for what the page shows (the curve first: it is quick and in
     /// view, then the phase map; or the next piece of the cycles); `None` when none is left.
     pub fn piece(&mut self) -> Option<FromWorker> {
@@ -188,6 +199,7 @@ impl Worker {
                 self.markets.step(&mut self.system_session);
                 if !ran && self.markets.ran {
                     self.markets.run_ms = Some((self.clock)() - start);
+                    self.quiet_before_next = true;
                 }
                 reply.markets = Some(Box::new(self.markets.clone()));
             }
@@ -392,6 +404,11 @@ mod tests {
             panic!("the run comes as the tab's first piece");
         };
         assert!(first.ran && first.contagion.is_none());
+        assert!(
+            worker.take_quiet_before_next(),
+            "what follows a system's run waits for the drag to pause"
+        );
+        assert!(!worker.take_quiet_before_next(), "asking clears it");
         let Some(FromWorker::Analyses {
             markets: Some(second),
             ..
@@ -400,6 +417,7 @@ mod tests {
             panic!("then the contagion table");
         };
         assert!(second.is_done() && second.contagion.is_some());
+        assert!(!worker.take_quiet_before_next(), "a table is not a run");
         // Then the amplification curve, which the tipping-point gauge reads on every tab.
         let mut curve_pieces = 0;
         while let Some(reply) = worker.piece() {

@@ -1,7 +1,8 @@
 //! The compute worker's side of the messages, inside a Web Worker (`src/worker.rs` starts it):
 //! each message is answered at once (a run's outcome and the analyses it changed, in one
 //! `postMessage`), and analysis pieces follow one per timer tick once runs have been quiet for
-//! [`QUIET_MS`], so a message that arrives meanwhile waits for one piece at most.
+//! [`QUIET_MS`], so a message that arrives meanwhile waits for one piece at most. The Markets
+//! tab's system runs as a piece at once; what follows it waits for quiet in the same way.
 
 use std::cell::{Cell, RefCell};
 
@@ -110,14 +111,15 @@ fn schedule(delay_ms: u32) {
 }
 
 fn piece() {
-    let reply = HOST.with(|host| {
+    let (reply, quiet) = HOST.with(|host| {
         let mut host = host.borrow_mut();
         let host = host.as_mut().expect("started");
         host.timer = None;
-        host.worker.piece()
+        let reply = host.worker.piece();
+        (reply, host.worker.take_quiet_before_next())
     });
     if let Some(reply) = reply {
         post(&[reply]);
     }
-    schedule(0);
+    schedule(if quiet { QUIET_MS } else { 0 });
 }

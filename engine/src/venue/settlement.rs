@@ -52,9 +52,28 @@ impl<'a> LiquidationEngine<'a> {
                 continue;
             }
             let direction = if side == Side::Long { 1.0 } else { -1.0 };
-            let total_coins: f64 = side_orders.iter().map(|&o| self.order_coins(o, mark)).sum();
+            // The farthest trigger among the orders, read in the same pass as their coins, when
+            // it can bound their losses (`LossBound`).
+            let mut bound = LossBound::for_orders_of(self, side);
+            let total_coins: f64 = side_orders
+                .iter()
+                .map(|&o| {
+                    if let Some(bound) = bound.as_mut() {
+                        bound.see(self.table.liquidation_price[o.index as usize]);
+                    }
+                    self.order_coins(o, mark)
+                })
+                .sum();
             let estimate = book.quote(direction * total_coins);
-            let (to_book, to_adl) = match self.split_for_adl(&side_orders, estimate, mark) {
+            let fund_covers_all = bound.is_some_and(|bound| {
+                bound.fund_covers(self.ledger.insurance_fund.to_f64(), total_coins, estimate)
+            });
+            let split = if fund_covers_all {
+                None
+            } else {
+                self.split_for_adl(&side_orders, estimate, mark)
+            };
+            let (to_book, to_adl) = match split {
                 Some(AdlSplit {
                     to_book,
                     to_adl,
@@ -237,5 +256,58 @@ impl<'a> LiquidationEngine<'a> {
             self.rearm(i);
         }
         closed
+    }
+}
+
+/// A bound on what one side's orders can lose past bankruptcy, so that a step whose orders the
+/// insurance fund surely covers sends them all to the book without pricing each one for
+/// auto-deleveraging ([`LiquidationEngine::split_for_adl`], which the bound gives the same answer
+/// as). It holds while every position is still as it started on a linear contract: each has
+/// equity equal to its maintenance margin (never negative) at its table trigger `L`, so at a
+/// price `p` past it a long closing `q` coins (a fraction of its size or all of it) has equity at
+/// least `-q (L - p)` (a short: `-q (p - L)`). The orders' losses are then at most their coins
+/// times the distance from the farthest trigger among them to `p`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct LossBound {
+    side: Side,
+    /// The highest trigger among a long side's orders, the lowest among a short side's.
+    farthest: f64,
+}
+
+impl LossBound {
+    /// The bound for `side`'s orders this step, when it holds: on the fast path, a linear
+    /// contract, and no position changed in the run (no top-up, partial fill, de-leveraging,
+    /// ADL or funding payment: each order's position is at its table trigger's terms).
+    pub(super) fn for_orders_of(venue: &LiquidationEngine, side: Side) -> Option<LossBound> {
+        let holds =
+            !venue.winners.plain && venue.contract() == Contract::Linear && venue.own.is_none();
+        holds.then_some(LossBound {
+            side,
+            farthest: match side {
+                Side::Long => f64::NEG_INFINITY,
+                Side::Short => f64::INFINITY,
+            },
+        })
+    }
+
+    /// Takes in one order's table trigger.
+    #[inline(always)]
+    pub(super) fn see(&mut self, trigger: f64) {
+        self.farthest = match self.side {
+            Side::Long => self.farthest.max(trigger),
+            Side::Short => self.farthest.min(trigger),
+        };
+    }
+
+    /// Whether `fund` surely covers the losses of orders closing `coins` at `estimate`: more than
+    /// twice the bound and a dollar, so that no rounding in the exact per-order check could send
+    /// one to ADL. An infinite trigger or a NaN anywhere fails it (each order is then priced).
+    pub(super) fn fund_covers(self, fund: f64, coins: f64, estimate: f64) -> bool {
+        let distance = match self.side {
+            Side::Long => self.farthest - estimate,
+            Side::Short => estimate - self.farthest,
+        };
+        let worst = 2.0 * coins * distance.max(0.0);
+        !distance.is_nan() && fund > worst + 1.0
     }
 }

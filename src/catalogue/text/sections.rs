@@ -155,6 +155,8 @@ sections! {
         markets_diagram_label,
         /// `{usd}`.
         markets_liquidated_so_far,
+        /// `{usd}`: a wide box says whose liquidations these are (a lending pool's are its loans).
+        markets_liquidated_positions,
         markets_adl_so_far,
         markets_liquidated_short,
         markets_adl_short,
@@ -224,6 +226,8 @@ sections! {
         /// `{unit}`.
         open_interest,
         fund_title, insurance_fund, adl_total, bad_debt_total,
+        /// `{start}`, `{end}`: amounts.
+        fund_too_small,
         amplification_title,
         /// `{done}`, `{total}`: counts.
         amplification_computing,
