@@ -3,7 +3,10 @@
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{base_layout, cursor_line, money_unit, palette, words_inside, Snapshot, TimeScale};
+use super::{
+    base_layout, cursor_line, money_unit, palette, words_inside, wrapped, Snapshot, TimeScale,
+    NOTE_LINE_CHARS,
+};
 
 /// Below this share of the axis, the fund's line is lost at its bottom (a fund of a few million
 /// drained beside hundreds of millions auto-deleveraged): a note over it says what it did.
@@ -27,15 +30,17 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let adl = running(steps.iter().map(|step| step.adl_usd).collect());
     let bad_debt = running(steps.iter().map(|step| step.bad_debt_usd).collect());
     let w = words_inside();
+    let unit = money_unit(snapshot);
+    let note = flattened_fund_note(&times, &fund, &adl, &bad_debt, unit);
     let mut plot = Plot::new();
     plot.add_trace(
-        Scatter::new(times.clone(), fund.clone())
+        Scatter::new(times.clone(), fund)
             .mode(Mode::Lines)
             .name(w.insurance_fund)
             .line(Line::new().color(palette::FUND).width(2.0)),
     );
     plot.add_trace(
-        Scatter::new(times.clone(), adl.clone())
+        Scatter::new(times.clone(), adl)
             .mode(Mode::Lines)
             .name(w.adl_total)
             .line(
@@ -46,7 +51,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             ),
     );
     plot.add_trace(
-        Scatter::new(times.clone(), bad_debt.clone())
+        Scatter::new(times, bad_debt)
             .mode(Mode::Lines)
             .name(w.bad_debt_total)
             .line(
@@ -56,8 +61,6 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                     .dash(DashType::Dot),
             ),
     );
-    let unit = money_unit(snapshot);
-    let note = flattened_fund_note(&times, &fund, &adl, &bad_debt, unit);
     let layout = base_layout(snapshot.theme, w.fund_title, scale.title(), unit)
         .shapes(cursor_line(snapshot).into_iter().collect())
         .annotations(note.into_iter().collect());
@@ -66,7 +69,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
 }
 
 /// A label just over the fund's line saying where it started and ended, when the running totals
-/// of ADL or bad debt stretch the axis so far that the line lies flat on its bottom.
+/// of ADL or bad debt stretch the axis so far that the line lies flat on its bottom (wrapped as a
+/// corner note is, so a phone's chart shows all of it).
 fn flattened_fund_note(
     times: &[f64],
     fund: &[f64],
@@ -94,10 +98,11 @@ fn flattened_fund_note(
             .y(fund_peak)
             .x_ref("x")
             .y_ref("y")
-            .text(text)
+            .text(wrapped(&text, NOTE_LINE_CHARS))
             .show_arrow(false)
             .x_anchor(Anchor::Left)
             .y_anchor(Anchor::Bottom)
+            .align(plotly::layout::HAlign::Left)
             .y_shift(2.0)
             .font(Font::new().size(11).color(palette::FUND)),
     )

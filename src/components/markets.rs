@@ -604,16 +604,13 @@ fn market_box(
             t.charts.markets_liquidated_short,
             t.charts.markets_adl_short,
         )
-    } else if w < ROOMY_BOX {
-        (
-            t.charts.markets_liquidated_so_far,
-            t.charts.markets_adl_so_far,
-        )
     } else {
-        (
-            t.charts.markets_liquidated_positions,
-            t.charts.markets_adl_so_far,
-        )
+        let liquidated = if w < ROOMY_BOX {
+            t.charts.markets_liquidated_so_far
+        } else {
+            t.charts.markets_liquidated_positions
+        };
+        (liquidated, t.charts.markets_adl_so_far)
     };
     let words = fill(liquidated_words, &[("usd", &format::usd(liquidated))]);
     let adl = market.adl_until(cursor);

@@ -251,7 +251,7 @@ impl Compute {
                 return;
             };
             *timer = None;
-            let delay = if queue
+            let mut delay = if queue
                 .iter()
                 .any(|message| matches!(message, ToWorker::Run { .. }))
             {
@@ -264,7 +264,6 @@ impl Compute {
                 .drain(..)
                 .flat_map(|message| worker.handle(message))
                 .collect();
-            let mut delay = delay;
             if replies.is_empty() {
                 replies.extend(worker.piece());
                 if worker.take_quiet_before_next() {
