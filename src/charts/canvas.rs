@@ -154,8 +154,31 @@ fn paint(context: &web_sys::CanvasRenderingContext2d, mark: &Mark) {
             family,
             color,
             align,
+            backdrop,
+            pad,
         } => {
             context.set_font(&format!("{size}px {family}"));
+            let line_height = size * super::sketch::LINE_SPACING;
+            if let Some(backdrop) = backdrop {
+                // As plotly boxes a label: its widest line and its lines' height, `pad` around.
+                let widest = lines
+                    .iter()
+                    .filter_map(|line| context.measure_text(line).ok())
+                    .map(|metrics| metrics.width())
+                    .fold(0.0, f64::max);
+                let left = match align {
+                    Align::Left => *x,
+                    Align::Center => x - widest / 2.0,
+                    Align::Right => x - widest,
+                };
+                context.set_fill_style_str(backdrop);
+                context.fill_rect(
+                    left - pad,
+                    y - line_height / 2.0 - pad,
+                    widest + 2.0 * pad,
+                    lines.len() as f64 * line_height + 2.0 * pad,
+                );
+            }
             context.set_fill_style_str(color);
             context.set_text_align(match align {
                 Align::Left => "left",

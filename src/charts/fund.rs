@@ -16,15 +16,20 @@ const FLATTENED_SHARE: f64 = 0.05;
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let steps = &snapshot.outcome.steps;
     let scale = TimeScale::of_run(snapshot.scenario);
-    let times: Vec<f64> = steps.iter().map(|step| scale.at(step.t_s)).collect();
-    let fund: Vec<f64> = steps.iter().map(|step| step.insurance_fund_usd).collect();
+    // From the start, as the price chart: the fund as the scenario sets it (what the headline's
+    // "paid" counts from), before the first step's liquidations.
+    let times: Vec<f64> = std::iter::once(0.0)
+        .chain(steps.iter().map(|step| scale.at(step.t_s)))
+        .collect();
+    let fund: Vec<f64> = std::iter::once(snapshot.scenario.venue.insurance_fund_usd)
+        .chain(steps.iter().map(|step| step.insurance_fund_usd))
+        .collect();
     let running = |values: Vec<f64>| -> Vec<f64> {
-        values
-            .into_iter()
-            .scan(0.0, |total, value| {
+        std::iter::once(0.0)
+            .chain(values.into_iter().scan(0.0, |total, value| {
                 *total += value;
                 Some(*total)
-            })
+            }))
             .collect()
     };
     let adl = running(steps.iter().map(|step| step.adl_usd).collect());
@@ -111,6 +116,52 @@ fn flattened_fund_note(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyses::{CurveView, CyclesView, PhaseMap, VenuesView};
+    use crate::markets::MarketsView;
+    use crate::state::Theme;
+
+    /// The fund's line starts where the scenario sets it, at time 0, so the chart and its note
+    /// count from the amount the headline's "the insurance fund paid" counts from.
+    #[test]
+    fn the_fund_is_drawn_from_its_start_as_the_headline_counts_it() {
+        let scenario = flushlab_engine::presets::find("fund-drained-adl")
+            .expect("a preset")
+            .scenario;
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let snapshot = Snapshot {
+            scenario: &scenario,
+            outcome: &outcome,
+            curve: &CurveView::default(),
+            phase: &PhaseMap::default(),
+            cycles: &CyclesView::default(),
+            venues: &VenuesView::default(),
+            markets: &MarketsView::default(),
+            markets_cursor: None,
+            cursor: None,
+            theme: Theme::Light,
+            options: &Default::default(),
+        };
+        let figure: serde_json::Value =
+            serde_json::from_str(&plot(&snapshot).to_json()).expect("a plot serializes");
+        let fund = &figure["data"][0];
+        assert_eq!(fund["x"][0], 0.0);
+        assert_eq!(fund["y"][0], scenario.venue.insurance_fund_usd);
+        assert_eq!(
+            fund["y"].as_array().expect("y").len(),
+            outcome.steps.len() + 1
+        );
+        for running in [&figure["data"][1], &figure["data"][2]] {
+            assert_eq!(
+                running["y"][0], 0.0,
+                "nothing auto-deleveraged before the run"
+            );
+        }
+        let start = crate::format::money(scenario.venue.insurance_fund_usd, "USD");
+        let note = figure["layout"]["annotations"][0]["text"]
+            .as_str()
+            .expect("the drained fund is noted");
+        assert!(note.contains(&start), "{note} starts at {start}");
+    }
 
     #[test]
     fn a_fund_flattened_by_adl_gets_a_note_saying_where_it_went() {

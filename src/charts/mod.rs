@@ -231,6 +231,9 @@ pub struct Ink {
     /// The last-price line.
     pub price: &'static str,
     pub shade: &'static str,
+    /// Behind a label on a line: the card's colour, nearly opaque, so the lines and fills it
+    /// lies over do not cross its words.
+    pub backdrop: &'static str,
 }
 
 /// The ink of a theme.
@@ -242,6 +245,7 @@ pub fn ink(theme: Theme) -> Ink {
             grid: "#e3e6ea",
             price: "#1b1f24",
             shade: "rgba(91,100,112,0.16)",
+            backdrop: "rgba(255,255,255,0.85)",
         },
         Theme::Dark => Ink {
             text: "#e6e9ee",
@@ -249,6 +253,7 @@ pub fn ink(theme: Theme) -> Ink {
             grid: "#2f353d",
             price: "#e6e9ee",
             shade: "rgba(154,164,177,0.18)",
+            backdrop: "rgba(27,31,38,0.85)",
         },
     }
 }
@@ -307,7 +312,9 @@ pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
             serde_json::json!({
                 "responsive": true,
                 "displaylogo": false,
-                "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+                // The toolbar keeps the picture, zoom, pan and reset (a double click resets
+                // too): seven buttons reached over a long title's end at a desktop chart's width.
+                "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
                 "toImageButtonOptions": {"format": "png", "filename": format!("flushlab-{uirevision}"), "scale": 2}
             }),
         );
@@ -377,6 +384,9 @@ pub fn label(x: f64, y_paper: f64, text: &str, theme: Theme) -> plotly::layout::
         .text(text)
         .show_arrow(false)
         .x_anchor(plotly::common::Anchor::Left)
+        // Clear of its line, on a backdrop: the next line or a fill may run under its words.
+        .x_shift(3.0)
+        .background_color(ink(theme).backdrop)
         .font(Font::new().size(11).color(ink(theme).muted))
 }
 

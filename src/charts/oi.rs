@@ -63,11 +63,14 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             1.0,
         ),
     ];
+    // The trace's opacity, not its marker's: the legend's swatch shows the first, so "before"
+    // reads pale there as its bars do.
     for (name, values, color, opacity) in series {
         plot.add_trace(
             Bar::new(labels.clone(), values.clone())
                 .name(name.as_str())
-                .marker(Marker::new().color(color).opacity(opacity)),
+                .opacity(opacity)
+                .marker(Marker::new().color(color)),
         );
     }
     let y_title = fill(w.open_interest, &[("unit", size_unit(snapshot))]);

@@ -131,6 +131,9 @@ pub enum Mark {
         family: String,
         color: String,
         align: Align,
+        /// A box behind the lines (the annotation's `bgcolor`), `pad` wider each side.
+        backdrop: Option<String>,
+        pad: f64,
     },
 }
 
@@ -533,8 +536,9 @@ fn shape_mark(shape: &Value, to: &Pixels) -> Option<Mark> {
     }
 }
 
-/// A label without an arrow or a box, its lines broken at `<br>`; `Some(None)` for a hidden
-/// one, `None` for what this sketch does not draw (markup, an arrow, a backdrop).
+/// A label without an arrow or an outline, its lines broken at `<br>`, on its backdrop if it has
+/// one; `Some(None)` for a hidden one, `None` for what this sketch does not draw (markup, an
+/// arrow, an outline).
 fn text_mark(annotation: &Value, look: &Look, to: &Pixels) -> Option<Option<Mark>> {
     if annotation.get("visible") == Some(&Value::Bool(false)) {
         return Some(None);
@@ -543,20 +547,23 @@ fn text_mark(annotation: &Value, look: &Look, to: &Pixels) -> Option<Option<Mark
         .get("showarrow")
         .and_then(Value::as_bool)
         .unwrap_or(true);
-    let backdrop = text(annotation, "bgcolor").is_some_and(|color| !transparent(color))
-        || text(annotation, "bordercolor").is_some_and(|color| !transparent(color));
+    let backdrop = text(annotation, "bgcolor")
+        .filter(|color| !transparent(color))
+        .map(str::to_string);
+    let outline = text(annotation, "bordercolor").is_some_and(|color| !transparent(color));
     let content = text(annotation, "text")?;
     let lines: Vec<String> = content
         .split("<br>")
         .map(|line| line.replace("&nbsp;", " "))
         .collect();
-    if arrow || backdrop || lines.iter().any(|line| line.contains(['<', '&'])) {
+    if arrow || outline || lines.iter().any(|line| line.contains(['<', '&'])) {
         return None;
     }
     let (x_ref, y_ref) = (text(annotation, "xref"), text(annotation, "yref"));
     let (x_value, y_value) = (number(annotation, "x")?, number(annotation, "y")?);
-    let x = to.along_x(x_value, x_ref)?;
-    let y = to.along_y(y_value, y_ref)?;
+    // Shifts in pixels, y upwards (plotly's `xshift`, `yshift`).
+    let x = to.along_x(x_value, x_ref)? + number(annotation, "xshift").unwrap_or(0.0);
+    let y = to.along_y(y_value, y_ref)? - number(annotation, "yshift").unwrap_or(0.0);
     let font = annotation.get("font");
     let size = font.and_then(|font| number(font, "size")).unwrap_or(12.0);
     let color = font
@@ -605,6 +612,8 @@ fn text_mark(annotation: &Value, look: &Look, to: &Pixels) -> Option<Option<Mark
         family: look.font_family.clone(),
         color,
         align,
+        backdrop,
+        pad,
     }))
 }
 
@@ -910,6 +919,53 @@ mod tests {
         assert_eq!((*x, *align), (152.0, Align::Left));
         assert!((*y - (20.0 + 2.0 + 11.0 * 1.3 / 2.0)).abs() < 1e-9);
         assert_eq!(lines, &vec!["shock -4.0%".to_string()]);
+    }
+
+    /// A label shifted off its line and on a backdrop (the charts' line labels) is drawn so: its
+    /// box first, then its words, moved as plotly moves them; an outlined one is left to plotly.
+    #[test]
+    fn a_label_keeps_its_shift_and_its_backdrop() {
+        let label = |extra: serde_json::Value| {
+            let mut annotation = json!({"x": 5, "y": 1, "xref": "x", "yref": "paper",
+                "text": "start", "showarrow": false, "xanchor": "left"});
+            for (key, value) in extra.as_object().unwrap() {
+                annotation[key] = value.clone();
+            }
+            let figure = json!({"data": [{"x": [0, 10], "y": [0, 100]}],
+                "layout": {"annotations": [annotation]}});
+            sketch(&figure, &look(vec![style()]), &RANGES, &area())
+        };
+        let drawn = label(json!({"xshift": 3, "yshift": 2, "bgcolor": "rgba(255,255,255,0.85)"}))
+            .expect("drawn by the sketch");
+        let Mark::Text {
+            x,
+            y,
+            backdrop,
+            pad,
+            ..
+        } = &drawn.free[0]
+        else {
+            panic!()
+        };
+        let plain = label(json!({})).expect("drawn");
+        let Mark::Text {
+            x: plain_x,
+            y: plain_y,
+            backdrop: none,
+            ..
+        } = &plain.free[0]
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (*x - plain_x, *y - plain_y),
+            (3.0, -2.0),
+            "right 3 px, up 2 px"
+        );
+        assert_eq!(backdrop.as_deref(), Some("rgba(255,255,255,0.85)"));
+        assert_eq!((none, *pad), (&None, 2.0));
+        assert!(label(json!({"bgcolor": "rgba(0,0,0,0)"})).is_some());
+        assert!(label(json!({"bordercolor": "#000"})).is_none());
     }
 
     #[test]

@@ -457,7 +457,12 @@ fn fall(pct: f64) -> String {
 
 /// Each market's box: its left edge and width.
 fn boxes(count: usize, total: f64) -> Vec<(f64, f64)> {
-    let gap = if total < WIDE { 24.0 } else { 40.0 };
+    // Three boxes or more on a phone sit closer, so each has room for its words.
+    let gap = match (total < WIDE, count >= 3) {
+        (true, true) => 14.0,
+        (true, false) => 24.0,
+        (false, _) => 40.0,
+    };
     let width = ((total - gap * (count as f64 + 1.0)) / count.max(1) as f64).min(200.0);
     let used = width * count as f64 + gap * (count as f64 - 1.0);
     let left = (total - used) / 2.0;
@@ -593,7 +598,7 @@ fn market_box(
     // A narrow box (three markets or more on a phone) says less, in smaller type.
     let compact = w < COMPACT_BOX;
     let (small, large) = if compact {
-        ("font-size: 9.5px", "font-size: 13px")
+        ("font-size: 10.5px", "font-size: 14px")
     } else {
         ("", "")
     };
@@ -625,7 +630,7 @@ fn market_box(
         &[("trough", &fall(market.trough_until(cursor)))],
     );
     view! {
-        <g class="market-node" class:selected=selected data-testid=format!("market-{}", market.id)
+        <g class="market-node" class:selected=selected class:compact=compact data-testid=format!("market-{}", market.id)
             on:click=move |_| pick()>
             <title>{fill(text().charts.markets_select_market, &[("market", &market.id)])}</title>
             <rect x=x y=top width=w height=BOX_HEIGHT rx="8" />

@@ -90,7 +90,11 @@ pub fn PlaybackBar() -> impl IntoView {
                 min="0"
                 max=move || steps.get().saturating_sub(1)
                 step="1"
-                prop:value=move || state.playback.get().cursor.unwrap_or(0).to_string()
+                // The whole run is the run to its end: the knob there, beside "whole run".
+                prop:value=move || {
+                    let last = steps.get().saturating_sub(1);
+                    state.playback.get().cursor.unwrap_or(last).to_string()
+                }
                 on:input=scrub
             />
             <span class="cursor-text" data-testid="cursor-text">

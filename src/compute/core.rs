@@ -147,19 +147,23 @@ impl Worker {
         (beyond_the_shock, reply.finish())
     }
 
-    /// Whether an analysis piece is left for what the page shows.
+    /// Whether an analysis piece is left for what the page shows: the tab's own pieces, and on
+    /// every tab the amplification curve (the headline's tipping-point gauge reads it whatever
+    /// the tab).
     pub fn has_piece(&self) -> bool {
-        self.ran.is_some()
-            && match self.view.tab {
-                Tab::Flush => !self.curve.is_done() || !self.phase.is_done(),
-                Tab::Cycles => !self.cycles.is_done(),
-                // The options tab computes on the page: nothing here.
-                Tab::Options => false,
-                Tab::Venues => !self.venues.is_done(),
-                // Its system first, then the amplification curve (the headline's tipping point
-                // gauge reads it whatever the tab).
-                Tab::Markets => !self.markets.is_done() || !self.curve.is_done(),
-            }
+        self.ran.is_some() && (!self.curve.is_done() || !self.tab_is_done())
+    }
+
+    /// Whether the open tab's own pieces are all in (besides the curve).
+    fn tab_is_done(&self) -> bool {
+        match self.view.tab {
+            Tab::Flush => self.phase.is_done(),
+            Tab::Cycles => self.cycles.is_done(),
+            // The options tab computes on the page: nothing here.
+            Tab::Options => true,
+            Tab::Venues => self.venues.is_done(),
+            Tab::Markets => self.markets.is_done(),
+        }
     }
 
     /// Whether the next piece should wait for quiet (the last one was a system's run); asking
@@ -168,19 +172,24 @@ impl Worker {
         std::mem::take(&mut self.quiet_before_next)
     }
 
-    /// Computes one analysis piece for what the page shows (the curve first: it is quick and in
-    /// view, then the phase map; or the next piece of the cycles); `None` when none is left.
+    /// Computes one analysis piece for what the page shows (on the flush tab the curve first, then
+    /// the phase map; on another tab its own next piece, then the curve); `None` when none is
+    /// left.
     pub fn piece(&mut self) -> Option<FromWorker> {
         if !self.has_piece() {
             return None;
         }
         let id = self.ran.as_ref()?.0;
         let mut reply = Analyses::new(id);
+        // The curve first on the flush tab (it is quick and in view there); elsewhere the tab's
+        // own pieces first, then the curve.
+        let curve_first = self.view.tab == Tab::Flush;
+        if !self.curve.is_done() && (curve_first || self.tab_is_done()) {
+            self.curve.step(&mut self.session);
+            reply.curve = Some(Box::new(self.curve.clone()));
+            return reply.finish();
+        }
         match self.view.tab {
-            Tab::Flush if !self.curve.is_done() => {
-                self.curve.step(&mut self.session);
-                reply.curve = Some(Box::new(self.curve.clone()));
-            }
             Tab::Flush => {
                 self.phase.step();
                 reply.phase = Some(Box::new(self.phase.clone()));
@@ -194,7 +203,7 @@ impl Worker {
                 self.venues.step(&mut self.venue_session);
                 reply.venues = Some(Box::new(self.venues.clone()));
             }
-            Tab::Markets if !self.markets.is_done() => {
+            Tab::Markets => {
                 let (ran, start) = (self.markets.ran, (self.clock)());
                 self.markets.step(&mut self.system_session);
                 if !ran && self.markets.ran {
@@ -202,10 +211,6 @@ impl Worker {
                     self.quiet_before_next = true;
                 }
                 reply.markets = Some(Box::new(self.markets.clone()));
-            }
-            Tab::Markets => {
-                self.curve.step(&mut self.session);
-                reply.curve = Some(Box::new(self.curve.clone()));
             }
         }
         reply.finish()
@@ -378,6 +383,63 @@ mod tests {
         }));
         assert!(replies.is_empty(), "nothing changed: {replies:?}");
         assert!(worker.has_piece());
+    }
+
+    #[test]
+    fn another_tab_gets_its_own_pieces_then_the_curve_the_headline_reads() {
+        let scenario = presets::find("calm-market").expect("a preset").scenario;
+        let mut worker = Worker::default();
+        worker.handle(run(4, &scenario));
+        worker.handle(ToWorker::View(View {
+            tab: Tab::Cycles,
+            axis: PhaseAxis::MeanLeverage,
+        }));
+        let (mut cycles_pieces, mut curve_pieces) = (0, 0);
+        while let Some(reply) = worker.piece() {
+            match reply {
+                FromWorker::Analyses {
+                    cycles: Some(_),
+                    curve: None,
+                    ..
+                } => {
+                    assert_eq!(curve_pieces, 0, "the tab's own pieces come first");
+                    cycles_pieces += 1;
+                }
+                FromWorker::Analyses {
+                    curve: Some(_),
+                    cycles: None,
+                    ..
+                } => curve_pieces += 1,
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(cycles_pieces > 0 && worker.cycles.is_done());
+        assert_eq!(
+            curve_pieces,
+            CURVE_SHOCKS + 1,
+            "the curve is done on this tab too"
+        );
+        assert!(worker.curve.is_done() && !worker.has_piece());
+        assert!(
+            !worker.phase.is_done(),
+            "the flush tab's phase map waits for its tab"
+        );
+        // The options tab has no pieces of its own: the curve alone.
+        let mut worker = Worker::default();
+        worker.handle(run(5, &scenario));
+        worker.handle(ToWorker::View(View {
+            tab: Tab::Options,
+            axis: PhaseAxis::MeanLeverage,
+        }));
+        let mut pieces = 0;
+        while let Some(reply) = worker.piece() {
+            assert!(
+                matches!(reply, FromWorker::Analyses { curve: Some(_), .. }),
+                "{reply:?}"
+            );
+            pieces += 1;
+        }
+        assert_eq!(pieces, CURVE_SHOCKS + 1);
     }
 
     #[test]

@@ -262,7 +262,7 @@ pub static ENGLISH: Text = Text {
         markets_counting: "running each market alone and each link cut, for the table…",
         markets_step: "Step",
         markets_edit: "Edit market",
-        markets_edit_help: "The leverage, market, venue and trader controls below edit this market of the system; the common shock is the slider in the Markets tab.",
+        markets_edit_help: "The leverage, market, venue and trader controls below edit this market of the system; the shock every market shares is the Common shock slider by the diagram.",
         markets_own_imported: "Your own system (imported or from a link).",
         markets_own_edited: "Your own system: {preset} with your edits.",
         markets_back: "Back to the preset",
