@@ -315,6 +315,13 @@ test('the leverage monitor reads the population: ordered shares, unmoved by the 
   const calm = await read();
   assert.ok(calm.ratio < first.ratio, `calm ${calm.ratio} < over-levered ${first.ratio}`);
   assert.ok(calm.within[1] < first.within[1], `calm ${calm.within} vs ${first.within}`);
+  // The gauge is on every tab, and so is the curve it reads: a new crowd's tipping point comes
+  // in on a tab with no curve of its own.
+  await page.getByTestId('preset-select').selectOption('thin-book');
+  await page.getByRole('tab', { name: 'Options leverage' }).click();
+  for (let i = 0; i < 100 && (await read()).ratio === calm.ratio; i++) await page.waitForTimeout(50);
+  for (let i = 0; i < 300 && /computing/.test((await read()).tipping); i++) await page.waitForTimeout(100);
+  assert.match((await read()).tipping, /^a -\d+\.\d% shock$|^none up to 40%/);
   await done();
 });
 

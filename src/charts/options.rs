@@ -133,14 +133,17 @@ pub fn decay(snapshot: &Snapshot) -> Plot {
                         .dash(DashType::Dash),
                 ),
         );
+        // Both axes start a little below 0, at the same height, so their 0s sit apart from the
+        // day axis's first and last labels in the corners.
+        let below = 4.0 / 105.0;
         layout = layout
-            .y_axis(axis(snapshot.theme, w.value_pct_of_premium).range(vec![0.0, 105.0]))
+            .y_axis(axis(snapshot.theme, w.value_pct_of_premium).range(vec![-below * 105.0, 105.0]))
             .y_axis2(
                 axis(snapshot.theme, w.effective_leverage)
                     .overlaying("y")
                     .side(AxisSide::Right)
                     .show_grid(false)
-                    .range(vec![0.0, leverage_top]),
+                    .range(vec![-below * leverage_top, leverage_top]),
             )
             .shapes(vec![vertical_line(
                 snapshot.options.days_held,
