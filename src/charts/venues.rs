@@ -31,10 +31,14 @@ pub fn price(snapshot: &Snapshot) -> Plot {
                 .width(2.0)
                 .dash(DashType::Dash),
         };
+        // The venue without its contract ("Binance USDS-M", not "... (BTCUSDT)"): seven long
+        // names made a legend of seven rows on a phone, up over the chart's title; the table
+        // beside it names the contracts.
+        let name = row.name.split(" (").next().unwrap_or(&row.name);
         plot.add_trace(
             Scatter::new(times, path.clone())
                 .mode(Mode::Lines)
-                .name(row.name.as_str())
+                .name(name)
                 .line(line),
         );
     }
