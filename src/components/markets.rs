@@ -663,9 +663,31 @@ fn label_backdrop(
     width: f64,
     height: f64,
 ) -> impl IntoView {
-    let chars = first.chars().count().max(second.chars().count()) as f64;
-    let wide = (chars * LABEL_CHAR_WIDTH + 12.0).min(width - 4.0);
+    let wide = label_width(first, second, width);
     view! { <rect class="flow-backdrop" x=x - wide / 2.0 y=y - 12.0 width=wide height=height rx="4" /> }
+}
+
+/// How wide a label of lines `first` and `second` is, about, in a diagram `width` wide.
+fn label_width(first: &str, second: &str, width: f64) -> f64 {
+    let chars = first.chars().count().max(second.chars().count()) as f64;
+    (chars * LABEL_CHAR_WIDTH + 12.0).min(width - 4.0)
+}
+
+/// Where a label `wide` across is centred: over the middle of the boxes its lines go to, as far
+/// as the diagram's edges let it (so its lines drop to them and do not pass behind another
+/// row's label); in the middle when it has no lines.
+fn label_centre(layout: &Layout, markets: &[usize], wide: f64) -> f64 {
+    let middle = layout.width / 2.0;
+    if markets.is_empty() {
+        return middle;
+    }
+    let over = markets.iter().map(|&i| layout.centre(i)).sum::<f64>() / markets.len() as f64;
+    let (least, most) = (wide / 2.0 + 2.0, layout.width - wide / 2.0 - 2.0);
+    if least > most {
+        middle
+    } else {
+        over.clamp(least, most)
+    }
 }
 
 fn flow_view(
@@ -708,9 +730,8 @@ fn flow_view(
         }
         FlowKind::Accounts | FlowKind::Lending => {
             let top = flow.kind == FlowKind::Accounts;
-            // The label in the middle of the diagram (it is wider than a box), a line from it
-            // to each market it trades in.
-            let x = layout.width / 2.0;
+            // The label over the markets it trades in (it is wider than a box), a line from it
+            // to each.
             let y = if top {
                 14.0 + ROW * slot as f64
             } else {
@@ -732,6 +753,11 @@ fn flow_view(
                     ("usd", &format::usd(moved)),
                 ],
             );
+            let x = label_centre(
+                layout,
+                &flow.markets,
+                label_width(&words, &flow.name, layout.width),
+            );
             let legs = flow
                 .markets
                 .iter()
@@ -742,7 +768,10 @@ fn flow_view(
                 .collect_view();
             let backdrop = label_backdrop(&words, &flow.name, x, y, layout.width, 30.0);
             view! {
-                <g class=format!("{class} flow-{}", if top { "accounts" } else { "lending" }) data-testid=format!("flow-{k}")>
+                // Every other row of accounts in a colour of its own, so two groups' lines are
+                // told apart where one passes the other's label.
+                <g class=format!("{class} flow-{}{}", if top { "accounts" } else { "lending" }, if slot % 2 == 1 { " flow-second" } else { "" })
+                    data-testid=format!("flow-{k}")>
                     {legs}
                     {backdrop}
                     <text x=x y=y text-anchor="middle" class="flow-name">{flow.name.clone()}</text>
