@@ -116,9 +116,6 @@ fn flattened_fund_note(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyses::{CurveView, CyclesView, PhaseMap, VenuesView};
-    use crate::markets::MarketsView;
-    use crate::state::Theme;
 
     /// The fund's line starts where the scenario sets it, at time 0, so the chart and its note
     /// count from the amount the headline's "the insurance fund paid" counts from.
@@ -128,21 +125,7 @@ mod tests {
             .expect("a preset")
             .scenario;
         let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
-        let snapshot = Snapshot {
-            scenario: &scenario,
-            outcome: &outcome,
-            curve: &CurveView::default(),
-            phase: &PhaseMap::default(),
-            cycles: &CyclesView::default(),
-            venues: &VenuesView::default(),
-            markets: &MarketsView::default(),
-            markets_cursor: None,
-            cursor: None,
-            theme: Theme::Light,
-            options: &Default::default(),
-        };
-        let figure: serde_json::Value =
-            serde_json::from_str(&plot(&snapshot).to_json()).expect("a plot serializes");
+        let figure = crate::charts::plain_figure(plot, &scenario, &outcome, &Default::default());
         let fund = &figure["data"][0];
         assert_eq!(fund["x"][0], 0.0);
         assert_eq!(fund["y"][0], scenario.venue.insurance_fund_usd);
