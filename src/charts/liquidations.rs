@@ -116,7 +116,11 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         let (liquidated, high) = (liquidated.max(1.0) * 1.05, high.max(1.0) * 1.05);
         let below = low * 1.05 / high;
         layout = layout
-            .y_axis(axis(snapshot.theme, &y_title).range(vec![below * liquidated, liquidated]))
+            .y_axis(
+                axis(snapshot.theme, &y_title)
+                    .range(vec![below * liquidated, liquidated])
+                    .tick_values(ticks_from_zero(liquidated)),
+            )
             .y_axis2(
                 axis(snapshot.theme, w.algorithms_sold)
                     .overlaying("y")
@@ -130,6 +134,25 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     plot
 }
 
+/// Ticks from 0 up to `top` at a round step (1, 2 or 5 times a power of ten), three to five of
+/// them: the liquidations' axis reaches below 0 only to line its zero up with the flows' axis,
+/// and labels no negative amount.
+fn ticks_from_zero(top: f64) -> Vec<f64> {
+    if !(top > 0.0 && top.is_finite()) {
+        return vec![0.0];
+    }
+    let magnitude = 10f64.powf((top / 4.0).log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|&step| top / step <= 5.0)
+        .unwrap_or(10.0 * magnitude);
+    (0..)
+        .map(|k| f64::from(k) * step)
+        .take_while(|&tick| tick <= top)
+        .collect()
+}
+
 /// An algorithm's flow drawn on the right-hand axis: its name, its net selling in a step, its
 /// colour.
 type Flow = (&'static str, fn(&Step) -> f64, &'static str);
@@ -140,4 +163,35 @@ fn cppi_sold(step: &Step) -> f64 {
 
 fn dealers_sold(step: &Step) -> f64 {
     step.dealers_sold_usd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_liquidations_axis_labels_no_negative_amount() {
+        assert_eq!(ticks_from_zero(63e6), vec![0.0, 20e6, 40e6, 60e6]);
+        assert_eq!(ticks_from_zero(1.05), vec![0.0, 0.5, 1.0]);
+        assert_eq!(ticks_from_zero(0.0), vec![0.0]);
+        for top in [0.7, 3.0, 9.9e5, 1.2e9, 4.4e10] {
+            let ticks = ticks_from_zero(top);
+            assert!((3..=6).contains(&ticks.len()), "{top}: {ticks:?}");
+            assert!(
+                ticks.iter().all(|&t| (0.0..=top).contains(&t)),
+                "{top}: {ticks:?}"
+            );
+        }
+        // Option dealers buy back as well as sell: their axis goes below 0, the liquidations'
+        // goes with it to keep one zero line, and its ticks stay at 0 and above.
+        let scenario = flushlab_engine::presets::find("dealers-short-gamma")
+            .expect("a preset")
+            .scenario;
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let figure = crate::charts::plain_figure(plot, &scenario, &outcome, &Default::default());
+        let axis = &figure["layout"]["yaxis"];
+        assert!(axis["range"][0].as_f64().expect("a range") < 0.0, "{axis}");
+        let ticks = axis["tickvals"].as_array().expect("ticks");
+        assert!(ticks.iter().all(|t| t.as_f64() >= Some(0.0)), "{axis}");
+    }
 }

@@ -664,7 +664,7 @@ pub static ENGLISH: Text = Text {
         within: "within {distance}",
         within_label: "Share within {distance} of liquidation",
         tipping: "Tipping point",
-        tipping_note: "The smallest shock that runs away (the amplification curve, which starts from a run with no shock).",
+        tipping_note: "The smallest shock that runs away (the amplification curve, which starts from a run with no shock). A much bigger shock is amplified less: the levered crowd it would liquidate is gone already.",
         computing: "computing the amplification curve…",
         tipping_at: "{a:shock} {shock} shock",
         smooth: "none up to {extent}: the flush grows smoothly",
