@@ -145,6 +145,11 @@ test('the tour steps through all nine steps, each changing the charts, and leavi
     const marked = await highlighted(page);
     assert.equal(marked.length, 1, `one chart highlighted at step ${step}: ${marked}`);
     await page.locator(`[data-testid="${marked[0]}"] .main-svg`).first().waitFor();
+    // The step's card stays in view, and its chart is brought into view below it.
+    const card = await page.getByTestId('tour').boundingBox();
+    assert.ok(card.y >= -1 && card.y + card.height <= 900, `the card in view at step ${step}: ${JSON.stringify(card)}`);
+    const chart = await page.getByTestId(marked[0]).boundingBox();
+    assert.ok(chart.y < 900 && chart.y + chart.height > card.y + card.height, `the chart in view at step ${step}: ${JSON.stringify(chart)}`);
     const state = await page.evaluate(() => location.search + (document.querySelector('[data-testid="headline"]')?.textContent ?? ''));
     // Step 9 shows a system of markets on its own tab (with its own headline, the one-market
     // scenario's put away), leaving the one-market scenario as it was.
@@ -170,6 +175,22 @@ test('the tour steps through all nine steps, each changing the charts, and leavi
   // The one-market scenario is where the last one-market step left it.
   await page.getByRole('tab', { name: 'The flush' }).click();
   assert.match(await headlineText(page), /^An? [\d.]+% /);
+  await done();
+});
+
+test('on a phone a step keeps its text in view and a button brings its chart', async () => {
+  const { page, done } = await open('', { viewport: { width: 390, height: 844 } });
+  await page.getByTestId('tour-button').click();
+  await page.getByTestId('tour').waitFor();
+  for (let i = 0; i < 100 && (await highlighted(page)).length === 0; i++) await page.waitForTimeout(50);
+  const [chart] = await highlighted(page);
+  assert.equal(await page.evaluate(() => scrollY), 0, 'the step text stays in view');
+  const below = await page.getByTestId(chart).boundingBox();
+  assert.ok(below.y > 844, `step 1's chart starts below the screen: ${JSON.stringify(below)}`);
+  await page.getByTestId('tour-see').click();
+  for (let i = 0; i < 50 && (await page.getByTestId(chart).boundingBox()).y > 844; i++) await page.waitForTimeout(50);
+  const seen = await page.getByTestId(chart).boundingBox();
+  assert.ok(seen.y >= 0 && seen.y < 844, `the chart in view: ${JSON.stringify(seen)}`);
   await done();
 });
 

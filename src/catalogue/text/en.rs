@@ -495,6 +495,7 @@ pub static ENGLISH: Text = Text {
         tour_progress: "Step {step} of {steps}",
         tour_leave: "Leave the tour",
         look_at: "Look at: ",
+        see_chart: "See it on the chart ↓",
         back: "‹ Back",
         next: "Next ›",
         finish: "Finish: keep playing",

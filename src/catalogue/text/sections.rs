@@ -299,7 +299,7 @@ sections! {
         tour_label,
         /// `{step}`, `{steps}`.
         tour_progress,
-        tour_leave, look_at, back, next, finish, showing_label,
+        tour_leave, look_at, see_chart, back, next, finish, showing_label,
         /// `{term}`.
         showing, back_to_glossary, glossary_title, find_term, related, show_me, not_yet,
         /// `{term}`.

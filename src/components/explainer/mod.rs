@@ -106,6 +106,18 @@ impl Explainer {
         self.load(&step.demo, !browser::is_narrow());
     }
 
+    /// Scrolls to the chart the tour's current step points at (a phone does not on its own:
+    /// there the step's text stays in view).
+    pub fn see_chart(&self) {
+        if let Some(step) = self
+            .step
+            .get_untracked()
+            .and_then(|i| steps::steps().get(i))
+        {
+            highlight(Some(step.demo.chart), true);
+        }
+    }
+
     /// Leaves the tour; the scenario stays as the reader left it.
     pub fn leave_tour(&self) {
         self.step.set(None);

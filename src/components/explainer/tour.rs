@@ -50,7 +50,9 @@ pub fn TourCard() -> impl IntoView {
                 </div>
                 <h2 data-testid="tour-title" aria-live="polite">{move || step().map(|step| step.title)}</h2>
                 <p>{move || step().map(|step| step.body)}</p>
-                <p class="look-at"><strong>{text().explainer.look_at}</strong>{move || step().map(|step| step.demo.look_at)}</p>
+                <p class="look-at"><strong>{text().explainer.look_at}</strong>{move || step().map(|step| step.demo.look_at)}
+                    " "<button type="button" class="link-button tour-see" data-testid="tour-see"
+                        on:click=move |_| explainer.see_chart()>{text().explainer.see_chart}</button></p>
                 <div class="tour-buttons">
                     <button type="button" data-testid="tour-back" disabled=move || index() == 0
                         on:click=move |_| explainer.go_to_step(index().saturating_sub(1))>{text().explainer.back}</button>
