@@ -238,6 +238,13 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
             text.len()
         ));
     }
+    // What is not a JSON object at all gets words of its own, not the JSON reader's.
+    let words = &crate::catalogue::text::text().notices;
+    match text.trim_start().chars().next() {
+        None => return Err(words.empty_file.to_string()),
+        Some(first) if first != '{' => return Err(words.not_json.to_string()),
+        Some(_) => {}
+    }
     // A preset file (name, title, story, scenario or system) is accepted too: take its content.
     if let Ok(preset) = serde_json::from_str::<presets::Preset>(text) {
         return preset

@@ -382,3 +382,24 @@ fn a_system_file_or_system_preset_file_imports_as_a_system() {
         "{error}"
     );
 }
+
+/// An empty file, or one that is not a JSON object (text, a picture, a list), is told so in
+/// words, not in the JSON reader's ("expected value at line 1 column 1").
+#[test]
+fn a_file_that_is_not_a_json_object_says_so() {
+    assert_eq!(decode_any_file("").unwrap_err(), "the file is empty");
+    assert_eq!(decode_any_file(" \n\t").unwrap_err(), "the file is empty");
+    for other in ["hello world", "\u{89}PNG....", "[1, 2]", "42"] {
+        let error = decode_any_file(other).unwrap_err();
+        assert!(
+            error.starts_with("the file is not a JSON object"),
+            "{other}: {error}"
+        );
+    }
+    // A JSON object that is not a scenario still names what is wrong with it.
+    let error = decode_any_file(r#"{"foo": 1}"#).unwrap_err();
+    assert!(
+        !error.starts_with("the file is not a JSON object"),
+        "{error}"
+    );
+}

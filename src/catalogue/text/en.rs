@@ -447,6 +447,8 @@ pub static ENGLISH: Text = Text {
         not_imported: "{name} was not imported; the scenario you had is still loaded.",
         file_too_large: "The file is {size} MB; the most FlushLab imports is {most} MB.",
         unreadable_file: "the file could not be read as text",
+        empty_file: "the file is empty",
+        not_json: "the file is not a JSON object, as a FlushLab scenario or system is (it starts with an opening brace); Export JSON shows the format",
         invalid_settings: "These settings can't be simulated; the charts still show the last valid scenario.",
         held_previous: "The charts still show the previous scenario.",
         held_nothing: "Nothing is drawn until it runs.",
