@@ -145,11 +145,22 @@ test('the tour steps through all nine steps, each changing the charts, and leavi
     const marked = await highlighted(page);
     assert.equal(marked.length, 1, `one chart highlighted at step ${step}: ${marked}`);
     await page.locator(`[data-testid="${marked[0]}"] .main-svg`).first().waitFor();
-    // The step's card stays in view, and its chart is brought into view below it.
-    const card = await page.getByTestId('tour').boundingBox();
-    assert.ok(card.y >= -1 && card.y + card.height <= 900, `the card in view at step ${step}: ${JSON.stringify(card)}`);
-    const chart = await page.getByTestId(marked[0]).boundingBox();
-    assert.ok(chart.y < 900 && chart.y + chart.height > card.y + card.height, `the chart in view at step ${step}: ${JSON.stringify(chart)}`);
+    // The step's card stays in view, and its chart is brought into view below it (the step's
+    // mark and scroll come a moment after its load: the mark read above may still be the last
+    // step's, so the chart is read again until it settles).
+    const inView = async () => {
+      const card = await page.getByTestId('tour').boundingBox();
+      const [current] = await highlighted(page);
+      const chart = current && (await page.getByTestId(current).boundingBox());
+      const ok = card.y >= -1 && card.y + card.height <= 900 && chart && chart.y < 900 && chart.y + chart.height > card.y + card.height;
+      return { ok, card, chart, current };
+    };
+    let view = await inView();
+    for (let i = 0; i < 40 && !view.ok; i++) {
+      await page.waitForTimeout(50);
+      view = await inView();
+    }
+    assert.ok(view.ok, `the card and its chart in view at step ${step}: ${JSON.stringify(view)}`);
     const state = await page.evaluate(() => location.search + (document.querySelector('[data-testid="headline"]')?.textContent ?? ''));
     // Step 9 shows a system of markets on its own tab (with its own headline, the one-market
     // scenario's put away), leaving the one-market scenario as it was.
