@@ -770,7 +770,7 @@ fn flow_view(
             view! {
                 // Every other row of accounts in a colour of its own, so two groups' lines are
                 // told apart where one passes the other's label.
-                <g class=format!("{class} flow-{}{}", if top { "accounts" } else { "lending" }, if slot % 2 == 1 { " flow-second" } else { "" })
+                <g class=format!("{class} flow-{}{}", if top { "accounts" } else { "lending" }, if top && slot % 2 == 1 { " flow-second" } else { "" })
                     data-testid=format!("flow-{k}")>
                     {legs}
                     {backdrop}
