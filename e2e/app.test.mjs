@@ -234,11 +234,17 @@ test('play advances the cursor and the charts follow it', async () => {
 
 test('a copied link opened fresh gives the identical summary', async () => {
   const { page, done } = await open();
-  await page.getByTestId('shock-slider').fill('-7.5');
+  // The book first, then the shock: the summary that shows the shock is then the run of both (a
+  // slow machine's shock outcome could come before the book's, and the link carries both).
+  const before = await summaryText(page);
   await page.locator('#depth').fill('50000000');
   await page.locator('#depth').press('Enter');
-  await page.waitForFunction(() => document.querySelector('[data-testid="summary"]').textContent.includes('-7.5%'));
-  await page.waitForTimeout(200);
+  await changed(page, () => summaryText(page), before, 'the summary after the book was thinned');
+  await page.getByTestId('shock-slider').fill('-7.5');
+  await page.waitForFunction(() => {
+    const summary = document.querySelector('[data-testid="summary"]');
+    return summary.textContent.includes('-7.5%') && summary.getAttribute('aria-busy') === 'false';
+  });
   const summary = await summaryText(page);
   await page.getByTestId('share-button').click();
   const link = await page.getByTestId('share-link').inputValue();
