@@ -237,6 +237,7 @@ test('a copied link opened fresh gives the identical summary', async () => {
   // The book first, then the shock: the summary that shows the shock is then the run of both (a
   // slow machine's shock outcome could come before the book's, and the link carries both).
   const before = await summaryText(page);
+  assert.equal(await page.getByTestId('past-record').count(), 0, 'the default run is inside the record');
   await page.locator('#depth').fill('50000000');
   await page.locator('#depth').press('Enter');
   await changed(page, () => summaryText(page), before, 'the summary after the book was thinned');
@@ -246,6 +247,9 @@ test('a copied link opened fresh gives the identical summary', async () => {
     return summary.textContent.includes('-7.5%') && summary.getAttribute('aria-busy') === 'false';
   });
   const summary = await summaryText(page);
+  // A $50M book under this crowd: the price falls to nothing, and the page says no market has.
+  const pastRecord = /^Past anything on record: the price fell 100\.0%/;
+  assert.match(await page.getByTestId('past-record').textContent(), pastRecord);
   await page.getByTestId('share-button').click();
   const link = await page.getByTestId('share-link').inputValue();
   assert.match(link, /\?s=1\./);
@@ -253,6 +257,7 @@ test('a copied link opened fresh gives the identical summary', async () => {
   await fresh.page.goto(link);
   await fresh.page.locator('[data-testid="summary"] .tile').first().waitFor();
   assert.equal(await summaryText(fresh.page), summary);
+  assert.match(await fresh.page.getByTestId('past-record').textContent(), pastRecord);
   assert.deepEqual(fresh.problems.consoleErrors, []);
   await fresh.context.close();
   await done();

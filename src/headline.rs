@@ -158,6 +158,28 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     )
 }
 
+/// The note under the headline when the run went past anything on record (a price that falls
+/// to nothing is no market's): what went past it and how to read it; None inside the record.
+pub fn past_the_record(scenario: &Scenario, outcome: &Outcome) -> Option<String> {
+    use flushlab_engine::analysis::{record, PastTheRecord};
+    let words = &text().summary;
+    let record = format::percent(record::DEEPEST_FALL_PCT, 0);
+    let notes: Vec<String> = record::past_the_record(scenario, outcome)
+        .into_iter()
+        .map(|past| {
+            let (template, pct) = match past {
+                PastTheRecord::Fall(pct) => (words.past_record_fall, pct),
+                PastTheRecord::Rise(pct) => (words.past_record_rise, pct),
+            };
+            fill(
+                template,
+                &[("pct", &unsigned_pct(pct)), ("record", &record)],
+            )
+        })
+        .collect();
+    (!notes.is_empty()).then(|| notes.join(" "))
+}
+
 /// A reader's bet: how far the price will go in the shock's direction (percent, positive).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Guess {
@@ -440,6 +462,30 @@ mod tests {
             &outcome,
         );
         assert!(close.contains(": spot on."), "{close}");
+    }
+
+    #[test]
+    fn a_run_past_the_record_says_so_and_no_preset_does() {
+        for preset in presets::all() {
+            let outcome = flushlab_engine::simulate(&preset.scenario).expect("it runs");
+            assert_eq!(
+                past_the_record(&preset.scenario, &outcome),
+                None,
+                "{}",
+                preset.name
+            );
+        }
+        // The default crowd on a $50M book, a 7.5% fall: the price falls to its floor.
+        let mut scenario = presets::default_scenario();
+        use flushlab_engine::analysis::Parameter;
+        Parameter::DepthUsd.apply(&mut scenario, 50e6, 0.0).unwrap();
+        Parameter::ShockPct.apply(&mut scenario, -7.5, 0.0).unwrap();
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let note = past_the_record(&scenario, &outcome).expect("past the record");
+        assert!(
+            note.starts_with("Past anything on record: the price fell 100.0%, and no recorded flush fell more than 51%"),
+            "{note}"
+        );
     }
 
     #[test]

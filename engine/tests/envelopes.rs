@@ -6,11 +6,10 @@
 use flushlab_engine::analysis::cycles::{
     REALISTIC_EXCESS_KURTOSIS, REALISTIC_PRICE_MULTIPLE, REALISTIC_WORST_DAY_PCT,
 };
-use flushlab_engine::analysis::{cycles, CyclesConfig, Figure};
+use flushlab_engine::analysis::record::MOVE_BOUND_PCT;
+use flushlab_engine::analysis::{cycles, past_the_record, CyclesConfig, Figure};
 use flushlab_engine::{presets, simulate};
 
-/// The deepest recorded fall: BitMEX's XBTUSD, -51% over 16 hours on 2020-03-12/13.
-const MAX_TROUGH_PCT: f64 = 55.0;
 /// The largest recorded share of open interest liquidated: about 20% of BTC's on 2021-05-19
 /// (BitMEX's two days exceed it only because positions reopened and were liquidated again).
 const MAX_LIQUIDATED_SHARE_OF_OI_PCT: f64 = 30.0;
@@ -49,7 +48,7 @@ fn the_liquidation_map_spans_every_presets_run() {
         let summary = &outcome.summary;
         let reach = |price: f64| (price / summary.start_price - 1.0) * 100.0;
         assert!(
-            reach(low) <= -MAX_TROUGH_PCT && reach(high) >= MAX_TROUGH_PCT,
+            reach(low) <= -MOVE_BOUND_PCT && reach(high) >= MOVE_BOUND_PCT,
             "{}: the map spans {:.0}%..{:.0}%",
             preset.name,
             reach(low),
@@ -82,8 +81,15 @@ fn every_flush_is_inside_the_record_unless_a_thought_experiment() {
             continue;
         }
         assert!(
-            trough <= MAX_TROUGH_PCT && rise <= MAX_TROUGH_PCT,
+            trough <= MOVE_BOUND_PCT && rise <= MOVE_BOUND_PCT,
             "{}: {trough}% / {rise}%",
+            preset.name
+        );
+        // So the app shows no 'past the record' note on it.
+        assert_eq!(
+            past_the_record(scenario, &outcome),
+            vec![],
+            "{}",
             preset.name
         );
         // Historical presets are held against their own record in tests/historical.rs.

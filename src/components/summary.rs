@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::catalogue::text::{fill, text};
 use crate::format;
-use crate::headline::{headline, liquidated_unit};
+use crate::headline::{headline, liquidated_unit, past_the_record};
 use crate::state::use_state;
 
 /// The unit the charts' time axes read in for `outcome`'s run (its last step's time is its length).
@@ -214,7 +214,18 @@ pub fn Headline(
         let outcome = outcome.get()?;
         Some(state.scenario.with(|scenario| headline(scenario, &outcome)))
     };
+    // Under the headline while the run is past anything on record (not announced on every drag
+    // input: it is part of the headline's region only by place).
+    let past_record = move || {
+        let outcome = outcome.get()?;
+        state
+            .scenario
+            .with(|scenario| past_the_record(scenario, &outcome))
+    };
     view! {
         <p class="headline" data-testid="headline" aria-live="polite" aria-busy=move || busy.get().to_string()>{move || text().unwrap_or_default()}</p>
+        {move || past_record().map(|note| view! {
+            <p class="past-record" data-testid="past-record" role="note">{note}</p>
+        })}
     }
 }

@@ -537,6 +537,8 @@ pub static ENGLISH: Text = Text {
         became: "{A:shock} {shock} {shock_word} became {a:extreme} {extreme} {flush_word} ({amplification})",
         unprompted: "With no shock at all, {a:extreme} {extreme} {flush_word}",
         unprompted_nothing: "No shock, and nothing was liquidated: the price moved {extreme}.",
+        past_record_fall: "Past anything on record: the price fell {pct}, and no recorded flush fell more than {record} (BitMEX's perpetual, 12-13 March 2020). A real market draws in buyers and other venues' arbitrage long before: read this run as a thought experiment, a book far too thin for this crowd.",
+        past_record_rise: "Past anything on record: the price rose {pct}, and no recorded flush moved a major coin's perpetual more than {record} either way. A real market draws in sellers and other venues' arbitrage long before: read this run as a thought experiment, a book far too thin for this crowd.",
         headline: "{moved}: {amount} of {who} liquidated{duration}; {tail}.",
         in_time: " in {time}",
         fund_paid: "the insurance fund paid {amount}",

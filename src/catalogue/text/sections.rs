@@ -334,6 +334,10 @@ sections! {
         unprompted,
         /// `{extreme}`: a run with no shock that liquidated nothing.
         unprompted_nothing,
+        /// `{pct}`: how far the run's price fell; `{record}`: the deepest recorded fall.
+        past_record_fall,
+        /// `{pct}`: how far the run's price rose; `{record}`: the deepest recorded fall.
+        past_record_rise,
         /// `{moved}`, `{amount}`, `{who}`, `{duration}`, `{tail}`.
         headline,
         /// `{time}`.
