@@ -161,20 +161,32 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
 /// The note under the headline when the run went past anything on record (a price that falls
 /// to nothing is no market's): what went past it and how to read it; None inside the record.
 pub fn past_the_record(scenario: &Scenario, outcome: &Outcome) -> Option<String> {
+    let past = flushlab_engine::analysis::past_the_record(scenario, outcome);
+    past_record_note(&past, text().summary.the_price)
+}
+
+/// The words for what went past the record (None: nothing did); `subject` is whose price moved
+/// ("the price", or a system's market).
+pub fn past_record_note(
+    past: &[flushlab_engine::analysis::PastTheRecord],
+    subject: &str,
+) -> Option<String> {
     use flushlab_engine::analysis::{record, PastTheRecord};
     let words = &text().summary;
     let record = format::percent(record::DEEPEST_FALL_PCT, 0);
-    let notes: Vec<String> = record::past_the_record(scenario, outcome)
-        .into_iter()
+    let notes: Vec<String> = past
+        .iter()
         .map(|past| {
-            let (template, pct) = match past {
+            let (template, pct) = match *past {
                 PastTheRecord::Fall(pct) => (words.past_record_fall, pct),
                 PastTheRecord::Rise(pct) => (words.past_record_rise, pct),
             };
-            fill(
-                template,
-                &[("pct", &unsigned_pct(pct)), ("record", &record)],
-            )
+            let values = [
+                ("subject", subject),
+                ("pct", &unsigned_pct(pct)),
+                ("record", &record),
+            ];
+            fill(template, &values)
         })
         .collect();
     (!notes.is_empty()).then(|| notes.join(" "))

@@ -3,7 +3,7 @@
 //! Computed in the compute worker a piece at a time (the run, then the counterfactual runs of the
 //! contagion table); pure and natively tested.
 
-use flushlab_engine::analysis::{contagion_prepared, Contagion};
+use flushlab_engine::analysis::{contagion_prepared, past_the_record_by_moves, Contagion};
 use flushlab_engine::budget;
 use flushlab_engine::error::Work;
 use flushlab_engine::presets;
@@ -664,6 +664,29 @@ impl MarketsView {
     }
 }
 
+impl MarketsView {
+    /// The note under the tab's headline when a market's price went past anything on record
+    /// (the market that went furthest: one note says how to read the run), None inside it or
+    /// before the run is in.
+    pub fn past_the_record(&self) -> Option<String> {
+        let words = &crate::catalogue::text::text().summary;
+        let furthest = self
+            .markets
+            .iter()
+            .filter_map(|market| {
+                let start = market.path.first().copied()?;
+                let high = market.path.iter().copied().fold(start, f64::max);
+                let (fall, rise) = (market.trough_until(None), (high / start - 1.0) * 100.0);
+                let past = past_the_record_by_moves(fall, rise);
+                (!past.is_empty()).then_some((fall.max(rise), market, past))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))?;
+        let (_, market, past) = furthest;
+        let subject = crate::catalogue::text::fill(words.market_price, &[("market", &market.id)]);
+        crate::headline::past_record_note(&past, &subject)
+    }
+}
+
 impl FlowLine {
     /// USD moved up to and including step `cursor` (the whole run with none), in absolute value.
     pub fn moved_until(&self, cursor: Option<usize>) -> f64 {
@@ -872,6 +895,27 @@ mod tests {
         );
         let good = MarketsChoice::own(MarketsChoice::default().base(), "");
         assert_eq!(good.clone().checked(), good);
+    }
+
+    #[test]
+    fn a_market_past_the_record_is_named_under_the_headline() {
+        let view = finished(&MarketsChoice::default());
+        assert_eq!(view.past_the_record(), None, "the default system is inside it");
+        // venue-b's path falling to a fortieth of its start, venue-a's to half (inside): the note
+        // names venue-b alone.
+        let mut past = view.clone();
+        for (market, low) in past.markets.iter_mut().zip([0.5, 0.025]) {
+            let start = market.path[0];
+            let last = market.path.len() - 1;
+            market.path[last] = start * low;
+        }
+        let note = past.past_the_record().expect("past the record");
+        assert!(
+            note.starts_with("Past anything on record: venue-b's price fell 97.5%"),
+            "{note}"
+        );
+        assert!(!note.contains("venue-a"), "{note}");
+        assert_eq!(MarketsView::default().past_the_record(), None);
     }
 
     #[test]

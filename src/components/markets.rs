@@ -329,6 +329,9 @@ pub fn MarketsTab() -> impl IntoView {
             <p class="wide headline" data-testid="markets-headline" aria-live="polite" aria-busy=move || live.moving.get().to_string()>
                 {move || live.markets.with(MarketsView::headline)}
             </p>
+            {move || live.markets.with(MarketsView::past_the_record).map(|note| view! {
+                <p class="wide past-record" data-testid="markets-past-record" role="note">{note}</p>
+            })}
             <p class="wide muted markets-intro">{t.charts.markets_intro}</p>
             <section class="wide markets-choice">
                 <label for="markets-preset">{t.charts.markets_system}</label>

@@ -34,7 +34,7 @@ pub use grid::{grid, Axis, Grid, Parameter};
 pub use grid_system::{grid_system, GridMarket, SystemGrid};
 pub use monitor::{monitor, Monitor};
 pub use option_leverage::{option_leverage, OptionLeverage, OptionSpec};
-pub use record::{past_the_record, PastTheRecord};
+pub use record::{past_the_record, past_the_record_by_moves, PastTheRecord};
 pub use sweep::{default_shocks, sweep, Sweep, SweepPoint};
 pub use venues::{on_venue, VenueRow};
 

@@ -31,7 +31,12 @@ pub enum PastTheRecord {
 /// What in a run of `scenario` that gave `outcome` went past the record (empty: nothing did).
 pub fn past_the_record(scenario: &Scenario, outcome: &Outcome) -> Vec<PastTheRecord> {
     let fall = Figure::TroughDrawdownPct.of(scenario, outcome);
-    let rise = outcome.summary.max_rise_pct;
+    past_the_record_by_moves(fall, outcome.summary.max_rise_pct)
+}
+
+/// What of a run's deepest fall and highest rise from its start (percent, both positive) went past
+/// the record: the same reading for a market of a system, whose path is all there is of it.
+pub fn past_the_record_by_moves(fall: f64, rise: f64) -> Vec<PastTheRecord> {
     let mut past = Vec::new();
     if fall > MOVE_BOUND_PCT {
         past.push(PastTheRecord::Fall(fall));

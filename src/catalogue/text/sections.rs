@@ -334,9 +334,14 @@ sections! {
         unprompted,
         /// `{extreme}`: a run with no shock that liquidated nothing.
         unprompted_nothing,
-        /// `{pct}`: how far the run's price fell; `{record}`: the deepest recorded fall.
+        /// `{subject}`: whose price ([`Summary::the_price`] or a market's); `{pct}`: how far it
+        /// fell; `{record}`: the deepest recorded fall.
         past_record_fall,
-        /// `{pct}`: how far the run's price rose; `{record}`: the deepest recorded fall.
+        /// The subject of [`Summary::past_record_fall`] on a one-market run.
+        the_price,
+        /// `{market}`: the subject of [`Summary::past_record_fall`] on a system's market.
+        market_price,
+        /// `{subject}`, `{pct}`: how far it rose; `{record}`: the deepest recorded fall.
         past_record_rise,
         /// `{moved}`, `{amount}`, `{who}`, `{duration}`, `{tail}`.
         headline,
