@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { openApp, openPage, sharedBrowser } from './harness.mjs';
 
 const shared = sharedBrowser({ before, after });
@@ -207,8 +208,13 @@ test('during a drag the charts are sketched over held ranges, and settle to the 
   assert.match(link, /s=1\./, 'the drag is in the address bar');
   const fresh = await open(link);
   await fresh.page.locator('[data-testid="chart-map"] .main-svg').first().waitFor();
-  await fresh.page.waitForTimeout(300);
-  assert.deepEqual(settled, await shown(fresh.page), "the settled ranges are a fresh page's");
+  // The fresh page's charts draw in turn: give them until they agree (or 10 s).
+  let freshRanges = await shown(fresh.page);
+  for (let i = 0; i < 100 && !isDeepStrictEqual(settled, freshRanges); i++) {
+    await fresh.page.waitForTimeout(100);
+    freshRanges = await shown(fresh.page);
+  }
+  assert.deepEqual(settled, freshRanges, "the settled ranges are a fresh page's");
   await fresh.done();
   await done();
 });
@@ -550,8 +556,8 @@ test("the options tab compares a call's leverage with a perpetual's and follows 
   await expiry.press('Enter');
   await assert.doesNotReject(sentence.filter({ hasText: /with 5 days to expiry/ }).waitFor());
   assert.match(await sentence.textContent(), /held 5 days at an unchanged price/);
-  // The option survives a reload (autosave).
-  await page.waitForTimeout(1500);
+  // The option survives a reload (autosave): once the autosave holds it.
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('flushlab:autosave:v1') ?? '{}').options?.days_to_expiry === 5);
   await page.reload();
   await page.getByRole('tab', { name: 'Options leverage' }).click();
   await page.getByTestId('options-sentence').filter({ hasText: /with 5 days to expiry/ }).waitFor();
@@ -647,7 +653,7 @@ test('the markets tab shows a system, and cutting its link leaves the unshocked 
   // The system chosen comes back after a reload (autosave).
   await page.getByTestId('markets-select').selectOption('lending-meets-perps');
   await table.locator('tr[data-market="spot"]').waitFor();
-  await page.waitForTimeout(1200);
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('flushlab:autosave:v1') ?? '{}').markets?.preset === 'lending-meets-perps');
   await page.reload();
   // The tab comes back too, with its system's headline (the one-market one is put away).
   await page.getByTestId('markets-headline').filter({ hasText: /% (common )?shock/ }).waitFor();
