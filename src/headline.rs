@@ -299,7 +299,7 @@ fn unsigned_pct(value: f64) -> String {
 }
 
 /// "a", "a and b", "a, b and c".
-fn join_and(parts: &[String]) -> String {
+pub fn join_and(parts: &[String]) -> String {
     let words = &text().summary;
     match parts {
         [] => String::new(),

@@ -665,6 +665,19 @@ impl MarketsView {
 }
 
 impl MarketsView {
+    /// Under the shock slider, when the shock does not hit every market: which it hits, and that
+    /// the others move only through what links them (None when it hits them all).
+    pub fn shock_reach(&self) -> Option<String> {
+        let system = self.key.as_ref()?;
+        if self.shocked.is_empty() || self.shocked.len() == system.markets.len() {
+            return None;
+        }
+        Some(crate::catalogue::text::fill(
+            crate::catalogue::text::text().charts.markets_shock_reach,
+            &[("markets", &crate::headline::join_and(&self.shocked))],
+        ))
+    }
+
     /// The note under the tab's headline when a market's price went past anything on record
     /// (the market that went furthest: one note says how to read the run), None inside it or
     /// before the run is in.
@@ -898,9 +911,31 @@ mod tests {
     }
 
     #[test]
+    fn the_shock_slider_says_which_markets_it_hits_when_not_all() {
+        let one = MarketsView::plan(&MarketsChoice::default().system());
+        assert_eq!(
+            one.shock_reach().as_deref(),
+            Some("It hits venue-a alone; the other markets move only through what links them (arbitrage, accounts, lending).")
+        );
+        let both = MarketsView::plan(
+            &MarketsChoice {
+                preset: "btc-eth-cross-margin".into(),
+                ..MarketsChoice::default()
+            }
+            .system(),
+        );
+        assert_eq!(both.shock_reach(), None, "it hits BTC and ETH");
+        assert_eq!(MarketsView::default().shock_reach(), None);
+    }
+
+    #[test]
     fn a_market_past_the_record_is_named_under_the_headline() {
         let view = finished(&MarketsChoice::default());
-        assert_eq!(view.past_the_record(), None, "the default system is inside it");
+        assert_eq!(
+            view.past_the_record(),
+            None,
+            "the default system is inside it"
+        );
         // venue-b's path falling to a fortieth of its start, venue-a's to half (inside): the note
         // names venue-b alone.
         let mut past = view.clone();

@@ -361,6 +361,9 @@ pub fn MarketsTab() -> impl IntoView {
                         next.shock_pct = Some(pct);
                         state.change_markets(next);
                     }) />
+                {move || live.markets.with(MarketsView::shock_reach).map(|reach| view! {
+                    <p class="muted shock-reach" data-testid="markets-shock-reach">{reach}</p>
+                })}
                 <details class="assumptions">
                     <summary>{text().panels.assumptions}</summary>
                     <ul>

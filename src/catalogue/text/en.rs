@@ -316,6 +316,7 @@ pub static ENGLISH: Text = Text {
         markets_table: "Where each market's liquidations came from",
         markets_no_links: "This system has no arbitrage links, so cutting them changes nothing: its markets are tied only by the accounts that hold both, whose forced selling the last three columns trace.",
         markets_shock: "Common shock",
+        markets_shock_reach: "It hits {markets} alone; the other markets move only through what links them (arbitrage, accounts, lending).",
         markets_shock_help: "The move that starts the system's flush, as a share of the price: each market takes it times its own beta (0 for a market the shock reaches only through the others). A market order is sized to move the first market it hits by this much.",
         png: "PNG",
         png_label: "Download the {title} chart as PNG",

@@ -177,6 +177,8 @@ sections! {
         markets_liquidated_linked, markets_from_links, markets_from_elsewhere,
         markets_from_collateral, markets_from_lending, markets_table,
         markets_no_links, markets_shock,
+        /// `{markets}`: the markets the common shock hits, when not all.
+        markets_shock_reach,
         markets_shock_help,
         png,
         /// `{title}`: the chart's title.
