@@ -244,9 +244,11 @@ test('a copied link opened fresh gives the identical summary', async () => {
   // slow machine's shock outcome could come before the book's, and the link carries both).
   const before = await summaryText(page);
   assert.equal(await page.getByTestId('past-record').count(), 0, 'the default run is inside the record');
-  await page.locator('#depth').fill('50000000');
+  // Typed as the page writes amounts.
+  await page.locator('#depth').fill('$50M');
   await page.locator('#depth').press('Enter');
   await changed(page, () => summaryText(page), before, 'the summary after the book was thinned');
+  assert.equal(await page.locator('#depth').inputValue(), '50,000,000');
   await page.getByTestId('shock-slider').fill('-7.5');
   await page.waitForFunction(() => {
     const summary = document.querySelector('[data-testid="summary"]');

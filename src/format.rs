@@ -181,6 +181,44 @@ fn read_number_in(locale: &Locale, typed: &str) -> Option<f64> {
     plain.parse::<f64>().ok()
 }
 
+/// An amount as a reader types it: a number as [`read_number`] reads it, or one with the
+/// currency sign the page writes and a magnitude, as the page writes amounts ("$50M", "1.5bn",
+/// "250k"; "b", "B" and "m" too, case aside, as traders write them). `None` when it is neither.
+pub fn read_amount(typed: &str) -> Option<f64> {
+    read_amount_in(locale(), typed)
+}
+
+fn read_amount_in(locale: &Locale, typed: &str) -> Option<f64> {
+    let mut plain = typed.trim();
+    for sign in [locale.currency_before, locale.currency_after.trim()] {
+        if !sign.is_empty() {
+            plain = plain.strip_prefix(sign).unwrap_or(plain);
+            plain = plain.strip_suffix(sign).unwrap_or(plain).trim();
+        }
+    }
+    let lower = plain.to_lowercase();
+    let magnitudes = [
+        (locale.billion, 1e9),
+        (locale.million, 1e6),
+        (locale.thousand, 1e3),
+        ("bn", 1e9),
+        ("b", 1e9),
+        ("mn", 1e6),
+        ("m", 1e6),
+        ("k", 1e3),
+    ];
+    for (suffix, factor) in magnitudes {
+        let suffix = suffix.to_lowercase();
+        if let Some(number) = lower.strip_suffix(suffix.as_str()) {
+            if number.trim().is_empty() {
+                continue;
+            }
+            return read_number_in(locale, number).map(|value| value * factor);
+        }
+    }
+    read_number_in(locale, plain)
+}
+
 /// A leverage bucket's label ("1.5-3x", as the engine writes it) in the locale's decimals.
 pub fn leverage_label(label: &str) -> String {
     localise_point(label)
@@ -312,5 +350,37 @@ mod tests {
         assert_eq!(read_number_in(&comma, "4,5"), Some(4.5));
         assert_eq!(read_number_in(&comma, "1.250.000,75"), Some(1_250_000.75));
         assert_eq!(read_number_in(&comma, "abc"), None);
+    }
+
+    #[test]
+    fn typed_amounts_take_the_pages_sign_and_magnitudes() {
+        let english = crate::catalogue::text::LANGUAGES[0].1.number;
+        let read = |typed: &str| read_amount_in(&english, typed);
+        assert_eq!(read("50,000,000"), Some(50e6));
+        assert_eq!(read("$50M"), Some(50e6));
+        assert_eq!(read("50m"), Some(50e6));
+        assert_eq!(read(" 1.5bn "), Some(1.5e9));
+        assert_eq!(read("$1.5 B"), Some(1.5e9));
+        assert_eq!(read("250k"), Some(250e3));
+        assert_eq!(read("1e6"), Some(1e6));
+        assert_eq!(read("-2M"), Some(-2e6));
+        // What the page writes reads back as the same amount.
+        for amount in [4e9, 150e6, 36_500.0] {
+            assert_eq!(read(&usd(amount)), Some(amount), "{}", usd(amount));
+        }
+        for nonsense in ["", "M", "$", "bn", "5x", "abc", "5 MM"] {
+            assert_eq!(read(nonsense), None, "{nonsense}");
+        }
+        let comma = Locale {
+            decimal: ',',
+            grouping: '.',
+            currency_before: "",
+            currency_after: " $",
+            billion: "Mrd.",
+            million: "Mio.",
+            ..english
+        };
+        assert_eq!(read_amount_in(&comma, "1,5 Mrd. $"), Some(1.5e9));
+        assert_eq!(read_amount_in(&comma, "2,5 Mio."), Some(2.5e6));
     }
 }

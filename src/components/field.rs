@@ -76,7 +76,16 @@ pub fn RangeField(
     let notices = &text().notices;
     let on_type = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
-        match crate::format::read_number(&text).ok_or(()) {
+        // Amounts of money or coin may be typed as the page writes them ("$50M", "1.5bn").
+        let unit_now = unit.get_untracked();
+        let amount = matches!(unit_now, "USD" | "coins")
+            || unit_now == crate::catalogue::text::text().summary.coin;
+        let typed = if amount {
+            crate::format::read_amount(&text)
+        } else {
+            crate::format::read_number(&text)
+        };
+        match typed.ok_or(()) {
             Ok(typed) if typed.is_finite() && typed >= min && typed <= max => {
                 state.clear(id);
                 set.run(typed);
