@@ -92,14 +92,22 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .find(|step| step.cppi_sold_usd != 0.0 || step.dealers_sold_usd != 0.0)
         .map_or(0.0, |step| (step.t_s * 1.2).min(end));
     let shown = shown.max(algorithms_until);
-    let mut layout = base_layout(
-        snapshot.theme,
-        w.liquidations_title,
-        scale.title(),
-        &y_title,
-    )
-    .x_axis(axis(snapshot.theme, scale.title()).range(vec![0.0, scale.at(shown)]))
-    .shapes(cursor_line(snapshot).into_iter().collect());
+    // The step's length in the title: a per-step amount means nothing without it.
+    let step = if step_s < 120.0 && step_s.fract() != 0.0 {
+        format!(
+            "{} {}",
+            crate::format::decimal(step_s, 3)
+                .trim_end_matches('0')
+                .trim_end_matches(['.', ',']),
+            crate::format::locale().second
+        )
+    } else {
+        crate::format::seconds(step_s)
+    };
+    let title = fill(w.liquidations_title, &[("step", &step)]);
+    let mut layout = base_layout(snapshot.theme, &title, scale.title(), &y_title)
+        .x_axis(axis(snapshot.theme, scale.title()).range(vec![0.0, scale.at(shown)]))
+        .shapes(cursor_line(snapshot).into_iter().collect());
     if !flows.is_empty() {
         // On its own axis, as the insurers' flow can dwarf the liquidations it sets off, with
         // both axes' zero on one line (it buys back too: the line goes below zero).

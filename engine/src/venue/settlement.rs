@@ -33,12 +33,9 @@ impl<'a> LiquidationEngine<'a> {
         mark: f64,
     ) -> StepLiquidations {
         let mut step = StepLiquidations::default();
-        // The backstop takes its positions over at the mark, off the book.
         let backstop = std::mem::take(&mut self.backstop);
-        for &order in &backstop {
-            let i = order.index as usize;
-            self.backstopped_usd += self.size(i);
-            self.settle(order, mark, money::fixed(mark), &mut step);
+        if !backstop.is_empty() {
+            self.take_over(&backstop, mark, &mut step);
         }
         for side in [Side::Long, Side::Short] {
             let on_side = |order: &Order| self.side[order.index as usize] == side;
@@ -101,6 +98,38 @@ impl<'a> LiquidationEngine<'a> {
             }
         }
         step
+    }
+
+    /// The backstop takes `orders`' positions over at the mark, off the book; one whose loss past
+    /// bankruptcy the fund cannot cover goes to auto-deleveraging instead, as a liquidation sent to
+    /// the book does (Hyperliquid deleverages what its liquidator vault cannot take: docs/model.md).
+    fn take_over(&mut self, orders: &[Order], mark: f64, step: &mut StepLiquidations) {
+        let mark_fixed = money::fixed(mark);
+        for side in [Side::Long, Side::Short] {
+            let side_orders: Vec<Order> = orders
+                .iter()
+                .copied()
+                .filter(|order| self.side[order.index as usize] == side)
+                .collect();
+            if side_orders.is_empty() {
+                continue;
+            }
+            let (taken, to_adl) = match self.split_for_adl(&side_orders, mark, mark) {
+                Some(AdlSplit {
+                    to_book,
+                    to_adl,
+                    room,
+                }) => (to_book, Some((to_adl, room))),
+                None => (side_orders, None),
+            };
+            for &order in &taken {
+                self.backstopped_usd += self.size(order.index as usize);
+                self.settle(order, mark, mark_fixed, step);
+            }
+            if let Some((to_adl, room)) = to_adl {
+                self.auto_deleverage(&to_adl, room, mark, step);
+            }
+        }
     }
 
     /// Settles one book-filled liquidation at `fill` (`fill_fixed` in fixed point).

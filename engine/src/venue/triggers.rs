@@ -517,6 +517,57 @@ mod clip_tests {
     }
 
     #[test]
+    fn a_backstop_position_the_fund_cannot_cover_is_deleveraged_not_left_as_bad_debt() {
+        // The 1M long at 20x, and a 1M short at 2x from 100 that a fall makes a winner. At 94 the
+        // long is past its bankruptcy price (95): 10,000 of loss that an empty fund cannot take.
+        let mut with_winner = clipped(Some(2.0 / 3.0));
+        let short = scenario(&[("short", 1_000_000.0, 100.0, 2.0)]);
+        let (crate::scenario::Positions::List(longs), crate::scenario::Positions::List(shorts)) =
+            (&mut with_winner.positions, &short.positions)
+        else {
+            panic!("listed positions");
+        };
+        longs.extend(shorts.iter().cloned());
+        with_winner.venue.insurance_fund_usd = 0.0;
+        for (adl, deleveraged) in [
+            (crate::scenario::Adl::Queue, true),
+            (crate::scenario::Adl::Off, false),
+        ] {
+            let mut scenario = with_winner.clone();
+            scenario.venue.adl = adl;
+            let table = PositionTable::build(&scenario);
+            let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+            let mut book = deep_book();
+            let mark = 94.0;
+            venue.collect_triggered(mark);
+            let orders = venue.take_orders(mark);
+            let step = venue.liquidate(&orders, &mut book, mark);
+            // The table orders positions its own way: find each by its side.
+            let long = (0..venue.len())
+                .find(|&i| venue.side[i] == crate::scenario::Side::Long)
+                .expect("the long");
+            let short = 1 - long;
+            assert!(!venue.is_open(long), "{adl:?}");
+            if deleveraged {
+                assert_eq!(venue.backstopped_usd, 0.0, "the backstop did not take it");
+                assert!(step.adl_usd > 0.0 && step.bad_debt_usd == 0.0, "{step:?}");
+                assert!(
+                    venue.size(short) < 1_000_000.0,
+                    "the winner was deleveraged"
+                );
+            } else {
+                assert_eq!(venue.backstopped_usd, 1_000_000.0);
+                assert!((step.bad_debt_usd - 10_000.0).abs() < 1.0, "{step:?}");
+            }
+            let (open_equity, open_pnl) = venue.mark_open(mark);
+            assert!(
+                venue.ledger.close(open_equity, open_pnl).balanced,
+                "{adl:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_band_fills_what_the_book_holds_within_it_and_the_rest_waits() {
         // The examples' linear book holds 10,000 coins per 1% of its start price (100); a 0.5%
         // band around a mark of 95.2 is 0.476 of that: 4,760 of the long's 10,000 coins.

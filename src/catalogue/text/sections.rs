@@ -199,7 +199,9 @@ sections! {
         /// `{shock}`: a signed percentage.
         shock,
         halted,
-        liquidations_title, longs_liquidated, shorts_liquidated, cppi_sold, dealers_sold,
+        /// `{step}`: the run's step, e.g. "10 s".
+        liquidations_title,
+        longs_liquidated, shorts_liquidated, cppi_sold, dealers_sold,
         algorithms_sold, funding_title, hours_to_shock, long_open, short_open, funding_rate,
         /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
         open_interest_in,
