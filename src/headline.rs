@@ -75,12 +75,27 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
         return fill(nothing, &values);
     }
     let who = whose(summary);
+    let ahead = ran_ahead(scenario, outcome);
     let moved = if unprompted {
         fill(words.unprompted, &values)
-    } else if summary.amplification < NO_CASCADE {
+    } else if summary.amplification < NO_CASCADE && ahead.is_none() {
         fill(words.stayed, &values)
     } else {
         fill(words.became, &values)
+    };
+    // A slow ramp the cascade outran: when the move ended near the shock's own, the ratio hides
+    // the flush on the way (Black Thursday's first leg).
+    let moved = match ahead {
+        Some(ahead) => {
+            let values = [
+                ("moved", moved.as_str()),
+                ("move", &format::signed_pct(ahead.move_pct)),
+                ("time", &format::seconds(ahead.t_s)),
+                ("alone", &format::signed_pct(ahead.alone_pct)),
+            ];
+            fill(words.ran_ahead, &values)
+        }
+        None => moved,
     };
     let duration = summary
         .last_liquidation_step
@@ -156,6 +171,51 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
             ("tail", &join_and(&tail)),
         ],
     )
+}
+
+/// Where a ramp's cascade ran furthest ahead of the shock alone, when it did by much.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RanAhead {
+    /// The price's move from the start then, percent (signed).
+    pub move_pct: f64,
+    /// The time, seconds.
+    pub t_s: f64,
+    /// Where the shock alone had taken the price by then, percent (signed).
+    pub alone_pct: f64,
+}
+
+/// A cascade counts as running ahead of its ramp when the price is this many points past the
+/// shock alone before the ramp is nine tenths done.
+const AHEAD_POINTS: f64 = 10.0;
+
+/// For a ramped shock, the step where the price was furthest past where the shock alone had
+/// taken it, if that was at least [`AHEAD_POINTS`] before the ramp was nine tenths done (later,
+/// the gap is the run's amplification, which the headline gives already).
+pub fn ran_ahead(scenario: &Scenario, outcome: &Outcome) -> Option<RanAhead> {
+    let shock = &scenario.shock;
+    if shock.kind != flushlab_engine::scenario::ShockKind::Ramp || shock.duration_s <= 0.0 {
+        return None;
+    }
+    let start = outcome.summary.start_price;
+    let direction = if shock.pct < 0.0 { -1.0 } else { 1.0 };
+    outcome
+        .steps
+        .iter()
+        .filter(|step| step.t_s < 0.9 * shock.duration_s)
+        .map(|step| {
+            let alone_pct = shock.pct * shock.level(step.t_s / shock.duration_s);
+            let move_pct = (step.last / start - 1.0) * 100.0;
+            RanAhead {
+                move_pct,
+                t_s: step.t_s,
+                alone_pct,
+            }
+        })
+        .filter(|ahead| direction * (ahead.move_pct - ahead.alone_pct) >= AHEAD_POINTS)
+        .max_by(|a, b| {
+            let lead = |x: &RanAhead| direction * (x.move_pct - x.alone_pct);
+            lead(a).total_cmp(&lead(b))
+        })
 }
 
 /// The note under the headline when the run went past anything on record (a price that falls
@@ -517,6 +577,31 @@ mod tests {
         let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
         let text = headline(&scenario, &outcome);
         assert!(text.starts_with("A 0.1% drop liquidated nothing"), "{text}");
+    }
+
+    #[test]
+    fn a_cascade_that_outran_its_slow_ramp_is_told_and_no_other_preset_says_so() {
+        for preset in presets::all() {
+            let outcome = flushlab_engine::simulate(&preset.scenario).expect("it runs");
+            let ahead = ran_ahead(&preset.scenario, &outcome);
+            if preset.name != "bitmex-2020-03-12" {
+                assert_eq!(ahead, None, "{}", preset.name);
+                continue;
+            }
+            // Black Thursday's first leg: about 30% down within the first hour of a 16-hour
+            // ramp that had moved the price 2-3% by then (docs/presets.md).
+            let ahead = ahead.expect("the first leg ran ahead");
+            assert!(ahead.move_pct < -25.0 && ahead.alone_pct > -5.0, "{ahead:?}");
+            assert!(ahead.t_s <= 3_600.0, "{ahead:?}");
+            let text = headline(&preset.scenario, &outcome);
+            let expected = format!(
+                "A 49.5% drop became a 51.2% flush (1.03x), the cascade running ahead of it ({} after {}, when the shock alone had moved {}):",
+                format::signed_pct(ahead.move_pct),
+                format::seconds(ahead.t_s),
+                format::signed_pct(ahead.alone_pct)
+            );
+            assert!(text.starts_with(&expected), "{text}");
+        }
     }
 
     #[test]

@@ -543,6 +543,7 @@ pub static ENGLISH: Text = Text {
         market_price: "{market}'s price",
         past_record_rise: "Past anything on record: {subject} rose {pct}, and no recorded flush moved a major coin's perpetual more than {record} either way. A real market draws in sellers and other venues' arbitrage long before: read this run as a thought experiment, a book far too thin for this crowd.",
         headline: "{moved}: {amount} of {who} liquidated{duration}; {tail}.",
+        ran_ahead: "{moved}, the cascade running ahead of it ({move} after {time}, when the shock alone had moved {alone})",
         in_time: " in {time}",
         fund_paid: "the insurance fund paid {amount}",
         fund_gained: "the insurance fund gained {amount}",

@@ -349,6 +349,9 @@ sections! {
         past_record_rise,
         /// `{moved}`, `{amount}`, `{who}`, `{duration}`, `{tail}`.
         headline,
+        /// `{moved}`: the headline's start; `{move}`, `{time}`, `{alone}`: where a ramp's cascade
+        /// ran furthest ahead of the shock alone, and when.
+        ran_ahead,
         /// `{time}`.
         in_time,
         /// `{amount}`.
