@@ -591,7 +591,10 @@ mod tests {
             // Black Thursday's first leg: about 30% down within the first hour of a 16-hour
             // ramp that had moved the price 2-3% by then (docs/presets.md).
             let ahead = ahead.expect("the first leg ran ahead");
-            assert!(ahead.move_pct < -25.0 && ahead.alone_pct > -5.0, "{ahead:?}");
+            assert!(
+                ahead.move_pct < -25.0 && ahead.alone_pct > -5.0,
+                "{ahead:?}"
+            );
             assert!(ahead.t_s <= 3_600.0, "{ahead:?}");
             let text = headline(&preset.scenario, &outcome);
             let expected = format!(

@@ -11,6 +11,7 @@
 
 use std::sync::Arc;
 
+use flushlab_engine::analysis::ReturnStats;
 use flushlab_engine::{Outcome, Scenario};
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
@@ -129,6 +130,8 @@ pub struct Live {
     pub cycles_progress: RwSignal<(usize, usize)>,
     /// Why the leverage-cycles run is outside any realistic regime (empty: it is inside).
     pub cycles_unrealistic: RwSignal<Vec<String>>,
+    /// The leverage-cycles run's daily returns with and without cascades, once it is in.
+    pub cycles_stats: RwSignal<Option<(ReturnStats, ReturnStats)>>,
     /// The venues' comparison as it stands (the venues tab's table).
     pub venues: RwSignal<VenuesView>,
     /// The Markets tab's system run and contagion table as they stand.
@@ -162,6 +165,7 @@ impl Live {
             phase_progress: RwSignal::new((0, 0)),
             cycles_progress: RwSignal::new((0, 0)),
             cycles_unrealistic: RwSignal::new(Vec::new()),
+            cycles_stats: RwSignal::new(None),
             venues: RwSignal::new(VenuesView::default()),
             markets: RwSignal::new(crate::markets::MarketsView::default()),
             held: RwSignal::new(None),
@@ -634,22 +638,22 @@ impl Live {
         if self.tipping.get_untracked() != tipping {
             self.tipping.set(tipping);
         }
-        let (phase, cycles, unrealistic) = self.inner.with_value(|inner| {
+        let (phase, cycles, unrealistic, stats) = self.inner.with_value(|inner| {
             let (curve_done, curve_total) = inner.curve.progress();
             let (phase_done, phase_total) = inner.phase.progress();
+            let run = inner.cycles.run.as_ref();
             (
                 (curve_done + phase_done, curve_total + phase_total),
                 inner.cycles.progress(),
-                inner
-                    .cycles
-                    .run
-                    .as_ref()
-                    .map(|run| run.unrealistic.clone())
-                    .unwrap_or_default(),
+                run.map(|run| run.unrealistic.clone()).unwrap_or_default(),
+                run.map(|run| (run.stats_with.clone(), run.stats_without.clone())),
             )
         });
         if self.cycles_unrealistic.get_untracked() != unrealistic {
             self.cycles_unrealistic.set(unrealistic);
+        }
+        if self.cycles_stats.get_untracked() != stats {
+            self.cycles_stats.set(stats);
         }
         if self.phase_progress.get_untracked() != phase {
             self.phase_progress.set(phase);

@@ -154,6 +154,9 @@ pub(crate) fn CyclesTab() -> impl IntoView {
                     </p>
                 })
             }}
+            {move || live.cycles_stats.get().map(|(with, without)| view! {
+                <p class="wide" data-testid="cycles-stats">{crate::analyses::cycles_stats_text(&with, &without)}</p>
+            })}
             <Show when=move || !live.cycles_unrealistic.get().is_empty()>
                 <p class="wide thought-experiment" data-testid="cycles-unrealistic">
                     {text().charts.cycles_unrealistic}

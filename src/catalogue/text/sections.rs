@@ -119,7 +119,12 @@ sections! {
         /// `{what}`: a list of mechanisms.
         cycles_leave_out,
         cycles_out_build_up, cycles_out_top_up, cycles_out_delever, cycles_out_dip_buyers,
-        cycles_out_predators, cycles_out_cppi, cycles_out_dealers, cycles_unrealistic,
+        cycles_out_predators, cycles_out_cppi, cycles_out_dealers,
+        /// `{with}`, `{without}`: excess kurtosis; `{skew}`; `{worst}`: the worst day, percent.
+        cycles_stats,
+        /// Added to [`Charts::cycles_stats`] for a crowd that rarely cascades.
+        cycles_stats_few,
+        cycles_unrealistic,
         cycles_unrealistic_end, fan, fan_caption, returns, returns_caption, qq, qq_caption,
         tails, tails_caption, options_returns, options_returns_caption, options_decay,
         options_decay_caption,
