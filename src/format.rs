@@ -168,6 +168,9 @@ pub fn read_number(typed: &str) -> Option<f64> {
 }
 
 fn read_number_in(locale: &Locale, typed: &str) -> Option<f64> {
+    if !grouped_in_threes(locale, typed.trim()) {
+        return None;
+    }
     let mut plain = String::with_capacity(typed.len());
     for c in typed.trim().chars() {
         if c == locale.decimal {
@@ -179,6 +182,20 @@ fn read_number_in(locale: &Locale, typed: &str) -> Option<f64> {
         }
     }
     plain.parse::<f64>().ok()
+}
+
+/// Whether the grouping separators in `typed`, if any, group the whole part in threes ("1,250,000",
+/// not "5,5": a reader who writes the decimal with a comma would get 55 for 5.5).
+fn grouped_in_threes(locale: &Locale, typed: &str) -> bool {
+    if !typed.contains(locale.grouping) {
+        return true;
+    }
+    let whole = typed.split(locale.decimal).next().unwrap_or("");
+    let whole = whole.trim_start_matches(['-', '+']);
+    let mut groups = whole.split(locale.grouping);
+    let first = groups.next().unwrap_or("");
+    (1..=3).contains(&first.chars().filter(char::is_ascii_digit).count())
+        && groups.all(|group| group.len() == 3 && group.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// An amount as a reader types it: a number as [`read_number`] reads it, or one with the
@@ -341,6 +358,11 @@ mod tests {
         assert_eq!(read_number_in(&english, "1 250_000"), Some(1_250_000.0));
         assert_eq!(read_number_in(&english, "-0.25"), Some(-0.25));
         assert_eq!(read_number_in(&english, "4.5x"), None);
+        // A comma that does not group in threes is not a grouping: 5,5 is not 55.
+        assert_eq!(read_number_in(&english, "5,5"), None);
+        assert_eq!(read_number_in(&english, "1,25,000"), None);
+        assert_eq!(read_number_in(&english, "12,500.5"), Some(12_500.5));
+        assert_eq!(read_number_in(&english, "-1,000"), Some(-1_000.0));
         assert_eq!(read_number_in(&english, ""), None);
         let comma = Locale {
             decimal: ',',
