@@ -9,6 +9,8 @@ use crate::format;
 
 /// Below this amplification a move is "the shock alone" (no cascade worth the name).
 const NO_CASCADE: f64 = 1.05;
+/// A shock smaller than this (percent) is written "0.0%": the headline reads it as no shock.
+const SHOWN_AS_ZERO_PCT: f64 = 0.05;
 /// A side holds "most" of the liquidations above this share.
 const MOSTLY: f64 = 0.9;
 
@@ -38,9 +40,10 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     let words = &text().summary;
     let summary = &outcome.summary;
     let unit = crate::catalogue::money_unit(summary.money_unit);
-    // No shock at all (a build-up's last funding payment set it off): the direction is the
-    // way the price went furthest.
-    let unprompted = summary.shock_pct == 0.0;
+    // No shock at all (a build-up's last funding payment set it off), or one too small to write
+    // ("a 0.0% rise ... (0.71x)" said nothing true): the direction is the way the price went
+    // furthest.
+    let unprompted = summary.shock_pct.abs() < SHOWN_AS_ZERO_PCT;
     let up = if unprompted {
         summary.max_rise_pct > summary.max_drawdown_pct
     } else {
@@ -391,7 +394,7 @@ mod tests {
             let name = &preset.name;
             // The shock, the extreme and the amplification, as the tiles write them.
             let shock = tile(&tiles, "Shock alone").trim_start_matches(['-', '+']);
-            let unprompted = outcome.summary.shock_pct == 0.0;
+            let unprompted = outcome.summary.shock_pct.abs() < SHOWN_AS_ZERO_PCT;
             if unprompted {
                 // No shock (a build-up's funding set it off): no shock to amplify either.
                 assert!(
@@ -605,6 +608,15 @@ mod tests {
             );
             assert!(text.starts_with(&expected), "{text}");
         }
+    }
+
+    #[test]
+    fn a_shock_too_small_to_write_is_read_as_none() {
+        let mut scenario = presets::default_scenario();
+        scenario.shock.resize(&scenario.market.clone(), 1e-12);
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let text = headline(&scenario, &outcome);
+        assert!(text.starts_with("No shock, and nothing was liquidated"), "{text}");
     }
 
     #[test]
