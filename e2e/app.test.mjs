@@ -271,6 +271,14 @@ test('a copied link opened fresh gives the identical summary', async () => {
   await done();
 });
 
+test('an embed asked for a chart that does not exist says so and shows the ones that do', async () => {
+  const { page, done } = await open('?embed=1&view=nonsense,fund');
+  await page.locator('[data-testid="chart-fund"] .main-svg').first().waitFor();
+  assert.match(await page.getByTestId('error-banner').textContent(), /view=nonsense: no such chart/);
+  assert.equal(await page.getByTestId('chart-price').count(), 0, 'only the chart asked for');
+  await done();
+});
+
 test('embed mode shows only the chosen charts and offers the snippet', async () => {
   const { page, done } = await open('?embed=1&view=map,fund');
   await page.locator('[data-testid="chart-map"] .main-svg').first().waitFor();

@@ -105,6 +105,32 @@ test('a link in the address wins over the autosave, which is offered back', asyn
   await done();
 });
 
+test('undo takes back a refused edit first, keeping the last good one; a refused box is marked', async () => {
+  const { page, done } = await open();
+  const enter = async (selector, value) => {
+    await page.locator(selector).fill(value);
+    await page.locator(selector).press('Enter');
+  };
+  const before = await summaryText(page);
+  await enter('#long-share', '50');
+  const good = await changed(page, () => summaryText(page), before, 'the summary at a 50% long share');
+  const margin = await page.locator('#maintenance-margin').inputValue();
+  // 7% maintenance margin: the crowd's 16-80x positions would open liquidatable. Refused, said so.
+  await enter('#maintenance-margin', '7');
+  const banner = page.getByTestId('error-banner');
+  await banner.filter({ hasText: /one over the maintenance margin/ }).waitFor();
+  // A typed value that is not a number marks its own box.
+  await enter('#depth', 'abc');
+  await until(page, () => page.locator('#depth').getAttribute('aria-invalid'), 'true', 'the depth box marked');
+  await page.getByTestId('undo-button').click();
+  await until(page, () => page.locator('#maintenance-margin').inputValue(), margin, 'the margin after undo');
+  assert.equal(await page.locator('#long-share').inputValue(), '50', 'the good edit stays');
+  assert.equal(await summaryText(page), good);
+  assert.equal(await banner.count(), 0, 'no notice left for values no box holds');
+  assert.equal(await page.locator('#depth').getAttribute('aria-invalid'), 'false');
+  await done();
+});
+
 test('undo brings back a scenario replaced by a preset or Reset, and redo replays it', async () => {
   const { page, done } = await open();
   const names = await page.getByTestId('preset-select').locator('option').evaluateAll((options) => options.map((o) => o.value));

@@ -17,6 +17,7 @@ pub struct Locale {
     pub thousand: &'static str,
     pub million: &'static str,
     pub billion: &'static str,
+    pub trillion: &'static str,
     /// Units of time: "s", "min", "h".
     pub second: &'static str,
     pub minute: &'static str,
@@ -51,7 +52,9 @@ fn with_unit(locale: &Locale, value: f64, prefix: &str, suffix: &str) -> String 
     }
     let sign = if value < 0.0 { "-" } else { "" };
     let size = value.abs();
-    let (scaled, letter) = if size >= 1e9 {
+    let (scaled, letter) = if size >= 1e12 {
+        (size / 1e12, locale.trillion)
+    } else if size >= 1e9 {
         (size / 1e9, locale.billion)
     } else if size >= 1e6 {
         (size / 1e6, locale.million)
@@ -215,9 +218,11 @@ fn read_amount_in(locale: &Locale, typed: &str) -> Option<f64> {
     }
     let lower = plain.to_lowercase();
     let magnitudes = [
+        (locale.trillion, 1e12),
         (locale.billion, 1e9),
         (locale.million, 1e6),
         (locale.thousand, 1e3),
+        ("tn", 1e12),
         ("bn", 1e9),
         ("b", 1e9),
         ("mn", 1e6),
@@ -287,6 +292,7 @@ mod tests {
         assert_eq!(usd(999.4), "$999");
         assert_eq!(usd(1_000.0), "$1.00k");
         assert_eq!(usd(-2.5e6), "-$2.50M");
+        assert_eq!(usd(9.2e12), "$9.20tn");
     }
 
     #[test]
@@ -384,6 +390,7 @@ mod tests {
         assert_eq!(read(" 1.5bn "), Some(1.5e9));
         assert_eq!(read("$1.5 B"), Some(1.5e9));
         assert_eq!(read("250k"), Some(250e3));
+        assert_eq!(read("$9.2tn"), Some(9.2e12));
         assert_eq!(read("1e6"), Some(1e6));
         assert_eq!(read("-2M"), Some(-2e6));
         // What the page writes reads back as the same amount.

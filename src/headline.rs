@@ -616,7 +616,10 @@ mod tests {
         scenario.shock.resize(&scenario.market.clone(), 1e-12);
         let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
         let text = headline(&scenario, &outcome);
-        assert!(text.starts_with("No shock, and nothing was liquidated"), "{text}");
+        assert!(
+            text.starts_with("No shock, and nothing was liquidated"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -283,6 +283,20 @@ impl AppState {
 
     /// Brings back the state before the newest step (nothing when there is none).
     pub fn undo(&self) {
+        // A refused edit on show (the controls hold values the scenario could not take): undo
+        // takes it back first, to the last valid scenario, and keeps the history as it is.
+        let refused = self
+            .draft
+            .with_untracked(|draft| self.scenario.with_untracked(|scenario| draft != scenario))
+            && self
+                .notices
+                .with_untracked(|notices| notices.iter().any(|notice| notice.source == "scenario"));
+        if refused {
+            self.draft.set(self.scenario.get_untracked());
+            self.clear("scenario");
+            self.clear_typed();
+            return;
+        }
         if self.undo_depth.get_untracked().0 == 0 {
             return;
         }
@@ -335,6 +349,7 @@ impl AppState {
             self.markets.set(markets);
         }
         self.clear("scenario");
+        self.clear_typed();
         if self.draft.with_untracked(|shown| *shown != kept.scenario) {
             self.draft.set(kept.scenario.clone());
         }
@@ -390,6 +405,19 @@ impl AppState {
     }
 
     /// Removes the notice from `source`, if any.
+    /// Drops the notices of values typed in a field and not applied: once undo or redo has set
+    /// the fields, the text they quote is no longer in any box.
+    fn clear_typed(&self) {
+        let typed = crate::catalogue::text::text().notices.typed_not_applied;
+        if self
+            .notices
+            .with_untracked(|notices| notices.iter().any(|notice| notice.title == typed))
+        {
+            self.notices
+                .update(|notices| notices.retain(|notice| notice.title != typed));
+        }
+    }
+
     pub fn clear(&self, source: &str) {
         if self
             .notices

@@ -344,13 +344,36 @@ pub(crate) fn EmbedLayout(
 ) -> impl IntoView {
     let state = state::use_state();
     let live = expect_context::<Live>();
-    let views: Vec<String> = if page.view.is_empty() {
+    // Only the names of charts an embed can show; the others are said (a page of nothing but
+    // the headline explained nothing), and with none left the default set is shown.
+    let known: Vec<&str> = crate::charts::FLUSH_CHARTS
+        .iter()
+        .map(|chart| chart.name)
+        .chain(["markets"])
+        .collect();
+    let (asked, unknown): (Vec<String>, Vec<String>) = page
+        .view
+        .iter()
+        .cloned()
+        .partition(|name| known.contains(&name.as_str()));
+    if !unknown.is_empty() {
+        let words = &text().notices;
+        state.report(
+            "view",
+            words.view_unknown_title,
+            vec![fill(
+                words.view_unknown,
+                &[("names", &unknown.join(",")), ("known", &known.join(", "))],
+            )],
+        );
+    }
+    let views: Vec<String> = if asked.is_empty() {
         DEFAULT_EMBED_VIEW
             .iter()
             .map(|name| name.to_string())
             .collect()
     } else {
-        page.view.clone()
+        asked
     };
     // A system embedded alone has its own controls (its links); no one-market control by default.
     let system_only = views.iter().all(|view| view == "markets");

@@ -322,10 +322,17 @@ impl fmt::Display for Rule {
             Rule::MaxBelowMin => write!(f, "must be at least min"),
             Rule::NoWeight => write!(f, "at least one weight must be positive"),
             Rule::OpensLiquidatable { cap, got, one } => {
-                let who = if *one { "it opens" } else { "positions open" };
+                let (who, what) = if *one {
+                    ("it opens", "its leverage")
+                } else {
+                    ("positions open", "the leverage")
+                };
+                // The cap to a tenth, rounded down, so a value below it as written is below it.
+                let cap = (cap * 10.0).floor() / 10.0;
                 write!(
                     f,
-                    "must be below {cap} (1 / maintenance margin), or {who} already liquidatable (got {got})"
+                    "must be below {cap:.1}x (one over the maintenance margin), or {who} already \
+                     liquidatable (got {got}x): lower {what} or the maintenance margin"
                 )
             }
             Rule::TierOrder => write!(f, "tiers must grow in notional and not fall in rate"),

@@ -104,7 +104,15 @@ pub fn say(rule: &Rule) -> String {
             } else {
                 words.opens_liquidatable_all
             },
-            &[("cap", &plain(*cap)), ("got", &plain(*got))],
+            // The cap to a tenth, rounded down (76.92307... reads 76.9), so a value below it
+            // as written is below it.
+            &[
+                (
+                    "cap",
+                    &crate::format::decimal((cap * 10.0).floor() / 10.0, 1),
+                ),
+                ("got", &plain(*got)),
+            ],
         ),
         Rule::TierOrder => words.tier_order.to_string(),
         Rule::MoneyAtStake { at_stake, unit } => fill(

@@ -85,12 +85,30 @@ pub fn RangeField(
         } else {
             crate::format::read_number(&text)
         };
-        match typed.ok_or(()) {
-            Ok(typed) if typed.is_finite() && typed >= min && typed <= max => {
+        let not_a_number = || {
+            state.report(
+                id,
+                notices.typed_not_applied,
+                vec![fill(
+                    notices.not_a_number,
+                    &[
+                        ("label", label),
+                        ("typed", &format!("{:?}", text.trim())),
+                        ("kept", &display(value.get_untracked())),
+                        ("unit", &unit_suffix(unit.get_untracked())),
+                    ],
+                )],
+            )
+        };
+        match typed {
+            // "NaN" and "Infinity" parse, but are not numbers a reader means.
+            None => not_a_number(),
+            Some(typed) if !typed.is_finite() => not_a_number(),
+            Some(typed) if typed >= min && typed <= max => {
                 state.clear(id);
                 set.run(typed);
             }
-            Ok(_) => state.report(
+            Some(_) => state.report(
                 id,
                 notices.typed_not_applied,
                 vec![fill(
@@ -105,20 +123,14 @@ pub fn RangeField(
                     ],
                 )],
             ),
-            Err(_) => state.report(
-                id,
-                notices.typed_not_applied,
-                vec![fill(
-                    notices.not_a_number,
-                    &[
-                        ("label", label),
-                        ("typed", &format!("{:?}", text.trim())),
-                        ("kept", &display(value.get_untracked())),
-                        ("unit", &unit_suffix(unit.get_untracked())),
-                    ],
-                )],
-            ),
         }
+    };
+    // A value typed here that was not applied: the box says so where the reader is (the banner
+    // with the reason may be scrolled out of view).
+    let invalid = move || {
+        state
+            .notices
+            .with(|notices| notices.iter().any(|notice| notice.source == id))
     };
     let slider_label = fill(text().controls.slider, &[("label", label)]);
     view! {
@@ -130,6 +142,8 @@ pub fn RangeField(
                     <input
                         id=id
                         class="number"
+                        class:invalid=invalid
+                        aria-invalid=move || invalid().to_string()
                         type="text"
                         inputmode="decimal"
                         autocomplete="off"

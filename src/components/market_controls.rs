@@ -193,7 +193,7 @@ pub fn MarketControls() -> impl IntoView {
                 id="withdrawal-floor"
                 label=t.controls.withdrawal_floor
                 help=t.controls.withdrawal_floor_help
-                min=0.0
+                min=1.0
                 max=100.0
                 step=1.0
                 unit="%"

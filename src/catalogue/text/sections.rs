@@ -263,7 +263,9 @@ sections! {
     }
     /// Banners, held runs and offers: what was wrong and what was kept.
     notices: Notices {
-        dismiss, dismiss_all, typed_not_applied,
+        dismiss, dismiss_all, typed_not_applied, view_unknown_title,
+        /// `{names}`: the unknown names; `{known}`: the embed's chart names.
+        view_unknown,
         /// `{label}`, `{typed}`, `{min}`, `{max}`, `{unit}`, `{kept}`.
         out_of_range,
         /// `{label}`, `{typed}` (quoted), `{kept}`, `{unit}`.
