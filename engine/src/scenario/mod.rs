@@ -345,7 +345,7 @@ pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
         ScenarioError::single(
             book_as_one_field(&path),
             Rule::Unreadable {
-                detail: error.inner().to_string(),
+                detail: plain_reader_words(&error.inner().to_string()),
             },
         )
     })?;
@@ -353,11 +353,45 @@ pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
         ScenarioError::single(
             "",
             Rule::Unreadable {
-                detail: error.to_string(),
+                detail: plain_reader_words(&error.to_string()),
             },
         )
     })?;
     Ok(value)
+}
+
+/// The JSON reader's message in a reader's words: its Rust type names ("expected f64") and its
+/// "EOF while parsing" said as what they mean; its line and column kept.
+fn plain_reader_words(detail: &str) -> String {
+    const WORDS: [(&str, &str); 9] = [
+        ("expected f64", "expected a number"),
+        ("expected u32", "expected a whole number up to 4294967295"),
+        ("expected u64", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        (
+            "EOF while parsing a value",
+            "the text ends before its JSON does (cut short?)",
+        ),
+        (
+            "EOF while parsing an object",
+            "the text ends inside an object (cut short?)",
+        ),
+        (
+            "EOF while parsing a list",
+            "the text ends inside a list (cut short?)",
+        ),
+        (
+            "EOF while parsing a string",
+            "the text ends inside a string (cut short?)",
+        ),
+        (
+            "expected value",
+            "expected a JSON value (NaN and Infinity are not JSON numbers)",
+        ),
+    ];
+    WORDS.iter().fold(detail.to_string(), |text, (from, to)| {
+        text.replace(from, to)
+    })
 }
 
 /// `market.book` reports a problem inside it at `market.book` (docs/scenario.md §2): the path
