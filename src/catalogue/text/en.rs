@@ -678,7 +678,7 @@ pub static ENGLISH: Text = Text {
         within: "within {distance}",
         within_label: "Share within {distance} of liquidation",
         tipping: "Tipping point",
-        tipping_note: "The shock where the flush jumps: past it, each further 1% of shock adds 2% or more to the fall (read off the amplification curve: this scenario run again at every shock size, starting from a run with no shock). A shock short of it can still be amplified, as the closest layer of the crowd goes; a much bigger one is amplified less: the levered crowd it would liquidate is gone already.",
+        tipping_note: "Past this shock, each further 1% of shock adds 2% or more to the fall (the amplification curve: this scenario run at every size). A much bigger shock is amplified less: the crowd it would liquidate is gone already.",
         computing: "computing the amplification curve…",
         tipping_at: "{a:shock} {shock} shock",
         smooth: "none up to {extent}: the flush grows smoothly",
