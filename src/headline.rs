@@ -223,8 +223,8 @@ pub fn ran_ahead(scenario: &Scenario, outcome: &Outcome) -> Option<RanAhead> {
 
 /// The note under the headline when the run went past anything on record (a price that falls
 /// to nothing is no market's): what went past it and how to read it; None inside the record.
-pub fn past_the_record(scenario: &Scenario, outcome: &Outcome) -> Option<String> {
-    let past = flushlab_engine::analysis::past_the_record(scenario, outcome);
+pub fn past_the_record(outcome: &Outcome) -> Option<String> {
+    let past = flushlab_engine::analysis::past_the_record(outcome);
     past_record_note(&past, text().summary.the_price)
 }
 
@@ -543,12 +543,7 @@ mod tests {
     fn a_run_past_the_record_says_so_and_no_preset_does() {
         for preset in presets::all() {
             let outcome = flushlab_engine::simulate(&preset.scenario).expect("it runs");
-            assert_eq!(
-                past_the_record(&preset.scenario, &outcome),
-                None,
-                "{}",
-                preset.name
-            );
+            assert_eq!(past_the_record(&outcome), None, "{}", preset.name);
         }
         // The default crowd on a $50M book, a 7.5% fall: the price falls to its floor.
         let mut scenario = presets::default_scenario();
@@ -556,7 +551,7 @@ mod tests {
         Parameter::DepthUsd.apply(&mut scenario, 50e6, 0.0).unwrap();
         Parameter::ShockPct.apply(&mut scenario, -7.5, 0.0).unwrap();
         let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
-        let note = past_the_record(&scenario, &outcome).expect("past the record");
+        let note = past_the_record(&outcome).expect("past the record");
         assert!(
             note.starts_with("Past anything on record: the price fell 100.0%, and no recorded flush fell more than 51%"),
             "{note}"

@@ -86,12 +86,7 @@ fn every_flush_is_inside_the_record_unless_a_thought_experiment() {
             preset.name
         );
         // So the app shows no 'past the record' note on it.
-        assert_eq!(
-            past_the_record(scenario, &outcome),
-            vec![],
-            "{}",
-            preset.name
-        );
+        assert_eq!(past_the_record(&outcome), vec![], "{}", preset.name);
         // Historical presets are held against their own record in tests/historical.rs.
         if preset.date.is_none() {
             assert!(

@@ -216,12 +216,7 @@ pub fn Headline(
     };
     // Under the headline while the run is past anything on record (not announced on every drag
     // input: it is part of the headline's region only by place).
-    let past_record = move || {
-        let outcome = outcome.get()?;
-        state
-            .scenario
-            .with(|scenario| past_the_record(scenario, &outcome))
-    };
+    let past_record = move || outcome.with(|outcome| past_the_record(outcome.as_deref()?));
     view! {
         <p class="headline" data-testid="headline" aria-live="polite" aria-busy=move || busy.get().to_string()>{move || text().unwrap_or_default()}</p>
         {move || past_record().map(|note| view! {

@@ -12,8 +12,7 @@
 //! whole XBTUSD open interest over those two days, as positions reopened and were liquidated
 //! again, against about 20% of BTC's across venues on 2021-05-19).
 
-use super::Figure;
-use crate::{Outcome, Scenario};
+use crate::Outcome;
 
 /// The deepest recorded fall, percent (BitMEX's XBTUSD, 2020-03-12/13).
 pub const DEEPEST_FALL_PCT: f64 = 51.0;
@@ -28,10 +27,11 @@ pub enum PastTheRecord {
     Rise(f64),
 }
 
-/// What in a run of `scenario` that gave `outcome` went past the record (empty: nothing did).
-pub fn past_the_record(scenario: &Scenario, outcome: &Outcome) -> Vec<PastTheRecord> {
-    let fall = Figure::TroughDrawdownPct.of(scenario, outcome);
-    past_the_record_by_moves(fall, outcome.summary.max_rise_pct)
+/// What in a run that gave `outcome` went past the record (empty: nothing did). Read on every
+/// outcome of a drag: the summary's two moves, nothing summed.
+pub fn past_the_record(outcome: &Outcome) -> Vec<PastTheRecord> {
+    let summary = &outcome.summary;
+    past_the_record_by_moves(summary.max_drawdown_pct, summary.max_rise_pct)
 }
 
 /// What of a run's deepest fall and highest rise from its start (percent, both positive) went past
@@ -57,7 +57,7 @@ mod tests {
     fn the_default_is_inside_the_record_and_a_thin_book_under_it_is_not() {
         let scenario = presets::default_scenario();
         let outcome = simulate(&scenario).unwrap();
-        assert_eq!(past_the_record(&scenario, &outcome), vec![]);
+        assert_eq!(past_the_record(&outcome), vec![]);
 
         // The app's default crowd on a $50M book hit by a 7.5% fall (the app's share-link test):
         // the price falls to its floor.
@@ -65,7 +65,7 @@ mod tests {
         Parameter::DepthUsd.apply(&mut thin, 50e6, 0.0).unwrap();
         Parameter::ShockPct.apply(&mut thin, -7.5, 0.0).unwrap();
         let outcome = simulate(&thin).unwrap();
-        let past = past_the_record(&thin, &outcome);
+        let past = past_the_record(&outcome);
         let fall = outcome.summary.max_drawdown_pct;
         assert!(
             past.contains(&PastTheRecord::Fall(fall)),
@@ -78,10 +78,10 @@ mod tests {
         let scenario = presets::default_scenario();
         let mut outcome = simulate(&scenario).unwrap();
         outcome.summary.max_rise_pct = MOVE_BOUND_PCT;
-        assert_eq!(past_the_record(&scenario, &outcome), vec![]);
+        assert_eq!(past_the_record(&outcome), vec![]);
         outcome.summary.max_rise_pct = MOVE_BOUND_PCT + 1.0;
         assert_eq!(
-            past_the_record(&scenario, &outcome),
+            past_the_record(&outcome),
             vec![PastTheRecord::Rise(MOVE_BOUND_PCT + 1.0)]
         );
     }
