@@ -188,6 +188,7 @@ fn empty_table(
         start: OnceLock::new(),
         map: OnceLock::new(),
         built_up: Default::default(),
+        by_entry: OnceLock::new(),
     }
 }
 

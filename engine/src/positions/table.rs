@@ -84,6 +84,10 @@ pub struct PositionTable {
     /// What the scenario's build-up left on this population the last time it ran
     /// (`solve::build_up::run_or_resume`).
     pub(crate) built_up: BuiltUp,
+    /// Each side's positions ordered by entry (longs ascending, shorts descending; indices),
+    /// for auto-deleveraging's search for winners: built on first use and kept for every later
+    /// run, since no run or rescale changes an entry or a side.
+    pub(crate) by_entry: OnceLock<[Vec<u32>; 2]>,
 }
 
 impl PositionTable {
@@ -114,6 +118,34 @@ impl PositionTable {
 
     pub fn margin(&self) -> &MarginSchedule {
         &self.margin
+    }
+
+    /// Longs by entry ascending and shorts by entry descending (indices; the lower index first
+    /// among equal entries), built on first use ([`Self::by_entry`]).
+    pub(crate) fn by_entry(&self) -> &[Vec<u32>; 2] {
+        self.by_entry.get_or_init(|| {
+            let mut lists = [Vec::new(), Vec::new()];
+            for (i, side) in self.side.iter().enumerate() {
+                let slot = match side {
+                    Side::Long => 0,
+                    Side::Short => 1,
+                };
+                lists[slot].push(i as u32);
+            }
+            let entry = &self.entry;
+            let [longs, shorts] = &mut lists;
+            longs.sort_unstable_by(|&a, &b| {
+                entry[a as usize]
+                    .total_cmp(&entry[b as usize])
+                    .then(a.cmp(&b))
+            });
+            shorts.sort_unstable_by(|&a, &b| {
+                entry[b as usize]
+                    .total_cmp(&entry[a as usize])
+                    .then(a.cmp(&b))
+            });
+            lists
+        })
     }
 
     /// Size of position `i` of `group`.

@@ -2,7 +2,7 @@
 //! their bankruptcy price against profitable positions on the other side, ranked (Bybit, BitMEX:
 //! PnL% times effective leverage) or pro rata.
 
-use std::cell::{Cell, OnceCell};
+use std::cell::Cell;
 
 use crate::ledger::Remainder;
 use crate::money::{self, Money};
@@ -10,13 +10,15 @@ use crate::scenario::{Adl, AdlRanking, Contract, Side};
 
 use super::{LiquidationEngine, Order, StepLiquidations};
 
-/// ADL scans on the fast path before the order by entry is built: building it costs about as
-/// much as a few dozen scans, and most runs deleverage in a handful of steps or not at all.
+/// ADL scans on the fast path before the order by entry is built, when no earlier run on the
+/// table built it: building it costs about as much as a few dozen scans, and most runs
+/// deleverage in a handful of steps or not at all. Once built, the table keeps it for every
+/// later run (a drag's reruns do not sort it again).
 const SCANS_BEFORE_ORDER: u32 = 32;
 
 /// Where auto-deleveraging finds its winners. The reference scans every position; the fast path
-/// scans only the winning side's groups, and once ADL has run often, keeps each side ordered by
-/// entry: a position can only be in profit at a mark its entry is below (longs) or above
+/// scans only the winning side's groups, and once ADL has run often, reads each side ordered by
+/// entry (kept by the table, [`crate::positions::PositionTable::by_entry`]): a position can only be in profit at a mark its entry is below (longs) or above
 /// (shorts), so the candidates are a prefix found by binary search, and the positions a mark
 /// leaves in loss are never visited. Either way the winners come out in index order, as the
 /// reference has them.
@@ -25,8 +27,6 @@ pub(super) struct Winners {
     /// Every scan takes the plain way (the reference path).
     pub(super) plain: bool,
     scans: Cell<u32>,
-    /// Longs by entry ascending, shorts by entry descending (indices).
-    by_entry: OnceCell<[Vec<u32>; 2]>,
     /// Positions looked at by ADL scans so far (the work ADL did, for tests and budgets).
     visited: Cell<u64>,
 }
@@ -215,8 +215,12 @@ impl<'a> LiquidationEngine<'a> {
         ranges.sort_unstable();
         let side_len: usize = ranges.iter().map(|(start, end)| end - start).sum();
         winners.scans.set(winners.scans.get().saturating_add(1));
-        if winners.scans.get() > SCANS_BEFORE_ORDER {
-            let list = &self.by_entry()[side_slot(winning)];
+        let by_entry = match self.table.by_entry.get() {
+            Some(lists) => Some(lists),
+            None => (winners.scans.get() > SCANS_BEFORE_ORDER).then(|| self.table.by_entry()),
+        };
+        if let Some(lists) = by_entry {
+            let list = &lists[side_slot(winning)];
             let entry = &self.table.entry;
             // pnl > 0 needs mark > entry for a long (mark < entry for a short), in floats too:
             // the sign of (mark - entry), and the order of 1/entry and 1/mark, are exact.
@@ -243,28 +247,6 @@ impl<'a> LiquidationEngine<'a> {
             .flat_map(|(start, end)| start..end)
             .filter_map(eligible)
             .collect()
-    }
-
-    /// Each side's positions ordered by entry, built on first use.
-    fn by_entry(&self) -> &[Vec<u32>; 2] {
-        self.winners.by_entry.get_or_init(|| {
-            let entry = &self.table.entry;
-            let mut lists = [Vec::new(), Vec::new()];
-            for i in 0..self.len() {
-                lists[side_slot(self.side[i])].push(i as u32);
-            }
-            lists[0].sort_unstable_by(|&a, &b| {
-                entry[a as usize]
-                    .total_cmp(&entry[b as usize])
-                    .then(a.cmp(&b))
-            });
-            lists[1].sort_unstable_by(|&a, &b| {
-                entry[b as usize]
-                    .total_cmp(&entry[a as usize])
-                    .then(a.cmp(&b))
-            });
-            lists
-        })
     }
 
     /// Positions looked at by auto-deleveraging's scans for winners so far in this run: with
