@@ -98,6 +98,29 @@ fn reused_and_rescaled_tables_give_the_same_outcomes_as_fresh_ones() {
     }
 }
 
+/// A shock drag reruns one table at shocks that change different positions (top-ups, partial
+/// fills, auto-deleveraging), and each run reuses the buffers of the last run's changed positions
+/// without clearing them: every run must equal a fresh run at its shock.
+#[test]
+fn a_shock_drag_across_the_range_gives_fresh_outcomes_on_one_table() {
+    use flushlab_engine::positions::PositionTable;
+    use flushlab_engine::solve::timeline;
+    for preset in presets::all() {
+        let table = PositionTable::build(&preset.scenario);
+        table.prepare_reruns();
+        for pct in [-30.0, 20.0, -8.0, -30.0] {
+            let mut shocked = preset.scenario.clone();
+            shocked.shock.resize(&preset.scenario.market, pct);
+            assert_eq!(
+                outcome_json(&timeline::run(&shocked, &table)),
+                outcome_json(&simulate(&shocked).unwrap()),
+                "{} at {pct}% on a table a drag reran",
+                preset.name
+            );
+        }
+    }
+}
+
 /// A build-up's end state is saved on the table and the next run with the same market, venue and
 /// build-up rules starts from it (a shock drag): every run equals a fresh run of its scenario,
 /// whatever ran on the table before it, and a change of any of those rules runs the build-up

@@ -189,6 +189,7 @@ fn empty_table(
         map: OnceLock::new(),
         built_up: Default::default(),
         by_entry: OnceLock::new(),
+        spare_own: Default::default(),
     }
 }
 

@@ -88,6 +88,8 @@ pub struct PositionTable {
     /// for auto-deleveraging's search for winners: built on first use and kept for every later
     /// run, since no run or rescale changes an entry or a side.
     pub(crate) by_entry: OnceLock<[Vec<u32>; 2]>,
+    /// A finished run's buffers for positions' changed states, for the next run.
+    pub(crate) spare_own: crate::venue::SpareOwn,
 }
 
 impl PositionTable {

@@ -339,7 +339,7 @@ impl<'a> MarketRun<'a> {
 
     /// The outcome after the last step: open positions marked at the final mark, the ledger
     /// closed, the summary.
-    pub fn finish(self) -> Outcome {
+    pub fn finish(mut self) -> Outcome {
         let scenario = self.scenario;
         let start = scenario.market.price;
         let venue = &self.venue;
@@ -426,6 +426,7 @@ impl<'a> MarketRun<'a> {
             last_liquidation_step: self.last_liquidation_step,
             money_unit: crate::outcome::MoneyUnit::of(scenario.market.contract),
         };
+        self.venue.recycle();
         Outcome {
             summary,
             steps: self.records,

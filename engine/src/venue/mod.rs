@@ -47,6 +47,7 @@ use adl::Winners;
 use batch::WholeCloses;
 pub use control::ControlWatch;
 pub use resume::Snapshot;
+pub(crate) use state::SpareOwn;
 use state::{Own, Status};
 use triggers::RearmHeap;
 
