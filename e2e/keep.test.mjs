@@ -239,6 +239,16 @@ test("issue 12's crafted link opens to an explanation naming the fields to reduc
   await done();
 });
 
+test('a link whose scenario cannot be read starts from the preset it names, and says so', async () => {
+  const { page, done } = await open('?preset=thin-book&s=1.not-a-scenario');
+  const banner = await page.getByTestId('error-banner').textContent();
+  assert.match(banner, /could not be loaded; showing the preset it names, Thin book, instead/);
+  assert.equal(await page.getByTestId('preset-select').inputValue(), 'thin-book');
+  const story = await page.evaluate(() => document.body.innerText);
+  assert.match(story, /Weekend liquidity/);
+  await done();
+});
+
 test('a valid scenario over the page budget waits for "Run it", and the page answers meanwhile', async () => {
   const heavy = preset('over-levered-longs');
   heavy.positions.generate.count = 2000000;

@@ -111,7 +111,18 @@ pub fn AppWithQuery(
 /// The state the page starts with ([`autosave::plan`] chooses from the address, the autosave and
 /// the default), and what is offered back besides.
 fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<Offer>>) {
-    let default = default_start();
+    // A link whose scenario cannot be read but that names a preset (`preset=X&s=...`) starts
+    // from that preset rather than the default (the notice says what was wrong with the link).
+    let named = match &page.scenario {
+        Some(Err(_)) => page.preset.as_deref().and_then(presets::find),
+        _ => None,
+    };
+    let default = named
+        .map(|preset| Kept {
+            scenario: preset.scenario,
+            preset: preset.name,
+        })
+        .unwrap_or_else(default_start);
     let (saved, saved_problem) = match remember.then(autosave::read) {
         Some(Ok(saved)) => (saved, None),
         Some(Err(problem)) => (None, Some(problem)),
@@ -178,9 +189,17 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
         state.markets.set(markets);
     }
     if let Some(Err(problem)) = &page.scenario {
+        // What runs instead: the preset the link names (above), or the default.
+        let title = match page.preset.as_deref().and_then(presets::find) {
+            Some(preset) => fill(
+                text().notices.link_failed_preset,
+                &[("title", &preset.title)],
+            ),
+            None => text().notices.link_failed.to_string(),
+        };
         state.report(
             "link",
-            text().notices.link_failed,
+            &title,
             problem.lines().map(str::to_string).collect(),
         );
     }

@@ -277,14 +277,21 @@ pub(crate) fn VenuesTab() -> impl IntoView {
                     } else {
                         row.venue.clone()
                     };
+                    // Each cell names its column too: on a phone a row is a card of labelled
+                    // figures (style/main.css), not six columns scrolled sideways.
+                    let extreme_label = if up() {
+                        t.summary.peak
+                    } else {
+                        t.charts.venues_trough
+                    };
                     view! {
-                        <tr data-venue=id>
-                            <th scope="row">{row.name.clone()}</th>
-                            <td>{extreme}</td>
-                            <td>{format::money(row.liquidated_notional_usd, counted)}</td>
-                            <td>{format::money(row.adl_notional_usd, unit)}</td>
-                            <td>{format::money(row.bad_debt_usd, unit)}</td>
-                            <td>{format::money(row.insurance_fund_end_usd, unit)}</td>
+                        <tr role="row" data-venue=id>
+                            <th scope="row" role="rowheader">{row.name.clone()}</th>
+                            <td role="cell" data-label=extreme_label>{extreme}</td>
+                            <td role="cell" data-label=t.charts.venues_liquidated>{format::money(row.liquidated_notional_usd, counted)}</td>
+                            <td role="cell" data-label=t.charts.venues_adl>{format::money(row.adl_notional_usd, unit)}</td>
+                            <td role="cell" data-label=t.charts.venues_bad_debt>{format::money(row.bad_debt_usd, unit)}</td>
+                            <td role="cell" data-label=t.charts.venues_fund>{format::money(row.insurance_fund_end_usd, unit)}</td>
                         </tr>
                     }
                 })
@@ -311,21 +318,24 @@ pub(crate) fn VenuesTab() -> impl IntoView {
         <div class="charts" role="tabpanel" aria-label=t.page.tab_venues data-testid="tab-venues">
             <p class="wide muted">{t.charts.venues_intro}" "<span data-testid="venues-progress">{progress}</span></p>
             <p class="wide muted" data-testid="venues-inverse" hidden=move || !inverse()>{t.charts.venues_inverse}</p>
-            // Scrolls sideways on a phone: focusable so a keyboard can scroll it too.
+            // Scrolls sideways where too narrow (a phone shows cards): focusable so a keyboard
+            // can scroll it too.
             <div class="wide table-wrap" tabindex="0" role="region" aria-label=t.page.tab_venues>
-                <table class="venues" data-testid="venues-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{t.charts.venues_venue}</th>
+                // Roles spelled out: a phone shows the rows as cards (display: block), which
+                // would otherwise hide the table from screen readers.
+                <table class="venues" role="table" data-testid="venues-table">
+                    <thead role="rowgroup">
+                        <tr role="row">
+                            <th scope="col" role="columnheader">{t.charts.venues_venue}</th>
                             // A rise for an upward shock (a squeeze), as the summary says.
-                            <th scope="col">{move || if up() { t.summary.peak } else { t.charts.venues_trough }}</th>
-                            <th scope="col">{t.charts.venues_liquidated}</th>
-                            <th scope="col">{t.charts.venues_adl}</th>
-                            <th scope="col">{t.charts.venues_bad_debt}</th>
-                            <th scope="col">{t.charts.venues_fund}</th>
+                            <th scope="col" role="columnheader">{move || if up() { t.summary.peak } else { t.charts.venues_trough }}</th>
+                            <th scope="col" role="columnheader">{t.charts.venues_liquidated}</th>
+                            <th scope="col" role="columnheader">{t.charts.venues_adl}</th>
+                            <th scope="col" role="columnheader">{t.charts.venues_bad_debt}</th>
+                            <th scope="col" role="columnheader">{t.charts.venues_fund}</th>
                         </tr>
                     </thead>
-                    <tbody>{rows}</tbody>
+                    <tbody role="rowgroup">{rows}</tbody>
                 </table>
             </div>
             <Chart name="venues-price" draw=charts::venues::price class="wide" />

@@ -392,23 +392,24 @@ pub fn MarketsTab() -> impl IntoView {
                 </div>
             </figure>
             <Chart name="markets-price" draw=crate::charts::markets::prices class="wide" />
-            // Scrolls sideways on a phone: focusable so a keyboard can scroll it too.
+            // Scrolls sideways where too narrow (a phone shows cards): focusable so a keyboard
+            // can scroll it too. Roles spelled out, as the cards would hide the table otherwise.
             <div class="wide table-wrap" tabindex="0" role="region" aria-label=t.charts.markets_table>
-                <table class="venues" data-testid="markets-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{t.charts.markets_market}</th>
-                            <th scope="col">{t.charts.markets_trough_alone}</th>
-                            <th scope="col">{t.charts.markets_trough_linked}</th>
-                            <th scope="col">{t.charts.markets_liquidated_alone}</th>
-                            <th scope="col">{t.charts.markets_liquidated_linked}</th>
-                            <th scope="col">{t.charts.markets_from_links}</th>
-                            <th scope="col">{t.charts.markets_from_elsewhere}</th>
-                            <th scope="col">{t.charts.markets_from_collateral}</th>
-                            <th scope="col">{t.charts.markets_from_lending}</th>
+                <table class="venues" role="table" data-testid="markets-table">
+                    <thead role="rowgroup">
+                        <tr role="row">
+                            <th scope="col" role="columnheader">{t.charts.markets_market}</th>
+                            <th scope="col" role="columnheader">{t.charts.markets_trough_alone}</th>
+                            <th scope="col" role="columnheader">{t.charts.markets_trough_linked}</th>
+                            <th scope="col" role="columnheader">{t.charts.markets_liquidated_alone}</th>
+                            <th scope="col" role="columnheader">{t.charts.markets_liquidated_linked}</th>
+                            <th scope="col" role="columnheader">{t.charts.markets_from_links}</th>
+                            <th scope="col" role="columnheader">{t.charts.markets_from_elsewhere}</th>
+                            <th scope="col" role="columnheader">{t.charts.markets_from_collateral}</th>
+                            <th scope="col" role="columnheader">{t.charts.markets_from_lending}</th>
                         </tr>
                     </thead>
-                    <tbody>{move || live.markets.with(contagion_rows)}</tbody>
+                    <tbody role="rowgroup">{move || live.markets.with(contagion_rows)}</tbody>
                 </table>
             </div>
             <p class="wide muted markets-note" data-testid="markets-no-links" hidden=move || live.markets.with(|view| {
@@ -434,17 +435,19 @@ fn contagion_rows(view: &MarketsView) -> AnyView {
         .iter()
         .map(|row| {
             let usd = |value: f64| format::usd(value);
+            let t = &text().charts;
+            // Each cell names its column: on a phone a row is a card of labelled figures.
             view! {
-                <tr data-market=row.id.clone()>
-                    <th scope="row">{row.id.clone()}</th>
-                    <td>{fall(row.alone.trough_pct)}</td>
-                    <td>{fall(row.linked.trough_pct)}</td>
-                    <td>{usd(row.alone.liquidated_usd)}</td>
-                    <td>{usd(row.linked.liquidated_usd)}</td>
-                    <td>{usd(row.from_links_usd)}</td>
-                    <td>{usd(row.accounts_from_other_markets_usd)}</td>
-                    <td>{usd(row.accounts_from_collateral_usd)}</td>
-                    <td>{usd(row.lending_sold_usd)}</td>
+                <tr role="row" data-market=row.id.clone()>
+                    <th scope="row" role="rowheader">{row.id.clone()}</th>
+                    <td role="cell" data-label=t.markets_trough_alone>{fall(row.alone.trough_pct)}</td>
+                    <td role="cell" data-label=t.markets_trough_linked>{fall(row.linked.trough_pct)}</td>
+                    <td role="cell" data-label=t.markets_liquidated_alone>{usd(row.alone.liquidated_usd)}</td>
+                    <td role="cell" data-label=t.markets_liquidated_linked>{usd(row.linked.liquidated_usd)}</td>
+                    <td role="cell" data-label=t.markets_from_links>{usd(row.from_links_usd)}</td>
+                    <td role="cell" data-label=t.markets_from_elsewhere>{usd(row.accounts_from_other_markets_usd)}</td>
+                    <td role="cell" data-label=t.markets_from_collateral>{usd(row.accounts_from_collateral_usd)}</td>
+                    <td role="cell" data-label=t.markets_from_lending>{usd(row.lending_sold_usd)}</td>
                 </tr>
             }
         })

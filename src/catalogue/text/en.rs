@@ -434,6 +434,7 @@ pub static ENGLISH: Text = Text {
         out_of_range: "{label}: {typed} is outside {min} to {max}{unit}; kept {kept}{unit}.",
         not_a_number: "{label}: {typed} is not a number; kept {kept}{unit}.",
         link_failed: "The link's scenario could not be loaded; showing the default scenario instead.",
+        link_failed_preset: "The link's scenario could not be loaded; showing the preset it names, {title}, instead.",
         autosave_failed: "Your autosaved scenario could not be restored; your next change replaces it.",
         own_system_dropped: "Your own system of markets in the autosave no longer reads; the Markets tab shows its preset.",
         not_autosaved: "This scenario is not autosaved.",

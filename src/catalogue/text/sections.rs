@@ -270,7 +270,10 @@ sections! {
         out_of_range,
         /// `{label}`, `{typed}` (quoted), `{kept}`, `{unit}`.
         not_a_number,
-        link_failed, autosave_failed, own_system_dropped, not_autosaved, autosave_kept, held, run_it,
+        link_failed,
+        /// `{title}`: the preset's title.
+        link_failed_preset,
+        autosave_failed, own_system_dropped, not_autosaved, autosave_kept, held, run_it,
         /// `{seconds}`: the page's budget.
         held_why,
         /// `{seconds}`: the time it was given.
