@@ -471,7 +471,7 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
     let controls = page.controls.clone();
     let save = move || {
         let scenario = state.scenario.get_untracked();
-        let payload = codec::link_payload(&scenario).ok();
+        let payload = codec::address_payload(&scenario);
         let query = codec::page_query(embed, &view, &controls, payload.as_deref());
         // On the Markets tab the address carries its system too (not one too large for a link:
         // the autosave keeps it).

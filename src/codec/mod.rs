@@ -130,9 +130,26 @@ fn pack(json: &str) -> String {
 }
 
 /// The link payload of a scenario, when the link reopens it: within the limits [`decode_link`]
-/// enforces, so a link the app writes always reopens to the same outcome.
+/// enforces, so a link the app writes always reopens to the same outcome. A scenario whose JSON
+/// is past the limit is measured, not compressed (the error gives its size).
 pub fn link_payload(scenario: &Scenario) -> Result<String, TooLargeForLink> {
-    checked_payload(&serde_json::to_string(scenario).unwrap_or_default())
+    match json_under_link_limit(scenario, true) {
+        Ok(json) => checked_payload(&json),
+        Err(json_bytes) => Err(TooLargeForLink {
+            link_chars: 0,
+            json_bytes,
+        }),
+    }
+}
+
+/// [`link_payload`] for the address bar, which only needs to know whether there is one: a
+/// scenario too large for a link is given up on as soon as its JSON reaches the limit (a
+/// 300,000-position import wrote 24 MB of JSON and compressed it after every edit: seconds of
+/// a frozen page).
+pub fn address_payload(scenario: &Scenario) -> Option<String> {
+    json_under_link_limit(scenario, false)
+        .ok()
+        .and_then(|json| checked_payload(&json).ok())
 }
 
 /// The payload of `json` when a link can carry it (within what [`unpack`] accepts).
@@ -146,6 +163,46 @@ fn checked_payload(json: &str) -> Result<String, TooLargeForLink> {
         });
     }
     Ok(payload)
+}
+
+/// The scenario's compact JSON when it is shorter than [`MAX_LINK_JSON_BYTES`]; otherwise its
+/// length in bytes (`measure`: the whole JSON counted without being kept) or the limit (not
+/// `measure`: written no further than the limit).
+fn json_under_link_limit(scenario: &Scenario, measure: bool) -> Result<String, usize> {
+    /// Keeps what is written up to the limit, then counts (or stops).
+    struct Capped {
+        kept: Vec<u8>,
+        total: usize,
+        measure: bool,
+    }
+    impl std::io::Write for Capped {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.total += bytes.len();
+            if self.total < MAX_LINK_JSON_BYTES {
+                self.kept.extend_from_slice(bytes);
+            } else if !self.measure {
+                return Err(std::io::Error::other("past the link's limit"));
+            }
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut capped = Capped {
+        kept: Vec::new(),
+        total: 0,
+        measure,
+    };
+    let written = serde_json::to_writer(&mut capped, scenario);
+    if capped.total >= MAX_LINK_JSON_BYTES {
+        return Err(capped.total.max(MAX_LINK_JSON_BYTES));
+    }
+    match (written, String::from_utf8(capped.kept)) {
+        (Ok(()), Ok(json)) => Ok(json),
+        // Neither happens to a scenario (serde_json writes UTF-8); no link then.
+        _ => Err(0),
+    }
 }
 
 /// The query the address bar shows: `embed`, `view` and `controls` (each name escaped) and the

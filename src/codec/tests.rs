@@ -206,7 +206,29 @@ fn a_scenario_too_large_for_a_link_says_so_and_offers_the_file() {
     assert!(message.contains("65,536"), "{message}");
     assert!(message.contains("Export JSON"), "{message}");
     // A file carries it whole.
-    assert_eq!(decode_file(&encode_file(&large)), Ok(large));
+    assert_eq!(decode_file(&encode_file(&large)), Ok(large.clone()));
+    // The address bar's payload is the same, or none.
+    assert_eq!(address_payload(&large), None);
+    let small = listed(200);
+    assert_eq!(address_payload(&small), link_payload(&small).ok());
+    assert!(address_payload(&small).is_some());
+}
+
+#[test]
+fn a_scenario_whose_json_is_past_the_limit_is_measured_not_compressed() {
+    let heavy = listed(20_000);
+    let bytes = serde_json::to_string(&heavy).unwrap().len();
+    assert!(bytes > MAX_LINK_JSON_BYTES, "{bytes}");
+    let error = link_payload(&heavy).unwrap_err();
+    assert_eq!(error.json_bytes, bytes);
+    let message = error.to_string();
+    assert!(message.contains("too large for a link"), "{message}");
+    assert!(
+        message.contains(&crate::format::thousands(&bytes.to_string())),
+        "{message}"
+    );
+    assert!(message.contains("1,048,576"), "{message}");
+    assert_eq!(address_payload(&heavy), None);
 }
 
 #[test]
