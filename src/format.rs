@@ -165,12 +165,34 @@ fn localise_point(text: &str) -> String {
 
 /// A number as a reader types it in their locale: "4.5", "1,250,000" or "1 250 000" in
 /// English, "4,5" or "1.250.000" where the comma is the decimal separator. Grouping separators,
-/// spaces and underscores are dropped; `None` when what is left is not a number.
+/// spaces and underscores are dropped; full-width forms (an East Asian keyboard's "５０",
+/// "－４．５") and the minus sign "−" read as their ASCII ones; `None` when what is left is not a
+/// number.
 pub fn read_number(typed: &str) -> Option<f64> {
     read_number_in(locale(), typed)
 }
 
+/// `typed` with full-width forms (U+FF01-U+FF5E: digits, signs, letters, "＄") and the minus
+/// sign (U+2212) as their ASCII characters, and the ideographic space as a space.
+fn half_width(typed: &str) -> std::borrow::Cow<'_, str> {
+    if typed.is_ascii() {
+        return std::borrow::Cow::Borrowed(typed);
+    }
+    typed
+        .chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{2212}' => '-',
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 fn read_number_in(locale: &Locale, typed: &str) -> Option<f64> {
+    let typed = half_width(typed);
+    let typed = typed.as_ref();
     if !grouped_in_threes(locale, typed.trim()) {
         return None;
     }
@@ -209,6 +231,7 @@ pub fn read_amount(typed: &str) -> Option<f64> {
 }
 
 fn read_amount_in(locale: &Locale, typed: &str) -> Option<f64> {
+    let typed = half_width(typed);
     let mut plain = typed.trim();
     for sign in [locale.currency_before, locale.currency_after.trim()] {
         if !sign.is_empty() {
@@ -370,6 +393,16 @@ mod tests {
         assert_eq!(read_number_in(&english, "12,500.5"), Some(12_500.5));
         assert_eq!(read_number_in(&english, "-1,000"), Some(-1_000.0));
         assert_eq!(read_number_in(&english, ""), None);
+        // An East Asian keyboard's full-width forms and the minus sign read as ASCII.
+        assert_eq!(read_number_in(&english, "５０"), Some(50.0));
+        assert_eq!(read_number_in(&english, "－４．５"), Some(-4.5));
+        assert_eq!(
+            read_number_in(&english, "１，２５０，０００"),
+            Some(1_250_000.0)
+        );
+        assert_eq!(read_number_in(&english, "\u{2212}7.5"), Some(-7.5));
+        assert_eq!(read_number_in(&english, "５\u{3000}０００"), Some(5_000.0));
+        assert_eq!(read_number_in(&english, "５ｘ"), None);
         let comma = Locale {
             decimal: ',',
             grouping: '.',
@@ -393,6 +426,8 @@ mod tests {
         assert_eq!(read("$9.2tn"), Some(9.2e12));
         assert_eq!(read("1e6"), Some(1e6));
         assert_eq!(read("-2M"), Some(-2e6));
+        assert_eq!(read("＄５０Ｍ"), Some(50e6));
+        assert_eq!(read("１．５ｂｎ"), Some(1.5e9));
         // What the page writes reads back as the same amount.
         for amount in [4e9, 150e6, 36_500.0] {
             assert_eq!(read(&usd(amount)), Some(amount), "{}", usd(amount));
