@@ -59,7 +59,9 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
         "funding" => "funding-rate",
         "amplification" => "tipping-point",
         "phase" => "leverage-dynamics-assessment",
-        "cycles-fan" | "cycles-returns" | "cycles-qq" | "cycles-tails" => "leverage-cycles",
+        "cycles-fan" | "cycles-tails" => "leverage-cycles",
+        "cycles-returns" => "excess-kurtosis",
+        "cycles-qq" => "qq-plot",
         "options-returns" | "options-decay" => "options-trading-leverage",
         "venues-price" => "leverage-control",
         _ => return None,
@@ -68,7 +70,7 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
 
 /// The glossary term each "?" links to: a control by its element id, a panel by its heading's
 /// id. Controls whose subject has no entry (the shock's kind, dip buyers) link to none.
-pub const HELP_TERMS: [(&str, &str); 43] = [
+pub const HELP_TERMS: [(&str, &str); 44] = [
     ("leverage-title", "leverage"),
     ("long-share", "leverage-skew"),
     ("shock-title", "leverage-flush"),
@@ -112,6 +114,7 @@ pub const HELP_TERMS: [(&str, &str); 43] = [
     ("control-volatility", "leverage-control"),
     ("control-multiplier", "leverage-control"),
     ("adl-ranking", "auto-deleveraging"),
+    ("option-vol", "implied-volatility"),
 ];
 
 /// The glossary term the "?" of the control (or panel heading) with this element id links to.

@@ -5,8 +5,8 @@ use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
 use super::{
-    axis, base_layout, ink, label, palette, size_unit, vertical_line, words_inside, Snapshot,
-    TimeScale,
+    axis, base_layout, ink, label, palette, size_unit, vertical_line, words_inside, wrapped,
+    Snapshot, TimeScale,
 };
 use crate::catalogue::text::fill;
 
@@ -55,10 +55,11 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     // right from its line across the start's, clears "start" on a phone's short chart.
     let mut annotations = vec![
         label(start, 1.0, w.start, theme),
+        // On two lines: one runs off a narrow chart's right edge, and across the start's line.
         label(
             stop,
             0.86,
-            &fill(w.flush_reached, &[("price", &price_text(stop))]),
+            &wrapped(&fill(w.flush_reached, &[("price", &price_text(stop))]), 16),
             theme,
         ),
     ];
@@ -67,7 +68,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         shapes.push(vertical_line(step.mark, ink(theme).text, DashType::Dash));
         annotations.push(label(
             step.mark,
-            0.72,
+            // Below the flush's label's two lines.
+            0.62,
             &fill(
                 w.mark_at,
                 &[(

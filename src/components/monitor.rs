@@ -42,6 +42,13 @@ pub fn LeverageMonitor() -> impl IntoView {
         ),
         Tipping::NotComputed => text().monitor.not_computed.to_string(),
     };
+    // What a tipping point is, said of the one shown, or in general where there is none.
+    let note = move || match live.tipping.get() {
+        Tipping::At(_) | Tipping::AtMost(..) | Tipping::Computing => text().monitor.tipping_note,
+        Tipping::Smooth(_) | Tipping::NoShockNeeded(_) | Tipping::NotComputed => {
+            text().monitor.tipping_note_none
+        }
+    };
     view! {
         <Show when=move || live.monitor.with(Option::is_some)>
             <section class="monitor" aria-label=text().monitor.label data-testid="monitor">
@@ -70,7 +77,7 @@ pub fn LeverageMonitor() -> impl IntoView {
                 <div class="gauge">
                     <span class="tile-label"><GlossaryLink id="tipping-point" text=text().monitor.tipping /></span>
                     <span class="tile-value" data-testid="monitor-tipping">{tipping}</span>
-                    <span class="gauge-note">{text().monitor.tipping_note}</span>
+                    <span class="gauge-note">{note}</span>
                 </div>
             </section>
         </Show>

@@ -400,4 +400,107 @@ pub(super) const TERMS: &[Term] = &[
         }),
         not_yet: None,
     },
+    Term {
+        id: "perpetual-future",
+        name: "Perpetual future",
+        body: "A future with no expiry, the contract most crypto leverage is held in: a trader \
+               posts margin, holds the position as long as the margin lasts, and pays or \
+               receives funding every few hours so its price stays near spot. Every long has a \
+               short on the other side; FlushLab follows the side that holds it with leverage.",
+        related: &["funding-rate", "open-interest", "leverage"],
+        demo: Some(Demo {
+            preset: "over-levered-longs",
+            edit: scenes::as_is,
+            chart: "price",
+            look_at: "The perpetual's last traded price and its mark price, which triggers the \
+                      liquidations, through a 4% dip that the flush carries to about 9%.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "coin-margined",
+        name: "Coin-margined contract",
+        body: "An inverse perpetual, as BitMEX's XBTUSD: each contract is worth 1 USD, but \
+               margin, profit, losses, fees and the insurance fund are all in the coin. A long's \
+               collateral loses value as the coin falls while its position loses too, so its \
+               liquidation price sits closer than a USDT-margined long's at the same leverage.",
+        related: &["leverage", "liquidation-price", "insurance-fund"],
+        demo: Some(Demo {
+            preset: "bitmex-2020-03-12",
+            edit: scenes::as_is,
+            chart: "fund",
+            look_at: "The insurance fund is counted in coin (XBT on BitMEX) and the liquidated \
+                      size in contracts of 1 USD, as BitMEX counted them on Black Thursday.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "excess-kurtosis",
+        name: "Excess kurtosis",
+        body: "How much fatter a distribution's tails are than a normal one's: 0 for normal \
+               returns, 8 to 26 for BTC's daily returns. Skew says which way the tails lean; \
+               crypto's is mildly negative, the big days mostly down.",
+        related: &["leverage-cycles", "qq-plot"],
+        demo: Some(Demo {
+            preset: "btc-2025-10-10",
+            edit: scenes::as_is,
+            chart: "cycles",
+            look_at: "The run's figures under the charts: the excess kurtosis of the returns with \
+                      cascades beside that of the news alone, which is near 0.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "qq-plot",
+        name: "QQ plot",
+        body: "Each return's quantile against the same quantile of a normal distribution: \
+               normal returns lie on the diagonal, and fat tails bend away from it at both ends.",
+        related: &["excess-kurtosis", "leverage-cycles"],
+        demo: Some(Demo {
+            preset: "btc-2025-10-10",
+            edit: scenes::as_is,
+            chart: "cycles",
+            look_at: "In the QQ plot the news alone stays on the diagonal, and the days with \
+                      cascades leave it in the tails.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "implied-volatility",
+        name: "Implied volatility",
+        body: "The volatility that, put into the Black-Scholes formula, gives an option's market \
+               price: the market's price of future moves, as an annual percentage. BTC's has \
+               mostly been 40-80%, higher in a crash.",
+        related: &["options-trading-leverage", "option-delta"],
+        demo: Some(Demo {
+            preset: "dealers-short-gamma",
+            edit: scenes::as_is,
+            chart: "options",
+            look_at: "Raise the implied volatility on the Options tab: the call costs more, so \
+                      the same stake buys less leverage.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "option-delta",
+        name: "Option delta",
+        body: "How much an option's value moves for a 1 USD move of the coin (0 to 1 for a \
+               call, -1 to 0 for a put); times the price and divided by the premium, it is the \
+               option's effective leverage. Its change with the price is gamma, which dealers \
+               hedge.",
+        related: &[
+            "gamma-hedging",
+            "options-trading-leverage",
+            "implied-volatility",
+        ],
+        demo: Some(Demo {
+            preset: "dealers-short-gamma",
+            edit: scenes::as_is,
+            chart: "liquidations",
+            look_at:
+                "As the dip nears the puts' strikes their deltas grow, and the dealers' hedge \
+                      selling, drawn apart from the liquidations, grows with them.",
+        }),
+        not_yet: None,
+    },
 ];

@@ -513,7 +513,7 @@ sections! {
         within,
         /// `{distance}`.
         within_label,
-        tipping, tipping_note, computing,
+        tipping, tipping_note, tipping_note_none, computing,
         /// `{shock}`.
         tipping_at,
         /// `{extent}`: the curve's largest shock, a percentage.
