@@ -249,10 +249,14 @@ pub fn ToggleField(
     }
 }
 
-/// A value as the typed box shows it: short, without float noise.
+/// A value as the typed box shows it: short, without float noise; one too small for six
+/// decimals in scientific notation ("1e-12", which would otherwise show as a 0 it is not).
 pub fn display(value: f64) -> String {
     if !value.is_finite() {
         return String::new();
+    }
+    if value != 0.0 && value.abs() < 1e-5 {
+        return crate::format::scientific(value);
     }
     if value.abs() >= 10_000.0 {
         return crate::format::thousands(&format!("{:.0}", value.round()));
@@ -283,4 +287,24 @@ fn round_to_3_significant(value: f64) -> f64 {
     }
     let magnitude = 10f64.powf(value.abs().log10().floor() - 2.0);
     (value / magnitude).round() * magnitude
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display;
+
+    #[test]
+    fn the_typed_box_shows_what_it_holds_short() {
+        assert_eq!(display(4.5), "4.5");
+        assert_eq!(display(0.1 + 0.2), "0.3");
+        assert_eq!(display(-0.0), "0");
+        assert_eq!(display(0.0), "0");
+        assert_eq!(display(1_250_000.4), "1,250,000");
+        assert_eq!(display(0.00002), "0.00002");
+        // Too small for six decimals: not a 0 it is not, and it reads back the same.
+        assert_eq!(display(1e-12), "1e-12");
+        assert_eq!(display(-2.5e-7), "-2.5e-7");
+        assert_eq!(crate::format::read_number(&display(1e-12)), Some(1e-12));
+        assert_eq!(display(f64::NAN), "");
+    }
 }
