@@ -129,6 +129,17 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
                 return;
             }
             for (i, position) in list.iter().enumerate() {
+                // The checks below, without writing their paths: a position that passes them
+                // (nearly every one) costs no formatted strings (300,000 listed positions wrote
+                // 1.2 million, a third of an import's time).
+                let within = |value: f64, low: f64, high: f64| value >= low && value <= high;
+                if within(position.notional_usd, 1e-6, 1e12)
+                    && within(position.entry, 1e-6, 1e9)
+                    && position.leverage > 1.0
+                    && position.leverage <= MAX_LEVERAGE
+                {
+                    continue;
+                }
                 let path = format!("positions.list[{i}]");
                 check.range(
                     &format!("{path}.notional_usd"),
