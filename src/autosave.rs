@@ -40,8 +40,9 @@ pub struct Envelope {
 /// Why a scenario was not autosaved.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NotSaved {
-    /// The envelope is over [`MAX_CHARS`].
-    TooLarge { chars: usize },
+    /// The envelope is over [`MAX_CHARS`] (written no further than that: a 300,000-position
+    /// scenario's 24 MB were written in full after every edit only to be measured).
+    TooLarge,
     /// The browser refused (storage off, full, or private mode).
     Refused(String),
 }
@@ -49,10 +50,9 @@ pub enum NotSaved {
 impl std::fmt::Display for NotSaved {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            NotSaved::TooLarge { chars } => write!(
+            NotSaved::TooLarge => write!(
                 f,
-                "It is {:.1} MB, more than the {:.0} MB FlushLab keeps in this browser.",
-                *chars as f64 / 1e6,
+                "It is larger than the {:.0} MB FlushLab keeps in this browser.",
                 MAX_CHARS as f64 / 1e6
             ),
             NotSaved::Refused(reason) => write!(f, "This browser refused to store it ({reason})."),
@@ -62,12 +62,29 @@ impl std::fmt::Display for NotSaved {
 
 /// The envelope as stored, if it is within [`MAX_CHARS`].
 pub fn encode(envelope: &Envelope) -> Result<String, NotSaved> {
-    let text =
-        serde_json::to_string(envelope).map_err(|error| NotSaved::Refused(error.to_string()))?;
-    if text.len() > MAX_CHARS {
-        return Err(NotSaved::TooLarge { chars: text.len() });
+    /// Keeps what is written until it passes the limit, then stops the writing.
+    struct Capped(Vec<u8>);
+    impl std::io::Write for Capped {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + bytes.len() > MAX_CHARS {
+                return Err(std::io::Error::other("over the autosave's limit"));
+            }
+            self.0.extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
     }
-    Ok(text)
+    let mut capped = Capped(Vec::new());
+    if let Err(error) = serde_json::to_writer(&mut capped, envelope) {
+        return Err(if error.is_io() {
+            NotSaved::TooLarge
+        } else {
+            NotSaved::Refused(error.to_string())
+        });
+    }
+    String::from_utf8(capped.0).map_err(|error| NotSaved::Refused(error.to_string()))
 }
 
 /// Reads a stored envelope back; its scenario must still be one the engine accepts.
@@ -251,12 +268,19 @@ mod tests {
     fn an_envelope_over_the_limit_is_not_saved() {
         let mut huge = envelope();
         huge.preset = "x".repeat(MAX_CHARS);
-        match encode(&huge) {
-            Err(NotSaved::TooLarge { chars }) => assert!(chars > MAX_CHARS),
-            other => panic!("{other:?}"),
-        }
-        let message = NotSaved::TooLarge { chars: 5_200_000 }.to_string();
-        assert!(message.contains("5.2 MB"), "{message}");
+        assert_eq!(encode(&huge), Err(NotSaved::TooLarge));
+        let message = NotSaved::TooLarge.to_string();
+        assert!(message.contains("larger than the 4 MB"), "{message}");
+        // Just under the limit it is saved, whole.
+        let mut fits = envelope();
+        fits.preset.clear();
+        let base = serde_json::to_string(&fits).unwrap().len();
+        fits.preset = "x".repeat(MAX_CHARS - base);
+        let text = encode(&fits).unwrap();
+        assert_eq!(text.len(), MAX_CHARS);
+        assert_eq!(text, serde_json::to_string(&fits).unwrap());
+        fits.preset.push('x');
+        assert_eq!(encode(&fits), Err(NotSaved::TooLarge));
         assert!(decode(&"x".repeat(MAX_CHARS + 1)).is_err());
     }
 
