@@ -62,29 +62,11 @@ impl std::fmt::Display for NotSaved {
 
 /// The envelope as stored, if it is within [`MAX_CHARS`].
 pub fn encode(envelope: &Envelope) -> Result<String, NotSaved> {
-    /// Keeps what is written until it passes the limit, then stops the writing.
-    struct Capped(Vec<u8>);
-    impl std::io::Write for Capped {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            if self.0.len() + bytes.len() > MAX_CHARS {
-                return Err(std::io::Error::other("over the autosave's limit"));
-            }
-            self.0.extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+    match crate::codec::json_within(envelope, MAX_CHARS + 1, false) {
+        Ok(text) => Ok(text),
+        Err(0) => Err(NotSaved::Refused("it could not be written".to_string())),
+        Err(_) => Err(NotSaved::TooLarge),
     }
-    let mut capped = Capped(Vec::new());
-    if let Err(error) = serde_json::to_writer(&mut capped, envelope) {
-        return Err(if error.is_io() {
-            NotSaved::TooLarge
-        } else {
-            NotSaved::Refused(error.to_string())
-        });
-    }
-    String::from_utf8(capped.0).map_err(|error| NotSaved::Refused(error.to_string()))
 }
 
 /// Reads a stored envelope back; its scenario must still be one the engine accepts.

@@ -166,22 +166,34 @@ fn checked_payload(json: &str) -> Result<String, TooLargeForLink> {
 }
 
 /// The scenario's compact JSON when it is shorter than [`MAX_LINK_JSON_BYTES`]; otherwise its
-/// length in bytes (`measure`: the whole JSON counted without being kept) or the limit (not
-/// `measure`: written no further than the limit).
+/// length in bytes (`measure`) or the limit (not `measure`), as [`json_within`].
 fn json_under_link_limit(scenario: &Scenario, measure: bool) -> Result<String, usize> {
+    json_within(scenario, MAX_LINK_JSON_BYTES, measure)
+}
+
+/// `value` as compact JSON when it is shorter than `limit` bytes. Otherwise its length in bytes:
+/// with `measure`, the whole JSON counted without being kept; without, written no further than
+/// the limit (the error is then `limit`). 0 when it cannot be written at all (serde_json writes
+/// any of our values).
+pub(crate) fn json_within<T: serde::Serialize>(
+    value: &T,
+    limit: usize,
+    measure: bool,
+) -> Result<String, usize> {
     /// Keeps what is written up to the limit, then counts (or stops).
     struct Capped {
         kept: Vec<u8>,
         total: usize,
+        limit: usize,
         measure: bool,
     }
     impl std::io::Write for Capped {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
             self.total += bytes.len();
-            if self.total < MAX_LINK_JSON_BYTES {
+            if self.total < self.limit {
                 self.kept.extend_from_slice(bytes);
             } else if !self.measure {
-                return Err(std::io::Error::other("past the link's limit"));
+                return Err(std::io::Error::other("past the limit"));
             }
             Ok(bytes.len())
         }
@@ -192,15 +204,15 @@ fn json_under_link_limit(scenario: &Scenario, measure: bool) -> Result<String, u
     let mut capped = Capped {
         kept: Vec::new(),
         total: 0,
+        limit,
         measure,
     };
-    let written = serde_json::to_writer(&mut capped, scenario);
-    if capped.total >= MAX_LINK_JSON_BYTES {
-        return Err(capped.total.max(MAX_LINK_JSON_BYTES));
+    let written = serde_json::to_writer(&mut capped, value);
+    if capped.total >= limit {
+        return Err(capped.total.max(limit));
     }
     match (written, String::from_utf8(capped.kept)) {
         (Ok(()), Ok(json)) => Ok(json),
-        // Neither happens to a scenario (serde_json writes UTF-8); no link then.
         _ => Err(0),
     }
 }
