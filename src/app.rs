@@ -118,6 +118,7 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
         _ => None,
     };
     let default = named
+        .clone()
         .map(|preset| Kept {
             scenario: preset.scenario,
             preset: preset.name,
@@ -190,7 +191,7 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
     }
     if let Some(Err(problem)) = &page.scenario {
         // What runs instead: the preset the link names (above), or the default.
-        let title = match page.preset.as_deref().and_then(presets::find) {
+        let title = match &named {
             Some(preset) => fill(
                 text().notices.link_failed_preset,
                 &[("title", &preset.title)],

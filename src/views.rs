@@ -254,6 +254,14 @@ pub(crate) fn VenuesTab() -> impl IntoView {
     let t = text();
     let state = state::use_state();
     let up = move || state.scenario.with(|scenario| scenario.shock.is_up());
+    // The extreme's column: a rise for an upward shock (a squeeze), as the summary says.
+    let extreme_label = move || {
+        if up() {
+            t.summary.peak
+        } else {
+            t.charts.venues_trough
+        }
+    };
     let inverse = move || {
         state
             .scenario
@@ -279,15 +287,10 @@ pub(crate) fn VenuesTab() -> impl IntoView {
                     };
                     // Each cell names its column too: on a phone a row is a card of labelled
                     // figures (style/main.css), not six columns scrolled sideways.
-                    let extreme_label = if up() {
-                        t.summary.peak
-                    } else {
-                        t.charts.venues_trough
-                    };
                     view! {
                         <tr role="row" data-venue=id>
                             <th scope="row" role="rowheader">{row.name.clone()}</th>
-                            <td role="cell" data-label=extreme_label>{extreme}</td>
+                            <td role="cell" data-label=extreme_label()>{extreme}</td>
                             <td role="cell" data-label=t.charts.venues_liquidated>{format::money(row.liquidated_notional_usd, counted)}</td>
                             <td role="cell" data-label=t.charts.venues_adl>{format::money(row.adl_notional_usd, unit)}</td>
                             <td role="cell" data-label=t.charts.venues_bad_debt>{format::money(row.bad_debt_usd, unit)}</td>
@@ -327,8 +330,7 @@ pub(crate) fn VenuesTab() -> impl IntoView {
                     <thead role="rowgroup">
                         <tr role="row">
                             <th scope="col" role="columnheader">{t.charts.venues_venue}</th>
-                            // A rise for an upward shock (a squeeze), as the summary says.
-                            <th scope="col" role="columnheader">{move || if up() { t.summary.peak } else { t.charts.venues_trough }}</th>
+                            <th scope="col" role="columnheader">{extreme_label}</th>
                             <th scope="col" role="columnheader">{t.charts.venues_liquidated}</th>
                             <th scope="col" role="columnheader">{t.charts.venues_adl}</th>
                             <th scope="col" role="columnheader">{t.charts.venues_bad_debt}</th>

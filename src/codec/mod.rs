@@ -133,7 +133,7 @@ fn pack(json: &str) -> String {
 /// enforces, so a link the app writes always reopens to the same outcome. A scenario whose JSON
 /// is past the limit is measured, not compressed (the error gives its size).
 pub fn link_payload(scenario: &Scenario) -> Result<String, TooLargeForLink> {
-    match json_under_link_limit(scenario, true) {
+    match json_within(scenario, MAX_LINK_JSON_BYTES, true) {
         Ok(json) => checked_payload(&json),
         Err(json_bytes) => Err(TooLargeForLink {
             link_chars: 0,
@@ -147,7 +147,7 @@ pub fn link_payload(scenario: &Scenario) -> Result<String, TooLargeForLink> {
 /// 300,000-position import wrote 24 MB of JSON and compressed it after every edit: seconds of
 /// a frozen page).
 pub fn address_payload(scenario: &Scenario) -> Option<String> {
-    json_under_link_limit(scenario, false)
+    json_within(scenario, MAX_LINK_JSON_BYTES, false)
         .ok()
         .and_then(|json| checked_payload(&json).ok())
 }
@@ -163,12 +163,6 @@ fn checked_payload(json: &str) -> Result<String, TooLargeForLink> {
         });
     }
     Ok(payload)
-}
-
-/// The scenario's compact JSON when it is shorter than [`MAX_LINK_JSON_BYTES`]; otherwise its
-/// length in bytes (`measure`) or the limit (not `measure`), as [`json_within`].
-fn json_under_link_limit(scenario: &Scenario, measure: bool) -> Result<String, usize> {
-    json_within(scenario, MAX_LINK_JSON_BYTES, measure)
 }
 
 /// `value` as compact JSON when it is shorter than `limit` bytes. Otherwise its length in bytes:

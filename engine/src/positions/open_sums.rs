@@ -16,10 +16,7 @@ pub struct OpenPositionSums {
 impl OpenPositionSums {
     /// The index of `side` in the per-side sums: long 0, short 1.
     pub fn lane(side: Side) -> usize {
-        match side {
-            Side::Long => 0,
-            Side::Short => 1,
-        }
+        side.slot()
     }
 
     /// Adds (`sign` 1) or removes (`sign` -1) a position of `coins` entered at `entry` (both in

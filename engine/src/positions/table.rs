@@ -128,11 +128,7 @@ impl PositionTable {
         self.by_entry.get_or_init(|| {
             let mut lists = [Vec::new(), Vec::new()];
             for (i, side) in self.side.iter().enumerate() {
-                let slot = match side {
-                    Side::Long => 0,
-                    Side::Short => 1,
-                };
-                lists[slot].push(i as u32);
+                lists[side.slot()].push(i as u32);
             }
             let entry = &self.entry;
             let [longs, shorts] = &mut lists;

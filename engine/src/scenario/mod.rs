@@ -132,6 +132,16 @@ pub enum Side {
     Short,
 }
 
+impl Side {
+    /// The side's place in per-side pairs and arrays: long 0, short 1.
+    pub fn slot(self) -> usize {
+        match self {
+            Side::Long => 0,
+            Side::Short => 1,
+        }
+    }
+}
+
 /// One explicit isolated-margin position.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -18,8 +18,8 @@ const SCANS_BEFORE_ORDER: u32 = 32;
 
 /// Where auto-deleveraging finds its winners. The reference scans every position; the fast path
 /// scans only the winning side's groups, and once ADL has run often, reads each side ordered by
-/// entry (kept by the table, [`crate::positions::PositionTable::by_entry`]): a position can only be in profit at a mark its entry is below (longs) or above
-/// (shorts), so the candidates are a prefix found by binary search, and the positions a mark
+/// entry (kept by the table, [`crate::positions::PositionTable::by_entry`]): a position can only
+/// be in profit at a mark its entry is below (longs) or above (shorts), so the candidates are a prefix found by binary search, and the positions a mark
 /// leaves in loss are never visited. Either way the winners come out in index order, as the
 /// reference has them.
 #[derive(Clone, Default)]
@@ -76,13 +76,6 @@ fn top_first(queue: &mut [u128], chunk: usize) -> usize {
     }
     queue[..take].sort_unstable();
     take
-}
-
-fn side_slot(side: Side) -> usize {
-    match side {
-        Side::Long => 0,
-        Side::Short => 1,
-    }
 }
 
 /// What auto-deleveraging could take over against one side at a mark, for traders outside the
@@ -220,7 +213,7 @@ impl<'a> LiquidationEngine<'a> {
             None => (winners.scans.get() > SCANS_BEFORE_ORDER).then(|| self.table.by_entry()),
         };
         if let Some(lists) = by_entry {
-            let list = &lists[side_slot(winning)];
+            let list = &lists[winning.slot()];
             let entry = &self.table.entry;
             // pnl > 0 needs mark > entry for a long (mark < entry for a short), in floats too:
             // the sign of (mark - entry), and the order of 1/entry and 1/mark, are exact.

@@ -525,10 +525,3 @@ impl Prices<'_> {
         }
     }
 }
-
-fn side_slot(side: Side) -> usize {
-    match side {
-        Side::Long => 0,
-        Side::Short => 1,
-    }
-}

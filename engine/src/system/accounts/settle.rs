@@ -10,7 +10,7 @@ use crate::scenario::Side;
 use crate::solve::market_run::MarketRun;
 use crate::venue::AdlRoom;
 
-use super::{side_slot, AccountsRun, Cause, Deficits, Leg};
+use super::{AccountsRun, Cause, Deficits, Leg};
 
 /// Per market, one value per side (long legs, short legs).
 type Sides = Vec<[f64; 2]>;
@@ -43,7 +43,7 @@ impl Room {
 
     /// Coins ADL can still take from `side` in `market` (0 where the venue runs none).
     fn get(&mut self, runs: &[MarketRun<'_>], market: usize, side: Side) -> f64 {
-        self.slots[market][side_slot(side)]
+        self.slots[market][side.slot()]
             .get_or_insert_with(|| {
                 let found = runs[market].adl_room(side);
                 Slot {
@@ -55,14 +55,14 @@ impl Room {
     }
 
     fn take(&mut self, market: usize, side: Side, coins: f64) {
-        if let Some(slot) = self.slots[market][side_slot(side)].as_mut() {
+        if let Some(slot) = self.slots[market][side.slot()].as_mut() {
             slot.left -= coins;
         }
     }
 
     /// The winners found for `side` in `market`, if its room was asked for.
     fn winners(&mut self, market: usize, side: Side) -> Option<AdlRoom> {
-        self.slots[market][side_slot(side)]
+        self.slots[market][side.slot()]
             .as_mut()
             .and_then(|slot| slot.found.take())
     }
@@ -88,7 +88,7 @@ impl AccountsRun<'_> {
             let closing: Vec<f64> = match route {
                 Route::Book => self.legs[self.accounts[k].legs.clone()]
                     .iter()
-                    .map(|leg| fills[leg.market][side_slot(leg.side)])
+                    .map(|leg| fills[leg.market][leg.side.slot()])
                     .collect(),
                 Route::Adl => self.bankruptcy_prices(k, price, &fills),
             };
@@ -106,8 +106,8 @@ impl AccountsRun<'_> {
                 let flows = &mut self.flows[leg.market];
                 if deleveraged_leg {
                     flows.deleveraged_usd += usd;
-                    deleveraged[leg.market][side_slot(leg.side)] += leg.coins;
-                    deleveraged_value[leg.market][side_slot(leg.side)] += usd;
+                    deleveraged[leg.market][leg.side.slot()] += leg.coins;
+                    deleveraged_value[leg.market][leg.side.slot()] += usd;
                     continue;
                 }
                 match leg.side {
@@ -146,7 +146,7 @@ impl AccountsRun<'_> {
         // legs' mean bankruptcy price.
         for (market, run) in runs.iter_mut().enumerate() {
             for side in [Side::Long, Side::Short] {
-                let slot = side_slot(side);
+                let slot = side.slot();
                 let coins = deleveraged[market][slot];
                 if coins > 0.0 {
                     let price = deleveraged_value[market][slot] / coins;
@@ -164,7 +164,7 @@ impl AccountsRun<'_> {
             let deleveraged = routes.get(b) == Some(&Route::Adl);
             for leg in &self.legs[self.accounts[k].legs.clone()] {
                 if !(deleveraged && self.losing(leg)) {
-                    coins[leg.market][side_slot(leg.side)] += leg.coins;
+                    coins[leg.market][leg.side.slot()] += leg.coins;
                 }
             }
         }
@@ -189,7 +189,7 @@ impl AccountsRun<'_> {
             .map(|&(k, _)| {
                 let legs = &self.legs[self.accounts[k].legs.clone()];
                 let value = self.accounts[k].units * price;
-                let at = |leg: &Leg| estimate[leg.market][side_slot(leg.side)];
+                let at = |leg: &Leg| estimate[leg.market][leg.side.slot()];
                 let equity = value + legs.iter().map(|leg| leg.pnl(at(leg))).sum::<f64>();
                 if equity >= 0.0 {
                     return Route::Book;
@@ -254,7 +254,7 @@ impl AccountsRun<'_> {
     /// than the leg lost (what is then left is a deficit, paid as any other).
     fn bankruptcy_prices(&self, k: usize, price: f64, fills: &Sides) -> Vec<f64> {
         let legs = &self.legs[self.accounts[k].legs.clone()];
-        let fill = |leg: &Leg| fills[leg.market][side_slot(leg.side)];
+        let fill = |leg: &Leg| fills[leg.market][leg.side.slot()];
         let mut equity = self.accounts[k].units * price;
         let mut losses = 0.0;
         for leg in legs {
