@@ -428,6 +428,7 @@ pub fn cycles_leave_out(scenario: &Scenario) -> Vec<&'static str> {
         (scenario.build_up.is_some(), w.cycles_out_build_up),
         (traders.top_up.is_some(), w.cycles_out_top_up),
         (traders.delever.is_some(), w.cycles_out_delever),
+        (traders.stop_losses.is_some(), w.cycles_out_stop_losses),
         (traders.dip_buyers.is_some(), w.cycles_out_dip_buyers),
         (agents.predators.is_some(), w.cycles_out_predators),
         (agents.cppi.is_some(), w.cycles_out_cppi),

@@ -86,6 +86,8 @@ pub struct Summary {
     pub adl_notional_usd: f64,
     pub bad_debt_usd: f64,
     pub top_ups_usd: f64,
+    /// Size traders closed by choice: pre-emptive de-levering and stop-losses (USD at entry, or
+    /// contracts).
     pub delevered_notional_usd: f64,
     pub dip_buyers_bought_usd: f64,
     pub predator_pnl_usd: f64,

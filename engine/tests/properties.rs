@@ -137,6 +137,7 @@ fn scenario(k: &Knobs) -> Scenario {
     let resilience = k.resilience.map_or("null".to_string(), |r| r.to_string());
     let traders = if k.traders {
         r#"{"top_up": {"share": 0.3, "alert_pct": 3.0, "delay_s": 2.0, "budget_multiple": 0.5},
+            "stop_losses": {"share": 0.3, "distance_pct": 2.0},
             "delever": {"share": 0.2, "volatility_threshold_pct": 0.5, "window_steps": 5, "fraction": 0.5},
             "dip_buyers": {"capacity_usd": 2000000, "discount_pct": 3.0, "max_per_step_usd": 200000}}"#
     } else {

@@ -70,7 +70,7 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
 
 /// The glossary term each "?" links to: a control by its element id, a panel by its heading's
 /// id. Controls whose subject has no entry (the shock's kind, dip buyers) link to none.
-pub const HELP_TERMS: [(&str, &str); 44] = [
+pub const HELP_TERMS: [(&str, &str); 46] = [
     ("leverage-title", "leverage"),
     ("long-share", "leverage-skew"),
     ("shock-title", "leverage-flush"),
@@ -99,6 +99,8 @@ pub const HELP_TERMS: [(&str, &str); 44] = [
     ("traders-title", "leverage-deleveraging-spiral"),
     ("top-up", "liquidation-price"),
     ("delever", "leverage-deleveraging-spiral"),
+    ("stop-losses", "stop-loss-order"),
+    ("stop-distance", "stop-loss-order"),
     ("predators", "predatory-trading"),
     ("cppi", "leverage-management-in-cppi"),
     ("cppi-multiplier", "leverage-management-in-cppi"),

@@ -1,8 +1,8 @@
-//! Traders and algorithms: top-ups, pre-emptive de-leveraging, dip buyers, predatory capital,
+//! Traders and algorithms: top-ups, pre-emptive de-leveraging, stop-losses, dip buyers, predatory capital,
 //! portfolio insurance, option dealers' hedging.
 
 use flushlab_engine::scenario::{
-    BuildUp, Cppi, Delever, DipBuyers, OptionDealers, Predators, StrikeCoins, TopUp,
+    BuildUp, Cppi, Delever, DipBuyers, OptionDealers, Predators, StopLosses, StrikeCoins, TopUp,
 };
 use flushlab_engine::Scenario;
 use leptos::prelude::*;
@@ -39,6 +39,16 @@ pub fn TraderControls() -> impl IntoView {
             volatility_threshold_pct: 0.5,
             window_steps: 10,
             fraction: 0.5,
+        },
+    );
+    let (stops, set_stops) = optional_behaviour(
+        |s| s.traders.stop_losses.as_ref(),
+        |s| &mut s.traders.stop_losses,
+        |s| s.share * 100.0,
+        |s, pct| s.share = pct / 100.0,
+        |pct| StopLosses {
+            share: pct / 100.0,
+            distance_pct: 5.0,
         },
     );
     let (dip, set_dip) = optional_behaviour(
@@ -96,6 +106,22 @@ pub fn TraderControls() -> impl IntoView {
         },
     );
     let state = use_state();
+    let no_stops = Signal::derive(move || state.draft.with(|s| s.traders.stop_losses.is_none()));
+    let stop_distance = Signal::derive(move || {
+        state.draft.with(|s| {
+            s.traders
+                .stop_losses
+                .as_ref()
+                .map_or(5.0, |stops| stops.distance_pct)
+        })
+    });
+    let set_stop_distance = Callback::new(move |value: f64| {
+        state.edit(|scenario| {
+            if let Some(stops) = scenario.traders.stop_losses.as_mut() {
+                stops.distance_pct = value;
+            }
+        })
+    });
     let no_build_up = Signal::derive(move || state.draft.with(|s| s.build_up.is_none()));
     let premium = Signal::derive(move || {
         state.draft.with(|s| {
@@ -152,6 +178,21 @@ pub fn TraderControls() -> impl IntoView {
                 help=t.controls.delever_help
                 min=0.0 max=100.0 step=1.0 unit="%"
                 value=delever set=set_delever
+            />
+            <RangeField
+                id="stop-losses"
+                label=t.controls.stop_losses
+                help=t.controls.stop_losses_help
+                min=0.0 max=100.0 step=1.0 unit="%"
+                value=stops set=set_stops
+            />
+            <RangeField
+                id="stop-distance"
+                label=t.controls.stop_distance
+                help=t.controls.stop_distance_help
+                min=0.5 max=30.0 step=0.5 unit="%"
+                value=stop_distance set=set_stop_distance
+                disabled=no_stops
             />
             <RangeField
                 id="dip-buyers"

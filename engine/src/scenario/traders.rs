@@ -14,6 +14,10 @@ pub struct Traders {
     pub delever: Option<Delever>,
     #[serde(default)]
     pub dip_buyers: Option<DipBuyers>,
+    /// Stop-loss orders; absent: none (left out of the JSON then, so scenarios written before
+    /// it read and write unchanged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_losses: Option<StopLosses>,
 }
 
 /// A share of positions adds collateral when the mark comes close to their liquidation price.
@@ -65,6 +69,18 @@ fn default_volatility_window() -> u32 {
 
 fn default_delever_fraction() -> f64 {
     0.5
+}
+
+/// A share of positions holds a stop-loss order: a market order that closes the whole position
+/// once the last price has moved `distance_pct` against it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StopLosses {
+    /// Share of positions that hold a stop, in [0, 1].
+    pub share: f64,
+    /// How far the stop sits beyond the nearer of the position's entry and the start price,
+    /// percent (a long's below, a short's above).
+    pub distance_pct: f64,
 }
 
 /// Dip buyers absorb sells below a discount to fair value, with limited capacity.

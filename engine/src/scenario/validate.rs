@@ -445,6 +445,15 @@ impl Traders {
             );
             check.range_open_low("traders.delever.fraction", delever.fraction, 0.0, 1.0);
         }
+        if let Some(stops) = &self.stop_losses {
+            check.range("traders.stop_losses.share", stops.share, 0.0, 1.0);
+            check.range_open_low(
+                "traders.stop_losses.distance_pct",
+                stops.distance_pct,
+                0.0,
+                99.0,
+            );
+        }
         if let Some(dip) = &self.dip_buyers {
             check.range(
                 "traders.dip_buyers.capacity_usd",

@@ -14,7 +14,9 @@ use crate::scenario::{CircuitBreaker, Scenario, ShockKind, Side};
 use crate::solve::build_up;
 use crate::solve::instant::finite_ratio;
 use crate::solve::timeline::liquidation_map;
-use crate::traders::{DealerHedging, Delevering, DipBuying, PortfolioInsurance, Predation, TopUps};
+use crate::traders::{
+    DealerHedging, Delevering, DipBuying, PortfolioInsurance, Predation, StopLosses, TopUps,
+};
 use crate::venue::{AdlRoom, ControlWatch, LiquidationEngine, StepLiquidations};
 
 /// A market's state during a run, and what it has recorded so far.
@@ -26,6 +28,7 @@ pub struct MarketRun<'a> {
     venue: LiquidationEngine<'a>,
     top_ups: Option<TopUps>,
     delevering: Option<Delevering>,
+    stop_losses: Option<StopLosses>,
     dip_buying: Option<DipBuying>,
     predation: Option<Predation>,
     insurance: Option<PortfolioInsurance>,
@@ -107,6 +110,11 @@ impl<'a> MarketRun<'a> {
                 .as_ref()
                 .map(|rules| TopUps::new(rules, table, step_s)),
             delevering: scenario.traders.delever.as_ref().map(Delevering::new),
+            stop_losses: scenario
+                .traders
+                .stop_losses
+                .as_ref()
+                .map(|rules| StopLosses::new(rules, table, start)),
             dip_buying: scenario.traders.dip_buyers.as_ref().map(DipBuying::new),
             predation: scenario
                 .agents
@@ -183,6 +191,10 @@ impl<'a> MarketRun<'a> {
         book.set_depth_share(depth_share(market, start, self.mark.value()));
         if let Some(delevering) = self.delevering.as_mut() {
             delevering.step(&self.history, self.mark.value(), book, &mut self.venue);
+        }
+        if let Some(stops) = self.stop_losses.as_mut() {
+            let last = self.history.last().copied().unwrap_or(start);
+            stops.step(last, book, &mut self.venue);
         }
         if let Some(predation) = self.predation.as_mut() {
             predation.step(self.table, self.mark.value(), self.forced_coins, book);
@@ -393,7 +405,8 @@ impl<'a> MarketRun<'a> {
             adl_notional_usd: venue.ledger.adl_notional.to_f64(),
             bad_debt_usd: venue.ledger.bad_debt.to_f64(),
             top_ups_usd: venue.ledger.top_ups.to_f64(),
-            delevered_notional_usd: self.delevering.as_ref().map_or(0.0, |d| d.notional),
+            delevered_notional_usd: self.delevering.as_ref().map_or(0.0, |d| d.notional)
+                + self.stop_losses.as_ref().map_or(0.0, |s| s.notional),
             dip_buyers_bought_usd: self.dip_buying.as_ref().map_or(0.0, |d| d.spent_usd),
             predator_pnl_usd: self
                 .predation

@@ -1,4 +1,4 @@
-//! Traders' adjustment (top-ups, pre-emptive de-leveraging, dip buyers) and algorithmic agents
+//! Traders' adjustment (top-ups, pre-emptive de-leveraging, stop-losses, dip buyers) and algorithmic agents
 //! (predatory sellers, portfolio insurance, option dealers' hedging). Each is a small state machine the timeline calls once per step, in its
 //! own file.
 
@@ -7,6 +7,7 @@ mod dip_buying;
 mod hedging;
 mod insurance;
 mod predation;
+mod stop_losses;
 mod top_ups;
 
 pub use delevering::realized_volatility_pct;
@@ -15,6 +16,7 @@ pub use dip_buying::DipBuying;
 pub use hedging::DealerHedging;
 pub use insurance::PortfolioInsurance;
 pub use predation::Predation;
+pub use stop_losses::StopLosses;
 pub use top_ups::TopUps;
 
 /// Scenarios and lookups the traders' tests (and the build-up's) share.

@@ -343,6 +343,24 @@ pub(super) const TERMS: &[Term] = &[
         not_yet: None,
     },
     Term {
+        id: "stop-loss-order",
+        name: "Stop-loss order",
+        body: "An order a trader leaves with the venue to close a position once the price has \
+               moved a set distance against it: a market order the moment it triggers. Stops sit \
+               far closer than liquidation prices, so in a fall they sell first, and a cluster \
+               of them can start the cascade that reaches the leveraged crowd (a stop run). \
+               Unlike liquidations, they close open interest by the traders' own choice.",
+        related: &["liquidation-cascade", "open-interest", "predatory-trading"],
+        demo: Some(Demo {
+            preset: "btc-2024-08-05",
+            edit: scenes::stops_five_pct_away,
+            chart: "oi",
+            look_at: "With a tenth of the crowd holding stops 5% from entry, the solid bars \
+                      fall in the low-leverage buckets too, which no liquidation reached.",
+        }),
+        not_yet: None,
+    },
+    Term {
         id: "gamma-hedging",
         name: "Gamma hedging",
         body: "Option dealers keep their books delta-neutral by trading the underlying as its \

@@ -90,7 +90,8 @@ sections! {
         ranking_price_leverage,
         circuit_breaker, circuit_breaker_help, breaker_move, breaker_move_help, breaker_window,
         breaker_window_help, breaker_halt, breaker_halt_help, mark_smoothing, mark_smoothing_help,
-        top_up, top_up_help, delever, delever_help, dip_buyers, dip_buyers_help, predators,
+        top_up, top_up_help, delever, delever_help, stop_losses, stop_losses_help, stop_distance,
+        stop_distance_help, dip_buyers, dip_buyers_help, predators,
         predators_help, cppi, cppi_help, cppi_multiplier, cppi_multiplier_help, cppi_floor,
         cppi_floor_help, option_dealers, option_dealers_help, profile, profile_help,
         profile_custom, build_up, build_up_help, funding_premium, funding_premium_help,
@@ -118,7 +119,8 @@ sections! {
         computing, done, phase_no_depth, cycles_intro, cycles_progress,
         /// `{what}`: a list of mechanisms.
         cycles_leave_out,
-        cycles_out_build_up, cycles_out_top_up, cycles_out_delever, cycles_out_dip_buyers,
+        cycles_out_build_up, cycles_out_top_up, cycles_out_delever, cycles_out_stop_losses,
+        cycles_out_dip_buyers,
         cycles_out_predators, cycles_out_cppi, cycles_out_dealers,
         /// `{with}`, `{without}`: excess kurtosis; `{skew}`; `{worst}`: the worst day, percent.
         cycles_stats,

@@ -1,0 +1,228 @@
+//! Stop-loss orders: positions that close themselves with a market order once the last price has
+//! moved a set distance against them, before the venue would liquidate them (docs/model.md §8.8).
+
+use crate::market::OrderBook;
+use crate::positions::PositionTable;
+use crate::scenario::{Side, StopLosses as Rules};
+use crate::venue::LiquidationEngine;
+
+/// The positions holding a stop, each side in the order the price reaches their stops, and how
+/// far the price has gone through them.
+pub struct StopLosses {
+    /// Longs' stops (price, position), highest first: a falling price reaches them in this order.
+    longs: Vec<(f64, u32)>,
+    /// Shorts' stops, lowest first.
+    shorts: Vec<(f64, u32)>,
+    /// How many of each side's stops the price has reached.
+    reached: [usize; 2],
+    /// Size closed by stops (USD at entry, or contracts).
+    pub notional: f64,
+}
+
+/// Whether the position with behaviour draw `draw` holds a stop, for a stop share `share`. The
+/// draw's high bits already decide top-ups and de-levering (`draw < share` and
+/// `draw >= 1 - share`); its low bits, scaled up, are a second uniform draw independent of them,
+/// so holding a stop neither implies nor excludes the other behaviours.
+pub fn holds_stop(draw: f64, share: f64) -> bool {
+    let low_bits = draw * 1_048_576.0;
+    low_bits - libm::floor(low_bits) < share
+}
+
+impl StopLosses {
+    /// A stop sits `distance_pct` beyond the nearer of the entry and `start` (the price the run
+    /// starts at): a stop the price had already passed would have closed its position before
+    /// the run.
+    pub fn new(rules: &Rules, table: &PositionTable, start: f64) -> StopLosses {
+        let distance = rules.distance_pct / 100.0;
+        let (mut longs, mut shorts) = (Vec::new(), Vec::new());
+        for i in 0..table.len() {
+            if !holds_stop(table.behaviour_draw[i], rules.share) {
+                continue;
+            }
+            let entry = table.entry[i];
+            match table.side[i] {
+                Side::Long => longs.push((entry.min(start) * (1.0 - distance), i as u32)),
+                Side::Short => shorts.push((entry.max(start) * (1.0 + distance), i as u32)),
+            }
+        }
+        longs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        shorts.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        StopLosses {
+            longs,
+            shorts,
+            reached: [0, 0],
+            notional: 0.0,
+        }
+    }
+
+    /// The stops `last` (the last traded price) has reached since the previous step fire: each
+    /// side's open positions among them close in full as one market order into the book (a
+    /// position the venue is already liquidating is left to it).
+    pub fn step(&mut self, last: f64, book: &mut OrderBook, venue: &mut LiquidationEngine) {
+        for side in [Side::Long, Side::Short] {
+            let (stops, reached) = match side {
+                Side::Long => (&self.longs, &mut self.reached[0]),
+                Side::Short => (&self.shorts, &mut self.reached[1]),
+            };
+            let from = *reached;
+            while *reached < stops.len() && {
+                let stop = stops[*reached].0;
+                match side {
+                    Side::Long => last <= stop,
+                    Side::Short => last >= stop,
+                }
+            } {
+                *reached += 1;
+            }
+            let fired: Vec<usize> = stops[from..*reached]
+                .iter()
+                .map(|&(_, i)| i as usize)
+                .filter(|&i| venue.is_open(i) && !venue.is_pending(i))
+                .collect();
+            let coins: f64 = fired.iter().map(|&i| venue.coins(i, 1.0, last)).sum();
+            if coins <= 0.0 {
+                continue;
+            }
+            let fill = book.trade(match side {
+                Side::Long => coins,
+                Side::Short => -coins,
+            });
+            for i in fired {
+                self.notional += venue.reduce_voluntarily(i, 1.0, fill);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::traders::examples::{deep_book, scenario};
+
+    fn rules(share: f64, distance_pct: f64) -> Rules {
+        Rules {
+            share,
+            distance_pct,
+        }
+    }
+
+    #[test]
+    fn the_stop_share_is_a_draw_independent_of_the_other_behaviours() {
+        // Over a fine grid of draws, a fifth hold a stop, and among the top-up fifth (draw < 0.2)
+        // and the de-levering fifth (draw >= 0.8) a fifth too.
+        let draws: Vec<f64> = (0..200_000)
+            .map(|k| (k as f64 + 0.37) / 200_000.0)
+            .collect();
+        let share = |set: &[f64]| {
+            set.iter().filter(|&&d| holds_stop(d, 0.2)).count() as f64 / set.len() as f64
+        };
+        let low: Vec<f64> = draws.iter().copied().filter(|&d| d < 0.2).collect();
+        let high: Vec<f64> = draws.iter().copied().filter(|&d| d >= 0.8).collect();
+        for (name, set) in [
+            ("all", &draws[..]),
+            ("top-ups", &low),
+            ("de-levering", &high),
+        ] {
+            let got = share(set);
+            assert!((got - 0.2).abs() < 0.01, "{name}: {got}");
+        }
+        assert!(!holds_stop(0.5, 0.0) && holds_stop(0.123_456_7, 1.0));
+    }
+
+    #[test]
+    fn a_stop_closes_its_position_once_the_price_reaches_it_and_not_before() {
+        // A long entered at 100 and a short at 100, both holding stops 5% away; 2x leverage,
+        // so the venue would liquidate them only about 50% away.
+        let scenario = scenario(&[
+            ("long", 10_000.0, 100.0, 2.0),
+            ("short", 10_000.0, 100.0, 2.0),
+        ]);
+        let table = crate::positions::PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        let mut book = deep_book();
+        let mut stops = StopLosses::new(&rules(1.0, 5.0), &table, 100.0);
+        let long = (0..table.len())
+            .find(|&i| table.side[i] == Side::Long)
+            .unwrap();
+        let short = 1 - long;
+
+        stops.step(95.01, &mut book, &mut venue);
+        assert!(venue.is_open(long) && venue.is_open(short), "not yet");
+        assert_eq!(stops.notional, 0.0);
+
+        stops.step(95.0, &mut book, &mut venue);
+        assert!(!venue.is_open(long), "the long's stop at 95 fired");
+        assert!(venue.is_open(short));
+        assert!(
+            (stops.notional - 10_000.0).abs() < 1e-6,
+            "{}",
+            stops.notional
+        );
+        // 100 coins sold into the book.
+        assert!(
+            (book.consumed() - 100.0).abs() < 1e-6,
+            "{}",
+            book.consumed()
+        );
+
+        // A rise through the short's stop at 105 closes it; the long's stop does not fire twice.
+        stops.step(90.0, &mut book, &mut venue);
+        stops.step(105.0, &mut book, &mut venue);
+        assert!(!venue.is_open(short));
+        assert!(
+            (stops.notional - 20_000.0).abs() < 1e-6,
+            "{}",
+            stops.notional
+        );
+        assert!(book.consumed().abs() < 1e-6, "100 sold, 100 bought back");
+    }
+
+    #[test]
+    fn a_stop_sits_beyond_the_nearer_of_entry_and_start() {
+        // A long entered at 110, above the start at 100: its stop is 5% below 100, not below 110
+        // (at 104.5 it would have fired before the run began).
+        let scenario = scenario(&[("long", 10_000.0, 110.0, 2.0)]);
+        let table = crate::positions::PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        let mut book = deep_book();
+        let mut stops = StopLosses::new(&rules(1.0, 5.0), &table, 100.0);
+        stops.step(99.0, &mut book, &mut venue);
+        assert!(venue.is_open(0), "at 99 the stop (95) is still ahead");
+        stops.step(95.0, &mut book, &mut venue);
+        assert!(!venue.is_open(0));
+    }
+
+    #[test]
+    fn without_a_share_nobody_holds_a_stop() {
+        let scenario = scenario(&[("long", 10_000.0, 100.0, 2.0)]);
+        let table = crate::positions::PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        let mut book = deep_book();
+        let mut stops = StopLosses::new(&rules(0.0, 5.0), &table, 100.0);
+        stops.step(50.0, &mut book, &mut venue);
+        assert!(venue.is_open(0));
+        assert_eq!((stops.notional, book.consumed()), (0.0, 0.0));
+    }
+
+    #[test]
+    fn stops_out_of_range_are_named_by_path_and_absent_stops_are_left_out_of_json() {
+        let mut scenario = scenario(&[("long", 10_000.0, 100.0, 2.0)]);
+        assert!(!serde_json::to_string(&scenario)
+            .unwrap()
+            .contains("stop_losses"));
+        scenario.traders.stop_losses = Some(rules(1.5, 0.0));
+        let error = scenario.validate().unwrap_err();
+        let paths: Vec<&str> = error.problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "traders.stop_losses.share",
+                "traders.stop_losses.distance_pct"
+            ]
+        );
+        scenario.traders.stop_losses = Some(rules(0.1, 5.0));
+        assert!(scenario.validate().is_ok());
+        let written = serde_json::to_string(&scenario).unwrap();
+        assert!(written.contains(r#""stop_losses":{"share":0.1,"distance_pct":5.0}"#));
+    }
+}
