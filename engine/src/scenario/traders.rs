@@ -78,8 +78,8 @@ fn default_delever_fraction() -> f64 {
 pub struct StopLosses {
     /// Share of positions that hold a stop, in [0, 1].
     pub share: f64,
-    /// How far the stop sits beyond the nearer of the position's entry and the start price,
-    /// percent (a long's below, a short's above).
+    /// How far beyond the entry the stop sits, percent (a long's below, a short's above); a
+    /// stop the start price has already passed is not held.
     pub distance_pct: f64,
 }
 

@@ -29,9 +29,9 @@ pub fn holds_stop(draw: f64, share: f64) -> bool {
 }
 
 impl StopLosses {
-    /// A stop sits `distance_pct` beyond the nearer of the entry and `start` (the price the run
-    /// starts at): a stop the price had already passed would have closed its position before
-    /// the run.
+    /// A stop sits `distance_pct` beyond the entry. One the price at the start of the run
+    /// (`start`) is already at or past would have closed its position before the run began, so
+    /// that position holds none.
     pub fn new(rules: &Rules, table: &PositionTable, start: f64) -> StopLosses {
         let distance = rules.distance_pct / 100.0;
         let (mut longs, mut shorts) = (Vec::new(), Vec::new());
@@ -41,8 +41,18 @@ impl StopLosses {
             }
             let entry = table.entry[i];
             match table.side[i] {
-                Side::Long => longs.push((entry.min(start) * (1.0 - distance), i as u32)),
-                Side::Short => shorts.push((entry.max(start) * (1.0 + distance), i as u32)),
+                Side::Long => {
+                    let stop = entry * (1.0 - distance);
+                    if stop < start {
+                        longs.push((stop, i as u32));
+                    }
+                }
+                Side::Short => {
+                    let stop = entry * (1.0 + distance);
+                    if stop > start {
+                        shorts.push((stop, i as u32));
+                    }
+                }
             }
         }
         longs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -178,18 +188,24 @@ mod tests {
     }
 
     #[test]
-    fn a_stop_sits_beyond_the_nearer_of_entry_and_start() {
-        // A long entered at 110, above the start at 100: its stop is 5% below 100, not below 110
-        // (at 104.5 it would have fired before the run began).
-        let scenario = scenario(&[("long", 10_000.0, 110.0, 2.0)]);
+    fn a_stop_the_start_price_has_already_passed_is_not_held() {
+        // Longs entered at 104 and at 110 with stops 5% away, the run starting at 100: the
+        // first's stop (98.8) is ahead, the second's (104.5) would have fired before the run.
+        let scenario = scenario(&[
+            ("long", 10_000.0, 104.0, 2.0),
+            ("long", 10_000.0, 110.0, 2.0),
+        ]);
         let table = crate::positions::PositionTable::build(&scenario);
         let mut venue = LiquidationEngine::new(&table, &scenario.venue);
         let mut book = deep_book();
         let mut stops = StopLosses::new(&rules(1.0, 5.0), &table, 100.0);
+        let at = |entry: f64| (0..2).find(|&i| table.entry[i] == entry).unwrap();
         stops.step(99.0, &mut book, &mut venue);
-        assert!(venue.is_open(0), "at 99 the stop (95) is still ahead");
-        stops.step(95.0, &mut book, &mut venue);
-        assert!(!venue.is_open(0));
+        assert!(venue.is_open(at(104.0)) && venue.is_open(at(110.0)));
+        stops.step(98.8, &mut book, &mut venue);
+        assert!(!venue.is_open(at(104.0)), "its stop at 98.8 fired");
+        stops.step(60.0, &mut book, &mut venue);
+        assert!(venue.is_open(at(110.0)), "it holds no stop");
     }
 
     #[test]

@@ -150,7 +150,7 @@ pub static ENGLISH: Text = Text {
         stop_losses: "Stop-losses",
         stop_losses_help: "Share of positions that hold a stop-loss order: once the price has moved the stop distance against them, they close in full with a market order. Stops fire well before liquidation, so they sell in the first leg of a fall and can feed the cascade that reaches the levered tail; they also close open interest by choice.",
         stop_distance: "Stop distance",
-        stop_distance_help: "How far from the position's entry (or from the start price, if that is nearer) its stop sits.",
+        stop_distance_help: "How far from the position's entry its stop sits. A stop the starting price has already passed would have fired before, so that position holds none.",
         dip_buyers: "Dip buyers' capacity",
         dip_buyers_help: "Money ready to buy once the price is a few percent below fair value: what makes a flush V-shaped. 0 means nobody steps in.",
         predators: "Predatory capital",
