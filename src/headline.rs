@@ -136,6 +136,13 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
             &[("amount", &format::usd(dealers.sold_usd))],
         ));
     }
+    let stops_sold: f64 = outcome.steps.iter().map(|step| step.stops_sold_usd).sum();
+    if stops_sold > 0.0 {
+        tail.push(fill(
+            words.stops_sold,
+            &[("amount", &format::usd(stops_sold))],
+        ));
+    }
     if let Some((payers, paid)) = outcome.build_up.as_ref().and_then(funding_payers) {
         tail.push(fill(
             words.funding_paid,

@@ -166,6 +166,10 @@ pub struct Step {
     /// when zero.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub dealers_sold_usd: f64,
+    /// Net USD stop-loss orders sold this step, at fill prices (negative: bought); absent when
+    /// zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub stops_sold_usd: f64,
 }
 
 fn is_zero(value: &f64) -> bool {

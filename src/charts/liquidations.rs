@@ -44,6 +44,12 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let agents = &snapshot.scenario.agents;
     let flows: Vec<Flow> = [
         (
+            snapshot.scenario.traders.stop_losses.is_some(),
+            w.stops_sold,
+            stops_sold as fn(&Step) -> f64,
+            palette::MARK,
+        ),
+        (
             agents.cppi.is_some(),
             w.cppi_sold,
             cppi_sold as fn(&Step) -> f64,
@@ -89,7 +95,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let algorithms_until = steps
         .iter()
         .rev()
-        .find(|step| step.cppi_sold_usd != 0.0 || step.dealers_sold_usd != 0.0)
+        .find(|step| {
+            step.cppi_sold_usd != 0.0 || step.dealers_sold_usd != 0.0 || step.stops_sold_usd != 0.0
+        })
         .map_or(0.0, |step| (step.t_s * 1.2).min(end));
     let shown = shown.max(algorithms_until);
     // The step's length in the title: a per-step amount means nothing without it.
@@ -171,6 +179,10 @@ fn cppi_sold(step: &Step) -> f64 {
 
 fn dealers_sold(step: &Step) -> f64 {
     step.dealers_sold_usd
+}
+
+fn stops_sold(step: &Step) -> f64 {
+    step.stops_sold_usd
 }
 
 #[cfg(test)]

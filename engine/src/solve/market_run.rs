@@ -62,6 +62,7 @@ pub struct MarketRun<'a> {
     halted_now: bool,
     insured_sold_usd: f64,
     hedged_sold_usd: f64,
+    stops_sold_usd: f64,
     /// What traders outside the population (cross-margin accounts) had auto-deleveraged against
     /// this market's winners in the step under way, USD.
     outside_adl_usd: f64,
@@ -157,6 +158,7 @@ impl<'a> MarketRun<'a> {
             halted_now: false,
             insured_sold_usd: 0.0,
             hedged_sold_usd: 0.0,
+            stops_sold_usd: 0.0,
             outside_adl_usd: 0.0,
         }
     }
@@ -180,6 +182,7 @@ impl<'a> MarketRun<'a> {
         }
         self.insured_sold_usd = 0.0;
         self.hedged_sold_usd = 0.0;
+        self.stops_sold_usd = 0.0;
         if self.halted_now {
             return;
         }
@@ -194,7 +197,7 @@ impl<'a> MarketRun<'a> {
         }
         if let Some(stops) = self.stop_losses.as_mut() {
             let last = self.history.last().copied().unwrap_or(start);
-            stops.step(last, book, &mut self.venue);
+            self.stops_sold_usd = stops.step(last, book, &mut self.venue);
         }
         if let Some(predation) = self.predation.as_mut() {
             predation.step(self.table, self.mark.value(), self.forced_coins, book);
@@ -285,6 +288,7 @@ impl<'a> MarketRun<'a> {
             halted,
             cppi_sold_usd: self.insured_sold_usd,
             dealers_sold_usd: self.hedged_sold_usd,
+            stops_sold_usd: self.stops_sold_usd,
         });
         let (longs, shorts) = self.venue.open_by_bucket();
         self.long_by_step.push(longs);

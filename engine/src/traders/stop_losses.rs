@@ -67,8 +67,10 @@ impl StopLosses {
 
     /// The stops `last` (the last traded price) has reached since the previous step fire: each
     /// side's open positions among them close in full as one market order into the book (a
-    /// position the venue is already liquidating is left to it).
-    pub fn step(&mut self, last: f64, book: &mut OrderBook, venue: &mut LiquidationEngine) {
+    /// position the venue is already liquidating is left to it). Returns the USD the orders sold
+    /// net, at their fill prices (negative: bought).
+    pub fn step(&mut self, last: f64, book: &mut OrderBook, venue: &mut LiquidationEngine) -> f64 {
+        let mut sold_usd = 0.0;
         for side in [Side::Long, Side::Short] {
             let (stops, reached) = match side {
                 Side::Long => (&self.longs, &mut self.reached[0]),
@@ -93,14 +95,17 @@ impl StopLosses {
             if coins <= 0.0 {
                 continue;
             }
-            let fill = book.trade(match side {
+            let sold = match side {
                 Side::Long => coins,
                 Side::Short => -coins,
-            });
+            };
+            let fill = book.trade(sold);
+            sold_usd += sold * fill;
             for i in fired {
                 self.notional += venue.reduce_voluntarily(i, 1.0, fill);
             }
         }
+        sold_usd
     }
 }
 
@@ -160,7 +165,11 @@ mod tests {
         assert!(venue.is_open(long) && venue.is_open(short), "not yet");
         assert_eq!(stops.notional, 0.0);
 
-        stops.step(95.0, &mut book, &mut venue);
+        let sold = stops.step(95.0, &mut book, &mut venue);
+        assert!(
+            (sold - 10_000.0).abs() < 1.0,
+            "100 coins into the deep book at 100: {sold}"
+        );
         assert!(!venue.is_open(long), "the long's stop at 95 fired");
         assert!(venue.is_open(short));
         assert!(

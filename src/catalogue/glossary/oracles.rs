@@ -599,4 +599,10 @@ fn stops_close_open_interest_in_buckets_no_liquidation_reached() {
     assert!((0.85..0.95).contains(&lowest(&with)), "{}", lowest(&with));
     assert!(with.summary.delevered_notional_usd > 0.0);
     assert_eq!(without.summary.delevered_notional_usd, 0.0);
+    // What the stops sold (the liquidations chart's dashed line) is their closed size at the
+    // lower prices they fired at: less than its value at entry, more than at the trough.
+    let sold: f64 = with.steps.iter().map(|step| step.stops_sold_usd).sum();
+    let closed = with.summary.delevered_notional_usd;
+    let trough = with.summary.min_price / with.summary.start_price;
+    assert!(sold < closed && sold > closed * trough, "{sold} of {closed}");
 }

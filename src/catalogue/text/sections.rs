@@ -208,7 +208,7 @@ sections! {
         halted,
         /// `{step}`: the run's step, e.g. "10 s".
         liquidations_title,
-        longs_liquidated, shorts_liquidated, cppi_sold, dealers_sold,
+        longs_liquidated, shorts_liquidated, cppi_sold, dealers_sold, stops_sold,
         algorithms_sold, funding_title, hours_to_shock, long_open, short_open, funding_rate,
         /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
         open_interest_in,
@@ -396,6 +396,8 @@ sections! {
         dealers_value,
         /// `{amount}`: what option dealers sold hedging (the headline's tail).
         dealers_sold,
+        /// `{amount}`: what stop-loss orders sold, net (the headline's tail).
+        stops_sold,
         floor_kept,
         /// `{amount}`.
         below_floor,
