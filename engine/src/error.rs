@@ -166,6 +166,8 @@ pub enum Rule {
     MarketInScenario,
     /// A grid axis or calibration value naming a market for the common shock (it hits all).
     MarketOnShock,
+    /// A calibration parameter fitting a part of the scenario the base does not have.
+    FitsAbsent { parameter: &'static str },
     /// A calibration target summed over markets whose figure is not a sum.
     NotASum { figure: String },
     /// A ramp's path point not after the one before it.
@@ -428,6 +430,10 @@ impl fmt::Display for Rule {
             Rule::MarketOnShock => write!(
                 f,
                 "the common shock hits every market by its shock_beta: name no market"
+            ),
+            Rule::FitsAbsent { parameter } => write!(
+                f,
+                "{parameter} is fitted but the base has none: give the base one to fit"
             ),
             Rule::NotASum { figure } => write!(
                 f,

@@ -217,3 +217,29 @@ fn docs_presets_md_shows_the_same_tables() {
         }
     }
 }
+
+/// docs/presets.md's experiment: the 2024 crowd with stop-loss orders 5% from entry, the share
+/// that holds them fitted to the open-interest figure alongside the preset's own parameters.
+/// What the doc says of it holds: it converges, every fitted figure is met, about a tenth of the
+/// crowd holds stops, and the long share (predicted) is what the preset predicts.
+#[test]
+fn the_stop_loss_experiment_reaches_the_2024_open_interest_with_a_tenth_holding_stops() {
+    let spec = spec(include_str!(
+        "../presets/targets/experiments/2024-08-05-stops.json"
+    ));
+    let fit = calibrate(&spec).unwrap();
+    assert!(fit.converged);
+    let share = fit.scenario.traders.stop_losses.as_ref().unwrap().share;
+    assert!((0.09..0.12).contains(&share), "{share}");
+    for target in &fit.targets {
+        if target.mark == Mark::Fitted {
+            assert!(target.relative_error.abs() < 0.01, "{target:?}");
+        }
+    }
+    let long_share = fit
+        .targets
+        .iter()
+        .find(|t| t.figure == flushlab_engine::analysis::figures::Figure::LongSharePct)
+        .unwrap();
+    assert!((long_share.achieved - 100.0).abs() < 1e-9);
+}

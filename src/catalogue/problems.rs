@@ -222,6 +222,7 @@ pub fn say(rule: &Rule) -> String {
         Rule::LegOnInverse { id } => fill(words.leg_on_inverse, &[("id", id)]),
         Rule::MarketInScenario => words.market_in_scenario.to_string(),
         Rule::MarketOnShock => words.market_on_shock.to_string(),
+        Rule::FitsAbsent { parameter } => fill(words.fits_absent, &[("parameter", parameter)]),
         Rule::NotASum { figure } => fill(words.not_a_sum, &[("figure", figure)]),
         Rule::PathOrder { after, got } => fill(
             words.path_order,
@@ -428,6 +429,9 @@ mod tests {
             },
             Rule::MarketInScenario,
             Rule::MarketOnShock,
+            Rule::FitsAbsent {
+                parameter: "stop_share",
+            },
             Rule::NotASum {
                 figure: "trough_drawdown_pct".into(),
             },

@@ -604,5 +604,8 @@ fn stops_close_open_interest_in_buckets_no_liquidation_reached() {
     let sold: f64 = with.steps.iter().map(|step| step.stops_sold_usd).sum();
     let closed = with.summary.delevered_notional_usd;
     let trough = with.summary.min_price / with.summary.start_price;
-    assert!(sold < closed && sold > closed * trough, "{sold} of {closed}");
+    assert!(
+        sold < closed && sold > closed * trough,
+        "{sold} of {closed}"
+    );
 }

@@ -674,6 +674,7 @@ pub static ENGLISH: Text = Text {
         leg_on_inverse: "'{id}' is coin-margined: cross-margin accounts hold USD-margined markets only",
         market_in_scenario: "a version 1 scenario is one market: name a market only on a version 2 system",
         market_on_shock: "the common shock hits every market by its shock_beta: name no market",
+        fits_absent: "{parameter} is fitted but the base has none: give the base one to fit",
         not_a_sum: "{figure} is not a sum over markets: name the market it is read on",
         path_order: "must come after the point before it (at {after}) (got {got})",
         path_end: "the last point ends the ramp: must be at 1 (got {got})",

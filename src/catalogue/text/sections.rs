@@ -500,6 +500,8 @@ sections! {
         leg_on_inverse,
         market_in_scenario,
         market_on_shock,
+        /// `{parameter}`: a calibration parameter's name.
+        fits_absent,
         /// `{figure}`: the figure's name.
         not_a_sum,
         /// `{after}`, `{got}`.

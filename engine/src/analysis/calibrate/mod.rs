@@ -86,6 +86,9 @@ pub enum Knob {
     Withdrawal,
     /// `market.resilience_half_life_s`: how fast consumed depth refills.
     ResilienceHalfLifeS,
+    /// `traders.stop_losses.share`: the share of positions holding stop-loss orders (the base
+    /// must have `traders.stop_losses`, which sets their distance).
+    StopShare,
 }
 
 impl Knob {
@@ -98,23 +101,25 @@ impl Knob {
             Knob::LongShare => Some(Parameter::LongShare),
             Knob::MaintenanceMargin => Some(Parameter::MaintenanceMargin),
             Knob::Withdrawal => Some(Parameter::Withdrawal),
-            Knob::ResilienceHalfLifeS => None,
+            Knob::ResilienceHalfLifeS | Knob::StopShare => None,
         }
     }
 
     /// The knob's name as in JSON, e.g. "depth_usd".
     pub fn name(self) -> &'static str {
-        match self.grid() {
-            Some(parameter) => parameter.name(),
-            None => "resilience_half_life_s",
+        match (self, self.grid()) {
+            (_, Some(parameter)) => parameter.name(),
+            (Knob::StopShare, None) => "stop_share",
+            (_, None) => "resilience_half_life_s",
         }
     }
 
     /// The knob's value in `scenario`, where it has one.
     fn read(self, scenario: &Scenario) -> Option<f64> {
-        match self.grid() {
-            Some(parameter) => parameter.read(scenario),
-            None => scenario.market.resilience_half_life_s,
+        match (self, self.grid()) {
+            (_, Some(parameter)) => parameter.read(scenario),
+            (Knob::StopShare, None) => scenario.traders.stop_losses.as_ref().map(|s| s.share),
+            (_, None) => scenario.market.resilience_half_life_s,
         }
     }
 
@@ -127,8 +132,8 @@ impl Knob {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FitParameter {
-    /// shock_pct, mean_leverage, depth_usd, long_share, maintenance_margin, withdrawal or
-    /// resilience_half_life_s.
+    /// shock_pct, mean_leverage, depth_usd, long_share, maintenance_margin, withdrawal,
+    /// resilience_half_life_s or stop_share.
     pub name: Knob,
     /// On a version 2 system, the market whose value is fitted (none: every market's; the
     /// common shock takes none).
@@ -516,5 +521,48 @@ mod tests {
         bad.parameters[0].max = 1e9;
         let error = bad.validate().unwrap_err();
         assert_eq!(error.problems[0].path, "parameters[0].max", "{error}");
+    }
+
+    #[test]
+    fn a_stop_share_is_fitted_where_the_base_has_stops_and_refused_where_it_has_none() {
+        // The model's own open-interest change with a fifth of the crowd holding stops 2% away,
+        // recovered from a base where a twentieth hold them.
+        let (mut spec, _) = self_consistent(-6.0);
+        spec.base.shock.pct = -6.0;
+        let mut truth = spec.base.clone();
+        truth.traders.stop_losses = Some(crate::scenario::StopLosses {
+            share: 0.2,
+            distance_pct: 2.0,
+        });
+        let outcome = crate::simulate(&truth).unwrap();
+        let change = Figure::OpenInterestChangePct.of(&truth, &outcome);
+        spec.parameters = vec![FitParameter {
+            name: Knob::StopShare,
+            market: None,
+            min: 0.0,
+            max: 0.6,
+        }];
+        spec.targets[0].figure = Figure::OpenInterestChangePct;
+        spec.targets[0].value = change;
+
+        let mut bare = spec.clone();
+        let error = bare.validate().unwrap_err();
+        let problem = &error.problems[0];
+        assert_eq!(problem.path, "parameters[0].min", "{error}");
+        assert!(
+            problem
+                .message()
+                .contains("stop_share is fitted but the base has none"),
+            "{error}"
+        );
+
+        bare.base.traders.stop_losses = Some(crate::scenario::StopLosses {
+            share: 0.05,
+            distance_pct: 2.0,
+        });
+        let fit = calibrate(&bare).unwrap();
+        let share = fit.scenario.traders.stop_losses.as_ref().unwrap().share;
+        assert!((share - 0.2).abs() < 0.01, "{share}");
+        assert!(fit.targets[0].relative_error.abs() < 1e-2, "{fit:?}");
     }
 }

@@ -168,6 +168,12 @@ fn set(
 ) -> Result<(), ScenarioError> {
     match parameter.name.grid() {
         Some(grid) => edit::set(system, grid, markets, value, means),
+        None if parameter.name == Knob::StopShare => {
+            for i in markets.indices(system) {
+                super::search::set_stop_share(&mut system.markets[i].traders, value)?;
+            }
+            Ok(())
+        }
         None => {
             for i in markets.indices(system) {
                 system.markets[i].market.resilience_half_life_s = Some(value);
