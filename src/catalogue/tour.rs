@@ -71,7 +71,8 @@ const STEPS: [Step; 9] = [
                add collateral when the mark nears their liquidation price and others halve their \
                positions once the price turns volatile, and far fewer positions are liquidated. \
                But halving a position is a market sale too: de-levering alone sells more than it \
-               saves from liquidation, and the fall goes about as deep.",
+               saves from liquidation, and the fall goes about as deep. Stop-loss orders, \
+               which the glossary shows on the 2024 crash, sell earlier still.",
         demo: Demo {
             preset: "over-levered-longs",
             edit: scenes::traders_adjust,
