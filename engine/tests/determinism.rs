@@ -99,24 +99,34 @@ fn reused_and_rescaled_tables_give_the_same_outcomes_as_fresh_ones() {
 }
 
 /// A shock drag reruns one table at shocks that change different positions (top-ups, partial
-/// fills, auto-deleveraging), and each run reuses the buffers of the last run's changed positions
+/// fills, auto-deleveraging, stop-losses), and each run reuses the buffers of the last run's changed positions
 /// without clearing them: every run must equal a fresh run at its shock.
 #[test]
 fn a_shock_drag_across_the_range_gives_fresh_outcomes_on_one_table() {
     use flushlab_engine::positions::PositionTable;
     use flushlab_engine::solve::timeline;
     for preset in presets::all() {
-        let table = PositionTable::build(&preset.scenario);
-        table.prepare_reruns();
-        for pct in [-30.0, 20.0, -8.0, -30.0] {
-            let mut shocked = preset.scenario.clone();
-            shocked.shock.resize(&preset.scenario.market, pct);
-            assert_eq!(
-                outcome_json(&timeline::run(&shocked, &table)),
-                outcome_json(&simulate(&shocked).unwrap()),
-                "{} at {pct}% on a table a drag reran",
-                preset.name
-            );
+        // Each preset as it is, then with a third of its crowd holding stop-losses 3% away
+        // (their firing order comes from the table's order by entry, kept across runs).
+        let mut stopped = preset.scenario.clone();
+        stopped.traders.stop_losses = Some(flushlab_engine::scenario::StopLosses {
+            share: 0.3,
+            distance_pct: 3.0,
+        });
+        for scenario in [&preset.scenario, &stopped] {
+            let table = PositionTable::build(scenario);
+            table.prepare_reruns();
+            for pct in [-30.0, 20.0, -8.0, -30.0] {
+                let mut shocked = scenario.clone();
+                shocked.shock.resize(&scenario.market, pct);
+                assert_eq!(
+                    outcome_json(&timeline::run(&shocked, &table)),
+                    outcome_json(&simulate(&shocked).unwrap()),
+                    "{} at {pct}% on a table a drag reran (stops: {})",
+                    preset.name,
+                    scenario.traders.stop_losses.is_some()
+                );
+            }
         }
     }
 }

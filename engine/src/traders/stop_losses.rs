@@ -9,10 +9,13 @@ use crate::venue::LiquidationEngine;
 /// The positions holding a stop, each side in the order the price reaches their stops, and how
 /// far the price has gone through them.
 pub struct StopLosses {
-    /// Longs' stops (price, position), highest first: a falling price reaches them in this order.
-    longs: Vec<(f64, u32)>,
-    /// Shorts' stops, lowest first.
-    shorts: Vec<(f64, u32)>,
+    /// Longs holding a stop, highest stop first: a falling price reaches them in this order.
+    longs: Vec<u32>,
+    /// Shorts holding a stop, lowest stop first.
+    shorts: Vec<u32>,
+    /// A long's stop over its entry, `1 - d`; a short's is `1 + d`.
+    long_factor: f64,
+    short_factor: f64,
     /// How many of each side's stops the price has reached.
     reached: [usize; 2],
     /// Size closed by stops (USD at entry, or contracts).
@@ -31,35 +34,34 @@ pub fn holds_stop(draw: f64, share: f64) -> bool {
 impl StopLosses {
     /// A stop sits `distance_pct` beyond the entry. One the price at the start of the run
     /// (`start`) is already at or past would have closed its position before the run began, so
-    /// that position holds none.
+    /// that position holds none. A stop's order is its entry's, so the table's order by entry
+    /// (kept across runs) gives the firing order without a sort of its own.
     pub fn new(rules: &Rules, table: &PositionTable, start: f64) -> StopLosses {
         let distance = rules.distance_pct / 100.0;
-        let (mut longs, mut shorts) = (Vec::new(), Vec::new());
-        for i in 0..table.len() {
-            if !holds_stop(table.behaviour_draw[i], rules.share) {
-                continue;
-            }
-            let entry = table.entry[i];
-            match table.side[i] {
-                Side::Long => {
-                    let stop = entry * (1.0 - distance);
-                    if stop < start {
-                        longs.push((stop, i as u32));
-                    }
-                }
-                Side::Short => {
-                    let stop = entry * (1.0 + distance);
-                    if stop > start {
-                        shorts.push((stop, i as u32));
-                    }
-                }
-            }
-        }
-        longs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        shorts.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (long_factor, short_factor) = (1.0 - distance, 1.0 + distance);
+        let [by_entry_longs, by_entry_shorts] = table.by_entry();
+        let holds = |i: u32, stop_ahead: &dyn Fn(f64) -> bool| {
+            let i = i as usize;
+            holds_stop(table.behaviour_draw[i], rules.share) && stop_ahead(table.entry[i])
+        };
+        // Longs by entry ascending, shorts descending: both reversed.
+        let longs = by_entry_longs
+            .iter()
+            .rev()
+            .copied()
+            .filter(|&i| holds(i, &|entry| entry * long_factor < start))
+            .collect();
+        let shorts = by_entry_shorts
+            .iter()
+            .rev()
+            .copied()
+            .filter(|&i| holds(i, &|entry| entry * short_factor > start))
+            .collect();
         StopLosses {
             longs,
             shorts,
+            long_factor,
+            short_factor,
             reached: [0, 0],
             notional: 0.0,
         }
@@ -76,19 +78,20 @@ impl StopLosses {
                 Side::Long => (&self.longs, &mut self.reached[0]),
                 Side::Short => (&self.shorts, &mut self.reached[1]),
             };
+            let entry = &venue.table.entry;
             let from = *reached;
             while *reached < stops.len() && {
-                let stop = stops[*reached].0;
+                let at = entry[stops[*reached] as usize];
                 match side {
-                    Side::Long => last <= stop,
-                    Side::Short => last >= stop,
+                    Side::Long => last <= at * self.long_factor,
+                    Side::Short => last >= at * self.short_factor,
                 }
             } {
                 *reached += 1;
             }
             let fired: Vec<usize> = stops[from..*reached]
                 .iter()
-                .map(|&(_, i)| i as usize)
+                .map(|&i| i as usize)
                 .filter(|&i| venue.is_open(i) && !venue.is_pending(i))
                 .collect();
             let coins: f64 = fired.iter().map(|&i| venue.coins(i, 1.0, last)).sum();
