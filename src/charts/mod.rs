@@ -405,6 +405,9 @@ pub fn corner_note(text: &str, theme: Theme) -> plotly::layout::Annotation {
         .x_anchor(plotly::common::Anchor::Left)
         .y_anchor(plotly::common::Anchor::Top)
         .align(plotly::layout::HAlign::Left)
+        // On a backdrop, as a line's label is: a tipping line at a 1% shock, or an early line
+        // of a series, runs through the corner.
+        .background_color(ink(theme).backdrop)
         .font(Font::new().size(11).color(ink(theme).muted))
 }
 
