@@ -116,6 +116,7 @@ pub(crate) fn FlushCharts(
                             <option value="depth">{text().charts.phase_depth}</option>
                         </select>
                         <progress max=move || live.phase_progress.get().1 value=move || live.phase_progress.get().0
+                            class:complete=move || complete(live.phase_progress.get())
                             aria-label=text().charts.phase_progress></progress>
                         <span class="muted small">{move || {
                             let (done, total) = live.phase_progress.get();
@@ -130,6 +131,12 @@ pub(crate) fn FlushCharts(
         .collect_view()
 }
 
+/// Whether an analysis' progress `(done, total)` is complete: its bar is then hidden (a full bar
+/// left beside a finished chart reads as something still to come).
+fn complete((done, total): (usize, usize)) -> bool {
+    total > 0 && done >= total
+}
+
 /// The leverage-cycles tab.
 #[component]
 pub(crate) fn CyclesTab() -> impl IntoView {
@@ -140,7 +147,9 @@ pub(crate) fn CyclesTab() -> impl IntoView {
             <p class="wide muted">
                 {text().charts.cycles_intro}
                 " "
-                <progress max=move || live.cycles_progress.get().1 value=move || live.cycles_progress.get().0 aria-label=text().charts.cycles_progress></progress>
+                <progress max=move || live.cycles_progress.get().1 value=move || live.cycles_progress.get().0
+                    class:complete=move || complete(live.cycles_progress.get())
+                    aria-label=text().charts.cycles_progress></progress>
                 {move || {
                     let (done, total) = live.cycles_progress.get();
                     if done < total { format!(" {}", fill(text().charts.computing, &[("done", &done.to_string()), ("total", &total.to_string())])) } else { String::new() }
