@@ -4,7 +4,8 @@
 //! in USD, bucket 4's moved); `rescale-all` changes one weight alone, so every group's scale
 //! changes; `rescale-only` rescales as `rescale` does, without runs; `preset=NAME` runs that
 //! preset instead, its shock swept from -2% to -9.5% as a shock drag does; `preset=NAME@PCT` runs
-//! it at that one shock (e.g. `preset=over-levered-longs@-30`).
+//! it at that one shock (e.g. `preset=over-levered-longs@-30`). With `STOPS=SHARE,DISTANCE_PCT`
+//! the crowd holds stop-loss orders.
 use flushlab_engine::positions::PositionTable;
 use flushlab_engine::scenario::Positions;
 use flushlab_engine::solve::timeline;
@@ -30,6 +31,15 @@ fn main() {
         }
         None => (flushlab_engine::presets::default_scenario(), false),
     };
+    // STOPS=SHARE,DISTANCE_PCT gives the crowd stop-loss orders (their cost on a drag).
+    let mut scenario = scenario;
+    if let Ok(spec) = std::env::var("STOPS") {
+        let (share, distance) = spec.split_once(',').expect("STOPS=SHARE,DISTANCE_PCT");
+        scenario.traders.stop_losses = Some(flushlab_engine::scenario::StopLosses {
+            share: share.parse().expect("a share"),
+            distance_pct: distance.parse().expect("a distance in %"),
+        });
+    }
     let mut table = PositionTable::build(&scenario);
     // Reruns on one table, as the page's drags run them (its session prepares them too).
     table.prepare_reruns();

@@ -189,7 +189,9 @@ fn empty_table(
         map: OnceLock::new(),
         built_up: Default::default(),
         by_entry: OnceLock::new(),
+        draws_by_entry: OnceLock::new(),
         spare_own: Default::default(),
+        stop_members: Default::default(),
     }
 }
 

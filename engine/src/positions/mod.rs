@@ -11,12 +11,14 @@
 
 mod generation;
 mod margin;
+mod memo;
 mod open_sums;
 mod start;
 mod table;
 
 pub use generation::Draws;
 pub use margin::{closing_units_of, crossed, size_collateral, MarginSchedule, Terms};
+pub(crate) use memo::Memo;
 pub use open_sums::OpenPositionSums;
 pub use start::{StartState, Warm};
 pub use table::{bucket_of, standard_buckets, Group, PositionTable};

@@ -88,8 +88,13 @@ pub struct PositionTable {
     /// for auto-deleveraging's search for winners: built on first use and kept for every later
     /// run, since no run or rescale changes an entry or a side.
     pub(crate) by_entry: OnceLock<[Vec<u32>; 2]>,
+    /// The positions' behaviour draws in [`Self::by_entry`]'s order, for stop-losses' members
+    /// (read in one pass rather than one random read per position).
+    pub(crate) draws_by_entry: OnceLock<[Vec<f64>; 2]>,
     /// A finished run's buffers for positions' changed states, for the next run.
     pub(crate) spare_own: crate::venue::SpareOwn,
+    /// The last run's stop-loss holders in firing order, for the next run with the same stops.
+    pub(crate) stop_members: super::Memo<crate::traders::StopMembers>,
 }
 
 impl PositionTable {
@@ -143,6 +148,17 @@ impl PositionTable {
                     .then(a.cmp(&b))
             });
             lists
+        })
+    }
+
+    /// [`Self::behaviour_draw`] in [`Self::by_entry`]'s order, built on first use.
+    pub(crate) fn draws_by_entry(&self) -> &[Vec<f64>; 2] {
+        self.draws_by_entry.get_or_init(|| {
+            self.by_entry().each_ref().map(|list| {
+                list.iter()
+                    .map(|&i| self.behaviour_draw[i as usize])
+                    .collect()
+            })
         })
     }
 

@@ -16,7 +16,7 @@ pub use dip_buying::DipBuying;
 pub use hedging::DealerHedging;
 pub use insurance::PortfolioInsurance;
 pub use predation::Predation;
-pub use stop_losses::StopLosses;
+pub use stop_losses::{StopLosses, StopMembers};
 pub use top_ups::TopUps;
 
 /// Scenarios and lookups the traders' tests (and the build-up's) share.

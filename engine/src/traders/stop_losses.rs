@@ -1,6 +1,8 @@
 //! Stop-loss orders: positions that close themselves with a market order once the last price has
 //! moved a set distance against them, before the venue would liquidate them (docs/model.md §8.8).
 
+use std::sync::Arc;
+
 use crate::market::OrderBook;
 use crate::positions::PositionTable;
 use crate::scenario::{Side, StopLosses as Rules};
@@ -9,10 +11,7 @@ use crate::venue::LiquidationEngine;
 /// The positions holding a stop, each side in the order the price reaches their stops, and how
 /// far the price has gone through them.
 pub struct StopLosses {
-    /// Longs holding a stop, highest stop first: a falling price reaches them in this order.
-    longs: Vec<u32>,
-    /// Shorts holding a stop, lowest stop first.
-    shorts: Vec<u32>,
+    members: StopMembers,
     /// A long's stop over its entry, `1 - d`; a short's is `1 + d`.
     long_factor: f64,
     short_factor: f64,
@@ -22,13 +21,25 @@ pub struct StopLosses {
     pub notional: f64,
 }
 
+/// The positions holding stops for one set of rules and start price, in firing order: longs
+/// highest stop first (a falling price reaches them in this order), shorts lowest first. Kept by
+/// the table for the next run with the same ones (a drag's reruns).
+#[derive(Clone)]
+pub struct StopMembers {
+    /// The share, the distance and the start price, as bits.
+    key: [u64; 3],
+    longs: Arc<[u32]>,
+    shorts: Arc<[u32]>,
+}
+
 /// Whether the position with behaviour draw `draw` holds a stop, for a stop share `share`. The
 /// draw's high bits already decide top-ups and de-levering (`draw < share` and
 /// `draw >= 1 - share`); its low bits, scaled up, are a second uniform draw independent of them,
 /// so holding a stop neither implies nor excludes the other behaviours.
 pub fn holds_stop(draw: f64, share: f64) -> bool {
     let low_bits = draw * 1_048_576.0;
-    low_bits - libm::floor(low_bits) < share
+    // Its whole part by a cast (exact: it is below 2^20), cheaper than a call to floor.
+    low_bits - f64::from(low_bits as u32) < share
 }
 
 impl StopLosses {
@@ -39,27 +50,18 @@ impl StopLosses {
     pub fn new(rules: &Rules, table: &PositionTable, start: f64) -> StopLosses {
         let distance = rules.distance_pct / 100.0;
         let (long_factor, short_factor) = (1.0 - distance, 1.0 + distance);
-        let [by_entry_longs, by_entry_shorts] = table.by_entry();
-        let holds = |i: u32, stop_ahead: &dyn Fn(f64) -> bool| {
-            let i = i as usize;
-            holds_stop(table.behaviour_draw[i], rules.share) && stop_ahead(table.entry[i])
-        };
-        // Longs by entry ascending, shorts descending: both reversed.
-        let longs = by_entry_longs
-            .iter()
-            .rev()
-            .copied()
-            .filter(|&i| holds(i, &|entry| entry * long_factor < start))
-            .collect();
-        let shorts = by_entry_shorts
-            .iter()
-            .rev()
-            .copied()
-            .filter(|&i| holds(i, &|entry| entry * short_factor > start))
-            .collect();
+        let key = [rules.share, rules.distance_pct, start].map(f64::to_bits);
+        let members = table
+            .stop_members
+            .copied_if(|kept| kept.key == key)
+            .unwrap_or_else(|| {
+                let members =
+                    StopMembers::find(key, rules.share, long_factor, short_factor, table, start);
+                table.stop_members.put(members.clone());
+                members
+            });
         StopLosses {
-            longs,
-            shorts,
+            members,
             long_factor,
             short_factor,
             reached: [0, 0],
@@ -75,8 +77,8 @@ impl StopLosses {
         let mut sold_usd = 0.0;
         for side in [Side::Long, Side::Short] {
             let (stops, reached) = match side {
-                Side::Long => (&self.longs, &mut self.reached[0]),
-                Side::Short => (&self.shorts, &mut self.reached[1]),
+                Side::Long => (&self.members.longs, &mut self.reached[0]),
+                Side::Short => (&self.members.shorts, &mut self.reached[1]),
             };
             let entry = &venue.table.entry;
             let from = *reached;
@@ -109,6 +111,40 @@ impl StopLosses {
             }
         }
         sold_usd
+    }
+}
+
+impl StopMembers {
+    /// The members of `table` holding a stop at `share`, with the stops' factors over entry, a
+    /// run starting at `start`.
+    fn find(
+        key: [u64; 3],
+        share: f64,
+        long_factor: f64,
+        short_factor: f64,
+        table: &PositionTable,
+        start: f64,
+    ) -> StopMembers {
+        let [long_list, short_list] = table.by_entry();
+        let [long_draws, short_draws] = table.draws_by_entry();
+        let entry = &table.entry;
+        // Longs by entry ascending, shorts descending: a stop still ahead of the start price
+        // holds for a prefix of each list, found by binary search. Its members, in firing
+        // order, are that prefix reversed, filtered by their draws in one pass.
+        let members = |list: &[u32], draws: &[f64], ahead: usize| -> Arc<[u32]> {
+            (0..ahead)
+                .rev()
+                .filter(|&k| holds_stop(draws[k], share))
+                .map(|k| list[k])
+                .collect()
+        };
+        let long_ahead = long_list.partition_point(|&i| entry[i as usize] * long_factor < start);
+        let short_ahead = short_list.partition_point(|&i| entry[i as usize] * short_factor > start);
+        StopMembers {
+            key,
+            longs: members(long_list, long_draws, long_ahead),
+            shorts: members(short_list, short_draws, short_ahead),
+        }
     }
 }
 

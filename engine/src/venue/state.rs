@@ -77,42 +77,8 @@ pub(crate) struct Own {
 
 /// A finished run's [`Own`] buffers, kept by the table for the next run on it (a drag's reruns):
 /// only what a position's status marks as changed is ever read, so they need no clearing, and a
-/// run that changes positions does not allocate and zero megabytes again. Not part of the
-/// table's value: a clone starts empty, and any two are equal.
-#[derive(Default)]
-pub(crate) struct SpareOwn(std::sync::Mutex<Option<Own>>);
-
-impl SpareOwn {
-    /// The spare buffers, when they fit `n` positions.
-    fn take(&self, n: usize) -> Option<Own> {
-        let mut spare = self.0.lock().ok()?;
-        spare.take().filter(|own| own.size.len() == n)
-    }
-
-    fn put(&self, own: Own) {
-        if let Ok(mut spare) = self.0.lock() {
-            *spare = Some(own);
-        }
-    }
-}
-
-impl Clone for SpareOwn {
-    fn clone(&self) -> SpareOwn {
-        SpareOwn::default()
-    }
-}
-
-impl PartialEq for SpareOwn {
-    fn eq(&self, _: &SpareOwn) -> bool {
-        true
-    }
-}
-
-impl std::fmt::Debug for SpareOwn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SpareOwn")
-    }
-}
+/// run that changes positions does not allocate and zero megabytes again.
+pub(crate) type SpareOwn = crate::positions::Memo<Own>;
 
 impl<'a> LiquidationEngine<'a> {
     /// The position's changed state, if it has one.
@@ -175,11 +141,14 @@ impl<'a> LiquidationEngine<'a> {
         let n = self.status.len();
         let spare = &self.table.spare_own;
         let own = self.own.get_or_insert_with(|| {
-            spare.take(n).unwrap_or_else(|| Own {
-                size: vec![0.0; n],
-                collateral: vec![Money::ZERO; n],
-                trigger: vec![0.0; n],
-            })
+            spare
+                .take()
+                .filter(|own| own.size.len() == n)
+                .unwrap_or_else(|| Own {
+                    size: vec![0.0; n],
+                    collateral: vec![Money::ZERO; n],
+                    trigger: vec![0.0; n],
+                })
         });
         if !self.status[i].is_changed() {
             self.status[i].change();
