@@ -105,56 +105,37 @@ pub fn TraderControls() -> impl IntoView {
             premium_at_full_skew_pct: 0.4,
         },
     );
-    let state = use_state();
-    let no_stops = Signal::derive(move || state.draft.with(|s| s.traders.stop_losses.is_none()));
-    let stop_distance = Signal::derive(move || {
-        state.draft.with(|s| {
-            s.traders
-                .stop_losses
-                .as_ref()
-                .map_or(5.0, |stops| stops.distance_pct)
-        })
-    });
-    let set_stop_distance = Callback::new(move |value: f64| {
-        state.edit(|scenario| {
-            if let Some(stops) = scenario.traders.stop_losses.as_mut() {
-                stops.distance_pct = value;
-            }
-        })
-    });
-    let no_build_up = Signal::derive(move || state.draft.with(|s| s.build_up.is_none()));
-    let premium = Signal::derive(move || {
-        state.draft.with(|s| {
-            s.build_up
-                .as_ref()
-                .map_or(0.4, |b| b.premium_at_full_skew_pct)
-        })
-    });
-    let set_premium = Callback::new(move |value: f64| {
-        state.edit(|scenario| {
-            if let Some(build_up) = scenario.build_up.as_mut() {
-                build_up.premium_at_full_skew_pct = value;
-            }
-        })
-    });
-    let no_insurance =
-        Signal::derive(move || state.draft.with(|scenario| scenario.agents.cppi.is_none()));
-    let cppi_setting = move |read: fn(&Cppi) -> f64, fallback: f64| {
-        Signal::derive(move || {
-            state
-                .draft
-                .with(|scenario| scenario.agents.cppi.as_ref().map_or(fallback, read))
-        })
-    };
-    let edit_cppi = move |write: fn(&mut Cppi, f64)| {
-        Callback::new(move |value: f64| {
-            state.edit(|scenario| {
-                if let Some(cppi) = scenario.agents.cppi.as_mut() {
-                    write(cppi, value);
-                }
-            })
-        })
-    };
+    let no_stops = absent(|s| s.traders.stop_losses.as_ref());
+    let (stop_distance, set_stop_distance) = behaviour_setting(
+        |s| s.traders.stop_losses.as_ref(),
+        |s| s.traders.stop_losses.as_mut(),
+        |stops| stops.distance_pct,
+        |stops, value| stops.distance_pct = value,
+        5.0,
+    );
+    let no_insurance = absent(|s| s.agents.cppi.as_ref());
+    let (multiplier, set_multiplier) = behaviour_setting(
+        |s| s.agents.cppi.as_ref(),
+        |s| s.agents.cppi.as_mut(),
+        |c| c.multiplier,
+        |c, value| c.multiplier = value,
+        5.0,
+    );
+    let (floor, set_floor) = behaviour_setting(
+        |s| s.agents.cppi.as_ref(),
+        |s| s.agents.cppi.as_mut(),
+        |c| c.floor_pct,
+        |c, value| c.floor_pct = value,
+        85.0,
+    );
+    let no_build_up = absent(|s| s.build_up.as_ref());
+    let (premium, set_premium) = behaviour_setting(
+        |s| s.build_up.as_ref(),
+        |s| s.build_up.as_mut(),
+        |b| b.premium_at_full_skew_pct,
+        |b, value| b.premium_at_full_skew_pct = value,
+        0.4,
+    );
     view! {
         <section class="panel" aria-labelledby="traders-title">
             <div class="panel-head">
@@ -220,8 +201,7 @@ pub fn TraderControls() -> impl IntoView {
                 label=t.controls.cppi_multiplier
                 help=t.controls.cppi_multiplier_help
                 min=1.0 max=10.0 step=0.5 unit="x"
-                value=cppi_setting(|c| c.multiplier, 5.0)
-                set=edit_cppi(|c, value| c.multiplier = value)
+                value=multiplier set=set_multiplier
                 disabled=no_insurance
             />
             <RangeField
@@ -229,8 +209,7 @@ pub fn TraderControls() -> impl IntoView {
                 label=t.controls.cppi_floor
                 help=t.controls.cppi_floor_help
                 min=50.0 max=99.0 step=1.0 unit="%"
-                value=cppi_setting(|c| c.floor_pct, 85.0)
-                set=edit_cppi(|c, value| c.floor_pct = value)
+                value=floor set=set_floor
                 disabled=no_insurance
             />
             <RangeField
@@ -275,6 +254,38 @@ fn short_puts(coins: f64) -> OptionDealers {
         days_to_expiry: 3.0,
         rehedge_every_steps: 10,
     }
+}
+
+/// Whether the scenario leaves out the behaviour `peek` finds (its settings' controls are then
+/// disabled).
+fn absent<T: 'static>(peek: fn(&Scenario) -> Option<&T>) -> Signal<bool> {
+    let state = use_state();
+    Signal::derive(move || state.draft.with(|scenario| peek(scenario).is_none()))
+}
+
+/// A setting of a behaviour the scenario may leave out: its value (`fallback` while the behaviour
+/// is off) and an edit that changes it only while the behaviour is on.
+fn behaviour_setting<T: 'static>(
+    peek: fn(&Scenario) -> Option<&T>,
+    slot: fn(&mut Scenario) -> Option<&mut T>,
+    read: fn(&T) -> f64,
+    write: fn(&mut T, f64),
+    fallback: f64,
+) -> (Signal<f64>, Callback<f64>) {
+    let state = use_state();
+    let value = Signal::derive(move || {
+        state
+            .draft
+            .with(|scenario| peek(scenario).map_or(fallback, read))
+    });
+    let set = Callback::new(move |value: f64| {
+        state.edit(|scenario| {
+            if let Some(behaviour) = slot(scenario) {
+                write(behaviour, value);
+            }
+        })
+    });
+    (value, set)
 }
 
 /// A behaviour the scenario may leave out: its slider value (0 when absent) and an edit that
