@@ -455,6 +455,29 @@ test("portfolio insurance's and option dealers' selling is drawn apart, on its o
   }
 });
 
+test('stop-loss orders: the controls switch them on, their selling is drawn apart and named, the distance moves it', async () => {
+  const { page, done } = await open('?preset=btc-2024-08-05');
+  const headline = page.getByTestId('headline');
+  const distance = page.locator('#stop-distance');
+  assert.ok(await distance.isDisabled(), 'no stops yet: their distance is off');
+  assert.doesNotMatch(await headline.textContent(), /stop-losses sold/);
+  await page.locator('#stop-losses').fill('10');
+  await page.locator('#stop-losses').press('Enter');
+  await page.waitForFunction(() => /stop-losses sold \$/.test(document.querySelector('[data-testid="headline"]')?.textContent ?? ''));
+  assert.ok(!(await distance.isDisabled()), 'with stops their distance is on');
+  const sold = async () => /stop-losses sold (\S+)\./.exec(await headline.textContent())?.[1];
+  const near = await sold();
+  const traces = JSON.parse(await chartData(page, 'liquidations')) ?? [];
+  const flow = traces.find((trace) => trace.name?.startsWith('stop-losses'));
+  assert.ok(flow && flow.yaxis === 'y2' && Math.max(...flow.y) > 0, 'their selling on the right-hand axis');
+  // Stops 20% from entry: a 15% fall reaches fewer of them.
+  await distance.fill('20');
+  await distance.press('Enter');
+  for (let i = 0; i < 100 && (await sold()) === near; i++) await page.waitForTimeout(50);
+  assert.notEqual(await sold(), near, `the distance changes what they sold (${near})`);
+  await done();
+});
+
 test('every slider at its extremes never breaks the page', async () => {
   const { page, done } = await open();
   // Switch every optional feature on so its sliders appear too.
