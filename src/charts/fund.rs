@@ -4,7 +4,7 @@ use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
 use super::{
-    base_layout, cursor_line, money_unit, palette, words_inside, wrapped, Snapshot, TimeScale,
+    base_layout, cursor_line, ink, money_unit, palette, words_inside, wrapped, Snapshot, TimeScale,
     NOTE_LINE_CHARS,
 };
 
@@ -36,7 +36,14 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let bad_debt = running(steps.iter().map(|step| step.bad_debt_usd).collect());
     let w = words_inside();
     let unit = money_unit(snapshot);
-    let note = flattened_fund_note(&times, &fund, &adl, &bad_debt, unit);
+    let note = flattened_fund_note(
+        &times,
+        &fund,
+        &adl,
+        &bad_debt,
+        unit,
+        ink(snapshot.theme).backdrop,
+    );
     let mut plot = Plot::new();
     plot.add_trace(
         Scatter::new(times.clone(), fund)
@@ -82,6 +89,7 @@ fn flattened_fund_note(
     adl: &[f64],
     bad_debt: &[f64],
     unit: &str,
+    backdrop: &'static str,
 ) -> Option<plotly::layout::Annotation> {
     use plotly::common::{Anchor, Font};
     let peak = |values: &[f64]| values.iter().copied().fold(0.0, f64::max);
@@ -109,6 +117,9 @@ fn flattened_fund_note(
             .y_anchor(Anchor::Bottom)
             .align(plotly::layout::HAlign::Left)
             .y_shift(2.0)
+            // Clear of the ADL line that rises at the start, on a backdrop as labels are.
+            .x_shift(6.0)
+            .background_color(backdrop)
             .font(Font::new().size(11).color(palette::FUND)),
     )
 }
@@ -150,17 +161,30 @@ mod tests {
     fn a_fund_flattened_by_adl_gets_a_note_saying_where_it_went() {
         let times = [1.0, 2.0, 3.0];
         let fund = [2.0e6, 0.5e6, 0.0];
-        let note = flattened_fund_note(&times, &fund, &[0.0, 3.0e8, 6.3e8], &[0.0; 3], "USD")
-            .expect("a $2M fund beside $630M of ADL is flat on the axis");
+        let note = flattened_fund_note(
+            &times,
+            &fund,
+            &[0.0, 3.0e8, 6.3e8],
+            &[0.0; 3],
+            "USD",
+            "white",
+        )
+        .expect("a $2M fund beside $630M of ADL is flat on the axis");
         let json = serde_json::to_value(&note).unwrap();
         let text = json["text"].as_str().unwrap();
         assert!(text.contains("2.00M") && text.contains("$0"), "{text}");
         assert_eq!(json["x"], 1.0);
         assert_eq!(json["y"], 2.0e6, "just over the line's highest point");
         // A fund that holds its own on the axis needs no note, nor does a run without ADL.
-        assert!(
-            flattened_fund_note(&times, &fund, &[0.0, 1.0e6, 2.0e6], &[0.0; 3], "USD").is_none()
-        );
-        assert!(flattened_fund_note(&times, &fund, &[0.0; 3], &[0.0; 3], "USD").is_none());
+        assert!(flattened_fund_note(
+            &times,
+            &fund,
+            &[0.0, 1.0e6, 2.0e6],
+            &[0.0; 3],
+            "USD",
+            "white"
+        )
+        .is_none());
+        assert!(flattened_fund_note(&times, &fund, &[0.0; 3], &[0.0; 3], "USD", "white").is_none());
     }
 }
