@@ -95,9 +95,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let algorithms_until = steps
         .iter()
         .rev()
-        .find(|step| {
-            step.cppi_sold_usd != 0.0 || step.dealers_sold_usd != 0.0 || step.stops_sold_usd != 0.0
-        })
+        .find(|step| flows.iter().any(|(_, flow, _)| flow(step) != 0.0))
         .map_or(0.0, |step| (step.t_s * 1.2).min(end));
     let shown = shown.max(algorithms_until);
     // The step's length in the title: a per-step amount means nothing without it.

@@ -13,6 +13,10 @@ use crate::catalogue::help_term;
 use crate::catalogue::text::text;
 use crate::state::use_state;
 
+/// Where stops sit when the panel switches them on (and what its distance control shows while
+/// they are off).
+const STOP_DISTANCE_PCT: f64 = 5.0;
+
 /// The traders panel. Every control at 0 switches its behaviour off.
 #[component]
 pub fn TraderControls() -> impl IntoView {
@@ -48,7 +52,7 @@ pub fn TraderControls() -> impl IntoView {
         |s, pct| s.share = pct / 100.0,
         |pct| StopLosses {
             share: pct / 100.0,
-            distance_pct: 5.0,
+            distance_pct: STOP_DISTANCE_PCT,
         },
     );
     let (dip, set_dip) = optional_behaviour(
@@ -111,7 +115,7 @@ pub fn TraderControls() -> impl IntoView {
         |s| s.traders.stop_losses.as_mut(),
         |stops| stops.distance_pct,
         |stops, value| stops.distance_pct = value,
-        5.0,
+        STOP_DISTANCE_PCT,
     );
     let no_insurance = absent(|s| s.agents.cppi.as_ref());
     let (multiplier, set_multiplier) = behaviour_setting(
@@ -273,11 +277,6 @@ fn behaviour_setting<T: 'static>(
     fallback: f64,
 ) -> (Signal<f64>, Callback<f64>) {
     let state = use_state();
-    let value = Signal::derive(move || {
-        state
-            .draft
-            .with(|scenario| peek(scenario).map_or(fallback, read))
-    });
     let set = Callback::new(move |value: f64| {
         state.edit(|scenario| {
             if let Some(behaviour) = slot(scenario) {
@@ -285,7 +284,22 @@ fn behaviour_setting<T: 'static>(
             }
         })
     });
-    (value, set)
+    (setting_value(peek, read, fallback), set)
+}
+
+/// The value a control shows for a behaviour the scenario may leave out: `read` of it, or
+/// `fallback` while it is off.
+fn setting_value<T: 'static>(
+    peek: fn(&Scenario) -> Option<&T>,
+    read: fn(&T) -> f64,
+    fallback: f64,
+) -> Signal<f64> {
+    let state = use_state();
+    Signal::derive(move || {
+        state
+            .draft
+            .with(|scenario| peek(scenario).map_or(fallback, read))
+    })
 }
 
 /// A behaviour the scenario may leave out: its slider value (0 when absent) and an edit that
@@ -298,11 +312,6 @@ fn optional_behaviour<T: Clone + Send + Sync + 'static>(
     create: fn(f64) -> T,
 ) -> (Signal<f64>, Callback<f64>) {
     let state = use_state();
-    let value = Signal::derive(move || {
-        state
-            .draft
-            .with(|scenario| peek(scenario).map_or(0.0, read))
-    });
     let set = Callback::new(move |value: f64| {
         state.edit(|scenario| {
             let behaviour = slot(scenario);
@@ -316,5 +325,5 @@ fn optional_behaviour<T: Clone + Send + Sync + 'static>(
             };
         })
     });
-    (value, set)
+    (setting_value(peek, read, 0.0), set)
 }

@@ -12,24 +12,22 @@ use crate::venue::LiquidationEngine;
 /// far the price has gone through them.
 pub struct StopLosses {
     members: StopMembers,
-    /// A long's stop over its entry, `1 - d`; a short's is `1 + d`.
-    long_factor: f64,
-    short_factor: f64,
-    /// How many of each side's stops the price has reached.
+    /// How many of each side's stops the price has reached ([`Side::slot`]).
     reached: [usize; 2],
     /// Size closed by stops (USD at entry, or contracts).
     pub notional: f64,
 }
 
-/// The positions holding stops for one set of rules and start price, in firing order: longs
-/// highest stop first (a falling price reaches them in this order), shorts lowest first. Kept by
-/// the table for the next run with the same ones (a drag's reruns).
+/// The positions holding stops for one set of rules and start price, each side in firing order
+/// ([`Side::slot`]): longs highest stop first (a falling price reaches them in this order),
+/// shorts lowest first. Kept by the table for the next run with the same ones (a drag's reruns).
 #[derive(Clone)]
 pub struct StopMembers {
     /// The share, the distance and the start price, as bits.
     key: [u64; 3],
-    longs: Arc<[u32]>,
-    shorts: Arc<[u32]>,
+    /// Each side's stop over its entry: `1 - d` for longs, `1 + d` for shorts.
+    factor: [f64; 2],
+    stops: [Arc<[u32]>; 2],
 }
 
 /// Whether the position with behaviour draw `draw` holds a stop, for a stop share `share`. The
@@ -45,25 +43,19 @@ pub fn holds_stop(draw: f64, share: f64) -> bool {
 impl StopLosses {
     /// A stop sits `distance_pct` beyond the entry. One the price at the start of the run
     /// (`start`) is already at or past would have closed its position before the run began, so
-    /// that position holds none. A stop's order is its entry's, so the table's order by entry
-    /// (kept across runs) gives the firing order without a sort of its own.
+    /// that position holds none.
     pub fn new(rules: &Rules, table: &PositionTable, start: f64) -> StopLosses {
-        let distance = rules.distance_pct / 100.0;
-        let (long_factor, short_factor) = (1.0 - distance, 1.0 + distance);
-        let key = [rules.share, rules.distance_pct, start].map(f64::to_bits);
+        let key = StopMembers::key(rules, start);
         let members = table
             .stop_members
             .copied_if(|kept| kept.key == key)
             .unwrap_or_else(|| {
-                let members =
-                    StopMembers::find(key, rules.share, long_factor, short_factor, table, start);
+                let members = StopMembers::find(rules, table, start);
                 table.stop_members.put(members.clone());
                 members
             });
         StopLosses {
             members,
-            long_factor,
-            short_factor,
             reached: [0, 0],
             notional: 0.0,
         }
@@ -76,17 +68,18 @@ impl StopLosses {
     pub fn step(&mut self, last: f64, book: &mut OrderBook, venue: &mut LiquidationEngine) -> f64 {
         let mut sold_usd = 0.0;
         for side in [Side::Long, Side::Short] {
-            let (stops, reached) = match side {
-                Side::Long => (&self.members.longs, &mut self.reached[0]),
-                Side::Short => (&self.members.shorts, &mut self.reached[1]),
-            };
+            let (stops, factor) = (
+                &self.members.stops[side.slot()],
+                self.members.factor[side.slot()],
+            );
+            let reached = &mut self.reached[side.slot()];
             let entry = &venue.table.entry;
             let from = *reached;
             while *reached < stops.len() && {
-                let at = entry[stops[*reached] as usize];
+                let stop = entry[stops[*reached] as usize] * factor;
                 match side {
-                    Side::Long => last <= at * self.long_factor,
-                    Side::Short => last >= at * self.short_factor,
+                    Side::Long => last <= stop,
+                    Side::Short => last >= stop,
                 }
             } {
                 *reached += 1;
@@ -115,35 +108,46 @@ impl StopLosses {
 }
 
 impl StopMembers {
-    /// The members of `table` holding a stop at `share`, with the stops' factors over entry, a
-    /// run starting at `start`.
-    fn find(
-        key: [u64; 3],
-        share: f64,
-        long_factor: f64,
-        short_factor: f64,
-        table: &PositionTable,
-        start: f64,
-    ) -> StopMembers {
-        let [long_list, short_list] = table.by_entry();
-        let [long_draws, short_draws] = table.draws_by_entry();
+    /// What the members depend on besides the table: the share, the distance, the start price.
+    fn key(rules: &Rules, start: f64) -> [u64; 3] {
+        [rules.share, rules.distance_pct, start].map(f64::to_bits)
+    }
+
+    /// The positions of `table` holding a stop under `rules`, a run starting at `start`. A stop's
+    /// order is its entry's, so the table's order by entry (kept across runs) gives the firing
+    /// order without a sort of its own.
+    fn find(rules: &Rules, table: &PositionTable, start: f64) -> StopMembers {
+        let distance = rules.distance_pct / 100.0;
+        let factor = [1.0 - distance, 1.0 + distance];
+        let lists = table.by_entry();
+        let draws = table.draws_by_entry();
         let entry = &table.entry;
         // Longs by entry ascending, shorts descending: a stop still ahead of the start price
         // holds for a prefix of each list, found by binary search. Its members, in firing
         // order, are that prefix reversed, filtered by their draws in one pass.
-        let members = |list: &[u32], draws: &[f64], ahead: usize| -> Arc<[u32]> {
+        let stops = [Side::Long, Side::Short].map(|side| {
+            let (list, draws, factor) = (
+                &lists[side.slot()],
+                &draws[side.slot()],
+                factor[side.slot()],
+            );
+            let ahead = list.partition_point(|&i| {
+                let stop = entry[i as usize] * factor;
+                match side {
+                    Side::Long => stop < start,
+                    Side::Short => stop > start,
+                }
+            });
             (0..ahead)
                 .rev()
-                .filter(|&k| holds_stop(draws[k], share))
+                .filter(|&k| holds_stop(draws[k], rules.share))
                 .map(|k| list[k])
                 .collect()
-        };
-        let long_ahead = long_list.partition_point(|&i| entry[i as usize] * long_factor < start);
-        let short_ahead = short_list.partition_point(|&i| entry[i as usize] * short_factor > start);
+        });
         StopMembers {
-            key,
-            longs: members(long_list, long_draws, long_ahead),
-            shorts: members(short_list, short_draws, short_ahead),
+            key: StopMembers::key(rules, start),
+            factor,
+            stops,
         }
     }
 }

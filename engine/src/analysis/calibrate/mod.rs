@@ -28,9 +28,9 @@ pub use system::{calibrate_system, SystemCalibration, SystemCalibrationSpec};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::figures::Figure;
-use crate::error::ScenarioError;
+use crate::error::{Rule, ScenarioError};
 use crate::scenario::edit::Parameter;
-use crate::scenario::Scenario;
+use crate::scenario::{Market, Scenario, Traders};
 use search::{clamp_unit, from_unit, nelder_mead, to_unit, Objective, Search};
 
 /// Most parameters one calibration may fit.
@@ -109,7 +109,7 @@ impl Knob {
     pub fn name(self) -> &'static str {
         match (self, self.grid()) {
             (_, Some(parameter)) => parameter.name(),
-            (Knob::StopShare, None) => "stop_share",
+            (Knob::StopShare, _) => "stop_share",
             (_, None) => "resilience_half_life_s",
         }
     }
@@ -118,9 +118,33 @@ impl Knob {
     fn read(self, scenario: &Scenario) -> Option<f64> {
         match (self, self.grid()) {
             (_, Some(parameter)) => parameter.read(scenario),
-            (Knob::StopShare, None) => scenario.traders.stop_losses.as_ref().map(|s| s.share),
+            (Knob::StopShare, _) => scenario.traders.stop_losses.as_ref().map(|s| s.share),
             (_, None) => scenario.market.resilience_half_life_s,
         }
+    }
+
+    /// Sets a knob the grid does not have on one market's own parts (a scenario's, or a market's
+    /// of a system): its book's refill, or the share of its crowd holding stops (their distance
+    /// comes from the base, so a base without `traders.stop_losses` cannot fit it).
+    fn set_outside_grid(
+        self,
+        market: &mut Market,
+        traders: &mut Traders,
+        value: f64,
+    ) -> Result<(), ScenarioError> {
+        match (self, traders.stop_losses.as_mut()) {
+            (Knob::StopShare, Some(stops)) => stops.share = value,
+            (Knob::StopShare, None) => {
+                return Err(ScenarioError::single(
+                    "traders.stop_losses",
+                    Rule::FitsAbsent {
+                        parameter: self.name(),
+                    },
+                ))
+            }
+            _ => market.resilience_half_life_s = Some(value),
+        }
+        Ok(())
     }
 
     pub(crate) fn changes_population(self) -> bool {

@@ -1,10 +1,10 @@
 //! The search: Nelder-Mead with restarts in the unit box of the fitted parameters, every point a
 //! full timeline run of the base scenario with those values set.
 
-use crate::error::{Rule, ScenarioError};
+use crate::error::ScenarioError;
 use crate::positions::PositionTable;
 use crate::scenario::edit::mean_leverage;
-use crate::scenario::{Scenario, ShockKind, Traders};
+use crate::scenario::{Scenario, ShockKind};
 use crate::solve::timeline;
 
 use super::{CalibrationSpec, FitParameter, Knob, Mark};
@@ -138,28 +138,7 @@ pub(super) fn set(
             Ok(())
         }
         (_, Some(parameter)) => parameter.apply(scenario, value, base_mean_leverage),
-        (Knob::StopShare, None) => set_stop_share(&mut scenario.traders, value),
-        (_, None) => {
-            scenario.market.resilience_half_life_s = Some(value);
-            Ok(())
-        }
-    }
-}
-
-/// Sets the share of positions holding stops; the stops' distance comes from the base, so a
-/// base without `traders.stop_losses` cannot fit it.
-pub(super) fn set_stop_share(traders: &mut Traders, value: f64) -> Result<(), ScenarioError> {
-    match traders.stop_losses.as_mut() {
-        Some(stops) => {
-            stops.share = value;
-            Ok(())
-        }
-        None => Err(ScenarioError::single(
-            "traders.stop_losses",
-            Rule::FitsAbsent {
-                parameter: Knob::StopShare.name(),
-            },
-        )),
+        (_, None) => knob.set_outside_grid(&mut scenario.market, &mut scenario.traders, value),
     }
 }
 

@@ -158,7 +158,7 @@ fn is_sum(figure: Figure) -> bool {
 }
 
 /// Sets one knob on a system: the common shock (resized, its kind kept), a market's refill
-/// half-life, or a headline parameter as the grid sets it.
+/// half-life or stop share, or a headline parameter as the grid sets it.
 fn set(
     system: &mut System,
     parameter: &FitParameter,
@@ -168,15 +168,12 @@ fn set(
 ) -> Result<(), ScenarioError> {
     match parameter.name.grid() {
         Some(grid) => edit::set(system, grid, markets, value, means),
-        None if parameter.name == Knob::StopShare => {
-            for i in markets.indices(system) {
-                super::search::set_stop_share(&mut system.markets[i].traders, value)?;
-            }
-            Ok(())
-        }
         None => {
             for i in markets.indices(system) {
-                system.markets[i].market.resilience_half_life_s = Some(value);
+                let spec = &mut system.markets[i];
+                parameter
+                    .name
+                    .set_outside_grid(&mut spec.market, &mut spec.traders, value)?;
             }
             Ok(())
         }
