@@ -3,7 +3,7 @@
 
 use flushlab_engine::scenario::{
     CircuitBreaker, Delever, LeverageBucket, MaintenanceMargin, PositionSpec, Positions, Shock,
-    ShockKind, Side, StopLosses, TopUp,
+    ShockKind, Side, TopUp,
 };
 use flushlab_engine::Scenario;
 
@@ -77,15 +77,6 @@ pub fn traders_adjust(scenario: &mut Scenario) {
         volatility_threshold_pct: 0.02,
         window_steps: 10,
         fraction: 0.5,
-    });
-}
-
-/// A tenth of the crowd holding stop-loss orders 5% from entry (the 2024-08-05 preset's crowd
-/// closes open interest by choice this way: docs/presets.md).
-pub fn stops_five_pct_away(scenario: &mut Scenario) {
-    scenario.traders.stop_losses = Some(StopLosses {
-        share: 0.1,
-        distance_pct: 5.0,
     });
 }
 

@@ -34,6 +34,10 @@ pub enum Figure {
     OpenInterestChangeUsdPct,
     /// Share of the liquidated notional that fell in the busiest 60 seconds, percent.
     PeakMinuteSharePct,
+    /// Longs liquidated from the start until the price first stood 10% below it, USD at entry
+    /// (the step that reaches -10% counts): what a report written during the fall quotes.
+    #[serde(rename = "long_liquidated_usd_by_10pct_fall")]
+    LongLiquidatedUsdBy10PctFall,
     /// Change of the insurance fund over the run, percent of its start (in the fund's money).
     InsuranceFundChangePct,
     /// Notional auto-deleveraged, in money (USD for linear, coin for inverse).
@@ -44,7 +48,7 @@ pub enum Figure {
 
 impl Figure {
     /// Every figure, in declaration order.
-    pub const ALL: [Figure; 13] = [
+    pub const ALL: [Figure; 14] = [
         Figure::StartPrice,
         Figure::TroughPrice,
         Figure::TroughDrawdownPct,
@@ -55,6 +59,7 @@ impl Figure {
         Figure::OpenInterestChangePct,
         Figure::OpenInterestChangeUsdPct,
         Figure::PeakMinuteSharePct,
+        Figure::LongLiquidatedUsdBy10PctFall,
         Figure::InsuranceFundChangePct,
         Figure::AdlUsd,
         Figure::Amplification,
@@ -73,6 +78,7 @@ impl Figure {
             Figure::OpenInterestChangePct => "open_interest_change_pct",
             Figure::OpenInterestChangeUsdPct => "open_interest_change_usd_pct",
             Figure::PeakMinuteSharePct => "peak_minute_share_pct",
+            Figure::LongLiquidatedUsdBy10PctFall => "long_liquidated_usd_by_10pct_fall",
             Figure::InsuranceFundChangePct => "insurance_fund_change_pct",
             Figure::AdlUsd => "adl_usd",
             Figure::Amplification => "amplification",
@@ -92,6 +98,7 @@ impl Figure {
             Figure::OpenInterestChangePct => "Open-interest change, in coins (%)",
             Figure::OpenInterestChangeUsdPct => "Open-interest change, in USD (%)",
             Figure::PeakMinuteSharePct => "Busiest minute's share of liquidations (%)",
+            Figure::LongLiquidatedUsdBy10PctFall => "Long liquidations by the first 10% fall (USD)",
             Figure::InsuranceFundChangePct => "Insurance-fund change (%)",
             Figure::AdlUsd => "Auto-deleveraged notional",
             Figure::Amplification => "Amplification (move / shock)",
@@ -138,6 +145,7 @@ impl Figure {
                 percent_of(valued - oi_before, oi_before)
             }
             Figure::PeakMinuteSharePct => percent_of(peak_minute_usd(outcome), liquidated),
+            Figure::LongLiquidatedUsdBy10PctFall => long_liquidated_by_fall_usd(outcome, 10.0),
             Figure::InsuranceFundChangePct => {
                 let start = scenario.venue.insurance_fund_usd;
                 percent_of(summary.insurance_fund_end_usd - start, start)
@@ -165,6 +173,20 @@ fn peak_minute_usd(outcome: &Outcome) -> f64 {
         best = best.max(window);
     }
     best
+}
+
+/// Longs liquidated in the steps up to and including the first whose last price stood `fall_pct`
+/// percent or more below the start; every long liquidated when the price never fell that far.
+fn long_liquidated_by_fall_usd(outcome: &Outcome, fall_pct: f64) -> f64 {
+    let floor = outcome.summary.start_price * (1.0 - fall_pct / 100.0);
+    let mut liquidated = 0.0;
+    for step in &outcome.steps {
+        liquidated += step.liquidated_long_usd;
+        if step.last <= floor {
+            break;
+        }
+    }
+    liquidated
 }
 
 /// `part / whole` in percent; 0 when `whole` is not positive.
@@ -219,5 +241,43 @@ mod tests {
         assert_eq!(step.last, s.min_price);
         // Open interest can only fall in a run without entrants.
         assert!(Figure::OpenInterestChangePct.of(&scenario, &outcome) <= 0.0);
+    }
+
+    #[test]
+    fn longs_by_the_first_tenth_down_stop_at_the_step_that_gets_there() {
+        let figure = Figure::LongLiquidatedUsdBy10PctFall;
+        // 2024-08-05 falls 15%: the figure counts the steps up to the first at -10%, that step too.
+        let scenario = crate::presets::find("btc-2024-08-05").unwrap().scenario;
+        let outcome = crate::simulate(&scenario).unwrap();
+        let start = outcome.summary.start_price;
+        let first = outcome
+            .steps
+            .iter()
+            .position(|step| (start - step.last) / start >= 0.1)
+            .expect("the 2024 run falls past -10%");
+        let by_then: f64 = outcome.steps[..=first]
+            .iter()
+            .map(|step| step.liquidated_long_usd)
+            .sum();
+        let value = figure.of(&scenario, &outcome);
+        assert!(
+            (value - by_then).abs() <= 1e-6 * by_then,
+            "{value} vs {by_then}"
+        );
+        assert!(outcome.steps[first].liquidated_long_usd > 0.0);
+        assert!(value > 0.0 && value < outcome.summary.liquidated_notional_usd_long);
+        // A run that never gets 10% down counts every long it liquidated.
+        let mut calm = scenario.clone();
+        calm.shock.pct = -3.0;
+        let outcome = crate::simulate(&calm).unwrap();
+        assert!(outcome.summary.max_drawdown_pct < 10.0);
+        assert_eq!(
+            figure.of(&calm, &outcome),
+            outcome
+                .steps
+                .iter()
+                .map(|s| s.liquidated_long_usd)
+                .sum::<f64>()
+        );
     }
 }

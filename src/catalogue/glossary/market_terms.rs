@@ -353,10 +353,10 @@ pub(super) const TERMS: &[Term] = &[
         related: &["liquidation-cascade", "open-interest", "predatory-trading"],
         demo: Some(Demo {
             preset: "btc-2024-08-05",
-            edit: scenes::stops_five_pct_away,
+            edit: scenes::as_is,
             chart: "oi",
-            look_at: "With a tenth of the crowd holding stops 5% from entry, the solid bars \
-                      fall in the low-leverage buckets too, which no liquidation reached.",
+            look_at: "A tenth of this crowd holds stops 5% from entry: the solid bars fall in \
+                      the low-leverage buckets too, which no liquidation reached.",
         }),
         not_yet: None,
     },
