@@ -415,7 +415,7 @@ test("a venue profile sets that venue's rules and the same crowd flushes differe
   const { page, done } = await open();
   const profile = page.getByTestId('venue-profile');
   assert.equal(await profile.inputValue(), 'custom');
-  for (const [id, rate] of [['hyperliquid', '1.25'], ['dydx', '1.2'], ['bybit', '0.5'], ['binance', '0.4']]) {
+  for (const [id, rate] of [['hyperliquid', '1.25'], ['dydx', '1.2'], ['bybit', '0.5'], ['okx', '0.4'], ['binance', '0.4']]) {
     const before = await summaryText(page);
     await profile.selectOption(id);
     await changed(page, () => summaryText(page), before, `the summary on ${id}`);
@@ -428,6 +428,8 @@ test("a venue profile sets that venue's rules and the same crowd flushes differe
     assert.equal(await page.locator('#margin-at-entry').isChecked(), id === 'bybit', `${id}'s margin valuation`);
     // dYdX limits what a block liquidates; the others do not.
     assert.equal(await page.locator('#block-limits').isChecked(), id === 'dydx', `${id}'s per-block limits`);
+    // OKX liquidates at maintenance margin plus its fee; the others at maintenance margin.
+    assert.equal(await page.locator('#fee-in-trigger').isChecked(), id === 'okx', `${id}'s trigger`);
   }
   // Changing one of the profile's rules makes the venue the user's own again.
   await page.locator('#liquidation-fee').fill('1');
@@ -456,9 +458,10 @@ test("portfolio insurance's and option dealers' selling is drawn apart, on its o
 });
 
 test('stop-loss orders: the controls switch them on, their selling is drawn apart and named, the distance moves it', async () => {
-  const { page, done } = await open('?preset=btc-2024-08-05');
+  const { page, done } = await open('?preset=btc-2025-10-10');
   const headline = page.getByTestId('headline');
   const distance = page.locator('#stop-distance');
+  await headline.filter({ hasText: /liquidated/ }).waitFor();
   assert.ok(await distance.isDisabled(), 'no stops yet: their distance is off');
   assert.doesNotMatch(await headline.textContent(), /stop-losses sold/);
   await page.locator('#stop-losses').fill('10');
@@ -470,11 +473,16 @@ test('stop-loss orders: the controls switch them on, their selling is drawn apar
   const traces = JSON.parse(await chartData(page, 'liquidations')) ?? [];
   const flow = traces.find((trace) => trace.name?.startsWith('stop-losses'));
   assert.ok(flow && flow.yaxis === 'y2' && Math.max(...flow.y) > 0, 'their selling on the right-hand axis');
-  // Stops 20% from entry: a 15% fall reaches fewer of them.
+  // Stops 20% from entry: a 14.5% fall reaches fewer of them.
   await distance.fill('20');
   await distance.press('Enter');
   for (let i = 0; i < 100 && (await sold()) === near; i++) await page.waitForTimeout(50);
   assert.notEqual(await sold(), near, `the distance changes what they sold (${near})`);
+  // The 2024 crash's crowd holds stops of its own (its open interest fell by choice).
+  await page.getByTestId('preset-select').selectOption('btc-2024-08-05');
+  await page.waitForFunction(() => /stop-losses sold \$/.test(document.querySelector('[data-testid="headline"]')?.textContent ?? ''));
+  assert.equal(await page.locator('#stop-losses').inputValue(), '10.7');
+  assert.equal(await distance.inputValue(), '5');
   await done();
 });
 
@@ -601,7 +609,7 @@ test('the venues tab runs the same scenario on every venue profile beside your s
   const { page, done } = await open('?preset=over-levered-longs');
   await page.getByRole('tab', { name: 'Venues compared' }).click();
   const table = page.getByTestId('venues-table');
-  const profiles = ['binance', 'hyperliquid', 'bybit', 'dydx'];
+  const profiles = ['binance', 'hyperliquid', 'bybit', 'okx', 'dydx'];
   for (const venue of ['as-set', ...profiles]) await table.locator(`tr[data-venue="${venue}"]`).waitFor();
   const cells = async (venue) => (await table.locator(`tr[data-venue="${venue}"] td`).allTextContents());
   // Your settings' row says what the summary tiles say.

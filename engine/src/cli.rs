@@ -298,7 +298,7 @@ mod tests {
         );
         assert!(parse_line("simulate s.json --venue nasdaq")
             .unwrap_err()
-            .contains("there are: binance, hyperliquid, bybit, dydx"));
+            .contains("there are: binance, hyperliquid, bybit, okx, dydx"));
         assert!(parse_line("simulate s.json --venue").is_err());
         assert!(parse_line("simulate s.json --fast").is_err());
         assert_eq!(

@@ -97,6 +97,9 @@ pub enum Rule {
     OpensLiquidatable { cap: f64, got: f64, one: bool },
     /// Margin tiers that do not grow in notional or fall in rate.
     TierOrder,
+    /// A tier that does not give its bound as exactly one of `max_notional_usd` and
+    /// `max_coins`, the same one as the first tier.
+    TierBound,
     /// More money at stake between the price floor and ceiling than the ledger keeps exact.
     MoneyAtStake { at_stake: f64, unit: MoneyUnit },
     /// Work over its budget, with the fields that reduce it (the first is the problem's path).
@@ -338,6 +341,11 @@ impl fmt::Display for Rule {
                 )
             }
             Rule::TierOrder => write!(f, "tiers must grow in notional and not fall in rate"),
+            Rule::TierBound => write!(
+                f,
+                "a tier gives its bound as max_notional_usd or as max_coins (one of them, the same \
+                 in every tier)"
+            ),
             Rule::MoneyAtStake { at_stake, unit } => write!(
                 f,
                 "the positions could gain or lose up to {at_stake:e} {} between the price floor \

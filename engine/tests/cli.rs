@@ -157,7 +157,7 @@ fn the_same_crowd_on_every_venue_profile_and_on_one() {
         .iter()
         .map(|venue| venue["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["binance", "hyperliquid", "bybit", "dydx"]);
+    assert_eq!(ids, ["binance", "hyperliquid", "bybit", "okx", "dydx"]);
     let (code, rows, err) = flushlab(&["compare-venues", "-"], &scenario);
     assert_eq!(code, 0, "{err}");
     let rows: serde_json::Value = serde_json::from_str(&rows).unwrap();

@@ -70,7 +70,7 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
 
 /// The glossary term each "?" links to: a control by its element id, a panel by its heading's
 /// id. Controls whose subject has no entry (the shock's kind, dip buyers) link to none.
-pub const HELP_TERMS: [(&str, &str); 46] = [
+pub const HELP_TERMS: [(&str, &str); 47] = [
     ("leverage-title", "leverage"),
     ("long-share", "leverage-skew"),
     ("shock-title", "leverage-flush"),
@@ -86,6 +86,7 @@ pub const HELP_TERMS: [(&str, &str); 46] = [
     ("venue-title", "leverage-control"),
     ("maintenance-margin", "maintenance-margin"),
     ("liquidation-fee", "insurance-fund"),
+    ("fee-in-trigger", "maintenance-margin"),
     ("insurance-fund", "insurance-fund"),
     ("partial-liquidation", "maintenance-margin"),
     ("throughput-cap", "throughput-cap"),

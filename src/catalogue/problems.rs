@@ -115,6 +115,7 @@ pub fn say(rule: &Rule) -> String {
             ],
         ),
         Rule::TierOrder => words.tier_order.to_string(),
+        Rule::TierBound => words.tier_bound.to_string(),
         Rule::MoneyAtStake { at_stake, unit } => fill(
             words.money_at_stake,
             &[
@@ -355,6 +356,7 @@ mod tests {
                 one: false,
             },
             Rule::TierOrder,
+            Rule::TierBound,
             Rule::MoneyAtStake {
                 at_stake: 2.5e19,
                 unit: MoneyUnit::Coin,

@@ -54,6 +54,8 @@ pub fn VenueControls() -> impl IntoView {
             }
         })
     };
+    let fee_in_trigger = Signal::derive(move || state.draft.with(|s| s.venue.fee_in_trigger));
+    let set_fee_in_trigger = move |on: bool| state.edit(|s| s.venue.fee_in_trigger = on);
     let limited = Signal::derive(move || state.draft.with(|s| s.venue.block_limits.is_some()));
     let set_limited = move |on: bool| {
         // dYdX's own limits: the profile's.
@@ -230,6 +232,13 @@ pub fn VenueControls() -> impl IntoView {
                 scale=Scale::Log
                 value=fund
                 set=set_fund
+            />
+            <ToggleField
+                id="fee-in-trigger"
+                label=t.controls.fee_in_trigger
+                help=t.controls.fee_in_trigger_help
+                value=fee_in_trigger
+                set=set_fee_in_trigger
             />
             <ToggleField
                 id="margin-at-entry"

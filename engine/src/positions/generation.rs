@@ -90,7 +90,7 @@ pub(super) fn generate(
             let unit_size = unit / unit_total;
             let size = scale * unit_size;
             // A venue's tier caps leverage: no position may open at or past its liquidation price.
-            let (rate, _) = table.margin.tier_for(size);
+            let (rate, _) = table.margin.tier_for(size, price);
             let leverage = if rate > 0.0 {
                 leverage.min(max_entry_leverage(rate))
             } else {
@@ -109,7 +109,7 @@ pub(super) fn generate(
                     collateral: size_collateral(contract, terms.size, entry, leverage),
                     ..terms
                 };
-                let (rate, deduction) = table.margin.maintenance_for(terms.size);
+                let (rate, deduction) = table.margin.maintenance_for(terms.size, terms.entry);
                 if !crossed(side, price, terms.liquidation_price(rate, deduction)) {
                     break;
                 }
@@ -203,7 +203,7 @@ fn finish(mut table: PositionTable) -> PositionTable {
     for group in &groups {
         for i in group.start..group.end {
             let terms = table.terms(group, i);
-            let (rate, deduction) = table.margin.maintenance_for(terms.size);
+            let (rate, deduction) = table.margin.maintenance_for(terms.size, terms.entry);
             table.liquidation_price[i] = terms.liquidation_price(rate, deduction);
         }
     }

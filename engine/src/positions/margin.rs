@@ -2,15 +2,19 @@
 //! prices they fix, and the initial collateral and closing size of a position.
 
 use crate::money;
-use crate::scenario::{Contract, MaintenanceMargin, MarginTier, MarginValuation, Side};
+use crate::scenario::{Contract, MaintenanceMargin, MarginTier, MarginValuation, Side, Venue};
 
 /// Maintenance margin as a function of notional: `MM = notional * rate - deduction`, with the
 /// deduction that makes the requirement continuous across tiers (Binance USDS-M:
-/// deduction_n = floor_n * (rate_n - rate_{n-1}) + deduction_{n-1}).
+/// deduction_n = floor_n * (rate_n - rate_{n-1}) + deduction_{n-1}), or none when each tier's
+/// rate applies to the whole position (OKX). A venue that puts its liquidation fee into the
+/// trigger (OKX) has it added to every rate: the requirement the position is liquidated at.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MarginSchedule {
-    /// (upper notional bound, rate, deduction), ascending.
+    /// (upper bound, rate, deduction), ascending.
     tiers: Vec<(f64, f64, f64)>,
+    /// Whether the bounds are sizes in coins (OKX) rather than notionals.
+    in_coins: bool,
     /// Whether a position's requirement is fixed at its entry notional (Bybit).
     at_entry: bool,
 }
@@ -20,23 +24,47 @@ impl MarginSchedule {
         match margin {
             MaintenanceMargin::Flat(rate) => MarginSchedule {
                 tiers: vec![(f64::INFINITY, *rate, 0.0)],
+                in_coins: false,
                 at_entry: false,
             },
-            MaintenanceMargin::Tiered { tiers } => MarginSchedule::from_tiers(tiers),
+            MaintenanceMargin::Tiered {
+                tiers,
+                whole_position,
+            } => MarginSchedule::from_tiers(tiers, *whole_position),
         }
     }
 
-    fn from_tiers(tiers: &[MarginTier]) -> MarginSchedule {
+    /// The schedule a venue liquidates at: its maintenance margin, valued as it says, with the
+    /// liquidation fee added when the fee is part of the trigger.
+    pub fn of_venue(venue: &Venue) -> MarginSchedule {
+        let mut schedule =
+            MarginSchedule::new(&venue.maintenance_margin).valued_at(venue.margin_valued_at);
+        if venue.fee_in_trigger {
+            for tier in &mut schedule.tiers {
+                tier.1 += venue.liquidation_fee;
+            }
+        }
+        schedule
+    }
+
+    fn from_tiers(tiers: &[MarginTier], whole_position: bool) -> MarginSchedule {
         let mut out = Vec::with_capacity(tiers.len());
         let (mut floor, mut previous_rate, mut deduction) = (0.0, 0.0, 0.0);
+        let mut in_coins = false;
         for tier in tiers {
-            deduction += floor * (tier.rate - previous_rate);
-            out.push((tier.max_notional_usd, tier.rate, deduction));
-            floor = tier.max_notional_usd;
+            // A validated table gives every bound the same way.
+            let (bound, coins) = tier.bound().unwrap_or((f64::INFINITY, false));
+            in_coins = coins;
+            if !whole_position {
+                deduction += floor * (tier.rate - previous_rate);
+            }
+            out.push((bound, tier.rate, deduction));
+            floor = bound;
             previous_rate = tier.rate;
         }
         MarginSchedule {
             tiers: out,
+            in_coins,
             at_entry: false,
         }
     }
@@ -59,12 +87,12 @@ impl MarginSchedule {
     }
 
     /// A position's maintenance margin as (rate, deduction) of its notional at the price it is
-    /// valued at, `size` its size at entry (USD; contracts for inverse): its tier's, or, valued
-    /// at entry, a requirement fixed at `size x rate - deduction`, which is rate 0 and the
-    /// negative of that as the deduction (so every formula written for `notional x rate -
-    /// deduction` at the mark holds it fixed).
-    pub fn maintenance_for(&self, size: f64) -> (f64, f64) {
-        self.valued(self.tier_for(size), size)
+    /// valued at, `size` its size at entry (USD; contracts for inverse) and `entry` its entry
+    /// price: its tier's, or, valued at entry, a requirement fixed at `size x rate -
+    /// deduction`, which is rate 0 and the negative of that as the deduction (so every formula
+    /// written for `notional x rate - deduction` at the mark holds it fixed).
+    pub fn maintenance_for(&self, size: f64, entry: f64) -> (f64, f64) {
+        self.valued(self.tier_for(size, entry), size)
     }
 
     /// A tier's (rate, deduction) for a position of `size` at entry, as [`Self::maintenance_for`]
@@ -77,12 +105,15 @@ impl MarginSchedule {
         }
     }
 
-    /// (rate, deduction USD) of the tier of a position of `notional_usd`.
-    pub fn tier_for(&self, notional_usd: f64) -> (f64, f64) {
+    /// (rate, deduction USD) of the tier of a position of notional `size` (USD; contracts for
+    /// inverse) valued at `price`: by that notional, or by its coins, `size / price`, when the
+    /// tiers are in coins.
+    pub fn tier_for(&self, size: f64, price: f64) -> (f64, f64) {
+        let measure = if self.in_coins { size / price } else { size };
         let tier = self
             .tiers
             .iter()
-            .find(|tier| notional_usd <= tier.0)
+            .find(|tier| measure <= tier.0)
             .or(self.tiers.last());
         tier.map(|tier| (tier.1, tier.2)).unwrap_or((0.0, 0.0))
     }
@@ -278,25 +309,21 @@ mod tests {
     #[test]
     fn binance_tiers_get_continuous_deductions() {
         let tiers = vec![
-            MarginTier {
-                max_notional_usd: 50_000.0,
-                rate: 0.004,
-            },
-            MarginTier {
-                max_notional_usd: 250_000.0,
-                rate: 0.005,
-            },
-            MarginTier {
-                max_notional_usd: 1_000_000.0,
-                rate: 0.01,
-            },
+            MarginTier::up_to_usd(50_000.0, 0.004),
+            MarginTier::up_to_usd(250_000.0, 0.005),
+            MarginTier::up_to_usd(1_000_000.0, 0.01),
         ];
-        let schedule = MarginSchedule::new(&MaintenanceMargin::Tiered { tiers });
-        assert_eq!(schedule.tier_for(10_000.0), (0.004, 0.0));
-        let (rate, deduction) = schedule.tier_for(100_000.0);
+        let schedule = MarginSchedule::new(&MaintenanceMargin::Tiered {
+            tiers,
+            whole_position: false,
+        });
+        // Notional tiers do not depend on the price.
+        assert_eq!(schedule.tier_for(10_000.0, 1.0), (0.004, 0.0));
+        assert_eq!(schedule.tier_for(10_000.0, 60_000.0), (0.004, 0.0));
+        let (rate, deduction) = schedule.tier_for(100_000.0, 60_000.0);
         assert_eq!(rate, 0.005);
         assert!((deduction - 50.0).abs() < 1e-9);
-        let (_, deduction) = schedule.tier_for(500_000.0);
+        let (_, deduction) = schedule.tier_for(500_000.0, 60_000.0);
         assert!((deduction - 1300.0).abs() < 1e-9);
         // Continuous at the boundary: 50k * 0.4% = 200 = 50k * 0.5% - 50.
         assert!((50_000.0 * 0.005 - 50.0 - 200.0f64).abs() < 1e-9);
@@ -319,13 +346,13 @@ mod tests {
             size: contracts,
             collateral: size_collateral(Contract::Inverse, contracts, entry, 20.0),
         };
-        let (rate, deduction) = at_entry.maintenance_for(contracts);
+        let (rate, deduction) = at_entry.maintenance_for(contracts, entry);
         let long = terms(Side::Long).liquidation_price(rate, deduction);
         assert!((long - 60_000.0 / 1.045).abs() < 1e-6, "{long}");
         assert!((long - 57_416.27).abs() < 0.005);
         let short = terms(Side::Short).liquidation_price(rate, deduction);
         assert!((short - 60_000.0 / 0.955).abs() < 1e-6, "{short}");
-        let (rate, deduction) = flat.maintenance_for(contracts);
+        let (rate, deduction) = flat.maintenance_for(contracts, entry);
         let at_price = terms(Side::Long).liquidation_price(rate, deduction);
         assert!(
             (at_price - 60_000.0 * 1.005 / 1.05).abs() < 1e-6,

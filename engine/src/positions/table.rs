@@ -100,8 +100,7 @@ pub struct PositionTable {
 impl PositionTable {
     /// Builds the population of a validated scenario.
     pub fn build(scenario: &Scenario) -> PositionTable {
-        let margin = MarginSchedule::new(&scenario.venue.maintenance_margin)
-            .valued_at(scenario.venue.margin_valued_at);
+        let margin = MarginSchedule::of_venue(&scenario.venue);
         let contract = scenario.market.contract;
         match &scenario.positions {
             Positions::List(list) => from_list(list, contract, margin, scenario.seed),

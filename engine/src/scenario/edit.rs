@@ -159,7 +159,7 @@ impl Parameter {
 /// Keeps every leverage at or below [`max_entry_leverage`], as a venue's leverage cap would, so
 /// that no edit leaves positions born liquidatable.
 pub fn clamp_leverage_to_margin(scenario: &mut Scenario) {
-    let rate = scenario.venue.maintenance_margin.lowest_rate();
+    let rate = scenario.venue.lowest_trigger_rate();
     // A NaN rate (invalid; validation reports it) caps nothing.
     if rate.is_nan() || rate <= 0.0 {
         return;

@@ -107,6 +107,24 @@ fn build_profiles() -> Vec<VenueProfile> {
             },
         },
         VenueProfile {
+            id: "okx",
+            name: "OKX USDT perpetual (BTC-USDT-SWAP)",
+            as_of: "position tiers fetched 2026-09-18, fee and margin-ratio help pages 2024-25",
+            venue: Venue {
+                maintenance_margin: okx_btc_usdt_tiers(),
+                // The regular taker fee on perpetuals; liquidated once equity is at or below
+                // maintenance margin plus this fee on the notional (a margin ratio of 100%).
+                liquidation_fee: 0.0005,
+                fee_in_trigger: true,
+                // OKX reduces positions of tier 3 and up in steps; smaller ones close whole.
+                partial_liquidation: false,
+                adl: Adl::Queue,
+                // Third-party summaries only: profit over margin ratio, the nearest ranking.
+                adl_ranking: AdlRanking::PnlTimesMarginRatio,
+                ..Venue::default()
+            },
+        },
+        VenueProfile {
             id: "dydx",
             name: "dYdX v4 (BTC-USD)",
             as_of: "v4-chain genesis defaults, 2026-03",
@@ -161,6 +179,7 @@ impl VenueProfile {
         venue.maintenance_margin == rules.maintenance_margin
             && venue.margin_valued_at == rules.margin_valued_at
             && venue.liquidation_fee == rules.liquidation_fee
+            && venue.fee_in_trigger == rules.fee_in_trigger
             && venue.partial_liquidation == rules.partial_liquidation
             && venue.adl == rules.adl
             && venue.adl_ranking == rules.adl_ranking
@@ -175,11 +194,33 @@ fn tiers(bounds: &[(f64, f64)]) -> MaintenanceMargin {
     MaintenanceMargin::Tiered {
         tiers: bounds
             .iter()
-            .map(|&(max_notional_usd, rate)| MarginTier {
-                max_notional_usd,
-                rate,
-            })
+            .map(|&(max_notional_usd, rate)| MarginTier::up_to_usd(max_notional_usd, rate))
             .collect(),
+        whole_position: false,
+    }
+}
+
+/// OKX's BTC-USDT-SWAP isolated position tiers, in BTC (contracts of 0.01 BTC), each tier's
+/// rate on the whole position: 0.4% to 10 BTC, 0.5% to 50, 0.75% to 200, then 200 BTC and half
+/// a point more each tier (99 tiers to 19,400 BTC at 48.75%; the first 64 here, to 12,400 BTC
+/// at 31.25%, as many as a scenario holds; larger positions get the last).
+fn okx_btc_usdt_tiers() -> MaintenanceMargin {
+    let mut tiers = vec![
+        MarginTier::up_to_coins(10.0, 0.004),
+        MarginTier::up_to_coins(50.0, 0.005),
+        MarginTier::up_to_coins(200.0, 0.0075),
+    ];
+    for step in 1..=61u32 {
+        let step = f64::from(step);
+        // Whole basis points over 10,000: the rate the published decimal reads as.
+        tiers.push(MarginTier::up_to_coins(
+            200.0 + 200.0 * step,
+            (75.0 + 50.0 * step) / 10_000.0,
+        ));
+    }
+    MaintenanceMargin::Tiered {
+        tiers,
+        whole_position: true,
     }
 }
 
@@ -201,9 +242,7 @@ mod tests {
             size,
             collateral: size_collateral(Contract::Linear, size, entry, leverage),
         };
-        let (rate, deduction) = MarginSchedule::new(&venue.maintenance_margin)
-            .valued_at(venue.margin_valued_at)
-            .maintenance_for(size);
+        let (rate, deduction) = MarginSchedule::of_venue(venue).maintenance_for(size, entry);
         terms.liquidation_price(rate, deduction)
     }
 
@@ -241,9 +280,8 @@ mod tests {
     #[test]
     fn bybit_s_worked_example_and_its_short() {
         let venue = &venue_profile("bybit").expect("a profile").venue;
-        let schedule =
-            MarginSchedule::new(&venue.maintenance_margin).valued_at(venue.margin_valued_at);
-        let (rate, deduction) = schedule.maintenance_for(20_000.0);
+        let schedule = MarginSchedule::of_venue(venue);
+        let (rate, deduction) = schedule.maintenance_for(20_000.0, 20_000.0);
         for (side, hand) in [(Side::Long, 19_700.0), (Side::Short, 20_300.0)] {
             let terms = Terms {
                 contract: Contract::Linear,
@@ -258,6 +296,51 @@ mod tests {
                 "{side:?}: {engine} against {hand}"
             );
         }
+    }
+
+    /// OKX (isolated): liquidated at a margin ratio of 100%, equity = maintenance margin plus the
+    /// liquidation (taker) fee, both on the notional at the price: 3,000 + (P - 60,000) =
+    /// (0.4% + 0.05%) P, tier 1 (1 BTC, up to 10): P = 57,000 / 0.9955.
+    #[test]
+    fn okx_liquidates_the_20x_long_where_its_margin_ratio_reaches_100_pct() {
+        let hand: f64 = (60_000.0 - 3_000.0) / (1.0 - 0.004 - 0.0005);
+        assert!((hand - 57_257.66).abs() < 0.005);
+        assert!((engine_long_1_btc_20x("okx") - hand).abs() < 1e-6);
+    }
+
+    /// OKX's tiers are sizes in BTC and each tier's rate is on the whole position (no
+    /// maintenance amount): 20 BTC at 60,000 and 20x is tier 2 (10-50 BTC, 0.5%) whatever the
+    /// price: 60,000 + 20 (P - 60,000) = 0.55% x 20 P, P = 1,140,000 / (20 x 0.9945); at 10 BTC
+    /// exactly, tier 1; at 10.01, tier 2; at 300 BTC, tier 4 (1.25%).
+    #[test]
+    fn okx_tiers_are_in_btc_and_charge_the_whole_position() {
+        let venue = &venue_profile("okx").expect("a profile").venue;
+        let schedule = MarginSchedule::of_venue(venue);
+        let (entry, coins) = (60_000.0, 20.0);
+        let size = coins * entry;
+        let terms = Terms {
+            contract: Contract::Linear,
+            side: Side::Long,
+            entry,
+            size,
+            collateral: size_collateral(Contract::Linear, size, entry, 20.0),
+        };
+        let (rate, deduction) = schedule.maintenance_for(size, entry);
+        assert_eq!(deduction, 0.0);
+        let hand: f64 = 1_140_000.0 / (20.0 * (1.0 - 0.0055));
+        assert!((hand - 57_315.23).abs() < 0.005);
+        assert!((terms.liquidation_price(rate, deduction) - hand).abs() < 1e-6);
+        // The same 20 BTC entered at a tenth of the price is the same tier.
+        assert_eq!(schedule.tier_for(size / 10.0, entry / 10.0), (rate, 0.0));
+        let rate_at = |coins: f64| schedule.tier_for(coins * entry, entry).0 - 0.0005;
+        assert!((rate_at(10.0) - 0.004).abs() < 1e-12);
+        assert!((rate_at(10.01) - 0.005).abs() < 1e-12);
+        assert!((rate_at(300.0) - 0.0125).abs() < 1e-12);
+        assert!((rate_at(12_400.0) - 0.3125).abs() < 1e-12);
+        assert!(
+            (rate_at(1e6) - 0.3125).abs() < 1e-12,
+            "past the last tier: the last"
+        );
     }
 
     /// dYdX v4: p' = (e - s p) / (|s| MMF - s), with e = 3,000 of equity at p = 60,000, s = 1

@@ -4,9 +4,9 @@
 use crate::error::{Items, Problem, Rule, ScenarioError, Work};
 use crate::scenario::bounds::validate_money_at_stake;
 use crate::scenario::{
-    liquidation_leverage, Agents, Book, BookLevel, MaintenanceMargin, Market, Positions, Scenario,
-    Shock, ShockKind, Traders, Venue, FORMAT_VERSION, MAX_BOOK_LEVELS, MAX_BUCKETS, MAX_LEVERAGE,
-    MAX_POSITIONS, MAX_STEPS,
+    liquidation_leverage, Agents, Book, BookLevel, MaintenanceMargin, MarginTier, Market,
+    Positions, Scenario, Shock, ShockKind, Traders, Venue, FORMAT_VERSION, MAX_BOOK_LEVELS,
+    MAX_BUCKETS, MAX_LEVERAGE, MAX_POSITIONS, MAX_STEPS,
 };
 
 impl Scenario {
@@ -236,7 +236,7 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
 /// A venue lets no position open at or past its own liquidation price: leverage must stay below
 /// 1 / (lowest maintenance rate), as venues' leverage caps per tier ensure.
 fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
-    let rate = scenario.venue.maintenance_margin.lowest_rate();
+    let rate = scenario.venue.lowest_trigger_rate();
     if !(rate > 0.0 && rate.is_finite()) {
         return;
     }
@@ -277,7 +277,7 @@ impl Venue {
             MaintenanceMargin::Flat(rate) => {
                 check.range("venue.maintenance_margin", *rate, 0.0, 0.5)
             }
-            MaintenanceMargin::Tiered { tiers } => {
+            MaintenanceMargin::Tiered { tiers, .. } => {
                 if tiers.is_empty() || tiers.len() > MAX_BUCKETS {
                     check.fail(
                         "venue.maintenance_margin.tiers",
@@ -289,20 +289,29 @@ impl Venue {
                         },
                     );
                 }
+                // Every tier bounds the same thing as the first: notional or coins.
+                let in_coins = tiers
+                    .first()
+                    .and_then(MarginTier::bound)
+                    .map(|(_, coins)| coins);
                 let mut previous = (0.0, 0.0);
                 for (i, tier) in tiers.iter().enumerate() {
                     let path = format!("venue.maintenance_margin.tiers[{i}]");
-                    check.range(
-                        &format!("{path}.max_notional_usd"),
-                        tier.max_notional_usd,
-                        1.0,
-                        1e15,
-                    );
                     check.range(&format!("{path}.rate"), tier.rate, 0.0, 0.5);
-                    if i > 0 && (tier.max_notional_usd <= previous.0 || tier.rate < previous.1) {
+                    let same_kind = |&(_, coins): &(f64, bool)| Some(coins) == in_coins;
+                    let Some((bound, coins)) = tier.bound().filter(same_kind) else {
+                        check.fail(&path, Rule::TierBound);
+                        continue;
+                    };
+                    if coins {
+                        check.range(&format!("{path}.max_coins"), bound, 1e-8, 1e12);
+                    } else {
+                        check.range(&format!("{path}.max_notional_usd"), bound, 1.0, 1e15);
+                    }
+                    if i > 0 && (bound <= previous.0 || tier.rate < previous.1) {
                         check.fail(&path, Rule::TierOrder);
                     }
-                    previous = (tier.max_notional_usd, tier.rate);
+                    previous = (bound, tier.rate);
                 }
             }
         }

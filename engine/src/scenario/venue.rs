@@ -21,6 +21,11 @@ pub struct Venue {
     /// Liquidation fee, a fraction of the liquidated notional, paid into the insurance fund.
     #[serde(default)]
     pub liquidation_fee: f64,
+    /// The liquidation fee is part of the trigger: a position is liquidated once its equity is
+    /// at or below its maintenance margin plus the fee on its notional (OKX); absent or false:
+    /// at or below the maintenance margin alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fee_in_trigger: bool,
     /// Starting balance of the insurance fund (USD; coin for inverse contracts).
     #[serde(default)]
     pub insurance_fund_usd: f64,
@@ -211,12 +216,26 @@ impl AdlRanking {
     }
 }
 
+impl Venue {
+    /// The lowest rate a position is liquidated at: the smallest tier's maintenance rate, with
+    /// the liquidation fee when the fee is part of the trigger. Leverage caps follow from it.
+    pub fn lowest_trigger_rate(&self) -> f64 {
+        let fee = if self.fee_in_trigger {
+            self.liquidation_fee
+        } else {
+            0.0
+        };
+        self.maintenance_margin.lowest_rate() + fee
+    }
+}
+
 impl Default for Venue {
     fn default() -> Self {
         Venue {
             maintenance_margin: MaintenanceMargin::default(),
             margin_valued_at: MarginValuation::default(),
             liquidation_fee: 0.0,
+            fee_in_trigger: false,
             insurance_fund_usd: 0.0,
             partial_liquidation: false,
             max_liquidation_usd_per_step: None,
@@ -232,7 +251,8 @@ impl Default for Venue {
     }
 }
 
-/// Maintenance margin: a flat rate, or notional tiers as Binance's table.
+/// Maintenance margin: a flat rate, or tiers as Binance's table (in notional) or OKX's (in coins,
+/// each tier's rate on the whole position).
 ///
 /// Read by hand rather than as a serde `untagged` enum: that accepts unknown fields next to
 /// `tiers` and answers every mistake with "did not match any variant". This reader rejects
@@ -242,7 +262,13 @@ impl Default for Venue {
 #[schemars(deny_unknown_fields)]
 pub enum MaintenanceMargin {
     Flat(f64),
-    Tiered { tiers: Vec<MarginTier> },
+    Tiered {
+        tiers: Vec<MarginTier>,
+        /// Each tier's rate applies to the whole position, so the requirement steps up at each
+        /// bound (OKX); absent or false: Binance's maintenance amount keeps it continuous.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        whole_position: bool,
+    },
 }
 
 impl<'de> Deserialize<'de> for MaintenanceMargin {
@@ -259,6 +285,8 @@ struct MaintenanceMarginVisitor;
 #[serde(deny_unknown_fields)]
 struct TierTable {
     tiers: Vec<MarginTier>,
+    #[serde(default)]
+    whole_position: bool,
 }
 
 impl<'de> serde::de::Visitor<'de> for MaintenanceMarginVisitor {
@@ -266,7 +294,7 @@ impl<'de> serde::de::Visitor<'de> for MaintenanceMarginVisitor {
 
     fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
         formatter.write_str(
-            r#"a flat rate (a number such as 0.005) or tiers ({"tiers": [{"max_notional_usd": 50000, "rate": 0.004}, ...]})"#,
+            r#"a flat rate (a number such as 0.005) or tiers ({"tiers": [{"max_notional_usd": 50000, "rate": 0.004}, ...]}, or "max_coins" bounds)"#,
         )
     }
 
@@ -288,7 +316,10 @@ impl<'de> serde::de::Visitor<'de> for MaintenanceMarginVisitor {
     ) -> Result<MaintenanceMargin, A::Error> {
         // The map access passed in keeps tracking field paths, so errors inside name the field.
         let table = TierTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-        Ok(MaintenanceMargin::Tiered { tiers: table.tiers })
+        Ok(MaintenanceMargin::Tiered {
+            tiers: table.tiers,
+            whole_position: table.whole_position,
+        })
     }
 }
 
@@ -297,7 +328,7 @@ impl MaintenanceMargin {
     pub fn lowest_rate(&self) -> f64 {
         match self {
             MaintenanceMargin::Flat(rate) => *rate,
-            MaintenanceMargin::Tiered { tiers } => tiers.first().map_or(0.0, |tier| tier.rate),
+            MaintenanceMargin::Tiered { tiers, .. } => tiers.first().map_or(0.0, |tier| tier.rate),
         }
     }
 }
@@ -329,12 +360,48 @@ impl Default for MaintenanceMargin {
     }
 }
 
-/// One maintenance-margin tier: positions up to `max_notional_usd` pay `rate`.
+/// One maintenance-margin tier: positions up to its bound pay `rate`. The bound is a notional
+/// (`max_notional_usd`: USD at entry, contracts for inverse; Binance's tiers) or a size in coins
+/// (`max_coins`: OKX sizes its tiers in contracts of a fixed number of coins); every tier of a
+/// table gives the same one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarginTier {
-    pub max_notional_usd: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_notional_usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_coins: Option<f64>,
     pub rate: f64,
+}
+
+impl MarginTier {
+    /// A tier bounded in notional.
+    pub fn up_to_usd(max_notional_usd: f64, rate: f64) -> MarginTier {
+        MarginTier {
+            max_notional_usd: Some(max_notional_usd),
+            max_coins: None,
+            rate,
+        }
+    }
+
+    /// A tier bounded in coins.
+    pub fn up_to_coins(max_coins: f64, rate: f64) -> MarginTier {
+        MarginTier {
+            max_notional_usd: None,
+            max_coins: Some(max_coins),
+            rate,
+        }
+    }
+
+    /// The tier's bound, and whether it is in coins (else notional); `None` when it gives
+    /// neither or both (validation reports it).
+    pub fn bound(&self) -> Option<(f64, bool)> {
+        match (self.max_notional_usd, self.max_coins) {
+            (Some(usd), None) => Some((usd, false)),
+            (None, Some(coins)) => Some((coins, true)),
+            _ => None,
+        }
+    }
 }
 
 /// What happens when the insurance fund cannot cover a bankrupt position.
@@ -395,14 +462,54 @@ mod tests {
         assert_eq!(
             tiered.venue.maintenance_margin,
             MaintenanceMargin::Tiered {
-                tiers: vec![MarginTier {
-                    max_notional_usd: 50_000.0,
-                    rate: 0.004
-                }]
+                tiers: vec![MarginTier::up_to_usd(50_000.0, 0.004)],
+                whole_position: false,
             }
         );
-        // What it writes, it reads back.
+        // What it writes, it reads back, without the fields it did not give.
         assert_eq!(Scenario::from_json(&tiered.to_json()).unwrap(), tiered);
+        assert!(!tiered.to_json().contains("max_coins") && !tiered.to_json().contains("whole_"));
+        let okx =
+            with_margin(r#"{"tiers": [{"max_coins": 10, "rate": 0.004}], "whole_position": true}"#)
+                .unwrap();
+        assert_eq!(
+            okx.venue.maintenance_margin,
+            MaintenanceMargin::Tiered {
+                tiers: vec![MarginTier::up_to_coins(10.0, 0.004)],
+                whole_position: true,
+            }
+        );
+        assert_eq!(Scenario::from_json(&okx.to_json()).unwrap(), okx);
+    }
+
+    #[test]
+    fn a_tier_bounds_notional_or_coins_as_every_other_tier_does() {
+        let bound = "a tier gives its bound as max_notional_usd or as max_coins";
+        for (margin, path) in [
+            (r#"{"tiers": [{"rate": 0.004}]}"#, "tiers[0]"),
+            (
+                r#"{"tiers": [{"max_notional_usd": 5e4, "max_coins": 1, "rate": 0.004}]}"#,
+                "tiers[0]",
+            ),
+            (
+                r#"{"tiers": [{"max_coins": 1, "rate": 0.004}, {"max_notional_usd": 5e4, "rate": 0.005}]}"#,
+                "tiers[1]",
+            ),
+        ] {
+            let problem = only_problem(margin);
+            assert_eq!(problem.path, format!("venue.maintenance_margin.{path}"));
+            assert!(problem.message().starts_with(bound), "{problem}");
+        }
+        let shrinking = only_problem(
+            r#"{"tiers": [{"max_coins": 10, "rate": 0.004}, {"max_coins": 5, "rate": 0.005}]}"#,
+        );
+        assert_eq!(shrinking.path, "venue.maintenance_margin.tiers[1]");
+        assert!(
+            shrinking.message().starts_with("tiers must grow"),
+            "{shrinking}"
+        );
+        let tiny = only_problem(r#"{"tiers": [{"max_coins": 0, "rate": 0.004}]}"#);
+        assert_eq!(tiny.path, "venue.maintenance_margin.tiers[0].max_coins");
     }
 
     #[test]
@@ -413,7 +520,7 @@ mod tests {
         assert!(
             next_to_tiers
                 .message()
-                .starts_with("unknown field `note`, expected `tiers`"),
+                .starts_with("unknown field `note`, expected `tiers` or `whole_position`"),
             "{next_to_tiers}"
         );
         let in_a_tier =

@@ -14,18 +14,19 @@ use super::LiquidationEngine;
 const MAX_RATE: f64 = 0.5;
 
 impl<'a> LiquidationEngine<'a> {
-    /// Maintenance margin of a position of `size` under the rules now in force: (rate,
-    /// deduction), the table's tier times the control's multiplier (1 until it tightens).
+    /// Maintenance margin of a position of `size` entered at `entry` under the rules now in
+    /// force: (rate, deduction), the table's tier times the control's multiplier (1 until it
+    /// tightens).
     #[inline]
-    pub(super) fn maintenance(&self, size: f64) -> (f64, f64) {
+    pub(super) fn maintenance(&self, size: f64, entry: f64) -> (f64, f64) {
         let margin = self.table.margin();
         let multiplier = self.margin_multiplier;
         if multiplier == 1.0 {
-            return margin.maintenance_for(size);
+            return margin.maintenance_for(size, entry);
         }
         // The multiplier raises the tier, capped, before a requirement valued at entry is
         // fixed from it.
-        let (rate, deduction) = margin.tier_for(size);
+        let (rate, deduction) = margin.tier_for(size, entry);
         let raised = if rate * multiplier <= MAX_RATE {
             (rate * multiplier, deduction * multiplier)
         } else {

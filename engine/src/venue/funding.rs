@@ -44,7 +44,7 @@ impl<'a> LiquidationEngine<'a> {
                 Side::Short => short_paid += amount,
             }
             let terms = self.terms(i);
-            let (rate, deduction) = self.maintenance(terms.size);
+            let (rate, deduction) = self.maintenance(terms.size, terms.entry);
             let trigger = terms.liquidation_price(rate, deduction);
             self.make_own(i).trigger[i] = trigger;
             if crossed(side, price, trigger) && !self.is_pending(i) {

@@ -87,7 +87,7 @@ impl<'a> LiquidationEngine<'a> {
             return;
         }
         let terms = self.terms(i);
-        let (rate, deduction) = self.maintenance(terms.size);
+        let (rate, deduction) = self.maintenance(terms.size, terms.entry);
         let trigger = terms.liquidation_price(rate, deduction);
         self.make_own(i).trigger[i] = trigger;
         let side = self.side[i];
@@ -372,7 +372,7 @@ impl<'a> LiquidationEngine<'a> {
     /// Position `i`'s equity and maintenance margin at `mark`, in the collateral's currency.
     pub(super) fn equity_and_margin(&self, i: usize, mark: f64) -> (f64, f64) {
         let terms = self.terms(i);
-        let (rate, deduction) = self.maintenance(terms.size);
+        let (rate, deduction) = self.maintenance(terms.size, terms.entry);
         let margin = match self.contract() {
             Contract::Linear => rate * self.notional_at(i, mark) - deduction,
             Contract::Inverse => rate * terms.size / mark - deduction / terms.entry,

@@ -83,7 +83,7 @@ sections! {
         shape_linear, shape_sqrt, shape_power, shape_levels, book_exponent, book_exponent_help,
         resilient, resilient_help, half_life, half_life_help, withdrawal, withdrawal_help,
         withdrawal_floor, withdrawal_floor_help, maintenance_margin, maintenance_margin_help,
-        margin_at_entry, margin_at_entry_help, liquidation_fee, liquidation_fee_help, insurance_fund, insurance_fund_help,
+        margin_at_entry, margin_at_entry_help, fee_in_trigger, fee_in_trigger_help, liquidation_fee, liquidation_fee_help, insurance_fund, insurance_fund_help,
         partial_liquidation, partial_liquidation_help, throughput_cap, throughput_cap_help,
         cap_per_step, cap_per_step_help, adl, adl_help, adl_off, adl_queue, adl_pro_rata,
         adl_ranking, adl_ranking_help, ranking_pnl_leverage, ranking_pnl_margin_ratio,
@@ -444,7 +444,7 @@ sections! {
         opens_liquidatable_one,
         /// `{cap}`, `{got}`: a bucket's highest leverage.
         opens_liquidatable_all,
-        tier_order,
+        tier_order, tier_bound,
         /// `{at_stake}`, `{unit}`, `{floor}`, `{ceiling}`, `{most}`.
         money_at_stake,
         /// `{work}`, `{time}`, `{budget}`, `{fields}`.

@@ -57,7 +57,7 @@ impl Model {
                 Rule::NoDepthForCycles { depth },
             ));
         }
-        let rate = scenario.venue.maintenance_margin.lowest_rate();
+        let rate = scenario.venue.lowest_trigger_rate();
         // Log-uniform on [c / s, c s] has mean c (s - 1/s) / ln(s^2); pick c for the asked mean.
         let spread = LEVERAGE_SPREAD;
         let turnover =

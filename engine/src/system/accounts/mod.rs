@@ -511,7 +511,7 @@ impl Prices<'_> {
             let mark = self.marks[leg.market];
             equity += leg.pnl(mark);
             let notional = leg.coins * mark;
-            let (rate, deduction) = schedules[leg.market].tier_for(notional);
+            let (rate, deduction) = schedules[leg.market].tier_for(notional, mark);
             maintenance += notional * rate - deduction;
             let change = leg.pnl(mark) - leg.pnl(self.previous_marks[leg.market]);
             if change < tipped.0 {
