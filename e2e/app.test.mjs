@@ -481,7 +481,7 @@ test('stop-loss orders: the controls switch them on, their selling is drawn apar
   // The 2024 crash's crowd holds stops of its own (its open interest fell by choice).
   await page.getByTestId('preset-select').selectOption('btc-2024-08-05');
   await page.waitForFunction(() => /stop-losses sold \$/.test(document.querySelector('[data-testid="headline"]')?.textContent ?? ''));
-  assert.equal(await page.locator('#stop-losses').inputValue(), '10.7');
+  assert.equal(await page.locator('#stop-losses').inputValue(), '10.72');
   assert.equal(await distance.inputValue(), '5');
   await done();
 });
