@@ -206,3 +206,30 @@ fn a_ramp_along_a_path_falls_and_turns_back_where_its_points_say() {
     );
     assert!((short.summary.final_price - 96.0).abs() < 1e-9);
 }
+
+/// On OKX's profile a position's table is built with OKX's trigger: 1 BTC long at 60,000 and
+/// 20x (tier 1, 0.4%, and the 0.05% fee) at 57,000 / 0.9955; 20 BTC (tier 2, 0.5%, on the
+/// whole position) at 1,140,000 / (20 x 0.9945) (docs/venues.md §3).
+#[test]
+fn an_okx_position_is_liquidated_at_maintenance_plus_its_fee() {
+    let okx = flushlab_engine::scenario::profiles::venue_profile("okx").expect("a profile");
+    for (coins, hand) in [
+        (1.0, 57_000.0 / 0.9955),
+        (20.0, 1_140_000.0 / (20.0 * 0.9945)),
+    ] {
+        let json = format!(
+            r#"{{"version": 1, "market": {{"price": 60000.0, "book": {{"profile": "linear", "depth_1pct_usd": 1e9}}}},
+                "positions": {{"list": [{{"side": "long", "notional_usd": {}, "entry": 60000, "leverage": 20}}]}},
+                "shock": {{"kind": "instant", "pct": -1}}}}"#,
+            coins * 60_000.0
+        );
+        let mut scenario = Scenario::from_json(&json).unwrap();
+        okx.apply(&mut scenario);
+        let table = PositionTable::build(&scenario);
+        let engine = table.liquidation_price[0];
+        assert!(
+            (engine - hand).abs() < 1e-6,
+            "{coins} BTC: {engine} against {hand}"
+        );
+    }
+}

@@ -116,7 +116,12 @@ fn scenario(k: &Knobs) -> Scenario {
             k.shock_pct
         ),
     };
-    let margin = if k.tiers {
+    // Seeds that leave 2 modulo 5 take OKX's rules: tiers in coins, each rate on the whole
+    // position, and the fee (at most 0.2% here, so no leverage opens liquidatable) in the trigger.
+    let okx = k.seed % 5 == 2;
+    let margin = if okx {
+        r#"{"whole_position": true, "tiers": [{"max_coins": 2, "rate": 0.004}, {"max_coins": 10, "rate": 0.005}, {"max_coins": 40, "rate": 0.0075}, {"max_coins": 100, "rate": 0.0125}]}"#.to_string()
+    } else if k.tiers {
         r#"{"tiers": [{"max_notional_usd": 50000, "rate": 0.004}, {"max_notional_usd": 250000, "rate": 0.005}, {"max_notional_usd": 1000000, "rate": 0.01}, {"max_notional_usd": 10000000, "rate": 0.025}]}"#.to_string()
     } else {
         "0.005".to_string()
@@ -183,7 +188,7 @@ fn scenario(k: &Knobs) -> Scenario {
             "positions": {{"generate": {{"count": {count}, "open_interest_usd": 5e7, "long_share": {long_share},
                 "leverage_buckets": [{{"min": 1.5, "max": 5, "weight": 1}}, {{"min": 5, "max": {lev}, "weight": 2}}],
                 "entry_spread_pct": 1.5, "size_dispersion": 0.8}}}},
-            "venue": {{"maintenance_margin": {margin}, "liquidation_fee": {fee}, "insurance_fund_usd": {fund},
+            "venue": {{"maintenance_margin": {margin}, "liquidation_fee": {fee}, "fee_in_trigger": {okx}, "insurance_fund_usd": {fund},
                        "partial_liquidation": {partial}, "max_liquidation_usd_per_step": {cap}, "adl": "{adl}",
                        "margin_valued_at": "{valued}", "circuit_breaker": {breaker}{funding}{clips}{block_limits}}},
             "traders": {traders}, "agents": {agents}, {build_up} "shock": {shock}, "run": {{"steps": 80}}}}"#,
@@ -194,7 +199,7 @@ fn scenario(k: &Knobs) -> Scenario {
         count = k.count,
         long_share = k.long_share,
         lev = k.leverage_max.max(5.0),
-        fee = k.fee,
+        fee = if okx { k.fee.min(0.002) } else { k.fee },
         fund = k.fund,
         partial = k.partial,
     );
