@@ -15,18 +15,30 @@ use serde_json::{json, Map, Value};
 /// Headroom added on a side when a held range has to grow, as a share of the span.
 const HEADROOM: f64 = 0.5;
 
-/// Axis ranges, `[low, high]` for x and y.
+/// Axis ranges, `[low, high]` for x and y, and for a second y axis on the right when the
+/// figure has one (`yaxis2`, overlaying y: the algorithms' flows beside the liquidations).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Ranges {
     pub x: [f64; 2],
     pub y: [f64; 2],
+    pub y2: Option<[f64; 2]>,
 }
 
 impl Ranges {
+    /// Ranges over x and y only.
+    pub fn xy(x: [f64; 2], y: [f64; 2]) -> Ranges {
+        Ranges { x, y, y2: None }
+    }
+
     /// Whether these ranges show all of `needed`.
     pub fn contain(&self, needed: &Ranges) -> bool {
         let inside = |held: [f64; 2], need: [f64; 2]| held[0] <= need[0] && need[1] <= held[1];
-        inside(self.x, needed.x) && inside(self.y, needed.y)
+        let second = match (self.y2, needed.y2) {
+            (_, None) => true,
+            (Some(held), Some(need)) => inside(held, need),
+            (None, Some(_)) => false,
+        };
+        inside(self.x, needed.x) && inside(self.y, needed.y) && second
     }
 
     /// These ranges grown to hold `needed`, with headroom on every side that had to grow (the
@@ -35,6 +47,10 @@ impl Ranges {
         Ranges {
             x: grow(self.x, needed.x),
             y: grow(self.y, needed.y),
+            y2: match (self.y2, needed.y2) {
+                (Some(held), Some(need)) => Some(grow(held, need)),
+                (held, need) => held.or(need),
+            },
         }
     }
 }
@@ -93,10 +109,15 @@ pub fn structure(figure: &Value) -> Value {
                 None => value.clone(),
             },
             "layout" => {
-                let mut layout = without(value, &["shapes", "annotations", "xaxis", "yaxis"]);
-                for axis in ["xaxis", "yaxis"] {
+                let mut layout = without(value, &["shapes", "annotations"]);
+                // Ranges are held while a drag goes on, and tick values follow them (a chart
+                // that places its own ticks, from zero, places them again when it settles).
+                for axis in ["xaxis", "yaxis", "yaxis2"] {
                     if let (Some(shown), Some(layout)) = (value.get(axis), layout.as_object_mut()) {
-                        layout.insert(axis.into(), without(shown, &["range", "autorange"]));
+                        layout.insert(
+                            axis.into(),
+                            without(shown, &["range", "autorange", "tickvals", "ticktext"]),
+                        );
                     }
                 }
                 layout
@@ -136,6 +157,8 @@ pub fn needed(figure: &Value) -> Option<Ranges> {
     let mut categories: Option<usize> = None;
     let mut x = Extent::default();
     let mut y = Extent::default();
+    let mut y2 = Extent::default();
+    let mut on_y2 = false;
     // Stacked groups: per group, the running total at each point.
     let mut stacks: Vec<(String, Vec<f64>)> = Vec::new();
     for trace in traces {
@@ -143,15 +166,30 @@ pub fn needed(figure: &Value) -> Option<Ranges> {
             .get("type")
             .and_then(Value::as_str)
             .unwrap_or("scatter");
-        let second_axis = ["xaxis", "yaxis"]
-            .iter()
-            .any(|axis| trace.get(*axis).is_some_and(|a| a != "x" && a != "y"));
+        // A scatter may be on the second y axis; nothing else may leave x and y.
+        let right = trace.get("yaxis").is_some_and(|a| a == "y2");
+        let other_axis = trace.get("xaxis").is_some_and(|a| a != "x")
+            || trace.get("yaxis").is_some_and(|a| a != "y" && a != "y2");
         let bar = kind == "bar";
         let vertical = trace
             .get("orientation")
             .is_none_or(|orientation| orientation == "v");
-        if !(kind == "scatter" || bar && vertical) || second_axis {
+        if !(kind == "scatter" || bar && vertical) || other_axis || (right && kind != "scatter") {
             return None;
+        }
+        if right {
+            if trace.get("stackgroup").is_some() {
+                return None;
+            }
+            let xs = numbers(trace.get("x")?)?;
+            let ys = numbers(trace.get("y")?)?;
+            if xs.len() != ys.len() {
+                return None;
+            }
+            xs.iter().for_each(|&v| x.add(v));
+            ys.iter().for_each(|&v| y2.add(v));
+            on_y2 = true;
+            continue;
         }
         let ys = numbers(trace.get("y")?)?;
         match numbers(trace.get("x")?) {
@@ -207,9 +245,15 @@ pub fn needed(figure: &Value) -> Option<Ranges> {
         x.add(-0.5);
         x.add(count as f64 - 0.5);
     }
+    let second = if on_y2 {
+        Some(explicit("yaxis2").or(y2.range())?)
+    } else {
+        None
+    };
     Some(Ranges {
         x: explicit("xaxis").or(x.range())?,
         y: explicit("yaxis").or(y.range())?,
+        y2: second,
     })
 }
 
@@ -252,7 +296,11 @@ fn labels(value: &Value) -> Option<usize> {
 pub fn with_ranges(figure: &Value, ranges: &Ranges) -> Value {
     let mut figure = figure.clone();
     if let Some(layout) = figure.get_mut("layout").and_then(Value::as_object_mut) {
-        for (axis, range) in [("xaxis", ranges.x), ("yaxis", ranges.y)] {
+        let second = ranges.y2.map(|range| ("yaxis2", range));
+        for (axis, range) in [("xaxis", ranges.x), ("yaxis", ranges.y)]
+            .into_iter()
+            .chain(second)
+        {
             let entry = layout
                 .entry(axis)
                 .or_insert_with(|| Value::Object(Map::new()));
@@ -358,6 +406,21 @@ pub fn hold(figure: &Value, ranges: Ranges) -> Held {
     }
 }
 
+/// The second y axis's range as `figure` draws it: `Some(None)` when no trace is on it,
+/// `Some(Some(range))` when the layout gives its range, `None` when plotly would autorange it
+/// (the page does not read that range back, so such a chart is not held).
+pub fn drawn_second_range(figure: &Value) -> Option<Option<[f64; 2]>> {
+    let traces = figure.get("data")?.as_array()?;
+    if !traces
+        .iter()
+        .any(|trace| trace.get("yaxis").is_some_and(|a| a == "y2"))
+    {
+        return Some(None);
+    }
+    let range = numbers(figure.get("layout")?.get("yaxis2")?.get("range")?)?;
+    (range.len() == 2 && range[0] < range[1]).then(|| Some([range[0], range[1]]))
+}
+
 /// Whether the user has zoomed or panned an axis: plotly's shown range is not the figure's
 /// (autorange off where the figure autoranges, or another range where it gives one).
 pub fn user_moved(figure: &Value, axis: &str, shown_range: [f64; 2], shown_auto: bool) -> bool {
@@ -414,7 +477,8 @@ mod tests {
             needed(&bars),
             Some(Ranges {
                 x: [1.0, 3.0],
-                y: [0.0, 5.0]
+                y: [0.0, 5.0],
+                y2: None,
             })
         );
         let grouped = json!({"data": [
@@ -425,7 +489,8 @@ mod tests {
             needed(&grouped),
             Some(Ranges {
                 x: [-0.5, 2.5],
-                y: [0.0, 9.0]
+                y: [0.0, 9.0],
+                y2: None,
             })
         );
         let stacked_bars = json!({"data": [{"type": "bar", "x": ["a"], "y": [1]}],
@@ -453,15 +518,18 @@ mod tests {
         let held = Ranges {
             x: [0.0, 10.0],
             y: [40.0, 60.0],
+            y2: None,
         };
         let inside = Ranges {
             x: [0.0, 10.0],
             y: [45.0, 59.0],
+            y2: None,
         };
         assert!(held.contain(&inside));
         let deeper = Ranges {
             x: [0.0, 10.0],
             y: [30.0, 60.0],
+            y2: None,
         };
         assert!(!held.contain(&deeper));
         let grown = held.grown_to(&deeper);
@@ -482,6 +550,7 @@ mod tests {
             Ranges {
                 x: [0.0, 1.0],
                 y: [0.0, 3.0],
+                y2: None,
             },
         );
         let second = figure(&[1.5, 2.5], 2.0, "b");
@@ -534,9 +603,59 @@ mod tests {
         let mixed = json!({"data": [{"type": "bar", "x": ["a"], "y": [1]}, line(&[1.0])],
             "layout": {}});
         assert_eq!(needed(&mixed), None, "categories and numbers on one axis");
-        let second =
-            json!({"data": [line(&[1.0]), {"x": [0], "y": [1], "yaxis": "y2"}], "layout": {}});
-        assert_eq!(needed(&second), None, "a trace on a second axis");
+        // A line on the second y axis is held on its own range (its layout's, else its data's);
+        // a bar there, a second x axis or a third y axis are not.
+        let second = json!({"data": [line(&[1.0]), {"x": [0, 2], "y": [5, 9], "yaxis": "y2"}],
+            "layout": {}});
+        assert_eq!(
+            needed(&second),
+            Some(Ranges {
+                x: [0.0, 2.0],
+                y: [0.5, 1.5],
+                y2: Some([5.0, 9.0]),
+            })
+        );
+        let mut given = second.clone();
+        given["layout"]["yaxis2"] = json!({"range": [-1.0, 20.0]});
+        assert_eq!(needed(&given).unwrap().y2, Some([-1.0, 20.0]));
+        assert_eq!(drawn_second_range(&given), Some(Some([-1.0, 20.0])));
+        assert_eq!(
+            drawn_second_range(&second),
+            None,
+            "autoranged: not read back"
+        );
+        assert_eq!(
+            drawn_second_range(&json!({"data": [line(&[1.0])]})),
+            Some(None)
+        );
+        for other in [
+            json!({"type": "bar", "x": [0], "y": [1], "yaxis": "y2"}),
+            json!({"x": [0], "y": [1], "xaxis": "x2"}),
+            json!({"x": [0], "y": [1], "yaxis": "y3"}),
+            json!({"x": [0], "y": [1], "yaxis": "y2", "stackgroup": "a"}),
+        ] {
+            let figure = json!({"data": [line(&[1.0]), other], "layout": {}});
+            assert_eq!(needed(&figure), None, "{other}");
+        }
+        // Held ranges grow on the second axis too, and its range is fixed with the others.
+        let held = needed(&given).unwrap();
+        let wider = Ranges {
+            y2: Some([-1.0, 40.0]),
+            ..held
+        };
+        assert!(!held.contain(&wider) && held.grown_to(&wider).contain(&wider));
+        assert_eq!(
+            with_ranges(&given, &wider)["layout"]["yaxis2"]["range"],
+            json!([-1.0, 40.0])
+        );
+        // Tick values follow the held ranges: they are not part of the structure.
+        let mut ticked = given.clone();
+        ticked["layout"]["yaxis"] = json!({"tickvals": [0, 1]});
+        ticked["layout"]["yaxis2"] = json!({"range": [0, 3], "tickvals": [0, 3]});
+        let mut other_ticks = ticked.clone();
+        other_ticks["layout"]["yaxis"]["tickvals"] = json!([0, 2]);
+        other_ticks["layout"]["yaxis2"] = json!({"range": [0, 9], "tickvals": [0, 9]});
+        assert_eq!(structure(&ticked), structure(&other_ticks));
         let dates = json!({"data": [line(&[1.0])], "layout": {"xaxis": {"type": "date"}}});
         assert_eq!(needed(&dates), None);
         // A trace without a type is a scatter, and an axis typed linear is fine.
@@ -546,7 +665,8 @@ mod tests {
             needed(&untyped),
             Some(Ranges {
                 x: [0.0, 1.0],
-                y: [3.0, 4.0]
+                y: [3.0, 4.0],
+                y2: None,
             })
         );
     }
@@ -571,11 +691,13 @@ mod tests {
         let held = Ranges {
             x: [0.0, 10.0],
             y: [0.0, 10.0],
+            y2: None,
         };
         assert_eq!(held.grown_to(&held), held, "nothing to grow");
         let wider = Ranges {
             x: [-10.0, 10.0],
             y: [0.0, 30.0],
+            y2: None,
         };
         let grown = held.grown_to(&wider);
         assert_eq!(grown.x, [-20.0, 10.0]);
@@ -592,6 +714,7 @@ mod tests {
             &Ranges {
                 x: [1.0, 2.0],
                 y: [3.0, 4.0],
+                y2: None,
             },
         );
         assert_eq!(
@@ -692,6 +815,7 @@ mod tests {
         let ranges = Ranges {
             x: [0.0, 1.0],
             y: [1.0, 2.0],
+            y2: None,
         };
         let kept = hold(&figure, ranges);
         assert_eq!(kept.ranges, ranges);

@@ -372,6 +372,10 @@ fn draw_sketch(
     if grew && !may_grow {
         return Some(Sketched::MustGrow);
     }
+    // The second y axis grows with a full redraw (plotly.js draws it, ranges held).
+    if grown.y2 != sketching.ranges.y2 {
+        return None;
+    }
     if grew {
         let changed = |new: [f64; 2], old: [f64; 2]| (new != old).then_some(new);
         let (x, y) = (
@@ -422,7 +426,8 @@ fn held_start(slot: &Slot) -> Option<held::Ranges> {
     let drawn: serde_json::Value = serde_json::from_str(&slot.drawn).ok()?;
     let moved = held::user_moved(&drawn, "xaxis", x, x_auto)
         || held::user_moved(&drawn, "yaxis", y, y_auto);
-    (!moved).then_some(held::Ranges { x, y })
+    let y2 = held::drawn_second_range(&drawn)?;
+    (!moved).then_some(held::Ranges { x, y, y2 })
 }
 
 impl Default for Registry {

@@ -317,6 +317,18 @@ fn lines(traces: &[Value], look: &Look, to: &Pixels) -> Option<Vec<Mark>> {
         if xs.len() != ys.len() {
             return None;
         }
+        // A line on the second y axis is drawn in the first's units: each value placed where
+        // its share of the second axis's range puts it (no fill or stack there: none is drawn).
+        if trace.get("yaxis").and_then(Value::as_str) == Some("y2") {
+            let [low2, high2] = to.ranges.y2?;
+            let [low, high] = to.ranges.y;
+            if high2 <= low2 || style.fill != "none" || !style.stack.is_empty() {
+                return None;
+            }
+            for y in &mut ys {
+                *y = low + (*y - low2) / (high2 - low2) * (high - low);
+            }
+        }
         if !style.stack.is_empty() {
             let at = match stacks.iter().position(|(name, _)| *name == style.stack) {
                 Some(at) => at,
@@ -422,6 +434,13 @@ fn bars(traces: &[Value], look: &Look, layout: &Value, to: &Pixels) -> Option<Ve
         .collect();
     if shown.is_empty() {
         return Some(Vec::new());
+    }
+    // Bars are drawn on the first y axis only.
+    if shown
+        .iter()
+        .any(|&k| text(&traces[k], "yaxis").is_some_and(|a| a != "y"))
+    {
+        return None;
     }
     let grouped = match text(layout, "barmode").unwrap_or("group") {
         "group" => true,
@@ -671,6 +690,7 @@ mod tests {
     const RANGES: Ranges = Ranges {
         x: [0.0, 10.0],
         y: [0.0, 100.0],
+        y2: None,
     };
 
     /// The look plotly resolves for a figure that sets its own colours (as every chart here does).
@@ -748,6 +768,25 @@ mod tests {
             }
         }
         assert!(sketched >= 5 * flushlab_engine::presets::all().len());
+    }
+
+    /// A line on the second y axis lands where its share of that axis's range puts it: the
+    /// value 15 on a 10-20 axis is halfway up, as 50 is on the first axis's 0-100.
+    #[test]
+    fn a_line_on_the_second_axis_is_placed_by_its_own_range() {
+        let ranges = Ranges {
+            y2: Some([10.0, 20.0]),
+            ..RANGES
+        };
+        let first = json!({"data": [{"x": [0, 10], "y": [50, 50]}], "layout": {}});
+        let second = json!({"data": [{"x": [0, 10], "y": [15, 15], "yaxis": "y2"}], "layout": {}});
+        let drawn = |figure: &serde_json::Value, ranges: &Ranges| {
+            sketch(figure, &look(vec![style()]), ranges, &area())
+        };
+        assert_eq!(drawn(&second, &ranges), drawn(&first, &ranges));
+        assert!(drawn(&second, &ranges).is_some());
+        // Without a range for the second axis there is nothing to place it by.
+        assert_eq!(drawn(&second, &RANGES), None);
     }
 
     #[test]
@@ -853,6 +892,7 @@ mod tests {
         let ranges = Ranges {
             x: [-0.5, 1.5],
             y: [0.0, 100.0],
+            y2: None,
         };
         let drawn = sketch(&figure, &look(vec![bar.clone(), bar]), &ranges, &area()).unwrap();
         assert_eq!(drawn.clipped.len(), 4);
