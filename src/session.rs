@@ -27,7 +27,10 @@ pub fn reuse(old: &Scenario, new: &Scenario) -> Reuse {
         && old.market.price == new.market.price
         && old.market.contract == new.market.contract
         && old.venue.maintenance_margin == new.venue.maintenance_margin
-        && old.venue.margin_valued_at == new.venue.margin_valued_at;
+        && old.venue.margin_valued_at == new.venue.margin_valued_at
+        // The fee counts in the liquidation prices when it is part of the trigger (OKX).
+        && old.venue.fee_in_trigger == new.venue.fee_in_trigger
+        && (!new.venue.fee_in_trigger || old.venue.liquidation_fee == new.venue.liquidation_fee);
     if !same_terms {
         return Reuse::Rebuild;
     }
@@ -284,8 +287,11 @@ mod tests {
 
     #[test]
     fn other_members_or_other_terms_rebuild_it() {
-        let rebuilds: [(&str, Change); 9] = [
+        let rebuilds: [(&str, Change); 10] = [
             ("seed", |scenario| scenario.seed += 1),
+            ("the fee put into the trigger", |scenario| {
+                scenario.venue.fee_in_trigger = true
+            }),
             ("price", |scenario| scenario.market.price *= 1.1),
             ("contract", |scenario| {
                 scenario.market.contract = match scenario.market.contract {
@@ -321,6 +327,13 @@ mod tests {
             assert_ne!(old, new, "{what}: the change changes the scenario");
             assert_eq!(reuse(&old, &new), Reuse::Rebuild, "{what}");
         }
+        // The fee moves liquidation prices only while it is in the trigger.
+        let (old, new) = changed(|scenario| scenario.venue.liquidation_fee += 0.001);
+        assert_eq!(reuse(&old, &new), Reuse::Same);
+        let (mut old, mut new) = changed(|scenario| scenario.venue.liquidation_fee += 0.001);
+        old.venue.fee_in_trigger = true;
+        new.venue.fee_in_trigger = true;
+        assert_eq!(reuse(&old, &new), Reuse::Rebuild);
     }
 
     #[test]
