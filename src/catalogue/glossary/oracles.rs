@@ -609,3 +609,15 @@ fn stops_close_open_interest_in_buckets_no_liquidation_reached() {
         "{sold} of {closed}"
     );
 }
+
+#[test]
+fn leverage_control_names_every_venue_profile_and_their_count() {
+    let body = find("leverage-control").expect("the term").body;
+    let profiles = flushlab_engine::scenario::profiles::venue_profiles();
+    let count = ["one", "two", "three", "four", "five", "six", "seven"][profiles.len() - 1];
+    assert!(body.contains(&format!("rules of {count} venues")), "{body}");
+    for profile in profiles {
+        let venue = profile.name.split_whitespace().next().expect("a name");
+        assert!(body.contains(venue), "{venue} in: {body}");
+    }
+}

@@ -315,8 +315,8 @@ pub(super) const TERMS: &[Term] = &[
         body: "The rules a venue uses to keep leverage from breaking it: maximum leverage, \
                maintenance tiers, throttled liquidations and trading halts. FlushLab models the \
                tiers, throttles and halts, a leverage cap as a crowd opened under it, and the \
-               documented rules of four venues (the venue profile: Binance, Hyperliquid, Bybit, \
-               dYdX), and a control that raises maintenance margins once the insurance fund \
+               documented rules of five venues (the venue profile: Binance, Hyperliquid, Bybit, \
+               OKX, dYdX), and a control that raises maintenance margins once the insurance fund \
                drains or volatility rises (set by hand: no venue documents its automatic rule).",
         related: &[
             "throughput-cap",
