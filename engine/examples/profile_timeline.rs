@@ -5,7 +5,8 @@
 //! changes; `rescale-only` rescales as `rescale` does, without runs; `preset=NAME` runs that
 //! preset instead, its shock swept from -2% to -9.5% as a shock drag does; `preset=NAME@PCT` runs
 //! it at that one shock (e.g. `preset=over-levered-longs@-30`). With `STOPS=SHARE,DISTANCE_PCT`
-//! the crowd holds stop-loss orders.
+//! the crowd holds stop-loss orders; with `PRESET=NAME` the rescale modes drag that preset's
+//! bucket 4 instead of the default's, `DRAG_USD` at a time (default 5e6).
 use flushlab_engine::positions::PositionTable;
 use flushlab_engine::scenario::Positions;
 use flushlab_engine::solve::timeline;
@@ -29,7 +30,15 @@ fn main() {
             }
             (scenario, at.is_none())
         }
-        None => (flushlab_engine::presets::default_scenario(), false),
+        None => match std::env::var("PRESET") {
+            Ok(name) => (
+                flushlab_engine::presets::find(&name)
+                    .expect("a preset's name")
+                    .scenario,
+                false,
+            ),
+            Err(_) => (flushlab_engine::presets::default_scenario(), false),
+        },
     };
     // STOPS=SHARE,DISTANCE_PCT gives the crowd stop-loss orders (their cost on a drag).
     let mut scenario = scenario;
@@ -52,13 +61,18 @@ fn main() {
         .map(|usd| (usd / 1e6).round() * 1e6)
         .collect();
     let mut varied = population.clone();
+    // DRAG_USD: how far each rescale moves bucket 4 (default $5M a step, up to six steps).
+    let step_usd: f64 = std::env::var("DRAG_USD")
+        .ok()
+        .and_then(|usd| usd.parse().ok())
+        .unwrap_or(5e6);
     std::hint::black_box(timeline::run(&scenario, &table));
     let start = std::time::Instant::now();
     for k in 0..runs {
         match mode.as_str() {
             "rescale" | "rescale-only" => {
                 let mut dragged = amounts.clone();
-                dragged[4] += 5e6 * (k % 7) as f64;
+                dragged[4] += step_usd * (k % 7) as f64;
                 varied.set_bucket_open_interest(&dragged);
                 table.rescale(&varied);
             }
