@@ -6,7 +6,8 @@
 //! preset instead, its shock swept from -2% to -9.5% as a shock drag does; `preset=NAME@PCT` runs
 //! it at that one shock (e.g. `preset=over-levered-longs@-30`). With `STOPS=SHARE,DISTANCE_PCT`
 //! the crowd holds stop-loss orders; with `PRESET=NAME` the rescale modes drag that preset's
-//! bucket 4 instead of the default's, `DRAG_USD` at a time (default 5e6).
+//! bucket 4 instead of the default's, `DRAG_USD` at a time (default 5e6); `VENUE=ID` applies a
+//! venue profile first; mode `build` times building the population alone.
 use flushlab_engine::positions::PositionTable;
 use flushlab_engine::scenario::Positions;
 use flushlab_engine::solve::timeline;
@@ -48,6 +49,21 @@ fn main() {
             share: share.parse().expect("a share"),
             distance_pct: distance.parse().expect("a distance in %"),
         });
+    }
+    // VENUE=ID puts the scenario on a venue profile; mode `build` times building its population.
+    if let Ok(id) = std::env::var("VENUE") {
+        flushlab_engine::scenario::profiles::venue_profile(&id)
+            .expect("a venue profile")
+            .apply(&mut scenario);
+    }
+    if mode == "build" {
+        let start = std::time::Instant::now();
+        for _ in 0..runs {
+            std::hint::black_box(PositionTable::build(&scenario));
+        }
+        let per_build = start.elapsed().as_secs_f64() * 1e3 / runs as f64;
+        println!("{per_build:.3} ms per build");
+        return;
     }
     let mut table = PositionTable::build(&scenario);
     // Reruns on one table, as the page's drags run them (its session prepares them too).
