@@ -17,6 +17,9 @@ pub struct MarginSchedule {
     in_coins: bool,
     /// Whether a position's requirement is fixed at its entry notional (Bybit).
     at_entry: bool,
+    /// The liquidation fee rate every tier's rate includes, when the fee is part of the trigger
+    /// (OKX); 0 otherwise.
+    trigger_fee: f64,
 }
 
 impl MarginSchedule {
@@ -26,6 +29,7 @@ impl MarginSchedule {
                 tiers: vec![(f64::INFINITY, *rate, 0.0)],
                 in_coins: false,
                 at_entry: false,
+                trigger_fee: 0.0,
             },
             MaintenanceMargin::Tiered {
                 tiers,
@@ -43,8 +47,14 @@ impl MarginSchedule {
             for tier in &mut schedule.tiers {
                 tier.1 += venue.liquidation_fee;
             }
+            schedule.trigger_fee = venue.liquidation_fee;
         }
         schedule
+    }
+
+    /// The liquidation fee rate the tiers' rates include (0 unless it is part of the trigger).
+    pub fn trigger_fee(&self) -> f64 {
+        self.trigger_fee
     }
 
     fn from_tiers(tiers: &[MarginTier], whole_position: bool) -> MarginSchedule {
@@ -66,6 +76,7 @@ impl MarginSchedule {
             tiers: out,
             in_coins,
             at_entry: false,
+            trigger_fee: 0.0,
         }
     }
 

@@ -24,13 +24,15 @@ impl<'a> LiquidationEngine<'a> {
         if multiplier == 1.0 {
             return margin.maintenance_for(size, entry);
         }
-        // The multiplier raises the tier, capped, before a requirement valued at entry is
-        // fixed from it.
+        // The multiplier raises the tier's maintenance rate, capped, before a requirement valued
+        // at entry is fixed from it; a fee in the trigger stays what it is.
         let (rate, deduction) = margin.tier_for(size, entry);
-        let raised = if rate * multiplier <= MAX_RATE {
-            (rate * multiplier, deduction * multiplier)
+        let fee = margin.trigger_fee();
+        let maintenance = rate - fee;
+        let raised = if maintenance * multiplier <= MAX_RATE {
+            (maintenance * multiplier + fee, deduction * multiplier)
         } else {
-            (MAX_RATE, 0.0)
+            (MAX_RATE + fee, 0.0)
         };
         margin.valued(raised, size)
     }
@@ -130,6 +132,25 @@ mod tests {
         venue.tighten(1_000.0);
         assert!(
             (venue.trigger(0) - 145.0).abs() < 1e-9,
+            "{}",
+            venue.trigger(0)
+        );
+    }
+
+    /// With the fee in the trigger (OKX), tightening multiplies the maintenance rate, not the
+    /// fee: the same long at 0.5% and a 0.1% fee triggers at 9,500 / (100 x (1 - 0.006));
+    /// doubled, 9,500 / (100 x (1 - 0.011)).
+    #[test]
+    fn tightening_leaves_a_fee_in_the_trigger_as_it_is() {
+        let mut scenario = scenario(&[("long", 10_000.0, 100.0, 20.0)]);
+        scenario.venue.liquidation_fee = 0.001;
+        scenario.venue.fee_in_trigger = true;
+        let table = PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        assert!((venue.trigger(0) - 9_500.0 / (100.0 * 0.994)).abs() < 1e-9);
+        venue.tighten(2.0);
+        assert!(
+            (venue.trigger(0) - 9_500.0 / (100.0 * 0.989)).abs() < 1e-9,
             "{}",
             venue.trigger(0)
         );
