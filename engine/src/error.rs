@@ -94,7 +94,13 @@ pub enum Rule {
     NoWeight,
     /// Leverage at or past 1 / maintenance margin: the position (`one`) or positions open
     /// already liquidatable.
-    OpensLiquidatable { cap: f64, got: f64, one: bool },
+    OpensLiquidatable {
+        cap: f64,
+        got: f64,
+        one: bool,
+        /// The cap counts the liquidation fee too (it is part of the trigger).
+        fee: bool,
+    },
     /// Margin tiers that do not grow in notional or fall in rate.
     TierOrder,
     /// A tier that does not give its bound as exactly one of `max_notional_usd` and
@@ -326,18 +332,23 @@ impl fmt::Display for Rule {
             ),
             Rule::MaxBelowMin => write!(f, "must be at least min"),
             Rule::NoWeight => write!(f, "at least one weight must be positive"),
-            Rule::OpensLiquidatable { cap, got, one } => {
+            Rule::OpensLiquidatable { cap, got, one, fee } => {
                 let (who, what) = if *one {
                     ("it opens", "its leverage")
                 } else {
                     ("positions open", "the leverage")
                 };
+                let over = if *fee {
+                    "the maintenance margin plus the liquidation fee, which is in the trigger"
+                } else {
+                    "the maintenance margin"
+                };
                 // The cap to a tenth, rounded down, so a value below it as written is below it.
                 let cap = (cap * 10.0).floor() / 10.0;
                 write!(
                     f,
-                    "must be below {cap:.1}x (one over the maintenance margin), or {who} already \
-                     liquidatable (got {got}x): lower {what} or the maintenance margin"
+                    "must be below {cap:.1}x (one over {over}), or {who} already liquidatable \
+                     (got {got}x): lower {what} or the maintenance margin"
                 )
             }
             Rule::TierOrder => write!(f, "tiers must grow in notional and not fall in rate"),

@@ -98,7 +98,7 @@ pub fn say(rule: &Rule) -> String {
         Rule::TwoPerBucket { least } => fill(words.two_per_bucket, &[("least", &whole(*least))]),
         Rule::MaxBelowMin => words.max_below_min.to_string(),
         Rule::NoWeight => words.no_weight.to_string(),
-        Rule::OpensLiquidatable { cap, got, one } => fill(
+        Rule::OpensLiquidatable { cap, got, one, fee } => fill(
             if *one {
                 words.opens_liquidatable_one
             } else {
@@ -112,6 +112,14 @@ pub fn say(rule: &Rule) -> String {
                     &crate::format::decimal((cap * 10.0).floor() / 10.0, 1),
                 ),
                 ("got", &plain(*got)),
+                (
+                    "over",
+                    if *fee {
+                        words.over_margin_and_fee
+                    } else {
+                        words.over_margin
+                    },
+                ),
             ],
         ),
         Rule::TierOrder => words.tier_order.to_string(),
@@ -349,11 +357,19 @@ mod tests {
                 cap: 200.0,
                 got: 250.0,
                 one: true,
+                fee: false,
             },
             Rule::OpensLiquidatable {
                 cap: 200.0,
                 got: 250.0,
                 one: false,
+                fee: false,
+            },
+            Rule::OpensLiquidatable {
+                cap: 222.2,
+                got: 250.0,
+                one: false,
+                fee: true,
             },
             Rule::TierOrder,
             Rule::TierBound,

@@ -241,6 +241,7 @@ fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
         return;
     }
     let cap = liquidation_leverage(rate);
+    let fee = scenario.venue.fee_in_trigger && scenario.venue.liquidation_fee > 0.0;
     match &scenario.positions {
         Positions::List(list) => {
             if let Some((i, position)) = list.iter().enumerate().find(|(_, p)| p.leverage >= cap) {
@@ -250,6 +251,7 @@ fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
                         cap,
                         got: position.leverage,
                         one: true,
+                        fee,
                     },
                 );
             }
@@ -263,6 +265,7 @@ fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
                             cap,
                             got: bucket.max,
                             one: false,
+                            fee,
                         },
                     );
                 }

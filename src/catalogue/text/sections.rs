@@ -440,10 +440,12 @@ sections! {
         /// `{least}`.
         two_per_bucket,
         max_below_min, no_weight,
-        /// `{cap}`, `{got}`: a listed position's leverage.
+        /// `{cap}`, `{got}`, `{over}`: a listed position's leverage.
         opens_liquidatable_one,
-        /// `{cap}`, `{got}`: a bucket's highest leverage.
+        /// `{cap}`, `{got}`, `{over}`: a bucket's highest leverage.
         opens_liquidatable_all,
+        /// What the cap is one over: `{over}` above.
+        over_margin, over_margin_and_fee,
         tier_order, tier_bound,
         /// `{at_stake}`, `{unit}`, `{floor}`, `{ceiling}`, `{most}`.
         money_at_stake,
