@@ -25,11 +25,6 @@ pub struct Ranges {
 }
 
 impl Ranges {
-    /// Ranges over x and y only.
-    pub fn xy(x: [f64; 2], y: [f64; 2]) -> Ranges {
-        Ranges { x, y, y2: None }
-    }
-
     /// Whether these ranges show all of `needed`.
     pub fn contain(&self, needed: &Ranges) -> bool {
         let inside = |held: [f64; 2], need: [f64; 2]| held[0] <= need[0] && need[1] <= held[1];
@@ -177,20 +172,6 @@ pub fn needed(figure: &Value) -> Option<Ranges> {
         if !(kind == "scatter" || bar && vertical) || other_axis || (right && kind != "scatter") {
             return None;
         }
-        if right {
-            if trace.get("stackgroup").is_some() {
-                return None;
-            }
-            let xs = numbers(trace.get("x")?)?;
-            let ys = numbers(trace.get("y")?)?;
-            if xs.len() != ys.len() {
-                return None;
-            }
-            xs.iter().for_each(|&v| x.add(v));
-            ys.iter().for_each(|&v| y2.add(v));
-            on_y2 = true;
-            continue;
-        }
         let ys = numbers(trace.get("y")?)?;
         match numbers(trace.get("x")?) {
             Some(xs) if xs.len() == ys.len() => xs.iter().for_each(|&v| x.add(v)),
@@ -201,6 +182,15 @@ pub fn needed(figure: &Value) -> Option<Ranges> {
                 categories = Some(ys.len());
             }
             _ => return None,
+        }
+        // A line on the second axis extends that axis alone (no stack there).
+        if right {
+            if trace.get("stackgroup").is_some() {
+                return None;
+            }
+            ys.iter().for_each(|&v| y2.add(v));
+            on_y2 = true;
+            continue;
         }
         if bar {
             y.add(0.0);
@@ -233,10 +223,7 @@ pub fn needed(figure: &Value) -> Option<Ranges> {
             }
         }
     }
-    let explicit = |axis: &str| {
-        let range = numbers(layout.get(axis)?.get("range")?)?;
-        (range.len() == 2 && range[0] < range[1]).then(|| [range[0], range[1]])
-    };
+    let explicit = |axis: &str| explicit_range(layout, axis);
     if let Some(count) = categories {
         if x.low.is_some() {
             // Bars over categories and a trace over numbers share no x axis.
@@ -417,8 +404,13 @@ pub fn drawn_second_range(figure: &Value) -> Option<Option<[f64; 2]>> {
     {
         return Some(None);
     }
-    let range = numbers(figure.get("layout")?.get("yaxis2")?.get("range")?)?;
-    (range.len() == 2 && range[0] < range[1]).then(|| Some([range[0], range[1]]))
+    explicit_range(figure.get("layout")?, "yaxis2").map(Some)
+}
+
+/// The range `layout` gives `axis`, when it gives a rising one.
+fn explicit_range(layout: &Value, axis: &str) -> Option<[f64; 2]> {
+    let range = numbers(layout.get(axis)?.get("range")?)?;
+    (range.len() == 2 && range[0] < range[1]).then(|| [range[0], range[1]])
 }
 
 /// Whether the user has zoomed or panned an axis: plotly's shown range is not the figure's

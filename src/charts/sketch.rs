@@ -319,7 +319,7 @@ fn lines(traces: &[Value], look: &Look, to: &Pixels) -> Option<Vec<Mark>> {
         }
         // A line on the second y axis is drawn in the first's units: each value placed where
         // its share of the second axis's range puts it (no fill or stack there: none is drawn).
-        if trace.get("yaxis").and_then(Value::as_str) == Some("y2") {
+        if text(trace, "yaxis") == Some("y2") {
             let [low2, high2] = to.ranges.y2?;
             let [low, high] = to.ranges.y;
             if high2 <= low2 || style.fill != "none" || !style.stack.is_empty() {

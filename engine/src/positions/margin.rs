@@ -8,7 +8,8 @@ use crate::scenario::{Contract, MaintenanceMargin, MarginTier, MarginValuation, 
 /// deduction that makes the requirement continuous across tiers (Binance USDS-M:
 /// deduction_n = floor_n * (rate_n - rate_{n-1}) + deduction_{n-1}), or none when each tier's
 /// rate applies to the whole position (OKX). A venue that puts its liquidation fee into the
-/// trigger (OKX) has it added to every rate: the requirement the position is liquidated at.
+/// trigger (OKX) has it added to every tier's rate as it is read: the requirement the position
+/// is liquidated at.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MarginSchedule {
     /// (upper bound, rate, deduction), ascending.
@@ -17,7 +18,7 @@ pub struct MarginSchedule {
     in_coins: bool,
     /// Whether a position's requirement is fixed at its entry notional (Bybit).
     at_entry: bool,
-    /// The liquidation fee rate every tier's rate includes, when the fee is part of the trigger
+    /// The liquidation fee rate added to every tier's rate, when the fee is part of the trigger
     /// (OKX); 0 otherwise.
     trigger_fee: f64,
 }
@@ -41,18 +42,18 @@ impl MarginSchedule {
     /// The schedule a venue liquidates at: its maintenance margin, valued as it says, with the
     /// liquidation fee added when the fee is part of the trigger.
     pub fn of_venue(venue: &Venue) -> MarginSchedule {
-        let mut schedule =
-            MarginSchedule::new(&venue.maintenance_margin).valued_at(venue.margin_valued_at);
-        if venue.fee_in_trigger {
-            for tier in &mut schedule.tiers {
-                tier.1 += venue.liquidation_fee;
-            }
-            schedule.trigger_fee = venue.liquidation_fee;
+        MarginSchedule {
+            trigger_fee: if venue.fee_in_trigger {
+                venue.liquidation_fee
+            } else {
+                0.0
+            },
+            ..MarginSchedule::new(&venue.maintenance_margin).valued_at(venue.margin_valued_at)
         }
-        schedule
     }
 
-    /// The liquidation fee rate the tiers' rates include (0 unless it is part of the trigger).
+    /// The liquidation fee rate [`Self::tier_for`] adds to the tier's (0 unless it is part of
+    /// the trigger).
     pub fn trigger_fee(&self) -> f64 {
         self.trigger_fee
     }
@@ -116,10 +117,18 @@ impl MarginSchedule {
         }
     }
 
-    /// (rate, deduction USD) of the tier of a position of notional `size` (USD; contracts for
-    /// inverse) valued at `price`: by that notional, or by its coins, `size / price`, when the
-    /// tiers are in coins.
+    /// (rate, deduction USD) a position of notional `size` (USD; contracts for inverse) valued
+    /// at `price` is liquidated at: its tier's ([`Self::maintenance_tier`]), with the fee when
+    /// it is part of the trigger.
     pub fn tier_for(&self, size: f64, price: f64) -> (f64, f64) {
+        let (rate, deduction) = self.maintenance_tier(size, price);
+        (rate + self.trigger_fee, deduction)
+    }
+
+    /// (rate, deduction USD) of the maintenance tier of a position of notional `size` valued at
+    /// `price`: found by that notional, or by its coins, `size / price`, when the tiers are in
+    /// coins.
+    pub fn maintenance_tier(&self, size: f64, price: f64) -> (f64, f64) {
         let measure = if self.in_coins { size / price } else { size };
         let tier = self
             .tiers

@@ -26,11 +26,10 @@ impl<'a> LiquidationEngine<'a> {
         }
         // The multiplier raises the tier's maintenance rate, capped, before a requirement valued
         // at entry is fixed from it; a fee in the trigger stays what it is.
-        let (rate, deduction) = margin.tier_for(size, entry);
+        let (rate, deduction) = margin.maintenance_tier(size, entry);
         let fee = margin.trigger_fee();
-        let maintenance = rate - fee;
-        let raised = if maintenance * multiplier <= MAX_RATE {
-            (maintenance * multiplier + fee, deduction * multiplier)
+        let raised = if rate * multiplier <= MAX_RATE {
+            (rate * multiplier + fee, deduction * multiplier)
         } else {
             (MAX_RATE + fee, 0.0)
         };
