@@ -319,3 +319,72 @@ fn a_rescale_recomputes_only_the_groups_whose_scale_changed() {
         );
     }
 }
+
+/// Under a venue's tiers a position's size decides its cap, its entry and its liquidation price,
+/// so a rescale opens a dragged bucket's members again at their new sizes and sorts the group
+/// again: the table must be the one a fresh build gives at those scales, column for column, and
+/// so must every outcome (with auto-deleveraging and stop-losses reading the table's orders).
+#[test]
+fn a_rescale_under_tiers_gives_a_fresh_builds_table_and_outcomes() {
+    use flushlab_engine::positions::PositionTable;
+    use flushlab_engine::scenario::profiles::venue_profile;
+    use flushlab_engine::scenario::{Positions, StopLosses};
+    use flushlab_engine::solve::timeline;
+    let columns = |table: &PositionTable| {
+        (
+            table.groups.clone(),
+            table.entry.clone(),
+            table.leverage.clone(),
+            table.unit_size.clone(),
+            table.liquidation_price.clone(),
+            table.behaviour_draw.clone(),
+            table.unit_coins.clone(),
+            table.unit_coins_before.clone(),
+            table.unit_size_before.clone(),
+            (0..table.len())
+                .map(|i| table.entry_fixed.get(i))
+                .collect::<Vec<_>>(),
+        )
+    };
+    for (preset, venue) in [
+        ("over-levered-longs", "okx"),
+        ("fund-drained-adl", "binance"),
+        ("inverse-traders-adjust", "binance"),
+        ("short-squeeze", "hyperliquid"),
+    ] {
+        let mut scenario = presets::find(preset).unwrap().scenario;
+        venue_profile(venue).unwrap().apply(&mut scenario);
+        scenario.traders.stop_losses = Some(StopLosses {
+            share: 0.3,
+            distance_pct: 3.0,
+        });
+        let Positions::Generate(population) = scenario.positions.clone() else {
+            panic!("{preset} generates its population");
+        };
+        let mut table = PositionTable::build(&scenario);
+        table.prepare_reruns();
+        timeline::run(&scenario, &table);
+        let amounts = population.bucket_open_interest();
+        // Small steps as a drag makes, then a bucket twenty times larger (its members cross
+        // tiers) and back to where it started.
+        for (k, factor) in [1.02, 1.05, 20.0, 0.5, 1.0].into_iter().enumerate() {
+            let mut edited = population.clone();
+            let mut dragged = amounts.clone();
+            dragged[3] *= factor;
+            edited.set_bucket_open_interest(&dragged);
+            let mut varied = scenario.clone();
+            varied.positions = Positions::Generate(edited.clone());
+            assert!(table.rescale(&edited), "{preset} on {venue}: rescaled");
+            let fresh = PositionTable::build(&varied);
+            assert!(
+                columns(&table) == columns(&fresh),
+                "{preset} on {venue}, drag {k}: the table differs from a fresh build"
+            );
+            assert_eq!(
+                outcome_json(&timeline::run(&varied, &table)),
+                outcome_json(&simulate(&varied).unwrap()),
+                "{preset} on {venue}, drag {k}"
+            );
+        }
+    }
+}

@@ -23,6 +23,115 @@ pub(super) fn group_scales(population: &Population) -> Vec<f64> {
     scales
 }
 
+/// What a generated member drew before its size placed it: its leverage, its entry before any
+/// redraw toward the price, and the normal draw that entry came from.
+struct Drawn {
+    leverage: f64,
+    entry: f64,
+    z: f64,
+}
+
+/// What opening a member of a group depends on besides its draws and size.
+struct Opening<'a> {
+    margin: &'a MarginSchedule,
+    contract: Contract,
+    side: Side,
+    price: f64,
+    spread_pct: f64,
+}
+
+impl Opening<'_> {
+    /// The leverage and entry a member with these draws opens at with `size`: its tier caps the
+    /// leverage (no position may open at or past its liquidation price), and an entry already past
+    /// its liquidation price at the start is drawn again closer to the price, up to the price.
+    fn place(&self, drawn: &Drawn, size: f64) -> (f64, f64) {
+        let (contract, side, price) = (self.contract, self.side, self.price);
+        let (rate, _) = self.margin.tier_for(size, price);
+        let leverage = if rate > 0.0 {
+            drawn.leverage.min(max_entry_leverage(rate))
+        } else {
+            drawn.leverage
+        };
+        let mut entry = drawn.entry;
+        for shrink in [0.5, 0.25, 0.0] {
+            let terms = Terms {
+                contract,
+                side,
+                entry,
+                size: size.max(1e-9),
+                collateral: 0.0,
+            };
+            let terms = Terms {
+                collateral: size_collateral(contract, terms.size, entry, leverage),
+                ..terms
+            };
+            let (rate, deduction) = self.margin.maintenance_for(terms.size, terms.entry);
+            if !crossed(side, price, terms.liquidation_price(rate, deduction)) {
+                break;
+            }
+            entry = price * libm::exp(self.spread_pct / 100.0 * drawn.z * shrink);
+        }
+        (leverage, entry)
+    }
+}
+
+/// Every generated member's draws, in the table's order, kept under tiered margin: a rescale
+/// moves sizes across tiers, which changes caps, entries, liquidation prices and so the order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Draft {
+    price: f64,
+    spread_pct: f64,
+    leverage: Vec<f64>,
+    entry: Vec<f64>,
+    z: Vec<f64>,
+    /// Each member's index in generation order: ties in a group's order go by it, so a table
+    /// sorted again lies in the order a fresh build gives.
+    born: Vec<u32>,
+}
+
+impl Draft {
+    fn push(&mut self, drawn: &Drawn) {
+        self.born.push(self.leverage.len() as u32);
+        self.leverage.push(drawn.leverage);
+        self.entry.push(drawn.entry);
+        self.z.push(drawn.z);
+    }
+
+    fn drawn(&self, i: usize) -> Drawn {
+        Drawn {
+            leverage: self.leverage[i],
+            entry: self.entry[i],
+            z: self.z[i],
+        }
+    }
+}
+
+/// Opens group `index` of a generated table under tiered margin again at its current scale, as
+/// a fresh build would at that scale: each member's leverage, entry and liquidation price, the
+/// group's order and its running sums. The caller refreshes what spans groups (`entry_fixed`).
+pub(super) fn place_group(table: &mut PositionTable, index: usize) {
+    let Some(draft) = table.draft.take() else {
+        return;
+    };
+    let group = table.groups[index].clone();
+    let opening = Opening {
+        margin: &table.margin,
+        contract: table.contract,
+        side: group.side,
+        price: draft.price,
+        spread_pct: draft.spread_pct,
+    };
+    for i in group.start..group.end {
+        let (leverage, entry) = opening.place(&draft.drawn(i), group.scale * table.unit_size[i]);
+        table.leverage[i] = leverage;
+        table.entry[i] = entry;
+    }
+    table.draft = Some(draft);
+    liquidation_prices(table, &group);
+    sort_group(table, &group, &mut Vec::new(), &mut Vec::new());
+    running_sums(table, &group);
+}
+
 /// Deterministic, portable random draws (ChaCha8; transcendental functions from libm).
 pub struct Draws {
     rng: ChaCha8Rng,
@@ -65,6 +174,15 @@ pub(super) fn generate(
     let scales = group_scales(population);
     let n = population.count;
     let mut table = empty_table(contract, buckets.clone(), margin, n);
+    // Under tiers a position's size decides its cap and so its entry: keep what each member drew,
+    // so a rescale can open it again at its new size (`place_group`).
+    if !table.margin.is_flat() {
+        table.draft = Some(Box::new(Draft {
+            price,
+            spread_pct: population.entry_spread_pct,
+            ..Draft::default()
+        }));
+    }
     for (g, scale) in scales.into_iter().enumerate() {
         let bucket = g / 2;
         let side = if g % 2 == 0 { Side::Long } else { Side::Short };
@@ -88,32 +206,21 @@ pub(super) fn generate(
         // already be past their liquidation price at the start.
         for (leverage, unit, z, behaviour) in members {
             let unit_size = unit / unit_total;
-            let size = scale * unit_size;
-            // A venue's tier caps leverage: no position may open at or past its liquidation price.
-            let (rate, _) = table.margin.tier_for(size, price);
-            let leverage = if rate > 0.0 {
-                leverage.min(max_entry_leverage(rate))
-            } else {
-                leverage
+            let drawn = Drawn {
+                leverage,
+                entry: price * libm::exp(population.entry_spread_pct / 100.0 * z),
+                z,
             };
-            let mut entry = price * libm::exp(population.entry_spread_pct / 100.0 * z);
-            for shrink in [0.5, 0.25, 0.0] {
-                let terms = Terms {
-                    contract,
-                    side,
-                    entry,
-                    size: size.max(1e-9),
-                    collateral: 0.0,
-                };
-                let terms = Terms {
-                    collateral: size_collateral(contract, terms.size, entry, leverage),
-                    ..terms
-                };
-                let (rate, deduction) = table.margin.maintenance_for(terms.size, terms.entry);
-                if !crossed(side, price, terms.liquidation_price(rate, deduction)) {
-                    break;
-                }
-                entry = price * libm::exp(population.entry_spread_pct / 100.0 * z * shrink);
+            let opening = Opening {
+                margin: &table.margin,
+                contract,
+                side,
+                price,
+                spread_pct: population.entry_spread_pct,
+            };
+            let (leverage, entry) = opening.place(&drawn, scale * unit_size);
+            if let Some(draft) = table.draft.as_deref_mut() {
+                draft.push(&drawn);
             }
             table.entry.push(entry);
             table.leverage.push(leverage);
@@ -192,6 +299,7 @@ fn empty_table(
         draws_by_entry: OnceLock::new(),
         spare_own: Default::default(),
         stop_members: Default::default(),
+        draft: None,
     }
 }
 
@@ -201,18 +309,13 @@ fn finish(mut table: PositionTable) -> PositionTable {
     table.liquidation_price = vec![0.0; n];
     let groups = table.groups.clone();
     for group in &groups {
-        for i in group.start..group.end {
-            let terms = table.terms(group, i);
-            let (rate, deduction) = table.margin.maintenance_for(terms.size, terms.entry);
-            table.liquidation_price[i] = terms.liquidation_price(rate, deduction);
-        }
+        liquidation_prices(&mut table, group);
     }
-    sort_groups(&mut table);
-    table.entry_fixed = table
-        .entry
-        .iter()
-        .map(|&entry| money::fixed(entry))
-        .collect();
+    let (mut order, mut scratch) = (Vec::new(), Vec::new());
+    for group in &groups {
+        sort_group(&mut table, group, &mut order, &mut scratch);
+    }
+    table.entry_fixed = entry_fixed(&table.entry);
     table.group_of = vec![0; n];
     table.side = vec![Side::Long; n];
     for (index, group) in groups.iter().enumerate() {
@@ -224,62 +327,87 @@ fn finish(mut table: PositionTable) -> PositionTable {
     table.unit_coins_before = vec![0.0; n];
     table.unit_size_before = vec![0.0; n];
     for group in &groups {
-        let (mut coins, mut size) = (0.0, 0.0);
-        for i in group.start..group.end {
-            let unit_coins = match table.contract {
-                Contract::Linear => table.unit_size[i] / table.entry[i],
-                Contract::Inverse => {
-                    let trigger = table.liquidation_price[i];
-                    if trigger.is_finite() && trigger > 0.0 {
-                        table.unit_size[i] / trigger
-                    } else {
-                        table.unit_size[i] / table.entry[i]
-                    }
-                }
-            };
-            table.unit_coins[i] = unit_coins;
-            table.unit_coins_before[i] = coins;
-            table.unit_size_before[i] = size;
-            coins += unit_coins;
-            size += table.unit_size[i];
-        }
+        running_sums(&mut table, group);
     }
     table
 }
 
-/// Sorts every group by liquidation price: longs highest first, shorts lowest first (ties by
-/// generation order, so the order is deterministic).
-fn sort_groups(table: &mut PositionTable) {
-    let groups = table.groups.clone();
-    let mut order: Vec<u128> = Vec::new();
-    let mut scratch: Vec<f64> = Vec::new();
-    for group in &groups {
-        order.clear();
-        order.extend((group.start..group.end).map(|i| {
-            let price = table.liquidation_price[i];
-            let key = if group.side == Side::Long {
-                -price
-            } else {
-                price
-            };
-            (u128::from(ordered_bits(key)) << 32) | i as u128
-        }));
-        order.sort_unstable();
-        for column in [
-            &mut table.entry,
-            &mut table.leverage,
-            &mut table.unit_size,
-            &mut table.liquidation_price,
-            &mut table.behaviour_draw,
-        ] {
-            scratch.clear();
-            scratch.extend(
-                order
-                    .iter()
-                    .map(|&key| column[(key & 0xffff_ffff) as usize]),
-            );
-            column[group.start..group.end].copy_from_slice(&scratch);
-        }
+/// Every entry in 8-place fixed point, converted once per population.
+pub(super) fn entry_fixed(entry: &[f64]) -> FixedColumn {
+    entry.iter().map(|&entry| money::fixed(entry)).collect()
+}
+
+/// A group's liquidation prices at its members' initial collateral.
+fn liquidation_prices(table: &mut PositionTable, group: &Group) {
+    for i in group.start..group.end {
+        let terms = table.terms(group, i);
+        let (rate, deduction) = table.margin.maintenance_for(terms.size, terms.entry);
+        table.liquidation_price[i] = terms.liquidation_price(rate, deduction);
+    }
+}
+
+/// A group's coins per unit of scale and its running sums of coins and size (exclusive).
+fn running_sums(table: &mut PositionTable, group: &Group) {
+    let (mut coins, mut size) = (0.0, 0.0);
+    for i in group.start..group.end {
+        let unit_coins = match table.contract {
+            Contract::Linear => table.unit_size[i] / table.entry[i],
+            Contract::Inverse => {
+                let trigger = table.liquidation_price[i];
+                if trigger.is_finite() && trigger > 0.0 {
+                    table.unit_size[i] / trigger
+                } else {
+                    table.unit_size[i] / table.entry[i]
+                }
+            }
+        };
+        table.unit_coins[i] = unit_coins;
+        table.unit_coins_before[i] = coins;
+        table.unit_size_before[i] = size;
+        coins += unit_coins;
+        size += table.unit_size[i];
+    }
+}
+
+/// Sorts a group by liquidation price: longs highest first, shorts lowest first, ties by
+/// generation order (the draft's record of it, when the table keeps one; else the index, which is
+/// generation order before the first sort), so the order is deterministic.
+fn sort_group(
+    table: &mut PositionTable,
+    group: &Group,
+    order: &mut Vec<u128>,
+    scratch: &mut Vec<f64>,
+) {
+    order.clear();
+    let born = table.draft.as_ref().map(|draft| &draft.born);
+    order.extend((group.start..group.end).map(|i| {
+        let price = table.liquidation_price[i];
+        let key = if group.side == Side::Long {
+            -price
+        } else {
+            price
+        };
+        let born = born.map_or(i as u32, |born| born[i]);
+        (u128::from(ordered_bits(key)) << 64) | (u128::from(born) << 32) | i as u128
+    }));
+    order.sort_unstable();
+    let at = |key: &u128| (key & 0xffff_ffff) as usize;
+    let mut columns = vec![
+        &mut table.entry,
+        &mut table.leverage,
+        &mut table.unit_size,
+        &mut table.liquidation_price,
+        &mut table.behaviour_draw,
+    ];
+    if let Some(draft) = table.draft.as_deref_mut() {
+        columns.extend([&mut draft.leverage, &mut draft.entry, &mut draft.z]);
+        let born: Vec<u32> = order.iter().map(|key| draft.born[at(key)]).collect();
+        draft.born[group.start..group.end].copy_from_slice(&born);
+    }
+    for column in columns {
+        scratch.clear();
+        scratch.extend(order.iter().map(|key| column[at(key)]));
+        column[group.start..group.end].copy_from_slice(scratch);
     }
 }
 

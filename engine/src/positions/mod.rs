@@ -6,8 +6,10 @@
 //! Positions are stored as columns, grouped by (leverage bucket, side); inside a group they are
 //! sorted by liquidation price in the order a falling (longs) or rising (shorts) mark reaches them.
 //! A group's notional is `scale * unit_notional`, so changing a bucket's weight or the long share
-//! rescales a group without re-sorting it (with flat maintenance margin, where the liquidation
-//! price does not depend on size).
+//! rescales a group without re-sorting it under flat maintenance margin, where the liquidation
+//! price does not depend on size. Under tiers it does (and so do a position's leverage cap and
+//! entry): a generated table keeps its members' draws, and a rescale opens a changed group's
+//! members again at their new sizes and sorts that group again, as a fresh build would.
 
 mod generation;
 mod margin;

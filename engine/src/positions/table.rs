@@ -8,7 +8,7 @@ use crate::outcome::LiquidationMap;
 use crate::scenario::{Contract, LeverageBucket, Population, Positions, Scenario, Side};
 use crate::solve::build_up::BuiltUp;
 
-use super::generation::{from_list, generate, group_scales};
+use super::generation::{entry_fixed, from_list, generate, group_scales, place_group, Draft};
 use super::margin::{size_collateral, MarginSchedule, Terms};
 use super::start::StartState;
 
@@ -95,6 +95,8 @@ pub struct PositionTable {
     pub(crate) spare_own: crate::venue::SpareOwn,
     /// The last run's stop-loss holders in firing order, for the next run with the same stops.
     pub(crate) stop_members: super::Memo<crate::traders::StopMembers>,
+    /// A generated population's draws under tiered margin, for rescales (`None` otherwise).
+    pub(super) draft: Option<Box<Draft>>,
 }
 
 impl PositionTable {
@@ -178,17 +180,37 @@ impl PositionTable {
         }
     }
 
-    /// Rescales generated groups for new bucket weights and long share, without re-sorting where
-    /// liquidation prices do not depend on size. `population` must be the one this table was
-    /// generated from with only weights or long share changed. Returns whether it could
-    /// (false: rebuild).
+    /// Rescales generated groups for new bucket weights and long share. With flat maintenance
+    /// margin a liquidation price does not depend on size, so groups keep their order; under
+    /// tiers a rescaled group's members are opened again at their new sizes from the draws the
+    /// table kept, and the group sorted again, exactly as a fresh build at those scales.
+    /// `population` must be the one this table was generated from with only weights or long
+    /// share changed. Returns whether it could (false: rebuild).
     pub fn rescale(&mut self, population: &Population) -> bool {
-        if !self.margin.is_flat() || population.leverage_buckets.len() != self.buckets.len() {
+        let tiered = !self.margin.is_flat();
+        if population.leverage_buckets.len() != self.buckets.len()
+            || (tiered && self.draft.is_none())
+        {
             return false;
         }
         let scales = group_scales(population);
-        for (group, scale) in self.groups.iter_mut().zip(scales) {
-            group.scale = scale;
+        let mut placed = false;
+        for (index, scale) in scales.into_iter().enumerate() {
+            if self.groups[index].scale.to_bits() == scale.to_bits() {
+                continue;
+            }
+            self.groups[index].scale = scale;
+            if tiered {
+                place_group(self, index);
+                placed = true;
+            }
+        }
+        if placed {
+            // Entries and the order within groups changed: what was kept by index goes.
+            self.entry_fixed = entry_fixed(&self.entry);
+            self.by_entry = OnceLock::new();
+            self.draws_by_entry = OnceLock::new();
+            self.stop_members = Default::default();
         }
         // A table that has run a timeline will run another: recompute its start state now, in
         // the same buffers (no fresh allocation per drag), with its warm part, so the next run
