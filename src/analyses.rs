@@ -450,14 +450,12 @@ pub struct CyclesView {
     pub problem: Option<String>,
 }
 
-/// Below this much excess kurtosis added to the news alone, a crowd's cascades are too rare to
-/// shape its daily returns (the lightly levered historical presets add 0.1-0.4).
-const FEW_CASCADES_KURTOSIS: f64 = 1.0;
-
 /// The leverage-cycles run's figures in words: the tails with and without cascades, the skew and
-/// the worst day, against BTC's own (and, for a crowd that rarely cascades, that it does).
-pub fn cycles_stats_text(with: &analysis::ReturnStats, without: &analysis::ReturnStats) -> String {
+/// the worst day, against BTC's own, and, where cascades barely fatten the tails, why: a crowd
+/// rarely liquidated, or a book deep for its open interest.
+pub fn cycles_stats_text(run: &analysis::Cycles) -> String {
     let words = &text().charts;
+    let (with, without) = (&run.stats_with, &run.stats_without);
     let mut line = fill(
         words.cycles_stats,
         &[
@@ -470,8 +468,20 @@ pub fn cycles_stats_text(with: &analysis::ReturnStats, without: &analysis::Retur
             ("worst", &crate::format::signed_pct(with.worst_day_pct)),
         ],
     );
-    if with.excess_kurtosis - without.excess_kurtosis < FEW_CASCADES_KURTOSIS {
-        line.push_str(words.cycles_stats_few);
+    match run.thin_tails() {
+        Some(analysis::ThinTails::RareLiquidations) => line.push_str(words.cycles_stats_few),
+        Some(analysis::ThinTails::DeepBook) => line.push_str(&fill(
+            words.cycles_stats_deep,
+            &[
+                (
+                    "per_day",
+                    &crate::format::decimal(run.liquidations_per_day, 1),
+                ),
+                ("positions", &run.config.positions.to_string()),
+                ("walk", &crate::format::percent(run.tenth_sold_walk_pct, 1)),
+            ],
+        )),
+        None => {}
     }
     line
 }
@@ -618,22 +628,40 @@ mod tests {
     }
 
     #[test]
-    fn the_cycles_figures_say_when_a_crowd_rarely_cascades() {
-        let stats = |kurtosis: f64| analysis::ReturnStats {
-            excess_kurtosis: kurtosis,
-            skew: -0.5,
-            worst_day_pct: -12.25,
-            ..analysis::ReturnStats::of(&[1.0, -1.0, 0.5, -0.5])
+    fn the_cycles_figures_say_why_a_crowd_barely_fattens_its_tails() {
+        let scenario = presets::find("calm-market").unwrap().scenario;
+        let small = analysis::CyclesConfig {
+            paths: 2,
+            days: 30,
+            ..analysis::CyclesConfig::default()
         };
-        let fat = cycles_stats_text(&stats(14.6), &stats(0.2));
+        let base = analysis::cycles(&scenario, &small).unwrap();
+        let with = |kurtosis: f64, without: f64, per_day: f64| {
+            let stats = |kurtosis: f64| analysis::ReturnStats {
+                excess_kurtosis: kurtosis,
+                skew: -0.5,
+                worst_day_pct: -12.25,
+                ..analysis::ReturnStats::of(&[1.0, -1.0, 0.5, -0.5])
+            };
+            analysis::Cycles {
+                stats_with: stats(kurtosis),
+                stats_without: stats(without),
+                liquidations_per_day: per_day,
+                tenth_sold_walk_pct: 1.2114,
+                ..base.clone()
+            }
+        };
+        let fat = cycles_stats_text(&with(14.6, 0.2, 1.3));
         assert_eq!(
             fat,
             "With cascades, the daily returns have excess kurtosis 14.6 (the news alone: 0.2), skew -0.50 and a worst day of -12.2%; BTC's own daily returns show excess kurtosis of about 8 to 26 over multi-year samples."
         );
-        let calm = cycles_stats_text(&stats(0.3), &stats(0.2));
+        let rare = cycles_stats_text(&with(0.7, 0.0, 0.07));
+        assert!(rare.contains("too lightly levered"), "{rare}");
+        let deep = cycles_stats_text(&with(0.2, 0.0, 3.08));
         assert!(
-            calm.ends_with("its days stay close to the news alone."),
-            "{calm}"
+            deep.ends_with("This crowd is liquidated every day (about 3.1 of its 400 positions), but its book is deep for its open interest: a tenth of the open interest sold in one day would move the price only 1.2% before market makers withdraw, so its cascades stay small and its days close to the news alone."),
+            "{deep}"
         );
     }
 

@@ -11,7 +11,6 @@
 
 use std::sync::Arc;
 
-use flushlab_engine::analysis::ReturnStats;
 use flushlab_engine::{Outcome, Scenario};
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
@@ -131,7 +130,8 @@ pub struct Live {
     /// Why the leverage-cycles run is outside any realistic regime (empty: it is inside).
     pub cycles_unrealistic: RwSignal<Vec<String>>,
     /// The leverage-cycles run's daily returns with and without cascades, once it is in.
-    pub cycles_stats: RwSignal<Option<(ReturnStats, ReturnStats)>>,
+    /// The leverage-cycles run's figures in words (`analyses::cycles_stats_text`).
+    pub cycles_stats: RwSignal<Option<String>>,
     /// The venues' comparison as it stands (the venues tab's table).
     pub venues: RwSignal<VenuesView>,
     /// The Markets tab's system run and contagion table as they stand.
@@ -646,7 +646,7 @@ impl Live {
                 (curve_done + phase_done, curve_total + phase_total),
                 inner.cycles.progress(),
                 run.map(|run| run.unrealistic.clone()).unwrap_or_default(),
-                run.map(|run| (run.stats_with.clone(), run.stats_without.clone())),
+                run.map(crate::analyses::cycles_stats_text),
             )
         });
         if self.cycles_unrealistic.get_untracked() != unrealistic {

@@ -163,8 +163,8 @@ pub(crate) fn CyclesTab() -> impl IntoView {
                     </p>
                 })
             }}
-            {move || live.cycles_stats.get().map(|(with, without)| view! {
-                <p class="wide" data-testid="cycles-stats">{crate::analyses::cycles_stats_text(&with, &without)}</p>
+            {move || live.cycles_stats.get().map(|stats| view! {
+                <p class="wide" data-testid="cycles-stats">{stats}</p>
             })}
             <Show when=move || !live.cycles_unrealistic.get().is_empty()>
                 <p class="wide thought-experiment" data-testid="cycles-unrealistic">

@@ -28,6 +28,7 @@ pub use contagion::{
 pub use counterfactual::{counterfactual, without_leverage, Counterfactual, InstantSummary};
 pub use cycles::{
     cycles, cycles_response, Cycles, CyclesConfig, Fan, ResponseAxis, ResponsePoint, ReturnStats,
+    ThinTails,
 };
 pub use figures::Figure;
 pub use grid::{grid, Axis, Grid, Parameter};

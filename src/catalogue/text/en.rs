@@ -237,6 +237,7 @@ pub static ENGLISH: Text = Text {
         cycles_out_dealers: "option dealers' hedging",
         cycles_stats: "With cascades, the daily returns have excess kurtosis {with} (the news alone: {without}), skew {skew} and a worst day of {worst}; BTC's own daily returns show excess kurtosis of about 8 to 26 over multi-year samples.",
         cycles_stats_few: " This crowd is too lightly levered to cascade often: its days stay close to the news alone.",
+        cycles_stats_deep: " This crowd is liquidated every day (about {per_day} of its {positions} positions), but its book is deep for its open interest: a tenth of the open interest sold in one day would move the price only {walk} before market makers withdraw, so its cascades stay small and its days close to the news alone.",
         cycles_unrealistic: "Outside any realistic regime: ",
         cycles_unrealistic_end: ". The model stays finite here, but no market has traded like this.",
         fan: "Price fan",

@@ -126,6 +126,9 @@ sections! {
         cycles_stats,
         /// Added to [`Charts::cycles_stats`] for a crowd that rarely cascades.
         cycles_stats_few,
+        /// Added to [`Charts::cycles_stats`] for a crowd liquidated often into a book too deep
+        /// for its cascades to show: {per_day}, {positions}, {walk}.
+        cycles_stats_deep,
         cycles_unrealistic,
         cycles_unrealistic_end, fan, fan_caption, returns, returns_caption, qq, qq_caption,
         tails, tails_caption, options_returns, options_returns_caption, options_decay,

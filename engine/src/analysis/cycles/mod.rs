@@ -208,10 +208,48 @@ pub struct Cycles {
     pub stats_without: ReturnStats,
     /// Mean number of positions liquidated per path and day.
     pub liquidations_per_day: f64,
+    /// How far a day's forced sale of a tenth of the open interest walks the scenario's book
+    /// (percent), at normal liquidity and before market makers withdraw: how deep the book is for
+    /// the crowd it carries.
+    #[serde(default)]
+    pub tenth_sold_walk_pct: f64,
     /// Why this run is outside any realistic regime (empty when it is inside): tails fatter than
     /// any market's, a day worse than any recorded, or prices that left [1/100, 100] times the
     /// start.
     pub unrealistic: Vec<String>,
+}
+
+/// Below this much excess kurtosis added to the news alone, a crowd's cascades are too rare or
+/// too small to shape its daily returns (the lightly levered historical presets add 0.1-0.7).
+pub const FEW_CASCADES_KURTOSIS: f64 = 1.0;
+
+/// Below this share of the crowd liquidated a day (one position in 400), liquidations are rare.
+const RARE_LIQUIDATIONS_SHARE_PER_DAY: f64 = 0.0025;
+
+/// Why a run's cascades leave its daily returns close to the news alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThinTails {
+    /// The crowd is so lightly levered that the news rarely reaches its liquidation prices.
+    RareLiquidations,
+    /// The crowd is liquidated often enough, but the book is deep for its open interest: its
+    /// forced sales barely move the price.
+    DeepBook,
+}
+
+impl Cycles {
+    /// Why this run's cascades barely fatten its tails (`None`: they do).
+    pub fn thin_tails(&self) -> Option<ThinTails> {
+        let added = self.stats_with.excess_kurtosis - self.stats_without.excess_kurtosis;
+        if added >= FEW_CASCADES_KURTOSIS {
+            return None;
+        }
+        let share = self.liquidations_per_day / self.config.positions as f64;
+        Some(if share < RARE_LIQUIDATIONS_SHARE_PER_DAY {
+            ThinTails::RareLiquidations
+        } else {
+            ThinTails::DeepBook
+        })
+    }
 }
 
 /// The reasons a run with these statistics and fan is outside the realistic regime.
@@ -246,6 +284,7 @@ fn unrealistic(stats: &ReturnStats, fan: &Fan, start: f64) -> Vec<String> {
 pub fn cycles(scenario: &Scenario, config: &CyclesConfig) -> Result<Cycles, ScenarioError> {
     scenario.validate()?;
     let run = simulate(scenario, config, true)?;
+    let model = model::Model::new(scenario, config)?;
     let paths = config.paths as usize;
     let days = config.days as usize;
     let fan = run.fan(paths);
@@ -260,6 +299,7 @@ pub fn cycles(scenario: &Scenario, config: &CyclesConfig) -> Result<Cycles, Scen
         stats_with,
         stats_without: ReturnStats::of(&run.returns_without),
         liquidations_per_day: run.liquidations as f64 / (paths * days) as f64,
+        tenth_sold_walk_pct: model.walk_pct(model.open_interest_usd() / 10.0),
     })
 }
 

@@ -141,6 +141,26 @@ impl Model {
     /// that is lower). Withdrawal is what makes a day's cascade tip: the further the price falls,
     /// the thinner the book the next liquidations hit (Brunnermeier & Pedersen 2009's liquidity
     /// spiral), so most days nothing much happens and now and then a move runs through a crowd.
+    /// The open interest the crowd shares (USD at the start).
+    pub(super) fn open_interest_usd(&self) -> f64 {
+        self.position_notional * (self.longs + self.shorts) as f64
+    }
+
+    /// How far, in percent, a sale of `usd` walks the book at normal liquidity with no market
+    /// maker withdrawn (0 with impact off).
+    pub(super) fn walk_pct(&self, usd: f64) -> f64 {
+        if self.impact_scale == 0.0 {
+            return 0.0;
+        }
+        self.walk_through(usd, self.depth_1pct_usd / self.impact_scale)
+    }
+
+    /// How far, in percent, a sale of `usd` walks a book of this shape holding `depth` within 1%.
+    #[inline]
+    fn walk_through(&self, usd: f64, depth: f64) -> f64 {
+        libm::pow(usd / depth, 1.0 / self.book_exponent)
+    }
+
     #[inline]
     pub(super) fn impact(&self, coins: f64, price: f64, liquidity: f64, moved_pct: f64) -> f64 {
         if self.impact_scale == 0.0 || coins == 0.0 {
@@ -149,7 +169,7 @@ impl Model {
         let share = (1.0 - self.withdrawal * moved_pct).clamp(self.withdrawal_floor.min(1.0), 1.0);
         let factor = (liquidity * share).max(self.withdrawal_floor.min(liquidity));
         let depth = self.depth_1pct_usd * factor / self.impact_scale;
-        let walk_pct = libm::pow(coins.abs() * price / depth, 1.0 / self.book_exponent);
+        let walk_pct = self.walk_through(coins.abs() * price, depth);
         -coins.signum() * walk_pct / 100.0
     }
 }

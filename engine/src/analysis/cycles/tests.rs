@@ -202,3 +202,26 @@ fn timing_default_run() {
         stressed.price_fan.p05.last().unwrap_or(&0.0)
     );
 }
+
+/// The tab says why a crowd's cascades leave its returns close to the news alone, and it must
+/// name the right cause: a crowd that is rarely liquidated (the lightly levered 2024 fit), or
+/// one that is liquidated every day into a book too deep for its open interest (calm-market:
+/// $150M within 1% for $2bn, a power book of exponent 1.5, so a tenth of the open interest sold
+/// in a day walks it (2e8 / 1.5e8)^(1/1.5) = 1.2114%).
+#[test]
+fn thin_tails_are_put_down_to_rare_liquidations_or_a_deep_book() {
+    let run = |name: &str| {
+        let scenario = crate::presets::find(name).expect("a preset").scenario;
+        cycles(&scenario, &CyclesConfig::default()).expect("valid")
+    };
+    let calm = run("calm-market");
+    assert_eq!(calm.thin_tails(), Some(ThinTails::DeepBook));
+    assert!(
+        (calm.tenth_sold_walk_pct - 1.2114).abs() < 1e-4,
+        "{}",
+        calm.tenth_sold_walk_pct
+    );
+    let quiet = run("btc-2024-08-05");
+    assert_eq!(quiet.thin_tails(), Some(ThinTails::RareLiquidations));
+    assert_eq!(run("btc-2025-10-10").thin_tails(), None);
+}
