@@ -82,7 +82,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 ),
         );
     }
-    let y_title = fill(w.liquidated_per_step, &[("unit", size_unit(snapshot))]);
+    // The unit alone: the title says what is counted, and a longer axis title runs off a short
+    // chart (an embed's).
+    let y_title = size_unit(snapshot);
     // Show the part of the run where liquidations happen, and some calm after it.
     let end = steps.last().map_or(1.0, |step| step.t_s);
     let shown = snapshot
@@ -111,7 +113,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         crate::format::seconds(step_s)
     };
     let title = fill(w.liquidations_title, &[("step", &step)]);
-    let mut layout = base_layout(snapshot.theme, &title, scale.title(), &y_title)
+    let mut layout = base_layout(snapshot.theme, &title, scale.title(), y_title)
         .x_axis(axis(snapshot.theme, scale.title()).range(vec![0.0, scale.at(shown)]))
         .shapes(cursor_line(snapshot).into_iter().collect());
     if !flows.is_empty() {
@@ -131,7 +133,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         let below = low * 1.05 / high;
         layout = layout
             .y_axis(
-                axis(snapshot.theme, &y_title)
+                axis(snapshot.theme, y_title)
                     .range(vec![below * liquidated, liquidated])
                     .tick_values(ticks_from_zero(liquidated)),
             )

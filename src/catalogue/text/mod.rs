@@ -289,10 +289,6 @@ mod tests {
             ),
             "Amplification curve (computing 7/40 shocks)"
         );
-        assert_eq!(
-            fill(w.liquidated_per_step, &[("unit", w.usd_at_entry)]),
-            "liquidated per step (USD at entry)"
-        );
         // Plotly's placeholders are left alone by `fill`.
         assert_eq!(fill(w.phase_hover, &[("x", "1")]), w.phase_hover);
     }

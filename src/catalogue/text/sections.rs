@@ -221,8 +221,6 @@ sections! {
         options_decay_title, days_since_purchase, value_pct_of_premium, call_value,
         call_leverage, effective_leverage, venues_price_title, markets_price_title,
         move_from_start_pct,
-        /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
-        liquidated_per_step,
         map_title, start,
         /// `{price}`.
         flush_reached,
