@@ -352,6 +352,11 @@ proptest! {
             let fast = outcome_json(&timeline::run(&rescaled, &table));
             prop_assert!(fast == expected, "run {} after a rescale differs: {:?}", run, k);
         }
+        // Under tiers the rescale opens members again: the table must be a fresh build's.
+        if k.tiers || k.seed % 5 == 2 {
+            let fresh = outcome_json(&run_with(&rescaled, &PositionTable::build(&rescaled), Path::Reference));
+            prop_assert!(fresh == expected, "a rescaled table under tiers is not a fresh one: {:?}", k);
+        }
     }
 
     /// A throughput cap no step can reach (infinite) is no cap: the same bytes as none, and as
