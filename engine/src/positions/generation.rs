@@ -204,19 +204,19 @@ pub(super) fn generate(
         }
         // Entry prices: spread around the start price, redrawn toward it for positions that would
         // already be past their liquidation price at the start.
+        let opening = Opening {
+            margin: &table.margin,
+            contract,
+            side,
+            price,
+            spread_pct: population.entry_spread_pct,
+        };
         for (leverage, unit, z, behaviour) in members {
             let unit_size = unit / unit_total;
             let drawn = Drawn {
                 leverage,
                 entry: price * libm::exp(population.entry_spread_pct / 100.0 * z),
                 z,
-            };
-            let opening = Opening {
-                margin: &table.margin,
-                contract,
-                side,
-                price,
-                spread_pct: population.entry_spread_pct,
             };
             let (leverage, entry) = opening.place(&drawn, scale * unit_size);
             if let Some(draft) = table.draft.as_deref_mut() {
@@ -387,8 +387,8 @@ fn sort_group(
         } else {
             price
         };
-        let born = born.map_or(i as u32, |born| born[i]);
-        (u128::from(ordered_bits(key)) << 64) | (u128::from(born) << 32) | i as u128
+        let tie = born.map_or(i as u32, |born| born[i]);
+        (u128::from(ordered_bits(key)) << 64) | (u128::from(tie) << 32) | i as u128
     }));
     order.sort_unstable();
     let at = |key: &u128| (key & 0xffff_ffff) as usize;

@@ -130,17 +130,6 @@ impl Model {
         (trigger_key(side, liquidation), coins)
     }
 
-    /// The log-price move of a day's net forced sale of `coins` (negative: purchase) at `price`
-    /// with liquidity factor `liquidity`, once the price has moved `moved_pct` percent since the
-    /// day's open: the walk `x` percent down a book holding `depth (x / 1%)^exponent` USD within
-    /// x%, as a fraction, signed (negative for a sale).
-    ///
-    /// Market makers pull `withdrawal` of the depth per 1% moved, as in the engine's §4 (the
-    /// scenario's own parameter), and the share left and the liquidity factor together never take
-    /// the depth below the scenario's withdrawal floor (nor below the liquidity factor alone, when
-    /// that is lower). Withdrawal is what makes a day's cascade tip: the further the price falls,
-    /// the thinner the book the next liquidations hit (Brunnermeier & Pedersen 2009's liquidity
-    /// spiral), so most days nothing much happens and now and then a move runs through a crowd.
     /// The open interest the crowd shares (USD at the start).
     pub(super) fn open_interest_usd(&self) -> f64 {
         self.position_notional * (self.longs + self.shorts) as f64
@@ -161,6 +150,17 @@ impl Model {
         libm::pow(usd / depth, 1.0 / self.book_exponent)
     }
 
+    /// The log-price move of a day's net forced sale of `coins` (negative: purchase) at `price`
+    /// with liquidity factor `liquidity`, once the price has moved `moved_pct` percent since the
+    /// day's open: the walk `x` percent down a book holding `depth (x / 1%)^exponent` USD within
+    /// x%, as a fraction, signed (negative for a sale).
+    ///
+    /// Market makers pull `withdrawal` of the depth per 1% moved, as in the engine's §4 (the
+    /// scenario's own parameter), and the share left and the liquidity factor together never take
+    /// the depth below the scenario's withdrawal floor (nor below the liquidity factor alone, when
+    /// that is lower). Withdrawal is what makes a day's cascade tip: the further the price falls,
+    /// the thinner the book the next liquidations hit (Brunnermeier & Pedersen 2009's liquidity
+    /// spiral), so most days nothing much happens and now and then a move runs through a crowd.
     #[inline]
     pub(super) fn impact(&self, coins: f64, price: f64, liquidity: f64, moved_pct: f64) -> f64 {
         if self.impact_scale == 0.0 || coins == 0.0 {
