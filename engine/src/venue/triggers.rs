@@ -257,13 +257,20 @@ impl<'a> LiquidationEngine<'a> {
             if room <= 0.0 {
                 break;
             }
-            let mut fraction = if self.rules.partial_liquidation {
-                self.partial_fraction(i, mark)
-            } else {
-                1.0
+            // Equity and margin at the mark, read once for the backstop and the tier-down.
+            let health = (self.rules.partial_liquidation
+                || clips.is_some_and(|clips| clips.backstop_below.is_some()))
+            .then(|| self.equity_and_margin(i, mark));
+            let mut fraction = match health {
+                Some(health) if self.rules.partial_liquidation => tier_down(health),
+                _ => 1.0,
             };
             if let Some(clips) = clips {
-                if self.backstop_due(i, mark, clips.backstop_below) {
+                let backstop_due = match (clips.backstop_below, health) {
+                    (Some(share), Some((equity, margin))) => equity < share * margin,
+                    _ => false,
+                };
+                if backstop_due {
                     self.queue.pop_front();
                     self.set_pending(i, false);
                     self.backstop.push(Order {
@@ -359,16 +366,6 @@ impl<'a> LiquidationEngine<'a> {
         orders
     }
 
-    /// Whether position `i`'s equity at `mark` is below `share` of its maintenance margin (the
-    /// backstop takes it over); never without a share.
-    fn backstop_due(&self, i: usize, mark: f64, share: Option<f64>) -> bool {
-        let Some(share) = share else {
-            return false;
-        };
-        let (equity, margin) = self.equity_and_margin(i, mark);
-        equity < share * margin
-    }
-
     /// Position `i`'s equity and maintenance margin at `mark`, in the collateral's currency.
     pub(super) fn equity_and_margin(&self, i: usize, mark: f64) -> (f64, f64) {
         let terms = self.terms(i);
@@ -379,20 +376,20 @@ impl<'a> LiquidationEngine<'a> {
         };
         (terms.equity_at(mark), margin)
     }
+}
 
-    /// Tier-down: the fraction to close so that equity is twice the remaining maintenance margin;
-    /// the whole position when that is most of it or equity is gone.
-    pub(super) fn partial_fraction(&self, i: usize, mark: f64) -> f64 {
-        let (equity, margin) = self.equity_and_margin(i, mark);
-        if equity <= 0.0 || margin <= 0.0 {
-            return 1.0;
-        }
-        let fraction = (1.0 - equity / (2.0 * margin)).max(0.25);
-        if fraction >= 0.9 {
-            1.0
-        } else {
-            fraction
-        }
+/// Tier-down: the fraction to close so that equity is twice the remaining maintenance margin,
+/// from (equity, maintenance margin); the whole position when that is most of it or equity is
+/// gone.
+fn tier_down((equity, margin): (f64, f64)) -> f64 {
+    if equity <= 0.0 || margin <= 0.0 {
+        return 1.0;
+    }
+    let fraction = (1.0 - equity / (2.0 * margin)).max(0.25);
+    if fraction >= 0.9 {
+        1.0
+    } else {
+        fraction
     }
 }
 
