@@ -5,16 +5,18 @@
 //   viewports   BENCH_VIEWPORTS, default 390x844,1400x900,1920x1080,2560x1440 (390 wide as a phone)
 //   throttles   BENCH_THROTTLES, default 1,4 (4: Emulation.setCPUThrottlingRate, a mid-range phone)
 //   regimes     BENCH_REGIMES, default `default,fund-drained-adl`: a preset name, `default` (no
-//               query), a query string of its own (`?s=...`), or `@FILE` (a version 2 system file,
-//               opened on the Markets tab as a `sys=` link: `@engine/presets/bench/drag-target.json`,
-//               issue 15's target system)
+//               query), a query string of its own (`?s=...`), `PRESET+VENUE` (the preset on a venue
+//               profile's rules, as `flushlab preset PRESET --venue VENUE` prints it, opened as an
+//               `s=` link: `btc-2025-10-10+okx`), or `@FILE` (a version 2 system file, opened on the
+//               Markets tab as a `sys=` link: `@engine/presets/bench/drag-target.json`, issue 15's
+//               target system)
 //   inputs      BENCH_ITERATIONS per drag, default 100; BENCH_THROTTLED_ITERATIONS with the CPU
 //               throttled, default 30 (a throttled input takes about ten times as long)
 //   lock        BENCH_LOCK=/path: each run waits for `flock PATH`, so no measurement overlaps a
 //               build that takes the same lock (builds may run between two configurations)
 // Each run's JSON, log and screenshots go to target/bench-matrix/; the summary to
 // target/bench-matrix.md (one markdown table) and target/bench-matrix.json.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -29,7 +31,15 @@ const VIEWPORTS = list('BENCH_VIEWPORTS', '390x844,1400x900,1920x1080,2560x1440'
 const THROTTLES = list('BENCH_THROTTLES', '1,4').map(Number);
 const REGIMES = list('BENCH_REGIMES', 'default,fund-drained-adl').map((regime) => ({
   name: regime.startsWith('@') ? basename(regime, '.json') : regime,
-  query: regime === 'default' ? '' : regime.startsWith('?') ? regime : regime.startsWith('@') ? systemLink(regime.slice(1)) : `?preset=${regime}`,
+  query: regime === 'default'
+    ? ''
+    : regime.startsWith('?')
+      ? regime
+      : regime.startsWith('@')
+        ? systemLink(regime.slice(1))
+        : regime.includes('+')
+          ? presetOnVenueLink(...regime.split('+'))
+          : `?preset=${regime}`,
 }));
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100);
 const THROTTLED_ITERATIONS = Number(process.env.BENCH_THROTTLED_ITERATIONS ?? 30);
@@ -43,6 +53,18 @@ const SUMMARY = `${ROOT}target/bench-${process.env.BENCH_SUMMARY ?? 'matrix'}`;
 function systemLink(file) {
   const json = JSON.stringify(JSON.parse(readFileSync(`${ROOT}${file}`, 'utf8')));
   return `?sys=1.${deflateRawSync(json, { level: 9 }).toString('base64url')}`;
+}
+
+/** The query opening `preset` on venue profile `venue`'s rules as an `s=` link: the scenario the
+ * CLI prints for it (`flushlab preset PRESET --venue VENUE`), deflated as the page's links are. */
+function presetOnVenueLink(preset, venue) {
+  const printed = execFileSync(
+    'cargo',
+    ['run', '--release', '--locked', '--quiet', '-p', 'flushlab-engine', '--bin', 'flushlab', '--', 'preset', preset, '--venue', venue],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  const json = JSON.stringify(JSON.parse(printed));
+  return `?s=1.${deflateRawSync(json, { level: 9 }).toString('base64url')}`;
 }
 
 const load1 = () => Number(loadavg()[0].toFixed(2));

@@ -35,7 +35,8 @@ pub const USAGE: &str = "usage: flushlab <command>
   options [SPEC.json]        a long call's effective leverage against a perpetual's at the same
                              leverage, by price move and over time (docs/model.md 14.6)
   presets                    list the presets
-  preset NAME                print a preset's scenario
+  preset NAME [--venue ID]   print a preset's scenario (with --venue, on that venue profile's
+                             rules, as simulate --venue runs it)
   schema [calibrate|system|calibrate-system]
                              JSON Schema of the scenario format (or of a calibration file, of
                              version 2: a system of markets, or of a calibration of one)";
@@ -89,6 +90,8 @@ pub enum Command {
     Presets,
     Preset {
         name: String,
+        /// A venue profile's id: the preset on that profile's rules.
+        venue: Option<String>,
     },
     Schema {
         of: SchemaOf,
@@ -117,12 +120,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     Ok(match command {
         "simulate" => {
             let input = input()?;
-            let venue = match (rest.get(1).map(String::as_str), rest.get(2)) {
-                (None, _) => None,
-                (Some("--venue"), Some(id)) => Some(venue_id(id)?),
-                (Some("--venue"), None) => return Err(format!("--venue needs an id\n{USAGE}")),
-                (Some(other), _) => return Err(format!("unknown option '{other}'\n{USAGE}")),
-            };
+            let venue = venue_option(rest.get(1..).unwrap_or_default())?;
             Command::Simulate { input, venue }
         }
         "compare-venues" => Command::CompareVenues { input: input()? },
@@ -169,12 +167,16 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             Command::Calibrate { targets, preset }
         }
         "presets" => Command::Presets,
-        "preset" => Command::Preset {
-            name: rest
+        "preset" => {
+            let name = rest
                 .first()
                 .cloned()
-                .ok_or_else(|| format!("preset needs a name\n{USAGE}"))?,
-        },
+                .ok_or_else(|| format!("preset needs a name\n{USAGE}"))?;
+            Command::Preset {
+                name,
+                venue: venue_option(rest.get(1..).unwrap_or_default())?,
+            }
+        }
         "schema" => match rest.first().map(String::as_str) {
             None => Command::Schema {
                 of: SchemaOf::Scenario,
@@ -196,6 +198,16 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
 }
 
 /// The id of a venue profile.
+/// The options after a command's argument: nothing, or `--venue ID` with a profile's id.
+fn venue_option(options: &[String]) -> Result<Option<String>, String> {
+    match (options.first().map(String::as_str), options.get(1)) {
+        (None, _) => Ok(None),
+        (Some("--venue"), Some(id)) => Ok(Some(venue_id(id)?)),
+        (Some("--venue"), None) => Err(format!("--venue needs an id\n{USAGE}")),
+        (Some(other), _) => Err(format!("unknown option '{other}'\n{USAGE}")),
+    }
+}
+
 fn venue_id(id: &str) -> Result<String, String> {
     if crate::scenario::profiles::venue_profile(id).is_some() {
         Ok(id.to_string())
@@ -301,6 +313,16 @@ mod tests {
             .contains("there are: binance, hyperliquid, bybit, okx, dydx"));
         assert!(parse_line("simulate s.json --venue").is_err());
         assert!(parse_line("simulate s.json --fast").is_err());
+        assert_eq!(
+            parse_line("preset btc-2025-10-10 --venue okx"),
+            Ok(Command::Preset {
+                name: "btc-2025-10-10".into(),
+                venue: Some("okx".into())
+            })
+        );
+        assert!(parse_line("preset calm-market --venue ftx")
+            .unwrap_err()
+            .contains("no venue profile 'ftx'"));
         assert_eq!(
             parse_line("compare-venues -"),
             Ok(Command::CompareVenues { input: "-".into() })

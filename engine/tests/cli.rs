@@ -187,6 +187,16 @@ fn the_same_crowd_on_every_venue_profile_and_on_one() {
     let (code, _, err) = flushlab(&["simulate", "-", "--venue", "nasdaq"], &scenario);
     assert_eq!(code, 2);
     assert!(err.contains("no venue profile 'nasdaq'"), "{err}");
+    // A preset printed on a profile is the scenario simulate --venue runs: the same outcome.
+    let (code, on_okx, err) = flushlab(&["preset", "over-levered-longs", "--venue", "okx"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(on_okx.contains("\"fee_in_trigger\": true"), "{on_okx}");
+    let (_, printed, _) = flushlab(&["simulate", "-"], &on_okx);
+    let (_, applied, _) = flushlab(&["simulate", "-", "--venue", "okx"], &scenario);
+    assert_eq!(printed, applied);
+    let (code, _, err) = flushlab(&["preset", "two-venues-one-asset", "--venue", "okx"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("is a system of markets"), "{err}");
 }
 
 #[test]

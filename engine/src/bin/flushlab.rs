@@ -181,8 +181,13 @@ fn run(command: Command) -> Result<String, Failure> {
             }));
             to_json(&list)
         }
-        Command::Preset { name } => {
+        Command::Preset { name, venue } => {
             if let Some(preset) = presets::find_system(&name) {
+                if venue.is_some() {
+                    return Err(Failure::Input(format!(
+                        "'{name}' is a system of markets: --venue applies to a one-market preset; in version 2 set each market's venue"
+                    )));
+                }
                 return Ok(preset.system.to_json());
             }
             let preset = presets::find(&name).ok_or_else(|| {
@@ -193,7 +198,11 @@ fn run(command: Command) -> Result<String, Failure> {
                     systems.join(", ")
                 ))
             })?;
-            Ok(preset.scenario.to_json())
+            let mut scenario = preset.scenario;
+            if let Some(profile) = venue.as_deref().and_then(venue_profile) {
+                profile.apply(&mut scenario);
+            }
+            Ok(scenario.to_json())
         }
         Command::Schema { of } => Ok(match of {
             SchemaOf::Scenario => Scenario::json_schema(),
