@@ -52,6 +52,19 @@ impl FixedColumn {
         }
     }
 
+    /// Sets value `i`, holding the column in 128 bits from then on if the value needs it.
+    pub fn set(&mut self, i: usize, value: i128) {
+        match self {
+            FixedColumn::Small(values) if fits_small(value) => values[i] = value as i64,
+            FixedColumn::Small(values) => {
+                let mut wide: Vec<i128> = values.iter().map(|&v| i128::from(v)).collect();
+                wide[i] = value;
+                *self = FixedColumn::Wide(wide);
+            }
+            FixedColumn::Wide(values) => values[i] = value,
+        }
+    }
+
     #[inline(always)]
     pub fn push(&mut self, value: i128) {
         match self {

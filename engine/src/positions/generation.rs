@@ -108,10 +108,11 @@ impl Draft {
 
 /// Opens group `index` of a generated table under tiered margin again at its current scale, as
 /// a fresh build would at that scale: each member's leverage, entry and liquidation price, the
-/// group's order and its running sums. The caller refreshes what spans groups (`entry_fixed`).
-pub(super) fn place_group(table: &mut PositionTable, index: usize) {
+/// group's order, its running sums and its entries in fixed point. Returns whether an entry or
+/// the group's order changed (what is kept by entry or by index must then go).
+pub(super) fn place_group(table: &mut PositionTable, index: usize) -> bool {
     let Some(draft) = table.draft.take() else {
-        return;
+        return false;
     };
     let group = table.groups[index].clone();
     let opening = Opening {
@@ -121,15 +122,23 @@ pub(super) fn place_group(table: &mut PositionTable, index: usize) {
         price: draft.price,
         spread_pct: draft.spread_pct,
     };
+    let mut moved = false;
     for i in group.start..group.end {
         let (leverage, entry) = opening.place(&draft.drawn(i), group.scale * table.unit_size[i]);
         table.leverage[i] = leverage;
+        moved |= entry.to_bits() != table.entry[i].to_bits();
         table.entry[i] = entry;
     }
     table.draft = Some(draft);
     liquidation_prices(table, &group);
-    sort_group(table, &group, &mut Vec::new(), &mut Vec::new());
+    moved |= sort_group(table, &group, &mut Vec::new(), &mut Vec::new());
     running_sums(table, &group);
+    if moved {
+        for i in group.start..group.end {
+            table.entry_fixed.set(i, money::fixed(table.entry[i]));
+        }
+    }
+    moved
 }
 
 /// Deterministic, portable random draws (ChaCha8; transcendental functions from libm).
@@ -315,7 +324,11 @@ fn finish(mut table: PositionTable) -> PositionTable {
     for group in &groups {
         sort_group(&mut table, group, &mut order, &mut scratch);
     }
-    table.entry_fixed = entry_fixed(&table.entry);
+    table.entry_fixed = table
+        .entry
+        .iter()
+        .map(|&entry| money::fixed(entry))
+        .collect();
     table.group_of = vec![0; n];
     table.side = vec![Side::Long; n];
     for (index, group) in groups.iter().enumerate() {
@@ -330,11 +343,6 @@ fn finish(mut table: PositionTable) -> PositionTable {
         running_sums(&mut table, group);
     }
     table
-}
-
-/// Every entry in 8-place fixed point, converted once per population.
-pub(super) fn entry_fixed(entry: &[f64]) -> FixedColumn {
-    entry.iter().map(|&entry| money::fixed(entry)).collect()
 }
 
 /// A group's liquidation prices at its members' initial collateral.
@@ -371,13 +379,14 @@ fn running_sums(table: &mut PositionTable, group: &Group) {
 
 /// Sorts a group by liquidation price: longs highest first, shorts lowest first, ties by
 /// generation order (the draft's record of it, when the table keeps one; else the index, which is
-/// generation order before the first sort), so the order is deterministic.
+/// generation order before the first sort), so the order is deterministic. Returns whether the
+/// order changed.
 fn sort_group(
     table: &mut PositionTable,
     group: &Group,
     order: &mut Vec<u128>,
     scratch: &mut Vec<f64>,
-) {
+) -> bool {
     order.clear();
     let born = table.draft.as_ref().map(|draft| &draft.born);
     order.extend((group.start..group.end).map(|i| {
@@ -392,6 +401,9 @@ fn sort_group(
     }));
     order.sort_unstable();
     let at = |key: &u128| (key & 0xffff_ffff) as usize;
+    if order.iter().zip(group.start..).all(|(key, i)| at(key) == i) {
+        return false;
+    }
     let mut columns = vec![
         &mut table.entry,
         &mut table.leverage,
@@ -409,6 +421,7 @@ fn sort_group(
         scratch.extend(order.iter().map(|key| column[at(key)]));
         column[group.start..group.end].copy_from_slice(scratch);
     }
+    true
 }
 
 /// Maps an f64 to a u64 whose unsigned order is the float's total order.

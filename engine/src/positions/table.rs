@@ -8,7 +8,7 @@ use crate::outcome::LiquidationMap;
 use crate::scenario::{Contract, LeverageBucket, Population, Positions, Scenario, Side};
 use crate::solve::build_up::BuiltUp;
 
-use super::generation::{entry_fixed, from_list, generate, group_scales, place_group, Draft};
+use super::generation::{from_list, generate, group_scales, place_group, Draft};
 use super::margin::{size_collateral, MarginSchedule, Terms};
 use super::start::StartState;
 
@@ -194,20 +194,18 @@ impl PositionTable {
             return false;
         }
         let scales = group_scales(population);
-        let mut placed = false;
+        let mut moved = false;
         for (index, scale) in scales.into_iter().enumerate() {
             if self.groups[index].scale.to_bits() == scale.to_bits() {
                 continue;
             }
             self.groups[index].scale = scale;
             if tiered {
-                place_group(self, index);
-                placed = true;
+                moved |= place_group(self, index);
             }
         }
-        if placed {
-            // Entries and the order within groups changed: what was kept by index goes.
-            self.entry_fixed = entry_fixed(&self.entry);
+        if moved {
+            // Entries or the order within groups changed: what was kept by entry or index goes.
             self.by_entry = OnceLock::new();
             self.draws_by_entry = OnceLock::new();
             self.stop_members = Default::default();

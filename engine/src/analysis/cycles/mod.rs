@@ -284,7 +284,6 @@ fn unrealistic(stats: &ReturnStats, fan: &Fan, start: f64) -> Vec<String> {
 pub fn cycles(scenario: &Scenario, config: &CyclesConfig) -> Result<Cycles, ScenarioError> {
     scenario.validate()?;
     let run = simulate(scenario, config, true)?;
-    let model = model::Model::new(scenario, config)?;
     let paths = config.paths as usize;
     let days = config.days as usize;
     let fan = run.fan(paths);
@@ -299,7 +298,7 @@ pub fn cycles(scenario: &Scenario, config: &CyclesConfig) -> Result<Cycles, Scen
         stats_with,
         stats_without: ReturnStats::of(&run.returns_without),
         liquidations_per_day: run.liquidations as f64 / (paths * days) as f64,
-        tenth_sold_walk_pct: model.walk_pct(model.open_interest_usd() / 10.0),
+        tenth_sold_walk_pct: run.tenth_sold_walk_pct,
     })
 }
 

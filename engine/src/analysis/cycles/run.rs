@@ -22,6 +22,8 @@ pub(super) struct Simulation {
     /// Prices at the fan's days, `[point * paths + path]`.
     pub(super) fan_prices: Vec<f64>,
     pub(super) liquidations: u64,
+    /// How far a tenth of the open interest sold in a day walks the book, percent.
+    pub(super) tenth_sold_walk_pct: f64,
 }
 
 impl Simulation {
@@ -83,6 +85,7 @@ pub(super) fn simulate(
         fan_prices: vec![0.0; fan_days.len() * paths],
         fan_days,
         liquidations: 0,
+        tenth_sold_walk_pct: model.walk_pct(model.open_interest_usd() / 10.0),
     };
     let mut state = PathState {
         longs: Crowd::new(Side::Long, model.longs),
