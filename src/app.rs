@@ -294,13 +294,15 @@ fn FullLayout(
     // shorter start), and stay.
     let more_opened = RwSignal::new(!browser::is_narrow());
     // The page mounts in tasks of its own after the app's start, not in one (a phone's total
-    // blocking time): the header, the headline and the charts, then the controls, then the
-    // summary and the monitor. Nothing shows the gaps: the static first view lies over the
+    // blocking time): the header, the headline and the tabs, then the open tab's panel (the
+    // charts), then the controls, then the summary and the monitor. Nothing shows the gaps: the static first view lies over the
     // page, and the results below the headline are not painted, until the first run's figures
     // are in.
     let mounted = RwSignal::new(Mounted::Nothing);
     mount_next(mounted);
-    let page_shown = Memo::new(move |_| mounted.get() >= Mounted::Charts);
+    let page_shown = Memo::new(move |_| mounted.get() >= Mounted::Page);
+    // Changes once: the tab's panel is not built again as the later parts mount.
+    let charts_shown = Memo::new(move |_| mounted.get() >= Mounted::Charts);
     let on_more_toggle = move |event: leptos::ev::Event| {
         let open = event_target::<web_sys::HtmlElement>(&event).has_attribute("open");
         if open && !more_opened.get_untracked() {
@@ -382,7 +384,7 @@ fn FullLayout(
                         <TabButton tab=Tab::Venues label=text().page.tab_venues />
                         <TabButton tab=Tab::Markets label=text().page.tab_markets />
                     </div>
-                    {move || match shown_tab.get() {
+                    {move || charts_shown.get().then(|| match shown_tab.get() {
                         Tab::Flush => view! {
                             <PlaybackBar />
                             <div class="charts" role="tabpanel" aria-label=text().page.tab_flush>
@@ -394,12 +396,16 @@ fn FullLayout(
                         Tab::Options => view! { <OptionsTab /> }.into_any(),
                         Tab::Venues => view! { <VenuesTab /> }.into_any(),
                         Tab::Markets => view! { <crate::components::markets::MarketsTab /> }.into_any(),
-                    }}
+                    })}
                 </main>
             </div>
-            <footer class="foot">
-                <p>{text().page.footer}</p>
-            </footer>
+            // With the tab's panel: mounted before it, it would move down when the panel comes
+            // (a layout shift).
+            {move || charts_shown.get().then(|| view! {
+                <footer class="foot">
+                    <p>{text().page.footer}</p>
+                </footer>
+            })}
         </div>
     })
     }
@@ -409,6 +415,9 @@ fn FullLayout(
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Mounted {
     Nothing,
+    /// The header, the headline and the tabs.
+    Page,
+    /// The open tab's panel (the charts).
     Charts,
     Controls,
     All,
@@ -418,7 +427,8 @@ enum Mounted {
 fn mount_next(mounted: RwSignal<Mounted>) {
     Timeout::new(0, move || {
         let next = match mounted.try_get_untracked() {
-            Some(Mounted::Nothing) => Mounted::Charts,
+            Some(Mounted::Nothing) => Mounted::Page,
+            Some(Mounted::Page) => Mounted::Charts,
             Some(Mounted::Charts) => Mounted::Controls,
             Some(Mounted::Controls) => Mounted::All,
             // All mounted, or the page is gone.

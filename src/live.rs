@@ -190,14 +190,20 @@ impl Live {
         let state = self.state;
         let registry = self.registry;
         // Every change the charts depend on asks for a frame.
-        Effect::new(move |_| {
+        Effect::new(move |first: Option<()>| {
             state.scenario.track();
             state.theme.track();
             state.options.track();
             state.markets_cursor.track();
             state.playback.with(|playback| playback.cursor);
             registry.added.track();
-            live.request(Cause::Input);
+            if first.is_none() {
+                // The page's first run is asked for in a task of its own, right after the one
+                // that mounts the app (a phone's blocking time: each is shorter than both).
+                Timeout::new(0, move || live.request(Cause::Input)).forget();
+            } else {
+                live.request(Cause::Input);
+            }
         });
         // The tab and the phase axis decide which analysis runs (not on the first run: the
         // scenario's first run plans them).

@@ -185,9 +185,11 @@ pub fn outcomes() -> Vec<(String, String)> {
     out
 }
 
-/// The first preset (the app's default), parsed alone: the page starts without reading the others.
+/// The first preset (the app's default), parsed alone (once): the page starts without reading
+/// the others.
 pub fn first() -> Option<Preset> {
-    parse(SOURCES[0]).ok()
+    static FIRST: OnceLock<Option<Preset>> = OnceLock::new();
+    FIRST.get_or_init(|| parse(SOURCES[0]).ok()).clone()
 }
 
 /// The app's default scenario.

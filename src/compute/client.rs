@@ -17,6 +17,14 @@ use super::protocol::{FromWorker, ToWorker};
 /// The worker's loader (assets/flushlab-worker-loader.js), next to index.html.
 pub const WORKER_SCRIPT: &str = "./flushlab-worker-loader.js";
 
+/// A worker reply's JSON: the UTF-8 bytes the worker transferred (`host::post`); nothing (a
+/// reply the page cannot read) if it sent something else.
+fn reply_bytes(data: JsValue) -> Vec<u8> {
+    data.dyn_into::<js_sys::Uint8Array>()
+        .map(|bytes| bytes.to_vec())
+        .unwrap_or_default()
+}
+
 /// What the live loop hears from the compute side.
 #[derive(Debug)]
 pub enum Event {
@@ -149,9 +157,8 @@ impl Compute {
                     }
                     shared.listener.clone()
                 };
-                let text = event.data().as_string().unwrap_or_default();
                 crate::browser::mark("flush:receive-start");
-                let replies = serde_json::from_str::<Vec<FromWorker>>(&text);
+                let replies = serde_json::from_slice::<Vec<FromWorker>>(&reply_bytes(event.data()));
                 crate::browser::measure("flush:receive", "flush:receive-start");
                 let event = match replies {
                     Ok(replies) => Event::Replies(replies),

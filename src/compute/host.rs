@@ -41,13 +41,17 @@ fn scope() -> web_sys::DedicatedWorkerGlobalScope {
 }
 
 /// Posts `replies` to the page as one JSON array (one message, so the page draws them in one
-/// frame).
+/// frame), as UTF-8 bytes in a transferred buffer: the page reads them straight into its own
+/// memory, with no JavaScript string made and encoded again on either side (an outcome is about
+/// 160 kB).
 fn post(replies: &[FromWorker]) {
     if replies.is_empty() {
         return;
     }
-    let text = serde_json::to_string(replies).expect("replies serialize");
-    let _ = scope().post_message(&JsValue::from_str(&text));
+    let bytes = serde_json::to_vec(replies).expect("replies serialize");
+    let array = js_sys::Uint8Array::from(bytes.as_slice());
+    let transfer = js_sys::Array::of1(&array.buffer());
+    let _ = scope().post_message_with_transfer(&array, &transfer);
 }
 
 /// Starts answering the page's messages (called once, by the worker's entry point).
