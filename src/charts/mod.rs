@@ -301,10 +301,14 @@ pub fn axis(theme: Theme, title: &str) -> Axis {
 pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
     let mut figure: serde_json::Value =
         serde_json::to_value(plot).unwrap_or(serde_json::Value::Null);
+    let entries = legend_entries(&figure);
     if let Some(layout) = figure.get_mut("layout").and_then(|l| l.as_object_mut()) {
         layout.insert("uirevision".into(), uirevision.into());
         layout.insert("autosize".into(), true.into());
         allow_tick_label_overflow(layout);
+        if entries >= TALL_LEGEND_ENTRIES {
+            legend_clear_of_the_title(layout);
+        }
     }
     if let Some(object) = figure.as_object_mut() {
         object.insert(
@@ -320,6 +324,40 @@ pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
         );
     }
     figure
+}
+
+/// Legends of this many entries or more can wrap to several rows on a narrow chart (a phone, an
+/// embed's column): [`legend_clear_of_the_title`].
+const TALL_LEGEND_ENTRIES: usize = 3;
+
+/// The traces a figure's legend lists (those not hidden from it), when it shows a legend.
+fn legend_entries(figure: &serde_json::Value) -> usize {
+    if figure["layout"]["showlegend"] == false {
+        return 0;
+    }
+    figure["data"].as_array().map_or(0, |traces| {
+        traces
+            .iter()
+            .filter(|trace| trace["showlegend"] != false)
+            .count()
+    })
+}
+
+/// Keeps a tall legend clear of the chart's title. [`base_layout`]'s legend sits on the plot and
+/// grows up, and plotly lowers the plot's top until the legend fits under the chart's top edge,
+/// but not under the title: on a narrow chart a legend wrapped to three or more rows reached
+/// over it. An empty first line as high as the title makes plotly keep the entries below it
+/// (and a legend of one or two rows fits the top margin as before).
+fn legend_clear_of_the_title(layout: &mut serde_json::Map<String, serde_json::Value>) {
+    let legend = layout
+        .entry("legend")
+        .or_insert_with(|| serde_json::json!({}));
+    if let Some(legend) = legend.as_object_mut() {
+        legend.insert(
+            "title".into(),
+            serde_json::json!({"text": "\u{a0}", "side": "top", "font": {"size": 18}}),
+        );
+    }
 }
 
 /// Lets every cartesian axis's tick labels overflow (`ticklabeloverflow: "allow"`, unless the
@@ -546,6 +584,33 @@ pub fn count(value: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::{allow_tick_label_overflow, caption_note, wrapped, TimeScale};
+
+    #[test]
+    fn a_legend_of_three_entries_or_more_starts_with_a_blank_line_as_high_as_the_title() {
+        use plotly::{Plot, Scatter};
+        let theme = super::Theme::Light;
+        let figure = |traces: usize, shown: usize| {
+            let mut plot = Plot::new();
+            for k in 0..traces {
+                let trace = Scatter::new(vec![0.0, 1.0], vec![k as f64, 1.0]).name(format!("s{k}"));
+                plot.add_trace(trace.show_legend(k < shown));
+            }
+            plot.set_layout(super::base_layout(theme, "The title", "x", "y"));
+            super::figure_value(&plot, "test")
+        };
+        let spacer = |figure: &serde_json::Value| figure["layout"]["legend"].get("title").cloned();
+        // Two entries: as the base layout has it.
+        assert_eq!(spacer(&figure(2, 2)), None);
+        // Three: the blank first line, at least as high as the title's font.
+        let three = figure(3, 3);
+        let line = spacer(&three).expect("a blank first line");
+        assert_eq!(line["text"], "\u{a0}");
+        assert_eq!(line["side"], "top");
+        assert!(line["font"]["size"].as_f64() >= three["layout"]["title"]["font"]["size"].as_f64());
+        assert_eq!(three["layout"]["title"]["text"], "The title");
+        // Traces kept out of the legend do not count.
+        assert_eq!(spacer(&figure(3, 2)), None);
+    }
 
     #[test]
     fn every_cartesian_axis_lets_its_tick_labels_overflow_unless_the_chart_says_otherwise() {
