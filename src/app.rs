@@ -295,9 +295,9 @@ fn FullLayout(
     let more_opened = RwSignal::new(!browser::is_narrow());
     // The page mounts in tasks of its own after the app's start, not in one (a phone's total
     // blocking time): the header, the headline and the tabs, then the open tab's panel (the
-    // charts), then the controls, then the summary and the monitor. Nothing shows the gaps: the static first view lies over the
-    // page, and the results below the headline are not painted, until the first run's figures
-    // are in.
+    // charts), then the controls, then the summary and the monitor. Nothing shows the gaps: the
+    // static first view lies over the page, and the results below the headline are not
+    // painted, until the first run's figures are in.
     let mounted = RwSignal::new(Mounted::Nothing);
     mount_next(mounted);
     let page_shown = Memo::new(move |_| mounted.get() >= Mounted::Page);
