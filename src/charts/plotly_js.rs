@@ -318,7 +318,9 @@ pub fn load() -> Option<web_sys::Element> {
     let script = document.create_element("script").ok()?;
     script.set_id(SCRIPT_ID);
     script.set_attribute("src", SCRIPT_SRC).ok()?;
-    let arrived = Closure::once_into_js(move |_: web_sys::Event| draw_one_waiting());
+    // Not in the script's own task (its evaluation is long enough on a phone): from the next
+    // animation frame.
+    let arrived = Closure::once_into_js(move |_: web_sys::Event| draw_waiting_next_frame());
     script
         .add_event_listener_with_callback("load", arrived.unchecked_ref())
         .ok()?;
@@ -443,10 +445,15 @@ fn draw_one_waiting() {
     };
     react(&element, &figure);
     if WAITING.with_borrow(|waiting| !waiting.is_empty()) {
-        let again = Closure::once_into_js(draw_one_waiting);
-        if let Some(window) = web_sys::window() {
-            let _ = window.request_animation_frame(again.unchecked_ref());
-        }
+        draw_waiting_next_frame();
+    }
+}
+
+/// [`draw_one_waiting`] in the next animation frame.
+fn draw_waiting_next_frame() {
+    let next = Closure::once_into_js(draw_one_waiting);
+    if let Some(window) = web_sys::window() {
+        let _ = window.request_animation_frame(next.unchecked_ref());
     }
 }
 
