@@ -9,8 +9,9 @@
 // reported is Lighthouse's own median run (closest to the median FCP and TTI), and the median of
 // each metric over the runs is given beside it. Prints the category scores, FCP, LCP, TBT, TTI,
 // CLS, speed index, the long tasks (count and the longest, as Lighthouse simulates them), the
-// main-thread time by kind and the bytes transferred by resource. Writes target/lighthouse.json,
-// target/lighthouse.md and each median run's full report as target/lighthouse/PRESET.json.
+// main-thread time by kind and the bytes transferred by resource. LH_QUERY: the page's query (e.g.
+// `?embed=1`, an embed as an article shows it). Writes target/NAME.json, target/NAME.md and each
+// median run's full report as target/NAME/PRESET.json; NAME is LH_NAME (default `lighthouse`).
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import lighthouse from 'lighthouse';
@@ -22,6 +23,10 @@ import { CHROMIUM_FLAGS, DIST, serveDist } from './harness.mjs';
 const ROOT = new URL('../', import.meta.url).pathname;
 const RUNS = Number(process.env.LH_RUNS ?? 3);
 const PRESETS = (process.env.LH_PRESETS ?? 'mobile,desktop').split(',');
+// The page's query, e.g. `?embed=1` for an embed as an article shows it (default: the page itself).
+const QUERY = process.env.LH_QUERY ?? '';
+// What the files written are called: `lighthouse` (LH_NAME, e.g. `lighthouse-embed`).
+const NAME = process.env.LH_NAME ?? 'lighthouse';
 const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const CHROME_FLAGS = CHROMIUM_FLAGS;
 const CONFIGS = { mobile: undefined, desktop: desktopConfig };
@@ -104,7 +109,7 @@ function verdicts(preset, median) {
 function markdown(report) {
   const lines = [];
   lines.push(
-    `Lighthouse ${report.lighthouse}, ${report.date}, ${report.runs} run(s) per preset, ${report.dist} served gzip-compressed under /flushlab/; ` +
+    `Lighthouse ${report.lighthouse}, ${report.date}, ${report.runs} run(s) per preset, ${report.dist} served gzip-compressed under /flushlab/${report.query}; ` +
       `${report.machine.cores} cores, load average (1 min) ${report.machine.loadAtStart} at the start, ${report.machine.loadAtEnd} at the end.`,
   );
   lines.push('');
@@ -156,16 +161,17 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     dist: `release build from ${DIST}`,
+    query: QUERY,
     machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', loadAtStart: Number(loadavg()[0].toFixed(2)) },
     runs: RUNS,
     presets: [],
   };
-  await mkdir(`${ROOT}target/lighthouse`, { recursive: true });
+  await mkdir(`${ROOT}target/${NAME}`, { recursive: true });
   try {
     for (const preset of PRESETS) {
       const reports = [];
       for (let i = 0; i < RUNS; i += 1) {
-        const lhr = await runOnce(server.url, preset);
+        const lhr = await runOnce(server.url + QUERY, preset);
         reports.push(lhr);
         const run = summarize(lhr);
         console.log(
@@ -174,7 +180,7 @@ async function main() {
         );
       }
       const medianLhr = computeMedianRun(reports);
-      await writeFile(`${ROOT}target/lighthouse/${preset}.json`, JSON.stringify(medianLhr));
+      await writeFile(`${ROOT}target/${NAME}/${preset}.json`, JSON.stringify(medianLhr));
       const runs = reports.map(summarize);
       report.lighthouse = runs[0].lighthouse;
       report.presets.push({
@@ -193,9 +199,9 @@ async function main() {
   }
   report.machine.loadAtEnd = Number(loadavg()[0].toFixed(2));
   const table = markdown(report);
-  await writeFile(`${ROOT}target/lighthouse.json`, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(`${ROOT}target/lighthouse.md`, table);
-  console.log(`\n${table}\nwritten ${ROOT}target/lighthouse.json, lighthouse.md, lighthouse/{${PRESETS.join(',')}}.json`);
+  await writeFile(`${ROOT}target/${NAME}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(`${ROOT}target/${NAME}.md`, table);
+  console.log(`\n${table}\nwritten ${ROOT}target/${NAME}.json, ${NAME}.md, ${NAME}/{${PRESETS.join(',')}}.json`);
 }
 
 await main();

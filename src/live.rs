@@ -468,6 +468,10 @@ impl Live {
         if for_charts {
             self.request(cause);
         }
+        if cause == Cause::Outcome {
+            // The page shows its figures: plotly.js may come now, at the lowest priority.
+            crate::charts::plotly_js::prefetch();
+        }
     }
 
     /// Takes the outcome of run `id`, if it is the one in flight; then posts the newest

@@ -5,7 +5,7 @@
 //! phone's first screen) starts without it. A chart drawn before plotly.js has arrived waits
 //! here, its newest figure drawn when plotly.js arrives.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -354,15 +354,17 @@ pub fn draw_static(element: &web_sys::HtmlElement, svg: &str, figure: &str) {
 }
 
 /// Asks the browser to fetch plotly.js at its lowest priority (`<link rel="prefetch">`), without
-/// evaluating it: by the time a chart or the reader asks for it, it is in the cache. Added by
-/// the app once it is up, so it never competes with the first view or the wasm.
-fn prefetch(window: &web_sys::Window) {
-    let Some(document) = window.document() else {
-        return;
-    };
-    if loaded() || plotly_script().is_some() {
+/// evaluating it: by the time a chart or the reader asks for it, it is in the cache. Asked for
+/// once the first outcome is in (`Live`), so it never competes with the first view, the app's
+/// wasm or the compute worker's (an embed shows nothing until the first outcome: on a phone's
+/// network the prefetch had taken bandwidth from the worker's wasm); once only.
+pub fn prefetch() {
+    if PREFETCHED.replace(true) || loaded() || plotly_script().is_some() {
         return;
     }
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
     let Ok(link) = document.create_element("link") else {
         return;
     };
@@ -377,6 +379,8 @@ fn prefetch(window: &web_sys::Window) {
 thread_local! {
     /// The listener [`load_on_first_interaction`] puts on the window, kept to take it off.
     static ON_INTERACTION: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    /// Whether [`prefetch`] has asked for plotly.js.
+    static PREFETCHED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Loads plotly.js on the reader's first interaction (a touch, a click, the mouse moving over the
@@ -386,7 +390,6 @@ pub fn load_on_first_interaction() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    prefetch(&window);
     let listener = Closure::<dyn FnMut()>::new(|| {
         load();
         let Some(window) = web_sys::window() else {
