@@ -470,8 +470,14 @@ test('stop-loss orders: the controls switch them on, their selling is drawn apar
   assert.ok(!(await distance.isDisabled()), 'with stops their distance is on');
   const sold = async () => /stop-losses sold (\S+)\./.exec(await headline.textContent())?.[1];
   const near = await sold();
-  const traces = JSON.parse(await chartData(page, 'liquidations')) ?? [];
-  const flow = traces.find((trace) => trace.name?.startsWith('stop-losses'));
+  // The chart follows the headline within a few frames (charts are drawn on a frame budget).
+  const stopFlow = async () =>
+    (JSON.parse(await chartData(page, 'liquidations')) ?? []).find((trace) => trace.name?.startsWith('stop-losses'));
+  let flow = await stopFlow();
+  for (let i = 0; i < 100 && !flow; i++) {
+    await page.waitForTimeout(50);
+    flow = await stopFlow();
+  }
   assert.ok(flow && flow.yaxis === 'y2' && Math.max(...flow.y) > 0, 'their selling on the right-hand axis');
   // Stops 20% from entry: a 14.5% fall reaches fewer of them.
   await distance.fill('20');
