@@ -420,8 +420,10 @@ pub(crate) fn EmbedLayout(
             // An embed of a system alone has no one-market headline to show.
             {(!system_only).then(|| view! { <Headline outcome=live.outcome /> })}
             {views.iter().any(|view| view == "markets").then(|| view! { <crate::components::markets::MarketsTab /> })}
+            // Laid out but not painted until the first outcome is in: the headline above them
+            // grows then, and moving charts nobody sees is no layout shift.
             {(!system_only).then(|| view! {
-                <div class="charts">
+                <div class="charts" class:awaiting=move || live.outcome.with(Option::is_none)>
                     <FlushCharts views=Some(views) />
                 </div>
             })}
