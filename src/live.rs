@@ -464,13 +464,11 @@ impl Live {
         self.publish_running();
         if cause == Cause::Outcome {
             self.schedule_settle();
+            // The page has its figures: plotly.js may come now, at the lowest priority.
+            crate::charts::plotly_js::prefetch();
         }
         if for_charts {
             self.request(cause);
-        }
-        if cause == Cause::Outcome {
-            // The page shows its figures: plotly.js may come now, at the lowest priority.
-            crate::charts::plotly_js::prefetch();
         }
     }
 
