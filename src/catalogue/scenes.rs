@@ -2,8 +2,8 @@
 //! glossary and the tour can share one and its oracle can vary one thing at a time.
 
 use flushlab_engine::scenario::{
-    CircuitBreaker, Delever, LeverageBucket, MaintenanceMargin, PositionSpec, Positions, Shock,
-    ShockKind, Side, TopUp,
+    Book, CircuitBreaker, Delever, LeverageBucket, MaintenanceMargin, PositionSpec, Positions,
+    Shock, ShockKind, Side, TopUp,
 };
 use flushlab_engine::Scenario;
 
@@ -47,9 +47,20 @@ pub fn list_of_longs(scenario: &mut Scenario, leverages: &[f64]) {
     );
 }
 
-/// The calm market's deep book and open interest, every trader at 10-25x with entries close to
-/// the price, hit by a 4% drop: just past its tipping point.
+/// Depth within 1% of the tour's quiet market: $150M for the calm market's $2bn of open interest
+/// (7.5% of it, three times the deepest book on record: docs/presets.md), so that one step can
+/// show a tipping point on its own crowd.
+pub const QUIET_MARKET_DEPTH_USD: f64 = 150e6;
+
+/// The calm market's open interest on a deeper book where market makers stay
+/// ([`QUIET_MARKET_DEPTH_USD`]), every trader at 10-25x with entries close to the price, hit by a
+/// 4% drop: just past its tipping point.
 pub fn quiet_market_at_10_to_25x(scenario: &mut Scenario) {
+    scenario.market.book = Book::Power {
+        depth_1pct_usd: QUIET_MARKET_DEPTH_USD,
+        exponent: 1.5,
+    };
+    scenario.market.withdrawal = 0.0;
     if let Positions::Generate(population) = &mut scenario.positions {
         population.leverage_buckets = vec![LeverageBucket {
             min: 10.0,

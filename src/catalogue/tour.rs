@@ -39,9 +39,9 @@ const STEPS: [Step; 9] = [
     },
     Step {
         title: "A small shock, then a slightly larger one",
-        body: "In this quiet market every trader holds 10-25x, so almost no liquidation price \
-               lies within a 3% fall, and a 3% shock stays a move of about 3%. A 4% shock \
-               reaches the first of them: their forced sales push the price into the next ones, \
+        body: "In this quiet market, on a deep book, every trader holds 10-25x, so almost no \
+               liquidation price lies within a 3% fall, and a 3% shock stays a move of about \
+               3%. A 4% shock reaches the first of them: their forced sales push the price into the next ones, \
                and the fall runs well past 6%. That jump is the tipping point.",
         demo: Demo {
             preset: "calm-market",
@@ -54,8 +54,8 @@ const STEPS: [Step; 9] = [
     Step {
         title: "Liquidity: the same sale on a thin book",
         body: "Depth is what keeps forced sales from moving the price. This weekend book holds a \
-               sixth of the usual depth, so a $60M sale that a normal book absorbs with a move \
-               under 1% sets off a cascade, and market makers pulling quotes as the price falls \
+               sixth of the quiet market's depth, so a $60M sale that its book absorbs with a \
+               move under 1% sets off a cascade, and market makers pulling quotes as the price falls \
                make it deeper. Depth refills with time, so the price climbs back off its low.",
         demo: Demo {
             preset: "thin-book",

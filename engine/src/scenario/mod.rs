@@ -37,6 +37,8 @@ pub use venue::{
 pub const FORMAT_VERSION: u32 = 1;
 /// Highest leverage accepted.
 pub const MAX_LEVERAGE: f64 = 1000.0;
+/// Highest mean leverage of a leverage-cycles crowd.
+pub const MAX_CYCLES_LEVERAGE: f64 = 100.0;
 /// Most positions a scenario may hold or generate.
 pub const MAX_POSITIONS: usize = 2_000_000;
 /// Most steps a timeline may run.
@@ -72,6 +74,21 @@ pub struct Scenario {
     pub shock: Shock,
     #[serde(default)]
     pub run: Run,
+    /// The leverage-cycles analysis's crowd where it is not the flush's own (docs/model.md
+    /// §14.4); absent: the crowd is drawn from this scenario's leverage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycles: Option<CyclesCrowd>,
+}
+
+/// The crowd that holds the market's open interest between flushes, for the leverage-cycles
+/// analysis: a calibrated flush fits the leverage of one day's liquidations, a lower bound on the
+/// leveraged traders who trade through the years around it (liquidation feeds undercount, and
+/// hedged basis positions count as low leverage).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CyclesCrowd {
+    /// Mean leverage of the crowd's positions, in [1, [`MAX_CYCLES_LEVERAGE`]].
+    pub mean_leverage: f64,
 }
 
 fn default_seed() -> u64 {

@@ -6,7 +6,7 @@ use crate::scenario::bounds::validate_money_at_stake;
 use crate::scenario::{
     liquidation_leverage, Agents, Book, BookLevel, MaintenanceMargin, MarginTier, Market,
     Positions, Scenario, Shock, ShockKind, Traders, Venue, FORMAT_VERSION, MAX_BOOK_LEVELS,
-    MAX_BUCKETS, MAX_LEVERAGE, MAX_POSITIONS, MAX_STEPS,
+    MAX_BUCKETS, MAX_CYCLES_LEVERAGE, MAX_LEVERAGE, MAX_POSITIONS, MAX_STEPS,
 };
 
 impl Scenario {
@@ -38,6 +38,14 @@ impl Scenario {
             );
         }
         self.shock.validate(&mut check);
+        if let Some(crowd) = &self.cycles {
+            check.range(
+                "cycles.mean_leverage",
+                crowd.mean_leverage,
+                1.0,
+                MAX_CYCLES_LEVERAGE,
+            );
+        }
         check.range_int("run.steps", self.run.steps as u64, 1, MAX_STEPS as u64);
         check.range("run.step_s", self.run.step_s, 1e-3, 86_400.0);
         // Every field in range: then their products, the money at stake (bounds.rs) and the work

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ScenarioError;
 use crate::scenario::{
-    parse_with_paths, Agents, BuildUp, Market, Positions, Run, Scenario, Shock, ShockKind, Traders,
-    Venue,
+    parse_with_paths, Agents, BuildUp, CyclesCrowd, Market, Positions, Run, Scenario, Shock,
+    ShockKind, Traders, Venue,
 };
 
 pub use accounts::{
@@ -106,6 +106,9 @@ pub struct MarketSpec {
     pub agents: Agents,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_up: Option<BuildUp>,
+    /// This market's leverage-cycles crowd between flushes (`Scenario::cycles`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycles: Option<CyclesCrowd>,
 }
 
 /// What joins two markets.
@@ -208,6 +211,7 @@ impl System {
             build_up,
             shock,
             run,
+            cycles,
             ..
         } = scenario;
         System {
@@ -223,6 +227,7 @@ impl System {
                 traders,
                 agents,
                 build_up,
+                cycles,
             }],
             links: Vec::new(),
             accounts: Vec::new(),
@@ -264,11 +269,12 @@ impl System {
             build_up: spec.build_up.clone(),
             shock,
             run: self.run.clone(),
+            cycles: spec.cycles.clone(),
         }
     }
 
     /// The same system with market `i` set from a version 1 scenario (its market, positions,
-    /// venue, traders, agents and build-up): how an editor of one market writes back. The
+    /// venue, traders, agents, build-up and cycles crowd): how an editor of one market writes back. The
     /// scenario's seed, shock and run are the system's and are not taken; the result is not
     /// validated (an account or loan may no longer fit the market: [`System::validate`] says so).
     pub fn with_market_scenario(&self, i: usize, scenario: &Scenario) -> System {
@@ -280,6 +286,7 @@ impl System {
         spec.traders = scenario.traders.clone();
         spec.agents = scenario.agents.clone();
         spec.build_up = scenario.build_up.clone();
+        spec.cycles = scenario.cycles.clone();
         system
     }
 

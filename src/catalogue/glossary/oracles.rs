@@ -316,7 +316,7 @@ fn short_gamma_dealers_carry_a_dip_past_seven_pct_and_long_gamma_ones_damp_it() 
     // "follows the 3% dip ... and carries the fall past 7%".
     assert_eq!(demo.scenario().shock.pct, -3.0);
     assert!(short.max_drawdown_pct > 7.0, "{}", short.max_drawdown_pct);
-    assert!(alone.max_drawdown_pct < 4.0, "{}", alone.max_drawdown_pct);
+    assert!(alone.max_drawdown_pct < 4.5, "{}", alone.max_drawdown_pct);
     assert!(short.dealers.expect("dealers").sold_usd > 0.0);
     // "dealers long options lean against the move": half the book, held long (the whole of it
     // held long and re-hedged every 10 s buys so much per hedge that it overshoots and swings

@@ -90,9 +90,9 @@ fn step_3_thin_book_cascades_where_a_normal_book_does_not_and_refills() {
     let thin = demo.scenario();
     assert_eq!(thin.shock.kind, ShockKind::Sell);
     assert_eq!(thin.shock.notional_usd, 60e6);
-    let usual = flushlab_engine::presets::find("calm-market")
-        .expect("the calm market")
-        .scenario;
+    // Step 2's quiet market.
+    let mut usual = thin.clone();
+    (step(2).demo.edit)(&mut usual);
     let depth = |scenario: &flushlab_engine::Scenario| match scenario.market.book {
         Book::Power { depth_1pct_usd, .. } | Book::Linear { depth_1pct_usd } => depth_1pct_usd,
         Book::Levels { .. } => panic!("a depth profile"),
@@ -100,7 +100,7 @@ fn step_3_thin_book_cascades_where_a_normal_book_does_not_and_refills() {
     assert_eq!(
         depth(&usual),
         6.0 * depth(&thin),
-        "a sixth of the usual depth"
+        "a sixth of the quiet market's depth"
     );
     let normal = varied(demo, |scenario| {
         scenario.market.book = usual.market.book.clone()

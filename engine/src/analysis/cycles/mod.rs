@@ -28,7 +28,8 @@
 //! The population is the scenario's open interest split into `positions` equal positions, long
 //! and short in the scenario's proportion (a long-heavy crowd skews returns to the left, a
 //! short-heavy one to the right). Leverage is log-uniform over a factor of 3 either side of a centre chosen so
-//! that its mean is `mean_leverage` (by default the scenario's own mean), clamped to [1.5, 100]
+//! that its mean is `mean_leverage` (by default the scenario's crowd between flushes,
+//! `Scenario::cycles`, where it states one, else its own mean), clamped to [1.5, 100]
 //! and below the leverage at which a position would be liquidated on entry. The book's depth per 1% is the scenario's, divided by `impact_scale`,
 //! times a liquidity factor `daily_vol / realized_vol` (root mean square of the last
 //! `vol_window_days` returns) clamped to [0.25, 2]: market makers quote less after turbulent
@@ -99,7 +100,8 @@ pub struct CyclesConfig {
     pub positions: usize,
     /// Standard deviation of the daily news (log return), percent.
     pub daily_vol_pct: f64,
-    /// Mean leverage of new positions; none: the scenario's notional-weighted mean leverage,
+    /// Mean leverage of new positions; none: the scenario's crowd between flushes
+    /// (`Scenario::cycles`) where it states one, else its notional-weighted mean leverage,
     /// clamped to [1.5, 100].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mean_leverage: Option<f64>,

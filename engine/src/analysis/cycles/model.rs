@@ -6,14 +6,16 @@ use crate::analysis::{depth_1pct_usd, open_interest_usd};
 use crate::error::{Rule, ScenarioError};
 use crate::positions::{size_collateral, Draws, Terms};
 use crate::scenario::edit;
-use crate::scenario::{max_entry_leverage, Book, Contract, Positions, Scenario, Side};
+use crate::scenario::{
+    max_entry_leverage, Book, Contract, Positions, Scenario, Side, MAX_CYCLES_LEVERAGE,
+};
 
 use super::CyclesConfig;
 
 /// Leverage is drawn log-uniformly within this factor either side of its centre...
 const LEVERAGE_SPREAD: f64 = 3.0;
 /// ...and clamped to this range.
-pub(super) const LEVERAGE_RANGE: (f64, f64) = (1.5, 100.0);
+pub(super) const LEVERAGE_RANGE: (f64, f64) = (1.5, MAX_CYCLES_LEVERAGE);
 
 /// The fixed inputs of every path.
 pub(super) struct Model {
@@ -67,9 +69,13 @@ impl Model {
         let long_share = long_share(scenario);
         let longs = (libm::round(long_share * config.positions as f64) as usize)
             .clamp(1, config.positions - 1);
-        let mean_leverage = config.mean_leverage.unwrap_or_else(|| {
-            edit::mean_leverage(scenario).clamp(LEVERAGE_RANGE.0, LEVERAGE_RANGE.1)
-        });
+        // The config's leverage, else the scenario's crowd between flushes, else its own.
+        let mean_leverage = config
+            .mean_leverage
+            .or(scenario.cycles.as_ref().map(|crowd| crowd.mean_leverage))
+            .unwrap_or_else(|| {
+                edit::mean_leverage(scenario).clamp(LEVERAGE_RANGE.0, LEVERAGE_RANGE.1)
+            });
         let centre = mean_leverage * libm::log(spread * spread) / (spread - 1.0 / spread);
         // Entrants are capped as a venue caps leverage: never born liquidatable.
         let leverage_cap = if rate > 0.0 {

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::analysis::examples;
+use crate::scenario::{Book, CyclesCrowd, Scenario};
 
 fn small(seed: u64) -> CyclesConfig {
     CyclesConfig {
@@ -204,24 +205,74 @@ fn timing_default_run() {
 }
 
 /// The tab says why a crowd's cascades leave its returns close to the news alone, and it must
-/// name the right cause: a crowd that is rarely liquidated (the lightly levered 2024 fit), or
-/// one that is liquidated every day into a book too deep for its open interest (calm-market:
-/// $150M within 1% for $2bn, a power book of exponent 1.5, so a tenth of the open interest sold
-/// in a day walks it (2e8 / 1.5e8)^(1/1.5) = 1.2114%).
+/// name the right cause: a crowd that is rarely liquidated (the 2024 fit's own lightly levered
+/// crowd, without the crowd it states for the years around it), or one that is liquidated every
+/// day into a book too deep for its open interest (calm-market's crowd on $150M within 1% for
+/// $2bn with no market maker withdrawing, a power book of exponent 1.5, so a tenth of the open
+/// interest sold in a day walks it (2e8 / 1.5e8)^(1/1.5) = 1.2114%).
 #[test]
 fn thin_tails_are_put_down_to_rare_liquidations_or_a_deep_book() {
-    let run = |name: &str| {
-        let scenario = crate::presets::find(name).expect("a preset").scenario;
-        cycles(&scenario, &CyclesConfig::default()).expect("valid")
+    let preset = |name: &str| crate::presets::find(name).expect("a preset").scenario;
+    let run = |scenario: &Scenario| cycles(scenario, &CyclesConfig::default()).expect("valid");
+    let mut deep = preset("calm-market");
+    deep.market.book = Book::Power {
+        depth_1pct_usd: 150e6,
+        exponent: 1.5,
     };
-    let calm = run("calm-market");
+    deep.market.withdrawal = 0.0;
+    let calm = run(&deep);
     assert_eq!(calm.thin_tails(), Some(ThinTails::DeepBook));
     assert!(
         (calm.tenth_sold_walk_pct - 1.2114).abs() < 1e-4,
         "{}",
         calm.tenth_sold_walk_pct
     );
-    let quiet = run("btc-2024-08-05");
-    assert_eq!(quiet.thin_tails(), Some(ThinTails::RareLiquidations));
-    assert_eq!(run("btc-2025-10-10").thin_tails(), None);
+    let mut fit_alone = preset("btc-2024-08-05");
+    assert!(fit_alone.cycles.is_some(), "2024 states its crowd");
+    fit_alone.cycles = None;
+    assert_eq!(
+        run(&fit_alone).thin_tails(),
+        Some(ThinTails::RareLiquidations)
+    );
+    for name in ["btc-2024-08-05", "btc-2025-10-10", "calm-market"] {
+        assert_eq!(run(&preset(name)).thin_tails(), None, "{name}");
+    }
+}
+
+/// A scenario's crowd between flushes sets the leverage of the Monte Carlo's crowd, as the
+/// config's own `mean_leverage` would, and the config's still wins; out of range it is refused at
+/// its path.
+#[test]
+fn a_scenario_states_its_crowd_between_flushes() {
+    let small = CyclesConfig {
+        paths: 4,
+        days: 200,
+        ..CyclesConfig::default()
+    };
+    let mut stated = examples::mixed();
+    stated.cycles = Some(CyclesCrowd {
+        mean_leverage: 12.0,
+    });
+    let by_config = CyclesConfig {
+        mean_leverage: Some(12.0),
+        ..small.clone()
+    };
+    let from_scenario = cycles(&stated, &small).expect("valid");
+    let from_config = cycles(&examples::mixed(), &by_config).unwrap();
+    assert_eq!(from_scenario.stats_with, from_config.stats_with);
+    assert_eq!(from_scenario.price_fan, from_config.price_fan);
+    let own = cycles(&examples::mixed(), &small).unwrap();
+    assert_ne!(from_scenario.stats_with, own.stats_with);
+    let overridden = CyclesConfig {
+        mean_leverage: Some(3.0),
+        ..small.clone()
+    };
+    assert_eq!(
+        cycles(&stated, &overridden).unwrap().stats_with,
+        cycles(&examples::mixed(), &overridden).unwrap().stats_with
+    );
+
+    stated.cycles = Some(CyclesCrowd { mean_leverage: 0.5 });
+    let error = stated.validate().expect_err("out of range");
+    assert_eq!(error.problems[0].path, "cycles.mean_leverage", "{error}");
 }
