@@ -450,6 +450,30 @@ pub struct CyclesView {
     pub problem: Option<String>,
 }
 
+/// The crowd the leverage-cycles days run, in words, where the scenario states one for the years
+/// around its flush (`Scenario::cycles`) rather than leaving it to its own leverage.
+pub fn cycles_crowd_text(scenario: &Scenario) -> Option<String> {
+    let crowd = scenario.cycles.as_ref()?;
+    // Two decimals at most, none that are zeros: 2.75, 1.72, 9.
+    let leverage = |value: f64| {
+        let two = crate::format::decimal(value, 2);
+        let separator = crate::format::decimal(0.5, 1).chars().nth(1).unwrap_or('.');
+        two.trim_end_matches('0')
+            .trim_end_matches(separator)
+            .to_string()
+    };
+    Some(fill(
+        text().charts.cycles_crowd,
+        &[
+            (
+                "stated",
+                &leverage(crowd.mean_leverage(mean_leverage(scenario))),
+            ),
+            ("own", &leverage(mean_leverage(scenario))),
+        ],
+    ))
+}
+
 /// The leverage-cycles run's figures in words: the tails with and without cascades, the skew and
 /// the worst day, against BTC's own, and, where cascades barely fatten the tails, why: a crowd
 /// rarely liquidated, or a book deep for its open interest.
@@ -654,7 +678,7 @@ mod tests {
         let fat = cycles_stats_text(&with(14.6, 0.2, 1.3));
         assert_eq!(
             fat,
-            "With cascades, the daily returns have excess kurtosis 14.6 (the news alone: 0.2), skew -0.50 and a worst day of -12.2%; BTC's own daily returns show excess kurtosis of about 8 to 26 over multi-year samples."
+            "With cascades, the daily returns have excess kurtosis 14.6 (the news alone: 0.2), skew -0.50 and a worst day of -12.2%; BTC's own daily returns show excess kurtosis of about 4 to 5 over one-year windows and 8 to 26 over multi-year samples."
         );
         let rare = cycles_stats_text(&with(0.7, 0.0, 0.07));
         assert!(rare.contains("too lightly levered"), "{rare}");
@@ -707,6 +731,22 @@ mod tests {
         // A squeeze's curve measures rises.
         let (moved, _) = without_shock("short-squeeze");
         assert!(moved >= 0.0, "{moved}");
+    }
+
+    #[test]
+    fn the_cycles_tab_names_the_crowd_a_scenario_states_for_the_years_around_its_flush() {
+        let scenario = |name: &str| presets::find(name).expect("a preset").scenario;
+        let yen = cycles_crowd_text(&scenario("btc-2024-08-05")).expect("2024 states its crowd");
+        assert!(
+            yen.contains("leverage of 2.76x") && yen.contains("averages 1.72x"),
+            "{yen}"
+        );
+        let china = cycles_crowd_text(&scenario("btc-2021-05-19")).expect("so does 2021");
+        assert!(
+            china.contains("leverage of 8.88x") && china.contains("averages 3.55x"),
+            "{china}"
+        );
+        assert_eq!(cycles_crowd_text(&scenario("over-levered-longs")), None);
     }
 
     #[test]

@@ -163,6 +163,9 @@ pub(crate) fn CyclesTab() -> impl IntoView {
                     </p>
                 })
             }}
+            {move || state.scenario.with(crate::analyses::cycles_crowd_text).map(|crowd| view! {
+                <p class="wide muted" data-testid="cycles-crowd">{crowd}</p>
+            })}
             {move || live.cycles_stats.get().map(|stats| view! {
                 <p class="wide" data-testid="cycles-stats">{stats}</p>
             })}

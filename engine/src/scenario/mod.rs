@@ -39,6 +39,8 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const MAX_LEVERAGE: f64 = 1000.0;
 /// Highest mean leverage of a leverage-cycles crowd.
 pub const MAX_CYCLES_LEVERAGE: f64 = 100.0;
+/// Largest multiple of a scenario's own leverage its leverage-cycles crowd may state.
+pub const MAX_CYCLES_LEVERAGE_MULTIPLE: f64 = 20.0;
 /// Most positions a scenario may hold or generate.
 pub const MAX_POSITIONS: usize = 2_000_000;
 /// Most steps a timeline may run.
@@ -83,12 +85,21 @@ pub struct Scenario {
 /// The crowd that holds the market's open interest between flushes, for the leverage-cycles
 /// analysis: a calibrated flush fits the leverage of one day's liquidations, a lower bound on the
 /// leveraged traders who trade through the years around it (liquidation feeds undercount, and
-/// hedged basis positions count as low leverage).
+/// hedged basis positions count as low leverage). Relative to the scenario's own crowd, so that
+/// an edit of its leverage moves both.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CyclesCrowd {
-    /// Mean leverage of the crowd's positions, in [1, [`MAX_CYCLES_LEVERAGE`]].
-    pub mean_leverage: f64,
+    /// The crowd's mean leverage over the scenario's own notional-weighted mean leverage, in
+    /// (0, [`MAX_CYCLES_LEVERAGE_MULTIPLE`]].
+    pub leverage_multiple: f64,
+}
+
+impl CyclesCrowd {
+    /// The crowd's mean leverage for a scenario whose own is `own`.
+    pub fn mean_leverage(&self, own: f64) -> f64 {
+        self.leverage_multiple * own
+    }
 }
 
 fn default_seed() -> u64 {

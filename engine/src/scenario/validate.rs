@@ -6,7 +6,7 @@ use crate::scenario::bounds::validate_money_at_stake;
 use crate::scenario::{
     liquidation_leverage, Agents, Book, BookLevel, MaintenanceMargin, MarginTier, Market,
     Positions, Scenario, Shock, ShockKind, Traders, Venue, FORMAT_VERSION, MAX_BOOK_LEVELS,
-    MAX_BUCKETS, MAX_CYCLES_LEVERAGE, MAX_LEVERAGE, MAX_POSITIONS, MAX_STEPS,
+    MAX_BUCKETS, MAX_CYCLES_LEVERAGE_MULTIPLE, MAX_LEVERAGE, MAX_POSITIONS, MAX_STEPS,
 };
 
 impl Scenario {
@@ -39,11 +39,11 @@ impl Scenario {
         }
         self.shock.validate(&mut check);
         if let Some(crowd) = &self.cycles {
-            check.range(
-                "cycles.mean_leverage",
-                crowd.mean_leverage,
-                1.0,
-                MAX_CYCLES_LEVERAGE,
+            check.range_open_low(
+                "cycles.leverage_multiple",
+                crowd.leverage_multiple,
+                0.0,
+                MAX_CYCLES_LEVERAGE_MULTIPLE,
             );
         }
         check.range_int("run.steps", self.run.steps as u64, 1, MAX_STEPS as u64);

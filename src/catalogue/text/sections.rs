@@ -129,6 +129,9 @@ sections! {
         /// Added to [`Charts::cycles_stats`] for a crowd liquidated often into a book too deep
         /// for its cascades to show: {per_day}, {positions}, {walk}.
         cycles_stats_deep,
+        /// The crowd the days run where the scenario states one for the years around its
+        /// flush: {stated}, {own} (mean leverages).
+        cycles_crowd,
         cycles_unrealistic,
         cycles_unrealistic_end, fan, fan_caption, returns, returns_caption, qq, qq_caption,
         tails, tails_caption, options_returns, options_returns_caption, options_decay,

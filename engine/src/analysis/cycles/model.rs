@@ -70,12 +70,13 @@ impl Model {
         let longs = (libm::round(long_share * config.positions as f64) as usize)
             .clamp(1, config.positions - 1);
         // The config's leverage, else the scenario's crowd between flushes, else its own.
-        let mean_leverage = config
-            .mean_leverage
-            .or(scenario.cycles.as_ref().map(|crowd| crowd.mean_leverage))
-            .unwrap_or_else(|| {
-                edit::mean_leverage(scenario).clamp(LEVERAGE_RANGE.0, LEVERAGE_RANGE.1)
-            });
+        let own = edit::mean_leverage(scenario);
+        let mean_leverage = config.mean_leverage.unwrap_or_else(|| {
+            let stated = scenario.cycles.as_ref();
+            stated
+                .map_or(own, |crowd| crowd.mean_leverage(own))
+                .clamp(LEVERAGE_RANGE.0, LEVERAGE_RANGE.1)
+        });
         let centre = mean_leverage * libm::log(spread * spread) / (spread - 1.0 / spread);
         // Entrants are capped as a venue caps leverage: never born liquidatable.
         let leverage_cap = if rate > 0.0 {

@@ -239,8 +239,8 @@ fn thin_tails_are_put_down_to_rare_liquidations_or_a_deep_book() {
     }
 }
 
-/// A scenario's crowd between flushes sets the leverage of the Monte Carlo's crowd, as the
-/// config's own `mean_leverage` would, and the config's still wins; out of range it is refused at
+/// A scenario's crowd between flushes sets the leverage of the Monte Carlo's crowd (a multiple of
+/// its own), as the config's own `mean_leverage` would, and the config's still wins; out of range it is refused at
 /// its path.
 #[test]
 fn a_scenario_states_its_crowd_between_flushes() {
@@ -250,11 +250,13 @@ fn a_scenario_states_its_crowd_between_flushes() {
         ..CyclesConfig::default()
     };
     let mut stated = examples::mixed();
+    // Twice the crowd's own leverage.
+    let own = crate::scenario::edit::mean_leverage(&stated);
     stated.cycles = Some(CyclesCrowd {
-        mean_leverage: 12.0,
+        leverage_multiple: 2.0,
     });
     let by_config = CyclesConfig {
-        mean_leverage: Some(12.0),
+        mean_leverage: Some(2.0 * own),
         ..small.clone()
     };
     let from_scenario = cycles(&stated, &small).expect("valid");
@@ -272,7 +274,12 @@ fn a_scenario_states_its_crowd_between_flushes() {
         cycles(&examples::mixed(), &overridden).unwrap().stats_with
     );
 
-    stated.cycles = Some(CyclesCrowd { mean_leverage: 0.5 });
+    stated.cycles = Some(CyclesCrowd {
+        leverage_multiple: 0.0,
+    });
     let error = stated.validate().expect_err("out of range");
-    assert_eq!(error.problems[0].path, "cycles.mean_leverage", "{error}");
+    assert_eq!(
+        error.problems[0].path, "cycles.leverage_multiple",
+        "{error}"
+    );
 }
