@@ -369,6 +369,30 @@ test('the phase map fills progressively and the cycles tab draws', async () => {
   await done();
 });
 
+test('the cycles tab shows fat tails inside the record, and names the crowd a historical preset states', async () => {
+  const { page, done } = await open('?preset=btc-2024-08-05', { viewport: { width: 1400, height: 900 } });
+  const tab = page.getByRole('tab', { name: 'Leverage cycles' });
+  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+  const kurtosis = async (before) => {
+    const stats = page.getByTestId('cycles-stats');
+    for (let i = 0; i < 300; i++) {
+      const words = (await stats.count()) ? await stats.textContent() : '';
+      if (words && words !== before) return { words, value: parseFloat(/excess kurtosis (-?[\d.]+)/.exec(words)[1]) };
+      await page.waitForTimeout(100);
+    }
+    throw new Error('no cycles figures');
+  };
+  const yen = await kurtosis('');
+  assert.ok(yen.value >= 4 && yen.value <= 30, yen.words);
+  assert.match(await page.getByTestId('cycles-crowd').textContent(), /mean leverage of 2\.76x; the flush's own crowd averages 1\.72x/);
+  assert.equal(await page.getByTestId('cycles-unrealistic').count(), 0);
+  await page.getByTestId('preset-select').selectOption('calm-market');
+  const calm = await kurtosis(yen.words);
+  assert.ok(calm.value >= 4 && calm.value <= 30, calm.words);
+  assert.equal(await page.getByTestId('cycles-crowd').count(), 0, 'calm-market states no crowd of its own');
+  await done();
+});
+
 test('usable at 360 px: nothing overflows sideways', async () => {
   const { page, done } = await open('', { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
   await page.getByTestId('chart-price').scrollIntoViewIfNeeded();
