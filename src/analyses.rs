@@ -325,7 +325,7 @@ impl PhaseMap {
         };
         match axis {
             PhaseAxis::MeanLeverage => {
-                // 2x to 60x, from lower down for a crowd levered less (2024-08-05's 1.5x), so
+                // 2x to 60x, from lower down for a crowd levered less (2024-08-05's 1.72x), so
                 // the scenario's own cross is on the map.
                 let own = mean_leverage(scenario);
                 let lowest = own.clamp(1.0, PHASE_LOWEST_LEVERAGE);
@@ -453,8 +453,8 @@ pub struct CyclesView {
 /// The crowd the leverage-cycles days run, in words, where the scenario states one for the years
 /// around its flush (`Scenario::cycles`) rather than leaving it to its own leverage.
 pub fn cycles_crowd_text(scenario: &Scenario) -> Option<String> {
-    let crowd = scenario.cycles.as_ref()?;
-    // Two decimals at most, none that are zeros: 2.75, 1.72, 9.
+    scenario.cycles.as_ref()?;
+    // Two decimals at most, none that are zeros: 2.76, 1.72, 9.
     let leverage = |value: f64| {
         let two = crate::format::decimal(value, 2);
         let separator = crate::format::decimal(0.5, 1).chars().nth(1).unwrap_or('.');
@@ -467,7 +467,7 @@ pub fn cycles_crowd_text(scenario: &Scenario) -> Option<String> {
         &[
             (
                 "stated",
-                &leverage(crowd.mean_leverage(mean_leverage(scenario))),
+                &leverage(analysis::cycles::crowd_mean_leverage(scenario)),
             ),
             ("own", &leverage(mean_leverage(scenario))),
         ],

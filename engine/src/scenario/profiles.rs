@@ -376,7 +376,7 @@ mod tests {
             .scenario;
         for profile in venue_profiles() {
             let mut scenario = base.clone();
-            // Leverage the venue allows: the calm market's buckets reach 125x.
+            // Leverage the venue allows: the calm market's buckets reach 100x.
             profile.apply(&mut scenario);
             scenario
                 .validate()

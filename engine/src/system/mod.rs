@@ -83,8 +83,8 @@ fn default_beta() -> f64 {
     1.0
 }
 
-/// One market of a system: a version 1 scenario's market, positions, venue, traders, agents and
-/// build-up, with a name, its asset and its share of the common shock.
+/// One market of a system: a version 1 scenario's market, positions, venue, traders, agents,
+/// build-up and leverage-cycles crowd, with a name, its asset and its share of the common shock.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarketSpec {

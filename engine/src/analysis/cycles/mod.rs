@@ -55,6 +55,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Items, Rule, ScenarioError, Work};
 use crate::scenario::validate::Checker;
 use crate::scenario::Scenario;
+pub use model::crowd_mean_leverage;
 use model::LEVERAGE_RANGE;
 use run::simulate;
 

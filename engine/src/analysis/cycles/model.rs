@@ -17,6 +17,17 @@ const LEVERAGE_SPREAD: f64 = 3.0;
 /// ...and clamped to this range.
 pub(super) const LEVERAGE_RANGE: (f64, f64) = (1.5, MAX_CYCLES_LEVERAGE);
 
+/// The mean leverage of the crowd the days run when the config names none: the scenario's
+/// stated crowd between flushes (`cycles.leverage_multiple` times its own), else its own, within
+/// [`LEVERAGE_RANGE`].
+pub fn crowd_mean_leverage(scenario: &Scenario) -> f64 {
+    let own = edit::mean_leverage(scenario);
+    let stated = scenario.cycles.as_ref();
+    stated
+        .map_or(own, |crowd| crowd.mean_leverage(own))
+        .clamp(LEVERAGE_RANGE.0, LEVERAGE_RANGE.1)
+}
+
 /// The fixed inputs of every path.
 pub(super) struct Model {
     pub(super) start_price: f64,
@@ -70,13 +81,9 @@ impl Model {
         let longs = (libm::round(long_share * config.positions as f64) as usize)
             .clamp(1, config.positions - 1);
         // The config's leverage, else the scenario's crowd between flushes, else its own.
-        let own = edit::mean_leverage(scenario);
-        let mean_leverage = config.mean_leverage.unwrap_or_else(|| {
-            let stated = scenario.cycles.as_ref();
-            stated
-                .map_or(own, |crowd| crowd.mean_leverage(own))
-                .clamp(LEVERAGE_RANGE.0, LEVERAGE_RANGE.1)
-        });
+        let mean_leverage = config
+            .mean_leverage
+            .unwrap_or_else(|| crowd_mean_leverage(scenario));
         let centre = mean_leverage * libm::log(spread * spread) / (spread - 1.0 / spread);
         // Entrants are capped as a venue caps leverage: never born liquidatable.
         let leverage_cap = if rate > 0.0 {
