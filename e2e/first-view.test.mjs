@@ -75,15 +75,35 @@ test('a simulator that cannot load says so in words, and the first view stays', 
   await context.close();
 });
 
-test('a page opening another scenario does not show the default first view', async () => {
-  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 900 } });
+test("a preset's link shows that preset's first view before the wasm, and the app then says the same", async () => {
+  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 390, height: 844 } });
   const release = await holdBack(page, '**/*.wasm');
   await page.goto(shared.server.url + '?preset=thin-book');
-  await page.getByRole('status').waitFor();
-  assert.equal(await page.getByTestId('first-view-headline').isVisible(), false);
+  const staticHeadline = page.getByTestId('first-view-headline');
+  await staticHeadline.waitFor();
+  const headline = (await staticHeadline.textContent()).trim();
+  assert.ok(await page.locator('#first-view svg.first-view-chart').isVisible(), 'its price chart is visible');
+  assert.match(await page.locator('#first-view select').textContent(), /Thin book/, "the menu names the preset");
+  assert.equal(await page.locator('.app').count(), 0, 'the app is not up yet');
   release();
-  await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
   await page.getByTestId('first-view').waitFor({ state: 'detached' });
+  assert.equal((await page.getByTestId('headline').textContent()).trim(), headline, 'the app says what the first view said');
   assert.deepEqual(problems.consoleErrors, [], 'no console errors');
   await context.close();
+});
+
+test('a page opening a link, an embed or an unknown preset shows no first view', async () => {
+  for (const query of ['?embed=1&view=price', '?preset=no-such-preset', '?preset=thin-book&embed=1']) {
+    const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 900 } });
+    const release = await holdBack(page, '**/*.wasm');
+    await page.goto(shared.server.url + query);
+    await page.getByRole('status').waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await page.getByTestId('first-view-headline').isVisible(), false, query);
+    release();
+    await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+    await page.getByTestId('first-view').waitFor({ state: 'detached' });
+    assert.deepEqual(problems.consoleErrors, [], `${query}: no console errors`);
+    await context.close();
+  }
 });

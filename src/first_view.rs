@@ -1,9 +1,11 @@
 //! The first view: what `index.html` shows before the simulator has loaded. It is the default
 //! scenario's headline, summary tiles and price chart (a static SVG), computed by the engine and
 //! written with the app's own text and formats, so it says exactly what the app will say once it
-//! is up. Pure (no DOM): `tests/first_view.rs` renders it and holds `index.html`'s block, between
-//! [`START`] and [`END`], equal to it (`FLUSHLAB_BLESS=1 cargo test -p flushlab --test first_view`
-//! rewrites the block). In the page, `handover` takes it away once the app has drawn its own.
+//! is up. Each preset has one too ([`preset_fragment`], in [`PRESET_DIR`]), which `index.html`'s
+//! head fetches for a `?preset=NAME` link. Pure (no DOM): `tests/first_view.rs` renders them and
+//! holds `index.html`'s block, between [`START`] and [`END`], and the presets' files equal to them
+//! (`FLUSHLAB_BLESS=1 cargo test -p flushlab --test first_view` rewrites them). In the page,
+//! `handover` takes it away once the app has drawn its own.
 
 use flushlab_engine::scenario::ShockKind;
 use flushlab_engine::{Outcome, Scenario};
@@ -87,6 +89,19 @@ pub fn block(
         escape(words_loading.loading)
     ));
     html.push_str("<div id=\"first-view\" class=\"first-view\" data-testid=\"first-view\">\n");
+    html.push_str(&screen(scenario, outcome, preset));
+    html.push_str("</div>\n");
+    html
+}
+
+/// The copy of the app's first screen inside `#first-view` (header, the preset's story, headline,
+/// summary tiles, price chart): what a preset's fragment holds. Ends with a newline.
+pub fn screen(
+    scenario: &Scenario,
+    outcome: &Outcome,
+    preset: Option<&flushlab_engine::presets::Preset>,
+) -> String {
+    let mut html = String::new();
     html.push_str(&format!(
         "<header class=\"top\"><div class=\"brand\"><h1>FlushLab</h1><p class=\"lede\">{}</p></div></header>\n",
         escape(text().page.lede)
@@ -118,8 +133,38 @@ pub fn block(
         "</div><figcaption><span>{}</span></figcaption></figure></div>\n",
         escape(caption)
     ));
-    html.push_str("</div></div>\n</div>\n");
+    html.push_str("</div></div>\n");
     html
+}
+
+/// Where each preset's first view is kept, from the crate's root: `index.html`'s head fetches
+/// `first-view/NAME.html` (Trunk copies the folder into `dist/`) when the page opens
+/// `?preset=NAME`, and shows it until the app is up, as it shows the default's.
+pub const PRESET_DIR: &str = "assets/first-view";
+
+/// The head's list of the presets that have a first view (`index.html` fetches one only for a
+/// name on it, so an unknown `?preset=` asks for nothing): one line, rewritten by the test.
+pub fn names_meta<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.into_iter().collect();
+    format!(
+        "<meta name=\"flushlab-first-views\" content=\"{}\" />",
+        escape(&names.join(" "))
+    )
+}
+
+/// `index` with its line of preset names replaced by `meta` (None when it has no such line).
+pub fn replace_names_meta(index: &str, meta: &str) -> Option<String> {
+    let start = index.find("<meta name=\"flushlab-first-views\"")?;
+    let end = start + index[start..].find('\n')?;
+    Some(format!("{}{meta}{}", &index[..start], &index[end..]))
+}
+
+/// The first view of a preset, run by the engine: the inside of `#first-view` ([`screen`]).
+pub fn preset_fragment(
+    preset: &flushlab_engine::presets::Preset,
+) -> Result<String, flushlab_engine::ScenarioError> {
+    let outcome = flushlab_engine::simulate(&preset.scenario)?;
+    Ok(screen(&preset.scenario, &outcome, Some(preset)))
 }
 
 /// `index` with its first-view block replaced by `block` (None when the markers are missing).

@@ -9,12 +9,19 @@ use flushlab::session::Session;
 
 const INDEX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/index.html");
 
+/// Held while a test reads and rewrites `index.html` (tests run in parallel; two blessings at
+/// once would each write back the other's old text).
+static INDEX_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn index() -> String {
     std::fs::read_to_string(INDEX).expect("index.html reads")
 }
 
 #[test]
 fn index_html_holds_the_first_view_of_the_default_scenario() {
+    let _held = INDEX_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let index = index();
     let block = first_view::default_block().expect("the default scenario runs");
     let current = current_block(&index).unwrap_or_else(|| {
@@ -27,7 +34,7 @@ fn index_html_holds_the_first_view_of_the_default_scenario() {
     if current == block {
         return;
     }
-    if std::env::var_os("FLUSHLAB_BLESS").is_some_and(|value| value == "1") {
+    if blessing() {
         let refreshed = replace_block(&index, &block).expect("markers");
         std::fs::write(INDEX, refreshed).expect("index.html writes");
         return;
@@ -53,4 +60,90 @@ fn the_first_view_says_what_the_app_says_for_the_default_scenario() {
         .map(|(headline, _)| headline)
         .expect("index.html has the first view's headline");
     assert_eq!(shown, app_says);
+}
+
+/// Whether this run rewrites what it checks (`FLUSHLAB_BLESS=1`).
+fn blessing() -> bool {
+    std::env::var_os("FLUSHLAB_BLESS").is_some_and(|value| value == "1")
+}
+
+#[test]
+fn every_preset_has_its_first_view_beside_index_html() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(first_view::PRESET_DIR);
+    let presets = flushlab_engine::presets::all();
+    let mut stale = Vec::new();
+    for preset in &presets {
+        let fragment = first_view::preset_fragment(preset).expect("a preset runs");
+        let path = dir.join(format!("{}.html", preset.name));
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(fragment.as_str()) {
+            continue;
+        }
+        if blessing() {
+            std::fs::create_dir_all(&dir).expect("the folder");
+            std::fs::write(&path, fragment).expect("a fragment writes");
+        } else {
+            stale.push(preset.name.clone());
+        }
+    }
+    // The head names exactly these presets (it fetches a first view only for a name it lists).
+    let meta = first_view::names_meta(presets.iter().map(|preset| preset.name.as_str()));
+    let _held = INDEX_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let index = index();
+    if !index.contains(&meta) {
+        if blessing() {
+            let refreshed = first_view::replace_names_meta(&index, &meta)
+                .expect("index.html has a <meta name=\"flushlab-first-views\"> line");
+            std::fs::write(INDEX, refreshed).expect("index.html writes");
+        } else {
+            stale.push("index.html's flushlab-first-views".to_string());
+        }
+    }
+    // No fragment of a preset that is gone (the page would show a scenario the app no longer has).
+    let names: Vec<String> = presets
+        .iter()
+        .map(|preset| format!("{}.html", preset.name))
+        .collect();
+    for entry in std::fs::read_dir(&dir).expect("the folder reads") {
+        let file = entry
+            .expect("an entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if !names.contains(&file) {
+            if blessing() {
+                std::fs::remove_file(dir.join(&file)).expect("an old fragment goes");
+            } else {
+                stale.push(file);
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{} is not what src/first_view.rs renders for these presets: {stale:?}. Refresh with\n\n    \
+         FLUSHLAB_BLESS=1 cargo test -p flushlab --test first_view\n",
+        first_view::PRESET_DIR
+    );
+}
+
+#[test]
+fn each_preset_first_view_says_what_the_app_says_for_it() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(first_view::PRESET_DIR);
+    let mut session = Session::new();
+    for preset in flushlab_engine::presets::all() {
+        let outcome = session.simulate(&preset.scenario);
+        let app_says = first_view::escape(&headline(&preset.scenario, &outcome));
+        let path = dir.join(format!("{}.html", preset.name));
+        let fragment = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            fragment.contains(&format!(
+                "data-testid=\"first-view-headline\">{app_says}</p>"
+            )),
+            "{}: the first view does not say what the app says ({app_says})",
+            preset.name
+        );
+        // Written for its own preset: its menu shows the preset's title.
+        assert!(fragment.contains("<select disabled>"), "{}", preset.name);
+    }
 }

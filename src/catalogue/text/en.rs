@@ -705,7 +705,7 @@ pub static ENGLISH: Text = Text {
     loading: Loading {
         loading: "Loading the FlushLab simulator…",
         progress: "Loading the FlushLab simulator: {percent}%",
-        failed: "The simulator could not load ({reason}). What you see is the default scenario, computed when this page was built. Reload the page to try again.",
+        failed: "The simulator could not load ({reason}). Reload the page to try again. Any figures shown were computed when this page was built and do not respond.",
         extreme: "{label} {price} ({pct})",
         chart_summary: "The last traded price starts at {start}, reaches its {extreme} of {price} ({pct}) after {time} and ends at {end}.",
     },
