@@ -78,9 +78,18 @@ test('a simulator that cannot load says so in words, and the first view stays', 
 test("a preset's link shows that preset's first view before the wasm, and the app then says the same", async () => {
   const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 390, height: 844 } });
   const release = await holdBack(page, '**/*.wasm');
+  await page.addInitScript(() => {
+    window.__shifted = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__shifted += entry.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
   await page.goto(shared.server.url + '?preset=thin-book');
   const staticHeadline = page.getByTestId('first-view-headline');
   await staticHeadline.waitFor();
+  await page.waitForTimeout(200);
+  // The view comes after the page: the loading line was already where the view keeps it.
+  assert.equal(await page.evaluate(() => window.__shifted), 0, 'no layout shift while the view comes');
   const headline = (await staticHeadline.textContent()).trim();
   assert.ok(await page.locator('#first-view svg.first-view-chart').isVisible(), 'its price chart is visible');
   assert.match(await page.locator('#first-view select').textContent(), /Thin book/, "the menu names the preset");
