@@ -233,3 +233,25 @@ fn an_okx_position_is_liquidated_at_maintenance_plus_its_fee() {
         );
     }
 }
+
+#[test]
+fn a_breaker_halts_a_crash_in_the_runs_first_window_once() {
+    // A 5% gap at step 0 against a one-minute, 4% breaker: the move is measured from the price
+    // before the run, so the venue halts for steps 1-10 (it used to wait until step 60, when a
+    // full window of the run's own prices existed, and halt a market long since still); after
+    // the halt the move is measured from where it ended, so the same gap does not halt it again.
+    let json = FORMAT_EXAMPLE.replace(
+        r#""circuit_breaker": null"#,
+        r#""circuit_breaker": {"move_pct": 4.0, "window_steps": 60, "halt_steps": 10}"#,
+    );
+    let outcome = simulate(&Scenario::from_json(&json).unwrap()).unwrap();
+    let halted: Vec<usize> = (0..outcome.steps.len())
+        .filter(|&k| outcome.steps[k].halted)
+        .collect();
+    assert_eq!(halted, (1..=10).collect::<Vec<_>>());
+    assert_eq!(outcome.summary.halted_steps, 10);
+    // A smaller gap (3%) never trips it.
+    let small = json.replace(r#""pct": -5.0"#, r#""pct": -3.0"#);
+    let outcome = simulate(&Scenario::from_json(&small).unwrap()).unwrap();
+    assert_eq!(outcome.summary.halted_steps, 0);
+}

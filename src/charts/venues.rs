@@ -6,8 +6,18 @@ use plotly::{Plot, Scatter};
 
 use super::{axis, base_layout, ink, palette, words_inside, Snapshot, TimeScale};
 
-/// Line colours: the scenario as set in the price's ink, then one per profile.
-const PROFILE_COLOURS: [&str; 4] = [palette::LONG, palette::SHORT, palette::FUND, palette::ADL];
+/// Line colours: the scenario as set in the price's ink, then one per profile (six profiles,
+/// six colours: with four, Binance's and dYdX's lines were drawn alike).
+const PROFILE_COLOURS: [&str; 6] = [
+    palette::LONG,
+    palette::SHORT,
+    palette::FUND,
+    palette::ADL,
+    palette::MARK,
+    palette::SKY,
+];
+/// Dashes, alternating, so that neighbours in the legend differ in two ways.
+const PROFILE_DASHES: [DashType; 2] = [DashType::Dash, DashType::DashDot];
 
 /// The price path on every venue run so far.
 pub fn price(snapshot: &Snapshot) -> Plot {
@@ -29,7 +39,7 @@ pub fn price(snapshot: &Snapshot) -> Plot {
             _ => Line::new()
                 .color(PROFILE_COLOURS[(k - 1) % PROFILE_COLOURS.len()])
                 .width(2.0)
-                .dash(DashType::Dash),
+                .dash(PROFILE_DASHES[(k - 1) % PROFILE_DASHES.len()].clone()),
         };
         // The venue without its contract ("Binance USDS-M", not "... (BTCUSDT)"): seven long
         // names made a legend of seven rows on a phone, up over the chart's title; the table
@@ -76,4 +86,20 @@ pub fn price(snapshot: &Snapshot) -> Plot {
         .x_axis(axis(snapshot.theme, scale.title()).range(vec![0.0, scale.at(shown)])),
     );
     plot
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_profile_has_a_line_of_its_own() {
+        let profiles = flushlab_engine::scenario::venue_profiles().len();
+        assert!(
+            profiles <= super::PROFILE_COLOURS.len(),
+            "{profiles} profiles"
+        );
+        let mut colours = super::PROFILE_COLOURS.to_vec();
+        colours.sort_unstable();
+        colours.dedup();
+        assert_eq!(colours.len(), super::PROFILE_COLOURS.len(), "all distinct");
+    }
 }

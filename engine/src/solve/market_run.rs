@@ -44,6 +44,9 @@ pub struct MarketRun<'a> {
     /// Steps of the shock done (a halt pauses a ramp).
     shock_step: u32,
     halted_until: Option<u32>,
+    /// The breaker measures moves from no earlier than this entry of `history` (the price a
+    /// halt ended at; 0 before any halt).
+    breaker_from: usize,
     halted_steps: u32,
     last_liquidation_step: Option<u32>,
     /// Coins the last step's liquidations traded in the shock's direction (predators read it).
@@ -145,6 +148,7 @@ impl<'a> MarketRun<'a> {
             ramp_steps: scenario.shock.ramp_steps(step_s),
             shock_step: 0,
             halted_until: None,
+            breaker_from: 0,
             halted_steps: 0,
             last_liquidation_step: None,
             forced_coins: 0.0,
@@ -294,12 +298,17 @@ impl<'a> MarketRun<'a> {
         self.long_by_step.push(longs);
         self.short_by_step.push(shorts);
         if let Some(breaker) = &self.breaker {
+            // The price `window` steps ago: before the run, the start price (a crash in the
+            // run's first minute trips a one-minute breaker as it would any other minute); after
+            // a halt, the price it ended at (the move it halted is not counted again).
             let window = breaker.window_steps as usize;
             let history = &self.history;
-            if !halted && history.len() > window {
-                let before = history[history.len() - 1 - window];
+            if !halted {
+                let now = history.len() - 1;
+                let before = history[now.saturating_sub(window).max(self.breaker_from)];
                 if (last - before).abs() / before * 100.0 > breaker.move_pct {
                     self.halted_until = Some(step + 1 + breaker.halt_steps);
+                    self.breaker_from = now + breaker.halt_steps as usize;
                 }
             }
         }
