@@ -92,7 +92,7 @@ pub fn price(snapshot: &Snapshot) -> Plot {
 mod tests {
     #[test]
     fn every_profile_has_a_line_of_its_own() {
-        let profiles = flushlab_engine::scenario::venue_profiles().len();
+        let profiles = flushlab_engine::scenario::profiles::venue_profiles().len();
         assert!(
             profiles <= super::PROFILE_COLOURS.len(),
             "{profiles} profiles"

@@ -116,6 +116,14 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
             ),
         ));
     }
+    // Predators pushed the price into the cluster and bought back from the forced sellers: what
+    // they made is the mechanism's point (their selling is in the price path).
+    if summary.predator_pnl_usd != 0.0 {
+        tiles.push((
+            words.predators.to_string(),
+            format::usd(summary.predator_pnl_usd),
+        ));
+    }
     if summary.backstopped_usd > 0.0 {
         tiles.push((
             words.backstopped.to_string(),
@@ -222,5 +230,35 @@ pub fn Headline(
         {move || past_record().map(|note| view! {
             <p class="past-record" data-testid="past-record" role="note">{note}</p>
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tiles;
+    use crate::catalogue::text::text;
+
+    fn tiles_of(name: &str) -> Vec<(String, String)> {
+        let scenario = flushlab_engine::presets::find(name)
+            .expect("a preset")
+            .scenario;
+        tiles(
+            &flushlab_engine::simulate(&scenario).expect("it runs"),
+            None,
+        )
+    }
+
+    #[test]
+    fn the_predators_profit_has_a_tile_where_predators_trade() {
+        let label = text().summary.predators;
+        let predators = tiles_of("predators-at-work");
+        let (_, value) = predators
+            .iter()
+            .find(|(name, _)| name == label)
+            .expect("a predators tile");
+        assert!(value.starts_with('$'), "a profit: {value}");
+        assert!(tiles_of("calm-market")
+            .iter()
+            .all(|(name, _)| name != label));
     }
 }

@@ -595,6 +595,7 @@ pub static ENGLISH: Text = Text {
         dealers_value: "{sold} sold, {bought} bought",
         dealers_sold: "option dealers sold {amount} hedging",
         stops_sold: "stop-losses sold {amount}",
+        predators: "Predators' profit",
         floor_kept: "floor kept",
         below_floor: "{amount} below its floor",
         funding: "Funding build-up",

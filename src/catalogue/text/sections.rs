@@ -402,6 +402,8 @@ sections! {
         dealers_sold,
         /// `{amount}`: what stop-loss orders sold, net (the headline's tail).
         stops_sold,
+        /// The predators' tile: their profit (a loss shows negative).
+        predators,
         floor_kept,
         /// `{amount}`.
         below_floor,
