@@ -694,7 +694,7 @@ pub static ENGLISH: Text = Text {
         within: "within {distance}",
         within_label: "Share within {distance} of liquidation",
         tipping: "Tipping point",
-        tipping_note: "Reaching this shock, the fall jumps: on the step of shock just before it each 1% more adds 2% or more to the fall, the steepest step of the amplification curve (this scenario run at every size). Smaller shocks are amplified less steeply, and so, mostly, are bigger ones: the crowd the jump liquidated is gone.",
+        tipping_note: "The steepest step of the amplification curve (this scenario run at every size) ends at this shock: on it, each 1% more shock added 2% or more to the fall. Smaller shocks are amplified less steeply, and so, mostly, are bigger ones.",
         tipping_note_none: "A tipping point is where the amplification curve (this scenario run at every size) jumps: a step of shock on which each 1% more adds 2% or more to the fall.",
         computing: "computing the amplification curve…",
         tipping_at: "{a:shock} {shock} shock",
