@@ -275,6 +275,8 @@ pub const PHASE_COLUMNS: usize = 30;
 pub const PHASE_ROWS: usize = 24;
 /// The phase map's lowest mean leverage, unless the scenario's own is lower.
 pub const PHASE_LOWEST_LEVERAGE: f64 = 2.0;
+/// ...and its highest.
+pub const PHASE_HIGHEST_LEVERAGE: f64 = 60.0;
 
 /// The second axis of the phase map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -326,11 +328,18 @@ impl PhaseMap {
         match axis {
             PhaseAxis::MeanLeverage => {
                 // 2x to 60x, from lower down for a crowd levered less (2024-08-05's 1.72x), so
-                // the scenario's own cross is on the map.
+                // the scenario's own cross is on the map; spaced evenly in log (each row about
+                // 15% more levered than the last), as the chart's axis is: spaced evenly in
+                // leverage, the real crowds (1.7-5x) sat in the bottom two rows of 24.
                 let own = mean_leverage(scenario);
                 let lowest = own.clamp(1.0, PHASE_LOWEST_LEVERAGE);
-                map.values =
-                    Axis::linspace(Parameter::MeanLeverage, lowest, 60.0, PHASE_ROWS).values;
+                let highest = PHASE_HIGHEST_LEVERAGE;
+                map.values = (0..PHASE_ROWS)
+                    .map(|k| match k {
+                        k if k + 1 == PHASE_ROWS => highest,
+                        k => lowest * (highest / lowest).powf(k as f64 / (PHASE_ROWS - 1) as f64),
+                    })
+                    .collect();
                 map.here = Some((shock_pct, own));
             }
             PhaseAxis::Depth => match scenario.market.book {
@@ -844,6 +853,15 @@ mod tests {
         );
         let phase = PhaseMap::plan(&default, PhaseAxis::MeanLeverage, -7.0);
         assert_eq!(phase.values.first().copied(), Some(PHASE_LOWEST_LEVERAGE));
+        assert_eq!(phase.values.last().copied(), Some(PHASE_HIGHEST_LEVERAGE));
+        // Even in log, as the chart's axis is: a third of the rows lie below 6x, where the
+        // historical crowds are.
+        let ratio = phase.values[1] / phase.values[0];
+        assert!(phase
+            .values
+            .windows(2)
+            .all(|pair| (pair[1] / pair[0] - ratio).abs() < 1e-9));
+        assert!(phase.values.iter().filter(|&&value| value < 6.0).count() >= PHASE_ROWS / 3);
         let phase = PhaseMap::plan(&black_thursday, PhaseAxis::MeanLeverage, -49.94);
         assert_eq!(
             &phase.shocks_pct[PHASE_COLUMNS - 1..],

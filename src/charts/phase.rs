@@ -8,6 +8,9 @@ use super::{axis, base_layout, count, ink, words_inside, Snapshot};
 use crate::analyses::PhaseAxis;
 use crate::catalogue::text::fill;
 
+/// Mean leverages labelled on the phase map's log axis.
+const LEVERAGE_TICKS: [f64; 8] = [1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 30.0, 60.0];
+
 /// The phase-map chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let map = snapshot.phase;
@@ -60,10 +63,23 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         Some(shock) if *shock > 0.0 => w.shock_up,
         _ => w.shock_down,
     };
-    let mut layout = base_layout(theme, &title, x_title, y_title);
-    if map.axis == Some(PhaseAxis::Depth) {
-        layout = layout.y_axis(axis(theme, y_title).type_(AxisType::Log));
+    // Both axes' rows are spaced evenly in log (src/analyses.rs, `PhaseMap::plan`). Leverage
+    // reads in round numbers: plotly's own log ticks labelled 20-60x "2" to "6".
+    let mut y_axis = axis(theme, y_title).type_(AxisType::Log);
+    if map.axis != Some(PhaseAxis::Depth) {
+        let (lowest, highest) = (
+            map.values.first().copied().unwrap_or(1.0),
+            map.values.last().copied().unwrap_or(60.0),
+        );
+        let ticks: Vec<f64> = LEVERAGE_TICKS
+            .iter()
+            .copied()
+            .filter(|tick| (lowest * 0.98..=highest * 1.02).contains(tick))
+            .collect();
+        let labels: Vec<String> = ticks.iter().map(|tick| format!("{tick}")).collect();
+        y_axis = y_axis.tick_values(ticks).tick_text(labels);
     }
+    let layout = base_layout(theme, &title, x_title, y_title).y_axis(y_axis);
     plot.set_layout(layout);
     plot
 }
