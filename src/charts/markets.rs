@@ -7,14 +7,7 @@ use plotly::{Plot, Scatter};
 use super::{axis, base_layout, ink, palette, vertical_line, words_inside, Snapshot, TimeScale};
 
 /// One colour per market, in the system's order.
-const MARKET_COLOURS: [&str; 6] = [
-    palette::LONG,
-    palette::SHORT,
-    palette::FUND,
-    palette::ADL,
-    palette::MARK,
-    palette::SKY,
-];
+const MARKET_COLOURS: [&str; 6] = palette::SERIES;
 
 /// Each market's move from its start price, percent, over the run.
 pub fn prices(snapshot: &Snapshot) -> Plot {

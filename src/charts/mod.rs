@@ -208,6 +208,8 @@ pub mod palette {
     pub const FUND: &str = "#009E73";
     pub const ADL: &str = "#CC79A7";
     pub const SKY: &str = "#56B4E9";
+    /// Six distinct lines (markets on one chart, venue profiles), in this order.
+    pub const SERIES: [&str; 6] = [LONG, SHORT, FUND, ADL, MARK, SKY];
     /// Leverage buckets, low to high (viridis: ordered and colour-blind safe).
     pub const BUCKETS: [&str; 8] = [
         "#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725",

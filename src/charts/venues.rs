@@ -8,14 +8,7 @@ use super::{axis, base_layout, ink, palette, words_inside, Snapshot, TimeScale};
 
 /// Line colours: the scenario as set in the price's ink, then one per profile (six profiles,
 /// six colours: with four, Binance's and dYdX's lines were drawn alike).
-const PROFILE_COLOURS: [&str; 6] = [
-    palette::LONG,
-    palette::SHORT,
-    palette::FUND,
-    palette::ADL,
-    palette::MARK,
-    palette::SKY,
-];
+const PROFILE_COLOURS: [&str; 6] = palette::SERIES;
 /// Dashes, alternating, so that neighbours in the legend differ in two ways.
 const PROFILE_DASHES: [DashType; 2] = [DashType::Dash, DashType::DashDot];
 
