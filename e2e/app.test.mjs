@@ -559,7 +559,8 @@ test('in an iframe the embed posts its height to the parent page', async () => {
   await page.goto(`${shared.server.url}?embed=1&view=price`);
   // Drawn (as the static SVG that stands in for plotly.js's until the reader does something).
   await page.locator('[data-testid="chart-price"] :is(.main-svg, svg.first-view-chart)').first().waitFor();
-  // Host the embed in a parent page of the same server (as an article would), and listen.
+  // Host the embed in a parent page of the same server (as an article would), in a phone-sized
+  // frame whose two charts do not fit it (they scroll inside it), and listen.
   await page.evaluate((src) => {
     document.body.innerHTML = '';
     window.heights = [];
@@ -567,12 +568,31 @@ test('in an iframe the embed posts its height to the parent page', async () => {
       if (event.data?.type === 'flushlab:height') window.heights.push(event.data.height);
     });
     const frame = document.createElement('iframe');
+    frame.id = 'phone';
     frame.src = src;
-    frame.style.width = '700px';
-    frame.style.height = '400px';
+    frame.style.width = '390px';
+    frame.style.height = '600px';
+    frame.style.border = '0';
     document.body.append(frame);
-  }, `${shared.server.url}?embed=1&view=price,map`);
-  await page.waitForFunction(() => window.heights.length > 0 && window.heights.at(-1) > 600, null, { timeout: 20000 });
+  }, `${shared.server.url}?embed=1&view=price,liquidations`);
+  const inner = page.frameLocator('#phone');
+  await inner.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+  await page.waitForTimeout(1500);
+  // The height told counts what the charts hide...
+  const told = await page.evaluate(() => window.heights.at(-1));
+  assert.ok(told > 650, `a 600 px frame that hides part of two charts is told ${told}`);
+  // ...so a parent that sets the frame to what it is told (the charts grow with a taller frame,
+  // up to their largest, so it takes a few rounds) ends with a frame that shows everything.
+  let height = told;
+  for (let round = 0; round < 6; round++) {
+    await page.evaluate((h) => { document.getElementById('phone').style.height = `${h}px`; }, height);
+    await page.waitForTimeout(800);
+    const next = await page.evaluate(() => window.heights.at(-1));
+    if (Math.abs(next - height) <= 2) break;
+    height = next;
+  }
+  const hidden = await inner.locator('.app.embed > .charts').evaluate((charts) => charts.scrollHeight - charts.clientHeight);
+  assert.ok(hidden <= 1, `the charts hide ${hidden} px in a frame of the height told at last (${height}; first ${told})`);
   assert.deepEqual(problems.nonLocalRequests, []);
   await context.close();
 });

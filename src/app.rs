@@ -541,8 +541,16 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
 fn report_height_to_parent() {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
+    // The last height told (posted again only when it changes).
+    let last = std::rc::Rc::new(std::cell::Cell::new(-1));
+    let told = last.clone();
     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| {
-        browser::post_height_to_parent();
+        browser::post_height_to_parent(&told);
+    });
+    // What an embed's scrolled boxes hide changes without the page resizing (a chart drawn, the
+    // headline written): looked at twice a second as well.
+    let interval = gloo_timers::callback::Interval::new(500, move || {
+        browser::post_height_to_parent(&last);
     });
     let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref());
     let element = web_sys::window()
@@ -550,9 +558,12 @@ fn report_height_to_parent() {
         .and_then(|document| document.document_element());
     if let (Ok(observer), Some(element)) = (observer, element) {
         observer.observe(&element);
-        let stored = StoredValue::new_local(Some((observer, callback)));
+        let stored = StoredValue::new_local(Some((observer, callback, interval)));
         on_cleanup(move || {
-            if let Some((observer, _callback)) = stored.try_update_value(Option::take).flatten() {
+            // The interval stops when dropped.
+            if let Some((observer, _callback, _interval)) =
+                stored.try_update_value(Option::take).flatten()
+            {
                 observer.disconnect();
             }
         });

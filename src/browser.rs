@@ -180,15 +180,35 @@ pub fn in_iframe() -> bool {
     }
 }
 
-/// Tells the parent page how tall this page is (`{type: "flushlab:height", height}`).
-pub fn post_height_to_parent() {
+/// Tells the parent page how tall this page would be with nothing scrolled inside it
+/// (`{type: "flushlab:height", height}`), when that changed since the last time (`last`). An
+/// embed fills its frame and scrolls its charts and controls within it, so the page's own height
+/// is the frame's: what its scrolled boxes hide is added, so that a parent that sets the frame to
+/// the height it is told shows everything (then nothing is hidden, and the height holds).
+pub fn post_height_to_parent(last: &std::cell::Cell<i32>) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let height = window
-        .document()
-        .and_then(|document| document.document_element())
+    let Some(document) = window.document() else {
+        return;
+    };
+    let mut height = document
+        .document_element()
         .map_or(0, |element| element.scroll_height());
+    if let Ok(boxes) = document.query_selector_all(".app.embed > .charts, .embed-controls") {
+        for k in 0..boxes.length() {
+            if let Some(scrolled) = boxes
+                .item(k)
+                .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
+            {
+                height += (scrolled.scroll_height() - scrolled.client_height()).max(0);
+            }
+        }
+    }
+    if height == last.get() {
+        return;
+    }
+    last.set(height);
     if let Ok(Some(parent)) = window.parent() {
         let message = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&message, &"type".into(), &"flushlab:height".into());
