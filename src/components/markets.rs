@@ -412,6 +412,7 @@ pub fn MarketsTab() -> impl IntoView {
                     <tbody role="rowgroup">{move || live.markets.with(contagion_rows)}</tbody>
                 </table>
             </div>
+            <p class="wide muted markets-note">{t.charts.markets_table_note}</p>
             <p class="wide muted markets-note" data-testid="markets-no-links" hidden=move || live.markets.with(|view| {
                 view.contagion.as_ref().is_none_or(|table| !table.links.is_empty())
             })>{t.charts.markets_no_links}</p>

@@ -326,6 +326,7 @@ pub static ENGLISH: Text = Text {
         markets_from_collateral: "Accounts tipped by collateral",
         markets_from_lending: "Lending liquidators sold",
         markets_table: "Where each market's liquidations came from",
+        markets_table_note: "\"Links cut\": every arbitrage link cut at once. The cross-margin accounts and a lending protocol (whose oracle reads the markets' prices) still join the markets, so a market can fall with its links cut; the last three columns trace what they carried.",
         markets_no_links: "This system has no arbitrage links, so cutting them changes nothing: its markets are tied only by the accounts that hold both, whose forced selling the last three columns trace.",
         markets_shock: "Common shock",
         markets_shock_reach: "It hits {markets} alone; the other markets move only through what links them (arbitrage, accounts, lending).",

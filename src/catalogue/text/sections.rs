@@ -189,6 +189,7 @@ sections! {
         markets_market, markets_trough_alone, markets_trough_linked, markets_liquidated_alone,
         markets_liquidated_linked, markets_from_links, markets_from_elsewhere,
         markets_from_collateral, markets_from_lending, markets_table,
+        markets_table_note,
         markets_no_links, markets_shock,
         /// `{markets}`: the markets the common shock hits, when not all.
         markets_shock_reach,
