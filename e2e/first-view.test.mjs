@@ -59,7 +59,10 @@ test('plotly.js arriving after the app: the price chart stands in as SVG, then e
   await page.getByTestId('first-view').waitFor({ state: 'detached' });
   assert.equal(await page.locator('[data-testid="chart-price"] svg.first-view-chart').count(), 1, 'the price chart as SVG');
   release();
+  // Each drawn by plotly.js once in view (a chart further than 200 px below the window waits to
+  // be scrolled to; at 1400x900 the map's top lies about that far down, so it is brought in).
   for (const name of ['price', 'liquidations', 'map']) {
+    await page.getByTestId(`chart-${name}`).scrollIntoViewIfNeeded();
     await page.locator(`[data-testid="chart-${name}"] .main-svg`).first().waitFor();
   }
   assert.deepEqual(problems.consoleErrors, [], 'no console errors');
