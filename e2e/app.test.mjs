@@ -697,6 +697,31 @@ test('a venue that tightens leverage in stress says so in the headline', async (
   await done();
 });
 
+test('the markets tab offers the system built on the page preset, and undo takes it back', async () => {
+  const { page, done } = await open('?preset=btc-2025-10-10');
+  await page.getByRole('tab', { name: 'Markets' }).click();
+  const system = page.getByTestId('markets-select');
+  const story = page.getByTestId('markets-story');
+  await story.filter({ hasText: /\S/ }).waitFor();
+  assert.equal(await system.inputValue(), 'two-venues-one-asset');
+  const offer = page.getByTestId('markets-suggested');
+  assert.match(await offer.textContent(), /The tariff flush across venues/);
+  await offer.click();
+  await story.filter({ hasText: /headline hits every venue/ }).waitFor();
+  assert.equal(await system.inputValue(), 'btc-2025-10-10-venues');
+  await offer.waitFor({ state: 'detached' });
+  await page.getByTestId('undo-button').click();
+  await offer.waitFor();
+  assert.equal(await system.inputValue(), 'two-venues-one-asset');
+  // A preset with no system of its own offers none.
+  await page.getByRole('tab', { name: 'The flush' }).click();
+  await page.getByTestId('preset-select').selectOption('calm-market');
+  await page.getByRole('tab', { name: 'Markets' }).click();
+  await story.filter({ hasText: /\S/ }).waitFor();
+  assert.equal(await offer.count(), 0);
+  await done();
+});
+
 test('the markets tab shows a system, and cutting its link leaves the unshocked venue alone', async () => {
   const { page, done } = await open();
   await page.getByRole('tab', { name: 'Markets' }).click();

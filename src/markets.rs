@@ -60,6 +60,12 @@ impl Default for MarketsChoice {
 }
 
 impl MarketsChoice {
+    /// The system preset built on the page's one-market `preset` (a file's `based_on`:
+    /// btc-2025-10-10 across venues), when the tab shows another: the tab offers it.
+    pub fn suggestion(&self, preset: &str) -> Option<&'static presets::SystemPreset> {
+        presets::system_based_on(preset).filter(|system| system.name != self.preset)
+    }
+
     /// The reader's own system, shown (an imported file, a link's, or a restored one).
     pub fn own(system: System, from: &str) -> MarketsChoice {
         MarketsChoice {
@@ -753,6 +759,23 @@ mod tests {
         let mut session = SystemSession::default();
         while view.step(&mut session) {}
         view
+    }
+
+    /// The tab offers the system built on the page's preset while it shows another.
+    #[test]
+    fn the_tab_offers_the_system_built_on_the_page_preset() {
+        let name = |choice: &MarketsChoice, preset: &str| {
+            choice.suggestion(preset).map(|system| system.name.clone())
+        };
+        let venues = "btc-2025-10-10-venues";
+        let shown = MarketsChoice::default();
+        assert_eq!(name(&shown, "btc-2025-10-10").as_deref(), Some(venues));
+        assert_eq!(name(&shown, "calm-market"), None);
+        assert_eq!(name(&shown, ""), None);
+        assert_eq!(name(&shown.showing(venues), "btc-2025-10-10"), None);
+        // The reader's own system shown (its preset name empty): offered too.
+        let own = MarketsChoice::own(shown.system(), DEFAULT_SYSTEM);
+        assert_eq!(name(&own, "btc-2025-10-10").as_deref(), Some(venues));
     }
 
     #[test]

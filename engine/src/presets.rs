@@ -108,6 +108,10 @@ pub struct SystemPreset {
     pub date: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<String>,
+    /// The one-market preset this system spreads across markets (the app's Markets tab shows it
+    /// for that preset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub based_on: Option<String>,
     pub system: System,
 }
 
@@ -149,6 +153,13 @@ pub fn find_system(name: &str) -> Option<SystemPreset> {
         .iter()
         .find(|preset| preset.name == name)
         .cloned()
+}
+
+/// The system preset built on the one-market preset called `name` ([`SystemPreset::based_on`]).
+pub fn system_based_on(name: &str) -> Option<&'static SystemPreset> {
+    system_presets()
+        .iter()
+        .find(|preset| preset.based_on.as_deref() == Some(name))
 }
 
 /// The system issue 15's speed target names, "two markets of 100,000 positions each (plus
@@ -261,6 +272,21 @@ mod tests {
             systems().iter().all(|s| !v1.contains(&s.name)),
             "names are unique"
         );
+        // A system built on a one-market preset names one that exists, and no preset has two.
+        for system in systems() {
+            if let Some(base) = &system.based_on {
+                assert!(v1.contains(base), "{} is based on {base}", system.name);
+                assert_eq!(
+                    system_based_on(base).map(|s| s.name.as_str()),
+                    Some(system.name.as_str())
+                );
+            }
+        }
+        assert_eq!(
+            system_based_on("btc-2025-10-10").map(|s| s.name.as_str()),
+            Some("btc-2025-10-10-venues")
+        );
+        assert!(system_based_on("calm-market").is_none());
     }
 
     #[test]

@@ -74,14 +74,15 @@ pub fn MarketsTab() -> impl IntoView {
         systems.with_value(|all| all.iter().find(|p| p.name == name).cloned())
     };
     // Another system: a preset, or "" for the reader's own (kept while a preset is shown).
-    let choose = move |ev: leptos::ev::Event| {
-        let name = event_target_value(&ev);
+    // Shows the system preset called `name` (the menu, the page preset's own system).
+    let show_system = move |name: &str| {
         state.markets_cursor.set(None);
         state.markets_selected.set(0);
         state.clear("markets");
-        let next = state.markets.with_untracked(|choice| choice.showing(&name));
+        let next = state.markets.with_untracked(|choice| choice.showing(name));
         state.change_markets(next);
     };
+    let choose = move |ev: leptos::ev::Event| show_system(&event_target_value(&ev));
     let steps = move || {
         live.markets
             .with(|view| view.markets.first().map_or(0, |m| m.path.len() - 1))
@@ -351,6 +352,18 @@ pub fn MarketsTab() -> impl IntoView {
                         view! { <option value=name>{label}</option> }
                     }).collect_view())}
                 </select>
+                {move || {
+                    let preset = state.preset.get();
+                    state.markets.with(|choice| choice.suggestion(&preset)).map(|system| {
+                        let name = system.name.clone();
+                        let show = move |_| show_system(&name);
+                        view! {
+                            <button type="button" class="link-button markets-suggested" data-testid="markets-suggested" on:click=show>
+                                {fill(t.charts.markets_suggested, &[("title", &system.title)])}
+                            </button>
+                        }
+                    })
+                }}
                 <p class="story" data-testid="markets-story">{move || current().map(|p| p.story).unwrap_or_default()}</p>
                 <RangeField id="markets-shock" label=t.charts.markets_shock help=t.charts.markets_shock_help
                     min=crate::markets::SHOCK_RANGE.0 max=crate::markets::SHOCK_RANGE.1 step=0.25 unit="%"

@@ -142,7 +142,10 @@ sections! {
         venues_venue, venues_trough, venues_liquidated, venues_adl, venues_bad_debt, venues_fund,
         /// `{done}`, `{total}`: runs.
         venues_progress,
-        markets_price, markets_price_caption, markets_intro, markets_system, markets_running,
+        markets_price, markets_price_caption, markets_intro, markets_system,
+        /// `{title}`: the system preset built on the page's preset.
+        markets_suggested,
+        markets_running,
         markets_counting, markets_step, markets_edit, markets_edit_help, markets_own_imported,
         /// `{preset}`: the system preset's name.
         markets_own_edited,
