@@ -174,7 +174,11 @@ impl<'a> LiquidationEngine<'a> {
             let (Some(pnl), Some(equity)) =
                 (pnl, equity.filter(|&e| e >= 0 || batch.fund + e >= 0))
             else {
-                batch.book(self, step);
+                // Booking a batch with no close in it changes nothing: skipped (a venue that
+                // clips positions sends nearly every order here, one after another).
+                if batch.count != [0, 0] {
+                    batch.book(self, step);
+                }
                 self.settle(order, fill, fill_fixed, step);
                 batch = Batch::new(self, step);
                 continue;
