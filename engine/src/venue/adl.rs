@@ -61,34 +61,6 @@ impl Winners {
     }
 }
 
-/// A position ADL can draw on, as a scan found it.
-#[derive(Clone, Copy, Debug)]
-struct Winner {
-    index: usize,
-    /// Its PnL at the scan's mark ([`LiquidationEngine::pnl_at`]).
-    pnl: f64,
-    /// Its whole size in ADL's units ([`LiquidationEngine::adl_units`]).
-    units: f64,
-}
-
-/// `positions` (distinct indices below `len`) in ascending order: a bitmap of `len` bits,
-/// set and read back, costs a pass over `len / 64` words where a sort costs `n log n`.
-fn in_index_order(positions: &[u32], len: usize) -> impl Iterator<Item = usize> {
-    let mut bits = vec![0u64; len.div_ceil(64)];
-    for &i in positions {
-        bits[i as usize / 64] |= 1 << (i % 64);
-    }
-    bits.into_iter().enumerate().flat_map(|(word, mut set)| {
-        std::iter::from_fn(move || {
-            (set != 0).then(|| {
-                let bit = set.trailing_zeros() as usize;
-                set &= set - 1;
-                word * 64 + bit
-            })
-        })
-    })
-}
-
 /// Winners the ADL queue ranks in its first chunk ([`top_first`]).
 const FIRST_CHUNK: usize = 64;
 
@@ -203,16 +175,15 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Positions ADL can draw on against `losing_side` at `mark`, in index order: open, not
-    /// queued for liquidation, on the other side, in profit; each with its PnL at `mark` and
-    /// its units ([`Winner`]).
-    fn adl_winners(&self, losing_side: Side, mark: f64) -> Vec<Winner> {
+    /// queued for liquidation, on the other side, in profit; each with its PnL at `mark`.
+    fn adl_winners(&self, losing_side: Side, mark: f64) -> Vec<(usize, f64)> {
         let winners = &self.winners;
         let eligible = |i: usize| {
             if !self.is_open(i) || self.is_pending(i) {
                 return None;
             }
-            let winner = self.winner_at(i, mark);
-            (winner.pnl > 0.0).then_some(winner)
+            let pnl = self.pnl_at(i, mark);
+            (pnl > 0.0).then_some((i, pnl))
         };
         if winners.plain {
             winners
@@ -250,14 +221,17 @@ impl<'a> LiquidationEngine<'a> {
                 Side::Long => list.partition_point(|&i| entry[i as usize] < mark),
                 Side::Short => list.partition_point(|&i| entry[i as usize] > mark),
             };
-            // Putting a few candidates back into index order beats walking the whole side.
+            // Sorting a few candidates back into index order beats walking the whole side.
             if candidates * 4 < side_len {
                 winners
                     .visited
                     .set(winners.visited.get() + candidates as u64);
-                return in_index_order(&list[..candidates], self.len())
-                    .filter_map(eligible)
+                let mut picked: Vec<(usize, f64)> = list[..candidates]
+                    .iter()
+                    .filter_map(|&i| eligible(i as usize))
                     .collect();
+                picked.sort_unstable_by_key(|&(i, _)| i);
+                return picked;
             }
         }
         winners.visited.set(winners.visited.get() + side_len as u64);
@@ -266,33 +240,6 @@ impl<'a> LiquidationEngine<'a> {
             .flat_map(|(start, end)| start..end)
             .filter_map(eligible)
             .collect()
-    }
-
-    /// Open position `i`'s PnL at `mark` and its units, sharing one division: the same bits as
-    /// [`Self::pnl_at`] and [`Self::adl_units`] (a linear long's PnL is `size / entry * (mark -
-    /// entry)`, a short's the same negated, exactly).
-    #[inline(always)]
-    fn winner_at(&self, i: usize, mark: f64) -> Winner {
-        match self.contract() {
-            Contract::Linear => {
-                let (size, entry) = (self.size(i), self.table.entry[i]);
-                let coins = size / entry;
-                let long_pnl = coins * (mark - entry);
-                Winner {
-                    index: i,
-                    pnl: match self.side[i] {
-                        Side::Long => long_pnl,
-                        Side::Short => -long_pnl,
-                    },
-                    units: coins,
-                }
-            }
-            Contract::Inverse => Winner {
-                index: i,
-                pnl: self.pnl_at(i, mark),
-                units: self.adl_units(i, 1.0),
-            },
-        }
     }
 
     /// Positions looked at by auto-deleveraging's scans for winners so far in this run: with
@@ -420,14 +367,14 @@ impl<'a> LiquidationEngine<'a> {
     /// their places in it.
     fn measure_room(&self, losing_side: Side, mark: f64) -> AdlRoom {
         let found = self.adl_winners(losing_side, mark);
-        let coins = found.iter().map(|winner| winner.units).sum();
+        let coins = found.iter().map(|&(i, _)| self.adl_units(i, 1.0)).sum();
         let winners = if self.rules.adl == Adl::ProRata {
-            Found::All(found.into_iter().map(|winner| winner.index).collect())
+            Found::All(found.into_iter().map(|(i, _)| i).collect())
         } else {
             Found::Ranked(
                 found
                     .into_iter()
-                    .map(|winner| queue_key(self.adl_score(winner, mark), winner.index))
+                    .map(|(i, pnl)| queue_key(self.adl_score(i, mark, pnl), i))
                     .collect(),
             )
         };
@@ -454,18 +401,12 @@ impl<'a> LiquidationEngine<'a> {
         step.adl_usd
     }
 
-    /// Where a profitable position stands in the ADL queue at `mark` (highest first), by the
-    /// venue's ranking.
-    fn adl_score(&self, winner: Winner, mark: f64) -> f64 {
-        let Winner { index: i, pnl, .. } = winner;
+    /// Where profitable position `i` stands in the ADL queue at `mark` (highest first), by the
+    /// venue's ranking; `pnl` is its PnL at `mark` ([`Self::pnl_at`]).
+    fn adl_score(&self, i: usize, mark: f64, pnl: f64) -> f64 {
         let terms = self.terms(i);
         let equity = (terms.collateral + pnl).max(1e-12);
-        // [`Self::notional_at`]: `size / entry * mark` on a linear contract, the units times
-        // the mark.
-        let notional = match self.contract() {
-            Contract::Linear => winner.units * mark,
-            Contract::Inverse => terms.size,
-        };
+        let notional = self.notional_at(i, mark);
         match self.rules.adl_ranking {
             AdlRanking::PnlTimesLeverage => pnl / terms.collateral.max(1e-12) * notional / equity,
             AdlRanking::PnlTimesMarginRatio => {
@@ -562,19 +503,5 @@ mod tests {
             assert_eq!(chunked, expected, "first chunk {first}");
         }
         assert_eq!(top_first(&mut [], 64), 0);
-    }
-
-    #[test]
-    fn a_bitmap_gives_indices_in_ascending_order() {
-        let scattered: Vec<u32> = (0..2_000u32).map(|k| (k * 7919) % 4_099).collect();
-        let mut sorted = scattered.clone();
-        sorted.sort_unstable();
-        let read: Vec<usize> = in_index_order(&scattered, 4_099).collect();
-        assert_eq!(read, sorted.iter().map(|&i| i as usize).collect::<Vec<_>>());
-        assert_eq!(in_index_order(&[], 0).count(), 0);
-        assert_eq!(
-            in_index_order(&[63, 0, 64], 65).collect::<Vec<_>>(),
-            [0, 63, 64]
-        );
     }
 }
