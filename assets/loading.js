@@ -4,6 +4,17 @@
 // Trunk calls onProgress with the bytes read so far and the wasm's size, then onSuccess or
 // onFailure with the error (trunk 0.21.14, src/pipelines/rust/initializer.js).
 export default function loading() {
+  // A page whose first view the compute worker is writing (index.html's head) has the app's wasm
+  // wait for it: Trunk fetches the wasm right after calling this, and that fetch, the next one
+  // made, is held until the head's promise settles.
+  const wait = window.__flushlabAppWaitsFor;
+  if (wait) {
+    const fetchNow = window.fetch;
+    window.fetch = (...args) => {
+      window.fetch = fetchNow;
+      return wait.then(() => fetchNow(...args));
+    };
+  }
   let shown = -1;
   const line = () => document.getElementById('boot');
   return {

@@ -27,6 +27,10 @@ const PRESETS = (process.env.LH_PRESETS ?? 'mobile,desktop').split(',');
 const QUERY = process.env.LH_QUERY ?? '';
 // What the files written are called: `lighthouse` (LH_NAME, e.g. `lighthouse-embed`).
 const NAME = process.env.LH_NAME ?? 'lighthouse';
+// LH_THROTTLING=devtools: throttle the real load (Lighthouse's `devtools` method) instead of
+// simulating it from an unthrottled one (the default, `simulate`), to check what the simulation
+// makes of work it cannot see, such as a worker's downloads.
+const THROTTLING = process.env.LH_THROTTLING ?? 'simulate';
 const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const CHROME_FLAGS = CHROMIUM_FLAGS;
 const CONFIGS = { mobile: undefined, desktop: desktopConfig };
@@ -54,7 +58,8 @@ function median(values) {
 async function runOnce(url, preset) {
   const chrome = await chromeLauncher.launch({ chromePath: CHROME_PATH, chromeFlags: CHROME_FLAGS });
   try {
-    const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error' }, CONFIGS[preset]);
+    const flags = { port: chrome.port, output: 'json', logLevel: 'error', throttlingMethod: THROTTLING };
+    const result = await lighthouse(url, flags, CONFIGS[preset]);
     if (!result?.lhr) throw new Error('Lighthouse returned no report');
     if (result.lhr.runtimeError) throw new Error(`Lighthouse: ${result.lhr.runtimeError.code} ${result.lhr.runtimeError.message}`);
     return result.lhr;

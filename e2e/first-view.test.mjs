@@ -3,6 +3,8 @@
 // without duplicating it, once its own headline and price chart are up.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import { openPage, sharedBrowser } from './harness.mjs';
 
 const shared = sharedBrowser({ before, after });
@@ -104,8 +106,38 @@ test("a preset's link shows that preset's first view before the wasm, and the ap
   await context.close();
 });
 
-test('a page opening a link, an embed or an unknown preset shows no first view', async () => {
-  for (const query of ['?embed=1&view=price', '?preset=no-such-preset', '?preset=thin-book&embed=1']) {
+test("an embed's or a link's first view comes from the compute worker before the app's wasm, and the app then says the same", async () => {
+  // The app's wasm held back (the worker's is not): what shows meanwhile is the worker's view.
+  // A link carrying its scenario, deflated as the page's links are (src/codec/mod.rs).
+  const calm = JSON.parse(readFileSync(new URL('../engine/presets/calm-market.json', import.meta.url), 'utf8')).scenario;
+  const link = `?s=1.${deflateRawSync(JSON.stringify(calm), { level: 9 }).toString('base64url')}`;
+  const queries = ['?embed=1&preset=btc-2021-05-19', '?embed=1&view=map,price', link, `${link}&embed=1`];
+  for (const query of queries) {
+    const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 390, height: 600 } });
+    const release = await holdBack(page, /flushlab-app-.*_bg\.wasm$/);
+    await page.goto(shared.server.url + query);
+    const early = page.getByTestId('first-view-headline');
+    await early.waitFor();
+    const headline = (await early.textContent()).trim();
+    assert.match(headline, /flush|liquidated/, query);
+    if (query.includes('embed')) {
+      assert.ok(await page.locator('#first-view .app.embed svg.first-view-chart').isVisible(), `${query}: its price chart`);
+      // The embed's charts as the app lays them out: the price chart first, a card for each.
+      const cards = await page.locator('#first-view figure').evaluateAll((figures) => figures.map((f) => f.getAttribute('aria-label')));
+      assert.equal(cards[0], 'Price path', query);
+      assert.equal(cards.length, query.includes('view=map,price') ? 2 : 3, query);
+    }
+    assert.equal(await page.locator('.app:not(#first-view .app)').count(), 0, `${query}: the app is not up yet`);
+    release();
+    await page.getByTestId('first-view').waitFor({ state: 'detached' });
+    assert.equal((await page.getByTestId('headline').textContent()).trim(), headline, `${query}: the app says what the first view said`);
+    assert.deepEqual(problems.consoleErrors, [], `${query}: no console errors`);
+    await context.close();
+  }
+});
+
+test('a page opening an unknown preset, a broken link or a system shows no first view', async () => {
+  for (const query of ['?preset=no-such-preset', '?embed=1&s=1.broken', '?system=two-venues-one-asset']) {
     const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 900 } });
     const release = await holdBack(page, '**/*.wasm');
     await page.goto(shared.server.url + query);
@@ -113,8 +145,9 @@ test('a page opening a link, an embed or an unknown preset shows no first view',
     await page.waitForTimeout(300);
     assert.equal(await page.getByTestId('first-view-headline').isVisible(), false, query);
     release();
-    await page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+    await page.locator('[data-testid="headline"], [data-testid="markets-headline"]').filter({ hasText: /\S/ }).first().waitFor();
     await page.getByTestId('first-view').waitFor({ state: 'detached' });
+    // A broken link's problem is the app's to say (in its banner), not a console error.
     assert.deepEqual(problems.consoleErrors, [], `${query}: no console errors`);
     await context.close();
   }

@@ -137,6 +137,44 @@ pub fn screen(
     html
 }
 
+/// The copy of an embed's first screen inside `#first-view`: its headline, then a card for each
+/// chart it shows (`charts`, in the app's order), the price chart drawn as the static SVG and
+/// the others empty until the app draws them, so the frame is laid out as the app's will be.
+/// The compute worker writes it for `index.html`'s head when an embed opens (an embed's scenario
+/// is in its address, which no file made at build time can know). Ends with a newline.
+pub fn embed_screen(scenario: &Scenario, outcome: &Outcome, charts: &[String]) -> String {
+    let mut html = format!(
+        "<div class=\"app embed\"><p class=\"headline\" data-testid=\"first-view-headline\">{}</p>\n",
+        escape(&headline(scenario, outcome))
+    );
+    let shown: Vec<(&str, bool)> = crate::charts::FLUSH_CHART_LAYOUT
+        .into_iter()
+        .filter(|(chart, _)| charts.iter().any(|name| name == chart))
+        .collect();
+    if !shown.is_empty() {
+        html.push_str("<div class=\"charts\">");
+        for (chart, wide) in shown {
+            let (title, caption) = words(chart);
+            html.push_str(&format!(
+                "<figure class=\"card chart-card{}\" aria-label=\"{}\"><div class=\"chart\">",
+                if wide { " wide" } else { "" },
+                escape(title)
+            ));
+            if chart == "price" {
+                html.push('\n');
+                html.push_str(&price_svg(scenario, outcome));
+            }
+            html.push_str(&format!(
+                "</div><figcaption><span>{}</span></figcaption></figure>",
+                escape(caption)
+            ));
+        }
+        html.push_str("</div>");
+    }
+    html.push_str("</div>\n");
+    html
+}
+
 /// Where each preset's first view is kept, from the crate's root: `index.html`'s head fetches
 /// `first-view/NAME.html` (Trunk copies the folder into `dist/`) when the page opens
 /// `?preset=NAME`, and shows it until the app is up, as it shows the default's.

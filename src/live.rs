@@ -454,6 +454,8 @@ impl Live {
                         self.venues.set(venues);
                     }
                 }
+                // Only the head's early worker is asked for a first view, never this one.
+                FromWorker::FirstView { .. } => {}
                 FromWorker::Crashed { id, message } => {
                     self.fail_run(id, crashed_why(&message));
                     return;

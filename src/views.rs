@@ -48,6 +48,35 @@ fn embed_controls(names: &[String]) -> Vec<String> {
 
 /// Charts an embed shows when `view=` names none.
 const DEFAULT_EMBED_VIEW: [&str; 3] = ["price", "liquidations", "map"];
+
+/// The names `view=` may give: every chart of the flush tab, and `markets`.
+fn embed_chart_names() -> Vec<&'static str> {
+    crate::charts::FLUSH_CHART_LAYOUT
+        .iter()
+        .map(|&(name, _)| name)
+        .chain(["markets"])
+        .collect()
+}
+
+/// The charts an embed shows for its `view=` names (those it can show; with none of them, the
+/// default set), and the names it cannot show (the page says so: a page of nothing but the
+/// headline explained nothing).
+pub fn embed_charts(asked: &[String]) -> (Vec<String>, Vec<String>) {
+    let known = embed_chart_names();
+    let (shown, unknown): (Vec<String>, Vec<String>) = asked
+        .iter()
+        .cloned()
+        .partition(|name| known.contains(&name.as_str()));
+    let shown = if shown.is_empty() {
+        DEFAULT_EMBED_VIEW
+            .iter()
+            .map(|name| name.to_string())
+            .collect()
+    } else {
+        shown
+    };
+    (shown, unknown)
+}
 /// A tab of the results.
 #[component]
 pub(crate) fn TabButton(
@@ -368,19 +397,9 @@ pub(crate) fn EmbedLayout(
 ) -> impl IntoView {
     let state = state::use_state();
     let live = expect_context::<Live>();
-    // Only the names of charts an embed can show; the others are said (a page of nothing but
-    // the headline explained nothing), and with none left the default set is shown.
-    let known: Vec<&str> = crate::charts::FLUSH_CHARTS
-        .iter()
-        .map(|chart| chart.name)
-        .chain(["markets"])
-        .collect();
-    let (asked, unknown): (Vec<String>, Vec<String>) = page
-        .view
-        .iter()
-        .cloned()
-        .partition(|name| known.contains(&name.as_str()));
+    let (views, unknown) = embed_charts(&page.view);
     if !unknown.is_empty() {
+        let known = embed_chart_names();
         let words = &text().notices;
         state.report(
             "view",
@@ -391,14 +410,6 @@ pub(crate) fn EmbedLayout(
             )],
         );
     }
-    let views: Vec<String> = if asked.is_empty() {
-        DEFAULT_EMBED_VIEW
-            .iter()
-            .map(|name| name.to_string())
-            .collect()
-    } else {
-        asked
-    };
     // A system embedded alone has its own controls (its links); no one-market control by default.
     let system_only = views.iter().all(|view| view == "markets");
     let controls = if system_only && page.controls.is_empty() {

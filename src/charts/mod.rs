@@ -109,48 +109,62 @@ pub fn caption_note(name: &str, scenario: &flushlab_engine::Scenario) -> Option<
     (name == "amplification" && inverse).then_some(c.amplification_inverse)
 }
 
-/// The flush tab's charts, in page order.
+/// The flush tab's charts by name, in page order, and whether each spans both columns: what the
+/// compute worker's first view needs of [`FLUSH_CHARTS`], without their drawing code (a table of
+/// it would link every chart's plotly figure into the worker).
+pub const FLUSH_CHART_LAYOUT: [(&str, bool); 8] = [
+    ("price", true),
+    ("liquidations", false),
+    ("map", false),
+    ("oi", false),
+    ("fund", false),
+    ("funding", false),
+    ("amplification", false),
+    ("phase", false),
+];
+
+/// The flush tab's charts, in page order ([`FLUSH_CHART_LAYOUT`]), with their drawing.
 pub const FLUSH_CHARTS: [Entry; 8] = [
     Entry {
-        name: "price",
+        name: FLUSH_CHART_LAYOUT[0].0,
         draw: price::plot,
-        wide: true,
+        wide: FLUSH_CHART_LAYOUT[0].1,
     },
     Entry {
-        name: "liquidations",
+        name: FLUSH_CHART_LAYOUT[1].0,
         draw: liquidations::plot,
-        wide: false,
+        wide: FLUSH_CHART_LAYOUT[1].1,
     },
     Entry {
-        name: "map",
+        name: FLUSH_CHART_LAYOUT[2].0,
         draw: map::plot,
-        wide: false,
+        wide: FLUSH_CHART_LAYOUT[2].1,
     },
     Entry {
-        name: "oi",
+        name: FLUSH_CHART_LAYOUT[3].0,
         draw: oi::plot,
-        wide: false,
+        wide: FLUSH_CHART_LAYOUT[3].1,
     },
     Entry {
-        name: "fund",
+        name: FLUSH_CHART_LAYOUT[4].0,
         draw: fund::plot,
-        wide: false,
+        wide: FLUSH_CHART_LAYOUT[4].1,
     },
     // Shown only when the scenario has a build-up (`views.rs`).
     Entry {
-        name: "funding",
+        name: FLUSH_CHART_LAYOUT[5].0,
         draw: funding::plot,
-        wide: false,
+        wide: FLUSH_CHART_LAYOUT[5].1,
     },
     Entry {
-        name: "amplification",
+        name: FLUSH_CHART_LAYOUT[6].0,
         draw: amplification::plot,
-        wide: false,
+        wide: FLUSH_CHART_LAYOUT[6].1,
     },
     Entry {
-        name: "phase",
+        name: FLUSH_CHART_LAYOUT[7].0,
         draw: phase::plot,
-        wide: false,
+        wide: FLUSH_CHART_LAYOUT[7].1,
     },
 ];
 

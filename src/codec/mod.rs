@@ -241,6 +241,15 @@ pub fn decode_link(payload: &str) -> Result<Scenario, String> {
     Scenario::from_json(&text).map_err(|error| problems_text(&error))
 }
 
+/// [`decode_link`] without saying where a scenario that does not read went wrong (the same
+/// scenario when it reads, the same validation), for the compute worker's first view.
+pub fn decode_link_plainly(payload: &str) -> Result<Scenario, String> {
+    let text = unpack(payload, "scenario")?;
+    let scenario: Scenario = serde_json::from_str(&text).map_err(|error| error.to_string())?;
+    scenario.validate().map_err(|error| problems_text(&error))?;
+    Ok(scenario)
+}
+
 /// Reads a `sys=` payload back into a validated system of markets (format version 2).
 pub fn decode_system_link(payload: &str) -> Result<System, String> {
     let text = unpack(payload, "system")?;

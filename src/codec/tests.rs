@@ -425,3 +425,32 @@ fn a_file_that_is_not_a_json_object_says_so() {
         "{error}"
     );
 }
+
+/// The worker's plain reading of a link gives the same scenario as the page's, and refuses what
+/// the page refuses.
+#[test]
+fn a_link_read_plainly_is_the_link_read_with_reports() {
+    for preset in presets::all() {
+        let link = encode_link(&preset.scenario);
+        assert_eq!(
+            decode_link_plainly(&link),
+            decode_link(&link),
+            "{}",
+            preset.name
+        );
+    }
+    let mut invalid = presets::all()[0].scenario.clone();
+    invalid.market.price = -1.0;
+    let unreadable = pack(r#"{"version": 1, "market": 3}"#);
+    for bad in [
+        "",
+        "1.",
+        "2.abc",
+        "1.!!!",
+        &encode_link(&invalid),
+        &unreadable,
+    ] {
+        assert!(decode_link(bad).is_err(), "{bad}");
+        assert!(decode_link_plainly(bad).is_err(), "{bad}");
+    }
+}

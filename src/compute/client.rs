@@ -104,6 +104,8 @@ impl Compute {
             ToWorker::Run { .. } => shared.last_run = Some(message.clone()),
             ToWorker::View(_) => shared.last_view = Some(message.clone()),
             ToWorker::Markets(_) => shared.last_markets = Some(message.clone()),
+            // The head's early worker's question, not the page's: nothing to ask again.
+            ToWorker::FirstView(_) => {}
         }
         match shared.backend.as_mut() {
             Some(Backend::Worker { worker, .. }) => {

@@ -5,7 +5,7 @@
 
 use flushlab_engine::Scenario;
 
-use super::protocol::{FromWorker, ToWorker, View};
+use super::protocol::{FirstViewAsk, FromWorker, ToWorker, View};
 use crate::analyses::{
     curve_key, cycles_key, phase_key, CurveView, CyclesView, PhaseAxis, PhaseMap, VenuesView,
 };
@@ -97,6 +97,9 @@ impl Worker {
                 };
                 self.refresh(id, &scenario).1.into_iter().collect()
             }
+            ToWorker::FirstView(ask) => vec![FromWorker::FirstView {
+                html: self.first_view(&ask),
+            }],
             ToWorker::Markets(system) => {
                 // The page keeps showing the system it has (a shock drag's frames too) until
                 // this one's run comes, as the tab's next piece; a system over the page's budget
@@ -114,6 +117,32 @@ impl Worker {
                 }
             }
         }
+    }
+
+    /// The first view of the scenario the page's address opens (`ask`: its link, else its
+    /// preset, else the default scenario): an embed's ([`crate::first_view::embed_screen`]) or
+    /// the page's ([`crate::first_view::screen`]), run on the worker's session. None for a link
+    /// that does not read, an unknown preset, or a scenario the page would not run without
+    /// asking ([`crate::analyses::run_allowed`]). The link is read without the app's reports of
+    /// what is wrong with it ([`crate::codec::decode_link_plainly`]: the worker would carry the
+    /// path-tracking JSON reader they need), and the address without the app's parser (which
+    /// reads systems' links too): the head reads it.
+    fn first_view(&mut self, ask: &FirstViewAsk) -> Option<String> {
+        let scenario = match (&ask.link, &ask.preset) {
+            (Some(link), _) => crate::codec::decode_link_plainly(link).ok()?,
+            (None, Some(name)) => flushlab_engine::presets::find(name)?.scenario,
+            (None, None) => crate::app::default_start().scenario,
+        };
+        if crate::analyses::run_allowed(&scenario, 0.0).is_err() {
+            return None;
+        }
+        let outcome = self.session.simulate(&scenario);
+        Some(if ask.embed {
+            let (charts, _) = crate::views::embed_charts(&ask.view);
+            crate::first_view::embed_screen(&scenario, &outcome, &charts)
+        } else {
+            crate::first_view::screen(&scenario, &outcome, None)
+        })
     }
 
     /// Keeps the analysis pieces that still hold for `scenario` and plans the others; returns
@@ -275,6 +304,85 @@ mod tests {
         tab: Tab::Flush,
         axis: PhaseAxis::MeanLeverage,
     };
+
+    /// A first view is the app's first screen for the scenario the address opens: an embed's
+    /// headline and chart cards, or the page's.
+    #[test]
+    fn a_first_view_is_the_first_screen_of_the_scenario_the_address_opens() {
+        let first = |worker: &mut Worker, ask: FirstViewAsk| match worker
+            .handle(ToWorker::FirstView(ask))
+            .as_slice()
+        {
+            [FromWorker::FirstView { html }] => html.clone(),
+            other => panic!("{other:?}"),
+        };
+        let embed = |link: Option<&str>, preset: Option<&str>, view: &[&str]| FirstViewAsk {
+            link: link.map(str::to_string),
+            preset: preset.map(str::to_string),
+            embed: true,
+            view: view.iter().map(|name| name.to_string()).collect(),
+        };
+        let outcome = |scenario: &Scenario| flushlab_engine::simulate(scenario).unwrap();
+        let screen = |scenario: &Scenario, charts: &[&str]| {
+            let charts: Vec<String> = charts.iter().map(|name| name.to_string()).collect();
+            Some(crate::first_view::embed_screen(
+                scenario,
+                &outcome(scenario),
+                &charts,
+            ))
+        };
+        let mut worker = Worker::default();
+        let calm = presets::find("calm-market").unwrap().scenario;
+        let link = crate::codec::encode_link(&calm);
+        let shown = first(&mut worker, embed(Some(&link), None, &["map", "price"]));
+        assert_eq!(shown, screen(&calm, &["map", "price"]));
+        let shown = shown.unwrap();
+        let headline = crate::headline::headline(&calm, &outcome(&calm));
+        assert!(
+            shown.contains(&crate::first_view::escape(&headline)),
+            "{shown}"
+        );
+        // The app's order (price first), the price chart drawn, the map's card empty.
+        let price = shown.find("Price path").unwrap();
+        let map = shown.find("Liquidation map").unwrap();
+        assert!(price < map && shown.contains("first-view-chart"));
+        let all = ["price", "liquidations", "map"];
+        // The link before the preset, as the app reads them; unknown charts: the default set.
+        let ask = embed(Some(&link), Some("thin-book"), &[]);
+        assert_eq!(first(&mut worker, ask), screen(&calm, &all));
+        let ask = embed(None, Some("calm-market"), &["nonsense"]);
+        assert_eq!(first(&mut worker, ask), screen(&calm, &all));
+        let default = crate::app::default_start().scenario;
+        assert_eq!(
+            first(&mut worker, embed(None, None, &[])),
+            screen(&default, &all)
+        );
+        // Not an embed: the page's first screen.
+        let page = FirstViewAsk {
+            link: Some(link.clone()),
+            ..FirstViewAsk::default()
+        };
+        let expected = crate::first_view::screen(&calm, &outcome(&calm), None);
+        assert_eq!(first(&mut worker, page), Some(expected));
+        // Nothing for a link that does not read, an unknown preset, or a run over the budget.
+        assert_eq!(
+            first(&mut worker, embed(Some("1.garbage"), None, &[])),
+            None
+        );
+        assert_eq!(
+            first(&mut worker, embed(None, Some("no-such-preset"), &[])),
+            None
+        );
+        let mut heavy = presets::find("over-levered-longs").unwrap().scenario;
+        let flushlab_engine::scenario::Positions::Generate(population) = &mut heavy.positions
+        else {
+            panic!("a generated population");
+        };
+        population.count = 2_000_000;
+        assert!(crate::analyses::run_allowed(&heavy, 0.0).is_err());
+        let heavy = crate::codec::encode_link(&heavy);
+        assert_eq!(first(&mut worker, embed(Some(&heavy), None, &[])), None);
+    }
 
     fn run(id: u64, scenario: &Scenario) -> ToWorker {
         ToWorker::Run {

@@ -32,6 +32,26 @@ pub enum ToWorker {
     /// The Markets tab's system changed (or is asked for the first time): its run and contagion
     /// table are computed as that tab's analysis.
     Markets(Box<flushlab_engine::system::System>),
+    /// Sent by `index.html`'s head, before the app is up, for a page whose address carries its
+    /// own scenario (`s=`, an embed): the first view of the scenario the address opens, read
+    /// from it by the head (the link's payload, else the preset's name, else the default), and
+    /// whether the page is an embed showing `view`'s charts.
+    FirstView(FirstViewAsk),
+}
+
+/// What `index.html`'s head reads of the page's address for [`ToWorker::FirstView`], as
+/// `crate::codec::parse_query` reads it for the app: the first `s=` payload, the first `preset=`
+/// name, `embed=1` and the `view=` names.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FirstViewAsk {
+    #[serde(default)]
+    pub link: Option<String>,
+    #[serde(default)]
+    pub preset: Option<String>,
+    #[serde(default)]
+    pub embed: bool,
+    #[serde(default)]
+    pub view: Vec<String>,
 }
 
 /// The worker to the page.
@@ -60,6 +80,10 @@ pub enum FromWorker {
     /// The worker stopped on an engine panic while working on `id` (its message), and has to be
     /// replaced.
     Crashed { id: u64, message: String },
+    /// The first view of a [`ToWorker::FirstView`] query's scenario: the inside of
+    /// `#first-view`, as `crate::first_view` writes it (None: the query opens no valid scenario,
+    /// or one over the page's run budget).
+    FirstView { html: Option<String> },
 }
 
 impl ToWorker {
@@ -82,12 +106,13 @@ impl FromWorker {
         serde_json::from_str(text).map_err(|error| format!("a reply the page cannot read: {error}"))
     }
 
-    /// The run this reply is about.
+    /// The run this reply is about (0 for a first view, which is about no run of the page's).
     pub fn id(&self) -> u64 {
         match self {
             FromWorker::Ran { id, .. }
             | FromWorker::Analyses { id, .. }
             | FromWorker::Crashed { id, .. } => *id,
+            FromWorker::FirstView { .. } => 0,
         }
     }
 }
