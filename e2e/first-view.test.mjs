@@ -115,6 +115,10 @@ test("an embed's or a link's first view comes from the compute worker before the
   for (const query of queries) {
     const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 390, height: 600 } });
     const release = await holdBack(page, /flushlab-app-.*_bg\.wasm$/);
+    let workerWasm = 0;
+    page.on('request', (request) => {
+      if (request.url().endsWith('flushlab-worker_bg.wasm')) workerWasm += 1;
+    });
     await page.goto(shared.server.url + query);
     const early = page.getByTestId('first-view-headline');
     await early.waitFor();
@@ -131,6 +135,8 @@ test("an embed's or a link's first view comes from the compute worker before the
     release();
     await page.getByTestId('first-view').waitFor({ state: 'detached' });
     assert.equal((await page.getByTestId('headline').textContent()).trim(), headline, `${query}: the app says what the first view said`);
+    // The app runs on the worker that wrote the first view: one worker, its wasm fetched once.
+    assert.equal(workerWasm, 1, `${query}: the worker's wasm fetched once`);
     assert.deepEqual(problems.consoleErrors, [], `${query}: no console errors`);
     await context.close();
   }

@@ -17,6 +17,22 @@ use super::protocol::{FromWorker, ToWorker};
 /// The worker's loader (assets/flushlab-worker-loader.js), next to index.html.
 pub const WORKER_SCRIPT: &str = "./flushlab-worker-loader.js";
 
+/// Where `index.html`'s head leaves the compute worker it started for the first view, and where
+/// the page says it has started its own (the head then stops the early one instead of leaving it).
+const EARLY_WORKER: &str = "__flushlabEarlyWorker";
+const WORKER_TAKEN: &str = "__flushlabWorkerTaken";
+
+/// The compute worker `index.html`'s head left for the page, taken once; from now on the head
+/// leaves none (a restart starts a fresh worker).
+fn early_worker() -> Option<web_sys::Worker> {
+    let window = web_sys::window()?;
+    let _ = js_sys::Reflect::set(&window, &WORKER_TAKEN.into(), &JsValue::TRUE);
+    let key = JsValue::from_str(EARLY_WORKER);
+    let value = js_sys::Reflect::get(&window, &key).ok()?;
+    let _ = js_sys::Reflect::delete_property(window.as_ref(), &key);
+    value.dyn_into::<web_sys::Worker>().ok()
+}
+
 /// A worker reply's JSON: the UTF-8 bytes the worker transferred (`host::post`); nothing (a
 /// reply the page cannot read) if it sent something else.
 fn reply_bytes(data: JsValue) -> Vec<u8> {
@@ -143,9 +159,16 @@ impl Compute {
         self.shared.borrow_mut().backend = Some(backend);
     }
 
-    /// A Web Worker running the compute host, if the browser can start one.
+    /// A Web Worker running the compute host, if the browser can start one: the one
+    /// `index.html`'s head started for the first view when it left one (it has answered, and it
+    /// holds the population of the scenario the page opens), else a new one.
     fn worker(&self) -> Option<Backend> {
-        let worker = web_sys::Worker::new(WORKER_SCRIPT).ok()?;
+        let early = early_worker();
+        let answered = early.is_some();
+        let worker = match early {
+            Some(worker) => worker,
+            None => web_sys::Worker::new(WORKER_SCRIPT).ok()?,
+        };
         let weak = Rc::downgrade(&self.shared);
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
@@ -197,7 +220,7 @@ impl Compute {
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Some(Backend::Worker {
             worker,
-            answered: false,
+            answered,
             _on_message: on_message,
             _on_error: on_error,
         })
