@@ -163,6 +163,13 @@ pub fn embed_screen(scenario: &Scenario, outcome: &Outcome, charts: &[String]) -
             if chart == "price" {
                 html.push('\n');
                 html.push_str(&price_svg(scenario, outcome));
+            } else {
+                // Its title where the app's chart has it, until the app draws the chart.
+                html.push_str(&format!(
+                    "<svg class=\"first-view-chart\" aria-hidden=\"true\" width=\"100%\" height=\"100%\">\
+                     <text class=\"fv-title\" x=\"0\" y=\"16\">{}</text></svg>",
+                    escape(title)
+                ));
             }
             html.push_str(&format!(
                 "</div><figcaption><span>{}</span></figcaption></figure>",

@@ -342,10 +342,10 @@ mod tests {
             shown.contains(&crate::first_view::escape(&headline)),
             "{shown}"
         );
-        // The app's order (price first), the price chart drawn, the map's card empty.
+        // The app's order (price first), the price chart drawn, the map's card its title alone.
         let price = shown.find("Price path").unwrap();
         let map = shown.find("Liquidation map").unwrap();
-        assert!(price < map && shown.contains("first-view-chart"));
+        assert!(price < map && shown.matches("class=\"fv-extreme\"").count() == 1);
         let all = ["price", "liquidations", "map"];
         // The link before the preset, as the app reads them; unknown charts: the default set.
         let ask = embed(Some(&link), Some("thin-book"), &[]);
