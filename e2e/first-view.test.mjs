@@ -125,13 +125,13 @@ test("an embed's or a link's first view comes from the compute worker before the
     const headline = (await early.textContent()).trim();
     assert.match(headline, /flush|liquidated/, query);
     if (query.includes('embed')) {
-      assert.ok(await page.locator('#first-view .app.embed svg.first-view-chart').isVisible(), `${query}: its price chart`);
+      assert.ok(await page.locator('#first-view .first-view-embed figure[aria-label="Price path"] svg.first-view-chart').isVisible(), `${query}: its price chart`);
       // The embed's charts as the app lays them out: the price chart first, a card for each.
       const cards = await page.locator('#first-view figure').evaluateAll((figures) => figures.map((f) => f.getAttribute('aria-label')));
       assert.equal(cards[0], 'Price path', query);
       assert.equal(cards.length, query.includes('view=map,price') ? 2 : 3, query);
     }
-    assert.equal(await page.locator('.app:not(#first-view .app)').count(), 0, `${query}: the app is not up yet`);
+    assert.equal(await page.locator('.app').count(), 0, `${query}: the app is not up yet`);
     release();
     await page.getByTestId('first-view').waitFor({ state: 'detached' });
     assert.equal((await page.getByTestId('headline').textContent()).trim(), headline, `${query}: the app says what the first view said`);

@@ -137,14 +137,15 @@ pub fn screen(
     html
 }
 
-/// The copy of an embed's first screen inside `#first-view`: its headline, then a card for each
+/// The copy of an embed's first screen inside `#first-view` (laid out as `.app.embed` is, without
+/// being one: the page finds the app by that class): its headline, then a card for each
 /// chart it shows (`charts`, in the app's order), the price chart drawn as the static SVG and
 /// the others empty until the app draws them, so the frame is laid out as the app's will be.
 /// The compute worker writes it for `index.html`'s head when an embed opens (an embed's scenario
 /// is in its address, which no file made at build time can know). Ends with a newline.
 pub fn embed_screen(scenario: &Scenario, outcome: &Outcome, charts: &[String]) -> String {
     let mut html = format!(
-        "<div class=\"app embed\"><p class=\"headline\" data-testid=\"first-view-headline\">{}</p>\n",
+        "<div class=\"embed first-view-embed\"><p class=\"headline\" data-testid=\"first-view-headline\">{}</p>\n",
         escape(&headline(scenario, outcome))
     );
     let shown: Vec<(&str, bool)> = crate::charts::FLUSH_CHART_LAYOUT
