@@ -142,8 +142,8 @@ test("an embed's or a link's first view comes from the compute worker before the
   }
 });
 
-test('a page opening an unknown preset, a broken link or a system shows no first view', async () => {
-  for (const query of ['?preset=no-such-preset', '?embed=1&s=1.broken', '?system=two-venues-one-asset']) {
+test('a page opening an unknown preset, a broken link, a system or an embed of the Markets tab shows no first view', async () => {
+  for (const query of ['?preset=no-such-preset', '?embed=1&s=1.broken', '?system=two-venues-one-asset', '?embed=1&view=markets']) {
     const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 900 } });
     const release = await holdBack(page, '**/*.wasm');
     await page.goto(shared.server.url + query);

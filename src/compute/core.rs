@@ -121,13 +121,18 @@ impl Worker {
 
     /// The first view of the scenario the page's address opens (`ask`: its link, else its
     /// preset, else the default scenario): an embed's ([`crate::first_view::embed_screen`]) or
-    /// the page's ([`crate::first_view::screen`]), run on the worker's session. None for a link
-    /// that does not read, an unknown preset, or a scenario the page would not run without
-    /// asking ([`crate::analyses::run_allowed`]). The link is read without the app's reports of
+    /// the page's ([`crate::first_view::screen`]), run on the worker's session. None for an
+    /// embed of the Markets tab alone, a link that does not read, an unknown preset, or a
+    /// scenario the page would not run without asking ([`crate::analyses::run_allowed`]). The link is read without the app's reports of
     /// what is wrong with it ([`crate::codec::decode_link_plainly`]: the worker would carry the
     /// path-tracking JSON reader they need), and the address without the app's parser (which
     /// reads systems' links too): the head reads it.
     fn first_view(&mut self, ask: &FirstViewAsk) -> Option<String> {
+        let (charts, _) = crate::views::embed_charts(&ask.view);
+        // An embed of the Markets tab alone shows a system, not this scenario: no first view.
+        if ask.embed && charts.iter().all(|chart| chart == "markets") {
+            return None;
+        }
         let scenario = match (&ask.link, &ask.preset) {
             (Some(link), _) => crate::codec::decode_link_plainly(link).ok()?,
             (None, Some(name)) => flushlab_engine::presets::find(name)?.scenario,
@@ -138,7 +143,6 @@ impl Worker {
         }
         let outcome = self.session.simulate(&scenario);
         Some(if ask.embed {
-            let (charts, _) = crate::views::embed_charts(&ask.view);
             crate::first_view::embed_screen(&scenario, &outcome, &charts)
         } else {
             crate::first_view::screen(&scenario, &outcome, None)
@@ -364,7 +368,9 @@ mod tests {
         };
         let expected = crate::first_view::screen(&calm, &outcome(&calm), None);
         assert_eq!(first(&mut worker, page), Some(expected));
-        // Nothing for a link that does not read, an unknown preset, or a run over the budget.
+        // Nothing for an embed of the Markets tab alone (it shows a system), a link that does
+        // not read, an unknown preset, or a run over the budget.
+        assert_eq!(first(&mut worker, embed(None, None, &["markets"])), None);
         assert_eq!(
             first(&mut worker, embed(Some("1.garbage"), None, &[])),
             None
