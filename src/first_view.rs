@@ -123,15 +123,10 @@ pub fn screen(
         ));
     }
     html.push_str("</div>\n");
-    let (title, caption) = words("price");
+    let price = format!("\n{}", price_svg(scenario, outcome));
     html.push_str(&format!(
-        "<div class=\"charts\"><figure class=\"card chart-card wide\" aria-label=\"{}\"><div class=\"chart\">\n",
-        escape(title)
-    ));
-    html.push_str(&price_svg(scenario, outcome));
-    html.push_str(&format!(
-        "</div><figcaption><span>{}</span></figcaption></figure></div>\n",
-        escape(caption)
+        "<div class=\"charts\">{}</div>\n",
+        chart_card("price", true, &price)
     ));
     html.push_str("</div></div>\n");
     html
@@ -155,32 +150,35 @@ pub fn embed_screen(scenario: &Scenario, outcome: &Outcome, charts: &[String]) -
     if !shown.is_empty() {
         html.push_str("<div class=\"charts\">");
         for (chart, wide) in shown {
-            let (title, caption) = words(chart);
-            html.push_str(&format!(
-                "<figure class=\"card chart-card{}\" aria-label=\"{}\"><div class=\"chart\">",
-                if wide { " wide" } else { "" },
-                escape(title)
-            ));
-            if chart == "price" {
-                html.push('\n');
-                html.push_str(&price_svg(scenario, outcome));
+            let inside = if chart == "price" {
+                format!("\n{}", price_svg(scenario, outcome))
             } else {
                 // Its title where the app's chart has it, until the app draws the chart.
-                html.push_str(&format!(
+                format!(
                     "<svg class=\"first-view-chart\" aria-hidden=\"true\" width=\"100%\" height=\"100%\">\
                      <text class=\"fv-title\" x=\"0\" y=\"16\">{}</text></svg>",
-                    escape(title)
-                ));
-            }
-            html.push_str(&format!(
-                "</div><figcaption><span>{}</span></figcaption></figure>",
-                escape(caption)
-            ));
+                    escape(words(chart).0)
+                )
+            };
+            html.push_str(&chart_card(chart, wide, &inside));
         }
         html.push_str("</div>");
     }
     html.push_str("</div>\n");
     html
+}
+
+/// The card of chart `name` as the app lays it out (spanning both columns when `wide`), holding
+/// `inside` where the app draws the chart, with its caption.
+fn chart_card(name: &str, wide: bool, inside: &str) -> String {
+    let (title, caption) = words(name);
+    format!(
+        "<figure class=\"card chart-card{}\" aria-label=\"{}\"><div class=\"chart\">{inside}</div>\
+         <figcaption><span>{}</span></figcaption></figure>",
+        if wide { " wide" } else { "" },
+        escape(title),
+        escape(caption)
+    )
 }
 
 /// Where each preset's first view is kept, from the crate's root: `index.html`'s head fetches

@@ -77,6 +77,7 @@ pub fn embed_charts(asked: &[String]) -> (Vec<String>, Vec<String>) {
     };
     (shown, unknown)
 }
+
 /// A tab of the results.
 #[component]
 pub(crate) fn TabButton(

@@ -123,10 +123,11 @@ impl Worker {
     /// preset, else the default scenario): an embed's ([`crate::first_view::embed_screen`]) or
     /// the page's ([`crate::first_view::screen`]), run on the worker's session. None for an
     /// embed of the Markets tab alone, a link that does not read, an unknown preset, or a
-    /// scenario the page would not run without asking ([`crate::analyses::run_allowed`]). The link is read without the app's reports of
-    /// what is wrong with it ([`crate::codec::decode_link_plainly`]: the worker would carry the
-    /// path-tracking JSON reader they need), and the address without the app's parser (which
-    /// reads systems' links too): the head reads it.
+    /// scenario the page would not run without asking ([`crate::analyses::run_allowed`]). The
+    /// link is read without the app's reports of what is wrong with it
+    /// ([`crate::codec::decode_link_plainly`]: the worker would carry the path-tracking JSON
+    /// reader they need), and the address without the app's parser (which reads systems' links
+    /// too): the head reads it.
     fn first_view(&mut self, ask: &FirstViewAsk) -> Option<String> {
         let (charts, _) = crate::views::embed_charts(&ask.view);
         // An embed of the Markets tab alone shows a system, not this scenario: no first view.
