@@ -106,12 +106,51 @@ test("a preset's link shows that preset's first view before the wasm, and the ap
   await context.close();
 });
 
+test("an embed of a preset, as the share dialog writes it, shows the preset's view written at build time before any wasm", async () => {
+  // The embed code the app gives for a preset left as it is.
+  const full = await openPage(shared.browser, { viewport: { width: 1400, height: 900 } });
+  await full.page.goto(shared.server.url + '?preset=btc-2021-05-19');
+  await full.page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+  await full.page.getByTestId('embed-button').click();
+  const snippet = await full.page.getByTestId('embed-snippet').inputValue();
+  await full.context.close();
+  const src = /<iframe src="([^"]+)"/.exec(snippet)[1].replaceAll('&amp;', '&');
+  const s = new URL(src).searchParams.get('s');
+  assert.ok(s, 'the embed code carries the scenario');
+  // [query, the charts the embed's first view shows, in the app's order]
+  const cases = [
+    [`?embed=1&s=${s}`, ['price', 'liquidations', 'map']],
+    [`?embed=1&view=map,price&s=${s}`, ['price', 'map']],
+    ['?embed=1&preset=thin-book&view=no-such-chart', ['price', 'liquidations', 'map']],
+    ['?embed=1', ['price', 'liquidations', 'map']],
+  ];
+  for (const [query, charts] of cases) {
+    const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 390, height: 600 } });
+    // Every wasm held back, the worker's too: what shows is the file the head fetched.
+    const release = await holdBack(page, '**/*.wasm');
+    await page.goto(shared.server.url + query);
+    const early = page.getByTestId('first-view-headline');
+    await early.waitFor();
+    const headline = (await early.textContent()).trim();
+    const shown = await page.locator('#first-view .first-view-embed figure').evaluateAll((figures) => figures.map((f) => f.dataset.chart));
+    assert.deepEqual(shown, charts, query);
+    assert.ok(await page.locator('#first-view figure[data-chart="price"] svg.first-view-chart').isVisible(), `${query}: its price chart`);
+    release();
+    await page.getByTestId('first-view').waitFor({ state: 'detached' });
+    assert.equal((await page.getByTestId('headline').textContent()).trim(), headline, `${query}: the app says what the first view said`);
+    assert.deepEqual(problems.consoleErrors, [], `${query}: no console errors`);
+    await context.close();
+  }
+});
+
 test("an embed's or a link's first view comes from the compute worker before the app's wasm, and the app then says the same", async () => {
   // The app's wasm held back (the worker's is not): what shows meanwhile is the worker's view.
-  // A link carrying its scenario, deflated as the page's links are (src/codec/mod.rs).
+  // A link carrying its scenario, deflated as the page's links are (src/codec/mod.rs): a preset
+  // with another seed, so that no view written at build time is one of its.
   const calm = JSON.parse(readFileSync(new URL('../engine/presets/calm-market.json', import.meta.url), 'utf8')).scenario;
+  calm.seed = 7;
   const link = `?s=1.${deflateRawSync(JSON.stringify(calm), { level: 9 }).toString('base64url')}`;
-  const queries = ['?embed=1&preset=btc-2021-05-19', '?embed=1&view=map,price', link, `${link}&embed=1`];
+  const queries = [`${link}&embed=1&view=map,price`, link, `${link}&embed=1`];
   for (const query of queries) {
     const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 390, height: 600 } });
     const release = await holdBack(page, /flushlab-app-.*_bg\.wasm$/);

@@ -2,7 +2,8 @@
 //! scenario's headline, summary tiles and price chart (a static SVG), computed by the engine and
 //! written with the app's own text and formats, so it says exactly what the app will say once it
 //! is up. Each preset has one too ([`preset_fragment`], in [`PRESET_DIR`]), which `index.html`'s
-//! head fetches for a `?preset=NAME` link. Pure (no DOM): `tests/first_view.rs` renders them and
+//! head fetches for a `?preset=NAME` link, and one for an embed of it
+//! ([`preset_embed_fragment`]). Pure (no DOM): `tests/first_view.rs` renders them and
 //! holds `index.html`'s block, between [`START`] and [`END`], and the presets' files equal to them
 //! (`FLUSHLAB_BLESS=1 cargo test -p flushlab --test first_view` rewrites them). In the page,
 //! `handover` takes it away once the app has drawn its own.
@@ -126,7 +127,7 @@ pub fn screen(
     let price = format!("\n{}", price_svg(scenario, outcome));
     html.push_str(&format!(
         "<div class=\"charts\">{}</div>\n",
-        chart_card("price", true, &price)
+        chart_card("price", true, false, &price)
     ));
     html.push_str("</div></div>\n");
     html
@@ -136,9 +137,20 @@ pub fn screen(
 /// being one: the page finds the app by that class): its headline, then a card for each
 /// chart it shows (`charts`, in the app's order), the price chart drawn as the static SVG and
 /// the others empty until the app draws them, so the frame is laid out as the app's will be.
-/// The compute worker writes it for `index.html`'s head when an embed opens (an embed's scenario
-/// is in its address, which no file made at build time can know). Ends with a newline.
+/// The compute worker writes it for `index.html`'s head when an embed of an edited scenario opens
+/// (its scenario is in its address, which no file made at build time can know); a preset's is
+/// written at build time ([`preset_embed_fragment`]). Ends with a newline.
 pub fn embed_screen(scenario: &Scenario, outcome: &Outcome, charts: &[String]) -> String {
+    marked_embed_screen(scenario, outcome, charts, &[])
+}
+
+/// [`embed_screen`] with the cards of the charts in `defaults` marked `data-default`.
+fn marked_embed_screen(
+    scenario: &Scenario,
+    outcome: &Outcome,
+    charts: &[String],
+    defaults: &[&str],
+) -> String {
     let mut html = format!(
         "<div class=\"embed first-view-embed\"><p class=\"headline\" data-testid=\"first-view-headline\">{}</p>\n",
         escape(&headline(scenario, outcome))
@@ -160,7 +172,7 @@ pub fn embed_screen(scenario: &Scenario, outcome: &Outcome, charts: &[String]) -
                     escape(words(chart).0)
                 )
             };
-            html.push_str(&chart_card(chart, wide, &inside));
+            html.push_str(&chart_card(chart, wide, defaults.contains(&chart), &inside));
         }
         html.push_str("</div>");
     }
@@ -169,13 +181,16 @@ pub fn embed_screen(scenario: &Scenario, outcome: &Outcome, charts: &[String]) -
 }
 
 /// The card of chart `name` as the app lays it out (spanning both columns when `wide`), holding
-/// `inside` where the app draws the chart, with its caption.
-fn chart_card(name: &str, wide: bool, inside: &str) -> String {
+/// `inside` where the app draws the chart, with its caption. `data-chart` names the chart (the
+/// head's script keeps an embed's cards by it, and those marked `default` when its `view=` names
+/// none it knows).
+fn chart_card(name: &str, wide: bool, default: bool, inside: &str) -> String {
     let (title, caption) = words(name);
     format!(
-        "<figure class=\"card chart-card{}\" aria-label=\"{}\"><div class=\"chart\">{inside}</div>\
+        "<figure class=\"card chart-card{}\"{} data-chart=\"{name}\" aria-label=\"{}\"><div class=\"chart\">{inside}</div>\
          <figcaption><span>{}</span></figcaption></figure>",
         if wide { " wide" } else { "" },
+        if default { " data-default" } else { "" },
         escape(title),
         escape(caption)
     )
@@ -183,8 +198,64 @@ fn chart_card(name: &str, wide: bool, inside: &str) -> String {
 
 /// Where each preset's first view is kept, from the crate's root: `index.html`'s head fetches
 /// `first-view/NAME.html` (Trunk copies the folder into `dist/`) when the page opens
-/// `?preset=NAME`, and shows it until the app is up, as it shows the default's.
+/// `?preset=NAME`, and shows it until the app is up, as it shows the default's. An embed of a
+/// preset has its own, `first-view/embed-NAME.html` ([`preset_embed_fragment`]).
 pub const PRESET_DIR: &str = "assets/first-view";
+
+/// The file in [`PRESET_DIR`] of the first view of an embed of preset `name`.
+pub fn embed_file(name: &str) -> String {
+    format!("embed-{name}.html")
+}
+
+/// The first view of an embed of a preset, run by the engine: the share link's payload of the
+/// preset (what the share dialog's embed code carries as `s=`), a newline, then the embed's
+/// first screen ([`embed_screen`]) with every chart the embed can show. The head's script shows
+/// it for an embed whose `s=` is that payload, or that names the preset (`preset=NAME`, or
+/// nothing: the default), keeping the cards its `view=` asks for (`data-chart`; those marked
+/// `data-default` when it asks for none it knows): the worker's view would be the same, but only
+/// after the worker's wasm has come (a phone on a slow connection: seconds).
+pub fn preset_embed_fragment(
+    preset: &flushlab_engine::presets::Preset,
+) -> Result<String, flushlab_engine::ScenarioError> {
+    let outcome = flushlab_engine::simulate(&preset.scenario)?;
+    let charts: Vec<String> = crate::charts::FLUSH_CHART_LAYOUT
+        .iter()
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let screen = marked_embed_screen(
+        &preset.scenario,
+        &outcome,
+        &charts,
+        &crate::views::DEFAULT_EMBED_VIEW,
+    );
+    // A preset too large for a link has no share link to match (its embeds carry none).
+    let link = crate::codec::link_payload(&preset.scenario).unwrap_or_default();
+    Ok(format!("{link}\n{screen}"))
+}
+
+/// The key of an embed's `s=` in the head's list of presets' links ([`links_meta`]): FNV-1a
+/// (32 bits) of its characters, in hex. The payload is ASCII (base64url behind a version), so
+/// its bytes are the code units the head's script hashes.
+pub fn link_key(payload: &str) -> String {
+    let hash = payload.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    format!("{hash:08x}")
+}
+
+/// The head's list of the presets' share links, `KEY:NAME` each ([`link_key`]): one line,
+/// rewritten by the test. An embed whose `s=` has a listed key fetches that preset's embed
+/// view, and shows it if the payload it starts with is the `s=` (else the worker writes one).
+pub fn links_meta<'a>(links: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let pairs: Vec<String> = links
+        .into_iter()
+        .map(|(payload, name)| format!("{}:{name}", link_key(payload)))
+        .collect();
+    format!(
+        "<meta name=\"flushlab-embed-links\" content=\"{}\" />",
+        escape(&pairs.join(" "))
+    )
+}
 
 /// The head's list of the presets that have a first view (`index.html` fetches one only for a
 /// name on it, so an unknown `?preset=` asks for nothing): one line, rewritten by the test.
@@ -196,9 +267,11 @@ pub fn names_meta<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     )
 }
 
-/// `index` with its line of preset names replaced by `meta` (None when it has no such line).
-pub fn replace_names_meta(index: &str, meta: &str) -> Option<String> {
-    let start = index.find("<meta name=\"flushlab-first-views\"")?;
+/// `index` with its `<meta>` line of the same name as `meta` replaced by `meta` (None when it has
+/// no such line).
+pub fn replace_meta(index: &str, meta: &str) -> Option<String> {
+    let name_end = meta.find("\" content=")?;
+    let start = index.find(&meta[..=name_end])?;
     let end = start + index[start..].find('\n')?;
     Some(format!("{}{meta}{}", &index[..start], &index[end..]))
 }

@@ -47,7 +47,7 @@ fn embed_controls(names: &[String]) -> Vec<String> {
 }
 
 /// Charts an embed shows when `view=` names none.
-const DEFAULT_EMBED_VIEW: [&str; 3] = ["price", "liquidations", "map"];
+pub(crate) const DEFAULT_EMBED_VIEW: [&str; 3] = ["price", "liquidations", "map"];
 
 /// The names `view=` may give: every chart of the flush tab, and `markets`.
 fn embed_chart_names() -> Vec<&'static str> {

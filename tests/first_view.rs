@@ -72,39 +72,75 @@ fn every_preset_has_its_first_view_beside_index_html() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(first_view::PRESET_DIR);
     let presets = flushlab_engine::presets::all();
     let mut stale = Vec::new();
+    let mut names = Vec::new();
     for preset in &presets {
-        let fragment = first_view::preset_fragment(preset).expect("a preset runs");
-        let path = dir.join(format!("{}.html", preset.name));
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(fragment.as_str()) {
-            continue;
-        }
-        if blessing() {
-            std::fs::create_dir_all(&dir).expect("the folder");
-            std::fs::write(&path, fragment).expect("a fragment writes");
-        } else {
-            stale.push(preset.name.clone());
+        let page = first_view::preset_fragment(preset).expect("a preset runs");
+        let embed = first_view::preset_embed_fragment(preset).expect("a preset runs");
+        for (file, fragment) in [
+            (format!("{}.html", preset.name), page),
+            (first_view::embed_file(&preset.name), embed),
+        ] {
+            let path = dir.join(&file);
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(fragment.as_str()) {
+                if blessing() {
+                    std::fs::create_dir_all(&dir).expect("the folder");
+                    std::fs::write(&path, fragment).expect("a fragment writes");
+                } else {
+                    stale.push(file.clone());
+                }
+            }
+            names.push(file);
         }
     }
-    // The head names exactly these presets (it fetches a first view only for a name it lists).
-    let meta = first_view::names_meta(presets.iter().map(|preset| preset.name.as_str()));
+    // The head names exactly these presets (it fetches a first view only for a name it lists),
+    // the default's first (an embed that names none shows it), and their share links.
+    assert_eq!(
+        presets.first().map(|preset| preset.name.clone()),
+        Some(flushlab::app::default_start().preset),
+        "the default is the first preset"
+    );
+    let payloads: Vec<(String, &str)> = presets
+        .iter()
+        .filter_map(|preset| {
+            let payload = flushlab::codec::link_payload(&preset.scenario).ok()?;
+            Some((payload, preset.name.as_str()))
+        })
+        .collect();
+    let mut keys: Vec<String> = payloads
+        .iter()
+        .map(|(payload, _)| first_view::link_key(payload))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(
+        keys.len(),
+        payloads.len(),
+        "each preset's link has a key of its own"
+    );
+    let metas = [
+        first_view::names_meta(presets.iter().map(|preset| preset.name.as_str())),
+        first_view::links_meta(
+            payloads
+                .iter()
+                .map(|(payload, name)| (payload.as_str(), *name)),
+        ),
+    ];
     let _held = INDEX_LOCK
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let index = index();
-    if !index.contains(&meta) {
-        if blessing() {
-            let refreshed = first_view::replace_names_meta(&index, &meta)
-                .expect("index.html has a <meta name=\"flushlab-first-views\"> line");
-            std::fs::write(INDEX, refreshed).expect("index.html writes");
-        } else {
-            stale.push("index.html's flushlab-first-views".to_string());
+    for meta in metas {
+        let index = index();
+        if !index.contains(&meta) {
+            if blessing() {
+                let refreshed = first_view::replace_meta(&index, &meta)
+                    .expect("index.html has the <meta> line to refresh");
+                std::fs::write(INDEX, refreshed).expect("index.html writes");
+            } else {
+                stale.push(format!("index.html's {}", &meta[..40]));
+            }
         }
     }
     // No fragment of a preset that is gone (the page would show a scenario the app no longer has).
-    let names: Vec<String> = presets
-        .iter()
-        .map(|preset| format!("{}.html", preset.name))
-        .collect();
     for entry in std::fs::read_dir(&dir).expect("the folder reads") {
         let file = entry
             .expect("an entry")
