@@ -143,6 +143,25 @@ test("an embed of a preset, as the share dialog writes it, shows the preset's vi
   }
 });
 
+test('an embed on a phone shows its price and liquidations charts as SVG, and plotly.js comes with the first touch', async () => {
+  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 390, height: 760 }, isMobile: true, hasTouch: true });
+  await page.goto(shared.server.url + '?embed=1&preset=btc-2021-05-19');
+  await page.getByTestId('first-view').waitFor({ state: 'detached' });
+  for (const name of ['price', 'liquidations']) {
+    await page.locator(`.app [data-testid="chart-${name}"] svg.first-view-chart`).waitFor();
+  }
+  assert.ok(await page.getByRole('img', { name: /Liquidations per step of 5\.0 min/ }).isVisible(), 'the liquidations chart has its name');
+  await page.waitForTimeout(1000);
+  assert.equal(await page.evaluate(() => typeof window.Plotly), 'undefined', 'plotly.js not evaluated yet');
+  await page.touchscreen.tap(200, 300);
+  for (const name of ['price', 'liquidations']) {
+    await page.locator(`[data-testid="chart-${name}"] .main-svg`).first().waitFor();
+    assert.equal(await page.locator(`[data-testid="chart-${name}"] svg.first-view-chart`).count(), 0, `${name}: the SVG made way`);
+  }
+  assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+  await context.close();
+});
+
 test("an embed's or a link's first view comes from the compute worker before the app's wasm, and the app then says the same", async () => {
   // The app's wasm held back (the worker's is not): what shows meanwhile is the worker's view.
   // A link carrying its scenario, deflated as the page's links are (src/codec/mod.rs): a preset

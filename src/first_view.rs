@@ -162,8 +162,8 @@ fn marked_embed_screen(
     if !shown.is_empty() {
         html.push_str("<div class=\"charts\">");
         for (chart, wide) in shown {
-            let inside = if chart == "price" {
-                format!("\n{}", price_svg(scenario, outcome))
+            let inside = if let Some(svg) = static_drawing(chart, scenario, outcome) {
+                format!("\n{svg}")
             } else {
                 // Its title where the app's chart has it, until the app draws the chart.
                 format!(
@@ -356,19 +356,8 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
         ],
     );
 
-    let mut svg = String::new();
-    svg.push_str(&format!(
-        "<svg class=\"first-view-chart\" role=\"img\" aria-labelledby=\"first-view-chart-title first-view-chart-desc\" width=\"100%\" height=\"100%\">\
-<title id=\"first-view-chart-title\">{}</title><desc id=\"first-view-chart-desc\">{}</desc>\n",
-        escape(w.price_title),
-        escape(&description)
-    ));
     // Title, axis title and legend, as the plotly chart has them.
-    svg.push_str(&format!(
-        "<text class=\"fv-title\" x=\"0\" y=\"16\">{}</text><text class=\"fv-muted\" x=\"100%\" y=\"16\" text-anchor=\"end\">{}</text>\n",
-        escape(w.price_title),
-        escape(w.price_usd)
-    ));
+    let mut svg = svg_heading("chart", w.price_title, &description, w.price_usd);
     svg.push_str(&format!(
         "<g class=\"fv-legend\"><line class=\"fv-last\" x1=\"0\" y1=\"32\" x2=\"22\" y2=\"32\"/><text x=\"28\" y=\"36\">{}</text>\
 <line x1=\"0\" y1=\"50\" x2=\"22\" y2=\"50\" stroke=\"{}\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/><text x=\"28\" y=\"54\">{}</text></g>\n",
@@ -378,33 +367,9 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
     ));
     // Grid and ticks.
     for price in ticks(low, high, 4) {
-        let at = PLOT_TOP + PLOT_HEIGHT * y(price);
-        svg.push_str(&format!(
-            "<line class=\"fv-grid\" x1=\"{PLOT_LEFT}%\" x2=\"{}%\" y1=\"{at:.2}%\" y2=\"{at:.2}%\"/><text class=\"fv-tick\" x=\"{PLOT_LEFT}%\" y=\"{at:.2}%\" dy=\"-3\">{}</text>\n",
-            PLOT_LEFT + PLOT_WIDTH,
-            escape(&format::price(price))
-        ));
+        svg.push_str(&grid_line(y(price), &format::price(price)));
     }
-    for time in ticks(0.0, scale.at(end_time), 5) {
-        let across = x(scale.seconds_of(time));
-        let at = PLOT_LEFT + PLOT_WIDTH * across;
-        // The first and last ticks (the last one at the run's end, when the run is round) sit
-        // inside the plot, not centred over its edges.
-        let anchor = match across {
-            a if a <= 0.0 => "start",
-            a if a >= 0.98 => "end",
-            _ => "middle",
-        };
-        svg.push_str(&format!(
-            "<text class=\"fv-tick\" x=\"{at:.2}%\" y=\"{}%\" dy=\"14\" text-anchor=\"{anchor}\">{}</text>\n",
-            PLOT_TOP + PLOT_HEIGHT,
-            escape(&format::decimal(time, usize::from(time.fract() != 0.0)))
-        ));
-    }
-    svg.push_str(&format!(
-        "<text class=\"fv-muted\" x=\"100%\" y=\"100%\" dy=\"-4\" text-anchor=\"end\">{}</text>\n",
-        escape(scale.title())
-    ));
+    svg.push_str(&time_axis(scale, end_time));
     // The shock, as the plotly chart draws it: a ramp shaded over its duration, a gap or a sale
     // dotted at its step.
     let shock_at = PLOT_LEFT + PLOT_WIDTH * x(scenario.run.step_s);
@@ -421,8 +386,15 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
             palette::SHORT,
         ));
     }
+    // Its label inside the plot (above it, it ran into the legend on a short chart), on the side
+    // the extreme's label is not: the top for a fall, the bottom for a rise.
+    let (note_y, note_dy) = if up {
+        (PLOT_TOP + PLOT_HEIGHT, -6)
+    } else {
+        (PLOT_TOP, 13)
+    };
     svg.push_str(&format!(
-        "<text class=\"fv-note\" x=\"{shock_at:.2}%\" y=\"{PLOT_TOP}%\" dx=\"4\" dy=\"-4\">{}</text>\n",
+        "<text class=\"fv-note\" x=\"{shock_at:.2}%\" y=\"{note_y}%\" dx=\"4\" dy=\"{note_dy}\">{}</text>\n",
         escape(&fill(
             w.shock,
             &[("shock", &format::signed_pct(summary.shock_pct))]
@@ -462,6 +434,219 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
         ))
     ));
     svg.push_str("</svg>\n");
+    svg
+}
+
+/// Most bars the liquidations chart's SVG draws: a longer run is gathered into as many stretches,
+/// each drawn as high as its highest step (the peaks a reader looks for are kept).
+const MAX_BARS: usize = 160;
+
+/// The liquidations chart as a static SVG, as the plotly chart draws it (each step's long and
+/// short liquidations stacked over the step, the run's busy part), or None when the chart also
+/// draws algorithms' selling on a second axis (left to plotly.js).
+pub fn liquidations_svg(scenario: &Scenario, outcome: &Outcome) -> Option<String> {
+    use crate::charts::liquidations;
+    if !liquidations::flows(scenario).is_empty() {
+        return None;
+    }
+    let w = words_inside();
+    let step_s = scenario.run.step_s;
+    let window = liquidations::window_s(outcome).max(step_s);
+    // (start, longs, longs and shorts) of each step that starts inside the window, in seconds.
+    let steps: Vec<(f64, f64, f64)> = outcome
+        .steps
+        .iter()
+        .map(|step| {
+            let long = step.liquidated_long_usd;
+            (step.t_s - step_s, long, long + step.liquidated_short_usd)
+        })
+        .filter(|(start, ..)| *start < window)
+        .collect();
+    let per_bar = steps.len().div_ceil(MAX_BARS).max(1);
+    // (start, end, longs, longs and shorts) of each bar.
+    let bars: Vec<(f64, f64, f64, f64)> = steps
+        .chunks(per_bar)
+        .map(|chunk| {
+            let start = chunk[0].0;
+            let long = chunk.iter().map(|step| step.1).fold(0.0, f64::max);
+            let total = chunk.iter().map(|step| step.2).fold(long, f64::max);
+            let end = (start + step_s * chunk.len() as f64).min(window);
+            (start, end, long, total)
+        })
+        .collect();
+    let highest = bars.iter().map(|bar| bar.3).fold(0.0, f64::max);
+    let top = if highest > 0.0 { highest * 1.05 } else { 1.0 };
+    let x = |t: f64| (t / window).clamp(0.0, 1.0);
+    let y = |value: f64| 1.0 - value / top;
+
+    let (peak_at, peak) = outcome
+        .steps
+        .iter()
+        .map(|step| {
+            (
+                step.t_s,
+                step.liquidated_long_usd + step.liquidated_short_usd,
+            )
+        })
+        .fold(
+            (0.0, 0.0),
+            |best, step| if step.1 > best.1 { step } else { best },
+        );
+    let (longs, shorts) = outcome
+        .steps
+        .iter()
+        .fold((0.0, 0.0), |(longs, shorts), step| {
+            (
+                longs + step.liquidated_long_usd,
+                shorts + step.liquidated_short_usd,
+            )
+        });
+    let linear = scenario.market.contract == flushlab_engine::scenario::Contract::Linear;
+    let amount = |value: f64| {
+        if linear {
+            format::usd(value)
+        } else {
+            format::money(value, w.contracts)
+        }
+    };
+    let tick = |value: f64| {
+        if linear {
+            format::usd(value)
+        } else {
+            format::money(value, "").trim_end().to_string()
+        }
+    };
+    let description = fill(
+        text().loading.liquidations_summary,
+        &[
+            ("peak", &amount(peak)),
+            ("time", &format::seconds(peak_at)),
+            ("longs", &amount(longs)),
+            ("shorts", &amount(shorts)),
+        ],
+    );
+    let title = liquidations::title(scenario);
+    let unit = if linear { w.usd_at_entry } else { w.contracts };
+    let mut svg = svg_heading("liquidations", &title, &description, unit);
+    svg.push_str(&format!(
+        "<g class=\"fv-legend\"><rect x=\"0\" y=\"27\" width=\"22\" height=\"10\" fill=\"{}\"/><text x=\"28\" y=\"36\">{}</text>\
+<rect x=\"0\" y=\"45\" width=\"22\" height=\"10\" fill=\"{}\"/><text x=\"28\" y=\"54\">{}</text></g>\n",
+        palette::LONG,
+        escape(w.longs_liquidated),
+        palette::SHORT,
+        escape(w.shorts_liquidated)
+    ));
+    // Each side's area, under the grid: longs from zero, shorts stacked on them (a side with
+    // nothing liquidated draws nothing, as in the plotly chart).
+    let mut areas = String::new();
+    let long_bars: Vec<(f64, f64, f64, f64)> = bars
+        .iter()
+        .map(|&(start, end, long, _)| (start, end, 0.0, long))
+        .collect();
+    for (side, color) in [(long_bars, palette::LONG), (bars, palette::SHORT)] {
+        if side.iter().any(|&(_, _, lower, upper)| upper > lower) {
+            areas.push_str(&format!(
+                "<path class=\"fv-area\" style=\"fill:{color}\" d=\"{}\"/>",
+                area(&side, &x, &y)
+            ));
+        }
+    }
+    svg.push_str(&format!(
+        "<svg x=\"{PLOT_LEFT}%\" y=\"{PLOT_TOP}%\" width=\"{PLOT_WIDTH}%\" height=\"{PLOT_HEIGHT}%\" viewBox=\"0 0 1000 1000\" preserveAspectRatio=\"none\">{areas}</svg>\n"
+    ));
+    // The grid and its ticks over the areas, as readable as the price chart's.
+    for value in ticks(0.0, top, 4) {
+        svg.push_str(&grid_line(y(value), &tick(value)));
+    }
+    svg.push_str(&time_axis(TimeScale::of_run(scenario), window));
+    svg.push_str("</svg>\n");
+    Some(svg)
+}
+
+/// An SVG path in the 1000 x 1000 box around the steps `bars` (start, end, lower, upper): along
+/// their tops, then back along their bottoms.
+fn area(bars: &[(f64, f64, f64, f64)], x: &dyn Fn(f64) -> f64, y: &dyn Fn(f64) -> f64) -> String {
+    let Some(&(first, ..)) = bars.first() else {
+        return String::new();
+    };
+    let mut d = format!("M{:.1} {:.1}", 1000.0 * x(first), 1000.0 * y(bars[0].2));
+    for &(start, end, _, upper) in bars {
+        d.push_str(&format!(
+            "H{:.1}V{:.1}H{:.1}",
+            1000.0 * x(start),
+            1000.0 * y(upper),
+            1000.0 * x(end)
+        ));
+    }
+    for &(start, _, lower, _) in bars.iter().rev() {
+        d.push_str(&format!(
+            "V{:.1}H{:.1}",
+            1000.0 * y(lower),
+            1000.0 * x(start)
+        ));
+    }
+    d.push('Z');
+    d
+}
+
+/// A static drawing of chart `name` for the first view and for the app until plotly.js is in
+/// (the price chart, and the liquidations chart when it has no second axis), if it has one.
+pub fn static_drawing(name: &str, scenario: &Scenario, outcome: &Outcome) -> Option<String> {
+    match name {
+        "price" => Some(price_svg(scenario, outcome)),
+        "liquidations" => liquidations_svg(scenario, outcome),
+        _ => None,
+    }
+}
+
+/// The opening of a chart's static SVG (labelled by its title and described by `description`,
+/// ids `first-view-{id}-title` and `-desc`) with its title and, at the top right, its axis's
+/// unit, as the plotly chart has them.
+fn svg_heading(id: &str, title: &str, description: &str, unit: &str) -> String {
+    format!(
+        "<svg class=\"first-view-chart\" role=\"img\" aria-labelledby=\"first-view-{id}-title first-view-{id}-desc\" width=\"100%\" height=\"100%\">\
+<title id=\"first-view-{id}-title\">{}</title><desc id=\"first-view-{id}-desc\">{}</desc>\n\
+<text class=\"fv-title\" x=\"0\" y=\"16\">{}</text><text class=\"fv-muted\" x=\"100%\" y=\"16\" text-anchor=\"end\">{}</text>\n",
+        escape(title),
+        escape(description),
+        escape(title),
+        escape(unit)
+    )
+}
+
+/// A horizontal grid line at `down` (0 the plot's top, 1 its bottom) with its tick's `label`.
+fn grid_line(down: f64, label: &str) -> String {
+    let at = PLOT_TOP + PLOT_HEIGHT * down;
+    format!(
+        "<line class=\"fv-grid\" x1=\"{PLOT_LEFT}%\" x2=\"{}%\" y1=\"{at:.2}%\" y2=\"{at:.2}%\"/><text class=\"fv-tick\" x=\"{PLOT_LEFT}%\" y=\"{at:.2}%\" dy=\"-3\">{}</text>\n",
+        PLOT_LEFT + PLOT_WIDTH,
+        escape(label)
+    )
+}
+
+/// The time axis's ticks and title, for a plot from 0 to `end_s` seconds read in `scale`.
+fn time_axis(scale: TimeScale, end_s: f64) -> String {
+    let mut svg = String::new();
+    for time in ticks(0.0, scale.at(end_s), 5) {
+        let across = scale.seconds_of(time) / end_s;
+        let at = PLOT_LEFT + PLOT_WIDTH * across;
+        // The first and last ticks (the last one at the run's end, when the run is round) sit
+        // inside the plot, not centred over its edges.
+        let anchor = match across {
+            a if a <= 0.0 => "start",
+            a if a >= 0.98 => "end",
+            _ => "middle",
+        };
+        svg.push_str(&format!(
+            "<text class=\"fv-tick\" x=\"{at:.2}%\" y=\"{}%\" dy=\"14\" text-anchor=\"{anchor}\">{}</text>\n",
+            PLOT_TOP + PLOT_HEIGHT,
+            escape(&format::decimal(time, usize::from(time.fract() != 0.0)))
+        ));
+    }
+    svg.push_str(&format!(
+        "<text class=\"fv-muted\" x=\"100%\" y=\"100%\" dy=\"-4\" text-anchor=\"end\">{}</text>\n",
+        escape(scale.title())
+    ));
     svg
 }
 
@@ -557,6 +742,36 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_liquidations_chart_stands_in_as_its_plotly_chart_draws_it() {
+        let drawn = |name: &str| {
+            let preset = flushlab_engine::presets::find(name).unwrap();
+            let outcome = flushlab_engine::simulate(&preset.scenario).unwrap();
+            (liquidations_svg(&preset.scenario, &outcome), outcome)
+        };
+        // A fall: longs only, the busiest step as high as the axis allows (5% under its top).
+        let (svg, outcome) = drawn("btc-2021-05-19");
+        let svg = svg.expect("no algorithm's line: drawn");
+        assert!(svg.contains("Liquidations per step of 5.0 min"), "{svg}");
+        assert!(svg.contains(&format!("style=\"fill:{}\"", palette::LONG)));
+        assert!(!svg.contains(&format!("style=\"fill:{}\"", palette::SHORT)));
+        assert!(svg.contains("V47.6H"), "the highest bar's top");
+        // Its own ids: the price chart's are on the same card list.
+        assert!(svg.contains("id=\"first-view-liquidations-title\""));
+        let longs: f64 = outcome.steps.iter().map(|s| s.liquidated_long_usd).sum();
+        assert!(
+            svg.contains(&format::usd(longs)),
+            "the total in its description"
+        );
+        // A squeeze: shorts stacked on (no) longs.
+        let (svg, _) = drawn("short-squeeze");
+        assert!(svg
+            .unwrap()
+            .contains(&format!("style=\"fill:{}\"", palette::SHORT)));
+        // Portfolio insurance's selling is a line on a second axis: left to plotly.js.
+        assert_eq!(drawn("portfolio-insurance").0, None);
+    }
 
     #[test]
     fn ticks_are_round_and_inside_the_range() {

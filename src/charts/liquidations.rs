@@ -2,6 +2,7 @@
 //! option dealers' hedging apart, as lines on their own axis, when the scenario has them.
 
 use flushlab_engine::outcome::Step;
+use flushlab_engine::{Outcome, Scenario};
 use plotly::common::{Line, LineShape, Mode};
 use plotly::layout::Margin;
 use plotly::{Plot, Scatter};
@@ -10,6 +11,65 @@ use super::{
     axis, base_layout, cursor_line, palette, size_unit, words_inside, Snapshot, TimeScale,
 };
 use crate::catalogue::text::fill;
+
+/// The selling (or buying) of the algorithms the scenario has, each a line on the second axis:
+/// stop-loss orders, portfolio insurance, option dealers' hedging.
+pub fn flows(scenario: &Scenario) -> Vec<Flow> {
+    let agents = &scenario.agents;
+    [
+        (
+            scenario.traders.stop_losses.is_some(),
+            words_inside().stops_sold,
+            stops_sold as fn(&Step) -> f64,
+            palette::MARK,
+        ),
+        (
+            agents.cppi.is_some(),
+            words_inside().cppi_sold,
+            cppi_sold as fn(&Step) -> f64,
+            palette::ADL,
+        ),
+        (
+            agents.option_dealers.is_some(),
+            words_inside().dealers_sold,
+            dealers_sold as fn(&Step) -> f64,
+            palette::SKY,
+        ),
+    ]
+    .into_iter()
+    .filter(|(present, ..)| *present)
+    .map(|(_, name, flow, color)| (name, flow, color))
+    .collect()
+}
+
+/// The part of the run the chart shows, in seconds from its start: where liquidations happen,
+/// and some calm after it (the whole run when nothing is liquidated).
+pub fn window_s(outcome: &Outcome) -> f64 {
+    let steps = &outcome.steps;
+    let end = steps.last().map_or(1.0, |step| step.t_s);
+    outcome
+        .summary
+        .last_liquidation_step
+        .and_then(|step| steps.get(step as usize))
+        .map_or(end, |step| (step.t_s * 1.5 + 10.0).min(end))
+}
+
+/// The chart's title, with the step's length: a per-step amount means nothing without it.
+pub fn title(scenario: &Scenario) -> String {
+    let step_s = scenario.run.step_s;
+    let step = if step_s < 120.0 && step_s.fract() != 0.0 {
+        format!(
+            "{} {}",
+            crate::format::decimal(step_s, 3)
+                .trim_end_matches('0')
+                .trim_end_matches(['.', ',']),
+            crate::format::locale().second
+        )
+    } else {
+        crate::format::seconds(step_s)
+    };
+    fill(words_inside().liquidations_title, &[("step", &step)])
+}
 
 /// The liquidations chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
@@ -41,31 +101,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 .fill_color(color),
         );
     }
-    let agents = &snapshot.scenario.agents;
-    let flows: Vec<Flow> = [
-        (
-            snapshot.scenario.traders.stop_losses.is_some(),
-            w.stops_sold,
-            stops_sold as fn(&Step) -> f64,
-            palette::MARK,
-        ),
-        (
-            agents.cppi.is_some(),
-            w.cppi_sold,
-            cppi_sold as fn(&Step) -> f64,
-            palette::ADL,
-        ),
-        (
-            agents.option_dealers.is_some(),
-            w.dealers_sold,
-            dealers_sold as fn(&Step) -> f64,
-            palette::SKY,
-        ),
-    ]
-    .into_iter()
-    .filter(|(present, ..)| *present)
-    .map(|(_, name, flow, color)| (name, flow, color))
-    .collect();
+    let flows = flows(snapshot.scenario);
     for (name, flow, color) in &flows {
         let values: Vec<f64> = steps.iter().map(flow).collect();
         plot.add_trace(
@@ -85,14 +121,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     // The unit alone: the title says what is counted, and a longer axis title runs off a short
     // chart (an embed's).
     let y_title = size_unit(snapshot);
-    // Show the part of the run where liquidations happen, and some calm after it.
     let end = steps.last().map_or(1.0, |step| step.t_s);
-    let shown = snapshot
-        .outcome
-        .summary
-        .last_liquidation_step
-        .and_then(|step| steps.get(step as usize))
-        .map_or(end, |step| (step.t_s * 1.5 + 10.0).min(end));
+    let shown = window_s(snapshot.outcome);
     // ...and until the algorithms have stopped trading, when they trade after that.
     let algorithms_until = steps
         .iter()
@@ -100,19 +130,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .find(|step| flows.iter().any(|(_, flow, _)| flow(step) != 0.0))
         .map_or(0.0, |step| (step.t_s * 1.2).min(end));
     let shown = shown.max(algorithms_until);
-    // The step's length in the title: a per-step amount means nothing without it.
-    let step = if step_s < 120.0 && step_s.fract() != 0.0 {
-        format!(
-            "{} {}",
-            crate::format::decimal(step_s, 3)
-                .trim_end_matches('0')
-                .trim_end_matches(['.', ',']),
-            crate::format::locale().second
-        )
-    } else {
-        crate::format::seconds(step_s)
-    };
-    let title = fill(w.liquidations_title, &[("step", &step)]);
+    let title = title(snapshot.scenario);
     let mut layout = base_layout(snapshot.theme, &title, scale.title(), y_title)
         .x_axis(axis(snapshot.theme, scale.title()).range(vec![0.0, scale.at(shown)]))
         .shapes(cursor_line(snapshot).into_iter().collect());
@@ -171,7 +189,7 @@ fn ticks_from_zero(top: f64) -> Vec<f64> {
 
 /// An algorithm's flow drawn on the right-hand axis: its name, its net selling in a step, its
 /// colour.
-type Flow = (&'static str, fn(&Step) -> f64, &'static str);
+pub type Flow = (&'static str, fn(&Step) -> f64, &'static str);
 
 fn cppi_sold(step: &Step) -> f64 {
     step.cppi_sold_usd

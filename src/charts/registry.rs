@@ -16,9 +16,6 @@ use crate::browser;
 /// the rest of the 16.7 ms goes to the page's own updates and the browser's style, layout and
 /// paint.
 pub const FRAME_BUDGET_MS: f64 = 10.0;
-/// The chart drawn as a static SVG until plotly.js is in (`plotly_js::draw_static`): the price
-/// path, the only chart on a phone's first screen.
-const STATIC_FIRST: &str = "price";
 /// What a chart's redraw is assumed to cost before one is measured, milliseconds.
 const FIRST_COST_MS: f64 = 6.0;
 /// Weight of the newest frame in the running cost per chart.
@@ -196,10 +193,19 @@ impl Registry {
                 if figure == slot.drawn && (dragging || exact) {
                     continue;
                 }
-                if slot.name == STATIC_FIRST && !plotly_js::loaded() && !plotly_js::failed() {
-                    // Until plotly.js is in, the price chart is the first view's static SVG
-                    // (no plotly.js evaluated for a first screen that shows no other chart).
-                    let svg = crate::first_view::price_svg(snapshot.scenario, snapshot.outcome);
+                // Until plotly.js is in, the price chart (a phone's first screen) and the
+                // liquidations chart (an embed's on a phone) are the first view's static SVGs:
+                // no plotly.js evaluated for a screen that shows no other chart.
+                let standing_in = (!plotly_js::loaded() && !plotly_js::failed())
+                    .then(|| {
+                        crate::first_view::static_drawing(
+                            slot.name,
+                            snapshot.scenario,
+                            snapshot.outcome,
+                        )
+                    })
+                    .flatten();
+                if let Some(svg) = standing_in {
                     plotly_js::draw_static(&slot.element, &svg, &figure);
                     slot.held = None;
                     stop_sketching(slot);

@@ -711,5 +711,6 @@ pub static ENGLISH: Text = Text {
         failed: "The simulator could not load ({reason}). Reload the page to try again. Any figures shown were computed when this page was built and do not respond.",
         extreme: "{label} {price} ({pct})",
         chart_summary: "The last traded price starts at {start}, reaches its {extreme} of {price} ({pct}) after {time} and ends at {end}.",
+        liquidations_summary: "The most liquidated in one step is {peak}, at {time}; {longs} of longs and {shorts} of shorts are liquidated in all.",
     },
 };

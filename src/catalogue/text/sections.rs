@@ -556,5 +556,8 @@ sections! {
         /// `{start}`, `{price}`, `{end}`: prices; `{extreme}`: "trough" or "peak"; `{pct}`;
         /// `{time}`: when it was reached.
         chart_summary,
+        /// The liquidations chart drawn at build time: `{peak}`: the most liquidated in one
+        /// step; `{time}`: when; `{longs}`, `{shorts}`: liquidated in all.
+        liquidations_summary,
     }
 }
