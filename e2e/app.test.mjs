@@ -938,6 +938,8 @@ test('a link from the markets tab reopens its system with the links cut, and emb
   await embed.getByTestId('markets-table').locator('tr[data-market="eth"]').waitFor();
   await embed.getByTestId('markets-diagram').locator('[data-testid="market-eth"]').waitFor();
   assert.equal(await embed.getByTestId('headline').count(), 0);
+  // No offer of a page flush's own system: the embed shows the system its writer chose.
+  assert.equal(await embed.getByTestId('markets-suggested').count(), 0, 'no offer in an embed');
   // A bad system name says so and the tab keeps its system.
   await embed.goto(shared.server.url + '?system=nowhere');
   await embed.getByTestId('error-banner').filter({ hasText: /no system called "nowhere"/ }).waitFor();

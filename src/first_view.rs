@@ -365,9 +365,12 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
         palette::MARK,
         escape(w.mark_price)
     ));
-    // Grid and ticks.
+    // Grid and ticks (the ticks' labels over the paths, below).
+    let mut labels = String::new();
     for price in ticks(low, high, 4) {
-        svg.push_str(&grid_line(y(price), &format::price(price)));
+        let (line, label) = grid_line(y(price), &format::price(price));
+        svg.push_str(&line);
+        labels.push_str(&label);
     }
     svg.push_str(&time_axis(scale, end_time));
     // The shock, as the plotly chart draws it: a ramp shaded over its duration, a gap or a sale
@@ -386,20 +389,8 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
             palette::SHORT,
         ));
     }
-    // Its label inside the plot (above it, it ran into the legend on a short chart), on the side
-    // the extreme's label is not: the top for a fall, the bottom for a rise.
-    let (note_y, note_dy) = if up {
-        (PLOT_TOP + PLOT_HEIGHT, -6)
-    } else {
-        (PLOT_TOP, 13)
-    };
-    svg.push_str(&format!(
-        "<text class=\"fv-note\" x=\"{shock_at:.2}%\" y=\"{note_y}%\" dx=\"4\" dy=\"{note_dy}\">{}</text>\n",
-        escape(&fill(
-            w.shock,
-            &[("shock", &format::signed_pct(summary.shock_pct))]
-        ))
-    ));
+    // No label of the shock's size: above the plot it ran into the legend on a short chart,
+    // inside it into the ticks' labels; the headline and the caption say it.
     // The paths, in the stretched box.
     svg.push_str(&format!(
         "<svg x=\"{PLOT_LEFT}%\" y=\"{PLOT_TOP}%\" width=\"{PLOT_WIDTH}%\" height=\"{PLOT_HEIGHT}%\" viewBox=\"0 0 1000 1000\" preserveAspectRatio=\"none\" overflow=\"visible\">\
@@ -408,6 +399,7 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
         path(&times, &mark, &x, &y),
         path(&times, &last, &x, &y)
     ));
+    svg.push_str(&labels);
     // The trough (or peak), marked and labelled.
     let (marker_x, marker_y) = (
         PLOT_LEFT + PLOT_WIDTH * x(times[extreme_at]),
@@ -556,7 +548,9 @@ pub fn liquidations_svg(scenario: &Scenario, outcome: &Outcome) -> Option<String
     ));
     // The grid and its ticks over the areas, as readable as the price chart's.
     for value in ticks(0.0, top, 4) {
-        svg.push_str(&grid_line(y(value), &tick(value)));
+        let (line, label) = grid_line(y(value), &tick(value));
+        svg.push_str(&line);
+        svg.push_str(&label);
     }
     svg.push_str(&time_axis(TimeScale::of_run(scenario), window));
     svg.push_str("</svg>\n");
@@ -614,13 +608,19 @@ fn svg_heading(id: &str, title: &str, description: &str, unit: &str) -> String {
     )
 }
 
-/// A horizontal grid line at `down` (0 the plot's top, 1 its bottom) with its tick's `label`.
-fn grid_line(down: f64, label: &str) -> String {
+/// A horizontal grid line at `down` (0 the plot's top, 1 its bottom), and its tick's `label`
+/// (drawn after what the plot holds: its halo keeps it readable over a line or an area).
+fn grid_line(down: f64, label: &str) -> (String, String) {
     let at = PLOT_TOP + PLOT_HEIGHT * down;
-    format!(
-        "<line class=\"fv-grid\" x1=\"{PLOT_LEFT}%\" x2=\"{}%\" y1=\"{at:.2}%\" y2=\"{at:.2}%\"/><text class=\"fv-tick\" x=\"{PLOT_LEFT}%\" y=\"{at:.2}%\" dy=\"-3\">{}</text>\n",
-        PLOT_LEFT + PLOT_WIDTH,
-        escape(label)
+    (
+        format!(
+            "<line class=\"fv-grid\" x1=\"{PLOT_LEFT}%\" x2=\"{}%\" y1=\"{at:.2}%\" y2=\"{at:.2}%\"/>",
+            PLOT_LEFT + PLOT_WIDTH
+        ),
+        format!(
+            "<text class=\"fv-tick\" x=\"{PLOT_LEFT}%\" y=\"{at:.2}%\" dy=\"-3\">{}</text>\n",
+            escape(label)
+        ),
     )
 }
 

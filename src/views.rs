@@ -434,7 +434,7 @@ pub(crate) fn EmbedLayout(
             <GlossaryDialog />
             // An embed of a system alone has no one-market headline to show.
             {(!system_only).then(|| view! { <Headline outcome=live.outcome /> })}
-            {views.iter().any(|view| view == "markets").then(|| view! { <crate::components::markets::MarketsTab /> })}
+            {views.iter().any(|view| view == "markets").then(|| view! { <crate::components::markets::MarketsTab embedded=true /> })}
             // Laid out but not painted until the first outcome is in: the headline above them
             // grows then, and moving charts nobody sees is no layout shift.
             {(!system_only).then(|| view! {

@@ -59,7 +59,12 @@ fn control_ids(kind: &'static str, k: usize) -> Ids {
 }
 
 #[component]
-pub fn MarketsTab() -> impl IntoView {
+pub fn MarketsTab(
+    /// In an embed: no offer of the page's own system (an embed shows the system its writer
+    /// chose, and no page flush it would be the system of).
+    #[prop(optional)]
+    embedded: bool,
+) -> impl IntoView {
     let state = use_state();
     let live = expect_context::<Live>();
     let t = text();
@@ -354,7 +359,8 @@ pub fn MarketsTab() -> impl IntoView {
                 </select>
                 {move || {
                     let preset = state.preset.get();
-                    state.markets.with(|choice| choice.suggestion(&preset)).map(|system| {
+                    let suggested = state.markets.with(|choice| choice.suggestion(&preset));
+                    suggested.filter(|_| !embedded).map(|system| {
                         let name = system.name.clone();
                         let show = move |_| show_system(&name);
                         view! {
