@@ -255,3 +255,32 @@ fn a_breaker_halts_a_crash_in_the_runs_first_window_once() {
     let outcome = simulate(&Scenario::from_json(&small).unwrap()).unwrap();
     assert_eq!(outcome.summary.halted_steps, 0);
 }
+
+#[test]
+fn nothing_trades_while_the_venue_is_halted() {
+    // The preset whose breaker halts its crash: while halted, the last traded price stands where
+    // trading stopped, the book refills beneath it (the mark follows the price trading would
+    // reopen at), and trading reopens at the refilled price.
+    let preset = flushlab_engine::presets::find("inverse-traders-adjust").unwrap();
+    let steps = simulate(&preset.scenario).unwrap().steps;
+    let halts: Vec<usize> = (1..steps.len())
+        .filter(|&k| steps[k].halted && !steps[k - 1].halted)
+        .collect();
+    assert!(!halts.is_empty(), "the preset's breaker halts it");
+    for start in halts {
+        let stopped = steps[start - 1].last;
+        let end = (start..steps.len()).find(|&k| !steps[k].halted).unwrap();
+        for (k, step) in steps.iter().enumerate().take(end).skip(start) {
+            assert_eq!(step.last, stopped, "step {k}: no trade while halted");
+        }
+        assert_ne!(
+            steps[end - 1].mark,
+            steps[start].mark,
+            "the mark follows the refilling book"
+        );
+        assert_ne!(
+            steps[end].last, stopped,
+            "trading reopens where the book has refilled to"
+        );
+    }
+}

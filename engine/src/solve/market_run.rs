@@ -275,10 +275,17 @@ impl<'a> MarketRun<'a> {
         };
         let last = self.book.last();
         self.history.push(last);
+        // Nothing trades while the venue is halted: the last traded price stands where trading
+        // stopped, while the book refills beneath it (the price trading reopens at, which the
+        // mark and the breaker follow).
+        let traded = match self.records.last() {
+            Some(previous) if halted => previous.last,
+            _ => last,
+        };
         let outside_adl_usd = std::mem::take(&mut self.outside_adl_usd);
         self.records.push(Step {
             t_s: f64::from(step + 1) * self.scenario.run.step_s,
-            last,
+            last: traded,
             mark: self.mark.value(),
             liquidated_long_usd: liquidations.long_usd,
             liquidated_short_usd: liquidations.short_usd,
