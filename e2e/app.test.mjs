@@ -940,6 +940,12 @@ test('a link from the markets tab reopens its system with the links cut, and emb
   assert.equal(await embed.getByTestId('headline').count(), 0);
   // No offer of a page flush's own system: the embed shows the system its writer chose.
   assert.equal(await embed.getByTestId('markets-suggested').count(), 0, 'no offer in an embed');
+  // On a phone the embed fills its frame and scrolls inside it: nothing it holds (the table's
+  // visually hidden head) makes the page itself taller than the frame.
+  await embed.setViewportSize({ width: 390, height: 600 });
+  await embed.goto(shared.server.url + '?embed=1&view=markets&system=lending-meets-perps');
+  await embed.getByTestId('markets-diagram').locator('[data-testid="market-spot"]').waitFor();
+  assert.equal(await embed.evaluate(() => document.documentElement.scrollHeight), 600, 'the page is the frame');
   // A bad system name says so and the tab keeps its system.
   await embed.goto(shared.server.url + '?system=nowhere');
   await embed.getByTestId('error-banner').filter({ hasText: /no system called "nowhere"/ }).waitFor();

@@ -768,6 +768,8 @@ fn flow_view(
             };
             let template = if !top {
                 t.charts.markets_flow_lending
+            } else if flow.deleveraged > 0 && layout.width <= NARROW {
+                t.charts.markets_flow_accounts_adl_short
             } else if flow.deleveraged > 0 {
                 t.charts.markets_flow_accounts_adl
             } else {

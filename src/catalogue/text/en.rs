@@ -316,6 +316,7 @@ pub static ENGLISH: Text = Text {
         markets_flow_cut: "{link}: cut",
         markets_flow_accounts: "{liquidated} of {of} accounts liquidated, {usd} forced",
         markets_flow_accounts_adl: "{liquidated} of {of} accounts liquidated ({deleveraged} closed by ADL against winners), {usd} forced",
+        markets_flow_accounts_adl_short: "{liquidated} of {of} liquidated ({deleveraged} by ADL), {usd} forced",
         markets_flow_lending: "{liquidated} of {of} loans liquidated, {usd} sold",
         markets_market: "Market",
         markets_trough_alone: "Trough, links cut",

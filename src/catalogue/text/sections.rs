@@ -186,7 +186,10 @@ sections! {
         markets_flow_cut,
         /// `{liquidated}`, `{of}`, `{usd}` (the flow's name is on the line above).
         markets_flow_accounts,
+        /// With `{deleveraged}`: accounts closed by auto-deleveraging.
         markets_flow_accounts_adl,
+        /// The same, shorter, in a phone's diagram (380 units across).
+        markets_flow_accounts_adl_short,
         /// `{liquidated}`, `{of}`, `{usd}`.
         markets_flow_lending,
         markets_market, markets_trough_alone, markets_trough_linked, markets_liquidated_alone,
