@@ -9,7 +9,7 @@
 //               profile's rules, as `flushlab preset PRESET --venue VENUE` prints it, opened as an
 //               `s=` link: `btc-2025-10-10+okx`), or `@FILE` (a version 2 system file, opened on the
 //               Markets tab as a `sys=` link: `@engine/presets/bench/drag-target.json`, issue 15's
-//               target system)
+//               target system; `@FILE&preset=NAME` adds to that link's query)
 //   inputs      BENCH_ITERATIONS per drag, default 100; BENCH_THROTTLED_ITERATIONS with the CPU
 //               throttled, default 30 (a throttled input takes about ten times as long)
 //   lock        BENCH_LOCK=/path: each run waits for `flock PATH`, so no measurement overlaps a
@@ -29,18 +29,25 @@ const OUT_DIR = `${ROOT}target/bench-matrix`;
 const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
 const VIEWPORTS = list('BENCH_VIEWPORTS', '390x844,1400x900,1920x1080,2560x1440');
 const THROTTLES = list('BENCH_THROTTLES', '1,4').map(Number);
-const REGIMES = list('BENCH_REGIMES', 'default,fund-drained-adl').map((regime) => ({
-  name: regime.startsWith('@') ? basename(regime, '.json') : regime,
-  query: regime === 'default'
-    ? ''
-    : regime.startsWith('?')
-      ? regime
-      : regime.startsWith('@')
-        ? systemLink(regime.slice(1))
-        : regime.includes('+')
-          ? presetOnVenueLink(...regime.split('+'))
-          : `?preset=${regime}`,
-}));
+const REGIMES = list('BENCH_REGIMES', 'default,fund-drained-adl').map((regime) => {
+  // `@FILE&MORE`: the system's link with more of a query after it (`&preset=calm-market`).
+  const [file, more] = regime.startsWith('@') ? [regime.slice(1).split('&')[0], regime.slice(1).split('&').slice(1).join('&')] : [];
+  return {
+    // A long query (an `s=` link) is named by its start: it names the run's files too.
+    name: file
+      ? `${basename(file, '.json')}${more ? `&${more}` : ''}`
+      : regime.startsWith('?') && regime.length > 40 ? `${regime.slice(0, 32)}...` : regime,
+    query: regime === 'default'
+      ? ''
+      : regime.startsWith('?')
+        ? regime
+        : file
+          ? `${systemLink(file)}${more ? `&${more}` : ''}`
+          : regime.includes('+')
+            ? presetOnVenueLink(...regime.split('+'))
+            : `?preset=${regime}`,
+  };
+});
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100);
 const THROTTLED_ITERATIONS = Number(process.env.BENCH_THROTTLED_ITERATIONS ?? 30);
 const LOCK = process.env.BENCH_LOCK ?? null;
