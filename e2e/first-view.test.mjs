@@ -106,7 +106,7 @@ test("a preset's link shows that preset's first view before the wasm, and the ap
   await context.close();
 });
 
-test("an embed of a preset, as the share dialog writes it, shows the preset's view written at build time before any wasm", async () => {
+test("an embed of a preset, as the share dialog writes it, and the preset's link show the preset's view written at build time before any wasm", async () => {
   // The embed code the app gives for a preset left as it is.
   const full = await openPage(shared.browser, { viewport: { width: 1400, height: 900 } });
   await full.page.goto(shared.server.url + '?preset=btc-2021-05-19');
@@ -141,6 +141,21 @@ test("an embed of a preset, as the share dialog writes it, shows the preset's vi
     assert.deepEqual(problems.consoleErrors, [], `${query}: no console errors`);
     await context.close();
   }
+  // The page opened by the preset's link ("Copy link" gives the same s=): the preset's first
+  // screen, without the preset's menu and story (the app names no preset for a link).
+  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 1400, height: 900 } });
+  const release = await holdBack(page, '**/*.wasm');
+  await page.goto(`${shared.server.url}?s=${s}`);
+  const early = page.getByTestId('first-view-headline');
+  await early.waitFor();
+  const headline = (await early.textContent()).trim();
+  assert.ok(await page.locator('#first-view .summary .tile').first().isVisible(), "the link's first screen, tiles and all");
+  assert.equal(await page.locator('#first-view section.presets').count(), 0, 'no preset menu for a link');
+  release();
+  await page.getByTestId('first-view').waitFor({ state: 'detached' });
+  assert.equal((await page.getByTestId('headline').textContent()).trim(), headline, 'the app says what the first view said');
+  assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+  await context.close();
 });
 
 test('an embed on a phone shows its price and liquidations charts as SVG, and plotly.js comes with the first touch', async () => {

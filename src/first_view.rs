@@ -228,9 +228,7 @@ pub fn preset_embed_fragment(
         &charts,
         &crate::views::DEFAULT_EMBED_VIEW,
     );
-    // A preset too large for a link has no share link to match (its embeds carry none).
-    let link = crate::codec::link_payload(&preset.scenario).unwrap_or_default();
-    Ok(format!("{link}\n{screen}"))
+    Ok(format!("{}\n{screen}", preset_link(preset)))
 }
 
 /// The key of an embed's `s=` in the head's list of presets' links ([`links_meta`]): FNV-1a
@@ -244,8 +242,9 @@ pub fn link_key(payload: &str) -> String {
 }
 
 /// The head's list of the presets' share links, `KEY:NAME` each ([`link_key`]): one line,
-/// rewritten by the test. An embed whose `s=` has a listed key fetches that preset's embed
-/// view, and shows it if the payload it starts with is the `s=` (else the worker writes one).
+/// rewritten by the test. A link or an embed whose `s=` has a listed key fetches that preset's
+/// view (or its embed's), and shows it if the payload it starts with is the `s=` (else the
+/// worker writes one).
 pub fn links_meta<'a>(links: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let pairs: Vec<String> = links
         .into_iter()
@@ -276,12 +275,24 @@ pub fn replace_meta(index: &str, meta: &str) -> Option<String> {
     Some(format!("{}{meta}{}", &index[..start], &index[end..]))
 }
 
-/// The first view of a preset, run by the engine: the inside of `#first-view` ([`screen`]).
+/// The first view of a preset, run by the engine: the preset's share link payload (what "Copy
+/// link" carries as `s=`), a newline, then the inside of `#first-view` ([`screen`]). The head's
+/// script shows it for `?preset=NAME`, and for a link whose `s=` is that payload (checked whole
+/// after its key matched, [`links_meta`]).
 pub fn preset_fragment(
     preset: &flushlab_engine::presets::Preset,
 ) -> Result<String, flushlab_engine::ScenarioError> {
     let outcome = flushlab_engine::simulate(&preset.scenario)?;
-    Ok(screen(&preset.scenario, &outcome, Some(preset)))
+    Ok(format!(
+        "{}\n{}",
+        preset_link(preset),
+        screen(&preset.scenario, &outcome, Some(preset))
+    ))
+}
+
+/// The share link payload of a preset (empty for one too large for a link: no link carries it).
+fn preset_link(preset: &flushlab_engine::presets::Preset) -> String {
+    crate::codec::link_payload(&preset.scenario).unwrap_or_default()
 }
 
 /// `index` with its first-view block replaced by `block` (None when the markers are missing).
