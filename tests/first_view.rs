@@ -181,5 +181,22 @@ fn each_preset_first_view_says_what_the_app_says_for_it() {
         );
         // Written for its own preset: its menu shows the preset's title.
         assert!(fragment.contains("<select disabled>"), "{}", preset.name);
+        // Its embed's says the same, and both start with the link that opens the preset (the
+        // head checks an address's s= against it).
+        let embed = std::fs::read_to_string(dir.join(first_view::embed_file(&preset.name)))
+            .unwrap_or_default();
+        assert!(
+            embed.contains(&format!(
+                "data-testid=\"first-view-headline\">{app_says}</p>"
+            )),
+            "{}: the embed's first view does not say what the app says ({app_says})",
+            preset.name
+        );
+        let link = flushlab::codec::link_payload(&preset.scenario).unwrap_or_default();
+        let opens = flushlab::codec::decode_link(&link).expect("a preset's link reads");
+        assert_eq!(opens, preset.scenario, "{}: its link opens it", preset.name);
+        for file in [&fragment, &embed] {
+            assert_eq!(file.lines().next(), Some(link.as_str()), "{}", preset.name);
+        }
     }
 }
