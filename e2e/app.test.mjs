@@ -540,6 +540,9 @@ test('every slider at its extremes never breaks the page', async () => {
 
 test('a chart off screen is brought up to date when it scrolls into view', async () => {
   const { page, done } = await open('', { viewport: { width: 1400, height: 800 } });
+  // At this height only the price and liquidations charts are in view, both drawn as SVG until
+  // the reader's first interaction brings plotly.js in (src/charts/plotly_js.rs).
+  await page.mouse.move(700, 400);
   await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
   const oi = page.getByTestId('chart-oi');
   await oi.scrollIntoViewIfNeeded();
