@@ -376,9 +376,13 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
         palette::MARK,
         escape(w.mark_price)
     ));
-    // Grid and ticks (the ticks' labels over the paths, below).
+    // Grid and ticks (the ticks' labels over the paths, below); none in the plot's top tenth,
+    // where a tick's label would run into the legend.
     let mut labels = String::new();
-    for price in ticks(low, high, 4) {
+    for price in ticks(low, high, 4)
+        .into_iter()
+        .filter(|&price| y(price) > 0.1)
+    {
         let (line, label) = grid_line(y(price), &format::price(price));
         svg.push_str(&line);
         labels.push_str(&label);
@@ -557,8 +561,12 @@ pub fn liquidations_svg(scenario: &Scenario, outcome: &Outcome) -> Option<String
     svg.push_str(&format!(
         "<svg x=\"{PLOT_LEFT}%\" y=\"{PLOT_TOP}%\" width=\"{PLOT_WIDTH}%\" height=\"{PLOT_HEIGHT}%\" viewBox=\"0 0 1000 1000\" preserveAspectRatio=\"none\">{areas}</svg>\n"
     ));
-    // The grid and its ticks over the areas, as readable as the price chart's.
-    for value in ticks(0.0, top, 4) {
+    // The grid and its ticks over the areas, as readable as the price chart's; none in the
+    // plot's top tenth, where a tick's label would run into the legend.
+    for value in ticks(0.0, top, 4)
+        .into_iter()
+        .filter(|&value| y(value) > 0.1)
+    {
         let (line, label) = grid_line(y(value), &tick(value));
         svg.push_str(&line);
         svg.push_str(&label);
