@@ -31,7 +31,8 @@ const VIEWPORTS = list('BENCH_VIEWPORTS', '390x844,1400x900,1920x1080,2560x1440'
 const THROTTLES = list('BENCH_THROTTLES', '1,4').map(Number);
 const REGIMES = list('BENCH_REGIMES', 'default,fund-drained-adl').map((regime) => {
   // `@FILE&MORE`: the system's link with more of a query after it (`&preset=calm-market`).
-  const [file, more] = regime.startsWith('@') ? [regime.slice(1).split('&')[0], regime.slice(1).split('&').slice(1).join('&')] : [];
+  const [file, ...rest] = regime.startsWith('@') ? regime.slice(1).split('&') : [];
+  const more = rest.join('&');
   return {
     // A long query (an `s=` link) is named by its start: it names the run's files too.
     name: file

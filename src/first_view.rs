@@ -533,7 +533,7 @@ pub fn liquidations_svg(scenario: &Scenario, outcome: &Outcome) -> Option<String
         ],
     );
     let title = liquidations::title(scenario);
-    let unit = if linear { w.usd_at_entry } else { w.contracts };
+    let unit = crate::charts::scenario_size_unit(scenario);
     let mut svg = svg_heading("liquidations", &title, &description, unit);
     svg.push_str(&format!(
         "<g class=\"fv-legend\"><rect x=\"0\" y=\"27\" width=\"22\" height=\"10\" fill=\"{}\"/><text x=\"28\" y=\"36\">{}</text>\

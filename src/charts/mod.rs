@@ -581,7 +581,12 @@ pub fn money_unit(snapshot: &Snapshot) -> &'static str {
 
 /// The unit sizes are counted in: USD at entry for linear, contracts (1 USD each) for inverse.
 pub fn size_unit(snapshot: &Snapshot) -> &'static str {
-    match snapshot.scenario.market.contract {
+    scenario_size_unit(snapshot.scenario)
+}
+
+/// [`size_unit`] of a scenario.
+pub fn scenario_size_unit(scenario: &flushlab_engine::Scenario) -> &'static str {
+    match scenario.market.contract {
         flushlab_engine::scenario::Contract::Linear => words_inside().usd_at_entry,
         flushlab_engine::scenario::Contract::Inverse => words_inside().contracts,
     }
