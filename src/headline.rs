@@ -34,7 +34,7 @@ pub fn build_up_hours(outcome: &Outcome) -> String {
 }
 
 /// The headline sentence of a run, e.g. "A 4.0% drop became an 11.2% flush (2.80x): $3.10bn of
-/// longs liquidated in 94 s; the insurance fund paid $42.0M and ADL closed $0." (the templates
+/// longs liquidated in 94 s; the insurance fund paid $42.0M and ADL closed $1.20M." (the templates
 /// are the catalogue's: `crate::catalogue::text`, section `summary`).
 pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     let words = &text().summary;
@@ -117,13 +117,15 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
             &[("amount", &format::money(fund_change, unit))],
         )
     };
-    let mut tail = vec![
-        fund,
-        fill(
+    let mut tail = vec![fund];
+    // Auto-deleveraging is named only where it ran ("ADL closed $0" on a run whose fund covered
+    // every deficit said nothing a reader needed).
+    if summary.adl_notional_usd > 0.0 {
+        tail.push(fill(
             words.adl_closed,
             &[("amount", &format::money(summary.adl_notional_usd, unit))],
-        ),
-    ];
+        ));
+    }
     if let Some(cppi) = summary.cppi.as_ref().filter(|cppi| cppi.sold_usd > 0.0) {
         tail.push(fill(
             words.insured_sold,
@@ -459,8 +461,14 @@ mod tests {
                     "{name}: {text}"
                 );
                 let adl = tile(&tiles, "Auto-deleveraged");
-                assert!(
+                assert_eq!(
                     text.contains(&format!("ADL closed {adl}")),
+                    outcome.summary.adl_notional_usd > 0.0,
+                    "{name}: {text}"
+                );
+                assert_eq!(
+                    text.contains("ADL closed"),
+                    outcome.summary.adl_notional_usd > 0.0,
                     "{name}: {text}"
                 );
                 let bad_debt = tile(&tiles, "Bad debt");
