@@ -494,7 +494,19 @@ impl Live {
             return false;
         };
         if let Some(monitor) = monitor {
-            self.monitor.set(Some(monitor));
+            if self.monitor.with_untracked(Option::is_none) {
+                // The first one mounts the monitor's cards: in a task after the headline's and
+                // the summary's (two shorter tasks at the page's start on a phone).
+                let signal = self.monitor;
+                // Later monitors that come before it is set wait likewise: set in order, the
+                // newest stays.
+                Timeout::new(0, move || {
+                    signal.try_set(Some(monitor));
+                })
+                .forget();
+            } else {
+                self.monitor.set(Some(monitor));
+            }
         }
         self.outcome.set(Some(outcome));
         // The scenario may have moved on while this one ran.

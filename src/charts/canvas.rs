@@ -26,9 +26,19 @@ pub fn show(element: &web_sys::HtmlElement, sketch: &Sketch, area: &Area) -> boo
     context.begin_path();
     context.rect(area.left, area.top, area.plot_width, area.plot_height);
     context.clip();
-    sketch.clipped.iter().for_each(|mark| paint(&context, mark));
+    // The font last set: setting one parses it, and a chart's labels mostly share one.
+    let mut font = String::new();
+    sketch
+        .clipped
+        .iter()
+        .for_each(|mark| paint(&context, mark, &mut font));
     context.restore();
-    sketch.free.iter().for_each(|mark| paint(&context, mark));
+    // `restore` put back the font from before `save`.
+    font.clear();
+    sketch
+        .free
+        .iter()
+        .for_each(|mark| paint(&context, mark, &mut font));
     if let Some(canvas) = context.canvas() {
         let _ = canvas.set_attribute("data-signature", &format!("{:x}", sketch.signature()));
     }
@@ -93,7 +103,8 @@ fn canvas(
     canvas.get_context("2d").ok()??.dyn_into().ok()
 }
 
-fn paint(context: &web_sys::CanvasRenderingContext2d, mark: &Mark) {
+/// Paints one mark; `font` is the font the context was last given here (empty: not known).
+fn paint(context: &web_sys::CanvasRenderingContext2d, mark: &Mark, font: &mut String) {
     match mark {
         Mark::Area {
             points,
@@ -157,7 +168,11 @@ fn paint(context: &web_sys::CanvasRenderingContext2d, mark: &Mark) {
             backdrop,
             pad,
         } => {
-            context.set_font(&format!("{size}px {family}"));
+            let wanted = format!("{size}px {family}");
+            if *font != wanted {
+                context.set_font(&wanted);
+                *font = wanted;
+            }
             let line_height = size * super::sketch::LINE_SPACING;
             if let Some(backdrop) = backdrop {
                 // As plotly boxes a label: its widest line and its lines' height, `pad` around.
