@@ -160,7 +160,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                     .overlaying("y")
                     .side(plotly::common::AxisSide::Right)
                     .show_grid(false)
-                    .range(vec![below * high, high]),
+                    .range(vec![below * high, high])
+                    .tick_values(ticks_across_zero(below * high, high)),
             )
             .margin(Margin::new().left(64).right(64).top(76).bottom(48));
     }
@@ -187,6 +188,26 @@ fn ticks_from_zero(top: f64) -> Vec<f64> {
         .collect()
 }
 
+/// Ticks over `low..=high` (`low <= 0 < high`) at a round step (1, 2 or 5 times a power of ten),
+/// zero among them: the flows' axis labels what the algorithms bought back (below zero) as well
+/// as what they sold, where plotly's own ticks, spaced for the selling, often left the buying
+/// with no label.
+fn ticks_across_zero(low: f64, high: f64) -> Vec<f64> {
+    let span = high - low.min(0.0);
+    if !(high > 0.0 && span.is_finite()) {
+        return vec![0.0];
+    }
+    let magnitude = 10f64.powf((span / 5.0).log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|&step| span / step <= 7.0)
+        .unwrap_or(10.0 * magnitude);
+    let first = (low.min(0.0) / step).ceil() as i64;
+    let last = (high / step).floor() as i64;
+    (first..=last).map(|k| k as f64 * step).collect()
+}
+
 /// An algorithm's flow drawn on the right-hand axis: its name, its net selling in a step, its
 /// colour.
 pub type Flow = (&'static str, fn(&Step) -> f64, &'static str);
@@ -206,6 +227,28 @@ fn stops_sold(step: &Step) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_flows_axis_labels_buying_and_selling_at_round_steps() {
+        assert_eq!(
+            ticks_across_zero(-31e6, 105e6),
+            vec![-20e6, 0.0, 20e6, 40e6, 60e6, 80e6, 100e6]
+        );
+        assert_eq!(
+            ticks_across_zero(0.0, 63e6),
+            vec![0.0, 10e6, 20e6, 30e6, 40e6, 50e6, 60e6]
+        );
+        assert_eq!(ticks_across_zero(0.0, 0.0), vec![0.0]);
+        for (low, high) in [(-1.0, 1.0), (-9e5, 2e5), (-3e9, 4.4e10), (0.0, 0.7)] {
+            let ticks = ticks_across_zero(low, high);
+            assert!((3..=8).contains(&ticks.len()), "{low}..{high}: {ticks:?}");
+            assert!(ticks.contains(&0.0), "{low}..{high}: {ticks:?}");
+            assert!(
+                ticks.iter().all(|&t| (low..=high).contains(&t)),
+                "{low}..{high}: {ticks:?}"
+            );
+        }
+    }
 
     #[test]
     fn the_liquidations_axis_labels_no_negative_amount() {
@@ -231,5 +274,22 @@ mod tests {
         assert!(axis["range"][0].as_f64().expect("a range") < 0.0, "{axis}");
         let ticks = axis["tickvals"].as_array().expect("ticks");
         assert!(ticks.iter().all(|t| t.as_f64() >= Some(0.0)), "{axis}");
+        // The dealers' axis labels their buying (below zero) as well as their selling, every
+        // tick inside its range and one at zero.
+        let flows = &figure["layout"]["yaxis2"];
+        let (low, high) = (
+            flows["range"][0].as_f64().expect("a range"),
+            flows["range"][1].as_f64().expect("a range"),
+        );
+        let ticks: Vec<f64> = flows["tickvals"]
+            .as_array()
+            .expect("ticks")
+            .iter()
+            .filter_map(|t| t.as_f64())
+            .collect();
+        assert!(ticks.iter().all(|t| (low..=high).contains(t)), "{flows}");
+        assert!(ticks.contains(&0.0), "{flows}");
+        assert!(ticks.iter().any(|&t| t < 0.0), "{flows}");
+        assert!((4..=8).contains(&ticks.len()), "{flows}");
     }
 }
