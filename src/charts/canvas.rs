@@ -12,6 +12,8 @@ use super::sketch::{Align, Area, Mark, Sketch, Stroke};
 const SKETCHED: &str = "data-sketched";
 /// The canvas's class.
 const CANVAS_CLASS: &str = "sketch";
+/// The canvas's attribute holding the font its context was last given (none: its default).
+const FONT: &str = "data-font";
 
 /// Paints `sketch` over the chart in `element` (plotly.js has drawn it: the canvas goes between
 /// its plot and its legend). False when the canvas cannot be had: the caller draws with plotly.js.
@@ -26,21 +28,31 @@ pub fn show(element: &web_sys::HtmlElement, sketch: &Sketch, area: &Area) -> boo
     context.begin_path();
     context.rect(area.left, area.top, area.plot_width, area.plot_height);
     context.clip();
-    // The font last set: setting one parses it, and a chart's labels mostly share one.
-    let mut font = String::new();
+    // The context's font as the last frame left it (kept on the canvas, which a resize clears):
+    // setting a font parses it and looks it up (a few milliseconds of a throttled frame), and
+    // a chart's labels keep one from frame to frame.
+    let canvas = context.canvas();
+    let kept = canvas
+        .as_ref()
+        .and_then(|canvas| canvas.get_attribute(FONT))
+        .unwrap_or_default();
+    let mut font = kept.clone();
     sketch
         .clipped
         .iter()
         .for_each(|mark| paint(&context, mark, &mut font));
     context.restore();
     // `restore` put back the font from before `save`.
-    font.clear();
+    font.clone_from(&kept);
     sketch
         .free
         .iter()
         .for_each(|mark| paint(&context, mark, &mut font));
-    if let Some(canvas) = context.canvas() {
+    if let Some(canvas) = canvas {
         let _ = canvas.set_attribute("data-signature", &format!("{:x}", sketch.signature()));
+        if font != kept {
+            let _ = canvas.set_attribute(FONT, &font);
+        }
     }
     let _ = element.set_attribute(SKETCHED, "");
     true
@@ -94,6 +106,8 @@ fn canvas(
         (area.height * ratio).round() as u32,
     );
     if canvas.width() != width || canvas.height() != height {
+        // Resizing resets the context, its font with it.
+        let _ = canvas.remove_attribute(FONT);
         canvas.set_width(width);
         canvas.set_height(height);
         let style = canvas.style();
