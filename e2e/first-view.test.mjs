@@ -20,6 +20,15 @@ async function holdBack(page, pattern) {
   return release;
 }
 
+/** Lets the held-back wasm through and checks that the app, once it has taken the first view's
+ * place, says what the first view said (`headline`); `label` prefixes the assertion's message. */
+async function appTakesOver(page, release, headline, label = '') {
+  release();
+  await page.getByTestId('first-view').waitFor({ state: 'detached' });
+  const appHeadline = (await page.getByTestId('headline').textContent()).trim();
+  assert.equal(appHeadline, headline, `${label}the app says what the first view said`);
+}
+
 test('the first view is on screen before the wasm arrives, and the app replaces it', async () => {
   const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 390, height: 844 } });
   const release = await holdBack(page, '**/*.wasm');
@@ -33,10 +42,7 @@ test('the first view is on screen before the wasm arrives, and the app replaces 
   assert.ok(await page.getByRole('status').isVisible(), 'the loading line is visible');
   assert.equal(await page.locator('.app').count(), 0, 'the app is not up yet');
 
-  release();
-  await page.getByTestId('first-view').waitFor({ state: 'detached' });
-  const appHeadline = (await page.getByTestId('headline').textContent()).trim();
-  assert.equal(appHeadline, headline, 'the app says what the first view said');
+  await appTakesOver(page, release, headline);
   // The phone's first screen shows no chart but the price path: the app draws it as the same
   // static SVG, and plotly.js is not evaluated until the reader does something.
   await page.locator('[data-testid="chart-price"] svg.first-view-chart').waitFor();
@@ -127,9 +133,7 @@ test("a preset's link shows that preset's first view before the wasm, and the ap
   assert.ok(await page.locator('#first-view svg.first-view-chart').isVisible(), 'its price chart is visible');
   assert.match(await page.locator('#first-view select').textContent(), /Thin book/, "the menu names the preset");
   assert.equal(await page.locator('.app').count(), 0, 'the app is not up yet');
-  release();
-  await page.getByTestId('first-view').waitFor({ state: 'detached' });
-  assert.equal((await page.getByTestId('headline').textContent()).trim(), headline, 'the app says what the first view said');
+  await appTakesOver(page, release, headline);
   assert.deepEqual(problems.consoleErrors, [], 'no console errors');
   await context.close();
 });
@@ -163,9 +167,7 @@ test("an embed of a preset, as the share dialog writes it, and the preset's link
     const shown = await page.locator('#first-view .first-view-embed figure').evaluateAll((figures) => figures.map((f) => f.dataset.chart));
     assert.deepEqual(shown, charts, query);
     assert.ok(await page.locator('#first-view figure[data-chart="price"] svg.first-view-chart').isVisible(), `${query}: its price chart`);
-    release();
-    await page.getByTestId('first-view').waitFor({ state: 'detached' });
-    assert.equal((await page.getByTestId('headline').textContent()).trim(), headline, `${query}: the app says what the first view said`);
+    await appTakesOver(page, release, headline, `${query}: `);
     assert.deepEqual(problems.consoleErrors, [], `${query}: no console errors`);
     await context.close();
   }
@@ -179,9 +181,7 @@ test("an embed of a preset, as the share dialog writes it, and the preset's link
   const headline = (await early.textContent()).trim();
   assert.ok(await page.locator('#first-view .summary .tile').first().isVisible(), "the link's first screen, tiles and all");
   assert.equal(await page.locator('#first-view section.presets').count(), 0, 'no preset menu for a link');
-  release();
-  await page.getByTestId('first-view').waitFor({ state: 'detached' });
-  assert.equal((await page.getByTestId('headline').textContent()).trim(), headline, 'the app says what the first view said');
+  await appTakesOver(page, release, headline);
   assert.deepEqual(problems.consoleErrors, [], 'no console errors');
   await context.close();
 });
@@ -233,9 +233,7 @@ test("an embed's or a link's first view comes from the compute worker before the
       assert.equal(cards.length, query.includes('view=map,price') ? 2 : 3, query);
     }
     assert.equal(await page.locator('.app').count(), 0, `${query}: the app is not up yet`);
-    release();
-    await page.getByTestId('first-view').waitFor({ state: 'detached' });
-    assert.equal((await page.getByTestId('headline').textContent()).trim(), headline, `${query}: the app says what the first view said`);
+    await appTakesOver(page, release, headline, `${query}: `);
     // The app runs on the worker that wrote the first view: one worker, its wasm fetched once.
     assert.equal(workerWasm, 1, `${query}: the worker's wasm fetched once`);
     assert.deepEqual(problems.consoleErrors, [], `${query}: no console errors`);

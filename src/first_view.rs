@@ -727,13 +727,7 @@ fn ticks(low: f64, high: f64, count: usize) -> Vec<f64> {
     if !(span.is_finite() && span > 0.0) {
         return Vec::new();
     }
-    let rough = span / count as f64;
-    let power = 10f64.powf(rough.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * power)
-        .find(|step| *step >= rough)
-        .unwrap_or(10.0 * power);
+    let step = crate::charts::round_step(span, count as f64, &[1.0, 2.0, 2.5, 5.0, 10.0]);
     let mut value = (low / step).ceil() * step;
     let mut values = Vec::new();
     while value <= high + step * 1e-9 {

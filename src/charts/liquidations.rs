@@ -169,43 +169,33 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     plot
 }
 
-/// Ticks from 0 up to `top` at a round step (1, 2 or 5 times a power of ten), three to five of
-/// them: the liquidations' axis reaches below 0 only to line its zero up with the flows' axis,
-/// and labels no negative amount.
+/// Ticks from 0 up to `top` at a round step, three to five of them: the liquidations' axis
+/// reaches below 0 only to line its zero up with the flows' axis, and labels no negative amount.
 fn ticks_from_zero(top: f64) -> Vec<f64> {
-    if !(top > 0.0 && top.is_finite()) {
-        return vec![0.0];
-    }
-    let magnitude = 10f64.powf((top / 4.0).log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * magnitude)
-        .find(|&step| top / step <= 5.0)
-        .unwrap_or(10.0 * magnitude);
-    (0..)
-        .map(|k| f64::from(k) * step)
-        .take_while(|&tick| tick <= top)
-        .collect()
+    round_ticks(0.0, top, 5.0)
 }
 
-/// Ticks over `low..=high` (`low <= 0 < high`) at a round step (1, 2 or 5 times a power of ten),
-/// zero among them: the flows' axis labels what the algorithms bought back (below zero) as well
-/// as what they sold, where plotly's own ticks, spaced for the selling, often left the buying
-/// with no label.
+/// Ticks over `low..=high` (`low <= 0 < high`) at a round step, zero among them: the flows'
+/// axis labels what the algorithms bought back (below zero) as well as what they sold, where
+/// plotly's own ticks, spaced for the selling, often left the buying with no label.
 fn ticks_across_zero(low: f64, high: f64) -> Vec<f64> {
-    let span = high - low.min(0.0);
+    round_ticks(low, high, 7.0)
+}
+
+/// The multiples of the smallest round step (1, 2 or 5 times a power of ten) that fits
+/// `low.min(0)..=high` in at most `most` steps, from the first at or above `low.min(0)` up to
+/// `high`; just zero for an empty or endless span.
+fn round_ticks(low: f64, high: f64, most: f64) -> Vec<f64> {
+    let low = low.min(0.0);
+    let span = high - low;
     if !(high > 0.0 && span.is_finite()) {
         return vec![0.0];
     }
-    let magnitude = 10f64.powf((span / 5.0).log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * magnitude)
-        .find(|&step| span / step <= 7.0)
-        .unwrap_or(10.0 * magnitude);
-    let first = (low.min(0.0) / step).ceil() as i64;
-    let last = (high / step).floor() as i64;
-    (first..=last).map(|k| k as f64 * step).collect()
+    let step = super::round_step(span, most, &[1.0, 2.0, 5.0, 10.0]);
+    ((low / step).ceil() as i64..)
+        .map(|k| k as f64 * step)
+        .take_while(|&tick| tick <= high)
+        .collect()
 }
 
 /// An algorithm's flow drawn on the right-hand axis: its name, its net selling in a step, its

@@ -376,6 +376,17 @@ fn legend_clear_of_the_title(layout: &mut serde_json::Map<String, serde_json::Va
     }
 }
 
+/// The smallest round step (one of `multiples`, each times a power of ten; 10 among them) that
+/// covers `span` in at most `most` steps: the step of an axis's ticks.
+pub fn round_step(span: f64, most: f64, multiples: &[f64]) -> f64 {
+    let power = 10f64.powf((span / most).log10().floor());
+    multiples
+        .iter()
+        .map(|m| m * power)
+        .find(|&step| span / step <= most)
+        .unwrap_or(10.0 * power)
+}
+
 /// Lets every cartesian axis's tick labels overflow (`ticklabeloverflow: "allow"`, unless the
 /// chart says otherwise). plotly's default for a numeric axis, "hide past div", measures every
 /// tick label's box on every drawing to hide those past the chart's edge: the larger part of an
