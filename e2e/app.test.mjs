@@ -905,6 +905,10 @@ test('the markets tab fits a 360 px screen and axe-core finds nothing serious in
   await page.getByRole('tab', { name: 'Markets' }).click();
   await page.getByTestId('markets-select').selectOption('btc-2025-10-10-venues');
   await page.getByTestId('markets-table').locator('tr[data-market="hyperliquid-btc"]').waitFor();
+  // The reader sees the markets' names, never the ids links refer to.
+  const seen = await page.getByTestId('tab-markets').innerText();
+  assert.match(seen, /Hyperliquid BTC/);
+  assert.doesNotMatch(seen, /binance-btc|hyperliquid-(btc|alts)/);
   await page.getByTestId('markets-diagram').scrollIntoViewIfNeeded();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 362, `page is ${width}px wide`);

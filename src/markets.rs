@@ -8,7 +8,7 @@ use flushlab_engine::budget;
 use flushlab_engine::error::Work;
 use flushlab_engine::presets;
 use flushlab_engine::system::{
-    run_system_prepared, AccountGroup, Collateral, Link, System, SystemOutcome,
+    run_system_prepared, AccountGroup, Collateral, Link, MarketSpec, System, SystemOutcome,
 };
 use serde::{Deserialize, Serialize};
 
@@ -424,6 +424,10 @@ fn round_hundredth(pct: f64) -> f64 {
 pub struct MarketLine {
     pub id: String,
     pub asset: String,
+    /// What a sentence calls it (`MarketSpec::name`).
+    pub name: String,
+    /// What its node in the diagram and its legend call it (`MarketSpec::label`).
+    pub label: String,
     /// Last price at the start and after every step.
     pub path: Vec<f64>,
     /// Notional liquidated from the market's own positions per step (longs and shorts), USD.
@@ -471,7 +475,7 @@ pub struct MarketsView {
     pub key: Option<System>,
     /// The common shock of the system this view is of (what its headline says).
     pub shock_pct: f64,
-    /// The markets the shock hits directly (a beta other than 0), by id.
+    /// The markets the shock hits directly (a beta other than 0), by name.
     #[serde(default)]
     pub shocked: Vec<String>,
     /// The compute worker's time for the system's run, ms (when it ran there).
@@ -505,7 +509,7 @@ impl MarketsView {
                 .markets
                 .iter()
                 .filter(|market| market.shock_beta != 0.0)
-                .map(|market| market.id.clone())
+                .map(|market| market.name().to_string())
                 .collect(),
             step_s: system.run.step_s,
             problem,
@@ -552,9 +556,12 @@ impl MarketsView {
             .iter()
             .map(|market| {
                 let summary = &market.outcome.summary;
+                let spec = system.market_index(&market.id).map(|i| &system.markets[i]);
                 MarketLine {
                     id: market.id.clone(),
                     asset: market.asset.clone(),
+                    name: system.market_name(&market.id).to_string(),
+                    label: spec.map_or_else(|| market.id.clone(), MarketSpec::label),
                     path: std::iter::once(summary.start_price)
                         .chain(market.outcome.steps.iter().map(|step| step.last))
                         .collect(),
@@ -580,7 +587,7 @@ impl MarketsView {
             let Link::Arbitrage(_) = link;
             flows.push(FlowLine {
                 kind: FlowKind::Arbitrage,
-                name: format!("{} / {}", report.markets[0], report.markets[1]),
+                name: system.link_name(link),
                 markets: report.markets.iter().map(|id| index(id)).collect(),
                 cut: report.cut,
                 by_step_usd: report.by_step_usd.clone(),
@@ -627,6 +634,15 @@ impl MarketsView {
 }
 
 impl MarketsView {
+    /// What a sentence calls the market with this id, from the run's lines (the view a worker
+    /// sends has no system): the id itself for a market the run lacks.
+    pub fn name_of<'a>(&'a self, id: &'a str) -> &'a str {
+        self.markets
+            .iter()
+            .find(|market| market.id == id)
+            .map_or(id, |market| market.name.as_str())
+    }
+
     /// The tab's headline once the run is in: the common shock of the system it ran, how far
     /// each market fell, and what was liquidated in all.
     pub fn headline(&self) -> Option<String> {
@@ -641,7 +657,7 @@ impl MarketsView {
                 crate::catalogue::text::fill(
                     words.markets_headline_market,
                     &[
-                        ("market", &market.id),
+                        ("market", &market.name),
                         ("trough", &crate::format::percent(market.trough_pct, 1)),
                     ],
                 )
@@ -701,7 +717,7 @@ impl MarketsView {
             })
             .max_by(|a, b| a.0.total_cmp(&b.0))?;
         let (_, market, past) = furthest;
-        let subject = crate::catalogue::text::fill(words.market_price, &[("market", &market.id)]);
+        let subject = crate::catalogue::text::fill(words.market_price, &[("market", &market.name)]);
         crate::headline::past_record_note(&past, &subject)
     }
 }
@@ -832,6 +848,32 @@ mod tests {
             (market.adl_until(Some(0)), market.adl_until(None))
         };
         assert_eq!(adl("binance-btc"), (0.0, 0.0));
+        // Ids are what links and legs refer to; the reader sees the markets' names.
+        let names: Vec<_> = view
+            .markets
+            .iter()
+            .map(|m| (m.name.as_str(), m.label.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Binance BTC", "Binance BTC"),
+                ("Hyperliquid BTC", "Hyperliquid BTC"),
+                ("Hyperliquid alts", "Hyperliquid alts")
+            ]
+        );
+        assert!(
+            view.flows
+                .iter()
+                .any(|flow| flow.name == "Binance BTC / Hyperliquid BTC"),
+            "{:?}",
+            view.flows
+        );
+        let line = view.headline().expect("the run is in");
+        assert!(
+            line.contains("Binance BTC fell") && !line.contains("binance-btc"),
+            "{line}"
+        );
         for id in ["hyperliquid-btc", "hyperliquid-alts"] {
             let (first, all) = adl(id);
             assert!(first == 0.0 && all > 1e8, "{id}: {first} {all}");
@@ -938,7 +980,7 @@ mod tests {
         let one = MarketsView::plan(&MarketsChoice::default().system());
         assert_eq!(
             one.shock_reach().as_deref(),
-            Some("It hits venue-a alone; the other markets move only through what links them (arbitrage, accounts, lending).")
+            Some("It hits Venue A alone; the other markets move only through what links them (arbitrage, accounts, lending).")
         );
         let both = MarketsView::plan(
             &MarketsChoice {
@@ -959,8 +1001,8 @@ mod tests {
             None,
             "the default system is inside it"
         );
-        // venue-b's path falling to a fortieth of its start, venue-a's to half (inside): the note
-        // names venue-b alone.
+        // Venue B's path falling to a fortieth of its start, Venue A's to half (inside): the note
+        // names Venue B alone, by its name.
         let mut past = view.clone();
         for (market, low) in past.markets.iter_mut().zip([0.5, 0.025]) {
             let start = market.path[0];
@@ -969,10 +1011,10 @@ mod tests {
         }
         let note = past.past_the_record().expect("past the record");
         assert!(
-            note.starts_with("Past anything on record: venue-b's price fell 97.5%"),
+            note.starts_with("Past anything on record: Venue B's price fell 97.5%"),
             "{note}"
         );
-        assert!(!note.contains("venue-a"), "{note}");
+        assert!(!note.contains("Venue A"), "{note}");
         assert_eq!(MarketsView::default().past_the_record(), None);
     }
 
@@ -986,16 +1028,16 @@ mod tests {
         let line = view.headline().expect("the run is in");
         let total: f64 = view.markets.iter().map(|m| m.liquidated_until(None)).sum();
         // The default system's sale hits one venue of two: that venue's shock, not a common one.
-        assert_eq!(view.shocked, vec!["venue-a".to_string()]);
+        assert_eq!(view.shocked, vec!["Venue A".to_string()]);
         assert!(
-            line.starts_with("A -3.3% shock on venue-a alone:"),
+            line.starts_with("A -3.3% shock on Venue A alone:"),
             "{line}"
         );
         for market in &view.markets {
             assert!(
                 line.contains(&format!(
                     "{} fell {}",
-                    market.id,
+                    market.name,
                     crate::format::percent(market.trough_pct, 1)
                 )),
                 "{line}"

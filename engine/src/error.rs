@@ -165,6 +165,8 @@ pub enum Rule {
     PathDays { most: u64, got: u64 },
     /// A market id given to two markets, or a link joining a market to itself.
     RepeatedId { id: String },
+    /// A market's display name that is blank or longer than `most` characters.
+    NameLength { most: usize, got: usize },
     /// A link naming a market the system does not have.
     UnknownMarket { id: String },
     /// An arbitrage link between markets of two different assets.
@@ -433,6 +435,10 @@ impl fmt::Display for Rule {
                 write!(f, "paths x days must be at most {most} (got {got})")
             }
             Rule::RepeatedId { id } => write!(f, "'{id}' is named twice: each market once"),
+            Rule::NameLength { most, got } => write!(
+                f,
+                "must be a name of 1 to {most} characters, not blank (got {got})"
+            ),
             Rule::UnknownMarket { id } => write!(f, "no market has the id '{id}'"),
             Rule::LinkAcrossAssets { first, second } => write!(
                 f,

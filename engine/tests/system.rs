@@ -249,6 +249,44 @@ fn bad_systems_are_refused_with_field_paths() {
             .any(|line| line.starts_with("markets[1].id: 'a' is named twice")),
         "{said:?}"
     );
+    // A display name is optional; a blank or overlong one is refused where it is.
+    for (name, got) in [("  ", 2), (&"x".repeat(33)[..], 33)] {
+        let named = good.replacen(
+            "\"id\": \"b\"",
+            &format!("\"id\": \"b\", \"name\": \"{name}\""),
+            1,
+        );
+        let said = problems(&named);
+        assert!(
+            said.iter().any(|line| line
+                == &format!(
+                    "markets[1].name: must be a name of 1 to 32 characters, not blank (got {got})"
+                )),
+            "{said:?}"
+        );
+    }
+    let named = good.replacen(
+        "\"id\": \"b\"",
+        "\"id\": \"b\", \"name\": \"Venue B ünd Co\"",
+        1,
+    );
+    let system = System::from_json(&named).expect("a name of 14 characters");
+    assert_eq!(
+        (system.markets[1].name(), system.markets[1].label()),
+        ("Venue B ünd Co", "Venue B ünd Co".to_string())
+    );
+    assert_eq!(
+        system.markets[0].label(),
+        "a · BTC",
+        "no name: the id and the asset"
+    );
+    let outcome =
+        |system: &System| serde_json::to_string(&simulate_system(system).unwrap()).unwrap();
+    assert_eq!(
+        outcome(&system),
+        outcome(&System::from_json(&good).unwrap()),
+        "a name changes no outcome"
+    );
     let eth = good.replacen("\"asset\": \"BTC\"", "\"asset\": \"ETH\"", 1);
     let said = problems(&eth);
     assert!(

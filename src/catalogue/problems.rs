@@ -223,6 +223,10 @@ pub fn say(rule: &Rule) -> String {
             &[("most", &count(*most)), ("got", &count(*got))],
         ),
         Rule::RepeatedId { id } => fill(words.repeated_id, &[("id", id)]),
+        Rule::NameLength { most, got } => fill(
+            words.name_length,
+            &[("most", &whole(*most)), ("got", &whole(*got))],
+        ),
         Rule::UnknownMarket { id } => fill(words.unknown_market, &[("id", id)]),
         Rule::LinkAcrossAssets { first, second } => fill(
             words.link_across_assets,
@@ -437,6 +441,7 @@ mod tests {
                 got: 300_000,
             },
             Rule::RepeatedId { id: "bybit".into() },
+            Rule::NameLength { most: 32, got: 40 },
             Rule::UnknownMarket { id: "okx".into() },
             Rule::LinkAcrossAssets {
                 first: "BTC".into(),

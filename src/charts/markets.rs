@@ -42,7 +42,7 @@ pub fn prices(snapshot: &Snapshot) -> Plot {
         plot.add_trace(
             Scatter::new(times, moves)
                 .mode(Mode::Lines)
-                .name(format!("{} ({})", market.id, market.asset).as_str())
+                .name(market.label.as_str())
                 .line(
                     Line::new()
                         .color(MARKET_COLOURS[k % MARKET_COLOURS.len()])

@@ -29,7 +29,7 @@ pub fn MarketEditor() -> impl IntoView {
             system
                 .markets
                 .iter()
-                .map(|market| market.id.clone())
+                .map(|market| market.name().to_string())
                 .collect::<Vec<_>>()
         })
     });

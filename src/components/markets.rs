@@ -181,7 +181,7 @@ pub fn MarketsTab(
             choice.with_base(|base| {
                 base.links
                     .iter()
-                    .map(|link| link.ends().join(" / "))
+                    .map(|link| base.link_name(link))
                     .collect::<Vec<_>>()
             })
         })
@@ -459,7 +459,7 @@ fn contagion_rows(view: &MarketsView) -> AnyView {
             // Each cell names its column: on a phone a row is a card of labelled figures.
             view! {
                 <tr role="row" data-market=row.id.clone()>
-                    <th scope="row" role="rowheader">{row.id.clone()}</th>
+                    <th scope="row" role="rowheader">{view.name_of(&row.id).to_string()}</th>
                     <td role="cell" data-label=t.markets_trough_alone>{fall(row.alone.trough_pct)}</td>
                     <td role="cell" data-label=t.markets_trough_linked>{fall(row.linked.trough_pct)}</td>
                     <td role="cell" data-label=t.markets_liquidated_alone>{usd(row.alone.liquidated_usd)}</td>
@@ -650,9 +650,9 @@ fn market_box(
     let adl = market.adl_until(cursor);
     let adl_words = (adl > 0.0).then(|| fill(adl_words, &[("usd", &format::usd(adl))]));
     let name = if compact {
-        market.id.clone()
+        market.name.clone()
     } else {
-        format!("{} · {}", market.id, market.asset)
+        market.label.clone()
     };
     let trough = fill(
         text().charts.markets_trough_so_far,
@@ -661,7 +661,7 @@ fn market_box(
     view! {
         <g class="market-node" class:selected=selected class:compact=compact data-testid=format!("market-{}", market.id)
             on:click=move |_| pick()>
-            <title>{fill(text().charts.markets_select_market, &[("market", &market.id)])}</title>
+            <title>{fill(text().charts.markets_select_market, &[("market", &market.name)])}</title>
             <rect x=x y=top width=w height=BOX_HEIGHT rx="8" />
             <text x=x + w / 2.0 y=top + 18.0 text-anchor="middle" class="market-name" style=small>
                 {name}

@@ -38,6 +38,8 @@ pub use run::{
 pub const SYSTEM_VERSION: u32 = 2;
 /// Most markets in one system.
 pub const MAX_MARKETS: usize = 8;
+/// The most characters a market's display name may have (it must fit a node of the diagram).
+pub const MAX_NAME_CHARS: usize = 32;
 /// Most links in one system.
 pub const MAX_LINKS: usize = 16;
 /// Most cross-margin accounts in one system, over all groups.
@@ -90,6 +92,10 @@ fn default_beta() -> f64 {
 pub struct MarketSpec {
     /// A short name links refer to (e.g. "binance-btc").
     pub id: String,
+    /// What the app's diagram, headline and tables call the market (e.g. "Binance BTC"): up to
+    /// `MAX_NAME_CHARS` characters. Without one they show the id and the asset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The asset traded (e.g. "BTC"): arbitrage joins only markets of one asset.
     pub asset: String,
     /// How much of the common shock this market takes: its move (instant, ramp) or its market
@@ -109,6 +115,22 @@ pub struct MarketSpec {
     /// This market's leverage-cycles crowd between flushes (`Scenario::cycles`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cycles: Option<CyclesCrowd>,
+}
+
+impl MarketSpec {
+    /// What a sentence calls the market: its name, or its id.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// What a diagram's node or a chart's legend calls the market: its name, or its id and
+    /// asset ("venue-a · BTC").
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) => name.clone(),
+            None => format!("{} · {}", self.id, self.asset),
+        }
+    }
 }
 
 /// What joins two markets.
@@ -219,6 +241,7 @@ impl System {
             seed,
             markets: vec![MarketSpec {
                 id: "market".into(),
+                name: None,
                 asset: "asset".into(),
                 shock_beta: 1.0,
                 market,
@@ -300,6 +323,17 @@ impl System {
     /// The index of the market called `id`.
     pub fn market_index(&self, id: &str) -> Option<usize> {
         self.markets.iter().position(|market| market.id == id)
+    }
+
+    /// What a sentence calls the market with this id (`MarketSpec::name`; the id itself when
+    /// no market has it).
+    pub fn market_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.market_index(id).map_or(id, |i| self.markets[i].name())
+    }
+
+    /// What a sentence calls a link: its two markets' names ("Venue A / Venue B").
+    pub fn link_name(&self, link: &Link) -> String {
+        link.ends().map(|id| self.market_name(id)).join(" / ")
     }
 
     /// The same system with its common shock resized to a move of `pct` percent (kind and

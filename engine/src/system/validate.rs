@@ -7,7 +7,7 @@ use crate::scenario::validate::Checker;
 use crate::scenario::Contract;
 use crate::system::{
     AccountGroup, Accounts, Borrowers, Collateral, Lending, Link, System, LEG_STEP_NS,
-    MAX_ACCOUNTS, MAX_LEGS, MAX_LINKS, MAX_MARKETS, SYSTEM_VERSION,
+    MAX_ACCOUNTS, MAX_LEGS, MAX_LINKS, MAX_MARKETS, MAX_NAME_CHARS, SYSTEM_VERSION,
 };
 
 impl System {
@@ -57,6 +57,18 @@ impl System {
                         id: spec.id.clone(),
                     },
                 );
+            }
+            if let Some(name) = &spec.name {
+                let got = name.chars().count();
+                if name.trim().is_empty() || got > MAX_NAME_CHARS {
+                    check.fail(
+                        &format!("{prefix}.name"),
+                        Rule::NameLength {
+                            most: MAX_NAME_CHARS,
+                            got,
+                        },
+                    );
+                }
             }
             check.range(
                 &format!("{prefix}.shock_beta"),

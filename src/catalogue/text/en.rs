@@ -679,6 +679,7 @@ pub static ENGLISH: Text = Text {
         no_depth_for_cycles: "needs depth within 1% of the price for cycles (got {depth})",
         path_days: "paths x days must be at most {most} (got {got})",
         repeated_id: "'{id}' is named twice: each market once",
+        name_length: "must be a name of 1 to {most} characters, not blank (got {got})",
         unknown_market: "no market has the id '{id}'",
         link_across_assets: "arbitrage joins markets of one asset (got {first} and {second})",
         leg_on_inverse: "'{id}' is coin-margined: cross-margin accounts hold USD-margined markets only",

@@ -507,6 +507,8 @@ sections! {
         path_days,
         /// `{id}`.
         repeated_id,
+        /// `{most}`, `{got}`.
+        name_length,
         /// `{id}`.
         unknown_market,
         /// `{first}`, `{second}`.
