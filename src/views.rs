@@ -315,7 +315,7 @@ pub(crate) fn VenuesTab() -> impl IntoView {
                 .rows
                 .iter()
                 .map(|row| {
-                    let unit = crate::catalogue::money_unit(row.money_unit);
+                    let unit = crate::catalogue::money_unit(row.money_unit, row.coin.as_deref());
                     let counted = crate::headline::liquidated_unit(unit);
                     let extreme = if row.max_rise_pct > row.max_drawdown_pct {
                         format::signed_pct(row.max_rise_pct)

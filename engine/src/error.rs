@@ -165,6 +165,10 @@ pub enum Rule {
     PathDays { most: u64, got: u64 },
     /// A market id given to two markets, or a link joining a market to itself.
     RepeatedId { id: String },
+    /// A settlement coin's ticker that is not 1 to `most` letters or digits.
+    CoinTicker { most: usize },
+    /// A settlement coin named on a linear (USD-margined) contract.
+    CoinOnLinear,
     /// A market's display name that is blank or longer than `most` characters.
     NameLength { most: usize, got: usize },
     /// A link naming a market the system does not have.
@@ -435,6 +439,13 @@ impl fmt::Display for Rule {
                 write!(f, "paths x days must be at most {most} (got {got})")
             }
             Rule::RepeatedId { id } => write!(f, "'{id}' is named twice: each market once"),
+            Rule::CoinTicker { most } => {
+                write!(f, "must be a ticker of 1 to {most} letters or digits (e.g. XBT)")
+            }
+            Rule::CoinOnLinear => write!(
+                f,
+                "names the coin of a coin-margined (inverse) contract: a linear contract counts USD"
+            ),
             Rule::NameLength { most, got } => write!(
                 f,
                 "must be a name of 1 to {most} characters, not blank (got {got})"

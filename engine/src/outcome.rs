@@ -109,6 +109,9 @@ pub struct Summary {
     pub last_liquidation_step: Option<u32>,
     /// Money is USD for linear contracts, coin for inverse.
     pub money_unit: MoneyUnit,
+    /// The coin's ticker on an inverse contract whose scenario names it (`Market::coin`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coin: Option<String>,
 }
 
 /// The unit money is counted in: USD for linear contracts, the coin for inverse ones.

@@ -117,3 +117,47 @@ fn open_interest_by_bucket_follows_every_step() {
         }
     }
 }
+
+#[test]
+fn a_coin_margined_preset_names_its_coin_and_a_linear_one_cannot() {
+    // BitMEX's XBTUSD is margined in XBT: the outcome counts its money in that coin by name.
+    let bitmex = run("bitmex-2020-03-12");
+    assert_eq!(
+        bitmex.summary.money_unit,
+        flushlab_engine::outcome::MoneyUnit::Coin
+    );
+    assert_eq!(bitmex.summary.coin.as_deref(), Some("XBT"));
+    let json = flushlab_engine::outcome_json(&bitmex);
+    assert!(
+        json.contains("\"coin\":\"XBT\""),
+        "the outcome JSON names it"
+    );
+    // A linear preset has none, and its outcome JSON no field for it.
+    let linear = run("btc-2021-05-19");
+    assert_eq!(linear.summary.coin, None);
+    assert!(!flushlab_engine::outcome_json(&linear).contains("\"coin\""));
+    let refused = |scenario: &flushlab_engine::Scenario| -> Vec<String> {
+        let text = scenario.to_json();
+        flushlab_engine::Scenario::from_json(&text)
+            .unwrap_err()
+            .problems
+            .iter()
+            .map(|problem| problem.to_string())
+            .collect()
+    };
+    let mut named = presets::find("btc-2021-05-19").unwrap().scenario;
+    named.market.coin = Some("BTC".into());
+    assert_eq!(
+        refused(&named),
+        ["market.coin: names the coin of a coin-margined (inverse) contract: a linear contract counts USD"]
+    );
+    for bad in ["", "X B T", "TOOLONGCOIN", "ХВТ"] {
+        let mut scenario = presets::find("bitmex-2020-03-12").unwrap().scenario;
+        scenario.market.coin = Some(bad.into());
+        assert_eq!(
+            refused(&scenario),
+            ["market.coin: must be a ticker of 1 to 8 letters or digits (e.g. XBT)"],
+            "{bad:?}"
+        );
+    }
+}

@@ -39,13 +39,40 @@ pub const CHARTS: [&str; 11] = [
 ];
 
 /// The unit money is counted in, as the page writes it: "USD" (the currency's code, which
-/// `crate::format::money` writes as the locale's currency sign) or the language's word for the
-/// coin of an inverse contract.
-pub fn money_unit(unit: flushlab_engine::outcome::MoneyUnit) -> &'static str {
+/// `crate::format::money` writes as the locale's currency sign) or, on an inverse contract, the
+/// coin's ticker its scenario names (`Market::coin`, e.g. "XBT") or the language's word for it.
+pub fn money_unit(unit: flushlab_engine::outcome::MoneyUnit, coin: Option<&str>) -> &'static str {
     match unit {
         flushlab_engine::outcome::MoneyUnit::Usd => "USD",
-        flushlab_engine::outcome::MoneyUnit::Coin => text::text().summary.coin,
+        flushlab_engine::outcome::MoneyUnit::Coin => coin.map_or(text::text().summary.coin, intern),
     }
+}
+
+thread_local! {
+    /// The coins' tickers the page has written, each kept once for the page's life (a few
+    /// bytes each, validated to at most eight characters), so a unit stays a `&'static str`
+    /// like the catalogue's words.
+    static TICKERS: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn intern(ticker: &str) -> &'static str {
+    TICKERS.with(|tickers| {
+        let mut tickers = tickers.borrow_mut();
+        if let Some(kept) = tickers.iter().find(|kept| **kept == ticker) {
+            return *kept;
+        }
+        let kept: &'static str = Box::leak(ticker.to_owned().into_boxed_str());
+        tickers.push(kept);
+        kept
+    })
+}
+
+/// Whether a control's unit counts money (USD or a coin), whose amounts may be typed as the
+/// page writes them ("$50M", "1.5k").
+pub fn is_money_unit(unit: &str) -> bool {
+    matches!(unit, "USD" | "coins")
+        || unit == text::text().summary.coin
+        || TICKERS.with(|tickers| tickers.borrow().contains(&unit))
 }
 
 /// The glossary term each chart's caption links to.

@@ -128,7 +128,7 @@ pub fn say(rule: &Rule) -> String {
             words.money_at_stake,
             &[
                 ("at_stake", &scientific(*at_stake)),
-                ("unit", super::money_unit(*unit)),
+                ("unit", super::money_unit(*unit, None)),
                 (
                     "floor",
                     &scientific(flushlab_engine::market::PRICE_FLOOR_FRACTION),
@@ -223,6 +223,8 @@ pub fn say(rule: &Rule) -> String {
             &[("most", &count(*most)), ("got", &count(*got))],
         ),
         Rule::RepeatedId { id } => fill(words.repeated_id, &[("id", id)]),
+        Rule::CoinTicker { most } => fill(words.coin_ticker, &[("most", &whole(*most))]),
+        Rule::CoinOnLinear => words.coin_on_linear.to_string(),
         Rule::NameLength { most, got } => fill(
             words.name_length,
             &[("most", &whole(*most)), ("got", &whole(*got))],
@@ -442,6 +444,8 @@ mod tests {
             },
             Rule::RepeatedId { id: "bybit".into() },
             Rule::NameLength { most: 32, got: 40 },
+            Rule::CoinTicker { most: 8 },
+            Rule::CoinOnLinear,
             Rule::UnknownMarket { id: "okx".into() },
             Rule::LinkAcrossAssets {
                 first: "BTC".into(),

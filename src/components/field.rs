@@ -78,8 +78,7 @@ pub fn RangeField(
         let text = event_target_value(&ev);
         // Amounts of money or coin may be typed as the page writes them ("$50M", "1.5bn").
         let unit_now = unit.get_untracked();
-        let amount = matches!(unit_now, "USD" | "coins")
-            || unit_now == crate::catalogue::text::text().summary.coin;
+        let amount = crate::catalogue::is_money_unit(unit_now);
         let typed = if amount {
             crate::format::read_amount(&text)
         } else {

@@ -37,8 +37,10 @@ pub fn VenueControls() -> impl IntoView {
     let set_fund = move |usd: f64| state.edit(|s| s.venue.insurance_fund_usd = usd);
     // The fund is in coin on an inverse (coin-margined) contract.
     let fund_unit = Memo::new(move |_| {
-        let contract = state.draft.with(|s| s.market.contract);
-        crate::catalogue::money_unit(flushlab_engine::outcome::MoneyUnit::of(contract))
+        state.draft.with(|s| {
+            let unit = flushlab_engine::outcome::MoneyUnit::of(s.market.contract);
+            crate::catalogue::money_unit(unit, s.market.coin.as_deref())
+        })
     });
     let at_entry = Signal::derive(move || {
         state

@@ -23,6 +23,9 @@ pub struct VenueRow {
     pub bad_debt_usd: f64,
     pub insurance_fund_end_usd: f64,
     pub money_unit: MoneyUnit,
+    /// The inverse contract's coin, when its scenario names it (`Summary::coin`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coin: Option<String>,
 }
 
 impl VenueRow {
@@ -40,6 +43,7 @@ impl VenueRow {
             bad_debt_usd: summary.bad_debt_usd,
             insurance_fund_end_usd: summary.insurance_fund_end_usd,
             money_unit: summary.money_unit,
+            coin: summary.coin.clone(),
         }
     }
 }

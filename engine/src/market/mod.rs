@@ -338,6 +338,7 @@ mod tests {
             withdrawal: 0.0,
             withdrawal_floor: 0.2,
             mark_smoothing_s: 0.0,
+            coin: None,
         }
     }
 

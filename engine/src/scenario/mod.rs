@@ -128,7 +128,15 @@ pub struct Market {
     /// Half-life (seconds) with which the mark price follows the last price; 0 means mark = last.
     #[serde(default)]
     pub mark_smoothing_s: f64,
+    /// The coin a coin-margined (inverse) contract is margined and settled in, as the outcome,
+    /// the CLI and the app write its money (e.g. "XBT" for BitMEX's XBTUSD): 1 to
+    /// `MAX_COIN_CHARS` letters or digits, only on an inverse contract. Without it, "coin".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coin: Option<String>,
 }
+
+/// The most characters of a settlement coin's ticker (`Market::coin`).
+pub const MAX_COIN_CHARS: usize = 8;
 
 fn default_withdrawal_floor() -> f64 {
     0.2

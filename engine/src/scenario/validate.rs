@@ -4,9 +4,10 @@
 use crate::error::{Items, Problem, Rule, ScenarioError, Work};
 use crate::scenario::bounds::validate_money_at_stake;
 use crate::scenario::{
-    liquidation_leverage, Agents, Book, BookLevel, MaintenanceMargin, MarginTier, Market,
+    liquidation_leverage, Agents, Book, BookLevel, Contract, MaintenanceMargin, MarginTier, Market,
     Positions, Scenario, Shock, ShockKind, Traders, Venue, FORMAT_VERSION, MAX_BOOK_LEVELS,
-    MAX_BUCKETS, MAX_CYCLES_LEVERAGE_MULTIPLE, MAX_LEVERAGE, MAX_POSITIONS, MAX_STEPS,
+    MAX_BUCKETS, MAX_COIN_CHARS, MAX_CYCLES_LEVERAGE_MULTIPLE, MAX_LEVERAGE, MAX_POSITIONS,
+    MAX_STEPS,
 };
 
 impl Scenario {
@@ -118,6 +119,20 @@ impl Market {
         // would run the price to its floor or ceiling.
         check.range("market.withdrawal_floor", self.withdrawal_floor, 0.01, 1.0);
         check.range("market.mark_smoothing_s", self.mark_smoothing_s, 0.0, 1e7);
+        if let Some(coin) = &self.coin {
+            let well_formed = (1..=MAX_COIN_CHARS).contains(&coin.chars().count())
+                && coin.chars().all(|c| c.is_ascii_alphanumeric());
+            if !well_formed {
+                check.fail(
+                    "market.coin",
+                    Rule::CoinTicker {
+                        most: MAX_COIN_CHARS,
+                    },
+                );
+            } else if self.contract == Contract::Linear {
+                check.fail("market.coin", Rule::CoinOnLinear);
+            }
+        }
     }
 }
 

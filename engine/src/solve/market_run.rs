@@ -458,6 +458,7 @@ impl<'a> MarketRun<'a> {
                 .map(|step| f64::from(step) * scenario.run.step_s),
             last_liquidation_step: self.last_liquidation_step,
             money_unit: crate::outcome::MoneyUnit::of(scenario.market.contract),
+            coin: scenario.market.coin.clone(),
         };
         self.venue.recycle();
         Outcome {

@@ -680,6 +680,8 @@ pub static ENGLISH: Text = Text {
         path_days: "paths x days must be at most {most} (got {got})",
         repeated_id: "'{id}' is named twice: each market once",
         name_length: "must be a name of 1 to {most} characters, not blank (got {got})",
+        coin_ticker: "must be a ticker of 1 to {most} letters or digits (e.g. XBT)",
+        coin_on_linear: "names the coin of a coin-margined (inverse) contract: a linear contract counts USD",
         unknown_market: "no market has the id '{id}'",
         link_across_assets: "arbitrage joins markets of one asset (got {first} and {second})",
         leg_on_inverse: "'{id}' is coin-margined: cross-margin accounts hold USD-margined markets only",

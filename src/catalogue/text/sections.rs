@@ -509,6 +509,9 @@ sections! {
         repeated_id,
         /// `{most}`, `{got}`.
         name_length,
+        /// `{most}`.
+        coin_ticker,
+        coin_on_linear,
         /// `{id}`.
         unknown_market,
         /// `{first}`, `{second}`.
