@@ -607,6 +607,21 @@ impl Layout {
     }
 }
 
+/// `name` as it fits a box `w` wide in bold type of `px` (a character about 0.56 of the size, as
+/// measured on the page's sans-serif; a little margin either side): cut with an ellipsis when it
+/// does not.
+fn fitted(name: &str, w: f64, px: f64) -> String {
+    let room = ((w - 8.0) / (0.56 * px)).floor().max(2.0) as usize;
+    if name.chars().count() <= room {
+        name.to_string()
+    } else {
+        name.chars()
+            .take(room - 1)
+            .chain(std::iter::once('…'))
+            .collect()
+    }
+}
+
 /// Where a market's box sits: left edge, width, top.
 struct Place {
     x: f64,
@@ -649,10 +664,12 @@ fn market_box(
     let words = fill(liquidated_words, &[("usd", &format::usd(liquidated))]);
     let adl = market.adl_until(cursor);
     let adl_words = (adl > 0.0).then(|| fill(adl_words, &[("usd", &format::usd(adl))]));
+    // A long name is cut to its box (the box's title, read on hover and by screen readers,
+    // keeps it whole).
     let name = if compact {
-        market.name.clone()
+        fitted(&market.name, w, 10.5)
     } else {
-        market.label.clone()
+        fitted(&market.label, w, 11.0)
     };
     let trough = fill(
         text().charts.markets_trough_so_far,
@@ -811,5 +828,27 @@ fn flow_view(
             }
             .into_any()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{boxes, fitted, NARROW};
+
+    #[test]
+    fn a_name_too_long_for_its_box_is_cut_with_an_ellipsis() {
+        // The 2025 system's names fit a phone's compact boxes (three of them) whole.
+        let w = boxes(3, NARROW)[0].1;
+        assert_eq!(fitted("Hyperliquid alts", w, 10.5), "Hyperliquid alts");
+        let long = "A very long market name of 32 ch";
+        let cut = fitted(long, w, 10.5);
+        assert_eq!(cut.chars().count(), 17);
+        assert!(cut.ends_with('…') && long.starts_with(cut.trim_end_matches('…')));
+        assert_eq!(
+            fitted(long, 400.0, 11.0),
+            long,
+            "a roomy box shows it whole"
+        );
+        assert_eq!(fitted("ETH", 1.0, 11.0), "E…", "never less than a letter");
     }
 }
