@@ -35,6 +35,7 @@ bench: tools browser build
 	node e2e/bench-matrix.mjs
 	BENCH_REGIMES='@engine/presets/bench/drag-target.json,?system=two-venues-one-asset,?system=btc-2025-10-10-venues' BENCH_SUMMARY=markets node e2e/bench-matrix.mjs
 	BENCH_REGIMES='btc-2025-10-10+okx,btc-2025-10-10+hyperliquid' BENCH_VIEWPORTS=1400x900,2560x1440 BENCH_SUMMARY=venues node e2e/bench-matrix.mjs
+	node e2e/bench-worker-cpu.mjs
 	node e2e/bench-lighthouse.mjs
 	LH_QUERY='?embed=1' LH_NAME=lighthouse-embed node e2e/bench-lighthouse.mjs
 	LH_QUERY='?preset=btc-2021-05-19' LH_PRESETS=mobile LH_NAME=lighthouse-preset node e2e/bench-lighthouse.mjs
