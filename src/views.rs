@@ -150,7 +150,8 @@ pub(crate) fn FlushCharts(
                             aria-label=text().charts.phase_progress></progress>
                         <span class="muted small">{move || {
                             let (done, total) = live.phase_progress.get();
-                            if done < total { fill(text().charts.computing, &[("done", &done.to_string()), ("total", &total.to_string())]) } else { text().charts.done.to_string() }
+                            // Nothing once it is in: a lone "done" beside the menu said nothing.
+                            if done < total { fill(text().charts.computing, &[("done", &done.to_string()), ("total", &total.to_string())]) } else { String::new() }
                         }}</span>
                     </div>
                     {chart}

@@ -1,7 +1,7 @@
 //! Liquidation map: cumulative notional that would be liquidated if the price reached each level,
 //! by leverage bucket (the estimate liquidation heatmaps show), with where this flush stopped.
 
-use plotly::common::{DashType, Line, Mode};
+use plotly::common::{Anchor, DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
 use super::{
@@ -51,18 +51,21 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         vertical_line(start, ink(theme).muted, DashType::Dot),
         vertical_line(stop, palette::SHORT, DashType::Solid),
     ];
-    // Each label a line below the one before, apart enough that the flush's label, which runs
-    // right from its line across the start's, clears "start" on a phone's short chart.
-    let mut annotations = vec![
-        label(start, 1.0, w.start, theme),
-        // On two lines: one runs off a narrow chart's right edge, and across the start's line.
-        label(
-            stop,
-            0.86,
-            &wrapped(&fill(w.flush_reached, &[("price", &price_text(stop))]), 16),
-            theme,
-        ),
-    ];
+    // Each label a line below the one before. The flush's label sits on the side of its line
+    // away from the start's: running across the start's line, it read as the start's label.
+    let reached = label(
+        stop,
+        0.86,
+        // On two lines: one runs off a narrow chart's edge.
+        &wrapped(&fill(w.flush_reached, &[("price", &price_text(stop))]), 16),
+        theme,
+    );
+    let reached = if stop < start {
+        reached.x_anchor(Anchor::Right).x_shift(-3.0)
+    } else {
+        reached
+    };
+    let mut annotations = vec![label(start, 1.0, w.start, theme), reached];
     let cursor_step = snapshot.cursor.and_then(|c| snapshot.outcome.steps.get(c));
     if let Some(step) = cursor_step {
         shapes.push(vertical_line(step.mark, ink(theme).text, DashType::Dash));
@@ -106,4 +109,45 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
 /// A price as the map labels it, e.g. "$55,210".
 pub fn price_text(price: f64) -> String {
     crate::format::price(price)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The map's "this flush reached" label: its price, and which side of its line it runs.
+    fn reached(preset: &str) -> (f64, f64, String) {
+        let scenario = flushlab_engine::presets::find(preset)
+            .expect("a preset")
+            .scenario;
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let figure = crate::charts::plain_figure(plot, &scenario, &outcome, &Default::default());
+        let notes = figure["layout"]["annotations"].as_array().expect("labels");
+        let start = notes[0]["x"].as_f64().expect("the start");
+        let label = &notes[1];
+        assert!(
+            label["text"]
+                .as_str()
+                .expect("text")
+                .starts_with("this flush"),
+            "{label}"
+        );
+        (
+            start,
+            label["x"].as_f64().expect("at its line"),
+            label["xanchor"].as_str().expect("anchored").to_string(),
+        )
+    }
+
+    #[test]
+    fn the_flushs_label_runs_away_from_the_start_line() {
+        // A fall: the label ends at its line, left of it, clear of the start's line.
+        let (start, stop, anchor) = reached("calm-market");
+        assert!(stop < start);
+        assert_eq!(anchor, "right");
+        // A squeeze: it starts at its line and runs right, away from the start's.
+        let (start, stop, anchor) = reached("short-squeeze");
+        assert!(stop > start);
+        assert_eq!(anchor, "left");
+    }
 }

@@ -116,7 +116,7 @@ sections! {
         amplification_inverse, phase,
         phase_caption, phase_against, phase_leverage, phase_depth, phase_progress,
         /// `{done}`, `{total}`: counts.
-        computing, done, phase_no_depth, cycles_intro, cycles_progress,
+        computing, phase_no_depth, cycles_intro, cycles_progress,
         /// `{what}`: a list of mechanisms.
         cycles_leave_out,
         cycles_out_build_up, cycles_out_top_up, cycles_out_delever, cycles_out_stop_losses,
