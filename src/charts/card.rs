@@ -51,7 +51,7 @@ pub fn Chart(
         }
     };
     view! {
-        <figure class=format!("card chart-card {class}") aria-label=title>
+        <figure class=format!("card chart-card {class}") data-chart=name aria-label=title>
             <div class="chart" data-testid=format!("chart-{name}") node_ref=node></div>
             <figcaption>
                 <span>
