@@ -116,7 +116,7 @@ pub fn screen(
         escape(&headline(scenario, outcome))
     ));
     html.push_str("<div class=\"summary\">");
-    for (label, value) in tiles(outcome, None) {
+    for (label, value) in tiles(outcome, scenario.position_count(), None) {
         html.push_str(&format!(
             "<div class=\"tile\"><span class=\"tile-label\">{}</span><span class=\"tile-value\">{}</span></div>",
             escape(&label),

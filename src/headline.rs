@@ -402,7 +402,7 @@ mod tests {
         for preset in presets::all() {
             let outcome = flushlab_engine::simulate(&preset.scenario).expect("a preset runs");
             let text = headline(&preset.scenario, &outcome);
-            let tiles = tiles(&outcome, None);
+            let tiles = tiles(&outcome, preset.scenario.position_count(), None);
             let name = &preset.name;
             // The shock, the extreme and the amplification, as the tiles write them.
             let shock = tile(&tiles, "Shock alone").trim_start_matches(['-', '+']);

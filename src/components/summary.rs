@@ -17,7 +17,9 @@ fn run_time_scale(outcome: &Outcome) -> crate::charts::TimeScale {
 
 /// The summary tiles (label, value) of a run, or of the playback step at `cursor` (a tile in
 /// front). The headline (`crate::headline`) formats the same numbers the same way.
-pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> {
+/// `positions`: how many positions the run's crowd holds (the model's sample of the market's
+/// traders), which the liquidated count is read against.
+pub fn tiles(outcome: &Outcome, positions: usize, cursor: Option<usize>) -> Vec<(String, String)> {
     let summary = &outcome.summary;
     let words = &text().summary;
     let unit = crate::catalogue::money_unit(summary.money_unit, summary.coin.as_deref());
@@ -59,6 +61,7 @@ pub fn tiles(outcome: &Outcome, cursor: Option<usize>) -> Vec<(String, String)> 
                 &[
                     ("amount", &format::money(liquidated, counted)),
                     ("count", &format::count(count)),
+                    ("total", &format::count(positions as u64)),
                 ],
             ),
         ),
@@ -199,7 +202,8 @@ pub fn Summary(
     let busy = busy();
     let tiles = move || {
         let outcome = outcome.get()?;
-        Some(tiles(&outcome, state.playback.get().cursor))
+        let positions = state.scenario.with(|scenario| scenario.position_count());
+        Some(tiles(&outcome, positions, state.playback.get().cursor))
     };
     view! {
         <section class="summary" data-testid="summary" aria-label=text().summary.label aria-live="polite" aria-busy=move || busy.get().to_string()>
@@ -236,6 +240,7 @@ pub fn Headline(
 #[cfg(test)]
 mod tests {
     use super::tiles;
+    use crate::format;
     use crate::catalogue::text::text;
 
     fn tiles_of(name: &str) -> Vec<(String, String)> {
@@ -244,8 +249,28 @@ mod tests {
             .scenario;
         tiles(
             &flushlab_engine::simulate(&scenario).expect("it runs"),
+            scenario.position_count(),
             None,
         )
+    }
+
+    #[test]
+    fn the_liquidated_count_is_read_against_the_models_positions() {
+        for name in ["btc-2025-10-10", "calm-market", "bitmex-2020-03-12"] {
+            let scenario = flushlab_engine::presets::find(name)
+                .expect("a preset")
+                .scenario;
+            let total = format::count(scenario.position_count() as u64);
+            let tiles = tiles_of(name);
+            let (_, liquidated) = tiles
+                .iter()
+                .find(|(label, _)| label == "Liquidated")
+                .expect("a Liquidated tile");
+            assert!(
+                liquidated.ends_with(&format!(" of {total} positions")),
+                "{name}: {liquidated}"
+            );
+        }
     }
 
     #[test]

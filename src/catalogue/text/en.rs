@@ -583,7 +583,7 @@ pub static ENGLISH: Text = Text {
         shock_alone: "Shock alone",
         amplification: "Amplification",
         liquidated: "Liquidated",
-        liquidated_value: "{amount} · {count} positions",
+        liquidated_value: "{amount} · {count} of {total} positions",
         longs_shorts: "Longs / shorts",
         fund_left: "Insurance fund left",
         auto_deleveraged: "Auto-deleveraged",

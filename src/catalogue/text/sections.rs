@@ -389,7 +389,7 @@ sections! {
         coin,
         and, list_comma, drop, rise, flush, squeeze, longs, shorts, positions, contracts,
         label, peak, trough, shock_alone, amplification, liquidated,
-        /// `{amount}`, `{count}`.
+        /// `{amount}`, `{count}`, `{total}` (the run's positions: the model's sample).
         liquidated_value,
         longs_shorts, fund_left, auto_deleveraged, bad_debt,
         /// `{time}`.
