@@ -243,7 +243,7 @@ pub static ENGLISH: Text = Text {
         fan: "Price fan",
         fan_caption: "The spread of price paths across simulated histories; where the crowd cascades, it fattens the lower edge.",
         returns: "Daily returns",
-        returns_caption: "The same news with and without cascades: where the crowd cascades, it adds rare, violent down days.",
+        returns_caption: "The same news with and without cascades: where the crowd cascades, it adds rare, violent days (the histogram's long tails).",
         qq: "QQ plot",
         qq_caption: "Points off the dashed line are tails a normal distribution would not produce.",
         tails: "Tails against impact",
