@@ -373,7 +373,7 @@ fn FullLayout(
                     <Show when=move || shown_tab.get() != Tab::Markets>
                         <Headline outcome=live.outcome />
                         {move || (mounted.get() == Mounted::All).then(|| view! {
-                            <Summary outcome=live.outcome />
+                            <Summary outcome=live.outcome positions=live.outcome_positions />
                             <LeverageMonitor />
                         })}
                     </Show>

@@ -122,6 +122,9 @@ pub struct Live {
     registry: Registry,
     /// The latest outcome, for the summary and exports.
     pub outcome: RwSignal<Option<Arc<Outcome>>>,
+    /// How many positions the scenario of `outcome` holds (what the summary reads its
+    /// liquidated count against): set with it, in the same task.
+    pub outcome_positions: RwSignal<usize>,
     /// The phase map's second axis.
     pub phase_axis: RwSignal<PhaseAxis>,
     /// (done, total) pieces of the analyses shown: phase map, cycles.
@@ -161,6 +164,7 @@ impl Live {
             state,
             registry,
             outcome: RwSignal::new(None),
+            outcome_positions: RwSignal::new(0),
             phase_axis: RwSignal::new(PhaseAxis::MeanLeverage),
             phase_progress: RwSignal::new((0, 0)),
             cycles_progress: RwSignal::new((0, 0)),
@@ -484,13 +488,14 @@ impl Live {
     ) -> bool {
         let taken = self.inner.try_update_value(|inner| {
             let run = inner.in_flight.take_if(|run| run.id == id)?;
+            let positions = run.scenario.position_count();
             inner.ran_for = Some(run.scenario);
             inner.ran_covers = run.covers;
             let outcome = Arc::new(outcome);
             inner.outcome = Some(outcome.clone());
-            Some(outcome)
+            Some((outcome, positions))
         });
-        let Some(outcome) = taken.flatten() else {
+        let Some((outcome, positions)) = taken.flatten() else {
             return false;
         };
         if let Some(monitor) = monitor {
@@ -499,6 +504,7 @@ impl Live {
             // after the page had painted (a layout shift of 0.07, session 35).
             self.monitor.set(Some(monitor));
         }
+        self.outcome_positions.set(positions);
         self.outcome.set(Some(outcome));
         // The scenario may have moved on while this one ran.
         let scenario = self.state.scenario.get_untracked();

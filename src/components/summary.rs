@@ -197,13 +197,18 @@ fn busy() -> Signal<bool> {
 pub fn Summary(
     /// The latest outcome (None until the first run).
     outcome: RwSignal<Option<Arc<Outcome>>>,
+    /// How many positions the scenario of `outcome` holds.
+    positions: RwSignal<usize>,
 ) -> impl IntoView {
     let state = use_state();
     let busy = busy();
     let tiles = move || {
         let outcome = outcome.get()?;
-        let positions = state.scenario.with(|scenario| scenario.position_count());
-        Some(tiles(&outcome, positions, state.playback.get().cursor))
+        Some(tiles(
+            &outcome,
+            positions.get(),
+            state.playback.get().cursor,
+        ))
     };
     view! {
         <section class="summary" data-testid="summary" aria-label=text().summary.label aria-live="polite" aria-busy=move || busy.get().to_string()>
@@ -240,8 +245,8 @@ pub fn Headline(
 #[cfg(test)]
 mod tests {
     use super::tiles;
-    use crate::format;
     use crate::catalogue::text::text;
+    use crate::format;
 
     fn tiles_of(name: &str) -> Vec<(String, String)> {
         let scenario = flushlab_engine::presets::find(name)
