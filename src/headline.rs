@@ -39,7 +39,7 @@ pub fn build_up_hours(outcome: &Outcome) -> String {
 pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     let words = &text().summary;
     let summary = &outcome.summary;
-    let unit = crate::catalogue::money_unit(summary.money_unit, summary.coin.as_deref());
+    let unit = crate::catalogue::summary_unit(summary);
     // No shock at all (a build-up's last funding payment set it off), or one too small to write
     // ("a 0.0% rise ... (0.71x)" said nothing true): the direction is the way the price went
     // furthest.
@@ -312,10 +312,7 @@ pub fn verdict(guess: &Guess, outcome: &Outcome) -> String {
                     "amount",
                     &format::money(
                         liquidated,
-                        liquidated_unit(crate::catalogue::money_unit(
-                            summary.money_unit,
-                            summary.coin.as_deref(),
-                        )),
+                        liquidated_unit(crate::catalogue::summary_unit(summary)),
                     ),
                 ),
                 ("who", who),

@@ -560,7 +560,9 @@ impl MarketsView {
                 MarketLine {
                     id: market.id.clone(),
                     asset: market.asset.clone(),
-                    name: system.market_name(&market.id).to_string(),
+                    name: spec
+                        .map_or(market.id.as_str(), MarketSpec::name)
+                        .to_string(),
                     label: spec.map_or_else(|| market.id.clone(), MarketSpec::label),
                     path: std::iter::once(summary.start_price)
                         .chain(market.outcome.steps.iter().map(|step| step.last))

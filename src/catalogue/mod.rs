@@ -48,6 +48,11 @@ pub fn money_unit(unit: flushlab_engine::outcome::MoneyUnit, coin: Option<&str>)
     }
 }
 
+/// The unit a run's money is counted in ([`money_unit`] of its summary's unit and coin).
+pub fn summary_unit(summary: &flushlab_engine::outcome::Summary) -> &'static str {
+    money_unit(summary.money_unit, summary.coin.as_deref())
+}
+
 thread_local! {
     /// The coins' tickers the page has written, each kept once for the page's life (a few
     /// bytes each, validated to at most eight characters), so a unit stays a `&'static str`

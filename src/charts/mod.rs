@@ -587,8 +587,7 @@ pub fn cursor_line(snapshot: &Snapshot) -> Option<plotly::layout::Shape> {
 
 /// The unit money is counted in: USD for linear contracts, coin for inverse.
 pub fn money_unit(snapshot: &Snapshot) -> &'static str {
-    let summary = &snapshot.outcome.summary;
-    crate::catalogue::money_unit(summary.money_unit, summary.coin.as_deref())
+    crate::catalogue::summary_unit(&snapshot.outcome.summary)
 }
 
 /// The unit sizes are counted in: USD at entry for linear, contracts (1 USD each) for inverse.

@@ -22,7 +22,7 @@ fn run_time_scale(outcome: &Outcome) -> crate::charts::TimeScale {
 pub fn tiles(outcome: &Outcome, positions: usize, cursor: Option<usize>) -> Vec<(String, String)> {
     let summary = &outcome.summary;
     let words = &text().summary;
-    let unit = crate::catalogue::money_unit(summary.money_unit, summary.coin.as_deref());
+    let unit = crate::catalogue::summary_unit(summary);
     let counted = liquidated_unit(unit);
     let up = summary.shock_pct > 0.0;
     let (extreme_label, extreme, extreme_pct) = if up {
