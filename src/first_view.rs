@@ -516,13 +516,8 @@ pub fn liquidations_svg(scenario: &Scenario, outcome: &Outcome) -> Option<String
             format::money(value, w.contracts)
         }
     };
-    let tick = |value: f64| {
-        if linear {
-            format::usd(value)
-        } else {
-            format::money(value, "").trim_end().to_string()
-        }
-    };
+    // As the app's chart labels its ticks.
+    let tick = |value: f64| format::tick(value, linear);
     let description = fill(
         text().loading.liquidations_summary,
         &[

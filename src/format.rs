@@ -51,18 +51,7 @@ fn with_unit(locale: &Locale, value: f64, prefix: &str, suffix: &str) -> String 
         return "–".to_string();
     }
     let sign = if value < 0.0 { "-" } else { "" };
-    let size = value.abs();
-    let (scaled, letter) = if size >= 1e12 {
-        (size / 1e12, locale.trillion)
-    } else if size >= 1e9 {
-        (size / 1e9, locale.billion)
-    } else if size >= 1e6 {
-        (size / 1e6, locale.million)
-    } else if size >= 1e3 {
-        (size / 1e3, locale.thousand)
-    } else {
-        (size, "")
-    };
+    let (scaled, letter) = magnitude(locale, value.abs());
     let digits = if scaled >= 100.0 || letter.is_empty() {
         0
     } else if scaled >= 10.0 {
@@ -72,6 +61,51 @@ fn with_unit(locale: &Locale, value: f64, prefix: &str, suffix: &str) -> String 
     };
     let number = decimal_in(locale, scaled, digits);
     format!("{sign}{prefix}{number}{letter}{suffix}")
+}
+
+/// A non-negative amount scaled to its magnitude, and the magnitude's suffix: (4.0, "bn") for
+/// 4e9; (7.0, "") below a thousand.
+fn magnitude(locale: &Locale, size: f64) -> (f64, &'static str) {
+    if size >= 1e12 {
+        (size / 1e12, locale.trillion)
+    } else if size >= 1e9 {
+        (size / 1e9, locale.billion)
+    } else if size >= 1e6 {
+        (size / 1e6, locale.million)
+    } else if size >= 1e3 {
+        (size / 1e3, locale.thousand)
+    } else {
+        (size, "")
+    }
+}
+
+/// A chart axis's tick label: an amount as the page writes amounts, with only the decimals the
+/// value needs (two at most): "$0", "$500M", "$1.5bn", "-$20M". Without the currency sign when
+/// the axis counts something else (contracts, coins: its title says what).
+pub fn tick(value: f64, dollars: bool) -> String {
+    tick_in(locale(), value, dollars)
+}
+
+fn tick_in(locale: &Locale, value: f64, dollars: bool) -> String {
+    if !value.is_finite() {
+        return "–".to_string();
+    }
+    let (scaled, letter) = magnitude(locale, value.abs());
+    let written = format!("{scaled:.2}");
+    let number = written.trim_end_matches('0').trim_end_matches('.');
+    let number = number.replace('.', &locale.decimal.to_string());
+    // No "-$0" for a tick a rounding put a hair below zero.
+    let sign = if value < 0.0 && number != "0" {
+        "-"
+    } else {
+        ""
+    };
+    let (before, after) = if dollars {
+        (locale.currency_before, locale.currency_after)
+    } else {
+        ("", "")
+    };
+    format!("{sign}{before}{number}{letter}{after}")
 }
 
 /// A price with thousands separators and sensible decimals: "$55,210", "$0.2345".
@@ -319,6 +353,22 @@ mod tests {
     }
 
     #[test]
+    fn tick_labels_have_the_decimals_the_value_needs_and_the_page_suffixes() {
+        let ticks: Vec<String> = [0.0, 5e8, 1e9, 1.5e9, 3.0 * 0.1e9, 2.5e4, 1.25e9, -2e7, 70e9]
+            .iter()
+            .map(|&value| tick(value, true))
+            .collect();
+        assert_eq!(
+            ticks,
+            ["$0", "$500M", "$1bn", "$1.5bn", "$300M", "$25k", "$1.25bn", "-$20M", "$70bn"]
+        );
+        assert_eq!(tick(5_500.0, false), "5.5k");
+        assert_eq!(tick(0.2, false), "0.2");
+        assert_eq!(tick(-1e-9, true), "$0");
+        assert_eq!(tick(f64::NAN, true), "–");
+    }
+
+    #[test]
     fn usd_says_a_dash_for_what_is_not_a_number() {
         assert_eq!(usd(f64::NAN), "–");
         assert_eq!(usd(f64::INFINITY), "–");
@@ -361,6 +411,7 @@ mod tests {
             ..crate::catalogue::text::LANGUAGES[0].1.number
         };
         assert_eq!(with_unit(&german, 4.0e9, "", " $"), "4,00 Mrd. $");
+        assert_eq!(tick_in(&german, 1.5e9, true), "1,5 Mrd. $");
         assert_eq!(price_in(&german, 55_210.4), "55.210 $");
         assert_eq!(price_in(&german, 123.456), "123,46 $");
         assert_eq!(thousands_in(&german, "-12345"), "-12.345");

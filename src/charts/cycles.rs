@@ -6,7 +6,7 @@ use plotly::histogram::HistNorm;
 use plotly::layout::BarMode;
 use plotly::{Histogram, Plot, Scatter};
 
-use super::{base_layout, ink, palette, words_inside, Snapshot};
+use super::{base_layout, ink, palette, price_axis, words_inside, Snapshot};
 
 /// Price percentiles across paths, day by day.
 pub fn fan(snapshot: &Snapshot) -> Plot {
@@ -49,7 +49,7 @@ pub fn fan(snapshot: &Snapshot) -> Plot {
                 .line(Line::new().color(ink(theme).text).width(2.0)),
         );
     }
-    plot.set_layout(base_layout(theme, w.fan_title, w.day, w.price_usd));
+    plot.set_layout(base_layout(theme, w.fan_title, w.day, w.price_usd).y_axis(price_axis(theme)));
     plot
 }
 

@@ -4,8 +4,8 @@ use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
 use super::{
-    base_layout, cursor_line, ink, money_unit, palette, words_inside, wrapped, Snapshot, TimeScale,
-    NOTE_LINE_CHARS,
+    amounts_at, axis, base_layout, cursor_line, ink, money_unit, palette, ticks_to, words_inside,
+    wrapped, Snapshot, TimeScale, NOTE_LINE_CHARS,
 };
 
 /// Below this share of the axis, the fund's line is lost at its bottom (a fund of a few million
@@ -44,6 +44,10 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         unit,
         ink(snapshot.theme).backdrop,
     );
+    let highest = [&fund, &adl, &bad_debt]
+        .iter()
+        .flat_map(|values| values.iter())
+        .fold(0.0, |high: f64, &value| high.max(value));
     let mut plot = Plot::new();
     plot.add_trace(
         Scatter::new(times.clone(), fund)
@@ -74,6 +78,12 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             ),
     );
     let layout = base_layout(snapshot.theme, w.fund_title, scale.title(), unit)
+        .x_axis(scale.axis(snapshot.theme))
+        .y_axis(amounts_at(
+            axis(snapshot.theme, unit),
+            ticks_to(highest),
+            unit == "USD",
+        ))
         .shapes(cursor_line(snapshot).into_iter().collect())
         .annotations(note.into_iter().collect());
     plot.set_layout(layout);

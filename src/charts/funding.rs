@@ -5,7 +5,10 @@ use plotly::common::{AxisSide, Line, LineShape, Marker, Mode};
 use plotly::layout::Margin;
 use plotly::{Bar, Plot, Scatter};
 
-use super::{axis, base_layout, palette, size_unit, words_inside, Snapshot};
+use super::{
+    amounts_at, axis, base_layout, palette, round_ticks, size_unit, sizes_in_dollars, words_inside,
+    Snapshot,
+};
 use crate::catalogue::text::fill;
 
 /// The funding chart (empty when the run had no build-up).
@@ -74,7 +77,11 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let below = if high > 0.0 { low * 1.1 / high } else { 0.0 };
     layout = layout
         .x_axis(axis(snapshot.theme, w.hours_to_shock).range(vec![-build_up.hours, half_bar]))
-        .y_axis(axis(snapshot.theme, &y_title).range(vec![below * highest, highest]))
+        .y_axis(amounts_at(
+            axis(snapshot.theme, &y_title).range(vec![below * highest, highest]),
+            round_ticks(0.0, highest, 5.0),
+            sizes_in_dollars(snapshot.scenario),
+        ))
         .y_axis2(
             axis(snapshot.theme, w.funding_rate)
                 .overlaying("y")

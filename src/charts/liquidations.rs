@@ -8,7 +8,8 @@ use plotly::layout::Margin;
 use plotly::{Plot, Scatter};
 
 use super::{
-    axis, base_layout, cursor_line, palette, size_unit, words_inside, Snapshot, TimeScale,
+    amounts_at, axis, base_layout, cursor_line, palette, size_unit, sizes_in_dollars, ticks_to,
+    words_inside, Snapshot, TimeScale,
 };
 use crate::catalogue::text::fill;
 
@@ -131,16 +132,22 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .map_or(0.0, |step| (step.t_s * 1.2).min(end));
     let shown = shown.max(algorithms_until);
     let title = title(snapshot.scenario);
+    let dollars = sizes_in_dollars(snapshot.scenario);
+    let liquidated = steps
+        .iter()
+        .map(|step| step.liquidated_long_usd + step.liquidated_short_usd)
+        .fold(0.0, f64::max);
     let mut layout = base_layout(snapshot.theme, &title, scale.title(), y_title)
-        .x_axis(axis(snapshot.theme, scale.title()).range(vec![0.0, scale.at(shown)]))
+        .x_axis(scale.axis(snapshot.theme).range(vec![0.0, scale.at(shown)]))
+        .y_axis(amounts_at(
+            axis(snapshot.theme, y_title),
+            ticks_to(liquidated),
+            dollars,
+        ))
         .shapes(cursor_line(snapshot).into_iter().collect());
     if !flows.is_empty() {
         // On its own axis, as the insurers' flow can dwarf the liquidations it sets off, with
         // both axes' zero on one line (it buys back too: the line goes below zero).
-        let liquidated = steps
-            .iter()
-            .map(|step| step.liquidated_long_usd + step.liquidated_short_usd)
-            .fold(0.0, f64::max);
         let (low, high) = steps
             .iter()
             .flat_map(|step| flows.iter().map(move |(_, flow, _)| flow(step)))
@@ -150,19 +157,20 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         let (liquidated, high) = (liquidated.max(1.0) * 1.05, high.max(1.0) * 1.05);
         let below = low * 1.05 / high;
         layout = layout
-            .y_axis(
-                axis(snapshot.theme, y_title)
-                    .range(vec![below * liquidated, liquidated])
-                    .tick_values(ticks_from_zero(liquidated)),
-            )
-            .y_axis2(
+            .y_axis(amounts_at(
+                axis(snapshot.theme, y_title).range(vec![below * liquidated, liquidated]),
+                ticks_from_zero(liquidated),
+                dollars,
+            ))
+            .y_axis2(amounts_at(
                 axis(snapshot.theme, w.algorithms_sold)
                     .overlaying("y")
                     .side(plotly::common::AxisSide::Right)
                     .show_grid(false)
-                    .range(vec![below * high, high])
-                    .tick_values(ticks_across_zero(below * high, high)),
-            )
+                    .range(vec![below * high, high]),
+                ticks_across_zero(below * high, high),
+                true,
+            ))
             .margin(Margin::new().left(64).right(64).top(76).bottom(48));
     }
     plot.set_layout(layout);
@@ -172,30 +180,14 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
 /// Ticks from 0 up to `top` at a round step, three to five of them: the liquidations' axis
 /// reaches below 0 only to line its zero up with the flows' axis, and labels no negative amount.
 fn ticks_from_zero(top: f64) -> Vec<f64> {
-    round_ticks(0.0, top, 5.0)
+    super::round_ticks(0.0, top, 5.0)
 }
 
 /// Ticks over `low..=high` (`low <= 0 < high`) at a round step, zero among them: the flows'
 /// axis labels what the algorithms bought back (below zero) as well as what they sold, where
 /// plotly's own ticks, spaced for the selling, often left the buying with no label.
 fn ticks_across_zero(low: f64, high: f64) -> Vec<f64> {
-    round_ticks(low, high, 7.0)
-}
-
-/// The multiples of the smallest round step (1, 2 or 5 times a power of ten) that fits
-/// `low.min(0)..=high` in at most `most` steps, from the first at or above `low.min(0)` up to
-/// `high`; just zero for an empty or endless span.
-fn round_ticks(low: f64, high: f64, most: f64) -> Vec<f64> {
-    let low = low.min(0.0);
-    let span = high - low;
-    if !(high > 0.0 && span.is_finite()) {
-        return vec![0.0];
-    }
-    let step = super::round_step(span, most, &[1.0, 2.0, 5.0, 10.0]);
-    ((low / step).ceil() as i64..)
-        .map(|k| k as f64 * step)
-        .take_while(|&tick| tick <= high)
-        .collect()
+    super::round_ticks(low, high, 7.0)
 }
 
 /// An algorithm's flow drawn on the right-hand axis: its name, its net selling in a step, its

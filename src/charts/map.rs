@@ -5,8 +5,8 @@ use plotly::common::{Anchor, DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
 use super::{
-    axis, base_layout, ink, label, palette, size_unit, vertical_line, words_inside, wrapped,
-    Snapshot, TimeScale,
+    amounts_at, axis, base_layout, ink, label, palette, price_axis, size_unit, sizes_in_dollars,
+    ticks_to, vertical_line, words_inside, wrapped, Snapshot, TimeScale,
 };
 use crate::catalogue::text::fill;
 
@@ -96,11 +96,27 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), &price| {
             (low.min(price), high.max(price))
         });
+    // The stacked areas' top: every bucket's amount at a level, summed.
+    let highest = (0..map.prices.len())
+        .map(|level| {
+            let side = if map.prices[level] < start {
+                &map.long_usd
+            } else {
+                &map.short_usd
+            };
+            side.iter().map(|bucket| bucket[level]).sum::<f64>()
+        })
+        .fold(0.0, f64::max);
     let mut layout = base_layout(theme, w.map_title, w.price_usd, &y_title)
+        .y_axis(amounts_at(
+            axis(theme, &y_title),
+            ticks_to(highest),
+            sizes_in_dollars(snapshot.scenario),
+        ))
         .shapes(shapes)
         .annotations(annotations);
     if low < high {
-        layout = layout.x_axis(axis(theme, w.price_usd).range(vec![low, high]));
+        layout = layout.x_axis(price_axis(theme).range(vec![low, high]));
     }
     plot.set_layout(layout);
     plot

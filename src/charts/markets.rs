@@ -56,7 +56,7 @@ pub fn prices(snapshot: &Snapshot) -> Plot {
         scale.title(),
         w.move_from_start_pct,
     )
-    .x_axis(axis(snapshot.theme, scale.title()).range(vec![0.0, scale.at(shown)]))
+    .x_axis(scale.axis(snapshot.theme).range(vec![0.0, scale.at(shown)]))
     .y_axis(axis(snapshot.theme, w.move_from_start_pct).range(range));
     if let Some(cursor) = snapshot.markets_cursor {
         let t = (cursor + 1) as f64 * view.step_s;

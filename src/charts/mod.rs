@@ -312,6 +312,14 @@ pub fn axis(theme: Theme, title: &str) -> Axis {
         .zero_line_color(grid)
 }
 
+/// A price axis: its title, and hover values as the page writes prices ("$104,766", "$0.2345"),
+/// not plotly's "104766.2".
+pub fn price_axis(theme: Theme) -> Axis {
+    axis(theme, words_inside().price_usd)
+        .tick_prefix("$")
+        .hover_format(",.6~r")
+}
+
 /// The plot as plotly JSON, with what the plotly crate has no setter for: `uirevision` (so
 /// redraws keep the user's zoom) and the page's config (responsive, no logo, no cloud links).
 pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
@@ -321,6 +329,9 @@ pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
     if let Some(layout) = figure.get_mut("layout").and_then(|l| l.as_object_mut()) {
         layout.insert("uirevision".into(), uirevision.into());
         layout.insert("autosize".into(), true.into());
+        // Hover labels name their traces in full (plotly cuts names at 15 characters:
+        // "shorts liqui...").
+        layout.insert("hoverlabel".into(), serde_json::json!({"namelength": -1}));
         allow_tick_label_overflow(layout);
         if entries >= TALL_LEGEND_ENTRIES {
             legend_clear_of_the_title(layout);
@@ -385,6 +396,41 @@ pub fn round_step(span: f64, most: f64, multiples: &[f64]) -> f64 {
         .map(|m| m * power)
         .find(|&step| span / step <= most)
         .unwrap_or(10.0 * power)
+}
+
+/// The multiples of the smallest round step (1, 2 or 5 times a power of ten) that fits
+/// `low.min(0)..=high` in at most `most` steps, from the first at or above `low.min(0)` up to
+/// `high`; just zero for an empty or endless span.
+pub fn round_ticks(low: f64, high: f64, most: f64) -> Vec<f64> {
+    let low = low.min(0.0);
+    let span = high - low;
+    if !(high > 0.0 && span.is_finite()) {
+        return vec![0.0];
+    }
+    let step = round_step(span, most, &[1.0, 2.0, 5.0, 10.0]);
+    ((low / step).ceil() as i64..)
+        .map(|k| k as f64 * step)
+        .take_while(|&tick| tick <= high)
+        .collect()
+}
+
+/// `axis` ticked at `ticks` and labelled as the page writes amounts ("$500M", "$1.5bn", where
+/// plotly's own labels read "500M" and "1.5B"), its hover values written out in full
+/// ("$1,404,512,000"); `dollars`: amounts in USD, else in a unit its title names (contracts,
+/// coins).
+pub fn amounts_at(axis: Axis, ticks: Vec<f64>, dollars: bool) -> Axis {
+    let labels = ticks
+        .iter()
+        .map(|&tick| crate::format::tick(tick, dollars))
+        .collect();
+    axis.tick_values(ticks)
+        .tick_text(labels)
+        .hover_format(if dollars { "$,.0f" } else { ",.6~g" })
+}
+
+/// Ticks for an axis plotly autoranges over amounts from zero to `top` (with its padding).
+pub fn ticks_to(top: f64) -> Vec<f64> {
+    round_ticks(0.0, top * 1.06, 6.0)
 }
 
 /// Lets every cartesian axis's tick labels overflow (`ticklabeloverflow: "allow"`, unless the
@@ -531,6 +577,12 @@ impl TimeScale {
         }
     }
 
+    /// The time axis in this unit: its title, and hover values with four significant digits
+    /// at most ("4.833" minutes, not plotly's "4.833333").
+    pub fn axis(self, theme: Theme) -> Axis {
+        axis(theme, self.title()).hover_format(",.4~r")
+    }
+
     /// `t_s` seconds in this unit.
     pub fn at(self, t_s: f64) -> f64 {
         t_s / self.seconds()
@@ -595,6 +647,11 @@ pub fn size_unit(snapshot: &Snapshot) -> &'static str {
     scenario_size_unit(snapshot.scenario)
 }
 
+/// Whether sizes are counted in USD (linear contracts), not contracts.
+pub fn sizes_in_dollars(scenario: &flushlab_engine::Scenario) -> bool {
+    scenario.market.contract == flushlab_engine::scenario::Contract::Linear
+}
+
 /// [`size_unit`] of a scenario.
 pub fn scenario_size_unit(scenario: &flushlab_engine::Scenario) -> &'static str {
     match scenario.market.contract {
@@ -616,6 +673,64 @@ pub fn count(value: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::{allow_tick_label_overflow, caption_note, wrapped, TimeScale};
+
+    /// Every amount axis of every preset's charts is labelled as the page writes amounts
+    /// ("$500M", "$1.5bn", never plotly's "1.5B"): each label reads back as its tick's value,
+    /// with the currency sign where the axis counts dollars, and an axis with something on it
+    /// has at least two ticks.
+    #[test]
+    fn amount_axes_label_their_ticks_as_the_page_writes_amounts() {
+        let charts: [(&str, super::Build); 5] = [
+            ("liquidations", super::liquidations::plot),
+            ("open interest", super::oi::plot),
+            ("fund", super::fund::plot),
+            ("map", super::map::plot),
+            ("funding", super::funding::plot),
+        ];
+        let mut axes = 0;
+        for preset in flushlab_engine::presets::all() {
+            let scenario = &preset.scenario;
+            let outcome = flushlab_engine::simulate(scenario).expect("it runs");
+            for (chart, draw) in charts {
+                let figure = super::plain_figure(draw, scenario, &outcome, &Default::default());
+                for key in ["yaxis", "yaxis2"] {
+                    let axis = &figure["layout"][key];
+                    let Some(labels) = axis["ticktext"].as_array() else {
+                        continue;
+                    };
+                    let ticks = axis["tickvals"].as_array().expect("tick values");
+                    assert_eq!(labels.len(), ticks.len(), "{} {chart} {key}", preset.name);
+                    let dollars = axis["hoverformat"] == "$,.0f";
+                    for (label, tick) in labels.iter().zip(ticks) {
+                        let (label, tick) = (label.as_str().expect("text"), tick.as_f64().unwrap());
+                        let unsigned = label.strip_prefix('-').unwrap_or(label);
+                        assert_eq!(unsigned.starts_with('$'), dollars, "{label}");
+                        let read = crate::format::read_amount(unsigned).expect(label);
+                        let size = tick.abs();
+                        assert!(
+                            (read - size).abs() <= 1e-9 * size.max(1.0),
+                            "{} {chart} {key}: {label} for {tick}",
+                            preset.name
+                        );
+                    }
+                    let drawn = figure["data"]
+                        .as_array()
+                        .expect("traces")
+                        .iter()
+                        .flat_map(|trace| trace["y"].as_array().cloned().unwrap_or_default())
+                        .any(|y| y.as_f64().is_some_and(|y| y > 0.0));
+                    if drawn && key == "yaxis" {
+                        assert!(ticks.len() >= 2, "{} {chart}: {labels:?}", preset.name);
+                    }
+                    axes += 1;
+                }
+            }
+        }
+        assert!(
+            axes >= 4 * flushlab_engine::presets::all().len(),
+            "{axes} axes"
+        );
+    }
 
     #[test]
     fn a_legend_of_three_entries_or_more_starts_with_a_blank_line_as_high_as_the_title() {

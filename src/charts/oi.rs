@@ -5,7 +5,10 @@ use plotly::common::Marker;
 use plotly::layout::BarMode;
 use plotly::{Bar, Plot};
 
-use super::{axis, base_layout, palette, size_unit, words_inside, Snapshot, TimeScale};
+use super::{
+    amounts_at, axis, base_layout, palette, size_unit, sizes_in_dollars, ticks_to, words_inside,
+    Snapshot, TimeScale,
+};
 use crate::catalogue::text::fill;
 
 /// The open-interest chart.
@@ -65,18 +68,27 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     ];
     // The trace's opacity, not its marker's: the legend's swatch shows the first, so "before"
     // reads pale there as its bars do.
-    for (name, values, color, opacity) in series {
+    for (name, values, color, opacity) in &series {
         plot.add_trace(
-            Bar::new(labels.clone(), values.clone())
+            Bar::new(labels.clone(), (*values).clone())
                 .name(name.as_str())
-                .opacity(opacity)
-                .marker(Marker::new().color(color)),
+                .opacity(*opacity)
+                .marker(Marker::new().color(*color)),
         );
     }
     let y_title = fill(w.open_interest, &[("unit", size_unit(snapshot))]);
     // On a phone the buckets' labels turn sideways; the margins make room for the last one.
+    let highest = series
+        .iter()
+        .flat_map(|(_, values, ..)| values.iter())
+        .fold(0.0, |high: f64, &value| high.max(value));
     let layout = base_layout(snapshot.theme, w.oi_title, w.leverage_bucket, &y_title)
         .x_axis(axis(snapshot.theme, w.leverage_bucket).auto_margin(true))
+        .y_axis(amounts_at(
+            axis(snapshot.theme, &y_title),
+            ticks_to(highest),
+            sizes_in_dollars(snapshot.scenario),
+        ))
         .bar_mode(BarMode::Group);
     plot.set_layout(layout);
     plot

@@ -5,8 +5,8 @@ use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
 use super::{
-    band, base_layout, cursor_line, ink, label, palette, vertical_line, words_inside, Snapshot,
-    TimeScale,
+    band, base_layout, cursor_line, ink, label, palette, price_axis, vertical_line, words_inside,
+    Snapshot, TimeScale,
 };
 use crate::catalogue::text::fill;
 use crate::format::signed_pct;
@@ -93,6 +93,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     }
     shapes.extend(cursor_line(snapshot));
     let layout = base_layout(snapshot.theme, w.price_title, scale.title(), w.price_usd)
+        .x_axis(scale.axis(snapshot.theme))
+        .y_axis(price_axis(snapshot.theme))
         .shapes(shapes)
         .annotations(annotations);
     plot.set_layout(layout);

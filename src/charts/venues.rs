@@ -4,7 +4,7 @@
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{axis, base_layout, ink, palette, words_inside, Snapshot, TimeScale};
+use super::{base_layout, ink, palette, price_axis, words_inside, Snapshot, TimeScale};
 
 /// Line colours: the scenario as set in the price's ink, then one per profile (six profiles,
 /// six colours: with four, Binance's and dYdX's lines were drawn alike).
@@ -76,7 +76,8 @@ pub fn price(snapshot: &Snapshot) -> Plot {
             scale.title(),
             w.price_usd,
         )
-        .x_axis(axis(snapshot.theme, scale.title()).range(vec![0.0, scale.at(shown)])),
+        .x_axis(scale.axis(snapshot.theme).range(vec![0.0, scale.at(shown)]))
+        .y_axis(price_axis(snapshot.theme)),
     );
     plot
 }
