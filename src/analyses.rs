@@ -115,8 +115,9 @@ pub enum Tipping {
     /// on its own.
     NoShockNeeded(f64),
     /// The curve's smallest shock (percent, signed) already runs away, with this
-    /// amplification: the tipping point is at that shock or below it.
-    AtMost(f64, f64),
+    /// amplification: the tipping point is at that shock or below it. With the shock where the
+    /// curve's steepest step ends, when that is a larger one (a second wave).
+    AtMost(f64, f64, Option<f64>),
     /// The curve is over the page's budget and not computed.
     NotComputed,
 }
@@ -209,7 +210,10 @@ impl CurveView {
         } else if let Some(moved) = self.flush_without_shock_pct() {
             Tipping::NoShockNeeded(moved)
         } else if let Some((shock, amplification)) = self.runaway_at_smallest() {
-            Tipping::AtMost(shock, amplification)
+            let steepest = self
+                .critical_shock_pct
+                .filter(|steepest| steepest.abs() > shock.abs());
+            Tipping::AtMost(shock, amplification, steepest)
         } else {
             let extent = self.shocks_pct.last().map_or(0.0, |pct| pct.abs());
             self.critical_shock_pct
@@ -774,16 +778,20 @@ mod tests {
         assert!(cycles_leave_out(&scenario("predators-at-work")).contains(&"predators"));
     }
 
-    #[test]
-    fn a_smallest_shock_that_already_runs_away_is_the_tipping_point_or_above_it() {
-        let point = |shock_pct: f64, move_pct: f64| SweepPoint {
+    /// A curve point with a move and nothing else.
+    fn point(shock_pct: f64, move_pct: f64) -> SweepPoint {
+        SweepPoint {
             shock_pct,
             final_price: 0.0,
             drawdown_pct: -move_pct,
             move_pct,
             liquidated_notional_usd: 0.0,
             amplification: move_pct / shock_pct,
-        };
+        }
+    }
+
+    #[test]
+    fn a_smallest_shock_that_already_runs_away_is_the_tipping_point_or_above_it() {
         let mut curve = CurveView {
             points: vec![point(-1.0, -3.9), point(-2.0, -6.0)],
             ..CurveView::default()
@@ -798,6 +806,31 @@ mod tests {
             "a squeeze's too"
         );
         assert_eq!(CurveView::default().runaway_at_smallest(), None);
+    }
+
+    /// Black Thursday's curve: a 1% shock already runs away (6.7x), and a second wave jumps
+    /// further out; the card names both, not the jump alone nor the runaway alone.
+    #[test]
+    fn a_runaway_at_the_smallest_shock_keeps_the_steeper_jump_further_out() {
+        let finished = |points: Vec<SweepPoint>| {
+            let mut curve = CurveView {
+                shocks_pct: points.iter().map(|p| p.shock_pct).collect(),
+                no_shock: Some(point(0.0, 0.0)),
+                points,
+                ..CurveView::default()
+            };
+            curve.critical_shock_pct = critical_shock_pct(&curve.points);
+            curve.tipping()
+        };
+        let second_wave = vec![point(-1.0, -6.7), point(-8.0, -13.0), point(-9.0, -27.0)];
+        assert_eq!(
+            finished(second_wave),
+            Tipping::AtMost(-1.0, 6.7, Some(-9.0))
+        );
+        let gentle_after = vec![point(-1.0, -6.7), point(-8.0, -9.0), point(-9.0, -10.0)];
+        assert_eq!(finished(gentle_after), Tipping::AtMost(-1.0, 6.7, None));
+        let no_runaway = vec![point(-1.0, -1.5), point(-8.0, -13.0), point(-9.0, -27.0)];
+        assert_eq!(finished(no_runaway), Tipping::At(-9.0));
     }
 
     #[test]

@@ -55,8 +55,17 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 let note = fill(w.no_shock_needed, &[("move", &percent(moved, 1))]);
                 annotations.push(corner_note(&note, theme));
             }
-            Tipping::AtMost(shock, amplification) => {
+            Tipping::AtMost(shock, amplification, steepest) => {
                 shapes.push(vertical_line(shock.abs(), palette::SHORT, DashType::Dot));
+                if let Some(steepest) = steepest {
+                    shapes.push(vertical_line(steepest.abs(), palette::SHORT, DashType::Dot));
+                    annotations.push(label(
+                        steepest.abs(),
+                        0.5,
+                        &fill(w.steepest_step, &[("shock", &signed_pct(steepest))]),
+                        theme,
+                    ));
+                }
                 let note = fill(
                     w.tipping_at_most,
                     &[

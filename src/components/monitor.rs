@@ -29,7 +29,7 @@ pub fn LeverageMonitor() -> impl IntoView {
             text().monitor.smooth,
             &[("extent", &format::percent(extent, 0))],
         ),
-        Tipping::AtMost(shock, amplification) => fill(
+        Tipping::AtMost(shock, amplification, _) => fill(
             text().monitor.tipping_at_most,
             &[
                 ("shock", &format::signed_pct(shock)),
@@ -44,9 +44,22 @@ pub fn LeverageMonitor() -> impl IntoView {
     };
     // What a tipping point is, said of the one shown, or in general where there is none.
     let note = move || match live.tipping.get() {
-        Tipping::At(_) | Tipping::AtMost(..) | Tipping::Computing => text().monitor.tipping_note,
+        Tipping::At(_) | Tipping::Computing => text().monitor.tipping_note.to_string(),
+        // Not the steepest step: the curve's smallest shock already runs away (and a steeper
+        // step further out, when there is one, is said apart).
+        Tipping::AtMost(_, _, steepest) => {
+            let mut note = text().monitor.tipping_note_at_most.to_string();
+            if let Some(steepest) = steepest {
+                note.push(' ');
+                note.push_str(&fill(
+                    text().monitor.tipping_note_steepest,
+                    &[("shock", &format::signed_pct(steepest))],
+                ));
+            }
+            note
+        }
         Tipping::Smooth(_) | Tipping::NoShockNeeded(_) | Tipping::NotComputed => {
-            text().monitor.tipping_note_none
+            text().monitor.tipping_note_none.to_string()
         }
     };
     view! {

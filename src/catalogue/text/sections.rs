@@ -261,6 +261,8 @@ sections! {
         no_shock_needed,
         /// `{shock}`: a signed percentage; `{amplification}`: a factor.
         tipping_at_most,
+        /// `{shock}`: a signed percentage.
+        steepest_step,
         /// `{problem}`: why (the engine's message).
         not_computed,
         phase_title,
@@ -539,7 +541,10 @@ sections! {
         within,
         /// `{distance}`.
         within_label,
-        tipping, tipping_note, tipping_note_none, computing,
+        tipping, tipping_note, tipping_note_none, tipping_note_at_most,
+        /// `{shock}`: a signed percentage.
+        tipping_note_steepest,
+        computing,
         /// `{shock}`.
         tipping_at,
         /// `{extent}`: the curve's largest shock, a percentage.
