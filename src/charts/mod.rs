@@ -333,6 +333,7 @@ pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
         // "shorts liqui...").
         layout.insert("hoverlabel".into(), serde_json::json!({"namelength": -1}));
         allow_tick_label_overflow(layout);
+        unified_time_title(layout);
         if entries >= TALL_LEGEND_ENTRIES {
             legend_clear_of_the_title(layout);
         }
@@ -431,6 +432,33 @@ pub fn amounts_at(axis: Axis, ticks: Vec<f64>, dollars: bool) -> Axis {
 /// Ticks for an axis plotly autoranges over amounts from zero to `top` (with its padding).
 pub fn ticks_to(top: f64) -> Vec<f64> {
     round_ticks(0.0, top * 1.06, 6.0)
+}
+
+/// Gives a time axis's unified hover title its unit ("4.833 min", where plotly writes the bare
+/// number), the axis known by its title ([`TimeScale::title`]).
+fn unified_time_title(layout: &mut serde_json::Map<String, serde_json::Value>) {
+    let Some(axis) = layout
+        .get_mut("xaxis")
+        .and_then(|axis| axis.as_object_mut())
+    else {
+        return;
+    };
+    let title = axis.get("title").and_then(|title| title["text"].as_str());
+    let locale = crate::format::locale();
+    let unit = [
+        (TimeScale::Seconds, locale.second),
+        (TimeScale::Minutes, locale.minute),
+        (TimeScale::Hours, locale.hour),
+    ]
+    .into_iter()
+    .find(|(scale, _)| Some(scale.title()) == title)
+    .map(|(_, unit)| unit);
+    if let Some(unit) = unit {
+        axis.insert(
+            "unifiedhovertitle".into(),
+            serde_json::json!({ "text": format!("%{{x:,.4~r}} {unit}") }),
+        );
+    }
 }
 
 /// Lets every cartesian axis's tick labels overflow (`ticklabeloverflow: "allow"`, unless the
@@ -730,6 +758,36 @@ mod tests {
             axes >= 4 * flushlab_engine::presets::all().len(),
             "{axes} axes"
         );
+    }
+
+    /// A chart over time heads its hover with the time and its unit; other charts keep
+    /// plotly's header.
+    #[test]
+    fn a_time_axis_heads_its_hover_with_the_unit() {
+        let scenario = flushlab_engine::presets::find("btc-2025-10-10")
+            .expect("a preset")
+            .scenario;
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let figure = |draw: super::Build| {
+            let mut figure = super::plain_figure(draw, &scenario, &outcome, &Default::default());
+            let layout = figure["layout"].as_object_mut().expect("a layout");
+            super::unified_time_title(layout);
+            figure
+        };
+        let title =
+            |figure: serde_json::Value| figure["layout"]["xaxis"]["unifiedhovertitle"].clone();
+        assert_eq!(TimeScale::of_run(&scenario), TimeScale::Minutes);
+        for draw in [
+            super::price::plot,
+            super::liquidations::plot,
+            super::fund::plot,
+        ] {
+            assert_eq!(
+                title(figure(draw)),
+                serde_json::json!({"text": "%{x:,.4~r} min"})
+            );
+        }
+        assert_eq!(title(figure(super::oi::plot)), serde_json::Value::Null);
     }
 
     #[test]
