@@ -58,13 +58,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             Tipping::AtMost(shock, amplification, steepest) => {
                 shapes.push(vertical_line(shock.abs(), palette::SHORT, DashType::Dot));
                 if let Some(steepest) = steepest {
-                    shapes.push(vertical_line(steepest.abs(), palette::SHORT, DashType::Dot));
-                    annotations.push(label(
-                        steepest.abs(),
-                        0.5,
-                        &fill(w.steepest_step, &[("shock", &signed_pct(steepest))]),
-                        theme,
-                    ));
+                    let marked = marked_shock(steepest, 0.5, w.steepest_step, theme);
+                    shapes.push(marked.0);
+                    annotations.push(marked.1);
                 }
                 let note = fill(
                     w.tipping_at_most,
@@ -77,13 +73,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 annotations.push(corner_note(&note, theme));
             }
             Tipping::At(critical) => {
-                shapes.push(vertical_line(critical.abs(), palette::SHORT, DashType::Dot));
-                annotations.push(label(
-                    critical.abs(),
-                    0.98,
-                    &fill(w.tipping_point, &[("shock", &signed_pct(critical))]),
-                    theme,
-                ));
+                let marked = marked_shock(critical, 0.98, w.tipping_point, theme);
+                shapes.push(marked.0);
+                annotations.push(marked.1);
             }
             Tipping::Smooth(_) => annotations.push(corner_note(w.no_tipping_point, theme)),
         }
@@ -124,4 +116,23 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .annotations(annotations);
     plot.set_layout(layout);
     plot
+}
+
+/// A dotted line at `shock` (signed percent) and its label (`words` with `{shock}`) at
+/// `height`, a share of the plot's height.
+fn marked_shock(
+    shock: f64,
+    height: f64,
+    words: &str,
+    theme: super::Theme,
+) -> (plotly::layout::Shape, plotly::layout::Annotation) {
+    (
+        vertical_line(shock.abs(), palette::SHORT, DashType::Dot),
+        label(
+            shock.abs(),
+            height,
+            &fill(words, &[("shock", &signed_pct(shock))]),
+            theme,
+        ),
+    )
 }
