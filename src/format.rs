@@ -117,13 +117,7 @@ fn price_in(locale: &Locale, value: f64) -> String {
     if !value.is_finite() {
         return "–".to_string();
     }
-    let decimals = if value >= 1000.0 {
-        0
-    } else if value >= 1.0 {
-        2
-    } else {
-        4
-    };
+    let decimals = price_decimals(value);
     let text = format!("{value:.decimals$}");
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let grouped = thousands_in(locale, whole);
@@ -132,6 +126,17 @@ fn price_in(locale: &Locale, value: f64) -> String {
         format!("{before}{grouped}{after}")
     } else {
         format!("{before}{grouped}{}{fraction}{after}", locale.decimal)
+    }
+}
+
+/// The decimals a price is written with: none from $1,000, cents from $1, four below.
+pub fn price_decimals(value: f64) -> usize {
+    if value >= 1000.0 {
+        0
+    } else if value >= 1.0 {
+        2
+    } else {
+        4
     }
 }
 

@@ -5,7 +5,8 @@ use plotly::common::{DashType, Line, Marker, Mode};
 use plotly::{Plot, Scatter};
 
 use super::{
-    base_layout, corner_note, count, ink, label, palette, vertical_line, words_inside, Snapshot,
+    base_layout, corner_note, count, ink, label, palette, suffixed_axis, vertical_line,
+    words_inside, Snapshot,
 };
 use crate::analyses::Tipping;
 use crate::catalogue::text::fill;
@@ -112,6 +113,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         w.amplification_title.to_string()
     };
     let layout = base_layout(theme, &title, x_title, w.final_move_pct_of_start)
+        .x_axis(suffixed_axis(theme, x_title, "%"))
+        .y_axis(suffixed_axis(theme, w.final_move_pct_of_start, "%"))
         .shapes(shapes)
         .annotations(annotations);
     plot.set_layout(layout);

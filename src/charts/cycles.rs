@@ -17,31 +17,26 @@ pub fn fan(snapshot: &Snapshot) -> Plot {
         let fan = &run.price_fan;
         let days: Vec<f64> = fan.days.iter().map(|&day| f64::from(day)).collect();
         // A band is its lower edge (named for hovers, out of the legend) filled up to its upper
-        // edge, which names the band in the legend.
-        let band = |values: &Vec<f64>, name: &str, fill: Option<Fill>, alpha: &'static str| {
-            let trace = Scatter::new(days.clone(), values.clone())
+        // edge, which names the band in the legend and its own percentile in hovers.
+        let decimals = crate::format::price_decimals(snapshot.scenario.market.price);
+        let edge = |values: &Vec<f64>, name: &str| {
+            Scatter::new(days.clone(), values.clone())
                 .mode(Mode::Lines)
                 .name(name)
-                .line(Line::new().color(palette::LONG).width(0.5));
-            match fill {
-                Some(fill) => trace.fill(fill).fill_color(alpha),
-                None => trace.show_legend(false),
-            }
+                .line(Line::new().color(palette::LONG).width(0.5))
         };
-        plot.add_trace(band(&fan.p05, w.p05, None, ""));
-        plot.add_trace(band(
-            &fan.p95,
-            w.p05_p95,
-            Some(Fill::ToNextY),
-            "rgba(0,114,178,0.15)",
-        ));
-        plot.add_trace(band(&fan.p25, w.p25, None, ""));
-        plot.add_trace(band(
-            &fan.p75,
-            w.p25_p75,
-            Some(Fill::ToNextY),
-            "rgba(0,114,178,0.30)",
-        ));
+        let band = |values: &Vec<f64>, band: &str, edge_name: &str, alpha: &'static str| {
+            edge(values, band)
+                .fill(Fill::ToNextY)
+                .fill_color(alpha)
+                .hover_template(format!(
+                    "{edge_name} : %{{y:$,.{decimals}f}}<extra></extra>"
+                ))
+        };
+        plot.add_trace(edge(&fan.p05, w.p05).show_legend(false));
+        plot.add_trace(band(&fan.p95, w.p05_p95, w.p95, "rgba(0,114,178,0.15)"));
+        plot.add_trace(edge(&fan.p25, w.p25).show_legend(false));
+        plot.add_trace(band(&fan.p75, w.p25_p75, w.p75, "rgba(0,114,178,0.30)"));
         plot.add_trace(
             Scatter::new(days, fan.p50.clone())
                 .mode(Mode::Lines)
@@ -49,7 +44,10 @@ pub fn fan(snapshot: &Snapshot) -> Plot {
                 .line(Line::new().color(ink(theme).text).width(2.0)),
         );
     }
-    plot.set_layout(base_layout(theme, w.fan_title, w.day, w.price_usd).y_axis(price_axis(theme)));
+    plot.set_layout(
+        base_layout(theme, w.fan_title, w.day, w.price_usd)
+            .y_axis(price_axis(theme, snapshot.scenario.market.price)),
+    );
     plot
 }
 

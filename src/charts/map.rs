@@ -116,7 +116,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .shapes(shapes)
         .annotations(annotations);
     if low < high {
-        layout = layout.x_axis(price_axis(theme).range(vec![low, high]));
+        layout = layout.x_axis(price_axis(theme, start).range(vec![low, high]));
     }
     plot.set_layout(layout);
     plot

@@ -4,7 +4,9 @@
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{axis, base_layout, ink, palette, vertical_line, words_inside, Snapshot, TimeScale};
+use super::{
+    base_layout, ink, palette, suffixed_axis, vertical_line, words_inside, Snapshot, TimeScale,
+};
 
 /// One colour per market, in the system's order.
 const MARKET_COLOURS: [&str; 6] = palette::SERIES;
@@ -57,7 +59,7 @@ pub fn prices(snapshot: &Snapshot) -> Plot {
         w.move_from_start_pct,
     )
     .x_axis(scale.axis(snapshot.theme).range(vec![0.0, scale.at(shown)]))
-    .y_axis(axis(snapshot.theme, w.move_from_start_pct).range(range));
+    .y_axis(suffixed_axis(snapshot.theme, w.move_from_start_pct, "%").range(range));
     if let Some(cursor) = snapshot.markets_cursor {
         let t = (cursor + 1) as f64 * view.step_s;
         layout = layout.shapes(vec![vertical_line(

@@ -312,12 +312,19 @@ pub fn axis(theme: Theme, title: &str) -> Axis {
         .zero_line_color(grid)
 }
 
-/// A price axis: its title, and hover values as the page writes prices ("$104,766", "$0.2345"),
-/// not plotly's "104766.2".
-pub fn price_axis(theme: Theme) -> Axis {
+/// An axis of percentages (`suffix` "%") or factors ("x"): its ticks and hover values carry the
+/// suffix, hover values with two decimals at most ("29.85%", where plotly wrote "29.85304").
+pub fn suffixed_axis(theme: Theme, title: &str, suffix: &str) -> Axis {
+    axis(theme, title).tick_suffix(suffix).hover_format(",.2~f")
+}
+
+/// A price axis for prices `around` this one: its title, its ticks with "$", and hover values
+/// with the decimals the page writes such a price with ("$104,766", "$0.2345"; plotly wrote
+/// "104766.2").
+pub fn price_axis(theme: Theme, around: f64) -> Axis {
     axis(theme, words_inside().price_usd)
         .tick_prefix("$")
-        .hover_format(",.6~r")
+        .hover_format(format!(",.{}f", crate::format::price_decimals(around)))
 }
 
 /// The plot as plotly JSON, with what the plotly crate has no setter for: `uirevision` (so

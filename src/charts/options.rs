@@ -7,7 +7,7 @@ use plotly::common::{AxisSide, DashType, Line, Mode};
 use plotly::layout::Margin;
 use plotly::{Plot, Scatter};
 
-use super::{axis, base_layout, palette, vertical_line, words_inside, Snapshot};
+use super::{base_layout, palette, suffixed_axis, vertical_line, words_inside, Snapshot};
 use crate::catalogue::text::fill;
 use crate::format;
 
@@ -69,8 +69,11 @@ pub fn returns(snapshot: &Snapshot) -> Plot {
             .fold(100.0, f64::max)
             .min(1_000.0);
         layout = layout
-            .x_axis(axis(snapshot.theme, w.price_move_pct).range(vec![-50.0, 50.0]))
-            .y_axis(axis(snapshot.theme, w.return_on_money_pct).range(vec![-110.0, top * 1.05]));
+            .x_axis(suffixed_axis(snapshot.theme, w.price_move_pct, "%").range(vec![-50.0, 50.0]))
+            .y_axis(
+                suffixed_axis(snapshot.theme, w.return_on_money_pct, "%")
+                    .range(vec![-110.0, top * 1.05]),
+            );
     }
     plot.set_layout(layout);
     plot
@@ -137,9 +140,12 @@ pub fn decay(snapshot: &Snapshot) -> Plot {
         // day axis's first and last labels in the corners.
         let below = 4.0 / 105.0;
         layout = layout
-            .y_axis(axis(snapshot.theme, w.value_pct_of_premium).range(vec![-below * 105.0, 105.0]))
+            .y_axis(
+                suffixed_axis(snapshot.theme, w.value_pct_of_premium, "%")
+                    .range(vec![-below * 105.0, 105.0]),
+            )
             .y_axis2(
-                axis(snapshot.theme, w.effective_leverage)
+                suffixed_axis(snapshot.theme, w.effective_leverage, "x")
                     .overlaying("y")
                     .side(AxisSide::Right)
                     .show_grid(false)

@@ -4,7 +4,7 @@ use plotly::common::{ColorBar, ColorScale, ColorScalePalette, Marker, MarkerSymb
 use plotly::layout::AxisType;
 use plotly::{HeatMap, Plot, Scatter};
 
-use super::{axis, base_layout, count, ink, words_inside, Snapshot};
+use super::{axis, base_layout, count, ink, suffixed_axis, words_inside, Snapshot};
 use crate::analyses::PhaseAxis;
 use crate::catalogue::text::fill;
 
@@ -17,9 +17,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let theme = snapshot.theme;
     let w = words_inside();
     let (done, total) = map.progress();
-    let y_title = match map.axis {
-        Some(PhaseAxis::Depth) => w.depth_within_1pct,
-        _ => w.mean_leverage,
+    let (y_title, row) = match map.axis {
+        Some(PhaseAxis::Depth) => (w.depth_within_1pct, w.phase_row_depth),
+        _ => (w.mean_leverage, w.phase_row_leverage),
     };
     let title = if map.problem.is_some() {
         w.phase_not_available.to_string()
@@ -43,7 +43,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             .color_scale(ColorScale::Palette(ColorScalePalette::Viridis))
             .zmin(0.0)
             .color_bar(ColorBar::new().title(Title::with_text(w.final_move_pct)))
-            .hover_template(w.phase_hover),
+            .hover_template(fill(w.phase_hover, &[("row", row)])),
         );
     }
     if let Some((shock, value)) = map.here {
@@ -51,6 +51,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             Scatter::new(vec![shock.abs()], vec![value])
                 .mode(Mode::Markers)
                 .name(w.this_scenario)
+                .hover_template(format!("{}<br>{row}<extra></extra>", w.this_scenario))
                 .marker(
                     Marker::new()
                         .symbol(MarkerSymbol::X)
@@ -79,7 +80,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         let labels: Vec<String> = ticks.iter().map(|tick| format!("{tick}")).collect();
         y_axis = y_axis.tick_values(ticks).tick_text(labels);
     }
-    let layout = base_layout(theme, &title, x_title, y_title).y_axis(y_axis);
+    let layout = base_layout(theme, &title, x_title, y_title)
+        .x_axis(suffixed_axis(theme, x_title, "%"))
+        .y_axis(y_axis);
     plot.set_layout(layout);
     plot
 }

@@ -77,7 +77,7 @@ pub fn price(snapshot: &Snapshot) -> Plot {
             w.price_usd,
         )
         .x_axis(scale.axis(snapshot.theme).range(vec![0.0, scale.at(shown)]))
-        .y_axis(price_axis(snapshot.theme)),
+        .y_axis(price_axis(snapshot.theme, snapshot.scenario.market.price)),
     );
     plot
 }

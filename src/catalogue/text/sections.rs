@@ -269,10 +269,13 @@ sections! {
         /// `{done}`, `{total}`: counts.
         phase_computing,
         phase_not_available, depth_within_1pct, mean_leverage, final_move, final_move_pct,
-        /// Plotly's hover template: keep `%{x:.0f}`, `%{y:.3s}`, `%{z:.1f}` and `<extra></extra>`.
+        /// Plotly's hover template: keep `%{x:.0f}`, `%{z:.1f}` and `<extra></extra>`; `{row}`:
+        /// [`Plots::phase_row_leverage`] or [`Plots::phase_row_depth`].
         phase_hover,
+        /// The row's value in a hover: keep `%{y:.1f}` / `%{y:.3s}`.
+        phase_row_leverage, phase_row_depth,
         this_scenario,
-        fan_title, day, p05, p05_p95, p25, p25_p75, median, returns_title, daily_log_return,
+        fan_title, day, p05, p05_p95, p25, p25_p75, p75, p95, median, returns_title, daily_log_return,
         density, news_alone, with_cascades, qq_title, normal, normal_quantile, return_quantile,
         tails_title, price_impact, excess_kurtosis,
     }
