@@ -691,7 +691,7 @@ mod tests {
         let fat = cycles_stats_text(&with(14.6, 0.2, 1.3));
         assert_eq!(
             fat,
-            "With cascades, the daily returns have excess kurtosis 14.6 (the news alone: 0.2), skew -0.50 and a worst day of -12.2%; BTC's own daily returns show excess kurtosis of about 4 to 5 over one-year windows and 8 to 26 over multi-year samples."
+            "With cascades, the daily returns have excess kurtosis 14.6 (the news alone: 0.2), skew -0.50 and a worst day of -12.2% (log returns, as the histogram); BTC's own daily returns show excess kurtosis of about 4 to 5 over one-year windows and 8 to 26 over multi-year samples."
         );
         let rare = cycles_stats_text(&with(0.7, 0.0, 0.07));
         assert!(rare.contains("too lightly levered"), "{rare}");

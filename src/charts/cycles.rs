@@ -2,11 +2,11 @@
 //! a normal, and how the tails (excess kurtosis) grow with price impact.
 
 use plotly::common::{DashType, Fill, Line, Marker, Mode};
-use plotly::histogram::HistNorm;
-use plotly::layout::BarMode;
+use plotly::histogram::{Bins, HistNorm};
+use plotly::layout::{AxisType, BarMode};
 use plotly::{Histogram, Plot, Scatter};
 
-use super::{base_layout, ink, palette, price_axis, words_inside, Snapshot};
+use super::{axis, base_layout, ink, palette, price_axis, suffixed_axis, words_inside, Snapshot};
 
 /// Price percentiles across paths, day by day.
 pub fn fan(snapshot: &Snapshot) -> Plot {
@@ -57,11 +57,21 @@ pub fn returns(snapshot: &Snapshot) -> Plot {
     let w = words_inside();
     let mut plot = Plot::new();
     if let Some(run) = &snapshot.cycles.run {
+        // Both in the same 80 bins (plotly binned each over its own range: bars of two widths).
+        let (low, high) = run
+            .returns_without
+            .iter()
+            .chain(&run.returns_with_cascades)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), &r| {
+                (low.min(r), high.max(r))
+            });
+        let size = ((high - low) / 80.0).max(1e-9);
+        let bins = || Bins::new(low, high + size, size);
         plot.add_trace(
             Histogram::new(run.returns_without.clone())
                 .name(w.news_alone)
                 .hist_norm(HistNorm::ProbabilityDensity)
-                .n_bins_x(80)
+                .x_bins(bins())
                 .opacity(0.55)
                 .marker(Marker::new().color(ink(theme).muted)),
         );
@@ -69,12 +79,22 @@ pub fn returns(snapshot: &Snapshot) -> Plot {
             Histogram::new(run.returns_with_cascades.clone())
                 .name(w.with_cascades)
                 .hist_norm(HistNorm::ProbabilityDensity)
-                .n_bins_x(80)
+                .x_bins(bins())
                 .opacity(0.6)
                 .marker(Marker::new().color(palette::SHORT)),
         );
     }
+    // The density on a log scale: the rare, violent days the caption speaks of are bins a
+    // hundred times lower than the middle, flat on a linear axis.
     let layout = base_layout(theme, w.returns_title, w.daily_log_return, w.density)
+        .x_axis(suffixed_axis(theme, w.daily_log_return, "%"))
+        .y_axis(
+            axis(theme, w.density)
+                .type_(AxisType::Log)
+                // A label at each power of ten only.
+                .dtick(1.0)
+                .hover_format(".3~g"),
+        )
         .bar_mode(BarMode::Overlay);
     plot.set_layout(layout);
     plot

@@ -4,7 +4,7 @@ use plotly::common::{ColorBar, ColorScale, ColorScalePalette, Marker, MarkerSymb
 use plotly::layout::AxisType;
 use plotly::{HeatMap, Plot, Scatter};
 
-use super::{axis, base_layout, count, ink, suffixed_axis, words_inside, Snapshot};
+use super::{amounts_at, axis, base_layout, count, ink, suffixed_axis, words_inside, Snapshot};
 use crate::analyses::PhaseAxis;
 use crate::catalogue::text::fill;
 
@@ -17,9 +17,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let theme = snapshot.theme;
     let w = words_inside();
     let (done, total) = map.progress();
-    let (y_title, row) = match map.axis {
-        Some(PhaseAxis::Depth) => (w.depth_within_1pct, w.phase_row_depth),
-        _ => (w.mean_leverage, w.phase_row_leverage),
+    let (y_title, row, done_title) = match map.axis {
+        Some(PhaseAxis::Depth) => (w.depth_within_1pct, w.phase_row_depth, w.phase_title_depth),
+        _ => (w.mean_leverage, w.phase_row_leverage, w.phase_title),
     };
     let title = if map.problem.is_some() {
         w.phase_not_available.to_string()
@@ -29,7 +29,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             &[("done", &count(done)), ("total", &count(total))],
         )
     } else {
-        w.phase_title.to_string()
+        done_title.to_string()
     };
     let mut plot = Plot::new();
     if done > 0 {
@@ -79,6 +79,20 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             .collect();
         let labels: Vec<String> = ticks.iter().map(|tick| format!("{tick}")).collect();
         y_axis = y_axis.tick_values(ticks).tick_text(labels);
+    } else {
+        // Depth at 1, 2 and 5 times a power of ten, written as the page writes amounts ("$500M",
+        // "$1bn"; plotly's own log ticks read "1B").
+        let (lowest, highest) = map
+            .values
+            .iter()
+            .fold((f64::INFINITY, 0.0), |(low, high): (f64, f64), &value| {
+                (low.min(value), high.max(value))
+            });
+        let ticks: Vec<f64> = (-2..13)
+            .flat_map(|power| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(power)))
+            .filter(|tick| (lowest * 0.98..=highest * 1.02).contains(tick))
+            .collect();
+        y_axis = amounts_at(y_axis, ticks, true);
     }
     let layout = base_layout(theme, &title, x_title, y_title)
         .x_axis(suffixed_axis(theme, x_title, "%"))

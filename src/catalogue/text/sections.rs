@@ -265,7 +265,7 @@ sections! {
         steepest_step,
         /// `{problem}`: why (the engine's message).
         not_computed,
-        phase_title,
+        phase_title, phase_title_depth,
         /// `{done}`, `{total}`: counts.
         phase_computing,
         phase_not_available, depth_within_1pct, mean_leverage, final_move, final_move_pct,
