@@ -281,12 +281,12 @@ pub(super) const TERMS: &[Term] = &[
     Term {
         id: "open-interest",
         name: "Open interest",
-        body: "The total size of the positions open on a market. A flush shows as a sudden fall \
-               in it, as liquidations close positions that nobody reopens. FlushLab's open \
-               interest is its simulated crowd's positions, longs and shorts added up; a venue's \
-               published figure counts each contract once (every long has a short on the other \
-               side), so a reported $70bn stands for $140bn of positions, of which the crowd \
-               here is the levered part the book's market makers trade against.",
+        body: "The total size of the positions open on a market, each contract counted once \
+               (every long has a short on its other side), as venues publish it. A flush shows \
+               as a sudden fall in it, as liquidations close positions that nobody reopens. \
+               FlushLab follows the levered side of each contract: its crowd's longs and shorts \
+               add up to the open interest, and the other side is taken to be market makers and \
+               hedged traders, whom no move liquidates.",
         related: &["leverage-flush", "leverage-dynamics-assessment"],
         demo: Some(Demo {
             preset: "over-levered-longs",
