@@ -10,6 +10,10 @@ use super::{
 };
 use crate::catalogue::text::fill;
 
+/// The share of the price axis the flush's two-line label needs beside its line (a phone's plot
+/// is about 250 px wide; the label about 85).
+const LABEL_ROOM: f64 = 0.35;
+
 /// The liquidation-map chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let map = &snapshot.outcome.liquidation_map;
@@ -51,8 +55,40 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         vertical_line(start, ink(theme).muted, DashType::Dot),
         vertical_line(stop, palette::SHORT, DashType::Solid),
     ];
-    // Each label a line below the one before. The flush's label sits on the side of its line
-    // away from the start's: running across the start's line, it read as the start's label.
+    let cursor_step = snapshot.cursor.and_then(|c| snapshot.outcome.steps.get(c));
+    // The x axis spans the map's levels and the lines, not the labels: plotly's autorange would
+    // stretch it to fit each label's text to the right of its line (on a narrow embed, to twice
+    // the start price).
+    let (low, high) = map
+        .prices
+        .iter()
+        .chain([start, stop].iter())
+        .chain(cursor_step.map(|step| &step.mark))
+        .filter(|price| price.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), &price| {
+            (low.min(price), high.max(price))
+        });
+    // Each label a line below the one before. The flush's label runs toward the start's line
+    // when that leaves it room (closer, running across it, it read as the start's label), else
+    // away from it, the axis reaching past the flush's line to make room where the map ends
+    // there (outward at the plot's edge, it ran over the axis's ticks and title).
+    let span = high - low;
+    let room = LABEL_ROOM * span;
+    let falling = stop < start;
+    let outside = if falling { stop - low } else { high - stop };
+    let outward = (start - stop).abs() < room;
+    // Reaching past the line widens the axis too: the room is a share of the wider one.
+    let (low, high) = match (outward && outside < room, falling) {
+        (true, true) => (
+            ((stop - LABEL_ROOM * high) / (1.0 - LABEL_ROOM)).clamp(0.0, low),
+            high,
+        ),
+        (true, false) => (
+            low,
+            ((stop - LABEL_ROOM * low) / (1.0 - LABEL_ROOM)).max(high),
+        ),
+        _ => (low, high),
+    };
     let reached = label(
         stop,
         0.86,
@@ -60,13 +96,12 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         &wrapped(&fill(w.flush_reached, &[("price", &price_text(stop))]), 16),
         theme,
     );
-    let reached = if stop < start {
+    let reached = if falling == outward {
         reached.x_anchor(Anchor::Right).x_shift(-3.0)
     } else {
         reached
     };
     let mut annotations = vec![label(start, 1.0, w.start, theme), reached];
-    let cursor_step = snapshot.cursor.and_then(|c| snapshot.outcome.steps.get(c));
     if let Some(step) = cursor_step {
         shapes.push(vertical_line(step.mark, ink(theme).text, DashType::Dash));
         annotations.push(label(
@@ -84,18 +119,6 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         ));
     }
     let y_title = fill(w.would_be_liquidated, &[("unit", size_unit(snapshot))]);
-    // The x axis spans the map's levels and the lines, not the labels: plotly's autorange would
-    // stretch it to fit each label's text to the right of its line (on a narrow embed, to twice
-    // the start price).
-    let (low, high) = map
-        .prices
-        .iter()
-        .chain([start, stop].iter())
-        .chain(cursor_step.map(|step| &step.mark))
-        .filter(|price| price.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), &price| {
-            (low.min(price), high.max(price))
-        });
     // The stacked areas' top: every bucket's amount at a level, summed.
     let highest = (0..map.prices.len())
         .map(|level| {
@@ -153,6 +176,33 @@ mod tests {
             label["x"].as_f64().expect("at its line"),
             label["xanchor"].as_str().expect("anchored").to_string(),
         )
+    }
+
+    /// Every preset's "this flush reached" label has the room it needs on its side of its
+    /// line: to the axis's edge when it runs outward, to the start's line when it runs inward.
+    #[test]
+    fn the_flushs_label_has_room_on_its_side() {
+        for preset in flushlab_engine::presets::all() {
+            let outcome = flushlab_engine::simulate(&preset.scenario).expect("it runs");
+            let figure =
+                crate::charts::plain_figure(plot, &preset.scenario, &outcome, &Default::default());
+            let range = &figure["layout"]["xaxis"]["range"];
+            let (low, high) = (range[0].as_f64().unwrap(), range[1].as_f64().unwrap());
+            let notes = figure["layout"]["annotations"].as_array().expect("labels");
+            let start = notes[0]["x"].as_f64().expect("the start");
+            let stop = notes[1]["x"].as_f64().expect("the flush's line");
+            let room = if notes[1]["xanchor"] == "right" {
+                stop - if start < stop { start.max(low) } else { low }
+            } else {
+                (if start > stop { start.min(high) } else { high }) - stop
+            };
+            assert!(
+                room >= 0.99 * LABEL_ROOM * (high - low) || low == 0.0,
+                "{}: {room} of {}",
+                preset.name,
+                high - low
+            );
+        }
     }
 
     #[test]
