@@ -20,6 +20,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let summary = &snapshot.outcome.summary;
     let start = summary.start_price;
     let mut plot = Plot::new();
+    // The stacked areas' top at each level: every bucket's amount there, summed.
+    let mut stacked = vec![0.0; map.prices.len()];
     for (bucket, name) in map.buckets.iter().enumerate() {
         let values: Vec<f64> = map
             .prices
@@ -33,6 +35,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 }
             })
             .collect();
+        for (top, value) in stacked.iter_mut().zip(&values) {
+            *top += value;
+        }
         // Stacked areas, not bars: seven paths draw far faster than a thousand rectangles.
         let color = palette::bucket(bucket, map.buckets.len());
         plot.add_trace(
@@ -119,17 +124,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         ));
     }
     let y_title = fill(w.would_be_liquidated, &[("unit", size_unit(snapshot))]);
-    // The stacked areas' top: every bucket's amount at a level, summed.
-    let highest = (0..map.prices.len())
-        .map(|level| {
-            let side = if map.prices[level] < start {
-                &map.long_usd
-            } else {
-                &map.short_usd
-            };
-            side.iter().map(|bucket| bucket[level]).sum::<f64>()
-        })
-        .fold(0.0, f64::max);
+    let highest = stacked.iter().copied().fold(0.0, f64::max);
     let mut layout = base_layout(theme, w.map_title, w.price_usd, &y_title)
         .y_axis(amounts_at(
             axis(theme, &y_title),
