@@ -116,8 +116,9 @@ pub struct LiquidationEngine<'a> {
     step_s: f64,
     /// Calls of [`Self::take_orders`] so far: the venue's clock for clips' cooldowns.
     round: u32,
-    /// The round from which each clipped position may be clipped again.
-    cooldown_until: std::collections::HashMap<u32, u32>,
+    /// The round from which each clipped position may be clipped again, by position (0, or no
+    /// entry: never clipped; rounds start at 1). Empty until the first clip.
+    cooldown_until: Vec<u32>,
     /// Coins the book holds within the liquidation band this step, (sells for longs, buys for
     /// shorts), when the venue has a band ([`Self::set_band_room`]).
     band_room: Option<(f64, f64)>,
@@ -207,7 +208,7 @@ impl<'a> LiquidationEngine<'a> {
             margin_multiplier: 1.0,
             step_s: 1.0,
             round: 0,
-            cooldown_until: std::collections::HashMap::new(),
+            cooldown_until: Vec::new(),
             band_room: None,
             backstop: Vec::new(),
             backstopped_usd: 0.0,

@@ -5,7 +5,7 @@
 //! field for field: [`Snapshot`] holds every field the run changes, and taking one names every
 //! field of the engine, so a field added later cannot be left out without the compiler saying so.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::ledger::Ledger;
 use crate::money::Money;
@@ -37,7 +37,7 @@ pub struct Snapshot {
     margin_multiplier: f64,
     step_s: f64,
     round: u32,
-    cooldown_until: HashMap<u32, u32>,
+    cooldown_until: Vec<u32>,
     band_room: Option<(f64, f64)>,
     backstop: Vec<Order>,
     backstopped_usd: f64,

@@ -290,7 +290,7 @@ impl<'a> LiquidationEngine<'a> {
                     }
                     if self
                         .cooldown_until
-                        .get(&index)
+                        .get(i)
                         .is_some_and(|&until| round < until)
                     {
                         self.queue.pop_front();
@@ -300,8 +300,10 @@ impl<'a> LiquidationEngine<'a> {
                     fraction = fraction.min(clips.share);
                     // `as` saturates: a cooldown longer than any run never ends.
                     let wait = libm::ceil(clips.cooldown_s / self.step_s) as u32;
-                    self.cooldown_until
-                        .insert(index, round.saturating_add(wait.max(1)));
+                    if self.cooldown_until.is_empty() {
+                        self.cooldown_until.resize(self.len(), 0);
+                    }
+                    self.cooldown_until[i] = round.saturating_add(wait.max(1));
                 }
             }
             if let Some(limits) = limits {
