@@ -38,11 +38,33 @@ pub fn fan(snapshot: &Snapshot) -> Plot {
         plot.add_trace(edge(&fan.p25, w.p25).show_legend(false));
         plot.add_trace(band(&fan.p75, w.p25_p75, w.p75, "rgba(0,114,178,0.30)"));
         plot.add_trace(
-            Scatter::new(days, fan.p50.clone())
+            Scatter::new(days.clone(), fan.p50.clone())
                 .mode(Mode::Lines)
                 .name(w.median)
                 .line(Line::new().color(ink(theme).text).width(2.0)),
         );
+        // The same paths' news alone, its outer edges dashed over the bands: how far the
+        // cascades widen the fan, and on which side. One legend entry for both edges.
+        let alone = &run.news_alone_fan;
+        for (values, name, legend) in [
+            (&alone.p05, w.news_alone_p05, true),
+            (&alone.p95, w.news_alone_p95, false),
+        ] {
+            plot.add_trace(
+                Scatter::new(days.clone(), values.clone())
+                    .mode(Mode::Lines)
+                    .name(if legend { w.news_alone_p05_p95 } else { name })
+                    .legend_group("news-alone")
+                    .show_legend(legend)
+                    .line(
+                        Line::new()
+                            .color(ink(theme).muted)
+                            .width(1.5)
+                            .dash(DashType::Dash),
+                    )
+                    .hover_template(format!("{name} : %{{y:$,.{decimals}f}}<extra></extra>")),
+            );
+        }
     }
     plot.set_layout(
         base_layout(theme, w.fan_title, w.day, w.price_usd)
@@ -235,5 +257,80 @@ pub fn normal_quantile(p: f64) -> f64 {
         let r = q * q;
         (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
             / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use flushlab_engine::analysis::{cycles, CyclesConfig};
+
+    use crate::analyses::{CurveView, CyclesView, PhaseMap, VenuesView};
+    use crate::charts::Snapshot;
+    use crate::state::Theme;
+
+    /// The fan draws the news alone's outer edges, dashed, from the run's own fan, under one
+    /// legend entry, each edge named in its hover.
+    #[test]
+    fn the_fan_shows_the_news_alone_edges_under_one_legend_entry() {
+        let scenario = flushlab_engine::presets::default_scenario();
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let config = CyclesConfig {
+            paths: 12,
+            days: 60,
+            positions: 200,
+            ..CyclesConfig::default()
+        };
+        let run = cycles(&scenario, &config).expect("it runs");
+        let view = CyclesView {
+            run: Some(run.clone()),
+            ..CyclesView::default()
+        };
+        let (curve, phase, venues) = (
+            CurveView::default(),
+            PhaseMap::default(),
+            VenuesView::default(),
+        );
+        let markets = crate::markets::MarketsView::default();
+        let snapshot = Snapshot {
+            scenario: &scenario,
+            outcome: &outcome,
+            curve: &curve,
+            phase: &phase,
+            cycles: &view,
+            venues: &venues,
+            markets: &markets,
+            markets_cursor: None,
+            cursor: None,
+            theme: Theme::Light,
+            options: &Default::default(),
+        };
+        let figure: serde_json::Value =
+            serde_json::from_str(&super::fan(&snapshot).to_json()).expect("a plot serializes");
+        let traces = figure["data"].as_array().expect("traces");
+        let alone: Vec<&serde_json::Value> = traces
+            .iter()
+            .filter(|trace| trace["legendgroup"] == "news-alone")
+            .collect();
+        assert_eq!(alone.len(), 2);
+        let ys = |trace: &serde_json::Value| -> Vec<f64> {
+            trace["y"]
+                .as_array()
+                .expect("y")
+                .iter()
+                .map(|y| y.as_f64().expect("a number"))
+                .collect()
+        };
+        assert_eq!(ys(alone[0]), run.news_alone_fan.p05);
+        assert_eq!(ys(alone[1]), run.news_alone_fan.p95);
+        assert_eq!(alone[0]["line"]["dash"], "dash");
+        assert_eq!(
+            [&alone[0]["showlegend"], &alone[1]["showlegend"]],
+            [&serde_json::json!(true), &serde_json::json!(false)]
+        );
+        assert_eq!(alone[0]["name"], "news alone: 5th-95th percentile");
+        assert!(alone[1]["hovertemplate"]
+            .as_str()
+            .expect("a template")
+            .starts_with("news alone: 95th percentile"));
     }
 }

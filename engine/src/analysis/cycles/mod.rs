@@ -201,6 +201,10 @@ pub struct Cycles {
     pub config: CyclesConfig,
     /// Percentiles of the price with cascades.
     pub price_fan: Fan,
+    /// Percentiles of the price the same paths' news alone gives (no cascades): how far the
+    /// cascades widen the fan, and on which side.
+    #[serde(default)]
+    pub news_alone_fan: Fan,
     /// Daily log returns with cascades, percent, path after path; the first paths only (at most
     /// 20 paths' worth), to bound the output.
     pub returns_with_cascades: Vec<f64>,
@@ -296,6 +300,7 @@ pub fn cycles(scenario: &Scenario, config: &CyclesConfig) -> Result<Cycles, Scen
         unrealistic: unrealistic(&stats_with, &fan, scenario.market.price),
         config: config.clone(),
         price_fan: fan,
+        news_alone_fan: run.news_fan(paths),
         returns_with_cascades: run.returns_with[..reported].to_vec(),
         returns_without: run.returns_without[..reported].to_vec(),
         stats_with,

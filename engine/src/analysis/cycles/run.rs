@@ -21,13 +21,25 @@ pub(super) struct Simulation {
     pub(super) fan_days: Vec<u32>,
     /// Prices at the fan's days, `[point * paths + path]`.
     pub(super) fan_prices: Vec<f64>,
+    /// The prices the news alone gives at the same days (the same paths without cascades).
+    pub(super) fan_news_prices: Vec<f64>,
     pub(super) liquidations: u64,
     /// How far a tenth of the open interest sold in a day walks the book, percent.
     pub(super) tenth_sold_walk_pct: f64,
 }
 
 impl Simulation {
+    /// The price fan with cascades.
     pub(super) fn fan(&self, paths: usize) -> Fan {
+        self.fan_of(&self.fan_prices, paths)
+    }
+
+    /// The price fan of the news alone: what the same paths give without cascades.
+    pub(super) fn news_fan(&self, paths: usize) -> Fan {
+        self.fan_of(&self.fan_news_prices, paths)
+    }
+
+    fn fan_of(&self, prices: &[f64], paths: usize) -> Fan {
         let points = self.fan_days.len();
         let mut fan = Fan {
             days: self.fan_days.clone(),
@@ -40,7 +52,7 @@ impl Simulation {
         let mut sorted = Vec::with_capacity(paths);
         for point in 0..points {
             sorted.clear();
-            sorted.extend_from_slice(&self.fan_prices[point * paths..(point + 1) * paths]);
+            sorted.extend_from_slice(&prices[point * paths..(point + 1) * paths]);
             sorted.sort_unstable_by(f64::total_cmp);
             fan.p05.push(percentile(&sorted, 0.05));
             fan.p25.push(percentile(&sorted, 0.25));
@@ -83,6 +95,7 @@ pub(super) fn simulate(
         returns_with: vec![0.0; paths * days],
         returns_without: vec![0.0; paths * days],
         fan_prices: vec![0.0; fan_days.len() * paths],
+        fan_news_prices: vec![0.0; fan_days.len() * paths],
         fan_days,
         liquidations: 0,
         tenth_sold_walk_pct: model.walk_pct(model.open_interest_usd() / 10.0),
@@ -118,6 +131,7 @@ pub(super) fn simulate(
         let (mut window_next, mut window_squares) = (0, 0.0);
         if record_fan {
             run.fan_prices[path] = price;
+            run.fan_news_prices[path] = price;
         }
         let returns_with = &mut run.returns_with[span.clone()];
         let returns_without = &mut run.returns_without[span];
@@ -204,7 +218,10 @@ pub(super) fn simulate(
                 .churn(churn_shorts, price, appetite, &model, draws);
             run.liquidations += (long_count + short_count) as u64;
             if record_fan && (day + 1) % stride == 0 {
-                run.fan_prices[(day + 1) / stride * paths + path] = price;
+                let at = (day + 1) / stride * paths + path;
+                run.fan_prices[at] = price;
+                // Within floats' range, as the fuzzing's longest, wildest paths need.
+                run.fan_news_prices[at] = libm::exp(fundamental).clamp(f64::MIN_POSITIVE, f64::MAX);
             }
         }
     }

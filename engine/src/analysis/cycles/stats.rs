@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::TAIL_DIVISOR;
 
 /// Percentiles of the price across paths, per reported day.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Fan {
     /// Day of each point (0 is the start); every day, or evenly spaced for long runs.
     pub days: Vec<u32>,

@@ -133,6 +133,51 @@ fn without_impact_the_cascade_leaves_the_news_alone() {
     for (with, without) in run.returns_with_cascades.iter().zip(&run.returns_without) {
         assert!((with - without).abs() < 1e-9);
     }
+    let (with, alone) = (&run.price_fan, &run.news_alone_fan);
+    assert_eq!(with.days, alone.days);
+    for (a, b) in with
+        .p05
+        .iter()
+        .chain(&with.p95)
+        .zip(alone.p05.iter().chain(&alone.p95))
+    {
+        assert!((a / b - 1.0).abs() < 1e-9, "{a} against {b}");
+    }
+}
+
+/// The news alone's fan is what each path's news compounds to, in percentiles across paths
+/// (computed here from the reported returns, every path reported); with cascades on a levered
+/// crowd and a thin book, its lower edge lies below the news alone's, its upper edge not far above.
+#[test]
+fn the_news_alone_fan_compounds_each_paths_news_and_the_cascades_widen_its_low_side() {
+    let config = CyclesConfig {
+        paths: 20,
+        days: 120,
+        ..stressed()
+    };
+    let run = cycles(&examples::mixed(), &config).expect("valid");
+    let start = examples::mixed().market.price;
+    let days = config.days as usize;
+    let mut ends: Vec<f64> = run
+        .returns_without
+        .chunks(days)
+        .map(|path| start * (path.iter().sum::<f64>() / 100.0).exp())
+        .collect();
+    assert_eq!(ends.len(), 20);
+    ends.sort_by(f64::total_cmp);
+    let alone = &run.news_alone_fan;
+    assert_eq!(*alone.days.last().expect("points"), config.days);
+    for (q, fan) in [(0.05, &alone.p05), (0.5, &alone.p50), (0.95, &alone.p95)] {
+        let expected = stats::percentile(&ends, q);
+        let got = *fan.last().expect("points");
+        assert!(
+            (got / expected - 1.0).abs() < 1e-9,
+            "{q}: {got} against {expected}"
+        );
+    }
+    let with = &run.price_fan;
+    let last = |values: &Vec<f64>| *values.last().expect("points");
+    assert!(last(&with.p05) < last(&alone.p05), "{with:?}\n{alone:?}");
 }
 
 #[test]
