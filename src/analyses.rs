@@ -106,8 +106,9 @@ pub fn run_allowed(scenario: &Scenario, approved_s: f64) -> Result<(), Vec<Strin
 pub enum Tipping {
     /// The curve is still being computed.
     Computing,
-    /// At this shock (percent, signed).
-    At(f64),
+    /// At this shock (percent, signed); with what the same step does with every position at
+    /// 1x, when that is most of it.
+    At(f64, Option<UnleveredStep>),
     /// The flush grows smoothly with the shock: no sharp tipping point up to the curve's largest
     /// shock (percent, positive: 40, or more for a scenario whose own shock is larger).
     Smooth(f64),
@@ -121,6 +122,20 @@ pub enum Tipping {
     /// The curve is over the page's budget and not computed.
     NotComputed,
 }
+
+/// The tipping point's step of the amplification curve run with every position at 1x, when it
+/// jumps there by at least half as much as the levered curve: the step is mostly selling that
+/// fires whatever the leverage (stop-losses, traders de-levering, portfolio insurance, dealers'
+/// hedging), not liquidations. Moves in percent, positive, at the step's two shocks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct UnleveredStep {
+    pub from_pct: f64,
+    pub to_pct: f64,
+}
+
+/// The share of the levered curve's jump at the tipping point that the 1x curve's jump on the
+/// same step must reach for [`UnleveredStep`] to be said.
+const UNLEVERED_SHARE_OF_STEP: f64 = 0.5;
 
 /// The amplification curve being filled shock by shock: each point is a full timeline run of
 /// the scenario with its shock resized (same kind), and the same with every position at 1x.
@@ -217,8 +232,31 @@ impl CurveView {
         } else {
             let extent = self.shocks_pct.last().map_or(0.0, |pct| pct.abs());
             self.critical_shock_pct
-                .map_or(Tipping::Smooth(extent), Tipping::At)
+                .map_or(Tipping::Smooth(extent), |shock| {
+                    Tipping::At(shock, self.unlevered_step(shock))
+                })
         }
+    }
+
+    /// The 1x curve's step ending at `shock` (the tipping point), when it jumps by at least
+    /// [`UNLEVERED_SHARE_OF_STEP`] of what the levered curve jumps on it.
+    fn unlevered_step(&self, shock: f64) -> Option<UnleveredStep> {
+        let end = self.points.iter().position(|p| p.shock_pct == shock)?;
+        // The step's other end: the next smaller shock the curve ran.
+        let start = (0..self.points.len())
+            .filter(|&k| self.points[k].shock_pct.abs() < shock.abs())
+            .max_by(|&a, &b| {
+                let size = |k: usize| self.points[k].shock_pct.abs();
+                size(a).total_cmp(&size(b))
+            })?;
+        let (levered, unlevered) = (&self.points, &self.counterfactual);
+        let jump = levered[end].move_pct.abs() - levered[start].move_pct.abs();
+        let (from_pct, to_pct) = (
+            unlevered.get(start)?.move_pct.abs(),
+            unlevered.get(end)?.move_pct.abs(),
+        );
+        (jump > 0.0 && to_pct - from_pct >= UNLEVERED_SHARE_OF_STEP * jump)
+            .then_some(UnleveredStep { from_pct, to_pct })
     }
 
     /// Runs the next piece (the no-shock run first, then each shock with and without leverage);
@@ -830,7 +868,66 @@ mod tests {
         let gentle_after = vec![point(-1.0, -6.7), point(-8.0, -9.0), point(-9.0, -10.0)];
         assert_eq!(finished(gentle_after), Tipping::AtMost(-1.0, 6.7, None));
         let no_runaway = vec![point(-1.0, -1.5), point(-8.0, -13.0), point(-9.0, -27.0)];
-        assert_eq!(finished(no_runaway), Tipping::At(-9.0));
+        assert_eq!(finished(no_runaway), Tipping::At(-9.0, None));
+    }
+
+    /// 2024-08-05's curve: its steepest step (3% to 4%) is mostly the crowd's stop-losses,
+    /// which fire at 1x too; the card says so. A step the 1x curve barely takes is leverage's.
+    #[test]
+    fn a_tipping_step_the_unlevered_curve_takes_too_is_said_to_need_no_leverage() {
+        let finished = |levered: Vec<SweepPoint>, unlevered: Vec<SweepPoint>| {
+            let mut curve = CurveView {
+                shocks_pct: levered.iter().map(|p| p.shock_pct).collect(),
+                no_shock: Some(point(0.0, 0.0)),
+                points: levered,
+                counterfactual: unlevered,
+                ..CurveView::default()
+            };
+            curve.critical_shock_pct = critical_shock_pct(&curve.points);
+            curve.tipping()
+        };
+        let levered = vec![point(-2.0, -2.5), point(-3.0, -3.7), point(-4.0, -6.8)];
+        let stops = vec![point(-2.0, -2.4), point(-3.0, -3.6), point(-4.0, -5.7)];
+        assert_eq!(
+            finished(levered.clone(), stops),
+            Tipping::At(
+                -4.0,
+                Some(UnleveredStep {
+                    from_pct: 3.6,
+                    to_pct: 5.7
+                })
+            )
+        );
+        let flat = vec![point(-2.0, -2.0), point(-3.0, -3.0), point(-4.0, -4.2)];
+        assert_eq!(finished(levered, flat), Tipping::At(-4.0, None));
+    }
+
+    /// The presets' own curves: 2024's tipping step is its stop-losses' (a trader's review read
+    /// "tipping point -4%" beside 1.08x and 0.3% within 5% as a contradiction); 2025's, the
+    /// over-levered longs' and the short squeeze's are leverage's.
+    #[test]
+    fn the_presets_tipping_steps_name_selling_that_needs_no_leverage_where_it_is_most() {
+        let tipping = |name: &str| {
+            let scenario = presets::find(name).expect("a preset").scenario;
+            let mut session = Session::new();
+            let mut curve = CurveView::plan(&scenario);
+            while curve.step(&mut session) {}
+            curve.tipping()
+        };
+        let Tipping::At(shock, Some(step)) = tipping("btc-2024-08-05") else {
+            panic!("{:?}", tipping("btc-2024-08-05"));
+        };
+        assert!(
+            shock < 0.0 && step.to_pct > step.from_pct,
+            "{shock} {step:?}"
+        );
+        for name in ["btc-2025-10-10", "over-levered-longs", "short-squeeze"] {
+            assert!(
+                matches!(tipping(name), Tipping::At(_, None)),
+                "{name}: {:?}",
+                tipping(name)
+            );
+        }
     }
 
     #[test]

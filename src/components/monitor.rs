@@ -21,7 +21,7 @@ pub fn LeverageMonitor() -> impl IntoView {
     let live = expect_context::<Live>();
     let tipping = move || match live.tipping.get() {
         Tipping::Computing => text().monitor.computing.to_string(),
-        Tipping::At(pct) => fill(
+        Tipping::At(pct, _) => fill(
             text().monitor.tipping_at,
             &[("shock", &format::signed_pct(pct))],
         ),
@@ -44,7 +44,19 @@ pub fn LeverageMonitor() -> impl IntoView {
     };
     // What a tipping point is, said of the one shown, or in general where there is none.
     let note = move || match live.tipping.get() {
-        Tipping::At(_) | Tipping::Computing => text().monitor.tipping_note.to_string(),
+        Tipping::At(_, None) | Tipping::Computing => text().monitor.tipping_note.to_string(),
+        // The step is mostly selling that needs no leverage: said, with the 1x curve's step.
+        Tipping::At(_, Some(step)) => format!(
+            "{} {}",
+            text().monitor.tipping_note,
+            fill(
+                text().monitor.tipping_note_unlevered,
+                &[
+                    ("from", &format::percent(step.from_pct, 1)),
+                    ("to", &format::percent(step.to_pct, 1)),
+                ],
+            )
+        ),
         // Not the steepest step: the curve's smallest shock already runs away (and a steeper
         // step further out, when there is one, is said apart).
         Tipping::AtMost(_, _, steepest) => {

@@ -711,6 +711,7 @@ pub static ENGLISH: Text = Text {
         tipping_note: "The steepest step of the amplification curve (this scenario run at every size) ends at this shock: on it, each 1% more shock added 2% or more to the move. Smaller shocks are amplified less steeply, and so, mostly, are bigger ones.",
         tipping_note_at_most: "Even the smallest shock the amplification curve runs (this scenario run at every size) is amplified that much: the crowd sits so close to its liquidation prices that the tipping point lies there or below it.",
         tipping_note_steepest: "The curve's steepest step ends further out, at {shock}: a second wave, where each 1% more shock adds the most to the move.",
+        tipping_note_unlevered: "With every position at 1x the move jumps on this step too, from {from} to {to}: most of it is trading that fires whatever the leverage (stop-losses, traders de-levering, portfolio insurance, dealers' hedging), not liquidations.",
         tipping_note_none: "A tipping point is where the amplification curve (this scenario run at every size) jumps: a step of shock on which each 1% more adds 2% or more to the move.",
         computing: "computing the amplification curve…",
         tipping_at: "{a:shock} {shock} shock",

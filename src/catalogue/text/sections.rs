@@ -550,6 +550,8 @@ sections! {
         tipping, tipping_note, tipping_note_none, tipping_note_at_most,
         /// `{shock}`: a signed percentage.
         tipping_note_steepest,
+        /// `{from}`, `{to}`: the 1x curve's moves at the step's two shocks.
+        tipping_note_unlevered,
         computing,
         /// `{shock}`.
         tipping_at,
