@@ -327,16 +327,19 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
     let start = summary.start_price;
     // Times in seconds; the axis reads in the run's unit (`TimeScale`), as the plotly chart's does.
     let (times, last, mark) = crate::charts::price::paths(outcome, TimeScale::Seconds);
+    let alone = crate::charts::price::shock_alone(scenario, outcome).unwrap_or_default();
     let scale = TimeScale::of_run(scenario);
     let end_time = times.last().copied().unwrap_or(0.0).max(1.0);
     let lowest = last
         .iter()
         .chain(&mark)
+        .chain(&alone)
         .copied()
         .fold(f64::INFINITY, f64::min);
     let highest = last
         .iter()
         .chain(&mark)
+        .chain(&alone)
         .copied()
         .fold(f64::NEG_INFINITY, f64::max);
     let pad = ((highest - lowest) * 0.06).max(start * 0.001);
@@ -371,10 +374,19 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
     let mut svg = svg_heading("chart", w.price_title, &description, w.price_usd);
     svg.push_str(&format!(
         "<g class=\"fv-legend\"><line class=\"fv-last\" x1=\"0\" y1=\"32\" x2=\"22\" y2=\"32\"/><text x=\"28\" y=\"36\">{}</text>\
-<line x1=\"0\" y1=\"50\" x2=\"22\" y2=\"50\" stroke=\"{}\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/><text x=\"28\" y=\"54\">{}</text></g>\n",
+<line x1=\"0\" y1=\"50\" x2=\"22\" y2=\"50\" stroke=\"{}\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/><text x=\"28\" y=\"54\">{}</text>{}</g>\n",
         escape(w.last_price),
         palette::MARK,
-        escape(w.mark_price)
+        escape(w.mark_price),
+        // Beside the mark price's entry (both words are short).
+        if alone.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<line class=\"fv-alone\" x1=\"130\" y1=\"50\" x2=\"152\" y2=\"50\"/><text x=\"158\" y=\"54\">{}</text>",
+                escape(w.shock_alone)
+            )
+        }
     ));
     // Grid and ticks (the ticks' labels over the paths, below); none in the plot's top tenth,
     // where a tick's label would run into the legend.
@@ -409,7 +421,13 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
     // The paths, in the stretched box.
     svg.push_str(&format!(
         "<svg x=\"{PLOT_LEFT}%\" y=\"{PLOT_TOP}%\" width=\"{PLOT_WIDTH}%\" height=\"{PLOT_HEIGHT}%\" viewBox=\"0 0 1000 1000\" preserveAspectRatio=\"none\" overflow=\"visible\">\
-<path class=\"fv-mark\" stroke=\"{}\" d=\"{}\"/><path class=\"fv-last\" d=\"{}\"/></svg>\n",
+{}<path class=\"fv-mark\" stroke=\"{}\" d=\"{}\"/><path class=\"fv-last\" d=\"{}\"/></svg>\n",
+        // The shock alone under them, as the plotly chart has it (none for a sale or no shock).
+        if alone.is_empty() {
+            String::new()
+        } else {
+            format!("<path class=\"fv-alone\" d=\"{}\"/>", path(&times, &alone, &x, &y))
+        },
         palette::MARK,
         path(&times, &mark, &x, &y),
         path(&times, &last, &x, &y)

@@ -332,7 +332,7 @@ pub fn price_axis(theme: Theme, around: f64) -> Axis {
 pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
     let mut figure: serde_json::Value =
         serde_json::to_value(plot).unwrap_or(serde_json::Value::Null);
-    let entries = legend_entries(&figure);
+    let rows = legend_rows(&figure, NARROW_LEGEND_PX);
     if let Some(layout) = figure.get_mut("layout").and_then(|l| l.as_object_mut()) {
         layout.insert("uirevision".into(), uirevision.into());
         layout.insert("autosize".into(), true.into());
@@ -341,7 +341,7 @@ pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
         layout.insert("hoverlabel".into(), serde_json::json!({"namelength": -1}));
         allow_tick_label_overflow(layout);
         unified_time_title(layout);
-        if entries >= TALL_LEGEND_ENTRIES {
+        if rows >= TALL_LEGEND_ROWS {
             legend_clear_of_the_title(layout);
         }
     }
@@ -361,21 +361,42 @@ pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
     figure
 }
 
-/// Legends of this many entries or more can wrap to several rows on a narrow chart (a phone, an
-/// embed's column): [`legend_clear_of_the_title`].
-const TALL_LEGEND_ENTRIES: usize = 3;
+/// A legend that wraps to this many rows on a narrow chart (a phone, an embed's column) reaches
+/// over the chart's title: [`legend_clear_of_the_title`].
+const TALL_LEGEND_ROWS: usize = 3;
 
-/// The traces a figure's legend lists (those not hidden from it), when it shows a legend.
-fn legend_entries(figure: &serde_json::Value) -> usize {
+/// How wide the legend of a narrow chart may run: a 320 px embed column's plot, about.
+const NARROW_LEGEND_PX: f64 = 240.0;
+
+/// About how wide plotly draws a legend entry of `chars` characters at the legend's 11 px:
+/// the sample line, the gaps, and 6 px a character.
+fn legend_entry_px(chars: usize) -> f64 {
+    40.0 + 6.0 * chars as f64
+}
+
+/// How many rows the figure's legend (the traces not hidden from it, when it shows one) wraps to
+/// in `width` pixels, entries packed in order as plotly packs a horizontal legend.
+fn legend_rows(figure: &serde_json::Value, width: f64) -> usize {
     if figure["layout"]["showlegend"] == false {
         return 0;
     }
-    figure["data"].as_array().map_or(0, |traces| {
-        traces
-            .iter()
-            .filter(|trace| trace["showlegend"] != false)
-            .count()
-    })
+    let Some(traces) = figure["data"].as_array() else {
+        return 0;
+    };
+    let (mut rows, mut used) = (0, 0.0);
+    for trace in traces.iter().filter(|trace| trace["showlegend"] != false) {
+        let wide = legend_entry_px(
+            trace["name"]
+                .as_str()
+                .map_or(0, |name| name.chars().count()),
+        );
+        if rows == 0 || used + wide > width {
+            rows += 1;
+            used = 0.0;
+        }
+        used += wide;
+    }
+    rows
 }
 
 /// Keeps a tall legend clear of the chart's title. [`base_layout`]'s legend sits on the plot and
@@ -798,30 +819,37 @@ mod tests {
     }
 
     #[test]
-    fn a_legend_of_three_entries_or_more_starts_with_a_blank_line_as_high_as_the_title() {
+    fn a_legend_of_three_rows_or_more_on_a_narrow_chart_starts_with_a_blank_line_as_high_as_the_title(
+    ) {
         use plotly::{Plot, Scatter};
         let theme = super::Theme::Light;
-        let figure = |traces: usize, shown: usize| {
+        let figure = |traces: usize, shown: usize, name: &str| {
             let mut plot = Plot::new();
             for k in 0..traces {
-                let trace = Scatter::new(vec![0.0, 1.0], vec![k as f64, 1.0]).name(format!("s{k}"));
+                let trace =
+                    Scatter::new(vec![0.0, 1.0], vec![k as f64, 1.0]).name(format!("{name} {k}"));
                 plot.add_trace(trace.show_legend(k < shown));
             }
             plot.set_layout(super::base_layout(theme, "The title", "x", "y"));
             super::figure_value(&plot, "test")
         };
         let spacer = |figure: &serde_json::Value| figure["layout"]["legend"].get("title").cloned();
-        // Two entries: as the base layout has it.
-        assert_eq!(spacer(&figure(2, 2)), None);
+        let long = "longs liquidated, net";
+        // Two rows: as the base layout has it.
+        assert_eq!(spacer(&figure(2, 2, long)), None);
         // Three: the blank first line, at least as high as the title's font.
-        let three = figure(3, 3);
+        let three = figure(3, 3, long);
         let line = spacer(&three).expect("a blank first line");
         assert_eq!(line["text"], "\u{a0}");
         assert_eq!(line["side"], "top");
         assert!(line["font"]["size"].as_f64() >= three["layout"]["title"]["font"]["size"].as_f64());
         assert_eq!(three["layout"]["title"]["text"], "The title");
-        // Traces kept out of the legend do not count.
-        assert_eq!(spacer(&figure(3, 2)), None);
+        // Traces kept out of the legend do not count, nor do short names that share a row
+        // (the price chart's "last price", "mark price", "shock alone": two rows at most).
+        assert_eq!(spacer(&figure(3, 2, long)), None);
+        assert_eq!(spacer(&figure(3, 3, "mark")), None);
+        assert_eq!(super::legend_rows(&figure(3, 3, "shock alone"), 240.0), 2);
+        assert_eq!(super::legend_rows(&figure(8, 8, "100-125x"), 240.0), 4);
     }
 
     #[test]

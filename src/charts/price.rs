@@ -1,6 +1,7 @@
 //! Price path: last and mark, the shock marked, circuit-breaker halts shaded, the playback cursor.
 
-use flushlab_engine::scenario::ShockKind;
+use flushlab_engine::scenario::{Scenario, ShockKind};
+use flushlab_engine::Outcome;
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
@@ -30,6 +31,32 @@ pub fn paths(
     (times, last, mark)
 }
 
+/// Where the shock alone takes the price at the start and after each step, as [`paths`] has
+/// them: the top of the book moved by an instant shock at the first step or by a ramp over its
+/// steps (along its path, if it has one), with no trading (docs/model.md §5, step 3). None for
+/// a sell shock (its walk of the book fades as the book refills) and for no shock at all.
+pub fn shock_alone(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<f64>> {
+    let shock = &scenario.shock;
+    if shock.pct == 0.0 || shock.kind == ShockKind::Sell {
+        return None;
+    }
+    let start = outcome.summary.start_price;
+    // A ramp moves the top in ceil(duration / step) steps; an instant shock in the first.
+    let ramp_steps = match shock.kind {
+        ShockKind::Ramp => (shock.duration_s / scenario.run.step_s).ceil().max(1.0),
+        _ => 1.0,
+    };
+    let at = |steps_done: usize| {
+        let share = (steps_done as f64 / ramp_steps).min(1.0);
+        let level = match shock.kind {
+            ShockKind::Ramp => shock.level(share),
+            _ => share,
+        };
+        start * (1.0 + shock.pct / 100.0 * level)
+    };
+    Some((0..=outcome.steps.len()).map(at).collect())
+}
+
 /// The price chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let outcome = snapshot.outcome;
@@ -45,7 +72,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             .line(Line::new().color(ink.price).width(2.0)),
     );
     plot.add_trace(
-        Scatter::new(times, mark)
+        Scatter::new(times.clone(), mark)
             .mode(Mode::Lines)
             .name(w.mark_price)
             .line(
@@ -55,6 +82,16 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                     .dash(DashType::Dash),
             ),
     );
+    // The line every move past is forced trading (after the prices: their traces keep their
+    // places).
+    if let Some(alone) = shock_alone(snapshot.scenario, outcome) {
+        plot.add_trace(
+            Scatter::new(times, alone)
+                .mode(Mode::Lines)
+                .name(w.shock_alone)
+                .line(Line::new().color(ink.muted).width(1.5).dash(DashType::Dot)),
+        );
+    }
 
     let step_s = snapshot.scenario.run.step_s;
     let mut shapes = Vec::new();
@@ -102,4 +139,54 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .annotations(annotations);
     plot.set_layout(layout);
     plot
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shock_alone;
+    use flushlab_engine::presets;
+
+    fn run(name: &str) -> (flushlab_engine::Scenario, flushlab_engine::Outcome) {
+        let scenario = presets::find(name).expect("a preset").scenario;
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        (scenario, outcome)
+    }
+
+    /// The shock alone: a ramp's top of the book step by step (2025: -7.76% over 60 steps of
+    /// 10 s, linear), a recorded path's fall and rebound (2021), an instant shock from the first
+    /// step; a sell shock and no shock draw none. Every flush preset's price goes past it.
+    #[test]
+    fn the_shock_alone_is_the_top_of_the_book_the_shock_moved() {
+        let (scenario, outcome) = run("btc-2025-10-10");
+        let alone = shock_alone(&scenario, &outcome).expect("a ramp");
+        let start = outcome.summary.start_price;
+        assert_eq!(alone.len(), outcome.steps.len() + 1);
+        assert_eq!(alone[0], start);
+        assert!((alone[30] / start - (1.0 - 0.0776 / 2.0)).abs() < 1e-12);
+        assert!((alone[60] / start - (1.0 - 0.0776)).abs() < 1e-12);
+        assert_eq!(alone[60], alone[240]);
+        assert!(
+            outcome.summary.min_price < alone[240],
+            "the flush went past it"
+        );
+
+        let (scenario, outcome) = run("btc-2021-05-19");
+        let alone = shock_alone(&scenario, &outcome).expect("a ramp along a path");
+        let lowest = alone.iter().copied().fold(f64::INFINITY, f64::min);
+        let end = *alone.last().expect("points");
+        assert!(lowest < end, "it falls, then rebounds: {lowest} {end}");
+        assert!(outcome.summary.min_price < lowest);
+
+        let (scenario, outcome) = run("over-levered-longs");
+        let alone = shock_alone(&scenario, &outcome).expect("an instant shock");
+        let start = outcome.summary.start_price;
+        assert_eq!(alone[0], start);
+        assert!(alone[1..].iter().all(|&p| (p / start - 0.96).abs() < 1e-12));
+
+        assert_eq!(shock_alone(&run("thin-book").0, &run("thin-book").1), None);
+        assert_eq!(
+            shock_alone(&run("funding-bleed").0, &run("funding-bleed").1),
+            None
+        );
+    }
 }

@@ -215,7 +215,7 @@ sections! {
         usd_at_entry,
         /// The size unit of inverse contracts.
         contracts,
-        price_title, last_price, mark_price,
+        price_title, last_price, mark_price, shock_alone,
         /// `{shock}`: a signed percentage.
         shock,
         halted,
