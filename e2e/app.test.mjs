@@ -617,7 +617,7 @@ test('a funding build-up shows the skew, bleeds the crowded side and can set off
   assert.ok(rate.y.every((r) => r > 0.1 && r < 0.2), `rates ${rate.y}`);
   const headline = page.getByTestId('headline');
   await assert.doesNotReject(headline.filter({ hasText: /^With no shock at all, a \d+\.\d% flush/ }).waitFor());
-  assert.match(await headline.textContent(), /longs paid \$[\d.]+M of funding in the 72\.0 h before/);
+  assert.match(await headline.textContent(), /longs paid \$[\d.]+M of funding in the 72 h before/);
   // Without the build-up the same crowd and the same (absent) shock do nothing, and the chart goes.
   await page.locator('#build-up').evaluate((element) => {
     element.value = '0';

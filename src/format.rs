@@ -176,9 +176,19 @@ pub fn seconds(value: f64) -> String {
     if value < 120.0 {
         whole_seconds(value)
     } else if value < 7_200.0 {
-        format!("{} {}", decimal(value / 60.0, 1), locale.minute)
+        format!("{} {}", one_decimal(value / 60.0), locale.minute)
     } else {
-        format!("{} {}", decimal(value / 3_600.0, 1), locale.hour)
+        format!("{} {}", one_decimal(value / 3_600.0), locale.hour)
+    }
+}
+
+/// One decimal, left out when it is a zero: "10.7", "72".
+fn one_decimal(value: f64) -> String {
+    let text = decimal(value, 1);
+    let zero = format!("{}0", locale().decimal);
+    match text.strip_suffix(&zero) {
+        Some(whole) => whole.to_string(),
+        None => text,
     }
 }
 

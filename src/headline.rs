@@ -28,7 +28,7 @@ pub fn funding_payers(
     }
 }
 
-/// A build-up's length as the headline and its tile write it: "72.0 h".
+/// A build-up's length as the headline and its tile write it: "72 h".
 pub fn build_up_hours(outcome: &Outcome) -> String {
     format::seconds(outcome.build_up.as_ref().map_or(0.0, |b| b.hours) * 3_600.0)
 }

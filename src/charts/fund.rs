@@ -12,6 +12,10 @@ use super::{
 /// drained beside hundreds of millions auto-deleveraged): a note over it says what it did.
 const FLATTENED_SHARE: f64 = 0.05;
 
+/// A fund whose line moves by less than this share of its peak looks still on its axis: the
+/// chart says where it went.
+const STILL_SHARE: f64 = 0.02;
+
 /// The fund chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let steps = &snapshot.outcome.steps;
@@ -104,12 +108,23 @@ fn flattened_fund_note(
     use plotly::common::{Anchor, Font};
     let peak = |values: &[f64]| values.iter().copied().fold(0.0, f64::max);
     let (fund_peak, others) = (peak(fund), peak(adl).max(peak(bad_debt)));
-    if fund_peak >= FLATTENED_SHARE * others {
+    let (start, end) = (*fund.first()?, *fund.last()?);
+    let lowest = fund.iter().copied().fold(f64::INFINITY, f64::min);
+    // Flat on the axis's top instead: the fund moved, by less than the line's width shows.
+    let still = fund_peak >= FLATTENED_SHARE * others
+        && fund_peak > 0.0
+        && fund_peak - lowest < STILL_SHARE * fund_peak
+        && start != end;
+    if fund_peak >= FLATTENED_SHARE * others && !still {
         return None;
     }
-    let (start, end) = (*fund.first()?, *fund.last()?);
+    let template = if still {
+        words_inside().fund_change_too_small
+    } else {
+        words_inside().fund_too_small
+    };
     let text = crate::catalogue::text::fill(
-        words_inside().fund_too_small,
+        template,
         &[
             ("start", &crate::format::money(start, unit)),
             ("end", &crate::format::money(end, unit)),
@@ -124,9 +139,11 @@ fn flattened_fund_note(
             .text(wrapped(&text, NOTE_LINE_CHARS))
             .show_arrow(false)
             .x_anchor(Anchor::Left)
-            .y_anchor(Anchor::Bottom)
+            // Under a line at the axis's top (a change too small to see), over one on its
+            // bottom (a fund ADL's totals dwarf).
+            .y_anchor(if still { Anchor::Top } else { Anchor::Bottom })
             .align(plotly::layout::HAlign::Left)
-            .y_shift(2.0)
+            .y_shift(if still { -4.0 } else { 2.0 })
             // Clear of the ADL line that rises at the start, on a backdrop as labels are.
             .x_shift(6.0)
             .background_color(backdrop)
@@ -165,6 +182,26 @@ mod tests {
             .as_str()
             .expect("the drained fund is noted");
         assert!(note.contains(&start), "{note} starts at {start}");
+    }
+
+    /// 2025's fund gains $6.47M on $1.00bn, a line that looks still: the note says it moved.
+    /// A fund that visibly moves, or does not move at all, gets none.
+    #[test]
+    fn a_fund_whose_change_is_too_small_to_see_gets_a_note() {
+        let times = [0.0, 1.0, 2.0];
+        let note = |fund: [f64; 3]| {
+            flattened_fund_note(&times, &fund, &[0.0; 3], &[0.0; 3], "USD", "white")
+                .map(|note| serde_json::to_value(note).expect("serializes"))
+        };
+        let still = note([1.0e9, 1.004e9, 1.00647e9]).expect("a note");
+        let text = still["text"].as_str().expect("text");
+        assert!(
+            text.contains("$1.00bn") && text.contains("$1.01bn"),
+            "{text}"
+        );
+        assert_eq!(still["yanchor"], "top");
+        assert_eq!(note([1.0e9, 0.9e9, 0.8e9]), None);
+        assert_eq!(note([1.0e9; 3]), None);
     }
 
     #[test]

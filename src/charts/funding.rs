@@ -52,9 +52,19 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     }
     let rates: Vec<f64> = payments.iter().map(|payment| payment.rate_pct).collect();
     let paid_at: Vec<f64> = payments.iter().map(|payment| payment.t_h).collect();
+    // Traders compare funding a year (simple, as venues' APR): a payment's rate times the
+    // payments in a year.
+    let per_year = 8_760.0 / snapshot.scenario.venue.funding.interval_h;
+    let yearly: Vec<String> = rates
+        .iter()
+        .map(|rate| crate::format::percent(rate * per_year, 0))
+        .collect();
     plot.add_trace(
         Bar::new(paid_at, rates)
             .name(w.funding_rate)
+            .text_array(yearly)
+            .text_position(plotly::common::TextPosition::None)
+            .hover_template(fill(w.funding_rate_hover, &[("name", w.funding_rate)]))
             .y_axis("y2")
             .opacity(0.45)
             .marker(Marker::new().color(palette::MARK)),

@@ -85,7 +85,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let layout = base_layout(snapshot.theme, w.oi_title, w.leverage_bucket, &y_title)
         .x_axis(axis(snapshot.theme, w.leverage_bucket).auto_margin(true))
         .y_axis(amounts_at(
-            axis(snapshot.theme, &y_title),
+            // Room over the tallest bar (plotly's range for bars ends at it).
+            axis(snapshot.theme, &y_title).range(vec![0.0, highest.max(1.0) * 1.06]),
             ticks_to(highest),
             sizes_in_dollars(snapshot.scenario),
         ))

@@ -223,6 +223,9 @@ sections! {
         liquidations_title,
         longs_liquidated, shorts_liquidated, cppi_sold, dealers_sold, stops_sold,
         algorithms_sold, funding_title, hours_to_shock, long_open, short_open, funding_rate,
+        /// Plotly's hover template: keep `%{y:.3f}`, `%{text}` and `<extra></extra>`; `{name}`:
+        /// [`Plots::funding_rate`].
+        funding_rate_hover,
         /// `{unit}`: [`Plots::usd_at_entry`] or [`Plots::contracts`].
         open_interest_in,
         options_returns_title, price_move_pct, return_on_money_pct, call_long,
@@ -249,7 +252,7 @@ sections! {
         open_interest,
         fund_title, insurance_fund, adl_total, bad_debt_total,
         /// `{start}`, `{end}`: amounts.
-        fund_too_small,
+        fund_too_small, fund_change_too_small,
         amplification_title,
         /// `{done}`, `{total}`: counts.
         amplification_computing,
