@@ -15,6 +15,10 @@ use crate::live::Live;
 /// Leverage ratios the gauge spans (a crowd at 50x or more fills it).
 const RATIO_FULL: f64 = 50.0;
 
+/// A share of open interest within 1% of liquidation at which a crowd that runs away at the
+/// smallest shock is said to be no steady state (the runaway presets hold 8.5-19.5%).
+const UNSTEADY_WITHIN_1PCT: f64 = 0.03;
+
 /// The gauges (absent until the first run).
 #[component]
 pub fn LeverageMonitor() -> impl IntoView {
@@ -43,36 +47,13 @@ pub fn LeverageMonitor() -> impl IntoView {
         Tipping::NotComputed => text().monitor.not_computed.to_string(),
     };
     // What a tipping point is, said of the one shown, or in general where there is none.
-    let note = move || match live.tipping.get() {
-        Tipping::At(_, None) | Tipping::Computing => text().monitor.tipping_note.to_string(),
-        // The step is mostly selling that needs no leverage: said, with the 1x curve's step.
-        Tipping::At(_, Some(step)) => format!(
-            "{} {}",
-            text().monitor.tipping_note,
-            fill(
-                text().monitor.tipping_note_unlevered,
-                &[
-                    ("from", &format::percent(step.from_pct, 1)),
-                    ("to", &format::percent(step.to_pct, 1)),
-                ],
-            )
-        ),
-        // Not the steepest step: the curve's smallest shock already runs away (and a steeper
-        // step further out, when there is one, is said apart).
-        Tipping::AtMost(_, _, steepest) => {
-            let mut note = text().monitor.tipping_note_at_most.to_string();
-            if let Some(steepest) = steepest {
-                note.push(' ');
-                note.push_str(&fill(
-                    text().monitor.tipping_note_steepest,
-                    &[("shock", &format::signed_pct(steepest))],
-                ));
-            }
-            note
-        }
-        Tipping::Smooth(_) | Tipping::NoShockNeeded(_) | Tipping::NotComputed => {
-            text().monitor.tipping_note_none.to_string()
-        }
+    let note = move || {
+        let within_1pct = live.monitor.with(|monitor| {
+            monitor
+                .as_ref()
+                .and_then(|m| m.share_within.first().copied())
+        });
+        tipping_note(live.tipping.get(), within_1pct)
     };
     view! {
         <Show when=move || live.monitor.with(Option::is_some)>
@@ -106,5 +87,82 @@ pub fn LeverageMonitor() -> impl IntoView {
                 </div>
             </section>
         </Show>
+    }
+}
+
+/// The tipping tile's note: what a tipping point is, said of the one shown (a step mostly made
+/// by trading that needs no leverage, a runaway at the smallest shock and a second wave, a crowd
+/// too close to liquidation to be a steady state: `within_1pct`, the share of open interest
+/// within 1% of its liquidation price), or in general where there is none.
+pub fn tipping_note(tipping: Tipping, within_1pct: Option<f64>) -> String {
+    let words = &text().monitor;
+    match tipping {
+        Tipping::At(_, None) | Tipping::Computing => words.tipping_note.to_string(),
+        // The step is mostly selling that needs no leverage: said, with the 1x curve's step.
+        Tipping::At(_, Some(step)) => format!(
+            "{} {}",
+            words.tipping_note,
+            fill(
+                words.tipping_note_unlevered,
+                &[
+                    ("from", &format::percent(step.from_pct, 1)),
+                    ("to", &format::percent(step.to_pct, 1)),
+                ],
+            )
+        ),
+        // Not the steepest step: the curve's smallest shock already runs away (and a steeper
+        // step further out, when there is one, is said apart).
+        Tipping::AtMost(_, _, steepest) => {
+            let mut note = words.tipping_note_at_most.to_string();
+            if let Some(steepest) = steepest {
+                note.push(' ');
+                note.push_str(&fill(
+                    words.tipping_note_steepest,
+                    &[("shock", &format::signed_pct(steepest))],
+                ));
+            }
+            // So close to liquidation that no market holds it for long: said.
+            if let Some(share) = within_1pct.filter(|&share| share >= UNSTEADY_WITHIN_1PCT) {
+                note.push(' ');
+                note.push_str(&fill(
+                    words.tipping_note_unsteady,
+                    &[("share", &format::percent(share * 100.0, 1))],
+                ));
+            }
+            note
+        }
+        Tipping::Smooth(_) | Tipping::NoShockNeeded(_) | Tipping::NotComputed => {
+            words.tipping_note_none.to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tipping_note;
+    use crate::analyses::{Tipping, UnleveredStep};
+
+    /// The note says what kind of tipping point the tile shows: leverage's step, a step the 1x
+    /// curve takes too, a runaway at the smallest shock (with its second wave, and, for a crowd
+    /// with 3% or more within 1% of liquidation, that it is no steady state).
+    #[test]
+    fn the_tipping_note_says_what_kind_of_tipping_point_it_is() {
+        let plain = tipping_note(Tipping::At(-8.0, None), None);
+        assert!(plain.starts_with("The steepest step"), "{plain}");
+        assert!(!plain.contains("1x"));
+        let step = UnleveredStep {
+            from_pct: 3.6,
+            to_pct: 5.7,
+        };
+        let stops = tipping_note(Tipping::At(-4.0, Some(step)), Some(0.003));
+        assert!(stops.contains("from 3.6% to 5.7%"), "{stops}");
+        let runaway = tipping_note(Tipping::AtMost(-1.0, 6.7, Some(-9.0)), Some(0.195));
+        assert!(runaway.contains("at -9.0%"), "{runaway}");
+        assert!(
+            runaway.contains("With 19.5% of the open interest within 1%"),
+            "{runaway}"
+        );
+        let calm = tipping_note(Tipping::AtMost(-1.0, 4.2, None), Some(0.01));
+        assert!(!calm.contains("within 1%"), "{calm}");
     }
 }

@@ -555,6 +555,8 @@ sections! {
         tipping_note_steepest,
         /// `{from}`, `{to}`: the 1x curve's moves at the step's two shocks.
         tipping_note_unlevered,
+        /// `{share}`: the share of open interest within 1% of liquidation.
+        tipping_note_unsteady,
         computing,
         /// `{shock}`.
         tipping_at,
