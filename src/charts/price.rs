@@ -33,8 +33,9 @@ pub fn paths(
 
 /// Where the shock alone takes the price at the start and after each step, as [`paths`] has
 /// them: the top of the book moved by an instant shock at the first step or by a ramp over its
-/// steps (along its path, if it has one), with no trading (docs/model.md §5, step 3). None for
-/// a sell shock (its walk of the book fades as the book refills) and for no shock at all.
+/// steps (along its path, if it has one; a halted step moves it not), with no trading
+/// (docs/model.md §5, step 3). None for a sell shock (its walk of the book fades as the book
+/// refills) and for no shock at all.
 pub fn shock_alone(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<f64>> {
     let shock = &scenario.shock;
     if shock.pct == 0.0 || shock.kind == ShockKind::Sell {
@@ -54,7 +55,28 @@ pub fn shock_alone(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<f64>> {
         };
         start * (1.0 + shock.pct / 100.0 * level)
     };
-    Some((0..=outcome.steps.len()).map(at).collect())
+    // Steps that moved the top so far: the breaker's halted steps do not.
+    let moved = std::iter::once(0).chain(outcome.steps.iter().scan(0, |done, step| {
+        *done += usize::from(!step.halted);
+        Some(*done)
+    }));
+    Some(moved.map(at).collect())
+}
+
+/// The points of a line where it bends (its ends, and each point whose neighbours' steps
+/// differ): the shock alone is straight between a ramp's corners, and a drag's frames draw and
+/// send a few points instead of one per step. `times` evenly spaced, as a run's steps are.
+fn corners(times: &[f64], values: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let last = values.len().saturating_sub(1);
+    (0..values.len())
+        .filter(|&k| {
+            k == 0 || k == last || {
+                let (before, after) = (values[k] - values[k - 1], values[k + 1] - values[k]);
+                (after - before).abs() > 1e-12 * values[k].abs()
+            }
+        })
+        .map(|k| (times[k], values[k]))
+        .unzip()
 }
 
 /// The price chart.
@@ -85,6 +107,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     // The line every move past is forced trading (after the prices: their traces keep their
     // places).
     if let Some(alone) = shock_alone(snapshot.scenario, outcome) {
+        let (times, alone) = corners(&times, &alone);
         plot.add_trace(
             Scatter::new(times, alone)
                 .mode(Mode::Lines)
@@ -184,6 +207,14 @@ mod tests {
         assert!(alone[1..].iter().all(|&p| (p / start - 0.96).abs() < 1e-12));
 
         assert_eq!(shock_alone(&run("thin-book").0, &run("thin-book").1), None);
+
+        // The chart sends its corners only: a ramp's start, end of ramp and end.
+        let times: Vec<f64> = (0..=240).map(f64::from).collect();
+        let (scenario, outcome) = run("btc-2025-10-10");
+        let alone = shock_alone(&scenario, &outcome).expect("a ramp");
+        let (at, values) = super::corners(&times, &alone);
+        assert_eq!(at, [0.0, 60.0, 240.0]);
+        assert_eq!(values, [alone[0], alone[60], alone[240]]);
         assert_eq!(
             shock_alone(&run("funding-bleed").0, &run("funding-bleed").1),
             None
