@@ -92,7 +92,7 @@ pub static ENGLISH: Text = Text {
         shock_bought: "A market buy of {usd}: the size is how far it alone moves the untouched book.",
         shock_path: "This ramp follows a recorded path: the fall, then a rebound. The size is its deepest point and scales the whole path; another kind drops the path.",
         depth: "Depth within 1%",
-        depth_help: "How much can be sold before the price falls 1% (USD, resting bids within 1% of the price). Major coins on large venues often show tens to hundreds of millions; during stress it can shrink by 90%.",
+        depth_help: "How much can be sold before the price falls 1% (USD, resting bids within 1% of the price). Major coins on large venues often show tens to hundreds of millions; during stress it can shrink by 90%. The historical presets' depth is fitted, not quoted: with their crowd it reproduces the day's trough and liquidations, and it stands for every buyer the one book has no other place for (spot buyers, other venues' arbitrage, bids that arrive during the fall), so it is far larger than the resting bids (2025-10-10: about $990M here, against the $20M Kaiko measured within 1% on BTC's books before the fall; docs/presets.md).",
         book_shape: "Book shape",
         book_shape_help: "How depth grows away from the price. Linear: every 1% band holds the same. Square-root: cumulative depth grows with the square of the distance, so price impact grows like the square root of the size sold, the pattern measured in many markets.",
         shape_linear: "Linear: same depth in every 1% band",
