@@ -201,7 +201,7 @@ pub static ENGLISH: Text = Text {
     },
     charts: Charts {
         price: "Price path",
-        price_caption: "The shock (dotted, or shaded while it ramps) starts it; the grey dotted line is where the shock alone would have taken the price, so every move past it is forced selling (or buying). The last price is the last trade's; the mark price (dashed) triggers liquidations.",
+        price_caption: "The shock starts it (shaded while it ramps); every move past the grey dotted line (the shock alone) is forced trading. The mark price (dashed) triggers liquidations.",
         liquidations: "Liquidations per step",
         liquidations_caption: "Forced selling (longs) or buying (shorts) per step of the run: a second in most presets, ten seconds to five minutes in the historical ones. A long tail means the cascade fed itself.",
         map: "Liquidation map",
