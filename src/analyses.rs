@@ -242,13 +242,9 @@ impl CurveView {
     /// [`UNLEVERED_SHARE_OF_STEP`] of what the levered curve jumps on it.
     fn unlevered_step(&self, shock: f64) -> Option<UnleveredStep> {
         let end = self.points.iter().position(|p| p.shock_pct == shock)?;
-        // The step's other end: the next smaller shock the curve ran.
-        let start = (0..self.points.len())
-            .filter(|&k| self.points[k].shock_pct.abs() < shock.abs())
-            .max_by(|&a, &b| {
-                let size = |k: usize| self.points[k].shock_pct.abs();
-                size(a).total_cmp(&size(b))
-            })?;
+        // The step's other end: the shock before it (the curve runs them in growing size,
+        // `swept_shocks_pct`).
+        let start = end.checked_sub(1)?;
         let (levered, unlevered) = (&self.points, &self.counterfactual);
         let jump = levered[end].move_pct.abs() - levered[start].move_pct.abs();
         let (from_pct, to_pct) = (
@@ -506,13 +502,7 @@ pub struct CyclesView {
 pub fn cycles_crowd_text(scenario: &Scenario) -> Option<String> {
     scenario.cycles.as_ref()?;
     // Two decimals at most, none that are zeros: 2.76, 1.72, 9.
-    let leverage = |value: f64| {
-        let two = crate::format::decimal(value, 2);
-        let separator = crate::format::decimal(0.5, 1).chars().nth(1).unwrap_or('.');
-        two.trim_end_matches('0')
-            .trim_end_matches(separator)
-            .to_string()
-    };
+    let leverage = |value: f64| crate::format::needed_decimals(value, 2);
     Some(fill(
         text().charts.cycles_crowd,
         &[

@@ -91,9 +91,7 @@ fn tick_in(locale: &Locale, value: f64, dollars: bool) -> String {
         return "–".to_string();
     }
     let (scaled, letter) = magnitude(locale, value.abs());
-    let written = format!("{scaled:.2}");
-    let number = written.trim_end_matches('0').trim_end_matches('.');
-    let number = number.replace('.', &locale.decimal.to_string());
+    let number = needed_decimals_in(locale, scaled, 2);
     // No "-$0" for a tick a rounding put a hair below zero.
     let sign = if value < 0.0 && number != "0" {
         "-"
@@ -149,6 +147,19 @@ fn decimal_in(locale: &Locale, value: f64, digits: usize) -> String {
     format!("{value:.digits$}").replace('.', &locale.decimal.to_string())
 }
 
+/// A number with at most `digits` decimals (at least one), those it needs: "10.7", "72", "1.5".
+pub fn needed_decimals(value: f64, digits: usize) -> String {
+    needed_decimals_in(locale(), value, digits)
+}
+
+fn needed_decimals_in(locale: &Locale, value: f64, digits: usize) -> String {
+    // With a decimal or more, the zeros trimmed stop at the separator.
+    decimal_in(locale, value, digits.max(1))
+        .trim_end_matches('0')
+        .trim_end_matches(locale.decimal)
+        .to_string()
+}
+
 /// A percentage with `digits` decimals: "12.5%".
 pub fn percent(value: f64, digits: usize) -> String {
     format!("{}%", decimal(value, digits))
@@ -176,19 +187,9 @@ pub fn seconds(value: f64) -> String {
     if value < 120.0 {
         whole_seconds(value)
     } else if value < 7_200.0 {
-        format!("{} {}", one_decimal(value / 60.0), locale.minute)
+        format!("{} {}", needed_decimals(value / 60.0, 1), locale.minute)
     } else {
-        format!("{} {}", one_decimal(value / 3_600.0), locale.hour)
-    }
-}
-
-/// One decimal, left out when it is a zero: "10.7", "72".
-fn one_decimal(value: f64) -> String {
-    let text = decimal(value, 1);
-    let zero = format!("{}0", locale().decimal);
-    match text.strip_suffix(&zero) {
-        Some(whole) => whole.to_string(),
-        None => text,
+        format!("{} {}", needed_decimals(value / 3_600.0, 1), locale.hour)
     }
 }
 

@@ -19,6 +19,7 @@ pub fn fan(snapshot: &Snapshot) -> Plot {
         // A band is its lower edge (named for hovers, out of the legend) filled up to its upper
         // edge, which names the band in the legend and its own percentile in hovers.
         let decimals = crate::format::price_decimals(snapshot.scenario.market.price);
+        let hover = |name: &str| format!("{name} : %{{y:$,.{decimals}f}}<extra></extra>");
         let edge = |values: &Vec<f64>, name: &str| {
             Scatter::new(days.clone(), values.clone())
                 .mode(Mode::Lines)
@@ -29,9 +30,7 @@ pub fn fan(snapshot: &Snapshot) -> Plot {
             edge(values, band)
                 .fill(Fill::ToNextY)
                 .fill_color(alpha)
-                .hover_template(format!(
-                    "{edge_name} : %{{y:$,.{decimals}f}}<extra></extra>"
-                ))
+                .hover_template(hover(edge_name))
         };
         plot.add_trace(edge(&fan.p05, w.p05).show_legend(false));
         plot.add_trace(band(&fan.p95, w.p05_p95, w.p95, "rgba(0,114,178,0.15)"));
@@ -62,7 +61,7 @@ pub fn fan(snapshot: &Snapshot) -> Plot {
                             .width(1.5)
                             .dash(DashType::Dash),
                     )
-                    .hover_template(format!("{name} : %{{y:$,.{decimals}f}}<extra></extra>")),
+                    .hover_template(hover(name)),
             );
         }
     }
@@ -264,9 +263,7 @@ pub fn normal_quantile(p: f64) -> f64 {
 mod tests {
     use flushlab_engine::analysis::{cycles, CyclesConfig};
 
-    use crate::analyses::{CurveView, CyclesView, PhaseMap, VenuesView};
-    use crate::charts::Snapshot;
-    use crate::state::Theme;
+    use crate::analyses::CyclesView;
 
     /// The fan draws the news alone's outer edges, dashed, from the run's own fan, under one
     /// legend entry, each edge named in its hover.
@@ -285,27 +282,13 @@ mod tests {
             run: Some(run.clone()),
             ..CyclesView::default()
         };
-        let (curve, phase, venues) = (
-            CurveView::default(),
-            PhaseMap::default(),
-            VenuesView::default(),
+        let figure = crate::charts::figure_with_cycles(
+            super::fan,
+            &scenario,
+            &outcome,
+            &Default::default(),
+            &view,
         );
-        let markets = crate::markets::MarketsView::default();
-        let snapshot = Snapshot {
-            scenario: &scenario,
-            outcome: &outcome,
-            curve: &curve,
-            phase: &phase,
-            cycles: &view,
-            venues: &venues,
-            markets: &markets,
-            markets_cursor: None,
-            cursor: None,
-            theme: Theme::Light,
-            options: &Default::default(),
-        };
-        let figure: serde_json::Value =
-            serde_json::from_str(&super::fan(&snapshot).to_json()).expect("a plot serializes");
         let traces = figure["data"].as_array().expect("traces");
         let alone: Vec<&serde_json::Value> = traces
             .iter()

@@ -110,12 +110,13 @@ fn flattened_fund_note(
     let (fund_peak, others) = (peak(fund), peak(adl).max(peak(bad_debt)));
     let (start, end) = (*fund.first()?, *fund.last()?);
     let lowest = fund.iter().copied().fold(f64::INFINITY, f64::min);
-    // Flat on the axis's top instead: the fund moved, by less than the line's width shows.
-    let still = fund_peak >= FLATTENED_SHARE * others
+    let flattened = fund_peak < FLATTENED_SHARE * others;
+    // Or flat on the axis's top: the fund moved, by less than the line's width shows.
+    let still = !flattened
         && fund_peak > 0.0
         && fund_peak - lowest < STILL_SHARE * fund_peak
         && start != end;
-    if fund_peak >= FLATTENED_SHARE * others && !still {
+    if !flattened && !still {
         return None;
     }
     let template = if still {

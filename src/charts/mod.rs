@@ -177,10 +177,21 @@ pub(crate) fn plain_figure(
     outcome: &Outcome,
     options: &flushlab_engine::analysis::OptionSpec,
 ) -> serde_json::Value {
-    let (curve, phase, cycles, venues) = (
+    figure_with_cycles(draw, scenario, outcome, options, &CyclesView::default())
+}
+
+/// [`plain_figure`] with the leverage cycles' run `cycles` done.
+#[cfg(test)]
+pub(crate) fn figure_with_cycles(
+    draw: Build,
+    scenario: &Scenario,
+    outcome: &Outcome,
+    options: &flushlab_engine::analysis::OptionSpec,
+    cycles: &CyclesView,
+) -> serde_json::Value {
+    let (curve, phase, venues) = (
         CurveView::default(),
         PhaseMap::default(),
-        CyclesView::default(),
         VenuesView::default(),
     );
     let markets = crate::markets::MarketsView::default();
@@ -189,7 +200,7 @@ pub(crate) fn plain_figure(
         outcome,
         curve: &curve,
         phase: &phase,
-        cycles: &cycles,
+        cycles,
         venues: &venues,
         markets: &markets,
         markets_cursor: None,
