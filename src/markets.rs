@@ -435,7 +435,10 @@ pub struct MarketLine {
     /// Notional auto-deleveraged against the market's winners per step (its own bankrupt
     /// positions' and cross-margin accounts' losing legs), USD.
     pub adl_by_step_usd: Vec<f64>,
+    /// The run's deepest fall and highest rise from the start, percent, both positive (the
+    /// outcome's `max_drawdown_pct` and `max_rise_pct`).
     pub trough_pct: f64,
+    pub peak_pct: f64,
 }
 
 /// One flow between (or into) markets, step by step, for the diagram: arbitrage between two
@@ -580,6 +583,7 @@ impl MarketsView {
                         .map(|step| step.adl_usd)
                         .collect(),
                     trough_pct: summary.max_drawdown_pct,
+                    peak_pct: summary.max_rise_pct,
                 }
             })
             .collect();
@@ -652,19 +656,34 @@ impl MarketsView {
             return None;
         }
         let words = &crate::catalogue::text::text().charts;
-        let fell: Vec<String> = self
+        // Each market's largest move: its fall, or its rise after a squeeze.
+        let moves: Vec<String> = self
             .markets
             .iter()
             .map(|market| {
+                let template = if market.rises() {
+                    words.markets_headline_rose
+                } else {
+                    words.markets_headline_fell
+                };
                 crate::catalogue::text::fill(
-                    words.markets_headline_market,
+                    template,
                     &[
                         ("market", &market.name),
-                        ("trough", &crate::format::percent(market.trough_pct, 1)),
+                        (
+                            "pct",
+                            &crate::format::percent(market.largest_move_pct().abs(), 1),
+                        ),
                     ],
                 )
             })
             .collect();
+        let rising = self.markets.iter().filter(|market| market.rises()).count();
+        let at = match rising {
+            0 => words.markets_at_trough,
+            all if all == self.markets.len() => words.markets_at_peak,
+            _ => words.markets_at_extremes,
+        };
         let liquidated: f64 = self
             .markets
             .iter()
@@ -680,7 +699,7 @@ impl MarketsView {
             &[
                 ("market", hit),
                 ("shock", &crate::format::signed_pct(self.shock_pct)),
-                ("fell", &fell.join(", ")),
+                ("moves", &format!("{} {at}", moves.join(", "))),
                 ("usd", &crate::format::usd(liquidated)),
                 ("count", &self.markets.len().to_string()),
             ],
@@ -711,9 +730,7 @@ impl MarketsView {
             .markets
             .iter()
             .filter_map(|market| {
-                let start = market.path.first().copied()?;
-                let high = market.path.iter().copied().fold(start, f64::max);
-                let (fall, rise) = (market.trough_until(None), (high / start - 1.0) * 100.0);
+                let (fall, rise) = market.moves_until(None);
                 let past = past_the_record_by_moves(fall, rise);
                 (!past.is_empty()).then_some((fall.max(rise), market, past))
             })
@@ -742,12 +759,41 @@ impl MarketLine {
         (self.path.get(at).copied().unwrap_or(start) / start - 1.0) * 100.0
     }
 
-    /// The deepest fall from the start up to step `cursor` (the whole run with none), percent.
-    pub fn trough_until(&self, cursor: Option<usize>) -> f64 {
+    /// The run's largest move from the start, signed, percent: its peak when it rose further
+    /// than it fell, else its trough (negative).
+    pub fn largest_move_pct(&self) -> f64 {
+        flushlab_engine::analysis::contagion::largest_move_pct(self.trough_pct, self.peak_pct)
+    }
+
+    /// Whether the run's largest move was a rise (a squeeze) rather than a fall.
+    pub fn rises(&self) -> bool {
+        self.largest_move_pct() > 0.0
+    }
+
+    /// The deepest fall and the highest rise from the start up to step `cursor` (the whole run
+    /// with none), percent, both positive.
+    pub fn moves_until(&self, cursor: Option<usize>) -> (f64, f64) {
         let start = self.path.first().copied().unwrap_or(1.0);
         let end = cursor.map_or(self.path.len(), |c| (c + 2).min(self.path.len()));
-        let low = self.path[..end].iter().copied().fold(start, f64::min);
-        (start - low) / start * 100.0
+        let seen = &self.path[..end];
+        let low = seen.iter().copied().fold(start, f64::min);
+        let high = seen.iter().copied().fold(start, f64::max);
+        (
+            (start - low) / start * 100.0,
+            (high - start) / start * 100.0,
+        )
+    }
+
+    /// How far the market had gone up to step `cursor` in the direction of the run's largest
+    /// move ([`Self::rises`]), signed, percent: its trough so far (negative), or its peak so far
+    /// after a squeeze.
+    pub fn extreme_until(&self, cursor: Option<usize>) -> f64 {
+        let (fall, rise) = self.moves_until(cursor);
+        if self.rises() {
+            rise
+        } else {
+            -fall
+        }
     }
 
     /// Own liquidations up to and including step `cursor`, USD.
@@ -1021,7 +1067,7 @@ mod tests {
     }
 
     #[test]
-    fn the_headline_says_each_markets_fall_and_the_total_liquidated() {
+    fn the_headline_says_each_markets_largest_move_and_the_total_liquidated() {
         let choice = MarketsChoice {
             shock_pct: Some(-3.3),
             ..MarketsChoice::default()
@@ -1046,7 +1092,49 @@ mod tests {
             );
         }
         assert!(line.contains(&crate::format::usd(total)), "{line}");
+        assert!(line.contains(" at the trough;"), "{line}");
         assert_eq!(MarketsView::default().headline(), None);
+        // A squeeze: both venues rise, and the headline and the boxes say how far at the peak,
+        // not a 0.0% fall (they did, when only troughs were read).
+        let squeeze = finished(&MarketsChoice {
+            shock_pct: Some(12.0),
+            ..MarketsChoice::default()
+        });
+        let line = squeeze.headline().expect("the run is in");
+        assert!(
+            line.starts_with("A +12.0% shock on Venue A alone:"),
+            "{line}"
+        );
+        for market in &squeeze.markets {
+            assert!(market.rises() && market.peak_pct > 1.0, "{}", market.name);
+            assert!(
+                line.contains(&format!(
+                    "{} rose {}",
+                    market.name,
+                    crate::format::percent(market.peak_pct, 1)
+                )),
+                "{line}"
+            );
+            // The peak so far grows step by step up to the run's.
+            let so_far: Vec<f64> = (0..market.path.len())
+                .map(|step| market.extreme_until(Some(step)))
+                .collect();
+            assert!(
+                so_far.windows(2).all(|pair| pair[0] <= pair[1]),
+                "{so_far:?}"
+            );
+            let whole = market.extreme_until(None);
+            assert_eq!(so_far.last(), Some(&whole));
+            assert!(
+                (whole - market.peak_pct).abs() < 0.05,
+                "{whole} against {}",
+                market.peak_pct
+            );
+        }
+        assert!(
+            line.contains(" at the peak;") && !line.contains("fell"),
+            "{line}"
+        );
         // A shock on BTC and (half as much) on ETH is a common one.
         let both = MarketsView::plan(
             &MarketsChoice {

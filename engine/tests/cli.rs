@@ -271,6 +271,13 @@ fn a_system_preset_simulates_validates_and_attributes_its_contagion() {
         .collect();
     assert_eq!(troughs.len(), 3);
     assert!(troughs[0] < troughs[2] && troughs[2] > 1.0, "{troughs:?}");
+    // Each market's peak beside its trough (a squeeze's move), one per shock.
+    let peaks = sweep["markets"][1]["peak_pct"].as_array().unwrap();
+    assert_eq!(peaks.len(), 3);
+    assert!(
+        peaks.iter().all(|peak| peak.as_f64().unwrap() >= 0.0),
+        "{peaks:?}"
+    );
     let (code, schema, _) = flushlab(&["schema", "system"], "");
     assert_eq!(code, 0);
     assert!(schema.contains("capital_usd_per_step") && schema.contains("liquidation_bonus"));

@@ -418,8 +418,8 @@ pub fn MarketsTab(
                     <thead role="rowgroup">
                         <tr role="row">
                             <th scope="col" role="columnheader">{t.charts.markets_market}</th>
-                            <th scope="col" role="columnheader">{t.charts.markets_trough_alone}</th>
-                            <th scope="col" role="columnheader">{t.charts.markets_trough_linked}</th>
+                            <th scope="col" role="columnheader">{t.charts.markets_move_alone}</th>
+                            <th scope="col" role="columnheader">{t.charts.markets_move_linked}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_liquidated_alone}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_liquidated_linked}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_from_links}</th>
@@ -460,8 +460,8 @@ fn contagion_rows(view: &MarketsView) -> AnyView {
             view! {
                 <tr role="row" data-market=row.id.clone()>
                     <th scope="row" role="rowheader">{view.name_of(&row.id).to_string()}</th>
-                    <td role="cell" data-label=t.markets_trough_alone>{fall(row.alone.trough_pct)}</td>
-                    <td role="cell" data-label=t.markets_trough_linked>{fall(row.linked.trough_pct)}</td>
+                    <td role="cell" data-label=t.markets_move_alone>{signed_move(row.alone.largest_move_pct())}</td>
+                    <td role="cell" data-label=t.markets_move_linked>{signed_move(row.linked.largest_move_pct())}</td>
                     <td role="cell" data-label=t.markets_liquidated_alone>{usd(row.alone.liquidated_usd)}</td>
                     <td role="cell" data-label=t.markets_liquidated_linked>{usd(row.linked.liquidated_usd)}</td>
                     <td role="cell" data-label=t.markets_from_links>{usd(row.from_links_usd)}</td>
@@ -475,12 +475,12 @@ fn contagion_rows(view: &MarketsView) -> AnyView {
         .into_any()
 }
 
-/// A fall from the start, percent (positive), as a signed move: "-4.9%", or "0.0%" for none.
-fn fall(pct: f64) -> String {
-    if pct > 0.0 {
-        format::signed_pct(-pct)
-    } else {
+/// A move from the start, percent, signed: "-4.9%", "+3.8%", or "0.0%" for none.
+fn signed_move(pct: f64) -> String {
+    if pct == 0.0 {
         format::percent(0.0, 1)
+    } else {
+        format::signed_pct(pct)
     }
 }
 
@@ -671,9 +671,14 @@ fn market_box(
     } else {
         fitted(&market.label, w, 11.0)
     };
-    let trough = fill(
-        text().charts.markets_trough_so_far,
-        &[("trough", &fall(market.trough_until(cursor)))],
+    // The trough so far, or the peak after a squeeze.
+    let extreme = fill(
+        if market.rises() {
+            t.charts.markets_peak_so_far
+        } else {
+            t.charts.markets_trough_so_far
+        },
+        &[("move", &signed_move(market.extreme_until(cursor)))],
     );
     view! {
         <g class="market-node" class:selected=selected class:compact=compact data-testid=format!("market-{}", market.id)
@@ -688,7 +693,7 @@ fn market_box(
                 <tspan class="market-now">{t.charts.markets_now}" "</tspan>
                 <tspan data-testid=format!("market-move-{}", market.id)>{format::signed_pct(moved)}</tspan>
             </text>
-            <text x=x + w / 2.0 y=top + 53.0 text-anchor="middle" class="market-liquidated" style=small>{trough}</text>
+            <text x=x + w / 2.0 y=top + 53.0 text-anchor="middle" class="market-liquidated" style=small>{extreme}</text>
             <text x=x + w / 2.0 y=top + 67.0 text-anchor="middle" class="market-liquidated" style=small>{words}</text>
             {adl_words.map(|words| view! {
                 <text x=x + w / 2.0 y=top + 81.0 text-anchor="middle" class="market-liquidated" style=small

@@ -55,6 +55,8 @@ pub struct ContagionRow {
 pub struct Figures {
     /// Deepest fall from the start, percent.
     pub trough_pct: f64,
+    /// Highest rise from the start, percent (a squeeze's move).
+    pub peak_pct: f64,
     /// Liquidated notional, USD at the fills, longs and shorts.
     pub liquidated_usd: f64,
     pub adl_usd: f64,
@@ -65,11 +67,28 @@ impl Figures {
     fn of(summary: &Summary) -> Figures {
         Figures {
             trough_pct: summary.max_drawdown_pct,
+            peak_pct: summary.max_rise_pct,
             liquidated_usd: summary.liquidated_notional_usd_long
                 + summary.liquidated_notional_usd_short,
             adl_usd: summary.adl_notional_usd,
             bad_debt_usd: summary.bad_debt_usd,
         }
+    }
+
+    /// The market's largest move from the start ([`largest_move_pct`]).
+    pub fn largest_move_pct(&self) -> f64 {
+        largest_move_pct(self.trough_pct, self.peak_pct)
+    }
+}
+
+/// A market's largest move from the start, signed, percent, given its deepest fall and highest
+/// rise (both positive): the rise when it went further up than down (a squeeze), else the fall
+/// (negative).
+pub fn largest_move_pct(trough_pct: f64, peak_pct: f64) -> f64 {
+    if peak_pct > trough_pct {
+        peak_pct
+    } else {
+        -trough_pct
     }
 }
 
@@ -194,7 +213,7 @@ pub fn contagion_prepared<T: std::borrow::Borrow<PositionTable>>(
     }
 }
 
-/// Each market's trough and liquidations against the size of a system's common shock.
+/// Each market's trough, peak and liquidations against the size of a system's common shock.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SystemSweep {
     /// Signed moves of the common shock, percent (each market takes it times its beta).
@@ -207,6 +226,7 @@ pub struct SystemSweep {
 pub struct SweepLine {
     pub id: String,
     pub trough_pct: Vec<f64>,
+    pub peak_pct: Vec<f64>,
     pub liquidated_usd: Vec<f64>,
 }
 
@@ -228,6 +248,7 @@ pub fn sweep_system(system: &System, shocks_pct: &[f64]) -> Result<SystemSweep, 
         .map(|market| SweepLine {
             id: market.id.clone(),
             trough_pct: Vec::with_capacity(shocks_pct.len()),
+            peak_pct: Vec::with_capacity(shocks_pct.len()),
             liquidated_usd: Vec::with_capacity(shocks_pct.len()),
         })
         .collect();
@@ -249,6 +270,7 @@ pub fn sweep_system(system: &System, shocks_pct: &[f64]) -> Result<SystemSweep, 
         for (line, market) in markets.iter_mut().zip(&outcome.markets) {
             let figures = Figures::of(&market.outcome.summary);
             line.trough_pct.push(figures.trough_pct);
+            line.peak_pct.push(figures.peak_pct);
             line.liquidated_usd.push(figures.liquidated_usd);
         }
     }

@@ -156,10 +156,14 @@ sections! {
         markets_beta_help,
         /// `{market}`: the market's id.
         markets_select_market,
-        /// `{shock}`: signed percent; `{fell}`: the markets' falls, listed; `{usd}`; `{count}`.
+        /// `{shock}`: signed percent; `{moves}`: each market's largest move, listed, and where
+        /// (`markets_at_trough`...); `{usd}`; `{count}`.
         markets_headline,
-        /// `{market}`, `{trough}`: a percentage.
-        markets_headline_market,
+        /// `{market}`, `{pct}`: a percentage (its fall, or its rise after a squeeze).
+        markets_headline_fell,
+        markets_headline_rose,
+        /// After the moves listed: all falls, all rises, or both.
+        markets_at_trough, markets_at_peak, markets_at_extremes,
         /// `{market}`: the market the shock hits; the rest as `markets_headline`.
         markets_headline_one,
         /// `{time}`: a moment of the run with its unit ("at 40 min").
@@ -176,8 +180,9 @@ sections! {
         markets_adl_so_far,
         markets_liquidated_short,
         markets_adl_short,
-        /// `{trough}`: a signed percentage.
+        /// `{move}`: a signed percentage (the trough so far, or the peak after a squeeze).
         markets_trough_so_far,
+        markets_peak_so_far,
         /// Before a market's move at the step slider's time, in its box.
         markets_now,
         /// `{usd}`.
@@ -192,7 +197,7 @@ sections! {
         markets_flow_accounts_adl_short,
         /// `{liquidated}`, `{of}`, `{usd}`.
         markets_flow_lending,
-        markets_market, markets_trough_alone, markets_trough_linked, markets_liquidated_alone,
+        markets_market, markets_move_alone, markets_move_linked, markets_liquidated_alone,
         markets_liquidated_linked, markets_from_links, markets_from_elsewhere,
         markets_from_collateral, markets_from_lending, markets_table,
         markets_table_note,
