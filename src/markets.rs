@@ -1081,15 +1081,16 @@ mod tests {
             line.starts_with("A -3.3% shock on Venue A alone:"),
             "{line}"
         );
+        // "Venue A fell 4.2%" / "rose".
+        let says = |line: &str, market: &MarketLine, verb: &str, pct: f64| {
+            line.contains(&format!(
+                "{} {verb} {}",
+                market.name,
+                crate::format::percent(pct, 1)
+            ))
+        };
         for market in &view.markets {
-            assert!(
-                line.contains(&format!(
-                    "{} fell {}",
-                    market.name,
-                    crate::format::percent(market.trough_pct, 1)
-                )),
-                "{line}"
-            );
+            assert!(says(&line, market, "fell", market.trough_pct), "{line}");
         }
         assert!(line.contains(&crate::format::usd(total)), "{line}");
         assert!(line.contains(" at the trough;"), "{line}");
@@ -1107,14 +1108,7 @@ mod tests {
         );
         for market in &squeeze.markets {
             assert!(market.rises() && market.peak_pct > 1.0, "{}", market.name);
-            assert!(
-                line.contains(&format!(
-                    "{} rose {}",
-                    market.name,
-                    crate::format::percent(market.peak_pct, 1)
-                )),
-                "{line}"
-            );
+            assert!(says(&line, market, "rose", market.peak_pct), "{line}");
             // The peak so far grows step by step up to the run's.
             let so_far: Vec<f64> = (0..market.path.len())
                 .map(|step| market.extreme_until(Some(step)))
