@@ -165,8 +165,12 @@ pub fn percent(value: f64, digits: usize) -> String {
     format!("{}%", decimal(value, digits))
 }
 
-/// A signed percentage with one decimal: "-4.0%".
+/// A signed percentage with one decimal: "-4.0%"; a move that rounds to nothing has no sign
+/// ("0.0%", never "-0.0%" or "+0.0%").
 pub fn signed_pct(value: f64) -> String {
+    if (value * 10.0).round() == 0.0 {
+        return percent(0.0, 1);
+    }
     let signed = format!("{value:+.1}");
     format!("{}%", signed.replace('.', &locale().decimal.to_string()))
 }
@@ -408,10 +412,13 @@ mod tests {
     }
 
     #[test]
-    fn signed_pct_always_has_a_sign_and_one_decimal() {
+    fn signed_pct_has_a_sign_and_one_decimal_unless_it_rounds_to_nothing() {
         assert_eq!(signed_pct(-4.0), "-4.0%");
         assert_eq!(signed_pct(12.34), "+12.3%");
-        assert_eq!(signed_pct(0.0), "+0.0%");
+        assert_eq!(signed_pct(0.05), "+0.1%");
+        for nothing in [0.0, -0.0, 0.04, -0.049] {
+            assert_eq!(signed_pct(nothing), "0.0%", "{nothing}");
+        }
     }
 
     #[test]

@@ -460,8 +460,8 @@ fn contagion_rows(view: &MarketsView) -> AnyView {
             view! {
                 <tr role="row" data-market=row.id.clone()>
                     <th scope="row" role="rowheader">{view.name_of(&row.id).to_string()}</th>
-                    <td role="cell" data-label=t.markets_move_alone>{signed_move(row.alone.largest_move_pct())}</td>
-                    <td role="cell" data-label=t.markets_move_linked>{signed_move(row.linked.largest_move_pct())}</td>
+                    <td role="cell" data-label=t.markets_move_alone>{format::signed_pct(row.alone.largest_move_pct())}</td>
+                    <td role="cell" data-label=t.markets_move_linked>{format::signed_pct(row.linked.largest_move_pct())}</td>
                     <td role="cell" data-label=t.markets_liquidated_alone>{usd(row.alone.liquidated_usd)}</td>
                     <td role="cell" data-label=t.markets_liquidated_linked>{usd(row.linked.liquidated_usd)}</td>
                     <td role="cell" data-label=t.markets_from_links>{usd(row.from_links_usd)}</td>
@@ -473,15 +473,6 @@ fn contagion_rows(view: &MarketsView) -> AnyView {
         })
         .collect_view()
         .into_any()
-}
-
-/// A move from the start, percent, signed: "-4.9%", "+3.8%", or "0.0%" for none.
-fn signed_move(pct: f64) -> String {
-    if pct == 0.0 {
-        format::percent(0.0, 1)
-    } else {
-        format::signed_pct(pct)
-    }
 }
 
 /// Each market's box: its left edge and width.
@@ -678,7 +669,7 @@ fn market_box(
         } else {
             t.charts.markets_trough_so_far
         },
-        &[("move", &signed_move(market.extreme_until(cursor)))],
+        &[("move", &format::signed_pct(market.extreme_until(cursor)))],
     );
     view! {
         <g class="market-node" class:selected=selected class:compact=compact data-testid=format!("market-{}", market.id)
