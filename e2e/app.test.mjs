@@ -294,6 +294,26 @@ test('embed mode shows only the chosen charts and offers the snippet', async () 
   await full.done();
 });
 
+test("an embed's link to the full app opens the scenario as the reader left it", async () => {
+  const { page, done } = await open('?embed=1&preset=thin-book&view=price');
+  const link = page.locator('a.open-full');
+  // Untouched, it is the embed's own address without the embed's layout.
+  assert.match(await link.getAttribute('href'), /\/flushlab\/\?preset=thin-book$/);
+  const box = page.locator('#shock-size');
+  await box.fill('-4.5');
+  await box.press('Enter');
+  await page.getByTestId('headline').filter({ hasText: /4\.5%/ }).waitFor();
+  // Reached for (focus, a pointer, a click), it carries the scenario as it is now.
+  await link.focus();
+  const href = await link.getAttribute('href');
+  assert.match(href, /\/flushlab\/\?s=1\./);
+  const full = await open(href.slice(href.indexOf('?')));
+  assert.equal(await full.page.locator('#shock-size').inputValue(), '-4.5');
+  assert.equal(await full.page.locator('.app.embed').count(), 0, 'the full app, not the embed');
+  await full.done();
+  await done();
+});
+
 test('a bad link shows the banner and keeps the default scenario', async () => {
   const fine = await open();
   const summary = await summaryText(fine.page);

@@ -93,7 +93,9 @@ pub fn AppWithQuery(
     crate::handover::retire_first_view();
     follow_system_theme(state);
     follow_scenario(state, &page, remember);
-    if page.embed || browser::in_iframe() {
+    // Only a page in a frame has a parent to tell: an embed opened on its own (a reader's new
+    // tab) read its layout twice a second for nobody, forcing layouts while it loaded.
+    if browser::in_iframe() {
         report_height_to_parent();
     }
 

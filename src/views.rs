@@ -420,12 +420,34 @@ pub(crate) fn EmbedLayout(
         embed_controls(&page.controls)
     };
     let single = controls.len() == 1;
-    // A scenario too large for a link opens the full app at its default.
-    let full_link = move || {
-        state
+    let shows_markets = views.iter().any(|view| view == "markets");
+    // The full app's link opens the page on the embed's scenario (or system) as it is now. It
+    // starts as the embed's own address without its layout (what the embed opened), and is
+    // written again when the reader reaches for it (a pointer on it, focus, a click, a context
+    // menu): encoding the scenario for a link at every change took part of the embed's start
+    // and of every input of a drag. A scenario too large for a link opens the full app at its
+    // default.
+    let opened_link = {
+        let query = crate::codec::full_app_query(&browser::query());
+        if query.is_empty() {
+            browser::base_url()
+        } else {
+            format!("{}?{query}", browser::base_url())
+        }
+    };
+    let refresh_link = move |event: &web_sys::Event| {
+        let markets = shows_markets.then(|| state.markets.get_untracked());
+        let link = state
             .scenario
-            .with(crate::components::share::share_link)
-            .unwrap_or_else(|_| browser::base_url())
+            .with_untracked(|scenario| {
+                crate::components::share::share_link_with(scenario, markets.as_ref())
+            })
+            .unwrap_or_else(|_| browser::base_url());
+        if let Some(anchor) = event.current_target().and_then(|target| {
+            wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(target).ok()
+        }) {
+            anchor.set_href(&link);
+        }
     };
     view! {
         <div class="app embed" data-theme=theme>
@@ -435,7 +457,7 @@ pub(crate) fn EmbedLayout(
             <GlossaryDialog />
             // An embed of a system alone has no one-market headline to show.
             {(!system_only).then(|| view! { <Headline outcome=live.outcome /> })}
-            {views.iter().any(|view| view == "markets").then(|| view! { <crate::components::markets::MarketsTab embedded=true /> })}
+            {shows_markets.then(|| view! { <crate::components::markets::MarketsTab embedded=true /> })}
             // Laid out but not painted until the first outcome is in: the headline above them
             // grows then, and moving charts nobody sees is no layout shift.
             {(!system_only).then(|| view! {
@@ -453,7 +475,11 @@ pub(crate) fn EmbedLayout(
                     // The shock alone is the compact slider; beside others, the whole panel.
                     _ => view! { <ShockControl compact=single /> }.into_any(),
                 }).collect_view()}
-                <a class="open-full" href=full_link target="_blank" rel="noopener">{text().page.open_full}</a>
+                <a class="open-full" href=opened_link target="_blank" rel="noopener"
+                    on:pointerdown=move |event| refresh_link(&event)
+                    on:focus=move |event| refresh_link(&event)
+                    on:click=move |event| refresh_link(&event)
+                    on:contextmenu=move |event| refresh_link(&event)>{text().page.open_full}</a>
             </div>
         </div>
     }

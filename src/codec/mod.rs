@@ -235,6 +235,21 @@ pub fn page_query(
     parts.join("&")
 }
 
+/// The full app's query for an embed's address `query` (with or without the leading `?`): the
+/// same scenario, preset and system, without what only an embed reads (`embed`, `view`,
+/// `controls`).
+pub fn full_app_query(query: &str) -> String {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split_once('=').map_or(*pair, |(key, _)| key);
+            !pair.is_empty() && !matches!(key, "embed" | "view" | "controls")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// Reads a link payload back into a validated scenario; the error says what was wrong.
 pub fn decode_link(payload: &str) -> Result<Scenario, String> {
     let text = unpack(payload, "scenario")?;

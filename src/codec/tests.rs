@@ -454,3 +454,24 @@ fn a_link_read_plainly_is_the_link_read_with_reports() {
         assert!(decode_link_plainly(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn an_embeds_address_opens_the_full_app_on_the_same_scenario_preset_and_system() {
+    assert_eq!(full_app_query("?embed=1"), "");
+    assert_eq!(
+        full_app_query("?embed=1&view=price,map&controls=shock&s=1.abc"),
+        "s=1.abc"
+    );
+    assert_eq!(
+        full_app_query("embed=1&preset=thin-book&view=map"),
+        "preset=thin-book"
+    );
+    assert_eq!(
+        full_app_query("?embed=1&view=markets&system=btc-eth-cross-margin&cut=0&shock=-4"),
+        "system=btc-eth-cross-margin&cut=0&shock=-4"
+    );
+    // Whatever is opened from it reads as the same page without the embed's layout.
+    let page = parse_query(&full_app_query("?embed=1&view=map&preset=thin-book"));
+    assert!(!page.embed && page.view.is_empty());
+    assert_eq!(page.preset.as_deref(), Some("thin-book"));
+}
