@@ -347,7 +347,7 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
     let x = |t: f64| t / end_time;
     let y = |price: f64| 1.0 - (price - low) / (high - low);
 
-    let up = summary.shock_pct > 0.0;
+    let up = crate::headline::rises(summary);
     let extreme_at = extreme_index(&last, up);
     let (extreme_label, extreme_price, extreme_pct) = if up {
         (text().summary.peak, summary.max_price, summary.max_rise_pct)

@@ -28,6 +28,22 @@ pub fn funding_payers(
     }
 }
 
+/// What an algorithm sold net of what it bought (negative: bought), USD; None when it is too
+/// small to name (under [`NAMED_NET_USD`]: "sold $10" said nothing a reader needed).
+pub fn net_trade(sold_usd: f64, bought_usd: f64) -> Option<f64> {
+    let net = sold_usd - bought_usd;
+    (net.abs() >= NAMED_NET_USD).then_some(net)
+}
+
+/// The smallest net trade of an algorithm the headline names, USD.
+const NAMED_NET_USD: f64 = 10_000.0;
+
+/// Whether the run's price went further up from the start than down (a squeeze, or a crowd
+/// that moved it up with no shock): which extreme, peak or trough, the summary shows.
+pub fn rises(summary: &flushlab_engine::outcome::Summary) -> bool {
+    summary.max_rise_pct > summary.max_drawdown_pct
+}
+
 /// A build-up's length as the headline and its tile write it: "72 h".
 pub fn build_up_hours(outcome: &Outcome) -> String {
     format::seconds(outcome.build_up.as_ref().map_or(0.0, |b| b.hours) * 3_600.0)
@@ -44,8 +60,11 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     // ("a 0.0% rise ... (0.71x)" said nothing true): the direction is the way the price went
     // furthest.
     let unprompted = summary.shock_pct.abs() < SHOWN_AS_ZERO_PCT;
+    // The price went further against the shock than with it (a small rise while a funding
+    // bleed's longs were liquidated): no ratio to speak of, the move is said as it went.
+    let against = !unprompted && rises(summary) != (summary.shock_pct > 0.0);
     let up = if unprompted {
-        summary.max_rise_pct > summary.max_drawdown_pct
+        rises(summary)
     } else {
         summary.shock_pct > 0.0
     };
@@ -55,11 +74,16 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
         (words.drop, words.flush)
     };
     let shock = unsigned_pct(summary.shock_pct);
-    let extreme = unsigned_pct(if up {
+    let extreme = unsigned_pct(if up != against {
         summary.max_rise_pct
     } else {
         summary.max_drawdown_pct
     });
+    let went = if rises(summary) {
+        words.went_up
+    } else {
+        words.went_down
+    };
     let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
     let amplification = format::amplification(summary.amplification);
     let values = [
@@ -68,6 +92,7 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
         ("extreme", extreme.as_str()),
         ("flush_word", flush_word),
         ("amplification", amplification.as_str()),
+        ("went", went),
     ];
     if liquidated <= 0.0 {
         let nothing = if unprompted {
@@ -81,6 +106,8 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     let ahead = ran_ahead(scenario, outcome);
     let moved = if unprompted {
         fill(words.unprompted, &values)
+    } else if against {
+        fill(words.against, &values)
     } else if summary.amplification < NO_CASCADE && ahead.is_none() {
         fill(words.stayed, &values)
     } else {
@@ -126,17 +153,25 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
             &[("amount", &format::money(summary.adl_notional_usd, unit))],
         ));
     }
-    if let Some(cppi) = summary.cppi.as_ref().filter(|cppi| cppi.sold_usd > 0.0) {
-        tail.push(fill(
+    // Portfolio insurance and option dealers, by what they did on balance: in a squeeze they
+    // buy (the headline said "sold" beside a tile of $135M bought).
+    let algorithms = [
+        (
+            summary.cppi.as_ref().map(|c| (c.sold_usd, c.bought_usd)),
             words.insured_sold,
-            &[("amount", &format::usd(cppi.sold_usd))],
-        ));
-    }
-    if let Some(dealers) = summary.dealers.as_ref().filter(|d| d.sold_usd > 0.0) {
-        tail.push(fill(
+            words.insured_bought,
+        ),
+        (
+            summary.dealers.as_ref().map(|d| (d.sold_usd, d.bought_usd)),
             words.dealers_sold,
-            &[("amount", &format::usd(dealers.sold_usd))],
-        ));
+            words.dealers_bought,
+        ),
+    ];
+    for (flows, sold, bought) in algorithms {
+        if let Some(net) = flows.and_then(|(sold, bought)| net_trade(sold, bought)) {
+            let template = if net > 0.0 { sold } else { bought };
+            tail.push(fill(template, &[("amount", &format::usd(net.abs()))]));
+        }
     }
     let stops_sold: f64 = outcome.steps.iter().map(|step| step.stops_sold_usd).sum();
     if stops_sold > 0.0 {
@@ -413,7 +448,7 @@ mod tests {
             } else {
                 assert!(text.starts_with(&format!("A {shock} ")), "{name}: {text}");
             }
-            let extreme_label = if outcome.summary.shock_pct > 0.0 {
+            let extreme_label = if rises(&outcome.summary) {
                 "Peak"
             } else {
                 "Trough"
@@ -477,38 +512,99 @@ mod tests {
                     outcome.summary.bad_debt_usd > 0.0,
                     "{name}: {text}"
                 );
-                // What the algorithms sold, as their tiles write it, only where they sold.
-                let sold = [
+                // What the algorithms did on balance (their tiles have the sold and bought
+                // amounts), only where it is worth naming.
+                let algorithms = [
                     (
                         "Portfolio insurance",
-                        "portfolio insurance sold {sold}",
-                        outcome.summary.cppi.as_ref().map(|cppi| cppi.sold_usd),
+                        "portfolio insurance",
+                        outcome
+                            .summary
+                            .cppi
+                            .as_ref()
+                            .map(|c| (c.sold_usd, c.bought_usd)),
                     ),
                     (
                         "Option dealers' hedging",
-                        "option dealers sold {sold} hedging",
-                        outcome.summary.dealers.as_ref().map(|d| d.sold_usd),
+                        "option dealers",
+                        outcome
+                            .summary
+                            .dealers
+                            .as_ref()
+                            .map(|d| (d.sold_usd, d.bought_usd)),
                     ),
                 ];
-                for (label, said, amount) in sold {
+                for (label, who, flows) in algorithms {
                     let tile = tiles.iter().find(|(tile, _)| tile == label);
-                    let lead = said.split(' ').next().expect("a word");
-                    match (amount, tile) {
-                        (Some(amount), Some((_, value))) if amount > 0.0 => {
-                            let figure = value.split(" sold").next().expect("an amount");
-                            let expected = said.replace("{sold}", figure);
-                            assert!(text.contains(&expected), "{name}: {text} / {value}");
+                    assert_eq!(flows.is_some(), tile.is_some(), "{name}: {label}");
+                    match flows.and_then(|(sold, bought)| net_trade(sold, bought)) {
+                        Some(net) => {
+                            let did = if net > 0.0 { "sold" } else { "bought" };
+                            let expected = format!("{who} {did} a net {}", format::usd(net.abs()));
+                            assert!(text.contains(&expected), "{name}: {text}");
                         }
-                        (None, None) => assert!(!text.contains(lead), "{name}: {label}"),
-                        (amount, tile) => {
-                            assert!(amount.is_some() && tile.is_some(), "{name}: {label}")
-                        }
+                        None => assert!(!text.contains(who), "{name}: {text}"),
                     }
                 }
             } else {
                 assert!(text.contains("liquidated nothing"), "{name}: {text}");
             }
         }
+    }
+
+    /// `preset` with its shock resized to `pct`, run: its headline and tiles.
+    fn resized(preset: &str, pct: f64) -> (String, Vec<(String, String)>, Outcome) {
+        let mut scenario = presets::find(preset).expect("a preset").scenario;
+        scenario.shock.resize(&scenario.market, pct);
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let tiles = tiles(&outcome, scenario.position_count(), None);
+        (headline(&scenario, &outcome), tiles, outcome)
+    }
+
+    #[test]
+    fn algorithms_are_said_by_what_they_did_on_balance_and_moves_as_they_went() {
+        // In a rise, short-gamma dealers buy: the headline said "sold $17.1M" beside a tile of
+        // $103M bought.
+        let (text, _, outcome) = resized("dealers-short-gamma", 5.0);
+        let dealers = outcome.summary.dealers.as_ref().expect("dealers");
+        assert!(dealers.bought_usd > dealers.sold_usd);
+        let net = format::usd(dealers.bought_usd - dealers.sold_usd);
+        assert!(
+            text.contains(&format!("option dealers bought a net {net} hedging")),
+            "{text}"
+        );
+        // Portfolio insurance buys back in a rise too.
+        let (text, _, outcome) = resized("portfolio-insurance", 5.0);
+        let cppi = outcome.summary.cppi.as_ref().expect("cppi");
+        assert!(cppi.bought_usd > cppi.sold_usd);
+        assert!(
+            text.contains("portfolio insurance bought a net") && !text.contains("insurance sold"),
+            "{text}"
+        );
+        // A small rise while a funding bleed's longs are liquidated: the price fell, and the
+        // headline and the tiles say so (they said "a 0.1% rise stayed a 0.0% move").
+        let (text, tiles, outcome) = resized("funding-bleed", 0.1);
+        assert!(!rises(&outcome.summary) && outcome.summary.max_drawdown_pct > 0.1);
+        let fell = unsigned_pct(outcome.summary.max_drawdown_pct);
+        assert!(
+            text.starts_with(&format!("A 0.1% rise, yet the price fell {fell}: ")),
+            "{text}"
+        );
+        assert!(
+            tiles.iter().any(|(label, _)| label == "Trough"),
+            "{tiles:?}"
+        );
+        // No shock, and a crowd of predators squeezes the price up: the tiles show the peak.
+        let (text, tiles, outcome) = resized("predators-at-work", 0.0);
+        assert!(rises(&outcome.summary), "{text}");
+        let peak = tile(&tiles, "Peak");
+        assert!(
+            peak.ends_with(&format!(
+                "(+{})",
+                unsigned_pct(outcome.summary.max_rise_pct)
+            )),
+            "{peak}"
+        );
     }
 
     #[test]

@@ -656,9 +656,16 @@ impl MarketsView {
             return None;
         }
         let words = &crate::catalogue::text::text().charts;
-        // Each market's largest move: its fall, or its rise after a squeeze.
-        let moves: Vec<String> = self
+        // Each market's largest move: its fall, or its rise after a squeeze, and where (the
+        // trough, the peak); then the markets that did not move.
+        let shown =
+            |market: &&MarketLine| crate::format::percent(market.largest_move_pct().abs(), 1);
+        let still = crate::format::percent(0.0, 1);
+        let (moved, unmoved): (Vec<&MarketLine>, Vec<&MarketLine>) = self
             .markets
+            .iter()
+            .partition(|market| shown(market) != still);
+        let mut moves: Vec<String> = moved
             .iter()
             .map(|market| {
                 let template = if market.rises() {
@@ -668,29 +675,33 @@ impl MarketsView {
                 };
                 crate::catalogue::text::fill(
                     template,
-                    &[
-                        ("market", &market.name),
-                        (
-                            "pct",
-                            &crate::format::percent(market.largest_move_pct().abs(), 1),
-                        ),
-                    ],
+                    &[("market", &market.name), ("pct", &shown(market))],
                 )
             })
             .collect();
-        let rising = self.markets.iter().filter(|market| market.rises()).count();
-        let at = match rising {
-            0 => words.markets_at_trough,
-            all if all == self.markets.len() => words.markets_at_peak,
-            _ => words.markets_at_extremes,
-        };
+        let rising = moved.iter().filter(|market| market.rises()).count();
+        if let Some(last) = moves.last_mut() {
+            let at = match rising {
+                0 => words.markets_at_trough,
+                all if all == moved.len() => words.markets_at_peak,
+                _ => words.markets_at_extremes,
+            };
+            *last = format!("{last} {at}");
+        }
+        moves.extend(unmoved.iter().map(|market| {
+            crate::catalogue::text::fill(words.markets_headline_still, &[("market", &market.name)])
+        }));
         let liquidated: f64 = self
             .markets
             .iter()
             .map(|market| market.liquidated_until(None))
             .sum();
-        // A shock that hits one market of several is that market's, not a common one.
+        // A shock that hits one market of several is that market's, not a common one; one too
+        // small to write is none.
         let (template, hit) = match self.shocked.as_slice() {
+            _ if crate::format::signed_pct(self.shock_pct) == still => {
+                (words.markets_headline_none, "")
+            }
             [only] if self.markets.len() > 1 => (words.markets_headline_one, only.as_str()),
             _ => (words.markets_headline, ""),
         };
@@ -699,7 +710,7 @@ impl MarketsView {
             &[
                 ("market", hit),
                 ("shock", &crate::format::signed_pct(self.shock_pct)),
-                ("moves", &format!("{} {at}", moves.join(", "))),
+                ("moves", &moves.join(", ")),
                 ("usd", &crate::format::usd(liquidated)),
                 ("count", &self.markets.len().to_string()),
             ],
@@ -1128,6 +1139,17 @@ mod tests {
         assert!(
             line.contains(" at the peak;") && !line.contains("fell"),
             "{line}"
+        );
+        // No shock: nothing moved, and the headline says that rather than "fell 0.0% at the
+        // trough" after "a +0.0% shock".
+        let none = finished(&MarketsChoice {
+            shock_pct: Some(0.0),
+            ..MarketsChoice::default()
+        });
+        let line = none.headline().expect("the run is in");
+        assert_eq!(
+            line,
+            "No shock: Venue A did not move, Venue B did not move; $0 liquidated across 2 markets."
         );
         // A shock on BTC and (half as much) on ETH is a common one.
         let both = MarketsView::plan(

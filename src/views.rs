@@ -297,12 +297,25 @@ pub(crate) fn VenuesTab() -> impl IntoView {
     let t = text();
     let state = state::use_state();
     let up = move || state.scenario.with(|scenario| scenario.shock.is_up());
-    // The extreme's column: a rise for an upward shock (a squeeze), as the summary says.
+    // The extreme's column: each row's largest move, a squeeze's peak or a flush's trough, as
+    // the summary says; named by the rows (the shock's direction until they are in), and
+    // neither when some rose and some fell.
     let extreme_label = move || {
-        if up() {
-            t.summary.peak
-        } else {
-            t.charts.venues_trough
+        let rising = live.venues.with(|venues| {
+            let rises = |row: &&flushlab_engine::analysis::VenueRow| {
+                row.max_rise_pct > row.max_drawdown_pct
+            };
+            match venues.rows.iter().filter(rises).count() {
+                _ if venues.rows.is_empty() => Some(up()),
+                0 => Some(false),
+                all if all == venues.rows.len() => Some(true),
+                _ => None,
+            }
+        });
+        match rising {
+            Some(true) => t.summary.peak,
+            Some(false) => t.charts.venues_trough,
+            None => t.charts.venues_move,
         }
     };
     let inverse = move || {

@@ -133,7 +133,8 @@ const STEPS: [Step; 9] = [
                selling of about 7.8% sets off liquidations that carry the price almost twice as \
                far, closing about $6.8bn of longs and no shorts. Its insurance fund ends higher \
                than it started and ADL never runs, whereas that night Hyperliquid ran its first \
-               cross-margin ADL: several venues in one scenario are planned.",
+               cross-margin ADL: one venue alone does not show it, the Markets tab's 2025-10-10 \
+               system of venues does.",
         demo: Demo {
             preset: "btc-2025-10-10",
             edit: scenes::as_is,

@@ -51,7 +51,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     }
     let theme = snapshot.theme;
     let w = words_inside();
-    let stop = if summary.shock_pct > 0.0 {
+    // Where the price went furthest (the summary's peak or trough).
+    let stop = if crate::headline::rises(summary) {
         summary.max_price
     } else {
         summary.min_price
@@ -98,7 +99,17 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         stop,
         0.86,
         // On two lines: one runs off a narrow chart's edge.
-        &wrapped(&fill(w.flush_reached, &[("price", &price_text(stop))]), 16),
+        &wrapped(
+            &fill(
+                if crate::headline::rises(summary) {
+                    w.squeeze_reached
+                } else {
+                    w.flush_reached
+                },
+                &[("price", &price_text(stop))],
+            ),
+            16,
+        ),
         theme,
     );
     let reached = if falling == outward {
@@ -159,13 +170,14 @@ mod tests {
         let notes = figure["layout"]["annotations"].as_array().expect("labels");
         let start = notes[0]["x"].as_f64().expect("the start");
         let label = &notes[1];
-        assert!(
-            label["text"]
-                .as_str()
-                .expect("text")
-                .starts_with("this flush"),
-            "{label}"
-        );
+        // A squeeze's label says so.
+        let text = label["text"].as_str().expect("text");
+        let word = if outcome.summary.max_rise_pct > outcome.summary.max_drawdown_pct {
+            "this squeeze"
+        } else {
+            "this flush"
+        };
+        assert!(text.starts_with(word), "{label}");
         (
             start,
             label["x"].as_f64().expect("at its line"),

@@ -24,7 +24,9 @@ pub fn tiles(outcome: &Outcome, positions: usize, cursor: Option<usize>) -> Vec<
     let words = &text().summary;
     let unit = crate::catalogue::summary_unit(summary);
     let counted = liquidated_unit(unit);
-    let up = summary.shock_pct > 0.0;
+    // The extreme the price went furthest to: a squeeze's peak, a flush's trough, whichever
+    // way the shock pointed (a crowd can move the price against a small one).
+    let up = crate::headline::rises(summary);
     let (extreme_label, extreme, extreme_pct) = if up {
         (words.peak, summary.max_price, summary.max_rise_pct)
     } else {

@@ -139,7 +139,7 @@ sections! {
         /// `{strike}`, `{days}`, `{vol}`, `{premium}`, `{leverage}`, `{liquidation}`, `{held}`,
         /// `{kept}`: the options tab's sentence.
         options_intro, venues_price, venues_price_caption, venues_intro, venues_inverse, venues_as_set,
-        venues_venue, venues_trough, venues_liquidated, venues_adl, venues_bad_debt, venues_fund,
+        venues_venue, venues_trough, venues_move, venues_liquidated, venues_adl, venues_bad_debt, venues_fund,
         /// `{done}`, `{total}`: runs.
         venues_progress,
         markets_price, markets_price_caption, markets_intro, markets_system,
@@ -162,6 +162,10 @@ sections! {
         /// `{market}`, `{pct}`: a percentage (its fall, or its rise after a squeeze).
         markets_headline_fell,
         markets_headline_rose,
+        /// `{market}`: a market whose move rounds to nothing.
+        markets_headline_still,
+        /// No shock (one too small to write): `{moves}`, `{usd}`, `{count}`.
+        markets_headline_none,
         /// After the moves listed: all falls, all rises, or both.
         markets_at_trough, markets_at_peak, markets_at_extremes,
         /// `{market}`: the market the shock hits; the rest as `markets_headline`.
@@ -241,7 +245,7 @@ sections! {
         move_from_start_pct,
         map_title, start,
         /// `{price}`.
-        flush_reached,
+        flush_reached, squeeze_reached,
         /// `{time}`: seconds.
         mark_at,
         /// `{unit}`.
@@ -373,6 +377,10 @@ sections! {
         stayed,
         /// `{shock}`, `{shock_word}`, `{extreme}`, `{flush_word}`, `{amplification}`.
         became,
+        /// `{shock}`, `{shock_word}`, `{extreme}`, `{went}` ([`Summary::went_down`] or
+        /// [`Summary::went_up`]): the price went further the other way than the shock's.
+        against,
+        went_down, went_up,
         /// `{extreme}`, `{flush_word}`: a run with no shock (a build-up's funding set it off).
         unprompted,
         /// `{extreme}`: a run with no shock that liquidated nothing.
@@ -416,13 +424,13 @@ sections! {
         /// `{sold}`, `{bought}`: amounts; `{floor}`: [`Summary::floor_kept`] or
         /// [`Summary::below_floor`].
         insured_value,
-        /// `{amount}`: what portfolio insurance sold (the headline's tail).
-        insured_sold,
+        /// `{amount}`: what portfolio insurance sold, or bought, net (the headline's tail).
+        insured_sold, insured_bought,
         dealers,
         /// `{sold}`, `{bought}`: amounts.
         dealers_value,
-        /// `{amount}`: what option dealers sold hedging (the headline's tail).
-        dealers_sold,
+        /// `{amount}`: what option dealers sold, or bought, hedging, net (the headline's tail).
+        dealers_sold, dealers_bought,
         /// `{amount}`: what stop-loss orders sold, net (the headline's tail).
         stops_sold,
         /// The predators' tile: their profit (a loss shows negative).
