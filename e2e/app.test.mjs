@@ -496,7 +496,7 @@ test("portfolio insurance's and option dealers' selling is drawn apart, on its o
     assert.ok(flow, `${preset}: a ${name} trace`);
     assert.equal(flow.yaxis, 'y2', `${preset}: on the right-hand axis`);
     assert.ok(Math.max(...flow.y) > 0, `${preset}: it sells into the fall`);
-    assert.match(await page.getByTestId('headline').textContent(), new RegExp(`${name} sold \\$`));
+    assert.match(await page.getByTestId('headline').textContent(), new RegExp(`${name} sold a net \\$`));
     await done();
   }
 });
