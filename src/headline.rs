@@ -44,6 +44,12 @@ pub fn rises(summary: &flushlab_engine::outcome::Summary) -> bool {
     summary.max_rise_pct > summary.max_drawdown_pct
 }
 
+/// Whether the price went further against the shock than with it (a small rise while a
+/// funding bleed's longs were liquidated): there is no ratio to speak of then.
+pub fn went_against(summary: &flushlab_engine::outcome::Summary) -> bool {
+    summary.shock_pct.abs() >= SHOWN_AS_ZERO_PCT && rises(summary) != (summary.shock_pct > 0.0)
+}
+
 /// A build-up's length as the headline and its tile write it: "72 h".
 pub fn build_up_hours(outcome: &Outcome) -> String {
     format::seconds(outcome.build_up.as_ref().map_or(0.0, |b| b.hours) * 3_600.0)
@@ -62,7 +68,7 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     let unprompted = summary.shock_pct.abs() < SHOWN_AS_ZERO_PCT;
     // The price went further against the shock than with it (a small rise while a funding
     // bleed's longs were liquidated): no ratio to speak of, the move is said as it went.
-    let against = !unprompted && rises(summary) != (summary.shock_pct > 0.0);
+    let against = went_against(summary);
     let up = if unprompted {
         rises(summary)
     } else {
@@ -593,6 +599,10 @@ mod tests {
         assert!(
             tiles.iter().any(|(label, _)| label == "Trough"),
             "{tiles:?}"
+        );
+        assert_eq!(
+            tile(&tiles, "Amplification"),
+            "none: the price went the other way"
         );
         // No shock, and a crowd of predators squeezes the price up: the tiles show the peak.
         let (text, tiles, outcome) = resized("predators-at-work", 0.0);

@@ -49,9 +49,12 @@ pub fn tiles(outcome: &Outcome, positions: usize, cursor: Option<usize>) -> Vec<
         ),
         (
             words.amplification.to_string(),
-            // With no shock there is nothing to amplify (a build-up's funding set it off).
+            // With no shock there is nothing to amplify (a build-up's funding set it off), nor
+            // when the price went the other way.
             if summary.shock_pct == 0.0 {
                 words.no_shock.to_string()
+            } else if crate::headline::went_against(summary) {
+                words.against_shock.to_string()
             } else {
                 format::amplification(summary.amplification)
             },

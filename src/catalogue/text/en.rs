@@ -632,6 +632,7 @@ pub static ENGLISH: Text = Text {
         tightened: "the venue raised maintenance margins {multiplier} at {time}",
         backstopped: "Backstop took over (off the book)",
         no_shock: "none: no shock",
+        against_shock: "none: the price went the other way",
     },
     problems: Problems {
         line: "{path}: {rule}",

@@ -449,7 +449,7 @@ sections! {
         /// The tile of what the venue's backstop took over at the mark.
         backstopped,
         /// The amplification tile of a run with no shock.
-        no_shock,
+        no_shock, against_shock,
     }
     /// What is wrong with a scenario, rule by rule (the engine's [`flushlab_engine::Rule`]), as
     /// the error banner and the held notice list it, one problem per line.
