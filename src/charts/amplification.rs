@@ -78,7 +78,14 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 shapes.push(marked.0);
                 annotations.push(marked.1);
             }
-            Tipping::Smooth(_) => annotations.push(corner_note(w.no_tipping_point, theme)),
+            Tipping::Smooth(_) => {
+                let up = snapshot.scenario.shock.is_up();
+                let note = fill(
+                    w.no_tipping_point,
+                    &[("flush_word", crate::components::monitor::flush_word(up))],
+                );
+                annotations.push(corner_note(&note, theme));
+            }
         }
     }
     let summary = &snapshot.outcome.summary;

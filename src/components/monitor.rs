@@ -23,6 +23,7 @@ const UNSTEADY_WITHIN_1PCT: f64 = 0.03;
 #[component]
 pub fn LeverageMonitor() -> impl IntoView {
     let live = expect_context::<Live>();
+    let state = crate::state::use_state();
     let tipping = move || match live.tipping.get() {
         Tipping::Computing => text().monitor.computing.to_string(),
         Tipping::At(pct, _) => fill(
@@ -31,7 +32,13 @@ pub fn LeverageMonitor() -> impl IntoView {
         ),
         Tipping::Smooth(extent) => fill(
             text().monitor.smooth,
-            &[("extent", &format::percent(extent, 0))],
+            &[
+                ("extent", &format::percent(extent, 0)),
+                (
+                    "flush_word",
+                    flush_word(state.scenario.with(|s| s.shock.is_up())),
+                ),
+            ],
         ),
         Tipping::AtMost(shock, amplification, _) => fill(
             text().monitor.tipping_at_most,
@@ -87,6 +94,15 @@ pub fn LeverageMonitor() -> impl IntoView {
                 </div>
             </section>
         </Show>
+    }
+}
+
+/// What a move in the shock's direction is called: a squeeze when it is up.
+pub fn flush_word(up: bool) -> &'static str {
+    if up {
+        text().summary.squeeze
+    } else {
+        text().summary.flush
     }
 }
 

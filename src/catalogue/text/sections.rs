@@ -268,6 +268,7 @@ sections! {
         amplification_not_computed, with_leverage, at_1x, this_run,
         /// `{shock}`: a signed percentage.
         tipping_point,
+        /// `{flush_word}`: flush, or squeeze for a rising shock.
         no_tipping_point,
         /// `{move}`: a percentage.
         no_shock_needed,
@@ -573,7 +574,7 @@ sections! {
         computing,
         /// `{shock}`.
         tipping_at,
-        /// `{extent}`: the curve's largest shock, a percentage.
+        /// `{extent}`: the curve's largest shock, a percentage; `{flush_word}`.
         smooth,
         /// `{move}`: a percentage.
         no_shock_needed,
