@@ -165,10 +165,15 @@ pub fn percent(value: f64, digits: usize) -> String {
     format!("{}%", decimal(value, digits))
 }
 
+/// Whether a percentage is written "0.0%" with one decimal (it rounds to nothing).
+pub fn shown_as_zero(pct: f64) -> bool {
+    pct.abs() < 0.05
+}
+
 /// A signed percentage with one decimal: "-4.0%"; a move that rounds to nothing has no sign
 /// ("0.0%", never "-0.0%" or "+0.0%").
 pub fn signed_pct(value: f64) -> String {
-    if (value * 10.0).round() == 0.0 {
+    if shown_as_zero(value) {
         return percent(0.0, 1);
     }
     let signed = format!("{value:+.1}");

@@ -2,6 +2,7 @@
 //! is built from the same summary numbers, formatted the same way, as the summary tiles
 //! ([`crate::components::summary::tiles`]), so the two never disagree (tested below).
 
+use flushlab_engine::analysis::contagion::largest_move_pct;
 use flushlab_engine::{Outcome, Scenario};
 
 use crate::catalogue::text::{fill, text};
@@ -9,8 +10,6 @@ use crate::format;
 
 /// Below this amplification a move is "the shock alone" (no cascade worth the name).
 const NO_CASCADE: f64 = 1.05;
-/// A shock smaller than this (percent) is written "0.0%": the headline reads it as no shock.
-const SHOWN_AS_ZERO_PCT: f64 = 0.05;
 /// A side holds "most" of the liquidations above this share.
 const MOSTLY: f64 = 0.9;
 
@@ -39,15 +38,26 @@ pub fn net_trade(sold_usd: f64, bought_usd: f64) -> Option<f64> {
 const NAMED_NET_USD: f64 = 10_000.0;
 
 /// Whether the run's price went further up from the start than down (a squeeze, or a crowd
-/// that moved it up with no shock): which extreme, peak or trough, the summary shows.
+/// that moved it up with no shock): which extreme, peak or trough, the summary shows (the
+/// engine's largest move, as the Markets and Venues tabs read it).
 pub fn rises(summary: &flushlab_engine::outcome::Summary) -> bool {
-    summary.max_rise_pct > summary.max_drawdown_pct
+    largest_move_pct(summary.max_drawdown_pct, summary.max_rise_pct) > 0.0
 }
 
 /// Whether the price went further against the shock than with it (a small rise while a
-/// funding bleed's longs were liquidated): there is no ratio to speak of then.
+/// funding bleed's longs were liquidated): there is no ratio to speak of then. A shock written
+/// "0.0%" is read as none, with nothing to go against.
 pub fn went_against(summary: &flushlab_engine::outcome::Summary) -> bool {
-    summary.shock_pct.abs() >= SHOWN_AS_ZERO_PCT && rises(summary) != (summary.shock_pct > 0.0)
+    !format::shown_as_zero(summary.shock_pct) && rises(summary) != (summary.shock_pct > 0.0)
+}
+
+/// What a move in the shock's direction is called: a squeeze when it is up.
+pub fn flush_word(up: bool) -> &'static str {
+    if up {
+        text().summary.squeeze
+    } else {
+        text().summary.flush
+    }
 }
 
 /// A build-up's length as the headline and its tile write it: "72 h".
@@ -65,30 +75,25 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     // No shock at all (a build-up's last funding payment set it off), or one too small to write
     // ("a 0.0% rise ... (0.71x)" said nothing true): the direction is the way the price went
     // furthest.
-    let unprompted = summary.shock_pct.abs() < SHOWN_AS_ZERO_PCT;
+    let unprompted = format::shown_as_zero(summary.shock_pct);
     // The price went further against the shock than with it (a small rise while a funding
     // bleed's longs were liquidated): no ratio to speak of, the move is said as it went.
     let against = went_against(summary);
+    // The extreme is where the price went furthest; the words follow the shock, or with none
+    // the way the price went.
+    let rose = rises(summary);
     let up = if unprompted {
-        rises(summary)
+        rose
     } else {
         summary.shock_pct > 0.0
     };
-    let (shock_word, flush_word) = if up {
-        (words.rise, words.squeeze)
-    } else {
-        (words.drop, words.flush)
-    };
+    let shock_word = if up { words.rise } else { words.drop };
+    let flush_word = flush_word(up);
     let shock = unsigned_pct(summary.shock_pct);
-    let extreme = unsigned_pct(if up != against {
-        summary.max_rise_pct
+    let (extreme, went) = if rose {
+        (unsigned_pct(summary.max_rise_pct), words.went_up)
     } else {
-        summary.max_drawdown_pct
-    });
-    let went = if rises(summary) {
-        words.went_up
-    } else {
-        words.went_down
+        (unsigned_pct(summary.max_drawdown_pct), words.went_down)
     };
     let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
     let amplification = format::amplification(summary.amplification);
@@ -444,7 +449,7 @@ mod tests {
             let name = &preset.name;
             // The shock, the extreme and the amplification, as the tiles write them.
             let shock = tile(&tiles, "Shock alone").trim_start_matches(['-', '+']);
-            let unprompted = outcome.summary.shock_pct.abs() < SHOWN_AS_ZERO_PCT;
+            let unprompted = format::shown_as_zero(outcome.summary.shock_pct);
             if unprompted {
                 // No shock (a build-up's funding set it off): no shock to amplify either.
                 assert!(

@@ -658,13 +658,10 @@ impl MarketsView {
         let words = &crate::catalogue::text::text().charts;
         // Each market's largest move: its fall, or its rise after a squeeze, and where (the
         // trough, the peak); then the markets that did not move.
-        let shown =
-            |market: &&MarketLine| crate::format::percent(market.largest_move_pct().abs(), 1);
-        let still = crate::format::percent(0.0, 1);
         let (moved, unmoved): (Vec<&MarketLine>, Vec<&MarketLine>) = self
             .markets
             .iter()
-            .partition(|market| shown(market) != still);
+            .partition(|market| !crate::format::shown_as_zero(market.largest_move_pct()));
         let mut moves: Vec<String> = moved
             .iter()
             .map(|market| {
@@ -675,7 +672,13 @@ impl MarketsView {
                 };
                 crate::catalogue::text::fill(
                     template,
-                    &[("market", &market.name), ("pct", &shown(market))],
+                    &[
+                        ("market", &market.name),
+                        (
+                            "pct",
+                            &crate::format::percent(market.largest_move_pct().abs(), 1),
+                        ),
+                    ],
                 )
             })
             .collect();
@@ -699,9 +702,7 @@ impl MarketsView {
         // A shock that hits one market of several is that market's, not a common one; one too
         // small to write is none.
         let (template, hit) = match self.shocked.as_slice() {
-            _ if crate::format::signed_pct(self.shock_pct) == still => {
-                (words.markets_headline_none, "")
-            }
+            _ if crate::format::shown_as_zero(self.shock_pct) => (words.markets_headline_none, ""),
             [only] if self.markets.len() > 1 => (words.markets_headline_one, only.as_str()),
             _ => (words.markets_headline, ""),
         };

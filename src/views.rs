@@ -289,6 +289,11 @@ pub(crate) fn OptionsTab() -> impl IntoView {
     }
 }
 
+/// A venue row's largest move from the start, signed, percent (its peak or its trough).
+fn largest_move(row: &flushlab_engine::analysis::VenueRow) -> f64 {
+    flushlab_engine::analysis::contagion::largest_move_pct(row.max_drawdown_pct, row.max_rise_pct)
+}
+
 /// The venues tab: the scenario on every venue profile beside the scenario as set (the worker
 /// runs them one at a time while the tab is open).
 #[component]
@@ -302,10 +307,12 @@ pub(crate) fn VenuesTab() -> impl IntoView {
     // neither when some rose and some fell.
     let extreme_label = move || {
         let rising = live.venues.with(|venues| {
-            let rises = |row: &&flushlab_engine::analysis::VenueRow| {
-                row.max_rise_pct > row.max_drawdown_pct
-            };
-            match venues.rows.iter().filter(rises).count() {
+            match venues
+                .rows
+                .iter()
+                .filter(|row| largest_move(row) > 0.0)
+                .count()
+            {
                 _ if venues.rows.is_empty() => Some(up()),
                 0 => Some(false),
                 all if all == venues.rows.len() => Some(true),
@@ -331,11 +338,7 @@ pub(crate) fn VenuesTab() -> impl IntoView {
                 .map(|row| {
                     let unit = crate::catalogue::money_unit(row.money_unit, row.coin.as_deref());
                     let counted = crate::headline::liquidated_unit(unit);
-                    let extreme = if row.max_rise_pct > row.max_drawdown_pct {
-                        format::signed_pct(row.max_rise_pct)
-                    } else {
-                        format::signed_pct(-row.max_drawdown_pct)
-                    };
+                    let extreme = format::signed_pct(largest_move(row));
                     let id = if row.venue.is_empty() {
                         "as-set".to_string()
                     } else {

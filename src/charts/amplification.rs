@@ -82,7 +82,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 let up = snapshot.scenario.shock.is_up();
                 let note = fill(
                     w.no_tipping_point,
-                    &[("flush_word", crate::components::monitor::flush_word(up))],
+                    &[("flush_word", crate::headline::flush_word(up))],
                 );
                 annotations.push(corner_note(&note, theme));
             }

@@ -52,7 +52,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let theme = snapshot.theme;
     let w = words_inside();
     // Where the price went furthest (the summary's peak or trough).
-    let stop = if crate::headline::rises(summary) {
+    let rose = crate::headline::rises(summary);
+    let stop = if rose {
         summary.max_price
     } else {
         summary.min_price
@@ -101,7 +102,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         // On two lines: one runs off a narrow chart's edge.
         &wrapped(
             &fill(
-                if crate::headline::rises(summary) {
+                if rose {
                     w.squeeze_reached
                 } else {
                     w.flush_reached
@@ -172,7 +173,7 @@ mod tests {
         let label = &notes[1];
         // A squeeze's label says so.
         let text = label["text"].as_str().expect("text");
-        let word = if outcome.summary.max_rise_pct > outcome.summary.max_drawdown_pct {
+        let word = if crate::headline::rises(&outcome.summary) {
             "this squeeze"
         } else {
             "this flush"

@@ -36,7 +36,7 @@ pub fn LeverageMonitor() -> impl IntoView {
                 ("extent", &format::percent(extent, 0)),
                 (
                     "flush_word",
-                    flush_word(state.scenario.with(|s| s.shock.is_up())),
+                    crate::headline::flush_word(state.scenario.with(|s| s.shock.is_up())),
                 ),
             ],
         ),
@@ -94,15 +94,6 @@ pub fn LeverageMonitor() -> impl IntoView {
                 </div>
             </section>
         </Show>
-    }
-}
-
-/// What a move in the shock's direction is called: a squeeze when it is up.
-pub fn flush_word(up: bool) -> &'static str {
-    if up {
-        text().summary.squeeze
-    } else {
-        text().summary.flush
     }
 }
 
