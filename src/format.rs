@@ -165,18 +165,29 @@ pub fn percent(value: f64, digits: usize) -> String {
     format!("{}%", decimal(value, digits))
 }
 
-/// Whether a percentage is written "0.0%" with one decimal (it rounds to nothing).
-pub fn shown_as_zero(pct: f64) -> bool {
-    pct.abs() < 0.05
+/// How many decimals a move's percentage is written with: two under 1% (a 0.10% shock and the
+/// 0.14% move it became read apart; with one decimal both were "0.1%"), one from 1% up.
+pub fn pct_digits(value: f64) -> usize {
+    if value.abs() < 0.995 {
+        2
+    } else {
+        1
+    }
 }
 
-/// A signed percentage with one decimal: "-4.0%"; a move that rounds to nothing has no sign
-/// ("0.0%", never "-0.0%" or "+0.0%").
+/// Whether a move's percentage is written as nothing ("0.0%": it rounds to 0.00%).
+pub fn shown_as_zero(pct: f64) -> bool {
+    pct.abs() < 0.005
+}
+
+/// A signed percentage, with [`pct_digits`] decimals: "-4.0%", "+0.14%"; a move that rounds to
+/// nothing has no sign ("0.0%", never "-0.00%" or "+0.0%").
 pub fn signed_pct(value: f64) -> String {
     if shown_as_zero(value) {
         return percent(0.0, 1);
     }
-    let signed = format!("{value:+.1}");
+    let digits = pct_digits(value);
+    let signed = format!("{value:+.digits$}");
     format!("{}%", signed.replace('.', &locale().decimal.to_string()))
 }
 
@@ -417,12 +428,19 @@ mod tests {
     }
 
     #[test]
-    fn signed_pct_has_a_sign_and_one_decimal_unless_it_rounds_to_nothing() {
+    fn signed_pct_has_a_sign_and_its_decimals_unless_it_rounds_to_nothing() {
         assert_eq!(signed_pct(-4.0), "-4.0%");
         assert_eq!(signed_pct(12.34), "+12.3%");
-        assert_eq!(signed_pct(0.05), "+0.1%");
-        for nothing in [0.0, -0.0, 0.04, -0.049] {
+        assert_eq!(signed_pct(1.0), "+1.0%");
+        assert_eq!(signed_pct(-0.996), "-1.0%");
+        // Under 1%, two decimals: a 0.10% shock and a 0.14% move read apart.
+        assert_eq!(signed_pct(0.1), "+0.10%");
+        assert_eq!(signed_pct(-0.1449), "-0.14%");
+        assert_eq!(signed_pct(0.994), "+0.99%");
+        assert_eq!(signed_pct(0.005), "+0.01%");
+        for nothing in [0.0, -0.0, 0.004, -0.0049] {
             assert_eq!(signed_pct(nothing), "0.0%", "{nothing}");
+            assert!(shown_as_zero(nothing));
         }
     }
 

@@ -598,7 +598,7 @@ mod tests {
         assert!(!rises(&outcome.summary) && outcome.summary.max_drawdown_pct > 0.1);
         let fell = unsigned_pct(outcome.summary.max_drawdown_pct);
         assert!(
-            text.starts_with(&format!("A 0.1% rise, yet the price fell {fell}: ")),
+            text.starts_with(&format!("A 0.10% rise, yet the price fell {fell}: ")),
             "{text}"
         );
         assert!(
@@ -700,7 +700,7 @@ mod tests {
         scenario.validate().expect("a valid scenario");
         let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
         let text = headline(&scenario, &outcome);
-        assert!(text.starts_with("A 0.1% drop liquidated nothing"), "{text}");
+        assert!(text.starts_with("A 0.10% drop liquidated nothing"), "{text}");
     }
 
     #[test]
