@@ -700,7 +700,10 @@ mod tests {
         scenario.validate().expect("a valid scenario");
         let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
         let text = headline(&scenario, &outcome);
-        assert!(text.starts_with("A 0.10% drop liquidated nothing"), "{text}");
+        assert!(
+            text.starts_with("A 0.10% drop liquidated nothing"),
+            "{text}"
+        );
     }
 
     #[test]
