@@ -516,7 +516,7 @@ pub fn cycles_crowd_text(scenario: &Scenario) -> Option<String> {
 }
 
 /// The leverage-cycles run's figures in words: the tails with and without cascades, the skew and
-/// the worst day, against BTC's own, and, where cascades barely fatten the tails, why: a crowd
+/// the worst and the best day (a short-heavy crowd's squeezes are its best days), against BTC's own, and, where cascades barely fatten the tails, why: a crowd
 /// rarely liquidated, or a book deep for its open interest.
 pub fn cycles_stats_text(run: &analysis::Cycles) -> String {
     let words = &text().charts;
@@ -531,6 +531,7 @@ pub fn cycles_stats_text(run: &analysis::Cycles) -> String {
             ),
             ("skew", &crate::format::decimal(with.skew, 2)),
             ("worst", &crate::format::signed_pct(with.worst_day_pct)),
+            ("best", &crate::format::signed_pct(with.best_day_pct)),
         ],
     );
     match run.thin_tails() {
@@ -706,6 +707,7 @@ mod tests {
                 excess_kurtosis: kurtosis,
                 skew: -0.5,
                 worst_day_pct: -12.25,
+                best_day_pct: 8.44,
                 ..analysis::ReturnStats::of(&[1.0, -1.0, 0.5, -0.5])
             };
             analysis::Cycles {
@@ -719,7 +721,7 @@ mod tests {
         let fat = cycles_stats_text(&with(14.6, 0.2, 1.3));
         assert_eq!(
             fat,
-            "With cascades, the daily returns have excess kurtosis 14.6 (the news alone: 0.2), skew -0.50 and a worst day of -12.2% (log returns, as the histogram); BTC's own daily returns show excess kurtosis of about 4 to 5 over one-year windows and 8 to 26 over multi-year samples."
+            "With cascades, the daily returns have excess kurtosis 14.6 (the news alone: 0.2), skew -0.50, a worst day of -12.2% and a best day of +8.4% (log returns, as the histogram); BTC's own daily returns show excess kurtosis of about 4 to 5 over one-year windows and 8 to 26 over multi-year samples."
         );
         let rare = cycles_stats_text(&with(0.7, 0.0, 0.07));
         assert!(rare.contains("too lightly levered"), "{rare}");

@@ -234,7 +234,7 @@ pub static ENGLISH: Text = Text {
         cycles_out_predators: "predators",
         cycles_out_cppi: "portfolio insurance (CPPI)",
         cycles_out_dealers: "option dealers' hedging",
-        cycles_stats: "With cascades, the daily returns have excess kurtosis {with} (the news alone: {without}), skew {skew} and a worst day of {worst} (log returns, as the histogram); BTC's own daily returns show excess kurtosis of about 4 to 5 over one-year windows and 8 to 26 over multi-year samples.",
+        cycles_stats: "With cascades, the daily returns have excess kurtosis {with} (the news alone: {without}), skew {skew}, a worst day of {worst} and a best day of {best} (log returns, as the histogram); BTC's own daily returns show excess kurtosis of about 4 to 5 over one-year windows and 8 to 26 over multi-year samples.",
         cycles_stats_few: " This crowd is too lightly levered to cascade often: its days stay close to the news alone.",
         cycles_stats_deep: " This crowd is liquidated every day (about {per_day} of its {positions} positions), but its book is deep for its open interest: a tenth of the open interest sold in one day would move the price only {walk} before market makers withdraw, so its cascades stay small and its days close to the news alone.",
         cycles_crowd: "The days run the crowd this scenario states for the years around its flush, at a mean leverage of {stated}x; the flush's own crowd averages {own}x (the scenario's assumptions say why they differ).",

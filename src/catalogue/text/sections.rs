@@ -122,7 +122,8 @@ sections! {
         cycles_out_build_up, cycles_out_top_up, cycles_out_delever, cycles_out_stop_losses,
         cycles_out_dip_buyers,
         cycles_out_predators, cycles_out_cppi, cycles_out_dealers,
-        /// `{with}`, `{without}`: excess kurtosis; `{skew}`; `{worst}`: the worst day, percent.
+        /// `{with}`, `{without}`: excess kurtosis; `{skew}`; `{worst}`, `{best}`: the worst and
+        /// the best day, percent (a short-heavy crowd's squeezes show in the best).
         cycles_stats,
         /// Added to [`Charts::cycles_stats`] for a crowd that rarely cascades.
         cycles_stats_few,

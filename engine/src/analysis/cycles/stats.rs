@@ -33,6 +33,10 @@ pub struct ReturnStats {
     pub es_95_pct: f64,
     /// The lowest daily return, signed (negative for a loss).
     pub worst_day_pct: f64,
+    /// The highest daily return, signed: where a short-heavy crowd's squeezes show (its
+    /// cascades fatten the upper tail, not the lower).
+    #[serde(default)]
+    pub best_day_pct: f64,
 }
 
 impl ReturnStats {
@@ -49,6 +53,7 @@ impl ReturnStats {
                 var_95_pct: 0.0,
                 es_95_pct: 0.0,
                 worst_day_pct: 0.0,
+                best_day_pct: 0.0,
             };
         }
         let n = count as f64;
@@ -82,6 +87,10 @@ impl ReturnStats {
             var_95_pct: -kth_worst,
             es_95_pct: -worst.iter().sum::<f64>() / tail as f64,
             worst_day_pct: worst.iter().copied().fold(f64::INFINITY, f64::min),
+            best_day_pct: returns_pct
+                .iter()
+                .copied()
+                .fold(f64::NEG_INFINITY, f64::max),
         }
     }
 }
@@ -121,11 +130,13 @@ mod tests {
             (stats.var_95_pct, stats.es_95_pct, stats.worst_day_pct),
             (4.0, 4.0, -4.0)
         );
+        assert_eq!(stats.best_day_pct, 4.0);
 
         // Left-skewed: mean 0, m2 = 10, m3 = -36, m4 = 278.8.
         let stats = ReturnStats::of(&[1.0, -6.0, 3.0, 0.0, 2.0]);
         assert!((stats.skew + 36.0 / libm::pow(10.0, 1.5)).abs() < 1e-12);
         assert!((stats.excess_kurtosis - (2.788 - 3.0)).abs() < 1e-12);
+        assert_eq!((stats.worst_day_pct, stats.best_day_pct), (-6.0, 3.0));
 
         // 40 days: k = 2, VaR the second-worst loss, ES the mean of the two worst.
         let mut days = vec![0.5; 38];
@@ -134,6 +145,7 @@ mod tests {
         assert_eq!(stats.var_95_pct, 8.0);
         assert_eq!(stats.es_95_pct, 9.0);
         assert_eq!(stats.worst_day_pct, -10.0);
+        assert_eq!(stats.best_day_pct, 0.5);
         // 60 days: k = 3 exactly.
         let mut days = vec![1.0; 57];
         days.extend([-3.0, -2.0, -1.0]);
