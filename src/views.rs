@@ -258,6 +258,10 @@ pub(crate) fn OptionsTab() -> impl IntoView {
                         "liquidation",
                         &format::percent(-result.perp_liquidation_move_pct, 1),
                     ),
+                    (
+                        "inverse",
+                        &format::percent(-result.inverse_liquidation_move_pct, 1),
+                    ),
                     ("held", &days(spec.days_held)),
                     ("kept", &format::percent(kept, 0)),
                 ],

@@ -115,6 +115,11 @@ pub struct OptionLeverage {
     /// The fall that liquidates the perpetual at that leverage (percent, negative): its
     /// liquidation price, `(1 - 1/L) / (1 - m)` of the entry.
     pub perp_liquidation_move_pct: f64,
+    /// The fall that liquidates a coin-margined (inverse) perpetual long at that leverage and
+    /// maintenance margin (percent, negative): its margin is in the coin, which falls with the
+    /// position, so it goes sooner ([`liquidation_moves`]).
+    #[serde(default)]
+    pub inverse_liquidation_move_pct: f64,
     /// Returns after `days_held`, by the price move then.
     pub by_move: Vec<MovePoint>,
     /// The call at an unchanged price as time passes: its value and its leverage.
@@ -147,14 +152,8 @@ pub struct TimePoint {
 pub fn option_leverage(spec: &OptionSpec) -> OptionLeverage {
     let premium = spec.value(0.0, 0.0);
     let leverage = spec.omega(0.0, 0.0);
-    let m = spec.maintenance_margin;
-    // An isolated linear long at leverage L is liquidated where equity meets maintenance:
-    // 1/L + move = m (1 + move), so move = (m - 1/L) / (1 - m); none for L at or below 1.
-    let perp_liquidation_move_pct = if leverage > 1.0 {
-        (m - 1.0 / leverage) / (1.0 - m) * 100.0
-    } else {
-        -100.0
-    };
+    let (perp_liquidation_move_pct, inverse_liquidation_move_pct) =
+        liquidation_moves(leverage, spec.maintenance_margin);
     let by_move = MOVES
         .map(|pct| {
             let move_pct = f64::from(pct);
@@ -186,9 +185,29 @@ pub fn option_leverage(spec: &OptionSpec) -> OptionLeverage {
         premium_pct: premium,
         leverage,
         perp_liquidation_move_pct,
+        inverse_liquidation_move_pct,
         by_move,
         by_time,
     }
+}
+
+/// The falls (percent, negative) that liquidate an isolated perpetual long at `leverage` with
+/// maintenance margin `m`: a linear (dollar-margined) one and an inverse (coin-margined) one.
+/// Linear: equity `1/L + move` meets `m (1 + move)` at `move = (m - 1/L) / (1 - m)`; none
+/// (-100) at or below 1x. Inverse: equity `N/(E L) + N (1/E - 1/P)` coins meets `m N / P` at
+/// `P = E (1 + m) L / (L + 1)`, sooner, since its margin falls with the coin (even at 1x).
+pub fn liquidation_moves(leverage: f64, m: f64) -> (f64, f64) {
+    let linear = if leverage > 1.0 {
+        (m - 1.0 / leverage) / (1.0 - m) * 100.0
+    } else {
+        -100.0
+    };
+    let inverse = if leverage > 0.0 {
+        ((1.0 + m) * leverage / (leverage + 1.0) - 1.0) * 100.0
+    } else {
+        -100.0
+    };
+    (linear, inverse)
 }
 
 /// `a / b`, or 0 when `b` is 0 (a worthless call has no return to speak of).
@@ -228,6 +247,17 @@ mod tests {
         );
         let expected = (0.005 - 1.0 / result.leverage) / 0.995 * 100.0;
         assert!((result.perp_liquidation_move_pct - expected).abs() < 1e-12);
+        // The coin-margined long at the same leverage, by hand for 8.8x at 0.5%: liquidated at
+        // 1.005 x 8.8 / 9.8 = 0.90245 of the entry, a 9.76% fall where the linear one's is
+        // (1/8.8 - 0.005) / 0.995 = 10.92%.
+        let hand = liquidation_moves(8.8, 0.005);
+        assert!((hand.0 + 10.918_227).abs() < 1e-5, "{}", hand.0);
+        assert!((hand.1 + 9.755_102).abs() < 1e-5, "{}", hand.1);
+        assert!(result.inverse_liquidation_move_pct > result.perp_liquidation_move_pct);
+        // At 1x the linear long cannot be liquidated; the inverse one goes near a halving.
+        let one = liquidation_moves(1.0, 0.005);
+        assert_eq!(one.0, -100.0);
+        assert!((one.1 + 49.75).abs() < 1e-9, "{}", one.1);
         // Small moves: both gain or lose about leverage x move at first.
         let small = at(&result, 1.0);
         assert!((small.perp_return_pct - result.leverage).abs() < 1e-9);
@@ -242,6 +272,33 @@ mod tests {
         let fall = at(&result, -15.0);
         assert_eq!(fall.perp_return_pct, -100.0);
         assert!(fall.call_return_pct > -100.0, "{}", fall.call_return_pct);
+    }
+
+    #[test]
+    fn the_liquidation_moves_are_where_the_engine_liquidates_such_positions() {
+        use crate::positions::Terms;
+        use crate::scenario::{Contract, Side};
+        let entry = 60_000.0;
+        for leverage in [1.5, 3.0, 8.8, 25.0, 100.0] {
+            for m in [0.0, 0.005, 0.02] {
+                let (linear, inverse) = liquidation_moves(leverage, m);
+                let size = 1_000_000.0;
+                let engine = |contract: Contract, collateral: f64| {
+                    let terms = Terms {
+                        contract,
+                        side: Side::Long,
+                        entry,
+                        size,
+                        collateral,
+                    };
+                    (terms.liquidation_price(m, 0.0) / entry - 1.0) * 100.0
+                };
+                let linear_engine = engine(Contract::Linear, size / leverage);
+                let inverse_engine = engine(Contract::Inverse, size / entry / leverage);
+                assert!((linear - linear_engine).abs() < 1e-9, "{leverage} {m}");
+                assert!((inverse - inverse_engine).abs() < 1e-9, "{leverage} {m}");
+            }
+        }
     }
 
     #[test]

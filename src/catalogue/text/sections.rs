@@ -137,8 +137,8 @@ sections! {
         cycles_unrealistic_end, fan, fan_caption, returns, returns_caption, qq, qq_caption,
         tails, tails_caption, options_returns, options_returns_caption, options_decay,
         options_decay_caption,
-        /// `{strike}`, `{days}`, `{vol}`, `{premium}`, `{leverage}`, `{liquidation}`, `{held}`,
-        /// `{kept}`: the options tab's sentence.
+        /// `{strike}`, `{days}`, `{vol}`, `{premium}`, `{leverage}`, `{liquidation}` (linear),
+        /// `{inverse}` (coin-margined), `{held}`, `{kept}`: the options tab's sentence.
         options_intro, venues_price, venues_price_caption, venues_intro, venues_inverse, venues_as_set,
         venues_venue, venues_trough, venues_move, venues_liquidated, venues_adl, venues_bad_debt, venues_fund,
         /// `{done}`, `{total}`: runs.
