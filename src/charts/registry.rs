@@ -40,6 +40,9 @@ struct Slot {
     build: Build,
     /// The figure last drawn: an unchanged figure is not redrawn.
     drawn: String,
+    /// The same figure as a value (`Null` before the first), for a drag's first frame to read
+    /// its ranges and structure from without parsing `drawn` again.
+    drawn_value: serde_json::Value,
     /// Drawn for a drag with held ranges (see [`held`]); redrawn exactly when it settles.
     held: Option<held::Held>,
     /// Drawn for a drag on a canvas over plotly's drawing ([`sketch`]); redrawn exactly when it
@@ -109,6 +112,7 @@ impl Registry {
                 element,
                 build,
                 drawn: String::new(),
+                drawn_value: serde_json::Value::Null,
                 held: None,
                 sketching: None,
                 react_only: false,
@@ -226,6 +230,7 @@ impl Registry {
                     slot.react_only = dragging;
                 }
                 slot.drawn = figure;
+                slot.drawn_value = value;
                 drawn += 1;
             }
             if !dragging && !redrawn.behind {
@@ -352,7 +357,7 @@ fn draw_sketch(
     if slot.sketching.is_none() {
         let structure = match &slot.held {
             Some(held) => held.structure.clone(),
-            None => held::structure(&serde_json::from_str(&slot.drawn).ok()?),
+            None => held::structure(drawn_value(slot)?),
         };
         let look = plotly_js::look(&slot.element)?;
         slot.sketching = Some(Sketching {
@@ -429,11 +434,16 @@ fn held_start(slot: &Slot) -> Option<held::Ranges> {
         return Some(current.ranges);
     }
     let (x, x_auto, y, y_auto) = plotly_js::shown_ranges(&slot.element)?;
-    let drawn: serde_json::Value = serde_json::from_str(&slot.drawn).ok()?;
-    let moved = held::user_moved(&drawn, "xaxis", x, x_auto)
-        || held::user_moved(&drawn, "yaxis", y, y_auto);
-    let y2 = held::drawn_second_range(&drawn)?;
+    let drawn = drawn_value(slot)?;
+    let moved = held::user_moved(drawn, "xaxis", x, x_auto)
+        || held::user_moved(drawn, "yaxis", y, y_auto);
+    let y2 = held::drawn_second_range(drawn)?;
     (!moved).then_some(held::Ranges { x, y, y2 })
+}
+
+/// The figure last drawn on a chart; `None` before its first.
+fn drawn_value(slot: &Slot) -> Option<&serde_json::Value> {
+    Some(&slot.drawn_value).filter(|value| !value.is_null())
 }
 
 impl Default for Registry {
