@@ -127,9 +127,11 @@ test('during a drag the charts are sketched over held ranges, and settle to the 
     const paintedLow = () => {
       const canvas = sketch();
       const layout = price._fullLayout;
-      const ratio = canvas.width / layout.width;
+      // The canvas covers the plot and its labels, from its box's corner (charts/canvas.rs).
+      const [left, top, right] = canvas.dataset.box.split(',').map(Number);
+      const ratio = canvas.width / (right - left);
       const { l, t, w, h } = layout._size;
-      const pixels = canvas.getContext('2d').getImageData(Math.round(l * ratio), Math.round(t * ratio), Math.round(w * ratio), Math.round(h * ratio));
+      const pixels = canvas.getContext('2d').getImageData(Math.round((l - left) * ratio), Math.round((t - top) * ratio), Math.round(w * ratio), Math.round(h * ratio));
       let lowest = -1;
       for (let row = 0; row < pixels.height; row++) {
         for (let column = 0; column < pixels.width; column++) {

@@ -14,16 +14,20 @@ const SKETCHED: &str = "data-sketched";
 const CANVAS_CLASS: &str = "sketch";
 /// The canvas's attribute holding the font its context was last given (none: its default).
 const FONT: &str = "data-font";
+/// The canvas's attribute holding the box of the chart it covers ([`canvas`]).
+const BOX: &str = "data-box";
 
 /// Paints `sketch` over the chart in `element` (plotly.js has drawn it: the canvas goes between
 /// its plot and its legend). False when the canvas cannot be had: the caller draws with plotly.js.
 pub fn show(element: &web_sys::HtmlElement, sketch: &Sketch, area: &Area) -> bool {
     let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
-    let Some(context) = canvas(element, area, ratio) else {
+    let Some((context, [left, top, right, bottom])) = canvas(element, sketch.extent(area), ratio)
+    else {
         return false;
     };
-    let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-    context.clear_rect(0.0, 0.0, area.width, area.height);
+    // The canvas's pixels start at its box's corner: the marks keep the chart's coordinates.
+    let _ = context.set_transform(ratio, 0.0, 0.0, ratio, -left * ratio, -top * ratio);
+    context.clear_rect(left, top, right - left, bottom - top);
     context.save();
     context.begin_path();
     context.rect(area.left, area.top, area.plot_width, area.plot_height);
@@ -69,13 +73,16 @@ pub fn hide(element: &web_sys::HtmlElement) {
     }
 }
 
-/// The chart's canvas, sized to the chart at the screen's pixel `ratio`, created on first use
-/// just above plotly's plot layer (its first SVG).
+/// The chart's canvas over the box `needed` (`[left, top, right, bottom]` in the chart's
+/// pixels, [`Sketch::extent`]) at the screen's pixel `ratio`, created on first use just above
+/// plotly's plot layer (its first SVG), with the box it covers: the one it had if that holds
+/// `needed`, else grown to (a drag's labels that move do not resize it every frame; the canvas
+/// goes when the drag settles).
 fn canvas(
     element: &web_sys::HtmlElement,
-    area: &Area,
+    needed: [f64; 4],
     ratio: f64,
-) -> Option<web_sys::CanvasRenderingContext2d> {
+) -> Option<(web_sys::CanvasRenderingContext2d, [f64; 4])> {
     let container = element.query_selector(".svg-container").ok()??;
     let plot = container.query_selector("svg.main-svg").ok()??;
     let canvas: web_sys::HtmlCanvasElement = match container
@@ -101,20 +108,53 @@ fn canvas(
             .insert_before(&canvas, plot.next_sibling().as_ref())
             .ok()?;
     }
-    let (width, height) = (
-        (area.width * ratio).round() as u32,
-        (area.height * ratio).round() as u32,
-    );
-    if canvas.width() != width || canvas.height() != height {
-        // Resizing resets the context, its font with it.
-        let _ = canvas.remove_attribute(FONT);
-        canvas.set_width(width);
-        canvas.set_height(height);
-        let style = canvas.style();
-        let _ = style.set_property("width", &format!("{}px", area.width));
-        let _ = style.set_property("height", &format!("{}px", area.height));
-    }
-    canvas.get_context("2d").ok()??.dyn_into().ok()
+    let held = canvas
+        .get_attribute(BOX)
+        .and_then(|text| read_box(&text))
+        .filter(|held| {
+            let (width, height) = (
+                ((held[2] - held[0]) * ratio).round() as u32,
+                ((held[3] - held[1]) * ratio).round() as u32,
+            );
+            canvas.width() == width && canvas.height() == height
+        });
+    let covers = held.filter(|held| {
+        held[0] <= needed[0] && held[1] <= needed[1] && held[2] >= needed[2] && held[3] >= needed[3]
+    });
+    let placed = match covers {
+        Some(held) => held,
+        None => {
+            let grown = held.map_or(needed, |held| {
+                [
+                    held[0].min(needed[0]),
+                    held[1].min(needed[1]),
+                    held[2].max(needed[2]),
+                    held[3].max(needed[3]),
+                ]
+            });
+            let [left, top, right, bottom] = grown;
+            // Resizing resets the context, its font with it.
+            let _ = canvas.remove_attribute(FONT);
+            canvas.set_width(((right - left) * ratio).round() as u32);
+            canvas.set_height(((bottom - top) * ratio).round() as u32);
+            let style = canvas.style();
+            let _ = style.set_property("left", &format!("{left}px"));
+            let _ = style.set_property("top", &format!("{top}px"));
+            let _ = style.set_property("width", &format!("{}px", right - left));
+            let _ = style.set_property("height", &format!("{}px", bottom - top));
+            let _ = canvas.set_attribute(BOX, &format!("{left},{top},{right},{bottom}"));
+            grown
+        }
+    };
+    let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    Some((context, placed))
+}
+
+/// A box as [`canvas`] writes it in [`BOX`]: "left,top,right,bottom".
+fn read_box(text: &str) -> Option<[f64; 4]> {
+    let mut parts = text.split(',').map(|part| part.parse::<f64>().ok());
+    let mut next = || parts.next().flatten();
+    Some([next()?, next()?, next()?, next()?])
 }
 
 /// Paints one mark; `font` is the font the context was last given here (empty: not known).

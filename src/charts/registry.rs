@@ -435,8 +435,8 @@ fn held_start(slot: &Slot) -> Option<held::Ranges> {
     }
     let (x, x_auto, y, y_auto) = plotly_js::shown_ranges(&slot.element)?;
     let drawn = drawn_value(slot)?;
-    let moved = held::user_moved(drawn, "xaxis", x, x_auto)
-        || held::user_moved(drawn, "yaxis", y, y_auto);
+    let moved =
+        held::user_moved(drawn, "xaxis", x, x_auto) || held::user_moved(drawn, "yaxis", y, y_auto);
     let y2 = held::drawn_second_range(drawn)?;
     (!moved).then_some(held::Ranges { x, y, y2 })
 }

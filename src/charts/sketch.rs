@@ -187,6 +187,75 @@ impl Sketch {
     }
 }
 
+/// A text's width per character, in font sizes, taken generously (a sans-serif's widest
+/// letters): a label's box is estimated without measuring its text.
+const GENEROUS_CHAR_WIDTH: f64 = 0.75;
+/// The canvas's box is rounded out to this many pixels, so a label that moves a little does not
+/// resize it.
+const BOX_GRAIN: f64 = 16.0;
+
+impl Sketch {
+    /// The part of `area` the sketch paints in, `[left, top, right, bottom]` in the chart's
+    /// pixels: the plot area (the clipped marks stay in it) and every label's box, estimated
+    /// generously, rounded out to [`BOX_GRAIN`] and kept inside the chart. The canvas covers
+    /// only this: a software canvas is copied whole to the compositor every frame it changes,
+    /// and a chart's margins, legend and axis titles are some 40% of its pixels.
+    pub fn extent(&self, area: &Area) -> [f64; 4] {
+        let mut extent = [
+            area.left,
+            area.top,
+            area.left + area.plot_width,
+            area.top + area.plot_height,
+        ];
+        for mark in &self.free {
+            let [left, top, right, bottom] = match mark {
+                Mark::Text {
+                    x,
+                    y,
+                    lines,
+                    size,
+                    align,
+                    pad,
+                    ..
+                } => {
+                    let longest = lines.iter().map(|line| line.chars().count()).max();
+                    let width = longest.unwrap_or(0) as f64 * size * GENEROUS_CHAR_WIDTH;
+                    let left = match align {
+                        Align::Left => *x,
+                        Align::Center => x - width / 2.0,
+                        Align::Right => x - width,
+                    };
+                    let line_height = size * LINE_SPACING;
+                    let top = y - line_height / 2.0;
+                    let margin = pad + 2.0;
+                    [
+                        left - margin,
+                        top - margin,
+                        left + width + margin,
+                        top + lines.len() as f64 * line_height + margin,
+                    ]
+                }
+                // Only labels are painted unclipped; anything else may be anywhere.
+                _ => [0.0, 0.0, area.width, area.height],
+            };
+            extent = [
+                extent[0].min(left),
+                extent[1].min(top),
+                extent[2].max(right),
+                extent[3].max(bottom),
+            ];
+        }
+        let down = |v: f64| ((v / BOX_GRAIN).floor() * BOX_GRAIN).max(0.0);
+        let up = |v: f64, most: f64| ((v / BOX_GRAIN).ceil() * BOX_GRAIN).min(most);
+        [
+            down(extent[0]),
+            down(extent[1]),
+            up(extent[2], area.width),
+            up(extent[3], area.height),
+        ]
+    }
+}
+
 /// Plotly's dash pattern for a line (`Drawing.dashStyle` in plotly.js): lengths in multiples of
 /// the line width, at least 3 px; a custom pattern ("5px,2px") as given.
 pub fn dash_pattern(dash: &str, width: f64) -> Vec<f64> {
@@ -959,6 +1028,56 @@ mod tests {
         assert_eq!((*x, *align), (152.0, Align::Left));
         assert!((*y - (20.0 + 2.0 + 11.0 * 1.3 / 2.0)).abs() < 1e-9);
         assert_eq!(lines, &vec!["shock -4.0%".to_string()]);
+    }
+
+    /// The canvas covers the plot and the labels, not the chart's margins: a label inside the
+    /// plot adds nothing, one reaching past it (above, or past the right edge) widens the box,
+    /// never past the chart; edges rounded out to 16 px.
+    #[test]
+    fn a_sketch_covers_its_plot_and_its_labels() {
+        let label = |x: f64, y: f64, text: &str, align: Align| Mark::Text {
+            x,
+            y,
+            lines: vec![text.to_string()],
+            size: 10.0,
+            family: "sans-serif".into(),
+            color: "#000".into(),
+            align,
+            backdrop: None,
+            pad: 1.0,
+        };
+        let plot_only = Sketch::default();
+        // The plot (50..250 x 20..120) rounded out: 48..256 x 16..128.
+        assert_eq!(plot_only.extent(&area()), [48.0, 16.0, 256.0, 128.0]);
+        let inside = Sketch {
+            free: vec![label(100.0, 60.0, "shock", Align::Left)],
+            ..Sketch::default()
+        };
+        assert_eq!(inside.extent(&area()), plot_only.extent(&area()));
+        // A label over the plot's top-right corner, right-aligned at x 260: 20 characters at
+        // 7.5 px each reach left to 110; its line (13 px) and margin (3) up to y 2.5.
+        let outside = Sketch {
+            free: vec![label(260.0, 12.0, "a label of 20 chars.", Align::Right)],
+            ..Sketch::default()
+        };
+        assert_eq!(outside.extent(&area()), [48.0, 0.0, 272.0, 128.0]);
+        // A label past the chart is cut at its edge; any other unclipped mark takes it all.
+        let past = Sketch {
+            free: vec![label(290.0, 190.0, "far right", Align::Left)],
+            ..Sketch::default()
+        };
+        assert_eq!(past.extent(&area()), [48.0, 16.0, 300.0, 200.0]);
+        let dot = Sketch {
+            free: vec![Mark::Dot {
+                x: 1.0,
+                y: 1.0,
+                radius: 1.0,
+                color: "#000".into(),
+                alpha: 1.0,
+            }],
+            ..Sketch::default()
+        };
+        assert_eq!(dot.extent(&area()), [0.0, 0.0, 300.0, 200.0]);
     }
 
     /// A label shifted off its line and on a backdrop (the charts' line labels) is drawn so: its
