@@ -977,9 +977,17 @@ test('a link from the markets tab reopens its system with the links cut, and emb
   await embed.goto(shared.server.url + '?embed=1&view=markets&system=lending-meets-perps');
   await embed.getByTestId('markets-diagram').locator('[data-testid="market-spot"]').waitFor();
   assert.equal(await embed.evaluate(() => document.documentElement.scrollHeight), 600, 'the page is the frame');
-  // A bad system name says so and the tab keeps its system.
+  // A bad system name says so and the Markets tab keeps its system (it said "showing the
+  // default scenario" over an autosaved one).
   await embed.goto(shared.server.url + '?system=nowhere');
-  await embed.getByTestId('error-banner').filter({ hasText: /no system called "nowhere"/ }).waitFor();
+  const banner = embed.getByTestId('error-banner');
+  await banner.filter({ hasText: /no system called "nowhere"/ }).waitFor();
+  assert.match(await banner.textContent(), /system of markets could not be loaded; the Markets tab shows the system it had/);
+  await embed.getByTestId('markets-diagram').waitFor();
+  // Settings of a system link the page cannot use are said, not dropped in silence.
+  await embed.goto(shared.server.url + '?system=two-venues-one-asset&shock=-99&cut=7');
+  await banner.filter({ hasText: /shock=-99: outside the common shock's -30% to \+30%/ }).waitFor();
+  assert.match(await banner.textContent(), /cut=7: no such link/);
   assert.deepEqual(problems.consoleErrors, []);
   assert.deepEqual(problems.nonLocalRequests, []);
   await embed.context().close();

@@ -219,13 +219,24 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
             state.markets.set(markets);
             state.tab.set(Tab::Markets);
         }
-        Some(Err(problem)) => state.report(
-            "system-link",
-            text().notices.link_failed,
-            vec![problem.clone()],
-        ),
+        Some(Err(problem)) => {
+            // The tab the link was for, with the system it had.
+            state.tab.set(Tab::Markets);
+            state.report(
+                "system-link",
+                text().notices.system_link_failed,
+                vec![problem.clone()],
+            )
+        }
         None if page.view.iter().any(|view| view == "markets") => state.tab.set(Tab::Markets),
         None => {}
+    }
+    if !page.markets_ignored.is_empty() {
+        state.report(
+            "system-link-parts",
+            text().notices.system_link_partly,
+            page.markets_ignored.clone(),
+        );
     }
     if let Some(problem) = saved_problem {
         state.report("autosave", text().notices.autosave_failed, vec![problem]);

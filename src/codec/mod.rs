@@ -47,6 +47,9 @@ pub struct PageQuery {
     /// common shock, when given (an unknown name is an error the page reports); `sys=1.<payload>`
     /// instead of `system=`: the reader's own system, whole.
     pub markets: Option<Result<crate::markets::MarketsChoice, String>>,
+    /// What a system's link asked for that the page left out (`shock=` outside the slider or
+    /// not a number, `cut=` naming no link of the system), one line each, for a notice.
+    pub markets_ignored: Vec<String>,
 }
 
 /// Most links a `cut=` list names.
@@ -374,7 +377,7 @@ pub fn encode_file(scenario: &Scenario) -> String {
 pub fn parse_query(query: &str) -> PageQuery {
     let mut page = PageQuery::default();
     let mut cut: Vec<String> = Vec::new();
-    let mut shock: Option<f64> = None;
+    let mut shock: Option<String> = None;
     let mut link_seen = false;
     let mut preset_seen = false;
     for pair in query.trim_start_matches('?').split('&') {
@@ -435,21 +438,36 @@ pub fn parse_query(query: &str) -> PageQuery {
                 );
             }
             "cut" => cut = names(value, MAX_CUT_NAMES),
-            "shock" => shock = percent_decode(value).parse::<f64>().ok(),
+            "shock" => shock = Some(percent_decode(value).trim().to_string()),
             _ => {}
         }
     }
-    // `cut=` names links of the system given (by index; others are ignored).
+    // `cut=` names links of the system given (by index); what it cannot use is said.
     if let Some(Ok(choice)) = &mut page.markets {
         // `shock=` within the slider's range only (the choice ignores any other).
-        choice.shock_pct = shock.filter(|pct| {
-            let (low, high) = crate::markets::SHOCK_RANGE;
-            (low..=high).contains(pct)
-        });
+        let (low, high) = crate::markets::SHOCK_RANGE;
+        if let Some(typed) = &shock {
+            match typed.parse::<f64>() {
+                Ok(pct) if (low..=high).contains(&pct) => choice.shock_pct = Some(pct),
+                Ok(_) => page.markets_ignored.push(format!(
+                    "shock={typed}: outside the common shock's {low}% to +{high}%, so the system's own shock is used"
+                )),
+                Err(_) => page.markets_ignored.push(format!(
+                    "shock={typed}: not a number, so the system's own shock is used"
+                )),
+            }
+        }
         let links = choice.system().links.len();
-        for k in cut.iter().filter_map(|name| name.parse::<usize>().ok()) {
-            if k < links {
-                *choice = choice.with_cut(k, true);
+        for name in &cut {
+            match name.parse::<usize>() {
+                Ok(k) if k < links => *choice = choice.with_cut(k, true),
+                _ => page.markets_ignored.push(match links {
+                    0 => format!("cut={name}: this system has no links to cut"),
+                    _ => format!(
+                        "cut={name}: no such link (this system's links are numbered 0 to {})",
+                        links - 1
+                    ),
+                }),
             }
         }
     }

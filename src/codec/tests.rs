@@ -311,12 +311,18 @@ fn a_system_link_names_a_system_preset_and_the_links_cut() {
     let page = parse_query(&query);
     assert_eq!(page.markets, Some(Ok(choice)));
     assert_eq!(page.view, vec!["markets".to_string()]);
-    // Nothing cut: no `cut=`; a link past the system's links is ignored.
+    // Nothing cut: no `cut=`; a link past the system's links is left out, and said.
     let plain = with_markets(String::new(), &MarketsChoice::default()).unwrap();
     assert_eq!(plain, "system=two-venues-one-asset");
+    assert!(parse_query(&plain).markets_ignored.is_empty());
+    let past = parse_query("system=two-venues-one-asset&cut=7,x");
+    assert_eq!(past.markets, Some(Ok(MarketsChoice::default())));
     assert_eq!(
-        parse_query("system=two-venues-one-asset&cut=7,x").markets,
-        Some(Ok(MarketsChoice::default()))
+        past.markets_ignored,
+        vec![
+            "cut=7: no such link (this system's links are numbered 0 to 0)".to_string(),
+            "cut=x: no such link (this system's links are numbered 0 to 0)".to_string(),
+        ]
     );
     let unknown = parse_query("?system=nowhere").markets;
     assert!(
@@ -331,9 +337,17 @@ fn a_system_link_names_a_system_preset_and_the_links_cut() {
     let query = with_markets(String::new(), &moved).unwrap();
     assert_eq!(query, "system=two-venues-one-asset&shock=-6.5");
     assert_eq!(parse_query(&query).markets, Some(Ok(moved)));
+    let off = parse_query("system=two-venues-one-asset&shock=-400");
+    assert_eq!(off.markets, Some(Ok(MarketsChoice::default())));
     assert_eq!(
-        parse_query("system=two-venues-one-asset&shock=-400").markets,
-        Some(Ok(MarketsChoice::default()))
+        off.markets_ignored,
+        vec!["shock=-400: outside the common shock's -30% to +30%, so the system's own shock is used".to_string()]
+    );
+    let text = parse_query("system=two-venues-one-asset&shock=abc");
+    assert_eq!(text.markets, Some(Ok(MarketsChoice::default())));
+    assert_eq!(
+        text.markets_ignored,
+        vec!["shock=abc: not a number, so the system's own shock is used".to_string()]
     );
     // A version 1 link without `system=` reads as before.
     assert_eq!(parse_query("preset=calm-market").markets, None);

@@ -467,6 +467,8 @@ pub static ENGLISH: Text = Text {
         not_a_number: "{label}: {typed} is not a number; kept {kept}{unit}.",
         link_failed: "The link's scenario could not be loaded; showing the default scenario instead.",
         link_failed_preset: "The link's scenario could not be loaded; showing the preset it names, {title}, instead.",
+        system_link_failed: "The link's system of markets could not be loaded; the Markets tab shows the system it had.",
+        system_link_partly: "Part of the link's system settings could not be used.",
         autosave_failed: "Your autosaved scenario could not be restored; your next change replaces it.",
         own_system_dropped: "Your own system of markets in the autosave no longer reads; the Markets tab shows its preset.",
         not_autosaved: "This scenario is not autosaved.",

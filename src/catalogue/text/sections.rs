@@ -308,6 +308,7 @@ sections! {
         link_failed,
         /// `{title}`: the preset's title.
         link_failed_preset,
+        system_link_failed, system_link_partly,
         autosave_failed, own_system_dropped, not_autosaved, autosave_kept, held, run_it,
         /// `{seconds}`: the page's budget.
         held_why,
