@@ -331,12 +331,22 @@ test('a typed out-of-range value is refused, stays in the box, and says why', as
   const { page, done } = await open();
   const summary = await summaryText(page);
   const box = page.locator('#shock-size');
+  const inEffect = await box.inputValue();
   await box.fill('500');
   await box.press('Enter');
   await page.getByTestId('error-banner').waitFor();
   assert.match(await page.getByTestId('error-banner').textContent(), /Size: 500 is outside -50 to 50%/);
   assert.equal(await box.inputValue(), '500', 'what was typed is kept');
   assert.equal(await summaryText(page), summary, 'the last valid scenario stays loaded');
+  // The reason is under the box too, which reads it (on a phone the banner is a screen away).
+  const reason = page.getByTestId('shock-size-reason');
+  assert.match(await reason.textContent(), /Size: 500 is outside -50 to 50%/);
+  assert.equal(await box.getAttribute('aria-describedby'), 'shock-size-reason');
+  // Dismissed, the box shows the value in effect again, not the text that was refused.
+  await page.getByTestId('error-banner').getByRole('button', { name: /Dismiss/ }).first().click();
+  await page.waitForFunction((kept) => document.querySelector('#shock-size').value === kept, inEffect);
+  assert.equal(await reason.count(), 0);
+  assert.equal(await box.getAttribute('aria-invalid'), 'false');
   await done();
 });
 

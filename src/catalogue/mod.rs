@@ -22,9 +22,10 @@ use flushlab_engine::presets;
 use flushlab_engine::Scenario;
 
 /// The charts a demo may point at: the flush tab's charts by name, `cycles` for the leverage
-/// cycles tab, `options` for the options-leverage tab and `markets-price` for the Markets tab
-/// (whose demos name a system preset, [`Demo::system`]).
-pub const CHARTS: [&str; 11] = [
+/// cycles tab (its daily returns) and `cycles-qq` for its QQ plot, `options` for the
+/// options-leverage tab and `markets-price` for the Markets tab (whose demos name a system
+/// preset, [`Demo::system`]).
+pub const CHARTS: [&str; 12] = [
     "price",
     "liquidations",
     "map",
@@ -34,6 +35,7 @@ pub const CHARTS: [&str; 11] = [
     "amplification",
     "phase",
     "cycles",
+    "cycles-qq",
     "options",
     "markets-price",
 ];
@@ -212,6 +214,7 @@ mod tests {
             .map(|chart| chart.name)
             .collect();
         pages.push("cycles");
+        pages.push("cycles-qq");
         pages.push("options");
         pages.push("markets-price");
         assert_eq!(pages, CHARTS);

@@ -33,7 +33,8 @@ const STEPS: [Step; 9] = [
             preset: "calm-market",
             edit: scenes::six_longs,
             chart: "map",
-            look_at: "Each bar on the map is one long at its liquidation price: the more \
+            look_at: "The map stacks what would be liquidated if the price fell to each level: \
+                      each long adds its band from its own liquidation price down, the more \
                       levered, the closer to the price.",
         },
     },

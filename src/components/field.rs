@@ -131,6 +131,32 @@ pub fn RangeField(
             .notices
             .with(|notices| notices.iter().any(|notice| notice.source == id))
     };
+    // Why, under the box (on a phone the banner is a screen away), read with the box.
+    let reason = move || {
+        state.notices.with(|notices| {
+            notices
+                .iter()
+                .find(|notice| notice.source == id)
+                .and_then(|notice| notice.lines.first().cloned())
+        })
+    };
+    let reason_id = format!("{id}-reason");
+    let described = {
+        let reason_id = reason_id.clone();
+        move || invalid().then(|| reason_id.clone())
+    };
+    // Its notice gone (dismissed, or undone) with the typed text still in the box: the box shows
+    // the value in effect again (it kept "-9%" beside a run at -7.8%).
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |was: Option<bool>| {
+        let now = invalid();
+        if was == Some(true) && !now {
+            if let Some(input) = input_ref.get_untracked() {
+                input.set_value(&display(value.get_untracked()));
+            }
+        }
+        now
+    });
     let slider_label = fill(text().controls.slider, &[("label", label)]);
     view! {
         <div class="field" class:disabled=move || disabled.get()>
@@ -140,9 +166,11 @@ pub fn RangeField(
                 <span class="field-value">
                     <input
                         id=id
+                        node_ref=input_ref
                         class="number"
                         class:invalid=invalid
                         aria-invalid=move || invalid().to_string()
+                        aria-describedby=described
                         type="text"
                         inputmode="decimal"
                         autocomplete="off"
@@ -153,6 +181,9 @@ pub fn RangeField(
                     <span class="unit">{move || unit.get()}</span>
                 </span>
             </div>
+            {move || reason().map(|line| view! {
+                <p class="field-reason" id=reason_id.clone() data-testid=format!("{id}-reason")>{line}</p>
+            })}
             <input
                 type="range"
                 aria-label=slider_label

@@ -258,7 +258,14 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
 
 /// A venue lets no position open at or past its own liquidation price: leverage must stay below
 /// 1 / (lowest maintenance rate), as venues' leverage caps per tier ensure.
+/// Said only of a valid venue and of leverages in range: one bad maintenance margin was
+/// reported again for every bucket ("must be below 0.3x"), a bucket's max of 5000x twice.
 fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
+    let mut venue = Checker::default();
+    scenario.venue.validate(&mut venue);
+    if !venue.is_clean() {
+        return;
+    }
     let rate = scenario.venue.lowest_trigger_rate();
     if !(rate > 0.0 && rate.is_finite()) {
         return;
@@ -267,7 +274,11 @@ fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
     let fee = scenario.venue.fee_in_trigger && scenario.venue.liquidation_fee > 0.0;
     match &scenario.positions {
         Positions::List(list) => {
-            if let Some((i, position)) = list.iter().enumerate().find(|(_, p)| p.leverage >= cap) {
+            if let Some((i, position)) = list
+                .iter()
+                .enumerate()
+                .find(|(_, p)| p.leverage >= cap && p.leverage <= MAX_LEVERAGE)
+            {
                 check.fail(
                     &format!("positions.list[{i}].leverage"),
                     Rule::OpensLiquidatable {
@@ -281,7 +292,7 @@ fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
         }
         Positions::Generate(population) => {
             for (i, bucket) in population.leverage_buckets.iter().enumerate() {
-                if bucket.max >= cap {
+                if bucket.max >= cap && bucket.max <= MAX_LEVERAGE {
                     check.fail(
                         &format!("positions.generate.leverage_buckets[{i}].max"),
                         Rule::OpensLiquidatable {
@@ -743,5 +754,48 @@ impl Checker {
                 problems: self.problems,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::presets;
+    use crate::scenario::Positions;
+
+    fn paths(scenario: &crate::Scenario) -> Vec<String> {
+        scenario.validate().err().map_or_else(Vec::new, |error| {
+            error
+                .problems
+                .into_iter()
+                .map(|problem| problem.path)
+                .collect()
+        })
+    }
+
+    /// One bad value is one problem: a maintenance margin out of range is not said again for
+    /// every bucket its leverage cap would fail, nor a bucket's max past the range twice.
+    #[test]
+    fn a_bad_value_is_said_once() {
+        let base = presets::find("calm-market").expect("a preset").scenario;
+        let mut margin = base.clone();
+        margin.venue.maintenance_margin = crate::scenario::MaintenanceMargin::Flat(3.0);
+        assert_eq!(paths(&margin), vec!["venue.maintenance_margin".to_string()]);
+        let mut leverage = base.clone();
+        let Positions::Generate(population) = &mut leverage.positions else {
+            panic!("calm-market generates its positions");
+        };
+        let last = population.leverage_buckets.len() - 1;
+        population.leverage_buckets[last].max = 5_000.0;
+        assert_eq!(
+            paths(&leverage),
+            vec![format!("positions.generate.leverage_buckets[{last}].max")]
+        );
+        // In range but past the venue's cap: said, as before.
+        let Positions::Generate(population) = &mut leverage.positions else {
+            unreachable!()
+        };
+        population.leverage_buckets[last].max = 999.0;
+        let said = paths(&leverage);
+        assert_eq!(said.len(), 1, "{said:?}");
     }
 }

@@ -22,7 +22,8 @@ pub(super) const TERMS: &[Term] = &[
             preset: "calm-market",
             edit: scenes::six_longs,
             chart: "map",
-            look_at: "Each bar on the map is one long at its liquidation price: the more \
+            look_at: "The map stacks what would be liquidated if the price fell to each level: \
+                      each long adds its band from its own liquidation price down, the more \
                       levered, the closer to the price.",
         }),
         not_yet: None,
@@ -92,8 +93,9 @@ pub(super) const TERMS: &[Term] = &[
         name: "Mark price",
         body: "The price a venue checks liquidations against instead of the last trade: usually \
                an index of spot exchanges plus a smoothed premium, so one wild trade liquidates \
-               nobody. FlushLab has one venue and no index; its mark follows the last price with \
-               a delay you set, and a slower mark slows the cascade.",
+               nobody. A single market in FlushLab has no index: its mark follows the last price \
+               with a delay you set, and a slower mark slows the cascade (the Markets tab's \
+               venues can mark to their shared index instead).",
         related: &["liquidation-price", "liquidation-cascade"],
         demo: Some(Demo {
             preset: "over-levered-longs",
@@ -467,7 +469,7 @@ pub(super) const TERMS: &[Term] = &[
             preset: "btc-2025-10-10",
             edit: scenes::as_is,
             chart: "cycles",
-            look_at: "The run's figures under the charts: the excess kurtosis of the returns with \
+            look_at: "The run's figures above the charts: the excess kurtosis of the returns with \
                       cascades beside that of the news alone, which is near 0.",
         }),
         not_yet: None,
@@ -481,7 +483,7 @@ pub(super) const TERMS: &[Term] = &[
         demo: Some(Demo {
             preset: "btc-2025-10-10",
             edit: scenes::as_is,
-            chart: "cycles",
+            chart: "cycles-qq",
             look_at: "In the QQ plot the news alone stays on the diagonal, and the days with \
                       cascades leave it in the tails.",
         }),

@@ -351,7 +351,10 @@ sections! {
         tour_progress,
         tour_leave, look_at, see_chart, back, next, finish, showing_label,
         /// `{term}`.
-        showing, back_to_glossary, glossary_title, find_term, related, show_me, not_yet,
+        showing, back_to_glossary, glossary_title, find_term,
+        /// `{typed}`: what was searched for.
+        no_term,
+        related, show_me, not_yet,
         /// `{term}`.
         term_link,
         /// `{text}` (the link's own words, first, as WCAG 2.5.3 asks), `{term}`.

@@ -126,6 +126,12 @@ pub fn GlossaryDialog() -> impl IntoView {
                         </article>
                     }
                 }).collect_view()}
+                // A search that finds nothing says so (the dialog collapsed to its header).
+                <Show when=move || !terms().iter().any(shown)>
+                    <p class="muted" role="status" data-testid="glossary-none">
+                        {move || fill(text().explainer.no_term, &[("typed", &filter.get())])}
+                    </p>
+                </Show>
                 </Show>
             </div>
         </dialog>

@@ -169,7 +169,7 @@ impl Explainer {
             .map(|preset| preset.name)
             .unwrap_or_default();
         self.state.tab.set(match demo.chart {
-            "cycles" => Tab::Cycles,
+            "cycles" | "cycles-qq" => Tab::Cycles,
             "options" => Tab::Options,
             "markets" => Tab::Markets,
             _ => Tab::Flush,
