@@ -184,7 +184,7 @@ impl Explainer {
 }
 
 /// The page's element for a catalogue chart name (`cycles`: the cycles tab's daily returns, which
-/// the texts about cycles point at).
+/// the texts about cycles point at; `cycles-qq`: its QQ plot).
 fn chart_testid(chart: &str) -> String {
     match chart {
         "cycles" => "chart-cycles-returns".to_string(),
@@ -261,6 +261,7 @@ mod tests {
             .map(|entry| format!("chart-{}", entry.name))
             .chain([
                 "chart-cycles-returns".to_string(),
+                "chart-cycles-qq".to_string(),
                 "chart-options-returns".to_string(),
                 "chart-markets-price".to_string(),
             ])
