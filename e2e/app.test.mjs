@@ -350,6 +350,24 @@ test('a typed out-of-range value is refused, stays in the box, and says why', as
   await done();
 });
 
+test('a typed value may carry its unit; an empty box and an overflow are said as what they are', async () => {
+  const { page, done } = await open();
+  const box = page.locator('#shock-size');
+  const banner = page.getByTestId('error-banner');
+  const enter = async (value) => { await box.fill(value); await box.press('Enter'); };
+  // "-9%" in a percent box is -9 (it was "not a number").
+  await enter('-9%');
+  await page.getByTestId('summary').filter({ hasText: /Shock alone-9\.0%/ }).waitFor();
+  assert.equal(await banner.count(), 0);
+  await enter('');
+  await banner.filter({ hasText: /Size: the box is empty; kept -9/ }).waitFor();
+  await enter('1e309');
+  await banner.filter({ hasText: /Size: 1e309 is outside -50 to 50%/ }).waitFor();
+  await enter('abc');
+  await banner.filter({ hasText: /Size: "abc" is not a number/ }).waitFor();
+  await done();
+});
+
 test('an invalid JSON import is refused with its problems and the scenario is kept', async () => {
   const { page, done } = await open();
   const summary = await summaryText(page);

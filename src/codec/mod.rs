@@ -296,7 +296,11 @@ fn unpack(payload: &str, what: &str) -> Result<String, String> {
         .decode(body.trim_end_matches('='))
         .map_err(|error| format!("the link's {what} is not valid base64url ({error})"))?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_JSON_BYTES)
-        .map_err(|_| format!("the link's {what} is damaged (it does not decompress)"))?;
+        .map_err(|_| {
+            format!(
+                "the link's {what} is damaged (it does not decompress: was the link copied whole?)"
+            )
+        })?;
     String::from_utf8(json).map_err(|_| format!("the link's {what} is not text (invalid UTF-8)"))
 }
 

@@ -79,10 +79,16 @@ pub fn RangeField(
         // Amounts of money or coin may be typed as the page writes them ("$50M", "1.5bn").
         let unit_now = unit.get_untracked();
         let amount = crate::catalogue::is_money_unit(unit_now);
+        // A unit typed after the number, as the box shows it ("-9%", "30 s"), is the box's own.
+        let unit_typed = unit_now.trim();
+        let bare = match text.trim().strip_suffix(unit_typed) {
+            Some(number) if !unit_typed.is_empty() && !amount => number.to_string(),
+            _ => text.clone(),
+        };
         let typed = if amount {
-            crate::format::read_amount(&text)
+            crate::format::read_amount(&bare)
         } else {
-            crate::format::read_number(&text)
+            crate::format::read_number(&bare)
         };
         let not_a_number = || {
             state.report(
@@ -99,15 +105,8 @@ pub fn RangeField(
                 )],
             )
         };
-        match typed {
-            // "NaN" and "Infinity" parse, but are not numbers a reader means.
-            None => not_a_number(),
-            Some(typed) if !typed.is_finite() => not_a_number(),
-            Some(typed) if typed >= min && typed <= max => {
-                state.clear(id);
-                set.run(typed);
-            }
-            Some(_) => state.report(
+        let out_of_range = || {
+            state.report(
                 id,
                 notices.typed_not_applied,
                 vec![fill(
@@ -121,7 +120,34 @@ pub fn RangeField(
                         ("kept", &display(value.get_untracked())),
                     ],
                 )],
+            )
+        };
+        match typed {
+            // An empty box is not "\"\" is not a number".
+            None if text.trim().is_empty() => state.report(
+                id,
+                notices.typed_not_applied,
+                vec![fill(
+                    notices.empty_box,
+                    &[
+                        ("label", label),
+                        ("kept", &display(value.get_untracked())),
+                        ("unit", &unit_suffix(unit.get_untracked())),
+                    ],
+                )],
             ),
+            None => not_a_number(),
+            // "1e309" is a number, too large for any box: out of its range, not "not a number".
+            Some(typed) if typed.is_infinite() && !text.to_lowercase().contains("inf") => {
+                out_of_range()
+            }
+            // "NaN" and "Infinity" parse, but are not numbers a reader means.
+            Some(typed) if !typed.is_finite() => not_a_number(),
+            Some(typed) if typed >= min && typed <= max => {
+                state.clear(id);
+                set.run(typed);
+            }
+            Some(_) => out_of_range(),
         }
     };
     // A value typed here that was not applied: the box says so where the reader is (the banner

@@ -305,6 +305,8 @@ sections! {
         out_of_range,
         /// `{label}`, `{typed}` (quoted), `{kept}`, `{unit}`.
         not_a_number,
+        /// `{label}`, `{kept}`, `{unit}`.
+        empty_box,
         link_failed,
         /// `{title}`: the preset's title.
         link_failed_preset,
