@@ -881,6 +881,12 @@ test('on the markets tab the controls edit the market picked in the diagram, and
   const importedTrough = () => other.page.getByTestId('markets-diagram').locator('[data-testid="market-venue-b"]').textContent();
   await other.page.getByTestId('markets-table').locator('tr[data-market="venue-b"]').waitFor();
   assert.equal(await changed(other.page, importedTrough, '', 'the imported system'), after);
+  // A one-market scenario imported on the Markets tab opens the flush tab, which shows it (the
+  // Markets tab stayed as it was, as if nothing had been imported).
+  const calm = await readFile(new URL('../engine/presets/calm-market.json', import.meta.url), 'utf8');
+  await other.page.getByTestId('import-input').setInputFiles({ name: 'calm.json', mimeType: 'application/json', buffer: Buffer.from(calm) });
+  await other.page.waitForFunction(() => document.querySelector('[role="tab"][aria-selected="true"]')?.textContent.includes('The flush'));
+  await other.page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
   await other.done();
   // "Back to the preset" drops the edits, and the page's Undo brings them back; the one-market
   // scenario never moved.

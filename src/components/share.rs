@@ -180,6 +180,11 @@ pub fn ShareBar(
                 Ok(codec::Imported::Scenario(scenario)) => {
                     state.clear("import");
                     state.load(*scenario, "");
+                    // The Markets tab does not show a one-market scenario: imported there, it
+                    // seemed to do nothing. The flush tab shows it.
+                    if state.tab.get_untracked() == crate::state::Tab::Markets {
+                        state.tab.set(crate::state::Tab::Flush);
+                    }
                 }
                 // A system of markets opens in the Markets tab as the reader's own; the page's
                 // one-market scenario stays as it was.

@@ -74,7 +74,10 @@ fn a_higher_maintenance_rate_liquidates_the_25x_long_on_the_same_drop() {
 fn leverage_mechanics_five_pct_takes_the_25x_and_up() {
     let six = demo("leverage-mechanics");
     assert_eq!(six.scenario().shock.pct, -5.0);
-    assert_eq!(summary(&six.scenario()).liquidated_count_long, 3);
+    let run = summary(&six.scenario());
+    assert_eq!(run.liquidated_count_long, 3);
+    // "The drop gaps past all three bankruptcy prices, so here the fund pays."
+    assert!(run.insurance_fund_end_usd < six.scenario().venue.insurance_fund_usd);
 }
 
 #[test]

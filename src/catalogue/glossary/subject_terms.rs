@@ -170,15 +170,17 @@ pub(super) const TERMS: &[Term] = &[
         name: "Leverage mechanics",
         body: "How a levered position works from opening to closing: its collateral is its size \
                divided by its leverage, profit and loss accrue on the whole size, and the venue \
-               closes it at the liquidation price. The margin left at that point goes to the \
-               insurance fund, not back to the trader.",
+               closes it at the liquidation price. The margin left at that point is lost to \
+               the trader: what the venue's sale fills above the bankruptcy price goes to the \
+               insurance fund, and a fall that gaps past it leaves the fund to pay the rest.",
         related: &["leverage", "liquidation-price", "maintenance-margin"],
         demo: Some(Demo {
             preset: "calm-market",
             edit: scenes::six_longs_five_pct,
             chart: "map",
             look_at: "A 5% drop liquidates the 25x, 50x and 100x longs; the 10x and below stay \
-                      open.",
+                      open. The drop gaps past all three bankruptcy prices (4%, 2% and 1% down), \
+                      so here the fund pays.",
         }),
         not_yet: None,
     },
