@@ -827,7 +827,7 @@ test('the markets tab shows a system, and cutting its link leaves the unshocked 
   await page.waitForFunction(() => JSON.parse(localStorage.getItem('flushlab:autosave:v1') ?? '{}').markets?.preset === 'lending-meets-perps');
   await page.reload();
   // The tab comes back too, with its system's headline (the one-market one is put away).
-  await page.getByTestId('markets-headline').filter({ hasText: /% (common )?shock/ }).waitFor();
+  await page.getByTestId('markets-headline').filter({ hasText: /% (common )?(drop|rise)/ }).waitFor();
   assert.equal(await page.getByTestId('headline').count(), 0);
   assert.equal(await page.getByTestId('markets-select').inputValue(), 'lending-meets-perps');
   await page.getByTestId('markets-table').locator('tr[data-market="spot"]').waitFor();

@@ -436,16 +436,17 @@ async function dragMarketsShock(page) {
     }, value);
     charts.add(await page.evaluate(framesThenSignatures));
   }
-  // "A -3.0% common shock: ..." or "A -3.0% shock on venue-a alone: ...".
-  const shown = (v) => `A ${v > 0 ? '+' : '-'}${Math.abs(v).toFixed(1)}% `;
-  await page.waitForFunction((text) => document.querySelector('[data-testid="markets-headline"]').textContent.startsWith(text), shown(value), {
+  // "A 3.0% common drop: ...", "An 8.0% drop on venue-a alone: ...", "A 2.0% common rise: ...".
+  const shown = (v) => `^An? ${Math.abs(v).toFixed(1).replace('.', '\\.')}% (common )?${v > 0 ? 'rise' : 'drop'}\\b`;
+  const says = (text, v) => new RegExp(shown(v)).test(text);
+  await page.waitForFunction((pattern) => new RegExp(pattern).test(document.querySelector('[data-testid="markets-headline"]').textContent), shown(value), {
     timeout: 60_000 * CPU_THROTTLE,
   });
   charts.add(await page.evaluate(framesThenSignatures));
   const { inputs, headlines } = await page.evaluate(() => ({ inputs: window.__inputs, headlines: window.__headlines }));
   const latencies = [];
   for (const input of inputs) {
-    const seen = headlines.find((h) => h.t >= input.t && h.text.startsWith(shown(input.value)));
+    const seen = headlines.find((h) => h.t >= input.t && says(h.text, input.value));
     // Only the input whose value it is, and no later input of the same value before it.
     const later = inputs.find((other) => other.t > input.t && other.value === input.value);
     if (seen && (!later || seen.t < later.t)) latencies.push(seen.t - input.t);
@@ -614,7 +615,7 @@ async function main() {
     const markets = /[?&]sys(tem)?=/.test(process.env.BENCH_QUERY ?? '');
     // There: the system's run is in when its headline is (its chart may be below a phone's screen).
     const first = markets
-      ? page.getByTestId('markets-headline').filter({ hasText: /% (common )?shock/ })
+      ? page.getByTestId('markets-headline').filter({ hasText: /% (common )?(drop|rise)/ })
       : page.locator('[data-testid="chart-price"] :is(.main-svg, svg.first-view-chart)').first();
     await first.waitFor({ timeout: 60_000 * CPU_THROTTLE });
     const priceChartAfterMs = Date.now() - loadStarted;

@@ -39,7 +39,7 @@ const DRAG = {
   markets: {
     title: "Markets: common shock, issue 15's target system",
     query: `?sys=1.${deflateRawSync(system, { level: 9 }).toString('base64url')}`,
-    ready: (page) => page.getByTestId('markets-headline').filter({ hasText: /shock/ }).waitFor({ timeout: 120_000 }),
+    ready: (page) => page.getByTestId('markets-headline').filter({ hasText: /drop|rise|shock/ }).waitFor({ timeout: 120_000 }),
     slider: 'markets-shock',
     sweep: [-1, -10],
     measure: 'markets:simulate',

@@ -410,7 +410,7 @@ pub fn liquidated_unit(money_unit: &str) -> &'static str {
 }
 
 /// A percentage without its sign, as the summary shows it ("-4.0%" -> "4.0%").
-fn unsigned_pct(value: f64) -> String {
+pub(crate) fn unsigned_pct(value: f64) -> String {
     format::signed_pct(value.abs())
         .trim_start_matches('+')
         .to_string()

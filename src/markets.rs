@@ -710,7 +710,16 @@ impl MarketsView {
             template,
             &[
                 ("market", hit),
-                ("shock", &crate::format::signed_pct(self.shock_pct)),
+                // As the flush tab says its shock: "A 3.3% drop", not "A -3.3% shock".
+                ("shock", &crate::headline::unsigned_pct(self.shock_pct)),
+                (
+                    "shock_word",
+                    if self.shock_pct > 0.0 {
+                        crate::catalogue::text::text().summary.rise
+                    } else {
+                        crate::catalogue::text::text().summary.drop
+                    },
+                ),
                 ("moves", &moves.join(", ")),
                 ("usd", &crate::format::usd(liquidated)),
                 ("count", &self.markets.len().to_string()),
@@ -1089,10 +1098,7 @@ mod tests {
         let total: f64 = view.markets.iter().map(|m| m.liquidated_until(None)).sum();
         // The default system's sale hits one venue of two: that venue's shock, not a common one.
         assert_eq!(view.shocked, vec!["Venue A".to_string()]);
-        assert!(
-            line.starts_with("A -3.3% shock on Venue A alone:"),
-            "{line}"
-        );
+        assert!(line.starts_with("A 3.3% drop on Venue A alone:"), "{line}");
         // "Venue A fell 4.2%" / "rose".
         let says = |line: &str, market: &MarketLine, verb: &str, pct: f64| {
             line.contains(&format!(
@@ -1114,10 +1120,7 @@ mod tests {
             ..MarketsChoice::default()
         });
         let line = squeeze.headline().expect("the run is in");
-        assert!(
-            line.starts_with("A +12.0% shock on Venue A alone:"),
-            "{line}"
-        );
+        assert!(line.starts_with("A 12.0% rise on Venue A alone:"), "{line}");
         for market in &squeeze.markets {
             assert!(market.rises() && market.peak_pct > 1.0, "{}", market.name);
             assert!(says(&line, market, "rose", market.peak_pct), "{line}");
@@ -1161,7 +1164,7 @@ mod tests {
             .system(),
         );
         let line = MarketsView { ran: true, ..both }.headline().expect("ran");
-        assert!(line.contains("% common shock:"), "{line}");
+        assert!(line.contains("% common drop:"), "{line}");
     }
 
     #[test]

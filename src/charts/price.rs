@@ -149,7 +149,25 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         shapes.push(band(from, scale.at(last.t_s), ink.shade));
     }
     if outcome.summary.halted_steps > 0 {
-        annotations.push(label(0.0, 0.02, w.halted, snapshot.theme));
+        // In the corner the run left empty, the right one away from where it went: at the
+        // bottom left it lay on a fall's trough (the breaker's own preset: $55,078 at 65-95 s).
+        let rose = crate::headline::rises(&outcome.summary);
+        annotations.push(
+            label(
+                0.0,
+                if rose { 0.02 } else { 0.98 },
+                w.halted,
+                snapshot.theme,
+            )
+            .x(0.99)
+            .x_ref("paper")
+            .x_anchor(plotly::common::Anchor::Right)
+            .y_anchor(if rose {
+                plotly::common::Anchor::Bottom
+            } else {
+                plotly::common::Anchor::Top
+            }),
+        );
     }
     shapes.extend(cursor_line(snapshot));
     let layout = base_layout(snapshot.theme, w.price_title, scale.title(), w.price_usd)

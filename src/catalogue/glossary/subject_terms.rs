@@ -178,9 +178,9 @@ pub(super) const TERMS: &[Term] = &[
             preset: "calm-market",
             edit: scenes::six_longs_five_pct,
             chart: "map",
-            look_at: "A 5% drop liquidates the 25x, 50x and 100x longs; the 10x and below stay \
-                      open. The drop gaps past all three bankruptcy prices (4%, 2% and 1% down), \
-                      so here the fund pays.",
+            look_at: "A 5% drop liquidates the 25x, 50x and 100x longs, and gaps past all three \
+                      bankruptcy prices (4%, 2% and 1% down), so here the fund pays; the 10x and \
+                      below stay open.",
         }),
         not_yet: None,
     },

@@ -157,7 +157,7 @@ sections! {
         markets_beta_help,
         /// `{market}`: the market's id.
         markets_select_market,
-        /// `{shock}`: signed percent; `{moves}`: each market's largest move, listed, and where
+        /// `{shock}`: unsigned percent, `{shock_word}`: drop or rise; `{moves}`: each market's largest move, listed, and where
         /// (`markets_at_trough`...); `{usd}`; `{count}`.
         markets_headline,
         /// `{market}`, `{pct}`: a percentage (its fall, or its rise after a squeeze).
