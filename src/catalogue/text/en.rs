@@ -335,7 +335,7 @@ pub static ENGLISH: Text = Text {
         markets_from_collateral: "Accounts' forced trades from collateral",
         markets_from_lending: "Lending liquidators sold",
         markets_table: "Where each market's liquidations came from",
-        markets_table_note: "\"Links cut\": every arbitrage link cut at once. Where a system has cross-margin accounts or a lending protocol (whose oracle reads the markets' prices), they still join the markets, so a market can move with its links cut; the accounts' forced trades and \"Lending liquidators sold\" trace what they carried.",
+        markets_table_note: "\"Links cut\": every arbitrage link cut at once. Where a system has cross-margin accounts or a lending protocol (whose oracle reads the markets' prices), they still join the markets, so a market can move with its links cut; the accounts' forced trades and \"Lending liquidators sold\" trace what they carried. The accounts' columns count their forced trades in each market by what tipped the account (a loss in another market, or its collateral's fall); the diagram's account lines count every forced trade of their accounts in every market, whatever tipped them.",
         markets_no_links: "This system has no arbitrage links, so cutting them changes nothing: its markets are tied only by the accounts that hold both, whose forced trades \"Accounts' forced trades from another market\" traces.",
         markets_shock: "Common shock",
         markets_shock_reach: "It hits {markets} alone; the other markets move only through what links them (arbitrage, accounts, lending).",
