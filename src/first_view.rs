@@ -127,7 +127,7 @@ pub fn screen(
     let price = format!("\n{}", price_svg(scenario, outcome));
     html.push_str(&format!(
         "<div class=\"charts\">{}</div>\n",
-        chart_card("price", true, false, &price)
+        chart_card("price", true, false, &price, scenario)
     ));
     html.push_str("</div></div>\n");
     html
@@ -172,7 +172,13 @@ fn marked_embed_screen(
                     escape(words(chart).0)
                 )
             };
-            html.push_str(&chart_card(chart, wide, defaults.contains(&chart), &inside));
+            html.push_str(&chart_card(
+                chart,
+                wide,
+                defaults.contains(&chart),
+                &inside,
+                scenario,
+            ));
         }
         html.push_str("</div>");
     }
@@ -184,8 +190,9 @@ fn marked_embed_screen(
 /// `inside` where the app draws the chart, with its caption. `data-chart` names the chart (the
 /// head's script keeps an embed's cards by it, and those marked `default` when its `view=` names
 /// none it knows).
-fn chart_card(name: &str, wide: bool, default: bool, inside: &str) -> String {
-    let (title, caption) = words(name);
+fn chart_card(name: &str, wide: bool, default: bool, inside: &str, scenario: &Scenario) -> String {
+    let title = words(name).0;
+    let caption = crate::charts::caption(name, scenario);
     format!(
         "<figure class=\"card chart-card{}\"{} data-chart=\"{name}\" aria-label=\"{}\"><div class=\"chart\">{inside}</div>\
          <figcaption><span>{}</span></figcaption></figure>",

@@ -21,13 +21,18 @@ pub fn Chart(
     class: &'static str,
 ) -> impl IntoView {
     let registry = expect_context::<Registry>();
-    let (title, caption) = super::words(name);
+    let title = super::words(name).0;
     // A memo: a drag changes the scenario every frame, the note only with its contract.
     let state = crate::state::use_state();
     let note = Memo::new(move |_| {
         state
             .scenario
             .with(|scenario| super::caption_note(name, scenario))
+    });
+    let caption = Memo::new(move |_| {
+        state
+            .scenario
+            .with(|scenario| super::caption(name, scenario))
     });
     let words = &crate::catalogue::text::text().charts;
     let node = NodeRef::<Div>::new();
@@ -55,7 +60,7 @@ pub fn Chart(
             <div class="chart" data-testid=format!("chart-{name}") node_ref=node></div>
             <figcaption>
                 <span>
-                    {caption}
+                    {move || caption.get()}
                     {move || note.get().map(|note| format!(" {note}"))}
                     {crate::catalogue::chart_term(name).map(|id| view! { " " <GlossaryLink id=id /> })}
                 </span>

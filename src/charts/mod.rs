@@ -103,6 +103,20 @@ pub fn words(name: &str) -> (&'static str, &'static str) {
 
 /// What a chart's caption adds for `scenario`, if anything: on a coin-margined contract, the
 /// amplification curve's 1x line is not an unlevered market.
+/// A chart's caption for `scenario`: the catalogue's ([`words`]), save the price chart's for a
+/// run with no shock or a market sell, which have no shaded ramp and no dotted line of the
+/// shock alone to point at (a funding bleed's embed said "The shock starts it").
+pub fn caption(name: &str, scenario: &flushlab_engine::Scenario) -> &'static str {
+    let c = &crate::catalogue::text::text().charts;
+    let shock = &scenario.shock;
+    let sell = shock.kind == flushlab_engine::scenario::ShockKind::Sell;
+    match name {
+        "price" if sell && shock.notional_usd != 0.0 => c.price_caption_sell,
+        "price" if sell || shock.pct == 0.0 => c.price_caption_no_shock,
+        _ => words(name).1,
+    }
+}
+
 pub fn caption_note(name: &str, scenario: &flushlab_engine::Scenario) -> Option<&'static str> {
     let c = &crate::catalogue::text::text().charts;
     let inverse = scenario.market.contract == flushlab_engine::scenario::Contract::Inverse;
@@ -739,6 +753,26 @@ pub fn count(value: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The price chart's caption points at what the run draws: the shaded ramp and the dotted
+    /// line of the shock alone when there is a shock to draw, neither for none or a market sell.
+    #[test]
+    fn the_price_caption_follows_the_shock() {
+        let c = &crate::catalogue::text::text().charts;
+        let caption = |name: &str| {
+            let scenario = flushlab_engine::presets::find(name)
+                .expect("a preset")
+                .scenario;
+            super::caption("price", &scenario)
+        };
+        assert_eq!(caption("btc-2025-10-10"), c.price_caption);
+        assert_eq!(caption("funding-bleed"), c.price_caption_no_shock);
+        assert_eq!(caption("thin-book"), c.price_caption_sell);
+        let scenario = flushlab_engine::presets::find("thin-book")
+            .unwrap()
+            .scenario;
+        assert_eq!(super::caption("map", &scenario), super::words("map").1);
+    }
+
     use super::{allow_tick_label_overflow, caption_note, wrapped, TimeScale};
 
     /// Every amount axis of every preset's charts is labelled as the page writes amounts

@@ -202,6 +202,8 @@ pub static ENGLISH: Text = Text {
     charts: Charts {
         price: "Price path",
         price_caption: "The shock starts it (shaded while it ramps); every move past the grey dotted line (the shock alone) is forced trading. The mark price (dashed) triggers liquidations.",
+        price_caption_no_shock: "No shock here: every move is forced or chosen trading (funding, traders, algorithms). The mark price (dashed) triggers liquidations.",
+        price_caption_sell: "A market sell starts it; every move past what it alone takes from the book is forced trading. The mark price (dashed) triggers liquidations.",
         liquidations: "Liquidations per step",
         liquidations_caption: "Forced selling (longs) or buying (shorts) per step of the run: a second in most presets, ten seconds to five minutes in the historical ones. A long tail means the cascade fed itself.",
         map: "Liquidation map",

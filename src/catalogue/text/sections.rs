@@ -110,7 +110,10 @@ sections! {
     }
     /// Chart titles and captions, and what sits beside the charts.
     charts: Charts {
-        price, price_caption, liquidations, liquidations_caption, map, map_caption, oi,
+        price, price_caption,
+        /// The price chart's caption with no shock, and with a market sell (`charts::caption`).
+        price_caption_no_shock, price_caption_sell,
+        liquidations, liquidations_caption, map, map_caption, oi,
         oi_caption, fund, fund_caption, funding, funding_caption, amplification, amplification_caption,
         /// Added to the amplification caption on a coin-margined contract.
         amplification_inverse, phase,
