@@ -119,10 +119,15 @@ pub const NARROW_PX: u32 = 900;
 
 /// Whether the window is a phone's (narrower than [`NARROW_PX`]) when asked.
 pub fn is_narrow() -> bool {
+    narrower_than(NARROW_PX + 1)
+}
+
+/// Whether the window is narrower than `px` when asked.
+pub fn narrower_than(px: u32) -> bool {
     web_sys::window()
         .and_then(|window| {
             window
-                .match_media(&format!("(max-width: {NARROW_PX}px)"))
+                .match_media(&format!("(max-width: {}px)", px.saturating_sub(1)))
                 .ok()
                 .flatten()
         })

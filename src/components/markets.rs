@@ -19,6 +19,8 @@ use crate::state::use_state;
 /// readable size); its height follows what it holds.
 const WIDE: f64 = 640.0;
 const NARROW: f64 = 380.0;
+/// Windows narrower than this draw the diagram [`NARROW`] (wider ones fit [`WIDE`] in its card).
+const NARROW_BELOW_PX: u32 = 700;
 /// Room above the boxes for the arbitrage labels, and per row of accounts above / lending below.
 const LABELS: f64 = 44.0;
 const ROW: f64 = 36.0;
@@ -501,7 +503,9 @@ fn diagram(
     select: Callback<usize>,
 ) -> AnyView {
     let t = text();
-    let width = if crate::browser::is_narrow() {
+    // Laid out for a phone only where the card is about a phone's width: a one-column page or a
+    // frame of 700 px drew the phone's 380-unit layout twice its size (24 px words).
+    let width = if crate::browser::narrower_than(NARROW_BELOW_PX) {
         NARROW
     } else {
         WIDE
