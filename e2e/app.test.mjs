@@ -775,6 +775,15 @@ test('the markets tab offers the system built on the page preset, and undo takes
   await story.filter({ hasText: /\S/ }).waitFor();
   assert.equal(await offer.count(), 0);
   await done();
+  // A link to a system offers no "page's flush" its reader never opened; once they have looked
+  // at the flush tab, it does.
+  const linked = await open('?system=two-venues-one-asset');
+  await linked.page.getByTestId('markets-story').filter({ hasText: /\S/ }).waitFor();
+  assert.equal(await linked.page.getByTestId('markets-suggested').count(), 0);
+  await linked.page.getByRole('tab', { name: 'The flush' }).click();
+  await linked.page.getByRole('tab', { name: 'Markets' }).click();
+  await linked.page.getByTestId('markets-suggested').waitFor();
+  await linked.done();
 });
 
 test('the markets tab shows a system, and cutting its link leaves the unshocked venue alone', async () => {

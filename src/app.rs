@@ -218,6 +218,8 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
             }
             state.markets.set(markets);
             state.tab.set(Tab::Markets);
+            // A reader who came for the system has not seen this page's flush.
+            state.flush_seen.set(false);
         }
         Some(Err(problem)) => {
             // The tab the link was for, with the system it had.
@@ -303,6 +305,11 @@ fn FullLayout(
     };
     // Re-rendered only when the tab really changes (a demo sets it again to the same one).
     let shown_tab = Memo::new(move |_| state.tab.get());
+    Effect::new(move |_| {
+        if shown_tab.get() == Tab::Flush {
+            state.flush_seen.set(true);
+        }
+    });
     // The folded controls are mounted when first unfolded (a phone starts without them: a
     // shorter start), and stay.
     let more_opened = RwSignal::new(!browser::is_narrow());

@@ -121,6 +121,9 @@ pub struct AppState {
     pub playback: RwSignal<Playback>,
     pub theme: RwSignal<Theme>,
     pub tab: RwSignal<Tab>,
+    /// Whether the reader has had the flush tab in front of them on this page (not when a link
+    /// opened the Markets tab): the Markets tab offers the flush's own system only then.
+    pub flush_seen: RwSignal<bool>,
     /// The option the options tab compares with a perpetual (not part of the scenario).
     pub options: RwSignal<OptionSpec>,
     /// The system of markets the Markets tab shows (not part of the scenario), and the step its
@@ -152,6 +155,7 @@ impl AppState {
             }),
             theme: RwSignal::new(Theme::Light),
             tab: RwSignal::new(Tab::Flush),
+            flush_seen: RwSignal::new(true),
             options: RwSignal::new(OptionSpec::default()),
             markets: RwSignal::new(crate::markets::MarketsChoice::default()),
             markets_cursor: RwSignal::new(None),

@@ -362,7 +362,9 @@ pub fn MarketsTab(
                 {move || {
                     let preset = state.preset.get();
                     let suggested = state.markets.with(|choice| choice.suggestion(&preset));
-                    suggested.filter(|_| !embedded).map(|system| {
+                    // Offered to a reader who has seen the page's flush (a link to a system
+                    // offered "this page's flush" to one who never opened it).
+                    suggested.filter(|_| !embedded && state.flush_seen.get()).map(|system| {
                         let name = system.name.clone();
                         let show = move |_| show_system(&name);
                         view! {
