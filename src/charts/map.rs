@@ -113,10 +113,15 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         ),
         theme,
     );
+    // Its two lines aligned to the side of its line: centred, they sat some 30-45 px off it
+    // (plotly's box is as wide as the unbroken text).
     let reached = if falling == outward {
-        reached.x_anchor(Anchor::Right).x_shift(-3.0)
-    } else {
         reached
+            .x_anchor(Anchor::Right)
+            .x_shift(-3.0)
+            .align(plotly::layout::HAlign::Right)
+    } else {
+        reached.align(plotly::layout::HAlign::Left)
     };
     let mut annotations = vec![label(start, 1.0, w.start, theme), reached];
     if let Some(step) = cursor_step {
