@@ -779,10 +779,14 @@ test('the markets tab offers the system built on the page preset, and undo takes
   // at the flush tab, it does.
   const linked = await open('?system=two-venues-one-asset');
   await linked.page.getByTestId('markets-story').filter({ hasText: /\S/ }).waitFor();
+  assert.match(await linked.page.getByTestId('markets-shock-reach').textContent(), /It hits Venue A alone/);
   assert.equal(await linked.page.getByTestId('markets-suggested').count(), 0);
   await linked.page.getByRole('tab', { name: 'The flush' }).click();
   await linked.page.getByRole('tab', { name: 'Markets' }).click();
   await linked.page.getByTestId('markets-suggested').waitFor();
+  // A shock that hits every market, one by a share of it, says by how much.
+  await linked.page.getByTestId('markets-select').selectOption('btc-eth-cross-margin');
+  await linked.page.getByTestId('markets-shock-reach').filter({ hasText: /It hits every market, ETH perpetual by 0\.5x of its size/ }).waitFor();
   await linked.done();
 });
 

@@ -167,6 +167,7 @@ pub fn MarketsTab(
             key: None,
             shock_pct: view.shock_pct,
             shocked: view.shocked.clone(),
+            shares: view.shares.clone(),
             run_ms: None,
             step_s: view.step_s,
             markets: view.markets.clone(),
