@@ -113,8 +113,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         ),
         theme,
     );
-    // Its two lines aligned to the side of its line: centred, they sat some 30-45 px off it
-    // (plotly's box is as wide as the unbroken text).
+    // Its two lines aligned to the side of its line (centred, the shorter one sat off it).
     let reached = if falling == outward {
         reached
             .x_anchor(Anchor::Right)
