@@ -51,6 +51,15 @@ pub fn went_against(summary: &flushlab_engine::outcome::Summary) -> bool {
     !format::shown_as_zero(summary.shock_pct) && rises(summary) != (summary.shock_pct > 0.0)
 }
 
+/// What the shock is called: a rise when it is up, else a drop.
+pub fn shock_word(up: bool) -> &'static str {
+    if up {
+        text().summary.rise
+    } else {
+        text().summary.drop
+    }
+}
+
 /// What a move in the shock's direction is called: a squeeze when it is up.
 pub fn flush_word(up: bool) -> &'static str {
     if up {
@@ -87,7 +96,7 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     } else {
         summary.shock_pct > 0.0
     };
-    let shock_word = if up { words.rise } else { words.drop };
+    let shock_word = shock_word(up);
     let flush_word = flush_word(up);
     let shock = unsigned_pct(summary.shock_pct);
     let (extreme, went) = if rose {

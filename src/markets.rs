@@ -478,11 +478,9 @@ pub struct MarketsView {
     pub key: Option<System>,
     /// The common shock of the system this view is of (what its headline says).
     pub shock_pct: f64,
-    /// The markets the shock hits directly (a beta other than 0), by name.
-    #[serde(default)]
-    pub shocked: Vec<String>,
     /// Every market's name and share of the common shock (its beta), in the system's order:
-    /// what the line under the shock slider says (`key` stays in the worker).
+    /// which markets the shock hits, for the headline and the line under the shock slider
+    /// (`key` stays in the worker).
     #[serde(default)]
     pub shares: Vec<(String, f64)>,
     /// The compute worker's time for the system's run, ms (when it ran there).
@@ -512,12 +510,6 @@ impl MarketsView {
         MarketsView {
             key: Some(system.clone()),
             shock_pct: round_hundredth(system.shock_move_pct()),
-            shocked: system
-                .markets
-                .iter()
-                .filter(|market| market.shock_beta != 0.0)
-                .map(|market| market.name().to_string())
-                .collect(),
             shares: system
                 .markets
                 .iter()
@@ -710,7 +702,8 @@ impl MarketsView {
             .sum();
         // A shock that hits one market of several is that market's, not a common one; one too
         // small to write is none.
-        let (template, hit) = match self.shocked.as_slice() {
+        let shocked = self.shocked();
+        let (template, hit) = match shocked.as_slice() {
             _ if crate::format::shown_as_zero(self.shock_pct) => (words.markets_headline_none, ""),
             [only] if self.markets.len() > 1 => (words.markets_headline_one, only.as_str()),
             _ => (words.markets_headline, ""),
@@ -723,11 +716,7 @@ impl MarketsView {
                 ("shock", &crate::headline::unsigned_pct(self.shock_pct)),
                 (
                     "shock_word",
-                    if self.shock_pct > 0.0 {
-                        crate::catalogue::text::text().summary.rise
-                    } else {
-                        crate::catalogue::text::text().summary.drop
-                    },
+                    crate::headline::shock_word(self.shock_pct > 0.0),
                 ),
                 ("moves", &moves.join(", ")),
                 ("usd", &crate::format::usd(liquidated)),
@@ -738,14 +727,24 @@ impl MarketsView {
 }
 
 impl MarketsView {
+    /// The markets the shock hits directly (a share other than 0), by name.
+    pub fn shocked(&self) -> Vec<String> {
+        self.shares
+            .iter()
+            .filter(|(_, beta)| *beta != 0.0)
+            .map(|(market, _)| market.clone())
+            .collect()
+    }
+
     /// Under the shock slider, when the shock does not hit every market: which it hits, and that
     /// the others move only through what links them (None when it hits them all).
     pub fn shock_reach(&self) -> Option<String> {
         let words = &crate::catalogue::text::text().charts;
-        if self.shocked.is_empty() || self.shares.is_empty() {
+        let shocked = self.shocked();
+        if shocked.is_empty() {
             return None;
         }
-        if self.shocked.len() == self.shares.len() {
+        if shocked.len() == self.shares.len() {
             // It hits them all, some by a share of it: said, or a market that takes half the
             // shock reads as if it took all of it ("ETH perpetual fell 6.9%" in a 5% drop).
             let shares: Vec<String> = self
@@ -776,7 +775,7 @@ impl MarketsView {
         }
         Some(crate::catalogue::text::fill(
             words.markets_shock_reach,
-            &[("markets", &crate::headline::join_and(&self.shocked))],
+            &[("markets", &crate::headline::join_and(&shocked))],
         ))
     }
 
@@ -1145,7 +1144,7 @@ mod tests {
         let line = view.headline().expect("the run is in");
         let total: f64 = view.markets.iter().map(|m| m.liquidated_until(None)).sum();
         // The default system's sale hits one venue of two: that venue's shock, not a common one.
-        assert_eq!(view.shocked, vec!["Venue A".to_string()]);
+        assert_eq!(view.shocked(), vec!["Venue A".to_string()]);
         assert!(line.starts_with("A 3.3% drop on Venue A alone:"), "{line}");
         // "Venue A fell 4.2%" / "rose".
         let says = |line: &str, market: &MarketLine, verb: &str, pct: f64| {

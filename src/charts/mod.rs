@@ -109,10 +109,15 @@ pub fn words(name: &str) -> (&'static str, &'static str) {
 pub fn caption(name: &str, scenario: &flushlab_engine::Scenario) -> &'static str {
     let c = &crate::catalogue::text::text().charts;
     let shock = &scenario.shock;
-    let sell = shock.kind == flushlab_engine::scenario::ShockKind::Sell;
     match name {
-        "price" if sell && shock.notional_usd != 0.0 => c.price_caption_sell,
-        "price" if sell || shock.pct == 0.0 => c.price_caption_no_shock,
+        "price" if !price::draws_shock_alone(shock) => {
+            if shock.kind == flushlab_engine::scenario::ShockKind::Sell && shock.notional_usd != 0.0
+            {
+                c.price_caption_sell
+            } else {
+                c.price_caption_no_shock
+            }
+        }
         _ => words(name).1,
     }
 }

@@ -31,6 +31,12 @@ pub fn paths(
     (times, last, mark)
 }
 
+/// Whether the chart draws the shock alone (and shades a ramp): a move of its own, not a
+/// market order or no shock.
+pub fn draws_shock_alone(shock: &flushlab_engine::scenario::Shock) -> bool {
+    shock.pct != 0.0 && shock.kind != ShockKind::Sell
+}
+
 /// Where the shock alone takes the price at the start and after each step, as [`paths`] has
 /// them: the top of the book moved by an instant shock at the first step or by a ramp over its
 /// steps (along its path, if it has one; a halted step moves it not), with no trading
@@ -38,7 +44,7 @@ pub fn paths(
 /// refills) and for no shock at all.
 pub fn shock_alone(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<f64>> {
     let shock = &scenario.shock;
-    if shock.pct == 0.0 || shock.kind == ShockKind::Sell {
+    if !draws_shock_alone(shock) {
         return None;
     }
     let start = outcome.summary.start_price;

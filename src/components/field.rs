@@ -90,64 +90,40 @@ pub fn RangeField(
         } else {
             crate::format::read_number(&bare)
         };
-        let not_a_number = || {
-            state.report(
-                id,
-                notices.typed_not_applied,
-                vec![fill(
-                    notices.not_a_number,
-                    &[
-                        ("label", label),
-                        ("typed", &format!("{:?}", text.trim())),
-                        ("kept", &display(value.get_untracked())),
-                        ("unit", &unit_suffix(unit.get_untracked())),
-                    ],
-                )],
-            )
-        };
-        let out_of_range = || {
-            state.report(
-                id,
-                notices.typed_not_applied,
-                vec![fill(
-                    notices.out_of_range,
-                    &[
-                        ("label", label),
-                        ("typed", text.trim()),
-                        ("min", &display(min)),
-                        ("max", &display(max)),
-                        ("unit", &unit_suffix(unit.get_untracked())),
-                        ("kept", &display(value.get_untracked())),
-                    ],
-                )],
-            )
+        // Not applied: why, with what was typed, the range and the value kept as the template
+        // wants them (each template takes those it names).
+        let refuse = |template: &str| {
+            let kept = display(value.get_untracked());
+            let unit = unit_suffix(unit.get_untracked());
+            let line = fill(
+                template,
+                &[
+                    ("label", label),
+                    ("typed", text.trim()),
+                    ("quoted", &format!("{:?}", text.trim())),
+                    ("min", &display(min)),
+                    ("max", &display(max)),
+                    ("unit", &unit),
+                    ("kept", &kept),
+                ],
+            );
+            state.report(id, notices.typed_not_applied, vec![line]);
         };
         match typed {
             // An empty box is not "\"\" is not a number".
-            None if text.trim().is_empty() => state.report(
-                id,
-                notices.typed_not_applied,
-                vec![fill(
-                    notices.empty_box,
-                    &[
-                        ("label", label),
-                        ("kept", &display(value.get_untracked())),
-                        ("unit", &unit_suffix(unit.get_untracked())),
-                    ],
-                )],
-            ),
-            None => not_a_number(),
+            None if text.trim().is_empty() => refuse(notices.empty_box),
+            None => refuse(notices.not_a_number),
             // "1e309" is a number, too large for any box: out of its range, not "not a number".
             Some(typed) if typed.is_infinite() && !text.to_lowercase().contains("inf") => {
-                out_of_range()
+                refuse(notices.out_of_range)
             }
             // "NaN" and "Infinity" parse, but are not numbers a reader means.
-            Some(typed) if !typed.is_finite() => not_a_number(),
+            Some(typed) if !typed.is_finite() => refuse(notices.not_a_number),
             Some(typed) if typed >= min && typed <= max => {
                 state.clear(id);
                 set.run(typed);
             }
-            Some(_) => out_of_range(),
+            Some(_) => refuse(notices.out_of_range),
         }
     };
     // A value typed here that was not applied: the box says so where the reader is (the banner

@@ -166,7 +166,6 @@ pub fn MarketsTab(
         live.markets.with(|view| MarketsView {
             key: None,
             shock_pct: view.shock_pct,
-            shocked: view.shocked.clone(),
             shares: view.shares.clone(),
             run_ms: None,
             step_s: view.step_s,

@@ -25,8 +25,11 @@ impl Scenario {
         }
         self.market.validate(&mut check);
         validate_positions(&self.positions, &mut check);
-        validate_leverage_against_margin(self, &mut check);
-        self.venue.validate(&mut check);
+        // The venue checked once: its problems keep their place after the leverage's.
+        let mut venue = Checker::default();
+        self.venue.validate(&mut venue);
+        validate_leverage_against_margin(self, venue.is_clean(), &mut check);
+        check.add(venue.finish());
         self.traders.validate(&mut check);
         self.agents.validate(&mut check);
         if let Some(build_up) = &self.build_up {
@@ -260,10 +263,8 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
 /// 1 / (lowest maintenance rate), as venues' leverage caps per tier ensure.
 /// Said only of a valid venue and of leverages in range: one bad maintenance margin was
 /// reported again for every bucket ("must be below 0.3x"), a bucket's max of 5000x twice.
-fn validate_leverage_against_margin(scenario: &Scenario, check: &mut Checker) {
-    let mut venue = Checker::default();
-    scenario.venue.validate(&mut venue);
-    if !venue.is_clean() {
+fn validate_leverage_against_margin(scenario: &Scenario, venue_valid: bool, check: &mut Checker) {
+    if !venue_valid {
         return;
     }
     let rate = scenario.venue.lowest_trigger_rate();

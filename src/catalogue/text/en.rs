@@ -469,7 +469,7 @@ pub static ENGLISH: Text = Text {
         view_unknown_title: "An embed asked for charts FlushLab does not have.",
         view_unknown: "view={names}: no such chart, so it is left out (the charts: {known}).",
         out_of_range: "{label}: {typed} is outside {min} to {max}{unit}; kept {kept}{unit}.",
-        not_a_number: "{label}: {typed} is not a number; kept {kept}{unit}.",
+        not_a_number: "{label}: {quoted} is not a number; kept {kept}{unit}.",
         empty_box: "{label}: the box is empty; kept {kept}{unit}.",
         link_failed: "The link's scenario could not be loaded; showing the default scenario instead.",
         link_failed_preset: "The link's scenario could not be loaded; showing the preset it names, {title}, instead.",

@@ -309,7 +309,7 @@ sections! {
         view_unknown,
         /// `{label}`, `{typed}`, `{min}`, `{max}`, `{unit}`, `{kept}`.
         out_of_range,
-        /// `{label}`, `{typed}` (quoted), `{kept}`, `{unit}`.
+        /// `{label}`, `{quoted}` (what was typed, in quotes), `{kept}`, `{unit}`.
         not_a_number,
         /// `{label}`, `{kept}`, `{unit}`.
         empty_box,
