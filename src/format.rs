@@ -242,6 +242,16 @@ pub fn read_number(typed: &str) -> Option<f64> {
     read_number_in(locale(), typed)
 }
 
+/// Whether `typed`, read as `value`, lost every digit it had: a number with a digit other than 0
+/// before its exponent that reads as 0 or as a float too small to hold its digits ("1e-400",
+/// "5e-320"): too small for the page, not the 0 its reader did not write.
+pub fn lost_to_zero(typed: &str, value: f64) -> bool {
+    let typed = half_width(typed);
+    let mantissa = typed.split(['e', 'E']).next().unwrap_or("");
+    let has_digits = mantissa.chars().any(|c| c.is_ascii_digit() && c != '0');
+    has_digits && (value == 0.0 || value.is_subnormal())
+}
+
 /// `typed` with full-width forms (U+FF01-U+FF5E: digits, signs, letters, "＄") and the minus
 /// sign (U+2212) as their ASCII characters, and the ideographic space as a space.
 fn half_width(typed: &str) -> std::borrow::Cow<'_, str> {
@@ -474,6 +484,18 @@ mod tests {
         assert_eq!(count(0), "0");
         assert_eq!(count(12_345), "12,345");
         assert_eq!(count(u64::MAX), "18,446,744,073,709,551,615");
+    }
+
+    #[test]
+    fn a_number_too_small_to_hold_is_told_from_zero() {
+        assert!(lost_to_zero("1e-400", 0.0));
+        assert!(lost_to_zero("5e-320", 5e-320));
+        assert!(lost_to_zero("$1e-400", 0.0));
+        assert!(!lost_to_zero("0", 0.0));
+        assert!(!lost_to_zero("0.000", 0.0));
+        assert!(!lost_to_zero("0e5", 0.0));
+        assert!(!lost_to_zero("1e-30", 1e-30));
+        assert!(!lost_to_zero("-0.5", -0.5));
     }
 
     #[test]

@@ -675,10 +675,8 @@ impl MarketsView {
                     template,
                     &[
                         ("market", &market.name),
-                        (
-                            "pct",
-                            &crate::format::percent(market.largest_move_pct().abs(), 1),
-                        ),
+                        // Two decimals under 1%, as every move is written.
+                        ("pct", &crate::headline::unsigned_pct(market.largest_move_pct())),
                     ],
                 )
             })
@@ -1151,7 +1149,7 @@ mod tests {
             line.contains(&format!(
                 "{} {verb} {}",
                 market.name,
-                crate::format::percent(pct, 1)
+                crate::headline::unsigned_pct(pct)
             ))
         };
         for market in &view.markets {

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::analyses::Tipping;
 use crate::catalogue::text::fill;
-use crate::format::{factor, percent, signed_pct};
+use crate::format::{factor, signed_pct};
 
 /// The amplification chart (empty axes until the curve is computed).
 pub fn plot(snapshot: &Snapshot) -> Plot {
@@ -53,7 +53,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         match curve.tipping() {
             Tipping::Computing | Tipping::NotComputed => {}
             Tipping::NoShockNeeded(moved) => {
-                let note = fill(w.no_shock_needed, &[("move", &percent(moved, 1))]);
+                let note = fill(w.no_shock_needed, &[("move", &crate::headline::unsigned_pct(moved))]);
                 annotations.push(corner_note(&note, theme));
             }
             Tipping::AtMost(shock, amplification, steepest) => {

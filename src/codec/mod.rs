@@ -294,7 +294,7 @@ fn unpack(payload: &str, what: &str) -> Result<String, String> {
     }
     let packed = URL_SAFE_NO_PAD
         .decode(body.trim_end_matches('='))
-        .map_err(|error| format!("the link's {what} is not valid base64url ({error})"))?;
+        .map_err(|error| not_base64url(what, body, &error))?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_JSON_BYTES)
         .map_err(|_| {
             format!(
@@ -302,6 +302,31 @@ fn unpack(payload: &str, what: &str) -> Result<String, String> {
             )
         })?;
     String::from_utf8(json).map_err(|_| format!("the link's {what} is not text (invalid UTF-8)"))
+}
+
+/// Why a link's payload does not decode, in a reader's words: the character a link never
+/// carries and where it is, or an end cut mid-character (the decoder's own words name byte
+/// values and offsets).
+fn not_base64url(what: &str, body: &str, error: &base64::DecodeError) -> String {
+    use base64::DecodeError;
+    match error {
+        DecodeError::InvalidByte(offset, _) => {
+            let character = body
+                .get(*offset..)
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or('?');
+            format!(
+                "the link's {what} has {character:?} at character {} after \"{LINK_VERSION}.\", \
+                 which a FlushLab link never carries: was it changed or copied with extra text?",
+                offset + 1
+            )
+        }
+        DecodeError::InvalidLastSymbol(..)
+        | DecodeError::InvalidLength(_)
+        | DecodeError::InvalidPadding => format!(
+            "the link's {what} ends part-way through a character: was the link copied whole?"
+        ),
+    }
 }
 
 /// Reads an imported scenario file (the engine's JSON format, version 1).

@@ -53,7 +53,13 @@ fn links_that_are_not_ours_are_refused_with_a_reason() {
     assert!(error("").contains("no version"));
     assert!(error("AAAA").contains("no version"));
     assert!(error("2.AAAA").contains("version \"2\""));
-    assert!(error("1.a$b").contains("base64url"));
+    assert_eq!(
+        error("1.a$b"),
+        "the link's scenario has '$' at character 2 after \"1.\", which a FlushLab link never \
+         carries: was it changed or copied with extra text?"
+    );
+    assert!(error("1.xyz").contains("ends part-way through a character"));
+    assert!(error("1.AAAAA").contains("ends part-way through a character"));
     assert!(error("1.AAAA").contains("damaged"));
     assert!(error(&payload_of(&[0xff, 0xfe, 0x00])).contains("UTF-8"));
     assert!(

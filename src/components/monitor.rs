@@ -49,7 +49,7 @@ pub fn LeverageMonitor() -> impl IntoView {
         ),
         Tipping::NoShockNeeded(moved) => fill(
             text().monitor.no_shock_needed,
-            &[("move", &format::percent(moved, 1))],
+            &[("move", &crate::headline::unsigned_pct(moved))],
         ),
         Tipping::NotComputed => text().monitor.not_computed.to_string(),
     };

@@ -105,8 +105,8 @@ pub fn tiles(outcome: &Outcome, positions: usize, cursor: Option<usize>) -> Vec<
             fill(
                 words.insured_value,
                 &[
-                    ("sold", &format::usd(cppi.sold_usd)),
-                    ("bought", &format::usd(cppi.bought_usd)),
+                    ("sold", &side_amount(cppi.sold_usd)),
+                    ("bought", &side_amount(cppi.bought_usd)),
                     ("floor", &floor),
                 ],
             ),
@@ -118,8 +118,8 @@ pub fn tiles(outcome: &Outcome, positions: usize, cursor: Option<usize>) -> Vec<
             fill(
                 words.dealers_value,
                 &[
-                    ("sold", &format::usd(dealers.sold_usd)),
-                    ("bought", &format::usd(dealers.bought_usd)),
+                    ("sold", &side_amount(dealers.sold_usd)),
+                    ("bought", &side_amount(dealers.bought_usd)),
                 ],
             ),
         ));
@@ -185,6 +185,20 @@ pub fn tiles(outcome: &Outcome, positions: usize, cursor: Option<usize>) -> Vec<
         );
     }
     tiles
+}
+
+/// What one side of an algorithm's trading came to: its amount, or "under $1k" for an amount
+/// that would read as a slip beside the other side's millions ("$4 bought").
+fn side_amount(amount: f64) -> String {
+    const ROUND: f64 = 1_000.0;
+    if amount > 0.0 && amount < ROUND {
+        fill(
+            text().summary.under_amount,
+            &[("amount", &format::tick(ROUND, true))],
+        )
+    } else {
+        format::usd(amount)
+    }
 }
 
 /// Whether what the summary and headline show is about to change: the newest scenario's run is
@@ -281,6 +295,14 @@ mod tests {
                 "{name}: {liquidated}"
             );
         }
+    }
+
+    #[test]
+    fn a_side_that_traded_little_is_said_under_a_round_amount() {
+        assert_eq!(super::side_amount(4.0), "under $1k");
+        assert_eq!(super::side_amount(0.0), "$0");
+        assert_eq!(super::side_amount(1_000.0), format::usd(1_000.0));
+        assert_eq!(super::side_amount(295e6), format::usd(295e6));
     }
 
     #[test]

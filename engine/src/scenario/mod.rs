@@ -393,8 +393,7 @@ pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
     }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let path = if path == "." { String::new() } else { path };
+        let path = known_path(&error.path().to_string());
         ScenarioError::single(
             book_as_one_field(&path),
             Rule::Unreadable {
@@ -411,6 +410,21 @@ pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
         )
     })?;
     Ok(value)
+}
+
+/// The reader's path to a problem up to its last named part: the reader writes "." for the
+/// document itself and "?" for a part it could not name (inside a value read one of several
+/// ways), which a reader of the message cannot use ("leverage_buckets[1].?" is
+/// "leverage_buckets[1]").
+fn known_path(path: &str) -> String {
+    let mut path = path;
+    while let Some(shorter) = path.strip_suffix(".?") {
+        path = shorter;
+    }
+    match path {
+        "." | "?" => String::new(),
+        _ => path.to_string(),
+    }
 }
 
 /// The JSON reader's message in a reader's words: its Rust type names ("expected f64") and its
@@ -459,7 +473,28 @@ fn book_as_one_field(path: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::LeverageBucket;
+    use super::{known_path, LeverageBucket, Scenario};
+
+    #[test]
+    fn a_problem_is_placed_at_its_last_named_part() {
+        assert_eq!(known_path("."), "");
+        assert_eq!(known_path("?"), "");
+        assert_eq!(
+            known_path("positions.generate.leverage_buckets[1].?"),
+            "positions.generate.leverage_buckets[1]"
+        );
+        assert_eq!(known_path("a.?.?"), "a");
+        assert_eq!(known_path("run.steps"), "run.steps");
+        // A file cut short after a bucket's first field: the reader was about to read a field
+        // it could not name yet.
+        let json = crate::presets::default_scenario().to_json();
+        let cut = json.find("\"max\"").expect("a bucket's max");
+        let error = Scenario::from_json(&json[..cut]).unwrap_err().to_string();
+        assert!(
+            error.starts_with("positions.generate.leverage_buckets[0]: "),
+            "{error}"
+        );
+    }
 
     #[test]
     fn bucket_labels_are_written_short() {

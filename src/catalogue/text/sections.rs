@@ -313,6 +313,9 @@ sections! {
         not_a_number,
         /// `{label}`, `{kept}`, `{unit}`.
         empty_box,
+        /// `{label}`, `{typed}`, `{kept}`, `{unit}`: a number too small for the page to hold
+        /// ("1e-400"), which it would read as 0.
+        too_small,
         link_failed,
         /// `{title}`: the preset's title.
         link_failed_preset,
@@ -441,6 +444,9 @@ sections! {
         /// `{amount}`: what portfolio insurance sold, or bought, net (the headline's tail).
         insured_sold, insured_bought,
         dealers,
+        /// `{amount}`: a round amount a side traded less than ("under $1k": a tile's "$4 bought"
+        /// beside "$295M sold" read as a slip).
+        under_amount,
         /// `{sold}`, `{bought}`: amounts.
         dealers_value,
         /// `{amount}`: what option dealers sold, or bought, hedging, net (the headline's tail).
