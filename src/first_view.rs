@@ -194,9 +194,10 @@ fn chart_card(name: &str, wide: bool, default: bool, inside: &str, scenario: &Sc
     let title = words(name).0;
     let caption = crate::charts::caption(name, scenario);
     format!(
-        "<figure class=\"card chart-card{}\"{} data-chart=\"{name}\" aria-label=\"{}\"><div class=\"chart\">{inside}</div>\
+        "<figure class=\"card chart-card{}{}\"{} data-chart=\"{name}\" aria-label=\"{}\"><div class=\"chart\">{inside}</div>\
          <figcaption><span>{}</span></figcaption></figure>",
         if wide { " wide" } else { "" },
+        if crate::charts::tall_legend(name, scenario) { " tall-legend" } else { "" },
         if default { " data-default" } else { "" },
         escape(title),
         escape(caption)

@@ -34,6 +34,16 @@ pub fn Chart(
             .scenario
             .with(|scenario| super::caption(name, scenario))
     });
+    // A legend of three rows or more in a narrow column: an embed gives the chart more height.
+    let card_class = Memo::new(move |_| {
+        let tall = state
+            .scenario
+            .with(|scenario| super::tall_legend(name, scenario));
+        format!(
+            "card chart-card {class}{}",
+            if tall { " tall-legend" } else { "" }
+        )
+    });
     let words = &crate::catalogue::text::text().charts;
     let node = NodeRef::<Div>::new();
     let slot = StoredValue::new(None::<u64>);
@@ -56,7 +66,7 @@ pub fn Chart(
         }
     };
     view! {
-        <figure class=format!("card chart-card {class}") data-chart=name aria-label=title>
+        <figure class=move || card_class.get() data-chart=name aria-label=title>
             <div class="chart" data-testid=format!("chart-{name}") node_ref=node></div>
             <figcaption>
                 <span>

@@ -413,13 +413,20 @@ fn legend_rows(figure: &serde_json::Value, width: f64) -> usize {
     let Some(traces) = figure["data"].as_array() else {
         return 0;
     };
+    rows_of_names(
+        traces
+            .iter()
+            .filter(|trace| trace["showlegend"] != false)
+            .map(|trace| trace["name"].as_str().unwrap_or("")),
+        width,
+    )
+}
+
+/// How many rows legend entries with these names wrap to in `width` pixels.
+fn rows_of_names<'a>(names: impl IntoIterator<Item = &'a str>, width: f64) -> usize {
     let (mut rows, mut used) = (0, 0.0);
-    for trace in traces.iter().filter(|trace| trace["showlegend"] != false) {
-        let wide = legend_entry_px(
-            trace["name"]
-                .as_str()
-                .map_or(0, |name| name.chars().count()),
-        );
+    for name in names {
+        let wide = legend_entry_px(name.chars().count());
         if rows == 0 || used + wide > width {
             rows += 1;
             used = 0.0;
@@ -427,6 +434,24 @@ fn legend_rows(figure: &serde_json::Value, width: f64) -> usize {
         used += wide;
     }
     rows
+}
+
+/// Whether chart `name`'s legend for `scenario` wraps to [`TALL_LEGEND_ROWS`] rows or more in a
+/// narrow column, known before its figure is (the card's class `tall-legend`, in the first view
+/// too): an embed gives such a chart more height. The liquidations chart with the algorithms'
+/// lines: three rows over a dealers' run left a 700 px frame's plot 87 px tall.
+pub fn tall_legend(name: &str, scenario: &flushlab_engine::Scenario) -> bool {
+    match name {
+        "liquidations" => {
+            let w = words_inside();
+            let flows = liquidations::flows(scenario);
+            let names = [w.longs_liquidated, w.shorts_liquidated]
+                .into_iter()
+                .chain(flows.iter().map(|(name, ..)| *name));
+            rows_of_names(names, NARROW_LEGEND_PX) >= TALL_LEGEND_ROWS
+        }
+        _ => false,
+    }
 }
 
 /// Keeps a tall legend clear of the chart's title. [`base_layout`]'s legend sits on the plot and
@@ -900,6 +925,29 @@ mod tests {
         assert_eq!(spacer(&figure(3, 3, "mark")), None);
         assert_eq!(super::legend_rows(&figure(3, 3, "shock alone"), 240.0), 2);
         assert_eq!(super::legend_rows(&figure(8, 8, "100-125x"), 240.0), 4);
+    }
+
+    /// The card's `tall-legend`, known from the scenario, says what the drawn figure's legend is.
+    #[test]
+    fn a_tall_legend_is_known_from_the_scenario_as_the_figure_draws_it() {
+        let mut tall = 0;
+        for preset in flushlab_engine::presets::all() {
+            let scenario = &preset.scenario;
+            let outcome = flushlab_engine::simulate(scenario).expect("it runs");
+            let figure = super::plain_figure(
+                super::liquidations::plot,
+                scenario,
+                &outcome,
+                &Default::default(),
+            );
+            let rows = super::legend_rows(&figure, super::NARROW_LEGEND_PX);
+            let known = super::tall_legend("liquidations", scenario);
+            assert_eq!(known, rows >= super::TALL_LEGEND_ROWS, "{}", preset.name);
+            tall += usize::from(known);
+            assert!(!super::tall_legend("price", scenario));
+        }
+        // The algorithms' presets (dealers, portfolio insurance, stop-losses) have them.
+        assert!(tall >= 2, "{tall}");
     }
 
     #[test]
