@@ -365,6 +365,9 @@ test('a typed value may carry its unit; an empty box and an overflow are said as
   await banner.filter({ hasText: /Size: 1e309 is outside -50 to 50%/ }).waitFor();
   await enter('abc');
   await banner.filter({ hasText: /Size: "abc" is not a number/ }).waitFor();
+  // Too small to hold, it would read as 0, which was not written.
+  await enter('1e-400');
+  await banner.filter({ hasText: /Size: 1e-400 is too small to tell from 0 \(type 0 for none\); kept -9/ }).waitFor();
   await done();
 });
 
