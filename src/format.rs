@@ -51,7 +51,9 @@ fn with_unit(locale: &Locale, value: f64, prefix: &str, suffix: &str) -> String 
         return "–".to_string();
     }
     let sign = if value < 0.0 { "-" } else { "" };
-    let (scaled, letter) = magnitude(locale, value.abs());
+    // Rounded to what is written before its magnitude is chosen: $999.7M is "$1.00bn", not
+    // "$1000M" (the fund's $1bn less a few hundred thousand read so).
+    let (scaled, letter) = magnitude(locale, three_significant(value.abs()));
     let digits = if scaled >= 100.0 || letter.is_empty() {
         0
     } else if scaled >= 10.0 {
@@ -61,6 +63,18 @@ fn with_unit(locale: &Locale, value: f64, prefix: &str, suffix: &str) -> String 
     };
     let number = decimal_in(locale, scaled, digits);
     format!("{sign}{prefix}{number}{letter}{suffix}")
+}
+
+/// A non-negative amount as [`with_unit`] writes it: three significant digits from a thousand
+/// up (a hair over the rounding, so that float error never leaves 999.999... for a round
+/// thousand), whole below.
+fn three_significant(size: f64) -> f64 {
+    if size < 1e3 || !size.is_finite() {
+        // Written whole: only what rounds to a thousand changes magnitude.
+        return if size >= 999.5 { 1e3 } else { size };
+    }
+    let unit = 10f64.powi(size.log10().floor() as i32 - 2);
+    (size / unit).round() * unit * (1.0 + 1e-12)
 }
 
 /// A non-negative amount scaled to its magnitude, and the magnitude's suffix: (4.0, "bn") for
@@ -384,6 +398,19 @@ pub fn date_time(ms: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_amount_that_rounds_up_to_the_next_magnitude_is_written_in_it() {
+        assert_eq!(usd(999.7e6), "$1.00bn");
+        assert_eq!(usd(-999.7e6), "-$1.00bn");
+        assert_eq!(usd(999.6), "$1.00k");
+        assert_eq!(usd(9.996e9), "$10.0bn");
+        assert_eq!(usd(99.96e6), "$100M");
+        assert_eq!(usd(999.4e6), "$999M");
+        assert_eq!(usd(1e9), "$1.00bn");
+        assert_eq!(usd(12_345.0), "$12.3k");
+        assert_eq!(usd(7.0), "$7");
+    }
 
     #[test]
     fn usd_picks_the_suffix_and_keeps_three_significant_digits() {
