@@ -105,6 +105,61 @@ test('a link in the address wins over the autosave, which is offered back', asyn
   await done();
 });
 
+test('the tour keeps the reader\'s own scenario, through a reload, and gives it back', async () => {
+  const { page, done } = await open('?preset=thin-book');
+  await page.getByTestId('shock-slider').fill('-11');
+  await until(page, () => headlineText(page), /An 11\.0% drop/, 'the edited headline');
+  const own = await headlineText(page);
+  assert.equal(await page.getByTestId('own-offer').count(), 0, 'nothing to offer before the tour');
+  await page.getByTestId('tour-button').click();
+  await changed(page, () => headlineText(page), own, "the tour's first example");
+  // Kept, and said so, through a reload in the middle of the tour.
+  await page.getByTestId('tour-next').click();
+  await page.getByTestId('own-offer').waitFor();
+  await page.waitForTimeout(1200);
+  await page.reload();
+  await ready(page);
+  await page.getByTestId('own-offer').waitFor();
+  // Back, from the tour's card: the tour is left and the reader's scenario is shown.
+  await page.getByTestId('tour').getByTestId('back-to-own').click();
+  await until(page, () => headlineText(page), own, 'the own headline');
+  assert.equal(await page.getByTestId('tour').count(), 0, 'the tour is left');
+  assert.equal(await page.getByTestId('own-offer').count(), 0, 'the offer goes once taken');
+  await page.waitForTimeout(1200);
+  await page.reload();
+  await ready(page);
+  await until(page, () => headlineText(page), own, 'the own headline after a reload');
+  assert.equal(await page.getByTestId('own-offer').count(), 0, 'and is not offered again');
+  await done();
+});
+
+test('a reload or a shared link opens the tab, the preset and the Options call it was made on', async () => {
+  const { page, done } = await open('?preset=thin-book');
+  await page.getByRole('tab', { name: 'Options leverage' }).click();
+  const strike = page.locator('#option-strike');
+  await strike.fill('120');
+  await strike.press('Enter');
+  await until(page, () => search(page), /call=120,/, "the address bar's call");
+  assert.match(await search(page), /preset=thin-book/);
+  assert.match(await search(page), /tab=options/);
+  await page.waitForTimeout(1200);
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.getByRole('tab', { name: 'Options leverage' }).getAttribute('aria-selected'), 'true');
+  assert.equal(await page.getByTestId('preset-select').inputValue(), 'thin-book');
+  assert.equal(await strike.inputValue(), '120');
+  // The link copied opens the same in a browser that never saw the page.
+  await page.getByTestId('share-button').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  assert.match(link, /tab=options/);
+  const other = await open(link.slice(link.indexOf('?')));
+  assert.equal(await other.page.getByRole('tab', { name: 'Options leverage' }).getAttribute('aria-selected'), 'true');
+  assert.equal(await other.page.locator('#option-strike').inputValue(), '120');
+  assert.equal(await other.page.getByTestId('preset-select').inputValue(), 'thin-book');
+  await other.done();
+  await done();
+});
+
 test('undo takes back a refused edit first, keeping the last good one; a refused box is marked', async () => {
   const { page, done } = await open();
   const enter = async (selector, value) => {

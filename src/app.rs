@@ -7,7 +7,7 @@ use flushlab_engine::presets;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
-use crate::autosave::{self, Address, AutosaveState, Envelope, Source};
+use crate::autosave::{self, Address, AutosaveState, Source};
 use crate::catalogue::text::{fill, text};
 use crate::charts::Registry;
 use crate::codec::{self, PageQuery};
@@ -151,7 +151,7 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
                         scenario: scenario.clone(),
                         preset: page.preset.clone().unwrap_or_default(),
                     },
-                    Tab::Flush,
+                    page.tab.unwrap_or_default(),
                 )),
                 _ => None,
             },
@@ -175,6 +175,13 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
         if options.validate().is_ok() {
             state.options.set(options);
         }
+    }
+    // A link's own call wins over the autosave's (the link was made with it).
+    if let Some(call) = &page.call {
+        state.options.set(call.clone());
+    }
+    if !page.page_ignored.is_empty() {
+        state.report("link-parts", text().notices.link_partly, page.page_ignored.clone());
     }
     // So does the Markets tab's system (an unknown preset name falls back to the default one).
     // The reader's own system comes back too, unless it no longer validates (then it says so).
@@ -504,6 +511,13 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
         let scenario = state.scenario.get_untracked();
         let payload = codec::address_payload(&scenario);
         let query = codec::page_query(embed, &view, &controls, payload.as_deref());
+        // The full page's address says which preset, tab and Options call it shows, so a reload
+        // opens it as it was (an embed has no tabs).
+        let query = if embed || payload.is_none() {
+            query
+        } else {
+            codec::with_page_view(query, &state.page_view_of(&scenario))
+        };
         // On the Markets tab the address carries its system too (not one too large for a link:
         // the autosave keeps it).
         let query = if state.tab.get_untracked() == Tab::Markets {
@@ -518,16 +532,7 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
         if !remember {
             return;
         }
-        let envelope = Envelope {
-            version: autosave::VERSION,
-            saved_at_ms: autosave::now_ms(),
-            preset: state.preset.get_untracked(),
-            tab: state.tab.get_untracked().name().to_string(),
-            scenario,
-            options: Some(state.options.get_untracked()).filter(|spec| *spec != Default::default()),
-            markets: Some(state.markets.get_untracked())
-                .filter(|choice| *choice != Default::default()),
-        };
+        let envelope = state.envelope(autosave::now_ms());
         match autosave::write(&envelope) {
             Ok(()) => state.clear("autosave"),
             Err(why) => state.report(
@@ -555,6 +560,34 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
     state
         .on_replace
         .set_value(Some(Callback::new(move |()| save())));
+    if remember {
+        keep_own_in_browser(state);
+    }
+}
+
+/// The reader's own page kept from before an example (the tour's, a glossary term's) is kept in
+/// this browser too, so a reload during the tour loses it no more than the autosave; the page
+/// that starts offers it back while it differs from what is shown.
+fn keep_own_in_browser(state: AppState) {
+    match autosave::read_at(autosave::OWN_KEY) {
+        Ok(Some(own)) if state.own_before_example.with_untracked(Option::is_none) => {
+            state.own_before_example.set(Some(own))
+        }
+        _ => {}
+    }
+    Effect::new(move |_| {
+        let written = state.own_before_example.with(|own| match own {
+            Some(own) => autosave::write_at(autosave::OWN_KEY, own),
+            None => autosave::remove_at(autosave::OWN_KEY),
+        });
+        if let Err(why) = written {
+            state.report(
+                "autosave-own",
+                text().notices.not_autosaved,
+                vec![why.to_string()],
+            );
+        }
+    });
 }
 
 /// Posts the page's height to the parent frame whenever it changes.

@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 
 /// Where the autosave lives; the version is in the key so another format never reads this one.
 pub const KEY: &str = "flushlab:autosave:v1";
+/// Where the reader's own page waits while the tour's or a glossary term's example replaced it
+/// (an envelope as the autosave's).
+pub const OWN_KEY: &str = "flushlab:own-before-example:v1";
 /// The envelope's format version.
 pub const VERSION: u32 = 1;
 /// Largest envelope kept (characters): browsers keep about 5 MB per site, shared with nothing
@@ -172,10 +175,15 @@ pub enum AutosaveState {
 
 /// The autosave, if there is one; an error says why it cannot be read back.
 pub fn read() -> Result<Option<Envelope>, String> {
+    read_at(KEY)
+}
+
+/// The envelope stored under `key`, if there is one.
+pub fn read_at(key: &str) -> Result<Option<Envelope>, String> {
     let Some(storage) = local_storage() else {
         return Ok(None);
     };
-    match storage.get_item(KEY) {
+    match storage.get_item(key) {
         Ok(Some(text)) => decode(&text).map(Some),
         Ok(None) => Ok(None),
         Err(_) => Ok(None),
@@ -184,10 +192,23 @@ pub fn read() -> Result<Option<Envelope>, String> {
 
 /// Saves `envelope`; the error says why it could not be.
 pub fn write(envelope: &Envelope) -> Result<(), NotSaved> {
+    write_at(KEY, envelope)
+}
+
+/// Removes what is stored under `key` (nothing to say when storage is off).
+pub fn remove_at(key: &str) -> Result<(), NotSaved> {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
+    }
+    Ok(())
+}
+
+/// Saves `envelope` under `key`; the error says why it could not be.
+pub fn write_at(key: &str, envelope: &Envelope) -> Result<(), NotSaved> {
     let text = encode(envelope)?;
     let storage =
         local_storage().ok_or_else(|| NotSaved::Refused("storage is switched off".to_string()))?;
-    storage.set_item(KEY, &text).map_err(|error| {
+    storage.set_item(key, &text).map_err(|error| {
         NotSaved::Refused(
             js_sys::Reflect::get(&error, &"name".into())
                 .ok()

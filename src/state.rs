@@ -39,8 +39,9 @@ pub enum Theme {
 }
 
 /// Which main view is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Tab {
+    #[default]
     Flush,
     Cycles,
     /// The options-leverage calculator.
@@ -73,6 +74,81 @@ impl Tab {
             _ => Tab::Flush,
         }
     }
+}
+
+impl AppState {
+    /// The page as the autosave keeps it: scenario, preset, tab, the Options call and the
+    /// Markets tab's system (those two when not the default), stamped `saved_at_ms`.
+    pub fn envelope(&self, saved_at_ms: f64) -> crate::autosave::Envelope {
+        crate::autosave::Envelope {
+            version: crate::autosave::VERSION,
+            saved_at_ms,
+            preset: self.preset.get_untracked(),
+            tab: self.tab.get_untracked().name().to_string(),
+            scenario: self.scenario.get_untracked(),
+            options: Some(self.options.get_untracked()).filter(|spec| *spec != Default::default()),
+            markets: Some(self.markets.get_untracked())
+                .filter(|choice| *choice != Default::default()),
+        }
+    }
+
+    /// Keeps the page as it is before an example replaces it (the tour's, a glossary term's),
+    /// unless one is kept already or it is a preset as it came, with nothing else changed (the
+    /// menu brings that back).
+    pub fn keep_own_before_example(&self, saved_at_ms: f64) {
+        if self.own_before_example.with_untracked(Option::is_some) {
+            return;
+        }
+        let own = self.envelope(saved_at_ms);
+        if own_worth_keeping(&own) {
+            self.own_before_example.set(Some(own));
+        }
+    }
+
+    /// Brings back the page kept by [`AppState::keep_own_before_example`] (one undo step, as
+    /// any replacement), and forgets it.
+    pub fn back_to_own(&self) {
+        let Some(own) = self.own_before_example.get_untracked() else {
+            return;
+        };
+        self.own_before_example.set(None);
+        self.tab.set(Tab::from_name(&own.tab));
+        self.options.set(own.options.unwrap_or_default());
+        self.markets
+            .set(own.markets.map(|markets| markets.checked()).unwrap_or_default());
+        self.load(own.scenario, &own.preset);
+    }
+
+    /// Whether the kept page is still worth offering: it differs from the one shown.
+    pub fn own_differs(&self) -> bool {
+        self.own_before_example.with(|own| {
+            own.as_ref().is_some_and(|own| {
+                self.scenario.with(|scenario| *scenario != own.scenario)
+                    || self.tab.get().name() != own.tab
+            })
+        })
+    }
+
+    /// What a link to the page shows besides `scenario` (the one on screen): its preset if it
+    /// is that preset unchanged, the tab, the Options tab's call.
+    pub fn page_view_of(&self, scenario: &Scenario) -> crate::codec::PageView {
+        self.preset.with_untracked(|preset| {
+            crate::codec::PageView::of(
+                scenario,
+                preset,
+                self.tab.get_untracked(),
+                &self.options.get_untracked(),
+            )
+        })
+    }
+}
+
+/// Whether a page is worth keeping before an example replaces it: not a preset as it came on
+/// the flush tab with the default call and system (the menu brings that back).
+pub fn own_worth_keeping(own: &crate::autosave::Envelope) -> bool {
+    let unchanged_preset = flushlab_engine::presets::find(&own.preset)
+        .is_some_and(|preset| preset.scenario == own.scenario);
+    !unchanged_preset || own.options.is_some() || own.markets.is_some() || own.tab != "flush"
 }
 
 /// What one undo step brings back: the scenario and the preset it came from.
@@ -135,6 +211,9 @@ pub struct AppState {
     /// Steps that can be (undone, redone).
     pub undo_depth: RwSignal<(usize, usize)>,
     history: StoredValue<History<Step>>,
+    /// The reader's own page (scenario, preset, tab, call, system) from before the tour or a
+    /// glossary "show me" replaced it with an example; offered back until taken or dismissed.
+    pub own_before_example: RwSignal<Option<crate::autosave::Envelope>>,
     /// Called right after a whole replacement or an undo, before the engine runs it: the shell
     /// saves the scenario (address bar, autosave) at once, so a crash on it loses nothing.
     pub on_replace: StoredValue<Option<Callback<()>>>,
@@ -163,6 +242,7 @@ impl AppState {
             undo_depth: RwSignal::new((0, 0)),
             history: StoredValue::new(History::default()),
             on_replace: StoredValue::new(None),
+            own_before_example: RwSignal::new(None),
         }
     }
 

@@ -460,7 +460,11 @@ pub(crate) fn EmbedLayout(
         let link = state
             .scenario
             .with_untracked(|scenario| {
-                crate::components::share::share_link_with(scenario, markets.as_ref())
+                crate::components::share::share_link_with(
+                    scenario,
+                    &state.page_view_of(scenario),
+                    markets.as_ref(),
+                )
             })
             .unwrap_or_else(|_| browser::base_url());
         if let Some(anchor) = event.current_target().and_then(|target| {

@@ -6,6 +6,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use flushlab_engine::analysis::OptionSpec;
 use flushlab_engine::presets;
 use flushlab_engine::system::System;
 use flushlab_engine::Scenario;
@@ -50,6 +51,104 @@ pub struct PageQuery {
     /// What a system's link asked for that the page left out (`shock=` outside the slider or
     /// not a number, `cut=` naming no link of the system), one line each, for a notice.
     pub markets_ignored: Vec<String>,
+    /// `tab=cycles`: the tab the link was made on (the flush tab when absent; `system=` opens the
+    /// Markets tab by itself).
+    pub tab: Option<crate::state::Tab>,
+    /// `call=STRIKE,VOL,DAYS,HELD,MAINTENANCE`: the Options tab's call, when the link's was not
+    /// the default one.
+    pub call: Option<OptionSpec>,
+    /// What the link asked for of the page's own settings (`tab=`, `call=`) that it could not
+    /// use, one line each, for a notice.
+    pub page_ignored: Vec<String>,
+}
+
+/// What a link or the address bar carries besides the scenario and the Markets tab's system:
+/// the preset the scenario is (when it is that preset, unchanged), the tab shown and the
+/// Options tab's call. A reload or a shared link opens the page as it was.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PageView {
+    /// The preset's name, when the scenario is that preset unchanged (else empty).
+    pub preset: String,
+    pub tab: crate::state::Tab,
+    pub call: OptionSpec,
+}
+
+impl PageView {
+    /// The page's view with `preset` kept only where `scenario` is that preset unchanged.
+    pub fn of(
+        scenario: &Scenario,
+        preset: &str,
+        tab: crate::state::Tab,
+        call: &OptionSpec,
+    ) -> PageView {
+        let unchanged = presets::find(preset).is_some_and(|found| found.scenario == *scenario);
+        PageView {
+            preset: if unchanged { preset.to_string() } else { String::new() },
+            tab,
+            call: call.clone(),
+        }
+    }
+}
+
+/// `query` with the page's view added ([`PageView`]): `preset=NAME` beside the scenario's `s=`
+/// (the payload still carries the scenario whole, so the link opens the same run after the
+/// preset changes), `tab=NAME` off the flush tab (not for the Markets tab, which `system=`
+/// opens), `call=` for an Options call not the default.
+pub fn with_page_view(query: String, view: &PageView) -> String {
+    use crate::state::Tab;
+    let mut parts: Vec<String> = Some(query)
+        .filter(|query| !query.is_empty())
+        .into_iter()
+        .collect();
+    if !view.preset.is_empty() {
+        parts.push(format!("preset={}", percent_encode(&view.preset)));
+    }
+    if !matches!(view.tab, Tab::Flush | Tab::Markets) {
+        parts.push(format!("tab={}", view.tab.name()));
+    }
+    if view.call != OptionSpec::default() {
+        let call = &view.call;
+        parts.push(format!(
+            "call={},{},{},{},{}",
+            call.strike_pct,
+            call.implied_vol_pct,
+            call.days_to_expiry,
+            call.days_held,
+            call.maintenance_margin
+        ));
+    }
+    parts.join("&")
+}
+
+/// Reads `call=`'s value: four or five numbers, a valid call; the error says what was wrong.
+fn read_call(value: &str) -> Result<OptionSpec, String> {
+    let numbers: Vec<Result<f64, _>> = value.split(',').map(|n| n.trim().parse::<f64>()).collect();
+    let numbers: Vec<f64> = match numbers.into_iter().collect::<Result<Vec<f64>, _>>() {
+        Ok(numbers) if (4..=5).contains(&numbers.len()) => numbers,
+        _ => {
+            return Err(format!(
+                "call={value}: expected strike %, volatility %, days to expiry, days held (and \
+                 the perpetual's maintenance margin), numbers separated by commas; the Options \
+                 tab keeps its own call"
+            ))
+        }
+    };
+    let call = OptionSpec {
+        strike_pct: numbers[0],
+        implied_vol_pct: numbers[1],
+        days_to_expiry: numbers[2],
+        days_held: numbers[3],
+        maintenance_margin: numbers
+            .get(4)
+            .copied()
+            .unwrap_or(OptionSpec::default().maintenance_margin),
+    };
+    call.validate().map(|()| call).map_err(|error| {
+        format!(
+            "call={value}: {}; the Options tab keeps its own call",
+            problems_text(&error).replace('\n', "; ")
+        )
+    })
 }
 
 /// Most links a `cut=` list names.
@@ -467,6 +566,21 @@ pub fn parse_query(query: &str) -> PageQuery {
                 );
             }
             "cut" => cut = names(value, MAX_CUT_NAMES),
+            "tab" if page.tab.is_none() => {
+                let value = percent_decode(value);
+                let tab = crate::state::Tab::from_name(&value);
+                if tab.name() == value {
+                    page.tab = Some(tab);
+                } else {
+                    page.page_ignored.push(format!(
+                        "tab={value}: no such tab (flush, cycles, options, venues, markets)"
+                    ));
+                }
+            }
+            "call" if page.call.is_none() => match read_call(&percent_decode(value)) {
+                Ok(call) => page.call = Some(call),
+                Err(why) => page.page_ignored.push(why),
+            },
             "shock" => shock = Some(percent_decode(value).trim().to_string()),
             _ => {}
         }

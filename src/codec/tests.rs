@@ -237,6 +237,73 @@ fn a_scenario_whose_json_is_past_the_limit_is_measured_not_compressed() {
     assert_eq!(address_payload(&heavy), None);
 }
 
+/// A reload or a shared link opens the page as it was: the preset the scenario is, the tab, the
+/// Options tab's call; a preset that was edited is not named.
+#[test]
+fn a_link_carries_the_preset_the_tab_and_the_call() {
+    use crate::state::Tab;
+    let preset = presets::find("thin-book").expect("a preset");
+    let call = OptionSpec {
+        strike_pct: 120.0,
+        ..OptionSpec::default()
+    };
+    let view = PageView::of(&preset.scenario, "thin-book", Tab::Cycles, &call);
+    let payload = link_payload(&preset.scenario).unwrap();
+    let written = with_page_view(page_query(false, &[], &[], Some(&payload)), &view);
+    let back = parse_query(&written);
+    assert_eq!(back.scenario, Some(Ok(preset.scenario.clone())));
+    assert_eq!(back.preset.as_deref(), Some("thin-book"));
+    assert_eq!(back.tab, Some(Tab::Cycles));
+    assert_eq!(back.call, Some(call));
+    assert!(back.page_ignored.is_empty());
+    // The defaults add nothing; an edited preset is not named; the Markets tab is `system=`'s.
+    let plain = PageView::of(&preset.scenario, "", Tab::Flush, &OptionSpec::default());
+    assert_eq!(with_page_view("s=x".into(), &plain), "s=x");
+    let mut edited = preset.scenario.clone();
+    edited.run.steps += 1;
+    assert_eq!(
+        PageView::of(&edited, "thin-book", Tab::Markets, &OptionSpec::default()),
+        PageView {
+            preset: String::new(),
+            tab: Tab::Markets,
+            call: OptionSpec::default(),
+        }
+    );
+    assert_eq!(
+        with_page_view("s=x".into(), &PageView::of(&edited, "thin-book", Tab::Markets, &OptionSpec::default())),
+        "s=x"
+    );
+}
+
+#[test]
+fn a_links_tab_or_call_it_cannot_use_is_said_and_the_rest_kept() {
+    let page = parse_query("preset=thin-book&tab=charts&call=120,60");
+    assert_eq!(page.tab, None);
+    assert_eq!(page.call, None);
+    assert_eq!(page.page_ignored.len(), 2, "{:?}", page.page_ignored);
+    assert!(page.page_ignored[0].contains("tab=charts: no such tab"));
+    assert!(page.page_ignored[1].contains("expected strike %"));
+    let out_of_range = parse_query("call=5,60,30,7");
+    assert!(
+        out_of_range.page_ignored[0].contains("strike_pct"),
+        "{:?}",
+        out_of_range.page_ignored
+    );
+    // The scenario still comes from the link.
+    assert!(matches!(page.scenario, Some(Ok(_))));
+    // Four numbers take the default maintenance margin.
+    assert_eq!(
+        parse_query("call=110,80,14,3").call,
+        Some(OptionSpec {
+            strike_pct: 110.0,
+            implied_vol_pct: 80.0,
+            days_to_expiry: 14.0,
+            days_held: 3.0,
+            ..OptionSpec::default()
+        })
+    );
+}
+
 #[test]
 fn the_address_bar_query_escapes_views_and_reads_back_the_same_page() {
     let scenario = with_steps(80);

@@ -53,6 +53,7 @@ pub fn RestoreOffers(
         })
     };
     view! {
+        <OwnOffer />
         {move || offers.get().into_iter().enumerate().map(|(index, offer)| match offer {
             Offer::Autosave { saved_at_ms, .. } => view! {
                 <div class="offer" role="status" data-testid="autosave-offer">
@@ -69,5 +70,39 @@ pub fn RestoreOffers(
                 </div>
             }.into_any(),
         }).collect_view()}
+    }
+}
+
+/// The reader's own page, kept when the tour or a glossary example replaced it: offered back
+/// while it differs from what is shown.
+#[component]
+pub fn OwnOffer() -> impl IntoView {
+    let state = use_state();
+    move || {
+        state.own_differs().then(|| {
+            view! {
+                <div class="offer" role="status" data-testid="own-offer">
+                    <span>{text().notices.own_kept}</span>
+                    <BackToOwn />
+                    <button type="button" class="link-button" on:click=move |_| state.own_before_example.set(None)>{text().notices.dismiss}</button>
+                </div>
+            }
+        })
+    }
+}
+
+/// "Back to your scenario": the reader's own page again, the tour or example left.
+#[component]
+pub fn BackToOwn() -> impl IntoView {
+    let state = use_state();
+    let explainer = use_context::<crate::components::explainer::Explainer>();
+    let back = move |_| {
+        if let Some(explainer) = explainer {
+            explainer.leave_example();
+        }
+        state.back_to_own();
+    };
+    view! {
+        <button type="button" data-testid="back-to-own" on:click=back>{text().notices.back_to_own}</button>
     }
 }

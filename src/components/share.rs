@@ -15,16 +15,19 @@ use crate::{browser, codec, export, format};
 
 /// The share link of the current scenario, when a link can carry it.
 pub fn share_link(scenario: &flushlab_engine::Scenario) -> Result<String, TooLargeForLink> {
-    share_link_with(scenario, None)
+    share_link_with(scenario, &codec::PageView::default(), None)
 }
 
-/// The link to the page with `scenario` and, on the Markets tab, its system (`markets`).
+/// The link to the page with `scenario`, the page's view (its preset, tab and Options call) and,
+/// on the Markets tab, its system (`markets`).
 pub fn share_link_with(
     scenario: &flushlab_engine::Scenario,
+    page_view: &codec::PageView,
     markets: Option<&crate::markets::MarketsChoice>,
 ) -> Result<String, TooLargeForLink> {
     let payload = codec::link_payload(scenario)?;
     let query = codec::page_query(false, &[], &[], Some(&payload));
+    let query = codec::with_page_view(query, page_view);
     let query = match markets {
         Some(markets) => codec::with_markets(query, markets)?,
         None => query,
@@ -70,17 +73,21 @@ pub fn ShareBar(
     let copy_link = move |_| {
         let made = state
             .scenario
-            .with_untracked(|scenario| share_link_with(scenario, markets().as_ref()))
+            .with_untracked(|scenario| {
+                share_link_with(scenario, &state.page_view_of(scenario), markets().as_ref())
+            })
             .map_err(|too_large| too_large.to_string());
         if let Ok(url) = &made {
             browser::copy_text(url);
         }
         link.set(Some(made));
     };
-    // A link box that no longer matches the scenario goes.
+    // A link box that no longer matches the scenario (or the tab, or the call) goes.
     Effect::new(move |first: Option<()>| {
         state.scenario.track();
         state.markets.track();
+        state.tab.track();
+        state.options.track();
         if first.is_some() && link.get_untracked().is_some() {
             link.set(None);
         }

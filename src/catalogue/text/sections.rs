@@ -320,6 +320,8 @@ sections! {
         /// `{title}`: the preset's title.
         link_failed_preset,
         system_link_failed, system_link_partly,
+        /// A link's `tab=` or `call=` the page could not use (its lines say which and why).
+        link_partly,
         autosave_failed, own_system_dropped, not_autosaved, autosave_kept, held, run_it,
         /// `{seconds}`: the page's budget.
         held_why,
@@ -330,6 +332,8 @@ sections! {
         /// `{when}`: a date and time.
         autosave_offer,
         restore,
+        /// The reader's own page, kept when the tour or a glossary example replaced it.
+        own_kept, back_to_own,
         /// `{from}`: [`Notices::from_link`] or [`Notices::from_autosave`].
         run_again_offer,
         from_link, from_autosave, run_again, keep_default,

@@ -125,6 +125,14 @@ impl Explainer {
         highlight(None, false);
     }
 
+    /// Leaves whatever example is on screen: the tour, a glossary term's "show me".
+    pub fn leave_example(&self) {
+        if self.step.get_untracked().is_some() {
+            self.leave_tour();
+        }
+        self.showing.set(None);
+    }
+
     /// Opens the glossary at `term` (None: the top).
     pub fn open_glossary(&self, term: Option<&'static str>) {
         self.glossary.set(Some(term));
@@ -151,6 +159,9 @@ impl Explainer {
     /// Loads a demo's scenario, on the tab that shows its chart, and highlights the chart
     /// (scrolled into view if `scroll`).
     fn load(&self, demo: &Demo, scroll: bool) {
+        // The reader's own page is kept before the first example replaces it (offered back).
+        self.state
+            .keep_own_before_example(crate::autosave::now_ms());
         if let Some(system) = demo.system() {
             // A system of markets: the Markets tab shows it; the one-market scenario stays.
             self.state.markets_cursor.set(None);

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::Explainer;
+use crate::components::restore::BackToOwn;
 use crate::catalogue::text::{fill, text};
 use crate::catalogue::tour::steps;
 
@@ -28,6 +29,7 @@ pub fn TourButton() -> impl IntoView {
 #[component]
 pub fn TourCard() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
+    let state = crate::state::use_state();
     let total = steps().len();
     let index = move || explainer.step.get().unwrap_or(0);
     let step = move || steps().get(index()).copied();
@@ -54,6 +56,7 @@ pub fn TourCard() -> impl IntoView {
                     " "<button type="button" class="link-button tour-see" data-testid="tour-see"
                         on:click=move |_| explainer.see_chart()>{text().explainer.see_chart}</button></p>
                 <div class="tour-buttons">
+                    {move || state.own_differs().then(|| view! { <BackToOwn /> })}
                     <button type="button" data-testid="tour-back" disabled=move || index() == 0
                         on:click=move |_| explainer.go_to_step(index().saturating_sub(1))>{text().explainer.back}</button>
                     <button type="button" class="primary" data-testid="tour-next" on:click=next>
@@ -71,6 +74,7 @@ pub fn TourCard() -> impl IntoView {
                     <button type="button" class="link-button" on:click=move |_| explainer.showing.set(None)>{text().notices.dismiss}</button>
                 </div>
                 <p class="look-at">{term.demo.map(|demo| demo.look_at).unwrap_or_default()}</p>
+                {move || state.own_differs().then(|| view! { <div class="tour-buttons"><BackToOwn /></div> })}
             </section>
         })}
     }
