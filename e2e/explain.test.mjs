@@ -291,6 +291,29 @@ test('keyboard alone takes the tour and uses the glossary', async () => {
   await glossary.waitFor();
   await page.keyboard.press('Escape');
   await glossary.waitFor({ state: 'hidden' });
+  // Escape leaves the tour, as it closes the dialogs.
+  await page.getByTestId('tour-button').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('tour').waitFor();
+  await focusOn('tour-next');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('tour').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'tour-button');
+  // The tabs: one stop, the arrow keys move along them and select.
+  const selected = () => page.evaluate(() => document.querySelector('[role=tab][aria-selected=true]')?.id);
+  const flushTab = page.locator('#tab-flush');
+  await page.getByRole('tab', { name: 'The flush' }).click();
+  assert.equal(await flushTab.getAttribute('tabindex'), '0');
+  assert.equal(await page.locator('#tab-cycles').getAttribute('tabindex'), '-1');
+  assert.equal(await flushTab.getAttribute('aria-controls'), 'panel-flush');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await selected(), 'tab-cycles');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-cycles');
+  await page.locator('#panel-cycles').waitFor();
+  await page.keyboard.press('End');
+  assert.equal(await selected(), 'tab-markets');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await selected(), 'tab-flush');
   await done();
 });
 

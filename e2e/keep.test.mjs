@@ -133,6 +133,24 @@ test('the tour keeps the reader\'s own scenario, through a reload, and gives it 
   await done();
 });
 
+test('an edited scenario replaced by a preset is offered back', async () => {
+  const { page, done } = await open('?preset=thin-book');
+  // A preset as it came is not offered back (the menu has it).
+  await page.getByTestId('preset-select').selectOption('calm-market');
+  await ready(page);
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByTestId('own-offer').count(), 0);
+  await page.getByTestId('shock-slider').fill('-9');
+  await until(page, () => headlineText(page), /A 9\.0% drop/, 'the edited headline');
+  const own = await headlineText(page);
+  await page.getByTestId('preset-select').selectOption('thin-book');
+  await changed(page, () => headlineText(page), own, "the preset's headline");
+  await page.getByTestId('own-offer').getByTestId('back-to-own').click();
+  await until(page, () => headlineText(page), own, 'the own headline');
+  assert.equal(await page.getByTestId('own-offer').count(), 0);
+  await done();
+});
+
 test('a reload or a shared link opens the tab, the preset and the Options call it was made on', async () => {
   const { page, done } = await open('?preset=thin-book');
   await page.getByRole('tab', { name: 'Options leverage' }).click();
@@ -152,6 +170,11 @@ test('a reload or a shared link opens the tab, the preset and the Options call i
   await page.getByTestId('share-button').click();
   const link = await page.getByTestId('share-link').inputValue();
   assert.match(link, /tab=options/);
+  // Escape closes the strip and gives the focus back to the button.
+  await page.getByTestId('share-link').focus();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('share-link').waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'share-button');
   const other = await open(link.slice(link.indexOf('?')));
   assert.equal(await other.page.getByRole('tab', { name: 'Options leverage' }).getAttribute('aria-selected'), 'true');
   assert.equal(await other.page.locator('#option-strike').inputValue(), '120');

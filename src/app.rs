@@ -355,7 +355,7 @@ fn FullLayout(
                     <ShareBar outcome=live.outcome />
                     <button type="button" class="theme-toggle" on:click=toggle_theme
                         aria-label=move || fill(text().page.switch_theme, &[("theme", if theme.get() == "dark" { text().page.light } else { text().page.dark })])>
-                        {move || if theme.get() == "dark" { text().page.light_button } else { text().page.dark_button }}
+                        {move || crate::components::glyphed(if theme.get() == "dark" { text().page.light_button } else { text().page.dark_button })}
                     </button>
                 </div>
             </header>
@@ -414,7 +414,7 @@ fn FullLayout(
                     {move || charts_shown.get().then(|| match shown_tab.get() {
                         Tab::Flush => view! {
                             <PlaybackBar />
-                            <div class="charts" role="tabpanel" aria-label=text().page.tab_flush>
+                            <div class="charts" role="tabpanel" id="panel-flush" aria-label=text().page.tab_flush>
                                 <FlushCharts views=None />
                             </div>
                         }

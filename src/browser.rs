@@ -100,6 +100,18 @@ pub fn download_text(filename: &str, mime: &str, text: &str) {
     }
 }
 
+/// Moves the focus to the first element matching `selector`, if there is one.
+pub fn focus_selector(selector: &str) {
+    use wasm_bindgen::JsCast;
+    let element = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.query_selector(selector).ok().flatten())
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
+}
+
 /// Copies `text` to the clipboard (best effort: the page also shows the text to copy by hand).
 pub fn copy_text(text: &str) {
     if let Some(window) = web_sys::window() {

@@ -53,6 +53,9 @@ pub enum Tab {
 }
 
 impl Tab {
+    /// Every tab, in the order the page shows them.
+    pub const ALL: [Tab; 5] = [Tab::Flush, Tab::Cycles, Tab::Options, Tab::Venues, Tab::Markets];
+
     /// Its name in an autosave.
     pub fn name(self) -> &'static str {
         match self {
@@ -92,9 +95,9 @@ impl AppState {
         }
     }
 
-    /// Keeps the page as it is before an example replaces it (the tour's, a glossary term's),
-    /// unless one is kept already or it is a preset as it came, with nothing else changed (the
-    /// menu brings that back).
+    /// Keeps the page as it is before an example (the tour's, a glossary term's) or a preset
+    /// replaces it, unless one is kept already or it is a preset as it came, with nothing else
+    /// changed (the menu brings that back).
     pub fn keep_own_before_example(&self, saved_at_ms: f64) {
         if self.own_before_example.with_untracked(Option::is_some) {
             return;
@@ -211,8 +214,8 @@ pub struct AppState {
     /// Steps that can be (undone, redone).
     pub undo_depth: RwSignal<(usize, usize)>,
     history: StoredValue<History<Step>>,
-    /// The reader's own page (scenario, preset, tab, call, system) from before the tour or a
-    /// glossary "show me" replaced it with an example; offered back until taken or dismissed.
+    /// The reader's own page (scenario, preset, tab, call, system) from before a preset, the
+    /// tour or a glossary "show me" replaced it; offered back until taken or dismissed.
     pub own_before_example: RwSignal<Option<crate::autosave::Envelope>>,
     /// Called right after a whole replacement or an undo, before the engine runs it: the shell
     /// saves the scenario (address bar, autosave) at once, so a crash on it loses nothing.

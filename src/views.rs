@@ -87,9 +87,29 @@ pub(crate) fn TabButton(
     label: &'static str,
 ) -> impl IntoView {
     let state = state::use_state();
+    let selected = move || state.tab.get() == tab;
+    // The tab pattern: one stop in the Tab order (the selected tab), the arrow keys, Home and
+    // End move along the tabs and select (each tab's view is a click away anyway).
+    let keydown = move |event: leptos::ev::KeyboardEvent| {
+        let all = Tab::ALL;
+        let at = all.iter().position(|&t| t == tab).unwrap_or(0);
+        let next = match event.key().as_str() {
+            "ArrowRight" => all[(at + 1) % all.len()],
+            "ArrowLeft" => all[(at + all.len() - 1) % all.len()],
+            "Home" => all[0],
+            "End" => all[all.len() - 1],
+            _ => return,
+        };
+        event.prevent_default();
+        state.tab.set(next);
+        crate::browser::focus_selector(&format!("#tab-{}", next.name()));
+    };
     view! {
-        <button type="button" role="tab" class="tab"
-            aria-selected=move || (state.tab.get() == tab).to_string()
+        <button type="button" role="tab" class="tab" id=format!("tab-{}", tab.name())
+            aria-selected=move || selected().to_string()
+            tabindex=move || if selected() { "0" } else { "-1" }
+            aria-controls=move || selected().then(|| format!("panel-{}", tab.name()))
+            on:keydown=keydown
             on:click=move |_| state.tab.set(tab)>{label}</button>
     }
 }
@@ -174,7 +194,7 @@ pub(crate) fn CyclesTab() -> impl IntoView {
     let live = expect_context::<Live>();
     let state = state::use_state();
     view! {
-        <div class="charts" role="tabpanel" aria-label=text().page.tab_cycles data-testid="chart-cycles">
+        <div class="charts" role="tabpanel" id="panel-cycles" aria-label=text().page.tab_cycles data-testid="chart-cycles">
             <p class="wide muted">
                 {text().charts.cycles_intro}
                 " "
@@ -269,7 +289,7 @@ pub(crate) fn OptionsTab() -> impl IntoView {
         })
     };
     view! {
-        <div class="charts" role="tabpanel" aria-label=t.page.tab_options data-testid="tab-options">
+        <div class="charts" role="tabpanel" id="panel-options" aria-label=t.page.tab_options data-testid="tab-options">
             <p class="wide" data-testid="options-sentence">{sentence}</p>
             <div class="wide option-controls">
                 <RangeField id="option-strike" label=t.controls.option_strike
@@ -381,7 +401,7 @@ pub(crate) fn VenuesTab() -> impl IntoView {
         })
     };
     view! {
-        <div class="charts" role="tabpanel" aria-label=t.page.tab_venues data-testid="tab-venues">
+        <div class="charts" role="tabpanel" id="panel-venues" aria-label=t.page.tab_venues data-testid="tab-venues">
             <p class="wide muted">{t.charts.venues_intro}" "<span data-testid="venues-progress">{progress}</span></p>
             <p class="wide muted" data-testid="venues-inverse" hidden=move || !inverse()>{t.charts.venues_inverse}</p>
             // Scrolls sideways where too narrow (a phone shows cards): focusable so a keyboard
@@ -503,7 +523,7 @@ pub(crate) fn EmbedLayout(
                     on:pointerdown=move |event| refresh_link(&event)
                     on:focus=move |event| refresh_link(&event)
                     on:click=move |event| refresh_link(&event)
-                    on:contextmenu=move |event| refresh_link(&event)>{text().page.open_full}</a>
+                    on:contextmenu=move |event| refresh_link(&event)>{crate::components::glyphed(text().page.open_full)}</a>
             </div>
         </div>
     }

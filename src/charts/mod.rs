@@ -381,9 +381,11 @@ pub fn figure_value(plot: &Plot, uirevision: &str) -> serde_json::Value {
             serde_json::json!({
                 "responsive": true,
                 "displaylogo": false,
-                // The toolbar keeps the picture, zoom, pan and reset (a double click resets
-                // too): seven buttons reached over a long title's end at a desktop chart's width.
-                "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
+                // The toolbar keeps zoom, pan and reset (a double click resets too): seven
+                // buttons reached over a long title's end at a desktop chart's width. Its
+                // picture button went: the card's own PNG link does the same, and it was one
+                // more stop per chart for a keyboard (28 of the page's 175).
+                "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "toImage"],
                 "toImageButtonOptions": {"format": "png", "filename": format!("flushlab-{uirevision}"), "scale": 2}
             }),
         );

@@ -488,9 +488,32 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
         }) => System::from_json(text)
             .map(|system| Imported::System(Box::new(system)))
             .map_err(|error| problems_text(&error)),
+        Ok(Versioned { version }) if version != 1 => Err(fill(
+            words.other_version,
+            &[("version", &version.to_string())],
+        )),
         _ => Scenario::from_json(text)
             .map(|scenario| Imported::Scenario(Box::new(scenario)))
-            .map_err(|error| problems_text(&error)),
+            .map_err(|error| {
+                if foreign_object(text) {
+                    words.not_a_scenario_file.to_string()
+                } else {
+                    problems_text(&error)
+                }
+            }),
+    }
+}
+
+/// Whether `text` is a whole JSON object with neither of a scenario's or a system's first
+/// fields (`version`, `market`, `markets`): another program's file, whose field-by-field
+/// problems ("name: unknown field") would say nothing useful. Read only once the file was
+/// refused.
+fn foreign_object(text: &str) -> bool {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(fields)) => !["version", "market", "markets"]
+            .iter()
+            .any(|key| fields.contains_key(*key)),
+        _ => false,
     }
 }
 

@@ -505,12 +505,18 @@ fn a_file_that_is_not_a_json_object_says_so() {
             "{other}: {error}"
         );
     }
-    // A JSON object that is not a scenario still names what is wrong with it.
-    let error = decode_any_file(r#"{"foo": 1}"#).unwrap_err();
+    // Another program's JSON object (a package.json) is said to be no scenario, not listed
+    // field by field; another format version is named.
+    let error = decode_any_file(r#"{"name": "app", "dependencies": {}}"#).unwrap_err();
     assert!(
-        !error.starts_with("the file is not a JSON object"),
+        error.starts_with("this is not a FlushLab scenario or system file"),
         "{error}"
     );
+    let error = decode_any_file(r#"{"version": 3, "market": {}}"#).unwrap_err();
+    assert!(error.contains("format version 3"), "{error}");
+    // One of ours with a wrong field still names it.
+    let error = decode_any_file(r#"{"version": 1, "bogus": 3}"#).unwrap_err();
+    assert!(error.contains("bogus"), "{error}");
 }
 
 /// The worker's plain reading of a link gives the same scenario as the page's, and refuses what

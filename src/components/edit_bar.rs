@@ -22,10 +22,10 @@ pub fn EditBar() -> impl IntoView {
         <div class="toolbar" role="toolbar" aria-label=text().toolbar.edit_label>
             <button type="button" data-testid="undo-button" on:click=move |_| state.undo()
                 disabled=move || undo_count() == 0 title=text().toolbar.undo_title
-                aria-keyshortcuts="Control+Z">{text().toolbar.undo}</button>
+                aria-keyshortcuts="Control+Z">{crate::components::glyphed(text().toolbar.undo)}</button>
             <button type="button" data-testid="redo-button" on:click=move |_| state.redo()
                 disabled=move || redo_count() == 0 title=text().toolbar.redo_title
-                aria-keyshortcuts="Control+Shift+Z">{text().toolbar.redo}</button>
+                aria-keyshortcuts="Control+Shift+Z">{crate::components::glyphed(text().toolbar.redo)}</button>
             <button type="button" data-testid="start-fresh" on:click=move |_| state.start_fresh()
                 title=text().toolbar.start_fresh_title>{text().toolbar.start_fresh}</button>
         </div>

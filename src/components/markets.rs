@@ -333,7 +333,7 @@ pub fn MarketsTab(
             .collect_view()
     };
     view! {
-        <div class="charts markets-panel" role="tabpanel" aria-label=t.page.tab_markets data-testid="tab-markets">
+        <div class="charts markets-panel" role="tabpanel" id="panel-markets" aria-label=t.page.tab_markets data-testid="tab-markets">
             <p class="wide headline" data-testid="markets-headline" aria-live="polite" aria-busy=move || live.moving.get().to_string()>
                 {move || live.markets.with(MarketsView::headline)}
             </p>

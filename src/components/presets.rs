@@ -30,6 +30,8 @@ pub fn PresetPicker() -> impl IntoView {
         let name = event_target_value(&ev);
         if let Some(preset) = all.with_value(|all| all.iter().find(|p| p.name == name).cloned()) {
             state.notices.set(Vec::new());
+            // An edited scenario is kept and offered back, as before an example.
+            state.keep_own_before_example(crate::autosave::now_ms());
             state.load(preset.scenario, &preset.name);
         }
     };

@@ -210,6 +210,14 @@ pub fn ShareBar(
             }
         });
     };
+    // Escape closes the link's strip, as it closes the dialogs, and the focus goes back to the
+    // button that opened it.
+    let close_on_escape = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Escape" {
+            link.set(None);
+            crate::browser::focus_selector("[data-testid=\"share-button\"]");
+        }
+    };
     view! {
         <div class="toolbar" role="toolbar" aria-label=text().toolbar.share_label>
             <button type="button" data-testid="share-button" on:click=copy_link>{text().toolbar.copy_link}</button>
@@ -220,7 +228,7 @@ pub fn ShareBar(
             <button type="button" data-testid="export-csv" on:click=export_csv>{text().toolbar.export_csv}</button>
         </div>
         <Show when=move || matches!(link.get(), Some(Ok(_)))>
-            <div class="link-box" role="status">
+            <div class="link-box" role="status" on:keydown=close_on_escape>
                 <label for="share-link">{text().toolbar.link_copied}</label>
                 <input id="share-link" data-testid="share-link" readonly
                     prop:value=move || link.get().and_then(Result::ok).unwrap_or_default()
@@ -231,7 +239,7 @@ pub fn ShareBar(
             </div>
         </Show>
         <Show when=move || matches!(link.get(), Some(Err(_)))>
-            <div class="link-box offer warn" role="status" data-testid="link-too-large">
+            <div class="link-box offer warn" role="status" data-testid="link-too-large" on:keydown=close_on_escape>
                 <span>{move || link.get().and_then(Result::err).unwrap_or_default()}</span>
                 <button type="button" data-testid="link-export-json" on:click=export_json>{text().toolbar.export_json}</button>
                 <button type="button" class="link-button" on:click=move |_| link.set(None)>{text().toolbar.close}</button>

@@ -341,7 +341,10 @@ sections! {
         not_imported,
         /// `{size}`, `{most}`: megabytes.
         file_too_large,
-        unreadable_file, empty_file, not_json, invalid_settings, held_previous,
+        unreadable_file, empty_file, not_json, not_a_scenario_file,
+        /// `{version}`: the file's format version.
+        other_version,
+        invalid_settings, held_previous,
         held_nothing,
         /// `{what}`: [`Notices::link_too_long`] or [`Notices::link_too_heavy`].
         too_large_for_link,

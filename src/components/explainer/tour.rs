@@ -43,7 +43,8 @@ pub fn TourCard() -> impl IntoView {
     };
     view! {
         <Show when=move || explainer.step.get().is_some()>
-            <section class="tour card" role="region" aria-label=text().explainer.tour_label data-testid="tour" tabindex="-1">
+            <section class="tour card" role="region" aria-label=text().explainer.tour_label data-testid="tour" tabindex="-1"
+                on:keydown=move |event: leptos::ev::KeyboardEvent| if event.key() == "Escape" { leave(explainer) }>
                 <div class="tour-head">
                     <span class="tour-progress" data-testid="tour-progress">{move || fill(text().explainer.tour_progress, &[("step", &(index() + 1).to_string()), ("steps", &total.to_string())])}</span>
                     <progress max=total value=move || index() + 1 aria-hidden="true"></progress>
@@ -58,7 +59,7 @@ pub fn TourCard() -> impl IntoView {
                 <div class="tour-buttons">
                     {move || state.own_differs().then(|| view! { <BackToOwn /> })}
                     <button type="button" data-testid="tour-back" disabled=move || index() == 0
-                        on:click=move |_| explainer.go_to_step(index().saturating_sub(1))>{text().explainer.back}</button>
+                        on:click=move |_| explainer.go_to_step(index().saturating_sub(1))>{crate::components::glyphed(text().explainer.back)}</button>
                     <button type="button" class="primary" data-testid="tour-next" on:click=next>
                         {move || if last() { text().explainer.finish } else { text().explainer.next }}
                     </button>
@@ -66,7 +67,8 @@ pub fn TourCard() -> impl IntoView {
             </section>
         </Show>
         {move || (explainer.step.get().is_none()).then(|| explainer.showing.get()).flatten().map(|term| view! {
-            <section class="tour card" role="region" aria-label=text().explainer.showing_label data-testid="showing">
+            <section class="tour card" role="region" aria-label=text().explainer.showing_label data-testid="showing"
+                on:keydown=move |event: leptos::ev::KeyboardEvent| if event.key() == "Escape" { explainer.showing.set(None) }>
                 <div class="tour-head">
                     <strong>{fill(text().explainer.showing, &[("term", term.name)])}</strong>
                     <button type="button" class="link-button" on:click=move |_| explainer.open_glossary(Some(term.id))>
@@ -91,14 +93,6 @@ fn focus_tour() {
     focus("[data-testid=\"tour\"]");
 }
 
-/// Moves the focus to the first element matching `selector`, if there is one.
 fn focus(selector: &str) {
-    use wasm_bindgen::JsCast;
-    let element = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.query_selector(selector).ok().flatten())
-        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
-    }
+    crate::browser::focus_selector(selector);
 }
