@@ -134,6 +134,20 @@ pub fn is_narrow() -> bool {
     narrower_than(NARROW_PX + 1)
 }
 
+/// Whether the tour's card stays pinned above the charts (a window at least 901 px wide and 700
+/// px tall, as style/main.css pins it): a step then scrolls to its chart; otherwise the step's
+/// text stays in view and a button brings the chart.
+pub fn tour_card_pinned() -> bool {
+    web_sys::window()
+        .and_then(|window| {
+            window
+                .match_media(&format!("(min-width: {}px) and (min-height: 700px)", NARROW_PX + 1))
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|query| query.matches())
+}
+
 /// Whether the window is narrower than `px` when asked.
 pub fn narrower_than(px: u32) -> bool {
     web_sys::window()

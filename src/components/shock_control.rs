@@ -109,7 +109,7 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
         .into_any();
     }
     view! {
-        <section class="panel" aria-labelledby="shock-title">
+        <section class="panel shock-panel" aria-labelledby="shock-title">
             <div class="panel-head">
                 <h2 id="shock-title">{t.panels.shock}</h2>
                 <Help

@@ -102,8 +102,9 @@ impl Explainer {
         self.showing.set(None);
         self.step.set(Some(index));
         browser::set_fragment(&format!("tour={}", index + 1));
-        // On one column the step's text is above the charts: the reader stays with it.
-        self.load(&step.demo, !browser::is_narrow());
+        // On one column, or a short window, the step's text is above the charts: the reader
+        // stays with it.
+        self.load(&step.demo, browser::tour_card_pinned());
     }
 
     /// Scrolls to the chart the tour's current step points at (a phone does not on its own:
