@@ -230,7 +230,9 @@ pub fn Summary(
         ))
     };
     view! {
-        <section class="summary" data-testid="summary" aria-label=text().summary.label aria-live="polite" aria-busy=move || busy.get().to_string()>
+        // Not a live region: the headline, which is, says its figures in a sentence (read both,
+        // a screen reader said every figure twice after each run).
+        <section class="summary" data-testid="summary" aria-label=text().summary.label aria-busy=move || busy.get().to_string()>
             {move || tiles().unwrap_or_default().into_iter().map(|(label, value)| view! {
                 <div class="tile"><span class="tile-label">{label}</span><span class="tile-value">{value}</span></div>
             }).collect_view()}
