@@ -719,6 +719,17 @@ impl MarketsView {
                 ("moves", &moves.join(", ")),
                 ("usd", &crate::format::usd(liquidated)),
                 ("count", &self.markets.len().to_string()),
+                // A market the shock hits by more or less than its whole, said where the shock
+                // is ("A 7.8% common drop (Hyperliquid alts by 2x)": its 31% fall read as a 7.8%
+                // shock's).
+                ("shares", &{
+                    let shares = self.partial_shares();
+                    if shares.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", crate::headline::join_and(&shares))
+                    }
+                }),
             ],
         ))
     }
@@ -734,6 +745,24 @@ impl MarketsView {
             .collect()
     }
 
+    /// The markets the shock hits by a share other than its whole: "Hyperliquid alts by 2x".
+    fn partial_shares(&self) -> Vec<String> {
+        let words = &crate::catalogue::text::text().charts;
+        self.shares
+            .iter()
+            .filter(|(_, beta)| *beta != 1.0 && *beta != 0.0)
+            .map(|(market, beta)| {
+                crate::catalogue::text::fill(
+                    words.markets_shock_share,
+                    &[
+                        ("market", market),
+                        ("share", &crate::format::needed_decimals(*beta, 2)),
+                    ],
+                )
+            })
+            .collect()
+    }
+
     /// Under the shock slider, when the shock does not hit every market: which it hits, and that
     /// the others move only through what links them (None when it hits them all).
     pub fn shock_reach(&self) -> Option<String> {
@@ -745,20 +774,7 @@ impl MarketsView {
         if shocked.len() == self.shares.len() {
             // It hits them all, some by a share of it: said, or a market that takes half the
             // shock reads as if it took all of it ("ETH perpetual fell 6.9%" in a 5% drop).
-            let shares: Vec<String> = self
-                .shares
-                .iter()
-                .filter(|(_, beta)| *beta != 1.0)
-                .map(|(market, beta)| {
-                    crate::catalogue::text::fill(
-                        words.markets_shock_share,
-                        &[
-                            ("market", market),
-                            ("share", &crate::format::needed_decimals(*beta, 2)),
-                        ],
-                    )
-                })
-                .collect();
+            let shares = self.partial_shares();
             let template = if shares.len() == self.shares.len() {
                 words.markets_shock_shares_all
             } else {
@@ -1200,7 +1216,7 @@ mod tests {
             line,
             "No shock: Venue A did not move, Venue B did not move; $0 liquidated across 2 markets."
         );
-        // A shock on BTC and (half as much) on ETH is a common one.
+        // A shock on BTC and (half as much) on ETH is a common one, the share said.
         let both = MarketsView::plan(
             &MarketsChoice {
                 preset: "btc-eth-cross-margin".into(),
@@ -1209,7 +1225,7 @@ mod tests {
             .system(),
         );
         let line = MarketsView { ran: true, ..both }.headline().expect("ran");
-        assert!(line.contains("% common drop:"), "{line}");
+        assert!(line.contains("% common drop (ETH perpetual by 0.5x):"), "{line}");
     }
 
     #[test]
