@@ -181,7 +181,11 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
         state.options.set(call.clone());
     }
     if !page.page_ignored.is_empty() {
-        state.report("link-parts", text().notices.link_partly, page.page_ignored.clone());
+        state.report(
+            "link-parts",
+            text().notices.link_partly,
+            page.page_ignored.clone(),
+        );
     }
     // So does the Markets tab's system (an unknown preset name falls back to the default one).
     // The reader's own system comes back too, unless it no longer validates (then it says so).

@@ -141,7 +141,10 @@ pub fn tour_card_pinned() -> bool {
     web_sys::window()
         .and_then(|window| {
             window
-                .match_media(&format!("(min-width: {}px) and (min-height: 700px)", NARROW_PX + 1))
+                .match_media(&format!(
+                    "(min-width: {}px) and (min-height: 700px)",
+                    NARROW_PX + 1
+                ))
                 .ok()
                 .flatten()
         })

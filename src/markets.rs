@@ -676,7 +676,10 @@ impl MarketsView {
                     &[
                         ("market", &market.name),
                         // Two decimals under 1%, as every move is written.
-                        ("pct", &crate::headline::unsigned_pct(market.largest_move_pct())),
+                        (
+                            "pct",
+                            &crate::headline::unsigned_pct(market.largest_move_pct()),
+                        ),
                     ],
                 )
             })
@@ -1225,7 +1228,10 @@ mod tests {
             .system(),
         );
         let line = MarketsView { ran: true, ..both }.headline().expect("ran");
-        assert!(line.contains("% common drop (ETH perpetual by 0.5x):"), "{line}");
+        assert!(
+            line.contains("% common drop (ETH perpetual by 0.5x):"),
+            "{line}"
+        );
     }
 
     #[test]

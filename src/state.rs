@@ -54,7 +54,13 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in the order the page shows them.
-    pub const ALL: [Tab; 5] = [Tab::Flush, Tab::Cycles, Tab::Options, Tab::Venues, Tab::Markets];
+    pub const ALL: [Tab; 5] = [
+        Tab::Flush,
+        Tab::Cycles,
+        Tab::Options,
+        Tab::Venues,
+        Tab::Markets,
+    ];
 
     /// Its name in an autosave.
     pub fn name(self) -> &'static str {
@@ -117,8 +123,11 @@ impl AppState {
         self.own_before_example.set(None);
         self.tab.set(Tab::from_name(&own.tab));
         self.options.set(own.options.unwrap_or_default());
-        self.markets
-            .set(own.markets.map(|markets| markets.checked()).unwrap_or_default());
+        self.markets.set(
+            own.markets
+                .map(|markets| markets.checked())
+                .unwrap_or_default(),
+        );
         self.load(own.scenario, &own.preset);
     }
 

@@ -53,7 +53,10 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         match curve.tipping() {
             Tipping::Computing | Tipping::NotComputed => {}
             Tipping::NoShockNeeded(moved) => {
-                let note = fill(w.no_shock_needed, &[("move", &crate::headline::unsigned_pct(moved))]);
+                let note = fill(
+                    w.no_shock_needed,
+                    &[("move", &crate::headline::unsigned_pct(moved))],
+                );
                 annotations.push(corner_note(&note, theme));
             }
             Tipping::AtMost(shock, amplification, steepest) => {

@@ -226,7 +226,12 @@ pub fn qq_points(returns: &[f64], count: usize) -> (Vec<f64>, Vec<f64>) {
     ranks.dedup();
     ranks
         .into_iter()
-        .map(|rank| (normal_quantile((rank as f64 + 0.5) / n as f64), sorted[rank]))
+        .map(|rank| {
+            (
+                normal_quantile((rank as f64 + 0.5) / n as f64),
+                sorted[rank],
+            )
+        })
         .unzip()
 }
 

@@ -83,7 +83,11 @@ impl PageView {
     ) -> PageView {
         let unchanged = presets::find(preset).is_some_and(|found| found.scenario == *scenario);
         PageView {
-            preset: if unchanged { preset.to_string() } else { String::new() },
+            preset: if unchanged {
+                preset.to_string()
+            } else {
+                String::new()
+            },
             tab,
             call: call.clone(),
         }

@@ -270,7 +270,10 @@ fn a_link_carries_the_preset_the_tab_and_the_call() {
         }
     );
     assert_eq!(
-        with_page_view("s=x".into(), &PageView::of(&edited, "thin-book", Tab::Markets, &OptionSpec::default())),
+        with_page_view(
+            "s=x".into(),
+            &PageView::of(&edited, "thin-book", Tab::Markets, &OptionSpec::default())
+        ),
         "s=x"
     );
 }

@@ -61,7 +61,10 @@ mod tests {
     fn a_labels_symbols_are_split_from_its_words() {
         use super::split_glyph;
         assert_eq!(split_glyph("↶ Undo"), ("↶ ", "Undo", ""));
-        assert_eq!(split_glyph("Open in FlushLab ↗"), ("", "Open in FlushLab", " ↗"));
+        assert_eq!(
+            split_glyph("Open in FlushLab ↗"),
+            ("", "Open in FlushLab", " ↗")
+        );
         assert_eq!(split_glyph("❚❚ Pause"), ("❚❚ ", "Pause", ""));
         assert_eq!(split_glyph("‹ Back"), ("‹ ", "Back", ""));
         assert_eq!(split_glyph("Start fresh"), ("", "Start fresh", ""));

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use super::Explainer;
-use crate::components::restore::BackToOwn;
 use crate::catalogue::text::{fill, text};
 use crate::catalogue::tour::steps;
+use crate::components::restore::BackToOwn;
 
 /// "Take the tour" (restarts it at the first step).
 #[component]
