@@ -286,7 +286,11 @@ test('keyboard alone takes the tour and uses the glossary', async () => {
   await page.keyboard.press('Enter');
   await page.getByTestId('showing').waitFor();
   assert.match(await page.getByTestId('showing').textContent(), /Showing: Mark price/);
-  await page.getByTestId('glossary-button').focus();
+  // The note has the focus; Escape puts it away and the focus goes back to the glossary.
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'showing');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('showing').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'glossary-button');
   await page.keyboard.press('Enter');
   await glossary.waitFor();
   await page.keyboard.press('Escape');

@@ -135,11 +135,17 @@ test('the tour keeps the reader\'s own scenario, through a reload, and gives it 
 
 test('an edited scenario replaced by a preset is offered back', async () => {
   const { page, done } = await open('?preset=thin-book');
-  // A preset as it came is not offered back (the menu has it).
+  // A preset as it came is not offered back (the menu has it), nor a tour's example.
   await page.getByTestId('preset-select').selectOption('calm-market');
   await ready(page);
+  await page.getByTestId('tour-button').click();
+  await page.getByTestId('tour-next').click();
+  await page.getByTestId('tour-next').click();
   await page.waitForTimeout(300);
   assert.equal(await page.getByTestId('own-offer').count(), 0);
+  await page.getByTestId('tour-leave').click();
+  await page.getByTestId('preset-select').selectOption('calm-market');
+  await ready(page);
   await page.getByTestId('shock-slider').fill('-9');
   await until(page, () => headlineText(page), /A 9\.0% drop/, 'the edited headline');
   const own = await headlineText(page);
@@ -148,6 +154,15 @@ test('an edited scenario replaced by a preset is offered back', async () => {
   await page.getByTestId('own-offer').getByTestId('back-to-own').click();
   await until(page, () => headlineText(page), own, 'the own headline');
   assert.equal(await page.getByTestId('own-offer').count(), 0);
+  // Brought back by Undo instead, it is forgotten: a later edit is not offered the older one.
+  await page.getByTestId('preset-select').selectOption('short-squeeze');
+  await page.getByTestId('own-offer').waitFor();
+  await page.getByTestId('undo-button').click();
+  await until(page, () => headlineText(page), own, 'the own headline after Undo');
+  await page.getByTestId('shock-slider').fill('-6');
+  await until(page, () => headlineText(page), /A 6\.0% drop/, 'a later edit');
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByTestId('own-offer').count(), 0, 'nothing stale offered');
   await done();
 });
 
@@ -170,8 +185,7 @@ test('a reload or a shared link opens the tab, the preset and the Options call i
   await page.getByTestId('share-button').click();
   const link = await page.getByTestId('share-link').inputValue();
   assert.match(link, /tab=options/);
-  // Escape closes the strip and gives the focus back to the button.
-  await page.getByTestId('share-link').focus();
+  // Escape closes the strip (the focus still on Copy link) and keeps the focus on the button.
   await page.keyboard.press('Escape');
   await page.getByTestId('share-link').waitFor({ state: 'detached' });
   assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'share-button');
@@ -180,6 +194,16 @@ test('a reload or a shared link opens the tab, the preset and the Options call i
   assert.equal(await other.page.locator('#option-strike').inputValue(), '120');
   assert.equal(await other.page.getByTestId('preset-select').inputValue(), 'thin-book');
   await other.done();
+  await done();
+});
+
+test("a link's tab opens with the autosave's scenario, and a preset it names that its scenario is not is not shown", async () => {
+  const { page, done } = await open('?tab=venues');
+  assert.equal(await page.locator('#tab-venues').getAttribute('aria-selected'), 'true');
+  await page.goto(`${shared.server.url}?preset=thin-book&s=${linkOf(preset('short-squeeze'))}`);
+  await ready(page);
+  await until(page, () => headlineText(page), /squeeze/, "the link's scenario");
+  assert.equal(await page.getByTestId('preset-select').inputValue(), '', 'Custom, not Thin book');
   await done();
 });
 

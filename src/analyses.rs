@@ -532,6 +532,21 @@ pub fn cycles_stats_text(run: &analysis::Cycles) -> String {
             ("skew", &crate::format::decimal(with.skew, 2)),
             ("worst", &crate::format::signed_pct(with.worst_day_pct)),
             ("best", &crate::format::signed_pct(with.best_day_pct)),
+            // The figures are over every path; the charts draw the first few (a worst day the
+            // text named was not on them).
+            ("sample", &{
+                let paths = run.config.paths as usize;
+                let days = (run.config.days as usize).max(1);
+                let drawn = run.returns_with_cascades.len() / days;
+                if drawn >= paths {
+                    words.cycles_sample_all.to_string()
+                } else {
+                    fill(
+                        words.cycles_sample_some,
+                        &[("paths", &paths.to_string()), ("drawn", &drawn.to_string())],
+                    )
+                }
+            }),
         ],
     );
     match run.thin_tails() {
@@ -722,6 +737,21 @@ mod tests {
         assert_eq!(
             fat,
             "With cascades, the daily returns have excess kurtosis 14.6 (the news alone: 0.2), skew -0.50, a worst day of -12.2% and a best day of +8.4% (log returns, as the histogram); BTC's own daily returns show excess kurtosis of about 4 to 5 over one-year windows and 8 to 26 over multi-year samples."
+        );
+        // Figures over more paths than the charts draw say so.
+        let more_paths = analysis::Cycles {
+            config: analysis::CyclesConfig {
+                paths: 60,
+                ..base.config.clone()
+            },
+            ..with(14.6, 0.2, 1.3)
+        };
+        assert!(
+            cycles_stats_text(&more_paths).contains(
+                "(log returns over all 60 paths; the histogram and the QQ plot draw 2 of them)"
+            ),
+            "{}",
+            cycles_stats_text(&more_paths)
         );
         let rare = cycles_stats_text(&with(0.7, 0.0, 0.07));
         assert!(rare.contains("too lightly levered"), "{rare}");

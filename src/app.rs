@@ -149,9 +149,18 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
                 Some(Ok(scenario)) => Some((
                     Kept {
                         scenario: scenario.clone(),
-                        preset: page.preset.clone().unwrap_or_default(),
+                        // The preset a link names only if its scenario is that preset's (a link
+                        // `preset=thin-book&s=<another>` showed Thin book over a squeeze).
+                        preset: page
+                            .preset
+                            .clone()
+                            .filter(|name| {
+                                presets::find(name)
+                                    .is_some_and(|preset| preset.scenario == *scenario)
+                            })
+                            .unwrap_or_default(),
                     },
-                    page.tab.unwrap_or_default(),
+                    Tab::Flush,
                 )),
                 _ => None,
             },
@@ -169,7 +178,8 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
     };
     let (start, tab) = from(plan.run).unwrap_or((default, Tab::Flush));
     let state = AppState::new(start.scenario, &start.preset);
-    state.tab.set(tab);
+    // A link's `tab=` opens that tab whatever scenario runs (the autosave's, with no `s=`).
+    state.tab.set(page.tab.unwrap_or(tab));
     // The options tab's option comes back with an autosave that had one (whatever else runs).
     if let Some(options) = saved.as_ref().and_then(|saved| saved.options.clone()) {
         if options.validate().is_ok() {
@@ -228,7 +238,8 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
                 markets.own = state.markets.with_untracked(|saved| saved.own.clone());
             }
             state.markets.set(markets);
-            state.tab.set(Tab::Markets);
+            // On the Markets tab, unless the link names another (`tab=`).
+            state.tab.set(page.tab.unwrap_or(Tab::Markets));
             // A reader who came for the system has not seen this page's flush.
             state.flush_seen.set(false);
         }

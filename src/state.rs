@@ -102,14 +102,15 @@ impl AppState {
     }
 
     /// Keeps the page as it is before an example (the tour's, a glossary term's) or a preset
-    /// replaces it, unless one is kept already or it is a preset as it came, with nothing else
-    /// changed (the menu brings that back).
+    /// replaces it, in place of any kept before (the latest own work is the one offered back),
+    /// unless it is no work of the reader's: a preset as it came with nothing else changed (the
+    /// menu brings that back), or an example as it was loaded (the tour's step 1 was offered
+    /// back as "your scenario" at step 2).
     pub fn keep_own_before_example(&self, saved_at_ms: f64) {
-        if self.own_before_example.with_untracked(Option::is_some) {
-            return;
-        }
         let own = self.envelope(saved_at_ms);
-        if own_worth_keeping(&own) {
+        // Known by its scenario, not by what loaded it: a reload in the middle of the tour
+        // starts from the autosaved example, which must not displace the reader's own.
+        if own_worth_keeping(&own) && !crate::catalogue::is_an_example(&own.scenario) {
             self.own_before_example.set(Some(own));
         }
     }
@@ -405,6 +406,19 @@ impl AppState {
         self.publish_undo_depth();
         if let Some(previous) = previous {
             self.show(previous);
+        }
+        self.forget_own_if_shown();
+    }
+
+    /// Forgets the kept page once the scenario it kept is the one shown again (an undo brought it
+    /// back): offered later, it would take back whatever was edited since.
+    fn forget_own_if_shown(&self) {
+        let shown = self.own_before_example.with_untracked(|own| {
+            own.as_ref()
+                .is_some_and(|own| self.scenario.with_untracked(|s| *s == own.scenario))
+        });
+        if shown {
+            self.own_before_example.set(None);
         }
     }
 

@@ -91,6 +91,10 @@ pub(crate) fn TabButton(
     // The tab pattern: one stop in the Tab order (the selected tab), the arrow keys, Home and
     // End move along the tabs and select (each tab's view is a click away anyway).
     let keydown = move |event: leptos::ev::KeyboardEvent| {
+        // Alt+Left is the browser's Back; a modified arrow is never the tabs'.
+        if event.alt_key() || event.ctrl_key() || event.meta_key() || event.shift_key() {
+            return;
+        }
         let all = Tab::ALL;
         let at = all.iter().position(|&t| t == tab).unwrap_or(0);
         let next = match event.key().as_str() {
@@ -494,37 +498,39 @@ pub(crate) fn EmbedLayout(
         }
     };
     view! {
-        <div class="app embed" data-theme=theme>
-            <ErrorBanner />
-            <HeldRun />
-            <TourCard />
-            <GlossaryDialog />
-            // An embed of a system alone has no one-market headline to show.
-            {(!system_only).then(|| view! { <Headline outcome=live.outcome /> })}
-            {shows_markets.then(|| view! { <crate::components::markets::MarketsTab embedded=true /> })}
-            // Laid out but not painted until the first outcome is in: the headline above them
-            // grows then, and moving charts nobody sees is no layout shift.
-            {(!system_only).then(|| view! {
-                <div class="charts" class:awaiting=move || live.outcome.with(Option::is_none)>
-                    <FlushCharts views=Some(views) />
+            <div class="app embed" data-theme=theme>
+    <ErrorBanner />
+                // The reader's edit, when the tour (`#tour=N`) replaced it: an embed has no undo.
+                <crate::components::restore::OwnOffer />
+                <HeldRun />
+                <TourCard />
+                <GlossaryDialog />
+                // An embed of a system alone has no one-market headline to show.
+                {(!system_only).then(|| view! { <Headline outcome=live.outcome /> })}
+                {shows_markets.then(|| view! { <crate::components::markets::MarketsTab embedded=true /> })}
+                // Laid out but not painted until the first outcome is in: the headline above them
+                // grows then, and moving charts nobody sees is no layout shift.
+                {(!system_only).then(|| view! {
+                    <div class="charts" class:awaiting=move || live.outcome.with(Option::is_none)>
+                        <FlushCharts views=Some(views) />
+                    </div>
+                })}
+                <div class="embed-controls" data-testid="embed-controls">
+                    {controls.into_iter().map(|name| match name.as_str() {
+                        "leverage" => view! { <LeverageEditor /> }.into_any(),
+                        "market" => view! { <MarketControls /> }.into_any(),
+                        "venue" => view! { <VenueControls /> }.into_any(),
+                        "traders" => view! { <TraderControls /> }.into_any(),
+                        "preset" => view! { <PresetPicker /> }.into_any(),
+                        // The shock alone is the compact slider; beside others, the whole panel.
+                        _ => view! { <ShockControl compact=single /> }.into_any(),
+                    }).collect_view()}
+                    <a class="open-full" href=opened_link target="_blank" rel="noopener"
+                        on:pointerdown=move |event| refresh_link(&event)
+                        on:focus=move |event| refresh_link(&event)
+                        on:click=move |event| refresh_link(&event)
+                        on:contextmenu=move |event| refresh_link(&event)>{crate::components::glyphed(text().page.open_full)}</a>
                 </div>
-            })}
-            <div class="embed-controls" data-testid="embed-controls">
-                {controls.into_iter().map(|name| match name.as_str() {
-                    "leverage" => view! { <LeverageEditor /> }.into_any(),
-                    "market" => view! { <MarketControls /> }.into_any(),
-                    "venue" => view! { <VenueControls /> }.into_any(),
-                    "traders" => view! { <TraderControls /> }.into_any(),
-                    "preset" => view! { <PresetPicker /> }.into_any(),
-                    // The shock alone is the compact slider; beside others, the whole panel.
-                    _ => view! { <ShockControl compact=single /> }.into_any(),
-                }).collect_view()}
-                <a class="open-full" href=opened_link target="_blank" rel="noopener"
-                    on:pointerdown=move |event| refresh_link(&event)
-                    on:focus=move |event| refresh_link(&event)
-                    on:click=move |event| refresh_link(&event)
-                    on:contextmenu=move |event| refresh_link(&event)>{crate::components::glyphed(text().page.open_full)}</a>
             </div>
-        </div>
-    }
+        }
 }

@@ -193,6 +193,36 @@ impl Demo {
     }
 }
 
+/// Whether `scenario` is one of the examples the tour and the glossary load, as they load it
+/// (not the reader's work: replaced, it is not kept to be offered back). Each preset the demos
+/// edit is read once.
+pub fn is_an_example(scenario: &Scenario) -> bool {
+    let demos = tour::steps()
+        .iter()
+        .map(|step| step.demo)
+        .chain(glossary::terms().iter().filter_map(|term| term.demo))
+        .filter(|demo| demo.system().is_none());
+    let mut read: Vec<(&'static str, Option<Scenario>)> = Vec::new();
+    for demo in demos {
+        let base = match read.iter().find(|(name, _)| *name == demo.preset) {
+            Some((_, base)) => base.clone(),
+            None => {
+                let base = presets::find(demo.preset).map(|preset| preset.scenario);
+                read.push((demo.preset, base.clone()));
+                base
+            }
+        };
+        let Some(mut example) = base else {
+            continue;
+        };
+        (demo.edit)(&mut example);
+        if example == *scenario {
+            return true;
+        }
+    }
+    false
+}
+
 impl std::fmt::Debug for Demo {
     fn fmt(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
         formatter
@@ -206,6 +236,21 @@ impl std::fmt::Debug for Demo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_example_is_known_as_one_and_a_preset_as_it_came_is_not() {
+        for step in tour::steps() {
+            assert!(is_an_example(&step.demo.scenario()), "{}", step.title);
+        }
+        for term in glossary::terms() {
+            if let Some(demo) = term.demo.filter(|demo| demo.system().is_none()) {
+                assert!(is_an_example(&demo.scenario()), "{}", term.id);
+            }
+        }
+        let mut edited = presets::default_scenario();
+        edited.run.steps += 7;
+        assert!(!is_an_example(&edited));
+    }
 
     #[test]
     fn the_chart_names_are_the_pages_charts() {

@@ -149,7 +149,8 @@ pub fn qq(snapshot: &Snapshot) -> Plot {
             Scatter::new(vec![-4.0, 4.0], vec![-4.0, 4.0])
                 .mode(Mode::Lines)
                 .name(w.normal)
-                .line(Line::new().color(ink(theme).grid).dash(DashType::Dash)),
+                // The axis's muted ink: the grid's was lost on the dark theme.
+                .line(Line::new().color(ink(theme).muted).dash(DashType::Dash)),
         );
     }
     plot.set_layout(base_layout(

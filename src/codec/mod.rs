@@ -148,10 +148,18 @@ fn read_call(value: &str) -> Result<OptionSpec, String> {
             .unwrap_or(OptionSpec::default().maintenance_margin),
     };
     call.validate().map(|()| call).map_err(|error| {
-        format!(
-            "call={value}: {}; the Options tab keeps its own call",
-            problems_text(&error).replace('\n', "; ")
-        )
+        // The calculator's words for its fields, not the format's names.
+        let mut problems = problems_text(&error).replace('\n', "; ");
+        for (field, words) in [
+            ("strike_pct", "the strike (%)"),
+            ("implied_vol_pct", "the implied volatility (%)"),
+            ("days_to_expiry", "the days to expiry"),
+            ("days_held", "the days held"),
+            ("maintenance_margin", "the maintenance margin"),
+        ] {
+            problems = problems.replace(field, words);
+        }
+        format!("call={value}: {problems}; the Options tab keeps its own call")
     })
 }
 
@@ -508,15 +516,18 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
     }
 }
 
-/// Whether `text` is a whole JSON object with neither of a scenario's or a system's first
-/// fields (`version`, `market`, `markets`): another program's file, whose field-by-field
-/// problems ("name: unknown field") would say nothing useful. Read only once the file was
-/// refused.
+/// Whether `text` is a whole JSON object that is none of ours: no `market` (a scenario's) nor
+/// `markets` (a system's), and no format version of ours (a package.json's "version" is
+/// "0.3.1"): another program's file, whose field-by-field problems ("name: unknown field")
+/// would say nothing useful. Read only once the file was refused.
 fn foreign_object(text: &str) -> bool {
     match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(fields)) => !["version", "market", "markets"]
-            .iter()
-            .any(|key| fields.contains_key(*key)),
+        Ok(serde_json::Value::Object(fields)) => {
+            let ours = fields.get("version").and_then(serde_json::Value::as_u64);
+            !fields.contains_key("market")
+                && !fields.contains_key("markets")
+                && !matches!(ours, Some(1 | 2))
+        }
         _ => false,
     }
 }

@@ -288,7 +288,8 @@ fn a_links_tab_or_call_it_cannot_use_is_said_and_the_rest_kept() {
     assert!(page.page_ignored[1].contains("expected strike %"));
     let out_of_range = parse_query("call=5,60,30,7");
     assert!(
-        out_of_range.page_ignored[0].contains("strike_pct"),
+        out_of_range.page_ignored[0].contains("the strike (%)")
+            && !out_of_range.page_ignored[0].contains("strike_pct"),
         "{:?}",
         out_of_range.page_ignored
     );
@@ -510,11 +511,17 @@ fn a_file_that_is_not_a_json_object_says_so() {
     }
     // Another program's JSON object (a package.json) is said to be no scenario, not listed
     // field by field; another format version is named.
-    let error = decode_any_file(r#"{"name": "app", "dependencies": {}}"#).unwrap_err();
-    assert!(
-        error.starts_with("this is not a FlushLab scenario or system file"),
-        "{error}"
-    );
+    for other in [
+        r#"{"name": "app", "dependencies": {}}"#,
+        // Most have a version of their own.
+        r#"{"name": "my-app", "version": "0.3.1", "scripts": {}}"#,
+    ] {
+        let error = decode_any_file(other).unwrap_err();
+        assert!(
+            error.starts_with("this is not a FlushLab scenario or system file"),
+            "{other}: {error}"
+        );
+    }
     let error = decode_any_file(r#"{"version": 3, "market": {}}"#).unwrap_err();
     assert!(error.contains("format version 3"), "{error}");
     // One of ours with a wrong field still names it.

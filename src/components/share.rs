@@ -213,13 +213,14 @@ pub fn ShareBar(
     // Escape closes the link's strip, as it closes the dialogs, and the focus goes back to the
     // button that opened it.
     let close_on_escape = move |event: leptos::ev::KeyboardEvent| {
-        if event.key() == "Escape" {
+        if event.key() == "Escape" && link.with_untracked(Option::is_some) {
             link.set(None);
             crate::browser::focus_selector("[data-testid=\"share-button\"]");
         }
     };
     view! {
-        <div class="toolbar" role="toolbar" aria-label=text().toolbar.share_label>
+        // Escape from the toolbar too: the focus stays on Copy link when the strip opens.
+        <div class="toolbar" role="toolbar" aria-label=text().toolbar.share_label on:keydown=close_on_escape>
             <button type="button" data-testid="share-button" on:click=copy_link>{text().toolbar.copy_link}</button>
             <button type="button" data-testid="embed-button" on:click=open_embed>{text().toolbar.embed}</button>
             <label class="button-like" for="import-file">{text().toolbar.import_json}</label>

@@ -128,6 +128,9 @@ sections! {
         /// `{with}`, `{without}`: excess kurtosis; `{skew}`; `{worst}`, `{best}`: the worst and
         /// the best day, percent (a short-heavy crowd's squeezes show in the best).
         cycles_stats,
+        /// `{sample}` of [`Charts::cycles_stats`]: the figures' returns are the charts' own, or
+        /// (`{paths}`, `{drawn}`) every path's, of which the charts draw some.
+        cycles_sample_all, cycles_sample_some,
         /// Added to [`Charts::cycles_stats`] for a crowd that rarely cascades.
         cycles_stats_few,
         /// Added to [`Charts::cycles_stats`] for a crowd liquidated often into a book too deep

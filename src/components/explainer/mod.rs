@@ -155,6 +155,17 @@ impl Explainer {
         self.close_glossary();
         self.showing.set(Some(term));
         self.load(demo, true);
+        // The reader goes on from the note (the dialog that had the focus is closed).
+        Timeout::new(0, || browser::focus_selector("[data-testid=\"showing\"]")).forget();
+    }
+
+    /// Puts away the "show me" note; the focus goes back to the glossary's button.
+    pub fn dismiss_showing(&self) {
+        self.showing.set(None);
+        Timeout::new(0, || {
+            browser::focus_selector("[data-testid=\"glossary-button\"]")
+        })
+        .forget();
     }
 
     /// Loads a demo's scenario, on the tab that shows its chart, and highlights the chart

@@ -67,13 +67,13 @@ pub fn TourCard() -> impl IntoView {
             </section>
         </Show>
         {move || (explainer.step.get().is_none()).then(|| explainer.showing.get()).flatten().map(|term| view! {
-            <section class="tour card" role="region" aria-label=text().explainer.showing_label data-testid="showing"
-                on:keydown=move |event: leptos::ev::KeyboardEvent| if event.key() == "Escape" { explainer.showing.set(None) }>
+            <section class="tour card" role="region" aria-label=text().explainer.showing_label data-testid="showing" tabindex="-1"
+                on:keydown=move |event: leptos::ev::KeyboardEvent| if event.key() == "Escape" { explainer.dismiss_showing() }>
                 <div class="tour-head">
                     <strong>{fill(text().explainer.showing, &[("term", term.name)])}</strong>
                     <button type="button" class="link-button" on:click=move |_| explainer.open_glossary(Some(term.id))>
                         {text().explainer.back_to_glossary}</button>
-                    <button type="button" class="link-button" on:click=move |_| explainer.showing.set(None)>{text().notices.dismiss}</button>
+                    <button type="button" class="link-button" on:click=move |_| explainer.dismiss_showing()>{text().notices.dismiss}</button>
                 </div>
                 <p class="look-at">{term.demo.map(|demo| demo.look_at).unwrap_or_default()}</p>
                 {move || state.own_differs().then(|| view! { <div class="tour-buttons"><BackToOwn /></div> })}
