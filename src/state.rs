@@ -132,13 +132,11 @@ impl AppState {
         self.load(own.scenario, &own.preset);
     }
 
-    /// Whether the kept page is still worth offering: it differs from the one shown.
+    /// Whether the kept page is still worth offering: its scenario is not the one shown.
     pub fn own_differs(&self) -> bool {
         self.own_before_example.with(|own| {
-            own.as_ref().is_some_and(|own| {
-                self.scenario.with(|scenario| *scenario != own.scenario)
-                    || self.tab.get().name() != own.tab
-            })
+            own.as_ref()
+                .is_some_and(|own| self.scenario.with(|scenario| *scenario != own.scenario))
         })
     }
 

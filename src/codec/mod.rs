@@ -126,8 +126,11 @@ pub fn with_page_view(query: String, view: &PageView) -> String {
 
 /// Reads `call=`'s value: four or five numbers, a valid call; the error says what was wrong.
 fn read_call(value: &str) -> Result<OptionSpec, String> {
-    let numbers: Vec<Result<f64, _>> = value.split(',').map(|n| n.trim().parse::<f64>()).collect();
-    let numbers: Vec<f64> = match numbers.into_iter().collect::<Result<Vec<f64>, _>>() {
+    let numbers = value
+        .split(',')
+        .map(|number| number.trim().parse::<f64>())
+        .collect::<Result<Vec<f64>, _>>();
+    let numbers = match numbers {
         Ok(numbers) if (4..=5).contains(&numbers.len()) => numbers,
         _ => {
             return Err(format!(
