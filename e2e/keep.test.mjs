@@ -163,6 +163,15 @@ test('an edited scenario replaced by a preset is offered back', async () => {
   await until(page, () => headlineText(page), /A 6\.0% drop/, 'a later edit');
   await page.waitForTimeout(300);
   assert.equal(await page.getByTestId('own-offer').count(), 0, 'nothing stale offered');
+  // An undo and a redo that replace the reader's scenario by a preset's keep it, as the menu.
+  const later = await headlineText(page);
+  await page.getByTestId('preset-select').selectOption('thin-book');
+  await changed(page, () => headlineText(page), later, "the preset's headline");
+  await page.getByTestId('undo-button').click();
+  await until(page, () => headlineText(page), later, 'the later edit again');
+  await page.getByTestId('redo-button').click();
+  await changed(page, () => headlineText(page), later, "the preset's headline again");
+  await page.getByTestId('own-offer').waitFor();
   await done();
 });
 

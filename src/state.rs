@@ -397,15 +397,27 @@ impl AppState {
         }
         let current = self.step();
         let weight = current.weight();
+        let preset = current.kept.preset.clone();
         let previous = self
             .history
             .try_update_value(|history| history.undo(current, weight))
             .flatten();
         self.publish_undo_depth();
         if let Some(previous) = previous {
+            self.keep_own_if_replaced(&preset, &previous);
             self.show(previous);
         }
         self.forget_own_if_shown();
+    }
+
+    /// Keeps the reader's page (a preset `preset` edited, an import) before an undo or a redo
+    /// replaces it by another preset's scenario, as picking that preset from the menu would: an
+    /// undo that had forgotten the kept page, then a redo, lost it on reload. Steps within one
+    /// preset's edits keep nothing.
+    fn keep_own_if_replaced(&self, preset: &str, next: &Step) {
+        if next.kept.preset != preset {
+            self.keep_own_before_example(crate::autosave::now_ms());
+        }
     }
 
     /// Forgets the kept page once the scenario it kept is the one shown again (an undo brought it
@@ -427,14 +439,17 @@ impl AppState {
         }
         let current = self.step();
         let weight = current.weight();
+        let preset = current.kept.preset.clone();
         let next = self
             .history
             .try_update_value(|history| history.redo(current, weight))
             .flatten();
         self.publish_undo_depth();
         if let Some(next) = next {
+            self.keep_own_if_replaced(&preset, &next);
             self.show(next);
         }
+        self.forget_own_if_shown();
     }
 
     /// The scenario, preset and Markets choice shown.

@@ -211,9 +211,13 @@ fn the_qq_plot_of_normal_draws_is_on_the_diagonal() {
     let mut draws = flushlab_engine::positions::Draws::new(5, 1);
     let sample: Vec<f64> = (0..20_000).map(|_| draws.normal()).collect();
     let (normal, quantiles) = charts::cycles::qq_points(&sample, 50);
+    // The body on the diagonal; the tails' own points (the sample's most extreme draws, whose
+    // spread from sample to sample is wider) near it.
     for (x, y) in normal.iter().zip(&quantiles) {
-        assert!((x - y).abs() < 0.12, "{x} vs {y}");
+        let within = if x.abs() <= 2.5 { 0.12 } else { 0.6 };
+        assert!((x - y).abs() < within, "{x} vs {y}");
     }
+    assert!(normal.iter().any(|x| *x < -3.5) && normal.iter().any(|x| *x > 3.5));
 }
 
 #[wasm_bindgen_test]
