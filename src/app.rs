@@ -154,10 +154,7 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
                         preset: page
                             .preset
                             .clone()
-                            .filter(|name| {
-                                presets::find(name)
-                                    .is_some_and(|preset| preset.scenario == *scenario)
-                            })
+                            .filter(|name| crate::state::is_preset_as_it_came(name, scenario))
                             .unwrap_or_default(),
                     },
                     Tab::Flush,

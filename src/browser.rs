@@ -138,41 +138,27 @@ pub fn is_narrow() -> bool {
 /// px tall, as style/main.css pins it): a step then scrolls to its chart; otherwise the step's
 /// text stays in view and a button brings the chart.
 pub fn tour_card_pinned() -> bool {
-    web_sys::window()
-        .and_then(|window| {
-            window
-                .match_media(&format!(
-                    "(min-width: {}px) and (min-height: 700px)",
-                    NARROW_PX + 1
-                ))
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|query| query.matches())
+    media_matches(&format!(
+        "(min-width: {}px) and (min-height: 700px)",
+        NARROW_PX + 1
+    ))
 }
 
 /// Whether the window is narrower than `px` when asked.
 pub fn narrower_than(px: u32) -> bool {
+    media_matches(&format!("(max-width: {}px)", px.saturating_sub(1)))
+}
+
+/// Whether the media query `query` matches now (false without a window).
+fn media_matches(query: &str) -> bool {
     web_sys::window()
-        .and_then(|window| {
-            window
-                .match_media(&format!("(max-width: {}px)", px.saturating_sub(1)))
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|query| query.matches())
+        .and_then(|window| window.match_media(query).ok().flatten())
+        .is_some_and(|list| list.matches())
 }
 
 /// Whether the system asks for a dark colour scheme.
 pub fn prefers_dark() -> bool {
-    web_sys::window()
-        .and_then(|window| {
-            window
-                .match_media("(prefers-color-scheme: dark)")
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|query| query.matches())
+    media_matches("(prefers-color-scheme: dark)")
 }
 
 /// The reader's languages as the browser ranks them (BCP 47 tags, best first).

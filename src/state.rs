@@ -154,12 +154,18 @@ impl AppState {
     }
 }
 
+/// Whether `scenario` is the preset called `name` as it came (an unknown name: no).
+pub fn is_preset_as_it_came(name: &str, scenario: &Scenario) -> bool {
+    flushlab_engine::presets::find(name).is_some_and(|preset| preset.scenario == *scenario)
+}
+
 /// Whether a page is worth keeping before an example replaces it: not a preset as it came on
 /// the flush tab with the default call and system (the menu brings that back).
 pub fn own_worth_keeping(own: &crate::autosave::Envelope) -> bool {
-    let unchanged_preset = flushlab_engine::presets::find(&own.preset)
-        .is_some_and(|preset| preset.scenario == own.scenario);
-    !unchanged_preset || own.options.is_some() || own.markets.is_some() || own.tab != "flush"
+    !is_preset_as_it_came(&own.preset, &own.scenario)
+        || own.options.is_some()
+        || own.markets.is_some()
+        || own.tab != "flush"
 }
 
 /// What one undo step brings back: the scenario and the preset it came from.

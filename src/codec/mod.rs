@@ -81,7 +81,7 @@ impl PageView {
         tab: crate::state::Tab,
         call: &OptionSpec,
     ) -> PageView {
-        let unchanged = presets::find(preset).is_some_and(|found| found.scenario == *scenario);
+        let unchanged = crate::state::is_preset_as_it_came(preset, scenario);
         PageView {
             preset: if unchanged {
                 preset.to_string()
