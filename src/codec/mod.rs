@@ -567,16 +567,28 @@ pub fn parse_query(query: &str) -> PageQuery {
                             page.scenario = Some(Ok(preset.scenario.clone()));
                         }
                     }
-                    None if !link_seen => {
-                        page.scenario = Some(Err(format!(
-                            "there is no preset called {value:?} (known: {})",
-                            all.iter()
-                                .map(|preset| preset.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )))
-                    }
-                    None => {}
+                    // A system's name (the CLI lists them with the presets): its Markets tab,
+                    // as `system=` opens it.
+                    None => match presets::find_system(&value) {
+                        Some(system) if page.markets.is_none() => {
+                            page.markets = Some(Ok(crate::markets::MarketsChoice {
+                                preset: system.name,
+                                ..Default::default()
+                            }));
+                        }
+                        Some(_) => {}
+                        None if !link_seen => {
+                            page.scenario = Some(Err(format!(
+                                "there is no preset called {value:?} (known: {}; systems of several markets: {})",
+                                all.iter()
+                                    .map(|preset| preset.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                                system_names()
+                            )))
+                        }
+                        None => {}
+                    },
                 }
             }
             "embed" => page.embed = matches!(value, "1" | "true"),
@@ -592,11 +604,7 @@ pub fn parse_query(query: &str) -> PageQuery {
                     }),
                     None => Err(format!(
                         "there is no system called {value:?} (known: {})",
-                        presets::systems()
-                            .iter()
-                            .map(|preset| preset.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        system_names()
                     )),
                 });
             }
@@ -656,6 +664,15 @@ pub fn parse_query(query: &str) -> PageQuery {
         }
     }
     page
+}
+
+/// The systems' preset names, comma-separated, for a message.
+fn system_names() -> String {
+    presets::systems()
+        .iter()
+        .map(|preset| preset.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A comma-separated list of names from a query value: escapes decoded, blanks dropped, at most

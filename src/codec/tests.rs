@@ -156,7 +156,28 @@ fn an_unknown_preset_lists_the_known_ones() {
     for preset in presets::all() {
         assert!(error.contains(&preset.name), "{error}");
     }
+    for system in presets::systems() {
+        assert!(error.contains(&system.name), "{error}");
+    }
     assert_eq!(page.preset, None);
+}
+
+#[test]
+fn a_systems_name_as_a_preset_opens_that_system() {
+    // `flushlab presets` lists the systems beside the presets, so a reader may write either.
+    for system in presets::systems() {
+        let page = parse_query(&format!("?preset={}", system.name));
+        assert_eq!(page.scenario, None, "{}", system.name);
+        assert_eq!(page.preset, None);
+        let choice = page.markets.expect("a system").expect("known");
+        assert_eq!(choice.preset, system.name);
+    }
+    // An explicit system= given first stays.
+    let [first, second, ..] = &presets::systems()[..] else {
+        panic!("two systems at least");
+    };
+    let page = parse_query(&format!("?system={}&preset={}", first.name, second.name));
+    assert_eq!(page.markets.unwrap().unwrap().preset, first.name);
 }
 
 /// The default scenario with `count` listed positions of varied sizes, entries and leverage
