@@ -374,3 +374,49 @@ proptest! {
         prop_assert_eq!(&reference(&uncapped), &none);
     }
 }
+
+/// A table rescaled from any long share and bucket weights, 0 and 1 included (a side or a
+/// bucket with no open interest, where a drag of the long share or a bar to its end leaves it),
+/// and rebuilt where it cannot be, runs as a fresh build of the new population does, as the
+/// page's and the grid's cached populations use it.
+#[test]
+fn a_rescaled_table_runs_as_a_fresh_build() {
+    for name in ["over-levered-longs", "btc-2024-08-05", "short-squeeze"] {
+        let base = flushlab_engine::presets::find(name).expect("preset").scenario;
+        let Positions::Generate(population) = &base.positions else {
+            panic!("{name} generates its crowd");
+        };
+        let variant = |(long_share, first_weight): (f64, f64)| {
+            let mut varied = population.clone();
+            varied.long_share = long_share;
+            varied.leverage_buckets[0].weight = first_weight;
+            let mut scenario = base.clone();
+            scenario.positions = Positions::Generate(varied);
+            scenario
+        };
+        let drags = [
+            ((0.3, 1.0), (0.7, 1.5), true),
+            ((0.0, 1.0), (0.5, 1.0), false),
+            ((1.0, 1.0), (0.4, 1.0), false),
+            ((0.6, 0.0), (0.6, 2.0), false),
+            ((0.5, 1.0), (0.0, 1.0), false),
+            ((0.6, 1.0), (0.6, 0.0), false),
+        ];
+        for (from, to, rescales) in drags {
+            let (start, end) = (variant(from), variant(to));
+            let mut table = PositionTable::build(&start);
+            let _ = timeline::run(&start, &table);
+            let Positions::Generate(population) = &end.positions else {
+                unreachable!()
+            };
+            let rescaled = table.rescale(population);
+            assert_eq!(rescaled, rescales, "{name}: {from:?} to {to:?}");
+            if !rescaled {
+                table = PositionTable::build(&end);
+            }
+            let drawn = outcome_json(&timeline::run(&end, &table));
+            let fresh = outcome_json(&timeline::run(&end, &PositionTable::build(&end)));
+            assert!(drawn == fresh, "{name}: {from:?} to {to:?} differs from a fresh build");
+        }
+    }
+}

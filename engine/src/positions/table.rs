@@ -185,7 +185,8 @@ impl PositionTable {
     /// tiers a rescaled group's members are opened again at their new sizes from the draws the
     /// table kept, and the group sorted again, exactly as a fresh build at those scales.
     /// `population` must be the one this table was generated from with only weights or long
-    /// share changed. Returns whether it could (false: rebuild).
+    /// share changed. Returns whether it could (false: rebuild; also when a group gains or loses
+    /// all its open interest).
     pub fn rescale(&mut self, population: &Population) -> bool {
         let tiered = !self.margin.is_flat();
         if population.leverage_buckets.len() != self.buckets.len()
@@ -194,6 +195,17 @@ impl PositionTable {
             return false;
         }
         let scales = group_scales(population);
+        // A group with no open interest has no liquidation prices (its members' collateral and
+        // size are 0): one that gains or loses all of it is built again, as a fresh build would
+        // place it.
+        if self
+            .groups
+            .iter()
+            .zip(&scales)
+            .any(|(group, &scale)| (group.scale == 0.0) != (scale == 0.0))
+        {
+            return false;
+        }
         let mut moved = false;
         for (index, scale) in scales.into_iter().enumerate() {
             if self.groups[index].scale.to_bits() == scale.to_bits() {
