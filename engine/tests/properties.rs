@@ -382,7 +382,9 @@ proptest! {
 #[test]
 fn a_rescaled_table_runs_as_a_fresh_build() {
     for name in ["over-levered-longs", "btc-2024-08-05", "short-squeeze"] {
-        let base = flushlab_engine::presets::find(name).expect("preset").scenario;
+        let base = flushlab_engine::presets::find(name)
+            .expect("preset")
+            .scenario;
         let Positions::Generate(population) = &base.positions else {
             panic!("{name} generates its crowd");
         };
@@ -416,7 +418,10 @@ fn a_rescaled_table_runs_as_a_fresh_build() {
             }
             let drawn = outcome_json(&timeline::run(&end, &table));
             let fresh = outcome_json(&timeline::run(&end, &PositionTable::build(&end)));
-            assert!(drawn == fresh, "{name}: {from:?} to {to:?} differs from a fresh build");
+            assert!(
+                drawn == fresh,
+                "{name}: {from:?} to {to:?} differs from a fresh build"
+            );
         }
     }
 }
