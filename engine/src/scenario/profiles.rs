@@ -66,11 +66,12 @@ fn build_profiles() -> Vec<VenueProfile> {
             venue: Venue {
                 maintenance_margin: tiers(&[(150_000_000.0, 0.0125), (1e15, 0.025)]),
                 liquidation_fee: 0.0,
-                partial_liquidation: true,
+                // A position of $100k or less goes to the book whole; over it, 20% first, and
+                // the rest whole within the 30 s cooldown that clip starts; under 2/3 of
+                // maintenance, the liquidator vault takes the position over.
+                partial_liquidation: false,
                 adl: Adl::Queue,
                 adl_ranking: AdlRanking::PriceRatioTimesLeverage,
-                // Over $100k, 20% an order with a 30 s cooldown; under 2/3 of maintenance, the
-                // liquidator vault takes the position over.
                 clips: Some(Clips {
                     above_usd: 100_000.0,
                     share: 0.2,

@@ -65,8 +65,8 @@ pub struct Venue {
 }
 
 /// Hyperliquid's liquidation of large positions: a position whose notional (at the mark) is
-/// above `above_usd` is sent to the book `share` of it at a time, at most once per
-/// `cooldown_s`; a position whose equity has fallen below `backstop_below` of its maintenance
+/// above `above_usd` is sent to the book `share` of it first (a clip), and while it is still
+/// liquidatable within `cooldown_s` of that clip, whole; a position whose equity has fallen below `backstop_below` of its maintenance
 /// margin is taken over whole by a backstop (Hyperliquid's liquidator vault) at the mark,
 /// without touching the book.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -76,7 +76,8 @@ pub struct Clips {
     pub above_usd: f64,
     /// Share of the position each clip closes, in (0, 1].
     pub share: f64,
-    /// Seconds before the same position's next clip.
+    /// Seconds after a clip during which the position's orders are for all of it; after them,
+    /// the next order is a clip again.
     pub cooldown_s: f64,
     /// Equity below this share of maintenance margin sends a position to the backstop; absent:
     /// no backstop.

@@ -244,8 +244,7 @@ impl<'a> LiquidationEngine<'a> {
             let ends = |round: u32| libm::floor(f64::from(round) * self.step_s / limits.block_s);
             ends(round) - ends(round - 1)
         });
-        // Positions waiting out a clip's cooldown (or the next block): queued again, after
-        // this step's orders.
+        // Positions waiting for the next block: queued again, after this step's orders.
         let mut cooling = Vec::new();
         while let Some(&index) = self.queue.front() {
             let i = index as usize;
@@ -288,22 +287,22 @@ impl<'a> LiquidationEngine<'a> {
                         self.rearm(i);
                         continue;
                     }
-                    if self
+                    // Within the cooldown after a clip, an order is for the whole position
+                    // (Hyperliquid: "all market liquidation orders for that user will be for
+                    // the entire position"); outside it, a clip starts one.
+                    let cooling_down = self
                         .cooldown_until
                         .get(i)
-                        .is_some_and(|&until| round < until)
-                    {
-                        self.queue.pop_front();
-                        cooling.push(index);
-                        continue;
+                        .is_some_and(|&until| round < until);
+                    if !cooling_down {
+                        fraction = fraction.min(clips.share);
+                        // `as` saturates: a cooldown longer than any run never ends.
+                        let wait = libm::ceil(clips.cooldown_s / self.step_s) as u32;
+                        if self.cooldown_until.is_empty() {
+                            self.cooldown_until.resize(self.len(), 0);
+                        }
+                        self.cooldown_until[i] = round.saturating_add(wait.max(1));
                     }
-                    fraction = fraction.min(clips.share);
-                    // `as` saturates: a cooldown longer than any run never ends.
-                    let wait = libm::ceil(clips.cooldown_s / self.step_s) as u32;
-                    if self.cooldown_until.is_empty() {
-                        self.cooldown_until.resize(self.len(), 0);
-                    }
-                    self.cooldown_until[i] = round.saturating_add(wait.max(1));
                 }
             }
             if let Some(limits) = limits {
@@ -414,36 +413,45 @@ mod clip_tests {
         scenario
     }
 
-    #[test]
-    fn a_large_position_goes_to_the_book_a_fifth_at_a_time_with_a_cooldown() {
+    /// The orders (round, fraction) for the 1M long over `marks`, one a 1 s step.
+    fn clip_orders(marks: &[f64]) -> (Vec<(usize, f64)>, f64) {
         let scenario = clipped(None);
         let table = PositionTable::build(&scenario);
         let mut venue = LiquidationEngine::new(&table, &scenario.venue);
         venue.set_step_s(1.0);
         let mut book = deep_book();
-        // 4.8% below entry: equity 2,000 against 4,760 of maintenance. A clip at the mark
-        // leaves the equity as it was on a smaller position, still under maintenance: the next
-        // clip waits out the cooldown.
-        let mark = 95.2;
-        book.move_top_to(mark);
-        let mut clips_at = Vec::new();
-        for round in 1..=70 {
+        let mut orders_at = Vec::new();
+        for (round, &mark) in marks.iter().enumerate() {
+            book.move_top_to(mark);
             venue.collect_triggered(mark);
             let orders = venue.take_orders(mark);
-            if !orders.is_empty() {
-                assert_eq!(orders.len(), 1);
-                assert_eq!(orders[0].fraction, 0.2);
-                clips_at.push(round);
-            }
+            assert!(orders.len() <= 1);
+            orders_at.extend(orders.iter().map(|order| (round + 1, order.fraction)));
             venue.liquidate(&orders, &mut book, mark);
         }
-        // The first clip at once, the next after 30 s, then 30 s later again.
-        assert_eq!(clips_at, [1, 31, 61]);
-        let left = venue.size(0);
-        assert!(
-            (left - 1_000_000.0 * 0.8_f64.powi(3)).abs() < 1e-6,
-            "{left}"
-        );
+        (orders_at, venue.size(0))
+    }
+
+    #[test]
+    fn a_large_position_goes_to_the_book_a_fifth_first_then_whole_within_the_cooldown() {
+        // 4.8% below entry: equity 2,000 against 4,760 of maintenance. A clip at the mark leaves
+        // the equity as it was on a smaller position, still under maintenance: within the
+        // cooldown the next order is for all of it (Hyperliquid's rule).
+        let (orders, left) = clip_orders(&[95.2; 5]);
+        assert_eq!(orders, [(1, 0.2), (2, 1.0)]);
+        assert_eq!(left, 0.0);
+    }
+
+    #[test]
+    fn after_the_cooldown_a_position_liquidatable_again_is_clipped_again() {
+        // Clipped, then the mark recovers above its liquidation price (off the queue) and falls
+        // back 40 s later, after the cooldown: a fifth again, then the rest.
+        let mut marks = vec![95.2];
+        marks.extend([99.0; 39]);
+        marks.extend([95.2; 3]);
+        let (orders, left) = clip_orders(&marks);
+        assert_eq!(orders, [(1, 0.2), (41, 0.2), (42, 1.0)]);
+        assert_eq!(left, 0.0);
     }
 
     /// Orders' fractions over `rounds` steps of `step_s` for the 1M long at dYdX's block limits.
