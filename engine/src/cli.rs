@@ -112,10 +112,29 @@ pub enum SchemaOf {
 pub fn parse(args: &[String]) -> Result<Command, String> {
     let command = args.first().map(String::as_str).unwrap_or("");
     let rest = &args[args.len().min(1)..];
+    // Arguments past what a command reads are an error, not ignored: `sweep s.json -1 -20`
+    // without N would otherwise run the default shocks, a plausible wrong answer.
+    let most = match command {
+        "venues" | "presets" => 0,
+        "compare-venues" | "contagion" | "validate" | "counterfactual" | "options" | "schema" => 1,
+        "cycles" | "calibrate" => 2,
+        "simulate" | "preset" | "grid" => 3,
+        "sweep" => 4,
+        _ => usize::MAX,
+    };
+    if let Some(extra) = rest.get(most) {
+        return Err(format!(
+            "unexpected argument '{extra}' after `{command}`'s own\n{USAGE}"
+        ));
+    }
     let input = || {
-        rest.first()
-            .cloned()
-            .ok_or_else(|| format!("missing FILE (or - for stdin)\n{USAGE}"))
+        match rest.first() {
+        Some(option) if option.starts_with("--") => Err(format!(
+            "'{option}' where FILE was expected: the file comes first (`{command} FILE {option} ...`)\n{USAGE}"
+        )),
+        Some(file) => Ok(file.clone()),
+        None => Err(format!("missing FILE (or - for stdin)\n{USAGE}")),
+    }
     };
     Ok(match command {
         "simulate" => {
@@ -129,9 +148,15 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         "validate" => Command::Validate { input: input()? },
         "sweep" => {
             let input = input()?;
-            let shocks_pct = match rest.get(1..4) {
-                Some([from, to, n]) => linspace(shock(from, "FROM")?, shock(to, "TO")?, count(n)?),
-                _ => default_shocks(),
+            let shocks_pct = match &rest[1..] {
+                [from, to, n] => linspace(shock(from, "FROM")?, shock(to, "TO")?, count(n)?),
+                [] => default_shocks(),
+                given => {
+                    return Err(format!(
+                        "sweep takes FROM TO N together, or none of them (got {} of the three)\n{USAGE}",
+                        given.len()
+                    ))
+                }
             };
             Command::Sweep { input, shocks_pct }
         }
@@ -269,14 +294,22 @@ fn axis(spec: &str) -> Result<Axis, String> {
         Some(_) => return Err(format!("axis '{spec}': a market's id follows the @")),
         None => (name, None),
     };
-    let parameter =
-        Parameter::from_name(name).ok_or_else(|| format!("unknown grid parameter '{name}'"))?;
-    let n = count(n)?;
-    if n > MAX_GRID_AXIS_POINTS {
-        return Err(format!(
-            "axis '{spec}': at most {MAX_GRID_AXIS_POINTS} points"
-        ));
-    }
+    let parameter = Parameter::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Parameter::ALL.iter().map(|p| p.name()).collect();
+        format!(
+            "unknown grid parameter '{name}'; there are: {}",
+            names.join(", ")
+        )
+    })?;
+    let n = n
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (2..=MAX_GRID_AXIS_POINTS).contains(n))
+        .ok_or_else(|| {
+            format!(
+                "axis '{spec}': at most {MAX_GRID_AXIS_POINTS} points and at least 2 (N is '{n}')"
+            )
+        })?;
     Ok(Axis {
         market,
         ..Axis::linspace(parameter, number(from)?, number(to)?, n)
@@ -370,7 +403,7 @@ mod tests {
             ),
             (
                 "grid f shock_pct:-1:-2:513 withdrawal:0:1:2",
-                "at most 512 points",
+                "at most 512 points and at least 2 (N is '513')",
             ),
             (
                 "grid f shock_pct:-1:-2 withdrawal:0:1:2",
@@ -381,9 +414,40 @@ mod tests {
                 "a market's id follows the @",
             ),
             ("grid f", "grid needs two axes"),
+            (
+                "grid f shock_pct:-1:-2:3 mean_levrage:2:5:2",
+                "there are: shock_pct, mean_leverage",
+            ),
             ("calibrate t.json --force", "unknown option '--force'"),
             ("frobnicate", "unknown command"),
             ("simulate", "missing FILE"),
+            // What a command does not read is refused, not ignored.
+            (
+                "sweep f -1 -20",
+                "FROM TO N together, or none of them (got 2",
+            ),
+            ("sweep f -1", "(got 1 of the three)"),
+            (
+                "compare-venues f --venue okx",
+                "unexpected argument '--venue'",
+            ),
+            (
+                "simulate f --venue okx extra",
+                "unexpected argument 'extra'",
+            ),
+            ("validate f extra", "unexpected argument 'extra'"),
+            (
+                "grid f shock_pct:-1:-2:3 withdrawal:0:1:2 z",
+                "unexpected argument 'z'",
+            ),
+            ("venues x", "unexpected argument 'x'"),
+            ("presets --all", "unexpected argument '--all'"),
+            ("options a b", "unexpected argument 'b'"),
+            ("cycles f k.json extra", "unexpected argument 'extra'"),
+            (
+                "simulate --venue okx f",
+                "'--venue' where FILE was expected",
+            ),
         ] {
             let error = parse_line(line).expect_err(line);
             assert!(error.contains(message), "{line}: {error}");

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Rule, ScenarioError};
+use crate::error::ScenarioError;
 use crate::market::black_scholes::{call_omega, call_price};
 use crate::scenario::validate::Checker;
 
@@ -56,14 +56,7 @@ impl OptionSpec {
     /// Reads and validates a spec (JSON; absent fields take the defaults of
     /// [`OptionSpec::default`] only for `maintenance_margin`).
     pub fn from_json(text: &str) -> Result<OptionSpec, ScenarioError> {
-        let spec: OptionSpec = serde_json::from_str(text).map_err(|error| {
-            ScenarioError::single(
-                "",
-                Rule::Unreadable {
-                    detail: error.to_string(),
-                },
-            )
-        })?;
+        let spec: OptionSpec = crate::scenario::parse_with_paths(text)?;
         spec.validate()?;
         Ok(spec)
     }

@@ -3,7 +3,7 @@
 //! error. Arguments are parsed by `flushlab_engine::cli`; this file reads the inputs (each at
 //! most `MAX_INPUT_BYTES`) and runs the command.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use flushlab_engine::analysis;
@@ -24,8 +24,16 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match cli::parse(&args).map_err(Failure::Input).and_then(run) {
         Ok(json) => {
-            println!("{json}");
-            ExitCode::SUCCESS
+            // A reader that stops early (`| head`) is not an error of ours: end quietly, where
+            // println! would panic on the closed pipe.
+            let mut out = std::io::stdout().lock();
+            match writeln!(out, "{json}").and_then(|()| out.flush()) {
+                Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("could not write the output: {error}");
+                    ExitCode::from(1)
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(Failure::Input(message)) => {
             eprintln!("{message}");
@@ -61,7 +69,7 @@ fn run(command: Command) -> Result<String, Failure> {
             Ok(flushlab_engine::outcome_json(&outcome))
         }
         Command::CompareVenues { input } => {
-            let base = scenario(&input)?;
+            let base = scenario(&input, "compare-venues")?;
             let mut rows = Vec::new();
             for profile in venue_profiles() {
                 let summary = flushlab_engine::simulate(&analysis::on_venue(&base, profile))
@@ -126,9 +134,9 @@ fn run(command: Command) -> Result<String, Failure> {
             to_json(&analysis::grid(&scenario, &x, &y).map_err(input_error)?)
         }
         Command::Cycles { input, config } => {
-            let scenario = scenario(&input)?;
+            let scenario = scenario(&input, "cycles")?;
             let config: analysis::CyclesConfig = match config {
-                Some(path) => serde_json::from_str(&read(&path)?)
+                Some(path) => analysis::CyclesConfig::from_json(&read(&path)?)
                     .map_err(|error| Failure::Input(format!("cycles config: {error}")))?,
                 None => serde_json::from_str("{}")
                     .map_err(|error| Failure::Internal(error.to_string()))?,
@@ -136,7 +144,7 @@ fn run(command: Command) -> Result<String, Failure> {
             to_json(&analysis::cycles(&scenario, &config).map_err(input_error)?)
         }
         Command::Counterfactual { input } => {
-            let scenario = scenario(&input)?;
+            let scenario = scenario(&input, "counterfactual")?;
             budget::counterfactual(&scenario)
                 .check(flushlab_engine::Work::Counterfactual, budget::RUN_BUDGET_S)
                 .map_err(input_error)?;
@@ -280,6 +288,15 @@ fn calibrate_system(text: &str, preset: bool) -> Result<String, Failure> {
     serde_json::to_string_pretty(&file).map_err(|error| Failure::Internal(error.to_string()))
 }
 
-fn scenario(path: &str) -> Result<Scenario, Failure> {
-    Scenario::from_json(&read(path)?).map_err(|error| Failure::Input(error.to_string()))
+/// A version 1 scenario for `command`, which reads no other: a version 2 file (a system of
+/// markets) is said to be one, not reported field by field ("markets: unknown field").
+fn scenario(path: &str, command: &str) -> Result<Scenario, Failure> {
+    let text = read(path)?;
+    if is_system(&text) {
+        return Err(Failure::Input(format!(
+            "{command} reads a version 1 scenario (one market); this file is version 2, a system \
+             of markets: `simulate`, `contagion`, `sweep` and `grid` read it"
+        )));
+    }
+    Scenario::from_json(&text).map_err(|error| Failure::Input(error.to_string()))
 }

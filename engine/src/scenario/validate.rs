@@ -275,11 +275,16 @@ fn validate_leverage_against_margin(scenario: &Scenario, venue_valid: bool, chec
     let fee = scenario.venue.fee_in_trigger && scenario.venue.liquidation_fee > 0.0;
     match &scenario.positions {
         Positions::List(list) => {
-            if let Some((i, position)) = list
+            // Every such position, as every other problem is reported (at most 100).
+            for (i, position) in list
                 .iter()
                 .enumerate()
-                .find(|(_, p)| p.leverage >= cap && p.leverage <= MAX_LEVERAGE)
+                .filter(|(_, p)| p.leverage >= cap && p.leverage <= MAX_LEVERAGE)
             {
+                if check.problems.len() > 100 {
+                    check.fail("positions.list", Rule::TooManyProblems);
+                    return;
+                }
                 check.fail(
                     &format!("positions.list[{i}].leverage"),
                     Rule::OpensLiquidatable {
@@ -798,5 +803,23 @@ mod tests {
         population.leverage_buckets[last].max = 999.0;
         let said = paths(&leverage);
         assert_eq!(said.len(), 1, "{said:?}");
+    }
+
+    /// Every listed position that would open liquidatable is named, not only the first.
+    #[test]
+    fn every_listed_position_past_the_cap_is_named() {
+        let mut scenario = presets::find("calm-market").expect("a preset").scenario;
+        let spec = |leverage: f64| crate::scenario::PositionSpec {
+            side: crate::scenario::Side::Long,
+            notional_usd: 1_000.0,
+            entry: scenario.market.price,
+            leverage,
+        };
+        let list = vec![spec(500.0), spec(10.0), spec(600.0), spec(999.0)];
+        scenario.positions = Positions::List(list);
+        assert_eq!(
+            paths(&scenario),
+            [0, 2, 3].map(|i| format!("positions.list[{i}].leverage"))
+        );
     }
 }

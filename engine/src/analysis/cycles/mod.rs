@@ -137,6 +137,12 @@ impl Default for CyclesConfig {
 }
 
 impl CyclesConfig {
+    /// Reads a configuration file (JSON); a field of the wrong type comes back with its path,
+    /// as a scenario's does. [`CyclesConfig::validate`] checks the values.
+    pub fn from_json(text: &str) -> Result<CyclesConfig, ScenarioError> {
+        crate::scenario::parse_with_paths(text)
+    }
+
     /// Checks every field; returns all problems at once, with paths such as `cycles.days`.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         let mut check = Checker::default();
