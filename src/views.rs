@@ -268,28 +268,83 @@ pub(crate) fn OptionsTab() -> impl IntoView {
                 .find(|point| point.move_pct == 0.0)
                 .map_or(100.0, |point| 100.0 + point.call_return_pct);
             let leverage = format::factor(result.leverage, 1);
-            let days =
-                |value: f64| format!("{} {}", format::decimal(value, 0), t.controls.unit_days);
-            fill(
+            let days = |value: f64| {
+                let whole = format::decimal(value, 0);
+                let unit = if whole == "1" {
+                    t.controls.unit_day
+                } else {
+                    t.controls.unit_days
+                };
+                format!("{whole} {unit}")
+            };
+            let vol = format::percent(spec.implied_vol_pct, 0);
+            // A far out-of-the-money call costs "0.0%" at one decimal: said as under 0.01%.
+            let premium = if result.premium_pct < 0.01 {
+                fill(
+                    t.charts.options_under,
+                    &[("pct", &format::percent(0.01, 2))],
+                )
+            } else {
+                format::percent(result.premium_pct, format::pct_digits(result.premium_pct))
+            };
+            let mut parts = vec![fill(
                 t.charts.options_intro,
                 &[
                     ("strike", &format::percent(spec.strike_pct, 0)),
                     ("days", &days(spec.days_to_expiry)),
-                    ("vol", &format::percent(spec.implied_vol_pct, 0)),
-                    ("premium", &format::percent(result.premium_pct, 1)),
+                    ("vol", &vol),
+                    ("premium", &premium),
                     ("leverage", &leverage),
-                    (
-                        "liquidation",
-                        &format::percent(-result.perp_liquidation_move_pct, 1),
-                    ),
-                    (
-                        "inverse",
-                        &format::percent(-result.inverse_liquidation_move_pct, 1),
-                    ),
-                    ("held", &days(spec.days_held)),
-                    ("kept", &format::percent(kept, 0)),
                 ],
-            )
+            )];
+            parts.push(if result.perp_opens {
+                fill(
+                    t.charts.options_perp,
+                    &[
+                        ("leverage", &leverage),
+                        (
+                            "liquidation",
+                            &format::percent(-result.perp_liquidation_move_pct, 1),
+                        ),
+                        (
+                            "inverse",
+                            &format::percent(-result.inverse_liquidation_move_pct, 1),
+                        ),
+                    ],
+                )
+            } else {
+                let m = spec.maintenance_margin;
+                fill(
+                    t.charts.options_no_perp,
+                    &[
+                        ("leverage", &leverage),
+                        ("maintenance", &format::percent(m * 100.0, 1)),
+                        ("cap", &format::factor(1.0 / m, 0)),
+                    ],
+                )
+            });
+            let held = days(spec.days_held);
+            if spec.days_held > 0.0 {
+                parts.push(fill(
+                    t.charts.options_held,
+                    &[("held", &held), ("kept", &format::percent(kept, 0))],
+                ));
+                if result.perp_opens {
+                    let chance = |pct: f64| format::percent(pct, if pct < 9.95 { 1 } else { 0 });
+                    parts.push(fill(
+                        t.charts.options_odds,
+                        &[
+                            ("held", &held),
+                            ("vol", &vol),
+                            ("ends", &chance(result.perp_liquidation_end_chance_pct)),
+                            ("touches", &chance(result.perp_liquidation_touch_chance_pct)),
+                        ],
+                    ));
+                }
+            } else {
+                parts.push(t.charts.options_now.to_string());
+            }
+            parts.join(" ")
         })
     };
     view! {

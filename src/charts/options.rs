@@ -42,19 +42,22 @@ pub fn returns(snapshot: &Snapshot) -> Plot {
                 .name(w.call_long)
                 .line(Line::new().color(palette::LONG).width(2.5)),
         );
-        plot.add_trace(
-            Scatter::new(moves, perp)
-                .mode(Mode::Lines)
-                .name(fill(w.perp_long, &[("leverage", &leverage)]))
-                .line(
-                    Line::new()
-                        .color(palette::SHORT)
-                        .width(2.0)
-                        .dash(DashType::Dash),
-                ),
-        );
+        // No perpetual opens at a leverage past one over its maintenance margin: no line.
+        if result.perp_opens {
+            plot.add_trace(
+                Scatter::new(moves, perp)
+                    .mode(Mode::Lines)
+                    .name(fill(w.perp_long, &[("leverage", &leverage)]))
+                    .line(
+                        Line::new()
+                            .color(palette::SHORT)
+                            .width(2.0)
+                            .dash(DashType::Dash),
+                    ),
+            );
+        }
         let liquidation = result.perp_liquidation_move_pct;
-        if liquidation > -50.0 {
+        if result.perp_opens && liquidation > -50.0 {
             layout = layout.shapes(vec![vertical_line(
                 liquidation,
                 palette::SHORT,

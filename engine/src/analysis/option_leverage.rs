@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::ScenarioError;
-use crate::market::black_scholes::{call_omega, call_price};
+use crate::market::black_scholes::{call_omega, call_price, normal_cdf};
 use crate::scenario::validate::Checker;
 
 /// Days in the year the volatility is quoted over.
@@ -113,6 +113,20 @@ pub struct OptionLeverage {
     /// position, so it goes sooner ([`liquidation_moves`]).
     #[serde(default)]
     pub inverse_liquidation_move_pct: f64,
+    /// Whether a perpetual at the call's leverage can be opened at all: below `1 / m`, the
+    /// leverage at which its margin is its maintenance margin (at or above it, it would be
+    /// liquidatable as it opens, and a venue refuses it).
+    #[serde(default = "yes")]
+    pub perp_opens: bool,
+    /// The chance, percent, that the price ends the holding at or past the perpetual's
+    /// liquidation price, and that it touches that price at any time during the holding (when
+    /// the perpetual is liquidated, whatever the price does after), under the call's implied
+    /// volatility at zero rates ([`liquidation_odds`]); 0 for a perpetual that cannot open or
+    /// a holding of no time.
+    #[serde(default)]
+    pub perp_liquidation_end_chance_pct: f64,
+    #[serde(default)]
+    pub perp_liquidation_touch_chance_pct: f64,
     /// Returns after `days_held`, by the price move then.
     pub by_move: Vec<MovePoint>,
     /// The call at an unchanged price as time passes: its value and its leverage.
@@ -126,7 +140,9 @@ pub struct MovePoint {
     /// The call's value then, less its premium, percent of the premium (never below -100).
     pub call_return_pct: f64,
     /// The perpetual's PnL on its margin, percent: leverage x move, or -100 once the move has
-    /// reached its liquidation price (its margin is lost).
+    /// reached its liquidation price (its margin is lost; -100 everywhere for one that cannot
+    /// open). Only where the price ends: on the way it may have touched the liquidation price
+    /// and been liquidated ([`OptionLeverage::perp_liquidation_touch_chance_pct`]).
     pub perp_return_pct: f64,
     /// The call's effective leverage then.
     pub call_leverage: f64,
@@ -147,11 +163,21 @@ pub fn option_leverage(spec: &OptionSpec) -> OptionLeverage {
     let leverage = spec.omega(0.0, 0.0);
     let (perp_liquidation_move_pct, inverse_liquidation_move_pct) =
         liquidation_moves(leverage, spec.maintenance_margin);
+    let perp_opens = perp_liquidation_move_pct < 0.0;
+    let (perp_liquidation_end_chance_pct, perp_liquidation_touch_chance_pct) = if perp_opens {
+        liquidation_odds(
+            perp_liquidation_move_pct,
+            spec.implied_vol_pct / 100.0,
+            spec.days_held / YEAR_DAYS,
+        )
+    } else {
+        (0.0, 0.0)
+    };
     let by_move = MOVES
         .map(|pct| {
             let move_pct = f64::from(pct);
             let value = spec.value(move_pct, spec.days_held);
-            let perp_return_pct = if move_pct <= perp_liquidation_move_pct {
+            let perp_return_pct = if !perp_opens || move_pct <= perp_liquidation_move_pct {
                 -100.0
             } else {
                 leverage * move_pct
@@ -179,9 +205,35 @@ pub fn option_leverage(spec: &OptionSpec) -> OptionLeverage {
         leverage,
         perp_liquidation_move_pct,
         inverse_liquidation_move_pct,
+        perp_opens,
+        perp_liquidation_end_chance_pct: perp_liquidation_end_chance_pct * 100.0,
+        perp_liquidation_touch_chance_pct: perp_liquidation_touch_chance_pct * 100.0,
         by_move,
         by_time,
     }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The chances (fractions) that a price following a driftless geometric Brownian motion (zero
+/// rates, the risk-neutral path Black-Scholes prices the call on) at volatility `vol` a year
+/// ends `years` at or below `move_pct` from where it starts, and that its running minimum
+/// reaches that level. With `x = ln(S/S0)` a Brownian motion of drift `-vol^2/2` and
+/// `a = ln(1 + move)`: ending below is `N((a + vol^2 T/2) / (vol sqrt T))`; touching adds the
+/// paths that crossed and came back, by the reflection principle `e^(-a) N((a - vol^2 T/2) /
+/// (vol sqrt T))` (the first-passage law of a Brownian motion with drift).
+pub fn liquidation_odds(move_pct: f64, vol: f64, years: f64) -> (f64, f64) {
+    if !(years > 0.0 && vol > 0.0) || move_pct <= -100.0 {
+        return (0.0, 0.0);
+    }
+    let a = libm::log1p(move_pct / 100.0);
+    let spread = vol * libm::sqrt(years);
+    let half_variance = vol * vol * years / 2.0;
+    let ends = normal_cdf((a + half_variance) / spread);
+    let touches = ends + libm::exp(-a) * normal_cdf((a - half_variance) / spread);
+    (ends, touches.min(1.0))
 }
 
 /// The falls (percent, negative) that liquidate an isolated perpetual long at `leverage` with
@@ -265,6 +317,81 @@ mod tests {
         let fall = at(&result, -15.0);
         assert_eq!(fall.perp_return_pct, -100.0);
         assert!(fall.call_return_pct > -100.0, "{}", fall.call_return_pct);
+    }
+
+    /// The closed-form chances against paths drawn with the same law: each path's log price
+    /// steps by independent normals, and between two steps the chance the path dipped to the
+    /// level and back is the Brownian bridge's `exp(-2 (x0 - a)(x1 - a) / (vol^2 dt))`, so
+    /// the count of touches is not short by what discrete steps miss.
+    #[test]
+    fn the_liquidation_odds_match_paths_drawn_with_a_brownian_bridge() {
+        let (vol, years, move_pct) = (0.6, 7.0 / 365.0, -10.95);
+        let (ends, touches) = liquidation_odds(move_pct, vol, years);
+        let a = libm::log1p(move_pct / 100.0);
+        let (paths, steps) = (40_000, 40);
+        let dt = years / f64::from(steps);
+        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+        let mut uniform = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            ((seed >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        let (mut ended, mut touched) = (0.0, 0.0);
+        for _ in 0..paths {
+            let (mut x, mut hit) = (0.0_f64, 0.0_f64);
+            let mut missed = 1.0;
+            for _ in 0..steps {
+                let z = libm::sqrt(-2.0 * libm::log(uniform()))
+                    * libm::cos(std::f64::consts::TAU * uniform());
+                let next = x - vol * vol * dt / 2.0 + vol * libm::sqrt(dt) * z;
+                if next <= a {
+                    hit = 1.0;
+                } else if x > a {
+                    missed *= 1.0 - libm::exp(-2.0 * (x - a) * (next - a) / (vol * vol * dt));
+                }
+                x = next;
+            }
+            ended += f64::from(u8::from(x <= a));
+            touched += if hit > 0.0 { 1.0 } else { 1.0 - missed };
+        }
+        let (ended, touched) = (ended / f64::from(paths), touched / f64::from(paths));
+        // Four standard errors of 40,000 paths.
+        assert!((ended - ends).abs() < 0.006, "{ended} against {ends}");
+        assert!(
+            (touched - touches).abs() < 0.008,
+            "{touched} against {touches}"
+        );
+        // About twice as likely to touch as to end there, as for a driftless walk.
+        assert!(
+            (1.8..2.05).contains(&(touches / ends)),
+            "{touches} / {ends}"
+        );
+        // The default call's perpetual: 8.8% to end below, 17.2% to touch.
+        let result = option_leverage(&OptionSpec::default());
+        assert!((8.5..9.1).contains(&result.perp_liquidation_end_chance_pct));
+        assert!((16.9..17.6).contains(&result.perp_liquidation_touch_chance_pct));
+    }
+
+    #[test]
+    fn a_perpetual_past_one_over_its_maintenance_margin_cannot_open() {
+        // Two days to a call struck at twice the price: hundreds of times levered.
+        let spec = OptionSpec {
+            strike_pct: 200.0,
+            implied_vol_pct: 40.0,
+            days_to_expiry: 2.0,
+            days_held: 1.0,
+            ..OptionSpec::default()
+        };
+        let result = option_leverage(&spec);
+        assert!(result.leverage > 200.0, "{}", result.leverage);
+        assert!(!result.perp_opens);
+        assert!(result
+            .by_move
+            .iter()
+            .all(|point| point.perp_return_pct == -100.0));
+        assert_eq!(result.perp_liquidation_touch_chance_pct, 0.0);
+        assert!(option_leverage(&OptionSpec::default()).perp_opens);
     }
 
     #[test]

@@ -106,7 +106,7 @@ sections! {
         in_the_glossary,
         /// `{label}` (the control's label).
         slider,
-        unit_steps, unit_per_pct, unit_days,
+        unit_steps, unit_per_pct, unit_days, unit_day,
     }
     /// Chart titles and captions, and what sits beside the charts.
     charts: Charts {
@@ -143,9 +143,15 @@ sections! {
         cycles_unrealistic_end, fan, fan_caption, returns, returns_caption, qq, qq_caption,
         tails, tails_caption, options_returns, options_returns_caption, options_decay,
         options_decay_caption,
-        /// `{strike}`, `{days}`, `{vol}`, `{premium}`, `{leverage}`, `{liquidation}` (linear),
-        /// `{inverse}` (coin-margined), `{held}`, `{kept}`: the options tab's sentence.
-        options_intro, venues_price, venues_price_caption, venues_intro, venues_inverse, venues_as_set,
+        /// The options tab's sentence: `options_intro` (`{strike}`, `{days}`, `{vol}`,
+        /// `{premium}`, `{leverage}`), then `options_perp` (`{leverage}`, `{liquidation}`
+        /// linear, `{inverse}` coin-margined) or `options_no_perp` (`{leverage}`,
+        /// `{maintenance}`, `{cap}`), then `options_held` (`{held}`, `{kept}`) or, held no
+        /// time, `options_now`, and `options_odds` (`{held}`, `{vol}`, `{ends}`, `{touches}`)
+        /// when a perpetual opens and the call is held; `options_under` (`{pct}`) for a
+        /// premium under a hundredth of a percent.
+        options_intro, options_perp, options_no_perp, options_held, options_now, options_odds,
+        options_under, venues_price, venues_price_caption, venues_intro, venues_inverse, venues_as_set,
         venues_venue, venues_trough, venues_move, venues_liquidated, venues_adl, venues_bad_debt, venues_fund,
         /// `{done}`, `{total}`: runs.
         venues_progress,
