@@ -159,12 +159,18 @@ impl Parameter {
 /// Keeps every leverage at or below [`max_entry_leverage`], as a venue's leverage cap would, so
 /// that no edit leaves positions born liquidatable.
 pub fn clamp_leverage_to_margin(scenario: &mut Scenario) {
+    clamp_leverage(scenario, MAX_LEVERAGE);
+}
+
+/// Keeps every leverage at or below `most` and below [`max_entry_leverage`] (a venue's
+/// documented leverage cap, [`crate::scenario::profiles::VenueProfile::max_leverage`]).
+pub fn clamp_leverage(scenario: &mut Scenario, most: f64) {
     let rate = scenario.venue.lowest_trigger_rate();
     // A NaN rate (invalid; validation reports it) caps nothing.
     if rate.is_nan() || rate <= 0.0 {
         return;
     }
-    let cap = max_entry_leverage(rate).min(MAX_LEVERAGE);
+    let cap = max_entry_leverage(rate).min(MAX_LEVERAGE).min(most);
     match &mut scenario.positions {
         Positions::Generate(population) => {
             for bucket in &mut population.leverage_buckets {

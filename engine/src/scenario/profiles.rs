@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use crate::scenario::edit::clamp_leverage_to_margin;
+use crate::scenario::edit::clamp_leverage;
 use crate::scenario::{
     Adl, AdlRanking, BlockLimits, Clips, Funding, MaintenanceMargin, MarginTier, MarginValuation,
     Scenario, Venue,
@@ -22,6 +22,9 @@ pub struct VenueProfile {
     pub name: &'static str,
     /// The date of the documents the figures come from.
     pub as_of: &'static str,
+    /// The most leverage the venue lets a position open at (its first tier's; larger positions'
+    /// lower caps are not applied): a scenario taken to the profile has none above it.
+    pub max_leverage: f64,
     /// Maintenance margin, liquidation fee, partial liquidation, ADL and its ranking, funding;
     /// the insurance fund, the throughput cap and the circuit breaker are not set by a profile.
     pub venue: Venue,
@@ -39,6 +42,8 @@ fn build_profiles() -> Vec<VenueProfile> {
             id: "binance",
             name: "Binance USDS-M (BTCUSDT)",
             as_of: "2021-03-18 tiers, 2019 liquidation fee",
+            // 125x at the first bracket (to 50,000 USDT).
+            max_leverage: 125.0,
             venue: Venue {
                 maintenance_margin: tiers(&[
                     (50_000.0, 0.004),
@@ -63,6 +68,8 @@ fn build_profiles() -> Vec<VenueProfile> {
             id: "hyperliquid",
             name: "Hyperliquid (BTC)",
             as_of: "margin tiers and liquidation docs, 2025-26",
+            // BTC's 40x.
+            max_leverage: 40.0,
             venue: Venue {
                 maintenance_margin: tiers(&[(150_000_000.0, 0.0125), (1e15, 0.025)]),
                 liquidation_fee: 0.0,
@@ -91,6 +98,8 @@ fn build_profiles() -> Vec<VenueProfile> {
             id: "bybit",
             name: "Bybit USDT perpetual (BTCUSDT)",
             as_of: "risk-limit tier 1 and liquidation-price help pages, 2024-25",
+            // 100x, the first risk-limit tier's.
+            max_leverage: 100.0,
             venue: Venue {
                 // Only the first risk-limit tier (0.5% up to 2M USDT) was found: every size
                 // gets it (docs/venues.md).
@@ -111,6 +120,8 @@ fn build_profiles() -> Vec<VenueProfile> {
             id: "okx",
             name: "OKX USDT perpetual (BTC-USDT-SWAP)",
             as_of: "position tiers fetched 2026-09-18, fee and margin-ratio help pages 2024-25",
+            // 100x, the first position tier's (to 10 BTC).
+            max_leverage: 100.0,
             venue: Venue {
                 maintenance_margin: okx_btc_usdt_tiers(),
                 // The regular taker fee on perpetuals; liquidated once equity is at or below
@@ -129,6 +140,8 @@ fn build_profiles() -> Vec<VenueProfile> {
             id: "dydx",
             name: "dYdX v4 (BTC-USD)",
             as_of: "v4-chain genesis defaults, 2026-03",
+            // 50x: an initial margin of 2%.
+            max_leverage: 50.0,
             venue: Venue {
                 maintenance_margin: MaintenanceMargin::Flat(0.012),
                 liquidation_fee: 0.015,
@@ -168,10 +181,11 @@ impl VenueProfile {
     }
 
     /// `scenario` on this venue: its rules, and every leverage brought within the venue's cap
-    /// (so no position opens already liquidatable), as the app and the CLI apply a profile.
+    /// ([`VenueProfile::max_leverage`], and below the leverage at which a position would open
+    /// already liquidatable), as the app and the CLI apply a profile.
     pub fn apply(&self, scenario: &mut Scenario) {
         scenario.venue = self.applied_to(&scenario.venue);
-        clamp_leverage_to_margin(scenario);
+        clamp_leverage(scenario, self.max_leverage);
     }
 
     /// Whether `venue` has this profile's rules (whatever its fund, cap and breaker).
@@ -227,6 +241,33 @@ fn okx_btc_usdt_tiers() -> MaintenanceMargin {
 
 #[cfg(test)]
 mod tests {
+
+    /// A profile brings every leverage within the venue's documented cap: Hyperliquid's BTC
+    /// 40x, dYdX's 50x, not only under the leverage at which a position would open liquidatable.
+    #[test]
+    fn a_profile_caps_leverage_at_the_venues_documented_maximum() {
+        let base = crate::presets::find("fund-drained-adl")
+            .expect("preset")
+            .scenario;
+        for profile in venue_profiles() {
+            let mut scenario = base.clone();
+            profile.apply(&mut scenario);
+            let crate::scenario::Positions::Generate(population) = &scenario.positions else {
+                panic!("generated");
+            };
+            let most = population
+                .leverage_buckets
+                .iter()
+                .map(|bucket| bucket.max)
+                .fold(0.0, f64::max);
+            assert!(most <= profile.max_leverage, "{}: {most}", profile.id);
+            scenario.validate().expect("valid");
+        }
+        let cap = |id: &str| venue_profile(id).map(|profile| profile.max_leverage);
+        assert_eq!(cap("hyperliquid"), Some(40.0));
+        assert_eq!(cap("dydx"), Some(50.0));
+    }
+
     use super::*;
     use crate::positions::{size_collateral, MarginSchedule, Terms};
     use crate::scenario::{Contract, Side};
