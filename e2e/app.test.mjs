@@ -690,6 +690,8 @@ test("the options tab compares a call's leverage with a perpetual's and follows 
   assert.match(await sentence.textContent(), /costs 4\.8% of the price and moves 8\.8x/);
   // Dollar- and coin-margined perpetuals at that leverage (about 8.75x): 11.0% and 9.8% falls.
   assert.match(await sentence.textContent(), /liquidated by a fall of 11\.0%, a coin-margined one by 9\.8%/);
+  // Liquidated when the price first touches that level, not where it ends: about twice as often.
+  assert.match(await sentence.textContent(), /ends below the perpetual's liquidation price 8\.8% of the time but touches it on the way 17\.2% of the time/);
   const traces = async (name) => JSON.parse(await chartData(page, name)) ?? [];
   let drawn = [];
   for (let i = 0; i < 100 && drawn.length < 2; i++) {
@@ -710,6 +712,23 @@ test("the options tab compares a call's leverage with a perpetual's and follows 
   await page.reload();
   await page.getByRole('tab', { name: 'Options leverage' }).click();
   await page.getByTestId('options-sentence').filter({ hasText: /with 5 days to expiry/ }).waitFor();
+  await done();
+});
+
+test('a call levered past one over the maintenance margin has no perpetual beside it', async () => {
+  // Strike 120%, 20% volatility, 7 days, held 0: about 250x, where a perpetual opens liquidatable.
+  const { page, done } = await open('?tab=options&call=120,20,7,0');
+  const sentence = page.getByTestId('options-sentence');
+  await sentence.filter({ hasText: /No perpetual can be opened at/ }).waitFor();
+  assert.match(await sentence.textContent(), /costs under 0\.01% of the price/);
+  assert.match(await sentence.textContent(), /every day it is held at an unchanged price takes some of its value/);
+  await page.locator('[data-testid="chart-options-returns"] .main-svg').first().waitFor();
+  let drawn = [];
+  for (let i = 0; i < 100 && drawn.length < 1; i++) {
+    drawn = JSON.parse(await chartData(page, 'options-returns')) ?? [];
+    if (drawn.length < 1) await page.waitForTimeout(50);
+  }
+  assert.equal(drawn.length, 1, 'the call alone');
   await done();
 });
 

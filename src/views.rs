@@ -268,8 +268,9 @@ pub(crate) fn OptionsTab() -> impl IntoView {
                 .find(|point| point.move_pct == 0.0)
                 .map_or(100.0, |point| 100.0 + point.call_return_pct);
             let leverage = format::factor(result.leverage, 1);
+            // A link's holding can be a fraction of a day: "0.3 days", not "0 days".
             let days = |value: f64| {
-                let whole = format::decimal(value, 0);
+                let whole = format::needed_decimals(value, 1);
                 let unit = if whole == "1" {
                     t.controls.unit_day
                 } else {
@@ -324,13 +325,22 @@ pub(crate) fn OptionsTab() -> impl IntoView {
                 )
             });
             let held = days(spec.days_held);
-            if spec.days_held > 0.0 {
+            // A holding that rounds to no time is none.
+            if format::needed_decimals(spec.days_held, 1) != "0" {
                 parts.push(fill(
                     t.charts.options_held,
                     &[("held", &held), ("kept", &format::percent(kept, 0))],
                 ));
                 if result.perp_opens {
-                    let chance = |pct: f64| format::percent(pct, if pct < 9.95 { 1 } else { 0 });
+                    // One decimal for both ("8.8%", "17.2%"), and a chance that rounds to
+                    // nothing said as under a tenth of a percent.
+                    let chance = |pct: f64| {
+                        if pct < 0.05 {
+                            fill(t.charts.options_under, &[("pct", &format::percent(0.1, 1))])
+                        } else {
+                            format::percent(pct, 1)
+                        }
+                    };
                     parts.push(fill(
                         t.charts.options_odds,
                         &[

@@ -90,12 +90,18 @@ fn main() {
                 let mut dragged = amounts.clone();
                 dragged[4] += step_usd * (k % 7) as f64;
                 varied.set_bucket_open_interest(&dragged);
-                table.rescale(&varied);
+                assert!(
+                    table.rescale(&varied),
+                    "a drag of one bar rescales the table"
+                );
             }
             "rescale-all" => {
                 varied.leverage_buckets[4].weight =
                     population.leverage_buckets[4].weight + (k % 2) as f64;
-                table.rescale(&varied);
+                assert!(
+                    table.rescale(&varied),
+                    "a weight's change rescales the table"
+                );
             }
             _ => {}
         }

@@ -127,15 +127,18 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             "unexpected argument '{extra}' after `{command}`'s own\n{USAGE}"
         ));
     }
-    let input = || {
+    // The command's first argument (`what` it is, for the messages): an option there is out of
+    // place, its argument first.
+    let first = |what: &str, missing: &str| {
         match rest.first() {
         Some(option) if option.starts_with("--") => Err(format!(
-            "'{option}' where FILE was expected: the file comes first (`{command} FILE {option} ...`)\n{USAGE}"
+            "'{option}' where {what} was expected: {what} comes first (`{command} {what} {option} ...`)\n{USAGE}"
         )),
-        Some(file) => Ok(file.clone()),
-        None => Err(format!("missing FILE (or - for stdin)\n{USAGE}")),
+        Some(argument) => Ok(argument.clone()),
+        None => Err(format!("{missing}\n{USAGE}")),
     }
     };
+    let input = || first("FILE", "missing FILE (or - for stdin)");
     Ok(match command {
         "simulate" => {
             let input = input()?;
@@ -180,10 +183,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             spec: rest.first().cloned(),
         },
         "calibrate" => {
-            let targets = rest
-                .first()
-                .cloned()
-                .ok_or_else(|| format!("missing TARGETS file\n{USAGE}"))?;
+            let targets = first("TARGETS", "missing TARGETS file")?;
             let preset = match rest.get(1).map(String::as_str) {
                 None => false,
                 Some("--preset") => true,
@@ -193,10 +193,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         }
         "presets" => Command::Presets,
         "preset" => {
-            let name = rest
-                .first()
-                .cloned()
-                .ok_or_else(|| format!("preset needs a name\n{USAGE}"))?;
+            let name = first("NAME", "preset needs a name")?;
             Command::Preset {
                 name,
                 venue: venue_option(rest.get(1..).unwrap_or_default())?,
@@ -447,6 +444,14 @@ mod tests {
             (
                 "simulate --venue okx f",
                 "'--venue' where FILE was expected",
+            ),
+            (
+                "calibrate --preset t.json",
+                "'--preset' where TARGETS was expected",
+            ),
+            (
+                "preset --venue okx calm-market",
+                "'--venue' where NAME was expected",
             ),
         ] {
             let error = parse_line(line).expect_err(line);

@@ -396,8 +396,12 @@ fn a_rescaled_table_runs_as_a_fresh_build() {
             scenario.positions = Positions::Generate(varied);
             scenario
         };
+        // (from, to, whether the table rescales): a group with no open interest that keeps none
+        // rescales; one that gains or loses it all is refused, and the table built again.
         let drags = [
             ((0.3, 1.0), (0.7, 1.5), true),
+            ((0.0, 1.0), (0.0, 2.5), true),
+            ((0.6, 0.0), (0.3, 0.0), true),
             ((0.0, 1.0), (0.5, 1.0), false),
             ((1.0, 1.0), (0.4, 1.0), false),
             ((0.6, 0.0), (0.6, 2.0), false),

@@ -549,6 +549,8 @@ pub fn parse_query(query: &str) -> PageQuery {
     let mut shock: Option<String> = None;
     let mut link_seen = false;
     let mut preset_seen = false;
+    // A system named by `preset=` gives way to one `system=` or `sys=` names, before or after.
+    let mut system_from_preset = false;
     for pair in query.trim_start_matches('?').split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
@@ -571,6 +573,7 @@ pub fn parse_query(query: &str) -> PageQuery {
                     // as `system=` opens it.
                     None => match presets::find_system(&value) {
                         Some(system) if page.markets.is_none() => {
+                            system_from_preset = true;
                             page.markets = Some(Ok(crate::markets::MarketsChoice {
                                 preset: system.name,
                                 ..Default::default()
@@ -595,7 +598,8 @@ pub fn parse_query(query: &str) -> PageQuery {
             "fresh" => page.fresh = matches!(value, "1" | "true"),
             "view" => page.view = names(value, MAX_VIEW_NAMES),
             "controls" => page.controls = names(value, MAX_CONTROL_NAMES),
-            "system" if page.markets.is_none() => {
+            "system" if page.markets.is_none() || system_from_preset => {
+                system_from_preset = false;
                 let value = percent_decode(value);
                 page.markets = Some(match presets::find_system(&value) {
                     Some(preset) => Ok(crate::markets::MarketsChoice {
@@ -608,7 +612,8 @@ pub fn parse_query(query: &str) -> PageQuery {
                     )),
                 });
             }
-            "sys" if page.markets.is_none() => {
+            "sys" if page.markets.is_none() || system_from_preset => {
+                system_from_preset = false;
                 page.markets = Some(
                     decode_system_link(&percent_decode(value))
                         .map(|system| crate::markets::MarketsChoice::own(system, "")),

@@ -172,12 +172,17 @@ fn a_systems_name_as_a_preset_opens_that_system() {
         let choice = page.markets.expect("a system").expect("known");
         assert_eq!(choice.preset, system.name);
     }
-    // An explicit system= given first stays.
+    // An explicit system= wins, before or after.
     let [first, second, ..] = &presets::systems()[..] else {
         panic!("two systems at least");
     };
-    let page = parse_query(&format!("?system={}&preset={}", first.name, second.name));
-    assert_eq!(page.markets.unwrap().unwrap().preset, first.name);
+    for query in [
+        format!("?system={}&preset={}", first.name, second.name),
+        format!("?preset={}&system={}", second.name, first.name),
+    ] {
+        let page = parse_query(&query);
+        assert_eq!(page.markets.unwrap().unwrap().preset, first.name, "{query}");
+    }
 }
 
 /// The default scenario with `count` listed positions of varied sizes, entries and leverage

@@ -29,21 +29,27 @@ fn main() -> ExitCode {
             let mut out = std::io::stdout().lock();
             match writeln!(out, "{json}").and_then(|()| out.flush()) {
                 Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-                    eprintln!("could not write the output: {error}");
+                    say(&format!("could not write the output: {error}"));
                     ExitCode::from(1)
                 }
                 _ => ExitCode::SUCCESS,
             }
         }
         Err(Failure::Input(message)) => {
-            eprintln!("{message}");
+            say(&message);
             ExitCode::from(2)
         }
         Err(Failure::Internal(message)) => {
-            eprintln!("internal error: {message}");
+            say(&format!("internal error: {message}"));
             ExitCode::from(1)
         }
     }
+}
+
+/// A message on stderr; a closed stderr (`2>&1 | head`) loses it rather than panicking as
+/// eprintln! would.
+fn say(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{message}");
 }
 
 fn run(command: Command) -> Result<String, Failure> {
@@ -295,7 +301,7 @@ fn scenario(path: &str, command: &str) -> Result<Scenario, Failure> {
     if is_system(&text) {
         return Err(Failure::Input(format!(
             "{command} reads a version 1 scenario (one market); this file is version 2, a system \
-             of markets: `simulate`, `contagion`, `sweep` and `grid` read it"
+             of markets: `simulate`, `validate`, `contagion`, `sweep`, `grid` and `calibrate` read it"
         )));
     }
     Scenario::from_json(&text).map_err(|error| Failure::Input(error.to_string()))

@@ -241,6 +241,10 @@ fn okx_btc_usdt_tiers() -> MaintenanceMargin {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    use crate::positions::{size_collateral, MarginSchedule, Terms};
+    use crate::scenario::{Contract, Side};
 
     /// A profile brings every leverage within the venue's documented cap: Hyperliquid's BTC
     /// 40x, dYdX's 50x, not only under the leverage at which a position would open liquidatable.
@@ -267,10 +271,6 @@ mod tests {
         assert_eq!(cap("hyperliquid"), Some(40.0));
         assert_eq!(cap("dydx"), Some(50.0));
     }
-
-    use super::*;
-    use crate::positions::{size_collateral, MarginSchedule, Terms};
-    use crate::scenario::{Contract, Side};
 
     /// The liquidation price the engine gives an isolated long of 1 BTC at 60,000 and 20x on
     /// `profile`'s rules.

@@ -184,8 +184,7 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
                     1.0,
                     MAX_LEVERAGE,
                 );
-                if check.problems.len() > 100 {
-                    check.fail("positions.list", Rule::TooManyProblems);
+                if check.stopped_at_most("positions.list") {
                     return;
                 }
             }
@@ -281,8 +280,7 @@ fn validate_leverage_against_margin(scenario: &Scenario, venue_valid: bool, chec
                 .enumerate()
                 .filter(|(_, p)| p.leverage >= cap && p.leverage <= MAX_LEVERAGE)
             {
-                if check.problems.len() > 100 {
-                    check.fail("positions.list", Rule::TooManyProblems);
+                if check.stopped_at_most("positions.list") {
                     return;
                 }
                 check.fail(
@@ -668,6 +666,10 @@ impl Shock {
 /// Most points a ramp's path may have.
 pub const MAX_PATH_POINTS: usize = 64;
 
+/// Most problems a check says before it says it stopped (one list of positions can hold
+/// 2,000,000).
+const MOST_PROBLEMS: usize = 100;
+
 /// Collects problems as validation walks the scenario (or an analysis's settings).
 #[derive(Default)]
 pub(crate) struct Checker {
@@ -675,6 +677,20 @@ pub(crate) struct Checker {
 }
 
 impl Checker {
+    /// Whether the check has said as many problems as it says ([`MOST_PROBLEMS`]): then (once)
+    /// it says it stopped, at `path`, and the caller stops checking.
+    pub(crate) fn stopped_at_most(&mut self, path: &str) -> bool {
+        let stopped = |problem: &Problem| matches!(problem.rule, Rule::TooManyProblems);
+        if self.problems.last().is_some_and(stopped) {
+            return true;
+        }
+        if self.problems.len() < MOST_PROBLEMS {
+            return false;
+        }
+        self.fail(path, Rule::TooManyProblems);
+        true
+    }
+
     pub(crate) fn fail(&mut self, path: &str, rule: Rule) {
         self.problems.push(Problem {
             path: path.to_string(),

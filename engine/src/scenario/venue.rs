@@ -66,9 +66,10 @@ pub struct Venue {
 
 /// Hyperliquid's liquidation of large positions: a position whose notional (at the mark) is
 /// above `above_usd` is sent to the book `share` of it first (a clip), and while it is still
-/// liquidatable within `cooldown_s` of that clip, whole; a position whose equity has fallen below `backstop_below` of its maintenance
-/// margin is taken over whole by a backstop (Hyperliquid's liquidator vault) at the mark,
-/// without touching the book.
+/// liquidatable within `cooldown_s` of that clip, whole (whatever partial liquidation would
+/// close); a position whose equity has fallen below `backstop_below` of its maintenance margin
+/// is taken over whole by a backstop (Hyperliquid's liquidator vault) at the mark, without
+/// touching the book.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clips {

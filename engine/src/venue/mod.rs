@@ -116,8 +116,9 @@ pub struct LiquidationEngine<'a> {
     step_s: f64,
     /// Calls of [`Self::take_orders`] so far: the venue's clock for clips' cooldowns.
     round: u32,
-    /// The round from which each clipped position may be clipped again, by position (0, or no
-    /// entry: never clipped; rounds start at 1). Empty until the first clip.
+    /// The round each clipped position's cooldown ends in, by position: before it, its orders
+    /// are for the whole position; from it, the next is a clip again (0, or no entry: never
+    /// clipped; rounds start at 1). Empty until the first clip.
     cooldown_until: Vec<u32>,
     /// Coins the book holds within the liquidation band this step, (sells for longs, buys for
     /// shorts), when the venue has a band ([`Self::set_band_room`]).

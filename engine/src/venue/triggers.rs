@@ -245,7 +245,7 @@ impl<'a> LiquidationEngine<'a> {
             ends(round) - ends(round - 1)
         });
         // Positions waiting for the next block: queued again, after this step's orders.
-        let mut cooling = Vec::new();
+        let mut waiting = Vec::new();
         while let Some(&index) = self.queue.front() {
             let i = index as usize;
             if !self.is_open(i) {
@@ -264,6 +264,8 @@ impl<'a> LiquidationEngine<'a> {
                 Some(health) if self.rules.partial_liquidation => tier_down(health),
                 _ => 1.0,
             };
+            // The round a clip sent now ends its cooldown in.
+            let mut clip_until = None;
             if let Some(clips) = clips {
                 let backstop_due = match (clips.backstop_below, health) {
                     (Some(share), Some((equity, margin))) => equity < share * margin,
@@ -289,19 +291,19 @@ impl<'a> LiquidationEngine<'a> {
                     }
                     // Within the cooldown after a clip, an order is for the whole position
                     // (Hyperliquid: "all market liquidation orders for that user will be for
-                    // the entire position"); outside it, a clip starts one.
+                    // the entire position"), whatever partial liquidation would close; outside
+                    // it, the order is a clip, which starts one when it is sent.
                     let cooling_down = self
                         .cooldown_until
                         .get(i)
                         .is_some_and(|&until| round < until);
-                    if !cooling_down {
+                    if cooling_down {
+                        fraction = 1.0;
+                    } else {
                         fraction = fraction.min(clips.share);
                         // `as` saturates: a cooldown longer than any run never ends.
                         let wait = libm::ceil(clips.cooldown_s / self.step_s) as u32;
-                        if self.cooldown_until.is_empty() {
-                            self.cooldown_until.resize(self.len(), 0);
-                        }
-                        self.cooldown_until[i] = round.saturating_add(wait.max(1));
+                        clip_until = Some(round.saturating_add(wait.max(1)));
                     }
                 }
             }
@@ -316,7 +318,7 @@ impl<'a> LiquidationEngine<'a> {
                 }
                 if blocks < 1.0 {
                     self.queue.pop_front();
-                    cooling.push(index);
+                    waiting.push(index);
                     continue;
                 }
                 let notional = self.notional_at(i, mark);
@@ -343,6 +345,7 @@ impl<'a> LiquidationEngine<'a> {
                     Side::Short => (sells, left),
                 });
                 if cut {
+                    self.start_cooldown(i, clip_until);
                     orders.push(Order {
                         index,
                         fraction: fraction * side_room / coins,
@@ -354,6 +357,7 @@ impl<'a> LiquidationEngine<'a> {
                 let notional = self.notional_at(i, mark) * fraction;
                 if notional > room {
                     fraction *= room / notional;
+                    self.start_cooldown(i, clip_until);
                     orders.push(Order { index, fraction });
                     break;
                 }
@@ -361,10 +365,22 @@ impl<'a> LiquidationEngine<'a> {
             }
             self.queue.pop_front();
             self.set_pending(i, false);
+            self.start_cooldown(i, clip_until);
             orders.push(Order { index, fraction });
         }
-        self.queue.extend(cooling);
+        self.queue.extend(waiting);
         orders
+    }
+
+    /// Starts position `i`'s cooldown, to end in round `until`, as its clip is sent (none: the
+    /// order sent is no clip).
+    fn start_cooldown(&mut self, i: usize, until: Option<u32>) {
+        if let Some(until) = until {
+            if self.cooldown_until.is_empty() {
+                self.cooldown_until.resize(self.len(), 0);
+            }
+            self.cooldown_until[i] = until;
+        }
     }
 
     /// Position `i`'s equity and maintenance margin at `mark`, in the collateral's currency.

@@ -318,9 +318,10 @@ pub(super) const TERMS: &[Term] = &[
     Term {
         id: "throughput-cap",
         name: "Throughput cap",
-        body: "A limit on how much a venue liquidates per unit of time, as Hyperliquid sends \
-               large positions to the book in slices and dYdX caps liquidations per block. The \
-               rest waits its turn, so the same flush is spread over more time.",
+        body: "A limit on how much a venue liquidates per unit of time, as dYdX caps what one \
+               liquidation may close per block (and Hyperliquid sends a large position's first \
+               order at a fifth of it). The rest waits its turn, so the same flush is spread \
+               over more time.",
         related: &["leverage-control", "circuit-breaker"],
         demo: Some(Demo {
             preset: "over-levered-longs",

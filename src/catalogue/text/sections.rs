@@ -148,8 +148,8 @@ sections! {
         /// linear, `{inverse}` coin-margined) or `options_no_perp` (`{leverage}`,
         /// `{maintenance}`, `{cap}`), then `options_held` (`{held}`, `{kept}`) or, held no
         /// time, `options_now`, and `options_odds` (`{held}`, `{vol}`, `{ends}`, `{touches}`)
-        /// when a perpetual opens and the call is held; `options_under` (`{pct}`) for a
-        /// premium under a hundredth of a percent.
+        /// when a perpetual opens and the call is held; `options_under` (`{pct}`): a premium or
+        /// a chance too small to write.
         options_intro, options_perp, options_no_perp, options_held, options_now, options_odds,
         options_under, venues_price, venues_price_caption, venues_intro, venues_inverse, venues_as_set,
         venues_venue, venues_trough, venues_move, venues_liquidated, venues_adl, venues_bad_debt, venues_fund,
