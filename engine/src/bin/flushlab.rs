@@ -171,13 +171,12 @@ fn run(command: Command) -> Result<String, Failure> {
                 return calibrate_system(&text, preset);
             }
             let spec = analysis::CalibrationSpec::from_json(&text).map_err(input_error)?;
+            // Said before the fit, which can take minutes.
+            let name = preset_to_write(preset, spec.preset.as_deref())?;
             let fit = analysis::calibrate(&spec).map_err(input_error)?;
-            if !preset {
+            let Some(name) = name else {
                 return to_json(&fit);
-            }
-            let name = spec.preset.as_deref().ok_or_else(|| {
-                Failure::Input("--preset needs the file's \"preset\" field".into())
-            })?;
+            };
             let mut preset = presets::find(name)
                 .ok_or_else(|| Failure::Input(format!("preset: no preset '{name}'")))?;
             preset.scenario = fit.scenario;
@@ -280,18 +279,27 @@ fn base_is_system(text: &str) -> bool {
 fn calibrate_system(text: &str, preset: bool) -> Result<String, Failure> {
     let input_error = |error: flushlab_engine::ScenarioError| Failure::Input(error.to_string());
     let spec = analysis::SystemCalibrationSpec::from_json(text).map_err(input_error)?;
+    let name = preset_to_write(preset, spec.preset.as_deref())?;
     let fit = analysis::calibrate_system(&spec).map_err(input_error)?;
-    if !preset {
+    let Some(name) = name else {
         return to_json(&fit);
-    }
-    let name = spec
-        .preset
-        .as_deref()
-        .ok_or_else(|| Failure::Input("--preset needs the file's \"preset\" field".into()))?;
+    };
     let mut file = presets::find_system(name)
         .ok_or_else(|| Failure::Input(format!("preset: no system preset '{name}'")))?;
     file.system = fit.system;
     serde_json::to_string_pretty(&file).map_err(|error| Failure::Internal(error.to_string()))
+}
+
+/// With `--preset`, the preset the calibration file names (an error when it names none);
+/// without it, none.
+fn preset_to_write(asked: bool, named: Option<&str>) -> Result<Option<&str>, Failure> {
+    match (asked, named) {
+        (false, _) => Ok(None),
+        (true, Some(name)) => Ok(Some(name)),
+        (true, None) => Err(Failure::Input(
+            "--preset needs the file's \"preset\" field".into(),
+        )),
+    }
 }
 
 /// A version 1 scenario for `command`, which reads no other: a version 2 file (a system of
