@@ -541,10 +541,17 @@ mod tests {
         let error = CalibrationSpec::from_json(&text.to_string()).unwrap_err();
         assert_eq!(error.problems[0].path, "targets[0].figure");
 
-        let mut bad = spec;
+        let mut bad = spec.clone();
         bad.parameters[0].max = 1e9;
         let error = bad.validate().unwrap_err();
         assert_eq!(error.problems[0].path, "parameters[0].max", "{error}");
+
+        // A bad base is said once, not again for every bound tried on it.
+        let mut bad = spec;
+        bad.base.market.price = -1.0;
+        let error = bad.validate().unwrap_err();
+        let paths: Vec<&str> = error.problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["base.market.price"], "{error}");
     }
 
     #[test]

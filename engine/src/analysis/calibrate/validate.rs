@@ -27,7 +27,9 @@ impl CalibrationSpec {
     /// Checks every field; returns all problems at once.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         let mut check = Checker::default();
-        check.nest("base", self.base.validate());
+        let base = self.base.validate();
+        let base_valid = base.is_ok();
+        check.nest("base", base);
         let count = self.base.position_count();
         if count > MAX_CALIBRATION_POSITIONS {
             check.fail(
@@ -57,6 +59,11 @@ impl CalibrationSpec {
             }
         }
         fit.check(&mut check, |parameter, value| {
+            // A base with problems of its own has them said once, above, not again for every
+            // bound tried on it.
+            if !base_valid {
+                return Ok(());
+            }
             let mut probe = self.base.clone();
             set(&mut probe, parameter.name, value, base_mean_leverage)
                 .and_then(|()| probe.validate())
