@@ -84,6 +84,37 @@ pub fn names() -> Vec<&'static str> {
     parsed().iter().map(|preset| preset.name.as_str()).collect()
 }
 
+/// The preset or system preset whose name is nearest `typed`, when it is a slip of a few
+/// characters (at most a third of the name's length, and at most 3, apart by edits of one
+/// character): "btc-2025-1010" is "btc-2025-10-10".
+pub fn nearest(typed: &str) -> Option<String> {
+    let systems = system_presets().iter().map(|preset| preset.name.as_str());
+    let (distance, name) = names()
+        .into_iter()
+        .chain(systems)
+        .map(|name| (edit_distance(typed, name), name))
+        .min()?;
+    (distance > 0 && distance <= 3 && 3 * distance <= name.len()).then(|| name.to_string())
+}
+
+/// The least number of one-character insertions, deletions and substitutions from `a` to `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(x != y))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// The preset's name in a menu: its title, with its date for a historical event.
 pub fn menu_label(preset: &Preset) -> String {
     match &preset.date {
@@ -213,6 +244,23 @@ pub fn default_scenario() -> Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slip_of_a_few_characters_names_the_nearest_preset() {
+        assert_eq!(nearest("btc-2025-1010").as_deref(), Some("btc-2025-10-10"));
+        assert_eq!(nearest("calm-markt").as_deref(), Some("calm-market"));
+        assert_eq!(
+            nearest("two-venue-one-asset").as_deref(),
+            Some("two-venues-one-asset")
+        );
+        assert_eq!(
+            nearest("calm-market"),
+            None,
+            "a name that is one needs no suggestion"
+        );
+        assert_eq!(nearest("nope"), None);
+        assert_eq!(nearest(""), None);
+    }
 
     #[test]
     fn the_first_preset_alone_is_the_first_of_all() {

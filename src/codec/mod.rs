@@ -581,8 +581,11 @@ pub fn parse_query(query: &str) -> PageQuery {
                         }
                         Some(_) => {}
                         None if !link_seen => {
+                            let guess = presets::nearest(&value)
+                                .map(|near| format!(", did you mean {near:?}?"))
+                                .unwrap_or_default();
                             page.scenario = Some(Err(format!(
-                                "there is no preset called {value:?} (known: {}; systems of several markets: {})",
+                                "there is no preset called {value:?}{guess} (known: {}; systems of several markets: {})",
                                 all.iter()
                                     .map(|preset| preset.name.as_str())
                                     .collect::<Vec<_>>()
@@ -607,7 +610,10 @@ pub fn parse_query(query: &str) -> PageQuery {
                         ..Default::default()
                     }),
                     None => Err(format!(
-                        "there is no system called {value:?} (known: {})",
+                        "there is no system called {value:?}{} (known: {})",
+                        presets::nearest(&value)
+                            .map(|near| format!(", did you mean {near:?}?"))
+                            .unwrap_or_default(),
                         system_names()
                     )),
                 });

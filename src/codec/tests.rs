@@ -160,6 +160,13 @@ fn an_unknown_preset_lists_the_known_ones() {
         assert!(error.contains(&system.name), "{error}");
     }
     assert_eq!(page.preset, None);
+    // A slip of a character or two names the nearest.
+    let page = parse_query("?preset=btc-2025-1010");
+    let error = page.scenario.unwrap().unwrap_err();
+    assert!(
+        error.contains("did you mean \"btc-2025-10-10\"?"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -205,8 +205,11 @@ fn run(command: Command) -> Result<String, Failure> {
             }
             let preset = presets::find(&name).ok_or_else(|| {
                 let systems: Vec<String> = presets::systems().into_iter().map(|p| p.name).collect();
+                let guess = presets::nearest(&name)
+                    .map(|near| format!(" (did you mean '{near}'?)"))
+                    .unwrap_or_default();
                 Failure::Input(format!(
-                    "no preset '{name}'; there are: {}, {}",
+                    "no preset '{name}'{guess}; there are: {}, {}",
                     presets::names().join(", "),
                     systems.join(", ")
                 ))
