@@ -129,14 +129,13 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     }
     // The command's first argument (`what` it is, for the messages): an option there is out of
     // place, its argument first.
-    let first = |what: &str, missing: &str| {
-        match rest.first() {
+    let first = |what: &str, missing: &str| match rest.first() {
         Some(option) if option.starts_with("--") => Err(format!(
-            "'{option}' where {what} was expected: {what} comes first (`{command} {what} {option} ...`)\n{USAGE}"
+            "'{option}' where {what} was expected: {what} comes first \
+             (`{command} {what} {option} ...`)\n{USAGE}"
         )),
         Some(argument) => Ok(argument.clone()),
         None => Err(format!("{missing}\n{USAGE}")),
-    }
     };
     let input = || first("FILE", "missing FILE (or - for stdin)");
     Ok(match command {

@@ -581,11 +581,9 @@ pub fn parse_query(query: &str) -> PageQuery {
                         }
                         Some(_) => {}
                         None if !link_seen => {
-                            let guess = presets::nearest(&value)
-                                .map(|near| format!(", did you mean {near:?}?"))
-                                .unwrap_or_default();
                             page.scenario = Some(Err(format!(
-                                "there is no preset called {value:?}{guess} (known: {}; systems of several markets: {})",
+                                "there is no preset called {value:?}{} (known: {}; systems of several markets: {})",
+                                nearest_note(&value),
                                 all.iter()
                                     .map(|preset| preset.name.as_str())
                                     .collect::<Vec<_>>()
@@ -611,9 +609,7 @@ pub fn parse_query(query: &str) -> PageQuery {
                     }),
                     None => Err(format!(
                         "there is no system called {value:?}{} (known: {})",
-                        presets::nearest(&value)
-                            .map(|near| format!(", did you mean {near:?}?"))
-                            .unwrap_or_default(),
+                        nearest_note(&value),
                         system_names()
                     )),
                 });
@@ -675,6 +671,14 @@ pub fn parse_query(query: &str) -> PageQuery {
         }
     }
     page
+}
+
+/// ", did you mean "btc-2025-10-10"?" after an unknown name a slip away from a preset's or a
+/// system's ([`presets::nearest`]); nothing after any other.
+fn nearest_note(typed: &str) -> String {
+    presets::nearest(typed)
+        .map(|near| format!(", did you mean {near:?}?"))
+        .unwrap_or_default()
 }
 
 /// The systems' preset names, comma-separated, for a message.

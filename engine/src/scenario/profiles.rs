@@ -242,7 +242,6 @@ fn okx_btc_usdt_tiers() -> MaintenanceMargin {
 #[cfg(test)]
 mod tests {
     use super::*;
-
     use crate::positions::{size_collateral, MarginSchedule, Terms};
     use crate::scenario::{Contract, Side};
 
