@@ -652,12 +652,17 @@ proptest! {
 /// second liquidation), and sells them into the spot book. With a 3-step oracle delay it
 /// happens 3 steps later.
 fn lending_system(shock_pct: f64, delay: u32) -> System {
+    lending_system_with(shock_pct, delay, "")
+}
+
+/// [`lending_system`] with more fields of the protocol (`extra`, each followed by a comma).
+fn lending_system_with(shock_pct: f64, delay: u32, extra: &str) -> System {
     let json = format!(
         r#"{{"version": 2,
           "markets": [{{"id": "spot", "asset": "BTC",
             "market": {{"price": 100, "book": {{"profile": "linear", "depth_1pct_usd": 1e9}}}},
             "positions": {{"list": [{{"side": "short", "notional_usd": 100, "entry": 100, "leverage": 2}}]}}}}],
-          "lending": [{{"id": "pool", "sell_into": "spot", "oracle_delay_steps": {delay},
+          "lending": [{{"id": "pool", "sell_into": "spot", "oracle_delay_steps": {delay}, {extra}
             "liquidation_threshold": 0.8, "close_factor": 0.5, "liquidation_bonus": 0.05,
             "borrowers": {{"list": [{{"collateral_coins": 10, "debt_usd": 700}}]}}}}],
           "shock": {{"kind": "instant", "pct": {shock_pct}}},
@@ -696,6 +701,53 @@ fn a_loan_past_its_threshold_is_liquidated_with_the_close_factor_and_bonus() {
         // The liquidator bought 4.32 coins worth 367.5 at the oracle for 350.
         assert!(report.liquidator_pnl_usd > 0.0 && report.liquidator_pnl_usd < 17.5);
     }
+}
+
+/// A loan whose collateral does not pay for the repayment and its bonus (Aave v3's
+/// `_calculateAvailableCollateralToLiquidate`): at 30 the 10 coins are worth 300, less than
+/// 350 x 1.05, so all of them are seized and 300 / 1.05 = 285.71 repaid; the 414.29 left owes
+/// with nothing behind it and is written off, once, not liquidated again step after step.
+#[test]
+fn a_loan_short_of_collateral_gives_it_all_and_the_rest_is_written_off() {
+    let outcome = simulate_system(&lending_system(-70.0, 0)).unwrap();
+    let report = &outcome.lending[0];
+    assert_eq!((report.liquidations, report.loans_liquidated), (1, 1));
+    let repaid = 10.0 * 30.0 / 1.05;
+    assert!(
+        (report.repaid_usd - repaid).abs() < 1e-6,
+        "{}",
+        report.repaid_usd
+    );
+    assert!((report.seized_coins - 10.0).abs() < 1e-12);
+    assert!((report.written_off_usd - (700.0 - repaid)).abs() < 1e-6);
+    assert!((decimal(&report.ledger.written_off) - (700.0 - repaid)).abs() < 1e-6);
+    assert_eq!(decimal(&report.ledger.debt_end), 0.0);
+    assert_eq!(decimal(&report.ledger.collateral_end_coins), 0.0);
+    assert!(report.ledger.balanced, "{:?}", report.ledger);
+    assert!((report.bad_debt_usd - report.written_off_usd).abs() < 1e-9);
+    // The liquidator bought 10 coins for 285.71 and sold them near 30 into a deep book.
+    assert!(
+        report.liquidator_pnl_usd > 0.0 && report.liquidator_pnl_usd < 300.0 - repaid,
+        "{}",
+        report.liquidator_pnl_usd
+    );
+}
+
+/// Aave v3's close factor: half the debt above a health factor of 0.95, all of it at or below.
+/// At 80 the loan's health is 10 x 80 x 0.8 / 700 = 0.914: one liquidation repays 700 and
+/// seizes 700 x 1.05 / 80 = 9.1875 coins; at 85 (0.971) half, as without the rule.
+#[test]
+fn a_loan_at_or_below_the_full_close_health_is_closed_in_one_liquidation() {
+    let rule = r#""full_close_below_health": 0.95,"#;
+    let deep = simulate_system(&lending_system_with(-20.0, 0, rule)).unwrap();
+    let report = &deep.lending[0];
+    assert_eq!(report.liquidations, 1);
+    assert!((report.repaid_usd - 700.0).abs() < 1e-9);
+    assert!((report.seized_coins - 9.1875).abs() < 1e-9);
+    assert_eq!(decimal(&report.ledger.debt_end), 0.0);
+    assert!(report.ledger.balanced);
+    let shallow = simulate_system(&lending_system_with(-15.0, 0, rule)).unwrap();
+    assert!((shallow.lending[0].repaid_usd - 350.0).abs() < 1e-9);
 }
 
 /// Accounts built once and shared by runs of other shocks and cut links (as the page and the

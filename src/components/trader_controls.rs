@@ -2,7 +2,8 @@
 //! portfolio insurance, option dealers' hedging.
 
 use flushlab_engine::scenario::{
-    BuildUp, Cppi, Delever, DipBuyers, OptionDealers, Predators, StopLosses, StrikeCoins, TopUp,
+    BuildUp, Cppi, Delever, DipBuyers, OptionDealers, OptionKind, Predators, StopLosses,
+    StrikeCoins, TopUp,
 };
 use flushlab_engine::Scenario;
 use leptos::prelude::*;
@@ -252,6 +253,7 @@ fn short_puts(coins: f64) -> OptionDealers {
             .map(|strike_pct| StrikeCoins {
                 strike_pct,
                 coins: -coins / 3.0,
+                kind: OptionKind::Put,
             })
             .collect(),
         implied_vol_pct: 60.0,

@@ -1,4 +1,4 @@
-//! Contagion: where each market's forced selling came from (docs/model.md §15.3). Counterfactual
+//! Contagion: where each market's forced selling came from (docs/model.md §15.4). Counterfactual
 //! runs of the same system: as set, with every link cut (each market alone), and with each live
 //! link cut in turn. A market's liquidations alone are its own; what the links add (or take
 //! away: arbitrage also carries a market's selling off to the others) is the difference, and

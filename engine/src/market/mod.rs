@@ -299,7 +299,7 @@ impl MarkPrice {
 
     /// Moves the mark for one step as venues whose mark follows an index of several venues' prices
     /// do: the index times one plus the venue's premium over it, smoothed with the same half-life
-    /// (Binance's "index + moving average of the basis", docs/model.md §15.2). With no smoothing
+    /// (Binance's "index + moving average of the basis", docs/model.md §15.3). With no smoothing
     /// the mark is the venue's own last price.
     pub fn follow_index(&mut self, index: f64, last: f64) -> f64 {
         if self.catch_up >= 1.0 {

@@ -25,8 +25,8 @@ use crate::error::{Rule, ScenarioError};
 pub use book::{Book, BookLevel};
 pub use funding::{BuildUp, Funding};
 pub use traders::{
-    Agents, Cppi, Delever, DipBuyers, OptionDealers, Predators, StopLosses, StrikeCoins, TopUp,
-    Traders,
+    Agents, Cppi, Delever, DipBuyers, OptionDealers, OptionKind, Predators, StopLosses,
+    StrikeCoins, TopUp, Traders,
 };
 pub use venue::{
     liquidation_leverage, max_entry_leverage, Adl, AdlRanking, BlockLimits, CircuitBreaker, Clips,

@@ -114,8 +114,8 @@ pub struct Agents {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionDealers {
-    /// The dealers' options by strike. Calls and puts at one strike hedge alike (their deltas
-    /// differ by a constant), so only the strike and the amount matter.
+    /// The dealers' options by strike. Calls and puts at one strike trade alike when hedged
+    /// (their deltas differ by a constant); the kind sets only the hedge's level.
     pub strikes: Vec<StrikeCoins>,
     /// Implied volatility, percent a year.
     pub implied_vol_pct: f64,
@@ -134,6 +134,24 @@ pub struct StrikeCoins {
     pub strike_pct: f64,
     /// Options held, in coins of the asset (negative: the dealers are short them, short gamma).
     pub coins: f64,
+    /// Calls (the default, not written out) or puts.
+    #[serde(default, skip_serializing_if = "OptionKind::is_call")]
+    pub kind: OptionKind,
+}
+
+/// A call or a put.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OptionKind {
+    #[default]
+    Call,
+    Put,
+}
+
+impl OptionKind {
+    pub fn is_call(&self) -> bool {
+        *self == OptionKind::Call
+    }
 }
 
 /// Portfolios insured by CPPI (constant-proportion portfolio insurance), as one: they hold

@@ -222,7 +222,7 @@ impl<'a> MarketRun<'a> {
     }
 
     /// The second half of step `step`: the mark follows the last price (or, with `index`, the
-    /// index of linked venues' prices plus this venue's smoothed basis: docs/model.md §15.2);
+    /// index of linked venues' prices plus this venue's smoothed basis: docs/model.md §15.3);
     /// unless halted, top-ups land, the leverage control watches and crossed positions are
     /// liquidated; then the step's record and the circuit breaker.
     pub fn settle(&mut self, step: u32, index: Option<f64>) {
@@ -447,7 +447,7 @@ impl<'a> MarketRun<'a> {
                 sold_usd: hedging.sold_usd,
                 bought_usd: hedging.bought_usd,
                 start_hedge_coins: hedging.start_hedge_coins,
-                end_hedge_coins: hedging.hedge_coins,
+                end_hedge_coins: hedging.held_coins(),
             }),
             halted_steps: self.halted_steps,
             backstopped_usd: venue.backstopped_usd,

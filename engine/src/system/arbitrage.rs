@@ -1,4 +1,4 @@
-//! Arbitrageurs between two venues of one asset (docs/model.md §15.1). Between the two halves of
+//! Arbitrageurs between two venues of one asset (docs/model.md §15.2). Between the two halves of
 //! each step (after the books moved, before marks and liquidations), when one book's last price
 //! is more than the threshold above the other's, they buy `q` coins in the cheap book and sell
 //! `q` in the dear one, `q` the most that leaves the dear price at least the threshold above the

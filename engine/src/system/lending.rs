@@ -1,9 +1,12 @@
-//! A lending protocol (docs/model.md §15.6): borrowers deposit a coin and borrow dollars against
+//! A lending protocol (docs/model.md §15.7): borrowers deposit a coin and borrow dollars against
 //! it. A loan whose health factor `coins * oracle * threshold / debt` falls below 1 is liquidated
-//! as Aave does: a liquidator repays `close_factor` of the debt and seizes collateral worth the
-//! repaid amount plus a bonus at the oracle price, and sells it at once into a spot book (a market
-//! of the system, which arbitrage can link to the perpetuals). The oracle is the median of some
-//! markets' marks, `delay_steps` old. Debt and collateral are booked exactly.
+//! as Aave v3 does: a liquidator repays `close_factor` of the debt (all of it at a health factor
+//! at or below `full_close_below_health`) and seizes collateral worth the repaid amount plus a
+//! bonus at the oracle price; when the loan holds less than that, the liquidator seizes all of it
+//! and repays only what it covers, and the debt left with no collateral is written off (bad
+//! debt). The seized coins are sold at once into a spot book (a market of the system, which
+//! arbitrage can link to the perpetuals). The oracle is the median of some markets' marks,
+//! `delay_steps` old. Debt and collateral are booked exactly.
 
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
@@ -32,9 +35,13 @@ pub struct Lending {
     pub oracle_delay_steps: u32,
     /// The loan-to-value at which a loan can be liquidated (Aave: liquidation threshold).
     pub liquidation_threshold: f64,
-    /// The share of a loan's debt one liquidation repays (Aave v2: 0.5).
+    /// The share of a loan's debt one liquidation repays (Aave: 0.5).
     #[serde(default = "default_close_factor")]
     pub close_factor: f64,
+    /// A health factor at or below which one liquidation may repay the whole debt (Aave v3:
+    /// 0.95); none: `close_factor` at every health factor (Aave v2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_close_below_health: Option<f64>,
     /// The liquidator's bonus on seized collateral, a fraction (0.05: 5% more than repaid).
     pub liquidation_bonus: f64,
     pub borrowers: Borrowers,
@@ -90,22 +97,28 @@ pub struct LendingReport {
     /// (that less what they repaid).
     pub sold_usd: f64,
     pub liquidator_pnl_usd: f64,
-    /// Debt left whose collateral no longer covers it at the end (at the spot market's mark).
+    /// Debt written off when a liquidation took a loan's last collateral, plus the debt of open
+    /// loans that their collateral no longer covers at the end (at the spot market's mark).
     pub bad_debt_usd: f64,
+    /// The first of those: debt left with no collateral, written off.
+    pub written_off_usd: f64,
     /// Each step's oracle price, and what liquidators sold in it (USD at the fill).
     pub oracle: Vec<f64>,
     pub sold_by_step_usd: Vec<f64>,
     pub ledger: LendingLedger,
 }
 
-/// Exact books: debt at the start equals debt repaid plus debt left, and collateral coins at the
-/// start equal coins seized plus coins left (in the ledger's 8-place units).
+/// Exact books: debt at the start equals debt repaid plus debt written off plus debt left, and
+/// collateral coins at the start equal coins seized plus coins left (in the ledger's 8-place
+/// units).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LendingLedger {
     #[serde(with = "rust_decimal::serde::str")]
     pub debt_start: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub repaid: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub written_off: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub debt_end: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
@@ -132,6 +145,7 @@ pub(crate) struct LendingRun {
     delay: usize,
     threshold: f64,
     close_factor: f64,
+    full_close_below: Option<f64>,
     bonus: f64,
     loans: Vec<LoanRun>,
     /// Each step's undelayed oracle (median of the marks), the start first.
@@ -139,6 +153,7 @@ pub(crate) struct LendingRun {
     coins_start: Money,
     debt_start: Money,
     repaid: Money,
+    written_off: Money,
     seized: Money,
     liquidations: usize,
     sold_usd: f64,
@@ -248,6 +263,7 @@ impl LendingRun {
             delay: lending.oracle_delay_steps as usize,
             threshold: lending.liquidation_threshold,
             close_factor: lending.close_factor,
+            full_close_below: lending.full_close_below_health,
             bonus: lending.liquidation_bonus,
             coins_start: loans.iter().map(|loan| loan.coins).sum(),
             debt_start: loans.iter().map(|loan| loan.debt).sum(),
@@ -261,6 +277,7 @@ impl LendingRun {
             loans,
             marks_seen,
             repaid: Money::ZERO,
+            written_off: Money::ZERO,
             seized: Money::ZERO,
             liquidations: 0,
             sold_usd: 0.0,
@@ -307,12 +324,27 @@ impl LendingRun {
         for &k in &self.again {
             let loan = &mut self.loans[k];
             let (coins, debt) = (loan.coins.to_f64(), loan.debt.to_f64());
-            if coins * oracle * self.threshold < debt {
-                let repay = money(debt * self.close_factor);
-                let seize =
-                    coins_money(repay.to_f64() * (1.0 + self.bonus) / oracle).min(loan.coins);
+            let covered = coins * oracle * self.threshold;
+            if covered < debt {
+                let whole = self
+                    .full_close_below
+                    .is_some_and(|health| covered <= health * debt);
+                let factor = if whole { 1.0 } else { self.close_factor };
+                let mut repay = money(debt * factor);
+                let mut seize = coins_money(repay.to_f64() * (1.0 + self.bonus) / oracle);
+                if seize >= loan.coins {
+                    // Less collateral than the repayment buys with its bonus: all of it is
+                    // seized, and only what it pays for (less the bonus) is repaid.
+                    seize = loan.coins;
+                    repay = money(coins * oracle / (1.0 + self.bonus)).min(loan.debt);
+                }
                 loan.debt -= repay;
                 loan.coins -= seize;
+                if loan.coins == Money::ZERO && loan.debt > Money::ZERO {
+                    // No collateral left: the debt is written off (Aave v3.3's deficit).
+                    self.written_off += loan.debt;
+                    loan.debt = Money::ZERO;
+                }
                 loan.liquidated = true;
                 self.repaid += repay;
                 self.seized += seize;
@@ -344,14 +376,15 @@ impl LendingRun {
 
     pub(crate) fn report(self, ids: &[String], final_marks: &[f64]) -> LendingReport {
         let end = final_marks[self.market];
-        let bad_debt_usd = self
+        let written_off_usd = self.written_off.to_f64();
+        let uncovered: f64 = self
             .loans
             .iter()
             .map(|loan| (loan.debt.to_f64() - loan.coins.to_f64() * end).max(0.0))
             .sum();
         let debt_end: Money = self.loans.iter().map(|loan| loan.debt).sum();
         let coins_end: Money = self.loans.iter().map(|loan| loan.coins).sum();
-        let balanced = self.debt_start == self.repaid + debt_end
+        let balanced = self.debt_start == self.repaid + self.written_off + debt_end
             && self.coins_start == self.seized + coins_end;
         LendingReport {
             id: self.id,
@@ -363,12 +396,14 @@ impl LendingRun {
             seized_coins: self.seized.to_f64(),
             sold_usd: self.sold_usd,
             liquidator_pnl_usd: self.sold_usd - self.repaid.to_f64(),
-            bad_debt_usd,
+            bad_debt_usd: written_off_usd + uncovered,
+            written_off_usd,
             oracle: self.oracle,
             sold_by_step_usd: self.sold_by_step_usd,
             ledger: LendingLedger {
                 debt_start: report_decimal(self.debt_start),
                 repaid: report_decimal(self.repaid),
+                written_off: report_decimal(self.written_off),
                 debt_end: report_decimal(debt_end),
                 collateral_start_coins: report_decimal(self.coins_start),
                 seized_coins: report_decimal(self.seized),

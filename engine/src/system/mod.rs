@@ -167,7 +167,7 @@ impl Link {
 /// `threshold_pct` above the other's, they buy in the cheap book and sell in the dear one until
 /// the gap is back at the threshold, within their capital per step, `latency_steps` after they
 /// see it. With `index_marks`, both venues mark their positions to the index of the two prices
-/// plus their own smoothed basis (docs/model.md §15.2).
+/// plus their own smoothed basis (docs/model.md §15.3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArbitrageLink {

@@ -362,6 +362,9 @@ impl System {
             0.0,
             1.0,
         );
+        if let Some(health) = lending.full_close_below_health {
+            check.range_open_low(&format!("{path}.full_close_below_health"), health, 0.0, 1.0);
+        }
         check.range(
             &format!("{path}.liquidation_bonus"),
             lending.liquidation_bonus,

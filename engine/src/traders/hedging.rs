@@ -6,7 +6,7 @@
 
 use crate::market::black_scholes::call_delta;
 use crate::market::OrderBook;
-use crate::scenario::OptionDealers;
+use crate::scenario::{OptionDealers, OptionKind};
 
 /// Seconds in the year the volatility is quoted over.
 const YEAR_S: f64 = 365.0 * 86_400.0;
@@ -19,8 +19,10 @@ pub struct DealerHedging {
     rules: OptionDealers,
     start_price: f64,
     step_s: f64,
-    /// Coins held (negative: short).
-    pub hedge_coins: f64,
+    /// Coins held against the options' call deltas (negative: short); what the dealers hold is
+    /// this plus `put_coins` (a put's delta is its call's less 1), which trades the same.
+    hedge_coins: f64,
+    put_coins: f64,
     pub start_hedge_coins: f64,
     /// USD sold and bought, at fill prices.
     pub sold_usd: f64,
@@ -32,16 +34,28 @@ impl DealerHedging {
     /// The dealers at `price`, already hedged.
     pub fn new(rules: &OptionDealers, price: f64, step_s: f64) -> DealerHedging {
         let hedge = hedge_coins(rules, price, price, rules.days_to_expiry * 86_400.0);
+        let put_coins = rules
+            .strikes
+            .iter()
+            .filter(|strike| strike.kind == OptionKind::Put)
+            .map(|strike| strike.coins)
+            .sum::<f64>();
         DealerHedging {
             rules: rules.clone(),
             start_price: price,
             step_s,
             hedge_coins: hedge,
-            start_hedge_coins: hedge,
+            put_coins,
+            start_hedge_coins: hedge + put_coins,
             sold_usd: 0.0,
             bought_usd: 0.0,
             steps: 0,
         }
+    }
+
+    /// The coins the dealers hold now (negative: short).
+    pub fn held_coins(&self) -> f64 {
+        self.hedge_coins + self.put_coins
     }
 
     /// One step: on its re-hedging steps, trade to the hedge the options' delta asks for at the
@@ -69,8 +83,8 @@ impl DealerHedging {
     }
 }
 
-/// The coins that hedge the dealers' options at `price` with `left_s` seconds to expiry: minus
-/// the book's delta (strikes are percent of `start_price`).
+/// The coins that hedge the dealers' options at `price` with `left_s` seconds to expiry, puts
+/// counted as calls: minus the book's call delta (strikes are percent of `start_price`).
 fn hedge_coins(rules: &OptionDealers, start_price: f64, price: f64, left_s: f64) -> f64 {
     let years = left_s.max(MIN_EXPIRY_S) / YEAR_S;
     let vol = rules.implied_vol_pct / 100.0;
@@ -94,7 +108,11 @@ mod tests {
         OptionDealers {
             strikes: strikes
                 .iter()
-                .map(|&(strike_pct, coins)| StrikeCoins { strike_pct, coins })
+                .map(|&(strike_pct, coins)| StrikeCoins {
+                    strike_pct,
+                    coins,
+                    kind: OptionKind::Call,
+                })
                 .collect(),
             implied_vol_pct: 60.0,
             days_to_expiry: 7.0,
@@ -132,6 +150,36 @@ mod tests {
             (sold - expected).abs() < 1e-6 * expected,
             "{sold} vs {expected}"
         );
+    }
+
+    /// Dealers short puts hold the asset short: `-coins x (N(d1) - 1)` with `coins < 0`, the
+    /// put's delta from put-call parity (the slope of `C - S + K`); they trade as the calls would.
+    #[test]
+    fn dealers_short_puts_hold_a_short_hedge_and_trade_as_calls() {
+        let coins = -1_000.0;
+        let mut puts = dealers(&[(95.0, coins)]);
+        puts.strikes[0].kind = OptionKind::Put;
+        let calls = dealers(&[(95.0, coins)]);
+        let t = 7.0 * 86_400.0 / YEAR_S;
+        let put_slope = {
+            let h = 1e-4;
+            let put = |s: f64| call_price(s, 95.0, t, 0.6) - s + 95.0;
+            (put(100.0 + h) - put(100.0 - h)) / (2.0 * h)
+        };
+        let hedging = DealerHedging::new(&puts, 100.0, 1.0);
+        let expected = -coins * put_slope;
+        assert!(expected < 0.0, "short puts hedge short: {expected}");
+        assert!((hedging.start_hedge_coins - expected).abs() < 1e-6 * expected.abs());
+        let (mut put_book, mut call_book) = (deep_book(), deep_book());
+        let mut call_hedging = DealerHedging::new(&calls, 100.0, 1.0);
+        let mut put_hedging = hedging;
+        put_book.move_top_to(97.0);
+        call_book.move_top_to(97.0);
+        assert_eq!(
+            put_hedging.step(&mut put_book),
+            call_hedging.step(&mut call_book)
+        );
+        assert_eq!(put_hedging.held_coins() - call_hedging.held_coins(), coins);
     }
 
     #[test]

@@ -402,9 +402,11 @@ pub(super) const TERMS: &[Term] = &[
             preset: "funding-bleed",
             edit: scenes::as_is,
             chart: "funding",
-            look_at: "A crowd 75% long pays about 0.15% every 8 hours for three days: the longs' \
-                      open interest thins as the thinnest margins wear through, the rate eases \
-                      with the skew, and the last payment sets off a flush with no shock at all.",
+            look_at: "A crowd 75% long pays about 0.15% every 8 hours for three days: the \
+                      thinnest margins wear through, the rate eases with the skew, every long's \
+                      liquidation price creeps up by what it paid, and the last payment sets off \
+                      a flush with no shock at all (without the funding, the same crowd stands \
+                      through a 0.75% dip).",
         }),
         not_yet: None,
     },
