@@ -314,6 +314,13 @@ test("an embed's link to the full app opens the scenario as the reader left it",
   assert.equal(await full.page.locator('.app.embed').count(), 0, 'the full app, not the embed');
   await full.done();
   await done();
+  // In a phone's 390x450 frame the link stays in the frame (it was the controls' last line, under
+  // the frame's edge).
+  const small = await open('?embed=1', { viewport: { width: 390, height: 450 } });
+  await small.page.getByTestId('headline').filter({ hasText: /flush/ }).waitFor();
+  const bottom = await small.page.locator('a.open-full').evaluate((a) => a.getBoundingClientRect().bottom);
+  assert.ok(bottom <= 450, `the link ends at ${bottom} px`);
+  await small.done();
 });
 
 test('a bad link shows the banner and keeps the default scenario', async () => {
@@ -669,7 +676,7 @@ test('a funding build-up shows the skew, bleeds the crowded side and can set off
   assert.equal(rate.yaxis, 'y2');
   assert.ok(rate.y.every((r) => r > 0.1 && r < 0.2), `rates ${rate.y}`);
   const headline = page.getByTestId('headline');
-  await assert.doesNotReject(headline.filter({ hasText: /^With no shock at all, a \d+\.\d% flush/ }).waitFor());
+  await assert.doesNotReject(headline.filter({ hasText: /^With no shock at all, an? \d+\.\d% flush/ }).waitFor());
   assert.match(await headline.textContent(), /longs paid \$[\d.]+M of funding in the 72 h before/);
   // Without the build-up the same crowd and the same (absent) shock do nothing, and the chart goes.
   await page.locator('#build-up').evaluate((element) => {
@@ -1046,6 +1053,22 @@ test('a link from the markets tab reopens its system with the links cut, and emb
   await embed.goto(shared.server.url + '?embed=1&view=markets&system=lending-meets-perps');
   await embed.getByTestId('markets-diagram').locator('[data-testid="market-spot"]').waitFor();
   assert.equal(await embed.evaluate(() => document.documentElement.scrollHeight), 600, 'the page is the frame');
+  // In the frame's scrolled column each part keeps its height (the table's box was squeezed to
+  // 0 px), the shock comes before the price chart, and the link out stays inside the frame.
+  await embed.getByTestId('markets-table').locator('tr[data-market="spot"]').waitFor();
+  const layout = await embed.evaluate(() => {
+    const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+    return {
+      table: box('.markets-panel > .table-wrap').height,
+      rows: box('[data-testid="markets-table"]').height,
+      shock: box('.markets-panel > .markets-choice').top,
+      price: box('.markets-panel > [data-chart="markets-price"]').top,
+      link: box('a.open-full').bottom,
+    };
+  });
+  assert.ok(layout.table >= layout.rows - 1 && layout.rows > 100, JSON.stringify(layout));
+  assert.ok(layout.shock < layout.price, JSON.stringify(layout));
+  assert.ok(layout.link <= 600, JSON.stringify(layout));
   // A bad system name says so and the Markets tab keeps its system (it said "showing the
   // default scenario" over an autosaved one).
   await embed.goto(shared.server.url + '?system=nowhere');

@@ -256,6 +256,24 @@ test('every glossary "show me" loads a valid scenario and highlights its chart',
   await done();
 });
 
+test('on a phone a glossary "show me" keeps its note in view, with a button down to the chart', async () => {
+  const { page, done } = await open('#glossary=funding-rate', { viewport: { width: 390, height: 844 } });
+  await page.getByTestId('term-funding-rate').getByTestId('show-me').click();
+  const note = page.getByTestId('showing');
+  await note.waitFor();
+  for (let i = 0; i < 100 && (await highlighted(page)).length === 0; i++) await page.waitForTimeout(30);
+  const inView = (locator) => locator.evaluate((e) => {
+    const box = e.getBoundingClientRect();
+    return box.bottom > 0 && box.top < innerHeight;
+  });
+  assert.ok(await inView(note), 'the note is on screen');
+  const chart = page.locator('figure[data-highlight]');
+  await page.getByTestId('showing-see').click();
+  for (let i = 0; i < 100 && !(await inView(chart)); i++) await page.waitForTimeout(30);
+  assert.ok(await inView(chart), 'the button takes the reader to the chart');
+  await done();
+});
+
 test('keyboard alone takes the tour and uses the glossary', async () => {
   const { page, done } = await open('', { viewport: { width: 1400, height: 900 } });
   // Presses Tab (or Shift+Tab with `back`) until `testid` has the focus.
@@ -411,4 +429,22 @@ test('place your bet: a new scenario stays hidden until the guess, then the verd
   await page.getByTestId('bet-toggle').uncheck();
   assert.ok(!(await hidden()), 'betting off shows everything');
   await done();
+  // On a phone the hidden outcome takes no room: the shock the bet asks about follows the bet
+  // (it was some 1,000 px of blank below it).
+  const phone = await open('', { viewport: { width: 390, height: 844 } });
+  await phone.page.getByTestId('bet-toggle').check();
+  await phone.page.getByTestId('preset-select').selectOption('over-levered-longs');
+  await phone.page.getByTestId('bet-slider').waitFor();
+  const gap = () => phone.page.evaluate(() => {
+    const bet = document.querySelector('[data-testid="bet"]').getBoundingClientRect();
+    const shock = document.querySelector('.controls > .shock-panel').getBoundingClientRect();
+    return shock.top - bet.bottom;
+  });
+  let between = await gap();
+  for (let i = 0; i < 100 && between > 60; i++) {
+    await phone.page.waitForTimeout(50);
+    between = await gap();
+  }
+  assert.ok(between >= 0 && between <= 60, `${between} px between the bet and the shock`);
+  await phone.done();
 });

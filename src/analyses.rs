@@ -518,6 +518,9 @@ pub fn cycles_crowd_text(scenario: &Scenario) -> Option<String> {
 /// The leverage-cycles run's figures in words: the tails with and without cascades, the skew and
 /// the worst and the best day (a short-heavy crowd's squeezes are its best days), against BTC's own, and, where cascades barely fatten the tails, why: a crowd
 /// rarely liquidated, or a book deep for its open interest.
+///
+/// The moments are of log returns (as the histogram and the QQ plot); the worst and best days are
+/// said as the price moved those days.
 pub fn cycles_stats_text(run: &analysis::Cycles) -> String {
     let words = &text().charts;
     let (with, without) = (&run.stats_with, &run.stats_without);
@@ -530,8 +533,15 @@ pub fn cycles_stats_text(run: &analysis::Cycles) -> String {
                 &crate::format::decimal(without.excess_kurtosis, 1),
             ),
             ("skew", &crate::format::decimal(with.skew, 2)),
-            ("worst", &crate::format::signed_pct(with.worst_day_pct)),
-            ("best", &crate::format::signed_pct(with.best_day_pct)),
+            // The price's own change (a log return of -47.5% is a 37.8% fall).
+            (
+                "worst",
+                &crate::format::signed_pct(simple_pct(with.worst_day_pct)),
+            ),
+            (
+                "best",
+                &crate::format::signed_pct(simple_pct(with.best_day_pct)),
+            ),
             // The figures are over every path; the charts draw the first few (a worst day the
             // text named was not on them).
             ("sample", &{
@@ -565,6 +575,11 @@ pub fn cycles_stats_text(run: &analysis::Cycles) -> String {
         None => {}
     }
     line
+}
+
+/// A log return in percent as the price's change in percent.
+fn simple_pct(log_pct: f64) -> f64 {
+    (log_pct / 100.0).exp_m1() * 100.0
 }
 
 impl CyclesView {
@@ -736,7 +751,7 @@ mod tests {
         let fat = cycles_stats_text(&with(14.6, 0.2, 1.3));
         assert_eq!(
             fat,
-            "With cascades, the daily returns have excess kurtosis 14.6 (the news alone: 0.2), skew -0.50, a worst day of -12.2% and a best day of +8.4% (log returns, as the histogram); BTC's own daily returns show excess kurtosis of about 4 to 5 over one-year windows and 8 to 26 over multi-year samples."
+            "With cascades, the daily returns have excess kurtosis 14.6 (the news alone: 0.2) and skew -0.50 (log returns, as the histogram); the worst day moved the price -11.5% and the best +8.8%; BTC's own daily returns show excess kurtosis of about 4 to 5 over one-year windows and 8 to 26 over multi-year samples."
         );
         // Figures over more paths than the charts draw say so.
         let more_paths = analysis::Cycles {

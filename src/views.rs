@@ -590,12 +590,14 @@ pub(crate) fn EmbedLayout(
                         // The shock alone is the compact slider; beside others, the whole panel.
                         _ => view! { <ShockControl compact=single /> }.into_any(),
                     }).collect_view()}
-                    <a class="open-full" href=opened_link target="_blank" rel="noopener"
-                        on:pointerdown=move |event| refresh_link(&event)
-                        on:focus=move |event| refresh_link(&event)
-                        on:click=move |event| refresh_link(&event)
-                        on:contextmenu=move |event| refresh_link(&event)>{crate::components::glyphed(text().page.open_full)}</a>
                 </div>
+                // Outside the controls' scrolled box, so it stays in the frame (in a 390x450
+                // frame it was the box's last line, below the frame's edge).
+                <a class="open-full" href=opened_link target="_blank" rel="noopener"
+                    on:pointerdown=move |event| refresh_link(&event)
+                    on:focus=move |event| refresh_link(&event)
+                    on:click=move |event| refresh_link(&event)
+                    on:contextmenu=move |event| refresh_link(&event)>{crate::components::glyphed(text().page.open_full)}</a>
             </div>
         }
 }

@@ -237,7 +237,7 @@ pub static ENGLISH: Text = Text {
         cycles_out_predators: "predators",
         cycles_out_cppi: "portfolio insurance (CPPI)",
         cycles_out_dealers: "option dealers' hedging",
-        cycles_stats: "With cascades, the daily returns have excess kurtosis {with} (the news alone: {without}), skew {skew}, a worst day of {worst} and a best day of {best} ({sample}); BTC's own daily returns show excess kurtosis of about 4 to 5 over one-year windows and 8 to 26 over multi-year samples.",
+        cycles_stats: "With cascades, the daily returns have excess kurtosis {with} (the news alone: {without}) and skew {skew} ({sample}); the worst day moved the price {worst} and the best {best}; BTC's own daily returns show excess kurtosis of about 4 to 5 over one-year windows and 8 to 26 over multi-year samples.",
         cycles_sample_all: "log returns, as the histogram",
         cycles_sample_some: "log returns over all {paths} paths; the histogram and the QQ plot draw {drawn} of them",
         cycles_stats_few: " This crowd is too lightly levered to cascade often: its days stay close to the news alone.",

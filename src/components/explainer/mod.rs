@@ -107,15 +107,19 @@ impl Explainer {
         self.load(&step.demo, browser::tour_card_pinned());
     }
 
-    /// Scrolls to the chart the tour's current step points at (a phone does not on its own:
-    /// there the step's text stays in view).
+    /// Scrolls to the chart the tour's current step, or the glossary term shown, points at (a
+    /// phone does not on its own: there the text stays in view).
     pub fn see_chart(&self) {
-        if let Some(step) = self
-            .step
-            .get_untracked()
-            .and_then(|i| steps::steps().get(i))
-        {
-            highlight(Some(step.demo.chart), true);
+        let chart = match self.step.get_untracked() {
+            Some(i) => steps::steps().get(i).map(|step| step.demo.chart),
+            None => self
+                .showing
+                .get_untracked()
+                .and_then(|term| term.demo.as_ref())
+                .map(|demo| demo.chart),
+        };
+        if let Some(chart) = chart {
+            highlight(Some(chart), true);
         }
     }
 
@@ -154,7 +158,9 @@ impl Explainer {
         };
         self.close_glossary();
         self.showing.set(Some(term));
-        self.load(demo, true);
+        // As a tour's step: on one column the note stays in view, with a button down to the
+        // chart (scrolled to, it left the note 2,500 px above on a phone).
+        self.load(demo, browser::tour_card_pinned());
         // The reader goes on from the note (the dialog that had the focus is closed).
         Timeout::new(0, || browser::focus_selector("[data-testid=\"showing\"]")).forget();
     }

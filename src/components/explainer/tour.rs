@@ -75,7 +75,9 @@ pub fn TourCard() -> impl IntoView {
                         {text().explainer.back_to_glossary}</button>
                     <button type="button" class="link-button" on:click=move |_| explainer.dismiss_showing()>{text().notices.dismiss}</button>
                 </div>
-                <p class="look-at">{term.demo.map(|demo| demo.look_at).unwrap_or_default()}</p>
+                <p class="look-at">{term.demo.map(|demo| demo.look_at).unwrap_or_default()}
+                    " "<button type="button" class="link-button tour-see" data-testid="showing-see"
+                        on:click=move |_| explainer.see_chart()>{text().explainer.see_chart}</button></p>
                 {move || state.own_differs().then(|| view! { <div class="tour-buttons"><BackToOwn /></div> })}
             </section>
         })}
