@@ -105,6 +105,52 @@ test('a link in the address wins over the autosave, which is offered back', asyn
   await done();
 });
 
+test('an edit on a linked page does not lose the autosave the link displaced', async () => {
+  const { page, done } = await open();
+  await page.getByTestId('shock-slider').fill('-21');
+  await until(page, () => summaryText(page), /-21\.0%/, 'the edited summary');
+  await until(page, () => search(page), /s=1\./, 'the address bar link');
+  const own = await headlineText(page);
+  await page.waitForTimeout(600);
+  await page.goto(`${shared.server.url}?preset=thin-book`);
+  await ready(page);
+  await page.getByTestId('autosave-offer').waitFor();
+  // One edit of the linked page: the autosave is now the linked page's, and the reader's own
+  // work is still offered back, through a reload.
+  await page.getByTestId('shock-slider').fill('-9');
+  await until(page, () => headlineText(page), /A 9\.0% drop/, 'the linked page edited');
+  await page.waitForTimeout(600);
+  await page.reload();
+  await ready(page);
+  await page.getByTestId('own-offer').waitFor();
+  await page.getByTestId('own-offer').getByTestId('back-to-own').click();
+  await until(page, () => headlineText(page), own, 'the own headline');
+  await done();
+});
+
+test('an edit made just before the page is left is kept', async () => {
+  const { page, done } = await open();
+  await page.getByTestId('shock-slider').fill('-12');
+  await until(page, () => search(page), /s=1\./, 'the address bar link');
+  await page.waitForTimeout(600);
+  // Left within the autosave's settle delay (300 ms): the page's hiding saves it.
+  await page.getByTestId('shock-slider').fill('-25');
+  await page.goto(shared.server.url);
+  await ready(page);
+  assert.equal(await page.locator('#shock-size').inputValue(), '-25');
+  await done();
+});
+
+test('an unreadable kept scenario is said, not removed in silence', async () => {
+  const { page, done } = await open();
+  await page.evaluate(() => localStorage.setItem('flushlab:own-before-example:v1', 'garbage{'));
+  await page.reload();
+  await ready(page);
+  await page.getByTestId('error-banner').filter({ hasText: /before an example or a link replaced it could not be restored/ }).waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('flushlab:own-before-example:v1')), 'garbage{');
+  await done();
+});
+
 test('the tour keeps the reader\'s own scenario, through a reload, and gives it back', async () => {
   const { page, done } = await open('?preset=thin-book');
   await page.getByTestId('shock-slider').fill('-11');

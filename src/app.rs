@@ -284,6 +284,12 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
                 tab,
                 saved_at_ms: saved.saved_at_ms,
             });
+            // The page's first edit overwrites the autosave: kept as the reader's own work too
+            // (in this browser, offered back while it differs), unless own work is kept already.
+            // The offer alone lost it at a reload after an edit.
+            if matches!(autosave::read_at(autosave::OWN_KEY), Ok(None)) {
+                state.keep_as_own(saved.clone());
+            }
         }
     }
     (state, RwSignal::new(offers))
@@ -569,6 +575,9 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
         let save = later.clone();
         timer.set_value(Some(Timeout::new(SAVE_DELAY_MS, save)));
     });
+    // A reload, a closed tab or a page put away within the settle delay saves at once: the last
+    // edit before it was lost.
+    save_when_hidden(timer, save.clone());
     state
         .on_replace
         .set_value(Some(Callback::new(move |()| save())));
@@ -577,17 +586,56 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
     }
 }
 
+/// Runs `save` in place of the pending `timer` (if any) when the page is hidden or left (`pagehide`,
+/// `visibilitychange` to hidden): the browser gives no time for a timer then.
+fn save_when_hidden(timer: StoredValue<Option<Timeout>, LocalStorage>, save: impl Fn() + 'static) {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let flush = Closure::<dyn FnMut()>::new(move || {
+        let hidden = web_sys::window()
+            .and_then(|window| window.document())
+            .is_some_and(|document| document.hidden());
+        if !hidden {
+            return;
+        }
+        // Dropped, the timer is cancelled; the save runs now instead.
+        if timer.try_update_value(Option::take).flatten().is_some() {
+            save();
+        }
+    });
+    for event in ["pagehide", "visibilitychange"] {
+        let _ = window.add_event_listener_with_callback(event, flush.as_ref().unchecked_ref());
+    }
+    flush.forget();
+}
+
 /// The reader's own page kept from before an example (the tour's, a glossary term's) is kept in
 /// this browser too, so a reload during the tour loses it no more than the autosave; the page
 /// that starts offers it back while it differs from what is shown.
 fn keep_own_in_browser(state: AppState) {
-    match autosave::read_at(autosave::OWN_KEY) {
-        Ok(Some(own)) if state.own_before_example.with_untracked(Option::is_none) => {
-            state.own_before_example.set(Some(own))
+    let unreadable = match autosave::read_at(autosave::OWN_KEY) {
+        Ok(Some(own)) => {
+            if state.own_before_example.with_untracked(Option::is_none) {
+                state.own_before_example.set(Some(own));
+            }
+            false
         }
-        _ => {}
-    }
-    Effect::new(move |_| {
+        Ok(None) => false,
+        // Said, and left where it is until another is kept (it was removed in silence).
+        Err(why) => {
+            state.report("autosave-own-read", text().notices.own_failed, vec![why]);
+            true
+        }
+    };
+    Effect::new(move |first: Option<()>| {
+        state.own_before_example.track();
+        if first.is_none() && unreadable && state.own_before_example.with_untracked(Option::is_none)
+        {
+            return;
+        }
         let written = state.own_before_example.with(|own| match own {
             Some(own) => autosave::write_at(autosave::OWN_KEY, own),
             None => autosave::remove_at(autosave::OWN_KEY),

@@ -107,9 +107,14 @@ impl AppState {
     /// menu brings that back), or an example as it was loaded (the tour's step 1 was offered
     /// back as "your scenario" at step 2).
     pub fn keep_own_before_example(&self, saved_at_ms: f64) {
-        let own = self.envelope(saved_at_ms);
         // Known by its scenario, not by what loaded it: a reload in the middle of the tour
         // starts from the autosaved example, which must not displace the reader's own.
+        self.keep_as_own(self.envelope(saved_at_ms));
+    }
+
+    /// Keeps `own` (an autosave a link displaced) as the page to offer back, as
+    /// [`AppState::keep_own_before_example`] keeps the page an example replaces.
+    pub fn keep_as_own(&self, own: crate::autosave::Envelope) {
         if own_worth_keeping(&own) && !crate::catalogue::is_an_example(&own.scenario) {
             self.own_before_example.set(Some(own));
         }

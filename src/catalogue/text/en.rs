@@ -487,6 +487,7 @@ pub static ENGLISH: Text = Text {
         system_link_partly: "Part of the link's system settings could not be used.",
         link_partly: "Part of the link could not be used; the rest of it is shown.",
         autosave_failed: "Your autosaved scenario could not be restored; your next change replaces it.",
+        own_failed: "The scenario you had before an example or a link replaced it could not be restored; the next one kept replaces it.",
         own_system_dropped: "Your own system of markets in the autosave no longer reads; the Markets tab shows its preset.",
         not_autosaved: "This scenario is not autosaved.",
         autosave_kept: "A reload brings back the last scenario that was saved; Export JSON keeps this one as a file.",

@@ -332,7 +332,7 @@ sections! {
         system_link_failed, system_link_partly,
         /// A link's `tab=` or `call=` the page could not use (its lines say which and why).
         link_partly,
-        autosave_failed, own_system_dropped, not_autosaved, autosave_kept, held, run_it,
+        autosave_failed, own_failed, own_system_dropped, not_autosaved, autosave_kept, held, run_it,
         /// `{seconds}`: the page's budget.
         held_why,
         /// `{seconds}`: the time it was given.
