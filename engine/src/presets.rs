@@ -9,6 +9,44 @@ use crate::error::ScenarioError;
 use crate::scenario::Scenario;
 use crate::system::System;
 
+/// What a preset file holds (the JSON of its scenario or its system), as the engine's readers
+/// take it: a preset file (`engine/presets/*.json`, or `flushlab preset NAME` with a title and
+/// story) opens wherever a scenario file does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PresetContent {
+    Scenario(String),
+    System(String),
+}
+
+/// The scenario or system inside `text`, when `text` is a preset file: a JSON object with a
+/// `name` and a `scenario` or `system` object, and neither `market` nor `markets` of its own.
+/// Read before the file's own format so one mistake in its scenario is reported at its field,
+/// not as a file that is no scenario at all.
+pub fn preset_file_content(text: &str) -> Option<PresetContent> {
+    // Most files are scenarios: not parsed twice unless they could be presets.
+    if !(text.contains("\"scenario\"") || text.contains("\"system\"")) {
+        return None;
+    }
+    let serde_json::Value::Object(mut fields) = serde_json::from_str(text).ok()? else {
+        return None;
+    };
+    if !fields.get("name").is_some_and(serde_json::Value::is_string)
+        || fields.contains_key("market")
+        || fields.contains_key("markets")
+    {
+        return None;
+    }
+    match (fields.remove("scenario"), fields.remove("system")) {
+        (Some(scenario @ serde_json::Value::Object(_)), None) => {
+            Some(PresetContent::Scenario(scenario.to_string()))
+        }
+        (None, Some(system @ serde_json::Value::Object(_))) => {
+            Some(PresetContent::System(system.to_string()))
+        }
+        _ => None,
+    }
+}
+
 /// A named scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -244,6 +282,32 @@ pub fn default_scenario() -> Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_preset_file_gives_its_scenario_or_system_and_other_files_nothing() {
+        for source in SOURCES {
+            let Some(PresetContent::Scenario(inner)) = preset_file_content(source) else {
+                panic!("a preset file's scenario");
+            };
+            Scenario::from_json(&inner).expect("a valid scenario");
+        }
+        let system = serde_json::to_string(&systems()[0]).unwrap();
+        assert!(matches!(
+            preset_file_content(&system),
+            Some(PresetContent::System(_))
+        ));
+        // A scenario, a calibration file, a name without content, both at once: none.
+        let scenario = all()[0].scenario.to_json();
+        assert_eq!(preset_file_content(&scenario), None);
+        for other in [
+            r#"{"base": {"scenario": {}}, "targets": []}"#,
+            r#"{"name": "x", "scenario": 3}"#,
+            r#"{"name": "x", "scenario": {}, "system": {}}"#,
+            r#"{"name": "x", "scenario": {}, "market": {}}"#,
+        ] {
+            assert_eq!(preset_file_content(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn a_slip_of_a_few_characters_names_the_nearest_preset() {

@@ -35,6 +35,24 @@ fn preset_then_simulate_prints_a_balanced_outcome() {
     assert!(outcome["summary"]["max_drawdown_pct"].as_f64().unwrap() >= 3.0);
 }
 
+/// A preset file (the repository's, with its title and story) is read as its scenario or system,
+/// as the page's import reads it: it was refused at its `name`.
+#[test]
+fn a_preset_file_is_read_as_what_it_holds() {
+    for file in [
+        include_str!("../presets/thin-book.json"),
+        include_str!("../presets/systems/two-venues-one-asset.json"),
+    ] {
+        let (code, stdout, stderr) = flushlab(&["validate", "-"], file);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.contains("\"valid\": true"), "{stdout}");
+    }
+    let misspelt = include_str!("../presets/thin-book.json").replacen("\"price\"", "\"prise\"", 1);
+    let (code, _, stderr) = flushlab(&["validate", "-"], &misspelt);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("prise"), "{stderr}");
+}
+
 #[test]
 fn invalid_input_lists_every_problem_with_its_path_and_exits_2() {
     let bad = r#"{"version": 1, "market": {"price": 100, "book": {"profile": "linear", "depth_1pct_usd": 1e6}},

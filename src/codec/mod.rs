@@ -478,20 +478,20 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
         Some(first) if first != '{' => return Err(words.not_json.to_string()),
         Some(_) => {}
     }
-    // A preset file (name, title, story, scenario or system) is accepted too: take its content.
-    if let Ok(preset) = serde_json::from_str::<presets::Preset>(text) {
-        return preset
-            .scenario
-            .validate()
-            .map(|()| Imported::Scenario(Box::new(preset.scenario)))
-            .map_err(|error| problems_text(&error));
-    }
-    if let Ok(preset) = serde_json::from_str::<presets::SystemPreset>(text) {
-        return preset
-            .system
-            .validate()
-            .map(|()| Imported::System(Box::new(preset.system)))
-            .map_err(|error| problems_text(&error));
+    // A preset file (name, title, story, scenario or system) is accepted too: its content, with
+    // a mistake in it said at its field (it was called "not a FlushLab file").
+    match presets::preset_file_content(text) {
+        Some(presets::PresetContent::Scenario(inner)) => {
+            return Scenario::from_json(&inner)
+                .map(|scenario| Imported::Scenario(Box::new(scenario)))
+                .map_err(|error| problems_text(&within("scenario", error)));
+        }
+        Some(presets::PresetContent::System(inner)) => {
+            return System::from_json(&inner)
+                .map(|system| Imported::System(Box::new(system)))
+                .map_err(|error| problems_text(&within("system", error)));
+        }
+        None => {}
     }
     #[derive(serde::Deserialize)]
     struct Versioned {
@@ -517,6 +517,21 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
                 }
             }),
     }
+}
+
+/// `error`'s problems with their paths inside the field `field` of a preset file.
+fn within(
+    field: &str,
+    mut error: flushlab_engine::ScenarioError,
+) -> flushlab_engine::ScenarioError {
+    for problem in &mut error.problems {
+        problem.path = if problem.path.is_empty() {
+            field.to_string()
+        } else {
+            format!("{field}.{}", problem.path)
+        };
+    }
+    error
 }
 
 /// Whether `text` is a whole JSON object that is none of ours: no `market` (a scenario's) nor

@@ -100,7 +100,18 @@ fn a_preset_file_is_imported_as_its_scenario() {
     let mut broken = preset;
     broken.scenario.run.steps = 0;
     let error = decode_file(&serde_json::to_string(&broken).unwrap()).unwrap_err();
-    assert!(error.contains("run.steps"), "{error}");
+    assert!(error.contains("scenario.run.steps"), "{error}");
+    // So does a misspelt field or a wrong type in it (it was "not a FlushLab scenario file").
+    let file = serde_json::to_string_pretty(&presets::all()[1]).unwrap();
+    let misspelt = file.replacen("\"withdrawal\"", "\"withdrawl\"", 1);
+    let error = decode_file(&misspelt).unwrap_err();
+    assert!(
+        error.contains("scenario.market") && error.contains("withdrawl"),
+        "{error}"
+    );
+    let price = file.replacen("\"price\": ", "\"price\": \"a\" , \"x\": ", 1);
+    let error = decode_file(&price).unwrap_err();
+    assert!(error.contains("scenario.market"), "{error}");
 }
 
 #[test]

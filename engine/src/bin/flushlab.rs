@@ -254,7 +254,16 @@ fn read(path: &str) -> Result<String, Failure> {
             "{name}: input is more than {MAX_INPUT_BYTES} bytes; the limit is {MAX_INPUT_BYTES}"
         )));
     }
-    String::from_utf8(bytes).map_err(|error| Failure::Input(format!("{name}: {error}")))
+    let text =
+        String::from_utf8(bytes).map_err(|error| Failure::Input(format!("{name}: {error}")))?;
+    // A preset file (as `flushlab preset NAME` writes it, or engine/presets/*.json) is read as
+    // the scenario or system it holds, as the page's import reads it.
+    Ok(match presets::preset_file_content(&text) {
+        Some(presets::PresetContent::Scenario(inner) | presets::PresetContent::System(inner)) => {
+            inner
+        }
+        None => text,
+    })
 }
 
 /// Whether a document says it is version 2 (a system of markets); anything else is read as
