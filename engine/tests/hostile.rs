@@ -52,6 +52,7 @@ const CASES: &[(&str, Expect)] = &[
     ("trailing-garbage.json", Error("trailing characters")),
     ("duplicate-field.json", Error("duplicate field `price`")),
     ("unknown-top-level-field.json", Error("unknown field `colour`")),
+    ("other-version.json", Error("version: must be 1 (got 3)")),
     ("book-as-array.json", Error("market.book: invalid type: sequence, expected internally tagged enum Book")),
     // Values out of range.
     ("giant-count.json", Error("positions.generate.count: must be in [1, 2000000]")),

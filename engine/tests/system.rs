@@ -750,6 +750,32 @@ fn a_loan_at_or_below_the_full_close_health_is_closed_in_one_liquidation() {
     assert!((shallow.lending[0].repaid_usd - 350.0).abs() < 1e-9);
 }
 
+/// A link's shape mistakes are said as shapes, not as the JSON reader's syntax errors ("expected
+/// a JSON value", "trailing characters") about a document that is valid JSON.
+#[test]
+fn a_link_of_the_wrong_shape_says_so() {
+    let system = presets::find_system("two-venues-one-asset").unwrap().system;
+    let mut document: serde_json::Value = serde_json::from_str(&system.to_json()).unwrap();
+    document["links"][0]["note"] = "x".into();
+    let error = System::from_json(&document.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("links[0]: an object naming its kind takes that one key alone"),
+        "{error}"
+    );
+    let mut document: serde_json::Value = serde_json::from_str(&system.to_json()).unwrap();
+    document["links"][0]["arbitrage"]["markets"] =
+        serde_json::json!(["venue-a", "venue-b", "venue-a"]);
+    let error = System::from_json(&document.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("links[0].arbitrage.markets: more items than this list takes"),
+        "{error}"
+    );
+}
+
 /// Accounts built once and shared by runs of other shocks and cut links (as the page and the
 /// contagion table keep them) give the outcome of building them for each run.
 #[test]

@@ -347,7 +347,20 @@ impl Default for Run {
 impl Scenario {
     /// Parses and validates a scenario; every problem comes back with its field path.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario = parse_with_paths(text)?;
+        let scenario: Scenario = parse_with_paths(text).map_err(|error| {
+            // Another version's document is said as such, not by the first field this one
+            // lacks (`{"version": 3}` said "missing field `market`").
+            match serde_json::from_str::<Versioned>(text) {
+                Ok(Versioned { version }) if version != FORMAT_VERSION => ScenarioError::single(
+                    "version",
+                    Rule::Version {
+                        expected: FORMAT_VERSION,
+                        got: version,
+                    },
+                ),
+                _ => error,
+            }
+        })?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -373,6 +386,12 @@ impl Scenario {
 
 /// Reads a JSON document of at most [`MAX_INPUT_BYTES`] into `T`; a problem comes back with the
 /// path of the field it concerns (serde's message keeps its " at line L column C").
+/// A document's format version alone.
+#[derive(Deserialize)]
+struct Versioned {
+    version: u32,
+}
+
 pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> Result<T, ScenarioError> {
@@ -394,10 +413,19 @@ pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = known_path(&error.path().to_string());
+        let detail = error.inner().to_string();
+        // In a document that is valid JSON, the reader's words about its syntax are about a
+        // shape this format does not take.
+        let detail =
+            if !path.is_empty() && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+                shape_words(&detail)
+            } else {
+                detail
+            };
         ScenarioError::single(
             book_as_one_field(&path),
             Rule::Unreadable {
-                detail: plain_reader_words(&error.inner().to_string()),
+                detail: plain_reader_words(&detail),
             },
         )
     })?;
@@ -459,6 +487,18 @@ fn plain_reader_words(detail: &str) -> String {
     WORDS.iter().fold(detail.to_string(), |text, (from, to)| {
         text.replace(from, to)
     })
+}
+
+/// What the JSON reader's syntax errors mean inside a valid JSON document: a list longer than
+/// the field takes (a link's two markets), or a field beside an object's kind (a link is
+/// `{"arbitrage": {...}}` and nothing else).
+fn shape_words(detail: &str) -> String {
+    let at = detail.find(" at line ").unwrap_or(detail.len());
+    match &detail[..at] {
+        "trailing characters" => "more items than this list takes".to_string(),
+        "expected value" => "an object naming its kind takes that one key alone (e.g. {\"arbitrage\": {...}}): a field beside it is not read".to_string(),
+        _ => detail.to_string(),
+    }
 }
 
 /// `market.book` reports a problem inside it at `market.book` (docs/scenario.md §2): the path
