@@ -42,7 +42,7 @@ const CASES: &[(&str, Expect)] = &[
     ),
     ("issue-05-beyond-the-ledger-range.json", Error("positions.list: the positions could gain or lose up to")),
     // Malformed text.
-    ("deep-nesting.json", Error("invalid type: sequence")),
+    ("deep-nesting.json", Error("must be a JSON object ({...}), not a list")),
     // serde_json skips a value without recursing: 100,000 levels deep cost nothing.
     ("deep-nesting-skipped-value.json", Error("market.book: unknown field `x`, expected `depth_1pct_usd`")),
     ("huge-number.json", Error("market.price: number out of range")),
@@ -53,7 +53,10 @@ const CASES: &[(&str, Expect)] = &[
     ("duplicate-field.json", Error("duplicate field `price`")),
     ("unknown-top-level-field.json", Error("unknown field `colour`")),
     ("other-version.json", Error("version: must be 1 (got 3)")),
-    ("book-as-array.json", Error("market.book: invalid type: sequence, expected internally tagged enum Book")),
+    // A list where an object goes was read as the object's fields in order.
+    ("market-as-list.json", Error("market: must be a JSON object ({...}), not a list")),
+    ("bucket-as-list.json", Error("positions.generate.leverage_buckets[0]: must be a JSON object")),
+    ("book-as-array.json", Error("market.book: must be a JSON object ({...}), not a list")),
     // Values out of range.
     ("giant-count.json", Error("positions.generate.count: must be in [1, 2000000]")),
     ("steps-beyond-u32.json", Error("run.steps: invalid value: integer `4294967296`, expected a whole number up to 4294967295")),

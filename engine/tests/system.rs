@@ -774,6 +774,26 @@ fn a_link_of_the_wrong_shape_says_so() {
         error.starts_with("links[0].arbitrage.markets: more items than this list takes"),
         "{error}"
     );
+    // A list where an object goes (it was read as the object's fields in order).
+    let mut document: serde_json::Value = serde_json::from_str(&system.to_json()).unwrap();
+    let run = document["run"]
+        .as_object()
+        .unwrap()
+        .values()
+        .cloned()
+        .collect();
+    document["run"] = serde_json::Value::Array(run);
+    let error = System::from_json(&document.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("run: must be a JSON object ({...}), not a list"),
+        "{error}"
+    );
+    // Every system preset still reads back.
+    for preset in presets::systems() {
+        System::from_json(&preset.system.to_json()).expect("a system preset reads back");
+    }
 }
 
 /// Accounts built once and shared by runs of other shocks and cut links (as the page and the

@@ -122,6 +122,21 @@ fn bad_files_say_what_was_wrong() {
     assert!(unknown.contains("bogus"), "{unknown}");
     let invalid = decode_file(&encode_file(&with_steps(0))).unwrap_err();
     assert!(invalid.contains("run.steps"), "{invalid}");
+    // A list where an object goes, in a file or a link (read as the object's fields in order).
+    let mut document: serde_json::Value =
+        serde_json::from_str(&encode_file(&presets::all()[0].scenario)).unwrap();
+    let market = document["market"]
+        .as_object()
+        .unwrap()
+        .values()
+        .cloned()
+        .collect();
+    document["market"] = serde_json::Value::Array(market);
+    let listed = document.to_string();
+    let error = decode_file(&listed).unwrap_err();
+    assert!(error.contains("market: must be a JSON object"), "{error}");
+    let error = decode_link(&payload_of(listed.as_bytes())).unwrap_err();
+    assert!(error.contains("market: must be a JSON object"), "{error}");
 }
 
 #[test]

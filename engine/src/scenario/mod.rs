@@ -11,6 +11,7 @@ mod book;
 pub(crate) mod bounds;
 mod funding;
 pub mod profiles;
+pub(crate) mod shape;
 pub use bounds::MAX_MONEY_AT_STAKE;
 pub mod edit;
 mod traders;
@@ -358,9 +359,14 @@ impl Scenario {
                         got: version,
                     },
                 ),
-                _ => error,
+                // A list where an object goes is the mistake to say, not what its items' order
+                // made of it (`market[0]: invalid type: map`).
+                _ => shape::lists_for_objects::<Scenario>(text)
+                    .err()
+                    .unwrap_or(error),
             }
         })?;
+        shape::lists_for_objects::<Scenario>(text)?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -401,6 +407,15 @@ pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
             Rule::TooLarge {
                 bytes: text.len(),
                 limit: MAX_INPUT_BYTES,
+            },
+        ));
+    }
+    // Every document of ours is an object: a list would be read as a struct's fields in order.
+    if text.trim_start().starts_with('[') {
+        return Err(ScenarioError::single(
+            "",
+            Rule::Unreadable {
+                detail: "must be a JSON object ({...}), not a list".to_string(),
             },
         ));
     }

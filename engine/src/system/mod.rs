@@ -214,7 +214,14 @@ impl System {
         match versioned.version {
             crate::scenario::FORMAT_VERSION => Ok(System::of_scenario(Scenario::from_json(text)?)),
             _ => {
-                let system: System = parse_with_paths(text)?;
+                // A list where an object goes is the mistake to say, whether or not its items'
+                // order made something readable of it.
+                let system: System = parse_with_paths(text).map_err(|error| {
+                    crate::scenario::shape::lists_for_objects::<System>(text)
+                        .err()
+                        .unwrap_or(error)
+                })?;
+                crate::scenario::shape::lists_for_objects::<System>(text)?;
                 system.validate()?;
                 Ok(system)
             }
