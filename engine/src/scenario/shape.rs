@@ -1,19 +1,21 @@
 //! Objects where the format takes objects. serde reads a JSON list where a struct goes as the
 //! struct's fields in order (`"market": [60000, "linear", ...]`), so a document of the wrong
-//! shape could be accepted and mean something else than it seems. A document that was read is
-//! walked beside the format's JSON Schema, and the first list found where only an object is
-//! allowed is refused at its path.
+//! shape could be accepted and mean something else than it seems. The document is read once
+//! more beside the format's JSON Schema (no tree is built: a 300,000-position list costs a
+//! reading, not a copy), and the first list found where only an object is allowed is refused
+//! at its path.
 
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::{Rule, ScenarioError};
 
-/// The first place in `document` (JSON text already read as `T`) holding a list where `T`'s
-/// schema takes only an object, as a problem at its path.
+/// The first place in `text` (a document already read as `T`, or refused by it) holding a list
+/// where `T`'s schema takes only an object, as a problem at its path.
 pub(crate) fn lists_for_objects<T: schemars::JsonSchema>(text: &str) -> Result<(), ScenarioError> {
-    let Ok(document) = serde_json::from_str::<Value>(text) else {
-        return Ok(());
-    };
     let Ok(schema) = serde_json::to_value(schemars::schema_for!(T)) else {
         return Ok(());
     };
@@ -23,20 +25,37 @@ pub(crate) fn lists_for_objects<T: schemars::JsonSchema>(text: &str) -> Result<(
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    let walk = Walk { defs: &defs };
-    match walk.first_list(&[&schema], &document, String::new()) {
-        Some(path) => Err(ScenarioError::single(
-            &path,
-            Rule::Unreadable {
-                detail: "must be a JSON object ({...}), not a list".to_string(),
-            },
-        )),
+    let walk = Walk {
+        defs: &defs,
+        found: RefCell::new(None),
+    };
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let _ = Seed {
+        walk: &walk,
+        schemas: vec![&schema],
+    }
+    .deserialize(&mut reader);
+    match walk.found.into_inner() {
+        Some(mut segments) => {
+            segments.reverse();
+            let path = segments.concat();
+            let path = path.strip_prefix('.').unwrap_or(&path).to_string();
+            Err(ScenarioError::single(
+                &path,
+                Rule::Unreadable {
+                    detail: "must be a JSON object ({...}), not a list".to_string(),
+                },
+            ))
+        }
         None => Ok(()),
     }
 }
 
 struct Walk<'a> {
     defs: &'a Map<String, Value>,
+    /// The path to the list found, innermost part first (each level adds its own on the way
+    /// out).
+    found: RefCell<Option<Vec<String>>>,
 }
 
 impl<'a> Walk<'a> {
@@ -76,52 +95,127 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn first_list(&self, schemas: &[&'a Value], value: &Value, path: String) -> Option<String> {
+    /// Adds `segment` to the path of the list found, on the way out.
+    fn within(&self, segment: String) {
+        if let Some(segments) = self.found.borrow_mut().as_mut() {
+            segments.push(segment);
+        }
+    }
+}
+
+/// A value to read beside the schemas it may match (none: anything, not looked into).
+struct Seed<'w, 'a> {
+    walk: &'w Walk<'a>,
+    schemas: Vec<&'a Value>,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         let mut branches = Vec::new();
-        for schema in schemas {
-            self.branches(schema, &mut branches, 0);
+        for schema in &self.schemas {
+            self.walk.branches(schema, &mut branches, 0);
         }
         if branches.is_empty() {
-            return None;
+            return <de::IgnoredAny as serde::Deserialize>::deserialize(deserializer).map(|_| ());
         }
-        match value {
-            Value::Array(items) => {
-                // A list where no branch takes one but some branch takes an object.
-                let takes_list = branches
-                    .iter()
-                    .any(|b| Self::takes(b, "array").unwrap_or(true));
-                if !takes_list
-                    && branches
-                        .iter()
-                        .any(|b| Self::takes(b, "object") == Some(true))
-                {
-                    return Some(path);
+        deserializer.deserialize_any(Look {
+            walk: self.walk,
+            branches,
+        })
+    }
+}
+
+struct Look<'w, 'a> {
+    walk: &'w Walk<'a>,
+    branches: Vec<&'a Value>,
+}
+
+impl<'de> Visitor<'de> for Look<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        // A list where no branch takes one but some branch takes an object.
+        let takes_list = self
+            .branches
+            .iter()
+            .any(|b| Walk::takes(b, "array").unwrap_or(true));
+        if !takes_list
+            && self
+                .branches
+                .iter()
+                .any(|b| Walk::takes(b, "object") == Some(true))
+        {
+            *self.walk.found.borrow_mut() = Some(Vec::new());
+            return Err(de::Error::custom("a list where an object goes"));
+        }
+        let items: Vec<&Value> = self
+            .branches
+            .iter()
+            .filter_map(|b| b.get("items"))
+            .collect();
+        let mut k = 0usize;
+        loop {
+            let seed = Seed {
+                walk: self.walk,
+                schemas: items.clone(),
+            };
+            match seq.next_element_seed(seed) {
+                Ok(Some(())) => k += 1,
+                Ok(None) => return Ok(()),
+                Err(error) => {
+                    self.walk.within(format!("[{k}]"));
+                    return Err(error);
                 }
-                let items_schema: Vec<&Value> =
-                    branches.iter().filter_map(|b| b.get("items")).collect();
-                if items_schema.is_empty() {
-                    return None;
-                }
-                items.iter().enumerate().find_map(|(k, item)| {
-                    self.first_list(&items_schema, item, format!("{path}[{k}]"))
-                })
             }
-            Value::Object(fields) => fields.iter().find_map(|(key, field)| {
-                let inner: Vec<&Value> = branches
-                    .iter()
-                    .filter_map(|b| b.get("properties").and_then(|p| p.get(key)))
-                    .collect();
-                if inner.is_empty() {
-                    return None;
-                }
-                let at = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                self.first_list(&inner, field, at)
-            }),
-            _ => None,
         }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            let inner: Vec<&Value> = self
+                .branches
+                .iter()
+                .filter_map(|b| b.get("properties").and_then(|p| p.get(&key)))
+                .collect();
+            let seed = Seed {
+                walk: self.walk,
+                schemas: inner,
+            };
+            if let Err(error) = map.next_value_seed(seed) {
+                self.walk.within(format!(".{key}"));
+                return Err(error);
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
     }
 }
