@@ -375,6 +375,12 @@ test('a typed value may carry its unit; an empty box and an overflow are said as
   // Too small to hold, it would read as 0, which was not written.
   await enter('1e-400');
   await banner.filter({ hasText: /Size: 1e-400 is too small to tell from 0 \(type 0 for none\); kept -9/ }).waitFor();
+  // Where 0 is not taken, it is not offered.
+  const duration = page.locator('#shock-duration');
+  await duration.fill('1e-400');
+  await duration.press('Enter');
+  await banner.filter({ hasText: /1e-400 is too small to tell from 0, and this takes/ }).waitFor();
+  assert.doesNotMatch(await banner.textContent(), /Ramp duration: 1e-400[^;]*type 0 for none/);
   await done();
 });
 
@@ -410,6 +416,12 @@ test('the leverage editor works by keyboard alone', async () => {
   await changed(page, value, before, 'the bar');
   assert.ok(Number(await value()) > Number(before));
   await changed(page, () => summaryText(page), summary, 'the summary');
+  // End again and again stops where a population's open interest does ($10tn in all): it grew
+  // by a quarter each time, to a 140-digit total and a banner.
+  for (let i = 0; i < 200; i++) await page.keyboard.press('End');
+  await page.waitForTimeout(300);
+  assert.ok(Number(await value()) <= 1e13, `the bar at ${await value()}`);
+  assert.equal(await page.getByTestId('error-banner').count(), 0, 'no banner');
   await done();
 });
 

@@ -389,10 +389,17 @@ fn thousands_in(locale: &Locale, digits: &str) -> String {
     grouped
 }
 
-/// A moment (milliseconds since 1970) as the locale writes a date and time.
-pub fn date_time(ms: f64) -> String {
+/// A moment (milliseconds since 1970) as the locale writes a date and time; none for a moment
+/// no date has (NaN, or past the year 275,760).
+pub fn date_time(ms: f64) -> Option<String> {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    String::from(date.to_locale_string(locale().dates, &wasm_bindgen::JsValue::UNDEFINED))
+    if date.get_time().is_nan() {
+        return None;
+    }
+    Some(String::from(date.to_locale_string(
+        locale().dates,
+        &wasm_bindgen::JsValue::UNDEFINED,
+    )))
 }
 
 #[cfg(test)]

@@ -55,6 +55,14 @@ pub fn LeverageEditor() -> impl IntoView {
     });
     // The bar height scale; frozen while a bar is dragged so the bar stays under the pointer.
     let dragging = RwSignal::new(None::<(usize, f64)>);
+    // Another scenario loaded mid-drag (a preset picked, an undo) ends the drag: it went on
+    // editing the new crowd at the old one's scale ($1.50bn of open interest became $26.2bn).
+    Effect::new(move |first: Option<()>| {
+        state.preset.track();
+        if first.is_some() {
+            dragging.set(None);
+        }
+    });
     let scale = Memo::new(move |_| match dragging.get() {
         Some((_, frozen)) => frozen,
         None => {
@@ -70,8 +78,17 @@ pub fn LeverageEditor() -> impl IntoView {
                     .into_iter()
                     .map(round_3)
                     .collect();
+                // No bar past what the population may hold in all (End pressed again and again
+                // grew a bar by a quarter each time, to a total no scenario takes).
+                let others: f64 = amounts
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != index)
+                    .map(|(_, usd)| usd)
+                    .sum();
+                let room = (flushlab_engine::scenario::MAX_OPEN_INTEREST_USD - others).max(0.0);
                 if let Some(amount) = amounts.get_mut(index) {
-                    *amount = usd;
+                    *amount = usd.min(room);
                 }
                 population.set_bucket_open_interest(&amounts);
             }

@@ -57,7 +57,11 @@ pub fn RestoreOffers(
         {move || offers.get().into_iter().enumerate().map(|(index, offer)| match offer {
             Offer::Autosave { saved_at_ms, .. } => view! {
                 <div class="offer" role="status" data-testid="autosave-offer">
-                    <span>{fill(text().notices.autosave_offer, &[("when", &format::date_time(saved_at_ms))])}</span>
+                    <span>{match format::date_time(saved_at_ms) {
+                        Some(when) => fill(text().notices.autosave_offer, &[("when", &when)]),
+                        // A damaged time ("Invalid Date"): the offer without it.
+                        None => text().notices.autosave_offer_undated.to_string(),
+                    }}</span>
                     <button type="button" data-testid="restore-autosave" on:click=move |_| take(index)>{text().notices.restore}</button>
                     <button type="button" class="link-button" on:click=move |_| dismiss(index)>{text().notices.dismiss}</button>
                 </div>

@@ -36,6 +36,10 @@ pub use venue::{
 
 /// The only format version this engine reads.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// The most open interest a generated population may hold, USD (validation's bound; the app's
+/// leverage bars stop there).
+pub const MAX_OPEN_INTEREST_USD: f64 = 1e13;
 /// Highest leverage accepted.
 pub const MAX_LEVERAGE: f64 = 1000.0;
 /// Highest mean leverage of a leverage-cycles crowd.

@@ -201,7 +201,7 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
                 &format!("{path}.open_interest_usd"),
                 population.open_interest_usd,
                 1.0,
-                1e13,
+                super::MAX_OPEN_INTEREST_USD,
             );
             check.range(
                 &format!("{path}.long_share"),

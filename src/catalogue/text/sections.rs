@@ -326,6 +326,8 @@ sections! {
         /// `{label}`, `{typed}`, `{kept}`, `{unit}`: a number too small for the page to hold
         /// ("1e-400"), which it would read as 0.
         too_small,
+        /// The same in a box that does not take 0: also `{min}`, `{max}`.
+        too_small_no_zero,
         link_failed,
         /// `{title}`: the preset's title.
         link_failed_preset,
@@ -341,6 +343,7 @@ sections! {
         run_crashed,
         /// `{when}`: a date and time.
         autosave_offer,
+        autosave_offer_undated,
         restore,
         /// The reader's own page, kept when the tour or a glossary example replaced it.
         own_kept, back_to_own,
