@@ -18,7 +18,8 @@ try {
       ...(shot.mobile ? { isMobile: true, hasTouch: true } : {}),
     });
     await page.goto(server.url + shot.query);
-    await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
+    // plotly's drawing, or on a phone the page's own SVG until the first touch brings plotly.
+    await page.locator('[data-testid="chart-price"] svg').first().waitFor();
     await page.waitForTimeout(800);
     const path = new URL(`../docs/screenshots/${shot.name}.png`, import.meta.url);
     await page.screenshot({ path: path.pathname });
