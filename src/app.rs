@@ -92,7 +92,7 @@ pub fn AppWithQuery(
     }
     crate::handover::retire_first_view();
     follow_system_theme(state);
-    follow_scenario(state, &page, remember);
+    follow_scenario(state, &page, remember, offers);
     // Only a page in a frame has a parent to tell: an embed opened on its own (a reader's new
     // tab) read its layout twice a second for nobody, forcing layouts while it loaded.
     if browser::in_iframe() {
@@ -284,12 +284,6 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
                 tab,
                 saved_at_ms: saved.saved_at_ms,
             });
-            // The page's first edit overwrites the autosave: kept as the reader's own work too
-            // (in this browser, offered back while it differs), unless own work is kept already.
-            // The offer alone lost it at a reload after an edit.
-            if matches!(autosave::read_at(autosave::OWN_KEY), Ok(None)) {
-                state.keep_as_own(saved.clone());
-            }
         }
     }
     (state, RwSignal::new(offers))
@@ -521,7 +515,12 @@ fn follow_system_theme(state: AppState) {
 /// large for a link), keeping `embed` and `view`, and the autosave equal to the scenario, its
 /// preset and tab: after edits settle, and at once after a whole replacement (before the engine
 /// runs it), so a reload, a crash or a closed tab loses nothing.
-fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
+fn follow_scenario(
+    state: AppState,
+    page: &PageQuery,
+    remember: bool,
+    offers: RwSignal<Vec<Offer>>,
+) {
     let embed = page.embed;
     let view = page.view.clone();
     let controls = page.controls.clone();
@@ -550,6 +549,22 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
         if !remember {
             return;
         }
+        // An autosave a link displaced, still offered back, is about to be written over: it
+        // becomes the reader's own page kept (offered back as such, through a reload), in place
+        // of its offer. The offer alone lost it at the reload after the linked page's first edit.
+        let displaced = offers.with_untracked(|offers| {
+            offers
+                .iter()
+                .position(|offer| matches!(offer, Offer::Autosave { .. }))
+        });
+        if let Some(index) = displaced {
+            if let Ok(Some(saved)) = autosave::read() {
+                state.keep_as_own(saved);
+            }
+            offers.update(|offers| {
+                offers.remove(index);
+            });
+        }
         let envelope = state.envelope(autosave::now_ms());
         match autosave::write(&envelope) {
             Ok(()) => state.clear("autosave"),
@@ -573,7 +588,11 @@ fn follow_scenario(state: AppState, page: &PageQuery, remember: bool) {
         }
         // Written once edits settle, not on every drag frame.
         let save = later.clone();
-        timer.set_value(Some(Timeout::new(SAVE_DELAY_MS, save)));
+        timer.set_value(Some(Timeout::new(SAVE_DELAY_MS, move || {
+            // Done: nothing pending for a hidden page to save again.
+            timer.set_value(None);
+            save();
+        })));
     });
     // A reload, a closed tab or a page put away within the settle delay saves at once: the last
     // edit before it was lost.

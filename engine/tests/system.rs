@@ -747,6 +747,7 @@ fn a_loan_at_or_below_the_full_close_health_is_closed_in_one_liquidation() {
     assert_eq!(decimal(&report.ledger.debt_end), 0.0);
     assert!(report.ledger.balanced);
     let shallow = simulate_system(&lending_system_with(-15.0, 0, rule)).unwrap();
+    assert_eq!(shallow.lending[0].liquidations, 1);
     assert!((shallow.lending[0].repaid_usd - 350.0).abs() < 1e-9);
 }
 

@@ -121,11 +121,13 @@ pub fn RangeField(
             Some(typed) if !typed.is_finite() => refuse(notices.not_a_number),
             // "1e-400" reads as 0, which the reader did not write.
             // "Type 0 for none" only where 0 is in the box's range.
-            Some(typed) if crate::format::lost_to_zero(&bare, typed) => refuse(if min <= 0.0 {
-                notices.too_small
-            } else {
-                notices.too_small_no_zero
-            }),
+            Some(typed) if crate::format::lost_to_zero(&bare, typed) => {
+                refuse(if min <= 0.0 && max >= 0.0 {
+                    notices.too_small
+                } else {
+                    notices.too_small_no_zero
+                })
+            }
             Some(typed) if typed >= min && typed <= max => {
                 state.clear(id);
                 set.run(typed);

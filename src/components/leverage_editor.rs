@@ -55,8 +55,8 @@ pub fn LeverageEditor() -> impl IntoView {
     });
     // The bar height scale; frozen while a bar is dragged so the bar stays under the pointer.
     let dragging = RwSignal::new(None::<(usize, f64)>);
-    // Another scenario loaded mid-drag (a preset picked, an undo) ends the drag: it went on
-    // editing the new crowd at the old one's scale ($1.50bn of open interest became $26.2bn).
+    // Another preset picked mid-drag ends the drag: it went on editing the new crowd at the old
+    // one's scale ($1.50bn of open interest became $26.2bn).
     Effect::new(move |first: Option<()>| {
         state.preset.track();
         if first.is_some() {

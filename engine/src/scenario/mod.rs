@@ -394,14 +394,14 @@ impl Scenario {
     }
 }
 
-/// Reads a JSON document of at most [`MAX_INPUT_BYTES`] into `T`; a problem comes back with the
-/// path of the field it concerns (serde's message keeps its " at line L column C").
 /// A document's format version alone.
 #[derive(Deserialize)]
 struct Versioned {
     version: u32,
 }
 
+/// Reads a JSON document of at most [`MAX_INPUT_BYTES`] into `T`; a problem comes back with the
+/// path of the field it concerns (serde's message keeps its " at line L column C").
 pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> Result<T, ScenarioError> {
@@ -515,7 +515,7 @@ fn shape_words(detail: &str) -> String {
     let at = detail.find(" at line ").unwrap_or(detail.len());
     match &detail[..at] {
         "trailing characters" => "more items than this list takes".to_string(),
-        "expected value" => "an object naming its kind takes that one key alone (e.g. {\"arbitrage\": {...}}): a field beside it is not read".to_string(),
+        "expected value" => "an object naming its kind takes that one key alone (e.g. {\"arbitrage\": {...}} or {\"generate\": {...}}): a field beside it is not read".to_string(),
         _ => detail.to_string(),
     }
 }

@@ -500,6 +500,14 @@ fn a_crowd_paying_funding_thins_out_and_flushes_at_the_last_payment() {
     let dip = summary(&quiet);
     assert!(dip.max_drawdown_pct < 1.0, "{}", dip.max_drawdown_pct);
     assert!(flush.max_drawdown_pct > 5.0 * dip.max_drawdown_pct);
+    // docs/presets.md: "needs a 1% one"; "at 70% long ... a wobble of 0.3% or less".
+    quiet.shock.pct = -1.0;
+    assert!(summary(&quiet).max_drawdown_pct > 5.0);
+    let mut less_skewed = bleed.clone();
+    if let flushlab_engine::scenario::Positions::Generate(population) = &mut less_skewed.positions {
+        population.long_share = 0.70;
+    }
+    assert!(summary(&less_skewed).max_drawdown_pct < 0.3);
 }
 
 #[test]

@@ -500,7 +500,7 @@ pub static ENGLISH: Text = Text {
         autosave_offer: "Your autosaved scenario from {when} is not the one shown.",
         autosave_offer_undated: "Your autosaved scenario is not the one shown.",
         restore: "Restore",
-        own_kept: "Your own scenario from before it was replaced (by a preset, the tour or a glossary example) is kept.",
+        own_kept: "Your own scenario from before it was replaced (by a link, a preset, the tour or a glossary example) is kept.",
         back_to_own: "Back to your scenario",
         run_again_offer: "FlushLab stopped while running the scenario from {from} last time, so it is not running it now; the default scenario is shown.",
         from_link: "the link",
