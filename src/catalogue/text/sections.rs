@@ -170,9 +170,14 @@ sections! {
         /// `{market}`: the market's id.
         markets_select_market,
         /// `{shock}`: unsigned percent, `{shock_word}`: drop or rise; `{moves}`: each market's largest move, listed, and where
-        /// (`markets_at_trough`...); `{usd}`; `{count}`; `{shares}`: " (X by 2x)" for markets the
-        /// shock hits by a share other than its whole, else empty.
+        /// (`markets_at_trough`...); `{usd}`; `{markets}`: `markets_one` or `markets_many`;
+        /// `{shares}`: " (X by 2x)" for markets the shock hits by a share other than its whole,
+        /// else empty.
         markets_headline,
+        /// A system of one market, as the headline counts it.
+        markets_one,
+        /// `{count}`: markets.
+        markets_many,
         /// `{market}`, `{pct}`: a percentage (its fall, or its rise after a squeeze).
         markets_headline_fell,
         markets_headline_rose,
