@@ -178,3 +178,26 @@ fn hostile_command_lines_get_a_message() {
     }
     assert!(count >= 10, "the command-line corpus is read");
 }
+
+/// A calibration file's base (which its own schema takes as any JSON) gets the same check: a list
+/// where an object goes is refused at its path, not read as the object's fields in order.
+#[test]
+fn a_calibration_base_with_a_list_for_an_object_is_refused() {
+    let text = include_str!("../presets/targets/2024-08-05.json");
+    let mut document: Value = serde_json::from_str(text).unwrap();
+    let run = document["base"]["run"]
+        .as_object()
+        .expect("the base's run")
+        .values()
+        .cloned()
+        .collect();
+    document["base"]["run"] = Value::Array(run);
+    let error = flushlab_engine::analysis::CalibrationSpec::from_json(&document.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("base.run: must be a JSON object ({...}), not a list"),
+        "{error}"
+    );
+    assert!(flushlab_engine::analysis::CalibrationSpec::from_json(text).is_ok());
+}

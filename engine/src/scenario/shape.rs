@@ -51,6 +51,30 @@ pub(crate) fn lists_for_objects<T: schemars::JsonSchema>(text: &str) -> Result<(
     }
 }
 
+/// [`lists_for_objects`] for the document `T` at the top-level `field` of `text` (a calibration
+/// file's `base`, which its own schema takes as any JSON), the path under `field`.
+pub(crate) fn lists_for_objects_in<T: schemars::JsonSchema>(
+    text: &str,
+    field: &str,
+) -> Result<(), ScenarioError> {
+    let Some(inner) = serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|document| document.get(field).map(Value::to_string))
+    else {
+        return Ok(());
+    };
+    lists_for_objects::<T>(&inner).map_err(|mut error| {
+        for problem in &mut error.problems {
+            problem.path = if problem.path.is_empty() {
+                field.to_string()
+            } else {
+                format!("{field}.{}", problem.path)
+            };
+        }
+        error
+    })
+}
+
 /// The problem to say for a document `T`'s reader refused with `error`: a list where an object
 /// goes, found deeper up (`market` rather than `market[0]: invalid type: map`), or `error` when
 /// it is at that very field (its reader's words may name the shapes it takes).
@@ -58,7 +82,20 @@ pub(crate) fn or_list_for_object<T: schemars::JsonSchema>(
     text: &str,
     error: ScenarioError,
 ) -> ScenarioError {
-    match lists_for_objects::<T>(text) {
+    prefer_list(lists_for_objects::<T>(text), error)
+}
+
+/// [`or_list_for_object`] for the document `T` at the top-level `field` of `text`.
+pub(crate) fn or_list_for_object_in<T: schemars::JsonSchema>(
+    text: &str,
+    field: &str,
+    error: ScenarioError,
+) -> ScenarioError {
+    prefer_list(lists_for_objects_in::<T>(text, field), error)
+}
+
+fn prefer_list(found: Result<(), ScenarioError>, error: ScenarioError) -> ScenarioError {
+    match found {
         Err(list)
             if list.problems.first().map(|p| &p.path)
                 != error.problems.first().map(|p| &p.path) =>

@@ -63,7 +63,10 @@ pub struct FittedValue {
 impl SystemCalibrationSpec {
     /// Parses and validates a calibration file whose base is version 2.
     pub fn from_json(text: &str) -> Result<SystemCalibrationSpec, ScenarioError> {
-        let spec: SystemCalibrationSpec = crate::scenario::parse_with_paths(text)?;
+        use crate::{scenario::shape, system::System};
+        let spec: SystemCalibrationSpec = crate::scenario::parse_with_paths(text)
+            .map_err(|error| shape::or_list_for_object_in::<System>(text, "base", error))?;
+        shape::lists_for_objects_in::<System>(text, "base")?;
         spec.validate()?;
         Ok(spec)
     }

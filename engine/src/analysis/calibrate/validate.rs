@@ -14,7 +14,10 @@ use super::{
 impl CalibrationSpec {
     /// Parses and validates a calibration file; every problem comes back with its field path.
     pub fn from_json(text: &str) -> Result<CalibrationSpec, ScenarioError> {
-        let spec: CalibrationSpec = crate::scenario::parse_with_paths(text)?;
+        use crate::scenario::{shape, Scenario};
+        let spec: CalibrationSpec = crate::scenario::parse_with_paths(text)
+            .map_err(|error| shape::or_list_for_object_in::<Scenario>(text, "base", error))?;
+        shape::lists_for_objects_in::<Scenario>(text, "base")?;
         spec.validate()?;
         Ok(spec)
     }
