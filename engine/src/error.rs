@@ -501,6 +501,19 @@ impl ScenarioError {
             }],
         }
     }
+
+    /// The same problems with their paths inside `field` (a preset file's `scenario`, a
+    /// calibration file's `base`).
+    pub fn within(mut self, field: &str) -> Self {
+        for problem in &mut self.problems {
+            problem.path = if problem.path.is_empty() {
+                field.to_string()
+            } else {
+                format!("{field}.{}", problem.path)
+            };
+        }
+        self
+    }
 }
 
 impl fmt::Display for ScenarioError {

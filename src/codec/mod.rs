@@ -484,12 +484,12 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
         Some(presets::PresetContent::Scenario(inner)) => {
             return Scenario::from_json(&inner)
                 .map(|scenario| Imported::Scenario(Box::new(scenario)))
-                .map_err(|error| problems_text(&within("scenario", error)));
+                .map_err(|error| problems_text(&error.within("scenario")));
         }
         Some(presets::PresetContent::System(inner)) => {
             return System::from_json(&inner)
                 .map(|system| Imported::System(Box::new(system)))
-                .map_err(|error| problems_text(&within("system", error)));
+                .map_err(|error| problems_text(&error.within("system")));
         }
         None => {}
     }
@@ -517,21 +517,6 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
                 }
             }),
     }
-}
-
-/// `error`'s problems with their paths inside the field `field` of a preset file.
-fn within(
-    field: &str,
-    mut error: flushlab_engine::ScenarioError,
-) -> flushlab_engine::ScenarioError {
-    for problem in &mut error.problems {
-        problem.path = if problem.path.is_empty() {
-            field.to_string()
-        } else {
-            format!("{field}.{}", problem.path)
-        };
-    }
-    error
 }
 
 /// Whether `text` is a whole JSON object that is none of ours: no `market` (a scenario's) nor

@@ -392,10 +392,10 @@ impl Scenario {
     }
 }
 
-/// A document's format version alone.
+/// Only a document's format version, read to tell the formats apart or say another's.
 #[derive(Deserialize)]
-struct Versioned {
-    version: u32,
+pub(crate) struct Versioned {
+    pub(crate) version: u32,
 }
 
 /// Reads a JSON document of at most [`MAX_INPUT_BYTES`] into `T`; a problem comes back with the

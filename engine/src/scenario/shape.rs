@@ -63,16 +63,7 @@ pub(crate) fn lists_for_objects_in<T: schemars::JsonSchema>(
     else {
         return Ok(());
     };
-    lists_for_objects::<T>(&inner).map_err(|mut error| {
-        for problem in &mut error.problems {
-            problem.path = if problem.path.is_empty() {
-                field.to_string()
-            } else {
-                format!("{field}.{}", problem.path)
-            };
-        }
-        error
-    })
+    lists_for_objects::<T>(&inner).map_err(|error| error.within(field))
 }
 
 /// The problem to say for a document `T`'s reader refused with `error`: a list where an object

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ScenarioError;
 use crate::scenario::{
     parse_with_paths, Agents, BuildUp, CyclesCrowd, Market, Positions, Run, Scenario, Shock,
-    ShockKind, Traders, Venue,
+    ShockKind, Traders, Venue, Versioned,
 };
 
 pub use accounts::{
@@ -198,12 +198,6 @@ fn default_threshold() -> f64 {
 
 fn default_true() -> bool {
     true
-}
-
-/// Only the version field, read first to tell the two formats apart.
-#[derive(Deserialize)]
-struct Versioned {
-    version: u32,
 }
 
 impl System {
