@@ -356,7 +356,7 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
     let y = |price: f64| 1.0 - (price - low) / (high - low);
 
     let up = crate::headline::rises(summary);
-    let extreme_at = extreme_index(&last, up);
+    let extreme_at = crate::charts::thin::extreme_index(&last, up);
     let (extreme_label, extreme_price, extreme_pct) = if up {
         (text().summary.peak, summary.max_price, summary.max_rise_pct)
     } else {
@@ -690,45 +690,11 @@ fn time_axis(scale: TimeScale, end_s: f64) -> String {
     svg
 }
 
-/// Index of the lowest (or, `up`, highest) price: the first one, where the move peaked.
-fn extreme_index(prices: &[f64], up: bool) -> usize {
-    let mut best = 0;
-    for (index, price) in prices.iter().enumerate() {
-        let better = if up {
-            *price > prices[best]
-        } else {
-            *price < prices[best]
-        };
-        if better {
-            best = index;
-        }
-    }
-    best
-}
-
 /// An SVG path through (`times`, `prices`) in the 1000 x 1000 box, at most [`MAX_POINTS`] points:
 /// a long path keeps each stretch's lowest and highest price, so no extreme is lost.
 fn path(times: &[f64], prices: &[f64], x: &dyn Fn(f64) -> f64, y: &dyn Fn(f64) -> f64) -> String {
-    let kept: Vec<usize> = if prices.len() <= MAX_POINTS {
-        (0..prices.len()).collect()
-    } else {
-        let stretch = prices.len().div_ceil(MAX_POINTS / 2);
-        let mut kept = Vec::new();
-        for from in (0..prices.len()).step_by(stretch) {
-            let to = (from + stretch).min(prices.len());
-            let part = &prices[from..to];
-            let low = from + extreme_index(part, false);
-            let high = from + extreme_index(part, true);
-            kept.push(low.min(high));
-            if low != high {
-                kept.push(low.max(high));
-            }
-        }
-        if kept.last() != Some(&(prices.len() - 1)) {
-            kept.push(prices.len() - 1);
-        }
-        kept
-    };
+    let kept = crate::charts::thin::kept(&[prices], MAX_POINTS)
+        .unwrap_or_else(|| (0..prices.len()).collect());
     let mut d = String::new();
     for (n, index) in kept.into_iter().enumerate() {
         let command = if n == 0 { 'M' } else { 'L' };

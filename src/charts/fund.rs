@@ -4,8 +4,8 @@ use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
 use super::{
-    amounts_at, axis, base_layout, cursor_line, ink, money_unit, palette, ticks_to, words_inside,
-    wrapped, Snapshot, TimeScale, NOTE_LINE_CHARS,
+    amounts_at, axis, base_layout, cursor_line, ink, money_unit, palette, thin, ticks_to,
+    words_inside, wrapped, Snapshot, TimeScale, NOTE_LINE_CHARS,
 };
 
 /// Below this share of the axis, the fund's line is lost at its bottom (a fund of a few million
@@ -52,6 +52,15 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .iter()
         .flat_map(|values| values.iter())
         .fold(0.0, |high: f64, &value| high.max(value));
+    // A long run's lines through each stretch's extremes (`thin`), on the same points.
+    let kept = thin::kept(&[&fund, &adl, &bad_debt], thin::MOST_POINTS);
+    let kept = kept.as_deref();
+    let times = thin::pick(&times, kept);
+    let (fund, adl, bad_debt) = (
+        thin::pick(&fund, kept),
+        thin::pick(&adl, kept),
+        thin::pick(&bad_debt, kept),
+    );
     let mut plot = Plot::new();
     plot.add_trace(
         Scatter::new(times.clone(), fund)

@@ -8,8 +8,8 @@ use plotly::layout::Margin;
 use plotly::{Plot, Scatter};
 
 use super::{
-    amounts_at, axis, base_layout, cursor_line, palette, size_unit, sizes_in_dollars, ticks_to,
-    words_inside, Snapshot, TimeScale,
+    amounts_at, axis, base_layout, cursor_line, palette, size_unit, sizes_in_dollars, thin,
+    ticks_to, words_inside, Snapshot, TimeScale,
 };
 use crate::catalogue::text::fill;
 
@@ -55,6 +55,20 @@ pub fn window_s(outcome: &Outcome) -> f64 {
         .map_or(end, |step| (step.t_s * 1.5 + 10.0).min(end))
 }
 
+/// The part of the run the chart shows, in seconds: where liquidations happen ([`window_s`]),
+/// and until the algorithms have stopped trading, when they trade after that.
+fn shown_s(scenario: &Scenario, outcome: &Outcome) -> f64 {
+    let steps = &outcome.steps;
+    let end = steps.last().map_or(1.0, |step| step.t_s);
+    let flows = flows(scenario);
+    let algorithms_until = steps
+        .iter()
+        .rev()
+        .find(|step| flows.iter().any(|(_, flow, _)| flow(step) != 0.0))
+        .map_or(0.0, |step| (step.t_s * 1.2).min(end));
+    window_s(outcome).max(algorithms_until)
+}
+
 /// The chart's title, with the step's length: a per-step amount means nothing without it.
 pub fn title(scenario: &Scenario) -> String {
     let step_s = scenario.run.step_s;
@@ -78,12 +92,23 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     // Each step's liquidations drawn over the second they happened in (its start to its end).
     let step_s = snapshot.scenario.run.step_s;
     let scale = TimeScale::of_run(snapshot.scenario);
-    let times: Vec<f64> = steps
+    let all_times: Vec<f64> = steps
         .iter()
         .map(|step| scale.at(step.t_s - step_s))
         .collect();
     let longs: Vec<f64> = steps.iter().map(|step| step.liquidated_long_usd).collect();
     let shorts: Vec<f64> = steps.iter().map(|step| step.liquidated_short_usd).collect();
+    // A long run's steps through each stretch's extremes (`thin`), of the longs and of both
+    // sides stacked, on the same points (the layers stay aligned).
+    let stacked: Vec<f64> = longs.iter().zip(&shorts).map(|(l, s)| l + s).collect();
+    // The part the chart shows (`window_s`) apart from the calm after it.
+    let shown = shown_s(snapshot.scenario, snapshot.outcome);
+    let cut = steps.partition_point(|step| step.t_s - step_s < shown);
+    let kept = thin::kept_around(&[&longs, &stacked], cut, thin::MOST_POINTS);
+    let kept = kept.as_deref();
+    let times = thin::pick(&all_times, kept);
+    let (longs, shorts) = (thin::pick(&longs, kept), thin::pick(&shorts, kept));
+    let flows = flows(snapshot.scenario);
     let w = words_inside();
     let mut plot = Plot::new();
     // Stacked steps (one path per side) rather than bars: as exact, and far cheaper to redraw.
@@ -102,11 +127,13 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 .fill_color(color),
         );
     }
-    let flows = flows(snapshot.scenario);
     for (name, flow, color) in &flows {
         let values: Vec<f64> = steps.iter().map(flow).collect();
+        let kept = thin::kept_around(&[&values], cut, thin::MOST_POINTS);
+        let times = thin::pick(&all_times, kept.as_deref());
+        let values = thin::pick(&values, kept.as_deref());
         plot.add_trace(
-            Scatter::new(times.clone(), values)
+            Scatter::new(times, values)
                 .mode(Mode::Lines)
                 .name(*name)
                 .y_axis("y2")
@@ -122,15 +149,6 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     // The unit alone: the title says what is counted, and a longer axis title runs off a short
     // chart (an embed's).
     let y_title = size_unit(snapshot);
-    let end = steps.last().map_or(1.0, |step| step.t_s);
-    let shown = window_s(snapshot.outcome);
-    // ...and until the algorithms have stopped trading, when they trade after that.
-    let algorithms_until = steps
-        .iter()
-        .rev()
-        .find(|step| flows.iter().any(|(_, flow, _)| flow(step) != 0.0))
-        .map_or(0.0, |step| (step.t_s * 1.2).min(end));
-    let shown = shown.max(algorithms_until);
     let title = title(snapshot.scenario);
     let dollars = sizes_in_dollars(snapshot.scenario);
     let liquidated = steps

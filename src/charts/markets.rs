@@ -5,7 +5,8 @@ use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
 use super::{
-    base_layout, ink, palette, suffixed_axis, vertical_line, words_inside, Snapshot, TimeScale,
+    base_layout, ink, palette, suffixed_axis, thin, vertical_line, words_inside, Snapshot,
+    TimeScale,
 };
 
 /// One colour per market, in the system's order.
@@ -41,6 +42,8 @@ pub fn prices(snapshot: &Snapshot) -> Plot {
         let times: Vec<f64> = (0..market.path.len())
             .map(|i| scale.at(i as f64 * view.step_s))
             .collect();
+        // A long run's path through each stretch's extremes (`thin`).
+        let (times, moves) = thin::line(&times, &moves);
         plot.add_trace(
             Scatter::new(times, moves)
                 .mode(Mode::Lines)

@@ -21,6 +21,7 @@ pub mod plotly_js;
 pub mod price;
 mod registry;
 pub mod sketch;
+pub mod thin;
 pub mod venues;
 mod visibility;
 

@@ -6,8 +6,8 @@ use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
 use super::{
-    band, base_layout, cursor_line, ink, label, palette, price_axis, vertical_line, words_inside,
-    Snapshot, TimeScale,
+    band, base_layout, cursor_line, ink, label, palette, price_axis, thin, vertical_line,
+    words_inside, Snapshot, TimeScale,
 };
 use crate::catalogue::text::fill;
 use crate::format::signed_pct;
@@ -89,7 +89,13 @@ fn corners(times: &[f64], values: &[f64]) -> (Vec<f64>, Vec<f64>) {
 pub fn plot(snapshot: &Snapshot) -> Plot {
     let outcome = snapshot.outcome;
     let scale = TimeScale::of_run(snapshot.scenario);
-    let (times, last, mark) = paths(outcome, scale);
+    let (all_times, last, mark) = paths(outcome, scale);
+    // A long run's prices through each stretch's extremes (`thin`): both lines on the same
+    // points, so the hover reads both at one time.
+    let kept = thin::kept(&[&last, &mark], thin::MOST_POINTS);
+    let kept = kept.as_deref();
+    let times = thin::pick(&all_times, kept);
+    let (last, mark) = (thin::pick(&last, kept), thin::pick(&mark, kept));
     let ink = ink(snapshot.theme);
     let w = words_inside();
     let mut plot = Plot::new();
@@ -113,7 +119,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     // The line every move past is forced trading (after the prices: their traces keep their
     // places).
     if let Some(alone) = shock_alone(snapshot.scenario, outcome) {
-        let (times, alone) = corners(&times, &alone);
+        let (times, alone) = corners(&all_times, &alone);
+        let (times, alone) = thin::line(&times, &alone);
         plot.add_trace(
             Scatter::new(times, alone)
                 .mode(Mode::Lines)
@@ -243,5 +250,59 @@ mod tests {
             shock_alone(&run("funding-bleed").0, &run("funding-bleed").1),
             None
         );
+    }
+
+    /// A run of 50,000 steps is drawn through a few thousand of its points, its lowest price
+    /// and its last among them; the liquidations chart keeps every step of the part it shows
+    /// (the cascade's first seconds).
+    #[test]
+    fn a_long_run_is_drawn_through_its_extremes() {
+        let mut scenario = presets::default_scenario();
+        scenario.run.steps = 50_000;
+        if let flushlab_engine::scenario::Positions::Generate(generate) = &mut scenario.positions {
+            generate.count = 2_000;
+        }
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let options = flushlab_engine::analysis::OptionSpec::default();
+        let traces = crate::charts::traces_of(super::plot, &scenario, &outcome, &options);
+        let last = &traces[0];
+        let points = last["y"].as_array().expect("prices");
+        assert!(points.len() <= crate::charts::thin::MOST_POINTS + 1);
+        let lowest = points
+            .iter()
+            .filter_map(|price| price.as_f64())
+            .fold(f64::INFINITY, f64::min);
+        let run_lowest = outcome
+            .steps
+            .iter()
+            .map(|step| step.last)
+            .fold(f64::INFINITY, f64::min);
+        assert_eq!(lowest, run_lowest);
+        assert_eq!(
+            points.last().and_then(|price| price.as_f64()),
+            outcome.steps.last().map(|step| step.last)
+        );
+
+        let traces = crate::charts::traces_of(
+            crate::charts::liquidations::plot,
+            &scenario,
+            &outcome,
+            &options,
+        );
+        let longs = traces[0]["y"].as_array().expect("longs");
+        assert!(longs.len() <= 2 * crate::charts::thin::MOST_POINTS);
+        let liquidating = outcome
+            .summary
+            .last_liquidation_step
+            .expect("a cascade") as usize;
+        let drawn: Vec<f64> = longs[..=liquidating]
+            .iter()
+            .filter_map(|value| value.as_f64())
+            .collect();
+        let run: Vec<f64> = outcome.steps[..=liquidating]
+            .iter()
+            .map(|step| step.liquidated_long_usd)
+            .collect();
+        assert_eq!(drawn, run, "every step of the cascade");
     }
 }

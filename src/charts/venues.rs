@@ -4,7 +4,7 @@
 use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
-use super::{base_layout, ink, palette, price_axis, words_inside, Snapshot, TimeScale};
+use super::{base_layout, ink, palette, price_axis, thin, words_inside, Snapshot, TimeScale};
 
 /// Line colours: the scenario as set in the price's ink, then one per profile (six profiles,
 /// six colours: with four, Binance's and dYdX's lines were drawn alike).
@@ -22,29 +22,6 @@ pub fn price(snapshot: &Snapshot) -> Plot {
         .map(|path| path.len().saturating_sub(1) as f64 * venues.step_s)
         .fold(0.0, f64::max);
     let scale = TimeScale::of(end);
-    let mut plot = Plot::new();
-    for (k, (row, path)) in venues.rows.iter().zip(&venues.paths).enumerate() {
-        let times: Vec<f64> = (0..path.len())
-            .map(|i| scale.at(i as f64 * venues.step_s))
-            .collect();
-        let line = match k {
-            0 => Line::new().color(ink(snapshot.theme).price).width(3.0),
-            _ => Line::new()
-                .color(PROFILE_COLOURS[(k - 1) % PROFILE_COLOURS.len()])
-                .width(2.0)
-                .dash(PROFILE_DASHES[(k - 1) % PROFILE_DASHES.len()].clone()),
-        };
-        // The venue without its contract ("Binance USDS-M", not "... (BTCUSDT)"): seven long
-        // names made a legend of seven rows on a phone, up over the chart's title; the table
-        // beside it names the contracts.
-        let name = row.name.split(" (").next().unwrap_or(&row.name);
-        plot.add_trace(
-            Scatter::new(times, path.clone())
-                .mode(Mode::Lines)
-                .name(name)
-                .line(line),
-        );
-    }
     // Show the flushes, not the long calm after them: up to three times the latest extreme
     // (trough or peak) of any venue, and some seconds.
     let extreme = venues
@@ -69,6 +46,37 @@ pub fn price(snapshot: &Snapshot) -> Plot {
     let shown = (extreme * 3.0 + 10.0 * venues.step_s)
         .min(end)
         .max(venues.step_s);
+    // The points shown: up to the first step past it.
+    let cut = (shown / venues.step_s).ceil() as usize + 1;
+    let mut plot = Plot::new();
+    for (k, (row, path)) in venues.rows.iter().zip(&venues.paths).enumerate() {
+        let times: Vec<f64> = (0..path.len())
+            .map(|i| scale.at(i as f64 * venues.step_s))
+            .collect();
+        // A long run's path through each stretch's extremes (`thin`), the part shown apart.
+        let kept = thin::kept_around(&[path], cut, thin::MOST_POINTS);
+        let (times, path) = (
+            thin::pick(&times, kept.as_deref()),
+            thin::pick(path, kept.as_deref()),
+        );
+        let line = match k {
+            0 => Line::new().color(ink(snapshot.theme).price).width(3.0),
+            _ => Line::new()
+                .color(PROFILE_COLOURS[(k - 1) % PROFILE_COLOURS.len()])
+                .width(2.0)
+                .dash(PROFILE_DASHES[(k - 1) % PROFILE_DASHES.len()].clone()),
+        };
+        // The venue without its contract ("Binance USDS-M", not "... (BTCUSDT)"): seven long
+        // names made a legend of seven rows on a phone, up over the chart's title; the table
+        // beside it names the contracts.
+        let name = row.name.split(" (").next().unwrap_or(&row.name);
+        plot.add_trace(
+            Scatter::new(times, path)
+                .mode(Mode::Lines)
+                .name(name)
+                .line(line),
+        );
+    }
     plot.set_layout(
         base_layout(
             snapshot.theme,
