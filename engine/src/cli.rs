@@ -12,19 +12,22 @@ pub const USAGE: &str = "usage: flushlab <command>
                              profile's rules); a version 2 scenario (several markets) prints
                              every market's outcome and the links' flows
   validate FILE|-            check a scenario (version 1 or 2); prints every problem with its
-                             field path
+                             field path (a value of the wrong type or broken JSON stops the
+                             reading there: that one is said)
   contagion FILE|-           a version 2 scenario's markets alone and linked: where each
                              market's liquidations came from, link by link
-  sweep FILE|- [FROM TO N]   drawdown and amplification against shock size (default -0.5..-50, 100 points);
-                             for a version 2 scenario, each market's trough and liquidations (a full
-                             run of the system per shock)
+  sweep FILE|- [FROM TO N]   drawdown and amplification against shock size (default -0.5..-50, 100 points),
+                             each the instant cascade's end (no time: the book does not refill;
+                             simulate runs the timeline); for a version 2 scenario, each market's
+                             trough and liquidations (a full run of the system per shock)
   grid FILE|- X:FROM:TO:N Y:FROM:TO:N
-                             2-D sweep; parameters: shock_pct mean_leverage depth_usd long_share
+                             2-D sweep of the instant cascade (a version 1 scenario); parameters:
+                             shock_pct mean_leverage depth_usd long_share
                              maintenance_margin withdrawal; on a version 2 scenario each cell is
                              a full run of the system, and NAME@MARKET sets one market's value
                              (NAME alone: every market's)
   cycles FILE|- [CONFIG.json] leverage-cycle Monte Carlo
-  counterfactual FILE|-      the same shock with every position at 1x
+  counterfactual FILE|-      the same shock with every position at 1x (the instant cascade)
   calibrate TARGETS|- [--preset]
                              fit a scenario to published figures (docs/scenario.md); with
                              --preset, print the calibrated preset file instead; a version 2
@@ -221,10 +224,20 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
 /// The id of a venue profile.
 /// The options after a command's argument: nothing, or `--venue ID` with a profile's id.
 fn venue_option(options: &[String]) -> Result<Option<String>, String> {
-    match (options.first().map(String::as_str), options.get(1)) {
+    let first = options.first().map(String::as_str);
+    if let Some(id) = first.and_then(|option| option.strip_prefix("--venue=")) {
+        return match options.get(1) {
+            Some(extra) => Err(format!("unexpected argument '{extra}'\n{USAGE}")),
+            None => Ok(Some(venue_id(id)?)),
+        };
+    }
+    match (first, options.get(1)) {
         (None, _) => Ok(None),
         (Some("--venue"), Some(id)) => Ok(Some(venue_id(id)?)),
         (Some("--venue"), None) => Err(format!("--venue needs an id\n{USAGE}")),
+        (Some(other), _) if !other.starts_with('-') => Err(format!(
+            "unexpected argument '{other}': the command reads one file\n{USAGE}"
+        )),
         (Some(other), _) => Err(format!("unknown option '{other}'\n{USAGE}")),
     }
 }
@@ -254,7 +267,7 @@ fn number(text: &str) -> Result<f64, String> {
 
 /// A sweep's end, in the range a sweep takes (so every point between is too).
 fn shock(text: &str, name: &str) -> Result<f64, String> {
-    let value = number(text)?;
+    let value = number(text).map_err(|error| format!("{name} {error}"))?;
     if (MIN_SHOCK_PCT..=MAX_SHOCK_PCT).contains(&value) {
         Ok(value)
     } else {
@@ -264,12 +277,14 @@ fn shock(text: &str, name: &str) -> Result<f64, String> {
     }
 }
 
-/// A point count, 2 to [`MAX_SHOCKS`].
+/// A point count from FROM to TO, both ends included: 2 to [`MAX_SHOCKS`].
 fn count(text: &str) -> Result<usize, String> {
     text.parse::<usize>()
         .ok()
         .filter(|n| (2..=MAX_SHOCKS).contains(n))
-        .ok_or_else(|| format!("'{text}': point count must be 2 to {MAX_SHOCKS}"))
+        .ok_or_else(|| {
+            format!("N '{text}': a sweep from FROM to TO takes 2 to {MAX_SHOCKS} points")
+        })
 }
 
 fn linspace(from: f64, to: f64, n: usize) -> Vec<f64> {
@@ -308,7 +323,12 @@ fn axis(spec: &str) -> Result<Axis, String> {
         })?;
     Ok(Axis {
         market,
-        ..Axis::linspace(parameter, number(from)?, number(to)?, n)
+        ..Axis::linspace(
+            parameter,
+            number(from).map_err(|error| format!("axis '{spec}': FROM {error}"))?,
+            number(to).map_err(|error| format!("axis '{spec}': TO {error}"))?,
+            n,
+        )
     })
 }
 
@@ -337,6 +357,13 @@ mod tests {
                 venue: Some("dydx".into())
             })
         );
+        assert_eq!(
+            parse_line("simulate s.json --venue=dydx"),
+            parse_line("simulate s.json --venue dydx")
+        );
+        assert!(parse_line("simulate s.json --venue=dydx x")
+            .unwrap_err()
+            .contains("unexpected argument 'x'"));
         assert!(parse_line("simulate s.json --venue nasdaq")
             .unwrap_err()
             .contains("there are: binance, hyperliquid, bybit, okx, dydx"));
@@ -392,11 +419,21 @@ mod tests {
                 "sweep f -1e308 1e308 10",
                 "FROM '-1e308': a sweep's shocks must be in",
             ),
-            ("sweep f -1 NaN 10", "'NaN' is not a number"),
+            ("sweep f -1 NaN 10", "TO 'NaN' is not a number"),
+            ("sweep f abc -8 3", "FROM 'abc' is not a number"),
             (
                 "sweep f -1 -2 99999999999999999999",
-                "point count must be 2 to",
+                "N '99999999999999999999': a sweep from FROM to TO takes 2 to",
             ),
+            (
+                "sweep f -7 -8 1",
+                "N '1': a sweep from FROM to TO takes 2 to",
+            ),
+            (
+                "simulate f.json extra.json",
+                "unexpected argument 'extra.json': the command reads one file",
+            ),
+            ("simulate f.json --venu okx", "unknown option '--venu'"),
             (
                 "grid f shock_pct:-1:-2:513 withdrawal:0:1:2",
                 "at most 512 points and at least 2 (N is '513')",

@@ -125,6 +125,8 @@ pub enum Rule {
     MeanLeverage { most: f64, got: f64 },
     /// A grid value that makes the scenario invalid: the scenario's rule, and where the value is.
     InGridValue { rule: Box<Rule>, value_path: String },
+    /// A market's shock (the system's times its `shock_beta`, `beta`) that breaks `rule`.
+    ByShockBeta { rule: Box<Rule>, beta: f64 },
     /// A calibration's base with more positions than a calibration runs.
     CalibrationPositions { most: usize, got: usize },
     /// A calibration parameter's bounds are not finite.
@@ -393,6 +395,10 @@ impl fmt::Display for Rule {
                 write!(f, "mean leverage must be in [1, {most}] (got {got})")
             }
             Rule::InGridValue { rule, value_path } => write!(f, "{rule} ({value_path})"),
+            Rule::ByShockBeta { rule, beta } => write!(
+                f,
+                "{beta} times the common shock gives this market a shock that {rule}"
+            ),
             Rule::CalibrationPositions { most, got } => write!(
                 f,
                 "a calibration runs the scenario hundreds of times: at most {most} positions (got {got})"

@@ -373,3 +373,54 @@ fn a_system_calibration_fits_one_venues_depth_to_its_trough() {
     assert_eq!(code, 0);
     assert!(schema.contains("\"market\""), "{schema}");
 }
+
+/// A system file cut short (or with NaN in it) is said as a system's problem, not as a version 1
+/// scenario's "unknown field `markets`"; another version names both formats.
+#[test]
+fn a_broken_system_is_read_as_a_system_and_another_version_is_said() {
+    let (_, system, _) = flushlab(&["preset", "two-venues-one-asset"], "");
+    let cut = &system[..system.len() / 2];
+    for broken in [cut.to_string(), system.replacen("0.", "NaN, \"x\": 0.", 1)] {
+        let (code, stdout, stderr) = flushlab(&["validate", "-"], &broken);
+        assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+        assert!(!stderr.contains("unknown field `markets`"), "{stderr}");
+    }
+    let (_, _, stderr) = flushlab(&["validate", "-"], cut);
+    assert!(stderr.contains("cut short"), "{stderr}");
+    let (code, _, stderr) = flushlab(&["validate", "-"], r#"{"version": 3}"#);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("must be 1 (a scenario of one market) or 2"),
+        "{stderr}"
+    );
+}
+
+/// A market whose beta takes the common shock out of range says so with the beta, and a sweep
+/// of shocks it would take out of range is refused at those shocks (it printed the price floor).
+#[test]
+fn a_shock_a_beta_takes_out_of_range_is_refused_where_it_is() {
+    let (_, system, _) = flushlab(&["preset", "btc-2025-10-10-venues"], "");
+    let (code, _, stderr) = flushlab(&["sweep", "-", "-40", "-50", "3"], &system);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("sweep.shocks_pct[2]: 2 times the common shock gives this market a shock that must be in [-95, 500] (got -100) (markets[2].shock_beta)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("shocks_pct[1]"), "{stderr}");
+}
+
+/// `--venue=ID` as `--venue ID`; one profile over the budget is named.
+#[test]
+fn compare_venues_names_the_profile_it_could_not_run() {
+    let (_, calm, _) = flushlab(&["preset", "calm-market"], "");
+    let heavy = calm.replacen("\"count\": 50000", "\"count\": 2000000", 1);
+    assert_ne!(heavy, calm);
+    let (code, _, stderr) = flushlab(&["compare-venues", "-"], &heavy);
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("on "), "{stderr}");
+    let (a, b) = (
+        flushlab(&["simulate", "-", "--venue=okx"], &calm),
+        flushlab(&["simulate", "-", "--venue", "okx"], &calm),
+    );
+    assert_eq!((a.0, &a.1), (0, &b.1));
+}

@@ -168,6 +168,10 @@ pub fn say(rule: &Rule) -> String {
             words.in_grid_value,
             &[("rule", &say(rule)), ("where", value_path)],
         ),
+        Rule::ByShockBeta { rule, beta } => fill(
+            words.by_shock_beta,
+            &[("rule", &say(rule)), ("beta", &plain(*beta))],
+        ),
         Rule::CalibrationPositions { most, got } => fill(
             words.calibration_positions,
             &[("most", &whole(*most)), ("got", &whole(*got))],
@@ -401,6 +405,10 @@ mod tests {
             Rule::InGridValue {
                 rule: Box::new(inner.clone()),
                 value_path: "grid.x.values[2]".into(),
+            },
+            Rule::ByShockBeta {
+                rule: Box::new(inner.clone()),
+                beta: 5.0,
             },
             Rule::CalibrationPositions {
                 most: 2000,

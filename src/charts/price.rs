@@ -291,10 +291,7 @@ mod tests {
         );
         let longs = traces[0]["y"].as_array().expect("longs");
         assert!(longs.len() <= 2 * crate::charts::thin::MOST_POINTS);
-        let liquidating = outcome
-            .summary
-            .last_liquidation_step
-            .expect("a cascade") as usize;
+        let liquidating = outcome.summary.last_liquidation_step.expect("a cascade") as usize;
         let drawn: Vec<f64> = longs[..=liquidating]
             .iter()
             .filter_map(|value| value.as_f64())

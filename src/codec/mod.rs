@@ -493,17 +493,13 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
         }
         None => {}
     }
-    #[derive(serde::Deserialize)]
-    struct Versioned {
-        version: u32,
-    }
-    match serde_json::from_str::<Versioned>(text) {
-        Ok(Versioned {
-            version: flushlab_engine::system::SYSTEM_VERSION,
-        }) => System::from_json(text)
+    // The format the file says it is in, as far as it reads (a system cut short is one).
+    const SYSTEM: u64 = flushlab_engine::system::SYSTEM_VERSION as u64;
+    match flushlab_engine::scenario::format_version(text) {
+        Some(SYSTEM) => System::from_json(text)
             .map(|system| Imported::System(Box::new(system)))
             .map_err(|error| problems_text(&error)),
-        Ok(Versioned { version }) if version != 1 => Err(fill(
+        Some(version) if version != 1 => Err(fill(
             words.other_version,
             &[("version", &version.to_string())],
         )),

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::budget;
-use crate::error::{ScenarioError, Work};
+use crate::error::{Problem, Rule, ScenarioError, Work};
 use crate::outcome::Summary;
 use crate::positions::PositionTable;
 use crate::scenario::Scenario;
@@ -196,7 +196,8 @@ pub fn contagion_prepared<T: std::borrow::Borrow<PositionTable>>(
                     .iter()
                     .filter(|protocol| protocol.sell_into == spec.id)
                     .map(|protocol| protocol.sold_usd)
-                    .sum(),
+                    // From zero: an empty `sum` of floats is -0.0, which the table printed.
+                    .fold(0.0, |total, sold| total + sold),
             }
         })
         .collect();
@@ -230,12 +231,41 @@ pub struct SweepLine {
     pub liquidated_usd: Vec<f64>,
 }
 
+/// Refuses the sweep's shocks that some market's `shock_beta` takes out of a shock's range
+/// (`-50` with a beta of 2 is a -100% shock, which the page and `simulate` refuse and a sweep
+/// reported as the price floor): at each such shock's path, what the market's shock breaks and
+/// where (the first few of them).
+fn shocks_every_market_takes(system: &System, shocks_pct: &[f64]) -> Result<(), ScenarioError> {
+    let problems: Vec<Problem> = shocks_pct
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &pct)| {
+            let error = system.with_shock_pct(pct).validate().err()?;
+            Some(error.problems.into_iter().map(move |problem| Problem {
+                path: format!("sweep.shocks_pct[{i}]"),
+                rule: Rule::InGridValue {
+                    rule: Box::new(problem.rule),
+                    value_path: problem.path,
+                },
+            }))
+        })
+        .take(5)
+        .flatten()
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ScenarioError { problems })
+    }
+}
+
 /// Runs `system` at each of `shocks_pct` (its common shock resized, kind kept): a full run per
 /// shock (links, accounts and lending included), the populations built once. Checks the shocks
 /// and the work (one system run per shock) first.
 pub fn sweep_system(system: &System, shocks_pct: &[f64]) -> Result<SystemSweep, ScenarioError> {
     system.validate()?;
     crate::analysis::sweep::validate_shocks(shocks_pct)?;
+    shocks_every_market_takes(system, shocks_pct)?;
     let seconds = system.budget_seconds();
     budget::Estimate {
         seconds: seconds * shocks_pct.len() as f64,

@@ -57,7 +57,7 @@ fn run(command: Command) -> Result<String, Failure> {
     match command {
         Command::Simulate { input, venue } => {
             let text = read(&input)?;
-            if is_system(&text) {
+            if is_system(&text)? {
                 if venue.is_some() {
                     return Err(Failure::Input(
                         "--venue applies to a version 1 scenario; in version 2 set each market's venue"
@@ -78,8 +78,11 @@ fn run(command: Command) -> Result<String, Failure> {
             let base = scenario(&input, "compare-venues")?;
             let mut rows = Vec::new();
             for profile in venue_profiles() {
+                // Which profile's run was refused (dYdX's caps can put one over the budget).
                 let summary = flushlab_engine::simulate(&analysis::on_venue(&base, profile))
-                    .map_err(input_error)?
+                    .map_err(|error| {
+                        Failure::Input(format!("on {} ({}): {error}", profile.name, profile.id))
+                    })?
                     .summary;
                 rows.push(analysis::VenueRow::new(profile.id, profile.name, &summary));
             }
@@ -94,7 +97,7 @@ fn run(command: Command) -> Result<String, Failure> {
         }
         Command::Validate { input } => {
             let text = read(&input)?;
-            if is_system(&text) {
+            if is_system(&text)? {
                 let system = System::from_json(&text).map_err(input_error)?;
                 let positions: usize = system
                     .market_scenarios()
@@ -118,7 +121,7 @@ fn run(command: Command) -> Result<String, Failure> {
         }
         Command::Sweep { input, shocks_pct } => {
             let text = read(&input)?;
-            if is_system(&text) {
+            if is_system(&text)? {
                 // Each shock a full run of the system (its links, accounts and lending).
                 let system = System::from_json(&text).map_err(input_error)?;
                 return to_json(
@@ -132,7 +135,7 @@ fn run(command: Command) -> Result<String, Failure> {
         }
         Command::Grid { input, x, y } => {
             let text = read(&input)?;
-            if is_system(&text) {
+            if is_system(&text)? {
                 let system = System::from_json(&text).map_err(input_error)?;
                 return to_json(&analysis::grid_system(&system, &x, &y).map_err(input_error)?);
             }
@@ -174,6 +177,7 @@ fn run(command: Command) -> Result<String, Failure> {
             // Said before the fit, which can take minutes.
             let name = preset_to_write(preset, spec.preset.as_deref())?;
             let fit = analysis::calibrate(&spec).map_err(input_error)?;
+            not_converged(fit.converged);
             let Some(name) = name else {
                 return to_json(&fit);
             };
@@ -266,14 +270,18 @@ fn read(path: &str) -> Result<String, Failure> {
     })
 }
 
-/// Whether a document says it is version 2 (a system of markets); anything else is read as
-/// version 1, whose reader reports what is wrong with it.
-fn is_system(text: &str) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Versioned {
-        version: u32,
+/// Whether a document says it is version 2 (a system of markets), as far as it can be read
+/// ([`flushlab_engine::scenario::format_version`]: a system cut short is still one); a version
+/// that is neither is refused as such; anything else is read as version 1, whose reader reports
+/// what is wrong with it.
+fn is_system(text: &str) -> Result<bool, Failure> {
+    match flushlab_engine::scenario::format_version(text) {
+        Some(2) => Ok(true),
+        Some(1) | None => Ok(false),
+        Some(other) => Err(Failure::Input(format!(
+            "version: must be 1 (a scenario of one market) or 2 (a system of markets) (got {other})"
+        ))),
     }
-    serde_json::from_str::<Versioned>(text).is_ok_and(|document| document.version == 2)
 }
 
 /// Whether a calibration file's base says it is version 2.
@@ -293,6 +301,7 @@ fn calibrate_system(text: &str, preset: bool) -> Result<String, Failure> {
     let spec = analysis::SystemCalibrationSpec::from_json(text).map_err(input_error)?;
     let name = preset_to_write(preset, spec.preset.as_deref())?;
     let fit = analysis::calibrate_system(&spec).map_err(input_error)?;
+    not_converged(fit.converged);
     let Some(name) = name else {
         return to_json(&fit);
     };
@@ -300,6 +309,14 @@ fn calibrate_system(text: &str, preset: bool) -> Result<String, Failure> {
         .ok_or_else(|| Failure::Input(format!("preset: no system preset '{name}'")))?;
     file.system = fit.system;
     serde_json::to_string_pretty(&file).map_err(|error| Failure::Internal(error.to_string()))
+}
+
+/// A fit that stopped before converging is said on stderr too (its output says
+/// `"converged": false`, easy to miss in a script).
+fn not_converged(converged: bool) {
+    if !converged {
+        say("calibrate: the fit did not converge (its figures are the best found; each target's relative_error says how far it is)");
+    }
 }
 
 /// With `--preset`, the preset the calibration file names (an error when it names none);
@@ -318,7 +335,7 @@ fn preset_to_write(asked: bool, named: Option<&str>) -> Result<Option<&str>, Fai
 /// markets) is said to be one, not reported field by field ("markets: unknown field").
 fn scenario(path: &str, command: &str) -> Result<Scenario, Failure> {
     let text = read(path)?;
-    if is_system(&text) {
+    if is_system(&text)? {
         return Err(Failure::Input(format!(
             "{command} reads a version 1 scenario (one market); this file is version 2, a system \
              of markets: `simulate`, `validate`, `contagion`, `sweep`, `grid` and `calibrate` read it"

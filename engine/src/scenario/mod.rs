@@ -398,6 +398,48 @@ pub(crate) struct Versioned {
     pub(crate) version: u32,
 }
 
+/// The format a document says it is in, read only as far as it says so: its top-level
+/// `version`, or 2 (a system of markets) for a document that reaches a top-level `markets`
+/// without a version first. A file cut short, or broken after that point, still tells which
+/// reader should say what is wrong with it (a truncated system was reported as a version 1
+/// scenario with an "unknown field `markets`"). None: nothing says (not a JSON object, or
+/// broken before either field).
+pub fn format_version(text: &str) -> Option<u64> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    use std::fmt;
+
+    struct Peek<'a>(&'a mut Option<u64>);
+    impl<'de> Visitor<'de> for Peek<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "version" => {
+                        *self.0 = Some(map.next_value::<u64>()?);
+                        return Ok(());
+                    }
+                    "markets" => {
+                        *self.0 = Some(u64::from(crate::system::SYSTEM_VERSION));
+                        // A version after it still says which.
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut said = None;
+    // The rest of the document is not read: its errors are its reader's to say.
+    let _ = serde_json::Deserializer::from_str(text).deserialize_map(Peek(&mut said));
+    said
+}
+
 /// Reads a JSON document of at most [`MAX_INPUT_BYTES`] into `T`; a problem comes back with the
 /// path of the field it concerns (serde's message keeps its " at line L column C").
 pub(crate) fn parse_with_paths<T: serde::de::DeserializeOwned>(

@@ -83,7 +83,13 @@ impl System {
                     let path = problem.path.as_str();
                     let top = path.starts_with("shock") || path.starts_with("run");
                     if top && spec.shock_beta != 1.0 && path.starts_with("shock") {
-                        check.fail(&format!("{prefix}.shock_beta"), problem.rule);
+                        check.fail(
+                            &format!("{prefix}.shock_beta"),
+                            Rule::ByShockBeta {
+                                rule: Box::new(problem.rule),
+                                beta: spec.shock_beta,
+                            },
+                        );
                     } else if top || path == "version" || path.is_empty() {
                         if !seen_top.contains(&problem) {
                             seen_top.push(problem.clone());

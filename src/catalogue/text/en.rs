@@ -719,6 +719,7 @@ pub static ENGLISH: Text = Text {
         same_axes: "must differ from x (both are {parameter})",
         mean_leverage: "mean leverage must be in [1, {most}] (got {got})",
         in_grid_value: "{rule} ({where})",
+        by_shock_beta: "{beta} times the common shock gives this market a shock that {rule}",
         calibration_positions: "a calibration runs the scenario hundreds of times: at most {most} positions (got {got})",
         bounds_not_finite: "bounds must be finite numbers (got {min}, {max})",
         min_not_below_max: "min must be below max (got {min} >= {max})",

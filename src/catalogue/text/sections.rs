@@ -547,6 +547,8 @@ sections! {
         mean_leverage,
         /// `{rule}`, `{where}`: the grid value's path.
         in_grid_value,
+        /// `{beta}`: a market's shock beta; `{rule}`: what its shock breaks.
+        by_shock_beta,
         /// `{most}`, `{got}`.
         calibration_positions,
         /// `{min}`, `{max}`.
