@@ -407,6 +407,15 @@ fn a_shock_a_beta_takes_out_of_range_is_refused_where_it_is() {
         "{stderr}"
     );
     assert!(!stderr.contains("shocks_pct[1]"), "{stderr}");
+    // The default range stops short of them, and says where.
+    let (code, sweep, stderr) = flushlab(&["sweep", "-"], &system);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("the default shocks stop at -47.5%"),
+        "{stderr}"
+    );
+    let sweep: serde_json::Value = serde_json::from_str(&sweep).unwrap();
+    assert_eq!(sweep["shocks_pct"].as_array().unwrap().len(), 95);
 }
 
 /// `--venue=ID` as `--venue ID`; one profile over the budget is named.

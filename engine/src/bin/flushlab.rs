@@ -124,6 +124,29 @@ fn run(command: Command) -> Result<String, Failure> {
             if is_system(&text)? {
                 // Each shock a full run of the system (its links, accounts and lending).
                 let system = System::from_json(&text).map_err(input_error)?;
+                // The default range (ours, not the user's) stops where a market's beta would
+                // take the shock out of range; a range asked for is refused there.
+                let shocks_pct = if shocks_pct == analysis::sweep::default_shocks() {
+                    let taken: Vec<f64> = shocks_pct
+                        .iter()
+                        .copied()
+                        .take_while(|&pct| system.with_shock_pct(pct).validate().is_ok())
+                        .collect();
+                    match taken.last() {
+                        // Not one: the refusal says why.
+                        None => shocks_pct,
+                        Some(last) => {
+                            if taken.len() < shocks_pct.len() {
+                                say(&format!(
+                                    "sweep: the default shocks stop at {last}%: past it a market's shock_beta takes its shock out of range"
+                                ));
+                            }
+                            taken
+                        }
+                    }
+                } else {
+                    shocks_pct
+                };
                 return to_json(
                     &analysis::sweep_system(&system, &shocks_pct).map_err(input_error)?,
                 );
