@@ -40,11 +40,16 @@ pub fn LeverageMonitor() -> impl IntoView {
                 ),
             ],
         ),
+        // The move that shock makes, not its amplification: "6.7x" beside the headline's
+        // "1.03x" (its own shock's) read as a contradiction.
         Tipping::AtMost(shock, amplification, _) => fill(
             text().monitor.tipping_at_most,
             &[
                 ("shock", &format::signed_pct(shock)),
-                ("amplification", &format::factor(amplification, 1)),
+                (
+                    "move",
+                    &crate::headline::unsigned_pct(shock.abs() * amplification),
+                ),
             ],
         ),
         Tipping::NoShockNeeded(moved) => fill(

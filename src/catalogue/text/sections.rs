@@ -624,7 +624,7 @@ sections! {
         smooth,
         /// `{move}`: a percentage.
         no_shock_needed,
-        /// `{shock}`: a signed percentage; `{amplification}`: a factor.
+        /// `{shock}`: a signed percentage; `{move}`: the move it makes, a percentage.
         tipping_at_most,
         not_computed,
     }
