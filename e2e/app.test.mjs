@@ -1021,6 +1021,12 @@ test('the markets tab fits a 360 px screen and axe-core finds nothing serious in
   const seen = await page.getByTestId('tab-markets').innerText();
   assert.match(seen, /Hyperliquid BTC/);
   assert.doesNotMatch(seen, /binance-btc|hyperliquid-(btc|alts)/);
+  // The tab's general introduction is a line to open, so the diagram comes a screen sooner.
+  const intro = page.getByTestId('markets-intro');
+  assert.equal(await intro.evaluate((el) => el.tagName), 'DETAILS');
+  assert.equal(await intro.getAttribute('open'), null);
+  await intro.locator('summary').click();
+  assert.match(await intro.innerText(), /A flush rarely stays on one venue/);
   await page.getByTestId('markets-diagram').scrollIntoViewIfNeeded();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 362, `page is ${width}px wide`);

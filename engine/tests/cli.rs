@@ -433,3 +433,12 @@ fn compare_venues_names_the_profile_it_could_not_run() {
     );
     assert_eq!((a.0, &a.1), (0, &b.1));
 }
+
+/// A file saved with a byte-order mark (as Windows editors save UTF-8) is read as its JSON.
+#[test]
+fn a_byte_order_mark_is_not_the_files_content() {
+    let (_, calm, _) = flushlab(&["preset", "calm-market"], "");
+    let (code, stdout, stderr) = flushlab(&["validate", "-"], &format!("\u{feff}{calm}"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\"valid\": true"), "{stdout}");
+}

@@ -553,6 +553,16 @@ fn a_system_file_or_system_preset_file_imports_as_a_system() {
     assert!(decode_file(&preset.system.to_json())
         .unwrap_err()
         .contains("Markets tab"));
+    // Saved with a byte-order mark (a Windows editor's UTF-8): read as what it holds.
+    assert_eq!(
+        decode_any_file(&format!("\u{feff}{}", preset.system.to_json())),
+        Ok(Imported::System(Box::new(preset.system.clone())))
+    );
+    // Cut short, a system is still said as a system's problem (it was a version 1 scenario's
+    // "unknown field `markets`").
+    let json = preset.system.to_json();
+    let cut = decode_any_file(&json[..json.len() / 2]).unwrap_err();
+    assert!(cut.contains("cut short") && !cut.contains("unknown field"), "{cut}");
     // A broken system names the field.
     let mut broken = serde_json::to_value(&preset.system).unwrap();
     broken["markets"][1]["market"]["book"]["depth_1pct_usd"] = (-5.0).into();

@@ -340,7 +340,20 @@ pub fn MarketsTab(
             {move || live.markets.with(MarketsView::past_the_record).map(|note| view! {
                 <p class="wide past-record" data-testid="markets-past-record" role="note">{note}</p>
             })}
-            <p class="wide muted markets-intro">{t.charts.markets_intro}</p>
+            // On a phone or a tablet a summary line, so the diagram is a screen nearer (the
+            // paragraph was 15 lines of a 390 px screen above the system's own story).
+            {if crate::browser::is_narrow() {
+                view! {
+                    <details class="wide muted markets-intro" data-testid="markets-intro">
+                        <summary>{t.charts.markets_intro_summary}</summary>
+                        <p>{t.charts.markets_intro}</p>
+                    </details>
+                }
+                .into_any()
+            } else {
+                view! { <p class="wide muted markets-intro" data-testid="markets-intro">{t.charts.markets_intro}</p> }
+                    .into_any()
+            }}
             <section class="wide markets-choice">
                 <label for="markets-preset">{t.charts.markets_system}</label>
                 <select id="markets-preset" data-testid="markets-select" on:change=choose

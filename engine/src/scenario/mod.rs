@@ -517,7 +517,7 @@ fn known_path(path: &str) -> String {
 /// The JSON reader's message in a reader's words: its Rust type names ("expected f64") and its
 /// "EOF while parsing" said as what they mean; its line and column kept.
 fn plain_reader_words(detail: &str) -> String {
-    const WORDS: [(&str, &str); 9] = [
+    const WORDS: [(&str, &str); 10] = [
         ("expected f64", "expected a number"),
         ("expected u32", "expected a whole number up to 4294967295"),
         ("expected u64", "expected a whole number"),
@@ -542,10 +542,30 @@ fn plain_reader_words(detail: &str) -> String {
             "expected value",
             "expected a JSON value (NaN and Infinity are not JSON numbers)",
         ),
+        (
+            "expected ident",
+            "expected true, false or null written in full (a word in quotes is a string)",
+        ),
     ];
-    WORDS.iter().fold(detail.to_string(), |text, (from, to)| {
+    let text = WORDS.iter().fold(detail.to_string(), |text, (from, to)| {
         text.replace(from, to)
-    })
+    });
+    // "expected struct Scenario": the type's name means nothing to a reader; what goes there is
+    // an object.
+    match text.find("expected struct ") {
+        Some(at) => {
+            let name_at = at + "expected struct ".len();
+            let name_end = text[name_at..]
+                .find(|c: char| !c.is_alphanumeric())
+                .map_or(text.len(), |end| name_at + end);
+            format!(
+                "{}expected an object ({{...}}){}",
+                &text[..at],
+                &text[name_end..]
+            )
+        }
+        None => text,
+    }
 }
 
 /// What the JSON reader's syntax errors mean inside a valid JSON document: a list longer than
@@ -573,6 +593,21 @@ fn book_as_one_field(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::{known_path, LeverageBucket, Scenario};
+
+    /// The reader's type names and grammar words are said in a reader's words.
+    #[test]
+    fn the_readers_words_are_plain() {
+        let said = |text: &str| Scenario::from_json(text).unwrap_err().to_string();
+        let null = said("null");
+        assert!(null.contains("expected an object ({...})"), "{null}");
+        assert!(!null.contains("struct"), "{null}");
+        let json = crate::presets::default_scenario().to_json();
+        let misspelt = said(&json.replacen("\"seed\": ", "\"seed\": tru, \"x\": ", 1));
+        assert!(
+            misspelt.contains("expected true, false or null"),
+            "{misspelt}"
+        );
+    }
 
     #[test]
     fn a_problem_is_placed_at_its_last_named_part() {

@@ -279,6 +279,7 @@ pub static ENGLISH: Text = Text {
         venues_progress: "running {done} of {total}",
         markets_price: "Every market's price",
         markets_price_caption: "Each market's move from its own start on one axis: a market that was not shocked at all moves only because the others' forced trading reaches it (arbitrage, shared index, cross-margin accounts, lending liquidators).",
+        markets_intro_summary: "How a flush spreads from market to market",
         markets_intro: "A flush rarely stays on one venue. Here several markets (an asset on a venue each) share one clock: arbitrageurs carry a price gap from one book to another, venues mark to a common index, cross-margin accounts lose on one asset and are sold in another, collateral can depeg, and lending liquidators sell what they seize. Cut a link to see each market alone. A link spreads as well as carries: the venue hit first sells into the other's book too, so it falls less and the other more, and the two together can liquidate less than the first alone would. The market controls (beside the charts, or below them on a phone) edit the market you pick (click it in the diagram); an edit makes the system your own and re-runs it.",
         markets_system: "System",
         markets_suggested: "This page's flush has a system of its own: {title} →",

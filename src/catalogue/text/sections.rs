@@ -155,7 +155,7 @@ sections! {
         venues_venue, venues_trough, venues_move, venues_liquidated, venues_adl, venues_bad_debt, venues_fund,
         /// `{done}`, `{total}`: runs.
         venues_progress,
-        markets_price, markets_price_caption, markets_intro, markets_system,
+        markets_price, markets_price_caption, markets_intro, markets_intro_summary, markets_system,
         /// `{title}`: the system preset built on the page's preset.
         markets_suggested,
         markets_running,
