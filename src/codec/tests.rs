@@ -562,7 +562,10 @@ fn a_system_file_or_system_preset_file_imports_as_a_system() {
     // "unknown field `markets`").
     let json = preset.system.to_json();
     let cut = decode_any_file(&json[..json.len() / 2]).unwrap_err();
-    assert!(cut.contains("cut short") && !cut.contains("unknown field"), "{cut}");
+    assert!(
+        cut.contains("cut short") && !cut.contains("unknown field"),
+        "{cut}"
+    );
     // A broken system names the field.
     let mut broken = serde_json::to_value(&preset.system).unwrap();
     broken["markets"][1]["market"]["book"]["depth_1pct_usd"] = (-5.0).into();

@@ -9,6 +9,15 @@ use crate::state::use_state;
 /// Milliseconds between playback ticks.
 const TICK_MS: u32 = 50;
 
+/// Steps a run may have and still play one step a tick at 1x (15 s for 300 steps): a longer run
+/// plays as many steps a tick as keep it about as long (a 100,000-step run took 83 minutes).
+const STEPS_PLAYED_ONE_A_TICK: usize = 300;
+
+/// Steps one tick moves the cursor at `speed` in a run of `steps`.
+fn steps_a_tick(speed: usize, steps: usize) -> usize {
+    speed * steps.div_ceil(STEPS_PLAYED_ONE_A_TICK).max(1)
+}
+
 /// The playback bar.
 #[component]
 pub fn PlaybackBar() -> impl IntoView {
@@ -33,7 +42,7 @@ pub fn PlaybackBar() -> impl IntoView {
         if playing {
             let tick = Interval::new(TICK_MS, move || {
                 let speed = state.playback.with_untracked(|playback| playback.speed);
-                advance(speed);
+                advance(steps_a_tick(speed, steps.get_untracked()));
             });
             timer.set_value(Some(tick));
         } else {
@@ -115,5 +124,20 @@ pub fn PlaybackBar() -> impl IntoView {
             <button type="button" class="link-button" on:click=clear
                 disabled=move || state.playback.get().cursor.is_none()>{text().toolbar.show_whole_run}</button>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::steps_a_tick;
+
+    /// A preset's run plays a step a tick at 1x; a long run as many as keep it about as long.
+    #[test]
+    fn a_long_run_plays_in_about_the_time_a_preset_does() {
+        assert_eq!(steps_a_tick(1, 240), 1);
+        assert_eq!(steps_a_tick(2, 300), 2);
+        assert_eq!(steps_a_tick(1, 301), 2);
+        let ticks = 100_000_usize.div_ceil(steps_a_tick(1, 100_000));
+        assert!((290..=300).contains(&ticks), "{ticks} ticks");
     }
 }
