@@ -757,6 +757,8 @@ test('the venues tab runs the same scenario on every venue profile beside your s
   const table = page.getByTestId('venues-table');
   const profiles = ['binance', 'hyperliquid', 'bybit', 'okx', 'dydx'];
   for (const venue of ['as-set', ...profiles]) await table.locator(`tr[data-venue="${venue}"]`).waitFor();
+  // Each profile says when its rules were read (Binance's are its 2021 tiers).
+  assert.match(await table.locator('tr[data-venue="binance"] th').textContent(), /2021-03-18 tiers/);
   const cells = async (venue) => (await table.locator(`tr[data-venue="${venue}"] td`).allTextContents());
   // Your settings' row says what the summary tiles say.
   const trough = (await page.getByTestId('summary').textContent()).match(/Trough\$[\d,]+ \((-[\d.]+%)\)/)[1];

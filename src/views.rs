@@ -311,6 +311,10 @@ pub(crate) fn OptionsTab() -> impl IntoView {
                             "inverse",
                             &format::percent(-result.inverse_liquidation_move_pct, 1),
                         ),
+                        (
+                            "maintenance",
+                            &format::percent(spec.maintenance_margin * 100.0, 1),
+                        ),
                     ],
                 )
             } else {
@@ -327,8 +331,15 @@ pub(crate) fn OptionsTab() -> impl IntoView {
             let held = days(spec.days_held);
             // A holding that rounds to no time is none.
             if format::needed_decimals(spec.days_held, 1) != "0" {
+                // A call deep in the money loses almost nothing to time: "keeps only 100%" read
+                // as a loss.
+                let template = if kept >= 99.5 {
+                    t.charts.options_held_whole
+                } else {
+                    t.charts.options_held
+                };
                 parts.push(fill(
-                    t.charts.options_held,
+                    template,
                     &[("held", &held), ("kept", &format::percent(kept, 0))],
                 ));
                 if result.perp_opens {
@@ -437,11 +448,16 @@ pub(crate) fn VenuesTab() -> impl IntoView {
                     } else {
                         row.venue.clone()
                     };
+                    // Which documents the profile's rules come from, and when (Binance's are
+                    // its 2021 tiers: a trader checking today's would not believe them
+                    // otherwise).
+                    let as_of = flushlab_engine::scenario::profiles::venue_profile(&row.venue)
+                        .map(|profile| view! { <span class="as-of">{profile.as_of}</span> });
                     // Each cell names its column too: on a phone a row is a card of labelled
                     // figures (style/main.css), not six columns scrolled sideways.
                     view! {
                         <tr role="row" data-venue=id>
-                            <th scope="row" role="rowheader">{row.name.clone()}</th>
+                            <th scope="row" role="rowheader">{row.name.clone()}{as_of}</th>
                             <td role="cell" data-label=extreme_label()>{extreme}</td>
                             <td role="cell" data-label=t.charts.venues_liquidated>{format::money(row.liquidated_notional_usd, counted)}</td>
                             <td role="cell" data-label=t.charts.venues_adl>{format::money(row.adl_notional_usd, unit)}</td>

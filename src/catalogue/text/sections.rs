@@ -128,6 +128,9 @@ sections! {
         /// `{with}`, `{without}`: excess kurtosis; `{skew}`; `{worst}`, `{best}`: the worst and
         /// the best day, percent (a short-heavy crowd's squeezes show in the best).
         cycles_stats,
+        /// Added to [`Charts::cycles_stats`]: `{per_year}`, days a year that fall 12% or more,
+        /// against BTC's record.
+        cycles_falls,
         /// `{sample}` of [`Charts::cycles_stats`]: the figures' returns are the charts' own, or
         /// (`{paths}`, `{drawn}`) every path's, of which the charts draw some.
         cycles_sample_all, cycles_sample_some,
@@ -145,12 +148,13 @@ sections! {
         options_decay_caption,
         /// The options tab's sentence: `options_intro` (`{strike}`, `{days}`, `{vol}`,
         /// `{premium}`, `{leverage}`), then `options_perp` (`{leverage}`, `{liquidation}`
-        /// linear, `{inverse}` coin-margined) or `options_no_perp` (`{leverage}`,
-        /// `{maintenance}`, `{cap}`), then `options_held` (`{held}`, `{kept}`) or, held no
+        /// linear, `{inverse}` coin-margined, `{maintenance}`) or `options_no_perp` (`{leverage}`,
+        /// `{maintenance}`, `{cap}`), then `options_held` (`{held}`, `{kept}`; `options_held_whole` when it keeps
+        /// nearly all) or, held no
         /// time, `options_now`, and `options_odds` (`{held}`, `{vol}`, `{ends}`, `{touches}`)
         /// when a perpetual opens and the call is held; `options_under` (`{pct}`): a premium or
         /// a chance too small to write.
-        options_intro, options_perp, options_no_perp, options_held, options_now, options_odds,
+        options_intro, options_perp, options_no_perp, options_held, options_held_whole, options_now, options_odds,
         options_under, venues_price, venues_price_caption, venues_intro, venues_inverse, venues_as_set,
         venues_venue, venues_trough, venues_move, venues_liquidated, venues_adl, venues_bad_debt, venues_fund,
         /// `{done}`, `{total}`: runs.

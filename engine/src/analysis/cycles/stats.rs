@@ -37,6 +37,10 @@ pub struct ReturnStats {
     /// cascades fatten the upper tail, not the lower).
     #[serde(default)]
     pub best_day_pct: f64,
+    /// Days whose price fell 12% or more (a log return at or below ln 0.88): how often the
+    /// crowd crashes, against BTC's record (docs/model.md §14.4).
+    #[serde(default)]
+    pub falls_of_12_pct: usize,
 }
 
 impl ReturnStats {
@@ -54,6 +58,7 @@ impl ReturnStats {
                 es_95_pct: 0.0,
                 worst_day_pct: 0.0,
                 best_day_pct: 0.0,
+                falls_of_12_pct: 0,
             };
         }
         let n = count as f64;
@@ -91,6 +96,11 @@ impl ReturnStats {
                 .iter()
                 .copied()
                 .fold(f64::NEG_INFINITY, f64::max),
+            falls_of_12_pct: {
+                // A fall of 12% as a daily log return, percent.
+                let fall = 100.0 * libm::log(0.88);
+                returns_pct.iter().filter(|&&value| value <= fall).count()
+            },
         }
     }
 }
