@@ -265,13 +265,14 @@ fn shocks_every_market_takes(system: &System, shocks_pct: &[f64]) -> Result<(), 
 pub fn sweep_system(system: &System, shocks_pct: &[f64]) -> Result<SystemSweep, ScenarioError> {
     system.validate()?;
     crate::analysis::sweep::validate_shocks(shocks_pct)?;
-    shocks_every_market_takes(system, shocks_pct)?;
     let seconds = system.budget_seconds();
     budget::Estimate {
         seconds: seconds * shocks_pct.len() as f64,
         reduce: vec!["shocks".into(), "markets".into(), "run.steps".into()],
     }
     .check(Work::Sweep, budget::ANALYSIS_BUDGET_S)?;
+    // After the budget: each shock checked is a copy of the system (its position lists too).
+    shocks_every_market_takes(system, shocks_pct)?;
     let mut markets: Vec<SweepLine> = system
         .markets
         .iter()
