@@ -560,7 +560,7 @@ pub fn cycles_stats_text(run: &analysis::Cycles) -> String {
         ],
     );
     // How often it crashes, beside how fat its tails are: a crowd rebuilt every day at a flush's
-    // leverage crashed 13 days a year with a kurtosis inside BTC's range.
+    // leverage crashed about 12 days a year with a kurtosis inside BTC's range.
     if with.count > 0 {
         let per_year = with.falls_of_12_pct as f64 / with.count as f64 * 365.0;
         line.push_str(&fill(

@@ -64,6 +64,10 @@ pub fn kept(series: &[&[f64]], most: usize) -> Option<Vec<usize>> {
 /// keeps its detail there.
 pub fn kept_around(series: &[&[f64]], cut: usize, most: usize) -> Option<Vec<usize>> {
     let len = series.iter().map(|values| values.len()).min()?;
+    // Every point fits: no index lists built (a drag's every frame of a preset's run).
+    if len * series.len() <= most {
+        return None;
+    }
     let cut = cut.min(len);
     let part = |range: std::ops::Range<usize>| -> Vec<usize> {
         let parts: Vec<&[f64]> = series.iter().map(|values| &values[range.clone()]).collect();
