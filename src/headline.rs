@@ -232,7 +232,7 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
         words.headline,
         &[
             ("moved", &moved),
-            ("amount", &format::money(liquidated, liquidated_unit(unit))),
+            ("amount", &format::money(liquidated, sentence_unit(unit))),
             ("who", who),
             ("duration", &duration),
             ("tail", &join_and(&tail)),
@@ -367,7 +367,7 @@ pub fn verdict(guess: &Guess, outcome: &Outcome) -> String {
                     "amount",
                     &format::money(
                         liquidated,
-                        liquidated_unit(crate::catalogue::summary_unit(summary)),
+                        sentence_unit(crate::catalogue::summary_unit(summary)),
                     ),
                 ),
                 ("who", who),
@@ -415,6 +415,16 @@ pub fn liquidated_unit(money_unit: &str) -> &'static str {
         "USD"
     } else {
         text().summary.contracts
+    }
+}
+
+/// [`liquidated_unit`] as a sentence says it: an inverse contract's size with it ("1.40bn $1
+/// contracts of longs liquidated"; a tile or a table column says "contracts" under a heading).
+fn sentence_unit(money_unit: &str) -> &'static str {
+    if money_unit == "USD" {
+        "USD"
+    } else {
+        text().summary.dollar_contracts
     }
 }
 
@@ -513,10 +523,9 @@ mod tests {
                 + outcome.summary.liquidated_notional_usd_short
                 > 0.0
             {
-                assert!(
-                    text.contains(&format!(": {liquidated} of ")),
-                    "{name}: {text}"
-                );
+                // A sentence gives an inverse contract's size, a tile its count.
+                let said = liquidated.replace(" contracts", " $1 contracts");
+                assert!(text.contains(&format!(": {said} of ")), "{name}: {text}");
                 let adl = tile(&tiles, "Auto-deleveraged");
                 assert_eq!(
                     text.contains(&format!("ADL closed {adl}")),
