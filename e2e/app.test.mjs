@@ -273,6 +273,54 @@ test('a copied link opened fresh gives the identical summary', async () => {
   await done();
 });
 
+test("a link too long for a host's address rides in the fragment, and reopens beside the glossary's", async () => {
+  const { page, done } = await open();
+  // 600 listed positions whose sizes and entries do not repeat: a payload of over 6,000
+  // characters, past what GitHub Pages takes in a request line (8,191 bytes).
+  const list = Array.from({ length: 600 }, (_, k) => ({
+    side: k % 3 ? 'long' : 'short',
+    notional_usd: 1000 + ((k * 7919) % 99991) * 13.37,
+    entry: 100 + ((k * 104729) % 997) / 97,
+    leverage: 2 + ((k * 31) % 47),
+  }));
+  const scenario = {
+    version: 1,
+    market: { price: 100, book: { profile: 'linear', depth_1pct_usd: 2000000 } },
+    positions: { list },
+    shock: { kind: 'instant', pct: -6 },
+  };
+  const before = await summaryText(page);
+  await page.getByTestId('import-input').setInputFiles({
+    name: 'listed.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scenario)),
+  });
+  const summary = await changed(page, () => summaryText(page), before, 'the summary after the import');
+  await page.waitForFunction(() => document.querySelector('[data-testid="summary"]').getAttribute('aria-busy') === 'false');
+  // The address bar carries it in the fragment too: a reload keeps it without the autosave.
+  await page.waitForFunction(() => /(^#|&)s=1\./.test(location.hash));
+  assert.doesNotMatch(await page.evaluate(() => location.search), /s=/);
+  await page.getByTestId('share-button').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  assert.ok(link.length > 6000, `a long link (${link.length} characters)`);
+  assert.match(link, /^[^?#]+#s=1\./, 'the parameters in the fragment, none in the query');
+  const fresh = await openPage(shared.browser);
+  await fresh.page.goto(link);
+  await fresh.page.locator('[data-testid="summary"] .tile').first().waitFor();
+  await fresh.page.waitForFunction(() => document.querySelector('[data-testid="summary"]').getAttribute('aria-busy') === 'false');
+  assert.equal(await summaryText(fresh.page), (await summaryText(page)));
+  assert.equal(await summaryText(fresh.page), summary);
+  // The glossary's own piece joins the fragment and leaves the link in it.
+  await fresh.page.getByTestId('glossary-button').click();
+  await fresh.page.waitForFunction(() => /&glossary$/.test(location.hash) && /^#s=1\./.test(location.hash));
+  await fresh.page.reload();
+  await fresh.page.getByTestId('glossary').waitFor();
+  await fresh.page.locator('[data-testid="summary"] .tile').first().waitFor();
+  await fresh.page.waitForFunction(() => document.querySelector('[data-testid="summary"]').getAttribute('aria-busy') === 'false');
+  assert.equal(await summaryText(fresh.page), summary);
+  assert.deepEqual(fresh.problems.consoleErrors, []);
+  await fresh.context.close();
+  await done();
+});
+
 test('an embed asked for a chart that does not exist says so and shows the ones that do', async () => {
   const { page, done } = await open('?embed=1&view=nonsense,fund');
   await page.locator('[data-testid="chart-fund"] .main-svg').first().waitFor();

@@ -5,11 +5,16 @@
 
 use wasm_bindgen::JsCast;
 
-/// The page's query string (with the leading `?`), or empty.
+/// The page's parameters: its query's, then those a long link carries in its fragment
+/// (`crate::codec::page_parameters`); without the leading `?`.
 pub fn query() -> String {
-    web_sys::window()
-        .and_then(|window| window.location().search().ok())
-        .unwrap_or_default()
+    let Some(location) = web_sys::window().map(|window| window.location()) else {
+        return String::new();
+    };
+    crate::codec::page_parameters(
+        &location.search().unwrap_or_default(),
+        &location.hash().unwrap_or_default(),
+    )
 }
 
 /// The page's address without query or fragment.
@@ -22,29 +27,38 @@ pub fn base_url() -> String {
     format!("{origin}{path}")
 }
 
-/// Replaces the address bar's query without a reload or a history entry (the fragment stays).
+/// Replaces the address bar's parameters without a reload or a history entry: in its query,
+/// or in its fragment when too long for a host (`crate::codec::address`); the explainer's part
+/// of the fragment stays.
 pub fn replace_query(query: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let path = window.location().pathname().unwrap_or_default();
-    let fragment = fragment();
-    let url = if query.is_empty() {
-        format!("{path}{fragment}")
-    } else {
-        format!("{path}?{query}{fragment}")
-    };
-    replace_url(&url);
+    let explainer = fragment();
+    replace_url(&crate::codec::address(
+        &path,
+        query,
+        explainer.trim_start_matches('#'),
+    ));
 }
 
-/// The address's fragment (with the leading `#`), or empty.
+/// The explainer's part of the address's fragment (with a leading `#`), or empty: a long link's
+/// parameters there are not its (`crate::codec::split_fragment`).
 pub fn fragment() -> String {
-    web_sys::window()
+    let hash = web_sys::window()
         .and_then(|window| window.location().hash().ok())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let (_, explainer) = crate::codec::split_fragment(&hash);
+    if explainer.is_empty() {
+        explainer
+    } else {
+        format!("#{explainer}")
+    }
 }
 
-/// Replaces the address's fragment (`""`: none) without a reload, a history entry or a scroll.
+/// Replaces the explainer's part of the address's fragment (`""`: none) without a reload, a
+/// history entry or a scroll; a long link's parameters in the fragment stay.
 pub fn set_fragment(fragment: &str) {
     let Some(window) = web_sys::window() else {
         return;
@@ -52,10 +66,15 @@ pub fn set_fragment(fragment: &str) {
     let location = window.location();
     let path = location.pathname().unwrap_or_default();
     let query = location.search().unwrap_or_default();
+    let (link, _) = crate::codec::split_fragment(&location.hash().unwrap_or_default());
+    let fragment: Vec<&str> = [link.as_str(), fragment]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect();
     if fragment.is_empty() {
         replace_url(&format!("{path}{query}"));
     } else {
-        replace_url(&format!("{path}{query}#{fragment}"));
+        replace_url(&format!("{path}{query}#{}", fragment.join("&")));
     }
 }
 

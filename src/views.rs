@@ -554,11 +554,7 @@ pub(crate) fn EmbedLayout(
     // default.
     let opened_link = {
         let query = crate::codec::full_app_query(&browser::query());
-        if query.is_empty() {
-            browser::base_url()
-        } else {
-            format!("{}?{query}", browser::base_url())
-        }
+        crate::codec::address(&browser::base_url(), &query, "")
     };
     let refresh_link = move |event: &web_sys::Event| {
         let markets = shows_markets.then(|| state.markets.get_untracked());

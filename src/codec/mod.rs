@@ -14,6 +14,9 @@ use flushlab_engine::Scenario;
 use crate::catalogue::text::{fill, text};
 use crate::format;
 
+mod address;
+pub use address::{address, page_parameters, split_fragment, MAX_QUERY_CHARS};
+
 /// Encoding version written in front of every link payload.
 pub const LINK_VERSION: &str = "1";
 /// Longest payload a link may carry (characters): well over any generated scenario, far under

@@ -178,6 +178,32 @@ proptest! {
         }
     }
 
+    /// Any query the page writes, short or long, with or without the explainer's piece, reads
+    /// back whole from the address it goes in (query or fragment), and the explainer finds its
+    /// own piece there.
+    #[test]
+    fn any_address_reads_back_its_query(
+        text in query(),
+        padding in 0usize..8_000,
+        explainer in prop::sample::select(vec!["", "tour=2", "glossary", "glossary=adl", "charts"]),
+    ) {
+        let page = parse_query(&text);
+        let payload = match &page.scenario {
+            Some(Ok(scenario)) => Some(encode_link(scenario)),
+            _ => None,
+        };
+        // Padded with a view list past the limit or not, as a long link's payload would be.
+        let mut view = page.view.clone();
+        view.push("x".repeat(padding));
+        let written = page_query(page.embed, &view, &page.controls, payload.as_deref());
+        let url = address("/flushlab/", &written, explainer);
+        let (before, fragment) = url.split_once('#').unwrap_or((&url, ""));
+        let search = before.split_once('?').map_or("", |(_, search)| search);
+        prop_assert_eq!(page_parameters(search, fragment), written.clone());
+        prop_assert_eq!(split_fragment(fragment).1, explainer);
+        prop_assert!(search.len() <= MAX_QUERY_CHARS);
+    }
+
     /// Escaping any value and reading it back gives the value.
     #[test]
     fn any_value_survives_escaping(value in any::<String>()) {

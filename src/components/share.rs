@@ -32,7 +32,7 @@ pub fn share_link_with(
         Some(markets) => codec::with_markets(query, markets)?,
         None => query,
     };
-    Ok(format!("{}?{query}", browser::base_url()))
+    Ok(codec::address(&browser::base_url(), &query, ""))
 }
 
 /// The iframe snippet for an embed showing `views`, when a link can carry the scenario.
@@ -50,8 +50,8 @@ pub fn embed_snippet(
         None => query,
     };
     Ok(format!(
-        "<iframe src=\"{}?{query}\" title=\"{}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
-        browser::base_url(),
+        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
+        codec::address(&browser::base_url(), &query, ""),
         text().page.embed_frame_title
     ))
 }
