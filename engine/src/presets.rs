@@ -21,30 +21,61 @@ pub enum PresetContent {
 /// The scenario or system inside `text`, when `text` is a preset file: a JSON object with a
 /// `name` and a `scenario` or `system` object, and neither `market` nor `markets` of its own.
 /// Read before the file's own format so one mistake in its scenario is reported at its field,
-/// not as a file that is no scenario at all.
+/// not as a file that is no scenario at all. The content is the file's own text of it, so its
+/// reader sees it as written: a field given twice in it is refused there as anywhere else (a
+/// map of values kept the last silently).
 pub fn preset_file_content(text: &str) -> Option<PresetContent> {
+    /// A preset file's parts, as written.
+    #[derive(Deserialize)]
+    struct Parts<'a> {
+        #[serde(borrow)]
+        name: Option<&'a serde_json::value::RawValue>,
+        #[serde(borrow)]
+        scenario: Option<&'a serde_json::value::RawValue>,
+        #[serde(borrow)]
+        system: Option<&'a serde_json::value::RawValue>,
+        #[serde(borrow)]
+        market: Option<&'a serde_json::value::RawValue>,
+        #[serde(borrow)]
+        markets: Option<&'a serde_json::value::RawValue>,
+    }
     // Most files are scenarios: not parsed twice unless they could be presets.
     if !(text.contains("\"scenario\"") || text.contains("\"system\"")) {
         return None;
     }
-    let serde_json::Value::Object(mut fields) = serde_json::from_str(text).ok()? else {
-        return None;
+    let parts: Parts = serde_json::from_str(text).ok()?;
+    let is = |raw: Option<&serde_json::value::RawValue>, first: char| {
+        raw.is_some_and(|raw| raw.get().starts_with(first))
     };
-    if !fields.get("name").is_some_and(serde_json::Value::is_string)
-        || fields.contains_key("market")
-        || fields.contains_key("markets")
-    {
+    if !is(parts.name, '"') || parts.market.is_some() || parts.markets.is_some() {
         return None;
     }
-    match (fields.remove("scenario"), fields.remove("system")) {
-        (Some(scenario @ serde_json::Value::Object(_)), None) => {
-            Some(PresetContent::Scenario(scenario.to_string()))
+    match (parts.scenario, parts.system) {
+        (Some(scenario), None) if is(Some(scenario), '{') => {
+            Some(PresetContent::Scenario(in_place(text, scenario.get())))
         }
-        (None, Some(system @ serde_json::Value::Object(_))) => {
-            Some(PresetContent::System(system.to_string()))
+        (None, Some(system)) if is(Some(system), '{') => {
+            Some(PresetContent::System(in_place(text, system.get())))
         }
         _ => None,
     }
+}
+
+/// `part` (a slice of `text`) where it stands in `text`: everything before it blanked, byte for
+/// byte and line for line, so a reader's "at line L column C" is the file's.
+fn in_place(text: &str, part: &str) -> String {
+    let start = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    let mut placed: String = text
+        .get(..start)
+        .unwrap_or_default()
+        .chars()
+        .map(|c| match c {
+            '\n' => "\n".to_string(),
+            other => " ".repeat(other.len_utf8()),
+        })
+        .collect();
+    placed.push_str(part);
+    placed
 }
 
 /// A named scenario.
@@ -299,6 +330,24 @@ mod tests {
         // A scenario, a calibration file, a name without content, both at once: none.
         let scenario = all()[0].scenario.to_json();
         assert_eq!(preset_file_content(&scenario), None);
+        // What a preset file's scenario says twice is refused by its reader, as in a scenario
+        // file (a map of values kept the last one).
+        let twice = SOURCES[0].replacen("\"seed\":", "\"seed\": 7, \"seed\":", 1);
+        let Some(PresetContent::Scenario(inner)) = preset_file_content(&twice) else {
+            panic!("a preset file's scenario");
+        };
+        let error = Scenario::from_json(&inner).unwrap_err().to_string();
+        assert!(error.contains("duplicate field `seed`"), "{error}");
+        // Said where it is in the file.
+        let line = twice
+            .lines()
+            .position(|line| line.contains("\"seed\""))
+            .unwrap()
+            + 1;
+        assert!(
+            error.contains(&format!(" at line {line} column ")),
+            "{error}"
+        );
         for other in [
             r#"{"base": {"scenario": {}}, "targets": []}"#,
             r#"{"name": "x", "scenario": 3}"#,

@@ -112,6 +112,18 @@ fn a_preset_file_is_imported_as_its_scenario() {
     let price = file.replacen("\"price\": ", "\"price\": \"a\" , \"x\": ", 1);
     let error = decode_file(&price).unwrap_err();
     assert!(error.contains("scenario.market"), "{error}");
+    // A field given twice is refused, at its line in the file (the last one was kept).
+    let twice = file.replacen("\"seed\": ", "\"seed\": 7,\n    \"seed\": ", 1);
+    let error = decode_file(&twice).unwrap_err();
+    let line = twice
+        .lines()
+        .position(|line| line.contains("\"seed\""))
+        .unwrap()
+        + 2;
+    assert!(
+        error.contains("duplicate field `seed`") && error.contains(&format!("line {line}")),
+        "{error}"
+    );
 }
 
 #[test]
