@@ -774,6 +774,15 @@ test("the options tab compares a call's leverage with a perpetual's and follows 
   await expiry.press('Enter');
   await assert.doesNotReject(sentence.filter({ hasText: /with 5 days to expiry/ }).waitFor());
   assert.match(await sentence.textContent(), /held 5 days at an unchanged price/);
+  // The perpetual's maintenance margin is the calculator's own control: Hyperliquid's 1.25%
+  // liquidates the perpetual sooner (at 5 days the call levers about 20x).
+  const before = (await sentence.textContent()).match(/liquidated by a fall of ([\d.]+)%/)[1];
+  const maintenance = page.locator('#option-maintenance');
+  await maintenance.fill('1.25');
+  await maintenance.press('Enter');
+  await sentence.filter({ hasText: /each at a 1\.25% maintenance margin/ }).waitFor();
+  const after = (await sentence.textContent()).match(/liquidated by a fall of ([\d.]+)%/)[1];
+  assert.ok(Number(after) < Number(before), `a higher maintenance margin, a smaller fall: ${before}% -> ${after}%`);
   // The option survives a reload (autosave): once the autosave holds it.
   await page.waitForFunction(() => JSON.parse(localStorage.getItem('flushlab:autosave:v1') ?? '{}').options?.days_to_expiry === 5);
   await page.reload();

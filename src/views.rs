@@ -288,6 +288,11 @@ pub(crate) fn OptionsTab() -> impl IntoView {
             } else {
                 format::percent(result.premium_pct, format::pct_digits(result.premium_pct))
             };
+            // As set, to the hundredth of a point a venue's rate takes ("1.25%", "0.5%").
+            let maintenance = format!(
+                "{}%",
+                format::needed_decimals(spec.maintenance_margin * 100.0, 2)
+            );
             let mut parts = vec![fill(
                 t.charts.options_intro,
                 &[
@@ -311,10 +316,7 @@ pub(crate) fn OptionsTab() -> impl IntoView {
                             "inverse",
                             &format::percent(-result.inverse_liquidation_move_pct, 1),
                         ),
-                        (
-                            "maintenance",
-                            &format::percent(spec.maintenance_margin * 100.0, 1),
-                        ),
+                        ("maintenance", &maintenance),
                     ],
                 )
             } else {
@@ -323,7 +325,7 @@ pub(crate) fn OptionsTab() -> impl IntoView {
                     t.charts.options_no_perp,
                     &[
                         ("leverage", &leverage),
-                        ("maintenance", &format::percent(m * 100.0, 1)),
+                        ("maintenance", &maintenance),
                         ("cap", &format::factor(1.0 / m, 0)),
                     ],
                 )
@@ -386,6 +388,10 @@ pub(crate) fn OptionsTab() -> impl IntoView {
                     help=t.controls.option_held_help min=0.0 max=365.0 step=1.0
                     unit=t.controls.unit_days
                     value=setting(|s| s.days_held) set=edit(|s, v| s.days_held = v) />
+                <RangeField id="option-maintenance" label=t.controls.option_maintenance
+                    help=t.controls.option_maintenance_help min=0.0 max=10.0 step=0.05 unit="%"
+                    value=setting(|s| s.maintenance_margin * 100.0)
+                    set=edit(|s, v| s.maintenance_margin = v / 100.0) />
             </div>
             <Chart name="options-returns" draw=charts::options::returns />
             <Chart name="options-decay" draw=charts::options::decay />
