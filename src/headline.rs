@@ -153,15 +153,29 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
         .map(|step| fill(words.in_time, &[("time", &format::seconds(step.t_s))]))
         .unwrap_or_default();
     let fund_change = summary.insurance_fund_end_usd - scenario.venue.insurance_fund_usd;
+    // Hyperliquid calls what stands behind its liquidations a vault.
+    let on_hyperliquid = flushlab_engine::scenario::profiles::venue_profile("hyperliquid")
+        .is_some_and(|profile| profile.matches(&scenario.venue));
+    let the_fund = if on_hyperliquid {
+        words.the_vault
+    } else {
+        words.the_fund
+    };
     let fund = if fund_change < 0.0 {
         fill(
             words.fund_paid,
-            &[("amount", &format::money(-fund_change, unit))],
+            &[
+                ("fund", the_fund),
+                ("amount", &format::money(-fund_change, unit)),
+            ],
         )
     } else {
         fill(
             words.fund_gained,
-            &[("amount", &format::money(fund_change, unit))],
+            &[
+                ("fund", the_fund),
+                ("amount", &format::money(fund_change, unit)),
+            ],
         )
     };
     let mut tail = vec![fund];
@@ -762,6 +776,27 @@ mod tests {
         let text = headline(&scenario, &outcome);
         assert!(
             text.starts_with("No shock, and nothing was liquidated"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn on_hyperliquid_the_fund_is_called_its_vault() {
+        let mut scenario = presets::default_scenario();
+        let plain = headline(
+            &scenario,
+            &flushlab_engine::simulate(&scenario).expect("it runs"),
+        );
+        assert!(plain.contains("; the insurance fund "), "{plain}");
+        let hyperliquid =
+            flushlab_engine::scenario::profiles::venue_profile("hyperliquid").expect("a profile");
+        hyperliquid.apply(&mut scenario);
+        let text = headline(
+            &scenario,
+            &flushlab_engine::simulate(&scenario).expect("it runs"),
+        );
+        assert!(
+            text.contains("; the insurance fund (on Hyperliquid, its liquidator vault, HLP) "),
             "{text}"
         );
     }

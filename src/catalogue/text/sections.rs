@@ -448,10 +448,14 @@ sections! {
         ran_ahead,
         /// `{time}`.
         in_time,
-        /// `{amount}`.
+        /// `{fund}`: [`Summary::the_fund`] or [`Summary::the_vault`]; `{amount}`.
         fund_paid,
-        /// `{amount}`.
+        /// `{fund}`, `{amount}`.
         fund_gained,
+        /// The insurance fund, in a sentence.
+        the_fund,
+        /// The insurance fund on a venue with Hyperliquid's rules, which calls it otherwise.
+        the_vault,
         /// `{amount}`.
         adl_closed,
         /// `{amount}`.
