@@ -63,6 +63,29 @@ test('dragging a leverage bar changes the liquidation map and the summary', asyn
   await done();
 });
 
+test('an undo with the pointer still down on a leverage bar ends the drag', async () => {
+  const { page, done } = await open();
+  const bar = page.getByTestId('leverage-bar-5');
+  const value = () => bar.getAttribute('aria-valuenow');
+  const start = await value();
+  const box = await bar.boundingBox();
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height * 0.8;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let step = 1; step <= 6; step++) await page.mouse.move(x, y - step * 8);
+  await changed(page, value, start, 'the bar under the drag');
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction((start) => document.getElementById('leverage-bar-5').getAttribute('aria-valuenow') === start, start);
+  // The pointer goes on moving: the drag ended with the undo (it went on editing at the
+  // undone crowd's frozen scale).
+  for (let step = 7; step <= 12; step++) await page.mouse.move(x, y - step * 8);
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+  assert.equal(await value(), start);
+  await done();
+});
+
 test('the shock slider moves the price trough', async () => {
   const { page, done } = await open();
   await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();

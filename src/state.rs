@@ -239,6 +239,9 @@ pub struct AppState {
     /// Called right after a whole replacement or an undo, before the engine runs it: the shell
     /// saves the scenario (address bar, autosave) at once, so a crash on it loses nothing.
     pub on_replace: StoredValue<Option<Callback<()>>>,
+    /// How many times a whole state was shown (an undo, a redo, a preset, an import): a drag
+    /// in progress ends there, as its frozen scale belonged to what was replaced.
+    pub replacements: RwSignal<u64>,
 }
 
 impl AppState {
@@ -264,6 +267,7 @@ impl AppState {
             undo_depth: RwSignal::new((0, 0)),
             history: StoredValue::new(History::default()),
             on_replace: StoredValue::new(None),
+            replacements: RwSignal::new(0),
             own_before_example: RwSignal::new(None),
         }
     }
@@ -500,6 +504,7 @@ impl AppState {
         if let Some(on_replace) = self.on_replace.get_value() {
             on_replace.run(());
         }
+        self.replacements.update(|count| *count += 1);
     }
 
     /// Opens an undo step for an edit, unless the edit belongs to the gesture (a drag) whose
