@@ -339,6 +339,24 @@ test("a link too long for a host's address rides in the fragment, and reopens be
   await fresh.page.locator('[data-testid="summary"] .tile').first().waitFor();
   await fresh.page.waitForFunction(() => document.querySelector('[data-testid="summary"]').getAttribute('aria-busy') === 'false');
   assert.equal(await summaryText(fresh.page), summary);
+  await fresh.page.getByTestId('glossary-close').click();
+  // An anchor followed (the skip link's #results) gives the address its link back.
+  await fresh.page.evaluate(() => { location.hash = 'results'; });
+  await fresh.page.waitForFunction(() => /^#s=1\./.test(location.hash) && /&results$/.test(location.hash));
+  // Another long link pasted into the tab (only the fragment differs) opens that scenario.
+  const other = { ...scenario, shock: { kind: 'instant', pct: -9 } };
+  await page.getByTestId('import-input').setInputFiles({
+    name: 'other.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)),
+  });
+  await changed(page, () => summaryText(page), summary, 'the summary after the second import');
+  await page.waitForFunction(() => document.querySelector('[data-testid="summary"]').getAttribute('aria-busy') === 'false');
+  const otherSummary = await summaryText(page);
+  await page.getByTestId('share-button').click();
+  await page.waitForFunction((first) => document.querySelector('[data-testid="share-link"]').value !== first, link);
+  const otherLink = await page.getByTestId('share-link').inputValue();
+  await fresh.page.evaluate((href) => { location.href = href; }, otherLink);
+  await fresh.page.waitForFunction((expected) => document.querySelector('[data-testid="summary"]')?.getAttribute('aria-busy') === 'false'
+    && document.querySelector('[data-testid="summary"]').textContent === expected, otherSummary);
   assert.deepEqual(fresh.problems.consoleErrors, []);
   await fresh.context.close();
   await done();

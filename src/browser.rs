@@ -11,10 +11,44 @@ pub fn query() -> String {
     let Some(location) = web_sys::window().map(|window| window.location()) else {
         return String::new();
     };
-    crate::codec::page_parameters(
-        &location.search().unwrap_or_default(),
-        &location.hash().unwrap_or_default(),
-    )
+    let hash = location.hash().unwrap_or_default();
+    FRAGMENT_LINK.with(|link| *link.borrow_mut() = crate::codec::split_fragment(&hash).0);
+    crate::codec::page_parameters(&location.search().unwrap_or_default(), &hash)
+}
+
+thread_local! {
+    /// The parameters a long link keeps in the address's fragment, as the page last read or
+    /// wrote them (empty while they are in the query): what [`keep_fragment_link`] compares
+    /// the reader's changes of the fragment with.
+    static FRAGMENT_LINK: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// After the reader changed the address's fragment (`hashchange`: a link pasted, an anchor
+/// followed; the page's own writes fire none). A long link there that is not the page's is
+/// opened by a reload (only the fragment changed, so the browser did not load it: the page
+/// went on showing the old scenario under the new address, and its next edit wrote the old one
+/// back); a fragment that lost the page's long link (the skip link's `#results`) gets it back, so
+/// a reload or a copied address still carries the scenario. Returns whether the page reloads.
+pub fn keep_fragment_link() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let location = window.location();
+    let hash = location.hash().unwrap_or_default();
+    let (link, explainer) = crate::codec::split_fragment(&hash);
+    let ours = FRAGMENT_LINK.with(|ours| ours.borrow().clone());
+    if !link.is_empty() && link != ours {
+        return location.reload().is_ok();
+    }
+    if link.is_empty() && !ours.is_empty() {
+        let path = location.pathname().unwrap_or_default();
+        let search = location.search().unwrap_or_default();
+        replace_url(&format!(
+            "{path}{search}{}",
+            crate::codec::address("", &ours, &explainer)
+        ));
+    }
+    false
 }
 
 /// The page's address without query or fragment.
@@ -36,11 +70,16 @@ pub fn replace_query(query: &str) {
     };
     let path = window.location().pathname().unwrap_or_default();
     let explainer = fragment();
-    replace_url(&crate::codec::address(
-        &path,
-        query,
-        explainer.trim_start_matches('#'),
-    ));
+    let url = crate::codec::address(&path, query, explainer.trim_start_matches('#'));
+    let in_fragment = query.len() > crate::codec::MAX_QUERY_CHARS;
+    FRAGMENT_LINK.with(|link| {
+        *link.borrow_mut() = if in_fragment {
+            query.to_string()
+        } else {
+            String::new()
+        }
+    });
+    replace_url(&url);
 }
 
 /// The explainer's part of the address's fragment (with a leading `#`), or empty: a long link's

@@ -391,7 +391,7 @@ pub(crate) fn OptionsTab() -> impl IntoView {
                 <RangeField id="option-maintenance" label=t.controls.option_maintenance
                     help=t.controls.option_maintenance_help min=0.0 max=10.0 step=0.05 unit="%"
                     value=setting(|s| s.maintenance_margin * 100.0)
-                    set=edit(|s, v| s.maintenance_margin = v / 100.0) />
+                    set=edit(|s, v| s.maintenance_margin = (v * 1e4).round() / 1e6) />
             </div>
             <Chart name="options-returns" draw=charts::options::returns />
             <Chart name="options-decay" draw=charts::options::decay />

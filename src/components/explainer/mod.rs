@@ -76,7 +76,10 @@ impl Explainer {
             return;
         };
         let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-            explainer.open_fragment(&browser::fragment())
+            // A long link's part of the fragment first: another link reloads the page.
+            if !browser::keep_fragment_link() {
+                explainer.open_fragment(&browser::fragment())
+            }
         });
         let _ = window
             .add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
