@@ -53,6 +53,9 @@ struct Slot {
     /// Share of the chart on screen (or near it), 0 to 1: off-screen charts (0) wait until
     /// they scroll in; the most visible are drawn first.
     shown: f64,
+    /// Whether any of the chart is in the viewport itself: one only near it is not drawn by a
+    /// drag's frames (nobody sees it), but when the drag settles.
+    in_view: bool,
     /// The last input (as numbered by the live loop) the chart's drawing reflects.
     shows: u64,
 }
@@ -64,6 +67,8 @@ pub struct Registry {
     slots: StoredValue<Vec<Slot>, LocalStorage>,
     next_id: StoredValue<u64>,
     observer: StoredValue<Option<visibility::Watcher>, LocalStorage>,
+    /// Which charts are in the viewport itself ([`Slot::in_view`]).
+    viewport: StoredValue<Option<visibility::Watcher>, LocalStorage>,
     sizes: StoredValue<Option<visibility::SizeWatcher>, LocalStorage>,
     /// Running cost of one chart's redraw, milliseconds (measured frame by frame).
     cost_ms: StoredValue<f64>,
@@ -77,13 +82,19 @@ impl Registry {
             slots: StoredValue::new_local(Vec::new()),
             next_id: StoredValue::new(0),
             observer: StoredValue::new_local(None),
+            viewport: StoredValue::new_local(None),
             sizes: StoredValue::new_local(visibility::SizeWatcher::new()),
             cost_ms: StoredValue::new(FIRST_COST_MS),
             added: RwSignal::new(0),
         };
-        let watcher =
-            visibility::Watcher::new(move |element, shown| registry.set_shown(element, shown));
+        let watcher = visibility::Watcher::new(visibility::NEAR, move |element, shown| {
+            registry.set_shown(element, shown)
+        });
         registry.observer.set_value(watcher);
+        let viewport = visibility::Watcher::new(visibility::IN_VIEW, move |element, shown| {
+            registry.set_in_view(element, shown > 0.0)
+        });
+        registry.viewport.set_value(viewport);
         registry
     }
 
@@ -105,6 +116,11 @@ impl Registry {
                 .as_ref()
                 .is_some_and(|observer| observer.watch(&element))
         });
+        let in_viewport = self.viewport.with_value(|viewport| {
+            viewport
+                .as_ref()
+                .is_some_and(|viewport| viewport.watch(&element))
+        });
         self.slots.update_value(|slots| {
             slots.push(Slot {
                 id,
@@ -118,6 +134,7 @@ impl Registry {
                 react_only: false,
                 // Without an observer (old browsers) every chart counts as visible.
                 shown: if watched { 0.0 } else { 1.0 },
+                in_view: !in_viewport,
                 shows: 0,
             })
         });
@@ -129,6 +146,11 @@ impl Registry {
         self.slots.update_value(|slots| {
             if let Some(index) = slots.iter().position(|slot| slot.id == id) {
                 let slot = slots.remove(index);
+                self.viewport.with_value(|viewport| {
+                    if let Some(viewport) = viewport {
+                        viewport.unwatch(&slot.element);
+                    }
+                });
                 self.observer.with_value(|observer| {
                     if let Some(observer) = observer {
                         observer.unwatch(&slot.element);
@@ -161,6 +183,23 @@ impl Registry {
         }
     }
 
+    fn set_in_view(&self, element: &web_sys::Element, in_view: bool) {
+        let mut entered = false;
+        self.slots.update_value(|slots| {
+            for slot in slots.iter_mut() {
+                let same: &web_sys::Element = &slot.element;
+                if same == element {
+                    entered |= !slot.in_view && in_view;
+                    slot.in_view = in_view;
+                }
+            }
+        });
+        // Scrolled into view during a drag: drawn at the next frame.
+        if entered {
+            self.added.update(|count| *count += 1);
+        }
+    }
+
     /// Redraws the visible charts whose figures changed, as many as fit in the frame's budget
     /// (the stalest first, then the most visible). `dragging`: the frame
     /// follows an edit of the scenario (a drag of a control), so charts may be moved with held
@@ -184,6 +223,11 @@ impl Registry {
             let order = draw_order(slots.iter().map(|slot| (slot.shows, slot.shown)));
             for k in order {
                 let slot = &mut slots[k];
+                // A drag draws what is seen; a chart only near the screen is drawn when the
+                // drag settles (it cost a throttled drag a chart's drawing a frame, unseen).
+                if dragging && !slot.in_view {
+                    continue;
+                }
                 if !fits(drawn, cost_ms) {
                     redrawn.behind = true;
                     redrawn.all_show = redrawn.all_show.min(slot.shows);

@@ -4,8 +4,12 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// How far outside the viewport a chart still counts as visible.
-const MARGIN: &str = "200px 0px";
+/// How far outside the viewport a chart still counts as visible: drawn just before it
+/// scrolls in.
+pub const NEAR: &str = "200px 0px";
+/// The viewport itself: what a drag's frames draw (a chart only near it waits for the drag's
+/// end, as it is not seen).
+pub const IN_VIEW: &str = "0px";
 
 /// Watches elements and reports when each enters or leaves the screen.
 pub struct Watcher {
@@ -15,10 +19,13 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// A watcher calling `changed(element, share)` with the share of the element on (or near)
-    /// the screen, 0 when it is off it, at quarter steps; None where the browser has no
-    /// IntersectionObserver.
-    pub fn new(changed: impl Fn(&web_sys::Element, f64) + 'static) -> Option<Watcher> {
+    /// A watcher calling `changed(element, share)` with the share of the element on the
+    /// screen grown by `margin` ([`NEAR`], [`IN_VIEW`]), 0 when it is off it, at quarter steps;
+    /// None where the browser has no IntersectionObserver.
+    pub fn new(
+        margin: &str,
+        changed: impl Fn(&web_sys::Element, f64) + 'static,
+    ) -> Option<Watcher> {
         let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
             for entry in entries.iter() {
                 if let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() {
@@ -32,7 +39,7 @@ impl Watcher {
             }
         });
         let options = web_sys::IntersectionObserverInit::new();
-        options.set_root_margin(MARGIN);
+        options.set_root_margin(margin);
         let thresholds = js_sys::Array::new();
         for threshold in [0.0, 0.25, 0.5, 0.75, 1.0] {
             thresholds.push(&threshold.into());
