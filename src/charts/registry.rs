@@ -168,34 +168,35 @@ impl Registry {
     }
 
     fn set_shown(&self, element: &web_sys::Element, shown: f64) {
-        let mut appeared = false;
-        self.slots.update_value(|slots| {
-            for slot in slots.iter_mut() {
-                let same: &web_sys::Element = &slot.element;
-                if same == element {
-                    appeared |= slot.shown == 0.0 && shown > 0.0;
-                    slot.shown = shown;
-                }
-            }
+        self.update_slot(element, |slot| {
+            let appeared = slot.shown == 0.0 && shown > 0.0;
+            slot.shown = shown;
+            appeared
         });
-        if appeared {
-            self.added.update(|count| *count += 1);
-        }
     }
 
     fn set_in_view(&self, element: &web_sys::Element, in_view: bool) {
-        let mut entered = false;
+        // Scrolled into view during a drag: drawn at the next frame.
+        self.update_slot(element, |slot| {
+            let entered = !slot.in_view && in_view;
+            slot.in_view = in_view;
+            entered
+        });
+    }
+
+    /// Applies `change` to the chart drawn in `element`; when it says the chart came into
+    /// sight, the live loop is told to draw it.
+    fn update_slot(&self, element: &web_sys::Element, change: impl Fn(&mut Slot) -> bool) {
+        let mut came = false;
         self.slots.update_value(|slots| {
             for slot in slots.iter_mut() {
                 let same: &web_sys::Element = &slot.element;
                 if same == element {
-                    entered |= !slot.in_view && in_view;
-                    slot.in_view = in_view;
+                    came |= change(slot);
                 }
             }
         });
-        // Scrolled into view during a drag: drawn at the next frame.
-        if entered {
+        if came {
             self.added.update(|count| *count += 1);
         }
     }

@@ -2,14 +2,15 @@
 //! be too long for a host.
 //!
 //! Static hosts refuse long request lines: GitHub Pages answers `414 URI Too Long` past 8,191
-//! bytes (its documented limit; a share link of about 7,300 characters already failed there).
+//! bytes (GitHub's documented limit; one project measured 7,333 characters as the longest share
+//! link its Pages site still served).
 //! A link may carry up to [`super::MAX_LINK_CHARS`] (a scenario of listed positions easily
 //! passes 8,000), so an address whose query would be longer than [`MAX_QUERY_CHARS`] carries its
 //! parameters in the fragment instead (`page#s=1.…`): browsers never send the fragment to the
 //! host, and the page reads its parameters from either place ([`page_parameters`]).
 //!
 //! The fragment is shared with the explainer, whose pieces (`tour=3`, `glossary`,
-//! `glossary=adl`) and any anchor without `=` (`#charts`) stay its own: pieces are joined with
+//! `glossary=adl`) and any anchor without `=` (`#results`) stay its own: pieces are joined with
 //! `&`, the link's first.
 
 /// The longest query an address the page writes keeps in its query (characters): under the
