@@ -16,6 +16,9 @@ use crate::system::System;
 pub enum PresetContent {
     Scenario(String),
     System(String),
+    /// A file whose own fields are given twice (`name`, `scenario`, ...): what the JSON reader
+    /// says, with the line and column.
+    Refused(String),
 }
 
 /// The scenario or system inside `text`, when `text` is a preset file: a JSON object with a
@@ -43,7 +46,14 @@ pub fn preset_file_content(text: &str) -> Option<PresetContent> {
     if !(text.contains("\"scenario\"") || text.contains("\"system\"")) {
         return None;
     }
-    let parts: Parts = serde_json::from_str(text).ok()?;
+    let parts: Parts = match serde_json::from_str(text) {
+        Ok(parts) => parts,
+        // Which one counts is not for us to guess (a map of values kept the last).
+        Err(error) if error.to_string().starts_with("duplicate field") => {
+            return Some(PresetContent::Refused(error.to_string()))
+        }
+        Err(_) => return None,
+    };
     let is = |raw: Option<&serde_json::value::RawValue>, first: char| {
         raw.is_some_and(|raw| raw.get().starts_with(first))
     };
@@ -338,6 +348,14 @@ mod tests {
         };
         let error = Scenario::from_json(&inner).unwrap_err().to_string();
         assert!(error.contains("duplicate field `seed`"), "{error}");
+        // A preset file's own field given twice is said, not read as a scenario's unknown one.
+        let named_twice = SOURCES[0].replacen("\"name\":", "\"name\": \"x\", \"name\":", 1);
+        match preset_file_content(&named_twice) {
+            Some(PresetContent::Refused(why)) => {
+                assert!(why.starts_with("duplicate field `name` at line 2"), "{why}")
+            }
+            other => panic!("refused, not {other:?}"),
+        }
         // Said where it is in the file.
         let line = twice
             .lines()

@@ -496,6 +496,7 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
                 .map(|system| Imported::System(Box::new(system)))
                 .map_err(|error| problems_text(&error.within("system")));
         }
+        Some(presets::PresetContent::Refused(why)) => return Err(why),
         None => {}
     }
     // The format the file says it is in, as far as it reads (a system cut short is one).

@@ -124,6 +124,13 @@ fn a_preset_file_is_imported_as_its_scenario() {
         error.contains("duplicate field `seed`") && error.contains(&format!("line {line}")),
         "{error}"
     );
+    // So is one of the preset file's own fields.
+    let named_twice = file.replacen("\"name\": ", "\"name\": \"x\", \"name\": ", 1);
+    let error = decode_file(&named_twice).unwrap_err();
+    assert!(
+        error.starts_with("duplicate field `name` at line 2"),
+        "{error}"
+    );
 }
 
 #[test]

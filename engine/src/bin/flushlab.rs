@@ -293,6 +293,9 @@ fn read(path: &str) -> Result<String, Failure> {
         Some(presets::PresetContent::Scenario(inner) | presets::PresetContent::System(inner)) => {
             inner
         }
+        Some(presets::PresetContent::Refused(why)) => {
+            return Err(Failure::Input(format!("{name}: {why}")))
+        }
         None => text,
     })
 }
