@@ -718,6 +718,22 @@ test('a chart off screen is brought up to date when it scrolls into view', async
   await done();
 });
 
+test('printing draws every chart, those never scrolled to as well', async () => {
+  const { page, done } = await open('', { viewport: { width: 1400, height: 800 } });
+  await page.mouse.move(700, 400);
+  await page.locator('[data-testid="chart-price"] .main-svg').first().waitFor();
+  // Charts further down than the screen and its margin are drawn when scrolled to; a printout
+  // never scrolls.
+  const undrawn = await page.evaluate(() => [...document.querySelectorAll('.charts [data-testid^="chart-"]')]
+    .filter((element) => !element.querySelector('.main-svg')).map((element) => element.dataset.testid));
+  assert.ok(undrawn.length >= 2, `charts off screen not drawn yet: ${undrawn}`);
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  const still = await page.evaluate((names) => names.filter((name) => !document.querySelector(`[data-testid="${name}"] .main-svg`)), undrawn);
+  assert.deepEqual(still, [], 'drawn in beforeprint itself, before the page is printed');
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  await done();
+});
+
 test('in an iframe the embed posts its height to the parent page', async () => {
   const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 900, height: 900 } });
   await page.goto(`${shared.server.url}?embed=1&view=price`);

@@ -538,6 +538,16 @@ impl Live {
         }
     }
 
+    /// Draws every chart on the page exactly, off screen too, in this task: the browser prints
+    /// the page as `beforeprint`'s handlers leave it (charts drawn only when scrolled in came
+    /// out empty). `afterprint` ends it ([`Registry::set_printing`]).
+    pub fn draw_all_for_print(&self, printing: bool) {
+        self.registry.set_printing(printing);
+        if printing {
+            self.render(false);
+        }
+    }
+
     /// Redraws the charts; a frame with the newest scenario's outcome ends `flush:render`.
     fn render(&self, dragging: bool) {
         let theme = self.state.theme.get_untracked();

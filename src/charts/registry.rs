@@ -74,6 +74,9 @@ pub struct Registry {
     cost_ms: StoredValue<f64>,
     /// Bumped when a chart appears or scrolls into view, so the live loop draws it.
     pub added: RwSignal<u64>,
+    /// The page is being printed: every chart counts as on screen and is drawn at once, none
+    /// left for a scroll that a printout never makes.
+    printing: StoredValue<bool>,
 }
 
 impl Registry {
@@ -86,6 +89,7 @@ impl Registry {
             sizes: StoredValue::new_local(visibility::SizeWatcher::new()),
             cost_ms: StoredValue::new(FIRST_COST_MS),
             added: RwSignal::new(0),
+            printing: StoredValue::new(false),
         };
         let watcher = visibility::Watcher::new(visibility::NEAR, move |element, shown| {
             registry.set_shown(element, shown)
@@ -201,6 +205,11 @@ impl Registry {
         }
     }
 
+    /// Starts or ends a printout ([`Registry::printing`]).
+    pub fn set_printing(&self, printing: bool) {
+        self.printing.set_value(printing);
+    }
+
     /// Redraws the visible charts whose figures changed, as many as fit in the frame's budget
     /// (the stalest first, then the most visible). `dragging`: the frame
     /// follows an edit of the scenario (a drag of a control), so charts may be moved with held
@@ -220,16 +229,21 @@ impl Registry {
         // Whether a chart's axes moved this frame (`Plotly.relayout`, several milliseconds): a
         // second chart whose axes must grow waits for the next frame.
         let mut grew = false;
+        let printing = self.printing.get_value();
         self.slots.update_value(|slots| {
-            let order = draw_order(slots.iter().map(|slot| (slot.shows, slot.shown)));
+            let order = draw_order(
+                slots
+                    .iter()
+                    .map(|slot| (slot.shows, if printing { 1.0 } else { slot.shown })),
+            );
             for k in order {
                 let slot = &mut slots[k];
                 // A drag draws what is seen; a chart only near the screen is drawn when the
                 // drag settles (it cost a throttled drag a chart's drawing a frame, unseen).
-                if dragging && !slot.in_view {
+                if dragging && !slot.in_view && !printing {
                     continue;
                 }
-                if !fits(drawn, cost_ms) {
+                if !printing && !fits(drawn, cost_ms) {
                     redrawn.behind = true;
                     redrawn.all_show = redrawn.all_show.min(slot.shows);
                     continue;
