@@ -6,7 +6,6 @@
 use flushlab_engine::presets;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::autosave::{self, Address, AutosaveState, Source};
 use crate::catalogue::text::{fill, text};
@@ -84,15 +83,7 @@ pub fn AppWithQuery(
     Timeout::new(0, move || explainer.follow_fragment()).forget();
     // A printout shows every chart, those never scrolled to as well.
     for (event, printing) in [("beforeprint", true), ("afterprint", false)] {
-        let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-            live.draw_all_for_print(printing)
-        });
-        if let Some(window) = web_sys::window() {
-            let _ =
-                window.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-        }
-        // Lives as long as the page.
-        listener.forget();
+        browser::on_window_event(event, move || live.draw_all_for_print(printing));
     }
 
     // The app is up: the static "Loading" line goes, and the static first view once the app

@@ -5,6 +5,17 @@
 
 use wasm_bindgen::JsCast;
 
+/// Calls `listener` on every `event` the window receives, for the page's life (the listener is
+/// never removed).
+pub fn on_window_event(event: &str, listener: impl FnMut() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(listener);
+    let _ = window.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    listener.forget();
+}
+
 /// The page's parameters: its query's, then those a long link carries in its fragment
 /// (`crate::codec::page_parameters`); without the leading `?`.
 pub fn query() -> String {

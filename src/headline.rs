@@ -161,23 +161,18 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     } else {
         words.the_fund
     };
-    let fund = if fund_change < 0.0 {
-        fill(
-            words.fund_paid,
-            &[
-                ("fund", the_fund),
-                ("amount", &format::money(-fund_change, unit)),
-            ],
-        )
+    let paid_or_gained = if fund_change < 0.0 {
+        words.fund_paid
     } else {
-        fill(
-            words.fund_gained,
-            &[
-                ("fund", the_fund),
-                ("amount", &format::money(fund_change, unit)),
-            ],
-        )
+        words.fund_gained
     };
+    let fund = fill(
+        paid_or_gained,
+        &[
+            ("fund", the_fund),
+            ("amount", &format::money(fund_change.abs(), unit)),
+        ],
+    );
     let mut tail = vec![fund];
     // Auto-deleveraging is named only where it ran ("ADL closed $0" on a run whose fund covered
     // every deficit said nothing a reader needed).
@@ -435,10 +430,9 @@ pub fn liquidated_unit(money_unit: &str) -> &'static str {
 /// [`liquidated_unit`] as a sentence says it: an inverse contract's size with it ("1.40bn $1
 /// contracts of longs liquidated"; a tile or a table column says "contracts" under a heading).
 fn sentence_unit(money_unit: &str) -> &'static str {
-    if money_unit == "USD" {
-        "USD"
-    } else {
-        text().summary.dollar_contracts
+    match liquidated_unit(money_unit) {
+        "USD" => "USD",
+        _ => text().summary.dollar_contracts,
     }
 }
 

@@ -468,8 +468,7 @@ pub enum Imported {
 /// Reads an imported file of either version (or a preset file of either kind), validated; the
 /// error lists every problem with its field path.
 pub fn decode_any_file(text: &str) -> Result<Imported, String> {
-    // A byte-order mark (Windows editors save UTF-8 with one) is not the file's content.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = flushlab_engine::scenario::without_byte_order_mark(text);
     if text.len() > MAX_IMPORT_BYTES {
         return Err(format!(
             "the file is {} bytes; the most FlushLab imports is {MAX_IMPORT_BYTES}",

@@ -55,11 +55,10 @@ pub fn LeverageEditor() -> impl IntoView {
     });
     // The bar height scale; frozen while a bar is dragged so the bar stays under the pointer.
     let dragging = RwSignal::new(None::<(usize, f64)>);
-    // Another preset picked mid-drag ends the drag: it went on editing the new crowd at the old
-    // one's scale ($1.50bn of open interest became $26.2bn). So does an undo or a redo (Ctrl+Z
-    // with the pointer down), within one preset too.
+    // A whole state shown mid-drag ends the drag (another preset picked, an undo or a redo
+    // with the pointer down): it went on editing the new crowd at the old one's scale ($1.50bn
+    // of open interest became $26.2bn).
     Effect::new(move |first: Option<()>| {
-        state.preset.track();
         state.replacements.track();
         if first.is_some() {
             dragging.set(None);

@@ -281,12 +281,9 @@ fn read(path: &str) -> Result<String, Failure> {
             "{name}: input is more than {MAX_INPUT_BYTES} bytes; the limit is {MAX_INPUT_BYTES}"
         )));
     }
-    let mut text =
+    let text =
         String::from_utf8(bytes).map_err(|error| Failure::Input(format!("{name}: {error}")))?;
-    // A byte-order mark (Windows editors save UTF-8 with one) is not the file's content.
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
+    let text = flushlab_engine::scenario::without_byte_order_mark(&text).to_string();
     // A preset file (as `flushlab preset NAME` writes it, or engine/presets/*.json) is read as
     // the scenario or system it holds, as the page's import reads it.
     Ok(match presets::preset_file_content(&text) {

@@ -398,6 +398,12 @@ pub(crate) struct Versioned {
     pub(crate) version: u32,
 }
 
+/// `text` without a byte-order mark in front (Windows editors save UTF-8 with one): not the
+/// document's content, for the CLI's files and the page's imports alike.
+pub fn without_byte_order_mark(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// The format a document says it is in, read only as far as it says so: its top-level
 /// `version`, or 2 (a system of markets) for a document that reaches a top-level `markets`
 /// without a version first. A file cut short, or broken after that point, still tells which

@@ -72,19 +72,12 @@ impl Explainer {
     pub fn follow_fragment(&self) {
         self.open_fragment(&browser::fragment());
         let explainer = *self;
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        browser::on_window_event("hashchange", move || {
             // A long link's part of the fragment first: another link reloads the page.
             if !browser::keep_fragment_link() {
                 explainer.open_fragment(&browser::fragment())
             }
         });
-        let _ = window
-            .add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
-        // Lives as long as the page.
-        listener.forget();
     }
 
     fn open_fragment(&self, fragment: &str) {
