@@ -919,7 +919,7 @@ test('the markets tab offers the system built on the page preset, and undo takes
   const offer = page.getByTestId('markets-suggested');
   assert.match(await offer.textContent(), /The tariff flush across venues/);
   await offer.click();
-  await story.filter({ hasText: /headline hits every venue/ }).waitFor();
+  await story.filter({ hasText: /the same headline hits both at once/ }).waitFor();
   assert.equal(await system.inputValue(), 'btc-2025-10-10-venues');
   await offer.waitFor({ state: 'detached' });
   await page.getByTestId('undo-button').click();
@@ -1135,7 +1135,7 @@ test('the markets tab fits a 360 px screen and axe-core finds nothing serious in
   await page.getByTestId('markets-table').locator('tr[data-market="hyperliquid-btc"]').waitFor();
   // The reader sees the markets' names, never the ids links refer to.
   const seen = await page.getByTestId('tab-markets').innerText();
-  assert.match(seen, /Hyperliquid BTC/);
+  assert.match(seen, /Hyperliquid-ruled BTC/);
   assert.doesNotMatch(seen, /binance-btc|hyperliquid-(btc|alts)/);
   // The tab's general introduction is a line to open, so the diagram comes a screen sooner.
   const intro = page.getByTestId('markets-intro');

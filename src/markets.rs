@@ -732,7 +732,7 @@ impl MarketsView {
                     },
                 ),
                 // A market the shock hits by more or less than its whole, said where the shock
-                // is ("A 7.8% common drop (Hyperliquid alts by 2x)": its 31% fall read as a 7.8%
+                // is ("A 7.8% common drop (Hyperliquid-ruled alts by 2x)": its 31% fall read as a 7.8%
                 // shock's).
                 ("shares", &{
                     let shares = self.partial_shares();
@@ -757,7 +757,7 @@ impl MarketsView {
             .collect()
     }
 
-    /// The markets the shock hits by a share other than its whole: "Hyperliquid alts by 2x".
+    /// The markets the shock hits by a share other than its whole: "Hyperliquid-ruled alts by 2x".
     fn partial_shares(&self) -> Vec<String> {
         let words = &crate::catalogue::text::text().charts;
         self.shares
@@ -989,21 +989,21 @@ mod tests {
         assert_eq!(
             names,
             [
-                ("Binance BTC", "Binance BTC"),
-                ("Hyperliquid BTC", "Hyperliquid BTC"),
-                ("Hyperliquid alts", "Hyperliquid alts")
+                ("Binance-ruled BTC", "Binance-ruled BTC"),
+                ("Hyperliquid-ruled BTC", "Hyperliquid-ruled BTC"),
+                ("Hyperliquid-ruled alts", "Hyperliquid-ruled alts")
             ]
         );
         assert!(
             view.flows
                 .iter()
-                .any(|flow| flow.name == "Binance BTC / Hyperliquid BTC"),
+                .any(|flow| flow.name == "Binance-ruled BTC / Hyperliquid-ruled BTC"),
             "{:?}",
             view.flows
         );
         let line = view.headline().expect("the run is in");
         assert!(
-            line.contains("Binance BTC fell") && !line.contains("binance-btc"),
+            line.contains("Binance-ruled BTC fell") && !line.contains("binance-btc"),
             "{line}"
         );
         for id in ["hyperliquid-btc", "hyperliquid-alts"] {

@@ -27,6 +27,9 @@ const ROW: f64 = 36.0;
 /// A label character's width in the diagram's 11px type, about (for the labels' backdrops).
 const LABEL_CHAR_WIDTH: f64 = 5.9;
 const BOX_HEIGHT: f64 = 88.0;
+/// A second line for the names that need one (a compact box's long name: "Hyperliquid-ruled" /
+/// "alts"); every box of the diagram is then that much taller, so they stay in line.
+const NAME_LINE: f64 = 12.0;
 /// A box narrower than this (three markets or more on a phone) says less, in smaller type.
 const COMPACT_BOX: f64 = 120.0;
 /// A box at least this wide (two markets on a wide screen) has room to say that its liquidations
@@ -529,15 +532,28 @@ fn diagram(
         return view! { <svg class="markets-svg" viewBox=format!("0 0 {width} 160") role="img" aria-label=t.charts.markets_diagram></svg> }.into_any();
     }
     let rows = |kind: FlowKind| view.flows.iter().filter(|flow| flow.kind == kind).count() as f64;
+    let places = boxes(view.markets.len(), width);
+    let names: Vec<Vec<String>> = view
+        .markets
+        .iter()
+        .zip(&places)
+        .map(|(market, &(_, w))| box_name(&market.name, &market.label, w))
+        .collect();
+    let box_height = if names.iter().any(|lines| lines.len() > 1) {
+        BOX_HEIGHT + NAME_LINE
+    } else {
+        BOX_HEIGHT
+    };
     let layout = Layout {
         box_top: ROW * rows(FlowKind::Accounts) + LABELS,
         height: ROW * rows(FlowKind::Accounts)
             + LABELS
-            + BOX_HEIGHT
+            + box_height
             + ROW * rows(FlowKind::Lending)
             + 22.0,
         width,
-        places: boxes(view.markets.len(), width),
+        box_height,
+        places,
         most: view
             .flows
             .iter()
@@ -570,14 +586,18 @@ fn diagram(
         .markets
         .iter()
         .zip(&layout.places)
+        .zip(names)
         .enumerate()
-        .map(|(i, (market, &(x, w)))| {
+        .map(|(i, ((market, &(x, w)), name))| {
             let place = Place {
                 x,
                 w,
                 top: layout.box_top,
+                height: layout.box_height,
             };
-            market_box(market, place, cursor, i == selected, move || select.run(i))
+            market_box(market, name, place, cursor, i == selected, move || {
+                select.run(i)
+            })
         })
         .collect_view();
     let label = fill(
@@ -598,6 +618,8 @@ struct Layout {
     box_top: f64,
     height: f64,
     width: f64,
+    /// The boxes' height: [`BOX_HEIGHT`], or a line more where a name takes two.
+    box_height: f64,
     /// Each market's box: left edge and width.
     places: Vec<(f64, f64)>,
     most: f64,
@@ -621,7 +643,7 @@ impl Layout {
 /// measured on the page's sans-serif; a little margin either side): cut with an ellipsis when it
 /// does not.
 fn fitted(name: &str, w: f64, px: f64) -> String {
-    let room = ((w - 8.0) / (0.56 * px)).floor().max(2.0) as usize;
+    let room = name_room(w, px);
     if name.chars().count() <= room {
         name.to_string()
     } else {
@@ -632,22 +654,59 @@ fn fitted(name: &str, w: f64, px: f64) -> String {
     }
 }
 
-/// Where a market's box sits: left edge, width, top.
+/// A market's name as its box shows it, one line or two: a compact box (three markets or more
+/// on a phone) breaks a name too long for it after a space or a hyphen, and cuts a second line
+/// still too long ([`fitted`]); a wider box cuts its label to one line.
+fn box_name(name: &str, label: &str, w: f64) -> Vec<String> {
+    if w >= COMPACT_BOX {
+        return vec![fitted(label, w, 11.0)];
+    }
+    // A character short of the room: a name that only just fits touches the box's edges.
+    let room = name_room(w, 10.5) - 1;
+    if name.chars().count() <= room {
+        return vec![name.to_string()];
+    }
+    // The last break that leaves the first line within the room (a hyphen stays on it).
+    let cut = name
+        .char_indices()
+        .take_while(|&(at, _)| name[..at].chars().count() < room)
+        .filter_map(|(at, c)| match c {
+            ' ' => Some((at, at + 1)),
+            '-' => Some((at + 1, at + 1)),
+            _ => None,
+        })
+        .last();
+    match cut {
+        Some((end, next)) if end > 0 && next < name.len() => {
+            vec![name[..end].to_string(), fitted(&name[next..], w, 10.5)]
+        }
+        _ => vec![fitted(name, w, 10.5)],
+    }
+}
+
+/// How many characters of bold type of `px` fit a box `w` wide.
+fn name_room(w: f64, px: f64) -> usize {
+    ((w - 8.0) / (0.56 * px)).floor().max(2.0) as usize
+}
+
+/// Where a market's box sits: left edge, width, top, height.
 struct Place {
     x: f64,
     w: f64,
     top: f64,
+    height: f64,
 }
 
 /// A market's box at step `cursor`; the one the controls edit is marked.
 fn market_box(
     market: &MarketLine,
+    name: Vec<String>,
     place: Place,
     cursor: Option<usize>,
     selected: bool,
     pick: impl Fn() + 'static,
 ) -> impl IntoView {
-    let Place { x, w, top } = place;
+    let Place { x, w, top, height } = place;
     let t = text();
     // A narrow box (three markets or more on a phone) says less, in smaller type.
     let compact = w < COMPACT_BOX;
@@ -674,13 +733,20 @@ fn market_box(
     let words = fill(liquidated_words, &[("usd", &format::usd(liquidated))]);
     let adl = market.adl_until(cursor);
     let adl_words = (adl > 0.0).then(|| fill(adl_words, &[("usd", &format::usd(adl))]));
-    // A long name is cut to its box (the box's title, read on hover and by screen readers,
-    // keeps it whole).
-    let name = if compact {
-        fitted(&market.name, w, 10.5)
-    } else {
-        fitted(&market.label, w, 11.0)
-    };
+    // A long name is broken or cut to its box (the box's title, read on hover and by screen
+    // readers, keeps it whole); the lines under it move down by what a second line takes.
+    let below = height - BOX_HEIGHT;
+    let name = name
+        .into_iter()
+        .enumerate()
+        .map(|(k, line)| {
+            view! {
+                <text x=x + w / 2.0 y=top + 18.0 + NAME_LINE * k as f64 text-anchor="middle" class="market-name" style=small>
+                    {line}
+                </text>
+            }
+        })
+        .collect_view();
     // The trough so far, or the peak after a squeeze.
     let extreme = fill(
         if market.rises() {
@@ -694,19 +760,17 @@ fn market_box(
         <g class="market-node" class:selected=selected class:compact=compact data-testid=format!("market-{}", market.id)
             on:click=move |_| pick()>
             <title>{fill(text().charts.markets_select_market, &[("market", &market.name)])}</title>
-            <rect x=x y=top width=w height=BOX_HEIGHT rx="8" />
-            <text x=x + w / 2.0 y=top + 18.0 text-anchor="middle" class="market-name" style=small>
-                {name}
-            </text>
-            <text x=x + w / 2.0 y=top + 38.0 text-anchor="middle" class="market-move" style=large>
+            <rect x=x y=top width=w height=height rx="8" />
+            {name}
+            <text x=x + w / 2.0 y=top + below + 38.0 text-anchor="middle" class="market-move" style=large>
                 // The move at the step slider's time, said so (the trough is the line below).
                 <tspan class="market-now">{t.charts.markets_now}" "</tspan>
                 <tspan data-testid=format!("market-move-{}", market.id)>{format::signed_pct(moved)}</tspan>
             </text>
-            <text x=x + w / 2.0 y=top + 53.0 text-anchor="middle" class="market-liquidated" style=small>{extreme}</text>
-            <text x=x + w / 2.0 y=top + 67.0 text-anchor="middle" class="market-liquidated" style=small>{words}</text>
+            <text x=x + w / 2.0 y=top + below + 53.0 text-anchor="middle" class="market-liquidated" style=small>{extreme}</text>
+            <text x=x + w / 2.0 y=top + below + 67.0 text-anchor="middle" class="market-liquidated" style=small>{words}</text>
             {adl_words.map(|words| view! {
-                <text x=x + w / 2.0 y=top + 81.0 text-anchor="middle" class="market-liquidated" style=small
+                <text x=x + w / 2.0 y=top + below + 81.0 text-anchor="middle" class="market-liquidated" style=small
                     data-testid=format!("market-adl-{}", market.id)>{words}</text>
             })}
         </g>
@@ -769,7 +833,7 @@ fn flow_view(
                 layout.centre(flow.markets.get(1).copied().unwrap_or(0)),
             );
             let box_top = layout.box_top;
-            let y = box_top + BOX_HEIGHT / 2.0 + 14.0 * (k as f64 % 3.0 - 1.0);
+            let y = box_top + layout.box_height / 2.0 + 14.0 * (k as f64 % 3.0 - 1.0);
             let words = if flow.cut {
                 fill(t.charts.markets_flow_cut, &[("link", &flow.name)])
             } else {
@@ -796,7 +860,7 @@ fn flow_view(
             let y = if top {
                 14.0 + ROW * slot as f64
             } else {
-                layout.box_top + BOX_HEIGHT + ROW * slot as f64 + 30.0
+                layout.box_top + layout.box_height + ROW * slot as f64 + 30.0
             };
             let template = if !top {
                 t.charts.markets_flow_lending
@@ -825,7 +889,7 @@ fn flow_view(
                 .markets
                 .iter()
                 .map(|&i| {
-                    let end = if top { layout.box_top } else { layout.box_top + BOX_HEIGHT };
+                    let end = if top { layout.box_top } else { layout.box_top + layout.box_height };
                     view! { <line x1=x y1=y + if top { 18.0 } else { -14.0 } x2=layout.centre(i) y2=end stroke-width=width /> }
                 })
                 .collect_view();
@@ -848,11 +912,47 @@ fn flow_view(
 
 #[cfg(test)]
 mod tests {
-    use super::{boxes, fitted, NARROW};
+    use super::{box_name, boxes, fitted, NARROW, WIDE};
+
+    #[test]
+    fn a_long_name_takes_two_lines_in_a_phones_box_and_one_in_a_wide_one() {
+        // The 2025 system's names, in a phone's compact boxes (three of them): whole, on two
+        // lines where one is too short, broken after the hyphen or a space.
+        let w = boxes(3, NARROW)[0].1;
+        let lines = |name: &str| box_name(name, name, w);
+        assert_eq!(lines("Binance BTC"), ["Binance BTC"]);
+        assert_eq!(lines("Binance-ruled BTC"), ["Binance-ruled", "BTC"]);
+        assert_eq!(
+            lines("Hyperliquid-ruled BTC"),
+            ["Hyperliquid-", "ruled BTC"]
+        );
+        assert_eq!(
+            lines("Hyperliquid-ruled alts"),
+            ["Hyperliquid-", "ruled alts"]
+        );
+        assert_eq!(
+            lines("Lending pool on Aave v3"),
+            ["Lending pool on", "Aave v3"]
+        );
+        // No break to take: one line, cut.
+        assert_eq!(
+            lines("Averyveryverylongmarketname"),
+            [fitted("Averyveryverylongmarketname", w, 10.5)]
+        );
+        // A second line too long is cut.
+        let two = lines("A very long market name of 32 ch");
+        assert_eq!(two.len(), 2);
+        assert!(two[1].ends_with('…'), "{two:?}");
+        // A wide screen's boxes show the label on one line.
+        let wide = boxes(3, WIDE)[0].1;
+        assert_eq!(
+            box_name("Hyperliquid-ruled alts", "Hyperliquid-ruled alts", wide),
+            ["Hyperliquid-ruled alts"]
+        );
+    }
 
     #[test]
     fn a_name_too_long_for_its_box_is_cut_with_an_ellipsis() {
-        // The 2025 system's names fit a phone's compact boxes (three of them) whole.
         let w = boxes(3, NARROW)[0].1;
         assert_eq!(fitted("Hyperliquid alts", w, 10.5), "Hyperliquid alts");
         let long = "A very long market name of 32 ch";
