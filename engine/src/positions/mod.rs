@@ -22,5 +22,6 @@ pub use generation::Draws;
 pub use margin::{closing_units_of, crossed, size_collateral, MarginSchedule, Terms};
 pub(crate) use memo::Memo;
 pub use open_sums::OpenPositionSums;
+pub(crate) use start::sum_in_lanes;
 pub use start::{StartState, Warm};
 pub use table::{bucket_of, standard_buckets, Group, PositionTable};

@@ -48,6 +48,8 @@ struct GroupSums {
     fits: bool,
     /// Whether the warm part (closing units, coins) was computed.
     warm: bool,
+    /// The sizes summed as a run's final recount sums them ([`sum_in_lanes`]).
+    recount: f64,
     coins: i128,
     coins_entry: exact::ProductSum,
 }
@@ -77,6 +79,12 @@ impl StartState {
             groups_computed: 0,
             warm: OnceLock::new(),
         }
+    }
+
+    /// Group `g`'s sizes summed as a run recounts an unchanged group's at its end
+    /// ([`sum_in_lanes`]); `None` for a state computed the plain way, which keeps no sums.
+    pub fn group_recount(&self, g: usize) -> Option<f64> {
+        self.groups.get(g).map(|group| group.recount)
     }
 
     /// The warm part, if it was prepared. Reading it changes nothing.
@@ -216,8 +224,10 @@ impl PositionTable {
                     }
                 }
             }
+            let sizes = &state.size;
             *cached = GroupSums {
                 scale,
+                recount: sum_in_lanes(group.start..group.end, |i| sizes[i]),
                 size: size_sum,
                 collateral: collateral_sum.total(),
                 fits,
@@ -280,4 +290,18 @@ impl PositionTable {
             coins_entry: [coins_entry[0].total()?, coins_entry[1].total()?],
         })
     }
+}
+
+/// The sum of `values` in eight interleaved running sums, added up at the end: a fixed order (so
+/// the same bits everywhere) that does not wait on one addition at a time.
+pub(crate) fn sum_in_lanes(range: std::ops::Range<usize>, value: impl Fn(usize) -> f64) -> f64 {
+    let mut lanes = [0.0; 8];
+    let whole = range.start + (range.len() / 8) * 8;
+    let rest: f64 = (whole..range.end).map(&value).sum();
+    for chunk in (range.start..whole).step_by(8) {
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            *lane += value(chunk + k);
+        }
+    }
+    lanes.iter().sum::<f64>() + rest
 }

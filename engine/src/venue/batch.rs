@@ -66,6 +66,7 @@ impl Batch {
                 if let Some((current, open)) = self.group {
                     venue.group_open[current] = open;
                 }
+                venue.changed_groups[g] = true;
                 self.group = Some((g, venue.group_open[g] + (0.0 - size)));
             }
         }

@@ -109,6 +109,9 @@ pub struct LiquidationEngine<'a> {
     open_interest: f64,
     /// Size of the open positions of each group.
     group_open: Vec<f64>,
+    /// Whether a position of each group changed (closed, or its size) in this run: an
+    /// unchanged group's final recount is the start state's.
+    changed_groups: Vec<bool>,
     pub ledger: Ledger,
     /// What maintenance requirements are multiplied by (1 until a leverage control tightens).
     margin_multiplier: f64,
@@ -205,6 +208,7 @@ impl<'a> LiquidationEngine<'a> {
             open_collateral: collateral_in,
             open_interest: start.open_interest,
             group_open: start.group_size.clone(),
+            changed_groups: vec![false; table.groups.len()],
             ledger: Ledger::new(collateral_in, fund),
             margin_multiplier: 1.0,
             step_s: 1.0,

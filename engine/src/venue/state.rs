@@ -3,7 +3,7 @@
 //! goes through here, keeping open interest and the open totals in step.
 
 use crate::money::Money;
-use crate::positions::Terms;
+use crate::positions::{sum_in_lanes, Terms};
 use crate::scenario::{Contract, Side};
 
 use super::LiquidationEngine;
@@ -210,7 +210,9 @@ impl<'a> LiquidationEngine<'a> {
             }
         }
         self.open_interest += size - current;
-        self.group_open[usize::from(self.table.group_of[i])] += size - current;
+        let g = usize::from(self.table.group_of[i]);
+        self.group_open[g] += size - current;
+        self.changed_groups[g] = true;
         if size > 0.0 {
             self.make_own(i).size[i] = size;
         } else {
@@ -280,21 +282,27 @@ impl<'a> LiquidationEngine<'a> {
     }
 
     /// Open size per bucket, (longs, shorts), recounted from the positions (summed in a fixed
-    /// order, `sum_in_lanes`): the outcome's open interest after the run.
+    /// order, `sum_in_lanes`): the outcome's open interest after the run. A group none of
+    /// whose positions changed in the run is the start state's own recount of it (the same sum).
     pub fn open_by_bucket_recounted(&self) -> (Vec<f64>, Vec<f64>) {
         let buckets = self.table.buckets.len();
         let (mut longs, mut shorts) = (vec![0.0; buckets], vec![0.0; buckets]);
-        for group in &self.table.groups {
-            let total = match self.own {
-                // Nothing changed: a position's size is its start size until it closes.
-                None => sum_in_lanes(group.start..group.end, |i| {
+        for (g, group) in self.table.groups.iter().enumerate() {
+            let unchanged = match self.changed_groups[g] {
+                false => self.start.group_recount(g),
+                true => None,
+            };
+            let total = match (unchanged, &self.own) {
+                (Some(total), _) => total,
+                // No size changed: a position's size is its start size until it closes.
+                (None, None) => sum_in_lanes(group.start..group.end, |i| {
                     if self.status[i].is_closed() {
                         0.0
                     } else {
                         self.start.size[i]
                     }
                 }),
-                Some(_) => sum_in_lanes(group.start..group.end, |i| self.size(i)),
+                (None, Some(_)) => sum_in_lanes(group.start..group.end, |i| self.size(i)),
             };
             match group.side {
                 Side::Long => longs[group.bucket] += total,
@@ -303,18 +311,4 @@ impl<'a> LiquidationEngine<'a> {
         }
         (longs, shorts)
     }
-}
-
-/// The sum of `values` in eight interleaved running sums, added up at the end: a fixed order (so
-/// the same bits everywhere) that does not wait on one addition at a time.
-fn sum_in_lanes(range: std::ops::Range<usize>, value: impl Fn(usize) -> f64) -> f64 {
-    let mut lanes = [0.0; 8];
-    let whole = range.start + (range.len() / 8) * 8;
-    let rest: f64 = (whole..range.end).map(&value).sum();
-    for chunk in (range.start..whole).step_by(8) {
-        for (k, lane) in lanes.iter_mut().enumerate() {
-            *lane += value(chunk + k);
-        }
-    }
-    lanes.iter().sum::<f64>() + rest
 }
