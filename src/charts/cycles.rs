@@ -357,7 +357,7 @@ mod tests {
             [&alone[0]["showlegend"], &alone[1]["showlegend"]],
             [&serde_json::json!(true), &serde_json::json!(false)]
         );
-        assert_eq!(alone[0]["name"], "news alone: 5th-95th percentile");
+        assert_eq!(alone[0]["name"], "news alone: middle 90%");
         assert!(alone[1]["hovertemplate"]
             .as_str()
             .expect("a template")
