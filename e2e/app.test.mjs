@@ -23,9 +23,10 @@ const chartData = (page, name) =>
     return JSON.stringify(element?.data ?? null);
   }, name);
 
-/** Waits until `read()` returns something other than `before`. */
+/** Waits until `read()` returns something other than `before` (up to 15 s: a loaded machine once
+ * took more than 5 for a shock's run and drawing). */
 async function changed(page, read, before, what) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     const now = await read();
     if (now !== before) return now;
     await page.waitForTimeout(50);
