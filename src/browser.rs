@@ -82,14 +82,7 @@ pub fn replace_query(query: &str) {
     let path = window.location().pathname().unwrap_or_default();
     let explainer = fragment();
     let url = crate::codec::address(&path, query, explainer.trim_start_matches('#'));
-    let in_fragment = query.len() > crate::codec::MAX_QUERY_CHARS;
-    FRAGMENT_LINK.with(|link| {
-        *link.borrow_mut() = if in_fragment {
-            query.to_string()
-        } else {
-            String::new()
-        }
-    });
+    FRAGMENT_LINK.with(|link| *link.borrow_mut() = crate::codec::fragment_link(query).to_string());
     replace_url(&url);
 }
 

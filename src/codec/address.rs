@@ -49,19 +49,28 @@ pub fn page_parameters(search: &str, fragment: &str) -> String {
     }
 }
 
+/// What of `query` an [`address`] carries in its fragment: all of it when it is longer than
+/// [`MAX_QUERY_CHARS`], else nothing.
+pub fn fragment_link(query: &str) -> &str {
+    if query.len() > MAX_QUERY_CHARS {
+        query
+    } else {
+        ""
+    }
+}
+
 /// An address: `base` (origin and path, or the path alone), then `query` (without `?`) in the
 /// query, or in the fragment when it is longer than [`MAX_QUERY_CHARS`]; the explainer's part
 /// (`explainer`, without `#`) closes the fragment.
 pub fn address(base: &str, query: &str, explainer: &str) -> String {
-    let in_fragment = query.len() > MAX_QUERY_CHARS;
+    let carried = fragment_link(query);
     let mut url = base.to_string();
-    if !query.is_empty() && !in_fragment {
+    if !query.is_empty() && carried.is_empty() {
         url.push('?');
         url.push_str(query);
     }
-    let fragment: Vec<&str> = [in_fragment.then_some(query), Some(explainer)]
+    let fragment: Vec<&str> = [carried, explainer]
         .into_iter()
-        .flatten()
         .filter(|part| !part.is_empty())
         .collect();
     if !fragment.is_empty() {

@@ -15,7 +15,7 @@ use crate::catalogue::text::{fill, text};
 use crate::format;
 
 mod address;
-pub use address::{address, page_parameters, split_fragment, MAX_QUERY_CHARS};
+pub use address::{address, fragment_link, page_parameters, split_fragment, MAX_QUERY_CHARS};
 
 /// Encoding version written in front of every link payload.
 pub const LINK_VERSION: &str = "1";
