@@ -34,16 +34,6 @@ async function changed(page, read, before, what) {
   assert.fail(`${what} did not change`);
 }
 
-/** Presses the mouse on a leverage `bar` and raises it `steps` times 8 px, the button left down. */
-async function pressAndRaise(page, bar, steps) {
-  const box = await bar.boundingBox();
-  const x = box.x + box.width / 2;
-  const y = box.y + box.height * 0.8;
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  for (let step = 1; step <= steps; step++) await page.mouse.move(x, y - step * 8);
-}
-
 test('loads under a sub-path with every chart drawn, no console errors and no non-local request', async () => {
   const { page, done } = await open();
   for (const name of ['price', 'liquidations', 'map', 'oi', 'fund', 'amplification', 'phase']) {
@@ -61,7 +51,13 @@ test('dragging a leverage bar changes the liquidation map and the summary', asyn
   await page.locator('[data-testid="chart-map"] .main-svg').first().waitFor();
   const map = await chartData(page, 'map');
   const summary = await summaryText(page);
-  await pressAndRaise(page, page.getByTestId('leverage-bar-5'), 10);
+  const bar = page.getByTestId('leverage-bar-5');
+  const box = await bar.boundingBox();
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height * 0.8;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let step = 1; step <= 10; step++) await page.mouse.move(x, y - step * 8);
   await page.mouse.up();
   await changed(page, () => chartData(page, 'map'), map, 'the liquidation map');
   await changed(page, () => summaryText(page), summary, 'the summary');
@@ -73,7 +69,12 @@ test('an undo with the pointer still down on a leverage bar ends the drag', asyn
   const bar = page.getByTestId('leverage-bar-5');
   const value = () => bar.getAttribute('aria-valuenow');
   const start = await value();
-  await pressAndRaise(page, bar, 6);
+  const box = await bar.boundingBox();
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height * 0.8;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let step = 1; step <= 6; step++) await page.mouse.move(x, y - step * 8);
   await changed(page, value, start, 'the bar under the drag');
   await page.keyboard.press('Control+z');
   await page.waitForFunction((start) => document.getElementById('leverage-bar-5').getAttribute('aria-valuenow') === start, start);
