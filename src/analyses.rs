@@ -893,8 +893,9 @@ mod tests {
         assert_eq!(CurveView::default().runaway_at_smallest(), None);
     }
 
-    /// Black Thursday's curve: a 1% shock already runs away (6.7x), and a second wave jumps
-    /// further out; the card names both, not the jump alone nor the runaway alone.
+    /// A curve whose 1% shock already runs away (6.7x) and whose second wave jumps further out
+    /// (Black Thursday's, on the thinner book it was fitted to before its two-leg path): the card
+    /// names both, not the jump alone nor the runaway alone.
     #[test]
     fn a_runaway_at_the_smallest_shock_keeps_the_steeper_jump_further_out() {
         let finished = |points: Vec<SweepPoint>| {

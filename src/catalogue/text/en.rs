@@ -769,7 +769,7 @@ pub static ENGLISH: Text = Text {
         tipping_note_at_most: "Even the smallest shock the amplification curve runs (this scenario run at every size) is amplified that much: the crowd sits so close to its liquidation prices that the tipping point lies there or below it.",
         tipping_note_steepest: "The curve's steepest step ends further out, at {shock}: a second wave, where each 1% more shock adds the most to the move.",
         tipping_note_unlevered: "With every position at 1x the move jumps on this step too, from {from} to {to}: most of it is trading that fires whatever the leverage (stop-losses, traders de-levering, portfolio insurance, dealers' hedging), not liquidations.",
-        tipping_note_unsteady: "With {share} of the open interest within 1% of its liquidation price, any ordinary 1% move sets this crowd off: a crowd like it does not last long in a real market (Black Thursday's preset holds the whole day's liquidated crowd from its start).",
+        tipping_note_unsteady: "With {share} of the open interest within 1% of its liquidation price, any ordinary 1% move sets this crowd off: a crowd like it does not last long in a real market.",
         tipping_note_none: "A tipping point is where the amplification curve (this scenario run at every size) jumps: a step of shock on which each 1% more adds 2% or more to the move.",
         computing: "computing the amplification curve…",
         tipping_at: "{a:shock} {shock} shock",
