@@ -90,7 +90,7 @@ pub static ENGLISH: Text = Text {
         shock_duration_help: "How long the ramp takes to reach its full size: a second to a day (the historical presets' falls took hours).",
         shock_sold: "A market sell of {usd}: the size is how far it alone moves the untouched book.",
         shock_bought: "A market buy of {usd}: the size is how far it alone moves the untouched book.",
-        shock_path: "This ramp follows a recorded path: its move, then a rebound (a rising shock turns the path over). The size is its farthest point and scales the whole path; another kind drops the path.",
+        shock_path: "This ramp follows the recorded path its story tells (its legs, pauses and rebounds), not a straight line. The size is its farthest point and scales the whole path (a rising shock turns it over); another kind drops the path.",
         depth: "Depth within 1%",
         depth_help: "How much can be sold before the price falls 1% (USD, resting bids within 1% of the price). Major coins on large venues often show tens to hundreds of millions; during stress it can shrink by 90%. The historical presets' depth is fitted, not quoted: with their crowd it reproduces the day's trough and liquidations, and it stands for every buyer the one book has no other place for (spot buyers, other venues' arbitrage, bids that arrive during the fall), so it is far larger than the resting bids (2025-10-10: about $990M here, against the $20M Kaiko measured within 1% on BTC's books before the fall; docs/presets.md).",
         book_shape: "Book shape",
