@@ -159,6 +159,8 @@ pub enum Rule {
     EndWithoutRange,
     /// A weight that is not a positive number.
     NotPositive { got: f64 },
+    /// A window (`until_s`) on a figure that reads the whole run.
+    NotWindowed { figure: String },
     /// A whole number over `most`.
     WholeAtMost { most: u64, got: u64 },
     /// A book with no depth near the price, which the cycles need.
@@ -436,6 +438,10 @@ impl fmt::Display for Rule {
                 write!(f, "is the high end of a range: set `bound` to `between`")
             }
             Rule::NotPositive { got } => write!(f, "must be a positive number (got {got})"),
+            Rule::NotWindowed { figure } => write!(
+                f,
+                "reads the run's first seconds, which only liquidated_usd and long_share_pct can (got {figure})"
+            ),
             Rule::WholeAtMost { most, got } => write!(f, "must be at most {most} (got {got})"),
             Rule::NoDepthForCycles { depth } => write!(
                 f,

@@ -89,7 +89,7 @@ fn every_published_figure_is_reproduced_within_tolerance() {
             .count();
         assert!(predicted >= 2, "{date}: at least two predicted figures");
         for target in &spec.targets {
-            let achieved = target.figure.of(&preset.scenario, &outcome);
+            let achieved = target.achieved(&preset.scenario, &outcome);
             let miss = target.miss(achieved);
             let known = KNOWN_MISSES.contains(&(*date, target.figure.name()));
             assert_eq!(
@@ -143,7 +143,7 @@ fn tables() -> String {
         out.push_str("|---|---|---|---|---|---|\n");
         for target in &spec.targets {
             let figure = target.figure.name();
-            let achieved = target.figure.of(&preset.scenario, &outcome);
+            let achieved = target.achieved(&preset.scenario, &outcome);
             let miss = target.miss(achieved);
             let published = match target.bound {
                 Some(Bound::AtLeast) => format!("at least {}", number(figure, target.value)),
@@ -176,8 +176,12 @@ fn tables() -> String {
                 format!(" ({})", target.note)
             };
             out.push_str(&format!(
-                "| {} | {published} | {} | {error} | {mark} | {}{note} |\n",
+                "| {}{} | {published} | {} | {error} | {mark} | {}{note} |\n",
                 target.figure.label(),
+                target
+                    .until_s
+                    .map(|until| format!(", first {} h", until / 3600.0))
+                    .unwrap_or_default(),
                 number(figure, achieved),
                 target.source.replace('|', "/"),
             ));

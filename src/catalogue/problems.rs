@@ -214,6 +214,7 @@ pub fn say(rule: &Rule) -> String {
         ),
         Rule::EndWithoutRange => words.end_without_range.to_string(),
         Rule::NotPositive { got } => fill(words.not_positive, &[("got", &plain(*got))]),
+        Rule::NotWindowed { figure } => fill(words.not_windowed, &[("figure", figure)]),
         Rule::WholeAtMost { most, got } => fill(
             words.whole_at_most,
             &[("most", &count(*most)), ("got", &count(*got))],
@@ -444,6 +445,9 @@ mod tests {
             },
             Rule::EndWithoutRange,
             Rule::NotPositive { got: -1.0 },
+            Rule::NotWindowed {
+                figure: "trough_drawdown_pct".into(),
+            },
             Rule::WholeAtMost { most: 20, got: 21 },
             Rule::NoDepthForCycles { depth: 0.0 },
             Rule::PathDays {

@@ -156,6 +156,37 @@ impl Figure {
     }
 }
 
+impl Figure {
+    /// Whether the figure can be read over the run's first seconds alone (a target's
+    /// `until_s`: a record that counts one day of a flush that went on into the next): the
+    /// liquidations, summed step by step.
+    pub fn windowed(self) -> bool {
+        matches!(self, Figure::LiquidatedUsd | Figure::LongSharePct)
+    }
+
+    /// The figure over the steps that end by `until_s` seconds into the run (a windowed figure,
+    /// [`Self::windowed`]); over the whole run without a window, or for any other figure.
+    pub fn of_until(self, scenario: &Scenario, outcome: &Outcome, until_s: Option<f64>) -> f64 {
+        let Some(until_s) = until_s.filter(|_| self.windowed()) else {
+            return self.of(scenario, outcome);
+        };
+        let (long, short) = outcome
+            .steps
+            .iter()
+            .take_while(|step| step.t_s <= until_s)
+            .fold((0.0, 0.0), |(long, short), step| {
+                (
+                    long + step.liquidated_long_usd,
+                    short + step.liquidated_short_usd,
+                )
+            });
+        match self {
+            Figure::LongSharePct => percent_of(long, long + short),
+            _ => long + short,
+        }
+    }
+}
+
 /// The most notional liquidated within any 60 seconds (whole steps; a step longer than a minute
 /// counts alone).
 fn peak_minute_usd(outcome: &Outcome) -> f64 {
@@ -241,6 +272,40 @@ mod tests {
         assert_eq!(step.last, s.min_price);
         // Open interest can only fall in a run without entrants.
         assert!(Figure::OpenInterestChangePct.of(&scenario, &outcome) <= 0.0);
+    }
+
+    #[test]
+    fn a_window_reads_the_liquidations_of_the_steps_that_end_inside_it() {
+        // Black Thursday's two legs: 12 March is the run's first 14 hours.
+        let scenario = crate::presets::find("bitmex-2020-03-12").unwrap().scenario;
+        let outcome = crate::simulate(&scenario).unwrap();
+        let until = 14.0 * 3600.0;
+        let (mut long, mut short) = (0.0, 0.0);
+        for step in outcome.steps.iter().filter(|step| step.t_s <= until) {
+            long += step.liquidated_long_usd;
+            short += step.liquidated_short_usd;
+        }
+        let first_day = Figure::LiquidatedUsd.of_until(&scenario, &outcome, Some(until));
+        assert_eq!(first_day, long + short);
+        let whole = Figure::LiquidatedUsd.of(&scenario, &outcome);
+        // Both legs liquidate: the window holds most, not all.
+        assert!(
+            first_day > 0.5 * whole && first_day < 0.95 * whole,
+            "{first_day} of {whole}"
+        );
+        assert_eq!(
+            Figure::LongSharePct.of_until(&scenario, &outcome, Some(until)),
+            100.0 * long / (long + short)
+        );
+        // A window past the run's end is the whole run, to the sums' rounding.
+        let all = Figure::LiquidatedUsd.of_until(&scenario, &outcome, Some(1e9));
+        assert!((all - whole).abs() <= 1e-9 * whole, "{all} vs {whole}");
+        // A figure that is not summed step by step reads the whole run, window or not.
+        assert!(!Figure::TroughPrice.windowed());
+        assert_eq!(
+            Figure::TroughPrice.of_until(&scenario, &outcome, Some(until)),
+            Figure::TroughPrice.of(&scenario, &outcome)
+        );
     }
 
     #[test]

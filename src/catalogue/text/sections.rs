@@ -581,6 +581,8 @@ sections! {
         end_without_range,
         /// `{got}`.
         not_positive,
+        /// `{figure}`.
+        not_windowed,
         /// `{most}`, `{got}`.
         whole_at_most,
         /// `{depth}`.

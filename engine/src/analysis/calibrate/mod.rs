@@ -208,6 +208,11 @@ pub struct Target {
     /// The high end of a `between` range (with that bound only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<f64>,
+    /// For a record that counts only the start of the run (one day of a flush that went on
+    /// into the next): the figure read over the steps that end by this many seconds
+    /// (`liquidated_usd` and `long_share_pct` only, [`Figure::windowed`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until_s: Option<f64>,
     /// Where the figure comes from.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
@@ -227,6 +232,12 @@ pub enum Bound {
 }
 
 impl Target {
+    /// The target's figure in a run of `scenario` that gave `outcome` (over its window, when it
+    /// has one).
+    pub fn achieved(&self, scenario: &Scenario, outcome: &crate::Outcome) -> f64 {
+        self.figure.of_until(scenario, outcome, self.until_s)
+    }
+
     /// How far the achieved value misses the record: the relative error, or for a bound 0 when
     /// it holds and the relative distance past it when it does not (past the nearer end of a
     /// range). The objective of a fitted target is this miss squared.
@@ -260,6 +271,9 @@ pub struct Achieved {
     pub figure: Figure,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub market: Option<String>,
+    /// The target's window, when it reads only the run's first seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until_s: Option<f64>,
     pub mark: Mark,
     pub target: f64,
     pub achieved: f64,
@@ -300,10 +314,11 @@ pub fn calibrate(spec: &CalibrationSpec) -> Result<Calibration, ScenarioError> {
         .targets
         .iter()
         .map(|target| {
-            let achieved = target.figure.of(&scenario, &outcome);
+            let achieved = target.achieved(&scenario, &outcome);
             Achieved {
                 figure: target.figure,
                 market: None,
+                until_s: target.until_s,
                 mark: target.mark,
                 target: target.value,
                 achieved,
@@ -423,6 +438,7 @@ mod tests {
                 mark: Mark::Fitted,
                 bound: None,
                 to: None,
+                until_s: None,
                 source: String::new(),
                 note: String::new(),
             }],
@@ -509,9 +525,29 @@ mod tests {
         let mut bad = spec.clone();
         bad.targets[0].to = Some(1e9);
         assert_eq!(paths(&bad)[0].0, "targets[0].to");
-        let mut bad = spec;
+        let mut bad = spec.clone();
         bad.targets[0].bound = Some(Bound::AtLeast);
         assert_eq!(paths(&bad)[0].0, "targets[0].bound");
+        // A window on a figure that reads the whole run, and a window of no time.
+        let mut bad = spec.clone();
+        bad.targets[0].until_s = Some(3600.0);
+        let found = paths(&bad);
+        assert_eq!(found[0].0, "targets[0].until_s", "{found:?}");
+        assert!(
+            found[0]
+                .1
+                .contains("only liquidated_usd and long_share_pct")
+                && found[0].1.contains(spec.targets[0].figure.name()),
+            "{found:?}"
+        );
+        let mut bad = spec;
+        bad.targets[0].figure = Figure::LiquidatedUsd;
+        for until in [0.0, -1.0, f64::INFINITY] {
+            bad.targets[0].until_s = Some(until);
+            let found = paths(&bad);
+            assert_eq!(found[0].0, "targets[0].until_s", "{until}: {found:?}");
+            assert!(found[0].1.contains("positive"), "{found:?}");
+        }
     }
 
     #[test]

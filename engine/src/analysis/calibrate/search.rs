@@ -79,7 +79,7 @@ impl Search<'_> {
             .iter()
             .filter(|target| target.mark == Mark::Fitted)
             .map(|target| {
-                let error = target.miss(target.figure.of(scenario, outcome));
+                let error = target.miss(target.achieved(scenario, outcome));
                 target.weight * error * error
             })
             .sum()

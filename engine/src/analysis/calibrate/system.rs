@@ -228,8 +228,9 @@ impl SystemSearch<'_> {
     }
 
     fn achieved(&self, system: &System, outcome: &SystemOutcome, k: usize) -> f64 {
-        let figure = self.spec.targets[k].figure;
-        let of = |i: usize| figure.of(&system.market_scenario(i), &outcome.markets[i].outcome);
+        let target = &self.spec.targets[k];
+        let of =
+            |i: usize| target.achieved(&system.market_scenario(i), &outcome.markets[i].outcome);
         match self.read_on[k] {
             Some(i) => of(i),
             None => (0..system.markets.len()).map(of).sum(),
@@ -309,6 +310,7 @@ pub fn calibrate_system(spec: &SystemCalibrationSpec) -> Result<SystemCalibratio
             Achieved {
                 figure: target.figure,
                 market: target.market.clone(),
+                until_s: target.until_s,
                 mark: target.mark,
                 target: target.value,
                 achieved,
@@ -374,6 +376,7 @@ mod tests {
             mark: Mark::Fitted,
             bound: None,
             to: None,
+            until_s: None,
             source: String::new(),
             note: String::new(),
         }

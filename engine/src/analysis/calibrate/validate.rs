@@ -188,6 +188,19 @@ impl Fit<'_> {
                 (_, Some(_)) => fail(format!("targets[{i}].to"), Rule::EndWithoutRange),
                 (_, None) => {}
             }
+            match target.until_s {
+                Some(_) if !target.figure.windowed() => fail(
+                    format!("targets[{i}].until_s"),
+                    Rule::NotWindowed {
+                        figure: target.figure.name().to_string(),
+                    },
+                ),
+                Some(until) if !(until.is_finite() && until > 0.0) => fail(
+                    format!("targets[{i}].until_s"),
+                    Rule::NotPositive { got: until },
+                ),
+                _ => {}
+            }
             if !(target.weight.is_finite() && target.weight > 0.0) {
                 fail(
                     format!("targets[{i}].weight"),
