@@ -154,9 +154,7 @@ impl Figure {
             Figure::Amplification => summary.amplification,
         }
     }
-}
 
-impl Figure {
     /// Whether the figure can be read over the run's first seconds alone (a target's
     /// `until_s`: a record that counts one day of a flush that went on into the next): the
     /// liquidations, summed step by step.
