@@ -31,7 +31,9 @@
 // (dragMarketsShock below): the worker's system run (`markets:simulate`, target p95 <= 4 ms) and
 // input -> the tab's headline showing that shock's run.
 // It checks that every chart on screen follows the drag (its drawing changes) and records any
-// error banner, console error, and which charts were on screen. Then (unless BENCH_MEMORY=0) the JS
+// error banner, console error, which charts were on screen, and the app's plotly.js calls during
+// each drag by kind and chart (count and synchronous time: a `relayout` is a chart's held axes
+// growing). Then (unless BENCH_MEMORY=0) the JS
 // heap over 900 more inputs, and the shipped sizes of dist/ (raw and gzip -9). Prints a table and
 // writes target/bench-drag.json (BENCH_OUT). BENCH_SCREENSHOTS=PREFIX saves PREFIX-shock.png and
 // PREFIX-leverage.png at the start of each drag.
@@ -139,6 +141,30 @@ function instrument() {
         });
       }
     }).observe({ type: 'long-animation-frame' });
+  }
+  // The app's calls into plotly.js while recording, by kind and chart: a drag's frames should make few (its
+  // charts are sketched on canvases); a `relayout` is a chart's held axes growing, a `react` a
+  // chart drawn in full. Each call's synchronous time is summed (an animation's drawing finishes
+  // later and is not in it).
+  bench.plotly = {};
+  if (window.Plotly) {
+    for (const kind of ['react', 'relayout', 'animate', 'newPlot', 'restyle', 'update']) {
+      const original = window.Plotly[kind];
+      if (typeof original !== 'function') continue;
+      window.Plotly[kind] = function counted(...args) {
+        const start = performance.now();
+        try {
+          return original.apply(this, args);
+        } finally {
+          if (bench.recording) {
+            const chart = args[0]?.closest?.('[data-testid^="chart-"]')?.dataset.testid?.replace('chart-', '') ?? '?';
+            const entry = (bench.plotly[`${kind} ${chart}`] ??= { count: 0, ms: 0 });
+            entry.count += 1;
+            entry.ms += performance.now() - start;
+          }
+        }
+      };
+    }
   }
   const tick = (t) => {
     if (bench.recording) bench.frames.push(t);
@@ -249,6 +275,7 @@ async function startPhase(page, name, scrollTarget) {
     for (const list of [bench.measures, bench.events, bench.frames, bench.longTasks, bench.longFrames, bench.signatureMs]) {
       list.length = 0;
     }
+    bench.plotly = {};
     bench.recording = true;
   });
   return { settled, onScreen };
@@ -268,6 +295,7 @@ async function endPhase(page, name, begun, extra) {
       longTasks: bench.supported.longtask ? bench.longTasks : null,
       longFrames: bench.supported['long-animation-frame'] ? bench.longFrames : null,
       signatureMs: bench.signatureMs,
+      plotly: bench.plotly,
     };
   });
   // getEntriesByType is the source, as long as the app did not clear its entries mid-phase (it
@@ -314,6 +342,7 @@ async function endPhase(page, name, begun, extra) {
     render: stats(render.map((e) => e.duration)),
     eventToRedrawn: stats(eventToRedrawn),
     harnessSignatureMs: { p50: signature.p50, max: signature.max },
+    plotlyCalls: raw.plotly,
     measureSource: measures === fromObserver && fromObserver.length !== fromEntries.length ? 'PerformanceObserver' : 'getEntriesByType',
     ...extra,
   };
@@ -533,6 +562,10 @@ function printTable(result) {
       `  long animation frames ${loaf ? `${loaf.count} (worst ${ms(loaf.worst)} ms, blocking ${ms(loaf.totalBlocking)} ms in all)` : 'not supported'}, ` +
         `long tasks ${phase.longTasks ? `${phase.longTasks.count} (longest ${phase.longTasks.longest.map(ms).join(', ') || '-'} ms)` : 'not supported'}`,
     );
+    const calls = Object.entries(phase.plotlyCalls ?? {})
+      .map(([kind, { count, ms: spent }]) => `${kind} ${count} (${ms(spent)} ms)`)
+      .join(', ');
+    lines.push(`  plotly.js calls: ${calls || 'none'}`);
     const worstScript = loaf?.worstFrame?.scripts?.[0];
     if (worstScript) {
       lines.push(`  worst frame's longest script: ${ms(worstScript.duration)} ms, ${worstScript.invoker} ${worstScript.function ?? ''} (${worstScript.source})`);
