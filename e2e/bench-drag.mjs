@@ -33,8 +33,8 @@
 // It checks that every chart on screen follows the drag (its drawing changes) and records any
 // error banner, console error, which charts were on screen, and the app's plotly.js calls during
 // each drag by kind and chart (count and synchronous time: a `relayout` is a chart's held axes
-// growing). Then (unless BENCH_MEMORY=0) the JS
-// heap over 900 more inputs, and the shipped sizes of dist/ (raw and gzip -9). Prints a table and
+// growing). Then (unless BENCH_MEMORY=0) the JS heap over 900 more inputs, and the shipped sizes
+// of dist/ (raw and gzip -9). Prints a table and
 // writes target/bench-drag.json (BENCH_OUT). BENCH_SCREENSHOTS=PREFIX saves PREFIX-shock.png and
 // PREFIX-leverage.png at the start of each drag.
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
@@ -142,9 +142,9 @@ function instrument() {
       }
     }).observe({ type: 'long-animation-frame' });
   }
-  // The app's calls into plotly.js while recording, by kind and chart: a drag's frames should make few (its
-  // charts are sketched on canvases); a `relayout` is a chart's held axes growing, a `react` a
-  // chart drawn in full. Each call's synchronous time is summed (an animation's drawing finishes
+  // The app's calls into plotly.js while recording, by kind and chart: a drag's frames should make
+  // few (its charts are sketched on canvases); a `relayout` is a chart's held axes growing, a
+  // `react` a chart drawn in full. Each call's synchronous time is summed (an animation's drawing finishes
   // later and is not in it).
   bench.plotly = {};
   if (window.Plotly) {

@@ -440,7 +440,8 @@ impl fmt::Display for Rule {
             Rule::NotPositive { got } => write!(f, "must be a positive number (got {got})"),
             Rule::NotWindowed { figure } => write!(
                 f,
-                "reads the run's first seconds, which only liquidated_usd and long_share_pct can (got {figure})"
+                "reads the run's first seconds, which only {} can (got {figure})",
+                crate::analysis::figures::Figure::windowed_names()
             ),
             Rule::WholeAtMost { most, got } => write!(f, "must be at most {most} (got {got})"),
             Rule::NoDepthForCycles { depth } => write!(

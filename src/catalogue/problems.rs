@@ -214,7 +214,16 @@ pub fn say(rule: &Rule) -> String {
         ),
         Rule::EndWithoutRange => words.end_without_range.to_string(),
         Rule::NotPositive { got } => fill(words.not_positive, &[("got", &plain(*got))]),
-        Rule::NotWindowed { figure } => fill(words.not_windowed, &[("figure", figure)]),
+        Rule::NotWindowed { figure } => fill(
+            words.not_windowed,
+            &[
+                (
+                    "figures",
+                    &flushlab_engine::analysis::figures::Figure::windowed_names(),
+                ),
+                ("figure", figure),
+            ],
+        ),
         Rule::WholeAtMost { most, got } => fill(
             words.whole_at_most,
             &[("most", &count(*most)), ("got", &count(*got))],

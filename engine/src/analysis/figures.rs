@@ -162,6 +162,17 @@ impl Figure {
         matches!(self, Figure::LiquidatedUsd | Figure::LongSharePct)
     }
 
+    /// The windowed figures' names, as a refusal lists them ("liquidated_usd and
+    /// long_share_pct").
+    pub fn windowed_names() -> String {
+        let names: Vec<&str> = Figure::ALL
+            .into_iter()
+            .filter(|figure| figure.windowed())
+            .map(Figure::name)
+            .collect();
+        names.join(" and ")
+    }
+
     /// The figure over the steps that end by `until_s` seconds into the run (a windowed figure,
     /// [`Self::windowed`]); over the whole run without a window, or for any other figure.
     pub fn of_until(self, scenario: &Scenario, outcome: &Outcome, until_s: Option<f64>) -> f64 {

@@ -740,7 +740,7 @@ pub static ENGLISH: Text = Text {
         range_end: "must be a finite number above the range's low end `value` = {low} (got {got})",
         end_without_range: "is the high end of a range: set `bound` to `between`",
         not_positive: "must be a positive number (got {got})",
-        not_windowed: "reads the run's first seconds, which only liquidated_usd and long_share_pct can (got {figure})",
+        not_windowed: "reads the run's first seconds, which only {figures} can (got {figure})",
         whole_at_most: "must be at most {most} (got {got})",
         no_depth_for_cycles: "needs depth within 1% of the price for cycles (got {depth})",
         path_days: "paths x days must be at most {most} (got {got})",

@@ -581,7 +581,7 @@ sections! {
         end_without_range,
         /// `{got}`.
         not_positive,
-        /// `{figure}`.
+        /// `{figures}`, `{figure}`.
         not_windowed,
         /// `{most}`, `{got}`.
         whole_at_most,
