@@ -132,8 +132,8 @@ test('during a drag the charts are sketched over held ranges, and settle to the 
   // A drag: one input per frame, as a slider does, without a pause.
   const during = await page.evaluate(async () => {
     const price = document.querySelector('[data-testid="chart-price"]');
-    const calls = { react: 0, animate: 0 };
-    const { react, animate } = Plotly;
+    const calls = { react: 0, animate: 0, relayout: 0 };
+    const { react, animate, relayout } = Plotly;
     let atMeasure = null;
     // On a loaded machine a frame can outlast the 250 ms settle delay: the exact redraw that
     // follows then replaces the measured drawing, and is no sign the measure came too early.
@@ -142,12 +142,15 @@ test('during a drag the charts are sketched over held ranges, and settle to the 
     // The price chart's calls into plotly.js: a held range that has to grow is one.
     Plotly.react = function (...args) { if (args[0] === price) calls.react++; redrawn(args[0]); return react.apply(this, args); };
     Plotly.animate = function (...args) { if (args[0] === price) calls.animate++; redrawn(args[0]); return animate.apply(this, args); };
+    // A held axis that grows is drawn by the sketch (charts/axes.rs), not moved in plotly.js.
+    Plotly.relayout = function (...args) { if (args[0] === price) calls.relayout++; return relayout.apply(this, args); };
     // What the price chart shows when flush:render is taken (the redraw must be finished by
     // then): its sketch on a canvas during a drag (charts/canvas.rs), else plotly's line.
     const sketch = () => price.querySelector('canvas.sketch');
     const drawing = () => sketch()?.dataset.signature ?? price.querySelector('.scatterlayer .trace path.js-line').getAttribute('d');
     // The lowest price the sketch paints in the last price's colour (#1b1f24), read back from the
-    // canvas's pixels through the held y range: where the reader sees the trough.
+    // canvas's pixels through the held y range (the sketch's, `data-ranges`: plotly's axis until
+    // the drag grows it, then the sketch's own): where the reader sees the trough.
     const paintedLow = () => {
       const canvas = sketch();
       const layout = price._fullLayout;
@@ -164,8 +167,11 @@ test('during a drag the charts are sketched over held ranges, and settle to the 
           if (a > 200 && r < 60 && g < 60 && b < 70) lowest = row;
         }
       }
-      const [low, high] = layout.yaxis.range;
-      return { price: high - ((lowest + 0.5) / pixels.height) * (high - low), pixel: (high - low) / pixels.height, bottom: lowest === pixels.height - 1 };
+      const [, , low, high] = canvas.dataset.ranges.split(',').map(Number);
+      // Whose y axis the reader sees: plotly's while it shows the held range, else the sketch's.
+      const plotlyShows = layout.yaxis.range.every((end, k) => Math.abs(end - [low, high][k]) <= 1e-9 * (high - low));
+      const ownAxis = (price.getAttribute('data-sketched-axes') ?? '').split(' ').includes('y');
+      return { price: high - ((lowest + 0.5) / pixels.height) * (high - low), pixel: (high - low) / pixels.height, bottom: lowest === pixels.height - 1, axisShown: plotlyShows !== ownAxis };
     };
     const measure = performance.measure;
     performance.measure = function (name, ...rest) {
@@ -194,12 +200,14 @@ test('during a drag the charts are sketched over held ranges, and settle to the 
     }
     Plotly.react = react;
     Plotly.animate = animate;
+    Plotly.relayout = relayout;
     performance.measure = measure;
     return { calls, frames };
   });
   const sketched = during.frames.filter((frame) => frame.sketched);
   assert.ok(sketched.length >= during.frames.length / 2, `mostly sketched (${sketched.length} of ${during.frames.length})`);
   assert.ok(during.calls.react + during.calls.animate < during.frames.length / 2, `few plotly.js calls for the price chart in a drag (${JSON.stringify(during.calls)})`);
+  assert.equal(during.calls.relayout, 0, `the price chart's axes grow in the sketch, not in plotly.js (${JSON.stringify(during.calls)})`);
   for (const frame of during.frames) {
     assert.ok(frame.measured && frame.measuredFinal, `flush:render is taken once the chart is drawn (${JSON.stringify(frame)})`);
   }
@@ -207,6 +215,8 @@ test('during a drag the charts are sketched over held ranges, and settle to the 
     // The sketch shows this input's trough where the axis says, not cut at the plot's edge.
     assert.ok(!frame.painted.bottom, `the trough is inside the held range (${JSON.stringify(frame)})`);
     assert.ok(Math.abs(frame.painted.price - frame.trough) <= 3 * frame.painted.pixel, `the sketch's trough is the summary's (${JSON.stringify(frame)})`);
+    // And the y axis on screen is the one it is drawn over: plotly's, or the sketch's own.
+    assert.ok(frame.painted.axisShown, `one y axis shows the sketch's range (${JSON.stringify(frame)})`);
   }
   // (A frame can outlast the 250 ms settle delay on a loaded machine, and then the drag reads
   // as settled for a moment: most frames, not all.)

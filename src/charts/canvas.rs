@@ -1,25 +1,33 @@
 //! Paints a drag's [`Sketch`] of a chart on a canvas laid over plotly.js's plot, and takes it
 //! away. While the canvas is up the chart's container carries `data-sketched`, and the page's
 //! style hides plotly's own traces, shapes and labels under it (they show the figure from before
-//! the drag); axes, grid, legend and titles stay plotly's. The canvas's `data-signature` tells
-//! its drawings apart ([`Sketch::signature`]).
+//! the drag); legend and titles stay plotly's, and so do the axes, but for those the sketch draws
+//! itself (`data-sketched-axes`: "x", "y" or "x y", whose grid, zero line and tick labels the
+//! style hides). The canvas's `data-signature` tells its drawings apart ([`Sketch::signature`]).
 
 use wasm_bindgen::JsCast;
 
+use super::held::Ranges;
 use super::sketch::{Align, Area, Mark, Sketch, Stroke};
 
 /// The attribute of a chart container whose moving parts are on the canvas.
 const SKETCHED: &str = "data-sketched";
+/// The attribute of a chart container naming the axes the canvas draws.
+const OWN_AXES: &str = "data-sketched-axes";
 /// The canvas's class.
 const CANVAS_CLASS: &str = "sketch";
 /// The canvas's attribute holding the font its context was last given (none: its default).
 const FONT: &str = "data-font";
 /// The canvas's attribute holding the box of the chart it covers ([`canvas`]).
 const BOX: &str = "data-box";
+/// The canvas's attribute holding the ranges its sketch is drawn over ([`show`]).
+const RANGES: &str = "data-ranges";
 
-/// Paints `sketch` over the chart in `element` (plotly.js has drawn it: the canvas goes between
-/// its plot and its legend). False when the canvas cannot be had: the caller draws with plotly.js.
-pub fn show(element: &web_sys::HtmlElement, sketch: &Sketch, area: &Area) -> bool {
+/// Paints `sketch`, drawn over `ranges`, over the chart in `element` (plotly.js has drawn it: the
+/// canvas goes between its plot and its legend); the canvas's `data-ranges` says the ranges
+/// ("x low,x high,y low,y high", what its own axes show). False when the canvas cannot be had:
+/// the caller draws with plotly.js.
+pub fn show(element: &web_sys::HtmlElement, sketch: &Sketch, area: &Area, ranges: &Ranges) -> bool {
     let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
     let Some((context, [left, top, right, bottom])) = canvas(element, sketch.extent(area), ratio)
     else {
@@ -54,11 +62,25 @@ pub fn show(element: &web_sys::HtmlElement, sketch: &Sketch, area: &Area) -> boo
         .for_each(|mark| paint(&context, mark, &mut font));
     if let Some(canvas) = canvas {
         let _ = canvas.set_attribute("data-signature", &format!("{:x}", sketch.signature()));
+        let [x, y] = [ranges.x, ranges.y];
+        let shown = format!("{},{},{},{}", x[0], x[1], y[0], y[1]);
+        if canvas.get_attribute(RANGES).as_deref() != Some(shown.as_str()) {
+            let _ = canvas.set_attribute(RANGES, &shown);
+        }
         if font != kept {
             let _ = canvas.set_attribute(FONT, &font);
         }
     }
     let _ = element.set_attribute(SKETCHED, "");
+    let own: Vec<&str> = ["x", "y"]
+        .into_iter()
+        .zip(sketch.own_axes)
+        .filter_map(|(letter, own)| own.then_some(letter))
+        .collect();
+    let own = own.join(" ");
+    if element.get_attribute(OWN_AXES).unwrap_or_default() != own {
+        let _ = element.set_attribute(OWN_AXES, &own);
+    }
     true
 }
 
@@ -68,6 +90,7 @@ pub fn hide(element: &web_sys::HtmlElement) {
         return;
     }
     let _ = element.remove_attribute(SKETCHED);
+    let _ = element.remove_attribute(OWN_AXES);
     if let Ok(Some(canvas)) = element.query_selector(&format!("canvas.{CANVAS_CLASS}")) {
         canvas.remove();
     }

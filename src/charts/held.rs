@@ -4,9 +4,10 @@
 //! (traces and the changed shape and annotation fields only, no transition), with its axis ranges
 //! held: animate does not autorange, and changing ranges would replot. The held ranges start as
 //! the ones on screen and only grow (with some headroom) when the data needs more room, which costs
-//! one full redraw. When the drag settles, the exact figure (autoranged) is drawn again. Most
-//! charts are not animated by plotly.js at all but sketched on a canvas over its drawing
-//! ([`sketch`](super::sketch)), over the same held ranges; the animation here is the fallback.
+//! an animated chart one full redraw. When the drag settles, the exact figure (autoranged) is
+//! drawn again. Most charts are not animated by plotly.js at all but sketched on a canvas over its
+//! drawing ([`sketch`](super::sketch)), over the same held ranges, and the sketch draws an axis
+//! that grew itself ([`axes`](super::axes)); the animation here is the fallback.
 //!
 //! Pure functions over plotly figure JSON; `Registry` applies them.
 
@@ -37,7 +38,8 @@ impl Ranges {
     }
 
     /// These ranges grown to hold `needed`, with headroom on every side that had to grow (the
-    /// same ranges if they already hold it).
+    /// same ranges if they already hold it); headroom never takes an axis whose data is not
+    /// negative below zero (a price or an amount under $0).
     pub fn grown_to(&self, needed: &Ranges) -> Ranges {
         Ranges {
             x: grow(self.x, needed.x),
@@ -54,8 +56,17 @@ fn grow(held: [f64; 2], need: [f64; 2]) -> [f64; 2] {
     let low = held[0].min(need[0]);
     let high = held[1].max(need[1]);
     let room = (high - low).abs().max(f64::EPSILON) * HEADROOM;
+    let floor = if need[0] >= 0.0 {
+        0.0
+    } else {
+        f64::NEG_INFINITY
+    };
     [
-        if need[0] < held[0] { low - room } else { low },
+        if need[0] < held[0] {
+            (low - room).max(floor.min(low))
+        } else {
+            low
+        },
         if need[1] > held[1] { high + room } else { high },
     ]
 }
@@ -695,6 +706,17 @@ mod tests {
         assert_eq!(grown.x, [-20.0, 10.0]);
         assert_eq!(grown.y, [0.0, 45.0]);
         assert!(!held.contain(&wider) && grown.contain(&wider));
+        // Prices and amounts: no headroom under zero.
+        let prices = Ranges {
+            x: [50.0, 100.0],
+            y: [0.0, 10.0],
+            y2: None,
+        };
+        let lower = Ranges {
+            x: [20.0, 100.0],
+            ..prices
+        };
+        assert_eq!(prices.grown_to(&lower).x, [0.0, 100.0]);
     }
 
     #[test]

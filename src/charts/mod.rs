@@ -5,6 +5,7 @@
 //! (`registry.rs`), and the live loop asks the registry to redraw once per animation frame.
 
 pub mod amplification;
+pub mod axes;
 mod canvas;
 mod card;
 pub mod cycles;

@@ -275,6 +275,59 @@ pub fn look(element: &web_sys::HtmlElement) -> Option<super::sketch::Look> {
     })
 }
 
+/// What plotly.js resolved for the drawn chart's axis `letter` ([`super::axes::AxisLook`]);
+/// `None` before the chart is drawn.
+pub fn axis_look(
+    element: &web_sys::HtmlElement,
+    letter: super::axes::Letter,
+) -> Option<super::axes::AxisLook> {
+    use super::axes::Letter;
+    let (name, usual_side) = match letter {
+        Letter::X => ("xaxis", "bottom"),
+        Letter::Y => ("yaxis", "left"),
+    };
+    let axis = field(element, &format!("_fullLayout.{name}"));
+    if !axis.is_object() {
+        return None;
+    }
+    let text = |path: &str| field(&axis, path).as_string().unwrap_or_default();
+    let number = |path: &str, default: f64| field(&axis, path).as_f64().unwrap_or(default);
+    let flag = |path: &str| field(&axis, path).as_bool().unwrap_or(false);
+    let stroke = |shown: bool, color: &str, width: &str| {
+        shown.then(|| super::sketch::Stroke {
+            color: text(color),
+            width: number(width, 1.0),
+            dash: Vec::new(),
+        })
+    };
+    let angle = field(&axis, "tickangle");
+    let drawable = text("type") == "linear"
+        && text("side") == usual_side
+        && text("ticks").is_empty()
+        && text("tickformat").is_empty()
+        && flag("showticklabels")
+        && (angle.as_string().as_deref() == Some("auto") || angle.as_f64() == Some(0.0))
+        && text("exponentformat") == "B"
+        && !flag("separatethousands")
+        && number("minexponent", 3.0) == 3.0
+        && text("ticklabelposition") == "outside"
+        && number("ticklabelstandoff", 0.0) == 0.0
+        && number("ticklabelshift", 0.0) == 0.0
+        && matches!(text("griddash").as_str(), "" | "solid")
+        && matches!(text("showtickprefix").as_str(), "" | "all")
+        && matches!(text("showticksuffix").as_str(), "" | "all");
+    Some(super::axes::AxisLook {
+        drawable,
+        grid: stroke(flag("showgrid"), "gridcolor", "gridwidth"),
+        zero_line: stroke(flag("zeroline"), "zerolinecolor", "zerolinewidth"),
+        font_size: number("tickfont.size", 12.0),
+        font_color: text("tickfont.color"),
+        font_family: text("tickfont.family"),
+        prefix: text("tickprefix"),
+        suffix: text("ticksuffix"),
+    })
+}
+
 /// The size of the chart drawn in `element` and of its plot area, as plotly.js laid it out.
 pub fn area(element: &web_sys::HtmlElement) -> Option<super::sketch::Area> {
     let layout = field(element, "_fullLayout");

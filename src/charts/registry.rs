@@ -9,6 +9,7 @@
 
 use leptos::prelude::*;
 
+use super::axes::{self, Letter};
 use super::{canvas, figure_value, held, plotly_js, sketch, visibility, Build, Snapshot};
 use crate::browser;
 
@@ -226,8 +227,9 @@ impl Registry {
             ..Redrawn::default()
         };
         let mut drawn = 0usize;
-        // Whether a chart's axes moved this frame (`Plotly.relayout`, several milliseconds): a
-        // second chart whose axes must grow waits for the next frame.
+        // Whether plotly.js redrew a chart's axes this frame (`Plotly.relayout` for an axis the
+        // sketch cannot draw, or a full redraw: several milliseconds): a second chart whose
+        // plotly axes must grow waits for the next frame.
         let mut grew = false;
         let printing = self.printing.get_value();
         self.slots.update_value(|slots| {
@@ -339,11 +341,13 @@ fn fits(drawn: usize, cost_ms: f64) -> bool {
 }
 
 /// One drag frame of a chart (`figure`, also as `json`): sketched on a canvas when plotly's
-/// drawing has the same structure ([`sketch`]; its held ranges grown first if they must);
+/// drawing has the same structure ([`sketch`]; its held ranges grown first if they must, the
+/// grown axes drawn by the sketch);
 /// else animated by plotly.js when its structure is unchanged and its held ranges show the new
 /// data; else drawn in full with ranges held (grown where needed). A chart that cannot be held,
 /// or that the user zoomed, is drawn in full as is for the rest of the drag. Returns whether it
-/// was animated, drawn, or left for the next frame (`may_grow` false and its axes must grow).
+/// was animated, drawn, or left for the next frame (`may_grow` false and plotly's axes must
+/// grow).
 fn draw_held(slot: &mut Slot, figure: &serde_json::Value, json: &str, may_grow: bool) -> DragFrame {
     let Some((needed, start)) =
         held::needed(figure).and_then(|needed| Some((needed, held_start(slot)?)))
@@ -379,7 +383,8 @@ enum DragFrame {
     Animated,
     /// Drawn now; `grew`: its axes were redrawn (a relayout, or a full redraw by plotly.js).
     Drawn { grew: bool },
-    /// Its axes must grow and another chart's already did this frame: left for the next one.
+    /// Its plotly axes must grow and another chart's already did this frame: left for the next
+    /// one.
     Deferred,
 }
 
@@ -388,24 +393,30 @@ enum Sketched {
     Drawn {
         grew: bool,
     },
-    /// The ranges must grow, which this frame may not do.
+    /// Plotly's axes must grow, which this frame may not do.
     MustGrow,
 }
 
 /// What a chart sketched for a drag keeps between frames.
 struct Sketching {
-    /// The ranges the sketch is drawn over: plotly's axes as drawn.
+    /// The ranges the sketch is drawn over: plotly's axes as drawn, grown where the data needed
+    /// more room.
     ranges: held::Ranges,
+    /// The ranges plotly's axes show (moved only for an axis the sketch cannot draw itself).
+    shown: held::Ranges,
     /// The structure of plotly's drawing under the canvas ([`held::structure`]).
     structure: serde_json::Value,
     /// The styles plotly resolved for that drawing.
     look: sketch::Look,
+    /// How plotly drew its x and y axes.
+    axes: [axes::AxisLook; 2],
 }
 
 /// Sketches `figure` on the chart's canvas over the ranges it starts from (`ranges`), grown
-/// first where they do not show all it `needed` (plotly's axes moved with them; not when
-/// `may_grow` is false, which leaves the chart for the next frame), if plotly's drawing under it
-/// has the same structure (same traces and styles); `None` otherwise.
+/// first where they do not show all it `needed`, if plotly's drawing under it has the same
+/// structure (same traces and styles); `None` otherwise. A grown axis is drawn by the sketch
+/// ([`axes`]); one it cannot draw moves plotly's axis (`Plotly.relayout`, not when `may_grow` is
+/// false, which leaves the chart for the next frame).
 fn draw_sketch(
     slot: &mut Slot,
     figure: &serde_json::Value,
@@ -419,10 +430,16 @@ fn draw_sketch(
             None => held::structure(drawn_value(slot)?),
         };
         let look = plotly_js::look(&slot.element)?;
+        let axes = [
+            plotly_js::axis_look(&slot.element, Letter::X)?,
+            plotly_js::axis_look(&slot.element, Letter::Y)?,
+        ];
         slot.sketching = Some(Sketching {
             ranges,
+            shown: ranges,
             structure,
             look,
+            axes,
         });
     }
     let sketching = slot.sketching.as_mut()?;
@@ -432,35 +449,72 @@ fn draw_sketch(
     // The reader zoomed or panned the chart during the drag: plotly's axes are not the ones the
     // sketch would be drawn over.
     let (x, _, y, _) = plotly_js::shown_ranges(&slot.element)?;
-    if !(same_range(x, sketching.ranges.x) && same_range(y, sketching.ranges.y)) {
+    if !(same_range(x, sketching.shown.x) && same_range(y, sketching.shown.y)) {
         return None;
     }
     let area = plotly_js::area(&slot.element)?;
     let grown = sketching.ranges.grown_to(needed);
-    let drawing = sketch::sketch(figure, &sketching.look, &grown, &area)?;
-    let grew = grown != sketching.ranges;
-    if grew && !may_grow {
-        return Some(Sketched::MustGrow);
-    }
     // The second y axis grows with a full redraw (plotly.js draws it, ranges held).
     if grown.y2 != sketching.ranges.y2 {
         return None;
     }
-    if grew {
-        let changed = |new: [f64; 2], old: [f64; 2]| (new != old).then_some(new);
-        let (x, y) = (
-            changed(grown.x, sketching.ranges.x),
-            changed(grown.y, sketching.ranges.y),
-        );
+    let layout = figure.get("layout");
+    // Each axis past what plotly's shows: drawn by the sketch, or else plotly's axis moves.
+    let grow_axis = |letter: Letter| {
+        let (range, shown, length) = match letter {
+            Letter::X => (grown.x, sketching.shown.x, area.plot_width),
+            Letter::Y => (grown.y, sketching.shown.y, area.plot_height),
+        };
+        let json = layout.and_then(|layout| layout.get(["xaxis", "yaxis"][letter as usize]));
+        let look = &sketching.axes[letter as usize];
+        let ticks = (range != shown)
+            .then(|| axes::ticks(json, look, letter, range, length))
+            .flatten();
+        GrownAxis {
+            letter,
+            range,
+            moves_plotly: range != shown && ticks.is_none(),
+            ticks,
+        }
+    };
+    let grown_axes = [grow_axis(Letter::X), grow_axis(Letter::Y)];
+    let relayout = grown_axes.iter().any(|axis| axis.moves_plotly);
+    if relayout && !may_grow {
+        return Some(Sketched::MustGrow);
+    }
+    let mut drawing = sketch::sketch(figure, &sketching.look, &grown, &area)?;
+    for axis in &grown_axes {
+        if let Some(ticks) = &axis.ticks {
+            let look = &sketching.axes[axis.letter as usize];
+            let drawn = axes::draw(axis.letter, ticks, axis.range, look, &area);
+            drawing = drawing.with_axis(axis.letter, drawn);
+        }
+    }
+    if relayout {
+        let [x, y] = grown_axes.map(|axis| axis.moves_plotly.then_some(axis.range));
         if !plotly_js::set_ranges(&slot.element, x, y) {
             return None;
         }
-        sketching.ranges = grown;
-        if let Some(held) = &mut slot.held {
-            held.ranges = grown;
-        }
+        sketching.shown.x = x.unwrap_or(sketching.shown.x);
+        sketching.shown.y = y.unwrap_or(sketching.shown.y);
     }
-    canvas::show(&slot.element, &drawing, &area).then_some(Sketched::Drawn { grew })
+    sketching.ranges = grown;
+    if let Some(held) = &mut slot.held {
+        held.ranges = grown;
+    }
+    canvas::show(&slot.element, &drawing, &area, &grown)
+        .then_some(Sketched::Drawn { grew: relayout })
+}
+
+/// One axis of a sketched chart's drag frame ([`draw_sketch`]).
+struct GrownAxis {
+    letter: Letter,
+    /// The range it is drawn over.
+    range: [f64; 2],
+    /// Past plotly's axis, with the ticks the sketch draws it with.
+    ticks: Option<Vec<(f64, String)>>,
+    /// Past plotly's axis, and an axis the sketch cannot draw: plotly's moves.
+    moves_plotly: bool,
 }
 
 /// Whether two axis ranges are the same up to rounding.

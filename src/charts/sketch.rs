@@ -1,6 +1,7 @@
 //! A drag's drawing of a chart, without plotly.js. While a control is dragged, a chart whose axis
 //! ranges are held ([`held`](super::held)) keeps its axes, grid, legend and titles from plotly's
-//! last drawing; only its traces, shapes and annotations move. Moving them through plotly.js
+//! last drawing (an axis the drag grew is drawn with the sketch: [`axes`](super::axes)); only its
+//! traces, shapes and annotations move. Moving them through plotly.js
 //! (`Plotly.animate`) still runs its defaults, calculation and SVG joins for the whole figure,
 //! 2 to 4 ms a chart on a desktop and four times that on a phone, and the browser then restyles
 //! and repaints the SVG. Drawn instead on a canvas laid over plotly's plot (plotly's own traces,
@@ -137,12 +138,16 @@ pub enum Mark {
     },
 }
 
-/// A chart's drag frame: marks clipped to the plot area (shapes below, bars, lines, shapes above,
-/// in plotly's order), then labels, which may reach past it.
+/// A chart's drag frame: marks clipped to the plot area (grid lines of the axes it draws itself,
+/// shapes below, bars, lines, shapes above, in plotly's order), then labels, which may reach past
+/// it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sketch {
     pub clipped: Vec<Mark>,
     pub free: Vec<Mark>,
+    /// The x and y axes the sketch draws itself (grown past plotly's: [`super::axes`]), whose
+    /// grid, zero line and labels plotly's drawing hides meanwhile.
+    pub own_axes: [bool; 2],
 }
 
 impl Sketch {
