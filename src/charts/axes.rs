@@ -14,17 +14,29 @@ use serde_json::Value;
 
 use super::sketch::{Align, Area, Mark, Sketch, Stroke};
 
-/// Which axis.
+/// Which axis: across, up on the left, or up on the right (`yaxis2`, overlaying y: the
+/// algorithms' flows beside the liquidations).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Letter {
     X = 0,
     Y = 1,
+    Y2 = 2,
+}
+
+impl Letter {
+    pub const ALL: [Letter; 3] = [Letter::X, Letter::Y, Letter::Y2];
+
+    /// Its name in a plotly layout.
+    pub fn layout_key(self) -> &'static str {
+        ["xaxis", "yaxis", "yaxis2"][self as usize]
+    }
 }
 
 /// What plotly resolved for an axis (`_fullLayout.xaxis`), read once per drag.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AxisLook {
-    /// An axis the sketch can draw: linear, on its usual side (x at the bottom, y on the left),
+    /// An axis the sketch can draw: linear, on its usual side (x at the bottom, y on the left, the
+    /// second y on the right),
     /// labels shown level, without tick marks or a format string, numbers written plotly's
     /// default way (SI letters, "B" for billions). Any other grows through plotly.js.
     pub drawable: bool,
@@ -93,12 +105,15 @@ pub fn ticks(
             .collect::<Option<Vec<_>>>()
     };
     match own_ticks(axis) {
-        // Amounts from zero, placed again as the chart places them (`ticks_to`).
+        // Amounts at a round step, placed again as the chart places them (`ticks_to`); none
+        // below zero where the chart labels none (an axis that reaches below zero only to line
+        // its zero up with the second axis's).
         Some(Some(dollars)) => {
             let slack = (high - low) * 1e-9;
+            let from = if labels_negatives(axis) { low } else { 0.0 };
             let values = super::round_ticks(low, high, 6.0)
                 .into_iter()
-                .filter(|&value| value >= low - slack)
+                .filter(|&value| value >= from.max(low) - slack)
                 .collect();
             labelled(values, &|value| Some(crate::format::tick(value, dollars)))
         }
@@ -112,13 +127,19 @@ pub fn ticks(
     }
 }
 
+/// Whether the chart's own ticks on `axis` include a negative amount.
+fn labels_negatives(axis: Option<&Value>) -> bool {
+    axis.and_then(|axis| axis.get("tickvals")?.as_array())
+        .is_some_and(|values| values.iter().any(|value| value.as_f64() < Some(0.0)))
+}
+
 /// Plotly's automatic tick step for a linear axis spanning `span` over `length` pixels
 /// (`autoTicks`): about one tick each 80 px across, 40 px up, 5 to 10 of them, the rough step
 /// rounded up to 2, 5 or 10 times a power of ten.
 fn auto_step(span: f64, length: f64, letter: Letter) -> f64 {
     let per_tick = match letter {
         Letter::X => 80.0,
-        Letter::Y => 40.0,
+        Letter::Y | Letter::Y2 => 40.0,
     };
     let count = (length / per_tick).clamp(4.0, 9.0) + 1.0;
     let rough = span / count;
@@ -211,8 +232,8 @@ pub struct Drawn {
 }
 
 /// Draws the axis `letter` with `ticks` over `range` in `area`, as plotly lays it out: labels
-/// centred under the plot a pixel below it, or right-aligned a pixel left of it, each on its
-/// tick; grid lines at the ticks (none at zero when the zero line is drawn there), the zero
+/// centred under the plot a pixel below it, or right-aligned a pixel left of it (left-aligned a
+/// pixel right of it for the second y axis), each on its tick; grid lines at the ticks (none at zero when the zero line is drawn there), the zero
 /// line where zero is in the range.
 pub fn draw(
     letter: Letter,
@@ -224,7 +245,7 @@ pub fn draw(
     let [low, high] = range;
     let (start, length) = match letter {
         Letter::X => (area.left, area.plot_width),
-        Letter::Y => (area.top + area.plot_height, -area.plot_height),
+        Letter::Y | Letter::Y2 => (area.top + area.plot_height, -area.plot_height),
     };
     let at = |value: f64| start + (value - low) / (high - low) * length;
     // A line on a whole pixel's middle, as plotly's crisp edges draw it.
@@ -236,7 +257,7 @@ pub fn draw(
                 [position, area.top],
                 [position, area.top + area.plot_height],
             ],
-            Letter::Y => vec![
+            Letter::Y | Letter::Y2 => vec![
                 [area.left, position],
                 [area.left + area.plot_width, position],
             ],
@@ -269,6 +290,7 @@ pub fn draw(
                     Align::Center,
                 ),
                 Letter::Y => (area.left - 1.0, at(*value), Align::Right),
+                Letter::Y2 => (area.left + area.plot_width + 1.0, at(*value), Align::Left),
             };
             Mark::Text {
                 x,
@@ -376,6 +398,14 @@ mod tests {
             .collect();
         assert_eq!(labels(&grown), expected);
         assert!(grown.last().unwrap().0 > 2e8);
+        // An axis grown below zero (to line its zero up with a second axis's) labels no
+        // negative amount unless the chart did.
+        let below = ticks(Some(&axis), &look(), Letter::Y, [-1e8, 4.5e8], 300.0).unwrap();
+        assert!(below.iter().all(|(value, _)| *value >= 0.0));
+        let labels = [-5e7, 0.0, 5e7].map(|value| crate::format::tick(value, true));
+        let flows = json!({"tickvals": [-5e7, 0.0, 5e7], "ticktext": labels});
+        let across = ticks(Some(&flows), &look(), Letter::Y2, [-1e8, 4.5e8], 300.0).unwrap();
+        assert!(across[0].0 < 0.0);
         // Ticks the chart labelled some other way are not guessed at.
         let other = json!({"tickvals": [0.0, 1.0], "ticktext": ["none", "all"]});
         assert!(!can_draw(Some(&other), &look()));
@@ -416,6 +446,12 @@ mod tests {
             panic!("a label")
         };
         assert_eq!((*x, *y, *align), (63.0, 226.0, Align::Right));
+        // On the right: labels left-aligned a pixel past the plot.
+        let drawn = draw(Letter::Y2, &ticks, [-20.0, 20.0], &look(), &area);
+        let Mark::Text { x, align, .. } = &drawn.labels[0] else {
+            panic!("a label")
+        };
+        assert_eq!((*x, *align), (365.0, Align::Left));
         // Across: labels centred under the plot; zero off the range, no zero line.
         let drawn = draw(Letter::X, &ticks[2..], [5.0, 15.0], &look(), &area);
         assert_eq!(drawn.lines.len(), 1);

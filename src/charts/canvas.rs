@@ -2,8 +2,8 @@
 //! away. While the canvas is up the chart's container carries `data-sketched`, and the page's
 //! style hides plotly's own traces, shapes and labels under it (they show the figure from before
 //! the drag); legend and titles stay plotly's, and so do the axes, but for those the sketch draws
-//! itself (`data-sketched-axes`: "x", "y" or "x y", whose grid, zero line and tick labels the
-//! style hides). The canvas's `data-signature` tells its drawings apart ([`Sketch::signature`]).
+//! itself (`data-sketched-axes`: "x", "y", "y2" or several, whose grid, zero line and tick labels
+//! the style hides). The canvas's `data-signature` tells its drawings apart ([`Sketch::signature`]).
 
 use wasm_bindgen::JsCast;
 
@@ -72,7 +72,7 @@ pub fn show(element: &web_sys::HtmlElement, sketch: &Sketch, area: &Area, ranges
         }
     }
     let _ = element.set_attribute(SKETCHED, "");
-    let own: Vec<&str> = ["x", "y"]
+    let own: Vec<&str> = ["x", "y", "y2"]
         .into_iter()
         .zip(sketch.own_axes)
         .filter_map(|(letter, own)| own.then_some(letter))

@@ -276,17 +276,18 @@ pub fn look(element: &web_sys::HtmlElement) -> Option<super::sketch::Look> {
 }
 
 /// What plotly.js resolved for the drawn chart's axis `letter` ([`super::axes::AxisLook`]);
-/// `None` before the chart is drawn.
+/// `None` before the chart is drawn, or when it has no such axis.
 pub fn axis_look(
     element: &web_sys::HtmlElement,
     letter: super::axes::Letter,
 ) -> Option<super::axes::AxisLook> {
     use super::axes::Letter;
-    let (name, usual_side) = match letter {
-        Letter::X => ("xaxis", "bottom"),
-        Letter::Y => ("yaxis", "left"),
+    let usual_side = match letter {
+        Letter::X => "bottom",
+        Letter::Y => "left",
+        Letter::Y2 => "right",
     };
-    let axis = field(element, &format!("_fullLayout.{name}"));
+    let axis = field(element, &format!("_fullLayout.{}", letter.layout_key()));
     if !axis.is_object() {
         return None;
     }

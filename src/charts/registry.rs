@@ -408,15 +408,16 @@ struct Sketching {
     structure: serde_json::Value,
     /// The styles plotly resolved for that drawing.
     look: sketch::Look,
-    /// How plotly drew its x and y axes.
-    axes: [axes::AxisLook; 2],
+    /// How plotly drew its x, y and second y axes (`None`: it has no such axis).
+    axes: [Option<axes::AxisLook>; 3],
 }
 
 /// Sketches `figure` on the chart's canvas over the ranges it starts from (`ranges`), grown
 /// first where they do not show all it `needed`, if plotly's drawing under it has the same
 /// structure (same traces and styles); `None` otherwise. A grown axis is drawn by the sketch
-/// ([`axes`]); one it cannot draw moves plotly's axis (`Plotly.relayout`, not when `may_grow` is
-/// false, which leaves the chart for the next frame).
+/// ([`axes`]); an x or y axis it cannot draw moves plotly's (`Plotly.relayout`, not when
+/// `may_grow` is false, which leaves the chart for the next frame), a second y axis it cannot
+/// draw gives `None` (a full redraw).
 fn draw_sketch(
     slot: &mut Slot,
     figure: &serde_json::Value,
@@ -430,10 +431,7 @@ fn draw_sketch(
             None => held::structure(drawn_value(slot)?),
         };
         let look = plotly_js::look(&slot.element)?;
-        let axes = [
-            plotly_js::axis_look(&slot.element, Letter::X)?,
-            plotly_js::axis_look(&slot.element, Letter::Y)?,
-        ];
+        let axes = Letter::ALL.map(|letter| plotly_js::axis_look(&slot.element, letter));
         slot.sketching = Some(Sketching {
             ranges,
             shown: ranges,
@@ -454,44 +452,46 @@ fn draw_sketch(
     }
     let area = plotly_js::area(&slot.element)?;
     let grown = sketching.ranges.grown_to(needed);
-    // The second y axis grows with a full redraw (plotly.js draws it, ranges held).
-    if grown.y2 != sketching.ranges.y2 {
-        return None;
-    }
     let layout = figure.get("layout");
     // Each axis past what plotly's shows: drawn by the sketch, or else plotly's axis moves.
     let grow_axis = |letter: Letter| {
         let (range, shown, length) = match letter {
-            Letter::X => (grown.x, sketching.shown.x, area.plot_width),
-            Letter::Y => (grown.y, sketching.shown.y, area.plot_height),
+            Letter::X => (Some(grown.x), Some(sketching.shown.x), area.plot_width),
+            Letter::Y => (Some(grown.y), Some(sketching.shown.y), area.plot_height),
+            Letter::Y2 => (grown.y2, sketching.shown.y2, area.plot_height),
         };
-        let json = layout.and_then(|layout| layout.get(["xaxis", "yaxis"][letter as usize]));
-        let look = &sketching.axes[letter as usize];
-        let ticks = (range != shown)
-            .then(|| axes::ticks(json, look, letter, range, length))
-            .flatten();
+        let json = layout.and_then(|layout| layout.get(letter.layout_key()));
+        let past = range != shown;
+        let ticks = match (past, range, &sketching.axes[letter as usize]) {
+            (true, Some(range), Some(look)) => axes::ticks(json, look, letter, range, length),
+            _ => None,
+        };
         GrownAxis {
             letter,
-            range,
-            moves_plotly: range != shown && ticks.is_none(),
+            range: range.unwrap_or_default(),
+            moves_plotly: past && ticks.is_none(),
             ticks,
         }
     };
-    let grown_axes = [grow_axis(Letter::X), grow_axis(Letter::Y)];
-    let relayout = grown_axes.iter().any(|axis| axis.moves_plotly);
+    let [x, y, y2] = Letter::ALL.map(grow_axis);
+    // A second y axis the sketch cannot draw grows with a full redraw (plotly.js draws it,
+    // ranges held).
+    if y2.moves_plotly {
+        return None;
+    }
+    let relayout = x.moves_plotly || y.moves_plotly;
     if relayout && !may_grow {
         return Some(Sketched::MustGrow);
     }
     let mut drawing = sketch::sketch(figure, &sketching.look, &grown, &area)?;
-    for axis in &grown_axes {
-        if let Some(ticks) = &axis.ticks {
-            let look = &sketching.axes[axis.letter as usize];
+    for axis in [&x, &y, &y2] {
+        if let (Some(ticks), Some(look)) = (&axis.ticks, &sketching.axes[axis.letter as usize]) {
             let drawn = axes::draw(axis.letter, ticks, axis.range, look, &area);
             drawing = drawing.with_axis(axis.letter, drawn);
         }
     }
     if relayout {
-        let [x, y] = grown_axes.map(|axis| axis.moves_plotly.then_some(axis.range));
+        let [x, y] = [&x, &y].map(|axis| axis.moves_plotly.then_some(axis.range));
         if !plotly_js::set_ranges(&slot.element, x, y) {
             return None;
         }

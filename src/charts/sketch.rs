@@ -145,9 +145,9 @@ pub enum Mark {
 pub struct Sketch {
     pub clipped: Vec<Mark>,
     pub free: Vec<Mark>,
-    /// The x and y axes the sketch draws itself (grown past plotly's: [`super::axes`]), whose
-    /// grid, zero line and labels plotly's drawing hides meanwhile.
-    pub own_axes: [bool; 2],
+    /// The axes the sketch draws itself, x, y and the second y (grown past plotly's:
+    /// [`super::axes`]), whose grid, zero line and labels plotly's drawing hides meanwhile.
+    pub own_axes: [bool; 3],
 }
 
 impl Sketch {
