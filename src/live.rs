@@ -431,13 +431,16 @@ impl Live {
                             .update_value(|inner| inner.markets = (*markets).clone());
                         self.markets.set(*markets);
                     }
-                    for_charts |=
+                    let charted =
                         curve.is_some() || phase.is_some() || cycles.is_some() || venues.is_some();
                     let arrived = self.inner.try_update_value(|inner| {
                         // Only the analyses of the run shown (or in flight: they come with it).
+                        // A piece of an earlier run (one of the load's, arriving during a drag)
+                        // changes no chart, so it asks for no exact redraw of them all.
                         if id != inner.next_id {
                             return None;
                         }
+                        for_charts |= charted;
                         if let Some(curve) = curve {
                             inner.curve = *curve;
                         }

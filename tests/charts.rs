@@ -328,7 +328,7 @@ mod held_ranges {
             "the needed range shows the deeper trough"
         );
         let held = held::hold(first, held::needed(first).unwrap());
-        let grown = held.ranges.grown_to(&needed);
+        let grown = held.ranges.grown_to(&needed, None);
         assert!(grown.contain(&needed));
         assert!(
             held::animation(&held, second).is_some(),

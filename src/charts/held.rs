@@ -39,10 +39,18 @@ impl Ranges {
 
     /// These ranges grown to hold `needed`, with headroom on every side that had to grow (the
     /// same ranges if they already hold it); headroom never takes an axis whose data is not
-    /// negative below zero (a price or an amount under $0).
-    pub fn grown_to(&self, needed: &Ranges) -> Ranges {
+    /// negative below zero (a price or an amount under $0), nor x past `x_limit` (the data's
+    /// extent where the figure shows a window of it: [`x_limit`]).
+    pub fn grown_to(&self, needed: &Ranges, x_limit: Option<[f64; 2]>) -> Ranges {
+        let mut x = grow(self.x, needed.x);
+        if let Some([first, last]) = x_limit {
+            x = [
+                x[0].max(first.min(needed.x[0]).min(self.x[0])),
+                x[1].min(last.max(needed.x[1]).max(self.x[1])),
+            ];
+        }
         Ranges {
-            x: grow(self.x, needed.x),
+            x,
             y: grow(self.y, needed.y),
             y2: match (self.y2, needed.y2) {
                 (Some(held), Some(need)) => Some(grow(held, need)),
@@ -419,6 +427,20 @@ pub fn drawn_second_range(figure: &Value) -> Option<Option<[f64; 2]>> {
 }
 
 /// The range `layout` gives `axis`, when it gives a rising one.
+/// The extent of the figure's x data when its x axis shows a window of it (a time axis on the
+/// busy part of the run: the rest of the run is drawn past its end): a held x range need never
+/// grow past it, as no frame of the drag draws anything there.
+pub fn x_limit(figure: &Value) -> Option<[f64; 2]> {
+    explicit_range(figure.get("layout")?, "xaxis")?;
+    let mut x = Extent::default();
+    for trace in figure.get("data")?.as_array()? {
+        numbers(trace.get("x")?)?
+            .iter()
+            .for_each(|&value| x.add(value));
+    }
+    x.range()
+}
+
 fn explicit_range(layout: &Value, axis: &str) -> Option<[f64; 2]> {
     let range = numbers(layout.get(axis)?.get("range")?)?;
     (range.len() == 2 && range[0] < range[1]).then(|| [range[0], range[1]])
@@ -535,7 +557,7 @@ mod tests {
             y2: None,
         };
         assert!(!held.contain(&deeper));
-        let grown = held.grown_to(&deeper);
+        let grown = held.grown_to(&deeper, None);
         assert!(grown.contain(&deeper) && grown.contain(&held));
         assert_eq!(grown.x, [0.0, 10.0], "x did not need to grow");
         assert_eq!(grown.y[1], 60.0, "the top did not need to grow");
@@ -646,7 +668,7 @@ mod tests {
             y2: Some([-1.0, 40.0]),
             ..held
         };
-        assert!(!held.contain(&wider) && held.grown_to(&wider).contain(&wider));
+        assert!(!held.contain(&wider) && held.grown_to(&wider, None).contain(&wider));
         assert_eq!(
             with_ranges(&given, &wider)["layout"]["yaxis2"]["range"],
             json!([-1.0, 40.0])
@@ -696,13 +718,13 @@ mod tests {
             y: [0.0, 10.0],
             y2: None,
         };
-        assert_eq!(held.grown_to(&held), held, "nothing to grow");
+        assert_eq!(held.grown_to(&held, None), held, "nothing to grow");
         let wider = Ranges {
             x: [-10.0, 10.0],
             y: [0.0, 30.0],
             y2: None,
         };
-        let grown = held.grown_to(&wider);
+        let grown = held.grown_to(&wider, None);
         assert_eq!(grown.x, [-20.0, 10.0]);
         assert_eq!(grown.y, [0.0, 45.0]);
         assert!(!held.contain(&wider) && grown.contain(&wider));
@@ -716,7 +738,25 @@ mod tests {
             x: [20.0, 100.0],
             ..prices
         };
-        assert_eq!(prices.grown_to(&lower).x, [0.0, 100.0]);
+        assert_eq!(prices.grown_to(&lower, None).x, [0.0, 100.0]);
+        // A window on a longer series: no headroom past the series' end.
+        let window = Ranges {
+            x: [0.0, 25.0],
+            ..prices
+        };
+        let run = Ranges {
+            x: [0.0, 280.0],
+            ..prices
+        };
+        assert_eq!(window.grown_to(&run, Some([0.0, 300.0])).x, [0.0, 300.0]);
+        assert_eq!(window.grown_to(&run, None).x, [0.0, 420.0]);
+        let figure = json!({
+            "data": [{"x": [0.0, 150.0, 300.0], "y": [1.0, 2.0, 3.0]}],
+            "layout": {"xaxis": {"range": [0.0, 25.0]}},
+        });
+        assert_eq!(x_limit(&figure), Some([0.0, 300.0]));
+        let autoranged = json!({"data": figure["data"], "layout": {}});
+        assert_eq!(x_limit(&autoranged), None);
     }
 
     #[test]

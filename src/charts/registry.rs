@@ -371,7 +371,7 @@ fn draw_held(slot: &mut Slot, figure: &serde_json::Value, json: &str, may_grow: 
             }
         }
     }
-    let ranges = start.grown_to(&needed);
+    let ranges = start.grown_to(&needed, held::x_limit(figure));
     react(slot, &held::with_ranges(figure, &ranges).to_string());
     slot.held = Some(held::hold(figure, ranges));
     DragFrame::Drawn { grew: true }
@@ -451,7 +451,7 @@ fn draw_sketch(
         return None;
     }
     let area = plotly_js::area(&slot.element)?;
-    let grown = sketching.ranges.grown_to(needed);
+    let grown = sketching.ranges.grown_to(needed, held::x_limit(figure));
     let layout = figure.get("layout");
     // Each axis past what plotly's shows: drawn by the sketch, or else plotly's axis moves.
     let grow_axis = |letter: Letter| {
