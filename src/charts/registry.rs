@@ -7,6 +7,8 @@
 //! [`FRAME_BUDGET_MS`] (at least one): the stalest first (the one showing the oldest input),
 //! then the most visible; the others in the following frames, each from the newest snapshot.
 
+use std::cell::OnceCell;
+
 use leptos::prelude::*;
 
 use super::axes::{self, Letter};
@@ -408,8 +410,10 @@ struct Sketching {
     structure: serde_json::Value,
     /// The styles plotly resolved for that drawing.
     look: sketch::Look,
-    /// How plotly drew its x, y and second y axes (`None`: it has no such axis).
-    axes: [Option<axes::AxisLook>; 3],
+    /// How plotly drew its x, y and second y axes (`None`: it has no such axis), read when the
+    /// axis first grows past plotly's (most drags grow none, and a drag's first frame is its
+    /// longest).
+    axes: [OnceCell<Option<axes::AxisLook>>; 3],
 }
 
 /// Sketches `figure` on the chart's canvas over the ranges it starts from (`ranges`), grown
@@ -431,13 +435,12 @@ fn draw_sketch(
             None => held::structure(drawn_value(slot)?),
         };
         let look = plotly_js::look(&slot.element)?;
-        let axes = Letter::ALL.map(|letter| plotly_js::axis_look(&slot.element, letter));
         slot.sketching = Some(Sketching {
             ranges,
             shown: ranges,
             structure,
             look,
-            axes,
+            axes: Default::default(),
         });
     }
     let sketching = slot.sketching.as_mut()?;
@@ -462,8 +465,15 @@ fn draw_sketch(
         };
         let json = layout.and_then(|layout| layout.get(letter.layout_key()));
         let past = range != shown;
-        let ticks = match (past, range, &sketching.axes[letter as usize]) {
-            (true, Some(range), Some(look)) => axes::ticks(json, look, letter, range, length),
+        let look = || {
+            sketching.axes[letter as usize]
+                .get_or_init(|| plotly_js::axis_look(&slot.element, letter))
+                .as_ref()
+        };
+        let ticks = match (past, range) {
+            (true, Some(range)) => {
+                look().and_then(|look| axes::ticks(json, look, letter, range, length))
+            }
             _ => None,
         };
         GrownAxis {
@@ -485,7 +495,10 @@ fn draw_sketch(
     }
     let mut drawing = sketch::sketch(figure, &sketching.look, &grown, &area)?;
     for axis in [&x, &y, &y2] {
-        if let (Some(ticks), Some(look)) = (&axis.ticks, &sketching.axes[axis.letter as usize]) {
+        let look = sketching.axes[axis.letter as usize]
+            .get()
+            .and_then(Option::as_ref);
+        if let (Some(ticks), Some(look)) = (&axis.ticks, look) {
             let drawn = axes::draw(axis.letter, ticks, axis.range, look, &area);
             drawing = drawing.with_axis(axis.letter, drawn);
         }
