@@ -425,54 +425,44 @@ mod tests {
     #[test]
     fn every_held_charts_axes_can_be_drawn_grown_on_every_preset() {
         let mut drawn = 0;
-        for preset in flushlab_engine::presets::all() {
-            let scenario = &preset.scenario;
-            let outcome = crate::session::Session::new().simulate(scenario);
-            for entry in super::super::FLUSH_CHARTS {
-                let figure =
-                    super::super::plain_figure(entry.draw, scenario, &outcome, &Default::default());
-                let Some(needed) = super::super::held::needed(&figure) else {
+        for (preset, chart, figure, needed) in super::super::held_figures() {
+            let categories = figure["data"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|trace| {
+                    trace["x"]
+                        .as_array()
+                        .is_some_and(|xs| xs.iter().any(Value::is_string))
+                });
+            let ranges = [Some(needed.x), Some(needed.y), needed.y2];
+            for letter in Letter::ALL {
+                let on_categories = categories && letter == Letter::X;
+                let (Some([low, high]), false) = (ranges[letter as usize], on_categories) else {
                     continue;
                 };
-                let categories = figure["data"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(|trace| {
-                        trace["x"]
-                            .as_array()
-                            .is_some_and(|xs| xs.iter().any(Value::is_string))
-                    });
-                let ranges = [Some(needed.x), Some(needed.y), needed.y2];
-                for letter in Letter::ALL {
-                    let (Some([low, high]), false) =
-                        (ranges[letter as usize], categories && letter == Letter::X)
-                    else {
-                        continue;
-                    };
-                    let axis = figure["layout"].get(letter.layout_key());
-                    let text = |key: &str| {
-                        axis.and_then(|axis| axis.get(key)?.as_str())
-                            .unwrap_or_default()
-                            .to_string()
-                    };
-                    let name = (&preset.name, entry.name, letter);
-                    assert!(text("tickformat").is_empty(), "{name:?} has a tick format");
-                    let look = AxisLook {
-                        prefix: text("tickprefix"),
-                        suffix: text("ticksuffix"),
-                        ..look()
-                    };
-                    assert!(can_draw(axis, &look), "{name:?} cannot be drawn");
-                    let grown = [low, high + (high - low)];
-                    let ticks = ticks(axis, &look, letter, grown, 300.0);
-                    let ticks = ticks.unwrap_or_else(|| panic!("{name:?} has no ticks"));
-                    assert!(ticks.len() >= 2, "{name:?}: {ticks:?}");
-                    assert!(ticks
-                        .iter()
-                        .all(|(_, label)| label.starts_with(&look.prefix)));
-                    drawn += 1;
-                }
+                let axis = figure["layout"].get(letter.layout_key());
+                let text = |key: &str| {
+                    axis.and_then(|axis| axis.get(key)?.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                let name = (&preset, chart, letter);
+                assert!(text("tickformat").is_empty(), "{name:?} has a tick format");
+                let look = AxisLook {
+                    prefix: text("tickprefix"),
+                    suffix: text("ticksuffix"),
+                    ..look()
+                };
+                assert!(can_draw(axis, &look), "{name:?} cannot be drawn");
+                let grown = [low, high + (high - low)];
+                let ticks = ticks(axis, &look, letter, grown, 300.0);
+                let ticks = ticks.unwrap_or_else(|| panic!("{name:?} has no ticks"));
+                assert!(ticks.len() >= 2, "{name:?}: {ticks:?}");
+                assert!(ticks
+                    .iter()
+                    .all(|(_, label)| label.starts_with(&look.prefix)));
+                drawn += 1;
             }
         }
         assert!(drawn >= 10 * flushlab_engine::presets::all().len());

@@ -201,6 +201,24 @@ pub(crate) fn plain_figure(
     figure_with_cycles(draw, scenario, outcome, options, &CyclesView::default())
 }
 
+/// Every chart of the flush tab that a drag holds, on every preset: (preset, chart, its
+/// [`plain_figure`], the ranges it needs: [`held::needed`]).
+#[cfg(test)]
+pub(crate) fn held_figures() -> Vec<(String, &'static str, serde_json::Value, held::Ranges)> {
+    let mut held = Vec::new();
+    for preset in flushlab_engine::presets::all() {
+        let scenario = &preset.scenario;
+        let outcome = crate::session::Session::new().simulate(scenario);
+        for entry in FLUSH_CHARTS {
+            let figure = plain_figure(entry.draw, scenario, &outcome, &Default::default());
+            if let Some(needed) = held::needed(&figure) {
+                held.push((preset.name.to_string(), entry.name, figure, needed));
+            }
+        }
+    }
+    held
+}
+
 /// [`plain_figure`] with the leverage cycles' run `cycles` done.
 #[cfg(test)]
 pub(crate) fn figure_with_cycles(

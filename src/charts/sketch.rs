@@ -817,29 +817,20 @@ mod tests {
     #[test]
     fn every_held_chart_of_every_preset_is_sketched() {
         let mut sketched = 0;
-        for preset in flushlab_engine::presets::all() {
-            let scenario = &preset.scenario;
-            let outcome = crate::session::Session::new().simulate(scenario);
-            for entry in super::super::FLUSH_CHARTS {
-                let figure =
-                    super::super::plain_figure(entry.draw, scenario, &outcome, &Default::default());
-                let Some(needed) = super::super::held::needed(&figure) else {
-                    continue;
-                };
-                let drawn = sketch(&figure, &look_of(&figure), &needed, &area());
-                let name = (&preset.name, entry.name);
-                let drawn = drawn.unwrap_or_else(|| panic!("{name:?} is not sketched"));
-                let has_data = figure["data"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(|trace| trace["y"].as_array().is_some_and(|ys| !ys.is_empty()));
-                assert!(
-                    !has_data || !drawn.clipped.is_empty(),
-                    "{name:?} paints nothing"
-                );
-                sketched += 1;
-            }
+        for (preset, chart, figure, needed) in super::super::held_figures() {
+            let drawn = sketch(&figure, &look_of(&figure), &needed, &area());
+            let name = (&preset, chart);
+            let drawn = drawn.unwrap_or_else(|| panic!("{name:?} is not sketched"));
+            let has_data = figure["data"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|trace| trace["y"].as_array().is_some_and(|ys| !ys.is_empty()));
+            assert!(
+                !has_data || !drawn.clipped.is_empty(),
+                "{name:?} paints nothing"
+            );
+            sketched += 1;
         }
         assert!(sketched >= 5 * flushlab_engine::presets::all().len());
     }
