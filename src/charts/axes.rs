@@ -32,13 +32,13 @@ impl Letter {
     }
 }
 
-/// What plotly resolved for an axis (`_fullLayout.xaxis`), read once per drag.
+/// What plotly resolved for an axis (`_fullLayout.xaxis`), read when a drag first grows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AxisLook {
     /// An axis the sketch can draw: linear, on its usual side (x at the bottom, y on the left, the
-    /// second y on the right),
-    /// labels shown level, without tick marks or a format string, numbers written plotly's
-    /// default way (SI letters, "B" for billions). Any other grows through plotly.js.
+    /// second y on the right), labels shown level, without tick marks or a format string,
+    /// numbers written plotly's default way (SI letters, "B" for billions). Any other grows
+    /// through plotly.js.
     pub drawable: bool,
     /// The grid's stroke (`None`: no grid).
     pub grid: Option<Stroke>,
@@ -49,13 +49,6 @@ pub struct AxisLook {
     pub font_family: String,
     pub prefix: String,
     pub suffix: String,
-}
-
-/// Whether the sketch can draw the axis whose figure JSON is `axis` (`layout.xaxis`) and whose
-/// look is `look`: a drawable look, and ticks plotly places or that the chart wrote the page's
-/// way ([`super::amounts_at`]).
-pub fn can_draw(axis: Option<&Value>, look: &AxisLook) -> bool {
-    look.drawable && !matches!(own_ticks(axis), Some(None))
 }
 
 /// The chart's own ticks on `axis`: `None` when plotly places them; `Some(Some(dollars))` when
@@ -82,8 +75,10 @@ fn own_ticks(axis: Option<&Value>) -> Option<Option<bool>> {
     Some([true, false].into_iter().find(|&dollars| written(dollars)))
 }
 
-/// The ticks the axis shows over `range` (`length` pixels long), each with its label; `None`
-/// when the sketch cannot draw the axis ([`can_draw`]).
+/// The ticks the axis whose figure JSON is `axis` (`layout.xaxis`) shows over `range` (`length`
+/// pixels long), each with its label; `None` when the sketch cannot draw the axis: a look that is
+/// not drawable, or ticks the chart wrote other than as the page writes amounts
+/// ([`super::amounts_at`]).
 pub fn ticks(
     axis: Option<&Value>,
     look: &AxisLook,
@@ -95,14 +90,12 @@ pub fn ticks(
     if !(look.drawable && high > low && length > 0.0) {
         return None;
     }
-    let labelled = |values: Vec<f64>, label: &dyn Fn(f64) -> Option<String>| {
-        values
-            .into_iter()
-            .map(|value| {
-                let text = label(value)?;
-                Some((value, format!("{}{text}{}", look.prefix, look.suffix)))
-            })
-            .collect::<Option<Vec<_>>>()
+    let labelled = |values: Vec<f64>, label: &dyn Fn(f64) -> String| {
+        let labels = values.into_iter().map(|value| {
+            let text = label(value);
+            (value, format!("{}{text}{}", look.prefix, look.suffix))
+        });
+        Some(labels.collect::<Vec<_>>())
     };
     match own_ticks(axis) {
         // Amounts at a round step, placed again as the chart places them (`ticks_to`); none
@@ -115,14 +108,14 @@ pub fn ticks(
                 .into_iter()
                 .filter(|&value| value >= from.max(low) - slack)
                 .collect();
-            labelled(values, &|value| Some(crate::format::tick(value, dollars)))
+            labelled(values, &|value| crate::format::tick(value, dollars))
         }
         Some(None) => None,
         None => {
             let step = auto_step(high - low, length, letter);
             let values = multiples_within(step, low, high);
             let format = NumberFormat::new(step, range)?;
-            labelled(values, &|value| Some(format.write(value)))
+            labelled(values, &|value| format.write(value))
         }
     }
 }
@@ -233,8 +226,8 @@ pub struct Drawn {
 
 /// Draws the axis `letter` with `ticks` over `range` in `area`, as plotly lays it out: labels
 /// centred under the plot a pixel below it, or right-aligned a pixel left of it (left-aligned a
-/// pixel right of it for the second y axis), each on its tick; grid lines at the ticks (none at zero when the zero line is drawn there), the zero
-/// line where zero is in the range.
+/// pixel right of it for the second y axis), each on its tick; grid lines at the ticks (none at
+/// zero when the zero line is drawn there), the zero line where zero is in the range.
 pub fn draw(
     letter: Letter,
     ticks: &[(f64, String)],
@@ -408,15 +401,13 @@ mod tests {
         assert!(across[0].0 < 0.0);
         // Ticks the chart labelled some other way are not guessed at.
         let other = json!({"tickvals": [0.0, 1.0], "ticktext": ["none", "all"]});
-        assert!(!can_draw(Some(&other), &look()));
         assert!(ticks(Some(&other), &look(), Letter::Y, [0.0, 2.0], 300.0).is_none());
-        assert!(can_draw(Some(&axis), &look()));
-        assert!(can_draw(None, &look()));
+        assert!(ticks(None, &look(), Letter::Y, [0.0, 2.0], 300.0).is_some());
         let level = AxisLook {
             drawable: false,
             ..look()
         };
-        assert!(!can_draw(None, &level));
+        assert!(ticks(None, &level, Letter::Y, [0.0, 2.0], 300.0).is_none());
     }
 
     /// Every numeric axis of every chart a drag holds, on every preset, can be drawn by the
@@ -454,7 +445,6 @@ mod tests {
                     suffix: text("ticksuffix"),
                     ..look()
                 };
-                assert!(can_draw(axis, &look), "{name:?} cannot be drawn");
                 let grown = [low, high + (high - low)];
                 let ticks = ticks(axis, &look, letter, grown, 300.0);
                 let ticks = ticks.unwrap_or_else(|| panic!("{name:?} has no ticks"));

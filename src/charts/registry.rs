@@ -454,7 +454,12 @@ fn draw_sketch(
         return None;
     }
     let area = plotly_js::area(&slot.element)?;
-    let grown = sketching.ranges.grown_to(needed, held::x_limit(figure));
+    // Most frames need no growth: the data's x extent is read only when one does.
+    let grown = if sketching.ranges.contain(needed) {
+        sketching.ranges
+    } else {
+        sketching.ranges.grown_to(needed, held::x_limit(figure))
+    };
     let layout = figure.get("layout");
     // Each axis past what plotly's shows: drawn by the sketch, or else plotly's axis moves.
     let grow_axis = |letter: Letter| {
