@@ -241,7 +241,9 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
         words.headline,
         &[
             ("moved", &moved),
-            ("amount", &format::money(liquidated, sentence_unit(unit))),
+            // In dollars for an inverse contract too: its contracts are worth 1 USD each ("$1.40bn
+            // of longs liquidated", as reports count BitMEX's; its tile says "1.40bn contracts").
+            ("amount", &format::money(liquidated, "USD")),
             ("who", who),
             ("duration", &duration),
             ("tail", &join_and(&tail)),
@@ -374,10 +376,8 @@ pub fn verdict(guess: &Guess, outcome: &Outcome) -> String {
                 ("forced", forced),
                 (
                     "amount",
-                    &format::money(
-                        liquidated,
-                        sentence_unit(crate::catalogue::summary_unit(summary)),
-                    ),
+                    // Dollars, as the headline says them.
+                    &format::money(liquidated, "USD"),
                 ),
                 ("who", who),
                 ("points", &format::decimal((actual - shock).max(0.0), 1)),
@@ -424,15 +424,6 @@ pub fn liquidated_unit(money_unit: &str) -> &'static str {
         "USD"
     } else {
         text().summary.contracts
-    }
-}
-
-/// [`liquidated_unit`] as a sentence says it: an inverse contract's size with it ("1.40bn $1
-/// contracts of longs liquidated"; a tile or a table column says "contracts" under a heading).
-fn sentence_unit(money_unit: &str) -> &'static str {
-    match liquidated_unit(money_unit) {
-        "USD" => "USD",
-        _ => text().summary.dollar_contracts,
     }
 }
 
@@ -531,8 +522,11 @@ mod tests {
                 + outcome.summary.liquidated_notional_usd_short
                 > 0.0
             {
-                // A sentence gives an inverse contract's size, a tile its count.
-                let said = liquidated.replace(" contracts", " $1 contracts");
+                // A sentence gives an inverse contract's dollars, a tile its count.
+                let said = match liquidated.strip_suffix(" contracts") {
+                    Some(count) => format!("${count}"),
+                    None => liquidated.to_string(),
+                };
                 assert!(text.contains(&format!(": {said} of ")), "{name}: {text}");
                 let adl = tile(&tiles, "Auto-deleveraged");
                 assert_eq!(

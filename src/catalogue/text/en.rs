@@ -637,7 +637,6 @@ pub static ENGLISH: Text = Text {
         shorts: "shorts",
         positions: "positions",
         contracts: "contracts",
-        dollar_contracts: "$1 contracts",
         label: "Headline numbers",
         peak: "Peak",
         trough: "Trough",

@@ -463,8 +463,6 @@ sections! {
         /// The coin an inverse contract counts money in.
         coin,
         and, list_comma, drop, rise, flush, squeeze, longs, shorts, positions, contracts,
-        /// Inverse contracts in a sentence, with their size ("1.40bn $1 contracts of longs").
-        dollar_contracts,
         label, peak, trough, shock_alone, amplification, liquidated,
         /// `{amount}`, `{count}`, `{total}` (the run's positions: the model's sample).
         liquidated_value,
