@@ -16,7 +16,13 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let w = words_inside();
     let mut plot = Plot::new();
     let y_title = fill(w.open_interest_in, &[("unit", size_unit(snapshot))]);
-    let mut layout = base_layout(snapshot.theme, w.funding_title, w.hours_to_shock, &y_title);
+    // With no shock (a funding bleed), the build-up leads to the run's start.
+    let (title, hours_to) = if super::price::has_shock(&snapshot.scenario.shock) {
+        (w.funding_title, w.hours_to_shock)
+    } else {
+        (w.funding_title_no_shock, w.hours_to_start)
+    };
+    let mut layout = base_layout(snapshot.theme, title, hours_to, &y_title);
     let Some(build_up) = snapshot.outcome.build_up.as_ref() else {
         plot.set_layout(layout);
         return plot;
@@ -86,7 +92,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     let high = high.max(1e-6) * 2.5;
     let below = if high > 0.0 { low * 1.1 / high } else { 0.0 };
     layout = layout
-        .x_axis(axis(snapshot.theme, w.hours_to_shock).range(vec![-build_up.hours, half_bar]))
+        .x_axis(axis(snapshot.theme, hours_to).range(vec![-build_up.hours, half_bar]))
         .y_axis(amounts_at(
             axis(snapshot.theme, &y_title).range(vec![below * highest, highest]),
             round_ticks(0.0, highest, 5.0),

@@ -103,26 +103,28 @@ pub fn words(name: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// What a chart's caption adds for `scenario`, if anything: on a coin-margined contract, the
-/// amplification curve's 1x line is not an unlevered market.
-/// A chart's caption for `scenario`: the catalogue's ([`words`]), save the price chart's for a
-/// run with no shock or a market sell, which have no shaded ramp and no dotted line of the
-/// shock alone to point at (a funding bleed's embed said "The shock starts it").
+/// A chart's caption for `scenario`: the catalogue's ([`words`]), save where the shock changes
+/// what the chart draws. The price chart's shades a ramp, marks an instant shock's first step,
+/// and has neither for a market sell or no shock (a funding bleed's embed said "The shock
+/// starts it"); with no shock, the open interest's and the build-up's "before" is the run's
+/// start.
 pub fn caption(name: &str, scenario: &flushlab_engine::Scenario) -> &'static str {
+    use flushlab_engine::scenario::ShockKind;
     let c = &crate::catalogue::text::text().charts;
     let shock = &scenario.shock;
+    let shocked = price::has_shock(shock);
     match name {
-        "price" if !price::draws_shock_alone(shock) => {
-            if shock.kind == flushlab_engine::scenario::ShockKind::Sell && shock.notional_usd != 0.0
-            {
-                c.price_caption_sell
-            } else {
-                c.price_caption_no_shock
-            }
-        }
+        "price" if !shocked => c.price_caption_no_shock,
+        "price" if shock.kind == ShockKind::Sell => c.price_caption_sell,
+        "price" if shock.kind == ShockKind::Instant => c.price_caption_instant,
+        "oi" if !shocked => c.oi_caption_no_shock,
+        "funding" if !shocked => c.funding_caption_no_shock,
         _ => words(name).1,
     }
 }
+
+/// What a chart's caption adds for `scenario`, if anything: on a coin-margined contract, the
+/// amplification curve's 1x line is not an unlevered market.
 
 pub fn caption_note(name: &str, scenario: &flushlab_engine::Scenario) -> Option<&'static str> {
     let c = &crate::catalogue::text::text().charts;
@@ -297,6 +299,8 @@ pub struct Ink {
     /// The last-price line.
     pub price: &'static str,
     pub shade: &'static str,
+    /// A circuit breaker's halt: the shock's warm colour, faint.
+    pub halt: &'static str,
     /// Behind a label on a line: the card's colour, nearly opaque, so the lines and fills it
     /// lies over do not cross its words.
     pub backdrop: &'static str,
@@ -311,6 +315,7 @@ pub fn ink(theme: Theme) -> Ink {
             grid: "#e3e6ea",
             price: "#1b1f24",
             shade: "rgba(91,100,112,0.16)",
+            halt: "rgba(213,94,0,0.14)",
             backdrop: "rgba(255,255,255,0.85)",
         },
         Theme::Dark => Ink {
@@ -319,6 +324,7 @@ pub fn ink(theme: Theme) -> Ink {
             grid: "#2f353d",
             price: "#e6e9ee",
             shade: "rgba(154,164,177,0.18)",
+            halt: "rgba(230,120,40,0.2)",
             backdrop: "rgba(27,31,38,0.85)",
         },
     }
@@ -805,8 +811,9 @@ pub fn count(value: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    /// The price chart's caption points at what the run draws: the shaded ramp and the dotted
-    /// line of the shock alone when there is a shock to draw, neither for none or a market sell.
+    /// The price chart's caption points at what the run draws: the shaded ramp or an instant
+    /// shock's line and the dotted line of the shock alone when there is a shock to draw, neither
+    /// for none or a market sell; with no shock, the other charts' "before" is the run's start.
     #[test]
     fn the_price_caption_follows_the_shock() {
         let c = &crate::catalogue::text::text().charts;
@@ -817,12 +824,27 @@ mod tests {
             super::caption("price", &scenario)
         };
         assert_eq!(caption("btc-2025-10-10"), c.price_caption);
+        assert_eq!(caption("inverse-traders-adjust"), c.price_caption_instant);
         assert_eq!(caption("funding-bleed"), c.price_caption_no_shock);
         assert_eq!(caption("thin-book"), c.price_caption_sell);
-        let scenario = flushlab_engine::presets::find("thin-book")
-            .unwrap()
-            .scenario;
-        assert_eq!(super::caption("map", &scenario), super::words("map").1);
+        let scenario = |name: &str| {
+            flushlab_engine::presets::find(name)
+                .expect("a preset")
+                .scenario
+        };
+        assert_eq!(
+            super::caption("map", &scenario("thin-book")),
+            super::words("map").1
+        );
+        // With no shock, "before" is the run's start, not a shock's.
+        for (chart, shocked, unshocked) in [
+            ("oi", c.oi_caption, c.oi_caption_no_shock),
+            ("funding", c.funding_caption, c.funding_caption_no_shock),
+        ] {
+            assert_eq!(super::caption(chart, &scenario("funding-bleed")), unshocked);
+            assert_eq!(super::caption(chart, &scenario("thin-book")), shocked);
+            assert!(!unshocked.contains("shock"), "{unshocked}");
+        }
     }
 
     use super::{allow_tick_label_overflow, caption_note, wrapped, TimeScale};

@@ -37,6 +37,12 @@ pub fn draws_shock_alone(shock: &flushlab_engine::scenario::Shock) -> bool {
     shock.pct != 0.0 && shock.kind != ShockKind::Sell
 }
 
+/// Whether the run has a shock at all: a move of its own or a market sell (a funding bleed's
+/// has none, and no "shock 0.0%" marker).
+pub fn has_shock(shock: &flushlab_engine::scenario::Shock) -> bool {
+    draws_shock_alone(shock) || (shock.kind == ShockKind::Sell && shock.notional_usd != 0.0)
+}
+
 /// Where the shock alone takes the price at the start and after each step, as [`paths`] has
 /// them: the top of the book moved by an instant shock at the first step or by a ramp over its
 /// steps (along its path, if it has one; a halted step moves it not), with no trading
@@ -137,29 +143,31 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         w.shock,
         &[("shock", &signed_pct(outcome.summary.shock_pct))],
     );
-    match shock.kind {
-        ShockKind::Ramp => shapes.push(band(0.0, scale.at(shock.duration_s), ink.shade)),
-        ShockKind::Instant | ShockKind::Sell => shapes.push(vertical_line(
-            scale.at(step_s),
-            palette::SHORT,
-            DashType::Dot,
-        )),
+    if has_shock(shock) {
+        match shock.kind {
+            ShockKind::Ramp => shapes.push(band(0.0, scale.at(shock.duration_s), ink.shade)),
+            ShockKind::Instant | ShockKind::Sell => shapes.push(vertical_line(
+                scale.at(step_s),
+                palette::SHORT,
+                DashType::Dot,
+            )),
+        }
+        annotations.push(label(scale.at(step_s), 1.0, &shock_text, snapshot.theme));
     }
-    annotations.push(label(scale.at(step_s), 1.0, &shock_text, snapshot.theme));
-    // Circuit-breaker halts: one shaded band per run of halted steps.
+    // Circuit-breaker halts: one band per run of halted steps, tinted apart from a ramp's shade.
     let mut halt_start: Option<f64> = None;
     for step in &outcome.steps {
         match (step.halted, halt_start) {
             (true, None) => halt_start = Some(scale.at(step.t_s - step_s)),
             (false, Some(from)) => {
-                shapes.push(band(from, scale.at(step.t_s - step_s), ink.shade));
+                shapes.push(band(from, scale.at(step.t_s - step_s), ink.halt));
                 halt_start = None;
             }
             _ => {}
         }
     }
     if let (Some(from), Some(last)) = (halt_start, outcome.steps.last()) {
-        shapes.push(band(from, scale.at(last.t_s), ink.shade));
+        shapes.push(band(from, scale.at(last.t_s), ink.halt));
     }
     if outcome.summary.halted_steps > 0 {
         // In the corner the run left empty, the right one away from where it went: at the
@@ -250,6 +258,57 @@ mod tests {
             shock_alone(&run("funding-bleed").0, &run("funding-bleed").1),
             None
         );
+    }
+
+    /// The chart marks a shock only where there is one (a funding bleed's has none: no "shock
+    /// 0.0%"), and a circuit breaker's halts in their own tint, apart from a ramp's shade.
+    #[test]
+    fn the_shock_and_the_halts_are_marked_apart() {
+        let figure = |name: &str| {
+            let (scenario, outcome) = run(name);
+            let figure =
+                crate::charts::plain_figure(super::plot, &scenario, &outcome, &Default::default());
+            (outcome, figure)
+        };
+        let texts = |figure: &serde_json::Value| -> Vec<String> {
+            figure["layout"]["annotations"]
+                .as_array()
+                .map(|all| all.iter().map(|a| a["text"].to_string()).collect())
+                .unwrap_or_default()
+        };
+        let fills = |figure: &serde_json::Value| -> Vec<String> {
+            figure["layout"]["shapes"]
+                .as_array()
+                .map(|all| {
+                    all.iter()
+                        .filter_map(|shape| shape["fillcolor"].as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let ink = crate::charts::ink(crate::state::Theme::Light);
+
+        let (_, bleed) = figure("funding-bleed");
+        assert!(
+            texts(&bleed).iter().all(|text| !text.contains("shock")),
+            "{:?}",
+            texts(&bleed)
+        );
+        let (_, ramp) = figure("btc-2025-10-10");
+        assert!(texts(&ramp).iter().any(|text| text.contains("shock -")));
+        assert_eq!(fills(&ramp), [ink.shade]);
+
+        let (outcome, halted) = figure("inverse-traders-adjust");
+        assert!(
+            outcome.summary.halted_steps > 0,
+            "the breaker's preset halts"
+        );
+        let tints = fills(&halted);
+        assert!(
+            !tints.is_empty() && tints.iter().all(|fill| fill == ink.halt),
+            "{tints:?}"
+        );
+        assert_ne!(ink.halt, ink.shade);
     }
 
     /// A run of 50,000 steps is drawn through a few thousand of its points, its lowest price

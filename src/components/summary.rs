@@ -144,7 +144,11 @@ pub fn tiles(outcome: &Outcome, positions: usize, cursor: Option<usize>) -> Vec<
         tiles.push((
             words.funding.to_string(),
             fill(
-                words.funding_value,
+                if format::shown_as_zero(summary.shock_pct) {
+                    words.funding_value_no_shock
+                } else {
+                    words.funding_value
+                },
                 &[
                     ("payers", payers),
                     ("amount", &format::money(paid, unit)),

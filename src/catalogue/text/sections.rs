@@ -112,10 +112,17 @@ sections! {
     /// Chart titles and captions, and what sits beside the charts.
     charts: Charts {
         price, price_caption,
-        /// The price chart's caption with no shock, and with a market sell (`charts::caption`).
-        price_caption_no_shock, price_caption_sell,
+        /// The price chart's caption with an instant shock, with no shock, and with a market sell
+        /// (`charts::caption`).
+        price_caption_instant, price_caption_no_shock, price_caption_sell,
         liquidations, liquidations_caption, map, map_caption, oi,
-        oi_caption, fund, fund_caption, funding, funding_caption, amplification, amplification_caption,
+        oi_caption,
+        /// The open interest's caption with no shock.
+        oi_caption_no_shock,
+        fund, fund_caption, funding, funding_caption,
+        /// The build-up's caption with no shock.
+        funding_caption_no_shock,
+        amplification, amplification_caption,
         /// Added to the amplification caption on a coin-margined contract.
         amplification_inverse, phase,
         phase_caption, phase_against, phase_leverage, phase_depth, phase_progress,
@@ -258,7 +265,10 @@ sections! {
         /// `{step}`: the run's step, e.g. "10 s".
         liquidations_title,
         longs_liquidated, shorts_liquidated, cppi_sold, dealers_sold, stops_sold,
-        algorithms_sold, funding_title, hours_to_shock, long_open, short_open, funding_rate,
+        algorithms_sold, funding_title,
+        /// The build-up chart's title and time axis with no shock.
+        funding_title_no_shock,
+        hours_to_shock, hours_to_start, long_open, short_open, funding_rate,
         /// Plotly's hover template: keep `%{y:.3f}`, `%{text}` and `<extra></extra>`; `{name}`:
         /// [`Plots::funding_rate`].
         funding_rate_hover,
@@ -496,6 +506,8 @@ sections! {
         /// `{payers}`: [`Summary::longs`] or [`Summary::shorts`]; `{amount}`, `{hours}`,
         /// `{liquidated}`: the build-up's funding and what it wore through.
         funding_value,
+        /// [`Summary::funding_value`] for a run with no shock.
+        funding_value_no_shock,
         /// `{payers}`, `{amount}`, `{hours}`: the headline's tail.
         funding_paid,
         /// `{multiplier}`, `{time}`: when the venue's leverage control tightened (the tail).
