@@ -125,7 +125,6 @@ pub fn caption(name: &str, scenario: &flushlab_engine::Scenario) -> &'static str
 
 /// What a chart's caption adds for `scenario`, if anything: on a coin-margined contract, the
 /// amplification curve's 1x line is not an unlevered market.
-
 pub fn caption_note(name: &str, scenario: &flushlab_engine::Scenario) -> Option<&'static str> {
     let c = &crate::catalogue::text::text().charts;
     let inverse = scenario.market.contract == flushlab_engine::scenario::Contract::Inverse;
