@@ -46,6 +46,16 @@ pub fn money(value: f64, unit: &str) -> String {
     }
 }
 
+/// [`money`] with its sign, "+" too ("+$1.46M", "-$373k").
+pub fn signed_money(value: f64, unit: &str) -> String {
+    let written = money(value, unit);
+    if value > 0.0 {
+        format!("+{written}")
+    } else {
+        written
+    }
+}
+
 fn with_unit(locale: &Locale, value: f64, prefix: &str, suffix: &str) -> String {
     if !value.is_finite() {
         return "–".to_string();

@@ -138,6 +138,8 @@ fn flattened_fund_note(
         &[
             ("start", &crate::format::money(start, unit)),
             ("end", &crate::format::money(end, unit)),
+            // The change itself: a billion-dollar fund's $1.46M gain reads "$1.00bn → $1.00bn".
+            ("change", &crate::format::signed_money(end - start, unit)),
         ],
     );
     Some(
@@ -206,9 +208,13 @@ mod tests {
         let still = note([1.0e9, 1.004e9, 1.00647e9]).expect("a note");
         let text = still["text"].as_str().expect("text");
         assert!(
-            text.contains("$1.00bn") && text.contains("$1.01bn"),
+            text.contains("$1.00bn") && text.contains("$1.01bn") && text.contains("(+$6.47M)"),
             "{text}"
         );
+        // Where the two ends round alike, the change still says what happened.
+        let same = note([1.0e9, 1.0005e9, 1.00146e9]).expect("a note");
+        let text = same["text"].as_str().expect("text").replace("<br>", " ");
+        assert!(text.contains("$1.00bn → $1.00bn (+$1.46M)"), "{text}");
         assert_eq!(still["yanchor"], "top");
         assert_eq!(note([1.0e9, 0.9e9, 0.8e9]), None);
         assert_eq!(note([1.0e9; 3]), None);
@@ -229,7 +235,10 @@ mod tests {
         .expect("a $2M fund beside $630M of ADL is flat on the axis");
         let json = serde_json::to_value(&note).unwrap();
         let text = json["text"].as_str().unwrap();
-        assert!(text.contains("2.00M") && text.contains("$0"), "{text}");
+        assert!(
+            text.contains("2.00M") && text.contains("$0") && text.contains("(-$2.00M)"),
+            "{text}"
+        );
         assert_eq!(json["x"], 1.0);
         assert_eq!(json["y"], 2.0e6, "just over the line's highest point");
         // A fund that holds its own on the axis needs no note, nor does a run without ADL.

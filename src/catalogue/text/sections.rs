@@ -298,6 +298,7 @@ sections! {
         open_interest,
         fund_title, insurance_fund, adl_total, bad_debt_total,
         /// `{start}`, `{end}`: amounts.
+        /// `{start}`, `{end}`, `{change}` (signed: "+$1.46M", "-$373k").
         fund_too_small, fund_change_too_small,
         amplification_title,
         /// `{done}`, `{total}`: counts.
