@@ -947,7 +947,7 @@ test('the markets tab offers the system built on the page preset, and undo takes
   // at the flush tab, it does.
   const linked = await open('?system=two-venues-one-asset');
   await linked.page.getByTestId('markets-story').filter({ hasText: /\S/ }).waitFor();
-  assert.match(await linked.page.getByTestId('markets-shock-reach').textContent(), /It hits Venue A alone/);
+  assert.match(await linked.page.getByTestId('markets-shock-reach').textContent(), /A \$900M market sell on Venue A alone/);
   assert.equal(await linked.page.getByTestId('markets-suggested').count(), 0);
   await linked.page.getByRole('tab', { name: 'The flush' }).click();
   await linked.page.getByRole('tab', { name: 'Markets' }).click();

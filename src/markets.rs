@@ -483,6 +483,9 @@ pub struct MarketsView {
     /// (`key` stays in the worker).
     #[serde(default)]
     pub shares: Vec<(String, f64)>,
+    /// A market sell's size, USD, when the shock is one (the slider gives the move it makes).
+    #[serde(default)]
+    pub sell_usd: Option<f64>,
     /// The compute worker's time for the system's run, ms (when it ran there).
     pub run_ms: Option<f64>,
     pub step_s: f64,
@@ -515,6 +518,8 @@ impl MarketsView {
                 .iter()
                 .map(|market| (market.name().to_string(), market.shock_beta))
                 .collect(),
+            sell_usd: (system.shock.kind == flushlab_engine::scenario::ShockKind::Sell)
+                .then_some(system.shock.notional_usd),
             step_s: system.run.step_s,
             problem,
             ..MarketsView::default()
@@ -799,10 +804,21 @@ impl MarketsView {
                 )
             });
         }
-        Some(crate::catalogue::text::fill(
-            words.markets_shock_reach,
-            &[("markets", &crate::headline::join_and(&shocked))],
-        ))
+        let markets = crate::headline::join_and(&shocked);
+        Some(match self.sell_usd {
+            // The slider's percent sizes a market order: its dollars said, as the story says them.
+            Some(sell) => crate::catalogue::text::fill(
+                words.markets_sell_reach,
+                &[
+                    ("markets", &markets),
+                    ("amount", &crate::format::usd(sell)),
+                    ("shock", &crate::headline::unsigned_pct(self.shock_pct)),
+                ],
+            ),
+            None => {
+                crate::catalogue::text::fill(words.markets_shock_reach, &[("markets", &markets)])
+            }
+        })
     }
 
     /// The note under the tab's headline when a market's price went past anything on record
@@ -1109,10 +1125,34 @@ mod tests {
 
     #[test]
     fn the_shock_slider_says_which_markets_it_hits_when_not_all() {
+        // A market sell (the slider's percent sizes it): its dollars, as the story says them.
         let one = MarketsView::plan(&MarketsChoice::default().system());
         assert_eq!(
             one.shock_reach().as_deref(),
-            Some("It hits Venue A alone; the other markets move only through what links them (arbitrage, accounts, lending).")
+            Some("A $900M market sell on Venue A alone, sized to move it 3.3% by itself; the other markets move only through what links them (arbitrage, accounts, lending).")
+        );
+        let resized = MarketsView::plan(
+            &MarketsChoice {
+                shock_pct: Some(-6.6),
+                ..MarketsChoice::default()
+            }
+            .system(),
+        );
+        let said = resized.shock_reach().expect("a line");
+        assert!(
+            said.contains("6.6% by itself") && !said.contains("$900M"),
+            "{said}"
+        );
+        let ramp = MarketsView::plan(
+            &MarketsChoice {
+                preset: "lending-meets-perps".into(),
+                ..MarketsChoice::default()
+            }
+            .system(),
+        );
+        assert_eq!(
+            ramp.shock_reach().as_deref(),
+            Some("It hits BTC perpetual alone; the other markets move only through what links them (arbitrage, accounts, lending).")
         );
         let both = MarketsView::plan(
             &MarketsChoice {

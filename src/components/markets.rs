@@ -170,6 +170,7 @@ pub fn MarketsTab(
             key: None,
             shock_pct: view.shock_pct,
             shares: view.shares.clone(),
+            sell_usd: view.sell_usd,
             run_ms: None,
             step_s: view.step_s,
             markets: view.markets.clone(),
