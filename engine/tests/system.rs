@@ -319,6 +319,52 @@ fn bad_systems_are_refused_with_field_paths() {
         .any(|line| line.starts_with("markets: must hold 1 to 8")));
 }
 
+/// The lending system's borrowers run hot, as its assumptions say, with the figures they give:
+/// a fifth of the loans liquidated by the 5% shock ($344M sold), and with the loans spread from
+/// 30% loan-to-value instead, 265 loans, $82M sold and a 4.4% fall of the perpetuals, not 5.7%.
+#[test]
+fn the_lending_systems_hot_borrowers_give_the_figures_its_assumptions_say() {
+    let preset = presets::find_system("lending-meets-perps").expect("the lending system");
+    let said = preset.assumptions.join(" ");
+    for figure in [
+        "a fifth of them ($344M sold)",
+        "265 loans and sells $82M",
+        "4.4% rather than 5.7%",
+    ] {
+        assert!(said.contains(figure), "{figure}: {said}");
+    }
+    let run = |system: &System| {
+        let outcome = simulate_system(system).unwrap();
+        let pool = &outcome.lending[0];
+        let perp = outcome
+            .markets
+            .iter()
+            .find(|m| m.id == "perp")
+            .expect("the perpetuals");
+        (
+            pool.loans_liquidated,
+            pool.sold_usd,
+            perp.outcome.summary.max_drawdown_pct,
+        )
+    };
+    let (loans, sold, fall) = run(&preset.system);
+    assert!((950..=1050).contains(&loans), "{loans}");
+    assert!((sold / 1e6 - 344.0).abs() < 0.5, "{sold}");
+    assert!((fall - 5.7).abs() < 0.05, "{fall}");
+
+    let mut cooler = preset.system.clone();
+    match &mut cooler.lending[0].borrowers {
+        flushlab_engine::system::Borrowers::Generate(population) => {
+            population.ltv_min = 0.3
+        }
+        other => panic!("generated borrowers, not {other:?}"),
+    }
+    let (loans, sold, fall) = run(&cooler);
+    assert_eq!(loans, 265);
+    assert!((sold / 1e6 - 82.0).abs() < 0.5, "{sold}");
+    assert!((fall - 4.4).abs() < 0.05, "{fall}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
