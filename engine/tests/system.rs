@@ -354,9 +354,7 @@ fn the_lending_systems_hot_borrowers_give_the_figures_its_assumptions_say() {
 
     let mut cooler = preset.system.clone();
     match &mut cooler.lending[0].borrowers {
-        flushlab_engine::system::Borrowers::Generate(population) => {
-            population.ltv_min = 0.3
-        }
+        flushlab_engine::system::Borrowers::Generate(population) => population.ltv_min = 0.3,
         other => panic!("generated borrowers, not {other:?}"),
     }
     let (loans, sold, fall) = run(&cooler);

@@ -152,7 +152,11 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 DashType::Dot,
             )),
         }
-        annotations.push(label(scale.at(step_s), 1.0, &shock_text, snapshot.theme));
+        // At the top, where a fall leaves room; at the bottom for a run that rose (a squeeze's
+        // peak ran under the label at the top).
+        let rose = crate::headline::rises(&outcome.summary);
+        let y = if rose { 0.0 } else { 1.0 };
+        annotations.push(label(scale.at(step_s), y, &shock_text, snapshot.theme));
     }
     // Circuit-breaker halts: one band per run of halted steps, tinted apart from a ramp's shade.
     let mut halt_start: Option<f64> = None;
@@ -296,6 +300,18 @@ mod tests {
         );
         let (_, ramp) = figure("btc-2025-10-10");
         assert!(texts(&ramp).iter().any(|text| text.contains("shock -")));
+        // A fall's label at the top, a squeeze's at the bottom (its peak runs along the top).
+        let shock_label_y = |figure: &serde_json::Value| {
+            figure["layout"]["annotations"]
+                .as_array()
+                .and_then(|all| {
+                    all.iter()
+                        .find(|a| a["text"].as_str().is_some_and(|t| t.starts_with("shock ")))
+                })
+                .map(|label| label["y"].as_f64().expect("a paper y"))
+        };
+        assert_eq!(shock_label_y(&ramp), Some(1.0));
+        assert_eq!(shock_label_y(&figure("short-squeeze").1), Some(0.0));
         assert_eq!(fills(&ramp), [ink.shade]);
 
         let (outcome, halted) = figure("inverse-traders-adjust");
