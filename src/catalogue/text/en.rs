@@ -209,7 +209,7 @@ pub static ENGLISH: Text = Text {
         price_caption_no_shock: "No shock here: every move is forced or chosen trading (funding, traders, algorithms). The mark price (dashed) triggers liquidations.",
         price_caption_sell: "A market sell starts it; every move past what it alone takes from the book is forced trading. The mark price (dashed) triggers liquidations.",
         liquidations: "Liquidations per step",
-        liquidations_caption: "Forced selling (longs) or buying (shorts) per step of the run: a second in most presets, ten seconds to five minutes in the historical ones. A long tail means the cascade fed itself.",
+        liquidations_caption: "Forced selling (longs) or buying (shorts) per step of the run (a second in most presets, ten seconds to five minutes in the historical ones), until a while after the last liquidation: the price chart has the rest of the run. A long tail means the cascade fed itself.",
         map: "Liquidation map",
         map_caption: "How much would be liquidated if the price reached each level, by leverage; the solid line is where this flush went.",
         oi: "Open interest before and after",
