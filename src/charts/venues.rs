@@ -5,12 +5,25 @@ use plotly::common::{DashType, Line, Mode};
 use plotly::{Plot, Scatter};
 
 use super::{base_layout, ink, palette, price_axis, thin, words_inside, Snapshot, TimeScale};
+use crate::catalogue::text::fill;
 
 /// Line colours: the scenario as set in the price's ink, then one per profile (six profiles,
 /// six colours: with four, Binance's and dYdX's lines were drawn alike).
 const PROFILE_COLOURS: [&str; 6] = palette::SERIES;
 /// Dashes, alternating, so that neighbours in the legend differ in two ways.
 const PROFILE_DASHES: [DashType; 2] = [DashType::Dash, DashType::DashDot];
+/// Two paths never further apart than this share of the start price lie on one line (a couple
+/// of pixels on a flush's axis): the legend says so, as the later one cannot be seen.
+const SAME_LINE_SHARE: f64 = 0.003;
+
+/// Whether two paths lie on one line over their first `cut` points.
+fn same_line(a: &[f64], b: &[f64], cut: usize, start: f64) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .take(cut)
+            .all(|(x, y)| (x - y).abs() <= SAME_LINE_SHARE * start)
+}
 
 /// The price path on every venue run so far.
 pub fn price(snapshot: &Snapshot) -> Plot {
@@ -48,11 +61,27 @@ pub fn price(snapshot: &Snapshot) -> Plot {
         .max(venues.step_s);
     // The points shown: up to the first step past it.
     let cut = (shown / venues.step_s).ceil() as usize + 1;
+    // The venue without its contract ("Binance USDS-M", not "... (BTCUSDT)"): seven long names
+    // made a legend of seven rows on a phone, up over the chart's title; the table beside it
+    // names the contracts.
+    let names: Vec<&str> = venues
+        .rows
+        .iter()
+        .map(|row| row.name.split(" (").next().unwrap_or(&row.name))
+        .collect();
+    let start = snapshot.scenario.market.price;
     let mut plot = Plot::new();
-    for (k, (row, path)) in venues.rows.iter().zip(&venues.paths).enumerate() {
+    for (k, (name, path)) in names.iter().zip(&venues.paths).enumerate() {
         let times: Vec<f64> = (0..path.len())
             .map(|i| scale.at(i as f64 * venues.step_s))
             .collect();
+        // A line drawn over an earlier one (four venues' rules that change nothing for this
+        // crowd) is named with it, or the legend lists lines the chart does not show.
+        let over = (0..k).find(|&j| same_line(&venues.paths[j], path, cut, start));
+        let name = match over {
+            Some(j) => fill(w.venues_same_line, &[("name", name), ("other", names[j])]),
+            None => name.to_string(),
+        };
         // A long run's path through each stretch's extremes (`thin`), the part shown apart.
         let kept = thin::kept_around(&[path], cut, thin::MOST_POINTS);
         let (times, path) = (
@@ -66,10 +95,6 @@ pub fn price(snapshot: &Snapshot) -> Plot {
                 .width(2.0)
                 .dash(PROFILE_DASHES[(k - 1) % PROFILE_DASHES.len()].clone()),
         };
-        // The venue without its contract ("Binance USDS-M", not "... (BTCUSDT)"): seven long
-        // names made a legend of seven rows on a phone, up over the chart's title; the table
-        // beside it names the contracts.
-        let name = row.name.split(" (").next().unwrap_or(&row.name);
         plot.add_trace(
             Scatter::new(times, path)
                 .mode(Mode::Lines)
@@ -92,6 +117,74 @@ pub fn price(snapshot: &Snapshot) -> Plot {
 
 #[cfg(test)]
 mod tests {
+    /// Venues whose rules give the crowd the path of an earlier line are named with it in the
+    /// legend (Black Thursday: four of five on the scenario's own line), the others alone.
+    #[test]
+    fn a_venue_drawn_over_an_earlier_line_is_named_with_it() {
+        use crate::analyses::{CurveView, PhaseMap, VenuesView};
+        let scenario = flushlab_engine::presets::find("bitmex-2020-03-12")
+            .expect("a preset")
+            .scenario;
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let mut venues = VenuesView::plan(&scenario);
+        let mut session = crate::session::Session::default();
+        while venues.step(&mut session) {}
+        let (curve, phase, cycles) = (
+            CurveView::default(),
+            PhaseMap::default(),
+            Default::default(),
+        );
+        let markets = crate::markets::MarketsView::default();
+        let snapshot = super::Snapshot {
+            scenario: &scenario,
+            outcome: &outcome,
+            curve: &curve,
+            phase: &phase,
+            cycles: &cycles,
+            venues: &venues,
+            markets: &markets,
+            markets_cursor: None,
+            cursor: None,
+            theme: crate::state::Theme::Light,
+            options: &Default::default(),
+        };
+        let figure: serde_json::Value =
+            serde_json::from_str(&super::price(&snapshot).to_json()).expect("a plot");
+        let names: Vec<&str> = figure["data"]
+            .as_array()
+            .expect("traces")
+            .iter()
+            .map(|trace| trace["name"].as_str().expect("a name"))
+            .collect();
+        assert_eq!(names.len(), venues.rows.len());
+        assert_eq!(names[0], "Your settings");
+        for together in [
+            "Binance USDS-M",
+            "Bybit USDT perpetual",
+            "OKX USDT perpetual",
+        ] {
+            let said = format!("{together} = Your settings");
+            assert!(names.contains(&said.as_str()), "{names:?}");
+        }
+        // Hyperliquid's backstop keeps its crowd off the book: a line of its own.
+        assert!(names.contains(&"Hyperliquid"), "{names:?}");
+        // The lines it names together are within a couple of pixels of each other, throughout.
+        let start = scenario.market.price;
+        for (k, name) in names.iter().enumerate().skip(1) {
+            let together = name.ends_with("= Your settings");
+            let furthest = venues.paths[k]
+                .iter()
+                .zip(&venues.paths[0])
+                .map(|(a, b)| (a - b).abs() / start)
+                .fold(0.0, f64::max);
+            assert_eq!(
+                together,
+                furthest <= super::SAME_LINE_SHARE,
+                "{name}: {furthest}"
+            );
+        }
+    }
+
     #[test]
     fn every_profile_has_a_line_of_its_own() {
         let profiles = flushlab_engine::scenario::profiles::venue_profiles().len();

@@ -412,6 +412,7 @@ pub static ENGLISH: Text = Text {
         call_leverage: "call's effective leverage",
         effective_leverage: "effective leverage (x)",
         venues_price_title: "Price path on each venue",
+        venues_same_line: "{name} = {other}",
         markets_price_title: "Each market's price",
         move_from_start_pct: "move from its start (%)",
         map_title: "Liquidation map",

@@ -280,7 +280,10 @@ sections! {
         /// `{leverage}`: the call's effective leverage.
         perp_long,
         options_decay_title, days_since_purchase, value_pct_of_premium, call_value,
-        call_leverage, effective_leverage, venues_price_title, markets_price_title,
+        call_leverage, effective_leverage, venues_price_title,
+        /// `{name}`, `{other}`: a venue whose line lies on an earlier one's, in the legend.
+        venues_same_line,
+        markets_price_title,
         move_from_start_pct,
         map_title, start,
         /// `{price}`.
