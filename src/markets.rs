@@ -1125,45 +1125,36 @@ mod tests {
 
     #[test]
     fn the_shock_slider_says_which_markets_it_hits_when_not_all() {
+        let plan = |preset: &str, shock_pct: Option<f64>| {
+            MarketsView::plan(
+                &MarketsChoice {
+                    preset: preset.into(),
+                    shock_pct,
+                    ..MarketsChoice::default()
+                }
+                .system(),
+            )
+        };
         // A market sell (the slider's percent sizes it): its dollars, as the story says them.
-        let one = MarketsView::plan(&MarketsChoice::default().system());
+        let one = plan(DEFAULT_SYSTEM, None);
         assert_eq!(
             one.shock_reach().as_deref(),
             Some("A $900M market sell on Venue A alone, sized to move it 3.3% by itself; the other markets move only through what links them (arbitrage, accounts, lending).")
         );
-        let resized = MarketsView::plan(
-            &MarketsChoice {
-                shock_pct: Some(-6.6),
-                ..MarketsChoice::default()
-            }
-            .system(),
-        );
-        let said = resized.shock_reach().expect("a line");
+        let said = plan(DEFAULT_SYSTEM, Some(-6.6))
+            .shock_reach()
+            .expect("a line");
         assert!(
             said.contains("6.6% by itself") && !said.contains("$900M"),
             "{said}"
         );
-        let ramp = MarketsView::plan(
-            &MarketsChoice {
-                preset: "lending-meets-perps".into(),
-                ..MarketsChoice::default()
-            }
-            .system(),
-        );
         assert_eq!(
-            ramp.shock_reach().as_deref(),
+            plan("lending-meets-perps", None).shock_reach().as_deref(),
             Some("It hits BTC perpetual alone; the other markets move only through what links them (arbitrage, accounts, lending).")
-        );
-        let both = MarketsView::plan(
-            &MarketsChoice {
-                preset: "btc-eth-cross-margin".into(),
-                ..MarketsChoice::default()
-            }
-            .system(),
         );
         // It hits BTC and ETH, ETH by half: said (a 6.9% fall read as 1.4x of the shock).
         assert_eq!(
-            both.shock_reach().as_deref(),
+            plan("btc-eth-cross-margin", None).shock_reach().as_deref(),
             Some("It hits every market, ETH perpetual by 0.5x of its size (the others in full).")
         );
         assert_eq!(MarketsView::default().shock_reach(), None);
