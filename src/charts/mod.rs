@@ -229,11 +229,28 @@ pub(crate) fn figure_with_cycles(
     options: &flushlab_engine::analysis::OptionSpec,
     cycles: &CyclesView,
 ) -> serde_json::Value {
-    let (curve, phase, venues) = (
-        CurveView::default(),
-        PhaseMap::default(),
-        VenuesView::default(),
-    );
+    figure_with_analyses(
+        draw,
+        scenario,
+        outcome,
+        options,
+        cycles,
+        &VenuesView::default(),
+    )
+}
+
+/// [`plain_figure`] with the leverage cycles' run `cycles` and the venues' comparison `venues`
+/// done.
+#[cfg(test)]
+pub(crate) fn figure_with_analyses(
+    draw: Build,
+    scenario: &Scenario,
+    outcome: &Outcome,
+    options: &flushlab_engine::analysis::OptionSpec,
+    cycles: &CyclesView,
+    venues: &VenuesView,
+) -> serde_json::Value {
+    let (curve, phase) = (CurveView::default(), PhaseMap::default());
     let markets = crate::markets::MarketsView::default();
     let snapshot = Snapshot {
         scenario,
@@ -241,7 +258,7 @@ pub(crate) fn figure_with_cycles(
         curve: &curve,
         phase: &phase,
         cycles,
-        venues: &venues,
+        venues,
         markets: &markets,
         markets_cursor: None,
         cursor: None,

@@ -121,7 +121,7 @@ mod tests {
     /// legend (Black Thursday: four of five on the scenario's own line), the others alone.
     #[test]
     fn a_venue_drawn_over_an_earlier_line_is_named_with_it() {
-        use crate::analyses::{CurveView, PhaseMap, VenuesView};
+        use crate::analyses::VenuesView;
         let scenario = flushlab_engine::presets::find("bitmex-2020-03-12")
             .expect("a preset")
             .scenario;
@@ -129,27 +129,14 @@ mod tests {
         let mut venues = VenuesView::plan(&scenario);
         let mut session = crate::session::Session::default();
         while venues.step(&mut session) {}
-        let (curve, phase, cycles) = (
-            CurveView::default(),
-            PhaseMap::default(),
-            Default::default(),
+        let figure = crate::charts::figure_with_analyses(
+            super::price,
+            &scenario,
+            &outcome,
+            &Default::default(),
+            &Default::default(),
+            &venues,
         );
-        let markets = crate::markets::MarketsView::default();
-        let snapshot = super::Snapshot {
-            scenario: &scenario,
-            outcome: &outcome,
-            curve: &curve,
-            phase: &phase,
-            cycles: &cycles,
-            venues: &venues,
-            markets: &markets,
-            markets_cursor: None,
-            cursor: None,
-            theme: crate::state::Theme::Light,
-            options: &Default::default(),
-        };
-        let figure: serde_json::Value =
-            serde_json::from_str(&super::price(&snapshot).to_json()).expect("a plot");
         let names: Vec<&str> = figure["data"]
             .as_array()
             .expect("traces")
