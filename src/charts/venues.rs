@@ -75,7 +75,7 @@ pub fn price(snapshot: &Snapshot) -> Plot {
         let times: Vec<f64> = (0..path.len())
             .map(|i| scale.at(i as f64 * venues.step_s))
             .collect();
-        // A line drawn over an earlier one (four venues' rules that change nothing for this
+        // A line drawn over an earlier one (venues whose rules change nothing for this
         // crowd) is named with it, or the legend lists lines the chart does not show.
         let over = (0..k).find(|&j| same_line(&venues.paths[j], path, cut, start));
         let name = match over {
@@ -118,7 +118,7 @@ pub fn price(snapshot: &Snapshot) -> Plot {
 #[cfg(test)]
 mod tests {
     /// Venues whose rules give the crowd the path of an earlier line are named with it in the
-    /// legend (Black Thursday: four of five on the scenario's own line), the others alone.
+    /// legend (Black Thursday: three of five on the scenario's own line), the others alone.
     #[test]
     fn a_venue_drawn_over_an_earlier_line_is_named_with_it() {
         use crate::analyses::VenuesView;
