@@ -315,8 +315,10 @@ pub struct Ink {
     /// The last-price line.
     pub price: &'static str,
     pub shade: &'static str,
-    /// A circuit breaker's halt: the shock's warm colour, faint.
+    /// A circuit breaker's halt: the shock's warm colour, faint; and its label's, readable on
+    /// the card.
     pub halt: &'static str,
+    pub halt_text: &'static str,
     /// Behind a label on a line: the card's colour, nearly opaque, so the lines and fills it
     /// lies over do not cross its words.
     pub backdrop: &'static str,
@@ -332,6 +334,7 @@ pub fn ink(theme: Theme) -> Ink {
             price: "#1b1f24",
             shade: "rgba(91,100,112,0.16)",
             halt: "rgba(213,94,0,0.14)",
+            halt_text: "#a34700",
             backdrop: "rgba(255,255,255,0.85)",
         },
         Theme::Dark => Ink {
@@ -341,6 +344,7 @@ pub fn ink(theme: Theme) -> Ink {
             price: "#e6e9ee",
             shade: "rgba(154,164,177,0.18)",
             halt: "rgba(230,120,40,0.2)",
+            halt_text: "#f0a36e",
             backdrop: "rgba(27,31,38,0.85)",
         },
     }

@@ -184,6 +184,8 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 w.halted,
                 snapshot.theme,
             )
+            // In the tint's colour, so "tinted" points at the bands.
+            .font(plotly::common::Font::new().size(11).color(ink.halt_text))
             .x(0.99)
             .x_ref("paper")
             .x_anchor(plotly::common::Anchor::Right)
@@ -325,6 +327,15 @@ mod tests {
             "{tints:?}"
         );
         assert_ne!(ink.halt, ink.shade);
+        // Its label in the tint's colour, so "tinted" points at the bands.
+        let label = halted["layout"]["annotations"]
+            .as_array()
+            .and_then(|all| {
+                all.iter()
+                    .find(|a| a["text"].as_str().is_some_and(|t| t.starts_with("tinted")))
+            })
+            .expect("the halts' label");
+        assert_eq!(label["font"]["color"], ink.halt_text);
     }
 
     /// A run of 50,000 steps is drawn through a few thousand of its points, its lowest price
