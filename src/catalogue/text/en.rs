@@ -160,7 +160,7 @@ pub static ENGLISH: Text = Text {
         profile_help: "A real venue's documented rules for its BTC perpetual: maintenance margin tiers, liquidation fee, partial liquidation and auto-deleveraging (the insurance fund, cap and breaker stay as you set them). Positions above the venue's leverage cap are brought down to it. Sources and dates: docs/venues.md.",
         profile_custom: "Custom (your own settings)",
         build_up: "Funding build-up",
-        build_up_help: "Hours of perpetual funding before the shock. The crowded side (set by Longs share) pays the other side every funding interval (8 hours on Binance, every hour on Hyperliquid): its margins thin, its liquidation prices creep toward the price, and the thinnest wear through before the shock arrives. 0 switches it off.",
+        build_up_help: "Hours of perpetual funding before the run and its shock (with no shock, the funding alone may set the flush off). The crowded side (set by Longs share) pays the other side every funding interval (8 hours on Binance, every hour on Hyperliquid): its margins thin, its liquidation prices creep toward the price, and the thinnest wear through before the run starts. 0 switches it off.",
         option_strike: "Strike",
         option_strike_help: "The call's strike, as a percent of today's price: above 100 it is out of the money (it pays only if the price rises past it), below 100 in the money.",
         option_vol: "Implied volatility",
