@@ -128,8 +128,9 @@ const STEPS: [Step; 9] = [
     },
     Step {
         title: "A real flush: 10 October 2025",
-        body: "On 10 October 2025 a tariff headline met record leverage, and BTC fell from \
-               $122,574 to about $104,800 within the hour. In the model, fitted to that 14.5% \
+        body: "On 10 October 2025 a tariff headline met record leverage: BTC, at $122,574 \
+               earlier that day, fell to about $104,800, the worst of it in a cascade that \
+               liquidated $6.93bn in 40 minutes from 20:50 UTC. In the model, fitted to that 14.5% \
                trough and to an assumed BTC share of the day's liquidations, a ten-minute ramp of \
                selling of about 7.8% sets off liquidations that carry the price almost twice as \
                far, closing about $6.8bn of longs and no shorts. Its insurance fund ends higher \
