@@ -205,6 +205,28 @@ test('on a phone a step keeps its text in view and a button brings its chart', a
   for (let i = 0; i < 50 && (await page.getByTestId(chart).boundingBox()).y > 844; i++) await page.waitForTimeout(50);
   const seen = await page.getByTestId(chart).boundingBox();
   assert.ok(seen.y >= 0 && seen.y < 844, `the chart in view: ${JSON.stringify(seen)}`);
+  // Down at the chart, a button takes the reader back up to the step (it was 2,300-3,800 px
+  // above, with no way back but scrolling).
+  await page.getByTestId('back-to-card').click();
+  const whole = async () => page.getByTestId('tour').evaluate((card) => {
+    const box = card.getBoundingClientRect();
+    return { top: Math.round(box.top), bottom: Math.round(box.bottom) };
+  });
+  let card = await whole();
+  for (let i = 0; i < 50 && card.top !== 0; i++) { await page.waitForTimeout(30); card = await whole(); }
+  assert.ok(card.top >= 0 && card.top < 20, `back at the step: ${JSON.stringify(card)}`);
+  assert.equal(await page.getByTestId('back-to-card').count(), 0, 'the button goes once used');
+  // Every step's card is whole on the screen, on another tab too and with the reader's own
+  // scenario kept above its buttons (step 9's title was above the screen, step 4's buttons below).
+  await page.locator('#shock-size').fill('-4.5');
+  await page.locator('#shock-size').press('Enter');
+  for (let step = 2; step <= 9; step++) {
+    await page.getByTestId('tour-next').click();
+    await page.getByTestId('tour-progress').filter({ hasText: `Step ${step} of` }).waitFor();
+    await page.waitForTimeout(400);
+    card = await whole();
+    assert.ok(card.top >= 0 && card.bottom <= 844, `step ${step}'s card on screen: ${JSON.stringify(card)}`);
+  }
   await done();
 });
 
@@ -271,6 +293,9 @@ test('on a phone a glossary "show me" keeps its note in view, with a button down
   await page.getByTestId('showing-see').click();
   for (let i = 0; i < 100 && !(await inView(chart)); i++) await page.waitForTimeout(30);
   assert.ok(await inView(chart), 'the button takes the reader to the chart');
+  await page.getByTestId('back-to-card').click();
+  for (let i = 0; i < 100 && !(await inView(note)); i++) await page.waitForTimeout(30);
+  assert.ok(await inView(note), 'and another back up to the note');
   await done();
 });
 

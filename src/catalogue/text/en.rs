@@ -577,6 +577,8 @@ pub static ENGLISH: Text = Text {
         tour_leave: "Leave the tour",
         look_at: "Look at: ",
         see_chart: "See it on the chart ↓",
+        back_to_step: "↑ Back to the step",
+        back_to_note: "↑ Back to the note",
         back: "‹ Back",
         next: "Next ›",
         finish: "Finish: keep playing",

@@ -406,7 +406,10 @@ sections! {
         tour_label,
         /// `{step}`, `{steps}`.
         tour_progress,
-        tour_leave, look_at, see_chart, back, next, finish, showing_label,
+        tour_leave, look_at, see_chart,
+        /// The button back up from the chart to the tour's step, or to the "show me" note.
+        back_to_step, back_to_note,
+        back, next, finish, showing_label,
         /// `{term}`.
         showing, back_to_glossary, glossary_title, find_term,
         /// `{typed}`: what was searched for.

@@ -28,6 +28,9 @@ pub struct Explainer {
     pub glossary: RwSignal<Option<Option<&'static str>>>,
     /// A glossary "show me" on screen: the term, and what to look at.
     pub showing: RwSignal<Option<&'static terms::Term>>,
+    /// The reader went down to the chart from a card that is not pinned (a phone): a button
+    /// takes them back up to it.
+    pub down_at_chart: RwSignal<bool>,
 }
 
 /// Where the address's fragment points.
@@ -64,6 +67,7 @@ impl Explainer {
             step: RwSignal::new(None),
             glossary: RwSignal::new(None),
             showing: RwSignal::new(None),
+            down_at_chart: RwSignal::new(false),
         }
     }
 
@@ -96,11 +100,17 @@ impl Explainer {
             return;
         };
         self.showing.set(None);
+        self.down_at_chart.set(false);
         self.step.set(Some(index));
         browser::set_fragment(&format!("tour={}", index + 1));
         // On one column, or a short window, the step's text is above the charts: the reader
-        // stays with it.
-        self.load(&step.demo, browser::tour_card_pinned());
+        // stays with it, the whole card in view (a longer step, or one on another tab, left
+        // its title above the screen or its buttons below it).
+        let pinned = browser::tour_card_pinned();
+        self.load(&step.demo, pinned);
+        if !pinned {
+            Timeout::new(80, || scroll_to_card(false)).forget();
+        }
     }
 
     /// Scrolls to the chart the tour's current step, or the glossary term shown, points at (a
@@ -116,11 +126,20 @@ impl Explainer {
         };
         if let Some(chart) = chart {
             highlight(Some(chart), true);
+            // Far below the card on one column: a button comes back up to it.
+            self.down_at_chart.set(!browser::tour_card_pinned());
         }
+    }
+
+    /// Back up from the chart to the card that pointed at it ([`Self::see_chart`]).
+    pub fn back_to_card(&self) {
+        self.down_at_chart.set(false);
+        scroll_to_card(true);
     }
 
     /// Leaves the tour; the scenario stays as the reader left it.
     pub fn leave_tour(&self) {
+        self.down_at_chart.set(false);
         self.step.set(None);
         browser::set_fragment("");
         highlight(None, false);
@@ -131,6 +150,7 @@ impl Explainer {
         if self.step.get_untracked().is_some() {
             self.leave_tour();
         }
+        self.down_at_chart.set(false);
         self.showing.set(None);
     }
 
@@ -153,6 +173,7 @@ impl Explainer {
             return;
         };
         self.close_glossary();
+        self.down_at_chart.set(false);
         self.showing.set(Some(term));
         // As a tour's step: on one column the note stays in view, with a button down to the
         // chart (scrolled to, it left the note 2,500 px above on a phone).
@@ -163,6 +184,7 @@ impl Explainer {
 
     /// Puts away the "show me" note; the focus goes back to the glossary's button.
     pub fn dismiss_showing(&self) {
+        self.down_at_chart.set(false);
         self.showing.set(None);
         Timeout::new(0, || {
             browser::focus_selector("[data-testid=\"glossary-button\"]")
@@ -205,6 +227,32 @@ impl Explainer {
         }
         self.state.load(scenario, &preset);
         highlight(Some(demo.chart), scroll);
+    }
+}
+
+/// Brings the tour's card, or the "show me" note, into view: whole where it was partly off the
+/// screen, or at the top (`to_top`, coming back from the chart); with the focus on it then.
+fn scroll_to_card(to_top: bool) {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
+    let card = document
+        .query_selector("[data-testid=\"tour\"], [data-testid=\"showing\"]")
+        .ok()
+        .flatten();
+    if let Some(card) = card {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(if to_top {
+            web_sys::ScrollLogicalPosition::Start
+        } else {
+            web_sys::ScrollLogicalPosition::Nearest
+        });
+        card.scroll_into_view_with_scroll_into_view_options(&options);
+        if to_top {
+            if let Ok(card) = card.dyn_into::<web_sys::HtmlElement>() {
+                let _ = card.focus();
+            }
+        }
     }
 }
 

@@ -81,6 +81,17 @@ pub fn TourCard() -> impl IntoView {
                 {move || state.own_differs().then(|| view! { <div class="tour-buttons"><BackToOwn /></div> })}
             </section>
         })}
+        // Down at the chart on one column, the card far above: a way back up to it.
+        {move || {
+            let on_step = explainer.step.get().is_some();
+            let card = on_step || explainer.showing.get().is_some();
+            (card && explainer.down_at_chart.get()).then(|| view! {
+                <button type="button" class="primary back-to-card" data-testid="back-to-card"
+                    on:click=move |_| explainer.back_to_card()>
+                    {if on_step { text().explainer.back_to_step } else { text().explainer.back_to_note }}
+                </button>
+            })
+        }}
     }
 }
 
