@@ -152,6 +152,9 @@ impl Explainer {
         }
         self.down_at_chart.set(false);
         self.showing.set(None);
+        // No example on screen: no chart picked out either (its mark stayed on the reader's
+        // own scenario).
+        highlight(None, false);
     }
 
     /// Opens the glossary at `term` (None: the top).
@@ -186,6 +189,7 @@ impl Explainer {
     pub fn dismiss_showing(&self) {
         self.down_at_chart.set(false);
         self.showing.set(None);
+        highlight(None, false);
         Timeout::new(0, || {
             browser::focus_selector("[data-testid=\"glossary-button\"]")
         })
