@@ -55,8 +55,8 @@ const STEPS: [Step; 9] = [
     Step {
         title: "Liquidity: the same sale on a thin book",
         body: "Depth is what keeps forced sales from moving the price. This weekend book holds a \
-               sixth of the quiet market's depth, so a $60M sale that its book absorbs with a \
-               move under 1% sets off a cascade, and market makers pulling quotes as the price falls \
+               sixth of the quiet market's depth, so a $60M sale, which the quiet market's book \
+               absorbs with a move under 1%, sets off a cascade here, and market makers pulling quotes as the price falls \
                make it deeper. Depth refills with time, so the price climbs back off its low.",
         demo: Demo {
             preset: "thin-book",
@@ -85,7 +85,8 @@ const STEPS: [Step; 9] = [
     Step {
         title: "Algorithm: the venue's machine, and predators",
         body: "A venue liquidates by rule. This one sends at most $50M of liquidations to the \
-               book per second, halts trading after a 5% move, pays for fills past bankruptcy \
+               book per second, halts trading for 20 seconds once the price has moved 5% (the \
+               cascade goes on when it reopens), pays for fills past bankruptcy \
                from a small insurance fund and, once that is nearly empty, closes profitable \
                shorts by auto-deleveraging instead of selling into the book. Predatory traders \
                sell ahead of the cluster of long liquidations and buy back from the forced \
@@ -122,8 +123,9 @@ const STEPS: [Step; 9] = [
             preset: "thin-book",
             edit: scenes::as_is,
             chart: "cycles",
-            look_at: "In the return histogram the cascades' left tail reaches far beyond the \
-                      news-only bell.",
+            look_at: "In the return histogram the cascades' tails reach far beyond the \
+                      news-only bell on both sides (a crowd long and short flushes and is \
+                      squeezed), the left a little further.",
         },
     },
     Step {

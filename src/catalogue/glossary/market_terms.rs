@@ -465,8 +465,9 @@ pub(super) const TERMS: &[Term] = &[
         id: "excess-kurtosis",
         name: "Excess kurtosis",
         body: "How much fatter a distribution's tails are than a normal one's: 0 for normal \
-               returns, 8 to 26 for BTC's daily returns. Skew says which way the tails lean; \
-               crypto's is mildly negative, the big days mostly down.",
+               returns; for BTC's daily returns about 4 to 5 over one-year windows and 8 to 26 \
+               over multi-year samples (a single crash weighs heavily). Skew says which way the \
+               tails lean; crypto's is mildly negative, the big days mostly down.",
         related: &["leverage-cycles", "qq-plot"],
         demo: Some(Demo {
             preset: "btc-2025-10-10",

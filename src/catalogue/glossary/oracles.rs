@@ -296,8 +296,8 @@ fn portfolio_insurance_triples_a_dip_and_buys_part_back() {
     let insured = summary(&demo.scenario());
     let alone = summary(&varied(&demo, |scenario| scenario.agents.cppi = None));
     let cppi = insured.cppi.expect("the demo has portfolio insurance");
-    // "carries the price about three times as far": 2.5-3.5x the 3% dip, and deeper than
-    // without the insurers.
+    // "with the liquidations it sets off, carries the price about three times as far": 2.5-3.5x
+    // the 3% dip; "more than three points further than the crowd's liquidations alone".
     assert_eq!(demo.scenario().shock.pct, -3.0);
     assert!(
         (2.5..=3.5).contains(&insured.amplification),

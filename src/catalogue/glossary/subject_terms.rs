@@ -101,8 +101,8 @@ pub(super) const TERMS: &[Term] = &[
             preset: "over-levered-longs",
             edit: scenes::five_pct_drop,
             chart: "map",
-            look_at: "A 5% drop liquidates at least what the map's long bars show 5% below the \
-                      price, and the cascade adds more.",
+            look_at: "A 5% drop liquidates at least what the map's stacked areas show 5% below \
+                      the price, and the cascade adds more.",
         }),
         not_yet: None,
     },
@@ -268,8 +268,10 @@ pub(super) const TERMS: &[Term] = &[
             edit: scenes::as_is,
             chart: "liquidations",
             look_at: "The insurers' selling, drawn apart from the liquidations, starts with the \
-                      3% dip and carries the price about three times as far; as the book refills \
-                      and the price recovers, they buy part of it back.",
+                      3% dip and, with the liquidations it sets off, carries the price about \
+                      three times as far, more than three points further than the crowd's \
+                      liquidations alone; as the book refills and the price recovers, they buy \
+                      part of it back.",
         }),
         not_yet: None,
     },

@@ -164,10 +164,26 @@ fn step_5_the_cap_halt_fund_adl_and_predators_all_act() {
     assert_eq!(scenario.run.step_s, 1.0, "per second");
     let breaker = scenario.venue.circuit_breaker.as_ref().expect("a breaker");
     assert_eq!(breaker.move_pct, 5.0);
+    assert_eq!(
+        f64::from(breaker.halt_steps) * scenario.run.step_s,
+        20.0,
+        "for 20 seconds"
+    );
     let run = outcome(&scenario);
     let machine = &run.summary;
     assert!(machine.partial_liquidations > 0, "sliced by the cap");
     assert!(machine.halted_steps > 0, "halted");
+    // "the cascade goes on when it reopens": liquidations after the last halted step, and the
+    // price past the breaker's 5%.
+    let reopened = run
+        .steps
+        .iter()
+        .rposition(|step| step.halted)
+        .expect("a halt");
+    assert!(run.steps[reopened..]
+        .iter()
+        .any(|step| step.liquidated_long_usd > 0.0));
+    assert!(machine.max_drawdown_pct > 5.0);
     assert!(run
         .steps
         .iter()
@@ -237,7 +253,10 @@ fn step_7_gaussian_news_gets_fat_tails_and_a_several_times_worse_day() {
     let run = cycles_of(&step(7).demo.scenario());
     assert!(run.stats_without.excess_kurtosis.abs() < 0.3, "bell-shaped");
     assert!(run.stats_with.excess_kurtosis > run.stats_without.excess_kurtosis + 1.0);
-    assert!(run.stats_with.skew < 0.0, "the left tail");
+    assert!(run.stats_with.skew < 0.0, "the left tail a little further");
+    // Both tails past the bell's: the worst day and the best.
+    assert!(run.stats_with.worst_day_pct < 2.0 * run.stats_without.worst_day_pct);
+    assert!(run.stats_with.best_day_pct > 2.0 * run.stats_without.best_day_pct);
     assert!(run.stats_with.worst_day_pct < 3.0 * run.stats_without.worst_day_pct);
     assert!(run.liquidations_per_day > 0.0);
 }
