@@ -124,6 +124,33 @@ pub fn tiles(outcome: &Outcome, positions: usize, cursor: Option<usize>) -> Vec<
             ),
         ));
     }
+    // What the traders did themselves (the headline names the stop-losses' selling; margin
+    // added, size closed by choice and the dip buyers had no tile).
+    let stops_sold: f64 = outcome.steps.iter().map(|step| step.stops_sold_usd).sum();
+    let moves: Vec<String> = [
+        (summary.top_ups_usd, words.traders_topped_up, unit),
+        (
+            summary.delevered_notional_usd,
+            words.traders_closed,
+            counted,
+        ),
+        (stops_sold, words.stops_sold, "USD"),
+        (
+            summary.dip_buyers_bought_usd,
+            words.traders_dip_bought,
+            "USD",
+        ),
+    ]
+    .into_iter()
+    .filter(|(amount, ..)| *amount > 0.0)
+    .map(|(amount, template, unit)| fill(template, &[("amount", &format::money(amount, unit))]))
+    .collect();
+    if !moves.is_empty() {
+        tiles.push((
+            words.traders_moves.to_string(),
+            moves.join(words.list_comma),
+        ));
+    }
     // Predators pushed the price into the cluster and bought back from the forced sellers: what
     // they made is the mechanism's point (their selling is in the price path).
     if summary.predator_pnl_usd != 0.0 {
@@ -282,6 +309,37 @@ mod tests {
             scenario.position_count(),
             None,
         )
+    }
+
+    /// The traders' own moves have a tile: what the headline says of the stop-losses, margin
+    /// added in the contract's money, the dip buyers; none where the traders did nothing.
+    #[test]
+    fn the_traders_own_moves_have_a_tile() {
+        let moves = |name: &str| {
+            tiles_of(name)
+                .into_iter()
+                .find(|(label, _)| label == "Traders' own moves")
+                .map(|(_, value)| value)
+        };
+        let stops = moves("btc-2024-08-05").expect("the 2024 crowd's stop-losses");
+        let scenario = flushlab_engine::presets::find("btc-2024-08-05")
+            .expect("a preset")
+            .scenario;
+        let said = crate::headline::headline(
+            &scenario,
+            &flushlab_engine::simulate(&scenario).expect("it runs"),
+        );
+        let part = stops
+            .split(", ")
+            .find(|part| part.starts_with("stop-losses sold "))
+            .expect("the stop-losses' part");
+        assert!(said.contains(part), "{said} / {stops}");
+        let adjusting = moves("inverse-traders-adjust").expect("traders who adjust");
+        assert!(
+            adjusting.contains(" BTC of margin") && adjusting.contains("dip buyers bought $"),
+            "{adjusting}"
+        );
+        assert_eq!(moves("calm-market"), None);
     }
 
     #[test]

@@ -504,8 +504,12 @@ sections! {
         dealers_value,
         /// `{amount}`: what option dealers sold, or bought, hedging, net (the headline's tail).
         dealers_sold, dealers_bought,
-        /// `{amount}`: what stop-loss orders sold, net (the headline's tail).
+        /// `{amount}`: what stop-loss orders sold, net (the headline's tail, and a part of the
+        /// traders' tile).
         stops_sold,
+        /// The traders' own moves' tile, and its parts (`{amount}` each), joined by
+        /// [`Summary::list_comma`]: margin added, size closed by choice, dip buyers' buying.
+        traders_moves, traders_topped_up, traders_closed, traders_dip_bought,
         /// The predators' tile: their profit (a loss shows negative).
         predators,
         floor_kept,
