@@ -125,26 +125,36 @@ pub fn tiles(outcome: &Outcome, positions: usize, cursor: Option<usize>) -> Vec<
         ));
     }
     // What the traders did themselves (the headline names the stop-losses' selling; margin
-    // added, size closed by choice and the dip buyers had no tile).
+    // added, size closed by choice and the dip buyers had no tile). The stop-losses' selling is
+    // part of the size closed by choice (the same trades, at their fills).
     let stops_sold: f64 = outcome.steps.iter().map(|step| step.stops_sold_usd).sum();
-    let moves: Vec<String> = [
-        (summary.top_ups_usd, words.traders_topped_up, unit),
-        (
-            summary.delevered_notional_usd,
-            words.traders_closed,
-            counted,
-        ),
-        (stops_sold, words.stops_sold, "USD"),
-        (
-            summary.dip_buyers_bought_usd,
+    let amount = |value: f64, unit: &str| format::money(value, unit);
+    let mut moves = Vec::new();
+    if summary.top_ups_usd > 0.0 {
+        moves.push(fill(
+            words.traders_topped_up,
+            &[("amount", &amount(summary.top_ups_usd, unit))],
+        ));
+    }
+    let closed = amount(summary.delevered_notional_usd, counted);
+    match (summary.delevered_notional_usd > 0.0, stops_sold > 0.0) {
+        (true, true) => moves.push(fill(
+            words.traders_closed_stops,
+            &[("amount", &closed), ("stops", &amount(stops_sold, "USD"))],
+        )),
+        (true, false) => moves.push(fill(words.traders_closed, &[("amount", &closed)])),
+        (false, true) => moves.push(fill(
+            words.stops_sold,
+            &[("amount", &amount(stops_sold, "USD"))],
+        )),
+        (false, false) => {}
+    }
+    if summary.dip_buyers_bought_usd > 0.0 {
+        moves.push(fill(
             words.traders_dip_bought,
-            "USD",
-        ),
-    ]
-    .into_iter()
-    .filter(|(amount, ..)| *amount > 0.0)
-    .map(|(amount, template, unit)| fill(template, &[("amount", &format::money(amount, unit))]))
-    .collect();
+            &[("amount", &amount(summary.dip_buyers_bought_usd, "USD"))],
+        ));
+    }
     if !moves.is_empty() {
         tiles.push((
             words.traders_moves.to_string(),
@@ -329,11 +339,14 @@ mod tests {
             &scenario,
             &flushlab_engine::simulate(&scenario).expect("it runs"),
         );
-        let part = stops
-            .split(", ")
-            .find(|part| part.starts_with("stop-losses sold "))
+        // The same amount: the headline's "stop-losses sold $2.09bn".
+        let (_, sold) = stops
+            .split_once("stop-losses among them selling ")
             .expect("the stop-losses' part");
-        assert!(said.contains(part), "{said} / {stops}");
+        assert!(
+            said.contains(&format!("stop-losses sold {sold}")),
+            "{said} / {stops}"
+        );
         let adjusting = moves("inverse-traders-adjust").expect("traders who adjust");
         assert!(
             adjusting.contains(" BTC of margin") && adjusting.contains("dip buyers bought $"),

@@ -672,6 +672,7 @@ pub static ENGLISH: Text = Text {
         traders_moves: "Traders' own moves",
         traders_topped_up: "added {amount} of margin",
         traders_closed: "closed {amount} by choice",
+        traders_closed_stops: "closed {amount} by choice, stop-losses among them selling {stops}",
         traders_dip_bought: "dip buyers bought {amount}",
         predators: "Predators' profit",
         floor_kept: "floor kept",

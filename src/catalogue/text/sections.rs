@@ -510,6 +510,9 @@ sections! {
         /// The traders' own moves' tile, and its parts (`{amount}` each), joined by
         /// [`Summary::list_comma`]: margin added, size closed by choice, dip buyers' buying.
         traders_moves, traders_topped_up, traders_closed, traders_dip_bought,
+        /// `{amount}`, `{stops}`: size closed by choice, and what the stop-losses among those
+        /// closes sold (the same trades at their fills).
+        traders_closed_stops,
         /// The predators' tile: their profit (a loss shows negative).
         predators,
         floor_kept,
