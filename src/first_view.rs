@@ -118,7 +118,8 @@ pub fn screen(
     html.push_str("<div class=\"summary\">");
     for (label, value) in tiles(outcome, scenario.position_count(), None) {
         html.push_str(&format!(
-            "<div class=\"tile\"><span class=\"tile-label\">{}</span><span class=\"tile-value\">{}</span></div>",
+            "<div class=\"{}\"><span class=\"tile-label\">{}</span><span class=\"tile-value\">{}</span></div>",
+            crate::components::summary::tile_class(&value),
             escape(&label),
             escape(&value)
         ));

@@ -15,6 +15,21 @@ fn run_time_scale(outcome: &Outcome) -> crate::charts::TimeScale {
     crate::charts::TimeScale::of(outcome.steps.last().map_or(0.0, |step| step.t_s))
 }
 
+/// A tile's classes: a value that is a list of clauses (the funding build-up's, the traders' own
+/// moves, portfolio insurance's) spans two columns, where one column made it a tall, narrow tile
+/// of five or six lines; an amount with its count stays in one.
+pub fn tile_class(value: &str) -> &'static str {
+    let clauses = value.contains(", ") || value.contains("; ");
+    if clauses && value.chars().count() > LONG_TILE_CHARS {
+        "tile wide-tile"
+    } else {
+        "tile"
+    }
+}
+
+/// A list of clauses longer than this takes two columns ([`tile_class`]).
+const LONG_TILE_CHARS: usize = 32;
+
 /// The summary tiles (label, value) of a run, or of the playback step at `cursor` (a tile in
 /// front). The headline (`crate::headline`) formats the same numbers the same way.
 /// `positions`: how many positions the run's crowd holds (the model's sample of the market's
@@ -274,8 +289,11 @@ pub fn Summary(
         // Not a live region: the headline, which is, says its figures in a sentence (read both,
         // a screen reader said every figure twice after each run).
         <section class="summary" data-testid="summary" aria-label=text().summary.label aria-busy=move || busy.get().to_string()>
-            {move || tiles().unwrap_or_default().into_iter().map(|(label, value)| view! {
-                <div class="tile"><span class="tile-label">{label}</span><span class="tile-value">{value}</span></div>
+            {move || tiles().unwrap_or_default().into_iter().map(|(label, value)| {
+                let class = tile_class(&value);
+                view! {
+                    <div class=class><span class="tile-label">{label}</span><span class="tile-value">{value}</span></div>
+                }
             }).collect_view()}
         </section>
     }
@@ -353,6 +371,31 @@ mod tests {
             "{adjusting}"
         );
         assert_eq!(moves("calm-market"), None);
+    }
+
+    /// A tile of clauses spans two columns, an amount with its count one.
+    #[test]
+    fn a_tile_of_clauses_takes_two_columns() {
+        use super::tile_class;
+        let class = |name: &str, label: &str| {
+            let tiles = tiles_of(name);
+            let (_, value) = tiles
+                .iter()
+                .find(|(tile, _)| tile == label)
+                .unwrap_or_else(|| panic!("{name}: a {label} tile"));
+            tile_class(value)
+        };
+        assert_eq!(class("funding-bleed", "Funding build-up"), "tile wide-tile");
+        assert_eq!(
+            class("inverse-traders-adjust", "Traders' own moves"),
+            "tile wide-tile"
+        );
+        assert_eq!(
+            class("portfolio-insurance", "Portfolio insurance"),
+            "tile wide-tile"
+        );
+        assert_eq!(class("bitmex-2020-03-12", "Liquidated"), "tile");
+        assert_eq!(class("btc-2025-10-10", "Trough"), "tile");
     }
 
     #[test]
