@@ -202,7 +202,7 @@ pub fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
             tail.push(fill(template, &[("amount", &format::usd(net.abs()))]));
         }
     }
-    let stops_sold: f64 = outcome.steps.iter().map(|step| step.stops_sold_usd).sum();
+    let stops_sold = stops_sold_usd(outcome);
     if stops_sold > 0.0 {
         tail.push(fill(
             words.stops_sold,
@@ -425,6 +425,12 @@ pub fn liquidated_unit(money_unit: &str) -> &'static str {
     } else {
         text().summary.contracts
     }
+}
+
+/// What stop-loss orders sold over the run, net, USD at fill prices (the headline's tail and the
+/// traders' tile say it alike).
+pub fn stops_sold_usd(outcome: &Outcome) -> f64 {
+    outcome.steps.iter().map(|step| step.stops_sold_usd).sum()
 }
 
 /// A percentage without its sign, as the summary shows it ("-4.0%" -> "4.0%").

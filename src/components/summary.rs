@@ -142,32 +142,31 @@ pub fn tiles(outcome: &Outcome, positions: usize, cursor: Option<usize>) -> Vec<
     // What the traders did themselves (the headline names the stop-losses' selling; margin
     // added, size closed by choice and the dip buyers had no tile). The stop-losses' selling is
     // part of the size closed by choice (the same trades, at their fills).
-    let stops_sold: f64 = outcome.steps.iter().map(|step| step.stops_sold_usd).sum();
-    let amount = |value: f64, unit: &str| format::money(value, unit);
+    let stops_sold = crate::headline::stops_sold_usd(outcome);
     let mut moves = Vec::new();
     if summary.top_ups_usd > 0.0 {
         moves.push(fill(
             words.traders_topped_up,
-            &[("amount", &amount(summary.top_ups_usd, unit))],
+            &[("amount", &format::money(summary.top_ups_usd, unit))],
         ));
     }
-    let closed = amount(summary.delevered_notional_usd, counted);
+    let closed = format::money(summary.delevered_notional_usd, counted);
     match (summary.delevered_notional_usd > 0.0, stops_sold > 0.0) {
         (true, true) => moves.push(fill(
             words.traders_closed_stops,
-            &[("amount", &closed), ("stops", &amount(stops_sold, "USD"))],
+            &[("amount", &closed), ("stops", &format::usd(stops_sold))],
         )),
         (true, false) => moves.push(fill(words.traders_closed, &[("amount", &closed)])),
         (false, true) => moves.push(fill(
             words.stops_sold,
-            &[("amount", &amount(stops_sold, "USD"))],
+            &[("amount", &format::usd(stops_sold))],
         )),
         (false, false) => {}
     }
     if summary.dip_buyers_bought_usd > 0.0 {
         moves.push(fill(
             words.traders_dip_bought,
-            &[("amount", &amount(summary.dip_buyers_bought_usd, "USD"))],
+            &[("amount", &format::usd(summary.dip_buyers_bought_usd))],
         ));
     }
     if !moves.is_empty() {
