@@ -96,6 +96,40 @@ test('an embed at 600x500 shows its headline and chart inside the frame, and the
   await done();
 });
 
+test('an embed whose charts need more than its frame says there is more below, and takes the reader down', async () => {
+  const charts = (page) => page.locator('.app.embed > .charts').evaluate((element) =>
+    ({ top: element.scrollTop, hidden: element.scrollHeight - element.clientHeight - element.scrollTop }));
+  // Two charts in a 500 px frame: the second lies below the first.
+  const { page, done } = await open('?embed=1&view=price,liquidations&preset=over-levered-longs',
+    { viewport: { width: 600, height: 500 } });
+  await drawn(page, 'price');
+  const more = page.getByTestId('more-below');
+  await more.waitFor();
+  assert.ok((await charts(page)).hidden > 100, 'the box hides the second chart');
+  const pill = await more.boundingBox();
+  const frame = await page.locator('.app.embed > .charts').boundingBox();
+  assert.ok(pill.y >= frame.y && pill.y + pill.height <= frame.y + frame.height + 1,
+    `over the charts' bottom edge: ${JSON.stringify({ pill, frame })}`);
+  await more.click();
+  let moved;
+  for (let i = 0; i < 60 && !((moved = await charts(page)).top > 100); i++) await page.waitForTimeout(50);
+  assert.ok(moved.top > 100, `scrolled down: ${JSON.stringify(moved)}`);
+  await more.waitFor({ state: 'detached' });
+  await drawn(page, 'liquidations');
+  assert.ok(await page.getByTestId('chart-liquidations').isVisible());
+  // Back at the top (the reader scrolled up), it says so again.
+  await page.locator('.app.embed > .charts').evaluate((element) => { element.style.scrollBehavior = 'auto'; element.scrollTop = 0; });
+  await more.waitFor();
+  await done();
+  // One chart in a tall frame hides nothing: no button.
+  const tall = await open('?embed=1&view=price&preset=over-levered-longs', { viewport: { width: 700, height: 900 } });
+  await drawn(tall.page, 'price');
+  await tall.page.waitForTimeout(500);
+  assert.equal((await charts(tall.page)).hidden <= 8, true, 'everything shown');
+  assert.equal(await tall.page.getByTestId('more-below').count(), 0);
+  await tall.done();
+});
+
 test('an embed shows the controls its writer named, and keeps them in the address after an edit', async () => {
   const { page, done } = await open('?embed=1&view=price&controls=leverage,shock,nonsense', {
     viewport: { width: 800, height: 900 },

@@ -13,6 +13,7 @@ use crate::catalogue::text::{fill, text};
 use crate::charts::{self, Chart};
 use crate::codec::PageQuery;
 use crate::components::field::RangeField;
+use crate::components::more_below::MoreBelow;
 use crate::components::{
     explainer::{GlossaryDialog, TourCard},
     leverage_editor::LeverageEditor,
@@ -580,6 +581,9 @@ pub(crate) fn EmbedLayout(
             anchor.set_href(&link);
         }
     };
+    // The charts' box, and whether an outcome is in (its cards drawn; a memo: not every frame).
+    let charts_box = NodeRef::<leptos::html::Div>::new();
+    let drawn = Memo::new(move |_| live.outcome.with(Option::is_some));
     view! {
             <div class="app embed" data-theme=theme>
     <ErrorBanner />
@@ -594,9 +598,11 @@ pub(crate) fn EmbedLayout(
                 // Laid out but not painted until the first outcome is in: the headline above them
                 // grows then, and moving charts nobody sees is no layout shift.
                 {(!system_only).then(|| view! {
-                    <div class="charts" class:awaiting=move || live.outcome.with(Option::is_none)>
+                    <div class="charts" class:awaiting=move || live.outcome.with(Option::is_none)
+                        node_ref=charts_box>
                         <FlushCharts views=Some(views) />
                     </div>
+                    <MoreBelow target=charts_box changed=drawn />
                 })}
                 <div class="embed-controls" data-testid="embed-controls">
                     {controls.into_iter().map(|name| match name.as_str() {

@@ -336,8 +336,11 @@ pub fn MarketsTab(
             })
             .collect_view()
     };
+    // In an embed its column scrolls: a way down it while it hides more below.
+    let panel = NodeRef::<leptos::html::Div>::new();
     view! {
-        <div class="charts markets-panel" role="tabpanel" id="panel-markets" aria-label=t.page.tab_markets data-testid="tab-markets">
+        <div class="charts markets-panel" role="tabpanel" id="panel-markets" aria-label=t.page.tab_markets data-testid="tab-markets"
+            node_ref=panel>
             <p class="wide headline" data-testid="markets-headline" aria-live="polite" aria-busy=move || live.moving.get().to_string()>
                 {move || live.markets.with(MarketsView::headline)}
             </p>
@@ -457,6 +460,8 @@ pub fn MarketsTab(
                 view.contagion.as_ref().is_none_or(|table| !table.links.is_empty())
             })>{t.charts.markets_no_links}</p>
         </div>
+        // Its children are there from the start; what changes their sizes, the observer sees.
+        {embedded.then(|| view! { <crate::components::more_below::MoreBelow target=panel changed=true /> })}
     }
 }
 

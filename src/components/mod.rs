@@ -10,6 +10,7 @@ pub mod market_controls;
 pub mod market_editor;
 pub mod markets;
 pub mod monitor;
+pub mod more_below;
 pub mod notices;
 pub mod playback;
 pub mod presets;

@@ -39,6 +39,7 @@ pub static ENGLISH: Text = Text {
         light_button: "☀ Light",
         dark_button: "☾ Dark",
         open_full: "Open in FlushLab ↗",
+        more_below: "More below ↓",
         embed_frame_title: "FlushLab: leverage flush simulator",
     },
     panels: Panels {

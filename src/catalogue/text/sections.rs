@@ -52,6 +52,8 @@ sections! {
         tab_options, tab_venues, tab_markets,
         /// `{theme}`: [`Page::light`] or [`Page::dark`].
         switch_theme, light, dark, light_button, dark_button, open_full,
+        /// An embed's button over a scrolled box that hides more below.
+        more_below,
         /// The embed snippet's iframe title.
         embed_frame_title,
     }
