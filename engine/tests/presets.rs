@@ -161,3 +161,36 @@ fn a_coin_margined_preset_names_its_coin_and_a_linear_one_cannot() {
         );
     }
 }
+
+/// Makers who pulled their quotes come back no faster than the book refills (docs/model.md §4):
+/// once funding-bleed's flush is over, its price recovers as the book does, never 0.5% in 8 s.
+/// When the share came back as fast as it left, the recovery's
+/// crossing of the floor's distance lifted the price 1.4% in 8 s with no trade, at about 192 s.
+#[test]
+fn funding_bleed_recovers_without_a_jump_when_makers_return() {
+    let outcome = run("funding-bleed");
+    let steps = &outcome.steps;
+    let window = steps
+        .iter()
+        .position(|step| step.t_s >= steps[0].t_s + 8.0)
+        .expect("a run longer than 8 s");
+    let after_the_flush: Vec<_> = steps.iter().filter(|step| step.t_s >= 100.0).collect();
+    assert!(
+        after_the_flush.len() > window,
+        "the run goes on after its flush"
+    );
+    let quiet = after_the_flush
+        .iter()
+        .all(|step| step.liquidated_long_usd + step.liquidated_short_usd == 0.0);
+    assert!(quiet, "no liquidation in the recovery");
+    let largest_rise = after_the_flush
+        .windows(window + 1)
+        .map(|pair| pair[window].last / pair[0].last - 1.0)
+        .fold(0.0_f64, f64::max);
+    assert!(largest_rise > 0.0, "the price recovers");
+    assert!(
+        largest_rise < 0.005,
+        "{:.2}% in 8 s with no trade",
+        largest_rise * 100.0
+    );
+}

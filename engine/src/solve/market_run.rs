@@ -3,7 +3,7 @@
 //! through time. The timeline steps one of these; a scenario with several markets would step
 //! several, with whatever links them (arbitrage, shared collateral) acting between steps.
 
-use crate::market::{depth_share, MarkPrice, OrderBook};
+use crate::market::{depth_share, returning_share, MarkPrice, OrderBook};
 use crate::money::Money;
 use crate::outcome::{
     BuildUpReport, CppiSummary, DealersSummary, LiquidationMap, OpenInterestByBucket, Outcome,
@@ -195,7 +195,8 @@ impl<'a> MarketRun<'a> {
             .shock
             .apply_step(book, self.shock_step, self.ramp_steps);
         self.shock_step += 1;
-        book.set_depth_share(depth_share(market, start, self.mark.value()));
+        let target = depth_share(market, start, self.mark.value());
+        book.set_depth_share(returning_share(book.depth_share(), target, self.refill));
         if let Some(delevering) = self.delevering.as_mut() {
             delevering.step(&self.history, self.mark.value(), book, &mut self.venue);
         }
