@@ -842,6 +842,20 @@ test("the options tab compares a call's leverage with a perpetual's and follows 
   await expiry.press('Enter');
   await assert.doesNotReject(sentence.filter({ hasText: /with 5 days to expiry/ }).waitFor());
   assert.match(await sentence.textContent(), /held 5 days at an unchanged price/);
+  // Held longer than the option lives: refused, with the range the expiry leaves, not changed
+  // silently; the slider ends at the expiry too.
+  const held = page.locator('#option-held');
+  await held.fill('100');
+  await held.press('Enter');
+  const reason = page.getByTestId('option-held-reason');
+  await reason.waitFor();
+  assert.match(await reason.textContent(), /100/);
+  assert.match(await reason.textContent(), /\b0\b.*\b5\b/);
+  assert.match(await sentence.textContent(), /held 5 days at an unchanged price/);
+  assert.equal(await page.locator('.field:has(#option-held) input[type="range"]').getAttribute('max'), '5');
+  await held.fill('5');
+  await held.press('Enter');
+  await reason.waitFor({ state: 'detached' });
   // The perpetual's maintenance margin is the calculator's own control: Hyperliquid's 1.25%
   // liquidates the perpetual sooner (at 5 days the call levers about 20x).
   const before = (await sentence.textContent()).match(/liquidated by a fall of ([\d.]+)%/)[1];

@@ -199,6 +199,14 @@ pub fn pct_digits(value: f64) -> usize {
     }
 }
 
+/// `text` whole if it has at most `most` characters, else its first `most` and "…".
+pub fn clipped(text: &str, most: usize) -> String {
+    match text.char_indices().nth(most) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 /// Whether a move's percentage is written as nothing ("0.0%": it rounds to 0.00%).
 pub fn shown_as_zero(pct: f64) -> bool {
     pct.abs() < 0.005
@@ -609,5 +617,14 @@ mod tests {
         };
         assert_eq!(read_amount_in(&comma, "1,5 Mrd. $"), Some(1.5e9));
         assert_eq!(read_amount_in(&comma, "2,5 Mio."), Some(2.5e6));
+    }
+
+    #[test]
+    fn a_long_text_is_clipped_on_a_character_with_an_ellipsis() {
+        assert_eq!(clipped("short", 10), "short");
+        assert_eq!(clipped("exactly10!", 10), "exactly10!");
+        assert_eq!(clipped("abcdefghijk", 10), "abcdefghij…");
+        // Characters, not bytes: never inside one.
+        assert_eq!(clipped("ééééé", 3), "ééé…");
     }
 }

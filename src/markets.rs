@@ -505,7 +505,7 @@ impl MarketsView {
         let runs = 3 + system.links.len();
         let problem = budget::Estimate {
             seconds: seconds * runs as f64,
-            reduce: vec!["markets".into()],
+            reduce: system.budget_levers(),
         }
         .check(Work::Scenario, PAGE_RUN_S * runs as f64)
         .err()
@@ -806,12 +806,21 @@ impl MarketsView {
         }
         let markets = crate::headline::join_and(&shocked);
         Some(match self.sell_usd {
-            // The slider's percent sizes a market order: its dollars said, as the story says them.
+            // The slider's percent sizes a market order: its dollars said, as the story says them
+            // (a rise's is a buy: a negative sell read "A -$2.20bn market sell").
             Some(sell) => crate::catalogue::text::fill(
                 words.markets_sell_reach,
                 &[
                     ("markets", &markets),
-                    ("amount", &crate::format::usd(sell)),
+                    ("amount", &crate::format::usd(sell.abs())),
+                    (
+                        "order",
+                        if sell < 0.0 {
+                            words.markets_order_buy
+                        } else {
+                            words.markets_order_sell
+                        },
+                    ),
                     ("shock", &crate::headline::unsigned_pct(self.shock_pct)),
                 ],
             ),
@@ -916,6 +925,25 @@ fn sum_until(by_step: &[f64], cursor: Option<usize>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_system_over_the_budget_names_the_field_to_reduce() {
+        let mut system = MarketsChoice::default().system();
+        for market in &mut system.markets {
+            if let flushlab_engine::scenario::Positions::Generate(population) =
+                &mut market.positions
+            {
+                population.count = 2_000_000;
+            }
+        }
+        let problem = MarketsView::plan(&system).problem.expect("over the budget");
+        assert!(
+            problem.contains("over the budget")
+                && problem.contains("reduce run.steps, markets[")
+                && problem.contains("].positions.generate.count"),
+            "{problem}"
+        );
+    }
 
     fn finished(choice: &MarketsChoice) -> MarketsView {
         let mut view = MarketsView::plan(&choice.system());
@@ -1147,6 +1175,15 @@ mod tests {
         assert!(
             said.contains("6.6% by itself") && !said.contains("$900M"),
             "{said}"
+        );
+        // A rise's order is a buy, of so many dollars.
+        let bought = plan(DEFAULT_SYSTEM, Some(6.0))
+            .shock_reach()
+            .expect("a line");
+        assert!(
+            bought.starts_with("A $")
+                && bought.contains(" market buy on Venue A alone, sized to move it 6.0%"),
+            "{bought}"
         );
         assert_eq!(
             plan("lending-meets-perps", None).shock_reach().as_deref(),

@@ -11,6 +11,10 @@ use leptos::prelude::*;
 use crate::gestures;
 use crate::undo::History;
 
+/// Most characters a notice's line keeps: past it, what the line quotes (a file's 5 MB string, a
+/// link pasted in a number box) is cut with an ellipsis.
+const NOTICE_LINE_CHARS: usize = 600;
+
 /// Something the user should know: what was wrong and what was kept.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
@@ -538,7 +542,10 @@ impl AppState {
             notices.push(Notice {
                 source: source.to_string(),
                 title: title.to_string(),
-                lines,
+                lines: lines
+                    .into_iter()
+                    .map(|line| crate::format::clipped(&line, NOTICE_LINE_CHARS))
+                    .collect(),
             });
         });
     }

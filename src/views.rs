@@ -386,7 +386,8 @@ pub(crate) fn OptionsTab() -> impl IntoView {
                     unit=t.controls.unit_days
                     value=setting(|s| s.days_to_expiry) set=edit(|s, v| s.days_to_expiry = v) />
                 <RangeField id="option-held" label=t.controls.option_held
-                    help=t.controls.option_held_help min=0.0 max=365.0 step=1.0
+                    help=t.controls.option_held_help min=0.0 step=1.0
+                    max=setting(|s| s.days_to_expiry)
                     unit=t.controls.unit_days
                     value=setting(|s| s.days_held) set=edit(|s, v| s.days_held = v) />
                 <RangeField id="option-maintenance" label=t.controls.option_maintenance

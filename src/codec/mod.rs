@@ -413,10 +413,15 @@ fn unpack(payload: &str, what: &str) -> Result<String, String> {
         .decode(body.trim_end_matches('='))
         .map_err(|error| not_base64url(what, body, &error))?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_JSON_BYTES)
-        .map_err(|_| {
-            format!(
+        .map_err(|error| match error.status {
+            // The limit reached: a whole link, only larger than a scenario can be.
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => format!(
+                "the link's {what} unpacks to more than the {} MiB a link may hold",
+                MAX_LINK_JSON_BYTES / (1024 * 1024)
+            ),
+            _ => format!(
                 "the link's {what} is damaged (it does not decompress: was the link copied whole?)"
-            )
+            ),
         })?;
     String::from_utf8(json).map_err(|_| format!("the link's {what} is not text (invalid UTF-8)"))
 }

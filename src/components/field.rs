@@ -30,8 +30,10 @@ pub fn RangeField(
     help: &'static str,
     /// Smallest accepted value (in display units).
     min: f64,
-    /// Largest accepted value (in display units).
-    max: f64,
+    /// Largest accepted value (in display units; a signal where it follows another setting:
+    /// an option's days held never pass its days to expiry).
+    #[prop(into)]
+    max: Signal<f64>,
     /// Slider step (display units; ignored on a log scale).
     step: f64,
     /// Unit shown after the typed box, e.g. "%", "USD", "s" (a signal where it follows the
@@ -59,9 +61,13 @@ pub fn RangeField(
         Scale::Linear => value,
         Scale::Log => value.max(min.max(1e-12)).log10(),
     };
-    let (slider_min, slider_max, slider_step) = match scale {
-        Scale::Linear => (min, max, step),
-        Scale::Log => (min.max(1e-12).log10(), max.log10(), 0.01),
+    let (slider_min, slider_step) = match scale {
+        Scale::Linear => (min, step),
+        Scale::Log => (min.max(1e-12).log10(), 0.01),
+    };
+    let slider_max = move || match scale {
+        Scale::Linear => max.get(),
+        Scale::Log => max.get().log10(),
     };
     let from_slider = move |position: f64| match scale {
         Scale::Linear => position,
@@ -70,7 +76,7 @@ pub fn RangeField(
     let on_slide = move |ev: leptos::ev::Event| {
         if let Ok(position) = event_target_value(&ev).parse::<f64>() {
             state.clear(id);
-            set.run(from_slider(position).clamp(min, max));
+            set.run(from_slider(position).clamp(min, max.get_untracked()));
         }
     };
     let notices = &text().notices;
@@ -102,13 +108,14 @@ pub fn RangeField(
                     ("typed", text.trim()),
                     ("quoted", &format!("{:?}", text.trim())),
                     ("min", &display(min)),
-                    ("max", &display(max)),
+                    ("max", &display(max.get_untracked())),
                     ("unit", &unit),
                     ("kept", &kept),
                 ],
             );
             state.report(id, notices.typed_not_applied, vec![line]);
         };
+        let max = max.get_untracked();
         match typed {
             // An empty box is not "\"\" is not a number".
             None if text.trim().is_empty() => refuse(notices.empty_box),

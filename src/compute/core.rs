@@ -104,17 +104,19 @@ impl Worker {
                 // The page keeps showing the system it has (a shock drag's frames too) until
                 // this one's run comes, as the tab's next piece; a system over the page's budget
                 // says so at once.
+                // The system does not wait for the flush tab's run either (one held over the
+                // budget, or not asked for yet by an embed): the page takes a system whatever
+                // run its reply is about. (A problem said only once a flush run was in left the
+                // tab "running the system…" for good when the system came first.)
                 if self.markets.key.as_ref() != Some(&*system) {
                     self.markets = MarketsView::plan(&system);
                 }
-                match (self.markets.problem.is_some(), self.ran.as_ref()) {
-                    (true, Some((id, _))) => {
-                        let mut reply = Analyses::new(*id);
-                        reply.markets = Some(Box::new(self.markets.clone()));
-                        reply.finish().into_iter().collect()
-                    }
-                    _ => Vec::new(),
+                if self.markets.problem.is_none() {
+                    return Vec::new();
                 }
+                let mut reply = Analyses::new(self.ran_id());
+                reply.markets = Some(Box::new(self.markets.clone()));
+                reply.finish().into_iter().collect()
             }
         }
     }
@@ -185,7 +187,17 @@ impl Worker {
     /// every tab the amplification curve (the headline's tipping-point gauge reads it whatever
     /// the tab).
     pub fn has_piece(&self) -> bool {
-        self.ran.is_some() && (!self.curve.is_done() || !self.tab_is_done())
+        match self.ran {
+            Some(_) => !self.curve.is_done() || !self.tab_is_done(),
+            // With no flush run (held over the budget), a system the page asked for still runs.
+            None => !self.markets.is_done(),
+        }
+    }
+
+    /// The flush run the analyses are about (0 before any: the Markets tab's system, which the
+    /// page takes whatever the run).
+    fn ran_id(&self) -> u64 {
+        self.ran.as_ref().map_or(0, |(id, _)| *id)
     }
 
     /// Whether the open tab's own pieces are all in (besides the curve).
@@ -213,12 +225,17 @@ impl Worker {
         if !self.has_piece() {
             return None;
         }
-        let id = self.ran.as_ref()?.0;
-        let mut reply = Analyses::new(id);
+        let mut reply = Analyses::new(self.ran_id());
+        // With no flush run, the Markets tab's system is all there is to do (whatever tab the
+        // page last said: with nothing run it may have said none).
+        if self.ran.is_none() {
+            self.markets_piece(&mut reply);
+            return reply.finish();
+        }
         // The curve first on the flush tab (it is quick and in view there); elsewhere the tab's
-        // own pieces first, then the curve.
+        // own pieces first, then the curve (which needs a flush run).
         let curve_first = self.view.tab == Tab::Flush;
-        if !self.curve.is_done() && (curve_first || self.tab_is_done()) {
+        if self.ran.is_some() && !self.curve.is_done() && (curve_first || self.tab_is_done()) {
             self.curve.step(&mut self.session);
             reply.curve = Some(Box::new(self.curve.clone()));
             return reply.finish();
@@ -237,17 +254,20 @@ impl Worker {
                 self.venues.step(&mut self.venue_session);
                 reply.venues = Some(Box::new(self.venues.clone()));
             }
-            Tab::Markets => {
-                let (ran, start) = (self.markets.ran, (self.clock)());
-                self.markets.step(&mut self.system_session);
-                if !ran && self.markets.ran {
-                    self.markets.run_ms = Some((self.clock)() - start);
-                    self.quiet_before_next = true;
-                }
-                reply.markets = Some(Box::new(self.markets.clone()));
-            }
+            Tab::Markets => self.markets_piece(&mut reply),
         }
         reply.finish()
+    }
+
+    /// The Markets tab's next piece (its system's run, then its table) into `reply`.
+    fn markets_piece(&mut self, reply: &mut Analyses) {
+        let (ran, start) = (self.markets.ran, (self.clock)());
+        self.markets.step(&mut self.system_session);
+        if !ran && self.markets.ran {
+            self.markets.run_ms = Some((self.clock)() - start);
+            self.quiet_before_next = true;
+        }
+        reply.markets = Some(Box::new(self.markets.clone()));
     }
 }
 
@@ -555,6 +575,46 @@ mod tests {
             pieces += 1;
         }
         assert_eq!(pieces, CURVE_SHOCKS + 1);
+    }
+
+    #[test]
+    fn the_markets_tab_runs_its_system_with_no_flush_run_and_says_at_once_when_it_cannot() {
+        // The flush tab's scenario held over the budget (or an embed of a system alone): no
+        // flush run, and the system runs all the same, then its table.
+        // No view said either (the page opened on the tab, with nothing run).
+        let mut worker = Worker::default();
+        let system = crate::markets::MarketsChoice::default().system();
+        assert!(worker
+            .handle(ToWorker::Markets(Box::new(system.clone())))
+            .is_empty());
+        let mut pieces = Vec::new();
+        while let Some(reply) = worker.piece() {
+            pieces.push(reply);
+        }
+        assert!(
+            matches!(&pieces[..], [
+                FromWorker::Analyses { markets: Some(run), curve: None, .. },
+                FromWorker::Analyses { markets: Some(table), curve: None, .. },
+            ] if run.ran && table.contagion.is_some()),
+            "{pieces:?}"
+        );
+        // A system over the budget says so in its reply to the system, run or no run.
+        let mut heavy = system;
+        for market in &mut heavy.markets {
+            if let flushlab_engine::scenario::Positions::Generate(population) =
+                &mut market.positions
+            {
+                population.count = 2_000_000;
+            }
+        }
+        let mut worker = Worker::default();
+        let replies = worker.handle(ToWorker::Markets(Box::new(heavy)));
+        assert!(
+            matches!(&replies[..], [FromWorker::Analyses { markets: Some(view), .. }]
+                if view.problem.as_deref().is_some_and(|why| why.contains("over the budget"))),
+            "{replies:?}"
+        );
+        assert!(!worker.has_piece());
     }
 
     #[test]

@@ -366,6 +366,32 @@ impl System {
             .sum()
     }
 
+    /// The fields that weigh most in [`Self::budget_seconds`], the biggest lever first, as a
+    /// system's paths: the heaviest market's own (`markets[i].positions.generate.count`), and
+    /// the run's (`run.steps`), which every market shares.
+    pub fn budget_levers(&self) -> Vec<String> {
+        let heaviest = self
+            .market_scenarios()
+            .iter()
+            .map(crate::budget::run)
+            .enumerate()
+            .max_by(|(_, a), (_, b)| a.seconds.total_cmp(&b.seconds));
+        let Some((i, estimate)) = heaviest else {
+            return Vec::new();
+        };
+        estimate
+            .reduce
+            .into_iter()
+            .map(|field| {
+                if field.starts_with("run.") {
+                    field
+                } else {
+                    format!("markets[{i}].{field}")
+                }
+            })
+            .collect()
+    }
+
     /// The same system with every link cut.
     pub fn all_cut(&self) -> System {
         let mut system = self.clone();

@@ -241,8 +241,9 @@ sections! {
         markets_no_links, markets_shock,
         /// `{markets}`: the markets the common shock hits, when not all.
         markets_shock_reach,
-        /// `{amount}`, `{markets}`, `{shock}`: [`Charts::markets_shock_reach`] for a market sell.
-        markets_sell_reach,
+        /// `{amount}`, `{order}` ([`Charts::markets_order_sell`] or `_buy`), `{markets}`,
+        /// `{shock}`: [`Charts::markets_shock_reach`] for a market order.
+        markets_sell_reach, markets_order_sell, markets_order_buy,
         /// `{shares}`: the markets the common shock hits by a share other than 1, each as
         /// `markets_shock_share` (`{market}`, `{share}`); `_all` when no market takes it whole.
         markets_shock_shares, markets_shock_shares_all, markets_shock_share,
