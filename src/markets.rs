@@ -736,6 +736,9 @@ impl MarketsView {
                         ),
                     },
                 ),
+                // What accounts and loans were forced to sell: the markets' own liquidations
+                // leave it out (2025-10-10 across venues said $9.50bn beside $3.37bn more).
+                ("more", &self.forced_beyond_markets()),
                 // A market the shock hits by more or less than its whole, said where the shock
                 // is ("A 7.8% common drop (Hyperliquid-ruled alts by 2x)": its 31% fall read as a 7.8%
                 // shock's).
@@ -753,6 +756,37 @@ impl MarketsView {
 }
 
 impl MarketsView {
+    /// ", plus $2.11bn forced from accounts and $344M of collateral sold from loans" for the
+    /// headline: what the run's accounts and loans sold, beyond the markets' own liquidations
+    /// (empty when none).
+    fn forced_beyond_markets(&self) -> String {
+        let words = &crate::catalogue::text::text().charts;
+        let sold = |kind: FlowKind| -> f64 {
+            self.flows
+                .iter()
+                .filter(|flow| flow.kind == kind)
+                .map(|flow| flow.moved_until(None))
+                .sum()
+        };
+        let list: Vec<String> = [
+            (sold(FlowKind::Accounts), words.markets_more_accounts),
+            (sold(FlowKind::Lending), words.markets_more_loans),
+        ]
+        .into_iter()
+        .filter(|(usd, _)| *usd > 0.0)
+        .map(|(usd, template)| {
+            crate::catalogue::text::fill(template, &[("usd", &crate::format::usd(usd))])
+        })
+        .collect();
+        if list.is_empty() {
+            return String::new();
+        }
+        crate::catalogue::text::fill(
+            words.markets_more,
+            &[("list", &crate::headline::join_and(&list))],
+        )
+    }
+
     /// The markets the shock hits directly (a share other than 0), by name.
     pub fn shocked(&self) -> Vec<String> {
         self.shares
@@ -1050,6 +1084,20 @@ mod tests {
             line.contains("Binance-ruled BTC fell") && !line.contains("binance-btc"),
             "{line}"
         );
+        // What the accounts were forced to sell, beside the markets' own liquidations, as the
+        // diagram's accounts lines sum it.
+        let accounts: f64 = view
+            .flows
+            .iter()
+            .filter(|flow| flow.kind == FlowKind::Accounts)
+            .map(|flow| flow.moved_until(None))
+            .sum();
+        assert!(accounts > 1e9, "{accounts}");
+        let more = format!(
+            ", plus {} forced from accounts.",
+            crate::format::usd(accounts)
+        );
+        assert!(line.ends_with(&more), "{line} / {more}");
         for id in ["hyperliquid-btc", "hyperliquid-alts"] {
             let (first, all) = adl(id);
             assert!(first == 0.0 && all > 1e8, "{id}: {first} {all}");

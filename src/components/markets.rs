@@ -877,9 +877,20 @@ fn flow_view(
             } else {
                 t.charts.markets_flow_accounts
             };
+            // The counts are the whole run's; with the step slider before its end the dollars
+            // are up to the step ("2,170 of 3,000 accounts liquidated, $0 forced" at the first
+            // step read as if they had all gone at once).
+            let midway = cursor.is_some_and(|at| at + 1 < flow.by_step_usd.len());
+            let (in_all, so_far) = if midway {
+                (t.charts.markets_flow_in_all, t.charts.markets_flow_so_far)
+            } else {
+                ("", "")
+            };
             let words = fill(
                 template,
                 &[
+                    ("in_all", in_all),
+                    ("so_far", so_far),
                     ("liquidated", &format::count(flow.liquidated as u64)),
                     ("of", &format::count(flow.of as u64)),
                     ("deleveraged", &format::count(flow.deleveraged as u64)),

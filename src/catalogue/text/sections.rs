@@ -186,10 +186,13 @@ sections! {
         /// `{shock}`: unsigned percent, `{shock_word}`: drop or rise; `{moves}`: each market's largest move, listed, and where
         /// (`markets_at_trough`...); `{usd}`; `{markets}`: `markets_one` or `markets_many`;
         /// `{shares}`: " (X by 2x)" for markets the shock hits by a share other than its whole,
-        /// else empty.
+        /// else empty; `{more}`: [`Charts::markets_more`] when accounts or loans were forced to
+        /// sell (what the markets' own crowds lost leaves them out), else empty.
         markets_headline,
         /// A system of one market, as the headline counts it.
         markets_one,
+        /// `{list}`: `markets_more_accounts` and/or `markets_more_loans` (`{usd}` each).
+        markets_more, markets_more_accounts, markets_more_loans,
         /// `{count}`: markets.
         markets_many,
         /// `{market}`, `{pct}`: a percentage (its fall, or its rise after a squeeze).
@@ -226,14 +229,16 @@ sections! {
         markets_flow_arbitrage,
         /// `{link}`.
         markets_flow_cut,
-        /// `{liquidated}`, `{of}`, `{usd}` (the flow's name is on the line above).
+        /// `{liquidated}`, `{of}`, `{usd}` (the flow's name is on the line above); `{in_all}` and
+        /// `{so_far}`: [`Charts::markets_flow_in_all`] and `_so_far` with the step slider before
+        /// the run's end (the counts are the whole run's, the dollars up to the step), else empty.
         markets_flow_accounts,
         /// With `{deleveraged}`: accounts closed by auto-deleveraging.
         markets_flow_accounts_adl,
         /// The same, shorter, in a phone's diagram (380 units across).
         markets_flow_accounts_adl_short,
-        /// `{liquidated}`, `{of}`, `{usd}`.
-        markets_flow_lending,
+        /// `{liquidated}`, `{of}`, `{usd}`, `{in_all}`, `{so_far}`.
+        markets_flow_lending, markets_flow_in_all, markets_flow_so_far,
         markets_market, markets_move_alone, markets_move_linked, markets_liquidated_alone,
         markets_liquidated_linked, markets_from_links, markets_from_elsewhere,
         markets_from_collateral, markets_from_lending, markets_table,
