@@ -393,6 +393,21 @@ test('embed mode shows only the chosen charts and offers the snippet', async () 
   await full.page.getByTestId('embed-button').click();
   const snippet = await full.page.getByTestId('embed-snippet').inputValue();
   assert.match(snippet, /<iframe src="[^"]*\?embed=1&view=price,liquidations,map&s=1\./);
+  assert.equal(await full.page.getByTestId('embed-other-tab').count(), 0, 'nothing to say on the flush tab');
+  await full.page.keyboard.press('Escape');
+  // From a tab no embed shows, the dialog says what the snippet embeds instead.
+  await full.page.getByRole('tab', { name: 'Venues compared' }).click();
+  await full.page.getByTestId('embed-button').click();
+  assert.match(await full.page.getByTestId('embed-other-tab').textContent(), /Venues compared.*is not embedded on its own/);
+  assert.ok(await full.page.getByRole('checkbox', { name: 'Price path' }).isVisible(), 'the charts to pick');
+  await full.page.keyboard.press('Escape');
+  // From the Markets tab, the system: no charts to pick.
+  await full.page.getByRole('tab', { name: 'Markets' }).click();
+  await full.page.getByTestId('markets-headline').filter({ hasText: /\S/ }).waitFor();
+  await full.page.getByTestId('embed-button').click();
+  await full.page.getByTestId('embed-markets').waitFor();
+  assert.equal(await full.page.getByRole('checkbox', { name: 'Price path' }).isVisible(), false);
+  assert.match(await full.page.getByTestId('embed-snippet').inputValue(), /view=markets/);
   await full.done();
 });
 

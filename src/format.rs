@@ -199,6 +199,16 @@ pub fn pct_digits(value: f64) -> usize {
     }
 }
 
+/// `name` with the possessive's ending: "BTC's", and "Hyperliquid-ruled alts'" for a plural (it
+/// read "alts's").
+pub fn possessive(name: &str) -> String {
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
+}
+
 /// `text` whole if it has at most `most` characters, else its first `most` and "…".
 pub fn clipped(text: &str, most: usize) -> String {
     match text.char_indices().nth(most) {
@@ -617,6 +627,15 @@ mod tests {
         };
         assert_eq!(read_amount_in(&comma, "1,5 Mrd. $"), Some(1.5e9));
         assert_eq!(read_amount_in(&comma, "2,5 Mio."), Some(2.5e6));
+    }
+
+    #[test]
+    fn a_name_ending_in_s_takes_an_apostrophe_alone() {
+        assert_eq!(possessive("BTC perpetual"), "BTC perpetual's");
+        assert_eq!(
+            possessive("Hyperliquid-ruled alts"),
+            "Hyperliquid-ruled alts'"
+        );
     }
 
     #[test]

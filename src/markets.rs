@@ -756,6 +756,26 @@ impl MarketsView {
 }
 
 impl MarketsView {
+    /// The contagion table's heads of its "links on" columns (move, liquidated, change from the
+    /// links): with a link cut, the linked run is the system as set, not with every link on (the
+    /// heads said "links on" over a cut run's figures, "$0" from the links).
+    pub fn linked_heads(&self) -> [&'static str; 3] {
+        let words = &crate::catalogue::text::text().charts;
+        if self.flows.iter().any(|flow| flow.cut) {
+            [
+                words.markets_move_as_set,
+                words.markets_liquidated_as_set,
+                words.markets_from_links_as_set,
+            ]
+        } else {
+            [
+                words.markets_move_linked,
+                words.markets_liquidated_linked,
+                words.markets_from_links,
+            ]
+        }
+    }
+
     /// ", plus $2.11bn forced from accounts and $344M of collateral sold from loans" for the
     /// headline: what the run's accounts and loans sold, beyond the markets' own liquidations
     /// (empty when none).
@@ -879,7 +899,10 @@ impl MarketsView {
             })
             .max_by(|a, b| a.0.total_cmp(&b.0))?;
         let (_, market, past) = furthest;
-        let subject = crate::catalogue::text::fill(words.market_price, &[("market", &market.name)]);
+        let subject = crate::catalogue::text::fill(
+            words.market_price,
+            &[("market_s", &crate::format::possessive(&market.name))],
+        );
         crate::headline::past_record_note(&past, &subject)
     }
 }
@@ -1033,6 +1056,16 @@ mod tests {
         assert!(cut.flows[0].cut && cut.flows[0].moved_until(None) == 0.0);
         assert!(linked.flows[0].moved_until(None) > 0.0);
         assert!(linked.flows[0].moved_until(Some(0)) <= linked.flows[0].moved_until(Some(10)));
+        // The table's "links on" heads say the cut run is the system as set.
+        assert_eq!(linked.linked_heads()[0], "Largest move, links on");
+        assert_eq!(
+            cut.linked_heads(),
+            [
+                "Largest move, links as set",
+                "Liquidated, links as set",
+                "Change from the links left on"
+            ]
+        );
     }
 
     /// The 2025-10-10 system's Hyperliquid accounts go under water in the thin altcoin book and

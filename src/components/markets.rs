@@ -443,10 +443,10 @@ pub fn MarketsTab(
                         <tr role="row">
                             <th scope="col" role="columnheader">{t.charts.markets_market}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_move_alone}</th>
-                            <th scope="col" role="columnheader">{t.charts.markets_move_linked}</th>
+                            <th scope="col" role="columnheader">{move || live.markets.with(MarketsView::linked_heads)[0]}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_liquidated_alone}</th>
-                            <th scope="col" role="columnheader">{t.charts.markets_liquidated_linked}</th>
-                            <th scope="col" role="columnheader">{t.charts.markets_from_links}</th>
+                            <th scope="col" role="columnheader">{move || live.markets.with(MarketsView::linked_heads)[1]}</th>
+                            <th scope="col" role="columnheader">{move || live.markets.with(MarketsView::linked_heads)[2]}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_from_elsewhere}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_from_collateral}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_from_lending}</th>
@@ -482,15 +482,16 @@ fn contagion_rows(view: &MarketsView) -> AnyView {
         .map(|row| {
             let usd = |value: f64| format::usd(value);
             let t = &text().charts;
+            let [move_linked, liquidated_linked, from_links] = view.linked_heads();
             // Each cell names its column: on a phone a row is a card of labelled figures.
             view! {
                 <tr role="row" data-market=row.id.clone()>
                     <th scope="row" role="rowheader">{view.name_of(&row.id).to_string()}</th>
                     <td role="cell" data-label=t.markets_move_alone>{format::signed_pct(row.alone.largest_move_pct())}</td>
-                    <td role="cell" data-label=t.markets_move_linked>{format::signed_pct(row.linked.largest_move_pct())}</td>
+                    <td role="cell" data-label=move_linked>{format::signed_pct(row.linked.largest_move_pct())}</td>
                     <td role="cell" data-label=t.markets_liquidated_alone>{usd(row.alone.liquidated_usd)}</td>
-                    <td role="cell" data-label=t.markets_liquidated_linked>{usd(row.linked.liquidated_usd)}</td>
-                    <td role="cell" data-label=t.markets_from_links>{usd(row.from_links_usd)}</td>
+                    <td role="cell" data-label=liquidated_linked>{usd(row.linked.liquidated_usd)}</td>
+                    <td role="cell" data-label=from_links>{usd(row.from_links_usd)}</td>
                     <td role="cell" data-label=t.markets_from_elsewhere>{usd(row.accounts_from_other_markets_usd)}</td>
                     <td role="cell" data-label=t.markets_from_collateral>{usd(row.accounts_from_collateral_usd)}</td>
                     <td role="cell" data-label=t.markets_from_lending>{usd(row.lending_sold_usd)}</td>

@@ -249,7 +249,28 @@ pub fn ShareBar(
         <dialog node_ref=dialog on:close=move |_| embed_open.set(false) class="embed-dialog" aria-labelledby="embed-title" data-testid="embed-dialog">
             <h2 id="embed-title">{text().toolbar.embed_title}</h2>
             <p>{text().toolbar.embed_intro}</p>
-            <fieldset>
+            // What the snippet embeds from the tab the reader is on: the Markets tab's system
+            // (its charts are not picked), or from a tab no embed shows, the flush's charts (the
+            // boxes were ticked and dead on the Markets tab, and the Venues, Options and Cycles
+            // tabs gave the flush's with nothing said).
+            {move || {
+                let page = &text().page;
+                let tab = match state.tab.get() {
+                    crate::state::Tab::Flush => return ().into_any(),
+                    crate::state::Tab::Markets => {
+                        return view! { <p class="offer" data-testid="embed-markets">{text().toolbar.embed_markets}</p> }
+                            .into_any();
+                    }
+                    crate::state::Tab::Cycles => page.tab_cycles,
+                    crate::state::Tab::Options => page.tab_options,
+                    crate::state::Tab::Venues => page.tab_venues,
+                };
+                view! { <p class="offer" data-testid="embed-other-tab">{fill(text().toolbar.embed_other_tab, &[("tab", tab)])}</p> }
+                    .into_any()
+            }}
+            // Not shown on the Markets tab (the dialog's style lays a fieldset out as flex,
+            // which `hidden` alone does not undo).
+            <fieldset style:display=move || (state.tab.get() == crate::state::Tab::Markets).then_some("none")>
                 <legend>{text().toolbar.embed_charts}</legend>
                 {FLUSH_CHARTS.iter().map(|entry| (entry.name, entry.title())).map(|(name, title)| view! {
                     <label class="check">

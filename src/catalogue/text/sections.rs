@@ -240,7 +240,10 @@ sections! {
         /// `{liquidated}`, `{of}`, `{usd}`, `{in_all}`, `{so_far}`.
         markets_flow_lending, markets_flow_in_all, markets_flow_so_far,
         markets_market, markets_move_alone, markets_move_linked, markets_liquidated_alone,
-        markets_liquidated_linked, markets_from_links, markets_from_elsewhere,
+        markets_liquidated_linked, markets_from_links,
+        /// The "links on" columns' heads with a link cut: the run is the system as set.
+        markets_move_as_set, markets_liquidated_as_set, markets_from_links_as_set,
+        markets_from_elsewhere,
         markets_from_collateral, markets_from_lending, markets_table,
         markets_table_note,
         markets_no_links, markets_shock,
@@ -403,7 +406,12 @@ sections! {
     /// The toolbar: share, export, embed, undo, playback, the explainer's buttons.
     toolbar: Toolbar {
         share_label, copy_link, embed, import_json, export_json, export_csv, link_copied, close,
-        embed_title, embed_intro, embed_charts, snippet, copy_snippet, edit_label, undo,
+        embed_title, embed_intro, embed_charts,
+        /// On the Markets tab, in place of the charts to pick.
+        embed_markets,
+        /// `{tab}`: a tab no embed shows (its name as the tab strip writes it).
+        embed_other_tab,
+        snippet, copy_snippet, edit_label, undo,
         undo_title, redo, redo_title, start_fresh, start_fresh_title, playback_label, play, pause,
         play_label, pause_label, step, step_label, scrub_label,
         /// `{step}`, `{steps}`.
@@ -464,7 +472,8 @@ sections! {
         past_record_fall,
         /// The subject of [`Summary::past_record_fall`] on a one-market run.
         the_price,
-        /// `{market}`: the subject of [`Summary::past_record_fall`] on a system's market.
+        /// `{market_s}`: a market's name in the possessive (`crate::format::possessive`): the
+        /// subject of [`Summary::past_record_fall`] on a system's market.
         market_price,
         /// `{subject}`, `{pct}`: how far it rose; `{record}`: the deepest recorded fall.
         past_record_rise,
