@@ -249,6 +249,22 @@ test('a reload or a shared link opens the tab, the preset and the Options call i
   assert.equal(await other.page.locator('#option-strike').inputValue(), '120');
   assert.equal(await other.page.getByTestId('preset-select').inputValue(), 'thin-book');
   await other.done();
+  // An edit of the preset: the address carries the scenario alone (the link is not the preset),
+  // and a reload still knows the preset it was edited from, as the page did before it.
+  await page.getByRole('tab', { name: 'The flush' }).click();
+  await page.locator('#long-share').fill('30');
+  await page.locator('#long-share').press('Enter');
+  await until(page, async () => /preset=/.test(await search(page)), false, "the edited scenario's link, no preset's");
+  assert.match(await search(page), /s=1\./);
+  const edited = await page.getByTestId('preset-select').inputValue();
+  const story = await page.getByTestId('preset-story').textContent();
+  await page.waitForTimeout(1200);
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.locator('#long-share').inputValue(), '30');
+  assert.equal(await page.getByTestId('preset-select').inputValue(), edited);
+  assert.equal(await page.getByTestId('preset-story').textContent(), story);
+  assert.match(story, /\S/);
   await done();
 });
 

@@ -159,6 +159,16 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
                             .preset
                             .clone()
                             .filter(|name| crate::state::is_preset_as_it_came(name, scenario))
+                            // A reload of an edited preset: its address carries the scenario
+                            // alone (the link is not that preset), and the autosave of the same
+                            // scenario says which preset it was edited from (the menu said
+                            // "Custom" after a reload, and Reset went to the default).
+                            .or_else(|| {
+                                saved
+                                    .as_ref()
+                                    .filter(|saved| saved.scenario == *scenario)
+                                    .map(|saved| saved.preset.clone())
+                            })
                             .unwrap_or_default(),
                     },
                     Tab::Flush,
