@@ -1295,9 +1295,12 @@ test('on the markets tab, a lower liquidation threshold liquidates more loans, a
   const loans = () => lending.page.getByTestId('markets-diagram').locator('g.flow-lending').first().textContent();
   await lending.page.getByTestId('markets-diagram').locator('g.flow-lending').first().waitFor();
   const before = await loans();
+  assert.equal(await lending.page.getByTestId('lending-under-loans-0').count(), 0, 'the preset lends below it');
   await enter(lending.page, '#lending-threshold-0', '60');
   const sooner = await changed(lending.page, loans, before, 'the loans at a 60% threshold');
   assert.ok(count(sooner) > count(before), `${sooner} against ${before}`);
+  // Under the loan-to-value the loans open at (up to 77%): said under the control.
+  assert.match(await lending.page.getByTestId('lending-under-loans-0').textContent(), /up to 77%\): those past it are liquidated at the first step/);
   assert.equal(await lending.page.getByTestId('markets-select').inputValue(), '', 'the system is the reader\'s own');
   await enter(lending.page, '#lending-delay-0', '60');
   await lending.page.waitForTimeout(500);

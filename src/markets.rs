@@ -248,6 +248,15 @@ impl MarketsChoice {
         self.with_lending(k, |lending| lending.liquidation_threshold = ltv)
     }
 
+    /// The highest loan-to-value lending protocol `k`'s generated loans open at (None for a
+    /// listed pool, or no protocol `k`).
+    pub fn lending_ltv_max(&self, k: usize) -> Option<f64> {
+        self.with_base(|base| match &base.lending.get(k)?.borrowers {
+            flushlab_engine::system::Borrowers::Generate(pool) => Some(pool.ltv_max),
+            flushlab_engine::system::Borrowers::List(_) => None,
+        })
+    }
+
     /// The choice after lending protocol `k`'s oracle was set to lag the markets by `steps`,
     /// the reader's own system from then on.
     pub fn with_lending_delay(

@@ -319,6 +319,19 @@ pub fn MarketsTab(
                     state.edit_markets(|choice| choice.with_lending_threshold(k, pct / 100.0));
                 });
                 let delay = Signal::derive(move || rules().map_or(0.0, |(_, steps)| f64::from(steps)));
+                // A threshold at or under what the loans open at liquidates them at the first
+                // step, with no shock: said under the control (a run of "No shock" with loans
+                // liquidated read as a fault), as a protocol lowering its threshold under open
+                // loans does.
+                let under_loans = move || {
+                    let highest = state.markets.with(|choice| choice.lending_ltv_max(k))?;
+                    (ltv.get() <= highest * 100.0 + 1e-9).then(|| {
+                        fill(
+                            t.charts.markets_ltv_under_loans,
+                            &[("ltv_max", &format::percent(highest * 100.0, 0))],
+                        )
+                    })
+                };
                 let set_delay = Callback::new(move |steps: f64| {
                     state.edit_markets(|choice| choice.with_lending_delay(k, whole_steps(steps)));
                 });
@@ -327,6 +340,9 @@ pub fn MarketsTab(
                         <legend>{name}</legend>
                         <RangeField id=ltv_id label=t.charts.markets_ltv help=t.charts.markets_ltv_help
                             min=30.0 max=95.0 step=1.0 unit="%" testid=ltv_testid value=ltv set=set_ltv />
+                        {move || under_loans().map(|note| view! {
+                            <p class="muted" data-testid=format!("lending-under-loans-{k}")>{note}</p>
+                        })}
                         <RangeField id=delay_id label=t.charts.markets_oracle_delay
                             help=t.charts.markets_oracle_delay_help min=0.0 max=MAX_LATENCY_STEPS
                             step=1.0 unit=t.charts.markets_latency_unit testid=delay_testid

@@ -309,6 +309,7 @@ pub static ENGLISH: Text = Text {
         markets_depeg: "Collateral token's depeg",
         markets_depeg_help: "How far these accounts' collateral token falls below its dollar (on 2025-10-10 USDe traded at $0.65 on one venue). Their margin is the token's price less the haircut, so a depeg liquidates accounts whose positions did not lose. A change makes the system your own.",
         markets_ltv: "Liquidation threshold",
+        markets_ltv_under_loans: "At or under the loan-to-value the loans open at (up to {ltv_max}): those past it are liquidated at the first step, shock or not, as when a protocol lowers its threshold under open loans.",
         markets_ltv_help: "The loan-to-value at which the protocol lets a loan be liquidated (Aave's liquidation threshold, e.g. 78% for WBTC): a lower threshold liquidates sooner, and liquidators sell the seized coins into the spot book. A change makes the system your own.",
         markets_index: "Marks follow the shared index",
         markets_index_help: "On, both venues mark their positions to an index of the two venues' prices (as venues do, so one thin book cannot liquidate everyone): a flush on one venue moves the other's marks even before arbitrage moves its price. Off, each venue marks to its own book. A change makes the system your own.",
