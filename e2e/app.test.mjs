@@ -1153,8 +1153,11 @@ test('on the markets tab, less arbitrage capital carries less of a flush to the 
 test('on the markets tab, a slower arbitrage link or a wider gap carries less of a flush across', async () => {
   const { page, done, troughB } = await twoVenues();
   const before = await troughB();
+  const unit = page.locator('.field:has(#link-latency-0) .unit');
+  assert.equal(await unit.textContent(), 'step', 'one step late, not "1 steps"');
   await enter(page, '#link-latency-0', '60');
   const slow = await changed(page, troughB, before, 'venue-b behind a slow link');
+  assert.equal(await unit.textContent(), 'steps');
   assert.ok(troughPct(slow) > troughPct(before), `${slow} against ${before}`);
   assert.equal(await page.getByTestId('markets-select').inputValue(), '', 'the system is the reader\'s own');
   await enter(page, '#link-latency-0', '0');

@@ -246,7 +246,7 @@ pub fn MarketsTab(
                             unit="%" testid=threshold.1 value=gap set=set_gap />
                         <RangeField id=latency.0 label=t.charts.markets_latency
                             help=t.charts.markets_latency_help min=0.0 max=MAX_LATENCY_STEPS step=1.0
-                            unit=t.charts.markets_latency_unit testid=latency.1 value=lag set=set_lag />
+                            unit=steps_unit(lag) testid=latency.1 value=lag set=set_lag />
                         <ToggleField id=index_id label=t.charts.markets_index help=t.charts.markets_index_help
                             value=index set=set_index />
                     </fieldset>
@@ -345,7 +345,7 @@ pub fn MarketsTab(
                         })}
                         <RangeField id=delay_id label=t.charts.markets_oracle_delay
                             help=t.charts.markets_oracle_delay_help min=0.0 max=MAX_LATENCY_STEPS
-                            step=1.0 unit=t.charts.markets_latency_unit testid=delay_testid
+                            step=1.0 unit=steps_unit(delay) testid=delay_testid
                             value=delay set=set_delay />
                     </fieldset>
                 }
@@ -485,6 +485,18 @@ pub fn MarketsTab(
 /// [`MAX_LATENCY_STEPS`].
 fn whole_steps(steps: f64) -> u32 {
     steps.round().clamp(0.0, MAX_LATENCY_STEPS) as u32
+}
+
+/// "steps" after a count of steps, "step" after a 1.
+fn steps_unit(count: Signal<f64>) -> Signal<&'static str> {
+    let t = &text().charts;
+    Signal::derive(move || {
+        if count.get() == 1.0 {
+            t.markets_latency_unit_one
+        } else {
+            t.markets_latency_unit
+        }
+    })
 }
 
 /// The contagion table's rows (none until it is computed).

@@ -178,7 +178,10 @@ sections! {
         markets_own_edited,
         markets_back, markets_own_option, markets_capital, markets_capital_help, markets_beta,
         markets_threshold, markets_threshold_help, markets_latency, markets_latency_help,
-        markets_latency_unit, markets_depeg, markets_depeg_help, markets_ltv, markets_ltv_help,
+        markets_latency_unit,
+        /// [`Charts::markets_latency_unit`] after a 1 ("1 steps").
+        markets_latency_unit_one,
+        markets_depeg, markets_depeg_help, markets_ltv, markets_ltv_help,
         /// `{ltv_max}`: the highest loan-to-value a generated pool's loans open at, a percentage.
         markets_ltv_under_loans,
         markets_oracle_delay, markets_oracle_delay_help, markets_index, markets_index_help,
