@@ -271,10 +271,13 @@ impl LeverageBucket {
                 format!("{rounded:.1}")
             }
         };
-        if self.min == self.max {
-            format!("{}x", short(self.min))
+        // Bounds written alike are one leverage (a 40-80x bucket a venue's 40x cap clips to 40
+        // to 39.96 read "40-40x").
+        let (min, max) = (short(self.min), short(self.max));
+        if min == max {
+            format!("{min}x")
         } else {
-            format!("{}-{}x", short(self.min), short(self.max))
+            format!("{min}-{max}x")
         }
     }
 }
@@ -654,5 +657,6 @@ mod tests {
         assert_eq!(label(12.453, 31.1326), "12-31x");
         assert_eq!(label(6.2265, 12.453), "6.2-12x");
         assert_eq!(label(9.96, 10.5), "10-11x");
+        assert_eq!(label(40.0, 39.96), "40x");
     }
 }
