@@ -103,11 +103,10 @@ impl Worker {
             ToWorker::Markets(system) => {
                 // The page keeps showing the system it has (a shock drag's frames too) until
                 // this one's run comes, as the tab's next piece; a system over the page's budget
-                // says so at once.
-                // The system does not wait for the flush tab's run either (one held over the
-                // budget, or not asked for yet by an embed): the page takes a system whatever
-                // run its reply is about. (A problem said only once a flush run was in left the
-                // tab "running the system…" for good when the system came first.)
+                // says so at once. Neither waits for a flush run (one held over the budget, or
+                // not yet asked for by an embed): the page takes a system whatever run its reply
+                // is about (a problem said only once a flush run was in left the tab "running
+                // the system…" for good).
                 if self.markets.key.as_ref() != Some(&*system) {
                     self.markets = MarketsView::plan(&system);
                 }
