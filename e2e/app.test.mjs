@@ -1246,6 +1246,9 @@ test('a link from the markets tab reopens its system with the links cut, and emb
   assert.ok(layout.table >= layout.rows - 1 && layout.rows > 100, JSON.stringify(layout));
   assert.ok(layout.shock < layout.price, JSON.stringify(layout));
   assert.ok(layout.link <= 600, JSON.stringify(layout));
+  // An embed of the Markets tab that names a preset and no system shows the system built on it.
+  await embed.goto(shared.server.url + '?preset=btc-2025-10-10&embed=1&view=markets');
+  await embed.getByTestId('markets-table').locator('tr[data-market="hyperliquid-alts"]').waitFor();
   // A bad system name says so and the Markets tab keeps its system (it said "showing the
   // default scenario" over an autosaved one).
   await embed.goto(shared.server.url + '?system=nowhere');

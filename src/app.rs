@@ -263,7 +263,17 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
                 vec![problem.clone()],
             )
         }
-        None if page.view.iter().any(|view| view == "markets") => state.tab.set(Tab::Markets),
+        None if page.view.iter().any(|view| view == "markets") => {
+            // An embed of the Markets tab that names no system shows the one built on the preset
+            // it names (2025-10-10's across venues, not the default two venues).
+            if let Some(system) = page.preset.as_deref().and_then(presets::system_based_on) {
+                let choice = state
+                    .markets
+                    .with_untracked(|choice| choice.showing(&system.name));
+                state.markets.set(choice);
+            }
+            state.tab.set(Tab::Markets)
+        }
         None => {}
     }
     if !page.markets_ignored.is_empty() {

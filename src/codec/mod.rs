@@ -667,10 +667,11 @@ pub fn parse_query(query: &str) -> PageQuery {
         if let Some(typed) = &shock {
             match typed.parse::<f64>() {
                 Ok(pct) if (low..=high).contains(&pct) => choice.shock_pct = Some(pct),
-                Ok(_) => page.markets_ignored.push(format!(
+                // "NaN" parses, and is no number a reader means.
+                Ok(pct) if !pct.is_nan() => page.markets_ignored.push(format!(
                     "shock={typed}: outside the common shock's {low}% to +{high}%, so the system's own shock is used"
                 )),
-                Err(_) => page.markets_ignored.push(format!(
+                _ => page.markets_ignored.push(format!(
                     "shock={typed}: not a number, so the system's own shock is used"
                 )),
             }
@@ -681,6 +682,7 @@ pub fn parse_query(query: &str) -> PageQuery {
                 Ok(k) if k < links => *choice = choice.with_cut(k, true),
                 _ => page.markets_ignored.push(match links {
                     0 => format!("cut={name}: this system has no links to cut"),
+                    1 => format!("cut={name}: no such link (this system's one link is numbered 0)"),
                     _ => format!(
                         "cut={name}: no such link (this system's links are numbered 0 to {})",
                         links - 1

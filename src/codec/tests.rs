@@ -487,8 +487,8 @@ fn a_system_link_names_a_system_preset_and_the_links_cut() {
     assert_eq!(
         past.markets_ignored,
         vec![
-            "cut=7: no such link (this system's links are numbered 0 to 0)".to_string(),
-            "cut=x: no such link (this system's links are numbered 0 to 0)".to_string(),
+            "cut=7: no such link (this system's one link is numbered 0)".to_string(),
+            "cut=x: no such link (this system's one link is numbered 0)".to_string(),
         ]
     );
     let unknown = parse_query("?system=nowhere").markets;
@@ -515,6 +515,11 @@ fn a_system_link_names_a_system_preset_and_the_links_cut() {
     assert_eq!(
         text.markets_ignored,
         vec!["shock=abc: not a number, so the system's own shock is used".to_string()]
+    );
+    // "NaN" parses as a float, and is said as what it is.
+    assert_eq!(
+        parse_query("system=two-venues-one-asset&shock=NaN").markets_ignored,
+        vec!["shock=NaN: not a number, so the system's own shock is used".to_string()]
     );
     // A version 1 link without `system=` reads as before.
     assert_eq!(parse_query("preset=calm-market").markets, None);
