@@ -137,6 +137,8 @@ test('an embed shows the controls its writer named, and keeps them in the addres
   const controls = page.getByTestId('embed-controls');
   assert.equal(await controls.locator('#leverage-title').count(), 1, 'the leverage editor');
   assert.equal(await controls.getByTestId('shock-slider').count(), 1, 'the shock slider');
+  // The name it does not know is said, with the ones it does.
+  assert.match(await page.getByTestId('error-banner').textContent(), /controls=nonsense: no such control, so it is left out \(the controls: shock, leverage/);
   await controls.getByTestId('shock-slider').fill('-6');
   for (let i = 0; i < 100 && !(await page.evaluate(() => location.search)).includes('s=1.'); i++) {
     await page.waitForTimeout(50);

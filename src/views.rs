@@ -547,6 +547,26 @@ pub(crate) fn EmbedLayout(
     }
     // A system embedded alone has its own controls (its links); no one-market control by default.
     let system_only = views.iter().all(|view| view == "markets");
+    let unknown_controls: Vec<&str> = page
+        .controls
+        .iter()
+        .map(String::as_str)
+        .filter(|name| !EMBED_CONTROLS.contains(name))
+        .collect();
+    if !unknown_controls.is_empty() {
+        let words = &text().notices;
+        state.report(
+            "controls",
+            words.controls_unknown_title,
+            vec![fill(
+                words.controls_unknown,
+                &[
+                    ("names", &unknown_controls.join(",")),
+                    ("known", &EMBED_CONTROLS.join(", ")),
+                ],
+            )],
+        );
+    }
     let controls = if system_only && page.controls.is_empty() {
         Vec::new()
     } else {

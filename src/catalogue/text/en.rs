@@ -504,6 +504,8 @@ pub static ENGLISH: Text = Text {
         typed_not_applied: "A typed value was not applied.",
         view_unknown_title: "An embed asked for charts FlushLab does not have.",
         view_unknown: "view={names}: no such chart, so it is left out (the charts: {known}).",
+        controls_unknown_title: "An embed asked for controls FlushLab does not have.",
+        controls_unknown: "controls={names}: no such control, so it is left out (the controls: {known}).",
         out_of_range: "{label}: {typed} is outside {min} to {max}{unit}; kept {kept}{unit}.",
         not_a_number: "{label}: {quoted} is not a number; kept {kept}{unit}.",
         empty_box: "{label}: the box is empty; kept {kept}{unit}.",

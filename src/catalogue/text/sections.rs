@@ -359,6 +359,8 @@ sections! {
         dismiss, dismiss_all, typed_not_applied, view_unknown_title,
         /// `{names}`: the unknown names; `{known}`: the embed's chart names.
         view_unknown,
+        /// `{names}`, `{known}`: `controls=` names an embed does not have.
+        controls_unknown_title, controls_unknown,
         /// `{label}`, `{typed}`, `{min}`, `{max}`, `{unit}`, `{kept}`.
         out_of_range,
         /// `{label}`, `{quoted}` (what was typed, in quotes), `{kept}`, `{unit}`.
