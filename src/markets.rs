@@ -989,11 +989,11 @@ fn sum_until(by_step: &[f64], cursor: Option<usize>) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    #[test]
-    fn a_system_over_the_budget_names_the_field_to_reduce() {
+    /// The default system with 2,000,000 positions in each market: over the page's budget.
+    pub(crate) fn system_over_the_budget() -> System {
         let mut system = MarketsChoice::default().system();
         for market in &mut system.markets {
             if let flushlab_engine::scenario::Positions::Generate(population) =
@@ -1002,6 +1002,12 @@ mod tests {
                 population.count = 2_000_000;
             }
         }
+        system
+    }
+
+    #[test]
+    fn a_system_over_the_budget_names_the_field_to_reduce() {
+        let system = system_over_the_budget();
         let problem = MarketsView::plan(&system).problem.expect("over the budget");
         assert!(
             problem.contains("over the budget")

@@ -352,6 +352,8 @@ pub fn MarketsTab(
             })
             .collect_view()
     };
+    // The table's "links on" heads, read once per system shown (three cells show them).
+    let heads = Memo::new(move |_| live.markets.with(MarketsView::linked_heads));
     // In an embed its column scrolls: a way down it while it hides more below.
     let panel = NodeRef::<leptos::html::Div>::new();
     view! {
@@ -459,10 +461,10 @@ pub fn MarketsTab(
                         <tr role="row">
                             <th scope="col" role="columnheader">{t.charts.markets_market}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_move_alone}</th>
-                            <th scope="col" role="columnheader">{move || live.markets.with(MarketsView::linked_heads)[0]}</th>
+                            <th scope="col" role="columnheader">{move || heads.get()[0]}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_liquidated_alone}</th>
-                            <th scope="col" role="columnheader">{move || live.markets.with(MarketsView::linked_heads)[1]}</th>
-                            <th scope="col" role="columnheader">{move || live.markets.with(MarketsView::linked_heads)[2]}</th>
+                            <th scope="col" role="columnheader">{move || heads.get()[1]}</th>
+                            <th scope="col" role="columnheader">{move || heads.get()[2]}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_from_elsewhere}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_from_collateral}</th>
                             <th scope="col" role="columnheader">{t.charts.markets_from_lending}</th>

@@ -598,14 +598,7 @@ mod tests {
             "{pieces:?}"
         );
         // A system over the budget says so in its reply to the system, run or no run.
-        let mut heavy = system;
-        for market in &mut heavy.markets {
-            if let flushlab_engine::scenario::Positions::Generate(population) =
-                &mut market.positions
-            {
-                population.count = 2_000_000;
-            }
-        }
+        let heavy = crate::markets::tests::system_over_the_budget();
         let mut worker = Worker::default();
         let replies = worker.handle(ToWorker::Markets(Box::new(heavy)));
         assert!(
