@@ -444,3 +444,53 @@ test('a valid scenario over the page budget waits for "Run it", and the page ans
   assert.match(await summaryText(page), /-6\.0%/);
   await done();
 });
+
+test("two tabs edited one after the other: the first one's work is offered back to the next page", async () => {
+  const { page: first, done } = await open('?preset=thin-book');
+  await first.getByTestId('shock-slider').fill('-11');
+  await until(first, () => headlineText(first), /An 11\.0% drop/, "the first tab's edit");
+  await first.waitForTimeout(600);
+  const firstHeadline = await headlineText(first);
+  // A second tab of the same browser opens on the autosave (the first tab's) and edits it on:
+  // its autosave writes over the first tab's.
+  const context = first.context();
+  const errors = [];
+  const another = async (query) => {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(String(error)));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(shared.server.url + query);
+    await ready(page);
+    return page;
+  };
+  const second = await another('');
+  assert.equal(await headlineText(second), firstHeadline);
+  await second.getByTestId('shock-slider').fill('-4');
+  await until(second, () => headlineText(second), /A 4\.0% drop/, "the second tab's edit");
+  await second.waitForTimeout(600);
+  const secondHeadline = await headlineText(second);
+  await second.close();
+  await first.close();
+  // The next page runs the autosave (the second tab's) and offers the first tab's back.
+  const next = await another('');
+  assert.equal(await headlineText(next), secondHeadline);
+  const offer = next.getByTestId('other-tab-offer');
+  await offer.waitFor();
+  assert.match(await offer.textContent(), /another tab \(Thin book, edited, saved /);
+  await next.getByTestId('restore-other-tab').click();
+  await until(next, () => headlineText(next), firstHeadline, "the first tab's headline");
+  assert.equal(await next.getByTestId('other-tab-offer').count(), 0, 'the offer goes once taken');
+  // The second tab's work, replaced by it, is kept to go back to, and offered once (not also as
+  // another tab's) through a reload.
+  await next.getByTestId('own-offer').waitFor();
+  await next.waitForTimeout(600);
+  await next.reload();
+  await ready(next);
+  await next.getByTestId('own-offer').waitFor();
+  assert.equal(await next.getByTestId('other-tab-offer').count(), 0, 'offered once');
+  await next.getByTestId('own-offer').getByTestId('back-to-own').click();
+  await until(next, () => headlineText(next), secondHeadline, "the second tab's headline");
+  assert.deepEqual(errors, []);
+  await next.close();
+  await done();
+});

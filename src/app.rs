@@ -310,6 +310,20 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
             });
         }
     }
+    // Other tabs' work that a later tab wrote over: offered back while it is not what runs or
+    // the autosave (offered above).
+    if remember {
+        let running = state.envelope(0.0);
+        offers.extend(
+            autosave::read_others()
+                .into_iter()
+                .filter(|other| {
+                    !other.same_work(&running)
+                        && !saved.as_ref().is_some_and(|saved| other.same_work(saved))
+                })
+                .map(|other| Offer::OtherTab(Box::new(other))),
+        );
+    }
     (state, RwSignal::new(offers))
 }
 
@@ -581,16 +595,26 @@ fn follow_scenario(
                 .iter()
                 .position(|offer| matches!(offer, Offer::Autosave { .. }))
         });
+        let mut envelope = state.envelope(autosave::now_ms());
+        envelope.page = autosave::page_id();
+        // Another page's (tab's) autosave written over is kept apart and offered back to the
+        // next page, unless it is kept as the reader's own: a displaced one (below), or the
+        // work this page keeps to go back to (another tab's, taken back, replaced it).
+        let (written_over, written) = autosave::save_from_page(&envelope, |stored| {
+            displaced.is_some()
+                || state
+                    .own_before_example
+                    .with_untracked(|own| own.as_ref().is_some_and(|own| own.same_work(stored)))
+        });
         if let Some(index) = displaced {
-            if let Ok(Some(saved)) = autosave::read() {
+            if let Some(saved) = written_over {
                 state.keep_as_own(saved);
             }
             offers.update(|offers| {
                 offers.remove(index);
             });
         }
-        let envelope = state.envelope(autosave::now_ms());
-        match autosave::write(&envelope) {
+        match written {
             Ok(()) => state.clear("autosave"),
             Err(why) => state.report(
                 "autosave",

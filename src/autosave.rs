@@ -13,6 +13,15 @@ pub const KEY: &str = "flushlab:autosave:v1";
 /// Where the reader's own page waits while the tour's or a glossary term's example replaced it
 /// (an envelope as the autosave's).
 pub const OWN_KEY: &str = "flushlab:own-before-example:v1";
+/// Where other tabs' latest scenarios wait when this one wrote over the autosave (a list of
+/// envelopes, the newest first): two tabs write one autosave, and the one written last won with
+/// the other's work lost once both were closed.
+pub const OTHERS_KEY: &str = "flushlab:autosave-others:v1";
+/// Which page wrote the autosave last ([`page_id`]): a page that wrote it last reads nothing back
+/// before its next save.
+pub const WRITER_KEY: &str = "flushlab:autosave-writer:v1";
+/// How many other pages' scenarios are kept.
+pub const OTHERS_MAX: usize = 3;
 /// The envelope's format version.
 pub const VERSION: u32 = 1;
 /// Largest envelope kept (characters): browsers keep about 5 MB per site, shared with nothing
@@ -38,6 +47,69 @@ pub struct Envelope {
     /// The Markets tab's system (a system preset and the links cut), when it is not the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub markets: Option<crate::markets::MarketsChoice>,
+    /// Which page wrote it ([`page_id`]; empty before pages were told apart), so a page that
+    /// writes over another page's work keeps that work among [`OTHERS_KEY`]'s.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub page: String,
+}
+
+impl Envelope {
+    /// Holds the same work as `other`: scenario, option and system (not the tab shown or when).
+    pub fn same_work(&self, other: &Envelope) -> bool {
+        self.scenario == other.scenario
+            && self.options == other.options
+            && self.markets == other.markets
+    }
+}
+
+/// The other pages' kept scenarios once `writing` replaces `stored` as the autosave: `stored`
+/// joins them when another page wrote it and it holds other work (newest first, one per page);
+/// what `writing` supersedes (its own page's, or the same work) leaves; at most [`OTHERS_MAX`].
+pub fn others_after_write(
+    stored: Option<Envelope>,
+    others: &[Envelope],
+    writing: &Envelope,
+) -> Vec<Envelope> {
+    let mut kept: Vec<Envelope> = others
+        .iter()
+        .filter(|other| other.page != writing.page && !other.same_work(writing))
+        .cloned()
+        .collect();
+    if let Some(stored) = stored {
+        if stored.page != writing.page && !stored.same_work(writing) {
+            kept.retain(|other| other.page != stored.page && !other.same_work(&stored));
+            kept.insert(0, stored);
+        }
+    }
+    kept.truncate(OTHERS_MAX);
+    kept
+}
+
+/// The other pages' kept scenarios as stored: the newest that fit within [`MAX_CHARS`] together.
+pub fn encode_others(others: &[Envelope]) -> String {
+    let mut count = others.len();
+    loop {
+        match crate::codec::json_within(&others[..count], MAX_CHARS + 1, false) {
+            Ok(text) => return text,
+            Err(_) if count > 0 => count -= 1,
+            Err(_) => return "[]".to_string(),
+        }
+    }
+}
+
+/// Reads the other pages' kept scenarios back, leaving out any that no longer reads.
+pub fn decode_others(text: &str) -> Vec<Envelope> {
+    if text.len() > MAX_CHARS {
+        return Vec::new();
+    }
+    serde_json::from_str::<Vec<serde_json::Value>>(text)
+        .map(|values| {
+            values
+                .into_iter()
+                .filter_map(|value| decode(&value.to_string()).ok())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Why a scenario was not autosaved.
@@ -218,6 +290,83 @@ pub fn write_at(key: &str, envelope: &Envelope) -> Result<(), NotSaved> {
     })
 }
 
+/// The other pages' kept scenarios (none when storage is off or holds nothing readable).
+pub fn read_others() -> Vec<Envelope> {
+    local_storage()
+        .and_then(|storage| storage.get_item(OTHERS_KEY).ok().flatten())
+        .map(|text| decode_others(&text))
+        .unwrap_or_default()
+}
+
+/// Stores the other pages' kept scenarios (removes the key when there are none).
+pub fn write_others(others: &[Envelope]) -> Result<(), NotSaved> {
+    let storage =
+        local_storage().ok_or_else(|| NotSaved::Refused("storage is switched off".to_string()))?;
+    let done = if others.is_empty() {
+        storage.remove_item(OTHERS_KEY)
+    } else {
+        storage.set_item(OTHERS_KEY, &encode_others(others))
+    };
+    done.map_err(|_| NotSaved::Refused("the other tabs' scenarios could not be kept".to_string()))
+}
+
+/// Saves `envelope` (this page's, [`page_id`]) as the autosave. What another page saved there is
+/// kept apart first when it is other work ([`others_after_write`]), unless `kept_elsewhere` says
+/// it is. Returns the autosave that was written over, when another page wrote it.
+pub fn save_from_page(
+    envelope: &Envelope,
+    kept_elsewhere: impl Fn(&Envelope) -> bool,
+) -> (Option<Envelope>, Result<(), NotSaved>) {
+    let stored = match local_storage().and_then(|s| s.get_item(WRITER_KEY).ok().flatten()) {
+        // This page wrote it last: nothing another page made is under it.
+        Some(writer) if writer == envelope.page => None,
+        _ => read().ok().flatten(),
+    };
+    if let Some(stored) = &stored {
+        let others = read_others();
+        let apart = Some(stored.clone()).filter(|stored| !kept_elsewhere(stored));
+        let kept = others_after_write(apart, &others, envelope);
+        if kept != others {
+            if let Err(why) = write_others(&kept) {
+                return (Some(stored.clone()), Err(why));
+            }
+        }
+    }
+    let written = write(envelope);
+    if written.is_ok() {
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(WRITER_KEY, &envelope.page);
+        }
+    }
+    (stored, written)
+}
+
+/// Drops one kept scenario of another page (taken back or dismissed), known by its page and time.
+pub fn forget_other(page: &str, saved_at_ms: f64) {
+    let others = read_others();
+    let left: Vec<Envelope> = others
+        .iter()
+        .filter(|other| !(other.page == page && other.saved_at_ms == saved_at_ms))
+        .cloned()
+        .collect();
+    if left.len() != others.len() {
+        let _ = write_others(&left);
+    }
+}
+
+/// This page's own name among the pages of this browser: made once per page load (a reload is
+/// another page, whose first save holds the same work and so keeps nothing apart).
+pub fn page_id() -> String {
+    thread_local! {
+        static ID: String = format!(
+            "{:x}-{:x}",
+            js_sys::Date::now() as u64,
+            (js_sys::Math::random() * 4_294_967_296.0) as u64
+        );
+    }
+    ID.with(String::clone)
+}
+
 /// The browser's clock, milliseconds since 1970.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -241,6 +390,7 @@ mod tests {
             options: None,
             markets: None,
             scenario: presets::default_scenario(),
+            page: String::new(),
         }
     }
 
@@ -374,5 +524,80 @@ mod tests {
                 ask_before: None
             }
         );
+    }
+
+    /// An envelope of `page`'s, saved at `at`, holding the default scenario with `steps` steps.
+    fn of_page(page: &str, at: f64, steps: u32) -> Envelope {
+        let mut envelope = envelope();
+        envelope.page = page.to_string();
+        envelope.saved_at_ms = at;
+        envelope.scenario.run.steps = steps;
+        envelope
+    }
+
+    #[test]
+    fn a_page_writing_over_another_pages_work_keeps_it_apart() {
+        let b = of_page("b", 1.0, 100);
+        // Page a writes other work over b's: b's is kept.
+        let a = of_page("a", 2.0, 200);
+        let others = others_after_write(Some(b.clone()), &[], &a);
+        assert_eq!(others, vec![b.clone()]);
+        // b writes again over a's: a's joins, b's own older work leaves (superseded).
+        let b2 = of_page("b", 3.0, 300);
+        let others = others_after_write(Some(a.clone()), &others, &b2);
+        assert_eq!(others, vec![a.clone()]);
+        // A page writing over its own save keeps nothing apart.
+        let b3 = of_page("b", 4.0, 400);
+        assert_eq!(
+            others_after_write(Some(b2.clone()), &others, &b3),
+            vec![a.clone()]
+        );
+        // Nor over another page's save of the same work (a reload, a new tab that shows it),
+        // whose tab or time alone differ.
+        let mut same = of_page("c", 5.0, 400);
+        same.tab = "flush".to_string();
+        assert_eq!(others_after_write(Some(b3.clone()), &[], &same), vec![]);
+        // The same work kept apart leaves once a page writes it (it is the autosave again).
+        let a_again = of_page("d", 6.0, 200);
+        assert_eq!(
+            others_after_write(None, std::slice::from_ref(&a), &a_again),
+            vec![]
+        );
+        // One per page, newest first, at most OTHERS_MAX.
+        let many: Vec<Envelope> = (0..5)
+            .map(|i| of_page(&format!("p{i}"), i as f64, 10 + i as u32))
+            .collect();
+        let mut others = Vec::new();
+        for pair in many.windows(2) {
+            others = others_after_write(Some(pair[0].clone()), &others, &pair[1]);
+        }
+        let pages: Vec<&str> = others.iter().map(|other| other.page.as_str()).collect();
+        assert_eq!(pages, ["p3", "p2", "p1"]);
+        // An older save of the stored page's kept apart is replaced by its newer one.
+        let a_older = of_page("a", 0.5, 150);
+        let others = others_after_write(Some(a.clone()), &[a_older], &b2);
+        assert_eq!(others, vec![a]);
+    }
+
+    #[test]
+    fn other_pages_work_round_trips_and_unreadable_entries_are_left_out() {
+        let others = vec![of_page("a", 1.0, 100), of_page("b", 2.0, 200)];
+        let text = encode_others(&others);
+        assert_eq!(decode_others(&text), others);
+        // An entry that no longer validates is left out, the others kept.
+        let mut values: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        values[0]["scenario"]["run"]["steps"] = 0.into();
+        let damaged = serde_json::to_string(&values).unwrap();
+        assert_eq!(decode_others(&damaged), vec![others[1].clone()]);
+        assert_eq!(decode_others("{"), vec![]);
+        // Over the limit together: the newest that fit are kept.
+        let mut big = of_page("big", 3.0, 300);
+        big.preset = "x".repeat(MAX_CHARS - 1000);
+        let text = encode_others(&[others[0].clone(), big]);
+        assert_eq!(decode_others(&text), vec![others[0].clone()]);
+        // An envelope from before pages were told apart reads, with no page.
+        let old = serde_json::to_string(&envelope()).unwrap();
+        assert!(!old.contains("\"page\""), "{old}");
+        assert_eq!(decode(&old).unwrap().page, "");
     }
 }

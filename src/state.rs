@@ -102,6 +102,7 @@ impl AppState {
             options: Some(self.options.get_untracked()).filter(|spec| *spec != Default::default()),
             markets: Some(self.markets.get_untracked())
                 .filter(|choice| *choice != Default::default()),
+            page: String::new(),
         }
     }
 

@@ -289,7 +289,7 @@ fn checked_payload(json: &str) -> Result<String, TooLargeForLink> {
 /// with `measure`, the whole JSON counted without being kept; without, written no further than
 /// the limit (the error is then `limit`). 0 when it cannot be written at all (serde_json writes
 /// any of our values).
-pub(crate) fn json_within<T: serde::Serialize>(
+pub(crate) fn json_within<T: serde::Serialize + ?Sized>(
     value: &T,
     limit: usize,
     measure: bool,

@@ -17,6 +17,8 @@ pub enum Offer {
         tab: Tab,
         saved_at_ms: f64,
     },
+    /// Another tab's autosave, which a later tab wrote over (kept apart in this browser).
+    OtherTab(Box<crate::autosave::Envelope>),
     /// The scenario the previous page stopped on; `from` says where it came from ("the link",
     /// "your autosave").
     RunAgain {
@@ -40,12 +42,34 @@ pub fn RestoreOffers(
                 offers.remove(index);
             }
         });
-        if let Some(Offer::Autosave { kept, tab, .. } | Offer::RunAgain { kept, tab, .. }) = offer {
-            state.tab.set(tab);
-            state.load(kept.scenario, &kept.preset);
+        match offer {
+            Some(Offer::Autosave { kept, tab, .. } | Offer::RunAgain { kept, tab, .. }) => {
+                state.tab.set(tab);
+                state.load(kept.scenario, &kept.preset);
+            }
+            Some(Offer::OtherTab(other)) => {
+                let other = *other;
+                crate::autosave::forget_other(&other.page, other.saved_at_ms);
+                // This page's own work is kept to go back to, as when a preset replaces it.
+                state.keep_own_before_example(crate::autosave::now_ms());
+                state.tab.set(Tab::from_name(&other.tab));
+                if let Some(options) = other.options.filter(|options| options.validate().is_ok()) {
+                    state.options.set(options);
+                }
+                if let Some(markets) = other.markets {
+                    state.markets.set(markets.checked());
+                }
+                state.load(other.scenario, &other.preset);
+            }
+            None => {}
         }
     };
     let dismiss = move |index: usize| {
+        let offer = offers.with_untracked(|offers| offers.get(index).cloned());
+        // Dismissed, another tab's work is no longer kept (it was offered on every new page).
+        if let Some(Offer::OtherTab(other)) = offer {
+            crate::autosave::forget_other(&other.page, other.saved_at_ms);
+        }
         offers.update(|offers| {
             if index < offers.len() {
                 offers.remove(index);
@@ -66,6 +90,17 @@ pub fn RestoreOffers(
                     <button type="button" class="link-button" on:click=move |_| dismiss(index)>{text().notices.dismiss}</button>
                 </div>
             }.into_any(),
+            Offer::OtherTab(other) => {
+                let what = other_tab_work(&other.preset, &other.scenario);
+                let when = format::date_time(other.saved_at_ms).unwrap_or_default();
+                view! {
+                    <div class="offer" role="status" data-testid="other-tab-offer">
+                        <span>{fill(text().notices.other_tab_offer, &[("what", &what), ("when", &when)])}</span>
+                        <button type="button" data-testid="restore-other-tab" on:click=move |_| take(index)>{text().notices.restore}</button>
+                        <button type="button" class="link-button" data-testid="dismiss-other-tab" on:click=move |_| dismiss(index)>{text().notices.dismiss}</button>
+                    </div>
+                }.into_any()
+            }
             Offer::RunAgain { from, .. } => view! {
                 <div class="offer warn" role="alert" data-testid="run-again-offer">
                     <span>{fill(text().notices.run_again_offer, &[("from", from)])}</span>
@@ -74,6 +109,16 @@ pub fn RestoreOffers(
                 </div>
             }.into_any(),
         }).collect_view()}
+    }
+}
+
+/// What another tab's scenario was, in words: its preset's title (", edited" when it is no
+/// longer as it came), or a custom scenario.
+fn other_tab_work(preset: &str, scenario: &flushlab_engine::Scenario) -> String {
+    match flushlab_engine::presets::find(preset) {
+        Some(found) if crate::state::is_preset_as_it_came(preset, scenario) => found.title,
+        Some(found) => fill(text().notices.other_tab_edited, &[("title", &found.title)]),
+        None => text().notices.other_tab_custom.to_string(),
     }
 }
 

@@ -388,6 +388,12 @@ sections! {
         /// `{when}`: a date and time.
         autosave_offer,
         autosave_offer_undated,
+        /// `{what}`: the scenario ([`Notices::other_tab_edited`], [`Notices::other_tab_custom`]
+        /// or a preset's title); `{when}`: a date and time.
+        other_tab_offer,
+        /// `{title}`: the preset's title.
+        other_tab_edited,
+        other_tab_custom,
         restore,
         /// The reader's own page, kept when the tour or a glossary example replaced it.
         own_kept, back_to_own,
