@@ -725,6 +725,24 @@ test('every slider at its extremes never breaks the page', async () => {
   await done();
 });
 
+test('a capped run that ends with liquidations still queued says what its totals leave out', async () => {
+  const { page, done } = await open('?preset=btc-2025-10-10');
+  assert.equal(await page.getByTestId('still-queued').count(), 0, 'uncapped, nothing waits');
+  await page.locator('#throughput-cap').check();
+  const box = page.locator('#cap-per-step');
+  await box.fill('10000000');
+  await box.press('Enter');
+  const note = page.getByTestId('still-queued');
+  await note.waitFor();
+  assert.match(
+    await note.textContent(),
+    /^When the run ended, \$4\d\dM of positions were still queued for liquidation, held back by the throughput cap: the totals above leave them out/,
+  );
+  await page.locator('#throughput-cap').uncheck();
+  await note.waitFor({ state: 'detached' });
+  await done();
+});
+
 test('a chart off screen is brought up to date when it scrolls into view', async () => {
   const { page, done } = await open('', { viewport: { width: 1400, height: 800 } });
   // At this height only the price and liquidations charts are in view, both drawn as SVG until

@@ -303,6 +303,29 @@ pub fn past_the_record(outcome: &Outcome) -> Option<String> {
     past_record_note(&past, text().summary.the_price)
 }
 
+/// The note under the headline when the run ended with positions still queued for liquidation
+/// (a throughput cap, block limits or clips held them back): how much, and that the totals leave
+/// it out. None when nothing waited.
+pub fn still_queued(scenario: &Scenario, outcome: &Outcome) -> Option<String> {
+    let queued = outcome.summary.queued_at_end_usd;
+    if queued <= 0.0 {
+        return None;
+    }
+    let words = &text().summary;
+    let venue = &scenario.venue;
+    let why = if venue.max_liquidation_usd_per_step.is_some() {
+        words.queued_by_cap
+    } else if venue.block_limits.is_some() {
+        words.queued_by_blocks
+    } else {
+        words.queued_by_clips
+    };
+    Some(fill(
+        words.still_queued,
+        &[("usd", &format::usd(queued)), ("why", why)],
+    ))
+}
+
 /// The words for what went past the record (None: nothing did); `subject` is whose price moved
 /// ("the price", or a system's market).
 pub fn past_record_note(
@@ -709,6 +732,21 @@ mod tests {
         assert!(
             note.starts_with("Past anything on record: the price fell 100.0%, and no recorded flush fell more than 51%"),
             "{note}"
+        );
+    }
+
+    #[test]
+    fn a_run_ending_with_a_backlog_says_what_the_totals_leave_out() {
+        let mut scenario = presets::find("btc-2025-10-10").expect("a preset").scenario;
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        assert_eq!(still_queued(&scenario, &outcome), None);
+        scenario.venue.max_liquidation_usd_per_step = Some(10e6);
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let note = still_queued(&scenario, &outcome).expect("a backlog");
+        let queued = format::usd(outcome.summary.queued_at_end_usd);
+        assert_eq!(
+            note,
+            format!("When the run ended, {queued} of positions were still queued for liquidation, held back by the throughput cap: the totals above leave them out, and selling them would take the price further.")
         );
     }
 

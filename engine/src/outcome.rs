@@ -101,6 +101,11 @@ pub struct Summary {
     /// in the liquidated figures too); absent when zero.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub backstopped_usd: f64,
+    /// Notional (USD at the final mark) still queued for liquidation when the run ended: a
+    /// throughput cap, block limits or clips held it back, and the totals above leave it out;
+    /// absent when zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub queued_at_end_usd: f64,
     /// When the venue's leverage control tightened (the start of that step, seconds), if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tightened_at_s: Option<f64>,

@@ -194,3 +194,33 @@ fn funding_bleed_recovers_without_a_jump_when_makers_return() {
         largest_rise * 100.0
     );
 }
+
+/// A throughput cap too small for the cascade leaves positions in the liquidation queue when the
+/// run ends: the summary says how much (the totals leave it out), a longer run sells at least
+/// that much more, and a run that clears its queue reports nothing queued.
+#[test]
+fn a_capped_run_that_ends_with_a_backlog_says_how_much_was_still_queued() {
+    let mut scenario = presets::find("btc-2025-10-10").unwrap().scenario;
+    scenario.venue.max_liquidation_usd_per_step = Some(10e6);
+    let short = flushlab_engine::simulate(&scenario).unwrap().summary;
+    assert!(short.queued_at_end_usd > 1e8, "{}", short.queued_at_end_usd);
+    // Still liquidating up to the last step.
+    assert_eq!(short.last_liquidation_step, Some(scenario.run.steps - 1));
+    scenario.run.steps *= 3;
+    let long = flushlab_engine::simulate(&scenario).unwrap().summary;
+    assert_eq!(
+        long.queued_at_end_usd, 0.0,
+        "the longer run clears its queue"
+    );
+    let more = long.liquidated_notional_usd_long - short.liquidated_notional_usd_long;
+    // Sold at lower prices than the final mark valued it at, and more positions trigger as it
+    // sells: at least nine tenths of it.
+    assert!(
+        more >= 0.9 * short.queued_at_end_usd,
+        "{more} / {}",
+        short.queued_at_end_usd
+    );
+    // Uncapped, nothing waits.
+    let uncapped = run("btc-2025-10-10").summary;
+    assert_eq!(uncapped.queued_at_end_usd, 0.0);
+}

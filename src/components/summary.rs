@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::catalogue::text::{fill, text};
 use crate::format;
-use crate::headline::{headline, liquidated_unit, past_the_record};
+use crate::headline::{headline, liquidated_unit, past_the_record, still_queued};
 use crate::state::use_state;
 
 /// The unit the charts' time axes read in for `outcome`'s run (its last step's time is its length).
@@ -313,10 +313,22 @@ pub fn Headline(
     // Under the headline while the run is past anything on record (not announced on every drag
     // input: it is part of the headline's region only by place).
     let past_record = move || outcome.with(|outcome| past_the_record(outcome.as_deref()?));
+    // Under it too when the run ended with positions still queued for liquidation.
+    let queued = move || {
+        outcome.with(|outcome| {
+            let outcome = outcome.as_deref()?;
+            state
+                .scenario
+                .with(|scenario| still_queued(scenario, outcome))
+        })
+    };
     view! {
         <p class="headline" data-testid="headline" aria-live="polite" aria-busy=move || busy.get().to_string()>{move || text().unwrap_or_default()}</p>
         {move || past_record().map(|note| view! {
             <p class="past-record" data-testid="past-record" role="note">{note}</p>
+        })}
+        {move || queued().map(|note| view! {
+            <p class="still-queued" data-testid="still-queued" role="note">{note}</p>
         })}
     }
 }

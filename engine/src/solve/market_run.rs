@@ -452,6 +452,7 @@ impl<'a> MarketRun<'a> {
             }),
             halted_steps: self.halted_steps,
             backstopped_usd: venue.backstopped_usd,
+            queued_at_end_usd: venue.queued_usd(final_mark),
             tightened_at_s: self
                 .control
                 .as_ref()

@@ -217,6 +217,18 @@ impl<'a> LiquidationEngine<'a> {
         }
     }
 
+    /// Notional (USD at `mark`) of the open positions still waiting in the liquidation queue:
+    /// what a throughput cap, a venue's block limits or a clip's cooldown held back when the run
+    /// ended.
+    pub fn queued_usd(&self, mark: f64) -> f64 {
+        self.queue
+            .iter()
+            .map(|&index| index as usize)
+            .filter(|&i| self.is_open(i))
+            .map(|i| self.notional_at(i, mark))
+            .sum()
+    }
+
     /// Takes this step's liquidation orders from the queue: partial liquidation sizes each one
     /// down to what restores its margin, and the throughput cap chunks the rest into later steps.
     pub fn take_orders(&mut self, mark: f64) -> Vec<Order> {

@@ -490,6 +490,10 @@ sections! {
         market_price,
         /// `{subject}`, `{pct}`: how far it rose; `{record}`: the deepest recorded fall.
         past_record_rise,
+        /// `{usd}`: what was still queued; `{why}`: [`Summary::queued_by_cap`],
+        /// [`Summary::queued_by_blocks`] or [`Summary::queued_by_clips`].
+        still_queued,
+        queued_by_cap, queued_by_blocks, queued_by_clips,
         /// `{moved}`, `{amount}`, `{who}`, `{duration}`, `{tail}`.
         headline,
         /// `{moved}`: the headline's start; `{move}`, `{time}`, `{alone}`: where a ramp's cascade
