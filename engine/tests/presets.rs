@@ -224,3 +224,24 @@ fn a_capped_run_that_ends_with_a_backlog_says_how_much_was_still_queued() {
     let uncapped = run("btc-2025-10-10").summary;
     assert_eq!(uncapped.queued_at_end_usd, 0.0);
 }
+
+/// With no shock, the predators of predators-at-work hunt the larger cluster within reach (its
+/// longs below, as its story has them) and cover against the longs' forced sales: the run is the
+/// one a shock of a thousandth of a percent down gives, not a squeeze of its shorts.
+#[test]
+fn predators_with_no_shock_hunt_the_larger_cluster() {
+    let mut scenario = presets::find("predators-at-work").unwrap().scenario;
+    scenario.shock.pct = 0.0;
+    let none = flushlab_engine::simulate(&scenario).unwrap().summary;
+    scenario.shock.pct = -0.001;
+    let tiny = flushlab_engine::simulate(&scenario).unwrap().summary;
+    assert_eq!(none.liquidated_notional_usd_short, 0.0);
+    assert!(none.liquidated_notional_usd_long > 1e8, "{none:?}");
+    assert!(none.predator_pnl_usd > 0.0);
+    assert!(
+        (none.max_drawdown_pct - tiny.max_drawdown_pct).abs() < 0.05,
+        "{} / {}",
+        none.max_drawdown_pct,
+        tiny.max_drawdown_pct
+    );
+}

@@ -124,7 +124,7 @@ impl<'a> MarketRun<'a> {
                 .agents
                 .predators
                 .as_ref()
-                .map(|rules| Predation::new(rules, shock_pct)),
+                .map(|rules| Predation::new(rules, shock_pct, table, start)),
             insurance: scenario
                 .agents
                 .cppi
@@ -269,10 +269,11 @@ impl<'a> MarketRun<'a> {
                 self.last_liquidation_step = Some(step);
             }
         }
-        self.forced_coins = if self.shock_pct < 0.0 {
-            liquidations.long_coins
-        } else {
-            liquidations.short_coins
+        // What liquidations traded in the predators' direction, for them to cover against.
+        self.forced_coins = match &self.predation {
+            Some(predation) if predation.hunts_longs() => liquidations.long_coins,
+            Some(_) => liquidations.short_coins,
+            None => 0.0,
         };
         let last = self.book.last();
         self.history.push(last);

@@ -27,14 +27,28 @@ pub struct Predation {
 }
 
 impl Predation {
-    pub fn new(rules: &Predators, shock_direction: f64) -> Predation {
-        Predation {
+    /// Predators who hunt in the shock's direction; with no shock, the larger of the two
+    /// clusters within reach of `mark` (longs below on a tie: sellers, as the model's name has it).
+    pub fn new(
+        rules: &Predators,
+        shock_direction: f64,
+        table: &PositionTable,
+        mark: f64,
+    ) -> Predation {
+        let mut hunt = Predation {
             rules: rules.clone(),
-            direction: if shock_direction < 0.0 { 1.0 } else { -1.0 },
+            direction: if shock_direction > 0.0 { -1.0 } else { 1.0 },
             state: Hunt::Watching,
             inventory_coins: 0.0,
             cash_usd: 0.0,
+        };
+        if shock_direction == 0.0 {
+            let longs = hunt.cluster_usd(table, mark);
+            hunt.direction = -1.0;
+            let shorts = hunt.cluster_usd(table, mark);
+            hunt.direction = if shorts > longs { -1.0 } else { 1.0 };
         }
+        hunt
     }
 
     /// Liquidatable notional (static estimate) between `mark` and `distance_pct` beyond it.
@@ -111,6 +125,11 @@ impl Predation {
         }
     }
 
+    /// Whether they sell into long clusters below (else they buy into short clusters above).
+    pub fn hunts_longs(&self) -> bool {
+        self.direction > 0.0
+    }
+
     /// Profit so far, with any inventory left marked at `mark`.
     pub fn pnl_usd(&self, mark: f64) -> f64 {
         self.cash_usd - self.direction * self.inventory_coins * mark
@@ -150,7 +169,7 @@ mod tests {
             (predators(0.0, 0.0), 100.0),          // no capital
         ] {
             let mut book = OrderBook::new(&scenario.market);
-            let mut hunt = Predation::new(&rules, -5.0);
+            let mut hunt = Predation::new(&rules, -5.0, &table, mark);
             for _ in 0..10 {
                 hunt.step(&table, mark, 0.0, &mut book);
             }
@@ -159,9 +178,26 @@ mod tests {
         }
         // An upward shock hunts shorts above: these longs are no prey.
         let mut book = OrderBook::new(&scenario.market);
-        let mut hunt = Predation::new(&predators(1_000_000.0, 0.0), 5.0);
+        let mut hunt = Predation::new(&predators(1_000_000.0, 0.0), 5.0, &table, 100.0);
         hunt.step(&table, 100.0, 0.0, &mut book);
         assert_eq!(book.consumed(), 0.0);
+        // With no shock they hunt the larger cluster within reach: these longs below, and a
+        // larger cluster of shorts above once it is there.
+        let mut book = OrderBook::new(&scenario.market);
+        let mut hunt = Predation::new(&predators(1_000_000.0, 0.0), 0.0, &table, 100.0);
+        hunt.step(&table, 100.0, 0.0, &mut book);
+        hunt.step(&table, 100.0, 0.0, &mut book);
+        assert!(book.consumed() > 0.0, "sold into the longs");
+        let both = crate::traders::examples::scenario(&[
+            ("long", 500_000.0, 100.0, 20.0),
+            ("short", 800_000.0, 100.0, 20.0),
+        ]);
+        let table = PositionTable::build(&both);
+        let mut book = OrderBook::new(&both.market);
+        let mut hunt = Predation::new(&predators(1_000_000.0, 0.0), 0.0, &table, 100.0);
+        hunt.step(&table, 100.0, 0.0, &mut book);
+        hunt.step(&table, 100.0, 0.0, &mut book);
+        assert!(book.consumed() < 0.0, "bought into the larger shorts");
     }
 
     #[test]
@@ -169,7 +205,7 @@ mod tests {
         let scenario = cluster();
         let table = PositionTable::build(&scenario);
         let mut book = OrderBook::new(&scenario.market);
-        let mut hunt = Predation::new(&predators(3_000_000.0, 100_000.0), -5.0);
+        let mut hunt = Predation::new(&predators(3_000_000.0, 100_000.0), -5.0, &table, 100.0);
         // Three steps of building: a million USD sold each.
         let mut prices = vec![book.last()];
         for _ in 0..3 {
@@ -209,7 +245,7 @@ mod tests {
         let scenario = cluster();
         let table = PositionTable::build(&scenario);
         let mut book = OrderBook::new(&scenario.market);
-        let mut hunt = Predation::new(&predators(3_000_000.0, 0.0), -5.0);
+        let mut hunt = Predation::new(&predators(3_000_000.0, 0.0), -5.0, &table, 100.0);
         for _ in 0..3 {
             hunt.step(&table, 100.0, 0.0, &mut book);
         }

@@ -194,7 +194,7 @@ pub static ENGLISH: Text = Text {
         cppi_multiplier_help: "How many times its cushion a portfolio holds in the coin. A fall of 1/multiplier in one move, too fast to sell into, takes it through its floor.",
         cppi_floor: "CPPI floor",
         cppi_floor_help: "The value the insured portfolios mean to keep, as a share of what they start with. The higher the floor, the thinner the cushion and the sooner they sell.",
-        predators_help: "Traders who see a cluster of liquidation prices nearby, sell ahead of it to trigger it, and buy back cheaply from the forced sellers (Brunnermeier and Pedersen's predatory trading).",
+        predators_help: "Traders who see a cluster of liquidation prices nearby, sell ahead of it to trigger it, and buy back cheaply from the forced sellers (Brunnermeier and Pedersen's predatory trading). They hunt in the shock's direction (longs below a fall, shorts above a rise); with no shock, the larger cluster within reach.",
         what_is: "What is {topic}?",
         in_the_glossary: "In the glossary:",
         slider: "{label} (slider)",
