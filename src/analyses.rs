@@ -819,8 +819,10 @@ mod tests {
         let (moved, flush) = without_shock("funding-bleed");
         assert!(moved < -FLUSH_WITHOUT_SHOCK_PCT, "{moved}");
         assert_eq!(flush, Some(-moved));
-        // Predators wait for a first dip: with none they do nothing.
-        assert_eq!(without_shock("predators-at-work"), (0.0, None));
+        // Predators need no shock: their selling alone tips the longs' cluster 3% below.
+        let (moved, flush) = without_shock("predators-at-work");
+        assert!(moved < -FLUSH_WITHOUT_SHOCK_PCT, "{moved}");
+        assert_eq!(flush, Some(-moved));
         // The default's crowd does not move without a shock: its curve's jump is the tipping
         // point.
         let (moved, flush) = without_shock("over-levered-longs");

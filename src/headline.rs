@@ -660,8 +660,20 @@ mod tests {
             tile(&tiles, "Amplification"),
             "none: the price went the other way"
         );
-        // No shock, and a crowd of predators squeezes the price up: the tiles show the peak.
-        let (text, tiles, outcome) = resized("predators-at-work", 0.0);
+        // No shock, and predators squeeze a crowd whose shorts are the larger cluster within
+        // their reach: the tiles show the peak.
+        let mut scenario = presets::find("predators-at-work")
+            .expect("a preset")
+            .scenario;
+        scenario.shock.resize(&scenario.market, 0.0);
+        let flushlab_engine::scenario::Positions::Generate(population) = &mut scenario.positions
+        else {
+            panic!("predators-at-work generates its positions");
+        };
+        population.long_share = 0.3;
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let tiles = crate::components::summary::tiles(&outcome, scenario.position_count(), None);
+        let text = headline(&scenario, &outcome);
         assert!(rises(&outcome.summary), "{text}");
         let peak = tile(&tiles, "Peak");
         assert!(
