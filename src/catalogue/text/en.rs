@@ -813,7 +813,7 @@ pub static ENGLISH: Text = Text {
         computing: "computing the amplification curve…",
         tipping_at: "{a:shock} {shock} shock",
         smooth: "none up to {extent}: the {flush_word} grows smoothly",
-        no_shock_needed: "none needed: with no shock at all the crowd moves the price {move}",
+        no_shock_needed: "none needed: with no shock at all, the crowd and the algorithms trading on it move the price {move}",
         tipping_at_most: "{a:shock} {shock} shock or less: it already runs away, to a {move} move",
         not_computed: "not computed for a scenario this large",
     },
