@@ -299,8 +299,30 @@ pub fn ran_ahead(scenario: &Scenario, outcome: &Outcome) -> Option<RanAhead> {
 /// The note under the headline when the run went past anything on record (a price that falls
 /// to nothing is no market's): what went past it and how to read it; None inside the record.
 pub fn past_the_record(outcome: &Outcome) -> Option<String> {
+    use flushlab_engine::market::{PRICE_CEILING_MULTIPLE, PRICE_FLOOR_FRACTION};
     let past = flushlab_engine::analysis::past_the_record(outcome);
-    past_record_note(&past, text().summary.the_price)
+    let note = past_record_note(&past, text().summary.the_price)?;
+    // A price at the book's floor (or ceiling) is where the book ran out, not a price found:
+    // said, so the trough's "$6.00" is not read as a market's.
+    let summary = &outcome.summary;
+    let start = summary.start_price;
+    let words = &text().summary;
+    let mut note = note;
+    if summary.min_price <= start * PRICE_FLOOR_FRACTION * (1.0 + 1e-9) {
+        note.push(' ');
+        note.push_str(&fill(
+            words.at_the_floor,
+            &[("price", &format::price(start * PRICE_FLOOR_FRACTION))],
+        ));
+    }
+    if summary.max_price >= start * PRICE_CEILING_MULTIPLE * (1.0 - 1e-9) {
+        note.push(' ');
+        note.push_str(&fill(
+            words.at_the_ceiling,
+            &[("price", &format::price(start * PRICE_CEILING_MULTIPLE))],
+        ));
+    }
+    Some(note)
 }
 
 /// The note under the headline when the run ended with positions still queued for liquidation
@@ -743,6 +765,11 @@ mod tests {
         let note = past_the_record(&outcome).expect("past the record");
         assert!(
             note.starts_with("Past anything on record: the price fell 100.0%, and no recorded flush fell more than 51%"),
+            "{note}"
+        );
+        let floor = format::price(outcome.summary.start_price * 1e-4);
+        assert!(
+            note.ends_with(&format!("The book ran out of bids: the price stopped at {floor}, the lowest FlushLab quotes (a ten-thousandth of the start), so the trough and the amplification are where the book ended, not prices a market found.")),
             "{note}"
         );
     }

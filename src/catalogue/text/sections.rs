@@ -490,6 +490,8 @@ sections! {
         market_price,
         /// `{subject}`, `{pct}`: how far it rose; `{record}`: the deepest recorded fall.
         past_record_rise,
+        /// `{price}`: the book's floor (or ceiling), added to the note past the record.
+        at_the_floor, at_the_ceiling,
         /// `{usd}`: what was still queued; `{why}`: [`Summary::queued_by_cap`],
         /// [`Summary::queued_by_blocks`] or [`Summary::queued_by_clips`].
         still_queued,
