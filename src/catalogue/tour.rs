@@ -78,8 +78,9 @@ const STEPS: [Step; 9] = [
             preset: "over-levered-longs",
             edit: scenes::traders_adjust,
             chart: "liquidations",
-            look_at: "The liquidation bars are smaller than with nobody adjusting: switch the \
-                      traders off to compare.",
+            look_at: "The liquidation bars are smaller than with nobody adjusting: to compare, \
+                      set \"Add collateral near liquidation\" and \"De-lever when volatile\" to 0 \
+                      under Traders and algorithms.",
         },
     },
     Step {

@@ -62,7 +62,9 @@ pub(super) const TERMS: &[Term] = &[
             edit: scenes::five_longs_high_margin,
             chart: "map",
             look_at: "At a 1.5% maintenance rate the 25x long is liquidated by the same 3% drop \
-                      that it survives at 0.5%.",
+                      that it survives at 0.5% (the leverage example), so the $20.0k liquidated \
+                      is now the 25x and the 50x, with the 100x left out (a 1.5% rate admits no \
+                      more than about 66x).",
         }),
         not_yet: None,
     },
@@ -262,10 +264,12 @@ pub(super) const TERMS: &[Term] = &[
     Term {
         id: "tipping-point",
         name: "Tipping point",
-        body: "The shock size past which a cascade stops being proportional and runs away: below \
-               it the book absorbs the forced sales, above it each wave of them reaches enough \
-               new liquidation prices to set off the next. Small changes in leverage or depth \
-               move it, which is why quiet markets can flush suddenly.",
+        body: "The shock size past which a cascade stops growing in step with the shock and runs \
+               away: each wave of forced sales reaches enough new liquidation prices to set off \
+               the next, so each 1% more of shock adds 2% or more to the move. Below it a \
+               levered crowd can still amplify a shock, but in proportion; a crowd with no \
+               liquidation prices near the price barely moves it. Small changes in leverage or \
+               depth move the point, which is why quiet markets can flush suddenly.",
         related: &[
             "amplification",
             "systemic-leverage-risk",

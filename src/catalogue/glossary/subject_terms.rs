@@ -228,7 +228,7 @@ pub(super) const TERMS: &[Term] = &[
         name: "Leverage skew",
         body: "The imbalance between levered longs and levered shorts: the crowded side has more \
                liquidation prices near the price, so a move against it cascades further, and it \
-               pays the other side funding while it waits (set the skew with Longs share, and a \
+               pays the other side funding while it waits (set the skew with Long share, and a \
                funding build-up in the traders panel).",
         related: &["leverage-concentration", "funding-rate", "leverage-flush"],
         demo: Some(Demo {
