@@ -1,7 +1,7 @@
 //! Leverage cycles: the price fan, daily returns with and without cascades, their QQ plot against
 //! a normal, and how the tails (excess kurtosis) grow with price impact.
 
-use plotly::common::{DashType, Fill, Line, Marker, Mode};
+use plotly::common::{DashType, Fill, Line, LineShape, Marker, Mode};
 use plotly::histogram::{Bins, HistNorm};
 use plotly::layout::{AxisType, BarMode};
 use plotly::{Histogram, Plot, Scatter};
@@ -95,20 +95,27 @@ pub fn returns(snapshot: &Snapshot) -> Plot {
         let size = ((high - low) / 80.0).max(1e-9);
         let bins = || Bins::new(low, high + size, size);
         plot.add_trace(
-            Histogram::new(run.returns_without.clone())
-                .name(w.news_alone)
-                .hist_norm(HistNorm::ProbabilityDensity)
-                .x_bins(bins())
-                .opacity(0.55)
-                .marker(Marker::new().color(ink(theme).muted)),
-        );
-        plot.add_trace(
             Histogram::new(run.returns_with_cascades.clone())
                 .name(w.with_cascades)
                 .hist_norm(HistNorm::ProbabilityDensity)
                 .x_bins(bins())
                 .opacity(0.6)
                 .marker(Marker::new().color(palette::SHORT)),
+        );
+        // The news alone as an outline over the bars, in the same bins: as bars beneath them it
+        // hid under the cascades' in the middle, where the two agree, and the comparison the
+        // captions ask for could not be seen.
+        let (x, y) = density_outline(&run.returns_without, low, size, 80);
+        plot.add_trace(
+            Scatter::new(x, y)
+                .name(w.news_alone)
+                .mode(Mode::Lines)
+                .line(
+                    Line::new()
+                        .color(ink(theme).text)
+                        .width(1.5)
+                        .shape(LineShape::Hv),
+                ),
         );
     }
     // The density on a log scale: the rare, violent days the caption speaks of are bins a
@@ -125,6 +132,34 @@ pub fn returns(snapshot: &Snapshot) -> Plot {
         .bar_mode(BarMode::Overlay);
     plot.set_layout(layout);
     plot
+}
+
+/// A histogram's probability density as a step outline: `bins` bins of `size` from `low` (as
+/// plotly bins the bars beside it), each bin's height held across it and closed at zero at both
+/// ends; empty bins are left out of the log axis (a gap, not a drop to zero).
+fn density_outline(values: &[f64], low: f64, size: f64, bins: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut counts = vec![0usize; bins + 1];
+    for &value in values {
+        let bin = ((value - low) / size).floor();
+        if bin.is_finite() && bin >= 0.0 {
+            counts[(bin as usize).min(bins)] += 1;
+        }
+    }
+    let total = values.len().max(1) as f64;
+    let mut x = Vec::with_capacity(counts.len() + 1);
+    let mut y = Vec::with_capacity(counts.len() + 1);
+    for (bin, &count) in counts.iter().enumerate() {
+        x.push(low + bin as f64 * size);
+        y.push(if count == 0 {
+            f64::NAN
+        } else {
+            count as f64 / (total * size)
+        });
+    }
+    // The last step's right edge.
+    x.push(low + counts.len() as f64 * size);
+    y.push(*y.last().unwrap_or(&f64::NAN));
+    (x, y)
 }
 
 /// Quantiles of standardized returns against a standard normal's.
@@ -308,6 +343,28 @@ mod tests {
         assert!((normal[0] - super::normal_quantile(0.5 / 30_000.0)).abs() < 1e-12);
         // A few hundred points, not thirty thousand.
         assert!(normal.len() > 200 && normal.len() < 300, "{}", normal.len());
+    }
+
+    /// The news alone's outline is the same density plotly draws for the bars: its steps sum
+    /// to one, each bin's height is its share over the bin's width, and an empty bin is a gap.
+    #[test]
+    fn the_outline_is_the_histograms_density() {
+        let values = [0.0, 0.1, 0.1, 0.35, 0.9, 1.0];
+        let (x, y) = super::density_outline(&values, 0.0, 0.25, 4);
+        assert_eq!(x, [0.0, 0.25, 0.5, 0.75, 1.0, 1.25]);
+        let area: f64 = y[..5]
+            .iter()
+            .filter(|h| h.is_finite())
+            .map(|h| h * 0.25)
+            .sum();
+        assert!((area - 1.0).abs() < 1e-12, "{area}");
+        assert!((y[0] - 3.0 / (6.0 * 0.25)).abs() < 1e-12);
+        assert!(y[2].is_nan(), "no value in 0.5-0.75: a gap");
+        assert_eq!(
+            y[4].to_bits(),
+            y[5].to_bits(),
+            "the last step held to its edge"
+        );
     }
 
     use crate::analyses::CyclesView;

@@ -255,7 +255,7 @@ pub static ENGLISH: Text = Text {
         fan: "Price fan",
         fan_caption: "The spread of price paths across simulated histories: cascades widen it, chiefly its lower edge over long horizons (the upper edge widens too, mostly early on); the dashed lines are the same paths' news alone.",
         returns: "Daily returns",
-        returns_caption: "The same news with and without cascades, on a log scale: where the crowd cascades, it adds rare, violent days (the histogram's long tails).",
+        returns_caption: "The same news with and without cascades (the outline: the news alone), on a log scale: where the crowd cascades, it adds rare, violent days (the bars' long tails beyond the outline).",
         qq: "QQ plot",
         qq_caption: "Points off the dashed line are tails a normal distribution would not produce.",
         tails: "Tails against impact",
