@@ -29,6 +29,57 @@ pub(super) const TERMS: &[Term] = &[
         not_yet: None,
     },
     Term {
+        id: "long-and-short",
+        name: "Long and short",
+        body: "A long gains when the price rises and a short when it falls; on a futures venue \
+               every contract has one of each. A levered long is liquidated by a fall and a \
+               levered short by a rise, so a flush down liquidates longs and a squeeze up \
+               liquidates shorts.",
+        related: &["leverage", "short-squeeze", "open-interest"],
+        demo: Some(Demo {
+            preset: "short-squeeze",
+            edit: scenes::as_is,
+            chart: "liquidations",
+            look_at: "Here the price rises, so the bars are shorts liquidated: each forced to \
+                      buy back what it had sold.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "collateral",
+        name: "Collateral",
+        body: "The money a trader puts up behind a position (its margin): at 10x, $1,000 of \
+               collateral carries a $10,000 position. Losses come out of it, and when what is \
+               left falls to the maintenance margin the position is liquidated, so adding \
+               collateral moves the liquidation price away.",
+        related: &["leverage", "maintenance-margin", "liquidation-price"],
+        demo: Some(Demo {
+            preset: "calm-market",
+            edit: scenes::six_longs,
+            chart: "map",
+            look_at: "Each $10,000 long here has $10,000 over its leverage as collateral, $5,000 \
+                      at 2x and $100 at 100x, so a 3% drop ($300) takes all of the 100x's and a \
+                      small part of the 2x's.",
+        }),
+        not_yet: None,
+    },
+    Term {
+        id: "short-squeeze",
+        name: "Short squeeze",
+        body: "A liquidation cascade upward: a rise forces levered shorts to buy back, and their \
+               buying lifts the price into the next shorts' liquidation prices. It is a flush's \
+               mirror, usually smaller, because fewer traders hold levered shorts than longs.",
+        related: &["long-and-short", "liquidation-cascade", "leverage-flush"],
+        demo: Some(Demo {
+            preset: "short-squeeze",
+            edit: scenes::as_is,
+            chart: "price",
+            look_at: "The price runs well past the dotted line of the shock alone: every step \
+                      past it is shorts forced to buy.",
+        }),
+        not_yet: None,
+    },
+    Term {
         id: "liquidation-price",
         name: "Liquidation price",
         body: "The price at which a position's equity has fallen to the maintenance margin and \

@@ -636,3 +636,32 @@ fn leverage_control_names_every_venue_profile_and_their_count() {
         assert!(body.contains(venue), "{venue} in: {body}");
     }
 }
+
+#[test]
+fn a_rise_liquidates_shorts_and_a_squeeze_runs_past_its_shock() {
+    // "Here the price rises, so the bars are shorts liquidated."
+    let squeeze = summary(&demo("long-and-short").scenario());
+    assert!(squeeze.shock_pct > 0.0);
+    assert!(squeeze.liquidated_notional_usd_short > 0.0);
+    assert_eq!(squeeze.liquidated_notional_usd_long, 0.0);
+    // "The price runs well past the dotted line of the shock alone."
+    let shown = summary(&demo("short-squeeze").scenario());
+    assert!(
+        shown.max_rise_pct > 1.5 * shown.shock_pct,
+        "{} against {}",
+        shown.max_rise_pct,
+        shown.shock_pct
+    );
+}
+
+#[test]
+fn a_three_pct_drop_takes_all_of_the_100x_collateral_and_little_of_the_2x() {
+    let six = demo("collateral");
+    let scenario = six.scenario();
+    assert_eq!(scenario.shock.pct, -3.0);
+    // $10,000 over its leverage: $100 at 100x, $5,000 at 2x; a 3% drop loses $300 on each.
+    let lost = 10_000.0 * 0.03;
+    assert!(lost > 10_000.0 / 100.0 && lost < 0.1 * 10_000.0 / 2.0);
+    // Only the 50x and the 100x go; the 2x (and everything up to 25x) holds.
+    assert_eq!(summary(&scenario).liquidated_count_long, 2);
+}
