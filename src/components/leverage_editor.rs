@@ -70,6 +70,23 @@ pub fn LeverageEditor() -> impl IntoView {
             nice_ceiling(bars.with(|bars| bars.iter().map(|b| b.usd).fold(0.0, f64::max)) * 1.25)
         }
     });
+    // Every how many bars a label and a value are written: as many as fit side by side (64
+    // buckets wrote 64 labels over one another), the bar in hand or in focus always.
+    let stride = Memo::new(move |_| {
+        bars.with(|bars| {
+            let widest = bars
+                .iter()
+                .map(|bar| {
+                    bar.label
+                        .chars()
+                        .count()
+                        .max(format::usd(bar.usd).chars().count())
+                })
+                .max()
+                .unwrap_or(0);
+            label_stride(bars.len(), widest)
+        })
+    });
     let set_bucket = move |index: usize, usd: f64| {
         let usd = round_3(usd.max(0.0));
         state.edit(|scenario| {
@@ -204,7 +221,7 @@ pub fn LeverageEditor() -> impl IntoView {
                             each=indices
                             key=|index| *index
                             children=move |index| view! {
-                                <LeverageBar index=index bars=bars scale=scale dragging=dragging on_key=Callback::new(move |ev| on_key(index, ev)) />
+                                <LeverageBar index=index bars=bars scale=scale stride=stride dragging=dragging on_key=Callback::new(move |ev| on_key(index, ev)) />
                             }
                         />
                     </svg>
@@ -235,6 +252,8 @@ fn LeverageBar(
     bars: Memo<Vec<Bar>>,
     /// Open interest at full height.
     scale: Memo<f64>,
+    /// Every how many bars a label is written ([`label_stride`]).
+    stride: Memo<usize>,
     /// The bar being dragged and the frozen scale.
     dragging: RwSignal<Option<(usize, f64)>>,
     /// Keyboard handler.
@@ -253,10 +272,13 @@ fn LeverageBar(
     let x = move || slot() * index as f64 + slot() * 0.14;
     let width = move || slot() * 0.72;
     let y = move || HEIGHT - BOTTOM - height();
+    let active = move || dragging.get().is_some_and(|(i, _)| i == index);
+    let labelled = move || index % stride.get() == 0 || active();
     view! {
         <g
             class="bar"
-            class:active=move || dragging.get().is_some_and(|(i, _)| i == index)
+            class:active=active
+            class:unlabelled=move || !labelled()
             tabindex="0"
             role="slider"
             id=format!("leverage-bar-{index}")
@@ -271,15 +293,34 @@ fn LeverageBar(
             <rect class="hit" x=move || slot() * index as f64 y=TOP width=slot height=plot_height />
             <rect class="fill" x=x y=y width=width height=move || height().max(1.0)
                 fill=move || crate::charts::palette::bucket(index, count()) rx="2" />
-            <text class="value" x=move || x() + width() / 2.0 y=move || (y() - 5.0).max(12.0) text-anchor="middle">
+            <text class="value" x=move || within(x() + width() / 2.0, &format::usd(bar().usd)) y=move || (y() - 5.0).max(12.0) text-anchor="middle">
                 {move || format::usd(bar().usd)}
             </text>
-            <text class="label" x=move || x() + width() / 2.0 y={HEIGHT - 10.0} text-anchor="middle">
+            <text class="label" x=move || within(x() + width() / 2.0, &bar().label) y={HEIGHT - 10.0} text-anchor="middle">
                 {move || bar().label}
             </text>
         </g>
     }
 }
+
+/// Every how many of `count` bars a label can be written when the widest (label or value) is
+/// `widest_chars` characters: 1 while they fit side by side in their slots at the editor's 11 px
+/// type, more as the bars narrow.
+fn label_stride(count: usize, widest_chars: usize) -> usize {
+    let slot = WIDTH / count.max(1) as f64;
+    let needed = widest_chars as f64 * CHAR_WIDTH + 4.0;
+    (needed / slot).ceil().max(1.0) as usize
+}
+
+/// A centred text's x kept inside the drawing: the first and last of many narrow bars wrote
+/// theirs half off its edges.
+fn within(center: f64, text: &str) -> f64 {
+    let half = text.chars().count() as f64 * CHAR_WIDTH / 2.0;
+    center.clamp(half.min(WIDTH / 2.0), (WIDTH - half).max(WIDTH / 2.0))
+}
+
+/// An 11 px character's average width in the editor's units, a little over (digits, "x", "$").
+const CHAR_WIDTH: f64 = 6.4;
 
 /// Moves keyboard focus to bar `index` (so a dragged bar can then be nudged by keyboard).
 fn focus_bar(index: usize) {
@@ -322,4 +363,21 @@ fn round_3(value: f64) -> f64 {
     }
     let magnitude = 10f64.powf(value.log10().floor() - 2.0);
     (value / magnitude).round() * magnitude
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_thinned_only_where_they_would_overlap() {
+        // The presets' seven buckets, "100-125x" the widest: every label.
+        assert_eq!(label_stride(7, 8), 1);
+        // 64 narrow bars: about one label in eight.
+        let stride = label_stride(64, 8);
+        assert!((7..=10).contains(&stride), "{stride}");
+        // Written ones never overlap: each has its stride's slots.
+        let slot = WIDTH / 64.0 * stride as f64;
+        assert!(slot >= 8.0 * CHAR_WIDTH, "{slot}");
+    }
 }
