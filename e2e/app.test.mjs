@@ -1016,6 +1016,10 @@ test('the markets tab shows a system, and cutting its link leaves the unshocked 
   // Linked, the venue with no shock of its own falls with the other; alone it does not move.
   const [aloneB, linkedB] = await cells('venue-b');
   assert.equal(aloneB, '0.0%');
+  // Two venues and no accounts or loans: no columns of theirs.
+  const lendingHead = table.getByRole('columnheader', { name: 'Lending liquidators sold' });
+  assert.equal(await lendingHead.isVisible(), false);
+  assert.equal(await table.locator('thead th:visible').count(), 6);
   assert.match(linkedB, /^-[1-9][\d.]*%$/);
   // Its trough at the end of the run, as the diagram says it.
   const troughB = () => diagram.locator('[data-testid="market-venue-b"]').textContent();
@@ -1052,6 +1056,7 @@ test('the markets tab shows a system, and cutting its link leaves the unshocked 
   // The system chosen comes back after a reload (autosave).
   await page.getByTestId('markets-select').selectOption('lending-meets-perps');
   await table.locator('tr[data-market="spot"]').waitFor();
+  await lendingHead.waitFor();
   await page.waitForFunction(() => JSON.parse(localStorage.getItem('flushlab:autosave:v1') ?? '{}').markets?.preset === 'lending-meets-perps');
   await page.reload();
   // The tab comes back too, with its system's headline (the one-market one is put away).

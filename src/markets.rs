@@ -785,6 +785,15 @@ impl MarketsView {
         }
     }
 
+    /// Which of the contagion table's source columns the system can fill: the accounts' two
+    /// (forced trades from another market, from collateral) when it has accounts, the lending
+    /// one when it has a lending protocol (columns of $0 it could never fill widened the table
+    /// past a 1,400 px window's).
+    pub fn source_columns(&self) -> (bool, bool) {
+        let has = |kind: FlowKind| self.flows.iter().any(|flow| flow.kind == kind);
+        (has(FlowKind::Accounts), has(FlowKind::Lending))
+    }
+
     /// ", plus $2.11bn forced from accounts and $344M of collateral sold from loans" for the
     /// headline: what the run's accounts and loans sold, beyond the markets' own liquidations
     /// (empty when none).

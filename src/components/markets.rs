@@ -354,6 +354,8 @@ pub fn MarketsTab(
     };
     // The table's "links on" heads, read once per system shown (three cells show them).
     let heads = Memo::new(move |_| live.markets.with(MarketsView::linked_heads));
+    // Its source columns the system can fill (accounts', lending's).
+    let columns = Memo::new(move |_| live.markets.with(MarketsView::source_columns));
     // In an embed its column scrolls: a way down it while it hides more below.
     let panel = NodeRef::<leptos::html::Div>::new();
     view! {
@@ -465,9 +467,9 @@ pub fn MarketsTab(
                             <th scope="col" role="columnheader">{t.charts.markets_liquidated_alone}</th>
                             <th scope="col" role="columnheader">{move || heads.get()[1]}</th>
                             <th scope="col" role="columnheader">{move || heads.get()[2]}</th>
-                            <th scope="col" role="columnheader">{t.charts.markets_from_elsewhere}</th>
-                            <th scope="col" role="columnheader">{t.charts.markets_from_collateral}</th>
-                            <th scope="col" role="columnheader">{t.charts.markets_from_lending}</th>
+                            <th scope="col" role="columnheader" hidden=move || !columns.get().0>{t.charts.markets_from_elsewhere}</th>
+                            <th scope="col" role="columnheader" hidden=move || !columns.get().0>{t.charts.markets_from_collateral}</th>
+                            <th scope="col" role="columnheader" hidden=move || !columns.get().1>{t.charts.markets_from_lending}</th>
                         </tr>
                     </thead>
                     <tbody role="rowgroup">{move || live.markets.with(contagion_rows)}</tbody>
@@ -513,6 +515,7 @@ fn contagion_rows(view: &MarketsView) -> AnyView {
             let usd = |value: f64| format::usd(value);
             let t = &text().charts;
             let [move_linked, liquidated_linked, from_links] = view.linked_heads();
+            let (accounts, lending) = view.source_columns();
             // Each cell names its column: on a phone a row is a card of labelled figures.
             view! {
                 <tr role="row" data-market=row.id.clone()>
@@ -522,9 +525,9 @@ fn contagion_rows(view: &MarketsView) -> AnyView {
                     <td role="cell" data-label=t.markets_liquidated_alone>{usd(row.alone.liquidated_usd)}</td>
                     <td role="cell" data-label=liquidated_linked>{usd(row.linked.liquidated_usd)}</td>
                     <td role="cell" data-label=from_links>{usd(row.from_links_usd)}</td>
-                    <td role="cell" data-label=t.markets_from_elsewhere>{usd(row.accounts_from_other_markets_usd)}</td>
-                    <td role="cell" data-label=t.markets_from_collateral>{usd(row.accounts_from_collateral_usd)}</td>
-                    <td role="cell" data-label=t.markets_from_lending>{usd(row.lending_sold_usd)}</td>
+                    <td role="cell" data-label=t.markets_from_elsewhere hidden=!accounts>{usd(row.accounts_from_other_markets_usd)}</td>
+                    <td role="cell" data-label=t.markets_from_collateral hidden=!accounts>{usd(row.accounts_from_collateral_usd)}</td>
+                    <td role="cell" data-label=t.markets_from_lending hidden=!lending>{usd(row.lending_sold_usd)}</td>
                 </tr>
             }
         })
