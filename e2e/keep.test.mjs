@@ -494,3 +494,32 @@ test("two tabs edited one after the other: the first one's work is offered back 
   await next.close();
   await done();
 });
+
+test("a browser too full to keep another tab's work says so, and keeps this page's", async () => {
+  const { page: first, done } = await open('?preset=thin-book');
+  await first.getByTestId('shock-slider').fill('-11');
+  await until(first, () => headlineText(first), /An 11\.0% drop/, "the first tab's edit");
+  await first.waitForTimeout(600);
+  const shock = (page) => page.evaluate(() => JSON.stringify(JSON.parse(localStorage.getItem('flushlab:autosave:v1')).scenario.shock));
+  const firstShock = await shock(first);
+  const second = await first.context().newPage();
+  await second.goto(shared.server.url);
+  await ready(second);
+  // This browser refuses the other tabs' key, as a full storage would.
+  await second.evaluate(() => {
+    const set = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (key === 'flushlab:autosave-others:v1') throw new DOMException('full', 'QuotaExceededError');
+      return set.call(this, key, value);
+    };
+  });
+  await second.getByTestId('shock-slider').fill('-4');
+  await until(second, () => headlineText(second), /A 4\.0% drop/, "the second tab's edit");
+  const banner = second.getByTestId('error-banner');
+  await banner.filter({ hasText: 'could not be kept' }).waitFor();
+  assert.match(await banner.textContent(), /too full to keep it beside this one/);
+  // This page's own work is saved all the same.
+  await changed(second, () => shock(second), firstShock, "the second tab's autosave");
+  await second.close();
+  await done();
+});

@@ -600,21 +600,29 @@ fn follow_scenario(
         // Another page's (tab's) autosave written over is kept apart and offered back to the
         // next page, unless it is kept as the reader's own: a displaced one (below), or the
         // work this page keeps to go back to (another tab's, taken back, replaced it).
-        let (written_over, written) = autosave::save_from_page(&envelope, |stored| {
+        let saved = autosave::save_from_page(&envelope, |stored| {
             displaced.is_some()
                 || state
                     .own_before_example
                     .with_untracked(|own| own.as_ref().is_some_and(|own| own.same_work(stored)))
         });
         if let Some(index) = displaced {
-            if let Some(saved) = written_over {
-                state.keep_as_own(saved);
+            if let Some(over) = saved.written_over {
+                state.keep_as_own(over);
             }
             offers.update(|offers| {
                 offers.remove(index);
             });
         }
-        match written {
+        match saved.apart {
+            Ok(()) => state.clear("autosave-other-tab"),
+            Err(why) => state.report(
+                "autosave-other-tab",
+                text().notices.other_tab_not_kept,
+                vec![why.to_string()],
+            ),
+        }
+        match saved.own {
             Ok(()) => state.clear("autosave"),
             Err(why) => state.report(
                 "autosave",

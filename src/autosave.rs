@@ -298,47 +298,80 @@ pub fn read_others() -> Vec<Envelope> {
         .unwrap_or_default()
 }
 
-/// Stores the other pages' kept scenarios (removes the key when there are none).
+/// Stores the other pages' kept scenarios (removes the key when there are none); when the
+/// browser's storage is too full for them all, the newest that it takes.
 pub fn write_others(others: &[Envelope]) -> Result<(), NotSaved> {
     let storage =
         local_storage().ok_or_else(|| NotSaved::Refused("storage is switched off".to_string()))?;
-    let done = if others.is_empty() {
-        storage.remove_item(OTHERS_KEY)
+    for count in (1..=others.len()).rev() {
+        if storage
+            .set_item(OTHERS_KEY, &encode_others(&others[..count]))
+            .is_ok()
+        {
+            return Ok(());
+        }
+    }
+    storage
+        .remove_item(OTHERS_KEY)
+        .map_err(|_| NotSaved::Refused("the browser refused to change it".to_string()))?;
+    if others.is_empty() {
+        Ok(())
     } else {
-        storage.set_item(OTHERS_KEY, &encode_others(others))
-    };
-    done.map_err(|_| NotSaved::Refused("the other tabs' scenarios could not be kept".to_string()))
+        Err(NotSaved::Refused(
+            "the browser's storage is too full to keep it beside this one".to_string(),
+        ))
+    }
+}
+
+/// What [`save_from_page`] did.
+pub struct Saved {
+    /// The autosave written over, when another page wrote it.
+    pub written_over: Option<Envelope>,
+    /// The page's own save.
+    pub own: Result<(), NotSaved>,
+    /// Keeping the other page's work apart (Ok when there was none to keep).
+    pub apart: Result<(), NotSaved>,
 }
 
 /// Saves `envelope` (this page's, [`page_id`]) as the autosave. What another page saved there is
 /// kept apart first when it is other work ([`others_after_write`]), unless `kept_elsewhere` says
-/// it is. Returns the autosave that was written over, when another page wrote it.
-pub fn save_from_page(
-    envelope: &Envelope,
-    kept_elsewhere: impl Fn(&Envelope) -> bool,
-) -> (Option<Envelope>, Result<(), NotSaved>) {
-    let stored = match local_storage().and_then(|s| s.get_item(WRITER_KEY).ok().flatten()) {
+/// it is. The page's own work comes first: when the browser's storage cannot hold both, what
+/// was kept apart goes and the page's save is tried again (and [`Saved::apart`] says so).
+pub fn save_from_page(envelope: &Envelope, kept_elsewhere: impl Fn(&Envelope) -> bool) -> Saved {
+    let written_over = match local_storage().and_then(|s| s.get_item(WRITER_KEY).ok().flatten()) {
         // This page wrote it last: nothing another page made is under it.
         Some(writer) if writer == envelope.page => None,
         _ => read().ok().flatten(),
     };
-    if let Some(stored) = &stored {
+    let mut apart = Ok(());
+    let mut changed = false;
+    if let Some(stored) = &written_over {
         let others = read_others();
-        let apart = Some(stored.clone()).filter(|stored| !kept_elsewhere(stored));
-        let kept = others_after_write(apart, &others, envelope);
+        let keep = Some(stored.clone()).filter(|stored| !kept_elsewhere(stored));
+        let kept = others_after_write(keep, &others, envelope);
         if kept != others {
-            if let Err(why) = write_others(&kept) {
-                return (Some(stored.clone()), Err(why));
-            }
+            changed = !kept.is_empty();
+            apart = write_others(&kept);
         }
     }
-    let written = write(envelope);
-    if written.is_ok() {
+    let mut own = write(envelope);
+    if own.is_err() && changed {
+        let _ = write_others(&[]);
+        apart = Err(NotSaved::Refused(
+            "the browser's storage is too full to keep it beside this one".to_string(),
+        ));
+        own = write(envelope);
+    }
+    if own.is_ok() {
         if let Some(storage) = local_storage() {
             let _ = storage.set_item(WRITER_KEY, &envelope.page);
         }
     }
-    (stored, written)
+    Saved {
+        written_over,
+        own,
+        apart,
+    }
 }
 
 /// Drops one kept scenario of another page (taken back or dismissed), known by its page and time.

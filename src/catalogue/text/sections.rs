@@ -394,6 +394,7 @@ sections! {
         /// `{title}`: the preset's title.
         other_tab_edited,
         other_tab_custom,
+        other_tab_not_kept,
         restore,
         /// The reader's own page, kept when the tour or a glossary example replaced it.
         own_kept, back_to_own,
