@@ -124,11 +124,22 @@ pub fn caption(name: &str, scenario: &flushlab_engine::Scenario) -> &'static str
 }
 
 /// What a chart's caption adds for `scenario`, if anything: on a coin-margined contract, the
-/// amplification curve's 1x line is not an unlevered market.
+/// amplification curve's 1x line is not an unlevered market; with portfolio insurers or option
+/// dealers, why the price can end above the shock alone while they sold on balance.
 pub fn caption_note(name: &str, scenario: &flushlab_engine::Scenario) -> Option<&'static str> {
     let c = &crate::catalogue::text::text().charts;
     let inverse = scenario.market.contract == flushlab_engine::scenario::Contract::Inverse;
-    (name == "amplification" && inverse).then_some(c.amplification_inverse)
+    let agents = &scenario.agents;
+    match name {
+        "amplification" if inverse => Some(c.amplification_inverse),
+        "price"
+            if price::has_shock(&scenario.shock)
+                && (agents.cppi.is_some() || agents.option_dealers.is_some()) =>
+        {
+            Some(c.price_rule_traders)
+        }
+        _ => None,
+    }
 }
 
 /// The flush tab's charts by name, in page order, and whether each spans both columns: what the

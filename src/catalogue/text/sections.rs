@@ -126,6 +126,8 @@ sections! {
         funding_caption_no_shock,
         amplification, amplification_caption,
         /// Added to the amplification caption on a coin-margined contract.
+        /// Under the price chart with portfolio insurers or option dealers.
+        price_rule_traders,
         amplification_inverse, phase,
         phase_caption, phase_against, phase_leverage, phase_depth, phase_progress,
         /// `{done}`, `{total}`: counts.
