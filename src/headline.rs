@@ -775,6 +775,22 @@ mod tests {
     }
 
     #[test]
+    fn a_shock_too_small_to_show_is_no_shock_in_the_headline_and_the_captions_alike() {
+        let mut scenario = presets::find("calm-market").expect("a preset").scenario;
+        scenario.shock.pct = -0.003;
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let said = headline(&scenario, &outcome);
+        assert!(said.starts_with("With no shock at all"), "{said}");
+        assert!(!crate::charts::price::has_shock(&scenario.shock));
+        assert_eq!(
+            crate::charts::caption("price", &scenario),
+            text().charts.price_caption_no_shock
+        );
+        scenario.shock.pct = -0.01;
+        assert!(crate::charts::price::has_shock(&scenario.shock));
+    }
+
+    #[test]
     fn a_run_ending_with_a_backlog_says_what_the_totals_leave_out() {
         let mut scenario = presets::find("btc-2025-10-10").expect("a preset").scenario;
         let outcome = flushlab_engine::simulate(&scenario).expect("it runs");

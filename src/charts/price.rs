@@ -34,7 +34,9 @@ pub fn paths(
 /// Whether the chart draws the shock alone (and shades a ramp): a move of its own, not a
 /// market order or no shock.
 pub fn draws_shock_alone(shock: &flushlab_engine::scenario::Shock) -> bool {
-    shock.pct != 0.0 && shock.kind != ShockKind::Sell
+    // No shock as the headline and the tiles read one (a move that rounds to 0.0%), so a
+    // shock of a few thousandths of a percent is "no shock" in the captions too.
+    !crate::format::shown_as_zero(shock.pct) && shock.kind != ShockKind::Sell
 }
 
 /// Whether the run has a shock at all: a move of its own or a market sell (a funding bleed's
