@@ -523,3 +523,25 @@ test("a browser too full to keep another tab's work says so, and keeps this page
   await second.close();
   await done();
 });
+
+test("a tab's own earlier work is not kept as another tab's after a reload", async () => {
+  const { page, done } = await open('?preset=thin-book');
+  await page.getByTestId('shock-slider').fill('-11');
+  await until(page, () => headlineText(page), /An 11\.0% drop/, 'the first edit');
+  await page.waitForTimeout(600);
+  await page.reload();
+  await ready(page);
+  await page.getByTestId('shock-slider').fill('-9');
+  await until(page, () => headlineText(page), /A 9\.0% drop/, 'the edit after the reload');
+  await page.waitForTimeout(600);
+  const kept = await page.evaluate(() => localStorage.getItem('flushlab:autosave-others:v1'));
+  assert.equal(kept, null, 'nothing kept apart');
+  const next = await page.context().newPage();
+  await next.goto(shared.server.url);
+  await ready(next);
+  assert.match(await headlineText(next), /A 9\.0% drop/);
+  await next.waitForTimeout(500);
+  assert.equal(await next.getByTestId('other-tab-offer').count(), 0);
+  await next.close();
+  await done();
+});

@@ -600,7 +600,7 @@ fn follow_scenario(
         // Another page's (tab's) autosave written over is kept apart and offered back to the
         // next page, unless it is kept as the reader's own: a displaced one (below), or the
         // work this page keeps to go back to (another tab's, taken back, replaced it).
-        let saved = autosave::save_from_page(&envelope, |stored| {
+        let saved = autosave::save_from_page(&envelope, displaced.is_some(), |stored| {
             displaced.is_some()
                 || state
                     .own_before_example

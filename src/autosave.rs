@@ -325,7 +325,7 @@ pub fn write_others(others: &[Envelope]) -> Result<(), NotSaved> {
 
 /// What [`save_from_page`] did.
 pub struct Saved {
-    /// The autosave written over, when another page wrote it.
+    /// The autosave written over, when another page wrote it (or the page was displacing it).
     pub written_over: Option<Envelope>,
     /// The page's own save.
     pub own: Result<(), NotSaved>,
@@ -337,10 +337,17 @@ pub struct Saved {
 /// kept apart first when it is other work ([`others_after_write`]), unless `kept_elsewhere` says
 /// it is. The page's own work comes first: when the browser's storage cannot hold both, what
 /// was kept apart goes and the page's save is tried again (and [`Saved::apart`] says so).
-pub fn save_from_page(envelope: &Envelope, kept_elsewhere: impl Fn(&Envelope) -> bool) -> Saved {
-    let written_over = match local_storage().and_then(|s| s.get_item(WRITER_KEY).ok().flatten()) {
+/// `displacing`: the page started from a link over the autosave, which it returns whoever wrote
+/// it (this tab before it followed the link, too), for the page to keep as the reader's own.
+pub fn save_from_page(
+    envelope: &Envelope,
+    displacing: bool,
+    kept_elsewhere: impl Fn(&Envelope) -> bool,
+) -> Saved {
+    let writer = local_storage().and_then(|s| s.get_item(WRITER_KEY).ok().flatten());
+    let written_over = match writer {
         // This page wrote it last: nothing another page made is under it.
-        Some(writer) if writer == envelope.page => None,
+        Some(writer) if writer == envelope.page && !displacing => None,
         _ => read().ok().flatten(),
     };
     let mut apart = Ok(());
@@ -387,15 +394,29 @@ pub fn forget_other(page: &str, saved_at_ms: f64) {
     }
 }
 
-/// This page's own name among the pages of this browser: made once per page load (a reload is
-/// another page, whose first save holds the same work and so keeps nothing apart).
+/// This tab's name among the pages of this browser, kept in its sessionStorage so that a reload
+/// is the same page (a reload's next edit kept the tab's own earlier work apart as another
+/// tab's); made when a tab first asks.
 pub fn page_id() -> String {
+    const ID_KEY: &str = "flushlab:page:v1";
     thread_local! {
-        static ID: String = format!(
-            "{:x}-{:x}",
-            js_sys::Date::now() as u64,
-            (js_sys::Math::random() * 4_294_967_296.0) as u64
-        );
+        static ID: String = {
+            let storage = web_sys::window().and_then(|window| window.session_storage().ok().flatten());
+            match storage.as_ref().and_then(|storage| storage.get_item(ID_KEY).ok().flatten()) {
+                Some(id) if !id.is_empty() => id,
+                _ => {
+                    let id = format!(
+                        "{:x}-{:x}",
+                        js_sys::Date::now() as u64,
+                        (js_sys::Math::random() * 4_294_967_296.0) as u64
+                    );
+                    if let Some(storage) = storage {
+                        let _ = storage.set_item(ID_KEY, &id);
+                    }
+                    id
+                }
+            }
+        };
     }
     ID.with(String::clone)
 }
