@@ -91,6 +91,7 @@ pub fn LeverageMonitor() -> impl IntoView {
                             <span class="tile-value" data-testid=format!("monitor-within-{distance:.0}")>{format::percent(share * 100.0, 1)}</span>
                         </span>
                     }).collect_view())}
+                    <span class="gauge-note">{text().monitor.near_note}</span>
                 </div>
                 <div class="gauge">
                     <span class="tile-label"><GlossaryLink id="tipping-point" text=text().monitor.tipping /></span>

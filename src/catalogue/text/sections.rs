@@ -688,6 +688,8 @@ sections! {
         within,
         /// `{distance}`.
         within_label,
+        /// Under the near-liquidation rows: what their shares are of.
+        near_note,
         tipping, tipping_note, tipping_note_none, tipping_note_at_most,
         /// `{shock}`: a signed percentage.
         tipping_note_steepest,
