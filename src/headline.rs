@@ -301,26 +301,30 @@ pub fn ran_ahead(scenario: &Scenario, outcome: &Outcome) -> Option<RanAhead> {
 pub fn past_the_record(outcome: &Outcome) -> Option<String> {
     use flushlab_engine::market::{PRICE_CEILING_MULTIPLE, PRICE_FLOOR_FRACTION};
     let past = flushlab_engine::analysis::past_the_record(outcome);
-    let note = past_record_note(&past, text().summary.the_price)?;
+    let mut note = past_record_note(&past, text().summary.the_price)?;
     // A price at the book's floor (or ceiling) is where the book ran out, not a price found:
     // said, so the trough's "$6.00" is not read as a market's.
     let summary = &outcome.summary;
     let start = summary.start_price;
     let words = &text().summary;
-    let mut note = note;
-    if summary.min_price <= start * PRICE_FLOOR_FRACTION * (1.0 + 1e-9) {
-        note.push(' ');
-        note.push_str(&fill(
+    let floor = start * PRICE_FLOOR_FRACTION;
+    let ceiling = start * PRICE_CEILING_MULTIPLE;
+    for (reached, template, price) in [
+        (
+            summary.min_price <= floor * (1.0 + 1e-9),
             words.at_the_floor,
-            &[("price", &format::price(start * PRICE_FLOOR_FRACTION))],
-        ));
-    }
-    if summary.max_price >= start * PRICE_CEILING_MULTIPLE * (1.0 - 1e-9) {
-        note.push(' ');
-        note.push_str(&fill(
+            floor,
+        ),
+        (
+            summary.max_price >= ceiling * (1.0 - 1e-9),
             words.at_the_ceiling,
-            &[("price", &format::price(start * PRICE_CEILING_MULTIPLE))],
-        ));
+            ceiling,
+        ),
+    ] {
+        if reached {
+            note.push(' ');
+            note.push_str(&fill(template, &[("price", &format::price(price))]));
+        }
     }
     Some(note)
 }

@@ -135,8 +135,8 @@ pub fn returns(snapshot: &Snapshot) -> Plot {
 }
 
 /// A histogram's probability density as a step outline: `bins` bins of `size` from `low` (as
-/// plotly bins the bars beside it), each bin's height held across it and closed at zero at both
-/// ends; empty bins are left out of the log axis (a gap, not a drop to zero).
+/// plotly bins the bars beside it), each bin's height held across it to the next bin's edge;
+/// empty bins are left out of the log axis (a gap, not a drop to zero).
 fn density_outline(values: &[f64], low: f64, size: f64, bins: usize) -> (Vec<f64>, Vec<f64>) {
     let mut counts = vec![0usize; bins + 1];
     for &value in values {

@@ -35,40 +35,22 @@ impl Predation {
         table: &PositionTable,
         mark: f64,
     ) -> Predation {
-        let mut hunt = Predation {
+        let direction = if shock_direction > 0.0 {
+            -1.0
+        } else if shock_direction < 0.0
+            || cluster_usd(rules, table, mark, 1.0) >= cluster_usd(rules, table, mark, -1.0)
+        {
+            1.0
+        } else {
+            -1.0
+        };
+        Predation {
             rules: rules.clone(),
-            direction: if shock_direction > 0.0 { -1.0 } else { 1.0 },
+            direction,
             state: Hunt::Watching,
             inventory_coins: 0.0,
             cash_usd: 0.0,
-        };
-        if shock_direction == 0.0 {
-            let longs = hunt.cluster_usd(table, mark);
-            hunt.direction = -1.0;
-            let shorts = hunt.cluster_usd(table, mark);
-            hunt.direction = if shorts > longs { -1.0 } else { 1.0 };
         }
-        hunt
-    }
-
-    /// Liquidatable notional (static estimate) between `mark` and `distance_pct` beyond it.
-    fn cluster_usd(&self, table: &PositionTable, mark: f64) -> f64 {
-        let side = if self.direction > 0.0 {
-            Side::Long
-        } else {
-            Side::Short
-        };
-        let far = mark * (1.0 - self.direction * self.rules.distance_pct / 100.0);
-        table
-            .groups
-            .iter()
-            .filter(|group| group.side == side && group.scale > 0.0)
-            .map(|group| {
-                let near = crossed_count(table, group, mark);
-                let beyond = crossed_count(table, group, far);
-                group.scale * (size_before(table, group, beyond) - size_before(table, group, near))
-            })
-            .sum()
     }
 
     /// One step; `forced_coins` is what liquidations sold (in the hunted direction) last step.
@@ -82,7 +64,7 @@ impl Predation {
         let step_usd = self.rules.capital_usd / self.rules.sell_steps as f64;
         match self.state {
             Hunt::Watching => {
-                let cluster = self.cluster_usd(table, mark);
+                let cluster = cluster_usd(&self.rules, table, mark, self.direction);
                 if cluster > 0.0
                     && cluster >= self.rules.min_cluster_usd
                     && self.rules.capital_usd > 0.0
@@ -134,6 +116,27 @@ impl Predation {
     pub fn pnl_usd(&self, mark: f64) -> f64 {
         self.cash_usd - self.direction * self.inventory_coins * mark
     }
+}
+
+/// Liquidatable notional (static estimate) between `mark` and `distance_pct` beyond it, in
+/// `direction` (+1: long liquidation prices below, -1: short ones above).
+fn cluster_usd(rules: &Predators, table: &PositionTable, mark: f64, direction: f64) -> f64 {
+    let side = if direction > 0.0 {
+        Side::Long
+    } else {
+        Side::Short
+    };
+    let far = mark * (1.0 - direction * rules.distance_pct / 100.0);
+    table
+        .groups
+        .iter()
+        .filter(|group| group.side == side && group.scale > 0.0)
+        .map(|group| {
+            let near = crossed_count(table, group, mark);
+            let beyond = crossed_count(table, group, far);
+            group.scale * (size_before(table, group, beyond) - size_before(table, group, near))
+        })
+        .sum()
 }
 
 #[cfg(test)]
