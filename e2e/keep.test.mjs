@@ -545,3 +545,27 @@ test("a tab's own earlier work is not kept as another tab's after a reload", asy
   await next.close();
   await done();
 });
+
+test("another tab's work with a damaged time is offered without one", async () => {
+  const { page, done } = await open('?preset=thin-book');
+  await page.getByTestId('shock-slider').fill('-11');
+  await until(page, () => headlineText(page), /An 11\.0% drop/, 'the edit');
+  await page.waitForTimeout(600);
+  // Another edit of it, kept as another tab's with a time no date can show (past JavaScript's).
+  await page.evaluate(() => {
+    const own = JSON.parse(localStorage.getItem('flushlab:autosave:v1'));
+    const scenario = { ...own.scenario, shock: { ...own.scenario.shock, pct: -12 } };
+    const other = { ...own, scenario, page: 'another-tab', saved_at_ms: 9e15 };
+    localStorage.setItem('flushlab:autosave-others:v1', JSON.stringify([other]));
+  });
+  const next = await page.context().newPage();
+  await next.goto(shared.server.url + '?preset=calm-market');
+  await ready(next);
+  const offer = next.getByTestId('other-tab-offer');
+  await offer.waitFor();
+  const said = await offer.textContent();
+  assert.match(said, /another tab \(Thin book, edited\) was kept/);
+  assert.doesNotMatch(said, /saved|Invalid/);
+  await next.close();
+  await done();
+});

@@ -92,10 +92,14 @@ pub fn RestoreOffers(
             }.into_any(),
             Offer::OtherTab(other) => {
                 let what = other_tab_work(&other.preset, &other.scenario);
-                let when = format::date_time(other.saved_at_ms).unwrap_or_default();
+                let said = match format::date_time(other.saved_at_ms) {
+                    Some(when) => fill(text().notices.other_tab_offer, &[("what", &what), ("when", &when)]),
+                    // A damaged time: the offer without it, as the autosave's.
+                    None => fill(text().notices.other_tab_offer_undated, &[("what", &what)]),
+                };
                 view! {
                     <div class="offer" role="status" data-testid="other-tab-offer">
-                        <span>{fill(text().notices.other_tab_offer, &[("what", &what), ("when", &when)])}</span>
+                        <span>{said}</span>
                         <button type="button" data-testid="restore-other-tab" on:click=move |_| take(index)>{text().notices.restore}</button>
                         <button type="button" class="link-button" data-testid="dismiss-other-tab" on:click=move |_| dismiss(index)>{text().notices.dismiss}</button>
                     </div>

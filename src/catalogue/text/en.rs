@@ -530,6 +530,7 @@ pub static ENGLISH: Text = Text {
         autosave_offer: "Your autosaved scenario from {when} is not the one shown.",
         autosave_offer_undated: "Your autosaved scenario is not the one shown.",
         other_tab_offer: "Your scenario from another tab ({what}, saved {when}) was kept when this browser's autosave moved on.",
+        other_tab_offer_undated: "Your scenario from another tab ({what}) was kept when this browser's autosave moved on.",
         other_tab_edited: "{title}, edited",
         other_tab_not_kept: "The scenario another tab had autosaved could not be kept: this page's autosave replaced it.",
         other_tab_custom: "a custom scenario",

@@ -393,6 +393,8 @@ sections! {
         /// `{what}`: the scenario ([`Notices::other_tab_edited`], [`Notices::other_tab_custom`]
         /// or a preset's title); `{when}`: a date and time.
         other_tab_offer,
+        /// `{what}`: as in [`Notices::other_tab_offer`], for a damaged time.
+        other_tab_offer_undated,
         /// `{title}`: the preset's title.
         other_tab_edited,
         other_tab_custom,
