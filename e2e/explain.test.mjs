@@ -201,6 +201,12 @@ test('the tour steps through all nine steps, each changing the charts, and leavi
     }
     assert.ok(view.ok, `the card and its chart in view at step ${step}: ${JSON.stringify(view)}`);
     const state = await page.evaluate(() => location.search + (document.querySelector('[data-testid="headline"]')?.textContent ?? ''));
+    // The card pinned over the chart says the run's headline, scrolled away above (not on the
+    // Markets tab, whose system has its own).
+    if (step < 9) {
+      assert.ok(await page.getByTestId('tour-run').isVisible(), `the run's headline in the card at step ${step}`);
+      assert.equal(await page.getByTestId('tour-run').textContent(), `This run: ${await headlineText(page)}`);
+    } else assert.equal(await page.getByTestId('tour-run').count(), 0);
     // Step 9 shows a system of markets on its own tab (with its own headline, the one-market
     // scenario's put away), leaving the one-market scenario as it was.
     if (step === 9) {

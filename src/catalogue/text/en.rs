@@ -599,6 +599,7 @@ pub static ENGLISH: Text = Text {
         tour_progress: "Step {step} of {steps}",
         tour_leave: "Leave the tour",
         look_at: "Look at: ",
+        this_run: "This run: ",
         see_chart: "See it on the chart ↓",
         back_to_step: "↑ Back to the step",
         back_to_note: "↑ Back to the note",

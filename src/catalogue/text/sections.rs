@@ -440,7 +440,10 @@ sections! {
         tour_label,
         /// `{step}`, `{steps}`.
         tour_progress,
-        tour_leave, look_at, see_chart,
+        tour_leave, look_at,
+        /// Before the run's headline, in the tour's card pinned over a chart.
+        this_run,
+        see_chart,
         /// The button back up from the chart to the tour's step, or to the "show me" note.
         back_to_step, back_to_note,
         back, next, finish, showing_label,

@@ -30,7 +30,23 @@ pub fn TourButton() -> impl IntoView {
 pub fn TourCard() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let state = crate::state::use_state();
+    let live = expect_context::<crate::live::Live>();
     let total = steps().len();
+    // The run's headline, for a card pinned over a chart with the headline scrolled away (not
+    // on the Markets tab, whose system has figures of its own).
+    let this_run = move || {
+        if state.tab.get() == crate::state::Tab::Markets {
+            return None;
+        }
+        live.outcome.with(|outcome| {
+            let outcome = outcome.as_deref()?;
+            Some(
+                state
+                    .scenario
+                    .with(|scenario| crate::headline::headline(scenario, outcome)),
+            )
+        })
+    };
     let index = move || explainer.step.get().unwrap_or(0);
     let step = move || steps().get(index()).copied();
     let last = move || index() + 1 >= total;
@@ -56,6 +72,9 @@ pub fn TourCard() -> impl IntoView {
                 <p class="look-at"><strong>{text().explainer.look_at}</strong>{move || step().map(|step| step.demo.look_at)}
                     " "<button type="button" class="link-button tour-see" data-testid="tour-see"
                         on:click=move |_| explainer.see_chart()>{text().explainer.see_chart}</button></p>
+                {move || this_run().map(|said| view! {
+                    <p class="tour-run" data-testid="tour-run"><strong>{text().explainer.this_run}</strong>{said}</p>
+                })}
                 <div class="tour-buttons">
                     {move || state.own_differs().then(|| view! { <BackToOwn /> })}
                     <button type="button" data-testid="tour-back" disabled=move || index() == 0
