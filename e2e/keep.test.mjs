@@ -445,6 +445,27 @@ test('a valid scenario over the page budget waits for "Run it", and the page ans
   await done();
 });
 
+test("the headline is the shown run's, not the controls' newer scenario's", async () => {
+  // The default's ramp at -35% runs ahead of its shock alone: the headline says by how much, from
+  // the scenario's ramp. A scenario imported over the page budget is held, so the run shown stays
+  // the last one: its headline must not change (read with the held scenario's instant shock, the
+  // clause went; during a drag the next shock's ramp gave it another figure).
+  const { page, done } = await open();
+  await page.getByTestId('shock-slider').fill('-35');
+  await until(page, () => headlineText(page), /after [\d.]+ min, when the shock alone had moved/, 'the ramp running ahead');
+  await page.waitForTimeout(300);
+  const shown = await headlineText(page);
+  const heavy = preset('over-levered-longs');
+  heavy.positions.generate.count = 2000000;
+  await page.getByTestId('import-input').setInputFiles({
+    name: 'heavy.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(heavy)),
+  });
+  await page.getByTestId('held-run').waitFor({ timeout: 5000 });
+  await page.waitForTimeout(300);
+  assert.equal(await headlineText(page), shown);
+  await done();
+});
+
 test("two tabs edited one after the other: the first one's work is offered back to the next page", async () => {
   const { page: first, done } = await open('?preset=thin-book');
   await first.getByTestId('shock-slider').fill('-11');

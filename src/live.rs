@@ -41,7 +41,7 @@ const MAX_MEASURES: u32 = 2_000;
 struct Inner {
     compute: Option<Compute>,
     /// The scenario whose outcome is shown.
-    ran_for: Option<Scenario>,
+    ran_for: Option<Arc<Scenario>>,
     outcome: Option<Arc<Outcome>>,
     /// The run posted and not answered yet.
     in_flight: Option<InFlight>,
@@ -125,6 +125,10 @@ pub struct Live {
     /// How many positions the scenario of `outcome` holds (what the summary reads its
     /// liquidated count against): set with it, in the same task.
     pub outcome_positions: RwSignal<usize>,
+    /// The scenario `outcome` is the run of, set with it in the same task: during a drag the
+    /// controls' scenario is already the next one, and words that read the scenario beside the
+    /// outcome (the headline's) would mix two runs.
+    pub outcome_scenario: RwSignal<Option<Arc<Scenario>>>,
     /// The phase map's second axis.
     pub phase_axis: RwSignal<PhaseAxis>,
     /// (done, total) pieces of the analyses shown: phase map, cycles.
@@ -165,6 +169,7 @@ impl Live {
             registry,
             outcome: RwSignal::new(None),
             outcome_positions: RwSignal::new(0),
+            outcome_scenario: RwSignal::new(None),
             phase_axis: RwSignal::new(PhaseAxis::MeanLeverage),
             phase_progress: RwSignal::new((0, 0)),
             cycles_progress: RwSignal::new((0, 0)),
@@ -288,7 +293,7 @@ impl Live {
             held = inner.held_lines(&scenario);
             run_pending = inner.in_flight.is_some();
             // Not when shown, held back, or a run is in flight (its reply posts the newest).
-            if held.is_none() && !run_pending && inner.ran_for.as_ref() != Some(&scenario) {
+            if held.is_none() && !run_pending && inner.ran_for.as_deref() != Some(&scenario) {
                 self.post_run(inner, scenario, view);
                 run_pending = true;
             }
@@ -492,13 +497,14 @@ impl Live {
         let taken = self.inner.try_update_value(|inner| {
             let run = inner.in_flight.take_if(|run| run.id == id)?;
             let positions = run.scenario.position_count();
-            inner.ran_for = Some(run.scenario);
+            let scenario = Arc::new(run.scenario);
+            inner.ran_for = Some(scenario.clone());
             inner.ran_covers = run.covers;
             let outcome = Arc::new(outcome);
             inner.outcome = Some(outcome.clone());
-            Some((outcome, positions))
+            Some((outcome, scenario, positions))
         });
-        let Some((outcome, positions)) = taken.flatten() else {
+        let Some((outcome, ran, positions)) = taken.flatten() else {
             return false;
         };
         if let Some(monitor) = monitor {
@@ -508,12 +514,14 @@ impl Live {
             self.monitor.set(Some(monitor));
         }
         self.outcome_positions.set(positions);
+        self.outcome_scenario.set(Some(ran));
         self.outcome.set(Some(outcome));
         // The scenario may have moved on while this one ran.
         let scenario = self.state.scenario.get_untracked();
         let view = self.view();
         self.inner.update_value(|inner| {
-            if inner.ran_for.as_ref() != Some(&scenario) && inner.held_lines(&scenario).is_none() {
+            if inner.ran_for.as_deref() != Some(&scenario) && inner.held_lines(&scenario).is_none()
+            {
                 self.post_run(inner, scenario, view);
             }
         });
@@ -526,7 +534,7 @@ impl Live {
         let held = self.held.with_untracked(Option::is_some);
         let running = self.state.scenario.with_untracked(|scenario| {
             self.inner.with_value(|inner| {
-                inner.in_flight.is_some() || (!held && inner.ran_for.as_ref() != Some(scenario))
+                inner.in_flight.is_some() || (!held && inner.ran_for.as_deref() != Some(scenario))
             })
         });
         if self.running.get_untracked() != running {
@@ -563,7 +571,7 @@ impl Live {
         let markets_cursor = self.state.markets_cursor.get_untracked();
         let registry = self.registry;
         let drawn = self.inner.try_update_value(|inner| {
-            let (Some(scenario), Some(outcome)) = (&inner.ran_for, &inner.outcome) else {
+            let (Some(scenario), Some(outcome)) = (inner.ran_for.as_deref(), &inner.outcome) else {
                 return None;
             };
             let snapshot = Snapshot {
@@ -751,7 +759,7 @@ impl Inner {
     fn held_lines(&self, scenario: &Scenario) -> Option<Vec<String>> {
         // Shown or posted already: it was allowed (no estimate on every playback frame).
         let posted = self.in_flight.as_ref().map(|run| &run.scenario);
-        if self.ran_for.as_ref() == Some(scenario) || posted == Some(scenario) {
+        if self.ran_for.as_deref() == Some(scenario) || posted == Some(scenario) {
             return None;
         }
         let mut why = match &self.failed {

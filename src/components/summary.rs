@@ -304,11 +304,13 @@ pub fn Headline(
     /// The latest outcome (None until the first run).
     outcome: RwSignal<Option<Arc<Outcome>>>,
 ) -> impl IntoView {
-    let state = use_state();
     let busy = busy();
+    // The scenario that ran, not the controls' (during a drag already the next one's: its shock
+    // beside the last run's figures read "-24.5%" in a run whose shock alone had moved -23.3%).
+    let ran = expect_context::<crate::live::Live>().outcome_scenario;
     let text = move || {
         let outcome = outcome.get()?;
-        Some(state.scenario.with(|scenario| headline(scenario, &outcome)))
+        ran.with(|scenario| Some(headline(scenario.as_deref()?, &outcome)))
     };
     // Under the headline while the run is past anything on record (not announced on every drag
     // input: it is part of the headline's region only by place).
@@ -317,9 +319,7 @@ pub fn Headline(
     let queued = move || {
         outcome.with(|outcome| {
             let outcome = outcome.as_deref()?;
-            state
-                .scenario
-                .with(|scenario| still_queued(scenario, outcome))
+            ran.with(|scenario| still_queued(scenario.as_deref()?, outcome))
         })
     };
     view! {

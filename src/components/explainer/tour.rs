@@ -40,11 +40,8 @@ pub fn TourCard() -> impl IntoView {
         }
         live.outcome.with(|outcome| {
             let outcome = outcome.as_deref()?;
-            Some(
-                state
-                    .scenario
-                    .with(|scenario| crate::headline::headline(scenario, outcome)),
-            )
+            live.outcome_scenario
+                .with(|ran| Some(crate::headline::headline(ran.as_deref()?, outcome)))
         })
     };
     let index = move || explainer.step.get().unwrap_or(0);
