@@ -821,6 +821,53 @@ test('in an iframe the embed posts its height to the parent page', async () => {
   await context.close();
 });
 
+test("the embed snippet's frame fits its embed: in a desktop column as given, on a phone grown by its script", async () => {
+  // The snippets the dialog gives for the flush tab's three charts and for the Markets tab.
+  const full = await open();
+  await full.page.getByTestId('embed-button').click();
+  const charts = await full.page.getByTestId('embed-snippet').inputValue();
+  await full.page.keyboard.press('Escape');
+  await full.page.getByRole('tab', { name: 'Markets' }).click();
+  await full.page.getByTestId('markets-headline').filter({ hasText: /\S/ }).waitFor();
+  await full.page.getByTestId('embed-button').click();
+  await full.page.getByTestId('embed-markets').waitFor();
+  const markets = await full.page.getByTestId('embed-snippet').inputValue();
+  await full.done();
+  for (const snippet of [charts, markets]) assert.match(snippet, /data-flushlab><\/iframe>\n<script>/);
+  // Pasted into an article (its own page, as a writer's), in a 700 px column and a phone's.
+  const host = async (snippet, column, viewport) => {
+    const { page, context, problems } = await openPage(shared.browser, { viewport });
+    await page.setContent(`<!doctype html><body style="margin:0"><p>Before.</p><div style="width:${column}px">${snippet}</div><p>After.</p></body>`);
+    const inner = page.frameLocator('iframe[data-flushlab]');
+    await inner.locator('.app.embed').waitFor();
+    // Its height settles (the charts grow with a taller frame, up to their largest).
+    let last = -1;
+    let height = 0;
+    for (let i = 0; i < 20; i++) {
+      await page.waitForTimeout(700);
+      height = await page.locator('iframe[data-flushlab]').evaluate((frame) => frame.getBoundingClientRect().height);
+      if (i > 3 && Math.abs(height - last) <= 1) break;
+      last = height;
+    }
+    const hidden = await inner.locator('.app.embed').evaluate((app) => {
+      const boxes = [document.documentElement, ...app.querySelectorAll(':scope > .charts, .embed-controls')];
+      return Math.max(...boxes.map((box) => box.scrollHeight - box.clientHeight));
+    });
+    assert.deepEqual(problems.nonLocalRequests, []);
+    await context.close();
+    return { height, hidden };
+  };
+  const given = (snippet) => Number(/height="(\d+)"/.exec(snippet)[1]);
+  const desk = await host(charts, 700, { width: 1000, height: 900 });
+  assert.ok(desk.hidden <= 1, `three charts in a 700 px column hide ${desk.hidden} px`);
+  assert.ok(desk.height <= given(charts) + 1, `the desktop frame stays at its ${given(charts)} px: ${desk.height}`);
+  for (const [snippet, what] of [[charts, 'three charts'], [markets, 'the Markets view']]) {
+    const phone = await host(snippet, 360, { width: 390, height: 844 });
+    assert.ok(phone.hidden <= 1, `${what} in a phone's column hide ${phone.hidden} px in a frame of ${phone.height}`);
+    assert.ok(phone.height > given(snippet), `${what}: the phone's frame grew past ${given(snippet)} px: ${phone.height}`);
+  }
+});
+
 test('a funding build-up shows the skew, bleeds the crowded side and can set off a flush alone', async () => {
   const { page, done } = await open('?preset=funding-bleed');
   await page.locator('[data-testid="chart-funding"] .main-svg').first().waitFor();

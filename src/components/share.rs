@@ -50,10 +50,31 @@ pub fn embed_snippet(
         None => query,
     };
     Ok(format!(
-        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
+        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\" data-flushlab></iframe>\n{RESIZE_SCRIPT}",
         codec::address(&browser::base_url(), &query, ""),
         text().page.embed_frame_title
     ))
+}
+
+/// The snippet's script: sets each FlushLab frame to the height its page posts
+/// (`flushlab:height`, [`browser::post_height_to_parent`]), so a phone's narrow column, where the
+/// charts stack, shows them whole. Where an article allows no script the frame keeps the
+/// snippet's height (and scrolls inside it). Several embeds on a page are told apart by the
+/// window each message came from; a height is bounded, whatever a frame says.
+const RESIZE_SCRIPT: &str = "<script>addEventListener(\"message\",function(e){var d=e.data;if(!d||d.type!==\"flushlab:height\"||!(d.height>0))return;document.querySelectorAll(\"iframe[data-flushlab]\").forEach(function(f){if(f.contentWindow===e.source)f.style.height=Math.min(d.height,9000)+\"px\"})})</script>";
+
+/// The snippet's height for `charts` one-market charts: what they take in a 700 px article
+/// column, where the embed sets them two to a row (measured: one row 480 px, two 1,000 px).
+/// Narrower, they stack and need more: the snippet's script asks the frame for it.
+pub fn embed_height(charts: usize) -> u32 {
+    let rows = charts.max(1).div_ceil(2) as u32;
+    520 * rows - 40
+}
+
+/// The snippet's height for a system of `markets` on the Markets view, in a 700 px column
+/// (measured: two markets 1,620 px, three 1,974 px).
+pub fn markets_embed_height(markets: usize) -> u32 {
+    900 + 360 * markets.max(1) as u32
 }
 
 /// The toolbar: Copy link, Embed, Import, Export JSON, Export CSV.
@@ -103,10 +124,13 @@ pub fn ShareBar(
         state.tab.track();
         state.markets.track();
         let (views, height) = match markets() {
-            Some(_) => (vec!["markets"], 1100),
+            Some(choice) => (
+                vec!["markets"],
+                markets_embed_height(choice.system().markets.len()),
+            ),
             None => {
                 let views = chosen.get();
-                let height = 280 + 380 * views.len() as u32;
+                let height = embed_height(views.len());
                 (views, height)
             }
         };

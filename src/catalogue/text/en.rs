@@ -566,7 +566,7 @@ pub static ENGLISH: Text = Text {
         link_copied: "Link copied. It reproduces exactly this scenario:",
         close: "Close",
         embed_title: "Embed this scenario",
-        embed_intro: "Pick the charts to show; paste the snippet into your article. The embed posts its height to the parent page as a message of type \"flushlab:height\".",
+        embed_intro: "Pick the charts to show; paste the snippet into your article. Its script sets the frame to the height the embed needs (posted as a message of type \"flushlab:height\"), taller on a phone, where the charts stack; where your page allows no scripts, the frame keeps the height given and scrolls inside.",
         embed_charts: "Charts",
         embed_markets: "From the Markets tab the embed shows the system as it is now (its links, cuts and shock): the diagram, the markets' prices and the table, with the system's own controls.",
         embed_other_tab: "\u{201c}{tab}\u{201d} is not embedded on its own: the snippet embeds the flush's charts ticked below, on this scenario.",
