@@ -104,8 +104,9 @@ pub fn screen(
 ) -> String {
     let mut html = String::new();
     html.push_str(&format!(
-        "<header class=\"top\"><div class=\"brand\"><h1>FlushLab</h1><p class=\"lede\">{}</p></div></header>\n",
-        escape(text().page.lede)
+        "<header class=\"top\"><div class=\"brand\"><h1>FlushLab</h1><p class=\"lede\">{}</p></div>{}</header>\n",
+        escape(text().page.lede),
+        toolbar_room()
     ));
     html.push_str(&format!(
         "<div class=\"layout\"><div class=\"controls\">{}</div><div class=\"results\">\n",
@@ -132,6 +133,48 @@ pub fn screen(
     ));
     html.push_str("</div></div>\n");
     html
+}
+
+/// The room the app's toolbar takes (its buttons, laid out as the app's, not shown): without it
+/// the headline and everything under it moved down by the toolbar's height when the app took
+/// over (165 px on a phone, where it wraps). Its buttons do nothing until the app is up, so they
+/// are not seen, not read out and not reached by the keyboard.
+fn toolbar_room() -> String {
+    let toolbar = &text().toolbar;
+    let button = |label: &str| {
+        let (before, words, after) = crate::components::split_glyph(label);
+        let glyph = |glyph: &str| {
+            if glyph.is_empty() {
+                String::new()
+            } else {
+                format!("<span>{}</span>", escape(glyph))
+            }
+        };
+        format!(
+            "<button type=\"button\" tabindex=\"-1\">{}{}{}</button>",
+            glyph(before),
+            escape(words),
+            glyph(after)
+        )
+    };
+    format!(
+        "<div class=\"top-actions first-view-toolbar\" aria-hidden=\"true\" inert>\
+         <div class=\"explain-actions\">{}{}<label class=\"check bet-toggle\"><input type=\"checkbox\" tabindex=\"-1\">{}</label></div>\
+         <div class=\"toolbar\">{}{}{}</div>\
+         <div class=\"toolbar\">{}{}<span class=\"button-like\">{}</span>{}{}</div>{}</div>",
+        button(toolbar.take_tour),
+        button(toolbar.glossary),
+        escape(text().bet.toggle),
+        button(toolbar.undo),
+        button(toolbar.redo),
+        button(toolbar.start_fresh),
+        button(toolbar.copy_link),
+        button(toolbar.embed),
+        escape(toolbar.import_json),
+        button(toolbar.export_json),
+        button(toolbar.export_csv),
+        button(text().page.dark_button).replace("<button ", "<button class=\"theme-toggle\" "),
+    )
 }
 
 /// The copy of an embed's first screen inside `#first-view` (laid out as `.app.embed` is, without

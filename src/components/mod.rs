@@ -36,7 +36,7 @@ pub fn glyphed(label: &'static str) -> leptos::prelude::AnyView {
 
 /// `label` as (leading symbol and its space, words, space and trailing symbol): a symbol is a
 /// character that is neither a letter, a digit nor punctuation a word ends with.
-fn split_glyph(label: &str) -> (&str, &str, &str) {
+pub(crate) fn split_glyph(label: &str) -> (&str, &str, &str) {
     let symbol = |c: char| !c.is_alphanumeric() && !c.is_whitespace() && !".,;:!?)(\"'".contains(c);
     let mut words = label;
     let mut before = "";
