@@ -361,7 +361,10 @@ pub fn MarketsTab(
     view! {
         <div class="charts markets-panel" role="tabpanel" id="panel-markets" aria-label=t.page.tab_markets data-testid="tab-markets"
             node_ref=panel>
-            <p class="wide headline" data-testid="markets-headline" aria-live="polite" aria-busy=move || live.moving.get().to_string()>
+            // Until the system's run is in, it keeps the room a headline mostly takes, so the
+            // diagram does not move down by all of it when the headline is written.
+            <p class="wide headline" data-testid="markets-headline" aria-live="polite" aria-busy=move || live.moving.get().to_string()
+                class:pending=move || live.markets.with(|view| !view.ran)>
                 {move || live.markets.with(MarketsView::headline)}
             </p>
             {move || live.markets.with(MarketsView::past_the_record).map(|note| view! {
