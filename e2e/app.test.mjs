@@ -885,7 +885,7 @@ test('a funding build-up shows the skew, bleeds the crowded side and can set off
   assert.ok(rate.y.every((r) => r > 0.1 && r < 0.2), `rates ${rate.y}`);
   const headline = page.getByTestId('headline');
   await assert.doesNotReject(headline.filter({ hasText: /^With no shock at all, an? \d+\.\d% flush/ }).waitFor());
-  assert.match(await headline.textContent(), /longs paid \$[\d.]+M of funding in the 72 h before/);
+  assert.match(await headline.textContent(), /longs paid \$[\d.]+M of funding in the 72\sh before/);
   // Without the build-up the same crowd and the same (absent) shock do nothing, and the chart goes.
   await page.locator('#build-up').evaluate((element) => {
     element.value = '0';
@@ -1010,7 +1010,7 @@ test('a venue that tightens leverage in stress says so in the headline', async (
   await headline.filter({ hasText: /liquidated/ }).waitFor();
   assert.doesNotMatch(await headline.textContent(), /raised maintenance margins/);
   await page.locator('#leverage-control').check();
-  await assert.doesNotReject(headline.filter({ hasText: /the venue raised maintenance margins 2\.0x at \d+ s/ }).waitFor());
+  await assert.doesNotReject(headline.filter({ hasText: /the venue raised maintenance margins 2\.0x at \d+\ss/ }).waitFor());
   await done();
 });
 

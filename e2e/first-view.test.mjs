@@ -208,7 +208,7 @@ test('an embed on a phone shows its price and liquidations charts as SVG, and pl
   for (const name of ['price', 'liquidations']) {
     await page.locator(`.app [data-testid="chart-${name}"] svg.first-view-chart`).waitFor();
   }
-  assert.ok(await page.getByRole('img', { name: /Liquidations per step of 5 min/ }).isVisible(), 'the liquidations chart has its name');
+  assert.ok(await page.getByRole('img', { name: /Liquidations per step of 5\smin/ }).isVisible(), 'the liquidations chart has its name');
   await page.waitForTimeout(1000);
   assert.equal(await page.evaluate(() => typeof window.Plotly), 'undefined', 'plotly.js not evaluated yet');
   await page.touchscreen.tap(200, 300);

@@ -407,7 +407,7 @@ test("issue 12's crafted link opens to an explanation naming the fields to reduc
   const runs = await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name === 'flush:simulate').length);
   assert.equal(runs, 1, 'one run: the default scenario, not the link');
   assert.match(banner, /could not be loaded; showing the default scenario instead/);
-  assert.match(banner, /run\.steps: this scenario would take about .* over the budget of 30 s/);
+  assert.match(banner, /run\.steps: this scenario would take about .* over the budget of 30\ss/);
   assert.match(banner, /positions\.generate\.count/);
   await done();
 });
@@ -431,7 +431,7 @@ test('a valid scenario over the page budget waits for "Run it", and the page ans
   const held = page.getByTestId('held-run');
   await held.waitFor({ timeout: 2000 });
   const why = await held.textContent();
-  assert.match(why, /this scenario would take about .* over the budget of 5 s; reduce .*positions\.generate\.count/);
+  assert.match(why, /this scenario would take about .* over the budget of 5\ss; reduce .*positions\.generate\.count/);
   assert.match(why, /Nothing is drawn until it runs/);
   // Nothing ran, and the controls answer.
   await page.getByTestId('shock-slider').fill('-6');
@@ -452,7 +452,7 @@ test("the headline is the shown run's, not the controls' newer scenario's", asyn
   // clause went; during a drag the next shock's ramp gave it another figure).
   const { page, done } = await open();
   await page.getByTestId('shock-slider').fill('-35');
-  await until(page, () => headlineText(page), /after [\d.]+ min, when the shock alone had moved/, 'the ramp running ahead');
+  await until(page, () => headlineText(page), /after [\d.]+\smin, when the shock alone had moved/, 'the ramp running ahead');
   await page.waitForTimeout(300);
   const shown = await headlineText(page);
   const heavy = preset('over-levered-longs');

@@ -797,7 +797,7 @@ mod tests {
         // A fall: longs only, the busiest step as high as the axis allows (5% under its top).
         let (svg, outcome) = drawn("btc-2021-05-19");
         let svg = svg.expect("no algorithm's line: drawn");
-        assert!(svg.contains("Liquidations per step of 5 min"), "{svg}");
+        assert!(svg.contains("Liquidations per step of 5\u{a0}min"), "{svg}");
         assert!(svg.contains(&format!("style=\"fill:{}\"", palette::LONG)));
         assert!(!svg.contains(&format!("style=\"fill:{}\"", palette::SHORT)));
         assert!(svg.contains("V47.6H"), "the highest bar's top");

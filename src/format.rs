@@ -243,21 +243,30 @@ pub fn factor(value: f64, digits: usize) -> String {
     format!("{}x", decimal(value, digits))
 }
 
-/// A span of time: "94 s", "3.5 min", "2.1 h".
+/// A span of time: "94 s", "3.5 min", "2.1 h", the unit after a no-break space (a phone's
+/// headline broke "24 / s").
 pub fn seconds(value: f64) -> String {
     let locale = locale();
     if value < 120.0 {
         whole_seconds(value)
     } else if value < 7_200.0 {
-        format!("{} {}", needed_decimals(value / 60.0, 1), locale.minute)
+        format!(
+            "{}\u{a0}{}",
+            needed_decimals(value / 60.0, 1),
+            locale.minute
+        )
     } else {
-        format!("{} {}", needed_decimals(value / 3_600.0, 1), locale.hour)
+        format!(
+            "{}\u{a0}{}",
+            needed_decimals(value / 3_600.0, 1),
+            locale.hour
+        )
     }
 }
 
-/// A time in whole seconds, however long: "94 s", "600 s".
+/// A time in whole seconds, however long: "94 s", "600 s" (a no-break space before the unit).
 pub fn whole_seconds(value: f64) -> String {
-    format!("{value:.0} {}", locale().second)
+    format!("{value:.0}\u{a0}{}", locale().second)
 }
 
 /// A number exactly as given, in the locale's decimal separator and without rounding or

@@ -1056,7 +1056,7 @@ mod tests {
         assert_eq!(TimeScale::of(14_400.0), TimeScale::Hours);
         assert_eq!(TimeScale::Hours.at(57_600.0), 16.0);
         assert_eq!(TimeScale::Minutes.seconds_of(40.0), 2_400.0);
-        assert_eq!(TimeScale::Seconds.label(94.0), "94 s");
+        assert_eq!(TimeScale::Seconds.label(94.0), "94\u{a0}s");
         assert_eq!(TimeScale::Minutes.label(720.0), "12 min");
         assert_eq!(TimeScale::Minutes.label(90.0), "1.5 min");
         assert_eq!(TimeScale::Hours.label(20_160.0), "5.6 h");

@@ -150,7 +150,7 @@ mod tests {
             "Bybit USDT perpetual",
             "OKX USDT perpetual",
         ] {
-            let said = format!("{together} = Your settings");
+            let said = format!("{together} (drawn under Your settings)");
             assert!(names.contains(&said.as_str()), "{names:?}");
         }
         // Hyperliquid's backstop keeps its crowd off the book: a line of its own.
@@ -158,7 +158,7 @@ mod tests {
         // The lines it names together are within a couple of pixels of each other, throughout.
         let start = scenario.market.price;
         for (k, name) in names.iter().enumerate().skip(1) {
-            let together = name.ends_with("= Your settings");
+            let together = name.ends_with("(drawn under Your settings)");
             let furthest = venues.paths[k]
                 .iter()
                 .zip(&venues.paths[0])

@@ -278,10 +278,10 @@ mod tests {
         );
         assert_eq!(
             fill(w.mark_at, &[("time", &whole_seconds(12.4))]),
-            "mark at 12 s"
+            "mark at 12\u{a0}s"
         );
         let at = fill(w.at_time, &[("time", &whole_seconds(30.0))]);
-        assert_eq!(fill(w.longs_when, &[("when", &at)]), "longs at 30 s");
+        assert_eq!(fill(w.longs_when, &[("when", &at)]), "longs at 30\u{a0}s");
         assert_eq!(
             fill(
                 w.amplification_computing,
