@@ -577,6 +577,13 @@ test('the cycles tab shows fat tails inside the record, and names the crowd a hi
   const calm = await kurtosis(yen.words);
   assert.ok(calm.value >= 4 && calm.value <= 30, calm.words);
   assert.equal(await page.getByTestId('cycles-crowd').count(), 0, 'calm-market states no crowd of its own');
+  // A crowd that crashes far more often than BTC did is said to be outside any realistic regime,
+  // whatever its tails (the thought experiment's: about 16 days a year fall 12% or more).
+  await page.getByTestId('preset-select').selectOption('fund-drained-adl');
+  await kurtosis(calm.words);
+  const outside = page.getByTestId('cycles-unrealistic');
+  await outside.waitFor();
+  assert.match(await outside.textContent(), /^Outside any realistic regime: [\d.]+ days a year fall 12% or more; BTC had about 2 a year/);
   await done();
 });
 

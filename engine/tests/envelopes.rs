@@ -96,6 +96,7 @@ fn every_flush_is_inside_the_record_unless_a_thought_experiment() {
 #[test]
 fn every_leverage_cycles_run_stays_finite_and_realistic() {
     let config = CyclesConfig::default();
+    let mut flagged = Vec::new();
     for preset in presets::all() {
         let run = cycles(&preset.scenario, &config).unwrap();
         let (with, without) = (&run.stats_with, &run.stats_without);
@@ -111,12 +112,14 @@ fn every_leverage_cycles_run_stays_finite_and_realistic() {
             lowest / start,
             highest / start
         );
-        assert!(
-            run.unrealistic.is_empty(),
-            "{}: {:?}",
+        eprintln!(
+            "{}: {:.1} days a year fall 12% or more",
             preset.name,
-            run.unrealistic
+            with.falls_of_12_pct as f64 / with.count as f64 * 365.0
         );
+        if !run.unrealistic.is_empty() {
+            flagged.push((preset.name.clone(), run.unrealistic.clone()));
+        }
         assert!(
             with.excess_kurtosis <= REALISTIC_EXCESS_KURTOSIS.1
                 && with.excess_kurtosis >= without.excess_kurtosis + MIN_EXCESS_KURTOSIS,
@@ -144,5 +147,17 @@ fn every_leverage_cycles_run_stays_finite_and_realistic() {
             .chain(&run.returns_with_cascades)
             .all(|value| value.is_finite());
         assert!(every_price_finite, "{}", preset.name);
+    }
+    // Two crowds rebuilt every day crash far more often than BTC did (docs/presets.md): the
+    // thought experiment, more levered than any on record, and Black Thursday's crowd on its
+    // emptied book. The app says so over their cycles; nothing else is outside.
+    let expected = ["bitmex-2020-03-12", "fund-drained-adl"];
+    let names: Vec<&str> = flagged.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, expected, "{flagged:?}");
+    for (name, reasons) in &flagged {
+        assert!(
+            reasons.len() == 1 && reasons[0].contains("days a year fall 12% or more"),
+            "{name}: {reasons:?}"
+        );
     }
 }

@@ -84,6 +84,10 @@ pub const REALISTIC_EXCESS_KURTOSIS: (f64, f64) = (0.0, 30.0);
 pub const REALISTIC_WORST_DAY_PCT: f64 = -50.0;
 /// A price fan leaving [1/100, 100] times the start is flagged.
 pub const REALISTIC_PRICE_MULTIPLE: f64 = 100.0;
+/// Days a year that fall 12% or more, above which a run is flagged: three times BTC's record
+/// (16 such days from September 2017 to February 2026 by Binance's daily closes, about 1.9 a
+/// year; docs/model.md §14.4). Fat tails alone did not flag a crowd that crashed 16 days a year.
+pub const REALISTIC_FALLS_A_YEAR: f64 = 6.0;
 /// Value-at-risk and expected shortfall look at the worst 1 / 20 = 5% of days.
 const TAIL_DIVISOR: usize = 20;
 
@@ -280,6 +284,14 @@ fn unrealistic(stats: &ReturnStats, fan: &Fan, start: f64) -> Vec<String> {
             "a day lost {:.0}% (log); no recorded BTC day lost more than about 40%",
             -stats.worst_day_pct
         ));
+    }
+    if stats.count > 0 {
+        let per_year = stats.falls_of_12_pct as f64 / stats.count as f64 * 365.0;
+        if per_year > REALISTIC_FALLS_A_YEAR {
+            reasons.push(format!(
+                "{per_year:.1} days a year fall 12% or more; BTC had about 2 a year from 2017 to 2026"
+            ));
+        }
     }
     let (lowest, highest) = fan.extent();
     if lowest < start / REALISTIC_PRICE_MULTIPLE || highest > start * REALISTIC_PRICE_MULTIPLE {
