@@ -875,6 +875,18 @@ test("the embed snippet's frame fits its embed: in a desktop column as given, on
   }
 });
 
+test('a run that ends mid-cascade says so under the headline, as its first view did', async () => {
+  // The 2024 ramp ends with the run, in its busiest minutes.
+  const { page, done } = await open('?preset=btc-2024-08-05', { viewport: { width: 1400, height: 900 } });
+  const note = page.getByTestId('still-going');
+  await note.waitFor();
+  assert.match(await note.textContent(), /^The run ends with the cascade still going: its last 12\smin liquidated \$[\d.]+M\./);
+  // A shock over well before the end: no note.
+  await page.getByTestId('preset-select').selectOption('btc-2021-05-19');
+  await note.waitFor({ state: 'detached' });
+  await done();
+});
+
 test('a funding build-up shows the skew, bleeds the crowded side and can set off a flush alone', async () => {
   const { page, done } = await open('?preset=funding-bleed');
   await page.locator('[data-testid="chart-funding"] .main-svg').first().waitFor();

@@ -116,6 +116,7 @@ pub fn screen(
         "<p class=\"headline\" data-testid=\"first-view-headline\">{}</p>\n",
         escape(&headline(scenario, outcome))
     ));
+    html.push_str(&headline_notes(scenario, outcome));
     html.push_str("<div class=\"summary\">");
     for (label, value) in tiles(outcome, scenario.position_count(), None) {
         html.push_str(&format!(
@@ -133,6 +134,23 @@ pub fn screen(
     ));
     html.push_str("</div></div>\n");
     html
+}
+
+/// The notes the app writes under its headline ([`crate::components::summary::Headline`]): a
+/// run past the record, one that ends with liquidations still queued or its cascade still going;
+/// in the first view too, or the app's writing them moved what is below when it took over.
+fn headline_notes(scenario: &Scenario, outcome: &Outcome) -> String {
+    use crate::headline::{past_the_record, still_going, still_queued};
+    [
+        ("past-record", past_the_record(outcome)),
+        ("still-queued", still_queued(scenario, outcome)),
+        ("still-queued", still_going(outcome)),
+    ]
+    .into_iter()
+    .filter_map(|(class, note)| {
+        note.map(|note| format!("<p class=\"{class}\" role=\"note\">{}</p>\n", escape(&note)))
+    })
+    .collect()
 }
 
 /// The room the app's toolbar takes (its buttons, laid out as the app's, not shown): without it
@@ -196,8 +214,9 @@ fn marked_embed_screen(
     defaults: &[&str],
 ) -> String {
     let mut html = format!(
-        "<div class=\"embed first-view-embed\"><p class=\"headline\" data-testid=\"first-view-headline\">{}</p>\n",
-        escape(&headline(scenario, outcome))
+        "<div class=\"embed first-view-embed\"><p class=\"headline\" data-testid=\"first-view-headline\">{}</p>\n{}",
+        escape(&headline(scenario, outcome)),
+        headline_notes(scenario, outcome)
     );
     let shown: Vec<(&str, bool)> = crate::charts::FLUSH_CHART_LAYOUT
         .into_iter()

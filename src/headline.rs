@@ -352,6 +352,40 @@ pub fn still_queued(scenario: &Scenario, outcome: &Outcome) -> Option<String> {
     ))
 }
 
+/// Share of a run's liquidations in its last twentieth of steps at or above which its end is said
+/// to cut the cascade short ([`still_going`]).
+const STILL_GOING_SHARE: f64 = 0.01;
+
+/// The note under the headline when the run ends while its cascade is still going: its last
+/// step liquidated, and its last twentieth of steps (at least one) held a share of all it
+/// liquidated (the 2024 preset's busiest minutes are its last, as its ramp ends with the run).
+/// None when the cascade was over before the end.
+pub fn still_going(outcome: &Outcome) -> Option<String> {
+    let steps = &outcome.steps;
+    let liquidated = |step: &flushlab_engine::outcome::Step| {
+        step.liquidated_long_usd + step.liquidated_short_usd
+    };
+    if liquidated(steps.last()?) <= 0.0 {
+        return None;
+    }
+    let summary = &outcome.summary;
+    let total = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
+    let tail = (steps.len() / 20).max(1);
+    let late: f64 = steps[steps.len() - tail..].iter().map(liquidated).sum();
+    if total <= 0.0 || late < STILL_GOING_SHARE * total {
+        return None;
+    }
+    // The time those last steps span: from the step before them to the last.
+    let span = steps.last()?.t_s - steps[steps.len() - tail - 1..][0].t_s;
+    Some(fill(
+        text().summary.still_going,
+        &[
+            ("time", &format::seconds(span)),
+            ("usd", &format::usd(late)),
+        ],
+    ))
+}
+
 /// The words for what went past the record (None: nothing did); `subject` is whose price moved
 /// ("the price", or a system's market).
 pub fn past_record_note(
@@ -806,6 +840,37 @@ mod tests {
         assert_eq!(
             note,
             format!("When the run ended, {queued} of positions were still queued for liquidation, held back by the throughput cap: the totals above leave them out, and selling them would take the price further.")
+        );
+    }
+
+    /// The 2024 ramp ends with the run, in its busiest minutes: said, with what its last
+    /// twelve minutes liquidated; a longer run of it, or a cascade over well before the end (the
+    /// 2025 one's), says nothing.
+    #[test]
+    fn a_run_that_ends_mid_cascade_says_so() {
+        let mut scenario = presets::find("btc-2024-08-05").expect("a preset").scenario;
+        let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+        let note = still_going(&outcome).expect("still going");
+        let late: f64 = outcome.steps[outcome.steps.len() - 12..]
+            .iter()
+            .map(|step| step.liquidated_long_usd + step.liquidated_short_usd)
+            .sum();
+        assert_eq!(
+            note,
+            format!(
+                "The run ends with the cascade still going: its last 12\u{a0}min liquidated {}. The totals and the trough are the run's, to its end, not where the cascade would stop.",
+                format::usd(late)
+            )
+        );
+        let whole = presets::find("btc-2025-10-10").expect("a preset").scenario;
+        assert_eq!(
+            still_going(&flushlab_engine::simulate(&whole).expect("it runs")),
+            None
+        );
+        scenario.run.steps *= 2;
+        assert_eq!(
+            still_going(&flushlab_engine::simulate(&scenario).expect("it runs")),
+            None
         );
     }
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::catalogue::text::{fill, text};
 use crate::format;
-use crate::headline::{headline, liquidated_unit, past_the_record, still_queued};
+use crate::headline::{headline, liquidated_unit, past_the_record, still_going, still_queued};
 use crate::state::use_state;
 
 /// The unit the charts' time axes read in for `outcome`'s run (its last step's time is its length).
@@ -329,6 +329,9 @@ pub fn Headline(
         })}
         {move || queued().map(|note| view! {
             <p class="still-queued" data-testid="still-queued" role="note">{note}</p>
+        })}
+        {move || outcome.with(|outcome| still_going(outcome.as_deref()?)).map(|note| view! {
+            <p class="still-queued" data-testid="still-going" role="note">{note}</p>
         })}
     }
 }

@@ -502,6 +502,8 @@ sections! {
         at_the_floor, at_the_ceiling,
         /// `{usd}`: what was still queued; `{why}`: [`Summary::queued_by_cap`],
         /// [`Summary::queued_by_blocks`] or [`Summary::queued_by_clips`].
+        /// `{time}`: the run's last stretch; `{usd}`: what it liquidated.
+        still_going,
         still_queued,
         queued_by_cap, queued_by_blocks, queued_by_clips,
         /// `{moved}`, `{amount}`, `{who}`, `{duration}`, `{tail}`.
