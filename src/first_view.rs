@@ -255,7 +255,11 @@ fn marked_embed_screen(
 /// none it knows).
 fn chart_card(name: &str, wide: bool, default: bool, inside: &str, scenario: &Scenario) -> String {
     let title = words(name).0;
-    let caption = crate::charts::caption(name, scenario);
+    // With its note, as the app's card writes it.
+    let caption = match crate::charts::caption_note(name, scenario) {
+        Some(note) => format!("{} {note}", crate::charts::caption(name, scenario)),
+        None => crate::charts::caption(name, scenario).to_string(),
+    };
     format!(
         "<figure class=\"card chart-card{}{}\"{} data-chart=\"{name}\" aria-label=\"{}\"><div class=\"chart\">{inside}</div>\
          <figcaption><span>{}</span></figcaption></figure>",
@@ -263,7 +267,7 @@ fn chart_card(name: &str, wide: bool, default: bool, inside: &str, scenario: &Sc
         if crate::charts::tall_legend(name, scenario) { " tall-legend" } else { "" },
         if default { " data-default" } else { "" },
         escape(title),
-        escape(caption)
+        escape(&caption)
     )
 }
 

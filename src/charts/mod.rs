@@ -124,14 +124,16 @@ pub fn caption(name: &str, scenario: &flushlab_engine::Scenario) -> &'static str
 }
 
 /// What a chart's caption adds for `scenario`, if anything: on a coin-margined contract, the
-/// amplification curve's 1x line is not an unlevered market; with portfolio insurers or option
-/// dealers, why the price can end above the shock alone while they sold on balance.
+/// amplification curve's 1x line is not an unlevered market; with stop-losses, portfolio insurers
+/// or option dealers, what the liquidations chart's dashed lines are; with the last two, why the
+/// price can end above the shock alone while they sold on balance.
 pub fn caption_note(name: &str, scenario: &flushlab_engine::Scenario) -> Option<&'static str> {
     let c = &crate::catalogue::text::text().charts;
     let inverse = scenario.market.contract == flushlab_engine::scenario::Contract::Inverse;
     let agents = &scenario.agents;
     match name {
         "amplification" if inverse => Some(c.amplification_inverse),
+        "liquidations" if !liquidations::flows(scenario).is_empty() => Some(c.liquidations_flows),
         "price"
             if price::has_shock(&scenario.shock)
                 && (agents.cppi.is_some() || agents.option_dealers.is_some()) =>
@@ -1089,5 +1091,25 @@ mod tests {
         let note = caption_note("amplification", &inverse).expect("a note");
         assert!(note.contains("50%"), "{note}");
         assert_eq!(caption_note("price", &inverse), None);
+    }
+
+    /// The liquidations chart's dashed lines are said where it draws them (portfolio insurance's
+    /// dipped below zero, unexplained), and only there.
+    #[test]
+    fn the_liquidations_caption_says_what_its_dashed_lines_are() {
+        for preset in flushlab_engine::presets::all() {
+            let drawn = !super::liquidations::flows(&preset.scenario).is_empty();
+            assert_eq!(
+                caption_note("liquidations", &preset.scenario).is_some(),
+                drawn,
+                "{}",
+                preset.name
+            );
+        }
+        let insured = flushlab_engine::presets::find("portfolio-insurance")
+            .expect("preset")
+            .scenario;
+        let note = caption_note("liquidations", &insured).expect("a note");
+        assert!(note.contains("below zero they bought"), "{note}");
     }
 }

@@ -223,6 +223,7 @@ pub static ENGLISH: Text = Text {
         funding_caption_no_shock: "The hours before the run: at every funding payment the crowded side pays, its thinnest positions wear through and its open interest thins, and the rate falls with the skew.",
         amplification: "Amplification curve",
         amplification_caption: "Each point is a full run of this scenario with a bigger or smaller shock; past the tipping point the cascade takes over. Dashed: the same shock with every position at 1x. On a slow ramp the curve need not rise everywhere: a slightly bigger shock can set the cascade off sooner, while the book still refills, and leave no crowd for a deeper second wave.",
+        liquidations_flows: "Each dashed line is what stop-losses, portfolio insurers or option dealers sold per step on balance, on the right axis: below zero they bought.",
         price_rule_traders: "Portfolio insurers and option dealers trade both ways as the price moves, so the price can end above the dotted line although they sold more than they bought: the book has refilled under their early selling, and their later buying still lifts it.",
         amplification_inverse: "On this coin-margined contract a 1x long is not unlevered: its margin is the coin itself, so it is liquidated near a 50% fall (on a falling shock's curve, the dashed line's jump there); a 1x short is the coin hedged in dollars and is never liquidated.",
         phase: "Phase map",

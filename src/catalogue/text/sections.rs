@@ -128,6 +128,8 @@ sections! {
         /// Added to the amplification caption on a coin-margined contract.
         /// Under the price chart with portfolio insurers or option dealers.
         price_rule_traders,
+        /// Under the liquidations chart when it draws traders' or algorithms' net flows.
+        liquidations_flows,
         amplification_inverse, phase,
         phase_caption, phase_against, phase_leverage, phase_depth, phase_progress,
         /// `{done}`, `{total}`: counts.
