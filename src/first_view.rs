@@ -136,21 +136,20 @@ pub fn screen(
     html
 }
 
-/// The notes the app writes under its headline ([`crate::components::summary::Headline`]): a
-/// run past the record, one that ends with liquidations still queued or its cascade still going;
-/// in the first view too, or the app's writing them moved what is below when it took over.
+/// The notes the app writes under its headline ([`crate::headline::notes`]), in the first view
+/// too, or the app's writing them moved what is below when it took over. Without their test ids:
+/// the app's are the page's.
 fn headline_notes(scenario: &Scenario, outcome: &Outcome) -> String {
-    use crate::headline::{past_the_record, still_going, still_queued};
-    [
-        ("past-record", past_the_record(outcome)),
-        ("still-queued", still_queued(scenario, outcome)),
-        ("still-queued", still_going(outcome)),
-    ]
-    .into_iter()
-    .filter_map(|(class, note)| {
-        note.map(|note| format!("<p class=\"{class}\" role=\"note\">{}</p>\n", escape(&note)))
-    })
-    .collect()
+    crate::headline::notes(scenario, outcome)
+        .into_iter()
+        .map(|note| {
+            format!(
+                "<p class=\"{}\" role=\"note\">{}</p>\n",
+                note.class,
+                escape(&note.text)
+            )
+        })
+        .collect()
 }
 
 /// The room the app's toolbar takes (its buttons, laid out as the app's, not shown): without it

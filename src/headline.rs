@@ -352,6 +352,37 @@ pub fn still_queued(scenario: &Scenario, outcome: &Outcome) -> Option<String> {
     ))
 }
 
+/// A note under the headline: its class, its test id and its words.
+pub struct Note {
+    pub class: &'static str,
+    pub testid: &'static str,
+    pub text: String,
+}
+
+/// The notes under the headline of `outcome`, the run of `scenario`, in the page's order: past
+/// the record, positions still queued, the cascade still going. The app's headline and the first
+/// view write the same ones.
+pub fn notes(scenario: &Scenario, outcome: &Outcome) -> Vec<Note> {
+    [
+        ("past-record", "past-record", past_the_record(outcome)),
+        (
+            "still-queued",
+            "still-queued",
+            still_queued(scenario, outcome),
+        ),
+        ("still-queued", "still-going", still_going(outcome)),
+    ]
+    .into_iter()
+    .filter_map(|(class, testid, text)| {
+        text.map(|text| Note {
+            class,
+            testid,
+            text,
+        })
+    })
+    .collect()
+}
+
 /// Share of a run's liquidations in its last twentieth of steps at or above which its end is said
 /// to cut the cascade short ([`still_going`]).
 const STILL_GOING_SHARE: f64 = 0.01;

@@ -703,6 +703,15 @@ impl Live {
         }
     }
 
+    /// The headline of the run shown, read with the scenario that ran (None before the first).
+    pub fn ran_headline(&self) -> Option<String> {
+        self.outcome.with(|outcome| {
+            let outcome = outcome.as_deref()?;
+            self.outcome_scenario
+                .with(|ran| Some(crate::headline::headline(ran.as_deref()?, outcome)))
+        })
+    }
+
     /// The user agreed to wait for the scenario held back (over the page's budget, or stopped
     /// before): it runs, and so does anything estimated at no more work.
     pub fn run_held(&self) {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::catalogue::text::{fill, text};
 use crate::format;
-use crate::headline::{headline, liquidated_unit, past_the_record, still_going, still_queued};
+use crate::headline::{liquidated_unit, notes};
 use crate::state::use_state;
 
 /// The unit the charts' time axes read in for `outcome`'s run (its last step's time is its length).
@@ -307,32 +307,23 @@ pub fn Headline(
     let busy = busy();
     // The scenario that ran, not the controls' (during a drag already the next one's: its shock
     // beside the last run's figures read "-24.5%" in a run whose shock alone had moved -23.3%).
-    let ran = expect_context::<crate::live::Live>().outcome_scenario;
-    let text = move || {
-        let outcome = outcome.get()?;
-        ran.with(|scenario| Some(headline(scenario.as_deref()?, &outcome)))
-    };
-    // Under the headline while the run is past anything on record (not announced on every drag
-    // input: it is part of the headline's region only by place).
-    let past_record = move || outcome.with(|outcome| past_the_record(outcome.as_deref()?));
-    // Under it too when the run ended with positions still queued for liquidation.
-    let queued = move || {
-        outcome.with(|outcome| {
-            let outcome = outcome.as_deref()?;
-            ran.with(|scenario| still_queued(scenario.as_deref()?, outcome))
-        })
+    let live = expect_context::<crate::live::Live>();
+    // Under it the notes (not announced on every drag input: they are part of the headline's
+    // region only by place).
+    let notes = move || {
+        outcome
+            .with(|outcome| {
+                let outcome = outcome.as_deref()?;
+                live.outcome_scenario
+                    .with(|ran| Some(notes(ran.as_deref()?, outcome)))
+            })
+            .unwrap_or_default()
     };
     view! {
-        <p class="headline" data-testid="headline" aria-live="polite" aria-busy=move || busy.get().to_string()>{move || text().unwrap_or_default()}</p>
-        {move || past_record().map(|note| view! {
-            <p class="past-record" data-testid="past-record" role="note">{note}</p>
-        })}
-        {move || queued().map(|note| view! {
-            <p class="still-queued" data-testid="still-queued" role="note">{note}</p>
-        })}
-        {move || outcome.with(|outcome| still_going(outcome.as_deref()?)).map(|note| view! {
-            <p class="still-queued" data-testid="still-going" role="note">{note}</p>
-        })}
+        <p class="headline" data-testid="headline" aria-live="polite" aria-busy=move || busy.get().to_string()>{move || live.ran_headline().unwrap_or_default()}</p>
+        {move || notes().into_iter().map(|note| view! {
+            <p class=note.class data-testid=note.testid role="note">{note.text}</p>
+        }).collect_view()}
     }
 }
 

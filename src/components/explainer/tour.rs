@@ -38,11 +38,7 @@ pub fn TourCard() -> impl IntoView {
         if state.tab.get() == crate::state::Tab::Markets {
             return None;
         }
-        live.outcome.with(|outcome| {
-            let outcome = outcome.as_deref()?;
-            live.outcome_scenario
-                .with(|ran| Some(crate::headline::headline(ran.as_deref()?, outcome)))
-        })
+        live.ran_headline()
     };
     let index = move || explainer.step.get().unwrap_or(0);
     let step = move || steps().get(index()).copied();
