@@ -24,24 +24,25 @@ async function holdBack(page, pattern) {
  * place, says what the first view said (`headline`); `label` prefixes the assertion's message. */
 async function appTakesOver(page, release, headline, label = '') {
   // Where the first view has its headline and price chart: the app's must be there too (the
-  // toolbar the first view lacked moved them down 165 px on a phone, 44 px on a desktop). On a
-  // wide screen the app has the monitor's gauges, the tabs and the playback above the price chart
-  // and the first view not (yet): there the headline and the tiles are held to it.
+  // toolbar the first view lacked moved them down 165 px on a phone, 44 px on a desktop; on a
+  // wide screen the monitor's gauges, the tabs and the playback it lacked moved the price chart
+  // down 272 px more). On a wide screen the tiles are held too.
   const place = async (selector) => {
     const found = page.locator(selector).first();
     return (await found.count()) ? Math.round((await found.boundingBox()).y) : null;
   };
   const wide = page.viewportSize().width > 900;
-  const below = wide ? ['#first-view .summary', '[data-testid="summary"]'] : ['#first-view [data-chart="price"] .chart', '[data-testid="chart-price"]'];
-  const before = [await place('[data-testid="first-view-headline"]'), await place(below[0])];
+  const chart = ['#first-view [data-chart="price"] .chart', '[data-testid="chart-price"]'];
+  const below = wide ? ['#first-view .summary', '[data-testid="summary"]'] : chart;
+  const before = [await place('[data-testid="first-view-headline"]'), await place(below[0]), ...(wide ? [await place(chart[0])] : [])];
   release();
   await page.getByTestId('first-view').waitFor({ state: 'detached' });
   const appHeadline = (await page.getByTestId('headline').textContent()).trim();
   assert.equal(appHeadline, headline, `${label}the app says what the first view said`);
   // (A link the app reads a problem in says so above them, as it must.)
   if (await page.getByTestId('error-banner').count()) return;
-  const after = [await place('[data-testid="headline"]'), await place(below[1])];
-  assert.deepEqual(after, before, `${label}the headline and ${wide ? 'tiles' : 'price chart'} stay where the first view had them`);
+  const after = [await place('[data-testid="headline"]'), await place(below[1]), ...(wide ? [await place(chart[1])] : [])];
+  assert.deepEqual(after, before, `${label}the headline${wide ? ', the tiles' : ''} and the price chart stay where the first view had them`);
 }
 
 test('the first view is on screen before the wasm arrives, and the app replaces it', async () => {
@@ -146,7 +147,7 @@ test("a preset's link shows that preset's first view before the wasm, and the ap
   assert.equal(await page.evaluate(() => window.__shifted), 0, 'no layout shift while the view comes');
   const headline = (await staticHeadline.textContent()).trim();
   assert.ok(await page.locator('#first-view svg.first-view-chart').isVisible(), 'its price chart is visible');
-  assert.match(await page.locator('#first-view select').textContent(), /Thin book/, "the menu names the preset");
+  assert.match(await page.locator('#first-view .presets select').textContent(), /Thin book/, "the menu names the preset");
   assert.equal(await page.locator('.app').count(), 0, 'the app is not up yet');
   await appTakesOver(page, release, headline);
   assert.deepEqual(problems.consoleErrors, [], 'no console errors');

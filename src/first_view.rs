@@ -8,6 +8,8 @@
 //! (`FLUSHLAB_BLESS=1 cargo test -p flushlab --test first_view` rewrites them). In the page,
 //! `handover` takes it away once the app has drawn its own.
 
+use flushlab_engine::analysis::Monitor;
+use flushlab_engine::positions::PositionTable;
 use flushlab_engine::scenario::ShockKind;
 use flushlab_engine::{Outcome, Scenario};
 
@@ -44,7 +46,12 @@ pub fn default_block() -> Result<String, flushlab_engine::ScenarioError> {
     let preset = flushlab_engine::presets::all()
         .into_iter()
         .find(|preset| preset.name == start);
-    Ok(block(&scenario, &outcome, preset.as_ref()))
+    Ok(block(
+        &scenario,
+        &outcome,
+        &crowd_monitor(&scenario),
+        preset.as_ref(),
+    ))
 }
 
 /// The top of the controls column: the preset menu (showing `preset`, inert) and its story, as
@@ -79,6 +86,7 @@ fn presets_panel(preset: &flushlab_engine::presets::Preset) -> String {
 pub fn block(
     scenario: &Scenario,
     outcome: &Outcome,
+    monitor: &Monitor,
     preset: Option<&flushlab_engine::presets::Preset>,
 ) -> String {
     let words_loading = &text().loading;
@@ -90,16 +98,18 @@ pub fn block(
         escape(words_loading.loading)
     ));
     html.push_str("<div id=\"first-view\" class=\"first-view\" data-testid=\"first-view\">\n");
-    html.push_str(&screen(scenario, outcome, preset));
+    html.push_str(&screen(scenario, outcome, monitor, preset));
     html.push_str("</div>\n");
     html
 }
 
 /// The copy of the app's first screen inside `#first-view` (header, the preset's story, headline,
-/// summary tiles, price chart): what a preset's fragment holds. Ends with a newline.
+/// summary tiles, the leverage monitor's gauges (`monitor`: the crowd's, before the shock), the
+/// tabs, price chart): what a preset's fragment holds. Ends with a newline.
 pub fn screen(
     scenario: &Scenario,
     outcome: &Outcome,
+    monitor: &Monitor,
     preset: Option<&flushlab_engine::presets::Preset>,
 ) -> String {
     let mut html = String::new();
@@ -127,6 +137,8 @@ pub fn screen(
         ));
     }
     html.push_str("</div>\n");
+    html.push_str(&monitor_html(monitor));
+    html.push_str(&tabs_room());
     let price = format!("\n{}", price_svg(scenario, outcome));
     html.push_str(&format!(
         "<div class=\"charts\">{}</div>\n",
@@ -150,6 +162,105 @@ fn headline_notes(scenario: &Scenario, outcome: &Outcome) -> String {
             )
         })
         .collect()
+}
+
+/// The leverage monitor of `scenario`'s crowd before the shock (what the app's gauges show).
+pub fn crowd_monitor(scenario: &Scenario) -> Monitor {
+    flushlab_engine::analysis::monitor(&PositionTable::build(scenario), scenario.market.price)
+}
+
+/// The leverage monitor's gauges as the app's `LeverageMonitor` writes them when the app takes
+/// over (the tipping point still being computed): on a wide screen they sit between the tiles
+/// and the price chart, which moved down by their height when the app took over without them.
+/// Their glossary links do nothing until the app is up, so the keyboard does not reach them.
+fn monitor_html(monitor: &Monitor) -> String {
+    let words = &text().monitor;
+    let term = |label: &str| {
+        format!(
+            "<span class=\"tile-label\"><button type=\"button\" class=\"link-button glossary-link\" tabindex=\"-1\">{}</button></span>",
+            escape(label)
+        )
+    };
+    let within: String = flushlab_engine::analysis::monitor::DISTANCES_PCT
+        .iter()
+        .zip(monitor.share_within)
+        .map(|(distance, share)| {
+            let distance = format::percent(*distance, 0);
+            format!(
+                "<span class=\"gauge-row\"><span>{}</span><meter min=\"0\" max=\"1\" value=\"{share}\" aria-label=\"{}\"></meter><span class=\"tile-value\">{}</span></span>",
+                escape(&fill(words.within, &[("distance", &distance)])),
+                escape(&fill(words.within_label, &[("distance", &distance)])),
+                escape(&format::percent(share * 100.0, 1))
+            )
+        })
+        .collect();
+    format!(
+        "<section class=\"monitor\" aria-label=\"{}\">\
+         <div class=\"gauge\">{}<meter min=\"0\" max=\"{}\" value=\"{}\" aria-label=\"{}\"></meter><span class=\"tile-value\">{}</span><span class=\"gauge-note\">{}</span></div>\
+         <div class=\"gauge\">{}{within}<span class=\"gauge-note\">{}</span></div>\
+         <div class=\"gauge\">{}<span class=\"tile-value\">{}</span><span class=\"gauge-note\">{}</span></div>\
+         </section>\n",
+        escape(words.label),
+        term(words.ratio),
+        crate::components::monitor::RATIO_FULL,
+        monitor.leverage_ratio.min(crate::components::monitor::RATIO_FULL),
+        escape(words.ratio),
+        escape(&format::factor(monitor.leverage_ratio, 1)),
+        escape(&fill(
+            words.ratio_note,
+            &[
+                ("open_interest", &format::usd(monitor.open_interest)),
+                ("collateral", &format::usd(monitor.collateral)),
+            ],
+        )),
+        term(words.near_liquidation),
+        escape(words.near_note),
+        term(words.tipping),
+        escape(words.computing),
+        escape(&crate::components::monitor::tipping_note(
+            crate::analyses::Tipping::Computing,
+            None
+        )),
+    )
+}
+
+/// The tabs as the app's tab strip lays them out (the flush's selected) and the room its
+/// playback bar takes under them (laid out, not shown): without them the price chart moved down
+/// by their height (and the monitor's) when the app took over on a wide screen, 272 px at
+/// 1400x900. Nothing in them works until the app is up, so neither is read out or reached by
+/// the keyboard.
+fn tabs_room() -> String {
+    let page = &text().page;
+    let toolbar = &text().toolbar;
+    let tabs: String = [
+        page.tab_flush,
+        page.tab_cycles,
+        page.tab_options,
+        page.tab_venues,
+        page.tab_markets,
+    ]
+    .iter()
+    .enumerate()
+    .map(|(k, label)| {
+        format!(
+            "<button type=\"button\" class=\"tab\" aria-selected=\"{}\" tabindex=\"-1\">{}</button>",
+            k == 0,
+            escape(label)
+        )
+    })
+    .collect();
+    format!(
+        "<div class=\"tabs\" aria-hidden=\"true\" inert>{tabs}</div>\n\
+         <div class=\"playback first-view-toolbar\" aria-hidden=\"true\" inert>\
+         <button type=\"button\" tabindex=\"-1\">{}</button><button type=\"button\" tabindex=\"-1\">{}</button>\
+         <input type=\"range\" tabindex=\"-1\"><span class=\"cursor-text\">{}</span>\
+         <label class=\"speed\"><select tabindex=\"-1\"><option>2x</option></select></label>\
+         <button type=\"button\" class=\"link-button\" tabindex=\"-1\">{}</button></div>\n",
+        escape(toolbar.play),
+        escape(toolbar.step),
+        escape(toolbar.whole_run),
+        escape(toolbar.show_whole_run),
+    )
 }
 
 /// The room the app's toolbar takes (its buttons, laid out as the app's, not shown): without it
@@ -360,7 +471,12 @@ pub fn preset_fragment(
     Ok(format!(
         "{}\n{}",
         preset_link(preset),
-        screen(&preset.scenario, &outcome, Some(preset))
+        screen(
+            &preset.scenario,
+            &outcome,
+            &crowd_monitor(&preset.scenario),
+            Some(preset)
+        )
     ))
 }
 

@@ -13,7 +13,7 @@ use crate::format;
 use crate::live::Live;
 
 /// Leverage ratios the gauge spans (a crowd at 50x or more fills it).
-const RATIO_FULL: f64 = 50.0;
+pub(crate) const RATIO_FULL: f64 = 50.0;
 
 /// A share of open interest within 1% of liquidation at which a crowd that runs away at the
 /// smallest shock is said to be no steady state (the runaway presets hold 8.5-19.5%).

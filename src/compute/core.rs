@@ -147,7 +147,8 @@ impl Worker {
         Some(if ask.embed {
             crate::first_view::embed_screen(&scenario, &outcome, &charts)
         } else {
-            crate::first_view::screen(&scenario, &outcome, None)
+            let monitor = self.session.monitor()?;
+            crate::first_view::screen(&scenario, &outcome, &monitor, None)
         })
     }
 
@@ -386,7 +387,8 @@ mod tests {
             link: Some(link.clone()),
             ..FirstViewAsk::default()
         };
-        let expected = crate::first_view::screen(&calm, &outcome(&calm), None);
+        let monitor = crate::first_view::crowd_monitor(&calm);
+        let expected = crate::first_view::screen(&calm, &outcome(&calm), &monitor, None);
         assert_eq!(first(&mut worker, page), Some(expected));
         // Nothing for an embed of the Markets tab alone (it shows a system), a link that does
         // not read, an unknown preset, or a run over the budget.

@@ -819,7 +819,7 @@ pub static ENGLISH: Text = Text {
         tipping_note_unlevered: "With every position at 1x the move jumps on this step too, from {from} to {to}: most of it is trading that fires whatever the leverage (stop-losses, traders de-levering, portfolio insurance, dealers' hedging), not liquidations.",
         tipping_note_unsteady: "With {share} of the open interest within 1% of its liquidation price, any ordinary 1% move sets this crowd off: a crowd like it does not last long in a real market.",
         tipping_note_none: "A tipping point is where the amplification curve (this scenario run at every size) jumps: a step of shock on which each 1% more adds 2% or more to the move.",
-        computing: "computing the amplification curve…",
+        computing: "computing…",
         tipping_at: "{a:shock} {shock} shock",
         smooth: "none up to {extent}: the {flush_word} grows smoothly",
         no_shock_needed: "none needed: with no shock at all, the crowd and the algorithms trading on it move the price {move}",
