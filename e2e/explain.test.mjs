@@ -284,6 +284,23 @@ test('a deep link opens its tour step, also inside an embed', async () => {
   }
 });
 
+test('the menu names the tour\'s example, and a glossary "show me" during the tour leaves the tour', async () => {
+  const { page, done } = await open('#tour=4', { viewport: { width: 1400, height: 900 } });
+  await page.getByTestId('tour').waitFor();
+  const chosen = () => page.locator('#preset option:checked').textContent();
+  // Step 4's scenario is no preset as it came: not "Custom", the reader's own, but the step's.
+  await until(page, chosen, /^Tour, step 4: Adjustment/, "the menu names the step's example");
+  assert.match(await page.getByTestId('preset-story').textContent(), /^The tour's example for step 4/);
+  await page.getByTestId('glossary-button').click();
+  await page.getByTestId('term-leverage-flush').getByTestId('show-me').click();
+  await page.getByTestId('showing').waitFor();
+  // The step's card would tell another scenario than the one now on screen.
+  assert.equal(await page.getByTestId('tour').count(), 0, 'the tour is left');
+  assert.doesNotMatch(await fragment(page), /tour=/);
+  assert.doesNotMatch(await chosen(), /^Tour/);
+  await done();
+});
+
 async function until(page, read, expected, what) {
   let now;
   for (let i = 0; i < 200; i++) {

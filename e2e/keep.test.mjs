@@ -258,6 +258,9 @@ test('a reload or a shared link opens the tab, the preset and the Options call i
   assert.match(await search(page), /s=1\./);
   const edited = await page.getByTestId('preset-select').inputValue();
   const story = await page.getByTestId('preset-story').textContent();
+  // The menu and the story say the preset was changed: its story no longer tells this run.
+  assert.match(await page.locator('#preset option:checked').textContent(), /^Thin book \(edited\)$/);
+  assert.match(story, /Edited: this story tells the preset as it came, not this run/);
   await page.waitForTimeout(1200);
   await page.reload();
   await ready(page);

@@ -219,6 +219,7 @@ fn monitor_html(monitor: &Monitor) -> String {
         escape(words.computing),
         escape(&crate::components::monitor::tipping_note(
             crate::analyses::Tipping::Computing,
+            None,
             None
         )),
     )

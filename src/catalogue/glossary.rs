@@ -45,6 +45,25 @@ pub fn find(id: &str) -> Option<&'static Term> {
     terms().iter().find(|term| term.id == id)
 }
 
+/// How a term answers a search for `typed` (lower case; empty: every term, alike): `Some(0)`
+/// when its name has it, `Some(1)` when its text does (a single word: at the start of one of its
+/// words, so "flush" finds "flushes", not "FlushLab", which most texts name), else `None`. The
+/// glossary lists the names' matches first.
+pub fn search_rank(term: &Term, typed: &str) -> Option<u8> {
+    let typed = typed.trim();
+    if typed.is_empty() || term.name.to_lowercase().contains(typed) {
+        return Some(0);
+    }
+    let body = term.body.to_lowercase();
+    let found = if typed.contains(char::is_whitespace) {
+        body.contains(typed)
+    } else {
+        body.split(|c: char| !c.is_alphanumeric())
+            .any(|word| word.starts_with(typed) && (word != "flushlab" || typed == "flushlab"))
+    };
+    found.then_some(1)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -174,5 +193,36 @@ mod tests {
         let mut sorted = names.clone();
         sorted.sort();
         assert_eq!(names, sorted);
+    }
+
+    /// A search lists the terms named by it first, then those whose text has it as a word's
+    /// start; the app's own name in a text is no match for "flush".
+    #[test]
+    fn a_search_finds_names_first_and_words_not_the_apps_name() {
+        let rank = |id: &str, typed: &str| search_rank(find(id).unwrap(), typed);
+        assert_eq!(rank("leverage-flush", "flush"), Some(0));
+        assert_eq!(rank("leverage-flush", ""), Some(0));
+        let apps_name_only: Vec<&str> = terms()
+            .iter()
+            .filter(|term| {
+                let body = term.body.to_lowercase();
+                body.contains("flushlab")
+                    && !body.replace("flushlab", "").contains("flush")
+                    && !term.name.to_lowercase().contains("flush")
+            })
+            .map(|term| term.id)
+            .collect();
+        assert!(!apps_name_only.is_empty(), "some texts name only the app");
+        for id in apps_name_only {
+            assert_eq!(rank(id, "flush"), None, "{id}");
+            assert_eq!(rank(id, "flushlab"), Some(1), "{id}");
+        }
+        // A word's start, not its middle; several words as they are written.
+        assert_eq!(rank("mark-price", "liquid"), Some(1));
+        assert_eq!(rank("mark-price", "iquid"), None);
+        assert_eq!(
+            rank("mark-price", "  MARK ".to_lowercase().as_str()),
+            Some(0)
+        );
     }
 }

@@ -70,7 +70,7 @@ const STEPS: [Step; 9] = [
         title: "Adjustment: traders who act",
         body: "Traders are not only victims. As a 4% slide unfolds here over two minutes, some \
                add collateral when the mark nears their liquidation price and others halve their \
-               positions once the price turns volatile, and far fewer positions are liquidated. \
+               positions once the price turns volatile, and about a third less is liquidated. \
                But halving a position is a market sale too: de-levering alone sells more than it \
                saves from liquidation, and the fall goes about as deep. Stop-loss orders, \
                which the glossary shows on the 2024 crash, sell earlier still.",
@@ -126,7 +126,7 @@ const STEPS: [Step; 9] = [
             chart: "cycles",
             look_at: "In the return histogram the cascades' tails reach far beyond the \
                       news-only bell on both sides (a crowd long and short flushes and is \
-                      squeezed), the left a little further.",
+                      squeezed), the left a little heavier: the returns' skew is below zero.",
         },
     },
     Step {

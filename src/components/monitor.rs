@@ -65,7 +65,10 @@ pub fn LeverageMonitor() -> impl IntoView {
                 .as_ref()
                 .and_then(|m| m.share_within.first().copied())
         });
-        tipping_note(live.tipping.get(), within_1pct)
+        let shock = live
+            .outcome
+            .with(|outcome| outcome.as_ref().map(|outcome| outcome.summary.shock_pct));
+        tipping_note(live.tipping.get(), within_1pct, shock)
     };
     view! {
         <Show when=move || live.monitor.with(Option::is_some)>
@@ -107,14 +110,21 @@ pub fn LeverageMonitor() -> impl IntoView {
 /// by trading that needs no leverage, a runaway at the smallest shock and a second wave, a crowd
 /// too close to liquidation to be a steady state: `within_1pct`, the share of open interest
 /// within 1% of its liquidation price), or in general where there is none.
-pub fn tipping_note(tipping: Tipping, within_1pct: Option<f64>) -> String {
+pub fn tipping_note(tipping: Tipping, within_1pct: Option<f64>, shock: Option<f64>) -> String {
     let words = &text().monitor;
+    // Where the shown run's shock sits beside the tipping point, else what shocks beside it do.
+    let tail = || {
+        shock
+            .and_then(|shock| run_beside(tipping, shock))
+            .unwrap_or_else(|| words.tipping_note_tail.to_string())
+    };
     match tipping {
-        Tipping::At(_, None) | Tipping::Computing => words.tipping_note.to_string(),
+        Tipping::At(_, None) | Tipping::Computing => format!("{} {}", words.tipping_note, tail()),
         // The step is mostly selling that needs no leverage: said, with the 1x curve's step.
         Tipping::At(_, Some(step)) => format!(
-            "{} {}",
+            "{} {} {}",
             words.tipping_note,
+            tail(),
             fill(
                 words.tipping_note_unlevered,
                 &[
@@ -150,9 +160,29 @@ pub fn tipping_note(tipping: Tipping, within_1pct: Option<f64>) -> String {
     }
 }
 
+/// Where the shown run's `shock` (%) sits beside a tipping point at a shock the same way: short
+/// of it or past it (none for any other kind of tile, or a shock the other way).
+fn run_beside(tipping: Tipping, shock: f64) -> Option<String> {
+    let Tipping::At(at, _) = tipping else {
+        return None;
+    };
+    if at * shock <= 0.0 {
+        return None;
+    }
+    let words = &text().monitor;
+    // As the tile and the note write them (a -7.96% shock is at a -8.0% tipping point).
+    let tenths = |pct: f64| (pct.abs() * 10.0).round();
+    let line = if tenths(shock) < tenths(at) {
+        words.tipping_run_short
+    } else {
+        words.tipping_run_past
+    };
+    Some(fill(line, &[("shock", &format::signed_pct(shock))]))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::tipping_note;
+    use super::{run_beside, tipping_note};
     use crate::analyses::{Tipping, UnleveredStep};
 
     /// The note says what kind of tipping point the tile shows: leverage's step, a step the 1x
@@ -160,22 +190,59 @@ mod tests {
     /// with 3% or more within 1% of liquidation, that it is no steady state).
     #[test]
     fn the_tipping_note_says_what_kind_of_tipping_point_it_is() {
-        let plain = tipping_note(Tipping::At(-8.0, None), None);
+        let plain = tipping_note(Tipping::At(-8.0, None), None, None);
         assert!(plain.starts_with("The steepest step"), "{plain}");
         assert!(!plain.contains("1x"));
         let step = UnleveredStep {
             from_pct: 3.6,
             to_pct: 5.7,
         };
-        let stops = tipping_note(Tipping::At(-4.0, Some(step)), Some(0.003));
+        let stops = tipping_note(Tipping::At(-4.0, Some(step)), Some(0.003), None);
         assert!(stops.contains("from 3.6% to 5.7%"), "{stops}");
-        let runaway = tipping_note(Tipping::AtMost(-1.0, 6.7, Some(-9.0)), Some(0.195));
+        let runaway = tipping_note(
+            Tipping::AtMost(-1.0, 6.7, Some(-9.0)),
+            Some(0.195),
+            Some(-7.0),
+        );
         assert!(runaway.contains("at -9.0%"), "{runaway}");
         assert!(
             runaway.contains("With 19.5% of the open interest within 1%"),
             "{runaway}"
         );
-        let calm = tipping_note(Tipping::AtMost(-1.0, 4.2, None), Some(0.01));
+        let calm = tipping_note(Tipping::AtMost(-1.0, 4.2, None), Some(0.01), None);
         assert!(!calm.contains("within 1%"), "{calm}");
+    }
+
+    /// The tile says whether the run shown stops short of its tipping point or is past it.
+    #[test]
+    fn the_tipping_tile_places_the_run_beside_its_tipping_point() {
+        let at = Tipping::At(-8.0, None);
+        let short = run_beside(at, -7.76).unwrap();
+        assert!(
+            short.contains("-7.8%") && short.contains("short of it"),
+            "{short}"
+        );
+        let past = run_beside(at, -7.96).unwrap();
+        assert!(
+            past.contains("past it"),
+            "as written, -8.0% is at it: {past}"
+        );
+        // In the note, in place of what shocks beside it do.
+        let note = tipping_note(at, None, Some(-7.76));
+        assert!(note.ends_with(&short), "{note}");
+        assert!(!note.contains("and so, mostly"), "{note}");
+        let unknown = tipping_note(at, None, None);
+        assert!(
+            unknown.ends_with("and so, mostly, are bigger ones."),
+            "{unknown}"
+        );
+        assert!(run_beside(at, -20.0).unwrap().contains("past it"));
+        assert_eq!(run_beside(at, 3.0), None, "a shock the other way");
+        assert_eq!(
+            run_beside(Tipping::At(5.0, None), 4.0).map(|s| s.contains("short")),
+            Some(true)
+        );
+        assert_eq!(run_beside(Tipping::Computing, -7.76), None);
+        assert_eq!(run_beside(Tipping::AtMost(-1.0, 4.2, None), -7.76), None);
     }
 }

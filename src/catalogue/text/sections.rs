@@ -62,7 +62,20 @@ sections! {
         scenario, custom,
         /// `{date}`, `{title}`: a historical preset in the menu.
         preset_dated,
-        own_scenario, reset, reset_title, thought_experiment, assumptions,
+        own_scenario,
+        /// After a preset's name in the menu once its scenario was changed.
+        edited,
+        /// Under a preset's story once its scenario was changed.
+        edited_note,
+        /// `{step}`, `{title}`: the menu's entry for the tour's example of a step.
+        tour_example,
+        /// `{step}`, `{title}`: the story's place, for the tour's example of a step.
+        tour_example_story,
+        /// `{term}`: the menu's entry for a glossary term's example.
+        term_example,
+        /// `{term}`: the story's place, for a glossary term's example.
+        term_example_story,
+        reset, reset_title, thought_experiment, assumptions,
         leverage, leverage_topic, leverage_help, leverage_listed, open_interest,
         /// `{longs}`, `{shorts}`: amounts.
         open_interest_split, leverage_bars,
@@ -699,13 +712,21 @@ sections! {
         within_label,
         /// Under the near-liquidation rows: what their shares are of.
         near_note,
-        tipping, tipping_note, tipping_note_none, tipping_note_at_most,
+        tipping, tipping_note,
+        /// After `tipping_note` when no run is placed beside the tipping point.
+        tipping_note_tail,
+        tipping_note_none, tipping_note_at_most,
         /// `{shock}`: a signed percentage.
         tipping_note_steepest,
         /// `{from}`, `{to}`: the 1x curve's moves at the step's two shocks.
         tipping_note_unlevered,
         /// `{share}`: the share of open interest within 1% of liquidation.
         tipping_note_unsteady,
+        /// `{shock}`: the run's shock, short of the tipping point's (in place of
+        /// `tipping_note_tail`).
+        tipping_run_short,
+        /// `{shock}`: the run's shock, at or past the tipping point's (likewise).
+        tipping_run_past,
         computing,
         /// `{shock}`.
         tipping_at,

@@ -141,9 +141,10 @@ fn step_4_adjusting_traders_shrink_the_flush_but_de_levering_sells_as_much_as_it
         scenario.traders = Default::default()
     }));
     let delever_only = summary(&varied(demo, |scenario| scenario.traders.top_up = None));
+    let liquidated = both.liquidated_notional_usd_long / nobody.liquidated_notional_usd_long;
     assert!(
-        both.liquidated_notional_usd_long < 0.75 * nobody.liquidated_notional_usd_long,
-        "far fewer liquidated"
+        (0.55..0.75).contains(&liquidated),
+        "about a third less liquidated: {liquidated}"
     );
     assert!(both.liquidated_count_long < nobody.liquidated_count_long);
     assert!(both.top_ups_usd > 0.0 && both.delevered_notional_usd > 0.0);
@@ -253,7 +254,7 @@ fn step_7_gaussian_news_gets_fat_tails_and_a_several_times_worse_day() {
     let run = cycles_of(&step(7).demo.scenario());
     assert!(run.stats_without.excess_kurtosis.abs() < 0.3, "bell-shaped");
     assert!(run.stats_with.excess_kurtosis > run.stats_without.excess_kurtosis + 1.0);
-    assert!(run.stats_with.skew < 0.0, "the left tail a little further");
+    assert!(run.stats_with.skew < 0.0, "the left tail a little heavier");
     // Both tails past the bell's: the worst day and the best.
     assert!(run.stats_with.worst_day_pct < 2.0 * run.stats_without.worst_day_pct);
     assert!(run.stats_with.best_day_pct > 2.0 * run.stats_without.best_day_pct);

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::Explainer;
-use crate::catalogue::glossary::{find, terms, Term};
+use crate::catalogue::glossary::{find, search_rank, terms, Term};
 use crate::catalogue::text::{fill, text};
 
 /// "Glossary" (opens it at the top).
@@ -87,12 +87,8 @@ pub fn GlossaryDialog() -> impl IntoView {
             None => {}
         }
     });
-    let shown = move |term: &Term| {
-        let wanted = filter.get().to_lowercase();
-        wanted.is_empty()
-            || term.name.to_lowercase().contains(&wanted)
-            || term.body.to_lowercase().contains(&wanted)
-    };
+    let rank = move |term: &Term| search_rank(term, &filter.get().to_lowercase());
+    let shown = move |term: &Term| rank(term).is_some();
     view! {
         <dialog node_ref=dialog class="glossary-dialog" aria-labelledby="glossary-title" data-testid="glossary"
             on:close=move |_| explainer.close_glossary()>
@@ -109,7 +105,9 @@ pub fn GlossaryDialog() -> impl IntoView {
                     let term: &'static Term = term;
                     view! {
                         <article id=format!("term-{}", term.id) class="term" tabindex="-1" data-testid=format!("term-{}", term.id)
-                            style:display=move || if shown(term) { "" } else { "none" }>
+                            style:display=move || if shown(term) { "" } else { "none" }
+                            // The terms a search names first, then those whose text has it.
+                            style:order=move || rank(term).unwrap_or(0).to_string()>
                             <h3>{term.name}</h3>
                             <p>{term.body}</p>
                             {term.not_yet.map(|why| view! { <p class="not-yet"><strong>{text().explainer.not_yet}</strong>{why}</p> })}

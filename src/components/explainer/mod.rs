@@ -176,6 +176,10 @@ impl Explainer {
             return;
         };
         self.close_glossary();
+        // Out of the tour: its card told another scenario than the one this loads.
+        if self.step.get_untracked().is_some() {
+            self.leave_tour();
+        }
         self.down_at_chart.set(false);
         self.showing.set(Some(term));
         // As a tour's step: on one column the note stays in view, with a button down to the
