@@ -353,6 +353,7 @@ pub fn still_queued(scenario: &Scenario, outcome: &Outcome) -> Option<String> {
 }
 
 /// A note under the headline: its class, its test id and its words.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Note {
     pub class: &'static str,
     pub testid: &'static str,
@@ -360,8 +361,8 @@ pub struct Note {
 }
 
 /// The notes under the headline of `outcome`, the run of `scenario`, in the page's order: past
-/// the record, positions still queued, the cascade still going. The app's headline and the first
-/// view write the same ones.
+/// the record, positions still queued, the cascade still going, a move mostly the shock's. The
+/// app's headline and the first view write the same ones.
 pub fn notes(scenario: &Scenario, outcome: &Outcome) -> Vec<Note> {
     [
         ("past-record", "past-record", past_the_record(outcome)),
@@ -371,6 +372,7 @@ pub fn notes(scenario: &Scenario, outcome: &Outcome) -> Vec<Note> {
             still_queued(scenario, outcome),
         ),
         ("still-queued", "still-going", still_going(outcome)),
+        ("mostly-shock", "mostly-shock", mostly_shock(outcome)),
     ]
     .into_iter()
     .filter_map(|(class, testid, text)| {
@@ -381,6 +383,52 @@ pub fn notes(scenario: &Scenario, outcome: &Outcome) -> Vec<Note> {
         })
     })
     .collect()
+}
+
+/// The notes to show while outcomes are coming in a drag, so that none comes or goes under the
+/// reader's finger (on a phone they sit above the price chart and the shock slider: a note that
+/// came moved the slider down mid-drag): those `held` from before the drag, each as `fresh` has
+/// it now, or kept with its words but not shown (`false`) where the run no longer has it; a note
+/// only `fresh` has waits for the drag's end.
+pub fn during_drag(held: &[Note], fresh: &[Note]) -> Vec<(Note, bool)> {
+    held.iter()
+        .map(
+            |old| match fresh.iter().find(|note| note.testid == old.testid) {
+                Some(now) => (now.clone(), true),
+                None => (old.clone(), false),
+            },
+        )
+        .collect()
+}
+
+/// Amplification below which a run's move is said to be mostly its shock's ([`mostly_shock`]).
+const MOSTLY_SHOCK_BELOW: f64 = 1.2;
+
+/// The note under the headline when leverage added little to a shock of a few percent or more
+/// (amplification under [`MOSTLY_SHOCK_BELOW`], something liquidated): the move is mostly the
+/// shock's, and a reader must not take the run for a flush that leverage made (the 2024 and 2021
+/// presets, and Black Thursday, are fitted to days when selling from outside the leveraged
+/// crowd did most of it).
+pub fn mostly_shock(outcome: &Outcome) -> Option<String> {
+    let summary = &outcome.summary;
+    let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
+    let shock = summary.shock_pct.abs();
+    let amplification = summary.amplification;
+    // (A NaN amplification says nothing.)
+    let little = amplification < MOSTLY_SHOCK_BELOW;
+    if shock < 2.0 || liquidated <= 0.0 || !little {
+        return None;
+    }
+    Some(fill(
+        text().summary.mostly_shock,
+        &[
+            ("shock", &unsigned_pct(shock)),
+            (
+                "extra",
+                &unsigned_pct(shock * (amplification - 1.0).max(0.0)),
+            ),
+        ],
+    ))
 }
 
 /// Share of a run's liquidations in its last twentieth of steps at or above which its end is said
@@ -902,6 +950,56 @@ mod tests {
         assert_eq!(
             still_going(&flushlab_engine::simulate(&scenario).expect("it runs")),
             None
+        );
+    }
+
+    /// During a drag the notes from before it keep their places: one the run no longer has is
+    /// kept unseen, one it newly has waits.
+    #[test]
+    fn during_a_drag_no_note_comes_or_goes() {
+        let note = |testid: &'static str, text: &str| Note {
+            class: "still-queued",
+            testid,
+            text: text.to_string(),
+        };
+        let held = [note("past-record", "old"), note("still-going", "was")];
+        let fresh = [note("still-going", "now"), note("mostly-shock", "new")];
+        assert_eq!(
+            during_drag(&held, &fresh),
+            [
+                (note("past-record", "old"), false),
+                (note("still-going", "now"), true)
+            ]
+        );
+        assert_eq!(during_drag(&[], &fresh), []);
+    }
+
+    /// The presets whose move is mostly their shock's say so (the three fitted to days of
+    /// outside selling), with the shock's move and what liquidations added; the others do not.
+    #[test]
+    fn a_move_mostly_the_shocks_says_leverage_added_little() {
+        let mut told = Vec::new();
+        for preset in presets::all() {
+            let outcome = flushlab_engine::simulate(&preset.scenario).expect("it runs");
+            let Some(note) = mostly_shock(&outcome) else {
+                continue;
+            };
+            let summary = &outcome.summary;
+            let extra = summary.max_drawdown_pct - summary.shock_pct.abs();
+            assert!(
+                note.contains(&format!(
+                    "moves the price {}, and all the trading it set off only {} more",
+                    unsigned_pct(summary.shock_pct),
+                    unsigned_pct(extra)
+                )),
+                "{}: {note}",
+                preset.name
+            );
+            told.push(preset.name);
+        }
+        assert_eq!(
+            told,
+            ["btc-2024-08-05", "btc-2021-05-19", "bitmex-2020-03-12"]
         );
     }
 

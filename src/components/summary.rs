@@ -310,19 +310,28 @@ pub fn Headline(
     let live = expect_context::<crate::live::Live>();
     // Under it the notes (not announced on every drag input: they are part of the headline's
     // region only by place).
+    // The notes shown when no drag was on: during one they keep their places
+    // (`headline::during_drag`).
+    let held = StoredValue::new(Vec::new());
     let notes = move || {
-        outcome
+        let fresh = outcome
             .with(|outcome| {
                 let outcome = outcome.as_deref()?;
                 live.outcome_scenario
                     .with(|ran| Some(notes(ran.as_deref()?, outcome)))
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if live.moving.get() {
+            return held.with_value(|held| crate::headline::during_drag(held, &fresh));
+        }
+        held.set_value(fresh.clone());
+        fresh.into_iter().map(|note| (note, true)).collect()
     };
     view! {
         <p class="headline" data-testid="headline" aria-live="polite" aria-busy=move || busy.get().to_string()>{move || live.ran_headline().unwrap_or_default()}</p>
-        {move || notes().into_iter().map(|note| view! {
-            <p class=note.class data-testid=note.testid role="note">{note.text}</p>
+        {move || notes().into_iter().map(|(note, shown)| view! {
+            <p class=note.class class:held-note=!shown data-testid=note.testid role="note"
+                aria-hidden=(!shown).then_some("true")>{note.text}</p>
         }).collect_view()}
     }
 }

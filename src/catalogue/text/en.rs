@@ -659,6 +659,7 @@ pub static ENGLISH: Text = Text {
         past_record_rise: "Past anything on record: {subject} rose {pct}, and no recorded flush moved a major coin's perpetual more than {record} either way. A real market draws in sellers and other venues' arbitrage long before: read this run as a thought experiment, a book far too thin for this crowd.",
         at_the_floor: "The book ran out of bids: the price stopped at {price}, the lowest FlushLab quotes (a ten-thousandth of the start), so the trough and the amplification are where the book ended, not prices a market found.",
         at_the_ceiling: "The book ran out of offers: the price stopped at {price}, the highest FlushLab quotes (ten thousand times the start), so the peak and the amplification are where the book ended, not prices a market found.",
+        mostly_shock: "Leverage added little here: the shock alone moves the price {shock}, and all the trading it set off only {extra} more. Not every big move is a leverage flush: this one is mostly the outside selling the shock stands for.",
         still_going: "The run ends with the cascade still going: its last {time} liquidated {usd}. The totals and the trough are the run's, to its end, not where the cascade would stop.",
         still_queued: "When the run ended, {usd} of positions were still queued for liquidation, held back by {why}: the totals above leave them out, and selling them would take the price further.",
         queued_by_cap: "the throughput cap",

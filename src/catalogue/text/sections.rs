@@ -519,6 +519,8 @@ sections! {
         /// [`Summary::queued_by_blocks`] or [`Summary::queued_by_clips`].
         /// `{time}`: the run's last stretch; `{usd}`: what it liquidated.
         still_going,
+        /// `{shock}`: the shock alone's move; `{extra}`: what the forced trades added.
+        mostly_shock,
         still_queued,
         queued_by_cap, queued_by_blocks, queued_by_clips,
         /// `{moved}`, `{amount}`, `{who}`, `{duration}`, `{tail}`.
