@@ -130,6 +130,27 @@ test('a simulator that cannot load says so in words, and the first view stays', 
   await context.close();
 });
 
+test("a Markets embed on a phone fills in without moving what lies under its diagram", async () => {
+  const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await page.addInitScript(() => {
+    window.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__shifts.push(entry.value);
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto(shared.server.url + '?embed=1&view=markets');
+  await page.getByTestId('markets-headline').filter({ hasText: /\S/ }).waitFor();
+  // The contagion table's runs come after the system's: "running…" said over the diagram's
+  // corner, not in its caption (whose words coming and going moved the controls under it
+  // 45 px: 0.14 in all).
+  await page.waitForFunction(() => document.querySelector('[data-testid="markets-progress"]')?.textContent === '');
+  await page.waitForTimeout(500);
+  const shifted = await page.evaluate(() => window.__shifts.reduce((sum, value) => sum + value, 0));
+  assert.ok(shifted <= 0.05, `layout shifted by ${shifted.toFixed(3)}`);
+  assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+  await context.close();
+});
+
 test("a preset's link shows that preset's first view before the wasm, and the app then says the same", async () => {
   const { page, context, problems } = await openPage(shared.browser, { viewport: { width: 390, height: 844 } });
   const release = await holdBack(page, '**/*.wasm');
