@@ -291,6 +291,15 @@ test('the menu names the tour\'s example, and a glossary "show me" during the to
   // Step 4's scenario is no preset as it came: not "Custom", the reader's own, but the step's.
   await until(page, chosen, /^Tour, step 4: Adjustment/, "the menu names the step's example");
   assert.match(await page.getByTestId('preset-story').textContent(), /^The tour's example for step 4/);
+  // A teacher's "Copy link" during the step opens the step, its card and its scenario.
+  await page.getByTestId('share-button').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  assert.match(link, /\?s=1\.[^#]*#tour=4$/);
+  const student = await open(link.slice(link.indexOf('?')), { viewport: { width: 1400, height: 900 } });
+  await student.page.getByTestId('tour').waitFor();
+  assert.equal(await student.page.getByTestId('tour-progress').textContent(), 'Step 4 of 9');
+  assert.equal(await headlineText(student.page), await headlineText(page));
+  await student.done();
   await page.getByTestId('glossary-button').click();
   await page.getByTestId('term-leverage-flush').getByTestId('show-me').click();
   await page.getByTestId('showing').waitFor();

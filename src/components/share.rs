@@ -77,6 +77,17 @@ pub fn markets_embed_height(markets: usize) -> u32 {
     900 + 360 * markets.max(1) as u32
 }
 
+/// `url` opening the tour at `step` (an index from 0; None: the tour is not open), as the address
+/// does while the tour is on (`#tour=N`): a teacher's link to a step opens it with its card. A
+/// link that already carries its scenario in the fragment (too long for a host's address) stays
+/// as it is.
+pub fn with_tour_step(url: String, step: Option<usize>) -> String {
+    match step {
+        Some(index) if !url.contains('#') => format!("{url}#tour={}", index + 1),
+        _ => url,
+    }
+}
+
 /// The toolbar: Copy link, Embed, Import, Export JSON, Export CSV.
 #[component]
 pub fn ShareBar(
@@ -91,12 +102,15 @@ pub fn ShareBar(
         (state.tab.get_untracked() == crate::state::Tab::Markets)
             .then(|| state.markets.get_untracked())
     };
+    let explainer = use_context::<super::explainer::Explainer>();
     let copy_link = move |_| {
+        let step = explainer.and_then(|explainer| explainer.step.get_untracked());
         let made = state
             .scenario
             .with_untracked(|scenario| {
                 share_link_with(scenario, &state.page_view_of(scenario), markets().as_ref())
             })
+            .map(|url| with_tour_step(url, step))
             .map_err(|too_large| too_large.to_string());
         if let Ok(url) = &made {
             browser::copy_text(url);
