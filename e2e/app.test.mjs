@@ -420,7 +420,14 @@ test('embed mode shows only the chosen charts and offers the snippet', async () 
   const snippet = await full.page.getByTestId('embed-snippet').inputValue();
   assert.match(snippet, /<iframe src="[^"]*\?embed=1&view=price,liquidations,map&s=1\./);
   assert.equal(await full.page.getByTestId('embed-other-tab').count(), 0, 'nothing to say on the flush tab');
+  // The funding chart is offered only for a scenario with a build-up (it would be empty).
+  assert.equal(await full.page.getByRole('checkbox', { name: 'Funding build-up' }).isVisible(), false);
   await full.page.keyboard.press('Escape');
+  const bleed = await open('?preset=funding-bleed');
+  await bleed.page.getByTestId('embed-button').click();
+  await bleed.page.getByRole('checkbox', { name: 'Funding build-up' }).check();
+  assert.match(await bleed.page.getByTestId('embed-snippet').inputValue(), /view=price,liquidations,map,funding&/);
+  await bleed.done();
   // From a tab no embed shows, the dialog says what the snippet embeds instead.
   await full.page.getByRole('tab', { name: 'Venues compared' }).click();
   await full.page.getByTestId('embed-button').click();

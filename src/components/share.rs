@@ -131,6 +131,9 @@ pub fn ShareBar(
     let chosen = RwSignal::new(vec!["price", "liquidations", "map"]);
     // Encoded only while the dialog is open (never on a drag's frames), once per change.
     let embed_open = RwSignal::new(false);
+    // The flush tab shows the funding chart only for a scenario with a build-up: so does the
+    // dialog's list (it offered an empty chart for every other).
+    let has_build_up = move || state.scenario.with(|scenario| scenario.build_up.is_some());
     let snippet = Memo::new(move |_| {
         if !embed_open.get() {
             return Ok(String::new());
@@ -143,7 +146,11 @@ pub fn ShareBar(
                 markets_embed_height(choice.system().markets.len()),
             ),
             None => {
-                let views = chosen.get();
+                let mut views = chosen.get();
+                // The build-up's funding chart only for a scenario that has one.
+                if !has_build_up() {
+                    views.retain(|view| *view != "funding");
+                }
                 let height = embed_height(views.len());
                 (views, height)
             }
@@ -311,7 +318,7 @@ pub fn ShareBar(
             <fieldset style:display=move || (state.tab.get() == crate::state::Tab::Markets).then_some("none")>
                 <legend>{text().toolbar.embed_charts}</legend>
                 {FLUSH_CHARTS.iter().map(|entry| (entry.name, entry.title())).map(|(name, title)| view! {
-                    <label class="check">
+                    <label class="check" style:display=move || (name == "funding" && !has_build_up()).then_some("none")>
                         <input type="checkbox" prop:checked=move || chosen.get().contains(&name)
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
