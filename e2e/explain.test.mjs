@@ -320,6 +320,18 @@ async function until(page, read, expected, what) {
   assert.fail(`${what}: expected ${expected}, still ${now}`);
 }
 
+test('the glossary starts a newcomer off in order, and its links go to their terms', async () => {
+  const { page, done } = await open('#glossary', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const start = page.getByTestId('glossary-start');
+  assert.match(await start.textContent(), /^New to this\? Read in this order: Long and short → Leverage → .* → Leverage flush$/);
+  await start.getByRole('button', { name: /Leverage flush/ }).click();
+  await until(page, () => page.evaluate(() => document.activeElement?.id ?? ''), /^term-leverage-flush$/, 'the term has the focus');
+  // A search puts it away: the terms found come first.
+  await page.getByTestId('glossary-filter').fill('flush');
+  await start.waitFor({ state: 'detached' });
+  await done();
+});
+
 test('every glossary "show me" loads a valid scenario and highlights its chart', async () => {
   const { page, done } = await open('#glossary', { viewport: { width: 1400, height: 900 } });
   const glossary = page.getByTestId('glossary');

@@ -618,6 +618,7 @@ pub static ENGLISH: Text = Text {
         back_to_glossary: "Back to the glossary",
         glossary_title: "Glossary",
         find_term: "Find a term",
+        start_here: "New to this? Read in this order: ",
         no_term: "No term's name or text holds \"{typed}\".",
         related: "Related: ",
         show_me: "Show me",

@@ -464,6 +464,8 @@ sections! {
         back, next, finish, showing_label,
         /// `{term}`.
         showing, back_to_glossary, glossary_title, find_term,
+        /// Before the terms a newcomer reads first, in order.
+        start_here,
         /// `{typed}`: what was searched for.
         no_term,
         related, show_me, not_yet,

@@ -52,6 +52,17 @@ pub fn GlossaryLink(
     }
 }
 
+/// The terms a newcomer reads first, in order: from a position's two sides to the flush.
+const START_HERE: [&str; 7] = [
+    "long-and-short",
+    "leverage",
+    "collateral",
+    "liquidation-price",
+    "maintenance-margin",
+    "liquidation-cascade",
+    "leverage-flush",
+];
+
 /// The glossary dialog.
 #[component]
 pub fn GlossaryDialog() -> impl IntoView {
@@ -101,6 +112,17 @@ pub fn GlossaryDialog() -> impl IntoView {
             </div>
             <div class="glossary-list">
                 <Show when=move || opened.get()>
+                // A way in for a reader new to it all (the list is alphabetical: "Leverage
+                // flush" is its 24th term), while no search is typed.
+                <Show when=move || filter.with(|typed| typed.trim().is_empty())>
+                    <p class="glossary-start" data-testid="glossary-start">
+                        <span class="muted">{text().explainer.start_here}</span>
+                        {START_HERE.iter().enumerate().map(|(k, id)| view! {
+                            {(k > 0).then_some(" → ")}
+                            <GlossaryLink id=id />
+                        }).collect_view()}
+                    </p>
+                </Show>
                 {terms().iter().map(|term| {
                     let term: &'static Term = term;
                     view! {
@@ -147,5 +169,21 @@ fn go_to_term(id: &str) {
     element.scroll_into_view();
     if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
         let _ = element.focus();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The newcomer's way in names terms the glossary has, each once.
+    #[test]
+    fn the_way_in_names_existing_terms() {
+        for id in START_HERE {
+            assert!(find(id).is_some(), "{id}");
+        }
+        let mut ids = START_HERE.to_vec();
+        ids.dedup();
+        assert_eq!(ids.len(), START_HERE.len());
     }
 }
