@@ -309,22 +309,28 @@ pub fn Headline(
     // beside the last run's figures read "-24.5%" in a run whose shock alone had moved -23.3%).
     let live = expect_context::<crate::live::Live>();
     // Under it the notes (not announced on every drag input: they are part of the headline's
-    // region only by place).
-    // The notes shown when no drag was on: during one they keep their places
-    // (`headline::during_drag`).
-    let held = StoredValue::new(Vec::new());
+    // region only by place). `held`: those shown when no drag was on, which keep their places
+    // during one (`headline::during_drag`); None before a run's were shown (the first outcomes
+    // can come close together as a page opens: taken for a drag, its notes waited).
+    let held = StoredValue::new(None::<Vec<crate::headline::Note>>);
     let notes = move || {
-        let fresh = outcome
-            .with(|outcome| {
-                let outcome = outcome.as_deref()?;
-                live.outcome_scenario
-                    .with(|ran| Some(notes(ran.as_deref()?, outcome)))
-            })
-            .unwrap_or_default();
+        // Held only from a run's notes (the page's state before its first run has none).
+        let Some(fresh) = outcome.with(|outcome| {
+            let outcome = outcome.as_deref()?;
+            live.outcome_scenario
+                .with(|ran| Some(notes(ran.as_deref()?, outcome)))
+        }) else {
+            return Vec::new();
+        };
         if live.moving.get() {
-            return held.with_value(|held| crate::headline::during_drag(held, &fresh));
+            if let Some(kept) = held.with_value(|held| {
+                held.as_ref()
+                    .map(|held| crate::headline::during_drag(held, &fresh))
+            }) {
+                return kept;
+            }
         }
-        held.set_value(fresh.clone());
+        held.set_value(Some(fresh.clone()));
         fresh.into_iter().map(|note| (note, true)).collect()
     };
     view! {
