@@ -281,6 +281,85 @@ test('a move mostly the shock\'s says leverage added little, and on a phone no n
   await done();
 });
 
+test('on a phone, the run at a glance is pinned over the controls, follows a shock drag and leaves with them', async () => {
+  const { page, done } = await open('', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const readout = page.getByTestId('readout');
+  const shown = () => readout.evaluate((element) => element.classList.contains('shown') && getComputedStyle(element).visibility === 'visible');
+  // At the top the headline is in view: nothing pinned over it.
+  assert.equal(await shown(), false, 'not over the headline');
+  // The shock slider at the top of the screen: the headline and the price chart are above it.
+  await page.getByTestId('shock-slider').evaluate((element) => element.closest('section').scrollIntoView({ block: 'start' }));
+  await page.waitForFunction(() => document.querySelector('[data-testid="readout"]').classList.contains('shown'));
+  // The same figures as the tiles above it.
+  const tiles = async () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-testid="summary"] .tile')]
+    .map((tile) => [tile.querySelector('.tile-label').textContent, tile.querySelector('.tile-value').textContent])));
+  const agrees = async () => {
+    const tile = await tiles();
+    const said = await readout.textContent();
+    const trough = tile.Trough.match(/\(([^)]+)\)/)[1];
+    return said.includes(`Trough ${trough}`) && said.includes(`shock ${tile['Shock alone']}`) && said.includes(tile.Amplification)
+      && said.includes(`${tile.Liquidated.split(' · ')[0]} liquidated`);
+  };
+  assert.ok(await agrees(), `${await readout.textContent()} / ${JSON.stringify(await tiles())}`);
+  // A drag of the shock down to -15%: the readout follows it, and says the tiles' figures once it ends.
+  const before = await readout.textContent();
+  await page.getByTestId('shock-slider').evaluate(async (slider) => {
+    for (let value = Number(slider.value); value >= -15; value -= 0.5) {
+      slider.value = String(value);
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    }
+  });
+  await page.waitForFunction(() => /shock -15\.0%/.test(document.querySelector('[data-testid="readout"]').textContent));
+  assert.notEqual(await readout.textContent(), before);
+  for (let i = 0; i < 100 && !(await agrees()); i++) await page.waitForTimeout(50);
+  assert.ok(await agrees(), `${await readout.textContent()} / ${JSON.stringify(await tiles())}`);
+  // Past the controls, among the charts below them, it goes (and at the top again).
+  await page.getByTestId('chart-oi').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="readout"]').classList.contains('shown'));
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
+  assert.equal(await shown(), false, 'gone at the top');
+  await done();
+});
+
+test('the leverage editor\'s picked bar is set to the dollar from a box and finely from a slider', async () => {
+  const { page, done } = await open('', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const last = await page.locator('[data-testid^="leverage-bar-"]').count() - 1;
+  const label = async (index) => (await page.getByTestId(`leverage-bar-${index}`).getAttribute('aria-label')).match(/^Open interest at (.+) leverage$/)[1];
+  const note = () => page.getByTestId('picked-bar-note').textContent();
+  // At first the highest leverage's bar is picked.
+  assert.equal(await note(), `Set the ${await label(last)} bar exactly below, or tap another bar to pick it.`);
+  assert.equal(await page.locator(`[data-testid="leverage-bar-${last}"]`).evaluate((bar) => bar.classList.contains('picked')), true);
+  // A tap on the first bar picks it (and sets it where the finger is: what dragging does).
+  const bar = page.getByTestId('leverage-bar-0');
+  await bar.scrollIntoViewIfNeeded();
+  await bar.locator('.fill').tap();
+  assert.equal(await note(), `Set the ${await label(0)} bar exactly below, or tap another bar to pick it.`);
+  // Typed as the page writes amounts: that bar holds exactly it.
+  const box = page.locator('#picked-bar');
+  await box.fill('$40M');
+  await box.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="leverage-bar-0"]').getAttribute('aria-valuenow') === '40000000');
+  // The slider is logarithmic: one step of it moves a $40M bar by about 2%, not by millions.
+  const slider = page.getByTestId('picked-bar-slider');
+  await slider.evaluate((element) => {
+    element.value = String(Number(element.value) + 0.01);
+    element.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForFunction(() => document.querySelector('[data-testid="leverage-bar-0"]').getAttribute('aria-valuenow') !== '40000000');
+  const moved = Number(await bar.getAttribute('aria-valuenow'));
+  assert.ok(moved > 40e6 && moved < 41.5e6, `one slider step: ${moved}`);
+  // A keyboard's focus picks too; a typed word is refused with the amount kept.
+  await page.getByTestId('leverage-bar-3').focus();
+  assert.equal(await note(), `Set the ${await label(3)} bar exactly below, or tap another bar to pick it.`);
+  await box.fill('lots');
+  await box.press('Enter');
+  await page.getByTestId('picked-bar-reason').waitFor();
+  assert.equal(await page.getByTestId('leverage-bar-0').getAttribute('aria-valuenow'), String(moved));
+  await done();
+});
+
 test('play advances the cursor and the charts follow it', async () => {
   const { page, done } = await open();
   const cursor = page.getByTestId('cursor-text');

@@ -412,6 +412,8 @@ fn FullLayout(
             <ErrorBanner />
             <HeldRun />
             <RestoreOffers offers=offers />
+            // Pinned over a phone's controls (its stylesheet shows it on one column only).
+            {move || (mounted.get() == Mounted::All).then(|| view! { <crate::components::readout::Readout /> })}
             <GlossaryDialog />
             <div class="layout">
                 <aside class="controls" aria-label=text().page.controls_label>
@@ -455,11 +457,7 @@ fn FullLayout(
                         })}
                     </Show>
                     <div class="tabs" role="tablist" aria-label=text().page.views_label>
-                        <TabButton tab=Tab::Flush label=text().page.tab_flush />
-                        <TabButton tab=Tab::Cycles label=text().page.tab_cycles />
-                        <TabButton tab=Tab::Options label=text().page.tab_options />
-                        <TabButton tab=Tab::Venues label=text().page.tab_venues />
-                        <TabButton tab=Tab::Markets label=text().page.tab_markets />
+                        {Tab::ALL.map(|tab| view! { <TabButton tab=tab /> })}
                     </div>
                     {move || charts_shown.get().then(|| match shown_tab.get() {
                         Tab::Flush => view! {

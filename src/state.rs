@@ -77,6 +77,18 @@ impl Tab {
         }
     }
 
+    /// Its label on the page's tab bar.
+    pub fn label(self) -> &'static str {
+        let page = &crate::catalogue::text::text().page;
+        match self {
+            Tab::Flush => page.tab_flush,
+            Tab::Cycles => page.tab_cycles,
+            Tab::Options => page.tab_options,
+            Tab::Venues => page.tab_venues,
+            Tab::Markets => page.tab_markets,
+        }
+    }
+
     /// The tab called `name` (the flush for anything else).
     pub fn from_name(name: &str) -> Tab {
         match name {

@@ -82,11 +82,10 @@ pub fn embed_charts(asked: &[String]) -> (Vec<String>, Vec<String>) {
 /// A tab of the results.
 #[component]
 pub(crate) fn TabButton(
-    /// The tab it selects.
+    /// The tab it selects (its label is the tab's).
     tab: Tab,
-    /// Its text.
-    label: &'static str,
 ) -> impl IntoView {
+    let label = tab.label();
     let state = state::use_state();
     let selected = move || state.tab.get() == tab;
     // The tab pattern: one stop in the Tab order (the selected tab), the arrow keys, Home and

@@ -104,9 +104,10 @@ pub fn chart_term(chart: &str) -> Option<&'static str> {
 
 /// The glossary term each "?" links to: a control by its element id, a panel by its heading's
 /// id. Controls whose subject has no entry (the shock's kind, dip buyers) link to none.
-pub const HELP_TERMS: [(&str, &str); 47] = [
+pub const HELP_TERMS: [(&str, &str); 48] = [
     ("leverage-title", "leverage"),
     ("long-share", "leverage-skew"),
+    ("picked-bar", "leverage"),
     ("shock-title", "leverage-flush"),
     ("shock-size", "leverage-flush"),
     ("market-title", "order-book-depth"),

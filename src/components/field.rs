@@ -43,6 +43,10 @@ pub fn RangeField(
     /// Slider scale.
     #[prop(default = Scale::Linear)]
     scale: Scale,
+    /// On a log scale whose `min` is 0, the slider's lowest value (the typed box still takes
+    /// 0): a log slider from 1e-12 would spend most of its length on amounts no one means.
+    #[prop(optional)]
+    log_floor: Option<f64>,
     /// `data-testid` of the slider.
     #[prop(optional)]
     testid: &'static str,
@@ -57,13 +61,14 @@ pub fn RangeField(
     disabled: Signal<bool>,
 ) -> impl IntoView {
     let state = use_state();
+    let lowest = min.max(log_floor.unwrap_or(1e-12));
     let to_slider = move |value: f64| match scale {
         Scale::Linear => value,
-        Scale::Log => value.max(min.max(1e-12)).log10(),
+        Scale::Log => value.max(lowest).log10(),
     };
     let (slider_min, slider_step) = match scale {
         Scale::Linear => (min, step),
-        Scale::Log => (min.max(1e-12).log10(), 0.01),
+        Scale::Log => (lowest.log10(), 0.01),
     };
     let slider_max = move || match scale {
         Scale::Linear => max.get(),

@@ -18,6 +18,10 @@ const WIDTH: f64 = 420.0;
 const HEIGHT: f64 = 190.0;
 const TOP: f64 = 24.0;
 const BOTTOM: f64 = 30.0;
+/// The picked bar's slider: from $1M (below it, type the amount) to $1tn (more than any
+/// market's open interest; the scenario's limit still applies).
+const PICKED_FLOOR_USD: f64 = 1e6;
+const PICKED_MAX_USD: f64 = 1e12;
 /// Keyboard steps per full bar height.
 const KEY_STEPS: f64 = 40.0;
 
@@ -141,10 +145,30 @@ pub fn LeverageEditor() -> impl IntoView {
         let index = ((client_x - rect.left()) / rect.width() * count as f64).floor();
         (index >= 0.0).then(|| (index as usize).min(count - 1))
     };
+    // The bar the typed box and slider under the chart set: the last one tapped, clicked or
+    // focused (at first the highest leverage's, the bar a flush starts with).
+    let picked = RwSignal::new(None::<usize>);
+    let picked_index = Memo::new(move |_| {
+        let count = bars.with(Vec::len);
+        picked
+            .get()
+            .filter(|&index| index < count)
+            .unwrap_or(count.saturating_sub(1))
+    });
+    let picked_usd = Signal::derive(move || {
+        bars.with(|bars| bars.get(picked_index.get()).map_or(0.0, |bar| bar.usd))
+    });
+    let picked_note = move || {
+        bars.with(|bars| {
+            bars.get(picked_index.get())
+                .map(|bar| fill(t.panels.picked_bar_note, &[("label", &bar.label)]))
+        })
+    };
     let on_pointer_down = move |ev: leptos::ev::PointerEvent| {
         let Some(index) = bucket_at(f64::from(ev.client_x())) else {
             return;
         };
+        picked.set(Some(index));
         ev.prevent_default();
         if let Some(element) = area.get_untracked() {
             let _ = element.set_pointer_capture(ev.pointer_id());
@@ -221,11 +245,27 @@ pub fn LeverageEditor() -> impl IntoView {
                             each=indices
                             key=|index| *index
                             children=move |index| view! {
-                                <LeverageBar index=index bars=bars scale=scale stride=stride dragging=dragging on_key=Callback::new(move |ev| on_key(index, ev)) />
+                                <LeverageBar index=index bars=bars scale=scale stride=stride dragging=dragging picked=picked_index
+                                    on_key=Callback::new(move |ev| on_key(index, ev)) on_focus=Callback::new(move |()| picked.set(Some(index))) />
                             }
                         />
                     </svg>
                 </div>
+                <p class="muted picked-note" data-testid="picked-bar-note">{picked_note}</p>
+                <RangeField
+                    id="picked-bar"
+                    label=t.panels.picked_bar
+                    help=t.panels.picked_bar_help
+                    min=0.0
+                    max=PICKED_MAX_USD
+                    step=1.0
+                    unit="USD"
+                    scale=Scale::Log
+                    log_floor=PICKED_FLOOR_USD
+                    testid="picked-bar-slider"
+                    value=picked_usd
+                    set=move |usd: f64| set_bucket(picked_index.get_untracked(), usd)
+                />
                 <RangeField
                     id="long-share"
                     label=t.controls.long_share
@@ -256,8 +296,12 @@ fn LeverageBar(
     stride: Memo<usize>,
     /// The bar being dragged and the frozen scale.
     dragging: RwSignal<Option<(usize, f64)>>,
+    /// The bar the typed box under the chart sets.
+    picked: Memo<usize>,
     /// Keyboard handler.
     on_key: Callback<leptos::ev::KeyboardEvent>,
+    /// The bar took the keyboard's focus (it becomes the picked one).
+    on_focus: Callback<()>,
 ) -> impl IntoView {
     let bar = move || {
         bars.with(|bars| bars.get(index).cloned()).unwrap_or(Bar {
@@ -278,6 +322,7 @@ fn LeverageBar(
         <g
             class="bar"
             class:active=active
+            class:picked=move || picked.get() == index
             class:unlabelled=move || !labelled()
             tabindex="0"
             role="slider"
@@ -289,6 +334,7 @@ fn LeverageBar(
             aria-valuenow=move || bar().usd.round().to_string()
             aria-valuetext=move || fill(text().panels.leverage_bar_value, &[("amount", &format::usd(bar().usd)), ("label", &bar().label)])
             on:keydown=move |ev| on_key.run(ev)
+            on:focus=move |_| on_focus.run(())
         >
             <rect class="hit" x=move || slot() * index as f64 y=TOP width=slot height=plot_height />
             <rect class="fill" x=x y=y width=width height=move || height().max(1.0)

@@ -14,6 +14,7 @@ pub mod more_below;
 pub mod notices;
 pub mod playback;
 pub mod presets;
+pub mod readout;
 pub mod restore;
 pub mod share;
 pub mod shock_control;

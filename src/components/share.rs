@@ -299,16 +299,13 @@ pub fn ShareBar(
             // boxes were ticked and dead on the Markets tab, and the Venues, Options and Cycles
             // tabs gave the flush's with nothing said).
             {move || {
-                let page = &text().page;
                 let tab = match state.tab.get() {
                     crate::state::Tab::Flush => return ().into_any(),
                     crate::state::Tab::Markets => {
                         return view! { <p class="offer" data-testid="embed-markets">{text().toolbar.embed_markets}</p> }
                             .into_any();
                     }
-                    crate::state::Tab::Cycles => page.tab_cycles,
-                    crate::state::Tab::Options => page.tab_options,
-                    crate::state::Tab::Venues => page.tab_venues,
+                    other => other.label(),
                 };
                 view! { <p class="offer" data-testid="embed-other-tab">{fill(text().toolbar.embed_other_tab, &[("tab", tab)])}</p> }
                     .into_any()

@@ -83,6 +83,9 @@ sections! {
         leverage_bar,
         /// `{amount}`, `{label}`.
         leverage_bar_value,
+        /// The picked bar's typed box and slider (a small bar is a few pixels tall on a phone),
+        /// its "?" help, and `{label}`: which bar is picked.
+        picked_bar, picked_bar_help, picked_bar_note,
         shock, shock_topic, shock_help, market, market_topic, market_help, market_ladder, venue,
         venue_topic, venue_help, venue_tiered, traders, traders_topic, traders_help,
     }
@@ -597,6 +600,9 @@ sections! {
         backstopped,
         /// The amplification tile of a run with no shock.
         no_shock, against_shock,
+        /// The readout pinned over a phone's controls: `{pct}` the shock alone's move;
+        /// `{amount}` what was liquidated; `{label}`: what it is, for its title.
+        readout_shock, readout_liquidated, readout_label,
     }
     /// What is wrong with a scenario, rule by rule (the engine's [`flushlab_engine::Rule`]), as
     /// the error banner and the held notice list it, one problem per line.
