@@ -448,6 +448,24 @@ test('a valid scenario over the page budget waits for "Run it", and the page ans
   await done();
 });
 
+test('a system over the page budget waits on the Markets tab for "Run it", then runs', async () => {
+  // Two venues of a million positions each: over the budget's estimate (a bound, well above what
+  // this system takes), so held with the fields to reduce, until the reader agrees to wait.
+  const system = JSON.parse(readFileSync(new URL('../engine/presets/systems/two-venues-one-asset.json', import.meta.url), 'utf8')).system;
+  for (const market of system.markets) market.positions.generate.count = 1000000;
+  const { page, done } = await open(`?sys=${linkOf(system)}`);
+  const run = page.getByTestId('markets-run-held');
+  await run.waitFor();
+  assert.match(await page.getByTestId('markets-headline').textContent(), /^This system is not run yet: it may take a while/);
+  assert.match(await page.getByTestId('markets-problem').textContent(), /would take about .* over the budget of 20\ss; reduce .*positions\.generate\.count/);
+  await run.click();
+  await page.getByTestId('markets-headline').filter({ hasText: /liquidated across 2 markets/ }).waitFor({ timeout: 120000 });
+  assert.equal(await run.count(), 0, 'no longer held');
+  assert.equal(await page.getByTestId('markets-problem').textContent(), '');
+  await page.getByTestId('markets-table').locator('tr[data-market="venue-b"]').waitFor({ timeout: 120000 });
+  await done();
+});
+
 test("the headline is the shown run's, not the controls' newer scenario's", async () => {
   // The default's ramp at -35% runs ahead of its shock alone: the headline says by how much, from
   // the scenario's ramp. A scenario imported over the page budget is held, so the run shown stays

@@ -728,9 +728,21 @@ impl Live {
     pub fn show_markets(&self, system: flushlab_engine::system::System) {
         self.inner.with_value(|inner| {
             if let Some(compute) = &inner.compute {
-                compute.post(ToWorker::Markets(Box::new(system)));
+                compute.post(ToWorker::Markets {
+                    system: Box::new(system),
+                    approved_s: inner.approved_s,
+                });
             }
         });
+    }
+
+    /// The user agreed to wait for the Markets tab's system held over the page's budget
+    /// (`estimate_s`, its run and contagion table): it runs, and so does anything estimated at
+    /// no more work, on either tab.
+    pub fn run_markets_held(&self, system: flushlab_engine::system::System, estimate_s: f64) {
+        self.inner
+            .update_value(|inner| inner.approved_s = inner.approved_s.max(estimate_s));
+        self.show_markets(system);
     }
 
     /// Called when the tab or the phase axis changes: the analyses for what is shown resume.

@@ -505,20 +505,27 @@ pub struct MarketsView {
     pub contagion: Option<Contagion>,
     /// Why it is not computed (over the page's budget), if it is not.
     pub problem: Option<String>,
+    /// Over the page's budget: the estimated seconds of its run and contagion table (what
+    /// "Run it" agrees to wait for).
+    #[serde(default)]
+    pub over_budget_s: Option<f64>,
 }
 
 impl MarketsView {
-    /// A new, empty view of `system`.
-    pub fn plan(system: &System) -> MarketsView {
+    /// A new, empty view of `system`, over the page's budget unless its estimate is within
+    /// `approved_s`, the most the user agreed to wait for.
+    pub fn plan(system: &System, approved_s: f64) -> MarketsView {
         let seconds = system.budget_seconds();
         let runs = 3 + system.links.len();
+        let estimate = seconds * runs as f64;
         let problem = budget::Estimate {
-            seconds: seconds * runs as f64,
+            seconds: estimate,
             reduce: system.budget_levers(),
         }
-        .check(Work::Scenario, PAGE_RUN_S * runs as f64)
+        .check(Work::Scenario, (PAGE_RUN_S * runs as f64).max(approved_s))
         .err()
         .map(|error| crate::codec::problems_text(&error));
+        let over_budget_s = problem.is_some().then_some(estimate);
         MarketsView {
             key: Some(system.clone()),
             shock_pct: round_hundredth(system.shock_move_pct()),
@@ -531,6 +538,7 @@ impl MarketsView {
                 .then_some(system.shock.notional_usd),
             step_s: system.run.step_s,
             problem,
+            over_budget_s,
             ..MarketsView::default()
         }
     }
@@ -1017,7 +1025,9 @@ pub(crate) mod tests {
     #[test]
     fn a_system_over_the_budget_names_the_field_to_reduce() {
         let system = system_over_the_budget();
-        let problem = MarketsView::plan(&system).problem.expect("over the budget");
+        let problem = MarketsView::plan(&system, 0.0)
+            .problem
+            .expect("over the budget");
         assert!(
             problem.contains("over the budget")
                 && problem.contains("reduce run.steps, markets[")
@@ -1027,7 +1037,7 @@ pub(crate) mod tests {
     }
 
     fn finished(choice: &MarketsChoice) -> MarketsView {
-        let mut view = MarketsView::plan(&choice.system());
+        let mut view = MarketsView::plan(&choice.system(), 0.0);
         assert!(view.problem.is_none(), "{:?}", view.problem);
         let mut session = SystemSession::default();
         while view.step(&mut session) {}
@@ -1267,6 +1277,7 @@ pub(crate) mod tests {
                     ..MarketsChoice::default()
                 }
                 .system(),
+                0.0,
             )
         };
         // A market sell (the slider's percent sizes it): its dollars, as the story says them.
@@ -1409,6 +1420,7 @@ pub(crate) mod tests {
                 ..MarketsChoice::default()
             }
             .system(),
+            0.0,
         );
         let line = MarketsView { ran: true, ..both }.headline().expect("ran");
         assert!(
@@ -1429,7 +1441,7 @@ pub(crate) mod tests {
             MarketsChoice::default().with_cut(0, true),
             MarketsChoice::default().showing("btc-eth-cross-margin"),
         ] {
-            let mut kept = MarketsView::plan(&choice.system());
+            let mut kept = MarketsView::plan(&choice.system(), 0.0);
             while kept.step(&mut session) {}
             assert_eq!(kept, finished(&choice), "{choice:?}");
         }

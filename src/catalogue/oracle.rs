@@ -89,7 +89,7 @@ pub fn check_loadable(demo: &Demo, whose: &str) {
     if let Some(system) = demo.system() {
         let preset = presets::find_system(system)
             .unwrap_or_else(|| panic!("{whose}: no system preset {system}"));
-        let view = crate::markets::MarketsView::plan(&preset.system);
+        let view = crate::markets::MarketsView::plan(&preset.system, 0.0);
         assert_eq!(view.problem, None, "{whose}: over the page's budget");
         assert_eq!(sentences(demo.look_at), 1, "{whose}: {}", demo.look_at);
         return;

@@ -101,7 +101,7 @@ mod tests {
     /// One line per market, each its path as a move from its own start; the step marked.
     #[test]
     fn every_market_is_drawn_as_its_move_from_its_start() {
-        let mut view = MarketsView::plan(&MarketsChoice::default().system());
+        let mut view = MarketsView::plan(&MarketsChoice::default().system(), 0.0);
         view.step(&mut crate::session::SystemSession::default());
         let scenario = presets::default_scenario();
         let outcome = flushlab_engine::simulate(&scenario).expect("the default runs");

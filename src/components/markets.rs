@@ -185,6 +185,7 @@ pub fn MarketsTab(
             ran: view.ran,
             contagion: None,
             problem: None,
+            over_budget_s: None,
         })
     });
     // One capital control per arbitrage link of the shown system, rendered again only when the
@@ -373,6 +374,16 @@ pub fn MarketsTab(
             <p class="wide headline" data-testid="markets-headline" aria-live="polite" aria-busy=move || live.moving.get().to_string()
                 class:pending=move || live.markets.with(|view| !view.ran)>
                 {move || live.markets.with(MarketsView::headline)}
+                // Over the page's budget: said where the headline goes (the reason is under the
+                // diagram), and the user may agree to wait (the worker runs it; the page stays
+                // responsive, and another system or a cut supersedes it).
+                {move || live.markets.with(|view| view.over_budget_s).map(|estimate| view! {
+                    {t.charts.markets_held} " "
+                    <button type="button" data-testid="markets-run-held" on:click=move |_| {
+                        let system = state.markets.with_untracked(|choice| choice.system());
+                        live.run_markets_held(system, estimate);
+                    }>{text().notices.run_it}</button>
+                })}
             </p>
             {move || live.markets.with(MarketsView::past_the_record).map(|note| view! {
                 <p class="wide past-record" data-testid="markets-past-record" role="note">{note}</p>

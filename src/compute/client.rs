@@ -119,7 +119,7 @@ impl Compute {
         match &message {
             ToWorker::Run { .. } => shared.last_run = Some(message.clone()),
             ToWorker::View(_) => shared.last_view = Some(message.clone()),
-            ToWorker::Markets(_) => shared.last_markets = Some(message.clone()),
+            ToWorker::Markets { .. } => shared.last_markets = Some(message.clone()),
             // The head's early worker's question, not the page's: nothing to ask again.
             ToWorker::FirstView(_) => {}
         }

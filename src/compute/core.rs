@@ -100,15 +100,18 @@ impl Worker {
             ToWorker::FirstView(ask) => vec![FromWorker::FirstView {
                 html: self.first_view(&ask),
             }],
-            ToWorker::Markets(system) => {
+            ToWorker::Markets { system, approved_s } => {
                 // The page keeps showing the system it has (a shock drag's frames too) until
                 // this one's run comes, as the tab's next piece; a system over the page's budget
                 // says so at once. Neither waits for a flush run (one held over the budget, or
                 // not yet asked for by an embed): the page takes a system whatever run its reply
                 // is about (a problem said only once a flush run was in left the tab "running
                 // the system…" for good).
-                if self.markets.key.as_ref() != Some(&*system) {
-                    self.markets = MarketsView::plan(&system);
+                // Planned again for another system, or for one held over the budget that the
+                // user now agreed to wait for.
+                let held = self.markets.over_budget_s.is_some_and(|s| s <= approved_s);
+                if self.markets.key.as_ref() != Some(&*system) || held {
+                    self.markets = MarketsView::plan(&system, approved_s);
                 }
                 if self.markets.problem.is_none() {
                     return Vec::new();
@@ -586,7 +589,10 @@ mod tests {
         let mut worker = Worker::default();
         let system = crate::markets::MarketsChoice::default().system();
         assert!(worker
-            .handle(ToWorker::Markets(Box::new(system.clone())))
+            .handle(ToWorker::Markets {
+                system: Box::new(system.clone()),
+                approved_s: 0.0
+            })
             .is_empty());
         let mut pieces = Vec::new();
         while let Some(reply) = worker.piece() {
@@ -602,13 +608,42 @@ mod tests {
         // A system over the budget says so in its reply to the system, run or no run.
         let heavy = crate::markets::tests::system_over_the_budget();
         let mut worker = Worker::default();
-        let replies = worker.handle(ToWorker::Markets(Box::new(heavy)));
+        let replies = worker.handle(ToWorker::Markets {
+            system: Box::new(heavy),
+            approved_s: 0.0,
+        });
         assert!(
             matches!(&replies[..], [FromWorker::Analyses { markets: Some(view), .. }]
                 if view.problem.as_deref().is_some_and(|why| why.contains("over the budget"))),
             "{replies:?}"
         );
         assert!(!worker.has_piece());
+    }
+
+    /// A system held over the budget is planned to run once the user agrees to wait for its
+    /// estimate; agreed to a little less, it is still held.
+    #[test]
+    fn a_system_held_over_the_budget_runs_once_agreed_to() {
+        let heavy = crate::markets::tests::system_over_the_budget();
+        let mut worker = Worker::default();
+        let mut ask = |approved_s: f64| match &worker.handle(ToWorker::Markets {
+            system: Box::new(heavy.clone()),
+            approved_s,
+        })[..]
+        {
+            [FromWorker::Analyses {
+                markets: Some(view),
+                ..
+            }] => view.over_budget_s,
+            _ => None,
+        };
+        let estimate = ask(0.0).expect("held over the budget, with its estimate");
+        assert!(ask(estimate * 0.9).is_some(), "still held");
+        // Agreed to it: no problem said, and its run is the tab's next piece (not run here: it
+        // is over the budget).
+        assert_eq!(ask(estimate), None);
+        assert!(worker.has_piece());
+        assert!(worker.markets.problem.is_none() && worker.markets.over_budget_s.is_none());
     }
 
     #[test]
@@ -622,7 +657,10 @@ mod tests {
         };
         worker.handle(ToWorker::View(markets));
         let system = crate::markets::MarketsChoice::default().system();
-        let replies = worker.handle(ToWorker::Markets(Box::new(system.clone())));
+        let replies = worker.handle(ToWorker::Markets {
+            system: Box::new(system.clone()),
+            approved_s: 0.0,
+        });
         assert!(
             replies.is_empty(),
             "no empty view to show meanwhile: {replies:?}"
@@ -665,7 +703,10 @@ mod tests {
         assert_eq!(curve_pieces, crate::analyses::CURVE_SHOCKS + 1);
         // The same system again: nothing to redo.
         assert!(worker
-            .handle(ToWorker::Markets(Box::new(system)))
+            .handle(ToWorker::Markets {
+                system: Box::new(system),
+                approved_s: 0.0
+            })
             .is_empty());
         assert!(!worker.has_piece());
     }

@@ -86,7 +86,7 @@ pub fn start() {
 fn receive(message: ToWorker) {
     let delay = match message {
         ToWorker::Run { .. } => QUIET_MS,
-        ToWorker::View(_) | ToWorker::Markets(_) | ToWorker::FirstView(_) => 0,
+        ToWorker::View(_) | ToWorker::Markets { .. } | ToWorker::FirstView(_) => 0,
     };
     let replies = HOST.with(|host| {
         let mut host = host.borrow_mut();

@@ -30,8 +30,12 @@ pub enum ToWorker {
     /// The tab or the phase map's axis changed: the analyses shown resume.
     View(View),
     /// The Markets tab's system changed (or is asked for the first time): its run and contagion
-    /// table are computed as that tab's analysis.
-    Markets(Box<flushlab_engine::system::System>),
+    /// table are computed as that tab's analysis. `approved_s`: the most estimated work the user
+    /// agreed to wait for ("Run it"): a system over the page's budget runs if it is within it.
+    Markets {
+        system: Box<flushlab_engine::system::System>,
+        approved_s: f64,
+    },
     /// Sent by `index.html`'s head, before the app is up, for a page whose address carries its
     /// own scenario (`s=`, an embed): the first view of the scenario the address opens, read
     /// from it by the head (the link's payload, else the preset's name, else the default), and

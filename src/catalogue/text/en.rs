@@ -303,6 +303,7 @@ pub static ENGLISH: Text = Text {
         markets_system: "System",
         markets_suggested: "This page's flush has a system of its own: {title} →",
         markets_running: "running the system…",
+        markets_held: "This system is not run yet: it may take a while (why is under the diagram).",
         markets_counting: "running each market alone and each link cut, for the table…",
         markets_step: "Step",
         markets_edit: "Edit market",

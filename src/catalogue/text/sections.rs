@@ -193,6 +193,8 @@ sections! {
         /// `{title}`: the system preset built on the page's preset.
         markets_suggested,
         markets_running,
+        /// The Markets headline of a system held over the page's budget (a "Run it" follows).
+        markets_held,
         markets_counting, markets_step, markets_edit, markets_edit_help, markets_own_imported,
         /// `{preset}`: the system preset's name.
         markets_own_edited,
