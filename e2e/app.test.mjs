@@ -297,7 +297,7 @@ test('on a phone, the run at a glance is pinned over the controls, follows a sho
     const tile = await tiles();
     const said = await readout.textContent();
     const trough = tile.Trough.match(/\(([^)]+)\)/)[1];
-    return said.includes(`Trough ${trough}`) && said.includes(`shock ${tile['Shock alone']}`) && said.includes(tile.Amplification)
+    return said.includes(`Trough ${trough}`) && said.includes(`shock ${tile['Shock alone']}`) && said.includes(`${tile.Amplification} amplified`)
       && said.includes(`${tile.Liquidated.split(' · ')[0]} liquidated`);
   };
   assert.ok(await agrees(), `${await readout.textContent()} / ${JSON.stringify(await tiles())}`);
@@ -334,8 +334,14 @@ test('the leverage editor\'s picked bar is set to the dollar from a box and fine
   // A tap on the first bar picks it (and sets it where the finger is: what dragging does).
   const bar = page.getByTestId('leverage-bar-0');
   await bar.scrollIntoViewIfNeeded();
+  const tapped = await bar.getAttribute('aria-valuenow');
   await bar.locator('.fill').tap();
   assert.equal(await note(), `Set the ${await label(0)} bar exactly below, or tap another bar to pick it.`);
+  // A tap picks, and leaves the bar as it was (it set the bar to wherever the finger landed).
+  await page.waitForTimeout(200);
+  assert.equal(await bar.getAttribute('aria-valuenow'), tapped);
+  // A swipe over the bars scrolls the page, not a bar: the browser takes it (touch-action).
+  assert.equal(await page.getByTestId('leverage-editor').evaluate((editor) => getComputedStyle(editor).touchAction), 'pan-y');
   // Typed as the page writes amounts: that bar holds exactly it.
   const box = page.locator('#picked-bar');
   await box.fill('$40M');
@@ -350,6 +356,11 @@ test('the leverage editor\'s picked bar is set to the dollar from a box and fine
   await page.waitForFunction(() => document.querySelector('[data-testid="leverage-bar-0"]').getAttribute('aria-valuenow') !== '40000000');
   const moved = Number(await bar.getAttribute('aria-valuenow'));
   assert.ok(moved > 40e6 && moved < 41.5e6, `one slider step: ${moved}`);
+  // A phone's keyboard for each box: its decimal keypad has no minus sign and no letters, so an
+  // amount or a signed value gets the full keyboard; at 16 px a focused box does not zoom the page.
+  const boxes = await page.evaluate(() => Object.fromEntries(['picked-bar', 'shock-size', 'long-share']
+    .map((id) => [id, [document.getElementById(id).inputMode, getComputedStyle(document.getElementById(id)).fontSize]])));
+  assert.deepEqual(boxes, { 'picked-bar': ['text', '16px'], 'shock-size': ['text', '16px'], 'long-share': ['decimal', '16px'] });
   // A keyboard's focus picks too; a typed word is refused with the amount kept.
   await page.getByTestId('leverage-bar-3').focus();
   assert.equal(await note(), `Set the ${await label(3)} bar exactly below, or tap another bar to pick it.`);

@@ -410,7 +410,7 @@ test("issue 12's crafted link opens to an explanation naming the fields to reduc
   const runs = await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name === 'flush:simulate').length);
   assert.equal(runs, 1, 'one run: the default scenario, not the link');
   assert.match(banner, /could not be loaded; showing the default scenario instead/);
-  assert.match(banner, /run\.steps: this scenario would take about .* over the budget of 30\ss/);
+  assert.match(banner, /run\.steps: this scenario may take up to about .* over the budget of 30\ss/);
   assert.match(banner, /positions\.generate\.count/);
   await done();
 });
@@ -434,7 +434,7 @@ test('a valid scenario over the page budget waits for "Run it", and the page ans
   const held = page.getByTestId('held-run');
   await held.waitFor({ timeout: 2000 });
   const why = await held.textContent();
-  assert.match(why, /this scenario would take about .* over the budget of 5\ss; reduce .*positions\.generate\.count/);
+  assert.match(why, /this scenario may take up to about .* over the budget of 5\ss; reduce .*positions\.generate\.count/);
   assert.match(why, /Nothing is drawn until it runs/);
   // Nothing ran, and the controls answer.
   await page.getByTestId('shock-slider').fill('-6');
@@ -457,7 +457,7 @@ test('a system over the page budget waits on the Markets tab for "Run it", then 
   const run = page.getByTestId('markets-run-held');
   await run.waitFor();
   assert.match(await page.getByTestId('markets-headline').textContent(), /^This system is not run yet: it may take a while/);
-  assert.match(await page.getByTestId('markets-problem').textContent(), /would take about .* over the budget of 20\ss; reduce .*positions\.generate\.count/);
+  assert.match(await page.getByTestId('markets-problem').textContent(), /may take up to about .* over the budget of 20\ss; reduce .*positions\.generate\.count/);
   await run.click();
   await page.getByTestId('markets-headline').filter({ hasText: /liquidated across 2 markets/ }).waitFor({ timeout: 120000 });
   assert.equal(await run.count(), 0, 'no longer held');

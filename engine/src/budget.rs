@@ -360,7 +360,7 @@ mod tests {
         assert_eq!(error.problems[0].path, "run.steps");
         assert_eq!(
             error.problems[0].message(),
-            "this scenario would take about 40 s of work, over the budget of 30 s; reduce run.steps or positions.generate.count"
+            "this scenario may take up to about 40 s of work, over the budget of 30 s; reduce run.steps or positions.generate.count"
         );
         assert!(estimate.check(Work::Scenario, 40.0).is_ok());
     }

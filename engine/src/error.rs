@@ -382,7 +382,7 @@ impl fmt::Display for Rule {
                 reduce,
             } => write!(
                 f,
-                "{} would take about {} of work, over the budget of {budget_s} s; reduce {}",
+                "{} may take up to about {} of work, over the budget of {budget_s} s; reduce {}",
                 work.english(),
                 english_duration(*seconds),
                 english_either(reduce)

@@ -155,7 +155,7 @@ fn work_over_the_budget_is_invalid_input_and_exits_2() {
         assert_eq!(code, 2, "{command}: {stderr}");
         assert!(stdout.is_empty());
         assert!(
-            stderr.starts_with("run.steps: this scenario would take about"),
+            stderr.starts_with("run.steps: this scenario may take up to about"),
             "{command}: {stderr}"
         );
         assert!(stderr.contains("positions.generate.count"), "{stderr}");

@@ -26,7 +26,7 @@ const CASES: &[(&str, Expect)] = &[
     // From issue 12, item by item.
     (
         "issue-01-adl-link.json",
-        ErrorNaming(&["run.steps: this scenario would take about", "positions.generate.count"]),
+        ErrorNaming(&["run.steps: this scenario may take up to about", "positions.generate.count"]),
     ),
     ("issue-03-top-up-delay-beyond-u32.json", Outcome),
     ("issue-04-book-unknown-array.json", Error("market.book: unknown field `x`, expected `depth_1pct_usd`")),

@@ -589,7 +589,7 @@ mod tests {
         };
         assert_eq!(
             line(&problem),
-            "run.steps: this scenario would take about 40 s of work, over the budget of 4\u{a0}s; \
+            "run.steps: this scenario may take up to about 40 s of work, over the budget of 4\u{a0}s; \
              reduce run.steps, positions.generate.count or cycles.paths"
         );
     }

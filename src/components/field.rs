@@ -181,6 +181,15 @@ pub fn RangeField(
         now
     });
     let slider_label = fill(text().controls.slider, &[("label", label)]);
+    // A phone's decimal keypad has no minus sign and no letters: a box that takes a negative
+    // value ("-8" typed "8" turned a drop into a rise) or an amount ("$40M") gets the keyboard.
+    let inputmode = move || {
+        if min < 0.0 || crate::catalogue::is_money_unit(unit.get()) {
+            "text"
+        } else {
+            "decimal"
+        }
+    };
     view! {
         <div class="field" class:disabled=move || disabled.get()>
             <div class="field-head">
@@ -195,7 +204,7 @@ pub fn RangeField(
                         aria-invalid=move || invalid().to_string()
                         aria-describedby=described
                         type="text"
-                        inputmode="decimal"
+                        inputmode=inputmode
                         autocomplete="off"
                         prop:value=move || display(value.get())
                         on:change=on_type

@@ -22,6 +22,8 @@ const BOTTOM: f64 = 30.0;
 /// market's open interest; the scenario's limit still applies).
 const PICKED_FLOOR_USD: f64 = 1e6;
 const PICKED_MAX_USD: f64 = 1e12;
+/// How far (CSS px) a press moves up or down before it drags the bar.
+const DRAG_PX: f64 = 4.0;
 /// Keyboard steps per full bar height.
 const KEY_STEPS: f64 = 40.0;
 
@@ -62,9 +64,12 @@ pub fn LeverageEditor() -> impl IntoView {
     // A whole state shown mid-drag ends the drag (another preset picked, an undo or a redo
     // with the pointer down): it went on editing the new crowd at the old one's scale ($1.50bn
     // of open interest became $26.2bn).
+    // The press in progress: the bar and where it was pressed (see `on_pointer_down`).
+    let pressed = StoredValue::new(None::<(usize, f64)>);
     Effect::new(move |first: Option<()>| {
         state.replacements.track();
         if first.is_some() {
+            pressed.set_value(None);
             dragging.set(None);
         }
     });
@@ -156,7 +161,10 @@ pub fn LeverageEditor() -> impl IntoView {
             .unwrap_or(count.saturating_sub(1))
     });
     let picked_usd = Signal::derive(move || {
-        bars.with(|bars| bars.get(picked_index.get()).map_or(0.0, |bar| bar.usd))
+        bars.with(|bars| {
+            bars.get(picked_index.get())
+                .map_or(0.0, |bar| round_3(bar.usd))
+        })
     });
     let picked_note = move || {
         bars.with(|bars| {
@@ -164,6 +172,10 @@ pub fn LeverageEditor() -> impl IntoView {
                 .map(|bar| fill(t.panels.picked_bar_note, &[("label", &bar.label)]))
         })
     };
+    // A press picks the bar under it; only a move up or down of [`DRAG_PX`] makes it a drag
+    // that sets the bar where the pointer is (a tap to pick a bar set it to wherever the finger
+    // landed: $1.70bn became $0 or $20.6bn). On a touch screen a swipe scrolls the page
+    // (style/main.css), and the picked bar's box and slider set it.
     let on_pointer_down = move |ev: leptos::ev::PointerEvent| {
         let Some(index) = bucket_at(f64::from(ev.client_x())) else {
             return;
@@ -173,20 +185,29 @@ pub fn LeverageEditor() -> impl IntoView {
         if let Some(element) = area.get_untracked() {
             let _ = element.set_pointer_capture(ev.pointer_id());
         }
-        dragging.set(Some((index, scale.get_untracked())));
-        if let Some(usd) = value_at(f64::from(ev.client_y())) {
-            set_bucket(index, usd);
-        }
+        pressed.set_value(Some((index, f64::from(ev.client_y()))));
         focus_bar(index);
     };
     let on_pointer_move = move |ev: leptos::ev::PointerEvent| {
+        let y = f64::from(ev.client_y());
+        if dragging.get_untracked().is_none() {
+            match pressed.get_value() {
+                Some((index, from)) if (y - from).abs() >= DRAG_PX => {
+                    dragging.set(Some((index, scale.get_untracked())));
+                }
+                _ => return,
+            }
+        }
         if let Some((index, _)) = dragging.get_untracked() {
-            if let Some(usd) = value_at(f64::from(ev.client_y())) {
+            if let Some(usd) = value_at(y) {
                 set_bucket(index, usd);
             }
         }
     };
-    let on_pointer_up = move |_ev: leptos::ev::PointerEvent| dragging.set(None);
+    let on_pointer_up = move |_ev: leptos::ev::PointerEvent| {
+        pressed.set_value(None);
+        dragging.set(None);
+    };
     let on_key = move |index: usize, ev: leptos::ev::KeyboardEvent| {
         let current = bars.with_untracked(|bars| bars.get(index).map_or(0.0, |b| b.usd));
         let step = scale.get_untracked() / KEY_STEPS;

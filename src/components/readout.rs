@@ -38,8 +38,13 @@ pub fn figures(outcome: &Outcome) -> Figures {
     } else {
         (words.trough, -summary.max_drawdown_pct)
     };
-    let amplification = (summary.shock_pct != 0.0 && !crate::headline::went_against(summary))
-        .then(|| format::amplification(summary.amplification));
+    let amplification =
+        (summary.shock_pct != 0.0 && !crate::headline::went_against(summary)).then(|| {
+            fill(
+                words.readout_amplified,
+                &[("factor", &format::amplification(summary.amplification))],
+            )
+        });
     let unit = crate::headline::liquidated_unit(crate::catalogue::summary_unit(summary));
     let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
     Figures {
@@ -241,8 +246,8 @@ mod tests {
             assert_eq!(figures.extreme, format!("{label} {pct}"), "{name}");
             assert_eq!(figures.shock, format!("shock {}", tiles[1].1), "{name}");
             assert_eq!(
-                figures.amplification.as_deref(),
-                Some(tiles[2].1.as_str()),
+                figures.amplification,
+                Some(format!("{} amplified", tiles[2].1)),
                 "{name}"
             );
             let amount = tiles[3].1.split(" · ").next().expect("an amount");

@@ -605,6 +605,8 @@ sections! {
         /// The readout pinned over a phone's controls: `{pct}` the shock alone's move;
         /// `{amount}` what was liquidated; `{label}`: what it is, for its title.
         readout_shock, readout_liquidated, readout_label,
+        /// `{factor}`: the amplification, in the readout.
+        readout_amplified,
     }
     /// What is wrong with a scenario, rule by rule (the engine's [`flushlab_engine::Rule`]), as
     /// the error banner and the held notice list it, one problem per line.
