@@ -323,6 +323,18 @@ test('on a phone, the run at a glance is pinned over the controls, follows a sho
   await done();
 });
 
+test('the run at a glance comes after a jump down the page too', async () => {
+  // At the top of 2021's page on a 360 x 740 phone the price chart's first quarter shows at the
+  // screen's foot; a jump that leaves its last quarter at the top crosses no share of it (its
+  // entries alone kept the readout away).
+  const { page, done } = await open('?preset=btc-2021-05-19', { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const card = page.locator('.app .chart-card:has([data-testid="chart-price"])');
+  const box = await card.boundingBox();
+  await page.evaluate((y) => window.scrollTo(0, y), Math.round(box.y + box.height * 0.72));
+  await page.waitForFunction(() => document.querySelector('[data-testid="readout"]').classList.contains('shown'));
+  await done();
+});
+
 test('the leverage editor\'s picked bar is set to the dollar from a box and finely from a slider', async () => {
   const { page, done } = await open('', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const last = await page.locator('[data-testid^="leverage-bar-"]').count() - 1;

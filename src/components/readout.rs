@@ -5,7 +5,6 @@
 //! away above and the controls are on screen (an IntersectionObserver, no work on scroll), on
 //! the flush's tab (the others' panels are not this run's charts).
 
-use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -84,10 +83,9 @@ pub fn Readout() -> impl IntoView {
     let live = expect_context::<crate::live::Live>();
     let betting = expect_context::<crate::components::bet::Betting>();
     let state = use_state();
-    // The headline and the price chart are above the screen; the controls are on it.
-    let above = RwSignal::new(false);
-    let at_controls = RwSignal::new(false);
-    let observer = Watch::new(above, at_controls);
+    // The headline and the price chart have gone up off the screen, the controls are on it.
+    let placed = RwSignal::new(false);
+    let observer = Watch::new(placed);
     // The headline and the charts are mounted again when the tab changes: watched again.
     Effect::new(move |_| {
         state.tab.track();
@@ -95,8 +93,7 @@ pub fn Readout() -> impl IntoView {
         request_animation_frame(move || observer.rewatch());
     });
     let shown = move || {
-        above.get()
-            && at_controls.get()
+        placed.get()
             && state.tab.get() == Tab::Flush
             && live.outcome.with(Option::is_some)
             && !state.scenario.with(|scenario| betting.hiding(scenario))
@@ -131,13 +128,35 @@ pub fn Readout() -> impl IntoView {
     }
 }
 
-/// Which of the readout's landmarks are where.
+/// Whether the readout is called for, from where its landmarks are on a screen `height` tall:
+/// each as (top, bottom) in CSS px from the screen's top, None where the tab has none. The
+/// headline and the price chart must have gone up (less than half of each left on screen, at
+/// the top: a missing one counts as gone) and the controls be on screen.
+pub fn called_for(
+    headline: Option<(f64, f64)>,
+    chart: Option<(f64, f64)>,
+    controls: Option<(f64, f64)>,
+    height: f64,
+) -> bool {
+    let gone = |landmark: Option<(f64, f64)>| {
+        landmark.is_none_or(|(top, bottom)| {
+            let shown = (bottom.min(height) - top.max(0.0)).max(0.0);
+            top < 0.0 && shown < 0.5 * (bottom - top)
+        })
+    };
+    let on_screen = controls.is_some_and(|(top, bottom)| bottom > 0.0 && top < height);
+    gone(headline) && gone(chart) && on_screen
+}
+
+/// Watches the readout's landmarks: an IntersectionObserver says when one of them crosses a
+/// share of the screen, and then all three are measured ([`called_for`]): its entries alone
+/// went stale (a jump down the page moved the price chart from the screen's foot to its top,
+/// about a quarter shown both times: no crossing, no entry).
 #[derive(Clone)]
 struct Watch {
     observer: Option<web_sys::IntersectionObserver>,
-    /// Headline and price chart gone up off the screen (a missing one counts as gone), the
-    /// controls on it.
-    states: Rc<[Cell<bool>; 3]>,
+    /// The landmarks watched (see [`WATCHED`]).
+    elements: Rc<std::cell::RefCell<[Option<web_sys::Element>; 3]>>,
 }
 
 /// What the watch looks for: the headline, the price chart's card, the controls, the app's (the
@@ -149,45 +168,30 @@ const WATCHED: [&str; 3] = [
 ];
 
 impl Watch {
-    fn new(above: RwSignal<bool>, at_controls: RwSignal<bool>) -> Watch {
-        let states: Rc<[Cell<bool>; 3]> =
-            Rc::new([Cell::new(true), Cell::new(true), Cell::new(false)]);
-        let seen = states.clone();
-        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            for entry in entries.iter() {
-                let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() else {
-                    continue;
-                };
-                let target = entry.target();
-                let Some(which) = WATCHED
-                    .iter()
-                    .position(|selector| target.matches(selector).unwrap_or(false))
-                else {
-                    continue;
-                };
-                // The headline or the chart counts as gone up once less than half of it is left
-                // on screen, at the top.
-                let state = if which == 2 {
-                    entry.is_intersecting()
-                } else {
-                    let share = if entry.is_intersecting() {
-                        entry.intersection_ratio()
-                    } else {
-                        0.0
-                    };
-                    share < 0.5 && target.get_bounding_client_rect().top() < 0.0
-                };
-                seen[which].set(state);
-            }
-            above.try_set(seen[0].get() && seen[1].get());
+    fn new(shown: RwSignal<bool>) -> Watch {
+        let elements: Rc<std::cell::RefCell<[Option<web_sys::Element>; 3]>> = Rc::default();
+        let watched = elements.clone();
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
+            let height = web_sys::window()
+                .and_then(|window| window.inner_height().ok())
+                .and_then(|height| height.as_f64())
+                .unwrap_or(0.0);
+            let [headline, chart, controls] = watched.borrow().clone().map(|element| {
+                element.map(|element| {
+                    let rect = element.get_bounding_client_rect();
+                    (rect.top(), rect.bottom())
+                })
+            });
             // On one column only (the stylesheet's breakpoint): a wide screen's sticky controls
             // are always on it, and its readout is not drawn.
-            at_controls.try_set(seen[2].get() && crate::browser::is_narrow());
+            shown.try_set(
+                crate::browser::is_narrow() && called_for(headline, chart, controls, height),
+            );
         });
         let options = web_sys::IntersectionObserverInit::new();
         let thresholds = js_sys::Array::new();
-        for threshold in [0.0, 0.25, 0.5, 0.75, 1.0] {
-            thresholds.push(&threshold.into());
+        for k in 0..=20 {
+            thresholds.push(&(f64::from(k) / 20.0).into());
         }
         options.set_threshold(&thresholds);
         let observer = web_sys::IntersectionObserver::new_with_options(
@@ -197,10 +201,10 @@ impl Watch {
         .ok();
         // Lives as long as the page (the readout is mounted once).
         callback.forget();
-        Watch { observer, states }
+        Watch { observer, elements }
     }
 
-    /// Watches the landmarks as they are now on the page.
+    /// Watches the landmarks as they are now on the page (the observer reports each at once).
     fn rewatch(&self) {
         let Some(observer) = &self.observer else {
             return;
@@ -209,11 +213,11 @@ impl Watch {
         let Some(document) = web_sys::window().and_then(|window| window.document()) else {
             return;
         };
-        for (which, selector) in WATCHED.iter().enumerate() {
-            match document.query_selector(selector).ok().flatten() {
-                Some(element) => observer.observe(&element),
-                // None on this tab: as if it were above (the controls: as if off screen).
-                None => self.states[which].set(which != 2),
+        let mut elements = self.elements.borrow_mut();
+        for (slot, selector) in elements.iter_mut().zip(WATCHED) {
+            *slot = document.query_selector(selector).ok().flatten();
+            if let Some(element) = slot {
+                observer.observe(element);
             }
         }
     }
@@ -253,6 +257,43 @@ mod tests {
             let amount = tiles[3].1.split(" · ").next().expect("an amount");
             assert_eq!(figures.liquidated, format!("{amount} liquidated"), "{name}");
         }
+    }
+
+    /// Called for once the headline and the chart have gone up, and only at the controls.
+    #[test]
+    fn the_readout_comes_once_the_headline_and_chart_have_gone_up() {
+        let height = 740.0;
+        let controls = Some((143.0, 1361.0));
+        // The 2021 preset at 360 x 740, scrolled to 916 px: the chart's last 124 px of 412 left.
+        assert!(called_for(
+            Some((-526.0, -434.0)),
+            Some((-288.0, 124.0)),
+            controls,
+            height
+        ));
+        // At the top: the headline in view, the chart at the screen's foot (a quarter shown).
+        assert!(!called_for(
+            Some((390.0, 482.0)),
+            Some((628.0, 1040.0)),
+            Some((1059.0, 2200.0)),
+            height
+        ));
+        // More than half of the chart still shown: not yet.
+        assert!(!called_for(
+            Some((-526.0, -434.0)),
+            Some((-100.0, 312.0)),
+            controls,
+            height
+        ));
+        // Past the controls: gone again; a tab without the chart counts it gone.
+        assert!(!called_for(
+            Some((-3000.0, -2900.0)),
+            None,
+            Some((-1500.0, -10.0)),
+            height
+        ));
+        assert!(called_for(Some((-600.0, -500.0)), None, controls, height));
+        assert!(!called_for(None, None, None, height));
     }
 
     /// A run with no shock has no amplification to show.
