@@ -61,11 +61,11 @@ pub fn LeverageEditor() -> impl IntoView {
     });
     // The bar height scale; frozen while a bar is dragged so the bar stays under the pointer.
     let dragging = RwSignal::new(None::<(usize, f64)>);
-    // A whole state shown mid-drag ends the drag (another preset picked, an undo or a redo
-    // with the pointer down): it went on editing the new crowd at the old one's scale ($1.50bn
-    // of open interest became $26.2bn).
     // The press in progress: the bar and where it was pressed (see `on_pointer_down`).
     let pressed = StoredValue::new(None::<(usize, f64)>);
+    // A whole state shown mid-drag ends the press and the drag (another preset picked, an undo
+    // or a redo with the pointer down): it went on editing the new crowd at the old one's scale
+    // ($1.50bn of open interest became $26.2bn).
     Effect::new(move |first: Option<()>| {
         state.replacements.track();
         if first.is_some() {

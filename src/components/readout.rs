@@ -2,8 +2,9 @@
 //! controls: on one column the headline and the price chart sit above the shock slider and the
 //! leverage editor, so a drag there changed figures the reader could not see. It shows the
 //! headline's figures in short and the price path in small, and only while both are scrolled
-//! away above and the controls are on screen (an IntersectionObserver, no work on scroll), on
-//! the flush's tab (the others' panels are not this run's charts).
+//! away above and the controls are on screen (measured when one of them crosses a twentieth of
+//! the screen, not on every scroll event), on the flush's tab (the others' panels are not this
+//! run's charts).
 
 use std::rc::Rc;
 use std::sync::Arc;
