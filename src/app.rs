@@ -462,7 +462,7 @@ fn FullLayout(
                     {move || charts_shown.get().then(|| match shown_tab.get() {
                         Tab::Flush => view! {
                             <PlaybackBar />
-                            <div class="charts" role="tabpanel" id="panel-flush" aria-label=text().page.tab_flush>
+                            <div class="charts" role="tabpanel" id="panel-flush" aria-label=Tab::Flush.label()>
                                 <FlushCharts views=None />
                             </div>
                         }

@@ -242,7 +242,7 @@ fn tabs_room() -> String {
                 escape(tab.label())
             )
         })
-    .collect();
+        .collect();
     format!(
         "<div class=\"tabs\" aria-hidden=\"true\" inert>{tabs}</div>\n\
          <div class=\"playback first-view-toolbar\" aria-hidden=\"true\" inert>\

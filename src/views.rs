@@ -198,7 +198,7 @@ pub(crate) fn CyclesTab() -> impl IntoView {
     let live = expect_context::<Live>();
     let state = state::use_state();
     view! {
-        <div class="charts" role="tabpanel" id="panel-cycles" aria-label=text().page.tab_cycles data-testid="chart-cycles">
+        <div class="charts" role="tabpanel" id="panel-cycles" aria-label=Tab::Cycles.label() data-testid="chart-cycles">
             <p class="wide muted">
                 {text().charts.cycles_intro}
                 " "
@@ -371,7 +371,7 @@ pub(crate) fn OptionsTab() -> impl IntoView {
         })
     };
     view! {
-        <div class="charts" role="tabpanel" id="panel-options" aria-label=t.page.tab_options data-testid="tab-options">
+        <div class="charts" role="tabpanel" id="panel-options" aria-label=Tab::Options.label() data-testid="tab-options">
             <p class="wide" data-testid="options-sentence">{sentence}</p>
             <div class="wide option-controls">
                 <RangeField id="option-strike" label=t.controls.option_strike
@@ -493,12 +493,12 @@ pub(crate) fn VenuesTab() -> impl IntoView {
         })
     };
     view! {
-        <div class="charts" role="tabpanel" id="panel-venues" aria-label=t.page.tab_venues data-testid="tab-venues">
+        <div class="charts" role="tabpanel" id="panel-venues" aria-label=Tab::Venues.label() data-testid="tab-venues">
             <p class="wide muted">{t.charts.venues_intro}" "<span data-testid="venues-progress">{progress}</span></p>
             <p class="wide muted" data-testid="venues-inverse" hidden=move || !inverse()>{t.charts.venues_inverse}</p>
             // Scrolls sideways where too narrow (a phone shows cards): focusable so a keyboard
             // can scroll it too.
-            <div class="wide table-wrap" tabindex="0" role="region" aria-label=t.page.tab_venues>
+            <div class="wide table-wrap" tabindex="0" role="region" aria-label=Tab::Venues.label()>
                 // Roles spelled out: a phone shows the rows as cards (display: block), which
                 // would otherwise hide the table from screen readers.
                 <table class="venues" role="table" data-testid="venues-table">

@@ -367,7 +367,7 @@ pub fn MarketsTab(
     // In an embed its column scrolls: a way down it while it hides more below.
     let panel = NodeRef::<leptos::html::Div>::new();
     view! {
-        <div class="charts markets-panel" role="tabpanel" id="panel-markets" aria-label=t.page.tab_markets data-testid="tab-markets"
+        <div class="charts markets-panel" role="tabpanel" id="panel-markets" aria-label=crate::state::Tab::Markets.label() data-testid="tab-markets"
             node_ref=panel>
             // Until the system's run is in, it keeps the room a headline mostly takes, so the
             // diagram does not move down by all of it when the headline is written.

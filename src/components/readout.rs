@@ -93,16 +93,18 @@ pub fn Readout() -> impl IntoView {
         let observer = observer.clone();
         request_animation_frame(move || observer.rewatch());
     });
-    let shown = move || {
+    // A memo: the bet's check reads the scenario, which changes on every input of a drag, and
+    // the body below is drawn again only when this or the outcome changes.
+    let shown = Memo::new(move |_| {
         placed.get()
             && state.tab.get() == Tab::Flush
             && live.outcome.with(Option::is_some)
             && !state.scenario.with(|scenario| betting.hiding(scenario))
-    };
+    });
     // Drawn only while shown: a wide screen's drag, or one with the headline in view, pays
     // nothing for it.
     let body = move || {
-        if !shown() {
+        if !shown.get() {
             return None;
         }
         let outcome: Arc<Outcome> = live.outcome.get()?;
@@ -122,7 +124,7 @@ pub fn Readout() -> impl IntoView {
     };
     view! {
         // Not read out: the headline above says the same in a sentence, and is the live region.
-        <div class="readout" class:shown=shown data-testid="readout" aria-hidden="true"
+        <div class="readout" class:shown=move || shown.get() data-testid="readout" aria-hidden="true"
             title=text().summary.readout_label>
             {body}
         </div>

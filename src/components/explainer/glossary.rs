@@ -183,6 +183,7 @@ mod tests {
             assert!(find(id).is_some(), "{id}");
         }
         let mut ids = START_HERE.to_vec();
+        ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), START_HERE.len());
     }
