@@ -41,7 +41,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { DIST, launchBrowser, openPage, serveDist } from './harness.mjs';
+import { DIST, launchBrowser, openPage, serveDist, shockPosition } from './harness.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const OUT = process.env.BENCH_OUT ?? `${ROOT}target/bench-drag.json`;
@@ -363,7 +363,7 @@ async function dragShockSlider(page) {
     values.push(value);
     await page.evaluate((v) => {
       const input = document.querySelector('[data-testid="shock-slider"]');
-      input.value = String(v);
+      input.value = window.shockPosition(v);
       input.dispatchEvent(new Event('input', { bubbles: true }));
     }, value);
     charts.add(await page.evaluate(framesThenSignatures));
@@ -375,7 +375,7 @@ async function dragShockSlider(page) {
     sweep: `${Math.max(...values)} .. ${Math.min(...values)} % and back, step 0.5`,
     distinctValues: new Set(values).size,
     sliderValueAtEnd: Number(finalValue),
-    expectedValueAtEnd: value,
+    expectedValueAtEnd: Number(shockPosition(value)),
     summaryChanged: summaryBefore !== summaryAfter,
     chartStates: charts.counts(),
     errorBanner: await bannerText(page),
@@ -612,9 +612,9 @@ async function heapOverLongDrag(page) {
     for (let i = 0; i < 300; i++) {
       await page.evaluate((value) => {
         const slider = document.querySelector('[data-testid="shock-slider"]');
-        slider.value = value;
+        slider.value = window.shockPosition(value);
         slider.dispatchEvent(new Event('input', { bubbles: true }));
-      }, String(-3 - (i % 20) * 0.5));
+      }, -3 - (i % 20) * 0.5);
       await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
     }
     rounds.push(await heapMb());

@@ -4,7 +4,7 @@
 // non-local request.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, sharedBrowser } from './harness.mjs';
+import { openApp, sharedBrowser, shockPosition } from './harness.mjs';
 
 const shared = sharedBrowser({ before, after });
 
@@ -22,7 +22,7 @@ test('the headline says what the summary shows, and follows an edit', async () =
   for (const shock of [null, '-9']) {
     if (shock) {
       const before = await page.getByTestId('headline').textContent();
-      await page.getByTestId('shock-slider').fill(shock);
+      await page.getByTestId('shock-slider').fill(shockPosition(Number(shock)));
       for (let i = 0; i < 100 && (await page.getByTestId('headline').textContent()) === before; i++) {
         await page.waitForTimeout(50);
       }
@@ -88,7 +88,7 @@ test('an embed at 600x500 shows its headline and chart inside the frame, and the
   assert.equal(await page.getByTestId('summary').count(), 0, 'nothing else: no summary strip');
   // The shock drives the chart and the headline.
   const before = await page.getByTestId('headline').textContent();
-  await controls.getByTestId('shock-slider').fill('-8');
+  await controls.getByTestId('shock-slider').fill(shockPosition(-8));
   for (let i = 0; i < 100 && (await page.getByTestId('headline').textContent()) === before; i++) {
     await page.waitForTimeout(50);
   }
@@ -139,7 +139,7 @@ test('an embed shows the controls its writer named, and keeps them in the addres
   assert.equal(await controls.getByTestId('shock-slider').count(), 1, 'the shock slider');
   // The name it does not know is said, with the ones it does.
   assert.match(await page.getByTestId('error-banner').textContent(), /controls=nonsense: no such control, so it is left out \(the controls: shock, leverage/);
-  await controls.getByTestId('shock-slider').fill('-6');
+  await controls.getByTestId('shock-slider').fill(shockPosition(-6));
   for (let i = 0; i < 100 && !(await page.evaluate(() => location.search)).includes('s=1.'); i++) {
     await page.waitForTimeout(50);
   }
@@ -506,7 +506,7 @@ test('the leverage monitor reads the population: ordered shares, unmoved by the 
   assert.match((await read()).tipping, /^a -\d+\.\d% shock$|^none up to 40%/);
   // The shock moves the headline, not the population's gauges.
   const before = await page.getByTestId('headline').textContent();
-  await page.getByTestId('shock-slider').fill('-9');
+  await page.getByTestId('shock-slider').fill(shockPosition(-9));
   for (let i = 0; i < 100 && (await page.getByTestId('headline').textContent()) === before; i++) await page.waitForTimeout(50);
   const shocked = await read();
   assert.equal(shocked.ratio, first.ratio);
@@ -545,7 +545,7 @@ test('place your bet: a new scenario stays hidden until the guess, then the verd
   assert.ok(verdict.startsWith(`You guessed 5.0%; the price fell ${trough}: `), `${verdict} / ${trough}`);
   assert.match(verdict, /points further than you thought\. Why: the shock alone moved it /);
   // The next scenario is hidden again until the next bet.
-  await page.getByTestId('shock-slider').fill('-9');
+  await page.getByTestId('shock-slider').fill(shockPosition(-9));
   for (let i = 0; i < 100 && !(await hidden()); i++) await page.waitForTimeout(50);
   assert.ok(await hidden(), 'hidden again after a change');
   await page.getByTestId('bet-toggle').uncheck();

@@ -86,6 +86,8 @@ export async function launchBrowser(extraArgs = []) {
  */
 export async function openPage(browser, options = {}) {
   const context = await browser.newContext(options);
+  // Tests that drag the shock inside the page find its slider positions there too.
+  await context.addInitScript(`window.shockPosition = ${shockPosition.toString()};`);
   const page = await context.newPage();
   const problems = { consoleErrors: [], nonLocalRequests: [] };
   page.on('console', (message) => {
@@ -100,6 +102,16 @@ export async function openPage(browser, options = {}) {
     return route.abort();
   });
   return { page, context, problems };
+}
+
+/**
+ * The shock slider's position for a shock of `pct` percent, as the slider takes it (a string): its
+ * scale is fine near 0 (`Scale::Fine` in src/components/field.rs: the value grows with the square
+ * of the distance from the middle, ±1000 positions to ±50%). Written out again here, on purpose: a
+ * test that took the app's own mapping would pass whatever the mapping did.
+ */
+export function shockPosition(pct) {
+  return String(Math.sign(pct) * Math.round(1000 * Math.sqrt(Math.min(1, Math.abs(pct) / 50))));
 }
 
 /**

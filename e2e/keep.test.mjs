@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
-import { openApp, sharedBrowser } from './harness.mjs';
+import { openApp, sharedBrowser, shockPosition } from './harness.mjs';
 
 const shared = sharedBrowser({ before, after });
 
@@ -62,7 +62,7 @@ function listedScenario(count) {
 test('a scenario too large for a link says so, and comes back after a reload through the autosave', async () => {
   const { page, done } = await open();
   // An edit first, so the address carries a link that would reopen something else.
-  await page.getByTestId('shock-slider').fill('-7');
+  await page.getByTestId('shock-slider').fill(shockPosition(-7));
   await until(page, () => search(page), /s=1\./, 'the address bar link');
   const before = await summaryText(page);
   await page.getByTestId('import-input').setInputFiles({
@@ -90,7 +90,7 @@ test('a scenario too large for a link says so, and comes back after a reload thr
 
 test('a link in the address wins over the autosave, which is offered back', async () => {
   const { page, done } = await open();
-  await page.getByTestId('shock-slider').fill('-14');
+  await page.getByTestId('shock-slider').fill(shockPosition(-14));
   await until(page, () => summaryText(page), /-14\.0%/, 'the edited summary');
   await until(page, () => search(page), /s=1\./, 'the address bar link');
   const edited = await summaryText(page);
@@ -107,7 +107,7 @@ test('a link in the address wins over the autosave, which is offered back', asyn
 
 test('an edit on a linked page does not lose the autosave the link displaced', async () => {
   const { page, done } = await open();
-  await page.getByTestId('shock-slider').fill('-21');
+  await page.getByTestId('shock-slider').fill(shockPosition(-21));
   await until(page, () => summaryText(page), /-21\.0%/, 'the edited summary');
   await until(page, () => search(page), /s=1\./, 'the address bar link');
   const own = await headlineText(page);
@@ -117,7 +117,7 @@ test('an edit on a linked page does not lose the autosave the link displaced', a
   await page.getByTestId('autosave-offer').waitFor();
   // One edit of the linked page: the autosave is now the linked page's, and the reader's own
   // work is still offered back, through a reload.
-  await page.getByTestId('shock-slider').fill('-9');
+  await page.getByTestId('shock-slider').fill(shockPosition(-9));
   await until(page, () => headlineText(page), /A 9\.0% drop/, 'the linked page edited');
   await page.waitForTimeout(600);
   await page.reload();
@@ -130,11 +130,11 @@ test('an edit on a linked page does not lose the autosave the link displaced', a
 
 test('an edit made just before the page is left is kept', async () => {
   const { page, done } = await open();
-  await page.getByTestId('shock-slider').fill('-12');
+  await page.getByTestId('shock-slider').fill(shockPosition(-12));
   await until(page, () => search(page), /s=1\./, 'the address bar link');
   await page.waitForTimeout(600);
   // Left within the autosave's settle delay (300 ms): the page's hiding saves it.
-  await page.getByTestId('shock-slider').fill('-25');
+  await page.getByTestId('shock-slider').fill(shockPosition(-25));
   await page.goto(shared.server.url);
   await ready(page);
   assert.equal(await page.locator('#shock-size').inputValue(), '-25');
@@ -153,7 +153,7 @@ test('an unreadable kept scenario is said, not removed in silence', async () => 
 
 test('the tour keeps the reader\'s own scenario, through a reload, and gives it back', async () => {
   const { page, done } = await open('?preset=thin-book');
-  await page.getByTestId('shock-slider').fill('-11');
+  await page.getByTestId('shock-slider').fill(shockPosition(-11));
   await until(page, () => headlineText(page), /An 11\.0% drop/, 'the edited headline');
   const own = await headlineText(page);
   assert.equal(await page.getByTestId('own-offer').count(), 0, 'nothing to offer before the tour');
@@ -192,7 +192,7 @@ test('an edited scenario replaced by a preset is offered back', async () => {
   await page.getByTestId('tour-leave').click();
   await page.getByTestId('preset-select').selectOption('calm-market');
   await ready(page);
-  await page.getByTestId('shock-slider').fill('-9');
+  await page.getByTestId('shock-slider').fill(shockPosition(-9));
   await until(page, () => headlineText(page), /A 9\.0% drop/, 'the edited headline');
   const own = await headlineText(page);
   await page.getByTestId('preset-select').selectOption('thin-book');
@@ -205,7 +205,7 @@ test('an edited scenario replaced by a preset is offered back', async () => {
   await page.getByTestId('own-offer').waitFor();
   await page.getByTestId('undo-button').click();
   await until(page, () => headlineText(page), own, 'the own headline after Undo');
-  await page.getByTestId('shock-slider').fill('-6');
+  await page.getByTestId('shock-slider').fill(shockPosition(-6));
   await until(page, () => headlineText(page), /A 6\.0% drop/, 'a later edit');
   await page.waitForTimeout(300);
   assert.equal(await page.getByTestId('own-offer').count(), 0, 'nothing stale offered');
@@ -310,7 +310,7 @@ test('undo takes back a refused edit first, keeping the last good one; a refused
 test('undo brings back a scenario replaced by a preset or Reset, and redo replays it', async () => {
   const { page, done } = await open();
   const names = await page.getByTestId('preset-select').locator('option').evaluateAll((options) => options.map((o) => o.value));
-  await page.getByTestId('shock-slider').fill('-12');
+  await page.getByTestId('shock-slider').fill(shockPosition(-12));
   const edited = await until(page, () => summaryText(page), /-12\.0%/, 'the edited summary');
 
   await page.getByTestId('preset-select').selectOption(names[3]);
@@ -339,7 +339,7 @@ test('undo brings back a scenario replaced by a preset or Reset, and redo replay
   // A drag is one step: a burst of slider inputs is undone at once.
   await page.getByTestId('shock-slider').evaluate((slider) => {
     for (const value of [-13, -15, -17, -19]) {
-      slider.value = String(value);
+      slider.value = window.shockPosition(value);
       slider.dispatchEvent(new Event('input', { bubbles: true }));
     }
     slider.dispatchEvent(new Event('change', { bubbles: true }));
@@ -352,7 +352,7 @@ test('undo brings back a scenario replaced by a preset or Reset, and redo replay
 
 test('an embed with an escaped view keeps its scenario in the address after an edit', async () => {
   const { page, done } = await open('?embed=1&view=price%23');
-  await page.getByTestId('shock-slider').fill('-9');
+  await page.getByTestId('shock-slider').fill(shockPosition(-9));
   const headline = await until(page, () => headlineText(page), /^A 9\.0% drop /, 'the edited headline');
   const query = await until(page, () => search(page), /s=1\./, 'the address bar link');
   assert.match(query, /^\?embed=1&view=price%23&s=1\./);
@@ -366,7 +366,7 @@ test('an embed with an escaped view keeps its scenario in the address after an e
 test('after a page stopped while working, the next one asks before running its link again', async () => {
   const { page, done } = await open();
   const fallback = await summaryText(page);
-  await page.getByTestId('shock-slider').fill('-11');
+  await page.getByTestId('shock-slider').fill(shockPosition(-11));
   const edited = await until(page, () => summaryText(page), /-11\.0%/, 'the edited summary');
   const link = await until(page, () => search(page), /s=1\./, 'the address bar link');
   // What a crashed page leaves behind (its mark is written before the engine runs), once.
@@ -437,7 +437,7 @@ test('a valid scenario over the page budget waits for "Run it", and the page ans
   assert.match(why, /this scenario may take up to about .* over the budget of 5\ss; reduce .*positions\.generate\.count/);
   assert.match(why, /Nothing is drawn until it runs/);
   // Nothing ran, and the controls answer.
-  await page.getByTestId('shock-slider').fill('-6');
+  await page.getByTestId('shock-slider').fill(shockPosition(-6));
   await page.waitForTimeout(300);
   assert.equal(await page.locator('[data-testid="summary"] .tile').count(), 0, 'still held: no run started');
   await page.getByTestId('run-held').click();
@@ -472,7 +472,7 @@ test("the headline is the shown run's, not the controls' newer scenario's", asyn
   // the last one: its headline must not change (read with the held scenario's instant shock, the
   // clause went; during a drag the next shock's ramp gave it another figure).
   const { page, done } = await open();
-  await page.getByTestId('shock-slider').fill('-35');
+  await page.getByTestId('shock-slider').fill(shockPosition(-35));
   await until(page, () => headlineText(page), /after [\d.]+\smin, when the shock alone had moved/, 'the ramp running ahead');
   await page.waitForTimeout(300);
   const shown = await headlineText(page);
@@ -489,7 +489,7 @@ test("the headline is the shown run's, not the controls' newer scenario's", asyn
 
 test("two tabs edited one after the other: the first one's work is offered back to the next page", async () => {
   const { page: first, done } = await open('?preset=thin-book');
-  await first.getByTestId('shock-slider').fill('-11');
+  await first.getByTestId('shock-slider').fill(shockPosition(-11));
   await until(first, () => headlineText(first), /An 11\.0% drop/, "the first tab's edit");
   await first.waitForTimeout(600);
   const firstHeadline = await headlineText(first);
@@ -507,7 +507,7 @@ test("two tabs edited one after the other: the first one's work is offered back 
   };
   const second = await another('');
   assert.equal(await headlineText(second), firstHeadline);
-  await second.getByTestId('shock-slider').fill('-4');
+  await second.getByTestId('shock-slider').fill(shockPosition(-4));
   await until(second, () => headlineText(second), /A 4\.0% drop/, "the second tab's edit");
   await second.waitForTimeout(600);
   const secondHeadline = await headlineText(second);
@@ -539,7 +539,7 @@ test("two tabs edited one after the other: the first one's work is offered back 
 
 test("a browser too full to keep another tab's work says so, and keeps this page's", async () => {
   const { page: first, done } = await open('?preset=thin-book');
-  await first.getByTestId('shock-slider').fill('-11');
+  await first.getByTestId('shock-slider').fill(shockPosition(-11));
   await until(first, () => headlineText(first), /An 11\.0% drop/, "the first tab's edit");
   await first.waitForTimeout(600);
   const shock = (page) => page.evaluate(() => JSON.stringify(JSON.parse(localStorage.getItem('flushlab:autosave:v1')).scenario.shock));
@@ -555,7 +555,7 @@ test("a browser too full to keep another tab's work says so, and keeps this page
       return set.call(this, key, value);
     };
   });
-  await second.getByTestId('shock-slider').fill('-4');
+  await second.getByTestId('shock-slider').fill(shockPosition(-4));
   await until(second, () => headlineText(second), /A 4\.0% drop/, "the second tab's edit");
   const banner = second.getByTestId('error-banner');
   await banner.filter({ hasText: 'could not be kept' }).waitFor();
@@ -568,12 +568,12 @@ test("a browser too full to keep another tab's work says so, and keeps this page
 
 test("a tab's own earlier work is not kept as another tab's after a reload", async () => {
   const { page, done } = await open('?preset=thin-book');
-  await page.getByTestId('shock-slider').fill('-11');
+  await page.getByTestId('shock-slider').fill(shockPosition(-11));
   await until(page, () => headlineText(page), /An 11\.0% drop/, 'the first edit');
   await page.waitForTimeout(600);
   await page.reload();
   await ready(page);
-  await page.getByTestId('shock-slider').fill('-9');
+  await page.getByTestId('shock-slider').fill(shockPosition(-9));
   await until(page, () => headlineText(page), /A 9\.0% drop/, 'the edit after the reload');
   await page.waitForTimeout(600);
   const kept = await page.evaluate(() => localStorage.getItem('flushlab:autosave-others:v1'));
@@ -590,7 +590,7 @@ test("a tab's own earlier work is not kept as another tab's after a reload", asy
 
 test("another tab's work with a damaged time is offered without one", async () => {
   const { page, done } = await open('?preset=thin-book');
-  await page.getByTestId('shock-slider').fill('-11');
+  await page.getByTestId('shock-slider').fill(shockPosition(-11));
   await until(page, () => headlineText(page), /An 11\.0% drop/, 'the edit');
   await page.waitForTimeout(600);
   // Another edit of it, kept as another tab's with a time no date can show (past JavaScript's).

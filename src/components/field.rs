@@ -17,6 +17,37 @@ pub enum Scale {
     Linear,
     /// The slider moves through powers of ten (for depth, fund sizes, notional).
     Log,
+    /// The value grows with the square of the slider's distance from 0, each side to its end of
+    /// the range (`min <= 0 <= max`), and is rounded to `step`: the small moves that happen get
+    /// most of the track (the shock: -15% to +15% is 55% of it, a sixth on a linear ±50%).
+    Fine,
+}
+
+/// Slider positions from 0 to each end of a `Scale::Fine` range.
+const FINE_POSITIONS: f64 = 1000.0;
+
+/// Where `value` sits on a `Scale::Fine` slider from `min` to `max` (positions, ±1000 at the ends).
+pub fn fine_position(value: f64, min: f64, max: f64) -> f64 {
+    let end = if value < 0.0 { -min } else { max };
+    if end <= 0.0 || value == 0.0 {
+        return 0.0;
+    }
+    value.signum() * FINE_POSITIONS * (value.abs() / end).min(1.0).sqrt()
+}
+
+/// The value at `position` on a `Scale::Fine` slider, rounded to `step`.
+pub fn fine_value(position: f64, min: f64, max: f64, step: f64) -> f64 {
+    let end = if position < 0.0 { -min } else { max };
+    let share = (position.abs() / FINE_POSITIONS).min(1.0);
+    let value = position.signum() * end * share * share;
+    let rounded = (value / step).round() * step;
+    // Rounded to the step in f64 ("-7.800000000000001" is "-7.8"), and 0 unsigned.
+    let tidy = (rounded * 1e6).round() / 1e6;
+    if tidy == 0.0 {
+        0.0
+    } else {
+        tidy.clamp(min, max)
+    }
 }
 
 /// A number control: a slider and a typed box, with a label, a unit and a "?".
@@ -50,6 +81,9 @@ pub fn RangeField(
     /// `data-testid` of the slider.
     #[prop(optional)]
     testid: &'static str,
+    /// Values marked under the slider (where a scale is not linear, the reader needs them).
+    #[prop(optional)]
+    marks: &'static [f64],
     /// The current value, in display units.
     #[prop(into)]
     value: Signal<f64>,
@@ -65,19 +99,52 @@ pub fn RangeField(
     let to_slider = move |value: f64| match scale {
         Scale::Linear => value,
         Scale::Log => value.max(lowest).log10(),
+        Scale::Fine => fine_position(value, min, max.get()),
     };
     let (slider_min, slider_step) = match scale {
         Scale::Linear => (min, step),
         Scale::Log => (lowest.log10(), 0.01),
+        Scale::Fine => (if min < 0.0 { -FINE_POSITIONS } else { 0.0 }, 1.0),
     };
     let slider_max = move || match scale {
         Scale::Linear => max.get(),
         Scale::Log => max.get().log10(),
+        Scale::Fine if max.get() > 0.0 => FINE_POSITIONS,
+        Scale::Fine => 0.0,
     };
     let from_slider = move |position: f64| match scale {
         Scale::Linear => position,
         Scale::Log => round_to_3_significant(10f64.powf(position)),
+        Scale::Fine => fine_value(position, min, max.get_untracked(), step),
     };
+    // Off a linear scale the slider's own number means nothing to a screen reader: it says the value.
+    let value_text = move || {
+        (scale != Scale::Linear)
+            .then(|| format!("{}{}", display(value.get()), unit_suffix(unit.get())))
+    };
+    // The marks, each where the slider's thumb centre stands at that value (the thumb is 16 px).
+    let marks_view = (!marks.is_empty()).then(|| {
+        let spans = marks
+            .iter()
+            .map(|&mark| {
+                let from = slider_min;
+                let span = move || slider_max() - from;
+                let left = move || {
+                    let share = ((to_slider(mark) - from) / span()).clamp(0.0, 1.0);
+                    format!("left: calc(8px + (100% - 16px) * {share:.4})")
+                };
+                let words = if mark > 0.0 {
+                    format!("+{}{}", display(mark), unit_suffix(unit.get_untracked()))
+                } else if mark == 0.0 {
+                    "0".to_string()
+                } else {
+                    format!("{}{}", display(mark), unit_suffix(unit.get_untracked()))
+                };
+                view! { <span style=left>{words}</span> }
+            })
+            .collect_view();
+        view! { <div class="slider-marks" aria-hidden="true">{spans}</div> }
+    });
     let on_slide = move |ev: leptos::ev::Event| {
         if let Ok(position) = event_target_value(&ev).parse::<f64>() {
             state.clear(id);
@@ -223,10 +290,12 @@ pub fn RangeField(
                 min=slider_min
                 max=slider_max
                 step=slider_step
+                aria-valuetext=value_text
                 prop:value=move || to_slider(value.get()).to_string()
                 on:input=on_slide
                 disabled=move || disabled.get()
             />
+            {marks_view}
         </div>
     }
 }
@@ -353,7 +422,32 @@ fn round_to_3_significant(value: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::display;
+    use super::{display, fine_position, fine_value};
+
+    #[test]
+    fn a_fine_slider_gives_small_moves_most_of_its_track() {
+        // Each end is an end; 0 is the middle.
+        assert_eq!(fine_value(-1000.0, -50.0, 50.0, 0.1), -50.0);
+        assert_eq!(fine_value(1000.0, -50.0, 50.0, 0.1), 50.0);
+        assert_eq!(fine_value(0.0, -50.0, 50.0, 0.1), 0.0);
+        assert_eq!(fine_position(0.0, -50.0, 50.0), 0.0);
+        // -15% to +15% is more than half the track (a linear slider gives it 30%).
+        assert!(fine_position(-15.0, -50.0, 50.0) < -540.0);
+        // Every value on the step reads back from its position, rounded to whole positions as the
+        // slider holds them: -7.8 stays -7.8 (a 0.5 step took -7.76 to -8).
+        for tenths in -500..=500 {
+            let value = f64::from(tenths) / 10.0;
+            let position = fine_position(value, -50.0, 50.0).round();
+            assert_eq!(fine_value(position, -50.0, 50.0, 0.1), value, "{value}");
+        }
+        // One position near the default's -7.8% moves it by a tenth at most; at the ends by 0.1.
+        let here = fine_position(-7.8, -50.0, 50.0).round();
+        assert!((fine_value(here - 1.0, -50.0, 50.0, 0.1) + 7.8).abs() <= 0.1 + 1e-9);
+        // A one-sided range (-100..0) is the negative half alone, and nothing passes the ends.
+        assert_eq!(fine_position(-100.0, -100.0, 0.0), -1000.0);
+        assert_eq!(fine_value(-2000.0, -100.0, 0.0, 1.0), -100.0);
+        assert_eq!(fine_position(-80.0, -50.0, 50.0), -1000.0);
+    }
 
     #[test]
     fn the_typed_box_shows_what_it_holds_short() {

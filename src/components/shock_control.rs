@@ -9,6 +9,9 @@ use crate::catalogue::help_term;
 use crate::catalogue::text::text;
 use crate::state::use_state;
 
+/// The shock slider's marks (its scale is fine near 0: the marks say where the values are).
+const SHOCK_MARKS: [f64; 7] = [-50.0, -25.0, -10.0, 0.0, 10.0, 25.0, 50.0];
+
 /// The shock panel; `compact`: the size slider alone (an embed's default control).
 #[component]
 pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
@@ -92,8 +95,10 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
                 help=help
                 min=-50.0
                 max=50.0
-                step=0.5
+                step=0.1
                 unit="%"
+                scale=Scale::Fine
+                marks=&SHOCK_MARKS
                 testid="shock-slider"
                 value=size
                 set=set_size
@@ -140,6 +145,15 @@ pub fn ShockControl(#[prop(optional)] compact: bool) -> impl IntoView {
                     value=duration
                     set=set_duration
                 />
+                {move || {
+                    // Seconds past two minutes are read in minutes or hours ("86,400 s": a day).
+                    let seconds = duration.get();
+                    (seconds >= 120.0).then(|| view! {
+                        <p class="muted field-note" data-testid="shock-duration-reads">
+                            {crate::catalogue::text::fill(t.controls.shock_duration_reads, &[("time", &crate::format::seconds(seconds))])}
+                        </p>
+                    })
+                }}
             </Show>
             <Show when=is_sell>
                 <p class="muted" data-testid="shock-sold">{sold}</p>

@@ -333,8 +333,32 @@ pub fn Headline(
         held.set_value(Some(fresh.clone()));
         fresh.into_iter().map(|note| (note, true)).collect()
     };
+    // Its height as a drag began, held while it runs: on one column the shock slider sits
+    // below it, and a headline a line longer (the ramp clause coming) moved the slider under
+    // the finger where the browser does not anchor the scroll (Safari). The style sheet holds
+    // it there alone (`.headline.held`); it takes its height again as the drag ends.
+    let headline_ref = NodeRef::<leptos::html::P>::new();
+    let held_height = RwSignal::new(None::<f64>);
+    // Measured a frame after the first outcome of the drag, once it is written (measured at
+    // once, the height could be the text's before it: a typed change's longer headline was cut
+    // for the settling time).
+    Effect::new(move || {
+        if !live.moving.get() {
+            held_height.set(None);
+        } else if held_height.get_untracked().is_none() {
+            request_animation_frame(move || {
+                let still = live.moving.get_untracked() && held_height.get_untracked().is_none();
+                if let Some(element) = headline_ref.get_untracked().filter(|_| still) {
+                    held_height.set(Some(f64::from(element.offset_height())));
+                }
+            });
+        }
+    });
+    let held_style = move || held_height.get().map(|px| format!("--held-height: {px}px"));
     view! {
-        <p class="headline" data-testid="headline" aria-live="polite" aria-busy=move || busy.get().to_string()>{move || live.ran_headline().unwrap_or_default()}</p>
+        <p class="headline" node_ref=headline_ref class:held=move || held_height.get().is_some()
+            style=held_style
+            data-testid="headline" aria-live="polite" aria-busy=move || busy.get().to_string()>{move || live.ran_headline().unwrap_or_default()}</p>
         {move || notes().into_iter().map(|(note, shown)| view! {
             <p class=note.class class:held-note=!shown data-testid=note.testid role="note"
                 aria-hidden=(!shown).then_some("true")>{note.text}</p>

@@ -98,6 +98,7 @@ pub static ENGLISH: Text = Text {
         shock_ramp: "Ramp over time",
         shock_duration: "Ramp duration",
         shock_duration_help: "How long the ramp takes to reach its full size: a second to a day (the historical presets' falls took hours).",
+        shock_duration_reads: "That is {time}.",
         shock_sold: "A market sell of {usd}: the size is how far it alone moves the untouched book.",
         shock_bought: "A market buy of {usd}: the size is how far it alone moves the untouched book.",
         shock_path: "This ramp follows the recorded path its story tells (its legs, pauses and rebounds), not a straight line. The size is its farthest point and scales the whole path (a rising shock turns it over); another kind drops the path.",

@@ -93,7 +93,9 @@ sections! {
     controls: Controls {
         long_share, long_share_help, shock_compact, shock_compact_help, shock_size,
         shock_size_help, shock_kind, shock_kind_help, shock_instant, shock_sell, shock_ramp,
-        shock_duration, shock_duration_help, shock_path,
+        shock_duration, shock_duration_help,
+        /// `{time}`: the ramp's duration in minutes or hours, under its box of seconds.
+        shock_duration_reads, shock_path,
         /// `{usd}`: the market order's notional.
         shock_sold,
         /// `{usd}`.
