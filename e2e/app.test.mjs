@@ -1489,6 +1489,44 @@ test('the markets tab fits a 360 px screen and axe-core finds nothing serious in
   await done();
 });
 
+test('on a phone a market picked in the diagram shows the way to its controls, and a cut link greys its settings', async () => {
+  const { page, done } = await open('?system=two-venues-one-asset', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const diagram = page.getByTestId('markets-diagram');
+  await page.getByTestId('markets-table').locator('tr[data-market="venue-b"]').waitFor();
+  const link = page.getByTestId('markets-edit-link');
+  assert.match(await link.textContent(), /^Edit Venue A: /);
+  // A tap on Venue B's box: the way down names it, and takes the reader to its controls.
+  await diagram.locator('[data-testid="market-venue-b"]').tap();
+  await page.waitForFunction(() => /^Edit Venue B: /.test(document.querySelector('[data-testid="markets-edit-link"]').textContent));
+  await link.tap();
+  await page.waitForFunction(() => {
+    const top = document.querySelector('[data-testid="markets-edit"]').getBoundingClientRect().top;
+    return Math.abs(top) < 80 && document.activeElement?.id === 'markets-edit-select';
+  });
+  assert.match(await page.locator('#markets-edit-select option:checked').textContent(), /Venue B/);
+  // There, the run at a glance is the picked market's: its trough as its box says it.
+  await page.waitForFunction(() => document.querySelector('[data-testid="readout"]').classList.contains('shown'));
+  const troughB = (await diagram.locator('[data-testid="market-venue-b"]').textContent()).match(/trough (-[\d.]+%)/)[1];
+  assert.match(await page.getByTestId('readout').textContent(), new RegExp(`^Venue B: trough ${troughB.replace('.', '\\.')}`));
+  // A keyboard picks a box too (Enter), as a pointer does.
+  const boxA = diagram.locator('[data-testid="market-venue-a"]');
+  await boxA.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /^Edit Venue A: /.test(document.querySelector('[data-testid="markets-edit-link"]').textContent));
+  assert.equal(await boxA.getAttribute('aria-pressed'), 'true');
+  // The link cut: its capital, gap, latency and index wait, greyed, with a line that says why.
+  const settings = page.locator('.markets-capital').first();
+  assert.equal(await settings.locator('input:disabled').count(), 0);
+  await page.getByTestId('markets-cut-0').locator('input').check();
+  await page.getByTestId('link-cut-note-0').waitFor();
+  assert.equal(await settings.locator('input:disabled').count(), await settings.locator('input').count());
+  assert.ok(await settings.locator('input').count() >= 7, 'three sliders with their boxes and the index switch');
+  await page.getByTestId('markets-cut-0').locator('input').uncheck();
+  await page.getByTestId('link-cut-note-0').waitFor({ state: 'detached' });
+  assert.equal(await settings.locator('input:disabled').count(), 0);
+  await done();
+});
+
 test('a link from the markets tab reopens its system with the links cut, and embeds show it alone', async () => {
   const { page, done } = await open();
   await page.getByRole('tab', { name: 'Markets' }).click();

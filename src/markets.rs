@@ -743,16 +743,7 @@ impl MarketsView {
                 ),
                 ("moves", &moves.join(", ")),
                 ("usd", &crate::format::usd(liquidated)),
-                (
-                    "markets",
-                    &match self.markets.len() {
-                        1 => words.markets_one.to_string(),
-                        count => crate::catalogue::text::fill(
-                            words.markets_many,
-                            &[("count", &count.to_string())],
-                        ),
-                    },
-                ),
+                ("markets", &self.liquidated_across()),
                 // What accounts and loans were forced to sell: the markets' own liquidations
                 // leave it out (2025-10-10 across venues said $9.50bn beside $3.37bn more).
                 ("more", &self.forced_beyond_markets()),
@@ -800,6 +791,25 @@ impl MarketsView {
     pub fn source_columns(&self) -> (bool, bool) {
         let has = |kind: FlowKind| self.flows.iter().any(|flow| flow.kind == kind);
         (has(FlowKind::Accounts), has(FlowKind::Lending))
+    }
+
+    /// Where the headline's liquidations were: "its one market", "3 markets", or "2 markets,
+    /// all of it on Venue A" where one market of several liquidated everything.
+    fn liquidated_across(&self) -> String {
+        let words = &crate::catalogue::text::text().charts;
+        let count = self.markets.len().to_string();
+        let mut liquidating = self
+            .markets
+            .iter()
+            .filter(|market| market.liquidated_until(None) > 0.0);
+        match (self.markets.len(), liquidating.next(), liquidating.next()) {
+            (1, _, _) => words.markets_one.to_string(),
+            (_, Some(only), None) => crate::catalogue::text::fill(
+                words.markets_all_on,
+                &[("count", &count), ("market", &only.name)],
+            ),
+            _ => crate::catalogue::text::fill(words.markets_many, &[("count", &count)]),
+        }
     }
 
     /// ", plus $2.11bn forced from accounts and $344M of collateral sold from loans" for the
@@ -1412,6 +1422,18 @@ pub(crate) mod tests {
         assert_eq!(
             line,
             "No shock: Venue A did not move, Venue B did not move; $0 liquidated across 2 markets."
+        );
+        // The link cut, the shocked venue liquidates alone: the headline says where it all was
+        // ("across 2 markets" read as two markets liquidating).
+        let alone = finished(&MarketsChoice {
+            cut: vec![true],
+            ..MarketsChoice::default()
+        });
+        let line = alone.headline().expect("the run is in");
+        assert!(
+            line.contains("Venue B did not move;")
+                && line.contains(" liquidated across 2 markets, all of it on Venue A."),
+            "{line}"
         );
         // A shock on BTC and (half as much) on ETH is a common one, the share said.
         let both = MarketsView::plan(

@@ -152,8 +152,8 @@ const STEPS: [Step; 9] = [
         title: "Beyond one venue",
         body: "A flush rarely stays where it starts. Here a large sale hits one of two BTC \
                venues only, yet arbitrageurs carry it to the other and both venues mark to one \
-               index, so the second venue's crowd is liquidated too. Cut the link on the \
-               Markets tab and each venue flushes alone.",
+               index, so the second venue's crowd is liquidated too. Tick \u{201c}cut\u{201d} under \
+               the diagram above and each venue flushes alone.",
         demo: Demo {
             preset: "two-venues-one-asset",
             edit: scenes::as_is,

@@ -363,15 +363,19 @@ pub fn ToggleField(
     /// Applies a new state.
     #[prop(into)]
     set: Callback<bool>,
+    /// Disables the switch (e.g. a link that is cut).
+    #[prop(optional, into)]
+    disabled: Signal<bool>,
 ) -> impl IntoView {
     view! {
-        <div class="field toggle">
+        <div class="field toggle" class:disabled=move || disabled.get()>
             <div class="field-head">
                 <input
                     id=id
                     type="checkbox"
                     prop:checked=move || value.get()
                     on:change=move |ev| set.run(event_target_checked(&ev))
+                    disabled=move || disabled.get()
                 />
                 <label for=id>{label}</label>
                 <Help text=help topic=label term=help_term(id) />

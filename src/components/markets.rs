@@ -6,6 +6,7 @@
 use flushlab_engine::presets;
 use flushlab_engine::system::Collateral;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::catalogue::text::{fill, text};
 use crate::charts::Chart;
@@ -243,20 +244,25 @@ pub fn MarketsTab(
                 let set_lag = Callback::new(move |steps: f64| {
                     state.edit_markets(|choice| choice.with_link_latency(k, whole_steps(steps)));
                 });
+                // A cut link carries nothing: its settings wait, greyed, until it is restored.
+                let cut = Signal::derive(move || state.markets.with(|choice| choice.is_cut(k)));
                 view! {
                     <fieldset class="markets-capital">
                         <legend>{name}</legend>
+                        {move || cut.get().then(|| view! {
+                            <p class="muted field-note" data-testid=format!("link-cut-note-{k}")>{t.charts.markets_link_cut_note}</p>
+                        })}
                         <RangeField id=capital.0 label=t.charts.markets_capital
                             help=t.charts.markets_capital_help min=1e6 max=UNLIMITED_USD step=1.0
-                            unit="USD" scale=Scale::Log testid=capital.1 value=value set=set />
+                            unit="USD" scale=Scale::Log testid=capital.1 value=value set=set disabled=cut />
                         <RangeField id=threshold.0 label=t.charts.markets_threshold
                             help=t.charts.markets_threshold_help min=0.0 max=2.0 step=0.01
-                            unit="%" testid=threshold.1 value=gap set=set_gap />
+                            unit="%" testid=threshold.1 value=gap set=set_gap disabled=cut />
                         <RangeField id=latency.0 label=t.charts.markets_latency
                             help=t.charts.markets_latency_help min=0.0 max=MAX_LATENCY_STEPS step=1.0
-                            unit=steps_unit(lag) testid=latency.1 value=lag set=set_lag />
+                            unit=steps_unit(lag) testid=latency.1 value=lag set=set_lag disabled=cut />
                         <ToggleField id=index_id label=t.charts.markets_index help=t.charts.markets_index_help
-                            value=index set=set_index />
+                            value=index set=set_index disabled=cut />
                     </fieldset>
                 }
             })
@@ -464,6 +470,19 @@ pub fn MarketsTab(
                     }}
                     <span class="markets-status" role="status" data-testid="markets-progress">{progress}</span>
                 </div>
+                // On one column the picked market's controls are a long way down (about 2,100
+                // px on a phone): a tap on a box changed only its border there. The way down
+                // names it.
+                <button type="button" class="link-button markets-edit-link" data-testid="markets-edit-link"
+                    on:click=move |_| go_to_editor()>
+                    {move || {
+                        let picked = state.markets_selected.get();
+                        drawn.with(|view| {
+                            let name = view.markets.get(picked).or(view.markets.first()).map(|market| market.name.clone()).unwrap_or_default();
+                            fill(t.charts.markets_edit_link, &[("market", &name)])
+                        })
+                    }}
+                </button>
                 <figcaption>
                     <span data-testid="markets-problem">{problem}</span>
                     <span class="markets-toggles">{toggles}</span>
@@ -669,7 +688,8 @@ fn diagram(
         &[("count", &view.markets.len().to_string())],
     );
     view! {
-        <svg class="markets-svg" viewBox=format!("0 0 {width} {}", layout.height) role="img" aria-label=label>
+        // A group, not an image: its market boxes are buttons (an image's parts are not reached).
+        <svg class="markets-svg" viewBox=format!("0 0 {width} {}", layout.height) role="group" aria-label=label>
             {flows}
             {markets}
         </svg>
@@ -762,6 +782,26 @@ struct Place {
 }
 
 /// A market's box at step `cursor`; the one the controls edit is marked.
+/// Scrolls the picked market's controls to the top of the screen and puts the focus on their
+/// market select (a keyboard goes on from there).
+fn go_to_editor() {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
+    if let Ok(Some(editor)) = document.query_selector("[data-testid=markets-edit]") {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Start);
+        editor.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+    if let Some(select) = document
+        .get_element_by_id("markets-edit-select")
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        // Already on the screen: the focus scrolls nothing more.
+        let _ = select.focus();
+    }
+}
+
 fn market_box(
     market: &MarketLine,
     name: Vec<String>,
@@ -772,6 +812,11 @@ fn market_box(
 ) -> impl IntoView {
     let Place { x, w, top, height } = place;
     let t = text();
+    let pick = std::rc::Rc::new(pick);
+    let pick_key = {
+        let pick = pick.clone();
+        move || pick()
+    };
     // A narrow box (three markets or more on a phone) says less, in smaller type.
     let compact = w < COMPACT_BOX;
     let (small, large) = if compact {
@@ -821,7 +866,16 @@ fn market_box(
         &[("move", &format::signed_pct(market.extreme_until(cursor)))],
     );
     view! {
+        // A button to a keyboard too (Enter or Space picks it), as to a pointer.
         <g class="market-node" class:selected=selected class:compact=compact data-testid=format!("market-{}", market.id)
+            role="button" tabindex="0" aria-pressed=selected.to_string()
+            aria-label=fill(text().charts.markets_select_market, &[("market", &market.name)])
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Enter" || ev.key() == " " {
+                    ev.prevent_default();
+                    pick_key();
+                }
+            }
             on:click=move |_| pick()>
             <title>{fill(text().charts.markets_select_market, &[("market", &market.name)])}</title>
             <rect x=x y=top width=w height=height rx="8" />

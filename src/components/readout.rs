@@ -3,8 +3,8 @@
 //! leverage editor, so a drag there changed figures the reader could not see. It shows the
 //! headline's figures in short and the price path in small, and only while both are scrolled
 //! away above and the controls are on screen (measured when one of them crosses a twentieth of
-//! the screen, not on every scroll event), on the flush's tab (the others' panels are not this
-//! run's charts).
+//! the screen, not on every scroll event), on the flush's tab, and on the Markets tab for the
+//! market its controls edit (the other tabs' panels are not this run's charts).
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 
 use crate::catalogue::text::{fill, text};
 use crate::format;
+use crate::markets::{MarketLine, MarketsView};
 use crate::state::{use_state, Tab};
 
 /// What the readout says of a run: its furthest move, the shock alone's, the amplification
@@ -61,11 +62,54 @@ pub fn figures(outcome: &Outcome) -> Figures {
     }
 }
 
+/// The readout's figures on the Markets tab: the market picked in its diagram (the one its
+/// controls edit), its furthest move and what it liquidated, and the tab's shock. None before
+/// the system's run is in.
+pub fn market_figures(view: &MarketsView, picked: usize) -> Option<Figures> {
+    if !view.ran {
+        return None;
+    }
+    let market = view.markets.get(picked).or(view.markets.first())?;
+    let words = &text().summary;
+    let label = if market.rises() {
+        words.peak
+    } else {
+        words.trough
+    };
+    Some(Figures {
+        extreme: format!(
+            "{}: {} {}",
+            market.label,
+            label.to_lowercase(),
+            format::signed_pct(market.extreme_until(None))
+        ),
+        shock: fill(
+            words.readout_shock,
+            &[("pct", &format::signed_pct(view.shock_pct))],
+        ),
+        amplification: None,
+        liquidated: fill(
+            words.readout_liquidated,
+            &[("amount", &format::usd(market.liquidated_until(None)))],
+        ),
+    })
+}
+
 /// The price path in small (an SVG path in a 1000 x 1000 box, drawn stretched): the last
 /// price, and the start level it left.
 pub fn sparkline(outcome: &Outcome) -> (String, f64) {
     let (times, last, _) = crate::charts::price::paths(outcome, crate::charts::TimeScale::Seconds);
-    let start = outcome.summary.start_price;
+    sparkline_of(&times, &last, outcome.summary.start_price)
+}
+
+/// A market's price path in small, as [`sparkline`] draws the flush's (by step).
+pub fn market_sparkline(market: &MarketLine) -> (String, f64) {
+    let steps: Vec<f64> = (0..market.path.len()).map(|step| step as f64).collect();
+    let start = market.path.first().copied().unwrap_or(1.0);
+    sparkline_of(&steps, &market.path, start)
+}
+
+fn sparkline_of(times: &[f64], last: &[f64], start: f64) -> (String, f64) {
     let low = last.iter().copied().fold(start, f64::min);
     let high = last.iter().copied().fold(start, f64::max);
     let span = (high - low).max(start * 1e-4);
@@ -73,7 +117,7 @@ pub fn sparkline(outcome: &Outcome) -> (String, f64) {
     let x = |t: f64| t / end;
     let y = |price: f64| 0.06 + 0.88 * (1.0 - (price - low) / span);
     (
-        crate::first_view::path(&times, &last, &x, &y),
+        crate::first_view::path(times, last, &x, &y),
         1000.0 * y(start),
     )
 }
@@ -87,19 +131,25 @@ pub fn Readout() -> impl IntoView {
     // The headline and the price chart have gone up off the screen, the controls are on it.
     let placed = RwSignal::new(false);
     let observer = Watch::new(placed);
-    // The headline and the charts are mounted again when the tab changes: watched again.
+    // The headline and the charts are mounted again when the tab changes: watched again, the
+    // tab's own.
     Effect::new(move |_| {
-        state.tab.track();
+        let tab = state.tab.get();
         let observer = observer.clone();
-        request_animation_frame(move || observer.rewatch());
+        request_animation_frame(move || observer.rewatch(tab));
     });
     // A memo: the bet's check reads the scenario, which changes on every input of a drag, and
     // the body below is drawn again only when this or the outcome changes.
     let shown = Memo::new(move |_| {
         placed.get()
-            && state.tab.get() == Tab::Flush
-            && live.outcome.with(Option::is_some)
-            && !state.scenario.with(|scenario| betting.hiding(scenario))
+            && match state.tab.get() {
+                Tab::Flush => {
+                    live.outcome.with(Option::is_some)
+                        && !state.scenario.with(|scenario| betting.hiding(scenario))
+                }
+                Tab::Markets => live.markets.with(|view| view.ran),
+                _ => false,
+            }
     });
     // Drawn only while shown: a wide screen's drag, or one with the headline in view, pays
     // nothing for it.
@@ -107,9 +157,16 @@ pub fn Readout() -> impl IntoView {
         if !shown.get() {
             return None;
         }
-        let outcome: Arc<Outcome> = live.outcome.get()?;
-        let figures = figures(&outcome);
-        let (path, start) = sparkline(&outcome);
+        let (figures, (path, start)) = if state.tab.get() == Tab::Markets {
+            let picked = state.markets_selected.get();
+            live.markets.with(|view| {
+                let market = view.markets.get(picked).or(view.markets.first())?;
+                Some((market_figures(view, picked)?, market_sparkline(market)))
+            })?
+        } else {
+            let outcome: Arc<Outcome> = live.outcome.get()?;
+            (figures(&outcome), sparkline(&outcome))
+        };
         Some(view! {
             <svg class="readout-line" viewBox="0 0 1000 1000" preserveAspectRatio="none" aria-hidden="true">
                 <line class="readout-start" x1="0" x2="1000" y1=format!("{start:.1}") y2=format!("{start:.1}") />
@@ -170,6 +227,14 @@ const WATCHED: [&str; 3] = [
     ".app > .layout > .controls",
 ];
 
+/// On the Markets tab: its headline, its markets' price chart, and the picked market's controls
+/// (on a phone about 2,100 px under the diagram).
+const WATCHED_MARKETS: [&str; 3] = [
+    ".app [data-testid=markets-headline]",
+    ".app .chart-card:has([data-testid=chart-markets-price])",
+    ".app > .layout > .controls",
+];
+
 impl Watch {
     fn new(shown: RwSignal<bool>) -> Watch {
         let elements: Rc<std::cell::RefCell<[Option<web_sys::Element>; 3]>> = Rc::default();
@@ -207,8 +272,8 @@ impl Watch {
         Watch { observer, elements }
     }
 
-    /// Watches the landmarks as they are now on the page (the observer reports each at once).
-    fn rewatch(&self) {
+    /// Watches `tab`'s landmarks as they are now on the page (the observer reports each at once).
+    fn rewatch(&self, tab: Tab) {
         let Some(observer) = &self.observer else {
             return;
         };
@@ -217,7 +282,12 @@ impl Watch {
             return;
         };
         let mut elements = self.elements.borrow_mut();
-        for (slot, selector) in elements.iter_mut().zip(WATCHED) {
+        let watched = if tab == Tab::Markets {
+            WATCHED_MARKETS
+        } else {
+            WATCHED
+        };
+        for (slot, selector) in elements.iter_mut().zip(watched) {
             *slot = document.query_selector(selector).ok().flatten();
             if let Some(element) = slot {
                 observer.observe(element);
@@ -297,6 +367,42 @@ mod tests {
         ));
         assert!(called_for(Some((-600.0, -500.0)), None, controls, height));
         assert!(!called_for(None, None, None, height));
+    }
+
+    /// On the Markets tab the readout follows the market picked in the diagram: its furthest
+    /// move and liquidations as its box says them, and the tab's shock.
+    #[test]
+    fn the_markets_readout_follows_the_picked_market() {
+        let choice = crate::markets::MarketsChoice::default();
+        let mut view = MarketsView::plan(&choice.system(), 0.0);
+        assert_eq!(market_figures(&view, 0), None, "nothing before the run");
+        let mut session = crate::session::SystemSession::default();
+        while view.step(&mut session) {}
+        for (picked, market) in view.markets.iter().enumerate() {
+            let figures = market_figures(&view, picked).expect("the run is in");
+            assert_eq!(
+                figures.extreme,
+                format!(
+                    "{}: trough {}",
+                    market.label,
+                    format::signed_pct(market.extreme_until(None))
+                )
+            );
+            assert_eq!(
+                figures.liquidated,
+                format!("{} liquidated", format::usd(market.liquidated_until(None)))
+            );
+            assert_eq!(
+                figures.shock,
+                format!("shock {}", format::signed_pct(view.shock_pct))
+            );
+        }
+        // The two venues differ (the shocked one fell further), and a pick past the system's
+        // markets is its first.
+        assert_ne!(market_figures(&view, 0), market_figures(&view, 1));
+        assert_eq!(market_figures(&view, 9), market_figures(&view, 0));
+        let (path, _) = market_sparkline(&view.markets[1]);
+        assert!(path.starts_with('M'), "{path}");
     }
 
     /// A run with no shock has no amplification to show.

@@ -197,7 +197,10 @@ sections! {
         markets_running,
         /// The Markets headline of a system held over the page's budget (a "Run it" follows).
         markets_held,
-        markets_counting, markets_step, markets_edit, markets_edit_help, markets_own_imported,
+        markets_counting, markets_step, markets_edit,
+        /// `{market}`: the market picked in the diagram; a phone's way down to its controls.
+        markets_edit_link,
+        markets_edit_help, markets_own_imported,
         /// `{preset}`: the system preset's name.
         markets_own_edited,
         markets_back, markets_own_option, markets_capital, markets_capital_help, markets_beta,
@@ -209,6 +212,8 @@ sections! {
         /// `{ltv_max}`: the highest loan-to-value a generated pool's loans open at, a percentage.
         markets_ltv_under_loans,
         markets_oracle_delay, markets_oracle_delay_help, markets_index, markets_index_help,
+        /// Under a cut link's settings, greyed while it is cut.
+        markets_link_cut_note,
         markets_beta_help,
         /// `{market}`: the market's id.
         markets_select_market,
@@ -224,6 +229,9 @@ sections! {
         markets_more, markets_more_accounts, markets_more_loans,
         /// `{count}`: markets.
         markets_many,
+        /// `{count}`: markets; `{market}`: the one of them that liquidated anything ("$734M
+        /// liquidated across 2 markets" read as two markets liquidating).
+        markets_all_on,
         /// `{market}`, `{pct}`: a percentage (its fall, or its rise after a squeeze).
         markets_headline_fell,
         markets_headline_rose,
