@@ -269,6 +269,17 @@ test('on a phone a step keeps its text in view and a button brings its chart', a
   for (let i = 0; i < 50 && card.top !== 0; i++) { await page.waitForTimeout(30); card = await whole(); }
   assert.ok(card.top >= 0 && card.top < 20, `back at the step: ${JSON.stringify(card)}`);
   assert.equal(await page.getByTestId('back-to-card').count(), 0, 'the button goes once used');
+  // Down at the chart again, the next step is a tap away too (it took "back", then "Next"),
+  // and its card comes into view.
+  const progress = await page.getByTestId('tour-progress').textContent();
+  await page.getByTestId('tour-see').click();
+  await page.getByTestId('tour-next-down').click();
+  await page.waitForFunction((before) => document.querySelector('[data-testid="tour-progress"]').textContent !== before, progress);
+  card = await whole();
+  for (let i = 0; i < 50 && card.top !== 0; i++) { await page.waitForTimeout(30); card = await whole(); }
+  assert.ok(card.top >= 0 && card.top < 20, `at the next step: ${JSON.stringify(card)}`);
+  assert.equal(await page.getByTestId('tour-next-down').count(), 0, 'gone with the card in view');
+  await page.getByTestId('tour-back').click();
   // Every step's card is whole on the screen, on another tab too and with the reader's own
   // scenario kept above its buttons (step 9's title was above the screen, step 4's buttons below).
   await page.locator('#shock-size').fill('-4.5');

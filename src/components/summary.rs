@@ -349,7 +349,9 @@ pub fn Headline(
             request_animation_frame(move || {
                 let still = live.moving.get_untracked() && held_height.get_untracked().is_none();
                 if let Some(element) = headline_ref.get_untracked().filter(|_| still) {
-                    held_height.set(Some(f64::from(element.offset_height())));
+                    // Its exact height (offsetHeight rounds: a 71.5 px headline held at 72 moved
+                    // what is under it by a pixel).
+                    held_height.set(Some(element.get_bounding_client_rect().height()));
                 }
             });
         }

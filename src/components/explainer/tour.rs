@@ -97,11 +97,23 @@ pub fn TourCard() -> impl IntoView {
         {move || {
             let on_step = explainer.step.get().is_some();
             let card = on_step || explainer.showing.get().is_some();
+            // On a step, the next one is there too (it took "back", then "Next").
+            let next_step = explainer
+                .step
+                .get()
+                .map(|index| index + 1)
+                .filter(|&next| next < total);
             (card && explainer.down_at_chart.get()).then(|| view! {
-                <button type="button" class="primary back-to-card" data-testid="back-to-card"
-                    on:click=move |_| explainer.back_to_card()>
-                    {if on_step { text().explainer.back_to_step } else { text().explainer.back_to_note }}
-                </button>
+                <div class="card-return">
+                    <button type="button" class="back-to-card" data-testid="back-to-card"
+                        on:click=move |_| explainer.back_to_card()>
+                        {if on_step { text().explainer.back_to_step } else { text().explainer.back_to_note }}
+                    </button>
+                    {next_step.map(|next| view! {
+                        <button type="button" class="primary" data-testid="tour-next-down"
+                            on:click=move |_| explainer.go_to_step(next)>{text().explainer.next}</button>
+                    })}
+                </div>
             })
         }}
     }
