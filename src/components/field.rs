@@ -133,12 +133,16 @@ pub fn RangeField(
                     let share = ((to_slider(mark) - from) / span()).clamp(0.0, 1.0);
                     format!("left: calc(8px + (100% - 16px) * {share:.4})")
                 };
-                let words = if mark > 0.0 {
-                    format!("+{}{}", display(mark), unit_suffix(unit.get_untracked()))
-                } else if mark == 0.0 {
+                // A rise signed as a fall is ("+10%", "-10%"); 0 bare.
+                let words = if mark == 0.0 {
                     "0".to_string()
                 } else {
-                    format!("{}{}", display(mark), unit_suffix(unit.get_untracked()))
+                    let sign = if mark > 0.0 { "+" } else { "" };
+                    format!(
+                        "{sign}{}{}",
+                        display(mark),
+                        unit_suffix(unit.get_untracked())
+                    )
                 };
                 view! { <span style=left>{words}</span> }
             })
@@ -444,7 +448,7 @@ mod tests {
             let position = fine_position(value, -50.0, 50.0).round();
             assert_eq!(fine_value(position, -50.0, 50.0, 0.1), value, "{value}");
         }
-        // One position near the default's -7.8% moves it by a tenth at most; at the ends by 0.1.
+        // One position near the default's -7.8% moves it by a tenth at most.
         let here = fine_position(-7.8, -50.0, 50.0).round();
         assert!((fine_value(here - 1.0, -50.0, 50.0, 0.1) + 7.8).abs() <= 0.1 + 1e-9);
         // A one-sided range (-100..0) is the negative half alone, and nothing passes the ends.

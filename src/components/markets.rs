@@ -781,7 +781,6 @@ struct Place {
     height: f64,
 }
 
-/// A market's box at step `cursor`; the one the controls edit is marked.
 /// Scrolls the picked market's controls to the top of the screen and puts the focus on their
 /// market select (a keyboard goes on from there).
 fn go_to_editor() {
@@ -802,6 +801,7 @@ fn go_to_editor() {
     }
 }
 
+/// A market's box at step `cursor`; the one the controls edit is marked.
 fn market_box(
     market: &MarketLine,
     name: Vec<String>,

@@ -63,13 +63,20 @@ pub fn figures(outcome: &Outcome) -> Figures {
 }
 
 /// The readout's figures on the Markets tab: the market picked in its diagram (the one its
-/// controls edit), its furthest move and what it liquidated, and the tab's shock. None before
-/// the system's run is in.
+/// controls edit), its furthest move, its share of the tab's shock and what it liquidated. None
+/// before the system's run is in.
 pub fn market_figures(view: &MarketsView, picked: usize) -> Option<Figures> {
     if !view.ran {
         return None;
     }
-    let market = view.markets.get(picked).or(view.markets.first())?;
+    let picked = if picked < view.markets.len() {
+        picked
+    } else {
+        0
+    };
+    let market = view.markets.get(picked)?;
+    // Its share of the common shock (the alts' 2x of a 7.8% drop is a 15.5% one).
+    let share = view.shares.get(picked).map_or(1.0, |(_, share)| *share);
     let words = &text().summary;
     let label = if market.rises() {
         words.peak
@@ -85,7 +92,7 @@ pub fn market_figures(view: &MarketsView, picked: usize) -> Option<Figures> {
         ),
         shock: fill(
             words.readout_shock,
-            &[("pct", &format::signed_pct(view.shock_pct))],
+            &[("pct", &format::signed_pct(view.shock_pct * share))],
         ),
         amplification: None,
         liquidated: fill(
@@ -394,9 +401,26 @@ mod tests {
             );
             assert_eq!(
                 figures.shock,
-                format!("shock {}", format::signed_pct(view.shock_pct))
+                format!("shock {}", format::signed_pct(view.shock_pct)),
+                "both venues take the whole shock"
             );
         }
+        // A market that takes twice the common shock says its own.
+        let choice = crate::markets::MarketsChoice {
+            preset: "btc-2025-10-10-venues".into(),
+            ..crate::markets::MarketsChoice::default()
+        };
+        let mut view = MarketsView::plan(&choice.system(), 0.0);
+        while view.step(&mut session) {}
+        let alts = view
+            .shares
+            .iter()
+            .position(|(_, share)| *share == 2.0)
+            .expect("the alts take 2x");
+        assert_eq!(
+            market_figures(&view, alts).expect("the run is in").shock,
+            format!("shock {}", format::signed_pct(2.0 * view.shock_pct))
+        );
         // The two venues differ (the shocked one fell further), and a pick past the system's
         // markets is its first.
         assert_ne!(market_figures(&view, 0), market_figures(&view, 1));
