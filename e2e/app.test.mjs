@@ -1514,6 +1514,16 @@ test('on a phone a market picked in the diagram shows the way to its controls, a
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => /^Edit Venue A: /.test(document.querySelector('[data-testid="markets-edit-link"]').textContent));
   assert.equal(await boxA.getAttribute('aria-pressed'), 'true');
+  // By touch the small controls take a finger's room: the cut toggle 44 px tall, and a "?"
+  // answers a tap a few pixels past its 24 px circle.
+  assert.ok((await page.getByTestId('markets-cut-0').boundingBox()).height >= 44);
+  const helpHit = await page.locator('.markets-capital .help-toggle').first().evaluate((help) => {
+    help.scrollIntoView({ block: 'center' });
+    const box = help.getBoundingClientRect();
+    return [document.elementFromPoint(box.left - 5, box.top + box.height / 2), document.elementFromPoint(box.left + box.width / 2, box.bottom + 4)]
+      .every((hit) => hit === help);
+  });
+  assert.ok(helpHit, 'a tap just beside or below the "?" opens it');
   // The link cut: its capital, gap, latency and index wait, greyed, with a line that says why.
   const settings = page.locator('.markets-capital').first();
   assert.equal(await settings.locator('input:disabled').count(), 0);
