@@ -17,9 +17,11 @@ use crate::markets::{FlowKind, FlowLine, MarketLine, MarketsView};
 use crate::state::use_state;
 
 /// The diagram's width (SVG user units) on a wide screen and on a phone (so its text keeps a
-/// readable size); its height follows what it holds.
+/// readable size: drawn 380 wide, a 360 px phone's card scaled its 11-unit words to 8.8-9.2 px;
+/// at 340 they are 10-11 px, and the longest label, an account group's, still fits); its height
+/// follows what it holds.
 const WIDE: f64 = 640.0;
-const NARROW: f64 = 380.0;
+const NARROW: f64 = 340.0;
 /// Windows narrower than this draw the diagram [`NARROW`] (wider ones fit [`WIDE`] in its card).
 const NARROW_BELOW_PX: u32 = 700;
 /// Room above the boxes for the arbitrage labels, and per row of accounts above / lending below.
@@ -605,7 +607,7 @@ fn diagram(
 ) -> AnyView {
     let t = text();
     // Laid out for a phone only where the card is about a phone's width: a one-column page or a
-    // frame of 700 px drew the phone's 380-unit layout twice its size (24 px words).
+    // frame of 700 px drew the phone's narrow layout twice its size (24 px words).
     let width = if crate::browser::narrower_than(NARROW_BELOW_PX) {
         NARROW
     } else {
@@ -1050,7 +1052,7 @@ mod tests {
         let w = boxes(3, NARROW)[0].1;
         let lines = |name: &str| box_name(name, name, w);
         assert_eq!(lines("Binance BTC"), ["Binance BTC"]);
-        assert_eq!(lines("Binance-ruled BTC"), ["Binance-ruled", "BTC"]);
+        assert_eq!(lines("Binance-ruled BTC"), ["Binance-", "ruled BTC"]);
         assert_eq!(
             lines("Hyperliquid-ruled BTC"),
             ["Hyperliquid-", "ruled BTC"]
@@ -1061,7 +1063,7 @@ mod tests {
         );
         assert_eq!(
             lines("Lending pool on Aave v3"),
-            ["Lending pool on", "Aave v3"]
+            ["Lending pool", "on Aave v3"]
         );
         // No break to take: one line, cut.
         assert_eq!(
@@ -1083,10 +1085,10 @@ mod tests {
     #[test]
     fn a_name_too_long_for_its_box_is_cut_with_an_ellipsis() {
         let w = boxes(3, NARROW)[0].1;
-        assert_eq!(fitted("Hyperliquid alts", w, 10.5), "Hyperliquid alts");
+        assert_eq!(fitted("Hyperliquid", w, 10.5), "Hyperliquid");
         let long = "A very long market name of 32 ch";
         let cut = fitted(long, w, 10.5);
-        assert_eq!(cut.chars().count(), 17);
+        assert_eq!(cut.chars().count(), 14);
         assert!(cut.ends_with('…') && long.starts_with(cut.trim_end_matches('…')));
         assert_eq!(
             fitted(long, 400.0, 11.0),
