@@ -314,6 +314,14 @@ test('the shock slider gives the small moves most of its track, and its marks sa
   await box.fill('-7.8');
   await box.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid="shock-slider"]').getAttribute('aria-valuetext') === '-7.8%');
+  // Its keys move the shock by a tenth (one of its positions near -7.8% rounded back: the arrows
+  // did nothing), PageUp by a whole percent, Home to the end.
+  await slider.focus();
+  for (const [key, shown] of [['ArrowLeft', '-7.9'], ['ArrowRight', '-7.8'], ['ArrowRight', '-7.7'], ['PageUp', '-6.7'], ['Home', '-50']]) {
+    await page.keyboard.press(key);
+    for (let k = 0; k < 40 && (await box.inputValue()) !== shown; k++) await page.waitForTimeout(25);
+    assert.equal(await box.inputValue(), shown, `after ${key}`);
+  }
   await done();
 });
 

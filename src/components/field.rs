@@ -35,6 +35,23 @@ pub fn fine_position(value: f64, min: f64, max: f64) -> f64 {
     value.signum() * FINE_POSITIONS * (value.abs() / end).min(1.0).sqrt()
 }
 
+/// The value `steps` steps from `value` on the grid of `step` (one up from -7.76 is -7.7, one
+/// down -7.8: the next grid value that way, not the value plus the step rounded).
+pub fn fine_step(value: f64, step: f64, steps: f64) -> f64 {
+    let at = value / step;
+    let grid = if steps > 0.0 {
+        (at + 1e-9).ceil() + steps - 1.0
+    } else {
+        (at - 1e-9).floor() + steps + 1.0
+    };
+    let next = (grid * step * 1e6).round() / 1e6;
+    if next == 0.0 {
+        0.0
+    } else {
+        next
+    }
+}
+
 /// The value at `position` on a `Scale::Fine` slider, rounded to `step`.
 pub fn fine_value(position: f64, min: f64, max: f64, step: f64) -> f64 {
     let end = if position < 0.0 { -min } else { max };
@@ -154,6 +171,27 @@ pub fn RangeField(
             state.clear(id);
             set.run(from_slider(position).clamp(min, max.get_untracked()));
         }
+    };
+    // The keys on a fine scale move the value by its step, not the slider by one position (one
+    // position near 0 rounded back to the value it left: the arrows did nothing). PageUp and
+    // PageDown move ten steps, Home and End go to the ends.
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if scale != Scale::Fine {
+            return;
+        }
+        let value = value.get_untracked();
+        let next = match ev.key().as_str() {
+            "ArrowRight" | "ArrowUp" => fine_step(value, step, 1.0),
+            "ArrowLeft" | "ArrowDown" => fine_step(value, step, -1.0),
+            "PageUp" => fine_step(value, step, 10.0),
+            "PageDown" => fine_step(value, step, -10.0),
+            "Home" => min,
+            "End" => max.get_untracked(),
+            _ => return,
+        };
+        ev.prevent_default();
+        state.clear(id);
+        set.run(next.clamp(min, max.get_untracked()));
     };
     let notices = &text().notices;
     let on_type = move |ev: leptos::ev::Event| {
@@ -297,6 +335,7 @@ pub fn RangeField(
                 aria-valuetext=value_text
                 prop:value=move || to_slider(value.get()).to_string()
                 on:input=on_slide
+                on:keydown=on_key
                 disabled=move || disabled.get()
             />
             {marks_view}
@@ -430,7 +469,20 @@ fn round_to_3_significant(value: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{display, fine_position, fine_value};
+    use super::{display, fine_position, fine_step, fine_value};
+
+    #[test]
+    fn a_fine_sliders_keys_move_it_by_its_step() {
+        assert_eq!(fine_step(-7.76, 0.1, -1.0), -7.8);
+        assert_eq!(fine_step(-7.76, 0.1, 1.0), -7.7);
+        assert_eq!(fine_step(-7.8, 0.1, -1.0), -7.9);
+        assert_eq!(fine_step(-7.8, 0.1, 1.0), -7.7);
+        assert_eq!(fine_step(0.0, 0.1, 1.0), 0.1);
+        assert_eq!(fine_step(0.0, 0.1, -1.0), -0.1);
+        assert_eq!(fine_step(0.1, 0.1, -1.0), 0.0);
+        assert_eq!(fine_step(-7.8, 0.1, 10.0), -6.8);
+        assert_eq!(fine_step(-7.76, 0.1, -10.0), -8.7);
+    }
 
     #[test]
     fn a_fine_slider_gives_small_moves_most_of_its_track() {
