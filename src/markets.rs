@@ -870,6 +870,13 @@ impl MarketsView {
             .collect()
     }
 
+    /// The market picked as `index` in the diagram, with its index: the first one where the
+    /// pick is past this system's markets (another system was chosen), as the editor reads it.
+    pub fn picked(&self, index: usize) -> Option<(usize, &MarketLine)> {
+        let index = if index < self.markets.len() { index } else { 0 };
+        self.markets.get(index).map(|market| (index, market))
+    }
+
     /// Under the shock slider, when the shock does not hit every market: which it hits, and that
     /// the others move only through what links them (None when it hits them all).
     pub fn shock_reach(&self) -> Option<String> {

@@ -480,7 +480,7 @@ pub fn MarketsTab(
                     {move || {
                         let picked = state.markets_selected.get();
                         drawn.with(|view| {
-                            let name = view.markets.get(picked).or(view.markets.first()).map(|market| market.name.clone()).unwrap_or_default();
+                            let name = view.picked(picked).map(|(_, market)| market.name.clone()).unwrap_or_default();
                             fill(t.charts.markets_edit_link, &[("market", &name)])
                         })
                     }}

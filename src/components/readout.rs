@@ -69,12 +69,7 @@ pub fn market_figures(view: &MarketsView, picked: usize) -> Option<Figures> {
     if !view.ran {
         return None;
     }
-    let picked = if picked < view.markets.len() {
-        picked
-    } else {
-        0
-    };
-    let market = view.markets.get(picked)?;
+    let (picked, market) = view.picked(picked)?;
     // Its share of the common shock (the alts' 2x of a 7.8% drop is a 15.5% one).
     let share = view.shares.get(picked).map_or(1.0, |(_, share)| *share);
     let words = &text().summary;
@@ -167,7 +162,7 @@ pub fn Readout() -> impl IntoView {
         let (figures, (path, start)) = if state.tab.get() == Tab::Markets {
             let picked = state.markets_selected.get();
             live.markets.with(|view| {
-                let market = view.markets.get(picked).or(view.markets.first())?;
+                let (_, market) = view.picked(picked)?;
                 Some((market_figures(view, picked)?, market_sparkline(market)))
             })?
         } else {
