@@ -616,6 +616,10 @@ test('embed mode shows only the chosen charts and offers the snippet', async () 
   await full.page.getByTestId('embed-markets').waitFor();
   assert.equal(await full.page.getByRole('checkbox', { name: 'Price path' }).isVisible(), false);
   assert.match(await full.page.getByTestId('embed-snippet').inputValue(), /view=markets/);
+  // Readers keep to the writer's system unless the writer lets them pick another.
+  assert.doesNotMatch(await full.page.getByTestId('embed-snippet').inputValue(), /controls=/);
+  await full.page.getByTestId('embed-systems-menu').check();
+  assert.match(await full.page.getByTestId('embed-snippet').inputValue(), /view=markets&controls=preset&/);
   await full.done();
 });
 
@@ -1473,6 +1477,24 @@ test('the markets tab fits a 360 px screen and axe-core finds nothing serious in
   await page.getByRole('tab', { name: 'Markets' }).click();
   await page.getByTestId('markets-select').selectOption('btc-2025-10-10-venues');
   await page.getByTestId('markets-table').locator('tr[data-market="hyperliquid-btc"]').waitFor();
+  // The table's last row sums the markets, so the headline's totals can be read off it: the
+  // accounts' forced trades by what tipped them (a loss in that market, in another, the
+  // collateral) add up to what the headline says was forced from accounts.
+  const dollars = (text) => {
+    const [, number, unit] = text.match(/\$([\d.,]+)\s*(bn|M|k)?/);
+    return Number(number.replace(/,/g, '')) * ({ bn: 1e9, M: 1e6, k: 1e3 }[unit] ?? 1);
+  };
+  const headline = await page.getByTestId('markets-headline').textContent();
+  const forced = dollars(headline.match(/plus (\$[\d.,]+\s*(?:bn|M|k)?) forced from accounts/)[1]);
+  const total = page.getByTestId('markets-table').locator('tfoot tr');
+  const cell = async (label) => dollars(await total.locator(`td[data-label="${label}"]`).textContent());
+  const byCause = await cell('Forced from accounts by a loss here')
+    + await cell('Forced from accounts by another market')
+    + await cell('Forced from accounts by collateral');
+  assert.ok(Math.abs(byCause - forced) <= 0.01 * forced, `${byCause} against the headline's ${forced}`);
+  const liquidated = dollars(headline.match(/(\$[\d.,]+\s*(?:bn|M|k)?) liquidated/)[1]);
+  const linked = await cell('Liquidated, links on');
+  assert.ok(Math.abs(linked - liquidated) <= 0.006 * liquidated, `${linked} against the headline's ${liquidated}`);
   // The reader sees the markets' names, never the ids links refer to.
   const seen = await page.getByTestId('tab-markets').innerText();
   assert.match(seen, /Hyperliquid-ruled BTC/);
@@ -1567,8 +1589,21 @@ test('a link from the markets tab reopens its system with the links cut, and emb
   await embed.getByTestId('markets-table').locator('tr[data-market="eth"]').waitFor();
   await embed.getByTestId('markets-diagram').locator('[data-testid="market-eth"]').waitFor();
   assert.equal(await embed.getByTestId('headline').count(), 0);
-  // No offer of a page flush's own system: the embed shows the system its writer chose.
+  // No offer of a page flush's own system: the embed shows the system its writer chose, named,
+  // with no menu to leave it unless the writer offered one (controls=preset).
   assert.equal(await embed.getByTestId('markets-suggested').count(), 0, 'no offer in an embed');
+  assert.equal(await embed.getByTestId('markets-select').count(), 0, 'no menu of systems');
+  assert.equal(await embed.getByTestId('markets-system-name').textContent(), 'BTC and ETH on cross margin');
+  // A system without links: its table shows each market's one run, not links cut beside links
+  // on (the same figures twice and a column of $0), and a last row sums the markets.
+  const heads = await embed.getByTestId('markets-table').locator('thead th:visible').allTextContents();
+  assert.deepEqual(heads.slice(0, 3), ['Market', 'Largest move', 'Liquidated']);
+  assert.ok(!heads.some((head) => /links/.test(head)), heads.join(' | '));
+  assert.match(await embed.getByTestId('markets-table').locator('tfoot th').textContent(), /All markets/);
+  await embed.goto(shared.server.url + '?embed=1&view=markets&system=btc-eth-cross-margin&controls=preset');
+  await embed.getByTestId('markets-select').waitFor();
+  assert.equal(await embed.getByTestId('markets-select').inputValue(), 'btc-eth-cross-margin');
+  assert.equal(await embed.getByTestId('preset-select').count(), 0, 'not the one-market presets');
   // On a phone the embed fills its frame and scrolls inside it: nothing it holds (the table's
   // visually hidden head) makes the page itself taller than the frame.
   await embed.setViewportSize({ width: 390, height: 600 });

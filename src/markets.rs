@@ -450,6 +450,18 @@ pub struct MarketLine {
     pub peak_pct: f64,
 }
 
+/// The contagion table's sums over its markets ([`MarketsView::table_totals`]), USD.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TableTotals {
+    pub liquidated_alone_usd: f64,
+    pub liquidated_linked_usd: f64,
+    pub from_links_usd: f64,
+    /// The accounts' forced trades by what tipped the account: a loss in the market they were
+    /// in, a loss in another market, the collateral's fall.
+    pub accounts_usd: [f64; 3],
+    pub lending_usd: f64,
+}
+
 /// One flow between (or into) markets, step by step, for the diagram: arbitrage between two
 /// markets, a group of cross-margin accounts' forced trades, or a lending protocol's sales.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -769,7 +781,14 @@ impl MarketsView {
     /// heads said "links on" over a cut run's figures, "$0" from the links).
     pub fn linked_heads(&self) -> [&'static str; 3] {
         let words = &crate::catalogue::text::text().charts;
-        if self.flows.iter().any(|flow| flow.cut) {
+        if !self.has_links() {
+            // Nothing to cut: one run, so its figures are simply the system's.
+            [
+                words.markets_move,
+                words.markets_liquidated,
+                words.markets_from_links,
+            ]
+        } else if self.flows.iter().any(|flow| flow.cut) {
             [
                 words.markets_move_as_set,
                 words.markets_liquidated_as_set,
@@ -782,6 +801,38 @@ impl MarketsView {
                 words.markets_from_links,
             ]
         }
+    }
+
+    /// Whether the system has arbitrage links (cut or not). Without them the contagion table's
+    /// "links cut" columns repeat its "links on" ones and its change from the links is $0 on
+    /// every row (the cross-margin system's table read as three columns of nothing), so it
+    /// shows each market's figures once.
+    pub fn has_links(&self) -> bool {
+        self.flows
+            .iter()
+            .any(|flow| flow.kind == FlowKind::Arbitrage)
+    }
+
+    /// The contagion table's last row: every market's figures summed (liquidated links cut and
+    /// on, the change from the links, the accounts' forced trades by cause, the lending
+    /// liquidators' sales), so the headline's totals can be read off the table. `None` until the
+    /// table is in, or for one market.
+    pub fn table_totals(&self) -> Option<TableTotals> {
+        let table = self
+            .contagion
+            .as_ref()
+            .filter(|table| table.markets.len() > 1)?;
+        let mut totals = TableTotals::default();
+        for row in &table.markets {
+            totals.liquidated_alone_usd += row.alone.liquidated_usd;
+            totals.liquidated_linked_usd += row.linked.liquidated_usd;
+            totals.from_links_usd += row.from_links_usd;
+            totals.accounts_usd[0] += row.accounts_from_this_market_usd;
+            totals.accounts_usd[1] += row.accounts_from_other_markets_usd;
+            totals.accounts_usd[2] += row.accounts_from_collateral_usd;
+            totals.lending_usd += row.lending_sold_usd;
+        }
+        Some(totals)
     }
 
     /// Which of the contagion table's source columns the system can fill: the accounts' two
@@ -1182,10 +1233,41 @@ pub(crate) mod tests {
             crate::format::usd(accounts)
         );
         assert!(line.ends_with(&more), "{line} / {more}");
+        // The table's last row sums to the headline's figures: the accounts' forced trades by
+        // what tipped them (a loss in the market they were in, another's, the collateral's fall)
+        // together are every forced trade of theirs, and the markets' liquidations links on are
+        // the headline's (the same run).
+        let totals = view.table_totals().expect("the table is in");
+        let by_cause: f64 = totals.accounts_usd.iter().sum();
+        assert!(
+            (by_cause - accounts).abs() <= 1e-6 * accounts && totals.accounts_usd[0] > 0.0,
+            "{totals:?} against {accounts}"
+        );
+        let liquidated: f64 = view.markets.iter().map(|m| m.liquidated_until(None)).sum();
+        assert!(
+            (totals.liquidated_linked_usd - liquidated).abs() <= 1e-6 * liquidated,
+            "{totals:?} against {liquidated}"
+        );
+        assert!(view.has_links());
         // Tens of millions in each Hyperliquid market (about $77M and $64M), none at the start.
         for id in ["hyperliquid-btc", "hyperliquid-alts"] {
             let (first, all) = adl(id);
             assert!(first == 0.0 && all > 3e7, "{id}: {first} {all}");
+        }
+    }
+
+    /// A system without arbitrage links has nothing to cut: its table's heads name its one run.
+    #[test]
+    fn a_system_without_links_heads_its_table_with_its_one_run() {
+        let view = finished(&MarketsChoice {
+            preset: "btc-eth-cross-margin".into(),
+            ..MarketsChoice::default()
+        });
+        assert!(!view.has_links());
+        assert_eq!(view.linked_heads()[..2], ["Largest move", "Liquidated"]);
+        let table = view.contagion.as_ref().expect("the table is in");
+        for row in &table.markets {
+            assert_eq!(row.alone, row.linked, "{}", row.id);
         }
     }
 

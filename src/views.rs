@@ -566,8 +566,21 @@ pub(crate) fn EmbedLayout(
             )],
         );
     }
-    let controls = if system_only && page.controls.is_empty() {
-        Vec::new()
+    // A system alone: `preset` is its menu of systems (shown only when its writer asks for it,
+    // so a reader sees the system the article is about), not the one-market preset menu.
+    let systems_menu = !system_only || page.controls.iter().any(|name| name == "preset");
+    let controls = if system_only {
+        let asked: Vec<String> = page
+            .controls
+            .iter()
+            .filter(|name| *name != "preset")
+            .cloned()
+            .collect();
+        if asked.is_empty() {
+            Vec::new()
+        } else {
+            embed_controls(&asked)
+        }
     } else {
         embed_controls(&page.controls)
     };
@@ -614,7 +627,7 @@ pub(crate) fn EmbedLayout(
                 <GlossaryDialog />
                 // An embed of a system alone has no one-market headline to show.
                 {(!system_only).then(|| view! { <Headline outcome=live.outcome /> })}
-                {shows_markets.then(|| view! { <crate::components::markets::MarketsTab embedded=true /> })}
+                {shows_markets.then(|| view! { <crate::components::markets::MarketsTab embedded=true systems_menu=systems_menu /> })}
                 // Laid out but not painted until the first outcome is in: the headline above them
                 // grows then, and moving charts nobody sees is no layout shift.
                 {(!system_only).then(|| view! {

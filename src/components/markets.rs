@@ -72,6 +72,10 @@ pub fn MarketsTab(
     /// chose, and no page flush it would be the system of).
     #[prop(optional)]
     embedded: bool,
+    /// The menu of systems; without it (an embed whose writer did not offer it) the system is
+    /// named, so a reader sees the system the article is about.
+    #[prop(default = true)]
+    systems_menu: bool,
 ) -> impl IntoView {
     let state = use_state();
     let live = expect_context::<Live>();
@@ -370,8 +374,10 @@ pub fn MarketsTab(
     };
     // The table's "links on" heads, read once per system shown (three cells show them).
     let heads = Memo::new(move |_| live.markets.with(MarketsView::linked_heads));
-    // Its source columns the system can fill (accounts', lending's).
+    // Its source columns the system can fill (accounts', lending's), and whether it has links
+    // to cut (else its "links cut" columns would repeat the others).
     let columns = Memo::new(move |_| live.markets.with(MarketsView::source_columns));
+    let links = Memo::new(move |_| live.markets.with(MarketsView::has_links));
     // In an embed its column scrolls: a way down it while it hides more below.
     let panel = NodeRef::<leptos::html::Div>::new();
     view! {
@@ -411,23 +417,33 @@ pub fn MarketsTab(
                     .into_any()
             }}
             <section class="wide markets-choice">
-                <label for="markets-preset">{t.charts.markets_system}</label>
-                <select id="markets-preset" data-testid="markets-select" on:change=choose
-                    prop:value=move || state.markets.with(|choice| choice.preset.clone())>
-                    <Show when=move || state.markets.with(|choice| choice.own.is_some())>
-                        <option value="" selected=move || state.markets.with(|choice| choice.shows_own())>
-                            {t.charts.markets_own_option}
-                        </option>
-                    </Show>
-                    {systems.with_value(|all| all.iter().map(|preset| {
-                        let name = preset.name.clone();
-                        let label = match &preset.date {
-                            Some(date) => format!("{date}: {}", preset.title),
-                            None => preset.title.clone(),
-                        };
-                        view! { <option value=name>{label}</option> }
-                    }).collect_view())}
-                </select>
+                {if systems_menu {
+                    view! {
+                        <label for="markets-preset">{t.charts.markets_system}</label>
+                        <select id="markets-preset" data-testid="markets-select" on:change=choose
+                            prop:value=move || state.markets.with(|choice| choice.preset.clone())>
+                            <Show when=move || state.markets.with(|choice| choice.own.is_some())>
+                                <option value="" selected=move || state.markets.with(|choice| choice.shows_own())>
+                                    {t.charts.markets_own_option}
+                                </option>
+                            </Show>
+                            {systems.with_value(|all| all.iter().map(|preset| {
+                                view! { <option value=preset.name.clone()>{system_label(preset)}</option> }
+                            }).collect_view())}
+                        </select>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <p class="markets-system-name" data-testid="markets-system-name">
+                            {move || match current() {
+                                Some(preset) if !state.markets.with(|choice| choice.shows_own()) => system_label(&preset),
+                                _ => t.charts.markets_own_option.to_string(),
+                            }}
+                        </p>
+                    }
+                    .into_any()
+                }}
                 {move || {
                     let preset = state.preset.get();
                     let suggested = state.markets.with(|choice| choice.suggestion(&preset));
@@ -507,17 +523,19 @@ pub fn MarketsTab(
                     <thead role="rowgroup">
                         <tr role="row">
                             <th scope="col" role="columnheader">{t.charts.markets_market}</th>
-                            <th scope="col" role="columnheader">{t.charts.markets_move_alone}</th>
+                            <th scope="col" role="columnheader" hidden=move || !links.get()>{t.charts.markets_move_alone}</th>
                             <th scope="col" role="columnheader">{move || heads.get()[0]}</th>
-                            <th scope="col" role="columnheader">{t.charts.markets_liquidated_alone}</th>
+                            <th scope="col" role="columnheader" hidden=move || !links.get()>{t.charts.markets_liquidated_alone}</th>
                             <th scope="col" role="columnheader">{move || heads.get()[1]}</th>
-                            <th scope="col" role="columnheader">{move || heads.get()[2]}</th>
+                            <th scope="col" role="columnheader" hidden=move || !links.get()>{move || heads.get()[2]}</th>
+                            <th scope="col" role="columnheader" hidden=move || !columns.get().0>{t.charts.markets_from_here}</th>
                             <th scope="col" role="columnheader" hidden=move || !columns.get().0>{t.charts.markets_from_elsewhere}</th>
                             <th scope="col" role="columnheader" hidden=move || !columns.get().0>{t.charts.markets_from_collateral}</th>
                             <th scope="col" role="columnheader" hidden=move || !columns.get().1>{t.charts.markets_from_lending}</th>
                         </tr>
                     </thead>
                     <tbody role="rowgroup">{move || live.markets.with(contagion_rows)}</tbody>
+                    <tfoot role="rowgroup">{move || live.markets.with(contagion_totals)}</tfoot>
                 </table>
             </div>
             <p class="wide muted markets-note">{t.charts.markets_table_note}</p>
@@ -527,6 +545,14 @@ pub fn MarketsTab(
         </div>
         // Its children are there from the start; what changes their sizes, the observer sees.
         {embedded.then(|| view! { <crate::components::more_below::MoreBelow target=panel changed=true /> })}
+    }
+}
+
+/// A system preset as its menu names it: "2025-10-10: title" for a historical one.
+fn system_label(preset: &presets::SystemPreset) -> String {
+    match &preset.date {
+        Some(date) => format!("{date}: {}", preset.title),
+        None => preset.title.clone(),
     }
 }
 
@@ -557,27 +583,89 @@ fn contagion_rows(view: &MarketsView) -> AnyView {
         .markets
         .iter()
         .map(|row| {
-            let usd = |value: f64| format::usd(value);
-            let t = &text().charts;
-            let [move_linked, liquidated_linked, from_links] = view.linked_heads();
-            let (accounts, lending) = view.source_columns();
-            // Each cell names its column: on a phone a row is a card of labelled figures.
-            view! {
-                <tr role="row" data-market=row.id.clone()>
-                    <th scope="row" role="rowheader">{view.name_of(&row.id).to_string()}</th>
-                    <td role="cell" data-label=t.markets_move_alone>{format::signed_pct(row.alone.largest_move_pct())}</td>
-                    <td role="cell" data-label=move_linked>{format::signed_pct(row.linked.largest_move_pct())}</td>
-                    <td role="cell" data-label=t.markets_liquidated_alone>{usd(row.alone.liquidated_usd)}</td>
-                    <td role="cell" data-label=liquidated_linked>{usd(row.linked.liquidated_usd)}</td>
-                    <td role="cell" data-label=from_links>{usd(row.from_links_usd)}</td>
-                    <td role="cell" data-label=t.markets_from_elsewhere hidden=!accounts>{usd(row.accounts_from_other_markets_usd)}</td>
-                    <td role="cell" data-label=t.markets_from_collateral hidden=!accounts>{usd(row.accounts_from_collateral_usd)}</td>
-                    <td role="cell" data-label=t.markets_from_lending hidden=!lending>{usd(row.lending_sold_usd)}</td>
-                </tr>
-            }
+            let figures = TableFigures {
+                moves: Some((row.alone.largest_move_pct(), row.linked.largest_move_pct())),
+                liquidated: [row.alone.liquidated_usd, row.linked.liquidated_usd],
+                from_links_usd: row.from_links_usd,
+                accounts_usd: [
+                    row.accounts_from_this_market_usd,
+                    row.accounts_from_other_markets_usd,
+                    row.accounts_from_collateral_usd,
+                ],
+                lending_usd: row.lending_sold_usd,
+            };
+            table_row(
+                view,
+                view.name_of(&row.id).to_string(),
+                Some(row.id.clone()),
+                figures,
+            )
         })
         .collect_view()
         .into_any()
+}
+
+/// The contagion table's last row: every market summed (so the headline's totals are on the
+/// table), for a system of more than one market.
+fn contagion_totals(view: &MarketsView) -> AnyView {
+    let Some(totals) = view.table_totals() else {
+        return ().into_any();
+    };
+    let figures = TableFigures {
+        moves: None,
+        liquidated: [totals.liquidated_alone_usd, totals.liquidated_linked_usd],
+        from_links_usd: totals.from_links_usd,
+        accounts_usd: totals.accounts_usd,
+        lending_usd: totals.lending_usd,
+    };
+    table_row(view, text().charts.markets_total.to_string(), None, figures).into_any()
+}
+
+/// One row's figures in the contagion table: a market's, or every market's summed (no moves).
+struct TableFigures {
+    /// Largest move, links cut and links on.
+    moves: Option<(f64, f64)>,
+    /// Liquidated, links cut and links on.
+    liquidated: [f64; 2],
+    from_links_usd: f64,
+    /// The accounts' forced trades by what tipped them: a loss here, elsewhere, collateral.
+    accounts_usd: [f64; 3],
+    lending_usd: f64,
+}
+
+/// A row of the contagion table: the columns the system can fill, each cell naming its column
+/// (on a phone a row is a card of labelled figures).
+fn table_row(
+    view: &MarketsView,
+    name: String,
+    id: Option<String>,
+    row: TableFigures,
+) -> impl IntoView {
+    let usd = |value: f64| format::usd(value);
+    let t = &text().charts;
+    let [move_linked, liquidated_linked, from_links] = view.linked_heads();
+    let (accounts, lending) = view.source_columns();
+    let links = view.has_links();
+    // The sums' row has no move: its cells stay, empty, so the columns line up (not on a card).
+    let moves = row
+        .moves
+        .map(|(alone, linked)| (format::signed_pct(alone), format::signed_pct(linked)));
+    let blank = moves.is_none();
+    let (move_alone, move_linked_text) = moves.unwrap_or_default();
+    view! {
+        <tr role="row" data-market=id class:sums=blank>
+            <th scope="row" role="rowheader">{name}</th>
+            <td role="cell" data-label=t.markets_move_alone hidden=!links class:blank=blank>{move_alone}</td>
+            <td role="cell" data-label=move_linked class:blank=blank>{move_linked_text}</td>
+            <td role="cell" data-label=t.markets_liquidated_alone hidden=!links>{usd(row.liquidated[0])}</td>
+            <td role="cell" data-label=liquidated_linked>{usd(row.liquidated[1])}</td>
+            <td role="cell" data-label=from_links hidden=!links>{usd(row.from_links_usd)}</td>
+            <td role="cell" data-label=t.markets_from_here hidden=!accounts>{usd(row.accounts_usd[0])}</td>
+            <td role="cell" data-label=t.markets_from_elsewhere hidden=!accounts>{usd(row.accounts_usd[1])}</td>
+            <td role="cell" data-label=t.markets_from_collateral hidden=!accounts>{usd(row.accounts_usd[2])}</td>
+            <td role="cell" data-label=t.markets_from_lending hidden=!lending>{usd(row.lending_usd)}</td>
+        </tr>
+    }
 }
 
 /// Each market's box: its left edge and width.

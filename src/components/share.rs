@@ -36,15 +36,18 @@ pub fn share_link_with(
 }
 
 /// The iframe snippet for an embed showing `views`, when a link can carry the scenario.
+/// `controls`: the embed's controls (`controls=`), none for its default.
 pub fn embed_snippet(
     scenario: &flushlab_engine::Scenario,
     views: &[&str],
+    controls: &[&str],
     height: u32,
     markets: Option<&crate::markets::MarketsChoice>,
 ) -> Result<String, TooLargeForLink> {
     let payload = codec::link_payload(scenario)?;
     let views: Vec<String> = views.iter().map(|view| view.to_string()).collect();
-    let query = codec::page_query(true, &views, &[], Some(&payload));
+    let controls: Vec<String> = controls.iter().map(|name| name.to_string()).collect();
+    let query = codec::page_query(true, &views, &controls, Some(&payload));
     let query = match markets {
         Some(markets) => codec::with_markets(query, markets)?,
         None => query,
@@ -129,6 +132,8 @@ pub fn ShareBar(
     });
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let chosen = RwSignal::new(vec!["price", "liquidations", "map"]);
+    // A Markets embed shows its writer's system; the menu of systems only when offered.
+    let systems_menu = RwSignal::new(false);
     // Encoded only while the dialog is open (never on a drag's frames), once per change.
     let embed_open = RwSignal::new(false);
     // The flush tab shows the funding chart only for a scenario with a build-up: so does the
@@ -157,7 +162,15 @@ pub fn ShareBar(
         };
         state
             .scenario
-            .with(|scenario| embed_snippet(scenario, &views, height, markets().as_ref()))
+            .with(|scenario| {
+                let shown = markets();
+                let controls: &[&str] = if shown.is_some() && systems_menu.get() {
+                    &["preset"]
+                } else {
+                    &[]
+                };
+                embed_snippet(scenario, &views, controls, height, shown.as_ref())
+            })
             .map_err(|too_large| too_large.to_string())
     });
     let open_embed = move |_| {
@@ -302,7 +315,14 @@ pub fn ShareBar(
                 let tab = match state.tab.get() {
                     crate::state::Tab::Flush => return ().into_any(),
                     crate::state::Tab::Markets => {
-                        return view! { <p class="offer" data-testid="embed-markets">{text().toolbar.embed_markets}</p> }
+                        return view! {
+                            <p class="offer" data-testid="embed-markets">{text().toolbar.embed_markets}</p>
+                            <label class="check">
+                                <input type="checkbox" data-testid="embed-systems-menu" prop:checked=move || systems_menu.get()
+                                    on:change=move |ev| systems_menu.set(event_target_checked(&ev)) />
+                                {text().toolbar.embed_systems_menu}
+                            </label>
+                        }
                             .into_any();
                     }
                     other => other.label(),

@@ -280,8 +280,12 @@ sections! {
         markets_liquidated_linked, markets_from_links,
         /// The "links on" columns' heads with a link cut: the run is the system as set.
         markets_move_as_set, markets_liquidated_as_set, markets_from_links_as_set,
-        markets_from_elsewhere,
+        /// The "links on" columns' heads for a system without arbitrage links (one run).
+        markets_move, markets_liquidated,
+        markets_from_here, markets_from_elsewhere,
         markets_from_collateral, markets_from_lending, markets_table,
+        /// The contagion table's last row's head: every market summed.
+        markets_total,
         markets_table_note,
         markets_no_links, markets_shock,
         /// `{markets}`: the markets the common shock hits, when not all.
@@ -457,6 +461,8 @@ sections! {
         embed_title, embed_intro, embed_charts,
         /// On the Markets tab, in place of the charts to pick.
         embed_markets,
+        /// A Markets embed's checkbox: the menu of systems in the embed (`controls=preset`).
+        embed_systems_menu,
         /// `{tab}`: a tab no embed shows (its name as the tab strip writes it).
         embed_other_tab,
         snippet, copy_snippet, edit_label, undo,
