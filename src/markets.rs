@@ -450,9 +450,10 @@ pub struct MarketLine {
     pub peak_pct: f64,
 }
 
-/// The contagion table's sums over its markets ([`MarketsView::table_totals`]), USD.
+/// A row of the contagion table's money columns, USD: a market's ([`RowFigures::of`]), or
+/// every market's summed ([`MarketsView::table_totals`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct TableTotals {
+pub struct RowFigures {
     pub liquidated_alone_usd: f64,
     pub liquidated_linked_usd: f64,
     pub from_links_usd: f64,
@@ -460,6 +461,32 @@ pub struct TableTotals {
     /// in, a loss in another market, the collateral's fall.
     pub accounts_usd: [f64; 3],
     pub lending_usd: f64,
+}
+
+impl RowFigures {
+    pub fn of(row: &flushlab_engine::analysis::contagion::ContagionRow) -> RowFigures {
+        RowFigures {
+            liquidated_alone_usd: row.alone.liquidated_usd,
+            liquidated_linked_usd: row.linked.liquidated_usd,
+            from_links_usd: row.from_links_usd,
+            accounts_usd: [
+                row.accounts_from_this_market_usd,
+                row.accounts_from_other_markets_usd,
+                row.accounts_from_collateral_usd,
+            ],
+            lending_usd: row.lending_sold_usd,
+        }
+    }
+
+    fn add(&mut self, other: &RowFigures) {
+        self.liquidated_alone_usd += other.liquidated_alone_usd;
+        self.liquidated_linked_usd += other.liquidated_linked_usd;
+        self.from_links_usd += other.from_links_usd;
+        for (sum, usd) in self.accounts_usd.iter_mut().zip(other.accounts_usd) {
+            *sum += usd;
+        }
+        self.lending_usd += other.lending_usd;
+    }
 }
 
 /// One flow between (or into) markets, step by step, for the diagram: arbitrage between two
@@ -817,20 +844,14 @@ impl MarketsView {
     /// on, the change from the links, the accounts' forced trades by cause, the lending
     /// liquidators' sales), so the headline's totals can be read off the table. `None` until the
     /// table is in, or for one market.
-    pub fn table_totals(&self) -> Option<TableTotals> {
+    pub fn table_totals(&self) -> Option<RowFigures> {
         let table = self
             .contagion
             .as_ref()
             .filter(|table| table.markets.len() > 1)?;
-        let mut totals = TableTotals::default();
+        let mut totals = RowFigures::default();
         for row in &table.markets {
-            totals.liquidated_alone_usd += row.alone.liquidated_usd;
-            totals.liquidated_linked_usd += row.linked.liquidated_usd;
-            totals.from_links_usd += row.from_links_usd;
-            totals.accounts_usd[0] += row.accounts_from_this_market_usd;
-            totals.accounts_usd[1] += row.accounts_from_other_markets_usd;
-            totals.accounts_usd[2] += row.accounts_from_collateral_usd;
-            totals.lending_usd += row.lending_sold_usd;
+            totals.add(&RowFigures::of(row));
         }
         Some(totals)
     }

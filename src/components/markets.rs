@@ -13,7 +13,7 @@ use crate::charts::Chart;
 use crate::components::field::{RangeField, Scale, ToggleField};
 use crate::format;
 use crate::live::Live;
-use crate::markets::{FlowKind, FlowLine, MarketLine, MarketsView};
+use crate::markets::{FlowKind, FlowLine, MarketLine, MarketsView, RowFigures};
 use crate::state::use_state;
 
 /// The diagram's width (SVG user units) on a wide screen and on a phone (so its text keeps a
@@ -583,23 +583,9 @@ fn contagion_rows(view: &MarketsView) -> AnyView {
         .markets
         .iter()
         .map(|row| {
-            let figures = TableFigures {
-                moves: Some((row.alone.largest_move_pct(), row.linked.largest_move_pct())),
-                liquidated: [row.alone.liquidated_usd, row.linked.liquidated_usd],
-                from_links_usd: row.from_links_usd,
-                accounts_usd: [
-                    row.accounts_from_this_market_usd,
-                    row.accounts_from_other_markets_usd,
-                    row.accounts_from_collateral_usd,
-                ],
-                lending_usd: row.lending_sold_usd,
-            };
-            table_row(
-                view,
-                view.name_of(&row.id).to_string(),
-                Some(row.id.clone()),
-                figures,
-            )
+            let moves = Some((row.alone.largest_move_pct(), row.linked.largest_move_pct()));
+            let name = view.name_of(&row.id).to_string();
+            table_row(view, name, Some(row.id.clone()), moves, RowFigures::of(row))
         })
         .collect_view()
         .into_any()
@@ -611,26 +597,8 @@ fn contagion_totals(view: &MarketsView) -> AnyView {
     let Some(totals) = view.table_totals() else {
         return ().into_any();
     };
-    let figures = TableFigures {
-        moves: None,
-        liquidated: [totals.liquidated_alone_usd, totals.liquidated_linked_usd],
-        from_links_usd: totals.from_links_usd,
-        accounts_usd: totals.accounts_usd,
-        lending_usd: totals.lending_usd,
-    };
-    table_row(view, text().charts.markets_total.to_string(), None, figures).into_any()
-}
-
-/// One row's figures in the contagion table: a market's, or every market's summed (no moves).
-struct TableFigures {
-    /// Largest move, links cut and links on.
-    moves: Option<(f64, f64)>,
-    /// Liquidated, links cut and links on.
-    liquidated: [f64; 2],
-    from_links_usd: f64,
-    /// The accounts' forced trades by what tipped them: a loss here, elsewhere, collateral.
-    accounts_usd: [f64; 3],
-    lending_usd: f64,
+    let name = text().charts.markets_total.to_string();
+    table_row(view, name, None, None, totals).into_any()
 }
 
 /// A row of the contagion table: the columns the system can fill, each cell naming its column
@@ -639,7 +607,8 @@ fn table_row(
     view: &MarketsView,
     name: String,
     id: Option<String>,
-    row: TableFigures,
+    moves: Option<(f64, f64)>,
+    row: RowFigures,
 ) -> impl IntoView {
     let usd = |value: f64| format::usd(value);
     let t = &text().charts;
@@ -647,9 +616,8 @@ fn table_row(
     let (accounts, lending) = view.source_columns();
     let links = view.has_links();
     // The sums' row has no move: its cells stay, empty, so the columns line up (not on a card).
-    let moves = row
-        .moves
-        .map(|(alone, linked)| (format::signed_pct(alone), format::signed_pct(linked)));
+    let moves =
+        moves.map(|(alone, linked)| (format::signed_pct(alone), format::signed_pct(linked)));
     let blank = moves.is_none();
     let (move_alone, move_linked_text) = moves.unwrap_or_default();
     view! {
@@ -657,8 +625,8 @@ fn table_row(
             <th scope="row" role="rowheader">{name}</th>
             <td role="cell" data-label=t.markets_move_alone hidden=!links class:blank=blank>{move_alone}</td>
             <td role="cell" data-label=move_linked class:blank=blank>{move_linked_text}</td>
-            <td role="cell" data-label=t.markets_liquidated_alone hidden=!links>{usd(row.liquidated[0])}</td>
-            <td role="cell" data-label=liquidated_linked>{usd(row.liquidated[1])}</td>
+            <td role="cell" data-label=t.markets_liquidated_alone hidden=!links>{usd(row.liquidated_alone_usd)}</td>
+            <td role="cell" data-label=liquidated_linked>{usd(row.liquidated_linked_usd)}</td>
             <td role="cell" data-label=from_links hidden=!links>{usd(row.from_links_usd)}</td>
             <td role="cell" data-label=t.markets_from_here hidden=!accounts>{usd(row.accounts_usd[0])}</td>
             <td role="cell" data-label=t.markets_from_elsewhere hidden=!accounts>{usd(row.accounts_usd[1])}</td>
