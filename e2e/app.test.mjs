@@ -616,6 +616,8 @@ test('embed mode shows only the chosen charts and offers the snippet', async () 
   await full.page.getByTestId('embed-markets').waitFor();
   assert.equal(await full.page.getByRole('checkbox', { name: 'Price path' }).isVisible(), false);
   assert.match(await full.page.getByTestId('embed-snippet').inputValue(), /view=markets/);
+  // The system alone: not the one-market scenario the embed never shows.
+  assert.doesNotMatch(await full.page.getByTestId('embed-snippet').inputValue(), /[?&;]s=/);
   // Readers keep to the writer's system unless the writer lets them pick another.
   assert.doesNotMatch(await full.page.getByTestId('embed-snippet').inputValue(), /controls=/);
   await full.page.getByTestId('embed-systems-menu').check();

@@ -36,7 +36,9 @@ pub fn share_link_with(
 }
 
 /// The iframe snippet for an embed showing `views`, when a link can carry the scenario.
-/// `controls`: the embed's controls (`controls=`), none for its default.
+/// `controls`: the embed's controls (`controls=`), none for its default. An embed of the
+/// Markets tab (`markets`) carries its system alone: the one-market scenario it never shows
+/// (about 900 characters of the address) is left out.
 pub fn embed_snippet(
     scenario: &flushlab_engine::Scenario,
     views: &[&str],
@@ -44,10 +46,13 @@ pub fn embed_snippet(
     height: u32,
     markets: Option<&crate::markets::MarketsChoice>,
 ) -> Result<String, TooLargeForLink> {
-    let payload = codec::link_payload(scenario)?;
+    let payload = match markets {
+        Some(_) => None,
+        None => Some(codec::link_payload(scenario)?),
+    };
     let views: Vec<String> = views.iter().map(|view| view.to_string()).collect();
     let controls: Vec<String> = controls.iter().map(|name| name.to_string()).collect();
-    let query = codec::page_query(true, &views, &controls, Some(&payload));
+    let query = codec::page_query(true, &views, &controls, payload.as_deref());
     let query = match markets {
         Some(markets) => codec::with_markets(query, markets)?,
         None => query,
