@@ -406,9 +406,9 @@ const MOSTLY_SHOCK_BELOW: f64 = 1.2;
 
 /// The note under the headline when leverage added little to a shock of a few percent or more
 /// (amplification under [`MOSTLY_SHOCK_BELOW`], something liquidated): the move is mostly the
-/// shock's, and a reader must not take the run for a flush that leverage made (the 2024 and 2021
-/// presets, and Black Thursday, are fitted to days when selling from outside the leveraged
-/// crowd did most of it).
+/// shock's, and a reader must not take the run for a flush that leverage made, nor the shock for
+/// news alone: the 2024 and 2021 presets and Black Thursday fit their shocks to the day's whole
+/// fall, so the shock holds every seller outside the crowd, forced ones elsewhere among them.
 pub fn mostly_shock(outcome: &Outcome) -> Option<String> {
     let summary = &outcome.summary;
     let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
