@@ -16,10 +16,11 @@ fn run_time_scale(outcome: &Outcome) -> crate::charts::TimeScale {
 }
 
 /// A tile's classes: a value that is a list of clauses (the funding build-up's, the traders' own
-/// moves, portfolio insurance's) spans two columns, where one column made it a tall, narrow tile
-/// of five or six lines; an amount with its count stays in one.
+/// moves, portfolio insurance's), or an amount with a long count ("$6.77bn · 22,986 of 100,000
+/// modelled positions"), spans two columns, where one column made it a tall, narrow tile of
+/// five or six lines; a short one stays in one.
 pub fn tile_class(value: &str) -> &'static str {
-    let clauses = value.contains(", ") || value.contains("; ");
+    let clauses = value.contains(", ") || value.contains("; ") || value.contains(" · ");
     if clauses && value.chars().count() > LONG_TILE_CHARS {
         "tile wide-tile"
     } else {
@@ -419,7 +420,8 @@ mod tests {
         assert_eq!(moves("calm-market"), None);
     }
 
-    /// A tile of clauses spans two columns, an amount with its count one.
+    /// A tile of clauses, or an amount with its long count, spans two columns; a short value
+    /// one.
     #[test]
     fn a_tile_of_clauses_takes_two_columns() {
         use super::tile_class;
@@ -440,7 +442,8 @@ mod tests {
             class("portfolio-insurance", "Portfolio insurance"),
             "tile wide-tile"
         );
-        assert_eq!(class("bitmex-2020-03-12", "Liquidated"), "tile");
+        assert_eq!(class("bitmex-2020-03-12", "Liquidated"), "tile wide-tile");
+        assert_eq!(class("btc-2025-10-10", "Longs / shorts"), "tile");
         assert_eq!(class("btc-2025-10-10", "Trough"), "tile");
     }
 
@@ -457,7 +460,7 @@ mod tests {
                 .find(|(label, _)| label == "Liquidated")
                 .expect("a Liquidated tile");
             assert!(
-                liquidated.ends_with(&format!(" of {total} positions")),
+                liquidated.ends_with(&format!(" of {total} modelled positions")),
                 "{name}: {liquidated}"
             );
         }

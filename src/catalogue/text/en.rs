@@ -705,7 +705,7 @@ pub static ENGLISH: Text = Text {
         shock_alone: "Shock alone",
         amplification: "Amplification",
         liquidated: "Liquidated",
-        liquidated_value: "{amount} · {count} of {total} positions",
+        liquidated_value: "{amount} · {count} of {total} modelled positions",
         longs_shorts: "Longs / shorts",
         fund_left: "Insurance fund left",
         auto_deleveraged: "Auto-deleveraged",
