@@ -498,6 +498,17 @@ test('axe-core stays clean with the tour and the glossary open, in both themes',
   await done();
 });
 
+test('a crowd that moves without a shock: the tipping tile says the headline\'s ratio counts that move as the shock\'s', async () => {
+  const { page, done } = await open('?preset=predators-at-work', { viewport: { width: 1400, height: 900 } });
+  const tipping = page.getByTestId('monitor-tipping');
+  await tipping.filter({ hasText: /^none needed/ }).waitFor({ timeout: 30000 });
+  const moved = (await tipping.textContent()).match(/move the price ([\d.]+%)/)[1];
+  const shock = (await page.getByTestId('headline').textContent()).match(/^An? ([\d.]+%) drop became/)[1];
+  const note = await page.getByTestId('monitor').locator('.gauge').last().locator('.gauge-note').textContent();
+  assert.ok(note.includes(`This run's -${shock} shock adds to that ${moved}; the headline's amplification counts both as the shock's.`), note);
+  await done();
+});
+
 test('the leverage monitor reads the population: ordered shares, unmoved by the shock, a tipping point once the curve is done', async () => {
   const { page, done } = await open('?preset=over-levered-longs', { viewport: { width: 1400, height: 900 } });
   await page.getByTestId('monitor').waitFor();

@@ -154,9 +154,24 @@ pub fn tipping_note(tipping: Tipping, within_1pct: Option<f64>, shock: Option<f6
             }
             note
         }
-        Tipping::Smooth(_) | Tipping::NoShockNeeded(_) | Tipping::NotComputed => {
-            words.tipping_note_none.to_string()
+        // A move that needs no shock: the shown run's shock comes on top of it, and the
+        // headline's ratio (its whole move over its shock) credits the shock with it too
+        // (predators-at-work: "a 1.5% drop became a 6.9% flush (4.58x)", 4.5% of it unprompted).
+        Tipping::NoShockNeeded(moved) => {
+            let mut note = words.tipping_note_none.to_string();
+            if let Some(shock) = shock.filter(|&shock| !format::shown_as_zero(shock)) {
+                note.push(' ');
+                note.push_str(&fill(
+                    words.tipping_note_no_shock_run,
+                    &[
+                        ("shock", &format::signed_pct(shock)),
+                        ("moved", &crate::headline::unsigned_pct(moved)),
+                    ],
+                ));
+            }
+            note
         }
+        Tipping::Smooth(_) | Tipping::NotComputed => words.tipping_note_none.to_string(),
     }
 }
 
@@ -244,5 +259,23 @@ mod tests {
         );
         assert_eq!(run_beside(Tipping::Computing, -7.76), None);
         assert_eq!(run_beside(Tipping::AtMost(-1.0, 4.2, None), -7.76), None);
+    }
+
+    /// A move that needs no shock: the note says the run's shock adds to it, and that the
+    /// headline's ratio counts the crowd's own move as the shock's; with no shock, nothing.
+    #[test]
+    fn a_move_that_needs_no_shock_says_the_headlines_ratio_counts_it() {
+        let note = tipping_note(Tipping::NoShockNeeded(4.5), None, Some(-1.5));
+        assert!(
+            note.contains(
+                "This run's -1.5% shock adds to that 4.5%; the headline's amplification counts both"
+            ),
+            "{note}"
+        );
+        let none = tipping_note(Tipping::NoShockNeeded(4.5), None, Some(0.0));
+        assert_eq!(
+            none,
+            crate::catalogue::text::text().monitor.tipping_note_none
+        );
     }
 }

@@ -845,6 +845,7 @@ pub static ENGLISH: Text = Text {
         tipping_note_unlevered: "With every position at 1x the move jumps on this step too, from {from} to {to}: most of it is trading that fires whatever the leverage (stop-losses, traders de-levering, portfolio insurance, dealers' hedging), not liquidations.",
         tipping_note_unsteady: "With {share} of the open interest within 1% of its liquidation price, any ordinary 1% move sets this crowd off: a crowd like it does not last long in a real market.",
         tipping_note_none: "A tipping point is where the amplification curve (this scenario run at every size) jumps: a step of shock on which each 1% more adds 2% or more to the move.",
+        tipping_note_no_shock_run: "This run's {shock} shock adds to that {moved}; the headline's amplification counts both as the shock's.",
         tipping_run_short: "This run's {shock} shock stops short of it: smaller shocks are amplified less steeply.",
         tipping_run_past: "This run's {shock} shock is past it: bigger shocks are mostly amplified less steeply.",
         computing: "computing…",

@@ -745,7 +745,11 @@ sections! {
         tipping, tipping_note,
         /// After `tipping_note` when no run is placed beside the tipping point.
         tipping_note_tail,
-        tipping_note_none, tipping_note_at_most,
+        tipping_note_none,
+        /// `{shock}`, `{moved}`: after [`Monitor::tipping_note_none`] when the move needs no shock
+        /// and the run has one.
+        tipping_note_no_shock_run,
+        tipping_note_at_most,
         /// `{shock}`: a signed percentage.
         tipping_note_steepest,
         /// `{from}`, `{to}`: the 1x curve's moves at the step's two shocks.
