@@ -856,10 +856,10 @@ impl MarketsView {
         Some(totals)
     }
 
-    /// Which of the contagion table's source columns the system can fill: the accounts' two
-    /// (forced trades from another market, from collateral) when it has accounts, the lending
-    /// one when it has a lending protocol (columns of $0 it could never fill widened the table
-    /// past a 1,400 px window's).
+    /// Which of the contagion table's source columns the system can fill: the accounts' three
+    /// (forced trades by a loss in that market, in another, by collateral) when it has
+    /// accounts, the lending one when it has a lending protocol (columns of $0 it could never
+    /// fill widened the table past a 1,400 px window's).
     pub fn source_columns(&self) -> (bool, bool) {
         let has = |kind: FlowKind| self.flows.iter().any(|flow| flow.kind == kind);
         (has(FlowKind::Accounts), has(FlowKind::Lending))
