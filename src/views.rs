@@ -569,20 +569,16 @@ pub(crate) fn EmbedLayout(
     // A system alone: `preset` is its menu of systems (shown only when its writer asks for it,
     // so a reader sees the system the article is about), not the one-market preset menu.
     let systems_menu = !system_only || page.controls.iter().any(|name| name == "preset");
-    let controls = if system_only {
-        let asked: Vec<String> = page
-            .controls
-            .iter()
-            .filter(|name| *name != "preset")
-            .cloned()
-            .collect();
-        if asked.is_empty() {
-            Vec::new()
-        } else {
-            embed_controls(&asked)
-        }
+    let asked: Vec<String> = page
+        .controls
+        .iter()
+        .filter(|name| !(system_only && *name == "preset"))
+        .cloned()
+        .collect();
+    let controls = if system_only && asked.is_empty() {
+        Vec::new()
     } else {
-        embed_controls(&page.controls)
+        embed_controls(&asked)
     };
     let single = controls.len() == 1;
     let shows_markets = views.iter().any(|view| view == "markets");

@@ -20,15 +20,16 @@ fn run_time_scale(outcome: &Outcome) -> crate::charts::TimeScale {
 /// modelled positions"), spans two columns, where one column made it a tall, narrow tile of
 /// five or six lines; a short one stays in one.
 pub fn tile_class(value: &str) -> &'static str {
-    let clauses = value.contains(", ") || value.contains("; ") || value.contains(" · ");
-    if clauses && value.chars().count() > LONG_TILE_CHARS {
+    let joined = value.contains(", ") || value.contains("; ") || value.contains(" · ");
+    if joined && value.chars().count() > LONG_TILE_CHARS {
         "tile wide-tile"
     } else {
         "tile"
     }
 }
 
-/// A list of clauses longer than this takes two columns ([`tile_class`]).
+/// A list of clauses, or an amount with its count, longer than this takes two columns
+/// ([`tile_class`]).
 const LONG_TILE_CHARS: usize = 32;
 
 /// The summary tiles (label, value) of a run, or of the playback step at `cursor` (a tile in
