@@ -27,6 +27,14 @@ const NARROW_BELOW_PX: u32 = 700;
 /// Room above the boxes for the arbitrage labels, and per row of accounts above / lending below.
 const LABELS: f64 = 44.0;
 const ROW: f64 = 36.0;
+/// A line of a flow's label, and the room a row of accounts keeps beside its lines of words.
+const LINE: f64 = 13.0;
+const ROW_MARGIN: f64 = 23.0;
+/// On a phone an account group's words break into lines of at most this many characters, so
+/// its label sits over its own markets' boxes: on one line it was as wide as the diagram, and
+/// the row above it had its line to its boxes pass behind it (the 2025 system's USDe line under
+/// Hyperliquid's label).
+const NARROW_LINE_CHARS: usize = 28;
 /// A label character's width in the diagram's 11px type, about (for the labels' backdrops).
 const LABEL_CHAR_WIDTH: f64 = 5.9;
 const BOX_HEIGHT: f64 = 88.0;
@@ -685,9 +693,11 @@ fn diagram(
     } else {
         BOX_HEIGHT
     };
+    let account_row = account_row(&view.flows, width);
     let layout = Layout {
-        box_top: ROW * rows(FlowKind::Accounts) + LABELS,
-        height: ROW * rows(FlowKind::Accounts)
+        box_top: account_row * rows(FlowKind::Accounts) + LABELS,
+        account_row,
+        height: account_row * rows(FlowKind::Accounts)
             + LABELS
             + box_height
             + ROW * rows(FlowKind::Lending)
@@ -758,6 +768,8 @@ fn diagram(
 /// Where the boxes sit, how big the diagram is, and the largest flow (the thickest line).
 struct Layout {
     box_top: f64,
+    /// A row of account groups' height (taller on a phone, whose labels take more lines).
+    account_row: f64,
     height: f64,
     width: f64,
     /// The boxes' height: [`BOX_HEIGHT`], or a line more where a name takes two.
@@ -953,25 +965,38 @@ fn market_box(
     }
 }
 
-/// A backdrop under a flow's label (its lines `first` and `second`, centred on `x`, the first
-/// baseline at `y`, `height` tall), so lines that pass under the label pass behind its words
-/// instead of through them (on a phone a label is as wide as the diagram).
-fn label_backdrop(
-    first: &str,
-    second: &str,
-    x: f64,
-    y: f64,
-    width: f64,
-    height: f64,
-) -> impl IntoView {
-    let wide = label_width(first, second, width);
+/// A backdrop under a flow's label (its `lines`, centred on `x`, the first baseline at `y`,
+/// `height` tall), so lines that pass under the label pass behind its words instead of through
+/// them.
+fn label_backdrop(lines: &[&str], x: f64, y: f64, width: f64, height: f64) -> impl IntoView {
+    let wide = label_width(lines, width);
     view! { <rect class="flow-backdrop" x=x - wide / 2.0 y=y - 12.0 width=wide height=height rx="4" /> }
 }
 
-/// How wide a label of lines `first` and `second` is, about, in a diagram `width` wide.
-fn label_width(first: &str, second: &str, width: f64) -> f64 {
-    let chars = first.chars().count().max(second.chars().count()) as f64;
+/// How wide a label of `lines` is, about, in a diagram `width` wide.
+fn label_width(lines: &[&str], width: f64) -> f64 {
+    let chars = lines
+        .iter()
+        .map(|line| line.chars().count())
+        .max()
+        .unwrap_or(0) as f64;
     (chars * LABEL_CHAR_WIDTH + 12.0).min(width - 4.0)
+}
+
+/// `words` broken at spaces into lines of at most `most` characters (a longer word alone on its
+/// line).
+fn wrapped(words: &str, most: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in words.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= most => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// Where a label `wide` across is centred: over the middle of the boxes its lines go to, as far
@@ -1019,7 +1044,7 @@ fn flow_view(
                 )
             };
             let label_y = box_top - 8.0 - 14.0 * (k as f64 % 3.0);
-            let backdrop = label_backdrop(&words, "", (a + b) / 2.0, label_y, layout.width, 18.0);
+            let backdrop = label_backdrop(&[&words], (a + b) / 2.0, label_y, layout.width, 18.0);
             view! {
                 <g class=class data-testid=format!("flow-{k}")>
                     <line x1=a y1=y x2=b y2=y stroke-width=if flow.cut { 1.5 } else { width } />
@@ -1031,56 +1056,37 @@ fn flow_view(
         }
         FlowKind::Accounts | FlowKind::Lending => {
             let top = flow.kind == FlowKind::Accounts;
-            // The label over the markets it trades in (it is wider than a box), a line from it
-            // to each.
-            let y = if top {
-                14.0 + ROW * slot as f64
-            } else {
-                layout.box_top + layout.box_height + ROW * slot as f64 + 30.0
-            };
-            let template = if !top {
-                t.charts.markets_flow_lending
-            } else if flow.deleveraged > 0 && layout.width <= NARROW {
-                t.charts.markets_flow_accounts_adl_short
-            } else if flow.deleveraged > 0 {
-                t.charts.markets_flow_accounts_adl
-            } else {
-                t.charts.markets_flow_accounts
-            };
             // The counts are the whole run's; with the step slider before its end the dollars
             // are up to the step ("2,170 of 3,000 accounts liquidated, $0 forced" at the first
             // step read as if they had all gone at once).
             let midway = cursor.is_some_and(|at| at + 1 < flow.by_step_usd.len());
-            let (in_all, so_far) = if midway {
-                (t.charts.markets_flow_in_all, t.charts.markets_flow_so_far)
+            let words = flow_words(flow, moved, midway, layout.width);
+            let mut lines: Vec<&str> = vec![&flow.name];
+            lines.extend(words.iter().map(String::as_str));
+            // The label over the markets it trades in (it is wider than a box), a line from it
+            // to each.
+            let y = if top {
+                14.0 + layout.account_row * slot as f64
             } else {
-                ("", "")
+                layout.box_top + layout.box_height + ROW * slot as f64 + 30.0
             };
-            let words = fill(
-                template,
-                &[
-                    ("in_all", in_all),
-                    ("so_far", so_far),
-                    ("liquidated", &format::count(flow.liquidated as u64)),
-                    ("of", &format::count(flow.of as u64)),
-                    ("deleveraged", &format::count(flow.deleveraged as u64)),
-                    ("usd", &format::usd(moved)),
-                ],
-            );
-            let x = label_centre(
-                layout,
-                &flow.markets,
-                label_width(&words, &flow.name, layout.width),
-            );
+            let x = label_centre(layout, &flow.markets, label_width(&lines, layout.width));
+            let below_words = y + LINE * words.len() as f64 + 5.0;
             let legs = flow
                 .markets
                 .iter()
                 .map(|&i| {
                     let end = if top { layout.box_top } else { layout.box_top + layout.box_height };
-                    view! { <line x1=x y1=y + if top { 18.0 } else { -14.0 } x2=layout.centre(i) y2=end stroke-width=width /> }
+                    view! { <line x1=x y1=if top { below_words } else { y - 14.0 } x2=layout.centre(i) y2=end stroke-width=width /> }
                 })
                 .collect_view();
-            let backdrop = label_backdrop(&words, &flow.name, x, y, layout.width, 30.0);
+            let backdrop =
+                label_backdrop(&lines, x, y, layout.width, 4.0 + LINE * lines.len() as f64);
+            let words = words
+                .iter()
+                .enumerate()
+                .map(|(j, line)| view! { <text x=x y=y + LINE * (j + 1) as f64 text-anchor="middle">{line.clone()}</text> })
+                .collect_view();
             view! {
                 // Every other row of accounts in a colour of its own, so two groups' lines are
                 // told apart where one passes the other's label.
@@ -1089,7 +1095,7 @@ fn flow_view(
                     {legs}
                     {backdrop}
                     <text x=x y=y text-anchor="middle" class="flow-name">{flow.name.clone()}</text>
-                    <text x=x y=y + 13.0 text-anchor="middle">{words}</text>
+                    {words}
                 </g>
             }
             .into_any()
@@ -1097,9 +1103,124 @@ fn flow_view(
     }
 }
 
+/// What an account group's or a lending protocol's label says under its name, `usd` moved so
+/// far (`midway`: the step slider before the run's end), in lines: one on a wide diagram, an
+/// account group's broken into short ones on a phone's ([`NARROW_LINE_CHARS`]).
+fn flow_words(flow: &FlowLine, usd: f64, midway: bool, width: f64) -> Vec<String> {
+    let t = text();
+    let top = flow.kind == FlowKind::Accounts;
+    let narrow = width <= NARROW;
+    let template = if !top {
+        t.charts.markets_flow_lending
+    } else if flow.deleveraged > 0 && narrow {
+        t.charts.markets_flow_accounts_adl_short
+    } else if flow.deleveraged > 0 {
+        t.charts.markets_flow_accounts_adl
+    } else {
+        t.charts.markets_flow_accounts
+    };
+    let (in_all, so_far) = if midway {
+        (t.charts.markets_flow_in_all, t.charts.markets_flow_so_far)
+    } else {
+        ("", "")
+    };
+    let words = fill(
+        template,
+        &[
+            ("in_all", in_all),
+            ("so_far", so_far),
+            ("liquidated", &format::count(flow.liquidated as u64)),
+            ("of", &format::count(flow.of as u64)),
+            ("deleveraged", &format::count(flow.deleveraged as u64)),
+            ("usd", &format::usd(usd)),
+        ],
+    );
+    if top && narrow {
+        wrapped(&words, NARROW_LINE_CHARS)
+    } else {
+        vec![words]
+    }
+}
+
+/// How tall a row of account groups is: a wide diagram's [`ROW`], a phone's as many lines as its
+/// longest label may take (midway through the run, its longest words), so the diagram keeps one
+/// height while the step slider moves.
+fn account_row(flows: &[FlowLine], width: f64) -> f64 {
+    let lines = flows
+        .iter()
+        .filter(|flow| flow.kind == FlowKind::Accounts)
+        .map(|flow| flow_words(flow, flow.moved_until(None), true, width).len())
+        .max()
+        .unwrap_or(1);
+    (ROW_MARGIN + LINE * lines as f64).max(ROW)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{box_name, boxes, fitted, NARROW, WIDE};
+    use super::{
+        box_name, boxes, fitted, label_centre, label_width, wrapped, Layout, NARROW,
+        NARROW_LINE_CHARS, WIDE,
+    };
+
+    #[test]
+    fn on_a_phone_an_account_groups_label_sits_over_its_own_boxes() {
+        // The 2025 system on a phone: USDe's accounts (row 1) hold Binance-ruled BTC, the
+        // first box; Hyperliquid's (row 2) the other two. On one line Hyperliquid's label was
+        // as wide as the diagram and USDe's line to its box passed behind it.
+        let usde = [
+            "USDe collateral",
+            "2,925 of 3,000 accounts liquidated, $2.56bn forced",
+        ];
+        let hyperliquid = [
+            "Hyperliquid cross margin",
+            "1,763 of 2,000 liquidated (154 by ADL), $1.37bn forced",
+        ];
+        let layout = Layout {
+            box_top: 0.0,
+            account_row: 0.0,
+            height: 0.0,
+            width: NARROW,
+            box_height: 0.0,
+            places: boxes(3, NARROW),
+            most: 1.0,
+        };
+        let span = |lines: &[&str], markets: &[usize]| {
+            let wide = label_width(lines, NARROW);
+            let x = label_centre(&layout, markets, wide);
+            (x, x - wide / 2.0)
+        };
+        let phone = |label: &[&str; 2]| -> Vec<String> {
+            let mut lines = vec![label[0].to_string()];
+            lines.extend(wrapped(label[1], NARROW_LINE_CHARS));
+            lines
+        };
+        let usde_lines = phone(&usde);
+        let hyperliquid_lines = phone(&hyperliquid);
+        assert_eq!(
+            hyperliquid_lines[1..],
+            ["1,763 of 2,000 liquidated", "(154 by ADL), $1.37bn forced"]
+        );
+        let usde_words: Vec<&str> = usde_lines.iter().map(String::as_str).collect();
+        let hyperliquid_words: Vec<&str> = hyperliquid_lines.iter().map(String::as_str).collect();
+        let (usde_x, _) = span(&usde_words, &[0]);
+        let (_, hyperliquid_left) = span(&hyperliquid_words, &[1, 2]);
+        let usde_line = usde_x.max(layout.centre(0));
+        assert!(
+            usde_line < hyperliquid_left,
+            "USDe's line at up to {usde_line} passes behind Hyperliquid's label from {hyperliquid_left}"
+        );
+        // On one line each (as before), it did.
+        let (usde_x, _) = span(&usde, &[0]);
+        let (_, hyperliquid_left) = span(&hyperliquid, &[1, 2]);
+        assert!(usde_x.max(layout.centre(0)) > hyperliquid_left);
+    }
+
+    #[test]
+    fn words_wrap_at_spaces_and_a_long_word_keeps_its_own_line() {
+        assert_eq!(wrapped("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrapped("averylongword x", 4), ["averylongword", "x"]);
+        assert_eq!(wrapped("fits", 28), ["fits"]);
+    }
 
     #[test]
     fn a_long_name_takes_two_lines_in_a_phones_box_and_one_in_a_wide_one() {
