@@ -924,6 +924,31 @@ test('stop-loss orders: the controls switch them on, their selling is drawn apar
   await done();
 });
 
+test('a behaviour set to 0 and back is the same behaviour: the tour\'s "set it to 0 to compare" gives the step\'s run again', async () => {
+  const { page, done } = await open('#tour=4');
+  await page.getByTestId('tour').waitFor();
+  const headline = page.getByTestId('headline');
+  const address = () => page.evaluate(() => location.search);
+  for (let i = 0; i < 300 && !/s=1\./.test(await address()); i++) await page.waitForTimeout(50);
+  await headline.filter({ hasText: /liquidated/ }).waitFor();
+  const step = { scenario: await address(), headline: await headline.textContent() };
+  const values = { topUp: await page.locator('#top-up').inputValue(), delever: await page.locator('#delever').inputValue() };
+  assert.ok(Number(values.topUp) > 0 && Number(values.delever) > 0, JSON.stringify(values));
+  await enter(page, '#top-up', '0');
+  const alone = await changed(page, () => headline.textContent(), step.headline, 'the run without top-ups');
+  await enter(page, '#delever', '0');
+  await changed(page, () => headline.textContent(), alone, 'the run without de-levering');
+  await enter(page, '#top-up', values.topUp);
+  await enter(page, '#delever', values.delever);
+  // Their hidden settings (the step's 0.02% volatility trigger, the top-ups' alert and budget)
+  // come back with them: the same scenario, to the byte of its link, and the same run.
+  for (let i = 0; i < 300 && (await address()) !== step.scenario; i++) await page.waitForTimeout(50);
+  assert.equal(await address(), step.scenario, 'the step\'s scenario again');
+  for (let i = 0; i < 300 && (await headline.textContent()) !== step.headline; i++) await page.waitForTimeout(50);
+  assert.equal(await headline.textContent(), step.headline);
+  await done();
+});
+
 test('every slider at its extremes never breaks the page', async () => {
   const { page, done } = await open();
   // Switch every optional feature on so its sliders appear too.

@@ -305,7 +305,11 @@ fn setting_value<T: 'static>(
 }
 
 /// A behaviour the scenario may leave out: its slider value (0 when absent) and an edit that
-/// switches it on with `create`, changes it with `write`, or removes it at 0.
+/// switches it on with `create`, changes it with `write`, or removes it at 0. Removed, its
+/// settings are kept aside, and switching it back on before anything replaces the scenario (a
+/// preset, an import, an undo) brings them back with the new value: the tour's "set it to 0 to
+/// compare", set back, ran de-levering at the panel's 0.5% volatility trigger instead of the
+/// step's 0.02%, and nothing on the page showed why the same values gave another run.
 fn optional_behaviour<T: Clone + Send + Sync + 'static>(
     peek: fn(&Scenario) -> Option<&T>,
     slot: fn(&mut Scenario) -> &mut Option<T>,
@@ -314,16 +318,28 @@ fn optional_behaviour<T: Clone + Send + Sync + 'static>(
     create: fn(f64) -> T,
 ) -> (Signal<f64>, Callback<f64>) {
     let state = use_state();
+    // The settings last switched off, and the count of replacements they belong to.
+    let shelf = StoredValue::new(None::<(u64, T)>);
     let set = Callback::new(move |value: f64| {
+        let shown = state.replacements.get_untracked();
         state.edit(|scenario| {
             let behaviour = slot(scenario);
             *behaviour = if value <= 0.0 {
+                if let Some(off) = behaviour.take() {
+                    shelf.set_value(Some((shown, off)));
+                }
                 None
             } else if let Some(mut current) = behaviour.take() {
                 write(&mut current, value);
                 Some(current)
             } else {
-                Some(create(value))
+                let kept = shelf
+                    .get_value()
+                    .filter(|(of, _)| *of == shown)
+                    .map(|(_, settings)| settings);
+                let mut on = kept.unwrap_or_else(|| create(value));
+                write(&mut on, value);
+                Some(on)
             };
         })
     });
