@@ -102,6 +102,15 @@ test('a link in the address wins over the autosave, which is offered back', asyn
   await page.getByTestId('restore-autosave').click();
   await until(page, () => summaryText(page), edited, 'the restored summary');
   assert.equal(await page.getByTestId('autosave-offer').count(), 0, 'the offer goes once taken');
+  // A broken link says the default runs instead; once the autosave is restored that is no
+  // longer true, and the banner goes with it.
+  await page.goto(`${shared.server.url}?s=1.broken`);
+  await ready(page);
+  const banner = page.getByTestId('error-banner').filter({ hasText: /showing the default scenario instead/ });
+  await banner.waitFor();
+  await page.getByTestId('restore-autosave').click();
+  await until(page, () => summaryText(page), edited, 'the restored summary after a broken link');
+  await banner.waitFor({ state: 'detached' });
   await done();
 });
 
@@ -138,6 +147,19 @@ test('an edit made just before the page is left is kept', async () => {
   await page.goto(shared.server.url);
   await ready(page);
   assert.equal(await page.locator('#shock-size').inputValue(), '-25');
+  // A reload within the delay too: a reload opens the address as it was when it began, which
+  // had the scenario before the edit (the page then offered the edit back as an autosave).
+  await page.locator('#long-share').fill('90');
+  await page.locator('#long-share').press('Enter');
+  await page.waitForTimeout(800);
+  await page.locator('#long-share').fill('39');
+  await page.locator('#long-share').press('Enter');
+  await page.waitForTimeout(100);
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.locator('#long-share').inputValue(), '39');
+  assert.equal(await page.locator('#shock-size').inputValue(), '-25');
+  assert.equal(await page.getByTestId('autosave-offer').count(), 0, 'nothing to restore');
   await done();
 });
 

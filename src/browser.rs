@@ -22,6 +22,10 @@ pub fn query() -> String {
     let Some(location) = web_sys::window().map(|window| window.location()) else {
         return String::new();
     };
+    if let Some(kept) = reloaded_query() {
+        replace_query(&kept);
+        return kept;
+    }
     let hash = location.hash().unwrap_or_default();
     FRAGMENT_LINK.with(|link| *link.borrow_mut() = crate::codec::split_fragment(&hash).0);
     crate::codec::page_parameters(&location.search().unwrap_or_default(), &hash)
@@ -49,6 +53,10 @@ pub fn keep_fragment_link() -> bool {
     let (link, explainer) = crate::codec::split_fragment(&hash);
     let ours = FRAGMENT_LINK.with(|ours| ours.borrow().clone());
     if !link.is_empty() && link != ours {
+        // The new link opens, not what the page last wrote.
+        if let Some(storage) = session_storage() {
+            let _ = storage.remove_item(ADDRESS_KEY);
+        }
         return location.reload().is_ok();
     }
     if link.is_empty() && !ours.is_empty() {
@@ -84,6 +92,36 @@ pub fn replace_query(query: &str) {
     let url = crate::codec::address(&path, query, explainer.trim_start_matches('#'));
     FRAGMENT_LINK.with(|link| *link.borrow_mut() = crate::codec::fragment_link(query).to_string());
     replace_url(&url);
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(ADDRESS_KEY, query);
+    }
+}
+
+/// Where this tab's page keeps the parameters it last wrote to the address bar.
+const ADDRESS_KEY: &str = "flushlab:address:v1";
+
+/// The parameters this tab's page last wrote to its address bar, when the page is a reload of
+/// it: a reload keeps the address as it was when it began, and the page writes an edit to the
+/// address only once edits settle (or as it is left, too late for a reload's address), so a
+/// reload within that delay opened the scenario before the edit and offered the edit back as
+/// an autosave to restore.
+fn reloaded_query() -> Option<String> {
+    let window = web_sys::window()?;
+    let navigation = window
+        .performance()?
+        .get_entries_by_type("navigation")
+        .get(0);
+    let kind = js_sys::Reflect::get(&navigation, &"type".into())
+        .ok()?
+        .as_string()?;
+    if kind != "reload" {
+        return None;
+    }
+    session_storage()?.get_item(ADDRESS_KEY).ok().flatten()
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
 }
 
 /// The explainer's part of the address's fragment (with a leading `#`), or empty: a long link's

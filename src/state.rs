@@ -512,6 +512,9 @@ impl AppState {
             .scenario
             .with_untracked(|shown| *shown != kept.scenario)
         {
+            // A bad link's banner says what is shown instead ("showing the default scenario");
+            // once another scenario is, it is no longer true.
+            self.clear("link");
             self.stop_playback_if_out_of_range(&kept.scenario);
             self.scenario.set(kept.scenario);
         }
