@@ -1180,6 +1180,22 @@ test("the options tab compares a call's leverage with a perpetual's and follows 
   await expiry.press('Enter');
   await assert.doesNotReject(sentence.filter({ hasText: /with 5 days to expiry/ }).waitFor());
   assert.match(await sentence.textContent(), /held 5 days at an unchanged price/);
+  // A longer expiry again gives back the holding the reader set (it stayed at 5, said nowhere).
+  await expiry.fill('30');
+  await expiry.press('Enter');
+  await sentence.filter({ hasText: /held 7 days at an unchanged price/ }).waitFor();
+  await expiry.fill('5');
+  await expiry.press('Enter');
+  await sentence.filter({ hasText: /with 5 days to expiry/ }).waitFor();
+  assert.match(await sentence.textContent(), /held 5 days at an unchanged price/);
+  // A day's call levers past 100x: its perpetual's fall under 1% is said to the hundredth.
+  await expiry.fill('1');
+  await expiry.press('Enter');
+  await sentence.filter({ hasText: /with 1 day to expiry/ }).waitFor();
+  assert.match(await sentence.textContent(), /liquidated by a fall of 0\.\d\d%, a coin-margined one by 0\.\d\d%/);
+  await expiry.fill('5');
+  await expiry.press('Enter');
+  await sentence.filter({ hasText: /with 5 days to expiry/ }).waitFor();
   // Held longer than the option lives: refused, with the range the expiry leaves, not changed
   // silently; the slider ends at the expiry too.
   const held = page.locator('#option-held');

@@ -247,15 +247,26 @@ pub(crate) fn OptionsTab() -> impl IntoView {
     let t = text();
     let setting =
         move |read: fn(&OptionSpec) -> f64| Signal::derive(move || state.options.with(read));
-    // A holding never outlasts the option: shortening the expiry shortens it too.
-    let edit = move |write: fn(&mut OptionSpec, f64)| {
+    // A holding never outlasts the option: shortening the expiry shortens it too, and
+    // lengthening it again gives back the holding the reader set (a 7-day holding, the expiry
+    // set to 1 day and back to 30, was left at 1 day with nothing said). What the reader set is
+    // `wanted`; a holding changed from elsewhere (a link, an undo, an example) becomes it.
+    let wanted = StoredValue::new(state.options.with_untracked(|spec| spec.days_held));
+    let edit_holding = move |write: fn(&mut OptionSpec, f64), holding: bool| {
         Callback::new(move |value: f64| {
             state.options.update(|spec| {
+                if spec.days_held != wanted.get_value().min(spec.days_to_expiry) {
+                    wanted.set_value(spec.days_held);
+                }
                 write(spec, value);
-                spec.days_held = spec.days_held.min(spec.days_to_expiry);
+                if holding {
+                    wanted.set_value(spec.days_held);
+                }
+                spec.days_held = wanted.get_value().min(spec.days_to_expiry);
             })
         })
     };
+    let edit = move |write: fn(&mut OptionSpec, f64)| edit_holding(write, false);
     let sentence = move || {
         state.options.with(|spec| {
             if spec.validate().is_err() {
@@ -308,13 +319,21 @@ pub(crate) fn OptionsTab() -> impl IntoView {
                     t.charts.options_perp,
                     &[
                         ("leverage", &leverage),
+                        // Under 1% to the hundredth, as every move the page says (a day's
+                        // call at 120x: "a fall of 0.85%", not "0.8%").
                         (
                             "liquidation",
-                            &format::percent(-result.perp_liquidation_move_pct, 1),
+                            &format::percent(
+                                -result.perp_liquidation_move_pct,
+                                format::pct_digits(result.perp_liquidation_move_pct),
+                            ),
                         ),
                         (
                             "inverse",
-                            &format::percent(-result.inverse_liquidation_move_pct, 1),
+                            &format::percent(
+                                -result.inverse_liquidation_move_pct,
+                                format::pct_digits(result.inverse_liquidation_move_pct),
+                            ),
                         ),
                         ("maintenance", &maintenance),
                     ],
@@ -388,7 +407,7 @@ pub(crate) fn OptionsTab() -> impl IntoView {
                     help=t.controls.option_held_help min=0.0 step=1.0
                     max=setting(|s| s.days_to_expiry)
                     unit=t.controls.unit_days
-                    value=setting(|s| s.days_held) set=edit(|s, v| s.days_held = v) />
+                    value=setting(|s| s.days_held) set=edit_holding(|s, v| s.days_held = v, true) />
                 <RangeField id="option-maintenance" label=t.controls.option_maintenance
                     help=t.controls.option_maintenance_help min=0.0 max=10.0 step=0.05 unit="%"
                     value=setting(|s| s.maintenance_margin * 100.0)
