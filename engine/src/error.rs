@@ -89,7 +89,7 @@ pub enum Rule {
     /// A generated population too small to give every bucket a long and a short.
     TwoPerBucket { least: usize },
     /// A bucket's max below its min.
-    MaxBelowMin,
+    MaxBelowMin { min: f64, max: f64 },
     /// Every bucket weighs zero.
     NoWeight,
     /// Leverage at or past 1 / maintenance margin: the position (`one`) or positions open
@@ -282,6 +282,14 @@ pub fn duration_parts(seconds: f64) -> (f64, &'static str) {
     }
 }
 
+/// The fraction a value `got` would be if it was meant as a percent, for a field of fractions
+/// (its range ends at `high` <= 1) given a value over it that reads as a percent (over 1, at
+/// most 100): a maintenance margin of 5 meant 5%, and "must be in [0, 0.5] (got 5)" did not say
+/// that the file writes 0.05.
+pub fn percent_for_fraction(high: f64, got: f64) -> Option<f64> {
+    (high <= 1.0 && got > 1.0 && got <= 100.0 && got / 100.0 <= high).then_some(got / 100.0)
+}
+
 /// A list of field names as English says it: "a", "a or b", "a, b or c".
 pub fn english_either(names: &[String]) -> String {
     match names {
@@ -307,7 +315,11 @@ impl fmt::Display for Rule {
                 got,
             } => {
                 let open = if *low_open { '(' } else { '[' };
-                write!(f, "must be in {open}{low}, {high}] (got {got})")
+                write!(f, "must be in {open}{low}, {high}] (got {got})")?;
+                if let Some(fraction) = percent_for_fraction(*high, *got) {
+                    write!(f, "; a fraction of 1: {got}% is written {fraction}")?;
+                }
+                Ok(())
             }
             Rule::WholeRange { low, high, got } => {
                 write!(f, "must be in [{low}, {high}] (got {got})")
@@ -340,7 +352,9 @@ impl fmt::Display for Rule {
                 f,
                 "must be at least 2 per bucket ({least}) so every bucket has longs and shorts"
             ),
-            Rule::MaxBelowMin => write!(f, "must be at least min"),
+            Rule::MaxBelowMin { min, max } => {
+                write!(f, "must be at least min (got {max}, below its min of {min})")
+            }
             Rule::NoWeight => write!(f, "at least one weight must be positive"),
             Rule::OpensLiquidatable { cap, got, one, fee } => {
                 let (who, what) = if *one {

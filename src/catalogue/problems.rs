@@ -49,18 +49,30 @@ pub fn say(rule: &Rule) -> String {
             high,
             low_open,
             got,
-        } => fill(
-            if *low_open {
-                words.range_open_low
-            } else {
-                words.range
-            },
-            &[
-                ("low", &plain(*low)),
-                ("high", &plain(*high)),
-                ("got", &plain(*got)),
-            ],
-        ),
+        } => {
+            let range = fill(
+                if *low_open {
+                    words.range_open_low
+                } else {
+                    words.range
+                },
+                &[
+                    ("low", &plain(*low)),
+                    ("high", &plain(*high)),
+                    ("got", &plain(*got)),
+                ],
+            );
+            match flushlab_engine::error::percent_for_fraction(*high, *got) {
+                Some(fraction) => format!(
+                    "{range}{}",
+                    fill(
+                        words.as_fraction,
+                        &[("pct", &plain(*got)), ("fraction", &plain(fraction))]
+                    )
+                ),
+                None => range,
+            }
+        }
         Rule::WholeRange { low, high, got } => fill(
             words.range,
             &[
@@ -96,7 +108,10 @@ pub fn say(rule: &Rule) -> String {
         Rule::EmptySide { asks: false } => words.no_bid.to_string(),
         Rule::TooManyProblems => words.too_many.to_string(),
         Rule::TwoPerBucket { least } => fill(words.two_per_bucket, &[("least", &whole(*least))]),
-        Rule::MaxBelowMin => words.max_below_min.to_string(),
+        Rule::MaxBelowMin { min, max } => fill(
+            words.max_below_min,
+            &[("min", &plain(*min)), ("max", &plain(*max))],
+        ),
         Rule::NoWeight => words.no_weight.to_string(),
         Rule::OpensLiquidatable { cap, got, one, fee } => fill(
             if *one {
@@ -349,6 +364,12 @@ mod tests {
                 low_open: false,
                 got: 0.7,
             },
+            Rule::Range {
+                low: 0.0,
+                high: 0.5,
+                low_open: false,
+                got: 5.0,
+            },
             inner.clone(),
             Rule::WholeRange {
                 low: 1,
@@ -371,7 +392,7 @@ mod tests {
             Rule::EmptySide { asks: false },
             Rule::TooManyProblems,
             Rule::TwoPerBucket { least: 14 },
-            Rule::MaxBelowMin,
+            Rule::MaxBelowMin { min: 3.0, max: 2.0 },
             Rule::NoWeight,
             Rule::OpensLiquidatable {
                 cap: 200.0,
@@ -570,6 +591,34 @@ mod tests {
         }) {
             assert_eq!(say(&rule), rule.to_string(), "{rule:?}");
         }
+    }
+
+    #[test]
+    fn a_percent_in_a_field_of_fractions_is_told_how_the_file_writes_it() {
+        let range = |high: f64, got: f64| Problem {
+            path: "venue.maintenance_margin".into(),
+            rule: Rule::Range {
+                low: 0.0,
+                high,
+                low_open: false,
+                got,
+            },
+        };
+        assert_eq!(
+            line(&range(0.5, 5.0)),
+            "venue.maintenance_margin: must be in [0, 0.5] (got 5); a fraction of 1: 5% is \
+             written 0.05"
+        );
+        // Past the range as a percent too, or a field that is no fraction: the range alone.
+        assert_eq!(
+            line(&range(0.5, 70.0)),
+            "venue.maintenance_margin: must be in [0, 0.5] (got 70)"
+        );
+        assert_eq!(
+            line(&range(0.5, 0.7)),
+            "venue.maintenance_margin: must be in [0, 0.5] (got 0.7)"
+        );
+        assert!(!line(&range(30.0, 50.0)).contains("fraction"));
     }
 
     #[test]

@@ -247,7 +247,13 @@ fn validate_positions(positions: &Positions, check: &mut Checker) {
                 check.range(&format!("{bucket_path}.min"), bucket.min, 1.0, MAX_LEVERAGE);
                 check.range(&format!("{bucket_path}.max"), bucket.max, 1.0, MAX_LEVERAGE);
                 if bucket.max < bucket.min {
-                    check.fail(&format!("{bucket_path}.max"), Rule::MaxBelowMin);
+                    check.fail(
+                        &format!("{bucket_path}.max"),
+                        Rule::MaxBelowMin {
+                            min: bucket.min,
+                            max: bucket.max,
+                        },
+                    );
                 }
                 check.range(&format!("{bucket_path}.weight"), bucket.weight, 0.0, 1e9);
             }

@@ -640,6 +640,8 @@ sections! {
         range,
         /// `{low}`, `{high}`, `{got}`: low itself excluded.
         range_open_low,
+        /// After a range a field of fractions was given a percent past: `{pct}`, `{fraction}`.
+        as_fraction,
         /// `{least}`, `{most}`, `{got}`, `{items}`.
         count,
         /// `{most}`, `{got}`, `{items}`.
@@ -649,6 +651,7 @@ sections! {
         at_start_price, no_bid, no_ask, too_many,
         /// `{least}`.
         two_per_bucket,
+        /// `{min}`, `{max}`.
         max_below_min, no_weight,
         /// `{cap}`, `{got}`, `{over}`: a listed position's leverage.
         opens_liquidatable_one,
