@@ -133,10 +133,12 @@ const STEPS: [Step; 9] = [
         title: "A real flush: 10 October 2025",
         body: "On 10 October 2025 a tariff headline met record leverage: BTC, at $122,574 \
                earlier that day, fell to about $104,800, the worst of it in a cascade that \
-               liquidated $6.93bn in 40 minutes from 20:50 UTC. In the model, fitted to that 14.5% \
-               trough and to an assumed BTC share of the day's liquidations, a ten-minute ramp of \
-               selling of about 7.8% sets off liquidations that carry the price almost twice as \
-               far, closing about $6.8bn of longs and no shorts. Its insurance fund ends higher \
+               liquidated $6.93bn across all coins in 40 minutes from 20:50 UTC, and $19bn in the \
+               day. In the model, fitted to that 14.5% trough and to BTC's assumed share of the \
+               day's liquidations (about $6.8bn), a ten-minute ramp of selling of about 7.8% sets \
+               off liquidations that carry the price almost twice as far, closing that $6.8bn of \
+               BTC longs, and no shorts, in one cascade of about eleven minutes (the day's came \
+               in waves over hours). Its insurance fund ends higher \
                than it started and ADL never runs, whereas that night Hyperliquid ran its first \
                cross-margin ADL: one venue alone does not show it, the Markets tab's 2025-10-10 \
                system of venues does.",

@@ -280,6 +280,12 @@ fn step_8_the_2025_flush_in_the_models_terms() {
     let longs = run.liquidated_notional_usd_long;
     assert!((6.75e9..6.85e9).contains(&longs), "about $6.8bn: {longs}");
     assert_eq!(run.liquidated_notional_usd_short, 0.0);
+    let last = run.last_liquidation_step.expect("it liquidates");
+    let minutes = f64::from(last) * scenario.run.step_s / 60.0;
+    assert!(
+        (10.0..12.0).contains(&minutes),
+        "about eleven minutes: {minutes}"
+    );
     assert!(run.insurance_fund_end_usd > scenario.venue.insurance_fund_usd);
     assert_eq!(run.adl_notional_usd, 0.0);
     assert!(run.final_price > run.min_price, "recovers part of the way");

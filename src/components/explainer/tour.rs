@@ -32,10 +32,13 @@ pub fn TourCard() -> impl IntoView {
     let state = crate::state::use_state();
     let live = expect_context::<crate::live::Live>();
     let total = steps().len();
-    // The run's headline, for a card pinned over a chart with the headline scrolled away (not
-    // on the Markets tab, whose system has figures of its own).
+    // The run's headline, for a card pinned over a chart with the headline scrolled away: on
+    // the tabs that show that run (the flush, and the venues compared on it), not on those with
+    // figures of their own (the leverage cycles' paths, the options calculator, the Markets
+    // tab's system): on the cycles step it read as the cycles' figures.
     let this_run = move || {
-        if state.tab.get() == crate::state::Tab::Markets {
+        use crate::state::Tab;
+        if !matches!(state.tab.get(), Tab::Flush | Tab::Venues) {
             return None;
         }
         live.ran_headline()
