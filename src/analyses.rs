@@ -106,9 +106,10 @@ pub fn run_allowed(scenario: &Scenario, approved_s: f64) -> Result<(), Vec<Strin
 pub enum Tipping {
     /// The curve is still being computed.
     Computing,
-    /// At this shock (percent, signed); with what the same step does with every position at
-    /// 1x, when that is most of it.
-    At(f64, Option<UnleveredStep>),
+    /// At this shock (percent, signed), the end of the curve's steepest step, which starts at
+    /// the second (the curve's shock before it, or 0); with what the same step does with every
+    /// position at 1x, when that is most of it.
+    At(f64, f64, Option<UnleveredStep>),
     /// The flush grows smoothly with the shock: no sharp tipping point up to the curve's largest
     /// shock (percent, positive: 40, or more for a scenario whose own shock is larger).
     Smooth(f64),
@@ -233,9 +234,17 @@ impl CurveView {
             let extent = self.shocks_pct.last().map_or(0.0, |pct| pct.abs());
             self.critical_shock_pct
                 .map_or(Tipping::Smooth(extent), |shock| {
-                    Tipping::At(shock, self.unlevered_step(shock))
+                    Tipping::At(shock, self.step_start(shock), self.unlevered_step(shock))
                 })
         }
+    }
+
+    /// Where the curve's step ending at `shock` starts: the shock before it, or none (0).
+    fn step_start(&self, shock: f64) -> f64 {
+        let end = self.points.iter().position(|p| p.shock_pct == shock);
+        end.and_then(|end| end.checked_sub(1))
+            .and_then(|start| self.points.get(start))
+            .map_or(0.0, |point| point.shock_pct)
     }
 
     /// The 1x curve's step ending at `shock` (the tipping point), when it jumps by at least
@@ -918,7 +927,7 @@ mod tests {
         let gentle_after = vec![point(-1.0, -6.7), point(-8.0, -9.0), point(-9.0, -10.0)];
         assert_eq!(finished(gentle_after), Tipping::AtMost(-1.0, 6.7, None));
         let no_runaway = vec![point(-1.0, -1.5), point(-8.0, -13.0), point(-9.0, -27.0)];
-        assert_eq!(finished(no_runaway), Tipping::At(-9.0, None));
+        assert_eq!(finished(no_runaway), Tipping::At(-9.0, -8.0, None));
     }
 
     /// 2024-08-05's curve: its steepest step (3% to 4%) is mostly the crowd's stop-losses,
@@ -942,6 +951,7 @@ mod tests {
             finished(levered.clone(), stops),
             Tipping::At(
                 -4.0,
+                -3.0,
                 Some(UnleveredStep {
                     from_pct: 3.6,
                     to_pct: 5.7
@@ -949,7 +959,7 @@ mod tests {
             )
         );
         let flat = vec![point(-2.0, -2.0), point(-3.0, -3.0), point(-4.0, -4.2)];
-        assert_eq!(finished(levered, flat), Tipping::At(-4.0, None));
+        assert_eq!(finished(levered, flat), Tipping::At(-4.0, -3.0, None));
     }
 
     /// The presets' own curves: 2024's tipping step is its stop-losses' (a trader's review read
@@ -964,7 +974,7 @@ mod tests {
             while curve.step(&mut session) {}
             curve.tipping()
         };
-        let Tipping::At(shock, Some(step)) = tipping("btc-2024-08-05") else {
+        let Tipping::At(shock, _, Some(step)) = tipping("btc-2024-08-05") else {
             panic!("{:?}", tipping("btc-2024-08-05"));
         };
         assert!(
@@ -973,7 +983,7 @@ mod tests {
         );
         for name in ["btc-2025-10-10", "over-levered-longs", "short-squeeze"] {
             assert!(
-                matches!(tipping(name), Tipping::At(_, None)),
+                matches!(tipping(name), Tipping::At(_, _, None)),
                 "{name}: {:?}",
                 tipping(name)
             );

@@ -76,7 +76,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                 // A sentence, not a tag: in the corner, wrapped, so a phone shows all of it.
                 annotations.push(corner_note(&note, theme));
             }
-            Tipping::At(critical, _) => {
+            Tipping::At(critical, _, _) => {
                 let marked = marked_shock(critical, 0.98, w.tipping_point, theme);
                 shapes.push(marked.0);
                 annotations.push(marked.1);

@@ -26,7 +26,7 @@ pub fn LeverageMonitor() -> impl IntoView {
     let state = crate::state::use_state();
     let tipping = move || match live.tipping.get() {
         Tipping::Computing => text().monitor.computing.to_string(),
-        Tipping::At(pct, _) => fill(
+        Tipping::At(pct, _, _) => fill(
             text().monitor.tipping_at,
             &[("shock", &format::signed_pct(pct))],
         ),
@@ -119,9 +119,11 @@ pub fn tipping_note(tipping: Tipping, within_1pct: Option<f64>, shock: Option<f6
             .unwrap_or_else(|| words.tipping_note_tail.to_string())
     };
     match tipping {
-        Tipping::At(_, None) | Tipping::Computing => format!("{} {}", words.tipping_note, tail()),
+        Tipping::At(_, _, None) | Tipping::Computing => {
+            format!("{} {}", words.tipping_note, tail())
+        }
         // The step is mostly selling that needs no leverage: said, with the 1x curve's step.
-        Tipping::At(_, Some(step)) => format!(
+        Tipping::At(_, _, Some(step)) => format!(
             "{} {} {}",
             words.tipping_note,
             tail(),
@@ -176,9 +178,11 @@ pub fn tipping_note(tipping: Tipping, within_1pct: Option<f64>, shock: Option<f6
 }
 
 /// Where the shown run's `shock` (%) sits beside a tipping point at a shock the same way: short
-/// of it or past it (none for any other kind of tile, or a shock the other way).
+/// of its step, on it (past the curve's shock before it: 2025-10-10's -7.76% between -7% and
+/// -8% was said to stop short, and its dot sat near the top of the jump), or past it (none for
+/// any other kind of tile, or a shock the other way).
 fn run_beside(tipping: Tipping, shock: f64) -> Option<String> {
-    let Tipping::At(at, _) = tipping else {
+    let Tipping::At(at, from, _) = tipping else {
         return None;
     };
     if at * shock <= 0.0 {
@@ -187,12 +191,20 @@ fn run_beside(tipping: Tipping, shock: f64) -> Option<String> {
     let words = &text().monitor;
     // As the tile and the note write them (a -7.96% shock is at a -8.0% tipping point).
     let tenths = |pct: f64| (pct.abs() * 10.0).round();
-    let line = if tenths(shock) < tenths(at) {
-        words.tipping_run_short
-    } else {
+    let line = if tenths(shock) >= tenths(at) {
         words.tipping_run_past
+    } else if tenths(shock) > tenths(from) {
+        words.tipping_run_on
+    } else {
+        words.tipping_run_short
     };
-    Some(fill(line, &[("shock", &format::signed_pct(shock))]))
+    Some(fill(
+        line,
+        &[
+            ("shock", &format::signed_pct(shock)),
+            ("from", &format::signed_pct(from)),
+        ],
+    ))
 }
 
 #[cfg(test)]
@@ -205,14 +217,14 @@ mod tests {
     /// with 3% or more within 1% of liquidation, that it is no steady state).
     #[test]
     fn the_tipping_note_says_what_kind_of_tipping_point_it_is() {
-        let plain = tipping_note(Tipping::At(-8.0, None), None, None);
+        let plain = tipping_note(Tipping::At(-8.0, -7.0, None), None, None);
         assert!(plain.starts_with("The steepest step"), "{plain}");
         assert!(!plain.contains("1x"));
         let step = UnleveredStep {
             from_pct: 3.6,
             to_pct: 5.7,
         };
-        let stops = tipping_note(Tipping::At(-4.0, Some(step)), Some(0.003), None);
+        let stops = tipping_note(Tipping::At(-4.0, -3.0, Some(step)), Some(0.003), None);
         assert!(stops.contains("from 3.6% to 5.7%"), "{stops}");
         let runaway = tipping_note(
             Tipping::AtMost(-1.0, 6.7, Some(-9.0)),
@@ -231,19 +243,26 @@ mod tests {
     /// The tile says whether the run shown stops short of its tipping point or is past it.
     #[test]
     fn the_tipping_tile_places_the_run_beside_its_tipping_point() {
-        let at = Tipping::At(-8.0, None);
-        let short = run_beside(at, -7.76).unwrap();
+        let at = Tipping::At(-8.0, -7.0, None);
+        let short = run_beside(at, -6.76).unwrap();
         assert!(
-            short.contains("-7.8%") && short.contains("short of it"),
+            short.contains("-6.8%") && short.contains("short of it"),
             "{short}"
         );
+        // Between the step's two shocks: on it, not short of it.
+        let on = run_beside(at, -7.76).unwrap();
+        assert!(
+            on.contains("-7.8%") && on.contains("on that step") && on.contains("-7.0%"),
+            "{on}"
+        );
+        assert!(run_beside(at, -7.0).unwrap().contains("short of it"));
         let past = run_beside(at, -7.96).unwrap();
         assert!(
             past.contains("past it"),
             "as written, -8.0% is at it: {past}"
         );
         // In the note, in place of what shocks beside it do.
-        let note = tipping_note(at, None, Some(-7.76));
+        let note = tipping_note(at, None, Some(-6.76));
         assert!(note.ends_with(&short), "{note}");
         assert!(!note.contains("and so, mostly"), "{note}");
         let unknown = tipping_note(at, None, None);
@@ -254,7 +273,7 @@ mod tests {
         assert!(run_beside(at, -20.0).unwrap().contains("past it"));
         assert_eq!(run_beside(at, 3.0), None, "a shock the other way");
         assert_eq!(
-            run_beside(Tipping::At(5.0, None), 4.0).map(|s| s.contains("short")),
+            run_beside(Tipping::At(5.0, 4.0, None), 4.0).map(|s| s.contains("short")),
             Some(true)
         );
         assert_eq!(run_beside(Tipping::Computing, -7.76), None);

@@ -848,6 +848,7 @@ pub static ENGLISH: Text = Text {
         tipping_note_none: "A tipping point is where the amplification curve (this scenario run at every size) jumps: a step of shock on which each 1% more adds 2% or more to the move.",
         tipping_note_no_shock_run: "This run's {shock} shock adds to that {moved}; the headline's amplification counts both as the shock's.",
         tipping_run_short: "This run's {shock} shock stops short of it: smaller shocks are amplified less steeply.",
+        tipping_run_on: "This run's {shock} shock is on that step (which starts past {from}): the dot on the curve shows how much of the jump it takes.",
         tipping_run_past: "This run's {shock} shock is past it: bigger shocks are mostly amplified less steeply.",
         computing: "computing…",
         tipping_at: "{a:shock} {shock} shock",

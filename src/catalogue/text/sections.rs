@@ -762,6 +762,9 @@ sections! {
         /// `{shock}`: the run's shock, short of the tipping point's (in place of
         /// `tipping_note_tail`).
         tipping_run_short,
+        /// `{shock}`: the run's shock, between the tipping step's two (likewise); `{from}`: the
+        /// step's first shock.
+        tipping_run_on,
         /// `{shock}`: the run's shock, at or past the tipping point's (likewise).
         tipping_run_past,
         computing,
