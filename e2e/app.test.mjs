@@ -1429,6 +1429,11 @@ test('on the markets tab the controls edit the market picked in the diagram, and
   assert.equal(download.suggestedFilename(), 'flushlab-system.json');
   const file = await readFile(await download.path(), 'utf8');
   assert.equal(JSON.parse(file).version, 2);
+  // Its CSV is the system's run (it was the one-market run hidden behind the tab).
+  const [sheet] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  assert.equal(sheet.suggestedFilename(), 'flushlab-system-run.csv');
+  const header = (await readFile(await sheet.path(), 'utf8')).split('\n')[0].split(',');
+  assert.ok(header.includes('venue-a last_usd') && header.includes('venue-b liquidated_usd'), header.join(' | '));
   const other = await open();
   await other.page.getByTestId('import-input').setInputFiles({ name: 'system.json', mimeType: 'application/json', buffer: Buffer.from(file) });
   await other.page.getByTestId('markets-own').waitFor();

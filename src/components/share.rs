@@ -72,17 +72,20 @@ pub fn embed_snippet(
 const RESIZE_SCRIPT: &str = "<script>addEventListener(\"message\",function(e){var d=e.data;if(!d||d.type!==\"flushlab:height\"||!(d.height>0))return;document.querySelectorAll(\"iframe[data-flushlab]\").forEach(function(f){if(f.contentWindow===e.source)f.style.height=Math.min(d.height,9000)+\"px\"})})</script>";
 
 /// The snippet's height for `charts` one-market charts: what they take in a 700 px article
-/// column, where the embed sets them two to a row (measured: one row 480 px, two 1,000 px).
-/// Narrower, they stack and need more: the snippet's script asks the frame for it.
+/// column, where the embed sets them two to a row (measured on the default scenario: one row
+/// 480 px, two 1,000 px), and room for the notes a historical preset has under a longer
+/// headline (2021-05-19's three charts took 1,083 px, Black Thursday's 1,152: a site that strips
+/// the snippet's script showed their last chart cut, scrolling inside the frame). Narrower, the
+/// charts stack and need more: the snippet's script asks the frame for it.
 pub fn embed_height(charts: usize) -> u32 {
     let rows = charts.max(1).div_ceil(2) as u32;
-    520 * rows - 40
+    520 * rows + 120
 }
 
 /// The snippet's height for a system of `markets` on the Markets view, in a 700 px column
-/// (measured: two markets 1,620 px, three 1,974 px).
+/// (measured: two markets 1,676 px, three 2,031 px).
 pub fn markets_embed_height(markets: usize) -> u32 {
-    900 + 360 * markets.max(1) as u32
+    980 + 360 * markets.max(1) as u32
 }
 
 /// `url` opening the tour at `step` (an index from 0; None: the tour is not open), as the address
@@ -190,21 +193,43 @@ pub fn ShareBar(
         }
     };
     // On the Markets tab, the system shown there (version 2, its cuts and shock as run).
+    // Files named after what they hold (every preset's came as flushlab-outcome.csv).
+    let file_name = move |kind: &str, extension: &str| {
+        let named = match markets() {
+            Some(markets) if !markets.shows_own() => markets.origin().to_string(),
+            Some(_) => String::new(),
+            None => state.preset.get_untracked(),
+        };
+        export::file_name(&named, kind, extension)
+    };
     let export_json = move |_: leptos::ev::MouseEvent| match markets() {
         Some(markets) => browser::download_text(
-            "flushlab-system.json",
+            &file_name("system", "json"),
             "application/json",
             &markets.system().to_json(),
         ),
         None => {
             let text = state.scenario.with_untracked(codec::encode_file);
-            browser::download_text("flushlab-scenario.json", "application/json", &text);
+            browser::download_text(&file_name("scenario", "json"), "application/json", &text);
         }
     };
+    // On the Markets tab the system's run (it gave the one-market run hidden behind the tab).
+    let live = use_context::<crate::live::Live>();
     let export_csv = move |_| {
-        if let Some(outcome) = outcome.get_untracked() {
+        if markets().is_some() {
+            if let Some(view) = live
+                .map(|live| live.markets.get_untracked())
+                .filter(|view| view.ran)
+            {
+                browser::download_text(
+                    &file_name("system-run", "csv"),
+                    "text/csv",
+                    &export::markets_csv(&view),
+                );
+            }
+        } else if let Some(outcome) = outcome.get_untracked() {
             browser::download_text(
-                "flushlab-outcome.csv",
+                &file_name("outcome", "csv"),
                 "text/csv",
                 &export::steps_csv(&outcome),
             );
