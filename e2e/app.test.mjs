@@ -1658,6 +1658,8 @@ test('a link from the markets tab reopens its system with the links cut, and emb
   await embed.goto(shared.server.url + '?embed=1&view=markets&system=lending-meets-perps');
   await embed.getByTestId('markets-diagram').locator('[data-testid="market-spot"]').waitFor();
   assert.equal(await embed.evaluate(() => document.documentElement.scrollHeight), 600, 'the page is the frame');
+  // No way down to market controls an embed does not have (it took focus and did nothing).
+  assert.equal(await embed.getByTestId('markets-edit-link').count(), 0);
   // In the frame's scrolled column each part keeps its height (the table's box was squeezed to
   // 0 px), the shock comes before the price chart, and the link out stays inside the frame.
   await embed.getByTestId('markets-table').locator('tr[data-market="spot"]').waitFor();

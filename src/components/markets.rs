@@ -498,17 +498,19 @@ pub fn MarketsTab(
                 </div>
                 // On one column the picked market's controls are a long way down (about 2,100
                 // px on a phone): a tap on a box changed only its border there. The way down
-                // names it.
-                <button type="button" class="link-button markets-edit-link" data-testid="markets-edit-link"
-                    on:click=move |_| go_to_editor()>
-                    {move || {
-                        let picked = state.markets_selected.get();
-                        drawn.with(|view| {
-                            let name = view.picked(picked).map(|(_, market)| market.name.clone()).unwrap_or_default();
-                            fill(t.charts.markets_edit_link, &[("market", &name)])
-                        })
-                    }}
-                </button>
+                // names it; an embed has no market controls for it to go to.
+                {(!embedded).then(|| view! {
+                    <button type="button" class="link-button markets-edit-link" data-testid="markets-edit-link"
+                        on:click=move |_| go_to_editor()>
+                        {move || {
+                            let picked = state.markets_selected.get();
+                            drawn.with(|view| {
+                                let name = view.picked(picked).map(|(_, market)| market.name.clone()).unwrap_or_default();
+                                fill(t.charts.markets_edit_link, &[("market", &name)])
+                            })
+                        }}
+                    </button>
+                })}
                 <figcaption>
                     <span data-testid="markets-problem">{problem}</span>
                     <span class="markets-toggles">{toggles}</span>
