@@ -11,8 +11,9 @@ use super::{
 use crate::catalogue::text::fill;
 
 /// The share of the price axis the flush's two-line label needs beside its line (a phone's plot
-/// is about 250 px wide; the label about 85).
-const LABEL_ROOM: f64 = 0.35;
+/// is about 250 px wide; the label about 85, and its box a few pixels more: at 0.35 an embed's
+/// "reached $30,001" ran over the "$6bn" tick beside the plot's edge).
+const LABEL_ROOM: f64 = 0.40;
 
 /// The liquidation-map chart.
 pub fn plot(snapshot: &Snapshot) -> Plot {
