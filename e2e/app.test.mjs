@@ -595,6 +595,13 @@ test('embed mode shows only the chosen charts and offers the snippet', async () 
   const snippet = await full.page.getByTestId('embed-snippet').inputValue();
   assert.match(snippet, /<iframe src="[^"]*\?embed=1&view=price,liquidations,map&s=1\./);
   assert.equal(await full.page.getByTestId('embed-other-tab').count(), 0, 'nothing to say on the flush tab');
+  // Copying it is said (it said nothing), until another choice makes another snippet.
+  // (Headless, the clipboard may refuse: then it says to copy it by hand.)
+  await full.page.getByTestId('copy-snippet').click();
+  await full.page.getByTestId('snippet-copied').filter({ hasText: /Copied|copy it/ }).waitFor();
+  await full.page.getByRole('checkbox', { name: 'Price path' }).uncheck();
+  await full.page.getByTestId('snippet-copied').filter({ hasText: /Copied|copy it/ }).waitFor({ state: 'detached' });
+  await full.page.getByRole('checkbox', { name: 'Price path' }).check();
   // The funding chart is offered only for a scenario with a build-up (it would be empty).
   assert.equal(await full.page.getByRole('checkbox', { name: 'Funding build-up' }).isVisible(), false);
   await full.page.keyboard.press('Escape');

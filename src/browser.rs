@@ -214,16 +214,25 @@ pub fn focus_selector(selector: &str) {
 
 /// Copies `text` to the clipboard (best effort: the page also shows the text to copy by hand).
 pub fn copy_text(text: &str) {
-    if let Some(window) = web_sys::window() {
-        let promise = window.navigator().clipboard().write_text(text);
-        wasm_bindgen_futures::spawn_local(async move {
-            if wasm_bindgen_futures::JsFuture::from(promise).await.is_err() {
-                web_sys::console::warn_1(
-                    &"flushlab: clipboard unavailable; copy the link by hand".into(),
-                );
-            }
-        });
-    }
+    copy_text_then(text, |_| {});
+}
+
+/// [`copy_text`], then `done` with whether the clipboard took it.
+pub fn copy_text_then(text: &str, done: impl FnOnce(bool) + 'static) {
+    let Some(window) = web_sys::window() else {
+        done(false);
+        return;
+    };
+    let promise = window.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::spawn_local(async move {
+        let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+        if !copied {
+            web_sys::console::warn_1(
+                &"flushlab: clipboard unavailable; copy the link by hand".into(),
+            );
+        }
+        done(copied);
+    });
 }
 
 /// Width in CSS pixels up to which the page is one column, story first (as in style/main.css).

@@ -181,7 +181,10 @@ pub fn ShareBar(
             })
             .map_err(|too_large| too_large.to_string())
     });
+    // The snippet last copied to the clipboard, to say so while it is the one shown.
+    let copied = RwSignal::new(None::<(String, bool)>);
     let open_embed = move |_| {
+        copied.set(None);
         embed_open.set(true);
         if let Some(dialog) = dialog.get_untracked() {
             let _ = dialog.show_modal();
@@ -388,9 +391,20 @@ pub fn ShareBar(
                 <p class="offer warn" data-testid="embed-too-large">{move || snippet.get().err().unwrap_or_default()}</p>
             </Show>
             <div class="dialog-buttons">
-                <button type="button" disabled=move || snippet.with(Result::is_err)
-                    on:click=move |_| { if let Ok(snippet) = snippet.get_untracked() { browser::copy_text(&snippet) } }>{text().toolbar.copy_snippet}</button>
+                <button type="button" data-testid="copy-snippet" disabled=move || snippet.with(Result::is_err)
+                    on:click=move |_| {
+                        if let Ok(text) = snippet.get_untracked() {
+                            let shown = text.clone();
+                            browser::copy_text_then(&text, move |took| copied.set(Some((shown, took))));
+                        }
+                    }>{text().toolbar.copy_snippet}</button>
                 <button type="button" on:click=close_embed>{text().toolbar.close}</button>
+                // Said while the snippet copied is the one shown (another choice makes another).
+                <span role="status" class="copied" data-testid="snippet-copied">
+                    {move || copied.get().filter(|(text, _)| snippet.with(|shown| shown.as_ref().ok() == Some(text))).map(|(_, took)| {
+                        if took { text().toolbar.snippet_copied } else { text().toolbar.snippet_not_copied }
+                    })}
+                </span>
             </div>
         </dialog>
     }

@@ -592,6 +592,8 @@ pub static ENGLISH: Text = Text {
         embed_other_tab: "\u{201c}{tab}\u{201d} is not embedded on its own: the snippet embeds the flush's charts ticked below, on this scenario.",
         snippet: "Snippet",
         copy_snippet: "Copy snippet",
+        snippet_copied: "Copied: paste it into your article's HTML.",
+        snippet_not_copied: "This browser did not let the page copy it: select the snippet above and copy it.",
         edit_label: "Undo and start again",
         undo: "↶ Undo",
         undo_title: "Undo (Ctrl+Z)",

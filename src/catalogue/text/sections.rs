@@ -465,7 +465,12 @@ sections! {
         embed_systems_menu,
         /// `{tab}`: a tab no embed shows (its name as the tab strip writes it).
         embed_other_tab,
-        snippet, copy_snippet, edit_label, undo,
+        snippet, copy_snippet,
+        /// Said once the snippet is on the clipboard (it said nothing).
+        snippet_copied,
+        /// Said when the browser did not let the page copy it.
+        snippet_not_copied,
+        edit_label, undo,
         undo_title, redo, redo_title, start_fresh, start_fresh_title, playback_label, play, pause,
         play_label, pause_label, step, step_label, scrub_label,
         /// `{step}`, `{steps}`.
