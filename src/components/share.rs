@@ -195,7 +195,6 @@ pub fn ShareBar(
             dialog.close();
         }
     };
-    // On the Markets tab, the system shown there (version 2, its cuts and shock as run).
     // Files named after what they hold (every preset's came as flushlab-outcome.csv).
     let file_name = move |kind: &str, extension: &str| {
         let named = match markets() {
@@ -205,6 +204,7 @@ pub fn ShareBar(
         };
         export::file_name(&named, kind, extension)
     };
+    // On the Markets tab, the system shown there (version 2, its cuts and shock as run).
     let export_json = move |_: leptos::ev::MouseEvent| match markets() {
         Some(markets) => browser::download_text(
             &file_name("system", "json"),
