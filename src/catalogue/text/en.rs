@@ -493,6 +493,7 @@ pub static ENGLISH: Text = Text {
         phase_row_leverage: "mean leverage %{y:.1f}x",
         phase_row_depth: "depth within 1% $%{y:.3s}",
         this_scenario: "this scenario",
+        phase_here_run: "its run moved {move} (with refill and traders: the headline's)",
         fan_title: "Price fan across paths",
         day: "day",
         p05: "5th percentile",

@@ -383,6 +383,8 @@ sections! {
         /// The row's value in a hover: keep `%{y:.1f}` / `%{y:.3s}`.
         phase_row_leverage, phase_row_depth,
         this_scenario,
+        /// `{move}`: the run's largest move, a percentage (the "this scenario" mark's hover).
+        phase_here_run,
         fan_title, day, p05, p05_p95, p25, p25_p75, p75, p95, median,
         /// The news alone's fan edges: its legend entry, and each edge's name in hovers.
         news_alone_p05_p95, news_alone_p05, news_alone_p95,
