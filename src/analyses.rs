@@ -239,21 +239,23 @@ impl CurveView {
         }
     }
 
+    /// The curve's step ending at `shock`: the indices of its two points (the shock before it,
+    /// in the order the curve runs them, `swept_shocks_pct`, and it).
+    fn step_ending(&self, shock: f64) -> Option<(usize, usize)> {
+        let end = self.points.iter().position(|p| p.shock_pct == shock)?;
+        Some((end.checked_sub(1)?, end))
+    }
+
     /// Where the curve's step ending at `shock` starts: the shock before it, or none (0).
     fn step_start(&self, shock: f64) -> f64 {
-        let end = self.points.iter().position(|p| p.shock_pct == shock);
-        end.and_then(|end| end.checked_sub(1))
-            .and_then(|start| self.points.get(start))
-            .map_or(0.0, |point| point.shock_pct)
+        self.step_ending(shock)
+            .map_or(0.0, |(start, _)| self.points[start].shock_pct)
     }
 
     /// The 1x curve's step ending at `shock` (the tipping point), when it jumps by at least
     /// [`UNLEVERED_SHARE_OF_STEP`] of what the levered curve jumps on it.
     fn unlevered_step(&self, shock: f64) -> Option<UnleveredStep> {
-        let end = self.points.iter().position(|p| p.shock_pct == shock)?;
-        // The step's other end: the shock before it (the curve runs them in growing size,
-        // `swept_shocks_pct`).
-        let start = end.checked_sub(1)?;
+        let (start, end) = self.step_ending(shock)?;
         let (levered, unlevered) = (&self.points, &self.counterfactual);
         let jump = levered[end].move_pct.abs() - levered[start].move_pct.abs();
         let (from_pct, to_pct) = (

@@ -22,13 +22,18 @@ pub fn query() -> String {
     let Some(location) = web_sys::window().map(|window| window.location()) else {
         return String::new();
     };
-    if let Some(kept) = reloaded_query() {
-        replace_query(&kept);
-        return kept;
-    }
     let hash = location.hash().unwrap_or_default();
     FRAGMENT_LINK.with(|link| *link.borrow_mut() = crate::codec::split_fragment(&hash).0);
-    crate::codec::page_parameters(&location.search().unwrap_or_default(), &hash)
+    let shown = crate::codec::page_parameters(&location.search().unwrap_or_default(), &hash);
+    // A reload opens what the page last wrote, written back to the address once (asked again,
+    // the address already says it).
+    match reloaded_query() {
+        Some(kept) if kept != shown => {
+            replace_query(&kept);
+            kept
+        }
+        _ => shown,
+    }
 }
 
 thread_local! {

@@ -1,5 +1,6 @@
 //! Phase map: final move over shock x mean leverage (or depth), filled row by row.
 
+use flushlab_engine::analysis::contagion::largest_move_pct;
 use plotly::common::{ColorBar, ColorScale, ColorScalePalette, Marker, MarkerSymbol, Mode, Title};
 use plotly::layout::AxisType;
 use plotly::{HeatMap, Plot, Scatter};
@@ -62,11 +63,11 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                         &[(
                             "move",
                             &crate::format::percent(
-                                if crate::headline::rises(&snapshot.outcome.summary) {
-                                    snapshot.outcome.summary.max_rise_pct
-                                } else {
-                                    snapshot.outcome.summary.max_drawdown_pct
-                                },
+                                largest_move_pct(
+                                    snapshot.outcome.summary.max_drawdown_pct,
+                                    snapshot.outcome.summary.max_rise_pct,
+                                )
+                                .abs(),
                                 1
                             )
                         )]
