@@ -31,7 +31,7 @@ pub use traders::{
 };
 pub use venue::{
     liquidation_leverage, max_entry_leverage, Adl, AdlRanking, BlockLimits, CircuitBreaker, Clips,
-    LeverageControl, MaintenanceMargin, MarginTier, MarginValuation, Venue,
+    Deficits, LeverageControl, MaintenanceMargin, MarginTier, MarginValuation, Venue,
 };
 
 /// The only format version this engine reads.

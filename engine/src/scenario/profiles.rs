@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 
 use crate::scenario::edit::clamp_leverage;
 use crate::scenario::{
-    Adl, AdlRanking, BlockLimits, Clips, Funding, MaintenanceMargin, MarginTier, MarginValuation,
-    Scenario, Venue,
+    Adl, AdlRanking, BlockLimits, Clips, Deficits, Funding, MaintenanceMargin, MarginTier,
+    MarginValuation, Scenario, Venue,
 };
 
 /// One venue's rules.
@@ -79,6 +79,9 @@ fn build_profiles() -> Vec<VenueProfile> {
                 partial_liquidation: false,
                 adl: Adl::Queue,
                 adl_ranking: AdlRanking::PriceRatioTimesLeverage,
+                // "When a user's account value or isolated position value becomes negative":
+                // ADL, not a fund.
+                deficits: Deficits::Adl,
                 clips: Some(Clips {
                     above_usd: 100_000.0,
                     share: 0.2,
@@ -198,6 +201,7 @@ impl VenueProfile {
             && venue.partial_liquidation == rules.partial_liquidation
             && venue.adl == rules.adl
             && venue.adl_ranking == rules.adl_ranking
+            && venue.deficits == rules.deficits
             && venue.funding == rules.funding
             && venue.clips == rules.clips
             && venue.block_limits == rules.block_limits

@@ -40,6 +40,11 @@ pub struct Venue {
     /// How the ADL queue ranks profitable positions (with `adl: "queue"`).
     #[serde(default, skip_serializing_if = "AdlRanking::is_default")]
     pub adl_ranking: AdlRanking,
+    /// Who pays what a liquidated position's collateral does not cover; default the insurance
+    /// fund first, ADL when it cannot (Binance, Bybit); `adl`: a position under water at the
+    /// mark is auto-deleveraged without drawing on the fund (Hyperliquid).
+    #[serde(default, skip_serializing_if = "Deficits::is_default")]
+    pub deficits: Deficits,
     #[serde(default)]
     pub circuit_breaker: Option<CircuitBreaker>,
     /// How funding is computed and charged (used by a build-up); absent: Binance's.
@@ -62,6 +67,31 @@ pub struct Venue {
     /// fund drains or volatility rises; absent: the rules stay as they are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leverage_control: Option<LeverageControl>,
+}
+
+/// Who pays what a liquidation leaves uncovered (docs/model.md §8 for a venue's positions, §15.5
+/// for cross-margin accounts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Deficits {
+    /// The insurance fund (for an account, the funds of the markets its legs are in, in
+    /// proportion to the legs' notional); when it cannot, the position (an account's losing
+    /// legs) is auto-deleveraged against the other side's profitable positions at its
+    /// bankruptcy price, where the venue runs ADL (Binance, Bybit); what neither covers is bad
+    /// debt.
+    #[default]
+    FundThenAdl,
+    /// Hyperliquid's rule ("when a user's account value or isolated position value becomes
+    /// negative"): a position (an account) whose value at the mark is negative is
+    /// auto-deleveraged without drawing on a fund; one that goes under water only at its fill,
+    /// or that ADL cannot take, is paid for by the fund as above, then is bad debt.
+    Adl,
+}
+
+impl Deficits {
+    pub(crate) fn is_default(&self) -> bool {
+        *self == Deficits::FundThenAdl
+    }
 }
 
 /// Hyperliquid's liquidation of large positions: a position whose notional (at the mark) is
@@ -243,6 +273,7 @@ impl Default for Venue {
             max_liquidation_usd_per_step: None,
             adl: Adl::Off,
             adl_ranking: AdlRanking::default(),
+            deficits: Deficits::default(),
             circuit_breaker: None,
             funding: Funding::default(),
             liquidation_band_pct: None,

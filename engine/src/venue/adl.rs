@@ -6,7 +6,7 @@ use std::cell::Cell;
 
 use crate::ledger::Remainder;
 use crate::money::{self, Money};
-use crate::scenario::{Adl, AdlRanking, Contract, Side};
+use crate::scenario::{Adl, AdlRanking, Contract, Deficits, Side};
 
 use super::{LiquidationEngine, Order, StepLiquidations};
 
@@ -111,7 +111,8 @@ pub(super) struct AdlSplit {
 impl<'a> LiquidationEngine<'a> {
     /// Splits orders into those sent to the book and those auto-deleveraged: with ADL on, orders
     /// whose loss past bankruptcy the fund (as it would stand) cannot cover go to ADL, as far as
-    /// profitable opposite positions can take them. `None`: all of them go to the book. With the
+    /// profitable opposite positions can take them; under `deficits: adl`, so does an order
+    /// under water at the mark, whatever the fund holds. `None`: all of them go to the book. With the
     /// split, the winners it measured (in index order), which [`Self::auto_deleverage`] then
     /// draws on: settling the book's orders, all on the losing side, leaves them as they are.
     pub(super) fn split_for_adl(
@@ -124,6 +125,8 @@ impl<'a> LiquidationEngine<'a> {
             return None;
         }
         let mut fund = self.ledger.insurance_fund.to_f64();
+        // Hyperliquid's rule: a position under water at the mark goes to ADL before the fund.
+        let adl_first = self.rules.deficits == Deficits::Adl;
         // What the winners can take is a scan for them: only done once an order needs it.
         // The winners, what is left of their room, and what they hold in all.
         let mut room: Option<(AdlRoom, f64)> = None;
@@ -132,7 +135,10 @@ impl<'a> LiquidationEngine<'a> {
         for (k, &order) in orders.iter().enumerate() {
             let i = order.index as usize;
             let equity = self.order_equity_at(order, estimate);
-            let to_book = if equity >= 0.0 || fund + equity >= 0.0 {
+            let under_water_at_mark = adl_first
+                && equity < 0.0
+                && (mark == estimate || self.order_equity_at(order, mark) < 0.0);
+            let to_book = if !under_water_at_mark && (equity >= 0.0 || fund + equity >= 0.0) {
                 fund += equity.min(0.0);
                 true
             } else {

@@ -7,7 +7,7 @@ use crate::ledger::Remainder;
 use crate::market::OrderBook;
 use crate::money::{self, Money};
 use crate::positions::closing_units_of;
-use crate::scenario::{Contract, Side};
+use crate::scenario::{Contract, Deficits, Side};
 
 use super::adl::AdlSplit;
 use super::{LiquidationEngine, Order, StepLiquidations};
@@ -51,7 +51,8 @@ impl<'a> LiquidationEngine<'a> {
             let direction = if side == Side::Long { 1.0 } else { -1.0 };
             // The farthest trigger among the orders, read in the same pass as their coins, when
             // it can bound their losses (`LossBound`).
-            let mut bound = LossBound::for_orders_of(self, side);
+            let mut bound = LossBound::for_orders_of(self, side)
+                .filter(|_| self.rules.deficits != Deficits::Adl);
             let total_coins: f64 = side_orders
                 .iter()
                 .map(|&o| {

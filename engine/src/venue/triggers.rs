@@ -602,6 +602,73 @@ mod clip_tests {
         }
     }
 
+    /// The 1M long at 20x from 100 (bankrupt at 95) and a 1M short at 2x from 100, on a venue
+    /// whose fund could pay the long's loss past bankruptcy, with `clips` and `deficits`; at
+    /// `mark`: the step, the fund after it, and whether the short was deleveraged.
+    fn under_water_with_a_fund(
+        clips: Option<Clips>,
+        deficits: crate::scenario::Deficits,
+        mark: f64,
+    ) -> (crate::venue::StepLiquidations, f64, bool) {
+        let mut scenario = scenario(&[
+            ("long", 1_000_000.0, 100.0, 20.0),
+            ("short", 1_000_000.0, 100.0, 2.0),
+        ]);
+        scenario.venue.clips = clips;
+        scenario.venue.insurance_fund_usd = 1_000_000.0;
+        scenario.venue.adl = crate::scenario::Adl::Queue;
+        scenario.venue.deficits = deficits;
+        let table = PositionTable::build(&scenario);
+        let mut venue = LiquidationEngine::new(&table, &scenario.venue);
+        let mut book = deep_book();
+        book.move_top_to(mark);
+        venue.collect_triggered(mark);
+        let orders = venue.take_orders(mark);
+        let step = venue.liquidate(&orders, &mut book, mark);
+        let long = (0..venue.len())
+            .find(|&i| venue.side[i] == crate::scenario::Side::Long)
+            .expect("the long");
+        assert!(!venue.is_open(long));
+        let (open_equity, open_pnl) = venue.mark_open(mark);
+        assert!(venue.ledger.close(open_equity, open_pnl).balanced);
+        let deleveraged = venue.size(1 - long) < 1_000_000.0;
+        (step, venue.ledger.insurance_fund.to_f64(), deleveraged)
+    }
+
+    #[test]
+    fn under_hyperliquids_rule_a_position_under_water_at_the_mark_is_deleveraged_not_paid_for() {
+        use crate::scenario::Deficits;
+        let backstop = Some(Clips {
+            above_usd: 100_000.0,
+            share: 0.2,
+            cooldown_s: 30.0,
+            backstop_below: Some(2.0 / 3.0),
+        });
+        // At 94 the long is 10,000 past bankruptcy, on the backstop's path and on the book's.
+        for clips in [backstop, None] {
+            let (step, fund, deleveraged) =
+                under_water_with_a_fund(clips.clone(), Deficits::FundThenAdl, 94.0);
+            assert!(!deleveraged && step.adl_usd == 0.0, "{clips:?} {step:?}");
+            assert!(fund < 1_000_000.0 - 9_999.0, "the fund paid: {fund}");
+            let (step, fund, deleveraged) =
+                under_water_with_a_fund(clips.clone(), Deficits::Adl, 94.0);
+            assert!(
+                // 10,000 coins at the long's bankruptcy price.
+                deleveraged && (step.adl_usd - 950_000.0).abs() < 1.0,
+                "{clips:?} {step:?}"
+            );
+            assert_eq!(step.bad_debt_usd, 0.0);
+            assert_eq!(fund, 1_000_000.0, "the fund untouched");
+        }
+        // At 95.2 the long still has equity at the mark: the book (or the backstop) takes it and
+        // the fund is paid what is left, whatever the rule.
+        for deficits in [Deficits::FundThenAdl, Deficits::Adl] {
+            let (step, fund, deleveraged) = under_water_with_a_fund(None, deficits, 95.2);
+            assert!(!deleveraged && step.adl_usd == 0.0, "{deficits:?} {step:?}");
+            assert!(fund >= 1_000_000.0, "{deficits:?}: {fund}");
+        }
+    }
+
     #[test]
     fn a_band_fills_what_the_book_holds_within_it_and_the_rest_waits() {
         // The examples' linear book holds 10,000 coins per 1% of its start price (100); a 0.5%

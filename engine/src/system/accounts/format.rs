@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use crate::scenario::Deficits;
 use crate::scenario::Side;
 
 /// A group of cross-margin accounts sharing one kind of collateral.
@@ -20,29 +21,6 @@ pub struct AccountGroup {
     /// Who pays a liquidated account's deficit; default the markets' insurance funds first.
     #[serde(default, skip_serializing_if = "Deficits::is_default")]
     pub deficits: Deficits,
-}
-
-/// Who pays what a liquidated account's equity does not cover (docs/model.md §15.5).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Deficits {
-    /// The insurance funds of the markets its legs are in, in proportion to the legs' notional;
-    /// when they cannot, its legs are auto-deleveraged against those markets' profitable
-    /// positions at its bankruptcy prices, where the venues run ADL (Binance's and Bybit's
-    /// unified accounts); what neither covers is bad debt.
-    #[default]
-    FundThenAdl,
-    /// Hyperliquid's rule: an account whose value at the marks is negative is auto-deleveraged
-    /// without drawing on a fund (its positions are closed against the other side's ranked
-    /// winners); an account that goes under water only at its fills, or that ADL cannot take,
-    /// has its deficit paid by the funds, then bad debt.
-    Adl,
-}
-
-impl Deficits {
-    fn is_default(&self) -> bool {
-        *self == Deficits::FundThenAdl
-    }
 }
 
 /// The collateral of a group's accounts.
