@@ -650,6 +650,31 @@ test("an embed's link to the full app opens the scenario as the reader left it",
   assert.equal(await full.page.locator('.app.embed').count(), 0, 'the full app, not the embed');
   await full.done();
   await done();
+  // An embed made from a preset as it came names it, and its way to the full app opens that
+  // preset in the menu (it opened a "Custom" scenario with the preset's story gone).
+  const writer = await open('?preset=thin-book');
+  await writer.page.getByTestId('embed-button').click();
+  const made = await writer.page.getByTestId('embed-snippet').inputValue();
+  assert.match(made, /\?embed=1&view=[^"]*&s=1\.[^"&]*&preset=thin-book"/);
+  await writer.page.keyboard.press('Escape');
+  await writer.page.locator('#shock-size').fill('-4.5');
+  await writer.page.locator('#shock-size').press('Enter');
+  await writer.page.getByTestId('headline').filter({ hasText: /4\.5%/ }).waitFor();
+  await writer.page.getByTestId('embed-button').click();
+  assert.doesNotMatch(await writer.page.getByTestId('embed-snippet').inputValue(), /preset=/, 'edited: not the preset');
+  await writer.done();
+  const src = made.match(/src="([^"]*)"/)[1];
+  const embedded = await open(src.slice(src.indexOf('?')));
+  await embedded.page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+  const opening = embedded.page.locator('a.open-full');
+  await opening.focus();
+  const opened = await opening.getAttribute('href');
+  assert.match(opened, /[?&]preset=thin-book/);
+  await embedded.done();
+  const reader = await open(opened.slice(opened.indexOf('?')));
+  await reader.page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+  assert.equal(await reader.page.getByTestId('preset-select').inputValue(), 'thin-book');
+  await reader.done();
   // In a phone's 390x450 frame the link stays in the frame (it was the controls' last line, under
   // the frame's edge).
   const small = await open('?embed=1', { viewport: { width: 390, height: 450 } });

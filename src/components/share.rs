@@ -38,13 +38,16 @@ pub fn share_link_with(
 /// The iframe snippet for an embed showing `views`, when a link can carry the scenario.
 /// `controls`: the embed's controls (`controls=`), none for its default. An embed of the
 /// Markets tab (`markets`) carries its system alone: the one-market scenario it never shows
-/// (about 900 characters of the address) is left out.
+/// (about 900 characters of the address) is left out. `preset`: the preset the scenario is as it
+/// came ("" for none), named beside it so that the embed's way to the full app opens that preset
+/// in the menu, not a custom scenario.
 pub fn embed_snippet(
     scenario: &flushlab_engine::Scenario,
     views: &[&str],
     controls: &[&str],
     height: u32,
     markets: Option<&crate::markets::MarketsChoice>,
+    preset: &str,
 ) -> Result<String, TooLargeForLink> {
     let payload = match markets {
         Some(_) => None,
@@ -55,6 +58,7 @@ pub fn embed_snippet(
     let query = codec::page_query(true, &views, &controls, payload.as_deref());
     let query = match markets {
         Some(markets) => codec::with_markets(query, markets)?,
+        None if !preset.is_empty() => format!("{query}&preset={}", codec::percent_encode(preset)),
         None => query,
     };
     Ok(format!(
@@ -177,7 +181,8 @@ pub fn ShareBar(
                 } else {
                     &[]
                 };
-                embed_snippet(scenario, &views, controls, height, shown.as_ref())
+                let preset = state.page_view_of(scenario).preset;
+                embed_snippet(scenario, &views, controls, height, shown.as_ref(), &preset)
             })
             .map_err(|too_large| too_large.to_string())
     });
