@@ -121,6 +121,22 @@ test('an embed whose charts need more than its frame says there is more below, a
   await page.locator('.app.embed > .charts').evaluate((element) => { element.style.scrollBehavior = 'auto'; element.scrollTop = 0; });
   await more.waitFor();
   await done();
+  // On a phone's short frame it leaves the next chart's title readable (centred over the edge,
+  // it covered "Liquidations per step of 5 min").
+  const phone = await open('?embed=1&preset=btc-2021-05-19', { viewport: { width: 390, height: 600 } });
+  await drawn(phone.page, 'liquidations');
+  const button = phone.page.getByTestId('more-below');
+  await button.waitFor();
+  const box = await button.boundingBox();
+  const titles = await phone.page.locator('.app.embed > .charts :is(.gtitle, .fv-title)').evaluateAll((all) =>
+    all.map((title) => { const r = title.getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height, text: title.textContent }; }));
+  assert.ok(titles.length >= 2, 'the charts have titles');
+  for (const title of titles) {
+    const apart = box.x >= title.x + title.width || title.x >= box.x + box.width
+      || box.y >= title.y + title.height || title.y >= box.y + box.height;
+    assert.ok(apart, `the button over "${title.text}": ${JSON.stringify({ box, title })}`);
+  }
+  await phone.done();
   // One chart in a tall frame hides nothing: no button.
   const tall = await open('?embed=1&view=price&preset=over-levered-longs', { viewport: { width: 700, height: 900 } });
   await drawn(tall.page, 'price');
