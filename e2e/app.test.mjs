@@ -1404,6 +1404,15 @@ test('the markets tab shows a system, and cutting its link leaves the unshocked 
   const whole = await carried();
   await page.getByTestId('markets-step').fill('1');
   const early = await changed(page, carried, whole, 'the flow at the first step');
+  // At a step the box's large figure is the move then ("now"), the trough so far under it; over
+  // the whole run it is the trough, as the headline and the table say it (the run's end, large as
+  // "now", read as the market's fall).
+  assert.match(await troughB(), /Venue B\s*now -/);
+  await page.getByTestId('markets-step').fill(await page.getByTestId('markets-step').getAttribute('max'));
+  await diagram.locator('[data-testid="market-venue-b"]').filter({ hasText: 'at the end' }).waitFor();
+  // The shallow run's trough, as the box said it over the run before the step moved.
+  assert.equal(await diagram.getByTestId('market-move-venue-b').textContent(), shallow.match(/trough (-?[\d.]+%)/)[1]);
+  await page.getByTestId('markets-step').fill('1');
   const usd = (text) => Number(text.match(/\$([\d.]+)([MBbn]*)/)?.[1] ?? 0) * (/bn|B/.test(text) ? 1000 : 1);
   assert.ok(usd(early) < usd(whole), `${early} < ${whole}`);
   // The system chosen comes back after a reload (autosave).

@@ -785,7 +785,7 @@ impl MarketsView {
                 ("markets", &self.liquidated_across()),
                 // What accounts and loans were forced to sell: the markets' own liquidations
                 // leave it out (2025-10-10 across venues said $9.50bn beside $3.37bn more).
-                ("more", &self.forced_beyond_markets()),
+                ("more", &self.forced_beyond_markets(liquidated)),
                 // A market the shock hits by more or less than its whole, said where the shock
                 // is ("A 7.8% common drop (Hyperliquid-ruled alts by 2x)": its 31% fall read as a 7.8%
                 // shock's).
@@ -884,10 +884,11 @@ impl MarketsView {
         }
     }
 
-    /// ", plus $2.11bn forced from accounts and $344M of collateral sold from loans" for the
-    /// headline: what the run's accounts and loans sold, beyond the markets' own liquidations
-    /// (empty when none).
-    fn forced_beyond_markets(&self) -> String {
+    /// ", plus $2.11bn forced from accounts and $344M of collateral sold from loans ($9.1bn
+    /// forced in all)" for the headline: what the run's accounts and loans sold, beyond the
+    /// markets' own `liquidated` (empty when none); the sum, as "plus" alone left readers unsure
+    /// whether it was inside the liquidations or on top of them.
+    fn forced_beyond_markets(&self, liquidated: f64) -> String {
         let words = &crate::catalogue::text::text().charts;
         let sold = |kind: FlowKind| -> f64 {
             self.flows
@@ -896,22 +897,27 @@ impl MarketsView {
                 .map(|flow| flow.moved_until(None))
                 .sum()
         };
-        let list: Vec<String> = [
+        let beyond = [
             (sold(FlowKind::Accounts), words.markets_more_accounts),
             (sold(FlowKind::Lending), words.markets_more_loans),
-        ]
-        .into_iter()
-        .filter(|(usd, _)| *usd > 0.0)
-        .map(|(usd, template)| {
-            crate::catalogue::text::fill(template, &[("usd", &crate::format::usd(usd))])
-        })
-        .collect();
+        ];
+        let total = liquidated + beyond.iter().map(|(usd, _)| usd).sum::<f64>();
+        let list: Vec<String> = beyond
+            .into_iter()
+            .filter(|(usd, _)| *usd > 0.0)
+            .map(|(usd, template)| {
+                crate::catalogue::text::fill(template, &[("usd", &crate::format::usd(usd))])
+            })
+            .collect();
         if list.is_empty() {
             return String::new();
         }
         crate::catalogue::text::fill(
             words.markets_more,
-            &[("list", &crate::headline::join_and(&list))],
+            &[
+                ("list", &crate::headline::join_and(&list)),
+                ("total", &crate::format::usd(total)),
+            ],
         )
     }
 
@@ -1249,9 +1255,15 @@ pub(crate) mod tests {
             .map(|flow| flow.moved_until(None))
             .sum();
         assert!(accounts > 1e9, "{accounts}");
+        let liquidated: f64 = view
+            .markets
+            .iter()
+            .map(|market| market.liquidated_until(None))
+            .sum();
         let more = format!(
-            ", plus {} forced from accounts.",
-            crate::format::usd(accounts)
+            ", plus {} forced from accounts ({} forced in all).",
+            crate::format::usd(accounts),
+            crate::format::usd(liquidated + accounts)
         );
         assert!(line.ends_with(&more), "{line} / {more}");
         // The table's last row sums to the headline's figures: the accounts' forced trades by

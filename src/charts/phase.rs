@@ -52,6 +52,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             Scatter::new(vec![shock.abs()], vec![value])
                 .mode(Mode::Markers)
                 .name(w.this_scenario)
+                // Whole past the plot's edge: on the lowest row (a crowd levered less, 2024-08-05's
+                // 1.72x), half a row from the edge, the axis cut the mark in half.
+                .clip_on_axis(false)
                 // With the run's own move, which its time effects make another than the cell's
                 // (Black Thursday's run moved 51.3%, the cell under it 69.8%: read as a
                 // disagreement with the headline).

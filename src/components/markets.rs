@@ -928,15 +928,42 @@ fn market_box(
             }
         })
         .collect_view();
-    // The trough so far, or the peak after a squeeze.
-    let extreme = fill(
-        if market.rises() {
-            t.charts.markets_peak_so_far
-        } else {
-            t.charts.markets_trough_so_far
-        },
-        &[("move", &format::signed_pct(market.extreme_until(cursor)))],
-    );
+    // At a step: the move then, large, and the trough so far (or the peak after a squeeze)
+    // under it. Over the whole run: the trough large, as the headline says it, and where the run
+    // ended under it (the end, large as "now", read as the market's fall: the books refill, so
+    // it was the shock's size, -7.8%, under a headline's -16.9%).
+    let extreme_pct = format::signed_pct(market.extreme_until(cursor));
+    let (large_label, large_value, small_line) = match cursor {
+        Some(_) => (
+            t.charts.markets_now,
+            format::signed_pct(moved),
+            fill(
+                if market.rises() {
+                    t.charts.markets_peak_so_far
+                } else {
+                    t.charts.markets_trough_so_far
+                },
+                &[("move", &extreme_pct)],
+            ),
+        ),
+        None => {
+            let c = &t.charts;
+            let (trough, peak, at_end) = if compact {
+                (
+                    c.markets_trough_short,
+                    c.markets_peak_short,
+                    c.markets_at_end_short,
+                )
+            } else {
+                (c.markets_trough, c.markets_peak, c.markets_at_end)
+            };
+            (
+                if market.rises() { peak } else { trough },
+                extreme_pct.clone(),
+                fill(at_end, &[("move", &format::signed_pct(moved))]),
+            )
+        }
+    };
     view! {
         // A button to a keyboard too (Enter or Space picks it), as to a pointer.
         <g class="market-node" class:selected=selected class:compact=compact data-testid=format!("market-{}", market.id)
@@ -953,11 +980,10 @@ fn market_box(
             <rect x=x y=top width=w height=height rx="8" />
             {name}
             <text x=x + w / 2.0 y=top + below + 38.0 text-anchor="middle" class="market-move" style=large>
-                // The move at the step slider's time, said so (the trough is the line below).
-                <tspan class="market-now">{t.charts.markets_now}" "</tspan>
-                <tspan data-testid=format!("market-move-{}", market.id)>{format::signed_pct(moved)}</tspan>
+                <tspan class="market-now">{large_label}" "</tspan>
+                <tspan data-testid=format!("market-move-{}", market.id)>{large_value}</tspan>
             </text>
-            <text x=x + w / 2.0 y=top + below + 53.0 text-anchor="middle" class="market-liquidated" style=small>{extreme}</text>
+            <text x=x + w / 2.0 y=top + below + 53.0 text-anchor="middle" class="market-liquidated" style=small>{small_line}</text>
             <text x=x + w / 2.0 y=top + below + 67.0 text-anchor="middle" class="market-liquidated" style=small>{words}</text>
             {adl_words.map(|words| view! {
                 <text x=x + w / 2.0 y=top + below + 81.0 text-anchor="middle" class="market-liquidated" style=small

@@ -262,6 +262,15 @@ sections! {
         markets_peak_so_far,
         /// Before a market's move at the step slider's time, in its box.
         markets_now,
+        /// Over a market's box before its trough, for the whole run ("trough -16.9%").
+        markets_trough,
+        markets_peak,
+        /// Under it: where the run ended ("at the end -7.8%").
+        markets_at_end,
+        /// The same in a narrow box (three markets or more on a phone).
+        markets_trough_short,
+        markets_peak_short,
+        markets_at_end_short,
         /// `{usd}`.
         markets_flow_arbitrage,
         /// `{link}`.
