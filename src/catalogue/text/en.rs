@@ -293,7 +293,7 @@ pub static ENGLISH: Text = Text {
         venues_trough: "Trough",
         venues_move: "Largest move",
         venues_liquidated: "Liquidated",
-        venues_adl: "Auto-deleveraged",
+        venues_adl: "Closed by ADL (notional)",
         venues_bad_debt: "Bad debt",
         venues_fund: "Insurance fund left",
         venues_progress: "running {done} of {total}",
