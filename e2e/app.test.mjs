@@ -894,12 +894,22 @@ test("a venue profile sets that venue's rules and the same crowd flushes differe
     assert.equal(await page.locator('#block-limits').isChecked(), id === 'dydx', `${id}'s per-block limits`);
     // OKX liquidates at maintenance margin plus its fee; the others at maintenance margin.
     assert.equal(await page.locator('#fee-in-trigger').isChecked(), id === 'okx', `${id}'s trigger`);
+    // Hyperliquid deleverages what collateral no longer covers at the mark, no fund in front.
+    assert.equal(await page.locator('#adl-first').isChecked(), id === 'hyperliquid', `${id}'s deficits`);
   }
   // Changing one of the profile's rules makes the venue the user's own again.
   await page.locator('#liquidation-fee').fill('1');
   await page.locator('#liquidation-fee').press('Enter');
   for (let i = 0; i < 50 && (await profile.inputValue()) !== 'custom'; i++) await page.waitForTimeout(50);
   assert.equal(await profile.inputValue(), 'custom');
+  // The rule is the reader's to set too: the address carries it.
+  await page.locator('#adl-first').check();
+  await page.waitForFunction(() => /[?&]s=1\./.test(location.search));
+  await page.waitForTimeout(400);
+  const link = await page.evaluate(() => location.search);
+  const again = await open(link);
+  assert.equal(await again.page.locator('#adl-first').isChecked(), true, 'kept in the link');
+  await again.done();
   await done();
 });
 

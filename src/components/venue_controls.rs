@@ -3,7 +3,8 @@
 
 use flushlab_engine::scenario::profiles::{venue_profile, venue_profiles};
 use flushlab_engine::scenario::{
-    Adl, AdlRanking, CircuitBreaker, LeverageControl, MaintenanceMargin, MarginValuation, Venue,
+    Adl, AdlRanking, CircuitBreaker, Deficits, LeverageControl, MaintenanceMargin, MarginValuation,
+    Venue,
 };
 use leptos::prelude::*;
 
@@ -119,6 +120,17 @@ pub fn VenueControls() -> impl IntoView {
         })
     };
     let queued = Signal::derive(move || state.draft.with(|s| s.venue.adl == Adl::Queue));
+    let adl_on = Signal::derive(move || state.draft.with(|s| s.venue.adl != Adl::Off));
+    let adl_first = Signal::derive(move || state.draft.with(|s| s.venue.deficits == Deficits::Adl));
+    let set_adl_first = move |on: bool| {
+        state.edit(|s| {
+            s.venue.deficits = if on {
+                Deficits::Adl
+            } else {
+                Deficits::FundThenAdl
+            }
+        })
+    };
     let breaker = Signal::derive(move || state.draft.with(|s| s.venue.circuit_breaker.is_some()));
     let set_breaker = move |on: bool| {
         state.edit(|s| {
@@ -311,6 +323,15 @@ pub fn VenueControls() -> impl IntoView {
                     ]
                     value=ranking
                     set=set_ranking
+                />
+            </Show>
+            <Show when=move || adl_on.get()>
+                <ToggleField
+                    id="adl-first"
+                    label=t.controls.adl_first
+                    help=t.controls.adl_first_help
+                    value=adl_first
+                    set=set_adl_first
                 />
             </Show>
             <ToggleField

@@ -146,6 +146,8 @@ pub static ENGLISH: Text = Text {
         ranking_pnl_leverage: "PnL% x leverage (BitMEX, Bybit)",
         ranking_pnl_margin_ratio: "PnL% x margin ratio (Binance)",
         ranking_price_leverage: "Price / entry x leverage (Hyperliquid)",
+        adl_first: "ADL before the fund",
+        adl_first_help: "Hyperliquid's rule: a position whose collateral no longer covers its loss at the mark is auto-deleveraged against the other side's winners at once, without drawing on the insurance fund (Hyperliquid has no fund in front of ADL: it deleverages \"when a user's account value or isolated position value becomes negative\"). Off: the fund pays such losses and ADL runs only once it cannot (Binance, Bybit). Either way the fund pays for a position that goes under water only at its fill. Hyperliquid's venue profile turns it on.",
         circuit_breaker: "Circuit breaker",
         circuit_breaker_help: "Halt all trading for a while when the price moves too far too fast, as some venues and traditional exchanges do.",
         breaker_move: "Halt after a move of",

@@ -107,7 +107,7 @@ sections! {
         partial_liquidation, partial_liquidation_help, throughput_cap, throughput_cap_help,
         cap_per_step, cap_per_step_help, adl, adl_help, adl_off, adl_queue, adl_pro_rata,
         adl_ranking, adl_ranking_help, ranking_pnl_leverage, ranking_pnl_margin_ratio,
-        ranking_price_leverage,
+        ranking_price_leverage, adl_first, adl_first_help,
         circuit_breaker, circuit_breaker_help, breaker_move, breaker_move_help, breaker_window,
         breaker_window_help, breaker_halt, breaker_halt_help, mark_smoothing, mark_smoothing_help,
         top_up, top_up_help, delever, delever_help, stop_losses, stop_losses_help, stop_distance,
