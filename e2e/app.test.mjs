@@ -1497,6 +1497,8 @@ test('on the markets tab the controls edit the market picked in the diagram, and
   await other.page.getByTestId('import-input').setInputFiles({ name: 'calm.json', mimeType: 'application/json', buffer: Buffer.from(calm) });
   await other.page.waitForFunction(() => document.querySelector('[role="tab"][aria-selected="true"]')?.textContent.includes('The flush'));
   await other.page.getByTestId('headline').filter({ hasText: /\S/ }).waitFor();
+  // A preset's own file opens as that preset, its story with it (it opened as "Custom").
+  assert.equal(await other.page.getByTestId('preset-select').inputValue(), 'calm-market');
   await other.done();
   // "Back to the preset" drops the edits, and the page's Undo brings them back; the one-market
   // scenario never moved.

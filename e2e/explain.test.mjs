@@ -593,6 +593,18 @@ test('place your bet: a new scenario stays hidden until the guess, then the verd
   assert.ok(await hidden(), 'hidden again after a change');
   await page.getByTestId('bet-toggle').uncheck();
   assert.ok(!(await hidden()), 'betting off shows everything');
+  // A historical preset's story tells the answer ("$58,350 to $49,513"): it waits for the bet.
+  await page.getByTestId('bet-toggle').check();
+  await page.getByTestId('preset-select').selectOption('btc-2024-08-05');
+  const story = page.getByTestId('preset-story');
+  await story.filter({ hasText: 'once you have placed your bet' }).waitFor();
+  assert.doesNotMatch(await story.textContent(), /49,513/);
+  assert.equal(await page.getByTestId('preset-assumptions').count(), 0);
+  await page.getByTestId('bet-reveal').click();
+  await story.filter({ hasText: '49,513' }).waitFor();
+  await page.getByTestId('preset-assumptions').waitFor();
+  // Its verdict credits the stop-losses' selling too, not the liquidations alone.
+  assert.match(await page.getByTestId('bet-verdict').textContent(), /traders' own selling/);
   await done();
   // On a phone the hidden outcome takes no room: the shock the bet asks about follows the bet
   // (it was some 1,000 px of blank below it).

@@ -528,11 +528,30 @@ pub fn verdict(guess: &Guess, outcome: &Outcome) -> String {
     };
     let shock = summary.shock_pct.abs();
     let liquidated = summary.liquidated_notional_usd_long + summary.liquidated_notional_usd_short;
+    // Traders' own selling (or buying) set off by the move, beside the liquidations: the move
+    // past the shock is theirs too (2024-08-05's stop-losses sold $2.09bn beside $362M
+    // liquidated, and the verdict credited the liquidations with all of it).
+    let traders =
+        summary.delevered_notional_usd > 0.0 || summary.cppi.is_some() || summary.dealers.is_some();
     let why = if liquidated <= 0.0 {
         fill(words.nothing_liquidated, &[("shock", &unsigned_pct(shock))])
+    } else if format::shown_as_zero(shock) {
+        fill(
+            words.cascade_no_shock,
+            &[
+                ("forced", forced),
+                ("amount", &format::money(liquidated, "USD")),
+                ("who", who),
+                ("actual", &unsigned_pct(actual)),
+            ],
+        )
     } else {
         fill(
-            words.cascade,
+            if traders {
+                words.cascade_with_traders
+            } else {
+                words.cascade
+            },
             &[
                 ("shock", &unsigned_pct(shock)),
                 ("forced", forced),
@@ -865,6 +884,32 @@ mod tests {
             &outcome,
         );
         assert!(close.contains(": spot on."), "{close}");
+    }
+
+    #[test]
+    fn a_verdict_credits_traders_selling_and_a_run_without_shock_as_theirs() {
+        let verdict_of = |name: &str| {
+            let scenario = presets::find(name).expect("a preset").scenario;
+            let outcome = flushlab_engine::simulate(&scenario).expect("it runs");
+            let guess = Guess { move_pct: 10.0 };
+            (verdict(&guess, &outcome), outcome)
+        };
+        // 2024-08-05's stop-losses sold far more than its liquidations: the move past the shock
+        // is not the liquidations' alone.
+        let (stops, outcome) = verdict_of("btc-2024-08-05");
+        assert!(outcome.summary.delevered_notional_usd > 0.0);
+        assert!(stops.contains("traders' own selling"), "{stops}");
+        assert!(!stops.contains("forced selling of"), "{stops}");
+        // A crowd with liquidations alone keeps the plain words.
+        let (plain, _) = verdict_of("over-levered-longs");
+        assert!(plain.contains("forced selling of"), "{plain}");
+        // No shock at all: no "shock alone moved it 0.0%" beside a move of its own.
+        let (bleed, outcome) = verdict_of("funding-bleed");
+        assert!(crate::format::shown_as_zero(
+            outcome.summary.shock_pct.abs()
+        ));
+        assert!(bleed.contains("there was no shock"), "{bleed}");
+        assert!(!bleed.contains("moved it 0.0%"), "{bleed}");
     }
 
     #[test]

@@ -66,6 +66,26 @@ pub fn PresetPicker() -> impl IntoView {
             .unwrap_or_default()
     };
     let thought_experiment = move || current().is_some_and(|preset| preset.thought_experiment);
+    // While a bet on this scenario is open its story and assumptions wait: a historical preset's
+    // say how far the price fell (2024-08-05's "$58,350 to $49,513", the bet's answer).
+    let betting = use_context::<crate::components::bet::Betting>();
+    let bet_open = move || {
+        betting.is_some_and(|betting| state.scenario.with(|scenario| betting.hiding(scenario)))
+    };
+    let story = move || {
+        if bet_open() && current().is_some() {
+            text().panels.story_after_bet.to_string()
+        } else {
+            story()
+        }
+    };
+    let assumptions = move || {
+        if bet_open() {
+            Vec::new()
+        } else {
+            assumptions()
+        }
+    };
     let choose = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev);
         if let Some(preset) = all.with_value(|all| all.iter().find(|p| p.name == name).cloned()) {

@@ -282,7 +282,14 @@ pub fn ShareBar(
             match result {
                 Ok(codec::Imported::Scenario(scenario)) => {
                     state.clear("import");
-                    state.load(*scenario, "");
+                    // A preset's own file (exported as it came) opens as that preset, its story
+                    // and Reset with it, as a link naming it does; any other is the reader's own.
+                    let preset = flushlab_engine::presets::all()
+                        .into_iter()
+                        .find(|preset| preset.scenario == *scenario)
+                        .map(|preset| preset.name)
+                        .unwrap_or_default();
+                    state.load(*scenario, &preset);
                     // The Markets tab does not show a one-market scenario: imported there, it
                     // seemed to do nothing. The flush tab shows it.
                     if state.tab.get_untracked() == crate::state::Tab::Markets {

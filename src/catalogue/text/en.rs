@@ -47,6 +47,7 @@ pub static ENGLISH: Text = Text {
         custom: "Custom",
         preset_dated: "{date}: {title}",
         own_scenario: "Your own scenario (from a link, a file or your edits).",
+        story_after_bet: "This scenario's story and assumptions come back once you have placed your bet: they tell how far the price fell.",
         edited: "{label} (edited)",
         edited_note: "(Edited: this story tells the preset as it came, not this run. Reset brings the preset back.)",
         tour_example: "Tour, step {step}: {title}",
@@ -668,6 +669,8 @@ pub static ENGLISH: Text = Text {
         less_far: "{points} points less far than you thought",
         nothing_liquidated: "nothing was liquidated, so the shock alone ({shock}) set the move",
         cascade: "the shock alone moved it {shock}; {forced} of {amount} of {who} carried it {points} points further ({amplification})",
+        cascade_with_traders: "the shock alone moved it {shock}; the trading it set off, liquidations of {amount} of {who} and traders' own selling (the headline says how much), carried it {points} points further ({amplification})",
+        cascade_no_shock: "there was no shock: {forced} of {amount} of {who} moved it {actual} on its own",
     },
     summary: Summary {
         nothing: "{A:shock} {shock} {shock_word} liquidated nothing: the price moved {extreme} ({amplification}), the shock alone.",

@@ -63,6 +63,9 @@ sections! {
         /// `{date}`, `{title}`: a historical preset in the menu.
         preset_dated,
         own_scenario,
+        /// In place of a preset's story while a bet on it is open (the story says how far the
+        /// price fell).
+        story_after_bet,
         /// After a preset's name in the menu once its scenario was changed.
         edited,
         /// Under a preset's story once its scenario was changed.
@@ -525,6 +528,12 @@ sections! {
         nothing_liquidated,
         /// `{shock}`, `{forced}`, `{amount}`, `{who}`, `{points}`, `{amplification}`.
         cascade,
+        /// The same when traders' own selling (de-levering, stop-losses, portfolio insurance,
+        /// dealers' hedging) was part of the trading: `{shock}`, `{amount}`, `{who}`, `{points}`,
+        /// `{amplification}`.
+        cascade_with_traders,
+        /// With no shock: `{forced}`, `{amount}`, `{who}`, `{actual}`.
+        cascade_no_shock,
     }
     /// The headline sentence and the summary tiles.
     summary: Summary {
