@@ -299,6 +299,20 @@ pub fn english_either(names: &[String]) -> String {
     }
 }
 
+/// A number a message quotes back, as given; from 1e16 on, where no digit past the first few is
+/// exact, in scientific notation ("got 1e300", not 301 digits).
+struct Quoted(f64);
+
+impl fmt::Display for Quoted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.abs() >= 1e16 {
+            write!(f, "{:e}", self.0)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -315,7 +329,11 @@ impl fmt::Display for Rule {
                 got,
             } => {
                 let open = if *low_open { '(' } else { '[' };
-                write!(f, "must be in {open}{low}, {high}] (got {got})")?;
+                let (low, quoted_high, quoted_got) = (Quoted(*low), Quoted(*high), Quoted(*got));
+                write!(
+                    f,
+                    "must be in {open}{low}, {quoted_high}] (got {quoted_got})"
+                )?;
                 if let Some(fraction) = percent_for_fraction(*high, *got) {
                     write!(f, "; a fraction of 1: {got}% is written {fraction}")?;
                 }

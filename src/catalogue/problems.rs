@@ -622,6 +622,19 @@ mod tests {
     }
 
     #[test]
+    fn a_huge_number_is_quoted_back_in_a_few_characters() {
+        // An open interest of 1e300 was quoted back with all of its 301 digits.
+        let rule = Rule::Range {
+            low: 1.0,
+            high: 1e13,
+            low_open: false,
+            got: 1e300,
+        };
+        assert_eq!(say(&rule), "must be in [1, 10000000000000] (got 1e300)");
+        assert_eq!(rule.to_string(), say(&rule), "the CLI says it alike");
+    }
+
+    #[test]
     fn a_budget_problem_names_the_work_the_time_and_the_fields() {
         let problem = Problem {
             path: "run.steps".into(),
