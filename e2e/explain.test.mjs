@@ -600,6 +600,8 @@ test('place your bet: a new scenario stays hidden until the guess, then the verd
   await story.filter({ hasText: 'once you have placed your bet' }).waitFor();
   assert.doesNotMatch(await story.textContent(), /49,513/);
   assert.equal(await page.getByTestId('preset-assumptions').count(), 0);
+  // Reveal waits for this preset's run (clicked while it still ran, it judged the guess
+  // against the previous scenario's run: CI's slower machine said "fell 24.5%").
   await page.getByTestId('bet-reveal').click();
   await story.filter({ hasText: '49,513' }).waitFor();
   await page.getByTestId('preset-assumptions').waitFor();

@@ -75,7 +75,24 @@ pub fn BetCard() -> impl IntoView {
     let live = expect_context::<Live>();
     let hiding = move || state.scenario.with(|scenario| betting.hiding(scenario));
     let up = move || state.scenario.with(|scenario| scenario.shock.is_up());
+    // The outcome in is this scenario's run: until it is, Reveal waits (clicked while a new
+    // preset still ran, it judged the guess against the previous scenario's run).
+    let ready = move || {
+        live.outcome_scenario.with(|ran| {
+            state
+                .scenario
+                .with(|scenario| ran.as_deref() == Some(scenario))
+        })
+    };
     let reveal = move |_| {
+        let ready = live.outcome_scenario.with_untracked(|ran| {
+            state
+                .scenario
+                .with_untracked(|scenario| ran.as_deref() == Some(scenario))
+        });
+        if !ready {
+            return;
+        }
         let Some(outcome) = live.outcome.get_untracked() else {
             return;
         };
@@ -106,7 +123,8 @@ pub fn BetCard() -> impl IntoView {
                                 }
                             } />
                         <span class="tile-value" data-testid="bet-guess">{move || format::percent(betting.guess.get(), 1)}</span>
-                        <button type="button" class="primary" data-testid="bet-reveal" on:click=reveal>{text().bet.reveal}</button>
+                        <button type="button" class="primary" data-testid="bet-reveal" on:click=reveal
+                            disabled=move || !ready()>{text().bet.reveal}</button>
                     </div>
                     <p class="muted">{text().bet.hint}</p>
                 </Show>
