@@ -903,9 +903,9 @@ test("a venue profile sets that venue's rules and the same crowd flushes differe
   for (let i = 0; i < 50 && (await profile.inputValue()) !== 'custom'; i++) await page.waitForTimeout(50);
   assert.equal(await profile.inputValue(), 'custom');
   // The rule is the reader's to set too: the address carries it.
+  const before = await page.evaluate(() => location.search);
   await page.locator('#adl-first').check();
-  await page.waitForFunction(() => /[?&]s=1\./.test(location.search));
-  await page.waitForTimeout(400);
+  await page.waitForFunction((was) => location.search !== was && /[?&]s=1\./.test(location.search), before);
   const link = await page.evaluate(() => location.search);
   const again = await open(link);
   assert.equal(await again.page.locator('#adl-first').isChecked(), true, 'kept in the link');

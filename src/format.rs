@@ -271,10 +271,9 @@ pub fn whole_seconds(value: f64) -> String {
 
 /// A number exactly as given, in the locale's decimal separator and without rounding or
 /// grouping: "0.005", "1000", "1e-6" (a bound or a typed value a message quotes back); from
-/// 1e16 on, where no digit past the first few is exact, in scientific notation ("1e300", not
-/// 301 digits).
+/// 1e16 on in scientific notation, as the engine's messages (`QUOTED_IN_SCIENTIFIC_FROM`).
 pub fn plain(value: f64) -> String {
-    if value.abs() >= 1e16 {
+    if value.abs() >= flushlab_engine::error::QUOTED_IN_SCIENTIFIC_FROM {
         return scientific(value);
     }
     localise_point(&value.to_string())

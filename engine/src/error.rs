@@ -299,13 +299,16 @@ pub fn english_either(names: &[String]) -> String {
     }
 }
 
-/// A number a message quotes back, as given; from 1e16 on, where no digit past the first few is
-/// exact, in scientific notation ("got 1e300", not 301 digits).
+/// Where a number a message quotes back turns to scientific notation: from here on no digit past
+/// the first few is exact ("got 1e300", not 301 digits). The page's messages use it too.
+pub const QUOTED_IN_SCIENTIFIC_FROM: f64 = 1e16;
+
+/// A number a message quotes back, as given ([`QUOTED_IN_SCIENTIFIC_FROM`]).
 struct Quoted(f64);
 
 impl fmt::Display for Quoted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.abs() >= 1e16 {
+        if self.0.abs() >= QUOTED_IN_SCIENTIFIC_FROM {
             write!(f, "{:e}", self.0)
         } else {
             write!(f, "{}", self.0)
@@ -329,10 +332,12 @@ impl fmt::Display for Rule {
                 got,
             } => {
                 let open = if *low_open { '(' } else { '[' };
-                let (low, quoted_high, quoted_got) = (Quoted(*low), Quoted(*high), Quoted(*got));
                 write!(
                     f,
-                    "must be in {open}{low}, {quoted_high}] (got {quoted_got})"
+                    "must be in {open}{}, {}] (got {})",
+                    Quoted(*low),
+                    Quoted(*high),
+                    Quoted(*got)
                 )?;
                 if let Some(fraction) = percent_for_fraction(*high, *got) {
                     write!(f, "; a fraction of 1: {got}% is written {fraction}")?;

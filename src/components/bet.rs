@@ -85,12 +85,7 @@ pub fn BetCard() -> impl IntoView {
         })
     };
     let reveal = move |_| {
-        let ready = live.outcome_scenario.with_untracked(|ran| {
-            state
-                .scenario
-                .with_untracked(|scenario| ran.as_deref() == Some(scenario))
-        });
-        if !ready {
+        if !untrack(ready) {
             return;
         }
         let Some(outcome) = live.outcome.get_untracked() else {

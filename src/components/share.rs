@@ -58,8 +58,14 @@ pub fn embed_snippet(
     let query = codec::page_query(true, &views, &controls, payload.as_deref());
     let query = match markets {
         Some(markets) => codec::with_markets(query, markets)?,
-        None if !preset.is_empty() => format!("{query}&preset={}", codec::percent_encode(preset)),
-        None => query,
+        // Named as a link names it (`preset=` beside `s=`), without the page's tab or call.
+        None => codec::with_page_view(
+            query,
+            &codec::PageView {
+                preset: preset.to_string(),
+                ..codec::PageView::default()
+            },
+        ),
     };
     Ok(format!(
         "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\" data-flushlab></iframe>\n{RESIZE_SCRIPT}",

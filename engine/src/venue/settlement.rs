@@ -51,8 +51,7 @@ impl<'a> LiquidationEngine<'a> {
             let direction = if side == Side::Long { 1.0 } else { -1.0 };
             // The farthest trigger among the orders, read in the same pass as their coins, when
             // it can bound their losses (`LossBound`).
-            let mut bound = LossBound::for_orders_of(self, side)
-                .filter(|_| self.rules.deficits != Deficits::Adl);
+            let mut bound = LossBound::for_orders_of(self, side);
             let total_coins: f64 = side_orders
                 .iter()
                 .map(|&o| {
@@ -307,10 +306,14 @@ pub(super) struct LossBound {
 impl LossBound {
     /// The bound for `side`'s orders this step, when it holds: on the fast path, a linear
     /// contract, and no position changed in the run (no top-up, partial fill, de-leveraging,
-    /// ADL or funding payment: each order's position is at its table trigger's terms).
+    /// ADL or funding payment: each order's position is at its table trigger's terms), and the
+    /// fund decides (under `deficits: adl` an order under water at the mark goes to ADL
+    /// whatever the fund holds, so each order is priced).
     pub(super) fn for_orders_of(venue: &LiquidationEngine, side: Side) -> Option<LossBound> {
-        let holds =
-            !venue.winners.plain && venue.contract() == Contract::Linear && venue.own.is_none();
+        let holds = !venue.winners.plain
+            && venue.contract() == Contract::Linear
+            && venue.own.is_none()
+            && venue.rules.deficits != Deficits::Adl;
         holds.then_some(LossBound {
             side,
             farthest: match side {
