@@ -745,6 +745,54 @@ test('a typed value may carry its unit; an empty box and an overflow are said as
   await done();
 });
 
+test('a fraction of 1 typed in a percent box is taken as typed, with the percentage it may have meant', async () => {
+  const { page, done } = await open();
+  const share = page.locator('#long-share');
+  await share.fill('0.6');
+  await share.press('Enter');
+  const hint = page.getByTestId('long-share-hint');
+  await hint.filter({ hasText: /Taken as 0\.6%\. For 60%, type 60\./ }).waitFor();
+  assert.equal(await page.getByTestId('error-banner').count(), 0, 'applied, not refused');
+  // Typed as meant, the hint goes.
+  await share.fill('60');
+  await share.press('Enter');
+  await hint.waitFor({ state: 'detached' });
+  // Refused by a box of 1 to 100%, the refusal names the percentage too.
+  const floor = page.locator('#withdrawal-floor');
+  await floor.fill('0.3');
+  await floor.press('Enter');
+  await page.getByTestId('withdrawal-floor-reason').filter({ hasText: /0\.3 is outside 1 to 100%.* For 30%, type 30\./ }).waitFor();
+  // A maintenance margin of 0.5% is meant as typed: no hint.
+  const margin = page.locator('#maintenance-margin');
+  await margin.fill('0.5');
+  await margin.press('Enter');
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByTestId('maintenance-margin-hint').count(), 0);
+  await done();
+});
+
+test('a scenario file without its venue imports, and says the venue is the defaults', async () => {
+  const { page, done } = await open();
+  const before = await summaryText(page);
+  const scenario = {
+    version: 1,
+    market: { price: 100, book: { profile: 'linear', depth_1pct_usd: 2000000 } },
+    positions: { generate: { count: 2000, open_interest_usd: 50000000, leverage_buckets: [{ min: 2, max: 10, weight: 1 }, { min: 10, max: 50, weight: 1 }] } },
+    shock: { kind: 'instant', pct: -6 },
+    run: { steps: 120, step_s: 1 },
+  };
+  await page.getByTestId('import-input').setInputFiles({
+    name: 'no-venue.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scenario)),
+  });
+  await changed(page, () => summaryText(page), before, 'the summary after the import');
+  const banner = page.getByTestId('error-banner');
+  await banner.filter({ hasText: /no-venue\.json was imported; it leaves some settings to FlushLab's defaults/ }).waitFor();
+  const said = await banner.textContent();
+  assert.match(said, /no "venue", so the venue's rules are the defaults: maintenance margin 0\.5%, no liquidation fee, no insurance fund/);
+  assert.doesNotMatch(said, /no "run"/, 'it gives its run');
+  await done();
+});
+
 test('an invalid JSON import is refused with its problems and the scenario is kept', async () => {
   const { page, done } = await open();
   const summary = await summaryText(page);

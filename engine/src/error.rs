@@ -100,6 +100,9 @@ pub enum Rule {
         one: bool,
         /// The cap counts the liquidation fee too (it is part of the trigger).
         fee: bool,
+        /// How many of a generated crowd's buckets reach past the cap (`got` is the highest
+        /// max among them); 0 for a listed position.
+        buckets: usize,
     },
     /// Margin tiers that do not grow in notional or fall in rate.
     TierOrder,
@@ -379,12 +382,23 @@ impl fmt::Display for Rule {
                 write!(f, "must be at least min (got {max}, below its min of {min})")
             }
             Rule::NoWeight => write!(f, "at least one weight must be positive"),
-            Rule::OpensLiquidatable { cap, got, one, fee } => {
+            Rule::OpensLiquidatable {
+                cap,
+                got,
+                one,
+                fee,
+                buckets,
+            } => {
                 let (who, what) = if *one {
                     ("it opens", "its leverage")
                 } else {
                     ("positions open", "the leverage")
                 };
+                // A bucket's max as a leverage is read: to two decimals at most.
+                let got = format!("{got:.2}")
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .to_string();
                 let over = if *fee {
                     "the maintenance margin plus the liquidation fee, which is in the trigger"
                 } else {
@@ -392,6 +406,14 @@ impl fmt::Display for Rule {
                 };
                 // The cap to a tenth, rounded down, so a value below it as written is below it.
                 let cap = (cap * 10.0).floor() / 10.0;
+                if *buckets > 1 {
+                    return write!(
+                        f,
+                        "each bucket's max must be below {cap:.1}x (one over {over}), or \
+                         positions open already liquidatable ({buckets} buckets reach up to \
+                         {got}x): lower the leverage or the maintenance margin"
+                    );
+                }
                 write!(
                     f,
                     "must be below {cap:.1}x (one over {over}), or {who} already liquidatable \

@@ -113,9 +113,17 @@ pub fn say(rule: &Rule) -> String {
             &[("min", &plain(*min)), ("max", &plain(*max))],
         ),
         Rule::NoWeight => words.no_weight.to_string(),
-        Rule::OpensLiquidatable { cap, got, one, fee } => fill(
+        Rule::OpensLiquidatable {
+            cap,
+            got,
+            one,
+            fee,
+            buckets,
+        } => fill(
             if *one {
                 words.opens_liquidatable_one
+            } else if *buckets > 1 {
+                words.opens_liquidatable_buckets
             } else {
                 words.opens_liquidatable_all
             },
@@ -126,7 +134,10 @@ pub fn say(rule: &Rule) -> String {
                     "cap",
                     &crate::format::decimal((cap * 10.0).floor() / 10.0, 1),
                 ),
-                ("got", &plain(*got)),
+                // A leverage as the bars write it: two decimals at most ("39.85", not
+                // "39.85474374147319").
+                ("got", &crate::format::needed_decimals(*got, 2)),
+                ("buckets", &whole(*buckets)),
                 (
                     "over",
                     if *fee {
@@ -399,18 +410,28 @@ mod tests {
                 got: 250.0,
                 one: true,
                 fee: false,
+                buckets: 0,
             },
             Rule::OpensLiquidatable {
                 cap: 200.0,
                 got: 250.0,
                 one: false,
                 fee: false,
+                buckets: 1,
+            },
+            Rule::OpensLiquidatable {
+                cap: 33.3,
+                got: 79.70948,
+                one: false,
+                fee: false,
+                buckets: 2,
             },
             Rule::OpensLiquidatable {
                 cap: 222.2,
                 got: 250.0,
                 one: false,
                 fee: true,
+                buckets: 1,
             },
             Rule::TierOrder,
             Rule::TierBound,

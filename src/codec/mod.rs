@@ -525,6 +525,21 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
     }
 }
 
+/// The optional sections of a one-market scenario file that it leaves out, so that the page's
+/// defaults stand in for them: "venue" (no fee, no insurance fund, no auto-deleveraging: a
+/// file without it runs with bad debt where its venue had a fund) and "run". Read only once the
+/// file imported as a scenario.
+pub fn defaulted_sections(text: &str) -> Vec<&'static str> {
+    let text = flushlab_engine::scenario::without_byte_order_mark(text);
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(fields)) if fields.contains_key("market") => ["venue", "run"]
+            .into_iter()
+            .filter(|section| !fields.contains_key(*section))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Whether `text` is a whole JSON object that is none of ours: no `market` (a scenario's) nor
 /// `markets` (a system's), and no format version of ours (a package.json's "version" is
 /// "0.3.1"): another program's file, whose field-by-field problems ("name: unknown field")

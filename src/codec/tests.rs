@@ -686,3 +686,30 @@ fn an_embeds_address_opens_the_full_app_on_the_same_scenario_preset_and_system()
     assert!(!page.embed && page.view.is_empty());
     assert_eq!(page.preset.as_deref(), Some("thin-book"));
 }
+
+/// A scenario file without "venue" or "run" imports (both are optional) and says which it left
+/// to the defaults, and the words for the venue's defaults hold what the engine defaults to: no
+/// fee, no fund, no ADL.
+#[test]
+fn a_file_that_leaves_out_its_venue_says_so() {
+    let whole = encode_file(&presets::default_scenario());
+    assert!(defaulted_sections(&whole).is_empty());
+    let mut fields: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&whole).unwrap();
+    fields.remove("venue");
+    fields.remove("run");
+    let cut = serde_json::Value::Object(fields).to_string();
+    assert!(matches!(decode_any_file(&cut), Ok(Imported::Scenario(_))));
+    assert_eq!(defaulted_sections(&cut), ["venue", "run"]);
+    let lines = crate::components::share::defaulted_lines(&cut);
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].contains("maintenance margin 0.5%"), "{}", lines[0]);
+    assert!(lines[1].contains("200 steps of 1"), "{}", lines[1]);
+    let venue = flushlab_engine::scenario::Venue::default();
+    assert_eq!(venue.liquidation_fee, 0.0);
+    assert_eq!(venue.insurance_fund_usd, 0.0);
+    assert_eq!(venue.adl, flushlab_engine::scenario::Adl::Off);
+    // A preset's own file and a file that is not a scenario have nothing left out to say.
+    assert!(defaulted_sections("{\"name\": \"x\", \"scenario\": {}}").is_empty());
+    assert!(defaulted_sections("[1, 2]").is_empty());
+}

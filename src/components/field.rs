@@ -67,6 +67,19 @@ pub fn fine_value(position: f64, min: f64, max: f64, step: f64) -> f64 {
     }
 }
 
+/// The percentage a fraction of 1 typed in a percent box likely meant ("0.6" for 60%): where the
+/// unit is "%", the typed value lies within ±1 and is not 0, its hundredfold is in the box's
+/// range and that range spans tens of percent (a maintenance margin of 0.5% is meant as typed).
+fn fraction_as_percent(typed: f64, unit: &str, min: f64, max: f64) -> Option<f64> {
+    let scaled = typed * 100.0;
+    (unit.trim() == "%"
+        && typed != 0.0
+        && typed.abs() <= 1.0
+        && max - min >= 40.0
+        && (min..=max).contains(&scaled))
+    .then_some(scaled)
+}
+
 /// A number control: a slider and a typed box, with a label, a unit and a "?".
 #[component]
 pub fn RangeField(
@@ -112,6 +125,9 @@ pub fn RangeField(
     disabled: Signal<bool>,
 ) -> impl IntoView {
     let state = use_state();
+    // A fraction of 1 applied in a percent box, and the words under it (shown while the value
+    // is still the one typed: a slide, an undo or another edit takes it away).
+    let hint = RwSignal::new(None::<(f64, String)>);
     let lowest = min.max(log_floor.unwrap_or(1e-12));
     let to_slider = move |value: f64| match scale {
         Scale::Linear => value,
@@ -169,6 +185,7 @@ pub fn RangeField(
     let on_slide = move |ev: leptos::ev::Event| {
         if let Ok(position) = event_target_value(&ev).parse::<f64>() {
             state.clear(id);
+            hint.set(None);
             set.run(from_slider(position).clamp(min, max.get_untracked()));
         }
     };
@@ -191,6 +208,7 @@ pub fn RangeField(
         };
         ev.prevent_default();
         state.clear(id);
+        hint.set(None);
         set.run(next.clamp(min, max.get_untracked()));
     };
     let notices = &text().notices;
@@ -227,9 +245,15 @@ pub fn RangeField(
                     ("kept", &kept),
                 ],
             );
-            state.report(id, notices.typed_not_applied, vec![line]);
+            // "0.8" refused by a box of 50 to 99%: the 80% it likely meant.
+            let tail = typed
+                .and_then(|typed| fraction_as_percent(typed, unit_now, min, max.get_untracked()))
+                .map(|scaled| fill(notices.fraction_refused, &[("scaled", &display(scaled))]))
+                .unwrap_or_default();
+            state.report(id, notices.typed_not_applied, vec![line + &tail]);
         };
         let max = max.get_untracked();
+        hint.set(None);
         match typed {
             // An empty box is not "\"\" is not a number".
             None if text.trim().is_empty() => refuse(notices.empty_box),
@@ -252,6 +276,14 @@ pub fn RangeField(
             Some(typed) if typed >= min && typed <= max => {
                 state.clear(id);
                 set.run(typed);
+                // Applied as written, but "0.6" in a box of 0 to 100% is more often 60% meant.
+                if let Some(scaled) = fraction_as_percent(typed, unit_now, min, max) {
+                    let words = fill(
+                        notices.fraction_taken,
+                        &[("typed", &display(typed)), ("scaled", &display(scaled))],
+                    );
+                    hint.set(Some((typed, words)));
+                }
             }
             Some(_) => refuse(notices.out_of_range),
         }
@@ -325,6 +357,14 @@ pub fn RangeField(
             {move || reason().map(|line| view! {
                 <p class="field-reason" id=reason_id.clone() data-testid=format!("{id}-reason")>{line}</p>
             })}
+            {move || {
+                let shown = hint.get().filter(|(typed, _)| {
+                    (typed - value.get()).abs() <= 1e-9 * typed.abs().max(1.0) && !invalid()
+                });
+                shown.map(|(_, words)| view! {
+                    <p class="field-hint" role="status" data-testid=format!("{id}-hint")>{words}</p>
+                })
+            }}
             <input
                 type="range"
                 aria-label=slider_label

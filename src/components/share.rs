@@ -81,6 +81,37 @@ pub fn embed_snippet(
 /// window each message came from; a height is bounded, whatever a frame says.
 const RESIZE_SCRIPT: &str = "<script>addEventListener(\"message\",function(e){var d=e.data;if(!d||d.type!==\"flushlab:height\"||!(d.height>0))return;document.querySelectorAll(\"iframe[data-flushlab]\").forEach(function(f){if(f.contentWindow===e.source)f.style.height=Math.min(d.height,9000)+\"px\"})})</script>";
 
+/// What an imported scenario file left to the defaults, one line per section
+/// ([`codec::defaulted_sections`]), with the defaults it now runs with.
+pub fn defaulted_lines(contents: &str) -> Vec<String> {
+    let words = &text().notices;
+    codec::defaulted_sections(contents)
+        .into_iter()
+        .map(|section| match section {
+            "venue" => {
+                let venue = flushlab_engine::scenario::Venue::default();
+                fill(
+                    words.defaulted_venue,
+                    &[(
+                        "margin",
+                        &format::percent(100.0 * venue.maintenance_margin.lowest_rate(), 1),
+                    )],
+                )
+            }
+            _ => {
+                let run = flushlab_engine::scenario::Run::default();
+                fill(
+                    words.defaulted_run,
+                    &[
+                        ("steps", &format::count(u64::from(run.steps))),
+                        ("step", &format::seconds(run.step_s)),
+                    ],
+                )
+            }
+        })
+        .collect()
+}
+
 /// The snippet's height for `charts` one-market charts: what they take in a 700 px article
 /// column, where the embed sets them two to a row (measured on the default scenario: one row
 /// 480 px, two 1,000 px), and room for the notes a historical preset has under a longer
@@ -281,13 +312,21 @@ pub fn ShareBar(
                 .await
                 .ok()
                 .and_then(|value| value.as_string());
-            let result = match contents {
-                Some(contents) => codec::decode_any_file(&contents),
+            let result = match &contents {
+                Some(contents) => codec::decode_any_file(contents),
                 None => Err(text().notices.unreadable_file.to_string()),
             };
             match result {
                 Ok(codec::Imported::Scenario(scenario)) => {
                     state.clear("import");
+                    let defaulted = contents.as_deref().map(defaulted_lines).unwrap_or_default();
+                    if !defaulted.is_empty() {
+                        state.report(
+                            "import",
+                            &fill(text().notices.imported_with_defaults, &[("name", &name)]),
+                            defaulted,
+                        );
+                    }
                     // A preset's own file (exported as it came) opens as that preset, its story
                     // and Reset with it, as a link naming it does; any other is the reader's own.
                     let preset = flushlab_engine::presets::all()

@@ -296,24 +296,37 @@ fn validate_leverage_against_margin(scenario: &Scenario, venue_valid: bool, chec
                         got: position.leverage,
                         one: true,
                         fee,
+                        buckets: 0,
                     },
                 );
             }
         }
+        // One problem for every bucket past the cap: a maintenance margin raised past 2% put
+        // one line per bucket in front of the reader, all with the same cause.
         Positions::Generate(population) => {
-            for (i, bucket) in population.leverage_buckets.iter().enumerate() {
-                if bucket.max >= cap && bucket.max <= MAX_LEVERAGE {
-                    check.fail(
-                        &format!("positions.generate.leverage_buckets[{i}].max"),
-                        Rule::OpensLiquidatable {
-                            cap,
-                            got: bucket.max,
-                            one: false,
-                            fee,
-                        },
-                    );
-                }
-            }
+            let past: Vec<(usize, f64)> = population
+                .leverage_buckets
+                .iter()
+                .enumerate()
+                .filter(|(_, bucket)| bucket.max >= cap && bucket.max <= MAX_LEVERAGE)
+                .map(|(i, bucket)| (i, bucket.max))
+                .collect();
+            let highest = past.iter().map(|&(_, max)| max).fold(0.0, f64::max);
+            let path = match past.as_slice() {
+                [] => return,
+                [(i, _)] => format!("positions.generate.leverage_buckets[{i}].max"),
+                _ => "positions.generate.leverage_buckets".to_string(),
+            };
+            check.fail(
+                &path,
+                Rule::OpensLiquidatable {
+                    cap,
+                    got: highest,
+                    one: false,
+                    fee,
+                    buckets: past.len(),
+                },
+            );
         }
     }
 }
@@ -825,6 +838,39 @@ mod tests {
         population.leverage_buckets[last].max = 999.0;
         let said = paths(&leverage);
         assert_eq!(said.len(), 1, "{said:?}");
+    }
+
+    /// A maintenance margin in range that several buckets' leverage reaches past is one
+    /// problem naming how many and the highest, not one line per bucket.
+    #[test]
+    fn buckets_past_the_cap_are_one_problem() {
+        let mut scenario = presets::find("calm-market").expect("a preset").scenario;
+        let Positions::Generate(population) = &scenario.positions else {
+            panic!("calm-market generates its positions");
+        };
+        let highest = population
+            .leverage_buckets
+            .iter()
+            .map(|bucket| bucket.max)
+            .fold(0.0, f64::max);
+        let past = population
+            .leverage_buckets
+            .iter()
+            .filter(|bucket| bucket.max >= 1.0 / 0.3)
+            .count();
+        assert!(past > 1, "the test needs several buckets past 3.3x");
+        scenario.venue.maintenance_margin = crate::scenario::MaintenanceMargin::Flat(0.3);
+        scenario.venue.liquidation_fee = 0.0;
+        let error = scenario.validate().expect_err("buckets past 3.3x");
+        let [problem] = error.problems.as_slice() else {
+            panic!("one problem, got {error}");
+        };
+        assert_eq!(problem.path, "positions.generate.leverage_buckets");
+        let said = problem.rule.to_string();
+        assert!(
+            said.contains(&format!("{past} buckets reach up to {highest}x")),
+            "{said}"
+        );
     }
 
     /// Every listed position that would open liquidatable is named, not only the first.

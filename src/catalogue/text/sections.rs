@@ -422,6 +422,11 @@ sections! {
         too_small,
         /// The same in a box that does not take 0: also `{min}`, `{max}`.
         too_small_no_zero,
+        /// Under a percent box that applied a fraction of 1 ("0.6" is 0.6%): `{typed}`,
+        /// `{scaled}` (the fraction as a percentage, "60").
+        fraction_taken,
+        /// After a refusal of a fraction of 1 whose percentage the box takes: `{scaled}`.
+        fraction_refused,
         link_failed,
         /// `{title}`: the preset's title.
         link_failed_preset,
@@ -455,6 +460,12 @@ sections! {
         from_link, from_autosave, run_again, keep_default,
         /// `{name}`: the file's name.
         not_imported,
+        /// `{name}`: the file's name; imported, with sections it left to the defaults.
+        imported_with_defaults,
+        /// `{margin}`: the default maintenance margin ("0.5%").
+        defaulted_venue,
+        /// `{steps}`, `{step}`: the default run ("200", "1 s").
+        defaulted_run,
         /// `{size}`, `{most}`: megabytes.
         file_too_large,
         unreadable_file, empty_file, not_json, not_a_scenario_file,
@@ -682,6 +693,9 @@ sections! {
         opens_liquidatable_one,
         /// `{cap}`, `{got}`, `{over}`: a bucket's highest leverage.
         opens_liquidatable_all,
+        /// `{cap}`, `{got}`, `{over}`, `{buckets}`: several buckets past the cap, `{got}` the
+        /// highest max among them.
+        opens_liquidatable_buckets,
         /// What the cap is one over: `{over}` above.
         over_margin, over_margin_and_fee,
         tier_order, tier_bound,
