@@ -40,7 +40,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
             *top += value;
         }
         // Stacked areas, not bars: seven paths draw far faster than a thousand rectangles.
-        let color = palette::bucket(bucket, map.buckets.len());
+        let color = palette::bucket(snapshot.theme, bucket, map.buckets.len());
         plot.add_trace(
             Scatter::new(map.prices.clone(), values)
                 .mode(Mode::Lines)

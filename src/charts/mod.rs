@@ -310,13 +310,24 @@ pub mod palette {
         "#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725",
     ];
 
-    /// Colour of bucket `index` of `count`, spread over the viridis ramp.
-    pub fn bucket(index: usize, count: usize) -> &'static str {
+    /// The same ramp for the dark theme: viridis from 0.4 of its length up, so the lowest
+    /// bucket stands 3.3:1 from a dark card (viridis's own purple, #440154, stood 1.2:1: the
+    /// 1-1.6x bucket all but vanished from the map and the leverage bars).
+    pub const BUCKETS_DARK: [&str; 8] = [
+        "#2a788e", "#248d8b", "#1fa187", "#39b477", "#5bc663", "#8fd543", "#c5df31", "#fde725",
+    ];
+
+    /// Colour of bucket `index` of `count`, spread over the theme's viridis ramp.
+    pub fn bucket(theme: crate::state::Theme, index: usize, count: usize) -> &'static str {
+        let ramp = match theme {
+            crate::state::Theme::Light => &BUCKETS,
+            crate::state::Theme::Dark => &BUCKETS_DARK,
+        };
         if count <= 1 {
-            return BUCKETS[3];
+            return ramp[3];
         }
-        let position = index * (BUCKETS.len() - 1) / (count - 1);
-        BUCKETS[position.min(BUCKETS.len() - 1)]
+        let position = index * (ramp.len() - 1) / (count - 1);
+        ramp[position.min(ramp.len() - 1)]
     }
 }
 
@@ -1111,5 +1122,52 @@ mod tests {
             .scenario;
         let note = caption_note("liquidations", &insured).expect("a note");
         assert!(note.contains("below zero they bought"), "{note}");
+    }
+}
+
+#[cfg(test)]
+mod palette_tests {
+    use super::palette;
+    use crate::state::Theme;
+
+    /// WCAG's relative luminance of "#rrggbb".
+    fn luminance(hex: &str) -> f64 {
+        let channel = |at: usize| {
+            let value = f64::from(u8::from_str_radix(&hex[at..at + 2], 16).unwrap()) / 255.0;
+            if value <= 0.03928 {
+                value / 12.92
+            } else {
+                ((value + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (a, b) = (luminance(a), luminance(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// Every bucket's colour stands at least 3:1 (WCAG's bar for graphics) from the dark
+    /// theme's card (style/main.css `--card`), and both ramps run dark to light in order.
+    #[test]
+    fn the_dark_ramp_reads_on_a_dark_card() {
+        const DARK_CARD: &str = "#1b1f26";
+        for count in 1..=8 {
+            for index in 0..count {
+                let color = palette::bucket(Theme::Dark, index, count);
+                let ratio = contrast(color, DARK_CARD);
+                assert!(
+                    ratio >= 3.0,
+                    "bucket {index} of {count}: {color} at {ratio:.2}:1"
+                );
+            }
+        }
+        for ramp in [palette::BUCKETS, palette::BUCKETS_DARK] {
+            assert!(ramp
+                .windows(2)
+                .all(|pair| luminance(pair[0]) < luminance(pair[1])));
+        }
+        assert!(include_str!("../../style/main.css").contains("--card: #1b1f26"));
     }
 }

@@ -331,6 +331,7 @@ fn LeverageBar(
         })
     };
     let count = move || bars.with(Vec::len).max(1);
+    let theme = crate::state::use_state().theme;
     let slot = move || WIDTH / count() as f64;
     let plot_height = HEIGHT - TOP - BOTTOM;
     let height = move || (bar().usd / scale.get().max(1e-9)).clamp(0.0, 1.0) * plot_height;
@@ -359,7 +360,7 @@ fn LeverageBar(
         >
             <rect class="hit" x=move || slot() * index as f64 y=TOP width=slot height=plot_height />
             <rect class="fill" x=x y=y width=width height=move || height().max(1.0)
-                fill=move || crate::charts::palette::bucket(index, count()) rx="2" />
+                fill=move || crate::charts::palette::bucket(theme.get(), index, count()) rx="2" />
             <text class="value" x=move || within(x() + width() / 2.0, &format::usd(bar().usd)) y=move || (y() - 5.0).max(12.0) text-anchor="middle">
                 {move || format::usd(bar().usd)}
             </text>
