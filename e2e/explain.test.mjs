@@ -137,6 +137,19 @@ test('an embed whose charts need more than its frame says there is more below, a
     assert.ok(apart, `the button over "${title.text}": ${JSON.stringify({ box, title })}`);
   }
   await phone.done();
+  // A five-line headline (Black Thursday's) still leaves the shock its slider in a 390x600
+  // frame (the controls had 41 px: the box showed, the slider was scrolled out of sight).
+  const long = await open('?embed=1&preset=bitmex-2020-03-12&view=price,liquidations', { viewport: { width: 390, height: 600 } });
+  await drawn(long.page, 'price');
+  await long.page.waitForTimeout(300);
+  const inside = await long.page.evaluate(() => {
+    const controls = document.querySelector('.embed-controls').getBoundingClientRect();
+    const slider = document.querySelector('[data-testid="shock-slider"]').getBoundingClientRect();
+    return { controls: [controls.top, controls.bottom], slider: [slider.top, slider.bottom], frame: innerHeight };
+  });
+  assert.ok(inside.slider[0] >= inside.controls[0] && inside.slider[1] <= inside.controls[1] + 1
+    && inside.slider[1] <= inside.frame, `the slider in view: ${JSON.stringify(inside)}`);
+  await long.done();
   // One chart in a tall frame hides nothing: no button.
   const tall = await open('?embed=1&view=price&preset=over-levered-longs', { viewport: { width: 700, height: 900 } });
   await drawn(tall.page, 'price');
@@ -579,6 +592,12 @@ test('place your bet: a new scenario stays hidden until the guess, then the verd
   for (let i = 0; i < 100 && !(await hidden()); i++) await page.waitForTimeout(50);
   assert.ok(await hidden(), 'the headline is hidden before the bet');
   assert.equal(await page.getByTestId('summary').evaluate((e) => getComputedStyle(e).visibility), 'hidden');
+  // A tab that gives nothing away shows while the figures stay hidden (it was blank).
+  await page.getByRole('tab', { name: 'Options leverage' }).click();
+  await page.getByTestId('tab-options').waitFor();
+  assert.equal(await page.getByTestId('tab-options').evaluate((e) => getComputedStyle(e).visibility), 'visible');
+  assert.ok(await hidden(), 'the headline stays hidden over the options calculator');
+  await page.getByRole('tab', { name: 'The flush' }).click();
   await page.getByTestId('bet-slider').fill('5');
   assert.equal(await page.getByTestId('bet-guess').textContent(), '5.0%');
   await page.getByTestId('bet-reveal').click();

@@ -444,7 +444,13 @@ fn FullLayout(
                 // painted: the summary and the monitor growing then moves nothing anyone sees
                 // (no layout shift, under the first view or not).
                 <main id="results" class="results" tabindex="-1"
-                    class:bet-hidden=move || state.scenario.with(|scenario| betting.hiding(scenario))
+                    // The bet hides what gives its answer away: the flush and the venues' runs of
+                    // this scenario; over the leverage cycles and the options calculator only its
+                    // figures (they left a blank tab); the Markets tab's system is another.
+                    class:bet-hidden=move || matches!(shown_tab.get(), Tab::Flush | Tab::Venues)
+                        && state.scenario.with(|scenario| betting.hiding(scenario))
+                    class:bet-figures-hidden=move || matches!(shown_tab.get(), Tab::Cycles | Tab::Options)
+                        && state.scenario.with(|scenario| betting.hiding(scenario))
                     class:awaiting=move || shown_tab.get() != Tab::Markets && live.outcome.with(Option::is_none)>
                     <TourCard />
                     <BetCard />

@@ -299,10 +299,10 @@ pub(crate) fn OptionsTab() -> impl IntoView {
             } else {
                 format::percent(result.premium_pct, format::pct_digits(result.premium_pct))
             };
-            // As set, to the hundredth of a point a venue's rate takes ("1.25%", "0.5%").
+            // As set, with the decimals it has ("1.25%", "0.5%"; a typed 0.005% read "0.01%").
             let maintenance = format!(
                 "{}%",
-                format::needed_decimals(spec.maintenance_margin * 100.0, 2)
+                format::needed_decimals(spec.maintenance_margin * 100.0, 4)
             );
             let mut parts = vec![fill(
                 t.charts.options_intro,

@@ -128,11 +128,32 @@ fn flattened_fund_note(
     if !flattened && !still {
         return None;
     }
-    let template = if still {
-        words_inside().fund_change_too_small
+    // Where the line went well past both its ends (2025's fund rose $10.6M in the cascade and gave
+    // some of it back: a bump under a note of a $6.47M gain), the note says how far.
+    let highest = fund.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let net = (end - start).abs();
+    // Past both ends by a third of the net change or more (2025's: $4.25M past a $6.47M gain).
+    let beyond =
+        |extreme: f64, edge: f64| (extreme - edge).abs() * 3.0 > net.max(f64::MIN_POSITIVE);
+    let rose = highest - start.max(end);
+    let extreme = if beyond(highest, start.max(end)) && rose >= start.min(end) - lowest {
+        Some((words_inside().fund_up_to, highest))
+    } else if beyond(lowest, start.min(end)) {
+        Some((words_inside().fund_down_to, lowest))
     } else {
-        words_inside().fund_too_small
+        None
     };
+    let template = match (still, extreme) {
+        (true, Some(_)) => words_inside().fund_change_too_small_on_the_way,
+        (true, None) => words_inside().fund_change_too_small,
+        (false, _) => words_inside().fund_too_small,
+    };
+    let extreme = extreme
+        .map(|(words, amount)| {
+            let change = crate::format::signed_money(amount - start, unit);
+            crate::catalogue::text::fill(words, &[("amount", &change)])
+        })
+        .unwrap_or_default();
     let text = crate::catalogue::text::fill(
         template,
         &[
@@ -140,6 +161,7 @@ fn flattened_fund_note(
             ("end", &crate::format::money(end, unit)),
             // The change itself: a billion-dollar fund's $1.46M gain reads "$1.00bn → $1.00bn".
             ("change", &crate::format::signed_money(end - start, unit)),
+            ("extreme", &extreme),
         ],
     );
     Some(
@@ -216,6 +238,13 @@ mod tests {
         let text = same["text"].as_str().expect("text").replace("<br>", " ");
         assert!(text.contains("$1.00bn → $1.00bn (+$1.46M)"), "{text}");
         assert_eq!(still["yanchor"], "top");
+        // A fund that rose on the way and gave it back says how far it went.
+        let bump = note([1.0e9, 1.018e9, 1.00647e9]).expect("a note");
+        let text = bump["text"].as_str().expect("text").replace("<br>", " ");
+        assert!(text.contains("(+$6.47M; +$18.0M at its highest)"), "{text}");
+        let dip = note([1.0e9, 0.99e9, 1.00647e9]).expect("a note");
+        let text = dip["text"].as_str().expect("text").replace("<br>", " ");
+        assert!(text.contains("(+$6.47M; -$10.0M at its lowest)"), "{text}");
         assert_eq!(note([1.0e9, 0.9e9, 0.8e9]), None);
         assert_eq!(note([1.0e9; 3]), None);
     }

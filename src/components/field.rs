@@ -71,13 +71,31 @@ pub fn fine_value(position: f64, min: f64, max: f64, step: f64) -> f64 {
 /// unit is "%", the typed value lies within ±1 and is not 0, its hundredfold is in the box's
 /// range and that range spans tens of percent (a maintenance margin of 0.5% is meant as typed).
 fn fraction_as_percent(typed: f64, unit: &str, min: f64, max: f64) -> Option<f64> {
-    let scaled = typed * 100.0;
+    // To a billionth: 1.05 x 100 is 105.00000000000001.
+    let scaled = (typed * 1e11).round() / 1e9;
     (unit.trim() == "%"
         && typed != 0.0
         && typed.abs() <= 1.0
         && max - min >= 40.0
         && (min..=max).contains(&scaled))
     .then_some(scaled)
+}
+
+/// [`fraction_as_percent`] for a value the box refused: any size ("1.05" meant 105%), and a
+/// fraction of the wrong sign in a box of falls only ("0.35" for a -35% depeg).
+fn refused_as_fraction(typed: f64, unit: &str, min: f64, max: f64) -> Option<f64> {
+    let wide = unit.trim() == "%" && max - min >= 40.0 && typed != 0.0;
+    // To a billionth: 1.05 x 100 is 105.00000000000001.
+    let scaled = (typed * 1e11).round() / 1e9;
+    if !wide {
+        None
+    } else if (min..=max).contains(&scaled) {
+        Some(scaled)
+    } else if max <= 0.0 && (min..=max).contains(&-scaled) {
+        Some(-scaled)
+    } else {
+        None
+    }
 }
 
 /// A number control: a slider and a typed box, with a label, a unit and a "?".
@@ -245,9 +263,10 @@ pub fn RangeField(
                     ("kept", &kept),
                 ],
             );
-            // "0.8" refused by a box of 50 to 99%: the 80% it likely meant.
+            // "0.8" refused by a box of 50 to 99%: the 80% it likely meant ("1.05" in a box of
+            // 50 to 200%: 105%; refused, a value past 1 is no percentage either).
             let tail = typed
-                .and_then(|typed| fraction_as_percent(typed, unit_now, min, max.get_untracked()))
+                .and_then(|typed| refused_as_fraction(typed, unit_now, min, max.get_untracked()))
                 .map(|scaled| fill(notices.fraction_refused, &[("scaled", &display(scaled))]))
                 .unwrap_or_default();
             state.report(id, notices.typed_not_applied, vec![line + &tail]);
@@ -510,6 +529,25 @@ fn round_to_3_significant(value: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::{display, fine_position, fine_step, fine_value};
+    use super::{fraction_as_percent, refused_as_fraction};
+
+    /// A fraction of 1 in a wide percent box is read back as the percentage it may have meant;
+    /// a narrow box (a maintenance margin of 0.5%), another unit or 0 says nothing.
+    #[test]
+    fn a_fraction_in_a_percent_box_names_its_percentage() {
+        assert_eq!(fraction_as_percent(0.6, "%", 0.0, 100.0), Some(60.0));
+        assert_eq!(fraction_as_percent(-0.1, "%", -50.0, 50.0), Some(-10.0));
+        assert_eq!(fraction_as_percent(0.5, "%", 0.05, 20.0), None);
+        assert_eq!(fraction_as_percent(0.6, "x", 0.0, 100.0), None);
+        assert_eq!(fraction_as_percent(0.0, "%", 0.0, 100.0), None);
+        assert_eq!(fraction_as_percent(1.5, "%", 0.0, 200.0), None);
+        // Refused: any size, and a fall typed as a positive fraction.
+        assert_eq!(refused_as_fraction(1.05, "%", 50.0, 200.0), Some(105.0));
+        assert_eq!(refused_as_fraction(0.8, "%", 50.0, 99.0), Some(80.0));
+        assert_eq!(refused_as_fraction(0.35, "%", -100.0, 0.0), Some(-35.0));
+        assert_eq!(refused_as_fraction(5.0, "%", 50.0, 99.0), None);
+        assert_eq!(refused_as_fraction(0.25, "%", 0.5, 30.0), None);
+    }
 
     #[test]
     fn a_fine_sliders_keys_move_it_by_its_step() {

@@ -386,6 +386,14 @@ pub fn MarketsTab(
     // to cut (else its "links cut" columns would repeat the others).
     let columns = Memo::new(move |_| live.markets.with(MarketsView::source_columns));
     let links = Memo::new(move |_| live.markets.with(MarketsView::has_links));
+    // A contagion table over a system without arbitrage links.
+    let no_links = move || {
+        live.markets.with(|view| {
+            view.contagion
+                .as_ref()
+                .is_some_and(|table| table.links.is_empty())
+        })
+    };
     // In an embed its column scrolls: a way down it while it hides more below.
     let panel = NodeRef::<leptos::html::Div>::new();
     view! {
@@ -548,10 +556,10 @@ pub fn MarketsTab(
                     <tfoot role="rowgroup">{move || live.markets.with(contagion_totals)}</tfoot>
                 </table>
             </div>
-            <p class="wide muted markets-note">{t.charts.markets_table_note}</p>
-            <p class="wide muted markets-note" data-testid="markets-no-links" hidden=move || live.markets.with(|view| {
-                view.contagion.as_ref().is_none_or(|table| !table.links.is_empty())
-            })>{t.charts.markets_no_links}</p>
+            // One note or the other: "Links cut" explained over a system with no link to cut
+            // read as a contradiction of the line after it.
+            <p class="wide muted markets-note" data-testid="markets-table-note" hidden=no_links>{t.charts.markets_table_note}</p>
+            <p class="wide muted markets-note" data-testid="markets-no-links" hidden=move || !no_links()>{t.charts.markets_no_links}</p>
         </div>
         // Its children are there from the start; what changes their sizes, the observer sees.
         {embedded.then(|| view! { <crate::components::more_below::MoreBelow target=panel changed=true /> })}

@@ -369,6 +369,12 @@ sections! {
         /// `{start}`, `{end}`: amounts.
         /// `{start}`, `{end}`, `{change}` (signed: "+$1.46M", "-$373k").
         fund_too_small, fund_change_too_small,
+        /// The same for a fund whose highest or lowest lay well past both ends (it rose on the
+        /// way and gave it back): also `{extreme}`, the farthest it went.
+        fund_change_too_small_on_the_way,
+        /// `{amount}`: the fund's highest ([`Plots::fund_change_too_small_on_the_way`]'s
+        /// `{extreme}`), or its lowest, as a change from its start ("+$10.6M").
+        fund_up_to, fund_down_to,
         amplification_title,
         /// `{done}`, `{total}`: counts.
         amplification_computing,
@@ -580,6 +586,11 @@ sections! {
         still_going,
         /// `{shock}`: the shock alone's move; `{extra}`: what the forced trades added.
         mostly_shock,
+        /// The same when the cascade ran ahead of the ramp on the way: also `{lead}` (points),
+        /// `{move}`, `{time}`, `{alone}` as the headline's running-ahead clause.
+        mostly_shock_ahead,
+        /// Both notes' last sentences, their `{why}`.
+        mostly_shock_why,
         still_queued,
         queued_by_cap, queued_by_blocks, queued_by_clips,
         /// `{moved}`, `{amount}`, `{who}`, `{duration}`, `{tail}`.
