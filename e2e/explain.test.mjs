@@ -617,6 +617,8 @@ test('place your bet: a new scenario stays hidden until the guess, then the verd
   await page.getByTestId('preset-select').selectOption('btc-2024-08-05');
   const story = page.getByTestId('preset-story');
   await story.filter({ hasText: 'once you have placed your bet' }).waitFor();
+  // Its stop-losses sell beside the liquidations: the question says so.
+  assert.match(await page.getByTestId('bet-hint').textContent(), /forced liquidations and the traders' own selling here/);
   assert.doesNotMatch(await story.textContent(), /49,513/);
   assert.equal(await page.getByTestId('preset-assumptions').count(), 0);
   // Reveal waits for this preset's run (clicked while it still ran, it judged the guess

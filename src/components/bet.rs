@@ -75,6 +75,15 @@ pub fn BetCard() -> impl IntoView {
     let live = expect_context::<Live>();
     let hiding = move || state.scenario.with(|scenario| betting.hiding(scenario));
     let up = move || state.scenario.with(|scenario| scenario.shock.is_up());
+    // Traders who sell (or buy) on their own beside the liquidations, as the verdict names them.
+    let traders_sell = move || {
+        state.scenario.with(|scenario| {
+            scenario.traders.delever.is_some()
+                || scenario.traders.stop_losses.is_some()
+                || scenario.agents.cppi.is_some()
+                || scenario.agents.option_dealers.is_some()
+        })
+    };
     // The outcome in is this scenario's run: until it is, Reveal waits (clicked while a new
     // preset still ran, it judged the guess against the previous scenario's run).
     let ready = move || {
@@ -121,7 +130,11 @@ pub fn BetCard() -> impl IntoView {
                         <button type="button" class="primary" data-testid="bet-reveal" on:click=reveal
                             disabled=move || !ready()>{text().bet.reveal}</button>
                     </div>
-                    <p class="muted">{text().bet.hint}</p>
+                    <p class="muted" data-testid="bet-hint">{move || if traders_sell() {
+                        text().bet.hint_with_traders
+                    } else {
+                        text().bet.hint
+                    }}</p>
                 </Show>
             </section>
         </Show>

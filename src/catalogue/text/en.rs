@@ -666,6 +666,7 @@ pub static ENGLISH: Text = Text {
         guess_down: "Place your bet: how far below the start will the price fall?",
         reveal: "Reveal",
         hint: "The shock alone is set in the controls; the question is how much further forced liquidations carry the price.",
+        hint_with_traders: "The shock alone is set in the controls; the question is how much further forced liquidations and the traders' own selling here (stop-losses, de-levering, portfolio insurance or dealers' hedging) carry the price.",
         again: "Change the scenario (a preset, the shock, the leverage) and guess again before it is shown.",
         verdict: "You guessed {guess}; the price {went} {actual}: {how_far}. Why: {why}.",
         rose: "rose",

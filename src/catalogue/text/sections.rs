@@ -533,7 +533,11 @@ sections! {
     }
     /// Place your bet.
     bet: Bet {
-        toggle, toggle_title, guess_up, guess_down, reveal, hint, again,
+        toggle, toggle_title, guess_up, guess_down, reveal, hint,
+        /// The hint where the scenario has traders who sell on their own (2024-08-05's
+        /// stop-losses sold six times what was liquidated).
+        hint_with_traders,
+        again,
         /// `{guess}`, `{went}`, `{actual}`, `{how_far}`, `{why}`.
         verdict,
         rose, fell, forced_buying, forced_selling, spot_on,
