@@ -57,6 +57,11 @@ test('on a phone the headline and a drawn price chart are in the first screen', 
   assert.equal(await page.getByTestId('more-controls').getAttribute('open'), null, 'more controls folded');
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 392, `page is ${width}px wide`);
+  // Every share tool whole on the screen (scrolled sideways, Export CSV was out of sight).
+  for (const tool of ['share-button', 'embed-button', 'export-json', 'export-csv']) {
+    const at = await box(page, tool);
+    assert.ok(at.x >= 0 && at.x + at.width <= viewport.width, `${tool} at ${JSON.stringify(at)}`);
+  }
   await done();
 });
 
