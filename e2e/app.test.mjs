@@ -878,6 +878,8 @@ test('the cycles tab shows fat tails inside the record, and names the crowd a hi
   const outside = page.getByTestId('cycles-unrealistic');
   await outside.waitFor();
   assert.match(await outside.textContent(), /^Outside any realistic regime: [\d.]+ days a year fall 12% or more; BTC had about 2 a year/);
+  // It states no crowd for the years around its flush: the note says every day runs its own.
+  assert.match(await outside.textContent(), /states no crowd for the years around its flush, so every day runs its own \(mean leverage [\d.]+x\)/);
   await done();
 });
 

@@ -526,6 +526,22 @@ pub fn cycles_crowd_text(scenario: &Scenario) -> Option<String> {
     ))
 }
 
+/// Why a run outside any realistic regime may be so, where the scenario states no crowd for the
+/// years around its flush: every day then runs the flush's own crowd on its own book (Black
+/// Thursday's: 7.1 days a year falling 12% or more, unexplained beside 2021's and 2024's stated
+/// crowds).
+pub fn cycles_own_crowd_text(scenario: &Scenario) -> Option<String> {
+    scenario.cycles.is_none().then(|| {
+        fill(
+            text().charts.cycles_own_crowd,
+            &[(
+                "own",
+                &crate::format::needed_decimals(mean_leverage(scenario), 2),
+            )],
+        )
+    })
+}
+
 /// The leverage-cycles run's figures in words: the tails with and without cascades, the skew and
 /// the worst and the best day (a short-heavy crowd's squeezes are its best days), against BTC's own, and, where cascades barely fatten the tails, why: a crowd
 /// rarely liquidated, or a book deep for its open interest.
@@ -858,6 +874,17 @@ mod tests {
             "{china}"
         );
         assert_eq!(cycles_crowd_text(&scenario("over-levered-longs")), None);
+        // Without a stated crowd, an unrealistic run says it runs the flush's own every day.
+        let thursday = scenario("bitmex-2020-03-12");
+        let own = cycles_own_crowd_text(&thursday).expect("Black Thursday states none");
+        assert!(
+            own.contains(&format!(
+                "mean leverage {}x",
+                crate::format::needed_decimals(mean_leverage(&thursday), 2)
+            )),
+            "{own}"
+        );
+        assert_eq!(cycles_own_crowd_text(&scenario("btc-2024-08-05")), None);
     }
 
     #[test]

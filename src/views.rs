@@ -229,6 +229,7 @@ pub(crate) fn CyclesTab() -> impl IntoView {
                     {text().charts.cycles_unrealistic}
                     {move || live.cycles_unrealistic.get().join("; ")}
                     {text().charts.cycles_unrealistic_end}
+                    {move || state.scenario.with(crate::analyses::cycles_own_crowd_text)}
                 </p>
             </Show>
             <Chart name="cycles-fan" draw=charts::cycles::fan />

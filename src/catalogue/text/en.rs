@@ -267,6 +267,7 @@ pub static ENGLISH: Text = Text {
         cycles_crowd: "The days run the crowd this scenario states for the years around its flush, at a mean leverage of {stated}x; the flush's own crowd averages {own}x (the scenario's assumptions say why they differ).",
         cycles_unrealistic: "Outside any realistic regime: ",
         cycles_unrealistic_end: ". The model stays finite here, but no market has traded like this.",
+        cycles_own_crowd: " This scenario states no crowd for the years around its flush, so every day runs its own (mean leverage {own}x) on its own book: a flush day's leverage and depth, rebuilt every day.",
         fan: "Price fan",
         fan_caption: "The spread of price paths across simulated histories: cascades widen it, chiefly its lower edge over long horizons (the upper edge widens too, mostly early on); the dashed lines are the same paths' news alone.",
         returns: "Daily returns",

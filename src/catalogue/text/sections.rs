@@ -177,6 +177,9 @@ sections! {
         /// The crowd the days run where the scenario states one for the years around its
         /// flush: {stated}, {own} (mean leverages).
         cycles_crowd,
+        /// After [`Charts::cycles_unrealistic_end`] where the scenario states no crowd for the
+        /// years around its flush: `{own}`, its own crowd's mean leverage.
+        cycles_own_crowd,
         cycles_unrealistic,
         cycles_unrealistic_end, fan, fan_caption, returns, returns_caption, qq, qq_caption,
         tails, tails_caption, options_returns, options_returns_caption, options_decay,
