@@ -1727,6 +1727,20 @@ test('a link from the markets tab reopens its system with the links cut, and emb
   await page.getByTestId('share-button').click();
   const link = await page.getByTestId('share-link').inputValue();
   assert.match(link, /[?&]system=btc-2025-10-10-venues&cut=0$/);
+  // Its exported file imports with the link's box ticked, and unticking it restores the link
+  // (the cut was baked into the imported system: the box read unticked and changed nothing).
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  const exported = await readFile(await download.path(), 'utf8');
+  const back = await open();
+  await back.page.getByTestId('import-input').setInputFiles({ name: 'cut.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+  await back.page.getByTestId('markets-own').waitFor();
+  const backTable = back.page.getByTestId('markets-table');
+  await backTable.locator('tr[data-market="hyperliquid-btc"]').waitFor();
+  assert.equal(await back.page.getByTestId('markets-cut-0').locator('input').isChecked(), true);
+  const cutRun = await back.page.getByTestId('markets-headline').textContent();
+  await back.page.getByTestId('markets-cut-0').locator('input').uncheck();
+  await changed(back.page, () => back.page.getByTestId('markets-headline').textContent(), cutRun, 'the run with the link restored');
+  await back.done();
   await done();
   // Opened fresh, the link shows the Markets tab on that system, the link cut.
   const fresh = await open(link.slice(link.indexOf('?')));

@@ -66,10 +66,22 @@ impl MarketsChoice {
         presets::system_based_on(preset).filter(|system| system.name != self.preset)
     }
 
-    /// The reader's own system, shown (an imported file, a link's, or a restored one).
-    pub fn own(system: System, from: &str) -> MarketsChoice {
+    /// The reader's own system, shown (an imported file, a link's, or a restored one). Links
+    /// the file has cut (an export of a choice with links cut writes them so) become the choice's
+    /// cuts: baked into its system, their boxes showed unticked and nothing could restore them.
+    pub fn own(mut system: System, from: &str) -> MarketsChoice {
+        let cut: Vec<bool> = system
+            .links
+            .iter_mut()
+            .map(|link| {
+                let was = link.is_cut();
+                link.set_cut(false);
+                was
+            })
+            .collect();
         MarketsChoice {
             preset: String::new(),
+            cut: if cut.contains(&true) { cut } else { Vec::new() },
             own: Some(OwnSystem {
                 system,
                 from: from.to_string(),
@@ -1154,6 +1166,30 @@ pub(crate) mod tests {
         // The reader's own system shown (its preset name empty): offered too.
         let own = MarketsChoice::own(shown.system(), DEFAULT_SYSTEM);
         assert_eq!(name(&own, "btc-2025-10-10").as_deref(), Some(venues));
+    }
+
+    /// A system file with a link cut (as Export JSON writes a choice with the link cut) opens
+    /// with that link's box ticked, and unticking it restores the link.
+    #[test]
+    fn a_files_cut_link_is_the_choices_cut() {
+        let with_cut = MarketsChoice::default().with_cut(0, true);
+        let exported = with_cut.system();
+        assert!(exported.links[0].is_cut(), "the export bakes the cut in");
+        let imported = MarketsChoice::own(exported, "");
+        assert!(imported.is_cut(0), "its box ticked");
+        assert!(
+            !imported.base().links[0].is_cut(),
+            "the base keeps the link"
+        );
+        assert_eq!(imported.system(), with_cut.system(), "the same run");
+        let restored = imported.with_cut(0, false);
+        assert!(
+            !restored.system().links[0].is_cut(),
+            "unticked, the link is back"
+        );
+        assert!(MarketsChoice::own(MarketsChoice::default().base(), "")
+            .cut
+            .is_empty());
     }
 
     #[test]

@@ -126,7 +126,8 @@ const STEPS: [Step; 9] = [
             chart: "cycles",
             look_at: "In the return histogram the cascades' tails reach far beyond the \
                       news-only bell on both sides (a crowd long and short flushes and is \
-                      squeezed), the left a little heavier: the returns' skew is below zero.",
+                      squeezed), the left one weighing a little more over all: the returns' \
+                      skew is below zero, though one squeeze can still be the most extreme day.",
         },
     },
     Step {
@@ -154,8 +155,8 @@ const STEPS: [Step; 9] = [
         title: "Beyond one venue",
         body: "A flush rarely stays where it starts. Here a large sale hits one of two BTC \
                venues only, yet arbitrageurs carry it to the other and both venues mark to one \
-               index, so the second venue's crowd is liquidated too. Tick \u{201c}cut\u{201d} under \
-               the diagram above and each venue flushes alone.",
+               index, so the second venue's crowd is liquidated too. Tick \u{201c}cut\u{201d} on the \
+               link under the Markets diagram and each venue flushes alone.",
         demo: Demo {
             preset: "two-venues-one-asset",
             edit: scenes::as_is,

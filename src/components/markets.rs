@@ -1080,12 +1080,15 @@ fn flow_view(
                 )
             };
             let label_y = box_top - 8.0 - 14.0 * (k as f64 % 3.0);
-            let backdrop = label_backdrop(&[&words], (a + b) / 2.0, label_y, layout.width, 18.0);
+            // Over the link's middle, kept inside the diagram: a long cut link's name ("Binance-
+            // ruled BTC / Hyperliquid-ruled BTC: cut") started 13 px past a phone's left edge.
+            let label_x = label_centre(layout, &flow.markets, label_width(&[&words], layout.width));
+            let backdrop = label_backdrop(&[&words], label_x, label_y, layout.width, 18.0);
             view! {
                 <g class=class data-testid=format!("flow-{k}")>
                     <line x1=a y1=y x2=b y2=y stroke-width=if flow.cut { 1.5 } else { width } />
                     {backdrop}
-                    <text x=(a + b) / 2.0 y=label_y text-anchor="middle">{words}</text>
+                    <text x=label_x y=label_y text-anchor="middle">{words}</text>
                 </g>
             }
             .into_any()

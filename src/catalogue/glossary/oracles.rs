@@ -381,6 +381,10 @@ fn a_drop_liquidates_at_least_what_the_map_shows_and_the_cascade_more() {
 #[test]
 fn others_forced_selling_liquidates_about_twice_what_the_shock_alone_reaches() {
     let scenario = demo("systemic-leverage").scenario();
+    assert_eq!(
+        scenario.shock.pct, -4.0,
+        "the text says \"4% left of the start line\""
+    );
     let run = outcome(&scenario);
     let shock_alone = map_longs_at(&run, 1.0 + scenario.shock.pct / 100.0);
     let ratio = run.summary.liquidated_notional_usd_long / shock_alone;

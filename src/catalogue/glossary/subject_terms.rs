@@ -159,9 +159,11 @@ pub(super) const TERMS: &[Term] = &[
             preset: "over-levered-longs",
             edit: scenes::as_is,
             chart: "phase",
-            look_at: "Up the mean-leverage axis the bright flush region reaches smaller shocks: \
-                      the crowd at its own leverage doubles a 4% shock, the same crowd at 2x \
-                      barely adds to it.",
+            look_at: "Up the mean-leverage axis the bright flush region, where a small shock \
+                      ends in a crash, reaches smaller shocks; the cross is this run, whose \
+                      crowd at its own leverage doubles a 4% shock (the headline's \
+                      amplification), still a dark cell on a scale that runs to 50%, and the \
+                      same crowd at 2x barely adds to it.",
         }),
         not_yet: None,
     },
@@ -308,8 +310,9 @@ pub(super) const TERMS: &[Term] = &[
             preset: "over-levered-longs",
             edit: scenes::as_is,
             chart: "map",
-            look_at: "The flush liquidates about twice what the map shows at the shock's own \
-                      level: the rest was pushed over by others' forced selling.",
+            look_at: "The flush liquidates about twice what the map's stacks hold 4% left of \
+                      the start line, where the shock alone would have taken the price: the \
+                      rest was pushed over by others' forced selling.",
         }),
         not_yet: None,
     },
