@@ -352,6 +352,7 @@ fn FullLayout(
     let state = state::use_state();
     let live = expect_context::<Live>();
     let betting = expect_context::<Betting>();
+    let bet_open = move || state.scenario.with(|scenario| betting.hiding(scenario));
     let toggle_theme = move |_| {
         state.theme.update(|theme| {
             *theme = match theme {
@@ -447,10 +448,8 @@ fn FullLayout(
                     // The bet hides what gives its answer away: the flush and the venues' runs of
                     // this scenario; over the leverage cycles and the options calculator only its
                     // figures (they left a blank tab); the Markets tab's system is another.
-                    class:bet-hidden=move || matches!(shown_tab.get(), Tab::Flush | Tab::Venues)
-                        && state.scenario.with(|scenario| betting.hiding(scenario))
-                    class:bet-figures-hidden=move || matches!(shown_tab.get(), Tab::Cycles | Tab::Options)
-                        && state.scenario.with(|scenario| betting.hiding(scenario))
+                    class:bet-hidden=move || matches!(shown_tab.get(), Tab::Flush | Tab::Venues) && bet_open()
+                    class:bet-figures-hidden=move || matches!(shown_tab.get(), Tab::Cycles | Tab::Options) && bet_open()
                     class:awaiting=move || shown_tab.get() != Tab::Markets && live.outcome.with(Option::is_none)>
                     <TourCard />
                     <BetCard />

@@ -128,11 +128,11 @@ fn flattened_fund_note(
     if !flattened && !still {
         return None;
     }
-    // Where the line went well past both its ends (2025's fund rose $10.6M in the cascade and gave
-    // some of it back: a bump under a note of a $6.47M gain), the note says how far.
+    // Where the line went well past both its ends (2025's fund rose about $11M in the cascade
+    // and gave some of it back: a bump under a note of a $6.47M gain), the note says how far.
     let highest = fund.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let net = (end - start).abs();
-    // Past both ends by a third of the net change or more (2025's: $4.25M past a $6.47M gain).
+    // Past both ends by a third of the net change or more (2025's: about $4M past a $6.47M gain).
     let beyond =
         |extreme: f64, edge: f64| (extreme - edge).abs() * 3.0 > net.max(f64::MIN_POSITIVE);
     let rose = highest - start.max(end);

@@ -71,31 +71,24 @@ pub fn fine_value(position: f64, min: f64, max: f64, step: f64) -> f64 {
 /// unit is "%", the typed value lies within ±1 and is not 0, its hundredfold is in the box's
 /// range and that range spans tens of percent (a maintenance margin of 0.5% is meant as typed).
 fn fraction_as_percent(typed: f64, unit: &str, min: f64, max: f64) -> Option<f64> {
-    // To a billionth: 1.05 x 100 is 105.00000000000001.
-    let scaled = (typed * 1e11).round() / 1e9;
-    (unit.trim() == "%"
-        && typed != 0.0
-        && typed.abs() <= 1.0
-        && max - min >= 40.0
-        && (min..=max).contains(&scaled))
-    .then_some(scaled)
+    let scaled = hundredfold(typed, unit, min, max)?;
+    (typed.abs() <= 1.0 && (min..=max).contains(&scaled)).then_some(scaled)
 }
 
 /// [`fraction_as_percent`] for a value the box refused: any size ("1.05" meant 105%), and a
 /// fraction of the wrong sign in a box of falls only ("0.35" for a -35% depeg).
 fn refused_as_fraction(typed: f64, unit: &str, min: f64, max: f64) -> Option<f64> {
-    let wide = unit.trim() == "%" && max - min >= 40.0 && typed != 0.0;
-    // To a billionth: 1.05 x 100 is 105.00000000000001.
-    let scaled = (typed * 1e11).round() / 1e9;
-    if !wide {
-        None
-    } else if (min..=max).contains(&scaled) {
-        Some(scaled)
-    } else if max <= 0.0 && (min..=max).contains(&-scaled) {
-        Some(-scaled)
-    } else {
-        None
-    }
+    let scaled = hundredfold(typed, unit, min, max)?;
+    [scaled, -scaled]
+        .into_iter()
+        .take(if max <= 0.0 { 2 } else { 1 })
+        .find(|value| (min..=max).contains(value))
+}
+
+/// A typed value times 100, to a billionth (1.05 x 100 is 105.00000000000001), where the box
+/// is a percent box whose range spans tens of percent and the value is not 0.
+fn hundredfold(typed: f64, unit: &str, min: f64, max: f64) -> Option<f64> {
+    (unit.trim() == "%" && max - min >= 40.0 && typed != 0.0).then(|| (typed * 1e11).round() / 1e9)
 }
 
 /// A number control: a slider and a typed box, with a label, a unit and a "?".

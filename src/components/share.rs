@@ -87,27 +87,28 @@ pub fn defaulted_lines(contents: &str) -> Vec<String> {
     let words = &text().notices;
     codec::defaulted_sections(contents)
         .into_iter()
-        .map(|section| match section {
+        .filter_map(|section| match section {
             "venue" => {
                 let venue = flushlab_engine::scenario::Venue::default();
-                fill(
+                Some(fill(
                     words.defaulted_venue,
                     &[(
                         "margin",
                         &format::percent(100.0 * venue.maintenance_margin.lowest_rate(), 1),
                     )],
-                )
+                ))
             }
-            _ => {
+            "run" => {
                 let run = flushlab_engine::scenario::Run::default();
-                fill(
+                Some(fill(
                     words.defaulted_run,
                     &[
                         ("steps", &format::count(u64::from(run.steps))),
                         ("step", &format::seconds(run.step_s)),
                     ],
-                )
+                ))
             }
+            _ => None,
         })
         .collect()
 }
