@@ -352,7 +352,7 @@ fn FullLayout(
     let state = state::use_state();
     let live = expect_context::<Live>();
     let betting = expect_context::<Betting>();
-    let bet_open = move || state.scenario.with(|scenario| betting.hiding(scenario));
+    let bet_open = move || betting.hiding(&state);
     let toggle_theme = move |_| {
         state.theme.update(|theme| {
             *theme = match theme {

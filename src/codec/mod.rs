@@ -525,17 +525,28 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
     }
 }
 
-/// The optional sections of a one-market scenario file that it leaves out, so that the page's
-/// defaults stand in for them: "venue" (no fee, no insurance fund, no auto-deleveraging: a
-/// file without it runs with bad debt where its venue had a fund) and "run". Read only once the
-/// file imported as a scenario.
-pub fn defaulted_sections(text: &str) -> Vec<&'static str> {
+/// An optional section of a one-market scenario file, which the page's defaults stand in for
+/// when the file leaves it out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Defaulted {
+    /// No fee, no insurance fund, no auto-deleveraging: a file without it runs with bad debt
+    /// where its venue had a fund.
+    Venue,
+    Run,
+}
+
+/// The optional sections `text` (a scenario file) leaves out. Read only once the file imported
+/// as a scenario.
+pub fn defaulted_sections(text: &str) -> Vec<Defaulted> {
     let text = flushlab_engine::scenario::without_byte_order_mark(text);
     match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(fields)) if fields.contains_key("market") => ["venue", "run"]
-            .into_iter()
-            .filter(|section| !fields.contains_key(*section))
-            .collect(),
+        Ok(serde_json::Value::Object(fields)) if fields.contains_key("market") => {
+            [("venue", Defaulted::Venue), ("run", Defaulted::Run)]
+                .into_iter()
+                .filter(|(key, _)| !fields.contains_key(*key))
+                .map(|(_, section)| section)
+                .collect()
+        }
         _ => Vec::new(),
     }
 }

@@ -700,7 +700,7 @@ fn a_file_that_leaves_out_its_venue_says_so() {
     fields.remove("run");
     let cut = serde_json::Value::Object(fields).to_string();
     assert!(matches!(decode_any_file(&cut), Ok(Imported::Scenario(_))));
-    assert_eq!(defaulted_sections(&cut), ["venue", "run"]);
+    assert_eq!(defaulted_sections(&cut), [Defaulted::Venue, Defaulted::Run]);
     let lines = crate::components::share::defaulted_lines(&cut);
     assert_eq!(lines.len(), 2);
     assert!(lines[0].contains("maintenance margin 0.5%"), "{}", lines[0]);

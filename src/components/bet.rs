@@ -35,12 +35,13 @@ impl Betting {
     }
 
     /// Whether the outcome on screen must stay hidden: betting is on and the reader has not yet
-    /// bet on this scenario.
-    pub fn hiding(&self, scenario: &Scenario) -> bool {
+    /// bet on the page's scenario.
+    pub fn hiding(&self, state: &crate::state::AppState) -> bool {
         self.on.get()
-            && self
-                .revealed
-                .with(|revealed| revealed.as_ref() != Some(scenario))
+            && state.scenario.with(|scenario| {
+                self.revealed
+                    .with(|revealed| revealed.as_ref() != Some(scenario))
+            })
     }
 }
 
@@ -73,7 +74,7 @@ pub fn BetCard() -> impl IntoView {
     let betting = expect_context::<Betting>();
     let state = use_state();
     let live = expect_context::<Live>();
-    let hiding = move || state.scenario.with(|scenario| betting.hiding(scenario));
+    let hiding = move || betting.hiding(&state);
     let up = move || state.scenario.with(|scenario| scenario.shock.is_up());
     // Traders who sell (or buy) on their own beside the liquidations, as the verdict names them.
     let traders_sell = move || {

@@ -69,9 +69,7 @@ pub fn PresetPicker() -> impl IntoView {
     // While a bet on this scenario is open its story and assumptions wait: a historical preset's
     // say how far the price fell (2024-08-05's "$58,350 to $49,513", the bet's answer).
     let betting = use_context::<crate::components::bet::Betting>();
-    let bet_open = move || {
-        betting.is_some_and(|betting| state.scenario.with(|scenario| betting.hiding(scenario)))
-    };
+    let bet_open = move || betting.is_some_and(|betting| betting.hiding(&state));
     let story = move || {
         if bet_open() && current().is_some() {
             text().panels.story_after_bet.to_string()

@@ -145,10 +145,7 @@ pub fn Readout() -> impl IntoView {
     let shown = Memo::new(move |_| {
         placed.get()
             && match state.tab.get() {
-                Tab::Flush => {
-                    live.outcome.with(Option::is_some)
-                        && !state.scenario.with(|scenario| betting.hiding(scenario))
-                }
+                Tab::Flush => live.outcome.with(Option::is_some) && !betting.hiding(&state),
                 Tab::Markets => live.markets.with(|view| view.ran),
                 _ => false,
             }

@@ -87,28 +87,27 @@ pub fn defaulted_lines(contents: &str) -> Vec<String> {
     let words = &text().notices;
     codec::defaulted_sections(contents)
         .into_iter()
-        .filter_map(|section| match section {
-            "venue" => {
+        .map(|section| match section {
+            codec::Defaulted::Venue => {
                 let venue = flushlab_engine::scenario::Venue::default();
-                Some(fill(
+                fill(
                     words.defaulted_venue,
                     &[(
                         "margin",
                         &format::percent(100.0 * venue.maintenance_margin.lowest_rate(), 1),
                     )],
-                ))
+                )
             }
-            "run" => {
+            codec::Defaulted::Run => {
                 let run = flushlab_engine::scenario::Run::default();
-                Some(fill(
+                fill(
                     words.defaulted_run,
                     &[
                         ("steps", &format::count(u64::from(run.steps))),
                         ("step", &format::seconds(run.step_s)),
                     ],
-                ))
+                )
             }
-            _ => None,
         })
         .collect()
 }
