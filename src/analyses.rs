@@ -865,12 +865,12 @@ mod tests {
         let scenario = |name: &str| presets::find(name).expect("a preset").scenario;
         let yen = cycles_crowd_text(&scenario("btc-2024-08-05")).expect("2024 states its crowd");
         assert!(
-            yen.contains("leverage of 2.76x") && yen.contains("averages 1.72x"),
+            yen.contains("leverage of 2.69x") && yen.contains("averages 1.79x"),
             "{yen}"
         );
         let china = cycles_crowd_text(&scenario("btc-2021-05-19")).expect("so does 2021");
         assert!(
-            china.contains("leverage of 8.88x") && china.contains("averages 3.55x"),
+            china.contains("leverage of 7.37x") && china.contains("averages 4.09x"),
             "{china}"
         );
         assert_eq!(cycles_crowd_text(&scenario("over-levered-longs")), None);

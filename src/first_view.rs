@@ -730,7 +730,7 @@ pub fn liquidations_svg(scenario: &Scenario, outcome: &Outcome) -> Option<String
         ],
     );
     let title = liquidations::title(scenario);
-    let unit = crate::charts::scenario_size_unit(scenario);
+    let unit = crate::charts::liquidated_unit(scenario);
     let mut svg = svg_heading("liquidations", &title, &description, unit);
     svg.push_str(&format!(
         "<g class=\"fv-legend\"><rect x=\"0\" y=\"27\" width=\"22\" height=\"10\" fill=\"{}\"/><text x=\"28\" y=\"36\">{}</text>\
@@ -997,8 +997,9 @@ mod tests {
                 .unwrap_or_default()
                 .to_string()
         };
-        // The 2025 trough comes early in the run, 2021's in its middle (after the slide).
-        assert_eq!(anchor_for("btc-2025-10-10"), "start");
+        // The 2025 trough comes late in the run (after 26 of its 40 minutes), 2021's in its
+        // middle (after the slide).
+        assert_eq!(anchor_for("btc-2025-10-10"), "end");
         assert_eq!(anchor_for("btc-2021-05-19"), "middle");
     }
 

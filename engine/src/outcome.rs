@@ -31,7 +31,8 @@ pub struct BuildUpReport {
     /// Funding the longs paid in all, net (negative: received); the shorts likewise.
     pub long_paid_usd: f64,
     pub short_paid_usd: f64,
-    /// Notional liquidated during the build-up (at the mark), and how many positions.
+    /// Notional liquidated during the build-up (at the prices closed at, as the run's own
+    /// figures: [`Summary::liquidated_notional_usd_long`]), and how many positions.
     pub liquidated_long_usd: f64,
     pub liquidated_short_usd: f64,
     pub liquidated_count_long: u64,
@@ -76,7 +77,11 @@ pub struct Summary {
     pub amplification: f64,
     pub liquidated_count_long: u64,
     pub liquidated_count_short: u64,
-    /// Liquidated size at entry notional, USD (contracts for inverse).
+    /// Liquidated notional at the prices the positions were closed at (the book's fill, the
+    /// backstop's mark, ADL's bankruptcy prices), USD, as venues' liquidation feeds and the
+    /// public record count it; contracts on an inverse contract (a fixed dollar each). Their
+    /// size at entry is what open interest counts: a long liquidated after a 20% fall is 20%
+    /// less here than the open interest it took away.
     pub liquidated_notional_usd_long: f64,
     pub liquidated_notional_usd_short: f64,
     pub partial_liquidations: u64,
@@ -152,6 +157,7 @@ pub struct Step {
     pub t_s: f64,
     pub last: f64,
     pub mark: f64,
+    /// Liquidated in the step, at the prices closed at ([`Summary::liquidated_notional_usd_long`]).
     pub liquidated_long_usd: f64,
     pub liquidated_short_usd: f64,
     pub liquidated_long_count: u32,

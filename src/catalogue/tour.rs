@@ -136,18 +136,19 @@ const STEPS: [Step; 9] = [
                earlier that day, fell to about $104,800, the worst of it in a cascade that \
                liquidated $6.93bn across all coins in 40 minutes from 20:50 UTC, and $19bn in the \
                day. In the model, fitted to that 14.5% trough and to BTC's assumed share of the \
-               day's liquidations (about $6.8bn), a ten-minute ramp of selling of about 7.8% sets \
-               off liquidations that carry the price almost twice as far, closing that $6.8bn of \
-               BTC longs, and no shorts, in one cascade of about eleven minutes (the day's came \
-               in waves over hours). Its insurance fund ends higher \
-               than it started and ADL never runs, whereas that night Hyperliquid ran its first \
+               day's liquidations (about $6.8bn), selling of about 10.5% on the record's clock (a \
+               slide from 20:50, the rest in two minutes from 21:15) sets off liquidations that \
+               carry the price some 40% further, closing that $6.8bn of BTC longs, and no \
+               shorts, most of it in the plunge's two minutes (the day's came in waves over \
+               hours). Its insurance fund ends within a few million of where it started and ADL \
+               never runs, whereas that night Hyperliquid ran its first \
                cross-margin ADL: one venue alone does not show it, the Markets tab's 2025-10-10 \
                system of venues does.",
         demo: Demo {
             preset: "btc-2025-10-10",
             edit: scenes::as_is,
             chart: "price",
-            look_at: "The price falls almost twice as far as the ramp pushed it, then recovers \
+            look_at: "The price slides, then plunges past where the selling alone took it, then recovers \
                       part of the way as the book refills.",
         },
     },

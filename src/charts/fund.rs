@@ -128,11 +128,11 @@ fn flattened_fund_note(
     if !flattened && !still {
         return None;
     }
-    // Where the line went well past both its ends (2025's fund rose about $11M in the cascade
+    // Where the line went well past both its ends (a fund that rose about $11M in the cascade
     // and gave some of it back: a bump under a note of a $6.47M gain), the note says how far.
     let highest = fund.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let net = (end - start).abs();
-    // Past both ends by a third of the net change or more (2025's: about $4M past a $6.47M gain).
+    // Past both ends by a third of the net change or more (that one: about $4M past a $6.47M gain).
     let beyond =
         |extreme: f64, edge: f64| (extreme - edge).abs() * 3.0 > net.max(f64::MIN_POSITIVE);
     let rose = highest - start.max(end);
@@ -218,7 +218,7 @@ mod tests {
         assert!(note.contains(&start), "{note} starts at {start}");
     }
 
-    /// 2025's fund gains $6.47M on $1.00bn, a line that looks still: the note says it moved.
+    /// A $1bn fund that gains $6.47M is a line that looks still: the note says it moved.
     /// A fund that visibly moves, or does not move at all, gets none.
     #[test]
     fn a_fund_whose_change_is_too_small_to_see_gets_a_note() {

@@ -8,8 +8,8 @@ use plotly::layout::Margin;
 use plotly::{Plot, Scatter};
 
 use super::{
-    amounts_at, axis, base_layout, cursor_line, palette, size_unit, sizes_in_dollars, thin,
-    ticks_to, words_inside, Snapshot, TimeScale,
+    amounts_at, axis, base_layout, cursor_line, palette, sizes_in_dollars, thin, ticks_to,
+    words_inside, Snapshot, TimeScale,
 };
 use crate::catalogue::text::fill;
 
@@ -148,7 +148,7 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
     }
     // The unit alone: the title says what is counted, and a longer axis title runs off a short
     // chart (an embed's).
-    let y_title = size_unit(snapshot);
+    let y_title = super::liquidated_unit(snapshot.scenario);
     let title = title(snapshot.scenario);
     let dollars = sizes_in_dollars(snapshot.scenario);
     let liquidated = steps

@@ -843,6 +843,16 @@ pub fn scenario_size_unit(scenario: &flushlab_engine::Scenario) -> &'static str 
     }
 }
 
+/// The unit liquidations are counted in: USD at the prices the positions were closed at for
+/// linear contracts (as venues' feeds and the records count them; open interest stays at entry),
+/// contracts for inverse.
+pub fn liquidated_unit(scenario: &flushlab_engine::Scenario) -> &'static str {
+    match scenario.market.contract {
+        flushlab_engine::scenario::Contract::Linear => words_inside().usd_at_fill,
+        flushlab_engine::scenario::Contract::Inverse => words_inside().contracts,
+    }
+}
+
 /// The text inside the plots: titles, axes, legends, annotations, hover templates.
 pub fn words_inside() -> &'static crate::catalogue::text::Plots {
     &crate::catalogue::text::text().plots

@@ -222,9 +222,10 @@ mod tests {
         (scenario, outcome)
     }
 
-    /// The shock alone: a ramp's top of the book step by step (2025: -7.76% over 60 steps of
-    /// 10 s, linear), a recorded path's fall and rebound (2021), an instant shock from the first
-    /// step; a sell shock and no shock draw none. Every flush preset's price goes past it.
+    /// The shock alone: a ramp's top of the book step by step along its path (2025: -10.47% on
+    /// the record's clock, 60% of it over 150 steps of 10 s, the rest in the next 12; 2021: a
+    /// recorded day's fall and rebound), an instant shock from the first step; a sell shock and
+    /// no shock draw none. Every flush preset's price goes past it.
     #[test]
     fn the_shock_alone_is_the_top_of_the_book_the_shock_moved() {
         let (scenario, outcome) = run("btc-2025-10-10");
@@ -232,9 +233,12 @@ mod tests {
         let start = outcome.summary.start_price;
         assert_eq!(alone.len(), outcome.steps.len() + 1);
         assert_eq!(alone[0], start);
-        assert!((alone[30] / start - (1.0 - 0.0776 / 2.0)).abs() < 1e-12);
-        assert!((alone[60] / start - (1.0 - 0.0776)).abs() < 1e-12);
-        assert_eq!(alone[60], alone[240]);
+        // Linear to 60% at 0.9259 of 1620 s (1500 s), then to the whole by 1620 s.
+        let slide_end = 0.9259 * 1620.0;
+        let at = |t_s: f64| alone[(t_s / 10.0) as usize] / start - 1.0;
+        assert!((at(750.0) + 0.1047 * 0.6 * 750.0 / slide_end).abs() < 1e-12);
+        assert!((at(1620.0) + 0.1047).abs() < 1e-12);
+        assert_eq!(alone[162], alone[240]);
         assert!(
             outcome.summary.min_price < alone[240],
             "the flush went past it"
@@ -255,13 +259,17 @@ mod tests {
 
         assert_eq!(shock_alone(&run("thin-book").0, &run("thin-book").1), None);
 
-        // The chart sends its corners only: a ramp's start, end of ramp and end.
+        // The chart sends its corners only: a ramp's start, its path's knee (at 1499.96 s, inside
+        // the step to 1500 s: the steps on both sides of it), the end of the ramp and the end.
         let times: Vec<f64> = (0..=240).map(f64::from).collect();
         let (scenario, outcome) = run("btc-2025-10-10");
         let alone = shock_alone(&scenario, &outcome).expect("a ramp");
         let (at, values) = super::corners(&times, &alone);
-        assert_eq!(at, [0.0, 60.0, 240.0]);
-        assert_eq!(values, [alone[0], alone[60], alone[240]]);
+        assert_eq!(at, [0.0, 149.0, 150.0, 162.0, 240.0]);
+        assert_eq!(
+            values,
+            [alone[0], alone[149], alone[150], alone[162], alone[240]]
+        );
         assert_eq!(
             shock_alone(&run("funding-bleed").0, &run("funding-bleed").1),
             None

@@ -571,7 +571,7 @@ mod tests {
             let position = fine_position(value, -50.0, 50.0).round();
             assert_eq!(fine_value(position, -50.0, 50.0, 0.1), value, "{value}");
         }
-        // One position near the default's -7.8% moves it by a tenth at most.
+        // One position near -7.8% (a default of old) moves it by a tenth at most.
         let here = fine_position(-7.8, -50.0, 50.0).round();
         assert!((fine_value(here - 1.0, -50.0, 50.0, 0.1) + 7.8).abs() <= 0.1 + 1e-9);
         // A one-sided range (-100..0) is the negative half alone, and nothing passes the ends.

@@ -16,7 +16,7 @@ fn run_time_scale(outcome: &Outcome) -> crate::charts::TimeScale {
 }
 
 /// A tile's classes: a value that is a list of clauses (the funding build-up's, the traders' own
-/// moves, portfolio insurance's), or an amount with a long count ("$6.77bn · 22,986 of 100,000
+/// moves, portfolio insurance's), or an amount with a long count ("$6.76bn · 23,734 of 100,000
 /// modelled positions"), spans two columns, where one column made it a tall, narrow tile of
 /// five or six lines; a short one stays in one.
 pub fn tile_class(value: &str) -> &'static str {

@@ -192,8 +192,8 @@ pub fn run(
         (long_open, short_open) = open_by_side(venue);
         report.long_paid_usd += long_paid;
         report.short_paid_usd += short_paid;
-        report.liquidated_long_usd += liquidated.long_usd;
-        report.liquidated_short_usd += liquidated.short_usd;
+        report.liquidated_long_usd += liquidated.long_fill_usd;
+        report.liquidated_short_usd += liquidated.short_fill_usd;
         report.payments.push(FundingPayment {
             t_h,
             skew,
@@ -201,8 +201,8 @@ pub fn run(
             rate_pct,
             long_paid_usd: long_paid,
             short_paid_usd: short_paid,
-            liquidated_long_usd: liquidated.long_usd,
-            liquidated_short_usd: liquidated.short_usd,
+            liquidated_long_usd: liquidated.long_fill_usd,
+            liquidated_short_usd: liquidated.short_fill_usd,
             long_open_usd: long_open,
             short_open_usd: short_open,
         });
@@ -212,6 +212,8 @@ pub fn run(
     report.liquidated_count_short = std::mem::take(&mut venue.liquidated_count_short);
     venue.liquidated_usd_long = 0.0;
     venue.liquidated_usd_short = 0.0;
+    venue.liquidated_fill_usd_long = 0.0;
+    venue.liquidated_fill_usd_short = 0.0;
     venue.partial_liquidations = 0;
     report
 }
@@ -304,7 +306,9 @@ mod tests {
         let report = run(&rules(96.0), &Funding::default(), &mut venue, &book, 100.0);
         assert!(!venue.is_open(thin), "worn through");
         assert_eq!(report.liquidated_count_long, 1);
-        assert_eq!(report.liquidated_long_usd, 10_000.0);
+        // At the fill: its $10,000 at entry sold a little under the entry price of 100.
+        let liquidated = report.liquidated_long_usd;
+        assert!((9_990.0..10_000.0).contains(&liquidated), "{liquidated}");
         assert!(
             venue.trigger(wide) > before,
             "{} > {before}",

@@ -278,7 +278,11 @@ impl<'a> LiquidationEngine<'a> {
                 mark
             };
             let units = self.adl_units(i, order.fraction);
-            let (pnl, closed) = self.realized(i, order.fraction, bankruptcy);
+            let super::settlement::Closing {
+                pnl,
+                closed,
+                notional,
+            } = self.closing_at(i, order.fraction, bankruptcy, money::fixed(bankruptcy));
             self.ledger.realize(pnl);
             if order.fraction >= 1.0 {
                 let collateral = self.close_fully(i);
@@ -294,7 +298,7 @@ impl<'a> LiquidationEngine<'a> {
                 self.partial_liquidations += 1;
                 self.rearm(i);
             }
-            self.count(losing_side, closed, order.fraction >= 1.0, step);
+            self.count(losing_side, closed, notional, order.fraction >= 1.0, step);
             needed += units;
             weighted_price += units * bankruptcy;
         }

@@ -32,6 +32,9 @@ struct Batch {
     count: [u64; 2],
     closed: [f64; 2],
     venue_closed: [f64; 2],
+    /// The same at the fill ([`StepLiquidations::long_fill_usd`]).
+    filled: [f64; 2],
+    venue_filled: [f64; 2],
 }
 
 impl Batch {
@@ -50,12 +53,24 @@ impl Batch {
             count: [0; 2],
             closed: [step.long_usd, step.short_usd],
             venue_closed: [venue.liquidated_usd_long, venue.liquidated_usd_short],
+            filled: [step.long_fill_usd, step.short_fill_usd],
+            venue_filled: [
+                venue.liquidated_fill_usd_long,
+                venue.liquidated_fill_usd_short,
+            ],
         }
     }
 
-    /// Counts the whole close of a position of `size` in group `g`.
+    /// Counts the whole close of a position of `size` in group `g`, `notional` at the fill.
     #[inline(always)]
-    pub(super) fn close(&mut self, g: usize, size: f64, side: Side, venue: &mut LiquidationEngine) {
+    pub(super) fn close(
+        &mut self,
+        g: usize,
+        size: f64,
+        notional: f64,
+        side: Side,
+        venue: &mut LiquidationEngine,
+    ) {
         // `0.0 - size`, not `-size`: a one-by-one close updates the totals with `new - old` where
         // the new size is 0.0 (`LiquidationEngine::set_size`), and these must be the same bits
         // (they are even for a zero size, where `-size` would be -0.0).
@@ -74,6 +89,8 @@ impl Batch {
         self.count[lane] += 1;
         self.closed[lane] += size;
         self.venue_closed[lane] += size;
+        self.filled[lane] += notional;
+        self.venue_filled[lane] += notional;
     }
 
     /// Books the flows and totals into the venue and the step.
@@ -97,6 +114,11 @@ impl Batch {
         venue.liquidated_count_short += self.count[1];
         [step.long_usd, step.short_usd] = self.closed;
         [venue.liquidated_usd_long, venue.liquidated_usd_short] = self.venue_closed;
+        [step.long_fill_usd, step.short_fill_usd] = self.filled;
+        [
+            venue.liquidated_fill_usd_long,
+            venue.liquidated_fill_usd_short,
+        ] = self.venue_filled;
         if let Some(book) = venue.open_sums.as_mut() {
             let kept = [Side::Long, Side::Short].into_iter().all(|side| {
                 let lane = OpenPositionSums::lane(side);
@@ -184,9 +206,11 @@ impl<'a> LiquidationEngine<'a> {
                 batch = Batch::new(self, step);
                 continue;
             };
+            // The notional at the fill, as a close one by one counts it (`closing_at`).
+            let coins = self.start.size[i] / table.entry[i];
+            let notional = coins * fill;
             if equity >= 0 {
-                let coins = self.start.size[i] / table.entry[i];
-                batch.fees += money::fixed(fee_rate * (coins * fill)).min(equity);
+                batch.fees += money::fixed(fee_rate * notional).min(equity);
             }
             batch.realized += i128::from(pnl);
             batch.fund += equity;
@@ -195,7 +219,7 @@ impl<'a> LiquidationEngine<'a> {
             batch.coins[lane] += i128::from(whole.units[i]);
             batch.coins_entry[lane].add(i128::from(whole.units[i]), i128::from(whole.entry[i]));
             let size = self.start.size[i];
-            batch.close(usize::from(table.group_of[i]), size, side, self);
+            batch.close(usize::from(table.group_of[i]), size, notional, side, self);
             self.status[i].close();
         }
         batch.book(self, step);

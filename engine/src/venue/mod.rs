@@ -62,8 +62,14 @@ pub struct Order {
 /// What one step's liquidations did, for the step record.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct StepLiquidations {
+    /// Size liquidated (USD at entry, or contracts).
     pub long_usd: f64,
     pub short_usd: f64,
+    /// The same at the prices it was closed at (the book's fill, the backstop's mark, ADL's
+    /// bankruptcy prices), as venues' feeds and the public record count it; contracts on an
+    /// inverse contract, whose USD value is fixed.
+    pub long_fill_usd: f64,
+    pub short_fill_usd: f64,
     pub long_count: u32,
     pub short_count: u32,
     pub long_coins: f64,
@@ -135,6 +141,9 @@ pub struct LiquidationEngine<'a> {
     pub liquidated_count_short: u64,
     pub liquidated_usd_long: f64,
     pub liquidated_usd_short: f64,
+    /// The same at the prices closed at ([`StepLiquidations::long_fill_usd`]).
+    pub liquidated_fill_usd_long: f64,
+    pub liquidated_fill_usd_short: f64,
 }
 
 /// Which way a run settles: every shortcut a run may take gives the same bits as the plain way,
@@ -222,6 +231,8 @@ impl<'a> LiquidationEngine<'a> {
             liquidated_count_short: 0,
             liquidated_usd_long: 0.0,
             liquidated_usd_short: 0.0,
+            liquidated_fill_usd_long: 0.0,
+            liquidated_fill_usd_short: 0.0,
         }
     }
 

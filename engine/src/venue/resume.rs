@@ -47,6 +47,8 @@ pub struct Snapshot {
     liquidated_count_short: u64,
     liquidated_usd_long: f64,
     liquidated_usd_short: f64,
+    liquidated_fill_usd_long: f64,
+    liquidated_fill_usd_short: f64,
 }
 
 impl<'a> LiquidationEngine<'a> {
@@ -94,6 +96,8 @@ impl<'a> LiquidationEngine<'a> {
             liquidated_count_short,
             liquidated_usd_long,
             liquidated_usd_short,
+            liquidated_fill_usd_long,
+            liquidated_fill_usd_short,
         } = self;
         Snapshot {
             open_sums: *open_sums,
@@ -122,6 +126,8 @@ impl<'a> LiquidationEngine<'a> {
             liquidated_count_short: *liquidated_count_short,
             liquidated_usd_long: *liquidated_usd_long,
             liquidated_usd_short: *liquidated_usd_short,
+            liquidated_fill_usd_long: *liquidated_fill_usd_long,
+            liquidated_fill_usd_short: *liquidated_fill_usd_short,
         }
     }
 
@@ -160,6 +166,8 @@ impl<'a> LiquidationEngine<'a> {
             liquidated_count_short: saved.liquidated_count_short,
             liquidated_usd_long: saved.liquidated_usd_long,
             liquidated_usd_short: saved.liquidated_usd_short,
+            liquidated_fill_usd_long: saved.liquidated_fill_usd_long,
+            liquidated_fill_usd_short: saved.liquidated_fill_usd_short,
             ..LiquidationEngine::new(table, rules)
         }
     }

@@ -168,20 +168,31 @@ impl<'a> LiquidationEngine<'a> {
             self.partial_liquidations += 1;
             self.rearm(i);
         }
-        self.count(side, closed, full, step);
+        self.count(side, closed, notional, full, step);
     }
 
+    /// Counts a liquidation's close: `closed` its size, `notional` its [`Closing::notional`] at
+    /// the price it closed at.
     pub(super) fn count(
         &mut self,
         side: Side,
         closed: f64,
+        notional: f64,
         full: bool,
         step: &mut StepLiquidations,
     ) {
+        // In USD at that price: the notional itself on a linear contract, the contracts on an
+        // inverse one (each worth a fixed dollar; its notional is in coin).
+        let at_fill = match self.contract() {
+            Contract::Linear => notional,
+            Contract::Inverse => closed,
+        };
         match side {
             Side::Long => {
                 step.long_usd += closed;
+                step.long_fill_usd += at_fill;
                 self.liquidated_usd_long += closed;
+                self.liquidated_fill_usd_long += at_fill;
                 if full {
                     step.long_count += 1;
                     self.liquidated_count_long += 1;
@@ -189,7 +200,9 @@ impl<'a> LiquidationEngine<'a> {
             }
             Side::Short => {
                 step.short_usd += closed;
+                step.short_fill_usd += at_fill;
                 self.liquidated_usd_short += closed;
+                self.liquidated_fill_usd_short += at_fill;
                 if full {
                     step.short_count += 1;
                     self.liquidated_count_short += 1;

@@ -170,8 +170,8 @@ pub(super) const TERMS: &[Term] = &[
             preset: "btc-2025-10-10",
             edit: scenes::as_is,
             chart: "fund",
-            look_at: "Here the fund ends higher than it started: most liquidations filled \
-                      before bankruptcy, so their fees and leftover margin went into it.",
+            look_at: "Here the fund grows through the slide, as liquidations fill before \
+                      bankruptcy, and pays out in the plunge, as fills land beyond it.",
         }),
         not_yet: None,
     },

@@ -129,12 +129,32 @@ fn a_slower_mark_liquidates_later_and_less_and_the_trough_is_shallower() {
 }
 
 #[test]
-fn the_2025_fund_grows_from_orderly_liquidations() {
+fn the_2025_fund_grows_in_the_slide_and_pays_out_in_the_plunge() {
     let scenario = demo("insurance-fund").scenario();
-    let run = summary(&scenario);
-    assert!(run.insurance_fund_end_usd > scenario.venue.insurance_fund_usd);
-    assert_eq!(run.bad_debt_usd, 0.0);
-    assert_eq!(run.adl_notional_usd, 0.0);
+    let run = outcome(&scenario);
+    let fund: Vec<f64> = run
+        .steps
+        .iter()
+        .map(|step| step.insurance_fund_usd)
+        .collect();
+    let start = scenario.venue.insurance_fund_usd;
+    let (top, at_top) = fund
+        .iter()
+        .enumerate()
+        .fold((f64::MIN, 0), |(top, at), (i, &value)| {
+            if value > top {
+                (value, i)
+            } else {
+                (top, at)
+            }
+        });
+    assert!(top > start + 5e6, "it grows: {top}");
+    // The plunge starts 25 minutes in: the fund peaks there and pays out after.
+    assert!((145..=155).contains(&at_top), "peaks at step {at_top}");
+    let end = run.summary.insurance_fund_end_usd;
+    assert!(end < top - 5e6, "then pays out: {end}");
+    assert_eq!(run.summary.bad_debt_usd, 0.0);
+    assert_eq!(run.summary.adl_notional_usd, 0.0);
 }
 
 #[test]

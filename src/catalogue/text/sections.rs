@@ -325,6 +325,8 @@ sections! {
         price_usd, shock_up, shock_down, final_move_pct_of_start,
         /// The size unit of linear contracts.
         usd_at_entry,
+        /// The unit of linear contracts' liquidations (at the prices closed at).
+        usd_at_fill,
         /// The size unit of inverse contracts.
         contracts,
         price_title, last_price, mark_price, shock_alone,

@@ -267,26 +267,48 @@ fn step_8_the_2025_flush_in_the_models_terms() {
     let scenario = step(8).demo.scenario();
     assert_eq!(scenario.market.price, 122_574.0);
     assert_eq!(scenario.shock.kind, ShockKind::Ramp);
-    assert_eq!(scenario.shock.duration_s, 600.0, "a ten-minute ramp");
-    assert!((-7.85..=-7.75).contains(&scenario.shock.pct), "about 7.8%");
-    let run = summary(&scenario);
+    // The record's clock: 60% of the selling by 21:15 (25 minutes), the rest in two more.
+    assert_eq!(scenario.shock.duration_s, 27.0 * 60.0);
+    let path = &scenario.shock.path;
+    assert_eq!(path.len(), 2);
+    assert!(
+        (path[0].at * 27.0 - 25.0).abs() < 0.01 && path[0].level == 0.6,
+        "{path:?}"
+    );
+    assert!(
+        (-10.55..=-10.45).contains(&scenario.shock.pct),
+        "about 10.5%"
+    );
+    let whole = outcome(&scenario);
+    let run = &whole.summary;
     assert!(
         (run.min_price - 104_800.0).abs() < 100.0,
         "{}",
         run.min_price
     );
     assert!((14.45..14.55).contains(&run.max_drawdown_pct), "14.5%");
-    assert!((1.8..2.0).contains(&run.amplification), "almost twice");
+    assert!((1.3..1.5).contains(&run.amplification), "some 40% further");
     let longs = run.liquidated_notional_usd_long;
     assert!((6.75e9..6.85e9).contains(&longs), "about $6.8bn: {longs}");
     assert_eq!(run.liquidated_notional_usd_short, 0.0);
+    // Most of it in the plunge, from 21:15 (25 minutes in).
+    let in_plunge: f64 = (whole.steps.iter())
+        .filter(|step| step.t_s > 25.0 * 60.0)
+        .map(|step| step.liquidated_long_usd)
+        .sum();
+    assert!(in_plunge > 0.6 * longs, "{in_plunge} of {longs}");
     let last = run.last_liquidation_step.expect("it liquidates");
     let minutes = f64::from(last) * scenario.run.step_s / 60.0;
     assert!(
-        (10.0..12.0).contains(&minutes),
-        "about eleven minutes: {minutes}"
+        (25.0..30.0).contains(&minutes),
+        "through the slide and the plunge: {minutes}"
     );
-    assert!(run.insurance_fund_end_usd > scenario.venue.insurance_fund_usd);
+    let fund_change = run.insurance_fund_end_usd - scenario.venue.insurance_fund_usd;
+    assert!(
+        fund_change.abs() < 5e6,
+        "within a few million: {fund_change}"
+    );
+    assert_eq!(run.bad_debt_usd, 0.0);
     assert_eq!(run.adl_notional_usd, 0.0);
     assert!(run.final_price > run.min_price, "recovers part of the way");
     assert!(run.final_price < run.start_price);
