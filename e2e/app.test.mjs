@@ -651,8 +651,8 @@ test("an embed's link to the full app opens the scenario as the reader left it",
   assert.equal(await full.page.locator('.app.embed').count(), 0, 'the full app, not the embed');
   await full.done();
   await done();
-  // An embed made from a preset as it came names it, and its way to the full app opens that
-  // preset in the menu (it opened a "Custom" scenario with the preset's story gone).
+  // An embed made from a preset names it, and its way to the full app opens that preset in the
+  // menu (it opened a "Custom" scenario with the preset's story gone).
   const writer = await open('?preset=thin-book');
   await writer.page.getByTestId('embed-button').click();
   const made = await writer.page.getByTestId('embed-snippet').inputValue();
@@ -662,7 +662,10 @@ test("an embed's link to the full app opens the scenario as the reader left it",
   await writer.page.locator('#shock-size').press('Enter');
   await writer.page.getByTestId('headline').filter({ hasText: /4\.5%/ }).waitFor();
   await writer.page.getByTestId('embed-button').click();
-  assert.doesNotMatch(await writer.page.getByTestId('embed-snippet').inputValue(), /preset=/, 'edited: not the preset');
+  // Edited, it names the preset it was edited from: its full app opens that preset, edited.
+  const editedSnippet = await writer.page.getByTestId('embed-snippet').inputValue();
+  assert.match(editedSnippet, /&s=1\.[^"&]*&preset=thin-book"/, 'edited: named as the preset it was edited from');
+  assert.notEqual(editedSnippet, made);
   await writer.done();
   const src = made.match(/src="([^"]*)"/)[1];
   const embedded = await open(src.slice(src.indexOf('?')));

@@ -271,13 +271,14 @@ test('a reload or a shared link opens the tab, the preset and the Options call i
   assert.equal(await other.page.locator('#option-strike').inputValue(), '120');
   assert.equal(await other.page.getByTestId('preset-select').inputValue(), 'thin-book');
   await other.done();
-  // An edit of the preset: the address carries the scenario alone (the link is not the preset),
-  // and a reload still knows the preset it was edited from, as the page did before it.
+  // An edit of the preset: the address carries the edited scenario and the preset it was edited
+  // from, and a reload still knows that preset, as the page did before it.
   await page.getByRole('tab', { name: 'The flush' }).click();
+  const unedited = await search(page);
   await page.locator('#long-share').fill('30');
   await page.locator('#long-share').press('Enter');
-  await until(page, async () => /preset=/.test(await search(page)), false, "the edited scenario's link, no preset's");
-  assert.match(await search(page), /s=1\./);
+  await until(page, async () => (await search(page)) !== unedited, true, "the edited scenario's link");
+  assert.match(await search(page), /s=1\..*&preset=thin-book/);
   const edited = await page.getByTestId('preset-select').inputValue();
   const story = await page.getByTestId('preset-story').textContent();
   // The menu and the story say the preset was changed: its story no longer tells this run.
@@ -293,13 +294,21 @@ test('a reload or a shared link opens the tab, the preset and the Options call i
   await done();
 });
 
-test("a link's tab opens with the autosave's scenario, and a preset it names that its scenario is not is not shown", async () => {
+test("a link's tab opens with the autosave's scenario, and a preset it names that its scenario is not opens as that preset, edited", async () => {
   const { page, done } = await open('?tab=venues');
   assert.equal(await page.locator('#tab-venues').getAttribute('aria-selected'), 'true');
+  // A shared link of an edited preset names the preset beside the scenario: it opened as
+  // "Custom", its story gone. It opens as that preset, edited, as the page it came from showed it.
   await page.goto(`${shared.server.url}?preset=thin-book&s=${linkOf(preset('short-squeeze'))}`);
   await ready(page);
   await until(page, () => headlineText(page), /squeeze/, "the link's scenario");
-  assert.equal(await page.getByTestId('preset-select').inputValue(), '', 'Custom, not Thin book');
+  assert.equal(await page.getByTestId('preset-select').inputValue(), 'thin-book');
+  assert.match(await page.locator('#preset option:checked').textContent(), /^Thin book \(edited\)$/);
+  assert.match(await page.getByTestId('preset-story').textContent(), /Edited: this story tells the preset as it came, not this run/);
+  // Reset brings the preset back as it came.
+  await page.getByTestId('reset-button').click();
+  await until(page, async () => /squeeze/.test(await headlineText(page)), false, 'the preset as it came');
+  assert.match(await page.locator('#preset option:checked').textContent(), /^Thin book$/);
   await done();
 });
 

@@ -153,16 +153,17 @@ fn starting_state(page: &PageQuery, remember: bool) -> (AppState, RwSignal<Vec<O
                 Some(Ok(scenario)) => Some((
                     Kept {
                         scenario: scenario.clone(),
-                        // The preset a link names only if its scenario is that preset's (a link
-                        // `preset=thin-book&s=<another>` showed Thin book over a squeeze).
+                        // The preset a link names, edited since or not: a scenario that is not
+                        // that preset as it came opens as that preset, edited (its story dimmed
+                        // and said to tell the preset as it came; an edited preset's link opened
+                        // as "Custom", its story gone).
                         preset: page
                             .preset
                             .clone()
-                            .filter(|name| crate::state::is_preset_as_it_came(name, scenario))
-                            // A reload of an edited preset: its address carries the scenario
-                            // alone (the link is not that preset), and the autosave of the same
-                            // scenario says which preset it was edited from (the menu said
-                            // "Custom" after a reload, and Reset went to the default).
+                            // A link of before, which named an edited preset's scenario alone:
+                            // the autosave of the same scenario says which preset it was edited
+                            // from (the menu said "Custom" after a reload, and Reset went to the
+                            // default).
                             .or_else(|| {
                                 saved
                                     .as_ref()
@@ -574,7 +575,7 @@ fn follow_scenario(
         let query = if embed || payload.is_none() {
             query
         } else {
-            codec::with_page_view(query, &state.page_view_of(&scenario))
+            codec::with_page_view(query, &state.page_view())
         };
         // On the Markets tab the address carries its system too (not one too large for a link:
         // the autosave keeps it).

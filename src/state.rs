@@ -162,12 +162,11 @@ impl AppState {
         })
     }
 
-    /// What a link to the page shows besides `scenario` (the one on screen): its preset if it
-    /// is that preset unchanged, the tab, the Options tab's call.
-    pub fn page_view_of(&self, scenario: &Scenario) -> crate::codec::PageView {
+    /// What a link to the page shows besides its scenario: the preset it was chosen as (edited
+    /// since or not), the tab, the Options tab's call.
+    pub fn page_view(&self) -> crate::codec::PageView {
         self.preset.with_untracked(|preset| {
             crate::codec::PageView::of(
-                scenario,
                 preset,
                 self.tab.get_untracked(),
                 &self.options.get_untracked(),

@@ -619,7 +619,7 @@ pub(crate) fn EmbedLayout(
             .with_untracked(|scenario| {
                 crate::components::share::share_link_with(
                     scenario,
-                    &state.page_view_of(scenario),
+                    &state.page_view(),
                     markets.as_ref(),
                 )
             })

@@ -77,16 +77,14 @@ pub struct PageView {
 }
 
 impl PageView {
-    /// The page's view with `preset` kept only where `scenario` is that preset unchanged.
-    pub fn of(
-        scenario: &Scenario,
-        preset: &str,
-        tab: crate::state::Tab,
-        call: &OptionSpec,
-    ) -> PageView {
-        let unchanged = crate::state::is_preset_as_it_came(preset, scenario);
+    /// The page's view with the preset `scenario` was chosen as, edited since or not (an edited
+    /// preset's link opens as that preset, edited: its story dimmed and said to tell the preset as
+    /// it came, and Reset bringing it back, as on the page it came from; named only if it is a
+    /// preset).
+    pub fn of(preset: &str, tab: crate::state::Tab, call: &OptionSpec) -> PageView {
+        let known = presets::find(preset).is_some();
         PageView {
-            preset: if unchanged {
+            preset: if known {
                 preset.to_string()
             } else {
                 String::new()

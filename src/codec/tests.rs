@@ -327,8 +327,8 @@ fn a_scenario_whose_json_is_past_the_limit_is_measured_not_compressed() {
     assert_eq!(address_payload(&heavy), None);
 }
 
-/// A reload or a shared link opens the page as it was: the preset the scenario is, the tab, the
-/// Options tab's call; a preset that was edited is not named.
+/// A reload or a shared link opens the page as it was: the preset the scenario was chosen as
+/// (edited since or not), the tab, the Options tab's call; no name that is not a preset's.
 #[test]
 fn a_link_carries_the_preset_the_tab_and_the_call() {
     use crate::state::Tab;
@@ -337,7 +337,7 @@ fn a_link_carries_the_preset_the_tab_and_the_call() {
         strike_pct: 120.0,
         ..OptionSpec::default()
     };
-    let view = PageView::of(&preset.scenario, "thin-book", Tab::Cycles, &call);
+    let view = PageView::of("thin-book", Tab::Cycles, &call);
     let payload = link_payload(&preset.scenario).unwrap();
     let written = with_page_view(page_query(false, &[], &[], Some(&payload)), &view);
     let back = parse_query(&written);
@@ -346,26 +346,24 @@ fn a_link_carries_the_preset_the_tab_and_the_call() {
     assert_eq!(back.tab, Some(Tab::Cycles));
     assert_eq!(back.call, Some(call));
     assert!(back.page_ignored.is_empty());
-    // The defaults add nothing; an edited preset is not named; the Markets tab is `system=`'s.
-    let plain = PageView::of(&preset.scenario, "", Tab::Flush, &OptionSpec::default());
+    // The defaults add nothing; the Markets tab is `system=`'s; a name no preset has is not
+    // carried.
+    let plain = PageView::of("", Tab::Flush, &OptionSpec::default());
     assert_eq!(with_page_view("s=x".into(), &plain), "s=x");
+    let unknown = PageView::of("no-such-preset", Tab::Markets, &OptionSpec::default());
+    assert_eq!(with_page_view("s=x".into(), &unknown), "s=x");
+    // An edited preset is named beside its scenario, and read back as both.
     let mut edited = preset.scenario.clone();
     edited.run.steps += 1;
-    assert_eq!(
-        PageView::of(&edited, "thin-book", Tab::Markets, &OptionSpec::default()),
-        PageView {
-            preset: String::new(),
-            tab: Tab::Markets,
-            call: OptionSpec::default(),
-        }
+    let payload = link_payload(&edited).unwrap();
+    let written = with_page_view(
+        page_query(false, &[], &[], Some(&payload)),
+        &PageView::of("thin-book", Tab::Flush, &OptionSpec::default()),
     );
-    assert_eq!(
-        with_page_view(
-            "s=x".into(),
-            &PageView::of(&edited, "thin-book", Tab::Markets, &OptionSpec::default())
-        ),
-        "s=x"
-    );
+    assert!(written.ends_with("&preset=thin-book"), "{written}");
+    let back = parse_query(&written);
+    assert_eq!(back.scenario, Some(Ok(edited)));
+    assert_eq!(back.preset.as_deref(), Some("thin-book"));
 }
 
 #[test]

@@ -160,7 +160,7 @@ pub fn ShareBar(
         let made = state
             .scenario
             .with_untracked(|scenario| {
-                share_link_with(scenario, &state.page_view_of(scenario), markets().as_ref())
+                share_link_with(scenario, &state.page_view(), markets().as_ref())
             })
             .map(|url| with_tour_step(url, step))
             .map_err(|too_large| too_large.to_string());
@@ -218,7 +218,7 @@ pub fn ShareBar(
                 } else {
                     &[]
                 };
-                let preset = state.page_view_of(scenario).preset;
+                let preset = state.page_view().preset;
                 embed_snippet(scenario, &views, controls, height, shown.as_ref(), &preset)
             })
             .map_err(|too_large| too_large.to_string())
