@@ -132,24 +132,22 @@ const STEPS: [Step; 9] = [
     },
     Step {
         title: "A real flush: 10 October 2025",
-        body: "On 10 October 2025 a tariff headline met record leverage: BTC, at $122,574 \
-               earlier that day, fell to about $104,800, the worst of it in a cascade that \
-               liquidated $6.93bn across all coins in 40 minutes from 20:50 UTC, and $19bn in the \
-               day. In the model, fitted to that 14.5% trough and to BTC's assumed share of the \
-               day's liquidations (about $6.8bn), selling of about 10.5% on the record's clock (a \
-               slide from 20:50, the rest in two minutes from 21:15) sets off liquidations that \
-               carry the price some 40% further, closing that $6.8bn of BTC longs, and no \
-               shorts, most of it in the plunge's two minutes (the day's came in waves over \
-               hours). Its insurance fund ends within a few million of where it started and ADL \
-               never runs, whereas that night Hyperliquid ran its first \
-               cross-margin ADL: one venue alone does not show it, the Markets tab's 2025-10-10 \
-               system of venues does.",
+        body: "On 10 October 2025 a tariff headline met record leverage: BTC fell from the \
+               day's $122,574 to about $104,800, and a cascade liquidated $6.93bn across all \
+               coins in 40 minutes from 20:50 UTC ($19bn in the day). In the model, fitted to \
+               that 14.5% trough and to BTC's assumed share of the liquidations (about $6.8bn, \
+               all longs), selling of about 10.5% on the record's clock (a slide from 20:50, the \
+               rest in two minutes from 21:15) sets off liquidations that carry the price some \
+               40% further, most of them in those two minutes. Its insurance fund ends within a \
+               few million of where it started and ADL never runs, whereas that night \
+               Hyperliquid ran its first cross-margin ADL: the Markets tab's 2025-10-10 system \
+               of venues shows it.",
         demo: Demo {
             preset: "btc-2025-10-10",
             edit: scenes::as_is,
             chart: "price",
-            look_at: "The price slides, then plunges past where the selling alone took it, then recovers \
-                      part of the way as the book refills.",
+            look_at: "The price slides, then plunges past where the selling alone took it, \
+                      then recovers part of the way as the book refills.",
         },
     },
     Step {
