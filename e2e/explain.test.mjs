@@ -187,9 +187,9 @@ const headlineText = async (page) => {
   await page.locator('[data-testid="headline"][aria-busy="false"]').first().waitFor();
   return page.getByTestId('headline').first().textContent();
 };
-/** The chart card the page highlights, by its chart's test id. */
+/** The chart card the page highlights, by its chart's test id (a system's: its diagram). */
 const highlighted = (page) =>
-  page.evaluate(() => [...document.querySelectorAll('[data-highlight] [data-testid^="chart-"]')].map((e) => e.dataset.testid));
+  page.evaluate(() => [...document.querySelectorAll('[data-highlight] [data-testid^="chart-"], [data-highlight][data-testid="markets-diagram"]')].map((e) => e.dataset.testid));
 
 async function untilChanged(page, read, before, what) {
   for (let i = 0; i < 200; i++) {
@@ -222,7 +222,7 @@ test('the tour steps through all nine steps, each changing the charts, and leavi
     for (let i = 0; i < 100 && (await highlighted(page)).length === 0; i++) await page.waitForTimeout(50);
     const marked = await highlighted(page);
     assert.equal(marked.length, 1, `one chart highlighted at step ${step}: ${marked}`);
-    await page.locator(`[data-testid="${marked[0]}"] .main-svg`).first().waitFor();
+    await page.locator(`[data-testid="${marked[0]}"] ${marked[0] === 'markets-diagram' ? 'svg' : '.main-svg'}`).first().waitFor();
     // The step's card stays in view, and its chart is brought into view below it (the step's
     // mark and scroll come a moment after its load: the mark read above may still be the last
     // step's, so the chart is read again until it settles).

@@ -160,8 +160,8 @@ const STEPS: [Step; 9] = [
             preset: "two-venues-one-asset",
             edit: scenes::as_is,
             chart: "markets-price",
-            look_at: "The second venue's price falls with the first one's although the sale \
-                      hit only the first.",
+            look_at: "In the diagram the second venue falls and liquidates its crowd with the \
+                      first, although the sale hit only the first.",
         },
     },
 ];
