@@ -170,8 +170,9 @@ pub(super) const TERMS: &[Term] = &[
             preset: "btc-2025-10-10",
             edit: scenes::as_is,
             chart: "fund",
-            look_at: "Here the fund grows through the slide, as liquidations fill before \
-                      bankruptcy, and pays out in the plunge, as fills land beyond it.",
+            look_at: "The note on the fund's line says what its scale hides: the fund grew \
+                      about $10M through the slide, as liquidations filled before bankruptcy, \
+                      and paid out more than that in the plunge, as fills landed beyond it.",
         }),
         not_yet: None,
     },

@@ -148,11 +148,14 @@ fn the_2025_fund_grows_in_the_slide_and_pays_out_in_the_plunge() {
                 (top, at)
             }
         });
-    assert!(top > start + 5e6, "it grows: {top}");
+    assert!(
+        (8e6..13e6).contains(&(top - start)),
+        "it grows about $10M: {top}"
+    );
     // The plunge starts 25 minutes in: the fund peaks there and pays out after.
     assert!((145..=155).contains(&at_top), "peaks at step {at_top}");
     let end = run.summary.insurance_fund_end_usd;
-    assert!(end < top - 5e6, "then pays out: {end}");
+    assert!(end < start, "then pays out more than it grew: {end}");
     assert_eq!(run.summary.bad_debt_usd, 0.0);
     assert_eq!(run.summary.adl_notional_usd, 0.0);
 }
