@@ -77,10 +77,10 @@ pub struct PageView {
 }
 
 impl PageView {
-    /// The page's view with the preset `scenario` was chosen as, edited since or not (an edited
-    /// preset's link opens as that preset, edited: its story dimmed and said to tell the preset as
-    /// it came, and Reset bringing it back, as on the page it came from; named only if it is a
-    /// preset).
+    /// The page's view: `preset`, the preset the page's scenario was chosen as, edited since or
+    /// not (an edited preset's link opens as that preset, edited: its story dimmed and said to
+    /// tell the preset as it came, and Reset bringing it back, as on the page it came from),
+    /// named only if it is a preset.
     pub fn of(preset: &str, tab: crate::state::Tab, call: &OptionSpec) -> PageView {
         let known = presets::find(preset).is_some();
         PageView {
