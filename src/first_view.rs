@@ -622,10 +622,12 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
         PLOT_LEFT + PLOT_WIDTH * x(times[extreme_at]),
         PLOT_TOP + PLOT_HEIGHT * y(last[extreme_at]),
     );
-    // The label runs away from the nearer edge; in the middle third it is centred on the
-    // marker, which a phone's narrow chart needs (a label starting mid-chart ran off its edge).
+    // The label runs away from the nearer edge; from a third of the way to three quarters it is
+    // centred on the marker, which a phone's narrow chart needs (a label starting mid-chart ran
+    // off its edge; one ending at a trough 68% of the way along ran over the price labels
+    // inside the plot's left edge).
     let (anchor, dx) = match x(times[extreme_at]) {
-        at if at > 2.0 / 3.0 => ("end", -8),
+        at if at > 0.75 => ("end", -8),
         at if at > 1.0 / 3.0 => ("middle", 0),
         _ => ("start", 8),
     };
@@ -997,9 +999,9 @@ mod tests {
                 .unwrap_or_default()
                 .to_string()
         };
-        // The 2025 trough comes late in the run (after 26 of its 40 minutes), 2021's in its
-        // middle (after the slide).
-        assert_eq!(anchor_for("btc-2025-10-10"), "end");
+        // The 2025 trough comes 68% of the way along its run (after 27 of its 40 minutes), 2021's
+        // in its middle (after the slide): both centred.
+        assert_eq!(anchor_for("btc-2025-10-10"), "middle");
         assert_eq!(anchor_for("btc-2021-05-19"), "middle");
     }
 
