@@ -233,11 +233,14 @@ mod tests {
         let start = outcome.summary.start_price;
         assert_eq!(alone.len(), outcome.steps.len() + 1);
         assert_eq!(alone[0], start);
-        // Linear to 60% at 0.9259 of 1620 s (1500 s), then to the whole by 1620 s.
-        let slide_end = 0.9259 * 1620.0;
+        // Linear to its knee's level at its knee's time, then to the whole by the ramp's end.
+        let shock = &scenario.shock;
+        let (knee, end) = (&shock.path[0], shock.duration_s);
         let at = |t_s: f64| alone[(t_s / 10.0) as usize] / start - 1.0;
-        assert!((at(750.0) + 0.1047 * 0.6 * 750.0 / slide_end).abs() < 1e-12);
-        assert!((at(1620.0) + 0.1047).abs() < 1e-12);
+        let fall = shock.pct / 100.0;
+        let slide_end = knee.at * end;
+        assert!((at(750.0) - fall * knee.level * 750.0 / slide_end).abs() < 1e-12);
+        assert!((at(end) - fall).abs() < 1e-12);
         assert_eq!(alone[162], alone[240]);
         assert!(
             outcome.summary.min_price < alone[240],

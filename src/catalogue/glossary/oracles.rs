@@ -138,16 +138,11 @@ fn the_2025_fund_grows_in_the_slide_and_pays_out_in_the_plunge() {
         .map(|step| step.insurance_fund_usd)
         .collect();
     let start = scenario.venue.insurance_fund_usd;
-    let (top, at_top) = fund
+    let top = fund.iter().copied().fold(f64::MIN, f64::max);
+    let at_top = fund
         .iter()
-        .enumerate()
-        .fold((f64::MIN, 0), |(top, at), (i, &value)| {
-            if value > top {
-                (value, i)
-            } else {
-                (top, at)
-            }
-        });
+        .position(|&value| value == top)
+        .unwrap_or_default();
     assert!(
         (8e6..13e6).contains(&(top - start)),
         "it grows about $10M: {top}"
