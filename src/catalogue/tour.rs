@@ -141,7 +141,7 @@ const STEPS: [Step; 9] = [
                40% further, most of them in those two minutes. Its insurance fund ends within a \
                few million of where it started and ADL never runs, whereas that night \
                Hyperliquid ran its first cross-margin ADL: the Markets tab's 2025-10-10 system \
-               of venues, built on an earlier fit of this crowd, shows it.",
+               of venues shows it.",
         demo: Demo {
             preset: "btc-2025-10-10",
             edit: scenes::as_is,
