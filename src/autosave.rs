@@ -164,12 +164,14 @@ pub fn decode(text: &str) -> Result<Envelope, String> {
             versioned.version
         ));
     }
-    let envelope: Envelope = serde_json::from_str(text)
+    let mut envelope: Envelope = serde_json::from_str(text)
         .map_err(|error| format!("it is not an autosave FlushLab can read ({error})"))?;
     envelope
         .scenario
         .validate()
         .map_err(|error| crate::codec::problems_text(&error))?;
+    envelope.scenario =
+        flushlab_engine::presets::with_start_of(&envelope.preset, envelope.scenario);
     Ok(envelope)
 }
 
@@ -454,6 +456,23 @@ mod tests {
         let text = encode(&saved).unwrap();
         assert!(text.contains("\"version\":1"), "{text}");
         assert_eq!(decode(&text), Ok(saved));
+    }
+
+    /// A page saved before runs named their start reopens on its preset's clock: a preset as it
+    /// came, and an edit of one.
+    #[test]
+    fn a_page_saved_before_runs_named_their_start_takes_its_presets_clock() {
+        let mut saved = envelope();
+        saved.preset = "btc-2025-10-10".to_string();
+        saved.scenario.run.start_utc = None;
+        let read = decode(&encode(&saved).unwrap()).unwrap();
+        assert_eq!(read.scenario, presets::default_scenario());
+        saved.scenario.run.steps = 90;
+        let read = decode(&encode(&saved).unwrap()).unwrap();
+        assert_eq!(read.scenario.run.start_utc.as_deref(), Some("20:50"));
+        saved.preset = String::new();
+        let read = decode(&encode(&saved).unwrap()).unwrap();
+        assert_eq!(read.scenario.run.start_utc, None);
     }
 
     #[test]

@@ -583,7 +583,7 @@ pub fn price_svg(scenario: &Scenario, outcome: &Outcome) -> String {
         svg.push_str(&line);
         labels.push_str(&label);
     }
-    svg.push_str(&time_axis(scale, end_time));
+    svg.push_str(&time_axis(scenario, scale, end_time));
     // The shock, as the plotly chart draws it: a ramp shaded over its duration, a gap or a sale
     // dotted at its step.
     let shock_at = PLOT_LEFT + PLOT_WIDTH * x(scenario.run.step_s);
@@ -770,7 +770,7 @@ pub fn liquidations_svg(scenario: &Scenario, outcome: &Outcome) -> Option<String
         svg.push_str(&line);
         svg.push_str(&label);
     }
-    svg.push_str(&time_axis(TimeScale::of_run(scenario), window));
+    svg.push_str(&time_axis(scenario, TimeScale::of_run(scenario), window));
     svg.push_str("</svg>\n");
     Some(svg)
 }
@@ -842,8 +842,9 @@ fn grid_line(down: f64, label: &str) -> (String, String) {
     )
 }
 
-/// The time axis's ticks and title, for a plot from 0 to `end_s` seconds read in `scale`.
-fn time_axis(scale: TimeScale, end_s: f64) -> String {
+/// The time axis's ticks and title, for a plot from 0 to `end_s` seconds of `scenario`'s run
+/// read in `scale`.
+fn time_axis(scenario: &Scenario, scale: TimeScale, end_s: f64) -> String {
     let mut svg = String::new();
     for time in ticks(0.0, scale.at(end_s), 5) {
         let across = scale.seconds_of(time) / end_s;
@@ -863,7 +864,7 @@ fn time_axis(scale: TimeScale, end_s: f64) -> String {
     }
     svg.push_str(&format!(
         "<text class=\"fv-muted\" x=\"100%\" y=\"100%\" dy=\"-4\" text-anchor=\"end\">{}</text>\n",
-        escape(scale.title())
+        escape(&scale.title_of(scenario.run.start_minute_utc()))
     ));
     svg
 }

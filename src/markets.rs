@@ -549,6 +549,10 @@ pub struct MarketsView {
     /// The compute worker's time for the system's run, ms (when it ran there).
     pub run_ms: Option<f64>,
     pub step_s: f64,
+    /// The time of day the system's run starts at, minutes after midnight UTC, when it names
+    /// one (`run.start_utc`): the prices chart's time axis counts from it.
+    #[serde(default)]
+    pub start_minute_utc: Option<u32>,
     pub markets: Vec<MarketLine>,
     pub flows: Vec<FlowLine>,
     /// Whether the run is in (else the markets and flows are empty).
@@ -588,6 +592,7 @@ impl MarketsView {
             sell_usd: (system.shock.kind == flushlab_engine::scenario::ShockKind::Sell)
                 .then_some(system.shock.notional_usd),
             step_s: system.run.step_s,
+            start_minute_utc: system.run.start_minute_utc(),
             problem,
             over_budget_s,
             ..MarketsView::default()

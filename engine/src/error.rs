@@ -178,6 +178,8 @@ pub enum Rule {
     CoinOnLinear,
     /// A market's display name that is blank or longer than `most` characters.
     NameLength { most: usize, got: usize },
+    /// A time of day not written `HH:MM` (00:00 to 23:59).
+    TimeOfDay { got: String },
     /// A link naming a market the system does not have.
     UnknownMarket { id: String },
     /// An arbitrage link between markets of two different assets.
@@ -521,6 +523,10 @@ impl fmt::Display for Rule {
             Rule::NameLength { most, got } => write!(
                 f,
                 "must be a name of 1 to {most} characters, not blank (got {got})"
+            ),
+            Rule::TimeOfDay { got } => write!(
+                f,
+                "must be a time of day in UTC written HH:MM, 00:00 to 23:59 (got '{got}')"
             ),
             Rule::UnknownMarket { id } => write!(f, "no market has the id '{id}'"),
             Rule::LinkAcrossAssets { first, second } => write!(

@@ -207,6 +207,37 @@ pub fn find(name: &str) -> Option<Preset> {
     parsed().iter().find(|preset| preset.name == name).cloned()
 }
 
+/// `scenario` with the time of day its run starts at (`run.start_utc`) taken from the preset it
+/// is in every other field, when it names none: a link, file or saved page written before runs
+/// named their start reopens as that preset, the record's clock on its axes, with the same
+/// outcome (nothing computed reads the start).
+pub fn with_recorded_start(mut scenario: Scenario) -> Scenario {
+    if scenario.run.start_utc.is_none() {
+        let recorded = parsed().iter().find_map(|preset| {
+            let start = preset.scenario.run.start_utc.as_ref()?;
+            let same_otherwise = preset.scenario.seed == scenario.seed && {
+                let mut without = preset.scenario.clone();
+                without.run.start_utc = None;
+                without == scenario
+            };
+            same_otherwise.then(|| start.clone())
+        });
+        scenario.run.start_utc = recorded;
+    }
+    scenario
+}
+
+/// `scenario`, edited from the preset called `name`, with that preset's time of day at the
+/// run's start when it names none (an edit saved before runs named their start: the preset's
+/// clock is still the run's); else [`with_recorded_start`].
+pub fn with_start_of(name: &str, scenario: Scenario) -> Scenario {
+    let mut scenario = with_recorded_start(scenario);
+    if scenario.run.start_utc.is_none() {
+        scenario.run.start_utc = find(name).and_then(|preset| preset.scenario.run.start_utc);
+    }
+    scenario
+}
+
 /// A named system of markets (format version 2) with its story.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

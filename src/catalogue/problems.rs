@@ -269,6 +269,7 @@ pub fn say(rule: &Rule) -> String {
             words.name_length,
             &[("most", &whole(*most)), ("got", &whole(*got))],
         ),
+        Rule::TimeOfDay { got } => fill(words.time_of_day, &[("got", got)]),
         Rule::UnknownMarket { id } => fill(words.unknown_market, &[("id", id)]),
         Rule::LinkAcrossAssets { first, second } => fill(
             words.link_across_assets,
@@ -507,6 +508,9 @@ mod tests {
             },
             Rule::RepeatedId { id: "bybit".into() },
             Rule::NameLength { most: 32, got: 40 },
+            Rule::TimeOfDay {
+                got: "25:00".into(),
+            },
             Rule::CoinTicker { most: 8 },
             Rule::CoinOnLinear,
             Rule::UnknownMarket { id: "okx".into() },

@@ -90,8 +90,9 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
                     .dash(DashType::Dot),
             ),
     );
-    let layout = base_layout(snapshot.theme, w.fund_title, scale.title(), unit)
-        .x_axis(scale.axis(snapshot.theme))
+    let start = snapshot.scenario.run.start_minute_utc();
+    let layout = base_layout(snapshot.theme, w.fund_title, &scale.title_of(start), unit)
+        .x_axis(scale.axis_of(snapshot.theme, start))
         .y_axis(amounts_at(
             axis(snapshot.theme, unit),
             ticks_to(highest),

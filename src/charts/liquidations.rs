@@ -155,8 +155,13 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         .iter()
         .map(|step| step.liquidated_long_usd + step.liquidated_short_usd)
         .fold(0.0, f64::max);
-    let mut layout = base_layout(snapshot.theme, &title, scale.title(), y_title)
-        .x_axis(scale.axis(snapshot.theme).range(vec![0.0, scale.at(shown)]))
+    let start = snapshot.scenario.run.start_minute_utc();
+    let mut layout = base_layout(snapshot.theme, &title, &scale.title_of(start), y_title)
+        .x_axis(
+            scale
+                .axis_of(snapshot.theme, start)
+                .range(vec![0.0, scale.at(shown)]),
+        )
         .y_axis(amounts_at(
             axis(snapshot.theme, y_title),
             ticks_to(liquidated),

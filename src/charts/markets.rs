@@ -58,10 +58,14 @@ pub fn prices(snapshot: &Snapshot) -> Plot {
     let mut layout = base_layout(
         snapshot.theme,
         w.markets_price_title,
-        scale.title(),
+        &scale.title_of(view.start_minute_utc),
         w.move_from_start_pct,
     )
-    .x_axis(scale.axis(snapshot.theme).range(vec![0.0, scale.at(shown)]))
+    .x_axis(
+        scale
+            .axis_of(snapshot.theme, view.start_minute_utc)
+            .range(vec![0.0, scale.at(shown)]),
+    )
     .y_axis(suffixed_axis(snapshot.theme, w.move_from_start_pct, "%").range(range));
     if let Some(cursor) = snapshot.markets_cursor {
         let t = (cursor + 1) as f64 * view.step_s;

@@ -598,7 +598,9 @@ fn unified_time_title(layout: &mut serde_json::Map<String, serde_json::Value>) {
     else {
         return;
     };
-    let title = axis.get("title").and_then(|title| title["text"].as_str());
+    let Some(title) = axis.get("title").and_then(|title| title["text"].as_str()) else {
+        return;
+    };
     let locale = crate::format::locale();
     let unit = [
         (TimeScale::Seconds, locale.second),
@@ -606,7 +608,7 @@ fn unified_time_title(layout: &mut serde_json::Map<String, serde_json::Value>) {
         (TimeScale::Hours, locale.hour),
     ]
     .into_iter()
-    .find(|(scale, _)| Some(scale.title()) == title)
+    .find(|(scale, _)| scale.titles(title))
     .map(|(_, unit)| unit);
     if let Some(unit) = unit {
         axis.insert(
@@ -760,12 +762,6 @@ impl TimeScale {
         }
     }
 
-    /// The time axis in this unit: its title, and hover values with four significant digits
-    /// at most ("4.833" minutes, not plotly's "4.833333").
-    pub fn axis(self, theme: Theme) -> Axis {
-        axis(theme, self.title()).hover_format(",.4~r")
-    }
-
     /// `t_s` seconds in this unit.
     pub fn at(self, t_s: f64) -> f64 {
         t_s / self.seconds()
@@ -807,6 +803,45 @@ impl TimeScale {
             TimeScale::Minutes => w.time_min,
             TimeScale::Hours => w.time_h,
         }
+    }
+
+    /// The axis title for a run that starts at `start`, minutes after midnight UTC, when it
+    /// names its start's time of day (`run.start_utc`, a run that follows a recorded day):
+    /// "time (min from 20:50 UTC)"; else [`TimeScale::title`].
+    pub fn title_of(self, start: Option<u32>) -> String {
+        let Some(minute) = start else {
+            return self.title().to_string();
+        };
+        let clock = format!("{:02}:{:02}", minute / 60, minute % 60);
+        crate::catalogue::text::fill(self.title_from(), &[("clock", &clock)])
+    }
+
+    /// The title's template for a run that names its start's time of day.
+    fn title_from(self) -> &'static str {
+        let w = words_inside();
+        match self {
+            TimeScale::Seconds => w.time_s_from,
+            TimeScale::Minutes => w.time_min_from,
+            TimeScale::Hours => w.time_h_from,
+        }
+    }
+
+    /// Whether `title` is one this unit's axis has ([`TimeScale::title_of`], with a start or
+    /// without).
+    fn titles(self, title: &str) -> bool {
+        let from = self.title_from();
+        let (before, after) = from.split_once("{clock}").unwrap_or((from, ""));
+        title == self.title()
+            || (title.len() > before.len() + after.len()
+                && title.starts_with(before)
+                && title.ends_with(after))
+    }
+
+    /// The time axis in this unit for a run that starts at `start` ([`TimeScale::title_of`]),
+    /// hover values with four significant digits at most ("4.833" minutes, not plotly's
+    /// "4.833333").
+    pub fn axis_of(self, theme: Theme, start: Option<u32>) -> Axis {
+        axis(theme, &self.title_of(start)).hover_format(",.4~r")
     }
 }
 
@@ -983,12 +1018,40 @@ mod tests {
             super::liquidations::plot,
             super::fund::plot,
         ] {
+            let drawn = figure(draw);
+            // The preset follows the record's clock: the axis counts from its start.
             assert_eq!(
-                title(figure(draw)),
-                serde_json::json!({"text": "%{x:,.4~r} min"})
+                drawn["layout"]["xaxis"]["title"]["text"],
+                "time (min from 20:50 UTC)"
             );
+            assert_eq!(title(drawn), serde_json::json!({"text": "%{x:,.4~r} min"}));
         }
         assert_eq!(title(figure(super::oi::plot)), serde_json::Value::Null);
+    }
+
+    /// A run that names the time of day it starts at has its time axis count from it, in its
+    /// unit; a run that names none, from its start.
+    #[test]
+    fn a_time_axis_counts_from_the_runs_start_when_the_run_names_its_time_of_day() {
+        assert_eq!(TimeScale::Minutes.title_of(None), "time (min)");
+        assert_eq!(
+            TimeScale::Minutes.title_of(Some(20 * 60 + 50)),
+            "time (min from 20:50 UTC)"
+        );
+        assert_eq!(
+            TimeScale::Hours.title_of(Some(0)),
+            "time (h from 00:00 UTC)"
+        );
+        assert_eq!(
+            TimeScale::Seconds.title_of(Some(9 * 60 + 5)),
+            "time (s from 09:05 UTC)"
+        );
+        for scale in [TimeScale::Seconds, TimeScale::Minutes, TimeScale::Hours] {
+            assert!(scale.titles(&scale.title_of(None)));
+            assert!(scale.titles(&scale.title_of(Some(23 * 60 + 59))));
+        }
+        assert!(!TimeScale::Minutes.titles(&TimeScale::Hours.title_of(Some(60))));
+        assert!(!TimeScale::Minutes.titles("time (min from  UTC)"));
     }
 
     #[test]

@@ -199,14 +199,20 @@ pub fn plot(snapshot: &Snapshot) -> Plot {
         );
     }
     shapes.extend(cursor_line(snapshot));
-    let layout = base_layout(snapshot.theme, w.price_title, scale.title(), w.price_usd)
-        .x_axis(scale.axis(snapshot.theme))
-        .y_axis(price_axis(
-            snapshot.theme,
-            snapshot.outcome.summary.start_price,
-        ))
-        .shapes(shapes)
-        .annotations(annotations);
+    let start = snapshot.scenario.run.start_minute_utc();
+    let layout = base_layout(
+        snapshot.theme,
+        w.price_title,
+        &scale.title_of(start),
+        w.price_usd,
+    )
+    .x_axis(scale.axis_of(snapshot.theme, start))
+    .y_axis(price_axis(
+        snapshot.theme,
+        snapshot.outcome.summary.start_price,
+    ))
+    .shapes(shapes)
+    .annotations(annotations);
     plot.set_layout(layout);
     plot
 }

@@ -35,6 +35,7 @@ pub fn price(snapshot: &Snapshot) -> Plot {
         .map(|path| path.len().saturating_sub(1) as f64 * venues.step_s)
         .fold(0.0, f64::max);
     let scale = TimeScale::of(end);
+    let clock = snapshot.scenario.run.start_minute_utc();
     // Show the flushes, not the long calm after them: up to three times the latest extreme
     // (trough or peak) of any venue, and some seconds.
     let extreme = venues
@@ -106,10 +107,14 @@ pub fn price(snapshot: &Snapshot) -> Plot {
         base_layout(
             snapshot.theme,
             w.venues_price_title,
-            scale.title(),
+            &scale.title_of(clock),
             w.price_usd,
         )
-        .x_axis(scale.axis(snapshot.theme).range(vec![0.0, scale.at(shown)]))
+        .x_axis(
+            scale
+                .axis_of(snapshot.theme, clock)
+                .range(vec![0.0, scale.at(shown)]),
+        )
         .y_axis(price_axis(snapshot.theme, snapshot.scenario.market.price)),
     );
     plot

@@ -371,7 +371,9 @@ pub fn full_app_query(query: &str) -> String {
 /// Reads a link payload back into a validated scenario; the error says what was wrong.
 pub fn decode_link(payload: &str) -> Result<Scenario, String> {
     let text = unpack(payload, "scenario")?;
-    Scenario::from_json(&text).map_err(|error| problems_text(&error))
+    Scenario::from_json(&text)
+        .map(presets::with_recorded_start)
+        .map_err(|error| problems_text(&error))
 }
 
 /// [`decode_link`] without saying where a scenario that does not read went wrong (the same
@@ -380,7 +382,7 @@ pub fn decode_link_plainly(payload: &str) -> Result<Scenario, String> {
     let text = unpack(payload, "scenario")?;
     let scenario: Scenario = serde_json::from_str(&text).map_err(|error| error.to_string())?;
     scenario.validate().map_err(|error| problems_text(&error))?;
-    Ok(scenario)
+    Ok(presets::with_recorded_start(scenario))
 }
 
 /// Reads a `sys=` payload back into a validated system of markets (format version 2).
@@ -490,7 +492,9 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
     match presets::preset_file_content(text) {
         Some(presets::PresetContent::Scenario(inner)) => {
             return Scenario::from_json(&inner)
-                .map(|scenario| Imported::Scenario(Box::new(scenario)))
+                .map(|scenario| {
+                    Imported::Scenario(Box::new(presets::with_recorded_start(scenario)))
+                })
                 .map_err(|error| problems_text(&error.within("scenario")));
         }
         Some(presets::PresetContent::System(inner)) => {
@@ -512,7 +516,7 @@ pub fn decode_any_file(text: &str) -> Result<Imported, String> {
             &[("version", &version.to_string())],
         )),
         _ => Scenario::from_json(text)
-            .map(|scenario| Imported::Scenario(Box::new(scenario)))
+            .map(|scenario| Imported::Scenario(Box::new(presets::with_recorded_start(scenario))))
             .map_err(|error| {
                 if foreign_object(text) {
                     words.not_a_scenario_file.to_string()
@@ -714,6 +718,10 @@ pub fn parse_query(query: &str) -> PageQuery {
                 }),
             }
         }
+    }
+    // An edited preset's link written before runs named their start: the preset's clock.
+    if let (Some(name), Some(Ok(scenario))) = (&page.preset, &mut page.scenario) {
+        *scenario = presets::with_start_of(name, scenario.clone());
     }
     page
 }

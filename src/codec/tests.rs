@@ -28,6 +28,38 @@ fn every_preset_round_trips_through_a_link_and_a_file() {
     }
 }
 
+/// A link, file or saved page written before runs named the time of day they start at: a
+/// preset's as it came reopens as that preset (its clock with it), an edit of a named preset
+/// takes that preset's clock, and a scenario of the reader's own stays without one.
+#[test]
+fn a_link_from_before_runs_named_their_start_reopens_on_the_presets_clock() {
+    let preset = presets::find("btc-2025-10-10").unwrap();
+    assert_eq!(preset.scenario.run.start_utc.as_deref(), Some("20:50"));
+    let mut before = preset.scenario.clone();
+    before.run.start_utc = None;
+    let link = encode_link(&before);
+    assert_eq!(decode_link(&link), Ok(preset.scenario.clone()));
+    assert_eq!(decode_link_plainly(&link), Ok(preset.scenario.clone()));
+    assert_eq!(
+        decode_file(&encode_file(&before)),
+        Ok(preset.scenario.clone())
+    );
+    let page = parse_query(&format!("?s={link}"));
+    assert_eq!(page.scenario, Some(Ok(preset.scenario.clone())));
+
+    let mut edited = before.clone();
+    edited.run.steps = 90;
+    let own = encode_link(&edited);
+    assert_eq!(decode_link(&own).unwrap().run.start_utc, None);
+    let page = parse_query(&format!("?preset={}&s={own}", preset.name));
+    let opened = page.scenario.unwrap().unwrap();
+    assert_eq!(opened.run.start_utc.as_deref(), Some("20:50"));
+    assert_eq!(opened.run.steps, 90);
+    // A preset without a recorded start gives none.
+    let calm = parse_query(&format!("?preset=calm-market&s={own}"));
+    assert_eq!(calm.scenario.unwrap().unwrap().run.start_utc, None);
+}
+
 #[test]
 fn a_link_keeps_every_float_bit_for_bit() {
     let mut scenario = presets::default_scenario();

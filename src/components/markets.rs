@@ -195,6 +195,7 @@ pub fn MarketsTab(
             sell_usd: view.sell_usd,
             run_ms: None,
             step_s: view.step_s,
+            start_minute_utc: view.start_minute_utc,
             markets: view.markets.clone(),
             flows: view.flows.clone(),
             ran: view.ran,

@@ -333,6 +333,10 @@ pub struct Run {
     pub steps: u32,
     #[serde(default = "default_step_s")]
     pub step_s: f64,
+    /// The time of day, UTC, at the run's start ("20:50"), for a run that follows a recorded
+    /// day: the page's time axes count from it. Read by nothing that computes an outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_utc: Option<String>,
 }
 
 fn default_steps() -> u32 {
@@ -348,7 +352,23 @@ impl Default for Run {
         Run {
             steps: default_steps(),
             step_s: default_step_s(),
+            start_utc: None,
         }
+    }
+}
+
+impl Run {
+    /// [`Run::start_utc`] in minutes after midnight, when it is a time of day written `HH:MM`
+    /// (00:00 to 23:59); `None` when the run names none or names it otherwise.
+    pub fn start_minute_utc(&self) -> Option<u32> {
+        let (hours, minutes) = self.start_utc.as_deref()?.split_once(':')?;
+        let two_digits = |text: &str| {
+            (text.len() == 2 && text.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| text.parse::<u32>().ok())
+                .flatten()
+        };
+        let (hours, minutes) = (two_digits(hours)?, two_digits(minutes)?);
+        (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
     }
 }
 
@@ -602,6 +622,42 @@ fn book_as_one_field(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::{known_path, LeverageBucket, Scenario};
+
+    /// A run's start is a time of day written `HH:MM`; anything else is refused at its path, and
+    /// a run that names none writes none (a scenario without it reads and writes as before).
+    #[test]
+    fn a_runs_start_is_a_time_of_day() {
+        let mut scenario = crate::presets::find("btc-2025-10-10").unwrap().scenario;
+        assert_eq!(scenario.run.start_minute_utc(), Some(20 * 60 + 50));
+        for (text, minute) in [
+            ("00:00", Some(0)),
+            ("23:59", Some(1439)),
+            ("09:05", Some(545)),
+        ] {
+            scenario.run.start_utc = Some(text.into());
+            assert_eq!(scenario.run.start_minute_utc(), minute, "{text}");
+            assert!(scenario.validate().is_ok(), "{text}");
+        }
+        for text in [
+            "24:00", "12:60", "9:05", "09:5", "0905", "", "ab:cd", "+1:00", "09:05 ",
+        ] {
+            scenario.run.start_utc = Some(text.into());
+            assert_eq!(scenario.run.start_minute_utc(), None, "{text}");
+            let error = scenario.validate().unwrap_err();
+            assert_eq!(error.problems.len(), 1, "{error}");
+            assert_eq!(error.problems[0].path, "run.start_utc");
+            assert!(
+                error
+                    .to_string()
+                    .contains(&format!("HH:MM, 00:00 to 23:59 (got '{text}')")),
+                "{error}"
+            );
+        }
+        scenario.run.start_utc = None;
+        assert!(!scenario.to_json().contains("start_utc"));
+        let read = Scenario::from_json(&scenario.to_json()).unwrap();
+        assert_eq!(read.run.start_utc, None);
+    }
 
     /// The reader's type names and grammar words are said in a reader's words.
     #[test]

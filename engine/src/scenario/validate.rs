@@ -52,6 +52,7 @@ impl Scenario {
         }
         check.range_int("run.steps", self.run.steps as u64, 1, MAX_STEPS as u64);
         check.range("run.step_s", self.run.step_s, 1e-3, 86_400.0);
+        check.time_of_day("run.start_utc", &self.run);
         // Every field in range: then their products, the money at stake (bounds.rs) and the work
         // (src/budget.rs).
         let fields_valid = check.is_clean();
@@ -770,6 +771,13 @@ impl Checker {
                     got: value,
                 },
             );
+        }
+    }
+
+    /// A run's start, when it names one, must be a time of day written `HH:MM`.
+    pub(crate) fn time_of_day(&mut self, path: &str, run: &crate::scenario::Run) {
+        if let (Some(got), None) = (&run.start_utc, run.start_minute_utc()) {
+            self.fail(path, Rule::TimeOfDay { got: got.clone() });
         }
     }
 

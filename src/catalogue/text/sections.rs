@@ -322,6 +322,9 @@ sections! {
     plots: Plots {
         /// A time axis in seconds, minutes or hours (`charts::TimeScale`).
         time_s, time_min, time_h,
+        /// The same, for a run that names the time of day it starts at (`run.start_utc`):
+        /// `{clock}`, "20:50".
+        time_s_from, time_min_from, time_h_from,
         price_usd, shock_up, shock_down, final_move_pct_of_start,
         /// The size unit of linear contracts.
         usd_at_entry,
@@ -772,6 +775,8 @@ sections! {
         repeated_id,
         /// `{most}`, `{got}`.
         name_length,
+        /// `{got}`.
+        time_of_day,
         /// `{most}`.
         coin_ticker,
         coin_on_linear,
