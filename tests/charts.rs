@@ -77,10 +77,15 @@ fn every_chart_draws_what_the_outcome_says() {
         // minutes, the illustrative ones (minutes at most) in seconds.
         let times = numbers(&price["data"][0]["x"]);
         let hours = f64::from(scenario.run.steps) * scenario.run.step_s / 3600.0;
-        let (expected_end, title) = match hours {
-            h if h > 3.0 => (h, "time (h)"),
-            h if h > 600.0 / 3600.0 => (h * 60.0, "time (min)"),
-            h => (h * 3600.0, "time (s)"),
+        let (expected_end, unit) = match hours {
+            h if h > 3.0 => (h, "h"),
+            h if h > 600.0 / 3600.0 => (h * 60.0, "min"),
+            h => (h * 3600.0, "s"),
+        };
+        // Counted from the time of day the run starts at, when it names one.
+        let title = match &scenario.run.start_utc {
+            Some(clock) => format!("time ({unit} from {clock} UTC)"),
+            None => format!("time ({unit})"),
         };
         assert!(
             (times[times.len() - 1] - expected_end).abs() < 1e-9 * expected_end,
@@ -88,7 +93,10 @@ fn every_chart_draws_what_the_outcome_says() {
         );
         assert_eq!(price["layout"]["xaxis"]["title"]["text"], title, "{name}");
         if name == "bitmex-2020-03-12" {
-            assert_eq!(title, "time (h)", "sixteen hours read in hours");
+            assert_eq!(
+                title, "time (h from 10:00 UTC)",
+                "sixteen hours read in hours, from the record's 10:00"
+            );
         }
 
         let liquidations = figure(&charts::liquidations::plot(&snapshot));
