@@ -210,8 +210,6 @@ pub fn run(
     venue.file_triggers();
     report.liquidated_count_long = std::mem::take(&mut venue.liquidated_count_long);
     report.liquidated_count_short = std::mem::take(&mut venue.liquidated_count_short);
-    venue.liquidated_usd_long = 0.0;
-    venue.liquidated_usd_short = 0.0;
     venue.liquidated_fill_usd_long = 0.0;
     venue.liquidated_fill_usd_short = 0.0;
     venue.partial_liquidations = 0;

@@ -30,9 +30,8 @@ struct Batch {
     /// The group of the last close and its open size.
     group: Option<(usize, f64)>,
     count: [u64; 2],
-    closed: [f64; 2],
-    venue_closed: [f64; 2],
-    /// The same at the fill ([`StepLiquidations::long_fill_usd`]).
+    /// Size closed at the fill ([`StepLiquidations::long_fill_usd`]), the step's and the
+    /// venue's running totals.
     filled: [f64; 2],
     venue_filled: [f64; 2],
 }
@@ -51,8 +50,6 @@ impl Batch {
             open_interest: venue.open_interest,
             group: None,
             count: [0; 2],
-            closed: [step.long_usd, step.short_usd],
-            venue_closed: [venue.liquidated_usd_long, venue.liquidated_usd_short],
             filled: [step.long_fill_usd, step.short_fill_usd],
             venue_filled: [
                 venue.liquidated_fill_usd_long,
@@ -87,8 +84,6 @@ impl Batch {
         }
         let lane = OpenPositionSums::lane(side);
         self.count[lane] += 1;
-        self.closed[lane] += size;
-        self.venue_closed[lane] += size;
         self.filled[lane] += notional;
         self.venue_filled[lane] += notional;
     }
@@ -112,8 +107,6 @@ impl Batch {
         ];
         venue.liquidated_count_long += self.count[0];
         venue.liquidated_count_short += self.count[1];
-        [step.long_usd, step.short_usd] = self.closed;
-        [venue.liquidated_usd_long, venue.liquidated_usd_short] = self.venue_closed;
         [step.long_fill_usd, step.short_fill_usd] = self.filled;
         [
             venue.liquidated_fill_usd_long,

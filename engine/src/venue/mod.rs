@@ -62,11 +62,8 @@ pub struct Order {
 /// What one step's liquidations did, for the step record.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct StepLiquidations {
-    /// Size liquidated (USD at entry, or contracts).
-    pub long_usd: f64,
-    pub short_usd: f64,
-    /// The same at the prices it was closed at (the book's fill, the backstop's mark, ADL's
-    /// bankruptcy prices), as venues' feeds and the public record count it; contracts on an
+    /// Size liquidated at the prices it was closed at (the book's fill, the backstop's mark,
+    /// ADL's bankruptcy prices), as venues' feeds and the public record count it; contracts on an
     /// inverse contract, whose USD value is fixed.
     pub long_fill_usd: f64,
     pub short_fill_usd: f64,
@@ -139,9 +136,7 @@ pub struct LiquidationEngine<'a> {
     pub partial_liquidations: u64,
     pub liquidated_count_long: u64,
     pub liquidated_count_short: u64,
-    pub liquidated_usd_long: f64,
-    pub liquidated_usd_short: f64,
-    /// The same at the prices closed at ([`StepLiquidations::long_fill_usd`]).
+    /// Size liquidated at the prices closed at ([`StepLiquidations::long_fill_usd`]).
     pub liquidated_fill_usd_long: f64,
     pub liquidated_fill_usd_short: f64,
 }
@@ -229,8 +224,6 @@ impl<'a> LiquidationEngine<'a> {
             partial_liquidations: 0,
             liquidated_count_long: 0,
             liquidated_count_short: 0,
-            liquidated_usd_long: 0.0,
-            liquidated_usd_short: 0.0,
             liquidated_fill_usd_long: 0.0,
             liquidated_fill_usd_short: 0.0,
         }

@@ -45,8 +45,6 @@ pub struct Snapshot {
     partial_liquidations: u64,
     liquidated_count_long: u64,
     liquidated_count_short: u64,
-    liquidated_usd_long: f64,
-    liquidated_usd_short: f64,
     liquidated_fill_usd_long: f64,
     liquidated_fill_usd_short: f64,
 }
@@ -94,8 +92,6 @@ impl<'a> LiquidationEngine<'a> {
             partial_liquidations,
             liquidated_count_long,
             liquidated_count_short,
-            liquidated_usd_long,
-            liquidated_usd_short,
             liquidated_fill_usd_long,
             liquidated_fill_usd_short,
         } = self;
@@ -124,8 +120,6 @@ impl<'a> LiquidationEngine<'a> {
             partial_liquidations: *partial_liquidations,
             liquidated_count_long: *liquidated_count_long,
             liquidated_count_short: *liquidated_count_short,
-            liquidated_usd_long: *liquidated_usd_long,
-            liquidated_usd_short: *liquidated_usd_short,
             liquidated_fill_usd_long: *liquidated_fill_usd_long,
             liquidated_fill_usd_short: *liquidated_fill_usd_short,
         }
@@ -164,8 +158,6 @@ impl<'a> LiquidationEngine<'a> {
             partial_liquidations: saved.partial_liquidations,
             liquidated_count_long: saved.liquidated_count_long,
             liquidated_count_short: saved.liquidated_count_short,
-            liquidated_usd_long: saved.liquidated_usd_long,
-            liquidated_usd_short: saved.liquidated_usd_short,
             liquidated_fill_usd_long: saved.liquidated_fill_usd_long,
             liquidated_fill_usd_short: saved.liquidated_fill_usd_short,
             ..LiquidationEngine::new(table, rules)

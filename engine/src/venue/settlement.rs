@@ -189,9 +189,7 @@ impl<'a> LiquidationEngine<'a> {
         };
         match side {
             Side::Long => {
-                step.long_usd += closed;
                 step.long_fill_usd += at_fill;
-                self.liquidated_usd_long += closed;
                 self.liquidated_fill_usd_long += at_fill;
                 if full {
                     step.long_count += 1;
@@ -199,9 +197,7 @@ impl<'a> LiquidationEngine<'a> {
                 }
             }
             Side::Short => {
-                step.short_usd += closed;
                 step.short_fill_usd += at_fill;
-                self.liquidated_usd_short += closed;
                 self.liquidated_fill_usd_short += at_fill;
                 if full {
                     step.short_count += 1;

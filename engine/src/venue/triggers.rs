@@ -542,7 +542,8 @@ mod clip_tests {
         assert_eq!(book.last(), before, "the book is untouched");
         assert!(!venue.is_open(0));
         assert_eq!(venue.backstopped_usd, 1_000_000.0);
-        assert_eq!(step.long_usd, 1_000_000.0);
+        // Counted at the backstop's mark: 10,000 coins at 95.2.
+        assert_eq!(step.long_fill_usd, 952_000.0);
         assert!(
             venue
                 .ledger
