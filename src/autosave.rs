@@ -172,6 +172,13 @@ pub fn decode(text: &str) -> Result<Envelope, String> {
         .map_err(|error| crate::codec::problems_text(&error))?;
     envelope.scenario =
         flushlab_engine::presets::with_start_of(&envelope.preset, envelope.scenario);
+    if let Some(own) = envelope
+        .markets
+        .as_mut()
+        .and_then(|choice| choice.own.as_mut())
+    {
+        own.system = flushlab_engine::presets::system_with_start_of(&own.from, own.system.clone());
+    }
     Ok(envelope)
 }
 
@@ -473,6 +480,19 @@ mod tests {
         saved.preset = String::new();
         let read = decode(&encode(&saved).unwrap()).unwrap();
         assert_eq!(read.scenario.run.start_utc, None);
+        // The Markets tab's system, edited from a system preset.
+        let mut system = presets::find_system("btc-2025-10-10-venues")
+            .unwrap()
+            .system;
+        system.run.start_utc = None;
+        system.run.steps = 90;
+        saved.markets = Some(crate::markets::MarketsChoice::own(
+            system,
+            "btc-2025-10-10-venues",
+        ));
+        let read = decode(&encode(&saved).unwrap()).unwrap();
+        let own = read.markets.and_then(|choice| choice.own).unwrap();
+        assert_eq!(own.system.run.start_utc.as_deref(), Some("20:50"));
     }
 
     #[test]

@@ -296,6 +296,25 @@ pub fn find_system(name: &str) -> Option<SystemPreset> {
         .cloned()
 }
 
+/// `system` with the time of day its run starts at taken from the system preset called `name`
+/// (the one it was edited from), or from the system preset it is in every other field, when it
+/// names none: the systems' counterpart of [`with_start_of`].
+pub fn system_with_start_of(name: &str, mut system: System) -> System {
+    if system.run.start_utc.is_none() {
+        system.run.start_utc = system_presets()
+            .iter()
+            .find(|preset| {
+                preset.name == name || {
+                    let mut without = preset.system.clone();
+                    without.run.start_utc = None;
+                    without == system
+                }
+            })
+            .and_then(|preset| preset.system.run.start_utc.clone());
+    }
+    system
+}
+
 /// The system preset built on the one-market preset called `name` ([`SystemPreset::based_on`]).
 pub fn system_based_on(name: &str) -> Option<&'static SystemPreset> {
     system_presets()

@@ -650,10 +650,10 @@ pub fn parse_query(query: &str) -> PageQuery {
             }
             "sys" if page.markets.is_none() || system_from_preset => {
                 system_from_preset = false;
-                page.markets = Some(
-                    decode_system_link(&percent_decode(value))
-                        .map(|system| crate::markets::MarketsChoice::own(system, "")),
-                );
+                page.markets = Some(decode_system_link(&percent_decode(value)).map(|system| {
+                    let system = presets::system_with_start_of("", system);
+                    crate::markets::MarketsChoice::own(system, "")
+                }));
             }
             "cut" => cut = names(value, MAX_CUT_NAMES),
             "tab" if page.tab.is_none() => {

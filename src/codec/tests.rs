@@ -60,6 +60,23 @@ fn a_link_from_before_runs_named_their_start_reopens_on_the_presets_clock() {
     assert_eq!(calm.scenario.unwrap().unwrap().run.start_utc, None);
 }
 
+/// A system of markets from before runs named their start: a `sys=` link of a system preset's
+/// system reopens on that preset's clock; a system of the reader's own stays without one.
+#[test]
+fn a_system_link_from_before_runs_named_their_start_takes_its_presets_clock() {
+    let preset = presets::find_system("btc-2025-10-10-venues").unwrap();
+    let mut before = preset.system.clone();
+    before.run.start_utc = None;
+    let page = parse_query(&format!("?sys={}", pack(&before.to_json())));
+    let choice = page.markets.unwrap().unwrap();
+    let opened = &choice.own.as_ref().unwrap().system;
+    assert_eq!(opened.run.start_utc.as_deref(), Some("20:50"));
+    before.run.steps = 90;
+    let page = parse_query(&format!("?sys={}", pack(&before.to_json())));
+    let choice = page.markets.unwrap().unwrap();
+    assert_eq!(choice.own.as_ref().unwrap().system.run.start_utc, None);
+}
+
 #[test]
 fn a_link_keeps_every_float_bit_for_bit() {
     let mut scenario = presets::default_scenario();
