@@ -1797,6 +1797,17 @@ test('a link from the markets tab reopens its system with the links cut, and emb
   assert.ok(layout.table >= layout.rows - 1 && layout.rows > 100, JSON.stringify(layout));
   assert.ok(layout.shock < layout.price, JSON.stringify(layout));
   assert.ok(layout.link <= 600, JSON.stringify(layout));
+  // No controls asked for, no box for them: the system's panel reaches down to the link out
+  // (an empty box kept a blank band of its least height between them).
+  assert.equal(await embed.getByTestId('embed-controls').count(), 0);
+  const gap = await embed.evaluate(() => document.querySelector('a.open-full').getBoundingClientRect().top
+    - document.querySelector('.markets-panel').getBoundingClientRect().bottom);
+  assert.ok(gap < 24, `${gap}px between the system's panel and the link out`);
+  // A link naming a system and no view embeds that system, as the full app opens it.
+  await embed.goto(shared.server.url + '?embed=1&system=btc-eth-cross-margin');
+  await embed.getByTestId('markets-diagram').locator('[data-testid="market-eth"]').waitFor();
+  assert.equal(await embed.getByTestId('headline').count(), 0);
+  assert.equal(await embed.getByTestId('chart-price').count(), 0);
   // An embed of the Markets tab that names a preset and no system shows the system built on it.
   await embed.goto(shared.server.url + '?preset=btc-2025-10-10&embed=1&view=markets');
   await embed.getByTestId('markets-table').locator('tr[data-market="hyperliquid-alts"]').waitFor();

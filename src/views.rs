@@ -551,7 +551,14 @@ pub(crate) fn EmbedLayout(
 ) -> impl IntoView {
     let state = state::use_state();
     let live = expect_context::<Live>();
-    let (views, unknown) = embed_charts(&page.view);
+    // A link that names a system and no view embeds that system (the full app opens it in the
+    // Markets tab); it showed the one-market default.
+    let asked_views = if page.view.is_empty() && page.markets.is_some() {
+        vec!["markets".to_string()]
+    } else {
+        page.view.clone()
+    };
+    let (views, unknown) = embed_charts(&asked_views);
     if !unknown.is_empty() {
         let known = embed_chart_names();
         let words = &text().notices;
@@ -653,6 +660,9 @@ pub(crate) fn EmbedLayout(
                     </div>
                     <MoreBelow target=charts_box changed=drawn />
                 })}
+                // None at all (a system alone, its shock in its own panel): no box, which kept a
+                // blank band of its least height above the link out.
+                {(!controls.is_empty()).then(|| view! {
                 <div class="embed-controls" data-testid="embed-controls">
                     {controls.into_iter().map(|name| match name.as_str() {
                         "leverage" => view! { <LeverageEditor /> }.into_any(),
@@ -664,6 +674,7 @@ pub(crate) fn EmbedLayout(
                         _ => view! { <ShockControl compact=single /> }.into_any(),
                     }).collect_view()}
                 </div>
+                })}
                 // Outside the controls' scrolled box, so it stays in the frame (in a 390x450
                 // frame it was the box's last line, below the frame's edge).
                 <a class="open-full" href=opened_link target="_blank" rel="noopener"
