@@ -413,9 +413,10 @@ pub fn axis(theme: Theme, title: &str) -> Axis {
 }
 
 /// An axis of percentages (`suffix` "%") or factors ("x"): its ticks and hover values carry the
-/// suffix, hover values with two decimals at most ("29.85%", where plotly wrote "29.85304").
+/// suffix, hover values with two decimals ("29.85%", where plotly wrote "29.85304"; "-12.70%"
+/// beside another line's "-12.64%" in one hover, not "-12.7%").
 pub fn suffixed_axis(theme: Theme, title: &str, suffix: &str) -> Axis {
-    axis(theme, title).tick_suffix(suffix).hover_format(",.2~f")
+    axis(theme, title).tick_suffix(suffix).hover_format(",.2f")
 }
 
 /// A price axis for prices `around` this one: its title, its ticks with "$", and hover values
