@@ -591,7 +591,8 @@ pub fn ticks_to(top: f64) -> Vec<f64> {
 }
 
 /// Gives a time axis's unified hover title its unit ("4.833 min", where plotly writes the bare
-/// number), the axis known by its title ([`TimeScale::title`]).
+/// number), the axis known by its title ([`TimeScale::title_of`]: "time (min)", or "time (min
+/// from 20:50 UTC)" for a run that names its start).
 fn unified_time_title(layout: &mut serde_json::Map<String, serde_json::Value>) {
     let Some(axis) = layout
         .get_mut("xaxis")
